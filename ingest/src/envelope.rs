@@ -1,0 +1,190 @@
+//! The versioned message that carries one signal from intake to the rules engine, on Kafka and
+//! in the embedded spool alike.
+//!
+//! ```json
+//! {"v": 1, "channel": "http", "received_at": "2026-09-14T10:12:00Z",
+//!  "signal": {"id": "…", "observed_on": "2026-09-14", "source": "…", "area": "…", "text": "…"}}
+//! ```
+//!
+//! Partner systems may produce envelopes straight onto the signals topic, so decoding trusts
+//! nothing: the signal inside is validated again, and every decode error describes *what* is
+//! wrong without quoting the payload (it may hold personal data).
+
+use crate::scrub::scrub;
+use crate::signal::{describe, parse_signal, FieldError, Signal};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The envelope version this build writes and reads.
+pub const ENVELOPE_VERSION: u64 = 1;
+
+/// How a signal entered Knooppunt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Http,
+    Csv,
+    Jsonl,
+    Form,
+    /// Produced straight onto the topic by a partner system.
+    Kafka,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Envelope {
+    pub v: u64,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub signal: Signal,
+}
+
+impl Envelope {
+    /// Builds the envelope for a validated signal: scrubs its free text (and the labels, which
+    /// people also fill with names and addresses) and gives it an id.
+    pub fn prepare(mut signal: Signal, channel: Channel, received_at: DateTime<Utc>) -> Self {
+        signal.text = scrub(&signal.text).text;
+        signal.area = scrub(&signal.area).text;
+        signal.organisation = signal.organisation.map(|o| scrub(&o).text);
+        signal.ensure_id();
+        Envelope {
+            v: ENVELOPE_VERSION,
+            channel,
+            received_at,
+            signal,
+        }
+    }
+
+    /// The Kafka key: the area, so one area's signals stay in order on one partition.
+    pub fn key(&self) -> String {
+        partition_key(&self.signal.area)
+    }
+
+    pub fn id(&self) -> &str {
+        self.signal.id.as_deref().unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// Normalises an area into a stable key: trimmed, lower case.
+pub fn partition_key(area: &str) -> String {
+    area.trim().to_lowercase()
+}
+
+/// Why a message could not be decoded. The text is safe to log and to put in a dead-letter
+/// header: it names fields and positions, never values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DecodeError(pub String);
+
+/// Decodes and re-validates an envelope.
+pub fn decode(payload: &[u8], today: NaiveDate) -> Result<Envelope, DecodeError> {
+    let value: Value = serde_json::from_slice(payload).map_err(|e| {
+        DecodeError(format!(
+            "geen geldige JSON (regel {}, kolom {})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let Value::Object(mut object) = value else {
+        return Err(DecodeError("envelop is geen JSON-object".into()));
+    };
+    let version = object.get("v").and_then(Value::as_u64);
+    if version != Some(ENVELOPE_VERSION) {
+        return Err(DecodeError(match version {
+            Some(v) => format!("onbekende envelopversie {v}; deze versie leest {ENVELOPE_VERSION}"),
+            None => "envelop mist versieveld 'v'".into(),
+        }));
+    }
+    let channel = match object.remove("channel") {
+        None => Channel::Kafka,
+        Some(v) => serde_json::from_value(v)
+            .map_err(|_| DecodeError("onbekend kanaal in veld 'channel'".into()))?,
+    };
+    let received_at = match object.remove("received_at") {
+        None => Utc::now(),
+        Some(Value::String(s)) => DateTime::parse_from_rfc3339(&s)
+            .map_err(|_| DecodeError("veld 'received_at' is geen RFC 3339-tijdstip".into()))?
+            .with_timezone(&Utc),
+        Some(_) => return Err(DecodeError("veld 'received_at' is geen tekst".into())),
+    };
+    let signal = object
+        .remove("signal")
+        .ok_or_else(|| DecodeError("envelop mist veld 'signal'".into()))?;
+    if let Some(extra) = object.keys().find(|k| k.as_str() != "v") {
+        return Err(DecodeError(format!("onbekend veld '{}' in envelop", safe_name(extra))));
+    }
+    let signal = parse_signal(&signal, today).map_err(|errors: Vec<FieldError>| {
+        DecodeError(format!("ongeldig signaal: {}", describe(&errors)))
+    })?;
+    Ok(Envelope::prepare(signal, channel, received_at))
+}
+
+/// Field names come from the message itself; keep them short and plain before echoing them.
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .take(40)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn signal() -> Signal {
+        parse_signal(
+            &json!({"observed_on": "2026-09-14", "source": "ggz", "area": " Moerwijk ",
+                    "text": "Wachtlijst, bel 0612345678"}),
+            today(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn round_trips_and_scrubs() {
+        let envelope = Envelope::prepare(signal(), Channel::Http, Utc::now());
+        assert_eq!(envelope.signal.text, "Wachtlijst, bel [TELEFOON]");
+        assert_eq!(envelope.key(), "moerwijk");
+        let decoded = decode(&envelope.to_json(), today()).unwrap();
+        assert_eq!(decoded.signal, envelope.signal);
+        assert_eq!(decoded.channel, Channel::Http);
+    }
+
+    #[test]
+    fn decode_errors_never_quote_the_payload() {
+        let cases: Vec<(&[u8], &str)> = vec![
+            (b"{\"v\":1, \"signal\": Jan Jansen}", "geen geldige JSON"),
+            (b"[1,2]", "geen JSON-object"),
+            (b"{\"v\":2,\"signal\":{}}", "envelopversie 2"),
+            (b"{\"signal\":{}}", "versieveld"),
+            (
+                br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"a","area":"b","text":"c","naam":"Jan Jansen"}}"#,
+                "naam: dit veld is niet toegestaan",
+            ),
+        ];
+        for (payload, expect) in cases {
+            let err = decode(payload, today()).unwrap_err().to_string();
+            assert!(err.contains(expect), "{err}");
+            assert!(!err.contains("Jan"), "{err}");
+        }
+    }
+
+    #[test]
+    fn partner_envelopes_without_channel_are_accepted_and_scrubbed() {
+        let payload = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"corp","area":"Moerwijk","text":"bsn 111222333"}}"#;
+        let envelope = decode(payload, today()).unwrap();
+        assert_eq!(envelope.channel, Channel::Kafka);
+        assert_eq!(envelope.signal.text, "bsn [BSN]");
+        assert!(envelope.signal.id.is_some());
+    }
+}

@@ -1,0 +1,238 @@
+//! The intake API.
+//!
+//! - `POST /api/v1/signals`: one signal (a JSON object) or several (an array). Every item gets
+//!   its own answer: accepted with its id, or refused with its field errors. An item is only
+//!   reported accepted once the transport holds it durably.
+//! - `GET /healthz`: the process runs.
+//! - `GET /readyz`: the transport and the database answer.
+
+use crate::envelope::{Channel, Envelope};
+use crate::signal::FieldError;
+use crate::transport::Publisher;
+use async_trait::async_trait;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Something `/readyz` asks before it says "ready".
+#[async_trait]
+pub trait Probe: Send + Sync {
+    fn name(&self) -> &'static str;
+    async fn check(&self) -> Result<(), String>;
+}
+
+/// The transport is a probe too.
+struct TransportProbe(Arc<dyn Publisher>);
+
+#[async_trait]
+impl Probe for TransportProbe {
+    fn name(&self) -> &'static str {
+        "transport"
+    }
+    async fn check(&self) -> Result<(), String> {
+        self.0.check().await
+    }
+}
+
+/// Limits on what one request may carry.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_batch: usize,
+}
+
+#[derive(Clone)]
+pub struct IntakeState {
+    publisher: Arc<dyn Publisher>,
+    probes: Arc<Vec<Arc<dyn Probe>>>,
+    limits: Limits,
+}
+
+impl IntakeState {
+    /// `probes` are checked by `/readyz` after the transport itself (e.g. the database).
+    pub fn new(publisher: Arc<dyn Publisher>, extra_probes: Vec<Arc<dyn Probe>>, limits: Limits) -> Self {
+        let mut probes: Vec<Arc<dyn Probe>> = vec![Arc::new(TransportProbe(publisher.clone()))];
+        probes.extend(extra_probes);
+        Self {
+            publisher,
+            probes: Arc::new(probes),
+            limits,
+        }
+    }
+}
+
+pub fn router(state: IntakeState) -> Router {
+    Router::new()
+        .route("/api/v1/signals", post(post_signals))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+}
+
+/// The answer for one submitted item.
+#[derive(Debug, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum ItemResult {
+    Accepted { index: usize, id: String },
+    Refused { index: usize, errors: Vec<FieldError> },
+    /// Valid, but the transport did not take it: nothing was kept; send it again later.
+    Failed { index: usize, error: String },
+}
+
+#[derive(Debug, Serialize)]
+pub struct BatchResult {
+    pub accepted: usize,
+    pub refused: usize,
+    pub failed: usize,
+    pub results: Vec<ItemResult>,
+}
+
+fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response {
+    let bytes = match axum::body::to_bytes(body, state.limits.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "het verzoek is te groot (maximaal {} bytes); stuur de signalen in kleinere delen",
+                    state.limits.max_body_bytes
+                ),
+            )
+        }
+    };
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "het verzoek is geen geldige JSON (regel {}, kolom {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        }
+    };
+    let (items, single) = match value {
+        Value::Array(items) => (items, false),
+        object @ Value::Object(_) => (vec![object], true),
+        _ => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "verwacht één signaal (een JSON-object) of een lijst met signalen",
+            )
+        }
+    };
+    if items.is_empty() {
+        return error_response(StatusCode::UNPROCESSABLE_ENTITY, "de lijst met signalen is leeg");
+    }
+    if items.len() > state.limits.max_batch {
+        return error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "te veel signalen in één verzoek: {} (maximaal {})",
+                items.len(),
+                state.limits.max_batch
+            ),
+        );
+    }
+
+    let result = submit(&*state.publisher, &items, Channel::Http).await;
+    tracing::info!(
+        accepted = result.accepted,
+        refused = result.refused,
+        failed = result.failed,
+        "Signals received over HTTP"
+    );
+    let status = match (single, &result) {
+        (_, r) if r.failed > 0 => StatusCode::SERVICE_UNAVAILABLE,
+        (true, r) if r.refused > 0 => StatusCode::UNPROCESSABLE_ENTITY,
+        (true, _) => StatusCode::ACCEPTED,
+        (false, _) => StatusCode::OK,
+    };
+    (status, Json(result)).into_response()
+}
+
+/// Validates, scrubs and publishes a batch; invalid items never hold up valid ones.
+pub async fn submit(publisher: &dyn Publisher, items: &[Value], channel: Channel) -> BatchResult {
+    let today = crate::today_nl();
+    let now = Utc::now();
+    let mut results: Vec<Option<ItemResult>> = Vec::with_capacity(items.len());
+    let mut envelopes: Vec<(usize, Envelope)> = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match crate::accept(item, today, channel, now) {
+            Ok(envelope) => {
+                envelopes.push((index, envelope));
+                results.push(None);
+            }
+            Err(errors) => results.push(Some(ItemResult::Refused { index, errors })),
+        }
+    }
+    let batch: Vec<Envelope> = envelopes.iter().map(|(_, e)| e.clone()).collect();
+    let outcomes = if batch.is_empty() {
+        Vec::new()
+    } else {
+        publisher.publish(&batch).await
+    };
+    for ((index, envelope), outcome) in envelopes.into_iter().zip(outcomes) {
+        results[index] = Some(match outcome {
+            Ok(()) => ItemResult::Accepted {
+                index,
+                id: envelope.id().to_string(),
+            },
+            Err(error) => {
+                tracing::warn!(index, cause = error.cause(), "Signal not handed over");
+                ItemResult::Failed {
+                    index,
+                    error: error.to_string(),
+                }
+            }
+        });
+    }
+    let results: Vec<ItemResult> = results.into_iter().flatten().collect();
+    let count = |f: fn(&ItemResult) -> bool| results.iter().filter(|r| f(r)).count();
+    BatchResult {
+        accepted: count(|r| matches!(r, ItemResult::Accepted { .. })),
+        refused: count(|r| matches!(r, ItemResult::Refused { .. })),
+        failed: count(|r| matches!(r, ItemResult::Failed { .. })),
+        results,
+    }
+}
+
+async fn healthz() -> Response {
+    Json(json!({"status": "ok"})).into_response()
+}
+
+async fn readyz(State(state): State<IntakeState>) -> Response {
+    let mut ready = true;
+    let mut checks = serde_json::Map::new();
+    for probe in state.probes.iter() {
+        let outcome = probe.check().await;
+        if let Err(error) = &outcome {
+            ready = false;
+            tracing::warn!(probe = probe.name(), error = %error, "Readiness check failed");
+        }
+        checks.insert(
+            probe.name().to_string(),
+            Value::String(outcome.err().unwrap_or_else(|| "ok".into())),
+        );
+    }
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = if ready { "gereed" } else { "niet gereed" };
+    (status, Json(json!({"status": word, "checks": checks}))).into_response()
+}

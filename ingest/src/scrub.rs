@@ -1,0 +1,368 @@
+//! Scrubbing at the edge: replaces personal data in free text with typed placeholders before a
+//! signal leaves intake. The rules engine runs the same scrubber again (defence in depth).
+//!
+//! This first cut covers the five kinds that can be recognised by their shape and checked by
+//! arithmetic: BSN (11-proef), IBAN (mod-97), Dutch phone numbers, e-mail addresses, and
+//! postcodes with or without a house number. Names, street addresses and dates of birth need
+//! context and a gazetteer; they come with the full anonymiser.
+//!
+//! Pure: no I/O, no logging. The result says *which kinds* were found, never the values.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+/// A kind of personal data, named after its placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PiiKind {
+    Email,
+    Iban,
+    Telefoon,
+    Bsn,
+    Postcode,
+}
+
+impl PiiKind {
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            PiiKind::Email => "[EMAIL]",
+            PiiKind::Iban => "[IBAN]",
+            PiiKind::Telefoon => "[TELEFOON]",
+            PiiKind::Bsn => "[BSN]",
+            PiiKind::Postcode => "[POSTCODE]",
+        }
+    }
+}
+
+/// Scrubbed text plus the kinds that were removed (sorted, without repeats).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scrubbed {
+    pub text: String,
+    pub found: Vec<PiiKind>,
+}
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+        .expect("valid e-mail pattern")
+});
+static IBAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
+});
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+31|0031|\(0|\b0)[0-9 \-()]{8,18}").expect("valid phone pattern")
+});
+static BSN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[0-9]{9}|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3})\b")
+        .expect("valid BSN pattern")
+});
+static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[1-9][0-9]{3}( ?)([A-Za-z]{2})\b(?:,? ?[0-9]{1,5}(?:-?[A-Za-z0-9]{1,3})?\b)?")
+        .expect("valid postcode pattern")
+});
+
+/// Replaces every recognised piece of personal data in `text`.
+pub fn scrub(text: &str) -> Scrubbed {
+    // Every kind handled here needs a digit (or an `@`): most notes have neither.
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        return Scrubbed {
+            text: text.to_string(),
+            found: Vec::new(),
+        };
+    }
+    let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();
+    for m in EMAIL.find_iter(text) {
+        spans.push((m.start(), m.end(), PiiKind::Email));
+    }
+    for m in IBAN.find_iter(text) {
+        if let Some(end) = iban_end(text, m.start(), m.end()) {
+            spans.push((m.start(), end, PiiKind::Iban));
+        }
+    }
+    for m in PHONE.find_iter(text) {
+        if let Some(end) = phone_end(text, m.start(), m.end()) {
+            spans.push((m.start(), end, PiiKind::Telefoon));
+        }
+    }
+    for m in BSN.find_iter(text) {
+        if passes_elfproef(m.as_str()) && !preceded_by_currency(text, m.start()) {
+            spans.push((m.start(), m.end(), PiiKind::Bsn));
+        }
+    }
+    for caps in POSTCODE.captures_iter(text) {
+        let (Some(whole), Some(space), Some(letters)) = (caps.get(0), caps.get(1), caps.get(2))
+        else {
+            continue;
+        };
+        if is_postcode_letters(letters.as_str(), !space.as_str().is_empty()) {
+            spans.push((whole.start(), whole.end(), PiiKind::Postcode));
+        }
+    }
+    replace_spans(text, spans)
+}
+
+/// Keeps the earliest, then the longest, of overlapping spans and rebuilds the text.
+fn replace_spans(text: &str, mut spans: Vec<(usize, usize, PiiKind)>) -> Scrubbed {
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out = String::with_capacity(text.len());
+    let mut found = Vec::new();
+    let mut cursor = 0;
+    for (start, end, kind) in spans {
+        if start < cursor {
+            continue;
+        }
+        out.push_str(&text[cursor..start]);
+        out.push_str(kind.placeholder());
+        found.push(kind);
+        cursor = end;
+    }
+    out.push_str(&text[cursor..]);
+    found.sort();
+    found.dedup();
+    Scrubbed { text: out, found }
+}
+
+/// 11-proef: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 must be a multiple of 11 (and not all zeros).
+pub fn passes_elfproef(candidate: &str) -> bool {
+    let digits: Vec<u32> = candidate.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 9 || digits.iter().all(|&d| d == 0) {
+        return false;
+    }
+    let sum: i64 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let weight = if i == 8 { -1 } else { 9 - i as i64 };
+            weight * i64::from(d)
+        })
+        .sum();
+    sum % 11 == 0
+}
+
+fn preceded_by_currency(text: &str, start: usize) -> bool {
+    text[..start]
+        .trim_end()
+        .ends_with(['€', '$', '£'])
+}
+
+/// IBAN lengths per country (ISO 13616) for the countries residents bank in most.
+fn iban_length(country: &str) -> Option<usize> {
+    Some(match country {
+        "NL" => 18,
+        "BE" => 16,
+        "DE" => 22,
+        "FR" | "IT" | "MC" => 27,
+        "GB" | "IE" => 22,
+        "ES" | "SE" | "SK" | "CZ" | "TN" => 24,
+        "PL" | "MA" | "HU" | "CY" => 28,
+        "TR" => 26,
+        "PT" => 25,
+        "AT" | "LU" | "EE" => 20,
+        "DK" | "FI" | "SR" => 18,
+        "BG" | "RO" => 24,
+        _ => return None,
+    })
+}
+
+/// Finds where a mod-97-valid IBAN that starts at `start` ends, if one does.
+fn iban_end(text: &str, start: usize, end: usize) -> Option<usize> {
+    let candidate = &text[start..end];
+    let country = candidate.get(..2)?.to_ascii_uppercase();
+    let want = iban_length(&country)?;
+    let mut compact = String::with_capacity(want);
+    let mut cut = None;
+    for (offset, c) in candidate.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            compact.push(c.to_ascii_uppercase());
+            if compact.len() == want {
+                cut = Some(start + offset + c.len_utf8());
+                break;
+            }
+        }
+    }
+    let cut = cut?;
+    // The IBAN must end at a word boundary, not in the middle of a longer token.
+    if text[cut..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    iban_checksum_ok(&compact).then_some(cut)
+}
+
+/// ISO 7064 mod 97-10 over the rearranged IBAN.
+pub fn iban_checksum_ok(compact: &str) -> bool {
+    if compact.len() < 15 || !compact.is_char_boundary(4) {
+        return false;
+    }
+    let rearranged = compact[4..].chars().chain(compact[..4].chars());
+    let mut remainder: u32 = 0;
+    for c in rearranged {
+        let value = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'A'..='Z' => c as u32 - 'A' as u32 + 10,
+            _ => return false,
+        };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    remainder == 1
+}
+
+/// Finds where a Dutch phone number that starts at `start` ends: ten digits for a national
+/// number (`06…`, `070…`), nine after the country code (`+31 6…`, `0031 70…`, `+31 (0)6…`).
+fn phone_end(text: &str, start: usize, end: usize) -> Option<usize> {
+    if text[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '+')
+    {
+        return None;
+    }
+    let candidate = &text[start..end];
+    let (skip, want) = if candidate.starts_with("+31") {
+        (3, 9)
+    } else if candidate.starts_with("0031") {
+        (4, 9)
+    } else {
+        (0, 10)
+    };
+    let mut digits = 0;
+    let mut saw_trunk_zero = false;
+    let mut cut = None;
+    let mut in_parens = false;
+    for (offset, c) in candidate.char_indices().skip(skip) {
+        match c {
+            '(' => in_parens = true,
+            ')' => in_parens = false,
+            '0'..='9' => {
+                // "+31 (0)6…": the zero in parentheses is not part of the number.
+                if skip > 0 && in_parens && c == '0' && !saw_trunk_zero && digits == 0 {
+                    saw_trunk_zero = true;
+                    continue;
+                }
+                if skip > 0 && digits == 0 && c == '0' {
+                    return None;
+                }
+                digits += 1;
+                if digits == want {
+                    cut = Some(start + offset + 1);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let cut = cut?;
+    // A longer digit run is something else (an account or case number).
+    if text[cut..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(cut)
+}
+
+/// Dutch postcodes never use SA, SD or SS. Lower-case letters after a space are too often an
+/// ordinary word ("in 2019 de …") to count.
+fn is_postcode_letters(letters: &str, spaced: bool) -> bool {
+    let upper = letters.to_ascii_uppercase();
+    if matches!(upper.as_str(), "SA" | "SD" | "SS") {
+        return false;
+    }
+    let all_upper = letters.chars().all(|c| c.is_ascii_uppercase());
+    let all_lower = letters.chars().all(|c| c.is_ascii_lowercase());
+    all_upper || (all_lower && !spaced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scrubbed(text: &str) -> String {
+        scrub(text).text
+    }
+
+    #[test]
+    fn bsn_with_elfproef() {
+        assert_eq!(scrubbed("BSN 111222333 bekend"), "BSN [BSN] bekend");
+        assert_eq!(scrubbed("bsn 123456782."), "bsn [BSN].");
+        assert_eq!(scrubbed("nr 123.456.782"), "nr [BSN]");
+        assert_eq!(scrubbed("nr 1234.56.782"), "nr [BSN]");
+        // Fails the 11-proef: a case number, kept.
+        assert_eq!(scrubbed("zaaknummer 123456789"), "zaaknummer 123456789");
+        assert_eq!(scrubbed("000000000"), "000000000");
+    }
+
+    #[test]
+    fn iban_with_mod97() {
+        assert_eq!(scrubbed("rekening NL91ABNA0417164300 dicht"), "rekening [IBAN] dicht");
+        assert_eq!(scrubbed("op NL91 ABNA 0417 1643 00 gestort"), "op [IBAN] gestort");
+        assert_eq!(scrubbed("nl91abna0417164300"), "[IBAN]");
+        assert_eq!(scrubbed("BE68 5390 0754 7034"), "[IBAN]");
+        // Wrong check digits: kept.
+        assert_eq!(scrubbed("NL92ABNA0417164300"), "NL92ABNA0417164300");
+    }
+
+    #[test]
+    fn dutch_phone_numbers() {
+        for (input, expect) in [
+            ("bel 0612345678 ", "bel [TELEFOON] "),
+            ("bel 06-12345678.", "bel [TELEFOON]."),
+            ("bel 06 1234 5678", "bel [TELEFOON]"),
+            ("bel +31 6 12345678", "bel [TELEFOON]"),
+            ("bel +31(0)6 12345678", "bel [TELEFOON]"),
+            ("bel 0031 6 12345678", "bel [TELEFOON]"),
+            ("bel 070-3456789", "bel [TELEFOON]"),
+            ("bel 071 512 3456 of", "bel [TELEFOON] of"),
+            ("bel (070) 345 67 89", "bel [TELEFOON]"),
+        ] {
+            assert_eq!(scrubbed(input), expect, "{input}");
+        }
+        assert_eq!(scrubbed("0612345678 12 keer"), "[TELEFOON] 12 keer");
+    }
+
+    #[test]
+    fn numbers_that_are_not_phones_stay() {
+        for keep in [
+            "€ 1.250,00 achterstand",
+            "sinds 2019 twee keer",
+            "dossier 06123456789012",
+            "14 weken wachten",
+            "tel 070-345",
+        ] {
+            assert_eq!(scrubbed(keep), keep);
+        }
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(
+            scrubbed("mail naar j.de.vries+wijk@example.nl."),
+            "mail naar [EMAIL]."
+        );
+    }
+
+    #[test]
+    fn postcodes_with_and_without_house_number() {
+        assert_eq!(scrubbed("woont 2531 AB 12 boven"), "woont [POSTCODE] boven");
+        assert_eq!(scrubbed("woont 2531AB 12a"), "woont [POSTCODE]");
+        assert_eq!(scrubbed("woont 2531ab"), "woont [POSTCODE]");
+        assert_eq!(scrubbed("postcode 2531 AB."), "postcode [POSTCODE].");
+        // Ordinary words after a year are not postcodes; SS is never used.
+        assert_eq!(scrubbed("in 2019 de 3 kinderen"), "in 2019 de 3 kinderen");
+        assert_eq!(scrubbed("2531 SS"), "2531 SS");
+    }
+
+    #[test]
+    fn reports_kinds_not_values() {
+        let s = scrub("bel 0612345678 of mail a@b.nl, BSN 111222333");
+        assert_eq!(s.found, vec![PiiKind::Email, PiiKind::Telefoon, PiiKind::Bsn]);
+        assert_eq!(s.text, "bel [TELEFOON] of mail [EMAIL], BSN [BSN]");
+    }
+
+    #[test]
+    fn scrubbing_is_idempotent() {
+        let once = scrubbed("bel 0612345678, NL91ABNA0417164300, 2531 AB 12");
+        assert_eq!(scrubbed(&once), once);
+    }
+}

@@ -1,0 +1,621 @@
+//! The signal contract: one anonymised observation of a system barrier.
+//!
+//! A [`Signal`] can only be built through [`parse_signal`], which checks every field and
+//! collects *all* field errors (in Dutch, naming the field) instead of stopping at the first.
+//! Fields that would identify a person are refused outright, whatever their value.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Longest free text accepted, in characters (not bytes). A signal is a short note; anything
+/// longer is almost certainly a pasted case file, which Knooppunt must not hold.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// Longest `source`, `area` and `organisation` value, in characters.
+pub const MAX_LABEL_CHARS: usize = 100;
+/// Longest client-supplied `id`, in characters.
+pub const MAX_ID_CHARS: usize = 100;
+/// Highest plausible waiting time: ten years.
+pub const MAX_WAIT_DAYS: i64 = 3_650;
+/// Signals older than this year are refused: Knooppunt is about current barriers.
+pub const EARLIEST_YEAR: i32 = 2000;
+
+/// Field names of the contract, in the order they are documented.
+pub const CONTRACT_FIELDS: [&str; 8] = [
+    "id",
+    "observed_on",
+    "source",
+    "area",
+    "text",
+    "themes",
+    "organisation",
+    "wait_days",
+];
+
+/// Field names that would carry personal data. They are refused with a message that says why,
+/// instead of the generic "unknown field".
+const IDENTIFYING_FIELDS: &[(&str, &str)] = &[
+    ("naam", "een naam"),
+    ("name", "een naam"),
+    ("voornaam", "een naam"),
+    ("achternaam", "een naam"),
+    ("firstname", "een naam"),
+    ("first_name", "een naam"),
+    ("lastname", "een naam"),
+    ("last_name", "een naam"),
+    ("surname", "een naam"),
+    ("client", "een cliënt"),
+    ("bsn", "een BSN"),
+    ("burgerservicenummer", "een BSN"),
+    ("sofinummer", "een BSN"),
+    ("adres", "een adres"),
+    ("address", "een adres"),
+    ("straat", "een adres"),
+    ("street", "een adres"),
+    ("huisnummer", "een adres"),
+    ("postcode", "een adres"),
+    ("zipcode", "een adres"),
+    ("geboortedatum", "een geboortedatum"),
+    ("birthdate", "een geboortedatum"),
+    ("date_of_birth", "een geboortedatum"),
+    ("dob", "een geboortedatum"),
+    ("telefoon", "een telefoonnummer"),
+    ("telefoonnummer", "een telefoonnummer"),
+    ("phone", "een telefoonnummer"),
+    ("mobiel", "een telefoonnummer"),
+    ("email", "een e-mailadres"),
+    ("e-mail", "een e-mailadres"),
+    ("mail", "een e-mailadres"),
+    ("emailadres", "een e-mailadres"),
+    ("iban", "een rekeningnummer"),
+    ("rekeningnummer", "een rekeningnummer"),
+];
+
+/// The themes a signal may be tagged with (DESIGN.md, "The signal").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    MentaleGezondheid,
+    Eenzaamheid,
+    Financien,
+    Middelengebruik,
+    Geweld,
+    Huisvesting,
+    KinderenGezin,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 7] = [
+        Theme::MentaleGezondheid,
+        Theme::Eenzaamheid,
+        Theme::Financien,
+        Theme::Middelengebruik,
+        Theme::Geweld,
+        Theme::Huisvesting,
+        Theme::KinderenGezin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::MentaleGezondheid => "mentale-gezondheid",
+            Theme::Eenzaamheid => "eenzaamheid",
+            Theme::Financien => "financien",
+            Theme::Middelengebruik => "middelengebruik",
+            Theme::Geweld => "geweld",
+            Theme::Huisvesting => "huisvesting",
+            Theme::KinderenGezin => "kinderen-gezin",
+        }
+    }
+
+    /// Accepts the canonical id and what people type in a spreadsheet:
+    /// "Mentale gezondheid", "Financiën", "kinderen/gezin".
+    pub fn parse(input: &str) -> Option<Theme> {
+        let normalised: String = input
+            .trim()
+            .to_lowercase()
+            .replace('ë', "e")
+            .chars()
+            .map(|c| if c == ' ' || c == '/' || c == '_' { '-' } else { c })
+            .collect();
+        Theme::ALL.into_iter().find(|t| t.as_str() == normalised)
+    }
+}
+
+impl fmt::Display for Theme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A validated signal. Its text has *not* necessarily been scrubbed yet: intake scrubs it
+/// (see [`crate::scrub`]) before it leaves the process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    /// Client key; with `source` it makes resubmission idempotent. Intake derives one from the
+    /// content when the client sends none, so resubmitting the same note is idempotent too.
+    pub id: Option<String>,
+    pub observed_on: NaiveDate,
+    pub source: String,
+    pub area: String,
+    pub text: String,
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    pub organisation: Option<String>,
+    pub wait_days: Option<u32>,
+}
+
+impl Signal {
+    /// The id to store under: the client's, or one derived from the (scrubbed) content.
+    pub fn ensure_id(&mut self) -> &str {
+        if self.id.is_none() {
+            let key = format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                self.source, self.observed_on, self.area, self.text
+            );
+            self.id = Some(uuid::Uuid::new_v5(&ID_NAMESPACE, key.as_bytes()).to_string());
+        }
+        self.id.as_deref().unwrap_or_default()
+    }
+}
+
+const ID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0001);
+
+/// One problem with one field, in Dutch, for the person who submitted it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Joins field errors into one line, e.g. for a CSV summary.
+pub fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Parses one signal from a JSON value, checking every field against the contract.
+/// `today` is the current date in the Netherlands; later dates are refused.
+pub fn parse_signal(value: &Value, today: NaiveDate) -> Result<Signal, Vec<FieldError>> {
+    let Some(object) = value.as_object() else {
+        return Err(vec![FieldError::new(
+            "signaal",
+            "verwacht een JSON-object met de velden van een signaal",
+        )]);
+    };
+    parse_object(object, today)
+}
+
+fn parse_object(object: &Map<String, Value>, today: NaiveDate) -> Result<Signal, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for key in object.keys() {
+        if CONTRACT_FIELDS.contains(&key.as_str()) {
+            continue;
+        }
+        let lowered = key.to_lowercase();
+        match IDENTIFYING_FIELDS.iter().find(|(name, _)| *name == lowered) {
+            Some((_, what)) => errors.push(FieldError::new(
+                key.as_str(),
+                format!(
+                    "dit veld is niet toegestaan: Knooppunt bewaart geen persoonsgegevens ({what})"
+                ),
+            )),
+            None => errors.push(FieldError::new(
+                key.as_str(),
+                format!(
+                    "onbekend veld; toegestaan zijn: {}",
+                    CONTRACT_FIELDS.join(", ")
+                ),
+            )),
+        }
+    }
+
+    let id = optional(object, "id")
+        .map(|v| parse_id(v).map_err(|m| FieldError::new("id", m)))
+        .transpose();
+    let observed_on = required(object, "observed_on")
+        .and_then(|v| parse_observed_on(v, today).map_err(|m| FieldError::new("observed_on", m)));
+    let source = required(object, "source")
+        .and_then(|v| parse_label(v, "source").map_err(|m| FieldError::new("source", m)));
+    let area = required(object, "area")
+        .and_then(|v| parse_label(v, "area").map_err(|m| FieldError::new("area", m)));
+    let text =
+        required(object, "text").and_then(|v| parse_text(v).map_err(|m| FieldError::new("text", m)));
+    let themes = optional(object, "themes")
+        .map(|v| parse_themes(v).map_err(|m| FieldError::new("themes", m)))
+        .transpose();
+    let organisation = optional(object, "organisation")
+        .map(|v| parse_label(v, "organisation").map_err(|m| FieldError::new("organisation", m)))
+        .transpose();
+    let wait_days = optional(object, "wait_days")
+        .map(|v| parse_wait_days(v).map_err(|m| FieldError::new("wait_days", m)))
+        .transpose();
+
+    macro_rules! take {
+        ($result:expr) => {
+            match $result {
+                Ok(value) => Some(value),
+                Err(error) => {
+                    errors.push(error);
+                    None
+                }
+            }
+        };
+    }
+    let id = take!(id);
+    let observed_on = take!(observed_on);
+    let source = take!(source);
+    let area = take!(area);
+    let text = take!(text);
+    let themes = take!(themes);
+    let organisation = take!(organisation);
+    let wait_days = take!(wait_days);
+    match (id, observed_on, source, area, text, themes, organisation, wait_days) {
+        (
+            Some(id),
+            Some(observed_on),
+            Some(source),
+            Some(area),
+            Some(text),
+            Some(themes),
+            Some(organisation),
+            Some(wait_days),
+        ) if errors.is_empty() => Ok(Signal {
+            id,
+            observed_on,
+            source,
+            area,
+            text,
+            themes: themes.unwrap_or_default(),
+            organisation,
+            wait_days,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A present, non-null value; `null` and empty strings count as absent.
+fn optional<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
+    match object.get(field) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(v) => Some(v),
+    }
+}
+
+fn required<'a>(object: &'a Map<String, Value>, field: &str) -> Result<&'a Value, FieldError> {
+    optional(object, field).ok_or_else(|| FieldError::new(field, "verplicht veld ontbreekt of is leeg"))
+}
+
+fn as_str<'a>(value: &'a Value, expected: &str) -> Result<&'a str, String> {
+    value
+        .as_str()
+        .ok_or_else(|| format!("verwacht {expected}, maar kreeg {}", json_kind(value)))
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "niets (null)",
+        Value::Bool(_) => "waar/onwaar",
+        Value::Number(_) => "een getal",
+        Value::String(_) => "tekst",
+        Value::Array(_) => "een lijst",
+        Value::Object(_) => "een object",
+    }
+}
+
+fn parse_id(value: &Value) -> Result<String, String> {
+    let id = match value {
+        Value::Number(n) => n.to_string(),
+        other => as_str(other, "tekst")?.trim().to_string(),
+    };
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(format!("te lang (maximaal {MAX_ID_CHARS} tekens)"));
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+    {
+        return Err("alleen letters, cijfers en - _ . : / zijn toegestaan".into());
+    }
+    Ok(id)
+}
+
+/// Accepts ISO dates (`2026-09-14`) and what Dutch spreadsheets write (`14-09-2026`,
+/// `14-9-2026`, `14/09/2026`).
+pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    let input = input.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(input, "%Y-%m-%d") {
+        return Some(date);
+    }
+    let parts: Vec<&str> = input.split(['-', '/', '.']).collect();
+    if let [d, m, y] = parts[..] {
+        if y.len() == 4 && (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) {
+            let (d, m, y) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+            return NaiveDate::from_ymd_opt(y, m, d);
+        }
+    }
+    None
+}
+
+fn parse_observed_on(value: &Value, today: NaiveDate) -> Result<NaiveDate, String> {
+    let raw = as_str(value, "een datum als jjjj-mm-dd of dd-mm-jjjj")?;
+    let date = parse_date(raw)
+        .ok_or_else(|| "geen geldige datum; gebruik jjjj-mm-dd of dd-mm-jjjj".to_string())?;
+    if date > today {
+        return Err(format!("datum {date} ligt in de toekomst"));
+    }
+    if date.year() < EARLIEST_YEAR {
+        return Err(format!("datum {date} ligt vóór {EARLIEST_YEAR}"));
+    }
+    Ok(date)
+}
+
+fn parse_label(value: &Value, field: &str) -> Result<String, String> {
+    let label = as_str(value, "tekst")?.trim();
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(format!("te lang (maximaal {MAX_LABEL_CHARS} tekens)"));
+    }
+    if label.chars().any(char::is_control) {
+        return Err("bevat stuurtekens (zoals regeleinden); gebruik één regel".into());
+    }
+    if field == "source"
+        && !label
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '&'))
+    {
+        return Err("alleen letters, cijfers, spaties en - _ . & zijn toegestaan".into());
+    }
+    Ok(label.to_string())
+}
+
+fn parse_text(value: &Value) -> Result<String, String> {
+    let text = as_str(value, "tekst")?.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.trim();
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(format!(
+            "te lang: {chars} tekens, maximaal {MAX_TEXT_CHARS}; een signaal is een korte notitie"
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err("bevat ongeldige stuurtekens".into());
+    }
+    Ok(text.to_string())
+}
+
+fn parse_themes(value: &Value) -> Result<Vec<Theme>, String> {
+    let items: Vec<&str> = match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| as_str(v, "een lijst met thema's als tekst"))
+            .collect::<Result<_, _>>()?,
+        Value::String(s) => s
+            .split([',', '|', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect(),
+        other => {
+            return Err(format!(
+                "verwacht een lijst met thema's, maar kreeg {}",
+                json_kind(other)
+            ))
+        }
+    };
+    let mut themes = Vec::with_capacity(items.len());
+    let mut unknown = Vec::new();
+    for item in items {
+        match Theme::parse(item) {
+            Some(theme) if !themes.contains(&theme) => themes.push(theme),
+            Some(_) => {}
+            // Only the position is reported: a free-typed theme could contain anything.
+            None => unknown.push(themes.len() + unknown.len() + 1),
+        }
+    }
+    if !unknown.is_empty() {
+        let allowed: Vec<&str> = Theme::ALL.iter().map(|t| t.as_str()).collect();
+        return Err(format!(
+            "onbekend thema (positie {}); toegestaan zijn: {}",
+            unknown
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            allowed.join(", ")
+        ));
+    }
+    themes.sort();
+    Ok(themes)
+}
+
+fn parse_wait_days(value: &Value) -> Result<u32, String> {
+    let days = match value {
+        Value::Number(n) => n
+            .as_i64()
+            .ok_or_else(|| "verwacht een geheel aantal dagen".to_string())?,
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| "verwacht een geheel aantal dagen".to_string())?,
+        other => {
+            return Err(format!(
+                "verwacht een geheel aantal dagen, maar kreeg {}",
+                json_kind(other)
+            ))
+        }
+    };
+    if !(0..=MAX_WAIT_DAYS).contains(&days) {
+        return Err(format!("moet tussen 0 en {MAX_WAIT_DAYS} dagen liggen"));
+    }
+    u32::try_from(days).map_err(|_| "verwacht een geheel aantal dagen".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn valid() -> Value {
+        json!({
+            "observed_on": "2026-09-14",
+            "source": "verbinders-moerwijk",
+            "area": "Moerwijk",
+            "text": "Zoon van 23 wil terug naar huis, maar dan gaat de bijstand van moeder omlaag.",
+        })
+    }
+
+    fn errors_for(value: Value) -> Vec<FieldError> {
+        parse_signal(&value, today()).unwrap_err()
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn accepts_the_minimal_contract() {
+        let signal = parse_signal(&valid(), today()).unwrap();
+        assert_eq!(signal.area, "Moerwijk");
+        assert_eq!(signal.observed_on, NaiveDate::from_ymd_opt(2026, 9, 14).unwrap());
+        assert!(signal.themes.is_empty());
+        assert_eq!(signal.id, None);
+    }
+
+    #[test]
+    fn accepts_all_optional_fields() {
+        let mut v = valid();
+        v["id"] = json!("vb-2026-0001");
+        v["themes"] = json!(["financien", "Kinderen gezin", "financien"]);
+        v["organisation"] = json!("Haag Wonen");
+        v["wait_days"] = json!(98);
+        let s = parse_signal(&v, today()).unwrap();
+        assert_eq!(s.id.as_deref(), Some("vb-2026-0001"));
+        assert_eq!(s.themes, vec![Theme::Financien, Theme::KinderenGezin]);
+        assert_eq!(s.organisation.as_deref(), Some("Haag Wonen"));
+        assert_eq!(s.wait_days, Some(98));
+    }
+
+    #[test]
+    fn every_missing_required_field_is_named_at_once() {
+        let errors = errors_for(json!({}));
+        assert_eq!(fields(&errors), vec!["observed_on", "source", "area", "text"]);
+        assert!(errors[0].message.contains("verplicht"));
+    }
+
+    #[test]
+    fn identifying_fields_are_refused_with_the_reason() {
+        for field in ["naam", "bsn", "adres", "geboortedatum", "telefoon", "email", "Name"] {
+            let mut v = valid();
+            v[field] = json!("x");
+            let errors = errors_for(v);
+            assert_eq!(fields(&errors), vec![field], "{field}");
+            assert!(errors[0].message.contains("persoonsgegevens"), "{field}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let mut v = valid();
+        v["prioriteit"] = json!("hoog");
+        let errors = errors_for(v);
+        assert_eq!(fields(&errors), vec!["prioriteit"]);
+        assert!(errors[0].message.starts_with("onbekend veld"));
+    }
+
+    #[test]
+    fn dates_in_the_future_or_before_2000_are_refused() {
+        for (date, expect) in [
+            ("2026-11-23", "toekomst"),
+            ("1999-12-31", "vóór 2000"),
+            ("2026-02-30", "geen geldige datum"),
+            ("gisteren", "geen geldige datum"),
+        ] {
+            let mut v = valid();
+            v["observed_on"] = json!(date);
+            let errors = errors_for(v);
+            assert_eq!(fields(&errors), vec!["observed_on"]);
+            assert!(errors[0].message.contains(expect), "{date}: {}", errors[0].message);
+        }
+        let mut v = valid();
+        v["observed_on"] = json!("22-11-2026");
+        assert!(parse_signal(&v, today()).is_ok(), "today in Dutch notation");
+    }
+
+    #[test]
+    fn text_is_bounded_and_must_be_text() {
+        let mut v = valid();
+        v["text"] = json!("a".repeat(MAX_TEXT_CHARS));
+        assert!(parse_signal(&v, today()).is_ok());
+        v["text"] = json!("é".repeat(MAX_TEXT_CHARS + 1));
+        let errors = errors_for(v.clone());
+        assert_eq!(fields(&errors), vec!["text"]);
+        assert!(errors[0].message.contains("te lang"));
+        v["text"] = json!(12);
+        assert!(errors_for(v.clone())[0].message.contains("verwacht tekst"));
+        v["text"] = json!("   ");
+        assert!(errors_for(v)[0].message.contains("verplicht"));
+    }
+
+    #[test]
+    fn optional_fields_are_checked() {
+        let mut v = valid();
+        v["themes"] = json!(["huisvesting", "astrologie"]);
+        v["wait_days"] = json!(-3);
+        v["id"] = json!("met spatie");
+        v["organisation"] = json!(["Staedion"]);
+        let errors = errors_for(v);
+        assert_eq!(fields(&errors), vec!["id", "themes", "organisation", "wait_days"]);
+        assert!(errors[1].message.contains("positie 2"));
+        assert!(!errors[1].message.contains("astrologie"), "no user input echoed");
+    }
+
+    #[test]
+    fn wait_days_accepts_numeric_strings() {
+        let mut v = valid();
+        v["wait_days"] = json!(" 70 ");
+        assert_eq!(parse_signal(&v, today()).unwrap().wait_days, Some(70));
+        v["wait_days"] = json!(3.5);
+        assert_eq!(fields(&errors_for(v)), vec!["wait_days"]);
+    }
+
+    #[test]
+    fn non_objects_are_refused() {
+        assert_eq!(fields(&errors_for(json!("tekst"))), vec!["signaal"]);
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_content_bound() {
+        let mut a = parse_signal(&valid(), today()).unwrap();
+        let mut b = a.clone();
+        assert_eq!(a.ensure_id().to_string(), b.ensure_id().to_string());
+        let mut c = parse_signal(&valid(), today()).unwrap();
+        c.area = "Schilderswijk".into();
+        assert_ne!(a.ensure_id().to_string(), c.ensure_id().to_string());
+    }
+}
