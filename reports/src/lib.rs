@@ -1,0 +1,352 @@
+//! Quarterly briefs ("terug het systeem in") for the municipality.
+//!
+//! [`Brief::gather`] reads the figures from the store; [`Brief::render`] turns them into Dutch
+//! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:
+//! counts below the minimum group size are shown as `<5`, never as themselves.
+
+use anyhow::Context;
+use chrono::{Datelike, NaiveDate};
+use handlebars::Handlebars;
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::store::{BarrierStats, Store};
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+const MARKDOWN_TEMPLATE: &str = include_str!("../templates/brief.md.hbs");
+const HTML_TEMPLATE: &str = include_str!("../templates/brief.html.hbs");
+
+/// A calendar quarter, written `2026Q3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Quarter {
+    pub year: i32,
+    pub quarter: u32,
+}
+
+impl Quarter {
+    pub fn containing(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            quarter: (date.month0() / 3) + 1,
+        }
+    }
+
+    /// First day of the quarter.
+    pub fn start(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, (self.quarter - 1) * 3 + 1, 1).unwrap_or_default()
+    }
+
+    /// First day after the quarter.
+    pub fn end(self) -> NaiveDate {
+        self.next().start()
+    }
+
+    pub fn next(self) -> Self {
+        if self.quarter == 4 {
+            Self { year: self.year + 1, quarter: 1 }
+        } else {
+            Self { year: self.year, quarter: self.quarter + 1 }
+        }
+    }
+
+    pub fn previous(self) -> Self {
+        if self.quarter == 1 {
+            Self { year: self.year - 1, quarter: 4 }
+        } else {
+            Self { year: self.year, quarter: self.quarter - 1 }
+        }
+    }
+
+    /// "3e kwartaal 2026".
+    pub fn dutch_label(self) -> String {
+        format!("{}e kwartaal {}", self.quarter, self.year)
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.quarter)
+    }
+}
+
+impl FromStr for Quarter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let upper = s.trim().to_uppercase().replace('-', "");
+        let invalid = || format!("kwartaal '{s}' is ongeldig; schrijf het als 2026Q3");
+        let (year, quarter) = upper.split_once('Q').ok_or_else(invalid)?;
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let quarter: u32 = quarter.parse().map_err(|_| invalid())?;
+        if !(1..=4).contains(&quarter) || !(2000..=9999).contains(&year) {
+            return Err(invalid());
+        }
+        Ok(Self { year, quarter })
+    }
+}
+
+/// Shows a count, or `<N` when it is below the minimum group size.
+pub fn suppress(count: i64, min_group_size: i64) -> String {
+    if count < min_group_size {
+        format!("<{min_group_size}")
+    } else {
+        count.to_string()
+    }
+}
+
+/// The change between two quarters, shown only when neither count is suppressed: otherwise a
+/// hidden count could be worked out from the published one and the difference.
+pub fn change(current: i64, previous: i64, min_group_size: i64) -> String {
+    if current < min_group_size || previous < min_group_size {
+        return "n.v.t.".into();
+    }
+    let diff = current - previous;
+    let percent = (diff as f64 / previous as f64 * 100.0).round() as i64;
+    match diff {
+        0 => "gelijk".into(),
+        d if d > 0 => format!("+{d} (+{percent}%)"),
+        d => format!("−{} (−{}%)", -d, -percent),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefRow {
+    pub barrier: String,
+    pub title: String,
+    pub kader: String,
+    pub owner: String,
+    pub signals: String,
+    pub sources: String,
+    pub areas: String,
+    pub previous_signals: String,
+    pub change: String,
+    #[serde(skip)]
+    raw_signals: i64,
+}
+
+/// Everything a brief shows, already suppressed: safe to render or export.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    pub quarter: String,
+    pub quarter_label: String,
+    pub previous_label: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub rows: Vec<BriefRow>,
+    pub top: Option<BriefRow>,
+    pub barriers_with_signals: usize,
+    pub barrier_total: usize,
+    pub unclassified: String,
+    pub rules_version: String,
+    pub min_group_size: i64,
+    pub generated_on: String,
+    pub product_version: &'static str,
+}
+
+/// The written files.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub markdown: String,
+    pub html: String,
+}
+
+impl Brief {
+    /// Builds the brief from per-barrier figures of this and the previous quarter.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_stats(
+        quarter: Quarter,
+        rules: &RuleSet,
+        current: &[BarrierStats],
+        previous: &[BarrierStats],
+        unclassified: i64,
+        min_group_size: i64,
+        generated_on: NaiveDate,
+    ) -> Self {
+        let find = |stats: &[BarrierStats], id: &str| {
+            stats.iter().find(|s| s.barrier == id).cloned().unwrap_or(BarrierStats {
+                barrier: id.to_string(),
+                signals: 0,
+                sources: 0,
+                areas: 0,
+            })
+        };
+        let mut rows: Vec<BriefRow> = rules
+            .barriers()
+            .iter()
+            .map(|barrier| {
+                let now = find(current, &barrier.id);
+                let before = find(previous, &barrier.id);
+                BriefRow {
+                    barrier: barrier.id.clone(),
+                    title: barrier.title.clone(),
+                    kader: barrier.kader.clone(),
+                    owner: barrier.owner.clone(),
+                    signals: suppress(now.signals, min_group_size),
+                    sources: suppress(now.sources, min_group_size),
+                    areas: suppress(now.areas, min_group_size),
+                    previous_signals: suppress(before.signals, min_group_size),
+                    change: change(now.signals, before.signals, min_group_size),
+                    raw_signals: now.signals,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| b.raw_signals.cmp(&a.raw_signals).then(a.title.cmp(&b.title)));
+        let top = rows
+            .first()
+            .filter(|r| r.raw_signals >= min_group_size)
+            .cloned();
+        let end = quarter.end().pred_opt().unwrap_or_default();
+        Brief {
+            quarter: quarter.to_string(),
+            quarter_label: quarter.dutch_label(),
+            previous_label: quarter.previous().dutch_label(),
+            period_from: dutch_date(quarter.start()),
+            period_to: dutch_date(end),
+            barriers_with_signals: rows.iter().filter(|r| r.raw_signals > 0).count(),
+            barrier_total: rows.len(),
+            rows,
+            top,
+            unclassified: suppress(unclassified, min_group_size),
+            rules_version: rules.version().to_string(),
+            min_group_size,
+            generated_on: dutch_date(generated_on),
+            product_version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    /// Reads this quarter's and the previous quarter's figures from the store.
+    pub async fn gather(
+        store: &Store,
+        rules: &RuleSet,
+        quarter: Quarter,
+        min_group_size: i64,
+        generated_on: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let current = store.barrier_stats(quarter.start(), quarter.end()).await?;
+        let previous_quarter = quarter.previous();
+        let previous = store
+            .barrier_stats(previous_quarter.start(), previous_quarter.end())
+            .await?;
+        let unclassified = store
+            .unclassified_between(quarter.start(), quarter.end())
+            .await?;
+        Ok(Self::from_stats(
+            quarter,
+            rules,
+            &current,
+            &previous,
+            unclassified,
+            min_group_size,
+            generated_on,
+        ))
+    }
+
+    /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
+    pub fn render(&self) -> anyhow::Result<Rendered> {
+        let mut html = Handlebars::new();
+        html.set_strict_mode(true);
+        html.register_template_string("brief", HTML_TEMPLATE)
+            .context("HTML-sjabloon laden")?;
+        let mut markdown = Handlebars::new();
+        markdown.set_strict_mode(true);
+        markdown.register_escape_fn(handlebars::no_escape);
+        markdown
+            .register_template_string("brief", MARKDOWN_TEMPLATE)
+            .context("Markdown-sjabloon laden")?;
+        Ok(Rendered {
+            markdown: markdown.render("brief", self).context("Markdown-brief maken")?,
+            html: html.render("brief", self).context("HTML-brief maken")?,
+        })
+    }
+
+    /// Writes `brief-<quarter>.md` and `.html` into `dir`, returning the paths.
+    pub fn write(&self, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+        let rendered = self.render()?;
+        std::fs::create_dir_all(dir).with_context(|| format!("map {} aanmaken", dir.display()))?;
+        let mut written = Vec::new();
+        for (extension, content) in [("md", &rendered.markdown), ("html", &rendered.html)] {
+            let path = dir.join(format!("brief-{}.{extension}", self.quarter));
+            std::fs::write(&path, content)
+                .with_context(|| format!("{} schrijven", path.display()))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december",
+];
+
+/// "30 september 2026".
+pub fn dutch_date(date: NaiveDate) -> String {
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(barrier: &str, signals: i64, sources: i64, areas: i64) -> BarrierStats {
+        BarrierStats {
+            barrier: barrier.into(),
+            signals,
+            sources,
+            areas,
+        }
+    }
+
+    #[test]
+    fn quarters_parse_and_step() {
+        let q: Quarter = "2026Q3".parse().unwrap();
+        assert_eq!(q.start(), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        assert_eq!(q.end(), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
+        assert_eq!(q.previous().to_string(), "2026Q2");
+        assert_eq!("2026q1".parse::<Quarter>().unwrap().previous().to_string(), "2025Q4");
+        assert_eq!("2026-Q4".parse::<Quarter>().unwrap().next().to_string(), "2027Q1");
+        assert!("2026Q5".parse::<Quarter>().unwrap_err().contains("2026Q3"));
+        assert!("Q3".parse::<Quarter>().is_err());
+    }
+
+    #[test]
+    fn small_counts_are_suppressed_and_so_are_changes_that_would_reveal_them() {
+        assert_eq!(suppress(4, 5), "<5");
+        assert_eq!(suppress(5, 5), "5");
+        assert_eq!(change(12, 10, 5), "+2 (+20%)");
+        assert_eq!(change(8, 10, 5), "−2 (−20%)");
+        assert_eq!(change(10, 10, 5), "gelijk");
+        assert_eq!(change(12, 3, 5), "n.v.t.");
+        assert_eq!(change(3, 12, 5), "n.v.t.");
+    }
+
+    #[test]
+    fn renders_every_barrier_in_dutch_with_suppression() {
+        let rules = RuleSet::default_rules().unwrap();
+        let brief = Brief::from_stats(
+            "2026Q3".parse().unwrap(),
+            &rules,
+            &[stats("kostendelersnorm", 12, 6, 3), stats("wachtlijst-ggz", 3, 2, 1)],
+            &[stats("kostendelersnorm", 10, 5, 3)],
+            2,
+            5,
+            NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
+        );
+        let rendered = brief.render().unwrap();
+        for output in [&rendered.markdown, &rendered.html] {
+            assert!(output.contains("3e kwartaal 2026"));
+            assert!(output.contains("1 juli 2026 t/m 30 september 2026"));
+            assert!(output.contains("Kostendelersnorm verlaagt de uitkering"));
+            assert!(output.contains("+2 (+20%)"));
+            assert!(output.contains("Participatiewet art. 22a"));
+            assert!(!output.contains("| 3 |"), "a count of 3 is never shown");
+        }
+        assert!(rendered.markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 6 | <5 | +2 (+20%) |"));
+        assert!(rendered.markdown.contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
+        assert!(rendered.html.contains("&lt;5"));
+        assert_eq!(brief.rows.len(), 9);
+        assert_eq!(brief.barriers_with_signals, 2);
+        assert_eq!(brief.top.as_ref().map(|t| t.barrier.as_str()), Some("kostendelersnorm"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The rules engine: classifies signals against versioned barrier rules, groups them into
+//! clusters and stores them (SQLite or PostgreSQL).
+//!
+//! - [`ruleset`]: the rules file and its compiled matcher (pure);
+//! - [`store`]: the idempotent store, one query set for both backends;
+//! - [`engine`]: the consume → classify → store → acknowledge loop;
+//! - [`sources`]: the embedded spool and the Kafka consumer group.
+
+pub mod engine;
+pub mod ruleset;
+pub mod sources;
+pub mod store;

@@ -1,0 +1,178 @@
+//! The rules engine loop: take a batch from the transport, decode and classify it, store it in
+//! one transaction, and only then acknowledge it upstream (Kafka offsets, spool rows).
+//!
+//! A message that cannot be decoded is dead-lettered (with its reason, without its payload) and
+//! acknowledged with the rest, so it never blocks its partition. When the database fails, the
+//! same batch is retried until it succeeds: nothing is acknowledged that is not stored.
+
+use crate::ruleset::{extract_wait_days, RuleSet};
+use crate::store::{Classified, Store, WriteOutcome};
+use async_trait::async_trait;
+use knooppunt_ingest::envelope::decode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One message from the transport. `token` identifies it for acknowledgement.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub payload: Option<Vec<u8>>,
+    pub token: AckToken,
+}
+
+/// Where a message came from, enough to acknowledge or dead-letter it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AckToken {
+    Kafka {
+        topic: String,
+        partition: i32,
+        offset: i64,
+    },
+    Spool {
+        seq: i64,
+    },
+}
+
+/// The transport, as the engine sees it.
+#[async_trait]
+pub trait Source: Send {
+    /// Up to `max` messages; waits at most `wait` for the first one.
+    async fn next_batch(&mut self, max: usize, wait: Duration) -> anyhow::Result<Vec<Delivery>>;
+    /// Sets an undecodable message aside, durably, with a reason that holds no personal data.
+    async fn dead_letter(&mut self, delivery: &Delivery, reason: &str) -> anyhow::Result<()>;
+    /// Marks messages as done; called only after they are stored.
+    async fn ack(&mut self, deliveries: &[Delivery]) -> anyhow::Result<()>;
+}
+
+/// What one step did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StepOutcome {
+    pub received: usize,
+    pub stored: usize,
+    pub duplicates: usize,
+    pub unclassified: usize,
+    pub dead_lettered: usize,
+}
+
+pub struct Engine<S: Source> {
+    source: S,
+    store: Store,
+    rules: Arc<RuleSet>,
+    batch_size: usize,
+    /// A batch that was received but not yet stored (the database failed): retried first.
+    pending: Option<Vec<Delivery>>,
+}
+
+impl<S: Source> Engine<S> {
+    pub fn new(source: S, store: Store, rules: Arc<RuleSet>, batch_size: usize) -> Self {
+        Self {
+            source,
+            store,
+            rules,
+            batch_size: batch_size.max(1),
+            pending: None,
+        }
+    }
+
+    /// Classifies one decoded signal.
+    pub fn classify(rules: &RuleSet, envelope: knooppunt_ingest::envelope::Envelope) -> Classified {
+        let barriers = rules
+            .classify(&envelope.signal.text)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let wait_days = envelope
+            .signal
+            .wait_days
+            .or_else(|| extract_wait_days(&envelope.signal.text));
+        Classified {
+            envelope,
+            barriers,
+            wait_days,
+            rules_version: rules.version().to_string(),
+        }
+    }
+
+    /// Processes one batch end to end. Exposed so tests drive the loop deterministically.
+    pub async fn step(&mut self, wait: Duration) -> anyhow::Result<StepOutcome> {
+        let batch = match self.pending.take() {
+            Some(batch) => batch,
+            None => self.source.next_batch(self.batch_size, wait).await?,
+        };
+        let mut outcome = StepOutcome {
+            received: batch.len(),
+            ..StepOutcome::default()
+        };
+        if batch.is_empty() {
+            return Ok(outcome);
+        }
+        let today = knooppunt_ingest::today_nl();
+        let mut classified = Vec::with_capacity(batch.len());
+        let mut dead = Vec::new();
+        for delivery in &batch {
+            let decoded = match &delivery.payload {
+                Some(payload) => decode(payload, today).map_err(|e| e.to_string()),
+                None => Err("bericht zonder inhoud".to_string()),
+            };
+            match decoded {
+                Ok(envelope) => classified.push(Self::classify(&self.rules, envelope)),
+                Err(reason) => dead.push((delivery, reason)),
+            }
+        }
+        outcome.unclassified = classified.iter().filter(|c| c.barriers.is_empty()).count();
+        let result = async {
+            for (delivery, reason) in &dead {
+                self.source.dead_letter(delivery, reason).await?;
+                tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
+            }
+            self.store.write_batch(&classified).await
+        }
+        .await;
+        let WriteOutcome { stored, duplicates } = match result {
+            Ok(written) => written,
+            Err(error) => {
+                self.pending = Some(batch);
+                return Err(error);
+            }
+        };
+        if let Err(error) = self.source.ack(&batch).await {
+            // Stored but not acknowledged: the messages come again and are skipped as
+            // duplicates, so nothing is lost or counted twice.
+            tracing::warn!(error = %error, "Acknowledging a stored batch failed");
+        }
+        outcome.stored = stored;
+        outcome.duplicates = duplicates;
+        outcome.dead_lettered = dead.len();
+        tracing::debug!(
+            received = outcome.received,
+            stored,
+            duplicates,
+            dead_lettered = outcome.dead_lettered,
+            "Batch processed"
+        );
+        Ok(outcome)
+    }
+
+    /// Runs until `shutdown` resolves, backing off while the database or transport fails.
+    pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                result = self.step(Duration::from_millis(200)) => match result {
+                    Ok(_) => backoff = Duration::from_millis(100),
+                    Err(error) => {
+                        tracing::error!(error = %format!("{error:#}"), retry_in_ms = backoff.as_millis() as u64, "Rules engine step failed");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                    }
+                }
+            }
+        }
+        tracing::info!("Rules engine stopped");
+    }
+
+    pub fn into_source(self) -> S {
+        self.source
+    }
+}

@@ -1,0 +1,414 @@
+//! The barrier rules: a versioned TOML file compiled into one matcher.
+//!
+//! All positive patterns of all barriers go into one [`RegexSet`], and so do all exclusions, so
+//! a signal is scanned twice in total however many rules there are, instead of once per regex.
+//! Pure: no I/O.
+
+use regex::{RegexSet, RegexSetBuilder};
+use serde::Deserialize;
+
+/// The rules that ship with Knooppunt (`rules/default_rules.toml`).
+pub const DEFAULT_RULES: &str = include_str!("../default_rules.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    version: String,
+    #[serde(rename = "barrier")]
+    barriers: Vec<BarrierSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BarrierSpec {
+    id: String,
+    title: String,
+    kader: String,
+    owner: String,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    all: Vec<Vec<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+/// What the brief and the review need to know about a barrier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Barrier {
+    pub id: String,
+    pub title: String,
+    pub kader: String,
+    pub owner: String,
+}
+
+/// Where a compiled pattern came from.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// Any match classifies.
+    Single { barrier: usize },
+    /// One member of an `all` group.
+    Group { barrier: usize, group: usize },
+}
+
+/// A compiled rule set.
+#[derive(Debug)]
+pub struct RuleSet {
+    version: String,
+    barriers: Vec<Barrier>,
+    positive: RegexSet,
+    origins: Vec<Origin>,
+    /// Size of each `all` group, indexed like `group` in [`Origin::Group`].
+    group_sizes: Vec<usize>,
+    exclude: RegexSet,
+    exclude_barrier: Vec<usize>,
+}
+
+/// A problem in a rules file, with the barrier and pattern it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RuleError(pub String);
+
+impl RuleSet {
+    /// The rule set that ships with the product.
+    pub fn default_rules() -> Result<Self, Vec<RuleError>> {
+        Self::from_toml(DEFAULT_RULES)
+    }
+
+    /// Parses and compiles a rules file, listing every problem at once.
+    pub fn from_toml(source: &str) -> Result<Self, Vec<RuleError>> {
+        let file: RulesFile = toml::from_str(source)
+            .map_err(|e| vec![RuleError(format!("regelbestand onleesbaar: {}", e.message()))])?;
+        let mut errors = Vec::new();
+        if file.version.trim().is_empty() {
+            errors.push(RuleError("'version' is leeg".into()));
+        }
+        let mut barriers = Vec::new();
+        let mut positive = Vec::new();
+        let mut origins = Vec::new();
+        let mut group_sizes = Vec::new();
+        let mut exclude = Vec::new();
+        let mut exclude_barrier = Vec::new();
+        for (index, spec) in file.barriers.into_iter().enumerate() {
+            let id_ok = !spec.id.is_empty()
+                && spec
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !id_ok {
+                errors.push(RuleError(format!(
+                    "barrière {}: id '{}' mag alleen kleine letters, cijfers en - bevatten",
+                    index + 1,
+                    spec.id
+                )));
+            }
+            if barriers.iter().any(|b: &Barrier| b.id == spec.id) {
+                errors.push(RuleError(format!("barrière '{}' staat er twee keer in", spec.id)));
+            }
+            if spec.patterns.is_empty() && spec.all.is_empty() {
+                errors.push(RuleError(format!(
+                    "barrière '{}': geen 'patterns' en geen 'all'-groepen",
+                    spec.id
+                )));
+            }
+            let check = |pattern: &str, errors: &mut Vec<RuleError>| {
+                if let Err(e) = regex::Regex::new(pattern) {
+                    errors.push(RuleError(format!(
+                        "barrière '{}': patroon '{}' is ongeldig: {}",
+                        spec.id,
+                        pattern,
+                        e.to_string().lines().last().unwrap_or_default()
+                    )));
+                }
+            };
+            for pattern in &spec.patterns {
+                check(pattern, &mut errors);
+                positive.push(pattern.clone());
+                origins.push(Origin::Single { barrier: index });
+            }
+            for group in &spec.all {
+                if group.len() < 2 {
+                    errors.push(RuleError(format!(
+                        "barrière '{}': een 'all'-groep heeft minstens twee patronen nodig",
+                        spec.id
+                    )));
+                }
+                let group_index = group_sizes.len();
+                group_sizes.push(group.len());
+                for pattern in group {
+                    check(pattern, &mut errors);
+                    positive.push(pattern.clone());
+                    origins.push(Origin::Group {
+                        barrier: index,
+                        group: group_index,
+                    });
+                }
+            }
+            for pattern in &spec.exclude {
+                check(pattern, &mut errors);
+                exclude.push(pattern.clone());
+                exclude_barrier.push(index);
+            }
+            barriers.push(Barrier {
+                id: spec.id,
+                title: spec.title,
+                kader: spec.kader,
+                owner: spec.owner,
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let build = |patterns: &[String]| {
+            RegexSetBuilder::new(patterns)
+                .case_insensitive(true)
+                .size_limit(64 << 20)
+                .build()
+                .map_err(|e| vec![RuleError(format!("regels samenstellen mislukt: {e}"))])
+        };
+        Ok(Self {
+            version: file.version,
+            barriers,
+            positive: build(&positive)?,
+            origins,
+            group_sizes,
+            exclude: build(&exclude)?,
+            exclude_barrier,
+        })
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn barriers(&self) -> &[Barrier] {
+        &self.barriers
+    }
+
+    /// The barrier ids a text matches, in rule-file order; empty means unclassified.
+    pub fn classify(&self, text: &str) -> Vec<&str> {
+        let normalised = normalise(text);
+        let mut hit = vec![false; self.barriers.len()];
+        let mut group_hits = vec![0usize; self.group_sizes.len()];
+        for index in self.positive.matches(&normalised).iter() {
+            match self.origins[index] {
+                Origin::Single { barrier } => hit[barrier] = true,
+                Origin::Group { barrier, group } => {
+                    group_hits[group] += 1;
+                    if group_hits[group] == self.group_sizes[group] {
+                        hit[barrier] = true;
+                    }
+                }
+            }
+        }
+        if hit.iter().any(|&h| h) && !self.exclude.is_empty() {
+            for index in self.exclude.matches(&normalised).iter() {
+                hit[self.exclude_barrier[index]] = false;
+            }
+        }
+        self.barriers
+            .iter()
+            .zip(hit)
+            .filter(|(_, h)| *h)
+            .map(|(b, _)| b.id.as_str())
+            .collect()
+    }
+}
+
+/// Lower case without accents, so patterns need not spell out "financiën" and "financien".
+pub fn normalise(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            '’' | '‘' => '\'',
+            other => other,
+        })
+        .collect()
+}
+
+/// Dutch number words up to twenty, as written in notes ("drie maanden").
+fn number_word(word: &str) -> Option<u32> {
+    Some(match word {
+        "een" | "één" | "1" => 1,
+        "twee" => 2,
+        "drie" => 3,
+        "vier" => 4,
+        "vijf" => 5,
+        "zes" => 6,
+        "zeven" => 7,
+        "acht" => 8,
+        "negen" => 9,
+        "tien" => 10,
+        "elf" => 11,
+        "twaalf" => 12,
+        "dertien" => 13,
+        "veertien" => 14,
+        "vijftien" => 15,
+        "zestien" => 16,
+        "zeventien" => 17,
+        "achttien" => 18,
+        "negentien" => 19,
+        "twintig" => 20,
+        other => return other.parse().ok(),
+    })
+}
+
+static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"\b(?:(ruim |bijna |ongeveer |circa |zo'n )?(een half|anderhalf|[0-9]{1,3}|[a-z]+) (dagen|dag|weken|week|maanden|maand|jaar|jaren))\b",
+    )
+    .expect("valid duration pattern")
+});
+
+/// The longest waiting time mentioned in a text, in days: "al 14 weken" → 98,
+/// "drie maanden" → 90, "ruim een half jaar" → 182. `None` when the text names none.
+pub fn extract_wait_days(text: &str) -> Option<u32> {
+    let normalised = normalise(text);
+    DURATION
+        .captures_iter(&normalised)
+        .filter_map(|caps| {
+            let whole = caps.get(0)?;
+            // "zoon van 23 jaar", "is 40 jaar oud": an age, not a wait.
+            let before = normalised[..whole.start()].trim_end();
+            let after = &normalised[whole.end()..];
+            if ["van", "is", "wordt", "werd", "leeftijd", "ruim van"]
+                .iter()
+                .any(|w| before.ends_with(w))
+                || after.starts_with(" oud")
+            {
+                return None;
+            }
+            let amount = caps.get(2)?.as_str();
+            let unit = caps.get(3)?.as_str();
+            let unit_days = match unit {
+                "dag" | "dagen" => 1.0,
+                "week" | "weken" => 7.0,
+                "maand" | "maanden" => 30.0,
+                _ => 365.0,
+            };
+            let count = match amount {
+                "een half" => 0.5,
+                "anderhalf" => 1.5,
+                word => f64::from(number_word(word)?),
+            };
+            Some((count * unit_days).floor() as u32)
+        })
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        RuleSet::default_rules().expect("default rules compile")
+    }
+
+    #[test]
+    fn default_rules_hold_the_nine_barriers_of_the_taxonomy() {
+        let ids: Vec<String> = rules().barriers().iter().map(|b| b.id.clone()).collect();
+        assert_eq!(
+            ids,
+            [
+                "kostendelersnorm",
+                "angst-uitkeringskorting",
+                "corporatie-reactietijd",
+                "wachtlijst-ggz",
+                "huisuitzetting",
+                "schuldhulp-toegang",
+                "angst-jeugdhulp",
+                "loket-drempel",
+                "doorverwijscarrousel",
+            ]
+        );
+        assert!(!rules().version().is_empty());
+    }
+
+    #[test]
+    fn classifies_typical_wording() {
+        let rules = rules();
+        for (text, expect) in [
+            ("Haar zoon van 23 mag niet bij haar inwonen want dan gaat haar bijstand omlaag.", "kostendelersnorm"),
+            ("Durft geen vrijwilligerswerk te doen uit angst dat de uitkering wordt gekort.", "angst-uitkeringskorting"),
+            ("Melding over schimmel bij Haag Wonen, al 8 weken geen reactie.", "corporatie-reactietijd"),
+            ("Aangemeld bij Parnassia, wachtlijst voor intake van vier maanden.", "wachtlijst-ggz"),
+            ("Huurachterstand van drie maanden, vonnis voor ontruiming ligt er.", "huisuitzetting"),
+            ("Aangemeld bij schuldhulpverlening, intussen loonbeslag.", "schuldhulp-toegang"),
+            ("Moeder is bang dat haar kinderen worden afgenomen als ze het CJG belt.", "angst-jeugdhulp"),
+            ("Aanvraag kan alleen online met DigiD, meneer heeft geen computer.", "loket-drempel"),
+            ("Van het kastje naar de muur gestuurd, niemand gaat erover.", "doorverwijscarrousel"),
+        ] {
+            assert!(rules.classify(text).contains(&expect), "{expect}: {text} → {:?}", rules.classify(text));
+        }
+    }
+
+    #[test]
+    fn unrelated_and_negated_text_stays_unclassified() {
+        let rules = rules();
+        assert!(rules.classify("Gezellige buurtmaaltijd in de buurtkamer, veel opkomst.").is_empty());
+        assert!(rules
+            .classify("Melding bij de corporatie over de lekkage, de corporatie reageerde snel.")
+            .is_empty());
+    }
+
+    #[test]
+    fn several_barriers_can_apply() {
+        let rules = rules();
+        let barriers = rules.classify(
+            "Huurachterstand opgelopen; schuldhulp heeft een wachtlijst en intussen komt de deurwaarder.",
+        );
+        assert_eq!(barriers, vec!["huisuitzetting", "schuldhulp-toegang"]);
+    }
+
+    #[test]
+    fn every_error_in_a_rules_file_is_listed() {
+        let errors = RuleSet::from_toml(
+            r#"version = ""
+            [[barrier]]
+            id = "Fout Id"
+            title = "t"
+            kader = "k"
+            owner = "o"
+            patterns = ["(open"]
+            [[barrier]]
+            id = "leeg"
+            title = "t"
+            kader = "k"
+            owner = "o"
+            "#,
+        )
+        .unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+        assert_eq!(errors.len(), 4, "{text:?}");
+        assert!(text[1].contains("Fout Id"));
+        assert!(text[2].contains("(open"));
+        assert!(text[3].contains("leeg"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = RuleSet::from_toml("version = \"1\"\nfoo = 1\nbarrier = []").unwrap_err();
+        assert!(err[0].0.contains("foo"), "{err:?}");
+    }
+
+    #[test]
+    fn waiting_times_from_text() {
+        for (text, days) in [
+            ("al 14 weken geen reactie", Some(98)),
+            ("wacht nu drie maanden", Some(90)),
+            ("sinds 6 weken", Some(42)),
+            ("ruim een half jaar op de wachtlijst", Some(182)),
+            ("twee jaar en 3 maanden", Some(730)),
+            ("zoon van 23 jaar woont weer thuis", None),
+            ("moeder is 40 jaar oud", None),
+        ] {
+            assert_eq!(extract_wait_days(text), days, "{text}");
+        }
+    }
+}
