@@ -1,1 +1,213 @@
-fn main() {}
+//! The `knooppunt` command: wiring only; every piece of logic lives in the library crates.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use knooppunt::app;
+use knooppunt::config::{Config, TransportKind};
+use knooppunt_reports::{Brief, Quarter};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Knooppunt: signalen van wijkteams en partners over systeembarrières omzetten in bewijs.
+///
+/// Signalen komen binnen via de API, een CSV-import of Kafka, worden ontdaan van
+/// persoonsgegevens, ingedeeld bij barrières en gegroepeerd in clusters; de gemeente krijgt
+/// een kwartaalbrief "terug het systeem in".
+#[derive(Debug, Parser)]
+#[command(name = "knooppunt", version, propagate_version = true)]
+struct Cli {
+    /// Configuratiebestand (TOML). Volgorde: ingebouwde standaard → dit bestand →
+    /// omgevingsvariabelen KNOOPPUNT__SECTIE__SLEUTEL.
+    #[arg(long, short, global = true, env = "KNOOPPUNT_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start de intake-API en de regelmotor samen in één proces.
+    Serve,
+    /// Start alleen de intake-API (bij Kafka: intake en regelmotor apart schalen).
+    Intake,
+    /// Start alleen de regelmotor: leest signalen van het transport en slaat ze op.
+    Engine,
+    /// Importeer signalen uit een .csv- (Excel, ';') of .jsonl-bestand.
+    ///
+    /// Geweigerde regels worden met regelnummer en reden gemeld; de rest gaat door.
+    /// Afsluitcode 0 als alles is geaccepteerd, 1 als er regels zijn geweigerd of niet verstuurd.
+    Import {
+        /// Het bestand: .csv (kopregel datum;bron;wijk;thema's;omschrijving) of .jsonl.
+        file: PathBuf,
+    },
+    /// Voer de databasemigraties uit en maak (bij Kafka) de topics aan.
+    Migrate,
+    /// Maak de kwartaalbrief in Markdown en HTML.
+    Brief {
+        /// Het kwartaal, bijvoorbeeld 2026Q3.
+        #[arg(long)]
+        quarter: Quarter,
+        /// Map waarin de brief wordt geschreven.
+        #[arg(long, default_value = "brief")]
+        out: PathBuf,
+    },
+    /// Toon de geldende configuratie (wachtwoorden gemaskeerd) na controle.
+    Config,
+    /// Demonstratie op de ingebouwde standaard: laadt een synthetische set signalen via de
+    /// API en een CSV-import, draait de regelmotor, schrijft een brief en laat de API draaien.
+    Demo {
+        /// Werkmap van de demo; wordt bij de start leeggemaakt.
+        #[arg(long, default_value = "knooppunt-demo")]
+        dir: PathBuf,
+        /// Adres van de API tijdens de demo.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Stop na de brief in plaats van de API te laten draaien.
+        #[arg(long)]
+        no_serve: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KNOOPPUNT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("Knooppunt kon niet starten: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(error) => match error.downcast_ref::<knooppunt::config::ConfigErrors>() {
+            Some(errors) => {
+                eprint!("{errors}");
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("Fout: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config_path = cli.config.clone();
+    let load = || Config::load(config_path.as_deref());
+    match cli.command {
+        Command::Demo {
+            dir,
+            listen,
+            no_serve,
+        } => return knooppunt::demo::run(&dir, &listen, !no_serve, shutdown_signal()).await,
+        Command::Serve => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = app::load_rules(&config)?;
+            let publisher = app::publisher(&config).await?;
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let mut intake_stop = stop_rx.clone();
+            let intake = app::start_intake(&config, publisher, store.clone(), async move {
+                let _ = intake_stop.wait_for(|stop| *stop).await;
+            })
+            .await?;
+            let mut engine_stop = stop_rx;
+            let engine = app::run_engine(&config, store, rules, async move {
+                let _ = engine_stop.wait_for(|stop| *stop).await;
+            });
+            tokio::pin!(engine);
+            tokio::select! {
+                _ = shutdown_signal() => {},
+                result = &mut engine => result?,
+            }
+            let _ = stop_tx.send(true);
+            engine.await?;
+            intake.handle.await.context("intake-API")??;
+        }
+        Command::Intake => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let publisher = app::publisher(&config).await?;
+            let intake = app::start_intake(&config, publisher, store, shutdown_signal()).await?;
+            intake.handle.await.context("intake-API")??;
+        }
+        Command::Engine => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = app::load_rules(&config)?;
+            app::run_engine(&config, store, rules, shutdown_signal()).await?;
+        }
+        Command::Import { file } => {
+            let config = load()?;
+            let publisher = app::publisher(&config).await?;
+            let summary = knooppunt::import::import_file(&file, &*publisher).await?;
+            print!("{}", summary.report());
+            if !summary.is_complete() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Migrate => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            store.migrate().await?;
+            println!("Database bijgewerkt ({:?}).", store.backend());
+            if config.transport.kind == TransportKind::Kafka {
+                config.kafka.ensure_topics().await?;
+                println!(
+                    "Kafka-topics aanwezig: {}, {}.",
+                    config.kafka.signals_topic, config.kafka.dead_letter_topic
+                );
+            }
+        }
+        Command::Brief { quarter, out } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = app::load_rules(&config)?;
+            let brief = Brief::gather(
+                &store,
+                &rules,
+                quarter,
+                config.brief.min_group_size,
+                knooppunt_ingest::today_nl(),
+            )
+            .await?;
+            for path in brief.write(&out)? {
+                println!("Geschreven: {}", path.display());
+            }
+        }
+        Command::Config => print!("{}", load()?.to_display_toml()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -54,7 +54,11 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 
@@ -172,7 +176,10 @@ fn line_at(text: &str, byte: u64) -> u64 {
         .unwrap_or(usize::MAX)
         .saturating_add(1)
         .min(text.len());
-    1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u64
+    1 + text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
 }
 
 /// Describes a CSV error without quoting the cell contents.
@@ -208,7 +215,10 @@ mod tests {
         let signals = ok_rows(&rows);
         assert_eq!(signals.len(), 2, "{rows:?}");
         assert_eq!(signals[0].text, "Zoon weer thuis; bijstand omlaag");
-        assert_eq!(signals[0].themes, vec![Theme::Financien, Theme::Huisvesting]);
+        assert_eq!(
+            signals[0].themes,
+            vec![Theme::Financien, Theme::Huisvesting]
+        );
         assert_eq!(signals[0].observed_on.to_string(), "2026-09-14");
         assert_eq!(signals[1].text, "Twee regels:\nportiek al weken onveilig");
         assert_eq!(signals[1].observed_on.to_string(), "2026-07-03");
@@ -246,8 +256,14 @@ mod tests {
     #[test]
     fn missing_required_columns_refuse_the_file() {
         let err = parse_csv(b"datum;wijk\n14-09-2026;Moerwijk\n", today()).unwrap_err();
-        assert_eq!(err, CsvFileError::MissingColumns("bron, omschrijving".into()));
-        assert_eq!(parse_csv(b"\xEF\xBB\xBF \r\n", today()).unwrap_err(), CsvFileError::Empty);
+        assert_eq!(
+            err,
+            CsvFileError::MissingColumns("bron, omschrijving".into())
+        );
+        assert_eq!(
+            parse_csv(b"\xEF\xBB\xBF \r\n", today()).unwrap_err(),
+            CsvFileError::Empty
+        );
     }
 
     #[test]
@@ -256,12 +272,15 @@ mod tests {
         let rows = parse_csv(file.as_bytes(), today()).unwrap();
         assert_eq!(rows.len(), 1, "the empty row is skipped");
         assert_eq!(rows[0].line, 3);
-        assert!(rows[0].result.as_ref().unwrap_err()[0].message.contains("kolommen"));
+        assert!(rows[0].result.as_ref().unwrap_err()[0]
+            .message
+            .contains("kolommen"));
     }
 
     #[test]
     fn comma_separated_files_with_english_headers_work_too() {
-        let file = "observed_on,source,area,text,wait_days\n2026-09-14,ggz,Moerwijk,Wachtlijst,98\n";
+        let file =
+            "observed_on,source,area,text,wait_days\n2026-09-14,ggz,Moerwijk,Wachtlijst,98\n";
         let rows = parse_csv(file.as_bytes(), today()).unwrap();
         assert_eq!(ok_rows(&rows)[0].wait_days, Some(98));
     }

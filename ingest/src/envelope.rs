@@ -116,7 +116,10 @@ pub fn decode(payload: &[u8], today: NaiveDate) -> Result<Envelope, DecodeError>
         .remove("signal")
         .ok_or_else(|| DecodeError("envelop mist veld 'signal'".into()))?;
     if let Some(extra) = object.keys().find(|k| k.as_str() != "v") {
-        return Err(DecodeError(format!("onbekend veld '{}' in envelop", safe_name(extra))));
+        return Err(DecodeError(format!(
+            "onbekend veld '{}' in envelop",
+            safe_name(extra)
+        )));
     }
     let signal = parse_signal(&signal, today).map_err(|errors: Vec<FieldError>| {
         DecodeError(format!("ongeldig signaal: {}", describe(&errors)))

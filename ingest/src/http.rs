@@ -57,7 +57,11 @@ pub struct IntakeState {
 
 impl IntakeState {
     /// `probes` are checked by `/readyz` after the transport itself (e.g. the database).
-    pub fn new(publisher: Arc<dyn Publisher>, extra_probes: Vec<Arc<dyn Probe>>, limits: Limits) -> Self {
+    pub fn new(
+        publisher: Arc<dyn Publisher>,
+        extra_probes: Vec<Arc<dyn Probe>>,
+        limits: Limits,
+    ) -> Self {
         let mut probes: Vec<Arc<dyn Probe>> = vec![Arc::new(TransportProbe(publisher.clone()))];
         probes.extend(extra_probes);
         Self {
@@ -80,10 +84,19 @@ pub fn router(state: IntakeState) -> Router {
 #[derive(Debug, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum ItemResult {
-    Accepted { index: usize, id: String },
-    Refused { index: usize, errors: Vec<FieldError> },
+    Accepted {
+        index: usize,
+        id: String,
+    },
+    Refused {
+        index: usize,
+        errors: Vec<FieldError>,
+    },
     /// Valid, but the transport did not take it: nothing was kept; send it again later.
-    Failed { index: usize, error: String },
+    Failed {
+        index: usize,
+        error: String,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -105,9 +118,9 @@ async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response 
             return error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
-                    "het verzoek is te groot (maximaal {} bytes); stuur de signalen in kleinere delen",
-                    state.limits.max_body_bytes
-                ),
+                "het verzoek is te groot (maximaal {} bytes); stuur de signalen in kleinere delen",
+                state.limits.max_body_bytes
+            ),
             )
         }
     };
@@ -135,7 +148,10 @@ async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response 
         }
     };
     if items.is_empty() {
-        return error_response(StatusCode::UNPROCESSABLE_ENTITY, "de lijst met signalen is leeg");
+        return error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "de lijst met signalen is leeg",
+        );
     }
     if items.len() > state.limits.max_batch {
         return error_response(

@@ -134,7 +134,9 @@ impl Publisher for KafkaPublisher {
                     .send(record, Timeout::After(self.timeout))
                     .await
                     .map(|_| ())
-                    .map_err(|(error, _message)| PublishError::Unavailable(format!("kafka: {error}")))
+                    .map_err(|(error, _message)| {
+                        PublishError::Unavailable(format!("kafka: {error}"))
+                    })
             }
         });
         futures::future::join_all(sends).await

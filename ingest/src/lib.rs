@@ -23,7 +23,9 @@ use signal::{parse_signal, FieldError};
 
 /// Today's date in the Netherlands, which decides whether a date lies in the future.
 pub fn today_nl() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam).date_naive()
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
 }
 
 /// Validates and prepares one submitted item: the shared path of every intake channel.

@@ -53,8 +53,10 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+31|0031|\(0|\b0)[0-9 \-()]{8,18}").expect("valid phone pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[0-9]{9}|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3})\b")
-        .expect("valid BSN pattern")
+    Regex::new(
+        r"\b(?:[0-9]{9}|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3})\b",
+    )
+    .expect("valid BSN pattern")
 });
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[1-9][0-9]{3}( ?)([A-Za-z]{2})\b(?:,? ?[0-9]{1,5}(?:-?[A-Za-z0-9]{1,3})?\b)?")
@@ -140,9 +142,7 @@ pub fn passes_elfproef(candidate: &str) -> bool {
 }
 
 fn preceded_by_currency(text: &str, start: usize) -> bool {
-    text[..start]
-        .trim_end()
-        .ends_with(['€', '$', '£'])
+    text[..start].trim_end().ends_with(['€', '$', '£'])
 }
 
 /// IBAN lengths per country (ISO 13616) for the countries residents bank in most.
@@ -295,8 +295,14 @@ mod tests {
 
     #[test]
     fn iban_with_mod97() {
-        assert_eq!(scrubbed("rekening NL91ABNA0417164300 dicht"), "rekening [IBAN] dicht");
-        assert_eq!(scrubbed("op NL91 ABNA 0417 1643 00 gestort"), "op [IBAN] gestort");
+        assert_eq!(
+            scrubbed("rekening NL91ABNA0417164300 dicht"),
+            "rekening [IBAN] dicht"
+        );
+        assert_eq!(
+            scrubbed("op NL91 ABNA 0417 1643 00 gestort"),
+            "op [IBAN] gestort"
+        );
         assert_eq!(scrubbed("nl91abna0417164300"), "[IBAN]");
         assert_eq!(scrubbed("BE68 5390 0754 7034"), "[IBAN]");
         // Wrong check digits: kept.
@@ -356,7 +362,10 @@ mod tests {
     #[test]
     fn reports_kinds_not_values() {
         let s = scrub("bel 0612345678 of mail a@b.nl, BSN 111222333");
-        assert_eq!(s.found, vec![PiiKind::Email, PiiKind::Telefoon, PiiKind::Bsn]);
+        assert_eq!(
+            s.found,
+            vec![PiiKind::Email, PiiKind::Telefoon, PiiKind::Bsn]
+        );
         assert_eq!(s.text, "bel [TELEFOON] of mail [EMAIL], BSN [BSN]");
     }
 

@@ -116,7 +116,13 @@ impl Theme {
             .to_lowercase()
             .replace('ë', "e")
             .chars()
-            .map(|c| if c == ' ' || c == '/' || c == '_' { '-' } else { c })
+            .map(|c| {
+                if c == ' ' || c == '/' || c == '_' {
+                    '-'
+                } else {
+                    c
+                }
+            })
             .collect();
         Theme::ALL.into_iter().find(|t| t.as_str() == normalised)
     }
@@ -238,8 +244,8 @@ fn parse_object(object: &Map<String, Value>, today: NaiveDate) -> Result<Signal,
         .and_then(|v| parse_label(v, "source").map_err(|m| FieldError::new("source", m)));
     let area = required(object, "area")
         .and_then(|v| parse_label(v, "area").map_err(|m| FieldError::new("area", m)));
-    let text =
-        required(object, "text").and_then(|v| parse_text(v).map_err(|m| FieldError::new("text", m)));
+    let text = required(object, "text")
+        .and_then(|v| parse_text(v).map_err(|m| FieldError::new("text", m)));
     let themes = optional(object, "themes")
         .map(|v| parse_themes(v).map_err(|m| FieldError::new("themes", m)))
         .transpose();
@@ -269,7 +275,16 @@ fn parse_object(object: &Map<String, Value>, today: NaiveDate) -> Result<Signal,
     let themes = take!(themes);
     let organisation = take!(organisation);
     let wait_days = take!(wait_days);
-    match (id, observed_on, source, area, text, themes, organisation, wait_days) {
+    match (
+        id,
+        observed_on,
+        source,
+        area,
+        text,
+        themes,
+        organisation,
+        wait_days,
+    ) {
         (
             Some(id),
             Some(observed_on),
@@ -303,7 +318,8 @@ fn optional<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a Value
 }
 
 fn required<'a>(object: &'a Map<String, Value>, field: &str) -> Result<&'a Value, FieldError> {
-    optional(object, field).ok_or_else(|| FieldError::new(field, "verplicht veld ontbreekt of is leeg"))
+    optional(object, field)
+        .ok_or_else(|| FieldError::new(field, "verplicht veld ontbreekt of is leeg"))
 }
 
 fn as_str<'a>(value: &'a Value, expected: &str) -> Result<&'a str, String> {
@@ -389,7 +405,9 @@ fn parse_label(value: &Value, field: &str) -> Result<String, String> {
 }
 
 fn parse_text(value: &Value) -> Result<String, String> {
-    let text = as_str(value, "tekst")?.replace("\r\n", "\n").replace('\r', "\n");
+    let text = as_str(value, "tekst")?
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let text = text.trim();
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
@@ -502,7 +520,10 @@ mod tests {
     fn accepts_the_minimal_contract() {
         let signal = parse_signal(&valid(), today()).unwrap();
         assert_eq!(signal.area, "Moerwijk");
-        assert_eq!(signal.observed_on, NaiveDate::from_ymd_opt(2026, 9, 14).unwrap());
+        assert_eq!(
+            signal.observed_on,
+            NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()
+        );
         assert!(signal.themes.is_empty());
         assert_eq!(signal.id, None);
     }
@@ -524,13 +545,24 @@ mod tests {
     #[test]
     fn every_missing_required_field_is_named_at_once() {
         let errors = errors_for(json!({}));
-        assert_eq!(fields(&errors), vec!["observed_on", "source", "area", "text"]);
+        assert_eq!(
+            fields(&errors),
+            vec!["observed_on", "source", "area", "text"]
+        );
         assert!(errors[0].message.contains("verplicht"));
     }
 
     #[test]
     fn identifying_fields_are_refused_with_the_reason() {
-        for field in ["naam", "bsn", "adres", "geboortedatum", "telefoon", "email", "Name"] {
+        for field in [
+            "naam",
+            "bsn",
+            "adres",
+            "geboortedatum",
+            "telefoon",
+            "email",
+            "Name",
+        ] {
             let mut v = valid();
             v[field] = json!("x");
             let errors = errors_for(v);
@@ -560,7 +592,11 @@ mod tests {
             v["observed_on"] = json!(date);
             let errors = errors_for(v);
             assert_eq!(fields(&errors), vec!["observed_on"]);
-            assert!(errors[0].message.contains(expect), "{date}: {}", errors[0].message);
+            assert!(
+                errors[0].message.contains(expect),
+                "{date}: {}",
+                errors[0].message
+            );
         }
         let mut v = valid();
         v["observed_on"] = json!("22-11-2026");
@@ -590,9 +626,15 @@ mod tests {
         v["id"] = json!("met spatie");
         v["organisation"] = json!(["Staedion"]);
         let errors = errors_for(v);
-        assert_eq!(fields(&errors), vec!["id", "themes", "organisation", "wait_days"]);
+        assert_eq!(
+            fields(&errors),
+            vec!["id", "themes", "organisation", "wait_days"]
+        );
         assert!(errors[1].message.contains("positie 2"));
-        assert!(!errors[1].message.contains("astrologie"), "no user input echoed");
+        assert!(
+            !errors[1].message.contains("astrologie"),
+            "no user input echoed"
+        );
     }
 
     #[test]

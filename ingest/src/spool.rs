@@ -68,10 +68,11 @@ impl Spool {
 
     /// The oldest `limit` messages not yet acknowledged, in order.
     pub async fn fetch(&self, limit: i64) -> Result<Vec<SpoolRecord>, sqlx::Error> {
-        let rows = sqlx::query("SELECT seq, partition_key, payload FROM spool ORDER BY seq LIMIT ?")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT seq, partition_key, payload FROM spool ORDER BY seq LIMIT ?")
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter()
             .map(|row| {
                 Ok(SpoolRecord {
@@ -128,7 +129,11 @@ impl Spool {
 
     /// Puts a raw payload on the spool, bypassing intake: for partner tooling and tests of
     /// the engine's handling of bad messages.
-    pub async fn enqueue_raw(&self, partition_key: &str, payload: &[u8]) -> Result<(), sqlx::Error> {
+    pub async fn enqueue_raw(
+        &self,
+        partition_key: &str,
+        payload: &[u8],
+    ) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO spool (partition_key, payload, enqueued_at) VALUES (?, ?, ?)")
             .bind(partition_key)
             .bind(payload)
@@ -173,7 +178,11 @@ mod tests {
         let value = serde_json::json!({"observed_on": "2026-09-14", "source": "t",
             "area": "Moerwijk", "text": text});
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, Utc::now())
+        Envelope::prepare(
+            parse_signal(&value, today).unwrap(),
+            Channel::Http,
+            Utc::now(),
+        )
     }
 
     #[tokio::test]
@@ -192,7 +201,10 @@ mod tests {
         assert_eq!(records.len(), 3);
         assert_eq!(records[0].partition_key, "moerwijk");
         spool.ack(&[records[0].seq, records[1].seq]).await.unwrap();
-        spool.dead_letter(records[2].seq, "geen geldige JSON").await.unwrap();
+        spool
+            .dead_letter(records[2].seq, "geen geldige JSON")
+            .await
+            .unwrap();
         assert_eq!(spool.pending().await.unwrap(), 0);
         assert_eq!(
             spool.dead_letters().await.unwrap(),

@@ -44,17 +44,29 @@ impl Quarter {
 
     pub fn next(self) -> Self {
         if self.quarter == 4 {
-            Self { year: self.year + 1, quarter: 1 }
+            Self {
+                year: self.year + 1,
+                quarter: 1,
+            }
         } else {
-            Self { year: self.year, quarter: self.quarter + 1 }
+            Self {
+                year: self.year,
+                quarter: self.quarter + 1,
+            }
         }
     }
 
     pub fn previous(self) -> Self {
         if self.quarter == 1 {
-            Self { year: self.year - 1, quarter: 4 }
+            Self {
+                year: self.year - 1,
+                quarter: 4,
+            }
         } else {
-            Self { year: self.year, quarter: self.quarter - 1 }
+            Self {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
         }
     }
 
@@ -164,12 +176,16 @@ impl Brief {
         generated_on: NaiveDate,
     ) -> Self {
         let find = |stats: &[BarrierStats], id: &str| {
-            stats.iter().find(|s| s.barrier == id).cloned().unwrap_or(BarrierStats {
-                barrier: id.to_string(),
-                signals: 0,
-                sources: 0,
-                areas: 0,
-            })
+            stats
+                .iter()
+                .find(|s| s.barrier == id)
+                .cloned()
+                .unwrap_or(BarrierStats {
+                    barrier: id.to_string(),
+                    signals: 0,
+                    sources: 0,
+                    areas: 0,
+                })
         };
         let mut rows: Vec<BriefRow> = rules
             .barriers()
@@ -191,7 +207,11 @@ impl Brief {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| b.raw_signals.cmp(&a.raw_signals).then(a.title.cmp(&b.title)));
+        rows.sort_by(|a, b| {
+            b.raw_signals
+                .cmp(&a.raw_signals)
+                .then(a.title.cmp(&b.title))
+        });
         let top = rows
             .first()
             .filter(|r| r.raw_signals >= min_group_size)
@@ -255,7 +275,9 @@ impl Brief {
             .register_template_string("brief", MARKDOWN_TEMPLATE)
             .context("Markdown-sjabloon laden")?;
         Ok(Rendered {
-            markdown: markdown.render("brief", self).context("Markdown-brief maken")?,
+            markdown: markdown
+                .render("brief", self)
+                .context("Markdown-brief maken")?,
             html: html.render("brief", self).context("HTML-brief maken")?,
         })
     }
@@ -276,13 +298,28 @@ impl Brief {
 }
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// "30 september 2026".
 pub fn dutch_date(date: NaiveDate) -> String {
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
 }
 
 #[cfg(test)]
@@ -304,8 +341,14 @@ mod tests {
         assert_eq!(q.start(), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         assert_eq!(q.end(), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
         assert_eq!(q.previous().to_string(), "2026Q2");
-        assert_eq!("2026q1".parse::<Quarter>().unwrap().previous().to_string(), "2025Q4");
-        assert_eq!("2026-Q4".parse::<Quarter>().unwrap().next().to_string(), "2027Q1");
+        assert_eq!(
+            "2026q1".parse::<Quarter>().unwrap().previous().to_string(),
+            "2025Q4"
+        );
+        assert_eq!(
+            "2026-Q4".parse::<Quarter>().unwrap().next().to_string(),
+            "2027Q1"
+        );
         assert!("2026Q5".parse::<Quarter>().unwrap_err().contains("2026Q3"));
         assert!("Q3".parse::<Quarter>().is_err());
     }
@@ -327,7 +370,10 @@ mod tests {
         let brief = Brief::from_stats(
             "2026Q3".parse().unwrap(),
             &rules,
-            &[stats("kostendelersnorm", 12, 6, 3), stats("wachtlijst-ggz", 3, 2, 1)],
+            &[
+                stats("kostendelersnorm", 12, 6, 3),
+                stats("wachtlijst-ggz", 3, 2, 1),
+            ],
             &[stats("kostendelersnorm", 10, 5, 3)],
             2,
             5,
@@ -342,11 +388,18 @@ mod tests {
             assert!(output.contains("Participatiewet art. 22a"));
             assert!(!output.contains("| 3 |"), "a count of 3 is never shown");
         }
-        assert!(rendered.markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 6 | <5 | +2 (+20%) |"));
-        assert!(rendered.markdown.contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
+        assert!(rendered.markdown.contains(
+            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 6 | <5 | +2 (+20%) |"
+        ));
+        assert!(rendered
+            .markdown
+            .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
         assert!(rendered.html.contains("&lt;5"));
         assert_eq!(brief.rows.len(), 9);
         assert_eq!(brief.barriers_with_signals, 2);
-        assert_eq!(brief.top.as_ref().map(|t| t.barrier.as_str()), Some("kostendelersnorm"));
+        assert_eq!(
+            brief.top.as_ref().map(|t| t.barrier.as_str()),
+            Some("kostendelersnorm")
+        );
     }
 }

@@ -43,6 +43,19 @@ pub trait Source: Send {
     async fn ack(&mut self, deliveries: &[Delivery]) -> anyhow::Result<()>;
 }
 
+#[async_trait]
+impl<S: Source + ?Sized> Source for Box<S> {
+    async fn next_batch(&mut self, max: usize, wait: Duration) -> anyhow::Result<Vec<Delivery>> {
+        (**self).next_batch(max, wait).await
+    }
+    async fn dead_letter(&mut self, delivery: &Delivery, reason: &str) -> anyhow::Result<()> {
+        (**self).dead_letter(delivery, reason).await
+    }
+    async fn ack(&mut self, deliveries: &[Delivery]) -> anyhow::Result<()> {
+        (**self).ack(deliveries).await
+    }
+}
+
 /// What one step did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct StepOutcome {

@@ -77,8 +77,12 @@ impl RuleSet {
 
     /// Parses and compiles a rules file, listing every problem at once.
     pub fn from_toml(source: &str) -> Result<Self, Vec<RuleError>> {
-        let file: RulesFile = toml::from_str(source)
-            .map_err(|e| vec![RuleError(format!("regelbestand onleesbaar: {}", e.message()))])?;
+        let file: RulesFile = toml::from_str(source).map_err(|e| {
+            vec![RuleError(format!(
+                "regelbestand onleesbaar: {}",
+                e.message()
+            ))]
+        })?;
         let mut errors = Vec::new();
         if file.version.trim().is_empty() {
             errors.push(RuleError("'version' is leeg".into()));
@@ -103,7 +107,10 @@ impl RuleSet {
                 )));
             }
             if barriers.iter().any(|b: &Barrier| b.id == spec.id) {
-                errors.push(RuleError(format!("barrière '{}' staat er twee keer in", spec.id)));
+                errors.push(RuleError(format!(
+                    "barrière '{}' staat er twee keer in",
+                    spec.id
+                )));
             }
             if spec.patterns.is_empty() && spec.all.is_empty() {
                 errors.push(RuleError(format!(
@@ -334,24 +341,57 @@ mod tests {
     fn classifies_typical_wording() {
         let rules = rules();
         for (text, expect) in [
-            ("Haar zoon van 23 mag niet bij haar inwonen want dan gaat haar bijstand omlaag.", "kostendelersnorm"),
-            ("Durft geen vrijwilligerswerk te doen uit angst dat de uitkering wordt gekort.", "angst-uitkeringskorting"),
-            ("Melding over schimmel bij Haag Wonen, al 8 weken geen reactie.", "corporatie-reactietijd"),
-            ("Aangemeld bij Parnassia, wachtlijst voor intake van vier maanden.", "wachtlijst-ggz"),
-            ("Huurachterstand van drie maanden, vonnis voor ontruiming ligt er.", "huisuitzetting"),
-            ("Aangemeld bij schuldhulpverlening, intussen loonbeslag.", "schuldhulp-toegang"),
-            ("Moeder is bang dat haar kinderen worden afgenomen als ze het CJG belt.", "angst-jeugdhulp"),
-            ("Aanvraag kan alleen online met DigiD, meneer heeft geen computer.", "loket-drempel"),
-            ("Van het kastje naar de muur gestuurd, niemand gaat erover.", "doorverwijscarrousel"),
+            (
+                "Haar zoon van 23 mag niet bij haar inwonen want dan gaat haar bijstand omlaag.",
+                "kostendelersnorm",
+            ),
+            (
+                "Durft geen vrijwilligerswerk te doen uit angst dat de uitkering wordt gekort.",
+                "angst-uitkeringskorting",
+            ),
+            (
+                "Melding over schimmel bij Haag Wonen, al 8 weken geen reactie.",
+                "corporatie-reactietijd",
+            ),
+            (
+                "Aangemeld bij Parnassia, wachtlijst voor intake van vier maanden.",
+                "wachtlijst-ggz",
+            ),
+            (
+                "Huurachterstand van drie maanden, vonnis voor ontruiming ligt er.",
+                "huisuitzetting",
+            ),
+            (
+                "Aangemeld bij schuldhulpverlening, intussen loonbeslag.",
+                "schuldhulp-toegang",
+            ),
+            (
+                "Moeder is bang dat haar kinderen worden afgenomen als ze het CJG belt.",
+                "angst-jeugdhulp",
+            ),
+            (
+                "Aanvraag kan alleen online met DigiD, meneer heeft geen computer.",
+                "loket-drempel",
+            ),
+            (
+                "Van het kastje naar de muur gestuurd, niemand gaat erover.",
+                "doorverwijscarrousel",
+            ),
         ] {
-            assert!(rules.classify(text).contains(&expect), "{expect}: {text} → {:?}", rules.classify(text));
+            assert!(
+                rules.classify(text).contains(&expect),
+                "{expect}: {text} → {:?}",
+                rules.classify(text)
+            );
         }
     }
 
     #[test]
     fn unrelated_and_negated_text_stays_unclassified() {
         let rules = rules();
-        assert!(rules.classify("Gezellige buurtmaaltijd in de buurtkamer, veel opkomst.").is_empty());
+        assert!(rules
+            .classify("Gezellige buurtmaaltijd in de buurtkamer, veel opkomst.")
+            .is_empty());
         assert!(rules
             .classify("Melding bij de corporatie over de lekkage, de corporatie reageerde snel.")
             .is_empty());

@@ -98,14 +98,6 @@ impl KafkaSource {
             timeout: Duration::from_millis(settings.delivery_timeout_ms),
         })
     }
-
-    /// Commits the stored offsets now (used at shutdown; otherwise auto-commit does it).
-    pub fn commit(&self) -> anyhow::Result<()> {
-        match self.consumer.commit_consumer_state(rdkafka::consumer::CommitMode::Sync) {
-            Ok(()) | Err(rdkafka::error::KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => Ok(()),
-            Err(e) => Err(e).context("offsets vastleggen"),
-        }
-    }
 }
 
 #[async_trait]
@@ -150,10 +142,22 @@ impl Source for KafkaSource {
         })
         .to_string();
         let headers = OwnedHeaders::new()
-            .insert(Header { key: "reason", value: Some(reason) })
-            .insert(Header { key: "source.topic", value: Some(topic.as_str()) })
-            .insert(Header { key: "source.partition", value: Some(partition.as_str()) })
-            .insert(Header { key: "source.offset", value: Some(offset.as_str()) });
+            .insert(Header {
+                key: "reason",
+                value: Some(reason),
+            })
+            .insert(Header {
+                key: "source.topic",
+                value: Some(topic.as_str()),
+            })
+            .insert(Header {
+                key: "source.partition",
+                value: Some(partition.as_str()),
+            })
+            .insert(Header {
+                key: "source.offset",
+                value: Some(offset.as_str()),
+            });
         let record: FutureRecord<'_, str, String> = FutureRecord::to(&self.dead_letter_topic)
             .payload(&body)
             .headers(headers);
@@ -179,7 +183,9 @@ impl Source for KafkaSource {
             }
         }
         if list.count() > 0 {
-            self.consumer.store_offsets(&list).context("offsets opslaan")?;
+            self.consumer
+                .store_offsets(&list)
+                .context("offsets opslaan")?;
         }
         Ok(())
     }

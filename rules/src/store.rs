@@ -259,7 +259,11 @@ impl Store {
     }
 
     pub async fn unclassified_count(&self) -> anyhow::Result<i64> {
-        count(&self.pool, "SELECT COUNT(*) AS n FROM signals WHERE barriers = ''").await
+        count(
+            &self.pool,
+            "SELECT COUNT(*) AS n FROM signals WHERE barriers = ''",
+        )
+        .await
     }
 
     /// Every cluster, largest first.
@@ -334,7 +338,11 @@ impl Store {
     }
 
     /// Signals observed in `[from, to)` that matched no barrier.
-    pub async fn unclassified_between(&self, from: NaiveDate, to: NaiveDate) -> anyhow::Result<i64> {
+    pub async fn unclassified_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> anyhow::Result<i64> {
         let row = sqlx::query(
             "SELECT COUNT(*) AS n FROM signals WHERE barriers = '' AND observed_on >= $1 AND observed_on < $2",
         )

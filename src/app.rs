@@ -1,0 +1,125 @@
+//! Wiring: builds the components a subcommand needs from the configuration. No domain logic.
+
+use crate::config::{Config, TransportKind};
+use anyhow::Context;
+use async_trait::async_trait;
+use knooppunt_ingest::http::{router, IntakeState, Limits, Probe};
+use knooppunt_ingest::kafka::KafkaPublisher;
+use knooppunt_ingest::spool::Spool;
+use knooppunt_ingest::transport::Publisher;
+use knooppunt_rules::engine::{Engine, Source};
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::sources::{KafkaSource, SpoolSource};
+use knooppunt_rules::store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+
+/// Loads the configured rules file, or the built-in rule set.
+pub fn load_rules(config: &Config) -> anyhow::Result<Arc<RuleSet>> {
+    let rules = if config.rules.file.trim().is_empty() {
+        RuleSet::default_rules()
+    } else {
+        let path = Path::new(&config.rules.file);
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("regelbestand {} lezen", path.display()))?;
+        RuleSet::from_toml(&text)
+    };
+    rules.map(Arc::new).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
+    })
+}
+
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::connect(&config.store.url, config.store.max_connections).await
+}
+
+pub async fn open_spool(config: &Config) -> anyhow::Result<Spool> {
+    Spool::open(&config.transport.spool).await
+}
+
+/// Where intake hands signals over.
+pub async fn publisher(config: &Config) -> anyhow::Result<Arc<dyn Publisher>> {
+    Ok(match config.transport.kind {
+        TransportKind::Embedded => Arc::new(open_spool(config).await?),
+        TransportKind::Kafka => Arc::new(KafkaPublisher::new(&config.kafka)?),
+    })
+}
+
+/// The rules engine's end of the transport.
+pub async fn source(config: &Config) -> anyhow::Result<Box<dyn Source>> {
+    Ok(match config.transport.kind {
+        TransportKind::Embedded => Box::new(SpoolSource::new(open_spool(config).await?)),
+        TransportKind::Kafka => Box::new(KafkaSource::new(&config.kafka)?),
+    })
+}
+
+struct DatabaseProbe(Store);
+
+#[async_trait]
+impl Probe for DatabaseProbe {
+    fn name(&self) -> &'static str {
+        "database"
+    }
+    async fn check(&self) -> Result<(), String> {
+        self.0.ping().await.map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// A running intake API.
+pub struct RunningIntake {
+    pub addr: SocketAddr,
+    pub handle: JoinHandle<anyhow::Result<()>>,
+}
+
+/// Binds the intake API (port 0 picks a free port) and serves it until `shutdown` resolves.
+pub async fn start_intake(
+    config: &Config,
+    publisher: Arc<dyn Publisher>,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<RunningIntake> {
+    let state = IntakeState::new(
+        publisher,
+        vec![Arc::new(DatabaseProbe(store))],
+        Limits {
+            max_body_bytes: config.intake.max_body_bytes,
+            max_batch: config.intake.max_batch,
+        },
+    );
+    let app = router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    let listener = tokio::net::TcpListener::bind(&config.intake.listen)
+        .await
+        .with_context(|| format!("luisteren op {}", config.intake.listen))?;
+    let addr = listener.local_addr()?;
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("intake-API")
+    });
+    tracing::info!(%addr, "Intake API listening");
+    Ok(RunningIntake { addr, handle })
+}
+
+/// Runs the rules engine until `shutdown` resolves.
+pub async fn run_engine(
+    config: &Config,
+    store: Store,
+    rules: Arc<RuleSet>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let source = source(config).await?;
+    tracing::info!(
+        transport = ?config.transport.kind,
+        rules_version = rules.version(),
+        "Rules engine started"
+    );
+    Engine::new(source, store, rules, config.engine.batch_size)
+        .run(shutdown)
+        .await;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! `knooppunt demo`: the whole pipeline on embedded defaults, with a bundled synthetic sample.
+//!
+//! Starts the intake API and the rules engine in this process (SQLite store, SQLite spool),
+//! posts the sample over HTTP, imports a Dutch Excel CSV, waits until the engine has stored
+//! everything, prints the clusters, writes the brief, and keeps the API up for a try-out.
+
+use crate::app;
+use crate::config::Config;
+use crate::import::import_file;
+use anyhow::Context;
+use knooppunt_reports::{Brief, Quarter};
+use serde_json::Value;
+use std::future::Future;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// 320 synthetic signals (JSON lines), a few with personal data for the scrubber to remove.
+pub const SAMPLE_JSONL: &str = include_str!("demo/signals.jsonl");
+/// 24 rows as Dutch Excel saves them (BOM, `;`, CRLF, dd-mm-jjjj), one with a wrong date.
+pub const SAMPLE_CSV: &[u8] = include_bytes!("demo/signalen.csv");
+
+pub async fn run(
+    dir: &Path,
+    listen: &str,
+    serve: bool,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<ExitCode> {
+    for name in [
+        "spool.db",
+        "spool.db-wal",
+        "spool.db-shm",
+        "knooppunt.db",
+        "knooppunt.db-wal",
+        "knooppunt.db-shm",
+    ] {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("{} opruimen", path.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("map {} aanmaken", dir.display()))?;
+    let mut config = Config::load_with_env(None, Vec::new())?;
+    config.transport.spool = dir.join("spool.db");
+    config.store.url = format!("sqlite://{}", dir.join("knooppunt.db").display());
+    config.intake.listen = listen.to_string();
+    config.validate()?;
+
+    let store = app::open_store(&config).await?;
+    let rules = app::load_rules(&config)?;
+    let spool = Arc::new(app::open_spool(&config).await?);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let intake = app::start_intake(
+        &config,
+        spool.clone(),
+        store.clone(),
+        stopped(stop_rx.clone()),
+    )
+    .await?;
+    let engine = tokio::spawn({
+        let (config, store, rules) = (config.clone(), store.clone(), rules.clone());
+        let stop = stopped(stop_rx);
+        async move { app::run_engine(&config, store, rules, stop).await }
+    });
+
+    println!(
+        "Knooppunt-demo in {} (SQLite, ingebouwde wachtrij, geen Kafka)",
+        dir.display()
+    );
+    println!("Intake-API: http://{}", intake.addr);
+
+    // 1. The sample, posted over HTTP in batches as a partner system would.
+    let lines: Vec<Value> = SAMPLE_JSONL
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .context("ingebouwde voorbeeldset lezen")?;
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/api/v1/signals", intake.addr);
+    let (mut accepted, mut refused) = (0, 0);
+    for batch in lines.chunks(100) {
+        let answer: Value = client
+            .post(&url)
+            .json(batch)
+            .send()
+            .await
+            .context("signalen posten")?
+            .json()
+            .await
+            .context("antwoord van de API lezen")?;
+        accepted += answer["accepted"].as_u64().unwrap_or(0);
+        refused += answer["refused"].as_u64().unwrap_or(0);
+    }
+    println!("\n1. API: {accepted} signalen geaccepteerd, {refused} geweigerd.");
+
+    // 2. A CSV file as Dutch Excel writes it.
+    let csv_path = dir.join("signalen.csv");
+    std::fs::write(&csv_path, SAMPLE_CSV).context("voorbeeld-CSV schrijven")?;
+    let summary = import_file(&csv_path, &*spool).await?;
+    println!("\n2. CSV-import van {}:", csv_path.display());
+    print!("   {}", summary.report().replace('\n', "\n   ").trim_end());
+    println!();
+
+    // 3. Wait for the rules engine to store everything.
+    let started = Instant::now();
+    while spool.pending().await? > 0 {
+        if started.elapsed() > Duration::from_secs(120) {
+            anyhow::bail!("de regelmotor verwerkt de signalen niet binnen twee minuten");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stored = store.signal_count().await?;
+    let unclassified = store.unclassified_count().await?;
+    println!(
+        "\n3. Regelmotor (regelset {}): {stored} signalen opgeslagen, {unclassified} niet ingedeeld.",
+        rules.version()
+    );
+    println!("   Grootste clusters (barrière × wijk):");
+    for cluster in store.clusters().await?.iter().take(8) {
+        println!(
+            "   {:>4}  {:<26} {}",
+            cluster.signal_count, cluster.barrier, cluster.area
+        );
+    }
+    if let Some(example) = scrubbed_example(&store, &lines).await? {
+        println!("   Voorbeeld van een opgeschoond signaal: \"{example}\"");
+    }
+
+    // 4. The brief for the latest quarter in the sample.
+    let latest = lines
+        .iter()
+        .filter_map(|l| l["observed_on"].as_str())
+        .filter_map(knooppunt_ingest::signal::parse_date)
+        .max()
+        .context("voorbeeldset zonder datums")?;
+    let quarter = Quarter::containing(latest);
+    let brief = Brief::gather(
+        &store,
+        &rules,
+        quarter,
+        config.brief.min_group_size,
+        knooppunt_ingest::today_nl(),
+    )
+    .await?;
+    println!("\n4. Kwartaalbrief {}:", quarter.dutch_label());
+    for path in brief.write(&dir.join("brief"))? {
+        println!("   {}", path.display());
+    }
+
+    if serve {
+        println!(
+            "\nDe API blijft draaien; stop met Ctrl-C. Probeer bijvoorbeeld:\n  \
+             curl -s http://{addr}/readyz\n  \
+             curl -s -X POST http://{addr}/api/v1/signals -H 'content-type: application/json' \\\n    \
+             -d '{{\"observed_on\":\"2026-09-01\",\"source\":\"demo\",\"area\":\"Moerwijk\",\"text\":\"Al 12 weken wachten op een intake bij de GGZ\"}}'",
+            addr = intake.addr
+        );
+        shutdown.await;
+    }
+    let _ = stop_tx.send(true);
+    engine.await.context("regelmotor")??;
+    intake.handle.await.context("intake-API")??;
+    println!("Demo gestopt.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A stored sample signal whose text had personal data replaced by a placeholder.
+async fn scrubbed_example(
+    store: &knooppunt_rules::store::Store,
+    lines: &[Value],
+) -> anyhow::Result<Option<String>> {
+    for line in lines {
+        let (Some(source), Some(id), Some(text)) = (
+            line["source"].as_str(),
+            line["id"].as_str(),
+            line["text"].as_str(),
+        ) else {
+            continue;
+        };
+        if knooppunt_ingest::scrub::scrub(text).found.is_empty() {
+            continue;
+        }
+        if let Some(stored) = store.signal(source, id).await? {
+            return Ok(Some(stored.text));
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,7 @@
+//! The `knooppunt` binary's library: configuration, wiring and the commands that span crates.
+//! Tests in `tests/` use it to start the real application in process.
+
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod import;

@@ -1,0 +1,123 @@
+//! The `knooppunt` binary itself: help texts, configuration errors, CSV import, brief.
+
+use std::process::Command;
+
+fn knooppunt() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_knooppunt"));
+    command.env("KNOOPPUNT_LOG", "warn");
+    command
+}
+
+#[test]
+fn every_subcommand_explains_itself() {
+    for sub in [
+        &[][..],
+        &["serve"],
+        &["intake"],
+        &["engine"],
+        &["import"],
+        &["migrate"],
+        &["brief"],
+        &["config"],
+        &["demo"],
+    ] {
+        let output = knooppunt().args(sub).arg("--help").output().unwrap();
+        assert!(output.status.success(), "{sub:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("Usage:") && text.len() > 100,
+            "{sub:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn configuration_errors_are_listed_together_with_exit_code_2() {
+    let output = knooppunt()
+        .arg("config")
+        .env("KNOOPPUNT__STORE__URL", "mysql://x")
+        .env("KNOOPPUNT__ENGINE__TURBO", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains("engine.turbo") && text.contains("fout"),
+        "{text}"
+    );
+}
+
+#[test]
+fn csv_import_then_brief_on_embedded_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("signalen.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}datum;bron;wijk;thema's;omschrijving\r\n\
+         01-08-2026;verbinders;Moerwijk;financien;\"Zoon weer thuis; bijstand omlaag\"\r\n\
+         31-02-2026;verbinders;Moerwijk;;Datum bestaat niet\r\n\
+         02-08-2026;moeders;Laak;;\"Schimmel, corporatie\r\nreageert al 8 weken niet\"\r\n",
+    )
+    .unwrap();
+    let env = [
+        (
+            "KNOOPPUNT__TRANSPORT__SPOOL",
+            dir.path().join("spool.db").display().to_string(),
+        ),
+        (
+            "KNOOPPUNT__STORE__URL",
+            format!("sqlite://{}", dir.path().join("k.db").display()),
+        ),
+    ];
+    let output = knooppunt()
+        .arg("import")
+        .arg(&csv)
+        .envs(env.clone())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a refused line means exit 1: {text}"
+    );
+    assert!(text.contains("2 geaccepteerd, 1 geweigerd"), "{text}");
+    assert!(
+        text.contains("regel 3: datum: geen geldige datum"),
+        "{text}"
+    );
+
+    let out = dir.path().join("brief");
+    let output = knooppunt()
+        .args(["brief", "--quarter", "2026Q3", "--out"])
+        .arg(&out)
+        .envs(env)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let markdown = std::fs::read_to_string(out.join("brief-2026Q3.md")).unwrap();
+    assert!(markdown.contains("Terug het systeem in — 3e kwartaal 2026"));
+}
+
+#[test]
+fn demo_runs_end_to_end_without_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = knooppunt()
+        .args(["demo", "--no-serve", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains("signalen opgeslagen"), "{text}");
+    assert!(text.contains("geweigerd"), "{text}");
+    assert!(dir.path().join("brief/brief-2026Q3.html").is_file());
+}

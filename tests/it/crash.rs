@@ -1,0 +1,165 @@
+//! Crash safety with the real binary: `kill -9` of the rules engine mid-stream, and of the
+//! intake right after it acknowledged a signal.
+
+use crate::support::*;
+use knooppunt::app;
+use knooppunt_ingest::envelope::{Channel, Envelope};
+use knooppunt_ingest::signal::parse_signal;
+use knooppunt_rules::store::Store;
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn spawn_knooppunt(args: &[&str], env: &[(String, String)], log: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_knooppunt"))
+        .args(args)
+        .envs(env.iter().cloned())
+        .env("KNOOPPUNT_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log file"))
+        .spawn()
+        .expect("start knooppunt")
+}
+
+fn kill_9(child: &mut Child) {
+    // Child::kill sends SIGKILL on Unix: no shutdown hooks, no final commit.
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+}
+
+async fn cluster_total(store: &Store) -> i64 {
+    store
+        .clusters()
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.signal_count)
+        .sum()
+}
+
+#[tokio::test]
+async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
+    const N: usize = 1500;
+    let broker = Broker::start();
+    let pg = fresh_pg_database().await;
+    let mut config = kafka_config(&broker, &pg);
+    config.engine.batch_size = 10;
+    let store = app::open_store(&config).await.unwrap();
+    store.migrate().await.unwrap();
+    config.kafka.ensure_topics().await.unwrap();
+
+    let publisher = app::publisher(&config).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let areas = ["Moerwijk", "Laak", "Transvaal", "Schilderswijk", "Bouwlust"];
+    let envelopes: Vec<Envelope> = (0..N)
+        .map(|i| {
+            let value = json!({
+                "id": format!("s{i}"),
+                "observed_on": "2026-09-01",
+                "source": format!("team{}", i % 7),
+                "area": areas[i % areas.len()],
+                "text": format!("Melding {i}: schimmel bij de corporatie, al {} weken geen reactie.", i % 20 + 1),
+            });
+            Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Kafka, chrono::Utc::now())
+        })
+        .collect();
+    for chunk in envelopes.chunks(250) {
+        assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let env = config_env(&config);
+    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-1.log"));
+    eventually(
+        "the engine to store a first part",
+        Duration::from_secs(60),
+        || async { store.signal_count().await.unwrap_or(0) >= 100 },
+    )
+    .await;
+    kill_9(&mut engine);
+    let at_kill = store.signal_count().await.unwrap();
+    assert!(
+        (at_kill as usize) < N,
+        "the engine finished ({at_kill}) before it could be killed mid-stream"
+    );
+
+    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-2.log"));
+    eventually(
+        "the restarted engine to store the rest",
+        Duration::from_secs(120),
+        || async { store.signal_count().await.unwrap_or(0) >= N as i64 },
+    )
+    .await;
+    // Let it run on a little: a replay of uncommitted offsets must not add anything.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    kill_9(&mut engine);
+    assert_eq!(store.signal_count().await.unwrap(), N as i64);
+    assert_eq!(
+        cluster_total(&store).await,
+        N as i64,
+        "clusters count every signal once"
+    );
+    for i in [0, N / 2, N - 1] {
+        let source = format!("team{}", i % 7);
+        assert!(store
+            .signal(&source, &format!("s{i}"))
+            .await
+            .unwrap()
+            .is_some());
+    }
+}
+
+#[tokio::test]
+async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = embedded_config(dir.path());
+    let port = free_port();
+    config.intake.listen = format!("127.0.0.1:{port}");
+    let env = config_env(&config);
+    // Intake alone, so nothing is processed before the kill: the spool must hold it all.
+    let mut server = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"));
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}");
+    eventually(
+        "the server to be ready",
+        Duration::from_secs(30),
+        || async {
+            client
+                .get(format!("{url}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        },
+    )
+    .await;
+    let batch: Vec<_> = (0..50)
+        .map(|i| {
+            signal(
+                &format!("d{i}"),
+                "verbinders",
+                "Moerwijk",
+                "2026-09-01",
+                "Zoon weer thuis, bijstand van moeder gaat omlaag door de kostendelersnorm.",
+            )
+        })
+        .collect();
+    let answer = client
+        .post(format!("{url}/api/v1/signals"))
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    kill_9(&mut server);
+
+    let mut server = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine.log"));
+    let store = app::open_store(&config).await.unwrap();
+    eventually(
+        "every acknowledged signal to be stored",
+        Duration::from_secs(30),
+        || async { store.signal_count().await.unwrap_or(0) >= 50 },
+    )
+    .await;
+    kill_9(&mut server);
+    assert_eq!(store.signal_count().await.unwrap(), 50);
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real application against real services (PostgreSQL, a tansu Kafka
+//! broker, rdkafka's mock cluster for injected faults). One test binary keeps link time low.
+
+mod cli;
+mod crash;
+mod intake_api;
+mod pipeline;
+mod poison;
+mod store_suite;
+mod support;

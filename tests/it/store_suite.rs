@@ -1,0 +1,121 @@
+//! One store test suite, run against SQLite and PostgreSQL.
+
+use crate::support::*;
+use chrono::NaiveDate;
+use knooppunt_ingest::envelope::{Channel, Envelope};
+use knooppunt_ingest::signal::parse_signal;
+use knooppunt_rules::store::{Classified, Store};
+use serde_json::json;
+
+fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str]) -> Classified {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let value =
+        json!({"id": id, "observed_on": date, "source": source, "area": area, "text": "tekst"});
+    Classified {
+        envelope: Envelope::prepare(
+            parse_signal(&value, today).unwrap(),
+            Channel::Http,
+            chrono::Utc::now(),
+        ),
+        barriers: barriers.iter().map(|b| b.to_string()).collect(),
+        wait_days: Some(70),
+        rules_version: "test-1".into(),
+    }
+}
+
+async fn suite(store: Store) {
+    let batch = vec![
+        classified("a", "t1", "Moerwijk", "2026-06-30", &["kostendelersnorm"]),
+        classified(
+            "b",
+            "t2",
+            "moerwijk ",
+            "2026-07-01",
+            &["kostendelersnorm", "angst-uitkeringskorting"],
+        ),
+        classified("c", "t2", "Laak", "2026-09-30", &["kostendelersnorm"]),
+        classified("d", "t3", "Laak", "2026-10-01", &[]),
+    ];
+    let outcome = store.write_batch(&batch).await.unwrap();
+    assert_eq!((outcome.stored, outcome.duplicates), (4, 0));
+
+    // Replaying the batch (and the same id from the same source) changes nothing.
+    let outcome = store.write_batch(&batch).await.unwrap();
+    assert_eq!((outcome.stored, outcome.duplicates), (0, 4));
+    // The same client id from another source is another signal.
+    let other = vec![classified(
+        "a",
+        "t9",
+        "Moerwijk",
+        "2026-08-01",
+        &["kostendelersnorm"],
+    )];
+    assert_eq!(store.write_batch(&other).await.unwrap().stored, 1);
+
+    assert_eq!(store.signal_count().await.unwrap(), 5);
+    assert_eq!(store.unclassified_count().await.unwrap(), 1);
+    let clusters = store.clusters().await.unwrap();
+    let moerwijk = clusters
+        .iter()
+        .find(|c| c.barrier == "kostendelersnorm" && c.area == "Moerwijk")
+        .unwrap();
+    assert_eq!(
+        moerwijk.signal_count, 3,
+        "areas are grouped case- and space-insensitively"
+    );
+    assert_eq!(
+        (moerwijk.first_seen.as_str(), moerwijk.last_seen.as_str()),
+        ("2026-06-30", "2026-08-01")
+    );
+    assert_eq!(
+        moerwijk.id,
+        knooppunt_rules::store::cluster_id("kostendelersnorm", "moerwijk")
+    );
+
+    // Quarter boundaries: [2026-07-01, 2026-10-01).
+    let from = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let stats = store.barrier_stats(from, to).await.unwrap();
+    let k = stats
+        .iter()
+        .find(|s| s.barrier == "kostendelersnorm")
+        .unwrap();
+    assert_eq!((k.signals, k.sources, k.areas), (3, 2, 2));
+    assert_eq!(store.unclassified_between(from, to).await.unwrap(), 0);
+    let stored = store.signal("t2", "b").await.unwrap().unwrap();
+    assert_eq!(
+        stored.barriers,
+        ["kostendelersnorm", "angst-uitkeringskorting"]
+    );
+    assert_eq!(
+        (stored.wait_days, stored.rules_version.as_str()),
+        (Some(70), "test-1")
+    );
+    assert!(store.signal("t2", "zz").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn store_suite_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    suite(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn store_suite_on_postgres() {
+    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap(); // migrating twice is harmless
+    suite(store).await;
+}
+
+#[tokio::test]
+async fn a_database_that_is_down_fails_readiness() {
+    let store = Store::connect(&fresh_pg_database().await, 1).await.unwrap();
+    store.ping().await.unwrap();
+    // An unreachable server: connecting fails with a clear error, it does not hang.
+    let err = Store::connect("postgres://postgres@127.0.0.1:1/none", 1)
+        .await
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("verbinden met de database"));
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a used one:
+#   1. PostgreSQL on 127.0.0.1:5432 with trust auth for `postgres` (installed and started if needed);
+#   2. the tansu Kafka-protocol broker (installed once with cargo; the tests start their own
+#      brokers on free loopback ports with SQLite storage);
+#   3. formatting and lints, then every test of the workspace.
+# Tests that need PostgreSQL or the broker fail when they cannot reach them; none is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+
+log "PostgreSQL"
+if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+if ! pg_up; then
+  version=$(ls /etc/postgresql | sort -n | tail -n 1)
+  hba="/etc/postgresql/$version/main/pg_hba.conf"
+  # A freshly installed server asks for passwords on TCP; the tests use trust on loopback.
+  if ! sudo_if_needed grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    sudo_if_needed sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+  fi
+  sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  for _ in $(seq 1 60); do pg_up && break; sleep 0.5; done
+fi
+pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }
+# Databases left behind by earlier runs (each test makes its own).
+psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'kp\_test\_%'" |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null; done
+
+log "Kafka-protocol broker (tansu 0.6.0)"
+TANSU_BIN=${TANSU_BIN:-$(command -v tansu || echo "$HOME/.cargo/bin/tansu")}
+if [ ! -x "$TANSU_BIN" ] || ! "$TANSU_BIN" --version 2>/dev/null | grep -q '0\.6\.0'; then
+  cargo install tansu --version 0.6.0 --locked --features libsql
+  TANSU_BIN="$HOME/.cargo/bin/tansu"
+fi
+export TANSU_BIN
+"$TANSU_BIN" --version
+
+log "Formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "Tests"
+cargo test --workspace --locked
