@@ -4,9 +4,9 @@
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use knooppunt_ingest::csv_import::parse_csv;
+use knooppunt_ingest::csv_import::{parse_csv, CsvRow};
 use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::{describe, parse_signal, FieldError, Signal};
+use knooppunt_ingest::signal::{describe, parse_signal, FieldError};
 use knooppunt_ingest::transport::Publisher;
 use std::path::Path;
 
@@ -54,8 +54,8 @@ impl ImportSummary {
     }
 }
 
-/// Reads `.jsonl`/`.ndjson` or `.csv` into (line, signal or errors).
-pub fn read_file(path: &Path) -> anyhow::Result<Vec<(u64, Result<Signal, Vec<FieldError>>)>> {
+/// Reads `.jsonl`/`.ndjson` or `.csv` into one outcome per line.
+pub fn read_file(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
     let bytes = std::fs::read(path).with_context(|| format!("{} lezen", path.display()))?;
     let today = knooppunt_ingest::today_nl();
     let extension = path
@@ -64,11 +64,9 @@ pub fn read_file(path: &Path) -> anyhow::Result<Vec<(u64, Result<Signal, Vec<Fie
         .map(str::to_lowercase)
         .unwrap_or_default();
     match extension.as_str() {
-        "csv" | "txt" => Ok(parse_csv(&bytes, today)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-            .into_iter()
-            .map(|row| (row.line, row.result))
-            .collect()),
+        "csv" | "txt" => {
+            parse_csv(&bytes, today).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
         "jsonl" | "ndjson" | "json" => {
             let text = String::from_utf8_lossy(&bytes);
             Ok(text
@@ -83,7 +81,10 @@ pub fn read_file(path: &Path) -> anyhow::Result<Vec<(u64, Result<Signal, Vec<Fie
                             format!("geen geldige JSON (kolom {})", e.column()),
                         )]),
                     };
-                    (index as u64 + 1, result)
+                    CsvRow {
+                        line: index as u64 + 1,
+                        result,
+                    }
                 })
                 .collect())
         }
@@ -112,7 +113,7 @@ pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Resu
     let mut summary = ImportSummary::default();
     let mut chunk: Vec<(u64, Envelope)> = Vec::with_capacity(CHUNK);
     let now = Utc::now();
-    for (line, result) in rows {
+    for CsvRow { line, result } in rows {
         match result {
             Ok(signal) => chunk.push((line, Envelope::prepare(signal, channel, now))),
             Err(errors) => {
