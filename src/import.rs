@@ -114,8 +114,8 @@ pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Resu
     let mut chunk: Vec<(u64, Envelope)> = Vec::with_capacity(CHUNK);
     let now = Utc::now();
     for CsvRow { line, result } in rows {
-        match result {
-            Ok(signal) => chunk.push((line, Envelope::prepare(signal, channel, now))),
+        match result.and_then(|signal| knooppunt_ingest::prepare(signal, channel, now)) {
+            Ok(envelope) => chunk.push((line, envelope)),
             Err(errors) => {
                 summary.refused.push(LineProblem {
                     line,

@@ -2,6 +2,7 @@
 //! Tests in `tests/` use it to start the real application in process.
 
 pub mod app;
+pub mod classify;
 pub mod config;
 pub mod demo;
 pub mod import;

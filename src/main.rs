@@ -54,6 +54,20 @@ enum Command {
     },
     /// Toon de geldende configuratie (wachtwoorden gemaskeerd) na controle.
     Config,
+    /// Classificeer signalen offline (JSON-regels), zonder database of broker.
+    ///
+    /// Schrijft per invoerregel één JSON-object naar stdout, in volgorde:
+    /// {"id", "barriers", "wait_days", "organisation", "text" (opgeschoond), "pii"};
+    /// een ongeldige regel geeft {"id", "error"} en de rest gaat door.
+    Classify {
+        /// Invoerbestand met één signaal per regel; zonder bestand: stdin.
+        file: Option<PathBuf>,
+        /// Ander regelbestand (TOML) dan de ingebouwde regels.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
+    Quarantaine,
     /// Demonstratie op de ingebouwde standaard: laadt een synthetische set signalen via de
     /// API en een CSV-import, draait de regelmotor, schrijft een brief en laat de API draaien.
     Demo {
@@ -132,6 +146,44 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             no_serve,
         } => return knooppunt::demo::run(&dir, &listen, !no_serve, shutdown_signal()).await,
+        Command::Classify { file, rules } => {
+            let rules = match rules {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("regelbestand {} lezen", path.display()))?;
+                    knooppunt_rules::ruleset::RuleSet::from_toml(&text).map_err(|errors| {
+                        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+                        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
+                    })?
+                }
+                None => knooppunt_rules::ruleset::RuleSet::default_rules()
+                    .map_err(|_| anyhow::anyhow!("ingebouwde regels onleesbaar"))?,
+            };
+            let today = knooppunt_ingest::today_nl();
+            let stdout = std::io::stdout().lock();
+            let output = std::io::BufWriter::new(stdout);
+            let (classified, errors) = match file {
+                Some(path) => {
+                    let input = std::fs::File::open(&path)
+                        .with_context(|| format!("{} openen", path.display()))?;
+                    knooppunt::classify::run(std::io::BufReader::new(input), output, &rules, today)?
+                }
+                None => knooppunt::classify::run(std::io::stdin().lock(), output, &rules, today)?,
+            };
+            tracing::info!(classified, errors, "Classification finished");
+        }
+        Command::Quarantaine => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let counts = store.quarantine_counts().await?;
+            println!(
+                "Geweigerd wegens persoonsgegevens: {} signalen",
+                counts.iter().map(|c| c.count).sum::<i64>()
+            );
+            for count in counts {
+                println!("  {:>6}  {} ({})", count.count, count.reason, count.kinds);
+            }
+        }
         Command::Serve => {
             let config = load()?;
             let store = app::open_store(&config).await?;

@@ -10,7 +10,7 @@
 //! nothing: the signal inside is validated again, and every decode error describes *what* is
 //! wrong without quoting the payload (it may hold personal data).
 
-use crate::scrub::scrub;
+use crate::scrub::{scrub, PiiKind};
 use crate::signal::{describe, parse_signal, FieldError, Signal};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,17 +42,41 @@ pub struct Envelope {
 impl Envelope {
     /// Builds the envelope for a validated signal: scrubs its free text (and the labels, which
     /// people also fill with names and addresses) and gives it an id.
-    pub fn prepare(mut signal: Signal, channel: Channel, received_at: DateTime<Utc>) -> Self {
-        signal.text = scrub(&signal.text).text;
-        signal.area = scrub(&signal.area).text;
-        signal.organisation = signal.organisation.map(|o| scrub(&o).text);
+    pub fn prepare(signal: Signal, channel: Channel, received_at: DateTime<Utc>) -> Self {
+        Self::prepare_screened(signal, channel, received_at).0
+    }
+
+    /// Like [`Envelope::prepare`], also saying what personal data the signal held.
+    pub fn prepare_screened(
+        mut signal: Signal,
+        channel: Channel,
+        received_at: DateTime<Utc>,
+    ) -> (Self, Screening) {
+        let text = scrub(&signal.text);
+        let area = scrub(&signal.area);
+        let organisation = signal.organisation.as_deref().map(scrub);
+        let mut found: Vec<PiiKind> = text.found.clone();
+        found.extend(area.found.iter().copied());
+        if let Some(o) = &organisation {
+            found.extend(o.found.iter().copied());
+        }
+        found.sort();
+        found.dedup();
+        let screening = Screening {
+            mostly_personal: text.mostly_personal(&signal.text),
+            found,
+        };
+        signal.text = text.text;
+        signal.area = area.text;
+        signal.organisation = organisation.map(|o| o.text);
         signal.ensure_id();
-        Envelope {
+        let envelope = Envelope {
             v: ENVELOPE_VERSION,
             channel,
             received_at,
             signal,
-        }
+        };
+        (envelope, screening)
     }
 
     /// The Kafka key: the area, so one area's signals stay in order on one partition.
@@ -70,6 +94,27 @@ impl Envelope {
     }
 }
 
+/// What the anonymiser found in a signal before it scrubbed it: kinds only, never values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Screening {
+    pub found: Vec<PiiKind>,
+    /// More than half of the text was personal data.
+    pub mostly_personal: bool,
+}
+
+impl Screening {
+    /// Whether a signal must be refused rather than kept: its text was mostly personal data,
+    /// or it still held a BSN or IBAN when it reached the rules engine (intake removes those,
+    /// so the record did not pass intake, or passed a faulty one).
+    pub fn refuse_in_engine(&self) -> bool {
+        self.mostly_personal
+            || self
+                .found
+                .iter()
+                .any(|k| matches!(k, PiiKind::Bsn | PiiKind::Iban))
+    }
+}
+
 /// Normalises an area into a stable key: trimmed, lower case.
 pub fn partition_key(area: &str) -> String {
     area.trim().to_lowercase()
@@ -83,6 +128,14 @@ pub struct DecodeError(pub String);
 
 /// Decodes and re-validates an envelope.
 pub fn decode(payload: &[u8], today: NaiveDate) -> Result<Envelope, DecodeError> {
+    decode_screened(payload, today).map(|(envelope, _)| envelope)
+}
+
+/// Decodes, re-validates and re-scrubs an envelope, saying what personal data was still in it.
+pub fn decode_screened(
+    payload: &[u8],
+    today: NaiveDate,
+) -> Result<(Envelope, Screening), DecodeError> {
     let value: Value = serde_json::from_slice(payload).map_err(|e| {
         DecodeError(format!(
             "geen geldige JSON (regel {}, kolom {})",
@@ -124,7 +177,7 @@ pub fn decode(payload: &[u8], today: NaiveDate) -> Result<Envelope, DecodeError>
     let signal = parse_signal(&signal, today).map_err(|errors: Vec<FieldError>| {
         DecodeError(format!("ongeldig signaal: {}", describe(&errors)))
     })?;
-    Ok(Envelope::prepare(signal, channel, received_at))
+    Ok(Envelope::prepare_screened(signal, channel, received_at))
 }
 
 /// Field names come from the message itself; keep them short and plain before echoing them.
@@ -185,9 +238,24 @@ mod tests {
     #[test]
     fn partner_envelopes_without_channel_are_accepted_and_scrubbed() {
         let payload = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"corp","area":"Moerwijk","text":"bsn 111222333"}}"#;
-        let envelope = decode(payload, today()).unwrap();
+        let (envelope, screening) = decode_screened(payload, today()).unwrap();
         assert_eq!(envelope.channel, Channel::Kafka);
         assert_eq!(envelope.signal.text, "bsn [BSN]");
         assert!(envelope.signal.id.is_some());
+        assert_eq!(screening.found, vec![PiiKind::Bsn]);
+        assert!(
+            screening.refuse_in_engine(),
+            "a BSN that reached the engine is refused"
+        );
+        let name_only = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"corp","area":"Laak","text":"Fatima wacht al 8 weken op de corporatie over de schimmel"}}"#;
+        let (envelope, screening) = decode_screened(name_only, today()).unwrap();
+        assert_eq!(
+            envelope.signal.text,
+            "[NAAM] wacht al 8 weken op de corporatie over de schimmel"
+        );
+        assert!(
+            !screening.refuse_in_engine(),
+            "a name is scrubbed and the signal kept"
+        );
     }
 }

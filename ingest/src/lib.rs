@@ -19,7 +19,7 @@ pub mod transport;
 use chrono::{DateTime, NaiveDate, Utc};
 use envelope::{Channel, Envelope};
 use serde_json::Value;
-use signal::{parse_signal, FieldError};
+use signal::{parse_signal, FieldError, Signal};
 
 /// Today's date in the Netherlands, which decides whether a date lies in the future.
 pub fn today_nl() -> NaiveDate {
@@ -29,11 +29,29 @@ pub fn today_nl() -> NaiveDate {
 }
 
 /// Validates and prepares one submitted item: the shared path of every intake channel.
+/// A text that is mostly personal data is refused: there is no barrier left to record.
 pub fn accept(
     value: &Value,
     today: NaiveDate,
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<Envelope, Vec<FieldError>> {
-    parse_signal(value, today).map(|signal| Envelope::prepare(signal, channel, now))
+    prepare(parse_signal(value, today)?, channel, now)
 }
+
+/// Scrubs a validated signal into its envelope, refusing a text that is mostly personal data.
+pub fn prepare(
+    signal: Signal,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<Envelope, Vec<FieldError>> {
+    let (envelope, screening) = Envelope::prepare_screened(signal, channel, now);
+    if screening.mostly_personal {
+        return Err(vec![FieldError::new("text", MOSTLY_PERSONAL)]);
+    }
+    Ok(envelope)
+}
+
+/// The refusal for a text that is mostly personal data.
+pub const MOSTLY_PERSONAL: &str =
+    "bestaat vooral uit persoonsgegevens; beschrijf de barrière zonder namen, nummers of adressen";

@@ -6,9 +6,9 @@
 //! same batch is retried until it succeeds: nothing is acknowledged that is not stored.
 
 use crate::ruleset::{extract_wait_days, RuleSet};
-use crate::store::{Classified, Store, WriteOutcome};
+use crate::store::{channel_name, Classified, Quarantined, Store, WriteOutcome};
 use async_trait::async_trait;
-use knooppunt_ingest::envelope::decode;
+use knooppunt_ingest::envelope::decode_screened;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,6 +64,8 @@ pub struct StepOutcome {
     pub duplicates: usize,
     pub unclassified: usize,
     pub dead_lettered: usize,
+    /// Refused for personal data: counted, not stored.
+    pub quarantined: usize,
 }
 
 pub struct Engine<S: Source> {
@@ -87,7 +89,15 @@ impl<S: Source> Engine<S> {
     }
 
     /// Classifies one decoded signal.
-    pub fn classify(rules: &RuleSet, envelope: knooppunt_ingest::envelope::Envelope) -> Classified {
+    pub fn classify(
+        rules: &RuleSet,
+        mut envelope: knooppunt_ingest::envelope::Envelope,
+    ) -> Classified {
+        if envelope.signal.organisation.is_none() {
+            envelope.signal.organisation = rules
+                .find_organisation(&envelope.signal.text)
+                .map(str::to_string);
+        }
         let barriers = rules
             .classify(&envelope.signal.text)
             .into_iter()
@@ -120,14 +130,39 @@ impl<S: Source> Engine<S> {
         }
         let today = knooppunt_ingest::today_nl();
         let mut classified = Vec::with_capacity(batch.len());
+        let mut quarantined = Vec::new();
         let mut dead = Vec::new();
         for delivery in &batch {
             let decoded = match &delivery.payload {
-                Some(payload) => decode(payload, today).map_err(|e| e.to_string()),
+                Some(payload) => decode_screened(payload, today).map_err(|e| e.to_string()),
                 None => Err("bericht zonder inhoud".to_string()),
             };
             match decoded {
-                Ok(envelope) => classified.push(Self::classify(&self.rules, envelope)),
+                Ok((envelope, screening)) if screening.refuse_in_engine() => {
+                    let kinds: Vec<String> = screening
+                        .found
+                        .iter()
+                        .map(|k| k.as_str().to_string())
+                        .collect();
+                    tracing::warn!(
+                        source = %envelope.signal.source,
+                        id = envelope.id(),
+                        kinds = %kinds.join(","),
+                        "Signal refused for personal data"
+                    );
+                    quarantined.push(Quarantined {
+                        source: envelope.signal.source.clone(),
+                        signal_id: envelope.id().to_string(),
+                        kinds,
+                        reason: if screening.mostly_personal {
+                            "tekst bestaat vooral uit persoonsgegevens".into()
+                        } else {
+                            "BSN of IBAN nog aanwezig na intake".into()
+                        },
+                        channel: channel_name(&envelope),
+                    });
+                }
+                Ok((envelope, _)) => classified.push(Self::classify(&self.rules, envelope)),
                 Err(reason) => dead.push((delivery, reason)),
             }
         }
@@ -137,10 +172,14 @@ impl<S: Source> Engine<S> {
                 self.source.dead_letter(delivery, reason).await?;
                 tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
             }
-            self.store.write_batch(&classified).await
+            self.store.write_batch(&classified, &quarantined).await
         }
         .await;
-        let WriteOutcome { stored, duplicates } = match result {
+        let WriteOutcome {
+            stored,
+            duplicates,
+            quarantined,
+        } = match result {
             Ok(written) => written,
             Err(error) => {
                 self.pending = Some(batch);
@@ -154,6 +193,7 @@ impl<S: Source> Engine<S> {
         }
         outcome.stored = stored;
         outcome.duplicates = duplicates;
+        outcome.quarantined = quarantined;
         outcome.dead_lettered = dead.len();
         tracing::debug!(
             received = outcome.received,

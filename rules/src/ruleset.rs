@@ -16,6 +16,15 @@ struct RulesFile {
     version: String,
     #[serde(rename = "barrier")]
     barriers: Vec<BarrierSpec>,
+    #[serde(rename = "organisation", default)]
+    organisations: Vec<OrganisationSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationSpec {
+    name: String,
+    aliases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +71,9 @@ pub struct RuleSet {
     group_sizes: Vec<usize>,
     exclude: RegexSet,
     exclude_barrier: Vec<usize>,
+    /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
+    organisations: Option<regex::Regex>,
+    alias_names: std::collections::HashMap<String, String>,
 }
 
 /// A problem in a rules file, with the barrier and pattern it concerns.
@@ -163,6 +175,39 @@ impl RuleSet {
                 owner: spec.owner,
             });
         }
+        let mut alias_names = std::collections::HashMap::new();
+        let mut aliases: Vec<String> = Vec::new();
+        for organisation in &file.organisations {
+            if organisation.aliases.is_empty() {
+                errors.push(RuleError(format!(
+                    "organisatie '{}': geen aliassen",
+                    organisation.name
+                )));
+            }
+            for alias in &organisation.aliases {
+                let alias = normalise(alias.trim());
+                if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
+                    errors.push(RuleError(format!(
+                        "alias '{alias}' hoort bij '{other}' én bij '{}'",
+                        organisation.name
+                    )));
+                }
+                aliases.push(regex::escape(&alias));
+            }
+        }
+        // Longest first, so "gemeente den haag" wins over "gemeente".
+        aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        let organisations = if aliases.is_empty() {
+            None
+        } else {
+            match regex::Regex::new(&format!(r"\b(?:{})\b", aliases.join("|"))) {
+                Ok(re) => Some(re),
+                Err(e) => {
+                    errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
+                    None
+                }
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -181,7 +226,16 @@ impl RuleSet {
             group_sizes,
             exclude: build(&exclude)?,
             exclude_barrier,
+            organisations,
+            alias_names,
         })
+    }
+
+    /// The first organisation of the region that a text names, by its canonical name.
+    pub fn find_organisation(&self, text: &str) -> Option<&str> {
+        let normalised = normalise(text);
+        let found = self.organisations.as_ref()?.find(&normalised)?;
+        self.alias_names.get(found.as_str()).map(String::as_str)
     }
 
     pub fn version(&self) -> &str {
@@ -429,6 +483,28 @@ mod tests {
         assert!(text[1].contains("Fout Id"));
         assert!(text[2].contains("(open"));
         assert!(text[3].contains("leeg"));
+    }
+
+    #[test]
+    fn organisations_by_alias_longest_first() {
+        let rules = rules();
+        assert_eq!(
+            rules.find_organisation("Melding bij HaagWonen, geen reactie"),
+            Some("Haag Wonen")
+        );
+        assert_eq!(
+            rules.find_organisation("brief van de gemeente Den Haag"),
+            Some("Gemeente Den Haag")
+        );
+        assert_eq!(
+            rules.find_organisation("wachtlijst bij PsyQ en daarna Parnassia"),
+            Some("PsyQ")
+        );
+        assert_eq!(
+            rules.find_organisation("de shv heeft een wachtlijst"),
+            Some("Schuldhulpverlening Den Haag")
+        );
+        assert_eq!(rules.find_organisation("niets over instanties"), None);
     }
 
     #[test]

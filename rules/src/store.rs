@@ -45,11 +45,30 @@ pub struct Classified {
     pub rules_version: String,
 }
 
+/// A signal refused for personal data: kept as a count, never with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    pub source: String,
+    pub signal_id: String,
+    pub kinds: Vec<String>,
+    pub reason: String,
+    pub channel: String,
+}
+
 /// What one batch write changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteOutcome {
     pub stored: usize,
     pub duplicates: usize,
+    pub quarantined: usize,
+}
+
+/// Quarantined signals per reason, for the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantineCount {
+    pub reason: String,
+    pub kinds: String,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,13 +191,33 @@ impl Store {
 
     /// Stores a batch in one transaction. Signals already stored (same source and id) are
     /// skipped, so replaying a batch changes nothing.
-    pub async fn write_batch(&self, batch: &[Classified]) -> anyhow::Result<WriteOutcome> {
+    pub async fn write_batch(
+        &self,
+        batch: &[Classified],
+        quarantined: &[Quarantined],
+    ) -> anyhow::Result<WriteOutcome> {
         let mut outcome = WriteOutcome::default();
-        if batch.is_empty() {
+        if batch.is_empty() && quarantined.is_empty() {
             return Ok(outcome);
         }
         let stored_at = Utc::now().to_rfc3339();
         let mut tx = self.pool.begin().await.context("transactie starten")?;
+        for item in quarantined {
+            outcome.quarantined += sqlx::query(
+                "INSERT INTO quarantine (source, signal_id, kinds, reason, channel, quarantined_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, signal_id) DO NOTHING",
+            )
+            .bind(&item.source)
+            .bind(&item.signal_id)
+            .bind(item.kinds.join(","))
+            .bind(&item.reason)
+            .bind(&item.channel)
+            .bind(&stored_at)
+            .execute(&mut *tx)
+            .await
+            .context("geweigerd signaal registreren")?
+            .rows_affected() as usize;
+        }
         for item in batch {
             let signal = &item.envelope.signal;
             let area_key = partition_key(&signal.area);
@@ -252,6 +291,25 @@ impl Store {
         }
         tx.commit().await.context("transactie vastleggen")?;
         Ok(outcome)
+    }
+
+    /// Refused signals grouped by reason and kinds ("geweigerd wegens persoonsgegevens").
+    pub async fn quarantine_counts(&self) -> anyhow::Result<Vec<QuarantineCount>> {
+        let rows = sqlx::query(
+            "SELECT reason, kinds, COUNT(*) AS n FROM quarantine GROUP BY reason, kinds ORDER BY n DESC, reason, kinds",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("geweigerde signalen tellen")?;
+        rows.iter()
+            .map(|row| {
+                Ok(QuarantineCount {
+                    reason: row.try_get("reason")?,
+                    kinds: row.try_get("kinds")?,
+                    count: row.try_get("n")?,
+                })
+            })
+            .collect()
     }
 
     pub async fn signal_count(&self) -> anyhow::Result<i64> {
@@ -355,7 +413,8 @@ impl Store {
     }
 }
 
-fn channel_name(envelope: &Envelope) -> String {
+/// The channel's name as stored: "http", "csv", "kafka", …
+pub fn channel_name(envelope: &Envelope) -> String {
     serde_json::to_value(envelope.channel)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

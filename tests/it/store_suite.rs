@@ -4,7 +4,7 @@ use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::{Classified, Store};
+use knooppunt_rules::store::{Classified, Quarantined, Store};
 use serde_json::json;
 
 fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str]) -> Classified {
@@ -36,12 +36,28 @@ async fn suite(store: Store) {
         classified("c", "t2", "Laak", "2026-09-30", &["kostendelersnorm"]),
         classified("d", "t3", "Laak", "2026-10-01", &[]),
     ];
-    let outcome = store.write_batch(&batch).await.unwrap();
-    assert_eq!((outcome.stored, outcome.duplicates), (4, 0));
+    let refused = vec![Quarantined {
+        source: "t4".into(),
+        signal_id: "q".into(),
+        kinds: vec!["bsn".into(), "naam".into()],
+        reason: "BSN of IBAN nog aanwezig na intake".into(),
+        channel: "kafka".into(),
+    }];
+    let outcome = store.write_batch(&batch, &refused).await.unwrap();
+    assert_eq!(
+        (outcome.stored, outcome.duplicates, outcome.quarantined),
+        (4, 0, 1)
+    );
 
     // Replaying the batch (and the same id from the same source) changes nothing.
-    let outcome = store.write_batch(&batch).await.unwrap();
-    assert_eq!((outcome.stored, outcome.duplicates), (0, 4));
+    let outcome = store.write_batch(&batch, &refused).await.unwrap();
+    assert_eq!(
+        (outcome.stored, outcome.duplicates, outcome.quarantined),
+        (0, 4, 0)
+    );
+    let counts = store.quarantine_counts().await.unwrap();
+    assert_eq!(counts.len(), 1);
+    assert_eq!((counts[0].kinds.as_str(), counts[0].count), ("bsn,naam", 1));
     // The same client id from another source is another signal.
     let other = vec![classified(
         "a",
@@ -50,7 +66,7 @@ async fn suite(store: Store) {
         "2026-08-01",
         &["kostendelersnorm"],
     )];
-    assert_eq!(store.write_batch(&other).await.unwrap().stored, 1);
+    assert_eq!(store.write_batch(&other, &[]).await.unwrap().stored, 1);
 
     assert_eq!(store.signal_count().await.unwrap(), 5);
     assert_eq!(store.unclassified_count().await.unwrap(), 1);

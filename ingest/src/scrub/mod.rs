@@ -1,12 +1,17 @@
-//! Scrubbing at the edge: replaces personal data in free text with typed placeholders before a
-//! signal leaves intake. The rules engine runs the same scrubber again (defence in depth).
+//! The anonymiser: replaces personal data in free text with typed placeholders before a signal
+//! leaves intake. The rules engine runs it again (defence in depth).
 //!
-//! This first cut covers the five kinds that can be recognised by their shape and checked by
-//! arithmetic: BSN (11-proef), IBAN (mod-97), Dutch phone numbers, e-mail addresses, and
-//! postcodes with or without a house number. Names, street addresses and dates of birth need
-//! context and a gazetteer; they come with the full anonymiser.
+//! - shapes checked by arithmetic: BSN (11-proef, or any 9 digits right after "bsn"),
+//!   IBAN (mod-97), Dutch phone numbers, e-mail addresses, postcodes;
+//! - street addresses and dates of birth ([`places`]): street-type words with a house number,
+//!   dates with birth context, in parentheses, or too long ago to be an event;
+//! - person names ([`names`]): a gazetteer of first names and surnames with context (titles,
+//!   "heet", capitals mid-sentence), never erasing organisations, places or roles.
 //!
 //! Pure: no I/O, no logging. The result says *which kinds* were found, never the values.
+
+mod names;
+mod places;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -16,21 +21,41 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PiiKind {
-    Email,
+    Naam,
+    Bsn,
     Iban,
     Telefoon,
-    Bsn,
+    Email,
+    Adres,
     Postcode,
+    Geboortedatum,
 }
 
 impl PiiKind {
     pub fn placeholder(self) -> &'static str {
         match self {
-            PiiKind::Email => "[EMAIL]",
+            PiiKind::Naam => "[NAAM]",
+            PiiKind::Bsn => "[BSN]",
             PiiKind::Iban => "[IBAN]",
             PiiKind::Telefoon => "[TELEFOON]",
-            PiiKind::Bsn => "[BSN]",
+            PiiKind::Email => "[EMAIL]",
+            PiiKind::Adres => "[ADRES]",
             PiiKind::Postcode => "[POSTCODE]",
+            PiiKind::Geboortedatum => "[GEBOORTEDATUM]",
+        }
+    }
+
+    /// The kind's name as `classify` reports it: "bsn", "naam", …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PiiKind::Naam => "naam",
+            PiiKind::Bsn => "bsn",
+            PiiKind::Iban => "iban",
+            PiiKind::Telefoon => "telefoon",
+            PiiKind::Email => "email",
+            PiiKind::Adres => "adres",
+            PiiKind::Postcode => "postcode",
+            PiiKind::Geboortedatum => "geboortedatum",
         }
     }
 }
@@ -40,6 +65,17 @@ impl PiiKind {
 pub struct Scrubbed {
     pub text: String,
     pub found: Vec<PiiKind>,
+    /// Characters of the original text that were personal data.
+    pub removed_chars: usize,
+}
+
+impl Scrubbed {
+    /// Whether the text was mostly personal data (more than half of its non-blank
+    /// characters): such a note says nothing about a barrier and is refused, not kept.
+    pub fn mostly_personal(&self, original: &str) -> bool {
+        let total = original.chars().filter(|c| !c.is_whitespace()).count();
+        total > 0 && self.removed_chars * 2 > total
+    }
 }
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -51,6 +87,10 @@ static IBAN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+31|0031|\(0|\b0)[0-9 \-()]{8,18}").expect("valid phone pattern")
+});
+static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)\b\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 .]{6,12}[0-9])")
+        .expect("valid BSN context pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -65,14 +105,17 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Replaces every recognised piece of personal data in `text`.
 pub fn scrub(text: &str) -> Scrubbed {
-    // Every kind handled here needs a digit (or an `@`): most notes have neither.
-    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
-        return Scrubbed {
-            text: text.to_string(),
-            found: Vec::new(),
-        };
-    }
     let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();
+    names::find(text, &mut spans);
+    // Every other kind needs a digit (or an `@`): many notes have neither.
+    if text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        find_shapes(text, &mut spans);
+        places::find(text, &mut spans);
+    }
+    replace_spans(text, spans)
+}
+
+fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     for m in EMAIL.find_iter(text) {
         spans.push((m.start(), m.end(), PiiKind::Email));
     }
@@ -84,6 +127,14 @@ pub fn scrub(text: &str) -> Scrubbed {
     for m in PHONE.find_iter(text) {
         if let Some(end) = phone_end(text, m.start(), m.end()) {
             spans.push((m.start(), end, PiiKind::Telefoon));
+        }
+    }
+    for caps in BSN_CONTEXT.captures_iter(text) {
+        if let Some(number) = caps.get(1) {
+            let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
+            if (8..=10).contains(&digits) {
+                spans.push((number.start(), number.end(), PiiKind::Bsn));
+            }
         }
     }
     for m in BSN.find_iter(text) {
@@ -100,7 +151,6 @@ pub fn scrub(text: &str) -> Scrubbed {
             spans.push((whole.start(), whole.end(), PiiKind::Postcode));
         }
     }
-    replace_spans(text, spans)
 }
 
 /// Keeps the earliest, then the longest, of overlapping spans and rebuilds the text.
@@ -109,6 +159,7 @@ fn replace_spans(text: &str, mut spans: Vec<(usize, usize, PiiKind)>) -> Scrubbe
     let mut out = String::with_capacity(text.len());
     let mut found = Vec::new();
     let mut cursor = 0;
+    let mut removed_chars = 0;
     for (start, end, kind) in spans {
         if start < cursor {
             continue;
@@ -116,12 +167,20 @@ fn replace_spans(text: &str, mut spans: Vec<(usize, usize, PiiKind)>) -> Scrubbe
         out.push_str(&text[cursor..start]);
         out.push_str(kind.placeholder());
         found.push(kind);
+        removed_chars += text[start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count();
         cursor = end;
     }
     out.push_str(&text[cursor..]);
     found.sort();
     found.dedup();
-    Scrubbed { text: out, found }
+    Scrubbed {
+        text: out,
+        found,
+        removed_chars,
+    }
 }
 
 /// 11-proef: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 must be a multiple of 11 (and not all zeros).
@@ -262,8 +321,8 @@ fn phone_end(text: &str, start: usize, end: usize) -> Option<usize> {
     Some(cut)
 }
 
-/// Dutch postcodes never use SA, SD or SS. Lower-case letters after a space are too often an
-/// ordinary word ("in 2019 de …") to count.
+/// Dutch postcodes never use SA, SD or SS. Lower-case letters after a space count unless they
+/// form an ordinary two-letter word ("in 2019 de …", "sinds 2020 al").
 fn is_postcode_letters(letters: &str, spaced: bool) -> bool {
     let upper = letters.to_ascii_uppercase();
     if matches!(upper.as_str(), "SA" | "SD" | "SS") {
@@ -271,7 +330,11 @@ fn is_postcode_letters(letters: &str, spaced: bool) -> bool {
     }
     let all_upper = letters.chars().all(|c| c.is_ascii_uppercase());
     let all_lower = letters.chars().all(|c| c.is_ascii_lowercase());
-    all_upper || (all_lower && !spaced)
+    const WORDS: [&str; 24] = [
+        "de", "en", "in", "op", "te", "is", "of", "al", "na", "om", "ze", "we", "je", "er", "ik",
+        "nu", "zo", "en", "ca", "km", "uw", "hn", "eu", "pm",
+    ];
+    all_upper || (all_lower && (!spaced || !WORDS.contains(&letters)))
 }
 
 #[cfg(test)]
@@ -288,8 +351,14 @@ mod tests {
         assert_eq!(scrubbed("bsn 123456782."), "bsn [BSN].");
         assert_eq!(scrubbed("nr 123.456.782"), "nr [BSN]");
         assert_eq!(scrubbed("nr 1234.56.782"), "nr [BSN]");
-        // Fails the 11-proef: a case number, kept.
+        // Fails the 11-proef: a case number, kept — unless it is called a BSN.
         assert_eq!(scrubbed("zaaknummer 123456789"), "zaaknummer 123456789");
+        assert_eq!(scrubbed("bsn: 123456789"), "bsn: [BSN]");
+        assert_eq!(
+            scrubbed("burgerservicenummer 12345678"),
+            "burgerservicenummer [BSN]"
+        );
+        assert_eq!(scrubbed("BSN 123 456 789"), "BSN [BSN]");
         assert_eq!(scrubbed("000000000"), "000000000");
     }
 
@@ -353,6 +422,11 @@ mod tests {
         assert_eq!(scrubbed("woont 2531 AB 12 boven"), "woont [POSTCODE] boven");
         assert_eq!(scrubbed("woont 2531AB 12a"), "woont [POSTCODE]");
         assert_eq!(scrubbed("woont 2531ab"), "woont [POSTCODE]");
+        assert_eq!(scrubbed("woont 2531 ab"), "woont [POSTCODE]");
+        assert_eq!(
+            scrubbed("sinds 2020 al twee keer"),
+            "sinds 2020 al twee keer"
+        );
         assert_eq!(scrubbed("postcode 2531 AB."), "postcode [POSTCODE].");
         // Ordinary words after a year are not postcodes; SS is never used.
         assert_eq!(scrubbed("in 2019 de 3 kinderen"), "in 2019 de 3 kinderen");
@@ -364,7 +438,7 @@ mod tests {
         let s = scrub("bel 0612345678 of mail a@b.nl, BSN 111222333");
         assert_eq!(
             s.found,
-            vec![PiiKind::Email, PiiKind::Telefoon, PiiKind::Bsn]
+            vec![PiiKind::Bsn, PiiKind::Telefoon, PiiKind::Email]
         );
         assert_eq!(s.text, "bel [TELEFOON] of mail [EMAIL], BSN [BSN]");
     }

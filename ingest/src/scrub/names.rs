@@ -1,0 +1,449 @@
+//! Person names: a gazetteer of first names and surnames (see `ingest/data/`), combined with
+//! context — titles (`mevrouw`, `dhr.`), verbs that introduce a name (`heet`, `genaamd`) and
+//! capital letters in the middle of a sentence. Organisations, places and roles are protected
+//! (`ingest/data/geen-namen.txt`), so "Haag Wonen", "Den Haag" and "de huisarts" stay.
+
+use super::PiiKind;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+const FIRST_NAMES: &str = include_str!("../../data/voornamen.txt");
+const SURNAMES: &str = include_str!("../../data/achternamen.txt");
+const NOT_NAMES: &str = include_str!("../../data/geen-namen.txt");
+
+/// Lower-case name → whether it is also an ordinary Dutch word.
+struct Gazetteer {
+    names: HashMap<String, bool>,
+    /// First word of a protected phrase → the phrases (as lower-case words) starting with it.
+    protected: HashMap<String, Vec<Vec<String>>>,
+}
+
+static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    let mut names = HashMap::new();
+    for line in FIRST_NAMES.lines().chain(SURNAMES.lines()) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (ambiguous, name) = match line.strip_prefix('~') {
+            Some(name) => (true, name),
+            None => (false, line),
+        };
+        let entry = names.entry(name.to_string()).or_insert(ambiguous);
+        *entry = *entry || ambiguous;
+    }
+    let mut protected: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for line in NOT_NAMES.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let words: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
+        if let Some(first) = words.first() {
+            protected.entry(first.clone()).or_default().push(words);
+        }
+    }
+    for phrases in protected.values_mut() {
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    }
+    Gazetteer { names, protected }
+});
+
+/// Words that put a name right after them.
+const TITLES: &[&str] = &[
+    "mevrouw",
+    "mevr",
+    "mw",
+    "mvr",
+    "meneer",
+    "mnr",
+    "dhr",
+    "hr",
+    "heer",
+    "juffrouw",
+    "mej",
+    "heet",
+    "heette",
+    "genaamd",
+    "alias",
+    "dochter",
+    "zoon",
+    "broer",
+    "zus",
+    "moeder",
+    "vader",
+    "oom",
+    "tante",
+    "opa",
+    "oma",
+    "buurman",
+    "buurvrouw",
+    "cliënt",
+    "client",
+    "cliente",
+    "mevrouwtje",
+    "meneertje",
+    "naam",
+];
+
+/// Titles written abbreviated, with a full stop before the name ("dhr. Jansen").
+const ABBREVIATED_TITLES: &[&str] = &["mevr", "mw", "mvr", "mnr", "dhr", "hr", "mej"];
+
+/// Words that may stand inside a name: "van der", "El", "ben", "'t".
+const PARTICLES: &[&str] = &[
+    "van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "op", "el", "al", "ben", "bin",
+    "abou", "abu", "da", "dos", "das", "di", "la", "le", "du", "von", "mc", "in",
+];
+
+/// Titles of office that follow "mevrouw"/"meneer" and are not names.
+const ROLES: &[&str] = &[
+    "huisarts",
+    "dokter",
+    "wijkagent",
+    "agent",
+    "consulent",
+    "directeur",
+    "juf",
+    "meester",
+    "burgemeester",
+    "wethouder",
+    "pastoor",
+    "imam",
+    "dominee",
+    "advocaat",
+    "rechter",
+    "bewindvoerder",
+];
+
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+/// Words: runs of letters, with inner apostrophes and hyphens ("'t", "Jansen-de").
+fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = loop {
+            let &(i, c) = chars.peek()?;
+            if c.is_alphabetic() || (c == '\'' && text[i + 1..].starts_with('t')) {
+                break (i, c);
+            }
+            chars.next();
+        };
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            let inner = (c == '-' || c == '\'' || c == '’')
+                && text[i + c.len_utf8()..].starts_with(char::is_alphabetic);
+            if c.is_alphabetic() || inner || (i == start && c == '\'') {
+                end = i + c.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        Some(Word {
+            text: &text[start..end],
+            start,
+            end,
+        })
+    })
+}
+
+fn capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) if first.is_uppercase() => {
+            // "GGZ", "UWV": acronyms are organisations, not names.
+            !chars
+                .clone()
+                .all(|c| c.is_uppercase() || !c.is_alphabetic())
+                || word.chars().count() == 1
+        }
+        _ => false,
+    }
+}
+
+/// The word without a possessive "'s" / "s'" ending, lower-cased.
+fn lookup_form(word: &str) -> String {
+    let lower = word.to_lowercase();
+    for suffix in ["'s", "’s"] {
+        if let Some(stem) = lower.strip_suffix(suffix) {
+            return stem.to_string();
+        }
+    }
+    lower
+}
+
+/// Some(ambiguous) when the word (or a part of a hyphenated word) is a known name.
+fn gazetteer(word: &str) -> Option<bool> {
+    let form = lookup_form(word);
+    if let Some(&ambiguous) = GAZETTEER.names.get(&form) {
+        return Some(ambiguous);
+    }
+    if form.contains('-') {
+        let parts: Vec<bool> = form
+            .split('-')
+            .filter_map(|p| GAZETTEER.names.get(p).copied())
+            .collect();
+        if !parts.is_empty() {
+            return Some(parts.iter().all(|&a| a));
+        }
+    }
+    None
+}
+
+/// Whether only spaces separate two words (no punctuation, no line break).
+fn adjacent(text: &str, left: &Word<'_>, right: &Word<'_>) -> bool {
+    let gap = &text[left.end..right.start];
+    !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| c == ' ' || c == '\t')
+}
+
+/// Whether a word starts a sentence (or the text, a line, a quote, a list item).
+fn sentence_start(text: &str, word: &Word<'_>) -> bool {
+    let before = text[..word.start].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘']);
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*'])
+}
+
+fn is_particle(word: &str) -> bool {
+    PARTICLES.contains(&word.to_lowercase().as_str())
+}
+
+/// Number of words of a protected phrase that starts at `i`, if one does.
+fn protected_len(words: &[Word<'_>], i: usize) -> usize {
+    let Some(phrases) = GAZETTEER.protected.get(&words[i].text.to_lowercase()) else {
+        return 0;
+    };
+    phrases
+        .iter()
+        .find(|phrase| {
+            phrase.len() <= words.len() - i
+                && phrase
+                    .iter()
+                    .zip(&words[i..])
+                    .all(|(p, w)| w.text.eq_ignore_ascii_case(p) || w.text.to_lowercase() == *p)
+        })
+        .map_or(0, Vec::len)
+}
+
+/// Whether word `j` can continue a name: a particle, or a capitalised word that is not protected.
+fn continues_name(words: &[Word<'_>], j: usize, protected: &[bool]) -> bool {
+    let word = words[j].text;
+    !protected[j]
+        && (is_particle(word)
+            || (capitalised(word) && !ROLES.contains(&word.to_lowercase().as_str())))
+}
+
+/// Extends a name that starts at `i` over following particles and capitalised words, and
+/// returns the index after its last name word (particles at the end do not count).
+fn extend(text: &str, words: &[Word<'_>], i: usize, protected: &[bool], limit: usize) -> usize {
+    let mut end = i + 1;
+    let mut j = i + 1;
+    while j < words.len() && j - i <= limit && adjacent(text, &words[j - 1], &words[j]) {
+        if !continues_name(words, j, protected) {
+            break;
+        }
+        if !is_particle(words[j].text) {
+            end = j + 1;
+        }
+        j += 1;
+    }
+    end
+}
+
+pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    let words: Vec<Word<'_>> = words_of(text).collect();
+    let mut protected = vec![false; words.len()];
+    let mut i = 0;
+    while i < words.len() {
+        let n = protected_len(&words, i);
+        for flag in protected.iter_mut().skip(i).take(n) {
+            *flag = true;
+        }
+        i += n.max(1);
+    }
+
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if protected[i] {
+            i += 1;
+            continue;
+        }
+        let lower = word.text.to_lowercase();
+        let lower = lower.trim_end_matches('.');
+        // 1. After a title or "heet": the capitalised words (and particles) that follow.
+        if TITLES.contains(&lower) {
+            let mut j = i + 1;
+            // "naam is …", "heet: …"
+            if lower == "naam" && j < words.len() && words[j].text == "is" {
+                j += 1;
+            }
+            let abbreviation = ABBREVIATED_TITLES.contains(&lower);
+            let gap_ok = |gap: &str| {
+                !gap.is_empty()
+                    && gap.chars().all(|c| {
+                        c == ' ' || (c == '.' && abbreviation) || (c == ':' && !abbreviation)
+                    })
+            };
+            if j < words.len() && gap_ok(&text[word.end..words[j].start]) {
+                // Skip particles ("van der …") to the word that decides.
+                let mut k = j;
+                while k < words.len()
+                    && is_particle(words[k].text)
+                    && k + 1 < words.len()
+                    && adjacent(text, &words[k], &words[k + 1])
+                {
+                    k += 1;
+                }
+                let decisive = words[k];
+                let starts_name = !protected[k]
+                    && (capitalised(decisive.text)
+                        || gazetteer(decisive.text).is_some_and(|ambiguous| !ambiguous))
+                    && !ROLES.contains(&decisive.text.to_lowercase().as_str())
+                    && !is_particle(decisive.text);
+                if starts_name {
+                    let end = extend(text, &words, k, &protected, 4);
+                    spans.push((
+                        with_initials(text, words[j].start),
+                        words[end - 1].end,
+                        PiiKind::Naam,
+                    ));
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        // 2. A known name.
+        if let Some(ambiguous) = gazetteer(word.text) {
+            let next_is_name = i + 1 < words.len()
+                && adjacent(text, &word, &words[i + 1])
+                && !protected[i + 1]
+                && capitalised(words[i + 1].text)
+                && gazetteer(words[i + 1].text).is_some();
+            let is_name = if capitalised(word.text) {
+                !ambiguous || !sentence_start(text, &word) || next_is_name
+            } else {
+                // Typed in lower case: only unambiguous first names of some length.
+                !ambiguous && word.text.chars().count() >= 4 && !is_particle(word.text)
+            };
+            if is_name {
+                let end = if capitalised(word.text) {
+                    extend(text, &words, i, &protected, 4)
+                } else {
+                    i + 1
+                };
+                spans.push((
+                    with_initials(text, word.start),
+                    words[end - 1].end,
+                    PiiKind::Naam,
+                ));
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Moves a name's start back over initials written before it ("J. Jansen", "A.M. de Vries").
+fn with_initials(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut begin = start;
+    loop {
+        let before = &text[..begin];
+        let trimmed = before.trim_end_matches(' ');
+        let b = trimmed.len();
+        if b >= 2
+            && bytes[b - 1] == b'.'
+            && bytes[b - 2].is_ascii_uppercase()
+            && (b == 2 || !bytes[b - 3].is_ascii_alphabetic())
+        {
+            begin = b - 2;
+        } else {
+            return begin;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scrub;
+
+    fn scrubbed(text: &str) -> String {
+        scrub(text).text
+    }
+
+    #[test]
+    fn names_from_the_gazetteer_and_their_surnames() {
+        for (input, expect) in [
+            (
+                "Gesprek met Fatima over de huur.",
+                "Gesprek met [NAAM] over de huur.",
+            ),
+            (
+                "Fatima El Amrani belde vanochtend.",
+                "[NAAM] belde vanochtend.",
+            ),
+            ("Mohamed Bouzid en zijn moeder", "[NAAM] en zijn moeder"),
+            (
+                "Zoon Mehmet Yilmaz (24) woont weer thuis.",
+                "Zoon [NAAM] (24) woont weer thuis.",
+            ),
+            (
+                "Samen met Jan de Vries naar het loket.",
+                "Samen met [NAAM] naar het loket.",
+            ),
+            (
+                "Kasia Kowalska werkt bij de schoonmaak.",
+                "[NAAM] werkt bij de schoonmaak.",
+            ),
+            (
+                "Contact via J. Jansen van de flat.",
+                "Contact via [NAAM] van de flat.",
+            ),
+            ("belde fatima gisteren", "belde [NAAM] gisteren"),
+        ] {
+            assert_eq!(scrubbed(input), expect, "{input}");
+        }
+    }
+
+    #[test]
+    fn titles_and_verbs_introduce_names_outside_the_gazetteer() {
+        for (input, expect) in [
+            (
+                "Mevrouw Xhafervoli heeft schulden.",
+                "Mevrouw [NAAM] heeft schulden.",
+            ),
+            (
+                "Gesproken met dhr. van der Zwaluwstaart.",
+                "Gesproken met dhr. [NAAM].",
+            ),
+            ("mw. Okonkwo-Baptiste is bang.", "mw. [NAAM] is bang."),
+            (
+                "De jongen heet Quintijn Zevenboom en is 17.",
+                "De jongen heet [NAAM] en is 17.",
+            ),
+        ] {
+            assert_eq!(scrubbed(input), expect, "{input}");
+        }
+    }
+
+    #[test]
+    fn organisations_places_and_roles_stay() {
+        for keep in [
+            "Melding bij Haag Wonen over de portiek.",
+            "Aangemeld bij Parnassia in Den Haag.",
+            "Staedion reageert niet, Vestia ook niet.",
+            "Mevrouw de huisarts verwees door.",
+            "Meneer zegt dat de straat onveilig is.",
+            "Wachtlijst bij de GGZ in Moerwijk en Leiden.",
+            "Beste collega's, de Voedselbank is dicht.",
+            "Roos in de tuin. Bos achter de flat.",
+        ] {
+            assert_eq!(scrubbed(keep), keep);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Street addresses and dates of birth.
+//!
+//! An address is a street — a word ending in a street type (`Twickelstraat`, `Heeswijkplein`)
+//! or a street-type word leading a name (`Laan van Meerdervoort`) — followed by a house number.
+//! "de straat" or "het plein" without a number is not an address.
+//!
+//! A date is a date of birth when birth context precedes it (`geboren`, `geb.`,
+//! `geboortedatum`), when it stands in parentheses (`(12/3/87)`), or when its year lies so far
+//! back that it cannot be the date of an event in a current signal. "sinds 3 maart" and
+//! "op 14-09-2026" stay: they carry meaning.
+
+use super::PiiKind;
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+use std::sync::LazyLock;
+
+const STREET_TYPES: &str = "straat|laan|weg|plein|kade|gracht|singel|dijk|hof|park|pad|steeg|dreef|plantsoen|markt|wal|baan|allee|boulevard|erf|hoven|passage|promenade|dwarsstraat|straatweg|hage|burcht|werf";
+
+static STREET: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"(?x)
+        \b(?:
+            # a word ending in a street type, maybe after a name with particles:
+            # Twickelstraat, Van der Vennestraat, Jan van Goyenkade
+            (?:[A-Z][\p{{L}}'’.-]*\ (?:van|der|den|de|ter|ten|'t)\ (?:(?:van|der|den|de|ter|ten|'t)\ )?)?
+            [A-Za-z][\p{{L}}'’-]+(?:{STREET_TYPES})
+          | # a street-type word leading the name: Laan van Meerdervoort
+            (?:Laan|Plein|Weg|Kade|Burgemeester|Prinses|Prins|Koningin|Koning|Generaal|Sint|Dokter|Dr\.)
+            (?:\ (?:van|der|den|de|ter|ten|op|'t|[A-Z][\p{{L}}'’.-]*)){{1,4}}
+        )
+        \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z]\b|-[0-9]{{1,3}}\b|\ ?(?:hs|bis|I{{1,3}})\b)?"
+    );
+    Regex::new(&pattern).expect("valid street pattern")
+});
+
+const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec";
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(
+        r"(?i)\b(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}}))\b"
+    );
+    Regex::new(&pattern).expect("valid date pattern")
+});
+
+static BIRTH_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:geboren|geb\.?|geboortedatum|geb\.? ?datum|geboortedag|dob|°|\*)\W{0,3}(?:op\W{0,2})?$")
+        .expect("valid birth context pattern")
+});
+
+/// Years this far back or more are years of birth, not of events in a current signal.
+const BIRTH_YEARS_BACK: i32 = 12;
+
+pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    for m in STREET.find_iter(text) {
+        spans.push((m.start(), m.end(), PiiKind::Adres));
+    }
+    let this_year = chrono::Utc::now().year();
+    for caps in DATE.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        let year = caps
+            .name("y")
+            .or_else(|| caps.name("y2"))
+            .and_then(|y| y.as_str().parse::<i32>().ok());
+        let Some(mut year) = year else { continue };
+        let two_digit = year < 100;
+        if two_digit {
+            // "(12/3/87)": a two-digit year after this year's is last century.
+            year += if year > this_year % 100 { 1900 } else { 2000 };
+        }
+        let day = caps
+            .name("d")
+            .or_else(|| caps.name("d2"))
+            .and_then(|d| d.as_str().parse().ok());
+        let month = match (caps.name("m"), caps.name("mn")) {
+            (Some(m), _) => m.as_str().parse().ok(),
+            (_, Some(name)) => month_number(name.as_str()),
+            _ => None,
+        };
+        let (Some(day), Some(month)) = (day, month) else {
+            continue;
+        };
+        if NaiveDate::from_ymd_opt(year, month, day).is_none() {
+            continue;
+        }
+        let before = &text[..whole.start()];
+        let context_start = before.char_indices().rev().nth(24).map_or(0, |(i, _)| i);
+        let in_parentheses =
+            before.trim_end().ends_with('(') && text[whole.end()..].trim_start().starts_with(')');
+        let is_birth = BIRTH_CONTEXT.is_match(&before[context_start..])
+            || in_parentheses
+            || year <= this_year - BIRTH_YEARS_BACK;
+        if is_birth {
+            spans.push((whole.start(), whole.end(), PiiKind::Geboortedatum));
+        }
+    }
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    let name = name.to_lowercase();
+    let months = [
+        "jan", "feb", "m", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ];
+    if name == "mrt" || name == "maart" {
+        return Some(3);
+    }
+    months
+        .iter()
+        .position(|m| *m != "m" && name.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scrub;
+
+    fn scrubbed(text: &str) -> String {
+        scrub(text).text
+    }
+
+    #[test]
+    fn street_addresses() {
+        for (input, expect) in [
+            (
+                "woont Heeswijkplein 12 op drie hoog",
+                "woont [ADRES] op drie hoog",
+            ),
+            (
+                "Laan van Meerdervoort 145-B is een flat",
+                "[ADRES] is een flat",
+            ),
+            ("Twickelstraat 3a, portiek", "[ADRES], portiek"),
+            ("adres: Van der Vennestraat 4", "adres: [ADRES]"),
+            (
+                "op de hoek van de Hoefkade 300 hs",
+                "op de hoek van de [ADRES]",
+            ),
+            ("Burgemeester Patijnlaan 1019", "[ADRES]"),
+        ] {
+            assert_eq!(scrubbed(input), expect, "{input}");
+        }
+    }
+
+    #[test]
+    fn street_words_in_other_meanings_stay() {
+        for keep in [
+            "Overlast op straat, de straat is onveilig.",
+            "Het plein wordt 3 keer per week schoongemaakt.",
+            "Al 12 weken wachten, 2 kinderen thuis.",
+            "In de wijk 4 keer gemeld bij Haag Wonen.",
+        ] {
+            assert_eq!(scrubbed(keep), keep);
+        }
+    }
+
+    #[test]
+    fn dates_of_birth_but_not_dates_of_events() {
+        for (input, expect) in [
+            (
+                "geboren 12-03-1987, alleenstaand",
+                "geboren [GEBOORTEDATUM], alleenstaand",
+            ),
+            ("geb. 12 maart 1987", "geb. [GEBOORTEDATUM]"),
+            (
+                "zoon (12/3/87) woont thuis",
+                "zoon ([GEBOORTEDATUM]) woont thuis",
+            ),
+            ("geboortedatum: 1-1-2001", "geboortedatum: [GEBOORTEDATUM]"),
+            ("moeder, 3-4-1961, AOW", "moeder, [GEBOORTEDATUM], AOW"),
+        ] {
+            assert_eq!(scrubbed(input), expect, "{input}");
+        }
+        for keep in [
+            "sinds 3 maart wachten op een intake",
+            "melding gedaan op 14-09-2026, geen reactie",
+            "vonnis van 2 juni 2025",
+        ] {
+            assert_eq!(scrubbed(keep), keep);
+        }
+    }
+}
