@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::{describe, parse_signal};
-use knooppunt_rules::ruleset::{extract_wait_days, RuleSet};
+use knooppunt_rules::ruleset::RuleSet;
 use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 
@@ -28,12 +28,13 @@ pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
     let (envelope, screening) =
         Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
     let signal = envelope.signal;
-    let barriers = rules.classify(&signal.text);
-    let wait_days = signal.wait_days.or_else(|| extract_wait_days(&signal.text));
+    let analysis = rules.analyse(&signal.text);
+    let barriers = analysis.barriers;
+    let wait_days = signal.wait_days.or(analysis.wait_days);
     let organisation = signal
         .organisation
         .clone()
-        .or_else(|| rules.find_organisation(&signal.text).map(str::to_string));
+        .or_else(|| analysis.organisation.map(str::to_string));
     let pii: Vec<&str> = screening.found.iter().map(|k| k.as_str()).collect();
     json!({
         "id": id,

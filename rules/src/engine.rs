@@ -5,7 +5,7 @@
 //! acknowledged with the rest, so it never blocks its partition. When the database fails, the
 //! same batch is retried until it succeeds: nothing is acknowledged that is not stored.
 
-use crate::ruleset::{extract_wait_days, RuleSet};
+use crate::ruleset::RuleSet;
 use crate::store::{channel_name, Classified, Quarantined, Store, WriteOutcome};
 use async_trait::async_trait;
 use knooppunt_ingest::envelope::decode_screened;
@@ -93,25 +93,15 @@ impl<S: Source> Engine<S> {
         rules: &RuleSet,
         mut envelope: knooppunt_ingest::envelope::Envelope,
     ) -> Classified {
+        let analysis = rules.analyse(&envelope.signal.text);
         if envelope.signal.organisation.is_none() {
-            envelope.signal.organisation = rules
-                .find_organisation(&envelope.signal.text)
-                .map(str::to_string);
+            envelope.signal.organisation = analysis.organisation.map(str::to_string);
         }
-        let barriers = rules
-            .classify(&envelope.signal.text)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        let wait_days = envelope
-            .signal
-            .wait_days
-            .or_else(|| extract_wait_days(&envelope.signal.text));
         Classified {
-            envelope,
-            barriers,
-            wait_days,
+            barriers: analysis.barriers.into_iter().map(str::to_string).collect(),
+            wait_days: envelope.signal.wait_days.or(analysis.wait_days),
             rules_version: rules.version().to_string(),
+            envelope,
         }
     }
 

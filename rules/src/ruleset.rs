@@ -4,7 +4,7 @@
 //! a signal is scanned twice in total however many rules there are, instead of once per regex.
 //! Pure: no I/O.
 
-use regex::{RegexSet, RegexSetBuilder};
+use regex::bytes::{RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 /// The rules that ship with Knooppunt (`rules/default_rules.toml`).
@@ -131,7 +131,10 @@ impl RuleSet {
                 )));
             }
             let check = |pattern: &str, errors: &mut Vec<RuleError>| {
-                if let Err(e) = regex::Regex::new(pattern) {
+                if let Err(e) = regex::bytes::RegexBuilder::new(pattern)
+                    .unicode(false)
+                    .build()
+                {
                     errors.push(RuleError(format!(
                         "barrière '{}': patroon '{}' is ongeldig: {}",
                         spec.id,
@@ -200,7 +203,7 @@ impl RuleSet {
         let organisations = if aliases.is_empty() {
             None
         } else {
-            match regex::Regex::new(&format!(r"\b(?:{})\b", aliases.join("|"))) {
+            match regex::Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))) {
                 Ok(re) => Some(re),
                 Err(e) => {
                     errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
@@ -212,8 +215,12 @@ impl RuleSet {
             return Err(errors);
         }
         let build = |patterns: &[String]| {
+            // Byte-oriented and ASCII-only (`\w`, `\b`): the text is normalised to lower case
+            // without accents first, and Unicode word boundaries would keep the regex engine
+            // off its fast DFA path.
             RegexSetBuilder::new(patterns)
                 .case_insensitive(true)
+                .unicode(false)
                 .size_limit(64 << 20)
                 .build()
                 .map_err(|e| vec![RuleError(format!("regels samenstellen mislukt: {e}"))])
@@ -233,8 +240,11 @@ impl RuleSet {
 
     /// The first organisation of the region that a text names, by its canonical name.
     pub fn find_organisation(&self, text: &str) -> Option<&str> {
-        let normalised = normalise(text);
-        let found = self.organisations.as_ref()?.find(&normalised)?;
+        self.organisation_normalised(&normalise(text))
+    }
+
+    fn organisation_normalised(&self, normalised: &str) -> Option<&str> {
+        let found = self.organisations.as_ref()?.find(normalised)?;
         self.alias_names.get(found.as_str()).map(String::as_str)
     }
 
@@ -246,12 +256,25 @@ impl RuleSet {
         &self.barriers
     }
 
+    /// Everything the rules read from one text, normalising it once.
+    pub fn analyse(&self, text: &str) -> Analysis<'_> {
+        let normalised = normalise(text);
+        Analysis {
+            barriers: self.classify_normalised(&normalised),
+            wait_days: wait_days_normalised(&normalised),
+            organisation: self.organisation_normalised(&normalised),
+        }
+    }
+
     /// The barrier ids a text matches, in rule-file order; empty means unclassified.
     pub fn classify(&self, text: &str) -> Vec<&str> {
-        let normalised = normalise(text);
+        self.classify_normalised(&normalise(text))
+    }
+
+    fn classify_normalised(&self, normalised: &str) -> Vec<&str> {
         let mut hit = vec![false; self.barriers.len()];
         let mut group_hits = vec![0usize; self.group_sizes.len()];
-        for index in self.positive.matches(&normalised).iter() {
+        for index in self.positive.matches(normalised.as_bytes()).iter() {
             match self.origins[index] {
                 Origin::Single { barrier } => hit[barrier] = true,
                 Origin::Group { barrier, group } => {
@@ -263,7 +286,7 @@ impl RuleSet {
             }
         }
         if hit.iter().any(|&h| h) && !self.exclude.is_empty() {
-            for index in self.exclude.matches(&normalised).iter() {
+            for index in self.exclude.matches(normalised.as_bytes()).iter() {
                 hit[self.exclude_barrier[index]] = false;
             }
         }
@@ -274,6 +297,17 @@ impl RuleSet {
             .map(|(b, _)| b.id.as_str())
             .collect()
     }
+}
+
+/// What the rules read from one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis<'a> {
+    /// Barrier ids in rule-file order; empty means unclassified.
+    pub barriers: Vec<&'a str>,
+    /// The longest waiting time the text mentions, in days.
+    pub wait_days: Option<u32>,
+    /// The first organisation of the region the text names.
+    pub organisation: Option<&'a str>,
 }
 
 /// Lower case without accents, so patterns need not spell out "financiën" and "financien".
@@ -322,7 +356,7 @@ fn number_word(word: &str) -> Option<u32> {
 
 static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"\b(?:(ruim |bijna |ongeveer |circa |zo'n )?(een half|anderhalf|[0-9]{1,3}|[a-z]+) (dagen|dag|weken|week|maanden|maand|jaar|jaren))\b",
+        r"(?-u:\b)(?:(ruim |bijna |ongeveer |circa |zo'n )?(een half|anderhalf|[0-9]{1,3}|[a-z]+) (dagen|dag|weken|week|maanden|maand|jaar|jaren))(?-u:\b)",
     )
     .expect("valid duration pattern")
 });
@@ -330,9 +364,12 @@ static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 /// The longest waiting time mentioned in a text, in days: "al 14 weken" → 98,
 /// "drie maanden" → 90, "ruim een half jaar" → 182. `None` when the text names none.
 pub fn extract_wait_days(text: &str) -> Option<u32> {
-    let normalised = normalise(text);
+    wait_days_normalised(&normalise(text))
+}
+
+fn wait_days_normalised(normalised: &str) -> Option<u32> {
     DURATION
-        .captures_iter(&normalised)
+        .captures_iter(normalised)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
             // "zoon van 23 jaar", "is 40 jaar oud": an age, not a wait.

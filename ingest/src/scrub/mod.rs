@@ -83,23 +83,24 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid e-mail pattern")
 });
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
+    Regex::new(r"(?i)(?-u:\b)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}")
+        .expect("valid IBAN pattern")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+31|0031|\(0|\b0)[0-9 \-()]{8,18}").expect("valid phone pattern")
+    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-()]{8,18}").expect("valid phone pattern")
 });
 static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)\b\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 .]{6,12}[0-9])")
+    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 .]{6,12}[0-9])")
         .expect("valid BSN context pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?:[0-9]{9}|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3})\b",
+        r"(?-u:\b)(?:[0-9]{9}|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3})(?-u:\b)",
     )
     .expect("valid BSN pattern")
 });
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[1-9][0-9]{3}( ?)([A-Za-z]{2})\b(?:,? ?[0-9]{1,5}(?:-?[A-Za-z0-9]{1,3})?\b)?")
+    Regex::new(r"(?-u:\b)[1-9][0-9]{3}( ?)([A-Za-z]{2})(?-u:\b)(?:,? ?[0-9]{1,5}(?:-?[A-Za-z0-9]{1,3})?(?-u:\b))?")
         .expect("valid postcode pattern")
 });
 

@@ -4,6 +4,7 @@
 //! (`ingest/data/geen-namen.txt`), so "Haag Wonen", "Den Haag" and "de huisarts" stay.
 
 use super::PiiKind;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -166,21 +167,24 @@ fn capitalised(word: &str) -> bool {
     }
 }
 
-/// The word without a possessive "'s" / "s'" ending, lower-cased.
-fn lookup_form(word: &str) -> String {
-    let lower = word.to_lowercase();
-    for suffix in ["'s", "’s"] {
-        if let Some(stem) = lower.strip_suffix(suffix) {
-            return stem.to_string();
-        }
+/// Lower case, without allocating for words that already are.
+fn lower(word: &str) -> Cow<'_, str> {
+    if word.chars().any(char::is_uppercase) {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
     }
-    lower
 }
 
 /// Some(ambiguous) when the word (or a part of a hyphenated word) is a known name.
+/// A possessive ending ("Fatima's") is ignored.
 fn gazetteer(word: &str) -> Option<bool> {
-    let form = lookup_form(word);
-    if let Some(&ambiguous) = GAZETTEER.names.get(&form) {
+    let lowered = lower(word);
+    let form = lowered
+        .strip_suffix("'s")
+        .or_else(|| lowered.strip_suffix("’s"))
+        .unwrap_or(&lowered);
+    if let Some(&ambiguous) = GAZETTEER.names.get(form) {
         return Some(ambiguous);
     }
     if form.contains('-') {
@@ -208,12 +212,12 @@ fn sentence_start(text: &str, word: &Word<'_>) -> bool {
 }
 
 fn is_particle(word: &str) -> bool {
-    PARTICLES.contains(&word.to_lowercase().as_str())
+    word.len() <= 5 && PARTICLES.contains(&lower(word).as_ref())
 }
 
 /// Number of words of a protected phrase that starts at `i`, if one does.
 fn protected_len(words: &[Word<'_>], i: usize) -> usize {
-    let Some(phrases) = GAZETTEER.protected.get(&words[i].text.to_lowercase()) else {
+    let Some(phrases) = GAZETTEER.protected.get(lower(words[i].text).as_ref()) else {
         return 0;
     };
     phrases
@@ -223,7 +227,7 @@ fn protected_len(words: &[Word<'_>], i: usize) -> usize {
                 && phrase
                     .iter()
                     .zip(&words[i..])
-                    .all(|(p, w)| w.text.eq_ignore_ascii_case(p) || w.text.to_lowercase() == *p)
+                    .all(|(p, w)| w.text.eq_ignore_ascii_case(p) || lower(w.text) == p.as_str())
         })
         .map_or(0, Vec::len)
 }
@@ -272,8 +276,8 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             i += 1;
             continue;
         }
-        let lower = word.text.to_lowercase();
-        let lower = lower.trim_end_matches('.');
+        let lowered = lower(word.text);
+        let lower = lowered.as_ref();
         // 1. After a title or "heet": the capitalised words (and particles) that follow.
         if TITLES.contains(&lower) {
             let mut j = i + 1;
@@ -302,7 +306,7 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
                 let starts_name = !protected[k]
                     && (capitalised(decisive.text)
                         || gazetteer(decisive.text).is_some_and(|ambiguous| !ambiguous))
-                    && !ROLES.contains(&decisive.text.to_lowercase().as_str())
+                    && !ROLES.contains(&self::lower(decisive.text).as_ref())
                     && !is_particle(decisive.text);
                 if starts_name {
                     let end = extend(text, &words, k, &protected, 4);

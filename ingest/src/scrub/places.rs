@@ -19,7 +19,7 @@ const STREET_TYPES: &str = "straat|laan|weg|plein|kade|gracht|singel|dijk|hof|pa
 static STREET: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?x)
-        \b(?:
+        (?-u:\b)(?:
             # a word ending in a street type, maybe after a name with particles:
             # Twickelstraat, Van der Vennestraat, Jan van Goyenkade
             (?:[A-Z][\p{{L}}'’.-]*\ (?:van|der|den|de|ter|ten|'t)\ (?:(?:van|der|den|de|ter|ten|'t)\ )?)?
@@ -28,7 +28,7 @@ static STREET: LazyLock<Regex> = LazyLock::new(|| {
             (?:Laan|Plein|Weg|Kade|Burgemeester|Prinses|Prins|Koningin|Koning|Generaal|Sint|Dokter|Dr\.)
             (?:\ (?:van|der|den|de|ter|ten|op|'t|[A-Z][\p{{L}}'’.-]*)){{1,4}}
         )
-        \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z]\b|-[0-9]{{1,3}}\b|\ ?(?:hs|bis|I{{1,3}})\b)?"
+        \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{{1,3}}(?-u:\b)|\ ?(?:hs|bis|I{{1,3}})(?-u:\b))?"
     );
     Regex::new(&pattern).expect("valid street pattern")
 });
@@ -37,7 +37,7 @@ const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|septem
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"(?i)\b(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}}))\b"
+        r"(?i)(?-u:\b)(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}}))(?-u:\b)"
     );
     Regex::new(&pattern).expect("valid date pattern")
 });
