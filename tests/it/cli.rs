@@ -121,3 +121,88 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(text.contains("geweigerd"), "{text}");
     assert!(dir.path().join("brief/brief-2026Q3.html").is_file());
 }
+
+#[test]
+fn classify_reads_stdin_and_writes_one_line_per_input_line() {
+    use std::io::Write;
+    let mut child = knooppunt()
+        .arg("classify")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = concat!(
+        r#"{"id": "x1", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Dhr. Jansen (06-12345678): huurachterstand, de deurwaarder kwam al."}"#,
+        "\n",
+        r#"{"id": "x2", "observed_on": "2026-09-01", "source": "t", "area": "Laak"}"#,
+        "\n",
+        r#"{"id": "x3", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Wachtlijst GGZ, al ruim een half jaar."}"#,
+        "\n"
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "x1");
+    assert_eq!(
+        lines[0]["text"],
+        "Dhr. [NAAM] ([TELEFOON]): huurachterstand, de deurwaarder kwam al."
+    );
+    assert_eq!(lines[0]["pii"], serde_json::json!(["naam", "telefoon"]));
+    assert!(lines[0]["barriers"]
+        .as_array()
+        .unwrap()
+        .contains(&"huisuitzetting".into()));
+    assert_eq!(lines[1]["id"], "x2");
+    assert!(lines[1]["error"].as_str().unwrap().contains("text"));
+    assert_eq!(lines[2]["barriers"], serde_json::json!(["wachtlijst-ggz"]));
+    assert_eq!(lines[2]["wait_days"], 182);
+}
+
+#[test]
+fn classify_with_another_rules_file_and_bad_rules_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("regels.toml");
+    std::fs::write(
+        &rules,
+        "version = \"test\"\n[[barrier]]\nid = \"buurtkamer\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['buurtkamer']\n",
+    )
+    .unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"id": 1, "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Buurtkamer dicht."}"#,
+    )
+    .unwrap();
+    let output = knooppunt()
+        .arg("classify")
+        .arg(&input)
+        .arg("--rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["barriers"], serde_json::json!(["buurtkamer"]));
+
+    std::fs::write(&rules, "version = \"x\"\n[[barrier]]\nid = \"Fout\"\n").unwrap();
+    let output = knooppunt()
+        .arg("classify")
+        .arg(&input)
+        .arg("--rules")
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("regelbestand"));
+}

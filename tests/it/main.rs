@@ -6,5 +6,6 @@ mod crash;
 mod intake_api;
 mod pipeline;
 mod poison;
+mod privacy;
 mod store_suite;
 mod support;

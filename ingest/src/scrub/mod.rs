@@ -127,7 +127,15 @@ fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     }
     for m in PHONE.find_iter(text) {
         if let Some(end) = phone_end(text, m.start(), m.end()) {
-            spans.push((m.start(), end, PiiKind::Telefoon));
+            // "(06-12345678)": the parenthesis belongs to the sentence, not to the number,
+            // unless it closes inside it as in "(070) 345 67 89".
+            let start =
+                if text[m.start()..end].starts_with('(') && !text[m.start()..end].contains(')') {
+                    m.start() + 1
+                } else {
+                    m.start()
+                };
+            spans.push((start, end, PiiKind::Telefoon));
         }
     }
     for caps in BSN_CONTEXT.captures_iter(text) {
@@ -395,6 +403,10 @@ mod tests {
             assert_eq!(scrubbed(input), expect, "{input}");
         }
         assert_eq!(scrubbed("0612345678 12 keer"), "[TELEFOON] 12 keer");
+        assert_eq!(
+            scrubbed("meneer (06-12345678) belde"),
+            "meneer ([TELEFOON]) belde"
+        );
     }
 
     #[test]
