@@ -477,6 +477,30 @@ mod tests {
         }
     }
 
+    /// Paraphrases as neighbourhood workers write them, without the barrier's key words
+    /// (`rules/fixtures/paraphrases.jsonl`): each must get exactly its expected barriers.
+    #[test]
+    fn paraphrase_fixtures() {
+        let rules = rules();
+        let fixtures = include_str!("../fixtures/paraphrases.jsonl");
+        let mut wrong = Vec::new();
+        for line in fixtures.lines().filter(|l| !l.trim().is_empty()) {
+            let fixture: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = fixture["text"].as_str().unwrap();
+            let expect: Vec<&str> = fixture["expect"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let got = rules.classify(text);
+            if got != expect {
+                wrong.push(format!("{text}\n  expected {expect:?}, got {got:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     #[test]
     fn unrelated_and_negated_text_stays_unclassified() {
         let rules = rules();
