@@ -83,7 +83,7 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid e-mail pattern")
 });
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}")
+    Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}")
         .expect("valid IBAN pattern")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
@@ -120,9 +120,18 @@ fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     for m in EMAIL.find_iter(text) {
         spans.push((m.start(), m.end(), PiiKind::Email));
     }
-    for m in IBAN.find_iter(text) {
-        if let Some(end) = iban_end(text, m.start(), m.end()) {
-            spans.push((m.start(), end, PiiKind::Iban));
+    // A candidate that fails the checks may hide a real IBAN that starts inside it
+    // ("xx12NL91ABNA…"), so the search resumes one character on, not after the candidate.
+    let mut from = 0;
+    while let Some(m) = IBAN.find_at(text, from) {
+        match iban_end(text, m.start(), m.end()) {
+            Some(end) => {
+                spans.push((m.start(), end, PiiKind::Iban));
+                from = end;
+            }
+            None => {
+                from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            }
         }
     }
     for m in PHONE.find_iter(text) {
@@ -383,6 +392,9 @@ mod tests {
         );
         assert_eq!(scrubbed("nl91abna0417164300"), "[IBAN]");
         assert_eq!(scrubbed("BE68 5390 0754 7034"), "[IBAN]");
+        // Glued to a phone number (found by fuzzing): no word boundary in between.
+        assert_eq!(scrubbed("bel 06-12345678NL91ABNA0417164300,"), "bel [TELEFOON][IBAN],");
+        assert_eq!(scrubbed("xx12NL91ABNA0417164300"), "xx12[IBAN]");
         // Wrong check digits: kept.
         assert_eq!(scrubbed("NL92ABNA0417164300"), "NL92ABNA0417164300");
     }
