@@ -69,7 +69,11 @@ fn main() {
         println!(
             "{name:<44} median {median:>9.0} signals/s per core ({:.1} µs/signal; runs: {})",
             1e6 / median,
-            rates.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ")
+            rates
+                .iter()
+                .map(|r| format!("{r:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         median
     };

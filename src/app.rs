@@ -11,10 +11,11 @@ use knooppunt_rules::engine::{Engine, Source};
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::sources::{KafkaSource, SpoolSource};
 use knooppunt_rules::store::Store;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tokio::task::JoinHandle;
 
 /// Loads the configured rules file, or the built-in rule set.
@@ -69,6 +70,15 @@ impl Probe for DatabaseProbe {
     }
 }
 
+/// The process's Prometheus recorder, installed on first use. Counters hold counts only:
+/// never a signal's text or id.
+fn metrics_handle() -> Option<PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| PrometheusBuilder::new().install_recorder().ok())
+        .clone()
+}
+
 /// A running intake API.
 pub struct RunningIntake {
     pub addr: SocketAddr,
@@ -90,7 +100,16 @@ pub async fn start_intake(
             max_batch: config.intake.max_batch,
         },
     );
-    let app = router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    let metrics = metrics_handle();
+    let app = router(state)
+        .route(
+            "/metrics",
+            axum::routing::get(move || {
+                let metrics = metrics.clone();
+                async move { metrics.map(|m| m.render()).unwrap_or_default() }
+            }),
+        )
+        .layer(tower_http::trace::TraceLayer::new_for_http());
     let listener = tokio::net::TcpListener::bind(&config.intake.listen)
         .await
         .with_context(|| format!("luisteren op {}", config.intake.listen))?;

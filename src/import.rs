@@ -131,6 +131,16 @@ pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Resu
     flush(&mut chunk, publisher, &mut summary, &progress).await;
     progress.finish_and_clear();
     summary.refused.sort_by_key(|p| p.line);
+    knooppunt_ingest::http::count_intake(
+        if channel == Channel::Csv {
+            "csv"
+        } else {
+            "jsonl"
+        },
+        summary.accepted,
+        summary.refused.len(),
+        summary.failed.len(),
+    );
     tracing::info!(
         accepted = summary.accepted,
         refused = summary.refused.len(),

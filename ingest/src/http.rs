@@ -5,6 +5,8 @@
 //!   reported accepted once the transport holds it durably.
 //! - `GET /healthz`: the process runs.
 //! - `GET /readyz`: the transport and the database answer.
+//!
+//! The binary adds `GET /metrics` (Prometheus text format; counts only).
 
 use crate::envelope::{Channel, Envelope};
 use crate::signal::FieldError;
@@ -107,6 +109,25 @@ pub struct BatchResult {
     pub results: Vec<ItemResult>,
 }
 
+impl BatchResult {
+    /// Adds the outcome to the `knooppunt_intake_signals_total` counter (counts only).
+    pub fn count(&self, channel: &'static str) {
+        count_intake(channel, self.accepted, self.refused, self.failed);
+    }
+}
+
+/// Counts intake outcomes per channel in `knooppunt_intake_signals_total`.
+pub fn count_intake(channel: &'static str, accepted: usize, refused: usize, failed: usize) {
+    for (outcome, n) in [
+        ("accepted", accepted),
+        ("refused", refused),
+        ("failed", failed),
+    ] {
+        metrics::counter!("knooppunt_intake_signals_total", "channel" => channel, "outcome" => outcome)
+            .increment(n as u64);
+    }
+}
+
 fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
@@ -171,6 +192,7 @@ async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response 
         failed = result.failed,
         "Signals received over HTTP"
     );
+    result.count("http");
     let status = match (single, &result) {
         (_, r) if r.failed > 0 => StatusCode::SERVICE_UNAVAILABLE,
         (true, r) if r.refused > 0 => StatusCode::UNPROCESSABLE_ENTITY,

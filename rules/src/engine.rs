@@ -184,6 +184,16 @@ impl<S: Source> Engine<S> {
         outcome.stored = stored;
         outcome.duplicates = duplicates;
         outcome.quarantined = quarantined;
+        for (what, n) in [
+            ("stored", stored),
+            ("duplicate", duplicates),
+            ("quarantined", quarantined),
+            ("dead_lettered", dead.len()),
+            ("unclassified", outcome.unclassified),
+        ] {
+            metrics::counter!("knooppunt_engine_signals_total", "outcome" => what)
+                .increment(n as u64);
+        }
         outcome.dead_lettered = dead.len();
         tracing::debug!(
             received = outcome.received,

@@ -1,6 +1,6 @@
 //! No personal data anywhere: an end-to-end run on Kafka + PostgreSQL with personal data in
-//! the input, after which the logs (at debug level), the API's answers, the signals topic, the
-//! dead-letter topic and every table are scanned for it. A partner message that still holds a
+//! the input, after which the logs (at debug level), the API's answers, the metrics, the
+//! signals topic, the dead-letter topic and every table are scanned for it. A partner message that still holds a
 //! BSN when it reaches the engine is quarantined, not stored.
 
 use crate::support::*;
@@ -150,6 +150,19 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
     )
     .await;
     let dead = read_topic(&config.kafka.brokers, &config.kafka.dead_letter_topic, 1);
+    let metrics = client
+        .get(format!("{url}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"knooppunt_intake_signals_total{channel="http",outcome="accepted"} 4"#),
+        "{metrics}"
+    );
+    assert_clean("the metrics", &metrics);
     tokio::time::sleep(Duration::from_millis(500)).await;
     intake.kill().unwrap();
     engine.kill().unwrap();

@@ -83,8 +83,7 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid e-mail pattern")
 });
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}")
-        .expect("valid IBAN pattern")
+    Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-()]{8,18}").expect("valid phone pattern")
@@ -174,17 +173,24 @@ fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
 /// Keeps the earliest, then the longest, of overlapping spans and rebuilds the text.
 fn replace_spans(text: &str, mut spans: Vec<(usize, usize, PiiKind)>) -> Scrubbed {
     spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    // Overlapping spans merge into one region under the first one's placeholder: dropping
+    // the later one would leave its tail ("El Amrani.j@x.nl" → "[NAAM].j@x.nl" would keep
+    // the e-mail's end).
+    let mut regions: Vec<(usize, usize, PiiKind)> = Vec::with_capacity(spans.len());
+    let mut found = Vec::with_capacity(spans.len());
+    for (start, end, kind) in spans {
+        found.push(kind);
+        match regions.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => regions.push((start, end, kind)),
+        }
+    }
     let mut out = String::with_capacity(text.len());
-    let mut found = Vec::new();
     let mut cursor = 0;
     let mut removed_chars = 0;
-    for (start, end, kind) in spans {
-        if start < cursor {
-            continue;
-        }
+    for (start, end, kind) in regions {
         out.push_str(&text[cursor..start]);
         out.push_str(kind.placeholder());
-        found.push(kind);
         removed_chars += text[start..end]
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -393,8 +399,16 @@ mod tests {
         assert_eq!(scrubbed("nl91abna0417164300"), "[IBAN]");
         assert_eq!(scrubbed("BE68 5390 0754 7034"), "[IBAN]");
         // Glued to a phone number (found by fuzzing): no word boundary in between.
-        assert_eq!(scrubbed("bel 06-12345678NL91ABNA0417164300,"), "bel [TELEFOON][IBAN],");
+        assert_eq!(
+            scrubbed("bel 06-12345678NL91ABNA0417164300,"),
+            "bel [TELEFOON][IBAN],"
+        );
         assert_eq!(scrubbed("xx12NL91ABNA0417164300"), "xx12[IBAN]");
+        // Overlapping finds merge (found by fuzzing): nothing of the e-mail address is left.
+        assert_eq!(
+            scrubbed("mevrouw El Amrani.rerhe@b.rg stuurde"),
+            "mevrouw [NAAM] stuurde"
+        );
         // Wrong check digits: kept.
         assert_eq!(scrubbed("NL92ABNA0417164300"), "NL92ABNA0417164300");
     }
