@@ -147,6 +147,8 @@ pub struct Brief {
     pub period_to: String,
     pub rows: Vec<BriefRow>,
     pub top: Option<BriefRow>,
+    /// Barriers with at least the minimum group size of signals (a count of barriers with
+    /// one to four signals would tell them apart from those with none).
     pub barriers_with_signals: usize,
     pub barrier_total: usize,
     pub unclassified: String,
@@ -207,10 +209,17 @@ impl Brief {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| {
-            b.raw_signals
+        // Published counts first, largest first; suppressed rows after them in the rule set's
+        // order, so their position says nothing about their size either.
+        let shown = |r: &BriefRow| r.raw_signals >= min_group_size;
+        rows.sort_by(|a, b| match (shown(a), shown(b)) {
+            (true, true) => b
+                .raw_signals
                 .cmp(&a.raw_signals)
-                .then(a.title.cmp(&b.title))
+                .then(a.title.cmp(&b.title)),
+            (true, false) => std::cmp::Ordering::Less,
+            (false, true) => std::cmp::Ordering::Greater,
+            (false, false) => std::cmp::Ordering::Equal,
         });
         let top = rows
             .first()
@@ -223,7 +232,7 @@ impl Brief {
             previous_label: quarter.previous().dutch_label(),
             period_from: dutch_date(quarter.start()),
             period_to: dutch_date(end),
-            barriers_with_signals: rows.iter().filter(|r| r.raw_signals > 0).count(),
+            barriers_with_signals: rows.iter().filter(|r| shown(r)).count(),
             barrier_total: rows.len(),
             rows,
             top,
@@ -396,7 +405,14 @@ mod tests {
             .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
         assert!(rendered.html.contains("&lt;5"));
         assert_eq!(brief.rows.len(), 9);
-        assert_eq!(brief.barriers_with_signals, 2);
+        assert_eq!(
+            brief.barriers_with_signals, 1,
+            "only published counts are counted"
+        );
+        assert_eq!(
+            brief.rows[1].barrier, "angst-uitkeringskorting",
+            "suppressed rows keep rule order"
+        );
         assert_eq!(
             brief.top.as_ref().map(|t| t.barrier.as_str()),
             Some("kostendelersnorm")
