@@ -68,6 +68,12 @@ enum Command {
     },
     /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
     Quarantaine,
+    /// Werken met regelbestanden: controleren en testen tegen voorbeeldsignalen.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+
     /// Demonstratie op de ingebouwde standaard: laadt een synthetische set signalen via de
     /// API en een CSV-import, draait de regelmotor, schrijft een brief en laat de API draaien.
     Demo {
@@ -80,6 +86,27 @@ enum Command {
         /// Stop na de brief in plaats van de API te laten draaien.
         #[arg(long)]
         no_serve: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Controleer een regelbestand; toont alle fouten tegelijk, met regelnummer.
+    Validate {
+        /// Het regelbestand (TOML).
+        file: PathBuf,
+    },
+    /// Test regels tegen de voorbeeldsignalen per barrière; toont precisie en recall per regel.
+    Test {
+        /// Ander regelbestand dan de ingebouwde regels.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Map met voorbeeldbestanden <barrière>.toml (positive = [...], negative = [...]).
+        #[arg(long, default_value = "rules/fixtures")]
+        fixtures: PathBuf,
+        /// Toon ook de gemiste en onterecht gevonden voorbeelden.
+        #[arg(long)]
+        verbose: bool,
     },
 }
 
@@ -111,6 +138,104 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn load_rules_file(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<knooppunt_rules::ruleset::RuleSet> {
+    use knooppunt_rules::ruleset::RuleSet;
+    let result = match path {
+        Some(path) => RuleSet::from_toml(
+            &std::fs::read_to_string(path)
+                .with_context(|| format!("regelbestand {} lezen", path.display()))?,
+        ),
+        None => RuleSet::default_rules(),
+    };
+    result.map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
+    })
+}
+
+fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
+    use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile};
+    match command {
+        RulesCommand::Validate { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("regelbestand {} lezen", file.display()))?;
+            match knooppunt_rules::ruleset::RuleSet::from_toml(&text) {
+                Ok(rules) => {
+                    println!(
+                        "{} is in orde: {} barrières, versie {}.",
+                        file.display(),
+                        rules.barriers().len(),
+                        rules.version()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    println!("{} bevat {} fout(en):", file.display(), errors.len());
+                    for error in errors {
+                        println!("  - {error}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        RulesCommand::Test {
+            rules,
+            fixtures,
+            verbose,
+        } => {
+            let rules = load_rules_file(rules.as_deref())?;
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+                .with_context(|| format!("map {} lezen", fixtures.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            entries.sort();
+            let mut files = Vec::new();
+            for path in &entries {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("{} lezen", path.display()))?;
+                files.push(
+                    FixtureFile::parse(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                );
+            }
+            let scores = evaluate(&rules, &files);
+            println!(
+                "{:<26} {:>9} {:>9} {:>7}   (regelset {})",
+                "barrière",
+                "precisie",
+                "recall",
+                "F1",
+                rules.version()
+            );
+            for score in &scores {
+                println!(
+                    "{:<26} {:>9.2} {:>9.2} {:>7.2}   {} goed, {} gemist, {} onterecht",
+                    score.barrier,
+                    score.precision(),
+                    score.recall(),
+                    score.f1(),
+                    score.true_positives,
+                    score.false_negatives,
+                    score.false_positives
+                );
+                if verbose {
+                    for miss in &score.misses {
+                        println!("      gemist:    {miss}");
+                    }
+                    for alarm in &score.false_alarms {
+                        println!("      onterecht: {alarm}");
+                    }
+                }
+            }
+            println!("macro-F1: {:.3}", macro_f1(&scores));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -147,18 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_serve,
         } => return knooppunt::demo::run(&dir, &listen, !no_serve, shutdown_signal()).await,
         Command::Classify { file, rules } => {
-            let rules = match rules {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("regelbestand {} lezen", path.display()))?;
-                    knooppunt_rules::ruleset::RuleSet::from_toml(&text).map_err(|errors| {
-                        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
-                        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
-                    })?
-                }
-                None => knooppunt_rules::ruleset::RuleSet::default_rules()
-                    .map_err(|_| anyhow::anyhow!("ingebouwde regels onleesbaar"))?,
-            };
+            let rules = load_rules_file(rules.as_deref())?;
             let today = knooppunt_ingest::today_nl();
             let stdout = std::io::stdout().lock();
             let output = std::io::BufWriter::new(stdout);
@@ -172,6 +286,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             tracing::info!(classified, errors, "Classification finished");
         }
+        Command::Rules { command } => return rules_command(command),
         Command::Quarantaine => {
             let config = load()?;
             let store = app::open_store(&config).await?;

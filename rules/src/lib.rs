@@ -2,11 +2,13 @@
 //! clusters and stores them (SQLite or PostgreSQL).
 //!
 //! - [`ruleset`]: the rules file and its compiled matcher (pure);
+//! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
 //! - [`engine`]: the consume → classify → store → acknowledge loop;
 //! - [`sources`]: the embedded spool and the Kafka consumer group.
 
 pub mod engine;
+pub mod fixtures;
 pub mod ruleset;
 pub mod sources;
 pub mod store;

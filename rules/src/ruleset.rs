@@ -81,6 +81,32 @@ pub struct RuleSet {
 #[error("{0}")]
 pub struct RuleError(pub String);
 
+impl RuleError {
+    /// Prefixes the error with the line of the first thing it quotes ('…'), when found.
+    fn located(self, source: &str) -> Self {
+        // The last quoted fragment is the most specific one (the pattern, not its barrier).
+        let fragments: Vec<&str> = self.0.split('\'').collect();
+        let quoted = fragments
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .take((fragments.len().saturating_sub(1)) / 2)
+            .last()
+            .copied()
+            .filter(|q| !q.is_empty());
+        let line = quoted.and_then(|q| {
+            source
+                .lines()
+                .position(|line| line.contains(q))
+                .map(|index| index + 1)
+        });
+        match line {
+            Some(line) => RuleError(format!("regel {line}: {}", self.0)),
+            None => self,
+        }
+    }
+}
+
 impl RuleSet {
     /// The rule set that ships with the product.
     pub fn default_rules() -> Result<Self, Vec<RuleError>> {
@@ -126,7 +152,7 @@ impl RuleSet {
             }
             if spec.patterns.is_empty() && spec.all.is_empty() {
                 errors.push(RuleError(format!(
-                    "barrière '{}': geen 'patterns' en geen 'all'-groepen",
+                    "barrière '{}': geen patterns en geen all-groepen",
                     spec.id
                 )));
             }
@@ -151,7 +177,7 @@ impl RuleSet {
             for group in &spec.all {
                 if group.len() < 2 {
                     errors.push(RuleError(format!(
-                        "barrière '{}': een 'all'-groep heeft minstens twee patronen nodig",
+                        "barrière '{}': een all-groep heeft minstens twee patronen nodig",
                         spec.id
                     )));
                 }
@@ -191,7 +217,7 @@ impl RuleSet {
                 let alias = normalise(alias.trim());
                 if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
                     errors.push(RuleError(format!(
-                        "alias '{alias}' hoort bij '{other}' én bij '{}'",
+                        "organisatie {}: alias '{alias}' staat ook bij {other}",
                         organisation.name
                     )));
                 }
@@ -212,7 +238,7 @@ impl RuleSet {
             }
         };
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(errors.into_iter().map(|e| e.located(source)).collect());
         }
         let build = |patterns: &[String]| {
             // Byte-oriented and ASCII-only (`\w`, `\b`): the text is normalised to lower case
@@ -541,8 +567,14 @@ mod tests {
         .unwrap_err();
         let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
         assert_eq!(errors.len(), 4, "{text:?}");
-        assert!(text[1].contains("Fout Id"));
-        assert!(text[2].contains("(open"));
+        assert!(
+            text[1].starts_with("regel 3:") && text[1].contains("Fout Id"),
+            "{text:?}"
+        );
+        assert!(
+            text[2].starts_with("regel 7:") && text[2].contains("(open"),
+            "{text:?}"
+        );
         assert!(text[3].contains("leeg"));
     }
 
