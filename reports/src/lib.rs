@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{BarrierStats, Store};
+use knooppunt_rules::store::{BarrierStats, CoOccurrence, Store};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -137,6 +137,13 @@ pub struct BriefRow {
     raw_signals: i64,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct PairRow {
+    pub first: String,
+    pub second: String,
+    pub signals: i64,
+}
+
 /// Everything a brief shows, already suppressed: safe to render or export.
 #[derive(Debug, Clone, Serialize)]
 pub struct Brief {
@@ -152,6 +159,9 @@ pub struct Brief {
     pub barriers_with_signals: usize,
     pub barrier_total: usize,
     pub unclassified: String,
+    /// Pairs of barriers that often occur in the same signal: only pairs with at least the
+    /// minimum group size are listed, so a listed pair never reveals a small number.
+    pub co_occurrence: Vec<PairRow>,
     pub rules_version: String,
     pub min_group_size: i64,
     pub generated_on: String,
@@ -173,6 +183,7 @@ impl Brief {
         rules: &RuleSet,
         current: &[BarrierStats],
         previous: &[BarrierStats],
+        pairs: &[CoOccurrence],
         unclassified: i64,
         min_group_size: i64,
         generated_on: NaiveDate,
@@ -237,6 +248,15 @@ impl Brief {
             rows,
             top,
             unclassified: suppress(unclassified, min_group_size),
+            co_occurrence: pairs
+                .iter()
+                .filter(|p| p.signals >= min_group_size)
+                .map(|p| PairRow {
+                    first: title_of(rules, &p.first),
+                    second: title_of(rules, &p.second),
+                    signals: p.signals,
+                })
+                .collect(),
             rules_version: rules.version().to_string(),
             min_group_size,
             generated_on: dutch_date(generated_on),
@@ -260,11 +280,13 @@ impl Brief {
         let unclassified = store
             .unclassified_between(quarter.start(), quarter.end())
             .await?;
+        let pairs = store.co_occurrence(quarter.start(), quarter.end()).await?;
         Ok(Self::from_stats(
             quarter,
             rules,
             &current,
             &previous,
+            &pairs,
             unclassified,
             min_group_size,
             generated_on,
@@ -304,6 +326,14 @@ impl Brief {
         }
         Ok(written)
     }
+}
+
+fn title_of(rules: &RuleSet, id: &str) -> String {
+    rules
+        .barriers()
+        .iter()
+        .find(|b| b.id == id)
+        .map_or_else(|| id.to_string(), |b| b.title.clone())
 }
 
 const MONTHS: [&str; 12] = [
@@ -384,6 +414,18 @@ mod tests {
                 stats("wachtlijst-ggz", 3, 2, 1),
             ],
             &[stats("kostendelersnorm", 10, 5, 3)],
+            &[
+                CoOccurrence {
+                    first: "huisuitzetting".into(),
+                    second: "schuldhulp-toegang".into(),
+                    signals: 6,
+                },
+                CoOccurrence {
+                    first: "kostendelersnorm".into(),
+                    second: "wachtlijst-ggz".into(),
+                    signals: 2,
+                },
+            ],
             2,
             5,
             NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
@@ -404,6 +446,12 @@ mod tests {
             .markdown
             .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
         assert!(rendered.html.contains("&lt;5"));
+        assert!(rendered.markdown.contains("- (Dreigende) huisuitzetting door huurachterstand + Schuldhulp moeilijk bereikbaar of traag; schuldeisers innen door: 6 signalen"));
+        assert_eq!(
+            brief.co_occurrence.len(),
+            1,
+            "a pair below the minimum is not listed"
+        );
         assert_eq!(brief.rows.len(), 9);
         assert_eq!(
             brief.barriers_with_signals, 1,

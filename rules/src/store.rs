@@ -81,6 +81,14 @@ pub struct ClusterRow {
     pub signal_count: i64,
 }
 
+/// Signals that carry both barriers (samenloop) in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoOccurrence {
+    pub first: String,
+    pub second: String,
+    pub signals: i64,
+}
+
 /// Per-barrier figures for one period: what a brief reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BarrierStats {
@@ -390,6 +398,36 @@ impl Store {
                     signals: row.try_get("signals")?,
                     sources: row.try_get("sources")?,
                     areas: row.try_get("areas")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Samenloop: per pair of barriers, the signals observed in `[from, to)` that carry both,
+    /// most frequent first.
+    pub async fn co_occurrence(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> anyhow::Result<Vec<CoOccurrence>> {
+        let rows = sqlx::query(
+            "SELECT a.barrier AS first, b.barrier AS second, COUNT(*) AS n \
+             FROM signal_barriers a JOIN signal_barriers b \
+               ON a.source = b.source AND a.signal_id = b.signal_id AND a.barrier < b.barrier \
+             WHERE a.observed_on >= $1 AND a.observed_on < $2 \
+             GROUP BY a.barrier, b.barrier ORDER BY n DESC, first, second",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .context("samenloop tellen")?;
+        rows.iter()
+            .map(|row| {
+                Ok(CoOccurrence {
+                    first: row.try_get("first")?,
+                    second: row.try_get("second")?,
+                    signals: row.try_get("n")?,
                 })
             })
             .collect()

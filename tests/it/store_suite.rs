@@ -108,6 +108,16 @@ async fn suite(store: Store) {
         (Some(70), "test-1")
     );
     assert!(store.signal("t2", "zz").await.unwrap().is_none());
+    let pairs = store.co_occurrence(from, to).await.unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(
+        (
+            pairs[0].first.as_str(),
+            pairs[0].second.as_str(),
+            pairs[0].signals
+        ),
+        ("angst-uitkeringskorting", "kostendelersnorm", 1)
+    );
 }
 
 #[tokio::test]
