@@ -86,13 +86,9 @@ impl RuleError {
     fn located(self, source: &str) -> Self {
         // The last quoted fragment is the most specific one (the pattern, not its barrier).
         let fragments: Vec<&str> = self.0.split('\'').collect();
-        let quoted = fragments
-            .iter()
-            .skip(1)
-            .step_by(2)
-            .take((fragments.len().saturating_sub(1)) / 2)
-            .last()
-            .copied()
+        let quoted_count = fragments.len().saturating_sub(1) / 2;
+        let quoted = (quoted_count > 0)
+            .then(|| fragments[2 * quoted_count - 1])
             .filter(|q| !q.is_empty());
         let line = quoted.and_then(|q| {
             source
