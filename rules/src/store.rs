@@ -116,6 +116,34 @@ pub struct Store {
     backend: Backend,
 }
 
+/// Rows per multi-row statement: 200 × 14 parameters stays far below PostgreSQL's 65,535 and
+/// SQLite's 32,766 bound parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// `($1, $2, $3), ($4, $5, $6)` for `rows` rows of `columns` values.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a batch adds to one cluster.
+#[derive(Debug)]
+struct ClusterDelta {
+    barrier: String,
+    area_key: String,
+    area: String,
+    first_seen: String,
+    last_seen: String,
+    count: i64,
+}
+
 /// Stable cluster id for a (barrier, area) pair.
 pub fn cluster_id(barrier: &str, area_key: &str) -> String {
     const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0002);
@@ -226,76 +254,129 @@ impl Store {
             .context("geweigerd signaal registreren")?
             .rows_affected() as usize;
         }
-        for item in batch {
+        // Multi-row statements: a batch costs a handful of round trips, not three per signal.
+        let mut new_signals: Vec<&Classified> = Vec::with_capacity(batch.len());
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO signals (source, id, observed_on, area, area_key, text, themes, \
+                 organisation, wait_days, barriers, rules_version, channel, received_at, stored_at) \
+                 VALUES {} ON CONFLICT (source, id) DO NOTHING RETURNING source, id",
+                placeholders(chunk.len(), 14)
+            );
+            let mut query = sqlx::query(&sql);
+            for item in chunk {
+                let signal = &item.envelope.signal;
+                let themes: Vec<&str> = signal.themes.iter().map(|t| t.as_str()).collect();
+                query = query
+                    .bind(&signal.source)
+                    .bind(item.envelope.id())
+                    .bind(signal.observed_on.to_string())
+                    .bind(&signal.area)
+                    .bind(partition_key(&signal.area))
+                    .bind(&signal.text)
+                    .bind(themes.join(","))
+                    .bind(signal.organisation.as_deref())
+                    .bind(item.wait_days.map(i64::from))
+                    .bind(item.barriers.join(","))
+                    .bind(&item.rules_version)
+                    .bind(channel_name(&item.envelope))
+                    .bind(item.envelope.received_at.to_rfc3339())
+                    .bind(&stored_at);
+            }
+            let inserted: std::collections::HashSet<(String, String)> = query
+                .fetch_all(&mut *tx)
+                .await
+                .context("signalen opslaan")?
+                .iter()
+                .map(|row| Ok((row.try_get("source")?, row.try_get("id")?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+            let mut seen = std::collections::HashSet::new();
+            for item in chunk {
+                let key = (
+                    item.envelope.signal.source.clone(),
+                    item.envelope.id().to_string(),
+                );
+                // A signal twice in one batch is inserted once.
+                if inserted.contains(&key) && seen.insert(key) {
+                    new_signals.push(item);
+                }
+            }
+        }
+        outcome.stored = new_signals.len();
+        outcome.duplicates = batch.len() - new_signals.len();
+
+        // Cluster counts grow by the new signals only, one upsert row per cluster.
+        let mut clusters: std::collections::BTreeMap<String, ClusterDelta> = Default::default();
+        let mut memberships = Vec::new();
+        for item in &new_signals {
             let signal = &item.envelope.signal;
             let area_key = partition_key(&signal.area);
             let observed_on = signal.observed_on.to_string();
-            let themes: Vec<&str> = signal.themes.iter().map(|t| t.as_str()).collect();
-            let wait_days = item.wait_days.map(i64::from);
-            let inserted = sqlx::query(
-                "INSERT INTO signals (source, id, observed_on, area, area_key, text, themes, \
-                 organisation, wait_days, barriers, rules_version, channel, received_at, stored_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                 ON CONFLICT (source, id) DO NOTHING",
-            )
-            .bind(&signal.source)
-            .bind(item.envelope.id())
-            .bind(&observed_on)
-            .bind(&signal.area)
-            .bind(&area_key)
-            .bind(&signal.text)
-            .bind(themes.join(","))
-            .bind(signal.organisation.as_deref())
-            .bind(wait_days)
-            .bind(item.barriers.join(","))
-            .bind(&item.rules_version)
-            .bind(channel_name(&item.envelope))
-            .bind(item.envelope.received_at.to_rfc3339())
-            .bind(&stored_at)
-            .execute(&mut *tx)
-            .await
-            .context("signaal opslaan")?
-            .rows_affected();
-            if inserted == 0 {
-                outcome.duplicates += 1;
-                continue;
-            }
-            outcome.stored += 1;
             for barrier in &item.barriers {
-                let cluster = cluster_id(barrier, &area_key);
-                sqlx::query(
-                    "INSERT INTO clusters (id, barrier, area_key, area, first_seen, last_seen, signal_count) \
-                     VALUES ($1, $2, $3, $4, $5, $5, 1) \
-                     ON CONFLICT (barrier, area_key) DO UPDATE SET \
-                       signal_count = clusters.signal_count + 1, \
-                       first_seen = CASE WHEN excluded.first_seen < clusters.first_seen \
-                                    THEN excluded.first_seen ELSE clusters.first_seen END, \
-                       last_seen = CASE WHEN excluded.last_seen > clusters.last_seen \
-                                   THEN excluded.last_seen ELSE clusters.last_seen END",
-                )
-                .bind(&cluster)
-                .bind(barrier)
-                .bind(&area_key)
-                .bind(&signal.area)
-                .bind(&observed_on)
-                .execute(&mut *tx)
-                .await
-                .context("cluster bijwerken")?;
-                sqlx::query(
-                    "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, area_key, wait_days) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&signal.source)
-                .bind(item.envelope.id())
-                .bind(barrier)
-                .bind(&cluster)
-                .bind(&observed_on)
-                .bind(&area_key)
-                .bind(wait_days)
-                .execute(&mut *tx)
-                .await
-                .context("barrière van signaal opslaan")?;
+                let id = cluster_id(barrier, &area_key);
+                let delta = clusters.entry(id.clone()).or_insert_with(|| ClusterDelta {
+                    barrier: barrier.clone(),
+                    area_key: area_key.clone(),
+                    area: signal.area.clone(),
+                    first_seen: observed_on.clone(),
+                    last_seen: observed_on.clone(),
+                    count: 0,
+                });
+                delta.count += 1;
+                delta.first_seen = delta.first_seen.clone().min(observed_on.clone());
+                delta.last_seen = delta.last_seen.clone().max(observed_on.clone());
+                memberships.push((*item, barrier, id, observed_on.clone(), area_key.clone()));
             }
+        }
+        let clusters: Vec<(String, ClusterDelta)> = clusters.into_iter().collect();
+        for chunk in clusters.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO clusters (id, barrier, area_key, area, first_seen, last_seen, signal_count) \
+                 VALUES {} ON CONFLICT (barrier, area_key) DO UPDATE SET \
+                   signal_count = clusters.signal_count + excluded.signal_count, \
+                   first_seen = CASE WHEN excluded.first_seen < clusters.first_seen \
+                                THEN excluded.first_seen ELSE clusters.first_seen END, \
+                   last_seen = CASE WHEN excluded.last_seen > clusters.last_seen \
+                               THEN excluded.last_seen ELSE clusters.last_seen END",
+                placeholders(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, delta) in chunk {
+                query = query
+                    .bind(id)
+                    .bind(&delta.barrier)
+                    .bind(&delta.area_key)
+                    .bind(&delta.area)
+                    .bind(&delta.first_seen)
+                    .bind(&delta.last_seen)
+                    .bind(delta.count);
+            }
+            query
+                .execute(&mut *tx)
+                .await
+                .context("clusters bijwerken")?;
+        }
+        for chunk in memberships.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, area_key, wait_days) \
+                 VALUES {} ON CONFLICT (source, signal_id, barrier) DO NOTHING",
+                placeholders(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for (item, barrier, cluster, observed_on, area_key) in chunk {
+                query = query
+                    .bind(&item.envelope.signal.source)
+                    .bind(item.envelope.id())
+                    .bind(*barrier)
+                    .bind(cluster)
+                    .bind(observed_on)
+                    .bind(area_key)
+                    .bind(item.wait_days.map(i64::from));
+            }
+            query
+                .execute(&mut *tx)
+                .await
+                .context("barrières van signalen opslaan")?;
         }
         tx.commit().await.context("transactie vastleggen")?;
         Ok(outcome)

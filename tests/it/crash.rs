@@ -39,11 +39,11 @@ async fn cluster_total(store: &Store) -> i64 {
 
 #[tokio::test]
 async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
-    const N: usize = 1500;
+    const N: usize = 3000;
     let broker = Broker::start();
     let pg = fresh_pg_database().await;
     let mut config = kafka_config(&broker, &pg);
-    config.engine.batch_size = 10;
+    config.engine.batch_size = 5;
     let store = app::open_store(&config).await.unwrap();
     store.migrate().await.unwrap();
     config.kafka.ensure_topics().await.unwrap();

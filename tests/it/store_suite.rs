@@ -67,8 +67,18 @@ async fn suite(store: Store) {
         &["kostendelersnorm"],
     )];
     assert_eq!(store.write_batch(&other, &[]).await.unwrap().stored, 1);
+    // The same signal twice in one batch (a replayed message next to its original).
+    let twice = vec![
+        classified("e", "t5", "Transvaal", "2026-08-02", &["loket-drempel"]),
+        classified("e", "t5", "Transvaal", "2026-08-02", &["loket-drempel"]),
+    ];
+    let outcome = store.write_batch(&twice, &[]).await.unwrap();
+    assert_eq!((outcome.stored, outcome.duplicates), (1, 1));
+    let loket = store.clusters().await.unwrap();
+    let loket = loket.iter().find(|c| c.barrier == "loket-drempel").unwrap();
+    assert_eq!(loket.signal_count, 1);
 
-    assert_eq!(store.signal_count().await.unwrap(), 5);
+    assert_eq!(store.signal_count().await.unwrap(), 6);
     assert_eq!(store.unclassified_count().await.unwrap(), 1);
     let clusters = store.clusters().await.unwrap();
     let moerwijk = clusters
