@@ -7,19 +7,8 @@ use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
 use knooppunt_rules::store::Store;
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
-
-fn spawn_knooppunt(args: &[&str], env: &[(String, String)], log: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-        .args(args)
-        .envs(env.iter().cloned())
-        .env("KNOOPPUNT_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).expect("log file"))
-        .spawn()
-        .expect("start knooppunt")
-}
 
 fn kill_9(child: &mut Child) {
     // Child::kill sends SIGKILL on Unix: no shutdown hooks, no final commit.
@@ -40,13 +29,13 @@ async fn cluster_total(store: &Store) -> i64 {
 #[tokio::test]
 async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
     const N: usize = 3000;
-    let broker = Broker::start();
-    let pg = fresh_pg_database().await;
-    let mut config = kafka_config(&broker, &pg);
+    let KafkaStack {
+        broker: _broker,
+        mut config,
+        store,
+        ..
+    } = kafka_stack().await;
     config.engine.batch_size = 5;
-    let store = app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
 
     let publisher = app::publisher(&config).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
@@ -69,7 +58,7 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
 
     let dir = tempfile::tempdir().unwrap();
     let env = config_env(&config);
-    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-1.log"));
+    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-1.log"), "info");
     eventually(
         "the engine to store a first part",
         Duration::from_secs(60),
@@ -83,7 +72,7 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
         "the engine finished ({at_kill}) before it could be killed mid-stream"
     );
 
-    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-2.log"));
+    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-2.log"), "info");
     eventually(
         "the restarted engine to store the rest",
         Duration::from_secs(120),
@@ -117,7 +106,7 @@ async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
     config.intake.listen = format!("127.0.0.1:{port}");
     let env = config_env(&config);
     // Intake alone, so nothing is processed before the kill: the spool must hold it all.
-    let mut server = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"));
+    let mut server = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}");
     eventually(
@@ -152,7 +141,7 @@ async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
     assert_eq!(answer.status(), 200);
     kill_9(&mut server);
 
-    let mut server = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine.log"));
+    let mut server = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine.log"), "info");
     let store = app::open_store(&config).await.unwrap();
     eventually(
         "every acknowledged signal to be stored",

@@ -131,27 +131,19 @@ pub async fn assert_stored(store: &Store, config: &Config) {
 
 #[tokio::test]
 async fn end_to_end_on_kafka_and_postgres() {
-    let broker = Broker::start();
-    let pg = fresh_pg_database().await;
-    let config = kafka_config(&broker, &pg);
-    let store = app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
-
-    let publisher = app::publisher(&config).await.unwrap();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|s| *s).await;
-    };
-    let intake = app::start_intake(&config, publisher, store.clone(), stopped(stop_rx.clone()))
-        .await
-        .unwrap();
-    let ready = reqwest::get(format!("http://{}/readyz", intake.addr))
+    let KafkaStack {
+        broker: _broker,
+        config,
+        store,
+        ..
+    } = kafka_stack().await;
+    let mut app = InProcess::start(&config, &store).await;
+    let ready = reqwest::get(format!("http://{}/readyz", app.addr))
         .await
         .unwrap();
     assert_eq!(ready.status(), 200, "{}", ready.text().await.unwrap());
 
-    post_scenario(intake.addr).await;
+    post_scenario(app.addr).await;
 
     // The signals are on the topic, keyed by area, scrubbed, in the versioned envelope.
     let messages = read_topic(&config.kafka.brokers, &config.kafka.signals_topic, 10);
@@ -168,16 +160,11 @@ async fn end_to_end_on_kafka_and_postgres() {
     assert_eq!(envelope["v"], 1);
     assert_eq!(envelope["channel"], "http");
 
-    let engine = tokio::spawn({
-        let (config, store) = (config.clone(), store.clone());
-        let rules = app::load_rules(&config).unwrap();
-        let stop = stopped(stop_rx);
-        async move { app::run_engine(&config, store, rules, stop).await }
-    });
+    app.start_engine(&config, &store);
     assert_stored(&store, &config).await;
 
     // Posting the same signals again changes nothing: the ids are the same.
-    post_scenario(intake.addr).await;
+    post_scenario(app.addr).await;
     read_topic(&config.kafka.brokers, &config.kafka.signals_topic, 20);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(store.signal_count().await.unwrap(), 10);
@@ -192,10 +179,7 @@ async fn end_to_end_on_kafka_and_postgres() {
         9,
         "replayed messages do not inflate clusters"
     );
-
-    let _ = stop_tx.send(true);
-    engine.await.unwrap().unwrap();
-    intake.handle.await.unwrap().unwrap();
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -203,27 +187,15 @@ async fn end_to_end_on_embedded_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let config = embedded_config(dir.path());
     let store = app::open_store(&config).await.unwrap();
-    let publisher = app::publisher(&config).await.unwrap();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|s| *s).await;
-    };
-    let intake = app::start_intake(&config, publisher, store.clone(), stopped(stop_rx.clone()))
-        .await
-        .unwrap();
-    let ready = reqwest::get(format!("http://{}/readyz", intake.addr))
+    let mut running = InProcess::start(&config, &store).await;
+    let ready = reqwest::get(format!("http://{}/readyz", running.addr))
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
-    post_scenario(intake.addr).await;
-    let engine = tokio::spawn({
-        let (config, store) = (config.clone(), store.clone());
-        let rules = app::load_rules(&config).unwrap();
-        let stop = stopped(stop_rx);
-        async move { app::run_engine(&config, store, rules, stop).await }
-    });
+    post_scenario(running.addr).await;
+    running.start_engine(&config, &store);
     assert_stored(&store, &config).await;
-    post_scenario(intake.addr).await;
+    post_scenario(running.addr).await;
     let spool = app::open_spool(&config).await.unwrap();
     eventually("the spool to drain", Duration::from_secs(30), || async {
         spool.pending().await.unwrap_or(1) == 0
@@ -234,7 +206,5 @@ async fn end_to_end_on_embedded_defaults() {
         10,
         "resubmission is idempotent"
     );
-    let _ = stop_tx.send(true);
-    engine.await.unwrap().unwrap();
-    intake.handle.await.unwrap().unwrap();
+    running.stop().await;
 }

@@ -18,12 +18,12 @@ const WITH_NAME: &str = r#"{"v":1,"signal":{"observed_on":"2026-09-01","source":
 
 #[tokio::test]
 async fn kafka_poison_goes_to_the_dead_letter_topic_and_the_rest_is_processed() {
-    let broker = Broker::start();
-    let pg = fresh_pg_database().await;
-    let config = kafka_config(&broker, &pg);
-    let store = app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
+    let KafkaStack {
+        broker: _broker,
+        config,
+        store,
+        ..
+    } = kafka_stack().await;
 
     let producer: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &config.kafka.brokers)
@@ -48,17 +48,8 @@ async fn kafka_poison_goes_to_the_dead_letter_topic_and_the_rest_is_processed() 
             .unwrap();
     }
 
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let engine = tokio::spawn({
-        let (config, store) = (config.clone(), store.clone());
-        let rules = app::load_rules(&config).unwrap();
-        async move {
-            app::run_engine(&config, store, rules, async move {
-                let _ = stop_rx.wait_for(|s| *s).await;
-            })
-            .await
-        }
-    });
+    let mut running = InProcess::start(&config, &store).await;
+    running.start_engine(&config, &store);
     eventually(
         "the three valid signals to be stored",
         Duration::from_secs(60),
@@ -66,8 +57,7 @@ async fn kafka_poison_goes_to_the_dead_letter_topic_and_the_rest_is_processed() 
     )
     .await;
     let dead = read_topic(&config.kafka.brokers, &config.kafka.dead_letter_topic, 2);
-    let _ = stop_tx.send(true);
-    engine.await.unwrap().unwrap();
+    running.stop().await;
 
     assert_eq!(store.signal_count().await.unwrap(), 3);
     let reasons: Vec<&str> = dead

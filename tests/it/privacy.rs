@@ -4,12 +4,10 @@
 //! BSN when it reaches the engine is quarantined, not stored.
 
 use crate::support::*;
-use knooppunt::app;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use serde_json::{json, Value};
 use sqlx::{Connection, Executor, PgConnection, Row};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Personal data used in the input; none of it may appear in any output.
@@ -52,26 +50,18 @@ fn assert_clean(what: &str, content: &str) {
 
 #[tokio::test]
 async fn personal_data_reaches_no_log_topic_table_or_answer() {
-    let broker = Broker::start();
-    let pg = fresh_pg_database().await;
-    let mut config = kafka_config(&broker, &pg);
+    let KafkaStack {
+        broker: _broker,
+        pg,
+        mut config,
+        store,
+    } = kafka_stack().await;
     config.intake.listen = format!("127.0.0.1:{}", free_port());
-    let store = app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let env = config_env(&config);
-    let spawn = |args: &[&str], log: &str| {
-        Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-            .args(args)
-            .envs(env.iter().cloned())
-            .env("KNOOPPUNT_LOG", "debug")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.path().join(log)).unwrap())
-            .spawn()
-            .unwrap()
-    };
+    let spawn =
+        |args: &[&str], log: &str| spawn_knooppunt(args, &env, &dir.path().join(log), "debug");
     let mut intake = spawn(&["intake"], "intake.log");
     let mut engine = spawn(&["engine"], "engine.log");
     let url = format!("http://{}", config.intake.listen);

@@ -305,3 +305,92 @@ pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> ser
         "text": text,
     })
 }
+
+/// A broker, a fresh migrated PostgreSQL database, and a Kafka configuration for both, with
+/// topics created.
+pub struct KafkaStack {
+    pub broker: Broker,
+    pub pg: String,
+    pub config: Config,
+    pub store: knooppunt_rules::store::Store,
+}
+
+pub async fn kafka_stack() -> KafkaStack {
+    let broker = Broker::start();
+    let pg = fresh_pg_database().await;
+    let config = kafka_config(&broker, &pg);
+    let store = knooppunt::app::open_store(&config)
+        .await
+        .expect("open store");
+    store.migrate().await.expect("migrate");
+    config.kafka.ensure_topics().await.expect("create topics");
+    KafkaStack {
+        broker,
+        pg,
+        config,
+        store,
+    }
+}
+
+/// The real application in this process: the intake API and, optionally, the rules engine.
+pub struct InProcess {
+    pub addr: std::net::SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    intake: tokio::task::JoinHandle<anyhow::Result<()>>,
+    engine: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}
+
+impl InProcess {
+    pub async fn start(config: &Config, store: &knooppunt_rules::store::Store) -> Self {
+        let publisher = knooppunt::app::publisher(config).await.expect("publisher");
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let intake = knooppunt::app::start_intake(config, publisher, store.clone(), stopped(rx))
+            .await
+            .expect("start intake");
+        Self {
+            addr: intake.addr,
+            stop,
+            intake: intake.handle,
+            engine: None,
+        }
+    }
+
+    /// Starts the rules engine next to the intake.
+    pub fn start_engine(&mut self, config: &Config, store: &knooppunt_rules::store::Store) {
+        let (config, store) = (config.clone(), store.clone());
+        let rules = knooppunt::app::load_rules(&config).expect("rules");
+        let stop = stopped(self.stop.subscribe());
+        self.engine = Some(tokio::spawn(async move {
+            knooppunt::app::run_engine(&config, store, rules, stop).await
+        }));
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Some(engine) = self.engine {
+            engine.await.expect("engine task").expect("engine");
+        }
+        self.intake.await.expect("intake task").expect("intake");
+    }
+}
+
+/// Starts the `knooppunt` binary with `args` and `env`, its log (at `level`) in `log`.
+pub fn spawn_knooppunt(
+    args: &[&str],
+    env: &[(String, String)],
+    log: &std::path::Path,
+    level: &str,
+) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_knooppunt"))
+        .args(args)
+        .envs(env.iter().cloned())
+        .env("KNOOPPUNT_LOG", level)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log file"))
+        .spawn()
+        .expect("start knooppunt")
+}

@@ -452,7 +452,11 @@ mod tests {
 
     #[test]
     fn at_signs_that_are_not_addresses_stay() {
-        for keep in ["afspraak 10.00 @ buurthuis", "prijs 3@5 euro", "@gemeente op twitter"] {
+        for keep in [
+            "afspraak 10.00 @ buurthuis",
+            "prijs 3@5 euro",
+            "@gemeente op twitter",
+        ] {
             assert_eq!(scrubbed(keep), keep);
         }
     }
