@@ -68,6 +68,12 @@ enum Command {
     },
     /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
     Quarantaine,
+    /// Toon de clusters (barrière × wijk): aantallen, bronnen, wijken, periode en wachttijden.
+    Clusters {
+        /// Alleen clusters met minstens zoveel signalen.
+        #[arg(long, default_value_t = 1)]
+        min: i64,
+    },
     /// Werken met regelbestanden: controleren en testen tegen voorbeeldsignalen.
     Rules {
         #[command(subcommand)]
@@ -287,6 +293,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!(classified, errors, "Classification finished");
         }
         Command::Rules { command } => return rules_command(command),
+        Command::Clusters { min } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            println!(
+                "{:>8} {:>7} {:>6}  {:<26} {:<18} {:<23} {:>16}",
+                "signalen", "bronnen", "wijken", "barrière", "wijk", "periode", "wachttijd (med.)"
+            );
+            for summary in store.cluster_summaries().await? {
+                let c = &summary.cluster;
+                if c.signal_count < min {
+                    continue;
+                }
+                let wait = summary
+                    .median_wait_days
+                    .map(|d| format!("{d:.0} dagen (n={})", summary.with_wait))
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{:>8} {:>7} {:>6}  {:<26} {:<18} {} t/m {} {:>16}",
+                    c.signal_count,
+                    summary.sources,
+                    summary.areas,
+                    c.barrier,
+                    c.area,
+                    c.first_seen,
+                    c.last_seen,
+                    wait
+                );
+            }
+        }
         Command::Quarantaine => {
             let config = load()?;
             let store = app::open_store(&config).await?;

@@ -89,6 +89,29 @@ pub struct CoOccurrence {
     pub signals: i64,
 }
 
+/// A cluster with the figures the overleg looks at first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterSummary {
+    pub cluster: ClusterRow,
+    pub sources: i64,
+    pub areas: i64,
+    /// Signals that mention a waiting time.
+    pub with_wait: usize,
+    pub median_wait_days: Option<f64>,
+    pub p75_wait_days: Option<f64>,
+}
+
+/// The `q`-quantile (0..=1) of sorted values, interpolating between neighbours.
+pub fn quantile(sorted: &[i64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    let fraction = position - low as f64;
+    Some(sorted[low] as f64 + (sorted[high] - sorted[low]) as f64 * fraction)
+}
+
 /// Per-barrier figures for one period: what a brief reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BarrierStats {
@@ -425,6 +448,55 @@ impl Store {
         rows.iter().map(cluster_from_row).collect()
     }
 
+    /// Every cluster with distinct sources and areas and its waiting times (median, 75th
+    /// percentile), largest first.
+    pub async fn cluster_summaries(&self) -> anyhow::Result<Vec<ClusterSummary>> {
+        let clusters = self.clusters().await?;
+        let breadth = sqlx::query(
+            "SELECT cluster_id, COUNT(DISTINCT source) AS sources, COUNT(DISTINCT area_key) AS areas \
+             FROM signal_barriers GROUP BY cluster_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("clusterbreedte lezen")?;
+        let mut spread: std::collections::HashMap<String, (i64, i64)> = Default::default();
+        for row in &breadth {
+            spread.insert(
+                row.try_get("cluster_id")?,
+                (row.try_get("sources")?, row.try_get("areas")?),
+            );
+        }
+        let waits = sqlx::query(
+            "SELECT cluster_id, wait_days FROM signal_barriers WHERE wait_days IS NOT NULL \
+             ORDER BY cluster_id, wait_days",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("wachttijden lezen")?;
+        let mut by_cluster: std::collections::HashMap<String, Vec<i64>> = Default::default();
+        for row in &waits {
+            by_cluster
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .push(row.try_get("wait_days")?);
+        }
+        Ok(clusters
+            .into_iter()
+            .map(|cluster| {
+                let (sources, areas) = spread.get(&cluster.id).copied().unwrap_or_default();
+                let waits = by_cluster.remove(&cluster.id).unwrap_or_default();
+                ClusterSummary {
+                    sources,
+                    areas,
+                    with_wait: waits.len(),
+                    median_wait_days: quantile(&waits, 0.5),
+                    p75_wait_days: quantile(&waits, 0.75),
+                    cluster,
+                }
+            })
+            .collect())
+    }
+
     /// One stored signal, for tests and the review pages.
     pub async fn signal(&self, source: &str, id: &str) -> anyhow::Result<Option<StoredSignal>> {
         let row = sqlx::query(
@@ -554,4 +626,19 @@ fn cluster_from_row(row: &AnyRow) -> anyhow::Result<ClusterRow> {
         last_seen: row.try_get("last_seen")?,
         signal_count: row.try_get("signal_count")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantile;
+
+    #[test]
+    fn quantiles_interpolate() {
+        assert_eq!(quantile(&[], 0.5), None);
+        assert_eq!(quantile(&[7], 0.5), Some(7.0));
+        assert_eq!(quantile(&[10, 20], 0.5), Some(15.0));
+        assert_eq!(quantile(&[14, 28, 70, 98], 0.5), Some(49.0));
+        assert_eq!(quantile(&[14, 28, 70, 98], 0.75), Some(77.0));
+        assert_eq!(quantile(&[1, 2, 3], 1.0), Some(3.0));
+    }
 }

@@ -91,7 +91,7 @@ fn csv_import_then_brief_on_embedded_defaults() {
     let output = knooppunt()
         .args(["brief", "--quarter", "2026Q3", "--out"])
         .arg(&out)
-        .envs(env)
+        .envs(env.clone())
         .output()
         .unwrap();
     assert!(
@@ -101,6 +101,12 @@ fn csv_import_then_brief_on_embedded_defaults() {
     );
     let markdown = std::fs::read_to_string(out.join("brief-2026Q3.md")).unwrap();
     assert!(markdown.contains("Terug het systeem in — 3e kwartaal 2026"));
+
+    // The engine has not run yet: the spool holds the signals, the store none.
+    let output = knooppunt().arg("clusters").envs(env).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.lines().count(), 1, "only the heading: {text}");
 }
 
 #[test]

@@ -118,6 +118,16 @@ async fn suite(store: Store) {
         (Some(70), "test-1")
     );
     assert!(store.signal("t2", "zz").await.unwrap().is_none());
+    let summaries = store.cluster_summaries().await.unwrap();
+    let moerwijk = summaries
+        .iter()
+        .find(|s| s.cluster.barrier == "kostendelersnorm" && s.cluster.area == "Moerwijk")
+        .unwrap();
+    assert_eq!(
+        (moerwijk.sources, moerwijk.areas, moerwijk.with_wait),
+        (3, 1, 3)
+    );
+    assert_eq!(moerwijk.median_wait_days, Some(70.0));
     let pairs = store.co_occurrence(from, to).await.unwrap();
     assert_eq!(pairs.len(), 1);
     assert_eq!(
