@@ -8,6 +8,9 @@
 
 use knooppunt_ingest::scrub::scrub;
 use knooppunt_rules::ruleset::RuleSet;
+mod common;
+
+use common::{arg, median};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -28,15 +31,6 @@ fn corpus() -> Vec<String> {
     ];
     texts.extend(extra.iter().map(|s| s.to_string()));
     texts
-}
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn main() {
@@ -64,8 +58,7 @@ fn main() {
             }
             rates.push(done as f64 / started.elapsed().as_secs_f64());
         }
-        rates.sort_by(|a, b| a.total_cmp(b));
-        let median = rates[rates.len() / 2];
+        let median = median(rates.clone());
         println!(
             "{name:<44} median {median:>9.0} signals/s per core ({:.1} µs/signal; runs: {})",
             1e6 / median,

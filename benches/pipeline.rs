@@ -13,8 +13,11 @@
 //! cargo bench --bench pipeline -- --signals 20000 --runs 5
 //! ```
 
+mod common;
 #[path = "../tests/it/support.rs"]
 mod support;
+
+use common::{arg, median};
 
 use knooppunt::app;
 use knooppunt_ingest::envelope::{Channel, Envelope};
@@ -57,20 +60,6 @@ fn envelopes(n: usize) -> Vec<Envelope> {
                 .map(|s| Envelope::prepare(s, Channel::Kafka, chrono::Utc::now()))
         })
         .collect()
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(|a, b| a.total_cmp(b));
-    values[values.len() / 2]
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 async fn drain<S: knooppunt_rules::engine::Source>(
