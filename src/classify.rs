@@ -28,7 +28,12 @@ pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
     let (envelope, screening) =
         Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
     let signal = envelope.signal;
-    let analysis = rules.analyse(&signal.text);
+    let themes: Vec<&str> = signal.themes.iter().map(|t| t.as_str()).collect();
+    let fields = knooppunt_rules::ruleset::Fields {
+        themes: &themes,
+        organisation: signal.organisation.as_deref(),
+    };
+    let analysis = rules.analyse_signal(&signal.text, fields);
     let barriers = analysis.barriers;
     let wait_days = signal.wait_days.or(analysis.wait_days);
     let organisation = signal

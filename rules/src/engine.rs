@@ -93,13 +93,20 @@ impl<S: Source> Engine<S> {
         rules: &RuleSet,
         mut envelope: knooppunt_ingest::envelope::Envelope,
     ) -> Classified {
-        let analysis = rules.analyse(&envelope.signal.text);
+        let themes: Vec<&str> = envelope.signal.themes.iter().map(|t| t.as_str()).collect();
+        let fields = crate::ruleset::Fields {
+            themes: &themes,
+            organisation: envelope.signal.organisation.as_deref(),
+        };
+        let analysis = rules.analyse_signal(&envelope.signal.text, fields);
+        let barriers = analysis.barriers.into_iter().map(str::to_string).collect();
+        let (wait_days, recognised) = (analysis.wait_days, analysis.organisation);
         if envelope.signal.organisation.is_none() {
-            envelope.signal.organisation = analysis.organisation.map(str::to_string);
+            envelope.signal.organisation = recognised.map(str::to_string);
         }
         Classified {
-            barriers: analysis.barriers.into_iter().map(str::to_string).collect(),
-            wait_days: envelope.signal.wait_days.or(analysis.wait_days),
+            barriers,
+            wait_days: envelope.signal.wait_days.or(wait_days),
             rules_version: rules.version().to_string(),
             envelope,
         }

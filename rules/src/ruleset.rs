@@ -40,6 +40,44 @@ struct BarrierSpec {
     all: Vec<Vec<String>>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// Conditions on the signal's fields; all that are given must hold.
+    #[serde(default)]
+    when: Conditions,
+}
+
+/// `[barrier.when]`: the barrier only applies to signals with these field values.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    /// The signal carries at least one of these themes.
+    #[serde(default)]
+    pub themes: Vec<String>,
+    /// The signal's organisation (given, or recognised in its text) is one of these.
+    #[serde(default)]
+    pub organisations: Vec<String>,
+}
+
+impl Conditions {
+    fn hold(&self, fields: &Fields<'_>, organisation: Option<&str>) -> bool {
+        (self.themes.is_empty()
+            || self
+                .themes
+                .iter()
+                .any(|t| fields.themes.contains(&t.as_str())))
+            && (self.organisations.is_empty()
+                || organisation.is_some_and(|o| {
+                    self.organisations
+                        .iter()
+                        .any(|wanted| wanted.eq_ignore_ascii_case(o))
+                }))
+    }
+}
+
+/// The signal's fields that rule conditions may look at.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fields<'a> {
+    pub themes: &'a [&'a str],
+    pub organisation: Option<&'a str>,
 }
 
 /// What the brief and the review need to know about a barrier.
@@ -49,6 +87,7 @@ pub struct Barrier {
     pub title: String,
     pub kader: String,
     pub owner: String,
+    pub when: Conditions,
 }
 
 /// Where a compiled pattern came from.
@@ -193,11 +232,22 @@ impl RuleSet {
                 exclude.push(pattern.clone());
                 exclude_barrier.push(index);
             }
+            for theme in &spec.when.themes {
+                if knooppunt_ingest::signal::Theme::parse(theme).map(|t| t.as_str())
+                    != Some(theme.as_str())
+                {
+                    errors.push(RuleError(format!(
+                        "barrière '{}': onbekend thema in when.themes: '{theme}'",
+                        spec.id
+                    )));
+                }
+            }
             barriers.push(Barrier {
                 id: spec.id,
                 title: spec.title,
                 kader: spec.kader,
                 owner: spec.owner,
+                when: spec.when,
             });
         }
         let mut alias_names = std::collections::HashMap::new();
@@ -283,21 +333,36 @@ impl RuleSet {
     }
 
     /// Everything the rules read from one text, normalising it once.
+    /// Text only: rules with field conditions (`[barrier.when]`) do not apply.
     pub fn analyse(&self, text: &str) -> Analysis<'_> {
+        self.analyse_signal(text, Fields::default())
+    }
+
+    /// Everything the rules read from a signal's text and fields, normalising the text once.
+    pub fn analyse_signal<'a>(&'a self, text: &str, fields: Fields<'_>) -> Analysis<'a> {
         let normalised = normalise(text);
+        let recognised = self.organisation_normalised(&normalised);
+        let organisation = fields.organisation.or(recognised);
+        let barriers = self
+            .classify_normalised(&normalised)
+            .into_iter()
+            .filter(|(_, barrier)| barrier.when.hold(&fields, organisation))
+            .map(|(id, _)| id)
+            .collect();
         Analysis {
-            barriers: self.classify_normalised(&normalised),
+            barriers,
             wait_days: wait_days_normalised(&normalised),
-            organisation: self.organisation_normalised(&normalised),
+            organisation: recognised,
         }
     }
 
     /// The barrier ids a text matches, in rule-file order; empty means unclassified.
+    /// Text only, like [`RuleSet::analyse`].
     pub fn classify(&self, text: &str) -> Vec<&str> {
-        self.classify_normalised(&normalise(text))
+        self.analyse(text).barriers
     }
 
-    fn classify_normalised(&self, normalised: &str) -> Vec<&str> {
+    fn classify_normalised(&self, normalised: &str) -> Vec<(&str, &Barrier)> {
         let mut hit = vec![false; self.barriers.len()];
         let mut group_hits = vec![0usize; self.group_sizes.len()];
         for index in self.positive.matches(normalised.as_bytes()).iter() {
@@ -320,7 +385,7 @@ impl RuleSet {
             .iter()
             .zip(hit)
             .filter(|(_, h)| *h)
-            .map(|(b, _)| b.id.as_str())
+            .map(|(b, _)| (b.id.as_str(), b))
             .collect()
     }
 }
@@ -598,6 +663,60 @@ mod tests {
             Some("Schuldhulpverlening Den Haag")
         );
         assert_eq!(rules.find_organisation("niets over instanties"), None);
+    }
+
+    #[test]
+    fn conditions_on_fields() {
+        let rules = RuleSet::from_toml(
+            r#"version = "t"
+            [[barrier]]
+            id = "energie"
+            title = "t"
+            kader = "k"
+            owner = "o"
+            patterns = ["afgesloten"]
+            [barrier.when]
+            themes = ["financien"]
+            organisations = ["Eneco"]
+            [[organisation]]
+            name = "Eneco"
+            aliases = ["eneco"]
+            "#,
+        )
+        .unwrap();
+        let text = "Gas afgesloten door Eneco";
+        let fields = |themes| Fields {
+            themes,
+            organisation: None,
+        };
+        assert_eq!(
+            rules.analyse_signal(text, fields(&["financien"])).barriers,
+            ["energie"]
+        );
+        assert!(rules
+            .analyse_signal(text, fields(&["huisvesting"]))
+            .barriers
+            .is_empty());
+        assert!(
+            rules.analyse(text).barriers.is_empty(),
+            "no themes, condition fails"
+        );
+        let other = Fields {
+            themes: &["financien"],
+            organisation: Some("Vattenfall"),
+        };
+        assert!(
+            rules.analyse_signal(text, other).barriers.is_empty(),
+            "given organisation wins"
+        );
+        let err = RuleSet::from_toml(
+            "version = \"t\"\n[[barrier]]\nid = \"x\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n[barrier.when]\nthemes = ['astrologie']\n",
+        )
+        .unwrap_err();
+        assert!(
+            err[0].0.contains("astrologie") && err[0].0.starts_with("regel 9"),
+            "{err:?}"
+        );
     }
 
     #[test]
