@@ -73,6 +73,12 @@ enum Command {
         /// Alleen clusters met minstens zoveel signalen.
         #[arg(long, default_value_t = 1)]
         min: i64,
+        /// Alleen de clusters die voor het signaleringsoverleg op de agenda komen, met waarom.
+        #[arg(long)]
+        agenda: bool,
+        /// Peildatum voor --agenda (jjjj-mm-dd); standaard vandaag.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
     },
     /// Werken met regelbestanden: controleren en testen tegen voorbeeldsignalen.
     Rules {
@@ -293,7 +299,40 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!(classified, errors, "Classification finished");
         }
         Command::Rules { command } => return rules_command(command),
-        Command::Clusters { min } => {
+        Command::Clusters {
+            agenda: true, on, ..
+        } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = app::load_rules(&config)?;
+            let today = on.unwrap_or_else(knooppunt_ingest::today_nl);
+            let mut events: std::collections::HashMap<
+                String,
+                Vec<knooppunt_rules::promotion::Event>,
+            > = std::collections::HashMap::new();
+            for (cluster, event) in store.cluster_events().await? {
+                events.entry(cluster).or_default().push(event);
+            }
+            println!("Agenda signaleringsoverleg, peildatum {today}:");
+            let mut shown = 0;
+            for summary in store.cluster_summaries().await? {
+                let c = &summary.cluster;
+                let Some(barrier) = rules.barriers().iter().find(|b| b.id == c.barrier) else {
+                    continue;
+                };
+                let cluster_events = events.remove(&c.id).unwrap_or_default();
+                if let Some(promotion) =
+                    knooppunt_rules::promotion::evaluate(&cluster_events, &barrier.promotion, today)
+                {
+                    shown += 1;
+                    println!("- {} — {}: {}", barrier.title, c.area, promotion.waarom);
+                }
+            }
+            if shown == 0 {
+                println!("  (geen clusters die de drempels halen)");
+            }
+        }
+        Command::Clusters { min, .. } => {
             let config = load()?;
             let store = app::open_store(&config).await?;
             println!(

@@ -2,6 +2,7 @@
 //! clusters and stores them (SQLite or PostgreSQL).
 //!
 //! - [`ruleset`]: the rules file and its compiled matcher (pure);
+//! - [`promotion`]: when a cluster goes on the overleg's agenda, and why (pure);
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
 //! - [`engine`]: the consume → classify → store → acknowledge loop;
@@ -9,6 +10,7 @@
 
 pub mod engine;
 pub mod fixtures;
+pub mod promotion;
 pub mod ruleset;
 pub mod sources;
 pub mod store;

@@ -18,6 +18,9 @@ struct RulesFile {
     barriers: Vec<BarrierSpec>,
     #[serde(rename = "organisation", default)]
     organisations: Vec<OrganisationSpec>,
+    /// Promotion thresholds for all barriers; see [`crate::promotion`].
+    #[serde(default)]
+    promotion: crate::promotion::Criteria,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +46,9 @@ struct BarrierSpec {
     /// Conditions on the signal's fields; all that are given must hold.
     #[serde(default)]
     when: Conditions,
+    /// This barrier's promotion thresholds, where they differ from `[promotion]`.
+    #[serde(default)]
+    promotion: crate::promotion::CriteriaOverride,
 }
 
 /// `[barrier.when]`: the barrier only applies to signals with these field values.
@@ -81,13 +87,15 @@ pub struct Fields<'a> {
 }
 
 /// What the brief and the review need to know about a barrier.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Barrier {
     pub id: String,
     pub title: String,
     pub kader: String,
     pub owner: String,
     pub when: Conditions,
+    /// When a cluster of this barrier goes on the agenda.
+    pub promotion: crate::promotion::Criteria,
 }
 
 /// Where a compiled pattern came from.
@@ -248,6 +256,7 @@ impl RuleSet {
                 kader: spec.kader,
                 owner: spec.owner,
                 when: spec.when,
+                promotion: file.promotion.with(&spec.promotion),
             });
         }
         let mut alias_names = std::collections::HashMap::new();
@@ -663,6 +672,26 @@ mod tests {
             Some("Schuldhulpverlening Den Haag")
         );
         assert_eq!(rules.find_organisation("niets over instanties"), None);
+    }
+
+    #[test]
+    fn promotion_thresholds_default_and_per_barrier() {
+        let rules = rules();
+        let criteria = |id: &str| {
+            rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == id)
+                .map(|b| b.promotion.clone())
+                .unwrap()
+        };
+        assert_eq!(criteria("wachtlijst-ggz").wait_norm_days, Some(70));
+        assert_eq!(
+            criteria("wachtlijst-ggz").wait_norm_name.as_deref(),
+            Some("Treeknorm")
+        );
+        assert_eq!(criteria("kostendelersnorm").wait_norm_days, None);
+        assert_eq!(criteria("kostendelersnorm").min_sources, 3);
     }
 
     #[test]

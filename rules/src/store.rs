@@ -497,6 +497,33 @@ impl Store {
             .collect())
     }
 
+    /// Every cluster's signals as promotion sees them: (cluster id, event).
+    pub async fn cluster_events(&self) -> anyhow::Result<Vec<(String, crate::promotion::Event)>> {
+        let rows = sqlx::query(
+            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
+             ORDER BY cluster_id, observed_on",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("signalen per cluster lezen")?;
+        rows.iter()
+            .map(|row| {
+                let observed_on: String = row.try_get("observed_on")?;
+                Ok((
+                    row.try_get("cluster_id")?,
+                    crate::promotion::Event {
+                        observed_on: observed_on
+                            .parse()
+                            .with_context(|| format!("datum {observed_on} in de database"))?,
+                        source: row.try_get("source")?,
+                        area: row.try_get("area_key")?,
+                        wait_days: row.try_get("wait_days")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// One stored signal, for tests and the review pages.
     pub async fn signal(&self, source: &str, id: &str) -> anyhow::Result<Option<StoredSignal>> {
         let row = sqlx::query(

@@ -126,6 +126,20 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(text.contains("signalen opgeslagen"), "{text}");
     assert!(text.contains("geweigerd"), "{text}");
     assert!(dir.path().join("brief/brief-2026Q3.html").is_file());
+
+    // The overleg's agenda on the demo data, with the reasons.
+    let output = knooppunt()
+        .args(["clusters", "--agenda", "--on", "2026-09-30"])
+        .env(
+            "KNOOPPUNT__STORE__URL",
+            format!("sqlite://{}", dir.path().join("knooppunt.db").display()),
+        )
+        .output()
+        .unwrap();
+    let agenda = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{agenda}");
+    assert!(agenda.contains("Treeknorm 10 weken"), "{agenda}");
+    assert!(agenda.lines().count() > 2, "{agenda}");
 }
 
 #[test]
