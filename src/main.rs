@@ -108,6 +108,17 @@ enum RulesCommand {
         /// Het regelbestand (TOML).
         file: PathBuf,
     },
+    /// Pas een (nieuwe) regelset toe op alle opgeslagen signalen: toont eerst wat verandert
+    /// (signalen die van barrière wisselen, clusters die ontstaan, groeien, krimpen of
+    /// verdwijnen) en voert het alleen uit met --apply.
+    Replay {
+        /// Het regelbestand; zonder: de ingebouwde regels.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Voer de nieuwe indeling echt door (in één transactie).
+        #[arg(long)]
+        apply: bool,
+    },
     /// Test regels tegen de voorbeeldsignalen per barrière; toont precisie en recall per regel.
     Test {
         /// Ander regelbestand dan de ingebouwde regels.
@@ -173,6 +184,7 @@ fn load_rules_file(
 fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
     use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile};
     match command {
+        RulesCommand::Replay { .. } => anyhow::bail!("replay heeft de database nodig"),
         RulesCommand::Validate { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("regelbestand {} lezen", file.display()))?;
@@ -297,6 +309,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => knooppunt::classify::run(std::io::stdin().lock(), output, &rules, today)?,
             };
             tracing::info!(classified, errors, "Classification finished");
+        }
+        Command::Rules {
+            command: RulesCommand::Replay { rules, apply },
+        } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = load_rules_file(rules.as_deref())?;
+            let total = store.signal_count().await?;
+            let progress = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0))
+                .with_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} signalen")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+            let diff = knooppunt_rules::replay::replay(&store, &rules, apply, |done| {
+                progress.set_position(done)
+            })
+            .await?;
+            progress.finish_and_clear();
+            print!("{}", diff.report(rules.version()));
+            if apply {
+                println!(
+                    "Doorgevoerd: alle signalen zijn ingedeeld met regelset {}.",
+                    rules.version()
+                );
+            } else {
+                println!("Niets gewijzigd. Voer het door met --apply.");
+            }
         }
         Command::Rules { command } => return rules_command(command),
         Command::Clusters {

@@ -12,6 +12,28 @@ use knooppunt_ingest::envelope::decode_screened;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Classifies one decoded signal: barriers, and the wait and organisation its text names
+/// when the signal gives none.
+pub fn classify(rules: &RuleSet, mut envelope: knooppunt_ingest::envelope::Envelope) -> Classified {
+    let themes: Vec<&str> = envelope.signal.themes.iter().map(|t| t.as_str()).collect();
+    let fields = crate::ruleset::Fields {
+        themes: &themes,
+        organisation: envelope.signal.organisation.as_deref(),
+    };
+    let analysis = rules.analyse_signal(&envelope.signal.text, fields);
+    let barriers = analysis.barriers.into_iter().map(str::to_string).collect();
+    let (wait_days, recognised) = (analysis.wait_days, analysis.organisation);
+    if envelope.signal.organisation.is_none() {
+        envelope.signal.organisation = recognised.map(str::to_string);
+    }
+    Classified {
+        barriers,
+        wait_days: envelope.signal.wait_days.or(wait_days),
+        rules_version: rules.version().to_string(),
+        envelope,
+    }
+}
+
 /// One message from the transport. `token` identifies it for acknowledgement.
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -88,30 +110,6 @@ impl<S: Source> Engine<S> {
         }
     }
 
-    /// Classifies one decoded signal.
-    pub fn classify(
-        rules: &RuleSet,
-        mut envelope: knooppunt_ingest::envelope::Envelope,
-    ) -> Classified {
-        let themes: Vec<&str> = envelope.signal.themes.iter().map(|t| t.as_str()).collect();
-        let fields = crate::ruleset::Fields {
-            themes: &themes,
-            organisation: envelope.signal.organisation.as_deref(),
-        };
-        let analysis = rules.analyse_signal(&envelope.signal.text, fields);
-        let barriers = analysis.barriers.into_iter().map(str::to_string).collect();
-        let (wait_days, recognised) = (analysis.wait_days, analysis.organisation);
-        if envelope.signal.organisation.is_none() {
-            envelope.signal.organisation = recognised.map(str::to_string);
-        }
-        Classified {
-            barriers,
-            wait_days: envelope.signal.wait_days.or(wait_days),
-            rules_version: rules.version().to_string(),
-            envelope,
-        }
-    }
-
     /// Processes one batch end to end. Exposed so tests drive the loop deterministically.
     pub async fn step(&mut self, wait: Duration) -> anyhow::Result<StepOutcome> {
         let batch = match self.pending.take() {
@@ -159,7 +157,7 @@ impl<S: Source> Engine<S> {
                         channel: channel_name(&envelope),
                     });
                 }
-                Ok((envelope, _)) => classified.push(Self::classify(&self.rules, envelope)),
+                Ok((envelope, _)) => classified.push(classify(&self.rules, envelope)),
                 Err(reason) => dead.push((delivery, reason)),
             }
         }

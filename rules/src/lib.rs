@@ -3,6 +3,7 @@
 //!
 //! - [`ruleset`]: the rules file and its compiled matcher (pure);
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why (pure);
+//! - [`replay`]: re-running a rule set over stored history, with a diff before applying;
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
 //! - [`engine`]: the consume → classify → store → acknowledge loop;
@@ -11,6 +12,7 @@
 pub mod engine;
 pub mod fixtures;
 pub mod promotion;
+pub mod replay;
 pub mod ruleset;
 pub mod sources;
 pub mod store;

@@ -112,6 +112,103 @@ pub fn quantile(sorted: &[i64], q: f64) -> Option<f64> {
     Some(sorted[low] as f64 + (sorted[high] - sorted[low]) as f64 * fraction)
 }
 
+/// A stored signal as replay reads it.
+#[derive(Debug, Clone)]
+pub struct ReplaySignal {
+    pub source: String,
+    pub id: String,
+    pub observed_on: String,
+    pub area: String,
+    pub area_key: String,
+    pub text: String,
+    pub themes: String,
+    pub organisation: Option<String>,
+    pub barriers: String,
+    pub wait_days: Option<i64>,
+}
+
+/// Writes a replay inside one transaction; nothing is visible until [`ReplayWriter::finish`].
+pub struct ReplayWriter {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl ReplayWriter {
+    /// Stores the new barriers of the signals whose classification changed.
+    pub async fn write_changes(
+        &mut self,
+        changes: &[(&ReplaySignal, Vec<&str>)],
+    ) -> anyhow::Result<()> {
+        for (signal, barriers) in changes {
+            sqlx::query("UPDATE signals SET barriers = $1 WHERE source = $2 AND id = $3")
+                .bind(barriers.join(","))
+                .bind(&signal.source)
+                .bind(&signal.id)
+                .execute(&mut *self.tx)
+                .await
+                .context("nieuwe indeling opslaan")?;
+            sqlx::query("DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2")
+                .bind(&signal.source)
+                .bind(&signal.id)
+                .execute(&mut *self.tx)
+                .await
+                .context("oude indeling verwijderen")?;
+        }
+        let rows: Vec<(&ReplaySignal, &str)> = changes
+            .iter()
+            .flat_map(|(signal, barriers)| barriers.iter().map(move |b| (*signal, *b)))
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, area_key, wait_days) \
+                 VALUES {}",
+                placeholders(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for (signal, barrier) in chunk {
+                query = query
+                    .bind(&signal.source)
+                    .bind(&signal.id)
+                    .bind(*barrier)
+                    .bind(cluster_id(barrier, &signal.area_key))
+                    .bind(&signal.observed_on)
+                    .bind(&signal.area_key)
+                    .bind(signal.wait_days);
+            }
+            query
+                .execute(&mut *self.tx)
+                .await
+                .context("nieuwe indeling per barrière opslaan")?;
+        }
+        Ok(())
+    }
+
+    /// Records the rule-set version on every signal, rebuilds the clusters from the new
+    /// classification (ids derive from barrier and area, so surviving clusters keep theirs)
+    /// and commits.
+    pub async fn finish(mut self, version: &str) -> anyhow::Result<()> {
+        sqlx::query("UPDATE signals SET rules_version = $1")
+            .bind(version)
+            .execute(&mut *self.tx)
+            .await
+            .context("regelsetversie vastleggen")?;
+        sqlx::query("DELETE FROM clusters")
+            .execute(&mut *self.tx)
+            .await
+            .context("clusters legen")?;
+        sqlx::query(
+            "INSERT INTO clusters (id, barrier, area_key, area, first_seen, last_seen, signal_count) \
+             SELECT b.cluster_id, b.barrier, b.area_key, MIN(s.area), MIN(b.observed_on), \
+                    MAX(b.observed_on), COUNT(*) \
+             FROM signal_barriers b JOIN signals s ON s.source = b.source AND s.id = b.signal_id \
+             GROUP BY b.cluster_id, b.barrier, b.area_key",
+        )
+        .execute(&mut *self.tx)
+        .await
+        .context("clusters opnieuw opbouwen")?;
+        self.tx.commit().await.context("replay vastleggen")
+    }
+}
+
 /// Per-barrier figures for one period: what a brief reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BarrierStats {
@@ -522,6 +619,49 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// Up to `limit` stored signals after `after` (source, id), in key order.
+    pub async fn replay_page(
+        &self,
+        after: Option<&(String, String)>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<ReplaySignal>> {
+        let (source, id) = after.cloned().unwrap_or_default();
+        let rows = sqlx::query(
+            "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, wait_days \
+             FROM signals WHERE source > $1 OR (source = $1 AND id > $2) \
+             ORDER BY source, id LIMIT $3",
+        )
+        .bind(source)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .context("signalen voor replay lezen")?;
+        rows.iter()
+            .map(|row| {
+                Ok(ReplaySignal {
+                    source: row.try_get("source")?,
+                    id: row.try_get("id")?,
+                    observed_on: row.try_get("observed_on")?,
+                    area: row.try_get("area")?,
+                    area_key: row.try_get("area_key")?,
+                    text: row.try_get("text")?,
+                    themes: row.try_get("themes")?,
+                    organisation: row.try_get("organisation")?,
+                    barriers: row.try_get("barriers")?,
+                    wait_days: row.try_get("wait_days")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Starts the transaction a replay with `--apply` writes in.
+    pub async fn begin_replay(&self) -> anyhow::Result<ReplayWriter> {
+        Ok(ReplayWriter {
+            tx: self.pool.begin().await.context("transactie starten")?,
+        })
     }
 
     /// One stored signal, for tests and the review pages.

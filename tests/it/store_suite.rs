@@ -165,3 +165,137 @@ async fn a_database_that_is_down_fails_readiness() {
         .unwrap_err();
     assert!(format!("{err:#}").contains("verbinden met de database"));
 }
+
+async fn replay_suite(store: Store) {
+    use knooppunt_rules::engine::classify;
+    use knooppunt_rules::replay::replay;
+    use knooppunt_rules::ruleset::RuleSet;
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let rules = RuleSet::default_rules().unwrap();
+    let texts = [
+        (
+            "a",
+            "Moerwijk",
+            "Zoon weer thuis, de bijstand van moeder gaat omlaag.",
+        ),
+        (
+            "b",
+            "Laak",
+            "Schimmel gemeld, corporatie reageert al 8 weken niet.",
+        ),
+        ("c", "Laak", "Buurtkamer dicht, niemand weet waarom."),
+        (
+            "d",
+            "Moerwijk",
+            "Kostendelersnorm: dochter trekt in, uitkering omlaag.",
+        ),
+    ];
+    let batch: Vec<Classified> = texts
+        .iter()
+        .map(|(id, area, text)| {
+            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": area, "text": text});
+            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
+            classify(&rules, envelope)
+        })
+        .collect();
+    store.write_batch(&batch, &[]).await.unwrap();
+    let before = store.clusters().await.unwrap();
+    let corporatie = before
+        .iter()
+        .find(|c| c.barrier == "corporatie-reactietijd")
+        .unwrap()
+        .clone();
+
+    let new_rules = RuleSet::from_toml(
+        r#"version = "test-2"
+        [[barrier]]
+        id = "corporatie-reactietijd"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["schimmel"]
+        [[barrier]]
+        id = "buurtkamer"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["buurtkamer"]
+        "#,
+    )
+    .unwrap();
+
+    let mut seen = Vec::new();
+    let diff = replay(&store, &new_rules, false, |done| seen.push(done))
+        .await
+        .unwrap();
+    assert_eq!((diff.signals, diff.changed), (4, 3));
+    assert_eq!(seen.last(), Some(&4), "progress reports every page");
+    assert_eq!(
+        diff.transitions[&("kostendelersnorm".to_string(), String::new())],
+        2
+    );
+    assert_eq!(
+        diff.transitions[&(String::new(), "buurtkamer".to_string())],
+        1
+    );
+    let kinds: Vec<(&str, &str)> = diff
+        .clusters
+        .values()
+        .map(|c| (c.barrier.as_str(), c.kind()))
+        .collect();
+    assert!(
+        kinds.contains(&("kostendelersnorm", "verdwijnt"))
+            && kinds.contains(&("buurtkamer", "nieuw")),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        diff.clusters.len(),
+        2,
+        "the unchanged cluster is not in the diff"
+    );
+    assert!(diff.report("test-2").contains("kostendelersnorm → (geen)"));
+    assert_eq!(
+        store.signal("t", "a").await.unwrap().unwrap().barriers,
+        ["kostendelersnorm"],
+        "a dry run changes nothing"
+    );
+
+    replay(&store, &new_rules, true, |_| {}).await.unwrap();
+    let a = store.signal("t", "a").await.unwrap().unwrap();
+    assert!(a.barriers.is_empty());
+    assert_eq!(a.rules_version, "test-2");
+    assert_eq!(
+        store.signal("t", "c").await.unwrap().unwrap().barriers,
+        ["buurtkamer"]
+    );
+    let after = store.clusters().await.unwrap();
+    assert!(after.iter().all(|c| c.barrier != "kostendelersnorm"));
+    let kept = after
+        .iter()
+        .find(|c| c.barrier == "corporatie-reactietijd")
+        .unwrap();
+    assert_eq!(
+        kept, &corporatie,
+        "a cluster that keeps its members keeps its id and figures"
+    );
+    let again = replay(&store, &new_rules, false, |_| {}).await.unwrap();
+    assert_eq!(
+        again.changed, 0,
+        "replaying the applied rule set changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn replay_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    replay_suite(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn replay_on_postgres() {
+    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    replay_suite(store).await;
+}
