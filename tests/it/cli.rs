@@ -20,6 +20,13 @@ fn every_subcommand_explains_itself() {
         &["brief"],
         &["config"],
         &["demo"],
+        &["classify"],
+        &["quarantaine"],
+        &["clusters"],
+        &["rules"],
+        &["rules", "validate"],
+        &["rules", "test"],
+        &["rules", "replay"],
     ] {
         let output = knooppunt().args(sub).arg("--help").output().unwrap();
         assert!(output.status.success(), "{sub:?}");
