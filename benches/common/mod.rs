@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each bench uses what it needs
 //! What both bench binaries share.
 
 /// The value after `--name` on the command line, or `default`.

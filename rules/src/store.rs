@@ -138,17 +138,32 @@ impl ReplayWriter {
         &mut self,
         changes: &[(&ReplaySignal, Vec<&str>)],
     ) -> anyhow::Result<()> {
-        for (signal, barriers) in changes {
-            sqlx::query("UPDATE signals SET barriers = $1 WHERE source = $2 AND id = $3")
-                .bind(barriers.join(","))
-                .bind(&signal.source)
-                .bind(&signal.id)
+        for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE signals SET barriers = v.column3 FROM (VALUES {}) AS v \
+                 WHERE signals.source = v.column1 AND signals.id = v.column2",
+                placeholders(chunk.len(), 3)
+            );
+            let mut update = sqlx::query(&sql);
+            for (signal, barriers) in chunk {
+                update = update
+                    .bind(&signal.source)
+                    .bind(&signal.id)
+                    .bind(barriers.join(","));
+            }
+            update
                 .execute(&mut *self.tx)
                 .await
                 .context("nieuwe indeling opslaan")?;
-            sqlx::query("DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2")
-                .bind(&signal.source)
-                .bind(&signal.id)
+            let sql = format!(
+                "DELETE FROM signal_barriers WHERE (source, signal_id) IN (VALUES {})",
+                placeholders(chunk.len(), 2)
+            );
+            let mut delete = sqlx::query(&sql);
+            for (signal, _) in chunk {
+                delete = delete.bind(&signal.source).bind(&signal.id);
+            }
+            delete
                 .execute(&mut *self.tx)
                 .await
                 .context("oude indeling verwijderen")?;
