@@ -636,7 +636,8 @@ impl Store {
             .collect()
     }
 
-    /// Up to `limit` stored signals after `after` (source, id), in key order.
+    /// Up to `limit` stored signals after `after` (source, id), in key order. The row-value
+    /// comparison lets both databases walk the primary key instead of scanning per page.
     pub async fn replay_page(
         &self,
         after: Option<&(String, String)>,
@@ -645,7 +646,7 @@ impl Store {
         let (source, id) = after.cloned().unwrap_or_default();
         let rows = sqlx::query(
             "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, wait_days \
-             FROM signals WHERE source > $1 OR (source = $1 AND id > $2) \
+             FROM signals WHERE (source, id) > ($1, $2) \
              ORDER BY source, id LIMIT $3",
         )
         .bind(source)
