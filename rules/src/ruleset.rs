@@ -412,19 +412,27 @@ pub struct Analysis<'a> {
 
 /// Lower case without accents, so patterns need not spell out "financiën" and "financien".
 pub fn normalise(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            '’' | '‘' => '\'',
-            other => other,
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, without the general Unicode lower-casing machinery.
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            out.push(match lower {
+                'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+                'è' | 'é' | 'ê' | 'ë' => 'e',
+                'ì' | 'í' | 'î' | 'ï' => 'i',
+                'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+                'ù' | 'ú' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                '’' | '‘' => '\'',
+                other => other,
+            });
+        }
+    }
+    out
 }
 
 /// Dutch number words up to twenty, as written in notes ("drie maanden").
