@@ -17,11 +17,10 @@ mod common;
 #[path = "../tests/it/support.rs"]
 mod support;
 
-use common::{arg, median};
+use common::{arg, median, synthetic};
 
 use knooppunt::app;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
+use knooppunt_ingest::envelope::Envelope;
 use knooppunt_ingest::transport::Publisher;
 use knooppunt_rules::engine::Engine;
 use std::time::{Duration, Instant};
@@ -37,27 +36,14 @@ const TEXTS: [&str; 6] = [
 ];
 
 fn envelopes(n: usize) -> Vec<Envelope> {
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
-    let areas = [
-        "Moerwijk",
-        "Laak",
-        "Transvaal",
-        "Schilderswijk",
-        "Bouwlust",
-        "Morgenstond",
-    ];
     (0..n)
         .filter_map(|i| {
-            let value = serde_json::json!({
-                "id": format!("b{i}"),
-                "observed_on": format!("2026-09-{:02}", i % 28 + 1),
-                "source": format!("team{}", i % 11),
-                "area": areas[i % areas.len()],
-                "text": format!("{} (nr {i}, bel 06-1234{:04})", TEXTS[i % TEXTS.len()], i % 10_000),
-            });
-            parse_signal(&value, today)
-                .ok()
-                .map(|s| Envelope::prepare(s, Channel::Kafka, chrono::Utc::now()))
+            let text = format!(
+                "{} (nr {i}, bel 06-1234{:04})",
+                TEXTS[i % TEXTS.len()],
+                i % 10_000
+            );
+            synthetic(i, &format!("2026-09-{:02}", i % 28 + 1), &text)
         })
         .collect()
 }

@@ -13,9 +13,7 @@ mod common;
 #[path = "../tests/it/support.rs"]
 mod support;
 
-use common::arg;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
+use common::{arg, synthetic};
 use knooppunt_rules::engine::classify;
 use knooppunt_rules::replay::replay;
 use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
@@ -50,33 +48,12 @@ async fn main() {
         .expect("store");
     store.migrate().await.expect("migrate");
     let rules = RuleSet::default_rules().expect("rules");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default();
-    let areas = [
-        "Moerwijk",
-        "Laak",
-        "Transvaal",
-        "Schilderswijk",
-        "Bouwlust",
-        "Morgenstond",
-        "Escamp",
-        "Leiden-Noord",
-    ];
     let started = Instant::now();
     for chunk_start in (0..n).step_by(5_000) {
         let batch: Vec<_> = (chunk_start..(chunk_start + 5_000).min(n))
             .filter_map(|i| {
-                let value = serde_json::json!({
-                    "id": format!("r{i}"),
-                    "observed_on": format!("2026-{:02}-{:02}", i % 9 + 1, i % 28 + 1),
-                    "source": format!("team{}", i % 13),
-                    "area": areas[i % areas.len()],
-                    "text": TEXTS[i % TEXTS.len()],
-                });
-                let signal = parse_signal(&value, today).ok()?;
-                Some(classify(
-                    &rules,
-                    Envelope::prepare(signal, Channel::Kafka, chrono::Utc::now()),
-                ))
+                let date = format!("2026-{:02}-{:02}", i % 9 + 1, i % 28 + 1);
+                synthetic(i, &date, TEXTS[i % TEXTS.len()]).map(|e| classify(&rules, e))
             })
             .collect();
         store.write_batch(&batch, &[]).await.expect("fill");

@@ -16,3 +16,37 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values.get(values.len() / 2).copied().unwrap_or_default()
 }
+
+const AREAS: [&str; 8] = [
+    "Moerwijk",
+    "Laak",
+    "Transvaal",
+    "Schilderswijk",
+    "Bouwlust",
+    "Morgenstond",
+    "Escamp",
+    "Leiden-Noord",
+];
+
+/// Synthetic signal number `i`, as intake hands it over: validated, anonymised, enveloped.
+pub fn synthetic(
+    i: usize,
+    observed_on: &str,
+    text: &str,
+) -> Option<knooppunt_ingest::envelope::Envelope> {
+    use knooppunt_ingest::envelope::{Channel, Envelope};
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1)?;
+    let value = serde_json::json!({
+        "id": format!("s{i}"),
+        "observed_on": observed_on,
+        "source": format!("team{}", i % 13),
+        "area": AREAS[i % AREAS.len()],
+        "text": text,
+    });
+    let signal = knooppunt_ingest::signal::parse_signal(&value, today).ok()?;
+    Some(Envelope::prepare(
+        signal,
+        Channel::Kafka,
+        chrono::Utc::now(),
+    ))
+}
