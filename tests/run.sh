@@ -49,4 +49,6 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "Tests"
-cargo test --workspace --locked
+# Unit, binary and integration tests (no doc tests: there are none, and an empty doc-test run
+# would be the last line CI reads).
+cargo test --workspace --locked --lib --bins --tests
