@@ -17,7 +17,6 @@ const PERSONAL: &[&str] = &[
     "Yilmaz",
     "111222333",
     "0612345678",
-    "12345678",
     "NL91ABNA0417164300",
     "0417164300",
     "j.devries@example.nl",
