@@ -20,18 +20,42 @@ use tokio::task::JoinHandle;
 
 /// Loads the configured rules file, or the built-in rule set.
 pub fn load_rules(config: &Config) -> anyhow::Result<Arc<RuleSet>> {
-    let rules = if config.rules.file.trim().is_empty() {
-        RuleSet::default_rules()
-    } else {
-        let path = Path::new(&config.rules.file);
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("regelbestand {} lezen", path.display()))?;
-        RuleSet::from_toml(&text)
+    let file = config.rules.file.trim();
+    load_rules_file((!file.is_empty()).then(|| Path::new(file))).map(Arc::new)
+}
+
+/// Loads a rules file, or the built-in rule set without one, listing every error.
+pub fn load_rules_file(path: Option<&Path>) -> anyhow::Result<RuleSet> {
+    let rules = match path {
+        Some(path) => RuleSet::from_toml(
+            &std::fs::read_to_string(path)
+                .with_context(|| format!("regelbestand {} lezen", path.display()))?,
+        ),
+        None => RuleSet::default_rules(),
     };
-    rules.map(Arc::new).map_err(|errors| {
+    rules.map_err(|errors| {
         let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
         anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
     })
+}
+
+/// Gathers the brief for `quarter` and writes it into `dir`, returning the files.
+pub async fn write_brief(
+    config: &Config,
+    store: &Store,
+    rules: &RuleSet,
+    quarter: knooppunt_reports::Quarter,
+    dir: &Path,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let brief = knooppunt_reports::Brief::gather(
+        store,
+        rules,
+        quarter,
+        config.brief.min_group_size,
+        knooppunt_ingest::today_nl(),
+    )
+    .await?;
+    brief.write(dir)
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {

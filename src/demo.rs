@@ -8,7 +8,7 @@ use crate::app;
 use crate::config::Config;
 use crate::import::import_file;
 use anyhow::Context;
-use knooppunt_reports::{Brief, Quarter};
+use knooppunt_reports::Quarter;
 use serde_json::Value;
 use std::future::Future;
 use std::path::Path;
@@ -139,16 +139,8 @@ pub async fn run(
         .max()
         .context("voorbeeldset zonder datums")?;
     let quarter = Quarter::containing(latest);
-    let brief = Brief::gather(
-        &store,
-        &rules,
-        quarter,
-        config.brief.min_group_size,
-        knooppunt_ingest::today_nl(),
-    )
-    .await?;
     println!("\n4. Kwartaalbrief {}:", quarter.dutch_label());
-    for path in brief.write(&dir.join("brief"))? {
+    for path in app::write_brief(&config, &store, &rules, quarter, &dir.join("brief")).await? {
         println!("   {}", path.display());
     }
 

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use knooppunt::app;
 use knooppunt::config::{Config, TransportKind};
-use knooppunt_reports::{Brief, Quarter};
+use knooppunt_reports::Quarter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -164,23 +164,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_rules_file(
-    path: Option<&std::path::Path>,
-) -> anyhow::Result<knooppunt_rules::ruleset::RuleSet> {
-    use knooppunt_rules::ruleset::RuleSet;
-    let result = match path {
-        Some(path) => RuleSet::from_toml(
-            &std::fs::read_to_string(path)
-                .with_context(|| format!("regelbestand {} lezen", path.display()))?,
-        ),
-        None => RuleSet::default_rules(),
-    };
-    result.map_err(|errors| {
-        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
-        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
-    })
-}
-
 fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
     use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile};
     match command {
@@ -212,7 +195,7 @@ fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
             fixtures,
             verbose,
         } => {
-            let rules = load_rules_file(rules.as_deref())?;
+            let rules = app::load_rules_file(rules.as_deref())?;
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
                 .with_context(|| format!("map {} lezen", fixtures.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -296,7 +279,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_serve,
         } => return knooppunt::demo::run(&dir, &listen, !no_serve, shutdown_signal()).await,
         Command::Classify { file, rules } => {
-            let rules = load_rules_file(rules.as_deref())?;
+            let rules = app::load_rules_file(rules.as_deref())?;
             let today = knooppunt_ingest::today_nl();
             let stdout = std::io::stdout().lock();
             let output = std::io::BufWriter::new(stdout);
@@ -315,7 +298,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let config = load()?;
             let store = app::open_store(&config).await?;
-            let rules = load_rules_file(rules.as_deref())?;
+            let rules = app::load_rules_file(rules.as_deref())?;
             let total = store.signal_count().await?;
             let progress = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0))
                 .with_style(
@@ -475,15 +458,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load()?;
             let store = app::open_store(&config).await?;
             let rules = app::load_rules(&config)?;
-            let brief = Brief::gather(
-                &store,
-                &rules,
-                quarter,
-                config.brief.min_group_size,
-                knooppunt_ingest::today_nl(),
-            )
-            .await?;
-            for path in brief.write(&out)? {
+            for path in app::write_brief(&config, &store, &rules, quarter, &out).await? {
                 println!("Geschreven: {}", path.display());
             }
         }

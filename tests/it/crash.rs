@@ -5,7 +5,6 @@ use crate::support::*;
 use knooppunt::app;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::Store;
 use serde_json::json;
 use std::process::Child;
 use std::time::Duration;
@@ -14,16 +13,6 @@ fn kill_9(child: &mut Child) {
     // Child::kill sends SIGKILL on Unix: no shutdown hooks, no final commit.
     child.kill().expect("kill -9");
     child.wait().expect("reap");
-}
-
-async fn cluster_total(store: &Store) -> i64 {
-    store
-        .clusters()
-        .await
-        .unwrap()
-        .iter()
-        .map(|c| c.signal_count)
-        .sum()
 }
 
 #[tokio::test]
@@ -109,18 +98,7 @@ async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
     let mut server = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}");
-    eventually(
-        "the server to be ready",
-        Duration::from_secs(30),
-        || async {
-            client
-                .get(format!("{url}/readyz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status() == 200)
-        },
-    )
-    .await;
+    wait_ready(&url).await;
     let batch: Vec<_> = (0..50)
         .map(|i| {
             signal(

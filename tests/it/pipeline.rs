@@ -169,13 +169,7 @@ async fn end_to_end_on_kafka_and_postgres() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(store.signal_count().await.unwrap(), 10);
     assert_eq!(
-        store
-            .clusters()
-            .await
-            .unwrap()
-            .iter()
-            .map(|c| c.signal_count)
-            .sum::<i64>(),
+        cluster_total(&store).await,
         9,
         "replayed messages do not inflate clusters"
     );

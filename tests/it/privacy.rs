@@ -65,14 +65,7 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
     let mut engine = spawn(&["engine"], "engine.log");
     let url = format!("http://{}", config.intake.listen);
     let client = reqwest::Client::new();
-    eventually("intake to be ready", Duration::from_secs(30), || async {
-        client
-            .get(format!("{url}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-    })
-    .await;
+    wait_ready(&url).await;
 
     let signals = json!([
         signal("p1", "verbinders", "Moerwijk", "2026-09-01",

@@ -394,3 +394,28 @@ pub fn spawn_knooppunt(
         .spawn()
         .expect("start knooppunt")
 }
+
+/// Waits until the API at `url` answers `/readyz` with 200 (fails after 30 s).
+pub async fn wait_ready(url: &str) {
+    let client = reqwest::Client::new();
+    eventually("the API to be ready", Duration::from_secs(30), || async {
+        client
+            .get(format!("{url}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+    })
+    .await;
+}
+
+/// All cluster counts added up: equals the stored (signal, barrier) pairs when nothing is
+/// counted twice.
+pub async fn cluster_total(store: &knooppunt_rules::store::Store) -> i64 {
+    store
+        .clusters()
+        .await
+        .expect("clusters")
+        .iter()
+        .map(|c| c.signal_count)
+        .sum()
+}
