@@ -164,10 +164,39 @@ fn main() -> ExitCode {
     }
 }
 
-fn rules_command(command: RulesCommand) -> anyhow::Result<ExitCode> {
+/// `knooppunt rules …`; only replay needs the configuration (for the database).
+async fn rules_command(
+    command: RulesCommand,
+    load: impl Fn() -> Result<Config, knooppunt::config::ConfigErrors>,
+) -> anyhow::Result<ExitCode> {
     use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile};
     match command {
-        RulesCommand::Replay { .. } => anyhow::bail!("replay heeft de database nodig"),
+        RulesCommand::Replay { rules, apply } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = app::load_rules_file(rules.as_deref())?;
+            let total = store.signal_count().await?;
+            let progress = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0))
+                .with_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} signalen")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+            let diff = knooppunt_rules::replay::replay(&store, &rules, apply, |done| {
+                progress.set_position(done)
+            })
+            .await?;
+            progress.finish_and_clear();
+            print!("{}", diff.report(rules.version()));
+            if apply {
+                println!(
+                    "Doorgevoerd: alle signalen zijn ingedeeld met regelset {}.",
+                    rules.version()
+                );
+            } else {
+                println!("Niets gewijzigd. Voer het door met --apply.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         RulesCommand::Validate { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("regelbestand {} lezen", file.display()))?;
@@ -293,34 +322,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             tracing::info!(classified, errors, "Classification finished");
         }
-        Command::Rules {
-            command: RulesCommand::Replay { rules, apply },
-        } => {
-            let config = load()?;
-            let store = app::open_store(&config).await?;
-            let rules = app::load_rules_file(rules.as_deref())?;
-            let total = store.signal_count().await?;
-            let progress = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0))
-                .with_style(
-                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} signalen")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-            let diff = knooppunt_rules::replay::replay(&store, &rules, apply, |done| {
-                progress.set_position(done)
-            })
-            .await?;
-            progress.finish_and_clear();
-            print!("{}", diff.report(rules.version()));
-            if apply {
-                println!(
-                    "Doorgevoerd: alle signalen zijn ingedeeld met regelset {}.",
-                    rules.version()
-                );
-            } else {
-                println!("Niets gewijzigd. Voer het door met --apply.");
-            }
-        }
-        Command::Rules { command } => return rules_command(command),
+        Command::Rules { command } => return rules_command(command, load).await,
         Command::Clusters {
             agenda: true, on, ..
         } => {
