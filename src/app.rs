@@ -161,7 +161,11 @@ pub async fn run_engine(
         rules_version = rules.version(),
         "Rules engine started"
     );
+    store.check_cluster_key(rules.cluster_key()).await?;
     Engine::new(source, store, rules, config.engine.batch_size)
+        .with_promotions(std::time::Duration::from_secs(
+            config.engine.promotion_interval_secs,
+        ))
         .run(shutdown)
         .await;
     Ok(())

@@ -27,23 +27,23 @@ pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
     };
     let (envelope, screening) =
         Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
-    let signal = envelope.signal;
-    let themes: Vec<&str> = signal.themes.iter().map(|t| t.as_str()).collect();
-    let fields = knooppunt_rules::ruleset::Fields {
-        themes: &themes,
-        organisation: signal.organisation.as_deref(),
-    };
-    let analysis = rules.analyse_signal(&signal.text, fields);
-    let barriers = analysis.barriers;
-    let wait_days = signal.wait_days.or(analysis.wait_days);
-    let organisation = signal
-        .organisation
-        .clone()
-        .or_else(|| analysis.organisation.map(str::to_string));
+    let classified = knooppunt_rules::engine::classify(rules, envelope);
+    let barriers: Vec<&str> = classified.barriers().collect();
+    let matches: Vec<serde_json::Value> = classified
+        .matches
+        .iter()
+        .map(
+            |m| json!({"barrier": m.barrier, "confidence": m.confidence, "wait_days": m.wait_days}),
+        )
+        .collect();
+    let wait_days = classified.wait_days;
+    let signal = &classified.envelope.signal;
+    let organisation = &signal.organisation;
     let pii: Vec<&str> = screening.found.iter().map(|k| k.as_str()).collect();
     json!({
         "id": id,
         "barriers": barriers,
+        "matches": matches,
         "wait_days": wait_days,
         "organisation": organisation,
         "text": signal.text,

@@ -77,6 +77,8 @@ pub struct RulesSettings {
 #[serde(deny_unknown_fields)]
 pub struct EngineSettings {
     pub batch_size: usize,
+    /// Seconds between evaluations of the promotion criteria (stored for the agenda).
+    pub promotion_interval_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +223,9 @@ impl Config {
         }
         if self.engine.batch_size == 0 {
             errors.push("engine.batch_size: moet minstens 1 zijn".into());
+        }
+        if self.engine.promotion_interval_secs == 0 {
+            errors.push("engine.promotion_interval_secs: moet minstens 1 zijn".into());
         }
         if self.brief.min_group_size < 1 {
             errors.push("brief.min_group_size: moet minstens 1 zijn".into());

@@ -330,29 +330,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = app::open_store(&config).await?;
             let rules = app::load_rules(&config)?;
             let today = on.unwrap_or_else(knooppunt_ingest::today_nl);
-            let mut events: std::collections::HashMap<
-                String,
-                Vec<knooppunt_rules::promotion::Event>,
-            > = std::collections::HashMap::new();
-            for (cluster, event) in store.cluster_events().await? {
-                events.entry(cluster).or_default().push(event);
-            }
+            // Evaluated and stored, so the agenda shows what the engine records as well.
+            let promotions = store.evaluate_promotions(&rules, today).await?;
             println!("Agenda signaleringsoverleg, peildatum {today}:");
-            let mut shown = 0;
-            for summary in store.cluster_summaries().await? {
-                let c = &summary.cluster;
-                let Some(barrier) = rules.barriers().iter().find(|b| b.id == c.barrier) else {
-                    continue;
-                };
-                let cluster_events = events.remove(&c.id).unwrap_or_default();
-                if let Some(promotion) =
-                    knooppunt_rules::promotion::evaluate(&cluster_events, &barrier.promotion, today)
-                {
-                    shown += 1;
-                    println!("- {} — {}: {}", barrier.title, c.area, promotion.waarom);
-                }
+            for promotion in &promotions {
+                let title = rules
+                    .barriers()
+                    .iter()
+                    .find(|b| b.id == promotion.barrier)
+                    .map_or(promotion.barrier.as_str(), |b| b.title.as_str());
+                let key = [promotion.area.as_str(), promotion.organisation.as_str()]
+                    .into_iter()
+                    .filter(|k| !k.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+                println!("- {title} — {key}: {}", promotion.waarom);
             }
-            if shown == 0 {
+            if promotions.is_empty() {
                 println!("  (geen clusters die de drempels halen)");
             }
         }

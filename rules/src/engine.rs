@@ -5,15 +5,17 @@
 //! acknowledged with the rest, so it never blocks its partition. When the database fails, the
 //! same batch is retried until it succeeds: nothing is acknowledged that is not stored.
 
-use crate::ruleset::RuleSet;
-use crate::store::{channel_name, Classified, Quarantined, Store, WriteOutcome};
+use crate::ruleset::{Analysis, RuleSet};
+use crate::store::{
+    channel_name, BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store, WriteOutcome,
+};
 use async_trait::async_trait;
 use knooppunt_ingest::envelope::decode_screened;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Classifies one decoded signal: barriers, and the wait and organisation its text names
-/// when the signal gives none.
+/// Classifies one decoded signal: barriers with their confidence, waiting time and cluster,
+/// and the organisation its text names when the signal gives none.
 pub fn classify(rules: &RuleSet, mut envelope: knooppunt_ingest::envelope::Envelope) -> Classified {
     let themes: Vec<&str> = envelope.signal.themes.iter().map(|t| t.as_str()).collect();
     let fields = crate::ruleset::Fields {
@@ -21,17 +23,69 @@ pub fn classify(rules: &RuleSet, mut envelope: knooppunt_ingest::envelope::Envel
         organisation: envelope.signal.organisation.as_deref(),
     };
     let analysis = rules.analyse_signal(&envelope.signal.text, fields);
-    let barriers = analysis.barriers.into_iter().map(str::to_string).collect();
-    let (wait_days, recognised) = (analysis.wait_days, analysis.organisation);
-    if envelope.signal.organisation.is_none() {
-        envelope.signal.organisation = recognised.map(str::to_string);
-    }
+    let organisation = envelope
+        .signal
+        .organisation
+        .as_deref()
+        .map(|given| rules.find_organisation(given).unwrap_or(given))
+        .or(analysis.organisation)
+        .map(str::to_string);
+    let matches = matches_for(
+        rules,
+        &analysis,
+        &envelope.signal.area,
+        organisation.as_deref(),
+        envelope.signal.wait_days,
+    );
+    let wait_days = envelope.signal.wait_days.or(analysis.wait_days);
+    envelope.signal.organisation = organisation;
     Classified {
-        barriers,
-        wait_days: envelope.signal.wait_days.or(wait_days),
+        matches,
+        wait_days,
         rules_version: rules.version().to_string(),
         envelope,
     }
+}
+
+/// The stored form of an analysis: per barrier its confidence, its waiting time and the
+/// cluster it joins. A waiting time the signal states itself (`wait_days`) belongs to the
+/// barriers that track waits (`wait_context`), or to its only barrier.
+pub fn matches_for(
+    rules: &RuleSet,
+    analysis: &Analysis<'_>,
+    area: &str,
+    organisation: Option<&str>,
+    stated_wait: Option<u32>,
+) -> Vec<BarrierMatch> {
+    let key = ClusterKeyValues::new(rules.cluster_key(), area, organisation);
+    let sole = analysis.matches.len() == 1;
+    analysis
+        .matches
+        .iter()
+        .map(|found| {
+            let tracks_waits = rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == found.barrier)
+                .is_some_and(|b| b.wait_context.is_some());
+            let stated = stated_wait.filter(|_| sole || tracks_waits);
+            BarrierMatch {
+                barrier: found.barrier.to_string(),
+                confidence: found.confidence,
+                wait_days: stated.or(found.wait_days),
+                cluster: key.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Evaluates and stores today's promotions; returns how many clusters are promoted.
+pub async fn evaluate_promotions(store: &Store, rules: &RuleSet) -> anyhow::Result<usize> {
+    let today = knooppunt_ingest::today_nl();
+    let promotions = store.evaluate_promotions(rules, today).await?;
+    metrics::gauge!("knooppunt_promoted_clusters").set(promotions.len() as f64);
+    tracing::info!(promoted = promotions.len(), %today, "Promotion criteria evaluated");
+    Ok(promotions.len())
 }
 
 /// One message from the transport. `token` identifies it for acknowledgement.
@@ -97,6 +151,8 @@ pub struct Engine<S: Source> {
     batch_size: usize,
     /// A batch that was received but not yet stored (the database failed): retried first.
     pending: Option<Vec<Delivery>>,
+    /// How often the promotion criteria are evaluated and stored; never when `None`.
+    promotion_interval: Option<Duration>,
 }
 
 impl<S: Source> Engine<S> {
@@ -107,7 +163,20 @@ impl<S: Source> Engine<S> {
             rules,
             batch_size: batch_size.max(1),
             pending: None,
+            promotion_interval: None,
         }
+    }
+
+    /// Evaluates the promotion criteria every `interval` while running (and once at start),
+    /// storing the day's promotions for the agenda.
+    pub fn with_promotions(mut self, interval: Duration) -> Self {
+        self.promotion_interval = Some(interval);
+        self
+    }
+
+    /// Evaluates and stores today's promotions.
+    pub async fn evaluate_promotions(&self) -> anyhow::Result<usize> {
+        evaluate_promotions(&self.store, &self.rules).await
     }
 
     /// Processes one batch end to end. Exposed so tests drive the loop deterministically.
@@ -161,7 +230,7 @@ impl<S: Source> Engine<S> {
                 Err(reason) => dead.push((delivery, reason)),
             }
         }
-        outcome.unclassified = classified.iter().filter(|c| c.barriers.is_empty()).count();
+        outcome.unclassified = classified.iter().filter(|c| c.matches.is_empty()).count();
         let result = async {
             for (delivery, reason) in &dead {
                 self.source.dead_letter(delivery, reason).await?;
@@ -214,9 +283,28 @@ impl<S: Source> Engine<S> {
     pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let mut backoff = Duration::from_millis(100);
+        let mut promotions = self.promotion_interval.map(|every| {
+            let mut timer = tokio::time::interval(every);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            timer
+        });
         loop {
+            let promotion_due = async {
+                match promotions.as_mut() {
+                    Some(timer) => {
+                        timer.tick().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
             tokio::select! {
                 _ = &mut shutdown => break,
+                _ = promotion_due => {
+                    let (store, rules) = (self.store.clone(), self.rules.clone());
+                    if let Err(error) = evaluate_promotions(&store, &rules).await {
+                        tracing::error!(error = %format!("{error:#}"), "Evaluating promotions failed");
+                    }
+                }
                 result = self.step(Duration::from_millis(200)) => match result {
                     Ok(_) => backoff = Duration::from_millis(100),
                     Err(error) => {

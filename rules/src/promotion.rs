@@ -139,8 +139,41 @@ fn weeks(days: i64) -> String {
     }
 }
 
-/// Evaluates one cluster on `today`. `None`: not on the agenda.
+/// Evaluates one cluster on `today` from all its signals. `None`: not on the agenda.
 pub fn evaluate(events: &[Event], criteria: &Criteria, today: NaiveDate) -> Option<Promotion> {
+    let history = History {
+        first_seen: events.iter().map(|e| e.observed_on).min(),
+        signals: events.len(),
+        sources: events
+            .iter()
+            .map(|e| e.source.as_str())
+            .collect::<HashSet<_>>()
+            .len(),
+    };
+    evaluate_recent(events, &history, criteria, today)
+}
+
+/// A cluster's whole history, for the *new* criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct History {
+    pub first_seen: Option<NaiveDate>,
+    pub signals: usize,
+    pub sources: usize,
+}
+
+/// How many days back [`evaluate_recent`] needs a cluster's signals.
+pub fn lookback_days(criteria: &Criteria) -> i64 {
+    (2 * criteria.window_days.max(1)).max(criteria.new_within_days)
+}
+
+/// Evaluates one cluster on `today` from its signals of the last [`lookback_days`] and its
+/// whole history: the store need not read a cluster's full past every time.
+pub fn evaluate_recent(
+    events: &[Event],
+    history: &History,
+    criteria: &Criteria,
+    today: NaiveDate,
+) -> Option<Promotion> {
     let window = criteria.window_days.max(1);
     let start = today - chrono::Duration::days(window - 1);
     let previous_start = start - chrono::Duration::days(window);
@@ -199,24 +232,19 @@ pub fn evaluate(events: &[Event], criteria: &Criteria, today: NaiveDate) -> Opti
             weeks(window)
         ));
     }
-    if let Some(first_seen) = events.iter().map(|e| e.observed_on).min() {
-        let all_sources = events
-            .iter()
-            .map(|e| e.source.as_str())
-            .collect::<HashSet<_>>()
-            .len();
+    if let Some(first_seen) = history.first_seen {
         if first_seen > today - chrono::Duration::days(criteria.new_within_days)
             && first_seen <= today
-            && events.len() >= criteria.new_min_signals
-            && all_sources >= 2
+            && history.signals >= criteria.new_min_signals
+            && history.sources >= 2
         {
             reasons.push(Reason::New {
                 first_seen,
-                signals: events.len(),
+                signals: history.signals,
             });
             phrases.push(format!(
                 "nieuw: eerste signaal op {first_seen}, nu {} signalen",
-                events.len()
+                history.signals
             ));
         }
     }

@@ -2,10 +2,12 @@
 //! when asked. Signals are read in pages (keyset pagination), so memory grows with the number
 //! of clusters and barrier transitions, never with the number of signals.
 //!
-//! Cluster ids derive from (barrier, area), so a cluster that keeps members keeps its id.
+//! Cluster ids derive from the barrier and the cluster key's values, so a cluster that keeps
+//! members keeps its id.
 
+use crate::engine::matches_for;
 use crate::ruleset::{Fields, RuleSet};
-use crate::store::{cluster_id, Store};
+use crate::store::{classification, cluster_id, ClusterTally, Store, CLUSTER_KEY_SETTING};
 use std::collections::BTreeMap;
 
 /// Signals read and re-classified per page.
@@ -15,17 +17,24 @@ pub const PAGE: i64 = 5_000;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ReplayDiff {
     pub signals: u64,
+    /// Signals whose barriers change.
     pub changed: u64,
+    /// Signals rewritten: barriers, a barrier's waiting time or confidence, or the cluster
+    /// key changed.
+    pub rewritten: u64,
     /// (old barriers, new barriers) → signals; "" means unclassified.
     pub transitions: BTreeMap<(String, String), u64>,
-    /// Cluster id → (barrier, area, count before, count after), for clusters that change.
+    /// Cluster id → change, for clusters that change.
     pub clusters: BTreeMap<String, ClusterChange>,
+    /// The cluster key before and after, when it changes.
+    pub regrouped: Option<(String, String)>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ClusterChange {
     pub barrier: String,
     pub area: String,
+    pub organisation: String,
     pub before: i64,
     pub after: i64,
 }
@@ -48,6 +57,11 @@ impl ReplayDiff {
             "Regelset {version} op {} opgeslagen signalen: {} krijgen een andere indeling.\n",
             self.signals, self.changed
         );
+        if let Some((before, after)) = &self.regrouped {
+            out.push_str(&format!(
+                "Clustersleutel verandert: {before} → {after} (alle clusters worden opnieuw gevormd).\n"
+            ));
+        }
         if !self.transitions.is_empty() {
             out.push_str("Verschuivingen (oud → nieuw):\n");
             let mut transitions: Vec<_> = self.transitions.iter().collect();
@@ -66,11 +80,16 @@ impl ReplayDiff {
         if !self.clusters.is_empty() {
             out.push_str("Clusters:\n");
             for change in self.clusters.values() {
+                let key = [change.area.as_str(), change.organisation.as_str()]
+                    .into_iter()
+                    .filter(|k| !k.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" / ");
                 out.push_str(&format!(
-                    "  {:<10} {:<26} {:<18} {:>5} → {}\n",
+                    "  {:<10} {:<26} {:<24} {:>5} → {}\n",
                     change.kind(),
                     change.barrier,
-                    change.area,
+                    key,
                     change.before,
                     change.after
                 ));
@@ -81,8 +100,8 @@ impl ReplayDiff {
 }
 
 /// Re-classifies every stored signal with `rules`. With `apply`, writes the new
-/// classification, rebuilds the clusters and records the rule-set version, in one transaction.
-/// `progress` is called with the number of signals done after every page.
+/// classification, rebuilds the clusters and records the rule-set version and cluster key,
+/// in one transaction. `progress` is called with the number of signals done after every page.
 pub async fn replay(
     store: &Store,
     rules: &RuleSet,
@@ -90,18 +109,34 @@ pub async fn replay(
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<ReplayDiff> {
     let mut diff = ReplayDiff::default();
-    // Clusters before, by id: (barrier, area, count).
+    let key = rules.cluster_key();
+    let stored_key = match store.setting(CLUSTER_KEY_SETTING).await? {
+        Some(stored) => stored,
+        // Before the key was recorded, clusters were keyed by barrier and area.
+        None => crate::ruleset::ClusterKey {
+            area: true,
+            organisation: false,
+        }
+        .describe(),
+    };
+    let regroup = stored_key != key.describe();
+    if regroup {
+        diff.regrouped = Some((stored_key, key.describe()));
+    }
     for cluster in store.clusters().await? {
         diff.clusters.insert(
             cluster.id.clone(),
             ClusterChange {
                 barrier: cluster.barrier,
                 area: cluster.area,
+                organisation: cluster.organisation,
                 before: cluster.signal_count,
                 after: 0,
             },
         );
     }
+    // The clusters as the new rules make them; bounded by the number of clusters.
+    let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
     let mut writer = if apply {
         Some(store.begin_replay().await?)
     } else {
@@ -119,25 +154,48 @@ pub async fn replay(
                 themes: &themes,
                 organisation: signal.organisation.as_deref(),
             };
-            let new: Vec<&str> = rules.analyse_signal(&signal.text, fields).barriers;
-            let new_joined = new.join(",");
-            for barrier in &new {
-                let id = cluster_id(barrier, &signal.area_key);
-                let entry = diff.clusters.entry(id).or_insert_with(|| ClusterChange {
-                    barrier: barrier.to_string(),
-                    area: signal.area.clone(),
-                    ..ClusterChange::default()
-                });
+            let analysis = rules.analyse_signal(&signal.text, fields);
+            let matches = matches_for(
+                rules,
+                &analysis,
+                &signal.area,
+                signal.organisation.as_deref(),
+                signal.wait_days.and_then(|w| u32::try_from(w).ok()),
+            );
+            let new_barriers = analysis.barriers.join(",");
+            for found in &matches {
+                let id = cluster_id(&found.barrier, &found.cluster);
+                let entry = diff
+                    .clusters
+                    .entry(id.clone())
+                    .or_insert_with(|| ClusterChange {
+                        barrier: found.barrier.clone(),
+                        area: found.cluster.area.clone(),
+                        organisation: found.cluster.organisation.clone(),
+                        ..ClusterChange::default()
+                    });
                 entry.after += 1;
+                rebuilt
+                    .entry(id.clone())
+                    .or_insert_with(|| ClusterTally::new(id, found))
+                    .count(&signal.observed_on);
             }
             diff.signals += 1;
-            if new_joined != signal.barriers {
+            if new_barriers != signal.barriers {
                 diff.changed += 1;
                 *diff
                     .transitions
-                    .entry((signal.barriers.clone(), new_joined.clone()))
+                    .entry((signal.barriers.clone(), new_barriers.clone()))
                     .or_default() += 1;
-                changes.push((signal, new));
+            }
+            let detail = classification(
+                matches
+                    .iter()
+                    .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
+            );
+            if regroup || detail != signal.classification {
+                diff.rewritten += 1;
+                changes.push((signal, matches));
             }
         }
         if let Some(writer) = writer.as_mut() {
@@ -147,7 +205,8 @@ pub async fn replay(
     }
     diff.clusters.retain(|_, c| c.before != c.after);
     if let Some(writer) = writer {
-        writer.finish(rules.version()).await?;
+        let clusters: Vec<ClusterTally> = rebuilt.into_values().collect();
+        writer.finish(rules.version(), key, &clusters).await?;
     }
     Ok(diff)
 }

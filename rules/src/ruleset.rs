@@ -21,6 +21,58 @@ struct RulesFile {
     /// Promotion thresholds for all barriers; see [`crate::promotion`].
     #[serde(default)]
     promotion: crate::promotion::Criteria,
+    /// How signals are grouped into clusters.
+    #[serde(default)]
+    clusters: ClusterSpec,
+}
+
+/// `[clusters]`: the grouping key besides the barrier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClusterSpec {
+    #[serde(default = "default_cluster_key")]
+    key: Vec<String>,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        Self {
+            key: default_cluster_key(),
+        }
+    }
+}
+
+fn default_cluster_key() -> Vec<String> {
+    vec!["area".into()]
+}
+
+/// What a cluster is keyed by, besides its barrier (`[clusters] key` in the rules file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClusterKey {
+    pub area: bool,
+    pub organisation: bool,
+}
+
+impl ClusterKey {
+    /// "barrier×area×organisation": how the key is shown and recorded.
+    pub fn describe(&self) -> String {
+        let mut parts = vec!["barrier"];
+        if self.area {
+            parts.push("area");
+        }
+        if self.organisation {
+            parts.push("organisation");
+        }
+        parts.join("×")
+    }
+}
+
+/// An `all` group with its own confidence (`[[barrier.group]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupSpec {
+    all: Vec<String>,
+    confidence: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,8 +93,15 @@ struct BarrierSpec {
     patterns: Vec<String>,
     #[serde(default)]
     all: Vec<Vec<String>>,
+    /// `all` groups with their own confidence.
+    #[serde(default, rename = "group")]
+    groups: Vec<GroupSpec>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// How much a match of this barrier is trusted, 0 < c ≤ 1 (default 1).
+    confidence: Option<f64>,
+    /// Words that tie a waiting time in the same sentence to this barrier.
+    wait_context: Option<String>,
     /// Conditions on the signal's fields; all that are given must hold.
     #[serde(default)]
     when: Conditions,
@@ -87,7 +146,7 @@ pub struct Fields<'a> {
 }
 
 /// What the brief and the review need to know about a barrier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Barrier {
     pub id: String,
     pub title: String,
@@ -96,6 +155,10 @@ pub struct Barrier {
     pub when: Conditions,
     /// When a cluster of this barrier goes on the agenda.
     pub promotion: crate::promotion::Criteria,
+    /// How much a match of this barrier's `patterns` and `all` groups is trusted.
+    pub confidence: f64,
+    /// Ties a waiting time in the same sentence to this barrier.
+    pub wait_context: Option<regex::Regex>,
 }
 
 /// Where a compiled pattern came from.
@@ -116,6 +179,9 @@ pub struct RuleSet {
     origins: Vec<Origin>,
     /// Size of each `all` group, indexed like `group` in [`Origin::Group`].
     group_sizes: Vec<usize>,
+    /// Confidence of each `all` group.
+    group_confidence: Vec<f64>,
+    cluster_key: ClusterKey,
     exclude: RegexSet,
     exclude_barrier: Vec<usize>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
@@ -172,6 +238,7 @@ impl RuleSet {
         let mut positive = Vec::new();
         let mut origins = Vec::new();
         let mut group_sizes = Vec::new();
+        let mut group_confidence = Vec::new();
         let mut exclude = Vec::new();
         let mut exclude_barrier = Vec::new();
         for (index, spec) in file.barriers.into_iter().enumerate() {
@@ -193,7 +260,7 @@ impl RuleSet {
                     spec.id
                 )));
             }
-            if spec.patterns.is_empty() && spec.all.is_empty() {
+            if spec.patterns.is_empty() && spec.all.is_empty() && spec.groups.is_empty() {
                 errors.push(RuleError(format!(
                     "barrière '{}': geen patterns en geen all-groepen",
                     spec.id
@@ -217,7 +284,28 @@ impl RuleSet {
                 positive.push(pattern.clone());
                 origins.push(Origin::Single { barrier: index });
             }
-            for group in &spec.all {
+            let confidence_ok = |c: f64| c > 0.0 && c <= 1.0;
+            let confidence = spec.confidence.unwrap_or(1.0);
+            if !confidence_ok(confidence) {
+                errors.push(RuleError(format!(
+                    "barrière '{}': confidence {confidence} moet groter dan 0 en hooguit 1 zijn",
+                    spec.id
+                )));
+            }
+            for group in spec.groups.iter().filter_map(|g| g.confidence) {
+                if !confidence_ok(group) {
+                    errors.push(RuleError(format!(
+                        "barrière '{}': confidence {group} van een groep moet groter dan 0 en hooguit 1 zijn",
+                        spec.id
+                    )));
+                }
+            }
+            let groups = spec.all.iter().map(|g| (g, confidence)).chain(
+                spec.groups
+                    .iter()
+                    .map(|g| (&g.all, g.confidence.unwrap_or(confidence))),
+            );
+            for (group, group_conf) in groups {
                 if group.len() < 2 {
                     errors.push(RuleError(format!(
                         "barrière '{}': een all-groep heeft minstens twee patronen nodig",
@@ -226,6 +314,7 @@ impl RuleSet {
                 }
                 let group_index = group_sizes.len();
                 group_sizes.push(group.len());
+                group_confidence.push(group_conf);
                 for pattern in group {
                     check(pattern, &mut errors);
                     positive.push(pattern.clone());
@@ -250,6 +339,20 @@ impl RuleSet {
                     )));
                 }
             }
+            let wait_context = spec.wait_context.as_deref().and_then(|pattern| {
+                match regex::RegexBuilder::new(pattern).unicode(false).build() {
+                    Ok(re) => Some(re),
+                    Err(e) => {
+                        errors.push(RuleError(format!(
+                            "barrière '{}': wait_context '{}' is ongeldig: {}",
+                            spec.id,
+                            pattern,
+                            e.to_string().lines().last().unwrap_or_default()
+                        )));
+                        None
+                    }
+                }
+            });
             barriers.push(Barrier {
                 id: spec.id,
                 title: spec.title,
@@ -257,7 +360,19 @@ impl RuleSet {
                 owner: spec.owner,
                 when: spec.when,
                 promotion: file.promotion.with(&spec.promotion),
+                confidence,
+                wait_context,
             });
+        }
+        let mut cluster_key = ClusterKey::default();
+        for key in &file.clusters.key {
+            match key.as_str() {
+                "area" => cluster_key.area = true,
+                "organisation" => cluster_key.organisation = true,
+                other => errors.push(RuleError(format!(
+                    "clusters.key: onbekende sleutel '{other}' (kies uit 'area' en 'organisation')"
+                ))),
+            }
         }
         let mut alias_names = std::collections::HashMap::new();
         let mut aliases: Vec<String> = Vec::new();
@@ -316,6 +431,8 @@ impl RuleSet {
             positive: build(&positive)?,
             origins,
             group_sizes,
+            group_confidence,
+            cluster_key,
             exclude: build(&exclude)?,
             exclude_barrier,
             organisations,
@@ -341,6 +458,11 @@ impl RuleSet {
         &self.barriers
     }
 
+    /// How clusters are keyed (`[clusters] key`).
+    pub fn cluster_key(&self) -> ClusterKey {
+        self.cluster_key
+    }
+
     /// Everything the rules read from one text, normalising it once.
     /// Text only: rules with field conditions (`[barrier.when]`) do not apply.
     pub fn analyse(&self, text: &str) -> Analysis<'_> {
@@ -352,15 +474,26 @@ impl RuleSet {
         let normalised = normalise(text);
         let recognised = self.organisation_normalised(&normalised);
         let organisation = fields.organisation.or(recognised);
-        let barriers = self
+        let hits: Vec<(&Barrier, f64)> = self
             .classify_normalised(&normalised)
             .into_iter()
-            .filter(|(_, barrier)| barrier.when.hold(&fields, organisation))
-            .map(|(id, _)| id)
+            .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
             .collect();
+        let durations = durations(&normalised);
+        let wait_days = durations.iter().map(|d| d.days).max();
+        let sole = hits.len() == 1;
+        let matches = hits
+            .iter()
+            .map(|(barrier, confidence)| Match {
+                barrier: barrier.id.as_str(),
+                confidence: *confidence,
+                wait_days: barrier_wait(&normalised, &durations, barrier, sole),
+            })
+            .collect::<Vec<_>>();
         Analysis {
-            barriers,
-            wait_days: wait_days_normalised(&normalised),
+            barriers: matches.iter().map(|m| m.barrier).collect(),
+            matches,
+            wait_days,
             organisation: recognised,
         }
     }
@@ -371,39 +504,55 @@ impl RuleSet {
         self.analyse(text).barriers
     }
 
-    fn classify_normalised(&self, normalised: &str) -> Vec<(&str, &Barrier)> {
-        let mut hit = vec![false; self.barriers.len()];
+    /// The barriers a text matches with the confidence of their strongest match, in
+    /// rule-file order.
+    fn classify_normalised(&self, normalised: &str) -> Vec<(&Barrier, f64)> {
+        // 0.0 = no match; a confidence is always > 0.
+        let mut hit = vec![0.0f64; self.barriers.len()];
         let mut group_hits = vec![0usize; self.group_sizes.len()];
         for index in self.positive.matches(normalised.as_bytes()).iter() {
             match self.origins[index] {
-                Origin::Single { barrier } => hit[barrier] = true,
+                Origin::Single { barrier } => {
+                    hit[barrier] = hit[barrier].max(self.barriers[barrier].confidence)
+                }
                 Origin::Group { barrier, group } => {
                     group_hits[group] += 1;
                     if group_hits[group] == self.group_sizes[group] {
-                        hit[barrier] = true;
+                        hit[barrier] = hit[barrier].max(self.group_confidence[group]);
                     }
                 }
             }
         }
-        if hit.iter().any(|&h| h) && !self.exclude.is_empty() {
+        if hit.iter().any(|&h| h > 0.0) && !self.exclude.is_empty() {
             for index in self.exclude.matches(normalised.as_bytes()).iter() {
-                hit[self.exclude_barrier[index]] = false;
+                hit[self.exclude_barrier[index]] = 0.0;
             }
         }
         self.barriers
             .iter()
             .zip(hit)
-            .filter(|(_, h)| *h)
-            .map(|(b, _)| (b.id.as_str(), b))
+            .filter(|(_, h)| *h > 0.0)
             .collect()
     }
 }
 
+/// One barrier a text matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match<'a> {
+    pub barrier: &'a str,
+    /// The confidence of the strongest rule that matched (0 < c ≤ 1).
+    pub confidence: f64,
+    /// The waiting time that belongs to this barrier, in days.
+    pub wait_days: Option<u32>,
+}
+
 /// What the rules read from one text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Analysis<'a> {
     /// Barrier ids in rule-file order; empty means unclassified.
     pub barriers: Vec<&'a str>,
+    /// The same barriers with confidence and their own waiting time.
+    pub matches: Vec<Match<'a>>,
     /// The longest waiting time the text mentions, in days.
     pub wait_days: Option<u32>,
     /// The first organisation of the region the text names.
@@ -476,6 +625,18 @@ pub fn extract_wait_days(text: &str) -> Option<u32> {
 }
 
 fn wait_days_normalised(normalised: &str) -> Option<u32> {
+    durations(normalised).iter().map(|d| d.days).max()
+}
+
+/// A waiting time mentioned in a text, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Duration {
+    start: usize,
+    days: u32,
+}
+
+/// Every waiting time a normalised text mentions, in order.
+fn durations(normalised: &str) -> Vec<Duration> {
     DURATION
         .captures_iter(normalised)
         .filter_map(|caps| {
@@ -503,9 +664,42 @@ fn wait_days_normalised(normalised: &str) -> Option<u32> {
                 "anderhalf" => 1.5,
                 word => f64::from(number_word(word)?),
             };
-            Some((count * unit_days).floor() as u32)
+            Some(Duration {
+                start: whole.start(),
+                days: (count * unit_days).floor() as u32,
+            })
         })
-        .max()
+        .collect()
+}
+
+/// The sentence around byte `at`: from the previous to the next `.`, `;`, `!`, `?` or newline.
+fn sentence_at(text: &str, at: usize) -> &str {
+    let stop = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n');
+    let start = text[..at].rfind(stop).map_or(0, |i| i + 1);
+    let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// The waiting time that belongs to `barrier`: the longest one mentioned in a sentence that
+/// also holds one of the barrier's `wait_context` words. When the barrier is the signal's only
+/// one, any waiting time in the text is its own.
+fn barrier_wait(
+    normalised: &str,
+    durations: &[Duration],
+    barrier: &Barrier,
+    sole: bool,
+) -> Option<u32> {
+    let in_context = barrier.wait_context.as_ref().and_then(|context| {
+        durations
+            .iter()
+            .filter(|d| context.is_match(sentence_at(normalised, d.start)))
+            .map(|d| d.days)
+            .max()
+    });
+    in_context.or_else(|| {
+        sole.then(|| durations.iter().map(|d| d.days).max())
+            .flatten()
+    })
 }
 
 #[cfg(test)]
@@ -775,5 +969,107 @@ mod tests {
         ] {
             assert_eq!(extract_wait_days(text), days, "{text}");
         }
+    }
+
+    fn match_of<'a>(analysis: &'a Analysis<'a>, barrier: &str) -> &'a Match<'a> {
+        analysis
+            .matches
+            .iter()
+            .find(|m| m.barrier == barrier)
+            .unwrap_or_else(|| panic!("{barrier} not matched: {:?}", analysis.barriers))
+    }
+
+    #[test]
+    fn waiting_times_belong_to_their_barrier() {
+        let rules = rules();
+        // Two barriers, two waits, each in its own sentence.
+        let analysis = rules.analyse(
+            "Mw staat al 14 weken op de wachtlijst bij de GGZ voor traumabehandeling. \
+             De corporatie reageert al drie maanden niet op haar melding over schimmel.",
+        );
+        assert_eq!(match_of(&analysis, "wachtlijst-ggz").wait_days, Some(98));
+        assert_eq!(
+            match_of(&analysis, "corporatie-reactietijd").wait_days,
+            Some(90)
+        );
+        assert_eq!(
+            analysis.wait_days,
+            Some(98),
+            "the signal keeps its longest wait"
+        );
+
+        // A barrier that does not track waits gets none when another barrier is present.
+        let analysis = rules.analyse(
+            "Zoon (24) wil weer thuis wonen maar dan gaat de bijstand omlaag. \
+             Intake bij de GGZ pas over 5 maanden, ze moet wachten.",
+        );
+        assert_eq!(match_of(&analysis, "wachtlijst-ggz").wait_days, Some(150));
+        assert_eq!(match_of(&analysis, "kostendelersnorm").wait_days, None);
+
+        // A signal with one barrier owns every wait it names.
+        let analysis = rules.analyse("Zoon weer thuis sinds 6 weken, bijstand van moeder omlaag.");
+        assert_eq!(analysis.barriers, ["kostendelersnorm"]);
+        assert_eq!(match_of(&analysis, "kostendelersnorm").wait_days, Some(42));
+    }
+
+    #[test]
+    fn confidence_per_barrier_and_group() {
+        let rules = RuleSet::from_toml(
+            r#"version = "t"
+            [[barrier]]
+            id = "a"
+            title = "t"
+            kader = "k"
+            owner = "o"
+            confidence = 0.9
+            patterns = ["kostendelersnorm"]
+            [[barrier.group]]
+            all = ["zoon", "bijstand"]
+            confidence = 0.5
+            "#,
+        )
+        .unwrap();
+        let conf = |text: &str| rules.analyse(text).matches.first().map(|m| m.confidence);
+        assert_eq!(conf("zoon thuis, bijstand omlaag"), Some(0.5));
+        assert_eq!(conf("kostendelersnorm"), Some(0.9));
+        assert_eq!(
+            conf("kostendelersnorm: zoon thuis, bijstand omlaag"),
+            Some(0.9),
+            "the strongest match counts"
+        );
+        assert_eq!(conf("niets"), None);
+    }
+
+    #[test]
+    fn cluster_keys_and_confidence_are_validated() {
+        let errors = RuleSet::from_toml(
+            r#"version = "t"
+            [clusters]
+            key = ["area", "straat"]
+            [[barrier]]
+            id = "a"
+            title = "t"
+            kader = "k"
+            owner = "o"
+            confidence = 1.5
+            wait_context = "(wacht"
+            patterns = ["x"]
+            "#,
+        )
+        .unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text
+            .iter()
+            .any(|e| e.contains("onbekende sleutel 'straat'")));
+        assert!(text.iter().any(|e| e.contains("confidence 1.5")));
+        assert!(text.iter().any(|e| e.contains("wait_context '(wacht'")));
+        assert_eq!(
+            rules().cluster_key(),
+            ClusterKey {
+                area: true,
+                organisation: false
+            }
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! Writes are idempotent: a signal is keyed by `(source, id)` and a replayed message changes
 //! nothing, so the rules engine can consume at-least-once and still count exactly once.
 
+use crate::ruleset::ClusterKey;
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use knooppunt_ingest::envelope::{partition_key, Envelope};
@@ -39,10 +40,79 @@ impl Backend {
 #[derive(Debug, Clone)]
 pub struct Classified {
     pub envelope: Envelope,
-    pub barriers: Vec<String>,
+    /// The barriers it matches, in rule-file order; empty means unclassified.
+    pub matches: Vec<BarrierMatch>,
     /// The signal's own `wait_days`, else the longest wait its text mentions.
     pub wait_days: Option<u32>,
     pub rules_version: String,
+}
+
+impl Classified {
+    pub fn barriers(&self) -> impl Iterator<Item = &str> {
+        self.matches.iter().map(|m| m.barrier.as_str())
+    }
+
+    /// "barrier|wait_days|confidence;…": what replay compares.
+    pub fn classification(&self) -> String {
+        classification(
+            self.matches
+                .iter()
+                .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
+        )
+    }
+}
+
+/// One barrier of a classified signal, with the cluster it joins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarrierMatch {
+    pub barrier: String,
+    pub confidence: f64,
+    /// The waiting time that belongs to this barrier.
+    pub wait_days: Option<u32>,
+    pub cluster: ClusterKeyValues,
+}
+
+/// The values of a cluster's key besides the barrier; empty where the key leaves one out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClusterKeyValues {
+    pub area_key: String,
+    pub area: String,
+    pub organisation: String,
+}
+
+impl ClusterKeyValues {
+    pub fn new(key: ClusterKey, area: &str, organisation: Option<&str>) -> Self {
+        Self {
+            area_key: if key.area {
+                partition_key(area)
+            } else {
+                String::new()
+            },
+            area: if key.area {
+                area.to_string()
+            } else {
+                String::new()
+            },
+            organisation: if key.organisation {
+                organisation.unwrap_or_default().trim().to_string()
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// "barrier|wait_days|confidence;…" for a list of matches.
+pub fn classification<'a>(matches: impl Iterator<Item = (&'a str, Option<u32>, f64)>) -> String {
+    matches
+        .map(|(barrier, wait, confidence)| {
+            format!(
+                "{barrier}|{}|{confidence}",
+                wait.map(|w| w.to_string()).unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// A signal refused for personal data: kept as a count, never with its text.
@@ -75,7 +145,10 @@ pub struct QuarantineCount {
 pub struct ClusterRow {
     pub id: String,
     pub barrier: String,
+    /// The wijk, or "" when clusters are not keyed by area.
     pub area: String,
+    /// The organisation, or "" when clusters are not keyed by organisation.
+    pub organisation: String,
     pub first_seen: String,
     pub last_seen: String,
     pub signal_count: i64,
@@ -124,7 +197,44 @@ pub struct ReplaySignal {
     pub themes: String,
     pub organisation: Option<String>,
     pub barriers: String,
+    /// The stored "barrier|wait_days|confidence;…" (see [`classification`]).
+    pub classification: String,
     pub wait_days: Option<i64>,
+}
+
+/// A cluster's figures as a batch adds them, or as replay rebuilds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterTally {
+    pub id: String,
+    pub barrier: String,
+    pub key: ClusterKeyValues,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub signal_count: i64,
+}
+
+impl ClusterTally {
+    pub fn new(id: String, found: &BarrierMatch) -> Self {
+        Self {
+            id,
+            barrier: found.barrier.clone(),
+            key: found.cluster.clone(),
+            first_seen: String::new(),
+            last_seen: String::new(),
+            signal_count: 0,
+        }
+    }
+
+    /// Counts one signal observed on `date` (ISO).
+    pub fn count(&mut self, date: &str) {
+        if self.signal_count == 0 || date < self.first_seen.as_str() {
+            self.first_seen = date.to_string();
+        }
+        if self.signal_count == 0 || date > self.last_seen.as_str() {
+            self.last_seen = date.to_string();
+        }
+        self.signal_count += 1;
+    }
 }
 
 /// Writes a replay inside one transaction; nothing is visible until [`ReplayWriter::finish`].
@@ -133,23 +243,35 @@ pub struct ReplayWriter {
 }
 
 impl ReplayWriter {
-    /// Stores the new barriers of the signals whose classification changed.
+    /// Stores the new classification of the signals whose classification or cluster changed.
     pub async fn write_changes(
         &mut self,
-        changes: &[(&ReplaySignal, Vec<&str>)],
+        changes: &[(&ReplaySignal, Vec<BarrierMatch>)],
     ) -> anyhow::Result<()> {
         for chunk in changes.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
-                "UPDATE signals SET barriers = v.column3 FROM (VALUES {}) AS v \
+                "UPDATE signals SET barriers = v.column3, classification = v.column4 \
+                 FROM (VALUES {}) AS v \
                  WHERE signals.source = v.column1 AND signals.id = v.column2",
-                placeholders(chunk.len(), 3)
+                placeholders(chunk.len(), 4)
             );
             let mut update = sqlx::query(&sql);
-            for (signal, barriers) in chunk {
+            for (signal, matches) in chunk {
                 update = update
                     .bind(&signal.source)
                     .bind(&signal.id)
-                    .bind(barriers.join(","));
+                    .bind(
+                        matches
+                            .iter()
+                            .map(|m| m.barrier.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    )
+                    .bind(classification(
+                        matches
+                            .iter()
+                            .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
+                    ));
             }
             update
                 .execute(&mut *self.tx)
@@ -168,40 +290,35 @@ impl ReplayWriter {
                 .await
                 .context("oude indeling verwijderen")?;
         }
-        let rows: Vec<(&ReplaySignal, &str)> = changes
+        let rows: Vec<Membership> = changes
             .iter()
-            .flat_map(|(signal, barriers)| barriers.iter().map(move |b| (*signal, *b)))
+            .flat_map(|(signal, matches)| {
+                matches.iter().map(move |m| Membership {
+                    source: &signal.source,
+                    signal_id: &signal.id,
+                    barrier: &m.barrier,
+                    cluster_id: cluster_id(&m.barrier, &m.cluster),
+                    observed_on: signal.observed_on.clone(),
+                    area_key: signal.area_key.clone(),
+                    wait_days: m.wait_days.map(i64::from),
+                    confidence: m.confidence,
+                    organisation: &m.cluster.organisation,
+                })
+            })
             .collect();
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, area_key, wait_days) \
-                 VALUES {}",
-                placeholders(chunk.len(), 7)
-            );
-            let mut query = sqlx::query(&sql);
-            for (signal, barrier) in chunk {
-                query = query
-                    .bind(&signal.source)
-                    .bind(&signal.id)
-                    .bind(*barrier)
-                    .bind(cluster_id(barrier, &signal.area_key))
-                    .bind(&signal.observed_on)
-                    .bind(&signal.area_key)
-                    .bind(signal.wait_days);
-            }
-            query
-                .execute(&mut *self.tx)
-                .await
-                .context("nieuwe indeling per barrière opslaan")?;
-        }
-        Ok(())
+        insert_memberships(&mut self.tx, &rows).await
     }
 
-    /// Records the rule-set version on every signal, rebuilds the clusters from the new
-    /// classification (ids derive from barrier and area, so surviving clusters keep theirs)
-    /// and commits.
-    pub async fn finish(mut self, version: &str) -> anyhow::Result<()> {
-        sqlx::query("UPDATE signals SET rules_version = $1")
+    /// Records the rule-set version on every signal, replaces the clusters by the rebuilt
+    /// ones (ids derive from barrier and key, so surviving clusters keep theirs), records the
+    /// cluster key and commits.
+    pub async fn finish(
+        mut self,
+        version: &str,
+        key: ClusterKey,
+        clusters: &[ClusterTally],
+    ) -> anyhow::Result<()> {
+        sqlx::query("UPDATE signals SET rules_version = $1 WHERE rules_version <> $1")
             .bind(version)
             .execute(&mut *self.tx)
             .await
@@ -210,18 +327,44 @@ impl ReplayWriter {
             .execute(&mut *self.tx)
             .await
             .context("clusters legen")?;
-        sqlx::query(
-            "INSERT INTO clusters (id, barrier, area_key, area, first_seen, last_seen, signal_count) \
-             SELECT b.cluster_id, b.barrier, b.area_key, MIN(s.area), MIN(b.observed_on), \
-                    MAX(b.observed_on), COUNT(*) \
-             FROM signal_barriers b JOIN signals s ON s.source = b.source AND s.id = b.signal_id \
-             GROUP BY b.cluster_id, b.barrier, b.area_key",
-        )
-        .execute(&mut *self.tx)
-        .await
-        .context("clusters opnieuw opbouwen")?;
+        upsert_clusters(&mut self.tx, clusters, "clusters opnieuw opbouwen").await?;
+        set_setting(&mut self.tx, CLUSTER_KEY_SETTING, &key.describe()).await?;
         self.tx.commit().await.context("replay vastleggen")
     }
+}
+
+/// The setting that records which key the stored clusters were grouped by.
+pub const CLUSTER_KEY_SETTING: &str = "cluster_key";
+
+async fn set_setting(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    key: &str,
+    value: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(&mut **tx)
+    .await
+    .context("instelling vastleggen")?;
+    Ok(())
+}
+
+/// A promotion as stored: the cluster, the day it was evaluated on, the reasons
+/// (machine-readable, [`crate::promotion::Reason`] as JSON) and the Dutch "waarom".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredPromotion {
+    pub cluster_id: String,
+    pub barrier: String,
+    pub area: String,
+    pub organisation: String,
+    pub evaluated_on: String,
+    pub reasons: serde_json::Value,
+    pub waarom: String,
+    pub rules_version: String,
 }
 
 /// Per-barrier figures for one period: what a brief reports.
@@ -268,21 +411,100 @@ fn placeholders(rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
-/// What a batch adds to one cluster.
-#[derive(Debug)]
-struct ClusterDelta {
-    barrier: String,
-    area_key: String,
-    area: String,
-    first_seen: String,
-    last_seen: String,
-    count: i64,
+/// Stable cluster id for a barrier and its key values: the same barrier, wijk and
+/// organisation always make the same id, whichever database or replay computes it.
+pub fn cluster_id(barrier: &str, key: &ClusterKeyValues) -> String {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0002);
+    // Keyed by area only (the default), the id is that of the first releases.
+    let name = if key.organisation.is_empty() {
+        format!("{barrier}\u{1f}{}", key.area_key)
+    } else {
+        format!(
+            "{barrier}\u{1f}{}\u{1f}{}",
+            key.area_key,
+            key.organisation.to_lowercase()
+        )
+    };
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
 }
 
-/// Stable cluster id for a (barrier, area) pair.
-pub fn cluster_id(barrier: &str, area_key: &str) -> String {
-    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0002);
-    uuid::Uuid::new_v5(&NAMESPACE, format!("{barrier}\u{1f}{area_key}").as_bytes()).to_string()
+/// One row of `signal_barriers`.
+struct Membership<'a> {
+    source: &'a str,
+    signal_id: &'a str,
+    barrier: &'a str,
+    cluster_id: String,
+    observed_on: String,
+    area_key: String,
+    wait_days: Option<i64>,
+    confidence: f64,
+    organisation: &'a str,
+}
+
+/// Adds tallies to the clusters, creating those that do not exist yet.
+async fn upsert_clusters(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    clusters: &[ClusterTally],
+    what: &'static str,
+) -> anyhow::Result<()> {
+    for chunk in clusters.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, last_seen, signal_count) \
+             VALUES {} ON CONFLICT (id) DO UPDATE SET \
+               signal_count = clusters.signal_count + excluded.signal_count, \
+               first_seen = CASE WHEN excluded.first_seen < clusters.first_seen \
+                            THEN excluded.first_seen ELSE clusters.first_seen END, \
+               last_seen = CASE WHEN excluded.last_seen > clusters.last_seen \
+                           THEN excluded.last_seen ELSE clusters.last_seen END",
+            placeholders(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for tally in chunk {
+            query = query
+                .bind(&tally.id)
+                .bind(&tally.barrier)
+                .bind(&tally.key.area_key)
+                .bind(&tally.key.area)
+                .bind(&tally.key.organisation)
+                .bind(&tally.first_seen)
+                .bind(&tally.last_seen)
+                .bind(tally.signal_count);
+        }
+        query.execute(&mut **tx).await.context(what)?;
+    }
+    Ok(())
+}
+
+async fn insert_memberships(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[Membership<'_>],
+) -> anyhow::Result<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
+             area_key, wait_days, confidence, organisation) \
+             VALUES {} ON CONFLICT (source, signal_id, barrier) DO NOTHING",
+            placeholders(chunk.len(), 9)
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(row.source)
+                .bind(row.signal_id)
+                .bind(row.barrier)
+                .bind(&row.cluster_id)
+                .bind(&row.observed_on)
+                .bind(&row.area_key)
+                .bind(row.wait_days)
+                .bind(row.confidence)
+                .bind(row.organisation);
+        }
+        query
+            .execute(&mut **tx)
+            .await
+            .context("barrières van signalen opslaan")?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -360,6 +582,46 @@ impl Store {
             .context("database antwoordt niet")
     }
 
+    /// A recorded fact about the stored data (see [`CLUSTER_KEY_SETTING`]).
+    pub async fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .context("instelling lezen")?;
+        Ok(row.map(|r| r.try_get("value")).transpose()?)
+    }
+
+    /// Checks that the stored clusters were grouped by `key`, and records it when nothing
+    /// was recorded yet. A rule set with another key must be applied with a replay first,
+    /// or new signals would land in clusters of another shape than the stored ones.
+    pub async fn check_cluster_key(&self, key: ClusterKey) -> anyhow::Result<()> {
+        let wanted = key.describe();
+        let mut stored = self.setting(CLUSTER_KEY_SETTING).await?;
+        if stored.is_none() && !self.clusters().await?.is_empty() {
+            // Clusters stored before the key was recorded were keyed by barrier and area.
+            stored = Some(
+                ClusterKey {
+                    area: true,
+                    organisation: false,
+                }
+                .describe(),
+            );
+        }
+        match stored {
+            Some(stored) if stored == wanted => Ok(()),
+            Some(stored) => anyhow::bail!(
+                "de regels groeperen clusters op {wanted}, de opgeslagen clusters op {stored}: \
+                 voer eerst `knooppunt rules replay --apply` uit met deze regels"
+            ),
+            None => {
+                let mut tx = self.pool.begin().await.context("transactie starten")?;
+                set_setting(&mut tx, CLUSTER_KEY_SETTING, &wanted).await?;
+                tx.commit().await.context("instelling vastleggen")
+            }
+        }
+    }
+
     /// Stores a batch in one transaction. Signals already stored (same source and id) are
     /// skipped, so replaying a batch changes nothing.
     pub async fn write_batch(
@@ -394,9 +656,10 @@ impl Store {
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO signals (source, id, observed_on, area, area_key, text, themes, \
-                 organisation, wait_days, barriers, rules_version, channel, received_at, stored_at) \
+                 organisation, wait_days, barriers, rules_version, channel, received_at, stored_at, \
+                 classification) \
                  VALUES {} ON CONFLICT (source, id) DO NOTHING RETURNING source, id",
-                placeholders(chunk.len(), 14)
+                placeholders(chunk.len(), 15)
             );
             let mut query = sqlx::query(&sql);
             for item in chunk {
@@ -412,11 +675,12 @@ impl Store {
                     .bind(themes.join(","))
                     .bind(signal.organisation.as_deref())
                     .bind(item.wait_days.map(i64::from))
-                    .bind(item.barriers.join(","))
+                    .bind(item.barriers().collect::<Vec<_>>().join(","))
                     .bind(&item.rules_version)
                     .bind(channel_name(&item.envelope))
                     .bind(item.envelope.received_at.to_rfc3339())
-                    .bind(&stored_at);
+                    .bind(&stored_at)
+                    .bind(item.classification());
             }
             let inserted: std::collections::HashSet<(String, String)> = query
                 .fetch_all(&mut *tx)
@@ -441,78 +705,33 @@ impl Store {
         outcome.duplicates = batch.len() - new_signals.len();
 
         // Cluster counts grow by the new signals only, one upsert row per cluster.
-        let mut clusters: std::collections::BTreeMap<String, ClusterDelta> = Default::default();
+        let mut clusters: std::collections::BTreeMap<String, ClusterTally> = Default::default();
         let mut memberships = Vec::new();
         for item in &new_signals {
             let signal = &item.envelope.signal;
-            let area_key = partition_key(&signal.area);
             let observed_on = signal.observed_on.to_string();
-            for barrier in &item.barriers {
-                let id = cluster_id(barrier, &area_key);
-                let delta = clusters.entry(id.clone()).or_insert_with(|| ClusterDelta {
-                    barrier: barrier.clone(),
-                    area_key: area_key.clone(),
-                    area: signal.area.clone(),
-                    first_seen: observed_on.clone(),
-                    last_seen: observed_on.clone(),
-                    count: 0,
+            for found in &item.matches {
+                let id = cluster_id(&found.barrier, &found.cluster);
+                clusters
+                    .entry(id.clone())
+                    .or_insert_with(|| ClusterTally::new(id.clone(), found))
+                    .count(&observed_on);
+                memberships.push(Membership {
+                    source: &signal.source,
+                    signal_id: item.envelope.id(),
+                    barrier: &found.barrier,
+                    cluster_id: id,
+                    observed_on: observed_on.clone(),
+                    area_key: partition_key(&signal.area),
+                    wait_days: found.wait_days.map(i64::from),
+                    confidence: found.confidence,
+                    organisation: &found.cluster.organisation,
                 });
-                delta.count += 1;
-                delta.first_seen = delta.first_seen.clone().min(observed_on.clone());
-                delta.last_seen = delta.last_seen.clone().max(observed_on.clone());
-                memberships.push((*item, barrier, id, observed_on.clone(), area_key.clone()));
             }
         }
-        let clusters: Vec<(String, ClusterDelta)> = clusters.into_iter().collect();
-        for chunk in clusters.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO clusters (id, barrier, area_key, area, first_seen, last_seen, signal_count) \
-                 VALUES {} ON CONFLICT (barrier, area_key) DO UPDATE SET \
-                   signal_count = clusters.signal_count + excluded.signal_count, \
-                   first_seen = CASE WHEN excluded.first_seen < clusters.first_seen \
-                                THEN excluded.first_seen ELSE clusters.first_seen END, \
-                   last_seen = CASE WHEN excluded.last_seen > clusters.last_seen \
-                               THEN excluded.last_seen ELSE clusters.last_seen END",
-                placeholders(chunk.len(), 7)
-            );
-            let mut query = sqlx::query(&sql);
-            for (id, delta) in chunk {
-                query = query
-                    .bind(id)
-                    .bind(&delta.barrier)
-                    .bind(&delta.area_key)
-                    .bind(&delta.area)
-                    .bind(&delta.first_seen)
-                    .bind(&delta.last_seen)
-                    .bind(delta.count);
-            }
-            query
-                .execute(&mut *tx)
-                .await
-                .context("clusters bijwerken")?;
-        }
-        for chunk in memberships.chunks(ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, area_key, wait_days) \
-                 VALUES {} ON CONFLICT (source, signal_id, barrier) DO NOTHING",
-                placeholders(chunk.len(), 7)
-            );
-            let mut query = sqlx::query(&sql);
-            for (item, barrier, cluster, observed_on, area_key) in chunk {
-                query = query
-                    .bind(&item.envelope.signal.source)
-                    .bind(item.envelope.id())
-                    .bind(*barrier)
-                    .bind(cluster)
-                    .bind(observed_on)
-                    .bind(area_key)
-                    .bind(item.wait_days.map(i64::from));
-            }
-            query
-                .execute(&mut *tx)
-                .await
-                .context("barrières van signalen opslaan")?;
-        }
+        let clusters: Vec<ClusterTally> = clusters.into_values().collect();
+        upsert_clusters(&mut tx, &clusters, "clusters bijwerken").await?;
+        insert_memberships(&mut tx, &memberships).await?;
         tx.commit().await.context("transactie vastleggen")?;
         Ok(outcome)
     }
@@ -551,8 +770,8 @@ impl Store {
     /// Every cluster, largest first.
     pub async fn clusters(&self) -> anyhow::Result<Vec<ClusterRow>> {
         let rows = sqlx::query(
-            "SELECT id, barrier, area, first_seen, last_seen, signal_count FROM clusters \
-             ORDER BY signal_count DESC, barrier, area_key",
+            "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count FROM clusters \
+             ORDER BY signal_count DESC, barrier, area_key, organisation",
         )
         .fetch_all(&self.pool)
         .await
@@ -636,6 +855,157 @@ impl Store {
             .collect()
     }
 
+    /// Evaluates every cluster's promotion criteria on `today` and stores the promotions of
+    /// that day (replacing an earlier evaluation of the same day). Reads only the signals of
+    /// the criteria's look-back window, plus one aggregate per cluster for its history.
+    pub async fn evaluate_promotions(
+        &self,
+        rules: &crate::ruleset::RuleSet,
+        today: NaiveDate,
+    ) -> anyhow::Result<Vec<StoredPromotion>> {
+        use crate::promotion::{evaluate_recent, lookback_days, Event, History};
+        let lookback = rules
+            .barriers()
+            .iter()
+            .map(|b| lookback_days(&b.promotion))
+            .max()
+            .unwrap_or(0);
+        let cutoff = today - chrono::Duration::days(lookback);
+        let rows = sqlx::query(
+            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
+             WHERE observed_on >= $1 AND observed_on <= $2 ORDER BY cluster_id, observed_on",
+        )
+        .bind(cutoff.to_string())
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .context("recente signalen per cluster lezen")?;
+        let mut events: std::collections::HashMap<String, Vec<Event>> = Default::default();
+        for row in &rows {
+            let observed_on: String = row.try_get("observed_on")?;
+            events
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .push(Event {
+                    observed_on: observed_on
+                        .parse()
+                        .with_context(|| format!("datum {observed_on} in de database"))?,
+                    source: row.try_get("source")?,
+                    area: row.try_get("area_key")?,
+                    wait_days: row.try_get("wait_days")?,
+                });
+        }
+        let rows = sqlx::query(
+            "SELECT cluster_id, MIN(observed_on) AS first_seen, COUNT(*) AS n, \
+             COUNT(DISTINCT source) AS sources FROM signal_barriers WHERE observed_on <= $1 \
+             GROUP BY cluster_id",
+        )
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .context("geschiedenis per cluster lezen")?;
+        let mut histories: std::collections::HashMap<String, History> = Default::default();
+        for row in &rows {
+            let first_seen: String = row.try_get("first_seen")?;
+            let signals: i64 = row.try_get("n")?;
+            let sources: i64 = row.try_get("sources")?;
+            histories.insert(
+                row.try_get("cluster_id")?,
+                History {
+                    first_seen: first_seen.parse().ok(),
+                    signals: signals as usize,
+                    sources: sources as usize,
+                },
+            );
+        }
+        let mut promotions = Vec::new();
+        for cluster in self.clusters().await? {
+            let Some(barrier) = rules.barriers().iter().find(|b| b.id == cluster.barrier) else {
+                continue;
+            };
+            let Some(history) = histories.get(&cluster.id) else {
+                continue;
+            };
+            let recent = events.remove(&cluster.id).unwrap_or_default();
+            if let Some(promotion) = evaluate_recent(&recent, history, &barrier.promotion, today) {
+                promotions.push(StoredPromotion {
+                    cluster_id: cluster.id,
+                    barrier: cluster.barrier,
+                    area: cluster.area,
+                    organisation: cluster.organisation,
+                    evaluated_on: today.to_string(),
+                    reasons: serde_json::to_value(&promotion.reasons)
+                        .context("redenen vastleggen")?,
+                    waarom: promotion.waarom,
+                    rules_version: rules.version().to_string(),
+                });
+            }
+        }
+        let recorded_at = Utc::now().to_rfc3339();
+        let mut tx = self.pool.begin().await.context("transactie starten")?;
+        sqlx::query("DELETE FROM promotions WHERE evaluated_on = $1")
+            .bind(today.to_string())
+            .execute(&mut *tx)
+            .await
+            .context("eerdere beoordeling van vandaag vervangen")?;
+        for chunk in promotions.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO promotions (cluster_id, evaluated_on, barrier, reasons, waarom, \
+                 rules_version, recorded_at) VALUES {}",
+                placeholders(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for p in chunk {
+                query = query
+                    .bind(&p.cluster_id)
+                    .bind(&p.evaluated_on)
+                    .bind(&p.barrier)
+                    .bind(p.reasons.to_string())
+                    .bind(&p.waarom)
+                    .bind(&p.rules_version)
+                    .bind(&recorded_at);
+            }
+            query.execute(&mut *tx).await.context("promoties opslaan")?;
+        }
+        tx.commit().await.context("promoties vastleggen")?;
+        Ok(promotions)
+    }
+
+    /// Stored promotions evaluated in `[from, to]`, newest first.
+    pub async fn promotions(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> anyhow::Result<Vec<StoredPromotion>> {
+        let rows = sqlx::query(
+            "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
+             COALESCE(c.organisation, '') AS organisation, p.evaluated_on, p.reasons, p.waarom, \
+             p.rules_version FROM promotions p LEFT JOIN clusters c ON c.id = p.cluster_id \
+             WHERE p.evaluated_on >= $1 AND p.evaluated_on <= $2 \
+             ORDER BY p.evaluated_on DESC, p.barrier, p.cluster_id",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .context("promoties lezen")?;
+        rows.iter()
+            .map(|row| {
+                let reasons: String = row.try_get("reasons")?;
+                Ok(StoredPromotion {
+                    cluster_id: row.try_get("cluster_id")?,
+                    barrier: row.try_get("barrier")?,
+                    area: row.try_get("area")?,
+                    organisation: row.try_get("organisation")?,
+                    evaluated_on: row.try_get("evaluated_on")?,
+                    reasons: serde_json::from_str(&reasons).context("redenen in de database")?,
+                    waarom: row.try_get("waarom")?,
+                    rules_version: row.try_get("rules_version")?,
+                })
+            })
+            .collect()
+    }
+
     /// Up to `limit` stored signals after `after` (source, id), in key order. The row-value
     /// comparison lets both databases walk the primary key instead of scanning per page.
     pub async fn replay_page(
@@ -645,8 +1015,8 @@ impl Store {
     ) -> anyhow::Result<Vec<ReplaySignal>> {
         let (source, id) = after.cloned().unwrap_or_default();
         let rows = sqlx::query(
-            "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, wait_days \
-             FROM signals WHERE (source, id) > ($1, $2) \
+            "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, \
+             classification, wait_days FROM signals WHERE (source, id) > ($1, $2) \
              ORDER BY source, id LIMIT $3",
         )
         .bind(source)
@@ -667,6 +1037,7 @@ impl Store {
                     themes: row.try_get("themes")?,
                     organisation: row.try_get("organisation")?,
                     barriers: row.try_get("barriers")?,
+                    classification: row.try_get("classification")?,
                     wait_days: row.try_get("wait_days")?,
                 })
             })
@@ -805,6 +1176,7 @@ fn cluster_from_row(row: &AnyRow) -> anyhow::Result<ClusterRow> {
         id: row.try_get("id")?,
         barrier: row.try_get("barrier")?,
         area: row.try_get("area")?,
+        organisation: row.try_get("organisation")?,
         first_seen: row.try_get("first_seen")?,
         last_seen: row.try_get("last_seen")?,
         signal_count: row.try_get("signal_count")?,

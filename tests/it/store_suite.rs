@@ -4,7 +4,7 @@ use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::{Classified, Quarantined, Store};
+use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store};
 use serde_json::json;
 
 fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str]) -> Classified {
@@ -17,7 +17,22 @@ fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str])
             Channel::Http,
             chrono::Utc::now(),
         ),
-        barriers: barriers.iter().map(|b| b.to_string()).collect(),
+        matches: barriers
+            .iter()
+            .map(|b| BarrierMatch {
+                barrier: b.to_string(),
+                confidence: 1.0,
+                wait_days: Some(70),
+                cluster: ClusterKeyValues::new(
+                    knooppunt_rules::ruleset::ClusterKey {
+                        area: true,
+                        organisation: false,
+                    },
+                    area,
+                    None,
+                ),
+            })
+            .collect(),
         wait_days: Some(70),
         rules_version: "test-1".into(),
     }
@@ -95,7 +110,14 @@ async fn suite(store: Store) {
     );
     assert_eq!(
         moerwijk.id,
-        knooppunt_rules::store::cluster_id("kostendelersnorm", "moerwijk")
+        knooppunt_rules::store::cluster_id(
+            "kostendelersnorm",
+            &ClusterKeyValues {
+                area_key: "moerwijk".into(),
+                area: "Moerwijk".into(),
+                organisation: String::new()
+            }
+        )
     );
 
     // Quarter boundaries: [2026-07-01, 2026-10-01).
@@ -281,9 +303,184 @@ async fn replay_suite(store: Store) {
     );
     let again = replay(&store, &new_rules, false, |_| {}).await.unwrap();
     assert_eq!(
-        again.changed, 0,
+        (again.changed, again.rewritten),
+        (0, 0),
         "replaying the applied rule set changes nothing"
     );
+    store
+        .check_cluster_key(new_rules.cluster_key())
+        .await
+        .unwrap();
+
+    // Another cluster key: every cluster is formed anew, by barrier, wijk and organisation.
+    let by_organisation = RuleSet::from_toml(
+        r#"version = "test-3"
+        [clusters]
+        key = ["area", "organisation"]
+        [[barrier]]
+        id = "corporatie-reactietijd"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["schimmel"]
+        [[organisation]]
+        name = "Staedion"
+        aliases = ["staedion"]
+        "#,
+    )
+    .unwrap();
+    let err = store
+        .check_cluster_key(by_organisation.cluster_key())
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("rules replay --apply"),
+        "the engine refuses rules with another cluster key: {err:#}"
+    );
+    let regrouped = replay(&store, &by_organisation, true, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        regrouped.regrouped,
+        Some((
+            "barrier×area".to_string(),
+            "barrier×area×organisation".to_string()
+        ))
+    );
+    assert_eq!(regrouped.rewritten, 4, "a new key rewrites every signal");
+    store
+        .check_cluster_key(by_organisation.cluster_key())
+        .await
+        .unwrap();
+    let clusters = store.clusters().await.unwrap();
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(
+        (clusters[0].area.as_str(), clusters[0].organisation.as_str()),
+        ("Laak", "")
+    );
+    assert_eq!(
+        clusters[0].id, corporatie.id,
+        "signal b names no organisation: same members, same id"
+    );
+    let value = json!({"id": "e", "observed_on": "2026-09-02", "source": "t", "area": "Laak",
+        "text": "Schimmel in de badkamer, Staedion komt niet."});
+    let envelope = Envelope::prepare(
+        parse_signal(&value, today).unwrap(),
+        Channel::Http,
+        chrono::Utc::now(),
+    );
+    store
+        .write_batch(&[classify(&by_organisation, envelope)], &[])
+        .await
+        .unwrap();
+    let clusters = store.clusters().await.unwrap();
+    let staedion = clusters
+        .iter()
+        .find(|c| c.organisation == "Staedion")
+        .expect("a cluster per organisation");
+    assert_ne!(staedion.id, corporatie.id);
+    assert_eq!((staedion.area.as_str(), staedion.signal_count), ("Laak", 1));
+}
+
+/// Promotions are evaluated on a day and stored with their reasons, on both backends.
+async fn promotion_suite(store: Store) {
+    use knooppunt_rules::ruleset::RuleSet;
+    let rules = RuleSet::default_rules().unwrap();
+    let on = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
+    // Moerwijk: 5 signals from 3 teams in the last 8 weeks (frequency), 3 in the 8 weeks
+    // before (so no spike), and one long ago, so the cluster is not new although the
+    // look-back window does not reach its start.
+    let mut batch = vec![classified(
+        "old",
+        "t1",
+        "Moerwijk",
+        "2025-01-10",
+        &["kostendelersnorm"],
+    )];
+    for (i, (source, date)) in [
+        ("t1", "2026-08-01"),
+        ("t2", "2026-08-10"),
+        ("t3", "2026-08-20"),
+        ("t1", "2026-09-10"),
+        ("t2", "2026-09-20"),
+        ("t3", "2026-10-01"),
+        ("t1", "2026-10-15"),
+        ("t2", "2026-10-29"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        batch.push(classified(
+            &format!("m{i}"),
+            source,
+            "Moerwijk",
+            date,
+            &["kostendelersnorm"],
+        ));
+    }
+    // Laak: two signals, below every threshold.
+    batch.push(classified(
+        "l1",
+        "t1",
+        "Laak",
+        "2026-10-01",
+        &["kostendelersnorm"],
+    ));
+    batch.push(classified(
+        "l2",
+        "t2",
+        "Laak",
+        "2026-10-02",
+        &["kostendelersnorm"],
+    ));
+    store.write_batch(&batch, &[]).await.unwrap();
+
+    let promoted = store.evaluate_promotions(&rules, on).await.unwrap();
+    assert_eq!(promoted.len(), 1, "{promoted:?}");
+    let p = &promoted[0];
+    assert_eq!(
+        (p.barrier.as_str(), p.area.as_str()),
+        ("kostendelersnorm", "Moerwijk")
+    );
+    assert_eq!(p.reasons[0]["criterion"], "frequency");
+    assert_eq!(p.reasons[0]["signals"], 5);
+    assert_eq!(p.reasons[0]["sources"], 3);
+    assert_eq!(
+        p.reasons.as_array().unwrap().len(),
+        1,
+        "not new: {:?}",
+        p.reasons
+    );
+    assert_eq!(p.waarom, "5 signalen van 3 bronnen in 1 wijk in 8 weken");
+    assert_eq!(p.rules_version, rules.version());
+
+    // Stored: read back, and evaluating the same day again replaces rather than adds.
+    store.evaluate_promotions(&rules, on).await.unwrap();
+    let stored = store.promotions(on, on).await.unwrap();
+    assert_eq!(stored, promoted);
+    // A day later the oldest of the five leaves the window: 4 signals, no longer promoted,
+    // while the earlier day's promotion stays on record.
+    let later = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+    assert!(store
+        .evaluate_promotions(&rules, later)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.promotions(on, later).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn promotions_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    promotion_suite(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn promotions_on_postgres() {
+    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    promotion_suite(store).await;
 }
 
 #[tokio::test]

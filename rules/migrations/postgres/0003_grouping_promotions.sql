@@ -1,0 +1,35 @@
+-- Per-barrier detail of a classification, configurable cluster keys, stored promotions.
+
+-- "barrier|wait_days|confidence;…" as the rule set produced it: replay compares it to decide
+-- which signals to rewrite.
+ALTER TABLE signals ADD COLUMN classification TEXT NOT NULL DEFAULT '';
+
+-- The confidence of the match and the waiting time that belongs to this barrier.
+ALTER TABLE signal_barriers ADD COLUMN confidence DOUBLE PRECISION NOT NULL DEFAULT 1;
+-- The organisation key value ('' when clusters are not keyed by organisation).
+ALTER TABLE signal_barriers ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+
+-- Clusters are keyed by barrier and the configured key (area and/or organisation): the id
+-- derives from them, so the (barrier, area_key) uniqueness goes.
+ALTER TABLE clusters DROP CONSTRAINT IF EXISTS clusters_barrier_area_key_key;
+ALTER TABLE clusters ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+CREATE INDEX clusters_barrier ON clusters (barrier);
+
+-- Facts about the stored data itself, such as the cluster key it was grouped by.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- A cluster that met its promotion criteria on a day: the reasons as JSON and in Dutch.
+CREATE TABLE promotions (
+    cluster_id    TEXT NOT NULL,
+    evaluated_on  TEXT NOT NULL,
+    barrier       TEXT NOT NULL,
+    reasons       TEXT NOT NULL,
+    waarom        TEXT NOT NULL,
+    rules_version TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, evaluated_on)
+);
+CREATE INDEX promotions_evaluated_on ON promotions (evaluated_on);
