@@ -7,7 +7,11 @@
 
 use crate::engine::matches_for;
 use crate::ruleset::{Fields, RuleSet};
-use crate::store::{classification, cluster_id, ClusterTally, Store, CLUSTER_KEY_SETTING};
+use crate::store::{
+    classification, cluster_id, BarrierMatch, ClusterTally, ReplaySignal, Store,
+    CLUSTER_KEY_SETTING,
+};
+use anyhow::Context;
 use std::collections::BTreeMap;
 
 /// Signals read and re-classified per page.
@@ -137,32 +141,34 @@ pub async fn replay(
     }
     // The clusters as the new rules make them; bounded by the number of clusters.
     let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
-    let mut writer = if apply {
-        Some(store.begin_replay().await?)
+    // With --apply, a writer task stores page N while page N+1 is read and classified.
+    let (changes_tx, mut changes_rx) =
+        tokio::sync::mpsc::channel::<Vec<(ReplaySignal, Vec<BarrierMatch>)>>(2);
+    let writer = if apply {
+        let mut writer = store.begin_replay().await?;
+        let version = rules.version().to_string();
+        Some(tokio::spawn(async move {
+            while let Some(changes) = changes_rx.recv().await {
+                writer.write_changes(&changes, &version).await?;
+            }
+            anyhow::Ok(writer)
+        }))
     } else {
         None
     };
-    let mut after: Option<(String, String)> = None;
+    // The next page is read while this one is classified and written.
+    let fetch = |after: Option<(String, String)>| {
+        let store = store.clone();
+        tokio::spawn(async move { store.replay_page(after.as_ref(), PAGE).await })
+    };
+    let mut next = fetch(None);
     loop {
-        let page = store.replay_page(after.as_ref(), PAGE).await?;
+        let page = next.await.context("replay: lezen afgebroken")??;
         let Some(last) = page.last() else { break };
-        after = Some((last.source.clone(), last.id.clone()));
+        next = fetch(Some((last.source.clone(), last.id.clone())));
+        let classified = classify_page(rules, &page);
         let mut changes = Vec::new();
-        for signal in &page {
-            let themes: Vec<&str> = signal.themes.split(',').filter(|t| !t.is_empty()).collect();
-            let fields = Fields {
-                themes: &themes,
-                organisation: signal.organisation.as_deref(),
-            };
-            let analysis = rules.analyse_signal(&signal.text, fields);
-            let matches = matches_for(
-                rules,
-                &analysis,
-                &signal.area,
-                signal.organisation.as_deref(),
-                signal.wait_days.and_then(|w| u32::try_from(w).ok()),
-            );
-            let new_barriers = analysis.barriers.join(",");
+        for (signal, (matches, new_barriers, detail)) in page.into_iter().zip(classified) {
             for found in &matches {
                 let id = cluster_id(&found.barrier, &found.cluster);
                 let entry = diff
@@ -185,28 +191,78 @@ pub async fn replay(
                 diff.changed += 1;
                 *diff
                     .transitions
-                    .entry((signal.barriers.clone(), new_barriers.clone()))
+                    .entry((signal.barriers.clone(), new_barriers))
                     .or_default() += 1;
             }
-            let detail = classification(
-                matches
-                    .iter()
-                    .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
-            );
             if regroup || detail != signal.classification {
                 diff.rewritten += 1;
                 changes.push((signal, matches));
             }
         }
-        if let Some(writer) = writer.as_mut() {
-            writer.write_changes(&changes).await?;
+        // A closed channel means the writer failed: its error is reported below.
+        if writer.is_some() && changes_tx.send(changes).await.is_err() {
+            break;
         }
         progress(diff.signals);
     }
+    drop(changes_tx);
     diff.clusters.retain(|_, c| c.before != c.after);
     if let Some(writer) = writer {
+        let writer = writer.await.context("replay: schrijven afgebroken")??;
         let clusters: Vec<ClusterTally> = rebuilt.into_values().collect();
-        writer.finish(rules.version(), key, &clusters).await?;
+        writer
+            .finish(
+                rules.version(),
+                key,
+                &clusters,
+                (diff.signals, diff.changed, diff.rewritten),
+            )
+            .await?;
     }
     Ok(diff)
+}
+
+/// A signal's new classification: its matches, its barriers ("a,b") and its detail
+/// ("barrier|wait|confidence;…").
+type Reclassified = (Vec<BarrierMatch>, String, String);
+
+/// Classifies a page on every core: classification is pure and the rule set is shared.
+fn classify_page(rules: &RuleSet, page: &[ReplaySignal]) -> Vec<Reclassified> {
+    let one = |signal: &ReplaySignal| -> Reclassified {
+        let themes: Vec<&str> = signal.themes.split(',').filter(|t| !t.is_empty()).collect();
+        let fields = Fields {
+            themes: &themes,
+            organisation: signal.organisation.as_deref(),
+        };
+        let analysis = rules.analyse_signal(&signal.text, fields);
+        let matches = matches_for(
+            rules,
+            &analysis,
+            &signal.area,
+            signal.organisation.as_deref(),
+            signal.wait_days.and_then(|w| u32::try_from(w).ok()),
+        );
+        let barriers = analysis.barriers.join(",");
+        let detail = classification(
+            matches
+                .iter()
+                .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
+        );
+        (matches, barriers, detail)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = page.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = page
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }

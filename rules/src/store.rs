@@ -246,14 +246,15 @@ impl ReplayWriter {
     /// Stores the new classification of the signals whose classification or cluster changed.
     pub async fn write_changes(
         &mut self,
-        changes: &[(&ReplaySignal, Vec<BarrierMatch>)],
+        changes: &[(ReplaySignal, Vec<BarrierMatch>)],
+        version: &str,
     ) -> anyhow::Result<()> {
         for chunk in changes.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
-                "UPDATE signals SET barriers = v.column3, classification = v.column4 \
-                 FROM (VALUES {}) AS v \
+                "UPDATE signals SET barriers = v.column3, classification = v.column4, \
+                 rules_version = v.column5 FROM (VALUES {}) AS v \
                  WHERE signals.source = v.column1 AND signals.id = v.column2",
-                placeholders(chunk.len(), 4)
+                placeholders(chunk.len(), 5)
             );
             let mut update = sqlx::query(&sql);
             for (signal, matches) in chunk {
@@ -271,7 +272,8 @@ impl ReplayWriter {
                         matches
                             .iter()
                             .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
-                    ));
+                    ))
+                    .bind(version);
             }
             update
                 .execute(&mut *self.tx)
@@ -309,20 +311,31 @@ impl ReplayWriter {
         insert_memberships(&mut self.tx, &rows).await
     }
 
-    /// Records the rule-set version on every signal, replaces the clusters by the rebuilt
-    /// ones (ids derive from barrier and key, so surviving clusters keep theirs), records the
-    /// cluster key and commits.
+    /// Replaces the clusters by the rebuilt ones (ids derive from barrier and key, so
+    /// surviving clusters keep theirs), records the cluster key and the replay, and commits.
+    /// Signals whose classification did not change keep the version that produced it; the
+    /// `replays` row records that they were checked against `version`.
     pub async fn finish(
         mut self,
         version: &str,
         key: ClusterKey,
         clusters: &[ClusterTally],
+        counts: (u64, u64, u64),
     ) -> anyhow::Result<()> {
-        sqlx::query("UPDATE signals SET rules_version = $1 WHERE rules_version <> $1")
-            .bind(version)
-            .execute(&mut *self.tx)
-            .await
-            .context("regelsetversie vastleggen")?;
+        let (signals, changed, rewritten) = counts;
+        sqlx::query(
+            "INSERT INTO replays (version, cluster_key, applied_at, signals, changed, rewritten) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(version)
+        .bind(key.describe())
+        .bind(Utc::now().to_rfc3339())
+        .bind(signals as i64)
+        .bind(changed as i64)
+        .bind(rewritten as i64)
+        .execute(&mut *self.tx)
+        .await
+        .context("replay registreren")?;
         sqlx::query("DELETE FROM clusters")
             .execute(&mut *self.tx)
             .await
@@ -1041,6 +1054,17 @@ impl Store {
                     wait_days: row.try_get("wait_days")?,
                 })
             })
+            .collect()
+    }
+
+    /// The versions applied by replay, oldest first: (version, applied at).
+    pub async fn replays(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT version, applied_at FROM replays ORDER BY applied_at")
+            .fetch_all(&self.pool)
+            .await
+            .context("replays lezen")?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("version")?, row.try_get("applied_at")?)))
             .collect()
     }
 

@@ -288,6 +288,14 @@ async fn replay_suite(store: Store) {
     assert!(a.barriers.is_empty());
     assert_eq!(a.rules_version, "test-2");
     assert_eq!(
+        store.signal("t", "b").await.unwrap().unwrap().rules_version,
+        rules.version(),
+        "an unchanged classification keeps the version that produced it"
+    );
+    let replays = store.replays().await.unwrap();
+    assert_eq!(replays.len(), 1);
+    assert_eq!(replays[0].0, "test-2", "the replay itself is on record");
+    assert_eq!(
         store.signal("t", "c").await.unwrap().unwrap().barriers,
         ["buurtkamer"]
     );

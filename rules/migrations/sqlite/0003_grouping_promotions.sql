@@ -45,3 +45,15 @@ CREATE TABLE promotions (
     PRIMARY KEY (cluster_id, evaluated_on)
 );
 CREATE INDEX promotions_evaluated_on ON promotions (evaluated_on);
+
+-- Every applied replay. A signal's `rules_version` is the version that produced its current
+-- classification; a replay that reproduces a classification leaves the signal as it is, and
+-- this table records that the whole history was checked against its version.
+CREATE TABLE replays (
+    version     TEXT NOT NULL,
+    cluster_key TEXT NOT NULL,
+    applied_at  TEXT NOT NULL,
+    signals     BIGINT NOT NULL,
+    changed     BIGINT NOT NULL,
+    rewritten   BIGINT NOT NULL
+);
