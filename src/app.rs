@@ -109,13 +109,22 @@ pub struct RunningIntake {
     pub handle: JoinHandle<anyhow::Result<()>>,
 }
 
-/// Binds the intake API (port 0 picks a free port) and serves it until `shutdown` resolves.
+/// Port 0 picks a free port; serves until `shutdown` resolves.
+/// Binds the intake API and the review website on one listener.
 pub async fn start_intake(
     config: &Config,
     publisher: Arc<dyn Publisher>,
     store: Store,
+    rules: Arc<RuleSet>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningIntake> {
+    let web = crate::web::router(crate::web::WebState::new(
+        store.clone(),
+        rules,
+        publisher.clone(),
+        config.web.secure_cookies,
+        config.brief.min_group_size,
+    )?);
     let state = IntakeState::new(
         publisher,
         vec![Arc::new(DatabaseProbe(store))],
@@ -126,6 +135,7 @@ pub async fn start_intake(
     );
     let metrics = metrics_handle();
     let app = router(state)
+        .merge(web)
         .route(
             "/metrics",
             axum::routing::get(move || {

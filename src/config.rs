@@ -89,6 +89,13 @@ pub struct BriefSettings {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    /// Sign-in cookies only over HTTPS (browsers also accept them on localhost).
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     pub intake: IntakeSettings,
     pub transport: TransportSettings,
@@ -97,6 +104,7 @@ pub struct Config {
     pub rules: RulesSettings,
     pub engine: EngineSettings,
     pub brief: BriefSettings,
+    pub web: WebSettings,
 }
 
 /// Every problem found while loading, in Dutch.
@@ -174,7 +182,8 @@ impl Config {
         let rules = section::<RulesSettings>(&figment, "rules", &mut errors);
         let engine = section::<EngineSettings>(&figment, "engine", &mut errors);
         let brief = section::<BriefSettings>(&figment, "brief", &mut errors);
-        match (intake, transport, kafka, store, rules, engine, brief) {
+        let web = section::<WebSettings>(&figment, "web", &mut errors);
+        match (intake, transport, kafka, store, rules, engine, brief, web) {
             (
                 Some(intake),
                 Some(transport),
@@ -183,6 +192,7 @@ impl Config {
                 Some(rules),
                 Some(engine),
                 Some(brief),
+                Some(web),
             ) if errors.is_empty() => {
                 let config = Config {
                     intake,
@@ -192,6 +202,7 @@ impl Config {
                     rules,
                     engine,
                     brief,
+                    web,
                 };
                 config.validate()?;
                 Ok(config)

@@ -58,6 +58,7 @@ pub async fn run(
         &config,
         spool.clone(),
         store.clone(),
+        rules.clone(),
         stopped(stop_rx.clone()),
     )
     .await?;

@@ -6,3 +6,4 @@ pub mod classify;
 pub mod config;
 pub mod demo;
 pub mod import;
+pub mod web;

@@ -68,6 +68,21 @@ enum Command {
     },
     /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
     Quarantaine,
+    /// Accounts voor de website.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Exporteer de agenda van het signaleringsoverleg (HTML en Markdown): vóór de vergadering
+    /// de clusters die sinds de vorige vergadering de drempels haalden, erna ook de besluiten.
+    Agenda {
+        /// Vergaderdatum (jjjj-mm-dd).
+        #[arg(long)]
+        meeting: chrono::NaiveDate,
+        /// Map waarin agenda-DATUM.html en .md worden geschreven.
+        #[arg(long, default_value = "agenda")]
+        out: PathBuf,
+    },
     /// Toon de clusters (barrière × wijk): aantallen, bronnen, wijken, periode en wachttijden.
     Clusters {
         /// Alleen clusters met minstens zoveel signalen.
@@ -98,6 +113,28 @@ enum Command {
         /// Stop na de brief in plaats van de API te laten draaien.
         #[arg(long)]
         no_serve: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Maak een account aan. Het wachtwoord komt uit KNOOPPUNT_PASSWORD of van stdin.
+    Add {
+        /// Gebruikersnaam.
+        #[arg(long)]
+        name: String,
+        /// Rol: indiener, overleg, gemeente of beheer.
+        #[arg(long)]
+        role: String,
+        /// Naam zoals de website die toont (standaard de gebruikersnaam).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Voor een indiener: de bron (team of partner) waarnamens die meldt.
+        #[arg(long, default_value = "")]
+        source: String,
+        /// Voor het overleg: de wijken (komma's); leeg is alle wijken.
+        #[arg(long, default_value = "")]
+        areas: String,
     },
 }
 
@@ -379,6 +416,70 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    display_name,
+                    source,
+                    areas,
+                },
+        } => {
+            let Some(role) = knooppunt_reports::review::Role::parse(&role) else {
+                anyhow::bail!("--role: kies indiener, overleg, gemeente of beheer");
+            };
+            let password = match std::env::var("KNOOPPUNT_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    eprintln!(
+                        "Wachtwoord (minstens {} tekens):",
+                        knooppunt::web::accounts::MIN_PASSWORD
+                    );
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("wachtwoord lezen")?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            knooppunt::web::accounts::create_user(
+                &store,
+                &knooppunt::web::accounts::NewUser {
+                    name: &name,
+                    display_name: display_name.as_deref().unwrap_or(&name),
+                    role,
+                    source: &source,
+                    areas: &areas,
+                    password: &password,
+                },
+            )
+            .await?;
+            println!("Gebruiker {name} ({}) aangemaakt.", role.as_str());
+        }
+        Command::Agenda { meeting, out } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let rules = app::load_rules(&config)?;
+            let agenda =
+                knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, "cli").await?;
+            let (markdown, html) = agenda.render()?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("map {} aanmaken", out.display()))?;
+            for (extension, content) in [("md", markdown), ("html", html)] {
+                let path = out.join(format!("agenda-{meeting}.{extension}"));
+                std::fs::write(&path, content)
+                    .with_context(|| format!("{} schrijven", path.display()))?;
+                println!("Geschreven: {}", path.display());
+            }
+            println!(
+                "{} clusters op de agenda, {} besluiten op {meeting}.",
+                agenda.items.len(),
+                agenda.decisions.len()
+            );
+        }
         Command::Quarantaine => {
             let config = load()?;
             let store = app::open_store(&config).await?;
@@ -398,9 +499,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let publisher = app::publisher(&config).await?;
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let mut intake_stop = stop_rx.clone();
-            let intake = app::start_intake(&config, publisher, store.clone(), async move {
-                let _ = intake_stop.wait_for(|stop| *stop).await;
-            })
+            let intake = app::start_intake(
+                &config,
+                publisher,
+                store.clone(),
+                rules.clone(),
+                async move {
+                    let _ = intake_stop.wait_for(|stop| *stop).await;
+                },
+            )
             .await?;
             let mut engine_stop = stop_rx;
             let engine = app::run_engine(&config, store, rules, async move {
@@ -419,7 +526,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load()?;
             let store = app::open_store(&config).await?;
             let publisher = app::publisher(&config).await?;
-            let intake = app::start_intake(&config, publisher, store, shutdown_signal()).await?;
+            let rules = app::load_rules(&config)?;
+            let intake =
+                app::start_intake(&config, publisher, store, rules, shutdown_signal()).await?;
             intake.handle.await.context("intake-API")??;
         }
         Command::Engine => {

@@ -108,6 +108,19 @@ impl Theme {
         }
     }
 
+    /// The theme as a form shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::MentaleGezondheid => "Mentale gezondheid",
+            Theme::Eenzaamheid => "Eenzaamheid",
+            Theme::Financien => "Financiën",
+            Theme::Middelengebruik => "Middelengebruik",
+            Theme::Geweld => "Geweld",
+            Theme::Huisvesting => "Huisvesting",
+            Theme::KinderenGezin => "Kinderen en gezin",
+        }
+    }
+
     /// Accepts the canonical id and what people type in a spreadsheet:
     /// "Mentale gezondheid", "Financiën", "kinderen/gezin".
     pub fn parse(input: &str) -> Option<Theme> {

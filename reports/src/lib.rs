@@ -4,6 +4,10 @@
 //! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
+pub mod agenda;
+pub mod review;
+pub mod review_store;
+
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use handlebars::Handlebars;
@@ -359,6 +363,27 @@ pub fn dutch_date(date: NaiveDate) -> String {
         MONTHS[date.month0() as usize],
         date.year()
     )
+}
+
+/// Escapes text for Markdown: HTML-significant characters become entities (a Markdown viewer
+/// renders inline HTML) and Markdown syntax characters are backslash-escaped, so a signal's
+/// text can neither inject markup nor change the document's structure.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -574,6 +574,12 @@ impl Store {
         self.backend
     }
 
+    /// The connection pool, for the review and account tables that live beside the
+    /// signals (see `knooppunt-reports` and the web review).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Applies this backend's migrations.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {

@@ -35,7 +35,8 @@ async fn start_with(
         None => app::publisher(&config).await.unwrap(),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let intake = app::start_intake(&config, publisher, store, async move {
+    let rules = app::load_rules(&config).unwrap();
+    let intake = app::start_intake(&config, publisher, store, rules, async move {
         let _ = rx.await;
     })
     .await

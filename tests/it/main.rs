@@ -9,3 +9,4 @@ mod poison;
 mod privacy;
 mod store_suite;
 mod support;
+mod web;

@@ -348,9 +348,11 @@ impl InProcess {
     pub async fn start(config: &Config, store: &knooppunt_rules::store::Store) -> Self {
         let publisher = knooppunt::app::publisher(config).await.expect("publisher");
         let (stop, rx) = tokio::sync::watch::channel(false);
-        let intake = knooppunt::app::start_intake(config, publisher, store.clone(), stopped(rx))
-            .await
-            .expect("start intake");
+        let rules = knooppunt::app::load_rules(config).expect("rules");
+        let intake =
+            knooppunt::app::start_intake(config, publisher, store.clone(), rules, stopped(rx))
+                .await
+                .expect("start intake");
         Self {
             addr: intake.addr,
             stop,

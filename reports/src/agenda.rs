@@ -1,0 +1,293 @@
+//! The signaleringsoverleg's agenda for a meeting: the clusters promoted since the last
+//! meeting (new, grown, spiking, norm breach), snoozed clusters whose condition is met, and
+//! solved knelpunten that came back — each with its "waarom", figures, trend, waiting time
+//! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
+//! the same export lists the decisions taken.
+
+use crate::review::{Decision, State};
+use crate::review_store::{
+    add_meeting, decisions_on, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
+};
+use anyhow::Context;
+use chrono::NaiveDate;
+use handlebars::Handlebars;
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::store::Store;
+use serde::Serialize;
+use sqlx::Row;
+
+const HTML_TEMPLATE: &str = include_str!("../templates/agenda.html.hbs");
+const MARKDOWN_TEMPLATE: &str = include_str!("../templates/agenda.md.hbs");
+
+/// One cluster on the agenda.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgendaItem {
+    pub cluster_id: String,
+    pub barrier: String,
+    pub title: String,
+    pub kader: String,
+    pub area: String,
+    pub organisation: String,
+    pub state: String,
+    /// Why it is on the agenda: "nieuw", "piek", "normoverschrijding", "terug", …
+    pub labels: Vec<String>,
+    pub waarom: String,
+    pub signals: i64,
+    pub sources: i64,
+    pub areas: i64,
+    pub median_wait_days: Option<f64>,
+    pub norm_days: Option<i64>,
+    pub norm_name: Option<String>,
+    pub above_norm: bool,
+    /// Signals per four-week period, oldest first (the last six periods up to the meeting).
+    pub trend: Vec<i64>,
+    pub trend_svg: String,
+    pub co_occurring: Vec<String>,
+    pub examples: Vec<ExampleSignal>,
+}
+
+/// A decision as the minutes list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesDecision {
+    pub cluster_id: String,
+    pub title: String,
+    pub area: String,
+    pub action: String,
+    pub state_after: String,
+    pub actor: String,
+    pub reason: String,
+    pub decided_at: String,
+}
+
+/// The agenda of one meeting, and the decisions taken on its day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Agenda {
+    pub meeting_on: String,
+    pub since: String,
+    pub items: Vec<AgendaItem>,
+    pub decisions: Vec<MinutesDecision>,
+    pub rules_version: String,
+}
+
+fn label(reason: &serde_json::Value) -> Option<&'static str> {
+    Some(match reason.get("criterion")?.as_str()? {
+        "frequency" => "vaak en breed",
+        "spike" => "piek",
+        "new" => "nieuw",
+        "norm_breach" => "normoverschrijding",
+        _ => return None,
+    })
+}
+
+/// A small inline bar chart of the trend; every value is a number, nothing to escape.
+pub fn sparkline(values: &[i64]) -> String {
+    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    let (width, height, bar) = (12 * values.len().max(1), 32, 10);
+    let bars: String = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let h = (*v as f64 / max as f64 * (height - 2) as f64).round() as i64;
+            format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"{bar}\" height=\"{}\" fill=\"#2b6cb0\"><title>{v}</title></rect>",
+                i * 12,
+                height as i64 - h,
+                h.max(0)
+            )
+        })
+        .collect();
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Signalen per vier weken: {}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">{bars}</svg>",
+        values
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+impl Agenda {
+    /// Builds the agenda for the meeting on `on` (and records the meeting). Promotions are
+    /// evaluated for that day first, so the agenda never depends on the engine's timer.
+    pub async fn gather(
+        store: &Store,
+        rules: &RuleSet,
+        on: NaiveDate,
+        recorded_by: &str,
+    ) -> anyhow::Result<Self> {
+        let since = previous_meeting(store, on)
+            .await?
+            .unwrap_or(on - chrono::Duration::days(56));
+        store.evaluate_promotions(rules, on).await?;
+        add_meeting(store, on, recorded_by).await?;
+        let promotions = store
+            .promotions(since.succ_opt().unwrap_or(since), on)
+            .await?;
+        let reviewed = reviewed_clusters(store, on).await?;
+        let summaries = store.cluster_summaries().await?;
+        let mut items = Vec::new();
+        for cluster in &reviewed {
+            let id = &cluster.cluster.id;
+            let latest = promotions.iter().find(|p| &p.cluster_id == id);
+            let standing = &cluster.standing;
+            let open_for_review = matches!(standing.state, State::Open | State::Bevestigd);
+            let mut labels: Vec<String> = Vec::new();
+            if let Some(promotion) = latest.filter(|_| open_for_review) {
+                labels.extend(
+                    promotion
+                        .reasons
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(label)
+                        .map(str::to_string),
+                );
+            }
+            if standing.wakker {
+                labels.push("terug na parkeren".into());
+            }
+            if standing.terug {
+                labels.push("terug".into());
+            }
+            if labels.is_empty() {
+                continue;
+            }
+            let barrier = rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == cluster.cluster.barrier);
+            let summary = summaries.iter().find(|s| &s.cluster.id == id);
+            let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
+            let median_wait_days = summary.and_then(|s| s.median_wait_days);
+            let trend = trend(store, id, on).await?;
+            items.push(AgendaItem {
+                cluster_id: id.clone(),
+                barrier: cluster.cluster.barrier.clone(),
+                title: barrier.map_or(cluster.cluster.barrier.clone(), |b| b.title.clone()),
+                kader: barrier.map(|b| b.kader.clone()).unwrap_or_default(),
+                area: cluster.cluster.area.clone(),
+                organisation: cluster.cluster.organisation.clone(),
+                state: standing.state.as_str().to_string(),
+                labels,
+                waarom: latest.map(|p| p.waarom.clone()).unwrap_or_default(),
+                signals: cluster.cluster.signal_count,
+                sources: summary.map_or(0, |s| s.sources),
+                areas: summary.map_or(0, |s| s.areas),
+                median_wait_days,
+                norm_days,
+                norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
+                above_norm: matches!((median_wait_days, norm_days), (Some(m), Some(n)) if m > n as f64),
+                trend_svg: sparkline(&trend),
+                trend,
+                co_occurring: co_occurring(store, id).await?,
+                examples: example_signals(store, std::slice::from_ref(id), 3).await?,
+            });
+        }
+        items.sort_by(|a, b| {
+            b.signals
+                .cmp(&a.signals)
+                .then(a.cluster_id.cmp(&b.cluster_id))
+        });
+        let decisions = decisions_on(store, on)
+            .await?
+            .into_iter()
+            .map(|d| minutes_decision(d, &reviewed, rules))
+            .collect();
+        Ok(Self {
+            meeting_on: on.to_string(),
+            since: since.to_string(),
+            items,
+            decisions,
+            rules_version: rules.version().to_string(),
+        })
+    }
+
+    /// Markdown and HTML. Both escape every value taken from signals or users.
+    pub fn render(&self) -> anyhow::Result<(String, String)> {
+        let mut html = Handlebars::new();
+        html.set_strict_mode(true);
+        html.register_template_string("agenda", HTML_TEMPLATE)
+            .context("HTML-sjabloon agenda laden")?;
+        let mut markdown = Handlebars::new();
+        markdown.set_strict_mode(true);
+        markdown.register_escape_fn(crate::markdown_escape);
+        markdown
+            .register_template_string("agenda", MARKDOWN_TEMPLATE)
+            .context("Markdown-sjabloon agenda laden")?;
+        Ok((
+            markdown.render("agenda", self).context("agenda maken")?,
+            html.render("agenda", self).context("agenda maken")?,
+        ))
+    }
+}
+
+fn minutes_decision(
+    decision: Decision,
+    reviewed: &[crate::review_store::ReviewedCluster],
+    rules: &RuleSet,
+) -> MinutesDecision {
+    let cluster = reviewed
+        .iter()
+        .find(|c| c.cluster.id == decision.cluster_id);
+    let title = cluster
+        .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
+        .map_or(decision.cluster_id.clone(), |b| b.title.clone());
+    MinutesDecision {
+        title,
+        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
+        action: decision.action.name().to_string(),
+        state_after: decision.state_after.as_str().to_string(),
+        actor: decision.actor,
+        reason: decision.reason,
+        decided_at: decision
+            .decided_at
+            .get(..16)
+            .unwrap_or_default()
+            .replace('T', " "),
+        cluster_id: decision.cluster_id,
+    }
+}
+
+/// Signals per four-week period, the six periods up to and including `on`.
+async fn trend(store: &Store, cluster_id: &str, on: NaiveDate) -> anyhow::Result<Vec<i64>> {
+    let start = on - chrono::Duration::days(6 * 28 - 1);
+    let rows = sqlx::query(
+        "SELECT observed_on FROM signal_barriers WHERE cluster_id = $1 AND observed_on >= $2 \
+         AND observed_on <= $3",
+    )
+    .bind(cluster_id)
+    .bind(start.to_string())
+    .bind(on.to_string())
+    .fetch_all(store.pool())
+    .await
+    .context("trend lezen")?;
+    let mut buckets = vec![0i64; 6];
+    for row in &rows {
+        let day: String = row.try_get("observed_on")?;
+        if let Ok(day) = day.parse::<NaiveDate>() {
+            let bucket = ((day - start).num_days() / 28).clamp(0, 5) as usize;
+            buckets[bucket] += 1;
+        }
+    }
+    Ok(buckets)
+}
+
+/// The other barriers of this cluster's signals, most frequent first.
+async fn co_occurring(store: &Store, cluster_id: &str) -> anyhow::Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT o.barrier, COUNT(*) AS n FROM signal_barriers b JOIN signal_barriers o \
+         ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
+         WHERE b.cluster_id = $1 GROUP BY o.barrier ORDER BY n DESC, o.barrier LIMIT 5",
+    )
+    .bind(cluster_id)
+    .fetch_all(store.pool())
+    .await
+    .context("samenloop lezen")?;
+    rows.iter()
+        .map(|row| {
+            let barrier: String = row.try_get("barrier")?;
+            let n: i64 = row.try_get("n")?;
+            Ok(format!("{barrier} ({n})"))
+        })
+        .collect()
+}

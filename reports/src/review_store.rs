@@ -1,0 +1,323 @@
+//! The review's tables: decisions (append-only), meetings, and what the review pages read
+//! from the signals. Decisions go through [`crate::review::transition`], in a transaction
+//! that reads the cluster's current state first, so two reviewers cannot skip a state.
+
+use crate::review::{standing, transition, Action, Decision, DecisionError, Standing, State};
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use knooppunt_rules::store::{ClusterRow, Store};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// A decision that could not be taken: the user's mistake (shown in Dutch), or a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error(transparent)]
+    Refused(#[from] DecisionError),
+    #[error("cluster {0} bestaat niet")]
+    UnknownCluster(String),
+    #[error("samenvoegen: cluster {0} bestaat niet of is zelf al samengevoegd")]
+    BadMergeTarget(String),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// A scrubbed signal as the review shows it (never to the municipality).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ExampleSignal {
+    pub source: String,
+    pub id: String,
+    pub observed_on: String,
+    pub area: String,
+    pub text: String,
+    pub barriers: String,
+}
+
+/// A cluster with its review standing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewedCluster {
+    pub cluster: ClusterRow,
+    pub standing: Standing,
+}
+
+fn decision_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Decision> {
+    let details: String = row.try_get("details")?;
+    let state: String = row.try_get("state_after")?;
+    Ok(Decision {
+        seq: row.try_get("seq")?,
+        cluster_id: row.try_get("cluster_id")?,
+        action: serde_json::from_str(&details).context("besluit in de database")?,
+        state_after: State::parse(&state)
+            .with_context(|| format!("onbekende status {state} in de database"))?,
+        actor: row.try_get("actor")?,
+        reason: row.try_get("reason")?,
+        signal_count: row.try_get("signal_count")?,
+        decided_at: row.try_get("decided_at")?,
+    })
+}
+
+const DECISION_COLUMNS: &str =
+    "seq, cluster_id, action, state_after, actor, reason, details, signal_count, decided_at";
+
+/// Every decision on a cluster, oldest first.
+pub async fn decisions(store: &Store, cluster_id: &str) -> anyhow::Result<Vec<Decision>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq"
+    ))
+    .bind(cluster_id)
+    .fetch_all(store.pool())
+    .await
+    .context("besluiten lezen")?;
+    rows.iter().map(decision_from_row).collect()
+}
+
+/// Every decision, by cluster, oldest first.
+pub async fn all_decisions(store: &Store) -> anyhow::Result<HashMap<String, Vec<Decision>>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} FROM cluster_decisions ORDER BY seq"
+    ))
+    .fetch_all(store.pool())
+    .await
+    .context("besluiten lezen")?;
+    let mut by_cluster: HashMap<String, Vec<Decision>> = HashMap::new();
+    for row in &rows {
+        let decision = decision_from_row(row)?;
+        by_cluster
+            .entry(decision.cluster_id.clone())
+            .or_default()
+            .push(decision);
+    }
+    Ok(by_cluster)
+}
+
+/// Decisions taken on `day` (the meeting's decision list), oldest first.
+pub async fn decisions_on(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<Decision>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} FROM cluster_decisions \
+         WHERE decided_at >= $1 AND decided_at < $2 ORDER BY seq"
+    ))
+    .bind(day.to_string())
+    .bind(day.succ_opt().unwrap_or(day).to_string())
+    .fetch_all(store.pool())
+    .await
+    .context("besluiten lezen")?;
+    rows.iter().map(decision_from_row).collect()
+}
+
+/// Takes a decision on a cluster: checks the transition against the cluster's current state,
+/// then appends it to the history. Returns the recorded decision.
+pub async fn decide(
+    store: &Store,
+    cluster_id: &str,
+    action: Action,
+    reason: &str,
+    actor: &str,
+) -> Result<Decision, DecideError> {
+    let mut tx = store.pool().begin().await.context("transactie starten")?;
+    let cluster = sqlx::query("SELECT signal_count FROM clusters WHERE id = $1")
+        .bind(cluster_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("cluster lezen")?
+        .ok_or_else(|| DecideError::UnknownCluster(cluster_id.to_string()))?;
+    let signal_count: i64 = cluster.try_get("signal_count").context("cluster lezen")?;
+    let current = sqlx::query(
+        "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(cluster_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .context("status lezen")?
+    .map(|row| row.try_get::<String, _>("state_after"))
+    .transpose()
+    .context("status lezen")?;
+    let state = current
+        .as_deref()
+        .and_then(State::parse)
+        .unwrap_or(State::Open);
+    if let Action::Samenvoegen { met } = &action {
+        if met == cluster_id {
+            return Err(DecisionError::MergeWithItself.into());
+        }
+        let target_exists = sqlx::query("SELECT 1 AS one FROM clusters WHERE id = $1")
+            .bind(met)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("cluster lezen")?
+            .is_some();
+        let target_state = sqlx::query(
+            "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(met)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("status lezen")?
+        .map(|row| row.try_get::<String, _>("state_after"))
+        .transpose()
+        .context("status lezen")?;
+        if !target_exists || target_state.as_deref() == Some(State::Samengevoegd.as_str()) {
+            return Err(DecideError::BadMergeTarget(met.clone()));
+        }
+    }
+    let next = transition(state, &action, reason)?;
+    let decided_at = Utc::now().to_rfc3339();
+    let details = serde_json::to_string(&action).context("besluit vastleggen")?;
+    let row = sqlx::query(&format!(
+        "INSERT INTO cluster_decisions (cluster_id, action, state_after, actor, reason, details, \
+         signal_count, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {DECISION_COLUMNS}"
+    ))
+    .bind(cluster_id)
+    .bind(action.name())
+    .bind(next.as_str())
+    .bind(actor)
+    .bind(reason.trim())
+    .bind(&details)
+    .bind(signal_count)
+    .bind(&decided_at)
+    .fetch_one(&mut *tx)
+    .await
+    .context("besluit vastleggen")?;
+    let decision = decision_from_row(&row)?;
+    tx.commit().await.context("besluit vastleggen")?;
+    Ok(decision)
+}
+
+/// Every cluster with its standing on `today`. `spiked` holds the clusters with a spike
+/// promotion since their last decision.
+pub async fn reviewed_clusters(
+    store: &Store,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<ReviewedCluster>> {
+    let decisions = all_decisions(store).await?;
+    let spikes = spiked_since_last_decision(store, &decisions).await?;
+    Ok(store
+        .clusters()
+        .await?
+        .into_iter()
+        .map(|cluster| {
+            let history = decisions.get(&cluster.id).map(Vec::as_slice).unwrap_or(&[]);
+            let standing = standing(
+                history,
+                cluster.signal_count,
+                &cluster.last_seen,
+                spikes.contains(&cluster.id),
+                today,
+            );
+            ReviewedCluster { cluster, standing }
+        })
+        .collect())
+}
+
+async fn spiked_since_last_decision(
+    store: &Store,
+    decisions: &HashMap<String, Vec<Decision>>,
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    let rows = sqlx::query(
+        "SELECT cluster_id, MAX(evaluated_on) AS last_spike FROM promotions \
+         WHERE reasons LIKE '%\"spike\"%' GROUP BY cluster_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .context("pieken lezen")?;
+    let mut spiked = std::collections::HashSet::new();
+    for row in &rows {
+        let cluster: String = row.try_get("cluster_id")?;
+        let last_spike: String = row.try_get("last_spike")?;
+        let since = decisions
+            .get(&cluster)
+            .and_then(|d| d.last())
+            .map(|d| d.decided_at.get(..10).unwrap_or_default().to_string())
+            .unwrap_or_default();
+        if last_spike.as_str() >= since.as_str() {
+            spiked.insert(cluster);
+        }
+    }
+    Ok(spiked)
+}
+
+/// The most recent scrubbed signals of a cluster (and of the clusters merged into it).
+pub async fn example_signals(
+    store: &Store,
+    cluster_ids: &[String],
+    limit: i64,
+) -> anyhow::Result<Vec<ExampleSignal>> {
+    let mut examples = Vec::new();
+    for cluster in cluster_ids {
+        let rows = sqlx::query(
+            "SELECT s.source, s.id, s.observed_on, s.area, s.text, s.barriers FROM signals s \
+             JOIN signal_barriers b ON b.source = s.source AND b.signal_id = s.id \
+             WHERE b.cluster_id = $1 ORDER BY s.observed_on DESC, s.id LIMIT $2",
+        )
+        .bind(cluster)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await
+        .context("voorbeeldsignalen lezen")?;
+        for row in &rows {
+            examples.push(example_from_row(row)?);
+        }
+    }
+    examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
+    examples.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(examples)
+}
+
+/// The signals one source (team or partner) submitted, newest first.
+pub async fn signals_of_source(
+    store: &Store,
+    source: &str,
+    limit: i64,
+) -> anyhow::Result<Vec<ExampleSignal>> {
+    let rows = sqlx::query(
+        "SELECT source, id, observed_on, area, text, barriers FROM signals WHERE source = $1 \
+         ORDER BY stored_at DESC, id LIMIT $2",
+    )
+    .bind(source)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .context("eigen signalen lezen")?;
+    rows.iter().map(example_from_row).collect()
+}
+
+fn example_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<ExampleSignal> {
+    Ok(ExampleSignal {
+        source: row.try_get("source")?,
+        id: row.try_get("id")?,
+        observed_on: row.try_get("observed_on")?,
+        area: row.try_get("area")?,
+        text: row.try_get("text")?,
+        barriers: row.try_get("barriers")?,
+    })
+}
+
+/// Records a meeting of the overleg (idempotent).
+pub async fn add_meeting(store: &Store, on: NaiveDate, by: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO meetings (meeting_on, created_by, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (meeting_on) DO NOTHING",
+    )
+    .bind(on.to_string())
+    .bind(by)
+    .bind(Utc::now().to_rfc3339())
+    .execute(store.pool())
+    .await
+    .context("vergadering vastleggen")?;
+    Ok(())
+}
+
+/// The last meeting before `on`, if any.
+pub async fn previous_meeting(store: &Store, on: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
+    let row = sqlx::query(
+        "SELECT meeting_on FROM meetings WHERE meeting_on < $1 ORDER BY meeting_on DESC LIMIT 1",
+    )
+    .bind(on.to_string())
+    .fetch_optional(store.pool())
+    .await
+    .context("vorige vergadering lezen")?;
+    Ok(row
+        .map(|r| r.try_get::<String, _>("meeting_on"))
+        .transpose()?
+        .and_then(|d| d.parse().ok()))
+}

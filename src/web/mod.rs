@@ -1,0 +1,1027 @@
+//! The review website: server-rendered Dutch pages (handlebars, no JavaScript) for the four
+//! roles — indiener, overleg, gemeente, beheer. Every page checks the role first; every form
+//! that changes something carries the session's CSRF token.
+
+// A page guard's error branch is the response to send (a redirect or a Dutch refusal).
+#![allow(clippy::result_large_err)]
+
+pub mod accounts;
+
+use accounts::User;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::Form;
+use handlebars::Handlebars;
+use knooppunt_ingest::envelope::{partition_key, Channel};
+use knooppunt_ingest::signal::Theme;
+use knooppunt_ingest::transport::Publisher;
+use knooppunt_reports::agenda::Agenda;
+use knooppunt_reports::review::{Action, Role, Snooze, State as ReviewState};
+use knooppunt_reports::review_store::{self, DecideError};
+use knooppunt_reports::{Brief, Quarter};
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::store::Store;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+const SESSION_COOKIE: &str = "kp_sessie";
+
+const TEMPLATES: [(&str, &str); 9] = [
+    ("layout", include_str!("templates/layout.hbs")),
+    ("inloggen", include_str!("templates/inloggen.hbs")),
+    ("melding", include_str!("templates/melding.hbs")),
+    ("signaal", include_str!("templates/signaal.hbs")),
+    ("signalen", include_str!("templates/signalen.hbs")),
+    ("agenda", include_str!("templates/agenda.hbs")),
+    ("cluster", include_str!("templates/cluster.hbs")),
+    ("knelpunten", include_str!("templates/knelpunten.hbs")),
+    ("beheer", include_str!("templates/beheer.hbs")),
+];
+
+/// What the pages need.
+#[derive(Clone)]
+pub struct WebState {
+    pub store: Store,
+    pub rules: Arc<RuleSet>,
+    pub publisher: Arc<dyn Publisher>,
+    pub templates: Arc<Handlebars<'static>>,
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    pub min_group_size: i64,
+}
+
+impl WebState {
+    pub fn new(
+        store: Store,
+        rules: Arc<RuleSet>,
+        publisher: Arc<dyn Publisher>,
+        secure_cookies: bool,
+        min_group_size: i64,
+    ) -> anyhow::Result<Self> {
+        let mut templates = Handlebars::new();
+        templates.set_strict_mode(false);
+        for (name, source) in TEMPLATES {
+            templates
+                .register_template_string(name, source)
+                .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
+        }
+        Ok(Self {
+            store,
+            rules,
+            publisher,
+            templates: Arc::new(templates),
+            secure_cookies,
+            session_hours: 12,
+            min_group_size,
+        })
+    }
+}
+
+/// The website's routes.
+pub fn router(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/inloggen", get(login_page).post(login))
+        .route("/uitloggen", post(logout))
+        .route("/signalen", get(own_signals).post(submit_signal))
+        .route("/signalen/nieuw", get(intake_page))
+        .route("/agenda", get(agenda_page))
+        .route("/agenda/export", get(agenda_export))
+        .route("/clusters/{id}", get(cluster_page))
+        .route("/clusters/{id}/besluit", post(decide))
+        .route("/knelpunten", get(knelpunten))
+        .route("/brief", get(brief_download))
+        .route("/beheer", get(beheer_page))
+        .route("/beheer/gebruikers", post(add_user))
+        .route("/beheer/tokens", post(add_token))
+        .route("/beheer/tokens/{id}/intrekken", post(revoke_token))
+        .with_state(state)
+}
+
+/// A page in the layout, HTML-escaped by handlebars.
+fn page(
+    state: &WebState,
+    template: &str,
+    user: Option<&User>,
+    csrf: &str,
+    data: Value,
+) -> Response {
+    let mut data = data;
+    if let Value::Object(map) = &mut data {
+        map.insert(
+            "user".into(),
+            user.map(|u| json!({"name": u.display_name, "role": u.role.as_str(), "role_label": u.role.label()}))
+                .unwrap_or(Value::Null),
+        );
+        map.insert("csrf".into(), json!(csrf));
+        if let Some(user) = user {
+            map.insert(format!("is_{}", user.role.as_str()), json!(true));
+        }
+    }
+    let body = match state.templates.render(template, &data) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(template, error = %error, "Rendering a page failed");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Pagina kon niet worden gemaakt.",
+            )
+                .into_response();
+        }
+    };
+    let data = json!({"title": data.get("title").cloned().unwrap_or(Value::Null), "body": body, "user": data.get("user").cloned().unwrap_or(Value::Null), "csrf": csrf});
+    match state.templates.render("layout", &data) {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(error = %error, "Rendering the layout failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Pagina kon niet worden gemaakt.",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn message(
+    state: &WebState,
+    status: StatusCode,
+    user: Option<&User>,
+    title: &str,
+    text: &str,
+) -> Response {
+    let mut response = page(
+        state,
+        "melding",
+        user,
+        "",
+        json!({"title": title, "text": text}),
+    );
+    *response.status_mut() = status;
+    response
+}
+
+fn failure(state: &WebState, user: Option<&User>, error: anyhow::Error) -> Response {
+    tracing::error!(error = %format!("{error:#}"), "Request failed");
+    message(
+        state,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        user,
+        "Er ging iets mis",
+        "Het verzoek kon niet worden afgehandeld. Probeer het later opnieuw.",
+    )
+}
+
+/// The signed-in user when their role is one of `roles`; else the response to send.
+async fn require(
+    state: &WebState,
+    jar: &CookieJar,
+    roles: &[Role],
+) -> Result<(User, String), Response> {
+    let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+        return Err(Redirect::to("/inloggen").into_response());
+    };
+    match accounts::session(&state.store, &token).await {
+        Ok(Some((user, csrf))) if roles.contains(&user.role) => Ok((user, csrf)),
+        Ok(Some((user, _))) => Err(message(
+            state,
+            StatusCode::FORBIDDEN,
+            Some(&user),
+            "Geen toegang",
+            "Deze pagina hoort niet bij uw rol.",
+        )),
+        Ok(None) => Err(Redirect::to("/inloggen").into_response()),
+        Err(error) => Err(failure(state, None, error)),
+    }
+}
+
+/// Refuses a form without the session's CSRF token.
+fn check_csrf(state: &WebState, user: &User, expected: &str, given: &str) -> Result<(), Response> {
+    if !expected.is_empty() && expected == given {
+        Ok(())
+    } else {
+        Err(message(
+            state,
+            StatusCode::FORBIDDEN,
+            Some(user),
+            "Formulier verlopen",
+            "Het formulier is verlopen of niet van deze site. Open de pagina opnieuw.",
+        ))
+    }
+}
+
+async fn home(State(state): State<WebState>, jar: CookieJar) -> Response {
+    match require(&state, &jar, &Role::ALL).await {
+        Ok((user, _)) => Redirect::to(match user.role {
+            Role::Indiener => "/signalen",
+            Role::Overleg => "/agenda",
+            Role::Gemeente => "/knelpunten",
+            Role::Beheer => "/beheer",
+        })
+        .into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn login_page(State(state): State<WebState>) -> Response {
+    page(&state, "inloggen", None, "", json!({"title": "Inloggen"}))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    wachtwoord: String,
+}
+
+async fn login(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let user = match accounts::verify_password(&state.store, form.naam.trim(), &form.wachtwoord)
+        .await
+    {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            tracing::info!("Sign-in refused");
+            let mut response = page(
+                &state,
+                "inloggen",
+                None,
+                "",
+                json!({"title": "Inloggen", "error": "Naam of wachtwoord klopt niet.", "naam": form.naam}),
+            );
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            return response;
+        }
+        Err(error) => return failure(&state, None, error),
+    };
+    let session = match accounts::create_session(
+        &state.store,
+        &user.name,
+        chrono::Duration::hours(state.session_hours),
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(error) => return failure(&state, None, error),
+    };
+    tracing::info!(role = user.role.as_str(), "Signed in");
+    let cookie = Cookie::build((SESSION_COOKIE, session.token))
+        .http_only(true)
+        .secure(state.secure_cookies)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .build();
+    (jar.add(cookie), Redirect::to("/")).into_response()
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &Role::ALL).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
+        return response;
+    }
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        if let Err(error) = accounts::end_session(&state.store, cookie.value()).await {
+            return failure(&state, Some(&user), error);
+        }
+    }
+    (
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),
+        Redirect::to("/inloggen"),
+    )
+        .into_response()
+}
+
+fn themes_json(selected: &[String]) -> Value {
+    Value::Array(
+        Theme::ALL
+            .iter()
+            .map(|t| {
+                json!({"id": t.as_str(), "label": t.label(), "checked": selected.iter().any(|s| s == t.as_str())})
+            })
+            .collect(),
+    )
+}
+
+async fn intake_page(State(state): State<WebState>, jar: CookieJar) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Indiener]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    page(
+        &state,
+        "signaal",
+        Some(&user),
+        &csrf,
+        json!({"title": "Signaal melden", "source": user.source, "themes": themes_json(&[]),
+               "observed_on": knooppunt_ingest::today_nl().to_string()}),
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct SignalForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    stap: String,
+    #[serde(default)]
+    observed_on: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    wait_days: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    themes: Vec<String>,
+}
+
+async fn submit_signal(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(form): Form<SignalForm>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Indiener]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
+        return response;
+    }
+    let mut data = json!({
+        "title": "Signaal melden", "source": user.source, "themes": themes_json(&form.themes),
+        "observed_on": form.observed_on, "area": form.area, "organisation": form.organisation,
+        "wait_days": form.wait_days, "text": form.text,
+    });
+    if form.stap == "voorbeeld" {
+        // What the scrubber would remove, before anything is sent.
+        let scrubbed = knooppunt_ingest::scrub::scrub(&form.text);
+        let kinds: Vec<&str> = scrubbed.found.iter().map(|k| k.placeholder()).collect();
+        data["preview"] = json!({"text": scrubbed.text, "kinds": kinds, "clean": kinds.is_empty()});
+        return page(&state, "signaal", Some(&user), &csrf, data);
+    }
+    let mut item = json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "source": user.source,
+        "observed_on": form.observed_on.trim(),
+        "area": form.area,
+        "text": form.text,
+        "themes": form.themes,
+    });
+    if !form.organisation.trim().is_empty() {
+        item["organisation"] = json!(form.organisation.trim());
+    }
+    if !form.wait_days.trim().is_empty() {
+        item["wait_days"] = match form.wait_days.trim().parse::<i64>() {
+            Ok(days) => json!(days),
+            Err(_) => json!(form.wait_days.trim()),
+        };
+    }
+    let result =
+        knooppunt_ingest::http::submit(state.publisher.as_ref(), &[item], Channel::Form).await;
+    result.count("form");
+    match result.results.first() {
+        Some(knooppunt_ingest::http::ItemResult::Accepted { id, .. }) => {
+            tracing::info!(id = %id, "Signal submitted through the form");
+            page(
+                &state,
+                "signaal",
+                Some(&user),
+                &csrf,
+                json!({"title": "Signaal melden", "source": user.source, "themes": themes_json(&[]),
+                       "observed_on": knooppunt_ingest::today_nl().to_string(),
+                       "accepted": id}),
+            )
+        }
+        Some(knooppunt_ingest::http::ItemResult::Refused { errors, .. }) => {
+            data["errors"] = json!(errors);
+            let mut response = page(&state, "signaal", Some(&user), &csrf, data);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Some(knooppunt_ingest::http::ItemResult::Failed { .. }) | None => {
+            data["errors"] = json!([{"field": "verzenden", "message": "het signaal kon nu niet worden doorgegeven; er is niets bewaard, probeer het later opnieuw"}]);
+            let mut response = page(&state, "signaal", Some(&user), &csrf, data);
+            *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            response
+        }
+    }
+}
+
+async fn own_signals(State(state): State<WebState>, jar: CookieJar) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Indiener]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match review_store::signals_of_source(&state.store, &user.source, 200).await {
+        Ok(signals) => page(
+            &state,
+            "signalen",
+            Some(&user),
+            &csrf,
+            json!({"title": "Mijn signalen", "source": user.source, "signals": signals}),
+        ),
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
+#[derive(Deserialize)]
+struct DateQuery {
+    datum: Option<String>,
+    formaat: Option<String>,
+}
+
+fn parse_day(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(knooppunt_ingest::today_nl()),
+        Some(day) => day
+            .parse()
+            .map_err(|_| format!("datum: '{day}' is geen datum (jjjj-mm-dd)")),
+    }
+}
+
+/// The agenda, restricted to the areas of an overleg member.
+async fn agenda_for(
+    state: &WebState,
+    user: &User,
+    on: chrono::NaiveDate,
+) -> anyhow::Result<Agenda> {
+    let mut agenda = Agenda::gather(&state.store, &state.rules, on, &user.name).await?;
+    let keys: std::collections::HashMap<String, String> = state
+        .store
+        .clusters()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, partition_key(&c.area)))
+        .collect();
+    agenda.items.retain(|item| {
+        keys.get(&item.cluster_id)
+            .is_some_and(|area| user.covers_area(area) || area.is_empty())
+    });
+    Ok(agenda)
+}
+
+async fn agenda_page(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(query): Query<DateQuery>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Overleg]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let on = match parse_day(query.datum.as_deref()) {
+        Ok(on) => on,
+        Err(text) => {
+            return message(
+                &state,
+                StatusCode::BAD_REQUEST,
+                Some(&user),
+                "Ongeldige datum",
+                &text,
+            )
+        }
+    };
+    match agenda_for(&state, &user, on).await {
+        Ok(agenda) => page(
+            &state,
+            "agenda",
+            Some(&user),
+            &csrf,
+            json!({"title": format!("Agenda {on}"), "agenda": agenda}),
+        ),
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
+async fn agenda_export(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(query): Query<DateQuery>,
+) -> Response {
+    let (user, _) = match require(&state, &jar, &[Role::Overleg]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let on = match parse_day(query.datum.as_deref()) {
+        Ok(on) => on,
+        Err(text) => {
+            return message(
+                &state,
+                StatusCode::BAD_REQUEST,
+                Some(&user),
+                "Ongeldige datum",
+                &text,
+            )
+        }
+    };
+    let agenda = match agenda_for(&state, &user, on).await {
+        Ok(agenda) => agenda,
+        Err(error) => return failure(&state, Some(&user), error),
+    };
+    let (markdown, html) = match agenda.render() {
+        Ok(rendered) => rendered,
+        Err(error) => return failure(&state, Some(&user), error),
+    };
+    download(
+        query.formaat.as_deref(),
+        &format!("agenda-{on}"),
+        markdown,
+        html,
+    )
+}
+
+fn download(format: Option<&str>, name: &str, markdown: String, html: String) -> Response {
+    let (body, mime, extension) = match format {
+        Some("md") => (markdown, "text/markdown; charset=utf-8", "md"),
+        _ => (html, "text/html; charset=utf-8", "html"),
+    };
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = mime.parse() {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = format!("attachment; filename=\"{name}.{extension}\"").parse() {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    (headers, body).into_response()
+}
+
+async fn cluster_page(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Overleg]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    cluster_view(&state, &user, &csrf, &id, None).await
+}
+
+async fn cluster_view(
+    state: &WebState,
+    user: &User,
+    csrf: &str,
+    id: &str,
+    error: Option<String>,
+) -> Response {
+    let today = knooppunt_ingest::today_nl();
+    let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
+        Ok(reviewed) => reviewed,
+        Err(error) => return failure(state, Some(user), error),
+    };
+    let Some(cluster) = reviewed
+        .iter()
+        .find(|c| c.cluster.id == id && user.covers_area(&partition_key(&c.cluster.area)))
+    else {
+        return message(
+            state,
+            StatusCode::NOT_FOUND,
+            Some(user),
+            "Niet gevonden",
+            "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+        );
+    };
+    let history = match review_store::decisions(&state.store, id).await {
+        Ok(history) => history,
+        Err(error) => return failure(state, Some(user), error),
+    };
+    let examples = match review_store::example_signals(&state.store, &[id.to_string()], 10).await {
+        Ok(examples) => examples,
+        Err(error) => return failure(state, Some(user), error),
+    };
+    let barrier = state
+        .rules
+        .barriers()
+        .iter()
+        .find(|b| b.id == cluster.cluster.barrier);
+    let others: Vec<Value> = reviewed
+        .iter()
+        .filter(|c| c.cluster.id != id && c.cluster.barrier == cluster.cluster.barrier && c.standing.state != ReviewState::Samengevoegd)
+        .map(|c| json!({"id": c.cluster.id, "label": format!("{} ({} signalen)", c.cluster.area, c.cluster.signal_count)}))
+        .collect();
+    let history: Vec<Value> = history
+        .iter()
+        .map(|d| json!({"when": d.decided_at.get(..16).unwrap_or_default().replace('T', " "), "action": d.action.name(), "state": d.state_after.as_str(), "actor": d.actor, "reason": d.reason, "count": d.signal_count}))
+        .collect();
+    page(
+        state,
+        "cluster",
+        Some(user),
+        csrf,
+        json!({
+            "title": barrier.map_or(cluster.cluster.barrier.clone(), |b| b.title.clone()),
+            "cluster": cluster.cluster,
+            "standing": cluster.standing,
+            "kader": barrier.map(|b| b.kader.clone()),
+            "history": history,
+            "examples": examples,
+            "others": others,
+            "error": error,
+        }),
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    actie: String,
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    met: String,
+    #[serde(default)]
+    tot: String,
+    #[serde(default)]
+    datum: String,
+    #[serde(default)]
+    aantal: String,
+    #[serde(default)]
+    eigenaar: String,
+    #[serde(default)]
+    programma: String,
+}
+
+fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
+    Ok(match form.actie.as_str() {
+        "bevestigen" => Action::Bevestigen,
+        "afwijzen" => Action::Afwijzen,
+        "notitie" => Action::Notitie,
+        "oplossen" => Action::Oplossen,
+        "heropenen" => Action::Heropenen,
+        "samenvoegen" => Action::Samenvoegen {
+            met: form.met.trim().to_string(),
+        },
+        "toewijzen" => Action::Toewijzen {
+            eigenaar: form.eigenaar.trim().to_string(),
+            programma: form.programma.trim().to_string(),
+        },
+        "parkeren" => {
+            Action::Parkeren {
+                snooze: match form.tot.as_str() {
+                    "datum" => Snooze::Datum {
+                        datum: form.datum.trim().parse().map_err(|_| {
+                            "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string()
+                        })?,
+                    },
+                    "signalen" => Snooze::Signalen {
+                        aantal: form.aantal.trim().parse().map_err(|_| {
+                            "parkeren: vul het aantal nieuwe signalen in".to_string()
+                        })?,
+                    },
+                    "piek" => Snooze::Piek,
+                    _ => return Err("parkeren: kies tot wanneer".into()),
+                },
+            }
+        }
+        other => return Err(format!("actie: onbekend besluit '{other}'")),
+    })
+}
+
+async fn decide(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Overleg]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
+        return response;
+    }
+    // The cluster must be in the member's areas.
+    match state.store.clusters().await {
+        Ok(clusters)
+            if clusters
+                .iter()
+                .any(|c| c.id == id && user.covers_area(&partition_key(&c.area))) => {}
+        Ok(_) => {
+            return message(
+                &state,
+                StatusCode::NOT_FOUND,
+                Some(&user),
+                "Niet gevonden",
+                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+            )
+        }
+        Err(error) => return failure(&state, Some(&user), error),
+    }
+    let action = match action_from_form(&form) {
+        Ok(action) => action,
+        Err(text) => {
+            let mut response = cluster_view(&state, &user, &csrf, &id, Some(text)).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return response;
+        }
+    };
+    match review_store::decide(&state.store, &id, action, &form.reden, &user.name).await {
+        Ok(decision) => {
+            tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");
+            Redirect::to(&format!("/clusters/{id}")).into_response()
+        }
+        Err(DecideError::Failed(error)) => failure(&state, Some(&user), error),
+        Err(refused) => {
+            let mut response =
+                cluster_view(&state, &user, &csrf, &id, Some(refused.to_string())).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+    }
+}
+
+/// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
+async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Gemeente, Role::Overleg]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let today = knooppunt_ingest::today_nl();
+    let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
+        Ok(reviewed) => reviewed,
+        Err(error) => return failure(&state, Some(&user), error),
+    };
+    let min = state.min_group_size;
+    let rows: Vec<Value> = reviewed
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.standing.state,
+                ReviewState::Bevestigd | ReviewState::Opgelost
+            )
+        })
+        .map(|c| {
+            let title = state
+                .rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == c.cluster.barrier)
+                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+            json!({
+                "title": title, "area": c.cluster.area, "organisation": c.cluster.organisation,
+                "signals": knooppunt_reports::suppress(c.cluster.signal_count, min),
+                "state": if c.standing.terug { "terug" } else { c.standing.state.as_str() },
+                "owner": c.standing.owner, "programme": c.standing.programme,
+            })
+        })
+        .collect();
+    page(
+        &state,
+        "knelpunten",
+        Some(&user),
+        &csrf,
+        json!({"title": "Bevestigde knelpunten", "rows": rows, "quarter": Quarter::containing(today).previous().to_string()}),
+    )
+}
+
+#[derive(Deserialize)]
+struct BriefQuery {
+    kwartaal: Option<String>,
+    formaat: Option<String>,
+}
+
+async fn brief_download(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(query): Query<BriefQuery>,
+) -> Response {
+    let (user, _) =
+        match require(&state, &jar, &[Role::Gemeente, Role::Overleg, Role::Beheer]).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let today = knooppunt_ingest::today_nl();
+    let quarter: Quarter = match query.kwartaal.as_deref().map(str::parse).transpose() {
+        Ok(quarter) => quarter.unwrap_or_else(|| Quarter::containing(today).previous()),
+        Err(_) => {
+            return message(
+                &state,
+                StatusCode::BAD_REQUEST,
+                Some(&user),
+                "Ongeldig kwartaal",
+                "kwartaal: schrijf het als 2026Q3.",
+            )
+        }
+    };
+    let brief = match Brief::gather(
+        &state.store,
+        &state.rules,
+        quarter,
+        state.min_group_size,
+        today,
+    )
+    .await
+    {
+        Ok(brief) => brief,
+        Err(error) => return failure(&state, Some(&user), error),
+    };
+    match brief.render() {
+        Ok(rendered) => download(
+            query.formaat.as_deref(),
+            &format!("brief-{quarter}"),
+            rendered.markdown,
+            rendered.html,
+        ),
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
+async fn beheer_page(State(state): State<WebState>, jar: CookieJar) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    beheer_view(&state, &user, &csrf, json!({})).await
+}
+
+async fn beheer_view(state: &WebState, user: &User, csrf: &str, extra: Value) -> Response {
+    let users = match accounts::users(&state.store).await {
+        Ok(users) => users,
+        Err(error) => return failure(state, Some(user), error),
+    };
+    let tokens = match accounts::api_tokens(&state.store).await {
+        Ok(tokens) => tokens,
+        Err(error) => return failure(state, Some(user), error),
+    };
+    let quarantine = match state.store.quarantine_counts().await {
+        Ok(counts) => counts,
+        Err(error) => return failure(state, Some(user), error),
+    };
+    let roles: Vec<Value> = Role::ALL
+        .iter()
+        .map(|r| json!({"id": r.as_str(), "label": r.label()}))
+        .collect();
+    let mut data = json!({
+        "title": "Beheer", "users": users, "tokens": tokens, "quarantine": quarantine,
+        "rules_version": state.rules.version(), "barriers": state.rules.barriers().len(), "roles": roles,
+    });
+    if let (Value::Object(map), Value::Object(extra)) = (&mut data, extra) {
+        map.extend(extra);
+    }
+    page(state, "beheer", Some(user), csrf, data)
+}
+
+#[derive(Deserialize, Default)]
+struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    weergavenaam: String,
+    #[serde(default)]
+    rol: String,
+    #[serde(default)]
+    bron: String,
+    #[serde(default)]
+    wijken: String,
+    #[serde(default)]
+    wachtwoord: String,
+}
+
+async fn add_user(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
+        return response;
+    }
+    let Some(role) = Role::parse(&form.rol) else {
+        return beheer_view(&state, &user, &csrf, json!({"error": "rol: kies een rol"})).await;
+    };
+    let new = accounts::NewUser {
+        name: form.naam.trim(),
+        display_name: &form.weergavenaam,
+        role,
+        source: &form.bron,
+        areas: &form.wijken,
+        password: &form.wachtwoord,
+    };
+    match accounts::create_user(&state.store, &new).await {
+        Ok(()) => {
+            beheer_view(
+                &state,
+                &user,
+                &csrf,
+                json!({"notice": format!("Gebruiker {} is aangemaakt.", new.name)}),
+            )
+            .await
+        }
+        Err(error) => {
+            let mut response =
+                beheer_view(&state, &user, &csrf, json!({"error": error.to_string()})).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    bron: String,
+    #[serde(default)]
+    omschrijving: String,
+}
+
+async fn add_token(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
+        return response;
+    }
+    match accounts::create_api_token(&state.store, &form.bron, &form.omschrijving, &user.name).await
+    {
+        Ok((id, token)) => {
+            tracing::info!(token_id = %id, "API token created");
+            beheer_view(
+                &state,
+                &user,
+                &csrf,
+                json!({"new_token": token, "new_token_id": id}),
+            )
+            .await
+        }
+        Err(error) => {
+            let mut response =
+                beheer_view(&state, &user, &csrf, json!({"error": error.to_string()})).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+    }
+}
+
+async fn revoke_token(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
+        return response;
+    }
+    match accounts::revoke_api_token(&state.store, &id).await {
+        Ok(true) => {
+            beheer_view(
+                &state,
+                &user,
+                &csrf,
+                json!({"notice": format!("Token {id} is ingetrokken.")}),
+            )
+            .await
+        }
+        Ok(false) => {
+            beheer_view(
+                &state,
+                &user,
+                &csrf,
+                json!({"error": format!("token {id} bestaat niet of is al ingetrokken")}),
+            )
+            .await
+        }
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}

@@ -1,0 +1,541 @@
+//! The review website over real HTTP, against the embedded stack (spool + SQLite + engine):
+//! sign-in, the authorisation matrix (every role against every page and form), the intake
+//! form, decisions on clusters, and signal text that must render inert everywhere.
+
+use crate::support::*;
+use knooppunt::web::accounts::{create_user, NewUser};
+use knooppunt_reports::review::Role;
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A browser-like client: keeps the session cookie, does not follow redirects.
+struct Client {
+    base: String,
+    http: reqwest::Client,
+    cookie: Option<String>,
+}
+
+impl Client {
+    fn new(base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+
+    async fn login(base: &str, name: &str) -> Self {
+        let mut client = Self::new(base);
+        let response = client
+            .http
+            .post(format!("{base}/inloggen"))
+            .form(&[("naam", name), ("wachtwoord", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "sign-in of {name}");
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .expect("a session cookie")
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && cookie.contains("Secure"),
+            "{cookie}"
+        );
+        client.cookie = cookie.split(';').next().map(str::to_string);
+        client
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// The CSRF token of the signed-in session, as the pages embed it.
+    async fn csrf(&self) -> String {
+        let (_, body) = self.get("/").await;
+        let (_, body) = if body.is_empty() {
+            self.get("/knelpunten").await
+        } else {
+            (0, body)
+        };
+        csrf_in(&body).unwrap_or_default()
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let mut request = self.http.post(format!("{}{path}", self.base)).form(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let start = body.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(body[start..].split('"').next()?.to_string())
+}
+
+async fn add_user(store: &knooppunt_rules::store::Store, name: &str, role: Role, source: &str) {
+    create_user(
+        store,
+        &NewUser {
+            name,
+            display_name: name,
+            role,
+            source,
+            areas: "",
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+struct Site {
+    base: String,
+    store: knooppunt_rules::store::Store,
+    app: InProcess,
+    _dir: tempfile::TempDir,
+}
+
+async fn site() -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = embedded_config(dir.path());
+    config.engine.promotion_interval_secs = 3600;
+    let store = knooppunt::app::open_store(&config).await.unwrap();
+    let mut app = InProcess::start(&config, &store).await;
+    app.start_engine(&config, &store);
+    for (name, role, source) in [
+        ("indiener1", Role::Indiener, "verbinders-moerwijk"),
+        ("indiener2", Role::Indiener, "schilderswijk-moeders"),
+        ("overleg", Role::Overleg, ""),
+        ("gemeente", Role::Gemeente, ""),
+        ("beheer", Role::Beheer, ""),
+    ] {
+        add_user(&store, name, role, source).await;
+    }
+    Site {
+        base: format!("http://{}", app.addr),
+        store,
+        app,
+        _dir: dir,
+    }
+}
+
+/// Five kostendelersnorm signals from three sources in Moerwijk in the last weeks (promoted
+/// for frequency), with the given texts, through the partner API; waits until stored.
+async fn seed(site: &Site, texts: &[(&str, &str)]) {
+    let today = knooppunt_ingest::today_nl();
+    let items: Vec<serde_json::Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (source, text))| {
+            let date = (today - chrono::Duration::days(3 * i as i64 + 1)).to_string();
+            signal(&format!("s{i}"), source, "Moerwijk", &date, text)
+        })
+        .collect();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/signals", site.base))
+        .json(&items)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    let store = site.store.clone();
+    let n = texts.len() as i64;
+    eventually("the signals to be stored", Duration::from_secs(30), || {
+        let store = store.clone();
+        async move { store.signal_count().await.unwrap() == n }
+    })
+    .await;
+}
+
+const T1_MARKER: &str = "Zoon van 24 wil weer thuis wonen maar dan gaat de bijstand van moeder omlaag, kostendelersnorm, eerste team";
+const T2_MARKER: &str =
+    "Dochter trekt weer in bij haar moeder, uitkering omlaag door de kostendelersnorm, tweede team";
+
+async fn seeded_site() -> (Site, String) {
+    let site = site().await;
+    seed(
+        &site,
+        &[
+            ("verbinders-moerwijk", T1_MARKER),
+            ("schilderswijk-moeders", T2_MARKER),
+            ("ggz-haaglanden", "Kostendelersnorm: kleinzoon bij opa ingetrokken, AOW gekort."),
+            ("verbinders-moerwijk", "Weer een moeder die haar zoon niet in huis durft te nemen vanwege de kostendelersnorm."),
+            ("schilderswijk-moeders", "Kostendelersnorm speelt bij een gezin met een volwassen dochter, bijstand verlaagd."),
+        ],
+    )
+    .await;
+    let cluster = site.store.clusters().await.unwrap();
+    let id = cluster
+        .iter()
+        .find(|c| c.barrier == "kostendelersnorm")
+        .expect("a kostendelersnorm cluster")
+        .id
+        .clone();
+    (site, id)
+}
+
+#[tokio::test]
+async fn every_role_against_every_page_and_form() {
+    let (site, cluster) = seeded_site().await;
+    let base = site.base.clone();
+    let cluster_page = format!("/clusters/{cluster}");
+    let decision = format!("/clusters/{cluster}/besluit");
+    use Role::*;
+    // (path, roles that may open it)
+    let pages: Vec<(&str, Vec<Role>)> = vec![
+        ("/signalen", vec![Indiener]),
+        ("/signalen/nieuw", vec![Indiener]),
+        ("/agenda", vec![Overleg]),
+        ("/agenda/export?formaat=md", vec![Overleg]),
+        (&cluster_page, vec![Overleg]),
+        ("/knelpunten", vec![Overleg, Gemeente]),
+        (
+            "/brief?kwartaal=2026Q3&formaat=html",
+            vec![Overleg, Gemeente, Beheer],
+        ),
+        ("/beheer", vec![Beheer]),
+    ];
+    let forms: Vec<(&str, Vec<Role>)> = vec![
+        ("/signalen", vec![Indiener]),
+        (&decision, vec![Overleg]),
+        ("/beheer/gebruikers", vec![Beheer]),
+        ("/beheer/tokens", vec![Beheer]),
+        ("/beheer/tokens/onbekend/intrekken", vec![Beheer]),
+    ];
+    // Not signed in: every page and form sends to the sign-in page.
+    let anonymous = Client::new(&base);
+    for (path, _) in pages.iter().chain(forms.iter()) {
+        let (status, _) = if forms.iter().any(|(p, _)| p == path) {
+            anonymous.post(path, &[("csrf", "x")]).await
+        } else {
+            anonymous.get(path).await
+        };
+        assert_eq!(status, 303, "anonymous {path}");
+    }
+    for (name, role) in [
+        ("indiener1", Indiener),
+        ("overleg", Overleg),
+        ("gemeente", Gemeente),
+        ("beheer", Beheer),
+    ] {
+        let client = Client::login(&base, name).await;
+        for (path, allowed) in &pages {
+            let (status, body) = client.get(path).await;
+            if allowed.contains(&role) {
+                assert_eq!(status, 200, "{name} {path}: {body}");
+            } else {
+                assert_eq!(status, 403, "{name} {path}");
+                assert!(body.contains("Geen toegang"), "{name} {path}");
+            }
+        }
+        for (path, allowed) in &forms {
+            // Without the CSRF token: allowed roles get "Formulier verlopen", others 403.
+            let (status, body) = client.post(path, &[("csrf", "vals")]).await;
+            assert_eq!(status, 403, "{name} POST {path}");
+            if allowed.contains(&role) {
+                assert!(
+                    body.contains("Formulier verlopen"),
+                    "{name} POST {path}: {body}"
+                );
+            } else {
+                assert!(body.contains("Geen toegang"), "{name} POST {path}");
+            }
+        }
+    }
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() {
+    let (site, cluster) = seeded_site().await;
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let (status, body) = overleg
+        .post(
+            &format!("/clusters/{cluster}/besluit"),
+            &[("csrf", &csrf), ("actie", "bevestigen")],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+
+    let gemeente = Client::login(&site.base, "gemeente").await;
+    for path in [
+        "/knelpunten",
+        "/brief?kwartaal=2026Q3&formaat=html",
+        "/brief?kwartaal=2026Q3&formaat=md",
+        &format!(
+            "/brief?kwartaal={}&formaat=md",
+            knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl())
+        ),
+    ] {
+        let (status, body) = gemeente.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        for marker in [
+            "eerste team",
+            "tweede team",
+            "kleinzoon",
+            "volwassen dochter",
+        ] {
+            assert!(
+                !body.contains(marker),
+                "{path} shows signal text ({marker})"
+            );
+        }
+    }
+    let (_, knelpunten) = gemeente.get("/knelpunten").await;
+    assert!(knelpunten.contains("Kostendelersnorm"), "{knelpunten}");
+
+    let team1 = Client::login(&site.base, "indiener1").await;
+    let (_, own) = team1.get("/signalen").await;
+    assert!(own.contains("eerste team"));
+    assert!(
+        !own.contains("tweede team"),
+        "another partner's submission is visible"
+    );
+    let team2 = Client::login(&site.base, "indiener2").await;
+    let (_, own) = team2.get("/signalen").await;
+    assert!(own.contains("tweede team") && !own.contains("eerste team"));
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_overleg_decides_and_the_history_is_kept() {
+    let (site, cluster) = seeded_site().await;
+    let overleg = Client::login(&site.base, "overleg").await;
+    let (status, agenda) = overleg.get("/agenda").await;
+    assert_eq!(status, 200);
+    assert!(
+        agenda.contains(&cluster),
+        "the promoted cluster is on the agenda: {agenda}"
+    );
+    assert!(agenda.contains("5 signalen van 3 bronnen"), "{agenda}");
+    let csrf = csrf_in(&agenda).unwrap();
+    let path = format!("/clusters/{cluster}/besluit");
+
+    // Not allowed from "open": solving. The refusal is Dutch and names the action.
+    let (status, body) = overleg
+        .post(&path, &[("csrf", &csrf), ("actie", "oplossen")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("&#x27;oplossen&#x27; kan niet bij een cluster dat open is")
+            || body.contains("'oplossen' kan niet"),
+        "{body}"
+    );
+    // Dismissing needs a reason.
+    let (status, body) = overleg
+        .post(
+            &path,
+            &[("csrf", &csrf), ("actie", "afwijzen"), ("reden", " ")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("afwijzen: vul een reden in"), "{body}");
+
+    for form in [
+        vec![("actie", "bevestigen")],
+        vec![
+            ("actie", "toewijzen"),
+            ("eigenaar", "Gemeente, Werk en Inkomen"),
+            ("programma", "Armoede"),
+        ],
+        vec![
+            ("actie", "notitie"),
+            (
+                "reden",
+                "Landelijk bekend; lokaal maatwerk mogelijk via art. 18",
+            ),
+        ],
+        vec![("actie", "parkeren"), ("tot", "signalen"), ("aantal", "3")],
+    ] {
+        let mut form = form.clone();
+        form.push(("csrf", &csrf));
+        let (status, body) = overleg.post(&path, &form).await;
+        assert_eq!(status, 303, "{form:?}: {body}");
+    }
+    let (_, page) = overleg.get(&format!("/clusters/{cluster}")).await;
+    assert!(
+        page.contains("<strong id=\"status\">geparkeerd</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("Eigenaar: Gemeente, Werk en Inkomen"));
+    for step in ["bevestigen", "toewijzen", "notitie", "parkeren"] {
+        assert!(
+            page.contains(&format!("<td>{step}</td>")),
+            "history shows {step}"
+        );
+    }
+    assert!(page.contains("lokaal maatwerk mogelijk via art. 18"));
+    let history = knooppunt_reports::review_store::decisions(&site.store, &cluster)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 4, "refused decisions are not recorded");
+    assert!(history.iter().all(|d| d.actor == "overleg"));
+
+    // The minutes list today's decisions.
+    let (status, minutes) = overleg.get("/agenda/export?formaat=md").await;
+    assert_eq!(status, 200);
+    assert!(
+        minutes.contains("bevestigen → bevestigd, door overleg"),
+        "{minutes}"
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn signal_text_renders_inert_everywhere() {
+    let site = site().await;
+    let hostile = "Kostendelersnorm: zoon thuis, bijstand omlaag <script>alert(1)</script> {{user}} {{{body}}} [klik](javascript:alert(1))";
+    seed(
+        &site,
+        &[
+            ("verbinders-moerwijk", hostile),
+            ("schilderswijk-moeders", hostile),
+            ("ggz-haaglanden", hostile),
+            (
+                "verbinders-moerwijk",
+                "Kostendelersnorm, dochter trekt in en de uitkering gaat omlaag.",
+            ),
+            (
+                "schilderswijk-moeders",
+                "Kostendelersnorm: kleinzoon bij opa, AOW gekort.",
+            ),
+        ],
+    )
+    .await;
+    let cluster = site.store.clusters().await.unwrap()[0].id.clone();
+    let overleg = Client::login(&site.base, "overleg").await;
+    let team = Client::login(&site.base, "indiener1").await;
+    let mut pages = Vec::new();
+    for path in [
+        "/agenda",
+        &format!("/clusters/{cluster}"),
+        "/agenda/export?formaat=html",
+    ] {
+        pages.push((path.to_string(), overleg.get(path).await));
+    }
+    pages.push(("/signalen".into(), team.get("/signalen").await));
+    for (path, (status, body)) in &pages {
+        assert_eq!(*status, 200, "{path}");
+        assert!(!body.contains("<script>alert"), "{path} runs the script");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path} shows the text: {body}"
+        );
+        assert!(
+            body.contains("{{user}}") && body.contains("{{{body}}}"),
+            "{path} evaluates braces"
+        );
+    }
+    let (_, markdown) = overleg.get("/agenda/export?formaat=md").await;
+    assert!(!markdown.contains("<script>"), "{markdown}");
+    assert!(markdown.contains("&lt;script&gt;"));
+    assert!(
+        markdown.contains("\\[klik\\](javascript:alert(1))"),
+        "a Markdown link stays text: {markdown}"
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_intake_form_previews_the_scrubber_and_submits() {
+    let site = site().await;
+    let team = Client::login(&site.base, "indiener1").await;
+    let (status, form) = team.get("/signalen/nieuw").await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("Schrijf geen namen"),
+        "the warning next to the text"
+    );
+    let csrf = csrf_in(&form).unwrap();
+    let today = knooppunt_ingest::today_nl().to_string();
+    let text = "Mw. Jansen (BSN 111222333) wacht al 14 weken op de GGZ, intake steeds uitgesteld.";
+    let fields = |step: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("stap", step.to_string()),
+            ("observed_on", today.clone()),
+            ("area", "Moerwijk".to_string()),
+            ("themes", "mentale-gezondheid".to_string()),
+            ("text", text.to_string()),
+        ]
+    };
+    let preview_form = fields("voorbeeld");
+    let mut request = team
+        .http
+        .post(format!("{}/signalen", site.base))
+        .form(&preview_form);
+    request = request.header("cookie", team.cookie.clone().unwrap());
+    let preview = request.send().await.unwrap().text().await.unwrap();
+    assert!(preview.contains("Dit wordt weggehaald"), "{preview}");
+    assert!(
+        preview.contains("[BSN]") && preview.contains("[NAAM]"),
+        "{preview}"
+    );
+    assert_eq!(
+        site.store.signal_count().await.unwrap(),
+        0,
+        "a preview sends nothing"
+    );
+
+    let send_form = fields("versturen");
+    let response = team
+        .http
+        .post(format!("{}/signalen", site.base))
+        .form(&send_form)
+        .header("cookie", team.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Het signaal is ontvangen"));
+    let store = site.store.clone();
+    eventually(
+        "the form's signal to be stored",
+        Duration::from_secs(30),
+        || {
+            let store = store.clone();
+            async move { store.signal_count().await.unwrap() == 1 }
+        },
+    )
+    .await;
+    let (_, own) = team.get("/signalen").await;
+    assert!(own.contains("[BSN]") && !own.contains("111222333"), "{own}");
+
+    // A field error comes back in Dutch, naming the field, with the text kept.
+    let mut bad = fields("versturen");
+    bad[2].1 = "morgen".into();
+    let response = team
+        .http
+        .post(format!("{}/signalen", site.base))
+        .form(&bad)
+        .header("cookie", team.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("observed_on:"), "{body}");
+    site.app.stop().await;
+}
