@@ -105,6 +105,27 @@ pub async fn decisions_on(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<D
     rows.iter().map(decision_from_row).collect()
 }
 
+/// A cluster's state after its last decision; open when none was taken.
+async fn current_state(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    cluster_id: &str,
+) -> anyhow::Result<State> {
+    let state = sqlx::query(
+        "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(cluster_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .context("status lezen")?
+    .map(|row| row.try_get::<String, _>("state_after"))
+    .transpose()
+    .context("status lezen")?;
+    Ok(state
+        .as_deref()
+        .and_then(State::parse)
+        .unwrap_or(State::Open))
+}
+
 /// Takes a decision on a cluster: checks the transition against the cluster's current state,
 /// then appends it to the history. Returns the recorded decision.
 pub async fn decide(
@@ -122,20 +143,7 @@ pub async fn decide(
         .context("cluster lezen")?
         .ok_or_else(|| DecideError::UnknownCluster(cluster_id.to_string()))?;
     let signal_count: i64 = cluster.try_get("signal_count").context("cluster lezen")?;
-    let current = sqlx::query(
-        "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(cluster_id)
-    .fetch_optional(&mut *tx)
-    .await
-    .context("status lezen")?
-    .map(|row| row.try_get::<String, _>("state_after"))
-    .transpose()
-    .context("status lezen")?;
-    let state = current
-        .as_deref()
-        .and_then(State::parse)
-        .unwrap_or(State::Open);
+    let state = current_state(&mut tx, cluster_id).await?;
     if let Action::Samenvoegen { met } = &action {
         if met == cluster_id {
             return Err(DecisionError::MergeWithItself.into());
@@ -146,17 +154,7 @@ pub async fn decide(
             .await
             .context("cluster lezen")?
             .is_some();
-        let target_state = sqlx::query(
-            "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(met)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("status lezen")?
-        .map(|row| row.try_get::<String, _>("state_after"))
-        .transpose()
-        .context("status lezen")?;
-        if !target_exists || target_state.as_deref() == Some(State::Samengevoegd.as_str()) {
+        if !target_exists || current_state(&mut tx, met).await? == State::Samengevoegd {
             return Err(DecideError::BadMergeTarget(met.clone()));
         }
     }

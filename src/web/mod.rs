@@ -31,6 +31,16 @@ use std::sync::Arc;
 
 const SESSION_COOKIE: &str = "kp_sessie";
 
+/// The value of a page guard, or return its response (redirect or refusal).
+macro_rules! guard {
+    ($guard:expr) => {
+        match $guard {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
 const TEMPLATES: [(&str, &str); 9] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
@@ -298,9 +308,7 @@ async fn logout(
         Ok(found) => found,
         Err(response) => return response,
     };
-    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
-        return response;
-    }
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         if let Err(error) = accounts::end_session(&state.store, cookie.value()).await {
             return failure(&state, Some(&user), error);
@@ -325,10 +333,7 @@ fn themes_json(selected: &[String]) -> Value {
 }
 
 async fn intake_page(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Indiener]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Indiener]).await);
     page(
         &state,
         "signaal",
@@ -364,13 +369,8 @@ async fn submit_signal(
     jar: CookieJar,
     Form(form): Form<SignalForm>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Indiener]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
-        return response;
-    }
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Indiener]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     let mut data = json!({
         "title": "Signaal melden", "source": user.source, "themes": themes_json(&form.themes),
         "observed_on": form.observed_on, "area": form.area, "organisation": form.organisation,
@@ -432,10 +432,7 @@ async fn submit_signal(
 }
 
 async fn own_signals(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Indiener]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Indiener]).await);
     match review_store::signals_of_source(&state.store, &user.source, 200).await {
         Ok(signals) => page(
             &state,
@@ -489,10 +486,7 @@ async fn agenda_page(
     jar: CookieJar,
     Query(query): Query<DateQuery>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Overleg]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
     let on = match parse_day(query.datum.as_deref()) {
         Ok(on) => on,
         Err(text) => {
@@ -522,10 +516,7 @@ async fn agenda_export(
     jar: CookieJar,
     Query(query): Query<DateQuery>,
 ) -> Response {
-    let (user, _) = match require(&state, &jar, &[Role::Overleg]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, _) = guard!(require(&state, &jar, &[Role::Overleg]).await);
     let on = match parse_day(query.datum.as_deref()) {
         Ok(on) => on,
         Err(text) => {
@@ -574,10 +565,7 @@ async fn cluster_page(
     jar: CookieJar,
     Path(id): Path<String>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Overleg]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
     cluster_view(&state, &user, &csrf, &id, None).await
 }
 
@@ -709,13 +697,8 @@ async fn decide(
     Path(id): Path<String>,
     Form(form): Form<DecisionForm>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Overleg]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
-        return response;
-    }
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     // The cluster must be in the member's areas.
     match state.store.clusters().await {
         Ok(clusters)
@@ -758,10 +741,7 @@ async fn decide(
 
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
 async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Gemeente, Role::Overleg]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Gemeente, Role::Overleg]).await);
     let today = knooppunt_ingest::today_nl();
     let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
         Ok(reviewed) => reviewed,
@@ -812,10 +792,7 @@ async fn brief_download(
     Query(query): Query<BriefQuery>,
 ) -> Response {
     let (user, _) =
-        match require(&state, &jar, &[Role::Gemeente, Role::Overleg, Role::Beheer]).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        guard!(require(&state, &jar, &[Role::Gemeente, Role::Overleg, Role::Beheer]).await);
     let today = knooppunt_ingest::today_nl();
     let quarter: Quarter = match query.kwartaal.as_deref().map(str::parse).transpose() {
         Ok(quarter) => quarter.unwrap_or_else(|| Quarter::containing(today).previous()),
@@ -853,10 +830,7 @@ async fn brief_download(
 }
 
 async fn beheer_page(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Beheer]).await);
     beheer_view(&state, &user, &csrf, json!({})).await
 }
 
@@ -910,13 +884,8 @@ async fn add_user(
     jar: CookieJar,
     Form(form): Form<UserForm>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
-        return response;
-    }
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Beheer]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     let Some(role) = Role::parse(&form.rol) else {
         return beheer_view(&state, &user, &csrf, json!({"error": "rol: kies een rol"})).await;
     };
@@ -962,13 +931,8 @@ async fn add_token(
     jar: CookieJar,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
-        return response;
-    }
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Beheer]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     match accounts::create_api_token(&state.store, &form.bron, &form.omschrijving, &user.name).await
     {
         Ok((id, token)) => {
@@ -996,13 +960,8 @@ async fn revoke_token(
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&state, &user, &csrf, &form.csrf) {
-        return response;
-    }
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Beheer]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     match accounts::revoke_api_token(&state.store, &id).await {
         Ok(true) => {
             beheer_view(
