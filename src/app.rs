@@ -109,6 +109,16 @@ pub struct RunningIntake {
     pub handle: JoinHandle<anyhow::Result<()>>,
 }
 
+/// Partner API tokens as the admin stored them.
+struct StoredTokens(Store);
+
+#[async_trait::async_trait]
+impl knooppunt_ingest::http::TokenCheck for StoredTokens {
+    async fn source_for(&self, token: &str) -> anyhow::Result<Option<String>> {
+        crate::web::accounts::api_token_source(&self.0, token).await
+    }
+}
+
 /// Port 0 picks a free port; serves until `shutdown` resolves.
 /// Binds the intake API and the review website on one listener.
 pub async fn start_intake(
@@ -125,14 +135,17 @@ pub async fn start_intake(
         config.web.secure_cookies,
         config.brief.min_group_size,
     )?);
-    let state = IntakeState::new(
+    let mut state = IntakeState::new(
         publisher,
-        vec![Arc::new(DatabaseProbe(store))],
+        vec![Arc::new(DatabaseProbe(store.clone()))],
         Limits {
             max_body_bytes: config.intake.max_body_bytes,
             max_batch: config.intake.max_batch,
         },
     );
+    if config.intake.require_token {
+        state = state.with_tokens(Arc::new(StoredTokens(store)));
+    }
     let metrics = metrics_handle();
     let app = router(state)
         .merge(web)

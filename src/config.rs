@@ -21,6 +21,8 @@ pub struct IntakeSettings {
     pub listen: String,
     pub max_body_bytes: usize,
     pub max_batch: usize,
+    /// Whether `POST /api/v1/signals` needs a partner API token.
+    pub require_token: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

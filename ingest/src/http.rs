@@ -50,11 +50,21 @@ pub struct Limits {
     pub max_batch: usize,
 }
 
+/// Partner API tokens: which source a bearer token submits as.
+#[async_trait]
+pub trait TokenCheck: Send + Sync {
+    /// The source of a live token; `None` for an unknown or revoked one.
+    async fn source_for(&self, token: &str) -> anyhow::Result<Option<String>>;
+}
+
 #[derive(Clone)]
 pub struct IntakeState {
     publisher: Arc<dyn Publisher>,
     probes: Arc<Vec<Arc<dyn Probe>>>,
     limits: Limits,
+    /// When set, every request needs `Authorization: Bearer <token>` and may only submit
+    /// signals of the token's source.
+    tokens: Option<Arc<dyn TokenCheck>>,
 }
 
 impl IntakeState {
@@ -70,7 +80,14 @@ impl IntakeState {
             publisher,
             probes: Arc::new(probes),
             limits,
+            tokens: None,
         }
+    }
+
+    /// Requires a partner API token on every submission.
+    pub fn with_tokens(mut self, tokens: Arc<dyn TokenCheck>) -> Self {
+        self.tokens = Some(tokens);
+        self
     }
 }
 
@@ -132,7 +149,44 @@ fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
-async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response {
+async fn post_signals(
+    State(state): State<IntakeState>,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> Response {
+    let token_source = match &state.tokens {
+        None => None,
+        Some(tokens) => {
+            let bearer = headers
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim);
+            let Some(bearer) = bearer else {
+                return error_response(
+                    StatusCode::UNAUTHORIZED,
+                    "Authorization: stuur het API-token van uw organisatie mee (Bearer)",
+                );
+            };
+            match tokens.source_for(bearer).await {
+                Ok(Some(source)) => Some(source),
+                Ok(None) => {
+                    tracing::warn!("Submission with an unknown or revoked API token");
+                    return error_response(
+                        StatusCode::UNAUTHORIZED,
+                        "Authorization: het API-token is onbekend of ingetrokken",
+                    );
+                }
+                Err(error) => {
+                    tracing::error!(error = %format!("{error:#}"), "Checking an API token failed");
+                    return error_response(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "het API-token kan nu niet worden gecontroleerd; probeer het later opnieuw",
+                    );
+                }
+            }
+        }
+    };
     let bytes = match axum::body::to_bytes(body, state.limits.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -185,7 +239,10 @@ async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response 
         );
     }
 
-    let result = submit(&*state.publisher, &items, Channel::Http).await;
+    let result = match &token_source {
+        None => submit(&*state.publisher, &items, Channel::Http).await,
+        Some(source) => submit_as(&*state.publisher, items, source).await,
+    };
     tracing::info!(
         accepted = result.accepted,
         refused = result.refused,
@@ -203,6 +260,62 @@ async fn post_signals(State(state): State<IntakeState>, body: Body) -> Response 
 }
 
 /// Validates, scrubs and publishes a batch; invalid items never hold up valid ones.
+/// Submits signals sent with a partner token: a signal without `source` gets the token's;
+/// one with another source is refused (field `source`), the rest go through.
+async fn submit_as(publisher: &dyn Publisher, mut items: Vec<Value>, source: &str) -> BatchResult {
+    let mut refused = Vec::new();
+    let mut allowed = Vec::new();
+    for (index, item) in items.iter_mut().enumerate() {
+        if let Some(object) = item.as_object_mut() {
+            match object.get("source").and_then(Value::as_str) {
+                None => {
+                    object.insert("source".into(), json!(source));
+                }
+                Some(given) if given.trim() != source => {
+                    refused.push(ItemResult::Refused {
+                        index,
+                        errors: vec![FieldError::new(
+                            "source",
+                            format!("dit API-token hoort bij bron {source}, niet bij {given}"),
+                        )],
+                    });
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        allowed.push((index, item.clone()));
+    }
+    let values: Vec<Value> = allowed.iter().map(|(_, v)| v.clone()).collect();
+    let mut result = if values.is_empty() {
+        BatchResult {
+            accepted: 0,
+            refused: 0,
+            failed: 0,
+            results: Vec::new(),
+        }
+    } else {
+        submit(publisher, &values, Channel::Http).await
+    };
+    // Back to the indexes of the request.
+    for item in &mut result.results {
+        let local = match item {
+            ItemResult::Accepted { index, .. }
+            | ItemResult::Refused { index, .. }
+            | ItemResult::Failed { index, .. } => index,
+        };
+        *local = allowed[*local].0;
+    }
+    result.refused += refused.len();
+    result.results.extend(refused);
+    result.results.sort_by_key(|r| match r {
+        ItemResult::Accepted { index, .. }
+        | ItemResult::Refused { index, .. }
+        | ItemResult::Failed { index, .. } => *index,
+    });
+    result
+}
+
 pub async fn submit(publisher: &dyn Publisher, items: &[Value], channel: Channel) -> BatchResult {
     let today = crate::today_nl();
     let now = Utc::now();

@@ -63,15 +63,15 @@ impl Client {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
-    /// The CSRF token of the signed-in session, as the pages embed it.
+    /// The CSRF token of the signed-in session, from the first page the role may open.
     async fn csrf(&self) -> String {
-        let (_, body) = self.get("/").await;
-        let (_, body) = if body.is_empty() {
-            self.get("/knelpunten").await
-        } else {
-            (0, body)
-        };
-        csrf_in(&body).unwrap_or_default()
+        for path in ["/beheer", "/agenda", "/signalen", "/knelpunten"] {
+            let (status, body) = self.get(path).await;
+            if status == 200 {
+                return csrf_in(&body).unwrap_or_default();
+            }
+        }
+        String::new()
     }
 
     async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
@@ -538,4 +538,118 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
     let body = response.text().await.unwrap();
     assert!(body.contains("observed_on:"), "{body}");
     site.app.stop().await;
+}
+
+#[tokio::test]
+async fn partner_tokens_are_shown_once_checked_and_revocable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = embedded_config(dir.path());
+    config.intake.require_token = true;
+    let store = knooppunt::app::open_store(&config).await.unwrap();
+    let app = InProcess::start(&config, &store).await;
+    add_user(&store, "beheer", Role::Beheer, "").await;
+    let base = format!("http://{}", app.addr);
+    let admin = Client::login(&base, "beheer").await;
+    let csrf = admin.csrf().await;
+    let (status, page) = admin
+        .post(
+            "/beheer/tokens",
+            &[
+                ("csrf", &csrf),
+                ("bron", "ggz-haaglanden"),
+                ("omschrijving", "koppeling EPD"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let token = page
+        .split("<code id=\"nieuw-token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new token is shown")
+        .to_string();
+    let (_, again) = admin.get("/beheer").await;
+    assert!(!again.contains(&token), "the token is shown only once");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(
+        stored.iter().all(|h| h != &token && h.len() == 64),
+        "only a hash is stored"
+    );
+
+    let http = reqwest::Client::new();
+    let post = |token: Option<String>, items: serde_json::Value| {
+        let mut request = http.post(format!("{base}/api/v1/signals")).json(&items);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let today = knooppunt_ingest::today_nl().to_string();
+    let one = |id: &str, source: Option<&str>| {
+        let mut item = signal(
+            id,
+            source.unwrap_or(""),
+            "Laak",
+            &today,
+            "Wachtlijst GGZ al 20 weken.",
+        );
+        if source.is_none() {
+            item.as_object_mut().unwrap().remove("source");
+        }
+        item
+    };
+    let response = post(None, serde_json::json!([one("a", Some("ggz-haaglanden"))]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(response.text().await.unwrap().contains("Authorization"));
+    let response = post(
+        Some("kp_geraden".into()),
+        serde_json::json!([one("a", None)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 401);
+    // Own source (given or implied) is accepted; another source is refused, naming the field.
+    let response = post(
+        Some(token.clone()),
+        serde_json::json!([
+            one("a", Some("ggz-haaglanden")),
+            one("b", Some("andere-partner")),
+            one("c", None)
+        ]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (body["accepted"].as_u64(), body["refused"].as_u64()),
+        (Some(2), Some(1)),
+        "{body}"
+    );
+    assert_eq!(body["results"][1]["status"], "refused");
+    assert_eq!(body["results"][1]["errors"][0]["field"], "source");
+    assert_eq!(body["results"][2]["status"], "accepted");
+
+    let id = sqlx::query_scalar::<_, String>("SELECT id FROM api_tokens")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let (status, page) = admin
+        .post(
+            &format!("/beheer/tokens/{id}/intrekken"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("is ingetrokken"), "{page}");
+    let response = post(Some(token), serde_json::json!([one("d", None)]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401, "a revoked token no longer works");
+    app.stop().await;
 }
