@@ -4,6 +4,8 @@
 //! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
+pub mod disclosure;
+
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use handlebars::Handlebars;
