@@ -4,6 +4,7 @@
 //! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
+pub mod chart;
 pub mod disclosure;
 
 use anyhow::Context;
