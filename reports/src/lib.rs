@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod disclosure;
+pub mod export;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
