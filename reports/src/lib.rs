@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod disclosure;
 pub mod export;
+pub mod pdf;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
