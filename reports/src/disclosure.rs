@@ -22,9 +22,11 @@
 //!    figure (and the row of column totals and the column of row totals with the grand total), is
 //!    a linear relation `sum of cells = total`. If exactly one figure of a relation is suppressed,
 //!    it follows by subtraction, so a second one is suppressed: the smallest non-zero shown figure
-//!    of that relation (a cell before the total on equal values). If the suppressed cells of a
-//!    relation are all known to be at least 1 and their sum (total minus the shown cells) equals
-//!    their number, each of them is 1; this too is treated as a leak. Rows and columns interact,
+//!    of that relation (a cell before the total on equal values). A reader also knows bounds:
+//!    a suppressed figure is at least 1 (zeros are shown) and, as it reads `<5`, at most 4. If
+//!    the suppressed cells of a relation add up (total minus the shown cells) to their number
+//!    times 1 or times 4 (`min − 1`), each of them is that bound; this too is treated as a leak
+//!    and gets a complement. Rows and columns interact,
 //!    so this repeats until nothing changes. Finally an exact check ([`audit`], Gaussian
 //!    elimination over the rationals) looks for values that follow from *combinations* of
 //!    relations (e.g. a cell that joins two otherwise protected blocks); each one found gets
@@ -38,8 +40,8 @@
 //!    repaired by hiding more now; [`protect`] reports such previous leaks in
 //!    [`Disclosure::previous_leaks`] instead of silently over-suppressing.
 //!
-//! Not covered: interval inference beyond the "all ones" case (e.g. bounds from a hidden cell
-//! being below the minimum), and figures that are not sums of these cells (a count of distinct
+//! Not covered: interval inference beyond these two exact cases (a hidden cell narrowed to,
+//! say, 3 or 4 is not widened), and figures that are not sums of these cells (a count of distinct
 //! signals over several knelpunten is a different number and needs its own protection).
 
 use serde::{Deserialize, Serialize};
@@ -338,7 +340,8 @@ impl Default for DisclosureOptions<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disclosure {
     pub table: PublishedTable,
-    /// One entry per suppressed figure, in the order they were suppressed.
+    /// One entry per suppressed figure, in the order they were suppressed. For the audit trail
+    /// only: never publish it, the reasons tell small counts (primary) from complements.
     pub suppressions: Vec<Suppression>,
     pub roll_ups: Vec<RollUp>,
     /// Figures of the *previous* snapshot that can be recovered from that snapshot alone (it
@@ -473,13 +476,14 @@ pub fn protect(
                 0 => false,
                 1 => true,
                 n => {
-                    // All hidden figures are cells (the total is shown) and at least 1: if their
-                    // sum equals their number, each is 1.
+                    // All hidden figures are cells (the total is shown), read as 1 to min − 1:
+                    // if their sum is their number times a bound, each is that bound.
                     let (tr, tc) = shape.total_of(relation);
                     !hidden[tr][tc] && {
                         let hidden_sum: u64 =
                             hidden_members.iter().map(|&(r, c)| values[r][c]).sum();
-                        hidden_sum == n as u64
+                        let n = n as u64;
+                        hidden_sum == n || hidden_sum == n.saturating_mul(min - 1)
                     }
                 }
             };
@@ -674,7 +678,7 @@ impl Shape {
 /// Tries to recover every suppressed figure of `published` (and of `previous`, when given) from
 /// the linear relations an outsider can use: row sums, column sums, the sums over the totals,
 /// the differences `now − previous` of rows and columns present in both snapshots (matched by
-/// name), and, for tables where zeros are shown, the "all ones" bound. Returns every figure that
+/// name), and the bounds of a suppressed figure (1 or 0 to `min − 1`). Returns every figure that
 /// is determined, with its value. An empty result means nothing can be worked out this way.
 ///
 /// Published tables whose parts have inconsistent sizes yield nothing for that snapshot.
@@ -690,7 +694,7 @@ pub fn audit(
     }
     let mut recovered = system.solve()?;
     for view in current.iter().chain(before.iter()) {
-        recovered.extend(view.all_ones());
+        recovered.extend(view.bounds());
     }
     recovered.sort();
     recovered.dedup_by(|a, b| a.snapshot == b.snapshot && a.position == b.position);
@@ -725,13 +729,13 @@ impl View<'_> {
         (terms, rhs)
     }
 
-    /// Cells that must all be 1: a relation whose total is shown and whose hidden cells (each at
-    /// least 1 as zeros are shown) add up to their number.
-    fn all_ones(&self) -> Vec<Recovered> {
+    /// Cells pinned by their bounds: a suppressed figure reads `<min`, so it is at most
+    /// `min − 1`, and at least 1 when zeros are shown (else 0). In a relation whose total is
+    /// shown, hidden cells adding up to their number times a bound all equal that bound.
+    fn bounds(&self) -> Vec<Recovered> {
         let mut found = Vec::new();
-        if !self.table.zeros_shown {
-            return found;
-        }
+        let low = u64::from(self.table.zeros_shown);
+        let high = self.table.min_group_size.saturating_sub(1);
         for relation in self.shape.relations() {
             let (tr, tc) = self.shape.total_of(relation);
             let Some(total) = self.grid[tr][tc] else {
@@ -748,11 +752,17 @@ impl View<'_> {
                     None => hidden.push((r, c)),
                 }
             }
-            if !hidden.is_empty() && total.checked_sub(shown_sum) == Some(hidden.len() as u64) {
+            let (Some(sum), k) = (total.checked_sub(shown_sum), hidden.len() as u64) else {
+                continue;
+            };
+            let pinned = [low, high]
+                .into_iter()
+                .find(|&bound| k > 0 && low <= high && Some(sum) == k.checked_mul(bound));
+            if let Some(value) = pinned {
                 found.extend(hidden.into_iter().map(|(r, c)| Recovered {
                     snapshot: self.snapshot,
                     position: self.shape.position(r, c),
-                    value: 1,
+                    value: i64::try_from(value).unwrap_or(i64::MAX),
                 }));
             }
         }
@@ -1129,6 +1139,49 @@ mod tests {
         assert!(found
             .iter()
             .any(|r| r.position == Position::Cell { row: 0, column: 0 } && r.value == 1));
+    }
+
+    #[test]
+    fn hidden_cells_that_must_all_be_the_maximum_are_protected() {
+        // Two hidden cells adding up to 8 under a `<5` label can only be 4 and 4.
+        let raw = table(vec![vec![4, 4, 20], vec![30, 40, 50]]);
+        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        assert_safe(&raw, &d);
+        let mut naive = d.table.clone();
+        for c in 0..3 {
+            naive.cells[1][c] = Cell::Shown(raw.cell(1, c).unwrap());
+        }
+        naive.cells[0][2] = Cell::Shown(20);
+        naive.row_totals = vec![Cell::Shown(28), Cell::Shown(120)];
+        naive.cells[0][0] = Cell::Suppressed;
+        naive.cells[0][1] = Cell::Suppressed;
+        // Hide the column totals so that only the bounds pin the two cells at 4.
+        naive.column_totals[0] = Cell::Suppressed;
+        naive.column_totals[1] = Cell::Suppressed;
+        let found = audit(&naive, None).unwrap();
+        let pinned = |value| Recovered {
+            snapshot: Snapshot::Current,
+            position: Position::Cell { row: 0, column: 1 },
+            value,
+        };
+        assert!(found.contains(&pinned(4)), "{found:?}");
+        // With 3 + 4 they could be 3 + 4 or 4 + 3: nothing follows.
+        naive.row_totals[0] = Cell::Shown(27);
+        let found = audit(&naive, None).unwrap();
+        assert!(
+            !found.iter().any(|r| r.position == pinned(4).position),
+            "{found:?}"
+        );
+        // With a minimum of 10 the same row is not pinned (4 + 4 is neither 2 × 1 nor 2 × 9).
+        let ten = protect(
+            &raw,
+            &DisclosureOptions {
+                min_group_size: 10,
+                ..DisclosureOptions::default()
+            },
+        )
+        .unwrap();
+        assert_safe(&raw, &ten);
     }
 
     #[test]
