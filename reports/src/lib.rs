@@ -5,6 +5,10 @@
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
 pub mod agenda;
+pub mod chart;
+pub mod disclosure;
+pub mod export;
+pub mod pdf;
 pub mod review;
 pub mod review_store;
 
