@@ -40,22 +40,41 @@ pub fn load_rules_file(path: Option<&Path>) -> anyhow::Result<RuleSet> {
 }
 
 /// Gathers the brief for `quarter` and writes it into `dir`, returning the files.
+/// What `knooppunt brief` writes besides Markdown, HTML, CSV and JSON.
+#[derive(Debug, Clone, Default)]
+pub struct BriefOptions {
+    pub programme: Option<String>,
+    /// Also print the HTML to PDF with headless Chromium.
+    pub pdf: bool,
+    /// Freeze the figures as the quarter's published snapshot.
+    pub publish: bool,
+}
+
 pub async fn write_brief(
     config: &Config,
     store: &Store,
     rules: &RuleSet,
     quarter: knooppunt_reports::Quarter,
     dir: &Path,
+    options: &BriefOptions,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let brief = knooppunt_reports::Brief::gather(
+    let brief = knooppunt_reports::Brief::gather_full(
         store,
         rules,
         quarter,
+        options.programme.as_deref(),
         config.brief.min_group_size,
         knooppunt_ingest::today_nl(),
     )
     .await?;
-    brief.write(dir)
+    let mut written = brief.write(dir)?;
+    if options.publish {
+        brief.publish(store, "cli").await?;
+    }
+    if options.pdf {
+        written.push(brief.write_pdf(dir)?);
+    }
+    Ok(written)
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {

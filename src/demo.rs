@@ -141,7 +141,16 @@ pub async fn run(
         .context("voorbeeldset zonder datums")?;
     let quarter = Quarter::containing(latest);
     println!("\n4. Kwartaalbrief {}:", quarter.dutch_label());
-    for path in app::write_brief(&config, &store, &rules, quarter, &dir.join("brief")).await? {
+    for path in app::write_brief(
+        &config,
+        &store,
+        &rules,
+        quarter,
+        &dir.join("brief"),
+        &app::BriefOptions::default(),
+    )
+    .await?
+    {
         println!("   {}", path.display());
     }
 

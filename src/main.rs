@@ -43,7 +43,7 @@ enum Command {
     },
     /// Voer de databasemigraties uit en maak (bij Kafka) de topics aan.
     Migrate,
-    /// Maak de kwartaalbrief in Markdown en HTML.
+    /// Maak de kwartaalbrief: HTML (om te printen), PDF, Markdown, en de cijfers als CSV en JSON.
     Brief {
         /// Het kwartaal, bijvoorbeeld 2026Q3.
         #[arg(long)]
@@ -51,6 +51,15 @@ enum Command {
         /// Map waarin de brief wordt geschreven.
         #[arg(long, default_value = "brief")]
         out: PathBuf,
+        /// Alleen de knelpunten van dit gemeentelijke programma.
+        #[arg(long)]
+        programme: Option<String>,
+        /// Geen PDF maken (die vraagt headless Chromium).
+        #[arg(long)]
+        no_pdf: bool,
+        /// Leg de cijfers vast als de gepubliceerde brief van dit kwartaal (eenmalig).
+        #[arg(long)]
+        publish: bool,
     },
     /// Toon de geldende configuratie (wachtwoorden gemaskeerd) na controle.
     Config,
@@ -559,11 +568,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Command::Brief { quarter, out } => {
+        Command::Brief {
+            quarter,
+            out,
+            programme,
+            no_pdf,
+            publish,
+        } => {
             let config = load()?;
             let store = app::open_store(&config).await?;
             let rules = app::load_rules(&config)?;
-            for path in app::write_brief(&config, &store, &rules, quarter, &out).await? {
+            let options = app::BriefOptions {
+                programme,
+                pdf: !no_pdf,
+                publish,
+            };
+            for path in app::write_brief(&config, &store, &rules, quarter, &out, &options).await? {
                 println!("Geschreven: {}", path.display());
             }
         }

@@ -3,7 +3,7 @@
 //! Pure string building, no JavaScript and no external crate. The chart takes already
 //! suppressed figures ([`Cell`]), so a hidden count cannot end up in it: a suppressed quarter is
 //! drawn as a grey hatched bar of the height of the minimum group size (an upper bound, not a
-//! value) labelled `<5`. Every text is XML-escaped; the chart has a `<title>`, a `<desc>` and an
+//! value) labelled `x` (not published). Every text is XML-escaped; the chart has a `<title>`, a `<desc>` and an
 //! `aria-label` that reads out all values.
 
 use crate::disclosure::Cell;
@@ -96,7 +96,7 @@ fn axis(max: u64) -> (u64, u64) {
 pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u64) -> String {
     let id = element_id(id);
     let escaped_title = xml_escape(title);
-    let below = xml_escape(&format!("<{min_group_size}"));
+    let below = crate::disclosure::SUPPRESSED.to_string();
     let readout: Vec<String> = points
         .iter()
         .map(|p| {
@@ -287,13 +287,13 @@ mod tests {
         }
         assert_eq!(svg.matches(r#"class="onderdrukt""#).count(), 2);
         assert_eq!(svg.matches("url(#kp-kostendelersnorm-hatch)").count(), 2);
-        assert!(svg.contains(">&lt;5</text>"));
+        assert!(svg.contains(">x</text>"));
         assert!(svg.contains(">27</text>"));
         assert!(svg.contains("Aantal signalen"));
         assert!(svg.contains(">Kwartaal</text>"));
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains(
-            "aria-label=\"Aantal signalen per kwartaal voor Kostendelersnorm: K3 2025: 12, K4 2025: &lt;5, K1 2026: 0, K2 2026: 27, K3 2026: &lt;5\""
+            "aria-label=\"Aantal signalen per kwartaal voor Kostendelersnorm: K3 2025: 12, K4 2025: x, K1 2026: 0, K2 2026: 27, K3 2026: x\""
         ));
         assert!(svg.contains("<title id=\"kp-kostendelersnorm-title\">"));
         // The axis goes to a round number above the largest value.
@@ -330,7 +330,7 @@ mod tests {
             value: Cell::Suppressed,
         }];
         let svg = bar_chart("x", "Klein", &all_hidden, 10);
-        assert!(svg.contains("&lt;10"));
+        assert!(svg.contains(">x</text>"));
         assert_eq!(axis(0), (1, 1));
         assert_eq!(axis(27), (30, 10));
         assert_eq!(axis(5), (5, 1));

@@ -185,14 +185,18 @@ pub enum Cell {
     Suppressed,
 }
 
+/// How a suppressed figure in a table is written.
+pub const SUPPRESSED: &str = "x";
+
 impl Cell {
-    /// `"12"`, or `"<5"` for a suppressed figure with minimum group size 5. Every suppressed
-    /// figure is written the same way, so the text does not say *why* it is hidden. (A secondary
-    /// suppression may hide a value of the minimum or more.)
-    pub fn render(self, min_group_size: u64) -> String {
+    /// `"12"`, or `"x"` for a suppressed figure. Every suppressed figure is written the same
+    /// way, so the text does not say *why* it is hidden, and it never claims a size: a
+    /// secondary suppression may hide a value of the minimum or more, which `<5` would
+    /// misstate. The brief's legend explains `x` with the minimum group size.
+    pub fn render(self, _min_group_size: u64) -> String {
         match self {
             Cell::Shown(n) => n.to_string(),
-            Cell::Suppressed => format!("<{min_group_size}"),
+            Cell::Suppressed => SUPPRESSED.to_string(),
         }
     }
 
@@ -1260,14 +1264,14 @@ mod tests {
         assert_eq!(ten.table.cells[0][0], Cell::Suppressed);
         assert_eq!(
             ten.table.render(Position::Cell { row: 0, column: 0 }),
-            Some("<10".to_string())
+            Some("x".to_string())
         );
         assert_eq!(
             ten.table.render(Position::GrandTotal),
             Some("83".to_string())
         );
         assert_safe(&raw, &ten);
-        assert_eq!(Cell::Suppressed.render(5), "<5");
+        assert_eq!(Cell::Suppressed.render(5), "x");
         assert_eq!(Cell::Shown(0).render(5), "0");
         assert_eq!(
             protect(

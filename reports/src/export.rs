@@ -60,7 +60,7 @@ pub struct ExportRow {
     /// The count, or `None` when suppressed.
     #[serde(rename = "aantal")]
     count: Option<u64>,
-    /// How the figure is shown: the count or `<5`.
+    /// How the figure is shown: the count or `x` (suppressed).
     #[serde(rename = "weergave")]
     display: String,
     #[serde(rename = "onderdrukt")]
@@ -219,7 +219,7 @@ struct JsonExport<'a> {
 }
 
 /// JSON: `{"minimale_groepsgrootte": 5, "cijfers": [...]}`; a suppressed figure has
-/// `"aantal": null`, `"weergave": "<5"`, `"onderdrukt": true`.
+/// `"aantal": null`, `"weergave": "x"`, `"onderdrukt": true`.
 pub fn to_json(rows: &[ExportRow], min_group_size: u64) -> Result<String, ExportError> {
     Ok(serde_json::to_string_pretty(&JsonExport {
         minimale_groepsgrootte: min_group_size,
@@ -280,7 +280,7 @@ mod tests {
         let first = &rows[0];
         assert_eq!(first.area, "Noord");
         assert_eq!(first.count(), None);
-        assert_eq!(first.display(), "<5");
+        assert_eq!(first.display(), "x");
         assert!(first.suppressed());
         assert_eq!(first.cluster_ids, vec!["c-7", "c-2"]);
         assert_eq!(first.rules_version, "2026.3");
@@ -331,7 +331,7 @@ mod tests {
         );
         assert_eq!(
             lines.next(),
-            Some("2026Q3;kostendelersnorm;\"Kostendelersnorm; verlaagt \"\"uitkering\"\"\";Noord;<5;ja;c-7, c-2;2026.3")
+            Some("2026Q3;kostendelersnorm;\"Kostendelersnorm; verlaagt \"\"uitkering\"\"\";Noord;x;ja;c-7, c-2;2026.3")
         );
         assert!(text.contains(";'=Haven;"), "formula injection is defused");
         assert!(text.contains("2026Q3;Totaal;Alle knelpunten;Totaal;62;nee;c-2, c-7, c-9;2026.3"));
@@ -359,7 +359,7 @@ mod tests {
         assert_eq!(value["minimale_groepsgrootte"], 5);
         let first = &value["cijfers"][0];
         assert_eq!(first["aantal"], serde_json::Value::Null);
-        assert_eq!(first["weergave"], "<5");
+        assert_eq!(first["weergave"], "x");
         assert_eq!(first["onderdrukt"], true);
         assert_eq!(first["clusters"][1], "c-2");
         assert_eq!(first["regelset_versie"], "2026.3");

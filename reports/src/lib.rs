@@ -8,9 +8,11 @@ pub mod agenda;
 pub mod chart;
 pub mod disclosure;
 pub mod export;
+pub mod knelpunten;
 pub mod pdf;
 pub mod review;
 pub mod review_store;
+pub mod snapshot;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
@@ -174,7 +176,53 @@ pub struct Brief {
     pub min_group_size: i64,
     pub generated_on: String,
     pub product_version: &'static str,
+    /// The municipality programme this brief is for; all knelpunten when `None`.
+    pub programme: Option<String>,
+    /// The knelpunten the overleg confirmed, grouped in sections.
+    pub sections: Vec<Section>,
+    pub knelpunten_total: usize,
+    /// The knelpunt × wijk table as published.
+    pub table: Option<TableView>,
+    pub suppressed_symbol: &'static str,
+    /// How clusters were keyed ("barrier×area").
+    pub cluster_key: String,
+    #[serde(skip)]
+    pub published: Option<disclosure::PublishedTable>,
+    #[serde(skip)]
+    pub knelpunten: Vec<knelpunten::Knelpunt>,
 }
+
+/// A section of the brief: nieuw, aanhoudend, groeiend, opgelost, terug.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub knelpunten: Vec<knelpunten::Knelpunt>,
+}
+
+/// The published knelpunt × wijk table, ready for a template.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableView {
+    pub columns: Vec<String>,
+    pub rows: Vec<TableRow>,
+    pub column_totals: Vec<String>,
+    pub grand_total: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableRow {
+    pub title: String,
+    pub cells: Vec<String>,
+    pub total: String,
+}
+
+const SECTIONS: [(&str, &str); 5] = [
+    ("nieuw", "Nieuw"),
+    ("groeiend", "Groeiend"),
+    ("aanhoudend", "Aanhoudend"),
+    ("terug", "Terug"),
+    ("opgelost", "Opgelost"),
+];
 
 /// The written files.
 #[derive(Debug, Clone)]
@@ -269,7 +317,155 @@ impl Brief {
             min_group_size,
             generated_on: dutch_date(generated_on),
             product_version: env!("CARGO_PKG_VERSION"),
+            programme: None,
+            sections: Vec::new(),
+            knelpunten_total: 0,
+            table: None,
+            suppressed_symbol: disclosure::SUPPRESSED,
+            cluster_key: rules.cluster_key().describe(),
+            published: None,
+            knelpunten: Vec::new(),
         }
+    }
+
+    /// The whole brief: the overview of all signals plus the knelpunten the overleg confirmed,
+    /// their table through the disclosure step (checked against last quarter's published
+    /// brief), trends against the four quarters before (as published where they were).
+    pub async fn gather_full(
+        store: &Store,
+        rules: &RuleSet,
+        quarter: Quarter,
+        programme: Option<&str>,
+        min_group_size: i64,
+        generated_on: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let mut brief = Self::gather(store, rules, quarter, min_group_size, generated_on).await?;
+        let programme_key = programme.unwrap_or_default();
+        let mut published = std::collections::BTreeMap::new();
+        let mut previous_table = None;
+        let mut q = quarter;
+        for _ in 0..4 {
+            q = q.previous();
+            if let Some(figures) = snapshot::load(store, &q.to_string(), programme_key).await? {
+                if q == quarter.previous() {
+                    previous_table = Some(figures.table.clone());
+                }
+                published.insert(q.to_string(), figures.totals);
+            }
+        }
+        let mut knelpunten = knelpunten::gather(
+            store,
+            rules,
+            quarter,
+            programme,
+            min_group_size,
+            &published,
+            generated_on,
+        )
+        .await?;
+        let table = knelpunten::publish(&mut knelpunten, min_group_size, previous_table.as_ref())?;
+        let title = |id: &str| {
+            knelpunten
+                .iter()
+                .find(|k| k.barrier == id)
+                .map_or(id.to_string(), |k| k.title.clone())
+        };
+        let render = |p: disclosure::Position| table.render(p).unwrap_or_default();
+        brief.table = (!knelpunten.is_empty()).then(|| TableView {
+            columns: table.columns.clone(),
+            rows: table
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(row, id)| TableRow {
+                    title: title(id),
+                    cells: (0..table.columns.len())
+                        .map(|column| render(disclosure::Position::Cell { row, column }))
+                        .collect(),
+                    total: render(disclosure::Position::RowTotal { row }),
+                })
+                .collect(),
+            column_totals: (0..table.columns.len())
+                .map(|column| render(disclosure::Position::ColumnTotal { column }))
+                .collect(),
+            grand_total: render(disclosure::Position::GrandTotal),
+        });
+        brief.sections = SECTIONS
+            .iter()
+            .map(|(id, label)| Section {
+                id,
+                label,
+                knelpunten: knelpunten
+                    .iter()
+                    .filter(|k| k.section == *id)
+                    .cloned()
+                    .collect(),
+            })
+            .filter(|s| !s.knelpunten.is_empty())
+            .collect();
+        brief.knelpunten_total = knelpunten.len();
+        brief.programme = programme.map(str::to_string);
+        brief.published = Some(table);
+        brief.knelpunten = knelpunten;
+        Ok(brief)
+    }
+
+    /// The figures as CSV (Dutch Excel) and JSON, from the published table only.
+    pub fn figures(&self) -> anyhow::Result<Option<(Vec<u8>, String)>> {
+        let Some(table) = &self.published else {
+            return Ok(None);
+        };
+        let quarter: Quarter = self
+            .quarter
+            .parse()
+            .map_err(|_| anyhow::anyhow!("kwartaal {} onleesbaar", self.quarter))?;
+        let titles = self
+            .knelpunten
+            .iter()
+            .map(|k| (k.barrier.clone(), k.title.clone()))
+            .collect();
+        let provenance = export::Provenance {
+            rules_version: self.rules_version.clone(),
+            clusters: self
+                .knelpunten
+                .iter()
+                .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
+                .collect(),
+        };
+        let rows = export::rows(quarter, table, &titles, &provenance)?;
+        Ok(Some((
+            export::to_csv(&rows)?,
+            export::to_json(&rows, self.min_group_size.max(1) as u64)?,
+        )))
+    }
+
+    /// Freezes this brief's figures as the quarter's published snapshot.
+    pub async fn publish(&self, store: &Store, by: &str) -> anyhow::Result<()> {
+        let Some(table) = &self.published else {
+            anyhow::bail!("alleen een volledige brief (met knelpunten) kan worden gepubliceerd");
+        };
+        let figures = snapshot::Figures {
+            table: table.clone(),
+            totals: self
+                .knelpunten
+                .iter()
+                .map(|k| (k.barrier.clone(), k.signals.clone()))
+                .collect(),
+            clusters: self
+                .knelpunten
+                .iter()
+                .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
+                .collect(),
+        };
+        snapshot::publish(
+            store,
+            &self.quarter,
+            self.programme.as_deref().unwrap_or_default(),
+            by,
+            &self.rules_version,
+            &figures,
+        )
+        .await
     }
 
     /// Reads this quarter's and the previous quarter's figures from the store.
@@ -309,7 +505,7 @@ impl Brief {
             .context("HTML-sjabloon laden")?;
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
-        markdown.register_escape_fn(handlebars::no_escape);
+        markdown.register_escape_fn(markdown_escape);
         markdown
             .register_template_string("brief", MARKDOWN_TEMPLATE)
             .context("Markdown-sjabloon laden")?;
@@ -321,18 +517,47 @@ impl Brief {
         })
     }
 
-    /// Writes `brief-<quarter>.md` and `.html` into `dir`, returning the paths.
+    /// Writes `brief-<quarter>.md`, `.html` and, for a full brief, the figures as `.csv` and
+    /// `.json` into `dir`, returning the paths.
     pub fn write(&self, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         let rendered = self.render()?;
         std::fs::create_dir_all(dir).with_context(|| format!("map {} aanmaken", dir.display()))?;
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("md", rendered.markdown.into_bytes()),
+            ("html", rendered.html.into_bytes()),
+        ];
+        if let Some((csv, json)) = self.figures()? {
+            files.push(("csv", csv));
+            files.push(("json", json.into_bytes()));
+        }
         let mut written = Vec::new();
-        for (extension, content) in [("md", &rendered.markdown), ("html", &rendered.html)] {
-            let path = dir.join(format!("brief-{}.{extension}", self.quarter));
+        for (extension, content) in files {
+            let path = dir.join(format!("{}.{extension}", self.file_stem()));
             std::fs::write(&path, content)
                 .with_context(|| format!("{} schrijven", path.display()))?;
             written.push(path);
         }
         Ok(written)
+    }
+
+    /// "brief-2026Q3" or "brief-2026Q3-armoede".
+    pub fn file_stem(&self) -> String {
+        match &self.programme {
+            Some(programme) => format!(
+                "brief-{}-{}",
+                self.quarter,
+                knooppunt_rules::store::slug(programme)
+            ),
+            None => format!("brief-{}", self.quarter),
+        }
+    }
+
+    /// Prints the written HTML to `brief-<quarter>.pdf` with headless Chromium.
+    pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
+        let html = dir.join(format!("{}.html", self.file_stem()));
+        let pdf = dir.join(format!("{}.pdf", self.file_stem()));
+        pdf::html_to_pdf(&html, &pdf, pdf::DEFAULT_TIMEOUT)?;
+        Ok(pdf)
     }
 }
 
@@ -374,11 +599,19 @@ pub fn dutch_date(date: NaiveDate) -> String {
 /// text can neither inject markup nor change the document's structure.
 pub fn markdown_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
+            // Only what could start a tag or an entity: "<5" stays readable.
+            '<' if next
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("&lt;")
+            }
+            '&' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => {
+                out.push_str("&amp;")
+            }
             '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '{' | '}' => {
                 out.push('\\');
                 out.push(c);

@@ -1188,6 +1188,19 @@ impl Store {
     }
 }
 
+/// A name as a file name part: lower case ASCII letters and digits, other runs as `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in crate::ruleset::normalise(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 /// The channel's name as stored: "http", "csv", "kafka", …
 pub fn channel_name(envelope: &Envelope) -> String {
     serde_json::to_value(envelope.channel)

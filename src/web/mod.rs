@@ -7,6 +7,8 @@
 
 pub mod accounts;
 
+use anyhow::Context;
+
 use accounts::User;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -104,6 +106,7 @@ pub fn router(state: WebState) -> Router {
         .route("/agenda/export", get(agenda_export))
         .route("/clusters/{id}", get(cluster_page))
         .route("/clusters/{id}/besluit", post(decide))
+        .route("/clusters/{id}/vignet", post(approve_vignette))
         .route("/knelpunten", get(knelpunten))
         .route("/brief", get(brief_download))
         .route("/beheer", get(beheer_page))
@@ -546,18 +549,18 @@ async fn agenda_export(
 }
 
 fn download(format: Option<&str>, name: &str, markdown: String, html: String) -> Response {
-    let (body, mime, extension) = match format {
-        Some("md") => (markdown, "text/markdown; charset=utf-8", "md"),
-        _ => (html, "text/html; charset=utf-8", "html"),
-    };
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = mime.parse() {
-        headers.insert(header::CONTENT_TYPE, value);
+    match format {
+        Some("md") => attachment(
+            markdown.into_bytes(),
+            "text/markdown; charset=utf-8",
+            &format!("{name}.md"),
+        ),
+        _ => attachment(
+            html.into_bytes(),
+            "text/html; charset=utf-8",
+            &format!("{name}.html"),
+        ),
     }
-    if let Ok(value) = format!("attachment; filename=\"{name}.{extension}\"").parse() {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    (headers, body).into_response()
 }
 
 async fn cluster_page(
@@ -739,6 +742,67 @@ async fn decide(
     }
 }
 
+#[derive(Deserialize, Default)]
+struct VignetteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    bron: String,
+    #[serde(default)]
+    signaal: String,
+}
+
+/// Approves a scrubbed signal of the cluster as a vignette for the brief.
+async fn approve_vignette(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<VignetteForm>,
+) -> Response {
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
+    match state.store.clusters().await {
+        Ok(clusters)
+            if clusters
+                .iter()
+                .any(|c| c.id == id && user.covers_area(&partition_key(&c.area))) => {}
+        Ok(_) => {
+            return message(
+                &state,
+                StatusCode::NOT_FOUND,
+                Some(&user),
+                "Niet gevonden",
+                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+            )
+        }
+        Err(error) => return failure(&state, Some(&user), error),
+    }
+    match knooppunt_reports::knelpunten::approve_vignette(
+        &state.store,
+        &id,
+        &form.bron,
+        &form.signaal,
+        &user.name,
+    )
+    .await
+    {
+        Ok(true) => Redirect::to(&format!("/clusters/{id}")).into_response(),
+        Ok(false) => {
+            let mut response = cluster_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                Some("vignet: dit signaal hoort niet bij dit cluster".into()),
+            )
+            .await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
 async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Gemeente, Role::Overleg]).await);
@@ -784,6 +848,7 @@ async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
 struct BriefQuery {
     kwartaal: Option<String>,
     formaat: Option<String>,
+    programma: Option<String>,
 }
 
 async fn brief_download(
@@ -806,10 +871,16 @@ async fn brief_download(
             )
         }
     };
-    let brief = match Brief::gather(
+    let programme = query
+        .programma
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let brief = match Brief::gather_full(
         &state.store,
         &state.rules,
         quarter,
+        programme,
         state.min_group_size,
         today,
     )
@@ -818,15 +889,55 @@ async fn brief_download(
         Ok(brief) => brief,
         Err(error) => return failure(&state, Some(&user), error),
     };
-    match brief.render() {
-        Ok(rendered) => download(
-            query.formaat.as_deref(),
-            &format!("brief-{quarter}"),
-            rendered.markdown,
-            rendered.html,
-        ),
-        Err(error) => failure(&state, Some(&user), error),
+    let stem = brief.file_stem();
+    let file = |bytes: Vec<u8>, mime: &str, extension: &str| {
+        attachment(bytes, mime, &format!("{stem}.{extension}"))
+    };
+    let result: anyhow::Result<Response> = async {
+        Ok(match query.formaat.as_deref() {
+            Some("csv") | Some("json") => {
+                let Some((csv, json)) = brief.figures()? else {
+                    anyhow::bail!("geen cijfers");
+                };
+                if query.formaat.as_deref() == Some("csv") {
+                    file(csv, "text/csv; charset=utf-8", "csv")
+                } else {
+                    file(json.into_bytes(), "application/json", "json")
+                }
+            }
+            Some("pdf") => {
+                let dir = tempfile::tempdir().context("tijdelijke map")?;
+                brief.write(dir.path())?;
+                let brief = brief.clone();
+                let path = dir.path().to_path_buf();
+                let pdf = tokio::task::spawn_blocking(move || brief.write_pdf(&path))
+                    .await
+                    .context("PDF maken")??;
+                file(
+                    std::fs::read(pdf).context("PDF lezen")?,
+                    "application/pdf",
+                    "pdf",
+                )
+            }
+            format => {
+                let rendered = brief.render()?;
+                download(format, &stem, rendered.markdown, rendered.html)
+            }
+        })
     }
+    .await;
+    result.unwrap_or_else(|error| failure(&state, Some(&user), error))
+}
+
+fn attachment(body: Vec<u8>, mime: &str, file_name: &str) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = mime.parse() {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = format!("attachment; filename=\"{file_name}\"").parse() {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    (headers, body).into_response()
 }
 
 async fn beheer_page(State(state): State<WebState>, jar: CookieJar) -> Response {

@@ -446,7 +446,7 @@ async fn signal_text_renders_inert_everywhere() {
     }
     let (_, markdown) = overleg.get("/agenda/export?formaat=md").await;
     assert!(!markdown.contains("<script>"), "{markdown}");
-    assert!(markdown.contains("&lt;script&gt;"));
+    assert!(markdown.contains("&lt;script>"), "{markdown}");
     assert!(
         markdown.contains("\\[klik\\](javascript:alert(1))"),
         "a Markdown link stays text: {markdown}"
@@ -652,4 +652,114 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
         .unwrap();
     assert_eq!(response.status(), 401, "a revoked token no longer works");
     app.stop().await;
+}
+
+#[tokio::test]
+async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen_when_published() {
+    let (site, cluster) = seeded_site().await;
+    let quarter = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let decide = format!("/clusters/{cluster}/besluit");
+    for form in [
+        vec![("actie", "bevestigen")],
+        vec![
+            ("actie", "notitie"),
+            ("reden", "Advies: maatwerk via art. 18 Participatiewet"),
+        ],
+    ] {
+        let mut form = form.clone();
+        form.push(("csrf", &csrf));
+        assert_eq!(overleg.post(&decide, &form).await.0, 303);
+    }
+    let (status, _) = overleg
+        .post(
+            &format!("/clusters/{cluster}/vignet"),
+            &[
+                ("csrf", &csrf),
+                ("bron", "ggz-haaglanden"),
+                ("signaal", "s2"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+
+    let gemeente = Client::login(&site.base, "gemeente").await;
+    let path = |format: &str| format!("/brief?kwartaal={quarter}&formaat={format}");
+    let (status, html) = gemeente.get(&path("html")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Knelpunten per wijk") && html.contains("<h2 class=\"sectie\">Nieuw</h2>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("kleinzoon bij opa"),
+        "the approved vignette is in the brief"
+    );
+    assert!(
+        !html.contains("eerste team"),
+        "texts that were not approved stay out"
+    );
+    assert!(
+        html.contains("Advies: maatwerk via art. 18"),
+        "the overleg's note"
+    );
+    assert!(html.contains(&cluster), "provenance: the cluster id");
+    assert!(html.contains("<svg"), "the trend chart");
+    let (_, markdown) = gemeente.get(&path("md")).await;
+    assert!(
+        markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | 5 | 5 |"),
+        "{markdown}"
+    );
+    let response = gemeente
+        .http
+        .get(format!("{}{}", site.base, path("csv")))
+        .header("cookie", gemeente.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let csv = response.bytes().await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "Excel needs the BOM");
+    let csv = String::from_utf8_lossy(&csv);
+    assert!(csv.contains(";Moerwijk;5;"), "{csv}");
+    let (_, json) = gemeente.get(&path("json")).await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json.to_string().contains(&cluster), "{json}");
+    let response = gemeente
+        .http
+        .get(format!("{}{}", site.base, path("pdf")))
+        .header("cookie", gemeente.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let pdf = response.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF from headless Chromium");
+    assert!(knooppunt_reports::pdf::count_pages(&pdf) >= 1);
+
+    // Published once, frozen: the next quarter compares with the published figure.
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let today = knooppunt_ingest::today_nl();
+    let brief = knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter, None, 5, today)
+        .await
+        .unwrap();
+    brief.publish(&site.store, "test").await.unwrap();
+    let again = brief.publish(&site.store, "test").await.unwrap_err();
+    assert!(
+        format!("{again:#}").contains("al gepubliceerd"),
+        "{again:#}"
+    );
+    let next =
+        knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter.next(), None, 5, today)
+            .await
+            .unwrap();
+    let knelpunt = &next.knelpunten[0];
+    let point = knelpunt
+        .trend
+        .iter()
+        .find(|p| p.quarter == quarter.to_string())
+        .unwrap();
+    assert!(point.from_snapshot && point.value == "5", "{point:?}");
+    assert_eq!(knelpunt.previous, "5");
+    site.app.stop().await;
 }
