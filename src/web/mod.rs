@@ -694,6 +694,27 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
     })
 }
 
+/// The cluster exists and lies in the overleg member's areas.
+async fn cluster_in_areas(state: &WebState, user: &User, id: &str) -> Result<(), Response> {
+    match state.store.clusters().await {
+        Ok(clusters)
+            if clusters
+                .iter()
+                .any(|c| c.id == id && user.covers_area(&partition_key(&c.area))) =>
+        {
+            Ok(())
+        }
+        Ok(_) => Err(message(
+            state,
+            StatusCode::NOT_FOUND,
+            Some(user),
+            "Niet gevonden",
+            "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+        )),
+        Err(error) => Err(failure(state, Some(user), error)),
+    }
+}
+
 async fn decide(
     State(state): State<WebState>,
     jar: CookieJar,
@@ -702,23 +723,7 @@ async fn decide(
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
     guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    // The cluster must be in the member's areas.
-    match state.store.clusters().await {
-        Ok(clusters)
-            if clusters
-                .iter()
-                .any(|c| c.id == id && user.covers_area(&partition_key(&c.area))) => {}
-        Ok(_) => {
-            return message(
-                &state,
-                StatusCode::NOT_FOUND,
-                Some(&user),
-                "Niet gevonden",
-                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-            )
-        }
-        Err(error) => return failure(&state, Some(&user), error),
-    }
+    guard!(cluster_in_areas(&state, &user, &id).await);
     let action = match action_from_form(&form) {
         Ok(action) => action,
         Err(text) => {
@@ -761,22 +766,7 @@ async fn approve_vignette(
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
     guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    match state.store.clusters().await {
-        Ok(clusters)
-            if clusters
-                .iter()
-                .any(|c| c.id == id && user.covers_area(&partition_key(&c.area))) => {}
-        Ok(_) => {
-            return message(
-                &state,
-                StatusCode::NOT_FOUND,
-                Some(&user),
-                "Niet gevonden",
-                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-            )
-        }
-        Err(error) => return failure(&state, Some(&user), error),
-    }
+    guard!(cluster_in_areas(&state, &user, &id).await);
     match knooppunt_reports::knelpunten::approve_vignette(
         &state.store,
         &id,
