@@ -3,8 +3,10 @@
 #   1. PostgreSQL on 127.0.0.1:5432 with trust auth for `postgres` (installed and started if needed);
 #   2. the tansu Kafka-protocol broker (installed once with cargo; the tests start their own
 #      brokers on free loopback ports with SQLite storage);
-#   3. formatting and lints, then every test of the workspace.
-# Tests that need PostgreSQL or the broker fail when they cannot reach them; none is skipped.
+#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium);
+#   4. formatting and lints, then every test of the workspace.
+# Tests that need PostgreSQL, the broker or Chromium fail when they cannot reach them; none is
+# skipped. Browser screenshots are kept in target/tmp/browser/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +45,14 @@ if [ ! -x "$TANSU_BIN" ] || ! "$TANSU_BIN" --version 2>/dev/null | grep -q '0\.6
 fi
 export TANSU_BIN
 "$TANSU_BIN" --version
+
+log "Chromium and ChromeDriver (PDF briefs and browser tests)"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+chromium --version
+chromedriver --version
 
 log "Formatting and lints"
 cargo fmt --all -- --check

@@ -7,7 +7,7 @@ use knooppunt::web::accounts::{create_user, NewUser};
 use knooppunt_reports::review::Role;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A browser-like client: keeps the session cookie, does not follow redirects.
 struct Client {
@@ -105,10 +105,10 @@ async fn add_user(store: &knooppunt_rules::store::Store, name: &str, role: Role,
     .unwrap();
 }
 
-struct Site {
-    base: String,
-    store: knooppunt_rules::store::Store,
-    app: InProcess,
+pub struct Site {
+    pub base: String,
+    pub store: knooppunt_rules::store::Store,
+    pub app: InProcess,
     _dir: tempfile::TempDir,
 }
 
@@ -138,7 +138,7 @@ async fn site() -> Site {
 
 /// Five kostendelersnorm signals from three sources in Moerwijk in the last weeks (promoted
 /// for frequency), with the given texts, through the partner API; waits until stored.
-async fn seed(site: &Site, texts: &[(&str, &str)]) {
+pub async fn seed(site: &Site, texts: &[(&str, &str)]) {
     let today = knooppunt_ingest::today_nl();
     let items: Vec<serde_json::Value> = texts
         .iter()
@@ -168,7 +168,7 @@ const T1_MARKER: &str = "Zoon van 24 wil weer thuis wonen maar dan gaat de bijst
 const T2_MARKER: &str =
     "Dochter trekt weer in bij haar moeder, uitkering omlaag door de kostendelersnorm, tweede team";
 
-async fn seeded_site() -> (Site, String) {
+pub async fn seeded_site() -> (Site, String) {
     let site = site().await;
     seed(
         &site,

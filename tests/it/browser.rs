@@ -1,0 +1,322 @@
+//! Browser tests in real headless Chromium (Debian's `chromium` and `chromium-driver`), driven
+//! over WebDriver: signing in, submitting a signal through the form, reviewing clusters
+//! (confirm, merge, snooze) and downloading the brief. Screenshots of every step are kept in
+//! `target/tmp/browser/<test>/`. Without Chromium or ChromeDriver these tests fail.
+
+use crate::support::*;
+use crate::web::{seeded_site, PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn binary(env: &str, default: &str) -> String {
+    std::env::var(env).unwrap_or_else(|_| default.to_string())
+}
+
+async fn driver() -> Driver {
+    let port = free_port();
+    let path = binary("KNOOPPUNT_CHROMEDRIVER", "/usr/bin/chromedriver");
+    let child = Command::new(&path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("ChromeDriver ({path}) starts: {e}; install chromium-driver"));
+    let url = format!("http://127.0.0.1:{port}");
+    let status = format!("{url}/status");
+    eventually(
+        "ChromeDriver to answer",
+        Duration::from_secs(20),
+        || async { reqwest::get(&status).await.is_ok_and(|r| r.status() == 200) },
+    )
+    .await;
+    Driver { child, url }
+}
+
+struct Browser {
+    client: Client,
+    shots: PathBuf,
+    downloads: PathBuf,
+    step: usize,
+}
+
+impl Browser {
+    async fn start(driver: &Driver, test: &str) -> Self {
+        let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join("browser")
+            .join(test);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots).unwrap();
+        let downloads = shots.join("downloads");
+        std::fs::create_dir_all(&downloads).unwrap();
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": binary("KNOOPPUNT_CHROMIUM", "/usr/bin/chromium"),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"],
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                },
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&driver.url)
+            .await
+            .expect("a Chromium session");
+        Self {
+            client,
+            shots,
+            downloads,
+            step: 0,
+        }
+    }
+
+    async fn shot(&mut self, name: &str) {
+        self.step += 1;
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), png).unwrap();
+    }
+
+    async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn fill(&self, css: &str, value: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn sign_in(&mut self, base: &str, name: &str) {
+        self.client.goto(&format!("{base}/inloggen")).await.unwrap();
+        self.fill("#naam", name).await;
+        self.fill("#wachtwoord", PASSWORD).await;
+        self.shot(&format!("inloggen-{name}")).await;
+        self.click("button[type=submit]").await;
+        let body = self.text().await;
+        assert!(body.contains(name), "signed in as {name}: {body}");
+    }
+
+    async fn decide(&mut self, action: &str, extra: impl AsyncFnOnce(&Browser)) {
+        self.client
+            .find(Locator::Css("#actie"))
+            .await
+            .unwrap()
+            .select_by_value(action)
+            .await
+            .unwrap();
+        extra(self).await;
+        self.shot(&format!("besluit-{action}")).await;
+        self.click("form[action$='/besluit'] button[type=submit]")
+            .await;
+    }
+
+    async fn status(&self) -> String {
+        self.client
+            .find(Locator::Css("#status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_team_member_signs_in_previews_and_submits_a_signal() {
+    let (site, _) = seeded_site().await;
+    let driver = driver().await;
+    let mut browser = Browser::start(&driver, "indiener").await;
+    browser.sign_in(&site.base, "indiener1").await;
+    browser
+        .client
+        .goto(&format!("{}/signalen/nieuw", site.base))
+        .await
+        .unwrap();
+    browser.fill("#area", "Moerwijk").await;
+    browser
+        .fill(
+            "#text",
+            "Dhr. de Vries (06-12345678) wacht al 16 weken op een intake bij de GGZ.",
+        )
+        .await;
+    browser.click("input[value=mentale-gezondheid]").await;
+    browser.click("button[value=voorbeeld]").await;
+    let preview = browser.text().await;
+    assert!(preview.contains("Dit wordt weggehaald"), "{preview}");
+    assert!(preview.contains("[TELEFOON]"), "{preview}");
+    browser.shot("voorbeeld").await;
+    browser.click("button[value=versturen]").await;
+    let sent = browser.text().await;
+    assert!(sent.contains("Het signaal is ontvangen"), "{sent}");
+    browser.shot("verstuurd").await;
+    let store = site.store.clone();
+    eventually(
+        "the form's signal to be stored",
+        Duration::from_secs(30),
+        || {
+            let store = store.clone();
+            async move { store.signal_count().await.unwrap() == 6 }
+        },
+    )
+    .await;
+    browser
+        .client
+        .goto(&format!("{}/signalen", site.base))
+        .await
+        .unwrap();
+    let own = browser.text().await;
+    assert!(
+        own.contains("[TELEFOON]") && !own.contains("12345678"),
+        "{own}"
+    );
+    browser.shot("mijn-signalen").await;
+    browser.client.close().await.unwrap();
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_the_brief() {
+    let (site, moerwijk) = seeded_site().await;
+    // A second kostendelersnorm cluster, in Laak, to merge into Moerwijk's.
+    let today = knooppunt_ingest::today_nl().to_string();
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/signals", site.base))
+        .json(&serde_json::json!([signal(
+            "laak-1",
+            "buurtteam-laak",
+            "Laak",
+            &today,
+            "Kostendelersnorm: zoon weer thuis, bijstand van vader omlaag."
+        )]))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let store = site.store.clone();
+    eventually(
+        "the Laak signal to be stored",
+        Duration::from_secs(30),
+        || {
+            let store = store.clone();
+            async move { store.signal_count().await.unwrap() == 6 }
+        },
+    )
+    .await;
+    let laak = site
+        .store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.area == "Laak")
+        .unwrap()
+        .id;
+
+    let driver = driver().await;
+    let mut browser = Browser::start(&driver, "overleg").await;
+    browser.sign_in(&site.base, "overleg").await;
+    browser.shot("agenda").await;
+    assert!(browser.text().await.contains("Agenda signaleringsoverleg"));
+    browser
+        .click(&format!("a[href='/clusters/{moerwijk}']"))
+        .await;
+    browser.decide("bevestigen", async |_| {}).await;
+    assert_eq!(browser.status().await, "bevestigd");
+    browser.shot("bevestigd").await;
+
+    browser
+        .client
+        .goto(&format!("{}/clusters/{laak}", site.base))
+        .await
+        .unwrap();
+    browser
+        .decide("samenvoegen", async |b: &Browser| {
+            b.client
+                .find(Locator::Css("#met"))
+                .await
+                .unwrap()
+                .select_by_value(&moerwijk)
+                .await
+                .unwrap();
+        })
+        .await;
+    assert_eq!(browser.status().await, "samengevoegd");
+    browser.shot("samengevoegd").await;
+
+    browser
+        .client
+        .goto(&format!("{}/clusters/{moerwijk}", site.base))
+        .await
+        .unwrap();
+    browser
+        .decide("parkeren", async |b: &Browser| {
+            b.click("input[name=tot][value=piek]").await;
+        })
+        .await;
+    assert_eq!(browser.status().await, "geparkeerd");
+    let page = browser.text().await;
+    for step in ["bevestigen", "parkeren"] {
+        assert!(page.contains(step), "history shows {step}");
+    }
+    browser.shot("geparkeerd").await;
+    browser.client.close().await.unwrap();
+
+    // The municipality signs in and downloads the brief as PDF from its page.
+    let mut browser = Browser::start(&driver, "gemeente").await;
+    browser.sign_in(&site.base, "gemeente").await;
+    browser.shot("knelpunten").await;
+    let quarter = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
+    browser
+        .client
+        .goto(&format!(
+            "{}/brief?kwartaal={quarter}&formaat=pdf",
+            site.base
+        ))
+        .await
+        .ok();
+    let pdf = browser.downloads.join(format!("brief-{quarter}.pdf"));
+    eventually(
+        "the brief to be downloaded",
+        Duration::from_secs(60),
+        || {
+            let pdf = pdf.clone();
+            async move { std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF")) }
+        },
+    )
+    .await;
+    browser.client.close().await.unwrap();
+    site.app.stop().await;
+}
