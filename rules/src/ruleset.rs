@@ -559,29 +559,93 @@ pub struct Analysis<'a> {
     pub organisation: Option<&'a str>,
 }
 
-/// Lower case without accents, so patterns need not spell out "financiën" and "financien".
+/// Lower case without accents, so patterns need not spell out "financiën" and "financien";
+/// whitespace runs become one space (a pattern's space also matches across a line break), the
+/// ligature "ĳ" becomes "ij", and the period of an abbreviation ("mw.", "dhr.", "i.v.m.") is
+/// dropped, so it does not end a sentence for patterns and waiting times.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut space = false;
     for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
         if c.is_ascii() {
             // The common case, without the general Unicode lower-casing machinery.
             out.push(c.to_ascii_lowercase());
             continue;
         }
         for lower in c.to_lowercase() {
-            out.push(match lower {
-                'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-                'è' | 'é' | 'ê' | 'ë' => 'e',
-                'ì' | 'í' | 'î' | 'ï' => 'i',
-                'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-                'ù' | 'ú' | 'û' | 'ü' => 'u',
-                'ç' => 'c',
-                '’' | '‘' => '\'',
-                other => other,
-            });
+            match lower {
+                'ĳ' => out.push_str("ij"),
+                other => out.push(match other {
+                    'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+                    'è' | 'é' | 'ê' | 'ë' => 'e',
+                    'ì' | 'í' | 'î' | 'ï' => 'i',
+                    'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+                    'ù' | 'ú' | 'û' | 'ü' => 'u',
+                    'ç' => 'c',
+                    '’' | '‘' => '\'',
+                    other => other,
+                }),
+            }
         }
     }
+    if out.contains('.') {
+        drop_abbreviation_dots(&mut out);
+    }
     out
+}
+
+/// Abbreviations common in notes, without their periods.
+const ABBREVIATIONS: [&str; 22] = [
+    "mw", "mvr", "mevr", "dhr", "hr", "ivm", "bijv", "bv", "evt", "ca", "zgn", "nr", "tel", "vnl",
+    "oa", "mbt", "tav", "ipv", "dwz", "zsm", "nav", "ovv",
+];
+
+fn drop_abbreviation_dots(text: &mut String) {
+    let bytes = text.as_bytes();
+    let mut drop = Vec::new();
+    let mut word_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'.' {
+            // A period followed by a letter belongs to the same token ("i.v.m.").
+            if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let token = &bytes[word_start..i];
+            let word: String = token
+                .iter()
+                .filter(|c| **c != b'.')
+                .map(|c| *c as char)
+                .collect();
+            let inner_dot = token.contains(&b'.');
+            if ABBREVIATIONS.contains(&word.as_str()) || (inner_dot && word.len() <= 4) {
+                drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
+            }
+            word_start = i + 1;
+        } else if !b.is_ascii_alphabetic() {
+            word_start = i + 1;
+        }
+    }
+    if drop.is_empty() {
+        return;
+    }
+    let kept: Vec<u8> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, b)| *b)
+        .collect();
+    // Only ASCII periods were removed, so the text is still UTF-8.
+    if let Ok(kept) = String::from_utf8(kept) {
+        *text = kept;
+    }
 }
 
 /// Dutch number words up to twenty, as written in notes ("drie maanden").
@@ -1071,5 +1135,17 @@ mod tests {
                 organisation: false
             }
         );
+    }
+
+    #[test]
+    fn normalising_collapses_space_ligatures_and_abbreviation_periods() {
+        assert_eq!(normalise("Mw.  de   Wit\n\nwacht"), "mw de wit wacht");
+        assert_eq!(normalise("ĳzer Ĳsland"), "ijzer ijsland");
+        assert_eq!(
+            normalise("Dhr. belt i.v.m. zijn uitkering. Daarna o.a. de GGZ."),
+            "dhr belt ivm zijn uitkering. daarna oa de ggz."
+        );
+        assert_eq!(normalise("Einde zin. Volgende"), "einde zin. volgende");
+        assert_eq!(normalise("Financiën"), "financien");
     }
 }
