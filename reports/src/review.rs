@@ -106,12 +106,35 @@ pub enum Snooze {
 pub enum Action {
     Bevestigen,
     Afwijzen,
-    Parkeren { snooze: Snooze },
-    Toewijzen { eigenaar: String, programma: String },
+    Parkeren {
+        snooze: Snooze,
+    },
+    Toewijzen {
+        eigenaar: String,
+        programma: String,
+    },
     Notitie,
-    Samenvoegen { met: String },
+    Samenvoegen {
+        met: String,
+    },
+    /// Moves signals into clusters of their own: by a key, or the selected ones.
+    Splitsen {
+        op: Split,
+    },
     Oplossen,
     Heropenen,
+}
+
+/// How a cluster is split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "wijze", rename_all = "lowercase")]
+pub enum Split {
+    /// One cluster per organisation; the largest group stays.
+    Organisatie,
+    /// The selected signals, as (source, id), move to one new cluster.
+    Signalen { signalen: Vec<(String, String)> },
+    /// Recorded on a cluster that was split off: where its signals came from.
+    Van { cluster: String },
 }
 
 impl Action {
@@ -123,6 +146,7 @@ impl Action {
             Action::Toewijzen { .. } => "toewijzen",
             Action::Notitie => "notitie",
             Action::Samenvoegen { .. } => "samenvoegen",
+            Action::Splitsen { .. } => "splitsen",
             Action::Oplossen => "oplossen",
             Action::Heropenen => "heropenen",
         }
@@ -145,6 +169,8 @@ pub enum DecisionError {
     SnoozeCount,
     #[error("toewijzen: vul de eigenaar (organisatie) in")]
     OwnerRequired,
+    #[error("splitsen: kies de signalen die een eigen cluster krijgen")]
+    NothingToSplit,
 }
 
 /// The state after `action` on a cluster in `state`; the single place transitions are defined.
@@ -157,6 +183,9 @@ pub enum DecisionError {
 /// | afgewezen     | –         | –        | –        | notitie only      | –           | –        | open      |
 /// | opgelost      | –         | –        | –        | notitie only      | –           | –        | open      |
 /// | samengevoegd  | –         | –        | –        | –                 | –           | –        | –         |
+///
+/// Splitsen is allowed where samenvoegen is and keeps the state; the split-off clusters start
+/// open (their first decision records where they came from).
 pub fn transition(state: State, action: &Action, reason: &str) -> Result<State, DecisionError> {
     use State::*;
     let next = match (state, action) {
@@ -194,6 +223,14 @@ pub fn transition(state: State, action: &Action, reason: &str) -> Result<State, 
             state
         }
         (Open | Bevestigd | Geparkeerd, Action::Samenvoegen { .. }) => Samengevoegd,
+        (Open | Bevestigd | Geparkeerd, Action::Splitsen { op }) => {
+            if let Split::Signalen { signalen } = op {
+                if signalen.is_empty() {
+                    return Err(DecisionError::NothingToSplit);
+                }
+            }
+            state
+        }
         (Bevestigd, Action::Oplossen) => Opgelost,
         (Afgewezen | Opgelost | Geparkeerd, Action::Heropenen) => Open,
         _ => {
@@ -314,6 +351,12 @@ mod tests {
             snooze: Snooze::Piek,
         };
         let merge = Action::Samenvoegen { met: "x".into() };
+        let split = Action::Splitsen {
+            op: Split::Organisatie,
+        };
+        let split_nothing = Action::Splitsen {
+            op: Split::Signalen { signalen: vec![] },
+        };
         let assign = Action::Toewijzen {
             eigenaar: "Haag Wonen".into(),
             programma: String::new(),
@@ -324,6 +367,18 @@ mod tests {
             (Open, &park, "", Ok(Geparkeerd)),
             (Open, &merge, "", Ok(Samengevoegd)),
             (Open, &assign, "", Ok(Open)),
+            (Bevestigd, &split, "", Ok(Bevestigd)),
+            (Geparkeerd, &split, "", Ok(Geparkeerd)),
+            (
+                Afgewezen,
+                &split,
+                "",
+                Err(DecisionError::NotAllowed {
+                    action: "splitsen",
+                    state: "afgewezen",
+                }),
+            ),
+            (Open, &split_nothing, "", Err(DecisionError::NothingToSplit)),
             (Bevestigd, &Action::Oplossen, "", Ok(Opgelost)),
             (Bevestigd, &park, "", Ok(Geparkeerd)),
             (Geparkeerd, &Action::Bevestigen, "", Ok(Bevestigd)),

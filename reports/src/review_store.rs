@@ -2,7 +2,9 @@
 //! from the signals. Decisions go through [`crate::review::transition`], in a transaction
 //! that reads the cluster's current state first, so two reviewers cannot skip a state.
 
-use crate::review::{standing, transition, Action, Decision, DecisionError, Standing, State};
+use crate::review::{
+    standing, transition, Action, Decision, DecisionError, Split, Standing, State,
+};
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use knooppunt_rules::store::{ClusterRow, Store};
@@ -19,6 +21,8 @@ pub enum DecideError {
     UnknownCluster(String),
     #[error("samenvoegen: cluster {0} bestaat niet of is zelf al samengevoegd")]
     BadMergeTarget(String),
+    #[error("splitsen: {0}")]
+    BadSplit(String),
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
 }
@@ -160,6 +164,33 @@ pub async fn decide(
     }
     let next = transition(state, &action, reason)?;
     let decided_at = Utc::now().to_rfc3339();
+    let split_off = match &action {
+        Action::Splitsen { op } => split(&mut tx, cluster_id, op).await?,
+        _ => Vec::new(),
+    };
+    // A split-off cluster starts open, with where it came from as its first decision.
+    for (new_cluster, count) in &split_off {
+        let origin = Action::Splitsen {
+            op: Split::Van {
+                cluster: cluster_id.to_string(),
+            },
+        };
+        sqlx::query(
+            "INSERT INTO cluster_decisions (cluster_id, action, state_after, actor, reason, details, \
+             signal_count, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_cluster)
+        .bind(origin.name())
+        .bind(State::Open.as_str())
+        .bind(actor)
+        .bind(reason.trim())
+        .bind(serde_json::to_string(&origin).context("besluit vastleggen")?)
+        .bind(count)
+        .bind(&decided_at)
+        .execute(&mut *tx)
+        .await
+        .context("afgesplitst cluster vastleggen")?;
+    }
     let details = serde_json::to_string(&action).context("besluit vastleggen")?;
     let row = sqlx::query(&format!(
         "INSERT INTO cluster_decisions (cluster_id, action, state_after, actor, reason, details, \
@@ -179,6 +210,171 @@ pub async fn decide(
     let decision = decision_from_row(&row)?;
     tx.commit().await.context("besluit vastleggen")?;
     Ok(decision)
+}
+
+/// Moves signals of a cluster into clusters of their own; returns (new id, signals) per new
+/// cluster. The moves are recorded as overrides, so a replay keeps them.
+async fn split(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    cluster_id: &str,
+    how: &Split,
+) -> Result<Vec<(String, i64)>, DecideError> {
+    let cluster =
+        sqlx::query("SELECT barrier, area_key, area, organisation FROM clusters WHERE id = $1")
+            .bind(cluster_id)
+            .fetch_one(&mut **tx)
+            .await
+            .context("cluster lezen")?;
+    let barrier: String = cluster.try_get("barrier").context("cluster lezen")?;
+    let area_key: String = cluster.try_get("area_key").context("cluster lezen")?;
+    let area: String = cluster.try_get("area").context("cluster lezen")?;
+    let organisation: String = cluster.try_get("organisation").context("cluster lezen")?;
+    let rows = sqlx::query(
+        "SELECT b.source, b.signal_id, b.observed_on, COALESCE(s.organisation, '') AS organisation \
+         FROM signal_barriers b JOIN signals s ON s.source = b.source AND s.id = b.signal_id \
+         WHERE b.cluster_id = $1 AND b.barrier = $2",
+    )
+    .bind(cluster_id)
+    .bind(&barrier)
+    .fetch_all(&mut **tx)
+    .await
+    .context("signalen van het cluster lezen")?;
+    // (source, id, observed_on, organisation)
+    let mut members: Vec<(String, String, String, String)> = Vec::new();
+    for row in &rows {
+        members.push((
+            row.try_get("source").context("signaal lezen")?,
+            row.try_get("signal_id").context("signaal lezen")?,
+            row.try_get("observed_on").context("signaal lezen")?,
+            row.try_get("organisation").context("signaal lezen")?,
+        ));
+    }
+    // Groups that move, each with the organisation its new cluster is keyed by.
+    let mut moving: Vec<(String, Vec<usize>)> = Vec::new();
+    match how {
+        Split::Organisatie => {
+            let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+            for (i, member) in members.iter().enumerate() {
+                groups.entry(member.3.trim()).or_default().push(i);
+            }
+            if groups.len() < 2 {
+                return Err(DecideError::BadSplit(
+                    "alle signalen noemen dezelfde organisatie (of geen)".into(),
+                ));
+            }
+            let largest = groups
+                .iter()
+                .max_by_key(|(org, group)| (group.len(), std::cmp::Reverse(*org)))
+                .map(|(org, _)| org.to_string())
+                .unwrap_or_default();
+            moving = groups
+                .into_iter()
+                .filter(|(org, _)| *org != largest)
+                .map(|(org, group)| (org.to_string(), group))
+                .collect();
+        }
+        Split::Signalen { signalen } => {
+            let chosen: Vec<usize> = members
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| signalen.iter().any(|(s, id)| *s == m.0 && *id == m.1))
+                .map(|(i, _)| i)
+                .collect();
+            if chosen.is_empty() {
+                return Err(DecideError::BadSplit(
+                    "geen van de gekozen signalen hoort bij dit cluster".into(),
+                ));
+            }
+            if chosen.len() == members.len() {
+                return Err(DecideError::BadSplit(
+                    "kies niet alle signalen: er moet er een overblijven".into(),
+                ));
+            }
+            moving.push((organisation.clone(), chosen));
+        }
+        Split::Van { .. } => {
+            return Err(DecideError::BadSplit(
+                "kies hoe het cluster wordt gesplitst".into(),
+            ))
+        }
+    }
+    let mut created = Vec::new();
+    let mut moved = std::collections::HashSet::new();
+    for (org, group) in &moving {
+        let mut keys: Vec<String> = group
+            .iter()
+            .map(|&i| format!("{}\u{1f}{}", members[i].0, members[i].1))
+            .collect();
+        keys.sort();
+        const NAMESPACE: uuid::Uuid =
+            uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0003);
+        let new_id = uuid::Uuid::new_v5(
+            &NAMESPACE,
+            format!("{cluster_id}\u{1f}{}", keys.join("\u{1e}")).as_bytes(),
+        )
+        .to_string();
+        let dates: Vec<&str> = group.iter().map(|&i| members[i].2.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, last_seen, signal_count) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&new_id)
+        .bind(&barrier)
+        .bind(&area_key)
+        .bind(&area)
+        .bind(org)
+        .bind(dates.iter().min().copied().unwrap_or_default())
+        .bind(dates.iter().max().copied().unwrap_or_default())
+        .bind(group.len() as i64)
+        .execute(&mut **tx)
+        .await
+        .context("nieuw cluster opslaan")?;
+        for &i in group {
+            let (source, signal_id) = (&members[i].0, &members[i].1);
+            sqlx::query(
+                "UPDATE signal_barriers SET cluster_id = $1 \
+                 WHERE source = $2 AND signal_id = $3 AND barrier = $4",
+            )
+            .bind(&new_id)
+            .bind(source)
+            .bind(signal_id)
+            .bind(&barrier)
+            .execute(&mut **tx)
+            .await
+            .context("signaal verplaatsen")?;
+            sqlx::query(
+                "INSERT INTO cluster_overrides (source, signal_id, barrier, cluster_id) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (source, signal_id, barrier) \
+                 DO UPDATE SET cluster_id = excluded.cluster_id",
+            )
+            .bind(source)
+            .bind(signal_id)
+            .bind(&barrier)
+            .bind(&new_id)
+            .execute(&mut **tx)
+            .await
+            .context("splitsing vastleggen")?;
+            moved.insert(i);
+        }
+        created.push((new_id, group.len() as i64));
+    }
+    let remaining: Vec<&str> = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !moved.contains(i))
+        .map(|(_, m)| m.2.as_str())
+        .collect();
+    sqlx::query(
+        "UPDATE clusters SET signal_count = $1, first_seen = $2, last_seen = $3 WHERE id = $4",
+    )
+    .bind(remaining.len() as i64)
+    .bind(remaining.iter().min().copied().unwrap_or_default())
+    .bind(remaining.iter().max().copied().unwrap_or_default())
+    .bind(cluster_id)
+    .execute(&mut **tx)
+    .await
+    .context("cluster bijwerken")?;
+    Ok(created)
 }
 
 /// Every cluster with its standing on `today`. `spiked` holds the clusters with a spike

@@ -74,6 +74,7 @@ pub fn matches_for(
                 confidence: found.confidence,
                 wait_days: stated.or(found.wait_days),
                 cluster: key.clone(),
+                split_to: None,
             }
         })
         .collect()

@@ -8,8 +8,7 @@
 use crate::engine::matches_for;
 use crate::ruleset::{Fields, RuleSet};
 use crate::store::{
-    classification, cluster_id, BarrierMatch, ClusterTally, ReplaySignal, Store,
-    CLUSTER_KEY_SETTING,
+    classification, BarrierMatch, ClusterTally, ReplaySignal, Store, CLUSTER_KEY_SETTING,
 };
 use anyhow::Context;
 use std::collections::BTreeMap;
@@ -139,6 +138,7 @@ pub async fn replay(
             },
         );
     }
+    let overrides = store.cluster_overrides().await?;
     // The clusters as the new rules make them; bounded by the number of clusters.
     let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
     // With --apply, a writer task stores page N while page N+1 is read and classified.
@@ -166,11 +166,27 @@ pub async fn replay(
         let page = next.await.context("replay: lezen afgebroken")??;
         let Some(last) = page.last() else { break };
         next = fetch(Some((last.source.clone(), last.id.clone())));
-        let classified = classify_page(rules, &page);
+        let mut classified = classify_page(rules, &page);
+        // Signals the overleg split off stay in their own cluster.
+        if !overrides.is_empty() {
+            for (signal, (matches, _, _)) in page.iter().zip(classified.iter_mut()) {
+                for found in matches.iter_mut() {
+                    let key = (
+                        signal.source.clone(),
+                        signal.id.clone(),
+                        found.barrier.clone(),
+                    );
+                    if let Some((id, values)) = overrides.get(&key) {
+                        found.split_to = Some(id.clone());
+                        found.cluster = values.clone();
+                    }
+                }
+            }
+        }
         let mut changes = Vec::new();
         for (signal, (matches, new_barriers, detail)) in page.into_iter().zip(classified) {
             for found in &matches {
-                let id = cluster_id(&found.barrier, &found.cluster);
+                let id = found.cluster_id();
                 let entry = diff
                     .clusters
                     .entry(id.clone())

@@ -70,6 +70,17 @@ pub struct BarrierMatch {
     /// The waiting time that belongs to this barrier.
     pub wait_days: Option<u32>,
     pub cluster: ClusterKeyValues,
+    /// The cluster the overleg moved this signal to (splitsen), instead of its key's.
+    pub split_to: Option<String>,
+}
+
+impl BarrierMatch {
+    /// The cluster this match counts in.
+    pub fn cluster_id(&self) -> String {
+        self.split_to
+            .clone()
+            .unwrap_or_else(|| cluster_id(&self.barrier, &self.cluster))
+    }
 }
 
 /// The values of a cluster's key besides the barrier; empty where the key leaves one out.
@@ -299,7 +310,7 @@ impl ReplayWriter {
                     source: &signal.source,
                     signal_id: &signal.id,
                     barrier: &m.barrier,
-                    cluster_id: cluster_id(&m.barrier, &m.cluster),
+                    cluster_id: m.cluster_id(),
                     observed_on: signal.observed_on.clone(),
                     area_key: signal.area_key.clone(),
                     wait_days: m.wait_days.map(i64::from),
@@ -730,7 +741,7 @@ impl Store {
             let signal = &item.envelope.signal;
             let observed_on = signal.observed_on.to_string();
             for found in &item.matches {
-                let id = cluster_id(&found.barrier, &found.cluster);
+                let id = found.cluster_id();
                 clusters
                     .entry(id.clone())
                     .or_insert_with(|| ClusterTally::new(id.clone(), found))
@@ -1071,6 +1082,41 @@ impl Store {
             .context("replays lezen")?;
         rows.iter()
             .map(|row| Ok((row.try_get("version")?, row.try_get("applied_at")?)))
+            .collect()
+    }
+
+    /// Signals the overleg split off, by (source, signal id, barrier): their cluster's id and
+    /// key values.
+    pub async fn cluster_overrides(
+        &self,
+    ) -> anyhow::Result<
+        std::collections::HashMap<(String, String, String), (String, ClusterKeyValues)>,
+    > {
+        let rows = sqlx::query(
+            "SELECT o.source, o.signal_id, o.barrier, o.cluster_id, c.area_key, c.area, c.organisation \
+             FROM cluster_overrides o JOIN clusters c ON c.id = o.cluster_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("afgesplitste signalen lezen")?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    (
+                        row.try_get("source")?,
+                        row.try_get("signal_id")?,
+                        row.try_get("barrier")?,
+                    ),
+                    (
+                        row.try_get("cluster_id")?,
+                        ClusterKeyValues {
+                            area_key: row.try_get("area_key")?,
+                            area: row.try_get("area")?,
+                            organisation: row.try_get("organisation")?,
+                        },
+                    ),
+                ))
+            })
             .collect()
     }
 

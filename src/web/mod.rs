@@ -22,7 +22,7 @@ use knooppunt_ingest::envelope::{partition_key, Channel};
 use knooppunt_ingest::signal::Theme;
 use knooppunt_ingest::transport::Publisher;
 use knooppunt_reports::agenda::Agenda;
-use knooppunt_reports::review::{Action, Role, Snooze, State as ReviewState};
+use knooppunt_reports::review::{Action, Role, Snooze, Split, State as ReviewState};
 use knooppunt_reports::review_store::{self, DecideError};
 use knooppunt_reports::{Brief, Quarter};
 use knooppunt_rules::ruleset::RuleSet;
@@ -656,6 +656,12 @@ struct DecisionForm {
     eigenaar: String,
     #[serde(default)]
     programma: String,
+    /// Splitsen: "organisatie" or "signalen".
+    #[serde(default)]
+    splits_op: String,
+    /// Splitsen: the selected signals, as "source|id".
+    #[serde(default)]
+    signalen: Vec<String>,
 }
 
 fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
@@ -667,6 +673,20 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
         "heropenen" => Action::Heropenen,
         "samenvoegen" => Action::Samenvoegen {
             met: form.met.trim().to_string(),
+        },
+        "splitsen" => Action::Splitsen {
+            op: match form.splits_op.as_str() {
+                "organisatie" => Split::Organisatie,
+                "signalen" => Split::Signalen {
+                    signalen: form
+                        .signalen
+                        .iter()
+                        .filter_map(|s| s.split_once('|'))
+                        .map(|(source, id)| (source.to_string(), id.to_string()))
+                        .collect(),
+                },
+                _ => return Err("splitsen: kies op organisatie of op gekozen signalen".into()),
+            },
         },
         "toewijzen" => Action::Toewijzen {
             eigenaar: form.eigenaar.trim().to_string(),

@@ -31,6 +31,7 @@ fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str])
                     area,
                     None,
                 ),
+                split_to: None,
             })
             .collect(),
         wait_days: Some(70),

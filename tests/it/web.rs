@@ -763,3 +763,92 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     assert_eq!(knelpunt.previous, "5");
     site.app.stop().await;
 }
+
+#[tokio::test]
+async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
+    let (site, cluster) = seeded_site().await;
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let path = format!("/clusters/{cluster}/besluit");
+    let (status, body) = overleg
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("actie", "splitsen"),
+                ("splits_op", "organisatie"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("splitsen: alle signalen noemen dezelfde organisatie"),
+        "{body}"
+    );
+    let all = [
+        "verbinders-moerwijk|s0",
+        "schilderswijk-moeders|s1",
+        "ggz-haaglanden|s2",
+        "verbinders-moerwijk|s3",
+        "schilderswijk-moeders|s4",
+    ];
+    let mut everything = vec![
+        ("csrf", csrf.as_str()),
+        ("actie", "splitsen"),
+        ("splits_op", "signalen"),
+    ];
+    everything.extend(all.iter().map(|s| ("signalen", *s)));
+    let (status, body) = overleg.post(&path, &everything).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("er moet er een overblijven"), "{body}");
+
+    let (status, body) = overleg
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("actie", "splitsen"),
+                ("splits_op", "signalen"),
+                ("signalen", "verbinders-moerwijk|s0"),
+                ("signalen", "verbinders-moerwijk|s3"),
+                (
+                    "reden",
+                    "twee signalen gaan over mantelzorg, niet over de norm zelf",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    let clusters = site.store.clusters().await.unwrap();
+    assert_eq!(clusters.len(), 2);
+    let original = clusters.iter().find(|c| c.id == cluster).unwrap();
+    let split_off = clusters.iter().find(|c| c.id != cluster).unwrap();
+    assert_eq!((original.signal_count, split_off.signal_count), (3, 2));
+    let history = knooppunt_reports::review_store::decisions(&site.store, &split_off.id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].state_after,
+        knooppunt_reports::review::State::Open
+    );
+    let (_, page) = overleg.get(&format!("/clusters/{}", split_off.id)).await;
+    assert!(
+        page.contains("<td>splitsen</td>") && page.contains("mantelzorg"),
+        "{page}"
+    );
+
+    // A replay re-classifies everything but keeps the overleg's split.
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let diff = knooppunt_rules::replay::replay(&site.store, &rules, true, |_| {})
+        .await
+        .unwrap();
+    assert!(diff.clusters.is_empty(), "{diff:?}");
+    let after = site.store.clusters().await.unwrap();
+    let counts = |id: &str| after.iter().find(|c| c.id == id).map(|c| c.signal_count);
+    assert_eq!(
+        (counts(&cluster), counts(&split_off.id)),
+        (Some(3), Some(2))
+    );
+    site.app.stop().await;
+}
