@@ -64,6 +64,7 @@ pub async fn write_brief(
         quarter,
         options.programme.as_deref(),
         config.brief.min_group_size,
+        &config.brief.wider_areas,
         knooppunt_ingest::today_nl(),
     )
     .await?;
@@ -153,6 +154,7 @@ pub async fn start_intake(
         publisher.clone(),
         config.web.secure_cookies,
         config.brief.min_group_size,
+        config.brief.wider_areas.clone(),
     )?);
     let mut state = IntakeState::new(
         publisher,

@@ -87,6 +87,9 @@ pub struct EngineSettings {
 #[serde(deny_unknown_fields)]
 pub struct BriefSettings {
     pub min_group_size: i64,
+    /// Wijk → wider area (stadsdeel): a small wijk is published as part of its wider area.
+    #[serde(default)]
+    pub wider_areas: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -392,6 +392,7 @@ pub fn publish(
     knelpunten: &mut [Knelpunt],
     min: i64,
     previous: Option<&crate::disclosure::PublishedTable>,
+    wider_areas: &BTreeMap<String, String>,
 ) -> anyhow::Result<crate::disclosure::PublishedTable> {
     use crate::disclosure::{protect, Cell, CountTable, DisclosureOptions, Position};
     let columns: Vec<String> = knelpunten
@@ -415,9 +416,19 @@ pub fn publish(
         cells,
     )
     .map_err(|e| anyhow::anyhow!("tabel knelpunten × wijken: {e}"))?;
+    // The configured wijk names, matched to the table's spelling of them.
+    let wider: BTreeMap<String, String> = columns
+        .iter()
+        .filter_map(|column| {
+            wider_areas
+                .iter()
+                .find(|(wijk, _)| wijk.trim().eq_ignore_ascii_case(column.trim()))
+                .map(|(_, wider)| (column.clone(), wider.clone()))
+        })
+        .collect();
     let options = DisclosureOptions {
         min_group_size: min.max(1) as u64,
-        wider_area: None,
+        wider_area: (!wider.is_empty()).then_some(&wider),
         previous,
     };
     let disclosure =
@@ -431,7 +442,8 @@ pub fn publish(
         if let Some(last) = knelpunt.trend.last_mut() {
             last.value = knelpunt.signals.clone();
         }
-        knelpunt.area_names = columns
+        knelpunt.area_names = published
+            .columns
             .iter()
             .enumerate()
             .filter(|(column, _)| {

@@ -337,6 +337,7 @@ impl Brief {
         quarter: Quarter,
         programme: Option<&str>,
         min_group_size: i64,
+        wider_areas: &std::collections::BTreeMap<String, String>,
         generated_on: NaiveDate,
     ) -> anyhow::Result<Self> {
         let mut brief = Self::gather(store, rules, quarter, min_group_size, generated_on).await?;
@@ -363,7 +364,12 @@ impl Brief {
             generated_on,
         )
         .await?;
-        let table = knelpunten::publish(&mut knelpunten, min_group_size, previous_table.as_ref())?;
+        let table = knelpunten::publish(
+            &mut knelpunten,
+            min_group_size,
+            previous_table.as_ref(),
+            wider_areas,
+        )?;
         let title = |id: &str| {
             knelpunten
                 .iter()

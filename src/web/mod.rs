@@ -65,6 +65,7 @@ pub struct WebState {
     pub secure_cookies: bool,
     pub session_hours: i64,
     pub min_group_size: i64,
+    pub wider_areas: std::collections::BTreeMap<String, String>,
 }
 
 impl WebState {
@@ -74,6 +75,7 @@ impl WebState {
         publisher: Arc<dyn Publisher>,
         secure_cookies: bool,
         min_group_size: i64,
+        wider_areas: std::collections::BTreeMap<String, String>,
     ) -> anyhow::Result<Self> {
         let mut templates = Handlebars::new();
         templates.set_strict_mode(false);
@@ -90,6 +92,7 @@ impl WebState {
             secure_cookies,
             session_hours: 12,
             min_group_size,
+            wider_areas,
         })
     }
 }
@@ -892,6 +895,7 @@ async fn brief_download(
         quarter,
         programme,
         state.min_group_size,
+        &state.wider_areas,
         today,
     )
     .await

@@ -740,19 +740,34 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     // Published once, frozen: the next quarter compares with the published figure.
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let today = knooppunt_ingest::today_nl();
-    let brief = knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter, None, 5, today)
-        .await
-        .unwrap();
+    let brief = knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &rules,
+        quarter,
+        None,
+        5,
+        &Default::default(),
+        today,
+    )
+    .await
+    .unwrap();
     brief.publish(&site.store, "test").await.unwrap();
     let again = brief.publish(&site.store, "test").await.unwrap_err();
     assert!(
         format!("{again:#}").contains("al gepubliceerd"),
         "{again:#}"
     );
-    let next =
-        knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter.next(), None, 5, today)
-            .await
-            .unwrap();
+    let next = knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &rules,
+        quarter.next(),
+        None,
+        5,
+        &Default::default(),
+        today,
+    )
+    .await
+    .unwrap();
     let knelpunt = &next.knelpunten[0];
     let point = knelpunt
         .trend
@@ -849,6 +864,104 @@ async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
     assert_eq!(
         (counts(&cluster), counts(&split_off.id)),
         (Some(3), Some(2))
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their_stadsdeel() {
+    let (site, moerwijk) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    let items = serde_json::json!([
+        signal(
+            "m1",
+            "buurtteam-escamp",
+            "Morgenstond",
+            &today,
+            "Kostendelersnorm: dochter weer thuis, bijstand omlaag."
+        ),
+        signal(
+            "m2",
+            "ggz-haaglanden",
+            "Morgenstond",
+            &today,
+            "Kostendelersnorm, zoon trekt in, uitkering moeder verlaagd."
+        ),
+    ]);
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/signals", site.base))
+        .json(&items)
+        .send()
+        .await
+        .unwrap();
+    let store = site.store.clone();
+    eventually(
+        "the Morgenstond signals to be stored",
+        Duration::from_secs(30),
+        || {
+            let store = store.clone();
+            async move { store.signal_count().await.unwrap() == 7 }
+        },
+    )
+    .await;
+    let morgenstond = site
+        .store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.area == "Morgenstond")
+        .unwrap()
+        .id;
+    for cluster in [&moerwijk, &morgenstond] {
+        knooppunt_reports::review_store::decide(
+            &site.store,
+            cluster,
+            knooppunt_reports::review::Action::Bevestigen,
+            "",
+            "overleg",
+        )
+        .await
+        .unwrap();
+    }
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let quarter = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
+    let today = knooppunt_ingest::today_nl();
+    // Without a stadsdeel: Morgenstond's 2 is hidden, and so is Moerwijk's 5, or 7 − 5 = 2.
+    let brief = knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &rules,
+        quarter,
+        None,
+        5,
+        &Default::default(),
+        today,
+    )
+    .await
+    .unwrap();
+    let table = brief.table.clone().unwrap();
+    assert_eq!(table.columns, ["Moerwijk", "Morgenstond"]);
+    assert_eq!(table.rows[0].cells, ["x", "x"]);
+    assert_eq!(table.rows[0].total, "7");
+    let markdown = brief.render().unwrap().markdown;
+    assert!(
+        !markdown.contains("| 5 |") && !markdown.contains("| 2 |"),
+        "{markdown}"
+    );
+    // With the stadsdeel: one column, Escamp, 7.
+    let wider = [("moerwijk", "Escamp"), ("Morgenstond", "Escamp")]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let brief =
+        knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter, None, 5, &wider, today)
+            .await
+            .unwrap();
+    let table = brief.table.unwrap();
+    assert_eq!(table.columns, ["Escamp"]);
+    assert_eq!(
+        (table.rows[0].cells.clone(), table.rows[0].total.clone()),
+        (vec!["7".to_string()], "7".to_string())
     );
     site.app.stop().await;
 }
