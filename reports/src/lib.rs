@@ -108,9 +108,10 @@ impl FromStr for Quarter {
     }
 }
 
-/// Shows a count, or `<N` when it is below the minimum group size.
+/// Shows a count, or `<N` when it is below the minimum group size. Zero is shown: it says
+/// nothing about a person (the tables of [`disclosure`] do the same).
 pub fn suppress(count: i64, min_group_size: i64) -> String {
-    if count < min_group_size {
+    if count > 0 && count < min_group_size {
         format!("<{min_group_size}")
     } else {
         count.to_string()
@@ -663,6 +664,7 @@ mod tests {
     #[test]
     fn small_counts_are_suppressed_and_so_are_changes_that_would_reveal_them() {
         assert_eq!(suppress(4, 5), "<5");
+        assert_eq!(suppress(0, 5), "0");
         assert_eq!(suppress(5, 5), "5");
         assert_eq!(change(12, 10, 5), "+2 (+20%)");
         assert_eq!(change(8, 10, 5), "−2 (−20%)");
