@@ -1,0 +1,172 @@
+//! Golden files for the brief's templates: a fixed brief renders to exactly the committed
+//! Markdown and HTML (`reports/tests/golden/`), and its PDF has the expected pages.
+//! After an intended template change: `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden`.
+
+use chrono::NaiveDate;
+use knooppunt_reports::knelpunten::{Knelpunt, TrendPoint, Waits};
+use knooppunt_reports::{Brief, Quarter, Section, TableRow, TableView};
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::store::{BarrierStats, CoOccurrence};
+use std::path::PathBuf;
+
+fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -> Knelpunt {
+    let trend: Vec<TrendPoint> = [
+        ("2025Q3", "9"),
+        ("2025Q4", "x"),
+        ("2026Q1", "0"),
+        ("2026Q2", "12"),
+        ("2026Q3", "17"),
+    ]
+    .iter()
+    .map(|(q, v)| TrendPoint {
+        quarter: q.to_string(),
+        label: knooppunt_reports::chart::quarter_label(q.parse::<Quarter>().unwrap()),
+        value: v.to_string(),
+        from_snapshot: *q == "2026Q2",
+    })
+    .collect();
+    Knelpunt {
+        barrier: barrier.into(),
+        title: title.into(),
+        kader: "Participatiewet art. 22a".into(),
+        owner: "gemeente, Werk en Inkomen".into(),
+        programme: Some("Armoede".into()),
+        section,
+        signals: "17".into(),
+        sources: "6".into(),
+        areas: "x".into(),
+        area_names: vec!["Moerwijk".into()],
+        previous: "12".into(),
+        trend_svg: "<svg role=\"img\" aria-label=\"trend\"></svg>".into(),
+        trend,
+        waits: Some(Waits {
+            with_wait: "8".into(),
+            median_days: 112,
+            p25_days: 84,
+            p75_days: 140,
+            norm_days: Some(70),
+            norm_name: Some("Treeknorm".into()),
+            above_norm: true,
+        }),
+        co_occurring: vec!["Angst voor korting (6)".into()],
+        vignettes: vec![vignette.into()],
+        notes: vec!["Advies: maatwerk via art. 18 {{brief}}".into()],
+        cluster_ids: vec!["c-1".into(), "c-2".into()],
+        raw_signals: 17,
+        area_counts: Default::default(),
+    }
+}
+
+fn brief() -> Brief {
+    let rules = RuleSet::default_rules().unwrap();
+    let stats = |barrier: &str, signals, sources, areas| BarrierStats {
+        barrier: barrier.into(),
+        signals,
+        sources,
+        areas,
+    };
+    let mut brief = Brief::from_stats(
+        "2026Q3".parse().unwrap(),
+        &rules,
+        &[
+            stats("kostendelersnorm", 17, 6, 4),
+            stats("wachtlijst-ggz", 3, 2, 1),
+        ],
+        &[stats("kostendelersnorm", 12, 5, 3)],
+        &[CoOccurrence {
+            first: "angst-uitkeringskorting".into(),
+            second: "kostendelersnorm".into(),
+            signals: 6,
+        }],
+        2,
+        5,
+        NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
+    );
+    let hostile = "Moeder durft haar zoon niet in huis te nemen <script>alert(1)</script> [link](javascript:x)";
+    brief.sections = vec![
+        Section {
+            id: "groeiend",
+            label: "Groeiend",
+            knelpunten: vec![knelpunt(
+                "kostendelersnorm",
+                "Kostendelersnorm verlaagt de uitkering bij samenwonen",
+                "groeiend",
+                hostile,
+            )],
+        },
+        Section {
+            id: "terug",
+            label: "Terug",
+            knelpunten: vec![knelpunt(
+                "wachtlijst-ggz",
+                "Wachtlijst GGZ boven de Treeknorm",
+                "terug",
+                "Intake pas na 16 weken.",
+            )],
+        },
+    ];
+    brief.knelpunten_total = 2;
+    brief.table = Some(TableView {
+        columns: vec!["Moerwijk".into(), "Laak".into()],
+        rows: vec![TableRow {
+            title: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),
+            cells: vec!["14".into(), "x".into()],
+            total: "17".into(),
+        }],
+        column_totals: vec!["14".into(), "x".into()],
+        grand_total: "17".into(),
+    });
+    brief
+}
+
+fn golden(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+fn check(name: &str, actual: &str) {
+    let path = golden(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{name} differs from {}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff",
+        path.display()
+    );
+}
+
+#[test]
+fn the_brief_renders_exactly_as_the_golden_files() {
+    let rendered = brief().render().unwrap();
+    check("brief.md", &rendered.markdown);
+    check("brief.html", &rendered.html);
+    // Inert: the vignette's markup and the note's braces are text, in both formats.
+    assert!(!rendered.html.contains("<script>alert"));
+    assert!(rendered
+        .html
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(rendered.html.contains("art. 18 {{brief}}"));
+    assert!(!rendered.markdown.contains("<script>"));
+    assert!(rendered.markdown.contains("\\[link\\](javascript:x)"));
+}
+
+#[test]
+fn the_pdf_has_a_title_page_and_one_page_per_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let brief = brief();
+    brief.write(dir.path()).unwrap();
+    let pdf = brief.write_pdf(dir.path()).unwrap();
+    let bytes = std::fs::read(pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    // Each section starts on a new page; the last section is followed by the overview.
+    let pages = knooppunt_reports::pdf::count_pages(&bytes);
+    assert!(
+        pages > brief.sections.len(),
+        "{pages} pages for {} sections",
+        brief.sections.len()
+    );
+}
