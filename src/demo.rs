@@ -132,15 +132,48 @@ pub async fn run(
         println!("   Voorbeeld van een opgeschoond signaal: \"{example}\"");
     }
 
-    // 4. The brief for the latest quarter in the sample.
     let latest = lines
         .iter()
         .filter_map(|l| l["observed_on"].as_str())
         .filter_map(knooppunt_ingest::signal::parse_date)
         .max()
         .context("voorbeeldset zonder datums")?;
+
+    // 4. The signaleringsoverleg's agenda on the day after the sample, and its decisions:
+    //    the demo confirms the promoted clusters, so the brief has knelpunten.
+    let meeting = latest.succ_opt().unwrap_or(latest);
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, "demo").await?;
+    println!(
+        "\n4. Agenda signaleringsoverleg {meeting}: {} clusters.",
+        agenda.items.len()
+    );
+    for item in agenda.items.iter().take(5) {
+        println!("   - {} — {}: {}", item.title, item.area, item.waarom);
+        let confirmed = knooppunt_reports::review_store::decide(
+            &store,
+            &item.cluster_id,
+            knooppunt_reports::review::Action::Bevestigen,
+            "",
+            "demo-overleg",
+        )
+        .await;
+        if let Err(knooppunt_reports::review_store::DecideError::Failed(error)) = confirmed {
+            return Err(error);
+        }
+    }
+    let (markdown, html) = agenda.render()?;
+    std::fs::create_dir_all(dir.join("agenda")).context("map agenda aanmaken")?;
+    for (extension, content) in [("md", markdown), ("html", html)] {
+        let path = dir
+            .join("agenda")
+            .join(format!("agenda-{meeting}.{extension}"));
+        std::fs::write(&path, content).with_context(|| format!("{} schrijven", path.display()))?;
+        println!("   {}", path.display());
+    }
+
+    // 5. The brief for the latest quarter in the sample, from the confirmed knelpunten.
     let quarter = Quarter::containing(latest);
-    println!("\n4. Kwartaalbrief {}:", quarter.dutch_label());
+    println!("\n5. Kwartaalbrief {}:", quarter.dutch_label());
     for path in app::write_brief(
         &config,
         &store,
@@ -152,6 +185,57 @@ pub async fn run(
     .await?
     {
         println!("   {}", path.display());
+    }
+    let brief = knooppunt_reports::Brief::gather_full(
+        &store,
+        &rules,
+        quarter,
+        None,
+        config.brief.min_group_size,
+        &config.brief.wider_areas,
+        knooppunt_ingest::today_nl(),
+    )
+    .await?;
+    match brief.write_pdf(&dir.join("brief")) {
+        Ok(path) => println!("   {}", path.display()),
+        Err(error) => println!("   (geen PDF: {error:#})"),
+    }
+
+    // 6. Accounts for the website, one per role, with a fresh password for this run.
+    let password = crate::web::accounts::random_token("")[..20].to_string();
+    println!(
+        "\n6. Website: http://{}/inloggen — wachtwoord voor alle demo-accounts: {password}",
+        intake.addr
+    );
+    for (name, role, source) in [
+        (
+            "demo-indiener",
+            knooppunt_reports::review::Role::Indiener,
+            "verbinders-moerwijk",
+        ),
+        ("demo-overleg", knooppunt_reports::review::Role::Overleg, ""),
+        (
+            "demo-gemeente",
+            knooppunt_reports::review::Role::Gemeente,
+            "",
+        ),
+        ("demo-beheer", knooppunt_reports::review::Role::Beheer, ""),
+    ] {
+        if !crate::web::accounts::set_password(&store, name, &password).await? {
+            crate::web::accounts::create_user(
+                &store,
+                &crate::web::accounts::NewUser {
+                    name,
+                    display_name: name,
+                    role,
+                    source,
+                    areas: "",
+                    password: &password,
+                },
+            )
+            .await?;
+        }
+        println!("   {name} ({})", role.label());
     }
 
     if serve {

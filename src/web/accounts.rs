@@ -84,6 +84,25 @@ pub fn validate_new_user(user: &NewUser<'_>) -> Vec<String> {
     errors
 }
 
+/// Sets a new password for an existing account; `false` when there is no such account.
+pub async fn set_password(store: &Store, name: &str, password: &str) -> anyhow::Result<bool> {
+    if password.chars().count() < MIN_PASSWORD {
+        anyhow::bail!("wachtwoord: minstens {MIN_PASSWORD} tekens");
+    }
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map_err(|e| anyhow::anyhow!("wachtwoord versleutelen mislukt: {e}"))?
+        .to_string();
+    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
+        .bind(hash)
+        .bind(name)
+        .execute(store.pool())
+        .await
+        .context("wachtwoord opslaan")?
+        .rows_affected();
+    Ok(updated > 0)
+}
+
 pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()> {
     let errors = validate_new_user(user);
     if !errors.is_empty() {
