@@ -27,6 +27,8 @@ fn every_subcommand_explains_itself() {
         &["rules", "validate"],
         &["rules", "test"],
         &["rules", "replay"],
+        &["user", "add"],
+        &["agenda"],
     ] {
         let output = knooppunt().args(sub).arg("--help").output().unwrap();
         assert!(output.status.success(), "{sub:?}");
@@ -147,6 +149,81 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(output.status.success(), "{agenda}");
     assert!(agenda.contains("Treeknorm 10 weken"), "{agenda}");
     assert!(agenda.lines().count() > 2, "{agenda}");
+
+    let store = (
+        "KNOOPPUNT__STORE__URL",
+        format!("sqlite://{}", dir.path().join("knooppunt.db").display()),
+    );
+    // The first administrator, from the command line; a short password is refused in Dutch.
+    let output = knooppunt()
+        .args(["user", "add", "--name", "admin", "--role", "beheer"])
+        .env(store.0, &store.1)
+        .env("KNOOPPUNT_PASSWORD", "kort")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("wachtwoord: minstens 12 tekens"));
+    let output = knooppunt()
+        .args(["user", "add", "--name", "admin", "--role", "beheer"])
+        .env(store.0, &store.1)
+        .env("KNOOPPUNT_PASSWORD", "een lang genoeg wachtwoord")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The agenda of a meeting as HTML and Markdown, with the demo's decisions of that day.
+    let out = dir.path().join("export");
+    let output = knooppunt()
+        .args(["agenda", "--meeting", "2026-09-30", "--out"])
+        .arg(&out)
+        .env(store.0, &store.1)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let markdown = std::fs::read_to_string(out.join("agenda-2026-09-30.md")).unwrap();
+    assert!(
+        markdown.contains("# Agenda signaleringsoverleg 2026-09-30"),
+        "{markdown}"
+    );
+    assert!(out.join("agenda-2026-09-30.html").is_file());
+
+    // Publishing freezes the quarter; a second publication is refused.
+    let publish = || {
+        knooppunt()
+            .args([
+                "brief",
+                "--quarter",
+                "2026Q3",
+                "--no-pdf",
+                "--publish",
+                "--out",
+            ])
+            .arg(dir.path().join("gepubliceerd"))
+            .env(store.0, &store.1)
+            .output()
+            .unwrap()
+    };
+    let first = publish();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = publish();
+    assert!(!second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("al gepubliceerd"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
 }
 
 #[test]
