@@ -142,7 +142,8 @@ pub async fn run(
     // 4. The signaleringsoverleg's agenda on the day after the sample, and its decisions:
     //    the demo confirms the promoted clusters, so the brief has knelpunten.
     let meeting = latest.succ_opt().unwrap_or(latest);
-    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, "demo").await?;
+    let agenda =
+        knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, Some("demo")).await?;
     println!(
         "\n4. Agenda signaleringsoverleg {meeting}: {} clusters.",
         agenda.items.len()

@@ -473,7 +473,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = app::open_store(&config).await?;
             let rules = app::load_rules(&config)?;
             let agenda =
-                knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, "cli").await?;
+                knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, Some("cli"))
+                    .await?;
             let (markdown, html) = agenda.render()?;
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("map {} aanmaken", out.display()))?;

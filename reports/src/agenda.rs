@@ -107,19 +107,22 @@ pub fn sparkline(values: &[i64]) -> String {
 }
 
 impl Agenda {
-    /// Builds the agenda for the meeting on `on` (and records the meeting). Promotions are
-    /// evaluated for that day first, so the agenda never depends on the engine's timer.
+    /// Builds the agenda for the meeting on `on`; with `record`, the meeting is recorded (by
+    /// that user), so the next agenda starts after it. Promotions are evaluated for that day
+    /// first, so the agenda never depends on the engine's timer.
     pub async fn gather(
         store: &Store,
         rules: &RuleSet,
         on: NaiveDate,
-        recorded_by: &str,
+        record: Option<&str>,
     ) -> anyhow::Result<Self> {
         let since = previous_meeting(store, on)
             .await?
             .unwrap_or(on - chrono::Duration::days(56));
         store.evaluate_promotions(rules, on).await?;
-        add_meeting(store, on, recorded_by).await?;
+        if let Some(by) = record {
+            add_meeting(store, on, by).await?;
+        }
         let promotions = store
             .promotions(since.succ_opt().unwrap_or(since), on)
             .await?;

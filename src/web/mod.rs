@@ -107,6 +107,7 @@ pub fn router(state: WebState) -> Router {
         .route("/signalen/nieuw", get(intake_page))
         .route("/agenda", get(agenda_page))
         .route("/agenda/export", get(agenda_export))
+        .route("/agenda/vergadering", post(record_meeting))
         .route("/clusters/{id}", get(cluster_page))
         .route("/clusters/{id}/besluit", post(decide))
         .route("/clusters/{id}/vignet", post(approve_vignette))
@@ -472,7 +473,7 @@ async fn agenda_for(
     user: &User,
     on: chrono::NaiveDate,
 ) -> anyhow::Result<Agenda> {
-    let mut agenda = Agenda::gather(&state.store, &state.rules, on, &user.name).await?;
+    let mut agenda = Agenda::gather(&state.store, &state.rules, on, None).await?;
     let keys: std::collections::HashMap<String, String> = state
         .store
         .clusters()
@@ -513,6 +514,40 @@ async fn agenda_page(
             &csrf,
             json!({"title": format!("Agenda {on}"), "agenda": agenda}),
         ),
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct MeetingForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    datum: String,
+}
+
+/// Records that the overleg met on a day: the next agenda starts after it.
+async fn record_meeting(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Form(form): Form<MeetingForm>,
+) -> Response {
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
+    let on = match parse_day(Some(&form.datum)) {
+        Ok(on) => on,
+        Err(text) => {
+            return message(
+                &state,
+                StatusCode::BAD_REQUEST,
+                Some(&user),
+                "Ongeldige datum",
+                &text,
+            )
+        }
+    };
+    match review_store::add_meeting(&state.store, on, &user.name).await {
+        Ok(()) => Redirect::to(&format!("/agenda?datum={on}")).into_response(),
         Err(error) => failure(&state, Some(&user), error),
     }
 }

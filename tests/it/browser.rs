@@ -93,14 +93,31 @@ impl Browser {
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), png).unwrap();
     }
 
+    /// The page's text. A form submission navigates asynchronously, so an element found on
+    /// the old page can go stale: read again until the document answers.
     async fn text(&self) -> String {
-        self.client
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        for _ in 0..100 {
+            if let Ok(body) = self.client.find(Locator::Css("body")).await {
+                if let Ok(text) = body.text().await {
+                    return text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never settled");
+    }
+
+    /// Waits until the page shows `needle` (after a click that navigates); its text.
+    async fn wait_for(&self, needle: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..150 {
+            text = self.text().await;
+            if text.contains(needle) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed {needle:?}: {text}");
     }
 
     async fn fill(&self, css: &str, value: &str) {
@@ -125,8 +142,7 @@ impl Browser {
         self.fill("#wachtwoord", PASSWORD).await;
         self.shot(&format!("inloggen-{name}")).await;
         self.click("button[type=submit]").await;
-        let body = self.text().await;
-        assert!(body.contains(name), "signed in as {name}: {body}");
+        self.wait_for(&format!("{name} (")).await;
     }
 
     async fn decide(&mut self, action: &str, extra: impl AsyncFnOnce(&Browser)) {
@@ -143,14 +159,9 @@ impl Browser {
             .await;
     }
 
-    async fn status(&self) -> String {
-        self.client
-            .find(Locator::Css("#status"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+    /// Waits until the cluster page shows `status` after a decision.
+    async fn expect_status(&self, status: &str) {
+        self.wait_for(&format!("Status: {status}")).await;
     }
 }
 
@@ -174,13 +185,11 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
         .await;
     browser.click("input[value=mentale-gezondheid]").await;
     browser.click("button[value=voorbeeld]").await;
-    let preview = browser.text().await;
-    assert!(preview.contains("Dit wordt weggehaald"), "{preview}");
+    let preview = browser.wait_for("Dit wordt weggehaald").await;
     assert!(preview.contains("[TELEFOON]"), "{preview}");
     browser.shot("voorbeeld").await;
     browser.click("button[value=versturen]").await;
-    let sent = browser.text().await;
-    assert!(sent.contains("Het signaal is ontvangen"), "{sent}");
+    browser.wait_for("Het signaal is ontvangen").await;
     browser.shot("verstuurd").await;
     let store = site.store.clone();
     eventually(
@@ -197,7 +206,7 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
         .goto(&format!("{}/signalen", site.base))
         .await
         .unwrap();
-    let own = browser.text().await;
+    let own = browser.wait_for("Mijn signalen").await;
     assert!(
         own.contains("[TELEFOON]") && !own.contains("12345678"),
         "{own}"
@@ -248,13 +257,14 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     let driver = driver().await;
     let mut browser = Browser::start(&driver, "overleg").await;
     browser.sign_in(&site.base, "overleg").await;
+    browser.wait_for("Agenda signaleringsoverleg").await;
     browser.shot("agenda").await;
-    assert!(browser.text().await.contains("Agenda signaleringsoverleg"));
     browser
         .click(&format!("a[href='/clusters/{moerwijk}']"))
         .await;
+    browser.wait_for("Besluit nemen").await;
     browser.decide("bevestigen", async |_| {}).await;
-    assert_eq!(browser.status().await, "bevestigd");
+    browser.expect_status("bevestigd").await;
     browser.shot("bevestigd").await;
 
     browser
@@ -273,7 +283,7 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
                 .unwrap();
         })
         .await;
-    assert_eq!(browser.status().await, "samengevoegd");
+    browser.expect_status("samengevoegd").await;
     browser.shot("samengevoegd").await;
 
     browser
@@ -286,7 +296,7 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
             b.click("input[name=tot][value=piek]").await;
         })
         .await;
-    assert_eq!(browser.status().await, "geparkeerd");
+    browser.expect_status("geparkeerd").await;
     let page = browser.text().await;
     for step in ["bevestigen", "parkeren"] {
         assert!(page.contains(step), "history shows {step}");

@@ -218,6 +218,7 @@ async fn every_role_against_every_page_and_form() {
         ("/beheer/gebruikers", vec![Beheer]),
         ("/beheer/tokens", vec![Beheer]),
         ("/beheer/tokens/onbekend/intrekken", vec![Beheer]),
+        ("/agenda/vergadering", vec![Overleg]),
     ];
     // Not signed in: every page and form sends to the sign-in page.
     let anonymous = Client::new(&base);
@@ -395,6 +396,25 @@ async fn the_overleg_decides_and_the_history_is_kept() {
     assert!(
         minutes.contains("bevestigen → bevestigd, door overleg"),
         "{minutes}"
+    );
+
+    // Recording the meeting makes the next agenda start after it; viewing one records nothing.
+    let today = knooppunt_ingest::today_nl();
+    let tomorrow = today.succ_opt().unwrap();
+    let (_, before) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
+    assert!(!before.contains(&format!("Sinds {today}")), "{before}");
+    let (status, _) = overleg
+        .post(
+            "/agenda/vergadering",
+            &[("csrf", &csrf), ("datum", &today.to_string())],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, after) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
+    assert!(after.contains(&format!("Sinds {today}")), "{after}");
+    assert!(
+        !after.contains(&format!("/clusters/{cluster}")),
+        "snoozed: off the agenda"
     );
     site.app.stop().await;
 }
@@ -962,6 +982,48 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
     assert_eq!(
         (table.rows[0].cells.clone(), table.rows[0].total.clone()),
         (vec!["7".to_string()], "7".to_string())
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
+    let (site, moerwijk) = seeded_site().await;
+    create_user(
+        &site.store,
+        &NewUser {
+            name: "overleg-laak",
+            display_name: "Overleg Laak",
+            role: Role::Overleg,
+            source: "",
+            areas: "Laak",
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let laak = Client::login(&site.base, "overleg-laak").await;
+    let (status, agenda) = laak.get("/agenda").await;
+    assert_eq!(status, 200);
+    assert!(
+        !agenda.contains(&moerwijk),
+        "a Moerwijk cluster on the Laak agenda"
+    );
+    let (status, _) = laak.get(&format!("/clusters/{moerwijk}")).await;
+    assert_eq!(status, 404);
+    let csrf = laak.csrf().await;
+    let (status, _) = laak
+        .post(
+            &format!("/clusters/{moerwijk}/besluit"),
+            &[("csrf", &csrf), ("actie", "bevestigen")],
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(
+        knooppunt_reports::review_store::decisions(&site.store, &moerwijk)
+            .await
+            .unwrap()
+            .is_empty()
     );
     site.app.stop().await;
 }
