@@ -249,11 +249,10 @@ async fn login_page(State(state): State<WebState>) -> Response {
     page(&state, "inloggen", None, "", json!({"title": "Inloggen"}))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct LoginForm {
-    #[serde(default)]
     naam: String,
-    #[serde(default)]
     wachtwoord: String,
 }
 
@@ -300,9 +299,9 @@ async fn login(
     (jar.add(cookie), Redirect::to("/")).into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct CsrfForm {
-    #[serde(default)]
     csrf: String,
 }
 
@@ -352,22 +351,15 @@ async fn intake_page(State(state): State<WebState>, jar: CookieJar) -> Response 
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct SignalForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     stap: String,
-    #[serde(default)]
     observed_on: String,
-    #[serde(default)]
     area: String,
-    #[serde(default)]
     organisation: String,
-    #[serde(default)]
     wait_days: String,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     themes: Vec<String>,
 }
 
@@ -519,10 +511,9 @@ async fn agenda_page(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct MeetingForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     datum: String,
 }
 
@@ -675,30 +666,20 @@ async fn cluster_view(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct DecisionForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     actie: String,
-    #[serde(default)]
     reden: String,
-    #[serde(default)]
     met: String,
-    #[serde(default)]
     tot: String,
-    #[serde(default)]
     datum: String,
-    #[serde(default)]
     aantal: String,
-    #[serde(default)]
     eigenaar: String,
-    #[serde(default)]
     programma: String,
     /// Splitsen: "organisatie" or "signalen".
-    #[serde(default)]
     splits_op: String,
     /// Splitsen: the selected signals, as "source|id".
-    #[serde(default)]
     signalen: Vec<String>,
 }
 
@@ -806,12 +787,10 @@ async fn decide(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct VignetteForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     bron: String,
-    #[serde(default)]
     signaal: String,
 }
 
@@ -1022,20 +1001,14 @@ async fn beheer_view(state: &WebState, user: &User, csrf: &str, extra: Value) ->
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct UserForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     naam: String,
-    #[serde(default)]
     weergavenaam: String,
-    #[serde(default)]
     rol: String,
-    #[serde(default)]
     bron: String,
-    #[serde(default)]
     wijken: String,
-    #[serde(default)]
     wachtwoord: String,
 }
 
@@ -1077,12 +1050,10 @@ async fn add_user(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct TokenForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     bron: String,
-    #[serde(default)]
     omschrijving: String,
 }
 
