@@ -68,6 +68,8 @@ pub async fn write_brief(
         knooppunt_ingest::today_nl(),
     )
     .await?;
+    let mut brief = brief;
+    brief.templates_dir = config.brief.templates();
     let mut written = brief.write(dir)?;
     if options.publish {
         brief.publish(store, "cli").await?;
@@ -148,14 +150,16 @@ pub async fn start_intake(
     rules: Arc<RuleSet>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningIntake> {
-    let web = crate::web::router(crate::web::WebState::new(
+    let mut web_state = crate::web::WebState::new(
         store.clone(),
         rules,
         publisher.clone(),
         config.web.secure_cookies,
         config.brief.min_group_size,
         config.brief.wider_areas.clone(),
-    )?);
+    )?;
+    web_state.templates_dir = config.brief.templates();
+    let web = crate::web::router(web_state);
     let mut state = IntakeState::new(
         publisher,
         vec![Arc::new(DatabaseProbe(store.clone()))],

@@ -90,6 +90,17 @@ pub struct BriefSettings {
     /// Wijk → wider area (stadsdeel): a small wijk is published as part of its wider area.
     #[serde(default)]
     pub wider_areas: std::collections::BTreeMap<String, String>,
+    /// A directory with replacement templates (brief.html.hbs, brief.md.hbs, agenda.html.hbs,
+    /// agenda.md.hbs); empty: the built-in ones.
+    #[serde(default)]
+    pub templates_dir: String,
+}
+
+impl BriefSettings {
+    pub fn templates(&self) -> Option<std::path::PathBuf> {
+        let dir = self.templates_dir.trim();
+        (!dir.is_empty()).then(|| std::path::PathBuf::from(dir))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,6 +253,14 @@ impl Config {
         }
         if self.engine.promotion_interval_secs == 0 {
             errors.push("engine.promotion_interval_secs: moet minstens 1 zijn".into());
+        }
+        if let Some(dir) = self.brief.templates() {
+            if !dir.is_dir() {
+                errors.push(format!(
+                    "brief.templates_dir: map {} bestaat niet",
+                    dir.display()
+                ));
+            }
         }
         if self.brief.min_group_size < 1 {
             errors.push("brief.min_group_size: moet minstens 1 zijn".into());

@@ -472,9 +472,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load()?;
             let store = app::open_store(&config).await?;
             let rules = app::load_rules(&config)?;
-            let agenda =
+            let mut agenda =
                 knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, Some("cli"))
                     .await?;
+            agenda.templates_dir = config.brief.templates();
             let (markdown, html) = agenda.render()?;
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("map {} aanmaken", out.display()))?;

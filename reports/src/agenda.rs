@@ -1,6 +1,7 @@
 //! The signaleringsoverleg's agenda for a meeting: the clusters promoted since the last
-//! meeting (new, grown, spiking, norm breach), snoozed clusters whose condition is met, and
-//! solved knelpunten that came back — each with its "waarom", figures, trend, waiting time
+//! meeting (new, frequent and broad, spiking, norm breach), confirmed knelpunten that grew
+//! since their last decision, snoozed clusters whose condition is met, and solved knelpunten
+//! that came back — each with its "waarom", figures, trend, waiting time
 //! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
 //! the same export lists the decisions taken.
 
@@ -67,6 +68,9 @@ pub struct Agenda {
     pub items: Vec<AgendaItem>,
     pub decisions: Vec<MinutesDecision>,
     pub rules_version: String,
+    /// A directory with the municipality's own `agenda.html.hbs` / `agenda.md.hbs`.
+    #[serde(skip)]
+    pub templates_dir: Option<std::path::PathBuf>,
 }
 
 fn label(reason: &serde_json::Value) -> Option<&'static str> {
@@ -146,6 +150,12 @@ impl Agenda {
                         .map(str::to_string),
                 );
             }
+            if standing.state == State::Bevestigd && standing.grown > 0 {
+                labels.push(format!(
+                    "gegroeid (+{} sinds het laatste besluit)",
+                    standing.grown
+                ));
+            }
             if standing.wakker {
                 labels.push("terug na parkeren".into());
             }
@@ -202,21 +212,29 @@ impl Agenda {
             items,
             decisions,
             rules_version: rules.version().to_string(),
+            templates_dir: None,
         })
     }
 
     /// Markdown and HTML. Both escape every value taken from signals or users.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
+        let dir = self.templates_dir.as_deref();
         let mut html = Handlebars::new();
         html.set_strict_mode(true);
-        html.register_template_string("agenda", HTML_TEMPLATE)
-            .context("HTML-sjabloon agenda laden")?;
+        html.register_template_string(
+            "agenda",
+            crate::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
+        )
+        .context("HTML-sjabloon agenda.html.hbs laden")?;
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
         markdown.register_escape_fn(crate::markdown_escape);
         markdown
-            .register_template_string("agenda", MARKDOWN_TEMPLATE)
-            .context("Markdown-sjabloon agenda laden")?;
+            .register_template_string(
+                "agenda",
+                crate::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
+            )
+            .context("Markdown-sjabloon agenda.md.hbs laden")?;
         Ok((
             markdown.render("agenda", self).context("agenda maken")?,
             html.render("agenda", self).context("agenda maken")?,

@@ -191,6 +191,25 @@ pub struct Brief {
     pub published: Option<disclosure::PublishedTable>,
     #[serde(skip)]
     pub knelpunten: Vec<knelpunten::Knelpunt>,
+    /// A directory with the municipality's own `brief.html.hbs` / `brief.md.hbs`; the
+    /// built-in templates are used for a file that is not there.
+    #[serde(skip)]
+    pub templates_dir: Option<PathBuf>,
+}
+
+/// A template: `dir/name` when a directory is configured and the file exists, else the
+/// built-in one.
+pub fn template_source(
+    dir: Option<&Path>,
+    name: &str,
+    builtin: &'static str,
+) -> anyhow::Result<std::borrow::Cow<'static, str>> {
+    match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        Some(path) => std::fs::read_to_string(&path)
+            .map(std::borrow::Cow::Owned)
+            .with_context(|| format!("sjabloon {} lezen", path.display())),
+        None => Ok(std::borrow::Cow::Borrowed(builtin)),
+    }
 }
 
 /// A section of the brief: nieuw, aanhoudend, groeiend, opgelost, terug.
@@ -326,6 +345,7 @@ impl Brief {
             cluster_key: rules.cluster_key().describe(),
             published: None,
             knelpunten: Vec::new(),
+            templates_dir: None,
         }
     }
 
@@ -506,16 +526,23 @@ impl Brief {
 
     /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
     pub fn render(&self) -> anyhow::Result<Rendered> {
+        let dir = self.templates_dir.as_deref();
         let mut html = Handlebars::new();
         html.set_strict_mode(true);
-        html.register_template_string("brief", HTML_TEMPLATE)
-            .context("HTML-sjabloon laden")?;
+        html.register_template_string(
+            "brief",
+            template_source(dir, "brief.html.hbs", HTML_TEMPLATE)?,
+        )
+        .context("HTML-sjabloon brief.html.hbs laden")?;
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
         markdown.register_escape_fn(markdown_escape);
         markdown
-            .register_template_string("brief", MARKDOWN_TEMPLATE)
-            .context("Markdown-sjabloon laden")?;
+            .register_template_string(
+                "brief",
+                template_source(dir, "brief.md.hbs", MARKDOWN_TEMPLATE)?,
+            )
+            .context("Markdown-sjabloon brief.md.hbs laden")?;
         Ok(Rendered {
             markdown: markdown
                 .render("brief", self)

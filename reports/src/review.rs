@@ -268,6 +268,8 @@ pub struct Standing {
     pub merged_into: Option<String>,
     pub owner: Option<String>,
     pub programme: Option<String>,
+    /// Signals that arrived since the last decision.
+    pub grown: i64,
 }
 
 /// Derives a cluster's standing from its decisions (oldest first), its current signal count,
@@ -287,6 +289,7 @@ pub fn standing(
         merged_into: None,
         owner: None,
         programme: None,
+        grown: 0,
     };
     for decision in decisions {
         match &decision.action {
@@ -305,6 +308,7 @@ pub fn standing(
     let Some(last) = decisions.last() else {
         return standing;
     };
+    standing.grown = (signal_count - last.signal_count).max(0);
     match (&last.action, state) {
         (Action::Oplossen, State::Opgelost) => {
             // New signals after it was solved: the knelpunt is back.
@@ -458,6 +462,7 @@ mod tests {
         assert!(standing(&history, 9, "2026-10-02", false, today).terug);
         let s = standing(&history, 9, "2026-10-02", false, today);
         assert_eq!(s.state, State::Opgelost);
+        assert_eq!(s.grown, 1, "one signal since it was solved");
     }
 
     #[test]

@@ -170,3 +170,28 @@ fn the_pdf_has_a_title_page_and_one_page_per_section() {
         brief.sections.len()
     );
 }
+
+#[test]
+fn a_municipality_template_replaces_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("brief.md.hbs"),
+        "Eigen brief {{quarter_label}}: {{#each sections}}{{label}} {{/each}}",
+    )
+    .unwrap();
+    let mut brief = brief();
+    brief.templates_dir = Some(dir.path().to_path_buf());
+    let rendered = brief.render().unwrap();
+    assert_eq!(
+        rendered.markdown,
+        "Eigen brief 3e kwartaal 2026: Groeiend Terug "
+    );
+    assert!(
+        rendered.html.starts_with("<!DOCTYPE html>"),
+        "no HTML template there: built-in"
+    );
+
+    std::fs::write(dir.path().join("brief.html.hbs"), "{{#each sections}}").unwrap();
+    let error = brief.render().unwrap_err();
+    assert!(format!("{error:#}").contains("brief.html.hbs"), "{error:#}");
+}

@@ -66,6 +66,8 @@ pub struct WebState {
     pub session_hours: i64,
     pub min_group_size: i64,
     pub wider_areas: std::collections::BTreeMap<String, String>,
+    /// The municipality's own brief and agenda templates, if any.
+    pub templates_dir: Option<std::path::PathBuf>,
 }
 
 impl WebState {
@@ -93,6 +95,7 @@ impl WebState {
             session_hours: 12,
             min_group_size,
             wider_areas,
+            templates_dir: None,
         })
     }
 }
@@ -466,6 +469,7 @@ async fn agenda_for(
     on: chrono::NaiveDate,
 ) -> anyhow::Result<Agenda> {
     let mut agenda = Agenda::gather(&state.store, &state.rules, on, None).await?;
+    agenda.templates_dir = state.templates_dir.clone();
     let keys: std::collections::HashMap<String, String> = state
         .store
         .clusters()
@@ -903,7 +907,7 @@ async fn brief_download(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    let brief = match Brief::gather_full(
+    let mut brief = match Brief::gather_full(
         &state.store,
         &state.rules,
         quarter,
@@ -917,6 +921,7 @@ async fn brief_download(
         Ok(brief) => brief,
         Err(error) => return failure(&state, Some(&user), error),
     };
+    brief.templates_dir = state.templates_dir.clone();
     let stem = brief.file_stem();
     let file = |bytes: Vec<u8>, mime: &str, extension: &str| {
         attachment(bytes, mime, &format!("{stem}.{extension}"))

@@ -1027,3 +1027,47 @@ async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
     );
     site.app.stop().await;
 }
+
+#[tokio::test]
+async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
+    let (site, cluster) = seeded_site().await;
+    knooppunt_reports::review_store::decide(
+        &site.store,
+        &cluster,
+        knooppunt_reports::review::Action::Bevestigen,
+        "",
+        "overleg",
+    )
+    .await
+    .unwrap();
+    let today = knooppunt_ingest::today_nl().to_string();
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/signals", site.base))
+        .json(&serde_json::json!([signal(
+            "n1",
+            "buurtteam-moerwijk",
+            "Moerwijk",
+            &today,
+            "Kostendelersnorm: zoon weer thuis, bijstand omlaag."
+        )]))
+        .send()
+        .await
+        .unwrap();
+    let store = site.store.clone();
+    eventually(
+        "the new signal to be stored",
+        Duration::from_secs(30),
+        || {
+            let store = store.clone();
+            async move { store.signal_count().await.unwrap() == 6 }
+        },
+    )
+    .await;
+    let overleg = Client::login(&site.base, "overleg").await;
+    let (_, agenda) = overleg.get("/agenda").await;
+    assert!(
+        agenda.contains("gegroeid (+1 sinds het laatste besluit)"),
+        "{agenda}"
+    );
+    site.app.stop().await;
+}
