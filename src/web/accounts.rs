@@ -212,6 +212,12 @@ pub async fn create_session(
     let token = random_token("");
     let csrf = random_token("");
     let now = Utc::now();
+    // Expired sessions are of no use to anyone: clear them on the way.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now.to_rfc3339())
+        .execute(store.pool())
+        .await
+        .context("verlopen sessies opruimen")?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",

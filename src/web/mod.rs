@@ -68,6 +68,46 @@ pub struct WebState {
     pub wider_areas: std::collections::BTreeMap<String, String>,
     /// The municipality's own brief and agenda templates, if any.
     pub templates_dir: Option<std::path::PathBuf>,
+    /// Failed sign-ins per account name: (failures, since).
+    failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>>,
+}
+
+/// Failed sign-ins after which an account name is locked for [`LOCKOUT`].
+const MAX_FAILURES: u32 = 5;
+const LOCKOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+impl WebState {
+    /// Whether `name` is locked after too many failed sign-ins.
+    fn locked(&self, name: &str) -> bool {
+        let Ok(failures) = self.failures.lock() else {
+            return false;
+        };
+        failures
+            .get(name)
+            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < LOCKOUT)
+    }
+
+    fn record_failure(&self, name: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            // Names tried at random must not grow the map without bound.
+            if failures.len() > 10_000 {
+                failures.retain(|_, (_, since)| since.elapsed() < LOCKOUT);
+            }
+            let entry = failures
+                .entry(name.to_string())
+                .or_insert((0, std::time::Instant::now()));
+            if entry.1.elapsed() >= LOCKOUT {
+                *entry = (0, std::time::Instant::now());
+            }
+            entry.0 += 1;
+        }
+    }
+
+    fn clear_failures(&self, name: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(name);
+        }
+    }
 }
 
 impl WebState {
@@ -96,6 +136,7 @@ impl WebState {
             min_group_size,
             wider_areas,
             templates_dir: None,
+            failures: Arc::default(),
         })
     }
 }
@@ -264,11 +305,27 @@ async fn login(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let user = match accounts::verify_password(&state.store, form.naam.trim(), &form.wachtwoord)
-        .await
-    {
-        Ok(Some(user)) => user,
+    let name = form.naam.trim();
+    if state.locked(name) {
+        tracing::warn!("Sign-in refused: too many failures");
+        let mut response = page(
+            &state,
+            "inloggen",
+            None,
+            "",
+            json!({"title": "Inloggen", "naam": form.naam,
+                   "error": "Te veel mislukte pogingen voor deze naam. Probeer het over een kwartier opnieuw."}),
+        );
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return response;
+    }
+    let user = match accounts::verify_password(&state.store, name, &form.wachtwoord).await {
+        Ok(Some(user)) => {
+            state.clear_failures(name);
+            user
+        }
         Ok(None) => {
+            state.record_failure(name);
             tracing::info!("Sign-in refused");
             let mut response = page(
                 &state,

@@ -1071,3 +1071,30 @@ async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
     );
     site.app.stop().await;
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_name_for_a_while() {
+    let site = site().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let attempt = |password: &'static str| {
+        http.post(format!("{}/inloggen", site.base))
+            .form(&[("naam", "overleg"), ("wachtwoord", password)])
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("geraden wachtwoord").await.unwrap().status(), 401);
+    }
+    let locked = attempt(PASSWORD).await.unwrap();
+    assert_eq!(locked.status(), 429, "even the right password waits");
+    assert!(locked
+        .text()
+        .await
+        .unwrap()
+        .contains("Te veel mislukte pogingen"));
+    // Another account is not affected.
+    Client::login(&site.base, "gemeente").await;
+    site.app.stop().await;
+}
