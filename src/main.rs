@@ -254,6 +254,21 @@ async fn rules_command(
                         rules.barriers().len(),
                         rules.version()
                     );
+                    // A rule can be valid and still slow the engine down a hundredfold (a long
+                    // bounded gap overflows the matcher's cache): measure it on the sample.
+                    let speed = knooppunt::demo::classification_speed(&rules);
+                    println!(
+                        "Snelheid op de voorbeeldset: {speed:.0} signalen per seconde per kern."
+                    );
+                    if speed < knooppunt::demo::SLOW_RULES {
+                        println!(
+                            "Let op: dat is traag (verwacht: ruim boven {:.0}). Vaak komt dat door een patroon met \
+                             een lange tussenruimte zoals '(\\w+\\W+){{0,12}}'; schrijf het als 'allebei in \
+                             dezelfde zin' of als all-groep.",
+                            knooppunt::demo::SLOW_RULES
+                        );
+                        return Ok(ExitCode::from(1));
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(errors) => {

@@ -310,3 +310,59 @@ fn classify_with_another_rules_file_and_bad_rules_are_reported() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("regelbestand"));
 }
+
+#[test]
+fn rules_validate_warns_about_rules_that_would_slow_the_engine_down() {
+    // Valid rules whose long bounded gaps overflow the matcher's cache: a hundredfold slower.
+    let words = [
+        "bang",
+        "zoon",
+        "huur",
+        "wacht",
+        "schuld",
+        "ggz",
+        "corporatie",
+        "uitkering",
+        "jeugd",
+        "loket",
+        "brief",
+        "geld",
+        "moeder",
+        "vader",
+        "kind",
+        "school",
+        "werk",
+        "baan",
+        "gemeente",
+        "formulier",
+    ];
+    let mut patterns = Vec::new();
+    for (i, a) in words.iter().enumerate() {
+        for j in [3, 7] {
+            let b = words[(i + j) % words.len()];
+            let c = words[(i + j + 1) % words.len()];
+            patterns.push(format!(
+                "'({a}|{c})\\W+(\\w+\\W+){{0,15}}?({b}|{c})\\W+(\\w+\\W+){{0,15}}?({a}|{b})'"
+            ));
+        }
+    }
+    let rules = format!(
+        "{}\n[[barrier]]\nid = \"traag\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = [{}]\n",
+        knooppunt_rules::ruleset::DEFAULT_RULES,
+        patterns.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("traag.toml");
+    std::fs::write(&file, rules).unwrap();
+    let output = knooppunt()
+        .args(["rules", "validate"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("is in orde") && text.contains("Let op: dat is traag"),
+        "{text}"
+    );
+}
