@@ -510,6 +510,19 @@ struct DateQuery {
     formaat: Option<String>,
 }
 
+/// The day a form or query names (today when empty), or a Dutch refusal naming the field.
+fn day(state: &WebState, user: &User, text: Option<&str>) -> Result<chrono::NaiveDate, Response> {
+    parse_day(text).map_err(|text| {
+        message(
+            state,
+            StatusCode::BAD_REQUEST,
+            Some(user),
+            "Ongeldige datum",
+            &text,
+        )
+    })
+}
+
 fn parse_day(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(knooppunt_ingest::today_nl()),
@@ -547,18 +560,7 @@ async fn agenda_page(
     Query(query): Query<DateQuery>,
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    let on = match parse_day(query.datum.as_deref()) {
-        Ok(on) => on,
-        Err(text) => {
-            return message(
-                &state,
-                StatusCode::BAD_REQUEST,
-                Some(&user),
-                "Ongeldige datum",
-                &text,
-            )
-        }
-    };
+    let on = guard!(day(&state, &user, query.datum.as_deref()));
     match agenda_for(&state, &user, on).await {
         Ok(agenda) => page(
             &state,
@@ -586,18 +588,7 @@ async fn record_meeting(
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
     guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    let on = match parse_day(Some(&form.datum)) {
-        Ok(on) => on,
-        Err(text) => {
-            return message(
-                &state,
-                StatusCode::BAD_REQUEST,
-                Some(&user),
-                "Ongeldige datum",
-                &text,
-            )
-        }
-    };
+    let on = guard!(day(&state, &user, Some(&form.datum)));
     match review_store::add_meeting(&state.store, on, &user.name).await {
         Ok(()) => Redirect::to(&format!("/agenda?datum={on}")).into_response(),
         Err(error) => failure(&state, Some(&user), error),
@@ -610,18 +601,7 @@ async fn agenda_export(
     Query(query): Query<DateQuery>,
 ) -> Response {
     let (user, _) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    let on = match parse_day(query.datum.as_deref()) {
-        Ok(on) => on,
-        Err(text) => {
-            return message(
-                &state,
-                StatusCode::BAD_REQUEST,
-                Some(&user),
-                "Ongeldige datum",
-                &text,
-            )
-        }
-    };
+    let on = guard!(day(&state, &user, query.datum.as_deref()));
     let agenda = match agenda_for(&state, &user, on).await {
         Ok(agenda) => agenda,
         Err(error) => return failure(&state, Some(&user), error),

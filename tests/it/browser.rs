@@ -4,7 +4,7 @@
 //! `target/tmp/browser/<test>/`. Without Chromium or ChromeDriver these tests fail.
 
 use crate::support::*;
-use crate::web::{seeded_site, PASSWORD};
+use crate::web::{post_and_wait, seeded_site, PASSWORD};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -221,27 +221,16 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     let (site, moerwijk) = seeded_site().await;
     // A second kostendelersnorm cluster, in Laak, to merge into Moerwijk's.
     let today = knooppunt_ingest::today_nl().to_string();
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/signals", site.base))
-        .json(&serde_json::json!([signal(
+    post_and_wait(
+        &site,
+        &serde_json::json!([signal(
             "laak-1",
             "buurtteam-laak",
             "Laak",
             &today,
             "Kostendelersnorm: zoon weer thuis, bijstand van vader omlaag."
-        )]))
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
-    let store = site.store.clone();
-    eventually(
-        "the Laak signal to be stored",
-        Duration::from_secs(30),
-        || {
-            let store = store.clone();
-            async move { store.signal_count().await.unwrap() == 6 }
-        },
+        )]),
+        6,
     )
     .await;
     let laak = site

@@ -148,18 +148,22 @@ pub async fn seed(site: &Site, texts: &[(&str, &str)]) {
             signal(&format!("s{i}"), source, "Moerwijk", &date, text)
         })
         .collect();
+    post_and_wait(site, &serde_json::Value::Array(items), texts.len() as i64).await;
+}
+
+/// Posts signals through the partner API and waits until the store holds `total` signals.
+pub async fn post_and_wait(site: &Site, items: &serde_json::Value, total: i64) {
     let response = reqwest::Client::new()
         .post(format!("{}/api/v1/signals", site.base))
-        .json(&items)
+        .json(items)
         .send()
         .await
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
     let store = site.store.clone();
-    let n = texts.len() as i64;
     eventually("the signals to be stored", Duration::from_secs(30), || {
         let store = store.clone();
-        async move { store.signal_count().await.unwrap() == n }
+        async move { store.signal_count().await.unwrap() == total }
     })
     .await;
 }
@@ -908,22 +912,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
             "Kostendelersnorm, zoon trekt in, uitkering moeder verlaagd."
         ),
     ]);
-    reqwest::Client::new()
-        .post(format!("{}/api/v1/signals", site.base))
-        .json(&items)
-        .send()
-        .await
-        .unwrap();
-    let store = site.store.clone();
-    eventually(
-        "the Morgenstond signals to be stored",
-        Duration::from_secs(30),
-        || {
-            let store = store.clone();
-            async move { store.signal_count().await.unwrap() == 7 }
-        },
-    )
-    .await;
+    post_and_wait(&site, &items, 7).await;
     let morgenstond = site
         .store
         .clusters()
@@ -1041,26 +1030,16 @@ async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
     .await
     .unwrap();
     let today = knooppunt_ingest::today_nl().to_string();
-    reqwest::Client::new()
-        .post(format!("{}/api/v1/signals", site.base))
-        .json(&serde_json::json!([signal(
+    post_and_wait(
+        &site,
+        &serde_json::json!([signal(
             "n1",
             "buurtteam-moerwijk",
             "Moerwijk",
             &today,
             "Kostendelersnorm: zoon weer thuis, bijstand omlaag."
-        )]))
-        .send()
-        .await
-        .unwrap();
-    let store = site.store.clone();
-    eventually(
-        "the new signal to be stored",
-        Duration::from_secs(30),
-        || {
-            let store = store.clone();
-            async move { store.signal_count().await.unwrap() == 6 }
-        },
+        )]),
+        6,
     )
     .await;
     let overleg = Client::login(&site.base, "overleg").await;
