@@ -196,6 +196,35 @@ pub async fn start_intake(
     Ok(RunningIntake { addr, handle })
 }
 
+/// Serves /metrics and /healthz for an engine-only process, until `shutdown` resolves.
+pub async fn start_engine_metrics(
+    listen: &str,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<RunningIntake> {
+    let metrics = metrics_handle();
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(move || {
+                let metrics = metrics.clone();
+                async move { metrics.map(|m| m.render()).unwrap_or_default() }
+            }),
+        )
+        .route("/healthz", axum::routing::get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("luisteren op {listen}"))?;
+    let addr = listener.local_addr()?;
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("metrics")
+    });
+    tracing::info!(%addr, "Engine metrics listening");
+    Ok(RunningIntake { addr, handle })
+}
+
 /// Runs the rules engine until `shutdown` resolves.
 pub async fn run_engine(
     config: &Config,

@@ -81,6 +81,10 @@ pub struct EngineSettings {
     pub batch_size: usize,
     /// Seconds between evaluations of the promotion criteria (stored for the agenda).
     pub promotion_interval_secs: u64,
+    /// Where `knooppunt engine` serves /metrics and /healthz; empty: not at all. (`serve`
+    /// has them on the intake's listener.)
+    #[serde(default)]
+    pub metrics_listen: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +254,19 @@ impl Config {
         }
         if self.engine.batch_size == 0 {
             errors.push("engine.batch_size: moet minstens 1 zijn".into());
+        }
+        if !self.engine.metrics_listen.trim().is_empty()
+            && self
+                .engine
+                .metrics_listen
+                .trim()
+                .parse::<std::net::SocketAddr>()
+                .is_err()
+        {
+            errors.push(format!(
+                "engine.metrics_listen: '{}' is geen adres (bijvoorbeeld 0.0.0.0:9091)",
+                self.engine.metrics_listen
+            ));
         }
         if self.engine.promotion_interval_secs == 0 {
             errors.push("engine.promotion_interval_secs: moet minstens 1 zijn".into());

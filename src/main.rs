@@ -561,7 +561,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load()?;
             let store = app::open_store(&config).await?;
             let rules = app::load_rules(&config)?;
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let metrics = match config.engine.metrics_listen.trim() {
+                "" => None,
+                listen => {
+                    let mut stop = stop_rx.clone();
+                    Some(
+                        app::start_engine_metrics(listen, async move {
+                            let _ = stop.wait_for(|stop| *stop).await;
+                        })
+                        .await?,
+                    )
+                }
+            };
             app::run_engine(&config, store, rules, shutdown_signal()).await?;
+            let _ = stop_tx.send(true);
+            if let Some(metrics) = metrics {
+                metrics.handle.await.context("metrics")??;
+            }
         }
         Command::Import { file } => {
             let config = load()?;

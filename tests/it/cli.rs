@@ -366,3 +366,54 @@ fn rules_validate_warns_about_rules_that_would_slow_the_engine_down() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn an_engine_only_process_serves_metrics_and_health() {
+    use crate::support::{eventually, free_port, spawn_knooppunt};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let env = vec![
+        (
+            "KNOOPPUNT__TRANSPORT__SPOOL".to_string(),
+            dir.path().join("spool.db").display().to_string(),
+        ),
+        (
+            "KNOOPPUNT__STORE__URL".to_string(),
+            format!("sqlite://{}", dir.path().join("k.db").display()),
+        ),
+        (
+            "KNOOPPUNT__ENGINE__METRICS_LISTEN".to_string(),
+            format!("127.0.0.1:{port}"),
+        ),
+    ];
+    let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine.log"), "info");
+    let base = format!("http://127.0.0.1:{port}");
+    eventually(
+        "the engine's /healthz",
+        std::time::Duration::from_secs(30),
+        || async {
+            reqwest::get(format!("{base}/healthz"))
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        },
+    )
+    .await;
+    // The engine evaluates promotions when it starts; the gauge is there.
+    eventually(
+        "the promotion gauge",
+        std::time::Duration::from_secs(30),
+        || async {
+            match reqwest::get(format!("{base}/metrics")).await {
+                Ok(r) => r
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .contains("knooppunt_promoted_clusters"),
+                Err(_) => false,
+            }
+        },
+    )
+    .await;
+    let _ = engine.kill();
+    let _ = engine.wait();
+}
