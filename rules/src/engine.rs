@@ -63,12 +63,7 @@ pub fn matches_for(
         .matches
         .iter()
         .map(|found| {
-            let tracks_waits = rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == found.barrier)
-                .is_some_and(|b| b.wait_context.is_some());
-            let stated = stated_wait.filter(|_| sole || tracks_waits);
+            let stated = stated_wait.filter(|_| sole || found.tracks_waits);
             BarrierMatch {
                 barrier: found.barrier.to_string(),
                 confidence: found.confidence,

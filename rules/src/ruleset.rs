@@ -488,6 +488,7 @@ impl RuleSet {
                 barrier: barrier.id.as_str(),
                 confidence: *confidence,
                 wait_days: barrier_wait(&normalised, &durations, barrier, sole),
+                tracks_waits: barrier.wait_context.is_some(),
             })
             .collect::<Vec<_>>();
         Analysis {
@@ -544,6 +545,8 @@ pub struct Match<'a> {
     pub confidence: f64,
     /// The waiting time that belongs to this barrier, in days.
     pub wait_days: Option<u32>,
+    /// Whether the barrier tracks waiting times (has `wait_context`).
+    pub tracks_waits: bool,
 }
 
 /// What the rules read from one text.

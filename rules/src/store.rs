@@ -809,6 +809,19 @@ impl Store {
         rows.iter().map(cluster_from_row).collect()
     }
 
+    /// One cluster by id.
+    pub async fn cluster(&self, id: &str) -> anyhow::Result<Option<ClusterRow>> {
+        let row = sqlx::query(
+            "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count \
+             FROM clusters WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("cluster lezen")?;
+        row.as_ref().map(cluster_from_row).transpose()
+    }
+
     /// Every cluster with distinct sources and areas and its waiting times (median, 75th
     /// percentile), largest first.
     pub async fn cluster_summaries(&self) -> anyhow::Result<Vec<ClusterSummary>> {

@@ -540,16 +540,9 @@ async fn agenda_for(
 ) -> anyhow::Result<Agenda> {
     let mut agenda = Agenda::gather(&state.store, &state.rules, on, None).await?;
     agenda.templates_dir = state.templates_dir.clone();
-    let keys: std::collections::HashMap<String, String> = state
-        .store
-        .clusters()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, partition_key(&c.area)))
-        .collect();
     agenda.items.retain(|item| {
-        keys.get(&item.cluster_id)
-            .is_some_and(|area| user.covers_area(area) || area.is_empty())
+        let area = partition_key(&item.area);
+        area.is_empty() || user.covers_area(&area)
     });
     Ok(agenda)
 }
@@ -776,14 +769,8 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
 
 /// The cluster exists and lies in the overleg member's areas.
 async fn cluster_in_areas(state: &WebState, user: &User, id: &str) -> Result<(), Response> {
-    match state.store.clusters().await {
-        Ok(clusters)
-            if clusters
-                .iter()
-                .any(|c| c.id == id && user.covers_area(&partition_key(&c.area))) =>
-        {
-            Ok(())
-        }
+    match state.store.cluster(id).await {
+        Ok(Some(cluster)) if user.covers_area(&partition_key(&cluster.area)) => Ok(()),
         Ok(_) => Err(message(
             state,
             StatusCode::NOT_FOUND,
