@@ -128,6 +128,8 @@ fn metrics_handle() -> Option<PrometheusHandle> {
 /// A running intake API.
 pub struct RunningIntake {
     pub addr: SocketAddr,
+    /// The operations listener (`/metrics`, `/readyz`, `/healthz`), when configured.
+    pub ops_addr: Option<SocketAddr>,
     pub handle: JoinHandle<anyhow::Result<()>>,
 }
 
@@ -141,8 +143,41 @@ impl knooppunt_ingest::http::TokenCheck for StoredTokens {
     }
 }
 
+/// `/metrics` in the Prometheus text format.
+fn metrics_route() -> axum::routing::MethodRouter {
+    let metrics = metrics_handle();
+    axum::routing::get(move || {
+        let metrics = metrics.clone();
+        async move { metrics.map(|m| m.render()).unwrap_or_default() }
+    })
+}
+
+/// Binds `listen` and serves `app` there with the configured limits until `stop` says so.
+async fn bind_and_serve(
+    listen: &str,
+    app: axum::Router,
+    limits: crate::server::ServerLimits,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    what: &'static str,
+) -> anyhow::Result<(SocketAddr, JoinHandle<anyhow::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("luisteren op {listen}"))?;
+    let addr = listener.local_addr()?;
+    let handle = tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        };
+        crate::server::serve(listener, app, limits, stopped)
+            .await
+            .context(what)
+    });
+    Ok((addr, handle))
+}
+
 /// Port 0 picks a free port; serves until `shutdown` resolves.
-/// Binds the intake API and the review website on one listener.
+/// Binds the intake API and the review website on one listener, and the operations endpoints
+/// on `web.ops_listen` when set.
 pub async fn start_intake(
     config: &Config,
     publisher: Arc<dyn Publisher>,
@@ -159,7 +194,14 @@ pub async fn start_intake(
         config.brief.wider_areas.clone(),
     )?;
     web_state.templates_dir = config.brief.templates();
-    let web = crate::web::router(web_state);
+    web_state.session_hours = config.web.session_hours;
+    web_state.idle_minutes = config.web.idle_minutes;
+    let header = config.web.client_ip_header.trim();
+    web_state.client_ip_header = (!header.is_empty())
+        .then(|| axum::http::HeaderName::try_from(header))
+        .transpose()
+        .context("web.client_ip_header")?;
+    let web = crate::web::router(web_state.clone());
     let mut state = IntakeState::new(
         publisher,
         vec![Arc::new(DatabaseProbe(store.clone()))],
@@ -168,32 +210,52 @@ pub async fn start_intake(
             max_batch: config.intake.max_batch,
         },
     );
-    if config.intake.require_token {
+    if config.intake.tokens_required() {
         state = state.with_tokens(Arc::new(StoredTokens(store)));
     }
-    let metrics = metrics_handle();
-    let app = router(state)
-        .merge(web)
-        .route(
-            "/metrics",
-            axum::routing::get(move || {
-                let metrics = metrics.clone();
-                async move { metrics.map(|m| m.render()).unwrap_or_default() }
-            }),
-        )
+    let limits = config.intake.server_limits();
+    let app = crate::server::with_timeouts(router(state.clone()).merge(web), limits).layer(
+        axum::middleware::from_fn_with_state(web_state, crate::web::security::dutch_rejections),
+    );
+    let app = crate::web::security::with_security_headers(app)
         .layer(tower_http::trace::TraceLayer::new_for_http());
-    let listener = tokio::net::TcpListener::bind(&config.intake.listen)
-        .await
-        .with_context(|| format!("luisteren op {}", config.intake.listen))?;
-    let addr = listener.local_addr()?;
-    let handle = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("intake-API")
-    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (addr, public) = bind_and_serve(
+        &config.intake.listen,
+        app,
+        limits,
+        stopped.clone(),
+        "intake-API",
+    )
+    .await?;
     tracing::info!(%addr, "Intake API listening");
-    Ok(RunningIntake { addr, handle })
+    let ops_listen = config.web.ops_listen.trim();
+    let ops = if ops_listen.is_empty() {
+        None
+    } else {
+        let app = knooppunt_ingest::http::ops_router(state).route("/metrics", metrics_route());
+        let app =
+            crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
+        let (ops_addr, handle) =
+            bind_and_serve(ops_listen, app, limits, stopped, "operations").await?;
+        tracing::info!(addr = %ops_addr, "Operations endpoints listening");
+        Some((ops_addr, handle))
+    };
+    let ops_addr = ops.as_ref().map(|(addr, _)| *addr);
+    let handle = tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+        public.await.context("intake-API")??;
+        if let Some((_, handle)) = ops {
+            handle.await.context("operations")??;
+        }
+        Ok(())
+    });
+    Ok(RunningIntake {
+        addr,
+        ops_addr,
+        handle,
+    })
 }
 
 /// Serves /metrics and /healthz for an engine-only process, until `shutdown` resolves.
@@ -201,28 +263,25 @@ pub async fn start_engine_metrics(
     listen: &str,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningIntake> {
-    let metrics = metrics_handle();
     let app = axum::Router::new()
-        .route(
-            "/metrics",
-            axum::routing::get(move || {
-                let metrics = metrics.clone();
-                async move { metrics.map(|m| m.render()).unwrap_or_default() }
-            }),
-        )
+        .route("/metrics", metrics_route())
         .route("/healthz", axum::routing::get(|| async { "ok" }));
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("luisteren op {listen}"))?;
-    let addr = listener.local_addr()?;
+    let limits = crate::server::ServerLimits::default();
+    let app =
+        crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (addr, served) = bind_and_serve(listen, app, limits, stopped, "metrics").await?;
     let handle = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("metrics")
+        shutdown.await;
+        let _ = stop.send(true);
+        served.await.context("metrics")?
     });
     tracing::info!(%addr, "Engine metrics listening");
-    Ok(RunningIntake { addr, handle })
+    Ok(RunningIntake {
+        addr,
+        ops_addr: None,
+        handle,
+    })
 }
 
 /// Runs the rules engine until `shutdown` resolves.

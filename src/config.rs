@@ -22,7 +22,78 @@ pub struct IntakeSettings {
     pub max_body_bytes: usize,
     pub max_batch: usize,
     /// Whether `POST /api/v1/signals` needs a partner API token.
-    pub require_token: bool,
+    pub require_token: RequireToken,
+    /// Seconds a client may take to send the request line and headers (also: idle time of a
+    /// kept-alive connection).
+    pub header_timeout_secs: u64,
+    /// Seconds a client may take to send the request body.
+    pub body_timeout_secs: u64,
+    /// Seconds a request may take as a whole, answer included (a PDF brief takes a few).
+    pub request_timeout_secs: u64,
+    /// Open connections at most; further clients wait until one closes.
+    pub max_connections: usize,
+}
+
+impl IntakeSettings {
+    /// Whether submissions need a partner token: always, never, or (`"auto"`) whenever the
+    /// API listens on more than the loopback interface.
+    pub fn tokens_required(&self) -> bool {
+        match self.require_token {
+            RequireToken::Always => true,
+            RequireToken::Never => false,
+            RequireToken::Auto => !self
+                .listen
+                .parse::<std::net::SocketAddr>()
+                .is_ok_and(|a| a.ip().is_loopback()),
+        }
+    }
+
+    /// The listener's timeouts and connection limit.
+    pub fn server_limits(&self) -> crate::server::ServerLimits {
+        use std::time::Duration;
+        crate::server::ServerLimits {
+            header_read: Duration::from_secs(self.header_timeout_secs),
+            body: Duration::from_secs(self.body_timeout_secs),
+            request: Duration::from_secs(self.request_timeout_secs),
+            max_connections: self.max_connections,
+        }
+    }
+}
+
+/// `intake.require_token`: `true`, `false` or `"auto"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequireToken {
+    Always,
+    Never,
+    /// Required unless the API listens on loopback only.
+    Auto,
+}
+
+impl Serialize for RequireToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RequireToken::Always => serializer.serialize_bool(true),
+            RequireToken::Never => serializer.serialize_bool(false),
+            RequireToken::Auto => serializer.serialize_str("auto"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RequireToken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Flag(bool),
+            Word(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Flag(true) => Ok(RequireToken::Always),
+            Raw::Flag(false) => Ok(RequireToken::Never),
+            Raw::Word(word) if word.eq_ignore_ascii_case("auto") => Ok(RequireToken::Auto),
+            Raw::Word(_) => Err(serde::de::Error::custom("verwacht true, false of \"auto\"")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +183,15 @@ impl BriefSettings {
 pub struct WebSettings {
     /// Sign-in cookies only over HTTPS (browsers also accept them on localhost).
     pub secure_cookies: bool,
+    /// The operations listener (`/metrics`, `/readyz`, `/healthz`); empty: none.
+    pub ops_listen: String,
+    /// The header a TLS proxy in front sets to the client's address (e.g. "X-Forwarded-For");
+    /// empty: the connection's peer address is the client.
+    pub client_ip_header: String,
+    /// Hours a session lasts at most.
+    pub session_hours: i64,
+    /// Minutes a session may sit unused.
+    pub idle_minutes: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,6 +322,44 @@ impl Config {
         }
         if self.intake.max_body_bytes < 1024 {
             errors.push("intake.max_body_bytes: moet minstens 1024 zijn".into());
+        }
+        for (key, value) in [
+            (
+                "intake.header_timeout_secs",
+                self.intake.header_timeout_secs,
+            ),
+            ("intake.body_timeout_secs", self.intake.body_timeout_secs),
+            (
+                "intake.request_timeout_secs",
+                self.intake.request_timeout_secs,
+            ),
+            ("intake.max_connections", self.intake.max_connections as u64),
+        ] {
+            if value == 0 {
+                errors.push(format!("{key}: moet minstens 1 zijn"));
+            }
+        }
+        if !self.web.ops_listen.trim().is_empty()
+            && self
+                .web
+                .ops_listen
+                .trim()
+                .parse::<std::net::SocketAddr>()
+                .is_err()
+        {
+            errors.push(format!(
+                "web.ops_listen: '{}' is geen adres met poort (bijvoorbeeld 127.0.0.1:9464)",
+                self.web.ops_listen
+            ));
+        }
+        let header = self.web.client_ip_header.trim();
+        if !header.is_empty() && axum::http::HeaderName::try_from(header).is_err() {
+            errors.push(format!(
+                "web.client_ip_header: '{header}' is geen geldige kopregelnaam"
+            ));
+        }
+        if self.web.session_hours < 1 || self.web.idle_minutes < 1 {
+            errors.push("web.session_hours en web.idle_minutes: moeten minstens 1 zijn".into());
         }
         if self.intake.max_batch == 0 {
             errors.push("intake.max_batch: moet minstens 1 zijn".into());

@@ -252,7 +252,7 @@ pub async fn run(
         ),
         ("demo-beheer", knooppunt_reports::review::Role::Beheer, ""),
     ] {
-        if !crate::web::accounts::set_password(&store, name, &password).await? {
+        if !crate::web::accounts::set_password(&store, name, &password, None).await? {
             crate::web::accounts::create_user(
                 &store,
                 &crate::web::accounts::NewUser {

@@ -4,9 +4,14 @@
 //!   its own answer: accepted with its id, or refused with its field errors. An item is only
 //!   reported accepted once the transport holds it durably.
 //! - `GET /healthz`: the process runs.
-//! - `GET /readyz`: the transport and the database answer.
+//! - `GET /readyz`: the transport and the database answer ("ok" or "fout" per check; the
+//!   reason goes to the log, never into the answer).
 //!
-//! The binary adds `GET /metrics` (Prometheus text format; counts only).
+//! [`ops_router`] serves `/readyz` and `/healthz` for the operations listener, where the
+//! binary adds `GET /metrics` (Prometheus text format; counts only).
+//!
+//! Submissions must be `Content-Type: application/json` (415 otherwise): a plain HTML form
+//! on another website can only send form encodings or text/plain, so it cannot submit.
 
 use crate::envelope::{Channel, Envelope};
 use crate::signal::FieldError;
@@ -99,6 +104,36 @@ pub fn router(state: IntakeState) -> Router {
         .with_state(state)
 }
 
+/// Health and readiness for the operations listener.
+pub fn ops_router(state: IntakeState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+}
+
+/// Whether the request says its body is JSON: `application/json`, optionally with
+/// `charset=utf-8` (JSON is UTF-8; any other charset is refused).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';').map(str::trim);
+    let essence_ok = parts
+        .next()
+        .is_some_and(|m| m.eq_ignore_ascii_case("application/json"));
+    essence_ok
+        && parts.filter(|p| !p.is_empty()).all(|p| {
+            p.split_once('=').is_some_and(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("charset")
+                    && v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            })
+        })
+}
+
 /// The answer for one submitted item.
 #[derive(Debug, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
@@ -154,6 +189,12 @@ async fn post_signals(
     headers: axum::http::HeaderMap,
     body: Body,
 ) -> Response {
+    if !is_json(&headers) {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type: stuur de signalen als JSON (application/json)",
+        );
+    }
     let token_source = match &state.tokens {
         None => None,
         Some(tokens) => {
@@ -189,6 +230,14 @@ async fn post_signals(
     };
     let bytes = match axum::body::to_bytes(body, state.limits.max_body_bytes).await {
         Ok(bytes) => bytes,
+        Err(error) if !is_length_limit(&error) => {
+            // The body did not arrive in time (the server's body timeout) or the client left.
+            tracing::info!("Request body not received in full");
+            return error_response(
+                StatusCode::REQUEST_TIMEOUT,
+                "het verzoek kwam niet op tijd of niet volledig binnen; probeer het opnieuw",
+            );
+        }
         Err(_) => {
             return error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -259,6 +308,18 @@ async fn post_signals(
     (status, Json(result)).into_response()
 }
 
+/// Whether reading a body failed on the size limit (rather than on time or the connection).
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if current.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
 /// Validates, scrubs and publishes a batch; invalid items never hold up valid ones.
 /// Submits signals sent with a partner token: a signal without `source` gets the token's;
 /// one with another source is refused (field `source`), the rest go through.
@@ -272,11 +333,15 @@ async fn submit_as(publisher: &dyn Publisher, mut items: Vec<Value>, source: &st
                     object.insert("source".into(), json!(source));
                 }
                 Some(given) if given.trim() != source => {
+                    // The submitted value is not echoed (it may be anything, of any length).
                     refused.push(ItemResult::Refused {
                         index,
                         errors: vec![FieldError::new(
                             "source",
-                            format!("dit API-token hoort bij bron {source}, niet bij {given}"),
+                            format!(
+                                "dit API-token hoort bij bron {source}; laat source weg of \
+                                 stuur alleen signalen van die bron"
+                            ),
                         )],
                     });
                     continue;
@@ -374,9 +439,10 @@ async fn readyz(State(state): State<IntakeState>) -> Response {
             ready = false;
             tracing::warn!(probe = probe.name(), error = %error, "Readiness check failed");
         }
+        // The reason is in the log; the answer says only whether the check passed.
         checks.insert(
             probe.name().to_string(),
-            Value::String(outcome.err().unwrap_or_else(|| "ok".into())),
+            Value::String(if outcome.is_ok() { "ok" } else { "fout" }.into()),
         );
     }
     let status = if ready {

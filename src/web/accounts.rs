@@ -44,8 +44,38 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-/// Minimum password length for new accounts.
-pub const MIN_PASSWORD: usize = 12;
+pub use super::passwords::{MAX_PASSWORD, MIN_PASSWORD};
+
+/// Longest account name (also: longer names typed at sign-in are refused before any lookup).
+pub const MAX_NAME: usize = 64;
+
+/// Hashes a password with Argon2id on a blocking thread (it takes tens of milliseconds of CPU
+/// on purpose; the async workers keep serving meanwhile).
+pub async fn hash_password(password: &str) -> anyhow::Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+            .map(|hash| hash.to_string())
+            .map_err(|e| anyhow::anyhow!("wachtwoord versleutelen mislukt: {e}"))
+    })
+    .await
+    .context("wachtwoord versleutelen")?
+}
+
+/// Whether `password` matches the stored Argon2 `hash`, checked on a blocking thread.
+async fn password_matches(password: &str, hash: String) -> anyhow::Result<bool> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| anyhow::anyhow!("opgeslagen wachtwoord onleesbaar: {e}"))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .context("wachtwoord controleren")?
+}
 
 fn sha256_hex(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -64,7 +94,7 @@ pub fn random_token(prefix: &str) -> String {
 pub fn validate_new_user(user: &NewUser<'_>) -> Vec<String> {
     let mut errors = Vec::new();
     let name_ok = !user.name.is_empty()
-        && user.name.len() <= 64
+        && user.name.len() <= MAX_NAME
         && user
             .name
             .chars()
@@ -75,8 +105,8 @@ pub fn validate_new_user(user: &NewUser<'_>) -> Vec<String> {
     if user.display_name.trim().is_empty() {
         errors.push("weergavenaam: vul een naam in".into());
     }
-    if user.password.chars().count() < MIN_PASSWORD {
-        errors.push(format!("wachtwoord: minstens {MIN_PASSWORD} tekens"));
+    if let Err(error) = super::passwords::check(user.password, user.name) {
+        errors.push(error);
     }
     if user.role == Role::Indiener && user.source.trim().is_empty() {
         errors.push("bron: een indiener hoort bij een team of partner (bron)".into());
@@ -84,22 +114,33 @@ pub fn validate_new_user(user: &NewUser<'_>) -> Vec<String> {
     errors
 }
 
-/// Sets a new password for an existing account; `false` when there is no such account.
-pub async fn set_password(store: &Store, name: &str, password: &str) -> anyhow::Result<bool> {
-    if password.chars().count() < MIN_PASSWORD {
-        anyhow::bail!("wachtwoord: minstens {MIN_PASSWORD} tekens");
+/// Sets a new password for an existing account and ends its sessions, except `keep` (the
+/// session of the user who changed their own password); `false` when there is no such account.
+pub async fn set_password(
+    store: &Store,
+    name: &str,
+    password: &str,
+    keep: Option<&str>,
+) -> anyhow::Result<bool> {
+    if let Err(error) = super::passwords::check(password, name) {
+        anyhow::bail!("{error}");
     }
-    let hash = Argon2::default()
-        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
-        .map_err(|e| anyhow::anyhow!("wachtwoord versleutelen mislukt: {e}"))?
-        .to_string();
+    let hash = hash_password(password).await?;
+    let mut tx = store.pool().begin().await.context("transactie")?;
     let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
         .bind(hash)
         .bind(name)
-        .execute(store.pool())
+        .execute(&mut *tx)
         .await
         .context("wachtwoord opslaan")?
         .rows_affected();
+    sqlx::query("DELETE FROM sessions WHERE user_name = $1 AND token_hash <> $2")
+        .bind(name)
+        .bind(keep.map(sha256_hex).unwrap_or_default())
+        .execute(&mut *tx)
+        .await
+        .context("andere sessies beëindigen")?;
+    tx.commit().await.context("wachtwoord opslaan")?;
     Ok(updated > 0)
 }
 
@@ -108,11 +149,7 @@ pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()
     if !errors.is_empty() {
         anyhow::bail!("{}", errors.join("; "));
     }
-    let salt = SaltString::generate(&mut OsRng);
-    let hash = Argon2::default()
-        .hash_password(user.password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("wachtwoord versleutelen mislukt: {e}"))?
-        .to_string();
+    let hash = hash_password(user.password).await?;
     let areas: Vec<String> = user
         .areas
         .split(',')
@@ -172,17 +209,11 @@ pub async fn verify_password(
     .context("gebruiker lezen")?;
     let Some(row) = row else {
         // Same work as a wrong password, so a name cannot be probed by timing.
-        let _ =
-            Argon2::default().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng));
+        let _ = hash_password(password).await;
         return Ok(None);
     };
     let hash: String = row.try_get("password_hash")?;
-    let parsed = PasswordHash::new(&hash)
-        .map_err(|e| anyhow::anyhow!("opgeslagen wachtwoord onleesbaar: {e}"))?;
-    if Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_err()
-    {
+    if !password_matches(password, hash).await? {
         return Ok(None);
     }
     user_from_row(&row).map(Some)
@@ -204,49 +235,75 @@ pub struct NewSession {
     pub csrf: String,
 }
 
+/// How long a session lasts at most, and how long it may sit unused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub lifetime: Duration,
+    pub idle: Duration,
+}
+
 pub async fn create_session(
     store: &Store,
     user: &str,
-    lifetime: Duration,
+    limits: SessionLimits,
 ) -> anyhow::Result<NewSession> {
     let token = random_token("");
     let csrf = random_token("");
     let now = Utc::now();
-    // Expired sessions are of no use to anyone: clear them on the way.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+    // Expired and idle sessions are of no use to anyone: clear them on the way.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen <= $2")
         .bind(now.to_rfc3339())
+        .bind((now - limits.idle).timestamp())
         .execute(store.pool())
         .await
         .context("verlopen sessies opruimen")?;
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at, last_seen) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(sha256_hex(&token))
     .bind(user)
     .bind(&csrf)
     .bind(now.to_rfc3339())
-    .bind((now + lifetime).to_rfc3339())
+    .bind((now + limits.lifetime).to_rfc3339())
+    .bind(now.timestamp())
     .execute(store.pool())
     .await
     .context("sessie opslaan")?;
     Ok(NewSession { token, csrf })
 }
 
-/// The account and CSRF token of a live session.
-pub async fn session(store: &Store, token: &str) -> anyhow::Result<Option<(User, String)>> {
+/// The account and CSRF token of a live session: not past its lifetime, and used within the
+/// idle time (each use, at most once a minute, moves its last use on).
+pub async fn session(
+    store: &Store,
+    token: &str,
+    idle: Duration,
+) -> anyhow::Result<Option<(User, String)>> {
+    let now = Utc::now();
+    let hash = sha256_hex(token);
     let row = sqlx::query(
         "SELECT u.name, u.display_name, u.role, u.source, u.areas, s.csrf FROM sessions s \
          JOIN users u ON u.name = s.user_name \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
     )
-    .bind(sha256_hex(token))
-    .bind(Utc::now().to_rfc3339())
+    .bind(&hash)
+    .bind(now.to_rfc3339())
+    .bind((now - idle).timestamp())
     .fetch_optional(store.pool())
     .await
     .context("sessie lezen")?;
-    row.map(|row| Ok((user_from_row(&row)?, row.try_get("csrf")?)))
-        .transpose()
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2 AND last_seen < $3")
+        .bind(now.timestamp())
+        .bind(&hash)
+        .bind(now.timestamp() - 60)
+        .execute(store.pool())
+        .await
+        .context("sessie bijwerken")?;
+    Ok(Some((user_from_row(&row)?, row.try_get("csrf")?)))
 }
 
 pub async fn end_session(store: &Store, token: &str) -> anyhow::Result<()> {

@@ -6,16 +6,19 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod passwords;
+pub mod security;
+pub mod throttle;
 
 use anyhow::Context;
 
 use accounts::User;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::CookieJar;
 use axum_extra::extract::Form;
 use handlebars::Handlebars;
 use knooppunt_ingest::envelope::{partition_key, Channel};
@@ -43,9 +46,15 @@ macro_rules! guard {
     };
 }
 
-const TEMPLATES: [(&str, &str); 9] = [
+// After the macro, which it uses.
+mod signin;
+use signin::CsrfForm;
+
+const TEMPLATES: [(&str, &str); 11] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
+    ("uitloggen", include_str!("templates/uitloggen.hbs")),
+    ("wachtwoord", include_str!("templates/wachtwoord.hbs")),
     ("melding", include_str!("templates/melding.hbs")),
     ("signaal", include_str!("templates/signaal.hbs")),
     ("signalen", include_str!("templates/signalen.hbs")),
@@ -68,49 +77,28 @@ pub struct WebState {
     pub wider_areas: std::collections::BTreeMap<String, String>,
     /// The municipality's own brief and agenda templates, if any.
     pub templates_dir: Option<std::path::PathBuf>,
-    /// Failed sign-ins per account name: (failures, since).
-    failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>>,
-}
-
-/// Failed sign-ins after which an account name is locked for [`LOCKOUT`].
-const MAX_FAILURES: u32 = 5;
-const LOCKOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-impl WebState {
-    /// Whether `name` is locked after too many failed sign-ins.
-    fn locked(&self, name: &str) -> bool {
-        let Ok(failures) = self.failures.lock() else {
-            return false;
-        };
-        failures
-            .get(name)
-            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < LOCKOUT)
-    }
-
-    fn record_failure(&self, name: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            // Names tried at random must not grow the map without bound.
-            if failures.len() > 10_000 {
-                failures.retain(|_, (_, since)| since.elapsed() < LOCKOUT);
-            }
-            let entry = failures
-                .entry(name.to_string())
-                .or_insert((0, std::time::Instant::now()));
-            if entry.1.elapsed() >= LOCKOUT {
-                *entry = (0, std::time::Instant::now());
-            }
-            entry.0 += 1;
-        }
-    }
-
-    fn clear_failures(&self, name: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(name);
-        }
-    }
+    /// Minutes a session may sit unused before it ends.
+    pub idle_minutes: i64,
+    /// Failed sign-ins, counted in the database.
+    pub throttle: throttle::Throttle,
+    /// The header a TLS proxy in front sets to the client's address (`web.client_ip_header`);
+    /// `None`: the connection's peer address is the client.
+    pub client_ip_header: Option<HeaderName>,
 }
 
 impl WebState {
+    /// How long a session may sit unused.
+    fn idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.idle_minutes)
+    }
+
+    fn session_limits(&self) -> accounts::SessionLimits {
+        accounts::SessionLimits {
+            lifetime: chrono::Duration::hours(self.session_hours),
+            idle: self.idle(),
+        }
+    }
+
     pub fn new(
         store: Store,
         rules: Arc<RuleSet>,
@@ -127,6 +115,7 @@ impl WebState {
                 .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
         }
         Ok(Self {
+            throttle: throttle::Throttle::new(store.clone()),
             store,
             rules,
             publisher,
@@ -136,7 +125,8 @@ impl WebState {
             min_group_size,
             wider_areas,
             templates_dir: None,
-            failures: Arc::default(),
+            idle_minutes: 30,
+            client_ip_header: None,
         })
     }
 }
@@ -145,8 +135,13 @@ impl WebState {
 pub fn router(state: WebState) -> Router {
     Router::new()
         .route("/", get(home))
-        .route("/inloggen", get(login_page).post(login))
-        .route("/uitloggen", post(logout))
+        .route("/inloggen", get(signin::login_page).post(signin::login))
+        .route("/uitloggen", get(signin::logout_page).post(signin::logout))
+        .route(
+            "/wachtwoord",
+            get(signin::password_page).post(signin::change_password),
+        )
+        .route(security::STYLESHEET_PATH, get(security::stylesheet))
         .route("/signalen", get(own_signals).post(submit_signal))
         .route("/signalen/nieuw", get(intake_page))
         .route("/agenda", get(agenda_page))
@@ -247,7 +242,7 @@ async fn require(
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
         return Err(Redirect::to("/inloggen").into_response());
     };
-    match accounts::session(&state.store, &token).await {
+    match accounts::session(&state.store, &token, state.idle()).await {
         Ok(Some((user, csrf))) if roles.contains(&user.role) => Ok((user, csrf)),
         Ok(Some((user, _))) => Err(message(
             state,
@@ -287,104 +282,6 @@ async fn home(State(state): State<WebState>, jar: CookieJar) -> Response {
         .into_response(),
         Err(response) => response,
     }
-}
-
-async fn login_page(State(state): State<WebState>) -> Response {
-    page(&state, "inloggen", None, "", json!({"title": "Inloggen"}))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct LoginForm {
-    naam: String,
-    wachtwoord: String,
-}
-
-async fn login(
-    State(state): State<WebState>,
-    jar: CookieJar,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let name = form.naam.trim();
-    if state.locked(name) {
-        tracing::warn!("Sign-in refused: too many failures");
-        let mut response = page(
-            &state,
-            "inloggen",
-            None,
-            "",
-            json!({"title": "Inloggen", "naam": form.naam,
-                   "error": "Te veel mislukte pogingen voor deze naam. Probeer het over een kwartier opnieuw."}),
-        );
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        return response;
-    }
-    let user = match accounts::verify_password(&state.store, name, &form.wachtwoord).await {
-        Ok(Some(user)) => {
-            state.clear_failures(name);
-            user
-        }
-        Ok(None) => {
-            state.record_failure(name);
-            tracing::info!("Sign-in refused");
-            let mut response = page(
-                &state,
-                "inloggen",
-                None,
-                "",
-                json!({"title": "Inloggen", "error": "Naam of wachtwoord klopt niet.", "naam": form.naam}),
-            );
-            *response.status_mut() = StatusCode::UNAUTHORIZED;
-            return response;
-        }
-        Err(error) => return failure(&state, None, error),
-    };
-    let session = match accounts::create_session(
-        &state.store,
-        &user.name,
-        chrono::Duration::hours(state.session_hours),
-    )
-    .await
-    {
-        Ok(session) => session,
-        Err(error) => return failure(&state, None, error),
-    };
-    tracing::info!(role = user.role.as_str(), "Signed in");
-    let cookie = Cookie::build((SESSION_COOKIE, session.token))
-        .http_only(true)
-        .secure(state.secure_cookies)
-        .same_site(SameSite::Strict)
-        .path("/")
-        .build();
-    (jar.add(cookie), Redirect::to("/")).into_response()
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CsrfForm {
-    csrf: String,
-}
-
-async fn logout(
-    State(state): State<WebState>,
-    jar: CookieJar,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let (user, csrf) = match require(&state, &jar, &Role::ALL).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        if let Err(error) = accounts::end_session(&state.store, cookie.value()).await {
-            return failure(&state, Some(&user), error);
-        }
-    }
-    (
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),
-        Redirect::to("/inloggen"),
-    )
-        .into_response()
 }
 
 fn themes_json(selected: &[String]) -> Value {
@@ -523,12 +420,28 @@ fn day(state: &WebState, user: &User, text: Option<&str>) -> Result<chrono::Naiv
     })
 }
 
+/// Days the overleg can meaningfully ask about: the agenda and its windows are computed from
+/// them, and dates near chrono's limits would overflow that arithmetic.
+const FIRST_YEAR: i32 = 2000;
+const LAST_YEAR: i32 = 2100;
+
 fn parse_day(text: Option<&str>) -> Result<chrono::NaiveDate, String> {
+    use chrono::Datelike;
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(knooppunt_ingest::today_nl()),
-        Some(day) => day
-            .parse()
-            .map_err(|_| format!("datum: '{day}' is geen datum (jjjj-mm-dd)")),
+        Some(day) => {
+            // Only the field is named: a long or odd value is not echoed back.
+            let parsed: chrono::NaiveDate = day
+                .parse()
+                .map_err(|_| "datum: geen geldige datum (jjjj-mm-dd)".to_string())?;
+            if (FIRST_YEAR..=LAST_YEAR).contains(&parsed.year()) {
+                Ok(parsed)
+            } else {
+                Err(format!(
+                    "datum: kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}"
+                ))
+            }
+        }
     }
 }
 
@@ -540,10 +453,15 @@ async fn agenda_for(
 ) -> anyhow::Result<Agenda> {
     let mut agenda = Agenda::gather(&state.store, &state.rules, on, None).await?;
     agenda.templates_dir = state.templates_dir.clone();
-    agenda.items.retain(|item| {
-        let area = partition_key(&item.area);
-        area.is_empty() || user.covers_area(&area)
-    });
+    // A member restricted to some wijken sees only their items and the decisions on them; a
+    // cluster without a wijk (grouped per organisation) is nobody's wijk, so only members of
+    // every wijk see it — as on the cluster pages.
+    agenda
+        .items
+        .retain(|item| user.covers_area(&partition_key(&item.area)));
+    agenda
+        .decisions
+        .retain(|decision| user.covers_area(&partition_key(&decision.area)));
     Ok(agenda)
 }
 
@@ -674,7 +592,12 @@ async fn cluster_view(
         .find(|b| b.id == cluster.cluster.barrier);
     let others: Vec<Value> = reviewed
         .iter()
-        .filter(|c| c.cluster.id != id && c.cluster.barrier == cluster.cluster.barrier && c.standing.state != ReviewState::Samengevoegd)
+        .filter(|c| {
+            c.cluster.id != id
+                && c.cluster.barrier == cluster.cluster.barrier
+                && c.standing.state != ReviewState::Samengevoegd
+                && user.covers_area(&partition_key(&c.cluster.area))
+        })
         .map(|c| json!({"id": c.cluster.id, "label": format!("{} ({} signalen)", c.cluster.area, c.cluster.signal_count)}))
         .collect();
     let history: Vec<Value> = history
@@ -749,9 +672,12 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
             Action::Parkeren {
                 snooze: match form.tot.as_str() {
                     "datum" => Snooze::Datum {
-                        datum: form.datum.trim().parse().map_err(|_| {
-                            "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string()
-                        })?,
+                        datum: parse_day(Some(&form.datum))
+                            .ok()
+                            .filter(|_| !form.datum.trim().is_empty())
+                            .ok_or_else(|| {
+                                "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string()
+                            })?,
                     },
                     "signalen" => Snooze::Signalen {
                         aantal: form.aantal.trim().parse().map_err(|_| {
@@ -799,6 +725,20 @@ async fn decide(
             return response;
         }
     };
+    // Merging moves the other cluster's signals into this one: it must be the member's too.
+    if let Action::Samenvoegen { met } = &action {
+        let covered = match state.store.cluster(met).await {
+            Ok(other) => other.is_some_and(|c| user.covers_area(&partition_key(&c.area))),
+            Err(error) => return failure(&state, Some(&user), error),
+        };
+        if !covered {
+            tracing::warn!(cluster = %id, "Merge with a cluster outside the member's areas refused");
+            let text = "samenvoegen: het andere cluster bestaat niet of hoort niet bij uw wijken";
+            let mut response = cluster_view(&state, &user, &csrf, &id, Some(text.into())).await;
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            return response;
+        }
+    }
     match review_store::decide(&state.store, &id, action, &form.reden, &user.name).await {
         Ok(decision) => {
             tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");

@@ -8,6 +8,7 @@ mod intake_api;
 mod pipeline;
 mod poison;
 mod privacy;
+mod security;
 mod store_suite;
 mod support;
 mod web;

@@ -58,7 +58,9 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
     config.intake.listen = format!("127.0.0.1:{}", free_port());
 
     let dir = tempfile::tempdir().unwrap();
-    let env = config_env(&config);
+    let ops = format!("127.0.0.1:{}", free_port());
+    let mut env = config_env(&config);
+    env.push(("KNOOPPUNT__WEB__OPS_LISTEN".into(), ops.clone()));
     let spawn =
         |args: &[&str], log: &str| spawn_knooppunt(args, &env, &dir.path().join(log), "debug");
     let mut intake = spawn(&["intake"], "intake.log");
@@ -133,7 +135,7 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
     .await;
     let dead = read_topic(&config.kafka.brokers, &config.kafka.dead_letter_topic, 1);
     let metrics = client
-        .get(format!("{url}/metrics"))
+        .get(format!("http://{ops}/metrics"))
         .send()
         .await
         .unwrap()
