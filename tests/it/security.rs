@@ -708,3 +708,47 @@ async fn the_frameworks_refusals_are_dutch() {
     }
     site.app.stop().await;
 }
+
+/// Finding 2: the throttle's counting in the database, on SQLite and on PostgreSQL (the
+/// migrations of both backends), including windows that pass.
+#[tokio::test]
+async fn the_throttle_counts_alike_on_sqlite_and_postgres() {
+    use knooppunt::web::throttle::{Limits, Throttle, Verdict};
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
+    for url in [sqlite, fresh_pg_database().await] {
+        let store = knooppunt_rules::store::Store::connect(&url, 2).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut throttle = Throttle::new(store.clone());
+        throttle.limits = Limits {
+            per_pair: 3,
+            per_client: 5,
+            window_secs: 3600,
+        };
+        for _ in 0..3 {
+            assert_eq!(throttle.check("anna", "192.0.2.1").await.unwrap(), Verdict::Allowed);
+            throttle.record_failure("anna", "192.0.2.1").await.unwrap();
+        }
+        assert_eq!(throttle.check("anna", "192.0.2.1").await.unwrap(), Verdict::PairLocked, "{url}");
+        assert_eq!(throttle.check("anna", "192.0.2.2").await.unwrap(), Verdict::Allowed);
+        assert_eq!(throttle.check("bert", "192.0.2.1").await.unwrap(), Verdict::Allowed);
+        throttle.record_failure("bert", "192.0.2.1").await.unwrap();
+        throttle.record_failure("carla", "192.0.2.1").await.unwrap();
+        assert_eq!(
+            throttle.check("dirk", "192.0.2.1").await.unwrap(),
+            Verdict::ClientThrottled,
+            "{url}"
+        );
+        // A success clears the pair, not the client's total.
+        throttle.clear_pair("anna", "192.0.2.1").await.unwrap();
+        assert_eq!(
+            throttle.check("anna", "192.0.2.1").await.unwrap(),
+            Verdict::ClientThrottled
+        );
+        // Once the window has passed, the counts start over and old rows are deleted.
+        throttle.limits.window_secs = 0;
+        assert_eq!(throttle.check("anna", "192.0.2.1").await.unwrap(), Verdict::Allowed);
+        throttle.record_failure("erik", "192.0.2.9").await.unwrap();
+        assert_eq!(failure_rows(&store).await, 2, "{url}: only the new failure's two rows");
+    }
+}
