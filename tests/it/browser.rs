@@ -143,6 +143,16 @@ impl Browser {
         self.shot(&format!("inloggen-{name}")).await;
         self.click("button[type=submit]").await;
         self.wait_for(&format!("{name} (")).await;
+        // The page is styled under the strict Content-Security-Policy: the stylesheet loaded.
+        let background = self
+            .client
+            .execute(
+                "return getComputedStyle(document.querySelector('header')).backgroundColor",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(background, "rgb(43, 108, 176)", "the site's stylesheet");
     }
 
     async fn decide(&mut self, action: &str, extra: impl AsyncFnOnce(&Browser)) {
