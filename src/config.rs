@@ -594,6 +594,40 @@ mod tests {
     }
 
     #[test]
+    fn require_token_takes_true_false_or_auto() {
+        for (value, expected) in [
+            ("true", RequireToken::Always),
+            ("false", RequireToken::Never),
+            ("auto", RequireToken::Auto),
+        ] {
+            let config =
+                Config::load_with_env(None, env(&[("KNOOPPUNT__INTAKE__REQUIRE_TOKEN", value)]))
+                    .unwrap();
+            assert_eq!(config.intake.require_token, expected, "{value}");
+        }
+        let errors =
+            Config::load_with_env(None, env(&[("KNOOPPUNT__INTAKE__REQUIRE_TOKEN", "soms")]))
+                .unwrap_err()
+                .0
+                .join("\n");
+        assert!(
+            errors.contains("require_token") && errors.contains("verwacht true, false of"),
+            "{errors}"
+        );
+        let errors = Config::load_with_env(
+            None,
+            env(&[
+                ("KNOOPPUNT__WEB__OPS_LISTEN", "ergens"),
+                ("KNOOPPUNT__INTAKE__HEADER_TIMEOUT_SECS", "0"),
+                ("KNOOPPUNT__WEB__CLIENT_IP_HEADER", "geen kop"),
+            ]),
+        )
+        .unwrap_err()
+        .0;
+        assert_eq!(errors.len(), 3, "{errors:?}");
+    }
+
+    #[test]
     fn example_configs_in_deploy_parse() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
         let mut seen = 0;

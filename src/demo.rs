@@ -75,6 +75,14 @@ pub async fn run(
     config.transport.spool = dir.join("spool.db");
     config.store.url = format!("sqlite://{}", dir.join("knooppunt.db").display());
     config.intake.listen = listen.to_string();
+    if config.intake.tokens_required() {
+        // The demo posts its own sample of many sources without a partner token.
+        eprintln!(
+            "Let op: de demo luistert op {listen}, ook buiten deze computer, en neemt signalen \
+             zonder API-token aan. Gebruik 127.0.0.1 als dat niet de bedoeling is."
+        );
+    }
+    config.intake.require_token = crate::config::RequireToken::Never;
     config.validate()?;
 
     let store = app::open_store(&config).await?;

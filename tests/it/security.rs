@@ -717,7 +717,9 @@ async fn the_throttle_counts_alike_on_sqlite_and_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
     for url in [sqlite, fresh_pg_database().await] {
-        let store = knooppunt_rules::store::Store::connect(&url, 2).await.unwrap();
+        let store = knooppunt_rules::store::Store::connect(&url, 2)
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
         let mut throttle = Throttle::new(store.clone());
         throttle.limits = Limits {
@@ -726,12 +728,25 @@ async fn the_throttle_counts_alike_on_sqlite_and_postgres() {
             window_secs: 3600,
         };
         for _ in 0..3 {
-            assert_eq!(throttle.check("anna", "192.0.2.1").await.unwrap(), Verdict::Allowed);
+            assert_eq!(
+                throttle.check("anna", "192.0.2.1").await.unwrap(),
+                Verdict::Allowed
+            );
             throttle.record_failure("anna", "192.0.2.1").await.unwrap();
         }
-        assert_eq!(throttle.check("anna", "192.0.2.1").await.unwrap(), Verdict::PairLocked, "{url}");
-        assert_eq!(throttle.check("anna", "192.0.2.2").await.unwrap(), Verdict::Allowed);
-        assert_eq!(throttle.check("bert", "192.0.2.1").await.unwrap(), Verdict::Allowed);
+        assert_eq!(
+            throttle.check("anna", "192.0.2.1").await.unwrap(),
+            Verdict::PairLocked,
+            "{url}"
+        );
+        assert_eq!(
+            throttle.check("anna", "192.0.2.2").await.unwrap(),
+            Verdict::Allowed
+        );
+        assert_eq!(
+            throttle.check("bert", "192.0.2.1").await.unwrap(),
+            Verdict::Allowed
+        );
         throttle.record_failure("bert", "192.0.2.1").await.unwrap();
         throttle.record_failure("carla", "192.0.2.1").await.unwrap();
         assert_eq!(
@@ -747,8 +762,15 @@ async fn the_throttle_counts_alike_on_sqlite_and_postgres() {
         );
         // Once the window has passed, the counts start over and old rows are deleted.
         throttle.limits.window_secs = 0;
-        assert_eq!(throttle.check("anna", "192.0.2.1").await.unwrap(), Verdict::Allowed);
+        assert_eq!(
+            throttle.check("anna", "192.0.2.1").await.unwrap(),
+            Verdict::Allowed
+        );
         throttle.record_failure("erik", "192.0.2.9").await.unwrap();
-        assert_eq!(failure_rows(&store).await, 2, "{url}: only the new failure's two rows");
+        assert_eq!(
+            failure_rows(&store).await,
+            2,
+            "{url}: only the new failure's two rows"
+        );
     }
 }
