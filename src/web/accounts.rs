@@ -49,10 +49,15 @@ pub use super::passwords::{MAX_PASSWORD, MIN_PASSWORD};
 /// Longest account name (also: longer names typed at sign-in are refused before any lookup).
 pub const MAX_NAME: usize = 64;
 
-/// Hashes a password with Argon2id on a blocking thread (it takes tens of milliseconds of CPU
-/// on purpose; the async workers keep serving meanwhile).
+/// Argon2 runs at most this many at a time (each takes 19 MiB and tens of milliseconds of CPU
+/// on purpose); further sign-ins wait for a slot instead of piling up threads.
+static ARGON2_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Hashes a password with Argon2id on a blocking thread (the async workers keep serving
+/// meanwhile).
 pub async fn hash_password(password: &str) -> anyhow::Result<String> {
     let password = password.to_string();
+    let _slot = ARGON2_SLOTS.acquire().await.context("Argon2")?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
@@ -66,6 +71,7 @@ pub async fn hash_password(password: &str) -> anyhow::Result<String> {
 /// Whether `password` matches the stored Argon2 `hash`, checked on a blocking thread.
 async fn password_matches(password: &str, hash: String) -> anyhow::Result<bool> {
     let password = password.to_string();
+    let _slot = ARGON2_SLOTS.acquire().await.context("Argon2")?;
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|e| anyhow::anyhow!("opgeslagen wachtwoord onleesbaar: {e}"))?;

@@ -119,12 +119,14 @@ impl Throttle {
     pub async fn record_failure(&self, name: &str, client: &str) -> anyhow::Result<()> {
         let now = now();
         let expired = now - self.limits.window_secs;
-        let mut tx = self.store.pool().begin().await.context("transactie")?;
+        // On its own, before the transaction: concurrent sign-ins must not hold locks on
+        // each other's old rows.
         sqlx::query("DELETE FROM sign_in_failures WHERE window_start <= $1")
             .bind(expired)
-            .execute(&mut *tx)
+            .execute(self.store.pool())
             .await
             .context("oude inlogpogingen opruimen")?;
+        let mut tx = self.store.pool().begin().await.context("transactie")?;
         for key in [pair_key(name, client), client_key(client)] {
             sqlx::query(
                 "INSERT INTO sign_in_failures (key, failures, window_start) VALUES ($1, 1, $2) \
