@@ -9,6 +9,7 @@ mod pipeline;
 mod poison;
 mod privacy;
 mod security;
+mod security_http;
 mod store_suite;
 mod support;
 mod web;
