@@ -415,6 +415,18 @@ impl Config {
                     "kafka.partitions en kafka.replication_factor: moeten minstens 1 zijn".into(),
                 );
             }
+            if k.min_insync_replicas < 1 || k.min_insync_replicas > k.replication_factor {
+                errors.push(format!(
+                    "kafka.min_insync_replicas: moet tussen 1 en kafka.replication_factor ({}) liggen",
+                    k.replication_factor
+                ));
+            }
+            if k.retention_ms < 1 || k.dead_letter_retention_ms < 1 {
+                errors.push(
+                    "kafka.retention_ms en kafka.dead_letter_retention_ms: moeten groter dan 0 zijn (milliseconden)"
+                        .into(),
+                );
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -571,6 +583,27 @@ mod tests {
         .unwrap_err()
         .0;
         assert_eq!(errors.len(), 3, "{errors:?}");
+    }
+
+    #[test]
+    fn min_insync_replicas_above_the_replication_factor_is_refused() {
+        let errors = Config::load_with_env(
+            None,
+            env(&[
+                ("KNOOPPUNT__TRANSPORT__KIND", "kafka"),
+                ("KNOOPPUNT__KAFKA__REPLICATION_FACTOR", "1"),
+                ("KNOOPPUNT__KAFKA__MIN_INSYNC_REPLICAS", "2"),
+                ("KNOOPPUNT__KAFKA__RETENTION_MS", "0"),
+            ]),
+        )
+        .unwrap_err()
+        .0;
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("kafka.min_insync_replicas"),
+            "{errors:?}"
+        );
+        assert!(errors[1].contains("kafka.retention_ms"), "{errors:?}");
     }
 
     #[test]

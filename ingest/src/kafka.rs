@@ -30,6 +30,13 @@ pub struct KafkaSettings {
     pub partitions: i32,
     /// Replication factor when `knooppunt migrate` creates topics (3 in production).
     pub replication_factor: i32,
+    /// `min.insync.replicas` of both topics: how many replicas must have a signal before intake
+    /// (`acks=all`) reports it accepted (2 in production, so one broker may be down).
+    pub min_insync_replicas: i32,
+    /// `retention.ms` of the signals topic: how long signals stay replayable in Kafka.
+    pub retention_ms: i64,
+    /// `retention.ms` of the dead-letter topic (headers only, kept longer for inspection).
+    pub dead_letter_retention_ms: i64,
     /// How long intake waits for the brokers to acknowledge a signal before it answers
     /// "try again", in milliseconds.
     pub delivery_timeout_ms: u64,
@@ -47,6 +54,9 @@ impl Default for KafkaSettings {
             group_id: "knooppunt-rules".into(),
             partitions: 6,
             replication_factor: 1,
+            min_insync_replicas: 1,
+            retention_ms: 7 * DAY_MS,
+            dead_letter_retention_ms: 30 * DAY_MS,
             delivery_timeout_ms: 30_000,
             options: BTreeMap::new(),
         }
@@ -76,17 +86,41 @@ impl KafkaSettings {
             .context("Kafka-producer aanmaken")
     }
 
+    /// The signals and dead-letter topics as `knooppunt migrate` creates them.
+    pub fn topic_specs(&self) -> [TopicSpec; 2] {
+        let spec = |name: &str, partitions: i32, retention_ms: i64| TopicSpec {
+            name: name.to_string(),
+            partitions,
+            replication_factor: self.replication_factor,
+            configs: vec![
+                ("min.insync.replicas", self.min_insync_replicas.to_string()),
+                ("retention.ms", retention_ms.to_string()),
+                ("cleanup.policy", "delete".to_string()),
+            ],
+        };
+        [
+            spec(&self.signals_topic, self.partitions, self.retention_ms),
+            spec(&self.dead_letter_topic, 1, self.dead_letter_retention_ms),
+        ]
+    }
+
     /// Creates the signals and dead-letter topics if they do not exist yet.
     pub async fn ensure_topics(&self) -> anyhow::Result<()> {
         let admin: AdminClient<DefaultClientContext> = self
             .client_config()
             .create()
             .context("Kafka-beheerclient aanmaken")?;
-        let replication = || TopicReplication::Fixed(self.replication_factor);
-        let topics = [
-            NewTopic::new(&self.signals_topic, self.partitions, replication()),
-            NewTopic::new(&self.dead_letter_topic, 1, replication()),
-        ];
+        let specs = self.topic_specs();
+        let topics: Vec<NewTopic<'_>> = specs
+            .iter()
+            .map(|spec| {
+                let replication = TopicReplication::Fixed(spec.replication_factor);
+                spec.configs.iter().fold(
+                    NewTopic::new(&spec.name, spec.partitions, replication),
+                    |topic, (key, value)| topic.set(key, value),
+                )
+            })
+            .collect();
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
         let results = admin
             .create_topics(&topics, &options)
@@ -161,5 +195,62 @@ impl Publisher for KafkaPublisher {
 
     fn name(&self) -> &'static str {
         "kafka"
+    }
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// One topic `knooppunt migrate` creates: name, partitions, replication and topic configs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: i32,
+    pub replication_factor: i32,
+    pub configs: Vec<(&'static str, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_carry_replication_min_isr_and_retention_from_the_settings() {
+        let settings = KafkaSettings {
+            partitions: 12,
+            replication_factor: 3,
+            min_insync_replicas: 2,
+            retention_ms: 86_400_000,
+            dead_letter_retention_ms: 172_800_000,
+            ..KafkaSettings::default()
+        };
+        let [signals, dead_letter] = settings.topic_specs();
+        assert_eq!(signals.name, "knooppunt.signals.v1");
+        assert_eq!((signals.partitions, signals.replication_factor), (12, 3));
+        assert_eq!(
+            (dead_letter.partitions, dead_letter.replication_factor),
+            (1, 3)
+        );
+        let config = |spec: &TopicSpec, key: &str| {
+            spec.configs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            config(&signals, "min.insync.replicas").as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            config(&dead_letter, "min.insync.replicas").as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            config(&signals, "retention.ms").as_deref(),
+            Some("86400000")
+        );
+        assert_eq!(
+            config(&dead_letter, "retention.ms").as_deref(),
+            Some("172800000")
+        );
     }
 }

@@ -4,6 +4,8 @@
 mod browser;
 mod cli;
 mod crash;
+mod deploy_compose;
+mod deploy_kubernetes;
 mod intake_api;
 mod pipeline;
 mod poison;
