@@ -223,9 +223,10 @@ fn intake_and_engine_healthchecks_ask_healthz_and_readyz_on_their_ports() {
     let knooppunt = knooppunt_services(&services);
     let (intake, intake_config) = &knooppunt["intake"];
     let (command, _) = healthcheck(intake);
+    // On the operations listener (web.ops_listen), which deploy/kafka-postgres.toml sets.
     let port = intake_config
-        .intake
-        .listen
+        .web
+        .ops_listen
         .rsplit(':')
         .next()
         .unwrap()
@@ -273,8 +274,9 @@ async fn the_healthcheck_commands_pass_on_a_ready_process_and_fail_otherwise() {
 
     // A ready intake (embedded transport, SQLite) passes; one whose Kafka does not answer
     // is alive (/healthz) but not ready (/readyz), and fails.
-    let ready = embedded_config(dir.path());
-    let mut unready = embedded_config(dir.path());
+    let mut ready = embedded_config(dir.path());
+    ready.web.ops_listen = "127.0.0.1:0".into();
+    let mut unready = ready.clone();
     unready.transport.kind = TransportKind::Kafka;
     unready.kafka.brokers = format!("127.0.0.1:{}", free_port());
     for (config, passes) in [(ready, true), (unready, false)] {
@@ -287,9 +289,9 @@ async fn the_healthcheck_commands_pass_on_a_ready_process_and_fail_otherwise() {
         })
         .await
         .unwrap();
-        let port = intake.addr.port();
+        let port = intake.ops_addr.expect("operations listener").port();
         let check = intake_check.clone();
-        let passed = tokio::task::spawn_blocking(move || run_check(&check, "8080", port))
+        let passed = tokio::task::spawn_blocking(move || run_check(&check, "9464", port))
             .await
             .unwrap();
         assert_eq!(

@@ -365,14 +365,24 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
         intake_container.args.as_deref(),
         Some(&["intake".to_string()][..])
     );
-    let listen = port_of(&intake_config.intake.listen);
+    // The probes ask the operations listener; the public port carries the traffic.
+    let ops = port_of(&intake_config.web.ops_listen);
+    let http = intake_container
+        .ports
+        .iter()
+        .flatten()
+        .find(|p| p.name.as_deref() == Some("http"));
+    assert_eq!(
+        http.map(|p| p.container_port),
+        Some(port_of(&intake_config.intake.listen))
+    );
     assert_eq!(
         http_probe(
             intake_container,
             intake_container.readiness_probe.as_ref(),
             "readiness"
         ),
-        ("/readyz".to_string(), listen)
+        ("/readyz".to_string(), ops)
     );
     assert_eq!(
         http_probe(
@@ -380,7 +390,7 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
             intake_container.liveness_probe.as_ref(),
             "liveness"
         ),
-        ("/healthz".to_string(), listen)
+        ("/healthz".to_string(), ops)
     );
 
     let engine_config = pod_config(&all, pod_spec(template(engine)));
