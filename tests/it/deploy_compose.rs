@@ -324,3 +324,55 @@ async fn the_healthcheck_commands_pass_on_a_ready_process_and_fail_otherwise() {
     let _ = stop.send(());
     metrics.handle.await.unwrap().unwrap();
 }
+
+/// `knooppunt migrate`'s topic creation on the test broker: partitions, replication factor,
+/// `min.insync.replicas` and `retention.ms` as configured, and a second run leaves them be.
+#[tokio::test]
+async fn migrate_creates_topics_with_the_configured_min_isr_and_retention() {
+    use rdkafka::admin::{AdminClient, AdminOptions, ResourceSpecifier};
+    use rdkafka::client::DefaultClientContext;
+
+    let stack = crate::support::kafka_stack().await;
+    let mut kafka = stack.config.kafka.clone();
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    kafka.signals_topic = format!("signals-{unique}");
+    kafka.dead_letter_topic = format!("dlq-{unique}");
+    kafka.partitions = 4;
+    kafka.replication_factor = 1; // one test broker
+    kafka.min_insync_replicas = 1;
+    kafka.retention_ms = 2 * 86_400_000;
+    kafka.dead_letter_retention_ms = 3 * 86_400_000;
+    kafka.ensure_topics().await.expect("create topics");
+    kafka.ensure_topics().await.expect("a second run is fine");
+
+    let admin: AdminClient<DefaultClientContext> = kafka.client_config().create().unwrap();
+    let options = AdminOptions::new().request_timeout(Some(std::time::Duration::from_secs(10)));
+    for (topic, partitions, retention) in [
+        (&kafka.signals_topic, 4, "172800000"),
+        (&kafka.dead_letter_topic, 1, "259200000"),
+    ] {
+        let described = admin
+            .describe_configs(&[ResourceSpecifier::Topic(topic)], &options)
+            .await
+            .expect("describe configs");
+        let resource = described[0].as_ref().expect("topic configs");
+        let value = |key: &str| {
+            resource
+                .get(key)
+                .and_then(|entry| entry.value.clone())
+                .unwrap_or_else(|| panic!("{topic}: no {key}"))
+        };
+        assert_eq!(value("retention.ms"), retention, "{topic}");
+        assert_eq!(value("min.insync.replicas"), "1", "{topic}");
+        assert_eq!(value("cleanup.policy"), "delete", "{topic}");
+        let metadata = admin
+            .inner()
+            .fetch_metadata(Some(topic), std::time::Duration::from_secs(10))
+            .expect("metadata");
+        assert_eq!(
+            metadata.topics()[0].partitions().len(),
+            partitions,
+            "{topic}"
+        );
+    }
+}
