@@ -497,7 +497,7 @@ fn the_configuration_is_valid_as_every_pod_sees_it_and_matches_the_compose_file(
 }
 
 #[test]
-fn the_job_runs_migrate_once_with_the_same_image_and_secret() {
+fn the_job_runs_migrate_with_bounded_retries() {
     let all = load();
     let job = &all.jobs[0];
     let spec = job.spec.as_ref().unwrap();
