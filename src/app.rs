@@ -112,7 +112,12 @@ impl Probe for DatabaseProbe {
         "database"
     }
     async fn check(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| format!("{e:#}"))
+        // The pool would wait its full acquire timeout for a database that is down; a probe
+        // answers within 2 s.
+        match tokio::time::timeout(std::time::Duration::from_millis(1500), self.0.ping()).await {
+            Ok(result) => result.map_err(|e| format!("{e:#}")),
+            Err(_) => Err("database antwoordt niet (geen antwoord binnen 1,5 s)".into()),
+        }
     }
 }
 
@@ -210,7 +215,7 @@ pub async fn start_engine_metrics(
                 async move { metrics.map(|m| m.render()).unwrap_or_default() }
             }),
         )
-        .route("/healthz", axum::routing::get(|| async { "ok" }));
+        .route("/healthz", axum::routing::get(engine_healthz));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("luisteren op {listen}"))?;
@@ -223,6 +228,20 @@ pub async fn start_engine_metrics(
     });
     tracing::info!(%addr, "Engine metrics listening");
     Ok(RunningIntake { addr, handle })
+}
+
+/// The engine process's health: 503 with the reason when it makes no progress while its lag
+/// stays above zero.
+async fn engine_healthz() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match knooppunt_rules::engine::EngineHealth::global().check() {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(reason) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "niet gezond", "reden": reason})),
+        )
+            .into_response(),
+    }
 }
 
 /// Runs the rules engine until `shutdown` resolves.
@@ -243,7 +262,10 @@ pub async fn run_engine(
         .with_promotions(std::time::Duration::from_secs(
             config.engine.promotion_interval_secs,
         ))
-        .run(shutdown)
+        .run(
+            shutdown,
+            std::time::Duration::from_secs(config.engine.stall_after_secs.max(1)),
+        )
         .await;
     Ok(())
 }

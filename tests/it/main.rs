@@ -1,13 +1,15 @@
-//! Integration tests: the real application against real services (PostgreSQL, a tansu Kafka
+//! Integration tests: the real application against real services (PostgreSQL, Apache Kafka
 //! broker, rdkafka's mock cluster for injected faults). One test binary keeps link time low.
 
 mod browser;
 mod cli;
 mod crash;
 mod intake_api;
+mod outage;
 mod pipeline;
 mod poison;
 mod privacy;
+mod scale_out;
 mod store_suite;
 mod support;
 mod web;
