@@ -66,7 +66,12 @@ async fn engines_rate(config: &knooppunt::config::Config, engines: usize, n: usi
     let mut tasks = Vec::new();
     for _ in 0..engines {
         let source = app::source(config).await.expect("source");
-        let mut engine = Engine::new(source, store.clone(), rules.clone(), config.engine.batch_size);
+        let mut engine = Engine::new(
+            source,
+            store.clone(),
+            rules.clone(),
+            config.engine.batch_size,
+        );
         let (stored, started, clock) = (stored.clone(), started.clone(), clock.clone());
         tasks.push(tokio::spawn(async move {
             let begun = Instant::now();
@@ -98,10 +103,7 @@ async fn engines_rate(config: &knooppunt::config::Config, engines: usize, n: usi
     }
     let end = Instant::now();
     assert_eq!(store.signal_count().await.expect("count") as usize, n);
-    let (from, before) = clock
-        .lock()
-        .expect("clock")
-        .unwrap_or((end, 0));
+    let (from, before) = clock.lock().expect("clock").unwrap_or((end, 0));
     (n - before) as f64 / end.duration_since(from).as_secs_f64()
 }
 
@@ -125,7 +127,10 @@ fn raw_rate(brokers: &str, topic: &str, n: usize) -> f64 {
             started.get_or_insert_with(Instant::now);
             read += 1;
         }
-        assert!(begun.elapsed() < Duration::from_secs(300), "raw read stalled at {read}");
+        assert!(
+            begun.elapsed() < Duration::from_secs(300),
+            "raw read stalled at {read}"
+        );
     }
     // The clock started at the first message: n - 1 messages after it.
     (n - 1) as f64 / started.map_or(begun, |s| s).elapsed().as_secs_f64()

@@ -155,7 +155,10 @@ impl Broker {
     /// Kills the broker (SIGKILL: no controlled shutdown); its storage stays.
     pub fn stop(&mut self) {
         if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("broker.pid")) {
-            let _ = Command::new("kill").args(["-9", pid.trim()]).status();
+            let _ = Command::new("kill")
+                .args(["-9", pid.trim()])
+                .stderr(Stdio::null())
+                .status();
         }
         if let Some(mut child) = self.child.take() {
             // The script ends once its broker is gone.

@@ -82,7 +82,10 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     let port = free_port();
     config.intake.listen = format!("127.0.0.1:{port}");
     let mut env = config_env(&config);
-    env.push(("KNOOPPUNT__KAFKA__DELIVERY_TIMEOUT_MS".into(), "3000".into()));
+    env.push((
+        "KNOOPPUNT__KAFKA__DELIVERY_TIMEOUT_MS".into(),
+        "3000".into(),
+    ));
     let dir = tempfile::tempdir().unwrap();
     let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
     let engine = EngineProcess::start(&env, dir.path(), "engine");
@@ -93,11 +96,17 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     let first = ids("a", 0..300);
     let taken = post(&client, &url, &first).await;
-    assert_eq!(taken.len(), first.len(), "all accepted while the broker runs");
+    assert_eq!(
+        taken.len(),
+        first.len(),
+        "all accepted while the broker runs"
+    );
     accepted.extend(taken);
-    eventually("the first signals stored", Duration::from_secs(60), || async {
-        store.signal_count().await.unwrap_or(0) >= 300
-    })
+    eventually(
+        "the first signals stored",
+        Duration::from_secs(60),
+        || async { store.signal_count().await.unwrap_or(0) >= 300 },
+    )
     .await;
 
     // The broker goes away for 30 s while intake keeps receiving.
@@ -118,8 +127,14 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
         }
         round += 1;
     }
-    assert!(failed_seen, "intake answered `failed` while the broker was down");
-    assert!(not_ready_seen, "/readyz said not ready while the broker was down");
+    assert!(
+        failed_seen,
+        "intake answered `failed` while the broker was down"
+    );
+    assert!(
+        not_ready_seen,
+        "/readyz said not ready while the broker was down"
+    );
 
     tokio::task::block_in_place(|| broker.resume());
     let back = Instant::now();
@@ -143,7 +158,11 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     let intake_back = back.elapsed();
     let last = ids("d", 0..300);
     let taken = post(&client, &url, &last).await;
-    assert_eq!(taken.len(), last.len(), "all accepted after the broker's return");
+    assert_eq!(
+        taken.len(),
+        last.len(),
+        "all accepted after the broker's return"
+    );
     accepted.extend(taken);
 
     // The engine recovers by itself and stores everything intake acknowledged, once.
@@ -169,9 +188,20 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     assert_eq!(store.signal_count().await.unwrap(), expected);
     for (i, id) in [(0, &first[0]), (299, &last[299])] {
         let source = format!("team{}", i % 5);
-        assert!(store.signal(&source, id).await.unwrap().is_some(), "{id} stored");
+        assert!(
+            store.signal(&source, id).await.unwrap().is_some(),
+            "{id} stored"
+        );
     }
     assert_eq!(cluster_total(&store).await, expected, "counted once each");
+    let log = std::fs::read_to_string(&engine.log).unwrap_or_default();
+    for line in log.lines().filter(|l| {
+        ["Kafka", "Partitions", "recovered", "failed"]
+            .iter()
+            .any(|w| l.contains(w))
+    }) {
+        eprintln!("engine: {line}");
+    }
     // A 30 s outage is a few log lines (its start and its end), not one per retry.
     let outage_lines = lines_with(&engine.log, "Kafka not reachable")
         + lines_with(&engine.log, "Kafka reachable again");
@@ -264,13 +294,17 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
         Duration::from_secs(30),
     )
     .await;
-    eventually("the engine healthy again", Duration::from_secs(30), || async {
-        client
-            .get(&health)
-            .send()
-            .await
-            .is_ok_and(|a| a.status() == 200)
-    })
+    eventually(
+        "the engine healthy again",
+        Duration::from_secs(30),
+        || async {
+            client
+                .get(&health)
+                .send()
+                .await
+                .is_ok_and(|a| a.status() == 200)
+        },
+    )
     .await;
     assert_eq!(store.signal_count().await.unwrap(), expected);
     assert_eq!(cluster_total(&store).await, expected, "counted once each");

@@ -168,11 +168,8 @@ pub async fn assert_clusters_exact(pg_url: &str) {
     .expect("cluster counts")
     .iter()
     .filter_map(|row| {
-        let (id, count, members): (String, i64, i64) = (
-            row.get("id"),
-            row.get("signal_count"),
-            row.get("members"),
-        );
+        let (id, count, members): (String, i64, i64) =
+            (row.get("id"), row.get("signal_count"), row.get("members"));
         (count != members).then(|| format!("{id}: {count} counted, {members} members"))
     })
     .collect::<Vec<_>>();
@@ -198,7 +195,8 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
         "six partitions spread over all three engines",
         Duration::from_secs(60),
         || async {
-            let held: Vec<BTreeSet<i32>> = engines.iter().map(|e| held_partitions(&e.log)).collect();
+            let held: Vec<BTreeSet<i32>> =
+                engines.iter().map(|e| held_partitions(&e.log)).collect();
             let all: BTreeSet<i32> = held.iter().flatten().copied().collect();
             held.iter().all(|h| !h.is_empty())
                 && all.len() == 6
@@ -220,20 +218,26 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     let mut engines = engines.into_iter();
     let first = engines.next().unwrap();
     let mut survivors: Vec<EngineProcess> = engines.collect();
-    eventually("a third of the stream stored", Duration::from_secs(60), || async {
-        store.signal_count().await.unwrap_or(0) >= (N / 3) as i64
-    })
+    eventually(
+        "a third of the stream stored",
+        Duration::from_secs(60),
+        || async { store.signal_count().await.unwrap_or(0) >= (N / 3) as i64 },
+    )
     .await;
     first.kill_9();
-    eventually("two thirds of the stream stored", Duration::from_secs(90), || async {
-        store.signal_count().await.unwrap_or(0) >= (2 * N / 3) as i64
-    })
+    eventually(
+        "two thirds of the stream stored",
+        Duration::from_secs(90),
+        || async { store.signal_count().await.unwrap_or(0) >= (2 * N / 3) as i64 },
+    )
     .await;
     let fourth = EngineProcess::start(&env, dir.path(), "engine-4");
     producer.await.expect("producer");
-    eventually("the fourth engine to get partitions", Duration::from_secs(60), || async {
-        !held_partitions(&fourth.log).is_empty()
-    })
+    eventually(
+        "the fourth engine to get partitions",
+        Duration::from_secs(60),
+        || async { !held_partitions(&fourth.log).is_empty() },
+    )
     .await;
     survivors.push(fourth);
     eventually("every signal stored", Duration::from_secs(120), || async {
@@ -248,18 +252,22 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     )
     .await;
     // Each member publishes its lag per partition (from librdkafka's statistics, every 5 s).
-    eventually("a lag gauge per partition", Duration::from_secs(20), || async {
-        let text = reqwest::get(format!("http://127.0.0.1:{}/metrics", survivors[0].metrics))
-            .await
-            .ok();
-        match text {
-            Some(answer) => answer
-                .text()
+    eventually(
+        "a lag gauge per partition",
+        Duration::from_secs(20),
+        || async {
+            let text = reqwest::get(format!("http://127.0.0.1:{}/metrics", survivors[0].metrics))
                 .await
-                .is_ok_and(|t| t.contains("knooppunt_engine_consumer_lag{partition=\"")),
-            None => false,
-        }
-    })
+                .ok();
+            match text {
+                Some(answer) => answer
+                    .text()
+                    .await
+                    .is_ok_and(|t| t.contains("knooppunt_engine_consumer_lag{partition=\"")),
+                None => false,
+            }
+        },
+    )
     .await;
 
     // Re-deliveries: messages the survivors found stored already. A SIGKILL costs the batches
@@ -284,7 +292,13 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
         &config.kafka.signals_topic,
     )
     .await;
-    assert_eq!(committed, ends, "a clean stop commits every processed offset");
+    // (A partition no signal was keyed to has nothing to commit.)
+    let ends: std::collections::BTreeMap<i32, i64> =
+        ends.into_iter().filter(|(_, end)| *end > 0).collect();
+    assert_eq!(
+        committed, ends,
+        "a clean stop commits every processed offset"
+    );
     assert_eq!(store.signal_count().await.unwrap(), N as i64);
     for i in [0, 1, N / 2, N - 1] {
         let source = format!("team{}", i % 7);
@@ -337,9 +351,7 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
         Duration::from_secs(60),
     )
     .await;
-    let both_worked = engines
-        .iter()
-        .all(|e| !held_partitions(&e.log).is_empty());
+    let both_worked = engines.iter().all(|e| !held_partitions(&e.log).is_empty());
     for engine in engines {
         engine.stop().await;
     }

@@ -490,7 +490,9 @@ impl OwnPostgres {
         );
         let out = self.run(
             "pg_ctl",
-            &["-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start"],
+            &[
+                "-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start",
+            ],
         );
         assert!(
             out.status.success(),
