@@ -281,3 +281,35 @@ fn delivery_offset(token: &AckToken) -> i64 {
         AckToken::Spool { seq } => *seq,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kafka(partition: i32, offset: i64) -> Delivery {
+        Delivery {
+            payload: None,
+            token: AckToken::Kafka {
+                topic: "signals".into(),
+                partition,
+                offset,
+            },
+        }
+    }
+
+    #[test]
+    fn one_offset_per_partition_the_highest_plus_one() {
+        let batch = [
+            kafka(0, 7),
+            kafka(1, 3),
+            kafka(0, 9),
+            kafka(0, 8),
+            kafka(1, 2),
+        ];
+        let offsets = offsets_to_store(&batch);
+        assert_eq!(offsets.len(), 2);
+        assert_eq!(offsets[&("signals".to_string(), 0)], 10);
+        assert_eq!(offsets[&("signals".to_string(), 1)], 4);
+        assert!(offsets_to_store(&[]).is_empty());
+    }
+}

@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod consumer_faults;
 mod crash;
 mod intake_api;
 mod outage;
