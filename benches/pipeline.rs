@@ -1,16 +1,20 @@
-//! Throughput of the pipeline on real components, as a first figure:
+//! Throughput of the pipeline on real components (Apache Kafka, PostgreSQL), same run:
 //!
-//! - **kafka → postgres**: signals already on the topic, consumed by the rules engine in a
-//!   consumer group and stored in PostgreSQL (decode, re-scrub, classify, cluster, commit,
-//!   store offsets);
+//! - **raw consume**: a plain rdkafka consumer reading the signals topic and discarding it —
+//!   what the broker and client can deliver, the ceiling for any engine;
+//! - **kafka → postgres, 1 engine / 3 engines**: the rules engine in a consumer group (decode,
+//!   re-scrub, classify, cluster, commit, store and commit offsets), one member and three
+//!   members sharing the topic's six partitions, each against a fresh database;
 //! - **produce**: intake's hand-over to Kafka (idempotent producer, `acks=all`);
 //! - **spool → sqlite**: the same engine on the embedded defaults.
 //!
-//! Each run uses a fresh broker topic and a fresh database; the median of the runs is
-//! reported. Needs PostgreSQL and tansu, like the tests (`tests/run.sh` sets both up):
+//! Each run produces the signals once to a fresh six-partition topic; every reader uses a
+//! consumer group of its own. Clocks start when every member has received its first message,
+//! so joining the group is not counted. Needs PostgreSQL and Apache Kafka, like the tests
+//! (`tests/run.sh` sets both up; the bench starts its own broker):
 //!
 //! ```sh
-//! cargo bench --bench pipeline -- --signals 20000 --runs 5
+//! cargo bench --bench pipeline -- --signals 20000 --runs 3
 //! ```
 
 mod common;
@@ -46,6 +50,90 @@ fn envelopes(n: usize) -> Vec<Envelope> {
             synthetic(i, &format!("2026-09-{:02}", i % 28 + 1), &text)
         })
         .collect()
+}
+
+/// Runs `engines` rules engines (one consumer group) until they stored `n` signals; the rate
+/// counts from the moment every engine has received its first message.
+async fn engines_rate(config: &knooppunt::config::Config, engines: usize, n: usize) -> f64 {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let store = app::open_store(config).await.expect("store");
+    store.migrate().await.expect("migrate");
+    let rules = app::load_rules(config).expect("rules");
+    let stored = Arc::new(AtomicUsize::new(0));
+    let started = Arc::new(AtomicUsize::new(0));
+    let clock: Arc<Mutex<Option<(Instant, usize)>>> = Arc::new(Mutex::new(None));
+    let mut tasks = Vec::new();
+    for _ in 0..engines {
+        let source = app::source(config).await.expect("source");
+        let mut engine = Engine::new(
+            source,
+            store.clone(),
+            rules.clone(),
+            config.engine.batch_size,
+        );
+        let (stored, started, clock) = (stored.clone(), started.clone(), clock.clone());
+        tasks.push(tokio::spawn(async move {
+            let begun = Instant::now();
+            let mut first = true;
+            while stored.load(Ordering::SeqCst) < n {
+                let outcome = engine
+                    .step(Duration::from_millis(100))
+                    .await
+                    .expect("engine step");
+                if outcome.received > 0 && first {
+                    first = false;
+                    if started.fetch_add(1, Ordering::SeqCst) + 1 == engines {
+                        *clock.lock().expect("clock") =
+                            Some((Instant::now(), stored.load(Ordering::SeqCst)));
+                    }
+                }
+                stored.fetch_add(outcome.stored, Ordering::SeqCst);
+                assert!(
+                    begun.elapsed() < Duration::from_secs(600),
+                    "stalled at {} of {n}",
+                    stored.load(Ordering::SeqCst)
+                );
+            }
+            engine.into_source().close().await.expect("close");
+        }));
+    }
+    for task in tasks {
+        task.await.expect("engine task");
+    }
+    let end = Instant::now();
+    assert_eq!(store.signal_count().await.expect("count") as usize, n);
+    let (from, before) = clock.lock().expect("clock").unwrap_or((end, 0));
+    (n - before) as f64 / end.duration_since(from).as_secs_f64()
+}
+
+/// A plain consumer in a group of its own reads `n` messages and drops them.
+fn raw_rate(brokers: &str, topic: &str, n: usize) -> f64 {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", format!("raw-{}", uuid::Uuid::new_v4().simple()))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .create()
+        .expect("raw consumer");
+    consumer.subscribe(&[topic]).expect("subscribe");
+    let begun = Instant::now();
+    let mut started = None;
+    let mut read = 0;
+    while read < n {
+        if let Some(message) = consumer.poll(Duration::from_millis(100)) {
+            message.expect("raw message");
+            started.get_or_insert_with(Instant::now);
+            read += 1;
+        }
+        assert!(
+            begun.elapsed() < Duration::from_secs(300),
+            "raw read stalled at {read}"
+        );
+    }
+    // The clock started at the first message: n - 1 messages after it.
+    (n - 1) as f64 / started.map_or(begun, |s| s).elapsed().as_secs_f64()
 }
 
 async fn drain<S: knooppunt_rules::engine::Source>(
@@ -85,15 +173,15 @@ async fn main() {
     let runs = arg("--runs", 3).max(1);
     let batch = arg("--batch", 500);
     let data = envelopes(n);
-    let broker = Broker::start();
-    let (mut produce, mut consume, mut embedded) = (Vec::new(), Vec::new(), Vec::new());
+    let brokers = tokio::task::spawn_blocking(shared_brokers)
+        .await
+        .expect("broker");
+    let mut rates: [Vec<f64>; 5] = Default::default();
     for run in 1..=runs {
-        // Kafka → PostgreSQL.
         let pg = fresh_pg_database().await;
-        let mut config = kafka_config(&broker, &pg);
+        let mut config = kafka_config(&brokers, &pg);
+        config.kafka.partitions = 6;
         config.engine.batch_size = batch;
-        let store = app::open_store(&config).await.expect("store");
-        store.migrate().await.expect("migrate");
         config.kafka.ensure_topics().await.expect("topics");
         let publisher = app::publisher(&config).await.expect("publisher");
         let started = Instant::now();
@@ -103,11 +191,16 @@ async fn main() {
                 "produce failed"
             );
         }
-        let produced = started.elapsed();
-        let rules = app::load_rules(&config).expect("rules");
-        let source = app::source(&config).await.expect("source");
-        let mut engine = Engine::new(source, store.clone(), rules.clone(), batch);
-        let consumed = drain(&mut engine, &store, n).await;
+        let produced = n as f64 / started.elapsed().as_secs_f64();
+        let (b, t) = (brokers.clone(), config.kafka.signals_topic.clone());
+        let raw = tokio::task::spawn_blocking(move || raw_rate(&b, &t, n))
+            .await
+            .expect("raw");
+        config.kafka.group_id = format!("one-{}", uuid::Uuid::new_v4().simple());
+        let one = engines_rate(&config, 1, n).await;
+        config.kafka.group_id = format!("three-{}", uuid::Uuid::new_v4().simple());
+        config.store.url = fresh_pg_database().await;
+        let three = engines_rate(&config, 3, n).await;
 
         // Spool → SQLite.
         let dir = tempfile::tempdir().expect("tempdir");
@@ -118,26 +211,30 @@ async fn main() {
         for chunk in data.chunks(1000) {
             assert!(spool.publish(chunk).await.iter().all(Result::is_ok));
         }
+        let rules = app::load_rules(&config).expect("rules");
         let source = app::source(&config).await.expect("spool source");
         let mut engine = Engine::new(source, store.clone(), rules, batch);
-        let local = drain(&mut engine, &store, n).await;
+        let local = n as f64 / drain(&mut engine, &store, n).await.as_secs_f64();
 
-        let rate = |d: Duration| n as f64 / d.as_secs_f64();
         println!(
-            "run {run}: produce {:>8.0}/s   kafka→postgres {:>8.0}/s   spool→sqlite {:>8.0}/s",
-            rate(produced),
-            rate(consumed),
-            rate(local)
+            "run {run}: raw consume {raw:>8.0}/s   kafka→postgres 1 engine {one:>7.0}/s \
+             ({:.2} of raw)   3 engines {three:>7.0}/s ({:.2} of raw)   produce {produced:>7.0}/s   \
+             spool→sqlite {local:>7.0}/s",
+            one / raw,
+            three / raw
         );
-        produce.push(rate(produced));
-        consume.push(rate(consumed));
-        embedded.push(rate(local));
+        for (list, value) in rates.iter_mut().zip([raw, one, three, produced, local]) {
+            list.push(value);
+        }
     }
+    let [raw, one, three, produced, local] = rates.map(median);
     println!(
-        "median of {runs} runs, {n} signals, engine batch {batch}: produce {:.0} signals/s, \
-         kafka→postgres {:.0} signals/s, spool→sqlite {:.0} signals/s",
-        median(produce),
-        median(consume),
-        median(embedded)
+        "median of {runs} runs, {n} signals, 6 partitions, engine batch {batch}: \
+         raw consume {raw:.0}/s; kafka→postgres 1 engine {one:.0}/s ({:.2} of raw), \
+         3 engines {three:.0}/s ({:.2} of raw, {:.2} per engine); produce {produced:.0}/s; \
+         spool→sqlite {local:.0}/s",
+        one / raw,
+        three / raw,
+        three / raw / 3.0
     );
 }

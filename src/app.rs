@@ -112,7 +112,12 @@ impl Probe for DatabaseProbe {
         "database"
     }
     async fn check(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| format!("{e:#}"))
+        // The pool would wait its full acquire timeout for a database that is down; a probe
+        // answers within 2 s.
+        match tokio::time::timeout(std::time::Duration::from_millis(1500), self.0.ping()).await {
+            Ok(result) => result.map_err(|e| format!("{e:#}")),
+            Err(_) => Err("database antwoordt niet (geen antwoord binnen 1,5 s)".into()),
+        }
     }
 }
 
@@ -265,7 +270,7 @@ pub async fn start_engine_metrics(
 ) -> anyhow::Result<RunningIntake> {
     let app = axum::Router::new()
         .route("/metrics", metrics_route())
-        .route("/healthz", axum::routing::get(|| async { "ok" }));
+        .route("/healthz", axum::routing::get(engine_healthz));
     let limits = crate::server::ServerLimits::default();
     let app =
         crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
@@ -282,6 +287,20 @@ pub async fn start_engine_metrics(
         ops_addr: None,
         handle,
     })
+}
+
+/// The engine process's health: 503 with the reason when it makes no progress while its lag
+/// stays above zero.
+async fn engine_healthz() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match knooppunt_rules::engine::EngineHealth::global().check() {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(reason) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "niet gezond", "reden": reason})),
+        )
+            .into_response(),
+    }
 }
 
 /// Runs the rules engine until `shutdown` resolves.
@@ -302,7 +321,10 @@ pub async fn run_engine(
         .with_promotions(std::time::Duration::from_secs(
             config.engine.promotion_interval_secs,
         ))
-        .run(shutdown)
+        .run(
+            shutdown,
+            std::time::Duration::from_secs(config.engine.stall_after_secs.max(1)),
+        )
         .await;
     Ok(())
 }

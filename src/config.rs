@@ -156,6 +156,14 @@ pub struct EngineSettings {
     /// has them on the intake's listener.)
     #[serde(default)]
     pub metrics_listen: String,
+    /// Seconds without progress while messages wait after which `/healthz` of the engine
+    /// reports it unhealthy.
+    #[serde(default = "default_stall_after_secs")]
+    pub stall_after_secs: u64,
+}
+
+fn default_stall_after_secs() -> u64 {
+    120
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine or a used one:
 #   1. PostgreSQL on 127.0.0.1:5432 with trust auth for `postgres` (installed and started if needed);
-#   2. the tansu Kafka-protocol broker (installed once with cargo; the tests start their own
-#      brokers on free loopback ports with SQLite storage);
+#   2. Apache Kafka (tests/kafka/pom.xml: the broker's jars from Maven Central, fetched once into
+#      ~/.cache/knooppunt/; Java and Maven installed from Debian if missing). The integration
+#      test binary starts one single-node KRaft broker on free loopback ports for the whole run
+#      and stops it when it ends; tests that stop a broker start one of their own;
 #   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium);
 #   4. formatting and lints, then every test of the workspace.
 # Tests that need PostgreSQL, the broker or Chromium fail when they cannot reach them; none is
@@ -16,12 +18,24 @@ sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
 
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    sudo_if_needed apt-get update -qq
+    apt_updated=1
+  fi
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 log "PostgreSQL"
-if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_install postgresql
 fi
 if ! pg_up; then
+  # The package creates a cluster "main"; a machine where it was dropped gets a new one.
+  if [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+    sudo_if_needed pg_createcluster "$(ls /usr/lib/postgresql | sort -n | tail -n 1)" main
+  fi
   version=$(ls /etc/postgresql | sort -n | tail -n 1)
   hba="/etc/postgresql/$version/main/pg_hba.conf"
   # A freshly installed server asks for passwords on TCP; the tests use trust on loopback.
@@ -37,19 +51,20 @@ psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
   "SELECT datname FROM pg_database WHERE datname LIKE 'kp\_test\_%'" |
   while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null; done
 
-log "Kafka-protocol broker (tansu 0.6.0)"
-TANSU_BIN=${TANSU_BIN:-$(command -v tansu || echo "$HOME/.cargo/bin/tansu")}
-if [ ! -x "$TANSU_BIN" ] || ! "$TANSU_BIN" --version 2>/dev/null | grep -q '0\.6\.0'; then
-  cargo install tansu --version 0.6.0 --locked --features libsql
-  TANSU_BIN="$HOME/.cargo/bin/tansu"
+log "Apache Kafka (from Maven Central, cached)"
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] || ! command -v mvn >/dev/null 2>&1; then
+  apt_install default-jre-headless maven
 fi
-export TANSU_BIN
-"$TANSU_BIN" --version
+java -version 2>&1 | head -n 1
+started=$(date +%s)
+KNOOPPUNT_KAFKA_HOME=$(tests/kafka/fetch.sh)
+export KNOOPPUNT_KAFKA_HOME
+echo "Apache Kafka $(basename "$KNOOPPUNT_KAFKA_HOME") in $KNOOPPUNT_KAFKA_HOME ($(($(date +%s) - started)) s)"
 
 log "Chromium and ChromeDriver (PDF briefs and browser tests)"
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  apt_install chromium chromium-driver
 fi
 chromium --version
 chromedriver --version

@@ -433,8 +433,9 @@ async fn healthz() -> Response {
 async fn readyz(State(state): State<IntakeState>) -> Response {
     let mut ready = true;
     let mut checks = serde_json::Map::new();
-    for probe in state.probes.iter() {
-        let outcome = probe.check().await;
+    // All probes at once: the answer takes as long as the slowest, not their sum.
+    let outcomes = futures::future::join_all(state.probes.iter().map(|probe| probe.check())).await;
+    for (probe, outcome) in state.probes.iter().zip(outcomes) {
         if let Err(error) = &outcome {
             ready = false;
             tracing::warn!(probe = probe.name(), error = %error, "Readiness check failed");

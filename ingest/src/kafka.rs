@@ -5,14 +5,93 @@ use crate::transport::{PublishError, Publisher};
 use anyhow::Context;
 use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
-use rdkafka::error::RDKafkaErrorCode;
+use rdkafka::client::{ClientContext, DefaultClientContext};
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
 use rdkafka::ClientConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Whether the brokers answer a client, from librdkafka's error reports: a run of errors is
+/// logged once when it starts and once when it ends, with its count, not once per callback.
+#[derive(Debug, Default)]
+pub struct ConnectionState {
+    outage: Mutex<Option<(Instant, u64)>>,
+}
+
+impl ConnectionState {
+    /// Records an error; logs only the first of a run (a change of state).
+    pub fn failed(&self, client: &str, error: &dyn std::fmt::Display) {
+        let Ok(mut outage) = self.outage.lock() else {
+            return;
+        };
+        match outage.as_mut() {
+            Some((_, errors)) => *errors += 1,
+            None => {
+                *outage = Some((Instant::now(), 1));
+                tracing::warn!(client, error = %error, "Kafka not reachable; retrying (further errors counted, not logged)");
+            }
+        }
+    }
+
+    /// Records that the brokers answered; logs the end of an outage once, with its count.
+    pub fn succeeded(&self, client: &str) {
+        let Ok(mut outage) = self.outage.lock() else {
+            return;
+        };
+        if let Some((since, errors)) = outage.take() {
+            tracing::info!(
+                client,
+                errors,
+                outage_ms = since.elapsed().as_millis() as u64,
+                "Kafka reachable again"
+            );
+        }
+    }
+}
+
+/// librdkafka's own log, at debug level: it repeats connection failures per broker and per
+/// retry; [`ConnectionState`] logs the change of state once.
+pub fn log_librdkafka(level: RDKafkaLogLevel, facility: &str, message: &str) {
+    match level {
+        RDKafkaLogLevel::Emerg | RDKafkaLogLevel::Alert | RDKafkaLogLevel::Critical => {
+            tracing::error!(facility, "librdkafka: {message}")
+        }
+        _ => tracing::debug!(facility, "librdkafka: {message}"),
+    }
+}
+
+/// The context of Knooppunt's producers: librdkafka's log at debug level, its errors counted
+/// in a [`ConnectionState`].
+#[derive(Clone)]
+pub struct ProducerContext {
+    pub client: &'static str,
+    pub connection: Arc<ConnectionState>,
+}
+
+impl ProducerContext {
+    pub fn new(client: &'static str) -> Self {
+        Self {
+            client,
+            connection: Arc::new(ConnectionState::default()),
+        }
+    }
+}
+
+impl ClientContext for ProducerContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        log_librdkafka(level, fac, log_message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.connection
+            .failed(self.client, &format_args!("{error} ({reason})"));
+    }
+}
 
 /// The `[kafka]` section: used when `transport.kind = "kafka"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,13 +155,16 @@ impl KafkaSettings {
 
     /// A producer that never duplicates or reorders within a partition, and only reports
     /// success once every in-sync replica has the message.
-    pub fn producer(&self) -> anyhow::Result<FutureProducer> {
+    pub fn producer(
+        &self,
+        context: ProducerContext,
+    ) -> anyhow::Result<FutureProducer<ProducerContext>> {
         self.client_config()
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("message.timeout.ms", self.delivery_timeout_ms.to_string())
             .set("linger.ms", "5")
-            .create()
+            .create_with_context(context)
             .context("Kafka-producer aanmaken")
     }
 
@@ -139,15 +221,18 @@ impl KafkaSettings {
 /// Intake's side of Kafka.
 #[derive(Clone)]
 pub struct KafkaPublisher {
-    producer: FutureProducer,
+    producer: FutureProducer<ProducerContext>,
+    connection: Arc<ConnectionState>,
     topic: String,
     timeout: Duration,
 }
 
 impl KafkaPublisher {
     pub fn new(settings: &KafkaSettings) -> anyhow::Result<Self> {
+        let context = ProducerContext::new("intake");
         Ok(Self {
-            producer: settings.producer()?,
+            connection: context.connection.clone(),
+            producer: settings.producer(context)?,
             topic: settings.signals_topic.clone(),
             timeout: Duration::from_millis(settings.delivery_timeout_ms),
         })
@@ -173,7 +258,11 @@ impl Publisher for KafkaPublisher {
                     })
             }
         });
-        futures::future::join_all(sends).await
+        let results = futures::future::join_all(sends).await;
+        if results.iter().any(Result::is_ok) {
+            self.connection.succeeded("intake");
+        }
+        results
     }
 
     async fn check(&self) -> Result<(), String> {

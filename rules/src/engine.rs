@@ -11,8 +11,77 @@ use crate::store::{
 };
 use async_trait::async_trait;
 use knooppunt_ingest::envelope::decode_screened;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The longest pause between two attempts while the database or transport fails: short, so
+/// the engine resumes within seconds of their return.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// Whether this process's rules engine makes progress, for `/healthz`.
+///
+/// Progress is a batch taken from the transport and stored (or found to be there already), or
+/// nothing left to read. An engine whose lag stays above zero without progress for longer than
+/// the stall limit is unhealthy: it holds partitions it does not work off.
+#[derive(Debug)]
+pub struct EngineHealth {
+    started: Instant,
+    /// Milliseconds after `started` of the last progress.
+    progress_ms: AtomicU64,
+    /// The transport's lag at the last step; -1 while unknown.
+    lag: AtomicI64,
+    /// 0 until an engine runs (a process without an engine is not judged by it).
+    stall_limit_ms: AtomicU64,
+}
+
+impl EngineHealth {
+    /// The process's engine health (one engine per process).
+    pub fn global() -> &'static EngineHealth {
+        static HEALTH: OnceLock<EngineHealth> = OnceLock::new();
+        HEALTH.get_or_init(|| EngineHealth {
+            started: Instant::now(),
+            progress_ms: AtomicU64::new(0),
+            lag: AtomicI64::new(-1),
+            stall_limit_ms: AtomicU64::new(0),
+        })
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    fn running(&self, stall_limit: Duration) {
+        self.progress_ms.store(self.now_ms(), Ordering::Relaxed);
+        self.stall_limit_ms
+            .store(stall_limit.as_millis().max(1) as u64, Ordering::Relaxed);
+    }
+
+    fn observe(&self, progressed: bool, lag: Option<i64>) {
+        if progressed || lag == Some(0) {
+            self.progress_ms.store(self.now_ms(), Ordering::Relaxed);
+        }
+        self.lag.store(lag.unwrap_or(-1), Ordering::Relaxed);
+        metrics::gauge!("knooppunt_engine_lag").set(lag.unwrap_or(0) as f64);
+    }
+
+    /// `Err` with a Dutch reason when the engine has lag and made no progress for longer than
+    /// its stall limit.
+    pub fn check(&self) -> Result<(), String> {
+        let limit = self.stall_limit_ms.load(Ordering::Relaxed);
+        let lag = self.lag.load(Ordering::Relaxed);
+        let idle = self
+            .now_ms()
+            .saturating_sub(self.progress_ms.load(Ordering::Relaxed));
+        if limit > 0 && lag > 0 && idle > limit {
+            return Err(format!(
+                "regelmotor maakt geen voortgang: {lag} berichten wachten, {} s niets verwerkt",
+                idle / 1000
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// Classifies one decoded signal: barriers with their confidence, waiting time and cluster,
 /// and the organisation its text names when the signal gives none.
@@ -113,6 +182,14 @@ pub trait Source: Send {
     async fn dead_letter(&mut self, delivery: &Delivery, reason: &str) -> anyhow::Result<()>;
     /// Marks messages as done; called only after they are stored.
     async fn ack(&mut self, deliveries: &[Delivery]) -> anyhow::Result<()>;
+    /// Messages waiting for this reader, when the transport knows (Kafka consumer lag).
+    fn lag(&self) -> Option<i64> {
+        None
+    }
+    /// Makes the acknowledgements final before the engine stops (commits Kafka offsets).
+    async fn close(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -125,6 +202,12 @@ impl<S: Source + ?Sized> Source for Box<S> {
     }
     async fn ack(&mut self, deliveries: &[Delivery]) -> anyhow::Result<()> {
         (**self).ack(deliveries).await
+    }
+    fn lag(&self) -> Option<i64> {
+        (**self).lag()
+    }
+    async fn close(&mut self) -> anyhow::Result<()> {
+        (**self).close().await
     }
 }
 
@@ -226,7 +309,6 @@ impl<S: Source> Engine<S> {
                 Err(reason) => dead.push((delivery, reason)),
             }
         }
-        outcome.unclassified = classified.iter().filter(|c| c.matches.is_empty()).count();
         let result = async {
             for (delivery, reason) in &dead {
                 self.source.dead_letter(delivery, reason).await?;
@@ -239,6 +321,7 @@ impl<S: Source> Engine<S> {
             stored,
             duplicates,
             quarantined,
+            unclassified,
         } = match result {
             Ok(written) => written,
             Err(error) => {
@@ -254,6 +337,7 @@ impl<S: Source> Engine<S> {
         outcome.stored = stored;
         outcome.duplicates = duplicates;
         outcome.quarantined = quarantined;
+        outcome.unclassified = unclassified;
         for (what, n) in [
             ("stored", stored),
             ("duplicate", duplicates),
@@ -275,10 +359,21 @@ impl<S: Source> Engine<S> {
         Ok(outcome)
     }
 
-    /// Runs until `shutdown` resolves, backing off while the database or transport fails.
-    pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
+    /// Runs until `shutdown` resolves, backing off (at most [`MAX_BACKOFF`]) while the
+    /// database or transport fails, then makes its acknowledgements final. A run of failures
+    /// is logged when it starts, when its error changes and when it ends (with its count).
+    /// Without progress for `stall_limit` while messages wait, [`EngineHealth`] turns
+    /// unhealthy.
+    pub async fn run(
+        mut self,
+        shutdown: impl std::future::Future<Output = ()>,
+        stall_limit: Duration,
+    ) {
         tokio::pin!(shutdown);
+        let health = EngineHealth::global();
+        health.running(stall_limit);
         let mut backoff = Duration::from_millis(100);
+        let mut failing: Option<(Instant, u64, String)> = None;
         let mut promotions = self.promotion_interval.map(|every| {
             let mut timer = tokio::time::interval(every);
             timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -302,16 +397,48 @@ impl<S: Source> Engine<S> {
                     }
                 }
                 result = self.step(Duration::from_millis(200)) => match result {
-                    Ok(_) => backoff = Duration::from_millis(100),
+                    Ok(outcome) => {
+                        backoff = Duration::from_millis(100);
+                        if let Some((since, failures, _)) = failing.take() {
+                            tracing::info!(failures, outage_ms = since.elapsed().as_millis() as u64, "Rules engine recovered");
+                        }
+                        health.observe(outcome.received > 0, self.waiting());
+                    }
                     Err(error) => {
-                        tracing::error!(error = %format!("{error:#}"), retry_in_ms = backoff.as_millis() as u64, "Rules engine step failed");
+                        let error = format!("{error:#}");
+                        match &mut failing {
+                            None => {
+                                tracing::error!(error = %error, "Rules engine step failed; retrying (repeats counted, not logged)");
+                                failing = Some((Instant::now(), 1, error));
+                            }
+                            Some((_, failures, last)) => {
+                                *failures += 1;
+                                if *last != error {
+                                    tracing::warn!(error = %error, failures = *failures, "Rules engine still failing, with another error");
+                                    *last = error;
+                                }
+                            }
+                        }
+                        health.observe(false, self.waiting());
                         tokio::time::sleep(backoff).await;
-                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                        backoff = (backoff * 2).min(MAX_BACKOFF);
                     }
                 }
             }
         }
+        if let Err(error) = self.source.close().await {
+            tracing::warn!(error = %format!("{error:#}"), "Making acknowledgements final failed");
+        }
         tracing::info!("Rules engine stopped");
+    }
+
+    /// Messages waiting: the transport's lag, or at least the batch that could not be stored.
+    fn waiting(&self) -> Option<i64> {
+        let pending = self.pending.as_ref().map(|batch| batch.len() as i64);
+        match (self.source.lag(), pending) {
+            (Some(lag), Some(pending)) => Some(lag.max(pending)),
+            (lag, pending) => lag.or(pending),
+        }
     }
 
     pub fn into_source(self) -> S {

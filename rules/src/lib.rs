@@ -7,10 +7,12 @@
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
 //! - [`engine`]: the consume → classify → store → acknowledge loop;
-//! - [`sources`]: the embedded spool and the Kafka consumer group.
+//! - [`sources`]: the embedded spool and the Kafka consumer group;
+//! - [`kafka_context`]: the consumer's assignments, lag and connection state.
 
 pub mod engine;
 pub mod fixtures;
+pub mod kafka_context;
 pub mod promotion;
 pub mod replay;
 pub mod ruleset;

@@ -142,6 +142,8 @@ pub struct WriteOutcome {
     pub stored: usize,
     pub duplicates: usize,
     pub quarantined: usize,
+    /// Newly stored signals that match no barrier (duplicates not counted).
+    pub unclassified: usize,
 }
 
 /// Quarantined signals per reason, for the administrator.
@@ -733,6 +735,7 @@ impl Store {
         }
         outcome.stored = new_signals.len();
         outcome.duplicates = batch.len() - new_signals.len();
+        outcome.unclassified = new_signals.iter().filter(|c| c.matches.is_empty()).count();
 
         // Cluster counts grow by the new signals only, one upsert row per cluster.
         let mut clusters: std::collections::BTreeMap<String, ClusterTally> = Default::default();

@@ -60,6 +60,20 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
         (at_kill as usize) < N,
         "the engine finished ({at_kill}) before it could be killed mid-stream"
     );
+    // Offsets are committed per batch: what the next engine reads again is what was stored
+    // after the last commit that landed, a few batches at most (not the whole topic).
+    let (committed, _) = group_progress(
+        &config.kafka.brokers,
+        &config.kafka.group_id,
+        &config.kafka.signals_topic,
+    )
+    .await;
+    let redelivered = at_kill - committed.values().sum::<i64>();
+    eprintln!("stored at SIGKILL: {at_kill}, committed: {committed:?}, to re-read: {redelivered}");
+    assert!(
+        (0..=10 * config.engine.batch_size as i64).contains(&redelivered),
+        "after SIGKILL {redelivered} stored messages are not committed (committed {committed:?})"
+    );
 
     let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-2.log"), "info");
     eventually(
@@ -68,8 +82,15 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
         || async { store.signal_count().await.unwrap_or(0) >= N as i64 },
     )
     .await;
-    // Let it run on a little: a replay of uncommitted offsets must not add anything.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // It has read everything, replayed uncommitted offsets included, once its group committed
+    // the topic's end; a replay must not have added anything.
+    wait_committed_to_end(
+        &config.kafka.brokers,
+        &config.kafka.group_id,
+        &config.kafka.signals_topic,
+        Duration::from_secs(60),
+    )
+    .await;
     kill_9(&mut engine);
     assert_eq!(store.signal_count().await.unwrap(), N as i64);
     assert_eq!(

@@ -1,15 +1,18 @@
-//! Integration tests: the real application against real services (PostgreSQL, a tansu Kafka
+//! Integration tests: the real application against real services (PostgreSQL, Apache Kafka
 //! broker, rdkafka's mock cluster for injected faults). One test binary keeps link time low.
 
 mod browser;
 mod cli;
+mod consumer_faults;
 mod crash;
 mod deploy_compose;
 mod deploy_kubernetes;
 mod intake_api;
+mod outage;
 mod pipeline;
 mod poison;
 mod privacy;
+mod scale_out;
 mod security;
 mod security_http;
 mod store_suite;

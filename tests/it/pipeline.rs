@@ -166,7 +166,14 @@ async fn end_to_end_on_kafka_and_postgres() {
     // Posting the same signals again changes nothing: the ids are the same.
     post_scenario(app.addr).await;
     read_topic(&config.kafka.brokers, &config.kafka.signals_topic, 20);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The engine has read the second round when its group committed the topic's end.
+    wait_committed_to_end(
+        &config.kafka.brokers,
+        &config.kafka.group_id,
+        &config.kafka.signals_topic,
+        Duration::from_secs(30),
+    )
+    .await;
     assert_eq!(store.signal_count().await.unwrap(), 10);
     assert_eq!(
         cluster_total(&store).await,

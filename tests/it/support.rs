@@ -1,8 +1,14 @@
-//! Real services for tests: a fresh PostgreSQL database and a tansu Kafka broker per test.
+//! Real services for tests: a fresh PostgreSQL database per test and one Apache Kafka broker
+//! for the whole run (topics and consumer groups unique per test).
 //!
 //! Neither is ever skipped: when PostgreSQL or the broker cannot be reached the test fails
 //! with a message that says how to start it (`tests/run.sh` does all of it).
 #![allow(dead_code)]
+
+#[path = "kafka_broker.rs"]
+mod kafka_broker;
+#[allow(unused_imports)] // each bench uses what it needs
+pub use kafka_broker::{shared_brokers, Broker};
 
 use knooppunt::config::{Config, TransportKind};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -10,7 +16,6 @@ use rdkafka::message::{Headers, Message};
 use rdkafka::ClientConfig;
 use sqlx::{Connection, Executor, PgConnection};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -47,115 +52,6 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn tansu_binary() -> PathBuf {
-    if let Ok(path) = std::env::var("TANSU_BIN") {
-        return PathBuf::from(path);
-    }
-    let candidates = std::env::var_os("PATH")
-        .map(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join("tansu"))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tansu"));
-    candidates
-        .into_iter()
-        .chain(home)
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "the tansu Kafka broker is not installed: run tests/run.sh, or \
-                 `cargo install tansu --version 0.6.0 --locked --features libsql`"
-            )
-        })
-}
-
-/// A real Kafka-protocol broker (tansu, SQLite storage) on a free loopback port.
-pub struct Broker {
-    child: Option<Child>,
-    pub port: u16,
-    pub dir: tempfile::TempDir,
-}
-
-impl Broker {
-    pub fn start() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir for the broker");
-        let mut broker = Broker {
-            child: None,
-            port: free_port(),
-            dir,
-        };
-        broker.launch();
-        broker
-    }
-
-    fn launch(&mut self) {
-        let url = format!("tcp://127.0.0.1:{}", self.port);
-        let log = std::fs::File::create(self.dir.path().join("tansu.log")).expect("broker log");
-        let child = Command::new(tansu_binary())
-            .arg("broker")
-            .arg("--storage-engine")
-            // tansu resolves the path against its working directory, also with a leading '/'.
-            .arg("sqlite://tansu.db")
-            .current_dir(self.dir.path())
-            .arg("--listener-url")
-            .arg(&url)
-            .arg("--advertised-listener-url")
-            .arg(&url)
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start tansu");
-        self.child = Some(child);
-        let started = Instant::now();
-        loop {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            if let Some(status) = self
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
-                let log =
-                    std::fs::read_to_string(self.dir.path().join("tansu.log")).unwrap_or_default();
-                panic!("tansu exited ({status}) before listening:\n{log}");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "tansu did not listen on port {} within 30 s; see its log in {}",
-                self.port,
-                self.dir.path().display()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    pub fn brokers(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    /// Stops the broker abruptly and starts it again on the same storage.
-    pub fn restart(&mut self) {
-        self.kill();
-        self.launch();
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 /// Embedded configuration in a temporary directory, API on a free port.
 pub fn embedded_config(dir: &std::path::Path) -> Config {
     let mut config = Config::load_with_env(None, Vec::new()).expect("defaults load");
@@ -166,11 +62,11 @@ pub fn embedded_config(dir: &std::path::Path) -> Config {
 }
 
 /// Kafka + PostgreSQL configuration with topics and group unique to this test.
-pub fn kafka_config(broker: &Broker, pg_url: &str) -> Config {
+pub fn kafka_config(brokers: &str, pg_url: &str) -> Config {
     let mut config = Config::load_with_env(None, Vec::new()).expect("defaults load");
     let unique = uuid::Uuid::new_v4().simple().to_string();
     config.transport.kind = TransportKind::Kafka;
-    config.kafka.brokers = broker.brokers();
+    config.kafka.brokers = brokers.to_string();
     config.kafka.signals_topic = format!("signals-{unique}");
     config.kafka.dead_letter_topic = format!("dlq-{unique}");
     config.kafka.group_id = format!("rules-{unique}");
@@ -306,19 +202,27 @@ pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> ser
     })
 }
 
-/// A broker, a fresh migrated PostgreSQL database, and a Kafka configuration for both, with
-/// topics created.
+/// The shared broker's address, a fresh migrated PostgreSQL database, and a Kafka configuration
+/// for both, with topics created.
 pub struct KafkaStack {
-    pub broker: Broker,
+    pub broker: String,
     pub pg: String,
     pub config: Config,
     pub store: knooppunt_rules::store::Store,
 }
 
 pub async fn kafka_stack() -> KafkaStack {
-    let broker = Broker::start();
+    kafka_stack_with_partitions(3).await
+}
+
+/// As [`kafka_stack`], with a signals topic of `partitions` partitions.
+pub async fn kafka_stack_with_partitions(partitions: i32) -> KafkaStack {
+    let broker = tokio::task::spawn_blocking(shared_brokers)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let pg = fresh_pg_database().await;
-    let config = kafka_config(&broker, &pg);
+    let mut config = kafka_config(&broker, &pg);
+    config.kafka.partitions = partitions;
     let store = knooppunt::app::open_store(&config)
         .await
         .expect("open store");
@@ -420,4 +324,206 @@ pub async fn cluster_total(store: &knooppunt_rules::store::Store) -> i64 {
         .iter()
         .map(|c| c.signal_count)
         .sum()
+}
+
+/// Per partition of `topic`: the offsets `group` has committed (absent: none yet) and the end
+/// of the partition (its high watermark), as the broker has them now.
+pub async fn group_progress(
+    brokers: &str,
+    group: &str,
+    topic: &str,
+) -> (
+    std::collections::BTreeMap<i32, i64>,
+    std::collections::BTreeMap<i32, i64>,
+) {
+    let (brokers, group, topic) = (brokers.to_string(), group.to_string(), topic.to_string());
+    tokio::task::spawn_blocking(move || {
+        // Not subscribed: it asks the group coordinator without joining the group.
+        let client: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &brokers)
+            .set("group.id", &group)
+            .set("enable.auto.commit", "false")
+            .create()
+            .expect("offset reader");
+        let timeout = Duration::from_secs(10);
+        let metadata = client
+            .fetch_metadata(Some(&topic), timeout)
+            .expect("topic metadata");
+        let partitions: Vec<i32> = metadata
+            .topics()
+            .iter()
+            .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+            .collect();
+        let mut list = rdkafka::TopicPartitionList::new();
+        let mut ends = std::collections::BTreeMap::new();
+        for &partition in &partitions {
+            list.add_partition(&topic, partition);
+            let (_, high) = client
+                .fetch_watermarks(&topic, partition, timeout)
+                .expect("watermarks");
+            ends.insert(partition, high);
+        }
+        let committed = client
+            .committed_offsets(list, timeout)
+            .expect("committed offsets")
+            .elements()
+            .iter()
+            .filter_map(|e| match e.offset() {
+                rdkafka::Offset::Offset(o) => Some((e.partition(), o)),
+                _ => None,
+            })
+            .collect();
+        (committed, ends)
+    })
+    .await
+    .expect("offset reader task")
+}
+
+/// Waits until `group` has committed every message of `topic` (fails after `limit`).
+pub async fn wait_committed_to_end(brokers: &str, group: &str, topic: &str, limit: Duration) {
+    let started = Instant::now();
+    loop {
+        let (committed, ends) = group_progress(brokers, group, topic).await;
+        let done = ends
+            .iter()
+            .all(|(p, end)| *end == 0 || committed.get(p) == Some(end));
+        if done {
+            return;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "group {group} did not commit to the end of {topic} within {limit:?}: \
+             committed {committed:?}, ends {ends:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A PostgreSQL server of one test's own (initdb into a temporary directory, a free port,
+/// trust on loopback), which the test can stop and start again. PostgreSQL refuses to run as
+/// root, so under root it runs as the `postgres` user.
+pub struct OwnPostgres {
+    dir: std::path::PathBuf,
+    bin: std::path::PathBuf,
+    pub port: u16,
+}
+
+fn as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+impl OwnPostgres {
+    /// The newest `/usr/lib/postgresql/<version>/bin` with `initdb`.
+    fn bin_dir() -> std::path::PathBuf {
+        let mut versions: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .filter_map(|e| {
+                        let version = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+                        let bin = e.path().join("bin");
+                        bin.join("initdb").is_file().then_some((version, bin))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        versions.sort();
+        versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
+            panic!("no PostgreSQL server binaries in /usr/lib/postgresql: run tests/run.sh")
+        })
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) -> std::process::Output {
+        let program = self.bin.join(tool);
+        let output = if as_root() {
+            Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&program)
+                .args(args)
+                .output()
+        } else {
+            Command::new(&program).args(args).output()
+        };
+        output.unwrap_or_else(|e| panic!("running {}: {e}", program.display()))
+    }
+
+    pub fn start() -> Self {
+        let dir = std::env::temp_dir().join(format!("kp-pg-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("PostgreSQL directory");
+        let server = Self {
+            bin: Self::bin_dir(),
+            port: free_port(),
+            dir,
+        };
+        if as_root() {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&server.dir)
+                .status()
+                .expect("chown");
+            assert!(status.success(), "chown of {}", server.dir.display());
+        }
+        let data = server.dir.join("data").display().to_string();
+        let out = server.run(
+            "initdb",
+            &["-D", &data, "-U", "postgres", "-A", "trust", "--no-sync"],
+        );
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        server.resume();
+        server
+    }
+
+    /// Starts the server (again) on its port and data; waits until it accepts connections.
+    pub fn resume(&self) {
+        let data = self.dir.join("data").display().to_string();
+        let log = self.dir.join("server.log").display().to_string();
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.display()
+        );
+        let out = self.run(
+            "pg_ctl",
+            &[
+                "-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "pg_ctl start failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    /// Stops the server at once (`immediate`: no checkpoint, as a crash would).
+    pub fn stop(&self) {
+        let data = self.dir.join("data").display().to_string();
+        let _ = self.run("pg_ctl", &["-D", &data, "-m", "immediate", "-w", "stop"]);
+    }
+
+    /// A fresh database on this server; its URL.
+    pub async fn database(&self) -> String {
+        let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
+        let mut conn = PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("the test's own PostgreSQL at {admin}: {e}"));
+        conn.execute("CREATE DATABASE knooppunt")
+            .await
+            .expect("create database");
+        format!("postgres://postgres@127.0.0.1:{}/knooppunt", self.port)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }

@@ -1,0 +1,315 @@
+//! Outages of the services Knooppunt depends on, with the real binaries: the Kafka broker and
+//! the PostgreSQL server each stopped for 30 s mid-stream. Nothing acknowledged is lost or
+//! counted twice, and intake and engine recover by themselves within seconds.
+
+use crate::scale_out::{assert_clusters_exact, EngineProcess};
+use crate::support::*;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+const OUTAGE: Duration = Duration::from_secs(30);
+
+/// Posts `ids` as signals; returns the ids intake accepted (the others it answered `failed`).
+async fn post(client: &reqwest::Client, url: &str, ids: &[String]) -> Vec<String> {
+    let batch: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let area = ["Moerwijk", "Laak", "Transvaal", "Escamp"][i % 4];
+            serde_json::json!({
+                "id": id,
+                "observed_on": "2026-09-14",
+                "source": format!("team{}", i % 5),
+                "area": area,
+                "text": "Huurachterstand, de corporatie reageert al 9 weken niet op de regeling.",
+            })
+        })
+        .collect();
+    let Ok(answer) = client
+        .post(format!("{url}/api/v1/signals"))
+        .json(&batch)
+        .send()
+        .await
+    else {
+        return Vec::new();
+    };
+    let body: serde_json::Value = answer.json().await.unwrap_or_default();
+    let results = body["results"].as_array().cloned().unwrap_or_default();
+    for result in &results {
+        let status = result["status"].as_str().unwrap_or_default();
+        assert!(
+            status == "accepted" || status == "failed",
+            "unexpected answer {result}"
+        );
+    }
+    results
+        .iter()
+        .filter(|r| r["status"] == "accepted")
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+async fn readyz(client: &reqwest::Client, url: &str) -> (u16, String) {
+    match client.get(format!("{url}/readyz")).send().await {
+        Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+fn ids(prefix: &str, range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|i| format!("{prefix}{i}")).collect()
+}
+
+/// Lines of `log` that contain `needle`.
+fn lines_with(log: &std::path::Path, needle: &str) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(needle))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
+    // A broker of this test's own: it is stopped and started again.
+    let mut broker = tokio::task::spawn_blocking(Broker::start).await.unwrap();
+    let pg = fresh_pg_database().await;
+    let mut config = kafka_config(&broker.brokers(), &pg);
+    config.kafka.delivery_timeout_ms = 3000;
+    let store = knooppunt::app::open_store(&config).await.unwrap();
+    store.migrate().await.unwrap();
+    config.kafka.ensure_topics().await.unwrap();
+    let port = free_port();
+    config.intake.listen = format!("127.0.0.1:{port}");
+    let mut env = config_env(&config);
+    env.push((
+        "KNOOPPUNT__KAFKA__DELIVERY_TIMEOUT_MS".into(),
+        "3000".into(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
+    let engine = EngineProcess::start(&env, dir.path(), "engine");
+    let url = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    wait_ready(&url).await;
+
+    let mut accepted: BTreeSet<String> = BTreeSet::new();
+    let first = ids("a", 0..300);
+    let taken = post(&client, &url, &first).await;
+    assert_eq!(
+        taken.len(),
+        first.len(),
+        "all accepted while the broker runs"
+    );
+    accepted.extend(taken);
+    eventually(
+        "the first signals stored",
+        Duration::from_secs(60),
+        || async { store.signal_count().await.unwrap_or(0) >= 300 },
+    )
+    .await;
+
+    // The broker goes away for 30 s while intake keeps receiving.
+    tokio::task::block_in_place(|| broker.stop());
+    let down = Instant::now();
+    let mut failed_seen = false;
+    let mut not_ready_seen = false;
+    let mut round = 0;
+    while down.elapsed() < OUTAGE {
+        let batch = ids(&format!("b{round}-"), 0..10);
+        let taken = post(&client, &url, &batch).await;
+        failed_seen |= taken.len() < batch.len();
+        accepted.extend(taken);
+        let (status, body) = readyz(&client, &url).await;
+        if status == 503 {
+            assert!(body.contains("kafka"), "{body}");
+            not_ready_seen = true;
+        }
+        round += 1;
+    }
+    assert!(
+        failed_seen,
+        "intake answered `failed` while the broker was down"
+    );
+    assert!(
+        not_ready_seen,
+        "/readyz said not ready while the broker was down"
+    );
+
+    tokio::task::block_in_place(|| broker.resume());
+    let back = Instant::now();
+    // Intake recovers by itself: a new batch is accepted again.
+    let mut round = 0;
+    loop {
+        let batch = ids(&format!("c{round}-"), 0..10);
+        let taken = post(&client, &url, &batch).await;
+        let all = taken.len() == batch.len();
+        accepted.extend(taken);
+        if all {
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(30),
+            "intake did not accept again within 30 s of the broker's return"
+        );
+        round += 1;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let intake_back = back.elapsed();
+    let last = ids("d", 0..300);
+    let taken = post(&client, &url, &last).await;
+    assert_eq!(
+        taken.len(),
+        last.len(),
+        "all accepted after the broker's return"
+    );
+    accepted.extend(taken);
+
+    // The engine recovers by itself and stores everything intake acknowledged, once.
+    let expected = accepted.len() as i64;
+    eventually(
+        "every acknowledged signal stored after the outage",
+        Duration::from_secs(30),
+        || async { store.signal_count().await.unwrap_or(0) >= expected },
+    )
+    .await;
+    let engine_back = back.elapsed();
+    eprintln!(
+        "broker outage: intake accepted again {intake_back:?} and the engine caught up \
+         {engine_back:?} after the broker's return; {expected} signals acknowledged"
+    );
+    wait_committed_to_end(
+        &config.kafka.brokers,
+        &config.kafka.group_id,
+        &config.kafka.signals_topic,
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(store.signal_count().await.unwrap(), expected);
+    for (i, id) in [(0, &first[0]), (299, &last[299])] {
+        let source = format!("team{}", i % 5);
+        assert!(
+            store.signal(&source, id).await.unwrap().is_some(),
+            "{id} stored"
+        );
+    }
+    assert_eq!(cluster_total(&store).await, expected, "counted once each");
+    let log = std::fs::read_to_string(&engine.log).unwrap_or_default();
+    for line in log.lines().filter(|l| {
+        ["Kafka", "Partitions", "recovered", "failed"]
+            .iter()
+            .any(|w| l.contains(w))
+    }) {
+        eprintln!("engine: {line}");
+    }
+    // A 30 s outage is a few log lines (its start and its end), not one per retry.
+    let outage_lines = lines_with(&engine.log, "Kafka not reachable")
+        + lines_with(&engine.log, "Kafka reachable again");
+    assert!(
+        (1..=6).contains(&outage_lines),
+        "the engine logged the outage in {outage_lines} lines"
+    );
+    engine.stop().await;
+    intake.kill().unwrap();
+    intake.wait().unwrap();
+    assert_clusters_exact(&pg).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
+    let server = tokio::task::spawn_blocking(OwnPostgres::start)
+        .await
+        .unwrap();
+    let pg = server.database().await;
+    let brokers = tokio::task::spawn_blocking(shared_brokers).await.unwrap();
+    let mut config = kafka_config(&brokers, &pg);
+    let store = knooppunt::app::open_store(&config).await.unwrap();
+    store.migrate().await.unwrap();
+    config.kafka.ensure_topics().await.unwrap();
+    let port = free_port();
+    config.intake.listen = format!("127.0.0.1:{port}");
+    config.engine.batch_size = 50;
+    let mut env = config_env(&config);
+    env.push(("KNOOPPUNT__ENGINE__STALL_AFTER_SECS".into(), "5".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
+    let engine = EngineProcess::start(&env, dir.path(), "engine");
+    let url = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    wait_ready(&url).await;
+    let health = format!("http://127.0.0.1:{}/healthz", engine.metrics);
+
+    let mut accepted: BTreeSet<String> = BTreeSet::new();
+    accepted.extend(post(&client, &url, &ids("a", 0..500)).await);
+    assert_eq!(accepted.len(), 500);
+    eventually("a first part stored", Duration::from_secs(60), || async {
+        store.signal_count().await.unwrap_or(0) >= 100
+    })
+    .await;
+
+    // PostgreSQL stops mid-stream; intake keeps accepting (Kafka holds the signals).
+    tokio::task::block_in_place(|| server.stop());
+    let down = Instant::now();
+    let asked = Instant::now();
+    let (status, body) = readyz(&client, &url).await;
+    assert!(
+        asked.elapsed() < Duration::from_secs(2) && status == 503,
+        "/readyz answered {status} after {:?}: {body}",
+        asked.elapsed()
+    );
+    assert!(body.contains("database antwoordt niet"), "{body}");
+    let mut round = 0;
+    let mut unhealthy_seen = false;
+    while down.elapsed() < OUTAGE {
+        accepted.extend(post(&client, &url, &ids(&format!("b{round}-"), 0..20)).await);
+        if let Ok(answer) = client.get(&health).send().await {
+            unhealthy_seen |= answer.status() == 503;
+        }
+        round += 1;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(
+        unhealthy_seen,
+        "the engine reported itself unhealthy while it made no progress and its lag grew"
+    );
+
+    tokio::task::block_in_place(|| server.resume());
+    let back = Instant::now();
+    let expected = accepted.len() as i64;
+    eventually(
+        "every acknowledged signal stored after the database returned",
+        Duration::from_secs(30),
+        || async { store.signal_count().await.unwrap_or(0) >= expected },
+    )
+    .await;
+    eprintln!(
+        "database outage: the engine caught up {:?} after the database's return; {expected} \
+         signals acknowledged",
+        back.elapsed()
+    );
+    wait_committed_to_end(
+        &config.kafka.brokers,
+        &config.kafka.group_id,
+        &config.kafka.signals_topic,
+        Duration::from_secs(30),
+    )
+    .await;
+    eventually(
+        "the engine healthy again",
+        Duration::from_secs(30),
+        || async {
+            client
+                .get(&health)
+                .send()
+                .await
+                .is_ok_and(|a| a.status() == 200)
+        },
+    )
+    .await;
+    assert_eq!(store.signal_count().await.unwrap(), expected);
+    assert_eq!(cluster_total(&store).await, expected, "counted once each");
+    engine.stop().await;
+    intake.kill().unwrap();
+    intake.wait().unwrap();
+    assert_clusters_exact(&pg).await;
+}
