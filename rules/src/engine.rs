@@ -138,6 +138,8 @@ pub struct StepOutcome {
     pub dead_lettered: usize,
     /// Refused for personal data: counted, not stored.
     pub quarantined: usize,
+    /// Refused: the id was stored with other content (recorded in `id_conflicts`).
+    pub conflicts: usize,
 }
 
 pub struct Engine<S: Source> {
@@ -239,6 +241,7 @@ impl<S: Source> Engine<S> {
             stored,
             duplicates,
             quarantined,
+            conflicts,
         } = match result {
             Ok(written) => written,
             Err(error) => {
@@ -254,9 +257,11 @@ impl<S: Source> Engine<S> {
         outcome.stored = stored;
         outcome.duplicates = duplicates;
         outcome.quarantined = quarantined;
+        outcome.conflicts = conflicts;
         for (what, n) in [
             ("stored", stored),
             ("duplicate", duplicates),
+            ("id_conflict", conflicts),
             ("quarantined", quarantined),
             ("dead_lettered", dead.len()),
             ("unclassified", outcome.unclassified),
