@@ -479,3 +479,80 @@ fn a_utf16_file_gets_one_clear_error() {
     );
     assert_eq!(stderr.matches("UTF-16").count(), 1, "one error: {stderr}");
 }
+
+/// The engine's side of finding 8: whatever reaches it with an id stored (or earlier in the
+/// batch) with other content is refused, recorded without text, and never replaces the first.
+async fn conflicts_suite(store: Store) {
+    use knooppunt_ingest::envelope::{Channel, Envelope};
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let classified = |id: &str, text: &str| {
+        let value = serde_json::json!({"id": id, "observed_on": "2026-09-01",
+            "source": "verbinders-moerwijk", "area": "Moerwijk", "text": text});
+        let signal = knooppunt_ingest::signal::parse_signal(&value, today).unwrap();
+        knooppunt_rules::engine::classify(
+            &rules,
+            Envelope::prepare(signal, Channel::Kafka, chrono::Utc::now()),
+        )
+    };
+    let first = classified("c1", "Wachtlijst GGZ al vijf maanden.");
+    let outcome = store.write_batch(&[first.clone()], &[]).await.unwrap();
+    assert_eq!((outcome.stored, outcome.conflicts), (1, 0));
+    let outcome = store.write_batch(&[first.clone()], &[]).await.unwrap();
+    assert_eq!(
+        (outcome.duplicates, outcome.conflicts),
+        (1, 0),
+        "same content: idempotent"
+    );
+    let changed = classified("c1", "Heel andere tekst onder hetzelfde id.");
+    let outcome = store.write_batch(&[changed], &[]).await.unwrap();
+    assert_eq!(
+        (outcome.stored, outcome.duplicates, outcome.conflicts),
+        (0, 0, 1)
+    );
+    let batch = [
+        classified("c2", "Eerste in de batch."),
+        classified("c2", "Tweede in de batch, ander verhaal."),
+        classified("c2", "Eerste in de batch."),
+    ];
+    let outcome = store.write_batch(&batch, &[]).await.unwrap();
+    assert_eq!(
+        (outcome.stored, outcome.duplicates, outcome.conflicts),
+        (1, 1, 1)
+    );
+    assert_eq!(store.id_conflict_count().await.unwrap(), 2);
+    let kept = store
+        .signal("verbinders-moerwijk", "c1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.text, "Wachtlijst GGZ al vijf maanden.");
+    let hashes = store
+        .content_hashes(&[
+            ("verbinders-moerwijk".into(), "c1".into()),
+            ("x".into(), "y".into()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(hashes.len(), 1);
+}
+
+#[tokio::test]
+async fn the_engine_refuses_ids_stored_with_other_content_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(
+        &format!("sqlite://{}", dir.path().join("k.db").display()),
+        2,
+    )
+    .await
+    .unwrap();
+    conflicts_suite(store).await;
+}
+
+#[tokio::test]
+async fn the_engine_refuses_ids_stored_with_other_content_on_postgres() {
+    let url = crate::support::fresh_pg_database().await;
+    let store = Store::connect(&url, 2).await.unwrap();
+    store.migrate().await.unwrap();
+    conflicts_suite(store).await;
+}
