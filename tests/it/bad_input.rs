@@ -496,9 +496,15 @@ async fn conflicts_suite(store: Store) {
         )
     };
     let first = classified("c1", "Wachtlijst GGZ al vijf maanden.");
-    let outcome = store.write_batch(&[first.clone()], &[]).await.unwrap();
+    let outcome = store
+        .write_batch(std::slice::from_ref(&first), &[])
+        .await
+        .unwrap();
     assert_eq!((outcome.stored, outcome.conflicts), (1, 0));
-    let outcome = store.write_batch(&[first.clone()], &[]).await.unwrap();
+    let outcome = store
+        .write_batch(std::slice::from_ref(&first), &[])
+        .await
+        .unwrap();
     assert_eq!(
         (outcome.duplicates, outcome.conflicts),
         (1, 0),
