@@ -64,7 +64,7 @@ pub async fn write_brief(
         quarter,
         options.programme.as_deref(),
         config.brief.min_group_size,
-        &config.brief.wider_areas,
+        &wider_areas(config),
         knooppunt_ingest::today_nl(),
     )
     .await?;
@@ -88,8 +88,38 @@ pub async fn open_spool(config: &Config) -> anyhow::Result<Spool> {
     Spool::open(&config.transport.spool).await
 }
 
+/// Reads the configured register of areas and sources and makes it the process's register.
+/// Called by [`publisher`] and [`source`], so every intake channel and the engine use it.
+pub fn install_register(config: &Config) -> anyhow::Result<()> {
+    let register = config.intake.register.load().map_err(|errors| {
+        anyhow::anyhow!("het register bevat fouten:\n  - {}", errors.join("\n  - "))
+    })?;
+    knooppunt_ingest::register::install(register);
+    Ok(())
+}
+
+/// Wijk → stadsdeel for the brief's roll-up: the register's stadsdelen, overridden by
+/// `[brief.wider_areas]`.
+pub fn wider_areas(config: &Config) -> std::collections::BTreeMap<String, String> {
+    let mut wider = config
+        .intake
+        .register
+        .load()
+        .map(|register| register.wider_areas())
+        .unwrap_or_default();
+    wider.extend(
+        config
+            .brief
+            .wider_areas
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    wider
+}
+
 /// Where intake hands signals over.
 pub async fn publisher(config: &Config) -> anyhow::Result<Arc<dyn Publisher>> {
+    install_register(config)?;
     Ok(match config.transport.kind {
         TransportKind::Embedded => Arc::new(open_spool(config).await?),
         TransportKind::Kafka => Arc::new(KafkaPublisher::new(&config.kafka)?),
@@ -98,10 +128,25 @@ pub async fn publisher(config: &Config) -> anyhow::Result<Arc<dyn Publisher>> {
 
 /// The rules engine's end of the transport.
 pub async fn source(config: &Config) -> anyhow::Result<Box<dyn Source>> {
+    install_register(config)?;
     Ok(match config.transport.kind {
         TransportKind::Embedded => Box::new(SpoolSource::new(open_spool(config).await?)),
         TransportKind::Kafka => Box::new(KafkaSource::new(&config.kafka)?),
     })
+}
+
+/// The store, as intake asks it which ids it already holds (and with what content).
+pub struct StoredSignals(pub Store);
+
+#[async_trait]
+impl knooppunt_ingest::conflicts::StoredContent for StoredSignals {
+    async fn content_hashes(
+        &self,
+        keys: &[knooppunt_ingest::conflicts::SignalKey],
+    ) -> anyhow::Result<std::collections::HashMap<knooppunt_ingest::conflicts::SignalKey, String>>
+    {
+        self.0.content_hashes(keys).await
+    }
 }
 
 struct DatabaseProbe(Store);
@@ -196,7 +241,7 @@ pub async fn start_intake(
         publisher.clone(),
         config.web.secure_cookies,
         config.brief.min_group_size,
-        config.brief.wider_areas.clone(),
+        wider_areas(config),
     )?;
     web_state.templates_dir = config.brief.templates();
     web_state.session_hours = config.web.session_hours;
@@ -215,6 +260,7 @@ pub async fn start_intake(
             max_batch: config.intake.max_batch,
         },
     );
+    state = state.with_stored_content(Arc::new(StoredSignals(store.clone())));
     if config.intake.tokens_required() {
         state = state.with_tokens(Arc::new(StoredTokens(store)));
     }

@@ -14,11 +14,9 @@ use std::io::{BufRead, Write};
 
 /// Classifies one input line.
 pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
-    let value: Value = match serde_json::from_str(line) {
+    let value: Value = match knooppunt_ingest::json::from_str(line) {
         Ok(value) => value,
-        Err(e) => {
-            return json!({"id": null, "error": format!("geen geldige JSON (kolom {})", e.column())})
-        }
+        Err(e) => return json!({"id": null, "error": e.to_string()}),
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let signal = match parse_signal(&value, today) {

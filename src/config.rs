@@ -32,6 +32,9 @@ pub struct IntakeSettings {
     pub request_timeout_secs: u64,
     /// Open connections at most; further clients wait until one closes.
     pub max_connections: usize,
+    /// The register of areas and sources signals are mapped to.
+    #[serde(default)]
+    pub register: RegisterSettings,
 }
 
 impl IntakeSettings {
@@ -92,6 +95,59 @@ impl<'de> Deserialize<'de> for RequireToken {
             Raw::Flag(false) => Ok(RequireToken::Never),
             Raw::Word(word) if word.eq_ignore_ascii_case("auto") => Ok(RequireToken::Auto),
             Raw::Word(_) => Err(serde::de::Error::custom("verwacht true, false of \"auto\"")),
+        }
+    }
+}
+
+/// `[intake.register]`: the municipality's own register files, or the built-in one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSettings {
+    /// Areas as a CSV in the format of CBS' "Wijk- en buurtcodes"; empty: built-in.
+    #[serde(default)]
+    pub areas_file: String,
+    /// Sources (code;naam;aliassen); empty: built-in.
+    #[serde(default)]
+    pub sources_file: String,
+    /// "refuse" (default) or "accept" a source the register does not list.
+    #[serde(default)]
+    pub unknown_sources: knooppunt_ingest::register::UnknownSources,
+}
+
+impl RegisterSettings {
+    /// Reads the configured register (the built-in files for an empty path), listing every
+    /// problem.
+    pub fn load(&self) -> Result<knooppunt_ingest::register::Register, Vec<String>> {
+        use knooppunt_ingest::register::{builtin_with, Register};
+        if self.areas_file.trim().is_empty() && self.sources_file.trim().is_empty() {
+            return Ok(builtin_with(self.unknown_sources));
+        }
+        let read = |key: &str, path: &str, builtin: &'static str| -> Result<String, String> {
+            if path.trim().is_empty() {
+                return Ok(builtin.to_string());
+            }
+            std::fs::read_to_string(path.trim())
+                .map_err(|e| format!("intake.register.{key}: {path} kan niet worden gelezen: {e}"))
+        };
+        let areas = read(
+            "areas_file",
+            &self.areas_file,
+            knooppunt_ingest::register::BUILTIN_AREAS,
+        );
+        let sources = read(
+            "sources_file",
+            &self.sources_file,
+            knooppunt_ingest::register::BUILTIN_SOURCES,
+        );
+        match (areas, sources) {
+            (Ok(areas), Ok(sources)) => Register::from_csv(&areas, &sources, self.unknown_sources)
+                .map_err(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|e| format!("intake.register: {e}"))
+                        .collect()
+                }),
+            (areas, sources) => Err([areas.err(), sources.err()].into_iter().flatten().collect()),
         }
     }
 }
@@ -371,6 +427,9 @@ impl Config {
         }
         if self.intake.max_batch == 0 {
             errors.push("intake.max_batch: moet minstens 1 zijn".into());
+        }
+        if let Err(problems) = self.intake.register.load() {
+            errors.extend(problems);
         }
         if knooppunt_rules::store::Backend::from_url(&self.store.url).is_err() {
             errors.push("store.url: moet beginnen met sqlite:// of postgres://".into());

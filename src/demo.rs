@@ -231,7 +231,7 @@ pub async fn run(
         quarter,
         None,
         config.brief.min_group_size,
-        &config.brief.wider_areas,
+        &crate::app::wider_areas(&config),
         knooppunt_ingest::today_nl(),
     )
     .await?;

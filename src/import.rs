@@ -4,9 +4,11 @@
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use knooppunt_ingest::csv_import::{parse_csv, CsvRow};
+use knooppunt_ingest::conflicts::{IdCheck, StoredContent};
+use knooppunt_ingest::csv_import::{parse_csv_file, CsvRow};
 use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::{describe, parse_signal, FieldError};
+use knooppunt_ingest::jsonl::parse_jsonl;
+use knooppunt_ingest::signal::describe;
 use knooppunt_ingest::transport::Publisher;
 use std::path::Path;
 
@@ -22,6 +24,8 @@ pub struct LineProblem {
 
 #[derive(Debug, Default)]
 pub struct ImportSummary {
+    /// The encoding a CSV file was read in, reported so a garbled file is explained.
+    pub encoding: Option<String>,
     pub accepted: usize,
     pub refused: Vec<LineProblem>,
     /// Valid lines the transport did not take; importing the file again is safe.
@@ -31,12 +35,16 @@ pub struct ImportSummary {
 impl ImportSummary {
     /// The closing summary, in Dutch.
     pub fn report(&self) -> String {
-        let mut out = format!(
+        let mut out = String::new();
+        if let Some(encoding) = &self.encoding {
+            out.push_str(&format!("Gelezen als {encoding}.\n"));
+        }
+        out.push_str(&format!(
             "Import klaar: {} geaccepteerd, {} geweigerd, {} niet verstuurd.\n",
             self.accepted,
             self.refused.len(),
             self.failed.len()
-        );
+        ));
         for problem in &self.refused {
             out.push_str(&format!("  regel {}: {}\n", problem.line, problem.reason));
         }
@@ -54,8 +62,15 @@ impl ImportSummary {
     }
 }
 
+/// A file read into one outcome per line, with the encoding a CSV file was read in.
+pub struct ReadFile {
+    pub rows: Vec<CsvRow>,
+    /// "UTF-8", "UTF-8 (met BOM)" or "Windows-1252" for CSV; JSON lines are always UTF-8.
+    pub encoding: Option<String>,
+}
+
 /// Reads `.jsonl`/`.ndjson` or `.csv` into one outcome per line.
-pub fn read_file(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
+pub fn read_file(path: &Path) -> anyhow::Result<ReadFile> {
     let bytes = std::fs::read(path).with_context(|| format!("{} lezen", path.display()))?;
     let today = knooppunt_ingest::today_nl();
     let extension = path
@@ -64,30 +79,18 @@ pub fn read_file(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
         .map(str::to_lowercase)
         .unwrap_or_default();
     match extension.as_str() {
-        "csv" | "txt" => {
-            parse_csv(&bytes, today).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-        }
-        "jsonl" | "ndjson" | "json" => {
-            let text = String::from_utf8_lossy(&bytes);
-            Ok(text
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| !line.trim().is_empty())
-                .map(|(index, line)| {
-                    let result = match serde_json::from_str(line) {
-                        Ok(value) => parse_signal(&value, today),
-                        Err(e) => Err(vec![FieldError::new(
-                            "regel",
-                            format!("geen geldige JSON (kolom {})", e.column()),
-                        )]),
-                    };
-                    CsvRow {
-                        line: index as u64 + 1,
-                        result,
-                    }
-                })
-                .collect())
-        }
+        "csv" | "txt" => parse_csv_file(&bytes, today)
+            .map(|file| ReadFile {
+                rows: file.rows,
+                encoding: Some(file.encoding.to_string()),
+            })
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        "jsonl" | "ndjson" | "json" => parse_jsonl(&bytes, today)
+            .map(|rows| ReadFile {
+                rows,
+                encoding: None,
+            })
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
         _ => anyhow::bail!(
             "{}: onbekend bestandstype; gebruik .csv of .jsonl",
             path.display()
@@ -97,7 +100,17 @@ pub fn read_file(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
 
 /// Imports a file through `publisher`, with a progress bar on a terminal.
 pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Result<ImportSummary> {
-    let rows = read_file(path)?;
+    import_file_checked(path, publisher, None).await
+}
+
+/// Like [`import_file`]; a line whose `(source, id)` came earlier in the file, or is in the
+/// store (`stored`), with other content is refused on `id`.
+pub async fn import_file_checked(
+    path: &Path,
+    publisher: &dyn Publisher,
+    stored: Option<&dyn StoredContent>,
+) -> anyhow::Result<ImportSummary> {
+    let ReadFile { rows, encoding } = read_file(path)?;
     let channel = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -110,8 +123,12 @@ pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Resu
         ProgressStyle::with_template("{bar:40} {pos}/{len} signalen ({eta} te gaan)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut summary = ImportSummary::default();
+    let mut summary = ImportSummary {
+        encoding,
+        ..ImportSummary::default()
+    };
     let mut chunk: Vec<(u64, Envelope)> = Vec::with_capacity(CHUNK);
+    let mut ids = IdCheck::new();
     let now = Utc::now();
     for CsvRow { line, result } in rows {
         match result.and_then(|signal| knooppunt_ingest::prepare(signal, channel, now)) {
@@ -125,10 +142,26 @@ pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Resu
             }
         }
         if chunk.len() == CHUNK {
-            flush(&mut chunk, publisher, &mut summary, &progress).await;
+            flush(
+                &mut chunk,
+                publisher,
+                stored,
+                &mut ids,
+                &mut summary,
+                &progress,
+            )
+            .await;
         }
     }
-    flush(&mut chunk, publisher, &mut summary, &progress).await;
+    flush(
+        &mut chunk,
+        publisher,
+        stored,
+        &mut ids,
+        &mut summary,
+        &progress,
+    )
+    .await;
     progress.finish_and_clear();
     summary.refused.sort_by_key(|p| p.line);
     knooppunt_ingest::http::count_intake(
@@ -153,9 +186,29 @@ pub async fn import_file(path: &Path, publisher: &dyn Publisher) -> anyhow::Resu
 async fn flush(
     chunk: &mut Vec<(u64, Envelope)>,
     publisher: &dyn Publisher,
+    stored: Option<&dyn StoredContent>,
+    ids: &mut IdCheck,
     summary: &mut ImportSummary,
     progress: &ProgressBar,
 ) {
+    if chunk.is_empty() {
+        return;
+    }
+    if let Some(stored) = stored {
+        let all: Vec<&Envelope> = chunk.iter().map(|(_, e)| e).collect();
+        ids.learn_stored(stored, &all).await;
+    }
+    chunk.retain(|(line, envelope)| match ids.check(envelope) {
+        Ok(()) => true,
+        Err(error) => {
+            summary.refused.push(LineProblem {
+                line: *line,
+                reason: describe(&[error]),
+            });
+            progress.inc(1);
+            false
+        }
+    });
     if chunk.is_empty() {
         return;
     }

@@ -583,7 +583,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { file } => {
             let config = load()?;
             let publisher = app::publisher(&config).await?;
-            let summary = knooppunt::import::import_file(&file, &*publisher).await?;
+            // Ids already stored with other content are refused here when the store answers;
+            // otherwise the rules engine refuses them.
+            let store = app::open_store(&config).await;
+            if let Err(error) = &store {
+                tracing::warn!(error = %format!("{error:#}"), "Import without comparing ids with the store");
+            }
+            let stored = store.ok().map(app::StoredSignals);
+            let summary = knooppunt::import::import_file_checked(
+                &file,
+                &*publisher,
+                stored
+                    .as_ref()
+                    .map(|s| s as &dyn knooppunt_ingest::conflicts::StoredContent),
+            )
+            .await?;
             print!("{}", summary.report());
             if !summary.is_complete() {
                 return Ok(ExitCode::FAILURE);

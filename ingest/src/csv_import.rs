@@ -29,6 +29,10 @@ pub enum CsvFileError {
     DuplicateColumn(String),
     #[error("het bestand is geen leesbare CSV: {0}")]
     Unreadable(String),
+    #[error("{}", crate::text_file::UTF16_MESSAGE)]
+    Utf16,
+    #[error("de kopregel heeft {0} kolommen; maximaal {MAX_COLUMNS}")]
+    TooManyColumns(usize),
 }
 
 /// Maps a header cell to a contract field. Unknown headers are kept as written, so the row
@@ -49,15 +53,74 @@ fn contract_field(header: &str) -> Cow<'_, str> {
     Cow::Borrowed(field)
 }
 
-/// Decodes the file: UTF-8 (with or without BOM), else Windows-1252 as older Excel writes it.
-fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
+/// The encoding a CSV file was read in; chosen once per file, never per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark ("CSV UTF-8" in Excel).
+    Utf8Bom,
+    Utf8,
+    /// Older Excel's "CSV (gescheiden door lijstscheidingsteken)".
+    Windows1252,
+}
+
+impl std::fmt::Display for CsvEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CsvEncoding::Utf8Bom => "UTF-8 (met BOM)",
+            CsvEncoding::Utf8 => "UTF-8",
+            CsvEncoding::Windows1252 => "Windows-1252",
+        })
+    }
+}
+
+/// A read CSV file: its encoding and one outcome per data row.
+#[derive(Debug)]
+pub struct CsvFile {
+    pub encoding: CsvEncoding,
+    pub rows: Vec<CsvRow>,
+}
+
+/// Most columns a header may have: the contract has eight, Excel adds a few empty ones.
+pub const MAX_COLUMNS: usize = 100;
+
+/// The refusal for a row with bytes that are not UTF-8 in a file that is otherwise UTF-8.
+const NOT_UTF8: &str =
+    "geen geldige UTF-8; het bestand mengt coderingen — sla het op als 'CSV UTF-8'";
+
+/// Decodes the whole file in one encoding: UTF-8 when it has a BOM or is valid UTF-8 (or holds
+/// valid UTF-8 beyond ASCII, so reading it as Windows-1252 would garble those characters; its
+/// invalid bytes then mark their rows as refused), else Windows-1252. Never mixes the two.
+fn decode(bytes: &[u8]) -> (Cow<'_, str>, CsvEncoding, bool) {
+    if let Some(rest) = bytes.strip_prefix(crate::text_file::UTF8_BOM) {
+        let text = String::from_utf8_lossy(rest);
+        let lossy = matches!(text, Cow::Owned(_));
+        return (text, CsvEncoding::Utf8Bom, lossy);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (Cow::Borrowed(text), CsvEncoding::Utf8, false);
+    }
+    if holds_utf8_beyond_ascii(bytes) {
+        return (String::from_utf8_lossy(bytes), CsvEncoding::Utf8, true);
+    }
+    let text = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0;
+    (text, CsvEncoding::Windows1252, false)
+}
+
+/// Whether the bytes contain at least one valid multi-byte UTF-8 sequence.
+fn holds_utf8_beyond_ascii(mut bytes: &[u8]) -> bool {
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => return !text.is_ascii(),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                if valid.iter().any(|b| !b.is_ascii()) {
+                    return true;
+                }
+                let skip = e.error_len().unwrap_or(bytes.len() - e.valid_up_to());
+                bytes = &bytes[e.valid_up_to() + skip..];
+            }
         }
     }
 }
@@ -79,10 +142,19 @@ fn separator(text: &str) -> u8 {
 /// Parses a whole CSV file. Each data row is validated on its own, so one bad row never
 /// costs the good ones; errors name the column as the file's header names it.
 pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileError> {
-    let text = decode(bytes);
+    parse_csv_file(bytes, today).map(|file| file.rows)
+}
+
+/// Like [`parse_csv`], also saying which encoding the file was read in.
+pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFileError> {
+    if crate::text_file::looks_like_utf16(bytes) {
+        return Err(CsvFileError::Utf16);
+    }
+    let (text, encoding, lossy) = decode(bytes);
     if text.trim().is_empty() {
         return Err(CsvFileError::Empty);
     }
+    let lines = crate::text_file::LineIndex::new(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator(&text))
         .flexible(true)
@@ -96,9 +168,15 @@ pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileE
         .iter()
         .map(|h| (contract_field(h).into_owned(), h.trim().to_string()))
         .collect();
-    for (i, (field, header)) in columns.iter().enumerate() {
-        if columns[..i].iter().any(|(f, _)| f == field) {
-            return Err(CsvFileError::DuplicateColumn(header.clone()));
+    if columns.len() > MAX_COLUMNS {
+        return Err(CsvFileError::TooManyColumns(columns.len()));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(columns.len());
+    for (field, header) in &columns {
+        if !seen.insert(field.as_str()) {
+            return Err(CsvFileError::DuplicateColumn(
+                crate::signal::shown_field_name(header),
+            ));
         }
     }
     let missing: Vec<&str> = [
@@ -120,7 +198,7 @@ pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileE
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(&text, p.byte()));
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 rows.push(CsvRow {
                     line,
                     result: Err(vec![FieldError::new("regel", csv_error_kind(&e))]),
@@ -128,9 +206,16 @@ pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileE
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(&text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue; // Excel writes ";;;;" for rows that only had formatting.
+        }
+        if lossy && record.iter().any(|cell| cell.contains('\u{FFFD}')) {
+            rows.push(CsvRow {
+                line,
+                result: Err(vec![FieldError::new("regel", NOT_UTF8)]),
+            });
+            continue;
         }
         if record.len() > columns.len() {
             rows.push(CsvRow {
@@ -148,9 +233,22 @@ pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileE
         }
         let mut object = Map::new();
         for ((field, _), cell) in columns.iter().zip(record.iter()) {
-            if !cell.trim().is_empty() {
-                object.insert(field.clone(), Value::String(cell.to_string()));
+            if cell.trim().is_empty() {
+                continue;
             }
+            let value = if field == "themes" {
+                // A cell holds text; the contract wants a list.
+                Value::Array(
+                    cell.split([',', '|', ';'])
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(|t| Value::String(t.to_string()))
+                        .collect(),
+                )
+            } else {
+                Value::String(cell.to_string())
+            };
+            object.insert(field.clone(), value);
         }
         let result = parse_signal(&Value::Object(object), today).map_err(|errors| {
             errors
@@ -165,21 +263,7 @@ pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileE
         });
         rows.push(CsvRow { line, result });
     }
-    Ok(rows)
-}
-
-/// The 1-based line a record starting at `byte` begins on. After a CRLF line end the csv crate
-/// reports both its line and its byte offset one short (pointing at the `\n`), and CRLF is
-/// exactly what Excel writes; counting the byte at the offset too corrects for that.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let end = usize::try_from(byte)
-        .unwrap_or(usize::MAX)
-        .saturating_add(1)
-        .min(text.len());
-    1 + text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64
+    Ok(CsvFile { encoding, rows })
 }
 
 /// Describes a CSV error without quoting the cell contents.
@@ -283,5 +367,90 @@ mod tests {
             "observed_on,source,area,text,wait_days\n2026-09-14,ggz,Moerwijk,Wachtlijst,98\n";
         let rows = parse_csv(file.as_bytes(), today()).unwrap();
         assert_eq!(ok_rows(&rows)[0].wait_days, Some(98));
+    }
+
+    fn file_of(bytes: &[u8]) -> CsvFile {
+        parse_csv_file(bytes, today()).unwrap()
+    }
+
+    #[test]
+    fn one_encoding_per_file_and_it_is_named() {
+        let utf8 = "datum;bron;wijk;omschrijving\n14-09-2026;t;Laak;Financiën\n";
+        assert_eq!(file_of(utf8.as_bytes()).encoding, CsvEncoding::Utf8);
+        let bom = format!("\u{feff}{utf8}");
+        assert_eq!(file_of(bom.as_bytes()).encoding, CsvEncoding::Utf8Bom);
+        let mut cp1252 = b"datum;bron;wijk;omschrijving\n14-09-2026;t;Laak;Financi".to_vec();
+        cp1252.extend_from_slice(b"\xEBn\n");
+        let file = file_of(&cp1252);
+        assert_eq!(file.encoding, CsvEncoding::Windows1252);
+        assert_eq!(ok_rows(&file.rows)[0].text, "Financiën");
+    }
+
+    #[test]
+    fn a_mixed_file_is_read_as_utf8_and_its_bad_rows_refused() {
+        // Excel pasted a Windows-1252 line into a UTF-8 file: reading it all as 1252 would
+        // garble the good lines ("FinanciÃ«n"), so it is UTF-8 and the bad line is refused.
+        for prefix in [&b""[..], crate::text_file::UTF8_BOM] {
+            let mut file = prefix.to_vec();
+            file.extend_from_slice(
+                "datum;bron;wijk;omschrijving\n14-09-2026;t;Laak;Financiën\n".as_bytes(),
+            );
+            file.extend_from_slice(b"14-09-2026;t;Laak;Financi\xEBn\n14-09-2026;t;Laak;Goed\n");
+            let file = file_of(&file);
+            assert_ne!(file.encoding, CsvEncoding::Windows1252);
+            assert_eq!(file.rows.len(), 3);
+            assert_eq!(file.rows[0].result.as_ref().unwrap().text, "Financiën");
+            let bad = file.rows[1].result.as_ref().unwrap_err();
+            assert_eq!((file.rows[1].line, bad[0].field.as_str()), (3, "regel"));
+            assert!(bad[0].message.contains("geen geldige UTF-8"));
+            assert!(file.rows[2].result.is_ok());
+        }
+    }
+
+    #[test]
+    fn utf16_files_get_one_error_and_cr_line_ends_are_counted() {
+        let utf16: Vec<u8> = "datum;bron;wijk;omschrijving\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(parse_csv(&utf16, today()).unwrap_err(), CsvFileError::Utf16);
+        let rows = parse_csv(
+            b"datum;bron;wijk;omschrijving\r14-09-2026;t;Laak;a\r31-02-2026;t;Laak;b\r",
+            today(),
+        )
+        .unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn header_width_is_capped_and_duplicates_found() {
+        let wide = format!("datum;bron;wijk;omschrijving{}\n", ";x".repeat(MAX_COLUMNS));
+        assert_eq!(
+            parse_csv(wide.as_bytes(), today()).unwrap_err(),
+            CsvFileError::TooManyColumns(MAX_COLUMNS + 4)
+        );
+        assert_eq!(
+            parse_csv(b"datum;bron;wijk;omschrijving;Tekst\n", today()).unwrap_err(),
+            CsvFileError::DuplicateColumn("Tekst".into())
+        );
+    }
+
+    /// Bounded by work, not time: 100,000 columns and 60,000 rows both finish (the old
+    /// quadratic checks took 10 s and 67 s; `cargo bench --bench csv_import` measures them).
+    #[test]
+    fn huge_headers_and_many_rows_are_linear() {
+        let header: String = (0..100_000).map(|i| format!("kolom{i};")).collect();
+        assert_eq!(
+            parse_csv(header.as_bytes(), today()).unwrap_err(),
+            CsvFileError::TooManyColumns(100_001)
+        );
+        let mut file = String::from("datum;bron;wijk;omschrijving\r\n");
+        for i in 0..60_000 {
+            file.push_str(&format!("14-09-2026;team;Laak;Melding {i}\r\n"));
+        }
+        let rows = parse_csv(file.as_bytes(), today()).unwrap();
+        assert_eq!(rows.len(), 60_000);
+        assert_eq!(rows[59_999].line, 60_001);
+        assert!(rows.iter().all(|r| r.result.is_ok()));
     }
 }

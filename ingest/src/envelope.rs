@@ -136,16 +136,17 @@ pub fn decode_screened(
     payload: &[u8],
     today: NaiveDate,
 ) -> Result<(Envelope, Screening), DecodeError> {
-    let value: Value = serde_json::from_slice(payload).map_err(|e| {
-        DecodeError(format!(
-            "geen geldige JSON (regel {}, kolom {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let payload = payload.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(payload);
+    let value: Value = crate::json::from_slice(payload).map_err(|e| DecodeError(e.to_string()))?;
     let Value::Object(mut object) = value else {
         return Err(DecodeError("envelop is geen JSON-object".into()));
     };
+    if let Some(key) = crate::json::duplicated_keys(&object).next() {
+        return Err(DecodeError(format!(
+            "veld '{}' komt twee keer voor in de envelop",
+            safe_name(key)
+        )));
+    }
     let version = object.get("v").and_then(Value::as_u64);
     if version != Some(ENVELOPE_VERSION) {
         return Err(DecodeError(match version {
@@ -174,9 +175,14 @@ pub fn decode_screened(
             safe_name(extra)
         )));
     }
-    let signal = parse_signal(&signal, today).map_err(|errors: Vec<FieldError>| {
-        DecodeError(format!("ongeldig signaal: {}", describe(&errors)))
-    })?;
+    let invalid =
+        |errors: Vec<FieldError>| DecodeError(format!("ongeldig signaal: {}", describe(&errors)));
+    let mut signal = parse_signal(&signal, today).map_err(invalid)?;
+    // Partners may produce onto the topic directly: their areas and sources are mapped (or
+    // refused) by the same register as intake's.
+    crate::register::active()
+        .apply(&mut signal)
+        .map_err(invalid)?;
     Ok(Envelope::prepare_screened(signal, channel, received_at))
 }
 
@@ -199,7 +205,7 @@ mod tests {
 
     fn signal() -> Signal {
         parse_signal(
-            &json!({"observed_on": "2026-09-14", "source": "ggz", "area": " Moerwijk ",
+            &json!({"observed_on": "2026-09-14", "source": "parnassia-fact", "area": " Moerwijk ",
                     "text": "Wachtlijst, bel 0612345678"}),
             today(),
         )
@@ -237,7 +243,7 @@ mod tests {
 
     #[test]
     fn partner_envelopes_without_channel_are_accepted_and_scrubbed() {
-        let payload = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"corp","area":"Moerwijk","text":"bsn 111222333"}}"#;
+        let payload = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"haag-wonen-wijkbeheer","area":"Moerwijk","text":"bsn 111222333"}}"#;
         let (envelope, screening) = decode_screened(payload, today()).unwrap();
         assert_eq!(envelope.channel, Channel::Kafka);
         assert_eq!(envelope.signal.text, "bsn [BSN]");
@@ -247,7 +253,7 @@ mod tests {
             screening.refuse_in_engine(),
             "a BSN that reached the engine is refused"
         );
-        let name_only = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"corp","area":"Laak","text":"Fatima wacht al 8 weken op de corporatie over de schimmel"}}"#;
+        let name_only = br#"{"v":1,"signal":{"observed_on":"2026-09-14","source":"haag-wonen-wijkbeheer","area":"Laak","text":"Fatima wacht al 8 weken op de corporatie over de schimmel"}}"#;
         let (envelope, screening) = decode_screened(name_only, today()).unwrap();
         assert_eq!(
             envelope.signal.text,

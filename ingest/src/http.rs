@@ -70,6 +70,8 @@ pub struct IntakeState {
     /// When set, every request needs `Authorization: Bearer <token>` and may only submit
     /// signals of the token's source.
     tokens: Option<Arc<dyn TokenCheck>>,
+    /// When set, an id already stored with other content is refused at intake.
+    stored: Option<Arc<dyn crate::conflicts::StoredContent>>,
 }
 
 impl IntakeState {
@@ -86,7 +88,14 @@ impl IntakeState {
             probes: Arc::new(probes),
             limits,
             tokens: None,
+            stored: None,
         }
+    }
+
+    /// Compares submitted ids with what the store holds (see [`crate::conflicts`]).
+    pub fn with_stored_content(mut self, stored: Arc<dyn crate::conflicts::StoredContent>) -> Self {
+        self.stored = Some(stored);
+        self
     }
 
     /// Requires a partner API token on every submission.
@@ -248,18 +257,12 @@ async fn post_signals(
             )
         }
     };
-    let value: Value = match serde_json::from_slice(&bytes) {
+    // A UTF-8 byte-order mark (some Windows tools write one) is skipped; duplicate keys are
+    // marked per item and refused there (see `crate::json`).
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let value: Value = match crate::json::from_slice(body) {
         Ok(value) => value,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "het verzoek is geen geldige JSON (regel {}, kolom {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        }
+        Err(e) => return error_response(StatusCode::BAD_REQUEST, format!("het verzoek is {e}")),
     };
     let (items, single) = match value {
         Value::Array(items) => (items, false),
@@ -288,9 +291,10 @@ async fn post_signals(
         );
     }
 
+    let stored = state.stored.as_deref();
     let result = match &token_source {
-        None => submit(&*state.publisher, &items, Channel::Http).await,
-        Some(source) => submit_as(&*state.publisher, items, source).await,
+        None => submit_with(&*state.publisher, stored, &items, Channel::Http).await,
+        Some(source) => submit_as(&*state.publisher, stored, items, source).await,
     };
     tracing::info!(
         accepted = result.accepted,
@@ -323,7 +327,12 @@ fn is_length_limit(error: &axum::Error) -> bool {
 /// Validates, scrubs and publishes a batch; invalid items never hold up valid ones.
 /// Submits signals sent with a partner token: a signal without `source` gets the token's;
 /// one with another source is refused (field `source`), the rest go through.
-async fn submit_as(publisher: &dyn Publisher, mut items: Vec<Value>, source: &str) -> BatchResult {
+async fn submit_as(
+    publisher: &dyn Publisher,
+    stored: Option<&dyn crate::conflicts::StoredContent>,
+    mut items: Vec<Value>,
+    source: &str,
+) -> BatchResult {
     let mut refused = Vec::new();
     let mut allowed = Vec::new();
     for (index, item) in items.iter_mut().enumerate() {
@@ -360,7 +369,7 @@ async fn submit_as(publisher: &dyn Publisher, mut items: Vec<Value>, source: &st
             results: Vec::new(),
         }
     } else {
-        submit(publisher, &values, Channel::Http).await
+        submit_with(publisher, stored, &values, Channel::Http).await
     };
     // Back to the indexes of the request.
     for item in &mut result.results {
@@ -382,17 +391,45 @@ async fn submit_as(publisher: &dyn Publisher, mut items: Vec<Value>, source: &st
 }
 
 pub async fn submit(publisher: &dyn Publisher, items: &[Value], channel: Channel) -> BatchResult {
+    submit_with(publisher, None, items, channel).await
+}
+
+/// Like [`submit`]; an item whose `(source, id)` came earlier in the batch, or is stored
+/// (`stored`), with other content is refused on `id`.
+pub async fn submit_with(
+    publisher: &dyn Publisher,
+    stored: Option<&dyn crate::conflicts::StoredContent>,
+    items: &[Value],
+    channel: Channel,
+) -> BatchResult {
     let today = crate::today_nl();
     let now = Utc::now();
     let mut results: Vec<Option<ItemResult>> = Vec::with_capacity(items.len());
-    let mut envelopes: Vec<(usize, Envelope)> = Vec::new();
+    let mut accepted: Vec<(usize, Envelope)> = Vec::new();
     for (index, item) in items.iter().enumerate() {
         match crate::accept(item, today, channel, now) {
             Ok(envelope) => {
-                envelopes.push((index, envelope));
+                accepted.push((index, envelope));
                 results.push(None);
             }
             Err(errors) => results.push(Some(ItemResult::Refused { index, errors })),
+        }
+    }
+    let mut ids = crate::conflicts::IdCheck::new();
+    if let Some(stored) = stored {
+        let all: Vec<&Envelope> = accepted.iter().map(|(_, e)| e).collect();
+        ids.learn_stored(stored, &all).await;
+    }
+    let mut envelopes: Vec<(usize, Envelope)> = Vec::with_capacity(accepted.len());
+    for (index, envelope) in accepted {
+        match ids.check(&envelope) {
+            Ok(()) => envelopes.push((index, envelope)),
+            Err(error) => {
+                results[index] = Some(ItemResult::Refused {
+                    index,
+                    errors: vec![error],
+                })
+            }
         }
     }
     let batch: Vec<Envelope> = envelopes.iter().map(|(_, e)| e.clone()).collect();

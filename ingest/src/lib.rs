@@ -5,15 +5,23 @@
 //! - [`csv_import`]: reads Dutch Excel CSV files;
 //! - [`envelope`]: the versioned message on the transport;
 //! - [`transport`]: Kafka and the embedded spool, behind one [`transport::Publisher`] trait;
-//! - [`http`]: the intake API.
+//! - [`http`]: the intake API;
+//! - [`normalise`], [`json`]: text normalisation and strict JSON at the boundary;
+//! - [`register`]: the register of areas and sources every signal is mapped to.
 
+pub mod conflicts;
 pub mod csv_import;
 pub mod envelope;
 pub mod http;
+pub mod json;
+pub mod jsonl;
 pub mod kafka;
+pub mod normalise;
+pub mod register;
 pub mod scrub;
 pub mod signal;
 pub mod spool;
+pub mod text_file;
 pub mod transport;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,12 +47,14 @@ pub fn accept(
     prepare(parse_signal(value, today)?, channel, now)
 }
 
-/// Scrubs a validated signal into its envelope, refusing a text that is mostly personal data.
+/// Maps a validated signal's area and source through the register, then scrubs it into its
+/// envelope, refusing an unknown area or source and a text that is mostly personal data.
 pub fn prepare(
-    signal: Signal,
+    mut signal: Signal,
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<Envelope, Vec<FieldError>> {
+    register::active().apply(&mut signal)?;
     let (envelope, screening) = Envelope::prepare_screened(signal, channel, now);
     if screening.mostly_personal {
         return Err(vec![FieldError::new("text", MOSTLY_PERSONAL)]);

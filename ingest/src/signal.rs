@@ -224,22 +224,30 @@ pub fn parse_signal(value: &Value, today: NaiveDate) -> Result<Signal, Vec<Field
     parse_object(object, today)
 }
 
-fn parse_object(object: &Map<String, Value>, today: NaiveDate) -> Result<Signal, Vec<FieldError>> {
+fn parse_object(raw: &Map<String, Value>, today: NaiveDate) -> Result<Signal, Vec<FieldError>> {
     let mut errors = Vec::new();
-    for key in object.keys() {
-        if CONTRACT_FIELDS.contains(&key.as_str()) {
+    for key in crate::json::duplicated_keys(raw) {
+        errors.push(FieldError::new(
+            shown_field_name(key),
+            "komt meer dan één keer voor in het signaal; stuur elk veld één keer",
+        ));
+    }
+    let object = &normalised_fields(raw);
+    for key in raw.keys() {
+        if CONTRACT_FIELDS.contains(&key.as_str()) || key.starts_with(crate::json::DUPLICATE_MARKER)
+        {
             continue;
         }
-        let lowered = key.to_lowercase();
+        let lowered = crate::normalise::normalise_label(key).to_lowercase();
         match IDENTIFYING_FIELDS.iter().find(|(name, _)| *name == lowered) {
             Some((_, what)) => errors.push(FieldError::new(
-                key.as_str(),
+                shown_field_name(key),
                 format!(
                     "dit veld is niet toegestaan: Knooppunt bewaart geen persoonsgegevens ({what})"
                 ),
             )),
             None => errors.push(FieldError::new(
-                key.as_str(),
+                shown_field_name(key),
                 format!(
                     "onbekend veld; toegestaan zijn: {}",
                     CONTRACT_FIELDS.join(", ")
@@ -321,6 +329,56 @@ fn parse_object(object: &Map<String, Value>, today: NaiveDate) -> Result<Signal,
     }
 }
 
+/// Longest field name echoed in an error; longer names are cut (and marked with `…`).
+pub const MAX_SHOWN_FIELD_NAME: usize = 40;
+
+/// How an error names a field the submitter sent: a plain name (ASCII letters, digits, `_`, `-`,
+/// `.`, `'`, space) is shown, cut to [`MAX_SHOWN_FIELD_NAME`] characters; anything else is not
+/// echoed at all, since a key can hold anything, personal data included.
+pub fn shown_field_name(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '\'' | ' '));
+    if !plain {
+        return "(onbekend veld, naam niet getoond)".into();
+    }
+    if key.chars().count() > MAX_SHOWN_FIELD_NAME {
+        let cut: String = key.chars().take(MAX_SHOWN_FIELD_NAME).collect();
+        format!("{cut}…")
+    } else {
+        key.to_string()
+    }
+}
+
+/// The contract's fields with their strings normalised ([`crate::normalise`]): free text keeps
+/// its line breaks, every other string becomes one clean line. Other keys are left out.
+fn normalised_fields(raw: &Map<String, Value>) -> Map<String, Value> {
+    use crate::normalise::{normalise_label, normalise_text};
+    let mut object = Map::new();
+    for field in CONTRACT_FIELDS {
+        let Some(value) = raw.get(field) else {
+            continue;
+        };
+        let value = match value {
+            Value::String(s) if field == "text" => Value::String(normalise_text(s)),
+            Value::String(s) => Value::String(normalise_label(s)),
+            Value::Array(items) if field == "themes" => Value::Array(
+                items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(s) => Value::String(normalise_label(s)),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        object.insert(field.to_string(), value);
+    }
+    object
+}
+
 /// A present, non-null value; `null` and empty strings count as absent.
 fn optional<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a Value> {
     match object.get(field) {
@@ -366,7 +424,55 @@ fn parse_id(value: &Value) -> Result<String, String> {
     {
         return Err("alleen letters, cijfers en - _ . : / zijn toegestaan".into());
     }
+    if let Some(what) = personal_data_in_id(&id) {
+        return Err(format!(
+            "lijkt {what} te bevatten; een kenmerk mag geen persoonsgegevens bevatten — gebruik een eigen volgnummer"
+        ));
+    }
     Ok(id)
+}
+
+/// What personal data an `id` seems to hold: a BSN (11-proef), IBAN, phone number, e-mail
+/// address or postcode, as the anonymiser recognises them. Names are not looked for: ids are
+/// codes such as `vb-2026-0001`, and a word list would refuse good ones.
+fn personal_data_in_id(id: &str) -> Option<&'static str> {
+    use crate::scrub::PiiKind;
+    // Separators in ids ("123.456.782", "0612-345678") are read as the anonymiser reads text.
+    let spaced: String = id
+        .chars()
+        .map(|c| if matches!(c, '_' | ':' | '/') { ' ' } else { c })
+        .collect();
+    crate::scrub::scrub(&spaced)
+        .found
+        .iter()
+        .find_map(|kind| match kind {
+            PiiKind::Bsn => Some("een BSN"),
+            PiiKind::Iban => Some("een rekeningnummer"),
+            PiiKind::Telefoon => Some("een telefoonnummer"),
+            PiiKind::Email => Some("een e-mailadres"),
+            PiiKind::Postcode => Some("een postcode"),
+            _ => None,
+        })
+}
+
+/// What personal data a `source` seems to hold: anything the anonymiser finds, or a person's
+/// name from the gazetteer ("fatima-el-amrani"). A source is a team or partner code.
+fn personal_data_in_source(source: &str) -> Option<&'static str> {
+    if crate::scrub::label_is_person_name(source) {
+        return Some("een naam");
+    }
+    crate::scrub::scrub(source)
+        .found
+        .first()
+        .map(|kind| match kind {
+            crate::scrub::PiiKind::Naam => "een naam",
+            crate::scrub::PiiKind::Bsn => "een BSN",
+            crate::scrub::PiiKind::Iban => "een rekeningnummer",
+            crate::scrub::PiiKind::Telefoon => "een telefoonnummer",
+            crate::scrub::PiiKind::Email => "een e-mailadres",
+            crate::scrub::PiiKind::Adres | crate::scrub::PiiKind::Postcode => "een adres",
+            crate::scrub::PiiKind::Geboortedatum => "een geboortedatum",
+        })
 }
 
 /// Accepts ISO dates (`2026-09-14`) and what Dutch spreadsheets write (`14-09-2026`,
@@ -404,9 +510,6 @@ fn parse_label(value: &Value, field: &str) -> Result<String, String> {
     if label.chars().count() > MAX_LABEL_CHARS {
         return Err(format!("te lang (maximaal {MAX_LABEL_CHARS} tekens)"));
     }
-    if label.chars().any(char::is_control) {
-        return Err("bevat stuurtekens (zoals regeleinden); gebruik één regel".into());
-    }
     if field == "source"
         && !label
             .chars()
@@ -414,25 +517,23 @@ fn parse_label(value: &Value, field: &str) -> Result<String, String> {
     {
         return Err("alleen letters, cijfers, spaties en - _ . & zijn toegestaan".into());
     }
+    if field == "source" {
+        if let Some(what) = personal_data_in_source(label) {
+            return Err(format!(
+                "lijkt {what} te bevatten; de bron is de code van een team of partner, geen persoon"
+            ));
+        }
+    }
     Ok(label.to_string())
 }
 
 fn parse_text(value: &Value) -> Result<String, String> {
-    let text = as_str(value, "tekst")?
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
-    let text = text.trim();
+    let text = as_str(value, "tekst")?;
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(format!(
             "te lang: {chars} tekens, maximaal {MAX_TEXT_CHARS}; een signaal is een korte notitie"
         ));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err("bevat ongeldige stuurtekens".into());
     }
     Ok(text.to_string())
 }
@@ -443,11 +544,15 @@ fn parse_themes(value: &Value) -> Result<Vec<Theme>, String> {
             .iter()
             .map(|v| as_str(v, "een lijst met thema's als tekst"))
             .collect::<Result<_, _>>()?,
-        Value::String(s) => s
-            .split([',', '|', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect(),
+        // One string is refused rather than split: "financien huisvesting" or a typo in the
+        // separator would silently become one unknown or one fewer theme. CSV cells, which can
+        // only hold text, are split into a list by the CSV reader before they get here.
+        Value::String(_) => {
+            return Err(
+                "verwacht een lijst met thema's, zoals [\"financien\", \"huisvesting\"], geen losse tekst"
+                    .into(),
+            )
+        }
         other => {
             return Err(format!(
                 "verwacht een lijst met thema's, maar kreeg {}",
@@ -502,6 +607,9 @@ fn parse_wait_days(value: &Value) -> Result<u32, String> {
     }
     u32::try_from(days).map_err(|_| "verwacht een geheel aantal dagen".to_string())
 }
+
+#[cfg(test)]
+mod boundary_tests;
 
 #[cfg(test)]
 mod tests {

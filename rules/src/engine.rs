@@ -221,6 +221,8 @@ pub struct StepOutcome {
     pub dead_lettered: usize,
     /// Refused for personal data: counted, not stored.
     pub quarantined: usize,
+    /// Refused: the id was stored with other content (recorded in `id_conflicts`).
+    pub conflicts: usize,
 }
 
 pub struct Engine<S: Source> {
@@ -322,6 +324,7 @@ impl<S: Source> Engine<S> {
             duplicates,
             quarantined,
             unclassified,
+            conflicts,
         } = match result {
             Ok(written) => written,
             Err(error) => {
@@ -338,9 +341,11 @@ impl<S: Source> Engine<S> {
         outcome.duplicates = duplicates;
         outcome.quarantined = quarantined;
         outcome.unclassified = unclassified;
+        outcome.conflicts = conflicts;
         for (what, n) in [
             ("stored", stored),
             ("duplicate", duplicates),
+            ("id_conflict", conflicts),
             ("quarantined", quarantined),
             ("dead_lettered", dead.len()),
             ("unclassified", outcome.unclassified),

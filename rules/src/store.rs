@@ -144,6 +144,8 @@ pub struct WriteOutcome {
     pub quarantined: usize,
     /// Newly stored signals that match no barrier (duplicates not counted).
     pub unclassified: usize,
+    /// Refused: the `(source, id)` was stored (or came earlier in the batch) with other content.
+    pub conflicts: usize,
 }
 
 /// Quarantined signals per reason, for the administrator.
@@ -685,13 +687,16 @@ impl Store {
         }
         // Multi-row statements: a batch costs a handful of round trips, not three per signal.
         let mut new_signals: Vec<&Classified> = Vec::with_capacity(batch.len());
+        let mut not_inserted: Vec<&Classified> = Vec::new();
+        let mut batch_hashes: std::collections::HashMap<(String, String), String> =
+            std::collections::HashMap::new();
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO signals (source, id, observed_on, area, area_key, text, themes, \
                  organisation, wait_days, barriers, rules_version, channel, received_at, stored_at, \
-                 classification) \
+                 classification, content_hash) \
                  VALUES {} ON CONFLICT (source, id) DO NOTHING RETURNING source, id",
-                placeholders(chunk.len(), 15)
+                placeholders(chunk.len(), 16)
             );
             let mut query = sqlx::query(&sql);
             for item in chunk {
@@ -712,7 +717,8 @@ impl Store {
                     .bind(channel_name(&item.envelope))
                     .bind(item.envelope.received_at.to_rfc3339())
                     .bind(&stored_at)
-                    .bind(item.classification());
+                    .bind(item.classification())
+                    .bind(content_hash(signal_content(item)));
             }
             let inserted: std::collections::HashSet<(String, String)> = query
                 .fetch_all(&mut *tx)
@@ -721,20 +727,59 @@ impl Store {
                 .iter()
                 .map(|row| Ok((row.try_get("source")?, row.try_get("id")?)))
                 .collect::<Result<_, sqlx::Error>>()?;
-            let mut seen = std::collections::HashSet::new();
             for item in chunk {
                 let key = (
                     item.envelope.signal.source.clone(),
                     item.envelope.id().to_string(),
                 );
                 // A signal twice in one batch is inserted once.
-                if inserted.contains(&key) && seen.insert(key) {
+                if inserted.contains(&key) && !batch_hashes.contains_key(&key) {
+                    batch_hashes.insert(key, content_hash(signal_content(item)));
                     new_signals.push(item);
+                } else {
+                    not_inserted.push(item);
                 }
             }
         }
+        // Not inserted: a true duplicate (same content: idempotent), or a conflict (the key is
+        // stored, or came earlier in this batch, with other content), which is refused and
+        // recorded without its text.
+        for item in not_inserted {
+            let key = (
+                item.envelope.signal.source.clone(),
+                item.envelope.id().to_string(),
+            );
+            let hash = content_hash(signal_content(item));
+            let known = match batch_hashes.get(&key) {
+                Some(known) => Some(known.clone()),
+                None => stored_content_hash(&mut tx, &key).await?,
+            };
+            match known {
+                Some(known) if known != hash => {
+                    tracing::warn!(
+                        source = %key.0,
+                        id = %key.1,
+                        "Signal refused: its id is stored with other content"
+                    );
+                    outcome.conflicts += sqlx::query(
+                        "INSERT INTO id_conflicts (source, signal_id, content_hash, channel, refused_at) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, signal_id, content_hash) DO NOTHING",
+                    )
+                    .bind(&key.0)
+                    .bind(&key.1)
+                    .bind(&hash)
+                    .bind(channel_name(&item.envelope))
+                    .bind(&stored_at)
+                    .execute(&mut *tx)
+                    .await
+                    .context("geweigerd signaal (id met andere inhoud) registreren")?
+                    .rows_affected()
+                    .max(1) as usize;
+                }
+                _ => outcome.duplicates += 1,
+            }
+        }
         outcome.stored = new_signals.len();
-        outcome.duplicates = batch.len() - new_signals.len();
         outcome.unclassified = new_signals.iter().filter(|c| c.matches.is_empty()).count();
 
         // Cluster counts grow by the new signals only, one upsert row per cluster.
@@ -767,6 +812,44 @@ impl Store {
         insert_memberships(&mut tx, &memberships).await?;
         tx.commit().await.context("transactie vastleggen")?;
         Ok(outcome)
+    }
+
+    /// The stored content hash per `(source, id)` among `keys` (signals stored before the
+    /// hash existed are left out: they are not compared).
+    pub async fn content_hashes(
+        &self,
+        keys: &[(String, String)],
+    ) -> anyhow::Result<std::collections::HashMap<(String, String), String>> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+            let conditions: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(source = ${} AND id = ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "SELECT source, id, content_hash FROM signals WHERE content_hash IS NOT NULL AND ({})",
+                conditions.join(" OR ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (source, id) in chunk {
+                query = query.bind(source).bind(id);
+            }
+            for row in query
+                .fetch_all(&self.pool)
+                .await
+                .context("opgeslagen signalen vergelijken")?
+            {
+                found.insert(
+                    (row.try_get("source")?, row.try_get("id")?),
+                    row.try_get("content_hash")?,
+                );
+            }
+        }
+        Ok(found)
+    }
+
+    /// Signals refused because their id was stored with other content.
+    pub async fn id_conflict_count(&self) -> anyhow::Result<i64> {
+        count(&self.pool, "SELECT COUNT(*) AS n FROM id_conflicts").await
     }
 
     /// Refused signals grouped by reason and kinds ("geweigerd wegens persoonsgegevens").
@@ -1248,6 +1331,33 @@ impl Store {
         .context("ongeclassificeerde signalen tellen")?;
         Ok(row.try_get("n")?)
     }
+}
+
+/// The content a stored signal is compared by: what intake validated, before the engine
+/// filled in the organisation (see `knooppunt_ingest::conflicts`).
+fn signal_content(item: &Classified) -> &knooppunt_ingest::signal::Signal {
+    &item.envelope.signal
+}
+
+fn content_hash(signal: &knooppunt_ingest::signal::Signal) -> String {
+    knooppunt_ingest::conflicts::content_hash(signal)
+}
+
+/// The content hash stored for one key, inside the batch's transaction.
+async fn stored_content_hash(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    key: &(String, String),
+) -> anyhow::Result<Option<String>> {
+    let row = sqlx::query("SELECT content_hash FROM signals WHERE source = $1 AND id = $2")
+        .bind(&key.0)
+        .bind(&key.1)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("opgeslagen signaal lezen")?;
+    Ok(match row {
+        Some(row) => row.try_get::<Option<String>, _>("content_hash")?,
+        None => None,
+    })
 }
 
 /// A name as a file name part: lower case ASCII letters and digits, other runs as `-`.

@@ -1,6 +1,7 @@
 //! Integration tests: the real application against real services (PostgreSQL, Apache Kafka
 //! broker, rdkafka's mock cluster for injected faults). One test binary keeps link time low.
 
+mod bad_input;
 mod browser;
 mod cli;
 mod consumer_faults;

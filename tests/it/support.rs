@@ -53,8 +53,17 @@ pub fn free_port() -> u16 {
 }
 
 /// Embedded configuration in a temporary directory, API on a free port.
-pub fn embedded_config(dir: &std::path::Path) -> Config {
+/// The defaults, with the built-in register accepting sources it does not list (the tests
+/// use many short source codes); installed for the in-process components too.
+fn test_defaults() -> Config {
     let mut config = Config::load_with_env(None, Vec::new()).expect("defaults load");
+    config.intake.register.unknown_sources = knooppunt_ingest::register::UnknownSources::Accept;
+    knooppunt::app::install_register(&config).expect("the built-in register loads");
+    config
+}
+
+pub fn embedded_config(dir: &std::path::Path) -> Config {
+    let mut config = test_defaults();
     config.transport.spool = dir.join("spool.db");
     config.store.url = format!("sqlite://{}", dir.join("knooppunt.db").display());
     config.intake.listen = "127.0.0.1:0".into();
@@ -63,7 +72,7 @@ pub fn embedded_config(dir: &std::path::Path) -> Config {
 
 /// Kafka + PostgreSQL configuration with topics and group unique to this test.
 pub fn kafka_config(brokers: &str, pg_url: &str) -> Config {
-    let mut config = Config::load_with_env(None, Vec::new()).expect("defaults load");
+    let mut config = test_defaults();
     let unique = uuid::Uuid::new_v4().simple().to_string();
     config.transport.kind = TransportKind::Kafka;
     config.kafka.brokers = brokers.to_string();
@@ -113,6 +122,14 @@ pub fn config_env(config: &Config) -> Vec<(String, String)> {
         (
             "KNOOPPUNT__ENGINE__BATCH_SIZE".into(),
             config.engine.batch_size.to_string(),
+        ),
+        (
+            "KNOOPPUNT__INTAKE__REGISTER__UNKNOWN_SOURCES".into(),
+            match config.intake.register.unknown_sources {
+                knooppunt_ingest::register::UnknownSources::Refuse => "refuse",
+                knooppunt_ingest::register::UnknownSources::Accept => "accept",
+            }
+            .into(),
         ),
     ]
 }

@@ -103,6 +103,11 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid postcode pattern")
 });
 
+/// Whether a short label (a source code) is a person's name from the gazetteer.
+pub fn label_is_person_name(label: &str) -> bool {
+    names::label_is_person_name(label)
+}
+
 /// Replaces every recognised piece of personal data in `text`.
 pub fn scrub(text: &str) -> Scrubbed {
     let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();

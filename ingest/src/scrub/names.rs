@@ -215,6 +215,27 @@ fn is_particle(word: &str) -> bool {
     word.len() <= 5 && PARTICLES.contains(&lower(word).as_ref())
 }
 
+/// Whether a one-line label (a `source` code, say) is a person's name: all its words
+/// (split on spaces, `-`, `_`, `.`; particles ignored) are names from the gazetteer and at least
+/// one is not also a Dutch word, or two names that are not Dutch words stand side by side
+/// ("team-fatima-jansen").
+pub(crate) fn label_is_person_name(label: &str) -> bool {
+    let words: Vec<&str> = label
+        .split([' ', '-', '_', '.'])
+        .filter(|w| !w.is_empty() && !is_particle(w))
+        .collect();
+    if words.is_empty() {
+        return false;
+    }
+    let known: Vec<Option<bool>> = words.iter().map(|w| gazetteer(w)).collect();
+    let all_names = known.iter().all(Option::is_some);
+    let some_unambiguous = known.contains(&Some(false));
+    let pair = known
+        .windows(2)
+        .any(|w| w[0] == Some(false) && w[1] == Some(false));
+    (all_names && some_unambiguous) || pair
+}
+
 /// Number of words of a protected phrase that starts at `i`, if one does.
 fn protected_len(words: &[Word<'_>], i: usize) -> usize {
     let Some(phrases) = GAZETTEER.protected.get(lower(words[i].text).as_ref()) else {

@@ -1,0 +1,128 @@
+//! Text normalisation at the intake boundary, applied to every string field of a signal before
+//! it is validated.
+//!
+//! - Unicode NFC, so "é" typed as `e` + U+0301 and as U+00E9 are the same text;
+//! - zero-width characters (U+200B, U+2060, U+FEFF) and bidirectional controls (U+200E,
+//!   U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) are removed: they are invisible, make equal
+//!   labels differ and can reorder what a reviewer sees;
+//! - line ends (CRLF, CR, NEL U+0085, LINE SEPARATOR U+2028, PARAGRAPH SEPARATOR U+2029) become
+//!   `\n` in free text; single-line fields get a space instead;
+//! - any other control character is replaced by a space instead of refusing the signal.
+//!
+//! Pure and allocation-light: one pass plus the NFC pass.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Whether `c` is an invisible formatting character intake removes.
+pub fn is_stripped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Normalises free text (the `text` field): line ends become `\n`, tabs stay, invisible
+/// characters go, other control characters become spaces, NFC; trimmed.
+pub fn normalise_text(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else if is_line_break(c) {
+            out.push('\n');
+        } else if is_stripped(c) {
+            continue;
+        } else if c == '\t' || !c.is_control() {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    nfc(out.trim())
+}
+
+/// Normalises a one-line field (`source`, `area`, `organisation`, `id`, dates, themes): like
+/// [`normalise_text`], but every line end, tab, control character or other white space becomes
+/// one space, runs of spaces collapse, and the result is trimmed.
+pub fn normalise_label(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut space = false;
+    for c in input.chars() {
+        if is_stripped(c) {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    nfc(&out)
+}
+
+fn nfc(text: &str) -> String {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfd_becomes_nfc() {
+        let nfd = "Financie\u{0308}n";
+        assert_eq!(normalise_text(nfd), "Financiën");
+        assert_eq!(normalise_label(nfd), "Financiën");
+    }
+
+    #[test]
+    fn zero_width_and_bidi_controls_are_removed() {
+        let text = "\u{FEFF}Moer\u{200B}wijk \u{202E}kcab\u{202C} \u{2066}x\u{2069}\u{2060}";
+        assert_eq!(normalise_text(text), "Moerwijk kcab x");
+        assert_eq!(normalise_label(text), "Moerwijk kcab x");
+    }
+
+    #[test]
+    fn line_ends_become_newlines_in_text_and_spaces_in_labels() {
+        let text = "een\r\ntwee\rdrie\u{2028}vier\u{2029}vijf\u{0085}zes";
+        assert_eq!(normalise_text(text), "een\ntwee\ndrie\nvier\nvijf\nzes");
+        assert_eq!(normalise_label(text), "een twee drie vier vijf zes");
+    }
+
+    #[test]
+    fn other_control_characters_are_replaced_not_refused() {
+        assert_eq!(normalise_text("a\u{0007}b\u{001B}[31mc\td"), "a b [31mc\td");
+        assert_eq!(
+            normalise_label("  Moerwijk\t\u{0000} Zuid \u{00A0} "),
+            "Moerwijk Zuid"
+        );
+    }
+
+    #[test]
+    fn only_invisible_characters_leave_nothing() {
+        assert_eq!(normalise_text("\u{200B}\u{FEFF}\r\n \u{202E}"), "");
+        assert_eq!(normalise_label("\u{2060}\t\u{0001}"), "");
+    }
+}

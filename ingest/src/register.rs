@@ -1,0 +1,481 @@
+//! The register of areas (stadsdelen, wijken, buurten with their CBS codes) and of sources
+//! (team and partner codes). Intake maps what people type — "Moerwijk Zuid", "moerwijk-zuid",
+//! `WK051836`, "Schilderswijk Moeders" — to one canonical name, so one wijk or one team never
+//! becomes two clusters or two "distinct sources"; an unknown name is refused with the nearest
+//! known one as a suggestion (Jaro-Winkler, never echoing what was typed).
+//!
+//! The built-in register (`ingest/data/register/`) holds Den Haag and Leiden; a municipality
+//! configures its own files ([`Register::from_csv`]). The active register is loaded once per
+//! process ([`install`]) and read by every intake channel and by the rules engine's decoder.
+
+use crate::signal::{FieldError, Signal};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, RwLock};
+use unicode_normalization::UnicodeNormalization;
+
+/// The built-in areas file (Den Haag and Leiden).
+pub const BUILTIN_AREAS: &str = include_str!("../data/register/gebieden.csv");
+/// The built-in sources file (the demo's teams and partners).
+pub const BUILTIN_SOURCES: &str = include_str!("../data/register/bronnen.csv");
+
+/// Lowest Jaro-Winkler similarity at which a known name is suggested.
+const SUGGEST_FROM: f64 = 0.82;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AreaKind {
+    Stadsdeel,
+    Wijk,
+    Buurt,
+}
+
+/// One area of the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Area {
+    /// The canonical name, as signals store it.
+    pub name: String,
+    pub kind: AreaKind,
+    /// `WKxxxxxx` or `BUxxxxxxxx`, when known.
+    pub code: Option<String>,
+    /// For a buurt: its wijk.
+    pub wijk: Option<String>,
+    pub stadsdeel: Option<String>,
+    pub gemeente: String,
+}
+
+/// One source: a team or partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceEntry {
+    /// What signals store and clusters count.
+    pub code: String,
+    /// How pages may show it.
+    pub name: String,
+}
+
+/// What intake does with a source the register does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownSources {
+    /// Refuse it, suggesting the nearest known source (the default).
+    #[default]
+    Refuse,
+    /// Keep it as given: for a municipality that has not listed its sources yet. Known
+    /// sources and their aliases are still mapped to their code.
+    Accept,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    areas: Vec<Area>,
+    area_keys: HashMap<String, usize>,
+    sources: Vec<SourceEntry>,
+    source_keys: HashMap<String, usize>,
+    unknown_sources: UnknownSources,
+}
+
+/// The lookup key of a name: NFC-decomposed, accents dropped, lower case, letters and digits
+/// only — "Moerwijk Zuid", "moerwijk-zuid" and "MOERWIJK_ZUID" are one key.
+pub fn key(text: &str) -> String {
+    text.nfd()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A CSV header cell as a column name: lower case, without a trailing year ("wijkcode2024").
+fn column(header: &str) -> String {
+    header
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '_')
+        .to_string()
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    let text = text.trim_start_matches('\u{feff}');
+    let header = text
+        .lines()
+        .find(|l| !l.trim_start().starts_with('#'))
+        .unwrap_or_default();
+    let delimiter = if header.contains(';') { b';' } else { b',' };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+fn code(raw: &str, prefix: &str) -> Option<String> {
+    let raw = raw.trim().to_uppercase();
+    if raw.is_empty() {
+        None
+    } else if raw.chars().all(|c| c.is_ascii_digit()) {
+        Some(format!("{prefix}{raw}"))
+    } else {
+        Some(raw)
+    }
+}
+
+impl Register {
+    /// The register that ships with Knooppunt: Den Haag and Leiden, the demo's sources.
+    pub fn builtin() -> Self {
+        // The built-in files are checked by a unit test; an empty register would refuse
+        // every signal, which that test would catch first.
+        Self::from_csv(BUILTIN_AREAS, BUILTIN_SOURCES, UnknownSources::Refuse).unwrap_or_default()
+    }
+
+    /// Reads a register. `areas`: one row per buurt (or per wijk with the buurt columns
+    /// empty), with the columns of CBS' "Wijk- en buurtcodes" — `gemeentecode`,
+    /// `gemeentenaam`, `wijkcode`, `wijknaam`, `buurtcode`, `buurtnaam` (a year after the name,
+    /// `wijkcode2024`, is ignored) — plus optional `stadsdeel` and `aliassen` (`|`-separated;
+    /// they name the buurt on a buurt row, the wijk on a wijk row). `sources`: `code`, `naam`,
+    /// `aliassen`. `;` or `,` separated, UTF-8, lines starting with `#` are comments. Lists
+    /// every problem, in Dutch.
+    pub fn from_csv(
+        areas: &str,
+        sources: &str,
+        unknown_sources: UnknownSources,
+    ) -> Result<Self, Vec<String>> {
+        let mut register = Register {
+            unknown_sources,
+            ..Register::default()
+        };
+        let mut errors = Vec::new();
+        register.read_areas(areas, &mut errors);
+        register.read_sources(sources, &mut errors);
+        if register.areas.is_empty() && errors.is_empty() {
+            errors.push("gebieden: het register bevat geen enkele wijk of buurt".into());
+        }
+        if errors.is_empty() {
+            Ok(register)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn read_areas(&mut self, text: &str, errors: &mut Vec<String>) {
+        let mut reader = reader(text);
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(column).collect(),
+            Err(_) => {
+                errors.push("gebieden: de kopregel is onleesbaar".into());
+                return;
+            }
+        };
+        let at = |name: &str| headers.iter().position(|h| h == name);
+        let (wijknaam, buurtnaam) = (at("wijknaam"), at("buurtnaam"));
+        if wijknaam.is_none() {
+            errors.push("gebieden: kolom 'wijknaam' ontbreekt".into());
+            return;
+        }
+        let columns = [
+            at("gemeentenaam"),
+            at("wijkcode"),
+            wijknaam,
+            at("buurtcode"),
+            buurtnaam,
+            at("stadsdeel"),
+            at("aliassen"),
+        ];
+        let mut stadsdelen: Vec<(String, String)> = Vec::new();
+        for record in reader.records() {
+            let Ok(record) = record else {
+                errors.push("gebieden: een regel is onleesbaar".into());
+                continue;
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = |i: Option<usize>| {
+                i.and_then(|i| record.get(i))
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let [gemeente, wijkcode, wijk, buurtcode, buurt, stadsdeel, aliases] =
+                columns.map(cell);
+            if wijk.is_empty() {
+                errors.push(format!("gebieden, regel {line}: wijknaam is leeg"));
+                continue;
+            }
+            let stadsdeel = (!stadsdeel.is_empty()).then_some(stadsdeel);
+            if let Some(s) = &stadsdeel {
+                stadsdelen.push((s.clone(), gemeente.clone()));
+            }
+            let wijk_area = Area {
+                name: wijk.clone(),
+                kind: AreaKind::Wijk,
+                code: code(&wijkcode, "WK"),
+                wijk: None,
+                stadsdeel: stadsdeel.clone(),
+                gemeente: gemeente.clone(),
+            };
+            let wijk_index = self.add_area(wijk_area, line, errors);
+            let target = if buurt.is_empty() {
+                wijk_index
+            } else {
+                let buurt_area = Area {
+                    name: buurt,
+                    kind: AreaKind::Buurt,
+                    code: code(&buurtcode, "BU"),
+                    wijk: Some(wijk),
+                    stadsdeel,
+                    gemeente,
+                };
+                self.add_area(buurt_area, line, errors)
+            };
+            for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+                self.add_key(alias, target, line, errors);
+            }
+        }
+        // A stadsdeel is an area too ("Laak", "Escamp"), unless a wijk already has its name.
+        for (name, gemeente) in stadsdelen {
+            if self.area_keys.contains_key(&key(&name)) {
+                continue;
+            }
+            self.areas.push(Area {
+                name: name.clone(),
+                kind: AreaKind::Stadsdeel,
+                code: None,
+                wijk: None,
+                stadsdeel: Some(name.clone()),
+                gemeente,
+            });
+            self.area_keys.insert(key(&name), self.areas.len() - 1);
+        }
+    }
+
+    /// Adds an area (or merges it into the one of the same name), returning its index.
+    fn add_area(&mut self, area: Area, line: u64, errors: &mut Vec<String>) -> usize {
+        let k = key(&area.name);
+        if let Some(&index) = self.area_keys.get(&k) {
+            let existing = &mut self.areas[index];
+            if existing.name != area.name {
+                errors.push(format!(
+                    "gebieden, regel {line}: '{}' hoort al bij {}",
+                    area.name, existing.name
+                ));
+                return index;
+            }
+            if existing.kind != area.kind {
+                errors.push(format!(
+                    "gebieden, regel {line}: '{}' is zowel wijk als buurt",
+                    area.name
+                ));
+            }
+            existing.code = existing.code.take().or(area.code);
+            existing.stadsdeel = existing.stadsdeel.take().or(area.stadsdeel);
+            return index;
+        }
+        let code = area.code.clone();
+        self.areas.push(area);
+        let index = self.areas.len() - 1;
+        self.area_keys.insert(k, index);
+        if let Some(code) = code {
+            self.add_key(&code, index, line, errors);
+        }
+        index
+    }
+
+    fn add_key(&mut self, name: &str, index: usize, line: u64, errors: &mut Vec<String>) {
+        let k = key(name);
+        if k.is_empty() {
+            return;
+        }
+        match self.area_keys.get(&k) {
+            Some(&other) if other != index => errors.push(format!(
+                "gebieden, regel {line}: '{name}' hoort al bij {}",
+                self.areas[other].name
+            )),
+            Some(_) => {}
+            None => {
+                self.area_keys.insert(k, index);
+            }
+        }
+    }
+
+    fn read_sources(&mut self, text: &str, errors: &mut Vec<String>) {
+        let mut reader = reader(text);
+        let headers: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(column).collect(),
+            Err(_) => {
+                errors.push("bronnen: de kopregel is onleesbaar".into());
+                return;
+            }
+        };
+        let at = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+        let Some(code_at) = at(&["code", "bron"]) else {
+            errors.push("bronnen: kolom 'code' ontbreekt".into());
+            return;
+        };
+        let (name_at, aliases_at) = (at(&["naam", "name"]), at(&["aliassen", "aliases"]));
+        for record in reader.records() {
+            let Ok(record) = record else {
+                errors.push("bronnen: een regel is onleesbaar".into());
+                continue;
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = |i: Option<usize>| {
+                i.and_then(|i| record.get(i))
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let code = cell(Some(code_at));
+            if code.is_empty() {
+                errors.push(format!("bronnen, regel {line}: code is leeg"));
+                continue;
+            }
+            let name = Some(cell(name_at))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| code.clone());
+            self.sources.push(SourceEntry {
+                code: code.clone(),
+                name: name.clone(),
+            });
+            let index = self.sources.len() - 1;
+            let aliases = cell(aliases_at);
+            let names = [code.as_str(), name.as_str()]
+                .into_iter()
+                .chain(aliases.split('|').map(str::trim));
+            for alias in names.filter(|a| !a.is_empty()) {
+                let k = key(alias);
+                match self.source_keys.get(&k) {
+                    Some(&other) if other != index => errors.push(format!(
+                        "bronnen, regel {line}: '{alias}' hoort al bij {}",
+                        self.sources[other].code
+                    )),
+                    Some(_) => {}
+                    None if k.is_empty() => {}
+                    None => {
+                        self.source_keys.insert(k, index);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn areas(&self) -> &[Area] {
+        &self.areas
+    }
+
+    pub fn sources(&self) -> &[SourceEntry] {
+        &self.sources
+    }
+
+    /// The area a name, alias or CBS code means; else a Dutch refusal that suggests the
+    /// nearest known area and never repeats the input.
+    pub fn resolve_area(&self, input: &str) -> Result<&Area, String> {
+        let k = key(input);
+        if let Some(&index) = self.area_keys.get(&k) {
+            return Ok(&self.areas[index]);
+        }
+        Err(
+            match nearest(&k, &self.area_keys).map(|i| &self.areas[i].name) {
+                Some(name) => format!(
+                    "onbekende wijk of buurt; bedoelt u '{name}'? Gebruik een naam of CBS-code uit het register van gebieden"
+                ),
+                None => "onbekende wijk of buurt; gebruik een naam of CBS-code (zoals WK051836) uit het register van gebieden".into(),
+            },
+        )
+    }
+
+    /// The code a source name or alias means. An unknown source is refused with the nearest
+    /// known code as a suggestion, or kept as given when the register accepts unknown sources.
+    pub fn resolve_source(&self, input: &str) -> Result<String, String> {
+        let k = key(input);
+        if let Some(&index) = self.source_keys.get(&k) {
+            return Ok(self.sources[index].code.clone());
+        }
+        if self.unknown_sources == UnknownSources::Accept {
+            return Ok(input.to_string());
+        }
+        Err(
+            match nearest(&k, &self.source_keys).map(|i| &self.sources[i].code) {
+                Some(code) => format!(
+                    "onbekende bron; bedoelt u '{code}'? Gebruik de code van uw team uit het register van bronnen"
+                ),
+                None => "onbekende bron; gebruik de code van uw team uit het register van bronnen".into(),
+            },
+        )
+    }
+
+    /// Maps a signal's area and source to their canonical names, or says why not (both at
+    /// once, each on its field).
+    pub fn apply(&self, signal: &mut Signal) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        match self.resolve_source(&signal.source) {
+            Ok(code) => signal.source = code,
+            Err(message) => errors.push(FieldError::new("source", message)),
+        }
+        match self.resolve_area(&signal.area) {
+            Ok(area) => signal.area = area.name.clone(),
+            Err(message) => errors.push(FieldError::new("area", message)),
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Wijk or buurt → its stadsdeel, for the brief's roll-up of small wijken.
+    pub fn wider_areas(&self) -> BTreeMap<String, String> {
+        self.areas
+            .iter()
+            .filter(|a| a.kind != AreaKind::Stadsdeel)
+            .filter_map(|a| {
+                a.stadsdeel
+                    .as_ref()
+                    .filter(|s| **s != a.name)
+                    .map(|s| (a.name.clone(), s.clone()))
+            })
+            .collect()
+    }
+}
+
+/// The entry whose key is most like `k`, when it is like enough.
+fn nearest(k: &str, keys: &HashMap<String, usize>) -> Option<usize> {
+    if k.is_empty() {
+        return None;
+    }
+    keys.iter()
+        .map(|(candidate, &index)| (strsim::jaro_winkler(k, candidate), candidate, index))
+        .filter(|(score, _, _)| *score >= SUGGEST_FROM)
+        // Highest score; ties broken by key so the suggestion does not depend on hash order.
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, _, index)| index)
+}
+
+static BUILTIN: LazyLock<Arc<Register>> = LazyLock::new(|| Arc::new(Register::builtin()));
+static ACTIVE: RwLock<Option<Arc<Register>>> = RwLock::new(None);
+
+/// The register intake and the engine use: the installed one, else the built-in one.
+pub fn active() -> Arc<Register> {
+    match ACTIVE.read() {
+        Ok(guard) => guard.clone().unwrap_or_else(|| BUILTIN.clone()),
+        Err(poisoned) => poisoned
+            .into_inner()
+            .clone()
+            .unwrap_or_else(|| BUILTIN.clone()),
+    }
+}
+
+/// Makes `register` the process's register (done once at start from the configuration).
+pub fn install(register: Register) {
+    let register = Some(Arc::new(register));
+    match ACTIVE.write() {
+        Ok(mut guard) => *guard = register,
+        Err(poisoned) => *poisoned.into_inner() = register,
+    }
+}
+
+/// The built-in register with another policy for unknown sources.
+pub fn builtin_with(unknown_sources: UnknownSources) -> Register {
+    let mut register = (**BUILTIN).clone();
+    register.unknown_sources = unknown_sources;
+    register
+}
+
+#[cfg(test)]
+mod tests;

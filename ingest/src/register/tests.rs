@@ -1,0 +1,182 @@
+use super::*;
+
+fn builtin() -> Register {
+    Register::from_csv(BUILTIN_AREAS, BUILTIN_SOURCES, UnknownSources::Refuse)
+        .expect("the built-in register reads without errors")
+}
+
+#[test]
+fn the_builtin_register_holds_every_area_the_demo_and_tests_use() {
+    let register = builtin();
+    for area in [
+        "Moerwijk",
+        "Moerwijk-Oost",
+        "Moerwijk-West",
+        "Moerwijk-Noord",
+        "Moerwijk-Zuid",
+        "Schilderswijk",
+        "Transvaal",
+        "Laakkwartier en Spoorwijk",
+        "Laak",
+        "Zuiderpark",
+        "Bouwlust",
+        "Morgenstond",
+        "Stationsbuurt",
+        "Escamp",
+        "Centrum",
+        "Segbroek",
+        "Leiden-Noord",
+        "Meerburg",
+        "Leiden-Zuidwest",
+    ] {
+        assert_eq!(register.resolve_area(area).unwrap().name, area, "{area}");
+    }
+}
+
+#[test]
+fn the_demo_sample_uses_only_registered_areas_and_sources() {
+    let register = builtin();
+    let sample = include_str!("../../../src/demo/signals.jsonl");
+    for line in sample.lines().filter(|l| !l.trim().is_empty()) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let area = value["area"].as_str().unwrap();
+        let source = value["source"].as_str().unwrap();
+        assert_eq!(register.resolve_area(area).unwrap().name, area);
+        assert_eq!(register.resolve_source(source).unwrap(), source);
+    }
+}
+
+#[test]
+fn spelling_variants_aliases_and_cbs_codes_map_to_one_area() {
+    let register = builtin();
+    for variant in [
+        "Moerwijk Zuid",
+        "moerwijk-zuid",
+        "MOERWIJK_ZUID",
+        " Moerwijk  zuid ",
+    ] {
+        assert_eq!(
+            register.resolve_area(variant).unwrap().name,
+            "Moerwijk-Zuid"
+        );
+    }
+    assert_eq!(register.resolve_area("WK051836").unwrap().name, "Moerwijk");
+    assert_eq!(register.resolve_area("wk051836").unwrap().name, "Moerwijk");
+    assert_eq!(
+        register.resolve_area("Transvaalkwartier").unwrap().name,
+        "Transvaal"
+    );
+    assert_eq!(
+        register.resolve_area("Schildersbuurt").unwrap().name,
+        "Schilderswijk"
+    );
+    let zuid = register.resolve_area("Moerwijk-Zuid").unwrap();
+    assert_eq!(
+        (zuid.kind, zuid.wijk.as_deref(), zuid.stadsdeel.as_deref()),
+        (AreaKind::Buurt, Some("Moerwijk"), Some("Escamp"))
+    );
+    assert_eq!(
+        register.resolve_area("Escamp").unwrap().kind,
+        AreaKind::Stadsdeel
+    );
+    assert_eq!(
+        register.resolve_area("Centrum").unwrap().kind,
+        AreaKind::Wijk
+    );
+}
+
+#[test]
+fn unknown_areas_are_refused_with_the_nearest_and_without_the_input() {
+    let register = builtin();
+    let message = register.resolve_area("Moerwyk-Zuid").unwrap_err();
+    assert!(message.contains("bedoelt u 'Moerwijk-Zuid'"), "{message}");
+    assert!(!message.contains("Moerwyk"), "{message}");
+    let message = register.resolve_area("Jan Jansen 12").unwrap_err();
+    assert!(message.starts_with("onbekende wijk of buurt"), "{message}");
+    assert!(!message.contains("Jansen"), "{message}");
+    assert!(register.resolve_area("").is_err());
+}
+
+#[test]
+fn sources_map_aliases_and_unknown_ones_follow_the_policy() {
+    let register = builtin();
+    for variant in [
+        "Schilderswijk Moeders",
+        "schilderswijk-moeders",
+        "SCHILDERSWIJK_MOEDERS",
+        "Moeders Schilderswijk",
+    ] {
+        assert_eq!(
+            register.resolve_source(variant).unwrap(),
+            "schilderswijk-moeders"
+        );
+    }
+    let message = register.resolve_source("schilderswijk-moedrs").unwrap_err();
+    assert!(
+        message.contains("bedoelt u 'schilderswijk-moeders'"),
+        "{message}"
+    );
+    assert!(register.resolve_source("ggd").is_err());
+    let open = builtin_with(UnknownSources::Accept);
+    assert_eq!(open.resolve_source("ggd").unwrap(), "ggd");
+    assert_eq!(
+        open.resolve_source("Schilderswijk Moeders").unwrap(),
+        "schilderswijk-moeders"
+    );
+}
+
+#[test]
+fn a_municipality_register_in_cbs_columns_is_read() {
+    let areas = "\u{feff}gemeentecode2024,gemeentenaam2024,wijkcode2024,wijknaam2024,buurtcode2024,buurtnaam2024,stadsdeel\n\
+        0599,Rotterdam,599011,Feijenoord,59901101,Afrikaanderwijk,Feijenoord,\n\
+        0599,Rotterdam,599011,Feijenoord,59901102,Bloemhof,Feijenoord,\n";
+    let sources = "code,naam\nwijkteam-bloemhof,Wijkteam Bloemhof\n";
+    let register = Register::from_csv(areas, sources, UnknownSources::Refuse).unwrap();
+    let area = register.resolve_area("BU59901102").unwrap();
+    assert_eq!(
+        (area.name.as_str(), area.kind),
+        ("Bloemhof", AreaKind::Buurt)
+    );
+    assert_eq!(
+        register.resolve_area("WK599011").unwrap().name,
+        "Feijenoord"
+    );
+    assert_eq!(register.wider_areas()["Bloemhof"], "Feijenoord");
+    assert!(
+        register.resolve_area("Moerwijk").is_err(),
+        "only its own areas"
+    );
+}
+
+#[test]
+fn register_errors_are_listed_all_at_once() {
+    let areas = "wijknaam;buurtnaam;aliassen\nNoord;;Centrum\nCentrum;;Noord\n;;\n";
+    let errors = Register::from_csv(areas, "naam\nx\n", UnknownSources::Refuse).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("'Centrum' hoort al bij Noord")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("wijknaam is leeg")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("kolom 'code' ontbreekt")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn the_brief_rolls_wijken_up_to_their_stadsdeel() {
+    let wider = builtin().wider_areas();
+    assert_eq!(wider["Moerwijk"], "Escamp");
+    assert_eq!(wider["Moerwijk-Zuid"], "Escamp");
+    assert_eq!(wider["Schilderswijk"], "Centrum");
+    assert!(
+        !wider.contains_key("Laak"),
+        "a stadsdeel does not roll up into itself"
+    );
+    assert!(!wider.contains_key("Centrum"));
+}

@@ -1,0 +1,145 @@
+//! The boundary: normalisation of every field, duplicate keys, themes as a list, field names
+//! that are never echoed in full, and personal data outside `text`.
+
+use super::*;
+use serde_json::json;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn valid() -> Value {
+    json!({
+        "observed_on": "2026-09-14",
+        "source": "verbinders-moerwijk",
+        "area": "Moerwijk",
+        "text": "Zoon van 23 wil terug naar huis, maar dan gaat de bijstand van moeder omlaag.",
+    })
+}
+
+fn refused(value: Value) -> Vec<FieldError> {
+    parse_signal(&value, today()).unwrap_err()
+}
+
+#[test]
+fn every_field_is_normalised() {
+    let mut v = valid();
+    v["id"] = json!("\u{200B}vb-1\u{FEFF}");
+    v["source"] = json!("verbinders\u{200B}-moerwijk");
+    v["area"] = json!("Moer\u{202E}wijk\u{2069}\t");
+    v["organisation"] = json!("Haag\r\nWonen");
+    v["observed_on"] = json!("\u{2066}2026-09-14");
+    v["themes"] = json!(["financie\u{0308}n"]);
+    v["wait_days"] = json!("\u{200B}70");
+    v["text"] = json!("Financie\u{0308}n\r\nregel\u{2028}twee\u{0007}drie");
+    let s = parse_signal(&v, today()).unwrap();
+    assert_eq!(s.id.as_deref(), Some("vb-1"));
+    assert_eq!(s.source, "verbinders-moerwijk");
+    assert_eq!(s.area, "Moerwijk");
+    assert_eq!(s.organisation.as_deref(), Some("Haag Wonen"));
+    assert_eq!(s.themes, vec![Theme::Financien]);
+    assert_eq!(s.wait_days, Some(70));
+    assert_eq!(s.text, "Financiën\nregel\ntwee drie");
+}
+
+#[test]
+fn a_text_that_is_empty_after_normalisation_is_refused() {
+    let mut v = valid();
+    v["text"] = json!("\u{200B}\u{2060}\u{FEFF} \r\n\u{202E}");
+    let errors = refused(v);
+    assert_eq!(errors[0].field, "text");
+    assert!(errors[0].message.contains("verplicht"));
+}
+
+#[test]
+fn duplicate_keys_are_refused_naming_the_key() {
+    let value = crate::json::from_str(
+        r#"{"observed_on":"2026-09-14","source":"t","area":"Laak","text":"a","text":"b"}"#,
+    )
+    .unwrap();
+    let errors = refused(value);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, "text");
+    assert!(errors[0].message.contains("meer dan één keer"));
+}
+
+#[test]
+fn themes_must_be_a_list() {
+    let mut v = valid();
+    v["themes"] = json!("financien, huisvesting");
+    let errors = refused(v);
+    assert_eq!(errors[0].field, "themes");
+    assert!(errors[0].message.contains("lijst"));
+}
+
+#[test]
+fn unknown_field_names_are_capped_and_odd_ones_never_echoed() {
+    let mut v = valid();
+    v["k".repeat(100_000)] = json!(1);
+    let errors = refused(v);
+    assert_eq!(errors[0].field.chars().count(), MAX_SHOWN_FIELD_NAME + 1);
+    assert!(errors[0].field.ends_with('…'));
+    let mut v = valid();
+    v["Jan Jansen <jan@example.nl>"] = json!(1);
+    let errors = refused(v);
+    assert!(!errors[0].field.contains("Jansen"), "{errors:?}");
+    assert!(errors[0].message.starts_with("onbekend veld"));
+}
+
+#[test]
+fn an_id_holding_personal_data_is_refused_without_echo() {
+    for id in [
+        "123456782",
+        "123.456.782",
+        "0612345678",
+        "NL91ABNA0417164300",
+        "2531AB",
+    ] {
+        let mut v = valid();
+        v["id"] = json!(id);
+        let errors = refused(v);
+        assert_eq!(errors[0].field, "id", "{id}");
+        assert!(errors[0].message.contains("persoonsgegevens"), "{id}");
+        assert!(!errors[0].message.contains(id), "{id}");
+    }
+    for id in [
+        "vb-2026-0001",
+        "demo-0001",
+        "x1",
+        "123456789",
+        "6b6e6f6f-7070-756e-7400-000000000001",
+    ] {
+        let mut v = valid();
+        v["id"] = json!(id);
+        assert!(parse_signal(&v, today()).is_ok(), "{id}");
+    }
+}
+
+#[test]
+fn a_source_holding_personal_data_is_refused_without_echo() {
+    for source in [
+        "Fatima El Amrani",
+        "fatima",
+        "jan-jansen",
+        "team-fatima-amrani",
+        "0612345678",
+    ] {
+        let mut v = valid();
+        v["source"] = json!(source);
+        let errors = refused(v);
+        assert_eq!(errors[0].field, "source", "{source}");
+        assert!(!errors[0].message.contains(source), "{source}");
+    }
+    for source in [
+        "verbinders-moerwijk",
+        "haag-wonen-wijkbeheer",
+        "vliegende-brigade-leiden",
+        "ggd",
+        "t",
+        "parnassia",
+    ] {
+        let mut v = valid();
+        v["source"] = json!(source);
+        assert!(parse_signal(&v, today()).is_ok(), "{source}");
+    }
+}
