@@ -81,6 +81,11 @@ pub async fn write_brief(
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    // The register of processing activities every processing log record refers to.
+    knooppunt_rules::verwerkingslog::set_register(
+        knooppunt_rules::verwerkingslog::Register::from_config(&config.processing_log.activities)
+            .unwrap_or_default(),
+    );
     Store::connect(&config.store.url, config.store.max_connections).await
 }
 
@@ -239,11 +244,37 @@ pub async fn run_engine(
         "Rules engine started"
     );
     store.check_cluster_key(rules.cluster_key()).await?;
+    // Beside the engine: the daily retention step and, on Kafka, the cluster events relay.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let mut helpers = Vec::new();
+    if config.retention.daily {
+        helpers.push(tokio::spawn(knooppunt_rules::retention::run_daily(
+            store.clone(),
+            config.retention.policy(),
+            stopped(stop_rx.clone()),
+        )));
+    }
+    if config.transport.kind == TransportKind::Kafka {
+        let producer = config.kafka.producer()?;
+        helpers.push(tokio::spawn(knooppunt_rules::events::run_relay(
+            store.clone(),
+            producer,
+            config.events.topic.clone(),
+            stopped(stop_rx.clone()),
+        )));
+    }
     Engine::new(source, store, rules, config.engine.batch_size)
         .with_promotions(std::time::Duration::from_secs(
             config.engine.promotion_interval_secs,
         ))
         .run(shutdown)
         .await;
+    let _ = stop_tx.send(true);
+    for helper in helpers {
+        let _ = helper.await;
+    }
     Ok(())
 }

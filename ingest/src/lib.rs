@@ -14,6 +14,7 @@ pub mod kafka;
 pub mod scrub;
 pub mod signal;
 pub mod spool;
+pub mod trace;
 pub mod transport;
 
 use chrono::{DateTime, NaiveDate, Utc};

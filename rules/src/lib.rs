@@ -7,12 +7,18 @@
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
 //! - [`engine`]: the consume → classify → store → acknowledge loop;
-//! - [`sources`]: the embedded spool and the Kafka consumer group.
+//! - [`sources`]: the embedded spool and the Kafka consumer group;
+//! - [`retention`], [`verwerkingslog`], [`events`], [`silence`]: data governance — retention
+//!   terms, the processing log, cluster events out, and signals that stop.
 
 pub mod engine;
+pub mod events;
 pub mod fixtures;
 pub mod promotion;
 pub mod replay;
+pub mod retention;
 pub mod ruleset;
+pub mod silence;
 pub mod sources;
 pub mod store;
+pub mod verwerkingslog;
