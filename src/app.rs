@@ -164,7 +164,9 @@ pub async fn start_intake(
         config.brief.wider_areas.clone(),
     )?;
     web_state.templates_dir = config.brief.templates();
-    let web = crate::web::router(web_state);
+    let log_page = crate::web::verwerkingslog::routes(web_state.clone());
+    let web = crate::web::router(web_state).merge(log_page);
+    let store_for_log = store.clone();
     let mut state = IntakeState::new(
         publisher,
         vec![Arc::new(DatabaseProbe(store.clone()))],
@@ -186,6 +188,14 @@ pub async fn start_intake(
                 async move { metrics.map(|m| m.render()).unwrap_or_default() }
             }),
         )
+        // The processing log: what each request did, in the request's W3C trace.
+        .layer(axum::middleware::from_fn_with_state(
+            store_for_log,
+            crate::web::verwerkingslog::audit,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::web::verwerkingslog::trace_context,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     let listener = tokio::net::TcpListener::bind(&config.intake.listen)
         .await

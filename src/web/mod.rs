@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod verwerkingslog;
 
 use anyhow::Context;
 

@@ -11,4 +11,5 @@ mod poison;
 mod privacy;
 mod store_suite;
 mod support;
+mod verwerkingslog_web;
 mod web;
