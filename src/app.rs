@@ -268,6 +268,12 @@ pub async fn run_engine(
         )));
     }
     if config.transport.kind == TransportKind::Kafka {
+        // `knooppunt migrate` creates it; an engine started before that tries once more here.
+        if let Err(error) =
+            knooppunt_rules::events::ensure_topic(&config.kafka, &config.events.topic).await
+        {
+            tracing::warn!(error = %format!("{error:#}"), "Events topic not created");
+        }
         let producer = config.kafka.producer()?;
         helpers.push(tokio::spawn(knooppunt_rules::events::run_relay(
             store.clone(),

@@ -626,9 +626,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("Database bijgewerkt ({:?}).", store.backend());
             if config.transport.kind == TransportKind::Kafka {
                 config.kafka.ensure_topics().await?;
+                knooppunt_rules::events::ensure_topic(&config.kafka, &config.events.topic).await?;
                 println!(
-                    "Kafka-topics aanwezig: {}, {}.",
-                    config.kafka.signals_topic, config.kafka.dead_letter_topic
+                    "Kafka-topics aanwezig: {}, {}, {}.",
+                    config.kafka.signals_topic, config.kafka.dead_letter_topic, config.events.topic
                 );
             }
         }

@@ -273,6 +273,37 @@ pub async fn outbox(
         .collect()
 }
 
+/// Creates the events topic if it does not exist yet (partitions as the signals topic).
+pub async fn ensure_topic(
+    settings: &knooppunt_ingest::kafka::KafkaSettings,
+    topic: &str,
+) -> anyhow::Result<()> {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    use rdkafka::types::RDKafkaErrorCode;
+    let admin: AdminClient<DefaultClientContext> = settings
+        .client_config()
+        .create()
+        .context("Kafka-beheerclient aanmaken")?;
+    let topics = [NewTopic::new(
+        topic,
+        settings.partitions,
+        TopicReplication::Fixed(settings.replication_factor),
+    )];
+    let options = AdminOptions::new().operation_timeout(Some(std::time::Duration::from_secs(30)));
+    for result in admin
+        .create_topics(&topics, &options)
+        .await
+        .context("Kafka-topic voor gebeurtenissen aanmaken")?
+    {
+        match result {
+            Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+            Err((topic, code)) => anyhow::bail!("topic {topic} aanmaken mislukt: {code}"),
+        }
+    }
+    Ok(())
+}
+
 /// Publishes unpublished events in order, one batch; returns how many were delivered.
 /// Delivery is at-least-once: an event delivered but not yet marked goes again, with the
 /// same id.

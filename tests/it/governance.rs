@@ -455,3 +455,81 @@ async fn cluster_events_on_postgres() {
     store.migrate().await.unwrap();
     events_suite(store).await;
 }
+
+/// A source that reported twice a week for twelve weeks, then stopped; the knelpunt it
+/// reported got an owner the day of its last signal. Six weeks later the agenda shows both.
+#[tokio::test]
+async fn signals_that_stop_are_labelled_on_the_agenda() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let store = Store::connect(&url, 4).await.unwrap();
+    let today = knooppunt_ingest::today_nl();
+    let batch: Vec<Classified> = (1..=24)
+        .map(|i| {
+            let date = today - chrono::Duration::days(i * 3 + 1);
+            let mut signal =
+                classified(&format!("stil-{i}"), "stille-bron", &date.to_string(), None);
+            signal.envelope.signal.observed_on = date;
+            signal
+        })
+        .collect();
+    store.write_batch(&batch, &[]).await.unwrap();
+    let cluster = store.clusters().await.unwrap()[0].id.clone();
+    review_store::decide(&store, &cluster, Action::Bevestigen, "", "overleg-1")
+        .await
+        .unwrap();
+    review_store::decide(
+        &store,
+        &cluster,
+        Action::Toewijzen {
+            eigenaar: "Gemeente Den Haag".into(),
+            programma: "Maatwerk".into(),
+        },
+        "",
+        "overleg-1",
+    )
+    .await
+    .unwrap();
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+
+    // The day after the owner: too early to call anything silent.
+    let soon = today + chrono::Duration::days(1);
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, soon, None)
+        .await
+        .unwrap();
+    assert!(agenda.silent_sources.is_empty());
+    assert!(agenda
+        .items
+        .iter()
+        .flat_map(|i| &i.labels)
+        .all(|l| !l.contains("sinds eigenaar")));
+
+    let later = today + chrono::Duration::weeks(6);
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, later, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        agenda.silent_sources.len(),
+        1,
+        "{:?}",
+        agenda.silent_sources
+    );
+    assert_eq!(agenda.silent_sources[0].source, "stille-bron");
+    assert_eq!(agenda.silent_sources[0].weekly_rate, "2,0");
+    let item = agenda
+        .items
+        .iter()
+        .find(|i| i.cluster_id == cluster)
+        .expect("the knelpunt is on the agenda");
+    assert!(
+        item.labels
+            .iter()
+            .any(|l| l.starts_with("minder signalen sinds eigenaar")
+                && l.contains("niet per se opgelost")),
+        "{:?}",
+        item.labels
+    );
+    let (markdown, html) = agenda.render().unwrap();
+    assert!(markdown.contains("## Stille bronnen") && markdown.contains("stille-bron"));
+    assert!(html.contains("stille bron"));
+}

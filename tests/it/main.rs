@@ -4,6 +4,7 @@
 mod browser;
 mod cli;
 mod crash;
+mod events_contract;
 mod governance;
 mod intake_api;
 mod pipeline;
