@@ -81,6 +81,11 @@ pub async fn write_brief(
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    // The register of processing activities every processing log record refers to.
+    knooppunt_rules::verwerkingslog::set_register(
+        knooppunt_rules::verwerkingslog::Register::from_config(&config.processing_log.activities)
+            .unwrap_or_default(),
+    );
     Store::connect(&config.store.url, config.store.max_connections).await
 }
 
@@ -251,7 +256,9 @@ pub async fn start_intake(
         .then(|| axum::http::HeaderName::try_from(header))
         .transpose()
         .context("web.client_ip_header")?;
-    let web = crate::web::router(web_state.clone());
+    let log_page = crate::web::verwerkingslog::routes(web_state.clone());
+    let web = crate::web::router(web_state.clone()).merge(log_page);
+    let store_for_log = store.clone();
     let mut state = IntakeState::new(
         publisher,
         vec![Arc::new(DatabaseProbe(store.clone()))],
@@ -265,7 +272,17 @@ pub async fn start_intake(
         state = state.with_tokens(Arc::new(StoredTokens(store)));
     }
     let limits = config.intake.server_limits();
-    let app = crate::server::with_timeouts(router(state.clone()).merge(web), limits).layer(
+    let app = router(state.clone())
+        .merge(web)
+        // The processing log: what each request did, in the request's W3C trace.
+        .layer(axum::middleware::from_fn_with_state(
+            store_for_log,
+            crate::web::verwerkingslog::audit,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::web::verwerkingslog::trace_context,
+        ));
+    let app = crate::server::with_timeouts(app, limits).layer(
         axum::middleware::from_fn_with_state(web_state, crate::web::security::dutch_rejections),
     );
     let app = crate::web::security::with_security_headers(app)
@@ -363,6 +380,34 @@ pub async fn run_engine(
         "Rules engine started"
     );
     store.check_cluster_key(rules.cluster_key()).await?;
+    // Beside the engine: the daily retention step and, on Kafka, the cluster events relay.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let mut helpers = Vec::new();
+    if config.retention.daily {
+        helpers.push(tokio::spawn(knooppunt_rules::retention::run_daily(
+            store.clone(),
+            config.retention.policy(),
+            stopped(stop_rx.clone()),
+        )));
+    }
+    if config.transport.kind == TransportKind::Kafka {
+        // `knooppunt migrate` creates it; an engine started before that tries once more here.
+        if let Err(error) =
+            knooppunt_rules::events::ensure_topic(&config.kafka, &config.events.topic).await
+        {
+            tracing::warn!(error = %format!("{error:#}"), "Events topic not created");
+        }
+        let producer = config.kafka.producer()?;
+        helpers.push(tokio::spawn(knooppunt_rules::events::run_relay(
+            store.clone(),
+            producer,
+            config.events.topic.clone(),
+            stopped(stop_rx.clone()),
+        )));
+    }
     Engine::new(source, store, rules, config.engine.batch_size)
         .with_promotions(std::time::Duration::from_secs(
             config.engine.promotion_interval_secs,
@@ -372,5 +417,9 @@ pub async fn run_engine(
             std::time::Duration::from_secs(config.engine.stall_after_secs.max(1)),
         )
         .await;
+    let _ = stop_tx.send(true);
+    for helper in helpers {
+        let _ = helper.await;
+    }
     Ok(())
 }

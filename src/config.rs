@@ -258,6 +258,46 @@ pub struct WebSettings {
     pub idle_minutes: i64,
 }
 
+/// Retention terms (`[retention]`), see `knooppunt_rules::retention`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Months a signal's free text is kept after the day it was observed.
+    pub text_months: u32,
+    /// Days a quarantine row is kept.
+    pub quarantine_days: u32,
+    /// Days a revoked partner token is kept.
+    pub revoked_token_days: u32,
+    /// Whether `serve` and `engine` apply the terms once a day.
+    pub daily: bool,
+}
+
+impl RetentionSettings {
+    pub fn policy(&self) -> knooppunt_rules::retention::Policy {
+        knooppunt_rules::retention::Policy {
+            text_months: self.text_months,
+            quarantine_days: self.quarantine_days,
+            revoked_token_days: self.revoked_token_days,
+        }
+    }
+}
+
+/// The processing log (`[processing_log]`), see `knooppunt_rules::verwerkingslog`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessingLogSettings {
+    /// Processing activity → its id in the organisation's register of processing activities.
+    pub activities: std::collections::BTreeMap<String, String>,
+}
+
+/// Cluster events (`[events]`), see `knooppunt_rules::events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsSettings {
+    /// The Kafka topic the events go to (with transport.kind = "kafka").
+    pub topic: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -269,6 +309,9 @@ pub struct Config {
     pub engine: EngineSettings,
     pub brief: BriefSettings,
     pub web: WebSettings,
+    pub retention: RetentionSettings,
+    pub processing_log: ProcessingLogSettings,
+    pub events: EventsSettings,
 }
 
 /// Every problem found while loading, in Dutch.
@@ -347,6 +390,15 @@ impl Config {
         let engine = section::<EngineSettings>(&figment, "engine", &mut errors);
         let brief = section::<BriefSettings>(&figment, "brief", &mut errors);
         let web = section::<WebSettings>(&figment, "web", &mut errors);
+        let retention = section::<RetentionSettings>(&figment, "retention", &mut errors);
+        let processing_log =
+            section::<ProcessingLogSettings>(&figment, "processing_log", &mut errors);
+        let events = section::<EventsSettings>(&figment, "events", &mut errors);
+        let (Some(retention), Some(processing_log), Some(events)) =
+            (retention, processing_log, events)
+        else {
+            return Err(ConfigErrors(errors));
+        };
         match (intake, transport, kafka, store, rules, engine, brief, web) {
             (
                 Some(intake),
@@ -367,6 +419,9 @@ impl Config {
                     engine,
                     brief,
                     web,
+                    retention,
+                    processing_log,
+                    events,
                 };
                 config.validate()?;
                 Ok(config)
@@ -463,6 +518,17 @@ impl Config {
                     dir.display()
                 ));
             }
+        }
+        if self.retention.text_months == 0 {
+            errors.push("retention.text_months: moet minstens 1 zijn".into());
+        }
+        if let Err(register) =
+            knooppunt_rules::verwerkingslog::Register::from_config(&self.processing_log.activities)
+        {
+            errors.extend(register);
+        }
+        if self.events.topic.trim().is_empty() {
+            errors.push("events.topic: leeg".into());
         }
         if self.brief.min_group_size < 1 {
             errors.push("brief.min_group_size: moet minstens 1 zijn".into());
@@ -570,7 +636,9 @@ fn unknown_keys(known: &Dict, actual: &Dict, prefix: &str, errors: &mut Vec<Stri
                 "{path}: onbekende sleutel (als omgevingsvariabele: {ENV_PREFIX}{})",
                 path.to_uppercase().replace('.', "__")
             )),
-            Some(Value::Dict(_, known_child)) if path != "kafka.options" => {
+            Some(Value::Dict(_, known_child))
+                if path != "kafka.options" && path != "processing_log.activities" =>
+            {
                 if let Value::Dict(_, actual_child) = value {
                     unknown_keys(known_child, actual_child, &path, errors);
                 }

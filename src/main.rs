@@ -63,6 +63,36 @@ enum Command {
     },
     /// Toon de geldende configuratie (wachtwoorden gemaskeerd) na controle.
     Config,
+    /// Bewaartermijnen toepassen: signaalteksten ouder dan retention.text_months vervangen,
+    /// oude quarantaineregels, verlopen sessies en ingetrokken tokens verwijderen.
+    ///
+    /// Aantallen, barrières, wachttijden, clusters en gepubliceerde brieven blijven.
+    Bewaartermijn {
+        /// Alleen tonen wat er zou gebeuren.
+        #[arg(long, conflicts_with = "apply", required_unless_present = "apply")]
+        dry_run: bool,
+        /// Uitvoeren (en vastleggen in het verwerkingslog).
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Exporteer het verwerkingslog als JSON-regels (Logboek Dataverwerkingen).
+    Verwerkingslog {
+        /// Alleen deze actor (gebruiker, token:BRON of system:…).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Alleen deze actie, bijvoorbeeld besluit of signaal-ontvangen.
+        #[arg(long)]
+        actie: Option<String>,
+        /// Alleen deze trace (32 hexadecimale tekens).
+        #[arg(long)]
+        trace: Option<String>,
+        /// Vanaf deze dag (jjjj-mm-dd).
+        #[arg(long)]
+        van: Option<chrono::NaiveDate>,
+        /// Tot en met deze dag (jjjj-mm-dd).
+        #[arg(long)]
+        tot: Option<chrono::NaiveDate>,
+    },
     /// Classificeer signalen offline (JSON-regels), zonder database of broker.
     ///
     /// Schrijft per invoerregel één JSON-object naar stdout, in volgorde:
@@ -610,9 +640,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("Database bijgewerkt ({:?}).", store.backend());
             if config.transport.kind == TransportKind::Kafka {
                 config.kafka.ensure_topics().await?;
+                knooppunt_rules::events::ensure_topic(&config.kafka, &config.events.topic).await?;
                 println!(
-                    "Kafka-topics aanwezig: {}, {}.",
-                    config.kafka.signals_topic, config.kafka.dead_letter_topic
+                    "Kafka-topics aanwezig: {}, {}, {}.",
+                    config.kafka.signals_topic, config.kafka.dead_letter_topic, config.events.topic
                 );
             }
         }
@@ -636,6 +667,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Config => print!("{}", load()?.to_display_toml()),
+        Command::Bewaartermijn { apply, .. } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let policy = config.retention.policy();
+            let today = knooppunt_ingest::today_nl();
+            let outcome = if apply {
+                knooppunt_rules::retention::apply(&store, &policy, today, "cli").await?
+            } else {
+                knooppunt_rules::retention::plan(&store, &policy, today).await?
+            };
+            print!("{}", outcome.report(apply));
+        }
+        Command::Verwerkingslog {
+            actor,
+            actie,
+            trace,
+            van,
+            tot,
+        } => {
+            let config = load()?;
+            let store = app::open_store(&config).await?;
+            let filter = knooppunt_rules::verwerkingslog::Filter {
+                actor,
+                name: actie,
+                trace_id: trace,
+                from: van,
+                to: tot,
+                limit: 0,
+            };
+            let entries = knooppunt_rules::verwerkingslog::entries(&store, &filter).await?;
+            print!(
+                "{}",
+                knooppunt_rules::verwerkingslog::to_json_lines(&entries)
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -37,6 +37,10 @@ pub struct Envelope {
     pub channel: Channel,
     pub received_at: DateTime<Utc>,
     pub signal: Signal,
+    /// The W3C `traceparent` of the request that brought the signal in, if any (see
+    /// [`crate::trace`]); carries no personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
 }
 
 impl Envelope {
@@ -75,6 +79,7 @@ impl Envelope {
             channel,
             received_at,
             signal,
+            traceparent: crate::trace::current(),
         };
         (envelope, screening)
     }
@@ -169,6 +174,11 @@ pub fn decode_screened(
     let signal = object
         .remove("signal")
         .ok_or_else(|| DecodeError("envelop mist veld 'signal'".into()))?;
+    // A malformed trace context is dropped, not refused: it only links log records.
+    let traceparent = match object.remove("traceparent") {
+        Some(Value::String(t)) if crate::trace::is_valid(&t) => Some(t),
+        _ => None,
+    };
     if let Some(extra) = object.keys().find(|k| k.as_str() != "v") {
         return Err(DecodeError(format!(
             "onbekend veld '{}' in envelop",
@@ -183,7 +193,11 @@ pub fn decode_screened(
     crate::register::active()
         .apply(&mut signal)
         .map_err(invalid)?;
-    Ok(Envelope::prepare_screened(signal, channel, received_at))
+    let (mut envelope, screening) = Envelope::prepare_screened(signal, channel, received_at);
+    if traceparent.is_some() {
+        envelope.traceparent = traceparent;
+    }
+    Ok((envelope, screening))
 }
 
 /// Field names come from the message itself; keep them short and plain before echoing them.

@@ -245,10 +245,20 @@ impl Publisher for KafkaPublisher {
         let sends = batch.iter().map(|envelope| {
             let key = envelope.key();
             let payload = envelope.to_json();
+            let traceparent = envelope.traceparent.clone();
             let producer = &self.producer;
             let topic = &self.topic;
             async move {
-                let record = FutureRecord::to(topic).key(&key).payload(&payload);
+                let mut record = FutureRecord::to(topic).key(&key).payload(&payload);
+                // W3C Trace Context as a message header too, for consumers that read headers.
+                if let Some(traceparent) = &traceparent {
+                    record = record.headers(rdkafka::message::OwnedHeaders::new().insert(
+                        rdkafka::message::Header {
+                            key: "traceparent",
+                            value: Some(traceparent.as_str()),
+                        },
+                    ));
+                }
                 producer
                     .send(record, Timeout::After(self.timeout))
                     .await

@@ -22,6 +22,7 @@ pub mod scrub;
 pub mod signal;
 pub mod spool;
 pub mod text_file;
+pub mod trace;
 pub mod transport;
 
 use chrono::{DateTime, NaiveDate, Utc};

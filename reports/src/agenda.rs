@@ -68,6 +68,8 @@ pub struct Agenda {
     pub items: Vec<AgendaItem>,
     pub decisions: Vec<MinutesDecision>,
     pub rules_version: String,
+    /// Sources that sent signals steadily and then stopped: silence is not a solution.
+    pub silent_sources: Vec<crate::governance::SilentSourceView>,
     /// A directory with the municipality's own `agenda.html.hbs` / `agenda.md.hbs`.
     #[serde(skip)]
     pub templates_dir: Option<std::path::PathBuf>,
@@ -132,6 +134,12 @@ impl Agenda {
             .await?;
         let reviewed = reviewed_clusters(store, on).await?;
         let summaries = store.cluster_summaries().await?;
+        let confirmed: Vec<String> = reviewed
+            .iter()
+            .filter(|c| c.standing.state == State::Bevestigd)
+            .map(|c| c.cluster.id.clone())
+            .collect();
+        let silence = crate::governance::silence(store, on, &confirmed).await?;
         let mut items = Vec::new();
         for cluster in &reviewed {
             let id = &cluster.cluster.id;
@@ -161,6 +169,9 @@ impl Agenda {
             }
             if standing.terug {
                 labels.push("terug".into());
+            }
+            if let Some(drop) = silence.drops.get(id) {
+                labels.push(drop.clone());
             }
             if labels.is_empty() {
                 continue;
@@ -212,6 +223,7 @@ impl Agenda {
             items,
             decisions,
             rules_version: rules.version().to_string(),
+            silent_sources: silence.silent_sources,
             templates_dir: None,
         })
     }

@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod chart;
 pub mod disclosure;
 pub mod export;
+pub mod governance;
 pub mod knelpunten;
 pub mod pdf;
 pub mod review;
@@ -385,6 +386,15 @@ impl Brief {
             generated_on,
         )
         .await?;
+        // A published quarter shows the vignettes it published, also after retention
+        // removed them from the live store.
+        if let Some(own) = snapshot::load(store, &quarter.to_string(), programme_key).await? {
+            for knelpunt in knelpunten.iter_mut().filter(|k| k.vignettes.is_empty()) {
+                if let Some(published) = own.vignettes.get(&knelpunt.barrier) {
+                    knelpunt.vignettes = published.clone();
+                }
+            }
+        }
         let table = knelpunten::publish(
             &mut knelpunten,
             min_group_size,
@@ -482,6 +492,12 @@ impl Brief {
                 .knelpunten
                 .iter()
                 .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
+                .collect(),
+            vignettes: self
+                .knelpunten
+                .iter()
+                .filter(|k| !k.vignettes.is_empty())
+                .map(|k| (k.barrier.clone(), k.vignettes.clone()))
                 .collect(),
         };
         snapshot::publish(

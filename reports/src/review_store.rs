@@ -208,6 +208,23 @@ pub async fn decide(
     .await
     .context("besluit vastleggen")?;
     let decision = decision_from_row(&row)?;
+    // The cluster event and the processing log record, in the decision's transaction.
+    let related = match &action {
+        Action::Samenvoegen { met } => vec![met.clone()],
+        _ => split_off.iter().map(|(id, _)| id.clone()).collect(),
+    };
+    knooppunt_rules::events::record_decision(
+        &mut tx,
+        decision.seq,
+        cluster_id,
+        action.name(),
+        next.as_str(),
+        signal_count,
+        &decided_at,
+        related,
+    )
+    .await?;
+    crate::governance::log_decision(&mut tx, &decision, action.name()).await?;
     tx.commit().await.context("besluit vastleggen")?;
     Ok(decision)
 }

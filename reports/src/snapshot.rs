@@ -18,6 +18,10 @@ pub struct Figures {
     pub totals: Published,
     /// Per knelpunt: the clusters its figures came from.
     pub clusters: BTreeMap<String, Vec<String>>,
+    /// Per knelpunt: the approved vignettes as published. They stay here after retention
+    /// removes them from the live store.
+    #[serde(default)]
+    pub vignettes: BTreeMap<String, Vec<String>>,
 }
 
 /// Freezes a quarter's brief. A quarter (per programme) is published once: a second attempt

@@ -148,6 +148,7 @@ pub fn matches_for(
 pub async fn evaluate_promotions(store: &Store, rules: &RuleSet) -> anyhow::Result<usize> {
     let today = knooppunt_ingest::today_nl();
     let promotions = store.evaluate_promotions(rules, today).await?;
+    crate::events::record_promotions(store, &promotions).await?;
     metrics::gauge!("knooppunt_promoted_clusters").set(promotions.len() as f64);
     tracing::info!(promoted = promotions.len(), %today, "Promotion criteria evaluated");
     Ok(promotions.len())
@@ -319,6 +320,7 @@ impl<S: Source> Engine<S> {
             self.store.write_batch(&classified, &quarantined).await
         }
         .await;
+        let quarantined_rows = quarantined;
         let WriteOutcome {
             stored,
             duplicates,
@@ -332,6 +334,12 @@ impl<S: Source> Engine<S> {
                 return Err(error);
             }
         };
+        // The processing log: one batched write per batch (see crate::verwerkingslog).
+        crate::verwerkingslog::append_or_warn(
+            &self.store,
+            &crate::verwerkingslog::engine_records(&classified, &quarantined_rows),
+        )
+        .await;
         if let Err(error) = self.source.ack(&batch).await {
             // Stored but not acknowledged: the messages come again and are skipped as
             // duplicates, so nothing is lost or counted twice.

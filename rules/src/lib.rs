@@ -9,12 +9,18 @@
 //! - [`engine`]: the consume → classify → store → acknowledge loop;
 //! - [`sources`]: the embedded spool and the Kafka consumer group;
 //! - [`kafka_context`]: the consumer's assignments, lag and connection state.
+//! - [`retention`], [`verwerkingslog`], [`events`], [`silence`]: data governance — retention
+//!   terms, the processing log, cluster events out, and signals that stop.
 
 pub mod engine;
+pub mod events;
 pub mod fixtures;
 pub mod kafka_context;
 pub mod promotion;
 pub mod replay;
+pub mod retention;
 pub mod ruleset;
+pub mod silence;
 pub mod sources;
 pub mod store;
+pub mod verwerkingslog;

@@ -245,6 +245,11 @@ type Reclassified = (Vec<BarrierMatch>, String, String);
 /// Classifies a page on every core: classification is pure and the rule set is shared.
 fn classify_page(rules: &RuleSet, page: &[ReplaySignal]) -> Vec<Reclassified> {
     let one = |signal: &ReplaySignal| -> Reclassified {
+        // A signal whose text was purged after its retention term keeps its classification:
+        // there is nothing left to classify, and counts must not change.
+        if signal.text == crate::retention::PURGED_TEXT {
+            return crate::retention::kept_classification(rules, signal);
+        }
         let themes: Vec<&str> = signal.themes.split(',').filter(|t| !t.is_empty()).collect();
         let fields = Fields {
             themes: &themes,

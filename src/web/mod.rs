@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod passwords;
 pub mod security;
 pub mod throttle;
+pub mod verwerkingslog;
 
 use anyhow::Context;
 

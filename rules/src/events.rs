@@ -1,0 +1,378 @@
+//! Cluster events (`knooppunt.clusters.v1`): what happens to a knelpunt, for partners to
+//! subscribe to — promoted by the engine; confirmed, dismissed, assigned, merged, split,
+//! snoozed, solved and back (reopened) by the overleg. Ids, barrier, wijk, counts and reason
+//! codes; never signal text, never a reviewer's note or name.
+//!
+//! Every event is first written to the `cluster_events` table (an outbox), in the same
+//! transaction as the decision or promotion it reports, so an event exists exactly when its
+//! cause does. On Kafka, [`run_relay`] publishes the outbox in order to the events topic and
+//! marks what was delivered; on the embedded transport the table is the feed.
+//!
+//! The message is a versioned envelope like the signals topic's (`docs/asyncapi.yaml`):
+//!
+//! ```json
+//! {"v": 1, "id": "…", "type": "confirmed", "occurred_at": "2026-11-30T10:00:00Z",
+//!  "cluster": {"id": "…", "barrier": "wachtlijst-ggz", "wijk": "Moerwijk", "organisation": ""},
+//!  "signal_count": 12, "state": "bevestigd", "reasons": ["bevestigen"], "related": []}
+//! ```
+
+use crate::store::Store;
+use anyhow::Context;
+use chrono::{SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+
+/// The events topic's default name.
+pub const TOPIC: &str = "knooppunt.clusters.v1";
+/// The envelope version this build writes.
+pub const EVENT_VERSION: u64 = 1;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The engine put the cluster on the overleg's agenda.
+    Promoted,
+    Confirmed,
+    Dismissed,
+    Assigned,
+    /// Merged into another cluster (`related` holds the target).
+    Merged,
+    /// Signals split off into new clusters (`related` holds them).
+    Split,
+    Snoozed,
+    Solved,
+    /// Reopened: a solved or dismissed knelpunt is back.
+    Back,
+}
+
+impl Kind {
+    /// The event a review decision causes (by the decision's action name); `None` for a note.
+    pub fn of_decision(action: &str) -> Option<Self> {
+        Some(match action {
+            "bevestigen" => Kind::Confirmed,
+            "afwijzen" => Kind::Dismissed,
+            "toewijzen" => Kind::Assigned,
+            "samenvoegen" => Kind::Merged,
+            "splitsen" => Kind::Split,
+            "parkeren" => Kind::Snoozed,
+            "oplossen" => Kind::Solved,
+            "heropenen" => Kind::Back,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Promoted => "promoted",
+            Kind::Confirmed => "confirmed",
+            Kind::Dismissed => "dismissed",
+            Kind::Assigned => "assigned",
+            Kind::Merged => "merged",
+            Kind::Split => "split",
+            Kind::Snoozed => "snoozed",
+            Kind::Solved => "solved",
+            Kind::Back => "back",
+        }
+    }
+}
+
+/// The cluster an event is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterRef {
+    pub id: String,
+    pub barrier: String,
+    /// The wijk ("" when clusters are not keyed by area).
+    pub wijk: String,
+    /// The organisation ("" when clusters are not keyed by organisation).
+    pub organisation: String,
+}
+
+/// One event, as published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterEvent {
+    pub v: u64,
+    /// Unique and stable: a consumer deduplicates on it.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub occurred_at: String,
+    pub cluster: ClusterRef,
+    pub signal_count: i64,
+    /// The review state after the event (`open`, `bevestigd`, …); "" for promotions.
+    pub state: String,
+    /// Machine-readable reason codes: promotion criteria (`frequency`, `spike`, `new`, `norm_breach`) or the
+    /// decision's action.
+    pub reasons: Vec<String>,
+    /// Other clusters involved: the merge target, the split-off clusters.
+    pub related: Vec<String>,
+}
+
+/// Reads the cluster an event is about.
+async fn cluster_ref(
+    conn: &mut sqlx::AnyConnection,
+    cluster_id: &str,
+) -> anyhow::Result<Option<(ClusterRef, i64)>> {
+    let row =
+        sqlx::query("SELECT barrier, area, organisation, signal_count FROM clusters WHERE id = $1")
+            .bind(cluster_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .context("cluster voor gebeurtenis lezen")?;
+    row.map(|row| -> anyhow::Result<(ClusterRef, i64)> {
+        Ok((
+            ClusterRef {
+                id: cluster_id.to_string(),
+                barrier: row.try_get("barrier")?,
+                wijk: row.try_get("area")?,
+                organisation: row.try_get("organisation")?,
+            },
+            row.try_get("signal_count")?,
+        ))
+    })
+    .transpose()
+}
+
+/// Writes an event to the outbox; an event with the same id is written once.
+pub async fn record_on(conn: &mut sqlx::AnyConnection, event: &ClusterEvent) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO cluster_events (event_id, occurred_at, kind, cluster_id, payload) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(&event.id)
+    .bind(&event.occurred_at)
+    .bind(event.kind.as_str())
+    .bind(&event.cluster.id)
+    .bind(serde_json::to_string(event).context("gebeurtenis vastleggen")?)
+    .execute(&mut *conn)
+    .await
+    .context("gebeurtenis vastleggen")?;
+    Ok(())
+}
+
+/// Records the event of a review decision inside the decision's transaction. `seq` is the
+/// decision's sequence number (the event id derives from it).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_decision(
+    conn: &mut sqlx::AnyConnection,
+    seq: i64,
+    cluster_id: &str,
+    action: &str,
+    state_after: &str,
+    signal_count: i64,
+    occurred_at: &str,
+    related: Vec<String>,
+) -> anyhow::Result<()> {
+    let Some(kind) = Kind::of_decision(action) else {
+        return Ok(());
+    };
+    let Some((cluster, _)) = cluster_ref(conn, cluster_id).await? else {
+        return Ok(());
+    };
+    let event = ClusterEvent {
+        v: EVENT_VERSION,
+        id: event_id(&format!("besluit:{seq}")),
+        kind,
+        occurred_at: occurred_at.to_string(),
+        cluster,
+        signal_count,
+        state: state_after.to_string(),
+        reasons: vec![action.to_string()],
+        related,
+    };
+    record_on(conn, &event).await
+}
+
+/// Records a `promoted` event per cluster promoted on `day` (once per cluster and day).
+pub async fn record_promotions(
+    store: &Store,
+    promotions: &[crate::store::StoredPromotion],
+) -> anyhow::Result<usize> {
+    if promotions.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = store.pool().begin().await.context("transactie starten")?;
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    for promotion in promotions {
+        let Some((cluster, count)) = cluster_ref(&mut tx, &promotion.cluster_id).await? else {
+            continue;
+        };
+        let reasons = match &promotion.reasons {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|r| r.get("criterion").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let event = ClusterEvent {
+            v: EVENT_VERSION,
+            id: event_id(&format!(
+                "promotie:{}:{}",
+                promotion.cluster_id, promotion.evaluated_on
+            )),
+            kind: Kind::Promoted,
+            occurred_at: now.clone(),
+            cluster,
+            signal_count: count,
+            state: String::new(),
+            reasons,
+            related: Vec::new(),
+        };
+        record_on(&mut tx, &event).await?;
+    }
+    tx.commit().await.context("gebeurtenissen vastleggen")?;
+    Ok(promotions.len())
+}
+
+fn event_id(name: &str) -> String {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0015);
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+}
+
+/// An event as stored in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub seq: i64,
+    pub event: ClusterEvent,
+    pub published: bool,
+}
+
+/// The outbox after `after` (its sequence number), oldest first, at most `limit`.
+pub async fn outbox(
+    store: &Store,
+    after: i64,
+    limit: i64,
+    unpublished_only: bool,
+) -> anyhow::Result<Vec<Stored>> {
+    let rows = sqlx::query(&format!(
+        "SELECT seq, payload, published_at FROM cluster_events WHERE seq > $1 {} \
+         ORDER BY seq LIMIT $2",
+        if unpublished_only {
+            "AND published_at IS NULL"
+        } else {
+            ""
+        }
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .context("gebeurtenissen lezen")?;
+    rows.iter()
+        .map(|row| {
+            let payload: String = row.try_get("payload")?;
+            let published: Option<String> = row.try_get("published_at")?;
+            Ok(Stored {
+                seq: row.try_get("seq")?,
+                event: serde_json::from_str(&payload).context("gebeurtenis onleesbaar")?,
+                published: published.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Creates the events topic if it does not exist yet (partitions as the signals topic).
+pub async fn ensure_topic(
+    settings: &knooppunt_ingest::kafka::KafkaSettings,
+    topic: &str,
+) -> anyhow::Result<()> {
+    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+    use rdkafka::client::DefaultClientContext;
+    use rdkafka::types::RDKafkaErrorCode;
+    let admin: AdminClient<DefaultClientContext> = settings
+        .client_config()
+        .create()
+        .context("Kafka-beheerclient aanmaken")?;
+    let topics = [NewTopic::new(
+        topic,
+        settings.partitions,
+        TopicReplication::Fixed(settings.replication_factor),
+    )];
+    let options = AdminOptions::new().operation_timeout(Some(std::time::Duration::from_secs(30)));
+    for result in admin
+        .create_topics(&topics, &options)
+        .await
+        .context("Kafka-topic voor gebeurtenissen aanmaken")?
+    {
+        match result {
+            Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+            Err((topic, code)) => anyhow::bail!("topic {topic} aanmaken mislukt: {code}"),
+        }
+    }
+    Ok(())
+}
+
+/// Publishes unpublished events in order, one batch; returns how many were delivered.
+/// Delivery is at-least-once: an event delivered but not yet marked goes again, with the
+/// same id.
+pub async fn relay_once(
+    store: &Store,
+    producer: &rdkafka::producer::FutureProducer,
+    topic: &str,
+) -> anyhow::Result<usize> {
+    use rdkafka::producer::FutureRecord;
+    let pending = outbox(store, 0, 500, true).await?;
+    let mut delivered = 0;
+    for stored in &pending {
+        let payload = serde_json::to_string(&stored.event).context("gebeurtenis")?;
+        let record = FutureRecord::to(topic)
+            .key(&stored.event.cluster.id)
+            .payload(&payload);
+        producer
+            .send(record, std::time::Duration::from_secs(30))
+            .await
+            .map_err(|(error, _)| anyhow::anyhow!("gebeurtenis niet afgeleverd: {error}"))?;
+        sqlx::query("UPDATE cluster_events SET published_at = $1 WHERE seq = $2")
+            .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
+            .bind(stored.seq)
+            .execute(store.pool())
+            .await
+            .context("gebeurtenis als verstuurd markeren")?;
+        delivered += 1;
+    }
+    Ok(delivered)
+}
+
+/// Publishes the outbox to `topic` every second until `shutdown` resolves.
+pub async fn run_relay(
+    store: Store,
+    producer: rdkafka::producer::FutureProducer,
+    topic: String,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    let mut timer = tokio::time::interval(std::time::Duration::from_secs(1));
+    timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = timer.tick() => {
+                match relay_once(&store, &producer, &topic).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(events = n, "Cluster events published"),
+                    Err(error) => tracing::warn!(error = %format!("{error:#}"), "Publishing cluster events failed; retrying"),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_map_to_event_types() {
+        assert_eq!(Kind::of_decision("bevestigen"), Some(Kind::Confirmed));
+        assert_eq!(Kind::of_decision("heropenen"), Some(Kind::Back));
+        assert_eq!(Kind::of_decision("notitie"), None);
+        assert_eq!(
+            serde_json::to_value(Kind::Snoozed).unwrap(),
+            serde_json::json!("snoozed")
+        );
+        assert_ne!(event_id("besluit:1"), event_id("besluit:2"));
+        assert_eq!(event_id("besluit:1"), event_id("besluit:1"));
+    }
+}

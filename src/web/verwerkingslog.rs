@@ -1,0 +1,496 @@
+//! The processing log on the website: W3C trace context for every request, the record of
+//! every request that shows signal text, downloads a brief or an export, signs in, or changes
+//! the administration (as middleware, so the pages themselves stay as they are), and the
+//! beheer page that shows the log with filters and exports it as JSON lines.
+//!
+//! Decisions are logged by the review itself, in the decision's transaction
+//! (`knooppunt_reports::governance`); intake and recognition by the rules engine.
+
+use super::{accounts, require, WebState, SESSION_COOKIE};
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use axum_extra::extract::cookie::CookieJar;
+use knooppunt_reports::review::Role;
+use knooppunt_rules::store::Store;
+use knooppunt_rules::verwerkingslog::{
+    self, actions, Activity, Filter, Record, Status, TraceContext,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The `traceparent` of this request's span: the caller's trace (a child span of theirs) or
+/// a new trace. Envelopes prepared while handling the request carry it into the engine.
+pub async fn trace_context(request: Request, next: Next) -> Response {
+    let incoming = request
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(TraceContext::parse);
+    let span = match incoming {
+        Some(caller) => caller.child(),
+        None => TraceContext::new_root(),
+    };
+    let header = span.header();
+    let mut response = knooppunt_ingest::trace::scope(header.clone(), next.run(request)).await;
+    // W3C Trace Context level 2: the span that handled the request.
+    if let Ok(value) = header.parse() {
+        response.headers_mut().insert("traceresponse", value);
+    }
+    response
+}
+
+/// This request's trace context, as a child span for a record.
+fn current_span() -> TraceContext {
+    TraceContext::from_header(knooppunt_ingest::trace::current().as_deref()).child()
+}
+
+/// What a request is, for the log: (action, activity, attributes), or `None` when it is not
+/// logged. `status` is the answer's status.
+fn classify(
+    method: &Method,
+    path: &str,
+    query: &HashMap<String, String>,
+    status: StatusCode,
+) -> Option<(&'static str, Activity, Value)> {
+    let shown = status == StatusCode::OK;
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let param = |name: &str| query.get(name).cloned().unwrap_or_default();
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["clusters", id]) if shown => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"cluster_id": id, "page": "cluster"}),
+        )),
+        ("GET", ["agenda"]) if shown => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"page": "agenda", "datum": param("datum")}),
+        )),
+        ("GET", ["signalen"]) if shown => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"page": "eigen-signalen"}),
+        )),
+        ("GET", ["agenda", "export"]) if shown => Some((
+            actions::EXPORT,
+            Activity::Publication,
+            json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
+        )),
+        ("GET", ["brief"]) if shown => Some((
+            actions::BRIEF_DOWNLOADED,
+            Activity::Publication,
+            json!({
+                "quarter": param("kwartaal"),
+                "programme": param("programma"),
+                "format": if param("formaat").is_empty() { "html".to_string() } else { param("formaat") },
+            }),
+        )),
+        ("POST", ["beheer", "gebruikers"]) => Some((
+            actions::ADMINISTRATION,
+            Activity::Review,
+            json!({"change": "gebruiker-aanmaken"}),
+        )),
+        ("POST", ["beheer", "tokens"]) => Some((
+            actions::ADMINISTRATION,
+            Activity::Intake,
+            json!({"change": "token-aanmaken"}),
+        )),
+        ("POST", ["beheer", "tokens", id, "intrekken"]) => Some((
+            actions::ADMINISTRATION,
+            Activity::Intake,
+            json!({"change": "token-intrekken", "token_id": id}),
+        )),
+        ("POST", ["clusters", id, "vignet"]) => Some((
+            actions::ADMINISTRATION,
+            Activity::Publication,
+            json!({"change": "vignet-goedkeuren", "cluster_id": id}),
+        )),
+        ("POST", ["agenda", "vergadering"]) => Some((
+            actions::ADMINISTRATION,
+            Activity::Review,
+            json!({"change": "vergadering-vastleggen"}),
+        )),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SignInName {
+    naam: String,
+}
+
+/// Logs the requests [`classify`] names, and every sign-in and failed sign-in.
+pub async fn audit(State(store): State<Store>, request: Request, next: Next) -> Response {
+    let started = chrono::Utc::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    if method == Method::POST && path == "/inloggen" {
+        return audit_sign_in(&store, request, next, started).await;
+    }
+    let query: HashMap<String, String> = Query::try_from_uri(request.uri())
+        .map(|Query(q)| q)
+        .unwrap_or_default();
+    let jar = CookieJar::from_headers(request.headers());
+    let response = next.run(request).await;
+    let Some((name, activity, attributes)) = classify(&method, &path, &query, response.status())
+    else {
+        return response;
+    };
+    let actor = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => match accounts::session(&store, cookie.value()).await {
+            Ok(Some((user, _))) => user.name,
+            _ => "onbekend".to_string(),
+        },
+        None => "onbekend".to_string(),
+    };
+    let status = if response.status().is_client_error() || response.status().is_server_error() {
+        Status::Error
+    } else {
+        Status::Ok
+    };
+    let mut attributes = attributes;
+    if let Value::Object(map) = &mut attributes {
+        map.insert("http_status".into(), json!(response.status().as_u16()));
+    }
+    let record = Record::instant(current_span(), name, &actor, activity, attributes)
+        .started(started)
+        .with_status(status);
+    verwerkingslog::append_or_warn(&store, &[record]).await;
+    response
+}
+
+async fn audit_sign_in(
+    store: &Store,
+    request: Request,
+    next: Next,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Het formulier is te groot.").into_response();
+    };
+    let name: String = {
+        let mut probe = Request::new(Body::from(bytes.clone()));
+        *probe.method_mut() = Method::POST;
+        probe.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        axum::extract::Form::<SignInName>::from_request(probe, &())
+            .await
+            .map(|axum::extract::Form(form)| form.naam.trim().chars().take(100).collect::<String>())
+            .unwrap_or_default()
+    };
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let signed_in =
+        response.headers().contains_key(header::SET_COOKIE) && response.status().is_redirection();
+    let record = Record::instant(
+        current_span(),
+        if signed_in {
+            actions::SIGN_IN
+        } else {
+            actions::SIGN_IN_FAILED
+        },
+        &name,
+        Activity::Review,
+        json!({"http_status": response.status().as_u16()}),
+    )
+    .started(started)
+    .with_status(if signed_in { Status::Ok } else { Status::Error });
+    verwerkingslog::append_or_warn(store, &[record]).await;
+    response
+}
+
+use axum::extract::FromRequest;
+
+/// The beheer page's route.
+pub fn routes(state: WebState) -> Router {
+    Router::new()
+        .route("/beheer/verwerkingslog", get(log_page))
+        .with_state(state)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LogQuery {
+    actor: String,
+    actie: String,
+    trace: String,
+    van: String,
+    tot: String,
+    formaat: String,
+}
+
+/// Rows shown on the page; the export has no limit.
+const PAGE_ROWS: i64 = 500;
+
+const TEMPLATE: &str = r#"<h1>Verwerkingslog</h1>
+<p>Elke verwerking van signaalgegevens (Logboek Dataverwerkingen): ontvangst, indeling, besluiten, inzage in signaalteksten, downloads en exports, aanmeldingen, beheer en opschoning. Nooit de tekst zelf.</p>
+{{#if error}}<p class="fout" role="alert">{{error}}</p>{{/if}}
+<form method="get" action="/beheer/verwerkingslog">
+<label for="actor">Actor</label><input type="text" id="actor" name="actor" value="{{actor}}">
+<label for="actie">Actie</label><select id="actie" name="actie"><option value="">(alle)</option>{{#each actions}}<option value="{{this.id}}"{{#if this.selected}} selected{{/if}}>{{this.id}}</option>{{/each}}</select>
+<label for="van">Van (dd-mm-jjjj)</label><input type="text" id="van" name="van" value="{{van}}">
+<label for="tot">Tot en met (dd-mm-jjjj)</label><input type="text" id="tot" name="tot" value="{{tot}}">
+<label for="trace">Trace-id</label><input type="text" id="trace" name="trace" value="{{trace}}">
+<button type="submit">Filteren</button>
+</form>
+<p><a href="{{export}}">Exporteren als JSON-regels</a></p>
+<p>{{count}} regels{{#if more}} (de nieuwste {{limit}}; de export bevat alles){{/if}}.</p>
+<table><tr><th>Tijdstip</th><th>Actie</th><th>Status</th><th>Actor</th><th>Verwerkingsactiviteit</th><th>Gegevens</th><th>Trace</th></tr>
+{{#each entries}}<tr><td>{{time}}</td><td>{{name}}</td><td>{{status}}</td><td>{{actor}}</td><td>{{activity}}</td><td><code>{{attributes}}</code></td><td><code>{{trace}}</code></td></tr>{{/each}}</table>"#;
+
+fn parse_day(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(text, "%d-%m-%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .map(Some)
+        .map_err(|_| format!("'{text}' is geen datum; schrijf dd-mm-jjjj"))
+}
+
+/// `2026-11-30T10:12:03.000000Z` → `30-11-2026 11:12:03` (Europe/Amsterdam).
+fn dutch_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono_tz::Europe::Amsterdam)
+                .format("%d-%m-%Y %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+const ACTIONS: [&str; 12] = [
+    actions::SIGNAL_RECEIVED,
+    actions::SIGNAL_CLASSIFIED,
+    actions::SIGNAL_QUARANTINED,
+    actions::DECISION,
+    actions::CLUSTER_VIEWED,
+    actions::BRIEF_DOWNLOADED,
+    actions::EXPORT,
+    actions::SIGN_IN,
+    actions::SIGN_IN_FAILED,
+    actions::ADMINISTRATION,
+    actions::RETENTION_PURGE,
+    actions::LOG_EXPORTED,
+];
+
+async fn log_page(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(query): Query<LogQuery>,
+) -> Response {
+    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let (from, to) = match (parse_day(&query.van), parse_day(&query.tot)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(error), _) => {
+            return log_view(
+                &state,
+                &user,
+                &csrf,
+                &query,
+                Vec::new(),
+                Some(format!("van: {error}")),
+            )
+        }
+        (_, Err(error)) => {
+            return log_view(
+                &state,
+                &user,
+                &csrf,
+                &query,
+                Vec::new(),
+                Some(format!("tot: {error}")),
+            )
+        }
+    };
+    let export = query.formaat == "jsonl";
+    let filter = Filter {
+        actor: Some(query.actor.clone()),
+        name: Some(query.actie.clone()),
+        trace_id: Some(query.trace.clone()),
+        from,
+        to,
+        limit: if export { 0 } else { PAGE_ROWS + 1 },
+    };
+    let entries = match verwerkingslog::entries(&state.store, &filter).await {
+        Ok(entries) => entries,
+        Err(error) => return super::failure(&state, Some(&user), error),
+    };
+    if !export {
+        return log_view(&state, &user, &csrf, &query, entries, None);
+    }
+    // The export is itself a processing of the log: it is logged too.
+    let record = Record::instant(
+        current_span(),
+        actions::LOG_EXPORTED,
+        &user.name,
+        Activity::Review,
+        json!({"records": entries.len(), "actor_filter": query.actor, "action_filter": query.actie}),
+    );
+    verwerkingslog::append_or_warn(&state.store, &[record]).await;
+    (
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"verwerkingslog.jsonl\"",
+            ),
+        ],
+        verwerkingslog::to_json_lines(&entries),
+    )
+        .into_response()
+}
+
+fn log_view(
+    state: &WebState,
+    user: &accounts::User,
+    csrf: &str,
+    query: &LogQuery,
+    mut entries: Vec<verwerkingslog::Entry>,
+    error: Option<String>,
+) -> Response {
+    let more = entries.len() as i64 > PAGE_ROWS;
+    entries.truncate(PAGE_ROWS as usize);
+    let export = format!(
+        "/beheer/verwerkingslog?{}",
+        [
+            ("actor", &query.actor),
+            ("actie", &query.actie),
+            ("trace", &query.trace),
+            ("van", &query.van),
+            ("tot", &query.tot),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", percent(v.trim())))
+        .chain(std::iter::once("formaat=jsonl".to_string()))
+        .collect::<Vec<_>>()
+        .join("&")
+    );
+    let data = json!({
+        "actor": query.actor, "trace": query.trace, "van": query.van, "tot": query.tot,
+        "error": error,
+        "actions": ACTIONS.iter().map(|a| json!({"id": a, "selected": *a == query.actie})).collect::<Vec<_>>(),
+        "export": export,
+        "count": entries.len(),
+        "more": more,
+        "limit": PAGE_ROWS,
+        "entries": entries.iter().map(|e| json!({
+            "time": dutch_time(&e.start_time),
+            "name": e.name,
+            "status": if e.status == "ok" { "gelukt" } else { "mislukt" },
+            "actor": e.actor,
+            "activity": e.processing_activity_id,
+            "attributes": e.attributes.to_string(),
+            "trace": e.trace_id,
+        })).collect::<Vec<_>>(),
+    });
+    let mut templates = handlebars::Handlebars::new();
+    let body = templates
+        .register_template_string("verwerkingslog", TEMPLATE)
+        .map_err(|e| anyhow::anyhow!("sjabloon verwerkingslog: {e}"))
+        .and_then(|_| {
+            templates
+                .render("verwerkingslog", &data)
+                .map_err(|e| anyhow::anyhow!("verwerkingslog tonen: {e}"))
+        });
+    let body = match body {
+        Ok(body) => body,
+        Err(error) => return super::failure(state, Some(user), error),
+    };
+    let layout = json!({
+        "title": "Verwerkingslog",
+        "body": body,
+        "user": {"name": user.display_name, "role": user.role.as_str(), "role_label": user.role.label()},
+        "csrf": csrf,
+    });
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    match state.templates.render("layout", &layout) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => super::failure(state, Some(user), anyhow::anyhow!("{error}")),
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn percent(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_that_show_text_or_change_things_are_logged() {
+        let none = HashMap::new();
+        let mut brief = HashMap::new();
+        brief.insert("kwartaal".to_string(), "2026Q3".to_string());
+        brief.insert("formaat".to_string(), "pdf".to_string());
+        let (name, activity, attributes) =
+            classify(&Method::GET, "/brief", &brief, StatusCode::OK).unwrap();
+        assert_eq!(
+            (name, activity),
+            (actions::BRIEF_DOWNLOADED, Activity::Publication)
+        );
+        assert_eq!(attributes["quarter"], "2026Q3");
+        assert_eq!(attributes["format"], "pdf");
+        let (name, _, attributes) =
+            classify(&Method::GET, "/clusters/abc", &none, StatusCode::OK).unwrap();
+        assert_eq!(name, actions::CLUSTER_VIEWED);
+        assert_eq!(attributes["cluster_id"], "abc");
+        // A refused page showed nothing.
+        assert!(classify(&Method::GET, "/clusters/abc", &none, StatusCode::FORBIDDEN).is_none());
+        assert!(classify(&Method::GET, "/inloggen", &none, StatusCode::OK).is_none());
+        let (name, _, attributes) = classify(
+            &Method::POST,
+            "/beheer/tokens/t-1/intrekken",
+            &none,
+            StatusCode::SEE_OTHER,
+        )
+        .unwrap();
+        assert_eq!(name, actions::ADMINISTRATION);
+        assert_eq!(attributes["token_id"], "t-1");
+    }
+
+    #[test]
+    fn dutch_times_and_days() {
+        assert_eq!(
+            dutch_time("2026-11-30T10:12:03.000000Z"),
+            "30-11-2026 11:12:03"
+        );
+        assert_eq!(
+            parse_day("30-11-2026").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+        );
+        assert!(parse_day("morgen").unwrap_err().contains("dd-mm-jjjj"));
+        assert_eq!(percent("a b/c"), "a%20b%2Fc");
+    }
+}

@@ -1,0 +1,180 @@
+//! The processing log end to end: a signal followed by its trace id from the HTTP request into
+//! the engine; sign-ins, views of signal text, brief downloads and the beheer page with its
+//! filters and JSON-lines export.
+
+use crate::support::*;
+use crate::web::{seeded_site, PASSWORD};
+use knooppunt_rules::verwerkingslog::{self, actions, Filter};
+use std::time::Duration;
+
+async fn sign_in(http: &reqwest::Client, base: &str, name: &str, password: &str) -> Option<String> {
+    let response = http
+        .post(format!("{base}/inloggen"))
+        .form(&[("naam", name), ("wachtwoord", password)])
+        .send()
+        .await
+        .unwrap();
+    (response.status() == 303).then(|| {
+        response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_string()
+    })
+}
+
+async fn get(http: &reqwest::Client, base: &str, path: &str, cookie: &str) -> (u16, String) {
+    let response = http
+        .get(format!("{base}{path}"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn named(store: &knooppunt_rules::store::Store, name: &str) -> Vec<verwerkingslog::Entry> {
+    verwerkingslog::entries(
+        store,
+        &Filter {
+            name: Some(name.into()),
+            ..Filter::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_is_logged() {
+    let (site, cluster) = seeded_site().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let base = site.base.clone();
+
+    // A signal with the caller's trace context.
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let response = http
+        .post(format!("{base}/api/v1/signals"))
+        .header("traceparent", format!("00-{trace}-b7ad6b7169203331-01"))
+        .json(&signal(
+            "gevolgd",
+            "verbinders-moerwijk",
+            "Moerwijk",
+            &knooppunt_ingest::today_nl().to_string(),
+            "Intake bij de GGZ pas over vijf maanden, wachtlijst",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let traceresponse = response
+        .headers()
+        .get("traceresponse")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_string();
+    assert!(
+        traceresponse.starts_with(&format!("00-{trace}-")),
+        "{traceresponse}"
+    );
+    let store = site.store.clone();
+    let filter = Filter {
+        trace_id: Some(trace.into()),
+        ..Filter::default()
+    };
+    eventually(
+        "intake and recognition in the trace",
+        Duration::from_secs(30),
+        || {
+            let (store, filter) = (store.clone(), filter.clone());
+            async move {
+                verwerkingslog::entries(&store, &filter)
+                    .await
+                    .unwrap()
+                    .len()
+                    >= 2
+            }
+        },
+    )
+    .await;
+    let path = verwerkingslog::entries(&store, &filter).await.unwrap();
+    let names: Vec<&str> = path.iter().rev().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [actions::SIGNAL_RECEIVED, actions::SIGNAL_CLASSIFIED]
+    );
+    // The intake span's parent is the span that handled the HTTP request.
+    let request_span = traceresponse.split('-').nth(2).unwrap();
+    assert_eq!(path[1].parent_span_id, request_span);
+    assert_eq!(path[1].attributes["channel"], "http");
+    assert_eq!(path[0].attributes["barriers"][0], "wachtlijst-ggz");
+
+    // Sign-ins, failed and not; a cluster page; a brief download.
+    assert!(sign_in(&http, &base, "overleg", "fout wachtwoord")
+        .await
+        .is_none());
+    let overleg = sign_in(&http, &base, "overleg", PASSWORD).await.unwrap();
+    let failed = named(&store, actions::SIGN_IN_FAILED).await;
+    assert_eq!((failed.len(), failed[0].actor.as_str()), (1, "overleg"));
+    assert_eq!(failed[0].status, "error");
+    assert_eq!(named(&store, actions::SIGN_IN).await[0].actor, "overleg");
+    let (status, _) = get(&http, &base, &format!("/clusters/{cluster}"), &overleg).await;
+    assert_eq!(status, 200);
+    let viewed = named(&store, actions::CLUSTER_VIEWED).await;
+    assert_eq!(viewed[0].actor, "overleg");
+    assert_eq!(viewed[0].attributes["cluster_id"], cluster.as_str());
+    let gemeente = sign_in(&http, &base, "gemeente", PASSWORD).await.unwrap();
+    let (status, _) = get(&http, &base, "/brief?kwartaal=2026Q3&formaat=md", &gemeente).await;
+    assert_eq!(status, 200);
+    let download = &named(&store, actions::BRIEF_DOWNLOADED).await[0];
+    assert_eq!(download.actor, "gemeente");
+    assert_eq!(download.attributes["quarter"], "2026Q3");
+    assert_eq!(download.attributes["format"], "md");
+    assert_eq!(download.processing_activity_id, "knooppunt-publication");
+
+    // Only beheer sees the log; filters and the export.
+    let (status, _) = get(&http, &base, "/beheer/verwerkingslog", &overleg).await;
+    assert_eq!(status, 403);
+    let beheer = sign_in(&http, &base, "beheer", PASSWORD).await.unwrap();
+    let (status, page) = get(
+        &http,
+        &base,
+        "/beheer/verwerkingslog?actor=overleg",
+        &beheer,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(actions::CLUSTER_VIEWED), "{page}");
+    assert!(!page.contains("brief-gedownload</td>"), "filtered on actor");
+    let (status, page) = get(&http, &base, "/beheer/verwerkingslog?van=gisteren", &beheer).await;
+    assert_eq!(status, 400);
+    assert!(page.contains("dd-mm-jjjj"));
+    let (status, export) = get(
+        &http,
+        &base,
+        &format!("/beheer/verwerkingslog?trace={trace}&formaat=jsonl"),
+        &beheer,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let lines: Vec<serde_json::Value> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["trace_id"] == trace));
+    assert!(
+        !export.contains("vijf maanden"),
+        "never signal text: {export}"
+    );
+    assert_eq!(
+        named(&store, actions::LOG_EXPORTED).await[0].actor,
+        "beheer"
+    );
+    site.app.stop().await;
+}
