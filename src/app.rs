@@ -258,7 +258,10 @@ pub async fn start_intake(
         .context("web.client_ip_header")?;
     let log_page = crate::web::verwerkingslog::routes(web_state.clone());
     let web = crate::web::router(web_state.clone()).merge(log_page);
-    let store_for_log = store.clone();
+    let store_for_log = (
+        store.clone(),
+        chrono::Duration::minutes(config.web.idle_minutes),
+    );
     let mut state = IntakeState::new(
         publisher,
         vec![Arc::new(DatabaseProbe(store.clone()))],
@@ -400,7 +403,9 @@ pub async fn run_engine(
         {
             tracing::warn!(error = %format!("{error:#}"), "Events topic not created");
         }
-        let producer = config.kafka.producer()?;
+        let producer = config
+            .kafka
+            .producer(knooppunt_ingest::kafka::ProducerContext::new("events"))?;
         helpers.push(tokio::spawn(knooppunt_rules::events::run_relay(
             store.clone(),
             producer,

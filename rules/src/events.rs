@@ -309,7 +309,7 @@ pub async fn ensure_topic(
 /// same id.
 pub async fn relay_once(
     store: &Store,
-    producer: &rdkafka::producer::FutureProducer,
+    producer: &rdkafka::producer::FutureProducer<knooppunt_ingest::kafka::ProducerContext>,
     topic: &str,
 ) -> anyhow::Result<usize> {
     use rdkafka::producer::FutureRecord;
@@ -338,7 +338,7 @@ pub async fn relay_once(
 /// Publishes the outbox to `topic` every second until `shutdown` resolves.
 pub async fn run_relay(
     store: Store,
-    producer: rdkafka::producer::FutureProducer,
+    producer: rdkafka::producer::FutureProducer<knooppunt_ingest::kafka::ProducerContext>,
     topic: String,
     shutdown: impl std::future::Future<Output = ()>,
 ) {

@@ -127,7 +127,13 @@ struct SignInName {
 }
 
 /// Logs the requests [`classify`] names, and every sign-in and failed sign-in.
-pub async fn audit(State(store): State<Store>, request: Request, next: Next) -> Response {
+/// The state is the store and the configured idle time of a session (`web.idle_minutes`), so the
+/// actor is the one the request was served as.
+pub async fn audit(
+    State((store, idle)): State<(Store, chrono::Duration)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = chrono::Utc::now();
     let method = request.method().clone();
     let path = request.uri().path().to_string();
@@ -144,7 +150,7 @@ pub async fn audit(State(store): State<Store>, request: Request, next: Next) -> 
         return response;
     };
     let actor = match jar.get(SESSION_COOKIE) {
-        Some(cookie) => match accounts::session(&store, cookie.value()).await {
+        Some(cookie) => match accounts::session(&store, cookie.value(), idle).await {
             Ok(Some((user, _))) => user.name,
             _ => "onbekend".to_string(),
         },

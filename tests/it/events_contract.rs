@@ -230,7 +230,11 @@ async fn cluster_events_reach_the_events_topic_in_decision_order() {
         .await
         .expect("create the events topic");
     let (moerwijk, expected) = decide_series(&stack.store).await;
-    let producer = stack.config.kafka.producer().unwrap();
+    let producer = stack
+        .config
+        .kafka
+        .producer(knooppunt_ingest::kafka::ProducerContext::new("test"))
+        .unwrap();
     let sent = events::relay_once(&stack.store, &producer, &topic)
         .await
         .expect("publish the outbox");
@@ -242,7 +246,7 @@ async fn cluster_events_reach_the_events_topic_in_decision_order() {
             .unwrap(),
         0
     );
-    let brokers = stack.broker.brokers();
+    let brokers = stack.broker.clone();
     let read = tokio::task::spawn_blocking(move || read_topic(&brokers, &topic, expected.len()))
         .await
         .unwrap();
