@@ -6,4 +6,5 @@ pub mod classify;
 pub mod config;
 pub mod demo;
 pub mod import;
+pub mod recognition;
 pub mod web;
