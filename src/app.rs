@@ -41,7 +41,9 @@ pub fn load_rules_file(path: Option<&Path>) -> anyhow::Result<RuleSet> {
     match path {
         Some(path) => {
             let base = path.parent().unwrap_or(Path::new("."));
-            rules.with_model_file(base).map_err(|e| anyhow::anyhow!("{e}"))
+            rules
+                .with_model_file(base)
+                .map_err(|e| anyhow::anyhow!("{e}"))
         }
         None => Ok(rules),
     }

@@ -46,7 +46,8 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
     let outcome = train::train(&notes, &rules, &args.options).map_err(|e| anyhow::anyhow!(e))?;
     let took = started.elapsed();
     let bytes = outcome.model.to_bytes();
-    std::fs::write(&args.out, &bytes).with_context(|| format!("{} schrijven", args.out.display()))?;
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("{} schrijven", args.out.display()))?;
     let header = &outcome.model.header;
     println!(
         "Model {} getraind op {} notities ({} folds, C = {}) in {:.1} s; {} geschreven ({} kB).",
@@ -87,15 +88,15 @@ pub fn print_report(title: &str, report: &Report) {
     for (b, barrier) in report.barriers.iter().enumerate() {
         let cell = |mode: usize| {
             let c = report.counts[mode][b];
-            format!(
-                "{:.2} {:.2} {:.2}",
-                c.precision(),
-                c.recall(),
-                c.f1()
-            )
-            .replace('.', ",")
+            format!("{:.2} {:.2} {:.2}", c.precision(), c.recall(), c.f1()).replace('.', ",")
         };
-        println!("{:<26} {:>20} {:>20} {:>20}", barrier, cell(0), cell(1), cell(2));
+        println!(
+            "{:<26} {:>20} {:>20} {:>20}",
+            barrier,
+            cell(0),
+            cell(1),
+            cell(2)
+        );
     }
     let macros: Vec<String> = (0..MODES.len())
         .map(|m| format!("{} {}", MODES[m], decimal(report.macro_f1(m))))

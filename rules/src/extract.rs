@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|[0-9]{1,3}(?:,5)?|[a-z]+) ?(dagen|dag|dgn|weken|week|wkn|wken|wk|maanden|maand|mnden|mndn|mnd|jaren|jaar|jr)(?-u:\b)",
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|[0-9]{1,3}(?:,5)?|[a-z]+) ?(dagen|dag|dgn|weken|week|wkn|wken|wk|maanden|maande|maand|mnden|mndn|mnd|jaren|jaar|jr)(?-u:\b)",
     )
     .expect("valid duration pattern")
 });
@@ -29,7 +29,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
 static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:(?:langer|meer|minder|korter|eerder|later) dan|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|norm van|norm is|norm|normtijd|termijn van|opzegtermijn van|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand van|(?:langer|meer|minder|korter|eerder|later) dan|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|termijn van|opzegtermijn van|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
     .expect("valid pattern")
 });
@@ -61,7 +61,7 @@ static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
 static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|geleden)",
+        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
     )
     .expect("valid pattern")
 });
@@ -136,15 +136,26 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
             if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
                 return None;
             }
-            if after.starts_with(" oud") || after.starts_with("-jarig") || after.starts_with(')') {
+            if after.starts_with(" oud")
+                || after.starts_with("-jarig")
+                || after.starts_with(')')
+                || after.starts_with(" huurachterstand")
+                || after.starts_with(" achterstand")
+                || after.starts_with(" huur achter")
+                || after.starts_with(" achter")
+            {
                 return None;
             }
             let sentence = sentence_at(normalised, whole.start());
-            if (tail.ends_with("over") || tail.ends_with("over een")) && DEADLINE_CONTEXT.is_match(sentence) {
+            if (tail.ends_with("over") || tail.ends_with("over een"))
+                && DEADLINE_CONTEXT.is_match(sentence)
+            {
                 return None;
             }
+            // One or two years ("al een jaar niks") stand on their own; more years ("al 30
+            // jaar") are a wait only in a sentence about waiting.
             if years
-                && (!WAIT_CUE.is_match(sentence)
+                && ((amount > 2.0 && !WAIT_CUE.is_match(sentence))
                     || LIFE_BEFORE.is_match(tail)
                     || LIFE_AFTER.is_match(after)
                     || AGE_BEFORE.is_match(tail))
@@ -154,7 +165,7 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
             let days = match unit {
                 "dag" | "dagen" | "dgn" => amount,
                 "week" | "weken" | "wk" | "wkn" | "wken" => amount * 7.0,
-                "maand" | "maanden" | "mnd" | "mndn" | "mnden" => amount * 30.0,
+                "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" => amount * 30.0,
                 _ if amount == 0.5 => 182.0,
                 _ => amount * 365.0,
             };
@@ -166,7 +177,7 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
 /// Phrases right before an organisation that name it as the referrer, not the responsible body.
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|aangemeld|doorgestuurd|gesignaleerd|gebeld) (?:door|via)(?: de| het)?$|(?:signaal|tip|melding|verwijzing|bericht|mail) (?:van|via)(?: de| het)?$|(?:namens|via|op verzoek van|in opdracht van)(?: de| het)?$",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen) (?:door|via)(?: de| het)?$|(?:signaal|tip|verwijzing|doorverwijzing) (?:van|via)(?: de| het)?$|(?:op verzoek van|in opdracht van)(?: de| het)?$",
     )
     .expect("valid pattern")
 });
@@ -178,23 +189,39 @@ pub struct OrganisationRole {
     pub barriers: Vec<String>,
     /// Never the responsible body (a creditor such as an energy company).
     pub bystander: bool,
+    /// Often the writer's own or a referring body (a wijkteam, the GGD): responsible only
+    /// when the note names no other.
+    pub secondary: bool,
 }
 
-/// The responsible organisation among those a text names (`found`: byte offset and canonical
-/// name, in order), given the barriers the note has.
+/// "schuldhulp van de gemeente": the first body belongs to the second.
+static PART_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z-]* (?:van|bij) (?:de |het )?$").expect("valid pattern"));
+
+/// The responsible organisation among those a text names (`found`: byte offset, end and
+/// canonical name, in order), given the barriers the note has.
 pub fn responsible<'a>(
     normalised: &str,
-    found: &[(usize, &'a str)],
+    found: &[(usize, usize, &'a str)],
     role: impl Fn(&str) -> Option<&'a OrganisationRole>,
     barriers: &[&str],
 ) -> Option<&'a str> {
     let candidates: Vec<&'a str> = found
         .iter()
-        .filter(|(start, name)| {
+        .enumerate()
+        .filter(|(_, (start, _, name))| {
             !role(name).is_some_and(|r| r.bystander)
                 && !REFERRER_BEFORE.is_match(normalised[..*start].trim_end())
         })
-        .map(|(_, name)| *name)
+        .map(|(i, (_, end, name))| match found.get(i + 1) {
+            // "schuldhulp van de gemeente" is the gemeente's.
+            Some((next, _, owner))
+                if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
+            {
+                *owner
+            }
+            _ => *name,
+        })
         .collect();
     // Several bodies passing the case around: none of them is the responsible one.
     let mut distinct = candidates.clone();
@@ -204,12 +231,14 @@ pub fn responsible<'a>(
     if barriers == ["doorverwijscarrousel"] && distinct.len() > 1 {
         return None;
     }
+    let secondary = |name: &&str| role(name).is_some_and(|r| r.secondary);
     candidates
         .iter()
         .copied()
         .find(|name| {
             role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
         })
+        .or_else(|| candidates.iter().copied().find(|name| !secondary(name)))
         .or_else(|| candidates.first().copied())
 }
 
@@ -218,7 +247,10 @@ mod tests {
     use super::*;
 
     fn wait(text: &str) -> Option<u32> {
-        waits(&crate::ruleset::normalise(text)).iter().map(|w| w.1).max()
+        waits(&crate::ruleset::normalise(text))
+            .iter()
+            .map(|w| w.1)
+            .max()
     }
 
     #[test]
@@ -267,9 +299,26 @@ mod tests {
 
     #[test]
     fn the_real_wait_after_a_distractor() {
-        assert_eq!(wait("Mw (woont er al 20 jaar) wacht al 9 weken op reactie"), Some(63));
+        assert_eq!(
+            wait("Mw (woont er al 20 jaar) wacht al 9 weken op reactie"),
+            Some(63)
+        );
         assert_eq!(wait("Zoon van 19; intake pas over 5 maanden"), Some(150));
         assert_eq!(wait("al een jaar op de wachtlijst"), Some(365));
+        assert_eq!(wait("Al een half jaar niks."), Some(182));
+        assert_eq!(
+            wait("huurachterstand van drie maanden; na twaalf weken geen intake"),
+            Some(84)
+        );
+        assert_eq!(
+            wait("3 maanden huurachterstand, al 5 weken geen antwoord"),
+            Some(35)
+        );
+        assert_eq!(wait("staat al 5 maande op de wachtlijst"), Some(150));
+        assert_eq!(
+            wait("een half jaar geleden aangemeld, nog niets"),
+            Some(182)
+        );
     }
 
     #[test]
@@ -278,10 +327,12 @@ mod tests {
             static CREDITOR: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
                 barriers: vec![],
                 bystander: true,
+                secondary: false,
             });
             static CORPORATION: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
                 barriers: vec!["corporatie-reactietijd".into()],
                 bystander: false,
+                secondary: false,
             });
             match name {
                 "Eneco" => Some(&CREDITOR),
@@ -290,16 +341,36 @@ mod tests {
             }
         };
         let text = "doorgegeven door de ggd: vestia reageert al 9 weken niet";
-        let found = [(20, "GGD"), (25, "Vestia")];
+        let found = [(20, 23, "GGD"), (25, 31, "Vestia")];
         assert_eq!(
             responsible(text, &found, roles, &["corporatie-reactietijd"]),
             Some("Vestia")
         );
         let text = "eneco blijft incasseren, gemeente schuldhulp wacht";
-        let found = [(0, "Eneco"), (25, "gemeente")];
-        assert_eq!(responsible(text, &found, roles, &["schuldhulp-toegang"]), Some("gemeente"));
-        assert_eq!(responsible(text, &found[..1], roles, &["schuldhulp-toegang"]), None);
-        let found = [(0, "UWV"), (10, "gemeente")];
-        assert_eq!(responsible("uwv stuurt naar gemeente", &found, roles, &["doorverwijscarrousel"]), None);
+        let found = [(0, 5, "Eneco"), (25, 33, "gemeente")];
+        assert_eq!(
+            responsible(text, &found, roles, &["schuldhulp-toegang"]),
+            Some("gemeente")
+        );
+        assert_eq!(
+            responsible(text, &found[..1], roles, &["schuldhulp-toegang"]),
+            None
+        );
+        let found = [(0, 3, "UWV"), (16, 24, "gemeente")];
+        assert_eq!(
+            responsible(
+                "uwv stuurt naar gemeente",
+                &found,
+                roles,
+                &["doorverwijscarrousel"]
+            ),
+            None
+        );
+        let text = "aangemeld bij schuldhulp van de gemeente";
+        let found = [(14, 24, "Schuldhulpverlening"), (32, 40, "gemeente")];
+        assert_eq!(
+            responsible(text, &found, roles, &["schuldhulp-toegang"]),
+            Some("gemeente")
+        );
     }
 }

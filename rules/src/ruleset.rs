@@ -88,6 +88,9 @@ struct OrganisationSpec {
     /// Never the responsible body (a creditor such as an energy company).
     #[serde(default)]
     bystander: bool,
+    /// Often the writer's own or a referring body: responsible only when no other is named.
+    #[serde(default)]
+    secondary: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,9 +243,7 @@ impl RuleSet {
         let rules = Self::from_toml(DEFAULT_RULES)?;
         let model = crate::model::Model::from_bytes(crate::model::DEFAULT_MODEL)
             .map_err(|e| vec![RuleError(format!("ingebouwd model: {e}"))])?;
-        rules
-            .with_model(model)
-            .map_err(|e| vec![RuleError(e.0)])
+        rules.with_model(model).map_err(|e| vec![RuleError(e.0)])
     }
 
     /// Parses and compiles a rules file, listing every problem at once.
@@ -422,6 +423,7 @@ impl RuleSet {
                 crate::extract::OrganisationRole {
                     barriers: organisation.barriers.clone(),
                     bystander: organisation.bystander,
+                    secondary: organisation.secondary,
                 },
             );
             if organisation.aliases.is_empty() {
@@ -505,13 +507,13 @@ impl RuleSet {
 
     /// The organisation responsible for the note's barriers ([`crate::extract::responsible`]).
     fn responsible_organisation(&self, normalised: &str, barriers: &[&str]) -> Option<&str> {
-        let found: Vec<(usize, &str)> = self
+        let found: Vec<(usize, usize, &str)> = self
             .organisations
             .as_ref()?
             .find_iter(normalised)
             .filter_map(|m| {
                 let name = self.alias_names.get(m.as_str())?;
-                Some((m.start(), name.as_str()))
+                Some((m.start(), m.end(), name.as_str()))
             })
             .collect();
         crate::extract::responsible(
@@ -567,9 +569,21 @@ impl RuleSet {
             })
             .collect::<Vec<_>>();
         let barriers: Vec<&str> = matches.iter().map(|m| m.barrier).collect();
-        let organisation = recognised.and_then(|_| self.responsible_organisation(&normalised, &barriers));
+        let organisation =
+            recognised.and_then(|_| self.responsible_organisation(&normalised, &barriers));
+        // A wait no barrier claims (none of their `wait_context` words in its sentence) is
+        // still the signal's: the note states it for one of its barriers.
+        let wait_days = matches
+            .iter()
+            .filter_map(|m| m.wait_days)
+            .max()
+            .or_else(|| {
+                (!matches.is_empty())
+                    .then(|| durations.iter().map(|d| d.days).max())
+                    .flatten()
+            });
         Analysis {
-            wait_days: matches.iter().filter_map(|m| m.wait_days).max(),
+            wait_days,
             barriers,
             matches,
             organisation,

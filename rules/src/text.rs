@@ -52,13 +52,16 @@ mod tests {
 
     #[test]
     fn ascii_is_borrowed() {
-        assert!(matches!(clean("gewoon tekst"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            clean("gewoon tekst"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn decomposed_accents_become_composed() {
         assert_eq!(clean("financie\u{0308}n"), "financiën");
-        assert_eq!(clean("ee\u{0301}n"), "één");
+        assert_eq!(clean("e\u{0301}e\u{0301}n"), "één");
     }
 
     #[test]
@@ -70,13 +73,19 @@ mod tests {
 
     #[test]
     fn soft_hyphens_are_removed() {
-        assert_eq!(clean("schuld\u{00AD}hulp\u{00AD}verlening"), "schuldhulpverlening");
+        assert_eq!(
+            clean("schuld\u{00AD}hulp\u{00AD}verlening"),
+            "schuldhulpverlening"
+        );
     }
 
     #[test]
     fn bidi_controls_are_removed() {
         assert_eq!(clean("\u{202E}ontruiming\u{202C}"), "ontruiming");
-        assert_eq!(clean("\u{2067}Parnassia\u{2069} \u{200F}wachtlijst"), "Parnassia wachtlijst");
+        assert_eq!(
+            clean("\u{2067}Parnassia\u{2069} \u{200F}wachtlijst"),
+            "Parnassia wachtlijst"
+        );
     }
 
     #[test]

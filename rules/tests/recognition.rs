@@ -26,7 +26,8 @@ fn the_combination_generalises_to_the_evaluation_set() {
     let rules = RuleSet::default_rules().expect("default rules with their model");
     let report = evaluation_set(&rules, &text).expect("the evaluation set reads");
     assert!(report.notes > 1000, "only {} signals read", report.notes);
-    let (rules_f1, model_f1, both_f1) = (report.macro_f1(0), report.macro_f1(1), report.macro_f1(2));
+    let (rules_f1, model_f1, both_f1) =
+        (report.macro_f1(0), report.macro_f1(1), report.macro_f1(2));
     eprintln!(
         "evaluation set: macro-F1 rules {rules_f1:.3}, model {model_f1:.3}, combination {both_f1:.3}; wait {:?}, organisation {:?}",
         report.wait_accuracy(),

@@ -73,7 +73,9 @@ impl ModelSlot {
         }
         for t in self.barrier_thresholds.iter().flatten() {
             if !valid(*t) {
-                errors.push(format!("model.threshold {t} van een barrière moet tussen 0 en 1 liggen"));
+                errors.push(format!(
+                    "model.threshold {t} van een barrière moet tussen 0 en 1 liggen"
+                ));
             }
         }
     }
@@ -148,9 +150,7 @@ pub fn decide<'a>(
         if score < loaded.thresholds[barrier] {
             continue;
         }
-        if veto
-            && excluded.get_or_insert_with(|| rules.excluded_normalised(normalised))[barrier]
-        {
+        if veto && excluded.get_or_insert_with(|| rules.excluded_normalised(normalised))[barrier] {
             continue;
         }
         out.push(Decision {

@@ -71,7 +71,11 @@ impl Report {
         let n = barriers.len();
         Self {
             barriers,
-            counts: [vec![Counts::default(); n], vec![Counts::default(); n], vec![Counts::default(); n]],
+            counts: [
+                vec![Counts::default(); n],
+                vec![Counts::default(); n],
+                vec![Counts::default(); n],
+            ],
             ..Self::default()
         }
     }
@@ -92,7 +96,11 @@ impl Report {
         (self.organisation.1 > 0).then(|| ratio(self.organisation.0, self.organisation.1))
     }
 
-    fn extraction(&mut self, wait: (Option<u32>, Option<u32>), organisation: (Option<&str>, Option<&str>)) {
+    fn extraction(
+        &mut self,
+        wait: (Option<u32>, Option<u32>),
+        organisation: (Option<&str>, Option<&str>),
+    ) {
         if let (Some(gold), found) = wait {
             self.wait.1 += 1;
             if found.is_some_and(|w| wait_equal(w, gold)) {
@@ -129,7 +137,11 @@ pub fn organisation_key(name: &str) -> Option<String> {
     if lower.is_empty() {
         return None;
     }
-    let lower = if lower.starts_with("gemeente ") { "gemeente".to_string() } else { lower };
+    let lower = if lower.starts_with("gemeente ") {
+        "gemeente".to_string()
+    } else {
+        lower
+    };
     let key: String = lower.chars().filter(|c| !" -_.".contains(*c)).collect();
     Some(
         match key.as_str() {
@@ -146,7 +158,9 @@ pub fn organisation_key(name: &str) -> Option<String> {
 /// cross-validated with the model's own training settings. The rules must carry a model.
 pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String> {
     let model = rules.model().ok_or("het regelbestand heeft geen model")?;
-    let thresholds = rules.model_thresholds().ok_or("het regelbestand heeft geen model")?;
+    let thresholds = rules
+        .model_thresholds()
+        .ok_or("het regelbestand heeft geen model")?;
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let options = Options {
         cost: model.header.trained.cost,
@@ -174,7 +188,10 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
         let analysis = rules.analyse(&note.text);
         report.extraction(
             (note.wait_days.flatten(), analysis.wait_days),
-            (note.organisation.as_ref().and_then(|o| o.as_deref()), analysis.organisation),
+            (
+                note.organisation.as_ref().and_then(|o| o.as_deref()),
+                analysis.organisation,
+            ),
         );
     }
     Ok(report)
@@ -187,12 +204,18 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
 pub fn evaluation_set(rules: &RuleSet, jsonl: &str) -> Result<Report, String> {
     use knooppunt_ingest::envelope::{Channel, Envelope};
     let model = rules.model().ok_or("het regelbestand heeft geen model")?;
-    let thresholds = rules.model_thresholds().ok_or("het regelbestand heeft geen model")?;
+    let thresholds = rules
+        .model_thresholds()
+        .ok_or("het regelbestand heeft geen model")?;
     let rules_only = rules.without_model();
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let mut report = Report::new(barriers.clone());
     let today = knooppunt_ingest::today_nl();
-    for (number, line) in jsonl.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (number, line) in jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let at = |what: &str| format!("regel {}: {what}", number + 1);
         let value: serde_json::Value =
             serde_json::from_str(line).map_err(|_| at("geen geldige JSON"))?;
@@ -209,8 +232,9 @@ pub fn evaluation_set(rules: &RuleSet, jsonl: &str) -> Result<Report, String> {
                 input.insert(field.to_string(), v.clone());
             }
         }
-        let signal = knooppunt_ingest::signal::parse_signal(&serde_json::Value::Object(input), today)
-            .map_err(|e| at(&knooppunt_ingest::signal::describe(&e)))?;
+        let signal =
+            knooppunt_ingest::signal::parse_signal(&serde_json::Value::Object(input), today)
+                .map_err(|e| at(&knooppunt_ingest::signal::describe(&e)))?;
         let (envelope, _) = Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
         let both = crate::engine::classify(rules, envelope.clone());
         let alone = crate::engine::classify(&rules_only, envelope);

@@ -13,10 +13,10 @@
 //! barrier the scale of its quantised weights (f32) and the weights as i16, row by row.
 
 pub mod combine;
-pub mod measure;
-pub mod record;
 pub mod features;
+pub mod measure;
 pub mod notes;
+pub mod record;
 pub mod train;
 
 use serde::{Deserialize, Serialize};
@@ -144,7 +144,9 @@ impl Model {
         let weights = raw
             .chunks_exact(2)
             .enumerate()
-            .map(|(i, pair)| f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scales[i % barriers])
+            .map(|(i, pair)| {
+                f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scales[i % barriers]
+            })
             .collect();
         if reader.at != bytes.len() {
             return Err(err("modelbestand heeft onverwachte bytes aan het eind"));
@@ -283,7 +285,13 @@ impl Model {
 
     /// Checks that the model belongs to a rule set with these barrier ids, in this order.
     pub fn check_barriers(&self, ids: &[&str]) -> Result<(), ModelError> {
-        if self.header.barriers.iter().map(String::as_str).eq(ids.iter().copied()) {
+        if self
+            .header
+            .barriers
+            .iter()
+            .map(String::as_str)
+            .eq(ids.iter().copied())
+        {
             return Ok(());
         }
         let missing: Vec<&str> = ids

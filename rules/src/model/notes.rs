@@ -73,7 +73,13 @@ pub fn read_dirs(dirs: &[PathBuf], known: &[&str]) -> Result<Vec<Note>, Vec<Stri
     }
 }
 
-fn read_file(path: &Path, text: &str, known: &[&str], notes: &mut Vec<Note>, errors: &mut Vec<String>) {
+fn read_file(
+    path: &Path,
+    text: &str,
+    known: &[&str],
+    notes: &mut Vec<Note>,
+    errors: &mut Vec<String>,
+) {
     let name = path.display();
     let check = |ids: &[String], at: &str, errors: &mut Vec<String>| {
         for id in ids {
@@ -87,7 +93,11 @@ fn read_file(path: &Path, text: &str, known: &[&str], notes: &mut Vec<Note>, err
             Ok(file) => file,
             Err(e) => return errors.push(format!("{name}: {e}")),
         };
-        check(std::slice::from_ref(&file.barrier), &name.to_string(), errors);
+        check(
+            std::slice::from_ref(&file.barrier),
+            &name.to_string(),
+            errors,
+        );
         for (i, positive) in file.positive.iter().enumerate() {
             notes.push(Note {
                 text: positive.clone(),
@@ -131,8 +141,8 @@ fn read_file(path: &Path, text: &str, known: &[&str], notes: &mut Vec<Note>, err
 
 /// One JSON line; `text` and `barriers` (or `expect`) are required.
 pub fn parse_line(line: &str) -> Result<Note, String> {
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| format!("geen geldige JSON (kolom {})", e.column()))?;
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| format!("geen geldige JSON (kolom {})", e.column()))?;
     let text = value
         .get("text")
         .and_then(Value::as_str)
@@ -145,13 +155,15 @@ pub fn parse_line(line: &str) -> Result<Note, String> {
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| format!("veld '{field}' moet een lijst van barrière-ids zijn"))
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        format!("veld '{field}' moet een lijst van barrière-ids zijn")
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(_) => Err(format!("veld '{field}' moet een lijst van barrière-ids zijn")),
+            Some(_) => Err(format!(
+                "veld '{field}' moet een lijst van barrière-ids zijn"
+            )),
         }
     };
     let barriers = match (ids("barriers")?, ids("expect")?) {
@@ -161,11 +173,11 @@ pub fn parse_line(line: &str) -> Result<Note, String> {
     let wait_days = match value.get("wait_days") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(v) => Some(Some(
-            v.as_u64()
-                .and_then(|d| u32::try_from(d).ok())
-                .ok_or("veld 'wait_days' moet een geheel aantal dagen zijn")?,
-        )),
+        Some(v) => {
+            Some(Some(v.as_u64().and_then(|d| u32::try_from(d).ok()).ok_or(
+                "veld 'wait_days' moet een geheel aantal dagen zijn",
+            )?))
+        }
     };
     let organisation = match value.get("organisation") {
         None => None,
@@ -201,7 +213,8 @@ mod tests {
 
     #[test]
     fn paraphrase_lines_and_partial_labels() {
-        let note = parse_line(r#"{"text": "x", "expect": [], "labelled_for": ["loket-drempel"]}"#).unwrap();
+        let note = parse_line(r#"{"text": "x", "expect": [], "labelled_for": ["loket-drempel"]}"#)
+            .unwrap();
         assert!(note.barriers.is_empty());
         assert_eq!(note.wait_days, None);
         assert!(note.labelled("loket-drempel") && !note.labelled("huisuitzetting"));
@@ -209,12 +222,20 @@ mod tests {
 
     #[test]
     fn bad_lines_name_the_field() {
-        assert!(parse_line(r#"{"barriers": []}"#).unwrap_err().contains("'text'"));
-        assert!(parse_line(r#"{"text": "x"}"#).unwrap_err().contains("'barriers'"));
-        assert!(parse_line(r#"{"text": "x", "barriers": "a"}"#).unwrap_err().contains("'barriers'"));
-        assert!(parse_line(r#"{"text": "x", "barriers": [], "wait_days": -3}"#)
+        assert!(parse_line(r#"{"barriers": []}"#)
             .unwrap_err()
-            .contains("'wait_days'"));
+            .contains("'text'"));
+        assert!(parse_line(r#"{"text": "x"}"#)
+            .unwrap_err()
+            .contains("'barriers'"));
+        assert!(parse_line(r#"{"text": "x", "barriers": "a"}"#)
+            .unwrap_err()
+            .contains("'barriers'"));
+        assert!(
+            parse_line(r#"{"text": "x", "barriers": [], "wait_days": -3}"#)
+                .unwrap_err()
+                .contains("'wait_days'")
+        );
         assert!(parse_line("{").unwrap_err().contains("JSON"));
     }
 

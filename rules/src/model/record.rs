@@ -65,8 +65,7 @@ impl Recognition {
 
     /// The terms as stored (`model_terms`): a JSON array, or NULL when there are none.
     pub fn terms_column(&self) -> Option<String> {
-        (!self.terms.is_empty())
-            .then(|| serde_json::to_string(&self.terms).unwrap_or_default())
+        (!self.terms.is_empty()).then(|| serde_json::to_string(&self.terms).unwrap_or_default())
     }
 
     /// Reads the stored columns back.
@@ -140,12 +139,24 @@ mod tests {
             model.dutch(),
             "herkend door het model (0,87; woorden: kinderen, afpakken, durft niet)"
         );
-        assert_eq!(Recognition { how: How::Overleg, ..Default::default() }.dutch(), "ingedeeld door het overleg");
+        assert_eq!(
+            Recognition {
+                how: How::Overleg,
+                ..Default::default()
+            }
+            .dutch(),
+            "ingedeeld door het overleg"
+        );
     }
 
     #[test]
     fn stored_columns_round_trip() {
-        let model = Recognition::from_found(&FoundBy::Model { terms: vec!["wachtlijst".into()] }, Some(0.7));
+        let model = Recognition::from_found(
+            &FoundBy::Model {
+                terms: vec!["wachtlijst".into()],
+            },
+            Some(0.7),
+        );
         let back = Recognition::from_columns(
             model.how.as_str(),
             model.rule.clone(),
@@ -153,6 +164,9 @@ mod tests {
             model.terms_column(),
         );
         assert_eq!(back, model);
-        assert_eq!(Recognition::from_columns("", None, None, None).how, How::Regel);
+        assert_eq!(
+            Recognition::from_columns("", None, None, None).how,
+            How::Regel
+        );
     }
 }
