@@ -40,10 +40,11 @@ fn main() {
     let texts = corpus();
     let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
     println!(
-        "corpus: {} signals, mean {} characters; rule set {}",
+        "corpus: {} signals, mean {} characters; rule set {}, model {}",
         texts.len(),
         chars / texts.len(),
-        rules.version()
+        rules.version(),
+        rules.model().map_or("-", |m| m.version())
     );
     let measure = |name: &str, step: &dyn Fn(&str)| {
         let mut rates = Vec::new();
@@ -77,7 +78,11 @@ fn main() {
     measure("  anonymise only", &|text| {
         black_box(scrub(text));
     });
-    measure("  classify + extract only", &|text| {
+    measure("  classify + extract only (rules + model)", &|text| {
         black_box(rules.analyse(text));
+    });
+    let rules_alone = rules.without_model();
+    measure("  classify + extract, rules alone", &|text| {
+        black_box(rules_alone.analyse(text));
     });
 }

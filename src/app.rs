@@ -25,6 +25,7 @@ pub fn load_rules(config: &Config) -> anyhow::Result<Arc<RuleSet>> {
 }
 
 /// Loads a rules file, or the built-in rule set without one, listing every error.
+/// A rules file that names a model (`[model] file`) gets it loaded from beside it, and checked.
 pub fn load_rules_file(path: Option<&Path>) -> anyhow::Result<RuleSet> {
     let rules = match path {
         Some(path) => RuleSet::from_toml(
@@ -33,10 +34,36 @@ pub fn load_rules_file(path: Option<&Path>) -> anyhow::Result<RuleSet> {
         ),
         None => RuleSet::default_rules(),
     };
-    rules.map_err(|errors| {
+    let rules = rules.map_err(|errors| {
         let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
         anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
-    })
+    })?;
+    match path {
+        Some(path) => {
+            let base = path.parent().unwrap_or(Path::new("."));
+            rules
+                .with_model_file(base)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        }
+        None => Ok(rules),
+    }
+}
+
+/// Loads a rules file (or the built-in rules) with another model file instead of its own.
+pub fn load_rules_with_model(rules: Option<&Path>, model: &Path) -> anyhow::Result<RuleSet> {
+    let source = match rules {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("regelbestand {} lezen", path.display()))?,
+        None => knooppunt_rules::ruleset::DEFAULT_RULES.to_string(),
+    };
+    let rules = RuleSet::from_toml(&source).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
+    })?;
+    let bytes = std::fs::read(model).with_context(|| format!("model {} lezen", model.display()))?;
+    let model = knooppunt_rules::model::Model::from_bytes(&bytes)
+        .map_err(|e| anyhow::anyhow!("model {}: {e}", model.display()))?;
+    rules.with_model(model).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Gathers the brief for `quarter` and writes it into `dir`, returning the files.

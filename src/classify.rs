@@ -2,7 +2,9 @@
 //! anonymiser and rules as the pipeline and no database or broker.
 //!
 //! One output line per input line, in order:
-//! `{"id": …, "barriers": […], "wait_days": …, "organisation": …, "text": "…", "pii": […]}`,
+//! `{"id": …, "barriers": […], "matches": [per barrier: confidence, wait, how it was found and
+//! why], "wait_days": …, "organisation": …, "rules_version", "model_version", "text": "…",
+//! "pii": […]}`,
 //! or `{"id": …, "error": "…"}` for a line that is not a valid signal.
 
 use chrono::NaiveDate;
@@ -30,9 +32,18 @@ pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
     let matches: Vec<serde_json::Value> = classified
         .matches
         .iter()
-        .map(
-            |m| json!({"barrier": m.barrier, "confidence": m.confidence, "wait_days": m.wait_days}),
-        )
+        .map(|m| {
+            json!({
+                "barrier": m.barrier,
+                "confidence": m.confidence,
+                "wait_days": m.wait_days,
+                "found_by": m.found.how.as_str(),
+                "rule": m.found.rule,
+                "model_score": m.found.model_score,
+                "terms": m.found.terms,
+                "uitleg": m.found.dutch(),
+            })
+        })
         .collect();
     let wait_days = classified.wait_days;
     let signal = &classified.envelope.signal;
@@ -44,6 +55,8 @@ pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
         "matches": matches,
         "wait_days": wait_days,
         "organisation": organisation,
+        "rules_version": classified.rules_version,
+        "model_version": classified.model_version,
         "text": signal.text,
         "pii": pii,
     })

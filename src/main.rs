@@ -104,6 +104,9 @@ enum Command {
         /// Ander regelbestand (TOML) dan de ingebouwde regels.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Ander modelbestand dan het model dat het regelbestand noemt.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
     Quarantaine,
@@ -138,6 +141,11 @@ enum Command {
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
+    },
+    /// Het geleerde model naast de regels.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
     },
 
     /// Demonstratie op de ingebouwde standaard: laadt een synthetische set signalen via de
@@ -178,6 +186,32 @@ enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ModelCommand {
+    /// Train het model op gelabelde notities (JSON-regels en voorbeeldbestanden) en schrijf
+    /// het modelbestand; kiest per barrière de drempel met kruisvalidatie.
+    Train {
+        /// Mappen met notities: *.jsonl ({"text", "barriers", …}) en <barrière>.toml.
+        #[arg(long = "notes", default_values_t = knooppunt::recognition::DEFAULT_NOTE_DIRS.map(String::from))]
+        notes: Vec<String>,
+        /// Het regelbestand waarvoor het model is (barrières en drempels); standaard de ingebouwde regels.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Waar het model wordt geschreven.
+        #[arg(long, default_value = "rules/default_model.kpm")]
+        out: PathBuf,
+        /// Kostenparameter C van de logistische regressie.
+        #[arg(long, default_value_t = 32.0)]
+        cost: f64,
+        /// Aantal folds voor de kruisvalidatie.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Versie van het model (standaard: datum en controlegetal).
+        #[arg(long)]
+        version: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum RulesCommand {
     /// Controleer een regelbestand; toont alle fouten tegelijk, met regelnummer.
     Validate {
@@ -191,6 +225,9 @@ enum RulesCommand {
         /// Het regelbestand; zonder: de ingebouwde regels.
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// Een ander (nieuw) modelbestand dan het model dat het regelbestand noemt.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Voer de nieuwe indeling echt door (in één transactie).
         #[arg(long)]
         apply: bool,
@@ -206,6 +243,13 @@ enum RulesCommand {
         /// Toon ook de gemiste en onterecht gevonden voorbeelden.
         #[arg(long)]
         verbose: bool,
+        /// Mappen met gelabelde notities voor regels, model en samen (kruisgevalideerd).
+        #[arg(long = "notes", default_values_t = knooppunt::recognition::DEFAULT_NOTE_DIRS.map(String::from))]
+        notes: Vec<String>,
+        /// Een evaluatieset (JSON-regels met "expected", "wait_days", "organisation"), bv.
+        /// ../shared/corpus/signals.jsonl: alleen cijfers, nooit notities.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
     },
 }
 
@@ -247,10 +291,17 @@ async fn rules_command(
 ) -> anyhow::Result<ExitCode> {
     use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile};
     match command {
-        RulesCommand::Replay { rules, apply } => {
+        RulesCommand::Replay {
+            rules,
+            model,
+            apply,
+        } => {
             let config = load()?;
             let store = app::open_store(&config).await?;
-            let rules = app::load_rules_file(rules.as_deref())?;
+            let rules = match model {
+                Some(model) => app::load_rules_with_model(rules.as_deref(), &model)?,
+                None => app::load_rules_file(rules.as_deref())?,
+            };
             let total = store.signal_count().await?;
             let progress = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0))
                 .with_style(
@@ -314,6 +365,8 @@ async fn rules_command(
             rules,
             fixtures,
             verbose,
+            notes,
+            corpus,
         } => {
             let rules = app::load_rules_file(rules.as_deref())?;
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
@@ -361,6 +414,8 @@ async fn rules_command(
                 }
             }
             println!("macro-F1: {:.3}", macro_f1(&scores));
+            let notes: Vec<PathBuf> = notes.iter().map(PathBuf::from).collect();
+            knooppunt::recognition::test_recognition(&rules, &notes, corpus.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -398,8 +453,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             no_serve,
         } => return knooppunt::demo::run(&dir, &listen, !no_serve, shutdown_signal()).await,
-        Command::Classify { file, rules } => {
-            let rules = app::load_rules_file(rules.as_deref())?;
+        Command::Classify { file, rules, model } => {
+            let rules = match model {
+                Some(model) => app::load_rules_with_model(rules.as_deref(), &model)?,
+                None => app::load_rules_file(rules.as_deref())?,
+            };
             let today = knooppunt_ingest::today_nl();
             let stdout = std::io::stdout().lock();
             let output = std::io::BufWriter::new(stdout);
@@ -414,6 +472,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!(classified, errors, "Classification finished");
         }
         Command::Rules { command } => return rules_command(command, load).await,
+        Command::Model {
+            command:
+                ModelCommand::Train {
+                    notes,
+                    rules,
+                    out,
+                    cost,
+                    folds,
+                    version,
+                },
+        } => knooppunt::recognition::train_command(knooppunt::recognition::TrainArgs {
+            rules,
+            notes: notes.iter().map(PathBuf::from).collect(),
+            out,
+            options: knooppunt_rules::model::train::Options {
+                cost,
+                folds,
+                version,
+                ..Default::default()
+            },
+        })?,
         Command::Clusters {
             agenda: true, on, ..
         } => {

@@ -36,6 +36,9 @@ pub struct ExampleSignal {
     pub area: String,
     pub text: String,
     pub barriers: String,
+    /// How the cluster's barrier was found in this signal, in Dutch ("herkend door regel …",
+    /// "herkend door het model (0,87; woorden: …)"); empty outside a cluster.
+    pub herkend: String,
 }
 
 /// A cluster with its review standing.
@@ -456,7 +459,8 @@ pub async fn example_signals(
     let mut examples = Vec::new();
     for cluster in cluster_ids {
         let rows = sqlx::query(
-            "SELECT s.source, s.id, s.observed_on, s.area, s.text, s.barriers FROM signals s \
+            "SELECT s.source, s.id, s.observed_on, s.area, s.text, s.barriers, b.found_by, b.rule, \
+             b.model_score, b.model_terms FROM signals s \
              JOIN signal_barriers b ON b.source = s.source AND b.signal_id = s.id \
              WHERE b.cluster_id = $1 ORDER BY s.observed_on DESC, s.id LIMIT $2",
         )
@@ -466,7 +470,15 @@ pub async fn example_signals(
         .await
         .context("voorbeeldsignalen lezen")?;
         for row in &rows {
-            examples.push(example_from_row(row)?);
+            let mut example = example_from_row(row)?;
+            example.herkend = knooppunt_rules::model::record::Recognition::from_columns(
+                &row.try_get::<String, _>("found_by")?,
+                row.try_get("rule")?,
+                row.try_get("model_score")?,
+                row.try_get("model_terms")?,
+            )
+            .dutch();
+            examples.push(example);
         }
     }
     examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
@@ -500,6 +512,7 @@ fn example_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<ExampleSignal> {
         area: row.try_get("area")?,
         text: row.try_get("text")?,
         barriers: row.try_get("barriers")?,
+        herkend: String::new(),
     })
 }
 

@@ -112,6 +112,7 @@ pub fn classify(rules: &RuleSet, mut envelope: knooppunt_ingest::envelope::Envel
         matches,
         wait_days,
         rules_version: rules.version().to_string(),
+        model_version: rules.model().map(|m| m.version().to_string()),
         envelope,
     }
 }
@@ -139,6 +140,10 @@ pub fn matches_for(
                 wait_days: stated.or(found.wait_days),
                 cluster: key.clone(),
                 split_to: None,
+                found: crate::model::record::Recognition::from_found(
+                    &found.found_by,
+                    found.model_score,
+                ),
             }
         })
         .collect()

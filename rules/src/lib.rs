@@ -1,6 +1,9 @@
 //! The rules engine: classifies signals against versioned barrier rules, groups them into
 //! clusters and stores them (SQLite or PostgreSQL).
 //!
+//! - [`extract`]: waiting times and the responsible organisation read from a note;
+//! - [`text`]: Unicode cleaning before any matching (NFC, invisible characters removed);
+//! - [`model`]: the learned classifier beside the rules, its training and the combination;
 //! - [`ruleset`]: the rules file and its compiled matcher (pure);
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why (pure);
 //! - [`replay`]: re-running a rule set over stored history, with a diff before applying;
@@ -14,8 +17,10 @@
 
 pub mod engine;
 pub mod events;
+pub mod extract;
 pub mod fixtures;
 pub mod kafka_context;
+pub mod model;
 pub mod promotion;
 pub mod replay;
 pub mod retention;
@@ -23,4 +28,5 @@ pub mod ruleset;
 pub mod silence;
 pub mod sources;
 pub mod store;
+pub mod text;
 pub mod verwerkingslog;

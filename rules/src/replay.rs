@@ -8,7 +8,7 @@
 use crate::engine::matches_for;
 use crate::ruleset::{Fields, RuleSet};
 use crate::store::{
-    classification, BarrierMatch, ClusterTally, ReplaySignal, Store, CLUSTER_KEY_SETTING,
+    classification_of, BarrierMatch, ClusterTally, ReplaySignal, Store, CLUSTER_KEY_SETTING,
 };
 use anyhow::Context;
 use std::collections::BTreeMap;
@@ -31,6 +31,10 @@ pub struct ReplayDiff {
     pub clusters: BTreeMap<String, ClusterChange>,
     /// The cluster key before and after, when it changes.
     pub regrouped: Option<(String, String)>,
+    /// Barriers found by the model (not a rule), before and after.
+    pub model_found: (u64, u64),
+    /// The model taking part in the new classification, if any.
+    pub model_version: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -60,6 +64,12 @@ impl ReplayDiff {
             "Regelset {version} op {} opgeslagen signalen: {} krijgen een andere indeling.\n",
             self.signals, self.changed
         );
+        if let Some(model) = &self.model_version {
+            out.push_str(&format!(
+                "Met model {model}: {} barrières gevonden door het model alleen (nu {}).\n",
+                self.model_found.1, self.model_found.0
+            ));
+        }
         if let Some((before, after)) = &self.regrouped {
             out.push_str(&format!(
                 "Clustersleutel verandert: {before} → {after} (alle clusters worden opnieuw gevormd).\n"
@@ -111,7 +121,10 @@ pub async fn replay(
     apply: bool,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<ReplayDiff> {
-    let mut diff = ReplayDiff::default();
+    let mut diff = ReplayDiff {
+        model_version: rules.model().map(|m| m.version().to_string()),
+        ..ReplayDiff::default()
+    };
     let key = rules.cluster_key();
     let stored_key = match store.setting(CLUSTER_KEY_SETTING).await? {
         Some(stored) => stored,
@@ -147,9 +160,12 @@ pub async fn replay(
     let writer = if apply {
         let mut writer = store.begin_replay().await?;
         let version = rules.version().to_string();
+        let model_version = diff.model_version.clone();
         Some(tokio::spawn(async move {
             while let Some(changes) = changes_rx.recv().await {
-                writer.write_changes(&changes, &version).await?;
+                writer
+                    .write_changes(&changes, &version, model_version.as_deref())
+                    .await?;
             }
             anyhow::Ok(writer)
         }))
@@ -203,6 +219,9 @@ pub async fn replay(
                     .count(&signal.observed_on);
             }
             diff.signals += 1;
+            let by_model = |detail: &str| detail.matches("|model").count() as u64;
+            diff.model_found.0 += by_model(&signal.classification);
+            diff.model_found.1 += by_model(&detail);
             if new_barriers != signal.barriers {
                 diff.changed += 1;
                 *diff
@@ -264,11 +283,7 @@ fn classify_page(rules: &RuleSet, page: &[ReplaySignal]) -> Vec<Reclassified> {
             signal.wait_days.and_then(|w| u32::try_from(w).ok()),
         );
         let barriers = analysis.barriers.join(",");
-        let detail = classification(
-            matches
-                .iter()
-                .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
-        );
+        let detail = classification_of(&matches);
         (matches, barriers, detail)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

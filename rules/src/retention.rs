@@ -291,12 +291,18 @@ pub fn kept_classification(
             let barrier = fields.next()?.to_string();
             let wait_days = fields.next().and_then(|w| w.parse::<u32>().ok());
             let confidence = fields.next().and_then(|c| c.parse::<f64>().ok())?;
+            // A fourth field says how the barrier was found when it was not by a rule.
+            let how = crate::model::record::How::parse(fields.next().unwrap_or("regel"));
             Some(crate::store::BarrierMatch {
                 barrier,
                 confidence,
                 wait_days,
                 cluster: key.clone(),
                 split_to: None,
+                found: crate::model::record::Recognition {
+                    how,
+                    ..Default::default()
+                },
             })
         })
         .collect::<Vec<_>>();
@@ -312,6 +318,7 @@ pub fn kept_classification(
                 wait_days: signal.wait_days.and_then(|w| u32::try_from(w).ok()),
                 cluster: key.clone(),
                 split_to: None,
+                found: crate::model::record::Recognition::default(),
             })
             .collect()
     } else {

@@ -24,6 +24,8 @@ struct RulesFile {
     /// How signals are grouped into clusters.
     #[serde(default)]
     clusters: ClusterSpec,
+    /// The learned model beside the rules (see [`crate::model::combine`]).
+    model: Option<crate::model::combine::ModelSpec>,
 }
 
 /// `[clusters]`: the grouping key besides the barrier.
@@ -80,6 +82,15 @@ struct GroupSpec {
 struct OrganisationSpec {
     name: String,
     aliases: Vec<String>,
+    /// The barriers this body is usually responsible for (preferred when a note names several).
+    #[serde(default)]
+    barriers: Vec<String>,
+    /// Never the responsible body (a creditor such as an energy company).
+    #[serde(default)]
+    bystander: bool,
+    /// Often the writer's own or a referring body: responsible only when no other is named.
+    #[serde(default)]
+    secondary: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +119,9 @@ struct BarrierSpec {
     /// This barrier's promotion thresholds, where they differ from `[promotion]`.
     #[serde(default)]
     promotion: crate::promotion::CriteriaOverride,
+    /// This barrier's model threshold, where it differs from `[model]`'s.
+    #[serde(default)]
+    model: crate::model::combine::BarrierModelSpec,
 }
 
 /// `[barrier.when]`: the barrier only applies to signals with these field values.
@@ -171,7 +185,7 @@ enum Origin {
 }
 
 /// A compiled rule set.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleSet {
     version: String,
     barriers: Vec<Barrier>,
@@ -187,6 +201,12 @@ pub struct RuleSet {
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
     organisations: Option<regex::Regex>,
     alias_names: std::collections::HashMap<String, String>,
+    /// What the rules file says about each organisation (by canonical name).
+    organisation_roles: std::collections::HashMap<String, crate::extract::OrganisationRole>,
+    /// Per positive pattern, how its match is explained: the pattern, or its `all` group.
+    labels: Vec<String>,
+    /// The learned model beside the rules ([`crate::model::combine`]).
+    pub(crate) model: crate::model::combine::ModelSlot,
 }
 
 /// A problem in a rules file, with the barrier and pattern it concerns.
@@ -218,8 +238,12 @@ impl RuleError {
 
 impl RuleSet {
     /// The rule set that ships with the product.
+    /// The rule set that ships with the product, with the model that ships next to it.
     pub fn default_rules() -> Result<Self, Vec<RuleError>> {
-        Self::from_toml(DEFAULT_RULES)
+        let rules = Self::from_toml(DEFAULT_RULES)?;
+        let model = crate::model::Model::from_bytes(crate::model::DEFAULT_MODEL)
+            .map_err(|e| vec![RuleError(format!("ingebouwd model: {e}"))])?;
+        rules.with_model(model).map_err(|e| vec![RuleError(e.0)])
     }
 
     /// Parses and compiles a rules file, listing every problem at once.
@@ -241,7 +265,13 @@ impl RuleSet {
         let mut group_confidence = Vec::new();
         let mut exclude = Vec::new();
         let mut exclude_barrier = Vec::new();
+        let mut labels = Vec::new();
+        let mut model = crate::model::combine::ModelSlot {
+            spec: file.model,
+            ..Default::default()
+        };
         for (index, spec) in file.barriers.into_iter().enumerate() {
+            model.barrier_thresholds.push(spec.model.threshold);
             let id_ok = !spec.id.is_empty()
                 && spec
                     .id
@@ -281,6 +311,7 @@ impl RuleSet {
             };
             for pattern in &spec.patterns {
                 check(pattern, &mut errors);
+                labels.push(pattern.clone());
                 positive.push(pattern.clone());
                 origins.push(Origin::Single { barrier: index });
             }
@@ -317,6 +348,7 @@ impl RuleSet {
                 group_confidence.push(group_conf);
                 for pattern in group {
                     check(pattern, &mut errors);
+                    labels.push(group.join(" + "));
                     positive.push(pattern.clone());
                     origins.push(Origin::Group {
                         barrier: index,
@@ -376,7 +408,24 @@ impl RuleSet {
         }
         let mut alias_names = std::collections::HashMap::new();
         let mut aliases: Vec<String> = Vec::new();
+        let mut organisation_roles = std::collections::HashMap::new();
         for organisation in &file.organisations {
+            for barrier in &organisation.barriers {
+                if !barriers.iter().any(|b: &Barrier| &b.id == barrier) {
+                    errors.push(RuleError(format!(
+                        "organisatie {}: onbekende barrière '{barrier}'",
+                        organisation.name
+                    )));
+                }
+            }
+            organisation_roles.insert(
+                organisation.name.clone(),
+                crate::extract::OrganisationRole {
+                    barriers: organisation.barriers.clone(),
+                    bystander: organisation.bystander,
+                    secondary: organisation.secondary,
+                },
+            );
             if organisation.aliases.is_empty() {
                 errors.push(RuleError(format!(
                     "organisatie '{}': geen aliassen",
@@ -407,6 +456,9 @@ impl RuleSet {
                 }
             }
         };
+        let mut model_errors = Vec::new();
+        model.check(&mut model_errors);
+        errors.extend(model_errors.into_iter().map(RuleError));
         if !errors.is_empty() {
             return Err(errors.into_iter().map(|e| e.located(source)).collect());
         }
@@ -437,6 +489,9 @@ impl RuleSet {
             exclude_barrier,
             organisations,
             alias_names,
+            organisation_roles,
+            labels,
+            model,
         })
     }
 
@@ -448,6 +503,25 @@ impl RuleSet {
     fn organisation_normalised(&self, normalised: &str) -> Option<&str> {
         let found = self.organisations.as_ref()?.find(normalised)?;
         self.alias_names.get(found.as_str()).map(String::as_str)
+    }
+
+    /// The organisation responsible for the note's barriers ([`crate::extract::responsible`]).
+    fn responsible_organisation(&self, normalised: &str, barriers: &[&str]) -> Option<&str> {
+        let found: Vec<(usize, usize, &str)> = self
+            .organisations
+            .as_ref()?
+            .find_iter(normalised)
+            .filter_map(|m| {
+                let name = self.alias_names.get(m.as_str())?;
+                Some((m.start(), m.end(), name.as_str()))
+            })
+            .collect();
+        crate::extract::responsible(
+            normalised,
+            &found,
+            |name| self.organisation_roles.get(name),
+            barriers,
+        )
     }
 
     pub fn version(&self) -> &str {
@@ -474,28 +548,45 @@ impl RuleSet {
         let normalised = normalise(text);
         let recognised = self.organisation_normalised(&normalised);
         let organisation = fields.organisation.or(recognised);
-        let hits: Vec<(&Barrier, f64)> = self
-            .classify_normalised(&normalised)
-            .into_iter()
-            .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
-            .collect();
+        // Rules and model decide per barrier (crate::model::combine).
+        let hits: Vec<(&Barrier, crate::model::combine::Decision<'_>)> =
+            crate::model::combine::decide(self, &normalised, self.classify_normalised(&normalised))
+                .into_iter()
+                .map(|decision| (&self.barriers[decision.barrier], decision))
+                .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
+                .collect();
         let durations = durations(&normalised);
-        let wait_days = durations.iter().map(|d| d.days).max();
         let sole = hits.len() == 1;
         let matches = hits
-            .iter()
-            .map(|(barrier, confidence)| Match {
+            .into_iter()
+            .map(|(barrier, decision)| Match {
                 barrier: barrier.id.as_str(),
-                confidence: *confidence,
+                confidence: decision.confidence,
                 wait_days: barrier_wait(&normalised, &durations, barrier, sole),
                 tracks_waits: barrier.wait_context.is_some(),
+                found_by: decision.found_by,
+                model_score: decision.model_score,
             })
             .collect::<Vec<_>>();
+        let barriers: Vec<&str> = matches.iter().map(|m| m.barrier).collect();
+        let organisation =
+            recognised.and_then(|_| self.responsible_organisation(&normalised, &barriers));
+        // A wait no barrier claims (none of their `wait_context` words in its sentence) is
+        // still the signal's: the note states it for one of its barriers.
+        let wait_days = matches
+            .iter()
+            .filter_map(|m| m.wait_days)
+            .max()
+            .or_else(|| {
+                (!matches.is_empty())
+                    .then(|| durations.iter().map(|d| d.days).max())
+                    .flatten()
+            });
         Analysis {
-            barriers: matches.iter().map(|m| m.barrier).collect(),
-            matches,
             wait_days,
-            organisation: recognised,
+            barriers,
+            matches,
+            organisation,
         }
     }
 
@@ -505,35 +596,48 @@ impl RuleSet {
         self.analyse(text).barriers
     }
 
-    /// The barriers a text matches with the confidence of their strongest match, in
-    /// rule-file order.
-    fn classify_normalised(&self, normalised: &str) -> Vec<(&Barrier, f64)> {
-        // 0.0 = no match; a confidence is always > 0.
-        let mut hit = vec![0.0f64; self.barriers.len()];
+    /// The barriers a text matches (their index) with the confidence of their strongest
+    /// match and that match's pattern, in rule-file order.
+    fn classify_normalised(&self, normalised: &str) -> Vec<(usize, f64, &str)> {
+        // 0.0 = no match; a confidence is always > 0. The second value: the pattern's index.
+        let mut hit = vec![(0.0f64, 0usize); self.barriers.len()];
         let mut group_hits = vec![0usize; self.group_sizes.len()];
         for index in self.positive.matches(normalised.as_bytes()).iter() {
-            match self.origins[index] {
-                Origin::Single { barrier } => {
-                    hit[barrier] = hit[barrier].max(self.barriers[barrier].confidence)
-                }
+            let (barrier, confidence) = match self.origins[index] {
+                Origin::Single { barrier } => (barrier, self.barriers[barrier].confidence),
                 Origin::Group { barrier, group } => {
                     group_hits[group] += 1;
-                    if group_hits[group] == self.group_sizes[group] {
-                        hit[barrier] = hit[barrier].max(self.group_confidence[group]);
+                    if group_hits[group] != self.group_sizes[group] {
+                        continue;
                     }
+                    (barrier, self.group_confidence[group])
                 }
+            };
+            if confidence > hit[barrier].0 {
+                hit[barrier] = (confidence, index);
             }
         }
-        if hit.iter().any(|&h| h > 0.0) && !self.exclude.is_empty() {
+        if hit.iter().any(|h| h.0 > 0.0) && !self.exclude.is_empty() {
             for index in self.exclude.matches(normalised.as_bytes()).iter() {
-                hit[self.exclude_barrier[index]] = 0.0;
+                hit[self.exclude_barrier[index]].0 = 0.0;
             }
         }
-        self.barriers
-            .iter()
-            .zip(hit)
-            .filter(|(_, h)| *h > 0.0)
+        hit.into_iter()
+            .enumerate()
+            .filter(|(_, h)| h.0 > 0.0)
+            .map(|(barrier, (confidence, pattern))| {
+                (barrier, confidence, self.labels[pattern].as_str())
+            })
             .collect()
+    }
+
+    /// Per barrier, whether one of its exclusions matches a normalised text.
+    pub(crate) fn excluded_normalised(&self, normalised: &str) -> Vec<bool> {
+        let mut excluded = vec![false; self.barriers.len()];
+        for index in self.exclude.matches(normalised.as_bytes()).iter() {
+            excluded[self.exclude_barrier[index]] = true;
+        }
+        excluded
     }
 }
 
@@ -547,6 +651,10 @@ pub struct Match<'a> {
     pub wait_days: Option<u32>,
     /// Whether the barrier tracks waiting times (has `wait_context`).
     pub tracks_waits: bool,
+    /// How it was found: a rule (which) or the model (its terms).
+    pub found_by: crate::model::combine::FoundBy<'a>,
+    /// The model's calibrated probability for this barrier, when a model is loaded.
+    pub model_score: Option<f32>,
 }
 
 /// What the rules read from one text.
@@ -556,9 +664,10 @@ pub struct Analysis<'a> {
     pub barriers: Vec<&'a str>,
     /// The same barriers with confidence and their own waiting time.
     pub matches: Vec<Match<'a>>,
-    /// The longest waiting time the text mentions, in days.
+    /// The signal's waiting time: the longest of its barriers' waits, in days (none when
+    /// no barrier is found).
     pub wait_days: Option<u32>,
-    /// The first organisation of the region the text names.
+    /// The organisation of the region the text names as responsible for its barriers.
     pub organisation: Option<&'a str>,
 }
 
@@ -567,6 +676,8 @@ pub struct Analysis<'a> {
 /// ligature "ĳ" becomes "ij", and the period of an abbreviation ("mw.", "dhr.", "i.v.m.") is
 /// dropped, so it does not end a sentence for patterns and waiting times.
 pub fn normalise(text: &str) -> String {
+    // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
+    let text = crate::text::clean(text);
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -651,40 +762,6 @@ fn drop_abbreviation_dots(text: &mut String) {
     }
 }
 
-/// Dutch number words up to twenty, as written in notes ("drie maanden").
-fn number_word(word: &str) -> Option<u32> {
-    Some(match word {
-        "een" | "één" | "1" => 1,
-        "twee" => 2,
-        "drie" => 3,
-        "vier" => 4,
-        "vijf" => 5,
-        "zes" => 6,
-        "zeven" => 7,
-        "acht" => 8,
-        "negen" => 9,
-        "tien" => 10,
-        "elf" => 11,
-        "twaalf" => 12,
-        "dertien" => 13,
-        "veertien" => 14,
-        "vijftien" => 15,
-        "zestien" => 16,
-        "zeventien" => 17,
-        "achttien" => 18,
-        "negentien" => 19,
-        "twintig" => 20,
-        other => return other.parse().ok(),
-    })
-}
-
-static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r"(?-u:\b)(?:(ruim |bijna |ongeveer |circa |zo'n )?(een half|anderhalf|[0-9]{1,3}|[a-z]+) (dagen|dag|weken|week|maanden|maand|jaar|jaren))(?-u:\b)",
-    )
-    .expect("valid duration pattern")
-});
-
 /// The longest waiting time mentioned in a text, in days: "al 14 weken" → 98,
 /// "drie maanden" → 90, "ruim een half jaar" → 182. `None` when the text names none.
 pub fn extract_wait_days(text: &str) -> Option<u32> {
@@ -702,50 +779,15 @@ struct Duration {
     days: u32,
 }
 
-/// Every waiting time a normalised text mentions, in order.
+/// Every waiting time a normalised text mentions, in order ([`crate::extract::waits`]).
 fn durations(normalised: &str) -> Vec<Duration> {
-    DURATION
-        .captures_iter(normalised)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            // "zoon van 23 jaar", "is 40 jaar oud": an age, not a wait.
-            let before = normalised[..whole.start()].trim_end();
-            let after = &normalised[whole.end()..];
-            if ["van", "is", "wordt", "werd", "leeftijd", "ruim van"]
-                .iter()
-                .any(|w| before.ends_with(w))
-                || after.starts_with(" oud")
-            {
-                return None;
-            }
-            let amount = caps.get(2)?.as_str();
-            let unit = caps.get(3)?.as_str();
-            let unit_days = match unit {
-                "dag" | "dagen" => 1.0,
-                "week" | "weken" => 7.0,
-                "maand" | "maanden" => 30.0,
-                _ => 365.0,
-            };
-            let count = match amount {
-                "een half" => 0.5,
-                "anderhalf" => 1.5,
-                word => f64::from(number_word(word)?),
-            };
-            Some(Duration {
-                start: whole.start(),
-                days: (count * unit_days).floor() as u32,
-            })
-        })
+    crate::extract::waits(normalised)
+        .into_iter()
+        .map(|(start, days)| Duration { start, days })
         .collect()
 }
 
-/// The sentence around byte `at`: from the previous to the next `.`, `;`, `!`, `?` or newline.
-fn sentence_at(text: &str, at: usize) -> &str {
-    let stop = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n');
-    let start = text[..at].rfind(stop).map_or(0, |i| i + 1);
-    let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
-    &text[start..end]
-}
+use crate::extract::sentence_at;
 
 /// The waiting time that belongs to `barrier`: the longest one mentioned in a sentence that
 /// also holds one of the barrier's `wait_context` words. When the barrier is the signal's only
@@ -930,7 +972,7 @@ mod tests {
         );
         assert_eq!(
             rules.find_organisation("brief van de gemeente Den Haag"),
-            Some("Gemeente Den Haag")
+            Some("gemeente")
         );
         assert_eq!(
             rules.find_organisation("wachtlijst bij PsyQ en daarna Parnassia"),
@@ -938,7 +980,7 @@ mod tests {
         );
         assert_eq!(
             rules.find_organisation("de shv heeft een wachtlijst"),
-            Some("Schuldhulpverlening Den Haag")
+            Some("Schuldhulpverlening")
         );
         assert_eq!(rules.find_organisation("niets over instanties"), None);
     }
@@ -1030,7 +1072,7 @@ mod tests {
             ("wacht nu drie maanden", Some(90)),
             ("sinds 6 weken", Some(42)),
             ("ruim een half jaar op de wachtlijst", Some(182)),
-            ("twee jaar en 3 maanden", Some(730)),
+            ("al twee jaar en 3 maanden op de wachtlijst", Some(730)),
             ("zoon van 23 jaar woont weer thuis", None),
             ("moeder is 40 jaar oud", None),
         ] {

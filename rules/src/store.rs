@@ -45,6 +45,8 @@ pub struct Classified {
     /// The signal's own `wait_days`, else the longest wait its text mentions.
     pub wait_days: Option<u32>,
     pub rules_version: String,
+    /// The version of the model that took part, when one did.
+    pub model_version: Option<String>,
 }
 
 impl Classified {
@@ -54,12 +56,28 @@ impl Classified {
 
     /// "barrier|wait_days|confidence;…": what replay compares.
     pub fn classification(&self) -> String {
-        classification(
-            self.matches
-                .iter()
-                .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
-        )
+        classification_of(&self.matches)
     }
+}
+
+/// "barrier|wait_days|confidence;…" for matches; a barrier the model found (not a rule) ends in
+/// "|model", so a replay with another model shows and rewrites what the model changed.
+pub fn classification_of(matches: &[BarrierMatch]) -> String {
+    matches
+        .iter()
+        .map(|m| {
+            let plain = classification(std::iter::once((
+                m.barrier.as_str(),
+                m.wait_days,
+                m.confidence,
+            )));
+            match m.found.how {
+                crate::model::record::How::Regel => plain,
+                how => format!("{plain}|{}", how.as_str()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// One barrier of a classified signal, with the cluster it joins.
@@ -72,6 +90,8 @@ pub struct BarrierMatch {
     pub cluster: ClusterKeyValues,
     /// The cluster the overleg moved this signal to (splitsen), instead of its key's.
     pub split_to: Option<String>,
+    /// How the barrier was found (rule, model or overleg).
+    pub found: crate::model::record::Recognition,
 }
 
 impl BarrierMatch {
@@ -263,13 +283,14 @@ impl ReplayWriter {
         &mut self,
         changes: &[(ReplaySignal, Vec<BarrierMatch>)],
         version: &str,
+        model_version: Option<&str>,
     ) -> anyhow::Result<()> {
         for chunk in changes.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "UPDATE signals SET barriers = v.column3, classification = v.column4, \
-                 rules_version = v.column5 FROM (VALUES {}) AS v \
+                 rules_version = v.column5, model_version = v.column6 FROM (VALUES {}) AS v \
                  WHERE signals.source = v.column1 AND signals.id = v.column2",
-                placeholders(chunk.len(), 5)
+                placeholders(chunk.len(), 6)
             );
             let mut update = sqlx::query(&sql);
             for (signal, matches) in chunk {
@@ -283,12 +304,9 @@ impl ReplayWriter {
                             .collect::<Vec<_>>()
                             .join(","),
                     )
-                    .bind(classification(
-                        matches
-                            .iter()
-                            .map(|m| (m.barrier.as_str(), m.wait_days, m.confidence)),
-                    ))
-                    .bind(version);
+                    .bind(classification_of(matches))
+                    .bind(version)
+                    .bind(model_version);
             }
             update
                 .execute(&mut *self.tx)
@@ -320,6 +338,7 @@ impl ReplayWriter {
                     wait_days: m.wait_days.map(i64::from),
                     confidence: m.confidence,
                     organisation: &m.cluster.organisation,
+                    found: &m.found,
                 })
             })
             .collect();
@@ -467,6 +486,7 @@ struct Membership<'a> {
     wait_days: Option<i64>,
     confidence: f64,
     organisation: &'a str,
+    found: &'a crate::model::record::Recognition,
 }
 
 /// Adds tallies to the clusters, creating those that do not exist yet.
@@ -510,9 +530,9 @@ async fn insert_memberships(
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
-             area_key, wait_days, confidence, organisation) \
+             area_key, wait_days, confidence, organisation, found_by, rule, model_score, model_terms) \
              VALUES {} ON CONFLICT (source, signal_id, barrier) DO NOTHING",
-            placeholders(chunk.len(), 9)
+            placeholders(chunk.len(), 13)
         );
         let mut query = sqlx::query(&sql);
         for row in chunk {
@@ -525,7 +545,11 @@ async fn insert_memberships(
                 .bind(&row.area_key)
                 .bind(row.wait_days)
                 .bind(row.confidence)
-                .bind(row.organisation);
+                .bind(row.organisation)
+                .bind(row.found.how.as_str())
+                .bind(row.found.rule.as_deref())
+                .bind(row.found.model_score.map(f64::from))
+                .bind(row.found.terms_column());
         }
         query
             .execute(&mut **tx)
@@ -694,9 +718,9 @@ impl Store {
             let sql = format!(
                 "INSERT INTO signals (source, id, observed_on, area, area_key, text, themes, \
                  organisation, wait_days, barriers, rules_version, channel, received_at, stored_at, \
-                 classification, content_hash) \
+                 classification, content_hash, model_version) \
                  VALUES {} ON CONFLICT (source, id) DO NOTHING RETURNING source, id",
-                placeholders(chunk.len(), 16)
+                placeholders(chunk.len(), 17)
             );
             let mut query = sqlx::query(&sql);
             for item in chunk {
@@ -718,7 +742,8 @@ impl Store {
                     .bind(item.envelope.received_at.to_rfc3339())
                     .bind(&stored_at)
                     .bind(item.classification())
-                    .bind(content_hash(signal_content(item)));
+                    .bind(content_hash(signal_content(item)))
+                    .bind(item.model_version.as_deref());
             }
             let inserted: std::collections::HashSet<(String, String)> = query
                 .fetch_all(&mut *tx)
@@ -804,6 +829,7 @@ impl Store {
                     wait_days: found.wait_days.map(i64::from),
                     confidence: found.confidence,
                     organisation: &found.cluster.organisation,
+                    found: &found.found,
                 });
             }
         }

@@ -56,9 +56,11 @@ fn classified(id: &str, source: &str, date: &str) -> Classified {
                 None,
             ),
             split_to: None,
+            found: Default::default(),
         }],
         wait_days: Some(150),
         rules_version: "test-1".into(),
+        model_version: None,
     }
 }
 

@@ -39,9 +39,11 @@ fn classified(id: &str, source: &str, date: &str, traceparent: Option<&str>) -> 
                 None,
             ),
             split_to: None,
+            found: Default::default(),
         }],
         wait_days: Some(30),
         rules_version: "test-1".into(),
+        model_version: None,
     }
 }
 

@@ -32,10 +32,12 @@ fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str])
                     None,
                 ),
                 split_to: None,
+                found: Default::default(),
             })
             .collect(),
         wait_days: Some(70),
         rules_version: "test-1".into(),
+        model_version: None,
     }
 }
 

@@ -1,0 +1,376 @@
+//! Reading a waiting time and the responsible organisation from a normalised note (lower case,
+//! no accents, abbreviation periods dropped; see [`crate::ruleset::normalise`]).
+//!
+//! **Waits** are durations in days, weeks, months or years, also abbreviated or compact
+//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden"), halves ("anderhalve maand" 45,
+//! "een half jaar" 182) or decimals ("1,5 maand"). A duration is *not* a wait when it is
+//! an age ("zoon van 23 jaar", "23 jaar oud"), a range ("3 à 4 maanden") or a threshold or
+//! deadline ("langer dan 10 weken", "moet binnen 4 weken weg", "ontruiming over 3 weken", the
+//! Treeknorm's "14 weken"), a frequency ("om de 2 weken"), or — for years — anything but a
+//! wait: years count only in a sentence about waiting, answering or applying, and never next
+//! to living, illness or marriage ("woont er al 30 jaar"). Minutes and hours (call times) are
+//! never read.
+//!
+//! **Organisations**: the body responsible for the barrier, not a bystander: an organisation
+//! marked `bystander` in the rules file (creditors such as energy companies) or one named as
+//! the referrer ("doorgegeven door de huisarts", "via Vestia doorverwezen") does not count; one
+//! the rules file ties to a barrier the note has (`barriers = [...]`) is preferred.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|[0-9]{1,3}(?:,5)?|[a-z]+) ?(dagen|dag|dgn|weken|week|wkn|wken|wk|maanden|maande|maand|mnden|mndn|mnd|jaren|jaar|jr)(?-u:\b)",
+    )
+    .expect("valid duration pattern")
+});
+
+/// Words before a duration that make it an age, a threshold, a deadline or a frequency.
+static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand van|(?:langer|meer|minder|korter|eerder|later) dan|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|termijn van|opzegtermijn van|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+    )
+    .expect("valid pattern")
+});
+
+/// A person or baby right before "van": "zoon van 23 jaar", "baby van 3 maanden".
+static PERSON_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:zoon|dochter|kind|kindje|kinderen|baby|jongen|meisje|jongeman|man|vrouw|moeder|vader|broer|zus|neef|nicht|kleinzoon|kleindochter|meneer|mevrouw|mw|dhr|clien?te?|bewoner|bewoonster|jongere|tiener|zwanger|leeftijd|oud) (?:is |was )?van$",
+    )
+    .expect("valid pattern")
+});
+
+/// Words in the same sentence that make a duration about waiting, answering or applying.
+static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na",
+    )
+    .expect("valid pattern")
+});
+
+/// Words just before a duration of years that make it residence, illness or a life fact.
+static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|hier|er|daar|schulden|klant|bekend)\b[^.;!?]{0,12}$",
+    )
+    .expect("valid pattern")
+});
+
+/// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
+static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
+    )
+    .expect("valid pattern")
+});
+
+/// Words just before a duration of years that make it an age ("moeder is 40 jaar").
+static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$").expect("valid pattern")
+});
+
+/// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
+static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter")
+        .expect("valid pattern")
+});
+
+/// Dutch number words as notes write them ("drie maanden").
+fn number_word(word: &str) -> Option<f64> {
+    Some(match word {
+        "een" | "1" => 1.0,
+        "twee" => 2.0,
+        "drie" => 3.0,
+        "vier" => 4.0,
+        "vijf" => 5.0,
+        "zes" => 6.0,
+        "zeven" => 7.0,
+        "acht" => 8.0,
+        "negen" => 9.0,
+        "tien" => 10.0,
+        "elf" => 11.0,
+        "twaalf" => 12.0,
+        "dertien" => 13.0,
+        "veertien" => 14.0,
+        "vijftien" => 15.0,
+        "zestien" => 16.0,
+        "zeventien" => 17.0,
+        "achttien" => 18.0,
+        "negentien" => 19.0,
+        "twintig" => 20.0,
+        "een half" | "een halve" | "half" => 0.5,
+        "anderhalf" | "anderhalve" => 1.5,
+        other => other.replace(',', ".").parse().ok()?,
+    })
+}
+
+/// The sentence around byte `at`: from the previous to the next `.`, `;`, `!`, `?` or newline.
+pub(crate) fn sentence_at(text: &str, at: usize) -> &str {
+    let stop = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n');
+    let start = text[..at].rfind(stop).map_or(0, |i| i + 1);
+    let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// Every waiting time a normalised text states, as (byte offset, days), in order.
+pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
+    DURATION
+        .captures_iter(normalised)
+        .filter_map(|caps| {
+            let whole = caps.get(0)?;
+            let amount = number_word(caps.get(1)?.as_str())?;
+            let unit = caps.get(2)?.as_str();
+            let years = matches!(unit, "jaar" | "jaren" | "jr");
+            let before = normalised[..whole.start()].trim_end();
+            // Look at the last few words only.
+            let tail_start = before
+                .char_indices()
+                .rev()
+                .filter(|(_, c)| *c == ' ')
+                .nth(3)
+                .map_or(0, |(i, _)| i + 1);
+            let tail = &before[tail_start..];
+            let after = &normalised[whole.end()..];
+            if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
+                return None;
+            }
+            if after.starts_with(" oud")
+                || after.starts_with("-jarig")
+                || after.starts_with(')')
+                || after.starts_with(" huurachterstand")
+                || after.starts_with(" achterstand")
+                || after.starts_with(" huur achter")
+                || after.starts_with(" achter")
+            {
+                return None;
+            }
+            let sentence = sentence_at(normalised, whole.start());
+            if (tail.ends_with("over") || tail.ends_with("over een"))
+                && DEADLINE_CONTEXT.is_match(sentence)
+            {
+                return None;
+            }
+            // One or two years ("al een jaar niks") stand on their own; more years ("al 30
+            // jaar") are a wait only in a sentence about waiting.
+            if years
+                && ((amount > 2.0 && !WAIT_CUE.is_match(sentence))
+                    || LIFE_BEFORE.is_match(tail)
+                    || LIFE_AFTER.is_match(after)
+                    || AGE_BEFORE.is_match(tail))
+            {
+                return None;
+            }
+            let days = match unit {
+                "dag" | "dagen" | "dgn" => amount,
+                "week" | "weken" | "wk" | "wkn" | "wken" => amount * 7.0,
+                "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" => amount * 30.0,
+                _ if amount == 0.5 => 182.0,
+                _ => amount * 365.0,
+            };
+            (days >= 1.0 && days <= 3650.0).then_some((whole.start(), days.floor() as u32))
+        })
+        .collect()
+}
+
+/// Phrases right before an organisation that name it as the referrer, not the responsible body.
+static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen) (?:door|via)(?: de| het)?$|(?:signaal|tip|verwijzing|doorverwijzing) (?:van|via)(?: de| het)?$|(?:op verzoek van|in opdracht van)(?: de| het)?$",
+    )
+    .expect("valid pattern")
+});
+
+/// An organisation as the rules file describes it, for choosing the responsible one.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationRole {
+    /// The barriers this body is usually responsible for.
+    pub barriers: Vec<String>,
+    /// Never the responsible body (a creditor such as an energy company).
+    pub bystander: bool,
+    /// Often the writer's own or a referring body (a wijkteam, the GGD): responsible only
+    /// when the note names no other.
+    pub secondary: bool,
+}
+
+/// "schuldhulp van de gemeente": the first body belongs to the second.
+static PART_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z-]* (?:van|bij) (?:de |het )?$").expect("valid pattern"));
+
+/// The responsible organisation among those a text names (`found`: byte offset, end and
+/// canonical name, in order), given the barriers the note has.
+pub fn responsible<'a>(
+    normalised: &str,
+    found: &[(usize, usize, &'a str)],
+    role: impl Fn(&str) -> Option<&'a OrganisationRole>,
+    barriers: &[&str],
+) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = found
+        .iter()
+        .enumerate()
+        .filter(|(_, (start, _, name))| {
+            !role(name).is_some_and(|r| r.bystander)
+                && !REFERRER_BEFORE.is_match(normalised[..*start].trim_end())
+        })
+        .map(|(i, (_, end, name))| match found.get(i + 1) {
+            // "schuldhulp van de gemeente" is the gemeente's.
+            Some((next, _, owner))
+                if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
+            {
+                *owner
+            }
+            _ => *name,
+        })
+        .collect();
+    // Several bodies passing the case around: none of them is the responsible one.
+    let mut distinct = candidates.clone();
+    distinct.dedup();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if barriers == ["doorverwijscarrousel"] && distinct.len() > 1 {
+        return None;
+    }
+    let secondary = |name: &&str| role(name).is_some_and(|r| r.secondary);
+    candidates
+        .iter()
+        .copied()
+        .find(|name| {
+            role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
+        })
+        .or_else(|| candidates.iter().copied().find(|name| !secondary(name)))
+        .or_else(|| candidates.first().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait(text: &str) -> Option<u32> {
+        waits(&crate::ruleset::normalise(text))
+            .iter()
+            .map(|w| w.1)
+            .max()
+    }
+
+    #[test]
+    fn abbreviated_and_compact_waits() {
+        assert_eq!(wait("Vestia reageert al 9 wk niet"), Some(63));
+        assert_eq!(wait("wachtlijst 5 mnd"), Some(150));
+        assert_eq!(wait("al 12wk geen reactie"), Some(84));
+        assert_eq!(wait("intake duurt 5mnd"), Some(150));
+        assert_eq!(wait("nu 10 dgn niks gehoord"), Some(10));
+        assert_eq!(wait("wacht al anderhalve maand"), Some(45));
+        assert_eq!(wait("wacht al 1,5 maand"), Some(45));
+        assert_eq!(wait("ruim een half jaar op de wachtlijst"), Some(182));
+    }
+
+    #[test]
+    fn waits_stated_as_a_list_length() {
+        assert_eq!(wait("de wachtlijst is nu 7 maanden"), Some(210));
+        assert_eq!(wait("de wachttijd is 16 weken"), Some(112));
+        assert_eq!(wait("staat op een lijst van 12 weken"), Some(84));
+        assert_eq!(wait("wachttijd van 14 weken bij de ggz"), Some(98));
+    }
+
+    #[test]
+    fn durations_that_are_not_waits() {
+        for text in [
+            "woont er al 30 jaar",
+            "al 20 jaar in deze wijk, nu schimmel",
+            "zoon van 23 jaar woont weer thuis",
+            "moeder is 40 jaar oud",
+            "dochter (17 jaar) wil hulp",
+            "moet binnen 4 weken weg",
+            "ontruiming over 3 weken",
+            "45 minuten in de wacht gestaan",
+            "langer dan 10 weken wachten is te lang",
+            "wacht 3 a 4 maanden",
+            "wachtlijst van 6 tot 8 weken",
+            "de treeknorm van 14 weken",
+            "om de 2 weken een gesprek",
+            "baby van 3 maanden",
+            "al 10 jaar ziek en nu wachtlijst",
+            "ze is 40 jaar en wacht op een intake",
+        ] {
+            assert_eq!(wait(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_real_wait_after_a_distractor() {
+        assert_eq!(
+            wait("Mw (woont er al 20 jaar) wacht al 9 weken op reactie"),
+            Some(63)
+        );
+        assert_eq!(wait("Zoon van 19; intake pas over 5 maanden"), Some(150));
+        assert_eq!(wait("al een jaar op de wachtlijst"), Some(365));
+        assert_eq!(wait("Al een half jaar niks."), Some(182));
+        assert_eq!(
+            wait("huurachterstand van drie maanden; na twaalf weken geen intake"),
+            Some(84)
+        );
+        assert_eq!(
+            wait("3 maanden huurachterstand, al 5 weken geen antwoord"),
+            Some(35)
+        );
+        assert_eq!(wait("staat al 5 maande op de wachtlijst"), Some(150));
+        assert_eq!(
+            wait("een half jaar geleden aangemeld, nog niets"),
+            Some(182)
+        );
+    }
+
+    #[test]
+    fn responsible_not_the_referrer_or_a_creditor() {
+        let roles = |name: &str| -> Option<&'static OrganisationRole> {
+            static CREDITOR: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
+                barriers: vec![],
+                bystander: true,
+                secondary: false,
+            });
+            static CORPORATION: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
+                barriers: vec!["corporatie-reactietijd".into()],
+                bystander: false,
+                secondary: false,
+            });
+            match name {
+                "Eneco" => Some(&CREDITOR),
+                "Vestia" => Some(&CORPORATION),
+                _ => None,
+            }
+        };
+        let text = "doorgegeven door de ggd: vestia reageert al 9 weken niet";
+        let found = [(20, 23, "GGD"), (25, 31, "Vestia")];
+        assert_eq!(
+            responsible(text, &found, roles, &["corporatie-reactietijd"]),
+            Some("Vestia")
+        );
+        let text = "eneco blijft incasseren, gemeente schuldhulp wacht";
+        let found = [(0, 5, "Eneco"), (25, 33, "gemeente")];
+        assert_eq!(
+            responsible(text, &found, roles, &["schuldhulp-toegang"]),
+            Some("gemeente")
+        );
+        assert_eq!(
+            responsible(text, &found[..1], roles, &["schuldhulp-toegang"]),
+            None
+        );
+        let found = [(0, 3, "UWV"), (16, 24, "gemeente")];
+        assert_eq!(
+            responsible(
+                "uwv stuurt naar gemeente",
+                &found,
+                roles,
+                &["doorverwijscarrousel"]
+            ),
+            None
+        );
+        let text = "aangemeld bij schuldhulp van de gemeente";
+        let found = [(14, 24, "Schuldhulpverlening"), (32, 40, "gemeente")];
+        assert_eq!(
+            responsible(text, &found, roles, &["schuldhulp-toegang"]),
+            Some("gemeente")
+        );
+    }
+}

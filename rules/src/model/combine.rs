@@ -1,0 +1,227 @@
+//! How the rules and the model decide together, one decision per barrier:
+//!
+//! - a **rule** match counts (unless a rule exclusion vetoes it, as before): found by `regel`,
+//!   with the pattern that matched;
+//! - otherwise the **model** counts when its calibrated probability reaches the barrier's
+//!   threshold — chosen by cross-validation on the training notes and stored in the model file,
+//!   overridable in the rules file (`[model] threshold`, `[barrier.model] threshold`) — and no
+//!   rule exclusion of that barrier matches (`[model] veto`, on by default): found by `model`,
+//!   with its probability and the five terms that weighed most;
+//! - `overleg` (a reviewer's label) is the third way a barrier can be found; labels are stored
+//!   by the review, not decided here.
+//!
+//! The rules file names its model (`[model] file`); loading a rule set that names one without
+//! it, or with a model for other barriers, is an error, never a silent rules-only fallback.
+
+use super::{Model, ModelError};
+use crate::ruleset::RuleSet;
+use serde::Deserialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// `[model]` in the rules file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// The model file, relative to the rules file (`default_model.kpm` ships next to
+    /// `default_rules.toml`).
+    pub file: String,
+    /// The probability from which the model counts, for every barrier (default: the
+    /// thresholds chosen by cross-validation, stored in the model).
+    pub threshold: Option<f32>,
+    /// Whether a rule exclusion of a barrier also vetoes the model for it (default true).
+    #[serde(default = "yes")]
+    pub veto: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[barrier.model]` in the rules file.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BarrierModelSpec {
+    /// This barrier's threshold, overriding `[model] threshold` and the model's own.
+    pub threshold: Option<f32>,
+}
+
+/// The model part of a rule set: what the rules file asks for and, once loaded, the model.
+#[derive(Debug, Clone, Default)]
+pub struct ModelSlot {
+    pub spec: Option<ModelSpec>,
+    /// Per barrier, the rules file's own threshold.
+    pub barrier_thresholds: Vec<Option<f32>>,
+    pub loaded: Option<Loaded>,
+}
+
+/// A model checked against its rule set, with the thresholds in force.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub model: Arc<Model>,
+    pub thresholds: Vec<f32>,
+}
+
+impl ModelSlot {
+    /// Checks the thresholds of the rules file (0 < t < 1).
+    pub fn check(&self, errors: &mut Vec<String>) {
+        let valid = |t: f32| t > 0.0 && t < 1.0;
+        if let Some(t) = self.spec.as_ref().and_then(|s| s.threshold) {
+            if !valid(t) {
+                errors.push(format!("model.threshold {t} moet tussen 0 en 1 liggen"));
+            }
+        }
+        for t in self.barrier_thresholds.iter().flatten() {
+            if !valid(*t) {
+                errors.push(format!(
+                    "model.threshold {t} van een barrière moet tussen 0 en 1 liggen"
+                ));
+            }
+        }
+    }
+}
+
+/// How a barrier was found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FoundBy<'a> {
+    /// A rule matched: the pattern (or the patterns of an `all` group).
+    Regel { rule: &'a str },
+    /// The model's probability reached the threshold; the terms that weighed most.
+    Model { terms: Vec<String> },
+}
+
+impl FoundBy<'_> {
+    /// `regel` or `model`, as stored (`overleg` is the review's).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FoundBy::Regel { .. } => "regel",
+            FoundBy::Model { .. } => "model",
+        }
+    }
+}
+
+/// One barrier the rules and the model decided on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision<'a> {
+    pub barrier: usize,
+    /// The rule's confidence, or the model's calibrated probability.
+    pub confidence: f64,
+    pub found_by: FoundBy<'a>,
+    /// The model's calibrated probability for this barrier, when a model is loaded.
+    pub model_score: Option<f32>,
+}
+
+/// The terms reported for a model decision.
+pub const TERMS: usize = 5;
+
+/// Decides per barrier from the rule hits (after exclusions) and the model.
+pub fn decide<'a>(
+    rules: &'a RuleSet,
+    normalised: &str,
+    rule_hits: Vec<(usize, f64, &'a str)>,
+) -> Vec<Decision<'a>> {
+    let Some(loaded) = &rules.model.loaded else {
+        return rule_hits
+            .into_iter()
+            .map(|(barrier, confidence, rule)| Decision {
+                barrier,
+                confidence,
+                found_by: FoundBy::Regel { rule },
+                model_score: None,
+            })
+            .collect();
+    };
+    let model = &loaded.model;
+    let scores = model.probabilities(normalised);
+    let veto = rules.model.spec.as_ref().is_none_or(|s| s.veto);
+    let mut excluded: Option<Vec<bool>> = None;
+    let mut out = Vec::with_capacity(rule_hits.len() + 1);
+    let mut hits = rule_hits.into_iter().peekable();
+    for (barrier, &score) in scores.iter().enumerate() {
+        if let Some((_, confidence, rule)) = hits.next_if(|(b, _, _)| *b == barrier) {
+            out.push(Decision {
+                barrier,
+                confidence,
+                found_by: FoundBy::Regel { rule },
+                model_score: Some(score),
+            });
+            continue;
+        }
+        if score < loaded.thresholds[barrier] {
+            continue;
+        }
+        if veto && excluded.get_or_insert_with(|| rules.excluded_normalised(normalised))[barrier] {
+            continue;
+        }
+        out.push(Decision {
+            barrier,
+            confidence: f64::from(score),
+            found_by: FoundBy::Model {
+                terms: model.top_terms(normalised, barrier, TERMS),
+            },
+            model_score: Some(score),
+        });
+    }
+    out
+}
+
+impl RuleSet {
+    /// Attaches a model, checking it against the rule set's barriers.
+    pub fn with_model(mut self, model: Model) -> Result<Self, ModelError> {
+        let ids: Vec<&str> = self.barriers().iter().map(|b| b.id.as_str()).collect();
+        model.check_barriers(&ids)?;
+        let global = self.model.spec.as_ref().and_then(|s| s.threshold);
+        let thresholds = (0..ids.len())
+            .map(|b| {
+                self.model.barrier_thresholds[b]
+                    .or(global)
+                    .unwrap_or(model.header.thresholds[b])
+            })
+            .collect();
+        self.model.loaded = Some(Loaded {
+            model: Arc::new(model),
+            thresholds,
+        });
+        Ok(self)
+    }
+
+    /// Loads the model the rules file names (`[model] file`, relative to `base`); a rules file
+    /// without `[model]` classifies with its rules alone.
+    pub fn with_model_file(self, base: &Path) -> Result<Self, ModelError> {
+        let Some(spec) = &self.model.spec else {
+            return Ok(self);
+        };
+        let path = base.join(&spec.file);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            ModelError(format!(
+                "het regelbestand vraagt model {} maar dat is niet te lezen: {e}; train het met 'knooppunt model train'",
+                path.display()
+            ))
+        })?;
+        let model = Model::from_bytes(&bytes)
+            .map_err(|e| ModelError(format!("model {}: {e}", path.display())))?;
+        self.with_model(model)
+    }
+
+    /// The same rule set without its model: the rules alone.
+    pub fn without_model(&self) -> Self {
+        let mut rules = self.clone();
+        rules.model.loaded = None;
+        rules
+    }
+
+    /// The loaded model, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.loaded.as_ref().map(|l| l.model.as_ref())
+    }
+
+    /// The model's thresholds in force, per barrier.
+    pub fn model_thresholds(&self) -> Option<&[f32]> {
+        self.model.loaded.as_ref().map(|l| l.thresholds.as_slice())
+    }
+
+    /// Whether the rules file asks for a model.
+    pub fn wants_model(&self) -> bool {
+        self.model.spec.is_some()
+    }
+}

@@ -1,0 +1,159 @@
+//! The model's features: hashed word 1–2-grams and character 3–5-grams (within a word padded
+//! with spaces, so "afpakken" yields " af", "afp", …, "en "), read from the normalised text
+//! (lower case, no accents; see [`crate::ruleset::normalise`]). Digits all count as `0`, so
+//! "14 weken" and "9 weken" share their features.
+//!
+//! Each feature is hashed (FNV-1a, a different seed per kind) into one of `buckets` (a power of
+//! two). A feature's value is its count divided by the square root of the number of features of
+//! its block (words, characters), so long and short notes weigh alike and neither block drowns
+//! the other. Training and inference visit features through the same function.
+
+/// Seeds that keep the kinds of features apart in the hash space.
+const SEED_WORD: u32 = 0x811c_9dc5;
+const SEED_BIGRAM: u32 = 0x9e37_79b9;
+const SEED_CHAR: u32 = 0x85eb_ca6b;
+
+/// The word ranges of a normalised text: maximal runs of letters and digits.
+pub fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push((s, i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+#[inline]
+fn fnv(mut hash: u32, byte: u8) -> u32 {
+    let byte = if byte.is_ascii_digit() { b'0' } else { byte };
+    hash ^= u32::from(byte);
+    hash.wrapping_mul(0x0100_0193)
+}
+
+fn hash_bytes(seed: u32, bytes: &[u8]) -> u32 {
+    bytes.iter().fold(seed, |h, &b| fnv(h, b))
+}
+
+/// Which block a feature belongs to, and the word(s) it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A word unigram (word index) or a character n-gram inside that word.
+    Word(usize),
+    /// A word bigram starting at this word index.
+    Bigram(usize),
+    Char(usize),
+}
+
+/// The number of character n-grams (3–5) of a word of `len` bytes, padded with two spaces.
+fn char_grams(len: usize) -> usize {
+    let padded = len + 2;
+    (3..=5).map(|n| (padded + 1).saturating_sub(n)).sum()
+}
+
+/// The scale of the word block and of the character block: 1/√(number of features).
+pub fn scales(words: &[(usize, usize)]) -> (f32, f32) {
+    let word_features = words.len() + words.len().saturating_sub(1);
+    let char_features: usize = words.iter().map(|(s, e)| char_grams(e - s)).sum();
+    let scale = |n: usize| if n == 0 { 0.0 } else { 1.0 / (n as f32).sqrt() };
+    (scale(word_features), scale(char_features))
+}
+
+/// Calls `visit(hash, kind)` for every feature occurrence of a normalised text.
+pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Kind)) {
+    let bytes = text.as_bytes();
+    let mut padded = Vec::with_capacity(64);
+    for (index, &(start, end)) in words.iter().enumerate() {
+        let word = &bytes[start..end];
+        visit(hash_bytes(SEED_WORD, word), Kind::Word(index));
+        if let Some(&(next_start, next_end)) = words.get(index + 1) {
+            let first = fnv(hash_bytes(SEED_BIGRAM, word), b' ');
+            visit(
+                hash_bytes(first, &bytes[next_start..next_end]),
+                Kind::Bigram(index),
+            );
+        }
+        padded.clear();
+        padded.push(b' ');
+        padded.extend_from_slice(word);
+        padded.push(b' ');
+        for n in 3..=5 {
+            for gram in padded.windows(n) {
+                visit(hash_bytes(SEED_CHAR, gram), Kind::Char(index));
+            }
+        }
+    }
+}
+
+/// The sparse feature vector of a normalised text as LIBLINEAR wants it: 1-based indices in
+/// ascending order, each once, with its value.
+pub fn vector(text: &str, buckets: u32) -> Vec<(u32, f64)> {
+    let words = words(text);
+    let (word_scale, char_scale) = scales(&words);
+    let mut features: Vec<(u32, f64)> = Vec::with_capacity(words.len() * 20);
+    visit(text, &words, |hash, kind| {
+        let value = match kind {
+            Kind::Word(_) | Kind::Bigram(_) => word_scale,
+            Kind::Char(_) => char_scale,
+        };
+        features.push((bucket(hash, buckets) + 1, f64::from(value)));
+    });
+    features.sort_by_key(|(index, _)| *index);
+    let mut merged: Vec<(u32, f64)> = Vec::with_capacity(features.len());
+    for (index, value) in features {
+        match merged.last_mut() {
+            Some((last, sum)) if *last == index => *sum += value,
+            _ => merged.push((index, value)),
+        }
+    }
+    merged
+}
+
+/// The bucket (0-based) of a hash.
+#[inline]
+pub fn bucket(hash: u32, buckets: u32) -> u32 {
+    hash & (buckets - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        let text = "al 14 weken, geen reactie!";
+        let found: Vec<&str> = words(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["al", "14", "weken", "geen", "reactie"]);
+    }
+
+    #[test]
+    fn vector_is_sorted_unique_and_digits_are_alike() {
+        let a = vector("al 14 weken geen reactie", 1 << 18);
+        assert!(a.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(a.iter().all(|(i, _)| *i >= 1 && *i <= 1 << 18));
+        assert_eq!(a, vector("al 93 weken geen reactie", 1 << 18));
+        assert_ne!(a, vector("al 14 dagen geen reactie", 1 << 18));
+    }
+
+    #[test]
+    fn the_counted_features_are_the_visited_ones() {
+        let text = "moeder durft niet naar het cjg";
+        let words = words(text);
+        let (mut word, mut char) = (0, 0);
+        visit(text, &words, |_, kind| match kind {
+            Kind::Char(_) => char += 1,
+            _ => word += 1,
+        });
+        let (word_scale, char_scale) = scales(&words);
+        assert!((word_scale - 1.0 / (word as f32).sqrt()).abs() < 1e-6);
+        assert!((char_scale - 1.0 / (char as f32).sqrt()).abs() < 1e-6);
+    }
+}

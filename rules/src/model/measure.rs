@@ -1,0 +1,262 @@
+//! How well recognition does, for the rules alone, the model alone and the combination:
+//! per-barrier precision, recall and F1, macro-F1, and the accuracy of `wait_days` and the
+//! organisation. On the project's own notes the model's figures are cross-validated (every note
+//! scored by a model that did not see it); on an evaluation set such as `../shared/corpus`
+//! signals go through the same scrubbing and classification as `knooppunt classify`.
+//! Only counts come out of here, never a note.
+
+use super::notes::Note;
+use super::train::{cross_validate, rule_hits, Options};
+use crate::ruleset::{normalise, RuleSet};
+
+/// Counts for one barrier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Counts {
+    fn add(&mut self, truth: bool, found: bool) {
+        match (truth, found) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, true) => self.fp += 1,
+            _ => {}
+        }
+    }
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// The three ways of recognising.
+pub const MODES: [&str; 3] = ["regels", "model", "samen"];
+
+/// Per mode (rules, model, combination) and barrier, the counts; plus extraction accuracy.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub barriers: Vec<String>,
+    /// `[mode][barrier]`.
+    pub counts: [Vec<Counts>; 3],
+    /// (correct, labelled) for `wait_days`.
+    pub wait: (usize, usize),
+    /// (correct, labelled) for the organisation.
+    pub organisation: (usize, usize),
+    pub notes: usize,
+}
+
+impl Report {
+    fn new(barriers: Vec<String>) -> Self {
+        let n = barriers.len();
+        Self {
+            barriers,
+            counts: [
+                vec![Counts::default(); n],
+                vec![Counts::default(); n],
+                vec![Counts::default(); n],
+            ],
+            ..Self::default()
+        }
+    }
+
+    pub fn macro_f1(&self, mode: usize) -> f64 {
+        let counts = &self.counts[mode];
+        if counts.is_empty() {
+            return 0.0;
+        }
+        counts.iter().map(Counts::f1).sum::<f64>() / counts.len() as f64
+    }
+
+    pub fn wait_accuracy(&self) -> Option<f64> {
+        (self.wait.1 > 0).then(|| ratio(self.wait.0, self.wait.1))
+    }
+
+    pub fn organisation_accuracy(&self) -> Option<f64> {
+        (self.organisation.1 > 0).then(|| ratio(self.organisation.0, self.organisation.1))
+    }
+
+    fn extraction(
+        &mut self,
+        wait: (Option<u32>, Option<u32>),
+        organisation: (Option<&str>, Option<&str>),
+    ) {
+        if let (Some(gold), found) = wait {
+            self.wait.1 += 1;
+            if found.is_some_and(|w| wait_equal(w, gold)) {
+                self.wait.0 += 1;
+            }
+        }
+        if let (Some(gold), found) = organisation {
+            if let Some(gold) = organisation_key(gold) {
+                self.organisation.1 += 1;
+                if found.and_then(organisation_key).is_some_and(|f| f == gold) {
+                    self.organisation.0 += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Half a year may be 180, 182 or 183 days (the labelling conventions).
+fn wait_equal(found: u32, gold: u32) -> bool {
+    found == gold || (gold == 180 && (found == 182 || found == 183))
+}
+
+/// An organisation as the labelling conventions compare it: case, spaces, hyphens and a
+/// leading article ignored, any municipal department `gemeente`, official full names folded
+/// onto the short label.
+pub fn organisation_key(name: &str) -> Option<String> {
+    let lower = name.trim().to_lowercase();
+    let lower = ["de ", "het "]
+        .iter()
+        .find_map(|a| lower.strip_prefix(a))
+        .unwrap_or(&lower)
+        .trim_matches(|c: char| " .,'\"".contains(c))
+        .to_string();
+    if lower.is_empty() {
+        return None;
+    }
+    let lower = if lower.starts_with("gemeente ") {
+        "gemeente".to_string()
+    } else {
+        lower
+    };
+    let key: String = lower.chars().filter(|c| !" -_.".contains(*c)).collect();
+    Some(
+        match key.as_str() {
+            "jeugdbeschermingwest" | "jeugdbeschermingwesthaaglanden" => "jeugdbescherming",
+            "ggzrivierduinen" => "rivierduinen",
+            "parnassiagroep" => "parnassia",
+            other => other,
+        }
+        .to_string(),
+    )
+}
+
+/// The rules, the model and the combination on the project's notes, the model's figures
+/// cross-validated with the model's own training settings. The rules must carry a model.
+pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String> {
+    let model = rules.model().ok_or("het regelbestand heeft geen model")?;
+    let thresholds = rules
+        .model_thresholds()
+        .ok_or("het regelbestand heeft geen model")?;
+    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
+    let options = Options {
+        cost: model.header.trained.cost,
+        folds: model.header.trained.folds.max(2),
+        buckets_log2: model.header.buckets.trailing_zeros(),
+        version: None,
+    };
+    let decisions = cross_validate(notes, &barriers, &options)?;
+    let by_rules = rule_hits(rules, notes);
+    let mut report = Report::new(barriers.clone());
+    report.notes = notes.len();
+    for (i, note) in notes.iter().enumerate() {
+        let normalised = normalise(&note.text);
+        let excluded = rules.excluded_normalised(&normalised);
+        for (b, barrier) in barriers.iter().enumerate() {
+            if !note.labelled(barrier) {
+                continue;
+            }
+            let truth = note.is(barrier);
+            let by_model = model.probability(b, decisions[i][b]) >= thresholds[b];
+            report.counts[0][b].add(truth, by_rules[i][b]);
+            report.counts[1][b].add(truth, by_model);
+            report.counts[2][b].add(truth, by_rules[i][b] || (by_model && !excluded[b]));
+        }
+        let analysis = rules.analyse(&note.text);
+        report.extraction(
+            (note.wait_days.flatten(), analysis.wait_days),
+            (
+                note.organisation.as_ref().and_then(|o| o.as_deref()),
+                analysis.organisation,
+            ),
+        );
+    }
+    Ok(report)
+}
+
+/// The rules, the model and the combination on an evaluation set in the corpus format
+/// (`{"id", "observed_on", "source", "area", "text", "expected", "wait_days",
+/// "organisation", …}` per line), each signal scrubbed and classified as
+/// `knooppunt classify` does. Returns an error naming the line for an unreadable line.
+pub fn evaluation_set(rules: &RuleSet, jsonl: &str) -> Result<Report, String> {
+    use knooppunt_ingest::envelope::{Channel, Envelope};
+    let model = rules.model().ok_or("het regelbestand heeft geen model")?;
+    let thresholds = rules
+        .model_thresholds()
+        .ok_or("het regelbestand heeft geen model")?;
+    let rules_only = rules.without_model();
+    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
+    let mut report = Report::new(barriers.clone());
+    let today = knooppunt_ingest::today_nl();
+    for (number, line) in jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let at = |what: &str| format!("regel {}: {what}", number + 1);
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|_| at("geen geldige JSON"))?;
+        let expected: Vec<&str> = value
+            .get("expected")
+            .and_then(|v| v.as_array())
+            .ok_or_else(|| at("veld 'expected' ontbreekt"))?
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        let mut input = serde_json::Map::new();
+        for field in ["id", "observed_on", "source", "area", "themes", "text"] {
+            if let Some(v) = value.get(field) {
+                input.insert(field.to_string(), v.clone());
+            }
+        }
+        let signal =
+            knooppunt_ingest::signal::parse_signal(&serde_json::Value::Object(input), today)
+                .map_err(|e| at(&knooppunt_ingest::signal::describe(&e)))?;
+        let (envelope, _) = Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
+        let both = crate::engine::classify(rules, envelope.clone());
+        let alone = crate::engine::classify(&rules_only, envelope);
+        let probabilities = model.probabilities(&normalise(&both.envelope.signal.text));
+        report.notes += 1;
+        for (b, barrier) in barriers.iter().enumerate() {
+            let truth = expected.contains(&barrier.as_str());
+            report.counts[0][b].add(truth, alone.barriers().any(|x| x == barrier));
+            report.counts[1][b].add(truth, probabilities[b] >= thresholds[b]);
+            report.counts[2][b].add(truth, both.barriers().any(|x| x == barrier));
+        }
+        let gold_wait = value
+            .get("wait_days")
+            .and_then(|v| v.as_u64())
+            .and_then(|v| u32::try_from(v).ok());
+        report.extraction(
+            (gold_wait, both.wait_days),
+            (
+                value.get("organisation").and_then(|v| v.as_str()),
+                both.envelope.signal.organisation.as_deref(),
+            ),
+        );
+    }
+    Ok(report)
+}

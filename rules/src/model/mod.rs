@@ -1,0 +1,339 @@
+//! The learned classifier beside the rules: one-vs-rest logistic regression over hashed word
+//! 1–2-grams and character 3–5-grams ([`features`]), trained with LIBLINEAR ([`train`]) on the
+//! project's labelled notes ([`notes`]), shipped as a versioned file next to the rule set
+//! (`rules/default_model.kpm`) and checked against the rules when it is loaded.
+//!
+//! Inference is a sparse dot product: every feature of a note looks up its bucket's row of
+//! weights (one per barrier). A decision value becomes a calibrated probability through the
+//! sigmoid fitted on cross-validated decision values (Platt scaling). How model and rules are
+//! combined is in [`combine`].
+//!
+//! The file: `KNOOPPUNT-MODEL\n`, the format version (u32, little endian), the length of a JSON
+//! header and the header ([`Header`]), then the used buckets (u32 each, ascending), then per
+//! barrier the scale of its quantised weights (f32) and the weights as i16, row by row.
+
+pub mod combine;
+pub mod features;
+pub mod measure;
+pub mod notes;
+pub mod record;
+pub mod train;
+
+use serde::{Deserialize, Serialize};
+
+/// The model that ships with the product, next to `default_rules.toml`.
+pub const DEFAULT_MODEL: &[u8] = include_bytes!("../../default_model.kpm");
+
+const MAGIC: &[u8; 16] = b"KNOOPPUNT-MODEL\n";
+/// The version of the file layout; a file of another version is refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What the header of a model file says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// The model's version, recorded with every classification it took part in.
+    pub version: String,
+    /// The barrier ids, in the order of the weights; must equal the rules file's.
+    pub barriers: Vec<String>,
+    /// Size of the hash space (a power of two).
+    pub buckets: u32,
+    /// Per barrier: the bias of its decision function.
+    pub bias: Vec<f32>,
+    /// Per barrier: Platt scaling `p = 1 / (1 + exp(-(a·s + b)))` of a decision value `s`.
+    pub platt: Vec<[f32; 2]>,
+    /// Per barrier: the probability from which the model counts, chosen by cross-validation.
+    pub thresholds: Vec<f32>,
+    /// How it was trained (notes, folds, cost), for the record.
+    pub trained: Trained,
+}
+
+/// How a model was trained.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Trained {
+    pub notes: usize,
+    pub folds: usize,
+    /// LIBLINEAR's cost parameter C.
+    pub cost: f64,
+    /// The rule-set version the thresholds were chosen with.
+    pub rules_version: String,
+}
+
+/// A loaded model, ready for inference.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub header: Header,
+    /// Bucket → row + 1 (0: the bucket carries no weight).
+    index: Vec<u32>,
+    /// Row-major weights, `barriers` per row.
+    weights: Vec<f32>,
+}
+
+/// A model file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ModelError(pub String);
+
+fn err(message: impl Into<String>) -> ModelError {
+    ModelError(message.into())
+}
+
+impl Model {
+    /// Builds a model from dense weights per used bucket (`rows[i]` is bucket `used[i]`).
+    pub fn new(header: Header, used: Vec<u32>, rows: Vec<f32>) -> Result<Self, ModelError> {
+        let barriers = header.barriers.len();
+        if !header.buckets.is_power_of_two() || header.buckets > 1 << 24 {
+            return Err(err("buckets moet een macht van twee zijn (hooguit 2^24)"));
+        }
+        if header.bias.len() != barriers
+            || header.platt.len() != barriers
+            || header.thresholds.len() != barriers
+            || rows.len() != used.len() * barriers
+        {
+            return Err(err("de afmetingen in het model kloppen niet"));
+        }
+        let mut index = vec![0u32; header.buckets as usize];
+        for (row, &bucket) in used.iter().enumerate() {
+            let slot = index
+                .get_mut(bucket as usize)
+                .ok_or_else(|| err("een bucket valt buiten het model"))?;
+            *slot = u32::try_from(row + 1).map_err(|_| err("te veel rijen"))?;
+        }
+        Ok(Self {
+            header,
+            index,
+            weights: rows,
+        })
+    }
+
+    pub fn version(&self) -> &str {
+        &self.header.version
+    }
+
+    pub fn barriers(&self) -> &[String] {
+        &self.header.barriers
+    }
+
+    /// Reads a model file, refusing another format version or a damaged file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(MAGIC.len())? != MAGIC {
+            return Err(err("dit is geen Knooppunt-modelbestand"));
+        }
+        let format = reader.u32()?;
+        if format != FORMAT_VERSION {
+            return Err(err(format!(
+                "modelbestand heeft formaatversie {format}, deze Knooppunt leest versie {FORMAT_VERSION}; train het model opnieuw met 'knooppunt model train'"
+            )));
+        }
+        let header_len = reader.u32()? as usize;
+        let header: Header = serde_json::from_slice(reader.take(header_len)?)
+            .map_err(|e| err(format!("kop van het modelbestand onleesbaar: {e}")))?;
+        let rows = reader.u32()? as usize;
+        let mut used = Vec::with_capacity(rows);
+        for _ in 0..rows {
+            used.push(reader.u32()?);
+        }
+        let barriers = header.barriers.len();
+        let mut scales = Vec::with_capacity(barriers);
+        for _ in 0..barriers {
+            scales.push(f32::from_bits(reader.u32()?));
+        }
+        let raw = reader.take(rows * barriers * 2)?;
+        let weights = raw
+            .chunks_exact(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scales[i % barriers]
+            })
+            .collect();
+        if reader.at != bytes.len() {
+            return Err(err("modelbestand heeft onverwachte bytes aan het eind"));
+        }
+        Self::new(header, used, weights)
+    }
+
+    /// The file form: weights quantised to 16 bits per barrier.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let barriers = self.header.barriers.len();
+        let header = serde_json::to_vec(&self.header).unwrap_or_default();
+        let used: Vec<u32> = (0..self.header.buckets)
+            .filter(|&b| self.index[b as usize] != 0)
+            .collect();
+        let mut out = Vec::with_capacity(64 + header.len() + used.len() * (4 + 2 * barriers));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&(used.len() as u32).to_le_bytes());
+        for bucket in &used {
+            out.extend_from_slice(&bucket.to_le_bytes());
+        }
+        let scales: Vec<f32> = (0..barriers)
+            .map(|b| {
+                let max = self
+                    .weights
+                    .iter()
+                    .skip(b)
+                    .step_by(barriers)
+                    .fold(0f32, |m, w| m.max(w.abs()));
+                if max == 0.0 {
+                    1.0
+                } else {
+                    max / f32::from(i16::MAX)
+                }
+            })
+            .collect();
+        for scale in &scales {
+            out.extend_from_slice(&scale.to_bits().to_le_bytes());
+        }
+        for bucket in &used {
+            let row = (self.index[*bucket as usize] - 1) as usize;
+            for (b, scale) in scales.iter().enumerate() {
+                let q = (self.weights[row * barriers + b] / scale).round() as i16;
+                out.extend_from_slice(&q.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// The weights of a feature's bucket, one per barrier.
+    #[inline]
+    fn row(&self, hash: u32) -> Option<&[f32]> {
+        let slot = self.index[features::bucket(hash, self.header.buckets) as usize];
+        (slot != 0).then(|| {
+            let n = self.header.barriers.len();
+            let start = (slot as usize - 1) * n;
+            &self.weights[start..start + n]
+        })
+    }
+
+    /// The decision value per barrier for a normalised text.
+    pub fn decision_values(&self, normalised: &str) -> Vec<f32> {
+        let n = self.header.barriers.len();
+        let words = features::words(normalised);
+        let (word_scale, char_scale) = features::scales(&words);
+        let mut word_sum = vec![0f32; n];
+        let mut char_sum = vec![0f32; n];
+        features::visit(normalised, &words, |hash, kind| {
+            if let Some(row) = self.row(hash) {
+                let sums = match kind {
+                    features::Kind::Char(_) => &mut char_sum,
+                    _ => &mut word_sum,
+                };
+                for (sum, w) in sums.iter_mut().zip(row) {
+                    *sum += w;
+                }
+            }
+        });
+        (0..n)
+            .map(|b| word_sum[b] * word_scale + char_sum[b] * char_scale + self.header.bias[b])
+            .collect()
+    }
+
+    /// The calibrated probability of barrier `b` for a decision value.
+    pub fn probability(&self, b: usize, decision: f32) -> f32 {
+        let [a, c] = self.header.platt[b];
+        1.0 / (1.0 + (-(a * decision + c)).exp())
+    }
+
+    /// Calibrated probabilities per barrier.
+    pub fn probabilities(&self, normalised: &str) -> Vec<f32> {
+        self.decision_values(normalised)
+            .into_iter()
+            .enumerate()
+            .map(|(b, s)| self.probability(b, s))
+            .collect()
+    }
+
+    /// The (at most) `top` words or word pairs of the text that weighed most for barrier `b`:
+    /// a word's weight is that of the word and of the character n-grams inside it.
+    pub fn top_terms(&self, normalised: &str, b: usize, top: usize) -> Vec<String> {
+        let words = features::words(normalised);
+        let (word_scale, char_scale) = features::scales(&words);
+        let mut single = vec![0f32; words.len()];
+        let mut pair = vec![0f32; words.len()];
+        features::visit(normalised, &words, |hash, kind| {
+            if let Some(row) = self.row(hash) {
+                match kind {
+                    features::Kind::Word(i) => single[i] += row[b] * word_scale,
+                    features::Kind::Char(i) => single[i] += row[b] * char_scale,
+                    features::Kind::Bigram(i) => pair[i] += row[b] * word_scale,
+                }
+            }
+        });
+        let word = |i: usize| &normalised[words[i].0..words[i].1];
+        let mut terms: Vec<(f32, String)> = Vec::new();
+        let mut add = |weight: f32, term: String| {
+            match terms.iter_mut().find(|(_, t)| *t == term) {
+                Some((sum, _)) => *sum += weight,
+                None => terms.push((weight, term)),
+            };
+        };
+        for i in 0..words.len() {
+            add(single[i], word(i).to_string());
+            if i + 1 < words.len() {
+                add(pair[i], format!("{} {}", word(i), word(i + 1)));
+            }
+        }
+        terms.retain(|(w, _)| *w > 0.0);
+        terms.sort_by(|a, b| b.0.total_cmp(&a.0));
+        terms.truncate(top);
+        terms.into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// Checks that the model belongs to a rule set with these barrier ids, in this order.
+    pub fn check_barriers(&self, ids: &[&str]) -> Result<(), ModelError> {
+        if self
+            .header
+            .barriers
+            .iter()
+            .map(String::as_str)
+            .eq(ids.iter().copied())
+        {
+            return Ok(());
+        }
+        let missing: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !self.header.barriers.iter().any(|b| b == id))
+            .collect();
+        let extra: Vec<&str> = self
+            .header
+            .barriers
+            .iter()
+            .map(String::as_str)
+            .filter(|b| !ids.contains(b))
+            .collect();
+        Err(err(format!(
+            "model {} past niet bij het regelbestand: het model kent andere barrières (ontbreekt in model: {}; niet in regels: {}; of een andere volgorde); train het opnieuw met 'knooppunt model train'",
+            self.header.version,
+            if missing.is_empty() { "-".into() } else { missing.join(", ") },
+            if extra.is_empty() { "-".into() } else { extra.join(", ") },
+        )))
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or_else(|| err("modelbestand is afgekapt of beschadigd"))?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+}
+
+#[cfg(test)]
+mod tests;

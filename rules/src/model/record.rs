@@ -1,0 +1,172 @@
+//! How a barrier on a stored signal was found — the record kept per (signal, barrier) and shown
+//! to the overleg: `regel` (which rule), `model` (its calibrated probability and the terms that
+//! weighed most) or `overleg` (a reviewer's label; written by the review, never by the engine).
+
+use super::combine::FoundBy;
+
+/// The ways a barrier can be found, as stored in `signal_barriers.found_by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum How {
+    #[default]
+    Regel,
+    Model,
+    Overleg,
+}
+
+impl How {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Regel => "regel",
+            How::Model => "model",
+            How::Overleg => "overleg",
+        }
+    }
+
+    /// Reads a stored value; anything unknown is read as `regel`, what earlier rows were.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "model" => How::Model,
+            "overleg" => How::Overleg,
+            _ => How::Regel,
+        }
+    }
+}
+
+/// How one barrier of a signal was found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Recognition {
+    pub how: How,
+    /// For `regel`: the pattern that matched (or the patterns of its `all` group).
+    pub rule: Option<String>,
+    /// The model's calibrated probability for this barrier, when a model took part.
+    pub model_score: Option<f32>,
+    /// For `model`: the terms of the note that weighed most.
+    pub terms: Vec<String>,
+}
+
+impl Recognition {
+    /// From a decision of the rules and the model.
+    pub fn from_found(found: &FoundBy<'_>, model_score: Option<f32>) -> Self {
+        match found {
+            FoundBy::Regel { rule } => Recognition {
+                how: How::Regel,
+                rule: Some((*rule).to_string()),
+                model_score,
+                terms: Vec::new(),
+            },
+            FoundBy::Model { terms } => Recognition {
+                how: How::Model,
+                rule: None,
+                model_score,
+                terms: terms.clone(),
+            },
+        }
+    }
+
+    /// The terms as stored (`model_terms`): a JSON array, or NULL when there are none.
+    pub fn terms_column(&self) -> Option<String> {
+        (!self.terms.is_empty()).then(|| serde_json::to_string(&self.terms).unwrap_or_default())
+    }
+
+    /// Reads the stored columns back.
+    pub fn from_columns(
+        found_by: &str,
+        rule: Option<String>,
+        model_score: Option<f64>,
+        terms: Option<String>,
+    ) -> Self {
+        Recognition {
+            how: How::parse(found_by),
+            rule,
+            model_score: model_score.map(|s| s as f32),
+            terms: terms
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// In Dutch for the overleg: "herkend door regel ‘…’", "herkend door het model (0,87;
+    /// woorden: kinderen, afpakken, durft niet)", "ingedeeld door het overleg".
+    pub fn dutch(&self) -> String {
+        match self.how {
+            How::Regel => match &self.rule {
+                Some(rule) => format!("herkend door regel ‘{}’", shorten(rule, 80)),
+                None => "herkend door een regel".to_string(),
+            },
+            How::Model => {
+                let score = self
+                    .model_score
+                    .map(|s| format!("{s:.2}").replace('.', ","))
+                    .unwrap_or_else(|| "?".into());
+                if self.terms.is_empty() {
+                    format!("herkend door het model ({score})")
+                } else {
+                    format!(
+                        "herkend door het model ({score}; woorden: {})",
+                        self.terms.join(", ")
+                    )
+                }
+            }
+            How::Overleg => "ingedeeld door het overleg".to_string(),
+        }
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_explanations() {
+        let rule = Recognition::from_found(&FoundBy::Regel { rule: "kostendel" }, Some(0.9));
+        assert_eq!(rule.dutch(), "herkend door regel ‘kostendel’");
+        let model = Recognition::from_found(
+            &FoundBy::Model {
+                terms: vec!["kinderen".into(), "afpakken".into(), "durft niet".into()],
+            },
+            Some(0.87),
+        );
+        assert_eq!(
+            model.dutch(),
+            "herkend door het model (0,87; woorden: kinderen, afpakken, durft niet)"
+        );
+        assert_eq!(
+            Recognition {
+                how: How::Overleg,
+                ..Default::default()
+            }
+            .dutch(),
+            "ingedeeld door het overleg"
+        );
+    }
+
+    #[test]
+    fn stored_columns_round_trip() {
+        let model = Recognition::from_found(
+            &FoundBy::Model {
+                terms: vec!["wachtlijst".into()],
+            },
+            Some(0.7),
+        );
+        let back = Recognition::from_columns(
+            model.how.as_str(),
+            model.rule.clone(),
+            model.model_score.map(f64::from),
+            model.terms_column(),
+        );
+        assert_eq!(back, model);
+        assert_eq!(
+            Recognition::from_columns("", None, None, None).how,
+            How::Regel
+        );
+    }
+}

@@ -1,0 +1,208 @@
+use super::combine::FoundBy;
+use super::*;
+use crate::ruleset::{RuleSet, DEFAULT_RULES};
+
+fn default_model() -> Model {
+    Model::from_bytes(DEFAULT_MODEL).expect("the shipped model loads")
+}
+
+#[test]
+fn the_shipped_model_fits_the_shipped_rules() {
+    let rules = RuleSet::default_rules().expect("default rules with their model");
+    let model = rules.model().expect("a model is attached");
+    assert!(!model.version().is_empty());
+    let ids: Vec<&str> = rules.barriers().iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(model.barriers(), ids);
+    let thresholds = rules.model_thresholds().unwrap();
+    assert!(
+        thresholds.iter().all(|t| *t > 0.0 && *t < 1.0),
+        "{thresholds:?}"
+    );
+}
+
+#[test]
+fn the_file_form_round_trips() {
+    let model = default_model();
+    let again = Model::from_bytes(&model.to_bytes()).unwrap();
+    assert_eq!(again.header, model.header);
+    let text = "moeder durft niet naar het cjg, bang dat ze haar kinderen afpakken";
+    for (a, b) in model
+        .probabilities(text)
+        .iter()
+        .zip(again.probabilities(text))
+    {
+        assert!((a - b).abs() < 1e-3, "{a} vs {b}");
+    }
+}
+
+#[test]
+fn another_format_version_is_refused_in_dutch() {
+    let mut bytes = DEFAULT_MODEL.to_vec();
+    bytes[16..20].copy_from_slice(&99u32.to_le_bytes());
+    let error = Model::from_bytes(&bytes).unwrap_err();
+    assert!(error.0.contains("formaatversie 99"), "{error}");
+    assert!(error.0.contains("knooppunt model train"), "{error}");
+}
+
+#[test]
+fn a_damaged_file_is_refused() {
+    let error = Model::from_bytes(&DEFAULT_MODEL[..DEFAULT_MODEL.len() - 3]).unwrap_err();
+    assert!(error.0.contains("afgekapt"), "{error}");
+    let error = Model::from_bytes(b"geen model").unwrap_err();
+    assert!(
+        error.0.contains("afgekapt") || error.0.contains("geen Knooppunt"),
+        "{error}"
+    );
+    let mut longer = DEFAULT_MODEL.to_vec();
+    longer.push(0);
+    assert!(Model::from_bytes(&longer).is_err());
+}
+
+#[test]
+fn a_model_for_other_barriers_is_refused() {
+    let rules = RuleSet::from_toml(
+        "version = \"t\"\n[[barrier]]\nid = \"kostendelersnorm\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n",
+    )
+    .unwrap();
+    let error = rules.with_model(default_model()).unwrap_err();
+    assert!(
+        error.0.contains("past niet bij het regelbestand"),
+        "{error}"
+    );
+    assert!(
+        error.0.contains("niet in regels: angst-uitkeringskorting"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_missing_model_file_is_an_error_not_a_fallback() {
+    let source = DEFAULT_RULES.replace("file = \"default_model.kpm\"", "file = \"weg.kpm\"");
+    let rules = RuleSet::from_toml(&source).unwrap();
+    assert!(rules.wants_model());
+    let dir = tempfile::tempdir().unwrap();
+    let error = rules.with_model_file(dir.path()).unwrap_err();
+    assert!(
+        error.0.contains("weg.kpm") && error.0.contains("niet te lezen"),
+        "{error}"
+    );
+}
+
+#[test]
+fn thresholds_in_the_rules_file_are_checked_and_applied() {
+    let source = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 1.5");
+    let errors = RuleSet::from_toml(&source).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.0.contains("model.threshold 1.5")),
+        "{errors:?}"
+    );
+
+    let source = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 0.3");
+    let rules = RuleSet::from_toml(&source)
+        .unwrap()
+        .with_model(default_model())
+        .unwrap();
+    assert!(rules.model_thresholds().unwrap().iter().all(|t| *t == 0.3));
+}
+
+/// With a threshold so low that the model counts everywhere, the model finds barriers the
+/// rules do not, with its terms; a rule exclusion vetoes it unless `veto = false`.
+#[test]
+fn the_model_finds_with_terms_and_exclusions_veto_it() {
+    let text = "Zoon krijgt studiefinanciering en woont thuis.";
+    let low = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 0.0001");
+    let rules = RuleSet::from_toml(&low)
+        .unwrap()
+        .with_model(default_model())
+        .unwrap();
+    let analysis = rules.analyse(text);
+    assert!(
+        !analysis.barriers.contains(&"kostendelersnorm"),
+        "vetoed: {:?}",
+        analysis.barriers
+    );
+    let found = analysis
+        .matches
+        .iter()
+        .find(|m| matches!(m.found_by, FoundBy::Model { .. }))
+        .expect("the model finds something at this threshold");
+    let FoundBy::Model { terms } = &found.found_by else {
+        unreachable!()
+    };
+    assert!(
+        !terms.is_empty() && terms.len() <= combine::TERMS,
+        "{terms:?}"
+    );
+    assert_eq!(found.model_score.map(f64::from), Some(found.confidence));
+
+    let no_veto = low.replace("veto = true", "veto = false");
+    let rules = RuleSet::from_toml(&no_veto)
+        .unwrap()
+        .with_model(default_model())
+        .unwrap();
+    assert!(rules.analyse(text).barriers.contains(&"kostendelersnorm"));
+}
+
+#[test]
+fn rule_matches_say_which_rule() {
+    let rules = RuleSet::default_rules().unwrap();
+    let analysis =
+        rules.analyse("Ze durft haar zoon niet in huis te nemen door de kostendelersnorm.");
+    let found = analysis
+        .matches
+        .iter()
+        .find(|m| m.barrier == "kostendelersnorm")
+        .unwrap();
+    assert!(
+        matches!(found.found_by, FoundBy::Regel { rule } if rule.contains("kostendel")),
+        "{found:?}"
+    );
+    assert!(found.model_score.is_some());
+}
+
+#[test]
+fn invisible_characters_do_not_defeat_rules_or_model() {
+    let rules = RuleSet::default_rules().unwrap();
+    let plain =
+        "Door de kostendelersnorm gaat haar bijstand omlaag als haar zoon weer thuis komt wonen.";
+    let hidden = "Door de kosten\u{200B}delers\u{00AD}norm gaat haar bij\u{2060}stand om\u{202E}laag als haar zoon weer thuis komt wonen.";
+    assert_eq!(rules.classify(plain), rules.classify(hidden));
+    let model = rules.model().unwrap();
+    let (a, b) = (
+        model.probabilities(&crate::ruleset::normalise(plain)),
+        model.probabilities(&crate::ruleset::normalise(hidden)),
+    );
+    assert_eq!(a, b);
+}
+
+/// Trained on the development fixtures with three folds, the model alone reaches a useful
+/// cross-validated macro-F1: it learns from the notes, not from the rules.
+#[test]
+fn training_learns_from_the_notes() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let rules = RuleSet::from_toml(DEFAULT_RULES).unwrap();
+    let ids: Vec<&str> = rules.barriers().iter().map(|b| b.id.as_str()).collect();
+    let notes = notes::read_dirs(&[dir], &ids).unwrap();
+    let options = train::Options {
+        folds: 3,
+        buckets_log2: 16,
+        version: Some("test".into()),
+        ..train::Options::default()
+    };
+    let outcome = train::train(&notes, &rules, &options).unwrap();
+    assert_eq!(outcome.model.version(), "test");
+    assert_eq!(outcome.model.header.trained.notes, notes.len());
+    // The model on its own, at a low threshold (the trained thresholds are chosen for the
+    // combination with rules that were written on these very fixtures).
+    let even = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 0.25");
+    let rules = RuleSet::from_toml(&even)
+        .unwrap()
+        .with_model(outcome.model)
+        .unwrap();
+    let report = measure::cross_validated(&rules, &notes).unwrap();
+    let model_f1 = report.macro_f1(1);
+    assert!(
+        model_f1 > 0.6,
+        "model-only cross-validated macro-F1 {model_f1:.3}"
+    );
+}

@@ -1,0 +1,375 @@
+//! Training: one L2-regularised logistic regression per barrier (one-vs-rest), solved by
+//! LIBLINEAR on the hashed sparse features; k-fold cross-validation gives every note a decision
+//! value from a model that did not see it, from which the calibration (Platt scaling, also fitted
+//! by LIBLINEAR) and each barrier's threshold for the combination with the rules are chosen.
+//! The final model is trained on all notes.
+
+use super::notes::Note;
+use super::{features, Header, Model, Trained};
+use crate::ruleset::{normalise, RuleSet};
+use liblinear::{Builder, LibLinearModel, SolverType};
+
+/// Training settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// LIBLINEAR's cost C (inverse regularisation).
+    pub cost: f64,
+    pub folds: usize,
+    /// log2 of the hash space.
+    pub buckets_log2: u32,
+    /// The model's version; by default the date and a hash of the weights.
+    pub version: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            cost: 32.0,
+            folds: 5,
+            buckets_log2: 18,
+            version: None,
+        }
+    }
+}
+
+/// A trained model and what cross-validation said.
+#[derive(Debug)]
+pub struct Outcome {
+    pub model: Model,
+    /// Per note, per barrier: the calibrated probability from the fold that did not see it.
+    pub held_out: Vec<Vec<f32>>,
+}
+
+/// The fold of a note: a hash of its text, so the split is the same on every run.
+pub fn fold_of(text: &str, folds: usize) -> usize {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    (hash % folds as u64) as usize
+}
+
+/// One barrier's examples: indices of the notes labelled for it.
+fn examples(notes: &[Note], barrier: &str, take: impl Fn(usize) -> bool) -> Vec<usize> {
+    (0..notes.len())
+        .filter(|&i| take(i) && notes[i].labelled(barrier))
+        .collect()
+}
+
+/// Fits one binary logistic regression; returns the weights of `used` buckets and the bias.
+fn fit_binary(
+    vectors: &[Vec<(u32, f64)>],
+    labels: &[bool],
+    cost: f64,
+    used: &[u32],
+) -> Result<(Vec<f32>, f32), String> {
+    if !labels.iter().any(|&l| l) || labels.iter().all(|&l| l) {
+        // One class only: nothing to learn; the bias says "never" (or "always").
+        let bias = if labels.first().copied().unwrap_or(false) {
+            4.0
+        } else {
+            -4.0
+        };
+        return Ok((vec![0.0; used.len()], bias));
+    }
+    let input = liblinear::util::TrainingInput::from_sparse_features(
+        labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
+        vectors.to_vec(),
+    )
+    .map_err(|e| format!("trainingsinvoer: {e}"))?;
+    let mut builder = Builder::new();
+    builder.problem().input_data(input).bias(1.0);
+    builder
+        .parameters()
+        // The dual solver: far fewer notes than features, so coordinate descent over the
+        // notes is the fast way (LIBLINEAR's advice for text).
+        .solver_type(SolverType::L2R_LR_DUAL)
+        .stopping_criterion(0.1)
+        .constraints_violation_cost(cost);
+    let model = builder
+        .build_model()
+        .map_err(|e| format!("LIBLINEAR: {e}"))?;
+    let positive = model
+        .labels()
+        .iter()
+        .position(|&l| l == 1)
+        .ok_or("LIBLINEAR gaf geen positieve klasse terug")? as i32;
+    let weights = used
+        .iter()
+        .map(|&bucket| model.feature_coefficient(bucket as i32 + 1, positive) as f32)
+        .collect();
+    Ok((weights, model.label_bias(positive) as f32))
+}
+
+/// Trains a model (identity calibration, thresholds ½) on the notes `take` selects.
+fn fit(
+    notes: &[Note],
+    vectors: &[Vec<(u32, f64)>],
+    barriers: &[String],
+    options: &Options,
+    take: impl Fn(usize) -> bool + Copy + Sync,
+) -> Result<Model, String> {
+    let buckets = 1u32 << options.buckets_log2;
+    let mut used: Vec<u32> = (0..notes.len())
+        .filter(|&i| take(i))
+        .flat_map(|i| vectors[i].iter().map(|(index, _)| index - 1))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let n = barriers.len();
+    let mut rows = vec![0f32; used.len() * n];
+    let mut bias = Vec::with_capacity(n);
+    // One binary problem per barrier, spread over the cores.
+    let one = |barrier: &String| {
+        let chosen = examples(notes, barrier, take);
+        let x: Vec<Vec<(u32, f64)>> = chosen.iter().map(|&i| vectors[i].clone()).collect();
+        let y: Vec<bool> = chosen.iter().map(|&i| notes[i].is(barrier)).collect();
+        fit_binary(&x, &y, options.cost, &used)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(n.max(1));
+    let fitted: Vec<Result<(Vec<f32>, f32), String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let one = &one;
+                scope.spawn(move || {
+                    barriers
+                        .iter()
+                        .enumerate()
+                        .filter(|(b, _)| b % threads == t)
+                        .map(|(b, barrier)| (b, one(barrier)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<(usize, Result<(Vec<f32>, f32), String>)> = workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect();
+        all.sort_by_key(|(b, _)| *b);
+        all.into_iter().map(|(_, r)| r).collect()
+    });
+    for (b, result) in fitted.into_iter().enumerate() {
+        let (weights, intercept) = result?;
+        for (row, w) in weights.into_iter().enumerate() {
+            rows[row * n + b] = w;
+        }
+        bias.push(intercept);
+    }
+    let header = Header {
+        version: String::new(),
+        barriers: barriers.to_vec(),
+        buckets,
+        bias,
+        platt: vec![[1.0, 0.0]; n],
+        thresholds: vec![0.5; n],
+        trained: Trained {
+            notes: (0..notes.len()).filter(|&i| take(i)).count(),
+            folds: options.folds,
+            cost: options.cost,
+            rules_version: String::new(),
+        },
+    };
+    Model::new(header, used, rows).map_err(|e| e.0)
+}
+
+/// Fits `p = 1 / (1 + exp(-(a·s + b)))` to decision values and labels (Platt scaling), as a
+/// one-feature logistic regression.
+fn platt(decisions: &[f32], labels: &[bool]) -> Result<[f32; 2], String> {
+    if !labels.iter().any(|&l| l) || labels.iter().all(|&l| l) {
+        return Ok([1.0, 0.0]);
+    }
+    let input = liblinear::util::TrainingInput::from_sparse_features(
+        labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
+        decisions
+            .iter()
+            .map(|&s| vec![(1u32, f64::from(s))])
+            .collect(),
+    )
+    .map_err(|e| format!("kalibratie: {e}"))?;
+    let mut builder = Builder::new();
+    builder.problem().input_data(input).bias(1.0);
+    builder
+        .parameters()
+        .solver_type(SolverType::L2R_LR)
+        .stopping_criterion(0.001)
+        .constraints_violation_cost(100.0);
+    let model = builder
+        .build_model()
+        .map_err(|e| format!("LIBLINEAR: {e}"))?;
+    let positive = model
+        .labels()
+        .iter()
+        .position(|&l| l == 1)
+        .ok_or("LIBLINEAR gaf geen positieve klasse terug")? as i32;
+    Ok([
+        model.feature_coefficient(1, positive) as f32,
+        model.label_bias(positive) as f32,
+    ])
+}
+
+/// Per barrier, whether the rules alone (exclusions applied) find it in each note.
+pub fn rule_hits(rules: &RuleSet, notes: &[Note]) -> Vec<Vec<bool>> {
+    let rules = rules.without_model();
+    notes
+        .iter()
+        .map(|note| {
+            let found = rules.classify(&note.text);
+            rules
+                .barriers()
+                .iter()
+                .map(|b| found.contains(&b.id.as_str()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Per barrier, whether a rule exclusion matches each note.
+fn vetoes(rules: &RuleSet, notes: &[Note]) -> Vec<Vec<bool>> {
+    notes
+        .iter()
+        .map(|note| rules.excluded_normalised(&normalise(&note.text)))
+        .collect()
+}
+
+/// F1 from counts.
+fn f1(tp: usize, fp: usize, fn_: usize) -> f64 {
+    if tp == 0 {
+        0.0
+    } else {
+        2.0 * tp as f64 / (2 * tp + fp + fn_) as f64
+    }
+}
+
+/// The probability from which the model counts for barrier `b`: the one that gives the best F1
+/// of rules-or-model on the held-out probabilities (ties go to the higher threshold, the more
+/// cautious one); never below ½.
+fn threshold(
+    notes: &[Note],
+    barrier: &str,
+    b: usize,
+    held_out: &[Vec<f32>],
+    rules: &[Vec<bool>],
+    vetoed: &[Vec<bool>],
+) -> f32 {
+    let mut best = (f64::MIN, 0.5f32);
+    for step in 10..=19 {
+        let t = step as f32 * 0.05;
+        let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+        for (i, note) in notes.iter().enumerate() {
+            if !note.labelled(barrier) {
+                continue;
+            }
+            let found = rules[i][b] || (held_out[i][b] >= t && !vetoed[i][b]);
+            match (note.is(barrier), found) {
+                (true, true) => tp += 1,
+                (true, false) => fn_ += 1,
+                (false, true) => fp += 1,
+                _ => {}
+            }
+        }
+        let score = f1(tp, fp, fn_);
+        if score >= best.0 {
+            best = (score, t);
+        }
+    }
+    best.1
+}
+
+/// Decision values per note of the fold models: every note scored by the model that did not
+/// see it.
+pub fn cross_validate(
+    notes: &[Note],
+    barriers: &[String],
+    options: &Options,
+) -> Result<Vec<Vec<f32>>, String> {
+    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
+    let buckets = 1u32 << options.buckets_log2;
+    let vectors: Vec<Vec<(u32, f64)>> = normalised
+        .iter()
+        .map(|t| features::vector(t, buckets))
+        .collect();
+    let folds: Vec<usize> = notes
+        .iter()
+        .map(|n| fold_of(&n.text, options.folds))
+        .collect();
+    let mut decisions = vec![Vec::new(); notes.len()];
+    for fold in 0..options.folds {
+        let model = fit(notes, &vectors, barriers, options, |i| folds[i] != fold)?;
+        for i in (0..notes.len()).filter(|&i| folds[i] == fold) {
+            decisions[i] = model.decision_values(&normalised[i]);
+        }
+    }
+    Ok(decisions)
+}
+
+/// Trains on all notes: cross-validated calibration and thresholds, then the final model.
+pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outcome, String> {
+    if options.folds < 2 {
+        return Err("minstens 2 folds nodig".into());
+    }
+    liblinear::toggle_liblinear_stdout_output(false);
+    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
+    for barrier in &barriers {
+        let positives = notes.iter().filter(|n| n.is(barrier)).count();
+        if positives < options.folds {
+            return Err(format!(
+                "te weinig voorbeelden voor barrière '{barrier}': {positives} (minstens {})",
+                options.folds
+            ));
+        }
+    }
+    let decisions = cross_validate(notes, &barriers, options)?;
+    let mut platts = Vec::with_capacity(barriers.len());
+    for (b, barrier) in barriers.iter().enumerate() {
+        let chosen = examples(notes, barrier, |_| true);
+        let s: Vec<f32> = chosen.iter().map(|&i| decisions[i][b]).collect();
+        let y: Vec<bool> = chosen.iter().map(|&i| notes[i].is(barrier)).collect();
+        platts.push(platt(&s, &y)?);
+    }
+    let probability = |b: usize, s: f32| {
+        let [a, c] = platts[b];
+        1.0 / (1.0 + (-(a * s + c)).exp())
+    };
+    let held_out: Vec<Vec<f32>> = decisions
+        .iter()
+        .map(|d| {
+            d.iter()
+                .enumerate()
+                .map(|(b, &s)| probability(b, s))
+                .collect()
+        })
+        .collect();
+    let rule_found = rule_hits(rules, notes);
+    let vetoed = vetoes(rules, notes);
+    let thresholds = barriers
+        .iter()
+        .enumerate()
+        .map(|(b, barrier)| threshold(notes, barrier, b, &held_out, &rule_found, &vetoed))
+        .collect();
+    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
+    let buckets = 1u32 << options.buckets_log2;
+    let vectors: Vec<Vec<(u32, f64)>> = normalised
+        .iter()
+        .map(|t| features::vector(t, buckets))
+        .collect();
+    let mut model = fit(notes, &vectors, &barriers, options, |_| true)?;
+    model.header.platt = platts;
+    model.header.thresholds = thresholds;
+    model.header.trained.rules_version = rules.version().to_string();
+    // Round-trip through the file form, so the model in hand is the one that ships.
+    let digest = model.to_bytes().iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    model.header.version = options.version.clone().unwrap_or_else(|| {
+        format!(
+            "{}-{digest:08x}",
+            knooppunt_ingest::today_nl().format("%Y.%m.%d")
+        )
+    });
+    let model = Model::from_bytes(&model.to_bytes()).map_err(|e| e.0)?;
+    Ok(Outcome { model, held_out })
+}

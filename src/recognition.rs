@@ -1,0 +1,143 @@
+//! `knooppunt model train` and the recognition part of `knooppunt rules test`: training the
+//! model from the project's labelled notes, and reporting rules, model and their combination.
+
+use anyhow::Context;
+use knooppunt_rules::model::measure::{Report, MODES};
+use knooppunt_rules::model::{notes, train};
+use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The directories `model train` and `rules test` read notes from by default.
+pub const DEFAULT_NOTE_DIRS: [&str; 3] = ["rules/training", "rules/fixtures", "rules/holdout"];
+
+/// Reads the labelled notes of `dirs`, listing every error at once.
+pub fn read_notes(dirs: &[PathBuf], rules: &RuleSet) -> anyhow::Result<Vec<notes::Note>> {
+    let ids: Vec<&str> = rules.barriers().iter().map(|b| b.id.as_str()).collect();
+    notes::read_dirs(dirs, &ids).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        anyhow::anyhow!("de notities bevatten fouten:\n{}", list.join("\n"))
+    })
+}
+
+/// Settings of `knooppunt model train`.
+#[derive(Debug, Clone)]
+pub struct TrainArgs {
+    pub rules: Option<PathBuf>,
+    pub notes: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub options: train::Options,
+}
+
+/// Trains a model on the notes and writes it; prints what it did.
+pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
+    // The rules without their model: thresholds are chosen for the rules as they stand.
+    let source = match &args.rules {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("regelbestand {} lezen", path.display()))?,
+        None => DEFAULT_RULES.to_string(),
+    };
+    let rules = RuleSet::from_toml(&source).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        anyhow::anyhow!("het regelbestand bevat fouten:\n{}", list.join("\n"))
+    })?;
+    let notes = read_notes(&args.notes, &rules)?;
+    let started = Instant::now();
+    let outcome = train::train(&notes, &rules, &args.options).map_err(|e| anyhow::anyhow!(e))?;
+    let took = started.elapsed();
+    let bytes = outcome.model.to_bytes();
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("{} schrijven", args.out.display()))?;
+    let header = &outcome.model.header;
+    println!(
+        "Model {} getraind op {} notities ({} folds, C = {}) in {:.1} s; {} geschreven ({} kB).",
+        header.version,
+        notes.len(),
+        header.trained.folds,
+        header.trained.cost,
+        took.as_secs_f64(),
+        args.out.display(),
+        bytes.len() / 1024
+    );
+    println!("{:<26} {:>10} {:>10}", "barrière", "voorbeelden", "drempel");
+    for (b, barrier) in header.barriers.iter().enumerate() {
+        let positives = notes.iter().filter(|n| n.is(barrier)).count();
+        println!(
+            "{:<26} {:>10} {:>10}",
+            barrier,
+            positives,
+            format!("{:.2}", header.thresholds[b]).replace('.', ",")
+        );
+    }
+    Ok(())
+}
+
+fn decimal(value: f64) -> String {
+    format!("{value:.3}").replace('.', ",")
+}
+
+/// Prints a report: per barrier P/R/F1 for rules, model and combination, then macro-F1 and
+/// the extraction accuracy.
+pub fn print_report(title: &str, report: &Report) {
+    println!();
+    println!("{title} ({} notities)", report.notes);
+    println!(
+        "{:<26} {:>20} {:>20} {:>20}",
+        "barrière", "regels P/R/F1", "model P/R/F1", "samen P/R/F1"
+    );
+    for (b, barrier) in report.barriers.iter().enumerate() {
+        let cell = |mode: usize| {
+            let c = report.counts[mode][b];
+            format!("{:.2} {:.2} {:.2}", c.precision(), c.recall(), c.f1()).replace('.', ",")
+        };
+        println!(
+            "{:<26} {:>20} {:>20} {:>20}",
+            barrier,
+            cell(0),
+            cell(1),
+            cell(2)
+        );
+    }
+    let macros: Vec<String> = (0..MODES.len())
+        .map(|m| format!("{} {}", MODES[m], decimal(report.macro_f1(m))))
+        .collect();
+    println!("macro-F1: {}", macros.join(", "));
+    let accuracy = |value: Option<f64>, (ok, n): (usize, usize)| match value {
+        Some(v) => format!("{} ({ok}/{n})", decimal(v)),
+        None => "geen labels".to_string(),
+    };
+    println!(
+        "wachttijd juist: {}; organisatie juist: {}",
+        accuracy(report.wait_accuracy(), report.wait),
+        accuracy(report.organisation_accuracy(), report.organisation)
+    );
+}
+
+/// The recognition part of `rules test`: cross-validated on the notes, and on an evaluation
+/// set when given. Only figures are printed, never a note of the evaluation set.
+pub fn test_recognition(
+    rules: &RuleSet,
+    note_dirs: &[PathBuf],
+    corpus: Option<&Path>,
+) -> anyhow::Result<()> {
+    if rules.model().is_none() {
+        println!("\n(Geen model in dit regelbestand: alleen de regels zijn getest.)");
+        return Ok(());
+    }
+    let notes = read_notes(note_dirs, rules)?;
+    let report = knooppunt_rules::model::measure::cross_validated(rules, &notes)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let folds = rules.model().map_or(0, |m| m.header.trained.folds);
+    print_report(
+        &format!("Eigen notities, {folds}-voudig kruisgevalideerd"),
+        &report,
+    );
+    if let Some(path) = corpus {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("evaluatieset {} lezen", path.display()))?;
+        let report = knooppunt_rules::model::measure::evaluation_set(rules, &text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        print_report(&format!("Evaluatieset {}", path.display()), &report);
+    }
+    Ok(())
+}
