@@ -50,3 +50,5 @@ pub fn synthetic(
         chrono::Utc::now(),
     ))
 }
+
+pub mod procs;

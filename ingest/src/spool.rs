@@ -10,8 +10,14 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/spool");
+
+/// Rows per multi-row INSERT (3 parameters each, far below SQLite's 32,766).
+const ROWS_PER_STATEMENT: usize = 300;
+/// Most rows one group commit writes; the rest waits for the next.
+const MAX_GROUP_ROWS: usize = 5_000;
 
 /// One queued message.
 #[derive(Debug, Clone)]
@@ -21,13 +27,39 @@ pub struct SpoolRecord {
     pub payload: Vec<u8>,
 }
 
+/// A batch waiting for the group commit, and where to say it is durable.
+struct Pending {
+    rows: Vec<(String, Vec<u8>)>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Spool {
+    /// Reads, acknowledgements and dead letters.
     pool: SqlitePool,
+    /// The group-commit writer.
+    writer: mpsc::Sender<Pending>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("rows", &self.rows.len())
+            .finish()
+    }
 }
 
 impl Spool {
     /// Opens (and creates or migrates) the spool file.
+    ///
+    /// Publishing answers only once the batch's transaction is fsync'ed
+    /// (`synchronous = FULL`, so an acknowledged signal survives a power cut). Concurrent
+    /// batches share one transaction and one fsync (group commit): one writer task takes every
+    /// batch that arrived while the previous commit ran.
+    ///
+    /// Acknowledgements and dead letters need no fsync of their own
+    /// (`synchronous = NORMAL`): one lost in a power cut only brings a message back, which
+    /// the idempotent store then skips as a duplicate.
     pub async fn open(path: &Path) -> anyhow::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
@@ -37,33 +69,41 @@ impl Spool {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // FULL: an acknowledged signal survives a power cut, not only a crash.
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+            .busy_timeout(Duration::from_secs(10))
+            // Statement journals in memory, not in temporary files.
+            .pragma("temp_store", "MEMORY");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().synchronous(SqliteSynchronous::Full))
             .await
             .with_context(|| format!("spool {} openen", path.display()))?;
         MIGRATIONS
-            .run(&pool)
+            .run(&writer)
             .await
             .context("spool-migraties uitvoeren")?;
-        Ok(Self { pool })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.synchronous(SqliteSynchronous::Normal))
+            .await
+            .with_context(|| format!("spool {} openen", path.display()))?;
+        let (sender, receiver) = mpsc::channel(1024);
+        tokio::spawn(group_commit(writer, receiver));
+        Ok(Self {
+            pool,
+            writer: sender,
+        })
     }
 
-    async fn enqueue(&self, batch: &[Envelope]) -> Result<(), sqlx::Error> {
-        let now = Utc::now().to_rfc3339();
-        let mut tx = self.pool.begin().await?;
-        for envelope in batch {
-            sqlx::query("INSERT INTO spool (partition_key, payload, enqueued_at) VALUES (?, ?, ?)")
-                .bind(envelope.key())
-                .bind(envelope.to_json())
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await
+    /// Hands rows to the group commit and waits until they are durable.
+    async fn enqueue(&self, rows: Vec<(String, Vec<u8>)>) -> Result<(), String> {
+        let (done, answer) = oneshot::channel();
+        self.writer
+            .send(Pending { rows, done })
+            .await
+            .map_err(|_| "de spool is gesloten".to_string())?;
+        answer
+            .await
+            .map_err(|_| "de spool is gesloten".to_string())?
     }
 
     /// The oldest `limit` messages not yet acknowledged, in order.
@@ -84,12 +124,24 @@ impl Spool {
             .collect()
     }
 
-    /// Removes messages once they are safely stored downstream.
+    /// Removes messages once they are safely stored downstream: one statement per run of
+    /// consecutive sequence numbers (a fetched batch is usually one run).
     pub async fn ack(&self, seqs: &[i64]) -> Result<(), sqlx::Error> {
+        let mut sorted = seqs.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut runs: Vec<(i64, i64)> = Vec::new();
+        for seq in sorted {
+            match runs.last_mut() {
+                Some((_, last)) if *last + 1 == seq => *last = seq,
+                _ => runs.push((seq, seq)),
+            }
+        }
         let mut tx = self.pool.begin().await?;
-        for seq in seqs {
-            sqlx::query("DELETE FROM spool WHERE seq = ?")
-                .bind(seq)
+        for (first, last) in runs {
+            sqlx::query("DELETE FROM spool WHERE seq >= ? AND seq <= ?")
+                .bind(first)
+                .bind(last)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -129,27 +181,78 @@ impl Spool {
 
     /// Puts a raw payload on the spool, bypassing intake: for partner tooling and tests of
     /// the engine's handling of bad messages.
-    pub async fn enqueue_raw(
-        &self,
-        partition_key: &str,
-        payload: &[u8],
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO spool (partition_key, payload, enqueued_at) VALUES (?, ?, ?)")
-            .bind(partition_key)
-            .bind(payload)
-            .bind(Utc::now().to_rfc3339())
-            .execute(&self.pool)
+    pub async fn enqueue_raw(&self, partition_key: &str, payload: &[u8]) -> anyhow::Result<()> {
+        self.enqueue(vec![(partition_key.to_string(), payload.to_vec())])
             .await
-            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("spool: {e}"))
     }
+}
+
+/// Writes every batch that is waiting in one transaction, then answers each of them: the
+/// answer comes only after the commit (and its fsync) succeeded.
+async fn group_commit(pool: SqlitePool, mut receiver: mpsc::Receiver<Pending>) {
+    while let Some(first) = receiver.recv().await {
+        let mut rows = first.rows.len();
+        let mut group = vec![first];
+        while rows < MAX_GROUP_ROWS {
+            match receiver.try_recv() {
+                Ok(next) => {
+                    rows += next.rows.len();
+                    group.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        let result = async {
+            let mut conn = pool.acquire().await?;
+            insert_rows(&mut conn, group.iter().flat_map(|p| p.rows.iter())).await
+        }
+        .await
+        .map_err(|e| e.to_string());
+        if group.len() > 1 {
+            tracing::debug!(batches = group.len(), rows, "Spool group commit");
+        }
+        for pending in group {
+            // The requester may have gone away (client disconnected); nothing to tell then.
+            let _ = pending.done.send(result.clone());
+        }
+    }
+}
+
+/// Inserts rows (partition key, payload) in one transaction with multi-row statements.
+async fn insert_rows<'a>(
+    conn: &mut sqlx::SqliteConnection,
+    rows: impl Iterator<Item = &'a (String, Vec<u8>)>,
+) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let rows: Vec<&(String, Vec<u8>)> = rows.collect();
+    let now = Utc::now().to_rfc3339();
+    let mut tx = conn.begin().await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO spool (partition_key, payload, enqueued_at) VALUES {}",
+            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (key, payload) in chunk {
+            query = query.bind(key).bind(payload.as_slice()).bind(&now);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await
 }
 
 #[async_trait]
 impl Publisher for Spool {
     async fn publish(&self, batch: &[Envelope]) -> Vec<Result<(), PublishError>> {
-        // One transaction: either the whole batch is durable or none of it is.
+        // One transaction (shared with concurrent batches): either the whole batch is durable
+        // or none of it is.
+        let rows = batch
+            .iter()
+            .map(|envelope| (envelope.key(), envelope.to_json()))
+            .collect();
         let outcome = self
-            .enqueue(batch)
+            .enqueue(rows)
             .await
             .map_err(|e| PublishError::Unavailable(format!("spool: {e}")));
         vec![outcome; batch.len()]

@@ -10,10 +10,10 @@ use crate::review_store::{all_decisions, reviewed_clusters};
 use crate::{suppress, Quarter};
 use anyhow::Context;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{quantile, Store};
+use knooppunt_rules::store::{quantile, Backend, Store};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One point of a knelpunt's trend.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -78,43 +78,303 @@ struct Figures {
     waits: Vec<i64>,
 }
 
-async fn figures(store: &Store, clusters: &[String], quarter: Quarter) -> anyhow::Result<Figures> {
-    let mut figures = Figures::default();
-    if clusters.is_empty() {
-        return Ok(figures);
-    }
-    let placeholders: Vec<String> = (3..clusters.len() + 3).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT b.source, s.area, b.wait_days FROM signal_barriers b \
-         JOIN signals s ON s.source = b.source AND s.id = b.signal_id \
-         WHERE b.observed_on >= $1 AND b.observed_on < $2 AND b.cluster_id IN ({})",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql)
-        .bind(quarter.start().to_string())
-        .bind(quarter.end().to_string());
-    for cluster in clusters {
-        query = query.bind(cluster);
-    }
-    let rows = query
+/// What the knelpunten of one brief need from `signal_barriers`, per cluster, read in a fixed
+/// number of queries whatever the number of knelpunten (each query names every selected
+/// cluster at once and is answered from the indexes on `cluster_id`).
+#[derive(Debug, Default)]
+struct ClusterFigures {
+    /// Signals per cluster and quarter (this quarter and the four before it).
+    counts: BTreeMap<(String, Quarter), i64>,
+    /// This quarter: signals per cluster and wijk (by its area key).
+    areas: HashMap<String, BTreeMap<String, i64>>,
+    /// This quarter: the sources per cluster.
+    sources: HashMap<String, HashSet<String>>,
+    /// This quarter: per cluster, (waiting time, signals with it).
+    waits: HashMap<String, Vec<(i64, i64)>>,
+    /// This quarter: per cluster, signals that also carry another barrier.
+    co_occurring: HashMap<String, BTreeMap<String, i64>>,
+    /// Approved vignettes per cluster, oldest approval first.
+    vignettes: HashMap<String, Vec<String>>,
+    /// A wijk's name per area key.
+    area_names: HashMap<String, String>,
+}
+
+impl ClusterFigures {
+    async fn read(store: &Store, ids: &[String], quarter: Quarter) -> anyhow::Result<Self> {
+        let mut out = Self::default();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let first = (0..4).fold(quarter, |q, _| q.previous());
+        // $1, $2 are the period; the cluster ids follow.
+        let list = placeholders(store.backend(), 3, ids.len());
+        let rows = bind_ids(
+            sqlx::query(&format!(
+                "SELECT cluster_id, area_key, substr(observed_on, 1, 7) AS month, COUNT(*) AS n \
+                 FROM signal_barriers WHERE observed_on >= {p1} AND observed_on < {p2} \
+                 AND cluster_id IN ({list}) \
+                 GROUP BY cluster_id, area_key, substr(observed_on, 1, 7)",
+                p1 = param(store.backend(), 1),
+                p2 = param(store.backend(), 2),
+            )),
+            first,
+            quarter,
+            ids,
+        )
         .fetch_all(store.pool())
         .await
         .context("cijfers van knelpunten lezen")?;
-    let mut sources = HashSet::new();
+        let mut area_keys = std::collections::BTreeSet::new();
+        for row in &rows {
+            let cluster: String = row.try_get("cluster_id")?;
+            let area_key: String = row.try_get("area_key")?;
+            let month: String = row.try_get("month")?;
+            let n: i64 = row.try_get("n")?;
+            let Some(q) = quarter_of_month(&month) else {
+                continue;
+            };
+            *out.counts.entry((cluster.clone(), q)).or_default() += n;
+            if q == quarter {
+                *out.areas
+                    .entry(cluster)
+                    .or_default()
+                    .entry(area_key.clone())
+                    .or_default() += n;
+                area_keys.insert(area_key);
+            }
+        }
+        let this_quarter = |sql: &str| {
+            sql.replace("{list}", &list)
+                .replace("{p1}", &param(store.backend(), 1))
+                .replace("{p2}", &param(store.backend(), 2))
+        };
+        let sql = this_quarter(
+            "SELECT cluster_id, source FROM signal_barriers WHERE observed_on >= {p1} \
+             AND observed_on < {p2} AND cluster_id IN ({list}) GROUP BY cluster_id, source",
+        );
+        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
+            .fetch_all(store.pool())
+            .await
+            .context("bronnen van knelpunten lezen")?
+        {
+            out.sources
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .insert(row.try_get("source")?);
+        }
+        let sql = this_quarter(
+            "SELECT cluster_id, wait_days, COUNT(*) AS n FROM signal_barriers \
+             WHERE observed_on >= {p1} AND observed_on < {p2} AND cluster_id IN ({list}) \
+             AND wait_days IS NOT NULL GROUP BY cluster_id, wait_days",
+        );
+        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
+            .fetch_all(store.pool())
+            .await
+            .context("wachttijden van knelpunten lezen")?
+        {
+            out.waits
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .push((row.try_get("wait_days")?, row.try_get("n")?));
+        }
+        let sql = this_quarter(
+            "SELECT b.cluster_id, o.barrier, COUNT(*) AS n FROM signal_barriers b \
+             JOIN signal_barriers o \
+             ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
+             WHERE b.observed_on >= {p1} AND b.observed_on < {p2} AND b.cluster_id IN ({list}) \
+             GROUP BY b.cluster_id, o.barrier",
+        );
+        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
+            .fetch_all(store.pool())
+            .await
+            .context("samenloop van knelpunten lezen")?
+        {
+            let n: i64 = row.try_get("n")?;
+            *out.co_occurring
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .entry(row.try_get("barrier")?)
+                .or_default() += n;
+        }
+        let list_only = placeholders(store.backend(), 1, ids.len());
+        let sql = format!(
+            "SELECT v.cluster_id, s.text FROM vignettes v \
+             JOIN signals s ON s.source = v.source AND s.id = v.signal_id \
+             WHERE v.cluster_id IN ({list_only}) ORDER BY v.approved_at"
+        );
+        let mut vignettes = sqlx::query(&sql);
+        for id in ids {
+            vignettes = vignettes.bind(id);
+        }
+        for row in vignettes
+            .fetch_all(store.pool())
+            .await
+            .context("vignetten lezen")?
+        {
+            out.vignettes
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .push(row.try_get("text")?);
+        }
+        out.area_names = area_names(store, &area_keys).await?;
+        Ok(out)
+    }
+
+    /// The figures of a knelpunt (its clusters together) this quarter.
+    fn now(&self, ids: &[String], quarter: Quarter) -> Figures {
+        let mut figures = Figures::default();
+        let mut sources = HashSet::new();
+        for id in ids {
+            figures.signals += self.count(id, quarter);
+            for (area_key, n) in self.areas.get(id).into_iter().flatten() {
+                let name = self
+                    .area_names
+                    .get(area_key)
+                    .cloned()
+                    .unwrap_or_else(|| area_key.clone());
+                *figures.areas.entry(name).or_default() += n;
+            }
+            sources.extend(self.sources.get(id).into_iter().flatten());
+            for (wait, n) in self.waits.get(id).into_iter().flatten() {
+                figures
+                    .waits
+                    .extend(std::iter::repeat_n(*wait, (*n).max(0) as usize));
+            }
+        }
+        figures.sources = sources.len() as i64;
+        figures.waits.sort_unstable();
+        figures
+    }
+
+    /// Other barriers in the same signals this quarter, most frequent first, only those of at
+    /// least `min` signals: "title (n)".
+    fn co_occurring(&self, rules: &RuleSet, ids: &[String], min: i64) -> Vec<String> {
+        let mut per_barrier: BTreeMap<&str, i64> = BTreeMap::new();
+        for id in ids {
+            for (barrier, n) in self.co_occurring.get(id).into_iter().flatten() {
+                *per_barrier.entry(barrier).or_default() += n;
+            }
+        }
+        let mut pairs: Vec<(&str, i64)> = per_barrier.into_iter().collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        pairs
+            .into_iter()
+            .filter(|(_, n)| *n >= min)
+            .map(|(barrier, n)| {
+                let title = rules
+                    .barriers()
+                    .iter()
+                    .find(|b| b.id == barrier)
+                    .map_or(barrier.to_string(), |b| b.title.clone());
+                format!("{title} ({n})")
+            })
+            .collect()
+    }
+
+    /// Up to two reviewer-approved vignettes (scrubbed texts) of these clusters.
+    fn vignettes(&self, ids: &[String]) -> Vec<String> {
+        ids.iter()
+            .flat_map(|id| self.vignettes.get(id).into_iter().flatten())
+            .take(2)
+            .cloned()
+            .collect()
+    }
+
+    fn count(&self, id: &str, quarter: Quarter) -> i64 {
+        self.counts
+            .get(&(id.to_string(), quarter))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// `$first, …` (PostgreSQL) or `?, …` (SQLite) for `count` parameters.
+fn placeholders(backend: Backend, first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| param(backend, i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parameter number `i`: `$i` on PostgreSQL, `?` on SQLite (which looks numbered parameters
+/// up by name, one linear search each). Only used where every parameter appears once, in order.
+fn param(backend: Backend, i: usize) -> String {
+    match backend {
+        Backend::Postgres => format!("${i}"),
+        Backend::Sqlite => "?".to_string(),
+    }
+}
+
+fn bind_ids<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    from: Quarter,
+    to: Quarter,
+    ids: &'q [String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut query = query
+        .bind(from.start().to_string())
+        .bind(to.end().to_string());
+    for id in ids {
+        query = query.bind(id);
+    }
+    query
+}
+
+/// "2026-08" → 2026Q3.
+fn quarter_of_month(month: &str) -> Option<Quarter> {
+    let (year, month) = month.split_once('-')?;
+    let month: u32 = month.parse().ok()?;
+    (1..=12).contains(&month).then_some(Quarter {
+        year: year.parse().ok()?,
+        quarter: (month - 1) / 3 + 1,
+    })
+}
+
+/// The wijk's name for each area key (which is the name trimmed and in lower case): as the
+/// clusters keyed by area spell it, else as a stored signal does.
+async fn area_names(
+    store: &Store,
+    keys: &std::collections::BTreeSet<String>,
+) -> anyhow::Result<HashMap<String, String>> {
+    let mut names = HashMap::new();
+    if keys.is_empty() {
+        return Ok(names);
+    }
+    let rows = sqlx::query(
+        "SELECT area_key, MIN(area) AS area FROM clusters WHERE area <> '' GROUP BY area_key",
+    )
+    .fetch_all(store.pool())
+    .await
+    .context("wijken lezen")?;
     for row in &rows {
-        let source: String = row.try_get("source")?;
-        let area: String = row.try_get("area")?;
-        let wait: Option<i64> = row.try_get("wait_days")?;
-        sources.insert(source);
-        *figures.areas.entry(area.trim().to_string()).or_default() += 1;
-        if let Some(wait) = wait {
-            figures.waits.push(wait);
+        let key: String = row.try_get("area_key")?;
+        if keys.contains(&key) {
+            let area: String = row.try_get("area")?;
+            names.insert(key, area.trim().to_string());
         }
     }
-    figures.signals = rows.len() as i64;
-    figures.sources = sources.len() as i64;
-    figures.waits.sort_unstable();
-    Ok(figures)
+    let missing: Vec<&String> = keys.iter().filter(|k| !names.contains_key(*k)).collect();
+    if !missing.is_empty() {
+        // Clusters not keyed by area: one name per key from the signals (index on area_key).
+        let sql = format!(
+            "SELECT area_key, MIN(area) AS area FROM signals WHERE area_key IN ({}) \
+             GROUP BY area_key",
+            placeholders(store.backend(), 1, missing.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for key in missing {
+            query = query.bind(key);
+        }
+        for row in query
+            .fetch_all(store.pool())
+            .await
+            .context("wijken lezen")?
+        {
+            let area: String = row.try_get("area")?;
+            names.insert(row.try_get("area_key")?, area.trim().to_string());
+        }
+    }
+    Ok(names)
 }
 
 /// A published brief's knelpunt counts, by barrier (see [`crate::snapshot`]).
@@ -148,25 +408,36 @@ pub async fn gather(
             .or_default()
             .push(cluster);
     }
+    // Per barrier its clusters, with the clusters merged into one of them (they count with it).
+    let groups: Vec<(
+        &str,
+        Vec<&crate::review_store::ReviewedCluster>,
+        Vec<String>,
+    )> = by_barrier
+        .into_iter()
+        .map(|(barrier_id, clusters)| {
+            let mut ids: Vec<String> = clusters.iter().map(|c| c.cluster.id.clone()).collect();
+            ids.extend(
+                reviewed
+                    .iter()
+                    .filter(|c| {
+                        c.standing.state == State::Samengevoegd
+                            && c.standing.merged_into.as_ref().is_some_and(|target| {
+                                clusters.iter().any(|t| &t.cluster.id == target)
+                            })
+                    })
+                    .map(|c| c.cluster.id.clone()),
+            );
+            ids.sort();
+            (barrier_id, clusters, ids)
+        })
+        .collect();
+    let all_ids: Vec<String> = groups.iter().flat_map(|(_, _, ids)| ids.clone()).collect();
+    let figures = ClusterFigures::read(store, &all_ids, quarter).await?;
     let mut knelpunten = Vec::new();
-    for (barrier_id, clusters) in by_barrier {
+    for (barrier_id, clusters, ids) in groups {
         let barrier = rules.barriers().iter().find(|b| b.id == barrier_id);
-        let mut ids: Vec<String> = clusters.iter().map(|c| c.cluster.id.clone()).collect();
-        // Clusters merged into one of these count with it.
-        ids.extend(
-            reviewed
-                .iter()
-                .filter(|c| {
-                    c.standing.state == State::Samengevoegd
-                        && c.standing
-                            .merged_into
-                            .as_ref()
-                            .is_some_and(|target| clusters.iter().any(|t| &t.cluster.id == target))
-                })
-                .map(|c| c.cluster.id.clone()),
-        );
-        ids.sort();
-        let now = figures(store, &ids, quarter).await?;
+        let now = figures.now(&ids, quarter);
         let mut trend = Vec::new();
         let mut previous_raw = 0;
         let mut q = quarter;
@@ -177,7 +448,7 @@ pub async fn gather(
         }
         quarters.reverse();
         for q in quarters {
-            let recount = figures(store, &ids, q).await?.signals;
+            let recount: i64 = ids.iter().map(|id| figures.count(id, q)).sum();
             if q == quarter.previous() {
                 previous_raw = recount;
             }
@@ -260,8 +531,8 @@ pub async fn gather(
             trend_svg: String::new(),
             trend,
             waits,
-            co_occurring: co_occurring(store, rules, &ids, quarter, min).await?,
-            vignettes: vignettes(store, &ids).await?,
+            co_occurring: figures.co_occurring(rules, &ids, min),
+            vignettes: figures.vignettes(&ids),
             notes,
             cluster_ids: ids,
             raw_signals: now.signals,
@@ -282,71 +553,6 @@ pub async fn gather(
             .then(a.title.cmp(&b.title))
     });
     Ok(knelpunten)
-}
-
-/// Other barriers in the same signals this quarter, only pairs of at least `min` signals.
-async fn co_occurring(
-    store: &Store,
-    rules: &RuleSet,
-    ids: &[String],
-    quarter: Quarter,
-    min: i64,
-) -> anyhow::Result<Vec<String>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (3..ids.len() + 3).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT o.barrier, COUNT(*) AS n FROM signal_barriers b JOIN signal_barriers o \
-         ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
-         WHERE b.observed_on >= $1 AND b.observed_on < $2 AND b.cluster_id IN ({}) \
-         GROUP BY o.barrier ORDER BY n DESC, o.barrier",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql)
-        .bind(quarter.start().to_string())
-        .bind(quarter.end().to_string());
-    for id in ids {
-        query = query.bind(id);
-    }
-    let rows = query
-        .fetch_all(store.pool())
-        .await
-        .context("samenloop van knelpunten lezen")?;
-    let mut out = Vec::new();
-    for row in &rows {
-        let barrier: String = row.try_get("barrier")?;
-        let n: i64 = row.try_get("n")?;
-        if n >= min {
-            let title = rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == barrier)
-                .map_or(barrier.clone(), |b| b.title.clone());
-            out.push(format!("{title} ({n})"));
-        }
-    }
-    Ok(out)
-}
-
-/// Up to two reviewer-approved vignettes (scrubbed texts) of these clusters.
-async fn vignettes(store: &Store, ids: &[String]) -> anyhow::Result<Vec<String>> {
-    let mut texts = Vec::new();
-    for id in ids {
-        let rows = sqlx::query(
-            "SELECT s.text FROM vignettes v JOIN signals s ON s.source = v.source AND s.id = v.signal_id \
-             WHERE v.cluster_id = $1 ORDER BY v.approved_at",
-        )
-        .bind(id)
-        .fetch_all(store.pool())
-        .await
-        .context("vignetten lezen")?;
-        for row in &rows {
-            texts.push(row.try_get::<String, _>("text")?);
-        }
-    }
-    texts.truncate(2);
-    Ok(texts)
 }
 
 /// Approves a scrubbed signal of a cluster as a vignette for the brief.

@@ -1,0 +1,119 @@
+//! End to end on the embedded defaults, as a user runs it: `knooppunt serve` (intake API and
+//! rules engine in one process, SQLite spool and store) is running, `knooppunt import` reads a
+//! JSON-lines file of `--lines` signals (default 20,000) into the spool, and the clock stops
+//! when the store holds all of them (polled read-only every 10 ms). Each run starts from empty
+//! files. With `--baseline PATH` (another build of the binary) both builds run in turn, run by
+//! run, and the per-run ratio is reported.
+//!
+//! ```sh
+//! cargo bench --bench embedded -- --lines 20000 --runs 5 [--baseline OLD/knooppunt]
+//! ```
+
+mod common;
+
+use common::arg;
+use common::procs::{builds, report, Serve};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection, Row};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The bundled demo sample's notes, made unique per line.
+fn write_input(path: &Path, lines: usize) {
+    let sample: Vec<serde_json::Value> = include_str!("../src/demo/signals.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let mut out = String::new();
+    for i in 0..lines {
+        let mut value = sample[i % sample.len()].clone();
+        value["id"] = format!("bench-{i}").into();
+        let text = value["text"].as_str().unwrap_or_default().to_string();
+        value["text"] = format!("{text} (nr {i})").into();
+        out.push_str(&value.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).expect("write input");
+}
+
+async fn stored(db: &Path) -> i64 {
+    let Ok(mut conn) = SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true)
+        .connect()
+        .await
+    else {
+        return 0;
+    };
+    let n = sqlx::query("SELECT COUNT(*) AS n FROM signals")
+        .fetch_one(&mut conn)
+        .await
+        .map_or(0, |row| row.get::<i64, _>("n"));
+    let _ = conn.close().await;
+    n
+}
+
+/// One run: signals per second from the start of the import until all are stored, and the
+/// import process's own duration in seconds.
+async fn run(binary: &Path, input: &Path, lines: usize) -> (f64, f64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let serve = Serve::start(binary, dir.path()).await;
+    let started = Instant::now();
+    let import = Command::new(binary)
+        .arg("import")
+        .arg(input)
+        .envs(common::procs::embedded_env(dir.path(), 0))
+        .env("KNOOPPUNT_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start knooppunt import");
+    let import = tokio::task::spawn_blocking(move || {
+        let mut import = import;
+        let status = import.wait().expect("import");
+        (status, started.elapsed())
+    });
+    let db = dir.path().join("knooppunt.db");
+    loop {
+        if stored(&db).await as usize >= lines {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "stalled; see {}",
+            dir.path().join("serve.log").display()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let elapsed = started.elapsed();
+    let (status, imported) = import.await.expect("import task");
+    assert!(status.success(), "import failed: {status}");
+    drop(serve);
+    (lines as f64 / elapsed.as_secs_f64(), imported.as_secs_f64())
+}
+
+#[tokio::main]
+async fn main() {
+    let lines = arg("--lines", 20_000);
+    let runs = arg("--runs", 5).max(1);
+    let input_dir = tempfile::tempdir().expect("tempdir");
+    let input = input_dir.path().join("signals.jsonl");
+    write_input(&input, lines);
+    let builds = builds();
+    let mut rates: Vec<(&str, Vec<f64>)> = builds.iter().map(|(n, _)| (*n, Vec::new())).collect();
+    let mut imports: Vec<(&str, Vec<f64>)> = rates.clone();
+    for i in 1..=runs {
+        for (b, (name, binary)) in builds.iter().enumerate() {
+            let (rate, import) = run(binary, &input, lines).await;
+            println!(
+                "run {i} {name:<8}: {rate:>8.0} signals/s end to end; import took {import:.2} s"
+            );
+            rates[b].1.push(rate);
+            imports[b].1.push(import);
+        }
+    }
+    println!("{lines} lines per run, {runs} runs");
+    report("serve + import until stored", "signals/s", &rates);
+    report("import process alone", "s", &imports);
+}
