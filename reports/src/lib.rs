@@ -7,12 +7,14 @@
 pub mod agenda;
 pub mod chart;
 pub mod disclosure;
+pub mod dutch;
 pub mod export;
 pub mod knelpunten;
 pub mod pdf;
 pub mod review;
 pub mod review_store;
 pub mod snapshot;
+pub mod trend;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};

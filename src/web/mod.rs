@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod flash;
 pub mod passwords;
 pub mod security;
 pub mod throttle;
@@ -47,10 +48,11 @@ macro_rules! guard {
 }
 
 // After the macro, which it uses.
+mod overleg;
 mod signin;
 use signin::CsrfForm;
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
     ("uitloggen", include_str!("templates/uitloggen.hbs")),
@@ -60,6 +62,7 @@ const TEMPLATES: [(&str, &str); 11] = [
     ("signalen", include_str!("templates/signalen.hbs")),
     ("agenda", include_str!("templates/agenda.hbs")),
     ("cluster", include_str!("templates/cluster.hbs")),
+    ("bewijs", include_str!("templates/bewijs.hbs")),
     ("knelpunten", include_str!("templates/knelpunten.hbs")),
     ("beheer", include_str!("templates/beheer.hbs")),
 ];
@@ -150,6 +153,7 @@ pub fn router(state: WebState) -> Router {
         .route("/clusters/{id}", get(cluster_page))
         .route("/clusters/{id}/besluit", post(decide))
         .route("/clusters/{id}/vignet", post(approve_vignette))
+        .route("/clusters/{id}/ongedaan", post(undo_decision))
         .route("/knelpunten", get(knelpunten))
         .route("/brief", get(brief_download))
         .route("/beheer", get(beheer_page))
@@ -471,15 +475,43 @@ async fn agenda_page(
     Query(query): Query<DateQuery>,
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    let on = guard!(day(&state, &user, query.datum.as_deref()));
+    // Without a date: the next recorded meeting, else the latest, else today.
+    let on = match query
+        .datum
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => guard!(day(&state, &user, Some(text))),
+        None => {
+            match review_store::landing_meeting(&state.store, knooppunt_ingest::today_nl()).await {
+                Ok(Some(meeting)) => meeting,
+                Ok(None) => knooppunt_ingest::today_nl(),
+                Err(error) => return failure(&state, Some(&user), error),
+            }
+        }
+    };
+    let (jar, flash) = flash::take(jar);
+    let recorded = match overleg::meeting_recorded(&state, on).await {
+        Ok(recorded) => recorded,
+        Err(error) => return failure(&state, Some(&user), error),
+    };
     match agenda_for(&state, &user, on).await {
-        Ok(agenda) => page(
-            &state,
-            "agenda",
-            Some(&user),
-            &csrf,
-            json!({"title": format!("Agenda {on}"), "agenda": agenda}),
-        ),
+        Ok(agenda) => {
+            let count = agenda.items.len();
+            (
+                jar,
+                page(
+                    &state,
+                    "agenda",
+                    Some(&user),
+                    &csrf,
+                    json!({"title": format!("Vergadering {}", knooppunt_reports::dutch::date(on)), "agenda": agenda,
+                           "count": count, "one": count == 1, "flash": flash, "recorded": recorded}),
+                ),
+            )
+                .into_response()
+        }
         Err(error) => failure(&state, Some(&user), error),
     }
 }
@@ -501,7 +533,11 @@ async fn record_meeting(
     guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     let on = guard!(day(&state, &user, Some(&form.datum)));
     match review_store::add_meeting(&state.store, on, &user.name).await {
-        Ok(()) => Redirect::to(&format!("/agenda?datum={on}")).into_response(),
+        Ok(()) => (
+            flash::set(jar, "vergadering", state.secure_cookies),
+            Redirect::to(&format!("/agenda?datum={on}")),
+        )
+            .into_response(),
         Err(error) => failure(&state, Some(&user), error),
     }
 }
@@ -550,76 +586,12 @@ async fn cluster_page(
     Path(id): Path<String>,
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    cluster_view(&state, &user, &csrf, &id, None).await
-}
-
-async fn cluster_view(
-    state: &WebState,
-    user: &User,
-    csrf: &str,
-    id: &str,
-    error: Option<String>,
-) -> Response {
-    let today = knooppunt_ingest::today_nl();
-    let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
-        Ok(reviewed) => reviewed,
-        Err(error) => return failure(state, Some(user), error),
-    };
-    let Some(cluster) = reviewed
-        .iter()
-        .find(|c| c.cluster.id == id && user.covers_area(&partition_key(&c.cluster.area)))
-    else {
-        return message(
-            state,
-            StatusCode::NOT_FOUND,
-            Some(user),
-            "Niet gevonden",
-            "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-        );
-    };
-    let history = match review_store::decisions(&state.store, id).await {
-        Ok(history) => history,
-        Err(error) => return failure(state, Some(user), error),
-    };
-    let examples = match review_store::example_signals(&state.store, &[id.to_string()], 10).await {
-        Ok(examples) => examples,
-        Err(error) => return failure(state, Some(user), error),
-    };
-    let barrier = state
-        .rules
-        .barriers()
-        .iter()
-        .find(|b| b.id == cluster.cluster.barrier);
-    let others: Vec<Value> = reviewed
-        .iter()
-        .filter(|c| {
-            c.cluster.id != id
-                && c.cluster.barrier == cluster.cluster.barrier
-                && c.standing.state != ReviewState::Samengevoegd
-                && user.covers_area(&partition_key(&c.cluster.area))
-        })
-        .map(|c| json!({"id": c.cluster.id, "label": format!("{} ({} signalen)", c.cluster.area, c.cluster.signal_count)}))
-        .collect();
-    let history: Vec<Value> = history
-        .iter()
-        .map(|d| json!({"when": d.decided_at.get(..16).unwrap_or_default().replace('T', " "), "action": d.action.name(), "state": d.state_after.as_str(), "actor": d.actor, "reason": d.reason, "count": d.signal_count}))
-        .collect();
-    page(
-        state,
-        "cluster",
-        Some(user),
-        csrf,
-        json!({
-            "title": barrier.map_or(cluster.cluster.barrier.clone(), |b| b.title.clone()),
-            "cluster": cluster.cluster,
-            "standing": cluster.standing,
-            "kader": barrier.map(|b| b.kader.clone()),
-            "history": history,
-            "examples": examples,
-            "others": others,
-            "error": error,
-        }),
+    let (jar, flash) = flash::take(jar);
+    (
+        jar,
+        overleg::cluster_view(&state, &user, &csrf, &id, None, flash).await,
     )
+        .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -720,9 +692,16 @@ async fn decide(
     let action = match action_from_form(&form) {
         Ok(action) => action,
         Err(text) => {
-            let mut response = cluster_view(&state, &user, &csrf, &id, Some(text)).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return response;
+            return overleg::refused_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                &form,
+                text,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     // Merging moves the other cluster's signals into this one: it must be the member's too.
@@ -734,22 +713,44 @@ async fn decide(
         if !covered {
             tracing::warn!(cluster = %id, "Merge with a cluster outside the member's areas refused");
             let text = "samenvoegen: het andere cluster bestaat niet of hoort niet bij uw wijken";
-            let mut response = cluster_view(&state, &user, &csrf, &id, Some(text.into())).await;
-            *response.status_mut() = StatusCode::FORBIDDEN;
-            return response;
+            return overleg::refused_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                &form,
+                text.into(),
+                StatusCode::FORBIDDEN,
+            )
+            .await;
         }
     }
     match review_store::decide(&state.store, &id, action, &form.reden, &user.name).await {
         Ok(decision) => {
             tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");
-            Redirect::to(&format!("/clusters/{id}")).into_response()
+            let code = format!(
+                "besluit:{}:{}",
+                decision.action.name(),
+                decision.state_after.as_str()
+            );
+            (
+                flash::set(jar, &code, state.secure_cookies),
+                Redirect::to(&format!("/clusters/{id}")),
+            )
+                .into_response()
         }
         Err(DecideError::Failed(error)) => failure(&state, Some(&user), error),
         Err(refused) => {
-            let mut response =
-                cluster_view(&state, &user, &csrf, &id, Some(refused.to_string())).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            response
+            overleg::refused_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                &form,
+                refused.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -781,16 +782,52 @@ async fn approve_vignette(
     )
     .await
     {
-        Ok(true) => Redirect::to(&format!("/clusters/{id}")).into_response(),
+        Ok(true) => (
+            flash::set(jar, "vignet", state.secure_cookies),
+            Redirect::to(&format!("/clusters/{id}")),
+        )
+            .into_response(),
         Ok(false) => {
-            let mut response = cluster_view(
-                &state,
-                &user,
-                &csrf,
-                &id,
-                Some("vignet: dit signaal hoort niet bij dit cluster".into()),
+            let refused = overleg::Refused {
+                error: "vignet: dit signaal hoort niet bij dit cluster".into(),
+                ..Default::default()
+            };
+            let mut response =
+                overleg::cluster_view(&state, &user, &csrf, &id, Some(refused), None).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
+/// Takes back the cluster's last decision, if it was taken today (the meeting that is on).
+async fn undo_decision(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
+    guard!(cluster_in_areas(&state, &user, &id).await);
+    match review_store::undo_last(&state.store, &id, knooppunt_ingest::today_nl()).await {
+        Ok(Ok((decision, back))) => {
+            tracing::info!(cluster = %id, action = decision.action.name(), "Decision undone");
+            let code = format!("ongedaan:{}:{}", decision.action.name(), back.as_str());
+            (
+                flash::set(jar, &code, state.secure_cookies),
+                Redirect::to(&format!("/clusters/{id}")),
             )
-            .await;
+                .into_response()
+        }
+        Ok(Err(reason)) => {
+            let refused = overleg::Refused {
+                error: format!("ongedaan maken: {reason}"),
+                ..Default::default()
+            };
+            let mut response =
+                overleg::cluster_view(&state, &user, &csrf, &id, Some(refused), None).await;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             response
         }
