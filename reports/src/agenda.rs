@@ -5,7 +5,7 @@
 //! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
 //! the same export lists the decisions taken.
 
-use crate::review::{Decision, State};
+use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::review_store::{
     add_meeting, decisions_on, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
 };
@@ -72,6 +72,9 @@ pub struct MinutesDecision {
     pub decided_at: String,
     /// Dutch local time of the decision, `dd-mm-jjjj hh:mm`.
     pub decided_at_local: String,
+    /// What was decided beyond the action: until when parked, owner and programme, the
+    /// cluster merged into or split from (by name).
+    pub details: String,
 }
 
 /// The agenda of one meeting, and the decisions taken on its day.
@@ -254,7 +257,51 @@ fn minutes_decision(
     let title = cluster
         .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
         .map_or(decision.cluster_id.clone(), |b| b.title.clone());
+    let name = |id: &str| {
+        reviewed
+            .iter()
+            .find(|c| c.cluster.id == id)
+            .map(|c| {
+                let title = rules
+                    .barriers()
+                    .iter()
+                    .find(|b| b.id == c.cluster.barrier)
+                    .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+                format!(
+                    "{title} — {} ({} signalen)",
+                    c.cluster.area, c.cluster.signal_count
+                )
+            })
+            .unwrap_or_else(|| "een ander cluster".into())
+    };
+    let details = match &decision.action {
+        Action::Parkeren { snooze } => match snooze {
+            Snooze::Datum { datum } => format!("geparkeerd tot {}", crate::dutch::date(*datum)),
+            Snooze::Signalen { aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
+            Snooze::Piek => "geparkeerd tot een piek".into(),
+        },
+        Action::Toewijzen {
+            eigenaar,
+            programma,
+        } if programma.is_empty() => format!("eigenaar {eigenaar}"),
+        Action::Toewijzen {
+            eigenaar,
+            programma,
+        } => format!("eigenaar {eigenaar}, programma {programma}"),
+        Action::Samenvoegen { met } => format!("samengevoegd met {}", name(met)),
+        Action::Splitsen {
+            op: Split::Van { cluster },
+        } => format!("afgesplitst van {}", name(cluster)),
+        Action::Splitsen {
+            op: Split::Organisatie,
+        } => "gesplitst per organisatie".into(),
+        Action::Splitsen {
+            op: Split::Signalen { signalen },
+        } => format!("{} signalen afgesplitst", signalen.len()),
+        _ => String::new(),
+    };
     MinutesDecision {
+        details,
         title,
         area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
         action: decision.action.name().to_string(),

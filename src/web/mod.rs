@@ -48,6 +48,7 @@ macro_rules! guard {
 }
 
 // After the macro, which it uses.
+mod mine;
 mod overleg;
 mod signin;
 use signin::CsrfForm;
@@ -391,18 +392,20 @@ async fn submit_signal(
     }
 }
 
-async fn own_signals(State(state): State<WebState>, jar: CookieJar) -> Response {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQuery {
+    pagina: String,
+}
+
+async fn own_signals(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(query): Query<PageQuery>,
+) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Indiener]).await);
-    match review_store::signals_of_source(&state.store, &user.source, 200).await {
-        Ok(signals) => page(
-            &state,
-            "signalen",
-            Some(&user),
-            &csrf,
-            json!({"title": "Mijn signalen", "source": user.source, "signals": signals}),
-        ),
-        Err(error) => failure(&state, Some(&user), error),
-    }
+    let page_no = query.pagina.trim().parse::<i64>().unwrap_or(1);
+    mine::view(&state, &user, &csrf, page_no).await
 }
 
 #[derive(Deserialize)]

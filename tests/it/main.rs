@@ -2,6 +2,7 @@
 //! broker, rdkafka's mock cluster for injected faults). One test binary keeps link time low.
 
 mod browser;
+mod browser_review;
 mod cli;
 mod crash;
 mod intake_api;
