@@ -11,6 +11,43 @@ async fn js(browser: &Browser, script: &str) -> serde_json::Value {
     browser.client.execute(script, vec![]).await.unwrap()
 }
 
+/// axe-core's browser script: `KNOOPPUNT_AXE`, else where `tests/run.sh` installs it with npm.
+fn axe_source() -> String {
+    let path = std::env::var("KNOOPPUNT_AXE").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/knooppunt/axe/node_modules/axe-core/axe.min.js",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("axe-core ({path}): {e}; tests/run.sh installs it (npm install axe-core)")
+    })
+}
+
+/// Runs axe-core's WCAG 2.1 A and AA rules on the current page; fails on any violation.
+pub(crate) async fn axe(browser: &Browser, what: &str) {
+    let mut script = axe_source();
+    script.push_str("\n;return typeof axe;");
+    let loaded = browser.client.execute(&script, vec![]).await.unwrap();
+    assert_eq!(loaded, "object", "axe-core loaded");
+    let violations = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}) \
+               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + \
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))), e => done(['axe: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        violations,
+        serde_json::json!([]),
+        "WCAG 2.1 A/AA violations on {what}"
+    );
+}
+
 /// Asserts nothing on the page is wider than the window; names what sticks out otherwise.
 pub(crate) async fn fits(browser: &Browser, width: u32) {
     let overflow = js(
@@ -57,6 +94,7 @@ async fn meeting_at(width: u32, height: u32) {
     // Nothing wider than the screen: tables scroll inside their own box.
     browser.shot("vergadering").await;
     fits(&browser, width).await;
+    axe(&browser, "the meeting page").await;
     browser.click(&link).await;
     browser.shot("agendapunt").await;
 
@@ -88,6 +126,7 @@ async fn meeting_at(width: u32, height: u32) {
     assert_eq!(kept, serde_json::json!([true, reason, true]));
     browser.expect_status("open").await;
     browser.shot("geweigerd-blijft-staan").await;
+    axe(&browser, "a refused decision").await;
 
     // A decision is confirmed by a message, and today's last decision can be undone.
     browser
@@ -121,6 +160,7 @@ async fn meeting_at(width: u32, height: u32) {
         "{page}"
     );
     browser.shot("vignet-goedgekeurd").await;
+    axe(&browser, "the cluster page").await;
 
     // Back on the meeting page: the decision is listed in Dutch time.
     browser
@@ -132,6 +172,7 @@ async fn meeting_at(width: u32, height: u32) {
     let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
     assert!(agenda.contains(&format!("{today} ")), "{agenda}");
     browser.shot("besluiten").await;
+    axe(&browser, "the meeting's decisions").await;
     browser.client.close().await.unwrap();
     site.app.stop().await;
 }
@@ -183,6 +224,7 @@ async fn my_signals_at(width: u32, height: u32) {
     assert!(page.contains("pagina 1 van 1"), "{page}");
     fits(&browser, width).await;
     browser.shot("mijn-signalen").await;
+    axe(&browser, "Mijn signalen").await;
     browser.client.close().await.unwrap();
     site.app.stop().await;
 }
