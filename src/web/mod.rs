@@ -378,7 +378,25 @@ async fn submit_signal(
             )
         }
         Some(knooppunt_ingest::http::ItemResult::Refused { errors, .. }) => {
-            data["errors"] = json!(errors);
+            // Each error under the form field's Dutch name, tied to its field.
+            let errors = json!(errors);
+            let mut tied = serde_json::Map::new();
+            let listed: Vec<Value> = errors
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    let field = e.get("field").and_then(Value::as_str).unwrap_or_default();
+                    let (label, input) = signal_field(field);
+                    if let Some(input) = input {
+                        tied.insert(input.to_string(), json!(format!("fout-{input}")));
+                    }
+                    json!({"label": label, "message": e.get("message").cloned().unwrap_or_default(),
+                           "id": input.map(|i| format!("fout-{i}")), "input": input})
+                })
+                .collect();
+            data["errors"] = json!(listed);
+            data["err"] = Value::Object(tied);
             let mut response = page(&state, "signaal", Some(&user), &csrf, data);
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             response
@@ -396,6 +414,21 @@ async fn submit_signal(
 #[serde(default)]
 struct PageQuery {
     pagina: String,
+}
+
+/// The Dutch name of a signal field, and the form input it belongs to.
+fn signal_field(field: &str) -> (&'static str, Option<&'static str>) {
+    match field {
+        "observed_on" => ("Datum van de waarneming", Some("observed_on")),
+        "area" => ("Wijk", Some("area")),
+        "text" => ("Wat liep er vast", Some("text")),
+        "wait_days" => ("Wachttijd in dagen", Some("wait_days")),
+        "organisation" => ("Organisatie", Some("organisation")),
+        "themes" => ("Thema's", None),
+        "source" => ("Bron", None),
+        "verzenden" => ("Verzenden", None),
+        _ => ("Signaal", None),
+    }
 }
 
 async fn own_signals(

@@ -621,7 +621,18 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         .unwrap();
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
-    assert!(body.contains("observed_on:"), "{body}");
+    // Under its Dutch name, tied to its input.
+    assert!(
+        body.contains(
+            "<li id=\"fout-observed_on\"><a href=\"#observed_on\">Datum van de waarneming</a>:"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("aria-describedby=\"fout-observed_on\" aria-invalid=\"true\""),
+        "{body}"
+    );
+    assert!(!body.contains("observed_on:"), "{body}");
     site.app.stop().await;
 }
 
