@@ -208,6 +208,7 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
     let preview = browser.wait_for("Dit wordt weggehaald").await;
     assert!(preview.contains("[TELEFOON]"), "{preview}");
     browser.shot("voorbeeld").await;
+    crate::browser_review::axe(&browser, "the intake form with its preview").await;
     browser.click("button[value=versturen]").await;
     browser.wait_for("Het signaal is ontvangen").await;
     browser.shot("verstuurd").await;
