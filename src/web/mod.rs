@@ -1024,6 +1024,18 @@ async fn beheer_view(state: &WebState, user: &User, csrf: &str, extra: Value) ->
         Ok(tokens) => tokens,
         Err(error) => return failure(state, Some(user), error),
     };
+    // Times in Dutch local time, `dd-mm-jjjj hh:mm`.
+    let tokens: Vec<Value> = tokens
+        .iter()
+        .map(|t| {
+            let mut token = json!(t);
+            token["created_at"] = json!(knooppunt_reports::dutch::local_time(&t.created_at));
+            if let Some(revoked) = &t.revoked_at {
+                token["revoked_at"] = json!(knooppunt_reports::dutch::local_time(revoked));
+            }
+            token
+        })
+        .collect();
     let quarantine = match state.store.quarantine_counts().await {
         Ok(counts) => counts,
         Err(error) => return failure(state, Some(user), error),

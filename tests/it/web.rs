@@ -743,6 +743,10 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
         .await;
     assert_eq!(status, 200);
     assert!(page.contains("is ingetrokken"), "{page}");
+    // Created and revoked in Dutch local time, never as a raw RFC 3339 stamp.
+    let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
+    assert!(page.contains(&format!("<td>{today} ")), "{page}");
+    assert!(!page.contains("+00:00"), "{page}");
     let response = post(Some(token), serde_json::json!([one("d", None)]))
         .await
         .unwrap();
