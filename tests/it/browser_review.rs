@@ -173,6 +173,17 @@ async fn meeting_at(width: u32, height: u32) {
     assert!(agenda.contains(&format!("{today} ")), "{agenda}");
     browser.shot("besluiten").await;
     axe(&browser, "the meeting's decisions").await;
+
+    // The confirmed knelpunten: its table stays within the window too.
+    browser
+        .client
+        .goto(&format!("{}/knelpunten", site.base))
+        .await
+        .unwrap();
+    browser.wait_for("Bevestigde knelpunten").await;
+    browser.shot("knelpunten").await;
+    fits(&browser, width).await;
+    axe(&browser, "the confirmed knelpunten").await;
     browser.client.close().await.unwrap();
     site.app.stop().await;
 }
