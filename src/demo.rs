@@ -186,14 +186,17 @@ pub async fn run(
         "\n4. Agenda signaleringsoverleg {meeting}: {} clusters.",
         agenda.items.len()
     );
-    for item in agenda.items.iter().take(5) {
+    // The decisions are recorded as taken during the meeting (from 10:00, Dutch time), so the
+    // meeting's agenda and minutes on the website are full.
+    for (minute, item) in (0u32..).zip(agenda.items.iter().take(5)) {
         println!("   - {} — {}: {}", item.title, item.area, item.waarom);
-        let confirmed = knooppunt_reports::review_store::decide(
+        let confirmed = knooppunt_reports::review_store::decide_at(
             &store,
             &item.cluster_id,
             knooppunt_reports::review::Action::Bevestigen,
             "",
             "demo-overleg",
+            knooppunt_reports::dutch::at_local(meeting, 10, 5 * minute),
         )
         .await;
         if let Err(knooppunt_reports::review_store::DecideError::Failed(error)) = confirmed {

@@ -69,6 +69,15 @@ fi
 chromium --version
 chromedriver --version
 
+log "axe-core (accessibility checks in the browser tests)"
+AXE_DIR="$HOME/.cache/knooppunt/axe"
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+  command -v npm >/dev/null 2>&1 || { sudo_if_needed apt-get update -qq; sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+  mkdir -p "$AXE_DIR"
+  npm install --prefix "$AXE_DIR" --no-audit --no-fund --silent axe-core@4
+fi
+export KNOOPPUNT_AXE="$AXE_DIR/node_modules/axe-core/axe.min.js"
+
 log "Formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -5,7 +5,7 @@
 //! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
 //! the same export lists the decisions taken.
 
-use crate::review::{Decision, State};
+use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::review_store::{
     add_meeting, decisions_on, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
 };
@@ -45,6 +45,18 @@ pub struct AgendaItem {
     pub trend_svg: String,
     pub co_occurring: Vec<String>,
     pub examples: Vec<ExampleSignal>,
+    /// The projector-sized chart of `trend` (see [`crate::trend`]).
+    pub trend_chart: String,
+    /// Each period's first day, `dd-mm-jjjj`.
+    pub trend_periods: Vec<String>,
+    /// "stijgend", "dalend" or "gelijk", and its arrow.
+    pub trend_direction: String,
+    pub trend_arrow: String,
+    /// The median wait and the norm in weeks, Dutch ("21,7 weken").
+    pub median_wait_weeks: Option<String>,
+    pub norm_weeks: Option<String>,
+    /// The decision so far: the last one's action and when, or empty.
+    pub last_decision: String,
 }
 
 /// A decision as the minutes list it.
@@ -58,6 +70,11 @@ pub struct MinutesDecision {
     pub actor: String,
     pub reason: String,
     pub decided_at: String,
+    /// Dutch local time of the decision, `dd-mm-jjjj hh:mm`.
+    pub decided_at_local: String,
+    /// What was decided beyond the action: until when parked, owner and programme, the
+    /// cluster merged into or split from (by name).
+    pub details: String,
 }
 
 /// The agenda of one meeting, and the decisions taken on its day.
@@ -70,6 +87,9 @@ pub struct Agenda {
     pub rules_version: String,
     /// Sources that sent signals steadily and then stopped: silence is not a solution.
     pub silent_sources: Vec<crate::governance::SilentSourceView>,
+    /// `meeting_on` and `since` as `dd-mm-jjjj`.
+    pub meeting_label: String,
+    pub since_label: String,
     /// A directory with the municipality's own `agenda.html.hbs` / `agenda.md.hbs`.
     #[serde(skip)]
     pub templates_dir: Option<std::path::PathBuf>,
@@ -176,36 +196,18 @@ impl Agenda {
             if labels.is_empty() {
                 continue;
             }
-            let barrier = rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == cluster.cluster.barrier);
-            let summary = summaries.iter().find(|s| &s.cluster.id == id);
-            let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
-            let median_wait_days = summary.and_then(|s| s.median_wait_days);
-            let trend = trend(store, id, on).await?;
-            items.push(AgendaItem {
-                cluster_id: id.clone(),
-                barrier: cluster.cluster.barrier.clone(),
-                title: barrier.map_or(cluster.cluster.barrier.clone(), |b| b.title.clone()),
-                kader: barrier.map(|b| b.kader.clone()).unwrap_or_default(),
-                area: cluster.cluster.area.clone(),
-                organisation: cluster.cluster.organisation.clone(),
-                state: standing.state.as_str().to_string(),
-                labels,
-                waarom: latest.map(|p| p.waarom.clone()).unwrap_or_default(),
-                signals: cluster.cluster.signal_count,
-                sources: summary.map_or(0, |s| s.sources),
-                areas: summary.map_or(0, |s| s.areas),
-                median_wait_days,
-                norm_days,
-                norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
-                above_norm: matches!((median_wait_days, norm_days), (Some(m), Some(n)) if m > n as f64),
-                trend_svg: sparkline(&trend),
-                trend,
-                co_occurring: co_occurring(store, id).await?,
-                examples: example_signals(store, std::slice::from_ref(id), 3).await?,
-            });
+            items.push(
+                build_item(
+                    store,
+                    rules,
+                    cluster,
+                    &summaries,
+                    labels,
+                    latest.map(|p| p.waarom.clone()).unwrap_or_default(),
+                    on,
+                )
+                .await?,
+            );
         }
         items.sort_by(|a, b| {
             b.signals
@@ -220,6 +222,8 @@ impl Agenda {
         Ok(Self {
             meeting_on: on.to_string(),
             since: since.to_string(),
+            meeting_label: crate::dutch::date(on),
+            since_label: crate::dutch::date(since),
             items,
             decisions,
             rules_version: rules.version().to_string(),
@@ -265,13 +269,58 @@ fn minutes_decision(
     let title = cluster
         .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
         .map_or(decision.cluster_id.clone(), |b| b.title.clone());
+    let name = |id: &str| {
+        reviewed
+            .iter()
+            .find(|c| c.cluster.id == id)
+            .map(|c| {
+                let title = rules
+                    .barriers()
+                    .iter()
+                    .find(|b| b.id == c.cluster.barrier)
+                    .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+                format!(
+                    "{title} — {} ({} signalen)",
+                    c.cluster.area, c.cluster.signal_count
+                )
+            })
+            .unwrap_or_else(|| "een ander cluster".into())
+    };
+    let details = match &decision.action {
+        Action::Parkeren { snooze } => match snooze {
+            Snooze::Datum { datum } => format!("geparkeerd tot {}", crate::dutch::date(*datum)),
+            Snooze::Signalen { aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
+            Snooze::Piek => "geparkeerd tot een piek".into(),
+        },
+        Action::Toewijzen {
+            eigenaar,
+            programma,
+        } if programma.is_empty() => format!("eigenaar {eigenaar}"),
+        Action::Toewijzen {
+            eigenaar,
+            programma,
+        } => format!("eigenaar {eigenaar}, programma {programma}"),
+        Action::Samenvoegen { met } => format!("samengevoegd met {}", name(met)),
+        Action::Splitsen {
+            op: Split::Van { cluster },
+        } => format!("afgesplitst van {}", name(cluster)),
+        Action::Splitsen {
+            op: Split::Organisatie,
+        } => "gesplitst per organisatie".into(),
+        Action::Splitsen {
+            op: Split::Signalen { signalen },
+        } => format!("{} signalen afgesplitst", signalen.len()),
+        _ => String::new(),
+    };
     MinutesDecision {
+        details,
         title,
         area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
         action: decision.action.name().to_string(),
         state_after: decision.state_after.as_str().to_string(),
         actor: decision.actor,
         reason: decision.reason,
+        decided_at_local: crate::dutch::local_time(&decision.decided_at),
         decided_at: decision
             .decided_at
             .get(..16)
@@ -279,6 +328,114 @@ fn minutes_decision(
             .replace('T', " "),
         cluster_id: decision.cluster_id,
     }
+}
+
+/// Builds one agenda item: the evidence the overleg weighs (also on the cluster's page).
+async fn build_item(
+    store: &Store,
+    rules: &RuleSet,
+    cluster: &crate::review_store::ReviewedCluster,
+    summaries: &[knooppunt_rules::store::ClusterSummary],
+    labels: Vec<String>,
+    waarom: String,
+    on: NaiveDate,
+) -> anyhow::Result<AgendaItem> {
+    let id = &cluster.cluster.id;
+    let standing = &cluster.standing;
+    let barrier = rules
+        .barriers()
+        .iter()
+        .find(|b| b.id == cluster.cluster.barrier);
+    let summary = summaries.iter().find(|s| &s.cluster.id == id);
+    let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
+    let median_wait_days = summary.and_then(|s| s.median_wait_days);
+    let trend = trend(store, id, on).await?;
+    let starts = crate::trend::period_starts(on, trend.len());
+    let direction = crate::trend::direction(&trend);
+    let last_decision = crate::review_store::decisions(store, id)
+        .await?
+        .last()
+        .map(|d| {
+            format!(
+                "{} ({})",
+                d.action.name(),
+                crate::dutch::local_day(&d.decided_at)
+                    .map(crate::dutch::date)
+                    .unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    Ok(AgendaItem {
+        cluster_id: id.clone(),
+        barrier: cluster.cluster.barrier.clone(),
+        title: barrier.map_or(cluster.cluster.barrier.clone(), |b| b.title.clone()),
+        kader: barrier.map(|b| b.kader.clone()).unwrap_or_default(),
+        area: cluster.cluster.area.clone(),
+        organisation: cluster.cluster.organisation.clone(),
+        state: standing.state.as_str().to_string(),
+        labels,
+        waarom,
+        signals: cluster.cluster.signal_count,
+        sources: summary.map_or(0, |s| s.sources),
+        areas: summary.map_or(0, |s| s.areas),
+        median_wait_days,
+        norm_days,
+        norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
+        above_norm: matches!((median_wait_days, norm_days), (Some(m), Some(n)) if m > n as f64),
+        trend_svg: sparkline(&trend),
+        trend_chart: crate::trend::chart(&trend, &starts),
+        trend_periods: starts.iter().map(|d| crate::dutch::date(*d)).collect(),
+        trend_direction: direction.to_string(),
+        trend_arrow: crate::trend::arrow(direction).to_string(),
+        median_wait_weeks: median_wait_days.map(crate::dutch::weeks),
+        norm_weeks: norm_days.map(|n| crate::dutch::weeks(n as f64)),
+        last_decision,
+        trend,
+        co_occurring: co_occurring(store, rules, id).await?,
+        examples: example_signals(store, std::slice::from_ref(id), 3).await?,
+    })
+}
+
+/// The evidence for one cluster as its agenda item would show it, whether or not it is on an
+/// agenda: the latest promotion's labels and "waarom" of the past year.
+pub async fn evidence(
+    store: &Store,
+    rules: &RuleSet,
+    cluster_id: &str,
+    on: NaiveDate,
+) -> anyhow::Result<Option<AgendaItem>> {
+    let reviewed = reviewed_clusters(store, on).await?;
+    let Some(cluster) = reviewed.iter().find(|c| c.cluster.id == cluster_id) else {
+        return Ok(None);
+    };
+    let promotions = store
+        .promotions(on - chrono::Duration::days(366), on)
+        .await?;
+    let latest = promotions.iter().find(|p| p.cluster_id == cluster_id);
+    let labels: Vec<String> = latest
+        .map(|p| {
+            p.reasons
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(label)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let summaries = store.cluster_summaries().await?;
+    Ok(Some(
+        build_item(
+            store,
+            rules,
+            cluster,
+            &summaries,
+            labels,
+            latest.map(|p| p.waarom.clone()).unwrap_or_default(),
+            on,
+        )
+        .await?,
+    ))
 }
 
 /// Signals per four-week period, the six periods up to and including `on`.
@@ -305,8 +462,12 @@ async fn trend(store: &Store, cluster_id: &str, on: NaiveDate) -> anyhow::Result
     Ok(buckets)
 }
 
-/// The other barriers of this cluster's signals, most frequent first.
-async fn co_occurring(store: &Store, cluster_id: &str) -> anyhow::Result<Vec<String>> {
+/// The other barriers of this cluster's signals (their titles), most frequent first.
+async fn co_occurring(
+    store: &Store,
+    rules: &RuleSet,
+    cluster_id: &str,
+) -> anyhow::Result<Vec<String>> {
     let rows = sqlx::query(
         "SELECT o.barrier, COUNT(*) AS n FROM signal_barriers b JOIN signal_barriers o \
          ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
@@ -320,7 +481,12 @@ async fn co_occurring(store: &Store, cluster_id: &str) -> anyhow::Result<Vec<Str
         .map(|row| {
             let barrier: String = row.try_get("barrier")?;
             let n: i64 = row.try_get("n")?;
-            Ok(format!("{barrier} ({n})"))
+            let title = rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == barrier)
+                .map_or(barrier, |b| b.title.clone());
+            Ok(format!("{title} ({n})"))
         })
         .collect()
 }

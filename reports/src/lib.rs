@@ -7,6 +7,7 @@
 pub mod agenda;
 pub mod chart;
 pub mod disclosure;
+pub mod dutch;
 pub mod export;
 pub mod governance;
 pub mod knelpunten;
@@ -14,6 +15,7 @@ pub mod pdf;
 pub mod review;
 pub mod review_store;
 pub mod snapshot;
+pub mod trend;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};

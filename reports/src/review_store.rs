@@ -98,14 +98,15 @@ pub async fn all_decisions(store: &Store) -> anyhow::Result<HashMap<String, Vec<
     Ok(by_cluster)
 }
 
-/// Decisions taken on `day` (the meeting's decision list), oldest first.
+/// Decisions taken on the Dutch calendar day `day` (the meeting's decision list), oldest
+/// first. Stored times are UTC RFC 3339 (`+00:00`), so they compare as text.
 pub async fn decisions_on(store: &Store, day: NaiveDate) -> anyhow::Result<Vec<Decision>> {
     let rows = sqlx::query(&format!(
         "SELECT {DECISION_COLUMNS} FROM cluster_decisions \
          WHERE decided_at >= $1 AND decided_at < $2 ORDER BY seq"
     ))
-    .bind(day.to_string())
-    .bind(day.succ_opt().unwrap_or(day).to_string())
+    .bind(crate::dutch::day_start_utc(day).to_rfc3339())
+    .bind(crate::dutch::day_start_utc(day.succ_opt().unwrap_or(day)).to_rfc3339())
     .fetch_all(store.pool())
     .await
     .context("besluiten lezen")?;
@@ -142,6 +143,18 @@ pub async fn decide(
     reason: &str,
     actor: &str,
 ) -> Result<Decision, DecideError> {
+    decide_at(store, cluster_id, action, reason, actor, Utc::now()).await
+}
+
+/// [`decide`], recorded as taken at `at` (the demo replays a meeting on its own day).
+pub async fn decide_at(
+    store: &Store,
+    cluster_id: &str,
+    action: Action,
+    reason: &str,
+    actor: &str,
+    at: chrono::DateTime<Utc>,
+) -> Result<Decision, DecideError> {
     let mut tx = store.pool().begin().await.context("transactie starten")?;
     let cluster = sqlx::query("SELECT signal_count FROM clusters WHERE id = $1")
         .bind(cluster_id)
@@ -166,7 +179,7 @@ pub async fn decide(
         }
     }
     let next = transition(state, &action, reason)?;
-    let decided_at = Utc::now().to_rfc3339();
+    let decided_at = at.to_rfc3339();
     let split_off = match &action {
         Action::Splitsen { op } => split(&mut tx, cluster_id, op).await?,
         _ => Vec::new(),
@@ -544,4 +557,70 @@ pub async fn previous_meeting(store: &Store, on: NaiveDate) -> anyhow::Result<Op
         .map(|r| r.try_get::<String, _>("meeting_on"))
         .transpose()?
         .and_then(|d| d.parse().ok()))
+}
+
+/// The meeting the overleg's pages open on: the next one from `today` on, else the latest.
+pub async fn landing_meeting(store: &Store, today: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
+    let next = sqlx::query(
+        "SELECT meeting_on FROM meetings WHERE meeting_on >= $1 ORDER BY meeting_on LIMIT 1",
+    )
+    .bind(today.to_string())
+    .fetch_optional(store.pool())
+    .await
+    .context("volgende vergadering lezen")?;
+    let row = match next {
+        Some(row) => Some(row),
+        None => sqlx::query("SELECT meeting_on FROM meetings ORDER BY meeting_on DESC LIMIT 1")
+            .fetch_optional(store.pool())
+            .await
+            .context("laatste vergadering lezen")?,
+    };
+    Ok(row
+        .map(|r| r.try_get::<String, _>("meeting_on"))
+        .transpose()?
+        .and_then(|d| d.parse().ok()))
+}
+
+/// Takes back a cluster's last decision while its meeting is on: only a decision taken on the
+/// Dutch day `day`, and never a split (it moved signals into new clusters). The removed
+/// decision and the state the cluster is back in; `Err` carries the Dutch reason it cannot.
+pub async fn undo_last(
+    store: &Store,
+    cluster_id: &str,
+    day: NaiveDate,
+) -> anyhow::Result<Result<(Decision, State), &'static str>> {
+    let mut tx = store.pool().begin().await.context("transactie starten")?;
+    let rows = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 \
+         ORDER BY seq DESC LIMIT 2"
+    ))
+    .bind(cluster_id)
+    .fetch_all(&mut *tx)
+    .await
+    .context("besluiten lezen")?;
+    let Some(last) = rows.first().map(decision_from_row).transpose()? else {
+        return Ok(Err("er is nog geen besluit om ongedaan te maken"));
+    };
+    if crate::dutch::local_day(&last.decided_at) != Some(day) {
+        return Ok(Err(
+            "alleen een besluit van de vergadering van vandaag kan ongedaan worden gemaakt",
+        ));
+    }
+    if matches!(last.action, Action::Splitsen { .. }) {
+        return Ok(Err(
+            "een splitsing kan niet ongedaan worden gemaakt; voeg de clusters weer samen",
+        ));
+    }
+    let before = rows
+        .get(1)
+        .map(decision_from_row)
+        .transpose()?
+        .map_or(State::Open, |d| d.state_after);
+    sqlx::query("DELETE FROM cluster_decisions WHERE seq = $1")
+        .bind(last.seq)
+        .execute(&mut *tx)
+        .await
+        .context("besluit ongedaan maken")?;
+    tx.commit().await.context("besluit ongedaan maken")?;
+    Ok(Ok((last, before)))
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod accounts;
+pub mod flash;
 pub mod passwords;
 pub mod security;
 pub mod throttle;
@@ -48,10 +49,12 @@ macro_rules! guard {
 }
 
 // After the macro, which it uses.
+mod mine;
+mod overleg;
 mod signin;
 use signin::CsrfForm;
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
     ("uitloggen", include_str!("templates/uitloggen.hbs")),
@@ -61,6 +64,7 @@ const TEMPLATES: [(&str, &str); 11] = [
     ("signalen", include_str!("templates/signalen.hbs")),
     ("agenda", include_str!("templates/agenda.hbs")),
     ("cluster", include_str!("templates/cluster.hbs")),
+    ("bewijs", include_str!("templates/bewijs.hbs")),
     ("knelpunten", include_str!("templates/knelpunten.hbs")),
     ("beheer", include_str!("templates/beheer.hbs")),
 ];
@@ -151,6 +155,7 @@ pub fn router(state: WebState) -> Router {
         .route("/clusters/{id}", get(cluster_page))
         .route("/clusters/{id}/besluit", post(decide))
         .route("/clusters/{id}/vignet", post(approve_vignette))
+        .route("/clusters/{id}/ongedaan", post(undo_decision))
         .route("/knelpunten", get(knelpunten))
         .route("/brief", get(brief_download))
         .route("/beheer", get(beheer_page))
@@ -374,7 +379,25 @@ async fn submit_signal(
             )
         }
         Some(knooppunt_ingest::http::ItemResult::Refused { errors, .. }) => {
-            data["errors"] = json!(errors);
+            // Each error under the form field's Dutch name, tied to its field.
+            let errors = json!(errors);
+            let mut tied = serde_json::Map::new();
+            let listed: Vec<Value> = errors
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    let field = e.get("field").and_then(Value::as_str).unwrap_or_default();
+                    let (label, input) = signal_field(field);
+                    if let Some(input) = input {
+                        tied.insert(input.to_string(), json!(format!("fout-{input}")));
+                    }
+                    json!({"label": label, "message": e.get("message").cloned().unwrap_or_default(),
+                           "id": input.map(|i| format!("fout-{i}")), "input": input})
+                })
+                .collect();
+            data["errors"] = json!(listed);
+            data["err"] = Value::Object(tied);
             let mut response = page(&state, "signaal", Some(&user), &csrf, data);
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             response
@@ -388,18 +411,35 @@ async fn submit_signal(
     }
 }
 
-async fn own_signals(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &[Role::Indiener]).await);
-    match review_store::signals_of_source(&state.store, &user.source, 200).await {
-        Ok(signals) => page(
-            &state,
-            "signalen",
-            Some(&user),
-            &csrf,
-            json!({"title": "Mijn signalen", "source": user.source, "signals": signals}),
-        ),
-        Err(error) => failure(&state, Some(&user), error),
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQuery {
+    pagina: String,
+}
+
+/// The Dutch name of a signal field, and the form input it belongs to.
+fn signal_field(field: &str) -> (&'static str, Option<&'static str>) {
+    match field {
+        "observed_on" => ("Datum van de waarneming", Some("observed_on")),
+        "area" => ("Wijk", Some("area")),
+        "text" => ("Wat liep er vast", Some("text")),
+        "wait_days" => ("Wachttijd in dagen", Some("wait_days")),
+        "organisation" => ("Organisatie", Some("organisation")),
+        "themes" => ("Thema's", None),
+        "source" => ("Bron", None),
+        "verzenden" => ("Verzenden", None),
+        _ => ("Signaal", None),
     }
+}
+
+async fn own_signals(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Indiener]).await);
+    let page_no = query.pagina.trim().parse::<i64>().unwrap_or(1);
+    mine::view(&state, &user, &csrf, page_no).await
 }
 
 #[derive(Deserialize)]
@@ -472,15 +512,43 @@ async fn agenda_page(
     Query(query): Query<DateQuery>,
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    let on = guard!(day(&state, &user, query.datum.as_deref()));
+    // Without a date: the next recorded meeting, else the latest, else today.
+    let on = match query
+        .datum
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => guard!(day(&state, &user, Some(text))),
+        None => {
+            match review_store::landing_meeting(&state.store, knooppunt_ingest::today_nl()).await {
+                Ok(Some(meeting)) => meeting,
+                Ok(None) => knooppunt_ingest::today_nl(),
+                Err(error) => return failure(&state, Some(&user), error),
+            }
+        }
+    };
+    let (jar, flash) = flash::take(jar);
+    let recorded = match overleg::meeting_recorded(&state, on).await {
+        Ok(recorded) => recorded,
+        Err(error) => return failure(&state, Some(&user), error),
+    };
     match agenda_for(&state, &user, on).await {
-        Ok(agenda) => page(
-            &state,
-            "agenda",
-            Some(&user),
-            &csrf,
-            json!({"title": format!("Agenda {on}"), "agenda": agenda}),
-        ),
+        Ok(agenda) => {
+            let count = agenda.items.len();
+            (
+                jar,
+                page(
+                    &state,
+                    "agenda",
+                    Some(&user),
+                    &csrf,
+                    json!({"title": format!("Vergadering {}", knooppunt_reports::dutch::date(on)), "agenda": agenda,
+                           "count": count, "one": count == 1, "flash": flash, "recorded": recorded}),
+                ),
+            )
+                .into_response()
+        }
         Err(error) => failure(&state, Some(&user), error),
     }
 }
@@ -502,7 +570,11 @@ async fn record_meeting(
     guard!(check_csrf(&state, &user, &csrf, &form.csrf));
     let on = guard!(day(&state, &user, Some(&form.datum)));
     match review_store::add_meeting(&state.store, on, &user.name).await {
-        Ok(()) => Redirect::to(&format!("/agenda?datum={on}")).into_response(),
+        Ok(()) => (
+            flash::set(jar, "vergadering", state.secure_cookies),
+            Redirect::to(&format!("/agenda?datum={on}")),
+        )
+            .into_response(),
         Err(error) => failure(&state, Some(&user), error),
     }
 }
@@ -551,76 +623,12 @@ async fn cluster_page(
     Path(id): Path<String>,
 ) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    cluster_view(&state, &user, &csrf, &id, None).await
-}
-
-async fn cluster_view(
-    state: &WebState,
-    user: &User,
-    csrf: &str,
-    id: &str,
-    error: Option<String>,
-) -> Response {
-    let today = knooppunt_ingest::today_nl();
-    let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
-        Ok(reviewed) => reviewed,
-        Err(error) => return failure(state, Some(user), error),
-    };
-    let Some(cluster) = reviewed
-        .iter()
-        .find(|c| c.cluster.id == id && user.covers_area(&partition_key(&c.cluster.area)))
-    else {
-        return message(
-            state,
-            StatusCode::NOT_FOUND,
-            Some(user),
-            "Niet gevonden",
-            "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-        );
-    };
-    let history = match review_store::decisions(&state.store, id).await {
-        Ok(history) => history,
-        Err(error) => return failure(state, Some(user), error),
-    };
-    let examples = match review_store::example_signals(&state.store, &[id.to_string()], 10).await {
-        Ok(examples) => examples,
-        Err(error) => return failure(state, Some(user), error),
-    };
-    let barrier = state
-        .rules
-        .barriers()
-        .iter()
-        .find(|b| b.id == cluster.cluster.barrier);
-    let others: Vec<Value> = reviewed
-        .iter()
-        .filter(|c| {
-            c.cluster.id != id
-                && c.cluster.barrier == cluster.cluster.barrier
-                && c.standing.state != ReviewState::Samengevoegd
-                && user.covers_area(&partition_key(&c.cluster.area))
-        })
-        .map(|c| json!({"id": c.cluster.id, "label": format!("{} ({} signalen)", c.cluster.area, c.cluster.signal_count)}))
-        .collect();
-    let history: Vec<Value> = history
-        .iter()
-        .map(|d| json!({"when": d.decided_at.get(..16).unwrap_or_default().replace('T', " "), "action": d.action.name(), "state": d.state_after.as_str(), "actor": d.actor, "reason": d.reason, "count": d.signal_count}))
-        .collect();
-    page(
-        state,
-        "cluster",
-        Some(user),
-        csrf,
-        json!({
-            "title": barrier.map_or(cluster.cluster.barrier.clone(), |b| b.title.clone()),
-            "cluster": cluster.cluster,
-            "standing": cluster.standing,
-            "kader": barrier.map(|b| b.kader.clone()),
-            "history": history,
-            "examples": examples,
-            "others": others,
-            "error": error,
-        }),
+    let (jar, flash) = flash::take(jar);
+    (
+        jar,
+        overleg::cluster_view(&state, &user, &csrf, &id, None, flash).await,
     )
+        .into_response()
 }
 
 #[derive(Deserialize, Default)]
@@ -721,9 +729,16 @@ async fn decide(
     let action = match action_from_form(&form) {
         Ok(action) => action,
         Err(text) => {
-            let mut response = cluster_view(&state, &user, &csrf, &id, Some(text)).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return response;
+            return overleg::refused_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                &form,
+                text,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     // Merging moves the other cluster's signals into this one: it must be the member's too.
@@ -735,22 +750,44 @@ async fn decide(
         if !covered {
             tracing::warn!(cluster = %id, "Merge with a cluster outside the member's areas refused");
             let text = "samenvoegen: het andere cluster bestaat niet of hoort niet bij uw wijken";
-            let mut response = cluster_view(&state, &user, &csrf, &id, Some(text.into())).await;
-            *response.status_mut() = StatusCode::FORBIDDEN;
-            return response;
+            return overleg::refused_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                &form,
+                text.into(),
+                StatusCode::FORBIDDEN,
+            )
+            .await;
         }
     }
     match review_store::decide(&state.store, &id, action, &form.reden, &user.name).await {
         Ok(decision) => {
             tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");
-            Redirect::to(&format!("/clusters/{id}")).into_response()
+            let code = format!(
+                "besluit:{}:{}",
+                decision.action.name(),
+                decision.state_after.as_str()
+            );
+            (
+                flash::set(jar, &code, state.secure_cookies),
+                Redirect::to(&format!("/clusters/{id}")),
+            )
+                .into_response()
         }
         Err(DecideError::Failed(error)) => failure(&state, Some(&user), error),
         Err(refused) => {
-            let mut response =
-                cluster_view(&state, &user, &csrf, &id, Some(refused.to_string())).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            response
+            overleg::refused_view(
+                &state,
+                &user,
+                &csrf,
+                &id,
+                &form,
+                refused.to_string(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -782,16 +819,52 @@ async fn approve_vignette(
     )
     .await
     {
-        Ok(true) => Redirect::to(&format!("/clusters/{id}")).into_response(),
+        Ok(true) => (
+            flash::set(jar, "vignet", state.secure_cookies),
+            Redirect::to(&format!("/clusters/{id}")),
+        )
+            .into_response(),
         Ok(false) => {
-            let mut response = cluster_view(
-                &state,
-                &user,
-                &csrf,
-                &id,
-                Some("vignet: dit signaal hoort niet bij dit cluster".into()),
+            let refused = overleg::Refused {
+                error: "vignet: dit signaal hoort niet bij dit cluster".into(),
+                ..Default::default()
+            };
+            let mut response =
+                overleg::cluster_view(&state, &user, &csrf, &id, Some(refused), None).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(error) => failure(&state, Some(&user), error),
+    }
+}
+
+/// Takes back the cluster's last decision, if it was taken today (the meeting that is on).
+async fn undo_decision(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
+    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
+    guard!(cluster_in_areas(&state, &user, &id).await);
+    match review_store::undo_last(&state.store, &id, knooppunt_ingest::today_nl()).await {
+        Ok(Ok((decision, back))) => {
+            tracing::info!(cluster = %id, action = decision.action.name(), "Decision undone");
+            let code = format!("ongedaan:{}:{}", decision.action.name(), back.as_str());
+            (
+                flash::set(jar, &code, state.secure_cookies),
+                Redirect::to(&format!("/clusters/{id}")),
             )
-            .await;
+                .into_response()
+        }
+        Ok(Err(reason)) => {
+            let refused = overleg::Refused {
+                error: format!("ongedaan maken: {reason}"),
+                ..Default::default()
+            };
+            let mut response =
+                overleg::cluster_view(&state, &user, &csrf, &id, Some(refused), None).await;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             response
         }
@@ -952,6 +1025,18 @@ async fn beheer_view(state: &WebState, user: &User, csrf: &str, extra: Value) ->
         Ok(tokens) => tokens,
         Err(error) => return failure(state, Some(user), error),
     };
+    // Times in Dutch local time, `dd-mm-jjjj hh:mm`.
+    let tokens: Vec<Value> = tokens
+        .iter()
+        .map(|t| {
+            let mut token = json!(t);
+            token["created_at"] = json!(knooppunt_reports::dutch::local_time(&t.created_at));
+            if let Some(revoked) = &t.revoked_at {
+                token["revoked_at"] = json!(knooppunt_reports::dutch::local_time(revoked));
+            }
+            token
+        })
+        .collect();
     let quarantine = match state.store.quarantine_counts().await {
         Ok(counts) => counts,
         Err(error) => return failure(state, Some(user), error),

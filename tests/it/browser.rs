@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -26,7 +26,7 @@ fn binary(env: &str, default: &str) -> String {
     std::env::var(env).unwrap_or_else(|_| default.to_string())
 }
 
-async fn driver() -> Driver {
+pub(crate) async fn driver() -> Driver {
     let port = free_port();
     let path = binary("KNOOPPUNT_CHROMEDRIVER", "/usr/bin/chromedriver");
     let child = Command::new(&path)
@@ -46,15 +46,15 @@ async fn driver() -> Driver {
     Driver { child, url }
 }
 
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     shots: PathBuf,
     downloads: PathBuf,
     step: usize,
 }
 
 impl Browser {
-    async fn start(driver: &Driver, test: &str) -> Self {
+    pub(crate) async fn start(driver: &Driver, test: &str) -> Self {
         let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join("browser")
             .join(test);
@@ -87,7 +87,7 @@ impl Browser {
         }
     }
 
-    async fn shot(&mut self, name: &str) {
+    pub(crate) async fn shot(&mut self, name: &str) {
         self.step += 1;
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), png).unwrap();
@@ -95,7 +95,7 @@ impl Browser {
 
     /// The page's text. A form submission navigates asynchronously, so an element found on
     /// the old page can go stale: read again until the document answers.
-    async fn text(&self) -> String {
+    pub(crate) async fn text(&self) -> String {
         for _ in 0..100 {
             if let Ok(body) = self.client.find(Locator::Css("body")).await {
                 if let Ok(text) = body.text().await {
@@ -108,7 +108,7 @@ impl Browser {
     }
 
     /// Waits until the page shows `needle` (after a click that navigates); its text.
-    async fn wait_for(&self, needle: &str) -> String {
+    pub(crate) async fn wait_for(&self, needle: &str) -> String {
         let mut text = String::new();
         for _ in 0..150 {
             text = self.text().await;
@@ -120,13 +120,13 @@ impl Browser {
         panic!("the page never showed {needle:?}: {text}");
     }
 
-    async fn fill(&self, css: &str, value: &str) {
+    pub(crate) async fn fill(&self, css: &str, value: &str) {
         let field = self.client.find(Locator::Css(css)).await.unwrap();
         field.clear().await.unwrap();
         field.send_keys(value).await.unwrap();
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
             .await
@@ -136,7 +136,7 @@ impl Browser {
             .unwrap();
     }
 
-    async fn sign_in(&mut self, base: &str, name: &str) {
+    pub(crate) async fn sign_in(&mut self, base: &str, name: &str) {
         self.client.goto(&format!("{base}/inloggen")).await.unwrap();
         self.fill("#naam", name).await;
         self.fill("#wachtwoord", PASSWORD).await;
@@ -155,22 +155,32 @@ impl Browser {
         assert_eq!(background, "rgb(43, 108, 176)", "the site's stylesheet");
     }
 
-    async fn decide(&mut self, action: &str, extra: impl AsyncFnOnce(&Browser)) {
-        self.client
-            .find(Locator::Css("#actie"))
+    /// Opens the action's own panel, fills it (`extra`) and presses its button.
+    pub(crate) async fn decide(&mut self, action: &str, extra: impl AsyncFnOnce(&Browser)) {
+        let panel = format!("#paneel-{action}");
+        let open = self
+            .client
+            .find(Locator::Css(&panel))
             .await
             .unwrap()
-            .select_by_value(action)
+            .attr("open")
             .await
             .unwrap();
+        if open.is_none() {
+            self.click(&format!("{panel} summary")).await;
+        }
         extra(self).await;
         self.shot(&format!("besluit-{action}")).await;
-        self.click("form[action$='/besluit'] button[type=submit]")
-            .await;
+        self.click(&format!("{panel} button[type=submit]")).await;
+    }
+
+    /// The browser window's size (desktop 1280×720, phone 390×844).
+    pub(crate) async fn resize(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.unwrap();
     }
 
     /// Waits until the cluster page shows `status` after a decision.
-    async fn expect_status(&self, status: &str) {
+    pub(crate) async fn expect_status(&self, status: &str) {
         self.wait_for(&format!("Status: {status}")).await;
     }
 }
@@ -198,6 +208,7 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
     let preview = browser.wait_for("Dit wordt weggehaald").await;
     assert!(preview.contains("[TELEFOON]"), "{preview}");
     browser.shot("voorbeeld").await;
+    crate::browser_review::axe(&browser, "the intake form with its preview").await;
     browser.click("button[value=versturen]").await;
     browser.wait_for("Het signaal is ontvangen").await;
     browser.shot("verstuurd").await;
@@ -256,7 +267,7 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     let driver = driver().await;
     let mut browser = Browser::start(&driver, "overleg").await;
     browser.sign_in(&site.base, "overleg").await;
-    browser.wait_for("Agenda signaleringsoverleg").await;
+    browser.wait_for("Vergadering signaleringsoverleg").await;
     browser.shot("agenda").await;
     browser
         .click(&format!("a[href='/clusters/{moerwijk}']"))
@@ -273,13 +284,8 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
         .unwrap();
     browser
         .decide("samenvoegen", async |b: &Browser| {
-            b.client
-                .find(Locator::Css("#met"))
-                .await
-                .unwrap()
-                .select_by_value(&moerwijk)
-                .await
-                .unwrap();
+            b.click(&format!("input[name=met][value='{moerwijk}']"))
+                .await;
         })
         .await;
     browser.expect_status("samengevoegd").await;
@@ -297,7 +303,7 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
         .await;
     browser.expect_status("geparkeerd").await;
     let page = browser.text().await;
-    for step in ["bevestigen", "parkeren"] {
+    for step in ["bevestigd als knelpunt", "tot een piek"] {
         assert!(page.contains(step), "history shows {step}");
     }
     browser.shot("geparkeerd").await;

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod browser;
+mod browser_review;
 mod cli;
 mod consumer_faults;
 mod crash;

@@ -244,6 +244,8 @@ async fn every_role_against_every_page_and_form() {
     let base = site.base.clone();
     let cluster_page = format!("/clusters/{cluster}");
     let decision = format!("/clusters/{cluster}/besluit");
+    let vignette = format!("/clusters/{cluster}/vignet");
+    let undo = format!("/clusters/{cluster}/ongedaan");
     use Role::*;
     // (path, roles that may open it)
     let pages: Vec<(&str, Vec<Role>)> = vec![
@@ -264,6 +266,8 @@ async fn every_role_against_every_page_and_form() {
     let forms: Vec<(&str, Vec<Role>)> = vec![
         ("/signalen", vec![Indiener]),
         (&decision, vec![Overleg]),
+        (&vignette, vec![Overleg]),
+        (&undo, vec![Overleg]),
         ("/beheer/gebruikers", vec![Beheer]),
         ("/beheer/tokens", vec![Beheer]),
         ("/beheer/tokens/onbekend/intrekken", vec![Beheer]),
@@ -427,12 +431,22 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         "{page}"
     );
     assert!(page.contains("Eigenaar: Gemeente, Werk en Inkomen"));
-    for step in ["bevestigen", "toewijzen", "notitie", "parkeren"] {
+    // The history in words: the Dutch label of each decision.
+    for step in [
+        "bevestigd als knelpunt",
+        "toegewezen",
+        "notitie",
+        "geparkeerd",
+    ] {
         assert!(
             page.contains(&format!("<td>{step}</td>")),
             "history shows {step}"
         );
     }
+    assert!(
+        page.contains("<td>tot 3 nieuwe signalen</td>"),
+        "park-until shown: {page}"
+    );
     assert!(page.contains("lokaal maatwerk mogelijk via art. 18"));
     let history = knooppunt_reports::review_store::decisions(&site.store, &cluster)
         .await
@@ -452,7 +466,8 @@ async fn the_overleg_decides_and_the_history_is_kept() {
     let today = knooppunt_ingest::today_nl();
     let tomorrow = today.succ_opt().unwrap();
     let (_, before) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
-    assert!(!before.contains(&format!("Sinds {today}")), "{before}");
+    let today_nl = knooppunt_reports::dutch::date(today);
+    assert!(!before.contains(&format!("sinds {today_nl}")), "{before}");
     let (status, _) = overleg
         .post(
             "/agenda/vergadering",
@@ -461,7 +476,7 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         .await;
     assert_eq!(status, 303);
     let (_, after) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
-    assert!(after.contains(&format!("Sinds {today}")), "{after}");
+    assert!(after.contains(&format!("sinds {today_nl}")), "{after}");
     assert!(
         !after.contains(&format!("/clusters/{cluster}")),
         "snoozed: off the agenda"
@@ -606,7 +621,18 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         .unwrap();
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
-    assert!(body.contains("observed_on:"), "{body}");
+    // Under its Dutch name, tied to its input.
+    assert!(
+        body.contains(
+            "<li id=\"fout-observed_on\"><a href=\"#observed_on\">Datum van de waarneming</a>:"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("aria-describedby=\"fout-observed_on\" aria-invalid=\"true\""),
+        "{body}"
+    );
+    assert!(!body.contains("observed_on:"), "{body}");
     site.app.stop().await;
 }
 
@@ -717,6 +743,10 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
         .await;
     assert_eq!(status, 200);
     assert!(page.contains("is ingetrokken"), "{page}");
+    // Created and revoked in Dutch local time, never as a raw RFC 3339 stamp.
+    let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
+    assert!(page.contains(&format!("<td>{today} ")), "{page}");
+    assert!(!page.contains("+00:00"), "{page}");
     let response = post(Some(token), serde_json::json!([one("d", None)]))
         .await
         .unwrap();
@@ -919,7 +949,9 @@ async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
     );
     let (_, page) = overleg.get(&format!("/clusters/{}", split_off.id)).await;
     assert!(
-        page.contains("<td>splitsen</td>") && page.contains("mantelzorg"),
+        page.contains("<td>gesplitst</td>")
+            && page.contains("afgesplitst van <a href=\"/clusters/")
+            && page.contains("mantelzorg"),
         "{page}"
     );
 

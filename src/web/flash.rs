@@ -1,0 +1,94 @@
+//! A confirmation after every change (post/redirect/get): the handler that changed something
+//! sets a short-lived cookie with a message code and redirects; the next page shows the Dutch
+//! message once and removes the cookie. Only codes travel in the cookie (no names, no text a
+//! user typed): the Dutch text is looked up here.
+
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+const FLASH_COOKIE: &str = "kp_melding";
+
+/// The jar with a message code set, for the redirect that follows a change. A code is
+/// `[a-z0-9-]` words joined by `:` (an action name, a state).
+pub fn set(jar: CookieJar, code: &str, secure: bool) -> CookieJar {
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':'))
+        .take(120)
+        .collect();
+    jar.add(
+        Cookie::build((FLASH_COOKIE, code))
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Strict)
+            .path("/")
+            .build(),
+    )
+}
+
+/// The message to show once, and the jar without it.
+pub fn take(jar: CookieJar) -> (CookieJar, Option<String>) {
+    let Some(code) = jar.get(FLASH_COOKIE).map(|c| c.value().to_string()) else {
+        return (jar, None);
+    };
+    let jar = jar.remove(Cookie::build(FLASH_COOKIE).path("/").build());
+    (jar, text(&code))
+}
+
+/// The Dutch message for a code; `None` for a code this version does not know.
+pub fn text(code: &str) -> Option<String> {
+    let mut parts = code.split(':');
+    let kind = parts.next()?;
+    let first = parts.next().unwrap_or_default();
+    let second = parts.next().unwrap_or_default();
+    Some(match kind {
+        "besluit" => format!(
+            "Besluit vastgelegd: {}. De status is nu: {}.",
+            action_label(first)?,
+            state_word(second)?
+        ),
+        "ongedaan" => format!(
+            "Het laatste besluit ({}) is ongedaan gemaakt. De status is weer: {}.",
+            action_label(first)?,
+            state_word(second)?
+        ),
+        "vignet" => "Het signaal is goedgekeurd als vignet voor de brief.".into(),
+        "vergadering" => "De vergadering is vastgelegd.".into(),
+        _ => return None,
+    })
+}
+
+/// The Dutch label of an action name.
+pub fn action_label(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "bevestigen" => "bevestigd als knelpunt",
+        "afwijzen" => "afgewezen",
+        "parkeren" => "geparkeerd",
+        "toewijzen" => "toegewezen",
+        "notitie" => "notitie",
+        "samenvoegen" => "samengevoegd",
+        "splitsen" => "gesplitst",
+        "oplossen" => "opgelost",
+        "heropenen" => "heropend",
+        _ => return None,
+    })
+}
+
+fn state_word(state: &str) -> Option<&'static str> {
+    knooppunt_reports::review::State::parse(state).map(|s| s.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_become_dutch_messages_and_unknown_codes_nothing() {
+        assert_eq!(
+            text("besluit:afwijzen:afgewezen").as_deref(),
+            Some("Besluit vastgelegd: afgewezen. De status is nu: afgewezen.")
+        );
+        assert!(text("besluit:iets:open").is_none());
+        assert!(text("<script>").is_none());
+        assert!(text("vignet").is_some());
+    }
+}
