@@ -11,6 +11,7 @@ pub mod csv_import;
 pub mod envelope;
 pub mod http;
 pub mod kafka;
+pub mod openapi;
 pub mod scrub;
 pub mod signal;
 pub mod spool;
