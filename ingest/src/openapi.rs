@@ -77,7 +77,32 @@ pub enum ThemeDoc {
 #[serde(untagged)]
 pub enum SignalRequest {
     One(SignalInput),
-    Many(Vec<SignalInput>),
+    Many(SignalList),
+}
+
+/// Several signals: at least one, at most `intake.max_batch` (1000 by default).
+#[derive(Debug, Serialize)]
+#[allow(dead_code)]
+pub struct SignalList(Vec<SignalInput>);
+
+impl utoipa::PartialSchema for SignalList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("Signaal"))
+            .min_items(Some(1))
+            .max_items(Some(1000))
+            .description(Some(
+                "Several signals: at least one, at most intake.max_batch (1000 by default).",
+            ))
+            .build()
+            .into()
+    }
+}
+
+impl ToSchema for SignalList {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Signaallijst".into()
+    }
 }
 
 /// One problem with one field, in Dutch; never echoes the value.
@@ -206,7 +231,7 @@ impl Modify for BearerToken {
         license(name = "EUPL-1.2")
     ),
     paths(crate::http::post_signals, crate::http::healthz, crate::http::readyz, openapi_json),
-    components(schemas(SignalInput, SignalRequest, ThemeDoc, FieldErrorDoc, ItemResultDoc,
+    components(schemas(SignalInput, SignalList, SignalRequest, ThemeDoc, FieldErrorDoc, ItemResultDoc,
                        BatchResultDoc, ProblemDoc, HealthDoc)),
     modifiers(&BearerToken),
     tags((name = "signalen", description = "Signalen aanleveren"),
