@@ -132,11 +132,17 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
         .await
         .unwrap();
     assert_eq!(refused.status(), 422);
-    assert_eq!(refused.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
     let problem: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(problem["status"], 422);
     assert_eq!(problem["errors"][0]["field"], "observed_on");
-    assert!(problem["detail"].as_str().unwrap().starts_with("observed_on: "));
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("observed_on: "));
 
     // Sign-ins, failed and not; a cluster page; a brief download.
     assert!(sign_in(&http, &base, "overleg", "fout wachtwoord")
