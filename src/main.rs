@@ -590,6 +590,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
             )
             .await?;
+            knooppunt_rules::verwerkingslog::append(
+                &store,
+                &[knooppunt_rules::verwerkingslog::Record::instant(
+                    knooppunt_rules::verwerkingslog::TraceContext::new_root(),
+                    knooppunt_rules::verwerkingslog::actions::ADMINISTRATION,
+                    "cli",
+                    knooppunt_rules::verwerkingslog::Activity::Review,
+                    serde_json::json!({"change": "gebruiker-aanmaken", "role": role.as_str()}),
+                )],
+            )
+            .await?;
             println!("Gebruiker {name} ({}) aangemaakt.", role.as_str());
         }
         Command::Agenda { meeting, out } => {

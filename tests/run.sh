@@ -86,3 +86,6 @@ log "Tests"
 # Unit, binary and integration tests (no doc tests: there are none, and an empty doc-test run
 # would be the last line CI reads).
 cargo test --workspace --locked --lib --bins --tests
+
+log "API contract (schemathesis against knooppunt serve on loopback)"
+tests/schemathesis.sh

@@ -110,6 +110,8 @@ pub fn router(state: IntakeState) -> Router {
         .route("/api/v1/signals", post(post_signals))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
+        .layer(axum::middleware::map_response(crate::openapi::api_version))
         .with_state(state)
 }
 
@@ -190,10 +192,31 @@ pub fn count_intake(channel: &'static str, accepted: usize, refused: usize, fail
 }
 
 fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+    crate::openapi::problem(status, &message.into())
 }
 
-async fn post_signals(
+/// Submit one signal or a list; every item gets its own answer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/signals",
+    tag = "signalen",
+    request_body(content = crate::openapi::SignalRequest, content_type = "application/json"),
+    security((), ("partnertoken" = [])),
+    responses(
+        (status = 200, description = "Een lijst: per item geaccepteerd, geweigerd of niet doorgegeven", body = crate::openapi::BatchResultDoc),
+        (status = 202, description = "Eén signaal, geaccepteerd en duurzaam opgeslagen", body = crate::openapi::BatchResultDoc),
+        (status = 400, description = "Geen geldige JSON, of geen object of lijst", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, description = "API-token ontbreekt, is onbekend of ingetrokken", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Verzoek te groot of te veel signalen", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "Geen application/json", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Eén signaal geweigerd (veldfouten), of een lege lijst", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Het transport nam het niet aan (niets bewaard; later opnieuw), of het token kon niet worden gecontroleerd", content(
+            (crate::openapi::BatchResultDoc = "application/json"),
+            (crate::openapi::ProblemDoc = "application/problem+json")
+        )),
+    )
+)]
+pub(crate) async fn post_signals(
     State(state): State<IntakeState>,
     headers: axum::http::HeaderMap,
     body: Body,
@@ -309,7 +332,7 @@ async fn post_signals(
         (true, _) => StatusCode::ACCEPTED,
         (false, _) => StatusCode::OK,
     };
-    (status, Json(result)).into_response()
+    crate::openapi::batch_answer(status, &result)
 }
 
 /// Whether reading a body failed on the size limit (rather than on time or the connection).
@@ -463,11 +486,20 @@ pub async fn submit_with(
     }
 }
 
-async fn healthz() -> Response {
+/// The process runs.
+#[utoipa::path(get, path = "/healthz", tag = "beheer",
+    responses((status = 200, description = "Het proces draait", body = crate::openapi::HealthDoc)))]
+pub(crate) async fn healthz() -> Response {
     Json(json!({"status": "ok"})).into_response()
 }
 
-async fn readyz(State(state): State<IntakeState>) -> Response {
+/// The transport and the database answer.
+#[utoipa::path(get, path = "/readyz", tag = "beheer",
+    responses(
+        (status = 200, description = "Gereed", body = crate::openapi::HealthDoc),
+        (status = 503, description = "Niet gereed: welke controle faalt", body = crate::openapi::HealthDoc),
+    ))]
+pub(crate) async fn readyz(State(state): State<IntakeState>) -> Response {
     let mut ready = true;
     let mut checks = serde_json::Map::new();
     // All probes at once: the answer takes as long as the slowest, not their sum.

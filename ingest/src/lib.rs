@@ -17,6 +17,7 @@ pub mod json;
 pub mod jsonl;
 pub mod kafka;
 pub mod normalise;
+pub mod openapi;
 pub mod register;
 pub mod scrub;
 pub mod signal;

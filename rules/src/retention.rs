@@ -96,21 +96,40 @@ impl Outcome {
 
     /// In Dutch, for `knooppunt bewaartermijn`.
     pub fn report(&self, applied: bool) -> String {
-        let verb = if applied { "" } else { "zou " };
+        let n = |count: i64, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
         let date = self.cutoffs.text.format("%d-%m-%Y");
-        format!(
-            "Bewaartermijn: {verb}{} signalen van vóór {date} hun tekst verliezen ({} goedgekeurde \
-             vignetten uit de actuele gegevens), {} quarantaineregels, {} verlopen sessies en {} \
-             ingetrokken tokens {}verwijderd{}.\n",
-            self.signals_purged,
-            self.vignettes_removed,
-            self.quarantine_deleted,
-            self.sessions_deleted,
-            self.tokens_deleted,
-            if applied { "" } else { "worden " },
-            if applied { "" } else { " (niets gewijzigd: --apply voert het uit)" },
-        )
-        .replace("zou 1 signalen", "zou 1 signaal")
+        let signals = n(self.signals_purged, "signaal", "signalen");
+        let rest = format!(
+            "{}, {}, {} en {}",
+            n(
+                self.vignettes_removed,
+                "goedgekeurd vignet",
+                "goedgekeurde vignetten"
+            ),
+            n(
+                self.quarantine_deleted,
+                "quarantaineregel",
+                "quarantaineregels"
+            ),
+            n(self.sessions_deleted, "verlopen sessie", "verlopen sessies"),
+            n(
+                self.tokens_deleted,
+                "ingetrokken token",
+                "ingetrokken tokens"
+            ),
+        );
+        if applied {
+            format!(
+                "Bewaartermijn: tekst verwijderd van {signals} van vóór {date}; verwijderd: {rest}.\n"
+            )
+        } else {
+            format!(
+                "Bewaartermijn: zou de tekst verwijderen van {signals} van vóór {date}, en {rest} \
+                 (niets gewijzigd: --apply voert het uit).\n"
+            )
+        }
     }
 }
 

@@ -152,7 +152,8 @@ async fn retention_suite(store: Store) {
         (6, 1, 1, 1, 1)
     );
     assert!(
-        plan.report(false).contains("zou 6 signalen"),
+        plan.report(false)
+            .contains("6 signalen van vóór 30-11-2024"),
         "{}",
         plan.report(false)
     );
@@ -534,4 +535,62 @@ async fn signals_that_stop_are_labelled_on_the_agenda() {
     let (markdown, html) = agenda.render().unwrap();
     assert!(markdown.contains("## Stille bronnen") && markdown.contains("stille-bron"));
     assert!(html.contains("stille bron"));
+}
+
+/// `knooppunt bewaartermijn --dry-run` counts, `--apply` purges, and `knooppunt
+/// verwerkingslog` exports the purge as a JSON line.
+#[tokio::test]
+async fn the_retention_and_log_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let store = Store::connect(&url, 2).await.unwrap();
+    let batch = vec![
+        classified("oud", "t1", "2020-03-02", None),
+        classified("nieuw", "t1", "2026-11-02", None),
+    ];
+    store.write_batch(&batch, &[]).await.unwrap();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
+            .args(args)
+            .env("KNOOPPUNT__STORE__URL", &url)
+            .env(
+                "KNOOPPUNT__TRANSPORT__SPOOL",
+                dir.path().join("spool.db").display().to_string(),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let dry = run(&["bewaartermijn", "--dry-run"]);
+    assert!(
+        dry.contains("zou de tekst verwijderen van 1 signaal van"),
+        "{dry}"
+    );
+    assert!(dry.contains("niets gewijzigd"), "{dry}");
+    assert_ne!(
+        store.signal("t1", "oud").await.unwrap().unwrap().text,
+        PURGED_TEXT
+    );
+    let applied = run(&["bewaartermijn", "--apply"]);
+    assert!(
+        applied.contains("tekst verwijderd van 1 signaal van vóór"),
+        "{applied}"
+    );
+    assert_eq!(
+        store.signal("t1", "oud").await.unwrap().unwrap().text,
+        PURGED_TEXT
+    );
+    let export = run(&["verwerkingslog", "--actie", actions::RETENTION_PURGE]);
+    let lines: Vec<serde_json::Value> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{export}");
+    assert_eq!(lines[0]["attributes"]["signals_purged"], 1);
+    assert_eq!(lines[0]["attributes"]["knooppunt.actor"], "cli");
 }

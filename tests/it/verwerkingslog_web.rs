@@ -72,6 +72,7 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
         .await
         .unwrap();
     assert_eq!(response.status(), 202);
+    assert_eq!(response.headers()["api-version"], "1.0.0");
     let traceresponse = response
         .headers()
         .get("traceresponse")
@@ -113,6 +114,35 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     assert_eq!(path[1].parent_span_id, request_span);
     assert_eq!(path[1].attributes["channel"], "http");
     assert_eq!(path[0].attributes["barriers"][0], "wachtlijst-ggz");
+
+    // The contract is served, and a refused signal is a problem with its field errors.
+    let contract: serde_json::Value = http
+        .get(format!("{base}/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(contract["openapi"], "3.1.0");
+    let refused = http
+        .post(format!("{base}/api/v1/signals"))
+        .json(&serde_json::json!({"observed_on": "morgen", "source": "t", "area": "Laak", "text": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(problem["status"], 422);
+    assert_eq!(problem["errors"][0]["field"], "observed_on");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("observed_on: "));
 
     // Sign-ins, failed and not; a cluster page; a brief download.
     assert!(sign_in(&http, &base, "overleg", "fout wachtwoord")
