@@ -21,11 +21,14 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Default)]
 pub struct ConnectionState {
     outage: Mutex<Option<(Instant, u64)>>,
+    errors: std::sync::atomic::AtomicU64,
 }
 
 impl ConnectionState {
     /// Records an error; logs only the first of a run (a change of state).
     pub fn failed(&self, client: &str, error: &dyn std::fmt::Display) {
+        self.errors
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let Ok(mut outage) = self.outage.lock() else {
             return;
         };
@@ -36,6 +39,11 @@ impl ConnectionState {
                 tracing::warn!(client, error = %error, "Kafka not reachable; retrying (further errors counted, not logged)");
             }
         }
+    }
+
+    /// Errors reported since the client started.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Records that the brokers answered; logs the end of an outage once, with its count.

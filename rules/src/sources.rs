@@ -123,6 +123,13 @@ impl KafkaSource {
     }
 }
 
+impl KafkaSource {
+    /// Errors librdkafka reported to this member (consumer and dead-letter producer).
+    pub fn errors(&self) -> u64 {
+        self.connection.errors()
+    }
+}
+
 /// One offset per partition: the highest acknowledged message + 1 (the next one to read).
 ///
 /// `TopicPartitionList::add_partition_offset` appends an entry per call, so calling it per

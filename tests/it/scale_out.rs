@@ -331,15 +331,26 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
     std::fs::write(&rules_file, rules).unwrap();
     config.rules.file = rules_file.display().to_string();
     config.engine.batch_size = 20;
-    let publisher = app::publisher(&config).await.unwrap();
-    for chunk in envelopes(N).chunks(500) {
-        assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
-    }
     let mut env = config_env(&config);
     env.push(("KNOOPPUNT__RULES__FILE".into(), config.rules.file.clone()));
     let engines: Vec<EngineProcess> = (1..=2)
         .map(|i| EngineProcess::start(&env, dir.path(), &format!("engine-{i}")))
         .collect();
+    // Both members hold partitions before the signals come, so both write the same clusters.
+    eventually(
+        "six partitions spread over both engines",
+        Duration::from_secs(60),
+        || async {
+            let held: Vec<BTreeSet<i32>> =
+                engines.iter().map(|e| held_partitions(&e.log)).collect();
+            held.iter().all(|h| !h.is_empty()) && held.iter().map(BTreeSet::len).sum::<usize>() == 6
+        },
+    )
+    .await;
+    let publisher = app::publisher(&config).await.unwrap();
+    for chunk in envelopes(N).chunks(500) {
+        assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
+    }
     eventually("every signal stored", Duration::from_secs(120), || async {
         store.signal_count().await.unwrap_or(0) >= N as i64
     })
@@ -351,11 +362,21 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
         Duration::from_secs(60),
     )
     .await;
-    let both_worked = engines.iter().all(|e| !held_partitions(&e.log).is_empty());
+    let mut stored_by = Vec::new();
+    for engine in &engines {
+        stored_by.push(
+            engine
+                .counter("knooppunt_engine_signals_total{outcome=\"stored\"}")
+                .await,
+        );
+    }
     for engine in engines {
         engine.stop().await;
     }
-    assert!(both_worked, "both engines held partitions");
+    assert!(
+        stored_by.iter().all(|n| *n > 0.0),
+        "both engines stored signals: {stored_by:?}"
+    );
     assert_eq!(store.signal_count().await.unwrap(), N as i64);
     let clusters = store.clusters().await.unwrap();
     assert!(
