@@ -6,5 +6,6 @@ pub mod classify;
 pub mod config;
 pub mod demo;
 pub mod import;
+pub mod labels;
 pub mod recognition;
 pub mod web;

@@ -366,14 +366,16 @@ impl Store {
             effect.joined = Some(cluster.clone());
             touched.push(cluster);
         }
-        sqlx::query("UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4")
-            .bind(current.join(","))
-            .bind(detail.join(";"))
-            .bind(label.source)
-            .bind(label.signal_id)
-            .execute(&mut *tx)
-            .await
-            .context("indeling van signaal bijwerken")?;
+        sqlx::query(
+            "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
+        )
+        .bind(current.join(","))
+        .bind(detail.join(";"))
+        .bind(label.source)
+        .bind(label.signal_id)
+        .execute(&mut *tx)
+        .await
+        .context("indeling van signaal bijwerken")?;
         for cluster in &touched {
             sqlx::query(
                 "UPDATE clusters SET \
@@ -463,7 +465,9 @@ impl Store {
         let filter = if area_keys.is_empty() {
             String::new()
         } else {
-            let marks: Vec<String> = (0..area_keys.len()).map(|i| format!("${}", i + 1)).collect();
+            let marks: Vec<String> = (0..area_keys.len())
+                .map(|i| format!("${}", i + 1))
+                .collect();
             format!(" AND s.area_key IN ({})", marks.join(", "))
         };
         let from = format!(
@@ -525,22 +529,36 @@ impl Store {
     }
 }
 
+/// One quarter measured against the labels: the counts per mode and barrier, and how many
+/// labelled positives and negatives each barrier had.
+#[derive(Debug, Clone)]
+pub struct LabelReport {
+    pub report: Report,
+    pub positives: Vec<usize>,
+    pub negatives: Vec<usize>,
+}
+
 /// Precision and recall of the rules, the model and the combination against the overleg's
 /// own labels, per quarter of observation. A barrier counts only on signals labelled for it
 /// (positive: hoort erbij or ook; negative: hoort er niet bij, or geen barrière).
-pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, Report> {
+pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, LabelReport> {
     let rules_only = rules.without_model();
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let model = rules.model().zip(rules.model_thresholds());
-    let mut quarters: BTreeMap<String, Report> = BTreeMap::new();
+    let mut quarters: BTreeMap<String, LabelReport> = BTreeMap::new();
     for signal in signals {
-        let report = quarters
+        let quarter = quarters
             .entry(quarter_of(&signal.observed_on))
-            .or_insert_with(|| Report {
-                barriers: barriers.clone(),
-                counts: std::array::from_fn(|_| vec![Counts::default(); barriers.len()]),
-                ..Report::default()
+            .or_insert_with(|| LabelReport {
+                report: Report {
+                    barriers: barriers.clone(),
+                    counts: std::array::from_fn(|_| vec![Counts::default(); barriers.len()]),
+                    ..Report::default()
+                },
+                positives: vec![0; barriers.len()],
+                negatives: vec![0; barriers.len()],
             });
+        let report = &mut quarter.report;
         report.notes += 1;
         let alone = rules_only.classify(&signal.text);
         let both = rules.classify(&signal.text);
@@ -549,6 +567,11 @@ pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, 
             let Some(truth) = signal.labels.belongs(barrier) else {
                 continue;
             };
+            if truth {
+                quarter.positives[b] += 1;
+            } else {
+                quarter.negatives[b] += 1;
+            }
             let by_model = match (&probabilities, model) {
                 (Some(p), Some((_, thresholds))) => p[b] >= thresholds[b],
                 _ => false,
@@ -625,7 +648,8 @@ mod tests {
         assert!(parsed.labelled("a") && parsed.labelled("b") && !parsed.labelled("c"));
         assert_eq!(note["voice"], "overleg");
         labels.add(&label(3, "", Verdict::GeenBarriere));
-        let parsed = crate::model::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
+        let parsed =
+            crate::model::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
         assert!(parsed.barriers.is_empty() && parsed.labelled("c"));
     }
 
@@ -636,7 +660,10 @@ mod tests {
         assert_eq!(quarter_of("2026-12-01"), "2026-K4");
         assert_eq!(
             key_from_setting(Some("barrier×area×organisation")),
-            ClusterKey { area: true, organisation: true }
+            ClusterKey {
+                area: true,
+                organisation: true
+            }
         );
     }
 }

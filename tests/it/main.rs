@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod crash;
 mod intake_api;
+mod labels;
 mod pipeline;
 mod poison;
 mod privacy;
