@@ -43,6 +43,8 @@ macro_rules! guard {
     };
 }
 
+mod labels;
+
 const TEMPLATES: [(&str, &str); 9] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
@@ -126,6 +128,7 @@ impl WebState {
                 .register_template_string(name, source)
                 .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
         }
+        labels::register(&mut templates, &rules)?;
         Ok(Self {
             store,
             rules,
@@ -161,6 +164,7 @@ pub fn router(state: WebState) -> Router {
         .route("/beheer/gebruikers", post(add_user))
         .route("/beheer/tokens", post(add_token))
         .route("/beheer/tokens/{id}/intrekken", post(revoke_token))
+        .merge(labels::routes())
         .with_state(state)
 }
 
