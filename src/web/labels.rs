@@ -59,7 +59,7 @@ pub fn register(templates: &mut Handlebars<'static>, rules: &RuleSet) -> anyhow:
          <input type=\"hidden\" name=\"bron\" value=\"{{{{source}}}}\">\
          <input type=\"hidden\" name=\"signaal\" value=\"{{{{id}}}}\">\
          <button type=\"submit\" name=\"oordeel\" value=\"hoort-er-niet-bij\">Hoort niet bij deze barrière</button> \
-         <label>Ook: <select name=\"barriere\" aria-label=\"ook bij barrière\">{}</select></label> \
+         <label>Ook: <select name=\"barriere\" aria-label=\"ook bij barrière\"><option value=\"\">— kies een barrière —</option>{}</select></label> \
          <button type=\"submit\" name=\"oordeel\" value=\"ook\">Ook bij deze barrière</button></form>",
         options(rules)
     );
@@ -225,6 +225,16 @@ async fn queue_page(
         Err(error) => return failure(&state, Some(&user), error),
     };
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    // Dates as the overleg reads them: 30-11-2026.
+    let signals: Vec<_> = signals
+        .into_iter()
+        .map(|s| {
+            let day = chrono::NaiveDate::parse_from_str(&s.observed_on, "%Y-%m-%d")
+                .map(|d| d.format("%d-%m-%Y").to_string())
+                .unwrap_or_else(|_| s.observed_on.clone());
+            json!({"source": s.source, "id": s.id, "area": s.area, "text": s.text, "observed_on": day})
+        })
+        .collect();
     let barriers: Vec<_> = state
         .rules
         .barriers()
@@ -240,6 +250,7 @@ async fn queue_page(
             "title": "Niet ingedeeld",
             "signals": signals,
             "total": total,
+            "one": total == 1,
             "barriers": barriers,
             "pagina": page_number,
             "pages": pages.max(1),
