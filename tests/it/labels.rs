@@ -402,4 +402,59 @@ async fn measure_against_labels_counts_by_quarter() {
         report["2026-K1"].report.counts[2][other],
         Default::default()
     );
+
+    // The same through the command line, with the shipped rules and model.
+    let knooppunt = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
+            .args(args)
+            .env("KNOOPPUNT_LOG", "warn")
+            .env("KNOOPPUNT__STORE__URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = knooppunt(&["rules", "test", "--labels"]);
+    let line = |quarter: &str| {
+        let part = &text[text.find(&format!("Kwartaal {quarter}")).expect(&text)..];
+        part.lines()
+            .find(|l| l.starts_with("kostendelersnorm"))
+            .unwrap()
+            .to_string()
+    };
+    let first = line("2026-K1");
+    let first: Vec<&str> = first.split_whitespace().collect();
+    // barrier, labelled positives, negatives, then "P / R" for rules, model, both.
+    assert_eq!(
+        &first[..6],
+        ["kostendelersnorm", "1", "1", "0,50", "/", "1,00"],
+        "{text}"
+    );
+    let third = line("2026-K3");
+    let third: Vec<&str> = third.split_whitespace().collect();
+    assert_eq!(
+        &third[..6],
+        ["kostendelersnorm", "1", "0", "–", "/", "0,00"],
+        "{text}"
+    );
+    assert!(
+        !text.contains("loket-drempel"),
+        "unlabelled barriers are left out: {text}"
+    );
+
+    // Exported as training notes that `model train` reads.
+    let notes = knooppunt(&["model", "labels"]);
+    let notes: Vec<_> = notes
+        .lines()
+        .map(|l| knooppunt_rules::model::notes::parse_line(l).unwrap())
+        .collect();
+    assert_eq!(notes.len(), 3);
+    assert_eq!(notes.iter().filter(|n| n.is("kostendelersnorm")).count(), 2);
+    assert!(notes
+        .iter()
+        .all(|n| n.labelled("kostendelersnorm") && !n.labelled("loket-drempel")));
 }
