@@ -252,16 +252,23 @@ impl Store {
             _ => label.barrier,
         };
         let mut tx = self.pool().begin().await.context("transactie starten")?;
-        let signal = sqlx::query(
+        // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
+        // change (SQLite serialises writing transactions anyway).
+        let lock = match self.backend() {
+            crate::store::Backend::Postgres => " FOR UPDATE",
+            crate::store::Backend::Sqlite => "",
+        };
+        let sql = format!(
             "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
-             FROM signals WHERE source = $1 AND id = $2",
-        )
-        .bind(label.source)
-        .bind(label.signal_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("signaal lezen")?
-        .context("signaal: bestaat niet")?;
+             FROM signals WHERE source = $1 AND id = $2{lock}"
+        );
+        let signal = sqlx::query(&sql)
+            .bind(label.source)
+            .bind(label.signal_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("signaal lezen")?
+            .context("signaal: bestaat niet")?;
         let area: String = signal.try_get("area")?;
         let organisation: Option<String> = signal.try_get("organisation")?;
         let observed_on: String = signal.try_get("observed_on")?;
