@@ -43,8 +43,6 @@ macro_rules! guard {
     };
 }
 
-mod labels;
-
 const TEMPLATES: [(&str, &str); 9] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
@@ -56,6 +54,9 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("knelpunten", include_str!("templates/knelpunten.hbs")),
     ("beheer", include_str!("templates/beheer.hbs")),
 ];
+
+// After the macro, which it uses.
+mod labels;
 
 /// What the pages need.
 #[derive(Clone)]
