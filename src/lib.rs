@@ -6,6 +6,7 @@ pub mod classify;
 pub mod config;
 pub mod demo;
 pub mod import;
+pub mod labels;
 pub mod recognition;
 pub mod server;
 pub mod web;

@@ -209,6 +209,13 @@ enum ModelCommand {
         #[arg(long)]
         version: Option<String>,
     },
+    /// Schrijf de labels van het overleg als trainingsnotities (JSON-regels) voor de volgende
+    /// `model train` (zet het bestand in een van de --notes-mappen).
+    Labels {
+        /// Het bestand; zonder: naar stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -250,6 +257,10 @@ enum RulesCommand {
         /// ../shared/corpus/signals.jsonl: alleen cijfers, nooit notities.
         #[arg(long)]
         corpus: Option<PathBuf>,
+        /// Meet regels, model en samen tegen de labels van het overleg (uit de database),
+        /// per kwartaal, in plaats van tegen de voorbeelden.
+        #[arg(long)]
+        labels: bool,
     },
 }
 
@@ -367,8 +378,14 @@ async fn rules_command(
             verbose,
             notes,
             corpus,
+            labels,
         } => {
             let rules = app::load_rules_file(rules.as_deref())?;
+            if labels {
+                let store = app::open_store(&load()?).await?;
+                knooppunt::labels::test_against_labels(&store, &rules).await?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let mut entries: Vec<PathBuf> = std::fs::read_dir(&fixtures)
                 .with_context(|| format!("map {} lezen", fixtures.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -493,6 +510,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ..Default::default()
             },
         })?,
+        Command::Model {
+            command: ModelCommand::Labels { out },
+        } => {
+            let store = app::open_store(&load()?).await?;
+            let written = knooppunt::labels::export_labels(&store, out.as_deref()).await?;
+            if out.is_some() {
+                println!("{written} gelabelde signalen geschreven.");
+            }
+        }
         Command::Clusters {
             agenda: true, on, ..
         } => {

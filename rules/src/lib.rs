@@ -6,6 +6,7 @@
 //! - [`model`]: the learned classifier beside the rules, its training and the combination;
 //! - [`ruleset`]: the rules file and its compiled matcher (pure);
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why (pure);
+//! - [`labels`]: the overleg's labels on recognition, applied at once and in replays;
 //! - [`replay`]: re-running a rule set over stored history, with a diff before applying;
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
@@ -20,6 +21,7 @@ pub mod events;
 pub mod extract;
 pub mod fixtures;
 pub mod kafka_context;
+pub mod labels;
 pub mod model;
 pub mod promotion;
 pub mod replay;

@@ -6,6 +6,7 @@
 //! members keeps its id.
 
 use crate::engine::matches_for;
+use crate::labels::{overleg_match, SignalLabels};
 use crate::ruleset::{Fields, RuleSet};
 use crate::store::{
     classification_of, BarrierMatch, ClusterTally, ReplaySignal, Store, CLUSTER_KEY_SETTING,
@@ -152,6 +153,8 @@ pub async fn replay(
         );
     }
     let overrides = store.cluster_overrides().await?;
+    // The overleg's labels hold over any rule set or model.
+    let labels = store.signal_labels().await?;
     // The clusters as the new rules make them; bounded by the number of clusters.
     let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
     // With --apply, a writer task stores page N while page N+1 is read and classified.
@@ -196,6 +199,13 @@ pub async fn replay(
                         found.split_to = Some(id.clone());
                         found.cluster = values.clone();
                     }
+                }
+            }
+        }
+        if !labels.is_empty() {
+            for (signal, reclassified) in page.iter().zip(classified.iter_mut()) {
+                if let Some(labels) = labels.get(&(signal.source.clone(), signal.id.clone())) {
+                    apply_labels(rules, signal, labels, reclassified);
                 }
             }
         }
@@ -260,6 +270,37 @@ pub async fn replay(
 /// A signal's new classification: its matches, its barriers ("a,b") and its detail
 /// ("barrier|wait|confidence;…").
 type Reclassified = (Vec<BarrierMatch>, String, String);
+
+/// Applies the overleg's labels that hold to a signal's new classification: barriers it said
+/// do not belong are dropped, barriers it added are kept (found by `overleg`).
+fn apply_labels(
+    rules: &RuleSet,
+    signal: &ReplaySignal,
+    labels: &SignalLabels,
+    (matches, barriers, detail): &mut Reclassified,
+) {
+    let recognised: Vec<String> = matches.iter().map(|m| m.barrier.clone()).collect();
+    let recognised: Vec<&str> = recognised.iter().map(String::as_str).collect();
+    let (kept, added) = labels.settle(&recognised);
+    matches.retain(|m| kept.contains(&m.barrier.as_str()));
+    for barrier in added {
+        if rules.barriers().iter().any(|b| b.id == barrier) {
+            matches.push(overleg_match(
+                barrier,
+                rules.cluster_key(),
+                &signal.area,
+                signal.organisation.as_deref(),
+                signal.wait_days,
+            ));
+        }
+    }
+    *barriers = matches
+        .iter()
+        .map(|m| m.barrier.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    *detail = classification_of(matches);
+}
 
 /// Classifies a page on every core: classification is pure and the rule set is shared.
 fn classify_page(rules: &RuleSet, page: &[ReplaySignal]) -> Vec<Reclassified> {

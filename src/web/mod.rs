@@ -69,6 +69,9 @@ const TEMPLATES: [(&str, &str); 12] = [
     ("beheer", include_str!("templates/beheer.hbs")),
 ];
 
+// After the macro, which it uses.
+mod labels;
+
 /// What the pages need.
 #[derive(Clone)]
 pub struct WebState {
@@ -119,6 +122,7 @@ impl WebState {
                 .register_template_string(name, source)
                 .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
         }
+        labels::register(&mut templates, &rules)?;
         Ok(Self {
             throttle: throttle::Throttle::new(store.clone()),
             store,
@@ -162,6 +166,7 @@ pub fn router(state: WebState) -> Router {
         .route("/beheer/gebruikers", post(add_user))
         .route("/beheer/tokens", post(add_token))
         .route("/beheer/tokens/{id}/intrekken", post(revoke_token))
+        .merge(labels::routes())
         .with_state(state)
 }
 

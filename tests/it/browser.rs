@@ -237,6 +237,115 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
     site.app.stop().await;
 }
 
+/// The review loop in the browser: a signal taken off a cluster and given a second barrier on
+/// the cluster page, and an unclassified signal triaged on Niet ingedeeld.
+#[tokio::test]
+async fn the_overleg_labels_a_signal_and_triages_the_queue() {
+    let (site, moerwijk) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    post_and_wait(
+        &site,
+        &serde_json::json!([signal(
+            "u1",
+            "verbinders-moerwijk",
+            "Moerwijk",
+            &today,
+            "Gezellige middag in de buurtkamer, iedereen bakte koekjes."
+        )]),
+        6,
+    )
+    .await;
+    let driver = driver().await;
+    let mut browser = Browser::start(&driver, "labels").await;
+    browser.sign_in(&site.base, "overleg").await;
+    browser
+        .client
+        .goto(&format!("{}/clusters/{moerwijk}", site.base))
+        .await
+        .unwrap();
+    browser.wait_for("Hoort niet bij deze barrière").await;
+    browser.shot("cluster-voor").await;
+    browser
+        .click("blockquote:first-of-type form.label-form button[value=hoort-er-niet-bij]")
+        .await;
+    browser.wait_for("4 signalen van").await;
+    browser.shot("cluster-na-hoort-niet").await;
+    assert_eq!(
+        site.store
+            .cluster(&moerwijk)
+            .await
+            .unwrap()
+            .unwrap()
+            .signal_count,
+        4
+    );
+    browser
+        .client
+        .find(Locator::Css(
+            "blockquote:first-of-type form.label-form select",
+        ))
+        .await
+        .unwrap()
+        .select_by_value("angst-uitkeringskorting")
+        .await
+        .unwrap();
+    browser.shot("cluster-ook-gekozen").await;
+    browser
+        .click("blockquote:first-of-type form.label-form button[value=ook]")
+        .await;
+    let store = site.store.clone();
+    eventually(
+        "the second barrier to be stored",
+        Duration::from_secs(10),
+        || {
+            let store = store.clone();
+            async move {
+                store
+                    .clusters()
+                    .await
+                    .unwrap()
+                    .iter()
+                    .any(|c| c.barrier == "angst-uitkeringskorting" && c.signal_count == 1)
+            }
+        },
+    )
+    .await;
+    browser.wait_for("Besluit nemen").await;
+    browser.shot("cluster-na-ook").await;
+
+    browser
+        .client
+        .goto(&format!("{}/niet-ingedeeld", site.base))
+        .await
+        .unwrap();
+    browser.wait_for("koekjes").await;
+    browser.shot("niet-ingedeeld").await;
+    browser
+        .client
+        .find(Locator::Css("blockquote.ongeordend select[name=barriere]"))
+        .await
+        .unwrap()
+        .select_by_value("loket-drempel")
+        .await
+        .unwrap();
+    browser
+        .click("blockquote.ongeordend button[type=submit]")
+        .await;
+    browser.wait_for("Er wachten geen signalen").await;
+    browser.shot("niet-ingedeeld-leeg").await;
+    assert_eq!(
+        site.store
+            .signal("verbinders-moerwijk", "u1")
+            .await
+            .unwrap()
+            .unwrap()
+            .barriers,
+        ["loket-drempel"]
+    );
+    browser.client.close().await.unwrap();
+    site.app.stop().await;
+}
+
 #[tokio::test]
 async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_the_brief() {
     let (site, moerwijk) = seeded_site().await;

@@ -12,6 +12,7 @@ mod deploy_kubernetes;
 mod events_contract;
 mod governance;
 mod intake_api;
+mod labels;
 mod outage;
 mod pipeline;
 mod poison;

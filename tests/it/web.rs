@@ -484,6 +484,240 @@ async fn the_overleg_decides_and_the_history_is_kept() {
     site.app.stop().await;
 }
 
+/// The review loop (issue 11): only the overleg labels, a restricted member only in their
+/// wijken, every form needs the CSRF token, and a label moves the counts at once.
+#[tokio::test]
+async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
+    let (site, cluster) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    let loose = serde_json::json!([
+        signal(
+            "u1",
+            "verbinders-moerwijk",
+            "Moerwijk",
+            &today,
+            "Gezellige middag in de buurtkamer, iedereen bakte koekjes."
+        ),
+        signal(
+            "u2",
+            "verbinders-moerwijk",
+            "Laak",
+            &today,
+            "Mooie opkomst bij het buurtfeest, de zon scheen."
+        ),
+    ]);
+    post_and_wait(&site, &loose, 7).await;
+    assert!(site
+        .store
+        .signal("verbinders-moerwijk", "u1")
+        .await
+        .unwrap()
+        .unwrap()
+        .barriers
+        .is_empty());
+    create_user(
+        &site.store,
+        &NewUser {
+            name: "overleg-laak",
+            display_name: "Overleg Laak",
+            role: Role::Overleg,
+            source: "",
+            areas: "Laak",
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let label_path = format!("/clusters/{cluster}/label");
+    let not_here = [
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "s0"),
+        ("oordeel", "hoort-er-niet-bij"),
+    ];
+
+    // Other roles: no page, no form.
+    for name in ["indiener1", "gemeente", "beheer"] {
+        let client = Client::login(&site.base, name).await;
+        let csrf = client.csrf().await;
+        assert_eq!(client.get("/niet-ingedeeld").await.0, 403, "{name}");
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(not_here);
+        assert_eq!(client.post(&label_path, &form).await.0, 403, "{name}");
+        let triage = [
+            ("csrf", csrf.as_str()),
+            ("bron", "verbinders-moerwijk"),
+            ("signaal", "u1"),
+            ("barriere", "geen"),
+        ];
+        assert_eq!(
+            client.post("/niet-ingedeeld", &triage).await.0,
+            403,
+            "{name}"
+        );
+    }
+    let anonymous = Client::new(&site.base);
+    assert_eq!(anonymous.get("/niet-ingedeeld").await.0, 303);
+    assert_eq!(anonymous.post(&label_path, &not_here).await.0, 303);
+
+    // The overleg without (or with a wrong) CSRF token: refused.
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    assert_eq!(overleg.post(&label_path, &not_here).await.0, 403);
+    let mut wrong = vec![("csrf", "niet-het-token")];
+    wrong.extend(not_here);
+    assert_eq!(overleg.post(&label_path, &wrong).await.0, 403);
+    assert_eq!(
+        overleg
+            .post(
+                "/niet-ingedeeld",
+                &[
+                    ("bron", "verbinders-moerwijk"),
+                    ("signaal", "u1"),
+                    ("barriere", "geen")
+                ]
+            )
+            .await
+            .0,
+        403
+    );
+
+    // A member for Laak: not in Moerwijk, whatever the form says.
+    let laak = Client::login(&site.base, "overleg-laak").await;
+    let laak_csrf = laak.csrf().await;
+    let mut form = vec![("csrf", laak_csrf.as_str())];
+    form.extend(not_here);
+    assert_eq!(laak.post(&label_path, &form).await.0, 404);
+    let triage = [
+        ("csrf", laak_csrf.as_str()),
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "u1"),
+        ("barriere", "geen"),
+    ];
+    assert_eq!(laak.post("/niet-ingedeeld", &triage).await.0, 404);
+    let (status, queue) = laak.get("/niet-ingedeeld").await;
+    assert_eq!(status, 200);
+    assert!(
+        queue.contains("buurtfeest") && !queue.contains("koekjes"),
+        "{queue}"
+    );
+    assert!(
+        site.store.labels().await.unwrap().is_empty(),
+        "nothing refused was recorded"
+    );
+
+    // The overleg on the cluster page: "hoort niet bij deze barrière" and "ook".
+    let (status, page) = overleg.get(&format!("/clusters/{cluster}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Hoort niet bij deze barrière") && page.contains("Ook bij deze barrière"),
+        "{page}"
+    );
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend(not_here);
+    assert_eq!(overleg.post(&label_path, &form).await.0, 303);
+    assert_eq!(
+        site.store
+            .cluster(&cluster)
+            .await
+            .unwrap()
+            .unwrap()
+            .signal_count,
+        4,
+        "the count follows at once"
+    );
+    assert!(site
+        .store
+        .signal("verbinders-moerwijk", "s0")
+        .await
+        .unwrap()
+        .unwrap()
+        .barriers
+        .is_empty());
+    // The signal has left the cluster: labelling it there again is refused.
+    assert_eq!(overleg.post(&label_path, &form).await.0, 422);
+    let ook = [
+        ("csrf", csrf.as_str()),
+        ("bron", "schilderswijk-moeders"),
+        ("signaal", "s1"),
+        ("oordeel", "ook"),
+        ("barriere", "angst-uitkeringskorting"),
+    ];
+    assert_eq!(overleg.post(&label_path, &ook).await.0, 303);
+    let clusters = site.store.clusters().await.unwrap();
+    let angst = clusters
+        .iter()
+        .find(|c| c.barrier == "angst-uitkeringskorting")
+        .expect("a new cluster");
+    assert_eq!(angst.signal_count, 1);
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("bron", "schilderswijk-moeders"),
+        ("signaal", "s1"),
+        ("oordeel", "ook"),
+        ("barriere", "verzonnen"),
+    ];
+    assert_eq!(overleg.post(&label_path, &bad).await.0, 422);
+
+    // Niet ingedeeld: the overleg sees both, triages one into a barrier, one as none.
+    let (status, queue) = overleg.get("/niet-ingedeeld").await;
+    assert_eq!(status, 200);
+    assert!(
+        queue.contains("koekjes")
+            && queue.contains("buurtfeest")
+            && queue.contains("2 signalen wachten"),
+        "{queue}"
+    );
+    let triage = [
+        ("csrf", laak_csrf.as_str()),
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "u2"),
+        ("barriere", "loket-drempel"),
+    ];
+    assert_eq!(laak.post("/niet-ingedeeld", &triage).await.0, 303);
+    let loket = site
+        .store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.barrier == "loket-drempel")
+        .expect("a loket cluster");
+    assert_eq!((loket.area.as_str(), loket.signal_count), ("Laak", 1));
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "u1"),
+        ("barriere", "verzonnen"),
+    ];
+    assert_eq!(overleg.post("/niet-ingedeeld", &bad).await.0, 422);
+    let none = [
+        ("csrf", csrf.as_str()),
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "u1"),
+        ("barriere", "geen"),
+    ];
+    assert_eq!(overleg.post("/niet-ingedeeld", &none).await.0, 303);
+    let (_, queue) = overleg.get("/niet-ingedeeld").await;
+    assert!(queue.contains("Er wachten geen signalen"), "{queue}");
+
+    // Append-only, with who.
+    let labels = site.store.labels().await.unwrap();
+    let who: Vec<(&str, &str)> = labels
+        .iter()
+        .map(|l| (l.actor.as_str(), l.verdict.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("overleg", "hoort-er-niet-bij"),
+            ("overleg", "hoort-erbij"),
+            ("overleg-laak", "hoort-erbij"),
+            ("overleg", "geen-barriere")
+        ]
+    );
+    site.app.stop().await;
+}
+
 #[tokio::test]
 async fn signal_text_renders_inert_everywhere() {
     let site = site().await;

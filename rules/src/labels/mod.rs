@@ -1,0 +1,366 @@
+//! The overleg's labels on recognition (issue 11, the review loop): on a cluster page a signal
+//! "hoort niet bij deze barrière" or "ook: <barrière>"; in the *Niet ingedeeld* queue an
+//! unclassified signal gets a barrier or "geen barrière".
+//!
+//! Labels are stored append-only (`signal_labels`) and the latest label per (signal, barrier)
+//! holds. They take effect at once — the signal's barriers, its memberships and the cluster
+//! counts follow in the same transaction — and a replay applies them again after
+//! re-classifying ([`SignalLabels::settle`]). They are training notes for the next model
+//! ([`SignalLabels::training_note`]) and the measure of real-world accuracy ([`measure`]).
+
+use crate::model::measure::{Counts, Report};
+use crate::model::record::{How, Recognition};
+use crate::ruleset::{normalise, ClusterKey, RuleSet};
+
+use crate::store::{BarrierMatch, ClusterKeyValues};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+mod store;
+
+/// What the overleg said about a barrier on a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// The barrier belongs on the signal ("ook: <barrière>", or triaged into it).
+    HoortErbij,
+    /// It does not ("hoort niet bij deze barrière").
+    HoortErNietBij,
+    /// The signal shows no barrier at all.
+    GeenBarriere,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::HoortErbij => "hoort-erbij",
+            Verdict::HoortErNietBij => "hoort-er-niet-bij",
+            Verdict::GeenBarriere => "geen-barriere",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "hoort-erbij" => Some(Verdict::HoortErbij),
+            "hoort-er-niet-bij" => Some(Verdict::HoortErNietBij),
+            "geen-barriere" => Some(Verdict::GeenBarriere),
+            _ => None,
+        }
+    }
+}
+
+/// A label to record. For [`Verdict::GeenBarriere`] the barrier is ignored (stored as '').
+#[derive(Debug, Clone)]
+pub struct NewLabel<'a> {
+    pub source: &'a str,
+    pub signal_id: &'a str,
+    pub barrier: &'a str,
+    pub verdict: Verdict,
+    /// The account name of the overleg member.
+    pub actor: &'a str,
+}
+
+/// A stored label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    pub seq: i64,
+    pub source: String,
+    pub signal_id: String,
+    pub barrier: String,
+    pub verdict: Verdict,
+    pub actor: String,
+    pub labelled_at: String,
+}
+
+/// The labels of one signal that hold: the latest per barrier, and the latest "geen barrière".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SignalLabels {
+    /// Sequence number of the latest "geen barrière".
+    pub geen: Option<i64>,
+    /// Barrier → (latest verdict, its sequence number).
+    pub barriers: BTreeMap<String, (Verdict, i64)>,
+}
+
+impl SignalLabels {
+    fn add(&mut self, label: &Label) {
+        match label.verdict {
+            Verdict::GeenBarriere => self.geen = self.geen.max(Some(label.seq)),
+            verdict => {
+                let entry = self
+                    .barriers
+                    .entry(label.barrier.clone())
+                    .or_insert((verdict, label.seq));
+                if label.seq >= entry.1 {
+                    *entry = (verdict, label.seq);
+                }
+            }
+        }
+    }
+
+    /// Whether the overleg says `barrier` belongs on the signal (a later "geen barrière"
+    /// overrules an earlier "hoort erbij").
+    pub fn belongs(&self, barrier: &str) -> Option<bool> {
+        match (self.barriers.get(barrier), self.geen) {
+            (Some((Verdict::HoortErbij, seq)), geen) if geen.is_none_or(|g| *seq > g) => Some(true),
+            (Some(_), _) => Some(false),
+            (None, Some(_)) => Some(false),
+            (None, None) => None,
+        }
+    }
+
+    /// The barriers a signal carries once the labels are applied to what recognition found:
+    /// (recognised barriers that stay, barriers the overleg adds), each in a stable order.
+    pub fn settle<'a>(&'a self, recognised: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
+        let kept = recognised
+            .iter()
+            .copied()
+            .filter(|b| self.belongs(b) != Some(false))
+            .collect();
+        let added = self
+            .barriers
+            .keys()
+            .map(String::as_str)
+            .filter(|b| !recognised.contains(b) && self.belongs(b) == Some(true))
+            .collect();
+        (kept, added)
+    }
+
+    /// The barriers the overleg labelled positive.
+    pub fn positives(&self) -> Vec<&str> {
+        self.barriers
+            .keys()
+            .map(String::as_str)
+            .filter(|b| self.belongs(b) == Some(true))
+            .collect()
+    }
+
+    /// As a training note (the format `knooppunt model train` reads): the positives as
+    /// `barriers`; `labelled_for` the barriers labelled, or every barrier after "geen barrière".
+    pub fn training_note(&self, signal: &LabelledSignal) -> serde_json::Value {
+        let mut note = serde_json::json!({
+            "text": signal.text,
+            "barriers": self.positives(),
+            "wait_days": signal.wait_days,
+            "organisation": signal.organisation,
+            "voice": "overleg",
+        });
+        if self.geen.is_none() {
+            note["labelled_for"] = serde_json::json!(self.barriers.keys().collect::<Vec<_>>());
+        }
+        note
+    }
+}
+
+/// A labelled signal with what training and measuring need (scrubbed text only).
+#[derive(Debug, Clone)]
+pub struct LabelledSignal {
+    pub source: String,
+    pub id: String,
+    pub observed_on: String,
+    pub text: String,
+    pub organisation: Option<String>,
+    pub wait_days: Option<i64>,
+    pub labels: SignalLabels,
+}
+
+/// An unclassified signal in the *Niet ingedeeld* queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueuedSignal {
+    pub source: String,
+    pub id: String,
+    pub observed_on: String,
+    pub area: String,
+    pub text: String,
+}
+
+/// What recording a label changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelEffect {
+    /// The cluster the signal left.
+    pub left: Option<String>,
+    /// The cluster the signal joined.
+    pub joined: Option<String>,
+}
+
+/// A barrier the overleg put on a signal, as replay and the store record it.
+pub fn overleg_match(
+    barrier: &str,
+    key: ClusterKey,
+    area: &str,
+    organisation: Option<&str>,
+    wait_days: Option<i64>,
+) -> BarrierMatch {
+    BarrierMatch {
+        barrier: barrier.to_string(),
+        confidence: 1.0,
+        wait_days: wait_days.and_then(|w| u32::try_from(w).ok()),
+        cluster: ClusterKeyValues::new(key, area, organisation),
+        split_to: None,
+        found: Recognition {
+            how: How::Overleg,
+            ..Recognition::default()
+        },
+    }
+}
+
+/// The stored cluster key ("barrier×area…"); by area when none was recorded.
+fn key_from_setting(setting: Option<&str>) -> ClusterKey {
+    match setting {
+        Some(described) => {
+            let parts: Vec<&str> = described.split('×').collect();
+            ClusterKey {
+                area: parts.contains(&"area"),
+                organisation: parts.contains(&"organisation"),
+            }
+        }
+        None => ClusterKey {
+            area: true,
+            organisation: false,
+        },
+    }
+}
+
+/// "2026-K3" for an ISO date.
+pub fn quarter_of(date: &str) -> String {
+    let year = date.get(..4).unwrap_or("?");
+    let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    format!("{year}-K{}", (month.clamp(1, 12) - 1) / 3 + 1)
+}
+
+/// One quarter measured against the labels: the counts per mode and barrier, and how many
+/// labelled positives and negatives each barrier had.
+#[derive(Debug, Clone)]
+pub struct LabelReport {
+    pub report: Report,
+    pub positives: Vec<usize>,
+    pub negatives: Vec<usize>,
+}
+
+/// Precision and recall of the rules, the model and the combination against the overleg's
+/// own labels, per quarter of observation. A barrier counts only on signals labelled for it
+/// (positive: hoort erbij or ook; negative: hoort er niet bij, or geen barrière).
+pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, LabelReport> {
+    let rules_only = rules.without_model();
+    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
+    let model = rules.model().zip(rules.model_thresholds());
+    let mut quarters: BTreeMap<String, LabelReport> = BTreeMap::new();
+    for signal in signals {
+        let quarter = quarters
+            .entry(quarter_of(&signal.observed_on))
+            .or_insert_with(|| LabelReport {
+                report: Report {
+                    barriers: barriers.clone(),
+                    counts: std::array::from_fn(|_| vec![Counts::default(); barriers.len()]),
+                    ..Report::default()
+                },
+                positives: vec![0; barriers.len()],
+                negatives: vec![0; barriers.len()],
+            });
+        let report = &mut quarter.report;
+        report.notes += 1;
+        let alone = rules_only.classify(&signal.text);
+        let both = rules.classify(&signal.text);
+        let probabilities = model.map(|(m, _)| m.probabilities(&normalise(&signal.text)));
+        for (b, barrier) in barriers.iter().enumerate() {
+            let Some(truth) = signal.labels.belongs(barrier) else {
+                continue;
+            };
+            if truth {
+                quarter.positives[b] += 1;
+            } else {
+                quarter.negatives[b] += 1;
+            }
+            let by_model = match (&probabilities, model) {
+                (Some(p), Some((_, thresholds))) => p[b] >= thresholds[b],
+                _ => false,
+            };
+            let found = [
+                alone.contains(&barrier.as_str()),
+                by_model,
+                both.contains(&barrier.as_str()),
+            ];
+            for (mode, found) in found.into_iter().enumerate() {
+                let counts = &mut report.counts[mode][b];
+                match (truth, found) {
+                    (true, true) => counts.tp += 1,
+                    (true, false) => counts.fn_ += 1,
+                    (false, true) => counts.fp += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    quarters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(seq: i64, barrier: &str, verdict: Verdict) -> Label {
+        Label {
+            seq,
+            source: "s".into(),
+            signal_id: "1".into(),
+            barrier: barrier.into(),
+            verdict,
+            actor: "a".into(),
+            labelled_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_latest_label_holds() {
+        let mut labels = SignalLabels::default();
+        labels.add(&label(1, "a", Verdict::HoortErbij));
+        labels.add(&label(2, "b", Verdict::HoortErNietBij));
+        assert_eq!(labels.settle(&["b", "c"]), (vec!["c"], vec!["a"]));
+        labels.add(&label(3, "a", Verdict::HoortErNietBij));
+        labels.add(&label(4, "b", Verdict::HoortErbij));
+        assert_eq!(labels.settle(&["b", "c"]), (vec!["b", "c"], vec![]));
+        // "geen barrière" removes everything not labelled positive after it.
+        labels.add(&label(5, "", Verdict::GeenBarriere));
+        assert_eq!(labels.settle(&["b", "c"]), (vec![], vec![]));
+        labels.add(&label(6, "c", Verdict::HoortErbij));
+        assert_eq!(labels.settle(&["b"]), (vec![], vec!["c"]));
+        assert_eq!(labels.belongs("zzz"), Some(false));
+    }
+
+    #[test]
+    fn training_notes_say_what_was_labelled() {
+        let mut labels = SignalLabels::default();
+        labels.add(&label(1, "a", Verdict::HoortErbij));
+        labels.add(&label(2, "b", Verdict::HoortErNietBij));
+        let signal = LabelledSignal {
+            source: "s".into(),
+            id: "1".into(),
+            observed_on: "2026-05-01".into(),
+            text: "tekst".into(),
+            organisation: None,
+            wait_days: Some(63),
+            labels: labels.clone(),
+        };
+        let note = labels.training_note(&signal);
+        let parsed = crate::model::notes::parse_line(&note.to_string()).unwrap();
+        assert_eq!(parsed.barriers, ["a"]);
+        assert!(parsed.labelled("a") && parsed.labelled("b") && !parsed.labelled("c"));
+        assert_eq!(note["voice"], "overleg");
+        labels.add(&label(3, "", Verdict::GeenBarriere));
+        let parsed =
+            crate::model::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
+        assert!(parsed.barriers.is_empty() && parsed.labelled("c"));
+    }
+
+    #[test]
+    fn quarters() {
+        assert_eq!(quarter_of("2026-01-31"), "2026-K1");
+        assert_eq!(quarter_of("2026-09-14"), "2026-K3");
+        assert_eq!(quarter_of("2026-12-01"), "2026-K4");
+        assert_eq!(
+            key_from_setting(Some("barrier×area×organisation")),
+            ClusterKey {
+                area: true,
+                organisation: true
+            }
+        );
+    }
+}

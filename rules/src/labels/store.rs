@@ -1,0 +1,321 @@
+//! The labels in the store: recording one (applied at once), reading them back, and the
+//! *Niet ingedeeld* queue.
+
+use super::{
+    key_from_setting, overleg_match, Label, LabelEffect, LabelledSignal, NewLabel, QueuedSignal,
+    SignalLabels, Verdict,
+};
+use crate::model::record::How;
+use crate::store::{classification_of, cluster_id, Store, CLUSTER_KEY_SETTING};
+use anyhow::Context;
+use chrono::Utc;
+use sqlx::Row;
+use std::collections::HashMap;
+
+fn label_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Label> {
+    let verdict: String = row.try_get("verdict")?;
+    Ok(Label {
+        seq: row.try_get("seq")?,
+        source: row.try_get("source")?,
+        signal_id: row.try_get("signal_id")?,
+        barrier: row.try_get("barrier")?,
+        verdict: Verdict::parse(&verdict)
+            .with_context(|| format!("onbekend oordeel '{verdict}' in de database"))?,
+        actor: row.try_get("actor")?,
+        labelled_at: row.try_get("labelled_at")?,
+    })
+}
+
+impl Store {
+    /// Records a label and applies it at once, in one transaction: the signal's barriers and
+    /// memberships follow, and so do the counts of the clusters it leaves or joins (a cluster
+    /// left empty disappears, as after a replay; one joined is created when needed).
+    pub async fn record_label(&self, label: &NewLabel<'_>) -> anyhow::Result<LabelEffect> {
+        let barrier = match label.verdict {
+            Verdict::GeenBarriere => "",
+            _ => label.barrier,
+        };
+        let mut tx = self.pool().begin().await.context("transactie starten")?;
+        // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
+        // change (SQLite serialises writing transactions anyway).
+        let lock = match self.backend() {
+            crate::store::Backend::Postgres => " FOR UPDATE",
+            crate::store::Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
+             FROM signals WHERE source = $1 AND id = $2{lock}"
+        );
+        let signal = sqlx::query(&sql)
+            .bind(label.source)
+            .bind(label.signal_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("signaal lezen")?
+            .context("signaal: bestaat niet")?;
+        let area: String = signal.try_get("area")?;
+        let organisation: Option<String> = signal.try_get("organisation")?;
+        let observed_on: String = signal.try_get("observed_on")?;
+        let wait_days: Option<i64> = signal.try_get("wait_days")?;
+        let barriers: String = signal.try_get("barriers")?;
+        let classification: String = signal.try_get("classification")?;
+        let mut current: Vec<String> = barriers
+            .split(',')
+            .filter(|b| !b.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut detail: Vec<String> = classification
+            .split(';')
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
+        sqlx::query(
+            "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(label.source)
+        .bind(label.signal_id)
+        .bind(barrier)
+        .bind(label.verdict.as_str())
+        .bind(label.actor)
+        .bind(Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await
+        .context("label vastleggen")?;
+
+        let mut effect = LabelEffect::default();
+        let removed: Vec<String> = match label.verdict {
+            Verdict::HoortErNietBij => current.iter().filter(|b| *b == barrier).cloned().collect(),
+            Verdict::GeenBarriere => current.clone(),
+            Verdict::HoortErbij => Vec::new(),
+        };
+        let mut touched = Vec::new();
+        for gone in &removed {
+            let row = sqlx::query(
+                "DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND barrier = $3 \
+                 RETURNING cluster_id",
+            )
+            .bind(label.source)
+            .bind(label.signal_id)
+            .bind(gone)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("barrière van signaal verwijderen")?;
+            if let Some(row) = row {
+                let cluster: String = row.try_get("cluster_id")?;
+                effect.left = Some(cluster.clone());
+                touched.push(cluster);
+            }
+            current.retain(|b| b != gone);
+            detail.retain(|d| d.split('|').next() != Some(gone.as_str()));
+        }
+        if label.verdict == Verdict::HoortErbij && !current.iter().any(|b| b == barrier) {
+            let setting = sqlx::query("SELECT value FROM settings WHERE key = $1")
+                .bind(CLUSTER_KEY_SETTING)
+                .fetch_optional(&mut *tx)
+                .await
+                .context("clustersleutel lezen")?
+                .map(|row| row.try_get::<String, _>("value"))
+                .transpose()?;
+            let key = key_from_setting(setting.as_deref());
+            let found = overleg_match(barrier, key, &area, organisation.as_deref(), wait_days);
+            let cluster = cluster_id(barrier, &found.cluster);
+            sqlx::query(
+                "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
+                 last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&cluster)
+            .bind(barrier)
+            .bind(&found.cluster.area_key)
+            .bind(&found.cluster.area)
+            .bind(&found.cluster.organisation)
+            .bind(&observed_on)
+            .execute(&mut *tx)
+            .await
+            .context("cluster aanmaken")?;
+            sqlx::query(
+                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
+                 area_key, wait_days, confidence, organisation, found_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(label.source)
+            .bind(label.signal_id)
+            .bind(barrier)
+            .bind(&cluster)
+            .bind(&observed_on)
+            .bind(signal.try_get::<String, _>("area_key")?)
+            .bind(found.wait_days.map(i64::from))
+            .bind(found.confidence)
+            .bind(&found.cluster.organisation)
+            .bind(How::Overleg.as_str())
+            .execute(&mut *tx)
+            .await
+            .context("barrière aan signaal toevoegen")?;
+            current.push(barrier.to_string());
+            detail.push(classification_of(std::slice::from_ref(&found)));
+            effect.joined = Some(cluster.clone());
+            touched.push(cluster);
+        }
+        sqlx::query(
+            "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
+        )
+        .bind(current.join(","))
+        .bind(detail.join(";"))
+        .bind(label.source)
+        .bind(label.signal_id)
+        .execute(&mut *tx)
+        .await
+        .context("indeling van signaal bijwerken")?;
+        for cluster in &touched {
+            sqlx::query(
+                "UPDATE clusters SET \
+                 signal_count = (SELECT COUNT(*) FROM signal_barriers WHERE cluster_id = $1), \
+                 first_seen = COALESCE((SELECT MIN(observed_on) FROM signal_barriers WHERE cluster_id = $1), first_seen), \
+                 last_seen = COALESCE((SELECT MAX(observed_on) FROM signal_barriers WHERE cluster_id = $1), last_seen) \
+                 WHERE id = $1",
+            )
+            .bind(cluster)
+            .execute(&mut *tx)
+            .await
+            .context("clustertelling bijwerken")?;
+            sqlx::query("DELETE FROM clusters WHERE id = $1 AND signal_count = 0")
+                .bind(cluster)
+                .execute(&mut *tx)
+                .await
+                .context("leeg cluster opruimen")?;
+        }
+        tx.commit().await.context("label vastleggen")?;
+        Ok(effect)
+    }
+
+    /// Every label, oldest first (append-only: nothing is ever changed or removed).
+    pub async fn labels(&self) -> anyhow::Result<Vec<Label>> {
+        let rows = sqlx::query(
+            "SELECT seq, source, signal_id, barrier, verdict, actor, labelled_at FROM signal_labels \
+             ORDER BY seq",
+        )
+        .fetch_all(self.pool())
+        .await
+        .context("labels lezen")?;
+        rows.iter().map(label_from_row).collect()
+    }
+
+    /// The labels that hold, per signal (source, id).
+    pub async fn signal_labels(&self) -> anyhow::Result<HashMap<(String, String), SignalLabels>> {
+        let mut by_signal: HashMap<(String, String), SignalLabels> = HashMap::new();
+        for label in self.labels().await? {
+            by_signal
+                .entry((label.source.clone(), label.signal_id.clone()))
+                .or_default()
+                .add(&label);
+        }
+        Ok(by_signal)
+    }
+
+    /// Every labelled signal with its (scrubbed) text and the labels that hold, in key order.
+    pub async fn labelled_signals(&self) -> anyhow::Result<Vec<LabelledSignal>> {
+        let labels = self.signal_labels().await?;
+        let rows = sqlx::query(
+            "SELECT source, id, observed_on, text, organisation, wait_days FROM signals s \
+             WHERE EXISTS (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id) \
+             ORDER BY source, id",
+        )
+        .fetch_all(self.pool())
+        .await
+        .context("gelabelde signalen lezen")?;
+        rows.iter()
+            .map(|row| {
+                let source: String = row.try_get("source")?;
+                let id: String = row.try_get("id")?;
+                let labels = labels
+                    .get(&(source.clone(), id.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                Ok(LabelledSignal {
+                    source,
+                    id,
+                    observed_on: row.try_get("observed_on")?,
+                    text: row.try_get("text")?,
+                    organisation: row.try_get("organisation")?,
+                    wait_days: row.try_get("wait_days")?,
+                    labels,
+                })
+            })
+            .collect()
+    }
+
+    /// The *Niet ingedeeld* queue: unclassified signals nobody labelled yet, oldest first,
+    /// in `area_keys` (empty: every area); one page of `limit` after `offset`, and the total.
+    pub async fn unclassified_queue(
+        &self,
+        area_keys: &[String],
+        offset: i64,
+        limit: i64,
+    ) -> anyhow::Result<(Vec<QueuedSignal>, i64)> {
+        let filter = if area_keys.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (0..area_keys.len())
+                .map(|i| format!("${}", i + 1))
+                .collect();
+            format!(" AND s.area_key IN ({})", marks.join(", "))
+        };
+        let from = format!(
+            "FROM signals s WHERE s.barriers = ''{filter} AND NOT EXISTS \
+             (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id)"
+        );
+        let n = area_keys.len();
+        let sql = format!(
+            "SELECT s.source, s.id, s.observed_on, s.area, s.text {from} \
+             ORDER BY s.observed_on, s.source, s.id LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let mut query = sqlx::query(&sql);
+        for key in area_keys {
+            query = query.bind(key);
+        }
+        let rows = query
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool())
+            .await
+            .context("niet ingedeelde signalen lezen")?;
+        let count_sql = format!("SELECT COUNT(*) AS n {from}");
+        let mut count = sqlx::query(&count_sql);
+        for key in area_keys {
+            count = count.bind(key);
+        }
+        let total: i64 = count
+            .fetch_one(self.pool())
+            .await
+            .context("niet ingedeelde signalen tellen")?
+            .try_get("n")?;
+        let signals = rows
+            .iter()
+            .map(|row| {
+                Ok(QueuedSignal {
+                    source: row.try_get("source")?,
+                    id: row.try_get("id")?,
+                    observed_on: row.try_get("observed_on")?,
+                    area: row.try_get("area")?,
+                    text: row.try_get("text")?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok((signals, total))
+    }
+
+    /// The area key of a stored signal, for the overleg's area check.
+    pub async fn signal_area_key(&self, source: &str, id: &str) -> anyhow::Result<Option<String>> {
+        sqlx::query("SELECT area_key FROM signals WHERE source = $1 AND id = $2")
+            .bind(source)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .context("signaal lezen")?
+            .map(|row| row.try_get("area_key").map_err(anyhow::Error::from))
+            .transpose()
+    }
+}

@@ -1,0 +1,460 @@
+//! The review loop's store side (issue 11), on SQLite and PostgreSQL: labels take effect at
+//! once (barriers, memberships, cluster counts), the *Niet ingedeeld* queue, replays keep the
+//! labels, and labels become training notes and the measure of real-world accuracy.
+
+use crate::support::*;
+use chrono::NaiveDate;
+use knooppunt_ingest::envelope::{Channel, Envelope};
+use knooppunt_ingest::signal::parse_signal;
+use knooppunt_rules::engine::classify;
+use knooppunt_rules::labels::{measure, NewLabel, Verdict};
+use knooppunt_rules::replay::replay;
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::store::{Classified, Store};
+use serde_json::json;
+
+/// Stores notes (id, area, date, text) classified by the default rules.
+pub async fn store_notes(store: &Store, notes: &[(&str, &str, &str, &str)]) {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let rules = RuleSet::default_rules().unwrap();
+    let batch: Vec<Classified> = notes
+        .iter()
+        .map(|(id, area, date, text)| {
+            let value =
+                json!({"id": id, "observed_on": date, "source": "t", "area": area, "text": text});
+            let envelope = Envelope::prepare(
+                parse_signal(&value, today).unwrap(),
+                Channel::Http,
+                chrono::Utc::now(),
+            );
+            classify(&rules, envelope)
+        })
+        .collect();
+    store.write_batch(&batch, &[]).await.unwrap();
+}
+
+pub const NOTES: [(&str, &str, &str, &str); 4] = [
+    (
+        "a",
+        "Moerwijk",
+        "2026-05-04",
+        "Zoon weer thuis, de bijstand van moeder gaat omlaag.",
+    ),
+    (
+        "b",
+        "Laak",
+        "2026-09-01",
+        "Schimmel gemeld, corporatie reageert al 8 weken niet.",
+    ),
+    (
+        "c",
+        "Laak",
+        "2026-09-02",
+        "Buurtkamer dicht, niemand weet waarom.",
+    ),
+    (
+        "d",
+        "Moerwijk",
+        "2026-09-03",
+        "Kostendelersnorm: dochter trekt in, uitkering omlaag.",
+    ),
+];
+
+async fn count_of(store: &Store, barrier: &str, area: &str) -> Option<i64> {
+    store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.barrier == barrier && c.area == area)
+        .map(|c| c.signal_count)
+}
+
+async fn found_by(store: &Store, id: &str, barrier: &str) -> String {
+    use sqlx::Row;
+    sqlx::query("SELECT found_by FROM signal_barriers WHERE source = 't' AND signal_id = $1 AND barrier = $2")
+        .bind(id)
+        .bind(barrier)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("found_by")
+        .unwrap()
+}
+
+fn label<'a>(id: &'a str, barrier: &'a str, verdict: Verdict) -> NewLabel<'a> {
+    NewLabel {
+        source: "t",
+        signal_id: id,
+        barrier,
+        verdict,
+        actor: "overleg-a",
+    }
+}
+
+async fn label_suite(store: Store) {
+    store_notes(&store, &NOTES).await;
+    assert_eq!(
+        count_of(&store, "kostendelersnorm", "Moerwijk").await,
+        Some(2)
+    );
+    assert!(store
+        .signal("t", "c")
+        .await
+        .unwrap()
+        .unwrap()
+        .barriers
+        .is_empty());
+
+    // The queue: unclassified and unlabelled, only in the member's wijken.
+    let (queue, total) = store.unclassified_queue(&[], 0, 10).await.unwrap();
+    assert_eq!((queue.len(), total), (1, 1));
+    assert_eq!(queue[0].id, "c");
+    assert_eq!(
+        store
+            .unclassified_queue(&["moerwijk".into()], 0, 10)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    assert_eq!(
+        store
+            .unclassified_queue(&["laak".into()], 0, 10)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+
+    // Triaged into a barrier: the signal joins a new cluster, found by the overleg.
+    let effect = store
+        .record_label(&label("c", "loket-drempel", Verdict::HoortErbij))
+        .await
+        .unwrap();
+    assert!(effect.joined.is_some() && effect.left.is_none());
+    assert_eq!(
+        store.signal("t", "c").await.unwrap().unwrap().barriers,
+        ["loket-drempel"]
+    );
+    assert_eq!(count_of(&store, "loket-drempel", "Laak").await, Some(1));
+    assert_eq!(found_by(&store, "c", "loket-drempel").await, "overleg");
+    assert_eq!(store.unclassified_queue(&[], 0, 10).await.unwrap().1, 0);
+
+    // "Hoort niet bij deze barrière": the cluster count follows at once.
+    let effect = store
+        .record_label(&label("a", "kostendelersnorm", Verdict::HoortErNietBij))
+        .await
+        .unwrap();
+    assert!(effect.left.is_some());
+    assert!(store
+        .signal("t", "a")
+        .await
+        .unwrap()
+        .unwrap()
+        .barriers
+        .is_empty());
+    assert_eq!(
+        count_of(&store, "kostendelersnorm", "Moerwijk").await,
+        Some(1)
+    );
+    let moerwijk = store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.barrier == "kostendelersnorm")
+        .unwrap();
+    assert_eq!(
+        moerwijk.first_seen, "2026-09-03",
+        "first seen follows the remaining signals"
+    );
+
+    // "Ook: <barrière>" adds a second barrier.
+    store
+        .record_label(&label("d", "angst-uitkeringskorting", Verdict::HoortErbij))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.signal("t", "d").await.unwrap().unwrap().barriers,
+        ["kostendelersnorm", "angst-uitkeringskorting"]
+    );
+    assert_eq!(
+        count_of(&store, "angst-uitkeringskorting", "Moerwijk").await,
+        Some(1)
+    );
+    // Labelling an existing barrier again changes no count.
+    store
+        .record_label(&label("d", "angst-uitkeringskorting", Verdict::HoortErbij))
+        .await
+        .unwrap();
+    assert_eq!(
+        count_of(&store, "angst-uitkeringskorting", "Moerwijk").await,
+        Some(1)
+    );
+
+    // "Geen barrière" removes every barrier; an emptied cluster disappears.
+    store
+        .record_label(&label("b", "", Verdict::GeenBarriere))
+        .await
+        .unwrap();
+    assert!(store
+        .signal("t", "b")
+        .await
+        .unwrap()
+        .unwrap()
+        .barriers
+        .is_empty());
+    assert_eq!(
+        count_of(&store, "corporatie-reactietijd", "Laak").await,
+        None
+    );
+    assert_eq!(
+        store.unclassified_queue(&[], 0, 10).await.unwrap().1,
+        0,
+        "labelled signals leave the queue"
+    );
+
+    // A label on a signal that does not exist is refused.
+    assert!(store
+        .record_label(&label("zz", "loket-drempel", Verdict::HoortErbij))
+        .await
+        .is_err());
+
+    // Append-only: who, when, what.
+    let labels = store.labels().await.unwrap();
+    assert_eq!(labels.len(), 5);
+    assert_eq!(
+        (
+            labels[0].signal_id.as_str(),
+            labels[0].barrier.as_str(),
+            labels[0].verdict,
+            labels[0].actor.as_str()
+        ),
+        ("c", "loket-drempel", Verdict::HoortErbij, "overleg-a")
+    );
+    assert_eq!(
+        (labels[4].barrier.as_str(), labels[4].verdict),
+        ("", Verdict::GeenBarriere)
+    );
+    assert!(labels.iter().all(|l| !l.labelled_at.is_empty()));
+
+    // A replay with the same rules re-classifies, then applies the labels: nothing moves.
+    let clusters_before = store.clusters().await.unwrap();
+    let rules = RuleSet::default_rules().unwrap();
+    let diff = replay(&store, &rules, true, |_| {}).await.unwrap();
+    assert_eq!(diff.changed, 0, "{}", diff.report(rules.version()));
+    let mut after = store.clusters().await.unwrap();
+    let mut before = clusters_before.clone();
+    after.sort_by(|a, b| a.id.cmp(&b.id));
+    before.sort_by(|a, b| a.id.cmp(&b.id));
+    let counts = |c: &[knooppunt_rules::store::ClusterRow]| {
+        c.iter()
+            .map(|c| (c.barrier.clone(), c.area.clone(), c.signal_count))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&after), counts(&before));
+    assert_eq!(
+        store.signal("t", "c").await.unwrap().unwrap().barriers,
+        ["loket-drempel"]
+    );
+    assert_eq!(found_by(&store, "c", "loket-drempel").await, "overleg");
+    assert!(store
+        .signal("t", "a")
+        .await
+        .unwrap()
+        .unwrap()
+        .barriers
+        .is_empty());
+
+    // A replay with other rules still keeps what the overleg said.
+    let other = RuleSet::from_toml(
+        r#"version = "test-2"
+        [[barrier]]
+        id = "corporatie-reactietijd"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["schimmel"]
+        [[barrier]]
+        id = "loket-drempel"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["loket"]
+        "#,
+    )
+    .unwrap();
+    replay(&store, &other, true, |_| {}).await.unwrap();
+    assert_eq!(
+        store.signal("t", "c").await.unwrap().unwrap().barriers,
+        ["loket-drempel"]
+    );
+    assert!(
+        store
+            .signal("t", "b")
+            .await
+            .unwrap()
+            .unwrap()
+            .barriers
+            .is_empty(),
+        "geen barrière holds"
+    );
+
+    // Training notes and the measure against the labels.
+    let labelled = store.labelled_signals().await.unwrap();
+    assert_eq!(labelled.len(), 4);
+    let notes: Vec<_> = labelled.iter().map(|s| s.labels.training_note(s)).collect();
+    assert!(notes.iter().all(|n| n["voice"] == "overleg"));
+    let report = measure(&rules, &labelled);
+    assert_eq!(
+        report.keys().cloned().collect::<Vec<_>>(),
+        ["2026-K2", "2026-K3"]
+    );
+}
+
+#[tokio::test]
+async fn labels_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    label_suite(Store::connect(&url, 4).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn labels_on_postgres() {
+    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
+    store.migrate().await.unwrap();
+    label_suite(store).await;
+}
+
+/// The measure on a constructed set: known rule hits and misses against known labels.
+#[tokio::test]
+async fn measure_against_labels_counts_by_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let store = Store::connect(&url, 2).await.unwrap();
+    store_notes(
+        &store,
+        &[
+            // Rules find kostendelersnorm; the overleg agrees (true positive).
+            (
+                "p1",
+                "Laak",
+                "2026-02-01",
+                "Kostendelersnorm: dochter trekt in, uitkering omlaag.",
+            ),
+            // Rules find it; the overleg says it does not belong (false positive).
+            (
+                "p2",
+                "Laak",
+                "2026-02-02",
+                "Kostendelersnorm: zoon trekt in, bijstand omlaag.",
+            ),
+            // Rules find nothing; the overleg triages it into kostendelersnorm (false negative).
+            (
+                "p3",
+                "Laak",
+                "2026-08-03",
+                "Buurtkamer dicht, niemand weet waarom.",
+            ),
+        ],
+    )
+    .await;
+    store
+        .record_label(&label("p1", "kostendelersnorm", Verdict::HoortErbij))
+        .await
+        .unwrap();
+    store
+        .record_label(&label("p2", "kostendelersnorm", Verdict::HoortErNietBij))
+        .await
+        .unwrap();
+    store
+        .record_label(&label("p3", "kostendelersnorm", Verdict::HoortErbij))
+        .await
+        .unwrap();
+    let rules = RuleSet::default_rules().unwrap().without_model();
+    let report = measure(&rules, &store.labelled_signals().await.unwrap());
+    let b = rules
+        .barriers()
+        .iter()
+        .position(|b| b.id == "kostendelersnorm")
+        .unwrap();
+    let first = &report["2026-K1"].report.counts[0][b];
+    assert_eq!((first.tp, first.fp, first.fn_), (1, 1, 0));
+    assert_eq!(first.precision(), 0.5);
+    let third = &report["2026-K3"].report.counts[0][b];
+    assert_eq!((third.tp, third.fp, third.fn_), (0, 0, 1));
+    assert_eq!(third.recall(), 0.0);
+    assert_eq!(
+        (
+            report["2026-K1"].positives[b],
+            report["2026-K1"].negatives[b]
+        ),
+        (1, 1)
+    );
+    // Other barriers were not labelled on these signals, so they count nowhere.
+    let other = rules
+        .barriers()
+        .iter()
+        .position(|b| b.id == "loket-drempel")
+        .unwrap();
+    assert_eq!(
+        report["2026-K1"].report.counts[2][other],
+        Default::default()
+    );
+
+    // The same through the command line, with the shipped rules and model.
+    let knooppunt = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
+            .args(args)
+            .env("KNOOPPUNT_LOG", "warn")
+            .env("KNOOPPUNT__STORE__URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = knooppunt(&["rules", "test", "--labels"]);
+    let line = |quarter: &str| {
+        let part = &text[text.find(&format!("Kwartaal {quarter}")).expect(&text)..];
+        part.lines()
+            .find(|l| l.starts_with("kostendelersnorm"))
+            .unwrap()
+            .to_string()
+    };
+    let first = line("2026-K1");
+    let first: Vec<&str> = first.split_whitespace().collect();
+    // barrier, labelled positives, negatives, then "P / R" for rules, model, both.
+    assert_eq!(
+        &first[..6],
+        ["kostendelersnorm", "1", "1", "0,50", "/", "1,00"],
+        "{text}"
+    );
+    let third = line("2026-K3");
+    let third: Vec<&str> = third.split_whitespace().collect();
+    assert_eq!(
+        &third[..6],
+        ["kostendelersnorm", "1", "0", "–", "/", "0,00"],
+        "{text}"
+    );
+    assert!(
+        !text.contains("loket-drempel"),
+        "unlabelled barriers are left out: {text}"
+    );
+
+    // Exported as training notes that `model train` reads.
+    let notes = knooppunt(&["model", "labels"]);
+    let notes: Vec<_> = notes
+        .lines()
+        .map(|l| knooppunt_rules::model::notes::parse_line(l).unwrap())
+        .collect();
+    assert_eq!(notes.len(), 3);
+    assert_eq!(notes.iter().filter(|n| n.is("kostendelersnorm")).count(), 2);
+    assert!(notes
+        .iter()
+        .all(|n| n.labelled("kostendelersnorm") && !n.labelled("loket-drempel")));
+}
