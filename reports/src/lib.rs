@@ -9,7 +9,9 @@ pub mod chart;
 pub mod disclosure;
 pub mod export;
 pub mod knelpunten;
+pub mod ledger;
 pub mod pdf;
+pub mod release;
 pub mod review;
 pub mod review_store;
 pub mod snapshot;
@@ -182,13 +184,16 @@ pub struct Brief {
     /// The knelpunten the overleg confirmed, grouped in sections.
     pub sections: Vec<Section>,
     pub knelpunten_total: usize,
-    /// The knelpunt × wijk table as published.
-    pub table: Option<TableView>,
+    /// The knelpunt tables as published: per wijk, per stadsdeel, for the whole municipality.
+    pub tables: Vec<TableView>,
     pub suppressed_symbol: &'static str,
     /// How clusters were keyed ("barrier×area").
     pub cluster_key: String,
     #[serde(skip)]
-    pub published: Option<disclosure::PublishedTable>,
+    pub release: Option<release::Release>,
+    /// Figures that earlier publications already gave away (counted, never shown).
+    #[serde(skip)]
+    pub context_leaks: usize,
     #[serde(skip)]
     pub knelpunten: Vec<knelpunten::Knelpunt>,
     /// A directory with the municipality's own `brief.html.hbs` / `brief.md.hbs`; the
@@ -223,6 +228,7 @@ pub struct Section {
 /// The published knelpunt × wijk table, ready for a template.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableView {
+    pub caption: &'static str,
     pub columns: Vec<String>,
     pub rows: Vec<TableRow>,
     pub column_totals: Vec<String>,
@@ -340,10 +346,11 @@ impl Brief {
             programme: None,
             sections: Vec::new(),
             knelpunten_total: 0,
-            table: None,
+            tables: Vec::new(),
             suppressed_symbol: disclosure::SUPPRESSED,
             cluster_key: rules.cluster_key().describe(),
-            published: None,
+            release: None,
+            context_leaks: 0,
             knelpunten: Vec::new(),
             templates_dir: None,
         }
@@ -385,38 +392,88 @@ impl Brief {
             generated_on,
         )
         .await?;
-        let table = knelpunten::publish(
-            &mut knelpunten,
-            min_group_size,
-            previous_table.as_ref(),
-            wider_areas,
-        )?;
+        // Everything already published (earlier quarters, other programmes) is audited
+        // together with this brief; a brief that was published keeps its published figures.
+        let snapshots = snapshot::all(store).await?;
+        let quarter_key = quarter.to_string();
+        let frozen = snapshots
+            .iter()
+            .find(|(q, p, _)| *q == quarter_key && p == programme_key)
+            .filter(|(_, _, figures)| !figures.levels.is_empty())
+            .map(|(_, _, figures)| release::Release {
+                levels: figures.levels.clone(),
+                context_leaks: Vec::new(),
+            });
+        let release = match frozen {
+            Some(release) => {
+                knelpunten::apply(&mut knelpunten, &release, min_group_size);
+                release
+            }
+            None => {
+                let mut context =
+                    snapshot::context(&snapshots, &quarter_key, programme_key, wider_areas);
+                if programme.is_none() {
+                    // The programmes' briefs of this quarter will publish their own sums.
+                    let mut groups: std::collections::BTreeMap<String, Vec<String>> =
+                        Default::default();
+                    for k in &knelpunten {
+                        if let Some(p) = &k.programme {
+                            groups.entry(p.clone()).or_default().push(k.barrier.clone());
+                        }
+                    }
+                    let areas: Vec<String> = knelpunten
+                        .iter()
+                        .flat_map(|k| k.area_counts.keys().cloned())
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    context.watch_groups(&quarter_key, &groups, &areas);
+                }
+                knelpunten::publish(
+                    &mut knelpunten,
+                    min_group_size,
+                    previous_table.as_ref(),
+                    wider_areas,
+                    &quarter_key,
+                    &snapshot::output_name(&quarter_key, programme_key),
+                    &mut context,
+                )?
+            }
+        };
         let title = |id: &str| {
             knelpunten
                 .iter()
                 .find(|k| k.barrier == id)
                 .map_or(id.to_string(), |k| k.title.clone())
         };
-        let render = |p: disclosure::Position| table.render(p).unwrap_or_default();
-        brief.table = (!knelpunten.is_empty()).then(|| TableView {
-            columns: table.columns.clone(),
-            rows: table
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(row, id)| TableRow {
-                    title: title(id),
-                    cells: (0..table.columns.len())
-                        .map(|column| render(disclosure::Position::Cell { row, column }))
+        brief.tables = release
+            .levels
+            .iter()
+            .map(|level| {
+                let table = &level.table;
+                let render = |p: disclosure::Position| table.render(p).unwrap_or_default();
+                TableView {
+                    caption: level.level.caption(),
+                    columns: table.columns.clone(),
+                    rows: table
+                        .rows
+                        .iter()
+                        .enumerate()
+                        .map(|(row, id)| TableRow {
+                            title: title(id),
+                            cells: (0..table.columns.len())
+                                .map(|column| render(disclosure::Position::Cell { row, column }))
+                                .collect(),
+                            total: render(disclosure::Position::RowTotal { row }),
+                        })
                         .collect(),
-                    total: render(disclosure::Position::RowTotal { row }),
-                })
-                .collect(),
-            column_totals: (0..table.columns.len())
-                .map(|column| render(disclosure::Position::ColumnTotal { column }))
-                .collect(),
-            grand_total: render(disclosure::Position::GrandTotal),
-        });
+                    column_totals: (0..table.columns.len())
+                        .map(|column| render(disclosure::Position::ColumnTotal { column }))
+                        .collect(),
+                    grand_total: render(disclosure::Position::GrandTotal),
+                }
+            })
+            .collect();
         brief.sections = SECTIONS
             .iter()
             .map(|(id, label)| Section {
@@ -432,14 +489,15 @@ impl Brief {
             .collect();
         brief.knelpunten_total = knelpunten.len();
         brief.programme = programme.map(str::to_string);
-        brief.published = Some(table);
+        brief.context_leaks = release.context_leaks.len();
+        brief.release = Some(release);
         brief.knelpunten = knelpunten;
         Ok(brief)
     }
 
     /// The figures as CSV (Dutch Excel) and JSON, from the published table only.
     pub fn figures(&self) -> anyhow::Result<Option<(Vec<u8>, String)>> {
-        let Some(table) = &self.published else {
+        let Some(release) = &self.release else {
             return Ok(None);
         };
         let quarter: Quarter = self
@@ -459,7 +517,10 @@ impl Brief {
                 .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
                 .collect(),
         };
-        let rows = export::rows(quarter, table, &titles, &provenance)?;
+        let mut rows = Vec::new();
+        for level in &release.levels {
+            rows.extend(export::rows(quarter, &level.table, &titles, &provenance)?);
+        }
         Ok(Some((
             export::to_csv(&rows)?,
             export::to_json(&rows, self.min_group_size.max(1) as u64)?,
@@ -468,11 +529,27 @@ impl Brief {
 
     /// Freezes this brief's figures as the quarter's published snapshot.
     pub async fn publish(&self, store: &Store, by: &str) -> anyhow::Result<()> {
-        let Some(table) = &self.published else {
+        let Some(release) = &self.release else {
             anyhow::bail!("alleen een volledige brief (met knelpunten) kan worden gepubliceerd");
         };
+        let wijk_table = release
+            .levels
+            .iter()
+            .find(|l| l.level == release::Level::Wijk)
+            .or(release.levels.first())
+            .map(|l| l.table.clone())
+            .unwrap_or_else(|| disclosure::PublishedTable {
+                rows: Vec::new(),
+                columns: Vec::new(),
+                cells: Vec::new(),
+                row_totals: Vec::new(),
+                column_totals: Vec::new(),
+                grand_total: disclosure::Cell::Shown(0),
+                min_group_size: self.min_group_size.max(1) as u64,
+                zeros_shown: true,
+            });
         let figures = snapshot::Figures {
-            table: table.clone(),
+            table: wijk_table,
             totals: self
                 .knelpunten
                 .iter()
@@ -483,6 +560,7 @@ impl Brief {
                 .iter()
                 .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
                 .collect(),
+            levels: release.levels.clone(),
         };
         snapshot::publish(
             store,

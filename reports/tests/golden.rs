@@ -52,6 +52,7 @@ fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -
         vignettes: vec![vignette.into()],
         notes: vec!["Advies: maatwerk via art. 18 {{brief}}".into()],
         cluster_ids: vec!["c-1".into(), "c-2".into()],
+        level: "Knelpunten per wijk",
         raw_signals: 17,
         area_counts: Default::default(),
     }
@@ -106,7 +107,8 @@ fn brief() -> Brief {
         },
     ];
     brief.knelpunten_total = 2;
-    brief.table = Some(TableView {
+    brief.tables = vec![TableView {
+        caption: "Knelpunten per wijk",
         columns: vec!["Moerwijk".into(), "Laak".into()],
         rows: vec![TableRow {
             title: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),
@@ -115,7 +117,7 @@ fn brief() -> Brief {
         }],
         column_totals: vec!["14".into(), "x".into()],
         grand_total: "17".into(),
-    });
+    }];
     brief
 }
 

@@ -859,43 +859,59 @@ async fn approve_vignette(
 }
 
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
+/// The figures are those of the latest published brief, as published: a page that counted
+/// anew (all-time, per wijk) would let a reader work out what the brief hides.
 async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Gemeente, Role::Overleg]).await);
     let today = knooppunt_ingest::today_nl();
-    let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
-        Ok(reviewed) => reviewed,
+    let loaded = async {
+        Ok::<_, anyhow::Error>((
+            review_store::reviewed_clusters(&state.store, today).await?,
+            knooppunt_reports::snapshot::latest(&state.store, "").await?,
+        ))
+    }
+    .await;
+    let (reviewed, latest) = match loaded {
+        Ok(loaded) => loaded,
         Err(error) => return failure(&state, Some(&user), error),
     };
-    let min = state.min_group_size;
-    let rows: Vec<Value> = reviewed
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.standing.state,
-                ReviewState::Bevestigd | ReviewState::Opgelost
-            )
-        })
-        .map(|c| {
-            let title = state
-                .rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == c.cluster.barrier)
-                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
-            json!({
-                "title": title, "area": c.cluster.area, "organisation": c.cluster.organisation,
-                "signals": knooppunt_reports::suppress(c.cluster.signal_count, min),
-                "state": if c.standing.terug { "terug" } else { c.standing.state.as_str() },
-                "owner": c.standing.owner, "programme": c.standing.programme,
-            })
-        })
-        .collect();
+    // One row per knelpunt (barrier), whatever its clusters: the wijken come from the brief.
+    let mut rows: Vec<Value> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in reviewed.iter().filter(|c| {
+        matches!(
+            c.standing.state,
+            ReviewState::Bevestigd | ReviewState::Opgelost
+        )
+    }) {
+        if !seen.insert(c.cluster.barrier.clone()) {
+            continue;
+        }
+        let title = state
+            .rules
+            .barriers()
+            .iter()
+            .find(|b| b.id == c.cluster.barrier)
+            .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+        let published = latest
+            .as_ref()
+            .and_then(|(_, figures)| figures.published(&c.cluster.barrier));
+        rows.push(json!({
+            "title": title,
+            "signals": published.as_ref().map_or("—".to_string(), |(n, _)| n.clone()),
+            "areas": published.map(|(_, areas)| areas.join(", ")).unwrap_or_default(),
+            "state": if c.standing.terug { "terug" } else { c.standing.state.as_str() },
+            "owner": c.standing.owner, "programme": c.standing.programme,
+        }));
+    }
     page(
         &state,
         "knelpunten",
         Some(&user),
         &csrf,
-        json!({"title": "Bevestigde knelpunten", "rows": rows, "quarter": Quarter::containing(today).previous().to_string()}),
+        json!({"title": "Bevestigde knelpunten", "rows": rows,
+               "published": latest.as_ref().map(|(q, _)| q.clone()),
+               "quarter": Quarter::containing(today).previous().to_string()}),
     )
 }
 

@@ -761,6 +761,14 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     assert!(pdf.starts_with(b"%PDF"), "a PDF from headless Chromium");
     assert!(knooppunt_reports::pdf::count_pages(&pdf) >= 1);
 
+    // The website shows no figure before a brief is published, then exactly the published one.
+    let (_, page) = gemeente.get("/knelpunten").await;
+    assert!(
+        page.contains("Nog geen gepubliceerde kwartaalbrief"),
+        "{page}"
+    );
+    assert!(!page.contains("<td>5</td>"), "no count of its own: {page}");
+
     // Published once, frozen: the next quarter compares with the published figure.
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let today = knooppunt_ingest::today_nl();
@@ -776,6 +784,12 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     .await
     .unwrap();
     brief.publish(&site.store, "test").await.unwrap();
+    let (_, page) = gemeente.get("/knelpunten").await;
+    assert!(
+        page.contains(&format!("gepubliceerd in de kwartaalbrief {quarter}"))
+            && page.contains("<td>5</td><td>Moerwijk</td>"),
+        "{page}"
+    );
     let again = brief.publish(&site.store, "test").await.unwrap_err();
     assert!(
         format!("{again:#}").contains("al gepubliceerd"),
@@ -936,7 +950,9 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let quarter = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
     let today = knooppunt_ingest::today_nl();
-    // Without a stadsdeel: Morgenstond's 2 is hidden, and so is Moerwijk's 5, or 7 − 5 = 2.
+    // Without a stadsdeel: per wijk Morgenstond's 2 would be hidden, and so Moerwijk's 5 (or
+    // 7 − 5 = 2): all of the knelpunt's wijken hidden, so it is published for the whole
+    // municipality instead.
     let brief = knooppunt_reports::Brief::gather_full(
         &site.store,
         &rules,
@@ -948,9 +964,9 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
     )
     .await
     .unwrap();
-    let table = brief.table.clone().unwrap();
-    assert_eq!(table.columns, ["Moerwijk", "Morgenstond"]);
-    assert_eq!(table.rows[0].cells, ["x", "x"]);
+    let table = brief.tables[0].clone();
+    assert_eq!(table.caption, "Knelpunten voor de hele gemeente");
+    assert_eq!(table.columns, ["Hele gemeente"]);
     assert_eq!(table.rows[0].total, "7");
     let markdown = brief.render().unwrap().markdown;
     assert!(
@@ -966,7 +982,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
         knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter, None, 5, &wider, today)
             .await
             .unwrap();
-    let table = brief.table.unwrap();
+    let table = brief.tables[0].clone();
     assert_eq!(table.columns, ["Escamp"]);
     assert_eq!(
         (table.rows[0].cells.clone(), table.rows[0].total.clone()),
