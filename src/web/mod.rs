@@ -947,6 +947,26 @@ async fn brief_download(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
+    // The municipality reads published briefs only: a brief of a quarter still being counted
+    // would differ from download to download, and two versions give away their difference.
+    if user.role == Role::Gemeente {
+        let key = quarter.to_string();
+        match knooppunt_reports::snapshot::load(&state.store, &key, programme.unwrap_or_default())
+            .await
+        {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return message(
+                    &state,
+                    StatusCode::NOT_FOUND,
+                    Some(&user),
+                    "Nog niet gepubliceerd",
+                    &format!("kwartaal: de brief van {key} is nog niet gepubliceerd."),
+                )
+            }
+            Err(error) => return failure(&state, Some(&user), error),
+        }
+    }
     let mut brief = match Brief::gather_full(
         &state.store,
         &state.rules,

@@ -281,17 +281,31 @@ async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() 
     assert_eq!(status, 303, "{body}");
 
     let gemeente = Client::login(&site.base, "gemeente").await;
-    for path in [
-        "/knelpunten",
-        "/brief?kwartaal=2026Q3&formaat=html",
-        "/brief?kwartaal=2026Q3&formaat=md",
-        &format!(
-            "/brief?kwartaal={}&formaat=md",
-            knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl())
-        ),
+    // The municipality reads published briefs only: publish this quarter's.
+    let current = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
+    knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &knooppunt_rules::ruleset::RuleSet::default_rules().unwrap(),
+        current,
+        None,
+        5,
+        &Default::default(),
+        knooppunt_ingest::today_nl(),
+    )
+    .await
+    .unwrap()
+    .publish(&site.store, "test")
+    .await
+    .unwrap();
+    for (path, expected) in [
+        ("/knelpunten".to_string(), 200),
+        ("/brief?kwartaal=2026Q3&formaat=html".to_string(), 404),
+        ("/brief?kwartaal=2026Q3&formaat=md".to_string(), 404),
+        (format!("/brief?kwartaal={current}&formaat=html"), 200),
+        (format!("/brief?kwartaal={current}&formaat=md"), 200),
     ] {
-        let (status, body) = gemeente.get(path).await;
-        assert_eq!(status, 200, "{path}");
+        let (status, body) = gemeente.get(&path).await;
+        assert_eq!(status, expected, "{path}");
         for marker in [
             "eerste team",
             "tweede team",
@@ -710,7 +724,10 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
 
     let gemeente = Client::login(&site.base, "gemeente").await;
     let path = |format: &str| format!("/brief?kwartaal={quarter}&formaat={format}");
-    let (status, html) = gemeente.get(&path("html")).await;
+    // The municipality reads published briefs only; the overleg reads the draft.
+    let (status, _) = gemeente.get(&path("html")).await;
+    assert_eq!(status, 404);
+    let (status, html) = overleg.get(&path("html")).await;
     assert_eq!(status, 200);
     assert!(
         html.contains("Knelpunten per wijk") && html.contains("<h2 class=\"sectie\">Nieuw</h2>"),
@@ -730,15 +747,15 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     );
     assert!(html.contains(&cluster), "provenance: the cluster id");
     assert!(html.contains("<svg"), "the trend chart");
-    let (_, markdown) = gemeente.get(&path("md")).await;
+    let (_, markdown) = overleg.get(&path("md")).await;
     assert!(
         markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | 5 | 5 |"),
         "{markdown}"
     );
-    let response = gemeente
+    let response = overleg
         .http
         .get(format!("{}{}", site.base, path("csv")))
-        .header("cookie", gemeente.cookie.clone().unwrap())
+        .header("cookie", overleg.cookie.clone().unwrap())
         .send()
         .await
         .unwrap();
@@ -746,13 +763,13 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "Excel needs the BOM");
     let csv = String::from_utf8_lossy(&csv);
     assert!(csv.contains(";Moerwijk;5;"), "{csv}");
-    let (_, json) = gemeente.get(&path("json")).await;
+    let (_, json) = overleg.get(&path("json")).await;
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(json.to_string().contains(&cluster), "{json}");
-    let response = gemeente
+    let response = overleg
         .http
         .get(format!("{}{}", site.base, path("pdf")))
-        .header("cookie", gemeente.cookie.clone().unwrap())
+        .header("cookie", overleg.cookie.clone().unwrap())
         .send()
         .await
         .unwrap();
@@ -784,6 +801,8 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     .await
     .unwrap();
     brief.publish(&site.store, "test").await.unwrap();
+    let (status, _) = gemeente.get(&path("html")).await;
+    assert_eq!(status, 200, "published: the municipality reads it");
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(
         page.contains(&format!("gepubliceerd in de kwartaalbrief {quarter}"))
