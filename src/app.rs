@@ -70,10 +70,12 @@ pub async fn write_brief(
     .await?;
     let mut brief = brief;
     brief.templates_dir = config.brief.templates();
-    let mut written = brief.write(dir)?;
+    brief.cover = config.brief.cover();
     if options.publish {
         brief.publish(store, "cli").await?;
+        brief.published = true;
     }
+    let mut written = brief.write(dir)?;
     if options.pdf {
         written.push(brief.write_pdf(dir)?);
     }
@@ -159,6 +161,7 @@ pub async fn start_intake(
         config.brief.wider_areas.clone(),
     )?;
     web_state.templates_dir = config.brief.templates();
+    web_state.cover = config.brief.cover();
     let web = crate::web::router(web_state);
     let mut state = IntakeState::new(
         publisher,

@@ -64,6 +64,8 @@ pub struct Knelpunt {
     pub cluster_ids: Vec<String>,
     /// Where the disclosure step published it ("Knelpunten per wijk", …).
     pub level: &'static str,
+    /// What the overleg asks of the municipality ("wat vragen we"), latest first.
+    pub aanbeveling: Option<String>,
     #[serde(skip)]
     pub raw_signals: i64,
     /// Signals per wijk this quarter, before the disclosure step.
@@ -237,6 +239,13 @@ pub async fn gather(
             .filter(|d| matches!(d.action, Action::Notitie) && !d.reason.is_empty())
             .map(|d| d.reason.clone())
             .collect();
+        // The latest recommendation of any of its clusters.
+        let aanbeveling = ids
+            .iter()
+            .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
+            .filter(|d| matches!(d.action, Action::Aanbeveling) && !d.reason.is_empty())
+            .max_by_key(|d| d.seq)
+            .map(|d| d.reason.clone());
         let owner = clusters
             .iter()
             .find_map(|c| c.standing.owner.clone())
@@ -267,6 +276,7 @@ pub async fn gather(
             notes,
             cluster_ids: ids,
             level: "",
+            aanbeveling,
             raw_signals: now.signals,
             area_counts: now.areas.clone(),
         });

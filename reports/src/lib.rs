@@ -11,6 +11,7 @@ pub mod export;
 pub mod knelpunten;
 pub mod ledger;
 pub mod pdf;
+pub mod presentation;
 pub mod release;
 pub mod review;
 pub mod review_store;
@@ -25,6 +26,8 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+
+pub use presentation::Cover;
 
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/brief.md.hbs");
 const HTML_TEMPLATE: &str = include_str!("../templates/brief.html.hbs");
@@ -200,6 +203,22 @@ pub struct Brief {
     /// built-in templates are used for a file that is not there.
     #[serde(skip)]
     pub templates_dir: Option<PathBuf>,
+    /// Addressee and sender on the cover.
+    #[serde(skip)]
+    pub cover: Cover,
+    /// The day the brief was made.
+    #[serde(skip)]
+    pub generated: NaiveDate,
+    /// Whether its figures are those of the published snapshot (vastgesteld).
+    pub published: bool,
+}
+
+/// What the templates see: the brief and its front matter.
+#[derive(Serialize)]
+struct View<'a> {
+    #[serde(flatten)]
+    brief: &'a Brief,
+    front: presentation::Front,
 }
 
 /// A template: `dir/name` when a directory is configured and the file exists, else the
@@ -294,8 +313,8 @@ impl Brief {
                     kader: barrier.kader.clone(),
                     owner: barrier.owner.clone(),
                     signals: suppress(now.signals, min_group_size),
-                    sources: suppress(now.sources, min_group_size),
-                    areas: suppress(now.areas, min_group_size),
+                    sources: release::breadth(now.sources, min_group_size),
+                    areas: release::breadth(now.areas, min_group_size),
                     previous_signals: suppress(before.signals, min_group_size),
                     change: change(now.signals, before.signals, min_group_size),
                     raw_signals: now.signals,
@@ -353,6 +372,9 @@ impl Brief {
             context_leaks: 0,
             knelpunten: Vec::new(),
             templates_dir: None,
+            cover: Cover::default(),
+            generated: generated_on,
+            published: false,
         }
     }
 
@@ -404,6 +426,7 @@ impl Brief {
                 levels: figures.levels.clone(),
                 context_leaks: Vec::new(),
             });
+        brief.published = frozen.is_some();
         let release = match frozen {
             Some(release) => {
                 knelpunten::apply(&mut knelpunten, &release, min_group_size);
@@ -621,11 +644,18 @@ impl Brief {
                 template_source(dir, "brief.md.hbs", MARKDOWN_TEMPLATE)?,
             )
             .context("Markdown-sjabloon brief.md.hbs laden")?;
+        for registry in [&mut html, &mut markdown] {
+            registry.register_helper("weken", Box::new(weeks_helper));
+        }
+        let view = View {
+            brief: self,
+            front: presentation::Front::of(self, &self.cover, self.generated),
+        };
         Ok(Rendered {
             markdown: markdown
-                .render("brief", self)
+                .render("brief", &view)
                 .context("Markdown-brief maken")?,
-            html: html.render("brief", self).context("HTML-brief maken")?,
+            html: html.render("brief", &view).context("HTML-brief maken")?,
         })
     }
 
@@ -672,6 +702,8 @@ impl Brief {
         Ok(pdf)
     }
 }
+
+handlebars::handlebars_helper!(weeks_helper: |days: i64| presentation::weeks(days));
 
 fn title_of(rules: &RuleSet, id: &str) -> String {
     rules
@@ -811,15 +843,16 @@ mod tests {
             assert!(output.contains("1 juli 2026 t/m 30 september 2026"));
             assert!(output.contains("Kostendelersnorm verlaagt de uitkering"));
             assert!(output.contains("+2 (+20%)"));
-            assert!(output.contains("Participatiewet art. 22a"));
             assert!(!output.contains("| 3 |"), "a count of 3 is never shown");
         }
+        assert!(rendered.html.contains("Participatiewet art. 22a"));
+        // Sources and wijken as ranges that identify nobody.
         assert!(rendered.markdown.contains(
-            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 6 | <5 | +2 (+20%) |"
+            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 5–9 | 1–4 | +2 (+20%) |"
         ));
         assert!(rendered
             .markdown
-            .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
+            .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | 1–4 | 1–4 | n.v.t. |"));
         assert!(rendered.html.contains("&lt;5"));
         assert!(rendered.markdown.contains("- (Dreigende) huisuitzetting door huurachterstand + Schuldhulp moeilijk bereikbaar of traag; schuldeisers innen door: 6 signalen"));
         assert_eq!(

@@ -53,6 +53,9 @@ fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -
         notes: vec!["Advies: maatwerk via art. 18 {{brief}}".into()],
         cluster_ids: vec!["c-1".into(), "c-2".into()],
         level: "Knelpunten per wijk",
+        aanbeveling: Some(
+            "Pas de kostendelersnorm niet toe op inwonende jongeren tot 27 jaar.".into(),
+        ),
         raw_signals: 17,
         area_counts: Default::default(),
     }

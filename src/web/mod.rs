@@ -68,6 +68,8 @@ pub struct WebState {
     pub wider_areas: std::collections::BTreeMap<String, String>,
     /// The municipality's own brief and agenda templates, if any.
     pub templates_dir: Option<std::path::PathBuf>,
+    /// Addressee and sender on the brief's cover.
+    pub cover: knooppunt_reports::Cover,
     /// Failed sign-ins per account name: (failures, since).
     failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>>,
 }
@@ -136,6 +138,7 @@ impl WebState {
             min_group_size,
             wider_areas,
             templates_dir: None,
+            cover: Default::default(),
             failures: Arc::default(),
         })
     }
@@ -722,6 +725,7 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
         "bevestigen" => Action::Bevestigen,
         "afwijzen" => Action::Afwijzen,
         "notitie" => Action::Notitie,
+        "aanbeveling" => Action::Aanbeveling,
         "oplossen" => Action::Oplossen,
         "heropenen" => Action::Heropenen,
         "samenvoegen" => Action::Samenvoegen {
@@ -982,6 +986,7 @@ async fn brief_download(
         Err(error) => return failure(&state, Some(&user), error),
     };
     brief.templates_dir = state.templates_dir.clone();
+    brief.cover = state.cover.clone();
     let stem = brief.file_stem();
     let file = |bytes: Vec<u8>, mime: &str, extension: &str| {
         attachment(bytes, mime, &format!("{stem}.{extension}"))
