@@ -3,7 +3,8 @@
 #   1. PostgreSQL on 127.0.0.1:5432 with trust auth for `postgres` (installed and started if needed);
 #   2. the tansu Kafka-protocol broker (installed once with cargo; the tests start their own
 #      brokers on free loopback ports with SQLite storage);
-#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium);
+#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium),
+#      ghostscript (PDF/A) and poppler-utils (reading PDFs back in tests);
 #   4. formatting and lints, then every test of the workspace.
 # Tests that need PostgreSQL, the broker or Chromium fail when they cannot reach them; none is
 # skipped. Browser screenshots are kept in target/tmp/browser/.
@@ -53,6 +54,13 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 chromium --version
 chromedriver --version
+# Ghostscript turns the printed brief into PDF/A-2b; poppler-utils' pdftotext and pdftoppm read
+# the PDF back in the brief's tests (page numbers, PNGs of the first pages).
+if ! command -v gs >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ghostscript poppler-utils >/dev/null
+fi
+gs --version
 
 log "Formatting and lints"
 cargo fmt --all -- --check

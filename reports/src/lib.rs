@@ -5,6 +5,7 @@
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
 pub mod agenda;
+pub mod archive;
 pub mod chart;
 pub mod disclosure;
 pub mod export;
@@ -694,11 +695,34 @@ impl Brief {
         }
     }
 
-    /// Prints the written HTML to `brief-<quarter>.pdf` with headless Chromium.
+    /// Prints the written HTML with headless Chromium and stores it as PDF/A-2b with its
+    /// metadata (title, author, subject, language nl) in `brief-<quarter>.pdf`.
     pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
         let html = dir.join(format!("{}.html", self.file_stem()));
+        let printed = dir.join(format!("{}.afdruk.pdf", self.file_stem()));
         let pdf = dir.join(format!("{}.pdf", self.file_stem()));
-        pdf::html_to_pdf(&html, &pdf, pdf::DEFAULT_TIMEOUT)?;
+        pdf::html_to_pdf(&html, &printed, pdf::DEFAULT_TIMEOUT)?;
+        let metadata = archive::Metadata {
+            title: match &self.programme {
+                Some(p) => format!(
+                    "Terug het systeem in - {} - programma {p}",
+                    self.quarter_label
+                ),
+                None => format!("Terug het systeem in - {}", self.quarter_label),
+            },
+            author: if self.cover.sender.is_empty() {
+                "Signaleringsoverleg".into()
+            } else {
+                self.cover.sender.clone()
+            },
+            subject: format!(
+                "Kwartaalbrief signalering {}: systeembarrieres die wijkteams en partners tegenkomen",
+                self.quarter_label
+            ),
+        };
+        let converted = archive::to_pdfa(&printed, &pdf, &metadata, pdf::DEFAULT_TIMEOUT);
+        let _ = std::fs::remove_file(&printed);
+        converted?;
         Ok(pdf)
     }
 }
