@@ -128,8 +128,8 @@ fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
     );
     let pages = knooppunt_reports::pdf::count_pages(&bytes);
     assert_eq!(
-        pages, 7,
-        "cover, front page, figures, four knelpunten, appendices"
+        pages, 6,
+        "cover, front page, figures and four knelpunten, appendices"
     );
     let sizes = knooppunt_reports::archive::page_sizes(&bytes);
     assert_eq!(sizes.len(), pages);
@@ -267,6 +267,22 @@ fn demo_runs_end_to_end_without_serving() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
+    // The published files come with their SHA-256 manifest, checkable with sha256sum.
+    let published = dir.path().join("gepubliceerd");
+    let manifest = std::fs::read_to_string(published.join("brief-2026Q3.sha256")).unwrap();
+    assert_eq!(
+        manifest.lines().count(),
+        4,
+        "md, html, csv, json: {manifest}"
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["-c", "brief-2026Q3.sha256"])
+        .current_dir(&published)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    let html = std::fs::read_to_string(published.join("brief-2026Q3.html")).unwrap();
+    assert!(html.contains("Vastgesteld door het signaleringsoverleg"));
     let second = publish();
     assert!(!second.status.success());
     assert!(
