@@ -128,8 +128,8 @@ fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
     );
     let pages = knooppunt_reports::pdf::count_pages(&bytes);
     assert_eq!(
-        pages, 6,
-        "cover, front page, figures and four knelpunten, appendices"
+        pages, 7,
+        "cover, front page with figures, four knelpunten, three appendices"
     );
     let sizes = knooppunt_reports::archive::page_sizes(&bytes);
     assert_eq!(sizes.len(), pages);
