@@ -243,7 +243,11 @@ async fn every_role_against_every_page_and_form() {
         let client = Client::login(&base, name).await;
         for (path, allowed) in &pages {
             let (status, body) = client.get(path).await;
-            if allowed.contains(&role) {
+            if role == Gemeente && path.starts_with("/brief") {
+                // Allowed, but only for published quarters: this one is not.
+                assert_eq!(status, 404, "{name} {path}: {body}");
+                assert!(body.contains("nog niet gepubliceerd"), "{name} {path}");
+            } else if allowed.contains(&role) {
                 assert_eq!(status, 200, "{name} {path}: {body}");
             } else {
                 assert_eq!(status, 403, "{name} {path}");
@@ -730,7 +734,7 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     let (status, html) = overleg.get(&path("html")).await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("Knelpunten per wijk") && html.contains("<h2 class=\"sectie\">Nieuw</h2>"),
+        html.contains("Knelpunten per wijk") && html.contains("— Nieuw</span>"),
         "{html}"
     );
     assert!(
