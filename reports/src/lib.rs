@@ -7,6 +7,7 @@
 pub mod agenda;
 pub mod archive;
 pub mod chart;
+pub mod coverage;
 pub mod disclosure;
 pub mod export;
 pub mod knelpunten;
@@ -212,6 +213,8 @@ pub struct Brief {
     pub generated: NaiveDate,
     /// Whether its figures are those of the published snapshot (vastgesteld).
     pub published: bool,
+    /// Who submitted: sources per wijk, sources that fell silent.
+    pub coverage: Option<coverage::Coverage>,
 }
 
 /// What the templates see: the brief and its front matter.
@@ -376,6 +379,7 @@ impl Brief {
             cover: Cover::default(),
             generated: generated_on,
             published: false,
+            coverage: None,
         }
     }
 
@@ -514,6 +518,7 @@ impl Brief {
         brief.knelpunten_total = knelpunten.len();
         brief.programme = programme.map(str::to_string);
         brief.context_leaks = release.context_leaks.len();
+        brief.coverage = Some(coverage::gather(store, quarter, min_group_size).await?);
         brief.release = Some(release);
         brief.knelpunten = knelpunten;
         Ok(brief)

@@ -110,6 +110,13 @@ fn brief() -> Brief {
         },
     ];
     brief.knelpunten_total = 2;
+    brief.coverage = Some(knooppunt_reports::coverage::Coverage {
+        per_wijk: vec![
+            ("Laak".into(), "1–4".into()),
+            ("Moerwijk".into(), "5–9".into()),
+        ],
+        silent: vec!["corporatie-noord".into()],
+    });
     brief.tables = vec![TableView {
         caption: "Knelpunten per wijk",
         columns: vec!["Moerwijk".into(), "Laak".into()],
