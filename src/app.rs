@@ -77,6 +77,31 @@ pub struct BriefOptions {
     pub publish: bool,
 }
 
+/// Writes `<stem>.sha256`: the SHA-256 of every published file, in the format of
+/// `sha256sum -c`, so the archive can show that the files are the ones that were published.
+pub fn write_manifest(
+    dir: &Path,
+    stem: &str,
+    files: &[std::path::PathBuf],
+) -> anyhow::Result<std::path::PathBuf> {
+    use sha2::Digest as _;
+    let mut manifest = String::new();
+    for file in files {
+        let bytes = std::fs::read(file).with_context(|| format!("{} lezen", file.display()))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        manifest.push_str(&format!(
+            "{}  {name}\n",
+            hex::encode(sha2::Sha256::digest(&bytes))
+        ));
+    }
+    let path = dir.join(format!("{stem}.sha256"));
+    std::fs::write(&path, manifest).with_context(|| format!("{} schrijven", path.display()))?;
+    Ok(path)
+}
+
 pub async fn write_brief(
     config: &Config,
     store: &Store,
@@ -97,12 +122,17 @@ pub async fn write_brief(
     .await?;
     let mut brief = brief;
     brief.templates_dir = config.brief.templates();
-    let mut written = brief.write(dir)?;
+    brief.cover = config.brief.cover();
     if options.publish {
         brief.publish(store, "cli").await?;
+        brief.published = true;
     }
+    let mut written = brief.write(dir)?;
     if options.pdf {
         written.push(brief.write_pdf(dir)?);
+    }
+    if options.publish {
+        written.push(write_manifest(dir, &brief.file_stem(), &written)?);
     }
     Ok(written)
 }
@@ -283,6 +313,7 @@ pub async fn start_intake(
         .then(|| axum::http::HeaderName::try_from(header))
         .transpose()
         .context("web.client_ip_header")?;
+    web_state.cover = config.brief.cover();
     let log_page = crate::web::verwerkingslog::routes(web_state.clone());
     let web = crate::web::router(web_state.clone()).merge(log_page);
     let store_for_log = (

@@ -233,9 +233,22 @@ pub struct BriefSettings {
     /// agenda.md.hbs); empty: the built-in ones.
     #[serde(default)]
     pub templates_dir: String,
+    /// The cover of the brief: to whom it is addressed and who sends it.
+    #[serde(default)]
+    pub addressee: String,
+    #[serde(default)]
+    pub sender: String,
 }
 
 impl BriefSettings {
+    /// The cover's addressee and sender, for [`knooppunt_reports::Brief::set_cover`].
+    pub fn cover(&self) -> knooppunt_reports::Cover {
+        knooppunt_reports::Cover {
+            addressee: self.addressee.trim().to_string(),
+            sender: self.sender.trim().to_string(),
+        }
+    }
+
     pub fn templates(&self) -> Option<std::path::PathBuf> {
         let dir = self.templates_dir.trim();
         (!dir.is_empty()).then(|| std::path::PathBuf::from(dir))

@@ -202,6 +202,20 @@ pub async fn run(
         if let Err(knooppunt_reports::review_store::DecideError::Failed(error)) = confirmed {
             return Err(error);
         }
+        // The overleg's request to the municipality, for the brief's "wat vragen we".
+        if let Some(text) = demo_recommendation(&item.barrier) {
+            let recommended = knooppunt_reports::review_store::decide(
+                &store,
+                &item.cluster_id,
+                knooppunt_reports::review::Action::Aanbeveling,
+                text,
+                "demo-overleg",
+            )
+            .await;
+            if let Err(knooppunt_reports::review_store::DecideError::Failed(error)) = recommended {
+                return Err(error);
+            }
+        }
     }
     let (markdown, html) = agenda.render()?;
     std::fs::create_dir_all(dir.join("agenda")).context("map agenda aanmaken")?;
@@ -318,4 +332,28 @@ async fn scrubbed_example(
         }
     }
     Ok(None)
+}
+
+/// What the demo's overleg asks of the municipality per barrier (a sample; the real overleg
+/// writes its own on the cluster page).
+fn demo_recommendation(barrier: &str) -> Option<&'static str> {
+    Some(match barrier {
+        "wachtlijst-ggz" => {
+            "Spreek met de zorgverzekeraar en de GGZ-aanbieders af dat wie langer dan de Treeknorm \
+             wacht, een overbruggingscontact krijgt, en laat het wijkteam daarvoor kunnen verwijzen."
+        }
+        "corporatie-reactietijd" => {
+            "Neem in de prestatieafspraken met de corporaties een reactietermijn op voor \
+             meldingen van overlast en onveilige situaties, en rapporteer die per kwartaal."
+        }
+        "kostendelersnorm" => {
+            "Gebruik de ruimte in art. 18 Participatiewet om de kostendelersnorm niet toe te \
+             passen op inwonende jongeren tot 27 jaar en op tijdelijke opvang van familie."
+        }
+        "huisuitzetting" => {
+            "Laat de corporaties geen ontruiming aanvragen zolang een schuldhulptraject loopt, \
+             en leg dat vast in het convenant voorkomen huisuitzettingen."
+        }
+        _ => return None,
+    })
 }

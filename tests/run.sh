@@ -5,7 +5,8 @@
 #      ~/.cache/knooppunt/; Java and Maven installed from Debian if missing). The integration
 #      test binary starts one single-node KRaft broker on free loopback ports for the whole run
 #      and stops it when it ends; tests that stop a broker start one of their own;
-#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium);
+#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium),
+#      ghostscript (PDF/A) and poppler-utils (reading PDFs back in tests);
 #   4. formatting and lints, then every test of the workspace.
 # Tests that need PostgreSQL, the broker or Chromium fail when they cannot reach them; none is
 # skipped. Browser screenshots are kept in target/tmp/browser/.
@@ -68,6 +69,13 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 chromium --version
 chromedriver --version
+# Ghostscript turns the printed brief into PDF/A-2b; poppler-utils' pdftotext and pdftoppm read
+# the PDF back in the brief's tests (page numbers, PNGs of the first pages).
+if ! command -v gs >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ghostscript poppler-utils >/dev/null
+fi
+gs --version
 
 log "axe-core (accessibility checks in the browser tests)"
 AXE_DIR="$HOME/.cache/knooppunt/axe"

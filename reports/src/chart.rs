@@ -2,8 +2,8 @@
 //!
 //! Pure string building, no JavaScript and no external crate. The chart takes already
 //! suppressed figures ([`Cell`]), so a hidden count cannot end up in it: a suppressed quarter is
-//! drawn as a grey hatched bar of the height of the minimum group size (an upper bound, not a
-//! value) labelled `x` (not published). Every text is XML-escaped; the chart has a `<title>`, a `<desc>` and an
+//! a labelled gap — no bar of any height (a bar would read as a value, and a drop to it as a
+//! decline), only "niet gepubliceerd" on the axis. Every text is XML-escaped; the chart has a `<title>`, a `<desc>` and an
 //! `aria-label` that reads out all values.
 
 use crate::disclosure::Cell;
@@ -140,10 +140,6 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
     );
     let _ = write!(
         svg,
-        r##"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#e6e6e6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2"/></pattern></defs>"##
-    );
-    let _ = write!(
-        svg,
         r##"<text x="{x}" y="20" text-anchor="middle" font-size="14" font-weight="bold">{escaped_title}</text>"##,
         x = WIDTH / 2
     );
@@ -189,29 +185,30 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
         let x = LEFT as f64 + slot * i as f64 + (slot - bar_w) / 2.0;
         let centre = x + bar_w / 2.0;
         let label = xml_escape(&quarter_label(point.quarter));
-        let (height_value, fill, text, class) = match point.value {
-            Cell::Shown(n) => (n, "#1f5f8b".to_string(), n.to_string(), "getoond"),
-            Cell::Suppressed => (
-                min_group_size,
-                format!("url(#{id}-hatch)"),
-                below.clone(),
-                "onderdrukt",
-            ),
-        };
-        let y = y_of(height_value);
-        let h = base as f64 - y;
-        let _ = write!(
-            svg,
-            r##"<g class="{class}"><title>{label}: {title_text}</title><rect x="{x:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}" fill="{fill}" stroke="{stroke}"/><text x="{centre:.1}" y="{vy:.1}" text-anchor="middle">{text}</text><text x="{centre:.1}" y="{qy}" text-anchor="middle">{label}</text></g>"##,
-            title_text = text,
-            stroke = if class == "onderdrukt" {
-                "#8c8c8c"
-            } else {
-                "none"
-            },
-            vy = y - 4.0,
-            qy = base + 18
-        );
+        match point.value {
+            Cell::Shown(n) => {
+                let y = y_of(n);
+                let h = base as f64 - y;
+                let _ = write!(
+                    svg,
+                    r##"<g class="getoond"><title>{label}: {n}</title><rect x="{x:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}" fill="#1f5f8b"/><text x="{centre:.1}" y="{vy:.1}" text-anchor="middle">{n}</text><text x="{centre:.1}" y="{qy}" text-anchor="middle">{label}</text></g>"##,
+                    vy = y - 4.0,
+                    qy = base + 18
+                );
+            }
+            // A gap with a label: no height, so nothing to misread as a value.
+            Cell::Suppressed => {
+                let _ = write!(
+                    svg,
+                    r##"<g class="onderdrukt"><title>{label}: {below} (niet gepubliceerd)</title><line x1="{x:.1}" y1="{base}" x2="{x2:.1}" y2="{base}" stroke="#8c8c8c" stroke-dasharray="3 3"/><text x="{centre:.1}" y="{vy}" text-anchor="middle" fill="#555">{below}</text><text x="{centre:.1}" y="{ny}" text-anchor="middle" font-size="9" fill="#555">niet</text><text x="{centre:.1}" y="{ny2}" text-anchor="middle" font-size="9" fill="#555">gepubliceerd</text><text x="{centre:.1}" y="{qy}" text-anchor="middle">{label}</text></g>"##,
+                    x2 = x + bar_w,
+                    vy = base - 30,
+                    ny = base - 18,
+                    ny2 = base - 8,
+                    qy = base + 18
+                );
+            }
+        }
     }
     svg.push_str("</svg>");
     svg
@@ -267,7 +264,7 @@ mod tests {
     }
 
     #[test]
-    fn draws_five_quarters_with_suppressed_ones_hatched() {
+    fn draws_five_quarters_with_suppressed_ones_as_labelled_gaps() {
         let values = [
             Cell::Shown(12),
             Cell::Suppressed,
@@ -286,7 +283,9 @@ mod tests {
             assert!(svg.contains(label), "{label}");
         }
         assert_eq!(svg.matches(r#"class="onderdrukt""#).count(), 2);
-        assert_eq!(svg.matches("url(#kp-kostendelersnorm-hatch)").count(), 2);
+        // A gap, not a bar: five quarters, three bars.
+        assert_eq!(svg.matches("<rect").count(), 3);
+        assert_eq!(svg.matches(">gepubliceerd</text>").count(), 2);
         assert!(svg.contains(">x</text>"));
         assert!(svg.contains(">27</text>"));
         assert!(svg.contains("Aantal signalen"));
@@ -310,7 +309,7 @@ mod tests {
         assert_well_formed(&svg);
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("Huur &amp; &lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"));
-        assert!(svg.contains("id=\"kp-a-b--c--hatch\""));
+        assert!(svg.contains("id=\"kp-a-b--c--title\""));
         assert_eq!(xml_escape("a\u{1}b"), "a b");
     }
 

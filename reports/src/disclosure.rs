@@ -239,6 +239,9 @@ pub enum Reason {
     Primary,
     /// Hidden so that another hidden figure of this relation cannot be worked out.
     Secondary { relation: Relation },
+    /// Hidden so that it cannot be worked out together with other published outputs of the
+    /// same data (see [`crate::ledger`]).
+    Joint,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -441,6 +444,16 @@ pub fn protect(
     table: &CountTable,
     options: &DisclosureOptions<'_>,
 ) -> Result<Disclosure, DisclosureError> {
+    protect_forcing(table, options, &BTreeSet::new())
+}
+
+/// [`protect`] with figures that must be hidden in any case (positions in the table after the
+/// roll-up), e.g. because [`crate::ledger`] found that other outputs would give them away.
+pub fn protect_forcing(
+    table: &CountTable,
+    options: &DisclosureOptions<'_>,
+    forced: &BTreeSet<Position>,
+) -> Result<Disclosure, DisclosureError> {
     let min = options.min_group_size;
     if min == 0 {
         return Err(DisclosureError::MinimumTooSmall);
@@ -465,6 +478,16 @@ pub fn protect(
                     reason: Reason::Primary,
                 });
             }
+        }
+    }
+    for &position in forced {
+        let (r, c) = shape.coordinates(position);
+        if r <= shape.rows && c <= shape.columns && !hidden[r][c] {
+            hidden[r][c] = true;
+            suppressions.push(Suppression {
+                position,
+                reason: Reason::Joint,
+            });
         }
     }
     loop {

@@ -62,6 +62,10 @@ pub struct Knelpunt {
     pub notes: Vec<String>,
     /// Provenance: the clusters this knelpunt's figures come from.
     pub cluster_ids: Vec<String>,
+    /// Where the disclosure step published it ("Knelpunten per wijk", …).
+    pub level: &'static str,
+    /// What the overleg asks of the municipality ("wat vragen we"), latest first.
+    pub aanbeveling: Option<String>,
     #[serde(skip)]
     pub raw_signals: i64,
     /// Signals per wijk this quarter, before the disclosure step.
@@ -506,6 +510,13 @@ pub async fn gather(
             .filter(|d| matches!(d.action, Action::Notitie) && !d.reason.is_empty())
             .map(|d| d.reason.clone())
             .collect();
+        // The latest recommendation of any of its clusters.
+        let aanbeveling = ids
+            .iter()
+            .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
+            .filter(|d| matches!(d.action, Action::Aanbeveling) && !d.reason.is_empty())
+            .max_by_key(|d| d.seq)
+            .map(|d| d.reason.clone());
         let owner = clusters
             .iter()
             .find_map(|c| c.standing.owner.clone())
@@ -519,8 +530,8 @@ pub async fn gather(
             programme: clusters.iter().find_map(|c| c.standing.programme.clone()),
             section,
             signals: suppress(now.signals, min),
-            sources: suppress(now.sources, min),
-            areas: suppress(now.areas.len() as i64, min),
+            sources: crate::release::breadth(now.sources, min),
+            areas: crate::release::breadth(now.areas.len() as i64, min),
             area_names: now
                 .areas
                 .iter()
@@ -535,6 +546,8 @@ pub async fn gather(
             vignettes: figures.vignettes(&ids),
             notes,
             cluster_ids: ids,
+            level: "",
+            aanbeveling,
             raw_signals: now.signals,
             area_counts: now.areas.clone(),
         });
@@ -591,75 +604,68 @@ pub async fn approve_vignette(
     Ok(true)
 }
 
-/// The one disclosure step of the brief: the knelpunt × wijk table of this quarter, protected
-/// (primary and secondary suppression, checked against last quarter's published table). The
-/// knelpunten get their published totals, wijken and trend charts from it.
+/// The one disclosure step of the brief: the knelpunten of this quarter, published per wijk,
+/// per stadsdeel or for the whole municipality ([`crate::release::release`]) together with
+/// everything in `context` (earlier quarters, other programmes). The knelpunten get their
+/// published totals, areas and trend charts from it.
+#[allow(clippy::too_many_arguments)]
 pub fn publish(
     knelpunten: &mut [Knelpunt],
     min: i64,
     previous: Option<&crate::disclosure::PublishedTable>,
     wider_areas: &BTreeMap<String, String>,
-) -> anyhow::Result<crate::disclosure::PublishedTable> {
-    use crate::disclosure::{protect, Cell, CountTable, DisclosureOptions, Position};
-    let columns: Vec<String> = knelpunten
+    quarter: &str,
+    output: &str,
+    context: &mut crate::ledger::Ledger,
+) -> anyhow::Result<crate::release::Release> {
+    let counts: crate::release::Counts = knelpunten
         .iter()
-        .flat_map(|k| k.area_counts.keys().cloned())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
+        .map(|k| (k.barrier.clone(), k.area_counts.clone()))
         .collect();
-    let cells: Vec<Vec<u64>> = knelpunten
-        .iter()
-        .map(|k| {
-            columns
-                .iter()
-                .map(|c| k.area_counts.get(c).copied().unwrap_or(0).max(0) as u64)
-                .collect()
-        })
-        .collect();
-    let table = CountTable::new(
-        knelpunten.iter().map(|k| k.barrier.clone()).collect(),
-        columns.clone(),
-        cells,
-    )
-    .map_err(|e| anyhow::anyhow!("tabel knelpunten × wijken: {e}"))?;
-    // The configured wijk names, matched to the table's spelling of them.
-    let wider: BTreeMap<String, String> = columns
-        .iter()
-        .filter_map(|column| {
-            wider_areas
-                .iter()
-                .find(|(wijk, _)| wijk.trim().eq_ignore_ascii_case(column.trim()))
-                .map(|(_, wider)| (column.clone(), wider.clone()))
-        })
-        .collect();
-    let options = DisclosureOptions {
-        min_group_size: min.max(1) as u64,
-        wider_area: (!wider.is_empty()).then_some(&wider),
+    let release = crate::release::release(
+        &counts,
+        quarter,
+        output,
+        min.max(1) as u64,
         previous,
-    };
-    let disclosure =
-        protect(&table, &options).map_err(|e| anyhow::anyhow!("onthullingscontrole: {e}"))?;
-    let published = disclosure.table;
-    for (row, knelpunt) in knelpunten.iter_mut().enumerate() {
-        let total = published
-            .get(Position::RowTotal { row })
+        wider_areas,
+        context,
+    )?;
+    apply(knelpunten, &release, min);
+    Ok(release)
+}
+
+/// Sets each knelpunt's published total, areas and trend chart from a release.
+pub fn apply(knelpunten: &mut [Knelpunt], release: &crate::release::Release, min: i64) {
+    use crate::disclosure::{Cell, Position};
+    for knelpunt in knelpunten.iter_mut() {
+        let found = release.find(&knelpunt.barrier);
+        let total = found
+            .and_then(|(level, row)| level.table.get(Position::RowTotal { row }))
             .unwrap_or(Cell::Suppressed);
         knelpunt.signals = total.render(min as u64);
+        knelpunt.level = found.map_or("", |(level, _)| level.level.caption());
         if let Some(last) = knelpunt.trend.last_mut() {
             last.value = knelpunt.signals.clone();
         }
-        knelpunt.area_names = published
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(column, _)| {
-                matches!(
-                    published.get(Position::Cell { row, column: *column }),
-                    Some(Cell::Shown(n)) if n > 0
-                )
+        knelpunt.area_names = found
+            .filter(|(level, _)| level.level != crate::release::Level::Gemeente)
+            .map(|(level, row)| {
+                level
+                    .table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(column, _)| {
+                        matches!(
+                            level.table.get(Position::Cell { row, column: *column }),
+                            Some(Cell::Shown(n)) if n > 0
+                        )
+                    })
+                    .map(|(_, area)| area.clone())
+                    .collect()
             })
-            .map(|(_, area)| area.clone())
-            .collect();
+            .unwrap_or_default();
         let points: Vec<crate::chart::ChartPoint> = knelpunt
             .trend
             .iter()
@@ -676,5 +682,4 @@ pub fn publish(
         knelpunt.trend_svg =
             crate::chart::bar_chart(&knelpunt.barrier, &knelpunt.title, &points, min as u64);
     }
-    Ok(published)
 }

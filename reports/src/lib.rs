@@ -5,13 +5,18 @@
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
 pub mod agenda;
+pub mod archive;
 pub mod chart;
+pub mod coverage;
 pub mod disclosure;
 pub mod dutch;
 pub mod export;
 pub mod governance;
 pub mod knelpunten;
+pub mod ledger;
 pub mod pdf;
+pub mod presentation;
+pub mod release;
 pub mod review;
 pub mod review_store;
 pub mod snapshot;
@@ -26,6 +31,8 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+
+pub use presentation::Cover;
 
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/brief.md.hbs");
 const HTML_TEMPLATE: &str = include_str!("../templates/brief.html.hbs");
@@ -185,19 +192,40 @@ pub struct Brief {
     /// The knelpunten the overleg confirmed, grouped in sections.
     pub sections: Vec<Section>,
     pub knelpunten_total: usize,
-    /// The knelpunt × wijk table as published.
-    pub table: Option<TableView>,
+    /// The knelpunt tables as published: per wijk, per stadsdeel, for the whole municipality.
+    pub tables: Vec<TableView>,
     pub suppressed_symbol: &'static str,
     /// How clusters were keyed ("barrier×area").
     pub cluster_key: String,
     #[serde(skip)]
-    pub published: Option<disclosure::PublishedTable>,
+    pub release: Option<release::Release>,
+    /// Figures that earlier publications already gave away (counted, never shown).
+    #[serde(skip)]
+    pub context_leaks: usize,
     #[serde(skip)]
     pub knelpunten: Vec<knelpunten::Knelpunt>,
     /// A directory with the municipality's own `brief.html.hbs` / `brief.md.hbs`; the
     /// built-in templates are used for a file that is not there.
     #[serde(skip)]
     pub templates_dir: Option<PathBuf>,
+    /// Addressee and sender on the cover.
+    #[serde(skip)]
+    pub cover: Cover,
+    /// The day the brief was made.
+    #[serde(skip)]
+    pub generated: NaiveDate,
+    /// Whether its figures are those of the published snapshot (vastgesteld).
+    pub published: bool,
+    /// Who submitted: sources per wijk, sources that fell silent.
+    pub coverage: Option<coverage::Coverage>,
+}
+
+/// What the templates see: the brief and its front matter.
+#[derive(Serialize)]
+struct View<'a> {
+    #[serde(flatten)]
+    brief: &'a Brief,
+    front: presentation::Front,
 }
 
 /// A template: `dir/name` when a directory is configured and the file exists, else the
@@ -226,6 +254,7 @@ pub struct Section {
 /// The published knelpunt × wijk table, ready for a template.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableView {
+    pub caption: &'static str,
     pub columns: Vec<String>,
     pub rows: Vec<TableRow>,
     pub column_totals: Vec<String>,
@@ -291,8 +320,8 @@ impl Brief {
                     kader: barrier.kader.clone(),
                     owner: barrier.owner.clone(),
                     signals: suppress(now.signals, min_group_size),
-                    sources: suppress(now.sources, min_group_size),
-                    areas: suppress(now.areas, min_group_size),
+                    sources: release::breadth(now.sources, min_group_size),
+                    areas: release::breadth(now.areas, min_group_size),
                     previous_signals: suppress(before.signals, min_group_size),
                     change: change(now.signals, before.signals, min_group_size),
                     raw_signals: now.signals,
@@ -343,12 +372,17 @@ impl Brief {
             programme: None,
             sections: Vec::new(),
             knelpunten_total: 0,
-            table: None,
+            tables: Vec::new(),
             suppressed_symbol: disclosure::SUPPRESSED,
             cluster_key: rules.cluster_key().describe(),
-            published: None,
+            release: None,
+            context_leaks: 0,
             knelpunten: Vec::new(),
             templates_dir: None,
+            cover: Cover::default(),
+            generated: generated_on,
+            published: false,
+            coverage: None,
         }
     }
 
@@ -397,38 +431,89 @@ impl Brief {
                 }
             }
         }
-        let table = knelpunten::publish(
-            &mut knelpunten,
-            min_group_size,
-            previous_table.as_ref(),
-            wider_areas,
-        )?;
+        // Everything already published (earlier quarters, other programmes) is audited
+        // together with this brief; a brief that was published keeps its published figures.
+        let snapshots = snapshot::all(store).await?;
+        let quarter_key = quarter.to_string();
+        let frozen = snapshots
+            .iter()
+            .find(|(q, p, _)| *q == quarter_key && p == programme_key)
+            .filter(|(_, _, figures)| !figures.levels.is_empty())
+            .map(|(_, _, figures)| release::Release {
+                levels: figures.levels.clone(),
+                context_leaks: Vec::new(),
+            });
+        brief.published = frozen.is_some();
+        let release = match frozen {
+            Some(release) => {
+                knelpunten::apply(&mut knelpunten, &release, min_group_size);
+                release
+            }
+            None => {
+                let mut context =
+                    snapshot::context(&snapshots, &quarter_key, programme_key, wider_areas);
+                if programme.is_none() {
+                    // The programmes' briefs of this quarter will publish their own sums.
+                    let mut groups: std::collections::BTreeMap<String, Vec<String>> =
+                        Default::default();
+                    for k in &knelpunten {
+                        if let Some(p) = &k.programme {
+                            groups.entry(p.clone()).or_default().push(k.barrier.clone());
+                        }
+                    }
+                    let areas: Vec<String> = knelpunten
+                        .iter()
+                        .flat_map(|k| k.area_counts.keys().cloned())
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    context.watch_groups(&quarter_key, &groups, &areas);
+                }
+                knelpunten::publish(
+                    &mut knelpunten,
+                    min_group_size,
+                    previous_table.as_ref(),
+                    wider_areas,
+                    &quarter_key,
+                    &snapshot::output_name(&quarter_key, programme_key),
+                    &mut context,
+                )?
+            }
+        };
         let title = |id: &str| {
             knelpunten
                 .iter()
                 .find(|k| k.barrier == id)
                 .map_or(id.to_string(), |k| k.title.clone())
         };
-        let render = |p: disclosure::Position| table.render(p).unwrap_or_default();
-        brief.table = (!knelpunten.is_empty()).then(|| TableView {
-            columns: table.columns.clone(),
-            rows: table
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(row, id)| TableRow {
-                    title: title(id),
-                    cells: (0..table.columns.len())
-                        .map(|column| render(disclosure::Position::Cell { row, column }))
+        brief.tables = release
+            .levels
+            .iter()
+            .map(|level| {
+                let table = &level.table;
+                let render = |p: disclosure::Position| table.render(p).unwrap_or_default();
+                TableView {
+                    caption: level.level.caption(),
+                    columns: table.columns.clone(),
+                    rows: table
+                        .rows
+                        .iter()
+                        .enumerate()
+                        .map(|(row, id)| TableRow {
+                            title: title(id),
+                            cells: (0..table.columns.len())
+                                .map(|column| render(disclosure::Position::Cell { row, column }))
+                                .collect(),
+                            total: render(disclosure::Position::RowTotal { row }),
+                        })
                         .collect(),
-                    total: render(disclosure::Position::RowTotal { row }),
-                })
-                .collect(),
-            column_totals: (0..table.columns.len())
-                .map(|column| render(disclosure::Position::ColumnTotal { column }))
-                .collect(),
-            grand_total: render(disclosure::Position::GrandTotal),
-        });
+                    column_totals: (0..table.columns.len())
+                        .map(|column| render(disclosure::Position::ColumnTotal { column }))
+                        .collect(),
+                    grand_total: render(disclosure::Position::GrandTotal),
+                }
+            })
+            .collect();
         brief.sections = SECTIONS
             .iter()
             .map(|(id, label)| Section {
@@ -444,14 +529,16 @@ impl Brief {
             .collect();
         brief.knelpunten_total = knelpunten.len();
         brief.programme = programme.map(str::to_string);
-        brief.published = Some(table);
+        brief.context_leaks = release.context_leaks.len();
+        brief.coverage = Some(coverage::gather(store, quarter, min_group_size).await?);
+        brief.release = Some(release);
         brief.knelpunten = knelpunten;
         Ok(brief)
     }
 
     /// The figures as CSV (Dutch Excel) and JSON, from the published table only.
     pub fn figures(&self) -> anyhow::Result<Option<(Vec<u8>, String)>> {
-        let Some(table) = &self.published else {
+        let Some(release) = &self.release else {
             return Ok(None);
         };
         let quarter: Quarter = self
@@ -471,7 +558,10 @@ impl Brief {
                 .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
                 .collect(),
         };
-        let rows = export::rows(quarter, table, &titles, &provenance)?;
+        let mut rows = Vec::new();
+        for level in &release.levels {
+            rows.extend(export::rows(quarter, &level.table, &titles, &provenance)?);
+        }
         Ok(Some((
             export::to_csv(&rows)?,
             export::to_json(&rows, self.min_group_size.max(1) as u64)?,
@@ -480,11 +570,27 @@ impl Brief {
 
     /// Freezes this brief's figures as the quarter's published snapshot.
     pub async fn publish(&self, store: &Store, by: &str) -> anyhow::Result<()> {
-        let Some(table) = &self.published else {
+        let Some(release) = &self.release else {
             anyhow::bail!("alleen een volledige brief (met knelpunten) kan worden gepubliceerd");
         };
+        let wijk_table = release
+            .levels
+            .iter()
+            .find(|l| l.level == release::Level::Wijk)
+            .or(release.levels.first())
+            .map(|l| l.table.clone())
+            .unwrap_or_else(|| disclosure::PublishedTable {
+                rows: Vec::new(),
+                columns: Vec::new(),
+                cells: Vec::new(),
+                row_totals: Vec::new(),
+                column_totals: Vec::new(),
+                grand_total: disclosure::Cell::Shown(0),
+                min_group_size: self.min_group_size.max(1) as u64,
+                zeros_shown: true,
+            });
         let figures = snapshot::Figures {
-            table: table.clone(),
+            table: wijk_table,
             totals: self
                 .knelpunten
                 .iter()
@@ -501,6 +607,7 @@ impl Brief {
                 .filter(|k| !k.vignettes.is_empty())
                 .map(|k| (k.barrier.clone(), k.vignettes.clone()))
                 .collect(),
+            levels: release.levels.clone(),
         };
         snapshot::publish(
             store,
@@ -561,11 +668,18 @@ impl Brief {
                 template_source(dir, "brief.md.hbs", MARKDOWN_TEMPLATE)?,
             )
             .context("Markdown-sjabloon brief.md.hbs laden")?;
+        for registry in [&mut html, &mut markdown] {
+            registry.register_helper("weken", Box::new(weeks_helper));
+        }
+        let view = View {
+            brief: self,
+            front: presentation::Front::of(self, &self.cover, self.generated),
+        };
         Ok(Rendered {
             markdown: markdown
-                .render("brief", self)
+                .render("brief", &view)
                 .context("Markdown-brief maken")?,
-            html: html.render("brief", self).context("HTML-brief maken")?,
+            html: html.render("brief", &view).context("HTML-brief maken")?,
         })
     }
 
@@ -604,14 +718,39 @@ impl Brief {
         }
     }
 
-    /// Prints the written HTML to `brief-<quarter>.pdf` with headless Chromium.
+    /// Prints the written HTML with headless Chromium and stores it as PDF/A-2b with its
+    /// metadata (title, author, subject, language nl) in `brief-<quarter>.pdf`.
     pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
         let html = dir.join(format!("{}.html", self.file_stem()));
+        let printed = dir.join(format!("{}.afdruk.pdf", self.file_stem()));
         let pdf = dir.join(format!("{}.pdf", self.file_stem()));
-        pdf::html_to_pdf(&html, &pdf, pdf::DEFAULT_TIMEOUT)?;
+        pdf::html_to_pdf(&html, &printed, pdf::DEFAULT_TIMEOUT)?;
+        let metadata = archive::Metadata {
+            title: match &self.programme {
+                Some(p) => format!(
+                    "Terug het systeem in - {} - programma {p}",
+                    self.quarter_label
+                ),
+                None => format!("Terug het systeem in - {}", self.quarter_label),
+            },
+            author: if self.cover.sender.is_empty() {
+                "Signaleringsoverleg".into()
+            } else {
+                self.cover.sender.clone()
+            },
+            subject: format!(
+                "Kwartaalbrief signalering {}: systeembarrieres die wijkteams en partners tegenkomen",
+                self.quarter_label
+            ),
+        };
+        let converted = archive::to_pdfa(&printed, &pdf, &metadata, pdf::DEFAULT_TIMEOUT);
+        let _ = std::fs::remove_file(&printed);
+        converted?;
         Ok(pdf)
     }
 }
+
+handlebars::handlebars_helper!(weeks_helper: |days: i64| presentation::weeks(days));
 
 fn title_of(rules: &RuleSet, id: &str) -> String {
     rules
@@ -751,15 +890,16 @@ mod tests {
             assert!(output.contains("1 juli 2026 t/m 30 september 2026"));
             assert!(output.contains("Kostendelersnorm verlaagt de uitkering"));
             assert!(output.contains("+2 (+20%)"));
-            assert!(output.contains("Participatiewet art. 22a"));
             assert!(!output.contains("| 3 |"), "a count of 3 is never shown");
         }
+        assert!(rendered.html.contains("Participatiewet art. 22a"));
+        // Sources and wijken as ranges that identify nobody.
         assert!(rendered.markdown.contains(
-            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 6 | <5 | +2 (+20%) |"
+            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | 12 | 5–9 | 1–4 | +2 (+20%) |"
         ));
         assert!(rendered
             .markdown
-            .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | <5 | <5 | n.v.t. |"));
+            .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | 1–4 | 1–4 | n.v.t. |"));
         assert!(rendered.html.contains("&lt;5"));
         assert!(rendered.markdown.contains("- (Dreigende) huisuitzetting door huurachterstand + Schuldhulp moeilijk bereikbaar of traag; schuldeisers innen door: 6 signalen"));
         assert_eq!(

@@ -114,6 +114,9 @@ pub enum Action {
         programma: String,
     },
     Notitie,
+    /// What the overleg asks of the municipality for this knelpunt ("wat vragen we"); the
+    /// brief shows the latest one.
+    Aanbeveling,
     Samenvoegen {
         met: String,
     },
@@ -145,6 +148,7 @@ impl Action {
             Action::Parkeren { .. } => "parkeren",
             Action::Toewijzen { .. } => "toewijzen",
             Action::Notitie => "notitie",
+            Action::Aanbeveling => "aanbeveling",
             Action::Samenvoegen { .. } => "samenvoegen",
             Action::Splitsen { .. } => "splitsen",
             Action::Oplossen => "oplossen",
@@ -210,15 +214,15 @@ pub fn transition(state: State, action: &Action, reason: &str) -> Result<State, 
             }
             state
         }
-        (Samengevoegd, Action::Notitie) => {
+        (Samengevoegd, Action::Notitie | Action::Aanbeveling) => {
             return Err(DecisionError::NotAllowed {
                 action: action.name(),
                 state: state.as_str(),
             })
         }
-        (_, Action::Notitie) => {
+        (_, Action::Notitie | Action::Aanbeveling) => {
             if reason.trim().is_empty() {
-                return Err(DecisionError::ReasonRequired("notitie"));
+                return Err(DecisionError::ReasonRequired(action.name()));
             }
             state
         }

@@ -22,6 +22,10 @@ pub struct Figures {
     /// removes them from the live store.
     #[serde(default)]
     pub vignettes: BTreeMap<String, Vec<String>>,
+    /// Every table as published, per level (wijk, stadsdeel, gemeente), with the wijken each
+    /// column stands for. Empty in snapshots from before levels existed: then `table` is all.
+    #[serde(default)]
+    pub levels: Vec<crate::release::PublishedLevel>,
 }
 
 /// Freezes a quarter's brief. A quarter (per programme) is published once: a second attempt
@@ -79,4 +83,117 @@ pub async fn load(
         serde_json::from_str(&text).context("snapshot in de database onleesbaar")
     })
     .transpose()
+}
+
+/// Every published snapshot: quarter, programme ("" for the whole brief) and figures.
+pub async fn all(store: &Store) -> anyhow::Result<Vec<(String, String, Figures)>> {
+    let rows = sqlx::query(
+        "SELECT quarter, programme, figures FROM brief_snapshots ORDER BY quarter, programme",
+    )
+    .fetch_all(store.pool())
+    .await
+    .context("gepubliceerde snapshots lezen")?;
+    rows.iter()
+        .map(|row| -> anyhow::Result<(String, String, Figures)> {
+            let text: String = row.try_get("figures")?;
+            Ok((
+                row.try_get("quarter")?,
+                row.try_get("programme")?,
+                serde_json::from_str(&text).context("snapshot in de database onleesbaar")?,
+            ))
+        })
+        .collect()
+}
+
+/// The name of a published output in the joint audit.
+pub fn output_name(quarter: &str, programme: &str) -> String {
+    if programme.is_empty() {
+        format!("brief {quarter}")
+    } else {
+        format!("brief {quarter} programma {programme}")
+    }
+}
+
+/// Everything published except `(quarter, programme)` itself, as a ledger for the joint audit.
+/// Snapshots from before levels existed count with their one table, its columns read with the
+/// configured stadsdelen.
+pub fn context(
+    snapshots: &[(String, String, Figures)],
+    quarter: &str,
+    programme: &str,
+    wider_areas: &BTreeMap<String, String>,
+) -> crate::ledger::Ledger {
+    let mut ledger = crate::ledger::Ledger::default();
+    for (q, p, figures) in snapshots {
+        if q == quarter && p == programme {
+            continue;
+        }
+        let output = output_name(q, p);
+        if figures.levels.is_empty() {
+            ledger.add_table(&output, q, &figures.table, &|c| {
+                crate::ledger::column_areas(c, wider_areas)
+            });
+        }
+        for level in &figures.levels {
+            ledger.add_table(&output, q, &level.table, &|c| level.members(c));
+        }
+    }
+    ledger
+}
+
+/// The latest published quarter of a programme ("" for the whole brief) with its figures.
+pub async fn latest(store: &Store, programme: &str) -> anyhow::Result<Option<(String, Figures)>> {
+    let row = sqlx::query(
+        "SELECT quarter, figures FROM brief_snapshots WHERE programme = $1 \
+         ORDER BY quarter DESC LIMIT 1",
+    )
+    .bind(programme)
+    .fetch_optional(store.pool())
+    .await
+    .context("laatste gepubliceerde snapshot lezen")?;
+    row.map(|row| -> anyhow::Result<(String, Figures)> {
+        let text: String = row.try_get("figures")?;
+        Ok((
+            row.try_get("quarter")?,
+            serde_json::from_str(&text).context("snapshot in de database onleesbaar")?,
+        ))
+    })
+    .transpose()
+}
+
+impl Figures {
+    /// A knelpunt as published: its count and the areas (wijken or stadsdelen) with a shown,
+    /// non-zero figure. Only what the brief itself showed, so a page that repeats it adds
+    /// nothing to the joint audit.
+    pub fn published(&self, barrier: &str) -> Option<(String, Vec<String>)> {
+        use crate::disclosure::{Cell, Position};
+        let total = self.totals.get(barrier)?.clone();
+        let tables: Vec<&PublishedTable> = if self.levels.is_empty() {
+            vec![&self.table]
+        } else {
+            self.levels.iter().map(|l| &l.table).collect()
+        };
+        let areas = tables
+            .into_iter()
+            .find_map(|table| {
+                let row = table.rows.iter().position(|r| r == barrier)?;
+                Some(
+                    table
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .filter(|(column, name)| {
+                            name.as_str() != crate::release::MUNICIPALITY
+                                && matches!(
+                                    table.get(Position::Cell { row, column: *column }),
+                                    Some(Cell::Shown(n)) if n > 0
+                                )
+                        })
+                        .map(|(_, name)| name.clone())
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        Some((total, areas))
+    }
 }

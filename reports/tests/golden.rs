@@ -52,6 +52,10 @@ fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -
         vignettes: vec![vignette.into()],
         notes: vec!["Advies: maatwerk via art. 18 {{brief}}".into()],
         cluster_ids: vec!["c-1".into(), "c-2".into()],
+        level: "Knelpunten per wijk",
+        aanbeveling: Some(
+            "Pas de kostendelersnorm niet toe op inwonende jongeren tot 27 jaar.".into(),
+        ),
         raw_signals: 17,
         area_counts: Default::default(),
     }
@@ -106,7 +110,15 @@ fn brief() -> Brief {
         },
     ];
     brief.knelpunten_total = 2;
-    brief.table = Some(TableView {
+    brief.coverage = Some(knooppunt_reports::coverage::Coverage {
+        per_wijk: vec![
+            ("Laak".into(), "1–4".into()),
+            ("Moerwijk".into(), "5–9".into()),
+        ],
+        silent: vec!["corporatie-noord".into()],
+    });
+    brief.tables = vec![TableView {
+        caption: "Knelpunten per wijk",
         columns: vec!["Moerwijk".into(), "Laak".into()],
         rows: vec![TableRow {
             title: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),
@@ -115,7 +127,7 @@ fn brief() -> Brief {
         }],
         column_totals: vec!["14".into(), "x".into()],
         grand_total: "17".into(),
-    });
+    }];
     brief
 }
 
@@ -154,21 +166,79 @@ fn the_brief_renders_exactly_as_the_golden_files() {
     assert!(rendered.markdown.contains("\\[link\\](javascript:x)"));
 }
 
+/// Runs a poppler tool (Debian's poppler-utils, installed by tests/run.sh) and returns stdout.
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} could not run ({e}): install poppler-utils"));
+    assert!(output.status.success(), "{tool} failed: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 #[test]
-fn the_pdf_has_a_title_page_and_one_page_per_section() {
+fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_and_a_cover() {
     let dir = tempfile::tempdir().unwrap();
-    let brief = brief();
+    let mut brief = brief();
+    brief.cover = knooppunt_reports::Cover {
+        addressee: "College van B en W".into(),
+        sender: "Signaleringsoverleg Den Haag".into(),
+    };
     brief.write(dir.path()).unwrap();
     let pdf = brief.write_pdf(dir.path()).unwrap();
-    let bytes = std::fs::read(pdf).unwrap();
+    let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"));
-    // Each section starts on a new page; the last section is followed by the overview.
-    let pages = knooppunt_reports::pdf::count_pages(&bytes);
-    assert!(
-        pages > brief.sections.len(),
-        "{pages} pages for {} sections",
-        brief.sections.len()
+    assert_eq!(
+        knooppunt_reports::archive::pdfa_identification(&bytes),
+        Some((2, "B".to_string())),
+        "PDF/A-2b"
     );
+    let pages = knooppunt_reports::pdf::count_pages(&bytes);
+    // Cover; key messages, asks and figures; the knelpunten; appendices A–C.
+    assert_eq!(pages, 7, "pages of the fixed brief");
+    let sizes = knooppunt_reports::archive::page_sizes(&bytes);
+    assert_eq!(sizes.len(), pages);
+    assert!(
+        sizes.iter().all(|s| knooppunt_reports::archive::is_a4(*s)),
+        "{sizes:?}"
+    );
+    let path = pdf.to_str().unwrap();
+    let info = poppler("pdfinfo", &[path]);
+    assert!(
+        info.contains("Title:           Terug het systeem in - 3e kwartaal 2026"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:          Signaleringsoverleg Den Haag"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Subject:         Kwartaalbrief signalering"),
+        "{info}"
+    );
+    assert!(
+        bytes
+            .windows(10)
+            .any(|w| w == b"/Lang(nl) " || w.starts_with(b"/Lang(nl)")),
+        "language nl"
+    );
+    let text = poppler("pdftotext", &["-layout", path, "-"]);
+    let per_page: Vec<&str> = text.split('\u{c}').collect();
+    assert!(per_page[0].contains("Aan") && per_page[0].contains("College van B en W"));
+    assert!(!per_page[0].contains("Pagina 1"), "no number on the cover");
+    for n in 2..=pages {
+        let page = per_page[n - 1];
+        assert!(
+            page.contains(&format!("Pagina {n} van {pages}")),
+            "page {n}: {page}"
+        );
+        // (Ghostscript keeps the glyph of the dash but not its text: search around it.)
+        assert!(
+            page.contains("Terug het systeem in") && page.contains("3e kwartaal 2026"),
+            "running header on {n}: {page}"
+        );
+    }
+    assert!(per_page[1].contains("Kernboodschappen") && per_page[1].contains("Wat vragen we"));
 }
 
 #[test]

@@ -92,6 +92,8 @@ pub struct WebState {
     /// The header a TLS proxy in front sets to the client's address (`web.client_ip_header`);
     /// `None`: the connection's peer address is the client.
     pub client_ip_header: Option<HeaderName>,
+    /// Addressee and sender on the brief's cover.
+    pub cover: knooppunt_reports::Cover,
 }
 
 impl WebState {
@@ -136,6 +138,7 @@ impl WebState {
             templates_dir: None,
             idle_minutes: 30,
             client_ip_header: None,
+            cover: Default::default(),
         })
     }
 }
@@ -659,6 +662,7 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
         "bevestigen" => Action::Bevestigen,
         "afwijzen" => Action::Afwijzen,
         "notitie" => Action::Notitie,
+        "aanbeveling" => Action::Aanbeveling,
         "oplossen" => Action::Oplossen,
         "heropenen" => Action::Heropenen,
         "samenvoegen" => Action::Samenvoegen {
@@ -878,43 +882,59 @@ async fn undo_decision(
 }
 
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
+/// The figures are those of the latest published brief, as published: a page that counted
+/// anew (all-time, per wijk) would let a reader work out what the brief hides.
 async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
     let (user, csrf) = guard!(require(&state, &jar, &[Role::Gemeente, Role::Overleg]).await);
     let today = knooppunt_ingest::today_nl();
-    let reviewed = match review_store::reviewed_clusters(&state.store, today).await {
-        Ok(reviewed) => reviewed,
+    let loaded = async {
+        Ok::<_, anyhow::Error>((
+            review_store::reviewed_clusters(&state.store, today).await?,
+            knooppunt_reports::snapshot::latest(&state.store, "").await?,
+        ))
+    }
+    .await;
+    let (reviewed, latest) = match loaded {
+        Ok(loaded) => loaded,
         Err(error) => return failure(&state, Some(&user), error),
     };
-    let min = state.min_group_size;
-    let rows: Vec<Value> = reviewed
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.standing.state,
-                ReviewState::Bevestigd | ReviewState::Opgelost
-            )
-        })
-        .map(|c| {
-            let title = state
-                .rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == c.cluster.barrier)
-                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
-            json!({
-                "title": title, "area": c.cluster.area, "organisation": c.cluster.organisation,
-                "signals": knooppunt_reports::suppress(c.cluster.signal_count, min),
-                "state": if c.standing.terug { "terug" } else { c.standing.state.as_str() },
-                "owner": c.standing.owner, "programme": c.standing.programme,
-            })
-        })
-        .collect();
+    // One row per knelpunt (barrier), whatever its clusters: the wijken come from the brief.
+    let mut rows: Vec<Value> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in reviewed.iter().filter(|c| {
+        matches!(
+            c.standing.state,
+            ReviewState::Bevestigd | ReviewState::Opgelost
+        )
+    }) {
+        if !seen.insert(c.cluster.barrier.clone()) {
+            continue;
+        }
+        let title = state
+            .rules
+            .barriers()
+            .iter()
+            .find(|b| b.id == c.cluster.barrier)
+            .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+        let published = latest
+            .as_ref()
+            .and_then(|(_, figures)| figures.published(&c.cluster.barrier));
+        rows.push(json!({
+            "title": title,
+            "signals": published.as_ref().map_or("—".to_string(), |(n, _)| n.clone()),
+            "areas": published.map(|(_, areas)| areas.join(", ")).unwrap_or_default(),
+            "state": if c.standing.terug { "terug" } else { c.standing.state.as_str() },
+            "owner": c.standing.owner, "programme": c.standing.programme,
+        }));
+    }
     page(
         &state,
         "knelpunten",
         Some(&user),
         &csrf,
-        json!({"title": "Bevestigde knelpunten", "rows": rows, "quarter": Quarter::containing(today).previous().to_string()}),
+        json!({"title": "Bevestigde knelpunten", "rows": rows,
+               "published": latest.as_ref().map(|(q, _)| q.clone()),
+               "quarter": Quarter::containing(today).previous().to_string()}),
     )
 }
 
@@ -950,6 +970,26 @@ async fn brief_download(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
+    // The municipality reads published briefs only: a brief of a quarter still being counted
+    // would differ from download to download, and two versions give away their difference.
+    if user.role == Role::Gemeente {
+        let key = quarter.to_string();
+        match knooppunt_reports::snapshot::load(&state.store, &key, programme.unwrap_or_default())
+            .await
+        {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return message(
+                    &state,
+                    StatusCode::NOT_FOUND,
+                    Some(&user),
+                    "Nog niet gepubliceerd",
+                    &format!("kwartaal: de brief van {key} is nog niet gepubliceerd."),
+                )
+            }
+            Err(error) => return failure(&state, Some(&user), error),
+        }
+    }
     let mut brief = match Brief::gather_full(
         &state.store,
         &state.rules,
@@ -965,6 +1005,7 @@ async fn brief_download(
         Err(error) => return failure(&state, Some(&user), error),
     };
     brief.templates_dir = state.templates_dir.clone();
+    brief.cover = state.cover.clone();
     let stem = brief.file_stem();
     let file = |bytes: Vec<u8>, mime: &str, extension: &str| {
         attachment(bytes, mime, &format!("{stem}.{extension}"))

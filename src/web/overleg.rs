@@ -257,7 +257,7 @@ pub(super) async fn refused_view(
     let refused = Refused {
         action: match form.actie.as_str() {
             a @ ("bevestigen" | "afwijzen" | "parkeren" | "toewijzen" | "samenvoegen"
-            | "splitsen" | "notitie" | "oplossen" | "heropenen") => a.to_string(),
+            | "splitsen" | "notitie" | "aanbeveling" | "oplossen" | "heropenen") => a.to_string(),
             _ => String::new(),
         },
         fields: json!({

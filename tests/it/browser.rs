@@ -418,7 +418,21 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     browser.shot("geparkeerd").await;
     browser.client.close().await.unwrap();
 
-    // The municipality signs in and downloads the brief as PDF from its page.
+    // The brief is published; the municipality signs in and downloads it as PDF.
+    knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &knooppunt_rules::ruleset::RuleSet::default_rules().unwrap(),
+        knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl()),
+        None,
+        5,
+        &Default::default(),
+        knooppunt_ingest::today_nl(),
+    )
+    .await
+    .unwrap()
+    .publish(&site.store, "test")
+    .await
+    .unwrap();
     let mut browser = Browser::start(&driver, "gemeente").await;
     browser.sign_in(&site.base, "gemeente").await;
     browser.shot("knelpunten").await;

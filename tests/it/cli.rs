@@ -120,6 +120,55 @@ fn csv_import_then_brief_on_embedded_defaults() {
     assert_eq!(text.lines().count(), 1, "only the heading: {text}");
 }
 
+/// The demo quarter's brief as PDF: PDF/A-2b, A4 on every page, its page count, page numbers,
+/// and its first three pages as PNG in `target/tmp/brief/` (kept for review).
+fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
+    let bytes = std::fs::read(pdf).unwrap();
+    assert_eq!(
+        knooppunt_reports::archive::pdfa_identification(&bytes),
+        Some((2, "B".to_string()))
+    );
+    let pages = knooppunt_reports::pdf::count_pages(&bytes);
+    assert_eq!(
+        pages, 7,
+        "cover, front page with figures, four knelpunten, three appendices"
+    );
+    let sizes = knooppunt_reports::archive::page_sizes(&bytes);
+    assert_eq!(sizes.len(), pages);
+    assert!(
+        sizes.iter().all(|s| knooppunt_reports::archive::is_a4(*s)),
+        "{sizes:?}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for n in 2..=pages {
+        assert!(
+            text.contains(&format!("Pagina {n} van {pages}")),
+            "page {n}"
+        );
+    }
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("brief");
+    std::fs::create_dir_all(&out).unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "3"])
+        .arg(pdf)
+        .arg(out.join("demo-brief"))
+        .status()
+        .expect("pdftoppm (poppler-utils) is needed");
+    assert!(status.success());
+    for n in 1..=3 {
+        assert!(
+            out.join(format!("demo-brief-{n}.png")).is_file(),
+            "page {n} as PNG"
+        );
+    }
+}
+
 #[test]
 fn demo_runs_end_to_end_without_serving() {
     let dir = tempfile::tempdir().unwrap();
@@ -137,6 +186,7 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(text.contains("signalen opgeslagen"), "{text}");
     assert!(text.contains("geweigerd"), "{text}");
     assert!(dir.path().join("brief/brief-2026Q3.html").is_file());
+    demo_brief_is_a_forwardable_pdfa(&dir.path().join("brief/brief-2026Q3.pdf"));
 
     // The overleg's agenda on the demo data, with the reasons.
     let output = knooppunt()
@@ -219,6 +269,22 @@ fn demo_runs_end_to_end_without_serving() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
+    // The published files come with their SHA-256 manifest, checkable with sha256sum.
+    let published = dir.path().join("gepubliceerd");
+    let manifest = std::fs::read_to_string(published.join("brief-2026Q3.sha256")).unwrap();
+    assert_eq!(
+        manifest.lines().count(),
+        4,
+        "md, html, csv, json: {manifest}"
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["-c", "brief-2026Q3.sha256"])
+        .current_dir(&published)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    let html = std::fs::read_to_string(published.join("brief-2026Q3.html")).unwrap();
+    assert!(html.contains("Vastgesteld door het signaleringsoverleg"));
     let second = publish();
     assert!(!second.status.success());
     assert!(

@@ -215,8 +215,8 @@ async fn retention_suite(store: Store) {
         .markdown
         .contains(&before.knelpunten[0].vignettes[0]));
     assert_eq!(
-        format!("{:?}", after.table),
-        format!("{:?}", before.table),
+        format!("{:?}", after.tables),
+        format!("{:?}", before.tables),
         "the published table is unchanged"
     );
 

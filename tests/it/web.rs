@@ -293,7 +293,11 @@ async fn every_role_against_every_page_and_form() {
         let client = Client::login(&base, name).await;
         for (path, allowed) in &pages {
             let (status, body) = client.get(path).await;
-            if allowed.contains(&role) {
+            if role == Gemeente && path.starts_with("/brief") {
+                // Allowed, but only for published quarters: this one is not.
+                assert_eq!(status, 404, "{name} {path}: {body}");
+                assert!(body.contains("nog niet gepubliceerd"), "{name} {path}");
+            } else if allowed.contains(&role) {
                 assert_eq!(status, 200, "{name} {path}: {body}");
             } else {
                 assert_eq!(status, 403, "{name} {path}");
@@ -331,17 +335,31 @@ async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() 
     assert_eq!(status, 303, "{body}");
 
     let gemeente = Client::login(&site.base, "gemeente").await;
-    for path in [
-        "/knelpunten",
-        "/brief?kwartaal=2026Q3&formaat=html",
-        "/brief?kwartaal=2026Q3&formaat=md",
-        &format!(
-            "/brief?kwartaal={}&formaat=md",
-            knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl())
-        ),
+    // The municipality reads published briefs only: publish this quarter's.
+    let current = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
+    knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &knooppunt_rules::ruleset::RuleSet::default_rules().unwrap(),
+        current,
+        None,
+        5,
+        &Default::default(),
+        knooppunt_ingest::today_nl(),
+    )
+    .await
+    .unwrap()
+    .publish(&site.store, "test")
+    .await
+    .unwrap();
+    for (path, expected) in [
+        ("/knelpunten".to_string(), 200),
+        ("/brief?kwartaal=2026Q3&formaat=html".to_string(), 404),
+        ("/brief?kwartaal=2026Q3&formaat=md".to_string(), 404),
+        (format!("/brief?kwartaal={current}&formaat=html"), 200),
+        (format!("/brief?kwartaal={current}&formaat=md"), 200),
     ] {
-        let (status, body) = gemeente.get(path).await;
-        assert_eq!(status, 200, "{path}");
+        let (status, body) = gemeente.get(&path).await;
+        assert_eq!(status, expected, "{path}");
         for marker in [
             "eerste team",
             "tweede team",
@@ -1020,10 +1038,13 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
 
     let gemeente = Client::login(&site.base, "gemeente").await;
     let path = |format: &str| format!("/brief?kwartaal={quarter}&formaat={format}");
-    let (status, html) = gemeente.get(&path("html")).await;
+    // The municipality reads published briefs only; the overleg reads the draft.
+    let (status, _) = gemeente.get(&path("html")).await;
+    assert_eq!(status, 404);
+    let (status, html) = overleg.get(&path("html")).await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("Knelpunten per wijk") && html.contains("<h2 class=\"sectie\">Nieuw</h2>"),
+        html.contains("Knelpunten per wijk") && html.contains("— Nieuw</span>"),
         "{html}"
     );
     assert!(
@@ -1040,15 +1061,15 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     );
     assert!(html.contains(&cluster), "provenance: the cluster id");
     assert!(html.contains("<svg"), "the trend chart");
-    let (_, markdown) = gemeente.get(&path("md")).await;
+    let (_, markdown) = overleg.get(&path("md")).await;
     assert!(
         markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | 5 | 5 |"),
         "{markdown}"
     );
-    let response = gemeente
+    let response = overleg
         .http
         .get(format!("{}{}", site.base, path("csv")))
-        .header("cookie", gemeente.cookie.clone().unwrap())
+        .header("cookie", overleg.cookie.clone().unwrap())
         .send()
         .await
         .unwrap();
@@ -1056,13 +1077,13 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "Excel needs the BOM");
     let csv = String::from_utf8_lossy(&csv);
     assert!(csv.contains(";Moerwijk;5;"), "{csv}");
-    let (_, json) = gemeente.get(&path("json")).await;
+    let (_, json) = overleg.get(&path("json")).await;
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(json.to_string().contains(&cluster), "{json}");
-    let response = gemeente
+    let response = overleg
         .http
         .get(format!("{}{}", site.base, path("pdf")))
-        .header("cookie", gemeente.cookie.clone().unwrap())
+        .header("cookie", overleg.cookie.clone().unwrap())
         .send()
         .await
         .unwrap();
@@ -1070,6 +1091,14 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     let pdf = response.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"), "a PDF from headless Chromium");
     assert!(knooppunt_reports::pdf::count_pages(&pdf) >= 1);
+
+    // The website shows no figure before a brief is published, then exactly the published one.
+    let (_, page) = gemeente.get("/knelpunten").await;
+    assert!(
+        page.contains("Nog geen gepubliceerde kwartaalbrief"),
+        "{page}"
+    );
+    assert!(!page.contains("<td>5</td>"), "no count of its own: {page}");
 
     // Published once, frozen: the next quarter compares with the published figure.
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
@@ -1086,6 +1115,14 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     .await
     .unwrap();
     brief.publish(&site.store, "test").await.unwrap();
+    let (status, _) = gemeente.get(&path("html")).await;
+    assert_eq!(status, 200, "published: the municipality reads it");
+    let (_, page) = gemeente.get("/knelpunten").await;
+    assert!(
+        page.contains(&format!("gepubliceerd in de kwartaalbrief {quarter}"))
+            && page.contains("<td>5</td><td>Moerwijk</td>"),
+        "{page}"
+    );
     let again = brief.publish(&site.store, "test").await.unwrap_err();
     assert!(
         format!("{again:#}").contains("al gepubliceerd"),
@@ -1248,7 +1285,9 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let quarter = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
     let today = knooppunt_ingest::today_nl();
-    // Without a stadsdeel: Morgenstond's 2 is hidden, and so is Moerwijk's 5, or 7 − 5 = 2.
+    // Without a stadsdeel: per wijk Morgenstond's 2 would be hidden, and so Moerwijk's 5 (or
+    // 7 − 5 = 2): all of the knelpunt's wijken hidden, so it is published for the whole
+    // municipality instead.
     let brief = knooppunt_reports::Brief::gather_full(
         &site.store,
         &rules,
@@ -1260,9 +1299,9 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
     )
     .await
     .unwrap();
-    let table = brief.table.clone().unwrap();
-    assert_eq!(table.columns, ["Moerwijk", "Morgenstond"]);
-    assert_eq!(table.rows[0].cells, ["x", "x"]);
+    let table = brief.tables[0].clone();
+    assert_eq!(table.caption, "Knelpunten voor de hele gemeente");
+    assert_eq!(table.columns, ["Hele gemeente"]);
     assert_eq!(table.rows[0].total, "7");
     let markdown = brief.render().unwrap().markdown;
     assert!(
@@ -1278,7 +1317,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
         knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter, None, 5, &wider, today)
             .await
             .unwrap();
-    let table = brief.table.unwrap();
+    let table = brief.tables[0].clone();
     assert_eq!(table.columns, ["Escamp"]);
     assert_eq!(
         (table.rows[0].cells.clone(), table.rows[0].total.clone()),

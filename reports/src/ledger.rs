@@ -1,0 +1,482 @@
+//! Everything published from the same data, audited together.
+//!
+//! [`crate::disclosure`] protects one table. But the municipality reads more than one table of
+//! the same signals: last quarter's brief, other programmes' briefs of this quarter, the
+//! stadsdeel table of knelpunten that were rolled up, the website. A hidden cell of one can
+//! follow from shown figures of the others ("all-time 19, Q2 8, Q1 0, so Q3 is 11").
+//!
+//! The ledger describes every published figure by the smallest counts it is a sum of, its
+//! [`Atom`]s: the signals of one knelpunt (barrier) in one wijk in one quarter. A shown figure is
+//! a linear equation over atoms; a hidden figure is recovered exactly when its atoms' sum lies in
+//! the span of the shown figures. [`Ledger::audit`] decides that for all outputs at once
+//! (Gaussian elimination over the rationals, sparse). [`protect_in_context`] runs the
+//! disclosure step on a new table, adds it to what was already published, and hides more in the
+//! new table until the joint audit finds nothing that the new table gives away.
+//!
+//! Not covered here: inference from the bounds of a hidden figure (`1 ≤ x ≤ min − 1`) across
+//! outputs; within one table [`crate::disclosure::protect`] covers them.
+
+use crate::disclosure::{
+    protect_forcing, Cell, CountTable, Disclosure, DisclosureError, DisclosureOptions, Position,
+    PublishedTable,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The smallest count any output is a sum of.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Atom {
+    pub barrier: String,
+    pub area: String,
+    pub quarter: String,
+}
+
+/// One published figure: which output, which figure, what it sums, and its value when shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub output: String,
+    pub name: String,
+    pub atoms: BTreeSet<Atom>,
+    pub value: Option<u64>,
+}
+
+/// A hidden figure that follows from the shown ones.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Leak {
+    pub output: String,
+    pub name: String,
+    pub value: i64,
+}
+
+/// Everything published (or about to be) from the same signals.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    pub figures: Vec<Figure>,
+}
+
+/// Which wijken a published column stands for: the wijk itself, or for a stadsdeel (a wider
+/// area of the roll-up) all wijken mapped to it.
+pub fn column_areas(column: &str, wider_areas: &BTreeMap<String, String>) -> Vec<String> {
+    let members: Vec<String> = wider_areas
+        .iter()
+        .filter(|(_, wider)| wider.as_str() == column)
+        .map(|(wijk, _)| wijk.clone())
+        .collect();
+    if members.is_empty() || wider_areas.contains_key(column) {
+        vec![column.to_string()]
+    } else {
+        members
+    }
+}
+
+impl Ledger {
+    pub fn add(&mut self, figure: Figure) {
+        self.figures.push(figure);
+    }
+
+    /// Adds every figure of a published knelpunt × wijk table of `quarter` (rows are barrier
+    /// ids). `areas` says which wijken a column stands for (see [`column_areas`]).
+    pub fn add_table(
+        &mut self,
+        output: &str,
+        quarter: &str,
+        table: &PublishedTable,
+        areas: &dyn Fn(&str) -> Vec<String>,
+    ) {
+        let column_areas: Vec<Vec<String>> = table.columns.iter().map(|c| areas(c)).collect();
+        let atoms = |rows: &[usize], columns: &[usize]| -> BTreeSet<Atom> {
+            let mut set = BTreeSet::new();
+            for &r in rows {
+                for &c in columns {
+                    for area in &column_areas[c] {
+                        set.insert(Atom {
+                            barrier: table.rows[r].clone(),
+                            area: area.clone(),
+                            quarter: quarter.to_string(),
+                        });
+                    }
+                }
+            }
+            set
+        };
+        let all_rows: Vec<usize> = (0..table.rows.len()).collect();
+        let all_columns: Vec<usize> = (0..table.columns.len()).collect();
+        let mut push = |name: String, atoms: BTreeSet<Atom>, cell: Option<Cell>| {
+            if let Some(cell) = cell {
+                self.figures.push(Figure {
+                    output: output.to_string(),
+                    name,
+                    atoms,
+                    value: cell.value(),
+                });
+            }
+        };
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, column) in table.columns.iter().enumerate() {
+                push(
+                    format!("{row} × {column}"),
+                    atoms(&[r], &[c]),
+                    table.get(Position::Cell { row: r, column: c }),
+                );
+            }
+            push(
+                format!("{row} totaal"),
+                atoms(&[r], &all_columns),
+                table.get(Position::RowTotal { row: r }),
+            );
+        }
+        for (c, column) in table.columns.iter().enumerate() {
+            push(
+                format!("{column} totaal"),
+                atoms(&all_rows, &[c]),
+                table.get(Position::ColumnTotal { column: c }),
+            );
+        }
+        push(
+            "totaal".into(),
+            atoms(&all_rows, &all_columns),
+            Some(table.grand_total),
+        );
+    }
+
+    /// Adds, as hidden figures to watch, the sums a later output will publish over a group of
+    /// knelpunten (a programme's brief): per wijk and in total. A table published now must not
+    /// give away a small sum of such a group, or that programme's brief could not hide it.
+    pub fn watch_groups(
+        &mut self,
+        quarter: &str,
+        groups: &BTreeMap<String, Vec<String>>,
+        areas: &[String],
+    ) {
+        for (name, barriers) in groups {
+            let atoms = |wijken: &[String]| -> BTreeSet<Atom> {
+                barriers
+                    .iter()
+                    .flat_map(|b| {
+                        wijken.iter().map(move |w| Atom {
+                            barrier: b.clone(),
+                            area: w.clone(),
+                            quarter: quarter.to_string(),
+                        })
+                    })
+                    .collect()
+            };
+            for area in areas {
+                self.add(Figure {
+                    output: format!("programma {name}"),
+                    name: format!("{area} totaal"),
+                    atoms: atoms(std::slice::from_ref(area)),
+                    value: None,
+                });
+            }
+            self.add(Figure {
+                output: format!("programma {name}"),
+                name: "totaal".into(),
+                atoms: atoms(areas),
+                value: None,
+            });
+        }
+    }
+
+    /// The hidden figures that follow exactly from the shown ones *and* are small
+    /// (`0 < value < min`): what a reader must never learn. A hidden figure that follows but is
+    /// zero or at least `min` reveals no small group: it could have been shown (a complement
+    /// that follows would give away its small partner, which is then found itself).
+    pub fn disclosures(&self, min: u64) -> Result<Vec<Leak>, DisclosureError> {
+        Ok(self
+            .audit()?
+            .into_iter()
+            .filter(|leak| leak.value > 0 && (leak.value as u64) < min)
+            .collect())
+    }
+
+    /// Every hidden figure of any output that follows exactly from the shown figures of all
+    /// outputs together, with its value.
+    pub fn audit(&self) -> Result<Vec<Leak>, DisclosureError> {
+        let mut index: BTreeMap<&Atom, usize> = BTreeMap::new();
+        for figure in &self.figures {
+            for atom in &figure.atoms {
+                let next = index.len();
+                index.entry(atom).or_insert(next);
+            }
+        }
+        let vector = |figure: &Figure| -> Row {
+            figure
+                .atoms
+                .iter()
+                .filter_map(|a| index.get(a).map(|&i| (i, Frac::ONE)))
+                .collect()
+        };
+        // Reduced basis of the shown figures: pivot variable → (row, right-hand side).
+        let mut basis: BTreeMap<usize, (Row, Frac)> = BTreeMap::new();
+        for figure in &self.figures {
+            let Some(value) = figure.value else { continue };
+            let (row, rhs) = reduce(&basis, vector(figure), Frac::int(value as i128))?;
+            let Some((&pivot, &lead)) = row.iter().next() else {
+                continue;
+            };
+            let row: Row = row
+                .into_iter()
+                .map(|(k, v)| Ok((k, v.div(lead)?)))
+                .collect::<Result<_, DisclosureError>>()?;
+            let rhs = rhs.div(lead)?;
+            // Keep the basis fully reduced: remove the new pivot from the older rows.
+            for (old_row, old_rhs) in basis.values_mut() {
+                if let Some(&factor) = old_row.get(&pivot) {
+                    for (&k, &v) in &row {
+                        let updated = old_row
+                            .get(&k)
+                            .copied()
+                            .unwrap_or(Frac::ZERO)
+                            .sub(factor.mul(v)?)?;
+                        if updated.is_zero() {
+                            old_row.remove(&k);
+                        } else {
+                            old_row.insert(k, updated);
+                        }
+                    }
+                    *old_rhs = old_rhs.sub(factor.mul(rhs)?)?;
+                }
+            }
+            basis.insert(pivot, (row, rhs));
+        }
+        let mut leaks = Vec::new();
+        for figure in self.figures.iter().filter(|f| f.value.is_none()) {
+            let (rest, value) = reduce(&basis, vector(figure), Frac::ZERO)?;
+            if rest.is_empty() {
+                // `figure = Σ basis rows · factors`, and reduce subtracted their right-hand
+                // sides from zero.
+                leaks.push(Leak {
+                    output: figure.output.clone(),
+                    name: figure.name.clone(),
+                    value: -value.round(),
+                });
+            }
+        }
+        leaks.sort();
+        leaks.dedup();
+        Ok(leaks)
+    }
+}
+
+type Row = BTreeMap<usize, Frac>;
+
+/// Subtracts basis rows from `row` until no pivot of the basis is left in it; the right-hand
+/// sides are subtracted from `rhs` alike.
+fn reduce(
+    basis: &BTreeMap<usize, (Row, Frac)>,
+    mut row: Row,
+    mut rhs: Frac,
+) -> Result<(Row, Frac), DisclosureError> {
+    let pivots: Vec<usize> = row
+        .keys()
+        .copied()
+        .filter(|k| basis.contains_key(k))
+        .collect();
+    for pivot in pivots {
+        let Some(factor) = row.get(&pivot).copied() else {
+            continue;
+        };
+        let Some((base, base_rhs)) = basis.get(&pivot) else {
+            continue;
+        };
+        for (&k, &v) in base {
+            let updated = row
+                .get(&k)
+                .copied()
+                .unwrap_or(Frac::ZERO)
+                .sub(factor.mul(v)?)?;
+            if updated.is_zero() {
+                row.remove(&k);
+            } else {
+                row.insert(k, updated);
+            }
+        }
+        rhs = rhs.sub(factor.mul(*base_rhs)?)?;
+    }
+    Ok((row, rhs))
+}
+
+/// The result of [`protect_in_context`].
+#[derive(Debug, Clone)]
+pub struct Protected {
+    pub disclosure: Disclosure,
+    /// Figures that already follow from what was published before, whatever this table hides
+    /// (an earlier output published too much). Reported, never silently accepted.
+    pub context_leaks: Vec<Leak>,
+}
+
+/// The disclosure step for a new table of `quarter`, together with everything in `context`:
+/// after [`crate::disclosure::protect`], every small figure that the new table would give away
+/// in combination with the context ([`Ledger::disclosures`]) is treated as a leak, and one more figure of the new table
+/// (the smallest non-zero shown one that shares atoms with the leak, else the smallest one) is
+/// hidden, until none is left.
+pub fn protect_in_context(
+    table: &CountTable,
+    options: &DisclosureOptions<'_>,
+    output: &str,
+    quarter: &str,
+    areas: &dyn Fn(&str) -> Vec<String>,
+    context: &Ledger,
+) -> Result<Protected, DisclosureError> {
+    let min = options.min_group_size;
+    let mut before: BTreeSet<Leak> = context.disclosures(min)?.into_iter().collect();
+    // What the context gives away of the new table even if all of it were hidden: no
+    // suppression here can repair that, so it is reported rather than chased.
+    let mut all_hidden = protect_forcing(table, options, &BTreeSet::new())?.table;
+    hide_all(&mut all_hidden);
+    let mut alone = context.clone();
+    alone.add_table(output, quarter, &all_hidden, areas);
+    before.extend(alone.disclosures(min)?);
+    let known = |leak: &Leak| {
+        before
+            .iter()
+            .any(|b| b.output == leak.output && b.name == leak.name)
+    };
+    let mut forced = BTreeSet::new();
+    loop {
+        let disclosure = protect_forcing(table, options, &forced)?;
+        let mut joint = context.clone();
+        let start = joint.figures.len();
+        joint.add_table(output, quarter, &disclosure.table, areas);
+        let new: Vec<Leak> = joint
+            .disclosures(min)?
+            .into_iter()
+            .filter(|leak| !known(leak))
+            .collect();
+        let Some(leak) = new.first() else {
+            return Ok(Protected {
+                disclosure,
+                context_leaks: before.into_iter().collect(),
+            });
+        };
+        let leaked_atoms = joint
+            .figures
+            .iter()
+            .find(|f| f.output == leak.output && f.name == leak.name)
+            .map(|f| f.atoms.clone())
+            .unwrap_or_default();
+        let positions = positions(&disclosure.table);
+        let candidate = joint.figures[start..]
+            .iter()
+            .zip(&positions)
+            .filter(|(f, p)| f.value.is_some() && !forced.contains(*p))
+            .min_by_key(|(f, _)| {
+                let value = f.value.unwrap_or(0);
+                (f.atoms.is_disjoint(&leaked_atoms), value == 0, value)
+            })
+            .map(|(_, p)| *p);
+        match candidate {
+            Some(position) => {
+                forced.insert(position);
+            }
+            // Everything of the new table is hidden already: what is left comes from the
+            // context alone.
+            None => {
+                return Ok(Protected {
+                    disclosure,
+                    context_leaks: before.into_iter().chain(new).collect(),
+                })
+            }
+        }
+    }
+}
+
+fn hide_all(table: &mut PublishedTable) {
+    for line in &mut table.cells {
+        line.fill(Cell::Suppressed);
+    }
+    table.row_totals.fill(Cell::Suppressed);
+    table.column_totals.fill(Cell::Suppressed);
+    table.grand_total = Cell::Suppressed;
+}
+
+/// The positions of a table in the order [`Ledger::add_table`] adds its figures.
+fn positions(table: &PublishedTable) -> Vec<Position> {
+    let mut out = Vec::new();
+    for row in 0..table.rows.len() {
+        for column in 0..table.columns.len() {
+            out.push(Position::Cell { row, column });
+        }
+        out.push(Position::RowTotal { row });
+    }
+    for column in 0..table.columns.len() {
+        out.push(Position::ColumnTotal { column });
+    }
+    out.push(Position::GrandTotal);
+    out
+}
+
+/// An exact fraction with overflow checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Frac {
+    n: i128,
+    d: i128,
+}
+
+impl Frac {
+    const ZERO: Frac = Frac { n: 0, d: 1 };
+    const ONE: Frac = Frac { n: 1, d: 1 };
+
+    fn int(n: i128) -> Self {
+        Frac { n, d: 1 }
+    }
+
+    fn is_zero(self) -> bool {
+        self.n == 0
+    }
+
+    fn new(n: i128, d: i128) -> Result<Self, DisclosureError> {
+        if d == 0 {
+            return Err(DisclosureError::Overflow);
+        }
+        let g = gcd(n, d).max(1);
+        let (mut n, mut d) = (n / g, d / g);
+        if d < 0 {
+            n = n.checked_neg().ok_or(DisclosureError::Overflow)?;
+            d = d.checked_neg().ok_or(DisclosureError::Overflow)?;
+        }
+        Ok(Frac { n, d })
+    }
+
+    fn sub(self, o: Frac) -> Result<Self, DisclosureError> {
+        let n = self
+            .n
+            .checked_mul(o.d)
+            .zip(o.n.checked_mul(self.d))
+            .and_then(|(a, b)| a.checked_sub(b))
+            .ok_or(DisclosureError::Overflow)?;
+        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
+        Frac::new(n, d)
+    }
+
+    fn mul(self, o: Frac) -> Result<Self, DisclosureError> {
+        let n = self.n.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
+        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
+        Frac::new(n, d)
+    }
+
+    fn div(self, o: Frac) -> Result<Self, DisclosureError> {
+        let n = self.n.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
+        let d = self.d.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
+        Frac::new(n, d)
+    }
+
+    fn round(self) -> i64 {
+        let q = self.n.div_euclid(self.d);
+        let r = self.n.rem_euclid(self.d);
+        let q = if r >= self.d - r { q + 1 } else { q };
+        i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
+    }
+}
+
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    i128::try_from(a).unwrap_or(1)
+}
+
+#[cfg(test)]
+#[path = "ledger_tests.rs"]
+mod tests;
