@@ -220,7 +220,7 @@ async fn copy(backend: Backend, url: &str, dir: &Path, name: &str) -> String {
             .execute(&mut conn)
             .await
             .expect("end sessions");
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             conn.execute(format!("CREATE DATABASE {target} TEMPLATE {source}").as_str())
                 .await
                 .expect("copy database");
