@@ -211,6 +211,16 @@ async fn copy(backend: Backend, url: &str, dir: &Path, name: &str) -> String {
             let mut conn = sqlx::PgConnection::connect(&admin).await.expect("admin");
             let source = url.rsplit('/').next().unwrap_or_default();
             let target = format!("{source}_{name}");
+            // Sessions of the closed pool may linger a moment; a template must have none.
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(source)
+            .execute(&mut conn)
+            .await
+            .expect("end sessions");
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             conn.execute(format!("CREATE DATABASE {target} TEMPLATE {source}").as_str())
                 .await
                 .expect("copy database");

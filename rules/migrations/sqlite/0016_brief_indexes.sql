@@ -8,3 +8,5 @@ DROP INDEX signal_barriers_observed_on;
 CREATE INDEX signal_barriers_observed_on
     ON signal_barriers (observed_on, barrier, source, area_key);
 CREATE INDEX signals_unclassified ON signals (observed_on) WHERE barriers = '';
+-- Samenloop: the signals of a period with more than one barrier.
+CREATE INDEX signals_several_barriers ON signals (observed_on, barriers) WHERE barriers LIKE '%,%';
