@@ -169,7 +169,9 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
                 _ if amount == 0.5 => 182.0,
                 _ => amount * 365.0,
             };
-            (days >= 1.0 && days <= 3650.0).then_some((whole.start(), days.floor() as u32))
+            (1.0..=3650.0)
+                .contains(&days)
+                .then_some((whole.start(), days.floor() as u32))
         })
         .collect()
 }

@@ -55,13 +55,11 @@ fn examples(notes: &[Note], barrier: &str, take: impl Fn(usize) -> bool) -> Vec<
         .collect()
 }
 
+/// One barrier's fit: the weights of the used buckets and the bias.
+type Fitted = Result<(Vec<f32>, f32), String>;
+
 /// Fits one binary logistic regression; returns the weights of `used` buckets and the bias.
-fn fit_binary(
-    vectors: &[Vec<(u32, f64)>],
-    labels: &[bool],
-    cost: f64,
-    used: &[u32],
-) -> Result<(Vec<f32>, f32), String> {
+fn fit_binary(vectors: &[Vec<(u32, f64)>], labels: &[bool], cost: f64, used: &[u32]) -> Fitted {
     if !labels.iter().any(|&l| l) || labels.iter().all(|&l| l) {
         // One class only: nothing to learn; the bias says "never" (or "always").
         let bias = if labels.first().copied().unwrap_or(false) {
@@ -108,6 +106,7 @@ fn fit(
     options: &Options,
     take: impl Fn(usize) -> bool + Copy + Sync,
 ) -> Result<Model, String> {
+    liblinear::toggle_liblinear_stdout_output(false);
     let buckets = 1u32 << options.buckets_log2;
     let mut used: Vec<u32> = (0..notes.len())
         .filter(|&i| take(i))
@@ -128,7 +127,7 @@ fn fit(
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .min(n.max(1));
-    let fitted: Vec<Result<(Vec<f32>, f32), String>> = std::thread::scope(|scope| {
+    let fitted: Vec<Fitted> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 let one = &one;
@@ -142,7 +141,7 @@ fn fit(
                 })
             })
             .collect();
-        let mut all: Vec<(usize, Result<(Vec<f32>, f32), String>)> = workers
+        let mut all: Vec<(usize, Fitted)> = workers
             .into_iter()
             .flat_map(|w| match w.join() {
                 Ok(done) => done,
