@@ -21,18 +21,29 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(message) => {
             assert!(message.starts_with("onbekende wijk of buurt"));
-            if input.trim().chars().count() > 40 {
-                assert!(!message.contains(input.trim()));
-            }
+            assert!(!echoes(&message, input));
         }
     }
     match REGISTER.resolve_source(input) {
         Ok(code) => assert_eq!(REGISTER.resolve_source(&code).as_deref(), Ok(code.as_str())),
         Err(message) => {
             assert!(message.starts_with("onbekende bron"));
-            if input.trim().chars().count() > 40 {
-                assert!(!message.contains(input.trim()));
-            }
+            assert!(!echoes(&message, input));
         }
     }
 });
+
+/// Whether a refusal repeats a long input. Register names are short, so a long input found in
+/// the message can only come from its fixed wording (which the fuzzer may copy).
+fn echoes(message: &str, input: &str) -> bool {
+    const FIXED: [&str; 4] = [
+        "onbekende wijk of buurt; gebruik een naam of CBS-code (zoals WK051836) uit het register van gebieden",
+        "'? Gebruik een naam of CBS-code uit het register van gebieden",
+        "onbekende bron; gebruik de code van uw team uit het register van bronnen",
+        "'? Gebruik de code van uw team uit het register van bronnen",
+    ];
+    let input = input.trim();
+    input.chars().count() > 40
+        && message.contains(input)
+        && !FIXED.iter().any(|fixed| fixed.contains(input))
+}

@@ -77,9 +77,14 @@ pub struct Register {
 /// The lookup key of a name: NFC-decomposed, accents dropped, lower case, letters and digits
 /// only — "Moerwijk Zuid", "moerwijk-zuid" and "MOERWIJK_ZUID" are one key.
 pub fn key(text: &str) -> String {
-    text.nfd()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
+    // Combining marks (accents) are dropped by their combining class, so what is left holds
+    // starters only and a second pass finds nothing to reorder (found by the fuzz target).
+    let lowered: String = text.chars().flat_map(char::to_lowercase).collect();
+    lowered
+        .nfd()
+        .filter(|&c| {
+            c.is_alphanumeric() && unicode_normalization::char::canonical_combining_class(c) == 0
+        })
         .collect()
 }
 
