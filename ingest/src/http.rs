@@ -41,7 +41,8 @@ struct TransportProbe(Arc<dyn Publisher>);
 #[async_trait]
 impl Probe for TransportProbe {
     fn name(&self) -> &'static str {
-        "transport"
+        // "kafka" or "spool": the answer names what does not answer.
+        self.0.name()
     }
     async fn check(&self) -> Result<(), String> {
         self.0.check().await
@@ -347,6 +348,16 @@ fn is_length_limit(error: &axum::Error) -> bool {
     false
 }
 
+/// Whether a submitted `source` names the token's source: the same code, or a spelling or
+/// alias the register maps to it ("Schilderswijk Moeders" for `schilderswijk-moeders`).
+fn same_source(register: &crate::register::Register, given: &str, token_source: &str) -> bool {
+    given.trim() == token_source
+        || matches!(
+            (register.resolve_source(given), register.resolve_source(token_source)),
+            (Ok(a), Ok(b)) if a == b
+        )
+}
+
 /// Validates, scrubs and publishes a batch; invalid items never hold up valid ones.
 /// Submits signals sent with a partner token: a signal without `source` gets the token's;
 /// one with another source is refused (field `source`), the rest go through.
@@ -364,7 +375,7 @@ async fn submit_as(
                 None => {
                     object.insert("source".into(), json!(source));
                 }
-                Some(given) if given.trim() != source => {
+                Some(given) if !same_source(&crate::register::active(), given, source) => {
                     // The submitted value is not echoed (it may be anything, of any length).
                     refused.push(ItemResult::Refused {
                         index,
@@ -509,11 +520,13 @@ pub(crate) async fn readyz(State(state): State<IntakeState>) -> Response {
             ready = false;
             tracing::warn!(probe = probe.name(), error = %error, "Readiness check failed");
         }
-        // The reason is in the log; the answer says only whether the check passed.
-        checks.insert(
-            probe.name().to_string(),
-            Value::String(if outcome.is_ok() { "ok" } else { "fout" }.into()),
-        );
+        // The reason is in the log; the answer says only whether the check passed, in a fixed
+        // phrase ("database antwoordt niet"), never the error's own text.
+        let verdict = match outcome {
+            Ok(()) => "ok".to_string(),
+            Err(_) => format!("{} antwoordt niet", probe.name()),
+        };
+        checks.insert(probe.name().to_string(), Value::String(verdict));
     }
     let status = if ready {
         StatusCode::OK
@@ -522,4 +535,35 @@ pub(crate) async fn readyz(State(state): State<IntakeState>) -> Response {
     };
     let word = if ready { "gereed" } else { "niet gereed" };
     (status, Json(json!({"status": word, "checks": checks}))).into_response()
+}
+
+#[cfg(test)]
+mod token_source_tests {
+    use super::same_source;
+    use crate::register::{builtin_with, UnknownSources};
+
+    #[test]
+    fn a_token_accepts_its_source_by_any_registered_spelling_and_nothing_else() {
+        let register = builtin_with(UnknownSources::Refuse);
+        assert!(same_source(
+            &register,
+            "schilderswijk-moeders",
+            "schilderswijk-moeders"
+        ));
+        assert!(same_source(
+            &register,
+            "Schilderswijk Moeders",
+            "schilderswijk-moeders"
+        ));
+        assert!(!same_source(
+            &register,
+            "verbinders-moerwijk",
+            "schilderswijk-moeders"
+        ));
+        assert!(!same_source(
+            &register,
+            "iemand anders",
+            "schilderswijk-moeders"
+        ));
+    }
 }

@@ -300,7 +300,10 @@ fn protect_level(
 /// A count of sources or wijken as a range that identifies nobody: "1–4", "5–9", "10–19",
 /// "20 of meer"; zero stays zero.
 pub fn breadth(count: i64, min: i64) -> String {
-    let min = min.max(1);
+    if min <= 1 {
+        // Nothing is hidden at a minimum group size of one.
+        return count.max(0).to_string();
+    }
     match count {
         n if n <= 0 => "0".into(),
         n if n < min => format!("1–{}", min - 1),

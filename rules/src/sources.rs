@@ -249,12 +249,22 @@ impl Source for KafkaSource {
             self.consumer
                 .store_offsets(&list)
                 .context("offsets opslaan")?;
-            // Committed per batch (asynchronously, so it costs no round trip here): after a
-            // crash the group re-reads at most the batches whose commit had not landed.
-            // Auto-commit stays on as the fallback for a commit that failed.
-            self.consumer
-                .commit(&list, CommitMode::Async)
-                .context("offsets vastleggen")?;
+            // Committed per batch and synchronously (one round trip to the group coordinator
+            // per batch): after a crash the group re-reads at most the batch that was in
+            // flight. The call blocks, so on a multi-threaded runtime it leaves this worker
+            // to the other tasks meanwhile. Auto-commit stays on as the fallback for a commit
+            // that failed.
+            let consumer = &self.consumer;
+            let commit = || consumer.commit(&list, CommitMode::Sync);
+            let committed = match tokio::runtime::Handle::current().runtime_flavor() {
+                tokio::runtime::RuntimeFlavor::CurrentThread => commit(),
+                _ => tokio::task::block_in_place(commit),
+            };
+            if let Err(error) = committed {
+                // Stored offsets are committed by auto-commit later; the store skips what a
+                // crash before then would deliver again.
+                tracing::warn!(error = %error, "Committing offsets failed; auto-commit retries");
+            }
         }
         Ok(())
     }

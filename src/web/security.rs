@@ -96,14 +96,19 @@ pub async fn dutch_rejections(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+        .is_some_and(|v| {
+            v.starts_with("text/html")
+                || v.starts_with("application/json")
+                || v.starts_with("application/problem+json")
+        });
     if !status.is_client_error() || ours {
         return response;
     }
     let allow = response.headers().get(header::ALLOW).cloned();
     let (title, text) = dutch(status, api);
     let mut replaced = if api {
-        (status, axum::Json(serde_json::json!({ "error": text }))).into_response()
+        // The API's own error format (RFC 9457 problem details, with `error` for old clients).
+        knooppunt_ingest::openapi::problem(status, text)
     } else {
         let mut capital = text.to_string();
         if let Some(first) = capital.get_mut(..1) {

@@ -179,7 +179,7 @@ async fn audit_sign_in(
     started: chrono::DateTime<chrono::Utc>,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, 2 * 1024 * 1024).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "Het formulier is te groot.").into_response();
     };
     let name: String = {

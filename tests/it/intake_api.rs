@@ -192,7 +192,7 @@ async fn health_and_readiness() {
         .json()
         .await
         .unwrap();
-    assert_eq!(ready["checks"]["transport"], "ok");
+    assert_eq!(ready["checks"]["spool"], "ok");
     assert_eq!(ready["checks"]["database"], "ok");
 }
 

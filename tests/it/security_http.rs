@@ -319,7 +319,7 @@ impl knooppunt_ingest::http::Probe for BrokenProbe {
 }
 
 #[tokio::test]
-async fn readiness_says_fout_without_the_reason() {
+async fn readiness_says_what_failed_without_the_reason() {
     use tower::ServiceExt;
     let dir = tempfile::tempdir().unwrap();
     let config = embedded_config(dir.path());
@@ -345,7 +345,10 @@ async fn readiness_says_fout_without_the_reason() {
         .await
         .unwrap();
     let text = String::from_utf8_lossy(&body);
-    assert!(text.contains("\"database\":\"fout\""), "{text}");
+    assert!(
+        text.contains("\"database\":\"database antwoordt niet\""),
+        "{text}"
+    );
     assert!(
         !text.contains("10.1.2.3") && !text.contains("password"),
         "{text}"
