@@ -325,7 +325,18 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/default_rules.toml"),
     )
     .unwrap()
-    .replace("key = [\"area\"]", "key = [\"organisation\"]");
+    .replace("key = [\"area\"]", "key = [\"organisation\"]")
+    // The copied rules name the shipped model by an absolute path.
+    .replace(
+        "file = \"default_model.kpm\"",
+        &format!(
+            "file = {:?}",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("rules/default_model.kpm")
+                .display()
+                .to_string()
+        ),
+    );
     let dir = tempfile::tempdir().unwrap();
     let rules_file = dir.path().join("rules.toml");
     std::fs::write(&rules_file, rules).unwrap();
