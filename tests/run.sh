@@ -50,7 +50,7 @@ pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }
 # Databases left behind by earlier runs (each test makes its own).
 psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
   "SELECT datname FROM pg_database WHERE datname LIKE 'kp\_test\_%'" |
-  while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null; done
+  while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; done
 
 log "Apache Kafka (from Maven Central, cached)"
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
