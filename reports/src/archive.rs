@@ -4,6 +4,7 @@
 //! `KNOOPPUNT_GHOSTSCRIPT`) rewrites it as PDF/A-2b and sets title, author, subject and the
 //! document language (`nl`). [`pdfa_identification`] and [`page_sizes`] read the result back.
 
+use crate::pdf::{wait_or_kill, Waited};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -131,27 +132,19 @@ pub fn to_pdfa(
             binary: name.clone(),
             source,
         })?;
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ArchiveError::Timeout {
-                    binary: name,
-                    seconds: timeout.as_secs(),
-                });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(source) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ArchiveError::Start {
-                    binary: name,
-                    source,
-                });
-            }
+    let status = match wait_or_kill(&mut child, timeout) {
+        Ok(status) => status,
+        Err(Waited::TimedOut) => {
+            return Err(ArchiveError::Timeout {
+                binary: name,
+                seconds: timeout.as_secs(),
+            })
+        }
+        Err(Waited::Failed(source)) => {
+            return Err(ArchiveError::Start {
+                binary: name,
+                source,
+            })
         }
     };
     let is_pdf = std::fs::read(output)

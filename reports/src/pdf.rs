@@ -163,27 +163,19 @@ pub fn html_to_pdf_with(
             binary: name.clone(),
             source,
         })?;
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(PdfError::Timeout {
-                    binary: name,
-                    seconds: timeout.as_secs(),
-                });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(source) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(PdfError::Start {
-                    binary: name,
-                    source,
-                });
-            }
+    let status = match wait_or_kill(&mut child, timeout) {
+        Ok(status) => status,
+        Err(Waited::TimedOut) => {
+            return Err(PdfError::Timeout {
+                binary: name,
+                seconds: timeout.as_secs(),
+            })
+        }
+        Err(Waited::Failed(source)) => {
+            return Err(PdfError::Start {
+                binary: name,
+                source,
+            })
         }
     };
     let is_pdf = std::fs::read(output)
@@ -253,6 +245,37 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// How waiting for a child process with a time limit ended, when it did not exit by itself.
+pub(crate) enum Waited {
+    TimedOut,
+    Failed(std::io::Error),
+}
+
+/// Waits for `child` up to `timeout`; a child that overstays, or cannot be waited for, is
+/// killed and reaped.
+pub(crate) fn wait_or_kill(
+    child: &mut std::process::Child,
+    timeout: Duration,
+) -> Result<std::process::ExitStatus, Waited> {
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            outcome => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(match outcome {
+                    Err(source) => Waited::Failed(source),
+                    _ => Waited::TimedOut,
+                });
+            }
+        }
     }
 }
 
