@@ -25,8 +25,8 @@ use common::{arg, median, synthetic};
 
 use knooppunt::app;
 use knooppunt_ingest::envelope::Envelope;
-use knooppunt_ingest::transport::Publisher;
 use knooppunt_rules::engine::Engine;
+use knooppunt_transport::Publisher;
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -136,7 +136,7 @@ fn raw_rate(brokers: &str, topic: &str, n: usize) -> f64 {
     (n - 1) as f64 / started.map_or(begun, |s| s).elapsed().as_secs_f64()
 }
 
-async fn drain<S: knooppunt_rules::engine::Source>(
+async fn drain<S: knooppunt_transport::Source>(
     engine: &mut Engine<S>,
     store: &knooppunt_rules::store::Store,
     n: usize,

@@ -4,13 +4,12 @@ use crate::config::{Config, TransportKind};
 use anyhow::Context;
 use async_trait::async_trait;
 use knooppunt_ingest::http::{router, IntakeState, Limits, Probe};
-use knooppunt_ingest::kafka::KafkaPublisher;
-use knooppunt_ingest::spool::Spool;
-use knooppunt_ingest::transport::Publisher;
-use knooppunt_rules::engine::{Engine, Source};
+use knooppunt_rules::engine::Engine;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::sources::{KafkaSource, SpoolSource};
 use knooppunt_rules::store::Store;
+use knooppunt_transport::kafka::{KafkaPublisher, KafkaSource, ProducerContext};
+use knooppunt_transport::spool::{Spool, SpoolSettings, SpoolSource};
+use knooppunt_transport::{Publisher, Source};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -147,7 +146,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 pub async fn open_spool(config: &Config) -> anyhow::Result<Spool> {
-    Spool::open(&config.transport.spool).await
+    Spool::open(&SpoolSettings::new(&config.transport.spool)).await
 }
 
 /// Reads the configured register of areas and sources and makes it the process's register.
@@ -461,9 +460,7 @@ pub async fn run_engine(
         {
             tracing::warn!(error = %format!("{error:#}"), "Events topic not created");
         }
-        let producer = config
-            .kafka
-            .producer(knooppunt_ingest::kafka::ProducerContext::new("events"))?;
+        let producer = config.kafka.producer(ProducerContext::new("events"))?;
         helpers.push(tokio::spawn(knooppunt_rules::events::run_relay(
             store.clone(),
             producer,

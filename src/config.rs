@@ -6,7 +6,7 @@
 use figment::providers::{Format, Serialized, Toml};
 use figment::value::{Dict, Value};
 use figment::Figment;
-use knooppunt_ingest::kafka::KafkaSettings;
+use knooppunt_transport::kafka::KafkaSettings;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -15,7 +15,6 @@
 
 use crate::envelope::{Channel, Envelope};
 use crate::signal::FieldError;
-use crate::transport::Publisher;
 use async_trait::async_trait;
 use axum::body::Body;
 use axum::extract::State;
@@ -24,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
+use knooppunt_transport::Publisher;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;

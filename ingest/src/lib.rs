@@ -4,18 +4,21 @@
 //! - [`scrub`]: removes personal data from free text;
 //! - [`csv_import`]: reads Dutch Excel CSV files;
 //! - [`envelope`]: the versioned message on the transport;
-//! - [`transport`]: Kafka and the embedded spool, behind one [`transport::Publisher`] trait;
+//! - [`transport`]: Kafka and the embedded spool, behind one [`transport::Publisher`] trait
+//!   (in `knooppunt_transport`, which holds both halves of each);
 //! - [`http`]: the intake API;
 //! - [`normalise`], [`json`]: text normalisation and strict JSON at the boundary;
 //! - [`register`]: the register of areas and sources every signal is mapped to.
 
 pub mod conflicts;
 pub mod http;
-pub mod kafka;
 pub mod openapi;
-pub mod spool;
 pub mod trace;
-pub mod transport;
+
+// Transitional: the transport (producer, spool, `Publisher`) moved to `knooppunt_transport`;
+// these paths keep older callers compiling until they name the transport crate themselves.
+pub use knooppunt_transport::publisher as transport;
+pub use knooppunt_transport::{kafka, spool};
 
 // Transitional: the pure contract moved to `knooppunt_domain`; these paths keep older
 // callers compiling until they name the domain crate themselves.

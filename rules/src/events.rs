@@ -6,7 +6,8 @@
 //! Every event is first written to the `cluster_events` table (an outbox), in the same
 //! transaction as the decision or promotion it reports, so an event exists exactly when its
 //! cause does. On Kafka, [`run_relay`] publishes the outbox in order to the events topic and
-//! marks what was delivered; on the embedded transport the table is the feed.
+//! marks what was delivered; on the embedded transport the table is the feed. The Kafka half
+//! (the topic, the keyed send) is in `knooppunt_transport::kafka`; the outbox stays here.
 //!
 //! The message is a versioned envelope like the signals topic's (`docs/asyncapi.yaml`):
 //!
@@ -19,6 +20,7 @@
 use crate::store::Store;
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
+use knooppunt_transport::kafka::{send_event, KafkaProducer, KafkaSettings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::Row;
@@ -274,34 +276,8 @@ pub async fn outbox(
 }
 
 /// Creates the events topic if it does not exist yet (partitions as the signals topic).
-pub async fn ensure_topic(
-    settings: &knooppunt_ingest::kafka::KafkaSettings,
-    topic: &str,
-) -> anyhow::Result<()> {
-    use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-    use rdkafka::client::DefaultClientContext;
-    use rdkafka::types::RDKafkaErrorCode;
-    let admin: AdminClient<DefaultClientContext> = settings
-        .client_config()
-        .create()
-        .context("Kafka-beheerclient aanmaken")?;
-    let topics = [NewTopic::new(
-        topic,
-        settings.partitions,
-        TopicReplication::Fixed(settings.replication_factor),
-    )];
-    let options = AdminOptions::new().operation_timeout(Some(std::time::Duration::from_secs(30)));
-    for result in admin
-        .create_topics(&topics, &options)
-        .await
-        .context("Kafka-topic voor gebeurtenissen aanmaken")?
-    {
-        match result {
-            Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
-            Err((topic, code)) => anyhow::bail!("topic {topic} aanmaken mislukt: {code}"),
-        }
-    }
-    Ok(())
+pub async fn ensure_topic(settings: &KafkaSettings, topic: &str) -> anyhow::Result<()> {
+    settings.ensure_events_topic(topic).await
 }
 
 /// Publishes unpublished events in order, one batch; returns how many were delivered.
@@ -309,21 +285,14 @@ pub async fn ensure_topic(
 /// same id.
 pub async fn relay_once(
     store: &Store,
-    producer: &rdkafka::producer::FutureProducer<knooppunt_ingest::kafka::ProducerContext>,
+    producer: &KafkaProducer,
     topic: &str,
 ) -> anyhow::Result<usize> {
-    use rdkafka::producer::FutureRecord;
     let pending = outbox(store, 0, 500, true).await?;
     let mut delivered = 0;
     for stored in &pending {
         let payload = serde_json::to_string(&stored.event).context("gebeurtenis")?;
-        let record = FutureRecord::to(topic)
-            .key(&stored.event.cluster.id)
-            .payload(&payload);
-        producer
-            .send(record, std::time::Duration::from_secs(30))
-            .await
-            .map_err(|(error, _)| anyhow::anyhow!("gebeurtenis niet afgeleverd: {error}"))?;
+        send_event(producer, topic, &stored.event.cluster.id, &payload).await?;
         sqlx::query("UPDATE cluster_events SET published_at = $1 WHERE seq = $2")
             .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
             .bind(stored.seq)
@@ -338,7 +307,7 @@ pub async fn relay_once(
 /// Publishes the outbox to `topic` every second until `shutdown` resolves.
 pub async fn run_relay(
     store: Store,
-    producer: rdkafka::producer::FutureProducer<knooppunt_ingest::kafka::ProducerContext>,
+    producer: KafkaProducer,
     topic: String,
     shutdown: impl std::future::Future<Output = ()>,
 ) {

@@ -10,9 +10,8 @@
 //! - [`replay`]: re-running a rule set over stored history, with a diff before applying;
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`store`]: the idempotent store, one query set for both backends;
-//! - [`engine`]: the consume → classify → store → acknowledge loop;
-//! - [`sources`]: the embedded spool and the Kafka consumer group;
-//! - [`kafka_context`]: the consumer's assignments, lag and connection state.
+//! - [`engine`]: the consume → classify → store → acknowledge loop, reading through
+//!   `knooppunt_transport::Source` (the spool or the Kafka consumer group);
 //! - [`retention`], [`verwerkingslog`], [`events`], [`silence`]: data governance — retention
 //!   terms, the processing log, cluster events out, and signals that stop.
 
@@ -20,7 +19,6 @@ pub mod engine;
 pub mod events;
 pub mod extract;
 pub mod fixtures;
-pub mod kafka_context;
 pub mod labels;
 pub mod model;
 pub mod promotion;
@@ -28,7 +26,15 @@ pub mod replay;
 pub mod retention;
 pub mod ruleset;
 pub mod silence;
-pub mod sources;
 pub mod store;
 pub mod text;
 pub mod verwerkingslog;
+
+// Transitional: the engine's sources and the consumer's context moved to `knooppunt_transport`;
+// these paths keep older callers compiling until they name the transport crate themselves.
+pub use knooppunt_transport::kafka::context as kafka_context;
+pub mod sources {
+    //! Transitional: see `knooppunt_transport::{kafka, spool}`.
+    pub use knooppunt_transport::kafka::{offsets_to_store, KafkaSource};
+    pub use knooppunt_transport::spool::SpoolSource;
+}

@@ -3,9 +3,8 @@
 //! gathered, and no offset is committed past a message that was not handed over.
 
 use crate::support::group_progress;
-use knooppunt_ingest::kafka::KafkaSettings;
-use knooppunt_rules::engine::{AckToken, Source};
-use knooppunt_rules::sources::KafkaSource;
+use knooppunt_transport::kafka::{KafkaSettings, KafkaSource};
+use knooppunt_transport::{AckToken, Source};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};

@@ -4,7 +4,7 @@
 use crate::support::*;
 use knooppunt::app;
 use knooppunt::config::Config;
-use knooppunt_ingest::kafka::KafkaPublisher;
+use knooppunt_transport::kafka::KafkaPublisher;
 use rdkafka::mocking::MockCluster;
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 use serde_json::{json, Value};

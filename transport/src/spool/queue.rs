@@ -1,14 +1,12 @@
-//! The embedded transport: a durable SQLite queue so a single team runs intake and the rules
-//! engine in one process, with the same at-least-once guarantee as Kafka.
+//! The embedded transport's queue: a durable SQLite file so a single team runs intake and the
+//! rules engine in one process, with the same at-least-once guarantee as Kafka. Its SQL is its
+//! own (the spool's file, not the store's database).
 
-use crate::envelope::Envelope;
-use crate::transport::{PublishError, Publisher};
+use crate::spool::settings::SpoolSettings;
 use anyhow::Context;
-use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
-use std::path::Path;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -16,8 +14,6 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/spool"
 
 /// Rows per multi-row INSERT (3 parameters each, far below SQLite's 32,766).
 const ROWS_PER_STATEMENT: usize = 300;
-/// Most rows one group commit writes; the rest waits for the next.
-const MAX_GROUP_ROWS: usize = 5_000;
 
 /// One queued message.
 #[derive(Debug, Clone)]
@@ -39,6 +35,8 @@ pub struct Spool {
     pool: SqlitePool,
     /// The group-commit writer.
     writer: mpsc::Sender<Pending>,
+    /// How long a reader waits before it looks again at an empty spool.
+    poll: Duration,
 }
 
 impl std::fmt::Debug for Pending {
@@ -60,7 +58,8 @@ impl Spool {
     /// Acknowledgements and dead letters need no fsync of their own
     /// (`synchronous = NORMAL`): one lost in a power cut only brings a message back, which
     /// the idempotent store then skips as a duplicate.
-    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+    pub async fn open(settings: &SpoolSettings) -> anyhow::Result<Self> {
+        let path = settings.path.as_path();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("map {} aanmaken voor de spool", dir.display()))?;
@@ -69,7 +68,7 @@ impl Spool {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(settings.busy_timeout)
             // Statement journals in memory, not in temporary files.
             .pragma("temp_store", "MEMORY");
         let writer = SqlitePoolOptions::new()
@@ -82,20 +81,34 @@ impl Spool {
             .await
             .context("spool-migraties uitvoeren")?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(settings.readers)
             .connect_with(options.synchronous(SqliteSynchronous::Normal))
             .await
             .with_context(|| format!("spool {} openen", path.display()))?;
-        let (sender, receiver) = mpsc::channel(1024);
-        tokio::spawn(group_commit(writer, receiver));
+        let (sender, receiver) = mpsc::channel(settings.queue_depth.max(1));
+        tokio::spawn(group_commit(writer, receiver, settings.max_group_rows));
         Ok(Self {
             pool,
             writer: sender,
+            poll: settings.poll,
         })
     }
 
+    /// How long a reader waits before it looks again at an empty spool.
+    pub fn poll_interval(&self) -> Duration {
+        self.poll
+    }
+
+    /// Whether the spool's file answers, for readiness checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// Hands rows to the group commit and waits until they are durable.
-    async fn enqueue(&self, rows: Vec<(String, Vec<u8>)>) -> Result<(), String> {
+    pub(crate) async fn enqueue(&self, rows: Vec<(String, Vec<u8>)>) -> Result<(), String> {
         let (done, answer) = oneshot::channel();
         self.writer
             .send(Pending { rows, done })
@@ -190,11 +203,15 @@ impl Spool {
 
 /// Writes every batch that is waiting in one transaction, then answers each of them: the
 /// answer comes only after the commit (and its fsync) succeeded.
-async fn group_commit(pool: SqlitePool, mut receiver: mpsc::Receiver<Pending>) {
+async fn group_commit(
+    pool: SqlitePool,
+    mut receiver: mpsc::Receiver<Pending>,
+    max_group_rows: usize,
+) {
     while let Some(first) = receiver.recv().await {
         let mut rows = first.rows.len();
         let mut group = vec![first];
-        while rows < MAX_GROUP_ROWS {
+        while rows < max_group_rows {
             match receiver.try_recv() {
                 Ok(next) => {
                     rows += next.rows.len();
@@ -242,40 +259,12 @@ async fn insert_rows<'a>(
     tx.commit().await
 }
 
-#[async_trait]
-impl Publisher for Spool {
-    async fn publish(&self, batch: &[Envelope]) -> Vec<Result<(), PublishError>> {
-        // One transaction (shared with concurrent batches): either the whole batch is durable
-        // or none of it is.
-        let rows = batch
-            .iter()
-            .map(|envelope| (envelope.key(), envelope.to_json()))
-            .collect();
-        let outcome = self
-            .enqueue(rows)
-            .await
-            .map_err(|e| PublishError::Unavailable(format!("spool: {e}")));
-        vec![outcome; batch.len()]
-    }
-
-    async fn check(&self) -> Result<(), String> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("spool: {e}"))
-    }
-
-    fn name(&self) -> &'static str {
-        "spool"
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::Channel;
-    use crate::signal::parse_signal;
+    use crate::Publisher;
+    use knooppunt_domain::envelope::{Channel, Envelope};
+    use knooppunt_domain::signal::parse_signal;
 
     fn envelope(text: &str) -> Envelope {
         let value = serde_json::json!({"observed_on": "2026-09-14", "source": "t",
@@ -292,14 +281,15 @@ mod tests {
     async fn publish_fetch_ack_and_dead_letter() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("spool.db");
-        let spool = Spool::open(&path).await.unwrap();
+        let settings = SpoolSettings::new(&path);
+        let spool = Spool::open(&settings).await.unwrap();
         let results = spool.publish(&[envelope("een"), envelope("twee")]).await;
         assert!(results.iter().all(Result::is_ok));
         spool.enqueue_raw("x", b"not json").await.unwrap();
 
         // Survives reopening: what was acknowledged is on disk.
         drop(spool);
-        let spool = Spool::open(&path).await.unwrap();
+        let spool = Spool::open(&settings).await.unwrap();
         let records = spool.fetch(10).await.unwrap();
         assert_eq!(records.len(), 3);
         assert_eq!(records[0].partition_key, "moerwijk");

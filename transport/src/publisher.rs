@@ -1,7 +1,8 @@
-//! Where intake hands signals over: Kafka, or the embedded spool.
+//! The publishing half of the contract: where intake hands signals over (Kafka, or the
+//! embedded spool).
 
-use crate::envelope::Envelope;
 use async_trait::async_trait;
+use knooppunt_domain::envelope::Envelope;
 
 /// Why a signal could not be handed over. The submitter may retry: nothing was acknowledged.
 #[derive(Debug, Clone, thiserror::Error)]

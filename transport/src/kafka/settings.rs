@@ -1,105 +1,17 @@
-//! Kafka: the signals topic, its dead-letter topic, and the producer intake writes with.
+//! The Kafka adapter's settings (`[kafka]`) and everything derived from them: the client
+//! configuration of the producers and the consumer group, and the topics `knooppunt migrate`
+//! creates (signals, dead letters, cluster events).
 
-use crate::envelope::Envelope;
-use crate::transport::{PublishError, Publisher};
+use crate::kafka::context::ProducerContext;
 use anyhow::Context;
-use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::{ClientContext, DefaultClientContext};
-use rdkafka::config::RDKafkaLogLevel;
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
-use rdkafka::util::Timeout;
+use rdkafka::client::DefaultClientContext;
+use rdkafka::error::RDKafkaErrorCode;
+use rdkafka::producer::FutureProducer;
 use rdkafka::ClientConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-/// Whether the brokers answer a client, from librdkafka's error reports: a run of errors is
-/// logged once when it starts and once when it ends, with its count, not once per callback.
-#[derive(Debug, Default)]
-pub struct ConnectionState {
-    outage: Mutex<Option<(Instant, u64)>>,
-    errors: std::sync::atomic::AtomicU64,
-}
-
-impl ConnectionState {
-    /// Records an error; logs only the first of a run (a change of state).
-    pub fn failed(&self, client: &str, error: &dyn std::fmt::Display) {
-        self.errors
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Ok(mut outage) = self.outage.lock() else {
-            return;
-        };
-        match outage.as_mut() {
-            Some((_, errors)) => *errors += 1,
-            None => {
-                *outage = Some((Instant::now(), 1));
-                tracing::warn!(client, error = %error, "Kafka not reachable; retrying (further errors counted, not logged)");
-            }
-        }
-    }
-
-    /// Errors reported since the client started.
-    pub fn errors(&self) -> u64 {
-        self.errors.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Records that the brokers answered; logs the end of an outage once, with its count.
-    pub fn succeeded(&self, client: &str) {
-        let Ok(mut outage) = self.outage.lock() else {
-            return;
-        };
-        if let Some((since, errors)) = outage.take() {
-            tracing::info!(
-                client,
-                errors,
-                outage_ms = since.elapsed().as_millis() as u64,
-                "Kafka reachable again"
-            );
-        }
-    }
-}
-
-/// librdkafka's own log, at debug level: it repeats connection failures per broker and per
-/// retry; [`ConnectionState`] logs the change of state once.
-pub fn log_librdkafka(level: RDKafkaLogLevel, facility: &str, message: &str) {
-    match level {
-        RDKafkaLogLevel::Emerg | RDKafkaLogLevel::Alert | RDKafkaLogLevel::Critical => {
-            tracing::error!(facility, "librdkafka: {message}")
-        }
-        _ => tracing::debug!(facility, "librdkafka: {message}"),
-    }
-}
-
-/// The context of Knooppunt's producers: librdkafka's log at debug level, its errors counted
-/// in a [`ConnectionState`].
-#[derive(Clone)]
-pub struct ProducerContext {
-    pub client: &'static str,
-    pub connection: Arc<ConnectionState>,
-}
-
-impl ProducerContext {
-    pub fn new(client: &'static str) -> Self {
-        Self {
-            client,
-            connection: Arc::new(ConnectionState::default()),
-        }
-    }
-}
-
-impl ClientContext for ProducerContext {
-    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
-        log_librdkafka(level, fac, log_message);
-    }
-
-    fn error(&self, error: KafkaError, reason: &str) {
-        self.connection
-            .failed(self.client, &format_args!("{error} ({reason})"));
-    }
-}
+use std::time::Duration;
 
 /// The `[kafka]` section: used when `transport.kind = "kafka"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +88,32 @@ impl KafkaSettings {
             .context("Kafka-producer aanmaken")
     }
 
+    /// A member of the rules engine's consumer group.
+    ///
+    /// `enable.auto.offset.store=false`: an offset is stored only when the engine acknowledges
+    /// a stored batch, and committed with it (auto-commit every second as a fallback).
+    pub fn consumer_config(&self) -> ClientConfig {
+        let mut config = self.client_config();
+        config
+            .set("group.id", &self.group_id)
+            .set("enable.auto.offset.store", "false")
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", "1000")
+            .set("auto.offset.reset", "earliest")
+            .set("enable.partition.eof", "false")
+            // A member that is gone (or lost its session in a broker outage) hands its
+            // partitions over after 6 s, the broker's shortest session by default.
+            .set("session.timeout.ms", "6000")
+            .set("heartbeat.interval.ms", "2000")
+            .set("statistics.interval.ms", "5000");
+        config
+    }
+
+    /// How long a producer waits for the brokers to acknowledge a message.
+    pub fn delivery_timeout(&self) -> Duration {
+        Duration::from_millis(self.delivery_timeout_ms)
+    }
+
     /// The signals and dead-letter topics as `knooppunt migrate` creates them.
     pub fn topic_specs(&self) -> [TopicSpec; 2] {
         let spec = |name: &str, partitions: i32, retention_ms: i64| TopicSpec {
@@ -194,13 +132,38 @@ impl KafkaSettings {
         ]
     }
 
+    /// The cluster events topic (`[events] topic`): partitions and replication as the signals
+    /// topic, the broker's defaults otherwise.
+    pub fn events_topic_spec(&self, topic: &str) -> TopicSpec {
+        TopicSpec {
+            name: topic.to_string(),
+            partitions: self.partitions,
+            replication_factor: self.replication_factor,
+            configs: Vec::new(),
+        }
+    }
+
     /// Creates the signals and dead-letter topics if they do not exist yet.
     pub async fn ensure_topics(&self) -> anyhow::Result<()> {
+        self.create_topics(&self.topic_specs(), "Kafka-topics aanmaken")
+            .await
+    }
+
+    /// Creates the cluster events topic if it does not exist yet.
+    pub async fn ensure_events_topic(&self, topic: &str) -> anyhow::Result<()> {
+        self.create_topics(
+            &[self.events_topic_spec(topic)],
+            "Kafka-topic voor gebeurtenissen aanmaken",
+        )
+        .await
+    }
+
+    /// Creates topics; one that exists already is left as it is.
+    async fn create_topics(&self, specs: &[TopicSpec], what: &'static str) -> anyhow::Result<()> {
         let admin: AdminClient<DefaultClientContext> = self
             .client_config()
             .create()
             .context("Kafka-beheerclient aanmaken")?;
-        let specs = self.topic_specs();
         let topics: Vec<NewTopic<'_>> = specs
             .iter()
             .map(|spec| {
@@ -212,10 +175,7 @@ impl KafkaSettings {
             })
             .collect();
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        let results = admin
-            .create_topics(&topics, &options)
-            .await
-            .context("Kafka-topics aanmaken")?;
+        let results = admin.create_topics(&topics, &options).await.context(what)?;
         for result in results {
             match result {
                 Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
@@ -223,85 +183,6 @@ impl KafkaSettings {
             }
         }
         Ok(())
-    }
-}
-
-/// Intake's side of Kafka.
-#[derive(Clone)]
-pub struct KafkaPublisher {
-    producer: FutureProducer<ProducerContext>,
-    connection: Arc<ConnectionState>,
-    topic: String,
-    timeout: Duration,
-}
-
-impl KafkaPublisher {
-    pub fn new(settings: &KafkaSettings) -> anyhow::Result<Self> {
-        let context = ProducerContext::new("intake");
-        Ok(Self {
-            connection: context.connection.clone(),
-            producer: settings.producer(context)?,
-            topic: settings.signals_topic.clone(),
-            timeout: Duration::from_millis(settings.delivery_timeout_ms),
-        })
-    }
-}
-
-#[async_trait]
-impl Publisher for KafkaPublisher {
-    async fn publish(&self, batch: &[Envelope]) -> Vec<Result<(), PublishError>> {
-        let sends = batch.iter().map(|envelope| {
-            let key = envelope.key();
-            let payload = envelope.to_json();
-            let traceparent = envelope.traceparent.clone();
-            let producer = &self.producer;
-            let topic = &self.topic;
-            async move {
-                let mut record = FutureRecord::to(topic).key(&key).payload(&payload);
-                // W3C Trace Context as a message header too, for consumers that read headers.
-                if let Some(traceparent) = &traceparent {
-                    record = record.headers(rdkafka::message::OwnedHeaders::new().insert(
-                        rdkafka::message::Header {
-                            key: "traceparent",
-                            value: Some(traceparent.as_str()),
-                        },
-                    ));
-                }
-                producer
-                    .send(record, Timeout::After(self.timeout))
-                    .await
-                    .map(|_| ())
-                    .map_err(|(error, _message)| {
-                        PublishError::Unavailable(format!("kafka: {error}"))
-                    })
-            }
-        });
-        let results = futures::future::join_all(sends).await;
-        if results.iter().any(Result::is_ok) {
-            self.connection.succeeded("intake");
-        }
-        results
-    }
-
-    async fn check(&self) -> Result<(), String> {
-        let producer = self.producer.clone();
-        let topic = self.topic.clone();
-        tokio::task::spawn_blocking(move || {
-            producer
-                .client()
-                .fetch_metadata(Some(&topic), Duration::from_secs(3))
-                .map_err(|e| format!("kafka: {e}"))
-                .and_then(|metadata| match metadata.topics().first() {
-                    Some(t) if t.error().is_none() && !t.partitions().is_empty() => Ok(()),
-                    _ => Err(format!("kafka: topic {topic} bestaat niet")),
-                })
-        })
-        .await
-        .map_err(|e| format!("kafka: {e}"))?
-    }
-
-    fn name(&self) -> &'static str {
-        "kafka"
     }
 }
 
@@ -359,5 +240,31 @@ mod tests {
             config(&dead_letter, "retention.ms").as_deref(),
             Some("172800000")
         );
+    }
+
+    #[test]
+    fn the_events_topic_follows_the_signals_topic_partitions_and_replication() {
+        let settings = KafkaSettings {
+            partitions: 12,
+            replication_factor: 3,
+            ..KafkaSettings::default()
+        };
+        let events = settings.events_topic_spec("knooppunt.clusters.v1");
+        assert_eq!(events.name, "knooppunt.clusters.v1");
+        assert_eq!((events.partitions, events.replication_factor), (12, 3));
+        assert!(events.configs.is_empty());
+    }
+
+    #[test]
+    fn the_consumer_stores_offsets_only_when_the_engine_acknowledges() {
+        let settings = KafkaSettings {
+            group_id: "engines".into(),
+            ..KafkaSettings::default()
+        };
+        let config = settings.consumer_config();
+        assert_eq!(config.get("group.id"), Some("engines"));
+        assert_eq!(config.get("bootstrap.servers"), Some("127.0.0.1:9092"));
+        assert_eq!(config.get("enable.auto.offset.store"), Some("false"));
+        assert_eq!(config.get("auto.offset.reset"), Some("earliest"));
     }
 }

@@ -1,7 +1,8 @@
-//! What the rules engine's Kafka consumer reports about itself: partition assignments (logged,
-//! offsets committed before a revocation), consumer lag per partition (a gauge), and the
-//! state of its connection to the brokers (one log line per change, with a count, instead of
-//! one per librdkafka callback).
+//! What Knooppunt's Kafka clients report about themselves. Every client: the state of its
+//! connection to the brokers (one log line per change, with a count, instead of one per
+//! librdkafka callback) and librdkafka's own log at debug level. The rules engine's consumer
+//! also: partition assignments (logged, offsets committed before a revocation) and consumer
+//! lag per partition (a gauge).
 
 use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
@@ -10,9 +11,93 @@ use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::statistics::Statistics;
 use rdkafka::TopicPartitionList;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-pub use knooppunt_ingest::kafka::ConnectionState;
+/// Whether the brokers answer a client, from librdkafka's error reports: a run of errors is
+/// logged once when it starts and once when it ends, with its count, not once per callback.
+#[derive(Debug, Default)]
+pub struct ConnectionState {
+    outage: Mutex<Option<(Instant, u64)>>,
+    errors: std::sync::atomic::AtomicU64,
+}
+
+impl ConnectionState {
+    /// Records an error; logs only the first of a run (a change of state).
+    pub fn failed(&self, client: &str, error: &dyn std::fmt::Display) {
+        self.errors
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Ok(mut outage) = self.outage.lock() else {
+            return;
+        };
+        match outage.as_mut() {
+            Some((_, errors)) => *errors += 1,
+            None => {
+                *outage = Some((Instant::now(), 1));
+                tracing::warn!(client, error = %error, "Kafka not reachable; retrying (further errors counted, not logged)");
+            }
+        }
+    }
+
+    /// Errors reported since the client started.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records that the brokers answered; logs the end of an outage once, with its count.
+    pub fn succeeded(&self, client: &str) {
+        let Ok(mut outage) = self.outage.lock() else {
+            return;
+        };
+        if let Some((since, errors)) = outage.take() {
+            tracing::info!(
+                client,
+                errors,
+                outage_ms = since.elapsed().as_millis() as u64,
+                "Kafka reachable again"
+            );
+        }
+    }
+}
+
+/// librdkafka's own log, at debug level: it repeats connection failures per broker and per
+/// retry; [`ConnectionState`] logs the change of state once.
+pub fn log_librdkafka(level: RDKafkaLogLevel, facility: &str, message: &str) {
+    match level {
+        RDKafkaLogLevel::Emerg | RDKafkaLogLevel::Alert | RDKafkaLogLevel::Critical => {
+            tracing::error!(facility, "librdkafka: {message}")
+        }
+        _ => tracing::debug!(facility, "librdkafka: {message}"),
+    }
+}
+
+/// The context of Knooppunt's producers: librdkafka's log at debug level, its errors counted
+/// in a [`ConnectionState`].
+#[derive(Clone)]
+pub struct ProducerContext {
+    pub client: &'static str,
+    pub connection: Arc<ConnectionState>,
+}
+
+impl ProducerContext {
+    pub fn new(client: &'static str) -> Self {
+        Self {
+            client,
+            connection: Arc::new(ConnectionState::default()),
+        }
+    }
+}
+
+impl ClientContext for ProducerContext {
+    fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
+        log_librdkafka(level, fac, log_message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.connection
+            .failed(self.client, &format_args!("{error} ({reason})"));
+    }
+}
 
 /// The consumer's context: rebalances, statistics, errors and librdkafka's own log.
 pub struct EngineContext {
@@ -41,7 +126,7 @@ fn partitions(list: &TopicPartitionList) -> String {
 
 impl ClientContext for EngineContext {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, log_message: &str) {
-        knooppunt_ingest::kafka::log_librdkafka(level, fac, log_message);
+        log_librdkafka(level, fac, log_message);
     }
 
     fn stats(&self, statistics: Statistics) {

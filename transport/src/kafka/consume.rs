@@ -1,11 +1,11 @@
-//! The engine's two transports: the embedded spool and a Kafka consumer group.
+//! The consuming half of Kafka: the rules engine as a member of its consumer group, with the
+//! dead-letter topic for messages it cannot decode.
 
-use crate::engine::{AckToken, Delivery, Source};
-use crate::kafka_context::{ConnectionState, EngineContext};
+use crate::kafka::context::{ConnectionState, EngineContext, ProducerContext};
+use crate::kafka::settings::KafkaSettings;
+use crate::source::{AckToken, Delivery, Source};
 use anyhow::Context;
 use async_trait::async_trait;
-use knooppunt_ingest::kafka::{KafkaSettings, ProducerContext};
-use knooppunt_ingest::spool::Spool;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Message, OwnedHeaders};
@@ -16,57 +16,6 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Reads the embedded spool.
-pub struct SpoolSource {
-    spool: Spool,
-}
-
-impl SpoolSource {
-    pub fn new(spool: Spool) -> Self {
-        Self { spool }
-    }
-}
-
-#[async_trait]
-impl Source for SpoolSource {
-    async fn next_batch(&mut self, max: usize, wait: Duration) -> anyhow::Result<Vec<Delivery>> {
-        let limit = i64::try_from(max).unwrap_or(i64::MAX);
-        let mut records = self.spool.fetch(limit).await.context("spool lezen")?;
-        if records.is_empty() {
-            tokio::time::sleep(wait.min(Duration::from_millis(50))).await;
-            records = self.spool.fetch(limit).await.context("spool lezen")?;
-        }
-        Ok(records
-            .into_iter()
-            .map(|r| Delivery {
-                payload: Some(r.payload),
-                token: AckToken::Spool { seq: r.seq },
-            })
-            .collect())
-    }
-
-    async fn dead_letter(&mut self, delivery: &Delivery, reason: &str) -> anyhow::Result<()> {
-        if let AckToken::Spool { seq } = delivery.token {
-            self.spool
-                .dead_letter(seq, reason)
-                .await
-                .context("bericht apart zetten in de spool")?;
-        }
-        Ok(())
-    }
-
-    async fn ack(&mut self, deliveries: &[Delivery]) -> anyhow::Result<()> {
-        let seqs: Vec<i64> = deliveries
-            .iter()
-            .filter_map(|d| match d.token {
-                AckToken::Spool { seq } => Some(seq),
-                AckToken::Kafka { .. } => None,
-            })
-            .collect();
-        self.spool.ack(&seqs).await.context("spool bevestigen")
-    }
-}
 
 /// A member of the rules engine's consumer group.
 ///
@@ -95,18 +44,7 @@ impl KafkaSource {
         };
         let (connection, lag) = (context.connection.clone(), context.lag.clone());
         let consumer: StreamConsumer<EngineContext> = settings
-            .client_config()
-            .set("group.id", &settings.group_id)
-            .set("enable.auto.offset.store", "false")
-            .set("enable.auto.commit", "true")
-            .set("auto.commit.interval.ms", "1000")
-            .set("auto.offset.reset", "earliest")
-            .set("enable.partition.eof", "false")
-            // A member that is gone (or lost its session in a broker outage) hands its
-            // partitions over after 6 s, the broker's shortest session by default.
-            .set("session.timeout.ms", "6000")
-            .set("heartbeat.interval.ms", "2000")
-            .set("statistics.interval.ms", "5000")
+            .consumer_config()
             .create_with_context(context)
             .context("Kafka-consumer aanmaken")?;
         consumer
@@ -116,7 +54,7 @@ impl KafkaSource {
             consumer,
             dead_letters: settings.producer(dead_letters)?,
             dead_letter_topic: settings.dead_letter_topic.clone(),
-            timeout: Duration::from_millis(settings.delivery_timeout_ms),
+            timeout: settings.delivery_timeout(),
             connection,
             lag,
         })

@@ -1,0 +1,15 @@
+//! The embedded spool: a durable SQLite queue in the process, for a single team without Kafka.
+//!
+//! - [`settings`]: where the file is and how the adapter uses it;
+//! - [`queue`]: the file itself — group-committed writes, reads, acknowledgements, dead letters;
+//! - [`publish`]: intake's half ([`crate::Publisher`]);
+//! - [`consume`]: the rules engine's half ([`crate::Source`]).
+
+pub mod consume;
+pub mod publish;
+pub mod queue;
+pub mod settings;
+
+pub use consume::SpoolSource;
+pub use queue::{Spool, SpoolRecord};
+pub use settings::SpoolSettings;
