@@ -57,3 +57,46 @@ impl Source for SpoolSource {
         self.spool.ack(&seqs).await.context("spool bevestigen")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spool::SpoolSettings;
+
+    #[tokio::test]
+    async fn reads_in_order_dead_letters_and_acknowledges_by_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::open(&SpoolSettings::new(dir.path().join("spool.db")))
+            .await
+            .unwrap();
+        for payload in [&b"een"[..], b"twee", b"drie"] {
+            spool.enqueue_raw("moerwijk", payload).await.unwrap();
+        }
+        let mut source = SpoolSource::new(spool.clone());
+        let batch = source.next_batch(10, Duration::ZERO).await.unwrap();
+        let payloads: Vec<&[u8]> = batch.iter().filter_map(|d| d.payload.as_deref()).collect();
+        assert_eq!(payloads, [&b"een"[..], b"twee", b"drie"]);
+        assert!(batch
+            .iter()
+            .all(|d| matches!(d.token, AckToken::Spool { .. })));
+
+        source
+            .dead_letter(&batch[1], "geen geldige JSON")
+            .await
+            .unwrap();
+        source.ack(&batch[..1]).await.unwrap();
+        assert_eq!(spool.pending().await.unwrap(), 1);
+        let rest = source.next_batch(10, Duration::ZERO).await.unwrap();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].token, batch[2].token);
+        source.ack(&rest).await.unwrap();
+        assert_eq!(spool.pending().await.unwrap(), 0);
+        let AckToken::Spool { seq } = batch[1].token else {
+            panic!("a spool delivery carries a spool token");
+        };
+        assert_eq!(
+            spool.dead_letters().await.unwrap(),
+            vec![(seq, "geen geldige JSON".to_string())]
+        );
+    }
+}
