@@ -2,7 +2,7 @@
 //! the cluster events relay uses.
 
 use crate::kafka::context::{ConnectionState, ProducerContext};
-use crate::kafka::settings::KafkaSettings;
+use crate::kafka::settings::{KafkaSettings, EVENT_DELIVERY_TIMEOUT};
 use crate::publisher::{PublishError, Publisher};
 use async_trait::async_trait;
 use knooppunt_domain::envelope::Envelope;
@@ -93,9 +93,6 @@ impl Publisher for KafkaPublisher {
     }
 }
 
-/// How long the events relay waits for the brokers to acknowledge one event.
-const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Sends one cluster event (its JSON) to `topic`, keyed by its cluster so a cluster's events
 /// stay in order; returns once the brokers acknowledged it.
 pub async fn send_event(
@@ -106,7 +103,7 @@ pub async fn send_event(
 ) -> anyhow::Result<()> {
     let record = FutureRecord::to(topic).key(key).payload(payload);
     producer
-        .send(record, EVENT_TIMEOUT)
+        .send(record, EVENT_DELIVERY_TIMEOUT)
         .await
         .map(|_| ())
         .map_err(|(error, _)| anyhow::anyhow!("gebeurtenis niet afgeleverd: {error}"))

@@ -188,6 +188,10 @@ impl KafkaSettings {
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// How long the cluster events relay waits for the brokers to acknowledge one event (not
+/// configurable: the relay retries a failed batch every second).
+pub const EVENT_DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// One topic `knooppunt migrate` creates: name, partitions, replication and topic configs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicSpec {
