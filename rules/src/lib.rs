@@ -21,14 +21,20 @@ pub mod extract;
 pub mod fixtures;
 pub mod labels;
 pub mod model;
-pub mod promotion;
 pub mod replay;
 pub mod retention;
 pub mod ruleset;
 pub mod silence;
-pub mod store;
-pub mod text;
 pub mod verwerkingslog;
+
+// Transitional: these moved to the domain and store crates; the paths keep older callers
+// compiling until they name those crates themselves.
+pub use knooppunt_domain::{promotion, text};
+pub mod store {
+    pub use knooppunt_domain::cluster::*;
+    pub use knooppunt_domain::stats::quantile;
+    pub use knooppunt_store::*;
+}
 
 // Transitional: the engine's sources and the consumer's context moved to `knooppunt_transport`;
 // these paths keep older callers compiling until they name the transport crate themselves.
