@@ -61,7 +61,7 @@ impl Source for SpoolSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spool::SpoolSettings;
+    use crate::spool::settings::SpoolSettings;
 
     #[tokio::test]
     async fn reads_in_order_dead_letters_and_acknowledges_by_token() {

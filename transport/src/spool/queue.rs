@@ -262,7 +262,7 @@ async fn insert_rows<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Publisher;
+    use crate::publisher::Publisher;
     use knooppunt_domain::envelope::{Channel, Envelope};
     use knooppunt_domain::signal::parse_signal;
 
