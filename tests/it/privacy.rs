@@ -147,7 +147,15 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
         "{metrics}"
     );
     assert_clean("the metrics", &metrics);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The engine has handled every message (the poison one included) once its group committed
+    // the topic's end; only then are its logs complete.
+    wait_committed_to_end(
+        &config.kafka.brokers,
+        &config.kafka.group_id,
+        &config.kafka.signals_topic,
+        Duration::from_secs(30),
+    )
+    .await;
     intake.kill().unwrap();
     engine.kill().unwrap();
     intake.wait().unwrap();

@@ -135,18 +135,17 @@ impl EngineProcess {
             .status()
             .expect("kill -TERM");
         assert!(status.success());
-        let started = std::time::Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("engine status") {
-                assert!(status.success(), "engine exited with {status}");
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "engine did not stop within 30 s of SIGTERM"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let child = &mut self.child;
+        let status = eventually_ok(
+            "the engine to stop after SIGTERM",
+            Duration::from_secs(30),
+            async || match child.try_wait().expect("engine status") {
+                Some(status) => Ok(status),
+                None => Err("still running".to_string()),
+            },
+        )
+        .await;
+        assert!(status.success(), "engine exited with {status}");
     }
 
     pub fn kill_9(mut self) {

@@ -192,18 +192,35 @@ pub fn read_topic(brokers: &str, topic: &str, expected: usize) -> Vec<ReadBack> 
     out
 }
 
-/// Polls `check` every 50 ms until it returns true; fails after `limit`.
-pub async fn eventually<F, Fut>(what: &str, limit: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
+/// Polls `check` every 50 ms until it returns true; fails after `limit`, naming `what`.
+/// The one way tests wait for work: never a sleep followed by an assertion.
+pub async fn eventually(what: &str, limit: Duration, mut check: impl AsyncFnMut() -> bool) {
+    eventually_ok(what, limit, async || {
+        if check().await {
+            Ok(())
+        } else {
+            Err("the condition still does not hold".to_string())
+        }
+    })
+    .await
+}
+
+/// Polls `check` every 50 ms until it returns `Ok`, and returns its value; fails after
+/// `limit`, naming `what` and what the last attempt found.
+pub async fn eventually_ok<T>(
+    what: &str,
+    limit: Duration,
+    mut check: impl AsyncFnMut() -> Result<T, String>,
+) -> T {
     let started = Instant::now();
-    while !check().await {
-        assert!(
-            started.elapsed() < limit,
-            "timed out after {limit:?} waiting for {what}"
-        );
+    loop {
+        match check().await {
+            Ok(value) => return value,
+            Err(found) => assert!(
+                started.elapsed() < limit,
+                "timed out after {limit:?} waiting for {what}: {found}"
+            ),
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -396,24 +413,22 @@ pub async fn group_progress(
     .expect("offset reader task")
 }
 
-/// Waits until `group` has committed every message of `topic` (fails after `limit`).
+/// Waits until `group` has committed every message of `topic`, i.e. the engine has handled
+/// all there is (fails after `limit`).
 pub async fn wait_committed_to_end(brokers: &str, group: &str, topic: &str, limit: Duration) {
-    let started = Instant::now();
-    loop {
+    let what = format!("group {group} to commit to the end of {topic}");
+    eventually_ok(&what, limit, async || {
         let (committed, ends) = group_progress(brokers, group, topic).await;
         let done = ends
             .iter()
             .all(|(p, end)| *end == 0 || committed.get(p) == Some(end));
         if done {
-            return;
+            Ok(())
+        } else {
+            Err(format!("committed {committed:?}, ends {ends:?}"))
         }
-        assert!(
-            started.elapsed() < limit,
-            "group {group} did not commit to the end of {topic} within {limit:?}: \
-             committed {committed:?}, ends {ends:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await
 }
 
 /// A PostgreSQL server of one test's own (initdb into a temporary directory, a free port,
