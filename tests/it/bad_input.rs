@@ -543,22 +543,7 @@ async fn conflicts_suite(store: Store) {
     assert_eq!(hashes.len(), 1);
 }
 
-#[tokio::test]
-async fn the_engine_refuses_ids_stored_with_other_content_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(
-        &format!("sqlite://{}", dir.path().join("k.db").display()),
-        2,
-    )
-    .await
-    .unwrap();
-    conflicts_suite(store).await;
-}
-
-#[tokio::test]
-async fn the_engine_refuses_ids_stored_with_other_content_on_postgres() {
-    let url = crate::support::fresh_pg_database().await;
-    let store = Store::connect(&url, 2).await.unwrap();
-    store.migrate().await.unwrap();
-    conflicts_suite(store).await;
-}
+crate::support::on_both_backends!(
+    conflicts_suite: the_engine_refuses_ids_stored_with_other_content_on_sqlite,
+    the_engine_refuses_ids_stored_with_other_content_on_postgres
+);

@@ -417,47 +417,11 @@ async fn events_suite(store: Store) {
     );
 }
 
-#[tokio::test]
-async fn retention_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    retention_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
+on_both_backends!(retention_suite: retention_on_sqlite, retention_on_postgres);
 
-#[tokio::test]
-async fn retention_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    retention_suite(store).await;
-}
+on_both_backends!(processing_log_suite: processing_log_on_sqlite, processing_log_on_postgres);
 
-#[tokio::test]
-async fn processing_log_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    processing_log_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn processing_log_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    processing_log_suite(store).await;
-}
-
-#[tokio::test]
-async fn cluster_events_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    events_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn cluster_events_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    events_suite(store).await;
-}
+on_both_backends!(events_suite: cluster_events_on_sqlite, cluster_events_on_postgres);
 
 /// A source that reported twice a week for twelve weeks, then stopped; the knelpunt it
 /// reported got an owner the day of its last signal. Six weeks later the agenda shows both.
@@ -550,19 +514,12 @@ async fn the_retention_and_log_commands() {
     ];
     store.write_batch(&batch, &[]).await.unwrap();
     let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-            .args(args)
-            .env("KNOOPPUNT__STORE__URL", &url)
-            .env(
-                "KNOOPPUNT__TRANSPORT__SPOOL",
-                dir.path().join("spool.db").display().to_string(),
-            )
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
+        let spool = dir.path().join("spool.db");
+        let output = run_ok(
+            knooppunt_command()
+                .args(args)
+                .env("KNOOPPUNT__STORE__URL", &url)
+                .env("KNOOPPUNT__TRANSPORT__SPOOL", spool.display().to_string()),
         );
         String::from_utf8(output.stdout).unwrap()
     };

@@ -313,19 +313,7 @@ async fn label_suite(store: Store) {
     );
 }
 
-#[tokio::test]
-async fn labels_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    label_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn labels_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    label_suite(store).await;
-}
+on_both_backends!(label_suite: labels_on_sqlite, labels_on_postgres);
 
 /// The measure on a constructed set: known rule hits and misses against known labels.
 #[tokio::test]
@@ -405,16 +393,10 @@ async fn measure_against_labels_counts_by_quarter() {
 
     // The same through the command line, with the shipped rules and model.
     let knooppunt = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-            .args(args)
-            .env("KNOOPPUNT_LOG", "warn")
-            .env("KNOOPPUNT__STORE__URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = run_ok(
+            knooppunt_command()
+                .args(args)
+                .env("KNOOPPUNT__STORE__URL", &url),
         );
         String::from_utf8(output.stdout).unwrap()
     };

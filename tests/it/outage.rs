@@ -102,10 +102,11 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
         "all accepted while the broker runs"
     );
     accepted.extend(taken);
-    eventually(
-        "the first signals stored",
+    wait_stored(
+        &store,
+        300,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= 300 },
+        "the first signals stored",
     )
     .await;
 
@@ -165,10 +166,11 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
 
     // The engine recovers by itself and stores everything intake acknowledged, once.
     let expected = accepted.len() as i64;
-    eventually(
-        "every acknowledged signal stored after the outage",
+    wait_stored(
+        &store,
+        expected,
         Duration::from_secs(30),
-        || async { store.signal_count().await.unwrap_or(0) >= expected },
+        "every acknowledged signal stored after the outage",
     )
     .await;
     let engine_back = back.elapsed();
@@ -176,13 +178,7 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
         "broker outage: intake accepted again {intake_back:?} and the engine caught up \
          {engine_back:?} after the broker's return; {expected} signals acknowledged"
     );
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(30),
-    )
-    .await;
+    wait_engine_caught_up(&config, Duration::from_secs(30)).await;
     assert_eq!(store.signal_count().await.unwrap(), expected);
     for (i, id) in [(0, &first[0]), (299, &last[299])] {
         let source = format!("team{}", i % 5);
@@ -240,10 +236,7 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     accepted.extend(post(&client, &url, &ids("a", 0..500)).await);
     assert_eq!(accepted.len(), 500);
-    eventually("a first part stored", Duration::from_secs(60), || async {
-        store.signal_count().await.unwrap_or(0) >= 100
-    })
-    .await;
+    wait_stored(&store, 100, Duration::from_secs(60), "a first part stored").await;
 
     // PostgreSQL stops mid-stream; intake keeps accepting (Kafka holds the signals).
     tokio::task::block_in_place(|| server.stop());
@@ -274,10 +267,11 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
     tokio::task::block_in_place(|| server.resume());
     let back = Instant::now();
     let expected = accepted.len() as i64;
-    eventually(
-        "every acknowledged signal stored after the database returned",
+    wait_stored(
+        &store,
+        expected,
         Duration::from_secs(30),
-        || async { store.signal_count().await.unwrap_or(0) >= expected },
+        "every acknowledged signal stored after the database returned",
     )
     .await;
     eprintln!(
@@ -285,13 +279,7 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
          signals acknowledged",
         back.elapsed()
     );
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(30),
-    )
-    .await;
+    wait_engine_caught_up(&config, Duration::from_secs(30)).await;
     eventually(
         "the engine healthy again",
         Duration::from_secs(30),

@@ -217,17 +217,19 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     let mut engines = engines.into_iter();
     let first = engines.next().unwrap();
     let mut survivors: Vec<EngineProcess> = engines.collect();
-    eventually(
-        "a third of the stream stored",
+    wait_stored(
+        &store,
+        (N / 3) as i64,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= (N / 3) as i64 },
+        "a third of the stream stored",
     )
     .await;
     first.kill_9();
-    eventually(
-        "two thirds of the stream stored",
+    wait_stored(
+        &store,
+        (2 * N / 3) as i64,
         Duration::from_secs(90),
-        || async { store.signal_count().await.unwrap_or(0) >= (2 * N / 3) as i64 },
+        "two thirds of the stream stored",
     )
     .await;
     let fourth = EngineProcess::start(&env, dir.path(), "engine-4");
@@ -239,17 +241,14 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     )
     .await;
     survivors.push(fourth);
-    eventually("every signal stored", Duration::from_secs(120), || async {
-        store.signal_count().await.unwrap_or(0) >= N as i64
-    })
-    .await;
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(60),
+    wait_stored(
+        &store,
+        N as i64,
+        Duration::from_secs(120),
+        "every signal stored",
     )
     .await;
+    wait_engine_caught_up(&config, Duration::from_secs(60)).await;
     // Each member publishes its lag per partition (from librdkafka's statistics, every 5 s).
     eventually(
         "a lag gauge per partition",
@@ -285,12 +284,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     for engine in survivors {
         engine.stop().await;
     }
-    let (committed, ends) = group_progress(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-    )
-    .await;
+    let (committed, ends) = engine_progress(&config).await;
     // (A partition no signal was keyed to has nothing to commit.)
     let ends: std::collections::BTreeMap<i32, i64> =
         ends.into_iter().filter(|(_, end)| *end > 0).collect();
@@ -361,17 +355,14 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
     for chunk in envelopes(N).chunks(500) {
         assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
     }
-    eventually("every signal stored", Duration::from_secs(120), || async {
-        store.signal_count().await.unwrap_or(0) >= N as i64
-    })
-    .await;
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(60),
+    wait_stored(
+        &store,
+        N as i64,
+        Duration::from_secs(120),
+        "every signal stored",
     )
     .await;
+    wait_engine_caught_up(&config, Duration::from_secs(60)).await;
     let mut stored_by = Vec::new();
     for engine in &engines {
         stored_by.push(

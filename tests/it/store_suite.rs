@@ -165,19 +165,13 @@ async fn suite(store: Store) {
     );
 }
 
-#[tokio::test]
-async fn store_suite_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    suite(Store::connect(&url, 4).await.unwrap()).await;
-}
+on_both_backends!(suite: store_suite_on_sqlite, store_suite_on_postgres);
 
 #[tokio::test]
-async fn store_suite_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
+async fn migrating_twice_is_harmless() {
+    let store = pg_store().await;
     store.migrate().await.unwrap();
-    store.migrate().await.unwrap(); // migrating twice is harmless
-    suite(store).await;
+    assert_eq!(store.signal_count().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -480,30 +474,6 @@ async fn promotion_suite(store: Store) {
     assert_eq!(store.promotions(on, later).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn promotions_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    promotion_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
+on_both_backends!(promotion_suite: promotions_on_sqlite, promotions_on_postgres);
 
-#[tokio::test]
-async fn promotions_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    promotion_suite(store).await;
-}
-
-#[tokio::test]
-async fn replay_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    replay_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn replay_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    replay_suite(store).await;
-}
+on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);
