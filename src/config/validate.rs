@@ -51,14 +51,7 @@ impl Config {
 
     /// The website's operations listener, client address header and session terms.
     fn check_web(&self, errors: &mut Vec<String>) {
-        if !self.web.ops_listen.trim().is_empty()
-            && self
-                .web
-                .ops_listen
-                .trim()
-                .parse::<std::net::SocketAddr>()
-                .is_err()
-        {
+        if !optional_address(&self.web.ops_listen) {
             errors.push(format!(
                 "web.ops_listen: '{}' is geen adres met poort (bijvoorbeeld 127.0.0.1:9464)",
                 self.web.ops_listen
@@ -100,14 +93,7 @@ impl Config {
         if self.engine.batch_size == 0 {
             errors.push("engine.batch_size: moet minstens 1 zijn".into());
         }
-        if !self.engine.metrics_listen.trim().is_empty()
-            && self
-                .engine
-                .metrics_listen
-                .trim()
-                .parse::<std::net::SocketAddr>()
-                .is_err()
-        {
+        if !optional_address(&self.engine.metrics_listen) {
             errors.push(format!(
                 "engine.metrics_listen: '{}' is geen adres (bijvoorbeeld 0.0.0.0:9091)",
                 self.engine.metrics_listen
@@ -175,4 +161,10 @@ impl Config {
             }
         }
     }
+}
+
+/// Empty, or an address with a port.
+fn optional_address(value: &str) -> bool {
+    let value = value.trim();
+    value.is_empty() || value.parse::<std::net::SocketAddr>().is_ok()
 }

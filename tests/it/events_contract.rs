@@ -3,11 +3,10 @@
 //! order the overleg decided, read back with a real consumer.
 
 use crate::support::*;
-use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::review_store;
 use knooppunt_rules::events::{self, Kind};
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Store};
+use knooppunt_rules::store::{Classified, ClusterKeyValues, Store};
 use serde_json::{json, Value};
 
 fn document() -> Value {
@@ -37,31 +36,12 @@ fn classified(id: &str, source: &str, date: &str) -> Classified {
     let today = knooppunt_ingest::today_nl();
     let value = json!({"id": id, "observed_on": date, "source": source, "area": "Moerwijk",
         "text": "Intake bij de GGZ pas over vijf maanden"});
-    Classified {
-        envelope: Envelope::prepare(
-            knooppunt_ingest::signal::parse_signal(&value, today).unwrap(),
-            Channel::Http,
-            chrono::Utc::now(),
-        ),
-        matches: vec![BarrierMatch {
-            barrier: "wachtlijst-ggz".into(),
-            confidence: 1.0,
-            wait_days: Some(150),
-            cluster: ClusterKeyValues::new(
-                knooppunt_rules::ruleset::ClusterKey {
-                    area: true,
-                    organisation: false,
-                },
-                "Moerwijk",
-                None,
-            ),
-            split_to: None,
-            found: Default::default(),
-        }],
-        wait_days: Some(150),
-        rules_version: "test-1".into(),
-        model_version: None,
-    }
+    classified_as(
+        envelope_of(&value, today),
+        &["wachtlijst-ggz"],
+        "Moerwijk",
+        Some(150),
+    )
 }
 
 /// Stores five signals in two clusters and takes a series of decisions on the first;

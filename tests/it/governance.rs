@@ -4,13 +4,11 @@
 
 use crate::support::*;
 use chrono::NaiveDate;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::{review_store, Brief, Quarter};
 use knooppunt_rules::events::{self, Kind};
 use knooppunt_rules::retention::{self, Policy, PURGED_TEXT};
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store};
+use knooppunt_rules::store::{Classified, Quarantined, Store};
 use knooppunt_rules::verwerkingslog::{self, actions, Filter};
 use serde_json::json;
 
@@ -18,33 +16,9 @@ fn classified(id: &str, source: &str, date: &str, traceparent: Option<&str>) -> 
     let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let value = json!({"id": id, "observed_on": date, "source": source, "area": "Moerwijk",
         "text": "Zoon weer thuis, bijstand omlaag door de kostendelersnorm"});
-    let mut envelope = Envelope::prepare(
-        parse_signal(&value, today).unwrap(),
-        Channel::Http,
-        chrono::Utc::now(),
-    );
+    let mut envelope = envelope_of(&value, today);
     envelope.traceparent = traceparent.map(str::to_string);
-    Classified {
-        envelope,
-        matches: vec![BarrierMatch {
-            barrier: "kostendelersnorm".into(),
-            confidence: 1.0,
-            wait_days: Some(30),
-            cluster: ClusterKeyValues::new(
-                knooppunt_rules::ruleset::ClusterKey {
-                    area: true,
-                    organisation: false,
-                },
-                "Moerwijk",
-                None,
-            ),
-            split_to: None,
-            found: Default::default(),
-        }],
-        wait_days: Some(30),
-        rules_version: "test-1".into(),
-        model_version: None,
-    }
+    classified_as(envelope, &["kostendelersnorm"], "Moerwijk", Some(30))
 }
 
 async fn retention_suite(store: Store) {

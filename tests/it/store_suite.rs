@@ -4,41 +4,14 @@ use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store};
+use knooppunt_rules::store::{Classified, ClusterKeyValues, Quarantined, Store};
 use serde_json::json;
 
 fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str]) -> Classified {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let value =
         json!({"id": id, "observed_on": date, "source": source, "area": area, "text": "tekst"});
-    Classified {
-        envelope: Envelope::prepare(
-            parse_signal(&value, today).unwrap(),
-            Channel::Http,
-            chrono::Utc::now(),
-        ),
-        matches: barriers
-            .iter()
-            .map(|b| BarrierMatch {
-                barrier: b.to_string(),
-                confidence: 1.0,
-                wait_days: Some(70),
-                cluster: ClusterKeyValues::new(
-                    knooppunt_rules::ruleset::ClusterKey {
-                        area: true,
-                        organisation: false,
-                    },
-                    area,
-                    None,
-                ),
-                split_to: None,
-                found: Default::default(),
-            })
-            .collect(),
-        wait_days: Some(70),
-        rules_version: "test-1".into(),
-        model_version: None,
-    }
+    classified_as(envelope_of(&value, today), barriers, area, Some(70))
 }
 
 async fn suite(store: Store) {

@@ -6,7 +6,7 @@
 //!
 //! This file holds the configurations and stores; `support/` the rest, one concern a file:
 //! waiting for work (`wait.rs`), reading the broker (`kafka.rs`), the application in process
-//! or as the binary (`process.rs`), a PostgreSQL server of a test's own (`postgres.rs`). The
+//! or as the binary (`process.rs`), signals as posted and as classified (`signals.rs`), a PostgreSQL server of a test's own (`postgres.rs`). The
 //! bench binaries include this file too (`#[path]`), hence the `allow`s.
 #![allow(dead_code)]
 
@@ -18,6 +18,8 @@ mod kafka_broker;
 mod postgres;
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/signals.rs"]
+mod signals;
 #[path = "support/wait.rs"]
 mod wait;
 #[allow(unused_imports)] // each bench uses what it needs
@@ -28,6 +30,8 @@ pub use kafka_broker::{shared_brokers, Broker};
 pub use postgres::*;
 #[allow(unused_imports)]
 pub use process::*;
+#[allow(unused_imports)]
+pub use signals::*;
 #[allow(unused_imports)]
 pub use wait::*;
 
@@ -187,17 +191,6 @@ pub fn config_env(config: &Config) -> Vec<(String, String)> {
             .into(),
         ),
     ]
-}
-
-/// A signal as a partner would post it.
-pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": id,
-        "observed_on": date,
-        "source": source,
-        "area": area,
-        "text": text,
-    })
 }
 
 /// The shared broker's address, a fresh migrated PostgreSQL database, and a Kafka configuration
