@@ -393,7 +393,6 @@ async fn hostile_lines_through_import_and_the_api() {
     )
     .await
     .unwrap();
-    let client = reqwest::Client::new();
     for (n, l) in lines.iter().enumerate() {
         if l.id == "12" && matches!(l.expect, Expect::Refused(_)) {
             // The other version must be stored first: then intake compares with the store.
@@ -415,15 +414,7 @@ async fn hostile_lines_through_import_and_the_api() {
         if n == 0 {
             body.splice(0..0, *b"\xEF\xBB\xBF"); // a BOM at the start of a body is skipped
         }
-        let response = client
-            .post(format!("{base}/api/v1/signals"))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let answer = response.text().await.unwrap();
+        let (status, answer) = crate::support::post_signals(&base, body).await;
         match &l.expect {
             Expect::Stored { .. } => assert_eq!(status, 202, "line {}: {answer}", l.id),
             Expect::Refused("regel") => {

@@ -1,6 +1,6 @@
 //! The `knooppunt` binary itself: help texts, configuration errors, CSV import, brief.
 
-use crate::support::{knooppunt_command as knooppunt, run_ok};
+use crate::support::{knooppunt_command as knooppunt, rules_toml, run_ok};
 
 #[test]
 fn every_subcommand_explains_itself() {
@@ -322,36 +322,29 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
 fn classify_with_another_rules_file_and_bad_rules_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("regels.toml");
-    std::fs::write(
-        &rules,
-        "version = \"test\"\n[[barrier]]\nid = \"buurtkamer\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['buurtkamer']\n",
-    )
-    .unwrap();
+    std::fs::write(&rules, rules_toml("test", &[("buurtkamer", "buurtkamer")])).unwrap();
     let input = dir.path().join("in.jsonl");
     std::fs::write(
         &input,
         r#"{"id": 1, "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Buurtkamer dicht."}"#,
     )
     .unwrap();
-    let output = knooppunt()
-        .arg("classify")
-        .arg(&input)
-        .arg("--rules")
-        .arg(&rules)
-        .output()
-        .unwrap();
+    let classify = || {
+        knooppunt()
+            .arg("classify")
+            .arg(&input)
+            .arg("--rules")
+            .arg(&rules)
+            .output()
+            .unwrap()
+    };
+    let output = classify();
     assert!(output.status.success());
     let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(line["barriers"], serde_json::json!(["buurtkamer"]));
 
     std::fs::write(&rules, "version = \"x\"\n[[barrier]]\nid = \"Fout\"\n").unwrap();
-    let output = knooppunt()
-        .arg("classify")
-        .arg(&input)
-        .arg("--rules")
-        .arg(&rules)
-        .output()
-        .unwrap();
+    let output = classify();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("regelbestand"));
 }

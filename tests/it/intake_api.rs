@@ -49,15 +49,8 @@ async fn start_with(
 }
 
 async fn post(addr: std::net::SocketAddr, body: impl Into<reqwest::Body>) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("http://{addr}/api/v1/signals"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let (status, text) = crate::support::post_signals(&format!("http://{addr}"), body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 fn valid() -> Value {

@@ -69,16 +69,36 @@ fn lines_with(log: &std::path::Path, needle: &str) -> usize {
         .count()
 }
 
+/// `knooppunt intake` on `port` and `knooppunt engine` with `env`, logging into a temporary
+/// directory; returns once the API is ready, with its URL.
+async fn start_intake_and_engine(
+    env: &[(String, String)],
+    port: u16,
+) -> (
+    tempfile::TempDir,
+    std::process::Child,
+    EngineProcess,
+    String,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let intake = spawn_knooppunt(&["intake"], env, &dir.path().join("intake.log"), "info");
+    let engine = EngineProcess::start(env, dir.path(), "engine");
+    let url = format!("http://127.0.0.1:{port}");
+    wait_ready(&url).await;
+    (dir, intake, engine, url)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     // A broker of this test's own: it is stopped and started again.
     let mut broker = tokio::task::spawn_blocking(Broker::start).await.unwrap();
-    let pg = fresh_pg_database().await;
-    let mut config = kafka_config(&broker.brokers(), &pg);
+    let KafkaStack {
+        mut config,
+        store,
+        pg,
+        ..
+    } = kafka_stack_on(broker.brokers(), fresh_pg_database().await, 3).await;
     config.kafka.delivery_timeout_ms = 3000;
-    let store = knooppunt::app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
     let port = free_port();
     config.intake.listen = format!("127.0.0.1:{port}");
     let mut env = config_env(&config);
@@ -86,12 +106,8 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
         "KNOOPPUNT__KAFKA__DELIVERY_TIMEOUT_MS".into(),
         "3000".into(),
     ));
-    let dir = tempfile::tempdir().unwrap();
-    let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
-    let engine = EngineProcess::start(&env, dir.path(), "engine");
-    let url = format!("http://127.0.0.1:{port}");
+    let (_dir, mut intake, engine, url) = start_intake_and_engine(&env, port).await;
     let client = reqwest::Client::new();
-    wait_ready(&url).await;
 
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     let first = ids("a", 0..300);
@@ -214,23 +230,20 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
     let server = tokio::task::spawn_blocking(OwnPostgres::start)
         .await
         .unwrap();
-    let pg = server.database().await;
     let brokers = tokio::task::spawn_blocking(shared_brokers).await.unwrap();
-    let mut config = kafka_config(&brokers, &pg);
-    let store = knooppunt::app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
+    let KafkaStack {
+        mut config,
+        store,
+        pg,
+        ..
+    } = kafka_stack_on(brokers, server.database().await, 3).await;
     let port = free_port();
     config.intake.listen = format!("127.0.0.1:{port}");
     config.engine.batch_size = 50;
     let mut env = config_env(&config);
     env.push(("KNOOPPUNT__ENGINE__STALL_AFTER_SECS".into(), "5".into()));
-    let dir = tempfile::tempdir().unwrap();
-    let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
-    let engine = EngineProcess::start(&env, dir.path(), "engine");
-    let url = format!("http://127.0.0.1:{port}");
+    let (_dir, mut intake, engine, url) = start_intake_and_engine(&env, port).await;
     let client = reqwest::Client::new();
-    wait_ready(&url).await;
     let health = format!("http://127.0.0.1:{}/healthz", engine.metrics);
 
     let mut accepted: BTreeSet<String> = BTreeSet::new();

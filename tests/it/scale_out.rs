@@ -27,6 +27,41 @@ const AREAS: [&str; 12] = [
 
 const ORGANISATIONS: [&str; 3] = ["Haag Wonen", "Staedion", "Parnassia"];
 
+/// Starts `count` engines in one group and waits until each holds partitions and the six
+/// partitions are spread over them, each held once.
+async fn start_engines(
+    env: &[(String, String)],
+    dir: &std::path::Path,
+    count: usize,
+) -> Vec<EngineProcess> {
+    let engines: Vec<EngineProcess> = (1..=count)
+        .map(|i| EngineProcess::start(env, dir, &format!("engine-{i}")))
+        .collect();
+    eventually(
+        &format!("six partitions spread over all {count} engines"),
+        Duration::from_secs(60),
+        || async {
+            let held: Vec<BTreeSet<i32>> =
+                engines.iter().map(|e| held_partitions(&e.log)).collect();
+            let all: BTreeSet<i32> = held.iter().flatten().copied().collect();
+            held.iter().all(|h| !h.is_empty())
+                && all.len() == 6
+                && held.iter().map(BTreeSet::len).sum::<usize>() == 6
+        },
+    )
+    .await;
+    engines
+}
+
+/// Signals `s{i}` of source `team{i % 7}` (the numbering of the synthetic streams) are stored.
+pub async fn assert_signals_stored(store: &knooppunt_rules::store::Store, numbers: &[usize]) {
+    for i in numbers {
+        let (source, id) = (format!("team{}", i % 7), format!("s{i}"));
+        let stored = store.signal(&source, &id).await.expect("read signal");
+        assert!(stored.is_some(), "{source}/{id} is not stored");
+    }
+}
+
 /// `n` distinct signals (ids `s0`…), spread over areas and so over partitions.
 pub fn envelopes(n: usize) -> Vec<Envelope> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
@@ -187,22 +222,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     config.engine.batch_size = 50;
     let env = config_env(&config);
     let dir = tempfile::tempdir().unwrap();
-    let engines: Vec<EngineProcess> = (1..=3)
-        .map(|i| EngineProcess::start(&env, dir.path(), &format!("engine-{i}")))
-        .collect();
-    eventually(
-        "six partitions spread over all three engines",
-        Duration::from_secs(60),
-        || async {
-            let held: Vec<BTreeSet<i32>> =
-                engines.iter().map(|e| held_partitions(&e.log)).collect();
-            let all: BTreeSet<i32> = held.iter().flatten().copied().collect();
-            held.iter().all(|h| !h.is_empty())
-                && all.len() == 6
-                && held.iter().map(BTreeSet::len).sum::<usize>() == 6
-        },
-    )
-    .await;
+    let engines = start_engines(&env, dir.path(), 3).await;
 
     // A live stream: 6,000 signals in chunks of 200, about 1,500 a second.
     let publisher = app::publisher(&config).await.unwrap();
@@ -241,14 +261,14 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     )
     .await;
     survivors.push(fourth);
-    wait_stored(
+    wait_all_handled(
         &store,
+        &config,
         N as i64,
         Duration::from_secs(120),
         "every signal stored",
     )
     .await;
-    wait_engine_caught_up(&config, Duration::from_secs(60)).await;
     // Each member publishes its lag per partition (from librdkafka's statistics, every 5 s).
     eventually(
         "a lag gauge per partition",
@@ -293,14 +313,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
         "a clean stop commits every processed offset"
     );
     assert_eq!(store.signal_count().await.unwrap(), N as i64);
-    for i in [0, 1, N / 2, N - 1] {
-        let source = format!("team{}", i % 7);
-        assert!(store
-            .signal(&source, &format!("s{i}"))
-            .await
-            .unwrap()
-            .is_some());
-    }
+    assert_signals_stored(&store, &[0, 1, N / 2, N - 1]).await;
     assert_clusters_exact(&pg).await;
 }
 
@@ -337,32 +350,20 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
     config.engine.batch_size = 20;
     let mut env = config_env(&config);
     env.push(("KNOOPPUNT__RULES__FILE".into(), config.rules.file.clone()));
-    let engines: Vec<EngineProcess> = (1..=2)
-        .map(|i| EngineProcess::start(&env, dir.path(), &format!("engine-{i}")))
-        .collect();
     // Both members hold partitions before the signals come, so both write the same clusters.
-    eventually(
-        "six partitions spread over both engines",
-        Duration::from_secs(60),
-        || async {
-            let held: Vec<BTreeSet<i32>> =
-                engines.iter().map(|e| held_partitions(&e.log)).collect();
-            held.iter().all(|h| !h.is_empty()) && held.iter().map(BTreeSet::len).sum::<usize>() == 6
-        },
-    )
-    .await;
+    let engines = start_engines(&env, dir.path(), 2).await;
     let publisher = app::publisher(&config).await.unwrap();
     for chunk in envelopes(N).chunks(500) {
         assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
     }
-    wait_stored(
+    wait_all_handled(
         &store,
+        &config,
         N as i64,
         Duration::from_secs(120),
         "every signal stored",
     )
     .await;
-    wait_engine_caught_up(&config, Duration::from_secs(60)).await;
     let mut stored_by = Vec::new();
     for engine in &engines {
         stored_by.push(

@@ -199,22 +199,13 @@ async fn replay_suite(store: Store) {
         .unwrap()
         .clone();
 
-    let new_rules = RuleSet::from_toml(
-        r#"version = "test-2"
-        [[barrier]]
-        id = "corporatie-reactietijd"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["schimmel"]
-        [[barrier]]
-        id = "buurtkamer"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["buurtkamer"]
-        "#,
-    )
+    let new_rules = RuleSet::from_toml(&rules_toml(
+        "test-2",
+        &[
+            ("corporatie-reactietijd", "schimmel"),
+            ("buurtkamer", "buurtkamer"),
+        ],
+    ))
     .unwrap();
 
     let mut seen = Vec::new();
@@ -291,21 +282,11 @@ async fn replay_suite(store: Store) {
         .unwrap();
 
     // Another cluster key: every cluster is formed anew, by barrier, wijk and organisation.
-    let by_organisation = RuleSet::from_toml(
-        r#"version = "test-3"
-        [clusters]
-        key = ["area", "organisation"]
-        [[barrier]]
-        id = "corporatie-reactietijd"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["schimmel"]
-        [[organisation]]
-        name = "Staedion"
-        aliases = ["staedion"]
-        "#,
-    )
+    let by_organisation = RuleSet::from_toml(&format!(
+        "{}[clusters]\nkey = [\"area\", \"organisation\"]\n\
+         [[organisation]]\nname = \"Staedion\"\naliases = [\"staedion\"]\n",
+        rules_toml("test-3", &[("corporatie-reactietijd", "schimmel")])
+    ))
     .unwrap();
     let err = store
         .check_cluster_key(by_organisation.cluster_key())

@@ -212,6 +212,12 @@ pub async fn kafka_stack_with_partitions(partitions: i32) -> KafkaStack {
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let pg = fresh_pg_database().await;
+    kafka_stack_on(broker, pg, partitions).await
+}
+
+/// A Kafka configuration for `broker` and the (empty) database `pg`, the database migrated
+/// and the topics created, the signals topic with `partitions` partitions.
+pub async fn kafka_stack_on(broker: String, pg: String, partitions: i32) -> KafkaStack {
     let mut config = kafka_config(&broker, &pg);
     config.kafka.partitions = partitions;
     let store = knooppunt::app::open_store(&config)

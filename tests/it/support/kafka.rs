@@ -154,3 +154,16 @@ pub async fn engine_progress(
     let kafka = &config.kafka;
     group_progress(&kafka.brokers, &kafka.group_id, &kafka.signals_topic).await
 }
+
+/// Waits until `store` holds `count` signals and the engine's group has committed the end of
+/// the signals topic: every message handled, replays included (each wait fails after `limit`).
+pub async fn wait_all_handled(
+    store: &knooppunt_rules::store::Store,
+    config: &Config,
+    count: i64,
+    limit: Duration,
+    what: &str,
+) {
+    super::wait_stored(store, count, limit, what).await;
+    wait_engine_caught_up(config, limit).await;
+}

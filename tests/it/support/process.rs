@@ -89,3 +89,16 @@ pub fn run_ok(command: &mut Command) -> std::process::Output {
     );
     output
 }
+
+/// POSTs `body` to `{base}/api/v1/signals` as JSON; the answer's status and text.
+pub async fn post_signals(base: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/signals"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("post signals");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("the answer's body"))
+}

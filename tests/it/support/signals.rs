@@ -1,4 +1,5 @@
-//! Signals as a partner posts them and as the rules engine hands them to the store.
+//! Signals as a partner posts them and as the rules engine hands them to the store, and small
+//! rule sets to classify them with.
 
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
@@ -50,4 +51,16 @@ pub fn classified_as(
         rules_version: "test-1".into(),
         model_version: None,
     }
+}
+
+/// A rules file of version `version` with one barrier per `(id, pattern)`, each with
+/// placeholder title, frame and owner. Tables may follow (`[clusters]`, `[[organisation]]`).
+pub fn rules_toml(version: &str, barriers: &[(&str, &str)]) -> String {
+    let mut toml = format!("version = \"{version}\"\n");
+    for (id, pattern) in barriers {
+        toml.push_str(&format!(
+            "[[barrier]]\nid = \"{id}\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = [\"{pattern}\"]\n"
+        ));
+    }
+    toml
 }
