@@ -71,18 +71,11 @@ async fn decide_series(store: &Store) -> (String, Vec<Kind>) {
         .collect();
     store.write_batch(&batch, &[]).await.unwrap();
     let clusters = store.clusters().await.unwrap();
-    let moerwijk = clusters
-        .iter()
-        .find(|c| c.area == "Moerwijk")
-        .unwrap()
-        .id
-        .clone();
-    let laak = clusters
-        .iter()
-        .find(|c| c.area == "Laak")
-        .unwrap()
-        .id
-        .clone();
+    let id_in = |area: &str| {
+        let cluster = clusters.iter().find(|c| c.area == area);
+        cluster.expect("a cluster in the area").id.clone()
+    };
+    let (moerwijk, laak) = (id_in("Moerwijk"), id_in("Laak"));
     let series = [
         (
             &laak,
@@ -186,9 +179,7 @@ fn the_asyncapi_examples_validate_against_their_schemas() {
 
 #[tokio::test]
 async fn stored_cluster_events_validate_against_the_contract() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 4).await.unwrap();
+    let (_dir, store) = sqlite_store().await;
     let (_, expected) = decide_series(&store).await;
     let outbox = events::outbox(&store, 0, 100, false).await.unwrap();
     assert_eq!(

@@ -243,6 +243,11 @@ async fn retention_suite(store: Store) {
 }
 
 async fn processing_log_suite(store: Store) {
+    let entries = async |filter: Filter| {
+        verwerkingslog::entries(&store, &filter)
+            .await
+            .expect("processing log entries")
+    };
     let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     let mut batch: Vec<Classified> = (0..1000)
         .map(|i| classified(&format!("s-{i}"), "t1", "2026-11-02", None))
@@ -254,15 +259,11 @@ async fn processing_log_suite(store: Store) {
     verwerkingslog::append(&store, &records).await.unwrap();
 
     // One signal's path: intake and recognition in the request's trace.
-    let path = verwerkingslog::entries(
-        &store,
-        &Filter {
-            trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let path = entries(Filter {
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        ..Filter::default()
+    })
+    .await;
     let names: Vec<&str> = path.iter().rev().map(|e| e.name.as_str()).collect();
     assert_eq!(
         names,
@@ -290,39 +291,27 @@ async fn processing_log_suite(store: Store) {
     );
 
     // Filters: actor, action and dates.
-    let by_actor = verwerkingslog::entries(
-        &store,
-        &Filter {
-            actor: Some("system:regelmotor".into()),
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let by_actor = entries(Filter {
+        actor: Some("system:regelmotor".into()),
+        ..Filter::default()
+    })
+    .await;
     assert_eq!(by_actor.len(), 1001);
     let today = chrono::Utc::now().date_naive();
-    let none_before = verwerkingslog::entries(
-        &store,
-        &Filter {
-            to: today.pred_opt(),
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let none_before = entries(Filter {
+        to: today.pred_opt(),
+        ..Filter::default()
+    })
+    .await;
     assert!(none_before.is_empty());
-    let limited = verwerkingslog::entries(
-        &store,
-        &Filter {
-            name: Some(actions::SIGNAL_RECEIVED.into()),
-            from: Some(today),
-            to: Some(today),
-            limit: 10,
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let limited = entries(Filter {
+        name: Some(actions::SIGNAL_RECEIVED.into()),
+        from: Some(today),
+        to: Some(today),
+        limit: 10,
+        ..Filter::default()
+    })
+    .await;
     assert_eq!(limited.len(), 10);
     assert!(
         limited.windows(2).all(|w| w[0].seq > w[1].seq),
@@ -401,9 +390,7 @@ on_both_backends!(events_suite: cluster_events_on_sqlite, cluster_events_on_post
 /// reported got an owner the day of its last signal. Six weeks later the agenda shows both.
 #[tokio::test]
 async fn signals_that_stop_are_labelled_on_the_agenda() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 4).await.unwrap();
+    let (_dir, store) = sqlite_store().await;
     let today = knooppunt_ingest::today_nl();
     let batch: Vec<Classified> = (1..=24)
         .map(|i| {
@@ -479,9 +466,8 @@ async fn signals_that_stop_are_labelled_on_the_agenda() {
 /// verwerkingslog` exports the purge as a JSON line.
 #[tokio::test]
 async fn the_retention_and_log_commands() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, store) = sqlite_store().await;
     let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 2).await.unwrap();
     let batch = vec![
         classified("oud", "t1", "2020-03-02", None),
         classified("nieuw", "t1", "2026-11-02", None),

@@ -69,6 +69,13 @@ fn lines_with(log: &std::path::Path, needle: &str) -> usize {
         .count()
 }
 
+/// [`post`]s `ids` and fails, saying `when`, unless every one was accepted; their ids.
+async fn post_all(client: &reqwest::Client, url: &str, ids: &[String], when: &str) -> Vec<String> {
+    let taken = post(client, url, ids).await;
+    assert_eq!(taken.len(), ids.len(), "{when}");
+    taken
+}
+
 /// `knooppunt intake` on `port` and `knooppunt engine` with `env`, logging into a temporary
 /// directory; returns once the API is ready, with its URL.
 async fn start_intake_and_engine(
@@ -111,13 +118,7 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
 
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     let first = ids("a", 0..300);
-    let taken = post(&client, &url, &first).await;
-    assert_eq!(
-        taken.len(),
-        first.len(),
-        "all accepted while the broker runs"
-    );
-    accepted.extend(taken);
+    accepted.extend(post_all(&client, &url, &first, "all accepted while the broker runs").await);
     wait_stored(
         &store,
         300,
@@ -172,13 +173,15 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     .await;
     let intake_back = back.elapsed();
     let last = ids("d", 0..300);
-    let taken = post(&client, &url, &last).await;
-    assert_eq!(
-        taken.len(),
-        last.len(),
-        "all accepted after the broker's return"
+    accepted.extend(
+        post_all(
+            &client,
+            &url,
+            &last,
+            "all accepted after the broker's return",
+        )
+        .await,
     );
-    accepted.extend(taken);
 
     // The engine recovers by itself and stores everything intake acknowledged, once.
     let expected = accepted.len() as i64;

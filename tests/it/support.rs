@@ -151,46 +151,32 @@ pub fn config_env(config: &Config) -> Vec<(String, String)> {
         TransportKind::Embedded => "embedded",
         TransportKind::Kafka => "kafka",
     };
-    vec![
-        ("KNOOPPUNT__TRANSPORT__KIND".into(), kind.into()),
+    let unknown_sources = match config.intake.register.unknown_sources {
+        knooppunt_ingest::register::UnknownSources::Refuse => "refuse",
+        knooppunt_ingest::register::UnknownSources::Accept => "accept",
+    };
+    let kafka = &config.kafka;
+    [
+        ("TRANSPORT__KIND", kind.to_string()),
         (
-            "KNOOPPUNT__TRANSPORT__SPOOL".into(),
+            "TRANSPORT__SPOOL",
             config.transport.spool.display().to_string(),
         ),
-        ("KNOOPPUNT__STORE__URL".into(), config.store.url.clone()),
+        ("STORE__URL", config.store.url.clone()),
+        ("INTAKE__LISTEN", config.intake.listen.clone()),
+        ("KAFKA__BROKERS", kafka.brokers.clone()),
+        ("KAFKA__SIGNALS_TOPIC", kafka.signals_topic.clone()),
+        ("KAFKA__DEAD_LETTER_TOPIC", kafka.dead_letter_topic.clone()),
+        ("KAFKA__GROUP_ID", kafka.group_id.clone()),
+        ("ENGINE__BATCH_SIZE", config.engine.batch_size.to_string()),
         (
-            "KNOOPPUNT__INTAKE__LISTEN".into(),
-            config.intake.listen.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__BROKERS".into(),
-            config.kafka.brokers.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__SIGNALS_TOPIC".into(),
-            config.kafka.signals_topic.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__DEAD_LETTER_TOPIC".into(),
-            config.kafka.dead_letter_topic.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__GROUP_ID".into(),
-            config.kafka.group_id.clone(),
-        ),
-        (
-            "KNOOPPUNT__ENGINE__BATCH_SIZE".into(),
-            config.engine.batch_size.to_string(),
-        ),
-        (
-            "KNOOPPUNT__INTAKE__REGISTER__UNKNOWN_SOURCES".into(),
-            match config.intake.register.unknown_sources {
-                knooppunt_ingest::register::UnknownSources::Refuse => "refuse",
-                knooppunt_ingest::register::UnknownSources::Accept => "accept",
-            }
-            .into(),
+            "INTAKE__REGISTER__UNKNOWN_SOURCES",
+            unknown_sources.to_string(),
         ),
     ]
+    .into_iter()
+    .map(|(key, value)| (format!("KNOOPPUNT__{key}"), value))
+    .collect()
 }
 
 /// The shared broker's address, a fresh migrated PostgreSQL database, and a Kafka configuration
