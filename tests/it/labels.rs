@@ -122,22 +122,12 @@ async fn label_suite(store: Store) {
     let (queue, total) = store.unclassified_queue(&[], 0, 10).await.unwrap();
     assert_eq!((queue.len(), total), (1, 1));
     assert_eq!(queue[0].id, "c");
-    assert_eq!(
-        store
-            .unclassified_queue(&["moerwijk".into()], 0, 10)
-            .await
-            .unwrap()
-            .1,
-        0
-    );
-    assert_eq!(
-        store
-            .unclassified_queue(&["laak".into()], 0, 10)
-            .await
-            .unwrap()
-            .1,
-        1
-    );
+    let queued_in = async |area: &str| {
+        let areas = [area.to_string()];
+        store.unclassified_queue(&areas, 0, 10).await.unwrap().1
+    };
+    assert_eq!(queued_in("moerwijk").await, 0);
+    assert_eq!(queued_in("laak").await, 1);
 
     // Triaged into a barrier: the signal joins a new cluster, found by the overleg.
     let effect = record(&store, "c", "loket-drempel", Verdict::HoortErbij).await;
