@@ -286,6 +286,43 @@ async fn bind_and_serve(
     Ok((addr, handle))
 }
 
+/// The intake API's state: the transport, the database as readiness probe and as memory of
+/// stored ids, and the partner tokens when they are required.
+fn intake_state(config: &Config, publisher: Arc<dyn Publisher>, store: Store) -> IntakeState {
+    let mut state = IntakeState::new(
+        publisher,
+        vec![Arc::new(DatabaseProbe(store.clone()))],
+        Limits {
+            max_body_bytes: config.intake.max_body_bytes,
+            max_batch: config.intake.max_batch,
+        },
+    );
+    state = state.with_stored_content(Arc::new(StoredSignals(store.clone())));
+    if config.intake.tokens_required() {
+        state = state.with_tokens(Arc::new(StoredTokens(store)));
+    }
+    state
+}
+
+/// The operations endpoints (`/metrics`, `/readyz`, `/healthz`) on `web.ops_listen`, when set.
+async fn start_ops(
+    config: &Config,
+    state: IntakeState,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Option<(SocketAddr, JoinHandle<anyhow::Result<()>>)>> {
+    let ops_listen = config.web.ops_listen.trim();
+    if ops_listen.is_empty() {
+        return Ok(None);
+    }
+    let limits = config.intake.server_limits();
+    let app = knooppunt_ingest::http::ops_router(state).route("/metrics", metrics_route());
+    let app =
+        crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
+    let (ops_addr, handle) = bind_and_serve(ops_listen, app, limits, stopped, "operations").await?;
+    tracing::info!(addr = %ops_addr, "Operations endpoints listening");
+    Ok(Some((ops_addr, handle)))
+}
+
 /// Port 0 picks a free port; serves until `shutdown` resolves.
 /// Binds the intake API and the review website on one listener, and the operations endpoints
 /// on `web.ops_listen` when set.
@@ -319,18 +356,7 @@ pub async fn start_intake(
         store.clone(),
         chrono::Duration::minutes(config.web.idle_minutes),
     );
-    let mut state = IntakeState::new(
-        publisher,
-        vec![Arc::new(DatabaseProbe(store.clone()))],
-        Limits {
-            max_body_bytes: config.intake.max_body_bytes,
-            max_batch: config.intake.max_batch,
-        },
-    );
-    state = state.with_stored_content(Arc::new(StoredSignals(store.clone())));
-    if config.intake.tokens_required() {
-        state = state.with_tokens(Arc::new(StoredTokens(store)));
-    }
+    let state = intake_state(config, publisher, store);
     let limits = config.intake.server_limits();
     let app = router(state.clone())
         .merge(web)
@@ -357,18 +383,7 @@ pub async fn start_intake(
     )
     .await?;
     tracing::info!(%addr, "Intake API listening");
-    let ops_listen = config.web.ops_listen.trim();
-    let ops = if ops_listen.is_empty() {
-        None
-    } else {
-        let app = knooppunt_ingest::http::ops_router(state).route("/metrics", metrics_route());
-        let app =
-            crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
-        let (ops_addr, handle) =
-            bind_and_serve(ops_listen, app, limits, stopped, "operations").await?;
-        tracing::info!(addr = %ops_addr, "Operations endpoints listening");
-        Some((ops_addr, handle))
-    };
+    let ops = start_ops(config, state, stopped).await?;
     let ops_addr = ops.as_ref().map(|(addr, _)| *addr);
     let handle = tokio::spawn(async move {
         shutdown.await;

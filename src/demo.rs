@@ -8,6 +8,7 @@ use crate::app;
 use crate::config::Config;
 use crate::import::import_file;
 use anyhow::Context;
+use knooppunt_ingest::spool::Spool;
 use knooppunt_reports::Quarter;
 use serde_json::Value;
 use std::future::Future;
@@ -57,6 +58,72 @@ pub async fn run(
     serve: bool,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<ExitCode> {
+    let config = prepare(dir, listen)?;
+    let store = app::open_store(&config).await?;
+    let rules = app::load_rules(&config)?;
+    let spool = Arc::new(app::open_spool(&config).await?);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let intake = app::start_intake(
+        &config,
+        spool.clone(),
+        store.clone(),
+        rules.clone(),
+        stopped(stop_rx.clone()),
+    )
+    .await?;
+    let engine = tokio::spawn({
+        let (config, store, rules) = (config.clone(), store.clone(), rules.clone());
+        let stop = stopped(stop_rx);
+        async move { app::run_engine(&config, store, rules, stop).await }
+    });
+
+    println!(
+        "Knooppunt-demo in {} (SQLite, ingebouwde wachtrij, geen Kafka)",
+        dir.display()
+    );
+    println!("Intake-API: http://{}", intake.addr);
+    let demo = Demo {
+        dir,
+        config: &config,
+        store: &store,
+        rules: &rules,
+        addr: intake.addr,
+    };
+    let lines = demo.post_sample().await?;
+    demo.import_csv(&spool).await?;
+    demo.wait_for_engine(&spool, &lines).await?;
+    let latest = lines
+        .iter()
+        .filter_map(|l| l["observed_on"].as_str())
+        .filter_map(knooppunt_ingest::signal::parse_date)
+        .max()
+        .context("voorbeeldset zonder datums")?;
+    demo.agenda(latest.succ_opt().unwrap_or(latest)).await?;
+    demo.brief(Quarter::containing(latest)).await?;
+    demo.accounts().await?;
+
+    if serve {
+        println!(
+            "\nDe API blijft draaien; stop met Ctrl-C. Probeer bijvoorbeeld:\n  \
+             curl -s http://{addr}/readyz\n  \
+             curl -s -X POST http://{addr}/api/v1/signals -H 'content-type: application/json' \\\n    \
+             -d '{{\"observed_on\":\"2026-09-01\",\"source\":\"demo\",\"area\":\"Moerwijk\",\"text\":\"Al 12 weken wachten op een intake bij de GGZ\"}}'",
+            addr = intake.addr
+        );
+        shutdown.await;
+    }
+    let _ = stop_tx.send(true);
+    engine.await.context("regelmotor")??;
+    intake.handle.await.context("intake-API")??;
+    println!("Demo gestopt.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Empties the demo's databases in `dir` and returns the embedded defaults pointed at them.
+fn prepare(dir: &Path, listen: &str) -> anyhow::Result<Config> {
     for name in [
         "spool.db",
         "spool.db-wal",
@@ -84,231 +151,217 @@ pub async fn run(
     }
     config.intake.require_token = crate::config::RequireToken::Never;
     config.validate()?;
+    Ok(config)
+}
 
-    let store = app::open_store(&config).await?;
-    let rules = app::load_rules(&config)?;
-    let spool = Arc::new(app::open_spool(&config).await?);
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
-    let intake = app::start_intake(
-        &config,
-        spool.clone(),
-        store.clone(),
-        rules.clone(),
-        stopped(stop_rx.clone()),
-    )
-    .await?;
-    let engine = tokio::spawn({
-        let (config, store, rules) = (config.clone(), store.clone(), rules.clone());
-        let stop = stopped(stop_rx);
-        async move { app::run_engine(&config, store, rules, stop).await }
-    });
+/// The running demo: its folder, configuration, store, rules and API address.
+struct Demo<'a> {
+    dir: &'a Path,
+    config: &'a Config,
+    store: &'a knooppunt_rules::store::Store,
+    rules: &'a knooppunt_rules::ruleset::RuleSet,
+    addr: std::net::SocketAddr,
+}
 
-    println!(
-        "Knooppunt-demo in {} (SQLite, ingebouwde wachtrij, geen Kafka)",
-        dir.display()
-    );
-    println!("Intake-API: http://{}", intake.addr);
-
-    // 1. The sample, posted over HTTP in batches as a partner system would.
-    let lines: Vec<Value> = SAMPLE_JSONL
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .context("ingebouwde voorbeeldset lezen")?;
-    let client = reqwest::Client::new();
-    let url = format!("http://{}/api/v1/signals", intake.addr);
-    let (mut accepted, mut refused) = (0, 0);
-    for batch in lines.chunks(100) {
-        let answer: Value = client
-            .post(&url)
-            .json(batch)
-            .send()
-            .await
-            .context("signalen posten")?
-            .json()
-            .await
-            .context("antwoord van de API lezen")?;
-        accepted += answer["accepted"].as_u64().unwrap_or(0);
-        refused += answer["refused"].as_u64().unwrap_or(0);
-    }
-    println!("\n1. API: {accepted} signalen geaccepteerd, {refused} geweigerd.");
-
-    // 2. A CSV file as Dutch Excel writes it.
-    let csv_path = dir.join("signalen.csv");
-    std::fs::write(&csv_path, SAMPLE_CSV).context("voorbeeld-CSV schrijven")?;
-    let summary = import_file(&csv_path, &*spool).await?;
-    println!("\n2. CSV-import van {}:", csv_path.display());
-    print!("   {}", summary.report().replace('\n', "\n   ").trim_end());
-    println!();
-
-    // 3. Wait for the rules engine to store everything.
-    let started = Instant::now();
-    while spool.pending().await? > 0 {
-        if started.elapsed() > Duration::from_secs(120) {
-            anyhow::bail!("de regelmotor verwerkt de signalen niet binnen twee minuten");
+impl Demo<'_> {
+    /// 1. The sample, posted over HTTP in batches as a partner system would.
+    async fn post_sample(&self) -> anyhow::Result<Vec<Value>> {
+        let lines: Vec<Value> = SAMPLE_JSONL
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()
+            .context("ingebouwde voorbeeldset lezen")?;
+        let client = reqwest::Client::new();
+        let url = format!("http://{}/api/v1/signals", self.addr);
+        let (mut accepted, mut refused) = (0, 0);
+        for batch in lines.chunks(100) {
+            let answer: Value = client
+                .post(&url)
+                .json(batch)
+                .send()
+                .await
+                .context("signalen posten")?
+                .json()
+                .await
+                .context("antwoord van de API lezen")?;
+            accepted += answer["accepted"].as_u64().unwrap_or(0);
+            refused += answer["refused"].as_u64().unwrap_or(0);
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        println!("\n1. API: {accepted} signalen geaccepteerd, {refused} geweigerd.");
+        Ok(lines)
     }
-    let stored = store.signal_count().await?;
-    let unclassified = store.unclassified_count().await?;
-    println!(
-        "\n3. Regelmotor (regelset {}): {stored} signalen opgeslagen, {unclassified} niet ingedeeld.",
-        rules.version()
-    );
-    println!("   Grootste clusters (barrière × wijk):");
-    for cluster in store.clusters().await?.iter().take(8) {
+
+    /// 2. A CSV file as Dutch Excel writes it.
+    async fn import_csv(&self, spool: &Spool) -> anyhow::Result<()> {
+        let csv_path = self.dir.join("signalen.csv");
+        std::fs::write(&csv_path, SAMPLE_CSV).context("voorbeeld-CSV schrijven")?;
+        let summary = import_file(&csv_path, spool).await?;
+        println!("\n2. CSV-import van {}:", csv_path.display());
+        print!("   {}", summary.report().replace('\n', "\n   ").trim_end());
+        println!();
+        Ok(())
+    }
+
+    /// 3. Waits for the rules engine to store everything, then shows the largest clusters.
+    async fn wait_for_engine(&self, spool: &Spool, lines: &[Value]) -> anyhow::Result<()> {
+        let started = Instant::now();
+        while spool.pending().await? > 0 {
+            if started.elapsed() > Duration::from_secs(120) {
+                anyhow::bail!("de regelmotor verwerkt de signalen niet binnen twee minuten");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let stored = self.store.signal_count().await?;
+        let unclassified = self.store.unclassified_count().await?;
         println!(
-            "   {:>4}  {:<26} {}",
-            cluster.signal_count, cluster.barrier, cluster.area
+            "\n3. Regelmotor (regelset {}): {stored} signalen opgeslagen, {unclassified} niet ingedeeld.",
+            self.rules.version()
         );
-    }
-    if let Some(example) = scrubbed_example(&store, &lines).await? {
-        println!("   Voorbeeld van een opgeschoond signaal: \"{example}\"");
+        println!("   Grootste clusters (barrière × wijk):");
+        for cluster in self.store.clusters().await?.iter().take(8) {
+            println!(
+                "   {:>4}  {:<26} {}",
+                cluster.signal_count, cluster.barrier, cluster.area
+            );
+        }
+        if let Some(example) = scrubbed_example(self.store, lines).await? {
+            println!("   Voorbeeld van een opgeschoond signaal: \"{example}\"");
+        }
+        Ok(())
     }
 
-    let latest = lines
-        .iter()
-        .filter_map(|l| l["observed_on"].as_str())
-        .filter_map(knooppunt_ingest::signal::parse_date)
-        .max()
-        .context("voorbeeldset zonder datums")?;
+    /// 4. The signaleringsoverleg's agenda on the day after the sample, and its decisions:
+    ///    the demo confirms the promoted clusters, so the brief has knelpunten.
+    async fn agenda(&self, meeting: chrono::NaiveDate) -> anyhow::Result<()> {
+        let agenda = knooppunt_reports::agenda::Agenda::gather(
+            self.store,
+            self.rules,
+            meeting,
+            Some("demo"),
+        )
+        .await?;
+        println!(
+            "\n4. Agenda signaleringsoverleg {meeting}: {} clusters.",
+            agenda.items.len()
+        );
+        // The decisions are recorded as taken during the meeting (from 10:00, Dutch time), so
+        // the meeting's agenda and minutes on the website are full.
+        for (minute, item) in (0u32..).zip(agenda.items.iter().take(5)) {
+            println!("   - {} — {}: {}", item.title, item.area, item.waarom);
+            self.decide(item, meeting, minute).await?;
+        }
+        let (markdown, html) = agenda.render()?;
+        std::fs::create_dir_all(self.dir.join("agenda")).context("map agenda aanmaken")?;
+        for (extension, content) in [("md", markdown), ("html", html)] {
+            let path = self
+                .dir
+                .join("agenda")
+                .join(format!("agenda-{meeting}.{extension}"));
+            std::fs::write(&path, content)
+                .with_context(|| format!("{} schrijven", path.display()))?;
+            println!("   {}", path.display());
+        }
+        Ok(())
+    }
 
-    // 4. The signaleringsoverleg's agenda on the day after the sample, and its decisions:
-    //    the demo confirms the promoted clusters, so the brief has knelpunten.
-    let meeting = latest.succ_opt().unwrap_or(latest);
-    let agenda =
-        knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, Some("demo")).await?;
-    println!(
-        "\n4. Agenda signaleringsoverleg {meeting}: {} clusters.",
-        agenda.items.len()
-    );
-    // The decisions are recorded as taken during the meeting (from 10:00, Dutch time), so the
-    // meeting's agenda and minutes on the website are full.
-    for (minute, item) in (0u32..).zip(agenda.items.iter().take(5)) {
-        println!("   - {} — {}: {}", item.title, item.area, item.waarom);
-        let confirmed = knooppunt_reports::review_store::decide_at(
-            &store,
+    /// Confirms an agenda item at 10:00 + 5 × `minute` on the meeting day, with the demo's
+    /// request to the municipality for the brief's "wat vragen we".
+    async fn decide(
+        &self,
+        item: &knooppunt_reports::agenda::AgendaItem,
+        meeting: chrono::NaiveDate,
+        minute: u32,
+    ) -> anyhow::Result<()> {
+        use knooppunt_reports::review::Action;
+        use knooppunt_reports::review_store::{decide, decide_at, DecideError};
+        let confirmed = decide_at(
+            self.store,
             &item.cluster_id,
-            knooppunt_reports::review::Action::Bevestigen,
+            Action::Bevestigen,
             "",
             "demo-overleg",
             knooppunt_reports::dutch::at_local(meeting, 10, 5 * minute),
         )
         .await;
-        if let Err(knooppunt_reports::review_store::DecideError::Failed(error)) = confirmed {
+        if let Err(DecideError::Failed(error)) = confirmed {
             return Err(error);
         }
-        // The overleg's request to the municipality, for the brief's "wat vragen we".
         if let Some(text) = demo_recommendation(&item.barrier) {
-            let recommended = knooppunt_reports::review_store::decide(
-                &store,
+            let recommended = decide(
+                self.store,
                 &item.cluster_id,
-                knooppunt_reports::review::Action::Aanbeveling,
+                Action::Aanbeveling,
                 text,
                 "demo-overleg",
             )
             .await;
-            if let Err(knooppunt_reports::review_store::DecideError::Failed(error)) = recommended {
+            if let Err(DecideError::Failed(error)) = recommended {
                 return Err(error);
             }
         }
-    }
-    let (markdown, html) = agenda.render()?;
-    std::fs::create_dir_all(dir.join("agenda")).context("map agenda aanmaken")?;
-    for (extension, content) in [("md", markdown), ("html", html)] {
-        let path = dir
-            .join("agenda")
-            .join(format!("agenda-{meeting}.{extension}"));
-        std::fs::write(&path, content).with_context(|| format!("{} schrijven", path.display()))?;
-        println!("   {}", path.display());
+        Ok(())
     }
 
-    // 5. The brief for the latest quarter in the sample, from the confirmed knelpunten.
-    let quarter = Quarter::containing(latest);
-    println!("\n5. Kwartaalbrief {}:", quarter.dutch_label());
-    for path in app::write_brief(
-        &config,
-        &store,
-        &rules,
-        quarter,
-        &dir.join("brief"),
-        &app::BriefOptions::default(),
-    )
-    .await?
-    {
-        println!("   {}", path.display());
-    }
-    let brief = knooppunt_reports::Brief::gather_full(
-        &store,
-        &rules,
-        quarter,
-        None,
-        config.brief.min_group_size,
-        &crate::app::wider_areas(&config),
-        knooppunt_ingest::today_nl(),
-    )
-    .await?;
-    match brief.write_pdf(&dir.join("brief")) {
-        Ok(path) => println!("   {}", path.display()),
-        Err(error) => println!("   (geen PDF: {error:#})"),
-    }
-
-    // 6. Accounts for the website, one per role, with a fresh password for this run.
-    let password = crate::web::accounts::random_token("")[..20].to_string();
-    println!(
-        "\n6. Website: http://{}/inloggen — wachtwoord voor alle demo-accounts: {password}",
-        intake.addr
-    );
-    for (name, role, source) in [
-        (
-            "demo-indiener",
-            knooppunt_reports::review::Role::Indiener,
-            "verbinders-moerwijk",
-        ),
-        ("demo-overleg", knooppunt_reports::review::Role::Overleg, ""),
-        (
-            "demo-gemeente",
-            knooppunt_reports::review::Role::Gemeente,
-            "",
-        ),
-        ("demo-beheer", knooppunt_reports::review::Role::Beheer, ""),
-    ] {
-        if !crate::web::accounts::set_password(&store, name, &password, None).await? {
-            crate::web::accounts::create_user(
-                &store,
-                &crate::web::accounts::NewUser {
-                    name,
-                    display_name: name,
-                    role,
-                    source,
-                    areas: "",
-                    password: &password,
-                },
-            )
-            .await?;
+    /// 5. The brief for the latest quarter in the sample, from the confirmed knelpunten.
+    async fn brief(&self, quarter: Quarter) -> anyhow::Result<()> {
+        println!("\n5. Kwartaalbrief {}:", quarter.dutch_label());
+        let out = self.dir.join("brief");
+        let options = app::BriefOptions::default();
+        for path in
+            app::write_brief(self.config, self.store, self.rules, quarter, &out, &options).await?
+        {
+            println!("   {}", path.display());
         }
-        println!("   {name} ({})", role.label());
+        let brief = knooppunt_reports::Brief::gather_full(
+            self.store,
+            self.rules,
+            quarter,
+            None,
+            self.config.brief.min_group_size,
+            &crate::app::wider_areas(self.config),
+            knooppunt_ingest::today_nl(),
+        )
+        .await?;
+        match brief.write_pdf(&out) {
+            Ok(path) => println!("   {}", path.display()),
+            Err(error) => println!("   (geen PDF: {error:#})"),
+        }
+        Ok(())
     }
 
-    if serve {
+    /// 6. Accounts for the website, one per role, with a fresh password for this run.
+    async fn accounts(&self) -> anyhow::Result<()> {
+        use knooppunt_reports::review::Role;
+        let password = crate::web::accounts::random_token("")[..20].to_string();
         println!(
-            "\nDe API blijft draaien; stop met Ctrl-C. Probeer bijvoorbeeld:\n  \
-             curl -s http://{addr}/readyz\n  \
-             curl -s -X POST http://{addr}/api/v1/signals -H 'content-type: application/json' \\\n    \
-             -d '{{\"observed_on\":\"2026-09-01\",\"source\":\"demo\",\"area\":\"Moerwijk\",\"text\":\"Al 12 weken wachten op een intake bij de GGZ\"}}'",
-            addr = intake.addr
+            "\n6. Website: http://{}/inloggen — wachtwoord voor alle demo-accounts: {password}",
+            self.addr
         );
-        shutdown.await;
+        for (name, role, source) in [
+            ("demo-indiener", Role::Indiener, "verbinders-moerwijk"),
+            ("demo-overleg", Role::Overleg, ""),
+            ("demo-gemeente", Role::Gemeente, ""),
+            ("demo-beheer", Role::Beheer, ""),
+        ] {
+            if !crate::web::accounts::set_password(self.store, name, &password, None).await? {
+                crate::web::accounts::create_user(
+                    self.store,
+                    &crate::web::accounts::NewUser {
+                        name,
+                        display_name: name,
+                        role,
+                        source,
+                        areas: "",
+                        password: &password,
+                    },
+                )
+                .await?;
+            }
+            println!("   {name} ({})", role.label());
+        }
+        Ok(())
     }
-    let _ = stop_tx.send(true);
-    engine.await.context("regelmotor")??;
-    intake.handle.await.context("intake-API")??;
-    println!("Demo gestopt.");
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A stored sample signal whose text had personal data replaced by a placeholder.

@@ -123,45 +123,29 @@ pub async fn import_file_checked(
         ProgressStyle::with_template("{bar:40} {pos}/{len} signalen ({eta} te gaan)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut summary = ImportSummary {
-        encoding,
-        ..ImportSummary::default()
+    let mut batch = Batch {
+        chunk: Vec::with_capacity(CHUNK),
+        publisher,
+        stored,
+        ids: IdCheck::new(),
+        summary: ImportSummary {
+            encoding,
+            ..ImportSummary::default()
+        },
+        progress: &progress,
     };
-    let mut chunk: Vec<(u64, Envelope)> = Vec::with_capacity(CHUNK);
-    let mut ids = IdCheck::new();
     let now = Utc::now();
     for CsvRow { line, result } in rows {
         match result.and_then(|signal| knooppunt_ingest::prepare(signal, channel, now)) {
-            Ok(envelope) => chunk.push((line, envelope)),
-            Err(errors) => {
-                summary.refused.push(LineProblem {
-                    line,
-                    reason: describe(&errors),
-                });
-                progress.inc(1);
-            }
+            Ok(envelope) => batch.chunk.push((line, envelope)),
+            Err(errors) => batch.refuse(line, describe(&errors)),
         }
-        if chunk.len() == CHUNK {
-            flush(
-                &mut chunk,
-                publisher,
-                stored,
-                &mut ids,
-                &mut summary,
-                &progress,
-            )
-            .await;
+        if batch.chunk.len() == CHUNK {
+            batch.flush().await;
         }
     }
-    flush(
-        &mut chunk,
-        publisher,
-        stored,
-        &mut ids,
-        &mut summary,
-        &progress,
-    )
-    .await;
+    batch.flush().await;
+    let mut summary = batch.summary;
     progress.finish_and_clear();
     summary.refused.sort_by_key(|p| p.line);
     knooppunt_ingest::http::count_intake(
@@ -183,45 +167,58 @@ pub async fn import_file_checked(
     Ok(summary)
 }
 
-async fn flush(
-    chunk: &mut Vec<(u64, Envelope)>,
-    publisher: &dyn Publisher,
-    stored: Option<&dyn StoredContent>,
-    ids: &mut IdCheck,
-    summary: &mut ImportSummary,
-    progress: &ProgressBar,
-) {
-    if chunk.is_empty() {
-        return;
+/// The lines on their way to the transport, [`CHUNK`] at a time, and what became of the rest.
+struct Batch<'a> {
+    chunk: Vec<(u64, Envelope)>,
+    publisher: &'a dyn Publisher,
+    stored: Option<&'a dyn StoredContent>,
+    ids: IdCheck,
+    summary: ImportSummary,
+    progress: &'a ProgressBar,
+}
+
+impl Batch<'_> {
+    fn refuse(&mut self, line: u64, reason: String) {
+        self.summary.refused.push(LineProblem { line, reason });
+        self.progress.inc(1);
     }
-    if let Some(stored) = stored {
-        let all: Vec<&Envelope> = chunk.iter().map(|(_, e)| e).collect();
-        ids.learn_stored(stored, &all).await;
-    }
-    chunk.retain(|(line, envelope)| match ids.check(envelope) {
-        Ok(()) => true,
-        Err(error) => {
-            summary.refused.push(LineProblem {
-                line: *line,
-                reason: describe(&[error]),
+
+    /// Refuses the lines whose id came before with other content, and hands the rest over.
+    async fn flush(&mut self) {
+        if self.chunk.is_empty() {
+            return;
+        }
+        if let Some(stored) = self.stored {
+            let all: Vec<&Envelope> = self.chunk.iter().map(|(_, e)| e).collect();
+            self.ids.learn_stored(stored, &all).await;
+        }
+        let mut refused = Vec::new();
+        let ids = &mut self.ids;
+        self.chunk
+            .retain(|(line, envelope)| match ids.check(envelope) {
+                Ok(()) => true,
+                Err(error) => {
+                    refused.push((*line, describe(&[error])));
+                    false
+                }
             });
-            progress.inc(1);
-            false
+        for (line, reason) in refused {
+            self.refuse(line, reason);
         }
-    });
-    if chunk.is_empty() {
-        return;
-    }
-    let envelopes: Vec<Envelope> = chunk.iter().map(|(_, e)| e.clone()).collect();
-    let outcomes = publisher.publish(&envelopes).await;
-    for ((line, _), outcome) in chunk.drain(..).zip(outcomes) {
-        match outcome {
-            Ok(()) => summary.accepted += 1,
-            Err(error) => summary.failed.push(LineProblem {
-                line,
-                reason: error.to_string(),
-            }),
+        if self.chunk.is_empty() {
+            return;
         }
-        progress.inc(1);
+        let envelopes: Vec<Envelope> = self.chunk.iter().map(|(_, e)| e.clone()).collect();
+        let outcomes = self.publisher.publish(&envelopes).await;
+        for ((line, _), outcome) in self.chunk.drain(..).zip(outcomes) {
+            match outcome {
+                Ok(()) => self.summary.accepted += 1,
+                Err(error) => self.summary.failed.push(LineProblem {
+                    line,
+                    reason: error.to_string(),
+                }),
+            }
+            self.progress.inc(1);
+        }
     }
 }

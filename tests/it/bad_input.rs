@@ -393,7 +393,6 @@ async fn hostile_lines_through_import_and_the_api() {
     )
     .await
     .unwrap();
-    let client = reqwest::Client::new();
     for (n, l) in lines.iter().enumerate() {
         if l.id == "12" && matches!(l.expect, Expect::Refused(_)) {
             // The other version must be stored first: then intake compares with the store.
@@ -415,15 +414,7 @@ async fn hostile_lines_through_import_and_the_api() {
         if n == 0 {
             body.splice(0..0, *b"\xEF\xBB\xBF"); // a BOM at the start of a body is skipped
         }
-        let response = client
-            .post(format!("{base}/api/v1/signals"))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let answer = response.text().await.unwrap();
+        let (status, answer) = crate::support::post_signals(&base, body).await;
         match &l.expect {
             Expect::Stored { .. } => assert_eq!(status, 202, "line {}: {answer}", l.id),
             Expect::Refused("regel") => {
@@ -543,22 +534,7 @@ async fn conflicts_suite(store: Store) {
     assert_eq!(hashes.len(), 1);
 }
 
-#[tokio::test]
-async fn the_engine_refuses_ids_stored_with_other_content_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(
-        &format!("sqlite://{}", dir.path().join("k.db").display()),
-        2,
-    )
-    .await
-    .unwrap();
-    conflicts_suite(store).await;
-}
-
-#[tokio::test]
-async fn the_engine_refuses_ids_stored_with_other_content_on_postgres() {
-    let url = crate::support::fresh_pg_database().await;
-    let store = Store::connect(&url, 2).await.unwrap();
-    store.migrate().await.unwrap();
-    conflicts_suite(store).await;
-}
+crate::support::on_both_backends!(
+    conflicts_suite: the_engine_refuses_ids_stored_with_other_content_on_sqlite,
+    the_engine_refuses_ids_stored_with_other_content_on_postgres
+);

@@ -1,14 +1,6 @@
 //! The `knooppunt` binary itself: help texts, configuration errors, CSV import, brief.
 
-use std::process::Command;
-
-fn knooppunt() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_knooppunt"));
-    command.env("KNOOPPUNT_LOG", "warn");
-    // The tests use short source codes the built-in register does not list.
-    command.env("KNOOPPUNT__INTAKE__REGISTER__UNKNOWN_SOURCES", "accept");
-    command
-}
+use crate::support::{knooppunt_command as knooppunt, rules_toml, run_ok};
 
 #[test]
 fn every_subcommand_explains_itself() {
@@ -99,16 +91,11 @@ fn csv_import_then_brief_on_embedded_defaults() {
     );
 
     let out = dir.path().join("brief");
-    let output = knooppunt()
-        .args(["brief", "--quarter", "2026Q3", "--out"])
-        .arg(&out)
-        .envs(env.clone())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        knooppunt()
+            .args(["brief", "--quarter", "2026Q3", "--out"])
+            .arg(&out)
+            .envs(env.clone()),
     );
     let markdown = std::fs::read_to_string(out.join("brief-2026Q3.md")).unwrap();
     assert!(markdown.contains("Terug het systeem in — 3e kwartaal 2026"));
@@ -215,30 +202,20 @@ fn demo_runs_end_to_end_without_serving() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("wachtwoord: minstens 12 tekens"));
-    let output = knooppunt()
-        .args(["user", "add", "--name", "admin", "--role", "beheer"])
-        .env(store.0, &store.1)
-        .env("KNOOPPUNT_PASSWORD", "een lang genoeg wachtwoord")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        knooppunt()
+            .args(["user", "add", "--name", "admin", "--role", "beheer"])
+            .env(store.0, &store.1)
+            .env("KNOOPPUNT_PASSWORD", "een lang genoeg wachtwoord"),
     );
 
     // The agenda of a meeting as HTML and Markdown, with the demo's decisions of that day.
     let out = dir.path().join("export");
-    let output = knooppunt()
-        .args(["agenda", "--meeting", "2026-09-30", "--out"])
-        .arg(&out)
-        .env(store.0, &store.1)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        knooppunt()
+            .args(["agenda", "--meeting", "2026-09-30", "--out"])
+            .arg(&out)
+            .env(store.0, &store.1),
     );
     let markdown = std::fs::read_to_string(out.join("agenda-2026-09-30.md")).unwrap();
     assert!(
@@ -345,36 +322,29 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
 fn classify_with_another_rules_file_and_bad_rules_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("regels.toml");
-    std::fs::write(
-        &rules,
-        "version = \"test\"\n[[barrier]]\nid = \"buurtkamer\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['buurtkamer']\n",
-    )
-    .unwrap();
+    std::fs::write(&rules, rules_toml("test", &[("buurtkamer", "buurtkamer")])).unwrap();
     let input = dir.path().join("in.jsonl");
     std::fs::write(
         &input,
         r#"{"id": 1, "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Buurtkamer dicht."}"#,
     )
     .unwrap();
-    let output = knooppunt()
-        .arg("classify")
-        .arg(&input)
-        .arg("--rules")
-        .arg(&rules)
-        .output()
-        .unwrap();
+    let classify = || {
+        knooppunt()
+            .arg("classify")
+            .arg(&input)
+            .arg("--rules")
+            .arg(&rules)
+            .output()
+            .unwrap()
+    };
+    let output = classify();
     assert!(output.status.success());
     let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(line["barriers"], serde_json::json!(["buurtkamer"]));
 
     std::fs::write(&rules, "version = \"x\"\n[[barrier]]\nid = \"Fout\"\n").unwrap();
-    let output = knooppunt()
-        .arg("classify")
-        .arg(&input)
-        .arg("--rules")
-        .arg(&rules)
-        .output()
-        .unwrap();
+    let output = classify();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("regelbestand"));
 }

@@ -44,18 +44,14 @@ async fn consumer_errors_mid_stream_drop_nothing_and_commit_nothing_unprocessed(
         ..KafkaSettings::default()
     };
     // Small fetches, so the error events of an outage queue up between messages.
-    settings
-        .options
-        .insert("max.partition.fetch.bytes".into(), "300".into());
-    settings
-        .options
-        .insert("message.max.bytes".into(), "1000".into());
-    settings
-        .options
-        .insert("fetch.max.bytes".into(), "1000".into());
-    settings
-        .options
-        .insert("queued.min.messages".into(), "5".into());
+    for (key, value) in [
+        ("max.partition.fetch.bytes", "300"),
+        ("message.max.bytes", "1000"),
+        ("fetch.max.bytes", "1000"),
+        ("queued.min.messages", "5"),
+    ] {
+        settings.options.insert(key.into(), value.into());
+    }
     let mut source = KafkaSource::new(&settings)
         .map_err(|e| format!("{e:#}"))
         .unwrap();

@@ -48,10 +48,11 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let env = config_env(&config);
     let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-1.log"), "info");
-    eventually(
-        "the engine to store a first part",
+    wait_stored(
+        &store,
+        100,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= 100 },
+        "the engine to store a first part",
     )
     .await;
     kill_9(&mut engine);
@@ -62,12 +63,7 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
     );
     // Offsets are committed per batch: what the next engine reads again is what was stored
     // after the last commit that landed, a few batches at most (not the whole topic).
-    let (committed, _) = group_progress(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-    )
-    .await;
+    let (committed, _) = engine_progress(&config).await;
     let redelivered = at_kill - committed.values().sum::<i64>();
     eprintln!("stored at SIGKILL: {at_kill}, committed: {committed:?}, to re-read: {redelivered}");
     assert!(
@@ -76,19 +72,14 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
     );
 
     let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-2.log"), "info");
-    eventually(
-        "the restarted engine to store the rest",
+    // Waits until it has read everything, replayed uncommitted offsets included (its group
+    // committed the topic's end); a replay must not have added anything.
+    wait_all_handled(
+        &store,
+        &config,
+        N as i64,
         Duration::from_secs(120),
-        || async { store.signal_count().await.unwrap_or(0) >= N as i64 },
-    )
-    .await;
-    // It has read everything, replayed uncommitted offsets included, once its group committed
-    // the topic's end; a replay must not have added anything.
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(60),
+        "the restarted engine to store the rest",
     )
     .await;
     kill_9(&mut engine);
@@ -98,14 +89,7 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
         N as i64,
         "clusters count every signal once"
     );
-    for i in [0, N / 2, N - 1] {
-        let source = format!("team{}", i % 7);
-        assert!(store
-            .signal(&source, &format!("s{i}"))
-            .await
-            .unwrap()
-            .is_some());
-    }
+    crate::scale_out::assert_signals_stored(&store, &[0, N / 2, N - 1]).await;
 }
 
 #[tokio::test]
@@ -142,10 +126,11 @@ async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
 
     let mut server = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine.log"), "info");
     let store = app::open_store(&config).await.unwrap();
-    eventually(
-        "every acknowledged signal to be stored",
+    wait_stored(
+        &store,
+        50,
         Duration::from_secs(30),
-        || async { store.signal_count().await.unwrap_or(0) >= 50 },
+        "every acknowledged signal to be stored",
     )
     .await;
     kill_9(&mut server);

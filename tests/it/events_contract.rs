@@ -3,11 +3,10 @@
 //! order the overleg decided, read back with a real consumer.
 
 use crate::support::*;
-use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::review_store;
 use knooppunt_rules::events::{self, Kind};
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Store};
+use knooppunt_rules::store::{Classified, ClusterKeyValues, Store};
 use serde_json::{json, Value};
 
 fn document() -> Value {
@@ -37,31 +36,12 @@ fn classified(id: &str, source: &str, date: &str) -> Classified {
     let today = knooppunt_ingest::today_nl();
     let value = json!({"id": id, "observed_on": date, "source": source, "area": "Moerwijk",
         "text": "Intake bij de GGZ pas over vijf maanden"});
-    Classified {
-        envelope: Envelope::prepare(
-            knooppunt_ingest::signal::parse_signal(&value, today).unwrap(),
-            Channel::Http,
-            chrono::Utc::now(),
-        ),
-        matches: vec![BarrierMatch {
-            barrier: "wachtlijst-ggz".into(),
-            confidence: 1.0,
-            wait_days: Some(150),
-            cluster: ClusterKeyValues::new(
-                knooppunt_rules::ruleset::ClusterKey {
-                    area: true,
-                    organisation: false,
-                },
-                "Moerwijk",
-                None,
-            ),
-            split_to: None,
-            found: Default::default(),
-        }],
-        wait_days: Some(150),
-        rules_version: "test-1".into(),
-        model_version: None,
-    }
+    classified_as(
+        envelope_of(&value, today),
+        &["wachtlijst-ggz"],
+        "Moerwijk",
+        Some(150),
+    )
 }
 
 /// Stores five signals in two clusters and takes a series of decisions on the first;
@@ -91,18 +71,11 @@ async fn decide_series(store: &Store) -> (String, Vec<Kind>) {
         .collect();
     store.write_batch(&batch, &[]).await.unwrap();
     let clusters = store.clusters().await.unwrap();
-    let moerwijk = clusters
-        .iter()
-        .find(|c| c.area == "Moerwijk")
-        .unwrap()
-        .id
-        .clone();
-    let laak = clusters
-        .iter()
-        .find(|c| c.area == "Laak")
-        .unwrap()
-        .id
-        .clone();
+    let id_in = |area: &str| {
+        let cluster = clusters.iter().find(|c| c.area == area);
+        cluster.expect("a cluster in the area").id.clone()
+    };
+    let (moerwijk, laak) = (id_in("Moerwijk"), id_in("Laak"));
     let series = [
         (
             &laak,
@@ -206,9 +179,7 @@ fn the_asyncapi_examples_validate_against_their_schemas() {
 
 #[tokio::test]
 async fn stored_cluster_events_validate_against_the_contract() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 4).await.unwrap();
+    let (_dir, store) = sqlite_store().await;
     let (_, expected) = decide_series(&store).await;
     let outbox = events::outbox(&store, 0, 100, false).await.unwrap();
     assert_eq!(

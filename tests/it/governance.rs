@@ -4,13 +4,11 @@
 
 use crate::support::*;
 use chrono::NaiveDate;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::{review_store, Brief, Quarter};
 use knooppunt_rules::events::{self, Kind};
 use knooppunt_rules::retention::{self, Policy, PURGED_TEXT};
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store};
+use knooppunt_rules::store::{Classified, Quarantined, Store};
 use knooppunt_rules::verwerkingslog::{self, actions, Filter};
 use serde_json::json;
 
@@ -18,33 +16,9 @@ fn classified(id: &str, source: &str, date: &str, traceparent: Option<&str>) -> 
     let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let value = json!({"id": id, "observed_on": date, "source": source, "area": "Moerwijk",
         "text": "Zoon weer thuis, bijstand omlaag door de kostendelersnorm"});
-    let mut envelope = Envelope::prepare(
-        parse_signal(&value, today).unwrap(),
-        Channel::Http,
-        chrono::Utc::now(),
-    );
+    let mut envelope = envelope_of(&value, today);
     envelope.traceparent = traceparent.map(str::to_string);
-    Classified {
-        envelope,
-        matches: vec![BarrierMatch {
-            barrier: "kostendelersnorm".into(),
-            confidence: 1.0,
-            wait_days: Some(30),
-            cluster: ClusterKeyValues::new(
-                knooppunt_rules::ruleset::ClusterKey {
-                    area: true,
-                    organisation: false,
-                },
-                "Moerwijk",
-                None,
-            ),
-            split_to: None,
-            found: Default::default(),
-        }],
-        wait_days: Some(30),
-        rules_version: "test-1".into(),
-        model_version: None,
-    }
+    classified_as(envelope, &["kostendelersnorm"], "Moerwijk", Some(30))
 }
 
 async fn retention_suite(store: Store) {
@@ -269,6 +243,11 @@ async fn retention_suite(store: Store) {
 }
 
 async fn processing_log_suite(store: Store) {
+    let entries = async |filter: Filter| {
+        verwerkingslog::entries(&store, &filter)
+            .await
+            .expect("processing log entries")
+    };
     let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     let mut batch: Vec<Classified> = (0..1000)
         .map(|i| classified(&format!("s-{i}"), "t1", "2026-11-02", None))
@@ -280,15 +259,11 @@ async fn processing_log_suite(store: Store) {
     verwerkingslog::append(&store, &records).await.unwrap();
 
     // One signal's path: intake and recognition in the request's trace.
-    let path = verwerkingslog::entries(
-        &store,
-        &Filter {
-            trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let path = entries(Filter {
+        trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+        ..Filter::default()
+    })
+    .await;
     let names: Vec<&str> = path.iter().rev().map(|e| e.name.as_str()).collect();
     assert_eq!(
         names,
@@ -316,39 +291,27 @@ async fn processing_log_suite(store: Store) {
     );
 
     // Filters: actor, action and dates.
-    let by_actor = verwerkingslog::entries(
-        &store,
-        &Filter {
-            actor: Some("system:regelmotor".into()),
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let by_actor = entries(Filter {
+        actor: Some("system:regelmotor".into()),
+        ..Filter::default()
+    })
+    .await;
     assert_eq!(by_actor.len(), 1001);
     let today = chrono::Utc::now().date_naive();
-    let none_before = verwerkingslog::entries(
-        &store,
-        &Filter {
-            to: today.pred_opt(),
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let none_before = entries(Filter {
+        to: today.pred_opt(),
+        ..Filter::default()
+    })
+    .await;
     assert!(none_before.is_empty());
-    let limited = verwerkingslog::entries(
-        &store,
-        &Filter {
-            name: Some(actions::SIGNAL_RECEIVED.into()),
-            from: Some(today),
-            to: Some(today),
-            limit: 10,
-            ..Filter::default()
-        },
-    )
-    .await
-    .unwrap();
+    let limited = entries(Filter {
+        name: Some(actions::SIGNAL_RECEIVED.into()),
+        from: Some(today),
+        to: Some(today),
+        limit: 10,
+        ..Filter::default()
+    })
+    .await;
     assert_eq!(limited.len(), 10);
     assert!(
         limited.windows(2).all(|w| w[0].seq > w[1].seq),
@@ -417,55 +380,17 @@ async fn events_suite(store: Store) {
     );
 }
 
-#[tokio::test]
-async fn retention_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    retention_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
+on_both_backends!(retention_suite: retention_on_sqlite, retention_on_postgres);
 
-#[tokio::test]
-async fn retention_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    retention_suite(store).await;
-}
+on_both_backends!(processing_log_suite: processing_log_on_sqlite, processing_log_on_postgres);
 
-#[tokio::test]
-async fn processing_log_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    processing_log_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn processing_log_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    processing_log_suite(store).await;
-}
-
-#[tokio::test]
-async fn cluster_events_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    events_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn cluster_events_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    events_suite(store).await;
-}
+on_both_backends!(events_suite: cluster_events_on_sqlite, cluster_events_on_postgres);
 
 /// A source that reported twice a week for twelve weeks, then stopped; the knelpunt it
 /// reported got an owner the day of its last signal. Six weeks later the agenda shows both.
 #[tokio::test]
 async fn signals_that_stop_are_labelled_on_the_agenda() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 4).await.unwrap();
+    let (_dir, store) = sqlite_store().await;
     let today = knooppunt_ingest::today_nl();
     let batch: Vec<Classified> = (1..=24)
         .map(|i| {
@@ -541,28 +466,20 @@ async fn signals_that_stop_are_labelled_on_the_agenda() {
 /// verwerkingslog` exports the purge as a JSON line.
 #[tokio::test]
 async fn the_retention_and_log_commands() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, store) = sqlite_store().await;
     let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 2).await.unwrap();
     let batch = vec![
         classified("oud", "t1", "2020-03-02", None),
         classified("nieuw", "t1", "2026-11-02", None),
     ];
     store.write_batch(&batch, &[]).await.unwrap();
     let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-            .args(args)
-            .env("KNOOPPUNT__STORE__URL", &url)
-            .env(
-                "KNOOPPUNT__TRANSPORT__SPOOL",
-                dir.path().join("spool.db").display().to_string(),
-            )
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
+        let spool = dir.path().join("spool.db");
+        let output = run_ok(
+            knooppunt_command()
+                .args(args)
+                .env("KNOOPPUNT__STORE__URL", &url)
+                .env("KNOOPPUNT__TRANSPORT__SPOOL", spool.display().to_string()),
         );
         String::from_utf8(output.stdout).unwrap()
     };

@@ -48,16 +48,17 @@ async fn start_with(
     }
 }
 
+/// Posts `body` and expects it refused as a whole with `status` and an error naming `phrase`.
+async fn assert_refused(addr: std::net::SocketAddr, body: &'static str, status: u16, phrase: &str) {
+    let (answered, answer) = post(addr, body).await;
+    assert_eq!(answered, status, "{body}: {answer}");
+    let error = answer["error"].as_str().unwrap_or_default();
+    assert!(error.contains(phrase), "{body}: {answer}");
+}
+
 async fn post(addr: std::net::SocketAddr, body: impl Into<reqwest::Body>) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("http://{addr}/api/v1/signals"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let (status, text) = crate::support::post_signals(&format!("http://{addr}"), body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 fn valid() -> Value {
@@ -151,18 +152,8 @@ async fn malformed_and_oversized_requests_get_a_dutch_answer() {
         c.intake.max_batch = 3;
     })
     .await;
-    let (status, body) = post(app.addr, "{\"observed_on\": ").await;
-    assert_eq!(status, 400);
-    assert!(body["error"]
-        .as_str()
-        .unwrap()
-        .contains("geen geldige JSON"));
-    let (status, body) = post(app.addr, "\"tekst\"").await;
-    assert_eq!(status, 400);
-    assert!(body["error"]
-        .as_str()
-        .unwrap()
-        .contains("verwacht één signaal"));
+    assert_refused(app.addr, "{\"observed_on\": ", 400, "geen geldige JSON").await;
+    assert_refused(app.addr, "\"tekst\"", 400, "verwacht één signaal").await;
     let (status, _) = post(app.addr, "[]").await;
     assert_eq!(status, 422);
     let (status, body) = post(

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
 use knooppunt_rules::engine::classify;
-use knooppunt_rules::labels::{measure, NewLabel, Verdict};
+use knooppunt_rules::labels::{measure, LabelEffect, NewLabel, Verdict};
 use knooppunt_rules::replay::replay;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::store::{Classified, Store};
@@ -60,6 +60,24 @@ pub const NOTES: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
+/// Records the overleg's verdict on signal `id` of source `t`.
+async fn record(store: &Store, id: &str, barrier: &str, verdict: Verdict) -> LabelEffect {
+    store
+        .record_label(&label(id, barrier, verdict))
+        .await
+        .expect("record label")
+}
+
+/// The barriers signal `id` of source `t` is in now.
+async fn barriers_of(store: &Store, id: &str) -> Vec<String> {
+    store
+        .signal("t", id)
+        .await
+        .expect("read signal")
+        .expect("signal stored")
+        .barriers
+}
+
 async fn count_of(store: &Store, barrier: &str, area: &str) -> Option<i64> {
     store
         .clusters()
@@ -98,62 +116,31 @@ async fn label_suite(store: Store) {
         count_of(&store, "kostendelersnorm", "Moerwijk").await,
         Some(2)
     );
-    assert!(store
-        .signal("t", "c")
-        .await
-        .unwrap()
-        .unwrap()
-        .barriers
-        .is_empty());
+    assert!(barriers_of(&store, "c").await.is_empty());
 
     // The queue: unclassified and unlabelled, only in the member's wijken.
     let (queue, total) = store.unclassified_queue(&[], 0, 10).await.unwrap();
     assert_eq!((queue.len(), total), (1, 1));
     assert_eq!(queue[0].id, "c");
-    assert_eq!(
-        store
-            .unclassified_queue(&["moerwijk".into()], 0, 10)
-            .await
-            .unwrap()
-            .1,
-        0
-    );
-    assert_eq!(
-        store
-            .unclassified_queue(&["laak".into()], 0, 10)
-            .await
-            .unwrap()
-            .1,
-        1
-    );
+    let queued_in = async |area: &str| {
+        let areas = [area.to_string()];
+        store.unclassified_queue(&areas, 0, 10).await.unwrap().1
+    };
+    assert_eq!(queued_in("moerwijk").await, 0);
+    assert_eq!(queued_in("laak").await, 1);
 
     // Triaged into a barrier: the signal joins a new cluster, found by the overleg.
-    let effect = store
-        .record_label(&label("c", "loket-drempel", Verdict::HoortErbij))
-        .await
-        .unwrap();
+    let effect = record(&store, "c", "loket-drempel", Verdict::HoortErbij).await;
     assert!(effect.joined.is_some() && effect.left.is_none());
-    assert_eq!(
-        store.signal("t", "c").await.unwrap().unwrap().barriers,
-        ["loket-drempel"]
-    );
+    assert_eq!(barriers_of(&store, "c").await, ["loket-drempel"]);
     assert_eq!(count_of(&store, "loket-drempel", "Laak").await, Some(1));
     assert_eq!(found_by(&store, "c", "loket-drempel").await, "overleg");
     assert_eq!(store.unclassified_queue(&[], 0, 10).await.unwrap().1, 0);
 
     // "Hoort niet bij deze barrière": the cluster count follows at once.
-    let effect = store
-        .record_label(&label("a", "kostendelersnorm", Verdict::HoortErNietBij))
-        .await
-        .unwrap();
+    let effect = record(&store, "a", "kostendelersnorm", Verdict::HoortErNietBij).await;
     assert!(effect.left.is_some());
-    assert!(store
-        .signal("t", "a")
-        .await
-        .unwrap()
-        .unwrap()
-        .barriers
-        .is_empty());
+    assert!(barriers_of(&store, "a").await.is_empty());
     assert_eq!(
         count_of(&store, "kostendelersnorm", "Moerwijk").await,
         Some(1)
@@ -171,12 +158,9 @@ async fn label_suite(store: Store) {
     );
 
     // "Ook: <barrière>" adds a second barrier.
-    store
-        .record_label(&label("d", "angst-uitkeringskorting", Verdict::HoortErbij))
-        .await
-        .unwrap();
+    record(&store, "d", "angst-uitkeringskorting", Verdict::HoortErbij).await;
     assert_eq!(
-        store.signal("t", "d").await.unwrap().unwrap().barriers,
+        barriers_of(&store, "d").await,
         ["kostendelersnorm", "angst-uitkeringskorting"]
     );
     assert_eq!(
@@ -184,27 +168,15 @@ async fn label_suite(store: Store) {
         Some(1)
     );
     // Labelling an existing barrier again changes no count.
-    store
-        .record_label(&label("d", "angst-uitkeringskorting", Verdict::HoortErbij))
-        .await
-        .unwrap();
+    record(&store, "d", "angst-uitkeringskorting", Verdict::HoortErbij).await;
     assert_eq!(
         count_of(&store, "angst-uitkeringskorting", "Moerwijk").await,
         Some(1)
     );
 
     // "Geen barrière" removes every barrier; an emptied cluster disappears.
-    store
-        .record_label(&label("b", "", Verdict::GeenBarriere))
-        .await
-        .unwrap();
-    assert!(store
-        .signal("t", "b")
-        .await
-        .unwrap()
-        .unwrap()
-        .barriers
-        .is_empty());
+    record(&store, "b", "", Verdict::GeenBarriere).await;
+    assert!(barriers_of(&store, "b").await.is_empty());
     assert_eq!(
         count_of(&store, "corporatie-reactietijd", "Laak").await,
         None
@@ -254,50 +226,23 @@ async fn label_suite(store: Store) {
             .collect::<Vec<_>>()
     };
     assert_eq!(counts(&after), counts(&before));
-    assert_eq!(
-        store.signal("t", "c").await.unwrap().unwrap().barriers,
-        ["loket-drempel"]
-    );
+    assert_eq!(barriers_of(&store, "c").await, ["loket-drempel"]);
     assert_eq!(found_by(&store, "c", "loket-drempel").await, "overleg");
-    assert!(store
-        .signal("t", "a")
-        .await
-        .unwrap()
-        .unwrap()
-        .barriers
-        .is_empty());
+    assert!(barriers_of(&store, "a").await.is_empty());
 
     // A replay with other rules still keeps what the overleg said.
-    let other = RuleSet::from_toml(
-        r#"version = "test-2"
-        [[barrier]]
-        id = "corporatie-reactietijd"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["schimmel"]
-        [[barrier]]
-        id = "loket-drempel"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["loket"]
-        "#,
-    )
+    let other = RuleSet::from_toml(&rules_toml(
+        "test-2",
+        &[
+            ("corporatie-reactietijd", "schimmel"),
+            ("loket-drempel", "loket"),
+        ],
+    ))
     .unwrap();
     replay(&store, &other, true, |_| {}).await.unwrap();
-    assert_eq!(
-        store.signal("t", "c").await.unwrap().unwrap().barriers,
-        ["loket-drempel"]
-    );
+    assert_eq!(barriers_of(&store, "c").await, ["loket-drempel"]);
     assert!(
-        store
-            .signal("t", "b")
-            .await
-            .unwrap()
-            .unwrap()
-            .barriers
-            .is_empty(),
+        barriers_of(&store, "b").await.is_empty(),
         "geen barrière holds"
     );
 
@@ -313,26 +258,13 @@ async fn label_suite(store: Store) {
     );
 }
 
-#[tokio::test]
-async fn labels_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    label_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn labels_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    label_suite(store).await;
-}
+on_both_backends!(label_suite: labels_on_sqlite, labels_on_postgres);
 
 /// The measure on a constructed set: known rule hits and misses against known labels.
 #[tokio::test]
 async fn measure_against_labels_counts_by_quarter() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, store) = sqlite_store().await;
     let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = Store::connect(&url, 2).await.unwrap();
     store_notes(
         &store,
         &[
@@ -360,18 +292,9 @@ async fn measure_against_labels_counts_by_quarter() {
         ],
     )
     .await;
-    store
-        .record_label(&label("p1", "kostendelersnorm", Verdict::HoortErbij))
-        .await
-        .unwrap();
-    store
-        .record_label(&label("p2", "kostendelersnorm", Verdict::HoortErNietBij))
-        .await
-        .unwrap();
-    store
-        .record_label(&label("p3", "kostendelersnorm", Verdict::HoortErbij))
-        .await
-        .unwrap();
+    record(&store, "p1", "kostendelersnorm", Verdict::HoortErbij).await;
+    record(&store, "p2", "kostendelersnorm", Verdict::HoortErNietBij).await;
+    record(&store, "p3", "kostendelersnorm", Verdict::HoortErbij).await;
     let rules = RuleSet::default_rules().unwrap().without_model();
     let report = measure(&rules, &store.labelled_signals().await.unwrap());
     let b = rules
@@ -405,16 +328,10 @@ async fn measure_against_labels_counts_by_quarter() {
 
     // The same through the command line, with the shipped rules and model.
     let knooppunt = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-            .args(args)
-            .env("KNOOPPUNT_LOG", "warn")
-            .env("KNOOPPUNT__STORE__URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = run_ok(
+            knooppunt_command()
+                .args(args)
+                .env("KNOOPPUNT__STORE__URL", &url),
         );
         String::from_utf8(output.stdout).unwrap()
     };
@@ -426,16 +343,21 @@ async fn measure_against_labels_counts_by_quarter() {
             .unwrap()
             .to_string()
     };
-    let first = line("2026-K1");
-    let first: Vec<&str> = first.split_whitespace().collect();
+    let fields = |quarter: &str| -> Vec<String> {
+        let line = line(quarter);
+        line.split_whitespace()
+            .take(6)
+            .map(str::to_string)
+            .collect()
+    };
+    let first = fields("2026-K1");
     // barrier, labelled positives, negatives, then "P / R" for rules, model, both.
     assert_eq!(
         &first[..6],
         ["kostendelersnorm", "1", "1", "0,50", "/", "1,00"],
         "{text}"
     );
-    let third = line("2026-K3");
-    let third: Vec<&str> = third.split_whitespace().collect();
+    let third = fields("2026-K3");
     assert_eq!(
         &third[..6],
         ["kostendelersnorm", "1", "0", "–", "/", "0,00"],

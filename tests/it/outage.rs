@@ -69,16 +69,43 @@ fn lines_with(log: &std::path::Path, needle: &str) -> usize {
         .count()
 }
 
+/// [`post`]s `ids` and fails, saying `when`, unless every one was accepted; their ids.
+async fn post_all(client: &reqwest::Client, url: &str, ids: &[String], when: &str) -> Vec<String> {
+    let taken = post(client, url, ids).await;
+    assert_eq!(taken.len(), ids.len(), "{when}");
+    taken
+}
+
+/// `knooppunt intake` on `port` and `knooppunt engine` with `env`, logging into a temporary
+/// directory; returns once the API is ready, with its URL.
+async fn start_intake_and_engine(
+    env: &[(String, String)],
+    port: u16,
+) -> (
+    tempfile::TempDir,
+    std::process::Child,
+    EngineProcess,
+    String,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let intake = spawn_knooppunt(&["intake"], env, &dir.path().join("intake.log"), "info");
+    let engine = EngineProcess::start(env, dir.path(), "engine");
+    let url = format!("http://127.0.0.1:{port}");
+    wait_ready(&url).await;
+    (dir, intake, engine, url)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     // A broker of this test's own: it is stopped and started again.
     let mut broker = tokio::task::spawn_blocking(Broker::start).await.unwrap();
-    let pg = fresh_pg_database().await;
-    let mut config = kafka_config(&broker.brokers(), &pg);
+    let KafkaStack {
+        mut config,
+        store,
+        pg,
+        ..
+    } = kafka_stack_on(broker.brokers(), fresh_pg_database().await, 3).await;
     config.kafka.delivery_timeout_ms = 3000;
-    let store = knooppunt::app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
     let port = free_port();
     config.intake.listen = format!("127.0.0.1:{port}");
     let mut env = config_env(&config);
@@ -86,26 +113,17 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
         "KNOOPPUNT__KAFKA__DELIVERY_TIMEOUT_MS".into(),
         "3000".into(),
     ));
-    let dir = tempfile::tempdir().unwrap();
-    let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
-    let engine = EngineProcess::start(&env, dir.path(), "engine");
-    let url = format!("http://127.0.0.1:{port}");
+    let (_dir, mut intake, engine, url) = start_intake_and_engine(&env, port).await;
     let client = reqwest::Client::new();
-    wait_ready(&url).await;
 
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     let first = ids("a", 0..300);
-    let taken = post(&client, &url, &first).await;
-    assert_eq!(
-        taken.len(),
-        first.len(),
-        "all accepted while the broker runs"
-    );
-    accepted.extend(taken);
-    eventually(
-        "the first signals stored",
+    accepted.extend(post_all(&client, &url, &first, "all accepted while the broker runs").await);
+    wait_stored(
+        &store,
+        300,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= 300 },
+        "the first signals stored",
     )
     .await;
 
@@ -140,37 +158,38 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
     let back = Instant::now();
     // Intake recovers by itself: a new batch is accepted again.
     let mut round = 0;
-    loop {
-        let batch = ids(&format!("c{round}-"), 0..10);
-        let taken = post(&client, &url, &batch).await;
-        let all = taken.len() == batch.len();
-        accepted.extend(taken);
-        if all {
-            break;
-        }
-        assert!(
-            back.elapsed() < Duration::from_secs(30),
-            "intake did not accept again within 30 s of the broker's return"
-        );
-        round += 1;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    eventually(
+        "intake to accept a whole batch again after the broker's return",
+        Duration::from_secs(30),
+        async || {
+            let batch = ids(&format!("c{round}-"), 0..10);
+            round += 1;
+            let taken = post(&client, &url, &batch).await;
+            let all = taken.len() == batch.len();
+            accepted.extend(taken);
+            all
+        },
+    )
+    .await;
     let intake_back = back.elapsed();
     let last = ids("d", 0..300);
-    let taken = post(&client, &url, &last).await;
-    assert_eq!(
-        taken.len(),
-        last.len(),
-        "all accepted after the broker's return"
+    accepted.extend(
+        post_all(
+            &client,
+            &url,
+            &last,
+            "all accepted after the broker's return",
+        )
+        .await,
     );
-    accepted.extend(taken);
 
     // The engine recovers by itself and stores everything intake acknowledged, once.
     let expected = accepted.len() as i64;
-    eventually(
-        "every acknowledged signal stored after the outage",
+    wait_stored(
+        &store,
+        expected,
         Duration::from_secs(30),
-        || async { store.signal_count().await.unwrap_or(0) >= expected },
+        "every acknowledged signal stored after the outage",
     )
     .await;
     let engine_back = back.elapsed();
@@ -178,13 +197,7 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
         "broker outage: intake accepted again {intake_back:?} and the engine caught up \
          {engine_back:?} after the broker's return; {expected} signals acknowledged"
     );
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(30),
-    )
-    .await;
+    wait_engine_caught_up(&config, Duration::from_secs(30)).await;
     assert_eq!(store.signal_count().await.unwrap(), expected);
     for (i, id) in [(0, &first[0]), (299, &last[299])] {
         let source = format!("team{}", i % 5);
@@ -220,32 +233,26 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
     let server = tokio::task::spawn_blocking(OwnPostgres::start)
         .await
         .unwrap();
-    let pg = server.database().await;
     let brokers = tokio::task::spawn_blocking(shared_brokers).await.unwrap();
-    let mut config = kafka_config(&brokers, &pg);
-    let store = knooppunt::app::open_store(&config).await.unwrap();
-    store.migrate().await.unwrap();
-    config.kafka.ensure_topics().await.unwrap();
+    let KafkaStack {
+        mut config,
+        store,
+        pg,
+        ..
+    } = kafka_stack_on(brokers, server.database().await, 3).await;
     let port = free_port();
     config.intake.listen = format!("127.0.0.1:{port}");
     config.engine.batch_size = 50;
     let mut env = config_env(&config);
     env.push(("KNOOPPUNT__ENGINE__STALL_AFTER_SECS".into(), "5".into()));
-    let dir = tempfile::tempdir().unwrap();
-    let mut intake = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
-    let engine = EngineProcess::start(&env, dir.path(), "engine");
-    let url = format!("http://127.0.0.1:{port}");
+    let (_dir, mut intake, engine, url) = start_intake_and_engine(&env, port).await;
     let client = reqwest::Client::new();
-    wait_ready(&url).await;
     let health = format!("http://127.0.0.1:{}/healthz", engine.metrics);
 
     let mut accepted: BTreeSet<String> = BTreeSet::new();
     accepted.extend(post(&client, &url, &ids("a", 0..500)).await);
     assert_eq!(accepted.len(), 500);
-    eventually("a first part stored", Duration::from_secs(60), || async {
-        store.signal_count().await.unwrap_or(0) >= 100
-    })
-    .await;
+    wait_stored(&store, 100, Duration::from_secs(60), "a first part stored").await;
 
     // PostgreSQL stops mid-stream; intake keeps accepting (Kafka holds the signals).
     tokio::task::block_in_place(|| server.stop());
@@ -276,10 +283,11 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
     tokio::task::block_in_place(|| server.resume());
     let back = Instant::now();
     let expected = accepted.len() as i64;
-    eventually(
-        "every acknowledged signal stored after the database returned",
+    wait_stored(
+        &store,
+        expected,
         Duration::from_secs(30),
-        || async { store.signal_count().await.unwrap_or(0) >= expected },
+        "every acknowledged signal stored after the database returned",
     )
     .await;
     eprintln!(
@@ -287,13 +295,7 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
          signals acknowledged",
         back.elapsed()
     );
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(30),
-    )
-    .await;
+    wait_engine_caught_up(&config, Duration::from_secs(30)).await;
     eventually(
         "the engine healthy again",
         Duration::from_secs(30),

@@ -51,10 +51,11 @@ pub async fn post_scenario(addr: std::net::SocketAddr) {
 
 /// Checks what the engine stored and that a brief renders from it.
 pub async fn assert_stored(store: &Store, config: &Config) {
-    eventually(
-        "the engine to store 10 signals",
+    wait_stored(
+        store,
+        10,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= 10 },
+        "the engine to store 10 signals",
     )
     .await;
     assert_eq!(store.signal_count().await.unwrap(), 10);
@@ -167,13 +168,7 @@ async fn end_to_end_on_kafka_and_postgres() {
     post_scenario(app.addr).await;
     read_topic(&config.kafka.brokers, &config.kafka.signals_topic, 20);
     // The engine has read the second round when its group committed the topic's end.
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(30),
-    )
-    .await;
+    wait_engine_caught_up(&config, Duration::from_secs(30)).await;
     assert_eq!(store.signal_count().await.unwrap(), 10);
     assert_eq!(
         cluster_total(&store).await,

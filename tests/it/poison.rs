@@ -50,10 +50,11 @@ async fn kafka_poison_goes_to_the_dead_letter_topic_and_the_rest_is_processed() 
 
     let mut running = InProcess::start(&config, &store).await;
     running.start_engine(&config, &store);
-    eventually(
-        "the three valid signals to be stored",
+    wait_stored(
+        &store,
+        3,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= 3 },
+        "the three valid signals to be stored",
     )
     .await;
     let dead = read_topic(&config.kafka.brokers, &config.kafka.dead_letter_topic, 2);

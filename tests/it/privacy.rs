@@ -119,18 +119,11 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
             .unwrap();
     }
 
+    wait_stored(&store, 4, Duration::from_secs(60), "the engine to store").await;
     eventually(
-        "the engine to store and refuse",
+        "the engine to quarantine",
         Duration::from_secs(60),
-        || async {
-            store.signal_count().await.unwrap_or(0) >= 4
-                && store
-                    .quarantine_counts()
-                    .await
-                    .map(|c| c.len())
-                    .unwrap_or(0)
-                    >= 1
-        },
+        || async { store.quarantine_counts().await.is_ok_and(|c| !c.is_empty()) },
     )
     .await;
     let dead = read_topic(&config.kafka.brokers, &config.kafka.dead_letter_topic, 1);
@@ -147,7 +140,9 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
         "{metrics}"
     );
     assert_clean("the metrics", &metrics);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The engine has handled every message (the poison one included) once its group committed
+    // the topic's end; only then are its logs complete.
+    wait_engine_caught_up(&config, Duration::from_secs(30)).await;
     intake.kill().unwrap();
     engine.kill().unwrap();
     intake.wait().unwrap();

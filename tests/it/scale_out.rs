@@ -27,6 +27,41 @@ const AREAS: [&str; 12] = [
 
 const ORGANISATIONS: [&str; 3] = ["Haag Wonen", "Staedion", "Parnassia"];
 
+/// Starts `count` engines in one group and waits until each holds partitions and the six
+/// partitions are spread over them, each held once.
+async fn start_engines(
+    env: &[(String, String)],
+    dir: &std::path::Path,
+    count: usize,
+) -> Vec<EngineProcess> {
+    let engines: Vec<EngineProcess> = (1..=count)
+        .map(|i| EngineProcess::start(env, dir, &format!("engine-{i}")))
+        .collect();
+    eventually(
+        &format!("six partitions spread over all {count} engines"),
+        Duration::from_secs(60),
+        || async {
+            let held: Vec<BTreeSet<i32>> =
+                engines.iter().map(|e| held_partitions(&e.log)).collect();
+            let all: BTreeSet<i32> = held.iter().flatten().copied().collect();
+            held.iter().all(|h| !h.is_empty())
+                && all.len() == 6
+                && held.iter().map(BTreeSet::len).sum::<usize>() == 6
+        },
+    )
+    .await;
+    engines
+}
+
+/// Signals `s{i}` of source `team{i % 7}` (the numbering of the synthetic streams) are stored.
+pub async fn assert_signals_stored(store: &knooppunt_rules::store::Store, numbers: &[usize]) {
+    for i in numbers {
+        let (source, id) = (format!("team{}", i % 7), format!("s{i}"));
+        let stored = store.signal(&source, &id).await.expect("read signal");
+        assert!(stored.is_some(), "{source}/{id} is not stored");
+    }
+}
+
 /// `n` distinct signals (ids `s0`…), spread over areas and so over partitions.
 pub fn envelopes(n: usize) -> Vec<Envelope> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
@@ -135,18 +170,17 @@ impl EngineProcess {
             .status()
             .expect("kill -TERM");
         assert!(status.success());
-        let started = std::time::Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("engine status") {
-                assert!(status.success(), "engine exited with {status}");
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "engine did not stop within 30 s of SIGTERM"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let child = &mut self.child;
+        let status = eventually_ok(
+            "the engine to stop after SIGTERM",
+            Duration::from_secs(30),
+            async || match child.try_wait().expect("engine status") {
+                Some(status) => Ok(status),
+                None => Err("still running".to_string()),
+            },
+        )
+        .await;
+        assert!(status.success(), "engine exited with {status}");
     }
 
     pub fn kill_9(mut self) {
@@ -188,22 +222,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     config.engine.batch_size = 50;
     let env = config_env(&config);
     let dir = tempfile::tempdir().unwrap();
-    let engines: Vec<EngineProcess> = (1..=3)
-        .map(|i| EngineProcess::start(&env, dir.path(), &format!("engine-{i}")))
-        .collect();
-    eventually(
-        "six partitions spread over all three engines",
-        Duration::from_secs(60),
-        || async {
-            let held: Vec<BTreeSet<i32>> =
-                engines.iter().map(|e| held_partitions(&e.log)).collect();
-            let all: BTreeSet<i32> = held.iter().flatten().copied().collect();
-            held.iter().all(|h| !h.is_empty())
-                && all.len() == 6
-                && held.iter().map(BTreeSet::len).sum::<usize>() == 6
-        },
-    )
-    .await;
+    let engines = start_engines(&env, dir.path(), 3).await;
 
     // A live stream: 6,000 signals in chunks of 200, about 1,500 a second.
     let publisher = app::publisher(&config).await.unwrap();
@@ -218,17 +237,19 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     let mut engines = engines.into_iter();
     let first = engines.next().unwrap();
     let mut survivors: Vec<EngineProcess> = engines.collect();
-    eventually(
-        "a third of the stream stored",
+    wait_stored(
+        &store,
+        (N / 3) as i64,
         Duration::from_secs(60),
-        || async { store.signal_count().await.unwrap_or(0) >= (N / 3) as i64 },
+        "a third of the stream stored",
     )
     .await;
     first.kill_9();
-    eventually(
-        "two thirds of the stream stored",
+    wait_stored(
+        &store,
+        (2 * N / 3) as i64,
         Duration::from_secs(90),
-        || async { store.signal_count().await.unwrap_or(0) >= (2 * N / 3) as i64 },
+        "two thirds of the stream stored",
     )
     .await;
     let fourth = EngineProcess::start(&env, dir.path(), "engine-4");
@@ -240,15 +261,12 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     )
     .await;
     survivors.push(fourth);
-    eventually("every signal stored", Duration::from_secs(120), || async {
-        store.signal_count().await.unwrap_or(0) >= N as i64
-    })
-    .await;
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(60),
+    wait_all_handled(
+        &store,
+        &config,
+        N as i64,
+        Duration::from_secs(120),
+        "every signal stored",
     )
     .await;
     // Each member publishes its lag per partition (from librdkafka's statistics, every 5 s).
@@ -286,12 +304,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     for engine in survivors {
         engine.stop().await;
     }
-    let (committed, ends) = group_progress(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-    )
-    .await;
+    let (committed, ends) = engine_progress(&config).await;
     // (A partition no signal was keyed to has nothing to commit.)
     let ends: std::collections::BTreeMap<i32, i64> =
         ends.into_iter().filter(|(_, end)| *end > 0).collect();
@@ -300,14 +313,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
         "a clean stop commits every processed offset"
     );
     assert_eq!(store.signal_count().await.unwrap(), N as i64);
-    for i in [0, 1, N / 2, N - 1] {
-        let source = format!("team{}", i % 7);
-        assert!(store
-            .signal(&source, &format!("s{i}"))
-            .await
-            .unwrap()
-            .is_some());
-    }
+    assert_signals_stored(&store, &[0, 1, N / 2, N - 1]).await;
     assert_clusters_exact(&pg).await;
 }
 
@@ -344,33 +350,18 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
     config.engine.batch_size = 20;
     let mut env = config_env(&config);
     env.push(("KNOOPPUNT__RULES__FILE".into(), config.rules.file.clone()));
-    let engines: Vec<EngineProcess> = (1..=2)
-        .map(|i| EngineProcess::start(&env, dir.path(), &format!("engine-{i}")))
-        .collect();
     // Both members hold partitions before the signals come, so both write the same clusters.
-    eventually(
-        "six partitions spread over both engines",
-        Duration::from_secs(60),
-        || async {
-            let held: Vec<BTreeSet<i32>> =
-                engines.iter().map(|e| held_partitions(&e.log)).collect();
-            held.iter().all(|h| !h.is_empty()) && held.iter().map(BTreeSet::len).sum::<usize>() == 6
-        },
-    )
-    .await;
+    let engines = start_engines(&env, dir.path(), 2).await;
     let publisher = app::publisher(&config).await.unwrap();
     for chunk in envelopes(N).chunks(500) {
         assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
     }
-    eventually("every signal stored", Duration::from_secs(120), || async {
-        store.signal_count().await.unwrap_or(0) >= N as i64
-    })
-    .await;
-    wait_committed_to_end(
-        &config.kafka.brokers,
-        &config.kafka.group_id,
-        &config.kafka.signals_topic,
-        Duration::from_secs(60),
+    wait_all_handled(
+        &store,
+        &config,
+        N as i64,
+        Duration::from_secs(120),
+        "every signal stored",
     )
     .await;
     let mut stored_by = Vec::new();

@@ -4,41 +4,14 @@ use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store};
+use knooppunt_rules::store::{Classified, ClusterKeyValues, Quarantined, Store};
 use serde_json::json;
 
 fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str]) -> Classified {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let value =
         json!({"id": id, "observed_on": date, "source": source, "area": area, "text": "tekst"});
-    Classified {
-        envelope: Envelope::prepare(
-            parse_signal(&value, today).unwrap(),
-            Channel::Http,
-            chrono::Utc::now(),
-        ),
-        matches: barriers
-            .iter()
-            .map(|b| BarrierMatch {
-                barrier: b.to_string(),
-                confidence: 1.0,
-                wait_days: Some(70),
-                cluster: ClusterKeyValues::new(
-                    knooppunt_rules::ruleset::ClusterKey {
-                        area: true,
-                        organisation: false,
-                    },
-                    area,
-                    None,
-                ),
-                split_to: None,
-                found: Default::default(),
-            })
-            .collect(),
-        wait_days: Some(70),
-        rules_version: "test-1".into(),
-        model_version: None,
-    }
+    classified_as(envelope_of(&value, today), barriers, area, Some(70))
 }
 
 async fn suite(store: Store) {
@@ -165,19 +138,13 @@ async fn suite(store: Store) {
     );
 }
 
-#[tokio::test]
-async fn store_suite_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    suite(Store::connect(&url, 4).await.unwrap()).await;
-}
+on_both_backends!(suite: store_suite_on_sqlite, store_suite_on_postgres);
 
 #[tokio::test]
-async fn store_suite_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
+async fn migrating_twice_is_harmless() {
+    let store = pg_store().await;
     store.migrate().await.unwrap();
-    store.migrate().await.unwrap(); // migrating twice is harmless
-    suite(store).await;
+    assert_eq!(store.signal_count().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -232,22 +199,13 @@ async fn replay_suite(store: Store) {
         .unwrap()
         .clone();
 
-    let new_rules = RuleSet::from_toml(
-        r#"version = "test-2"
-        [[barrier]]
-        id = "corporatie-reactietijd"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["schimmel"]
-        [[barrier]]
-        id = "buurtkamer"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["buurtkamer"]
-        "#,
-    )
+    let new_rules = RuleSet::from_toml(&rules_toml(
+        "test-2",
+        &[
+            ("corporatie-reactietijd", "schimmel"),
+            ("buurtkamer", "buurtkamer"),
+        ],
+    ))
     .unwrap();
 
     let mut seen = Vec::new();
@@ -324,21 +282,11 @@ async fn replay_suite(store: Store) {
         .unwrap();
 
     // Another cluster key: every cluster is formed anew, by barrier, wijk and organisation.
-    let by_organisation = RuleSet::from_toml(
-        r#"version = "test-3"
-        [clusters]
-        key = ["area", "organisation"]
-        [[barrier]]
-        id = "corporatie-reactietijd"
-        title = "t"
-        kader = "k"
-        owner = "o"
-        patterns = ["schimmel"]
-        [[organisation]]
-        name = "Staedion"
-        aliases = ["staedion"]
-        "#,
-    )
+    let by_organisation = RuleSet::from_toml(&format!(
+        "{}[clusters]\nkey = [\"area\", \"organisation\"]\n\
+         [[organisation]]\nname = \"Staedion\"\naliases = [\"staedion\"]\n",
+        rules_toml("test-3", &[("corporatie-reactietijd", "schimmel")])
+    ))
     .unwrap();
     let err = store
         .check_cluster_key(by_organisation.cluster_key())
@@ -480,30 +428,6 @@ async fn promotion_suite(store: Store) {
     assert_eq!(store.promotions(on, later).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn promotions_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    promotion_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
+on_both_backends!(promotion_suite: promotions_on_sqlite, promotions_on_postgres);
 
-#[tokio::test]
-async fn promotions_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    promotion_suite(store).await;
-}
-
-#[tokio::test]
-async fn replay_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    replay_suite(Store::connect(&url, 4).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn replay_on_postgres() {
-    let store = Store::connect(&fresh_pg_database().await, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    replay_suite(store).await;
-}
+on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);

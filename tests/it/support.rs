@@ -3,21 +3,41 @@
 //!
 //! Neither is ever skipped: when PostgreSQL or the broker cannot be reached the test fails
 //! with a message that says how to start it (`tests/run.sh` does all of it).
+//!
+//! This file holds the configurations and stores; `support/` the rest, one concern a file:
+//! waiting for work (`wait.rs`), reading the broker (`kafka.rs`), the application in process
+//! or as the binary (`process.rs`), signals as posted and as classified (`signals.rs`), a PostgreSQL server of a test's own (`postgres.rs`). The
+//! bench binaries include this file too (`#[path]`), hence the `allow`s.
 #![allow(dead_code)]
 
+#[path = "support/kafka.rs"]
+mod kafka;
 #[path = "kafka_broker.rs"]
 mod kafka_broker;
+#[path = "support/postgres.rs"]
+mod postgres;
+#[path = "support/process.rs"]
+mod process;
+#[path = "support/signals.rs"]
+mod signals;
+#[path = "support/wait.rs"]
+mod wait;
 #[allow(unused_imports)] // each bench uses what it needs
+pub use kafka::*;
+#[allow(unused_imports)]
 pub use kafka_broker::{shared_brokers, Broker};
+#[allow(unused_imports)]
+pub use postgres::*;
+#[allow(unused_imports)]
+pub use process::*;
+#[allow(unused_imports)]
+pub use signals::*;
+#[allow(unused_imports)]
+pub use wait::*;
 
 use knooppunt::config::{Config, TransportKind};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::{Headers, Message};
-use rdkafka::ClientConfig;
 use sqlx::{Connection, Executor, PgConnection};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// The PostgreSQL server the tests use (trust auth), overridable with `KNOOPPUNT_TEST_PG`.
 pub fn pg_admin_url() -> String {
@@ -44,6 +64,45 @@ pub async fn fresh_pg_database() -> String {
         .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
 }
+
+/// A store on a fresh SQLite file, which lives as long as the returned directory.
+pub async fn sqlite_store() -> (tempfile::TempDir, knooppunt_rules::store::Store) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let store = knooppunt_rules::store::Store::connect(&url, 4)
+        .await
+        .expect("open SQLite store");
+    (dir, store)
+}
+
+/// A store on a fresh, migrated PostgreSQL database.
+pub async fn pg_store() -> knooppunt_rules::store::Store {
+    let store = knooppunt_rules::store::Store::connect(&fresh_pg_database().await, 4)
+        .await
+        .expect("open PostgreSQL store");
+    store.migrate().await.expect("migrate");
+    store
+}
+
+/// Two tests that run `suite(store)`, one on SQLite and one on PostgreSQL:
+/// `on_both_backends!(label_suite: labels_on_sqlite, labels_on_postgres);`
+#[allow(unused_macros)] // the benches include this file too
+macro_rules! on_both_backends {
+    ($suite:ident: $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            let (_dir, store) = $crate::support::sqlite_store().await;
+            $suite(store).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            $suite($crate::support::pg_store().await).await;
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;
 
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -92,131 +151,32 @@ pub fn config_env(config: &Config) -> Vec<(String, String)> {
         TransportKind::Embedded => "embedded",
         TransportKind::Kafka => "kafka",
     };
-    vec![
-        ("KNOOPPUNT__TRANSPORT__KIND".into(), kind.into()),
+    let unknown_sources = match config.intake.register.unknown_sources {
+        knooppunt_ingest::register::UnknownSources::Refuse => "refuse",
+        knooppunt_ingest::register::UnknownSources::Accept => "accept",
+    };
+    let kafka = &config.kafka;
+    [
+        ("TRANSPORT__KIND", kind.to_string()),
         (
-            "KNOOPPUNT__TRANSPORT__SPOOL".into(),
+            "TRANSPORT__SPOOL",
             config.transport.spool.display().to_string(),
         ),
-        ("KNOOPPUNT__STORE__URL".into(), config.store.url.clone()),
+        ("STORE__URL", config.store.url.clone()),
+        ("INTAKE__LISTEN", config.intake.listen.clone()),
+        ("KAFKA__BROKERS", kafka.brokers.clone()),
+        ("KAFKA__SIGNALS_TOPIC", kafka.signals_topic.clone()),
+        ("KAFKA__DEAD_LETTER_TOPIC", kafka.dead_letter_topic.clone()),
+        ("KAFKA__GROUP_ID", kafka.group_id.clone()),
+        ("ENGINE__BATCH_SIZE", config.engine.batch_size.to_string()),
         (
-            "KNOOPPUNT__INTAKE__LISTEN".into(),
-            config.intake.listen.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__BROKERS".into(),
-            config.kafka.brokers.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__SIGNALS_TOPIC".into(),
-            config.kafka.signals_topic.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__DEAD_LETTER_TOPIC".into(),
-            config.kafka.dead_letter_topic.clone(),
-        ),
-        (
-            "KNOOPPUNT__KAFKA__GROUP_ID".into(),
-            config.kafka.group_id.clone(),
-        ),
-        (
-            "KNOOPPUNT__ENGINE__BATCH_SIZE".into(),
-            config.engine.batch_size.to_string(),
-        ),
-        (
-            "KNOOPPUNT__INTAKE__REGISTER__UNKNOWN_SOURCES".into(),
-            match config.intake.register.unknown_sources {
-                knooppunt_ingest::register::UnknownSources::Refuse => "refuse",
-                knooppunt_ingest::register::UnknownSources::Accept => "accept",
-            }
-            .into(),
+            "INTAKE__REGISTER__UNKNOWN_SOURCES",
+            unknown_sources.to_string(),
         ),
     ]
-}
-
-/// A message read back from a topic: payload and headers as text.
-#[derive(Debug)]
-pub struct ReadBack {
-    pub key: Option<String>,
-    pub payload: String,
-    pub headers: Vec<(String, String)>,
-}
-
-/// Reads `expected` messages from `topic` with a consumer of its own (fails after 30 s).
-pub fn read_topic(brokers: &str, topic: &str, expected: usize) -> Vec<ReadBack> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .set(
-            "group.id",
-            format!("reader-{}", uuid::Uuid::new_v4().simple()),
-        )
-        .set("auto.offset.reset", "earliest")
-        .set("enable.auto.commit", "false")
-        .create()
-        .expect("reader consumer");
-    consumer.subscribe(&[topic]).expect("subscribe reader");
-    let mut out = Vec::new();
-    let started = Instant::now();
-    while out.len() < expected {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "read {} of {expected} messages from {topic} in 30 s",
-            out.len()
-        );
-        if let Some(message) = consumer.poll(Duration::from_millis(200)) {
-            let message = message.expect("read message");
-            let headers = message
-                .headers()
-                .map(|h| {
-                    h.iter()
-                        .map(|header| {
-                            (
-                                header.key.to_string(),
-                                String::from_utf8_lossy(header.value.unwrap_or_default())
-                                    .into_owned(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(ReadBack {
-                key: message
-                    .key()
-                    .map(|k| String::from_utf8_lossy(k).into_owned()),
-                payload: String::from_utf8_lossy(message.payload().unwrap_or_default())
-                    .into_owned(),
-                headers,
-            });
-        }
-    }
-    out
-}
-
-/// Polls `check` every 50 ms until it returns true; fails after `limit`.
-pub async fn eventually<F, Fut>(what: &str, limit: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !check().await {
-        assert!(
-            started.elapsed() < limit,
-            "timed out after {limit:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// A signal as a partner would post it.
-pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": id,
-        "observed_on": date,
-        "source": source,
-        "area": area,
-        "text": text,
-    })
+    .into_iter()
+    .map(|(key, value)| (format!("KNOOPPUNT__{key}"), value))
+    .collect()
 }
 
 /// The shared broker's address, a fresh migrated PostgreSQL database, and a Kafka configuration
@@ -238,6 +198,12 @@ pub async fn kafka_stack_with_partitions(partitions: i32) -> KafkaStack {
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let pg = fresh_pg_database().await;
+    kafka_stack_on(broker, pg, partitions).await
+}
+
+/// A Kafka configuration for `broker` and the (empty) database `pg`, the database migrated
+/// and the topics created, the signals topic with `partitions` partitions.
+pub async fn kafka_stack_on(broker: String, pg: String, partitions: i32) -> KafkaStack {
     let mut config = kafka_config(&broker, &pg);
     config.kafka.partitions = partitions;
     let store = knooppunt::app::open_store(&config)
@@ -253,84 +219,6 @@ pub async fn kafka_stack_with_partitions(partitions: i32) -> KafkaStack {
     }
 }
 
-/// The real application in this process: the intake API and, optionally, the rules engine.
-pub struct InProcess {
-    pub addr: std::net::SocketAddr,
-    stop: tokio::sync::watch::Sender<bool>,
-    intake: tokio::task::JoinHandle<anyhow::Result<()>>,
-    engine: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-}
-
-async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
-    let _ = rx.wait_for(|stop| *stop).await;
-}
-
-impl InProcess {
-    pub async fn start(config: &Config, store: &knooppunt_rules::store::Store) -> Self {
-        let publisher = knooppunt::app::publisher(config).await.expect("publisher");
-        let (stop, rx) = tokio::sync::watch::channel(false);
-        let rules = knooppunt::app::load_rules(config).expect("rules");
-        let intake =
-            knooppunt::app::start_intake(config, publisher, store.clone(), rules, stopped(rx))
-                .await
-                .expect("start intake");
-        Self {
-            addr: intake.addr,
-            stop,
-            intake: intake.handle,
-            engine: None,
-        }
-    }
-
-    /// Starts the rules engine next to the intake.
-    pub fn start_engine(&mut self, config: &Config, store: &knooppunt_rules::store::Store) {
-        let (config, store) = (config.clone(), store.clone());
-        let rules = knooppunt::app::load_rules(&config).expect("rules");
-        let stop = stopped(self.stop.subscribe());
-        self.engine = Some(tokio::spawn(async move {
-            knooppunt::app::run_engine(&config, store, rules, stop).await
-        }));
-    }
-
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        if let Some(engine) = self.engine {
-            engine.await.expect("engine task").expect("engine");
-        }
-        self.intake.await.expect("intake task").expect("intake");
-    }
-}
-
-/// Starts the `knooppunt` binary with `args` and `env`, its log (at `level`) in `log`.
-pub fn spawn_knooppunt(
-    args: &[&str],
-    env: &[(String, String)],
-    log: &std::path::Path,
-    level: &str,
-) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_knooppunt"))
-        .args(args)
-        .envs(env.iter().cloned())
-        .env("KNOOPPUNT_LOG", level)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).expect("log file"))
-        .spawn()
-        .expect("start knooppunt")
-}
-
-/// Waits until the API at `url` answers `/readyz` with 200 (fails after 30 s).
-pub async fn wait_ready(url: &str) {
-    let client = reqwest::Client::new();
-    eventually("the API to be ready", Duration::from_secs(30), || async {
-        client
-            .get(format!("{url}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-    })
-    .await;
-}
-
 /// All cluster counts added up: equals the stored (signal, barrier) pairs when nothing is
 /// counted twice.
 pub async fn cluster_total(store: &knooppunt_rules::store::Store) -> i64 {
@@ -341,206 +229,4 @@ pub async fn cluster_total(store: &knooppunt_rules::store::Store) -> i64 {
         .iter()
         .map(|c| c.signal_count)
         .sum()
-}
-
-/// Per partition of `topic`: the offsets `group` has committed (absent: none yet) and the end
-/// of the partition (its high watermark), as the broker has them now.
-pub async fn group_progress(
-    brokers: &str,
-    group: &str,
-    topic: &str,
-) -> (
-    std::collections::BTreeMap<i32, i64>,
-    std::collections::BTreeMap<i32, i64>,
-) {
-    let (brokers, group, topic) = (brokers.to_string(), group.to_string(), topic.to_string());
-    tokio::task::spawn_blocking(move || {
-        // Not subscribed: it asks the group coordinator without joining the group.
-        let client: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &brokers)
-            .set("group.id", &group)
-            .set("enable.auto.commit", "false")
-            .create()
-            .expect("offset reader");
-        let timeout = Duration::from_secs(10);
-        let metadata = client
-            .fetch_metadata(Some(&topic), timeout)
-            .expect("topic metadata");
-        let partitions: Vec<i32> = metadata
-            .topics()
-            .iter()
-            .flat_map(|t| t.partitions().iter().map(|p| p.id()))
-            .collect();
-        let mut list = rdkafka::TopicPartitionList::new();
-        let mut ends = std::collections::BTreeMap::new();
-        for &partition in &partitions {
-            list.add_partition(&topic, partition);
-            let (_, high) = client
-                .fetch_watermarks(&topic, partition, timeout)
-                .expect("watermarks");
-            ends.insert(partition, high);
-        }
-        let committed = client
-            .committed_offsets(list, timeout)
-            .expect("committed offsets")
-            .elements()
-            .iter()
-            .filter_map(|e| match e.offset() {
-                rdkafka::Offset::Offset(o) => Some((e.partition(), o)),
-                _ => None,
-            })
-            .collect();
-        (committed, ends)
-    })
-    .await
-    .expect("offset reader task")
-}
-
-/// Waits until `group` has committed every message of `topic` (fails after `limit`).
-pub async fn wait_committed_to_end(brokers: &str, group: &str, topic: &str, limit: Duration) {
-    let started = Instant::now();
-    loop {
-        let (committed, ends) = group_progress(brokers, group, topic).await;
-        let done = ends
-            .iter()
-            .all(|(p, end)| *end == 0 || committed.get(p) == Some(end));
-        if done {
-            return;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "group {group} did not commit to the end of {topic} within {limit:?}: \
-             committed {committed:?}, ends {ends:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// A PostgreSQL server of one test's own (initdb into a temporary directory, a free port,
-/// trust on loopback), which the test can stop and start again. PostgreSQL refuses to run as
-/// root, so under root it runs as the `postgres` user.
-pub struct OwnPostgres {
-    dir: std::path::PathBuf,
-    bin: std::path::PathBuf,
-    pub port: u16,
-}
-
-fn as_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-impl OwnPostgres {
-    /// The newest `/usr/lib/postgresql/<version>/bin` with `initdb`.
-    fn bin_dir() -> std::path::PathBuf {
-        let mut versions: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-            .map(|dir| {
-                dir.filter_map(Result::ok)
-                    .filter_map(|e| {
-                        let version = e.file_name().to_string_lossy().parse::<u32>().ok()?;
-                        let bin = e.path().join("bin");
-                        bin.join("initdb").is_file().then_some((version, bin))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        versions.sort();
-        versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
-            panic!("no PostgreSQL server binaries in /usr/lib/postgresql: run tests/run.sh")
-        })
-    }
-
-    fn run(&self, tool: &str, args: &[&str]) -> std::process::Output {
-        let program = self.bin.join(tool);
-        let output = if as_root() {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&program)
-                .args(args)
-                .output()
-        } else {
-            Command::new(&program).args(args).output()
-        };
-        output.unwrap_or_else(|e| panic!("running {}: {e}", program.display()))
-    }
-
-    pub fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("kp-pg-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("PostgreSQL directory");
-        let server = Self {
-            bin: Self::bin_dir(),
-            port: free_port(),
-            dir,
-        };
-        if as_root() {
-            let status = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(&server.dir)
-                .status()
-                .expect("chown");
-            assert!(status.success(), "chown of {}", server.dir.display());
-        }
-        let data = server.dir.join("data").display().to_string();
-        let out = server.run(
-            "initdb",
-            &["-D", &data, "-U", "postgres", "-A", "trust", "--no-sync"],
-        );
-        assert!(
-            out.status.success(),
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        server.resume();
-        server
-    }
-
-    /// Starts the server (again) on its port and data; waits until it accepts connections.
-    pub fn resume(&self) {
-        let data = self.dir.join("data").display().to_string();
-        let log = self.dir.join("server.log").display().to_string();
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-            self.port,
-            self.dir.display()
-        );
-        let out = self.run(
-            "pg_ctl",
-            &[
-                "-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start",
-            ],
-        );
-        assert!(
-            out.status.success(),
-            "pg_ctl start failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-    }
-
-    /// Stops the server at once (`immediate`: no checkpoint, as a crash would).
-    pub fn stop(&self) {
-        let data = self.dir.join("data").display().to_string();
-        let _ = self.run("pg_ctl", &["-D", &data, "-m", "immediate", "-w", "stop"]);
-    }
-
-    /// A fresh database on this server; its URL.
-    pub async fn database(&self) -> String {
-        let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
-        let mut conn = PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("the test's own PostgreSQL at {admin}: {e}"));
-        conn.execute("CREATE DATABASE knooppunt")
-            .await
-            .expect("create database");
-        format!("postgres://postgres@127.0.0.1:{}/knooppunt", self.port)
-    }
-}
-
-impl Drop for OwnPostgres {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }

@@ -1,0 +1,213 @@
+//! `knooppunt rules validate`, `replay` and `test`: working with rules files. Only replay (and
+//! `test --labels`) needs the configuration, for the database.
+
+use super::Settings;
+use anyhow::Context;
+use clap::Subcommand;
+use knooppunt::app;
+use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile, Score};
+use knooppunt_rules::ruleset::RuleSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Controleer een regelbestand; toont alle fouten tegelijk, met regelnummer.
+    Validate {
+        /// Het regelbestand (TOML).
+        file: PathBuf,
+    },
+    /// Pas een (nieuwe) regelset toe op alle opgeslagen signalen: toont eerst wat verandert
+    /// (signalen die van barrière wisselen, clusters die ontstaan, groeien, krimpen of
+    /// verdwijnen) en voert het alleen uit met --apply.
+    Replay {
+        /// Het regelbestand; zonder: de ingebouwde regels.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Een ander (nieuw) modelbestand dan het model dat het regelbestand noemt.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Voer de nieuwe indeling echt door (in één transactie).
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Test regels tegen de voorbeeldsignalen per barrière; toont precisie en recall per regel.
+    Test {
+        /// Ander regelbestand dan de ingebouwde regels.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Map met voorbeeldbestanden <barrière>.toml (positive = [...], negative = [...]).
+        #[arg(long, default_value = "rules/fixtures")]
+        fixtures: PathBuf,
+        /// Toon ook de gemiste en onterecht gevonden voorbeelden.
+        #[arg(long)]
+        verbose: bool,
+        /// Mappen met gelabelde notities voor regels, model en samen (kruisgevalideerd).
+        #[arg(long = "notes", default_values_t = knooppunt::recognition::DEFAULT_NOTE_DIRS.map(String::from))]
+        notes: Vec<String>,
+        /// Een evaluatieset (JSON-regels met "expected", "wait_days", "organisation"), bv.
+        /// ../shared/corpus/signals.jsonl: alleen cijfers, nooit notities.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Meet regels, model en samen tegen de labels van het overleg (uit de database),
+        /// per kwartaal, in plaats van tegen de voorbeelden.
+        #[arg(long)]
+        labels: bool,
+    },
+}
+
+pub async fn run(command: RulesCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        RulesCommand::Replay {
+            rules,
+            model,
+            apply,
+        } => replay(settings, rules.as_deref(), model.as_deref(), apply).await,
+        RulesCommand::Validate { file } => validate(&file),
+        RulesCommand::Test {
+            rules,
+            fixtures,
+            verbose,
+            notes,
+            corpus,
+            labels,
+        } => {
+            let rules = app::load_rules_file(rules.as_deref())?;
+            if labels {
+                let store = app::open_store(&settings.load()?).await?;
+                knooppunt::labels::test_against_labels(&store, &rules).await?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            test_on_fixtures(&rules, &fixtures, verbose)?;
+            let notes: Vec<PathBuf> = notes.iter().map(PathBuf::from).collect();
+            knooppunt::recognition::test_recognition(&rules, &notes, corpus.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Re-classifies every stored signal, prints the difference, and applies it with `apply`.
+async fn replay(
+    settings: &Settings,
+    rules: Option<&Path>,
+    model: Option<&Path>,
+    apply: bool,
+) -> anyhow::Result<ExitCode> {
+    let config = settings.load()?;
+    let store = app::open_store(&config).await?;
+    let rules = super::rules_with_model(rules, model)?;
+    let total = store.signal_count().await?;
+    let progress = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(0)).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} signalen")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let diff =
+        knooppunt_rules::replay::replay(&store, &rules, apply, |done| progress.set_position(done))
+            .await?;
+    progress.finish_and_clear();
+    print!("{}", diff.report(rules.version()));
+    if apply {
+        println!(
+            "Doorgevoerd: alle signalen zijn ingedeeld met regelset {}.",
+            rules.version()
+        );
+    } else {
+        println!("Niets gewijzigd. Voer het door met --apply.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a rules file (exit 2 with every error), then its speed on the sample (exit 1 when
+/// slow).
+fn validate(file: &Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("regelbestand {} lezen", file.display()))?;
+    let rules = match RuleSet::from_toml(&text) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            println!("{} bevat {} fout(en):", file.display(), errors.len());
+            for error in errors {
+                println!("  - {error}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    println!(
+        "{} is in orde: {} barrières, versie {}.",
+        file.display(),
+        rules.barriers().len(),
+        rules.version()
+    );
+    // A rule can be valid and still slow the engine down a hundredfold (a long bounded gap
+    // overflows the matcher's cache): measure it on the sample.
+    let speed = knooppunt::demo::classification_speed(&rules);
+    println!("Snelheid op de voorbeeldset: {speed:.0} signalen per seconde per kern.");
+    if speed < knooppunt::demo::SLOW_RULES {
+        println!(
+            "Let op: dat is traag (verwacht: ruim boven {:.0}). Vaak komt dat door een patroon met \
+             een lange tussenruimte zoals '(\\w+\\W+){{0,12}}'; schrijf het als 'allebei in \
+             dezelfde zin' of als all-groep.",
+            knooppunt::demo::SLOW_RULES
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every `<barrier>.toml` in `dir`, in name order.
+fn read_fixtures(dir: &Path) -> anyhow::Result<Vec<FixtureFile>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("map {} lezen", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    entries.sort();
+    let mut files = Vec::new();
+    for path in &entries {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("{} lezen", path.display()))?;
+        files.push(
+            FixtureFile::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        );
+    }
+    Ok(files)
+}
+
+/// Precision, recall and F1 per rule on the example notes, and macro-F1.
+fn test_on_fixtures(rules: &RuleSet, dir: &Path, verbose: bool) -> anyhow::Result<()> {
+    let scores = evaluate(rules, &read_fixtures(dir)?);
+    println!(
+        "{:<26} {:>9} {:>9} {:>7}   (regelset {})",
+        "barrière",
+        "precisie",
+        "recall",
+        "F1",
+        rules.version()
+    );
+    for score in &scores {
+        print_score(score, verbose);
+    }
+    println!("macro-F1: {:.3}", macro_f1(&scores));
+    Ok(())
+}
+
+fn print_score(score: &Score, verbose: bool) {
+    println!(
+        "{:<26} {:>9.2} {:>9.2} {:>7.2}   {} goed, {} gemist, {} onterecht",
+        score.barrier,
+        score.precision(),
+        score.recall(),
+        score.f1(),
+        score.true_positives,
+        score.false_negatives,
+        score.false_positives
+    );
+    if verbose {
+        for miss in &score.misses {
+            println!("      gemist:    {miss}");
+        }
+        for alarm in &score.false_alarms {
+            println!("      onterecht: {alarm}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+use super::*;
+use std::io::Write;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn file(content: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(content.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn defaults_are_embedded() {
+    let config = Config::load_with_env(None, env(&[])).unwrap();
+    assert_eq!(config.transport.kind, TransportKind::Embedded);
+    assert!(config.store.url.starts_with("sqlite://"));
+    assert_eq!(config.brief.min_group_size, 5);
+}
+
+#[test]
+fn file_overrides_defaults_and_environment_overrides_file() {
+    let f = file("[store]\nurl = \"postgres://postgres@127.0.0.1/k\"\n[engine]\nbatch_size = 50\n");
+    let config = Config::load_with_env(
+        Some(f.path()),
+        env(&[("KNOOPPUNT__ENGINE__BATCH_SIZE", "7"), ("OTHER__X", "1")]),
+    )
+    .unwrap();
+    assert_eq!(config.store.url, "postgres://postgres@127.0.0.1/k");
+    assert_eq!(config.engine.batch_size, 7);
+}
+
+#[test]
+fn every_error_is_listed_at_once() {
+    let f = file("[store]\nurl = \"mysql://x\"\nmax_connections = \"veel\"\n[onzin]\na = 1\n[intake]\nlisten = \"hier\"\nkleur = \"rood\"\n");
+    let errors = Config::load_with_env(Some(f.path()), env(&[("KNOOPPUNT__ENGINE__TURBO", "1")]))
+        .unwrap_err()
+        .0;
+    let joined = errors.join("\n");
+    for expect in ["onzin", "intake.kleur", "engine.turbo", "max_connections"] {
+        assert!(joined.contains(expect), "{expect} missing in:\n{joined}");
+    }
+    assert!(errors.len() >= 4, "{joined}");
+}
+
+#[test]
+fn semantic_errors_are_listed_together() {
+    let errors = Config::load_with_env(
+        None,
+        env(&[
+            ("KNOOPPUNT__STORE__URL", "mysql://x"),
+            ("KNOOPPUNT__INTAKE__LISTEN", "hier"),
+            ("KNOOPPUNT__TRANSPORT__KIND", "kafka"),
+            (
+                "KNOOPPUNT__KAFKA__DEAD_LETTER_TOPIC",
+                "knooppunt.signals.v1",
+            ),
+        ]),
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}
+
+#[test]
+fn min_insync_replicas_above_the_replication_factor_is_refused() {
+    let errors = Config::load_with_env(
+        None,
+        env(&[
+            ("KNOOPPUNT__TRANSPORT__KIND", "kafka"),
+            ("KNOOPPUNT__KAFKA__REPLICATION_FACTOR", "1"),
+            ("KNOOPPUNT__KAFKA__MIN_INSYNC_REPLICAS", "2"),
+            ("KNOOPPUNT__KAFKA__RETENTION_MS", "0"),
+        ]),
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("kafka.min_insync_replicas"),
+        "{errors:?}"
+    );
+    assert!(errors[1].contains("kafka.retention_ms"), "{errors:?}");
+}
+
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let errors = Config::load_with_env(Some(Path::new("/bestaat/niet.toml")), env(&[]))
+        .unwrap_err()
+        .0;
+    assert!(errors[0].contains("kan niet worden gelezen"));
+}
+
+#[test]
+fn passwords_are_masked() {
+    assert_eq!(
+        mask_password("postgres://k:geheim@db:5432/k"),
+        "postgres://k:***@db:5432/k"
+    );
+    let mut config = Config::load_with_env(None, env(&[])).unwrap();
+    config.store.url = "postgres://k:geheim@db/k".into();
+    assert!(!format!("{config:?}").contains("geheim"));
+    assert!(!config.to_display_toml().contains("geheim"));
+}
+
+#[test]
+fn require_token_takes_true_false_or_auto() {
+    for (value, expected) in [
+        ("true", RequireToken::Always),
+        ("false", RequireToken::Never),
+        ("auto", RequireToken::Auto),
+    ] {
+        let config =
+            Config::load_with_env(None, env(&[("KNOOPPUNT__INTAKE__REQUIRE_TOKEN", value)]))
+                .unwrap();
+        assert_eq!(config.intake.require_token, expected, "{value}");
+    }
+    let errors = Config::load_with_env(None, env(&[("KNOOPPUNT__INTAKE__REQUIRE_TOKEN", "soms")]))
+        .unwrap_err()
+        .0
+        .join("\n");
+    assert!(
+        errors.contains("require_token") && errors.contains("verwacht true, false of"),
+        "{errors}"
+    );
+    let errors = Config::load_with_env(
+        None,
+        env(&[
+            ("KNOOPPUNT__WEB__OPS_LISTEN", "ergens"),
+            ("KNOOPPUNT__INTAKE__HEADER_TIMEOUT_SECS", "0"),
+            ("KNOOPPUNT__WEB__CLIENT_IP_HEADER", "geen kop"),
+        ]),
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}
+
+#[test]
+fn example_configs_in_deploy_parse() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            Config::load_with_env(Some(&path), env(&[]))
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            seen += 1;
+        }
+    }
+    assert!(
+        seen >= 2,
+        "expected the embedded and the Kafka + PostgreSQL examples"
+    );
+}
