@@ -1,6 +1,8 @@
-//! The review website: server-rendered Dutch pages (handlebars, no JavaScript) for the four
-//! roles — indiener, overleg, gemeente, beheer. Every page checks the role first; every form
-//! that changes something carries the session's CSRF token.
+//! The review website: server-rendered Dutch pages (handlebars, no JavaScript) for the four roles.
+//! It may not touch: SQL (the store runs it) or Kafka (signals leave through a `Publisher`).
+//!
+//! Every page checks the role first; every form that changes something carries the session's
+//! CSRF token.
 
 // A page guard's error branch is the response to send (a redirect or a Dutch refusal).
 #![allow(clippy::result_large_err)]
