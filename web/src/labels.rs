@@ -5,21 +5,19 @@
 //! in their own wijken (checked here, on the server), and every form carries the CSRF token.
 //! Labels take effect at once: see [`knooppunt_rules::labels`].
 
-use super::accounts::User;
-use super::{check_csrf, cluster_in_areas, failure, message, page, require, WebState};
+use crate::clusters::cluster_in_areas;
+use crate::error::WebError;
+use crate::extract::{CsrfForm, Overleg, SignedIn};
+use crate::{time, WebState};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use axum_extra::extract::cookie::CookieJar;
-use axum_extra::extract::Form;
 use handlebars::Handlebars;
-use knooppunt_reports::review::Role;
 use knooppunt_rules::labels::{NewLabel, Verdict};
 use knooppunt_rules::ruleset::RuleSet;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 /// Signals per page of the queue.
@@ -72,48 +70,41 @@ pub fn register(templates: &mut Handlebars<'static>, rules: &RuleSet) -> anyhow:
     Ok(())
 }
 
-fn refuse(state: &WebState, user: &User, status: StatusCode, text: &str) -> Response {
-    message(state, status, Some(user), "Niet vastgelegd", text)
+/// A label that was not recorded, and why.
+fn refuse(status: StatusCode, text: &str) -> WebError {
+    WebError::refused(status, "Niet vastgelegd", text)
 }
 
 /// The signal's area lies in the member's wijken (and the signal exists).
 async fn signal_in_areas(
     state: &WebState,
-    user: &User,
+    me: &SignedIn<Overleg>,
     source: &str,
     id: &str,
-) -> Result<(), Response> {
-    match state.store.signal_area_key(source, id).await {
-        Ok(Some(area)) if user.covers_area(&area) => Ok(()),
-        Ok(_) => Err(refuse(
-            state,
-            user,
+) -> Result<(), WebError> {
+    match state.store.signal_area_key(source, id).await? {
+        Some(area) if me.user.covers_area(&area) => Ok(()),
+        _ => Err(refuse(
             StatusCode::NOT_FOUND,
             "Dit signaal bestaat niet of hoort niet bij uw wijken.",
         )),
-        Err(error) => Err(failure(state, Some(user), error)),
     }
 }
 
-async fn record(state: &WebState, user: &User, label: NewLabel<'_>) -> Result<(), Response> {
-    match state.store.record_label(&label).await {
-        Ok(effect) => {
-            tracing::info!(
-                verdict = label.verdict.as_str(),
-                left = effect.left.as_deref().unwrap_or(""),
-                joined = effect.joined.as_deref().unwrap_or(""),
-                "Recognition label recorded"
-            );
-            Ok(())
-        }
-        Err(error) => Err(failure(state, Some(user), error)),
-    }
+async fn record(state: &WebState, label: NewLabel<'_>) -> Result<(), WebError> {
+    let effect = state.store.record_label(&label).await?;
+    tracing::info!(
+        verdict = label.verdict.as_str(),
+        left = effect.left.as_deref().unwrap_or(""),
+        joined = effect.joined.as_deref().unwrap_or(""),
+        "Recognition label recorded"
+    );
+    Ok(())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ClusterLabelForm {
-    csrf: String,
     bron: String,
     signaal: String,
     /// "hoort-er-niet-bij" or "ook".
@@ -125,14 +116,12 @@ struct ClusterLabelForm {
 /// "Hoort niet bij deze barrière" / "ook: <barrière>" for a signal of a cluster.
 async fn label_in_cluster(
     State(state): State<WebState>,
-    jar: CookieJar,
+    me: SignedIn<Overleg>,
     Path(id): Path<String>,
-    Form(form): Form<ClusterLabelForm>,
-) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    guard!(cluster_in_areas(&state, &user, &id).await);
-    guard!(signal_in_areas(&state, &user, &form.bron, &form.signaal).await);
+    CsrfForm(form): CsrfForm<ClusterLabelForm>,
+) -> Result<Response, WebError> {
+    cluster_in_areas(&state, &me, &id).await?;
+    signal_in_areas(&state, &me, &form.bron, &form.signaal).await?;
     // The signal must be one of this cluster's: its barrier is the one being judged.
     let member = sqlx::query(
         "SELECT barrier FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND cluster_id = $3",
@@ -141,64 +130,45 @@ async fn label_in_cluster(
     .bind(&form.signaal)
     .bind(&id)
     .fetch_optional(state.store.pool())
-    .await;
-    let barrier: String = match member {
-        Ok(Some(row)) => match row.try_get("barrier") {
-            Ok(barrier) => barrier,
-            Err(error) => return failure(&state, Some(&user), error.into()),
-        },
-        Ok(None) => {
-            return refuse(
-                &state,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "signaal: dit signaal hoort niet (meer) bij dit cluster.",
-            )
-        }
-        Err(error) => return failure(&state, Some(&user), error.into()),
+    .await?;
+    let Some(row) = member else {
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "signaal: dit signaal hoort niet (meer) bij dit cluster.",
+        ));
     };
+    let barrier: String = row.try_get("barrier")?;
     let (verdict, barrier) = match form.oordeel.as_str() {
         "hoort-er-niet-bij" => (Verdict::HoortErNietBij, barrier),
         "ook" if state.rules.barriers().iter().any(|b| b.id == form.barriere) => {
             (Verdict::HoortErbij, form.barriere.clone())
         }
         "ook" => {
-            return refuse(
-                &state,
-                &user,
+            return Err(refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "barrière: kies een barrière uit de lijst.",
-            )
+            ))
         }
         _ => {
-            return refuse(
-                &state,
-                &user,
+            return Err(refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "oordeel: kies 'hoort niet bij deze barrière' of 'ook'.",
-            )
+            ))
         }
     };
-    guard!(
-        record(
-            &state,
-            &user,
-            NewLabel {
-                source: &form.bron,
-                signal_id: &form.signaal,
-                barrier: &barrier,
-                verdict,
-                actor: &user.name,
-            },
-        )
-        .await
-    );
+    let label = NewLabel {
+        source: &form.bron,
+        signal_id: &form.signaal,
+        barrier: &barrier,
+        verdict,
+        actor: &me.user.name,
+    };
+    record(&state, label).await?;
     // The cluster may have emptied: then back to the agenda.
-    match state.store.cluster(&id).await {
-        Ok(Some(_)) => Redirect::to(&format!("/clusters/{id}")).into_response(),
-        Ok(None) => Redirect::to("/agenda").into_response(),
-        Err(error) => failure(&state, Some(&user), error),
-    }
+    Ok(match state.store.cluster(&id).await? {
+        Some(_) => Redirect::to(&format!("/clusters/{id}")).into_response(),
+        None => Redirect::to("/agenda").into_response(),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -211,59 +181,78 @@ struct QueueQuery {
 /// wijken; scrubbed text only.
 async fn queue_page(
     State(state): State<WebState>,
-    jar: CookieJar,
+    me: SignedIn<Overleg>,
     Query(query): Query<QueueQuery>,
-) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
+) -> Result<Response, WebError> {
     let page_number = query.pagina.unwrap_or(1).max(1);
-    let (signals, total) = match state
+    let (signals, total) = state
         .store
-        .unclassified_queue(&user.areas, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
-        .await
-    {
-        Ok(found) => found,
-        Err(error) => return failure(&state, Some(&user), error),
-    };
+        .unclassified_queue(&me.user.areas, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
+        .await?;
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
-    // Dates as the overleg reads them: 30-11-2026.
-    let signals: Vec<_> = signals
+    let signals = signals
         .into_iter()
-        .map(|s| {
-            let day = chrono::NaiveDate::parse_from_str(&s.observed_on, "%Y-%m-%d")
-                .map(|d| d.format("%d-%m-%Y").to_string())
-                .unwrap_or_else(|_| s.observed_on.clone());
-            json!({"source": s.source, "id": s.id, "area": s.area, "text": s.text, "observed_on": day})
+        .map(|s| QueuedSignal {
+            observed_on: time::day_text(&s.observed_on),
+            source: s.source,
+            id: s.id,
+            area: s.area,
+            text: s.text,
         })
         .collect();
-    let barriers: Vec<_> = state
+    let barriers = state
         .rules
         .barriers()
         .iter()
-        .map(|b| json!({"id": b.id, "title": b.title}))
+        .map(|b| BarrierChoice {
+            id: b.id.clone(),
+            title: b.title.clone(),
+        })
         .collect();
-    page(
-        &state,
-        "niet_ingedeeld",
-        Some(&user),
-        &csrf,
-        json!({
-            "title": "Niet ingedeeld",
-            "signals": signals,
-            "total": total,
-            "one": total == 1,
-            "barriers": barriers,
-            "pagina": page_number,
-            "pages": pages.max(1),
-            "previous": (page_number > 1).then_some(page_number - 1),
-            "next": (page_number < pages).then_some(page_number + 1),
-        }),
-    )
+    let data = QueuePage {
+        signals,
+        total,
+        one: total == 1,
+        barriers,
+        pagina: page_number,
+        pages: pages.max(1),
+        previous: (page_number > 1).then_some(page_number - 1),
+        next: (page_number < pages).then_some(page_number + 1),
+    };
+    me.page(&state, "niet_ingedeeld", "Niet ingedeeld", &data)
+}
+
+#[derive(Serialize)]
+struct QueuedSignal {
+    source: String,
+    id: String,
+    area: String,
+    text: String,
+    /// As the overleg reads it: 30-11-2026.
+    observed_on: String,
+}
+
+#[derive(Serialize)]
+struct BarrierChoice {
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct QueuePage {
+    signals: Vec<QueuedSignal>,
+    total: i64,
+    one: bool,
+    barriers: Vec<BarrierChoice>,
+    pagina: i64,
+    pages: i64,
+    previous: Option<i64>,
+    next: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct TriageForm {
-    csrf: String,
     bron: String,
     signaal: String,
     /// A barrier id, or "geen" for "geen barrière".
@@ -274,41 +263,28 @@ struct TriageForm {
 /// Triage from the queue: into a barrier, or "geen barrière".
 async fn triage(
     State(state): State<WebState>,
-    jar: CookieJar,
-    Form(form): Form<TriageForm>,
-) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &[Role::Overleg]).await);
-    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    guard!(signal_in_areas(&state, &user, &form.bron, &form.signaal).await);
+    me: SignedIn<Overleg>,
+    CsrfForm(form): CsrfForm<TriageForm>,
+) -> Result<Response, WebError> {
+    signal_in_areas(&state, &me, &form.bron, &form.signaal).await?;
     let verdict = if form.barriere == "geen" {
         Verdict::GeenBarriere
     } else if state.rules.barriers().iter().any(|b| b.id == form.barriere) {
         Verdict::HoortErbij
     } else {
-        return refuse(
-            &state,
-            &user,
+        return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             "barrière: kies een barrière of 'geen barrière'.",
-        );
+        ));
     };
-    guard!(
-        record(
-            &state,
-            &user,
-            NewLabel {
-                source: &form.bron,
-                signal_id: &form.signaal,
-                barrier: &form.barriere,
-                verdict,
-                actor: &user.name,
-            },
-        )
-        .await
-    );
-    Redirect::to(&format!(
-        "/niet-ingedeeld?pagina={}",
-        form.pagina.unwrap_or(1).max(1)
-    ))
-    .into_response()
+    let label = NewLabel {
+        source: &form.bron,
+        signal_id: &form.signaal,
+        barrier: &form.barriere,
+        verdict,
+        actor: &me.user.name,
+    };
+    record(&state, label).await?;
+    let page = form.pagina.unwrap_or(1).max(1);
+    Ok(Redirect::to(&format!("/niet-ingedeeld?pagina={page}")).into_response())
 }

@@ -2,17 +2,18 @@
 //! it was recognised as (barrier titles), the knelpunt it is part of and that knelpunt's state,
 //! and the brief it counts in once confirmed. Twenty per page, newest first, Dutch dates.
 
-use super::accounts::User;
-use super::{failure, page, WebState};
+use crate::accounts::User;
+use crate::error::WebError;
+use crate::extract::{Indiener, SignedIn};
+use crate::{time, WebState};
 use axum::response::Response;
-use knooppunt_reports::dutch;
 use knooppunt_reports::review::State as ReviewState;
 use knooppunt_reports::review_store;
 use knooppunt_reports::Quarter;
 use serde_json::{json, Value};
 use sqlx::Row;
 
-pub(super) const PER_PAGE: i64 = 20;
+pub(crate) const PER_PAGE: i64 = 20;
 
 /// What became of a knelpunt, in the team's words.
 fn state_words(state: ReviewState, promoted: bool) -> &'static str {
@@ -27,11 +28,13 @@ fn state_words(state: ReviewState, promoted: bool) -> &'static str {
     }
 }
 
-pub(super) async fn view(state: &WebState, user: &User, csrf: &str, page_no: i64) -> Response {
-    match data(state, user, page_no).await {
-        Ok(data) => page(state, "signalen", Some(user), csrf, data),
-        Err(error) => failure(state, Some(user), error),
-    }
+pub(crate) async fn view(
+    state: &WebState,
+    me: &SignedIn<Indiener>,
+    page_no: i64,
+) -> Result<Response, WebError> {
+    let data = data(state, &me.user, page_no).await?;
+    me.page(state, "signalen", "Mijn signalen", &data)
 }
 
 async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Value> {
@@ -112,8 +115,8 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Val
             }));
         }
         signals.push(json!({
-            "observed_on": dutch::date_text(&observed_on),
-            "received": dutch::local_time(&stored_at),
+            "observed_on": time::day_text(&observed_on),
+            "received": time::moment(&stored_at),
             "area": row.try_get::<String, _>("area")?,
             "text": row.try_get::<String, _>("text")?,
             "recognised": barriers.split(',').map(str::trim).filter(|b| !b.is_empty()).map(title).collect::<Vec<_>>(),
@@ -121,7 +124,7 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Val
         }));
     }
     Ok(json!({
-        "title": "Mijn signalen", "source": user.source, "signals": signals, "total": total,
+        "source": user.source, "signals": signals, "total": total,
         "page": page_no, "pages": pages,
         "previous": (page_no > 1).then(|| page_no - 1),
         "next": (page_no < pages).then(|| page_no + 1),

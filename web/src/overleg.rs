@@ -3,8 +3,12 @@
 //! history with names instead of ids, vignettes with their approved state, and an undo for
 //! the last decision of today's meeting.
 
-use super::accounts::User;
-use super::{failure, message, page, WebState};
+use crate::accounts::User;
+use crate::clusters::DecisionForm;
+use crate::error::WebError;
+use crate::extract::{Overleg, SignedIn};
+use crate::time;
+use crate::WebState;
 use axum::http::StatusCode;
 use axum::response::Response;
 use knooppunt_ingest::envelope::partition_key;
@@ -16,7 +20,7 @@ use sqlx::Row;
 
 /// What a refused decision panel shows again: the action, the fields typed, and why.
 #[derive(Default)]
-pub(super) struct Refused {
+pub(crate) struct Refused {
     pub action: String,
     pub fields: Value,
     pub error: String,
@@ -43,7 +47,7 @@ fn cluster_label(cluster: &ReviewedCluster, sources: Option<i64>) -> String {
     }
     text.push_str(&format!(
         ", sinds {}",
-        dutch::date_text(&cluster.cluster.first_seen)
+        time::day_text(&cluster.cluster.first_seen)
     ));
     text
 }
@@ -55,7 +59,7 @@ fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Value 
         Action::Parkeren { snooze } => {
             let text = match snooze {
                 knooppunt_reports::review::Snooze::Datum { datum } => {
-                    format!("tot {}", dutch::date(*datum))
+                    format!("tot {}", time::day(*datum))
                 }
                 knooppunt_reports::review::Snooze::Signalen { aantal } => {
                     format!("tot {aantal} nieuwe signalen")
@@ -84,25 +88,19 @@ fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Value 
     }
 }
 
-pub(super) async fn cluster_view(
+pub(crate) async fn cluster_view(
     state: &WebState,
-    user: &User,
-    csrf: &str,
+    me: &SignedIn<Overleg>,
     id: &str,
     refused: Option<Refused>,
     flash: Option<String>,
-) -> Response {
-    match cluster_data(state, user, id, refused, flash).await {
-        Ok(Some(data)) => page(state, "cluster", Some(user), csrf, data),
-        Ok(None) => message(
-            state,
-            StatusCode::NOT_FOUND,
-            Some(user),
-            "Niet gevonden",
+) -> Result<Response, WebError> {
+    let Some((title, data)) = cluster_data(state, &me.user, id, refused, flash).await? else {
+        return Err(WebError::NotFound(
             "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-        ),
-        Err(error) => failure(state, Some(user), error),
-    }
+        ));
+    };
+    me.page(state, "cluster", &title, &data)
 }
 
 async fn cluster_data(
@@ -111,7 +109,7 @@ async fn cluster_data(
     id: &str,
     refused: Option<Refused>,
     flash: Option<String>,
-) -> anyhow::Result<Option<Value>> {
+) -> anyhow::Result<Option<(String, Value)>> {
     let today = knooppunt_ingest::today_nl();
     let reviewed = review_store::reviewed_clusters(&state.store, today).await?;
     let Some(cluster) = reviewed
@@ -150,14 +148,14 @@ async fn cluster_data(
         .filter(|d| dutch::local_day(&d.decided_at) == Some(today))
         .filter(|d| !matches!(d.action, Action::Splitsen { .. }))
         .map(
-            |d| json!({"action": super::flash::action_label(d.action.name()).unwrap_or_default()}),
+            |d| json!({"action": crate::flash::action_label(d.action.name()).unwrap_or_default()}),
         );
     let history: Vec<Value> = history
         .iter()
         .map(|d| {
             json!({
-                "when": dutch::local_time(&d.decided_at),
-                "action": super::flash::action_label(d.action.name()).unwrap_or_default(),
+                "when": time::moment(&d.decided_at),
+                "action": crate::flash::action_label(d.action.name()).unwrap_or_default(),
                 "state": d.state_after.as_str(), "actor": d.actor, "reason": d.reason,
                 "count": d.signal_count, "details": details(d, &name),
             })
@@ -182,7 +180,7 @@ async fn cluster_data(
         .map(|e| {
             json!({
                 "source": e.source, "id": e.id, "text": e.text, "area": e.area,
-                "observed_on": dutch::date_text(&e.observed_on),
+                "observed_on": time::day_text(&e.observed_on),
                 "approved": approved.iter().any(|(s, i)| s == &e.source && i == &e.id),
             })
         })
@@ -208,25 +206,27 @@ async fn cluster_data(
         panels[&refused.action] =
             json!({"open": true, "error": refused.error, "fields": refused.fields});
     }
-    Ok(Some(json!({
-        "title": title_of(cluster),
-        "cluster": cluster.cluster,
-        "label": cluster_label(cluster, sources(id)),
-        "first_seen": dutch::date_text(&cluster.cluster.first_seen),
-        "last_seen": dutch::date_text(&cluster.cluster.last_seen),
-        "standing": cluster.standing,
-        "merged_into": cluster.standing.merged_into.as_deref().map(|m| json!({"id": m, "text": name(m).unwrap_or_else(|| "een ander cluster".into())})),
-        "kader": barrier.map(|b| b.kader.clone()),
-        "item": evidence,
-        "history": history,
-        "split_off": split_off,
-        "examples": examples,
-        "others": others,
-        "panels": panels,
-        "error": if refused.action.is_empty() && !refused.error.is_empty() { Some(refused.error) } else { None },
-        "flash": flash,
-        "undo": undo,
-    })))
+    Ok(Some((
+        title_of(cluster),
+        json!({
+            "cluster": cluster.cluster,
+            "label": cluster_label(cluster, sources(id)),
+            "first_seen": time::day_text(&cluster.cluster.first_seen),
+            "last_seen": time::day_text(&cluster.cluster.last_seen),
+            "standing": cluster.standing,
+            "merged_into": cluster.standing.merged_into.as_deref().map(|m| json!({"id": m, "text": name(m).unwrap_or_else(|| "een ander cluster".into())})),
+            "kader": barrier.map(|b| b.kader.clone()),
+            "item": evidence,
+            "history": history,
+            "split_off": split_off,
+            "examples": examples,
+            "others": others,
+            "panels": panels,
+            "error": if refused.action.is_empty() && !refused.error.is_empty() { Some(refused.error) } else { None },
+            "flash": flash,
+            "undo": undo,
+        }),
+    )))
 }
 
 /// The (source, signal) pairs approved as vignettes of this cluster.
@@ -245,15 +245,14 @@ async fn approved_vignettes(
 
 /// The cluster page again after a refused decision: the same panel open, with what was typed
 /// and the reason it was refused.
-pub(super) async fn refused_view(
+pub(crate) async fn refused_view(
     state: &WebState,
-    user: &User,
-    csrf: &str,
+    me: &SignedIn<Overleg>,
     id: &str,
-    form: &super::DecisionForm,
+    form: &DecisionForm,
     error: String,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, WebError> {
     let refused = Refused {
         action: match form.actie.as_str() {
             a @ ("bevestigen" | "afwijzen" | "parkeren" | "toewijzen" | "samenvoegen"
@@ -268,15 +267,12 @@ pub(super) async fn refused_view(
         }),
         error,
     };
-    let mut response = cluster_view(state, user, csrf, id, Some(refused), None).await;
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
+    let page = cluster_view(state, me, id, Some(refused), None).await;
+    crate::render::with_status(status, page)
 }
 
 /// Whether the overleg recorded a meeting on `day`.
-pub(super) async fn meeting_recorded(
+pub(crate) async fn meeting_recorded(
     state: &WebState,
     day: chrono::NaiveDate,
 ) -> anyhow::Result<bool> {

@@ -9,10 +9,13 @@
 //! - Signing out needs the session's CSRF token; a page without one (an error page) links to
 //!   `GET /uitloggen`, which asks to confirm with a form that carries it.
 
-use super::accounts::{self, MAX_NAME, MAX_PASSWORD};
-use super::security::{client_address, client_key};
-use super::throttle::Verdict;
-use super::{check_csrf, failure, page, require, WebState, SESSION_COOKIE};
+use crate::accounts::{self, MAX_NAME, MAX_PASSWORD};
+use crate::error::WebError;
+use crate::extract::{Anyone, Confirm, CsrfForm, SignedIn};
+use crate::render::{page, with_status};
+use crate::security::{client_address, client_key};
+use crate::throttle::Verdict;
+use crate::{WebState, SESSION_COOKIE};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,9 +23,31 @@ use axum::Extension;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use axum_extra::extract::Form;
 use knooppunt_reports::review::Role;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+
+/// The start page of each role.
+pub(crate) async fn home(me: SignedIn<Anyone>) -> Redirect {
+    Redirect::to(match me.user.role {
+        Role::Indiener => "/signalen",
+        Role::Overleg => "/agenda",
+        Role::Gemeente => "/knelpunten",
+        Role::Beheer => "/beheer",
+    })
+}
+
+/// A form page's message: an error or a notice, or neither.
+#[derive(Serialize, Default)]
+struct Said<'a> {
+    error: Option<&'a str>,
+    notice: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    naam: &'a str,
+    error: Option<&'a str>,
+}
 
 /// The pre-session cookie of the sign-in form (double-submit CSRF token).
 const LOGIN_COOKIE: &str = "kp_inlog";
@@ -42,30 +67,35 @@ fn login_form(
         .same_site(SameSite::Strict)
         .path("/inloggen")
         .build();
-    let mut response = page(
+    let form = page(
         state,
         "inloggen",
+        "Inloggen",
         None,
         &token,
-        json!({"title": "Inloggen", "naam": name, "error": error}),
+        &LoginPage { naam: name, error },
     );
-    *response.status_mut() = status;
+    let response = match with_status(status, form) {
+        Ok(response) => response,
+        Err(error) => return error.into_response(),
+    };
     (jar.add(cookie), response).into_response()
 }
 
-pub(super) async fn login_page(State(state): State<WebState>, jar: CookieJar) -> Response {
+pub(crate) async fn login_page(State(state): State<WebState>, jar: CookieJar) -> Response {
     login_form(&state, jar, StatusCode::OK, "", None)
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct LoginForm {
+pub(crate) struct LoginForm {
+    /// Must equal the `kp_inlog` cookie: the one form read before there is a session.
     csrf: String,
     naam: String,
     wachtwoord: String,
 }
 
-pub(super) async fn login(
+pub(crate) async fn login(
     State(state): State<WebState>,
     jar: CookieJar,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -115,7 +145,7 @@ pub(super) async fn login(
         Ok(Verdict::ClientThrottled) => Some(
             "Te veel mislukte inlogpogingen vanaf dit adres. Probeer het over een kwartier opnieuw.",
         ),
-        Err(error) => return failure(&state, None, error),
+        Err(error) => return WebError::from(error).into_response(),
     };
     if let Some(text) = refusal {
         tracing::warn!("Sign-in refused: throttled");
@@ -125,7 +155,7 @@ pub(super) async fn login(
         Ok(Some(user)) => user,
         Ok(None) => {
             if let Err(error) = state.throttle.record_failure(name, &client).await {
-                return failure(&state, None, error);
+                return WebError::from(error).into_response();
             }
             tracing::info!("Sign-in refused");
             return login_form(
@@ -136,15 +166,15 @@ pub(super) async fn login(
                 Some("Naam of wachtwoord klopt niet."),
             );
         }
-        Err(error) => return failure(&state, None, error),
+        Err(error) => return WebError::from(error).into_response(),
     };
     if let Err(error) = state.throttle.clear_pair(name, &client).await {
-        return failure(&state, None, error);
+        return WebError::from(error).into_response();
     }
     let session =
         match accounts::create_session(&state.store, &user.name, state.session_limits()).await {
             Ok(session) => session,
-            Err(error) => return failure(&state, None, error),
+            Err(error) => return WebError::from(error).into_response(),
         };
     tracing::info!(role = user.role.as_str(), "Signed in");
     let cookie = Cookie::build((SESSION_COOKIE, session.token))
@@ -159,94 +189,84 @@ pub(super) async fn login(
     (jar, Redirect::to("/")).into_response()
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct CsrfForm {
-    pub(super) csrf: String,
-}
-
 /// Asks to confirm signing out, with a form that carries the session's CSRF token.
-pub(super) async fn logout_page(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &Role::ALL).await);
-    page(
-        &state,
-        "uitloggen",
-        Some(&user),
-        &csrf,
-        json!({"title": "Uitloggen"}),
-    )
+pub(crate) async fn logout_page(
+    State(state): State<WebState>,
+    me: SignedIn<Anyone>,
+) -> Result<Response, WebError> {
+    me.page(&state, "uitloggen", "Uitloggen", &Said::default())
 }
 
-pub(super) async fn logout(
+pub(crate) async fn logout(
     State(state): State<WebState>,
+    me: SignedIn<Anyone>,
     jar: CookieJar,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &Role::ALL).await);
-    if csrf != form.csrf {
-        let mut response = page(
-            &state,
-            "uitloggen",
-            Some(&user),
-            &csrf,
-            json!({"title": "Uitloggen", "error": "Het formulier was verlopen. Bevestig het uitloggen hieronder."}),
-        );
-        *response.status_mut() = StatusCode::FORBIDDEN;
-        return response;
+    form: Result<CsrfForm<Confirm>, WebError>,
+) -> Result<Response, WebError> {
+    match form {
+        Ok(CsrfForm(Confirm {})) => {}
+        Err(WebError::FormExpired) => {
+            let said = Said {
+                error: Some("Het formulier was verlopen. Bevestig het uitloggen hieronder."),
+                ..Default::default()
+            };
+            let page = me.page(&state, "uitloggen", "Uitloggen", &said);
+            return with_status(StatusCode::FORBIDDEN, page);
+        }
+        Err(other) => return Err(other),
     }
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        if let Err(error) = accounts::end_session(&state.store, cookie.value()).await {
-            return failure(&state, Some(&user), error);
-        }
+        accounts::end_session(&state.store, cookie.value()).await?;
     }
-    (
+    Ok((
         jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),
         Redirect::to("/inloggen"),
     )
-        .into_response()
+        .into_response())
 }
 
-pub(super) async fn password_page(State(state): State<WebState>, jar: CookieJar) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &Role::ALL).await);
-    page(
-        &state,
-        "wachtwoord",
-        Some(&user),
-        &csrf,
-        json!({"title": "Wachtwoord wijzigen"}),
-    )
+const PASSWORD_TITLE: &str = "Wachtwoord wijzigen";
+
+pub(crate) async fn password_page(
+    State(state): State<WebState>,
+    me: SignedIn<Anyone>,
+) -> Result<Response, WebError> {
+    me.page(&state, "wachtwoord", PASSWORD_TITLE, &Said::default())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct PasswordForm {
-    csrf: String,
+pub(crate) struct PasswordForm {
     huidig: String,
     nieuw: String,
     herhaling: String,
 }
 
+/// The password page again with a refusal.
+fn password_refused(
+    state: &WebState,
+    me: &SignedIn<Anyone>,
+    status: StatusCode,
+    error: &str,
+) -> Result<Response, WebError> {
+    let said = Said {
+        error: Some(error),
+        ..Default::default()
+    };
+    with_status(status, me.page(state, "wachtwoord", PASSWORD_TITLE, &said))
+}
+
 /// Changes the signed-in user's own password and ends their other sessions.
-pub(super) async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<WebState>,
+    me: SignedIn<Anyone>,
     jar: CookieJar,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
-) -> Response {
-    let (user, csrf) = guard!(require(&state, &jar, &Role::ALL).await);
-    guard!(check_csrf(&state, &user, &csrf, &form.csrf));
-    let refuse = |status: StatusCode, error: String| {
-        let mut response = page(
-            &state,
-            "wachtwoord",
-            Some(&user),
-            &csrf,
-            json!({"title": "Wachtwoord wijzigen", "error": error}),
-        );
-        *response.status_mut() = status;
-        response
-    };
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    let name = &me.user.name;
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     // Guessing the current password through a left-open session is throttled like sign-in.
     let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
     let client = client_key(client_address(
@@ -254,52 +274,32 @@ pub(super) async fn change_password(
         peer,
         state.client_ip_header.as_ref(),
     ));
-    match state.throttle.check(&user.name, &client).await {
-        Ok(Verdict::Allowed) => {}
-        Ok(_) => {
-            return refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.".into(),
-            )
-        }
-        Err(error) => return failure(&state, Some(&user), error),
+    if state.throttle.check(name, &client).await? != Verdict::Allowed {
+        let text = "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.";
+        return password_refused(&state, &me, StatusCode::TOO_MANY_REQUESTS, text);
     }
     let current_ok = form.huidig.chars().count() <= MAX_PASSWORD
         && matches!(
-            accounts::verify_password(&state.store, &user.name, &form.huidig).await,
+            accounts::verify_password(&state.store, name, &form.huidig).await,
             Ok(Some(_))
         );
     if !current_ok {
-        if let Err(error) = state.throttle.record_failure(&user.name, &client).await {
-            return failure(&state, Some(&user), error);
-        }
-        return refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "huidig wachtwoord: klopt niet".into(),
-        );
+        state.throttle.record_failure(name, &client).await?;
+        return password_refused(&state, &me, unprocessable, "huidig wachtwoord: klopt niet");
     }
     if form.nieuw != form.herhaling {
-        return refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "herhaling: is niet gelijk aan het nieuwe wachtwoord".into(),
-        );
+        let text = "herhaling: is niet gelijk aan het nieuwe wachtwoord";
+        return password_refused(&state, &me, unprocessable, text);
     }
-    if let Err(error) = super::passwords::check(&form.nieuw, &user.name) {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, error);
+    if let Err(error) = crate::passwords::check(&form.nieuw, name) {
+        return password_refused(&state, &me, unprocessable, &error);
     }
     let keep = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
-    match accounts::set_password(&state.store, &user.name, &form.nieuw, keep.as_deref()).await {
-        Ok(_) => {
-            tracing::info!("Password changed; other sessions ended");
-            page(
-                &state,
-                "wachtwoord",
-                Some(&user),
-                &csrf,
-                json!({"title": "Wachtwoord wijzigen",
-                       "notice": "Uw wachtwoord is gewijzigd. Uw sessies op andere apparaten zijn beëindigd."}),
-            )
-        }
-        Err(error) => failure(&state, Some(&user), error),
-    }
+    accounts::set_password(&state.store, name, &form.nieuw, keep.as_deref()).await?;
+    tracing::info!("Password changed; other sessions ended");
+    let said = Said {
+        notice: Some("Uw wachtwoord is gewijzigd. Uw sessies op andere apparaten zijn beëindigd."),
+        ..Default::default()
+    };
+    me.page(&state, "wachtwoord", PASSWORD_TITLE, &said)
 }
