@@ -2,7 +2,7 @@
 //! hold what it can recognise with certainty (e-mail addresses, mod-97-valid IBANs).
 #![no_main]
 
-use knooppunt_ingest::scrub::{scrub, PiiKind};
+use knooppunt_domain::scrub::{scrub, PiiKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 //! fields), is NFC, and normalising it again changes nothing.
 #![no_main]
 
-use knooppunt_ingest::normalise::{is_stripped, normalise_label, normalise_text};
+use knooppunt_domain::normalise::{is_stripped, normalise_label, normalise_text};
 use libfuzzer_sys::fuzz_target;
 use unicode_normalization::is_nfc;
 

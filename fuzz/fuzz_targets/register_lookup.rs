@@ -2,7 +2,7 @@
 //! entry that maps to itself; lookup keys are stable; a refusal never repeats a long input.
 #![no_main]
 
-use knooppunt_ingest::register::{key, Register};
+use knooppunt_domain::register::{key, Register};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 

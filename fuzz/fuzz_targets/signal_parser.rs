@@ -4,7 +4,7 @@
 #![no_main]
 
 use chrono::NaiveDate;
-use knooppunt_ingest::{csv_import, envelope, json, jsonl, signal};
+use knooppunt_domain::{csv_import, envelope, json, jsonl, signal};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

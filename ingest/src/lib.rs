@@ -10,21 +10,18 @@
 //! - [`register`]: the register of areas and sources every signal is mapped to.
 
 pub mod conflicts;
-pub mod csv_import;
-pub mod envelope;
 pub mod http;
-pub mod json;
-pub mod jsonl;
 pub mod kafka;
-pub mod normalise;
 pub mod openapi;
-pub mod register;
-pub mod scrub;
-pub mod signal;
 pub mod spool;
-pub mod text_file;
 pub mod trace;
 pub mod transport;
+
+// Transitional: the pure contract moved to `knooppunt_domain`; these paths keep older
+// callers compiling until they name the domain crate themselves.
+pub use knooppunt_domain::{
+    csv_import, envelope, json, jsonl, normalise, register, scrub, signal, text_file,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use envelope::{Channel, Envelope};
@@ -57,7 +54,8 @@ pub fn prepare(
     now: DateTime<Utc>,
 ) -> Result<Envelope, Vec<FieldError>> {
     register::active().apply(&mut signal)?;
-    let (envelope, screening) = Envelope::prepare_screened(signal, channel, now);
+    let (mut envelope, screening) = Envelope::prepare_screened(signal, channel, now);
+    envelope.traceparent = trace::current();
     if screening.mostly_personal {
         return Err(vec![FieldError::new("text", MOSTLY_PERSONAL)]);
     }

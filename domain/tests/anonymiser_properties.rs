@@ -1,7 +1,7 @@
 //! Property tests: generated personal data embedded in generated Dutch sentences never survives
 //! the anonymiser — compared as written and with spaces, dots and dashes removed.
 
-use knooppunt_ingest::scrub::scrub;
+use knooppunt_domain::scrub::scrub;
 use proptest::prelude::*;
 
 const FIRST: &[&str] = &[

@@ -38,7 +38,7 @@ pub struct Envelope {
     pub received_at: DateTime<Utc>,
     pub signal: Signal,
     /// The W3C `traceparent` of the request that brought the signal in, if any (see
-    /// [`crate::trace`]); carries no personal data.
+    /// [`crate::traceparent`]); carries no personal data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub traceparent: Option<String>,
 }
@@ -79,7 +79,7 @@ impl Envelope {
             channel,
             received_at,
             signal,
-            traceparent: crate::trace::current(),
+            traceparent: None,
         };
         (envelope, screening)
     }
@@ -176,7 +176,7 @@ pub fn decode_screened(
         .ok_or_else(|| DecodeError("envelop mist veld 'signal'".into()))?;
     // A malformed trace context is dropped, not refused: it only links log records.
     let traceparent = match object.remove("traceparent") {
-        Some(Value::String(t)) if crate::trace::is_valid(&t) => Some(t),
+        Some(Value::String(t)) if crate::traceparent::is_valid(&t) => Some(t),
         _ => None,
     };
     if let Some(extra) = object.keys().find(|k| k.as_str() != "v") {

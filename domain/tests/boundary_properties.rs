@@ -4,8 +4,8 @@
 //! without invisible, bidi or control characters, normalise idempotently, and map through the
 //! register to canonical names that map to themselves.
 
-use knooppunt_ingest::normalise::{is_stripped, normalise_label, normalise_text};
-use knooppunt_ingest::register::{key, Register};
+use knooppunt_domain::normalise::{is_stripped, normalise_label, normalise_text};
+use knooppunt_domain::register::{key, Register};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 use unicode_normalization::is_nfc;
