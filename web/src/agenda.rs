@@ -4,10 +4,10 @@
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::render::download;
-use crate::{flash, overleg, WebState};
-use axum::extract::{Query, State};
+use crate::{flash, overleg};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::{Datelike, NaiveDate};
 use knooppunt_ingest::envelope::partition_key;
@@ -53,13 +53,9 @@ fn day(text: Option<&str>) -> Result<NaiveDate, WebError> {
 }
 
 /// The agenda, restricted to the areas of an overleg member.
-async fn agenda_for(
-    state: &WebState,
-    me: &SignedIn<Overleg>,
-    on: NaiveDate,
-) -> anyhow::Result<Agenda> {
-    let mut agenda = Agenda::gather(&state.store, &state.rules, on, None).await?;
-    agenda.templates_dir = state.templates_dir.clone();
+async fn agenda_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Agenda> {
+    let mut agenda = Agenda::gather(&me.state.store, &me.state.rules, on, None).await?;
+    agenda.templates_dir = me.state.templates_dir.clone();
     // A member restricted to some wijken sees only their items and the decisions on them; a
     // cluster without a wijk (grouped per organisation) is nobody's wijk, so only members of
     // every wijk see it — as on the cluster pages.
@@ -83,7 +79,6 @@ struct AgendaPage<'a> {
 }
 
 pub(crate) async fn agenda_page(
-    State(state): State<WebState>,
     me: SignedIn<Overleg>,
     jar: CookieJar,
     Query(query): Query<DateQuery>,
@@ -97,13 +92,13 @@ pub(crate) async fn agenda_page(
         .filter(|d| !d.is_empty())
     {
         Some(text) => day(Some(text))?,
-        None => review_store::landing_meeting(&state.store, today)
+        None => review_store::landing_meeting(&me.state.store, today)
             .await?
             .unwrap_or(today),
     };
     let (jar, flash) = flash::take(jar);
-    let recorded = overleg::meeting_recorded(&state, on).await?;
-    let agenda = agenda_for(&state, &me, on).await?;
+    let recorded = overleg::meeting_recorded(&me.state, on).await?;
+    let agenda = agenda_for(&me, on).await?;
     let data = AgendaPage {
         agenda: &agenda,
         count: agenda.items.len(),
@@ -112,7 +107,7 @@ pub(crate) async fn agenda_page(
         recorded,
     };
     let title = format!("Vergadering {}", crate::time::day(on));
-    Ok((jar, me.page(&state, "agenda", &title, &data)?).into_response())
+    Ok((jar, me.page("agenda", &title, &data)?).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -123,27 +118,21 @@ pub(crate) struct MeetingForm {
 
 /// Records that the overleg met on a day: the next agenda starts after it.
 pub(crate) async fn record_meeting(
-    State(state): State<WebState>,
     me: SignedIn<Overleg>,
-    jar: CookieJar,
     CsrfForm(form): CsrfForm<MeetingForm>,
 ) -> Result<Response, WebError> {
     let on = day(Some(&form.datum))?;
-    review_store::add_meeting(&state.store, on, &me.user.name).await?;
-    Ok((
-        flash::set(jar, "vergadering", state.secure_cookies),
-        Redirect::to(&format!("/agenda?datum={on}")),
-    )
-        .into_response())
+    review_store::add_meeting(&me.state.store, on, &me.user.name).await?;
+    let to = format!("/agenda?datum={on}");
+    Ok(flash::redirect("vergadering", &to, me.state.secure_cookies))
 }
 
 pub(crate) async fn agenda_export(
-    State(state): State<WebState>,
     me: SignedIn<Overleg>,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let on = day(query.datum.as_deref())?;
-    let (markdown, html) = agenda_for(&state, &me, on).await?.render()?;
+    let (markdown, html) = agenda_for(&me, on).await?.render()?;
     Ok(download(
         query.formaat.as_deref(),
         &format!("agenda-{on}"),

@@ -3,28 +3,15 @@
 
 use crate::agenda::parse_day;
 use crate::error::WebError;
-use crate::extract::{Confirm, CsrfForm, Overleg, SignedIn};
+use crate::extract::{Confirm, CsrfForm, OwnCluster};
+use crate::flash;
 use crate::overleg::{self, Refused};
-use crate::{flash, WebState};
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_ingest::envelope::partition_key;
 use knooppunt_reports::review::{Action, Snooze, Split};
 use knooppunt_reports::review_store::{self, DecideError};
 use serde::Deserialize;
-
-pub(crate) async fn cluster_page(
-    State(state): State<WebState>,
-    me: SignedIn<Overleg>,
-    jar: CookieJar,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let (jar, flash) = flash::take(jar);
-    let page = overleg::cluster_view(&state, &me, &id, None, flash).await?;
-    Ok((jar, page).into_response())
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -103,87 +90,50 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
     })
 }
 
-/// Whether cluster `id` exists and lies in the member's wijken.
-async fn covers_cluster(
-    state: &WebState,
-    me: &SignedIn<Overleg>,
-    id: &str,
-) -> Result<bool, WebError> {
-    let cluster = state.store.cluster(id).await?;
-    Ok(cluster.is_some_and(|c| me.user.covers_area(&partition_key(&c.area))))
-}
-
-/// The cluster exists and lies in the overleg member's areas; else "Niet gevonden".
-pub(crate) async fn cluster_in_areas(
-    state: &WebState,
-    me: &SignedIn<Overleg>,
-    id: &str,
-) -> Result<(), WebError> {
-    if covers_cluster(state, me, id).await? {
-        Ok(())
-    } else {
-        Err(WebError::NotFound(
-            "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-        ))
-    }
+pub(crate) async fn cluster_page(
+    cluster: OwnCluster,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let (jar, flash) = flash::take(jar);
+    let page = overleg::cluster_view(&cluster.me, &cluster.id, None, flash).await?;
+    Ok((jar, page).into_response())
 }
 
 /// The cluster page again after a refused change, with the reason.
-async fn refused_again(
-    state: &WebState,
-    me: &SignedIn<Overleg>,
-    id: &str,
-    error: String,
-) -> Result<Response, WebError> {
+async fn refused_again(cluster: &OwnCluster, error: String) -> Result<Response, WebError> {
     let refused = Refused {
         error,
         ..Default::default()
     };
-    let page = overleg::cluster_view(state, me, id, Some(refused), None).await;
+    let page = overleg::cluster_view(&cluster.me, &cluster.id, Some(refused), None).await;
     crate::render::with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 /// After a change: the cluster page, with a message once.
-fn back_to_cluster(state: &WebState, jar: CookieJar, id: &str, code: &str) -> Response {
-    (
-        flash::set(jar, code, state.secure_cookies),
-        Redirect::to(&format!("/clusters/{id}")),
-    )
-        .into_response()
+fn back_to(cluster: &OwnCluster, code: &str) -> Response {
+    let to = format!("/clusters/{}", cluster.id);
+    flash::redirect(code, &to, cluster.me.state.secure_cookies)
 }
 
 pub(crate) async fn decide(
-    State(state): State<WebState>,
-    me: SignedIn<Overleg>,
-    jar: CookieJar,
-    Path(id): Path<String>,
+    cluster: OwnCluster,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    cluster_in_areas(&state, &me, &id).await?;
+    let OwnCluster { me, id } = &cluster;
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let action = match action_from_form(&form) {
         Ok(action) => action,
-        Err(text) => {
-            return overleg::refused_view(&state, &me, &id, &form, text, unprocessable).await
-        }
+        Err(text) => return overleg::refused_view(me, id, &form, text, unprocessable).await,
     };
     // Merging moves the other cluster's signals into this one: it must be the member's too.
     if let Action::Samenvoegen { met } = &action {
-        if !covers_cluster(&state, &me, met).await? {
+        if !me.covers_cluster(met).await? {
             tracing::warn!(cluster = %id, "Merge with a cluster outside the member's areas refused");
             let text = "samenvoegen: het andere cluster bestaat niet of hoort niet bij uw wijken";
-            return overleg::refused_view(
-                &state,
-                &me,
-                &id,
-                &form,
-                text.into(),
-                StatusCode::FORBIDDEN,
-            )
-            .await;
+            return overleg::refused_view(me, id, &form, text.into(), StatusCode::FORBIDDEN).await;
         }
     }
-    match review_store::decide(&state.store, &id, action, &form.reden, &me.user.name).await {
+    match review_store::decide(&me.state.store, id, action, &form.reden, &me.user.name).await {
         Ok(decision) => {
             tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");
             let code = format!(
@@ -191,11 +141,11 @@ pub(crate) async fn decide(
                 decision.action.name(),
                 decision.state_after.as_str()
             );
-            Ok(back_to_cluster(&state, jar, &id, &code))
+            Ok(back_to(&cluster, &code))
         }
         Err(DecideError::Failed(error)) => Err(error.into()),
         Err(refused) => {
-            overleg::refused_view(&state, &me, &id, &form, refused.to_string(), unprocessable).await
+            overleg::refused_view(me, id, &form, refused.to_string(), unprocessable).await
         }
     }
 }
@@ -209,45 +159,41 @@ pub(crate) struct VignetteForm {
 
 /// Approves a scrubbed signal of the cluster as a vignette for the brief.
 pub(crate) async fn approve_vignette(
-    State(state): State<WebState>,
-    me: SignedIn<Overleg>,
-    jar: CookieJar,
-    Path(id): Path<String>,
+    cluster: OwnCluster,
     CsrfForm(form): CsrfForm<VignetteForm>,
 ) -> Result<Response, WebError> {
-    cluster_in_areas(&state, &me, &id).await?;
+    let OwnCluster { me, id } = &cluster;
     let approved = knooppunt_reports::knelpunten::approve_vignette(
-        &state.store,
-        &id,
+        &me.state.store,
+        id,
         &form.bron,
         &form.signaal,
         &me.user.name,
     )
     .await?;
     if approved {
-        Ok(back_to_cluster(&state, jar, &id, "vignet"))
+        Ok(back_to(&cluster, "vignet"))
     } else {
         let text = "vignet: dit signaal hoort niet bij dit cluster";
-        refused_again(&state, &me, &id, text.into()).await
+        refused_again(&cluster, text.into()).await
     }
 }
 
 /// Takes back the cluster's last decision, if it was taken today (the meeting that is on).
 pub(crate) async fn undo_decision(
-    State(state): State<WebState>,
-    me: SignedIn<Overleg>,
-    jar: CookieJar,
-    Path(id): Path<String>,
+    cluster: OwnCluster,
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    cluster_in_areas(&state, &me, &id).await?;
     let today = knooppunt_ingest::today_nl();
-    match review_store::undo_last(&state.store, &id, today).await? {
+    match review_store::undo_last(&cluster.me.state.store, &cluster.id, today).await? {
         Ok((decision, back)) => {
-            tracing::info!(cluster = %id, action = decision.action.name(), "Decision undone");
-            let code = format!("ongedaan:{}:{}", decision.action.name(), back.as_str());
-            Ok(back_to_cluster(&state, jar, &id, &code))
+            let action = decision.action.name();
+            tracing::info!(cluster = %cluster.id, action, "Decision undone");
+            Ok(back_to(
+                &cluster,
+                &format!("ongedaan:{action}:{}", back.as_str()),
+            ))
         }
-        Err(reason) => refused_again(&state, &me, &id, format!("ongedaan maken: {reason}")).await,
+        Err(reason) => refused_again(&cluster, format!("ongedaan maken: {reason}")).await,
     }
 }

@@ -5,11 +5,12 @@
 use crate::accounts::{self, User};
 use crate::error::{UserSlot, WebError};
 use crate::{render, WebState, SESSION_COOKIE};
-use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, RawForm, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
+use knooppunt_ingest::envelope::partition_key;
 use knooppunt_reports::review::Role;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,8 @@ async fn session(parts: &mut Parts, state: &WebState) -> Result<Option<Session>,
 pub struct SignedIn<G> {
     pub user: User,
     pub csrf: String,
+    /// What the page needs (the store, the rules, the templates).
+    pub state: WebState,
     group: PhantomData<G>,
 }
 
@@ -99,6 +102,7 @@ impl<G: RoleGroup> FromRequestParts<WebState> for SignedIn<G> {
         Ok(Self {
             user,
             csrf,
+            state: state.clone(),
             group: PhantomData,
         })
     }
@@ -108,12 +112,12 @@ impl<G> SignedIn<G> {
     /// `template` with `data` in the layout, with this user's menu and CSRF token.
     pub(crate) fn page<T: Serialize>(
         &self,
-        state: &WebState,
         template: &str,
         title: &str,
         data: &T,
     ) -> Result<Response, WebError> {
-        render::page(state, template, title, Some(&self.user), &self.csrf, data)
+        let (user, csrf) = (Some(&self.user), &self.csrf);
+        render::page(&self.state, template, title, user, csrf, data)
     }
 }
 
@@ -151,3 +155,36 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
 /// A form with nothing but its CSRF token: a confirmation.
 #[derive(Deserialize)]
 pub struct Confirm {}
+
+/// A cluster named in the path that exists and lies in the overleg member's wijken; else
+/// "Niet gevonden".
+pub struct OwnCluster {
+    pub me: SignedIn<Overleg>,
+    pub id: String,
+}
+
+impl FromRequestParts<WebState> for OwnCluster {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let me = SignedIn::<Overleg>::from_request_parts(parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| WebError::Rejected(rejection.status()))?;
+        if me.covers_cluster(&id).await? {
+            Ok(Self { me, id })
+        } else {
+            Err(WebError::NotFound(
+                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+            ))
+        }
+    }
+}
+
+impl SignedIn<Overleg> {
+    /// Whether cluster `id` exists and lies in the member's wijken.
+    pub(crate) async fn covers_cluster(&self, id: &str) -> Result<bool, WebError> {
+        let cluster = self.state.store.cluster(id).await?;
+        Ok(cluster.is_some_and(|c| self.user.covers_area(&partition_key(&c.area))))
+    }
+}

@@ -3,9 +3,9 @@
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Indiener, SignedIn};
+use crate::mine;
 use crate::render::with_status;
-use crate::{mine, WebState};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use knooppunt_ingest::envelope::Channel;
@@ -156,16 +156,8 @@ fn signal_field(field: &str) -> (&'static str, Option<&'static str>) {
     }
 }
 
-pub(crate) async fn intake_page(
-    State(state): State<WebState>,
-    me: SignedIn<Indiener>,
-) -> Result<Response, WebError> {
-    me.page(
-        &state,
-        "signaal",
-        TITLE,
-        &SignalPage::fresh(&me.user.source),
-    )
+pub(crate) async fn intake_page(me: SignedIn<Indiener>) -> Result<Response, WebError> {
+    me.page("signaal", TITLE, &SignalPage::fresh(&me.user.source))
 }
 
 /// The signal as the intake takes it from any channel.
@@ -191,7 +183,6 @@ fn item(source: &str, form: &SignalForm) -> serde_json::Value {
 }
 
 pub(crate) async fn submit_signal(
-    State(state): State<WebState>,
     me: SignedIn<Indiener>,
     CsrfForm(form): CsrfForm<SignalForm>,
 ) -> Result<Response, WebError> {
@@ -205,34 +196,29 @@ pub(crate) async fn submit_signal(
             clean: kinds.is_empty(),
             kinds,
         });
-        return me.page(&state, "signaal", TITLE, &data);
+        return me.page("signaal", TITLE, &data);
     }
     let items = [item(&source, &form)];
     let result =
-        knooppunt_ingest::http::submit(state.publisher.as_ref(), &items, Channel::Form).await;
+        knooppunt_ingest::http::submit(me.state.publisher.as_ref(), &items, Channel::Form).await;
     result.count("form");
     match result.results.first() {
         Some(ItemResult::Accepted { id, .. }) => {
             tracing::info!(id = %id, "Signal submitted through the form");
             let mut fresh = SignalPage::fresh(&source);
             fresh.accepted = Some(id.to_string());
-            me.page(&state, "signaal", TITLE, &fresh)
+            me.page("signaal", TITLE, &fresh)
         }
         Some(ItemResult::Refused { errors, .. }) => {
             for error in errors {
                 data = data.refused(&error.field, error.message.clone());
             }
-            let page = me.page(&state, "signaal", TITLE, &data);
+            let page = me.page("signaal", TITLE, &data);
             with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
         Some(ItemResult::Failed { .. }) | None => {
             let text = "het signaal kon nu niet worden doorgegeven; er is niets bewaard, probeer het later opnieuw";
-            let page = me.page(
-                &state,
-                "signaal",
-                TITLE,
-                &data.refused("verzenden", text.into()),
-            );
+            let page = me.page("signaal", TITLE, &data.refused("verzenden", text.into()));
             with_status(StatusCode::SERVICE_UNAVAILABLE, page)
         }
     }
@@ -246,10 +232,9 @@ pub(crate) struct PageQuery {
 
 /// "Mijn signalen": what became of the team's signals.
 pub(crate) async fn own_signals(
-    State(state): State<WebState>,
     me: SignedIn<Indiener>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let page_no = query.pagina.trim().parse::<i64>().unwrap_or(1);
-    mine::view(&state, &me, page_no).await
+    mine::view(&me, page_no).await
 }

@@ -4,9 +4,8 @@
 use crate::error::WebError;
 use crate::extract::{BriefReaders, KnelpuntReaders, SignedIn};
 use crate::render::{attachment, download};
-use crate::WebState;
 use anyhow::Context;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use knooppunt_reports::review::{Role, State as ReviewState};
@@ -35,13 +34,10 @@ struct KnelpuntenPage {
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
 /// The figures are those of the latest published brief, as published: a page that counted
 /// anew (all-time, per wijk) would let a reader work out what the brief hides.
-pub(crate) async fn knelpunten(
-    State(state): State<WebState>,
-    me: SignedIn<KnelpuntReaders>,
-) -> Result<Response, WebError> {
+pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
-    let reviewed = review_store::reviewed_clusters(&state.store, today).await?;
-    let latest = knooppunt_reports::snapshot::latest(&state.store, "").await?;
+    let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
+    let latest = knooppunt_reports::snapshot::latest(&me.state.store, "").await?;
     // One row per knelpunt (barrier), whatever its clusters: the wijken come from the brief.
     let mut rows = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -55,7 +51,8 @@ pub(crate) async fn knelpunten(
         if !seen.insert(c.cluster.barrier.clone()) {
             continue;
         }
-        let title = state
+        let title = me
+            .state
             .rules
             .barriers()
             .iter()
@@ -86,7 +83,7 @@ pub(crate) async fn knelpunten(
         published: latest.map(|(quarter, _)| quarter),
         quarter: Quarter::containing(today).previous().to_string(),
     };
-    me.page(&state, "knelpunten", "Bevestigde knelpunten", &data)
+    me.page("knelpunten", "Bevestigde knelpunten", &data)
 }
 
 #[derive(Deserialize)]
@@ -99,7 +96,6 @@ pub(crate) struct BriefQuery {
 /// The municipality reads published briefs only: a brief of a quarter still being counted
 /// would differ from download to download, and two versions give away their difference.
 async fn published_for(
-    state: &WebState,
     me: &SignedIn<BriefReaders>,
     quarter: Quarter,
     programme: Option<&str>,
@@ -109,7 +105,7 @@ async fn published_for(
     }
     let key = quarter.to_string();
     let snapshot =
-        knooppunt_reports::snapshot::load(&state.store, &key, programme.unwrap_or_default())
+        knooppunt_reports::snapshot::load(&me.state.store, &key, programme.unwrap_or_default())
             .await?;
     match snapshot {
         Some(_) => Ok(()),
@@ -122,7 +118,6 @@ async fn published_for(
 }
 
 pub(crate) async fn brief_download(
-    State(state): State<WebState>,
     me: SignedIn<BriefReaders>,
     Query(query): Query<BriefQuery>,
 ) -> Result<Response, WebError> {
@@ -142,19 +137,19 @@ pub(crate) async fn brief_download(
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    published_for(&state, &me, quarter, programme).await?;
+    published_for(&me, quarter, programme).await?;
     let mut brief = Brief::gather_full(
-        &state.store,
-        &state.rules,
+        &me.state.store,
+        &me.state.rules,
         quarter,
         programme,
-        state.min_group_size,
-        &state.wider_areas,
+        me.state.min_group_size,
+        &me.state.wider_areas,
         today,
     )
     .await?;
-    brief.templates_dir = state.templates_dir.clone();
-    brief.cover = state.cover.clone();
+    brief.templates_dir = me.state.templates_dir.clone();
+    brief.cover = me.state.cover.clone();
     Ok(brief_file(brief, query.formaat.as_deref()).await?)
 }
 

@@ -5,11 +5,10 @@
 //! in their own wijken (checked here, on the server), and every form carries the CSRF token.
 //! Labels take effect at once: see [`knooppunt_rules::labels`].
 
-use crate::clusters::cluster_in_areas;
 use crate::error::WebError;
-use crate::extract::{CsrfForm, Overleg, SignedIn};
+use crate::extract::{CsrfForm, Overleg, OwnCluster, SignedIn};
 use crate::{time, WebState};
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -76,13 +75,8 @@ fn refuse(status: StatusCode, text: &str) -> WebError {
 }
 
 /// The signal's area lies in the member's wijken (and the signal exists).
-async fn signal_in_areas(
-    state: &WebState,
-    me: &SignedIn<Overleg>,
-    source: &str,
-    id: &str,
-) -> Result<(), WebError> {
-    match state.store.signal_area_key(source, id).await? {
+async fn signal_in_areas(me: &SignedIn<Overleg>, source: &str, id: &str) -> Result<(), WebError> {
+    match me.state.store.signal_area_key(source, id).await? {
         Some(area) if me.user.covers_area(&area) => Ok(()),
         _ => Err(refuse(
             StatusCode::NOT_FOUND,
@@ -91,8 +85,21 @@ async fn signal_in_areas(
     }
 }
 
-async fn record(state: &WebState, label: NewLabel<'_>) -> Result<(), WebError> {
-    let effect = state.store.record_label(&label).await?;
+/// Records the member's verdict on (source, signal) for `barrier`; it takes effect at once.
+async fn record(
+    me: &SignedIn<Overleg>,
+    (source, signal_id): (&str, &str),
+    barrier: &str,
+    verdict: Verdict,
+) -> Result<(), WebError> {
+    let label = NewLabel {
+        source,
+        signal_id,
+        barrier,
+        verdict,
+        actor: &me.user.name,
+    };
+    let effect = me.state.store.record_label(&label).await?;
     tracing::info!(
         verdict = label.verdict.as_str(),
         left = effect.left.as_deref().unwrap_or(""),
@@ -115,13 +122,10 @@ struct ClusterLabelForm {
 
 /// "Hoort niet bij deze barrière" / "ook: <barrière>" for a signal of a cluster.
 async fn label_in_cluster(
-    State(state): State<WebState>,
-    me: SignedIn<Overleg>,
-    Path(id): Path<String>,
+    OwnCluster { me, id }: OwnCluster,
     CsrfForm(form): CsrfForm<ClusterLabelForm>,
 ) -> Result<Response, WebError> {
-    cluster_in_areas(&state, &me, &id).await?;
-    signal_in_areas(&state, &me, &form.bron, &form.signaal).await?;
+    signal_in_areas(&me, &form.bron, &form.signaal).await?;
     // The signal must be one of this cluster's: its barrier is the one being judged.
     let member = sqlx::query(
         "SELECT barrier FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND cluster_id = $3",
@@ -129,7 +133,7 @@ async fn label_in_cluster(
     .bind(&form.bron)
     .bind(&form.signaal)
     .bind(&id)
-    .fetch_optional(state.store.pool())
+    .fetch_optional(me.state.store.pool())
     .await?;
     let Some(row) = member else {
         return Err(refuse(
@@ -140,7 +144,14 @@ async fn label_in_cluster(
     let barrier: String = row.try_get("barrier")?;
     let (verdict, barrier) = match form.oordeel.as_str() {
         "hoort-er-niet-bij" => (Verdict::HoortErNietBij, barrier),
-        "ook" if state.rules.barriers().iter().any(|b| b.id == form.barriere) => {
+        "ook"
+            if me
+                .state
+                .rules
+                .barriers()
+                .iter()
+                .any(|b| b.id == form.barriere) =>
+        {
             (Verdict::HoortErbij, form.barriere.clone())
         }
         "ook" => {
@@ -156,16 +167,9 @@ async fn label_in_cluster(
             ))
         }
     };
-    let label = NewLabel {
-        source: &form.bron,
-        signal_id: &form.signaal,
-        barrier: &barrier,
-        verdict,
-        actor: &me.user.name,
-    };
-    record(&state, label).await?;
+    record(&me, (&form.bron, &form.signaal), &barrier, verdict).await?;
     // The cluster may have emptied: then back to the agenda.
-    Ok(match state.store.cluster(&id).await? {
+    Ok(match me.state.store.cluster(&id).await? {
         Some(_) => Redirect::to(&format!("/clusters/{id}")).into_response(),
         None => Redirect::to("/agenda").into_response(),
     })
@@ -180,12 +184,12 @@ struct QueueQuery {
 /// Niet ingedeeld: unclassified signals nobody labelled yet, oldest first, in the member's
 /// wijken; scrubbed text only.
 async fn queue_page(
-    State(state): State<WebState>,
     me: SignedIn<Overleg>,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
     let page_number = query.pagina.unwrap_or(1).max(1);
-    let (signals, total) = state
+    let (signals, total) = me
+        .state
         .store
         .unclassified_queue(&me.user.areas, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
         .await?;
@@ -200,7 +204,8 @@ async fn queue_page(
             text: s.text,
         })
         .collect();
-    let barriers = state
+    let barriers = me
+        .state
         .rules
         .barriers()
         .iter()
@@ -219,7 +224,7 @@ async fn queue_page(
         previous: (page_number > 1).then_some(page_number - 1),
         next: (page_number < pages).then_some(page_number + 1),
     };
-    me.page(&state, "niet_ingedeeld", "Niet ingedeeld", &data)
+    me.page("niet_ingedeeld", "Niet ingedeeld", &data)
 }
 
 #[derive(Serialize)]
@@ -262,14 +267,19 @@ struct TriageForm {
 
 /// Triage from the queue: into a barrier, or "geen barrière".
 async fn triage(
-    State(state): State<WebState>,
     me: SignedIn<Overleg>,
     CsrfForm(form): CsrfForm<TriageForm>,
 ) -> Result<Response, WebError> {
-    signal_in_areas(&state, &me, &form.bron, &form.signaal).await?;
+    signal_in_areas(&me, &form.bron, &form.signaal).await?;
     let verdict = if form.barriere == "geen" {
         Verdict::GeenBarriere
-    } else if state.rules.barriers().iter().any(|b| b.id == form.barriere) {
+    } else if me
+        .state
+        .rules
+        .barriers()
+        .iter()
+        .any(|b| b.id == form.barriere)
+    {
         Verdict::HoortErbij
     } else {
         return Err(refuse(
@@ -277,14 +287,7 @@ async fn triage(
             "barrière: kies een barrière of 'geen barrière'.",
         ));
     };
-    let label = NewLabel {
-        source: &form.bron,
-        signal_id: &form.signaal,
-        barrier: &form.barriere,
-        verdict,
-        actor: &me.user.name,
-    };
-    record(&state, label).await?;
+    record(&me, (&form.bron, &form.signaal), &form.barriere, verdict).await?;
     let page = form.pagina.unwrap_or(1).max(1);
     Ok(Redirect::to(&format!("/niet-ingedeeld?pagina={page}")).into_response())
 }

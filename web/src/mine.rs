@@ -28,13 +28,9 @@ fn state_words(state: ReviewState, promoted: bool) -> &'static str {
     }
 }
 
-pub(crate) async fn view(
-    state: &WebState,
-    me: &SignedIn<Indiener>,
-    page_no: i64,
-) -> Result<Response, WebError> {
-    let data = data(state, &me.user, page_no).await?;
-    me.page(state, "signalen", "Mijn signalen", &data)
+pub(crate) async fn view(me: &SignedIn<Indiener>, page_no: i64) -> Result<Response, WebError> {
+    let data = data(&me.state, &me.user, page_no).await?;
+    me.page("signalen", "Mijn signalen", &data)
 }
 
 async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Value> {

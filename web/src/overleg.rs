@@ -89,18 +89,17 @@ fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Value 
 }
 
 pub(crate) async fn cluster_view(
-    state: &WebState,
     me: &SignedIn<Overleg>,
     id: &str,
     refused: Option<Refused>,
     flash: Option<String>,
 ) -> Result<Response, WebError> {
-    let Some((title, data)) = cluster_data(state, &me.user, id, refused, flash).await? else {
+    let Some((title, data)) = cluster_data(&me.state, &me.user, id, refused, flash).await? else {
         return Err(WebError::NotFound(
             "Dit cluster bestaat niet of hoort niet bij uw wijken.",
         ));
     };
-    me.page(state, "cluster", &title, &data)
+    me.page("cluster", &title, &data)
 }
 
 async fn cluster_data(
@@ -246,7 +245,6 @@ async fn approved_vignettes(
 /// The cluster page again after a refused decision: the same panel open, with what was typed
 /// and the reason it was refused.
 pub(crate) async fn refused_view(
-    state: &WebState,
     me: &SignedIn<Overleg>,
     id: &str,
     form: &DecisionForm,
@@ -267,7 +265,7 @@ pub(crate) async fn refused_view(
         }),
         error,
     };
-    let page = cluster_view(state, me, id, Some(refused), None).await;
+    let page = cluster_view(me, id, Some(refused), None).await;
     crate::render::with_status(status, page)
 }
 

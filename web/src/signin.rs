@@ -190,15 +190,11 @@ pub(crate) async fn login(
 }
 
 /// Asks to confirm signing out, with a form that carries the session's CSRF token.
-pub(crate) async fn logout_page(
-    State(state): State<WebState>,
-    me: SignedIn<Anyone>,
-) -> Result<Response, WebError> {
-    me.page(&state, "uitloggen", "Uitloggen", &Said::default())
+pub(crate) async fn logout_page(me: SignedIn<Anyone>) -> Result<Response, WebError> {
+    me.page("uitloggen", "Uitloggen", &Said::default())
 }
 
 pub(crate) async fn logout(
-    State(state): State<WebState>,
     me: SignedIn<Anyone>,
     jar: CookieJar,
     form: Result<CsrfForm<Confirm>, WebError>,
@@ -210,13 +206,13 @@ pub(crate) async fn logout(
                 error: Some("Het formulier was verlopen. Bevestig het uitloggen hieronder."),
                 ..Default::default()
             };
-            let page = me.page(&state, "uitloggen", "Uitloggen", &said);
+            let page = me.page("uitloggen", "Uitloggen", &said);
             return with_status(StatusCode::FORBIDDEN, page);
         }
         Err(other) => return Err(other),
     }
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        accounts::end_session(&state.store, cookie.value()).await?;
+        accounts::end_session(&me.state.store, cookie.value()).await?;
     }
     Ok((
         jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),
@@ -227,11 +223,8 @@ pub(crate) async fn logout(
 
 const PASSWORD_TITLE: &str = "Wachtwoord wijzigen";
 
-pub(crate) async fn password_page(
-    State(state): State<WebState>,
-    me: SignedIn<Anyone>,
-) -> Result<Response, WebError> {
-    me.page(&state, "wachtwoord", PASSWORD_TITLE, &Said::default())
+pub(crate) async fn password_page(me: SignedIn<Anyone>) -> Result<Response, WebError> {
+    me.page("wachtwoord", PASSWORD_TITLE, &Said::default())
 }
 
 #[derive(Deserialize, Default)]
@@ -244,7 +237,6 @@ pub(crate) struct PasswordForm {
 
 /// The password page again with a refusal.
 fn password_refused(
-    state: &WebState,
     me: &SignedIn<Anyone>,
     status: StatusCode,
     error: &str,
@@ -253,12 +245,11 @@ fn password_refused(
         error: Some(error),
         ..Default::default()
     };
-    with_status(status, me.page(state, "wachtwoord", PASSWORD_TITLE, &said))
+    with_status(status, me.page("wachtwoord", PASSWORD_TITLE, &said))
 }
 
 /// Changes the signed-in user's own password and ends their other sessions.
 pub(crate) async fn change_password(
-    State(state): State<WebState>,
     me: SignedIn<Anyone>,
     jar: CookieJar,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -272,34 +263,34 @@ pub(crate) async fn change_password(
     let client = client_key(client_address(
         &headers,
         peer,
-        state.client_ip_header.as_ref(),
+        me.state.client_ip_header.as_ref(),
     ));
-    if state.throttle.check(name, &client).await? != Verdict::Allowed {
+    if me.state.throttle.check(name, &client).await? != Verdict::Allowed {
         let text = "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.";
-        return password_refused(&state, &me, StatusCode::TOO_MANY_REQUESTS, text);
+        return password_refused(&me, StatusCode::TOO_MANY_REQUESTS, text);
     }
     let current_ok = form.huidig.chars().count() <= MAX_PASSWORD
         && matches!(
-            accounts::verify_password(&state.store, name, &form.huidig).await,
+            accounts::verify_password(&me.state.store, name, &form.huidig).await,
             Ok(Some(_))
         );
     if !current_ok {
-        state.throttle.record_failure(name, &client).await?;
-        return password_refused(&state, &me, unprocessable, "huidig wachtwoord: klopt niet");
+        me.state.throttle.record_failure(name, &client).await?;
+        return password_refused(&me, unprocessable, "huidig wachtwoord: klopt niet");
     }
     if form.nieuw != form.herhaling {
         let text = "herhaling: is niet gelijk aan het nieuwe wachtwoord";
-        return password_refused(&state, &me, unprocessable, text);
+        return password_refused(&me, unprocessable, text);
     }
     if let Err(error) = crate::passwords::check(&form.nieuw, name) {
-        return password_refused(&state, &me, unprocessable, &error);
+        return password_refused(&me, unprocessable, &error);
     }
     let keep = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
-    accounts::set_password(&state.store, name, &form.nieuw, keep.as_deref()).await?;
+    accounts::set_password(&me.state.store, name, &form.nieuw, keep.as_deref()).await?;
     tracing::info!("Password changed; other sessions ended");
     let said = Said {
         notice: Some("Uw wachtwoord is gewijzigd. Uw sessies op andere apparaten zijn beëindigd."),
         ..Default::default()
     };
-    me.page(&state, "wachtwoord", PASSWORD_TITLE, &said)
+    me.page("wachtwoord", PASSWORD_TITLE, &said)
 }

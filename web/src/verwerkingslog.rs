@@ -269,30 +269,13 @@ const ACTIONS: [&str; 12] = [
 ];
 
 async fn log_page(
-    State(state): State<WebState>,
     me: SignedIn<Beheer>,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, WebError> {
     let (from, to) = match (parse_day(&query.van), parse_day(&query.tot)) {
         (Ok(from), Ok(to)) => (from, to),
-        (Err(error), _) => {
-            return log_view(
-                &state,
-                &me,
-                &query,
-                Vec::new(),
-                Some(format!("van: {error}")),
-            )
-        }
-        (_, Err(error)) => {
-            return log_view(
-                &state,
-                &me,
-                &query,
-                Vec::new(),
-                Some(format!("tot: {error}")),
-            )
-        }
+        (Err(error), _) => return log_view(&me, &query, Vec::new(), Some(format!("van: {error}"))),
+        (_, Err(error)) => return log_view(&me, &query, Vec::new(), Some(format!("tot: {error}"))),
     };
     let export = query.formaat == "jsonl";
     let filter = Filter {
@@ -303,9 +286,9 @@ async fn log_page(
         to,
         limit: if export { 0 } else { PAGE_ROWS + 1 },
     };
-    let entries = verwerkingslog::entries(&state.store, &filter).await?;
+    let entries = verwerkingslog::entries(&me.state.store, &filter).await?;
     if !export {
-        return log_view(&state, &me, &query, entries, None);
+        return log_view(&me, &query, entries, None);
     }
     // The export is itself a processing of the log: it is logged too.
     let record = Record::instant(
@@ -315,7 +298,7 @@ async fn log_page(
         Activity::Review,
         json!({"records": entries.len(), "actor_filter": query.actor, "action_filter": query.actie}),
     );
-    verwerkingslog::append_or_warn(&state.store, &[record]).await;
+    verwerkingslog::append_or_warn(&me.state.store, &[record]).await;
     Ok((
         [
             (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
@@ -382,7 +365,6 @@ fn export_link(query: &LogQuery) -> String {
 }
 
 fn log_view(
-    state: &WebState,
     me: &SignedIn<Beheer>,
     query: &LogQuery,
     mut entries: Vec<verwerkingslog::Entry>,
@@ -429,10 +411,7 @@ fn log_view(
             })
             .collect(),
     };
-    with_status(
-        status,
-        me.page(state, "verwerkingslog", "Verwerkingslog", &data),
-    )
+    with_status(status, me.page("verwerkingslog", "Verwerkingslog", &data))
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).
