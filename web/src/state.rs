@@ -76,14 +76,7 @@ impl WebState {
         min_group_size: i64,
         wider_areas: BTreeMap<String, String>,
     ) -> anyhow::Result<Self> {
-        let mut templates = Handlebars::new();
-        templates.set_strict_mode(false);
-        for (name, source) in TEMPLATES {
-            templates
-                .register_template_string(name, source)
-                .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
-        }
-        labels::register(&mut templates, &rules)?;
+        let templates = compile(&rules)?;
         Ok(Self {
             throttle: throttle::Throttle::new(store.clone()),
             store,
@@ -99,5 +92,37 @@ impl WebState {
             client_ip_header: None,
             cover: Default::default(),
         })
+    }
+}
+
+/// The page templates, strict: a field a template names but the page does not provide is an
+/// error (a 500 with a Dutch apology, logged), never an empty string on the page.
+fn compile(rules: &RuleSet) -> anyhow::Result<Handlebars<'static>> {
+    let mut templates = Handlebars::new();
+    templates.set_strict_mode(true);
+    for (name, source) in TEMPLATES {
+        templates
+            .register_template_string(name, source)
+            .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
+    }
+    labels::register(&mut templates, rules)?;
+    Ok(templates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_strict() {
+        let rules = RuleSet::default_rules().unwrap();
+        let templates = compile(&rules).unwrap();
+        let page = serde_json::json!({"title": "Let op", "text": "Tekst"});
+        assert!(templates
+            .render("melding", &page)
+            .unwrap()
+            .contains("Tekst"));
+        let missing = serde_json::json!({"title": "Let op"});
+        assert!(templates.render("melding", &missing).is_err());
     }
 }
