@@ -5,17 +5,31 @@
 //! - [`scrub`]: removes personal data from free text;
 //! - [`csv_import`], [`jsonl`], [`text_file`]: reads Dutch Excel CSV and JSON Lines files;
 //! - [`envelope`]: the versioned message on the transport;
+//! - [`identity`]: a signal's key and content hash;
 //! - [`normalise`], [`json`]: text normalisation and strict JSON at the boundary;
 //! - [`register`]: the register of areas and sources every signal is mapped to;
-//! - [`traceparent`]: the W3C trace context a signal carries.
+//! - [`traceparent`]: the W3C trace context a signal carries;
+//! - [`text`]: Unicode cleaning and the folding every pattern is matched on;
+//! - [`cluster`]: classified signals, barrier matches, clusters and their keys;
+//! - [`recognition`]: how a barrier was found (rule, model or overleg);
+//! - [`labels`]: the overleg's labels on recognition;
+//! - [`promotion`]: when a cluster goes on the overleg's agenda, and why;
+//! - [`stats`]: the quantiles of waiting times.
 
+pub mod cluster;
 pub mod csv_import;
 pub mod envelope;
+pub mod identity;
 pub mod json;
 pub mod jsonl;
+pub mod labels;
 pub mod normalise;
+pub mod promotion;
+pub mod recognition;
 pub mod register;
 pub mod scrub;
 pub mod signal;
+pub mod stats;
+pub mod text;
 pub mod text_file;
 pub mod traceparent;

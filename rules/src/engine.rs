@@ -140,10 +140,7 @@ pub fn matches_for(
                 wait_days: stated.or(found.wait_days),
                 cluster: key.clone(),
                 split_to: None,
-                found: crate::model::record::Recognition::from_found(
-                    &found.found_by,
-                    found.model_score,
-                ),
+                found: found.found_by.recognition(found.model_score),
             }
         })
         .collect()

@@ -23,12 +23,18 @@ pub mod fixtures;
 pub mod kafka_context;
 pub mod labels;
 pub mod model;
-pub mod promotion;
 pub mod replay;
 pub mod retention;
 pub mod ruleset;
 pub mod silence;
 pub mod sources;
-pub mod store;
-pub mod text;
 pub mod verwerkingslog;
+
+// Transitional: these moved to the domain and store crates; the paths keep older callers
+// compiling until they name those crates themselves.
+pub use knooppunt_domain::{promotion, text};
+pub mod store {
+    pub use knooppunt_domain::cluster::*;
+    pub use knooppunt_domain::stats::quantile;
+    pub use knooppunt_store::*;
+}

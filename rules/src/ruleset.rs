@@ -48,26 +48,7 @@ fn default_cluster_key() -> Vec<String> {
     vec!["area".into()]
 }
 
-/// What a cluster is keyed by, besides its barrier (`[clusters] key` in the rules file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ClusterKey {
-    pub area: bool,
-    pub organisation: bool,
-}
-
-impl ClusterKey {
-    /// "barrier×area×organisation": how the key is shown and recorded.
-    pub fn describe(&self) -> String {
-        let mut parts = vec!["barrier"];
-        if self.area {
-            parts.push("area");
-        }
-        if self.organisation {
-            parts.push("organisation");
-        }
-        parts.join("×")
-    }
-}
+pub use knooppunt_domain::cluster::ClusterKey;
 
 /// An `all` group with its own confidence (`[[barrier.group]]`).
 #[derive(Debug, Deserialize)]
@@ -671,96 +652,7 @@ pub struct Analysis<'a> {
     pub organisation: Option<&'a str>,
 }
 
-/// Lower case without accents, so patterns need not spell out "financiën" and "financien";
-/// whitespace runs become one space (a pattern's space also matches across a line break), the
-/// ligature "ĳ" becomes "ij", and the period of an abbreviation ("mw.", "dhr.", "i.v.m.") is
-/// dropped, so it does not end a sentence for patterns and waiting times.
-pub fn normalise(text: &str) -> String {
-    // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
-    let text = crate::text::clean(text);
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-            continue;
-        }
-        space = false;
-        if c.is_ascii() {
-            // The common case, without the general Unicode lower-casing machinery.
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        for lower in c.to_lowercase() {
-            match lower {
-                'ĳ' => out.push_str("ij"),
-                other => out.push(match other {
-                    'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-                    'è' | 'é' | 'ê' | 'ë' => 'e',
-                    'ì' | 'í' | 'î' | 'ï' => 'i',
-                    'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-                    'ù' | 'ú' | 'û' | 'ü' => 'u',
-                    'ç' => 'c',
-                    '’' | '‘' => '\'',
-                    other => other,
-                }),
-            }
-        }
-    }
-    if out.contains('.') {
-        drop_abbreviation_dots(&mut out);
-    }
-    out
-}
-
-/// Abbreviations common in notes, without their periods.
-const ABBREVIATIONS: [&str; 22] = [
-    "mw", "mvr", "mevr", "dhr", "hr", "ivm", "bijv", "bv", "evt", "ca", "zgn", "nr", "tel", "vnl",
-    "oa", "mbt", "tav", "ipv", "dwz", "zsm", "nav", "ovv",
-];
-
-fn drop_abbreviation_dots(text: &mut String) {
-    let bytes = text.as_bytes();
-    let mut drop = Vec::new();
-    let mut word_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'.' {
-            // A period followed by a letter belongs to the same token ("i.v.m.").
-            if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
-                continue;
-            }
-            let token = &bytes[word_start..i];
-            let word: String = token
-                .iter()
-                .filter(|c| **c != b'.')
-                .map(|c| *c as char)
-                .collect();
-            let inner_dot = token.contains(&b'.');
-            if ABBREVIATIONS.contains(&word.as_str()) || (inner_dot && word.len() <= 4) {
-                drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
-            }
-            word_start = i + 1;
-        } else if !b.is_ascii_alphabetic() {
-            word_start = i + 1;
-        }
-    }
-    if drop.is_empty() {
-        return;
-    }
-    let kept: Vec<u8> = bytes
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !drop.contains(i))
-        .map(|(_, b)| *b)
-        .collect();
-    // Only ASCII periods were removed, so the text is still UTF-8.
-    if let Ok(kept) = String::from_utf8(kept) {
-        *text = kept;
-    }
-}
+pub use knooppunt_domain::text::normalise;
 
 /// The longest waiting time mentioned in a text, in days: "al 14 weken" → 98,
 /// "drie maanden" → 90, "ruim een half jaar" → 182. `None` when the text names none.
@@ -809,6 +701,19 @@ fn barrier_wait(
         sole.then(|| durations.iter().map(|d| d.days).max())
             .flatten()
     })
+}
+
+impl knooppunt_domain::promotion::CriteriaSource for RuleSet {
+    fn promotion_criteria(&self) -> Vec<(&str, &crate::promotion::Criteria)> {
+        self.barriers
+            .iter()
+            .map(|b| (b.id.as_str(), &b.promotion))
+            .collect()
+    }
+
+    fn criteria_version(&self) -> &str {
+        self.version()
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 use super::{Model, ModelError};
 use crate::ruleset::RuleSet;
+use knooppunt_domain::recognition::{How, Recognition};
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::Arc;
@@ -91,6 +92,24 @@ pub enum FoundBy<'a> {
 }
 
 impl FoundBy<'_> {
+    /// The record of how this barrier was found, with the model's score when a model took part.
+    pub fn recognition(&self, model_score: Option<f32>) -> Recognition {
+        match self {
+            FoundBy::Regel { rule } => Recognition {
+                how: How::Regel,
+                rule: Some((*rule).to_string()),
+                model_score,
+                terms: Vec::new(),
+            },
+            FoundBy::Model { terms } => Recognition {
+                how: How::Model,
+                rule: None,
+                model_score,
+                terms: terms.clone(),
+            },
+        }
+    }
+
     /// `regel` or `model`, as stored (`overleg` is the review's).
     pub fn kind(&self) -> &'static str {
         match self {

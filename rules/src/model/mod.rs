@@ -16,7 +16,8 @@ pub mod combine;
 pub mod features;
 pub mod measure;
 pub mod notes;
-pub mod record;
+// Transitional: the record of how a barrier was found is a domain type now.
+pub use knooppunt_domain::recognition as record;
 pub mod train;
 
 use serde::{Deserialize, Serialize};

@@ -2,8 +2,6 @@
 //! to the overleg: `regel` (which rule), `model` (its calibrated probability and the terms that
 //! weighed most) or `overleg` (a reviewer's label; written by the review, never by the engine).
 
-use super::combine::FoundBy;
-
 /// The ways a barrier can be found, as stored in `signal_barriers.found_by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum How {
@@ -45,24 +43,6 @@ pub struct Recognition {
 }
 
 impl Recognition {
-    /// From a decision of the rules and the model.
-    pub fn from_found(found: &FoundBy<'_>, model_score: Option<f32>) -> Self {
-        match found {
-            FoundBy::Regel { rule } => Recognition {
-                how: How::Regel,
-                rule: Some((*rule).to_string()),
-                model_score,
-                terms: Vec::new(),
-            },
-            FoundBy::Model { terms } => Recognition {
-                how: How::Model,
-                rule: None,
-                model_score,
-                terms: terms.clone(),
-            },
-        }
-    }
-
     /// The terms as stored (`model_terms`): a JSON array, or NULL when there are none.
     pub fn terms_column(&self) -> Option<String> {
         (!self.terms.is_empty()).then(|| serde_json::to_string(&self.terms).unwrap_or_default())
@@ -127,14 +107,19 @@ mod tests {
 
     #[test]
     fn dutch_explanations() {
-        let rule = Recognition::from_found(&FoundBy::Regel { rule: "kostendel" }, Some(0.9));
+        let rule = Recognition {
+            how: How::Regel,
+            rule: Some("kostendel".into()),
+            model_score: Some(0.9),
+            terms: Vec::new(),
+        };
         assert_eq!(rule.dutch(), "herkend door regel ‘kostendel’");
-        let model = Recognition::from_found(
-            &FoundBy::Model {
-                terms: vec!["kinderen".into(), "afpakken".into(), "durft niet".into()],
-            },
-            Some(0.87),
-        );
+        let model = Recognition {
+            how: How::Model,
+            rule: None,
+            model_score: Some(0.87),
+            terms: vec!["kinderen".into(), "afpakken".into(), "durft niet".into()],
+        };
         assert_eq!(
             model.dutch(),
             "herkend door het model (0,87; woorden: kinderen, afpakken, durft niet)"
@@ -151,12 +136,12 @@ mod tests {
 
     #[test]
     fn stored_columns_round_trip() {
-        let model = Recognition::from_found(
-            &FoundBy::Model {
-                terms: vec!["wachtlijst".into()],
-            },
-            Some(0.7),
-        );
+        let model = Recognition {
+            how: How::Model,
+            rule: None,
+            model_score: Some(0.7),
+            terms: vec!["wachtlijst".into()],
+        };
         let back = Recognition::from_columns(
             model.how.as_str(),
             model.rule.clone(),

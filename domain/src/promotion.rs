@@ -52,6 +52,24 @@ impl Default for Criteria {
     }
 }
 
+/// Where promotion finds each barrier's criteria: the rule set in force.
+pub trait CriteriaSource {
+    /// Every barrier's id with its criteria, in rule-file order.
+    fn promotion_criteria(&self) -> Vec<(&str, &Criteria)>;
+    /// The version recorded with the promotions (the rules version).
+    fn criteria_version(&self) -> &str;
+}
+
+impl<T: CriteriaSource + ?Sized> CriteriaSource for std::sync::Arc<T> {
+    fn promotion_criteria(&self) -> Vec<(&str, &Criteria)> {
+        (**self).promotion_criteria()
+    }
+
+    fn criteria_version(&self) -> &str {
+        (**self).criteria_version()
+    }
+}
+
 /// Per-barrier overrides, as written in the rules file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,7 +270,7 @@ pub fn evaluate_recent(
         let mut waits: Vec<i64> = recent.iter().filter_map(|e| e.wait_days).collect();
         waits.sort_unstable();
         if waits.len() >= 3 {
-            let median = crate::store::quantile(&waits, 0.5).unwrap_or_default();
+            let median = crate::stats::quantile(&waits, 0.5).unwrap_or_default();
             if median > norm as f64 {
                 reasons.push(Reason::NormBreach {
                     median_wait_days: median,

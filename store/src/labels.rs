@@ -1,14 +1,15 @@
 //! The labels in the store: recording one (applied at once), reading them back, and the
 //! *Niet ingedeeld* queue.
 
-use super::{
+use crate::{Store, CLUSTER_KEY_SETTING};
+use anyhow::Context;
+use chrono::Utc;
+use knooppunt_domain::cluster::{classification_of, cluster_id};
+use knooppunt_domain::labels::{
     key_from_setting, overleg_match, Label, LabelEffect, LabelledSignal, NewLabel, QueuedSignal,
     SignalLabels, Verdict,
 };
-use crate::model::record::How;
-use crate::store::{classification_of, cluster_id, Store, CLUSTER_KEY_SETTING};
-use anyhow::Context;
-use chrono::Utc;
+use knooppunt_domain::recognition::How;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -39,8 +40,8 @@ impl Store {
         // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
         // change (SQLite serialises writing transactions anyway).
         let lock = match self.backend() {
-            crate::store::Backend::Postgres => " FOR UPDATE",
-            crate::store::Backend::Sqlite => "",
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
         };
         let sql = format!(
             "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \

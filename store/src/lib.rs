@@ -1,19 +1,26 @@
-//! The store: signals, their barriers and the clusters, in SQLite (embedded default) or
+//! The store: the one room that owns Knooppunt's database — every table, both migration
+//! folders and (in the end) every SQL statement; nothing outside it sees the pool.
+//!
+//! Signals, their barriers and the clusters, in SQLite (embedded default) or
 //! PostgreSQL. One set of queries serves both through sqlx's `Any` driver; each backend keeps
-//! its own migrations (`rules/migrations/{sqlite,postgres}`).
+//! its own migrations (`store/migrations/{sqlite,postgres}`).
 //!
 //! Writes are idempotent: a signal is keyed by `(source, id)` and a replayed message changes
 //! nothing, so the rules engine can consume at-least-once and still count exactly once.
 
-use crate::ruleset::ClusterKey;
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
-use knooppunt_ingest::envelope::{partition_key, Envelope};
-use serde::Serialize;
+use knooppunt_domain::cluster::*;
+use knooppunt_domain::envelope::partition_key;
+use knooppunt_domain::promotion::CriteriaSource;
+use knooppunt_domain::recognition::Recognition;
+use knooppunt_domain::stats::quantile;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
 use std::time::Duration;
+
+mod labels;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -33,242 +40,6 @@ impl Backend {
         } else {
             anyhow::bail!("database-URL moet beginnen met sqlite: of postgres:")
         }
-    }
-}
-
-/// A classified signal, ready to be stored.
-#[derive(Debug, Clone)]
-pub struct Classified {
-    pub envelope: Envelope,
-    /// The barriers it matches, in rule-file order; empty means unclassified.
-    pub matches: Vec<BarrierMatch>,
-    /// The signal's own `wait_days`, else the longest wait its text mentions.
-    pub wait_days: Option<u32>,
-    pub rules_version: String,
-    /// The version of the model that took part, when one did.
-    pub model_version: Option<String>,
-}
-
-impl Classified {
-    pub fn barriers(&self) -> impl Iterator<Item = &str> {
-        self.matches.iter().map(|m| m.barrier.as_str())
-    }
-
-    /// "barrier|wait_days|confidence;…": what replay compares.
-    pub fn classification(&self) -> String {
-        classification_of(&self.matches)
-    }
-}
-
-/// "barrier|wait_days|confidence;…" for matches; a barrier the model found (not a rule) ends in
-/// "|model", so a replay with another model shows and rewrites what the model changed.
-pub fn classification_of(matches: &[BarrierMatch]) -> String {
-    matches
-        .iter()
-        .map(|m| {
-            let plain = classification(std::iter::once((
-                m.barrier.as_str(),
-                m.wait_days,
-                m.confidence,
-            )));
-            match m.found.how {
-                crate::model::record::How::Regel => plain,
-                how => format!("{plain}|{}", how.as_str()),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-/// One barrier of a classified signal, with the cluster it joins.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BarrierMatch {
-    pub barrier: String,
-    pub confidence: f64,
-    /// The waiting time that belongs to this barrier.
-    pub wait_days: Option<u32>,
-    pub cluster: ClusterKeyValues,
-    /// The cluster the overleg moved this signal to (splitsen), instead of its key's.
-    pub split_to: Option<String>,
-    /// How the barrier was found (rule, model or overleg).
-    pub found: crate::model::record::Recognition,
-}
-
-impl BarrierMatch {
-    /// The cluster this match counts in.
-    pub fn cluster_id(&self) -> String {
-        self.split_to
-            .clone()
-            .unwrap_or_else(|| cluster_id(&self.barrier, &self.cluster))
-    }
-}
-
-/// The values of a cluster's key besides the barrier; empty where the key leaves one out.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ClusterKeyValues {
-    pub area_key: String,
-    pub area: String,
-    pub organisation: String,
-}
-
-impl ClusterKeyValues {
-    pub fn new(key: ClusterKey, area: &str, organisation: Option<&str>) -> Self {
-        Self {
-            area_key: if key.area {
-                partition_key(area)
-            } else {
-                String::new()
-            },
-            area: if key.area {
-                area.to_string()
-            } else {
-                String::new()
-            },
-            organisation: if key.organisation {
-                organisation.unwrap_or_default().trim().to_string()
-            } else {
-                String::new()
-            },
-        }
-    }
-}
-
-/// "barrier|wait_days|confidence;…" for a list of matches.
-pub fn classification<'a>(matches: impl Iterator<Item = (&'a str, Option<u32>, f64)>) -> String {
-    matches
-        .map(|(barrier, wait, confidence)| {
-            format!(
-                "{barrier}|{}|{confidence}",
-                wait.map(|w| w.to_string()).unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
-/// A signal refused for personal data: kept as a count, never with its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quarantined {
-    pub source: String,
-    pub signal_id: String,
-    pub kinds: Vec<String>,
-    pub reason: String,
-    pub channel: String,
-}
-
-/// What one batch write changed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct WriteOutcome {
-    pub stored: usize,
-    pub duplicates: usize,
-    pub quarantined: usize,
-    /// Newly stored signals that match no barrier (duplicates not counted).
-    pub unclassified: usize,
-    /// Refused: the `(source, id)` was stored (or came earlier in the batch) with other content.
-    pub conflicts: usize,
-}
-
-/// Quarantined signals per reason, for the administrator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuarantineCount {
-    pub reason: String,
-    pub kinds: String,
-    pub count: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClusterRow {
-    pub id: String,
-    pub barrier: String,
-    /// The wijk, or "" when clusters are not keyed by area.
-    pub area: String,
-    /// The organisation, or "" when clusters are not keyed by organisation.
-    pub organisation: String,
-    pub first_seen: String,
-    pub last_seen: String,
-    pub signal_count: i64,
-}
-
-/// Signals that carry both barriers (samenloop) in a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CoOccurrence {
-    pub first: String,
-    pub second: String,
-    pub signals: i64,
-}
-
-/// A cluster with the figures the overleg looks at first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClusterSummary {
-    pub cluster: ClusterRow,
-    pub sources: i64,
-    pub areas: i64,
-    /// Signals that mention a waiting time.
-    pub with_wait: usize,
-    pub median_wait_days: Option<f64>,
-    pub p75_wait_days: Option<f64>,
-}
-
-/// The `q`-quantile (0..=1) of sorted values, interpolating between neighbours.
-pub fn quantile(sorted: &[i64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let (low, high) = (position.floor() as usize, position.ceil() as usize);
-    let fraction = position - low as f64;
-    Some(sorted[low] as f64 + (sorted[high] - sorted[low]) as f64 * fraction)
-}
-
-/// A stored signal as replay reads it.
-#[derive(Debug, Clone)]
-pub struct ReplaySignal {
-    pub source: String,
-    pub id: String,
-    pub observed_on: String,
-    pub area: String,
-    pub area_key: String,
-    pub text: String,
-    pub themes: String,
-    pub organisation: Option<String>,
-    pub barriers: String,
-    /// The stored "barrier|wait_days|confidence;…" (see [`classification`]).
-    pub classification: String,
-    pub wait_days: Option<i64>,
-}
-
-/// A cluster's figures as a batch adds them, or as replay rebuilds them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterTally {
-    pub id: String,
-    pub barrier: String,
-    pub key: ClusterKeyValues,
-    pub first_seen: String,
-    pub last_seen: String,
-    pub signal_count: i64,
-}
-
-impl ClusterTally {
-    pub fn new(id: String, found: &BarrierMatch) -> Self {
-        Self {
-            id,
-            barrier: found.barrier.clone(),
-            key: found.cluster.clone(),
-            first_seen: String::new(),
-            last_seen: String::new(),
-            signal_count: 0,
-        }
-    }
-
-    /// Counts one signal observed on `date` (ISO).
-    pub fn count(&mut self, date: &str) {
-        if self.signal_count == 0 || date < self.first_seen.as_str() {
-            self.first_seen = date.to_string();
-        }
-        if self.signal_count == 0 || date > self.last_seen.as_str() {
-            self.last_seen = date.to_string();
-        }
-        self.signal_count += 1;
     }
 }
 
@@ -407,41 +178,6 @@ async fn set_setting(
     Ok(())
 }
 
-/// A promotion as stored: the cluster, the day it was evaluated on, the reasons
-/// (machine-readable, [`crate::promotion::Reason`] as JSON) and the Dutch "waarom".
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StoredPromotion {
-    pub cluster_id: String,
-    pub barrier: String,
-    pub area: String,
-    pub organisation: String,
-    pub evaluated_on: String,
-    pub reasons: serde_json::Value,
-    pub waarom: String,
-    pub rules_version: String,
-}
-
-/// Per-barrier figures for one period: what a brief reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BarrierStats {
-    pub barrier: String,
-    pub signals: i64,
-    pub sources: i64,
-    pub areas: i64,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct StoredSignal {
-    pub source: String,
-    pub id: String,
-    pub observed_on: String,
-    pub area: String,
-    pub text: String,
-    pub barriers: Vec<String>,
-    pub wait_days: Option<i64>,
-    pub rules_version: String,
-}
-
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -476,23 +212,6 @@ fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     out
 }
 
-/// Stable cluster id for a barrier and its key values: the same barrier, wijk and
-/// organisation always make the same id, whichever database or replay computes it.
-pub fn cluster_id(barrier: &str, key: &ClusterKeyValues) -> String {
-    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0002);
-    // Keyed by area only (the default), the id is that of the first releases.
-    let name = if key.organisation.is_empty() {
-        format!("{barrier}\u{1f}{}", key.area_key)
-    } else {
-        format!(
-            "{barrier}\u{1f}{}\u{1f}{}",
-            key.area_key,
-            key.organisation.to_lowercase()
-        )
-    };
-    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
-}
-
 /// One row of `signal_barriers`.
 struct Membership<'a> {
     source: &'a str,
@@ -504,7 +223,7 @@ struct Membership<'a> {
     wait_days: Option<i64>,
     confidence: f64,
     organisation: &'a str,
-    found: &'a crate::model::record::Recognition,
+    found: &'a Recognition,
 }
 
 /// Adds tallies to the clusters, creating those that do not exist yet.
@@ -1012,7 +731,9 @@ impl Store {
     }
 
     /// Every cluster's signals as promotion sees them: (cluster id, event).
-    pub async fn cluster_events(&self) -> anyhow::Result<Vec<(String, crate::promotion::Event)>> {
+    pub async fn cluster_events(
+        &self,
+    ) -> anyhow::Result<Vec<(String, knooppunt_domain::promotion::Event)>> {
         let rows = sqlx::query(
             "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
              ORDER BY cluster_id, observed_on",
@@ -1025,7 +746,7 @@ impl Store {
                 let observed_on: String = row.try_get("observed_on")?;
                 Ok((
                     row.try_get("cluster_id")?,
-                    crate::promotion::Event {
+                    knooppunt_domain::promotion::Event {
                         observed_on: observed_on
                             .parse()
                             .with_context(|| format!("datum {observed_on} in de database"))?,
@@ -1043,14 +764,14 @@ impl Store {
     /// the criteria's look-back window, plus one aggregate per cluster for its history.
     pub async fn evaluate_promotions(
         &self,
-        rules: &crate::ruleset::RuleSet,
+        rules: &impl CriteriaSource,
         today: NaiveDate,
     ) -> anyhow::Result<Vec<StoredPromotion>> {
-        use crate::promotion::{evaluate_recent, lookback_days, Event, History};
-        let lookback = rules
-            .barriers()
+        use knooppunt_domain::promotion::{evaluate_recent, lookback_days, Event, History};
+        let criteria = rules.promotion_criteria();
+        let lookback = criteria
             .iter()
-            .map(|b| lookback_days(&b.promotion))
+            .map(|(_, c)| lookback_days(c))
             .max()
             .unwrap_or(0);
         let cutoff = today - chrono::Duration::days(lookback);
@@ -1103,14 +824,16 @@ impl Store {
         }
         let mut promotions = Vec::new();
         for cluster in self.clusters().await? {
-            let Some(barrier) = rules.barriers().iter().find(|b| b.id == cluster.barrier) else {
+            let Some((_, barrier_criteria)) =
+                criteria.iter().find(|(id, _)| *id == cluster.barrier)
+            else {
                 continue;
             };
             let Some(history) = histories.get(&cluster.id) else {
                 continue;
             };
             let recent = events.remove(&cluster.id).unwrap_or_default();
-            if let Some(promotion) = evaluate_recent(&recent, history, &barrier.promotion, today) {
+            if let Some(promotion) = evaluate_recent(&recent, history, barrier_criteria, today) {
                 promotions.push(StoredPromotion {
                     cluster_id: cluster.id,
                     barrier: cluster.barrier,
@@ -1120,7 +843,7 @@ impl Store {
                     reasons: serde_json::to_value(&promotion.reasons)
                         .context("redenen vastleggen")?,
                     waarom: promotion.waarom,
-                    rules_version: rules.version().to_string(),
+                    rules_version: rules.criteria_version().to_string(),
                 });
             }
         }
@@ -1412,12 +1135,12 @@ impl Store {
 
 /// The content a stored signal is compared by: what intake validated, before the engine
 /// filled in the organisation (see `knooppunt_ingest::conflicts`).
-fn signal_content(item: &Classified) -> &knooppunt_ingest::signal::Signal {
+fn signal_content(item: &Classified) -> &knooppunt_domain::signal::Signal {
     &item.envelope.signal
 }
 
-fn content_hash(signal: &knooppunt_ingest::signal::Signal) -> String {
-    knooppunt_ingest::conflicts::content_hash(signal)
+fn content_hash(signal: &knooppunt_domain::signal::Signal) -> String {
+    knooppunt_domain::identity::content_hash(signal)
 }
 
 /// The content hash stored for one key, inside the batch's transaction.
@@ -1437,27 +1160,6 @@ async fn stored_content_hash(
     })
 }
 
-/// A name as a file name part: lower case ASCII letters and digits, other runs as `-`.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in crate::ruleset::normalise(text).chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
-/// The channel's name as stored: "http", "csv", "kafka", …
-pub fn channel_name(envelope: &Envelope) -> String {
-    serde_json::to_value(envelope.channel)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 async fn count(pool: &AnyPool, sql: &str) -> anyhow::Result<i64> {
     let row = sqlx::query(sql).fetch_one(pool).await.context("tellen")?;
     Ok(row.try_get("n")?)
@@ -1473,19 +1175,4 @@ fn cluster_from_row(row: &AnyRow) -> anyhow::Result<ClusterRow> {
         last_seen: row.try_get("last_seen")?,
         signal_count: row.try_get("signal_count")?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quantile;
-
-    #[test]
-    fn quantiles_interpolate() {
-        assert_eq!(quantile(&[], 0.5), None);
-        assert_eq!(quantile(&[7], 0.5), Some(7.0));
-        assert_eq!(quantile(&[10, 20], 0.5), Some(15.0));
-        assert_eq!(quantile(&[14, 28, 70, 98], 0.5), Some(49.0));
-        assert_eq!(quantile(&[14, 28, 70, 98], 0.75), Some(77.0));
-        assert_eq!(quantile(&[1, 2, 3], 1.0), Some(3.0));
-    }
 }

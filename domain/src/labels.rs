@@ -1,22 +1,10 @@
-//! The overleg's labels on recognition (issue 11, the review loop): on a cluster page a signal
-//! "hoort niet bij deze barrière" or "ook: <barrière>"; in the *Niet ingedeeld* queue an
-//! unclassified signal gets a barrier or "geen barrière".
-//!
-//! Labels are stored append-only (`signal_labels`) and the latest label per (signal, barrier)
-//! holds. They take effect at once — the signal's barriers, its memberships and the cluster
-//! counts follow in the same transaction — and a replay applies them again after
-//! re-classifying ([`SignalLabels::settle`]). They are training notes for the next model
-//! ([`SignalLabels::training_note`]) and the measure of real-world accuracy ([`measure`]).
+//! The overleg's labels on recognition: verdicts, the latest label per (signal, barrier), and
+//! how a label changes a signal's barriers. Pure: the store records them, the rules measure them.
 
-use crate::model::measure::{Counts, Report};
-use crate::model::record::{How, Recognition};
-use crate::ruleset::{normalise, ClusterKey, RuleSet};
-
-use crate::store::{BarrierMatch, ClusterKeyValues};
+use crate::cluster::{BarrierMatch, ClusterKey, ClusterKeyValues};
+use crate::recognition::{How, Recognition};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-mod store;
 
 /// What the overleg said about a barrier on a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,7 +69,7 @@ pub struct SignalLabels {
 }
 
 impl SignalLabels {
-    fn add(&mut self, label: &Label) {
+    pub fn add(&mut self, label: &Label) {
         match label.verdict {
             Verdict::GeenBarriere => self.geen = self.geen.max(Some(label.seq)),
             verdict => {
@@ -203,7 +191,7 @@ pub fn overleg_match(
 }
 
 /// The stored cluster key ("barrier×area…"); by area when none was recorded.
-fn key_from_setting(setting: Option<&str>) -> ClusterKey {
+pub fn key_from_setting(setting: Option<&str>) -> ClusterKey {
     match setting {
         Some(described) => {
             let parts: Vec<&str> = described.split('×').collect();
@@ -224,72 +212,6 @@ pub fn quarter_of(date: &str) -> String {
     let year = date.get(..4).unwrap_or("?");
     let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
     format!("{year}-K{}", (month.clamp(1, 12) - 1) / 3 + 1)
-}
-
-/// One quarter measured against the labels: the counts per mode and barrier, and how many
-/// labelled positives and negatives each barrier had.
-#[derive(Debug, Clone)]
-pub struct LabelReport {
-    pub report: Report,
-    pub positives: Vec<usize>,
-    pub negatives: Vec<usize>,
-}
-
-/// Precision and recall of the rules, the model and the combination against the overleg's
-/// own labels, per quarter of observation. A barrier counts only on signals labelled for it
-/// (positive: hoort erbij or ook; negative: hoort er niet bij, or geen barrière).
-pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, LabelReport> {
-    let rules_only = rules.without_model();
-    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
-    let model = rules.model().zip(rules.model_thresholds());
-    let mut quarters: BTreeMap<String, LabelReport> = BTreeMap::new();
-    for signal in signals {
-        let quarter = quarters
-            .entry(quarter_of(&signal.observed_on))
-            .or_insert_with(|| LabelReport {
-                report: Report {
-                    barriers: barriers.clone(),
-                    counts: std::array::from_fn(|_| vec![Counts::default(); barriers.len()]),
-                    ..Report::default()
-                },
-                positives: vec![0; barriers.len()],
-                negatives: vec![0; barriers.len()],
-            });
-        let report = &mut quarter.report;
-        report.notes += 1;
-        let alone = rules_only.classify(&signal.text);
-        let both = rules.classify(&signal.text);
-        let probabilities = model.map(|(m, _)| m.probabilities(&normalise(&signal.text)));
-        for (b, barrier) in barriers.iter().enumerate() {
-            let Some(truth) = signal.labels.belongs(barrier) else {
-                continue;
-            };
-            if truth {
-                quarter.positives[b] += 1;
-            } else {
-                quarter.negatives[b] += 1;
-            }
-            let by_model = match (&probabilities, model) {
-                (Some(p), Some((_, thresholds))) => p[b] >= thresholds[b],
-                _ => false,
-            };
-            let found = [
-                alone.contains(&barrier.as_str()),
-                by_model,
-                both.contains(&barrier.as_str()),
-            ];
-            for (mode, found) in found.into_iter().enumerate() {
-                let counts = &mut report.counts[mode][b];
-                match (truth, found) {
-                    (true, true) => counts.tp += 1,
-                    (true, false) => counts.fn_ += 1,
-                    (false, true) => counts.fp += 1,
-                    _ => {}
-                }
-            }
-        }
-    }
-    quarters
 }
 
 #[cfg(test)]
@@ -323,44 +245,5 @@ mod tests {
         labels.add(&label(6, "c", Verdict::HoortErbij));
         assert_eq!(labels.settle(&["b"]), (vec![], vec!["c"]));
         assert_eq!(labels.belongs("zzz"), Some(false));
-    }
-
-    #[test]
-    fn training_notes_say_what_was_labelled() {
-        let mut labels = SignalLabels::default();
-        labels.add(&label(1, "a", Verdict::HoortErbij));
-        labels.add(&label(2, "b", Verdict::HoortErNietBij));
-        let signal = LabelledSignal {
-            source: "s".into(),
-            id: "1".into(),
-            observed_on: "2026-05-01".into(),
-            text: "tekst".into(),
-            organisation: None,
-            wait_days: Some(63),
-            labels: labels.clone(),
-        };
-        let note = labels.training_note(&signal);
-        let parsed = crate::model::notes::parse_line(&note.to_string()).unwrap();
-        assert_eq!(parsed.barriers, ["a"]);
-        assert!(parsed.labelled("a") && parsed.labelled("b") && !parsed.labelled("c"));
-        assert_eq!(note["voice"], "overleg");
-        labels.add(&label(3, "", Verdict::GeenBarriere));
-        let parsed =
-            crate::model::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
-        assert!(parsed.barriers.is_empty() && parsed.labelled("c"));
-    }
-
-    #[test]
-    fn quarters() {
-        assert_eq!(quarter_of("2026-01-31"), "2026-K1");
-        assert_eq!(quarter_of("2026-09-14"), "2026-K3");
-        assert_eq!(quarter_of("2026-12-01"), "2026-K4");
-        assert_eq!(
-            key_from_setting(Some("barrier×area×organisation")),
-            ClusterKey {
-                area: true,
-                organisation: true
-            }
-        );
     }
 }

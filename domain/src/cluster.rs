@@ -1,0 +1,325 @@
+//! Classified signals, the barriers they match and the clusters they join: the values the
+//! rules engine produces, the store keeps and the reports read. Pure: no I/O.
+
+use crate::envelope::{partition_key, Envelope};
+use crate::recognition::{How, Recognition};
+use serde::Serialize;
+
+/// What a cluster is keyed by, besides its barrier (`[clusters] key` in the rules file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClusterKey {
+    pub area: bool,
+    pub organisation: bool,
+}
+
+impl ClusterKey {
+    /// "barrier×area×organisation": how the key is shown and recorded.
+    pub fn describe(&self) -> String {
+        let mut parts = vec!["barrier"];
+        if self.area {
+            parts.push("area");
+        }
+        if self.organisation {
+            parts.push("organisation");
+        }
+        parts.join("×")
+    }
+}
+
+/// A classified signal, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct Classified {
+    pub envelope: Envelope,
+    /// The barriers it matches, in rule-file order; empty means unclassified.
+    pub matches: Vec<BarrierMatch>,
+    /// The signal's own `wait_days`, else the longest wait its text mentions.
+    pub wait_days: Option<u32>,
+    pub rules_version: String,
+    /// The version of the model that took part, when one did.
+    pub model_version: Option<String>,
+}
+
+impl Classified {
+    pub fn barriers(&self) -> impl Iterator<Item = &str> {
+        self.matches.iter().map(|m| m.barrier.as_str())
+    }
+
+    /// "barrier|wait_days|confidence;…": what replay compares.
+    pub fn classification(&self) -> String {
+        classification_of(&self.matches)
+    }
+}
+
+/// "barrier|wait_days|confidence;…" for matches; a barrier the model found (not a rule) ends in
+/// "|model", so a replay with another model shows and rewrites what the model changed.
+pub fn classification_of(matches: &[BarrierMatch]) -> String {
+    matches
+        .iter()
+        .map(|m| {
+            let plain = classification(std::iter::once((
+                m.barrier.as_str(),
+                m.wait_days,
+                m.confidence,
+            )));
+            match m.found.how {
+                How::Regel => plain,
+                how => format!("{plain}|{}", how.as_str()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// One barrier of a classified signal, with the cluster it joins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarrierMatch {
+    pub barrier: String,
+    pub confidence: f64,
+    /// The waiting time that belongs to this barrier.
+    pub wait_days: Option<u32>,
+    pub cluster: ClusterKeyValues,
+    /// The cluster the overleg moved this signal to (splitsen), instead of its key's.
+    pub split_to: Option<String>,
+    /// How the barrier was found (rule, model or overleg).
+    pub found: Recognition,
+}
+
+impl BarrierMatch {
+    /// The cluster this match counts in.
+    pub fn cluster_id(&self) -> String {
+        self.split_to
+            .clone()
+            .unwrap_or_else(|| cluster_id(&self.barrier, &self.cluster))
+    }
+}
+
+/// The values of a cluster's key besides the barrier; empty where the key leaves one out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClusterKeyValues {
+    pub area_key: String,
+    pub area: String,
+    pub organisation: String,
+}
+
+impl ClusterKeyValues {
+    pub fn new(key: ClusterKey, area: &str, organisation: Option<&str>) -> Self {
+        Self {
+            area_key: if key.area {
+                partition_key(area)
+            } else {
+                String::new()
+            },
+            area: if key.area {
+                area.to_string()
+            } else {
+                String::new()
+            },
+            organisation: if key.organisation {
+                organisation.unwrap_or_default().trim().to_string()
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// "barrier|wait_days|confidence;…" for a list of matches.
+pub fn classification<'a>(matches: impl Iterator<Item = (&'a str, Option<u32>, f64)>) -> String {
+    matches
+        .map(|(barrier, wait, confidence)| {
+            format!(
+                "{barrier}|{}|{confidence}",
+                wait.map(|w| w.to_string()).unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A signal refused for personal data: kept as a count, never with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    pub source: String,
+    pub signal_id: String,
+    pub kinds: Vec<String>,
+    pub reason: String,
+    pub channel: String,
+}
+
+/// What one batch write changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOutcome {
+    pub stored: usize,
+    pub duplicates: usize,
+    pub quarantined: usize,
+    /// Newly stored signals that match no barrier (duplicates not counted).
+    pub unclassified: usize,
+    /// Refused: the `(source, id)` was stored (or came earlier in the batch) with other content.
+    pub conflicts: usize,
+}
+
+/// Quarantined signals per reason, for the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuarantineCount {
+    pub reason: String,
+    pub kinds: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterRow {
+    pub id: String,
+    pub barrier: String,
+    /// The wijk, or "" when clusters are not keyed by area.
+    pub area: String,
+    /// The organisation, or "" when clusters are not keyed by organisation.
+    pub organisation: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub signal_count: i64,
+}
+
+/// Signals that carry both barriers (samenloop) in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoOccurrence {
+    pub first: String,
+    pub second: String,
+    pub signals: i64,
+}
+
+/// A cluster with the figures the overleg looks at first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterSummary {
+    pub cluster: ClusterRow,
+    pub sources: i64,
+    pub areas: i64,
+    /// Signals that mention a waiting time.
+    pub with_wait: usize,
+    pub median_wait_days: Option<f64>,
+    pub p75_wait_days: Option<f64>,
+}
+
+/// A stored signal as replay reads it.
+#[derive(Debug, Clone)]
+pub struct ReplaySignal {
+    pub source: String,
+    pub id: String,
+    pub observed_on: String,
+    pub area: String,
+    pub area_key: String,
+    pub text: String,
+    pub themes: String,
+    pub organisation: Option<String>,
+    pub barriers: String,
+    /// The stored "barrier|wait_days|confidence;…" (see [`classification`]).
+    pub classification: String,
+    pub wait_days: Option<i64>,
+}
+
+/// A cluster's figures as a batch adds them, or as replay rebuilds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterTally {
+    pub id: String,
+    pub barrier: String,
+    pub key: ClusterKeyValues,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub signal_count: i64,
+}
+
+impl ClusterTally {
+    pub fn new(id: String, found: &BarrierMatch) -> Self {
+        Self {
+            id,
+            barrier: found.barrier.clone(),
+            key: found.cluster.clone(),
+            first_seen: String::new(),
+            last_seen: String::new(),
+            signal_count: 0,
+        }
+    }
+
+    /// Counts one signal observed on `date` (ISO).
+    pub fn count(&mut self, date: &str) {
+        if self.signal_count == 0 || date < self.first_seen.as_str() {
+            self.first_seen = date.to_string();
+        }
+        if self.signal_count == 0 || date > self.last_seen.as_str() {
+            self.last_seen = date.to_string();
+        }
+        self.signal_count += 1;
+    }
+}
+
+/// A promotion as stored: the cluster, the day it was evaluated on, the reasons
+/// (machine-readable, [`crate::promotion::Reason`] as JSON) and the Dutch "waarom".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredPromotion {
+    pub cluster_id: String,
+    pub barrier: String,
+    pub area: String,
+    pub organisation: String,
+    pub evaluated_on: String,
+    pub reasons: serde_json::Value,
+    pub waarom: String,
+    pub rules_version: String,
+}
+
+/// Per-barrier figures for one period: what a brief reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BarrierStats {
+    pub barrier: String,
+    pub signals: i64,
+    pub sources: i64,
+    pub areas: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StoredSignal {
+    pub source: String,
+    pub id: String,
+    pub observed_on: String,
+    pub area: String,
+    pub text: String,
+    pub barriers: Vec<String>,
+    pub wait_days: Option<i64>,
+    pub rules_version: String,
+}
+
+/// Stable cluster id for a barrier and its key values: the same barrier, wijk and
+/// organisation always make the same id, whichever database or replay computes it.
+pub fn cluster_id(barrier: &str, key: &ClusterKeyValues) -> String {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0002);
+    // Keyed by area only (the default), the id is that of the first releases.
+    let name = if key.organisation.is_empty() {
+        format!("{barrier}\u{1f}{}", key.area_key)
+    } else {
+        format!(
+            "{barrier}\u{1f}{}\u{1f}{}",
+            key.area_key,
+            key.organisation.to_lowercase()
+        )
+    };
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+}
+
+/// A name as a file name part: lower case ASCII letters and digits, other runs as `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in crate::text::normalise(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// The channel's name as stored: "http", "csv", "kafka", …
+pub fn channel_name(envelope: &Envelope) -> String {
+    serde_json::to_value(envelope.channel)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,186 @@
+//! Text cleaning before any matching: what a rule or the model sees must not depend on how a
+//! note was typed or pasted. Unicode NFC (a decomposed "e" + combining acute is "é"), and the
+//! invisible characters that can split a word without showing — zero-width spaces and joiners,
+//! the word joiner, the byte-order mark, soft hyphens and bidirectional controls — removed.
+//! Pure; ASCII text (the common case) is returned as it is without copying.
+
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Whether `c` is an invisible format character that is removed before matching.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        // soft hyphen
+        '\u{00AD}'
+        // zero-width space, non-joiner, joiner; bidi marks LRM, RLM
+        | '\u{200B}'..='\u{200F}'
+        // bidi embeddings and overrides LRE, RLE, PDF, LRO, RLO
+        | '\u{202A}'..='\u{202E}'
+        // word joiner, invisible operators
+        | '\u{2060}'..='\u{2064}'
+        // bidi isolates LRI, RLI, FSI, PDI
+        | '\u{2066}'..='\u{2069}'
+        // Arabic letter mark, Mongolian vowel separator
+        | '\u{061C}' | '\u{180E}'
+        // zero-width no-break space (byte-order mark)
+        | '\u{FEFF}'
+    )
+}
+
+/// The text in NFC without invisible format characters.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let has_invisible = text.chars().any(invisible);
+    let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+    if !has_invisible && nfc {
+        return Cow::Borrowed(text);
+    }
+    let stripped = text.chars().filter(|c| !invisible(*c));
+    Cow::Owned(if nfc {
+        stripped.collect()
+    } else {
+        stripped.nfc().collect()
+    })
+}
+
+/// Lower case without accents, so patterns need not spell out "financiën" and "financien";
+/// whitespace runs become one space (a pattern's space also matches across a line break), the
+/// ligature "ĳ" becomes "ij", and the period of an abbreviation ("mw.", "dhr.", "i.v.m.") is
+/// dropped, so it does not end a sentence for patterns and waiting times.
+pub fn normalise(text: &str) -> String {
+    // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
+    let text = clean(text);
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        if c.is_ascii() {
+            // The common case, without the general Unicode lower-casing machinery.
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            match lower {
+                'ĳ' => out.push_str("ij"),
+                other => out.push(match other {
+                    'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+                    'è' | 'é' | 'ê' | 'ë' => 'e',
+                    'ì' | 'í' | 'î' | 'ï' => 'i',
+                    'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+                    'ù' | 'ú' | 'û' | 'ü' => 'u',
+                    'ç' => 'c',
+                    '’' | '‘' => '\'',
+                    other => other,
+                }),
+            }
+        }
+    }
+    if out.contains('.') {
+        drop_abbreviation_dots(&mut out);
+    }
+    out
+}
+
+/// Abbreviations common in notes, without their periods.
+const ABBREVIATIONS: [&str; 22] = [
+    "mw", "mvr", "mevr", "dhr", "hr", "ivm", "bijv", "bv", "evt", "ca", "zgn", "nr", "tel", "vnl",
+    "oa", "mbt", "tav", "ipv", "dwz", "zsm", "nav", "ovv",
+];
+
+fn drop_abbreviation_dots(text: &mut String) {
+    let bytes = text.as_bytes();
+    let mut drop = Vec::new();
+    let mut word_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'.' {
+            // A period followed by a letter belongs to the same token ("i.v.m.").
+            if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let token = &bytes[word_start..i];
+            let word: String = token
+                .iter()
+                .filter(|c| **c != b'.')
+                .map(|c| *c as char)
+                .collect();
+            let inner_dot = token.contains(&b'.');
+            if ABBREVIATIONS.contains(&word.as_str()) || (inner_dot && word.len() <= 4) {
+                drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
+            }
+            word_start = i + 1;
+        } else if !b.is_ascii_alphabetic() {
+            word_start = i + 1;
+        }
+    }
+    if drop.is_empty() {
+        return;
+    }
+    let kept: Vec<u8> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, b)| *b)
+        .collect();
+    // Only ASCII periods were removed, so the text is still UTF-8.
+    if let Ok(kept) = String::from_utf8(kept) {
+        *text = kept;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn ascii_is_borrowed() {
+        assert!(matches!(
+            clean("gewoon tekst"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn decomposed_accents_become_composed() {
+        assert_eq!(clean("financie\u{0308}n"), "financiën");
+        assert_eq!(clean("e\u{0301}e\u{0301}n"), "één");
+    }
+
+    #[test]
+    fn zero_width_characters_are_removed() {
+        assert_eq!(clean("kosten\u{200B}delersnorm"), "kostendelersnorm");
+        assert_eq!(clean("wacht\u{200C}lijst\u{200D}"), "wachtlijst");
+        assert_eq!(clean("\u{FEFF}huur\u{2060}achterstand"), "huurachterstand");
+    }
+
+    #[test]
+    fn soft_hyphens_are_removed() {
+        assert_eq!(
+            clean("schuld\u{00AD}hulp\u{00AD}verlening"),
+            "schuldhulpverlening"
+        );
+    }
+
+    #[test]
+    fn bidi_controls_are_removed() {
+        assert_eq!(clean("\u{202E}ontruiming\u{202C}"), "ontruiming");
+        assert_eq!(
+            clean("\u{2067}Parnassia\u{2069} \u{200F}wachtlijst"),
+            "Parnassia wachtlijst"
+        );
+    }
+
+    #[test]
+    fn visible_non_ascii_stays() {
+        assert_eq!(clean("café – 3 maanden"), "café – 3 maanden");
+    }
+}
