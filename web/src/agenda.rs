@@ -3,8 +3,8 @@
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Overleg, SignedIn};
+use crate::flash;
 use crate::render::download;
-use crate::{flash, overleg};
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -97,7 +97,7 @@ pub(crate) async fn agenda_page(
             .unwrap_or(today),
     };
     let (jar, flash) = flash::take(jar);
-    let recorded = overleg::meeting_recorded(&me.state, on).await?;
+    let recorded = me.state.store.meeting_recorded(on).await?;
     let agenda = agenda_for(&me, on).await?;
     let data = AgendaPage {
         agenda: &agenda,

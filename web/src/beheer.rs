@@ -1,6 +1,6 @@
 //! Beheer: accounts, partner API tokens, and what the scrubber refused (counts only).
 
-use crate::accounts::{self, ApiToken, User};
+use crate::accounts::{self, User};
 use crate::error::WebError;
 use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
 use crate::render::with_status;
@@ -56,6 +56,17 @@ impl Outcome {
     }
 }
 
+/// A partner API token as listed: never the token, its times in Dutch local time.
+#[derive(Serialize)]
+struct TokenView {
+    id: String,
+    source: String,
+    label: String,
+    created_by: String,
+    created_at: String,
+    revoked_at: Option<String>,
+}
+
 #[derive(Serialize)]
 struct RoleChoice {
     id: &'static str,
@@ -65,7 +76,7 @@ struct RoleChoice {
 #[derive(Serialize)]
 struct BeheerPage<Q: Serialize> {
     users: Vec<User>,
-    tokens: Vec<ApiToken>,
+    tokens: Vec<TokenView>,
     quarantine: Q,
     rules_version: String,
     barriers: usize,
@@ -84,10 +95,13 @@ async fn beheer_view(me: &SignedIn<Beheer>, outcome: Outcome) -> Result<Response
     let tokens = accounts::api_tokens(&me.state.store)
         .await?
         .into_iter()
-        .map(|t| ApiToken {
-            created_at: time::moment(&t.created_at),
-            revoked_at: t.revoked_at.as_deref().map(time::moment),
-            ..t
+        .map(|t| TokenView {
+            created_at: time::moment_at(t.created_at),
+            revoked_at: t.revoked_at.map(time::moment_at),
+            id: t.id,
+            source: t.source,
+            label: t.label,
+            created_by: t.created_by,
         })
         .collect();
     let data = BeheerPage {

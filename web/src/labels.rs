@@ -17,7 +17,6 @@ use handlebars::Handlebars;
 use knooppunt_rules::labels::{NewLabel, Verdict};
 use knooppunt_rules::ruleset::RuleSet;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 /// Signals per page of the queue.
 pub const PAGE_SIZE: i64 = 20;
@@ -127,21 +126,21 @@ async fn label_in_cluster(
 ) -> Result<Response, WebError> {
     signal_in_areas(&me, &form.bron, &form.signaal).await?;
     // The signal must be one of this cluster's: its barrier is the one being judged.
-    let member = sqlx::query(
-        "SELECT barrier FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND cluster_id = $3",
-    )
-    .bind(&form.bron)
-    .bind(&form.signaal)
-    .bind(&id)
-    .fetch_optional(me.state.store.pool())
-    .await?;
-    let Some(row) = member else {
+    let memberships = me
+        .state
+        .store
+        .memberships(&form.bron, &form.signaal)
+        .await?;
+    let Some(member) = memberships
+        .into_iter()
+        .find(|m| m.cluster_id.as_deref() == Some(id.as_str()))
+    else {
         return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             "signaal: dit signaal hoort niet (meer) bij dit cluster.",
         ));
     };
-    let barrier: String = row.try_get("barrier")?;
+    let barrier = member.barrier;
     let (verdict, barrier) = match form.oordeel.as_str() {
         "hoort-er-niet-bij" => (Verdict::HoortErNietBij, barrier),
         "ook"

@@ -7,11 +7,12 @@ use crate::error::WebError;
 use crate::extract::{Indiener, SignedIn};
 use crate::{time, WebState};
 use axum::response::Response;
+use chrono::NaiveDate;
 use knooppunt_reports::review::State as ReviewState;
-use knooppunt_reports::review_store;
+use knooppunt_reports::review_store::{self, ReviewedCluster};
 use knooppunt_reports::Quarter;
-use serde_json::{json, Value};
-use sqlx::Row;
+use knooppunt_store::team_signals::Membership;
+use serde::Serialize;
 
 pub(crate) const PER_PAGE: i64 = 20;
 
@@ -33,96 +34,115 @@ pub(crate) async fn view(me: &SignedIn<Indiener>, page_no: i64) -> Result<Respon
     me.page("signalen", "Mijn signalen", &data)
 }
 
-async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Value> {
-    let today = knooppunt_ingest::today_nl();
-    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM signals WHERE source = $1")
-        .bind(&user.source)
-        .fetch_one(state.store.pool())
-        .await?
-        .try_get("n")?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let page_no = page_no.clamp(1, pages);
-    let rows = sqlx::query(
-        "SELECT id, observed_on, stored_at, area, text, barriers FROM signals WHERE source = $1 \
-         ORDER BY stored_at DESC, id LIMIT $2 OFFSET $3",
-    )
-    .bind(&user.source)
-    .bind(PER_PAGE)
-    .bind((page_no - 1) * PER_PAGE)
-    .fetch_all(state.store.pool())
-    .await?;
-    let reviewed = review_store::reviewed_clusters(&state.store, today).await?;
-    let promoted: Vec<String> = state
-        .store
-        .promotions(today - chrono::Duration::days(366), today)
-        .await?
-        .into_iter()
-        .map(|p| p.cluster_id)
-        .collect();
-    let title = |id: &str| {
-        state
+/// A knelpunt a signal is part of, and what became of it.
+#[derive(Serialize)]
+struct KnelpuntView {
+    title: String,
+    area: String,
+    signals: i64,
+    state: &'static str,
+    /// The brief it counts in ("3e kwartaal 2026"), once confirmed.
+    brief: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SignalView {
+    observed_on: String,
+    received: String,
+    area: String,
+    text: String,
+    recognised: Vec<String>,
+    knelpunten: Vec<KnelpuntView>,
+}
+
+#[derive(Serialize)]
+struct MinePage {
+    source: String,
+    signals: Vec<SignalView>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    previous: Option<i64>,
+    next: Option<i64>,
+}
+
+/// What the page knows of the clusters: their standing and whether they were promoted.
+struct Knowledge<'a> {
+    state: &'a WebState,
+    reviewed: Vec<ReviewedCluster>,
+    promoted: Vec<String>,
+}
+
+impl Knowledge<'_> {
+    fn title(&self, barrier: &str) -> String {
+        self.state
             .rules
             .barriers()
             .iter()
-            .find(|b| b.id == id)
-            .map_or_else(|| id.to_string(), |b| b.title.clone())
+            .find(|b| b.id == barrier)
+            .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+    }
+
+    fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {
+        let cluster_id = membership.cluster_id.as_deref()?;
+        let cluster = self.reviewed.iter().find(|r| r.cluster.id == cluster_id)?;
+        let standing = &cluster.standing;
+        let counted = matches!(
+            standing.state,
+            ReviewState::Bevestigd | ReviewState::Opgelost
+        );
+        Some(KnelpuntView {
+            title: self.title(&membership.barrier),
+            area: cluster.cluster.area.clone(),
+            signals: cluster.cluster.signal_count,
+            state: state_words(standing.state, self.promoted.contains(&cluster.cluster.id)),
+            brief: counted.then(|| Quarter::containing(observed_on).dutch_label()),
+        })
+    }
+}
+
+async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<MinePage> {
+    let today = knooppunt_ingest::today_nl();
+    let total = state.store.source_signal_count(&user.source).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page_no = page_no.clamp(1, pages);
+    let stored = state
+        .store
+        .source_signals(&user.source, PER_PAGE, (page_no - 1) * PER_PAGE)
+        .await?;
+    let knowledge = Knowledge {
+        state,
+        reviewed: review_store::reviewed_clusters(&state.store, today).await?,
+        promoted: state
+            .store
+            .promotions(today - chrono::Duration::days(366), today)
+            .await?
+            .into_iter()
+            .map(|p| p.cluster_id)
+            .collect(),
     };
     let mut signals = Vec::new();
-    for row in &rows {
-        let id: String = row.try_get("id")?;
-        let observed_on: String = row.try_get("observed_on")?;
-        let stored_at: String = row.try_get("stored_at")?;
-        let barriers: String = row.try_get("barriers")?;
-        let links = sqlx::query(
-            "SELECT barrier, cluster_id FROM signal_barriers WHERE source = $1 AND signal_id = $2",
-        )
-        .bind(&user.source)
-        .bind(&id)
-        .fetch_all(state.store.pool())
-        .await?;
-        let mut knelpunten = Vec::new();
-        for link in &links {
-            let barrier: String = link.try_get("barrier")?;
-            let cluster_id: Option<String> = link.try_get("cluster_id")?;
-            let Some(cluster) = cluster_id
-                .as_deref()
-                .and_then(|c| reviewed.iter().find(|r| r.cluster.id == c))
-            else {
-                continue;
-            };
-            let standing = &cluster.standing;
-            let counted = matches!(
-                standing.state,
-                ReviewState::Bevestigd | ReviewState::Opgelost
-            )
-            .then(|| {
-                observed_on
-                    .parse::<chrono::NaiveDate>()
-                    .ok()
-                    .map(|d| Quarter::containing(d).dutch_label())
-            })
-            .flatten();
-            knelpunten.push(json!({
-                "title": title(&barrier),
-                "area": cluster.cluster.area,
-                "signals": cluster.cluster.signal_count,
-                "state": state_words(standing.state, promoted.contains(&cluster.cluster.id)),
-                "brief": counted,
-            }));
-        }
-        signals.push(json!({
-            "observed_on": time::day_text(&observed_on),
-            "received": time::moment(&stored_at),
-            "area": row.try_get::<String, _>("area")?,
-            "text": row.try_get::<String, _>("text")?,
-            "recognised": barriers.split(',').map(str::trim).filter(|b| !b.is_empty()).map(title).collect::<Vec<_>>(),
-            "knelpunten": knelpunten,
-        }));
+    for signal in stored {
+        let memberships = state.store.memberships(&user.source, &signal.id).await?;
+        signals.push(SignalView {
+            observed_on: time::day(signal.observed_on),
+            received: time::moment_at(signal.stored_at),
+            recognised: signal.barriers.iter().map(|b| knowledge.title(b)).collect(),
+            knelpunten: memberships
+                .iter()
+                .filter_map(|m| knowledge.knelpunt(m, signal.observed_on))
+                .collect(),
+            area: signal.area,
+            text: signal.text,
+        });
     }
-    Ok(json!({
-        "source": user.source, "signals": signals, "total": total,
-        "page": page_no, "pages": pages,
-        "previous": (page_no > 1).then(|| page_no - 1),
-        "next": (page_no < pages).then(|| page_no + 1),
-    }))
+    Ok(MinePage {
+        source: user.source.clone(),
+        signals,
+        total,
+        page: page_no,
+        pages,
+        previous: (page_no > 1).then(|| page_no - 1),
+        next: (page_no < pages).then(|| page_no + 1),
+    })
 }

@@ -18,7 +18,6 @@ use knooppunt_reports::review::{Action, Decision, Snooze, Split, Standing, State
 use knooppunt_reports::review_store::{self, ReviewedCluster};
 use knooppunt_rules::store::{ClusterRow, ClusterSummary};
 use serde::Serialize;
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// What a refused decision panel shows again: the action, the fields typed, and why.
@@ -292,7 +291,7 @@ fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, O
 async fn examples(state: &WebState, id: &str) -> anyhow::Result<Vec<Example>> {
     let mut examples = review_store::example_signals(&state.store, &[id.to_string()], 10).await?;
     examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
-    let approved = approved_vignettes(state, id).await?;
+    let approved = state.store.approved_vignettes(id).await?;
     Ok(examples
         .into_iter()
         .map(|e| Example {
@@ -406,20 +405,6 @@ async fn cluster_data(
     Ok(Some((context.title(cluster), page)))
 }
 
-/// The (source, signal) pairs approved as vignettes of this cluster.
-async fn approved_vignettes(
-    state: &WebState,
-    cluster_id: &str,
-) -> anyhow::Result<Vec<(String, String)>> {
-    let rows = sqlx::query("SELECT source, signal_id FROM vignettes WHERE cluster_id = $1")
-        .bind(cluster_id)
-        .fetch_all(state.store.pool())
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("source")?, r.try_get("signal_id")?)))
-        .collect()
-}
-
 /// The cluster page again after a refused decision: the same panel open, with what was typed
 /// and the reason it was refused.
 pub(crate) async fn refused_view(
@@ -451,18 +436,4 @@ pub(crate) async fn refused_view(
     };
     let page = cluster_view(me, id, Some(refused), None).await;
     crate::render::with_status(status, page)
-}
-
-/// Whether the overleg recorded a meeting on `day`.
-pub(crate) async fn meeting_recorded(
-    state: &WebState,
-    day: chrono::NaiveDate,
-) -> anyhow::Result<bool> {
-    Ok(
-        sqlx::query("SELECT 1 AS one FROM meetings WHERE meeting_on = $1")
-            .bind(day.to_string())
-            .fetch_optional(state.store.pool())
-            .await?
-            .is_some(),
-    )
 }

@@ -1,7 +1,7 @@
 //! Times and dates as people read them: in Europe/Amsterdam, the Dutch way (`30-11-2026`,
 //! `30-11-2026 09:15`). Stored times are UTC (RFC 3339); every page shows them through here.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use knooppunt_reports::dutch;
 
@@ -25,11 +25,22 @@ pub fn moment_to_the_second(stored: &str) -> String {
     local(stored, "%d-%m-%Y %H:%M:%S")
 }
 
-/// A stored UTC time in Dutch local time, formatted with `pattern`.
+/// `30-11-2026 09:15` in Dutch local time.
+pub fn moment_at(at: DateTime<Utc>) -> String {
+    in_amsterdam(at, "%d-%m-%Y %H:%M")
+}
+
+/// A stored UTC time (RFC 3339) in Dutch local time, formatted with `pattern`; other text as
+/// it is.
 fn local(stored: &str, pattern: &str) -> String {
     DateTime::parse_from_rfc3339(stored)
-        .map(|t| t.with_timezone(&Amsterdam).format(pattern).to_string())
+        .map(|t| in_amsterdam(t.with_timezone(&Utc), pattern))
         .unwrap_or_else(|_| stored.to_string())
+}
+
+/// The one place a time is turned into what a person reads.
+fn in_amsterdam(at: DateTime<Utc>, pattern: &str) -> String {
+    at.with_timezone(&Amsterdam).format(pattern).to_string()
 }
 
 #[cfg(test)]
@@ -49,5 +60,8 @@ mod tests {
         assert_eq!(day("2026-11-30".parse().unwrap()), "30-11-2026");
         assert_eq!(day_text("2026-11-30"), "30-11-2026");
         assert_eq!(moment("gisteren"), "gisteren");
+        let stored = DateTime::parse_from_rfc3339("2026-03-29T01:30:00Z").unwrap();
+        // The night summer time starts: 02:00 becomes 03:00.
+        assert_eq!(moment_at(stored.with_timezone(&Utc)), "29-03-2026 03:30");
     }
 }
