@@ -54,12 +54,6 @@ impl From<anyhow::Error> for WebError {
     }
 }
 
-impl From<sqlx::Error> for WebError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::Internal(error.into())
-    }
-}
-
 /// What an error page shows, left on the response for [`render_errors`].
 #[derive(Debug, Clone)]
 pub struct ErrorPage {
