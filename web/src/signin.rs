@@ -95,89 +95,22 @@ pub(crate) struct LoginForm {
     wachtwoord: String,
 }
 
-pub(crate) async fn login(
-    State(state): State<WebState>,
-    jar: CookieJar,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let expected = jar
-        .get(LOGIN_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
-    if expected.is_empty() || expected != form.csrf {
-        tracing::info!("Sign-in refused: form token missing or wrong");
-        return login_form(
-            &state,
-            jar,
-            StatusCode::FORBIDDEN,
-            "",
-            Some("Het inlogformulier is verlopen of niet van deze site. Probeer het opnieuw."),
-        );
-    }
-    let name = form.naam.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_NAME
-        || form.wachtwoord.chars().count() > MAX_PASSWORD
-    {
-        // No account has such a name or password: nothing is looked up, hashed or stored.
-        tracing::info!("Sign-in refused: name or password out of bounds");
-        return login_form(
-            &state,
-            jar,
-            StatusCode::UNAUTHORIZED,
-            "",
-            Some("Naam of wachtwoord klopt niet."),
-        );
-    }
-    let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
-    let client = client_key(client_address(
-        &headers,
-        peer,
-        state.client_ip_header.as_ref(),
-    ));
-    let refusal = match state.throttle.check(name, &client).await {
-        Ok(Verdict::Allowed) => None,
-        Ok(Verdict::PairLocked) => Some(
+/// Why a throttled sign-in is refused, in Dutch; `None` when it may be tried.
+fn throttled(verdict: Verdict) -> Option<&'static str> {
+    match verdict {
+        Verdict::Allowed => None,
+        Verdict::PairLocked => Some(
             "Te veel mislukte pogingen voor deze naam vanaf dit apparaat. Probeer het over een kwartier opnieuw.",
         ),
-        Ok(Verdict::ClientThrottled) => Some(
+        Verdict::ClientThrottled => Some(
             "Te veel mislukte inlogpogingen vanaf dit adres. Probeer het over een kwartier opnieuw.",
         ),
-        Err(error) => return WebError::from(error).into_response(),
-    };
-    if let Some(text) = refusal {
-        tracing::warn!("Sign-in refused: throttled");
-        return login_form(&state, jar, StatusCode::TOO_MANY_REQUESTS, name, Some(text));
     }
-    let user = match accounts::verify_password(&state.store, name, &form.wachtwoord).await {
-        Ok(Some(user)) => user,
-        Ok(None) => {
-            if let Err(error) = state.throttle.record_failure(name, &client).await {
-                return WebError::from(error).into_response();
-            }
-            tracing::info!("Sign-in refused");
-            return login_form(
-                &state,
-                jar,
-                StatusCode::UNAUTHORIZED,
-                name,
-                Some("Naam of wachtwoord klopt niet."),
-            );
-        }
-        Err(error) => return WebError::from(error).into_response(),
-    };
-    if let Err(error) = state.throttle.clear_pair(name, &client).await {
-        return WebError::from(error).into_response();
-    }
-    let session =
-        match accounts::create_session(&state.store, &user.name, state.session_limits()).await {
-            Ok(session) => session,
-            Err(error) => return WebError::from(error).into_response(),
-        };
-    tracing::info!(role = user.role.as_str(), "Signed in");
-    let cookie = Cookie::build((SESSION_COOKIE, session.token))
+}
+
+/// Signed in: the session cookie instead of the sign-in form's, and to the start page.
+fn signed_in(state: &WebState, jar: CookieJar, token: String) -> Response {
+    let cookie = Cookie::build((SESSION_COOKIE, token))
         .http_only(true)
         .secure(state.secure_cookies)
         .same_site(SameSite::Strict)
@@ -187,6 +120,67 @@ pub(crate) async fn login(
         .remove(Cookie::build(LOGIN_COOKIE).path("/inloggen").build())
         .add(cookie);
     (jar, Redirect::to("/")).into_response()
+}
+
+pub(crate) async fn login(
+    State(state): State<WebState>,
+    jar: CookieJar,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = jar
+        .get(LOGIN_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if expected.is_empty() || expected != form.csrf {
+        tracing::info!("Sign-in refused: form token missing or wrong");
+        let text = "Het inlogformulier is verlopen of niet van deze site. Probeer het opnieuw.";
+        return Ok(login_form(
+            &state,
+            jar,
+            StatusCode::FORBIDDEN,
+            "",
+            Some(text),
+        ));
+    }
+    let wrong = Some("Naam of wachtwoord klopt niet.");
+    let name = form.naam.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME
+        || form.wachtwoord.chars().count() > MAX_PASSWORD
+    {
+        // No account has such a name or password: nothing is looked up, hashed or stored.
+        tracing::info!("Sign-in refused: name or password out of bounds");
+        return Ok(login_form(&state, jar, StatusCode::UNAUTHORIZED, "", wrong));
+    }
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
+    let client = client_key(client_address(
+        &headers,
+        peer,
+        state.client_ip_header.as_ref(),
+    ));
+    if let Some(text) = throttled(state.throttle.check(name, &client).await?) {
+        tracing::warn!("Sign-in refused: throttled");
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(login_form(&state, jar, status, name, Some(text)));
+    }
+    let Some(user) = accounts::verify_password(&state.store, name, &form.wachtwoord).await? else {
+        state.throttle.record_failure(name, &client).await?;
+        tracing::info!("Sign-in refused");
+        return Ok(login_form(
+            &state,
+            jar,
+            StatusCode::UNAUTHORIZED,
+            name,
+            wrong,
+        ));
+    };
+    state.throttle.clear_pair(name, &client).await?;
+    let session =
+        accounts::create_session(&state.store, &user.name, state.session_limits()).await?;
+    tracing::info!(role = user.role.as_str(), "Signed in");
+    Ok(signed_in(&state, jar, session.token))
 }
 
 /// Asks to confirm signing out, with a form that carries the session's CSRF token.
