@@ -5,8 +5,6 @@
 use crate::Store;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// An account as stored. The role is the stored word; the website parses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,49 +49,81 @@ pub struct ApiTokenRow {
 }
 
 /// Failed sign-ins counted under one key (a hash of name and client, or of the client).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SignInFailures {
     pub key: String,
     pub failures: i64,
 }
 
-fn user_from_row(row: &AnyRow) -> anyhow::Result<UserRow> {
-    let areas: String = row.try_get("areas")?;
-    Ok(UserRow {
-        name: row.try_get("name")?,
-        display_name: row.try_get("display_name")?,
-        role: row.try_get("role")?,
-        source: row.try_get("source")?,
-        areas: areas
-            .split(',')
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .collect(),
-    })
+/// An account as the table holds it; [`UserRow`] once its areas are split.
+#[derive(sqlx::FromRow)]
+struct StoredUser {
+    name: String,
+    display_name: String,
+    role: String,
+    source: String,
+    areas: String,
+}
+
+impl From<StoredUser> for UserRow {
+    fn from(row: StoredUser) -> Self {
+        Self {
+            name: row.name,
+            display_name: row.display_name,
+            role: row.role,
+            source: row.source,
+            areas: row
+                .areas
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// An account with a secret beside it (its password hash, or a session's CSRF token).
+#[derive(sqlx::FromRow)]
+struct UserWith {
+    #[sqlx(flatten)]
+    user: StoredUser,
+    secret: String,
 }
 
 /// A stored RFC 3339 time.
-fn time(row: &AnyRow, column: &str) -> anyhow::Result<DateTime<Utc>> {
-    let text: String = row.try_get(column)?;
-    parse_time(&text, column)
-}
-
 fn parse_time(text: &str, column: &str) -> anyhow::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .with_context(|| format!("{column}: geen geldige tijd in de database"))
 }
 
-fn token_from_row(row: &AnyRow) -> anyhow::Result<ApiTokenRow> {
-    let revoked: Option<String> = row.try_get("revoked_at")?;
-    Ok(ApiTokenRow {
-        id: row.try_get("id")?,
-        source: row.try_get("source")?,
-        label: row.try_get("label")?,
-        created_by: row.try_get("created_by")?,
-        created_at: time(row, "created_at")?,
-        revoked_at: revoked.map(|t| parse_time(&t, "revoked_at")).transpose()?,
-    })
+/// An API token as the table holds it; [`ApiTokenRow`] once its times are parsed.
+#[derive(sqlx::FromRow)]
+struct StoredToken {
+    id: String,
+    source: String,
+    label: String,
+    created_by: String,
+    created_at: String,
+    revoked_at: Option<String>,
+}
+
+impl TryFrom<StoredToken> for ApiTokenRow {
+    type Error = anyhow::Error;
+
+    fn try_from(row: StoredToken) -> anyhow::Result<Self> {
+        Ok(Self {
+            created_at: parse_time(&row.created_at, "created_at")?,
+            revoked_at: row
+                .revoked_at
+                .map(|t| parse_time(&t, "revoked_at"))
+                .transpose()?,
+            id: row.id,
+            source: row.source,
+            label: row.label,
+            created_by: row.created_by,
+        })
+    }
 }
 
 impl Store {
@@ -148,27 +178,26 @@ impl Store {
         &self,
         name: &str,
     ) -> anyhow::Result<Option<(UserRow, String)>> {
-        let row = sqlx::query(
-            "SELECT name, display_name, role, source, areas, password_hash FROM users \
+        let row = sqlx::query_as::<_, UserWith>(
+            "SELECT name, display_name, role, source, areas, password_hash AS secret FROM users \
              WHERE name = $1 AND active = 1",
         )
         .bind(name)
         .fetch_optional(self.pool())
         .await
         .context("gebruiker lezen")?;
-        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash")?)))
-            .transpose()
+        Ok(row.map(|row| (row.user.into(), row.secret)))
     }
 
     /// The active accounts, by name.
     pub async fn users(&self) -> anyhow::Result<Vec<UserRow>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, StoredUser>(
             "SELECT name, display_name, role, source, areas FROM users WHERE active = 1 ORDER BY name",
         )
         .fetch_all(self.pool())
         .await
         .context("gebruikers lezen")?;
-        rows.iter().map(user_from_row).collect()
+        Ok(rows.into_iter().map(UserRow::from).collect())
     }
 
     /// Stores a session, clearing sessions past their end or unused since `idle_since`.
@@ -208,9 +237,9 @@ impl Store {
         idle_since: DateTime<Utc>,
     ) -> anyhow::Result<Option<(UserRow, String)>> {
         let now = Utc::now();
-        let row = sqlx::query(
-            "SELECT u.name, u.display_name, u.role, u.source, u.areas, s.csrf FROM sessions s \
-             JOIN users u ON u.name = s.user_name \
+        let row = sqlx::query_as::<_, UserWith>(
+            "SELECT u.name, u.display_name, u.role, u.source, u.areas, s.csrf AS secret \
+             FROM sessions s JOIN users u ON u.name = s.user_name \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
         )
         .bind(token_hash)
@@ -229,7 +258,7 @@ impl Store {
             .execute(self.pool())
             .await
             .context("sessie bijwerken")?;
-        Ok(Some((user_from_row(&row)?, row.try_get("csrf")?)))
+        Ok(Some((row.user.into(), row.secret)))
     }
 
     pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {
@@ -281,26 +310,25 @@ impl Store {
 
     /// Every API token, newest first.
     pub async fn api_tokens(&self) -> anyhow::Result<Vec<ApiTokenRow>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, StoredToken>(
             "SELECT id, source, label, created_by, created_at, revoked_at FROM api_tokens \
              ORDER BY created_at DESC",
         )
         .fetch_all(self.pool())
         .await
         .context("tokens lezen")?;
-        rows.iter().map(token_from_row).collect()
+        rows.into_iter().map(ApiTokenRow::try_from).collect()
     }
 
     /// The source a live (not revoked) API token submits as.
     pub async fn api_token_source(&self, token_hash: &str) -> anyhow::Result<Option<String>> {
-        let row = sqlx::query(
+        sqlx::query_scalar(
             "SELECT source FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await
-        .context("token controleren")?;
-        Ok(row.map(|r| r.try_get("source")).transpose()?)
+        .context("token controleren")
     }
 
     /// The failures counted under `keys` in windows that started after `since` (Unix seconds).
@@ -309,7 +337,7 @@ impl Store {
         keys: [&str; 2],
         since: i64,
     ) -> anyhow::Result<Vec<SignInFailures>> {
-        let rows = sqlx::query(
+        sqlx::query_as(
             "SELECT key, failures FROM sign_in_failures \
              WHERE key IN ($1, $2) AND window_start > $3",
         )
@@ -318,15 +346,7 @@ impl Store {
         .bind(since)
         .fetch_all(self.pool())
         .await
-        .context("mislukte inlogpogingen lezen")?;
-        rows.iter()
-            .map(|row| {
-                Ok(SignInFailures {
-                    key: row.try_get("key")?,
-                    failures: row.try_get("failures")?,
-                })
-            })
-            .collect()
+        .context("mislukte inlogpogingen lezen")
     }
 
     /// Counts one failure under each of `keys` at `now` (a window that ended at `expired` or
