@@ -250,7 +250,7 @@ struct StoredTokens(Store);
 #[async_trait::async_trait]
 impl knooppunt_ingest::http::TokenCheck for StoredTokens {
     async fn source_for(&self, token: &str) -> anyhow::Result<Option<String>> {
-        crate::web::accounts::api_token_source(&self.0, token).await
+        knooppunt_web::accounts::api_token_source(&self.0, token).await
     }
 }
 
@@ -317,7 +317,7 @@ async fn start_ops(
     let limits = config.intake.server_limits();
     let app = knooppunt_ingest::http::ops_router(state).route("/metrics", metrics_route());
     let app =
-        crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
+        knooppunt_web::security::with_security_headers(crate::server::with_timeouts(app, limits));
     let (ops_addr, handle) = bind_and_serve(ops_listen, app, limits, stopped, "operations").await?;
     tracing::info!(addr = %ops_addr, "Operations endpoints listening");
     Ok(Some((ops_addr, handle)))
@@ -333,7 +333,7 @@ pub async fn start_intake(
     rules: Arc<RuleSet>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<RunningIntake> {
-    let mut web_state = crate::web::WebState::new(
+    let mut web_state = knooppunt_web::WebState::new(
         store.clone(),
         rules,
         publisher.clone(),
@@ -350,8 +350,8 @@ pub async fn start_intake(
         .transpose()
         .context("web.client_ip_header")?;
     web_state.cover = config.brief.cover();
-    let log_page = crate::web::verwerkingslog::routes(web_state.clone());
-    let web = crate::web::router(web_state.clone()).merge(log_page);
+    let log_page = knooppunt_web::verwerkingslog::routes(web_state.clone());
+    let web = knooppunt_web::router(web_state.clone()).merge(log_page);
     let store_for_log = (
         store.clone(),
         chrono::Duration::minutes(config.web.idle_minutes),
@@ -363,15 +363,15 @@ pub async fn start_intake(
         // The processing log: what each request did, in the request's W3C trace.
         .layer(axum::middleware::from_fn_with_state(
             store_for_log,
-            crate::web::verwerkingslog::audit,
+            knooppunt_web::verwerkingslog::audit,
         ))
         .layer(axum::middleware::from_fn(
-            crate::web::verwerkingslog::trace_context,
+            knooppunt_web::verwerkingslog::trace_context,
         ));
     let app = crate::server::with_timeouts(app, limits).layer(
-        axum::middleware::from_fn_with_state(web_state, crate::web::security::dutch_rejections),
+        axum::middleware::from_fn_with_state(web_state, knooppunt_web::security::dutch_rejections),
     );
-    let app = crate::web::security::with_security_headers(app)
+    let app = knooppunt_web::security::with_security_headers(app)
         .layer(tower_http::trace::TraceLayer::new_for_http());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (addr, public) = bind_and_serve(
@@ -411,7 +411,7 @@ pub async fn start_engine_metrics(
         .route("/healthz", axum::routing::get(engine_healthz));
     let limits = crate::server::ServerLimits::default();
     let app =
-        crate::web::security::with_security_headers(crate::server::with_timeouts(app, limits));
+        knooppunt_web::security::with_security_headers(crate::server::with_timeouts(app, limits));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (addr, served) = bind_and_serve(listen, app, limits, stopped, "metrics").await?;
     let handle = tokio::spawn(async move {

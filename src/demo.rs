@@ -333,7 +333,7 @@ impl Demo<'_> {
     /// 6. Accounts for the website, one per role, with a fresh password for this run.
     async fn accounts(&self) -> anyhow::Result<()> {
         use knooppunt_reports::review::Role;
-        let password = crate::web::accounts::random_token("")[..20].to_string();
+        let password = knooppunt_web::accounts::random_token("")[..20].to_string();
         println!(
             "\n6. Website: http://{}/inloggen — wachtwoord voor alle demo-accounts: {password}",
             self.addr
@@ -344,10 +344,10 @@ impl Demo<'_> {
             ("demo-gemeente", Role::Gemeente, ""),
             ("demo-beheer", Role::Beheer, ""),
         ] {
-            if !crate::web::accounts::set_password(self.store, name, &password, None).await? {
-                crate::web::accounts::create_user(
+            if !knooppunt_web::accounts::set_password(self.store, name, &password, None).await? {
+                knooppunt_web::accounts::create_user(
                     self.store,
-                    &crate::web::accounts::NewUser {
+                    &knooppunt_web::accounts::NewUser {
                         name,
                         display_name: name,
                         role,

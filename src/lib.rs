@@ -9,4 +9,5 @@ pub mod import;
 pub mod labels;
 pub mod recognition;
 pub mod server;
-pub mod web;
+/// The review website lives in its own crate; the old path keeps working for the commands.
+pub use knooppunt_web as web;

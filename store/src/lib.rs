@@ -22,6 +22,11 @@ use std::time::Duration;
 
 mod labels;
 
+/// The website's accounts, sessions, API tokens and failed sign-ins.
+pub mod accounts;
+/// A team's own signals, their memberships, and the overleg's vignettes and meetings.
+pub mod team_signals;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 

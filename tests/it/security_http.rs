@@ -363,7 +363,7 @@ async fn a_token_source_mismatch_is_not_echoed() {
     })
     .await;
     let (_, token) =
-        knooppunt::web::accounts::create_api_token(&site.store, "team-laak", "test", "beheer")
+        knooppunt_web::accounts::create_api_token(&site.store, "team-laak", "test", "beheer")
             .await
             .unwrap();
     let today = knooppunt_ingest::today_nl().to_string();

@@ -7,7 +7,13 @@ use knooppunt_ingest::signal::parse_signal;
 use knooppunt_rules::store::{Classified, ClusterKeyValues, Quarantined, Store};
 use serde_json::json;
 
-fn classified(id: &str, source: &str, area: &str, date: &str, barriers: &[&str]) -> Classified {
+pub(crate) fn classified(
+    id: &str,
+    source: &str,
+    area: &str,
+    date: &str,
+    barriers: &[&str],
+) -> Classified {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let value =
         json!({"id": id, "observed_on": date, "source": source, "area": area, "text": "tekst"});

@@ -211,3 +211,59 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     );
     site.app.stop().await;
 }
+
+/// Times are stored in UTC and shown in Dutch local time, the Dutch way: a record stored at
+/// 23:30 UTC on 30 November is shown on 1 December at 00:30; one of a summer morning at 08:15
+/// UTC is shown at 10:15.
+#[tokio::test]
+async fn stored_utc_times_are_shown_in_dutch_local_time() {
+    let site = crate::web::site().await;
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let records: Vec<_> = [
+        ("2026-11-30T23:30:00Z", "tijdtest-winter"),
+        ("2026-07-01T08:15:00Z", "tijdtest-zomer"),
+    ]
+    .into_iter()
+    .map(|(stored, actor)| {
+        verwerkingslog::Record::instant(
+            verwerkingslog::TraceContext::new_root(),
+            actions::ADMINISTRATION,
+            actor,
+            verwerkingslog::Activity::Review,
+            serde_json::json!({}),
+        )
+        .started(at(stored))
+    })
+    .collect();
+    verwerkingslog::append(&site.store, &records).await.unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie = sign_in(&http, &site.base, "beheer", PASSWORD)
+        .await
+        .unwrap();
+    let (status, page) = get(
+        &http,
+        &site.base,
+        "/beheer/verwerkingslog?actor=tijdtest-winter",
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<td>01-12-2026 00:30:00</td>"), "{page}");
+    assert!(!page.contains("2026-11-30T23:30"), "{page}");
+    let (_, page) = get(
+        &http,
+        &site.base,
+        "/beheer/verwerkingslog?actor=tijdtest-zomer",
+        &cookie,
+    )
+    .await;
+    assert!(page.contains("<td>01-07-2026 10:15:00</td>"), "{page}");
+    site.app.stop().await;
+}

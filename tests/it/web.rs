@@ -3,8 +3,8 @@
 //! form, decisions on clusters, and signal text that must render inert everywhere.
 
 use crate::support::*;
-use knooppunt::web::accounts::{create_user, NewUser};
 use knooppunt_reports::review::Role;
+use knooppunt_web::accounts::{create_user, NewUser};
 use std::time::Duration;
 
 pub const PASSWORD: &str = "correct horse battery staple";

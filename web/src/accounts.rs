@@ -9,10 +9,10 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Salt
 use argon2::{Argon2, PasswordVerifier};
 use chrono::{Duration, Utc};
 use knooppunt_reports::review::Role;
-use knooppunt_rules::store::Store;
+use knooppunt_store::accounts::{NewSession as StoredSession, NewUserRow, UserRow};
+use knooppunt_store::Store;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// A signed-in account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,22 +132,8 @@ pub async fn set_password(
         anyhow::bail!("{error}");
     }
     let hash = hash_password(password).await?;
-    let mut tx = store.pool().begin().await.context("transactie")?;
-    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
-        .bind(hash)
-        .bind(name)
-        .execute(&mut *tx)
-        .await
-        .context("wachtwoord opslaan")?
-        .rows_affected();
-    sqlx::query("DELETE FROM sessions WHERE user_name = $1 AND token_hash <> $2")
-        .bind(name)
-        .bind(keep.map(sha256_hex).unwrap_or_default())
-        .execute(&mut *tx)
-        .await
-        .context("andere sessies beëindigen")?;
-    tx.commit().await.context("wachtwoord opslaan")?;
-    Ok(updated > 0)
+    let keep = keep.map(sha256_hex);
+    store.set_password_hash(name, &hash, keep.as_deref()).await
 }
 
 pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()> {
@@ -162,40 +148,28 @@ pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()
         .map(knooppunt_ingest::envelope::partition_key)
         .filter(|a| !a.is_empty())
         .collect();
-    let inserted = sqlx::query(
-        "INSERT INTO users (name, display_name, role, source, areas, password_hash, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(user.name)
-    .bind(user.display_name.trim())
-    .bind(user.role.as_str())
-    .bind(user.source.trim())
-    .bind(areas.join(","))
-    .bind(hash)
-    .bind(Utc::now().to_rfc3339())
-    .execute(store.pool())
-    .await
-    .context("gebruiker opslaan")?
-    .rows_affected();
-    if inserted == 0 {
+    let row = NewUserRow {
+        name: user.name,
+        display_name: user.display_name.trim(),
+        role: user.role.as_str(),
+        source: user.source.trim(),
+        areas: &areas,
+        password_hash: &hash,
+    };
+    if !store.insert_user(&row).await? {
         anyhow::bail!("naam: gebruiker {} bestaat al", user.name);
     }
     Ok(())
 }
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<User> {
-    let role: String = row.try_get("role")?;
-    let areas: String = row.try_get("areas")?;
+/// The account of a stored row: its role parsed (the one place a stored role is read).
+fn user_of(row: UserRow) -> anyhow::Result<User> {
     Ok(User {
-        name: row.try_get("name")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).with_context(|| format!("onbekende rol {role}"))?,
-        source: row.try_get("source")?,
-        areas: areas
-            .split(',')
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .collect(),
+        role: Role::parse(&row.role).with_context(|| format!("onbekende rol {}", row.role))?,
+        name: row.name,
+        display_name: row.display_name,
+        source: row.source,
+        areas: row.areas,
     })
 }
 
@@ -205,34 +179,19 @@ pub async fn verify_password(
     name: &str,
     password: &str,
 ) -> anyhow::Result<Option<User>> {
-    let row = sqlx::query(
-        "SELECT name, display_name, role, source, areas, password_hash FROM users \
-         WHERE name = $1 AND active = 1",
-    )
-    .bind(name)
-    .fetch_optional(store.pool())
-    .await
-    .context("gebruiker lezen")?;
-    let Some(row) = row else {
+    let Some((row, hash)) = store.user_with_password(name).await? else {
         // Same work as a wrong password, so a name cannot be probed by timing.
         let _ = hash_password(password).await;
         return Ok(None);
     };
-    let hash: String = row.try_get("password_hash")?;
     if !password_matches(password, hash).await? {
         return Ok(None);
     }
-    user_from_row(&row).map(Some)
+    user_of(row).map(Some)
 }
 
 pub async fn users(store: &Store) -> anyhow::Result<Vec<User>> {
-    let rows = sqlx::query(
-        "SELECT name, display_name, role, source, areas FROM users WHERE active = 1 ORDER BY name",
-    )
-    .fetch_all(store.pool())
-    .await
-    .context("gebruikers lezen")?;
-    rows.iter().map(user_from_row).collect()
+    store.users().await?.into_iter().map(user_of).collect()
 }
 
 /// A session: the cookie's token (returned once) and its CSRF token.
@@ -256,26 +215,14 @@ pub async fn create_session(
     let token = random_token("");
     let csrf = random_token("");
     let now = Utc::now();
-    // Expired and idle sessions are of no use to anyone: clear them on the way.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen <= $2")
-        .bind(now.to_rfc3339())
-        .bind((now - limits.idle).timestamp())
-        .execute(store.pool())
-        .await
-        .context("verlopen sessies opruimen")?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at, last_seen) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(sha256_hex(&token))
-    .bind(user)
-    .bind(&csrf)
-    .bind(now.to_rfc3339())
-    .bind((now + limits.lifetime).to_rfc3339())
-    .bind(now.timestamp())
-    .execute(store.pool())
-    .await
-    .context("sessie opslaan")?;
+    let session = StoredSession {
+        token_hash: &sha256_hex(&token),
+        user,
+        csrf: &csrf,
+        expires_at: now + limits.lifetime,
+    };
+    // Expired and idle sessions are of no use to anyone: cleared on the way.
+    store.create_session(&session, now - limits.idle).await?;
     Ok(NewSession { token, csrf })
 }
 
@@ -286,51 +233,20 @@ pub async fn session(
     token: &str,
     idle: Duration,
 ) -> anyhow::Result<Option<(User, String)>> {
-    let now = Utc::now();
-    let hash = sha256_hex(token);
-    let row = sqlx::query(
-        "SELECT u.name, u.display_name, u.role, u.source, u.areas, s.csrf FROM sessions s \
-         JOIN users u ON u.name = s.user_name \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
-    )
-    .bind(&hash)
-    .bind(now.to_rfc3339())
-    .bind((now - idle).timestamp())
-    .fetch_optional(store.pool())
-    .await
-    .context("sessie lezen")?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2 AND last_seen < $3")
-        .bind(now.timestamp())
-        .bind(&hash)
-        .bind(now.timestamp() - 60)
-        .execute(store.pool())
-        .await
-        .context("sessie bijwerken")?;
-    Ok(Some((user_from_row(&row)?, row.try_get("csrf")?)))
+    let found = store
+        .live_session(&sha256_hex(token), Utc::now() - idle)
+        .await?;
+    found
+        .map(|(row, csrf)| Ok((user_of(row)?, csrf)))
+        .transpose()
 }
 
 pub async fn end_session(store: &Store, token: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(sha256_hex(token))
-        .execute(store.pool())
-        .await
-        .context("sessie beëindigen")?;
-    Ok(())
+    store.end_session(&sha256_hex(token)).await
 }
 
 /// A partner API token as the admin page lists it (never the token itself).
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiToken {
-    pub id: String,
-    pub source: String,
-    pub label: String,
-    pub created_by: String,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
-}
+pub use knooppunt_store::accounts::ApiTokenRow as ApiToken;
 
 /// Creates a partner API token; returns (id, token). The token is shown once.
 pub async fn create_api_token(
@@ -344,62 +260,21 @@ pub async fn create_api_token(
     }
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
     let token = random_token("kp_");
-    sqlx::query(
-        "INSERT INTO api_tokens (id, token_hash, source, label, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(sha256_hex(&token))
-    .bind(source.trim())
-    .bind(label.trim())
-    .bind(by)
-    .bind(Utc::now().to_rfc3339())
-    .execute(store.pool())
-    .await
-    .context("token opslaan")?;
+    store
+        .insert_api_token(&id, &sha256_hex(&token), source.trim(), label.trim(), by)
+        .await?;
     Ok((id, token))
 }
 
 pub async fn revoke_api_token(store: &Store, id: &str) -> anyhow::Result<bool> {
-    let done =
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(Utc::now().to_rfc3339())
-            .bind(id)
-            .execute(store.pool())
-            .await
-            .context("token intrekken")?;
-    Ok(done.rows_affected() > 0)
+    store.revoke_api_token(id).await
 }
 
 pub async fn api_tokens(store: &Store) -> anyhow::Result<Vec<ApiToken>> {
-    let rows = sqlx::query(
-        "SELECT id, source, label, created_by, created_at, revoked_at FROM api_tokens \
-         ORDER BY created_at DESC",
-    )
-    .fetch_all(store.pool())
-    .await
-    .context("tokens lezen")?;
-    rows.iter()
-        .map(|row| {
-            Ok(ApiToken {
-                id: row.try_get("id")?,
-                source: row.try_get("source")?,
-                label: row.try_get("label")?,
-                created_by: row.try_get("created_by")?,
-                created_at: row.try_get("created_at")?,
-                revoked_at: row.try_get("revoked_at")?,
-            })
-        })
-        .collect()
+    store.api_tokens().await
 }
 
 /// The source a live (not revoked) API token submits as.
 pub async fn api_token_source(store: &Store, token: &str) -> anyhow::Result<Option<String>> {
-    let row =
-        sqlx::query("SELECT source FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(sha256_hex(token))
-            .fetch_optional(store.pool())
-            .await
-            .context("token controleren")?;
-    Ok(row.map(|r| r.try_get("source")).transpose()?)
+    store.api_token_source(&sha256_hex(token)).await
 }

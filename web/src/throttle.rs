@@ -18,10 +18,9 @@
 //! has the same small size, and rows of past windows are deleted when the next failure is
 //! recorded: the table stays bounded by the failures of one window.
 
-use anyhow::Context;
-use knooppunt_rules::store::Store;
+use knooppunt_store::accounts::SignInFailures;
+use knooppunt_store::Store;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 /// How many failures are allowed within one window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,19 +91,12 @@ impl Throttle {
     /// Whether `client` may try to sign in as `name` now.
     pub async fn check(&self, name: &str, client: &str) -> anyhow::Result<Verdict> {
         let (pair, whole) = (pair_key(name, client), client_key(client));
-        let rows = sqlx::query(
-            "SELECT key, failures FROM sign_in_failures \
-             WHERE key IN ($1, $2) AND window_start > $3",
-        )
-        .bind(&pair)
-        .bind(&whole)
-        .bind(now() - self.limits.window_secs)
-        .fetch_all(self.store.pool())
-        .await
-        .context("mislukte inlogpogingen lezen")?;
+        let counted = self
+            .store
+            .sign_in_failures([&pair, &whole], now() - self.limits.window_secs)
+            .await?;
         let mut verdict = Verdict::Allowed;
-        for row in rows {
-            let (key, failures): (String, i64) = (row.try_get("key")?, row.try_get("failures")?);
+        for SignInFailures { key, failures } in counted {
             if key == whole && failures >= self.limits.per_client {
                 return Ok(Verdict::ClientThrottled);
             }
@@ -118,43 +110,17 @@ impl Throttle {
     /// Counts a failed sign-in of `client` as `name`, and clears windows that have passed.
     pub async fn record_failure(&self, name: &str, client: &str) -> anyhow::Result<()> {
         let now = now();
-        let expired = now - self.limits.window_secs;
-        // On its own, before the transaction: concurrent sign-ins must not hold locks on
-        // each other's old rows.
-        sqlx::query("DELETE FROM sign_in_failures WHERE window_start <= $1")
-            .bind(expired)
-            .execute(self.store.pool())
+        let keys = [pair_key(name, client), client_key(client)];
+        self.store
+            .add_sign_in_failure([&keys[0], &keys[1]], now, now - self.limits.window_secs)
             .await
-            .context("oude inlogpogingen opruimen")?;
-        let mut tx = self.store.pool().begin().await.context("transactie")?;
-        for key in [pair_key(name, client), client_key(client)] {
-            sqlx::query(
-                "INSERT INTO sign_in_failures (key, failures, window_start) VALUES ($1, 1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET \
-                 failures = CASE WHEN sign_in_failures.window_start <= $3 THEN 1 \
-                                 ELSE sign_in_failures.failures + 1 END, \
-                 window_start = CASE WHEN sign_in_failures.window_start <= $3 THEN $2 \
-                                     ELSE sign_in_failures.window_start END",
-            )
-            .bind(key)
-            .bind(now)
-            .bind(expired)
-            .execute(&mut *tx)
-            .await
-            .context("mislukte inlogpoging opslaan")?;
-        }
-        tx.commit().await.context("mislukte inlogpoging opslaan")?;
-        Ok(())
     }
 
     /// After a successful sign-in: this client's failures for this name no longer count. The
     /// client's total stays, so signing in to one's own account does not reset a spray.
     pub async fn clear_pair(&self, name: &str, client: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
-            .bind(pair_key(name, client))
-            .execute(self.store.pool())
+        self.store
+            .clear_sign_in_failures(&pair_key(name, client))
             .await
-            .context("inlogpogingen wissen")?;
-        Ok(())
     }
 }

@@ -6,21 +6,23 @@
 //! Decisions are logged by the review itself, in the decision's transaction
 //! (`knooppunt_reports::governance`); intake and recognition by the rules engine.
 
-use super::{accounts, require, WebState, SESSION_COOKIE};
+use crate::error::WebError;
+use crate::extract::{Beheer, SignedIn};
+use crate::render::with_status;
+use crate::{accounts, time, WebState, SESSION_COOKIE};
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_reports::review::Role;
 use knooppunt_rules::store::Store;
 use knooppunt_rules::verwerkingslog::{
     self, actions, Activity, Filter, Record, Status, TraceContext,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -220,9 +222,10 @@ use axum::extract::FromRequest;
 
 /// The beheer page's route.
 pub fn routes(state: WebState) -> Router {
-    Router::new()
-        .route("/beheer/verwerkingslog", get(log_page))
-        .with_state(state)
+    crate::with_error_pages(
+        Router::new().route("/beheer/verwerkingslog", get(log_page)),
+        state,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -239,22 +242,6 @@ struct LogQuery {
 /// Rows shown on the page; the export has no limit.
 const PAGE_ROWS: i64 = 500;
 
-const TEMPLATE: &str = r#"<h1>Verwerkingslog</h1>
-<p>Elke verwerking van signaalgegevens (Logboek Dataverwerkingen): ontvangst, indeling, besluiten, inzage in signaalteksten, downloads en exports, aanmeldingen, beheer en opschoning. Nooit de tekst zelf.</p>
-{{#if error}}<p class="fout" role="alert">{{error}}</p>{{/if}}
-<form method="get" action="/beheer/verwerkingslog">
-<label for="actor">Actor</label><input type="text" id="actor" name="actor" value="{{actor}}">
-<label for="actie">Actie</label><select id="actie" name="actie"><option value="">(alle)</option>{{#each actions}}<option value="{{this.id}}"{{#if this.selected}} selected{{/if}}>{{this.id}}</option>{{/each}}</select>
-<label for="van">Van (dd-mm-jjjj)</label><input type="text" id="van" name="van" value="{{van}}">
-<label for="tot">Tot en met (dd-mm-jjjj)</label><input type="text" id="tot" name="tot" value="{{tot}}">
-<label for="trace">Trace-id</label><input type="text" id="trace" name="trace" value="{{trace}}">
-<button type="submit">Filteren</button>
-</form>
-<p><a href="{{export}}">Exporteren als JSON-regels</a></p>
-<p>{{count}} regels{{#if more}} (de nieuwste {{limit}}; de export bevat alles){{/if}}.</p>
-<table><tr><th>Tijdstip</th><th>Actie</th><th>Status</th><th>Actor</th><th>Verwerkingsactiviteit</th><th>Gegevens</th><th>Trace</th></tr>
-{{#each entries}}<tr><td>{{time}}</td><td>{{name}}</td><td>{{status}}</td><td>{{actor}}</td><td>{{activity}}</td><td><code>{{attributes}}</code></td><td><code>{{trace}}</code></td></tr>{{/each}}</table>"#;
-
 fn parse_day(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -264,17 +251,6 @@ fn parse_day(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
         .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
         .map(Some)
         .map_err(|_| format!("'{text}' is geen datum; schrijf dd-mm-jjjj"))
-}
-
-/// `2026-11-30T10:12:03.000000Z` → `30-11-2026 11:12:03` (Europe/Amsterdam).
-fn dutch_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono_tz::Europe::Amsterdam)
-                .format("%d-%m-%Y %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 const ACTIONS: [&str; 12] = [
@@ -293,36 +269,13 @@ const ACTIONS: [&str; 12] = [
 ];
 
 async fn log_page(
-    State(state): State<WebState>,
-    jar: CookieJar,
+    me: SignedIn<Beheer>,
     Query(query): Query<LogQuery>,
-) -> Response {
-    let (user, csrf) = match require(&state, &jar, &[Role::Beheer]).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, WebError> {
     let (from, to) = match (parse_day(&query.van), parse_day(&query.tot)) {
         (Ok(from), Ok(to)) => (from, to),
-        (Err(error), _) => {
-            return log_view(
-                &state,
-                &user,
-                &csrf,
-                &query,
-                Vec::new(),
-                Some(format!("van: {error}")),
-            )
-        }
-        (_, Err(error)) => {
-            return log_view(
-                &state,
-                &user,
-                &csrf,
-                &query,
-                Vec::new(),
-                Some(format!("tot: {error}")),
-            )
-        }
+        (Err(error), _) => return log_view(&me, &query, Vec::new(), Some(format!("van: {error}"))),
+        (_, Err(error)) => return log_view(&me, &query, Vec::new(), Some(format!("tot: {error}"))),
     };
     let export = query.formaat == "jsonl";
     let filter = Filter {
@@ -333,23 +286,20 @@ async fn log_page(
         to,
         limit: if export { 0 } else { PAGE_ROWS + 1 },
     };
-    let entries = match verwerkingslog::entries(&state.store, &filter).await {
-        Ok(entries) => entries,
-        Err(error) => return super::failure(&state, Some(&user), error),
-    };
+    let entries = verwerkingslog::entries(&me.state.store, &filter).await?;
     if !export {
-        return log_view(&state, &user, &csrf, &query, entries, None);
+        return log_view(&me, &query, entries, None);
     }
     // The export is itself a processing of the log: it is logged too.
     let record = Record::instant(
         current_span(),
         actions::LOG_EXPORTED,
-        &user.name,
+        &me.user.name,
         Activity::Review,
         json!({"records": entries.len(), "actor_filter": query.actor, "action_filter": query.actie}),
     );
-    verwerkingslog::append_or_warn(&state.store, &[record]).await;
-    (
+    verwerkingslog::append_or_warn(&me.state.store, &[record]).await;
+    Ok((
         [
             (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
             (
@@ -359,20 +309,44 @@ async fn log_page(
         ],
         verwerkingslog::to_json_lines(&entries),
     )
-        .into_response()
+        .into_response())
 }
 
-fn log_view(
-    state: &WebState,
-    user: &accounts::User,
-    csrf: &str,
-    query: &LogQuery,
-    mut entries: Vec<verwerkingslog::Entry>,
+#[derive(Serialize)]
+struct ActionChoice {
+    id: &'static str,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct LogRow<'a> {
+    time: String,
+    name: &'a str,
+    status: &'static str,
+    actor: &'a str,
+    activity: &'a str,
+    attributes: String,
+    trace: &'a str,
+}
+
+#[derive(Serialize)]
+struct LogPage<'a> {
+    actor: &'a str,
+    trace: &'a str,
+    van: &'a str,
+    tot: &'a str,
     error: Option<String>,
-) -> Response {
-    let more = entries.len() as i64 > PAGE_ROWS;
-    entries.truncate(PAGE_ROWS as usize);
-    let export = format!(
+    actions: Vec<ActionChoice>,
+    export: String,
+    count: usize,
+    more: bool,
+    limit: i64,
+    entries: Vec<LogRow<'a>>,
+}
+
+/// The export link: the page's filters, as JSON lines.
+fn export_link(query: &LogQuery) -> String {
+    format!(
         "/beheer/verwerkingslog?{}",
         [
             ("actor", &query.actor),
@@ -387,53 +361,57 @@ fn log_view(
         .chain(std::iter::once("formaat=jsonl".to_string()))
         .collect::<Vec<_>>()
         .join("&")
-    );
-    let data = json!({
-        "actor": query.actor, "trace": query.trace, "van": query.van, "tot": query.tot,
-        "error": error,
-        "actions": ACTIONS.iter().map(|a| json!({"id": a, "selected": *a == query.actie})).collect::<Vec<_>>(),
-        "export": export,
-        "count": entries.len(),
-        "more": more,
-        "limit": PAGE_ROWS,
-        "entries": entries.iter().map(|e| json!({
-            "time": dutch_time(&e.start_time),
-            "name": e.name,
-            "status": if e.status == "ok" { "gelukt" } else { "mislukt" },
-            "actor": e.actor,
-            "activity": e.processing_activity_id,
-            "attributes": e.attributes.to_string(),
-            "trace": e.trace_id,
-        })).collect::<Vec<_>>(),
-    });
-    let mut templates = handlebars::Handlebars::new();
-    let body = templates
-        .register_template_string("verwerkingslog", TEMPLATE)
-        .map_err(|e| anyhow::anyhow!("sjabloon verwerkingslog: {e}"))
-        .and_then(|_| {
-            templates
-                .render("verwerkingslog", &data)
-                .map_err(|e| anyhow::anyhow!("verwerkingslog tonen: {e}"))
-        });
-    let body = match body {
-        Ok(body) => body,
-        Err(error) => return super::failure(state, Some(user), error),
-    };
-    let layout = json!({
-        "title": "Verwerkingslog",
-        "body": body,
-        "user": {"name": user.display_name, "role": user.role.as_str(), "role_label": user.role.label()},
-        "csrf": csrf,
-    });
+    )
+}
+
+fn log_view(
+    me: &SignedIn<Beheer>,
+    query: &LogQuery,
+    mut entries: Vec<verwerkingslog::Entry>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let more = entries.len() as i64 > PAGE_ROWS;
+    entries.truncate(PAGE_ROWS as usize);
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    match state.templates.render("layout", &layout) {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(error) => super::failure(state, Some(user), anyhow::anyhow!("{error}")),
-    }
+    let data = LogPage {
+        actor: &query.actor,
+        trace: &query.trace,
+        van: &query.van,
+        tot: &query.tot,
+        error,
+        actions: ACTIONS
+            .iter()
+            .map(|a| ActionChoice {
+                id: a,
+                selected: *a == query.actie,
+            })
+            .collect(),
+        export: export_link(query),
+        count: entries.len(),
+        more,
+        limit: PAGE_ROWS,
+        entries: entries
+            .iter()
+            .map(|e| LogRow {
+                time: time::moment_to_the_second(&e.start_time),
+                name: &e.name,
+                status: if e.status == "ok" {
+                    "gelukt"
+                } else {
+                    "mislukt"
+                },
+                actor: &e.actor,
+                activity: &e.processing_activity_id,
+                attributes: e.attributes.to_string(),
+                trace: &e.trace_id,
+            })
+            .collect(),
+    };
+    with_status(status, me.page("verwerkingslog", "Verwerkingslog", &data))
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).
@@ -487,11 +465,7 @@ mod tests {
     }
 
     #[test]
-    fn dutch_times_and_days() {
-        assert_eq!(
-            dutch_time("2026-11-30T10:12:03.000000Z"),
-            "30-11-2026 11:12:03"
-        );
+    fn days_and_links() {
         assert_eq!(
             parse_day("30-11-2026").unwrap(),
             chrono::NaiveDate::from_ymd_opt(2026, 11, 30)

@@ -25,6 +25,16 @@ pub fn set(jar: CookieJar, code: &str, secure: bool) -> CookieJar {
     )
 }
 
+/// A redirect to `to` that shows the message of `code` there once.
+pub fn redirect(code: &str, to: &str, secure: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        set(CookieJar::new(), code, secure),
+        axum::response::Redirect::to(to),
+    )
+        .into_response()
+}
+
 /// The message to show once, and the jar without it.
 pub fn take(jar: CookieJar) -> (CookieJar, Option<String>) {
     let Some(code) = jar.get(FLASH_COOKIE).map(|c| c.value().to_string()) else {

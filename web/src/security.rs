@@ -114,7 +114,7 @@ pub async fn dutch_rejections(
         if let Some(first) = capital.get_mut(..1) {
             first.make_ascii_uppercase();
         }
-        super::message(&state, status, None, title, &format!("{capital}."))
+        crate::render::message(&state, status, None, title, &format!("{capital}."))
     };
     if let Some(allow) = allow {
         replaced.headers_mut().insert(header::ALLOW, allow);

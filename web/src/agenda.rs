@@ -1,0 +1,142 @@
+//! The overleg's meeting: the agenda of a day (computed when looked at), its export as Markdown
+//! or HTML, and recording that the meeting took place.
+
+use crate::error::WebError;
+use crate::extract::{CsrfForm, Overleg, SignedIn};
+use crate::flash;
+use crate::render::download;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::{Datelike, NaiveDate};
+use knooppunt_ingest::envelope::partition_key;
+use knooppunt_reports::agenda::Agenda;
+use knooppunt_reports::review_store;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub(crate) struct DateQuery {
+    datum: Option<String>,
+    formaat: Option<String>,
+}
+
+/// Days the overleg can meaningfully ask about: the agenda and its windows are computed from
+/// them, and dates near chrono's limits would overflow that arithmetic.
+const FIRST_YEAR: i32 = 2000;
+const LAST_YEAR: i32 = 2100;
+
+/// The day a form or query names (today when empty), or a Dutch error naming the field.
+pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(knooppunt_ingest::today_nl()),
+        Some(day) => {
+            // Only the field is named: a long or odd value is not echoed back.
+            let parsed: NaiveDate = day
+                .parse()
+                .map_err(|_| "datum: geen geldige datum (jjjj-mm-dd)".to_string())?;
+            if (FIRST_YEAR..=LAST_YEAR).contains(&parsed.year()) {
+                Ok(parsed)
+            } else {
+                Err(format!(
+                    "datum: kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}"
+                ))
+            }
+        }
+    }
+}
+
+/// [`parse_day`], refused as a page.
+fn day(text: Option<&str>) -> Result<NaiveDate, WebError> {
+    parse_day(text)
+        .map_err(|text| WebError::refused(StatusCode::BAD_REQUEST, "Ongeldige datum", text))
+}
+
+/// The agenda, restricted to the areas of an overleg member.
+async fn agenda_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Agenda> {
+    let mut agenda = Agenda::gather(&me.state.store, &me.state.rules, on, None).await?;
+    agenda.templates_dir = me.state.templates_dir.clone();
+    // A member restricted to some wijken sees only their items and the decisions on them; a
+    // cluster without a wijk (grouped per organisation) is nobody's wijk, so only members of
+    // every wijk see it — as on the cluster pages.
+    let user = &me.user;
+    agenda
+        .items
+        .retain(|item| user.covers_area(&partition_key(&item.area)));
+    agenda
+        .decisions
+        .retain(|decision| user.covers_area(&partition_key(&decision.area)));
+    Ok(agenda)
+}
+
+#[derive(Serialize)]
+struct AgendaPage<'a> {
+    agenda: &'a Agenda,
+    count: usize,
+    one: bool,
+    flash: Option<String>,
+    recorded: bool,
+}
+
+pub(crate) async fn agenda_page(
+    me: SignedIn<Overleg>,
+    jar: CookieJar,
+    Query(query): Query<DateQuery>,
+) -> Result<Response, WebError> {
+    let today = knooppunt_ingest::today_nl();
+    // Without a date: the next recorded meeting, else the latest, else today.
+    let on = match query
+        .datum
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(text) => day(Some(text))?,
+        None => review_store::landing_meeting(&me.state.store, today)
+            .await?
+            .unwrap_or(today),
+    };
+    let (jar, flash) = flash::take(jar);
+    let recorded = me.state.store.meeting_recorded(on).await?;
+    let agenda = agenda_for(&me, on).await?;
+    let data = AgendaPage {
+        agenda: &agenda,
+        count: agenda.items.len(),
+        one: agenda.items.len() == 1,
+        flash,
+        recorded,
+    };
+    let title = format!("Vergadering {}", crate::time::day(on));
+    Ok((jar, me.page("agenda", &title, &data)?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct MeetingForm {
+    datum: String,
+}
+
+/// Records that the overleg met on a day: the next agenda starts after it.
+pub(crate) async fn record_meeting(
+    me: SignedIn<Overleg>,
+    CsrfForm(form): CsrfForm<MeetingForm>,
+) -> Result<Response, WebError> {
+    let on = day(Some(&form.datum))?;
+    review_store::add_meeting(&me.state.store, on, &me.user.name).await?;
+    let to = format!("/agenda?datum={on}");
+    Ok(flash::redirect("vergadering", &to, me.state.secure_cookies))
+}
+
+pub(crate) async fn agenda_export(
+    me: SignedIn<Overleg>,
+    Query(query): Query<DateQuery>,
+) -> Result<Response, WebError> {
+    let on = day(query.datum.as_deref())?;
+    let (markdown, html) = agenda_for(&me, on).await?.render()?;
+    Ok(download(
+        query.formaat.as_deref(),
+        &format!("agenda-{on}"),
+        markdown,
+        html,
+    ))
+}

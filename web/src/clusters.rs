@@ -1,0 +1,199 @@
+//! The overleg's decisions on a cluster: the cluster page, a decision, approving a vignette and
+//! undoing today's last decision. The page itself is put together in [`crate::overleg`].
+
+use crate::agenda::parse_day;
+use crate::error::WebError;
+use crate::extract::{Confirm, CsrfForm, OwnCluster};
+use crate::flash;
+use crate::overleg::{self, Refused};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use knooppunt_reports::review::{Action, Snooze, Split};
+use knooppunt_reports::review_store::{self, DecideError};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DecisionForm {
+    pub actie: String,
+    pub reden: String,
+    pub met: String,
+    pub tot: String,
+    pub datum: String,
+    pub aantal: String,
+    pub eigenaar: String,
+    pub programma: String,
+    /// Splitsen: "organisatie" or "signalen".
+    pub splits_op: String,
+    /// Splitsen: the selected signals, as "source|id".
+    pub signalen: Vec<String>,
+}
+
+fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
+    Ok(match form.tot.as_str() {
+        "datum" => Snooze::Datum {
+            datum: parse_day(Some(&form.datum))
+                .ok()
+                .filter(|_| !form.datum.trim().is_empty())
+                .ok_or_else(|| "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string())?,
+        },
+        "signalen" => Snooze::Signalen {
+            aantal: form
+                .aantal
+                .trim()
+                .parse()
+                .map_err(|_| "parkeren: vul het aantal nieuwe signalen in".to_string())?,
+        },
+        "piek" => Snooze::Piek,
+        _ => return Err("parkeren: kies tot wanneer".into()),
+    })
+}
+
+fn split_from_form(form: &DecisionForm) -> Result<Split, String> {
+    Ok(match form.splits_op.as_str() {
+        "organisatie" => Split::Organisatie,
+        "signalen" => Split::Signalen {
+            signalen: form
+                .signalen
+                .iter()
+                .filter_map(|s| s.split_once('|'))
+                .map(|(source, id)| (source.to_string(), id.to_string()))
+                .collect(),
+        },
+        _ => return Err("splitsen: kies op organisatie of op gekozen signalen".into()),
+    })
+}
+
+fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
+    Ok(match form.actie.as_str() {
+        "bevestigen" => Action::Bevestigen,
+        "afwijzen" => Action::Afwijzen,
+        "notitie" => Action::Notitie,
+        "aanbeveling" => Action::Aanbeveling,
+        "oplossen" => Action::Oplossen,
+        "heropenen" => Action::Heropenen,
+        "samenvoegen" => Action::Samenvoegen {
+            met: form.met.trim().to_string(),
+        },
+        "splitsen" => Action::Splitsen {
+            op: split_from_form(form)?,
+        },
+        "toewijzen" => Action::Toewijzen {
+            eigenaar: form.eigenaar.trim().to_string(),
+            programma: form.programma.trim().to_string(),
+        },
+        "parkeren" => Action::Parkeren {
+            snooze: snooze_from_form(form)?,
+        },
+        other => return Err(format!("actie: onbekend besluit '{other}'")),
+    })
+}
+
+pub(crate) async fn cluster_page(
+    cluster: OwnCluster,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let (jar, flash) = flash::take(jar);
+    let page = overleg::cluster_view(&cluster.me, &cluster.id, None, flash).await?;
+    Ok((jar, page).into_response())
+}
+
+/// The cluster page again after a refused change, with the reason.
+async fn refused_again(cluster: &OwnCluster, error: String) -> Result<Response, WebError> {
+    let refused = Refused {
+        error,
+        ..Default::default()
+    };
+    let page = overleg::cluster_view(&cluster.me, &cluster.id, Some(refused), None).await;
+    crate::render::with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
+}
+
+/// After a change: the cluster page, with a message once.
+fn back_to(cluster: &OwnCluster, code: &str) -> Response {
+    let to = format!("/clusters/{}", cluster.id);
+    flash::redirect(code, &to, cluster.me.state.secure_cookies)
+}
+
+pub(crate) async fn decide(
+    cluster: OwnCluster,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response, WebError> {
+    let OwnCluster { me, id } = &cluster;
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let action = match action_from_form(&form) {
+        Ok(action) => action,
+        Err(text) => return overleg::refused_view(me, id, &form, text, unprocessable).await,
+    };
+    // Merging moves the other cluster's signals into this one: it must be the member's too.
+    if let Action::Samenvoegen { met } = &action {
+        if !me.covers_cluster(met).await? {
+            tracing::warn!(cluster = %id, "Merge with a cluster outside the member's areas refused");
+            let text = "samenvoegen: het andere cluster bestaat niet of hoort niet bij uw wijken";
+            return overleg::refused_view(me, id, &form, text.into(), StatusCode::FORBIDDEN).await;
+        }
+    }
+    match review_store::decide(&me.state.store, id, action, &form.reden, &me.user.name).await {
+        Ok(decision) => {
+            tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");
+            let code = format!(
+                "besluit:{}:{}",
+                decision.action.name(),
+                decision.state_after.as_str()
+            );
+            Ok(back_to(&cluster, &code))
+        }
+        Err(DecideError::Failed(error)) => Err(error.into()),
+        Err(refused) => {
+            overleg::refused_view(me, id, &form, refused.to_string(), unprocessable).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct VignetteForm {
+    bron: String,
+    signaal: String,
+}
+
+/// Approves a scrubbed signal of the cluster as a vignette for the brief.
+pub(crate) async fn approve_vignette(
+    cluster: OwnCluster,
+    CsrfForm(form): CsrfForm<VignetteForm>,
+) -> Result<Response, WebError> {
+    let OwnCluster { me, id } = &cluster;
+    let approved = knooppunt_reports::knelpunten::approve_vignette(
+        &me.state.store,
+        id,
+        &form.bron,
+        &form.signaal,
+        &me.user.name,
+    )
+    .await?;
+    if approved {
+        Ok(back_to(&cluster, "vignet"))
+    } else {
+        let text = "vignet: dit signaal hoort niet bij dit cluster";
+        refused_again(&cluster, text.into()).await
+    }
+}
+
+/// Takes back the cluster's last decision, if it was taken today (the meeting that is on).
+pub(crate) async fn undo_decision(
+    cluster: OwnCluster,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    let today = knooppunt_ingest::today_nl();
+    match review_store::undo_last(&cluster.me.state.store, &cluster.id, today).await? {
+        Ok((decision, back)) => {
+            let action = decision.action.name();
+            tracing::info!(cluster = %cluster.id, action, "Decision undone");
+            Ok(back_to(
+                &cluster,
+                &format!("ongedaan:{action}:{}", back.as_str()),
+            ))
+        }
+        Err(reason) => refused_again(&cluster, format!("ongedaan maken: {reason}")).await,
+    }
+}

@@ -1,0 +1,190 @@
+//! Who may open a page and how forms are read: [`SignedIn<G>`] admits a signed-in user whose
+//! role is in the group `G` (else a redirect to the sign-in page, or "Geen toegang");
+//! [`CsrfForm<T>`] reads a form and refuses it without the session's CSRF token.
+
+use crate::accounts::{self, User};
+use crate::error::{UserSlot, WebError};
+use crate::{render, WebState, SESSION_COOKIE};
+use axum::extract::{FromRequest, FromRequestParts, Path, RawForm, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::cookie::CookieJar;
+use knooppunt_ingest::envelope::partition_key;
+use knooppunt_reports::review::Role;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+
+/// A group of roles that may open a page.
+pub trait RoleGroup: Send + Sync + 'static {
+    const ROLES: &'static [Role];
+}
+
+macro_rules! role_group {
+    ($(#[$doc:meta])* $name:ident = [$($role:ident),+]) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl RoleGroup for $name {
+            const ROLES: &'static [Role] = &[$(Role::$role),+];
+        }
+    };
+}
+
+role_group!(
+    /// Every signed-in user.
+    Anyone = [Indiener, Overleg, Gemeente, Beheer]
+);
+role_group!(
+    /// Teams and partners that submit signals.
+    Indiener = [Indiener]
+);
+role_group!(
+    /// The meeting that reviews clusters.
+    Overleg = [Overleg]
+);
+role_group!(
+    /// Administrators.
+    Beheer = [Beheer]
+);
+role_group!(
+    /// Who reads the confirmed knelpunten.
+    KnelpuntReaders = [Gemeente, Overleg]
+);
+role_group!(
+    /// Who downloads the brief.
+    BriefReaders = [Gemeente, Overleg, Beheer]
+);
+
+/// The session behind a request, looked up once per request.
+#[derive(Clone)]
+struct Session {
+    user: User,
+    csrf: String,
+}
+
+/// The session of the request's cookie, or `None` when signed out.
+async fn session(parts: &mut Parts, state: &WebState) -> Result<Option<Session>, WebError> {
+    if let Some(found) = parts.extensions.get::<Option<Session>>() {
+        return Ok(found.clone());
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    let found = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => accounts::session(&state.store, cookie.value(), state.idle())
+            .await?
+            .map(|(user, csrf)| Session { user, csrf }),
+        None => None,
+    };
+    if let (Some(session), Some(slot)) = (&found, parts.extensions.get::<UserSlot>()) {
+        slot.fill(&session.user);
+    }
+    parts.extensions.insert(found.clone());
+    Ok(found)
+}
+
+/// A signed-in user whose role is in `G`, with the session's CSRF token for the page's forms.
+pub struct SignedIn<G> {
+    pub user: User,
+    pub csrf: String,
+    /// What the page needs (the store, the rules, the templates).
+    pub state: WebState,
+    group: PhantomData<G>,
+}
+
+impl<G: RoleGroup> FromRequestParts<WebState> for SignedIn<G> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let Session { user, csrf } = session(parts, state).await?.ok_or(WebError::SignedOut)?;
+        if !G::ROLES.contains(&user.role) {
+            return Err(WebError::WrongRole);
+        }
+        Ok(Self {
+            user,
+            csrf,
+            state: state.clone(),
+            group: PhantomData,
+        })
+    }
+}
+
+impl<G> SignedIn<G> {
+    /// `template` with `data` in the layout, with this user's menu and CSRF token.
+    pub(crate) fn page<T: Serialize>(
+        &self,
+        template: &str,
+        title: &str,
+        data: &T,
+    ) -> Result<Response, WebError> {
+        let (user, csrf) = (Some(&self.user), &self.csrf);
+        render::page(&self.state, template, title, user, csrf, data)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Token {
+    csrf: String,
+}
+
+/// A form (`application/x-www-form-urlencoded`, repeated names as lists) that carried the
+/// session's CSRF token in its `csrf` field. An unreadable form is refused as the framework
+/// words it (the Dutch layer rewrites that); a missing or wrong token is [`WebError::FormExpired`].
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &WebState) -> Result<Self, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let session = session(&mut parts, state).await?;
+        let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|rejection| WebError::Rejected(rejection.status()))?;
+        let unreadable = |_| WebError::Rejected(StatusCode::UNPROCESSABLE_ENTITY);
+        let form: T = serde_html_form::from_bytes(&bytes).map_err(unreadable)?;
+        let Token { csrf } = serde_html_form::from_bytes(&bytes).map_err(unreadable)?;
+        match session {
+            Some(session) if !session.csrf.is_empty() && session.csrf == csrf => Ok(Self(form)),
+            Some(_) => Err(WebError::FormExpired),
+            None => Err(WebError::SignedOut),
+        }
+    }
+}
+
+/// A form with nothing but its CSRF token: a confirmation.
+#[derive(Deserialize)]
+pub struct Confirm {}
+
+/// A cluster named in the path that exists and lies in the overleg member's wijken; else
+/// "Niet gevonden".
+pub struct OwnCluster {
+    pub me: SignedIn<Overleg>,
+    pub id: String,
+}
+
+impl FromRequestParts<WebState> for OwnCluster {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
+        let me = SignedIn::<Overleg>::from_request_parts(parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| WebError::Rejected(rejection.status()))?;
+        if me.covers_cluster(&id).await? {
+            Ok(Self { me, id })
+        } else {
+            Err(WebError::NotFound(
+                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+            ))
+        }
+    }
+}
+
+impl SignedIn<Overleg> {
+    /// Whether cluster `id` exists and lies in the member's wijken.
+    pub(crate) async fn covers_cluster(&self, id: &str) -> Result<bool, WebError> {
+        let cluster = self.state.store.cluster(id).await?;
+        Ok(cluster.is_some_and(|c| self.user.covers_area(&partition_key(&c.area))))
+    }
+}

@@ -1,0 +1,240 @@
+//! The signal form of an indiener: preview what the scrubber removes, then send; refusals are
+//! shown per field, tied to the input they are about. And the way to "Mijn signalen".
+
+use crate::error::WebError;
+use crate::extract::{CsrfForm, Indiener, SignedIn};
+use crate::mine;
+use crate::render::with_status;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use knooppunt_ingest::envelope::Channel;
+use knooppunt_ingest::http::ItemResult;
+use knooppunt_ingest::signal::Theme;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+const TITLE: &str = "Signaal melden";
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SignalForm {
+    stap: String,
+    observed_on: String,
+    area: String,
+    organisation: String,
+    wait_days: String,
+    text: String,
+    themes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ThemeChoice {
+    id: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+/// What the scrubber would remove, shown before anything is sent.
+#[derive(Serialize)]
+struct Preview {
+    text: String,
+    kinds: Vec<&'static str>,
+    clean: bool,
+}
+
+/// A refusal under the form field's Dutch name; `id`/`input` tie it to the input.
+#[derive(Serialize)]
+struct FieldError {
+    label: &'static str,
+    message: String,
+    id: Option<String>,
+    input: Option<&'static str>,
+}
+
+/// Per input: the id of the error that describes it, if any.
+#[derive(Serialize, Default)]
+struct Described {
+    observed_on: Option<String>,
+    area: Option<String>,
+    organisation: Option<String>,
+    wait_days: Option<String>,
+    text: Option<String>,
+}
+
+impl Described {
+    fn tie(&mut self, input: &str) {
+        let id = Some(format!("fout-{input}"));
+        match input {
+            "observed_on" => self.observed_on = id,
+            "area" => self.area = id,
+            "organisation" => self.organisation = id,
+            "wait_days" => self.wait_days = id,
+            "text" => self.text = id,
+            _ => {}
+        }
+    }
+}
+
+/// The form page: what was typed (or a fresh form), and what became of it.
+#[derive(Serialize, Default)]
+struct SignalPage {
+    source: String,
+    themes: Vec<ThemeChoice>,
+    observed_on: String,
+    area: String,
+    organisation: String,
+    wait_days: String,
+    text: String,
+    preview: Option<Preview>,
+    accepted: Option<String>,
+    errors: Vec<FieldError>,
+    err: Described,
+}
+
+impl SignalPage {
+    fn fresh(source: &str) -> Self {
+        Self {
+            source: source.to_string(),
+            themes: themes(&[]),
+            observed_on: knooppunt_ingest::today_nl().to_string(),
+            ..Default::default()
+        }
+    }
+
+    fn typed(source: &str, form: &SignalForm) -> Self {
+        Self {
+            source: source.to_string(),
+            themes: themes(&form.themes),
+            observed_on: form.observed_on.clone(),
+            area: form.area.clone(),
+            organisation: form.organisation.clone(),
+            wait_days: form.wait_days.clone(),
+            text: form.text.clone(),
+            ..Default::default()
+        }
+    }
+
+    fn refused(mut self, field: &str, message: String) -> Self {
+        let (label, input) = signal_field(field);
+        if let Some(input) = input {
+            self.err.tie(input);
+        }
+        self.errors.push(FieldError {
+            label,
+            message,
+            id: input.map(|i| format!("fout-{i}")),
+            input,
+        });
+        self
+    }
+}
+
+fn themes(selected: &[String]) -> Vec<ThemeChoice> {
+    Theme::ALL
+        .iter()
+        .map(|t| ThemeChoice {
+            id: t.as_str(),
+            label: t.label(),
+            checked: selected.iter().any(|s| s == t.as_str()),
+        })
+        .collect()
+}
+
+/// The Dutch name of a signal field, and the form input it belongs to.
+fn signal_field(field: &str) -> (&'static str, Option<&'static str>) {
+    match field {
+        "observed_on" => ("Datum van de waarneming", Some("observed_on")),
+        "area" => ("Wijk", Some("area")),
+        "text" => ("Wat liep er vast", Some("text")),
+        "wait_days" => ("Wachttijd in dagen", Some("wait_days")),
+        "organisation" => ("Organisatie", Some("organisation")),
+        "themes" => ("Thema's", None),
+        "source" => ("Bron", None),
+        "verzenden" => ("Verzenden", None),
+        _ => ("Signaal", None),
+    }
+}
+
+pub(crate) async fn intake_page(me: SignedIn<Indiener>) -> Result<Response, WebError> {
+    me.page("signaal", TITLE, &SignalPage::fresh(&me.user.source))
+}
+
+/// The signal as the intake takes it from any channel.
+fn item(source: &str, form: &SignalForm) -> serde_json::Value {
+    let mut item = json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "source": source,
+        "observed_on": form.observed_on.trim(),
+        "area": form.area,
+        "text": form.text,
+        "themes": form.themes,
+    });
+    if !form.organisation.trim().is_empty() {
+        item["organisation"] = json!(form.organisation.trim());
+    }
+    if !form.wait_days.trim().is_empty() {
+        item["wait_days"] = match form.wait_days.trim().parse::<i64>() {
+            Ok(days) => json!(days),
+            Err(_) => json!(form.wait_days.trim()),
+        };
+    }
+    item
+}
+
+pub(crate) async fn submit_signal(
+    me: SignedIn<Indiener>,
+    CsrfForm(form): CsrfForm<SignalForm>,
+) -> Result<Response, WebError> {
+    let source = me.user.source.clone();
+    let mut data = SignalPage::typed(&source, &form);
+    if form.stap == "voorbeeld" {
+        let scrubbed = knooppunt_ingest::scrub::scrub(&form.text);
+        let kinds: Vec<&'static str> = scrubbed.found.iter().map(|k| k.placeholder()).collect();
+        data.preview = Some(Preview {
+            text: scrubbed.text,
+            clean: kinds.is_empty(),
+            kinds,
+        });
+        return me.page("signaal", TITLE, &data);
+    }
+    let items = [item(&source, &form)];
+    let result =
+        knooppunt_ingest::http::submit(me.state.publisher.as_ref(), &items, Channel::Form).await;
+    result.count("form");
+    match result.results.first() {
+        Some(ItemResult::Accepted { id, .. }) => {
+            tracing::info!(id = %id, "Signal submitted through the form");
+            let mut fresh = SignalPage::fresh(&source);
+            fresh.accepted = Some(id.to_string());
+            me.page("signaal", TITLE, &fresh)
+        }
+        Some(ItemResult::Refused { errors, .. }) => {
+            for error in errors {
+                data = data.refused(&error.field, error.message.clone());
+            }
+            let page = me.page("signaal", TITLE, &data);
+            with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Some(ItemResult::Failed { .. }) | None => {
+            let text = "het signaal kon nu niet worden doorgegeven; er is niets bewaard, probeer het later opnieuw";
+            let page = me.page("signaal", TITLE, &data.refused("verzenden", text.into()));
+            with_status(StatusCode::SERVICE_UNAVAILABLE, page)
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct PageQuery {
+    pagina: String,
+}
+
+/// "Mijn signalen": what became of the team's signals.
+pub(crate) async fn own_signals(
+    me: SignedIn<Indiener>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let page_no = query.pagina.trim().parse::<i64>().unwrap_or(1);
+    mine::view(&me, page_no).await
+}

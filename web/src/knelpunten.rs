@@ -1,0 +1,191 @@
+//! What the municipality reads: the confirmed knelpunten (figures only, as published, never
+//! signal text) and the quarterly brief to download.
+
+use crate::error::WebError;
+use crate::extract::{BriefReaders, KnelpuntReaders, SignedIn};
+use crate::render::{attachment, download};
+use anyhow::Context;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use knooppunt_reports::review::{Role, State as ReviewState};
+use knooppunt_reports::review_store;
+use knooppunt_reports::{Brief, Quarter};
+use serde::{Deserialize, Serialize};
+
+/// One knelpunt (barrier) as the table shows it.
+#[derive(Serialize)]
+struct Row {
+    title: String,
+    signals: String,
+    areas: String,
+    state: String,
+    owner: Option<String>,
+    programme: Option<String>,
+}
+
+#[derive(Serialize)]
+struct KnelpuntenPage {
+    rows: Vec<Row>,
+    published: Option<String>,
+    quarter: String,
+}
+
+/// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
+/// The figures are those of the latest published brief, as published: a page that counted
+/// anew (all-time, per wijk) would let a reader work out what the brief hides.
+pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response, WebError> {
+    let today = knooppunt_ingest::today_nl();
+    let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
+    let latest = knooppunt_reports::snapshot::latest(&me.state.store, "").await?;
+    // One row per knelpunt (barrier), whatever its clusters: the wijken come from the brief.
+    let mut rows = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let confirmed = reviewed.iter().filter(|c| {
+        matches!(
+            c.standing.state,
+            ReviewState::Bevestigd | ReviewState::Opgelost
+        )
+    });
+    for c in confirmed {
+        if !seen.insert(c.cluster.barrier.clone()) {
+            continue;
+        }
+        let title = me
+            .state
+            .rules
+            .barriers()
+            .iter()
+            .find(|b| b.id == c.cluster.barrier)
+            .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+        let published = latest
+            .as_ref()
+            .and_then(|(_, figures)| figures.published(&c.cluster.barrier));
+        rows.push(Row {
+            title,
+            signals: published
+                .as_ref()
+                .map_or("—".to_string(), |(n, _)| n.clone()),
+            areas: published
+                .map(|(_, areas)| areas.join(", "))
+                .unwrap_or_default(),
+            state: if c.standing.terug {
+                "terug".into()
+            } else {
+                c.standing.state.as_str().into()
+            },
+            owner: c.standing.owner.clone(),
+            programme: c.standing.programme.clone(),
+        });
+    }
+    let data = KnelpuntenPage {
+        rows,
+        published: latest.map(|(quarter, _)| quarter),
+        quarter: Quarter::containing(today).previous().to_string(),
+    };
+    me.page("knelpunten", "Bevestigde knelpunten", &data)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct BriefQuery {
+    kwartaal: Option<String>,
+    formaat: Option<String>,
+    programma: Option<String>,
+}
+
+/// The municipality reads published briefs only: a brief of a quarter still being counted
+/// would differ from download to download, and two versions give away their difference.
+async fn published_for(
+    me: &SignedIn<BriefReaders>,
+    quarter: Quarter,
+    programme: Option<&str>,
+) -> Result<(), WebError> {
+    if me.user.role != Role::Gemeente {
+        return Ok(());
+    }
+    let key = quarter.to_string();
+    let snapshot =
+        knooppunt_reports::snapshot::load(&me.state.store, &key, programme.unwrap_or_default())
+            .await?;
+    match snapshot {
+        Some(_) => Ok(()),
+        None => Err(WebError::refused(
+            StatusCode::NOT_FOUND,
+            "Nog niet gepubliceerd",
+            format!("kwartaal: de brief van {key} is nog niet gepubliceerd."),
+        )),
+    }
+}
+
+pub(crate) async fn brief_download(
+    me: SignedIn<BriefReaders>,
+    Query(query): Query<BriefQuery>,
+) -> Result<Response, WebError> {
+    let today = knooppunt_ingest::today_nl();
+    let quarter: Quarter = match query.kwartaal.as_deref().map(str::parse).transpose() {
+        Ok(quarter) => quarter.unwrap_or_else(|| Quarter::containing(today).previous()),
+        Err(_) => {
+            return Err(WebError::refused(
+                StatusCode::BAD_REQUEST,
+                "Ongeldig kwartaal",
+                "kwartaal: schrijf het als 2026Q3.",
+            ))
+        }
+    };
+    let programme = query
+        .programma
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    published_for(&me, quarter, programme).await?;
+    let mut brief = Brief::gather_full(
+        &me.state.store,
+        &me.state.rules,
+        quarter,
+        programme,
+        me.state.min_group_size,
+        &me.state.wider_areas,
+        today,
+    )
+    .await?;
+    brief.templates_dir = me.state.templates_dir.clone();
+    brief.cover = me.state.cover.clone();
+    Ok(brief_file(brief, query.formaat.as_deref()).await?)
+}
+
+/// The brief in the asked format: figures as CSV or JSON, PDF, Markdown or HTML.
+async fn brief_file(brief: Brief, format: Option<&str>) -> anyhow::Result<Response> {
+    let stem = brief.file_stem();
+    let file = |bytes: Vec<u8>, mime: &str, extension: &str| {
+        attachment(bytes, mime, &format!("{stem}.{extension}"))
+    };
+    Ok(match format {
+        Some("csv") | Some("json") => {
+            let Some((csv, json)) = brief.figures()? else {
+                anyhow::bail!("geen cijfers");
+            };
+            if format == Some("csv") {
+                file(csv, "text/csv; charset=utf-8", "csv")
+            } else {
+                file(json.into_bytes(), "application/json", "json")
+            }
+        }
+        Some("pdf") => {
+            let dir = tempfile::tempdir().context("tijdelijke map")?;
+            brief.write(dir.path())?;
+            let path = dir.path().to_path_buf();
+            let pdf = tokio::task::spawn_blocking(move || brief.write_pdf(&path))
+                .await
+                .context("PDF maken")??;
+            file(
+                std::fs::read(pdf).context("PDF lezen")?,
+                "application/pdf",
+                "pdf",
+            )
+        }
+        format => {
+            let rendered = brief.render()?;
+            download(format, &stem, rendered.markdown, rendered.html)
+        }
+    })
+}

@@ -1,0 +1,89 @@
+//! The review website: server-rendered Dutch pages (handlebars, no JavaScript) for the four roles.
+//! It may not touch: SQL (the store runs it) or Kafka (signals leave through a `Publisher`).
+//!
+//! Every page names the roles it is for ([`extract::SignedIn`]); every form that changes
+//! something is read through [`extract::CsrfForm`], which wants the session's CSRF token; every
+//! handler answers `Result<_, WebError>` ([`error`]).
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `state.rs`, `render.rs`, `error.rs`, `extract.rs`, `time.rs` | the room's own machinery |
+//! | `signin.rs`, `accounts.rs`, `passwords.rs`, `throttle.rs` | who is signed in |
+//! | `intake.rs`, `mine.rs` | an indiener's signals |
+//! | `agenda.rs`, `clusters.rs`, `overleg.rs`, `labels.rs` | the overleg's meeting and decisions |
+//! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
+//! | `beheer.rs`, `verwerkingslog.rs` | administration and the processing log |
+//! | `security.rs`, `flash.rs` | headers, Dutch refusals, one-time messages |
+
+pub mod accounts;
+pub mod error;
+pub mod extract;
+pub mod flash;
+pub mod passwords;
+pub mod security;
+pub mod throttle;
+pub mod time;
+pub mod verwerkingslog;
+
+mod agenda;
+mod beheer;
+mod clusters;
+mod intake;
+mod knelpunten;
+mod labels;
+mod mine;
+mod overleg;
+mod render;
+mod signin;
+mod state;
+
+pub use error::WebError;
+pub use state::WebState;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+const SESSION_COOKIE: &str = "kp_sessie";
+
+/// The website's routes.
+pub fn router(state: WebState) -> Router {
+    let routes = Router::new()
+        .route("/", get(signin::home))
+        .route("/inloggen", get(signin::login_page).post(signin::login))
+        .route("/uitloggen", get(signin::logout_page).post(signin::logout))
+        .route(
+            "/wachtwoord",
+            get(signin::password_page).post(signin::change_password),
+        )
+        .route(security::STYLESHEET_PATH, get(security::stylesheet))
+        .route(
+            "/signalen",
+            get(intake::own_signals).post(intake::submit_signal),
+        )
+        .route("/signalen/nieuw", get(intake::intake_page))
+        .route("/agenda", get(agenda::agenda_page))
+        .route("/agenda/export", get(agenda::agenda_export))
+        .route("/agenda/vergadering", post(agenda::record_meeting))
+        .route("/clusters/{id}", get(clusters::cluster_page))
+        .route("/clusters/{id}/besluit", post(clusters::decide))
+        .route("/clusters/{id}/vignet", post(clusters::approve_vignette))
+        .route("/clusters/{id}/ongedaan", post(clusters::undo_decision))
+        .route("/knelpunten", get(knelpunten::knelpunten))
+        .route("/brief", get(knelpunten::brief_download))
+        .route("/beheer", get(beheer::beheer_page))
+        .route("/beheer/gebruikers", post(beheer::add_user))
+        .route("/beheer/tokens", post(beheer::add_token))
+        .route("/beheer/tokens/{id}/intrekken", post(beheer::revoke_token))
+        .merge(labels::routes());
+    with_error_pages(routes, state)
+}
+
+/// `routes` with their [`WebError`]s shown as pages in the layout.
+fn with_error_pages(routes: Router<WebState>, state: WebState) -> Router {
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
+        .with_state(state)
+}

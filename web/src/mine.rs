@@ -1,0 +1,148 @@
+//! "Mijn signalen": something back for every signal a team sent — when it was received, what
+//! it was recognised as (barrier titles), the knelpunt it is part of and that knelpunt's state,
+//! and the brief it counts in once confirmed. Twenty per page, newest first, Dutch dates.
+
+use crate::accounts::User;
+use crate::error::WebError;
+use crate::extract::{Indiener, SignedIn};
+use crate::{time, WebState};
+use axum::response::Response;
+use chrono::NaiveDate;
+use knooppunt_reports::review::State as ReviewState;
+use knooppunt_reports::review_store::{self, ReviewedCluster};
+use knooppunt_reports::Quarter;
+use knooppunt_store::team_signals::Membership;
+use serde::Serialize;
+
+pub(crate) const PER_PAGE: i64 = 20;
+
+/// What became of a knelpunt, in the team's words.
+fn state_words(state: ReviewState, promoted: bool) -> &'static str {
+    match state {
+        ReviewState::Open if promoted => "op de agenda van het overleg",
+        ReviewState::Open => "verzameld; nog niet op de agenda",
+        ReviewState::Bevestigd => "bevestigd als knelpunt",
+        ReviewState::Afgewezen => "besproken, niet als knelpunt aangemerkt",
+        ReviewState::Geparkeerd => "geparkeerd door het overleg",
+        ReviewState::Opgelost => "opgelost",
+        ReviewState::Samengevoegd => "samengevoegd met een ander knelpunt",
+    }
+}
+
+pub(crate) async fn view(me: &SignedIn<Indiener>, page_no: i64) -> Result<Response, WebError> {
+    let data = data(&me.state, &me.user, page_no).await?;
+    me.page("signalen", "Mijn signalen", &data)
+}
+
+/// A knelpunt a signal is part of, and what became of it.
+#[derive(Serialize)]
+struct KnelpuntView {
+    title: String,
+    area: String,
+    signals: i64,
+    state: &'static str,
+    /// The brief it counts in ("3e kwartaal 2026"), once confirmed.
+    brief: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SignalView {
+    observed_on: String,
+    received: String,
+    area: String,
+    text: String,
+    recognised: Vec<String>,
+    knelpunten: Vec<KnelpuntView>,
+}
+
+#[derive(Serialize)]
+struct MinePage {
+    source: String,
+    signals: Vec<SignalView>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    previous: Option<i64>,
+    next: Option<i64>,
+}
+
+/// What the page knows of the clusters: their standing and whether they were promoted.
+struct Knowledge<'a> {
+    state: &'a WebState,
+    reviewed: Vec<ReviewedCluster>,
+    promoted: Vec<String>,
+}
+
+impl Knowledge<'_> {
+    fn title(&self, barrier: &str) -> String {
+        self.state
+            .rules
+            .barriers()
+            .iter()
+            .find(|b| b.id == barrier)
+            .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+    }
+
+    fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {
+        let cluster_id = membership.cluster_id.as_deref()?;
+        let cluster = self.reviewed.iter().find(|r| r.cluster.id == cluster_id)?;
+        let standing = &cluster.standing;
+        let counted = matches!(
+            standing.state,
+            ReviewState::Bevestigd | ReviewState::Opgelost
+        );
+        Some(KnelpuntView {
+            title: self.title(&membership.barrier),
+            area: cluster.cluster.area.clone(),
+            signals: cluster.cluster.signal_count,
+            state: state_words(standing.state, self.promoted.contains(&cluster.cluster.id)),
+            brief: counted.then(|| Quarter::containing(observed_on).dutch_label()),
+        })
+    }
+}
+
+async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<MinePage> {
+    let today = knooppunt_ingest::today_nl();
+    let total = state.store.source_signal_count(&user.source).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page_no = page_no.clamp(1, pages);
+    let stored = state
+        .store
+        .source_signals(&user.source, PER_PAGE, (page_no - 1) * PER_PAGE)
+        .await?;
+    let knowledge = Knowledge {
+        state,
+        reviewed: review_store::reviewed_clusters(&state.store, today).await?,
+        promoted: state
+            .store
+            .promotions(today - chrono::Duration::days(366), today)
+            .await?
+            .into_iter()
+            .map(|p| p.cluster_id)
+            .collect(),
+    };
+    let mut signals = Vec::new();
+    for signal in stored {
+        let memberships = state.store.memberships(&user.source, &signal.id).await?;
+        signals.push(SignalView {
+            observed_on: time::day(signal.observed_on),
+            received: time::moment_at(signal.stored_at),
+            recognised: signal.barriers.iter().map(|b| knowledge.title(b)).collect(),
+            knelpunten: memberships
+                .iter()
+                .filter_map(|m| knowledge.knelpunt(m, signal.observed_on))
+                .collect(),
+            area: signal.area,
+            text: signal.text,
+        });
+    }
+    Ok(MinePage {
+        source: user.source.clone(),
+        signals,
+        total,
+        page: page_no,
+        pages,
+        previous: (page_no > 1).then(|| page_no - 1),
+        next: (page_no < pages).then(|| page_no + 1),
+    })
+}

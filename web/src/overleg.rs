@@ -1,0 +1,439 @@
+//! The overleg's cluster page: the same evidence as its agenda item, one panel per decision
+//! (no default action; a refused panel reopens with what was typed and the reason), the
+//! history with names instead of ids, vignettes with their approved state, and an undo for
+//! the last decision of today's meeting.
+
+use crate::accounts::User;
+use crate::clusters::DecisionForm;
+use crate::error::WebError;
+use crate::extract::{Overleg, SignedIn};
+use crate::time;
+use crate::WebState;
+use axum::http::StatusCode;
+use axum::response::Response;
+use knooppunt_ingest::envelope::partition_key;
+use knooppunt_reports::agenda::AgendaItem;
+use knooppunt_reports::dutch;
+use knooppunt_reports::review::{Action, Decision, Snooze, Split, Standing, State as ReviewState};
+use knooppunt_reports::review_store::{self, ReviewedCluster};
+use knooppunt_rules::store::{ClusterRow, ClusterSummary};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a refused decision panel shows again: the action, the fields typed, and why.
+#[derive(Default)]
+pub(crate) struct Refused {
+    pub action: String,
+    pub fields: PanelFields,
+    pub error: String,
+}
+
+/// The fields of a decision panel as they were typed.
+#[derive(Serialize, Default, Clone)]
+pub(crate) struct PanelFields {
+    reden: String,
+    datum: String,
+    aantal: String,
+    eigenaar: String,
+    programma: String,
+    tot_datum: bool,
+    tot_signalen: bool,
+    tot_piek: bool,
+    op_organisatie: bool,
+    op_signalen: bool,
+}
+
+/// One decision panel: closed and empty, or reopened after a refusal.
+#[derive(Serialize, Default)]
+struct Panel {
+    open: bool,
+    error: String,
+    fields: PanelFields,
+}
+
+/// The decisions, each with its own panel.
+const ACTIONS: [&str; 10] = [
+    "bevestigen",
+    "afwijzen",
+    "parkeren",
+    "toewijzen",
+    "samenvoegen",
+    "splitsen",
+    "notitie",
+    "aanbeveling",
+    "oplossen",
+    "heropenen",
+];
+
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    text: String,
+}
+
+/// A decision's details in words, with the cluster it names as a link.
+#[derive(Serialize)]
+struct Details {
+    text: String,
+    link: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct HistoryRow {
+    when: String,
+    action: &'static str,
+    state: &'static str,
+    actor: String,
+    reason: String,
+    count: i64,
+    details: Details,
+}
+
+/// Another cluster, by id and in words.
+#[derive(Serialize)]
+struct Named {
+    id: String,
+    text: String,
+}
+
+/// A sibling cluster (same barrier) to merge with.
+#[derive(Serialize)]
+struct Other {
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Example {
+    source: String,
+    id: String,
+    text: String,
+    area: String,
+    observed_on: String,
+    approved: bool,
+}
+
+#[derive(Serialize)]
+struct Undo {
+    action: &'static str,
+}
+
+#[derive(Serialize)]
+struct ClusterPage {
+    cluster: ClusterRow,
+    label: String,
+    first_seen: String,
+    last_seen: String,
+    standing: Standing,
+    merged_into: Option<Named>,
+    kader: Option<String>,
+    item: Option<AgendaItem>,
+    history: Vec<HistoryRow>,
+    split_off: Vec<Named>,
+    examples: Vec<Example>,
+    others: Vec<Other>,
+    panels: BTreeMap<&'static str, Panel>,
+    error: Option<String>,
+    flash: Option<String>,
+    undo: Option<Undo>,
+}
+
+/// "Laak — 12 signalen, 3 bronnen, sinds 03-09-2026": a cluster told apart from its siblings.
+fn cluster_label(cluster: &ReviewedCluster, sources: Option<i64>) -> String {
+    let mut label = cluster.cluster.area.clone();
+    if !cluster.cluster.organisation.is_empty() {
+        if !label.is_empty() {
+            label.push_str(" / ");
+        }
+        label.push_str(&cluster.cluster.organisation);
+    }
+    if label.is_empty() {
+        label = "zonder wijk".into();
+    }
+    let mut text = format!("{label} — {} signalen", cluster.cluster.signal_count);
+    if let Some(sources) = sources {
+        text.push_str(&format!(
+            ", {sources} {}",
+            if sources == 1 { "bron" } else { "bronnen" }
+        ));
+    }
+    text.push_str(&format!(
+        ", sinds {}",
+        time::day_text(&cluster.cluster.first_seen)
+    ));
+    text
+}
+
+/// The details of a decision in words, with the clusters it names as links.
+fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Details {
+    let link = |id: &str| {
+        Some(Link {
+            href: format!("/clusters/{id}"),
+            text: name(id).unwrap_or_else(|| "een ander cluster".into()),
+        })
+    };
+    let (text, link) = match &decision.action {
+        Action::Parkeren { snooze } => (
+            match snooze {
+                Snooze::Datum { datum } => format!("tot {}", time::day(*datum)),
+                Snooze::Signalen { aantal } => format!("tot {aantal} nieuwe signalen"),
+                Snooze::Piek => "tot een piek".into(),
+            },
+            None,
+        ),
+        Action::Toewijzen {
+            eigenaar,
+            programma,
+        } if programma.is_empty() => (format!("eigenaar {eigenaar}"), None),
+        Action::Toewijzen {
+            eigenaar,
+            programma,
+        } => (format!("eigenaar {eigenaar}, programma {programma}"), None),
+        Action::Samenvoegen { met } => ("samengevoegd met".into(), link(met)),
+        Action::Splitsen {
+            op: Split::Van { cluster },
+        } => ("afgesplitst van".into(), link(cluster)),
+        Action::Splitsen {
+            op: Split::Organisatie,
+        } => ("per organisatie".into(), None),
+        Action::Splitsen {
+            op: Split::Signalen { signalen },
+        } => (format!("{} gekozen signalen apart", signalen.len()), None),
+        _ => (String::new(), None),
+    };
+    Details { text, link }
+}
+
+pub(crate) async fn cluster_view(
+    me: &SignedIn<Overleg>,
+    id: &str,
+    refused: Option<Refused>,
+    flash: Option<String>,
+) -> Result<Response, WebError> {
+    let Some((title, data)) = cluster_data(&me.state, &me.user, id, refused, flash).await? else {
+        return Err(WebError::NotFound(
+            "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+        ));
+    };
+    me.page("cluster", &title, &data)
+}
+
+/// What the page knows of the clusters the member may see.
+struct Context<'a> {
+    state: &'a WebState,
+    user: &'a User,
+    reviewed: Vec<ReviewedCluster>,
+    summaries: Vec<ClusterSummary>,
+}
+
+impl Context<'_> {
+    fn sources(&self, id: &str) -> Option<i64> {
+        self.summaries
+            .iter()
+            .find(|s| s.cluster.id == id)
+            .map(|s| s.sources)
+    }
+
+    fn title(&self, c: &ReviewedCluster) -> String {
+        self.state
+            .rules
+            .barriers()
+            .iter()
+            .find(|b| b.id == c.cluster.barrier)
+            .map_or(c.cluster.barrier.clone(), |b| b.title.clone())
+    }
+
+    fn visible(&self, c: &ReviewedCluster) -> bool {
+        self.user.covers_area(&partition_key(&c.cluster.area))
+    }
+
+    /// A name for an id, only for clusters the member may see.
+    fn name(&self, id: &str) -> Option<String> {
+        self.reviewed
+            .iter()
+            .find(|c| c.cluster.id == id && self.visible(c))
+            .map(|c| format!("{} — {}", self.title(c), cluster_label(c, self.sources(id))))
+    }
+
+    fn named(&self, id: &str) -> Named {
+        Named {
+            id: id.to_string(),
+            text: self.name(id).unwrap_or_else(|| "een ander cluster".into()),
+        }
+    }
+}
+
+/// The history, oldest first, and the undo for today's last decision.
+fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, Option<Undo>) {
+    let today = knooppunt_ingest::today_nl();
+    let label = |d: &Decision| crate::flash::action_label(d.action.name()).unwrap_or_default();
+    let undo = decisions
+        .last()
+        .filter(|d| dutch::local_day(&d.decided_at) == Some(today))
+        .filter(|d| !matches!(d.action, Action::Splitsen { .. }))
+        .map(|d| Undo { action: label(d) });
+    let rows = decisions
+        .iter()
+        .map(|d| HistoryRow {
+            when: time::moment(&d.decided_at),
+            action: label(d),
+            state: d.state_after.as_str(),
+            actor: d.actor.clone(),
+            reason: d.reason.clone(),
+            count: d.signal_count,
+            details: details(d, &|id| context.name(id)),
+        })
+        .collect();
+    (rows, undo)
+}
+
+/// The cluster's signals (scrubbed), newest first, with their vignette approval.
+async fn examples(state: &WebState, id: &str) -> anyhow::Result<Vec<Example>> {
+    let mut examples = review_store::example_signals(&state.store, &[id.to_string()], 10).await?;
+    examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
+    let approved = state.store.approved_vignettes(id).await?;
+    Ok(examples
+        .into_iter()
+        .map(|e| Example {
+            approved: approved.iter().any(|(s, i)| s == &e.source && i == &e.id),
+            observed_on: time::day_text(&e.observed_on),
+            source: e.source,
+            id: e.id,
+            text: e.text,
+            area: e.area,
+        })
+        .collect())
+}
+
+/// Clusters split off from this one: their first decision says where they came from.
+async fn split_off(context: &Context<'_>, id: &str) -> anyhow::Result<Vec<Named>> {
+    let all = review_store::all_decisions(&context.state.store).await?;
+    Ok(all
+        .iter()
+        .filter(|(_, list)| {
+            list.first().is_some_and(|d| {
+                matches!(&d.action, Action::Splitsen { op: Split::Van { cluster } } if cluster == id)
+            })
+        })
+        .filter_map(|(cid, _)| context.name(cid).map(|text| Named { id: cid.clone(), text }))
+        .collect())
+}
+
+/// Every panel closed, but the refused one open with what was typed and why.
+fn panels(refused: &Refused) -> BTreeMap<&'static str, Panel> {
+    ACTIONS
+        .iter()
+        .map(|action| {
+            let panel = if *action == refused.action {
+                Panel {
+                    open: true,
+                    error: refused.error.clone(),
+                    fields: refused.fields.clone(),
+                }
+            } else {
+                Panel::default()
+            };
+            (*action, panel)
+        })
+        .collect()
+}
+
+async fn cluster_data(
+    state: &WebState,
+    user: &User,
+    id: &str,
+    refused: Option<Refused>,
+    flash: Option<String>,
+) -> anyhow::Result<Option<(String, ClusterPage)>> {
+    let today = knooppunt_ingest::today_nl();
+    let context = Context {
+        state,
+        user,
+        reviewed: review_store::reviewed_clusters(&state.store, today).await?,
+        summaries: state.store.cluster_summaries().await?,
+    };
+    let Some(cluster) = context
+        .reviewed
+        .iter()
+        .find(|c| c.cluster.id == id && context.visible(c))
+    else {
+        return Ok(None);
+    };
+    let (history, undo) = history(&context, &review_store::decisions(&state.store, id).await?);
+    let others = context
+        .reviewed
+        .iter()
+        .filter(|c| {
+            c.cluster.id != id
+                && c.cluster.barrier == cluster.cluster.barrier
+                && c.standing.state != ReviewState::Samengevoegd
+                && context.visible(c)
+        })
+        .map(|c| Other {
+            id: c.cluster.id.clone(),
+            label: cluster_label(c, context.sources(&c.cluster.id)),
+        })
+        .collect();
+    let barrier = state
+        .rules
+        .barriers()
+        .iter()
+        .find(|b| b.id == cluster.cluster.barrier);
+    let refused = refused.unwrap_or_default();
+    let page = ClusterPage {
+        cluster: cluster.cluster.clone(),
+        label: cluster_label(cluster, context.sources(id)),
+        first_seen: time::day_text(&cluster.cluster.first_seen),
+        last_seen: time::day_text(&cluster.cluster.last_seen),
+        standing: cluster.standing.clone(),
+        merged_into: cluster
+            .standing
+            .merged_into
+            .as_deref()
+            .map(|m| context.named(m)),
+        kader: barrier.map(|b| b.kader.clone()),
+        item: knooppunt_reports::agenda::evidence(&state.store, &state.rules, id, today).await?,
+        history,
+        split_off: split_off(&context, id).await?,
+        examples: examples(state, id).await?,
+        others,
+        panels: panels(&refused),
+        error: (refused.action.is_empty() && !refused.error.is_empty()).then_some(refused.error),
+        flash,
+        undo,
+    };
+    Ok(Some((context.title(cluster), page)))
+}
+
+/// The cluster page again after a refused decision: the same panel open, with what was typed
+/// and the reason it was refused.
+pub(crate) async fn refused_view(
+    me: &SignedIn<Overleg>,
+    id: &str,
+    form: &DecisionForm,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let refused = Refused {
+        action: ACTIONS
+            .iter()
+            .find(|a| **a == form.actie)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        fields: PanelFields {
+            reden: form.reden.clone(),
+            datum: form.datum.clone(),
+            aantal: form.aantal.clone(),
+            eigenaar: form.eigenaar.clone(),
+            programma: form.programma.clone(),
+            tot_datum: form.tot == "datum",
+            tot_signalen: form.tot == "signalen",
+            tot_piek: form.tot == "piek",
+            op_organisatie: form.splits_op == "organisatie",
+            op_signalen: form.splits_op == "signalen",
+        },
+        error,
+    };
+    let page = cluster_view(me, id, Some(refused), None).await;
+    crate::render::with_status(status, page)
+}

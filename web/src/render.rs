@@ -1,0 +1,162 @@
+//! Pages in the layout (HTML-escaped by handlebars), the plain message page, and downloads.
+
+use crate::accounts::User;
+use crate::error::WebError;
+use crate::WebState;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+
+/// The signed-in user as the layout's menu shows them.
+#[derive(Serialize)]
+struct UserView<'a> {
+    name: &'a str,
+    role: &'a str,
+    role_label: &'a str,
+}
+
+impl<'a> UserView<'a> {
+    fn of(user: &'a User) -> Self {
+        Self {
+            name: &user.display_name,
+            role: user.role.as_str(),
+            role_label: user.role.label(),
+        }
+    }
+}
+
+/// What every page template sees besides its own data.
+#[derive(Serialize)]
+struct Frame<'a, T: Serialize> {
+    title: &'a str,
+    user: Option<UserView<'a>>,
+    csrf: &'a str,
+    #[serde(flatten)]
+    data: &'a T,
+}
+
+/// The layout around a rendered page body.
+#[derive(Serialize)]
+struct Layout<'a> {
+    title: &'a str,
+    body: &'a str,
+    user: Option<UserView<'a>>,
+    csrf: &'a str,
+}
+
+/// `template` with `data`, in the layout.
+pub(crate) fn page<T: Serialize>(
+    state: &WebState,
+    template: &str,
+    title: &str,
+    user: Option<&User>,
+    csrf: &str,
+    data: &T,
+) -> Result<Response, WebError> {
+    let frame = Frame {
+        title,
+        user: user.map(UserView::of),
+        csrf,
+        data,
+    };
+    let body = state
+        .templates
+        .render(template, &frame)
+        .map_err(|e| anyhow::anyhow!("sjabloon {template}: {e}"))?;
+    in_layout(state, title, user, csrf, &body)
+}
+
+/// A body that is already HTML, in the layout.
+pub(crate) fn in_layout(
+    state: &WebState,
+    title: &str,
+    user: Option<&User>,
+    csrf: &str,
+    body: &str,
+) -> Result<Response, WebError> {
+    let layout = Layout {
+        title,
+        body,
+        user: user.map(UserView::of),
+        csrf,
+    };
+    let html = state
+        .templates
+        .render("layout", &layout)
+        .map_err(|e| anyhow::anyhow!("sjabloon layout: {e}"))?;
+    Ok(Html(html).into_response())
+}
+
+/// A page result with another status (a refused form shown again).
+pub(crate) fn with_status(
+    status: StatusCode,
+    page: Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    page.map(|mut response| {
+        *response.status_mut() = status;
+        response
+    })
+}
+
+#[derive(Serialize)]
+struct Message<'a> {
+    text: &'a str,
+}
+
+/// A short Dutch message page: refusals and apologies.
+pub(crate) fn message(
+    state: &WebState,
+    status: StatusCode,
+    user: Option<&User>,
+    title: &str,
+    text: &str,
+) -> Response {
+    match page(state, "melding", title, user, "", &Message { text }) {
+        Ok(mut response) => {
+            *response.status_mut() = status;
+            response
+        }
+        Err(WebError::Internal(error)) => {
+            tracing::error!(error = %format!("{error:#}"), "Rendering a message failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Pagina kon niet worden gemaakt.",
+            )
+                .into_response()
+        }
+        Err(other) => other.into_response(),
+    }
+}
+
+/// A file to download.
+pub(crate) fn attachment(body: Vec<u8>, mime: &str, file_name: &str) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = mime.parse() {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = format!("attachment; filename=\"{file_name}\"").parse() {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    (headers, body).into_response()
+}
+
+/// Markdown (`formaat=md`) or HTML (anything else) as a download named `name`.
+pub(crate) fn download(
+    format: Option<&str>,
+    name: &str,
+    markdown: String,
+    html: String,
+) -> Response {
+    match format {
+        Some("md") => attachment(
+            markdown.into_bytes(),
+            "text/markdown; charset=utf-8",
+            &format!("{name}.md"),
+        ),
+        _ => attachment(
+            html.into_bytes(),
+            "text/html; charset=utf-8",
+            &format!("{name}.html"),
+        ),
+    }
+}

@@ -1,0 +1,128 @@
+//! What every page needs: the store, the rule set, the publisher, the compiled templates and
+//! the site's settings.
+
+use crate::{accounts, labels, throttle};
+use axum::http::HeaderName;
+use handlebars::Handlebars;
+use knooppunt_ingest::transport::Publisher;
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_rules::store::Store;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The page templates, compiled once when the site starts.
+const TEMPLATES: [(&str, &str); 13] = [
+    ("layout", include_str!("templates/layout.hbs")),
+    ("inloggen", include_str!("templates/inloggen.hbs")),
+    ("uitloggen", include_str!("templates/uitloggen.hbs")),
+    ("wachtwoord", include_str!("templates/wachtwoord.hbs")),
+    ("melding", include_str!("templates/melding.hbs")),
+    ("signaal", include_str!("templates/signaal.hbs")),
+    ("signalen", include_str!("templates/signalen.hbs")),
+    ("agenda", include_str!("templates/agenda.hbs")),
+    ("cluster", include_str!("templates/cluster.hbs")),
+    ("bewijs", include_str!("templates/bewijs.hbs")),
+    ("knelpunten", include_str!("templates/knelpunten.hbs")),
+    ("beheer", include_str!("templates/beheer.hbs")),
+    (
+        "verwerkingslog",
+        include_str!("templates/verwerkingslog.hbs"),
+    ),
+];
+
+/// What the pages need.
+#[derive(Clone)]
+pub struct WebState {
+    pub store: Store,
+    pub rules: Arc<RuleSet>,
+    pub publisher: Arc<dyn Publisher>,
+    pub templates: Arc<Handlebars<'static>>,
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    pub min_group_size: i64,
+    pub wider_areas: BTreeMap<String, String>,
+    /// The municipality's own brief and agenda templates, if any.
+    pub templates_dir: Option<PathBuf>,
+    /// Minutes a session may sit unused before it ends.
+    pub idle_minutes: i64,
+    /// Failed sign-ins, counted in the database.
+    pub throttle: throttle::Throttle,
+    /// The header a TLS proxy in front sets to the client's address (`web.client_ip_header`);
+    /// `None`: the connection's peer address is the client.
+    pub client_ip_header: Option<HeaderName>,
+    /// Addressee and sender on the brief's cover.
+    pub cover: knooppunt_reports::Cover,
+}
+
+impl WebState {
+    /// How long a session may sit unused.
+    pub(crate) fn idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.idle_minutes)
+    }
+
+    pub(crate) fn session_limits(&self) -> accounts::SessionLimits {
+        accounts::SessionLimits {
+            lifetime: chrono::Duration::hours(self.session_hours),
+            idle: self.idle(),
+        }
+    }
+
+    pub fn new(
+        store: Store,
+        rules: Arc<RuleSet>,
+        publisher: Arc<dyn Publisher>,
+        secure_cookies: bool,
+        min_group_size: i64,
+        wider_areas: BTreeMap<String, String>,
+    ) -> anyhow::Result<Self> {
+        let templates = compile(&rules)?;
+        Ok(Self {
+            throttle: throttle::Throttle::new(store.clone()),
+            store,
+            rules,
+            publisher,
+            templates: Arc::new(templates),
+            secure_cookies,
+            session_hours: 12,
+            min_group_size,
+            wider_areas,
+            templates_dir: None,
+            idle_minutes: 30,
+            client_ip_header: None,
+            cover: Default::default(),
+        })
+    }
+}
+
+/// The page templates, strict: a field a template names but the page does not provide is an
+/// error (a 500 with a Dutch apology, logged), never an empty string on the page.
+fn compile(rules: &RuleSet) -> anyhow::Result<Handlebars<'static>> {
+    let mut templates = Handlebars::new();
+    templates.set_strict_mode(true);
+    for (name, source) in TEMPLATES {
+        templates
+            .register_template_string(name, source)
+            .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
+    }
+    labels::register(&mut templates, rules)?;
+    Ok(templates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_strict() {
+        let rules = RuleSet::default_rules().unwrap();
+        let templates = compile(&rules).unwrap();
+        let page = serde_json::json!({"title": "Let op", "text": "Tekst"});
+        assert!(templates
+            .render("melding", &page)
+            .unwrap()
+            .contains("Tekst"));
+        let missing = serde_json::json!({"title": "Let op"});
+        assert!(templates.render("melding", &missing).is_err());
+    }
+}
