@@ -1,0 +1,249 @@
+//! Clusters and their memberships (`signal_barriers`): upserting tallies, and reading
+//! clusters, their summaries, events and the overleg's overrides.
+
+use crate::*;
+use anyhow::Context;
+
+use knooppunt_domain::cluster::*;
+use knooppunt_domain::recognition::Recognition;
+use knooppunt_domain::stats::quantile;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// One row of `signal_barriers`.
+pub(crate) struct Membership<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) signal_id: &'a str,
+    pub(crate) barrier: &'a str,
+    pub(crate) cluster_id: String,
+    pub(crate) observed_on: String,
+    pub(crate) area_key: String,
+    pub(crate) wait_days: Option<i64>,
+    pub(crate) confidence: f64,
+    pub(crate) organisation: &'a str,
+    pub(crate) found: &'a Recognition,
+}
+
+/// Adds tallies to the clusters, creating those that do not exist yet.
+pub(crate) async fn upsert_clusters(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    clusters: &[ClusterTally],
+    what: &'static str,
+) -> anyhow::Result<()> {
+    for chunk in clusters.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, last_seen, signal_count) \
+             VALUES {} ON CONFLICT (id) DO UPDATE SET \
+               signal_count = clusters.signal_count + excluded.signal_count, \
+               first_seen = CASE WHEN excluded.first_seen < clusters.first_seen \
+                            THEN excluded.first_seen ELSE clusters.first_seen END, \
+               last_seen = CASE WHEN excluded.last_seen > clusters.last_seen \
+                           THEN excluded.last_seen ELSE clusters.last_seen END",
+            placeholders(backend, chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for tally in chunk {
+            query = query
+                .bind(&tally.id)
+                .bind(&tally.barrier)
+                .bind(&tally.key.area_key)
+                .bind(&tally.key.area)
+                .bind(&tally.key.organisation)
+                .bind(&tally.first_seen)
+                .bind(&tally.last_seen)
+                .bind(tally.signal_count);
+        }
+        query.execute(&mut **tx).await.context(what)?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_memberships(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    rows: &[Membership<'_>],
+) -> anyhow::Result<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
+             area_key, wait_days, confidence, organisation, found_by, rule, model_score, model_terms) \
+             VALUES {} ON CONFLICT (source, signal_id, barrier) DO NOTHING",
+            placeholders(backend, chunk.len(), 13)
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(row.source)
+                .bind(row.signal_id)
+                .bind(row.barrier)
+                .bind(&row.cluster_id)
+                .bind(&row.observed_on)
+                .bind(&row.area_key)
+                .bind(row.wait_days)
+                .bind(row.confidence)
+                .bind(row.organisation)
+                .bind(row.found.how.as_str())
+                .bind(row.found.rule.as_deref())
+                .bind(row.found.model_score.map(f64::from))
+                .bind(row.found.terms_column());
+        }
+        query
+            .execute(&mut **tx)
+            .await
+            .context("barrières van signalen opslaan")?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Every cluster, largest first.
+    pub async fn clusters(&self) -> anyhow::Result<Vec<ClusterRow>> {
+        let rows = sqlx::query(
+            "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count FROM clusters \
+             ORDER BY signal_count DESC, barrier, area_key, organisation",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("clusters lezen")?;
+        rows.iter().map(cluster_from_row).collect()
+    }
+
+    /// One cluster by id.
+    pub async fn cluster(&self, id: &str) -> anyhow::Result<Option<ClusterRow>> {
+        let row = sqlx::query(
+            "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count \
+             FROM clusters WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("cluster lezen")?;
+        row.as_ref().map(cluster_from_row).transpose()
+    }
+
+    /// Every cluster with distinct sources and areas and its waiting times (median, 75th
+    /// percentile), largest first.
+    pub async fn cluster_summaries(&self) -> anyhow::Result<Vec<ClusterSummary>> {
+        let clusters = self.clusters().await?;
+        let breadth = sqlx::query(
+            "SELECT cluster_id, COUNT(DISTINCT source) AS sources, COUNT(DISTINCT area_key) AS areas \
+             FROM signal_barriers GROUP BY cluster_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("clusterbreedte lezen")?;
+        let mut spread: std::collections::HashMap<String, (i64, i64)> = Default::default();
+        for row in &breadth {
+            spread.insert(
+                row.try_get("cluster_id")?,
+                (row.try_get("sources")?, row.try_get("areas")?),
+            );
+        }
+        let waits = sqlx::query(
+            "SELECT cluster_id, wait_days FROM signal_barriers WHERE wait_days IS NOT NULL \
+             ORDER BY cluster_id, wait_days",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("wachttijden lezen")?;
+        let mut by_cluster: std::collections::HashMap<String, Vec<i64>> = Default::default();
+        for row in &waits {
+            by_cluster
+                .entry(row.try_get("cluster_id")?)
+                .or_default()
+                .push(row.try_get("wait_days")?);
+        }
+        Ok(clusters
+            .into_iter()
+            .map(|cluster| {
+                let (sources, areas) = spread.get(&cluster.id).copied().unwrap_or_default();
+                let waits = by_cluster.remove(&cluster.id).unwrap_or_default();
+                ClusterSummary {
+                    sources,
+                    areas,
+                    with_wait: waits.len(),
+                    median_wait_days: quantile(&waits, 0.5),
+                    p75_wait_days: quantile(&waits, 0.75),
+                    cluster,
+                }
+            })
+            .collect())
+    }
+
+    /// Every cluster's signals as promotion sees them: (cluster id, event).
+    pub async fn cluster_events(
+        &self,
+    ) -> anyhow::Result<Vec<(String, knooppunt_domain::promotion::Event)>> {
+        let rows = sqlx::query(
+            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
+             ORDER BY cluster_id, observed_on",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("signalen per cluster lezen")?;
+        rows.iter()
+            .map(|row| {
+                let observed_on: String = row.try_get("observed_on")?;
+                Ok((
+                    row.try_get("cluster_id")?,
+                    knooppunt_domain::promotion::Event {
+                        observed_on: observed_on
+                            .parse()
+                            .with_context(|| format!("datum {observed_on} in de database"))?,
+                        source: row.try_get("source")?,
+                        area: row.try_get("area_key")?,
+                        wait_days: row.try_get("wait_days")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Signals the overleg split off, by (source, signal id, barrier): their cluster's id and
+    /// key values.
+    pub async fn cluster_overrides(
+        &self,
+    ) -> anyhow::Result<
+        std::collections::HashMap<(String, String, String), (String, ClusterKeyValues)>,
+    > {
+        let rows = sqlx::query(
+            "SELECT o.source, o.signal_id, o.barrier, o.cluster_id, c.area_key, c.area, c.organisation \
+             FROM cluster_overrides o JOIN clusters c ON c.id = o.cluster_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("afgesplitste signalen lezen")?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    (
+                        row.try_get("source")?,
+                        row.try_get("signal_id")?,
+                        row.try_get("barrier")?,
+                    ),
+                    (
+                        row.try_get("cluster_id")?,
+                        ClusterKeyValues {
+                            area_key: row.try_get("area_key")?,
+                            area: row.try_get("area")?,
+                            organisation: row.try_get("organisation")?,
+                        },
+                    ),
+                ))
+            })
+            .collect()
+    }
+}
+
+fn cluster_from_row(row: &AnyRow) -> anyhow::Result<ClusterRow> {
+    Ok(ClusterRow {
+        id: row.try_get("id")?,
+        barrier: row.try_get("barrier")?,
+        area: row.try_get("area")?,
+        organisation: row.try_get("organisation")?,
+        first_seen: row.try_get("first_seen")?,
+        last_seen: row.try_get("last_seen")?,
+        signal_count: row.try_get("signal_count")?,
+    })
+}
