@@ -12,14 +12,19 @@ use sqlx::AnyPool;
 
 mod clusters;
 mod connect;
+mod error;
+pub mod events;
 mod labels;
+pub mod processing_log;
 mod promotions;
 mod replay;
+pub mod retention;
 mod settings;
 mod signals;
 
 pub use connect::Backend;
 pub(crate) use connect::{placeholders, ROWS_PER_STATEMENT};
+pub use error::{class_of, classify, ErrorClass, StoreError, StoreResult};
 pub use replay::ReplayWriter;
 pub use settings::CLUSTER_KEY_SETTING;
 
