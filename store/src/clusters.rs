@@ -171,35 +171,6 @@ impl Store {
             .collect())
     }
 
-    /// Every cluster's signals as promotion sees them: (cluster id, event).
-    pub async fn cluster_events(
-        &self,
-    ) -> anyhow::Result<Vec<(String, knooppunt_domain::promotion::Event)>> {
-        let rows = sqlx::query(
-            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
-             ORDER BY cluster_id, observed_on",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .context("signalen per cluster lezen")?;
-        rows.iter()
-            .map(|row| {
-                let observed_on: String = row.try_get("observed_on")?;
-                Ok((
-                    row.try_get("cluster_id")?,
-                    knooppunt_domain::promotion::Event {
-                        observed_on: observed_on
-                            .parse()
-                            .with_context(|| format!("datum {observed_on} in de database"))?,
-                        source: row.try_get("source")?,
-                        area: row.try_get("area_key")?,
-                        wait_days: row.try_get("wait_days")?,
-                    },
-                ))
-            })
-            .collect()
-    }
-
     /// Signals the overleg split off, by (source, signal id, barrier): their cluster's id and
     /// key values.
     pub async fn cluster_overrides(
@@ -246,4 +217,55 @@ fn cluster_from_row(row: &AnyRow) -> anyhow::Result<ClusterRow> {
         last_seen: row.try_get("last_seen")?,
         signal_count: row.try_get("signal_count")?,
     })
+}
+
+/// One membership of a signal in a cluster, as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MembershipRow {
+    pub barrier: String,
+    pub cluster_id: String,
+    pub observed_on: String,
+    pub wait_days: Option<i64>,
+    pub confidence: f64,
+    /// How the barrier was found: `regel`, `model`, `overleg`.
+    pub found_by: String,
+    pub rule: Option<String>,
+}
+
+/// A cluster whose stored count differs from its member rows.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CountMismatch {
+    pub id: String,
+    pub signal_count: i64,
+    pub members: i64,
+}
+
+impl Store {
+    /// A signal's memberships, by barrier.
+    pub async fn memberships(
+        &self,
+        source: &str,
+        signal_id: &str,
+    ) -> crate::StoreResult<Vec<MembershipRow>> {
+        Ok(sqlx::query_as(
+            "SELECT barrier, cluster_id, observed_on, wait_days, confidence, found_by, rule \
+             FROM signal_barriers WHERE source = $1 AND signal_id = $2 ORDER BY barrier",
+        )
+        .bind(source)
+        .bind(signal_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The clusters whose count is not the number of their member rows (none, when the
+    /// counts are exact).
+    pub async fn cluster_count_mismatches(&self) -> crate::StoreResult<Vec<CountMismatch>> {
+        Ok(sqlx::query_as(
+            "SELECT id, signal_count, members FROM (SELECT c.id, c.signal_count, \
+             (SELECT COUNT(*) FROM signal_barriers m WHERE m.cluster_id = c.id) AS members \
+             FROM clusters c) counted WHERE signal_count <> members ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }

@@ -62,6 +62,16 @@ impl Store {
     /// Connects. SQLite files are created and migrated on the spot; PostgreSQL is migrated by
     /// `knooppunt migrate` (see [`Store::migrate`]).
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        let store = Self::connect_unmigrated(url, max_connections).await?;
+        if store.backend == Backend::Sqlite {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    /// Connects without migrating, for watching a database another process owns (and
+    /// migrates).
+    pub async fn connect_unmigrated(url: &str, max_connections: u32) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let mut url = url.to_string();
@@ -109,11 +119,7 @@ impl Store {
             .connect(&url)
             .await
             .context("verbinden met de database")?;
-        let store = Self { pool, backend };
-        if backend == Backend::Sqlite {
-            store.migrate().await?;
-        }
-        Ok(store)
+        Ok(Self { pool, backend })
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,77 +1,114 @@
-//! Promotions: evaluating the criteria over the stored clusters and reading the recorded
-//! promotions back.
+//! Promotions: computing which clusters meet their criteria on a day (read-only), recording
+//! a day's promotions (the engine's promotion step, a recorded meeting), and reading the
+//! recorded promotions back.
 
 use crate::*;
 use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use knooppunt_domain::cluster::*;
-use knooppunt_domain::promotion::CriteriaSource;
-use sqlx::Row;
+use knooppunt_domain::promotion::{evaluate_recent, lookback_days, CriteriaSource, Event, History};
+use std::collections::HashMap;
+
+/// One signal of a cluster as promotion reads it.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    cluster_id: String,
+    observed_on: String,
+    source: String,
+    area_key: String,
+    wait_days: Option<i64>,
+}
+
+impl EventRow {
+    fn into_event(self) -> StoreResult<(String, Event)> {
+        let event = Event {
+            observed_on: parse_day(&self.observed_on)?,
+            source: self.source,
+            area: self.area_key,
+            wait_days: self.wait_days,
+        };
+        Ok((self.cluster_id, event))
+    }
+}
+
+/// A cluster's whole history up to a day.
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    cluster_id: String,
+    first_seen: String,
+    n: i64,
+    sources: i64,
+}
+
+/// A recorded promotion, every column.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PromotionRow {
+    pub cluster_id: String,
+    pub evaluated_on: String,
+    pub barrier: String,
+    pub reasons: String,
+    pub waarom: String,
+    pub rules_version: String,
+    pub recorded_at: String,
+}
+
+/// A recorded promotion joined with its cluster.
+#[derive(sqlx::FromRow)]
+struct JoinedRow {
+    cluster_id: String,
+    barrier: String,
+    area: String,
+    organisation: String,
+    evaluated_on: String,
+    reasons: String,
+    waarom: String,
+    rules_version: String,
+}
+
+impl TryFrom<JoinedRow> for StoredPromotion {
+    type Error = StoreError;
+
+    fn try_from(row: JoinedRow) -> StoreResult<Self> {
+        Ok(StoredPromotion {
+            reasons: serde_json::from_str(&row.reasons)
+                .map_err(|e| StoreError::corrupt(format!("redenen van promotie: {e}")))?,
+            cluster_id: row.cluster_id,
+            barrier: row.barrier,
+            area: row.area,
+            organisation: row.organisation,
+            evaluated_on: row.evaluated_on,
+            waarom: row.waarom,
+            rules_version: row.rules_version,
+        })
+    }
+}
+
+/// A stored day (`YYYY-MM-DD`).
+pub(crate) fn parse_day(value: &str) -> StoreResult<NaiveDate> {
+    value
+        .parse()
+        .map_err(|_| StoreError::corrupt(format!("datum {value} in de database")))
+}
 
 impl Store {
-    /// Evaluates every cluster's promotion criteria on `today` and stores the promotions of
-    /// that day (replacing an earlier evaluation of the same day). Reads only the signals of
-    /// the criteria's look-back window, plus one aggregate per cluster for its history.
-    pub async fn evaluate_promotions(
+    /// Which clusters meet their criteria on `today`, changing nothing: what an agenda for
+    /// that day shows. Reads only the signals of the criteria's look-back window, plus one
+    /// aggregate per cluster for its history.
+    pub async fn compute_promotions(
         &self,
         rules: &impl CriteriaSource,
         today: NaiveDate,
     ) -> anyhow::Result<Vec<StoredPromotion>> {
-        use knooppunt_domain::promotion::{evaluate_recent, lookback_days, Event, History};
         let criteria = rules.promotion_criteria();
         let lookback = criteria
             .iter()
             .map(|(_, c)| lookback_days(c))
             .max()
             .unwrap_or(0);
-        let cutoff = today - chrono::Duration::days(lookback);
-        let rows = sqlx::query(
-            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
-             WHERE observed_on >= $1 AND observed_on <= $2 ORDER BY cluster_id, observed_on",
-        )
-        .bind(cutoff.to_string())
-        .bind(today.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .context("recente signalen per cluster lezen")?;
-        let mut events: std::collections::HashMap<String, Vec<Event>> = Default::default();
-        for row in &rows {
-            let observed_on: String = row.try_get("observed_on")?;
-            events
-                .entry(row.try_get("cluster_id")?)
-                .or_default()
-                .push(Event {
-                    observed_on: observed_on
-                        .parse()
-                        .with_context(|| format!("datum {observed_on} in de database"))?,
-                    source: row.try_get("source")?,
-                    area: row.try_get("area_key")?,
-                    wait_days: row.try_get("wait_days")?,
-                });
-        }
-        let rows = sqlx::query(
-            "SELECT cluster_id, MIN(observed_on) AS first_seen, COUNT(*) AS n, \
-             COUNT(DISTINCT source) AS sources FROM signal_barriers WHERE observed_on <= $1 \
-             GROUP BY cluster_id",
-        )
-        .bind(today.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .context("geschiedenis per cluster lezen")?;
-        let mut histories: std::collections::HashMap<String, History> = Default::default();
-        for row in &rows {
-            let first_seen: String = row.try_get("first_seen")?;
-            let signals: i64 = row.try_get("n")?;
-            let sources: i64 = row.try_get("sources")?;
-            histories.insert(
-                row.try_get("cluster_id")?,
-                History {
-                    first_seen: first_seen.parse().ok(),
-                    signals: signals as usize,
-                    sources: sources as usize,
-                },
-            );
-        }
+        let mut events = self
+            .recent_events(today - chrono::Duration::days(lookback), today)
+            .await?;
+        let histories = self.histories(today).await?;
         let mut promotions = Vec::new();
         for cluster in self.clusters().await? {
             let Some((_, barrier_criteria)) =
@@ -97,13 +134,34 @@ impl Store {
                 });
             }
         }
+        Ok(promotions)
+    }
+
+    /// Computes the promotions of `today` and records them, replacing an earlier evaluation
+    /// of the same day. Only the engine's promotion step and a recorded meeting call this;
+    /// looking at an agenda uses [`Store::compute_promotions`].
+    pub async fn evaluate_promotions(
+        &self,
+        rules: &impl CriteriaSource,
+        today: NaiveDate,
+    ) -> anyhow::Result<Vec<StoredPromotion>> {
+        let promotions = self.compute_promotions(rules, today).await?;
+        self.record_promotions(today, &promotions).await?;
+        Ok(promotions)
+    }
+
+    /// Records `promotions` as the evaluation of `day`, replacing an earlier one.
+    pub async fn record_promotions(
+        &self,
+        day: NaiveDate,
+        promotions: &[StoredPromotion],
+    ) -> StoreResult<()> {
         let recorded_at = Utc::now().to_rfc3339();
-        let mut tx = self.pool.begin().await.context("transactie starten")?;
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM promotions WHERE evaluated_on = $1")
-            .bind(today.to_string())
+            .bind(day.to_string())
             .execute(&mut *tx)
-            .await
-            .context("eerdere beoordeling van vandaag vervangen")?;
+            .await?;
         for chunk in promotions.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO promotions (cluster_id, evaluated_on, barrier, reasons, waarom, \
@@ -121,10 +179,65 @@ impl Store {
                     .bind(&p.rules_version)
                     .bind(&recorded_at);
             }
-            query.execute(&mut *tx).await.context("promoties opslaan")?;
+            query.execute(&mut *tx).await?;
         }
-        tx.commit().await.context("promoties vastleggen")?;
-        Ok(promotions)
+        Ok(tx.commit().await?)
+    }
+
+    /// The signals observed in `[from, to]` per cluster.
+    async fn recent_events(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<HashMap<String, Vec<Event>>> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
+             WHERE observed_on >= $1 AND observed_on <= $2 ORDER BY cluster_id, observed_on",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut events: HashMap<String, Vec<Event>> = HashMap::new();
+        for row in rows {
+            let (cluster_id, event) = row.into_event()?;
+            events.entry(cluster_id).or_default().push(event);
+        }
+        Ok(events)
+    }
+
+    /// Per cluster: its first day, signals and distinct sources up to `today`.
+    async fn histories(&self, today: NaiveDate) -> StoreResult<HashMap<String, History>> {
+        let rows: Vec<HistoryRow> = sqlx::query_as(
+            "SELECT cluster_id, MIN(observed_on) AS first_seen, COUNT(*) AS n, \
+             COUNT(DISTINCT source) AS sources FROM signal_barriers WHERE observed_on <= $1 \
+             GROUP BY cluster_id",
+        )
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let history = History {
+                    first_seen: row.first_seen.parse().ok(),
+                    signals: row.n as usize,
+                    sources: row.sources as usize,
+                };
+                (row.cluster_id, history)
+            })
+            .collect())
+    }
+
+    /// Every cluster's signals as promotion sees them: (cluster id, event).
+    pub async fn cluster_events(&self) -> StoreResult<Vec<(String, Event)>> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
+             ORDER BY cluster_id, observed_on",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(EventRow::into_event).collect()
     }
 
     /// Stored promotions evaluated in `[from, to]`, newest first.
@@ -132,8 +245,8 @@ impl Store {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> anyhow::Result<Vec<StoredPromotion>> {
-        let rows = sqlx::query(
+    ) -> StoreResult<Vec<StoredPromotion>> {
+        let rows: Vec<JoinedRow> = sqlx::query_as(
             "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
              COALESCE(c.organisation, '') AS organisation, p.evaluated_on, p.reasons, p.waarom, \
              p.rules_version FROM promotions p LEFT JOIN clusters c ON c.id = p.cluster_id \
@@ -143,22 +256,25 @@ impl Store {
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_all(&self.pool)
-        .await
-        .context("promoties lezen")?;
-        rows.iter()
-            .map(|row| {
-                let reasons: String = row.try_get("reasons")?;
-                Ok(StoredPromotion {
-                    cluster_id: row.try_get("cluster_id")?,
-                    barrier: row.try_get("barrier")?,
-                    area: row.try_get("area")?,
-                    organisation: row.try_get("organisation")?,
-                    evaluated_on: row.try_get("evaluated_on")?,
-                    reasons: serde_json::from_str(&reasons).context("redenen in de database")?,
-                    waarom: row.try_get("waarom")?,
-                    rules_version: row.try_get("rules_version")?,
-                })
-            })
-            .collect()
+        .await?;
+        rows.into_iter().map(StoredPromotion::try_from).collect()
+    }
+
+    /// Every recorded promotion row in `[from, to]` as stored (with the moment it was
+    /// recorded), in key order.
+    pub async fn promotion_rows(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<PromotionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT cluster_id, evaluated_on, barrier, reasons, waarom, rules_version, \
+             recorded_at FROM promotions WHERE evaluated_on >= $1 AND evaluated_on <= $2 \
+             ORDER BY evaluated_on, cluster_id",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

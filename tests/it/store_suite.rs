@@ -469,6 +469,30 @@ async fn promotion_suite(store: Store) {
     store.evaluate_promotions(&rules, on).await.unwrap();
     let stored = store.promotions(on, on).await.unwrap();
     assert_eq!(stored, promoted);
+    // Looking never writes: computing the day, or viewing its agenda (a past date by now),
+    // leaves the recorded rows as they are, and the agenda still shows the promoted cluster.
+    let first = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let last = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let before = store.promotion_rows(first, last).await.unwrap();
+    assert_eq!(before.len(), 1);
+    assert_eq!(
+        store.compute_promotions(&rules, on).await.unwrap(),
+        promoted
+    );
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, on, None)
+        .await
+        .unwrap();
+    let item = agenda
+        .items
+        .iter()
+        .find(|i| i.cluster_id == p.cluster_id)
+        .expect("the promoted cluster is on the agenda");
+    assert_eq!(item.waarom, p.waarom);
+    let later_view = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+    knooppunt_reports::agenda::Agenda::gather(&store, &rules, later_view, None)
+        .await
+        .unwrap();
+    assert_eq!(store.promotion_rows(first, last).await.unwrap(), before);
     // A day later the oldest of the five leaves the window: 4 signals, no longer promoted,
     // while the earlier day's promotion stays on record.
     let later = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
