@@ -20,6 +20,7 @@ pub mod engine;
 pub mod events;
 pub mod extract;
 pub mod fixtures;
+mod isolate;
 pub mod kafka_context;
 pub mod labels;
 pub mod model;
