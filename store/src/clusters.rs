@@ -7,8 +7,7 @@ use anyhow::Context;
 use knooppunt_domain::cluster::*;
 use knooppunt_domain::recognition::Recognition;
 use knooppunt_domain::stats::quantile;
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use std::collections::HashMap;
 
 /// One row of `signal_barriers`.
 pub(crate) struct Membership<'a> {
@@ -96,63 +95,73 @@ pub(crate) async fn insert_memberships(
     Ok(())
 }
 
+/// A `clusters` row, decoded by sqlx.
+type ClusterColumns = (String, String, String, String, String, String, i64);
+
+fn cluster_row(
+    (id, barrier, area, organisation, first_seen, last_seen, signal_count): ClusterColumns,
+) -> ClusterRow {
+    ClusterRow {
+        id,
+        barrier,
+        area,
+        organisation,
+        first_seen,
+        last_seen,
+        signal_count,
+    }
+}
+
+const CLUSTER_COLUMNS: &str =
+    "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count FROM clusters";
+
+/// Overrides keyed by (source, signal id, barrier): the cluster's id and key values.
+pub type Overrides = HashMap<(String, String, String), (String, ClusterKeyValues)>;
+
 impl Store {
     /// Every cluster, largest first.
     pub async fn clusters(&self) -> anyhow::Result<Vec<ClusterRow>> {
-        let rows = sqlx::query(
-            "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count FROM clusters \
-             ORDER BY signal_count DESC, barrier, area_key, organisation",
-        )
+        let rows: Vec<ClusterColumns> = sqlx::query_as(&format!(
+            "{CLUSTER_COLUMNS} ORDER BY signal_count DESC, barrier, area_key, organisation"
+        ))
         .fetch_all(&self.pool)
-        .await
-        .context("clusters lezen")?;
-        rows.iter().map(cluster_from_row).collect()
+        .await?;
+        Ok(rows.into_iter().map(cluster_row).collect())
     }
 
     /// One cluster by id.
     pub async fn cluster(&self, id: &str) -> anyhow::Result<Option<ClusterRow>> {
-        let row = sqlx::query(
-            "SELECT id, barrier, area, organisation, first_seen, last_seen, signal_count \
-             FROM clusters WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .context("cluster lezen")?;
-        row.as_ref().map(cluster_from_row).transpose()
+        let row: Option<ClusterColumns> =
+            sqlx::query_as(&format!("{CLUSTER_COLUMNS} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(cluster_row))
     }
 
     /// Every cluster with distinct sources and areas and its waiting times (median, 75th
     /// percentile), largest first.
     pub async fn cluster_summaries(&self) -> anyhow::Result<Vec<ClusterSummary>> {
         let clusters = self.clusters().await?;
-        let breadth = sqlx::query(
+        let breadth: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT cluster_id, COUNT(DISTINCT source) AS sources, COUNT(DISTINCT area_key) AS areas \
              FROM signal_barriers GROUP BY cluster_id",
         )
         .fetch_all(&self.pool)
-        .await
-        .context("clusterbreedte lezen")?;
-        let mut spread: std::collections::HashMap<String, (i64, i64)> = Default::default();
-        for row in &breadth {
-            spread.insert(
-                row.try_get("cluster_id")?,
-                (row.try_get("sources")?, row.try_get("areas")?),
-            );
-        }
-        let waits = sqlx::query(
+        .await?;
+        let spread: HashMap<String, (i64, i64)> = breadth
+            .into_iter()
+            .map(|(id, sources, areas)| (id, (sources, areas)))
+            .collect();
+        let waits: Vec<(String, i64)> = sqlx::query_as(
             "SELECT cluster_id, wait_days FROM signal_barriers WHERE wait_days IS NOT NULL \
              ORDER BY cluster_id, wait_days",
         )
         .fetch_all(&self.pool)
-        .await
-        .context("wachttijden lezen")?;
-        let mut by_cluster: std::collections::HashMap<String, Vec<i64>> = Default::default();
-        for row in &waits {
-            by_cluster
-                .entry(row.try_get("cluster_id")?)
-                .or_default()
-                .push(row.try_get("wait_days")?);
+        .await?;
+        let mut by_cluster: HashMap<String, Vec<i64>> = HashMap::new();
+        for (id, wait) in waits {
+            by_cluster.entry(id).or_default().push(wait);
         }
         Ok(clusters
             .into_iter()
@@ -173,50 +182,28 @@ impl Store {
 
     /// Signals the overleg split off, by (source, signal id, barrier): their cluster's id and
     /// key values.
-    pub async fn cluster_overrides(
-        &self,
-    ) -> anyhow::Result<
-        std::collections::HashMap<(String, String, String), (String, ClusterKeyValues)>,
-    > {
-        let rows = sqlx::query(
+    pub async fn cluster_overrides(&self) -> anyhow::Result<Overrides> {
+        type Columns = (String, String, String, String, String, String, String);
+        let rows: Vec<Columns> = sqlx::query_as(
             "SELECT o.source, o.signal_id, o.barrier, o.cluster_id, c.area_key, c.area, c.organisation \
              FROM cluster_overrides o JOIN clusters c ON c.id = o.cluster_id",
         )
         .fetch_all(&self.pool)
-        .await
-        .context("afgesplitste signalen lezen")?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    (
-                        row.try_get("source")?,
-                        row.try_get("signal_id")?,
-                        row.try_get("barrier")?,
-                    ),
-                    (
-                        row.try_get("cluster_id")?,
-                        ClusterKeyValues {
-                            area_key: row.try_get("area_key")?,
-                            area: row.try_get("area")?,
-                            organisation: row.try_get("organisation")?,
-                        },
-                    ),
-                ))
-            })
-            .collect()
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(source, signal_id, barrier, cluster_id, area_key, area, organisation)| {
+                    let key = ClusterKeyValues {
+                        area_key,
+                        area,
+                        organisation,
+                    };
+                    ((source, signal_id, barrier), (cluster_id, key))
+                },
+            )
+            .collect())
     }
-}
-
-fn cluster_from_row(row: &AnyRow) -> anyhow::Result<ClusterRow> {
-    Ok(ClusterRow {
-        id: row.try_get("id")?,
-        barrier: row.try_get("barrier")?,
-        area: row.try_get("area")?,
-        organisation: row.try_get("organisation")?,
-        first_seen: row.try_get("first_seen")?,
-        last_seen: row.try_get("last_seen")?,
-        signal_count: row.try_get("signal_count")?,
-    })
 }
 
 /// One membership of a signal in a cluster, as stored.

@@ -230,14 +230,17 @@ impl Store {
     }
 
     /// Every cluster's signals as promotion sees them: (cluster id, event).
-    pub async fn cluster_events(&self) -> StoreResult<Vec<(String, Event)>> {
+    pub async fn cluster_events(&self) -> anyhow::Result<Vec<(String, Event)>> {
         let rows: Vec<EventRow> = sqlx::query_as(
             "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
              ORDER BY cluster_id, observed_on",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(EventRow::into_event).collect()
+        Ok(rows
+            .into_iter()
+            .map(EventRow::into_event)
+            .collect::<StoreResult<_>>()?)
     }
 
     /// Stored promotions evaluated in `[from, to]`, newest first.
@@ -245,7 +248,7 @@ impl Store {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> StoreResult<Vec<StoredPromotion>> {
+    ) -> anyhow::Result<Vec<StoredPromotion>> {
         let rows: Vec<JoinedRow> = sqlx::query_as(
             "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
              COALESCE(c.organisation, '') AS organisation, p.evaluated_on, p.reasons, p.waarom, \
@@ -257,7 +260,10 @@ impl Store {
         .bind(to.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(StoredPromotion::try_from).collect()
+        Ok(rows
+            .into_iter()
+            .map(StoredPromotion::try_from)
+            .collect::<StoreResult<_>>()?)
     }
 
     /// Every recorded promotion row in `[from, to]` as stored (with the moment it was

@@ -7,7 +7,6 @@ use crate::*;
 use anyhow::Context;
 use chrono::Utc;
 use knooppunt_domain::cluster::*;
-use sqlx::Row;
 
 /// Writes a replay inside one transaction; nothing is visible until [`ReplayWriter::finish`].
 pub struct ReplayWriter {
@@ -133,7 +132,20 @@ impl Store {
         limit: i64,
     ) -> anyhow::Result<Vec<ReplaySignal>> {
         let (source, id) = after.cloned().unwrap_or_default();
-        let rows = sqlx::query(
+        type Columns = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<i64>,
+        );
+        let rows: Vec<Columns> = sqlx::query_as(
             "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, \
              classification, wait_days FROM signals WHERE (source, id) > ($1, $2) \
              ORDER BY source, id LIMIT $3",
@@ -142,36 +154,48 @@ impl Store {
         .bind(id)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await
-        .context("signalen voor replay lezen")?;
-        rows.iter()
-            .map(|row| {
-                Ok(ReplaySignal {
-                    source: row.try_get("source")?,
-                    id: row.try_get("id")?,
-                    observed_on: row.try_get("observed_on")?,
-                    area: row.try_get("area")?,
-                    area_key: row.try_get("area_key")?,
-                    text: row.try_get("text")?,
-                    themes: row.try_get("themes")?,
-                    organisation: row.try_get("organisation")?,
-                    barriers: row.try_get("barriers")?,
-                    classification: row.try_get("classification")?,
-                    wait_days: row.try_get("wait_days")?,
-                })
-            })
-            .collect()
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    source,
+                    id,
+                    observed_on,
+                    area,
+                    area_key,
+                    text,
+                    themes,
+                    organisation,
+                    barriers,
+                    classification,
+                    wait_days,
+                )| {
+                    ReplaySignal {
+                        source,
+                        id,
+                        observed_on,
+                        area,
+                        area_key,
+                        text,
+                        themes,
+                        organisation,
+                        barriers,
+                        classification,
+                        wait_days,
+                    }
+                },
+            )
+            .collect())
     }
 
     /// The versions applied by replay, oldest first: (version, applied at).
     pub async fn replays(&self) -> anyhow::Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT version, applied_at FROM replays ORDER BY applied_at")
-            .fetch_all(&self.pool)
-            .await
-            .context("replays lezen")?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("version")?, row.try_get("applied_at")?)))
-            .collect()
+        Ok(
+            sqlx::query_as("SELECT version, applied_at FROM replays ORDER BY applied_at")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     /// Starts the transaction a replay with `--apply` writes in.

@@ -4,7 +4,6 @@ use crate::*;
 use anyhow::Context;
 
 use knooppunt_domain::cluster::*;
-use sqlx::Row;
 
 /// The setting that records which key the stored clusters were grouped by.
 pub const CLUSTER_KEY_SETTING: &str = "cluster_key";
@@ -29,12 +28,12 @@ pub(crate) async fn set_setting(
 impl Store {
     /// A recorded fact about the stored data (see [`CLUSTER_KEY_SETTING`]).
     pub async fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .context("instelling lezen")?;
-        Ok(row.map(|r| r.try_get("value")).transpose()?)
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Checks that the stored clusters were grouped by `key`, and records it when nothing

@@ -7,8 +7,26 @@ use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use knooppunt_domain::cluster::*;
 use knooppunt_domain::envelope::partition_key;
-use sqlx::AnyPool;
-use sqlx::Row;
+use std::collections::HashMap;
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+type Key = (String, String);
+
+fn key_of(item: &Classified) -> Key {
+    (
+        item.envelope.signal.source.clone(),
+        item.envelope.id().to_string(),
+    )
+}
+
+/// A batch's signals after the insert: the new ones (with their content hashes) and the
+/// ones that were already there.
+#[derive(Default)]
+struct Inserted<'a> {
+    new: Vec<&'a Classified>,
+    not_inserted: Vec<&'a Classified>,
+    hashes: HashMap<Key, String>,
+}
 
 impl Store {
     /// Stores a batch in one transaction. Signals already stored (same source and id) are
@@ -24,27 +42,41 @@ impl Store {
         }
         let stored_at = Utc::now().to_rfc3339();
         let mut tx = self.pool.begin().await.context("transactie starten")?;
-        for item in quarantined {
-            outcome.quarantined += sqlx::query(
-                "INSERT INTO quarantine (source, signal_id, kinds, reason, channel, quarantined_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, signal_id) DO NOTHING",
-            )
-            .bind(&item.source)
-            .bind(&item.signal_id)
-            .bind(item.kinds.join(","))
-            .bind(&item.reason)
-            .bind(&item.channel)
-            .bind(&stored_at)
-            .execute(&mut *tx)
+        outcome.quarantined = insert_quarantined(&mut tx, quarantined, &stored_at)
             .await
-            .context("geweigerd signaal registreren")?
-            .rows_affected() as usize;
+            .context("geweigerd signaal registreren")?;
+        let inserted = self
+            .insert_signals(&mut tx, batch, &stored_at)
+            .await
+            .context("signalen opslaan")?;
+        // Not inserted: a true duplicate (same content: idempotent), or a conflict (the key is
+        // stored, or came earlier in this batch, with other content), which is refused and
+        // recorded without its text.
+        for item in &inserted.not_inserted {
+            let counted = record_if_conflict(&mut tx, item, &inserted.hashes, &stored_at)
+                .await
+                .context("geweigerd signaal (id met andere inhoud) registreren")?;
+            match counted {
+                Some(conflicts) => outcome.conflicts += conflicts,
+                None => outcome.duplicates += 1,
+            }
         }
-        // Multi-row statements: a batch costs a handful of round trips, not three per signal.
-        let mut new_signals: Vec<&Classified> = Vec::with_capacity(batch.len());
-        let mut not_inserted: Vec<&Classified> = Vec::new();
-        let mut batch_hashes: std::collections::HashMap<(String, String), String> =
-            std::collections::HashMap::new();
+        outcome.stored = inserted.new.len();
+        outcome.unclassified = inserted.new.iter().filter(|c| c.matches.is_empty()).count();
+        self.add_to_clusters(&mut tx, &inserted.new).await?;
+        tx.commit().await.context("transactie vastleggen")?;
+        Ok(outcome)
+    }
+
+    /// Inserts the signals not stored yet, in multi-row statements: a batch costs a handful
+    /// of round trips, not three per signal.
+    async fn insert_signals<'a>(
+        &self,
+        tx: &mut Tx,
+        batch: &'a [Classified],
+        stored_at: &str,
+    ) -> StoreResult<Inserted<'a>> {
+        let mut out = Inserted::default();
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO signals (source, id, observed_on, area, area_key, text, themes, \
@@ -53,7 +85,7 @@ impl Store {
                  VALUES {} ON CONFLICT (source, id) DO NOTHING RETURNING source, id",
                 placeholders(self.backend, chunk.len(), 17)
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_as::<_, Key>(&sql);
             for item in chunk {
                 let signal = &item.envelope.signal;
                 let themes: Vec<&str> = signal.themes.iter().map(|t| t.as_str()).collect();
@@ -71,77 +103,36 @@ impl Store {
                     .bind(&item.rules_version)
                     .bind(channel_name(&item.envelope))
                     .bind(item.envelope.received_at.to_rfc3339())
-                    .bind(&stored_at)
+                    .bind(stored_at)
                     .bind(item.classification())
                     .bind(content_hash(signal_content(item)))
                     .bind(item.model_version.as_deref());
             }
-            let inserted: std::collections::HashSet<(String, String)> = query
-                .fetch_all(&mut *tx)
-                .await
-                .context("signalen opslaan")?
-                .iter()
-                .map(|row| Ok((row.try_get("source")?, row.try_get("id")?)))
-                .collect::<Result<_, sqlx::Error>>()?;
+            let inserted: std::collections::HashSet<Key> =
+                query.fetch_all(&mut **tx).await?.into_iter().collect();
             for item in chunk {
-                let key = (
-                    item.envelope.signal.source.clone(),
-                    item.envelope.id().to_string(),
-                );
+                let key = key_of(item);
                 // A signal twice in one batch is inserted once.
-                if inserted.contains(&key) && !batch_hashes.contains_key(&key) {
-                    batch_hashes.insert(key, content_hash(signal_content(item)));
-                    new_signals.push(item);
+                if inserted.contains(&key) && !out.hashes.contains_key(&key) {
+                    out.hashes.insert(key, content_hash(signal_content(item)));
+                    out.new.push(item);
                 } else {
-                    not_inserted.push(item);
+                    out.not_inserted.push(item);
                 }
             }
         }
-        // Not inserted: a true duplicate (same content: idempotent), or a conflict (the key is
-        // stored, or came earlier in this batch, with other content), which is refused and
-        // recorded without its text.
-        for item in not_inserted {
-            let key = (
-                item.envelope.signal.source.clone(),
-                item.envelope.id().to_string(),
-            );
-            let hash = content_hash(signal_content(item));
-            let known = match batch_hashes.get(&key) {
-                Some(known) => Some(known.clone()),
-                None => stored_content_hash(&mut tx, &key).await?,
-            };
-            match known {
-                Some(known) if known != hash => {
-                    tracing::warn!(
-                        source = %key.0,
-                        id = %key.1,
-                        "Signal refused: its id is stored with other content"
-                    );
-                    outcome.conflicts += sqlx::query(
-                        "INSERT INTO id_conflicts (source, signal_id, content_hash, channel, refused_at) \
-                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, signal_id, content_hash) DO NOTHING",
-                    )
-                    .bind(&key.0)
-                    .bind(&key.1)
-                    .bind(&hash)
-                    .bind(channel_name(&item.envelope))
-                    .bind(&stored_at)
-                    .execute(&mut *tx)
-                    .await
-                    .context("geweigerd signaal (id met andere inhoud) registreren")?
-                    .rows_affected()
-                    .max(1) as usize;
-                }
-                _ => outcome.duplicates += 1,
-            }
-        }
-        outcome.stored = new_signals.len();
-        outcome.unclassified = new_signals.iter().filter(|c| c.matches.is_empty()).count();
+        Ok(out)
+    }
 
-        // Cluster counts grow by the new signals only, one upsert row per cluster.
+    /// Cluster counts grow by the new signals only, one upsert row per cluster.
+    async fn add_to_clusters(
+        &self,
+        tx: &mut Tx,
+        new_signals: &[&Classified],
+    ) -> anyhow::Result<()> {
         let mut clusters: std::collections::BTreeMap<String, ClusterTally> = Default::default();
         let mut memberships = Vec::new();
-        for item in &new_signals {
+        for item in new_signals {
             let signal = &item.envelope.signal;
             let observed_on = signal.observed_on.to_string();
             for found in &item.matches {
@@ -165,10 +156,8 @@ impl Store {
             }
         }
         let clusters: Vec<ClusterTally> = clusters.into_values().collect();
-        upsert_clusters(&mut tx, self.backend, &clusters, "clusters bijwerken").await?;
-        insert_memberships(&mut tx, self.backend, &memberships).await?;
-        tx.commit().await.context("transactie vastleggen")?;
-        Ok(outcome)
+        upsert_clusters(tx, self.backend, &clusters, "clusters bijwerken").await?;
+        insert_memberships(tx, self.backend, &memberships).await
     }
 
     /// The stored content hash per `(source, id)` among `keys` (signals stored before the
@@ -176,8 +165,8 @@ impl Store {
     pub async fn content_hashes(
         &self,
         keys: &[(String, String)],
-    ) -> anyhow::Result<std::collections::HashMap<(String, String), String>> {
-        let mut found = std::collections::HashMap::new();
+    ) -> anyhow::Result<HashMap<(String, String), String>> {
+        let mut found = HashMap::new();
         for chunk in keys.chunks(ROWS_PER_STATEMENT) {
             let conditions: Vec<String> = (0..chunk.len())
                 .map(|i| format!("(source = ${} AND id = ${})", 2 * i + 1, 2 * i + 2))
@@ -186,19 +175,12 @@ impl Store {
                 "SELECT source, id, content_hash FROM signals WHERE content_hash IS NOT NULL AND ({})",
                 conditions.join(" OR ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
             for (source, id) in chunk {
                 query = query.bind(source).bind(id);
             }
-            for row in query
-                .fetch_all(&self.pool)
-                .await
-                .context("opgeslagen signalen vergelijken")?
-            {
-                found.insert(
-                    (row.try_get("source")?, row.try_get("id")?),
-                    row.try_get("content_hash")?,
-                );
+            for (source, id, hash) in query.fetch_all(&self.pool).await? {
+                found.insert((source, id), hash);
             }
         }
         Ok(found)
@@ -206,69 +188,73 @@ impl Store {
 
     /// Signals refused because their id was stored with other content.
     pub async fn id_conflict_count(&self) -> anyhow::Result<i64> {
-        count(&self.pool, "SELECT COUNT(*) AS n FROM id_conflicts").await
+        self.count("SELECT COUNT(*) FROM id_conflicts").await
     }
 
     /// Refused signals grouped by reason and kinds ("geweigerd wegens persoonsgegevens").
     pub async fn quarantine_counts(&self) -> anyhow::Result<Vec<QuarantineCount>> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT reason, kinds, COUNT(*) AS n FROM quarantine GROUP BY reason, kinds ORDER BY n DESC, reason, kinds",
         )
         .fetch_all(&self.pool)
-        .await
-        .context("geweigerde signalen tellen")?;
-        rows.iter()
-            .map(|row| {
-                Ok(QuarantineCount {
-                    reason: row.try_get("reason")?,
-                    kinds: row.try_get("kinds")?,
-                    count: row.try_get("n")?,
-                })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(reason, kinds, count)| QuarantineCount {
+                reason,
+                kinds,
+                count,
             })
-            .collect()
+            .collect())
     }
 
     pub async fn signal_count(&self) -> anyhow::Result<i64> {
-        count(&self.pool, "SELECT COUNT(*) AS n FROM signals").await
+        self.count("SELECT COUNT(*) FROM signals").await
     }
 
     pub async fn unclassified_count(&self) -> anyhow::Result<i64> {
-        count(
-            &self.pool,
-            "SELECT COUNT(*) AS n FROM signals WHERE barriers = ''",
-        )
-        .await
+        self.count("SELECT COUNT(*) FROM signals WHERE barriers = ''")
+            .await
     }
 
     /// One stored signal, for tests and the review pages.
     pub async fn signal(&self, source: &str, id: &str) -> anyhow::Result<Option<StoredSignal>> {
-        let row = sqlx::query(
+        type Columns = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            String,
+        );
+        let row: Option<Columns> = sqlx::query_as(
             "SELECT source, id, observed_on, area, text, barriers, wait_days, rules_version \
              FROM signals WHERE source = $1 AND id = $2",
         )
         .bind(source)
         .bind(id)
         .fetch_optional(&self.pool)
-        .await
-        .context("signaal lezen")?;
-        row.map(|row| -> anyhow::Result<StoredSignal> {
-            let barriers: String = row.try_get("barriers")?;
-            Ok(StoredSignal {
-                source: row.try_get("source")?,
-                id: row.try_get("id")?,
-                observed_on: row.try_get("observed_on")?,
-                area: row.try_get("area")?,
-                text: row.try_get("text")?,
-                barriers: barriers
-                    .split(',')
-                    .filter(|b| !b.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                wait_days: row.try_get("wait_days")?,
-                rules_version: row.try_get("rules_version")?,
-            })
-        })
-        .transpose()
+        .await?;
+        Ok(row.map(
+            |(source, id, observed_on, area, text, barriers, wait_days, rules_version)| {
+                StoredSignal {
+                    source,
+                    id,
+                    observed_on,
+                    area,
+                    text,
+                    barriers: barriers
+                        .split(',')
+                        .filter(|b| !b.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    wait_days,
+                    rules_version,
+                }
+            },
+        ))
     }
 
     /// Per barrier: signals, distinct sources and distinct areas observed in `[from, to)`.
@@ -277,7 +263,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<BarrierStats>> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
             "SELECT barrier, COUNT(*) AS signals, COUNT(DISTINCT source) AS sources, \
              COUNT(DISTINCT area_key) AS areas FROM signal_barriers \
              WHERE observed_on >= $1 AND observed_on < $2 GROUP BY barrier ORDER BY barrier",
@@ -285,18 +271,16 @@ impl Store {
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_all(&self.pool)
-        .await
-        .context("cijfers per barrière lezen")?;
-        rows.iter()
-            .map(|row| {
-                Ok(BarrierStats {
-                    barrier: row.try_get("barrier")?,
-                    signals: row.try_get("signals")?,
-                    sources: row.try_get("sources")?,
-                    areas: row.try_get("areas")?,
-                })
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(barrier, signals, sources, areas)| BarrierStats {
+                barrier,
+                signals,
+                sources,
+                areas,
             })
-            .collect()
+            .collect())
     }
 
     /// Samenloop: per pair of barriers, the signals observed in `[from, to)` that carry both,
@@ -309,7 +293,7 @@ impl Store {
         // The signals with more than one barrier, by their barrier list (a small partial index
         // answers this); the pairs are counted here, instead of joining `signal_barriers` with
         // itself per signal of the period.
-        let rows = sqlx::query(
+        let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT barriers, COUNT(*) AS n FROM signals \
              WHERE barriers LIKE '%,%' AND observed_on >= $1 AND observed_on < $2 \
              GROUP BY barriers",
@@ -317,12 +301,9 @@ impl Store {
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_all(&self.pool)
-        .await
-        .context("samenloop tellen")?;
+        .await?;
         let mut pairs: std::collections::BTreeMap<(String, String), i64> = Default::default();
-        for row in &rows {
-            let barriers: String = row.try_get("barriers")?;
-            let n: i64 = row.try_get("n")?;
+        for (barriers, n) in &rows {
             let mut ids: Vec<&str> = barriers.split(',').filter(|b| !b.is_empty()).collect();
             ids.sort_unstable();
             ids.dedup();
@@ -357,15 +338,17 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<i64> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM signals WHERE barriers = '' AND observed_on >= $1 AND observed_on < $2",
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM signals WHERE barriers = '' AND observed_on >= $1 AND observed_on < $2",
         )
         .bind(from.to_string())
         .bind(to.to_string())
         .fetch_one(&self.pool)
-        .await
-        .context("ongeclassificeerde signalen tellen")?;
-        Ok(row.try_get("n")?)
+        .await?)
+    }
+
+    async fn count(&self, sql: &str) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
     }
 }
 
@@ -379,24 +362,80 @@ fn content_hash(signal: &knooppunt_domain::signal::Signal) -> String {
     knooppunt_domain::identity::content_hash(signal)
 }
 
+/// Records refused signals (counts, reasons, never text); the rows newly recorded.
+async fn insert_quarantined(
+    tx: &mut Tx,
+    quarantined: &[Quarantined],
+    stored_at: &str,
+) -> StoreResult<usize> {
+    let mut recorded = 0;
+    for item in quarantined {
+        recorded += sqlx::query(
+            "INSERT INTO quarantine (source, signal_id, kinds, reason, channel, quarantined_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, signal_id) DO NOTHING",
+        )
+        .bind(&item.source)
+        .bind(&item.signal_id)
+        .bind(item.kinds.join(","))
+        .bind(&item.reason)
+        .bind(&item.channel)
+        .bind(stored_at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected() as usize;
+    }
+    Ok(recorded)
+}
+
+/// A signal that was not inserted: `None` when it is a true duplicate, or the conflicts
+/// counted when its id is stored (or came earlier in the batch) with other content.
+async fn record_if_conflict(
+    tx: &mut Tx,
+    item: &Classified,
+    batch_hashes: &HashMap<Key, String>,
+    stored_at: &str,
+) -> StoreResult<Option<usize>> {
+    let key = key_of(item);
+    let hash = content_hash(signal_content(item));
+    let known = match batch_hashes.get(&key) {
+        Some(known) => Some(known.clone()),
+        None => stored_content_hash(tx, &key).await?,
+    };
+    match known {
+        Some(known) if known != hash => {
+            tracing::warn!(
+                source = %key.0,
+                id = %key.1,
+                "Signal refused: its id is stored with other content"
+            );
+            let rows = sqlx::query(
+                "INSERT INTO id_conflicts (source, signal_id, content_hash, channel, refused_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, signal_id, content_hash) DO NOTHING",
+            )
+            .bind(&key.0)
+            .bind(&key.1)
+            .bind(&hash)
+            .bind(channel_name(&item.envelope))
+            .bind(stored_at)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            Ok(Some(rows.max(1) as usize))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The content hash stored for one key, inside the batch's transaction.
 async fn stored_content_hash(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     key: &(String, String),
-) -> anyhow::Result<Option<String>> {
-    let row = sqlx::query("SELECT content_hash FROM signals WHERE source = $1 AND id = $2")
-        .bind(&key.0)
-        .bind(&key.1)
-        .fetch_optional(&mut **tx)
-        .await
-        .context("opgeslagen signaal lezen")?;
-    Ok(match row {
-        Some(row) => row.try_get::<Option<String>, _>("content_hash")?,
-        None => None,
-    })
-}
-
-async fn count(pool: &AnyPool, sql: &str) -> anyhow::Result<i64> {
-    let row = sqlx::query(sql).fetch_one(pool).await.context("tellen")?;
-    Ok(row.try_get("n")?)
+) -> StoreResult<Option<String>> {
+    let hash: Option<Option<String>> =
+        sqlx::query_scalar("SELECT content_hash FROM signals WHERE source = $1 AND id = $2")
+            .bind(&key.0)
+            .bind(&key.1)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(hash.flatten())
 }
