@@ -77,10 +77,12 @@ fn classify_database(db: &dyn sqlx::error::DatabaseError) -> ErrorClass {
     classify_code(&code)
 }
 
-/// By error code: PostgreSQL's SQLSTATE (five characters) or SQLite's result code (a number,
-/// possibly extended: the primary code is its low byte).
+/// By error code: PostgreSQL's SQLSTATE (always five characters, often all digits) or
+/// SQLite's result code (a number of at most four digits, possibly extended: the primary
+/// code is its low byte).
 pub fn classify_code(code: &str) -> ErrorClass {
-    if let Ok(number) = code.parse::<i64>() {
+    let sqlite = code.len() < 5;
+    if let Some(number) = code.parse::<i64>().ok().filter(|_| sqlite) {
         return match number & 0xff {
             // BUSY, LOCKED, NOMEM, IOERR, FULL, CANTOPEN, PROTOCOL
             5 | 6 | 7 | 10 | 13 | 14 | 15 => ErrorClass::Unavailable,
