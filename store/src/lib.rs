@@ -19,7 +19,7 @@ mod error;
 pub mod events;
 mod labels;
 pub mod processing_log;
-mod promotions;
+pub mod promotions;
 mod replay;
 pub mod retention;
 mod settings;

@@ -83,6 +83,78 @@ impl TryFrom<JoinedRow> for StoredPromotion {
     }
 }
 
+/// A promotion criterion, as `promotion_criteria` stores it (the `criterion` tag of
+/// [`knooppunt_domain::promotion::Reason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Criterion {
+    Frequency,
+    Spike,
+    New,
+    NormBreach,
+}
+
+impl Criterion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Criterion::Frequency => "frequency",
+            Criterion::Spike => "spike",
+            Criterion::New => "new",
+            Criterion::NormBreach => "norm_breach",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [
+            Criterion::Frequency,
+            Criterion::Spike,
+            Criterion::New,
+            Criterion::NormBreach,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == value)
+    }
+
+    /// The criteria a promotion's reasons name.
+    fn of(promotion: &StoredPromotion) -> Vec<Self> {
+        let reasons = promotion
+            .reasons
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        reasons
+            .iter()
+            .filter_map(|r| r.get("criterion").and_then(serde_json::Value::as_str))
+            .filter_map(Criterion::parse)
+            .collect()
+    }
+}
+
+/// Replaces the criteria recorded for `day` by those of `promotions`.
+async fn record_criteria(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    day: NaiveDate,
+    promotions: &[StoredPromotion],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM promotion_criteria WHERE evaluated_on = $1")
+        .bind(day.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for promotion in promotions {
+        for criterion in Criterion::of(promotion) {
+            sqlx::query(
+                "INSERT INTO promotion_criteria (cluster_id, evaluated_on, criterion) \
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&promotion.cluster_id)
+            .bind(&promotion.evaluated_on)
+            .bind(criterion.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// A stored day (`YYYY-MM-DD`).
 pub(crate) fn parse_day(value: &str) -> StoreResult<NaiveDate> {
     value
@@ -181,7 +253,25 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
+        record_criteria(&mut tx, day, promotions).await?;
         Ok(tx.commit().await?)
+    }
+
+    /// Per cluster, the last day it was promoted for `criterion`.
+    pub async fn last_promoted_for(
+        &self,
+        criterion: Criterion,
+    ) -> StoreResult<Vec<(String, NaiveDate)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT cluster_id, MAX(evaluated_on) AS last_on FROM promotion_criteria \
+             WHERE criterion = $1 GROUP BY cluster_id ORDER BY cluster_id",
+        )
+        .bind(criterion.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(cluster_id, day)| Ok((cluster_id, parse_day(&day)?)))
+            .collect()
     }
 
     /// The signals observed in `[from, to]` per cluster.

@@ -634,8 +634,23 @@ async fn reads_suite(store: Store, url: &str) {
     assert!(store.event_outbox(0, 10, true).await.unwrap().is_empty());
     let all = store.event_outbox(0, 10, false).await.unwrap();
     assert_eq!(all[0].published_at.as_deref(), Some("2026-07-02T10:00:00Z"));
+    use knooppunt_rules::store::promotions::Criterion;
+    assert_eq!(
+        store.last_promoted_for(Criterion::Frequency).await.unwrap(),
+        vec![(promotion.cluster_id.clone(), day)]
+    );
+    assert!(store
+        .last_promoted_for(Criterion::Spike)
+        .await
+        .unwrap()
+        .is_empty());
     store.record_promotions(day, &[]).await.unwrap();
     assert!(store.promotion_rows(day, day).await.unwrap().is_empty());
+    assert!(store
+        .last_promoted_for(Criterion::Frequency)
+        .await
+        .unwrap()
+        .is_empty());
 
     // The processing log, appended and filtered.
     let row = |actor: &str| LogRow {
