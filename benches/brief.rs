@@ -12,6 +12,10 @@
 //! cargo bench --bench brief -- --signals 1000000 --runs 5 [--backend sqlite|postgres] [--baseline OLD/knooppunt]
 //! ```
 
+// A bench fixture that generates a large history inside the database, one statement per
+// table: no application code, so it writes its SQL itself (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 #[path = "../tests/it/support.rs"]
 mod support;

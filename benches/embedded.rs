@@ -13,8 +13,6 @@ mod common;
 
 use common::arg;
 use common::procs::{builds, report, Serve};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, Row};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,20 +36,15 @@ fn write_input(path: &Path, lines: usize) {
 }
 
 async fn stored(db: &Path) -> i64 {
-    let Ok(mut conn) = SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true)
-        .connect()
-        .await
-    else {
+    // The serving process creates and migrates the database; until it has, nothing is stored.
+    if !db.exists() {
+        return 0;
+    }
+    let url = format!("sqlite:{}", db.display());
+    let Ok(store) = knooppunt_rules::store::Store::connect_unmigrated(&url, 1).await else {
         return 0;
     };
-    let n = sqlx::query("SELECT COUNT(*) AS n FROM signals")
-        .fetch_one(&mut conn)
-        .await
-        .map_or(0, |row| row.get::<i64, _>("n"));
-    let _ = conn.close().await;
-    n
+    store.signal_count().await.unwrap_or(0)
 }
 
 /// One run: signals per second from the start of the import until all are stored, and the

@@ -134,8 +134,9 @@ pub fn sparkline(values: &[i64]) -> String {
 
 impl Agenda {
     /// Builds the agenda for the meeting on `on`; with `record`, the meeting is recorded (by
-    /// that user), so the next agenda starts after it. Promotions are evaluated for that day
-    /// first, so the agenda never depends on the engine's timer.
+    /// that user), so the next agenda starts after it. Promotions are computed for that day
+    /// first, so the agenda never depends on the engine's timer; they are stored only with
+    /// `record`.
     pub async fn gather(
         store: &Store,
         rules: &RuleSet,
@@ -145,13 +146,25 @@ impl Agenda {
         let since = previous_meeting(store, on)
             .await?
             .unwrap_or(on - chrono::Duration::days(56));
-        store.evaluate_promotions(rules, on).await?;
-        if let Some(by) = record {
-            add_meeting(store, on, by).await?;
-        }
-        let promotions = store
+        // Looking never writes: the day's promotions are computed; they are recorded only
+        // when the meeting is.
+        let mut promotions = match record {
+            Some(by) => {
+                let promotions = store.evaluate_promotions(rules, on).await?;
+                add_meeting(store, on, by).await?;
+                promotions
+            }
+            None => store.compute_promotions(rules, on).await?,
+        };
+        promotions.sort_by(|a, b| (&a.barrier, &a.cluster_id).cmp(&(&b.barrier, &b.cluster_id)));
+        let earlier = store
             .promotions(since.succ_opt().unwrap_or(since), on)
             .await?;
+        promotions.extend(
+            earlier
+                .into_iter()
+                .filter(|p| p.evaluated_on != on.to_string()),
+        );
         let reviewed = reviewed_clusters(store, on).await?;
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed

@@ -4,6 +4,10 @@
 //! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:
 //! counts below the minimum group size are shown as `<5`, never as themselves.
 
+// Transitional: the reports' SQL is moving into the store crate (issue 10); remove this
+// allow when it has.
+#![allow(clippy::disallowed_methods)]
+
 pub mod agenda;
 pub mod archive;
 pub mod chart;

@@ -2,8 +2,11 @@
 //! one transaction, and only then acknowledge it upstream (Kafka offsets, spool rows).
 //!
 //! A message that cannot be decoded is dead-lettered (with its reason, without its payload) and
-//! acknowledged with the rest, so it never blocks its partition. When the database fails, the
-//! same batch is retried until it succeeds: nothing is acknowledged that is not stored.
+//! acknowledged with the rest, so it never blocks its partition. The store's error says whether
+//! a retry helps: while the database is unavailable the same batch is retried until it
+//! succeeds (nothing is acknowledged that is not stored); a batch the database rejects is split
+//! to find the signal it refuses, which is dead-lettered while the rest is stored; stored data
+//! that cannot be read stops the engine.
 
 use crate::ruleset::{Analysis, RuleSet};
 use crate::store::{
@@ -170,7 +173,12 @@ pub struct StepOutcome {
     pub quarantined: usize,
     /// Refused: the id was stored with other content (recorded in `id_conflicts`).
     pub conflicts: usize,
+    /// Refused by the database (a value it cannot hold): dead-lettered, the rest stored.
+    pub rejected: usize,
 }
+
+/// The dead-letter reason of a signal the database refuses (no personal data).
+const REJECTED_REASON: &str = "de database weigert dit signaal; het kan niet worden opgeslagen";
 
 pub struct Engine<S: Source> {
     source: S,
@@ -224,7 +232,9 @@ impl<S: Source> Engine<S> {
         let mut classified = Vec::with_capacity(batch.len());
         let mut quarantined = Vec::new();
         let mut dead = Vec::new();
-        for delivery in &batch {
+        // Per classified signal, its delivery in the batch.
+        let mut classified_at = Vec::with_capacity(batch.len());
+        for (index, delivery) in batch.iter().enumerate() {
             let decoded = match &delivery.payload {
                 Some(payload) => decode_screened(payload, today).map_err(|e| e.to_string()),
                 None => Err("bericht zonder inhoud".to_string()),
@@ -254,7 +264,10 @@ impl<S: Source> Engine<S> {
                         channel: channel_name(&envelope),
                     });
                 }
-                Ok((envelope, _)) => classified.push(classify(&self.rules, envelope)),
+                Ok((envelope, _)) => {
+                    classified_at.push(index);
+                    classified.push(classify(&self.rules, envelope));
+                }
                 Err(reason) => dead.push((delivery, reason)),
             }
         }
@@ -263,22 +276,44 @@ impl<S: Source> Engine<S> {
                 self.source.dead_letter(delivery, reason).await?;
                 tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
             }
-            self.store.write_batch(&classified, &quarantined).await
+            let (written, rejected) =
+                crate::isolate::write_isolating(&self.store, &classified, &quarantined).await?;
+            // What the database refuses can never be stored: set aside like a poison message,
+            // so it does not block its partition.
+            for &index in &rejected {
+                let delivery = &batch[classified_at.get(index).copied().unwrap_or(index)];
+                self.source.dead_letter(delivery, REJECTED_REASON).await?;
+                tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
+            }
+            Ok::<_, anyhow::Error>((written, rejected))
         }
         .await;
-        let quarantined_rows = quarantined;
-        let WriteOutcome {
-            stored,
-            duplicates,
-            quarantined,
-            unclassified,
-            conflicts,
-        } = match result {
-            Ok(written) => written,
+        let (written, rejected) = match result {
+            Ok(result) => result,
             Err(error) => {
                 self.pending = Some(batch);
                 return Err(error);
             }
+        };
+        let WriteOutcome {
+            stored,
+            duplicates,
+            quarantined: quarantined_count,
+            unclassified,
+            conflicts,
+        } = written;
+        let quarantined_rows = quarantined;
+        let quarantined = quarantined_count;
+        outcome.rejected = rejected.len();
+        let classified: Vec<Classified> = if rejected.is_empty() {
+            classified
+        } else {
+            classified
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !rejected.contains(i))
+                .map(|(_, c)| c)
+                .collect()
         };
         // The processing log: one batched write per batch (see crate::verwerkingslog).
         crate::verwerkingslog::append_or_warn(
@@ -302,6 +337,7 @@ impl<S: Source> Engine<S> {
             ("id_conflict", conflicts),
             ("quarantined", quarantined),
             ("dead_lettered", dead.len()),
+            ("rejected", outcome.rejected),
             ("unclassified", outcome.unclassified),
         ] {
             metrics::counter!("knooppunt_engine_signals_total", "outcome" => what)
@@ -362,6 +398,11 @@ impl<S: Source> Engine<S> {
                             tracing::info!(failures, outage_ms = since.elapsed().as_millis() as u64, "Rules engine recovered");
                         }
                         health.observe(outcome.received > 0, self.waiting());
+                    }
+                    Err(error) if knooppunt_store::class_of(&error) == Some(knooppunt_store::ErrorClass::Corrupt) => {
+                        tracing::error!(error = %format!("{error:#}"), "De regelmotor stopt: opgeslagen gegevens zijn onleesbaar of het databaseschema klopt niet; herstel de database en start opnieuw");
+                        health.observe(false, self.waiting());
+                        break;
                     }
                     Err(error) => {
                         let error = format!("{error:#}");

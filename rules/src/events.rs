@@ -20,10 +20,10 @@
 use crate::store::Store;
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
+use knooppunt_store::events::{self as store_events, ClusterBrief, NewEvent};
 use knooppunt_transport::kafka::{send_event, KafkaProducer, KafkaSettings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::Row;
 
 /// The events topic's default name.
 pub const TOPIC: &str = "knooppunt.clusters.v1";
@@ -111,46 +111,29 @@ pub struct ClusterEvent {
     pub related: Vec<String>,
 }
 
-/// Reads the cluster an event is about.
-async fn cluster_ref(
-    conn: &mut sqlx::AnyConnection,
-    cluster_id: &str,
-) -> anyhow::Result<Option<(ClusterRef, i64)>> {
-    let row =
-        sqlx::query("SELECT barrier, area, organisation, signal_count FROM clusters WHERE id = $1")
-            .bind(cluster_id)
-            .fetch_optional(&mut *conn)
-            .await
-            .context("cluster voor gebeurtenis lezen")?;
-    row.map(|row| -> anyhow::Result<(ClusterRef, i64)> {
-        Ok((
-            ClusterRef {
-                id: cluster_id.to_string(),
-                barrier: row.try_get("barrier")?,
-                wijk: row.try_get("area")?,
-                organisation: row.try_get("organisation")?,
-            },
-            row.try_get("signal_count")?,
-        ))
-    })
-    .transpose()
+impl From<ClusterBrief> for ClusterRef {
+    fn from(brief: ClusterBrief) -> Self {
+        ClusterRef {
+            id: brief.id,
+            barrier: brief.barrier,
+            wijk: brief.area,
+            organisation: brief.organisation,
+        }
+    }
 }
 
 /// Writes an event to the outbox; an event with the same id is written once.
 pub async fn record_on(conn: &mut sqlx::AnyConnection, event: &ClusterEvent) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO cluster_events (event_id, occurred_at, kind, cluster_id, payload) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
-    )
-    .bind(&event.id)
-    .bind(&event.occurred_at)
-    .bind(event.kind.as_str())
-    .bind(&event.cluster.id)
-    .bind(serde_json::to_string(event).context("gebeurtenis vastleggen")?)
-    .execute(&mut *conn)
-    .await
-    .context("gebeurtenis vastleggen")?;
-    Ok(())
+    let row = NewEvent {
+        event_id: &event.id,
+        occurred_at: &event.occurred_at,
+        kind: event.kind.as_str(),
+        cluster_id: &event.cluster.id,
+        payload: serde_json::to_string(event).context("gebeurtenis vastleggen")?,
+    };
+    store_events::record_event_on(conn, &row)
+        .await
+        .context("gebeurtenis vastleggen")
 }
 
 /// Records the event of a review decision inside the decision's transaction. `seq` is the
@@ -169,7 +152,10 @@ pub async fn record_decision(
     let Some(kind) = Kind::of_decision(action) else {
         return Ok(());
     };
-    let Some((cluster, _)) = cluster_ref(conn, cluster_id).await? else {
+    let Some(cluster) = store_events::cluster_brief_on(conn, cluster_id)
+        .await
+        .context("cluster voor gebeurtenis lezen")?
+    else {
         return Ok(());
     };
     let event = ClusterEvent {
@@ -177,7 +163,7 @@ pub async fn record_decision(
         id: event_id(&format!("besluit:{seq}")),
         kind,
         occurred_at: occurred_at.to_string(),
-        cluster,
+        cluster: cluster.into(),
         signal_count,
         state: state_after.to_string(),
         reasons: vec![action.to_string()],
@@ -194,38 +180,57 @@ pub async fn record_promotions(
     if promotions.is_empty() {
         return Ok(0);
     }
-    let mut tx = store.pool().begin().await.context("transactie starten")?;
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    for promotion in promotions {
-        let Some((cluster, count)) = cluster_ref(&mut tx, &promotion.cluster_id).await? else {
-            continue;
-        };
-        let reasons = match &promotion.reasons {
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|r| r.get("criterion").and_then(Value::as_str))
-                .map(str::to_string)
-                .collect(),
-            _ => Vec::new(),
-        };
-        let event = ClusterEvent {
-            v: EVENT_VERSION,
-            id: event_id(&format!(
-                "promotie:{}:{}",
-                promotion.cluster_id, promotion.evaluated_on
-            )),
-            kind: Kind::Promoted,
-            occurred_at: now.clone(),
-            cluster,
-            signal_count: count,
-            state: String::new(),
-            reasons,
-            related: Vec::new(),
-        };
-        record_on(&mut tx, &event).await?;
+    let by_cluster: std::collections::HashMap<&str, &crate::store::StoredPromotion> = promotions
+        .iter()
+        .map(|p| (p.cluster_id.as_str(), p))
+        .collect();
+    let ids: Vec<&str> = promotions.iter().map(|p| p.cluster_id.as_str()).collect();
+    let make = |brief: &ClusterBrief| {
+        let promotion = by_cluster.get(brief.id.as_str())?;
+        let event = promoted(promotion, brief.clone(), &now);
+        let payload = serde_json::to_string(&event).ok()?;
+        Some((
+            event.id,
+            event.occurred_at,
+            Kind::Promoted.as_str().to_string(),
+            payload,
+        ))
+    };
+    store
+        .record_cluster_events(&ids, make)
+        .await
+        .context("gebeurtenissen vastleggen")
+}
+
+/// The `promoted` event of one promotion (once per cluster and day).
+fn promoted(
+    promotion: &crate::store::StoredPromotion,
+    cluster: ClusterBrief,
+    now: &str,
+) -> ClusterEvent {
+    let reasons = match &promotion.reasons {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|r| r.get("criterion").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    ClusterEvent {
+        v: EVENT_VERSION,
+        id: event_id(&format!(
+            "promotie:{}:{}",
+            promotion.cluster_id, promotion.evaluated_on
+        )),
+        kind: Kind::Promoted,
+        occurred_at: now.to_string(),
+        signal_count: cluster.signal_count,
+        cluster: cluster.into(),
+        state: String::new(),
+        reasons,
+        related: Vec::new(),
     }
-    tx.commit().await.context("gebeurtenissen vastleggen")?;
-    Ok(promotions.len())
 }
 
 fn event_id(name: &str) -> String {
@@ -248,28 +253,16 @@ pub async fn outbox(
     limit: i64,
     unpublished_only: bool,
 ) -> anyhow::Result<Vec<Stored>> {
-    let rows = sqlx::query(&format!(
-        "SELECT seq, payload, published_at FROM cluster_events WHERE seq > $1 {} \
-         ORDER BY seq LIMIT $2",
-        if unpublished_only {
-            "AND published_at IS NULL"
-        } else {
-            ""
-        }
-    ))
-    .bind(after)
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await
-    .context("gebeurtenissen lezen")?;
-    rows.iter()
+    let rows = store
+        .event_outbox(after, limit, unpublished_only)
+        .await
+        .context("gebeurtenissen lezen")?;
+    rows.into_iter()
         .map(|row| {
-            let payload: String = row.try_get("payload")?;
-            let published: Option<String> = row.try_get("published_at")?;
             Ok(Stored {
-                seq: row.try_get("seq")?,
-                event: serde_json::from_str(&payload).context("gebeurtenis onleesbaar")?,
-                published: published.is_some(),
+                seq: row.seq,
+                event: serde_json::from_str(&row.payload).context("gebeurtenis onleesbaar")?,
+                published: row.published_at.is_some(),
             })
         })
         .collect()
@@ -293,10 +286,11 @@ pub async fn relay_once(
     for stored in &pending {
         let payload = serde_json::to_string(&stored.event).context("gebeurtenis")?;
         send_event(producer, topic, &stored.event.cluster.id, &payload).await?;
-        sqlx::query("UPDATE cluster_events SET published_at = $1 WHERE seq = $2")
-            .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
-            .bind(stored.seq)
-            .execute(store.pool())
+        store
+            .mark_event_published(
+                stored.seq,
+                &Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            )
             .await
             .context("gebeurtenis als verstuurd markeren")?;
         delivered += 1;

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod events;
 pub mod extract;
 pub mod fixtures;
+mod isolate;
 pub mod labels;
 pub mod model;
 pub mod replay;

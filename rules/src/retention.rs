@@ -17,9 +17,9 @@ use crate::store::Store;
 use crate::verwerkingslog::{self, actions, Activity, Record, TraceContext};
 use anyhow::Context;
 use chrono::{DateTime, Duration, Months, NaiveDate, SecondsFormat, Utc};
+use knooppunt_store::retention::Counts;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 
 /// What a purged signal's text becomes.
 pub const PURGED_TEXT: &str = "[verwijderd na bewaartermijn]";
@@ -133,59 +133,40 @@ impl Outcome {
     }
 }
 
-const TEXT_WHERE: &str = "observed_on < $1 AND text <> $2";
-const VIGNETTE_WHERE: &str = "EXISTS (SELECT 1 FROM signals s WHERE s.source = vignettes.source \
-     AND s.id = vignettes.signal_id AND s.observed_on < $1)";
-
-async fn count(store: &Store, sql: &str, binds: &[&str]) -> anyhow::Result<i64> {
-    let mut query = sqlx::query(sql);
-    for value in binds {
-        query = query.bind(*value);
+impl Cutoffs {
+    /// The cutoffs as the store takes them.
+    fn for_store(&self) -> knooppunt_store::retention::Cutoffs<'_> {
+        knooppunt_store::retention::Cutoffs {
+            text: self.text,
+            quarantine: &self.quarantine,
+            revoked_tokens: &self.revoked_tokens,
+            sessions: &self.sessions,
+            purged_text: PURGED_TEXT,
+        }
     }
-    let row = query
-        .fetch_one(store.pool())
-        .await
-        .context("bewaartermijn tellen")?;
-    Ok(row.try_get::<i64, _>(0)?)
+}
+
+impl Outcome {
+    fn new(cutoffs: Cutoffs, counts: Counts) -> Self {
+        Outcome {
+            cutoffs,
+            signals_purged: counts.signals_purged,
+            vignettes_removed: counts.vignettes_removed,
+            quarantine_deleted: counts.quarantine_deleted,
+            sessions_deleted: counts.sessions_deleted,
+            tokens_deleted: counts.tokens_deleted,
+        }
+    }
 }
 
 /// Counts what [`apply`] would do, changing nothing.
 pub async fn plan(store: &Store, policy: &Policy, today: NaiveDate) -> anyhow::Result<Outcome> {
     let cutoffs = policy.cutoffs(today, Utc::now());
-    let text = cutoffs.text.to_string();
-    Ok(Outcome {
-        signals_purged: count(
-            store,
-            &format!("SELECT COUNT(*) FROM signals WHERE {TEXT_WHERE}"),
-            &[&text, PURGED_TEXT],
-        )
-        .await?,
-        vignettes_removed: count(
-            store,
-            &format!("SELECT COUNT(*) FROM vignettes WHERE {VIGNETTE_WHERE}"),
-            &[&text],
-        )
-        .await?,
-        quarantine_deleted: count(
-            store,
-            "SELECT COUNT(*) FROM quarantine WHERE quarantined_at < $1",
-            &[&cutoffs.quarantine],
-        )
-        .await?,
-        sessions_deleted: count(
-            store,
-            "SELECT COUNT(*) FROM sessions WHERE expires_at < $1",
-            &[&cutoffs.sessions],
-        )
-        .await?,
-        tokens_deleted: count(
-            store,
-            "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < $1",
-            &[&cutoffs.revoked_tokens],
-        )
-        .await?,
-        cutoffs,
-    })
+    let counts = store
+        .count_retention(&cutoffs.for_store())
+        .await
+        .context("bewaartermijn tellen")?;
+    Ok(Outcome::new(cutoffs, counts))
 }
 
 /// Purges what is past its term in one transaction; records the run (when it changed
@@ -199,95 +180,39 @@ pub async fn apply(
 ) -> anyhow::Result<Outcome> {
     let started = Utc::now();
     let cutoffs = policy.cutoffs(today, started);
-    let text = cutoffs.text.to_string();
-    let mut tx = store.pool().begin().await.context("transactie starten")?;
-    // Vignettes first: they are found through the signals' dates.
-    let vignettes_removed = sqlx::query(&format!("DELETE FROM vignettes WHERE {VIGNETTE_WHERE}"))
-        .bind(&text)
-        .execute(&mut *tx)
-        .await
-        .context("vignetten na bewaartermijn verwijderen")?
-        .rows_affected() as i64;
-    let signals_purged = sqlx::query(&format!("UPDATE signals SET text = $2 WHERE {TEXT_WHERE}"))
-        .bind(&text)
-        .bind(PURGED_TEXT)
-        .execute(&mut *tx)
-        .await
-        .context("signaalteksten na bewaartermijn verwijderen")?
-        .rows_affected() as i64;
-    let quarantine_deleted = sqlx::query("DELETE FROM quarantine WHERE quarantined_at < $1")
-        .bind(&cutoffs.quarantine)
-        .execute(&mut *tx)
-        .await
-        .context("quarantaine na bewaartermijn verwijderen")?
-        .rows_affected() as i64;
-    let sessions_deleted = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(&cutoffs.sessions)
-        .execute(&mut *tx)
-        .await
-        .context("verlopen sessies verwijderen")?
-        .rows_affected() as i64;
-    let tokens_deleted =
-        sqlx::query("DELETE FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < $1")
-            .bind(&cutoffs.revoked_tokens)
-            .execute(&mut *tx)
-            .await
-            .context("ingetrokken tokens verwijderen")?
-            .rows_affected() as i64;
-    let outcome = Outcome {
-        cutoffs,
-        signals_purged,
-        vignettes_removed,
-        quarantine_deleted,
-        sessions_deleted,
-        tokens_deleted,
-    };
-    if !outcome.is_empty() {
-        sqlx::query(
-            "INSERT INTO retention_purges (run_at, actor, text_cutoff, quarantine_cutoff, \
-             signals_purged, vignettes_removed, quarantine_deleted, sessions_deleted, \
-             tokens_deleted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(started.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .bind(actor)
-        .bind(&text)
-        .bind(&outcome.cutoffs.quarantine)
-        .bind(signals_purged)
-        .bind(vignettes_removed)
-        .bind(quarantine_deleted)
-        .bind(sessions_deleted)
-        .bind(tokens_deleted)
-        .execute(&mut *tx)
-        .await
-        .context("opschoning registreren")?;
+    let log = |counts: &Counts| {
         let record = Record::instant(
             TraceContext::new_root(),
             actions::RETENTION_PURGE,
             actor,
             Activity::Retention,
             json!({
-                "text_cutoff": text,
-                "quarantine_cutoff": outcome.cutoffs.quarantine,
-                "signals_purged": signals_purged,
-                "vignettes_removed": vignettes_removed,
-                "quarantine_deleted": quarantine_deleted,
-                "sessions_deleted": sessions_deleted,
-                "tokens_deleted": tokens_deleted,
+                "text_cutoff": cutoffs.text.to_string(),
+                "quarantine_cutoff": cutoffs.quarantine,
+                "signals_purged": counts.signals_purged,
+                "vignettes_removed": counts.vignettes_removed,
+                "quarantine_deleted": counts.quarantine_deleted,
+                "sessions_deleted": counts.sessions_deleted,
+                "tokens_deleted": counts.tokens_deleted,
             }),
         )
         .started(started);
-        verwerkingslog::append_on(&mut tx, &[record]).await?;
-    }
-    tx.commit().await.context("opschoning vastleggen")?;
+        verwerkingslog::rows(&[record])
+    };
+    let run_at = started.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let counts = store
+        .apply_retention(&cutoffs.for_store(), &run_at, actor, log)
+        .await
+        .context("opschoning vastleggen")?;
     tracing::info!(
-        signals_purged,
-        vignettes_removed,
-        quarantine_deleted,
-        sessions_deleted,
-        tokens_deleted,
+        signals_purged = counts.signals_purged,
+        vignettes_removed = counts.vignettes_removed,
+        quarantine_deleted = counts.quarantine_deleted,
+        sessions_deleted = counts.sessions_deleted,
+        tokens_deleted = counts.tokens_deleted,
         "Retention applied"
     );
-    Ok(outcome)
+    Ok(Outcome::new(cutoffs, counts))
 }
 
 /// The stored classification of a purged signal, as replay uses it: the same barriers,
@@ -351,41 +276,11 @@ pub fn kept_classification(
 }
 
 /// A recorded retention run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Purge {
-    pub run_at: String,
-    pub actor: String,
-    pub text_cutoff: String,
-    pub signals_purged: i64,
-    pub vignettes_removed: i64,
-    pub quarantine_deleted: i64,
-    pub sessions_deleted: i64,
-    pub tokens_deleted: i64,
-}
+pub use knooppunt_store::retention::Purge;
 
 /// The recorded runs, oldest first.
 pub async fn purges(store: &Store) -> anyhow::Result<Vec<Purge>> {
-    let rows = sqlx::query(
-        "SELECT run_at, actor, text_cutoff, signals_purged, vignettes_removed, \
-         quarantine_deleted, sessions_deleted, tokens_deleted FROM retention_purges ORDER BY seq",
-    )
-    .fetch_all(store.pool())
-    .await
-    .context("opschoningen lezen")?;
-    rows.iter()
-        .map(|row| {
-            Ok(Purge {
-                run_at: row.try_get("run_at")?,
-                actor: row.try_get("actor")?,
-                text_cutoff: row.try_get("text_cutoff")?,
-                signals_purged: row.try_get("signals_purged")?,
-                vignettes_removed: row.try_get("vignettes_removed")?,
-                quarantine_deleted: row.try_get("quarantine_deleted")?,
-                sessions_deleted: row.try_get("sessions_deleted")?,
-                tokens_deleted: row.try_get("tokens_deleted")?,
-            })
-        })
-        .collect()
+    store.retention_purges().await.context("opschoningen lezen")
 }
 
 /// Runs [`apply`] once a day (and once at start) until `shutdown` resolves.

@@ -12,10 +12,10 @@
 
 use crate::store::Store;
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
+use knooppunt_store::processing_log::{LogEntryRow, LogRow};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sqlx::Row;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -400,64 +400,39 @@ impl Entry {
 }
 
 /// What to show.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub actor: Option<String>,
-    pub name: Option<String>,
-    pub trace_id: Option<String>,
-    /// From this day (inclusive, UTC).
-    pub from: Option<NaiveDate>,
-    /// Up to this day (inclusive, UTC).
-    pub to: Option<NaiveDate>,
-    /// At most this many, newest first; 0: no limit.
-    pub limit: i64,
-}
+pub use knooppunt_store::processing_log::Filter;
 
 fn time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Rows per statement: 10 parameters each, far below either database's limit.
-const ROWS: usize = 500;
-const COLUMNS: usize = 10;
+/// A record as the store keeps it.
+fn row(record: &Record, register: &Register) -> LogRow {
+    LogRow {
+        trace_id: record.trace.trace_id.clone(),
+        span_id: record.trace.span_id.clone(),
+        parent_span_id: record.trace.parent_span_id.clone(),
+        name: record.name.clone(),
+        start_time: time(&record.start),
+        end_time: time(&record.end),
+        status: record.status.as_str().to_string(),
+        actor: record.actor.clone(),
+        activity_id: register.id(record.activity).to_string(),
+        attributes: record.attributes.to_string(),
+    }
+}
+
+/// The records as the store keeps them.
+pub fn rows(records: &[Record]) -> Vec<LogRow> {
+    let register = register();
+    records.iter().map(|r| row(r, register)).collect()
+}
 
 /// Appends records on a connection (or inside a transaction), in a few statements.
 pub async fn append_on(conn: &mut sqlx::AnyConnection, records: &[Record]) -> anyhow::Result<()> {
-    let register = register();
-    for chunk in records.chunks(ROWS) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|row| {
-                let cols: Vec<String> = (1..=COLUMNS)
-                    .map(|c| format!("${}", row * COLUMNS + c))
-                    .collect();
-                format!("({})", cols.join(", "))
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, \
-             end_time, status, actor, activity_id, attributes) VALUES {}",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for record in chunk {
-            query = query
-                .bind(record.trace.trace_id.clone())
-                .bind(record.trace.span_id.clone())
-                .bind(record.trace.parent_span_id.clone())
-                .bind(record.name.clone())
-                .bind(time(&record.start))
-                .bind(time(&record.end))
-                .bind(record.status.as_str())
-                .bind(record.actor.clone())
-                .bind(register.id(record.activity).to_string())
-                .bind(record.attributes.to_string());
-        }
-        query
-            .execute(&mut *conn)
-            .await
-            .context("verwerkingslog bijschrijven")?;
-    }
-    Ok(())
+    knooppunt_store::processing_log::append_on(conn, &rows(records))
+        .await
+        .context("verwerkingslog bijschrijven")
 }
 
 /// Appends records in one transaction.
@@ -465,9 +440,10 @@ pub async fn append(store: &Store, records: &[Record]) -> anyhow::Result<()> {
     if records.is_empty() {
         return Ok(());
     }
-    let mut tx = store.pool().begin().await.context("transactie starten")?;
-    append_on(&mut tx, records).await?;
-    tx.commit().await.context("verwerkingslog vastleggen")
+    store
+        .append_processing_log(&rows(records))
+        .await
+        .context("verwerkingslog vastleggen")
 }
 
 /// Appends records; a failure is reported in the service log (ids and counts only) and does
@@ -480,66 +456,34 @@ pub async fn append_or_warn(store: &Store, records: &[Record]) {
 
 /// The records that pass `filter`, newest first.
 pub async fn entries(store: &Store, filter: &Filter) -> anyhow::Result<Vec<Entry>> {
-    let mut sql = String::from(
-        "SELECT seq, trace_id, span_id, parent_span_id, name, start_time, end_time, status, \
-         actor, activity_id, attributes FROM processing_log WHERE 1 = 1",
-    );
-    let mut binds: Vec<String> = Vec::new();
-    let mut condition = |sql: &mut String, clause: &str, value: String| {
-        binds.push(value);
-        sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
-    };
-    if let Some(actor) = filter.actor.as_deref().filter(|a| !a.trim().is_empty()) {
-        condition(&mut sql, " AND actor = ?", actor.trim().to_string());
-    }
-    if let Some(name) = filter.name.as_deref().filter(|a| !a.trim().is_empty()) {
-        condition(&mut sql, " AND name = ?", name.trim().to_string());
-    }
-    if let Some(trace) = filter.trace_id.as_deref().filter(|a| !a.trim().is_empty()) {
-        condition(&mut sql, " AND trace_id = ?", trace.trim().to_lowercase());
-    }
-    if let Some(from) = filter.from {
-        condition(&mut sql, " AND start_time >= ?", from.to_string());
-    }
-    if let Some(to) = filter.to.and_then(|to| to.succ_opt()) {
-        condition(&mut sql, " AND start_time < ?", to.to_string());
-    }
-    sql.push_str(" ORDER BY seq DESC");
-    if filter.limit > 0 {
-        sql.push_str(&format!(" LIMIT {}", filter.limit));
-    }
-    let mut query = sqlx::query(&sql);
-    for value in binds {
-        query = query.bind(value);
-    }
-    let rows = query
-        .fetch_all(store.pool())
+    let rows = store
+        .processing_log(filter)
         .await
         .context("verwerkingslog lezen")?;
-    rows.iter()
-        .map(|row| {
-            let status: String = row.try_get("status")?;
-            let attributes: String = row.try_get("attributes")?;
-            Ok(Entry {
-                seq: row.try_get("seq")?,
-                trace_id: row.try_get("trace_id")?,
-                span_id: row.try_get("span_id")?,
-                parent_span_id: row.try_get("parent_span_id")?,
-                name: row.try_get("name")?,
-                start_time: row.try_get("start_time")?,
-                end_time: row.try_get("end_time")?,
-                status_code: if status == "ok" {
-                    Status::Ok.code().to_string()
-                } else {
-                    Status::Error.code().to_string()
-                },
-                status,
-                actor: row.try_get("actor")?,
-                processing_activity_id: row.try_get("activity_id")?,
-                attributes: serde_json::from_str(&attributes).unwrap_or(Value::Null),
-            })
-        })
-        .collect()
+    Ok(rows.into_iter().map(Entry::from).collect())
+}
+
+impl From<LogEntryRow> for Entry {
+    fn from(row: LogEntryRow) -> Self {
+        Entry {
+            seq: row.seq,
+            trace_id: row.trace_id,
+            span_id: row.span_id,
+            parent_span_id: row.parent_span_id,
+            name: row.name,
+            start_time: row.start_time,
+            end_time: row.end_time,
+            status_code: if row.status == "ok" {
+                Status::Ok.code().to_string()
+            } else {
+                Status::Error.code().to_string()
+            },
+            status: row.status,
+            actor: row.actor,
+            processing_activity_id: row.activity_id,
+            attributes: serde_json::from_str(&row.attributes).unwrap_or(Value::Null),
+        }
+    }
 }
 
 /// The entries as JSON lines in the LDV shape, oldest first.

@@ -93,7 +93,7 @@ impl Store {
     }
 
     /// The barriers signal (`source`, `id`) carries and the clusters it counts in.
-    pub async fn memberships(&self, source: &str, id: &str) -> anyhow::Result<Vec<Membership>> {
+    pub async fn signal_clusters(&self, source: &str, id: &str) -> anyhow::Result<Vec<Membership>> {
         sqlx::query_as(
             "SELECT barrier, cluster_id FROM signal_barriers WHERE source = $1 AND signal_id = $2",
         )

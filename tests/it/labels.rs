@@ -89,15 +89,9 @@ async fn count_of(store: &Store, barrier: &str, area: &str) -> Option<i64> {
 }
 
 async fn found_by(store: &Store, id: &str, barrier: &str) -> String {
-    use sqlx::Row;
-    sqlx::query("SELECT found_by FROM signal_barriers WHERE source = 't' AND signal_id = $1 AND barrier = $2")
-        .bind(id)
-        .bind(barrier)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-        .try_get("found_by")
-        .unwrap()
+    let memberships = store.memberships("t", id).await.unwrap();
+    let membership = memberships.into_iter().find(|m| m.barrier == barrier);
+    membership.expect("membership").found_by
 }
 
 fn label<'a>(id: &'a str, barrier: &'a str, verdict: Verdict) -> NewLabel<'a> {

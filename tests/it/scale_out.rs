@@ -191,22 +191,13 @@ impl EngineProcess {
 
 /// Every cluster's count equals its member rows, and every signal-barrier pair is counted.
 pub async fn assert_clusters_exact(pg_url: &str) {
-    use sqlx::{Connection, Row};
-    let mut conn = sqlx::PgConnection::connect(pg_url).await.expect("connect");
-    let wrong = sqlx::query(
-        "SELECT c.id, c.signal_count, (SELECT COUNT(*) FROM signal_barriers m \
-         WHERE m.cluster_id = c.id) AS members FROM clusters c",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .expect("cluster counts")
-    .iter()
-    .filter_map(|row| {
-        let (id, count, members): (String, i64, i64) =
-            (row.get("id"), row.get("signal_count"), row.get("members"));
-        (count != members).then(|| format!("{id}: {count} counted, {members} members"))
-    })
-    .collect::<Vec<_>>();
+    let store = knooppunt_rules::store::Store::connect(pg_url, 1)
+        .await
+        .expect("connect");
+    let wrong = store
+        .cluster_count_mismatches()
+        .await
+        .expect("cluster counts");
     assert!(wrong.is_empty(), "cluster counts differ: {wrong:?}");
 }
 

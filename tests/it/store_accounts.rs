@@ -177,7 +177,7 @@ async fn team_signals_suite(store: &Store) {
         .unwrap()
         .barriers
         .is_empty());
-    let memberships = store.memberships("t1", "a").await.unwrap();
+    let memberships = store.signal_clusters("t1", "a").await.unwrap();
     assert_eq!(memberships.len(), 1);
     assert_eq!(memberships[0].barrier, "kostendelersnorm");
     let cluster = memberships[0].cluster_id.clone().expect("a cluster");

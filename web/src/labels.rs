@@ -129,7 +129,7 @@ async fn label_in_cluster(
     let memberships = me
         .state
         .store
-        .memberships(&form.bron, &form.signaal)
+        .signal_clusters(&form.bron, &form.signaal)
         .await?;
     let Some(member) = memberships
         .into_iter()

@@ -1,0 +1,130 @@
+//! The cluster-events outbox (`cluster_events`): writing an event (alone or inside the
+//! transaction of its cause), reading the outbox, and marking what was delivered. The
+//! event's shape lives in `knooppunt_rules::events`; here it is a row with a JSON payload.
+
+use crate::{Store, StoreResult};
+
+/// The cluster an event is about, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClusterBrief {
+    pub id: String,
+    pub barrier: String,
+    pub area: String,
+    pub organisation: String,
+    pub signal_count: i64,
+}
+
+/// An event to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent<'a> {
+    pub event_id: &'a str,
+    pub occurred_at: &'a str,
+    pub kind: &'a str,
+    pub cluster_id: &'a str,
+    /// The event as published (JSON).
+    pub payload: String,
+}
+
+/// An event in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub seq: i64,
+    pub payload: String,
+    pub published_at: Option<String>,
+}
+
+/// The cluster an event is about, read on the cause's connection.
+pub async fn cluster_brief_on(
+    conn: &mut sqlx::AnyConnection,
+    cluster_id: &str,
+) -> StoreResult<Option<ClusterBrief>> {
+    Ok(sqlx::query_as(
+        "SELECT id, barrier, area, organisation, signal_count FROM clusters WHERE id = $1",
+    )
+    .bind(cluster_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Writes an event to the outbox on the cause's connection; an event with the same id is
+/// written once.
+pub async fn record_event_on(
+    conn: &mut sqlx::AnyConnection,
+    event: &NewEvent<'_>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO cluster_events (event_id, occurred_at, kind, cluster_id, payload) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(event.event_id)
+    .bind(event.occurred_at)
+    .bind(event.kind)
+    .bind(event.cluster_id)
+    .bind(&event.payload)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Writes events in one transaction; `make` builds each from its cluster as stored now
+    /// (clusters that no longer exist are left out). Returns how many were offered.
+    pub async fn record_cluster_events(
+        &self,
+        cluster_ids: &[&str],
+        make: impl Fn(&ClusterBrief) -> Option<(String, String, String, String)>,
+    ) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await?;
+        for id in cluster_ids {
+            let Some(cluster) = cluster_brief_on(&mut tx, id).await? else {
+                continue;
+            };
+            let Some((event_id, occurred_at, kind, payload)) = make(&cluster) else {
+                continue;
+            };
+            let event = NewEvent {
+                event_id: &event_id,
+                occurred_at: &occurred_at,
+                kind: &kind,
+                cluster_id: id,
+                payload,
+            };
+            record_event_on(&mut tx, &event).await?;
+        }
+        tx.commit().await?;
+        Ok(cluster_ids.len())
+    }
+
+    /// The outbox after `after` (its sequence number), oldest first, at most `limit`.
+    pub async fn event_outbox(
+        &self,
+        after: i64,
+        limit: i64,
+        unpublished_only: bool,
+    ) -> StoreResult<Vec<OutboxRow>> {
+        let sql = format!(
+            "SELECT seq, payload, published_at FROM cluster_events WHERE seq > $1 {} \
+             ORDER BY seq LIMIT $2",
+            if unpublished_only {
+                "AND published_at IS NULL"
+            } else {
+                ""
+            }
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Marks an outbox event as delivered at `at` (RFC 3339).
+    pub async fn mark_event_published(&self, seq: i64, at: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE cluster_events SET published_at = $1 WHERE seq = $2")
+            .bind(at)
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+//! The processing log (`processing_log`): appending records (alone or inside another
+//! write's transaction) and reading them back by filter. The record's meaning (activities,
+//! trace context, the LDV shape) lives in `knooppunt_rules::verwerkingslog`; here it is rows.
+
+use crate::{Store, StoreResult};
+use chrono::NaiveDate;
+
+/// One record as stored: ids, codes and counts, never signal text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: String,
+    pub name: String,
+    /// RFC 3339, UTC.
+    pub start_time: String,
+    pub end_time: String,
+    pub status: String,
+    pub actor: String,
+    pub activity_id: String,
+    /// JSON.
+    pub attributes: String,
+}
+
+/// One stored record.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LogEntryRow {
+    pub seq: i64,
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: String,
+    pub name: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub status: String,
+    pub actor: String,
+    pub activity_id: String,
+    pub attributes: String,
+}
+
+/// What to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub actor: Option<String>,
+    pub name: Option<String>,
+    pub trace_id: Option<String>,
+    /// From this day (inclusive, UTC).
+    pub from: Option<NaiveDate>,
+    /// Up to this day (inclusive, UTC).
+    pub to: Option<NaiveDate>,
+    /// At most this many, newest first; 0: no limit.
+    pub limit: i64,
+}
+
+/// Rows per statement: 10 parameters each, far below either database's limit.
+const ROWS: usize = 500;
+const COLUMNS: usize = 10;
+
+/// Appends rows on a connection (or inside a transaction), in a few statements.
+pub async fn append_on(conn: &mut sqlx::AnyConnection, rows: &[LogRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let cols: Vec<String> = (1..=COLUMNS)
+                    .map(|c| format!("${}", row * COLUMNS + c))
+                    .collect();
+                format!("({})", cols.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, \
+             end_time, status, actor, activity_id, attributes) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query
+                .bind(&row.trace_id)
+                .bind(&row.span_id)
+                .bind(&row.parent_span_id)
+                .bind(&row.name)
+                .bind(&row.start_time)
+                .bind(&row.end_time)
+                .bind(&row.status)
+                .bind(&row.actor)
+                .bind(&row.activity_id)
+                .bind(&row.attributes);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl Store {
+    /// Appends rows in one transaction.
+    pub async fn append_processing_log(&self, rows: &[LogRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        append_on(&mut tx, rows).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// The records that pass `filter`, newest first.
+    pub async fn processing_log(&self, filter: &Filter) -> StoreResult<Vec<LogEntryRow>> {
+        let mut sql = String::from(
+            "SELECT seq, trace_id, span_id, parent_span_id, name, start_time, end_time, status, \
+             actor, activity_id, attributes FROM processing_log WHERE 1 = 1",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        let mut condition = |sql: &mut String, clause: &str, value: String| {
+            binds.push(value);
+            sql.push_str(&clause.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(actor) = given(&filter.actor) {
+            condition(&mut sql, " AND actor = ?", actor.to_string());
+        }
+        if let Some(name) = given(&filter.name) {
+            condition(&mut sql, " AND name = ?", name.to_string());
+        }
+        if let Some(trace) = given(&filter.trace_id) {
+            condition(&mut sql, " AND trace_id = ?", trace.to_lowercase());
+        }
+        if let Some(from) = filter.from {
+            condition(&mut sql, " AND start_time >= ?", from.to_string());
+        }
+        if let Some(to) = filter.to.and_then(|to| to.succ_opt()) {
+            condition(&mut sql, " AND start_time < ?", to.to_string());
+        }
+        sql.push_str(" ORDER BY seq DESC");
+        if filter.limit > 0 {
+            sql.push_str(&format!(" LIMIT {}", filter.limit));
+        }
+        let mut query = sqlx::query_as::<_, LogEntryRow>(&sql);
+        for value in binds {
+            query = query.bind(value);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+}

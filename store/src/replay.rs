@@ -1,0 +1,208 @@
+//! Replay: reading stored signals page by page and writing a replay's changes in one
+//! transaction.
+
+use crate::clusters::{insert_memberships, upsert_clusters, Membership};
+use crate::settings::set_setting;
+use crate::*;
+use anyhow::Context;
+use chrono::Utc;
+use knooppunt_domain::cluster::*;
+
+/// Writes a replay inside one transaction; nothing is visible until [`ReplayWriter::finish`].
+pub struct ReplayWriter {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+}
+
+impl ReplayWriter {
+    /// Stores the new classification of the signals whose classification or cluster changed.
+    pub async fn write_changes(
+        &mut self,
+        changes: &[(ReplaySignal, Vec<BarrierMatch>)],
+        version: &str,
+        model_version: Option<&str>,
+    ) -> anyhow::Result<()> {
+        for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE signals SET barriers = v.column3, classification = v.column4, \
+                 rules_version = v.column5, model_version = v.column6 FROM (VALUES {}) AS v \
+                 WHERE signals.source = v.column1 AND signals.id = v.column2",
+                placeholders(self.backend, chunk.len(), 6)
+            );
+            let mut update = sqlx::query(&sql);
+            for (signal, matches) in chunk {
+                update = update
+                    .bind(&signal.source)
+                    .bind(&signal.id)
+                    .bind(
+                        matches
+                            .iter()
+                            .map(|m| m.barrier.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    )
+                    .bind(classification_of(matches))
+                    .bind(version)
+                    .bind(model_version);
+            }
+            update
+                .execute(&mut *self.tx)
+                .await
+                .context("nieuwe indeling opslaan")?;
+            let sql = format!(
+                "DELETE FROM signal_barriers WHERE (source, signal_id) IN (VALUES {})",
+                placeholders(self.backend, chunk.len(), 2)
+            );
+            let mut delete = sqlx::query(&sql);
+            for (signal, _) in chunk {
+                delete = delete.bind(&signal.source).bind(&signal.id);
+            }
+            delete
+                .execute(&mut *self.tx)
+                .await
+                .context("oude indeling verwijderen")?;
+        }
+        let rows: Vec<Membership> = changes
+            .iter()
+            .flat_map(|(signal, matches)| {
+                matches.iter().map(move |m| Membership {
+                    source: &signal.source,
+                    signal_id: &signal.id,
+                    barrier: &m.barrier,
+                    cluster_id: m.cluster_id(),
+                    observed_on: signal.observed_on.clone(),
+                    area_key: signal.area_key.clone(),
+                    wait_days: m.wait_days.map(i64::from),
+                    confidence: m.confidence,
+                    organisation: &m.cluster.organisation,
+                    found: &m.found,
+                })
+            })
+            .collect();
+        insert_memberships(&mut self.tx, self.backend, &rows).await
+    }
+
+    /// Replaces the clusters by the rebuilt ones (ids derive from barrier and key, so
+    /// surviving clusters keep theirs), records the cluster key and the replay, and commits.
+    /// Signals whose classification did not change keep the version that produced it; the
+    /// `replays` row records that they were checked against `version`.
+    pub async fn finish(
+        mut self,
+        version: &str,
+        key: ClusterKey,
+        clusters: &[ClusterTally],
+        counts: (u64, u64, u64),
+    ) -> anyhow::Result<()> {
+        let (signals, changed, rewritten) = counts;
+        sqlx::query(
+            "INSERT INTO replays (version, cluster_key, applied_at, signals, changed, rewritten) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(version)
+        .bind(key.describe())
+        .bind(Utc::now().to_rfc3339())
+        .bind(signals as i64)
+        .bind(changed as i64)
+        .bind(rewritten as i64)
+        .execute(&mut *self.tx)
+        .await
+        .context("replay registreren")?;
+        sqlx::query("DELETE FROM clusters")
+            .execute(&mut *self.tx)
+            .await
+            .context("clusters legen")?;
+        upsert_clusters(
+            &mut self.tx,
+            self.backend,
+            clusters,
+            "clusters opnieuw opbouwen",
+        )
+        .await?;
+        set_setting(&mut self.tx, CLUSTER_KEY_SETTING, &key.describe()).await?;
+        self.tx.commit().await.context("replay vastleggen")
+    }
+}
+
+impl Store {
+    /// Up to `limit` stored signals after `after` (source, id), in key order. The row-value
+    /// comparison lets both databases walk the primary key instead of scanning per page.
+    pub async fn replay_page(
+        &self,
+        after: Option<&(String, String)>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<ReplaySignal>> {
+        let (source, id) = after.cloned().unwrap_or_default();
+        type Columns = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<i64>,
+        );
+        let rows: Vec<Columns> = sqlx::query_as(
+            "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, \
+             classification, wait_days FROM signals WHERE (source, id) > ($1, $2) \
+             ORDER BY source, id LIMIT $3",
+        )
+        .bind(source)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    source,
+                    id,
+                    observed_on,
+                    area,
+                    area_key,
+                    text,
+                    themes,
+                    organisation,
+                    barriers,
+                    classification,
+                    wait_days,
+                )| {
+                    ReplaySignal {
+                        source,
+                        id,
+                        observed_on,
+                        area,
+                        area_key,
+                        text,
+                        themes,
+                        organisation,
+                        barriers,
+                        classification,
+                        wait_days,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// The versions applied by replay, oldest first: (version, applied at).
+    pub async fn replays(&self) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT version, applied_at FROM replays ORDER BY applied_at")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Starts the transaction a replay with `--apply` writes in.
+    pub async fn begin_replay(&self) -> anyhow::Result<ReplayWriter> {
+        Ok(ReplayWriter {
+            tx: self.pool.begin().await.context("transactie starten")?,
+            backend: self.backend,
+        })
+    }
+}
