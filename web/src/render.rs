@@ -35,13 +35,10 @@ struct Frame<'a, T: Serialize> {
     data: &'a T,
 }
 
-/// The layout around a rendered page body.
+/// The layout's own data: the page body, already HTML.
 #[derive(Serialize)]
-struct Layout<'a> {
-    title: &'a str,
+struct Body<'a> {
     body: &'a str,
-    user: Option<UserView<'a>>,
-    csrf: &'a str,
 }
 
 /// `template` with `data`, in the layout.
@@ -53,38 +50,28 @@ pub(crate) fn page<T: Serialize>(
     csrf: &str,
     data: &T,
 ) -> Result<Response, WebError> {
-    let frame = Frame {
-        title,
-        user: user.map(UserView::of),
-        csrf,
-        data,
-    };
-    let body = state
-        .templates
-        .render(template, &frame)
-        .map_err(|e| anyhow::anyhow!("sjabloon {template}: {e}"))?;
-    in_layout(state, title, user, csrf, &body)
+    let body = render(state, template, &Frame::new(title, user, csrf, data))?;
+    let body = Body { body: &body };
+    let html = render(state, "layout", &Frame::new(title, user, csrf, &body))?;
+    Ok(Html(html).into_response())
 }
 
-/// A body that is already HTML, in the layout.
-pub(crate) fn in_layout(
-    state: &WebState,
-    title: &str,
-    user: Option<&User>,
-    csrf: &str,
-    body: &str,
-) -> Result<Response, WebError> {
-    let layout = Layout {
-        title,
-        body,
-        user: user.map(UserView::of),
-        csrf,
-    };
-    let html = state
+impl<'a, T: Serialize> Frame<'a, T> {
+    fn new(title: &'a str, user: Option<&'a User>, csrf: &'a str, data: &'a T) -> Self {
+        Self {
+            title,
+            user: user.map(UserView::of),
+            csrf,
+            data,
+        }
+    }
+}
+
+fn render<T: Serialize>(state: &WebState, template: &str, data: &T) -> Result<String, WebError> {
+    state
         .templates
-        .render("layout", &layout)
-        .map_err(|e| anyhow::anyhow!("sjabloon layout: {e}"))?;
-    Ok(Html(html).into_response())
+        .render(template, data)
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("sjabloon {template}: {e}")))
 }
 
 /// A page result with another status (a refused form shown again).
