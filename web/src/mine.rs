@@ -123,7 +123,10 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
     };
     let mut signals = Vec::new();
     for signal in stored {
-        let memberships = state.store.signal_clusters(&user.source, &signal.id).await?;
+        let memberships = state
+            .store
+            .signal_clusters(&user.source, &signal.id)
+            .await?;
         signals.push(SignalView {
             observed_on: time::day(signal.observed_on),
             received: time::moment_at(signal.stored_at),
