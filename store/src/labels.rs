@@ -13,17 +13,22 @@ use knooppunt_domain::recognition::How;
 use sqlx::Row;
 use std::collections::HashMap;
 
-fn label_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Label> {
-    let verdict: String = row.try_get("verdict")?;
+/// A `signal_labels` row as sqlx decodes it.
+type LabelColumns = (i64, String, String, String, String, String, String);
+
+fn label_from_row(
+    (seq, source, signal_id, barrier, verdict, actor, labelled_at): LabelColumns,
+) -> anyhow::Result<Label> {
     Ok(Label {
-        seq: row.try_get("seq")?,
-        source: row.try_get("source")?,
-        signal_id: row.try_get("signal_id")?,
-        barrier: row.try_get("barrier")?,
-        verdict: Verdict::parse(&verdict)
-            .with_context(|| format!("onbekend oordeel '{verdict}' in de database"))?,
-        actor: row.try_get("actor")?,
-        labelled_at: row.try_get("labelled_at")?,
+        verdict: Verdict::parse(&verdict).ok_or_else(|| {
+            crate::StoreError::corrupt(format!("onbekend oordeel '{verdict}' in de database"))
+        })?,
+        seq,
+        source,
+        signal_id,
+        barrier,
+        actor,
+        labelled_at,
     })
 }
 
@@ -192,14 +197,14 @@ impl Store {
 
     /// Every label, oldest first (append-only: nothing is ever changed or removed).
     pub async fn labels(&self) -> anyhow::Result<Vec<Label>> {
-        let rows = sqlx::query(
+        let rows: Vec<LabelColumns> = sqlx::query_as(
             "SELECT seq, source, signal_id, barrier, verdict, actor, labelled_at FROM signal_labels \
              ORDER BY seq",
         )
         .fetch_all(self.pool())
         .await
         .context("labels lezen")?;
-        rows.iter().map(label_from_row).collect()
+        rows.into_iter().map(label_from_row).collect()
     }
 
     /// The labels that hold, per signal (source, id).
@@ -217,7 +222,8 @@ impl Store {
     /// Every labelled signal with its (scrubbed) text and the labels that hold, in key order.
     pub async fn labelled_signals(&self) -> anyhow::Result<Vec<LabelledSignal>> {
         let labels = self.signal_labels().await?;
-        let rows = sqlx::query(
+        type Columns = (String, String, String, String, Option<String>, Option<i64>);
+        let rows: Vec<Columns> = sqlx::query_as(
             "SELECT source, id, observed_on, text, organisation, wait_days FROM signals s \
              WHERE EXISTS (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id) \
              ORDER BY source, id",
@@ -225,25 +231,24 @@ impl Store {
         .fetch_all(self.pool())
         .await
         .context("gelabelde signalen lezen")?;
-        rows.iter()
-            .map(|row| {
-                let source: String = row.try_get("source")?;
-                let id: String = row.try_get("id")?;
+        Ok(rows
+            .into_iter()
+            .map(|(source, id, observed_on, text, organisation, wait_days)| {
                 let labels = labels
                     .get(&(source.clone(), id.clone()))
                     .cloned()
                     .unwrap_or_default();
-                Ok(LabelledSignal {
+                LabelledSignal {
                     source,
                     id,
-                    observed_on: row.try_get("observed_on")?,
-                    text: row.try_get("text")?,
-                    organisation: row.try_get("organisation")?,
-                    wait_days: row.try_get("wait_days")?,
+                    observed_on,
+                    text,
+                    organisation,
+                    wait_days,
                     labels,
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 
     /// The *Niet ingedeeld* queue: unclassified signals nobody labelled yet, oldest first,
@@ -273,7 +278,7 @@ impl Store {
             n + 1,
             n + 2
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (String, String, String, String, String)>(&sql);
         for key in area_keys {
             query = query.bind(key);
         }
@@ -284,39 +289,34 @@ impl Store {
             .await
             .context("niet ingedeelde signalen lezen")?;
         let count_sql = format!("SELECT COUNT(*) AS n {from}");
-        let mut count = sqlx::query(&count_sql);
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for key in area_keys {
             count = count.bind(key);
         }
         let total: i64 = count
             .fetch_one(self.pool())
             .await
-            .context("niet ingedeelde signalen tellen")?
-            .try_get("n")?;
+            .context("niet ingedeelde signalen tellen")?;
         let signals = rows
-            .iter()
-            .map(|row| {
-                Ok(QueuedSignal {
-                    source: row.try_get("source")?,
-                    id: row.try_get("id")?,
-                    observed_on: row.try_get("observed_on")?,
-                    area: row.try_get("area")?,
-                    text: row.try_get("text")?,
-                })
+            .into_iter()
+            .map(|(source, id, observed_on, area, text)| QueuedSignal {
+                source,
+                id,
+                observed_on,
+                area,
+                text,
             })
-            .collect::<anyhow::Result<_>>()?;
+            .collect();
         Ok((signals, total))
     }
 
     /// The area key of a stored signal, for the overleg's area check.
     pub async fn signal_area_key(&self, source: &str, id: &str) -> anyhow::Result<Option<String>> {
-        sqlx::query("SELECT area_key FROM signals WHERE source = $1 AND id = $2")
+        sqlx::query_scalar("SELECT area_key FROM signals WHERE source = $1 AND id = $2")
             .bind(source)
             .bind(id)
             .fetch_optional(self.pool())
             .await
-            .context("signaal lezen")?
-            .map(|row| row.try_get("area_key").map_err(anyhow::Error::from))
-            .transpose()
+            .context("signaal lezen")
     }
 }
