@@ -10,8 +10,19 @@ use knooppunt_domain::labels::{
     SignalLabels, Verdict,
 };
 use knooppunt_domain::recognition::How;
-use sqlx::Row;
 use std::collections::HashMap;
+
+/// The signal a label is about, as the label needs it.
+#[derive(sqlx::FromRow)]
+struct LabelTarget {
+    area: String,
+    area_key: String,
+    organisation: Option<String>,
+    observed_on: String,
+    wait_days: Option<i64>,
+    barriers: String,
+    classification: String,
+}
 
 /// A `signal_labels` row as sqlx decodes it.
 type LabelColumns = (i64, String, String, String, String, String, String);
@@ -52,19 +63,22 @@ impl Store {
             "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
              FROM signals WHERE source = $1 AND id = $2{lock}"
         );
-        let signal = sqlx::query(&sql)
+        let signal: LabelTarget = sqlx::query_as(&sql)
             .bind(label.source)
             .bind(label.signal_id)
             .fetch_optional(&mut *tx)
             .await
             .context("signaal lezen")?
             .context("signaal: bestaat niet")?;
-        let area: String = signal.try_get("area")?;
-        let organisation: Option<String> = signal.try_get("organisation")?;
-        let observed_on: String = signal.try_get("observed_on")?;
-        let wait_days: Option<i64> = signal.try_get("wait_days")?;
-        let barriers: String = signal.try_get("barriers")?;
-        let classification: String = signal.try_get("classification")?;
+        let LabelTarget {
+            area,
+            area_key,
+            organisation,
+            observed_on,
+            wait_days,
+            barriers,
+            classification,
+        } = signal;
         let mut current: Vec<String> = barriers
             .split(',')
             .filter(|b| !b.is_empty())
@@ -97,7 +111,7 @@ impl Store {
         };
         let mut touched = Vec::new();
         for gone in &removed {
-            let row = sqlx::query(
+            let left: Option<String> = sqlx::query_scalar(
                 "DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND barrier = $3 \
                  RETURNING cluster_id",
             )
@@ -107,8 +121,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await
             .context("barrière van signaal verwijderen")?;
-            if let Some(row) = row {
-                let cluster: String = row.try_get("cluster_id")?;
+            if let Some(cluster) = left {
                 effect.left = Some(cluster.clone());
                 touched.push(cluster);
             }
@@ -116,13 +129,12 @@ impl Store {
             detail.retain(|d| d.split('|').next() != Some(gone.as_str()));
         }
         if label.verdict == Verdict::HoortErbij && !current.iter().any(|b| b == barrier) {
-            let setting = sqlx::query("SELECT value FROM settings WHERE key = $1")
-                .bind(CLUSTER_KEY_SETTING)
-                .fetch_optional(&mut *tx)
-                .await
-                .context("clustersleutel lezen")?
-                .map(|row| row.try_get::<String, _>("value"))
-                .transpose()?;
+            let setting: Option<String> =
+                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(CLUSTER_KEY_SETTING)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .context("clustersleutel lezen")?;
             let key = key_from_setting(setting.as_deref());
             let found = overleg_match(barrier, key, &area, organisation.as_deref(), wait_days);
             let cluster = cluster_id(barrier, &found.cluster);
@@ -150,7 +162,7 @@ impl Store {
             .bind(barrier)
             .bind(&cluster)
             .bind(&observed_on)
-            .bind(signal.try_get::<String, _>("area_key")?)
+            .bind(&area_key)
             .bind(found.wait_days.map(i64::from))
             .bind(found.confidence)
             .bind(&found.cluster.organisation)
