@@ -12,6 +12,120 @@ use knooppunt_domain::labels::{
 use knooppunt_domain::recognition::How;
 use std::collections::HashMap;
 
+/// Recounts the clusters a label changed; one left empty disappears.
+async fn recount(tx: &mut Tx, touched: &[String]) -> anyhow::Result<()> {
+    for cluster in touched {
+        sqlx::query(
+                "UPDATE clusters SET \
+                 signal_count = (SELECT COUNT(*) FROM signal_barriers WHERE cluster_id = $1), \
+                 first_seen = COALESCE((SELECT MIN(observed_on) FROM signal_barriers WHERE cluster_id = $1), first_seen), \
+                 last_seen = COALESCE((SELECT MAX(observed_on) FROM signal_barriers WHERE cluster_id = $1), last_seen) \
+                 WHERE id = $1",
+            )
+            .bind(cluster)
+            .execute(&mut **tx)
+            .await
+            .context("clustertelling bijwerken")?;
+        sqlx::query("DELETE FROM clusters WHERE id = $1 AND signal_count = 0")
+            .bind(cluster)
+            .execute(&mut **tx)
+            .await
+            .context("leeg cluster opruimen")?;
+    }
+    Ok(())
+}
+
+/// Adds the signal to the overleg's cluster for `barrier`, creating the cluster when needed;
+/// returns its id.
+async fn join(
+    tx: &mut Tx,
+    label: &NewLabel<'_>,
+    barrier: &str,
+    found: &knooppunt_domain::cluster::BarrierMatch,
+    observed_on: &str,
+    area_key: &str,
+) -> anyhow::Result<String> {
+    let cluster = cluster_id(barrier, &found.cluster);
+    sqlx::query(
+        "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
+         last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&cluster)
+    .bind(barrier)
+    .bind(&found.cluster.area_key)
+    .bind(&found.cluster.area)
+    .bind(&found.cluster.organisation)
+    .bind(observed_on)
+    .execute(&mut **tx)
+    .await
+    .context("cluster aanmaken")?;
+    sqlx::query(
+        "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
+         area_key, wait_days, confidence, organisation, found_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(label.source)
+    .bind(label.signal_id)
+    .bind(barrier)
+    .bind(&cluster)
+    .bind(observed_on)
+    .bind(area_key)
+    .bind(found.wait_days.map(i64::from))
+    .bind(found.confidence)
+    .bind(&found.cluster.organisation)
+    .bind(How::Overleg.as_str())
+    .execute(&mut **tx)
+    .await
+    .context("barrière aan signaal toevoegen")?;
+    Ok(cluster)
+}
+
+/// The labelled signal, locked for the label's transaction.
+async fn read_target(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    label: &NewLabel<'_>,
+) -> anyhow::Result<LabelTarget> {
+    // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
+    // change (SQLite serialises writing transactions anyway).
+    let lock = match backend {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
+         FROM signals WHERE source = $1 AND id = $2{lock}"
+    );
+    sqlx::query_as::<_, LabelTarget>(&sql)
+        .bind(label.source)
+        .bind(label.signal_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("signaal lezen")?
+        .context("signaal: bestaat niet")
+}
+
+/// Appends the label (append-only).
+async fn insert_label(tx: &mut Tx, label: &NewLabel<'_>, barrier: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(label.source)
+    .bind(label.signal_id)
+    .bind(barrier)
+    .bind(label.verdict.as_str())
+    .bind(label.actor)
+    .bind(Utc::now().to_rfc3339())
+    .execute(&mut **tx)
+    .await
+    .context("label vastleggen")?;
+    Ok(())
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
 /// The signal a label is about, as the label needs it.
 #[derive(sqlx::FromRow)]
 struct LabelTarget {
@@ -53,23 +167,7 @@ impl Store {
             _ => label.barrier,
         };
         let mut tx = self.pool().begin().await.context("transactie starten")?;
-        // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
-        // change (SQLite serialises writing transactions anyway).
-        let lock = match self.backend() {
-            crate::Backend::Postgres => " FOR UPDATE",
-            crate::Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
-             FROM signals WHERE source = $1 AND id = $2{lock}"
-        );
-        let signal: LabelTarget = sqlx::query_as(&sql)
-            .bind(label.source)
-            .bind(label.signal_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("signaal lezen")?
-            .context("signaal: bestaat niet")?;
+        let signal = read_target(&mut tx, self.backend(), label).await?;
         let LabelTarget {
             area,
             area_key,
@@ -89,19 +187,7 @@ impl Store {
             .filter(|d| !d.is_empty())
             .map(str::to_string)
             .collect();
-        sqlx::query(
-            "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(label.source)
-        .bind(label.signal_id)
-        .bind(barrier)
-        .bind(label.verdict.as_str())
-        .bind(label.actor)
-        .bind(Utc::now().to_rfc3339())
-        .execute(&mut *tx)
-        .await
-        .context("label vastleggen")?;
+        insert_label(&mut tx, label, barrier).await?;
 
         let mut effect = LabelEffect::default();
         let removed: Vec<String> = match label.verdict {
@@ -137,39 +223,7 @@ impl Store {
                     .context("clustersleutel lezen")?;
             let key = key_from_setting(setting.as_deref());
             let found = overleg_match(barrier, key, &area, organisation.as_deref(), wait_days);
-            let cluster = cluster_id(barrier, &found.cluster);
-            sqlx::query(
-                "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
-                 last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&cluster)
-            .bind(barrier)
-            .bind(&found.cluster.area_key)
-            .bind(&found.cluster.area)
-            .bind(&found.cluster.organisation)
-            .bind(&observed_on)
-            .execute(&mut *tx)
-            .await
-            .context("cluster aanmaken")?;
-            sqlx::query(
-                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
-                 area_key, wait_days, confidence, organisation, found_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(label.source)
-            .bind(label.signal_id)
-            .bind(barrier)
-            .bind(&cluster)
-            .bind(&observed_on)
-            .bind(&area_key)
-            .bind(found.wait_days.map(i64::from))
-            .bind(found.confidence)
-            .bind(&found.cluster.organisation)
-            .bind(How::Overleg.as_str())
-            .execute(&mut *tx)
-            .await
-            .context("barrière aan signaal toevoegen")?;
+            let cluster = join(&mut tx, label, barrier, &found, &observed_on, &area_key).await?;
             current.push(barrier.to_string());
             detail.push(classification_of(std::slice::from_ref(&found)));
             effect.joined = Some(cluster.clone());
@@ -185,24 +239,7 @@ impl Store {
         .execute(&mut *tx)
         .await
         .context("indeling van signaal bijwerken")?;
-        for cluster in &touched {
-            sqlx::query(
-                "UPDATE clusters SET \
-                 signal_count = (SELECT COUNT(*) FROM signal_barriers WHERE cluster_id = $1), \
-                 first_seen = COALESCE((SELECT MIN(observed_on) FROM signal_barriers WHERE cluster_id = $1), first_seen), \
-                 last_seen = COALESCE((SELECT MAX(observed_on) FROM signal_barriers WHERE cluster_id = $1), last_seen) \
-                 WHERE id = $1",
-            )
-            .bind(cluster)
-            .execute(&mut *tx)
-            .await
-            .context("clustertelling bijwerken")?;
-            sqlx::query("DELETE FROM clusters WHERE id = $1 AND signal_count = 0")
-                .bind(cluster)
-                .execute(&mut *tx)
-                .await
-                .context("leeg cluster opruimen")?;
-        }
+        recount(&mut tx, &touched).await?;
         tx.commit().await.context("label vastleggen")?;
         Ok(effect)
     }
