@@ -10,20 +10,150 @@ use knooppunt_domain::labels::{
     SignalLabels, Verdict,
 };
 use knooppunt_domain::recognition::How;
-use sqlx::Row;
 use std::collections::HashMap;
 
-fn label_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Label> {
-    let verdict: String = row.try_get("verdict")?;
+/// Recounts the clusters a label changed; one left empty disappears.
+async fn recount(tx: &mut Tx, touched: &[String]) -> anyhow::Result<()> {
+    for cluster in touched {
+        sqlx::query(
+                "UPDATE clusters SET \
+                 signal_count = (SELECT COUNT(*) FROM signal_barriers WHERE cluster_id = $1), \
+                 first_seen = COALESCE((SELECT MIN(observed_on) FROM signal_barriers WHERE cluster_id = $1), first_seen), \
+                 last_seen = COALESCE((SELECT MAX(observed_on) FROM signal_barriers WHERE cluster_id = $1), last_seen) \
+                 WHERE id = $1",
+            )
+            .bind(cluster)
+            .execute(&mut **tx)
+            .await
+            .context("clustertelling bijwerken")?;
+        sqlx::query("DELETE FROM clusters WHERE id = $1 AND signal_count = 0")
+            .bind(cluster)
+            .execute(&mut **tx)
+            .await
+            .context("leeg cluster opruimen")?;
+    }
+    Ok(())
+}
+
+/// Adds the signal to the overleg's cluster for `barrier`, creating the cluster when needed;
+/// returns its id.
+async fn join(
+    tx: &mut Tx,
+    label: &NewLabel<'_>,
+    barrier: &str,
+    found: &knooppunt_domain::cluster::BarrierMatch,
+    observed_on: &str,
+    area_key: &str,
+) -> anyhow::Result<String> {
+    let cluster = cluster_id(barrier, &found.cluster);
+    sqlx::query(
+        "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
+         last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&cluster)
+    .bind(barrier)
+    .bind(&found.cluster.area_key)
+    .bind(&found.cluster.area)
+    .bind(&found.cluster.organisation)
+    .bind(observed_on)
+    .execute(&mut **tx)
+    .await
+    .context("cluster aanmaken")?;
+    sqlx::query(
+        "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
+         area_key, wait_days, confidence, organisation, found_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(label.source)
+    .bind(label.signal_id)
+    .bind(barrier)
+    .bind(&cluster)
+    .bind(observed_on)
+    .bind(area_key)
+    .bind(found.wait_days.map(i64::from))
+    .bind(found.confidence)
+    .bind(&found.cluster.organisation)
+    .bind(How::Overleg.as_str())
+    .execute(&mut **tx)
+    .await
+    .context("barrière aan signaal toevoegen")?;
+    Ok(cluster)
+}
+
+/// The labelled signal, locked for the label's transaction.
+async fn read_target(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    label: &NewLabel<'_>,
+) -> anyhow::Result<LabelTarget> {
+    // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
+    // change (SQLite serialises writing transactions anyway).
+    let lock = match backend {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
+         FROM signals WHERE source = $1 AND id = $2{lock}"
+    );
+    sqlx::query_as::<_, LabelTarget>(&sql)
+        .bind(label.source)
+        .bind(label.signal_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("signaal lezen")?
+        .context("signaal: bestaat niet")
+}
+
+/// Appends the label (append-only).
+async fn insert_label(tx: &mut Tx, label: &NewLabel<'_>, barrier: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(label.source)
+    .bind(label.signal_id)
+    .bind(barrier)
+    .bind(label.verdict.as_str())
+    .bind(label.actor)
+    .bind(Utc::now().to_rfc3339())
+    .execute(&mut **tx)
+    .await
+    .context("label vastleggen")?;
+    Ok(())
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The signal a label is about, as the label needs it.
+#[derive(sqlx::FromRow)]
+struct LabelTarget {
+    area: String,
+    area_key: String,
+    organisation: Option<String>,
+    observed_on: String,
+    wait_days: Option<i64>,
+    barriers: String,
+    classification: String,
+}
+
+/// A `signal_labels` row as sqlx decodes it.
+type LabelColumns = (i64, String, String, String, String, String, String);
+
+fn label_from_row(
+    (seq, source, signal_id, barrier, verdict, actor, labelled_at): LabelColumns,
+) -> anyhow::Result<Label> {
     Ok(Label {
-        seq: row.try_get("seq")?,
-        source: row.try_get("source")?,
-        signal_id: row.try_get("signal_id")?,
-        barrier: row.try_get("barrier")?,
-        verdict: Verdict::parse(&verdict)
-            .with_context(|| format!("onbekend oordeel '{verdict}' in de database"))?,
-        actor: row.try_get("actor")?,
-        labelled_at: row.try_get("labelled_at")?,
+        verdict: Verdict::parse(&verdict).ok_or_else(|| {
+            crate::StoreError::corrupt(format!("onbekend oordeel '{verdict}' in de database"))
+        })?,
+        seq,
+        source,
+        signal_id,
+        barrier,
+        actor,
+        labelled_at,
     })
 }
 
@@ -37,29 +167,16 @@ impl Store {
             _ => label.barrier,
         };
         let mut tx = self.pool().begin().await.context("transactie starten")?;
-        // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
-        // change (SQLite serialises writing transactions anyway).
-        let lock = match self.backend() {
-            crate::Backend::Postgres => " FOR UPDATE",
-            crate::Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
-             FROM signals WHERE source = $1 AND id = $2{lock}"
-        );
-        let signal = sqlx::query(&sql)
-            .bind(label.source)
-            .bind(label.signal_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("signaal lezen")?
-            .context("signaal: bestaat niet")?;
-        let area: String = signal.try_get("area")?;
-        let organisation: Option<String> = signal.try_get("organisation")?;
-        let observed_on: String = signal.try_get("observed_on")?;
-        let wait_days: Option<i64> = signal.try_get("wait_days")?;
-        let barriers: String = signal.try_get("barriers")?;
-        let classification: String = signal.try_get("classification")?;
+        let signal = read_target(&mut tx, self.backend(), label).await?;
+        let LabelTarget {
+            area,
+            area_key,
+            organisation,
+            observed_on,
+            wait_days,
+            barriers,
+            classification,
+        } = signal;
         let mut current: Vec<String> = barriers
             .split(',')
             .filter(|b| !b.is_empty())
@@ -70,19 +187,7 @@ impl Store {
             .filter(|d| !d.is_empty())
             .map(str::to_string)
             .collect();
-        sqlx::query(
-            "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(label.source)
-        .bind(label.signal_id)
-        .bind(barrier)
-        .bind(label.verdict.as_str())
-        .bind(label.actor)
-        .bind(Utc::now().to_rfc3339())
-        .execute(&mut *tx)
-        .await
-        .context("label vastleggen")?;
+        insert_label(&mut tx, label, barrier).await?;
 
         let mut effect = LabelEffect::default();
         let removed: Vec<String> = match label.verdict {
@@ -92,7 +197,7 @@ impl Store {
         };
         let mut touched = Vec::new();
         for gone in &removed {
-            let row = sqlx::query(
+            let left: Option<String> = sqlx::query_scalar(
                 "DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND barrier = $3 \
                  RETURNING cluster_id",
             )
@@ -102,8 +207,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await
             .context("barrière van signaal verwijderen")?;
-            if let Some(row) = row {
-                let cluster: String = row.try_get("cluster_id")?;
+            if let Some(cluster) = left {
                 effect.left = Some(cluster.clone());
                 touched.push(cluster);
             }
@@ -111,48 +215,15 @@ impl Store {
             detail.retain(|d| d.split('|').next() != Some(gone.as_str()));
         }
         if label.verdict == Verdict::HoortErbij && !current.iter().any(|b| b == barrier) {
-            let setting = sqlx::query("SELECT value FROM settings WHERE key = $1")
-                .bind(CLUSTER_KEY_SETTING)
-                .fetch_optional(&mut *tx)
-                .await
-                .context("clustersleutel lezen")?
-                .map(|row| row.try_get::<String, _>("value"))
-                .transpose()?;
+            let setting: Option<String> =
+                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(CLUSTER_KEY_SETTING)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .context("clustersleutel lezen")?;
             let key = key_from_setting(setting.as_deref());
             let found = overleg_match(barrier, key, &area, organisation.as_deref(), wait_days);
-            let cluster = cluster_id(barrier, &found.cluster);
-            sqlx::query(
-                "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
-                 last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&cluster)
-            .bind(barrier)
-            .bind(&found.cluster.area_key)
-            .bind(&found.cluster.area)
-            .bind(&found.cluster.organisation)
-            .bind(&observed_on)
-            .execute(&mut *tx)
-            .await
-            .context("cluster aanmaken")?;
-            sqlx::query(
-                "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
-                 area_key, wait_days, confidence, organisation, found_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(label.source)
-            .bind(label.signal_id)
-            .bind(barrier)
-            .bind(&cluster)
-            .bind(&observed_on)
-            .bind(signal.try_get::<String, _>("area_key")?)
-            .bind(found.wait_days.map(i64::from))
-            .bind(found.confidence)
-            .bind(&found.cluster.organisation)
-            .bind(How::Overleg.as_str())
-            .execute(&mut *tx)
-            .await
-            .context("barrière aan signaal toevoegen")?;
+            let cluster = join(&mut tx, label, barrier, &found, &observed_on, &area_key).await?;
             current.push(barrier.to_string());
             detail.push(classification_of(std::slice::from_ref(&found)));
             effect.joined = Some(cluster.clone());
@@ -168,38 +239,21 @@ impl Store {
         .execute(&mut *tx)
         .await
         .context("indeling van signaal bijwerken")?;
-        for cluster in &touched {
-            sqlx::query(
-                "UPDATE clusters SET \
-                 signal_count = (SELECT COUNT(*) FROM signal_barriers WHERE cluster_id = $1), \
-                 first_seen = COALESCE((SELECT MIN(observed_on) FROM signal_barriers WHERE cluster_id = $1), first_seen), \
-                 last_seen = COALESCE((SELECT MAX(observed_on) FROM signal_barriers WHERE cluster_id = $1), last_seen) \
-                 WHERE id = $1",
-            )
-            .bind(cluster)
-            .execute(&mut *tx)
-            .await
-            .context("clustertelling bijwerken")?;
-            sqlx::query("DELETE FROM clusters WHERE id = $1 AND signal_count = 0")
-                .bind(cluster)
-                .execute(&mut *tx)
-                .await
-                .context("leeg cluster opruimen")?;
-        }
+        recount(&mut tx, &touched).await?;
         tx.commit().await.context("label vastleggen")?;
         Ok(effect)
     }
 
     /// Every label, oldest first (append-only: nothing is ever changed or removed).
     pub async fn labels(&self) -> anyhow::Result<Vec<Label>> {
-        let rows = sqlx::query(
+        let rows: Vec<LabelColumns> = sqlx::query_as(
             "SELECT seq, source, signal_id, barrier, verdict, actor, labelled_at FROM signal_labels \
              ORDER BY seq",
         )
         .fetch_all(self.pool())
         .await
         .context("labels lezen")?;
-        rows.iter().map(label_from_row).collect()
+        rows.into_iter().map(label_from_row).collect()
     }
 
     /// The labels that hold, per signal (source, id).
@@ -217,7 +271,8 @@ impl Store {
     /// Every labelled signal with its (scrubbed) text and the labels that hold, in key order.
     pub async fn labelled_signals(&self) -> anyhow::Result<Vec<LabelledSignal>> {
         let labels = self.signal_labels().await?;
-        let rows = sqlx::query(
+        type Columns = (String, String, String, String, Option<String>, Option<i64>);
+        let rows: Vec<Columns> = sqlx::query_as(
             "SELECT source, id, observed_on, text, organisation, wait_days FROM signals s \
              WHERE EXISTS (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id) \
              ORDER BY source, id",
@@ -225,25 +280,24 @@ impl Store {
         .fetch_all(self.pool())
         .await
         .context("gelabelde signalen lezen")?;
-        rows.iter()
-            .map(|row| {
-                let source: String = row.try_get("source")?;
-                let id: String = row.try_get("id")?;
+        Ok(rows
+            .into_iter()
+            .map(|(source, id, observed_on, text, organisation, wait_days)| {
                 let labels = labels
                     .get(&(source.clone(), id.clone()))
                     .cloned()
                     .unwrap_or_default();
-                Ok(LabelledSignal {
+                LabelledSignal {
                     source,
                     id,
-                    observed_on: row.try_get("observed_on")?,
-                    text: row.try_get("text")?,
-                    organisation: row.try_get("organisation")?,
-                    wait_days: row.try_get("wait_days")?,
+                    observed_on,
+                    text,
+                    organisation,
+                    wait_days,
                     labels,
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 
     /// The *Niet ingedeeld* queue: unclassified signals nobody labelled yet, oldest first,
@@ -273,7 +327,7 @@ impl Store {
             n + 1,
             n + 2
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (String, String, String, String, String)>(&sql);
         for key in area_keys {
             query = query.bind(key);
         }
@@ -284,39 +338,34 @@ impl Store {
             .await
             .context("niet ingedeelde signalen lezen")?;
         let count_sql = format!("SELECT COUNT(*) AS n {from}");
-        let mut count = sqlx::query(&count_sql);
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
         for key in area_keys {
             count = count.bind(key);
         }
         let total: i64 = count
             .fetch_one(self.pool())
             .await
-            .context("niet ingedeelde signalen tellen")?
-            .try_get("n")?;
+            .context("niet ingedeelde signalen tellen")?;
         let signals = rows
-            .iter()
-            .map(|row| {
-                Ok(QueuedSignal {
-                    source: row.try_get("source")?,
-                    id: row.try_get("id")?,
-                    observed_on: row.try_get("observed_on")?,
-                    area: row.try_get("area")?,
-                    text: row.try_get("text")?,
-                })
+            .into_iter()
+            .map(|(source, id, observed_on, area, text)| QueuedSignal {
+                source,
+                id,
+                observed_on,
+                area,
+                text,
             })
-            .collect::<anyhow::Result<_>>()?;
+            .collect();
         Ok((signals, total))
     }
 
     /// The area key of a stored signal, for the overleg's area check.
     pub async fn signal_area_key(&self, source: &str, id: &str) -> anyhow::Result<Option<String>> {
-        sqlx::query("SELECT area_key FROM signals WHERE source = $1 AND id = $2")
+        sqlx::query_scalar("SELECT area_key FROM signals WHERE source = $1 AND id = $2")
             .bind(source)
             .bind(id)
             .fetch_optional(self.pool())
             .await
-            .context("signaal lezen")?
-            .map(|row| row.try_get("area_key").map_err(anyhow::Error::from))
-            .transpose()
+            .context("signaal lezen")
     }
 }
