@@ -15,7 +15,6 @@ use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::store::Store;
 use serde::Serialize;
-use sqlx::Row;
 
 const HTML_TEMPLATE: &str = include_str!("../templates/agenda.html.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/agenda.md.hbs");
@@ -321,11 +320,7 @@ fn minutes_decision(
         actor: decision.actor,
         reason: decision.reason,
         decided_at_local: crate::dutch::local_time(&decision.decided_at),
-        decided_at: decision
-            .decided_at
-            .get(..16)
-            .unwrap_or_default()
-            .replace('T', " "),
+        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
         cluster_id: decision.cluster_id,
     }
 }
@@ -359,9 +354,7 @@ async fn build_item(
             format!(
                 "{} ({})",
                 d.action.name(),
-                crate::dutch::local_day(&d.decided_at)
-                    .map(crate::dutch::date)
-                    .unwrap_or_default()
+                crate::dutch::date(crate::dutch::local_day(&d.decided_at))
             )
         })
         .unwrap_or_default();
@@ -441,23 +434,10 @@ pub async fn evidence(
 /// Signals per four-week period, the six periods up to and including `on`.
 async fn trend(store: &Store, cluster_id: &str, on: NaiveDate) -> anyhow::Result<Vec<i64>> {
     let start = on - chrono::Duration::days(6 * 28 - 1);
-    let rows = sqlx::query(
-        "SELECT observed_on FROM signal_barriers WHERE cluster_id = $1 AND observed_on >= $2 \
-         AND observed_on <= $3",
-    )
-    .bind(cluster_id)
-    .bind(start.to_string())
-    .bind(on.to_string())
-    .fetch_all(store.pool())
-    .await
-    .context("trend lezen")?;
     let mut buckets = vec![0i64; 6];
-    for row in &rows {
-        let day: String = row.try_get("observed_on")?;
-        if let Ok(day) = day.parse::<NaiveDate>() {
-            let bucket = ((day - start).num_days() / 28).clamp(0, 5) as usize;
-            buckets[bucket] += 1;
-        }
+    for day in store.cluster_signal_days(cluster_id, start, on).await? {
+        let bucket = ((day - start).num_days() / 28).clamp(0, 5) as usize;
+        buckets[bucket] += 1;
     }
     Ok(buckets)
 }
@@ -468,25 +448,17 @@ async fn co_occurring(
     rules: &RuleSet,
     cluster_id: &str,
 ) -> anyhow::Result<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT o.barrier, COUNT(*) AS n FROM signal_barriers b JOIN signal_barriers o \
-         ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
-         WHERE b.cluster_id = $1 GROUP BY o.barrier ORDER BY n DESC, o.barrier LIMIT 5",
-    )
-    .bind(cluster_id)
-    .fetch_all(store.pool())
-    .await
-    .context("samenloop lezen")?;
-    rows.iter()
-        .map(|row| {
-            let barrier: String = row.try_get("barrier")?;
-            let n: i64 = row.try_get("n")?;
+    Ok(store
+        .cluster_co_occurrence(cluster_id, 5)
+        .await?
+        .into_iter()
+        .map(|(barrier, n)| {
             let title = rules
                 .barriers()
                 .iter()
                 .find(|b| b.id == barrier)
                 .map_or(barrier, |b| b.title.clone());
-            Ok(format!("{title} ({n})"))
+            format!("{title} ({n})")
         })
-        .collect()
+        .collect())
 }

@@ -8,11 +8,9 @@
 use crate::review::{Action, State};
 use crate::review_store::{all_decisions, reviewed_clusters};
 use crate::{suppress, Quarter};
-use anyhow::Context;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{quantile, Backend, Store};
+use knooppunt_rules::store::{quantile, Store};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One point of a knelpunt's trend.
@@ -110,117 +108,48 @@ impl ClusterFigures {
             return Ok(out);
         }
         let first = (0..4).fold(quarter, |q, _| q.previous());
-        // $1, $2 are the period; the cluster ids follow.
-        let list = placeholders(store.backend(), 3, ids.len());
-        let rows = bind_ids(
-            sqlx::query(&format!(
-                "SELECT cluster_id, area_key, substr(observed_on, 1, 7) AS month, COUNT(*) AS n \
-                 FROM signal_barriers WHERE observed_on >= {p1} AND observed_on < {p2} \
-                 AND cluster_id IN ({list}) \
-                 GROUP BY cluster_id, area_key, substr(observed_on, 1, 7)",
-                p1 = param(store.backend(), 1),
-                p2 = param(store.backend(), 2),
-            )),
-            first,
-            quarter,
-            ids,
-        )
-        .fetch_all(store.pool())
-        .await
-        .context("cijfers van knelpunten lezen")?;
+        let rows = store
+            .knelpunt_rows(
+                ids,
+                (first.start(), quarter.end()),
+                (quarter.start(), quarter.end()),
+            )
+            .await?;
         let mut area_keys = std::collections::BTreeSet::new();
-        for row in &rows {
-            let cluster: String = row.try_get("cluster_id")?;
-            let area_key: String = row.try_get("area_key")?;
-            let month: String = row.try_get("month")?;
-            let n: i64 = row.try_get("n")?;
-            let Some(q) = quarter_of_month(&month) else {
+        for row in rows.monthly {
+            let Some(q) = quarter_of_month(&row.month) else {
                 continue;
             };
-            *out.counts.entry((cluster.clone(), q)).or_default() += n;
+            *out.counts.entry((row.cluster_id.clone(), q)).or_default() += row.n;
             if q == quarter {
                 *out.areas
-                    .entry(cluster)
+                    .entry(row.cluster_id)
                     .or_default()
-                    .entry(area_key.clone())
-                    .or_default() += n;
-                area_keys.insert(area_key);
+                    .entry(row.area_key.clone())
+                    .or_default() += row.n;
+                area_keys.insert(row.area_key);
             }
         }
-        let this_quarter = |sql: &str| {
-            sql.replace("{list}", &list)
-                .replace("{p1}", &param(store.backend(), 1))
-                .replace("{p2}", &param(store.backend(), 2))
-        };
-        let sql = this_quarter(
-            "SELECT cluster_id, source FROM signal_barriers WHERE observed_on >= {p1} \
-             AND observed_on < {p2} AND cluster_id IN ({list}) GROUP BY cluster_id, source",
-        );
-        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
-            .fetch_all(store.pool())
-            .await
-            .context("bronnen van knelpunten lezen")?
-        {
-            out.sources
-                .entry(row.try_get("cluster_id")?)
-                .or_default()
-                .insert(row.try_get("source")?);
+        for (cluster, source) in rows.sources {
+            out.sources.entry(cluster).or_default().insert(source);
         }
-        let sql = this_quarter(
-            "SELECT cluster_id, wait_days, COUNT(*) AS n FROM signal_barriers \
-             WHERE observed_on >= {p1} AND observed_on < {p2} AND cluster_id IN ({list}) \
-             AND wait_days IS NOT NULL GROUP BY cluster_id, wait_days",
-        );
-        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
-            .fetch_all(store.pool())
-            .await
-            .context("wachttijden van knelpunten lezen")?
-        {
+        for wait in rows.waits {
             out.waits
-                .entry(row.try_get("cluster_id")?)
+                .entry(wait.cluster_id)
                 .or_default()
-                .push((row.try_get("wait_days")?, row.try_get("n")?));
+                .push((wait.wait_days, wait.n));
         }
-        let sql = this_quarter(
-            "SELECT b.cluster_id, o.barrier, COUNT(*) AS n FROM signal_barriers b \
-             JOIN signal_barriers o \
-             ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
-             WHERE b.observed_on >= {p1} AND b.observed_on < {p2} AND b.cluster_id IN ({list}) \
-             GROUP BY b.cluster_id, o.barrier",
-        );
-        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
-            .fetch_all(store.pool())
-            .await
-            .context("samenloop van knelpunten lezen")?
-        {
-            let n: i64 = row.try_get("n")?;
+        for co in rows.co_occurring {
             *out.co_occurring
-                .entry(row.try_get("cluster_id")?)
+                .entry(co.cluster_id)
                 .or_default()
-                .entry(row.try_get("barrier")?)
-                .or_default() += n;
+                .entry(co.barrier)
+                .or_default() += co.n;
         }
-        let list_only = placeholders(store.backend(), 1, ids.len());
-        let sql = format!(
-            "SELECT v.cluster_id, s.text FROM vignettes v \
-             JOIN signals s ON s.source = v.source AND s.id = v.signal_id \
-             WHERE v.cluster_id IN ({list_only}) ORDER BY v.approved_at"
-        );
-        let mut vignettes = sqlx::query(&sql);
-        for id in ids {
-            vignettes = vignettes.bind(id);
+        for (cluster, text) in rows.vignettes {
+            out.vignettes.entry(cluster).or_default().push(text);
         }
-        for row in vignettes
-            .fetch_all(store.pool())
-            .await
-            .context("vignetten lezen")?
-        {
-            out.vignettes
-                .entry(row.try_get("cluster_id")?)
-                .or_default()
-                .push(row.try_get("text")?);
-        }
-        out.area_names = area_names(store, &area_keys).await?;
+        out.area_names = store.area_names(&area_keys).await?;
         Ok(out)
     }
 
@@ -292,38 +221,6 @@ impl ClusterFigures {
     }
 }
 
-/// `$first, …` (PostgreSQL) or `?, …` (SQLite) for `count` parameters.
-fn placeholders(backend: Backend, first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| param(backend, i))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Parameter number `i`: `$i` on PostgreSQL, `?` on SQLite (which looks numbered parameters
-/// up by name, one linear search each). Only used where every parameter appears once, in order.
-fn param(backend: Backend, i: usize) -> String {
-    match backend {
-        Backend::Postgres => format!("${i}"),
-        Backend::Sqlite => "?".to_string(),
-    }
-}
-
-fn bind_ids<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    from: Quarter,
-    to: Quarter,
-    ids: &'q [String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let mut query = query
-        .bind(from.start().to_string())
-        .bind(to.end().to_string());
-    for id in ids {
-        query = query.bind(id);
-    }
-    query
-}
-
 /// "2026-08" → 2026Q3.
 fn quarter_of_month(month: &str) -> Option<Quarter> {
     let (year, month) = month.split_once('-')?;
@@ -332,53 +229,6 @@ fn quarter_of_month(month: &str) -> Option<Quarter> {
         year: year.parse().ok()?,
         quarter: (month - 1) / 3 + 1,
     })
-}
-
-/// The wijk's name for each area key (which is the name trimmed and in lower case): as the
-/// clusters keyed by area spell it, else as a stored signal does.
-async fn area_names(
-    store: &Store,
-    keys: &std::collections::BTreeSet<String>,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut names = HashMap::new();
-    if keys.is_empty() {
-        return Ok(names);
-    }
-    let rows = sqlx::query(
-        "SELECT area_key, MIN(area) AS area FROM clusters WHERE area <> '' GROUP BY area_key",
-    )
-    .fetch_all(store.pool())
-    .await
-    .context("wijken lezen")?;
-    for row in &rows {
-        let key: String = row.try_get("area_key")?;
-        if keys.contains(&key) {
-            let area: String = row.try_get("area")?;
-            names.insert(key, area.trim().to_string());
-        }
-    }
-    let missing: Vec<&String> = keys.iter().filter(|k| !names.contains_key(*k)).collect();
-    if !missing.is_empty() {
-        // Clusters not keyed by area: one name per key from the signals (index on area_key).
-        let sql = format!(
-            "SELECT area_key, MIN(area) AS area FROM signals WHERE area_key IN ({}) \
-             GROUP BY area_key",
-            placeholders(store.backend(), 1, missing.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for key in missing {
-            query = query.bind(key);
-        }
-        for row in query
-            .fetch_all(store.pool())
-            .await
-            .context("wijken lezen")?
-        {
-            let area: String = row.try_get("area")?;
-            names.insert(row.try_get("area_key")?, area.trim().to_string());
-        }
-    }
-    Ok(names)
 }
 
 /// A published brief's knelpunt counts, by barrier (see [`crate::snapshot`]).
@@ -576,32 +426,9 @@ pub async fn approve_vignette(
     signal_id: &str,
     by: &str,
 ) -> anyhow::Result<bool> {
-    let member = sqlx::query(
-        "SELECT 1 AS one FROM signal_barriers WHERE cluster_id = $1 AND source = $2 AND signal_id = $3",
-    )
-    .bind(cluster_id)
-    .bind(source)
-    .bind(signal_id)
-    .fetch_optional(store.pool())
-    .await
-    .context("signaal van cluster zoeken")?
-    .is_some();
-    if !member {
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO vignettes (cluster_id, source, signal_id, approved_by, approved_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cluster_id, source, signal_id) DO NOTHING",
-    )
-    .bind(cluster_id)
-    .bind(source)
-    .bind(signal_id)
-    .bind(by)
-    .bind(chrono::Utc::now().to_rfc3339())
-    .execute(store.pool())
-    .await
-    .context("vignet vastleggen")?;
-    Ok(true)
+    store
+        .approve_vignette(cluster_id, (source, signal_id), by)
+        .await
 }
 
 /// The one disclosure step of the brief: the knelpunten of this quarter, published per wijk,

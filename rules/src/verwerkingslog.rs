@@ -417,6 +417,22 @@ fn time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// A record as a processing-log row, for the store to write inside its own transactions.
+pub fn log_row(record: &Record) -> knooppunt_store::LogRow {
+    knooppunt_store::LogRow {
+        trace_id: record.trace.trace_id.clone(),
+        span_id: record.trace.span_id.clone(),
+        parent_span_id: record.trace.parent_span_id.clone(),
+        name: record.name.clone(),
+        start_time: time(&record.start),
+        end_time: time(&record.end),
+        status: record.status.as_str().to_string(),
+        actor: record.actor.clone(),
+        activity_id: register().id(record.activity).to_string(),
+        attributes: record.attributes.to_string(),
+    }
+}
+
 /// Rows per statement: 10 parameters each, far below either database's limit.
 const ROWS: usize = 500;
 const COLUMNS: usize = 10;

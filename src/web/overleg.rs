@@ -147,7 +147,7 @@ async fn cluster_data(
     let history = review_store::decisions(&state.store, id).await?;
     let undo = history
         .last()
-        .filter(|d| dutch::local_day(&d.decided_at) == Some(today))
+        .filter(|d| dutch::local_day(&d.decided_at) == today)
         .filter(|d| !matches!(d.action, Action::Splitsen { .. }))
         .map(
             |d| json!({"action": super::flash::action_label(d.action.name()).unwrap_or_default()}),

@@ -20,7 +20,15 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor, Row};
 use std::time::Duration;
 
+pub mod figures;
 mod labels;
+pub mod review;
+mod review_signals;
+mod review_split;
+pub mod snapshots;
+
+pub use review::{DecideError, DecisionEffects, LogRow, NewDecision, OutboxEvent, Undo};
+pub use review_signals::ExampleSignal;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
