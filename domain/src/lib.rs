@@ -16,7 +16,9 @@
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why;
 //! - [`stats`]: the quantiles of waiting times;
 //! - [`review`]: the overleg's review states, actions and transitions;
-//! - [`dutch_time`]: UTC instants as Dutch days and times.
+//! - [`dutch_time`]: UTC instants as Dutch days and times;
+//! - [`quarter`]: calendar quarters, the period of a brief;
+//! - [`published`]: a published figure, shown or suppressed.
 
 pub mod cluster;
 pub mod csv_import;
@@ -28,6 +30,8 @@ pub mod jsonl;
 pub mod labels;
 pub mod normalise;
 pub mod promotion;
+pub mod published;
+pub mod quarter;
 pub mod recognition;
 pub mod register;
 pub mod review;

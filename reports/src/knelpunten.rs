@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub struct TrendPoint {
     pub quarter: String,
     pub label: String,
-    /// As published: a number or `<5`.
+    /// As published: a number or `x`.
     pub value: String,
     /// Taken from the published brief of that quarter rather than recounted.
     pub from_snapshot: bool,

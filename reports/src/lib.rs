@@ -2,7 +2,7 @@
 //!
 //! [`Brief::gather`] reads the figures from the store; [`Brief::render`] turns them into Dutch
 //! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:
-//! counts below the minimum group size are shown as `<5`, never as themselves.
+//! counts below the minimum group size are shown as `x`, never as themselves.
 
 pub mod agenda;
 pub mod archive;
@@ -28,104 +28,20 @@ use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::store::{BarrierStats, CoOccurrence, Store};
 use serde::Serialize;
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 pub use presentation::Cover;
 
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/brief.md.hbs");
 const HTML_TEMPLATE: &str = include_str!("../templates/brief.html.hbs");
 
-/// A calendar quarter, written `2026Q3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Quarter {
-    pub year: i32,
-    pub quarter: u32,
-}
+/// Transitional: the quarter lives in `knooppunt_domain::quarter`.
+pub use knooppunt_domain::quarter::Quarter;
 
-impl Quarter {
-    pub fn containing(date: NaiveDate) -> Self {
-        Self {
-            year: date.year(),
-            quarter: (date.month0() / 3) + 1,
-        }
-    }
-
-    /// First day of the quarter.
-    pub fn start(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, (self.quarter - 1) * 3 + 1, 1).unwrap_or_default()
-    }
-
-    /// First day after the quarter.
-    pub fn end(self) -> NaiveDate {
-        self.next().start()
-    }
-
-    pub fn next(self) -> Self {
-        if self.quarter == 4 {
-            Self {
-                year: self.year + 1,
-                quarter: 1,
-            }
-        } else {
-            Self {
-                year: self.year,
-                quarter: self.quarter + 1,
-            }
-        }
-    }
-
-    pub fn previous(self) -> Self {
-        if self.quarter == 1 {
-            Self {
-                year: self.year - 1,
-                quarter: 4,
-            }
-        } else {
-            Self {
-                year: self.year,
-                quarter: self.quarter - 1,
-            }
-        }
-    }
-
-    /// "3e kwartaal 2026".
-    pub fn dutch_label(self) -> String {
-        format!("{}e kwartaal {}", self.quarter, self.year)
-    }
-}
-
-impl fmt::Display for Quarter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}Q{}", self.year, self.quarter)
-    }
-}
-
-impl FromStr for Quarter {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let upper = s.trim().to_uppercase().replace('-', "");
-        let invalid = || format!("kwartaal '{s}' is ongeldig; schrijf het als 2026Q3");
-        let (year, quarter) = upper.split_once('Q').ok_or_else(invalid)?;
-        let year: i32 = year.parse().map_err(|_| invalid())?;
-        let quarter: u32 = quarter.parse().map_err(|_| invalid())?;
-        if !(1..=4).contains(&quarter) || !(2000..=9999).contains(&year) {
-            return Err(invalid());
-        }
-        Ok(Self { year, quarter })
-    }
-}
-
-/// Shows a count, or `<N` when it is below the minimum group size. Zero is shown: it says
-/// nothing about a person (the tables of [`disclosure`] do the same).
+/// Shows a count, or `x` when it is below the minimum group size (see
+/// [`knooppunt_domain::published::Figure`]). Zero is shown: it says nothing about a person.
 pub fn suppress(count: i64, min_group_size: i64) -> String {
-    if count > 0 && count < min_group_size {
-        format!("<{min_group_size}")
-    } else {
-        count.to_string()
-    }
+    knooppunt_domain::published::Figure::of(count, min_group_size).to_string()
 }
 
 /// The change between two quarters, shown only when neither count is suppressed: otherwise a
@@ -847,7 +763,7 @@ mod tests {
 
     #[test]
     fn small_counts_are_suppressed_and_so_are_changes_that_would_reveal_them() {
-        assert_eq!(suppress(4, 5), "<5");
+        assert_eq!(suppress(4, 5), "x");
         assert_eq!(suppress(0, 5), "0");
         assert_eq!(suppress(5, 5), "5");
         assert_eq!(change(12, 10, 5), "+2 (+20%)");
@@ -899,8 +815,12 @@ mod tests {
         ));
         assert!(rendered
             .markdown
-            .contains("| Wachtlijst GGZ boven de Treeknorm | <5 | 1–4 | 1–4 | n.v.t. |"));
-        assert!(rendered.html.contains("&lt;5"));
+            .contains("| Wachtlijst GGZ boven de Treeknorm | x | 1–4 | 1–4 | n.v.t. |"));
+        assert!(
+            rendered.html.contains("<td class=\"n\">x</td>"),
+            "a suppressed figure reads x"
+        );
+        assert!(!rendered.html.contains("&lt;5") && !rendered.markdown.contains("<5"));
         assert!(rendered.markdown.contains("- (Dreigende) huisuitzetting door huurachterstand + Schuldhulp moeilijk bereikbaar of traag; schuldeisers innen door: 6 signalen"));
         assert_eq!(
             brief.co_occurrence.len(),

@@ -20,6 +20,7 @@ mod privacy;
 mod scale_out;
 mod security;
 mod security_http;
+mod store_review_suite;
 mod store_suite;
 mod support;
 mod verwerkingslog_web;
