@@ -193,7 +193,7 @@ pub async fn run(
         let confirmed = knooppunt_reports::review_store::decide_at(
             &store,
             &item.cluster_id,
-            knooppunt_reports::review::Action::Bevestigen,
+            knooppunt_reports::review::Action::Confirm,
             "",
             "demo-overleg",
             knooppunt_reports::dutch::at_local(meeting, 10, 5 * minute),
@@ -207,7 +207,7 @@ pub async fn run(
             let recommended = knooppunt_reports::review_store::decide(
                 &store,
                 &item.cluster_id,
-                knooppunt_reports::review::Action::Aanbeveling,
+                knooppunt_reports::review::Action::Recommend,
                 text,
                 "demo-overleg",
             )

@@ -51,108 +51,142 @@ pub enum State {
     /// Not decided on yet.
     Open,
     /// Confirmed as a knelpunt: it goes into the brief.
-    Bevestigd,
+    #[serde(rename = "bevestigd")]
+    Confirmed,
     /// Dismissed, with a reason.
-    Afgewezen,
+    #[serde(rename = "afgewezen")]
+    Dismissed,
     /// Snoozed until a date, a number of new signals, or a spike.
-    Geparkeerd,
+    #[serde(rename = "geparkeerd")]
+    Parked,
     /// The knelpunt was solved.
-    Opgelost,
+    #[serde(rename = "opgelost")]
+    Solved,
     /// Merged into another cluster; its signals count there.
-    Samengevoegd,
+    #[serde(rename = "samengevoegd")]
+    Merged,
 }
 
 impl State {
     pub fn as_str(self) -> &'static str {
         match self {
             State::Open => "open",
-            State::Bevestigd => "bevestigd",
-            State::Afgewezen => "afgewezen",
-            State::Geparkeerd => "geparkeerd",
-            State::Opgelost => "opgelost",
-            State::Samengevoegd => "samengevoegd",
+            State::Confirmed => "bevestigd",
+            State::Dismissed => "afgewezen",
+            State::Parked => "geparkeerd",
+            State::Solved => "opgelost",
+            State::Merged => "samengevoegd",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         [
             State::Open,
-            State::Bevestigd,
-            State::Afgewezen,
-            State::Geparkeerd,
-            State::Opgelost,
-            State::Samengevoegd,
+            State::Confirmed,
+            State::Dismissed,
+            State::Parked,
+            State::Solved,
+            State::Merged,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
     }
 }
 
-/// When a snoozed cluster comes back.
+/// When a snoozed cluster comes back. Stored and posted with Dutch names (`tot`: `datum`,
+/// `signalen`, `piek`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "tot", rename_all = "lowercase")]
+#[serde(tag = "tot")]
 pub enum Snooze {
     /// Until a date.
-    Datum { datum: NaiveDate },
+    #[serde(rename = "datum")]
+    Date {
+        #[serde(rename = "datum")]
+        date: NaiveDate,
+    },
     /// Until this many more signals arrived.
-    Signalen { aantal: i64 },
+    #[serde(rename = "signalen")]
+    Signals {
+        #[serde(rename = "aantal")]
+        count: i64,
+    },
     /// Until the cluster spikes (a spike promotion).
-    Piek,
+    #[serde(rename = "piek")]
+    Spike,
 }
 
-/// A decision, as the overleg takes it.
+/// A decision, as the overleg takes it. Stored with Dutch names (`actie`: `bevestigen`, …),
+/// which are also the action names the forms post and the events carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "actie", rename_all = "lowercase")]
+#[serde(tag = "actie")]
 pub enum Action {
-    Bevestigen,
-    Afwijzen,
-    Parkeren {
-        snooze: Snooze,
+    #[serde(rename = "bevestigen")]
+    Confirm,
+    #[serde(rename = "afwijzen")]
+    Dismiss,
+    #[serde(rename = "parkeren")]
+    Park { snooze: Snooze },
+    #[serde(rename = "toewijzen")]
+    Assign {
+        #[serde(rename = "eigenaar")]
+        owner: String,
+        #[serde(rename = "programma")]
+        programme: String,
     },
-    Toewijzen {
-        eigenaar: String,
-        programma: String,
-    },
-    Notitie,
+    #[serde(rename = "notitie")]
+    Note,
     /// What the overleg asks of the municipality for this knelpunt ("wat vragen we"); the
     /// brief shows the latest one.
-    Aanbeveling,
-    Samenvoegen {
-        met: String,
+    #[serde(rename = "aanbeveling")]
+    Recommend,
+    #[serde(rename = "samenvoegen")]
+    Merge {
+        #[serde(rename = "met")]
+        with: String,
     },
     /// Moves signals into clusters of their own: by a key, or the selected ones.
-    Splitsen {
-        op: Split,
+    #[serde(rename = "splitsen")]
+    Split {
+        #[serde(rename = "op")]
+        how: Split,
     },
-    Oplossen,
-    Heropenen,
+    #[serde(rename = "oplossen")]
+    Solve,
+    #[serde(rename = "heropenen")]
+    Reopen,
 }
 
-/// How a cluster is split.
+/// How a cluster is split (stored as `wijze`: `organisatie`, `signalen`, `van`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "wijze", rename_all = "lowercase")]
+#[serde(tag = "wijze")]
 pub enum Split {
     /// One cluster per organisation; the largest group stays.
-    Organisatie,
+    #[serde(rename = "organisatie")]
+    ByOrganisation,
     /// The selected signals, as (source, id), move to one new cluster.
-    Signalen { signalen: Vec<(String, String)> },
+    #[serde(rename = "signalen")]
+    Signals {
+        #[serde(rename = "signalen")]
+        signals: Vec<(String, String)>,
+    },
     /// Recorded on a cluster that was split off: where its signals came from.
-    Van { cluster: String },
+    #[serde(rename = "van")]
+    From { cluster: String },
 }
 
 impl Action {
     pub fn name(&self) -> &'static str {
         match self {
-            Action::Bevestigen => "bevestigen",
-            Action::Afwijzen => "afwijzen",
-            Action::Parkeren { .. } => "parkeren",
-            Action::Toewijzen { .. } => "toewijzen",
-            Action::Notitie => "notitie",
-            Action::Aanbeveling => "aanbeveling",
-            Action::Samenvoegen { .. } => "samenvoegen",
-            Action::Splitsen { .. } => "splitsen",
-            Action::Oplossen => "oplossen",
-            Action::Heropenen => "heropenen",
+            Action::Confirm => "bevestigen",
+            Action::Dismiss => "afwijzen",
+            Action::Park { .. } => "parkeren",
+            Action::Assign { .. } => "toewijzen",
+            Action::Note => "notitie",
+            Action::Recommend => "aanbeveling",
+            Action::Merge { .. } => "samenvoegen",
+            Action::Split { .. } => "splitsen",
+            Action::Solve => "oplossen",
+            Action::Reopen => "heropenen",
         }
     }
 }
@@ -193,50 +227,50 @@ pub enum DecisionError {
 pub fn transition(state: State, action: &Action, reason: &str) -> Result<State, DecisionError> {
     use State::*;
     let next = match (state, action) {
-        (Open | Geparkeerd, Action::Bevestigen) => Bevestigd,
-        (Open | Bevestigd | Geparkeerd, Action::Afwijzen) => {
+        (Open | Parked, Action::Confirm) => Confirmed,
+        (Open | Confirmed | Parked, Action::Dismiss) => {
             if reason.trim().is_empty() {
                 return Err(DecisionError::ReasonRequired("afwijzen"));
             }
-            Afgewezen
+            Dismissed
         }
-        (Open | Bevestigd, Action::Parkeren { snooze }) => {
-            if let Snooze::Signalen { aantal } = snooze {
-                if *aantal < 1 {
+        (Open | Confirmed, Action::Park { snooze }) => {
+            if let Snooze::Signals { count } = snooze {
+                if *count < 1 {
                     return Err(DecisionError::SnoozeCount);
                 }
             }
-            Geparkeerd
+            Parked
         }
-        (Open | Bevestigd | Geparkeerd, Action::Toewijzen { eigenaar, .. }) => {
-            if eigenaar.trim().is_empty() {
+        (Open | Confirmed | Parked, Action::Assign { owner, .. }) => {
+            if owner.trim().is_empty() {
                 return Err(DecisionError::OwnerRequired);
             }
             state
         }
-        (Samengevoegd, Action::Notitie | Action::Aanbeveling) => {
+        (Merged, Action::Note | Action::Recommend) => {
             return Err(DecisionError::NotAllowed {
                 action: action.name(),
                 state: state.as_str(),
             })
         }
-        (_, Action::Notitie | Action::Aanbeveling) => {
+        (_, Action::Note | Action::Recommend) => {
             if reason.trim().is_empty() {
                 return Err(DecisionError::ReasonRequired(action.name()));
             }
             state
         }
-        (Open | Bevestigd | Geparkeerd, Action::Samenvoegen { .. }) => Samengevoegd,
-        (Open | Bevestigd | Geparkeerd, Action::Splitsen { op }) => {
-            if let Split::Signalen { signalen } = op {
-                if signalen.is_empty() {
+        (Open | Confirmed | Parked, Action::Merge { .. }) => Merged,
+        (Open | Confirmed | Parked, Action::Split { how }) => {
+            if let Split::Signals { signals } = how {
+                if signals.is_empty() {
                     return Err(DecisionError::NothingToSplit);
                 }
             }
             state
         }
-        (Bevestigd, Action::Oplossen) => Opgelost,
-        (Afgewezen | Opgelost | Geparkeerd, Action::Heropenen) => Open,
+        (Confirmed, Action::Solve) => Solved,
+        (Dismissed | Solved | Parked, Action::Reopen) => Open,
         _ => {
             return Err(DecisionError::NotAllowed {
                 action: action.name(),
@@ -297,15 +331,12 @@ pub fn standing(
     };
     for decision in decisions {
         match &decision.action {
-            Action::Toewijzen {
-                eigenaar,
-                programma,
-            } => {
-                standing.owner = Some(eigenaar.clone());
-                standing.programme = (!programma.trim().is_empty()).then(|| programma.clone());
+            Action::Assign { owner, programme } => {
+                standing.owner = Some(owner.clone());
+                standing.programme = (!programme.trim().is_empty()).then(|| programme.clone());
             }
-            Action::Samenvoegen { met } => standing.merged_into = Some(met.clone()),
-            Action::Heropenen => standing.merged_into = None,
+            Action::Merge { with } => standing.merged_into = Some(with.clone()),
+            Action::Reopen => standing.merged_into = None,
             _ => {}
         }
     }
@@ -314,16 +345,16 @@ pub fn standing(
     };
     standing.grown = (signal_count - last.signal_count).max(0);
     match (&last.action, state) {
-        (Action::Oplossen, State::Opgelost) => {
+        (Action::Solve, State::Solved) => {
             // New signals after it was solved: the knelpunt is back.
             let solved_on = crate::dutch_time::local_day(&last.decided_at).to_string();
             standing.terug = signal_count > last.signal_count && last_seen > solved_on.as_str();
         }
-        (Action::Parkeren { snooze }, State::Geparkeerd) => {
+        (Action::Park { snooze }, State::Parked) => {
             standing.wakker = match snooze {
-                Snooze::Datum { datum } => today >= *datum,
-                Snooze::Signalen { aantal } => signal_count >= last.signal_count + aantal,
-                Snooze::Piek => spiked,
+                Snooze::Date { date } => today >= *date,
+                Snooze::Signals { count } => signal_count >= last.signal_count + count,
+                Snooze::Spike => spiked,
             };
         }
         _ => {}
@@ -348,6 +379,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn stored_and_posted_names_stay_dutch() {
+        let assign = Action::Assign {
+            owner: "Werk en Inkomen".into(),
+            programme: "armoede".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&assign).unwrap(),
+            r#"{"actie":"toewijzen","eigenaar":"Werk en Inkomen","programma":"armoede"}"#
+        );
+        let park = Action::Park {
+            snooze: Snooze::Signals { count: 3 },
+        };
+        assert_eq!(
+            serde_json::to_string(&park).unwrap(),
+            r#"{"actie":"parkeren","snooze":{"tot":"signalen","aantal":3}}"#
+        );
+        let stored = r#"{"actie":"splitsen","op":{"wijze":"van","cluster":"c1"}}"#;
+        let split: Action = serde_json::from_str(stored).unwrap();
+        assert_eq!(
+            split,
+            Action::Split {
+                how: Split::From {
+                    cluster: "c1".into()
+                }
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&State::Parked).unwrap(),
+            r#""geparkeerd""#
+        );
+        assert_eq!(
+            serde_json::to_string(&Snooze::Spike).unwrap(),
+            r#"{"tot":"piek"}"#
+        );
+    }
+
     fn day(d: &str) -> NaiveDate {
         d.parse().unwrap()
     }
@@ -355,30 +423,30 @@ mod tests {
     #[test]
     fn allowed_transitions() {
         use State::*;
-        let park = Action::Parkeren {
-            snooze: Snooze::Piek,
+        let park = Action::Park {
+            snooze: Snooze::Spike,
         };
-        let merge = Action::Samenvoegen { met: "x".into() };
-        let split = Action::Splitsen {
-            op: Split::Organisatie,
+        let merge = Action::Merge { with: "x".into() };
+        let split = Action::Split {
+            how: Split::ByOrganisation,
         };
-        let split_nothing = Action::Splitsen {
-            op: Split::Signalen { signalen: vec![] },
+        let split_nothing = Action::Split {
+            how: Split::Signals { signals: vec![] },
         };
-        let assign = Action::Toewijzen {
-            eigenaar: "Haag Wonen".into(),
-            programma: String::new(),
+        let assign = Action::Assign {
+            owner: "Haag Wonen".into(),
+            programme: String::new(),
         };
         for (from, action, reason, to) in [
-            (Open, &Action::Bevestigen, "", Ok(Bevestigd)),
-            (Open, &Action::Afwijzen, "incident", Ok(Afgewezen)),
-            (Open, &park, "", Ok(Geparkeerd)),
-            (Open, &merge, "", Ok(Samengevoegd)),
+            (Open, &Action::Confirm, "", Ok(Confirmed)),
+            (Open, &Action::Dismiss, "incident", Ok(Dismissed)),
+            (Open, &park, "", Ok(Parked)),
+            (Open, &merge, "", Ok(Merged)),
             (Open, &assign, "", Ok(Open)),
-            (Bevestigd, &split, "", Ok(Bevestigd)),
-            (Geparkeerd, &split, "", Ok(Geparkeerd)),
+            (Confirmed, &split, "", Ok(Confirmed)),
+            (Parked, &split, "", Ok(Parked)),
             (
-                Afgewezen,
+                Dismissed,
                 &split,
                 "",
                 Err(DecisionError::NotAllowed {
@@ -387,13 +455,13 @@ mod tests {
                 }),
             ),
             (Open, &split_nothing, "", Err(DecisionError::NothingToSplit)),
-            (Bevestigd, &Action::Oplossen, "", Ok(Opgelost)),
-            (Bevestigd, &park, "", Ok(Geparkeerd)),
-            (Geparkeerd, &Action::Bevestigen, "", Ok(Bevestigd)),
-            (Geparkeerd, &Action::Heropenen, "", Ok(Open)),
-            (Opgelost, &Action::Heropenen, "", Ok(Open)),
-            (Afgewezen, &Action::Heropenen, "", Ok(Open)),
-            (Afgewezen, &Action::Notitie, "nagevraagd", Ok(Afgewezen)),
+            (Confirmed, &Action::Solve, "", Ok(Solved)),
+            (Confirmed, &park, "", Ok(Parked)),
+            (Parked, &Action::Confirm, "", Ok(Confirmed)),
+            (Parked, &Action::Reopen, "", Ok(Open)),
+            (Solved, &Action::Reopen, "", Ok(Open)),
+            (Dismissed, &Action::Reopen, "", Ok(Open)),
+            (Dismissed, &Action::Note, "nagevraagd", Ok(Dismissed)),
         ] {
             assert_eq!(transition(from, action, reason), to, "{from:?} {action:?}");
         }
@@ -403,17 +471,17 @@ mod tests {
     fn refused_transitions_say_why_in_dutch() {
         use State::*;
         for (from, action) in [
-            (Bevestigd, Action::Bevestigen),
-            (Open, Action::Oplossen),
-            (Afgewezen, Action::Bevestigen),
-            (Opgelost, Action::Samenvoegen { met: "x".into() }),
-            (Samengevoegd, Action::Heropenen),
-            (Samengevoegd, Action::Notitie),
-            (Open, Action::Heropenen),
+            (Confirmed, Action::Confirm),
+            (Open, Action::Solve),
+            (Dismissed, Action::Confirm),
+            (Solved, Action::Merge { with: "x".into() }),
+            (Merged, Action::Reopen),
+            (Merged, Action::Note),
+            (Open, Action::Reopen),
             (
-                Geparkeerd,
-                Action::Parkeren {
-                    snooze: Snooze::Piek,
+                Parked,
+                Action::Park {
+                    snooze: Snooze::Spike,
                 },
             ),
         ] {
@@ -424,14 +492,14 @@ mod tests {
             );
         }
         assert_eq!(
-            transition(Open, &Action::Afwijzen, "  "),
+            transition(Open, &Action::Dismiss, "  "),
             Err(DecisionError::ReasonRequired("afwijzen"))
         );
         assert_eq!(
             transition(
                 Open,
-                &Action::Parkeren {
-                    snooze: Snooze::Signalen { aantal: 0 }
+                &Action::Park {
+                    snooze: Snooze::Signals { count: 0 }
                 },
                 ""
             ),
@@ -440,9 +508,9 @@ mod tests {
         assert_eq!(
             transition(
                 Open,
-                &Action::Toewijzen {
-                    eigenaar: " ".into(),
-                    programma: "Armoede".into()
+                &Action::Assign {
+                    owner: " ".into(),
+                    programme: "Armoede".into()
                 },
                 ""
             ),
@@ -453,19 +521,14 @@ mod tests {
     #[test]
     fn a_solved_cluster_with_new_signals_is_back() {
         let history = vec![
-            decision(
-                Action::Bevestigen,
-                State::Bevestigd,
-                6,
-                "2026-07-01T10:00:00Z",
-            ),
-            decision(Action::Oplossen, State::Opgelost, 8, "2026-09-01T10:00:00Z"),
+            decision(Action::Confirm, State::Confirmed, 6, "2026-07-01T10:00:00Z"),
+            decision(Action::Solve, State::Solved, 8, "2026-09-01T10:00:00Z"),
         ];
         let today = day("2026-11-01");
         assert!(!standing(&history, 8, "2026-08-30", false, today).terug);
         assert!(standing(&history, 9, "2026-10-02", false, today).terug);
         let s = standing(&history, 9, "2026-10-02", false, today);
-        assert_eq!(s.state, State::Opgelost);
+        assert_eq!(s.state, State::Solved);
         assert_eq!(s.grown, 1, "one signal since it was solved");
     }
 
@@ -473,32 +536,32 @@ mod tests {
     fn snoozes_wake_on_date_count_or_spike() {
         let at = "2026-09-01T10:00:00Z";
         let by_date = vec![decision(
-            Action::Parkeren {
-                snooze: Snooze::Datum {
-                    datum: day("2026-10-01"),
+            Action::Park {
+                snooze: Snooze::Date {
+                    date: day("2026-10-01"),
                 },
             },
-            State::Geparkeerd,
+            State::Parked,
             5,
             at,
         )];
         assert!(!standing(&by_date, 5, "2026-09-01", false, day("2026-09-30")).wakker);
         assert!(standing(&by_date, 5, "2026-09-01", false, day("2026-10-01")).wakker);
         let by_count = vec![decision(
-            Action::Parkeren {
-                snooze: Snooze::Signalen { aantal: 3 },
+            Action::Park {
+                snooze: Snooze::Signals { count: 3 },
             },
-            State::Geparkeerd,
+            State::Parked,
             5,
             at,
         )];
         assert!(!standing(&by_count, 7, "2026-09-20", false, day("2026-10-01")).wakker);
         assert!(standing(&by_count, 8, "2026-09-20", false, day("2026-10-01")).wakker);
         let by_spike = vec![decision(
-            Action::Parkeren {
-                snooze: Snooze::Piek,
+            Action::Park {
+                snooze: Snooze::Spike,
             },
-            State::Geparkeerd,
+            State::Parked,
             5,
             at,
         )];
@@ -510,19 +573,19 @@ mod tests {
     fn owner_and_merge_follow_the_history() {
         let history = vec![
             decision(
-                Action::Toewijzen {
-                    eigenaar: "Haag Wonen".into(),
-                    programma: "Wonen".into(),
+                Action::Assign {
+                    owner: "Haag Wonen".into(),
+                    programme: "Wonen".into(),
                 },
                 State::Open,
                 5,
                 "2026-09-01T10:00:00Z",
             ),
             decision(
-                Action::Samenvoegen {
-                    met: "other".into(),
+                Action::Merge {
+                    with: "other".into(),
                 },
-                State::Samengevoegd,
+                State::Merged,
                 5,
                 "2026-09-02T10:00:00Z",
             ),
@@ -531,6 +594,6 @@ mod tests {
         assert_eq!(s.owner.as_deref(), Some("Haag Wonen"));
         assert_eq!(s.programme.as_deref(), Some("Wonen"));
         assert_eq!(s.merged_into.as_deref(), Some("other"));
-        assert_eq!(s.state, State::Samengevoegd);
+        assert_eq!(s.state, State::Merged);
     }
 }

@@ -155,7 +155,7 @@ impl Agenda {
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed
             .iter()
-            .filter(|c| c.standing.state == State::Bevestigd)
+            .filter(|c| c.standing.state == State::Confirmed)
             .map(|c| c.cluster.id.clone())
             .collect();
         let silence = crate::governance::silence(store, on, &confirmed).await?;
@@ -164,7 +164,7 @@ impl Agenda {
             let id = &cluster.cluster.id;
             let latest = promotions.iter().find(|p| &p.cluster_id == id);
             let standing = &cluster.standing;
-            let open_for_review = matches!(standing.state, State::Open | State::Bevestigd);
+            let open_for_review = matches!(standing.state, State::Open | State::Confirmed);
             let mut labels: Vec<String> = Vec::new();
             if let Some(promotion) = latest.filter(|_| open_for_review) {
                 labels.extend(
@@ -177,7 +177,7 @@ impl Agenda {
                         .map(str::to_string),
                 );
             }
-            if standing.state == State::Bevestigd && standing.grown > 0 {
+            if standing.state == State::Confirmed && standing.grown > 0 {
                 labels.push(format!(
                     "gegroeid (+{} sinds het laatste besluit)",
                     standing.grown
@@ -286,28 +286,30 @@ fn minutes_decision(
             .unwrap_or_else(|| "een ander cluster".into())
     };
     let details = match &decision.action {
-        Action::Parkeren { snooze } => match snooze {
-            Snooze::Datum { datum } => format!("geparkeerd tot {}", crate::dutch::date(*datum)),
-            Snooze::Signalen { aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
-            Snooze::Piek => "geparkeerd tot een piek".into(),
+        Action::Park { snooze } => match snooze {
+            Snooze::Date { date: datum } => {
+                format!("geparkeerd tot {}", crate::dutch::date(*datum))
+            }
+            Snooze::Signals { count: aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
+            Snooze::Spike => "geparkeerd tot een piek".into(),
         },
-        Action::Toewijzen {
-            eigenaar,
-            programma,
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
         } if programma.is_empty() => format!("eigenaar {eigenaar}"),
-        Action::Toewijzen {
-            eigenaar,
-            programma,
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
         } => format!("eigenaar {eigenaar}, programma {programma}"),
-        Action::Samenvoegen { met } => format!("samengevoegd met {}", name(met)),
-        Action::Splitsen {
-            op: Split::Van { cluster },
+        Action::Merge { with: met } => format!("samengevoegd met {}", name(met)),
+        Action::Split {
+            how: Split::From { cluster },
         } => format!("afgesplitst van {}", name(cluster)),
-        Action::Splitsen {
-            op: Split::Organisatie,
+        Action::Split {
+            how: Split::ByOrganisation,
         } => "gesplitst per organisatie".into(),
-        Action::Splitsen {
-            op: Split::Signalen { signalen },
+        Action::Split {
+            how: Split::Signals { signals: signalen },
         } => format!("{} signalen afgesplitst", signalen.len()),
         _ => String::new(),
     };

@@ -250,7 +250,7 @@ pub async fn gather(
     let selected: Vec<&crate::review_store::ReviewedCluster> = reviewed
         .iter()
         .filter(|c| {
-            matches!(c.standing.state, State::Bevestigd | State::Opgelost) || c.standing.terug
+            matches!(c.standing.state, State::Confirmed | State::Solved) || c.standing.terug
         })
         .filter(|c| programme.is_none_or(|p| c.standing.programme.as_deref() == Some(p)))
         .collect();
@@ -275,7 +275,7 @@ pub async fn gather(
                 reviewed
                     .iter()
                     .filter(|c| {
-                        c.standing.state == State::Samengevoegd
+                        c.standing.state == State::Merged
                             && c.standing.merged_into.as_ref().is_some_and(|target| {
                                 clusters.iter().any(|t| &t.cluster.id == target)
                             })
@@ -326,7 +326,7 @@ pub async fn gather(
         let previous_published = published
             .get(&quarter.previous().to_string())
             .and_then(|p| p.get(barrier_id).cloned());
-        let all_solved = clusters.iter().all(|c| c.standing.state == State::Opgelost);
+        let all_solved = clusters.iter().all(|c| c.standing.state == State::Solved);
         let section = if clusters.iter().any(|c| c.standing.terug) {
             "terug"
         } else if all_solved {
@@ -357,14 +357,14 @@ pub async fn gather(
         let notes: Vec<String> = ids
             .iter()
             .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
-            .filter(|d| matches!(d.action, Action::Notitie) && !d.reason.is_empty())
+            .filter(|d| matches!(d.action, Action::Note) && !d.reason.is_empty())
             .map(|d| d.reason.clone())
             .collect();
         // The latest recommendation of any of its clusters.
         let aanbeveling = ids
             .iter()
             .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
-            .filter(|d| matches!(d.action, Action::Aanbeveling) && !d.reason.is_empty())
+            .filter(|d| matches!(d.action, Action::Recommend) && !d.reason.is_empty())
             .max_by_key(|d| d.seq)
             .map(|d| d.reason.clone());
         let owner = clusters

@@ -19,11 +19,11 @@ fn state_words(state: ReviewState, promoted: bool) -> &'static str {
     match state {
         ReviewState::Open if promoted => "op de agenda van het overleg",
         ReviewState::Open => "verzameld; nog niet op de agenda",
-        ReviewState::Bevestigd => "bevestigd als knelpunt",
-        ReviewState::Afgewezen => "besproken, niet als knelpunt aangemerkt",
-        ReviewState::Geparkeerd => "geparkeerd door het overleg",
-        ReviewState::Opgelost => "opgelost",
-        ReviewState::Samengevoegd => "samengevoegd met een ander knelpunt",
+        ReviewState::Confirmed => "bevestigd als knelpunt",
+        ReviewState::Dismissed => "besproken, niet als knelpunt aangemerkt",
+        ReviewState::Parked => "geparkeerd door het overleg",
+        ReviewState::Solved => "opgelost",
+        ReviewState::Merged => "samengevoegd met een ander knelpunt",
     }
 }
 
@@ -92,17 +92,14 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Val
                 continue;
             };
             let standing = &cluster.standing;
-            let counted = matches!(
-                standing.state,
-                ReviewState::Bevestigd | ReviewState::Opgelost
-            )
-            .then(|| {
-                observed_on
-                    .parse::<chrono::NaiveDate>()
-                    .ok()
-                    .map(|d| Quarter::containing(d).dutch_label())
-            })
-            .flatten();
+            let counted = matches!(standing.state, ReviewState::Confirmed | ReviewState::Solved)
+                .then(|| {
+                    observed_on
+                        .parse::<chrono::NaiveDate>()
+                        .ok()
+                        .map(|d| Quarter::containing(d).dutch_label())
+                })
+                .flatten();
             knelpunten.push(json!({
                 "title": title(&barrier),
                 "area": cluster.cluster.area,

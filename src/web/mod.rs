@@ -659,20 +659,20 @@ struct DecisionForm {
 
 fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
     Ok(match form.actie.as_str() {
-        "bevestigen" => Action::Bevestigen,
-        "afwijzen" => Action::Afwijzen,
-        "notitie" => Action::Notitie,
-        "aanbeveling" => Action::Aanbeveling,
-        "oplossen" => Action::Oplossen,
-        "heropenen" => Action::Heropenen,
-        "samenvoegen" => Action::Samenvoegen {
-            met: form.met.trim().to_string(),
+        "bevestigen" => Action::Confirm,
+        "afwijzen" => Action::Dismiss,
+        "notitie" => Action::Note,
+        "aanbeveling" => Action::Recommend,
+        "oplossen" => Action::Solve,
+        "heropenen" => Action::Reopen,
+        "samenvoegen" => Action::Merge {
+            with: form.met.trim().to_string(),
         },
-        "splitsen" => Action::Splitsen {
-            op: match form.splits_op.as_str() {
-                "organisatie" => Split::Organisatie,
-                "signalen" => Split::Signalen {
-                    signalen: form
+        "splitsen" => Action::Split {
+            how: match form.splits_op.as_str() {
+                "organisatie" => Split::ByOrganisation,
+                "signalen" => Split::Signals {
+                    signals: form
                         .signalen
                         .iter()
                         .filter_map(|s| s.split_once('|'))
@@ -682,27 +682,27 @@ fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
                 _ => return Err("splitsen: kies op organisatie of op gekozen signalen".into()),
             },
         },
-        "toewijzen" => Action::Toewijzen {
-            eigenaar: form.eigenaar.trim().to_string(),
-            programma: form.programma.trim().to_string(),
+        "toewijzen" => Action::Assign {
+            owner: form.eigenaar.trim().to_string(),
+            programme: form.programma.trim().to_string(),
         },
         "parkeren" => {
-            Action::Parkeren {
+            Action::Park {
                 snooze: match form.tot.as_str() {
-                    "datum" => Snooze::Datum {
-                        datum: parse_day(Some(&form.datum))
+                    "datum" => Snooze::Date {
+                        date: parse_day(Some(&form.datum))
                             .ok()
                             .filter(|_| !form.datum.trim().is_empty())
                             .ok_or_else(|| {
                                 "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string()
                             })?,
                     },
-                    "signalen" => Snooze::Signalen {
-                        aantal: form.aantal.trim().parse().map_err(|_| {
+                    "signalen" => Snooze::Signals {
+                        count: form.aantal.trim().parse().map_err(|_| {
                             "parkeren: vul het aantal nieuwe signalen in".to_string()
                         })?,
                     },
-                    "piek" => Snooze::Piek,
+                    "piek" => Snooze::Spike,
                     _ => return Err("parkeren: kies tot wanneer".into()),
                 },
             }
@@ -751,7 +751,7 @@ async fn decide(
         }
     };
     // Merging moves the other cluster's signals into this one: it must be the member's too.
-    if let Action::Samenvoegen { met } = &action {
+    if let Action::Merge { with: met } = &action {
         let covered = match state.store.cluster(met).await {
             Ok(other) => other.is_some_and(|c| user.covers_area(&partition_key(&c.area))),
             Err(error) => return failure(&state, Some(&user), error),
@@ -904,7 +904,7 @@ async fn knelpunten(State(state): State<WebState>, jar: CookieJar) -> Response {
     for c in reviewed.iter().filter(|c| {
         matches!(
             c.standing.state,
-            ReviewState::Bevestigd | ReviewState::Opgelost
+            ReviewState::Confirmed | ReviewState::Solved
         )
     }) {
         if !seen.insert(c.cluster.barrier.clone()) {

@@ -52,33 +52,33 @@ fn cluster_label(cluster: &ReviewedCluster, sources: Option<i64>) -> String {
 fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Value {
     let link = |id: &str| json!({"href": format!("/clusters/{id}"), "text": name(id).unwrap_or_else(|| "een ander cluster".into())});
     match &decision.action {
-        Action::Parkeren { snooze } => {
+        Action::Park { snooze } => {
             let text = match snooze {
-                knooppunt_reports::review::Snooze::Datum { datum } => {
+                knooppunt_reports::review::Snooze::Date { date: datum } => {
                     format!("tot {}", dutch::date(*datum))
                 }
-                knooppunt_reports::review::Snooze::Signalen { aantal } => {
+                knooppunt_reports::review::Snooze::Signals { count: aantal } => {
                     format!("tot {aantal} nieuwe signalen")
                 }
-                knooppunt_reports::review::Snooze::Piek => "tot een piek".into(),
+                knooppunt_reports::review::Snooze::Spike => "tot een piek".into(),
             };
             json!({"text": text})
         }
-        Action::Toewijzen {
-            eigenaar,
-            programma,
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
         } => {
             json!({"text": format!("eigenaar {eigenaar}{}", if programma.is_empty() { String::new() } else { format!(", programma {programma}") })})
         }
-        Action::Samenvoegen { met } => json!({"text": "samengevoegd met", "link": link(met)}),
-        Action::Splitsen {
-            op: Split::Van { cluster },
+        Action::Merge { with: met } => json!({"text": "samengevoegd met", "link": link(met)}),
+        Action::Split {
+            how: Split::From { cluster },
         } => json!({"text": "afgesplitst van", "link": link(cluster)}),
-        Action::Splitsen {
-            op: Split::Organisatie,
+        Action::Split {
+            how: Split::ByOrganisation,
         } => json!({"text": "per organisatie"}),
-        Action::Splitsen {
-            op: Split::Signalen { signalen },
+        Action::Split {
+            how: Split::Signals { signals: signalen },
         } => json!({"text": format!("{} gekozen signalen apart", signalen.len())}),
         _ => json!({}),
     }
@@ -148,7 +148,7 @@ async fn cluster_data(
     let undo = history
         .last()
         .filter(|d| dutch::local_day(&d.decided_at) == today)
-        .filter(|d| !matches!(d.action, Action::Splitsen { .. }))
+        .filter(|d| !matches!(d.action, Action::Split { .. }))
         .map(
             |d| json!({"action": super::flash::action_label(d.action.name()).unwrap_or_default()}),
         );
@@ -169,7 +169,7 @@ async fn cluster_data(
         .iter()
         .filter(|(_, list)| {
             list.first().is_some_and(|d| {
-                matches!(&d.action, Action::Splitsen { op: Split::Van { cluster } } if cluster == id)
+                matches!(&d.action, Action::Split { how: Split::From { cluster } } if cluster == id)
             })
         })
         .filter_map(|(cid, _)| name(cid).map(|text| json!({"id": cid, "text": text})))
@@ -192,7 +192,7 @@ async fn cluster_data(
         .filter(|c| {
             c.cluster.id != id
                 && c.cluster.barrier == cluster.cluster.barrier
-                && c.standing.state != ReviewState::Samengevoegd
+                && c.standing.state != ReviewState::Merged
                 && user.covers_area(&partition_key(&c.cluster.area))
         })
         .map(|c| json!({"id": c.cluster.id, "label": cluster_label(c, sources(&c.cluster.id))}))

@@ -300,9 +300,9 @@ impl Store {
              WHERE action = $1 GROUP BY cluster_id",
         )
         .bind(
-            Action::Toewijzen {
-                eigenaar: String::new(),
-                programma: String::new(),
+            Action::Assign {
+                owner: String::new(),
+                programme: String::new(),
             }
             .name(),
         )
@@ -333,12 +333,12 @@ impl Store {
             return Err(DecideError::UnknownCluster(cluster_id.to_string()));
         };
         let state = current_state(&mut tx, cluster_id).await?;
-        if let Action::Samenvoegen { met } = &new.action {
+        if let Action::Merge { with: met } = &new.action {
             if met == cluster_id {
                 return Err(DecisionError::MergeWithItself.into());
             }
             if decided_cluster(&mut tx, met).await?.is_none()
-                || current_state(&mut tx, met).await? == State::Samengevoegd
+                || current_state(&mut tx, met).await? == State::Merged
             {
                 return Err(DecideError::BadMergeTarget(met.clone()));
             }
@@ -346,14 +346,16 @@ impl Store {
         let next = transition(state, &new.action, new.reason)?;
         let decided_at = new.at.to_rfc3339();
         let split_off = match &new.action {
-            Action::Splitsen { op } => crate::review_split::split(&mut tx, cluster_id, op).await?,
+            Action::Split { how: op } => {
+                crate::review_split::split(&mut tx, cluster_id, op).await?
+            }
             _ => Vec::new(),
         };
         let who = (new.actor, new.reason);
         // A split-off cluster starts open, with where it came from as its first decision.
         for (new_cluster, count) in &split_off {
-            let origin = Action::Splitsen {
-                op: Split::Van {
+            let origin = Action::Split {
+                how: Split::From {
                     cluster: cluster_id.to_string(),
                 },
             };
@@ -379,7 +381,7 @@ impl Store {
         )
         .await?;
         let related: Vec<String> = match &new.action {
-            Action::Samenvoegen { met } => vec![met.clone()],
+            Action::Merge { with: met } => vec![met.clone()],
             _ => split_off.iter().map(|(id, _)| id.clone()).collect(),
         };
         let effects = effects(&decision, &cluster, &related)?;
@@ -411,7 +413,7 @@ impl Store {
         if dutch_time::local_day(&last.decided_at) != day {
             return Ok(Undo::NotThatDay);
         }
-        if matches!(last.action, Action::Splitsen { .. }) {
+        if matches!(last.action, Action::Split { .. }) {
             return Ok(Undo::Split);
         }
         let before = last_two.next().map_or(State::Open, |d| d.state_after);

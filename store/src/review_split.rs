@@ -32,7 +32,7 @@ fn moving_groups(
     organisation: &str,
 ) -> Result<Vec<(String, Vec<usize>)>, DecideError> {
     match how {
-        Split::Organisatie => {
+        Split::ByOrganisation => {
             let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
             for (i, member) in members.iter().enumerate() {
                 groups
@@ -56,7 +56,7 @@ fn moving_groups(
                 .map(|(org, group)| (org.to_string(), group))
                 .collect())
         }
-        Split::Signalen { signalen } => {
+        Split::Signals { signals: signalen } => {
             let chosen: Vec<usize> = members
                 .iter()
                 .enumerate()
@@ -79,7 +79,7 @@ fn moving_groups(
             }
             Ok(vec![(organisation.to_string(), chosen)])
         }
-        Split::Van { .. } => Err(DecideError::BadSplit(
+        Split::From { .. } => Err(DecideError::BadSplit(
             "kies hoe het cluster wordt gesplitst".into(),
         )),
     }

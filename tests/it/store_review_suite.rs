@@ -131,7 +131,7 @@ async fn reads(store: &Store) {
     assert_eq!(days, ["2026-11-28", "2026-11-27", "2026-11-26"]);
     assert!(examples.iter().all(|e| !e.herkend.is_empty()));
     let own = store.signals_of_source("t1", 10).await.unwrap();
-    assert_eq!(own.len(), 2);
+    assert_eq!(own.len(), 3);
     assert!(own.iter().all(|e| e.source == "t1" && e.herkend.is_empty()));
     let promoted = store
         .evaluate_promotions(&Defaults(Criteria::default()), day("2026-11-30"))
@@ -181,8 +181,9 @@ async fn reads(store: &Store) {
         .knelpunt_rows(&[k.clone()], (day("2026-01-01"), q4.1), q4)
         .await
         .unwrap();
-    assert_eq!(rows.monthly.iter().map(|m| m.n).sum::<i64>(), 5);
-    assert!(rows.monthly.iter().all(|m| m.month == "2026-11"));
+    assert_eq!(rows.monthly.iter().map(|m| m.n).sum::<i64>(), 6);
+    let months: BTreeSet<&str> = rows.monthly.iter().map(|m| m.month.as_str()).collect();
+    assert_eq!(months, BTreeSet::from(["2026-09", "2026-11"]));
     assert_eq!(rows.sources.len(), 3);
     assert_eq!((rows.waits[0].wait_days, rows.waits[0].n), (70, 5));
     assert_eq!(rows.co_occurring[0].barrier, A);
@@ -202,11 +203,11 @@ async fn decisions(store: &Store) {
         cluster_of(store, K, "Laak").await,
     );
     // 00:30 Dutch time on 1 December is 23:30 UTC on 30 November: the minutes of 1 December.
-    let confirmed = decide(store, &k, Action::Bevestigen, at("2026-11-30T23:30:00Z"))
+    let confirmed = decide(store, &k, Action::Confirm, at("2026-11-30T23:30:00Z"))
         .await
         .unwrap();
-    assert_eq!(confirmed.state_after, State::Bevestigd);
-    assert_eq!(confirmed.signal_count, 5);
+    assert_eq!(confirmed.state_after, State::Confirmed);
+    assert_eq!(confirmed.signal_count, 6);
     let on_first = store.decisions_on(day("2026-12-01")).await.unwrap();
     assert_eq!(on_first, vec![confirmed.clone()]);
     assert!(store
@@ -238,15 +239,15 @@ async fn decisions(store: &Store) {
 
     // Refusals: a wrong transition, an unknown cluster, a bad merge target.
     assert!(matches!(
-        decide(store, &k, Action::Bevestigen, Utc::now()).await,
+        decide(store, &k, Action::Confirm, Utc::now()).await,
         Err(DecideError::Refused(_))
     ));
     assert!(matches!(
-        decide(store, "geen-cluster", Action::Bevestigen, Utc::now()).await,
+        decide(store, "geen-cluster", Action::Confirm, Utc::now()).await,
         Err(DecideError::UnknownCluster(_))
     ));
-    let merge = Action::Samenvoegen {
-        met: "geen-cluster".into(),
+    let merge = Action::Merge {
+        with: "geen-cluster".into(),
     };
     assert!(matches!(
         decide(store, &laak, merge, Utc::now()).await,
@@ -254,25 +255,25 @@ async fn decisions(store: &Store) {
     ));
 
     // An owner, then a split: one signal moves to a cluster of its own.
-    let assign = Action::Toewijzen {
-        eigenaar: "Werk en Inkomen".into(),
-        programma: String::new(),
+    let assign = Action::Assign {
+        owner: "Werk en Inkomen".into(),
+        programme: String::new(),
     };
     decide(store, &k, assign, at("2026-12-01T09:15:00Z"))
         .await
         .unwrap();
     let assigned = store.last_assignments().await.unwrap();
     assert_eq!(assigned, vec![(k.clone(), at("2026-12-01T09:15:00Z"))]);
-    let split = Action::Splitsen {
-        op: Split::Signalen {
-            signalen: vec![("t3".into(), "s5".into())],
+    let split = Action::Split {
+        how: Split::Signals {
+            signals: vec![("t3".into(), "s5".into())],
         },
     };
     decide(store, &k, split, at("2026-12-01T09:20:00Z"))
         .await
         .unwrap();
     let remaining = store.cluster(&k).await.unwrap().unwrap();
-    assert_eq!(remaining.signal_count, 4);
+    assert_eq!(remaining.signal_count, 5);
     let all = store.all_decisions().await.unwrap();
     let split_off = all
         .keys()
@@ -292,9 +293,9 @@ async fn decisions(store: &Store) {
     assert_eq!(origin.len(), 1);
     assert_eq!(origin[0].state_after, State::Open);
     assert_eq!(store.decisions(&k).await.unwrap().len(), 3);
-    let bad_split = Action::Splitsen {
-        op: Split::Signalen {
-            signalen: vec![("t9".into(), "x".into())],
+    let bad_split = Action::Split {
+        how: Split::Signals {
+            signals: vec![("t9".into(), "x".into())],
         },
     };
     assert!(matches!(
@@ -303,7 +304,7 @@ async fn decisions(store: &Store) {
     ));
 
     // Merge Laak into the knelpunt; undo it the same Dutch day; a split cannot be undone.
-    let merge = Action::Samenvoegen { met: k.clone() };
+    let merge = Action::Merge { with: k.clone() };
     decide(store, &laak, merge, at("2026-12-01T09:30:00Z"))
         .await
         .unwrap();
@@ -328,7 +329,7 @@ async fn decisions(store: &Store) {
     else {
         panic!("the merge is undone");
     };
-    assert!(matches!(decision.action, Action::Samenvoegen { .. }));
+    assert!(matches!(decision.action, Action::Merge { .. }));
     assert_eq!(before, State::Open);
     assert_eq!(
         store
@@ -423,6 +424,8 @@ async fn suite(store: Store) {
         classified("s4", "t2", "Moerwijk", "2026-11-27", &[K]),
         classified("s5", "t3", "Moerwijk", "2026-11-28", &[K]),
         classified("l1", "t2", "Laak", "2026-10-05", &[K]),
+        // The window before: one signal, so the five of the last weeks are a spike.
+        classified("p1", "t1", "Moerwijk", "2026-09-20", &[K]),
     ];
     store.write_batch(&batch, &[]).await.unwrap();
     reads(&store).await;
