@@ -52,6 +52,11 @@ impl fmt::Display for Figure {
     }
 }
 
+/// A count as published on its own: the number, or `x` below the minimum group size.
+pub fn suppress(count: i64, min_group_size: i64) -> String {
+    Figure::of(count, min_group_size).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -238,16 +238,16 @@ impl Agenda {
         html.set_strict_mode(true);
         html.register_template_string(
             "agenda",
-            crate::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
+            crate::compose::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
         )
         .context("HTML-sjabloon agenda.html.hbs laden")?;
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
-        markdown.register_escape_fn(crate::markdown_escape);
+        markdown.register_escape_fn(crate::compose::markdown_escape);
         markdown
             .register_template_string(
                 "agenda",
-                crate::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
+                crate::compose::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
             )
             .context("Markdown-sjabloon agenda.md.hbs laden")?;
         Ok((

@@ -3,7 +3,7 @@
 //! ranges ([`crate::release::breadth`]); a source is a team or partner organisation, never a
 //! person.
 
-use crate::Quarter;
+use knooppunt_domain::quarter::Quarter;
 use knooppunt_rules::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

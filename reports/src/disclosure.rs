@@ -15,7 +15,7 @@
 //! 2. **Primary suppression.** A figure with `0 < count < min` is suppressed. **A zero is shown**:
 //!    it says that nobody is in the group, which reveals nothing about a person, and showing it
 //!    keeps tables readable. This holds for cells and totals alike, and for single counts
-//!    ([`crate::suppress`]).
+//!    ([`knooppunt_domain::published::suppress`]).
 //!    Consequence, used by the audit: a suppressed figure in a table from this module is known to
 //!    be at least 1.
 //! 3. **Secondary suppression.** Every row and every column, each with its total as an extra

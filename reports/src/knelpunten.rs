@@ -3,11 +3,12 @@
 //! waiting times against the norm, samenloop, approved vignettes and the overleg's notes.
 //! The counts per knelpunt and wijk go through one disclosure step ([`publish`], built on
 //! [`crate::disclosure::protect`]); distinct sources and areas, which no sum relates, through
-//! [`crate::suppress`].
+//! [`suppress`].
 
 use crate::review::{Action, State};
 use crate::review_store::{all_decisions, reviewed_clusters};
-use crate::{suppress, Quarter};
+use knooppunt_domain::published::suppress;
+use knooppunt_domain::quarter::Quarter;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::store::{quantile, Store};
 use serde::{Deserialize, Serialize};
@@ -231,8 +232,7 @@ fn quarter_of_month(month: &str) -> Option<Quarter> {
     })
 }
 
-/// A published brief's knelpunt counts, by barrier (see [`crate::snapshot`]).
-pub type Published = BTreeMap<String, String>;
+pub use crate::snapshot::Published;
 
 /// Gathers the knelpunten of `quarter`. `programme` limits them to one municipality programme;
 /// `published` holds, per earlier quarter, the counts as published.

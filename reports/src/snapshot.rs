@@ -2,10 +2,12 @@
 //! (after suppression); later briefs compare against them, never against a recount.
 
 use crate::disclosure::PublishedTable;
-use crate::knelpunten::Published;
 use knooppunt_rules::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// A published brief's knelpunt counts, by barrier.
+pub type Published = BTreeMap<String, String>;
 
 /// What a snapshot holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
