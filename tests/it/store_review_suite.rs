@@ -126,7 +126,10 @@ async fn reads(store: &Store) {
         cluster_of(store, K, "Laak").await,
     );
     // Signals, examples and spikes.
-    let examples = store.example_signals(&[k.clone()], 3).await.unwrap();
+    let examples = store
+        .example_signals(std::slice::from_ref(&k), 3)
+        .await
+        .unwrap();
     let days: Vec<&str> = examples.iter().map(|e| e.observed_on.as_str()).collect();
     assert_eq!(days, ["2026-11-28", "2026-11-27", "2026-11-26"]);
     assert!(examples.iter().all(|e| !e.herkend.is_empty()));
@@ -178,7 +181,7 @@ async fn reads(store: &Store) {
         .unwrap());
     let q4 = (day("2026-10-01"), day("2027-01-01"));
     let rows = store
-        .knelpunt_rows(&[k.clone()], (day("2026-01-01"), q4.1), q4)
+        .knelpunt_rows(std::slice::from_ref(&k), (day("2026-01-01"), q4.1), q4)
         .await
         .unwrap();
     assert_eq!(rows.monthly.iter().map(|m| m.n).sum::<i64>(), 6);
