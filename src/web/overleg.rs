@@ -182,7 +182,7 @@ async fn cluster_data(
         .map(|e| {
             json!({
                 "source": e.source, "id": e.id, "text": e.text, "area": e.area,
-                "observed_on": dutch::date_text(&e.observed_on),
+                "observed_on": dutch::date(e.observed_on),
                 "approved": approved.iter().any(|(s, i)| s == &e.source && i == &e.id),
             })
         })

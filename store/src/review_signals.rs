@@ -12,7 +12,7 @@ use serde::Serialize;
 pub struct ExampleSignal {
     pub source: String,
     pub id: String,
-    pub observed_on: String,
+    pub observed_on: NaiveDate,
     pub area: String,
     pub text: String,
     pub barriers: String,
@@ -35,8 +35,10 @@ struct ExampleRow {
     model_terms: Option<String>,
 }
 
-impl From<ExampleRow> for ExampleSignal {
-    fn from(row: ExampleRow) -> Self {
+impl TryFrom<ExampleRow> for ExampleSignal {
+    type Error = anyhow::Error;
+
+    fn try_from(row: ExampleRow) -> anyhow::Result<Self> {
         let herkend = row
             .found_by
             .as_deref()
@@ -44,15 +46,15 @@ impl From<ExampleRow> for ExampleSignal {
                 Recognition::from_columns(found_by, row.rule, row.model_score, row.model_terms)
                     .dutch()
             });
-        ExampleSignal {
+        Ok(ExampleSignal {
+            observed_on: parse_day(&row.observed_on, "signaal")?,
             source: row.source,
             id: row.id,
-            observed_on: row.observed_on,
             area: row.area,
             text: row.text,
             barriers: row.barriers,
             herkend,
-        }
+        })
     }
 }
 
@@ -82,7 +84,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .context("voorbeeldsignalen lezen")?;
-            examples.extend(rows.into_iter().map(ExampleSignal::from));
+            for row in rows {
+                examples.push(ExampleSignal::try_from(row)?);
+            }
         }
         examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
         examples.truncate(usize::try_from(limit).unwrap_or(0));
@@ -105,7 +109,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("eigen signalen lezen")?;
-        Ok(rows.into_iter().map(ExampleSignal::from).collect())
+        rows.into_iter().map(ExampleSignal::try_from).collect()
     }
 
     /// Per cluster that ever spiked, the last day it was promoted for a spike.

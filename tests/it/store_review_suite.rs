@@ -130,8 +130,11 @@ async fn reads(store: &Store) {
         .example_signals(std::slice::from_ref(&k), 3)
         .await
         .unwrap();
-    let days: Vec<&str> = examples.iter().map(|e| e.observed_on.as_str()).collect();
-    assert_eq!(days, ["2026-11-28", "2026-11-27", "2026-11-26"]);
+    let days: Vec<NaiveDate> = examples.iter().map(|e| e.observed_on).collect();
+    assert_eq!(
+        days,
+        [day("2026-11-28"), day("2026-11-27"), day("2026-11-26")]
+    );
     assert!(examples.iter().all(|e| !e.herkend.is_empty()));
     let own = store.signals_of_source("t1", 10).await.unwrap();
     assert_eq!(own.len(), 3);
