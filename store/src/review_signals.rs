@@ -88,7 +88,7 @@ impl Store {
                 examples.push(ExampleSignal::try_from(row)?);
             }
         }
-        examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
+        examples.sort_by_key(|e| std::cmp::Reverse(e.observed_on));
         examples.truncate(usize::try_from(limit).unwrap_or(0));
         Ok(examples)
     }
