@@ -175,7 +175,7 @@ async fn cluster_data(
         .filter_map(|(cid, _)| name(cid).map(|text| json!({"id": cid, "text": text})))
         .collect();
     let mut examples = review_store::example_signals(&state.store, &[id.to_string()], 10).await?;
-    examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
+    examples.sort_by_key(|e| std::cmp::Reverse(e.observed_on));
     let approved = approved_vignettes(state, id).await?;
     let examples: Vec<Value> = examples
         .iter()
