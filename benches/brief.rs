@@ -181,7 +181,7 @@ async fn confirm(pool: &AnyPool, from: usize, to: usize) {
         .map(|r| r.get("id"))
         .collect();
     let details =
-        serde_json::to_string(&knooppunt_reports::review::Action::Bevestigen).expect("details");
+        serde_json::to_string(&knooppunt_reports::review::Action::Confirm).expect("details");
     for id in &ids[from..to] {
         sqlx::query(
             "INSERT INTO cluster_decisions (cluster_id, action, state_after, actor, reason, \

@@ -278,7 +278,7 @@ impl Demo<'_> {
         let confirmed = decide_at(
             self.store,
             &item.cluster_id,
-            Action::Bevestigen,
+            Action::Confirm,
             "",
             "demo-overleg",
             knooppunt_reports::dutch::at_local(meeting, 10, 5 * minute),
@@ -291,7 +291,7 @@ impl Demo<'_> {
             let recommended = decide(
                 self.store,
                 &item.cluster_id,
-                Action::Aanbeveling,
+                Action::Recommend,
                 text,
                 "demo-overleg",
             )

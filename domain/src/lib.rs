@@ -14,10 +14,15 @@
 //! - [`recognition`]: how a barrier was found (rule, model or overleg);
 //! - [`labels`]: the overleg's labels on recognition;
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why;
-//! - [`stats`]: the quantiles of waiting times.
+//! - [`stats`]: the quantiles of waiting times;
+//! - [`review`]: the overleg's review states, actions and transitions;
+//! - [`dutch_time`]: UTC instants as Dutch days and times;
+//! - [`quarter`]: calendar quarters, the period of a brief;
+//! - [`published`]: a published figure, shown or suppressed.
 
 pub mod cluster;
 pub mod csv_import;
+pub mod dutch_time;
 pub mod envelope;
 pub mod identity;
 pub mod json;
@@ -25,8 +30,11 @@ pub mod jsonl;
 pub mod labels;
 pub mod normalise;
 pub mod promotion;
+pub mod published;
+pub mod quarter;
 pub mod recognition;
 pub mod register;
+pub mod review;
 pub mod scrub;
 pub mod signal;
 pub mod stats;

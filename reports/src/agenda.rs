@@ -15,7 +15,6 @@ use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::store::Store;
 use serde::Serialize;
-use sqlx::Row;
 
 const HTML_TEMPLATE: &str = include_str!("../templates/agenda.html.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/agenda.md.hbs");
@@ -169,7 +168,7 @@ impl Agenda {
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed
             .iter()
-            .filter(|c| c.standing.state == State::Bevestigd)
+            .filter(|c| c.standing.state == State::Confirmed)
             .map(|c| c.cluster.id.clone())
             .collect();
         let silence = crate::governance::silence(store, on, &confirmed).await?;
@@ -178,7 +177,7 @@ impl Agenda {
             let id = &cluster.cluster.id;
             let latest = promotions.iter().find(|p| &p.cluster_id == id);
             let standing = &cluster.standing;
-            let open_for_review = matches!(standing.state, State::Open | State::Bevestigd);
+            let open_for_review = matches!(standing.state, State::Open | State::Confirmed);
             let mut labels: Vec<String> = Vec::new();
             if let Some(promotion) = latest.filter(|_| open_for_review) {
                 labels.extend(
@@ -191,7 +190,7 @@ impl Agenda {
                         .map(str::to_string),
                 );
             }
-            if standing.state == State::Bevestigd && standing.grown > 0 {
+            if standing.state == State::Confirmed && standing.grown > 0 {
                 labels.push(format!(
                     "gegroeid (+{} sinds het laatste besluit)",
                     standing.grown
@@ -252,16 +251,16 @@ impl Agenda {
         html.set_strict_mode(true);
         html.register_template_string(
             "agenda",
-            crate::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
+            crate::compose::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
         )
         .context("HTML-sjabloon agenda.html.hbs laden")?;
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
-        markdown.register_escape_fn(crate::markdown_escape);
+        markdown.register_escape_fn(crate::compose::markdown_escape);
         markdown
             .register_template_string(
                 "agenda",
-                crate::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
+                crate::compose::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
             )
             .context("Markdown-sjabloon agenda.md.hbs laden")?;
         Ok((
@@ -300,28 +299,30 @@ fn minutes_decision(
             .unwrap_or_else(|| "een ander cluster".into())
     };
     let details = match &decision.action {
-        Action::Parkeren { snooze } => match snooze {
-            Snooze::Datum { datum } => format!("geparkeerd tot {}", crate::dutch::date(*datum)),
-            Snooze::Signalen { aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
-            Snooze::Piek => "geparkeerd tot een piek".into(),
+        Action::Park { snooze } => match snooze {
+            Snooze::Date { date: datum } => {
+                format!("geparkeerd tot {}", crate::dutch::date(*datum))
+            }
+            Snooze::Signals { count: aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
+            Snooze::Spike => "geparkeerd tot een piek".into(),
         },
-        Action::Toewijzen {
-            eigenaar,
-            programma,
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
         } if programma.is_empty() => format!("eigenaar {eigenaar}"),
-        Action::Toewijzen {
-            eigenaar,
-            programma,
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
         } => format!("eigenaar {eigenaar}, programma {programma}"),
-        Action::Samenvoegen { met } => format!("samengevoegd met {}", name(met)),
-        Action::Splitsen {
-            op: Split::Van { cluster },
+        Action::Merge { with: met } => format!("samengevoegd met {}", name(met)),
+        Action::Split {
+            how: Split::From { cluster },
         } => format!("afgesplitst van {}", name(cluster)),
-        Action::Splitsen {
-            op: Split::Organisatie,
+        Action::Split {
+            how: Split::ByOrganisation,
         } => "gesplitst per organisatie".into(),
-        Action::Splitsen {
-            op: Split::Signalen { signalen },
+        Action::Split {
+            how: Split::Signals { signals: signalen },
         } => format!("{} signalen afgesplitst", signalen.len()),
         _ => String::new(),
     };
@@ -334,11 +335,7 @@ fn minutes_decision(
         actor: decision.actor,
         reason: decision.reason,
         decided_at_local: crate::dutch::local_time(&decision.decided_at),
-        decided_at: decision
-            .decided_at
-            .get(..16)
-            .unwrap_or_default()
-            .replace('T', " "),
+        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
         cluster_id: decision.cluster_id,
     }
 }
@@ -372,9 +369,7 @@ async fn build_item(
             format!(
                 "{} ({})",
                 d.action.name(),
-                crate::dutch::local_day(&d.decided_at)
-                    .map(crate::dutch::date)
-                    .unwrap_or_default()
+                crate::dutch::date(crate::dutch::local_day(&d.decided_at))
             )
         })
         .unwrap_or_default();
@@ -454,23 +449,10 @@ pub async fn evidence(
 /// Signals per four-week period, the six periods up to and including `on`.
 async fn trend(store: &Store, cluster_id: &str, on: NaiveDate) -> anyhow::Result<Vec<i64>> {
     let start = on - chrono::Duration::days(6 * 28 - 1);
-    let rows = sqlx::query(
-        "SELECT observed_on FROM signal_barriers WHERE cluster_id = $1 AND observed_on >= $2 \
-         AND observed_on <= $3",
-    )
-    .bind(cluster_id)
-    .bind(start.to_string())
-    .bind(on.to_string())
-    .fetch_all(store.pool())
-    .await
-    .context("trend lezen")?;
     let mut buckets = vec![0i64; 6];
-    for row in &rows {
-        let day: String = row.try_get("observed_on")?;
-        if let Ok(day) = day.parse::<NaiveDate>() {
-            let bucket = ((day - start).num_days() / 28).clamp(0, 5) as usize;
-            buckets[bucket] += 1;
-        }
+    for day in store.cluster_signal_days(cluster_id, start, on).await? {
+        let bucket = ((day - start).num_days() / 28).clamp(0, 5) as usize;
+        buckets[bucket] += 1;
     }
     Ok(buckets)
 }
@@ -481,25 +463,17 @@ async fn co_occurring(
     rules: &RuleSet,
     cluster_id: &str,
 ) -> anyhow::Result<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT o.barrier, COUNT(*) AS n FROM signal_barriers b JOIN signal_barriers o \
-         ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
-         WHERE b.cluster_id = $1 GROUP BY o.barrier ORDER BY n DESC, o.barrier LIMIT 5",
-    )
-    .bind(cluster_id)
-    .fetch_all(store.pool())
-    .await
-    .context("samenloop lezen")?;
-    rows.iter()
-        .map(|row| {
-            let barrier: String = row.try_get("barrier")?;
-            let n: i64 = row.try_get("n")?;
+    Ok(store
+        .cluster_co_occurrence(cluster_id, 5)
+        .await?
+        .into_iter()
+        .map(|(barrier, n)| {
             let title = rules
                 .barriers()
                 .iter()
                 .find(|b| b.id == barrier)
                 .map_or(barrier, |b| b.title.clone());
-            Ok(format!("{title} ({n})"))
+            format!("{title} ({n})")
         })
-        .collect()
+        .collect())
 }

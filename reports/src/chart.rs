@@ -7,7 +7,7 @@
 //! `aria-label` that reads out all values.
 
 use crate::disclosure::Cell;
-use crate::Quarter;
+use knooppunt_domain::quarter::Quarter;
 use std::fmt::Write as _;
 
 /// One bar: a quarter and its published figure.

@@ -3,11 +3,9 @@
 //! ranges ([`crate::release::breadth`]); a source is a team or partner organisation, never a
 //! person.
 
-use crate::Quarter;
-use anyhow::Context;
+use knooppunt_domain::quarter::Quarter;
 use knooppunt_rules::store::Store;
 use serde::Serialize;
-use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -19,17 +17,7 @@ pub struct Coverage {
 }
 
 async fn sources(store: &Store, quarter: Quarter) -> anyhow::Result<Vec<(String, String)>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT source, area FROM signals WHERE observed_on >= $1 AND observed_on < $2",
-    )
-    .bind(quarter.start().to_string())
-    .bind(quarter.end().to_string())
-    .fetch_all(store.pool())
-    .await
-    .context("bronnen per wijk lezen")?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("source")?, row.try_get("area")?)))
-        .collect()
+    store.sources_by_area(quarter.start(), quarter.end()).await
 }
 
 /// The coverage of `quarter` against the quarter before it.

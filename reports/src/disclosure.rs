@@ -15,7 +15,7 @@
 //! 2. **Primary suppression.** A figure with `0 < count < min` is suppressed. **A zero is shown**:
 //!    it says that nobody is in the group, which reveals nothing about a person, and showing it
 //!    keeps tables readable. This holds for cells and totals alike, and for single counts
-//!    ([`crate::suppress`]).
+//!    ([`knooppunt_domain::published::suppress`]).
 //!    Consequence, used by the audit: a suppressed figure in a table from this module is known to
 //!    be at least 1.
 //! 3. **Secondary suppression.** Every row and every column, each with its total as an extra
@@ -177,36 +177,10 @@ fn check_unique(labels: &[String]) -> Result<(), DisclosureError> {
     Ok(())
 }
 
-/// A published figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Cell {
-    Shown(u64),
-    Suppressed,
-}
+/// A published figure (one representation: [`knooppunt_domain::published::Figure`]).
+pub type Cell = knooppunt_domain::published::Figure;
 
-/// How a suppressed figure in a table is written.
-pub const SUPPRESSED: &str = "x";
-
-impl Cell {
-    /// `"12"`, or `"x"` for a suppressed figure. Every suppressed figure is written the same
-    /// way, so the text does not say *why* it is hidden, and it never claims a size: a
-    /// secondary suppression may hide a value of the minimum or more, which `<5` would
-    /// misstate. The brief's legend explains `x` with the minimum group size.
-    pub fn render(self, _min_group_size: u64) -> String {
-        match self {
-            Cell::Shown(n) => n.to_string(),
-            Cell::Suppressed => SUPPRESSED.to_string(),
-        }
-    }
-
-    pub fn value(self) -> Option<u64> {
-        match self {
-            Cell::Shown(n) => Some(n),
-            Cell::Suppressed => None,
-        }
-    }
-}
+pub use knooppunt_domain::published::SUPPRESSED;
 
 /// Where a figure sits in a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -2,8 +2,7 @@
 //! with a decimal comma (never ",0"), and times in Europe/Amsterdam. Decisions are stored in
 //! UTC; a meeting's decisions are those of its Dutch calendar day.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Europe::Amsterdam;
+use chrono::NaiveDate;
 
 /// "03-09-2026".
 pub fn date(day: NaiveDate) -> String {
@@ -32,43 +31,39 @@ pub fn weeks(days: f64) -> String {
     }
 }
 
-/// A stored UTC time (RFC 3339) in Dutch local time: "03-09-2026 14:05"; unparsable text is
-/// returned as it is.
-pub fn local_time(stored: &str) -> String {
-    DateTime::parse_from_rfc3339(stored)
-        .map(|t| {
-            t.with_timezone(&Amsterdam)
-                .format("%d-%m-%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| stored.to_string())
+pub use knooppunt_domain::dutch_time::{at_local, day_bounds_utc, local_day};
+
+/// An instant as people read it: "30-11-2026 09:15" in Europe/Amsterdam.
+/// Transitional: also takes a stored RFC 3339 text (returned as it is when unparsable) until
+/// the website's rows come back typed.
+pub fn local_time<T: Instant + ?Sized>(at: &T) -> String {
+    at.local_time()
 }
 
-/// The Dutch calendar day of a stored UTC time.
-pub fn local_day(stored: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(stored)
-        .ok()
-        .map(|t| t.with_timezone(&Amsterdam).date_naive())
+/// Something that can be shown as a Dutch local time.
+pub trait Instant {
+    fn local_time(&self) -> String;
 }
 
-/// The UTC instant a Dutch day starts at (the earliest, should midnight be ambiguous).
-pub fn day_start_utc(day: NaiveDate) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Amsterdam
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+impl Instant for chrono::DateTime<chrono::Utc> {
+    fn local_time(&self) -> String {
+        knooppunt_domain::dutch_time::local_time(self)
+    }
 }
 
-/// A time of day on a Dutch day, in UTC: when the demo's meeting took its decisions.
-pub fn at_local(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    let local = day.and_hms_opt(hour, minute, 0).unwrap_or_default();
-    Amsterdam
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+impl Instant for str {
+    fn local_time(&self) -> String {
+        chrono::DateTime::parse_from_rfc3339(self).map_or_else(
+            |_| self.to_string(),
+            |t| knooppunt_domain::dutch_time::local_time(&t.with_timezone(&chrono::Utc)),
+        )
+    }
+}
+
+impl Instant for String {
+    fn local_time(&self) -> String {
+        self.as_str().local_time()
+    }
 }
 
 #[cfg(test)]
@@ -89,12 +84,11 @@ mod tests {
         assert_eq!(date(day), "03-09-2026");
         assert_eq!(date_text("2026-09-03"), "03-09-2026");
         // Summer time: UTC+2; winter: UTC+1.
-        assert_eq!(local_time("2026-09-03T12:05:00+00:00"), "03-09-2026 14:05");
-        assert_eq!(local_time("2026-11-30T23:30:00+00:00"), "01-12-2026 00:30");
+        let summer: chrono::DateTime<chrono::Utc> = "2026-09-03T12:05:00Z".parse().unwrap();
+        assert_eq!(local_time(&summer), "03-09-2026 14:05");
         assert_eq!(
-            local_day("2026-11-30T23:30:00+00:00"),
-            "2026-12-01".parse().ok()
+            day_bounds_utc(day).0.to_rfc3339(),
+            "2026-09-02T22:00:00+00:00"
         );
-        assert_eq!(day_start_utc(day).to_rfc3339(), "2026-09-02T22:00:00+00:00");
     }
 }

@@ -10,7 +10,7 @@
 //! give a lower bound on its count when every cluster holds at least one signal.
 
 use crate::disclosure::{Cell, PublishedTable};
-use crate::Quarter;
+use knooppunt_domain::quarter::Quarter;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -3,16 +3,15 @@
 //! waiting times against the norm, samenloop, approved vignettes and the overleg's notes.
 //! The counts per knelpunt and wijk go through one disclosure step ([`publish`], built on
 //! [`crate::disclosure::protect`]); distinct sources and areas, which no sum relates, through
-//! [`crate::suppress`].
+//! [`suppress`].
 
 use crate::review::{Action, State};
 use crate::review_store::{all_decisions, reviewed_clusters};
-use crate::{suppress, Quarter};
-use anyhow::Context;
+use knooppunt_domain::published::suppress;
+use knooppunt_domain::quarter::Quarter;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{quantile, Backend, Store};
+use knooppunt_rules::store::{quantile, Store};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One point of a knelpunt's trend.
@@ -20,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub struct TrendPoint {
     pub quarter: String,
     pub label: String,
-    /// As published: a number or `<5`.
+    /// As published: a number or `x`.
     pub value: String,
     /// Taken from the published brief of that quarter rather than recounted.
     pub from_snapshot: bool,
@@ -110,117 +109,48 @@ impl ClusterFigures {
             return Ok(out);
         }
         let first = (0..4).fold(quarter, |q, _| q.previous());
-        // $1, $2 are the period; the cluster ids follow.
-        let list = placeholders(store.backend(), 3, ids.len());
-        let rows = bind_ids(
-            sqlx::query(&format!(
-                "SELECT cluster_id, area_key, substr(observed_on, 1, 7) AS month, COUNT(*) AS n \
-                 FROM signal_barriers WHERE observed_on >= {p1} AND observed_on < {p2} \
-                 AND cluster_id IN ({list}) \
-                 GROUP BY cluster_id, area_key, substr(observed_on, 1, 7)",
-                p1 = param(store.backend(), 1),
-                p2 = param(store.backend(), 2),
-            )),
-            first,
-            quarter,
-            ids,
-        )
-        .fetch_all(store.pool())
-        .await
-        .context("cijfers van knelpunten lezen")?;
+        let rows = store
+            .knelpunt_rows(
+                ids,
+                (first.start(), quarter.end()),
+                (quarter.start(), quarter.end()),
+            )
+            .await?;
         let mut area_keys = std::collections::BTreeSet::new();
-        for row in &rows {
-            let cluster: String = row.try_get("cluster_id")?;
-            let area_key: String = row.try_get("area_key")?;
-            let month: String = row.try_get("month")?;
-            let n: i64 = row.try_get("n")?;
-            let Some(q) = quarter_of_month(&month) else {
+        for row in rows.monthly {
+            let Some(q) = quarter_of_month(&row.month) else {
                 continue;
             };
-            *out.counts.entry((cluster.clone(), q)).or_default() += n;
+            *out.counts.entry((row.cluster_id.clone(), q)).or_default() += row.n;
             if q == quarter {
                 *out.areas
-                    .entry(cluster)
+                    .entry(row.cluster_id)
                     .or_default()
-                    .entry(area_key.clone())
-                    .or_default() += n;
-                area_keys.insert(area_key);
+                    .entry(row.area_key.clone())
+                    .or_default() += row.n;
+                area_keys.insert(row.area_key);
             }
         }
-        let this_quarter = |sql: &str| {
-            sql.replace("{list}", &list)
-                .replace("{p1}", &param(store.backend(), 1))
-                .replace("{p2}", &param(store.backend(), 2))
-        };
-        let sql = this_quarter(
-            "SELECT cluster_id, source FROM signal_barriers WHERE observed_on >= {p1} \
-             AND observed_on < {p2} AND cluster_id IN ({list}) GROUP BY cluster_id, source",
-        );
-        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
-            .fetch_all(store.pool())
-            .await
-            .context("bronnen van knelpunten lezen")?
-        {
-            out.sources
-                .entry(row.try_get("cluster_id")?)
-                .or_default()
-                .insert(row.try_get("source")?);
+        for (cluster, source) in rows.sources {
+            out.sources.entry(cluster).or_default().insert(source);
         }
-        let sql = this_quarter(
-            "SELECT cluster_id, wait_days, COUNT(*) AS n FROM signal_barriers \
-             WHERE observed_on >= {p1} AND observed_on < {p2} AND cluster_id IN ({list}) \
-             AND wait_days IS NOT NULL GROUP BY cluster_id, wait_days",
-        );
-        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
-            .fetch_all(store.pool())
-            .await
-            .context("wachttijden van knelpunten lezen")?
-        {
+        for wait in rows.waits {
             out.waits
-                .entry(row.try_get("cluster_id")?)
+                .entry(wait.cluster_id)
                 .or_default()
-                .push((row.try_get("wait_days")?, row.try_get("n")?));
+                .push((wait.wait_days, wait.n));
         }
-        let sql = this_quarter(
-            "SELECT b.cluster_id, o.barrier, COUNT(*) AS n FROM signal_barriers b \
-             JOIN signal_barriers o \
-             ON o.source = b.source AND o.signal_id = b.signal_id AND o.barrier <> b.barrier \
-             WHERE b.observed_on >= {p1} AND b.observed_on < {p2} AND b.cluster_id IN ({list}) \
-             GROUP BY b.cluster_id, o.barrier",
-        );
-        for row in bind_ids(sqlx::query(&sql), quarter, quarter, ids)
-            .fetch_all(store.pool())
-            .await
-            .context("samenloop van knelpunten lezen")?
-        {
-            let n: i64 = row.try_get("n")?;
+        for co in rows.co_occurring {
             *out.co_occurring
-                .entry(row.try_get("cluster_id")?)
+                .entry(co.cluster_id)
                 .or_default()
-                .entry(row.try_get("barrier")?)
-                .or_default() += n;
+                .entry(co.barrier)
+                .or_default() += co.n;
         }
-        let list_only = placeholders(store.backend(), 1, ids.len());
-        let sql = format!(
-            "SELECT v.cluster_id, s.text FROM vignettes v \
-             JOIN signals s ON s.source = v.source AND s.id = v.signal_id \
-             WHERE v.cluster_id IN ({list_only}) ORDER BY v.approved_at"
-        );
-        let mut vignettes = sqlx::query(&sql);
-        for id in ids {
-            vignettes = vignettes.bind(id);
+        for (cluster, text) in rows.vignettes {
+            out.vignettes.entry(cluster).or_default().push(text);
         }
-        for row in vignettes
-            .fetch_all(store.pool())
-            .await
-            .context("vignetten lezen")?
-        {
-            out.vignettes
-                .entry(row.try_get("cluster_id")?)
-                .or_default()
-                .push(row.try_get("text")?);
-        }
-        out.area_names = area_names(store, &area_keys).await?;
+        out.area_names = store.area_names(&area_keys).await?;
         Ok(out)
     }
 
@@ -292,38 +222,6 @@ impl ClusterFigures {
     }
 }
 
-/// `$first, …` (PostgreSQL) or `?, …` (SQLite) for `count` parameters.
-fn placeholders(backend: Backend, first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| param(backend, i))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Parameter number `i`: `$i` on PostgreSQL, `?` on SQLite (which looks numbered parameters
-/// up by name, one linear search each). Only used where every parameter appears once, in order.
-fn param(backend: Backend, i: usize) -> String {
-    match backend {
-        Backend::Postgres => format!("${i}"),
-        Backend::Sqlite => "?".to_string(),
-    }
-}
-
-fn bind_ids<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    from: Quarter,
-    to: Quarter,
-    ids: &'q [String],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    let mut query = query
-        .bind(from.start().to_string())
-        .bind(to.end().to_string());
-    for id in ids {
-        query = query.bind(id);
-    }
-    query
-}
-
 /// "2026-08" → 2026Q3.
 fn quarter_of_month(month: &str) -> Option<Quarter> {
     let (year, month) = month.split_once('-')?;
@@ -334,55 +232,7 @@ fn quarter_of_month(month: &str) -> Option<Quarter> {
     })
 }
 
-/// The wijk's name for each area key (which is the name trimmed and in lower case): as the
-/// clusters keyed by area spell it, else as a stored signal does.
-async fn area_names(
-    store: &Store,
-    keys: &std::collections::BTreeSet<String>,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut names = HashMap::new();
-    if keys.is_empty() {
-        return Ok(names);
-    }
-    let rows = sqlx::query(
-        "SELECT area_key, MIN(area) AS area FROM clusters WHERE area <> '' GROUP BY area_key",
-    )
-    .fetch_all(store.pool())
-    .await
-    .context("wijken lezen")?;
-    for row in &rows {
-        let key: String = row.try_get("area_key")?;
-        if keys.contains(&key) {
-            let area: String = row.try_get("area")?;
-            names.insert(key, area.trim().to_string());
-        }
-    }
-    let missing: Vec<&String> = keys.iter().filter(|k| !names.contains_key(*k)).collect();
-    if !missing.is_empty() {
-        // Clusters not keyed by area: one name per key from the signals (index on area_key).
-        let sql = format!(
-            "SELECT area_key, MIN(area) AS area FROM signals WHERE area_key IN ({}) \
-             GROUP BY area_key",
-            placeholders(store.backend(), 1, missing.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for key in missing {
-            query = query.bind(key);
-        }
-        for row in query
-            .fetch_all(store.pool())
-            .await
-            .context("wijken lezen")?
-        {
-            let area: String = row.try_get("area")?;
-            names.insert(row.try_get("area_key")?, area.trim().to_string());
-        }
-    }
-    Ok(names)
-}
-
-/// A published brief's knelpunt counts, by barrier (see [`crate::snapshot`]).
-pub type Published = BTreeMap<String, String>;
+pub use crate::snapshot::Published;
 
 /// Gathers the knelpunten of `quarter`. `programme` limits them to one municipality programme;
 /// `published` holds, per earlier quarter, the counts as published.
@@ -400,7 +250,7 @@ pub async fn gather(
     let selected: Vec<&crate::review_store::ReviewedCluster> = reviewed
         .iter()
         .filter(|c| {
-            matches!(c.standing.state, State::Bevestigd | State::Opgelost) || c.standing.terug
+            matches!(c.standing.state, State::Confirmed | State::Solved) || c.standing.terug
         })
         .filter(|c| programme.is_none_or(|p| c.standing.programme.as_deref() == Some(p)))
         .collect();
@@ -425,7 +275,7 @@ pub async fn gather(
                 reviewed
                     .iter()
                     .filter(|c| {
-                        c.standing.state == State::Samengevoegd
+                        c.standing.state == State::Merged
                             && c.standing.merged_into.as_ref().is_some_and(|target| {
                                 clusters.iter().any(|t| &t.cluster.id == target)
                             })
@@ -476,7 +326,7 @@ pub async fn gather(
         let previous_published = published
             .get(&quarter.previous().to_string())
             .and_then(|p| p.get(barrier_id).cloned());
-        let all_solved = clusters.iter().all(|c| c.standing.state == State::Opgelost);
+        let all_solved = clusters.iter().all(|c| c.standing.state == State::Solved);
         let section = if clusters.iter().any(|c| c.standing.terug) {
             "terug"
         } else if all_solved {
@@ -507,14 +357,14 @@ pub async fn gather(
         let notes: Vec<String> = ids
             .iter()
             .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
-            .filter(|d| matches!(d.action, Action::Notitie) && !d.reason.is_empty())
+            .filter(|d| matches!(d.action, Action::Note) && !d.reason.is_empty())
             .map(|d| d.reason.clone())
             .collect();
         // The latest recommendation of any of its clusters.
         let aanbeveling = ids
             .iter()
             .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
-            .filter(|d| matches!(d.action, Action::Aanbeveling) && !d.reason.is_empty())
+            .filter(|d| matches!(d.action, Action::Recommend) && !d.reason.is_empty())
             .max_by_key(|d| d.seq)
             .map(|d| d.reason.clone());
         let owner = clusters
@@ -576,32 +426,9 @@ pub async fn approve_vignette(
     signal_id: &str,
     by: &str,
 ) -> anyhow::Result<bool> {
-    let member = sqlx::query(
-        "SELECT 1 AS one FROM signal_barriers WHERE cluster_id = $1 AND source = $2 AND signal_id = $3",
-    )
-    .bind(cluster_id)
-    .bind(source)
-    .bind(signal_id)
-    .fetch_optional(store.pool())
-    .await
-    .context("signaal van cluster zoeken")?
-    .is_some();
-    if !member {
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO vignettes (cluster_id, source, signal_id, approved_by, approved_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cluster_id, source, signal_id) DO NOTHING",
-    )
-    .bind(cluster_id)
-    .bind(source)
-    .bind(signal_id)
-    .bind(by)
-    .bind(chrono::Utc::now().to_rfc3339())
-    .execute(store.pool())
-    .await
-    .context("vignet vastleggen")?;
-    Ok(true)
+    store
+        .approve_vignette(cluster_id, (source, signal_id), by)
+        .await
 }
 
 /// The one disclosure step of the brief: the knelpunten of this quarter, published per wijk,

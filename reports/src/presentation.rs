@@ -4,17 +4,11 @@
 //! Everything here is built from figures that already went through the disclosure step (the
 //! strings of [`crate::knelpunten::Knelpunt`]), never from raw counts.
 
+use crate::brief::Brief;
+pub use crate::brief::Cover;
 use crate::knelpunten::Knelpunt;
-use crate::Brief;
 use chrono::NaiveDate;
 use serde::Serialize;
-
-/// To whom the brief goes and who sends it (configuration `[brief] addressee`, `sender`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Cover {
-    pub addressee: String,
-    pub sender: String,
-}
 
 /// A request to the municipality: the overleg's recommendation for one knelpunt.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -2,12 +2,12 @@
 //! (after suppression); later briefs compare against them, never against a recount.
 
 use crate::disclosure::PublishedTable;
-use crate::knelpunten::Published;
-use anyhow::Context;
 use knooppunt_rules::store::Store;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::collections::BTreeMap;
+
+/// A published brief's knelpunt counts, by barrier.
+pub type Published = BTreeMap<String, String>;
 
 /// What a snapshot holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -38,21 +38,14 @@ pub async fn publish(
     rules_version: &str,
     figures: &Figures,
 ) -> anyhow::Result<()> {
-    let inserted = sqlx::query(
-        "INSERT INTO brief_snapshots (quarter, programme, published_at, published_by, rules_version, figures) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (quarter, programme) DO NOTHING",
-    )
-    .bind(quarter)
-    .bind(programme)
-    .bind(chrono::Utc::now().to_rfc3339())
-    .bind(by)
-    .bind(rules_version)
-    .bind(serde_json::to_string(figures).context("snapshot vastleggen")?)
-    .execute(store.pool())
-    .await
-    .context("snapshot vastleggen")?
-    .rows_affected();
-    if inserted == 0 {
+    let publication = knooppunt_store::snapshots::Publication {
+        quarter,
+        programme,
+        by,
+        rules_version,
+    };
+    let inserted = store.publish_snapshot(publication, figures).await?;
+    if !inserted {
         anyhow::bail!(
             "kwartaal {quarter}{}: de brief is al gepubliceerd en blijft zoals hij is",
             if programme.is_empty() {
@@ -71,38 +64,20 @@ pub async fn load(
     quarter: &str,
     programme: &str,
 ) -> anyhow::Result<Option<Figures>> {
-    let row =
-        sqlx::query("SELECT figures FROM brief_snapshots WHERE quarter = $1 AND programme = $2")
-            .bind(quarter)
-            .bind(programme)
-            .fetch_optional(store.pool())
-            .await
-            .context("snapshot lezen")?;
-    row.map(|row| -> anyhow::Result<Figures> {
-        let text: String = row.try_get("figures")?;
-        serde_json::from_str(&text).context("snapshot in de database onleesbaar")
-    })
-    .transpose()
+    Ok(store
+        .snapshot::<Figures>(quarter, programme)
+        .await?
+        .map(|s| s.figures))
 }
 
 /// Every published snapshot: quarter, programme ("" for the whole brief) and figures.
 pub async fn all(store: &Store) -> anyhow::Result<Vec<(String, String, Figures)>> {
-    let rows = sqlx::query(
-        "SELECT quarter, programme, figures FROM brief_snapshots ORDER BY quarter, programme",
-    )
-    .fetch_all(store.pool())
-    .await
-    .context("gepubliceerde snapshots lezen")?;
-    rows.iter()
-        .map(|row| -> anyhow::Result<(String, String, Figures)> {
-            let text: String = row.try_get("figures")?;
-            Ok((
-                row.try_get("quarter")?,
-                row.try_get("programme")?,
-                serde_json::from_str(&text).context("snapshot in de database onleesbaar")?,
-            ))
-        })
-        .collect()
+    Ok(store
+        .snapshots::<Figures>()
+        .await?
+        .into_iter()
+        .map(|s| (s.quarter, s.programme, s.figures))
+        .collect())
 }
 
 /// The name of a published output in the joint audit.
@@ -143,22 +118,10 @@ pub fn context(
 
 /// The latest published quarter of a programme ("" for the whole brief) with its figures.
 pub async fn latest(store: &Store, programme: &str) -> anyhow::Result<Option<(String, Figures)>> {
-    let row = sqlx::query(
-        "SELECT quarter, figures FROM brief_snapshots WHERE programme = $1 \
-         ORDER BY quarter DESC LIMIT 1",
-    )
-    .bind(programme)
-    .fetch_optional(store.pool())
-    .await
-    .context("laatste gepubliceerde snapshot lezen")?;
-    row.map(|row| -> anyhow::Result<(String, Figures)> {
-        let text: String = row.try_get("figures")?;
-        Ok((
-            row.try_get("quarter")?,
-            serde_json::from_str(&text).context("snapshot in de database onleesbaar")?,
-        ))
-    })
-    .transpose()
+    Ok(store
+        .latest_snapshot::<Figures>(programme)
+        .await?
+        .map(|s| (s.quarter, s.figures)))
 }
 
 impl Figures {

@@ -136,40 +136,41 @@ pub async fn record_on(conn: &mut sqlx::AnyConnection, event: &ClusterEvent) -> 
         .context("gebeurtenis vastleggen")
 }
 
-/// Records the event of a review decision inside the decision's transaction. `seq` is the
-/// decision's sequence number (the event id derives from it).
-#[allow(clippy::too_many_arguments)]
-pub async fn record_decision(
-    conn: &mut sqlx::AnyConnection,
-    seq: i64,
-    cluster_id: &str,
-    action: &str,
-    state_after: &str,
-    signal_count: i64,
-    occurred_at: &str,
-    related: Vec<String>,
-) -> anyhow::Result<()> {
+/// The outbox row of a review decision's event, written by the store in the decision's
+/// transaction; `None` for a decision without an event (a note). The event id derives from
+/// the decision's sequence number.
+pub fn decision_event(
+    decision: &knooppunt_domain::review::Decision,
+    cluster: &knooppunt_store::review::DecidedCluster,
+    related: &[String],
+) -> anyhow::Result<Option<knooppunt_store::OutboxEvent>> {
+    let action = decision.action.name();
     let Some(kind) = Kind::of_decision(action) else {
-        return Ok(());
-    };
-    let Some(cluster) = store_events::cluster_brief_on(conn, cluster_id)
-        .await
-        .context("cluster voor gebeurtenis lezen")?
-    else {
-        return Ok(());
+        return Ok(None);
     };
     let event = ClusterEvent {
         v: EVENT_VERSION,
-        id: event_id(&format!("besluit:{seq}")),
+        id: event_id(&format!("besluit:{}", decision.seq)),
         kind,
-        occurred_at: occurred_at.to_string(),
-        cluster: cluster.into(),
-        signal_count,
-        state: state_after.to_string(),
+        occurred_at: decision.decided_at.to_rfc3339(),
+        cluster: ClusterRef {
+            id: decision.cluster_id.clone(),
+            barrier: cluster.barrier.clone(),
+            wijk: cluster.area.clone(),
+            organisation: cluster.organisation.clone(),
+        },
+        signal_count: decision.signal_count,
+        state: decision.state_after.as_str().to_string(),
         reasons: vec![action.to_string()],
-        related,
+        related: related.to_vec(),
     };
-    record_on(conn, &event).await
+    Ok(Some(knooppunt_store::OutboxEvent {
+        payload: serde_json::to_string(&event).context("gebeurtenis vastleggen")?,
+        event_id: event.id,
+        occurred_at: event.occurred_at,
+        kind: kind.as_str().to_string(),
+        cluster_id: event.cluster.id,
+    }))
 }
 
 /// Records a `promoted` event per cluster promoted on `day` (once per cluster and day).

@@ -422,6 +422,11 @@ fn row(record: &Record, register: &Register) -> LogRow {
     }
 }
 
+/// A record as a processing-log row, for the store to write inside its own transactions.
+pub fn log_row(record: &Record) -> LogRow {
+    row(record, register())
+}
+
 /// The records as the store keeps them.
 pub fn rows(records: &[Record]) -> Vec<LogRow> {
     let register = register();

@@ -17,13 +17,22 @@ mod clusters;
 mod connect;
 mod error;
 pub mod events;
+pub mod figures;
 mod labels;
 pub mod processing_log;
 pub mod promotions;
 mod replay;
 pub mod retention;
+pub mod review;
+mod review_signals;
+mod review_split;
 mod settings;
 mod signals;
+pub mod snapshots;
+
+pub use processing_log::LogRow;
+pub use review::{DecideError, DecisionEffects, NewDecision, OutboxEvent, Undo};
+pub use review_signals::ExampleSignal;
 
 /// The website's accounts, sessions, API tokens and failed sign-ins.
 pub mod accounts;

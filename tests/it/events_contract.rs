@@ -79,31 +79,31 @@ async fn decide_series(store: &Store) -> (String, Vec<Kind>) {
     let series = [
         (
             &laak,
-            Action::Samenvoegen {
-                met: moerwijk.clone(),
+            Action::Merge {
+                with: moerwijk.clone(),
             },
             Some(Kind::Merged),
         ),
-        (&moerwijk, Action::Bevestigen, Some(Kind::Confirmed)),
-        (&moerwijk, Action::Notitie, None),
+        (&moerwijk, Action::Confirm, Some(Kind::Confirmed)),
+        (&moerwijk, Action::Note, None),
         (
             &moerwijk,
-            Action::Toewijzen {
-                eigenaar: "GGZ".into(),
-                programma: "Zuidwest".into(),
+            Action::Assign {
+                owner: "GGZ".into(),
+                programme: "Zuidwest".into(),
             },
             Some(Kind::Assigned),
         ),
         (
             &moerwijk,
-            Action::Parkeren {
-                snooze: Snooze::Piek,
+            Action::Park {
+                snooze: Snooze::Spike,
             },
             Some(Kind::Snoozed),
         ),
-        (&moerwijk, Action::Heropenen, Some(Kind::Back)),
-        (&moerwijk, Action::Bevestigen, Some(Kind::Confirmed)),
-        (&moerwijk, Action::Oplossen, Some(Kind::Solved)),
+        (&moerwijk, Action::Reopen, Some(Kind::Back)),
+        (&moerwijk, Action::Confirm, Some(Kind::Confirmed)),
+        (&moerwijk, Action::Solve, Some(Kind::Solved)),
     ];
     let mut expected = Vec::new();
     for (cluster, action, kind) in series {

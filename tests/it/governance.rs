@@ -86,7 +86,7 @@ async fn retention_suite(store: Store) {
 
     // The overleg confirms the knelpunt, approves an old vignette, and 2024Q2 is published.
     let cluster = store.clusters().await.unwrap()[0].id.clone();
-    review_store::decide(&store, &cluster, Action::Bevestigen, "", "overleg-1")
+    review_store::decide(&store, &cluster, Action::Confirm, "", "overleg-1")
         .await
         .unwrap();
     assert!(knooppunt_reports::knelpunten::approve_vignette(
@@ -333,19 +333,19 @@ async fn events_suite(store: Store) {
     store.write_batch(&batch, &[]).await.unwrap();
     let cluster = store.clusters().await.unwrap()[0].id.clone();
     for action in [
-        Action::Bevestigen,
-        Action::Notitie,
-        Action::Parkeren {
-            snooze: Snooze::Signalen { aantal: 3 },
+        Action::Confirm,
+        Action::Note,
+        Action::Park {
+            snooze: Snooze::Signals { count: 3 },
         },
-        Action::Heropenen,
-        Action::Bevestigen,
-        Action::Toewijzen {
-            eigenaar: "Gemeente".into(),
-            programma: "Maatwerk".into(),
+        Action::Reopen,
+        Action::Confirm,
+        Action::Assign {
+            owner: "Gemeente".into(),
+            programme: "Maatwerk".into(),
         },
-        Action::Oplossen,
-        Action::Heropenen,
+        Action::Solve,
+        Action::Reopen,
     ] {
         review_store::decide(&store, &cluster, action, "reden met tekst", "overleg-1")
             .await
@@ -403,15 +403,15 @@ async fn signals_that_stop_are_labelled_on_the_agenda() {
         .collect();
     store.write_batch(&batch, &[]).await.unwrap();
     let cluster = store.clusters().await.unwrap()[0].id.clone();
-    review_store::decide(&store, &cluster, Action::Bevestigen, "", "overleg-1")
+    review_store::decide(&store, &cluster, Action::Confirm, "", "overleg-1")
         .await
         .unwrap();
     review_store::decide(
         &store,
         &cluster,
-        Action::Toewijzen {
-            eigenaar: "Gemeente Den Haag".into(),
-            programma: "Maatwerk".into(),
+        Action::Assign {
+            owner: "Gemeente Den Haag".into(),
+            programme: "Maatwerk".into(),
         },
         "",
         "overleg-1",

@@ -26,6 +26,7 @@ mod security;
 mod security_http;
 mod store_accounts;
 mod store_errors;
+mod store_review_suite;
 mod store_suite;
 mod support;
 mod verwerkingslog_web;

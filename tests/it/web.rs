@@ -1275,7 +1275,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
         knooppunt_reports::review_store::decide(
             &site.store,
             cluster,
-            knooppunt_reports::review::Action::Bevestigen,
+            knooppunt_reports::review::Action::Confirm,
             "",
             "overleg",
         )
@@ -1413,7 +1413,7 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
         knooppunt_reports::review_store::decide(
             &site.store,
             cluster,
-            knooppunt_reports::review::Action::Notitie,
+            knooppunt_reports::review::Action::Note,
             reason,
             "overleg",
         )
@@ -1505,7 +1505,7 @@ async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
     knooppunt_reports::review_store::decide(
         &site.store,
         &cluster,
-        knooppunt_reports::review::Action::Bevestigen,
+        knooppunt_reports::review::Action::Confirm,
         "",
         "overleg",
     )

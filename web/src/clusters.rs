@@ -32,29 +32,29 @@ pub(crate) struct DecisionForm {
 
 fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
     Ok(match form.tot.as_str() {
-        "datum" => Snooze::Datum {
-            datum: parse_day(Some(&form.datum))
+        "datum" => Snooze::Date {
+            date: parse_day(Some(&form.datum))
                 .ok()
                 .filter(|_| !form.datum.trim().is_empty())
                 .ok_or_else(|| "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string())?,
         },
-        "signalen" => Snooze::Signalen {
-            aantal: form
+        "signalen" => Snooze::Signals {
+            count: form
                 .aantal
                 .trim()
                 .parse()
                 .map_err(|_| "parkeren: vul het aantal nieuwe signalen in".to_string())?,
         },
-        "piek" => Snooze::Piek,
+        "piek" => Snooze::Spike,
         _ => return Err("parkeren: kies tot wanneer".into()),
     })
 }
 
 fn split_from_form(form: &DecisionForm) -> Result<Split, String> {
     Ok(match form.splits_op.as_str() {
-        "organisatie" => Split::Organisatie,
-        "signalen" => Split::Signalen {
-            signalen: form
+        "organisatie" => Split::ByOrganisation,
+        "signalen" => Split::Signals {
+            signals: form
                 .signalen
                 .iter()
                 .filter_map(|s| s.split_once('|'))
@@ -67,23 +67,23 @@ fn split_from_form(form: &DecisionForm) -> Result<Split, String> {
 
 fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
     Ok(match form.actie.as_str() {
-        "bevestigen" => Action::Bevestigen,
-        "afwijzen" => Action::Afwijzen,
-        "notitie" => Action::Notitie,
-        "aanbeveling" => Action::Aanbeveling,
-        "oplossen" => Action::Oplossen,
-        "heropenen" => Action::Heropenen,
-        "samenvoegen" => Action::Samenvoegen {
-            met: form.met.trim().to_string(),
+        "bevestigen" => Action::Confirm,
+        "afwijzen" => Action::Dismiss,
+        "notitie" => Action::Note,
+        "aanbeveling" => Action::Recommend,
+        "oplossen" => Action::Solve,
+        "heropenen" => Action::Reopen,
+        "samenvoegen" => Action::Merge {
+            with: form.met.trim().to_string(),
         },
-        "splitsen" => Action::Splitsen {
-            op: split_from_form(form)?,
+        "splitsen" => Action::Split {
+            how: split_from_form(form)?,
         },
-        "toewijzen" => Action::Toewijzen {
-            eigenaar: form.eigenaar.trim().to_string(),
-            programma: form.programma.trim().to_string(),
+        "toewijzen" => Action::Assign {
+            owner: form.eigenaar.trim().to_string(),
+            programme: form.programma.trim().to_string(),
         },
-        "parkeren" => Action::Parkeren {
+        "parkeren" => Action::Park {
             snooze: snooze_from_form(form)?,
         },
         other => return Err(format!("actie: onbekend besluit '{other}'")),
@@ -126,8 +126,8 @@ pub(crate) async fn decide(
         Err(text) => return overleg::refused_view(me, id, &form, text, unprocessable).await,
     };
     // Merging moves the other cluster's signals into this one: it must be the member's too.
-    if let Action::Samenvoegen { met } = &action {
-        if !me.covers_cluster(met).await? {
+    if let Action::Merge { with } = &action {
+        if !me.covers_cluster(with).await? {
             tracing::warn!(cluster = %id, "Merge with a cluster outside the member's areas refused");
             let text = "samenvoegen: het andere cluster bestaat niet of hoort niet bij uw wijken";
             return overleg::refused_view(me, id, &form, text.into(), StatusCode::FORBIDDEN).await;

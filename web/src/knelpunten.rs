@@ -44,7 +44,7 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
     let confirmed = reviewed.iter().filter(|c| {
         matches!(
             c.standing.state,
-            ReviewState::Bevestigd | ReviewState::Opgelost
+            ReviewState::Confirmed | ReviewState::Solved
         )
     });
     for c in confirmed {

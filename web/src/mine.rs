@@ -21,11 +21,11 @@ fn state_words(state: ReviewState, promoted: bool) -> &'static str {
     match state {
         ReviewState::Open if promoted => "op de agenda van het overleg",
         ReviewState::Open => "verzameld; nog niet op de agenda",
-        ReviewState::Bevestigd => "bevestigd als knelpunt",
-        ReviewState::Afgewezen => "besproken, niet als knelpunt aangemerkt",
-        ReviewState::Geparkeerd => "geparkeerd door het overleg",
-        ReviewState::Opgelost => "opgelost",
-        ReviewState::Samengevoegd => "samengevoegd met een ander knelpunt",
+        ReviewState::Confirmed => "bevestigd als knelpunt",
+        ReviewState::Dismissed => "besproken, niet als knelpunt aangemerkt",
+        ReviewState::Parked => "geparkeerd door het overleg",
+        ReviewState::Solved => "opgelost",
+        ReviewState::Merged => "samengevoegd met een ander knelpunt",
     }
 }
 
@@ -87,10 +87,7 @@ impl Knowledge<'_> {
         let cluster_id = membership.cluster_id.as_deref()?;
         let cluster = self.reviewed.iter().find(|r| r.cluster.id == cluster_id)?;
         let standing = &cluster.standing;
-        let counted = matches!(
-            standing.state,
-            ReviewState::Bevestigd | ReviewState::Opgelost
-        );
+        let counted = matches!(standing.state, ReviewState::Confirmed | ReviewState::Solved);
         Some(KnelpuntView {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),

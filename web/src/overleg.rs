@@ -173,32 +173,30 @@ fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Detail
         })
     };
     let (text, link) = match &decision.action {
-        Action::Parkeren { snooze } => (
+        Action::Park { snooze } => (
             match snooze {
-                Snooze::Datum { datum } => format!("tot {}", time::day(*datum)),
-                Snooze::Signalen { aantal } => format!("tot {aantal} nieuwe signalen"),
-                Snooze::Piek => "tot een piek".into(),
+                Snooze::Date { date } => format!("tot {}", time::day(*date)),
+                Snooze::Signals { count } => format!("tot {count} nieuwe signalen"),
+                Snooze::Spike => "tot een piek".into(),
             },
             None,
         ),
-        Action::Toewijzen {
-            eigenaar,
-            programma,
-        } if programma.is_empty() => (format!("eigenaar {eigenaar}"), None),
-        Action::Toewijzen {
-            eigenaar,
-            programma,
-        } => (format!("eigenaar {eigenaar}, programma {programma}"), None),
-        Action::Samenvoegen { met } => ("samengevoegd met".into(), link(met)),
-        Action::Splitsen {
-            op: Split::Van { cluster },
+        Action::Assign { owner, programme } if programme.is_empty() => {
+            (format!("eigenaar {owner}"), None)
+        }
+        Action::Assign { owner, programme } => {
+            (format!("eigenaar {owner}, programma {programme}"), None)
+        }
+        Action::Merge { with } => ("samengevoegd met".into(), link(with)),
+        Action::Split {
+            how: Split::From { cluster },
         } => ("afgesplitst van".into(), link(cluster)),
-        Action::Splitsen {
-            op: Split::Organisatie,
+        Action::Split {
+            how: Split::ByOrganisation,
         } => ("per organisatie".into(), None),
-        Action::Splitsen {
-            op: Split::Signalen { signalen },
-        } => (format!("{} gekozen signalen apart", signalen.len()), None),
+        Action::Split {
+            how: Split::Signals { signals },
+        } => (format!("{} gekozen signalen apart", signals.len()), None),
         _ => (String::new(), None),
     };
     Details { text, link }
@@ -269,13 +267,13 @@ fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, O
     let label = |d: &Decision| crate::flash::action_label(d.action.name()).unwrap_or_default();
     let undo = decisions
         .last()
-        .filter(|d| dutch::local_day(&d.decided_at) == Some(today))
-        .filter(|d| !matches!(d.action, Action::Splitsen { .. }))
+        .filter(|d| dutch::local_day(&d.decided_at) == today)
+        .filter(|d| !matches!(d.action, Action::Split { .. }))
         .map(|d| Undo { action: label(d) });
     let rows = decisions
         .iter()
         .map(|d| HistoryRow {
-            when: time::moment(&d.decided_at),
+            when: time::moment_at(d.decided_at),
             action: label(d),
             state: d.state_after.as_str(),
             actor: d.actor.clone(),
@@ -290,13 +288,13 @@ fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, O
 /// The cluster's signals (scrubbed), newest first, with their vignette approval.
 async fn examples(state: &WebState, id: &str) -> anyhow::Result<Vec<Example>> {
     let mut examples = review_store::example_signals(&state.store, &[id.to_string()], 10).await?;
-    examples.sort_by(|a, b| b.observed_on.cmp(&a.observed_on));
+    examples.sort_by_key(|e| std::cmp::Reverse(e.observed_on));
     let approved = state.store.approved_vignettes(id).await?;
     Ok(examples
         .into_iter()
         .map(|e| Example {
             approved: approved.iter().any(|(s, i)| s == &e.source && i == &e.id),
-            observed_on: time::day_text(&e.observed_on),
+            observed_on: time::day(e.observed_on),
             source: e.source,
             id: e.id,
             text: e.text,
@@ -312,10 +310,15 @@ async fn split_off(context: &Context<'_>, id: &str) -> anyhow::Result<Vec<Named>
         .iter()
         .filter(|(_, list)| {
             list.first().is_some_and(|d| {
-                matches!(&d.action, Action::Splitsen { op: Split::Van { cluster } } if cluster == id)
+                matches!(&d.action, Action::Split { how: Split::From { cluster } } if cluster == id)
             })
         })
-        .filter_map(|(cid, _)| context.name(cid).map(|text| Named { id: cid.clone(), text }))
+        .filter_map(|(cid, _)| {
+            context.name(cid).map(|text| Named {
+                id: cid.clone(),
+                text,
+            })
+        })
         .collect())
 }
 
@@ -366,7 +369,7 @@ async fn cluster_data(
         .filter(|c| {
             c.cluster.id != id
                 && c.cluster.barrier == cluster.cluster.barrier
-                && c.standing.state != ReviewState::Samengevoegd
+                && c.standing.state != ReviewState::Merged
                 && context.visible(c)
         })
         .map(|c| Other {

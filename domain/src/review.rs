@@ -1,0 +1,599 @@
+//! The signaleringsoverleg's decisions on clusters: states, the transitions allowed between
+//! them, and what a cluster's history (append-only) says about it now. Pure: no I/O.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Who may do what. Checked by every page and route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Team or partner: submits signals and sees its own submissions.
+    Indiener,
+    /// Signaleringsoverleg: reviews the clusters of its areas.
+    Overleg,
+    /// Municipality: reads briefs and confirmed clusters, never signal text.
+    Gemeente,
+    /// Administrator: users, partner API tokens, rules, quarantine counts.
+    Beheer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Indiener, Role::Overleg, Role::Gemeente, Role::Beheer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Indiener => "indiener",
+            Role::Overleg => "overleg",
+            Role::Gemeente => "gemeente",
+            Role::Beheer => "beheer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Indiener => "Indiener (team of partner)",
+            Role::Overleg => "Signaleringsoverleg",
+            Role::Gemeente => "Gemeente",
+            Role::Beheer => "Beheer",
+        }
+    }
+}
+
+/// Where a cluster stands in the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Not decided on yet.
+    Open,
+    /// Confirmed as a knelpunt: it goes into the brief.
+    #[serde(rename = "bevestigd")]
+    Confirmed,
+    /// Dismissed, with a reason.
+    #[serde(rename = "afgewezen")]
+    Dismissed,
+    /// Snoozed until a date, a number of new signals, or a spike.
+    #[serde(rename = "geparkeerd")]
+    Parked,
+    /// The knelpunt was solved.
+    #[serde(rename = "opgelost")]
+    Solved,
+    /// Merged into another cluster; its signals count there.
+    #[serde(rename = "samengevoegd")]
+    Merged,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Confirmed => "bevestigd",
+            State::Dismissed => "afgewezen",
+            State::Parked => "geparkeerd",
+            State::Solved => "opgelost",
+            State::Merged => "samengevoegd",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            State::Open,
+            State::Confirmed,
+            State::Dismissed,
+            State::Parked,
+            State::Solved,
+            State::Merged,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// When a snoozed cluster comes back. Stored and posted with Dutch names (`tot`: `datum`,
+/// `signalen`, `piek`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "tot")]
+pub enum Snooze {
+    /// Until a date.
+    #[serde(rename = "datum")]
+    Date {
+        #[serde(rename = "datum")]
+        date: NaiveDate,
+    },
+    /// Until this many more signals arrived.
+    #[serde(rename = "signalen")]
+    Signals {
+        #[serde(rename = "aantal")]
+        count: i64,
+    },
+    /// Until the cluster spikes (a spike promotion).
+    #[serde(rename = "piek")]
+    Spike,
+}
+
+/// A decision, as the overleg takes it. Stored with Dutch names (`actie`: `bevestigen`, …),
+/// which are also the action names the forms post and the events carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "actie")]
+pub enum Action {
+    #[serde(rename = "bevestigen")]
+    Confirm,
+    #[serde(rename = "afwijzen")]
+    Dismiss,
+    #[serde(rename = "parkeren")]
+    Park { snooze: Snooze },
+    #[serde(rename = "toewijzen")]
+    Assign {
+        #[serde(rename = "eigenaar")]
+        owner: String,
+        #[serde(rename = "programma")]
+        programme: String,
+    },
+    #[serde(rename = "notitie")]
+    Note,
+    /// What the overleg asks of the municipality for this knelpunt ("wat vragen we"); the
+    /// brief shows the latest one.
+    #[serde(rename = "aanbeveling")]
+    Recommend,
+    #[serde(rename = "samenvoegen")]
+    Merge {
+        #[serde(rename = "met")]
+        with: String,
+    },
+    /// Moves signals into clusters of their own: by a key, or the selected ones.
+    #[serde(rename = "splitsen")]
+    Split {
+        #[serde(rename = "op")]
+        how: Split,
+    },
+    #[serde(rename = "oplossen")]
+    Solve,
+    #[serde(rename = "heropenen")]
+    Reopen,
+}
+
+/// How a cluster is split (stored as `wijze`: `organisatie`, `signalen`, `van`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "wijze")]
+pub enum Split {
+    /// One cluster per organisation; the largest group stays.
+    #[serde(rename = "organisatie")]
+    ByOrganisation,
+    /// The selected signals, as (source, id), move to one new cluster.
+    #[serde(rename = "signalen")]
+    Signals {
+        #[serde(rename = "signalen")]
+        signals: Vec<(String, String)>,
+    },
+    /// Recorded on a cluster that was split off: where its signals came from.
+    #[serde(rename = "van")]
+    From { cluster: String },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Confirm => "bevestigen",
+            Action::Dismiss => "afwijzen",
+            Action::Park { .. } => "parkeren",
+            Action::Assign { .. } => "toewijzen",
+            Action::Note => "notitie",
+            Action::Recommend => "aanbeveling",
+            Action::Merge { .. } => "samenvoegen",
+            Action::Split { .. } => "splitsen",
+            Action::Solve => "oplossen",
+            Action::Reopen => "heropenen",
+        }
+    }
+}
+
+/// Why a decision is not allowed; the message is shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecisionError {
+    #[error("'{action}' kan niet bij een cluster dat {state} is")]
+    NotAllowed {
+        action: &'static str,
+        state: &'static str,
+    },
+    #[error("{0}: vul een reden in")]
+    ReasonRequired(&'static str),
+    #[error("samenvoegen: een cluster kan niet met zichzelf worden samengevoegd")]
+    MergeWithItself,
+    #[error("parkeren: het aantal signalen moet minstens 1 zijn")]
+    SnoozeCount,
+    #[error("toewijzen: vul de eigenaar (organisatie) in")]
+    OwnerRequired,
+    #[error("splitsen: kies de signalen die een eigen cluster krijgen")]
+    NothingToSplit,
+}
+
+/// The state after `action` on a cluster in `state`; the single place transitions are defined.
+///
+/// | from \ action | bevestigen | afwijzen | parkeren | toewijzen/notitie | samenvoegen | oplossen | heropenen |
+/// |---------------|-----------|----------|----------|-------------------|-------------|----------|-----------|
+/// | open          | bevestigd | afgewezen| geparkeerd | (same)          | samengevoegd| –        | –         |
+/// | bevestigd     | –         | afgewezen| geparkeerd | (same)          | samengevoegd| opgelost | –         |
+/// | geparkeerd    | bevestigd | afgewezen| –        | (same)            | samengevoegd| –        | open      |
+/// | afgewezen     | –         | –        | –        | notitie only      | –           | –        | open      |
+/// | opgelost      | –         | –        | –        | notitie only      | –           | –        | open      |
+/// | samengevoegd  | –         | –        | –        | –                 | –           | –        | –         |
+///
+/// Splitsen is allowed where samenvoegen is and keeps the state; the split-off clusters start
+/// open (their first decision records where they came from).
+pub fn transition(state: State, action: &Action, reason: &str) -> Result<State, DecisionError> {
+    use State::*;
+    let next = match (state, action) {
+        (Open | Parked, Action::Confirm) => Confirmed,
+        (Open | Confirmed | Parked, Action::Dismiss) => {
+            if reason.trim().is_empty() {
+                return Err(DecisionError::ReasonRequired("afwijzen"));
+            }
+            Dismissed
+        }
+        (Open | Confirmed, Action::Park { snooze }) => {
+            if let Snooze::Signals { count } = snooze {
+                if *count < 1 {
+                    return Err(DecisionError::SnoozeCount);
+                }
+            }
+            Parked
+        }
+        (Open | Confirmed | Parked, Action::Assign { owner, .. }) => {
+            if owner.trim().is_empty() {
+                return Err(DecisionError::OwnerRequired);
+            }
+            state
+        }
+        (Merged, Action::Note | Action::Recommend) => {
+            return Err(DecisionError::NotAllowed {
+                action: action.name(),
+                state: state.as_str(),
+            })
+        }
+        (_, Action::Note | Action::Recommend) => {
+            if reason.trim().is_empty() {
+                return Err(DecisionError::ReasonRequired(action.name()));
+            }
+            state
+        }
+        (Open | Confirmed | Parked, Action::Merge { .. }) => Merged,
+        (Open | Confirmed | Parked, Action::Split { how }) => {
+            if let Split::Signals { signals } = how {
+                if signals.is_empty() {
+                    return Err(DecisionError::NothingToSplit);
+                }
+            }
+            state
+        }
+        (Confirmed, Action::Solve) => Solved,
+        (Dismissed | Solved | Parked, Action::Reopen) => Open,
+        _ => {
+            return Err(DecisionError::NotAllowed {
+                action: action.name(),
+                state: state.as_str(),
+            })
+        }
+    };
+    Ok(next)
+}
+
+/// One recorded decision (a row of the append-only history).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub seq: i64,
+    pub cluster_id: String,
+    pub action: Action,
+    pub state_after: State,
+    pub actor: String,
+    pub reason: String,
+    /// The cluster's signal count when the decision was taken.
+    pub signal_count: i64,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// What a cluster's history says about it now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standing {
+    pub state: State,
+    /// Confirmed earlier, solved, and new signals arrived since: shown as *terug*.
+    pub terug: bool,
+    /// A snoozed cluster whose condition is met: back on the agenda.
+    pub wakker: bool,
+    pub merged_into: Option<String>,
+    pub owner: Option<String>,
+    pub programme: Option<String>,
+    /// Signals that arrived since the last decision.
+    pub grown: i64,
+}
+
+/// Derives a cluster's standing from its decisions (oldest first), its current signal count,
+/// its last signal date, whether it spiked since the last decision, and today.
+pub fn standing(
+    decisions: &[Decision],
+    signal_count: i64,
+    last_seen: &str,
+    spiked: bool,
+    today: NaiveDate,
+) -> Standing {
+    let state = decisions.last().map_or(State::Open, |d| d.state_after);
+    let mut standing = Standing {
+        state,
+        terug: false,
+        wakker: false,
+        merged_into: None,
+        owner: None,
+        programme: None,
+        grown: 0,
+    };
+    for decision in decisions {
+        match &decision.action {
+            Action::Assign { owner, programme } => {
+                standing.owner = Some(owner.clone());
+                standing.programme = (!programme.trim().is_empty()).then(|| programme.clone());
+            }
+            Action::Merge { with } => standing.merged_into = Some(with.clone()),
+            Action::Reopen => standing.merged_into = None,
+            _ => {}
+        }
+    }
+    let Some(last) = decisions.last() else {
+        return standing;
+    };
+    standing.grown = (signal_count - last.signal_count).max(0);
+    match (&last.action, state) {
+        (Action::Solve, State::Solved) => {
+            // New signals after it was solved: the knelpunt is back.
+            let solved_on = crate::dutch_time::local_day(&last.decided_at).to_string();
+            standing.terug = signal_count > last.signal_count && last_seen > solved_on.as_str();
+        }
+        (Action::Park { snooze }, State::Parked) => {
+            standing.wakker = match snooze {
+                Snooze::Date { date } => today >= *date,
+                Snooze::Signals { count } => signal_count >= last.signal_count + count,
+                Snooze::Spike => spiked,
+            };
+        }
+        _ => {}
+    }
+    standing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(action: Action, state_after: State, count: i64, at: &str) -> Decision {
+        Decision {
+            seq: 0,
+            cluster_id: "c".into(),
+            action,
+            state_after,
+            actor: "overleg".into(),
+            reason: String::new(),
+            signal_count: count,
+            decided_at: at.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn stored_and_posted_names_stay_dutch() {
+        let assign = Action::Assign {
+            owner: "Werk en Inkomen".into(),
+            programme: "armoede".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&assign).unwrap(),
+            r#"{"actie":"toewijzen","eigenaar":"Werk en Inkomen","programma":"armoede"}"#
+        );
+        let park = Action::Park {
+            snooze: Snooze::Signals { count: 3 },
+        };
+        assert_eq!(
+            serde_json::to_string(&park).unwrap(),
+            r#"{"actie":"parkeren","snooze":{"tot":"signalen","aantal":3}}"#
+        );
+        let stored = r#"{"actie":"splitsen","op":{"wijze":"van","cluster":"c1"}}"#;
+        let split: Action = serde_json::from_str(stored).unwrap();
+        assert_eq!(
+            split,
+            Action::Split {
+                how: Split::From {
+                    cluster: "c1".into()
+                }
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&State::Parked).unwrap(),
+            r#""geparkeerd""#
+        );
+        assert_eq!(
+            serde_json::to_string(&Snooze::Spike).unwrap(),
+            r#"{"tot":"piek"}"#
+        );
+    }
+
+    fn day(d: &str) -> NaiveDate {
+        d.parse().unwrap()
+    }
+
+    #[test]
+    fn allowed_transitions() {
+        use State::*;
+        let park = Action::Park {
+            snooze: Snooze::Spike,
+        };
+        let merge = Action::Merge { with: "x".into() };
+        let split = Action::Split {
+            how: Split::ByOrganisation,
+        };
+        let split_nothing = Action::Split {
+            how: Split::Signals { signals: vec![] },
+        };
+        let assign = Action::Assign {
+            owner: "Haag Wonen".into(),
+            programme: String::new(),
+        };
+        for (from, action, reason, to) in [
+            (Open, &Action::Confirm, "", Ok(Confirmed)),
+            (Open, &Action::Dismiss, "incident", Ok(Dismissed)),
+            (Open, &park, "", Ok(Parked)),
+            (Open, &merge, "", Ok(Merged)),
+            (Open, &assign, "", Ok(Open)),
+            (Confirmed, &split, "", Ok(Confirmed)),
+            (Parked, &split, "", Ok(Parked)),
+            (
+                Dismissed,
+                &split,
+                "",
+                Err(DecisionError::NotAllowed {
+                    action: "splitsen",
+                    state: "afgewezen",
+                }),
+            ),
+            (Open, &split_nothing, "", Err(DecisionError::NothingToSplit)),
+            (Confirmed, &Action::Solve, "", Ok(Solved)),
+            (Confirmed, &park, "", Ok(Parked)),
+            (Parked, &Action::Confirm, "", Ok(Confirmed)),
+            (Parked, &Action::Reopen, "", Ok(Open)),
+            (Solved, &Action::Reopen, "", Ok(Open)),
+            (Dismissed, &Action::Reopen, "", Ok(Open)),
+            (Dismissed, &Action::Note, "nagevraagd", Ok(Dismissed)),
+        ] {
+            assert_eq!(transition(from, action, reason), to, "{from:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn refused_transitions_say_why_in_dutch() {
+        use State::*;
+        for (from, action) in [
+            (Confirmed, Action::Confirm),
+            (Open, Action::Solve),
+            (Dismissed, Action::Confirm),
+            (Solved, Action::Merge { with: "x".into() }),
+            (Merged, Action::Reopen),
+            (Merged, Action::Note),
+            (Open, Action::Reopen),
+            (
+                Parked,
+                Action::Park {
+                    snooze: Snooze::Spike,
+                },
+            ),
+        ] {
+            let err = transition(from, &action, "reden").unwrap_err();
+            assert!(
+                err.to_string().contains("kan niet bij een cluster dat"),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            transition(Open, &Action::Dismiss, "  "),
+            Err(DecisionError::ReasonRequired("afwijzen"))
+        );
+        assert_eq!(
+            transition(
+                Open,
+                &Action::Park {
+                    snooze: Snooze::Signals { count: 0 }
+                },
+                ""
+            ),
+            Err(DecisionError::SnoozeCount)
+        );
+        assert_eq!(
+            transition(
+                Open,
+                &Action::Assign {
+                    owner: " ".into(),
+                    programme: "Armoede".into()
+                },
+                ""
+            ),
+            Err(DecisionError::OwnerRequired)
+        );
+    }
+
+    #[test]
+    fn a_solved_cluster_with_new_signals_is_back() {
+        let history = vec![
+            decision(Action::Confirm, State::Confirmed, 6, "2026-07-01T10:00:00Z"),
+            decision(Action::Solve, State::Solved, 8, "2026-09-01T10:00:00Z"),
+        ];
+        let today = day("2026-11-01");
+        assert!(!standing(&history, 8, "2026-08-30", false, today).terug);
+        assert!(standing(&history, 9, "2026-10-02", false, today).terug);
+        let s = standing(&history, 9, "2026-10-02", false, today);
+        assert_eq!(s.state, State::Solved);
+        assert_eq!(s.grown, 1, "one signal since it was solved");
+    }
+
+    #[test]
+    fn snoozes_wake_on_date_count_or_spike() {
+        let at = "2026-09-01T10:00:00Z";
+        let by_date = vec![decision(
+            Action::Park {
+                snooze: Snooze::Date {
+                    date: day("2026-10-01"),
+                },
+            },
+            State::Parked,
+            5,
+            at,
+        )];
+        assert!(!standing(&by_date, 5, "2026-09-01", false, day("2026-09-30")).wakker);
+        assert!(standing(&by_date, 5, "2026-09-01", false, day("2026-10-01")).wakker);
+        let by_count = vec![decision(
+            Action::Park {
+                snooze: Snooze::Signals { count: 3 },
+            },
+            State::Parked,
+            5,
+            at,
+        )];
+        assert!(!standing(&by_count, 7, "2026-09-20", false, day("2026-10-01")).wakker);
+        assert!(standing(&by_count, 8, "2026-09-20", false, day("2026-10-01")).wakker);
+        let by_spike = vec![decision(
+            Action::Park {
+                snooze: Snooze::Spike,
+            },
+            State::Parked,
+            5,
+            at,
+        )];
+        assert!(!standing(&by_spike, 9, "2026-09-20", false, day("2026-10-01")).wakker);
+        assert!(standing(&by_spike, 9, "2026-09-20", true, day("2026-10-01")).wakker);
+    }
+
+    #[test]
+    fn owner_and_merge_follow_the_history() {
+        let history = vec![
+            decision(
+                Action::Assign {
+                    owner: "Haag Wonen".into(),
+                    programme: "Wonen".into(),
+                },
+                State::Open,
+                5,
+                "2026-09-01T10:00:00Z",
+            ),
+            decision(
+                Action::Merge {
+                    with: "other".into(),
+                },
+                State::Merged,
+                5,
+                "2026-09-02T10:00:00Z",
+            ),
+        ];
+        let s = standing(&history, 5, "2026-09-01", false, day("2026-10-01"));
+        assert_eq!(s.owner.as_deref(), Some("Haag Wonen"));
+        assert_eq!(s.programme.as_deref(), Some("Wonen"));
+        assert_eq!(s.merged_into.as_deref(), Some("other"));
+        assert_eq!(s.state, State::Merged);
+    }
+}

@@ -1,0 +1,123 @@
+//! The brief's types: what a quarterly brief holds, as the templates, exports and the
+//! website read it. Plain data; [`crate::compose`] gathers and renders it.
+
+use crate::{coverage, knelpunten, release};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// To whom the brief goes and who sends it (configuration `[brief] addressee`, `sender`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Cover {
+    pub addressee: String,
+    pub sender: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefRow {
+    pub barrier: String,
+    pub title: String,
+    pub kader: String,
+    pub owner: String,
+    pub signals: String,
+    pub sources: String,
+    pub areas: String,
+    pub previous_signals: String,
+    pub change: String,
+    #[serde(skip)]
+    pub(crate) raw_signals: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PairRow {
+    pub first: String,
+    pub second: String,
+    pub signals: i64,
+}
+
+/// Everything a brief shows, already suppressed: safe to render or export.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    pub quarter: String,
+    pub quarter_label: String,
+    pub previous_label: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub rows: Vec<BriefRow>,
+    pub top: Option<BriefRow>,
+    /// Barriers with at least the minimum group size of signals (a count of barriers with
+    /// one to four signals would tell them apart from those with none).
+    pub barriers_with_signals: usize,
+    pub barrier_total: usize,
+    pub unclassified: String,
+    /// Pairs of barriers that often occur in the same signal: only pairs with at least the
+    /// minimum group size are listed, so a listed pair never reveals a small number.
+    pub co_occurrence: Vec<PairRow>,
+    pub rules_version: String,
+    pub min_group_size: i64,
+    pub generated_on: String,
+    pub product_version: &'static str,
+    /// The municipality programme this brief is for; all knelpunten when `None`.
+    pub programme: Option<String>,
+    /// The knelpunten the overleg confirmed, grouped in sections.
+    pub sections: Vec<Section>,
+    pub knelpunten_total: usize,
+    /// The knelpunt tables as published: per wijk, per stadsdeel, for the whole municipality.
+    pub tables: Vec<TableView>,
+    pub suppressed_symbol: &'static str,
+    /// How clusters were keyed ("barrier×area").
+    pub cluster_key: String,
+    #[serde(skip)]
+    pub release: Option<release::Release>,
+    /// Figures that earlier publications already gave away (counted, never shown).
+    #[serde(skip)]
+    pub context_leaks: usize,
+    #[serde(skip)]
+    pub knelpunten: Vec<knelpunten::Knelpunt>,
+    /// A directory with the municipality's own `brief.html.hbs` / `brief.md.hbs`; the
+    /// built-in templates are used for a file that is not there.
+    #[serde(skip)]
+    pub templates_dir: Option<PathBuf>,
+    /// Addressee and sender on the cover.
+    #[serde(skip)]
+    pub cover: Cover,
+    /// The day the brief was made.
+    #[serde(skip)]
+    pub generated: NaiveDate,
+    /// Whether its figures are those of the published snapshot (vastgesteld).
+    pub published: bool,
+    /// Who submitted: sources per wijk, sources that fell silent.
+    pub coverage: Option<coverage::Coverage>,
+}
+
+/// A section of the brief: nieuw, aanhoudend, groeiend, opgelost, terug.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub knelpunten: Vec<knelpunten::Knelpunt>,
+}
+
+/// The published knelpunt × wijk table, ready for a template.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableView {
+    pub caption: &'static str,
+    pub columns: Vec<String>,
+    pub rows: Vec<TableRow>,
+    pub column_totals: Vec<String>,
+    pub grand_total: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableRow {
+    pub title: String,
+    pub cells: Vec<String>,
+    pub total: String,
+}
+
+/// The written files.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub markdown: String,
+    pub html: String,
+}

@@ -1,0 +1,465 @@
+//! The review's tables: decisions (append-only) and meetings. A decision is checked against
+//! the cluster's current state inside the transaction that records it, so two reviewers
+//! cannot skip a state; its outbox event and processing-log entry go in the same transaction.
+
+use crate::Store;
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::dutch_time;
+use knooppunt_domain::review::{transition, Action, Decision, DecisionError, Split, State};
+use std::collections::HashMap;
+
+/// A decision that could not be taken: the user's mistake (shown in Dutch), or a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error(transparent)]
+    Refused(#[from] DecisionError),
+    #[error("cluster {0} bestaat niet")]
+    UnknownCluster(String),
+    #[error("samenvoegen: cluster {0} bestaat niet of is zelf al samengevoegd")]
+    BadMergeTarget(String),
+    #[error("splitsen: {0}")]
+    BadSplit(String),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// A decision to record: on which cluster, what, why, by whom and when.
+#[derive(Debug, Clone)]
+pub struct NewDecision<'a> {
+    pub cluster_id: &'a str,
+    pub action: Action,
+    pub reason: &'a str,
+    pub actor: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// The cluster a decision was taken on, as it stood before the decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecidedCluster {
+    pub barrier: String,
+    pub area: String,
+    pub organisation: String,
+    pub signal_count: i64,
+}
+
+/// A row for the event outbox (`cluster_events`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    pub event_id: String,
+    pub occurred_at: String,
+    pub kind: String,
+    pub cluster_id: String,
+    pub payload: String,
+}
+
+pub use crate::processing_log::LogRow;
+
+/// What a decision writes besides itself, in its transaction.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionEffects {
+    pub event: Option<OutboxEvent>,
+    pub log: Vec<LogRow>,
+}
+
+/// Builds a decision's effects from the recorded decision, its cluster and the other clusters
+/// involved (the merge target, the split-off clusters).
+pub type EffectsOf<'f> = dyn FnOnce(&Decision, &DecidedCluster, &[String]) -> anyhow::Result<DecisionEffects>
+    + Send
+    + 'f;
+
+/// What taking back a cluster's last decision came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undo {
+    /// Removed; the cluster is back in `before`.
+    Undone { decision: Decision, before: State },
+    /// The cluster has no decision.
+    NothingToUndo,
+    /// The last decision was not taken on the given Dutch day.
+    NotThatDay,
+    /// The last decision was a split (it moved signals into new clusters).
+    Split,
+}
+
+/// A `cluster_decisions` row as stored; [`Decision`] is its typed form.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DecisionRow {
+    seq: i64,
+    cluster_id: String,
+    state_after: String,
+    actor: String,
+    reason: String,
+    details: String,
+    signal_count: i64,
+    decided_at: String,
+}
+
+impl TryFrom<DecisionRow> for Decision {
+    type Error = anyhow::Error;
+
+    fn try_from(row: DecisionRow) -> anyhow::Result<Self> {
+        Ok(Decision {
+            seq: row.seq,
+            action: serde_json::from_str(&row.details).context("besluit in de database")?,
+            state_after: State::parse(&row.state_after)
+                .with_context(|| format!("onbekende status {} in de database", row.state_after))?,
+            decided_at: DateTime::parse_from_rfc3339(&row.decided_at)
+                .with_context(|| format!("besluit {}: ongeldige tijd", row.seq))?
+                .with_timezone(&Utc),
+            cluster_id: row.cluster_id,
+            actor: row.actor,
+            reason: row.reason,
+            signal_count: row.signal_count,
+        })
+    }
+}
+
+const DECISION_COLUMNS: &str =
+    "seq, cluster_id, state_after, actor, reason, details, signal_count, decided_at";
+
+fn typed(rows: Vec<DecisionRow>) -> anyhow::Result<Vec<Decision>> {
+    rows.into_iter().map(Decision::try_from).collect()
+}
+
+/// A cluster's state after its last decision; open when none was taken.
+async fn current_state(conn: &mut sqlx::AnyConnection, cluster_id: &str) -> anyhow::Result<State> {
+    let state: Option<String> = sqlx::query_scalar(
+        "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(cluster_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("status lezen")?;
+    Ok(state
+        .as_deref()
+        .and_then(State::parse)
+        .unwrap_or(State::Open))
+}
+
+#[derive(sqlx::FromRow)]
+struct ClusterRow {
+    barrier: String,
+    area: String,
+    organisation: String,
+    signal_count: i64,
+}
+
+async fn decided_cluster(
+    conn: &mut sqlx::AnyConnection,
+    cluster_id: &str,
+) -> anyhow::Result<Option<DecidedCluster>> {
+    let row: Option<ClusterRow> = sqlx::query_as(
+        "SELECT barrier, area, organisation, signal_count FROM clusters WHERE id = $1",
+    )
+    .bind(cluster_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("cluster lezen")?;
+    Ok(row.map(|c| DecidedCluster {
+        barrier: c.barrier,
+        area: c.area,
+        organisation: c.organisation,
+        signal_count: c.signal_count,
+    }))
+}
+
+async fn insert_decision(
+    conn: &mut sqlx::AnyConnection,
+    cluster_id: &str,
+    action: &Action,
+    state_after: State,
+    (actor, reason): (&str, &str),
+    signal_count: i64,
+    decided_at: &str,
+) -> anyhow::Result<Decision> {
+    let row: DecisionRow = sqlx::query_as(&format!(
+        "INSERT INTO cluster_decisions (cluster_id, action, state_after, actor, reason, details, \
+         signal_count, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING {DECISION_COLUMNS}"
+    ))
+    .bind(cluster_id)
+    .bind(action.name())
+    .bind(state_after.as_str())
+    .bind(actor)
+    .bind(reason.trim())
+    .bind(serde_json::to_string(action).context("besluit vastleggen")?)
+    .bind(signal_count)
+    .bind(decided_at)
+    .fetch_one(&mut *conn)
+    .await
+    .context("besluit vastleggen")?;
+    row.try_into()
+}
+
+async fn write_effects(
+    conn: &mut sqlx::AnyConnection,
+    effects: &DecisionEffects,
+) -> anyhow::Result<()> {
+    if let Some(event) = &effects.event {
+        let row = crate::events::NewEvent {
+            event_id: &event.event_id,
+            occurred_at: &event.occurred_at,
+            kind: &event.kind,
+            cluster_id: &event.cluster_id,
+            payload: event.payload.clone(),
+        };
+        crate::events::record_event_on(&mut *conn, &row)
+            .await
+            .context("gebeurtenis vastleggen")?;
+    }
+    crate::processing_log::append_on(&mut *conn, &effects.log)
+        .await
+        .context("verwerkingslog bijschrijven")?;
+    Ok(())
+}
+
+impl Store {
+    /// A transaction that reads and then writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a concurrent writer makes it wait (busy timeout) instead of
+    /// failing with "database is locked" when a deferred transaction upgrades its read lock.
+    async fn begin_write(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let tx = match self.backend {
+            crate::Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            crate::Backend::Postgres => self.pool.begin().await,
+        };
+        tx.context("transactie starten")
+    }
+
+    /// Every decision on a cluster, oldest first.
+    pub async fn decisions(&self, cluster_id: &str) -> anyhow::Result<Vec<Decision>> {
+        let rows = sqlx::query_as(&format!(
+            "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq"
+        ))
+        .bind(cluster_id)
+        .fetch_all(&self.pool)
+        .await
+        .context("besluiten lezen")?;
+        typed(rows)
+    }
+
+    /// Every decision, by cluster, oldest first.
+    pub async fn all_decisions(&self) -> anyhow::Result<HashMap<String, Vec<Decision>>> {
+        let rows = sqlx::query_as(&format!(
+            "SELECT {DECISION_COLUMNS} FROM cluster_decisions ORDER BY seq"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .context("besluiten lezen")?;
+        let mut by_cluster: HashMap<String, Vec<Decision>> = HashMap::new();
+        for decision in typed(rows)? {
+            by_cluster
+                .entry(decision.cluster_id.clone())
+                .or_default()
+                .push(decision);
+        }
+        Ok(by_cluster)
+    }
+
+    /// The decisions taken on the Dutch calendar day `day` (a meeting's decision list),
+    /// oldest first: from Dutch midnight to Dutch midnight, whatever the UTC date.
+    pub async fn decisions_on(&self, day: NaiveDate) -> anyhow::Result<Vec<Decision>> {
+        let (start, end) = dutch_time::day_bounds_utc(day);
+        // Stored times are UTC RFC 3339 (`+00:00`), so they compare as text.
+        let rows = sqlx::query_as(&format!(
+            "SELECT {DECISION_COLUMNS} FROM cluster_decisions \
+             WHERE decided_at >= $1 AND decided_at < $2 ORDER BY seq"
+        ))
+        .bind(start.to_rfc3339())
+        .bind(end.to_rfc3339())
+        .fetch_all(&self.pool)
+        .await
+        .context("besluiten lezen")?;
+        typed(rows)
+    }
+
+    /// Per cluster with an owner, the time of its last assignment (`toewijzen`).
+    pub async fn last_assignments(&self) -> anyhow::Result<Vec<(String, DateTime<Utc>)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT cluster_id, MAX(decided_at) AS since FROM cluster_decisions \
+             WHERE action = $1 GROUP BY cluster_id",
+        )
+        .bind(
+            Action::Assign {
+                owner: String::new(),
+                programme: String::new(),
+            }
+            .name(),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("toewijzingen lezen")?;
+        rows.into_iter()
+            .map(|(cluster, since)| {
+                let at = DateTime::parse_from_rfc3339(&since)
+                    .with_context(|| format!("toewijzing van {cluster}: ongeldige tijd"))?;
+                Ok((cluster, at.with_timezone(&Utc)))
+            })
+            .collect()
+    }
+
+    /// Takes a decision on a cluster: checks the transition against the cluster's current
+    /// state, then appends it to the history with the effects `effects` builds (its event and
+    /// processing-log entry), all in one transaction. A split also moves the signals and opens
+    /// the split-off clusters. Returns the recorded decision.
+    pub async fn decide(
+        &self,
+        new: NewDecision<'_>,
+        effects: Box<EffectsOf<'_>>,
+    ) -> Result<Decision, DecideError> {
+        let mut tx = self.begin_write().await?;
+        let cluster_id = new.cluster_id;
+        let Some(cluster) = decided_cluster(&mut tx, cluster_id).await? else {
+            return Err(DecideError::UnknownCluster(cluster_id.to_string()));
+        };
+        let state = current_state(&mut tx, cluster_id).await?;
+        if let Action::Merge { with: met } = &new.action {
+            if met == cluster_id {
+                return Err(DecisionError::MergeWithItself.into());
+            }
+            if decided_cluster(&mut tx, met).await?.is_none()
+                || current_state(&mut tx, met).await? == State::Merged
+            {
+                return Err(DecideError::BadMergeTarget(met.clone()));
+            }
+        }
+        let next = transition(state, &new.action, new.reason)?;
+        let decided_at = new.at.to_rfc3339();
+        let split_off = match &new.action {
+            Action::Split { how: op } => {
+                crate::review_split::split(&mut tx, cluster_id, op).await?
+            }
+            _ => Vec::new(),
+        };
+        let who = (new.actor, new.reason);
+        // A split-off cluster starts open, with where it came from as its first decision.
+        for (new_cluster, count) in &split_off {
+            let origin = Action::Split {
+                how: Split::From {
+                    cluster: cluster_id.to_string(),
+                },
+            };
+            insert_decision(
+                &mut tx,
+                new_cluster,
+                &origin,
+                State::Open,
+                who,
+                *count,
+                &decided_at,
+            )
+            .await?;
+        }
+        let decision = insert_decision(
+            &mut tx,
+            cluster_id,
+            &new.action,
+            next,
+            who,
+            cluster.signal_count,
+            &decided_at,
+        )
+        .await?;
+        let related: Vec<String> = match &new.action {
+            Action::Merge { with: met } => vec![met.clone()],
+            _ => split_off.iter().map(|(id, _)| id.clone()).collect(),
+        };
+        let effects = effects(&decision, &cluster, &related)?;
+        write_effects(&mut tx, &effects).await?;
+        tx.commit().await.context("besluit vastleggen")?;
+        Ok(decision)
+    }
+
+    /// Takes back a cluster's last decision if it was taken on the Dutch day `day` and was
+    /// not a split.
+    pub async fn undo_last_decision(
+        &self,
+        cluster_id: &str,
+        day: NaiveDate,
+    ) -> anyhow::Result<Undo> {
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
+            "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 \
+             ORDER BY seq DESC LIMIT 2"
+        ))
+        .bind(cluster_id)
+        .fetch_all(&mut *tx)
+        .await
+        .context("besluiten lezen")?;
+        let mut last_two = typed(rows)?.into_iter();
+        let Some(last) = last_two.next() else {
+            return Ok(Undo::NothingToUndo);
+        };
+        if dutch_time::local_day(&last.decided_at) != day {
+            return Ok(Undo::NotThatDay);
+        }
+        if matches!(last.action, Action::Split { .. }) {
+            return Ok(Undo::Split);
+        }
+        let before = last_two.next().map_or(State::Open, |d| d.state_after);
+        sqlx::query("DELETE FROM cluster_decisions WHERE seq = $1")
+            .bind(last.seq)
+            .execute(&mut *tx)
+            .await
+            .context("besluit ongedaan maken")?;
+        tx.commit().await.context("besluit ongedaan maken")?;
+        Ok(Undo::Undone {
+            decision: last,
+            before,
+        })
+    }
+
+    /// Records a meeting of the overleg (idempotent).
+    pub async fn add_meeting(&self, on: NaiveDate, by: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO meetings (meeting_on, created_by, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (meeting_on) DO NOTHING",
+        )
+        .bind(on.to_string())
+        .bind(by)
+        .bind(Utc::now().to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .context("vergadering vastleggen")?;
+        Ok(())
+    }
+
+    /// The last meeting before `on`, if any.
+    pub async fn previous_meeting(&self, on: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
+        let day: Option<String> = sqlx::query_scalar(
+            "SELECT meeting_on FROM meetings WHERE meeting_on < $1 \
+             ORDER BY meeting_on DESC LIMIT 1",
+        )
+        .bind(on.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .context("vorige vergadering lezen")?;
+        day.map(|d| meeting_day(&d)).transpose()
+    }
+
+    /// The first meeting on or after `on`, if any.
+    pub async fn next_meeting(&self, on: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
+        let day: Option<String> = sqlx::query_scalar(
+            "SELECT meeting_on FROM meetings WHERE meeting_on >= $1 ORDER BY meeting_on LIMIT 1",
+        )
+        .bind(on.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .context("volgende vergadering lezen")?;
+        day.map(|d| meeting_day(&d)).transpose()
+    }
+
+    /// The latest meeting, if any.
+    pub async fn latest_meeting(&self) -> anyhow::Result<Option<NaiveDate>> {
+        let day: Option<String> =
+            sqlx::query_scalar("SELECT meeting_on FROM meetings ORDER BY meeting_on DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await
+                .context("laatste vergadering lezen")?;
+        day.map(|d| meeting_day(&d)).transpose()
+    }
+}
+
+fn meeting_day(text: &str) -> anyhow::Result<NaiveDate> {
+    text.parse()
+        .with_context(|| format!("vergadering: ongeldige datum {text}"))
+}

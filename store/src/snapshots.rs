@@ -1,0 +1,113 @@
+//! Published briefs, frozen (`brief_snapshots`): a quarter's figures (per programme, "" for
+//! the whole brief) stored exactly as published, as JSON of the caller's figures type.
+
+use crate::Store;
+use anyhow::Context;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Who published a snapshot, with which rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Publication<'a> {
+    pub quarter: &'a str,
+    pub programme: &'a str,
+    pub by: &'a str,
+    pub rules_version: &'a str,
+}
+
+/// A stored snapshot: its quarter, programme and figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot<T> {
+    pub quarter: String,
+    pub programme: String,
+    pub figures: T,
+}
+
+#[derive(sqlx::FromRow)]
+struct SnapshotRow {
+    quarter: String,
+    programme: String,
+    figures: String,
+}
+
+impl SnapshotRow {
+    fn typed<T: DeserializeOwned>(self) -> anyhow::Result<Snapshot<T>> {
+        Ok(Snapshot {
+            figures: serde_json::from_str(&self.figures)
+                .context("snapshot in de database onleesbaar")?,
+            quarter: self.quarter,
+            programme: self.programme,
+        })
+    }
+}
+
+impl Store {
+    /// Stores a published brief's figures once: false when this quarter and programme were
+    /// published already (the first publication stays as it is).
+    pub async fn publish_snapshot<T: Serialize>(
+        &self,
+        publication: Publication<'_>,
+        figures: &T,
+    ) -> anyhow::Result<bool> {
+        let inserted = sqlx::query(
+            "INSERT INTO brief_snapshots (quarter, programme, published_at, published_by, \
+             rules_version, figures) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (quarter, programme) DO NOTHING",
+        )
+        .bind(publication.quarter)
+        .bind(publication.programme)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(publication.by)
+        .bind(publication.rules_version)
+        .bind(serde_json::to_string(figures).context("snapshot vastleggen")?)
+        .execute(&self.pool)
+        .await
+        .context("snapshot vastleggen")?
+        .rows_affected();
+        Ok(inserted > 0)
+    }
+
+    /// The published figures of a quarter and programme, if published.
+    pub async fn snapshot<T: DeserializeOwned>(
+        &self,
+        quarter: &str,
+        programme: &str,
+    ) -> anyhow::Result<Option<Snapshot<T>>> {
+        let row: Option<SnapshotRow> = sqlx::query_as(
+            "SELECT quarter, programme, figures FROM brief_snapshots \
+             WHERE quarter = $1 AND programme = $2",
+        )
+        .bind(quarter)
+        .bind(programme)
+        .fetch_optional(&self.pool)
+        .await
+        .context("snapshot lezen")?;
+        row.map(SnapshotRow::typed).transpose()
+    }
+
+    /// Every published snapshot, by quarter and programme.
+    pub async fn snapshots<T: DeserializeOwned>(&self) -> anyhow::Result<Vec<Snapshot<T>>> {
+        let rows: Vec<SnapshotRow> = sqlx::query_as(
+            "SELECT quarter, programme, figures FROM brief_snapshots ORDER BY quarter, programme",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("gepubliceerde snapshots lezen")?;
+        rows.into_iter().map(SnapshotRow::typed).collect()
+    }
+
+    /// The latest published snapshot of a programme ("" for the whole brief).
+    pub async fn latest_snapshot<T: DeserializeOwned>(
+        &self,
+        programme: &str,
+    ) -> anyhow::Result<Option<Snapshot<T>>> {
+        let row: Option<SnapshotRow> = sqlx::query_as(
+            "SELECT quarter, programme, figures FROM brief_snapshots WHERE programme = $1 \
+             ORDER BY quarter DESC LIMIT 1",
+        )
+        .bind(programme)
+        .fetch_optional(&self.pool)
+        .await
+        .context("laatste gepubliceerde snapshot lezen")?;
+        row.map(SnapshotRow::typed).transpose()
+    }
+}
