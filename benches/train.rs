@@ -10,7 +10,7 @@
 mod common;
 
 use common::{arg, median};
-use knooppunt_rules::model::{notes, train};
+use knooppunt_rules::learning::{notes, train};
 use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
 use std::time::Instant;
 

@@ -2,8 +2,8 @@
 //! model from the project's labelled notes, and reporting rules, model and their combination.
 
 use anyhow::Context;
-use knooppunt_rules::model::measure::{Report, MODES};
-use knooppunt_rules::model::{notes, train};
+use knooppunt_rules::learning::measure::{Report, MODES};
+use knooppunt_rules::learning::{notes, train};
 use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -125,7 +125,7 @@ pub fn test_recognition(
         return Ok(());
     }
     let notes = read_notes(note_dirs, rules)?;
-    let report = knooppunt_rules::model::measure::cross_validated(rules, &notes)
+    let report = knooppunt_rules::learning::measure::cross_validated(rules, &notes)
         .map_err(|e| anyhow::anyhow!(e))?;
     let folds = rules.model().map_or(0, |m| m.header.trained.folds);
     print_report(
@@ -135,7 +135,7 @@ pub fn test_recognition(
     if let Some(path) = corpus {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("evaluatieset {} lezen", path.display()))?;
-        let report = knooppunt_rules::model::measure::evaluation_set(rules, &text)
+        let report = knooppunt_rules::learning::measure::evaluation_set(rules, &text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         print_report(&format!("Evaluatieset {}", path.display()), &report);
     }

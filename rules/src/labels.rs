@@ -8,7 +8,7 @@
 //! re-classifying ([`SignalLabels::settle`]). They are training notes for the next model
 //! ([`SignalLabels::training_note`]) and the measure of real-world accuracy ([`measure`]).
 
-use crate::model::measure::{Counts, Report};
+use crate::learning::measure::{Counts, Report};
 use crate::ruleset::{normalise, RuleSet};
 
 use std::collections::BTreeMap;
@@ -113,13 +113,13 @@ mod tests {
             labels: labels.clone(),
         };
         let note = labels.training_note(&signal);
-        let parsed = crate::model::notes::parse_line(&note.to_string()).unwrap();
+        let parsed = crate::learning::notes::parse_line(&note.to_string()).unwrap();
         assert_eq!(parsed.barriers, ["a"]);
         assert!(parsed.labelled("a") && parsed.labelled("b") && !parsed.labelled("c"));
         assert_eq!(note["voice"], "overleg");
         labels.add(&label(3, "", Verdict::GeenBarriere));
         let parsed =
-            crate::model::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
+            crate::learning::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
         assert!(parsed.barriers.is_empty() && parsed.labelled("c"));
     }
 

@@ -3,7 +3,8 @@
 //!
 //! - [`extract`]: waiting times and the responsible organisation read from a note;
 //! - [`text`]: Unicode cleaning before any matching (NFC, invisible characters removed);
-//! - [`model`]: the learned classifier beside the rules, its training and the combination;
+//! - [`model`]: the learned classifier beside the rules and how it combines with them;
+//! - [`learning`]: training the model on labelled notes and measuring rules and model;
 //! - [`ruleset`]: the rules file and its compiled matcher (pure);
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why (pure);
 //! - [`labels`]: the overleg's labels on recognition, applied at once and in replays;
@@ -21,6 +22,7 @@ pub mod extract;
 pub mod fixtures;
 mod isolate;
 pub mod labels;
+pub mod learning;
 pub mod model;
 pub mod replay;
 pub mod retention;

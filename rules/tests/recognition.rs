@@ -3,7 +3,7 @@
 //! CI; `KNOOPPUNT_CORPUS` names another path). Scored only: the set is never trained on, and
 //! this test prints figures, never a note. A missing set fails the test; it is not skipped.
 
-use knooppunt_rules::model::measure::evaluation_set;
+use knooppunt_rules::learning::measure::evaluation_set;
 use knooppunt_rules::ruleset::RuleSet;
 use std::path::PathBuf;
 

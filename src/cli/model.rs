@@ -54,7 +54,7 @@ pub async fn run(command: ModelCommand, settings: &Settings) -> anyhow::Result<E
             rules,
             notes: notes.iter().map(PathBuf::from).collect(),
             out,
-            options: knooppunt_rules::model::train::Options {
+            options: knooppunt_rules::learning::train::Options {
                 cost,
                 folds,
                 version,

@@ -15,6 +15,7 @@ use sqlx::AnyPool;
 
 mod clusters;
 mod connect;
+mod decide_error;
 mod error;
 pub mod events;
 pub mod figures;

@@ -9,20 +9,7 @@ use knooppunt_domain::dutch_time;
 use knooppunt_domain::review::{transition, Action, Decision, DecisionError, Split, State};
 use std::collections::HashMap;
 
-/// A decision that could not be taken: the user's mistake (shown in Dutch), or a failure.
-#[derive(Debug, thiserror::Error)]
-pub enum DecideError {
-    #[error(transparent)]
-    Refused(#[from] DecisionError),
-    #[error("cluster {0} bestaat niet")]
-    UnknownCluster(String),
-    #[error("samenvoegen: cluster {0} bestaat niet of is zelf al samengevoegd")]
-    BadMergeTarget(String),
-    #[error("splitsen: {0}")]
-    BadSplit(String),
-    #[error(transparent)]
-    Failed(#[from] anyhow::Error),
-}
+pub use crate::decide_error::DecideError;
 
 /// A decision to record: on which cluster, what, why, by whom and when.
 #[derive(Debug, Clone)]

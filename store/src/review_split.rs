@@ -3,7 +3,7 @@
 //! `signal_barriers`, so this is the store changing its own tables, inside the decision's
 //! transaction.
 
-use crate::review::DecideError;
+use crate::decide_error::DecideError;
 use anyhow::Context;
 use knooppunt_domain::review::Split;
 use std::collections::{BTreeMap, HashSet};

@@ -366,7 +366,7 @@ async fn measure_against_labels_counts_by_quarter() {
     let notes = knooppunt(&["model", "labels"]);
     let notes: Vec<_> = notes
         .lines()
-        .map(|l| knooppunt_rules::model::notes::parse_line(l).unwrap())
+        .map(|l| knooppunt_rules::learning::notes::parse_line(l).unwrap())
         .collect();
     assert_eq!(notes.len(), 3);
     assert_eq!(notes.iter().filter(|n| n.is("kostendelersnorm")).count(), 2);

@@ -109,23 +109,3 @@ impl UserSlot {
     }
 }
 
-/// Renders the [`ErrorPage`] a handler's [`WebError`] left, in the layout.
-pub(crate) async fn render_errors(
-    State(state): State<WebState>,
-    mut request: Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let slot = UserSlot::default();
-    request.extensions_mut().insert(slot.clone());
-    let response = next.run(request).await;
-    match response.extensions().get::<ErrorPage>() {
-        Some(error) => crate::render::message(
-            &state,
-            response.status(),
-            slot.0.get(),
-            error.title,
-            &error.text,
-        ),
-        None => response,
-    }
-}

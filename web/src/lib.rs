@@ -28,6 +28,7 @@ pub mod verwerkingslog;
 mod agenda;
 mod beheer;
 mod clusters;
+mod decision_form;
 mod intake;
 mod knelpunten;
 mod labels;
@@ -83,7 +84,7 @@ fn with_error_pages(routes: Router<WebState>, state: WebState) -> Router {
     routes
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            error::render_errors,
+            render::render_errors,
         ))
         .with_state(state)
 }

@@ -4,7 +4,7 @@
 //! the last decision of today's meeting.
 
 use crate::accounts::User;
-use crate::clusters::DecisionForm;
+use crate::decision_form::DecisionForm;
 use crate::error::WebError;
 use crate::extract::{Overleg, SignedIn};
 use crate::time;

@@ -1,7 +1,7 @@
 //! Pages in the layout (HTML-escaped by handlebars), the plain message page, and downloads.
 
 use crate::accounts::User;
-use crate::error::WebError;
+use crate::error::{ErrorPage, UserSlot, WebError};
 use crate::WebState;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -145,5 +145,26 @@ pub(crate) fn download(
             "text/html; charset=utf-8",
             &format!("{name}.html"),
         ),
+    }
+}
+
+/// Renders the [`ErrorPage`](crate::error::ErrorPage) a handler's [`WebError`] left, in the layout.
+pub(crate) async fn render_errors(
+    State(state): State<WebState>,
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let slot = UserSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let response = next.run(request).await;
+    match response.extensions().get::<ErrorPage>() {
+        Some(error) => message(
+            &state,
+            response.status(),
+            slot.0.get(),
+            error.title,
+            &error.text,
+        ),
+        None => response,
     }
 }

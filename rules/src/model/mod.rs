@@ -1,6 +1,6 @@
 //! The learned classifier beside the rules: one-vs-rest logistic regression over hashed word
-//! 1–2-grams and character 3–5-grams ([`features`]), trained with LIBLINEAR ([`train`]) on the
-//! project's labelled notes ([`notes`]), shipped as a versioned file next to the rule set
+//! 1–2-grams and character 3–5-grams ([`features`]), trained with LIBLINEAR
+//! ([`crate::learning::train`]) on the project's labelled notes ([`crate::learning::notes`]), shipped as a versioned file next to the rule set
 //! (`rules/default_model.kpm`) and checked against the rules when it is loaded.
 //!
 //! Inference is a sparse dot product: every feature of a note looks up its bucket's row of
@@ -14,11 +14,8 @@
 
 pub mod combine;
 pub mod features;
-pub mod measure;
-pub mod notes;
 // Transitional: the record of how a barrier was found is a domain type now.
 pub use knooppunt_domain::recognition as record;
-pub mod train;
 
 use serde::{Deserialize, Serialize};
 
@@ -336,5 +333,3 @@ impl<'a> Reader<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests;

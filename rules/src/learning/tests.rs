@@ -1,5 +1,6 @@
-use super::combine::FoundBy;
-use super::*;
+use super::{measure, notes, train};
+use crate::model::combine::FoundBy;
+use crate::model::*;
 use crate::ruleset::{RuleSet, DEFAULT_RULES};
 
 fn default_model() -> Model {

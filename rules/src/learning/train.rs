@@ -5,7 +5,7 @@
 //! The final model is trained on all notes.
 
 use super::notes::Note;
-use super::{features, Header, Model, Trained};
+use crate::model::{features, Header, Model, Trained};
 use crate::ruleset::{normalise, RuleSet};
 use liblinear::{Builder, LibLinearModel, SolverType};
 
