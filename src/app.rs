@@ -3,7 +3,8 @@
 use crate::config::{Config, TransportKind};
 use anyhow::Context;
 use async_trait::async_trait;
-use knooppunt_ingest::http::{router, IntakeState, Limits, Probe};
+use knooppunt_ingest::api::router;
+use knooppunt_ingest::http::{IntakeState, Limits, Probe};
 use knooppunt_rules::engine::Engine;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_rules::store::Store;
@@ -315,7 +316,7 @@ async fn start_ops(
         return Ok(None);
     }
     let limits = config.intake.server_limits();
-    let app = knooppunt_ingest::http::ops_router(state).route("/metrics", metrics_route());
+    let app = knooppunt_ingest::api::ops_router(state).route("/metrics", metrics_route());
     let app =
         knooppunt_web::security::with_security_headers(crate::server::with_timeouts(app, limits));
     let (ops_addr, handle) = bind_and_serve(ops_listen, app, limits, stopped, "operations").await?;

@@ -106,22 +106,38 @@ impl IntakeState {
     }
 }
 
-pub fn router(state: IntakeState) -> Router {
-    Router::new()
-        .route("/api/v1/signals", post(post_signals))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/api/v1/openapi.json", get(crate::openapi::openapi_json))
-        .layer(axum::middleware::map_response(crate::openapi::api_version))
-        .with_state(state)
-}
-
-/// Health and readiness for the operations listener.
-pub fn ops_router(state: IntakeState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .with_state(state)
+/// The answer to a submission: the per-item answers; a refused single signal as problem
+/// details with its field errors inside.
+pub fn batch_answer(status: StatusCode, result: &BatchResult) -> Response {
+    let body = serde_json::to_value(result).unwrap_or(Value::Null);
+    if status != StatusCode::UNPROCESSABLE_ENTITY {
+        return (status, axum::Json(body)).into_response();
+    }
+    let errors: Vec<&FieldError> = result
+        .results
+        .iter()
+        .flat_map(|item| match item {
+            ItemResult::Refused { errors, .. } => errors.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let detail = match errors.as_slice() {
+        [] => "het signaal is geweigerd".to_string(),
+        [one] => format!("{}: {}", one.field, one.message),
+        many => format!(
+            "het signaal is geweigerd: {}",
+            many.iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    let mut value = crate::openapi::problem_value(status, &detail);
+    if let (Value::Object(problem), Value::Object(batch)) = (&mut value, body) {
+        problem.insert("errors".into(), json!(errors));
+        problem.extend(batch);
+    }
+    crate::openapi::with_problem_type((status, axum::Json(value)).into_response())
 }
 
 /// Whether the request says its body is JSON: `application/json`, optionally with
@@ -333,7 +349,7 @@ pub(crate) async fn post_signals(
         (true, _) => StatusCode::ACCEPTED,
         (false, _) => StatusCode::OK,
     };
-    crate::openapi::batch_answer(status, &result)
+    batch_answer(status, &result)
 }
 
 /// Whether reading a body failed on the size limit (rather than on time or the connection).

@@ -10,6 +10,7 @@
 //! - [`normalise`], [`json`]: text normalisation and strict JSON at the boundary;
 //! - [`register`]: the register of areas and sources every signal is mapped to.
 
+pub mod api;
 pub mod conflicts;
 pub mod http;
 pub mod openapi;

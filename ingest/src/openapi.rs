@@ -1,17 +1,15 @@
-//! The published API contract: the OpenAPI 3.1 document of the intake API, generated from the
-//! handlers' annotations in [`crate::http`] and the schemas below (served at
-//! `GET /api/v1/openapi.json`); errors as RFC 9457 problem details
+//! The published API contract's parts: the schemas the OpenAPI 3.1 document of the intake API
+//! is generated from (the document itself is [`crate::api`]); errors as RFC 9457 problem details
 //! (`application/problem+json`) with the Dutch field errors inside; and the `API-Version`
 //! header of the NL API Design Rules on every answer.
 
-use crate::http::BatchResult;
 use crate::signal::{FieldError, MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_TEXT_CHARS};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, ToSchema};
 
 /// The API's version, sent as `API-Version` on every answer (NL API Design Rules, API-57).
 pub const API_VERSION: &str = "1.0.0";
@@ -199,7 +197,7 @@ pub struct HealthDoc {
     checks: Option<std::collections::BTreeMap<String, String>>,
 }
 
-struct BearerToken;
+pub(crate) struct BearerToken;
 
 impl Modify for BearerToken {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -220,47 +218,6 @@ impl Modify for BearerToken {
     }
 }
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Knooppunt intake-API",
-        version = "1.0.0",
-        description = "Signalen van wijkteams en partners over systeembarrières. Elk item krijgt \
-                       een eigen antwoord; fouten zijn RFC 9457 problem details met de veldfouten \
-                       in het Nederlands.",
-        license(name = "EUPL-1.2")
-    ),
-    paths(crate::http::post_signals, crate::http::healthz, crate::http::readyz, openapi_json),
-    components(schemas(SignalInput, SignalList, SignalRequest, ThemeDoc, FieldErrorDoc, ItemResultDoc,
-                       BatchResultDoc, ProblemDoc, HealthDoc)),
-    modifiers(&BearerToken),
-    tags((name = "signalen", description = "Signalen aanleveren"),
-         (name = "beheer", description = "Gezondheid en het contract zelf"))
-)]
-struct ApiDoc;
-
-/// The OpenAPI 3.1 document.
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
-}
-
-/// The OpenAPI document of this API.
-#[utoipa::path(
-    get,
-    path = "/api/v1/openapi.json",
-    tag = "beheer",
-    responses((status = 200, description = "Het OpenAPI 3.1-document", content_type = "application/json"))
-)]
-pub(crate) async fn openapi_json() -> Response {
-    match serde_json::to_value(document()) {
-        Ok(value) => axum::Json(value).into_response(),
-        Err(_) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "het contract kon niet worden gemaakt",
-        ),
-    }
-}
-
 fn title(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 => "Ongeldig verzoek",
@@ -275,7 +232,7 @@ fn title(status: StatusCode) -> &'static str {
     }
 }
 
-fn problem_value(status: StatusCode, detail: &str) -> Value {
+pub(crate) fn problem_value(status: StatusCode, detail: &str) -> Value {
     json!({
         "type": "about:blank",
         "title": title(status),
@@ -285,7 +242,7 @@ fn problem_value(status: StatusCode, detail: &str) -> Value {
     })
 }
 
-fn with_problem_type(mut response: Response) -> Response {
+pub(crate) fn with_problem_type(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
@@ -295,40 +252,6 @@ fn with_problem_type(mut response: Response) -> Response {
 /// An error answer: RFC 9457 problem details in Dutch.
 pub fn problem(status: StatusCode, detail: &str) -> Response {
     with_problem_type((status, axum::Json(problem_value(status, detail))).into_response())
-}
-
-/// The answer to a submission: the per-item answers; a refused single signal as problem
-/// details with its field errors inside.
-pub fn batch_answer(status: StatusCode, result: &BatchResult) -> Response {
-    let body = serde_json::to_value(result).unwrap_or(Value::Null);
-    if status != StatusCode::UNPROCESSABLE_ENTITY {
-        return (status, axum::Json(body)).into_response();
-    }
-    let errors: Vec<&FieldError> = result
-        .results
-        .iter()
-        .flat_map(|item| match item {
-            crate::http::ItemResult::Refused { errors, .. } => errors.iter().collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    let detail = match errors.as_slice() {
-        [] => "het signaal is geweigerd".to_string(),
-        [one] => format!("{}: {}", one.field, one.message),
-        many => format!(
-            "het signaal is geweigerd: {}",
-            many.iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-    };
-    let mut value = problem_value(status, &detail);
-    if let (Value::Object(problem), Value::Object(batch)) = (&mut value, body) {
-        problem.insert("errors".into(), json!(errors));
-        problem.extend(batch);
-    }
-    with_problem_type((status, axum::Json(value)).into_response())
 }
 
 /// Adds `API-Version` to an answer.
@@ -344,10 +267,11 @@ const _: () = assert!(MAX_TEXT_CHARS == 4000 && MAX_LABEL_CHARS == 100 && MAX_ID
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::BatchResult;
 
     #[test]
     fn the_document_is_openapi_3_1_with_the_intake_and_the_token_scheme() {
-        let doc = serde_json::to_value(document()).unwrap();
+        let doc = serde_json::to_value(crate::api::document()).unwrap();
         assert!(
             doc["openapi"].as_str().unwrap().starts_with("3.1"),
             "{}",
@@ -384,7 +308,7 @@ mod tests {
                 errors: vec![FieldError::new("observed_on", "ligt in de toekomst")],
             }],
         };
-        let response = batch_answer(StatusCode::UNPROCESSABLE_ENTITY, &result);
+        let response = crate::http::batch_answer(StatusCode::UNPROCESSABLE_ENTITY, &result);
         assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
         let response = problem(StatusCode::PAYLOAD_TOO_LARGE, "te groot");
         assert_eq!(response.status(), 413);

@@ -332,7 +332,7 @@ async fn readiness_says_what_failed_without_the_reason() {
             max_batch: 10,
         },
     );
-    let response = knooppunt_ingest::http::ops_router(state)
+    let response = knooppunt_ingest::api::ops_router(state)
         .oneshot(
             axum::http::Request::get("/readyz")
                 .body(axum::body::Body::empty())
