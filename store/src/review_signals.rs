@@ -114,16 +114,9 @@ impl Store {
 
     /// Per cluster that ever spiked, the last day it was promoted for a spike.
     pub async fn last_spikes(&self) -> anyhow::Result<Vec<(String, NaiveDate)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT cluster_id, MAX(evaluated_on) AS last_spike FROM promotions \
-             WHERE reasons LIKE '%\"spike\"%' GROUP BY cluster_id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .context("pieken lezen")?;
-        rows.into_iter()
-            .map(|(cluster, day)| Ok((cluster, parse_day(&day, "piek")?)))
-            .collect()
+        self.last_promoted_for(crate::promotions::Criterion::Spike)
+            .await
+            .context("pieken lezen")
     }
 
     /// (source, day observed) of every signal observed from `from` to `to`, both included.
