@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 EXAMPLES=${SCHEMATHESIS_EXAMPLES:-50}
-VENV=target/schemathesis-venv
+TARGET=${CARGO_TARGET_DIR:-target}
+VENV=$TARGET/schemathesis-venv
 
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   python3 -m venv "$VENV"
@@ -23,7 +24,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 KNOOPPUNT__INTAKE__LISTEN="127.0.0.1:$PORT" \
 KNOOPPUNT__STORE__URL="sqlite://$DATA/knooppunt.db" \
 KNOOPPUNT__TRANSPORT__SPOOL="$DATA/spool.db" \
-  target/debug/knooppunt serve >"$DATA/serve.log" 2>&1 &
+  "$TARGET/debug/knooppunt" serve >"$DATA/serve.log" 2>&1 &
 SERVE=$!
 trap 'kill $SERVE 2>/dev/null || true; wait $SERVE 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do
