@@ -41,7 +41,7 @@ pub fn ops_router(state: IntakeState) -> Router {
     paths(crate::http::post_signals, crate::http::healthz, crate::http::readyz, openapi_json),
     components(schemas(SignalInput, SignalList, SignalRequest, ThemeDoc, FieldErrorDoc, ItemResultDoc,
                        BatchResultDoc, ProblemDoc, HealthDoc)),
-    modifiers(&crate::openapi::BearerToken),
+    modifiers(&BearerToken),
     tags((name = "signalen", description = "Signalen aanleveren"),
          (name = "beheer", description = "Gezondheid en het contract zelf"))
 )]
@@ -68,4 +68,3 @@ pub(crate) async fn openapi_json() -> Response {
         ),
     }
 }
-

@@ -20,8 +20,8 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+
+use axum::Json;
 use chrono::Utc;
 use knooppunt_transport::Publisher;
 use serde::Serialize;

@@ -1,19 +1,17 @@
 //! The overleg's decisions on a cluster: the cluster page, a decision, approving a vignette and
 //! undoing today's last decision. The page itself is put together in [`crate::overleg`].
 
-use crate::agenda::parse_day;
+use crate::decision_form::{action_from_form, DecisionForm};
 use crate::error::WebError;
 use crate::extract::{Confirm, CsrfForm, OwnCluster};
 use crate::flash;
-use crate::decision_form::{action_from_form, DecisionForm};
 use crate::overleg::{self, Refused};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_reports::review::{Action, Snooze, Split};
+use knooppunt_reports::review::Action;
 use knooppunt_reports::review_store::{self, DecideError};
 use serde::Deserialize;
-
 
 pub(crate) async fn cluster_page(
     cluster: OwnCluster,

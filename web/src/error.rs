@@ -7,8 +7,6 @@
 //! the signed-in user's menu when the request had one.
 
 use crate::accounts::User;
-use crate::WebState;
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::{Arc, OnceLock};
@@ -101,11 +99,10 @@ impl IntoResponse for WebError {
 
 /// Where the sign-in extractor leaves the user, so an error page can show their menu.
 #[derive(Clone, Default)]
-pub(crate) struct UserSlot(Arc<OnceLock<User>>);
+pub(crate) struct UserSlot(pub(crate) Arc<OnceLock<User>>);
 
 impl UserSlot {
     pub(crate) fn fill(&self, user: &User) {
         let _ = self.0.set(user.clone());
     }
 }
-

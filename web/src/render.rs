@@ -3,6 +3,7 @@
 use crate::accounts::User;
 use crate::error::{ErrorPage, UserSlot, WebError};
 use crate::WebState;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
