@@ -44,6 +44,7 @@
 //! say, 3 or 4 is not widened), and figures that are not sums of these cells (a count of distinct
 //! signals over several knelpunten is a different number and needs its own protection).
 
+use crate::frac::Frac;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -912,85 +913,6 @@ impl System {
         }
         Ok(recovered)
     }
-}
-
-/// An exact fraction with overflow checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Frac {
-    n: i128,
-    d: i128,
-}
-
-impl Frac {
-    const ZERO: Frac = Frac { n: 0, d: 1 };
-
-    fn int(n: i128) -> Self {
-        Frac { n, d: 1 }
-    }
-
-    fn is_zero(self) -> bool {
-        self.n == 0
-    }
-
-    fn new(n: i128, d: i128) -> Result<Self, DisclosureError> {
-        if d == 0 {
-            return Err(DisclosureError::Overflow);
-        }
-        let g = gcd(n, d).max(1);
-        let (mut n, mut d) = (n / g, d / g);
-        if d < 0 {
-            n = n.checked_neg().ok_or(DisclosureError::Overflow)?;
-            d = d.checked_neg().ok_or(DisclosureError::Overflow)?;
-        }
-        Ok(Frac { n, d })
-    }
-
-    fn add(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self
-            .n
-            .checked_mul(o.d)
-            .zip(o.n.checked_mul(self.d))
-            .and_then(|(a, b)| a.checked_add(b))
-            .ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn sub(self, o: Frac) -> Result<Self, DisclosureError> {
-        self.add(Frac {
-            n: o.n.checked_neg().ok_or(DisclosureError::Overflow)?,
-            d: o.d,
-        })
-    }
-
-    fn mul(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn div(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    /// Nearest integer (values of counts are integers; a fraction only arises from inconsistent
-    /// published figures).
-    fn round(self) -> i64 {
-        let q = self.n.div_euclid(self.d);
-        let r = self.n.rem_euclid(self.d);
-        let q = if r >= self.d - r { q + 1 } else { q };
-        i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
-    }
-}
-
-fn gcd(a: i128, b: i128) -> i128 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    i128::try_from(a).unwrap_or(1)
 }
 
 #[cfg(test)]
