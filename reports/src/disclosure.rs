@@ -929,6 +929,16 @@ mod tests {
         CountTable::new(rows, columns, cells).unwrap()
     }
 
+    /// A small deterministic generator from `seed`: each call gives a number below `bound`.
+    fn xorshift(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        }
+    }
+
     fn protect_default(cells: Vec<Vec<u64>>) -> Disclosure {
         protect(&table(cells), &DisclosureOptions::default()).unwrap()
     }
@@ -1396,13 +1406,7 @@ mod tests {
     #[test]
     fn random_tables_are_always_safe() {
         // A small deterministic generator: many shapes and mixes of zeros, small and large counts.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |bound: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % bound
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..300 {
             let rows = 1 + next(5) as usize;
             let columns = 1 + next(6) as usize;
@@ -1444,13 +1448,7 @@ mod tests {
     #[test]
     fn a_large_table_with_many_small_cells_is_protected() {
         // 25 knelpunten × 40 wijken, a third of the cells small: well under a second.
-        let mut state: u64 = 42;
-        let mut next = move |bound: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % bound
-        };
+        let mut next = xorshift(42);
         let (rows, columns) = (25, 40);
         let cells: Vec<Vec<u64>> = (0..rows)
             .map(|_| {
