@@ -939,6 +939,14 @@ mod tests {
         }
     }
 
+    /// `cells` protected with the default options, checked safe by [`assert_safe`].
+    fn protect_safely(cells: Vec<Vec<u64>>) -> Disclosure {
+        let raw = table(cells);
+        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        assert_safe(&raw, &d);
+        d
+    }
+
     fn protect_default(cells: Vec<Vec<u64>>) -> Disclosure {
         protect(&table(cells), &DisclosureOptions::default()).unwrap()
     }
@@ -1036,33 +1044,27 @@ mod tests {
     #[test]
     fn two_small_cells_in_a_row_still_need_their_columns_protected() {
         // The row has two hidden cells, but each column isolates one of them.
-        let raw = table(vec![vec![2, 3, 15], vec![9, 8, 20]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        let d = protect_safely(vec![vec![2, 3, 15], vec![9, 8, 20]]);
         assert_eq!(hidden_cells(&d.table), vec![(0, 0), (0, 1), (1, 0), (1, 1)]);
         assert_eq!(hidden_count(&d.table), 4);
-        assert_safe(&raw, &d);
     }
 
     #[test]
     fn a_cell_hidden_in_its_row_and_column_at_once() {
-        let raw = table(vec![
+        let d = protect_safely(vec![
             vec![20, 11, 30, 40],
             vec![12, 2, 25, 17],
             vec![33, 14, 6, 50],
         ]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
         // The 2 at (1,1): its row adds the smallest other cell, 12 at (1,0); its column adds
         // 11 at (0,1); column 0 then adds 20 at (0,0): one 2×2 block, nothing more.
         assert_eq!(hidden_cells(&d.table), vec![(0, 0), (0, 1), (1, 0), (1, 1)]);
         assert_eq!(hidden_count(&d.table), 4);
-        assert_safe(&raw, &d);
     }
 
     #[test]
     fn hidden_cells_that_must_all_be_one_are_protected() {
-        let raw = table(vec![vec![1, 1, 20], vec![30, 40, 50]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
-        assert_safe(&raw, &d);
+        let d = protect_safely(vec![vec![1, 1, 20], vec![30, 40, 50]]);
         // Published with only the two ones hidden (plus their column partners), the row would
         // say 22 − 20 = 2 = 1 + 1.
         let mut naive = d.table.clone();
@@ -1155,26 +1157,22 @@ mod tests {
 
     #[test]
     fn zero_is_shown_and_never_used_as_complement_when_avoidable() {
-        let raw = table(vec![vec![0, 3, 9, 0], vec![0, 6, 7, 8]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        let d = protect_safely(vec![vec![0, 3, 9, 0], vec![0, 6, 7, 8]]);
         assert_eq!(d.table.cells[0][0], Cell::Shown(0));
         assert_eq!(d.table.cells[0][3], Cell::Shown(0));
         assert_eq!(d.table.column_totals[0], Cell::Shown(0));
         assert_eq!(d.table.cells[0][1], Cell::Suppressed);
-        assert_safe(&raw, &d);
     }
 
     #[test]
     fn small_totals_are_suppressed_like_cells() {
         // wijk-1 has 3 signals in total: its column total is hidden too.
-        let raw = table(vec![vec![1, 2, 30], vec![0, 1, 40], vec![5, 0, 25]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        let d = protect_safely(vec![vec![1, 2, 30], vec![0, 1, 40], vec![5, 0, 25]]);
         assert_eq!(d.table.column_totals[1], Cell::Suppressed);
         assert_eq!(
             d.reason(Position::ColumnTotal { column: 1 }),
             Some(Reason::Primary)
         );
-        assert_safe(&raw, &d);
     }
 
     #[test]

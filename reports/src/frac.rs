@@ -36,22 +36,20 @@ impl Frac {
     }
 
     pub(crate) fn add(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self
-            .n
-            .checked_mul(o.d)
-            .zip(o.n.checked_mul(self.d))
-            .and_then(|(a, b)| a.checked_add(b))
-            .ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
+        self.cross(o, i128::checked_add)
     }
 
     pub(crate) fn sub(self, o: Frac) -> Result<Self, DisclosureError> {
+        self.cross(o, i128::checked_sub)
+    }
+
+    /// `self ± o` over the common denominator, with `op` the checked `+` or `-`.
+    fn cross(self, o: Frac, op: fn(i128, i128) -> Option<i128>) -> Result<Self, DisclosureError> {
         let n = self
             .n
             .checked_mul(o.d)
             .zip(o.n.checked_mul(self.d))
-            .and_then(|(a, b)| a.checked_sub(b))
+            .and_then(|(a, b)| op(a, b))
             .ok_or(DisclosureError::Overflow)?;
         let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
         Frac::new(n, d)
