@@ -282,6 +282,17 @@ fn threshold(
     best.1
 }
 
+/// The notes' normalised texts and their hashed feature vectors.
+fn note_vectors(notes: &[Note], options: &Options) -> (Vec<String>, Vec<Vec<(u32, f64)>>) {
+    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
+    let buckets = 1u32 << options.buckets_log2;
+    let vectors = normalised
+        .iter()
+        .map(|t| features::vector(t, buckets))
+        .collect();
+    (normalised, vectors)
+}
+
 /// Decision values per note of the fold models: every note scored by the model that did not
 /// see it.
 pub fn cross_validate(
@@ -289,12 +300,7 @@ pub fn cross_validate(
     barriers: &[String],
     options: &Options,
 ) -> Result<Vec<Vec<f32>>, String> {
-    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
-    let buckets = 1u32 << options.buckets_log2;
-    let vectors: Vec<Vec<(u32, f64)>> = normalised
-        .iter()
-        .map(|t| features::vector(t, buckets))
-        .collect();
+    let (normalised, vectors) = note_vectors(notes, options);
     let folds: Vec<usize> = notes
         .iter()
         .map(|n| fold_of(&n.text, options.folds))
@@ -353,12 +359,7 @@ pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outco
         .enumerate()
         .map(|(b, barrier)| threshold(notes, barrier, b, &held_out, &rule_found, &vetoed))
         .collect();
-    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
-    let buckets = 1u32 << options.buckets_log2;
-    let vectors: Vec<Vec<(u32, f64)>> = normalised
-        .iter()
-        .map(|t| features::vector(t, buckets))
-        .collect();
+    let (_, vectors) = note_vectors(notes, options);
     let mut model = fit(notes, &vectors, &barriers, options, |_| true)?;
     model.header.platt = platts;
     model.header.thresholds = thresholds;
