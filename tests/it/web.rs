@@ -140,6 +140,23 @@ async fn add_user(store: &knooppunt_rules::store::Store, name: &str, role: Role,
     .unwrap();
 }
 
+/// An overleg member restricted to the wijk Laak: "overleg-laak".
+async fn add_overleg_laak(store: &knooppunt_rules::store::Store) {
+    create_user(
+        store,
+        &NewUser {
+            name: "overleg-laak",
+            display_name: "Overleg Laak",
+            role: Role::Overleg,
+            source: "",
+            areas: "Laak",
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+}
+
 pub struct Site {
     pub base: String,
     pub store: knooppunt_rules::store::Store,
@@ -533,19 +550,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         .unwrap()
         .barriers
         .is_empty());
-    create_user(
-        &site.store,
-        &NewUser {
-            name: "overleg-laak",
-            display_name: "Overleg Laak",
-            role: Role::Overleg,
-            source: "",
-            areas: "Laak",
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    add_overleg_laak(&site.store).await;
     let label_path = format!("/clusters/{cluster}/label");
     let not_here = [
         ("bron", "verbinders-moerwijk"),
@@ -1329,19 +1334,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
 #[tokio::test]
 async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
     let (site, moerwijk) = seeded_site().await;
-    create_user(
-        &site.store,
-        &NewUser {
-            name: "overleg-laak",
-            display_name: "Overleg Laak",
-            role: Role::Overleg,
-            source: "",
-            areas: "Laak",
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    add_overleg_laak(&site.store).await;
     let laak = Client::login(&site.base, "overleg-laak").await;
     let (status, agenda) = laak.get("/agenda").await;
     assert_eq!(status, 200);
@@ -1420,19 +1413,7 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
         .await
         .unwrap();
     }
-    create_user(
-        &site.store,
-        &NewUser {
-            name: "overleg-laak",
-            display_name: "Overleg Laak",
-            role: Role::Overleg,
-            source: "",
-            areas: "Laak",
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    add_overleg_laak(&site.store).await;
     let laak = Client::login(&site.base, "overleg-laak").await;
     for path in [
         "/agenda".to_string(),
