@@ -939,6 +939,14 @@ mod tests {
         }
     }
 
+    /// The default options with another minimum group size.
+    fn with_minimum(min_group_size: u64) -> DisclosureOptions<'static> {
+        DisclosureOptions {
+            min_group_size,
+            ..DisclosureOptions::default()
+        }
+    }
+
     /// `cells` protected with the default options, checked safe by [`assert_safe`].
     fn protect_safely(cells: Vec<Vec<u64>>) -> Disclosure {
         let raw = table(cells);
@@ -1108,14 +1116,7 @@ mod tests {
             "{found:?}"
         );
         // With a minimum of 10 the same row is not pinned (4 + 4 is neither 2 × 1 nor 2 × 9).
-        let ten = protect(
-            &raw,
-            &DisclosureOptions {
-                min_group_size: 10,
-                ..DisclosureOptions::default()
-            },
-        )
-        .unwrap();
+        let ten = protect(&raw, &with_minimum(10)).unwrap();
         assert_safe(&raw, &ten);
     }
 
@@ -1180,14 +1181,7 @@ mod tests {
         let raw = table(vec![vec![7, 12, 30], vec![10, 11, 13]]);
         let five = protect(&raw, &DisclosureOptions::default()).unwrap();
         assert_eq!(hidden_count(&five.table), 0);
-        let ten = protect(
-            &raw,
-            &DisclosureOptions {
-                min_group_size: 10,
-                ..DisclosureOptions::default()
-            },
-        )
-        .unwrap();
+        let ten = protect(&raw, &with_minimum(10)).unwrap();
         assert_eq!(ten.table.cells[0][0], Cell::Suppressed);
         assert_eq!(
             ten.table.render(Position::Cell { row: 0, column: 0 }),
@@ -1201,13 +1195,7 @@ mod tests {
         assert_eq!(Cell::Suppressed.render(5), "x");
         assert_eq!(Cell::Shown(0).render(5), "0");
         assert_eq!(
-            protect(
-                &raw,
-                &DisclosureOptions {
-                    min_group_size: 0,
-                    ..DisclosureOptions::default()
-                }
-            ),
+            protect(&raw, &with_minimum(0)),
             Err(DisclosureError::MinimumTooSmall)
         );
     }

@@ -48,6 +48,15 @@ fn q3_raw() -> CountTable {
     .unwrap()
 }
 
+/// A ledger holding the briefs of Q1 and Q2 (see [`earlier`]), and Q2's table.
+fn earlier_briefs() -> (Ledger, PublishedTable) {
+    let (q1, q2) = earlier();
+    let mut ledger = Ledger::default();
+    ledger.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
+    ledger.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    (ledger, q2)
+}
+
 /// The Q3 counts protected for "brief 2026Q3" against `context`.
 fn protect_q3(options: &DisclosureOptions, context: &Ledger) -> Protected {
     protect_in_context(
@@ -125,10 +134,7 @@ fn the_old_website_and_the_briefs_together_give_away_hidden_q3_cells() {
 
 #[test]
 fn the_joint_step_hides_what_the_old_website_would_complete() {
-    let (q1, q2) = earlier();
-    let mut context = Ledger::default();
-    context.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
-    context.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    let (mut context, q2) = earlier_briefs();
     old_website(
         &mut context,
         &[(CORP, "Laak", 19), (GGZ, "Laak", 4)],
@@ -162,10 +168,7 @@ fn the_joint_step_hides_what_the_old_website_would_complete() {
 
 #[test]
 fn a_cell_an_earlier_output_already_gave_away_is_reported() {
-    let (q1, q2) = earlier();
-    let mut context = Ledger::default();
-    context.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
-    context.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    let (mut context, q2) = earlier_briefs();
     // An all-time 4 + 0 + 0 shown as such would be caught by `<5`; 7 for GGZ in Moerwijk is
     // not small, but with Q1 0 and Q2 7 it says Q3 is 0 — and for Laak 4 + 0 + 0 shown raw:
     old_website(
@@ -211,10 +214,7 @@ fn a_cell_an_earlier_output_already_gave_away_is_reported() {
 
 #[test]
 fn a_website_of_published_figures_adds_nothing() {
-    let (q1, q2) = earlier();
-    let mut ledger = Ledger::default();
-    ledger.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
-    ledger.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    let (mut ledger, q2) = earlier_briefs();
     // The website repeats the last published brief.
     ledger.add_table("website", "2026Q2", &q2, &plain);
     let protected = protect_q3(&options(Some(&q2)), &ledger);
