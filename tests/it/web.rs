@@ -140,6 +140,19 @@ async fn add_user(store: &knooppunt_rules::store::Store, name: &str, role: Role,
     .unwrap();
 }
 
+/// The overleg confirms `cluster` through the website.
+pub async fn confirm_as_overleg(site: &Site, cluster: &str) {
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let (status, body) = overleg
+        .post(
+            &format!("/clusters/{cluster}/besluit"),
+            &[("csrf", &csrf), ("actie", "bevestigen")],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+}
+
 /// An overleg member restricted to the wijk Laak: "overleg-laak".
 async fn add_overleg_laak(store: &knooppunt_rules::store::Store) {
     create_user(
@@ -341,15 +354,7 @@ async fn every_role_against_every_page_and_form() {
 #[tokio::test]
 async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() {
     let (site, cluster) = seeded_site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
-    let csrf = overleg.csrf().await;
-    let (status, body) = overleg
-        .post(
-            &format!("/clusters/{cluster}/besluit"),
-            &[("csrf", &csrf), ("actie", "bevestigen")],
-        )
-        .await;
-    assert_eq!(status, 303, "{body}");
+    confirm_as_overleg(&site, &cluster).await;
 
     let gemeente = Client::login(&site.base, "gemeente").await;
     // The municipality reads published briefs only: publish this quarter's.
