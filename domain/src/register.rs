@@ -98,6 +98,14 @@ fn column(header: &str) -> String {
         .to_string()
 }
 
+/// The trimmed cell at column `i` of `record`; empty when the column or the cell is missing.
+fn cell_of(record: &csv::StringRecord, i: Option<usize>) -> String {
+    i.and_then(|i| record.get(i))
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn reader(text: &str) -> csv::Reader<&[u8]> {
     let text = text.trim_start_matches('\u{feff}');
     let header = text
@@ -191,12 +199,7 @@ impl Register {
                 continue;
             };
             let line = record.position().map_or(0, |p| p.line());
-            let cell = |i: Option<usize>| {
-                i.and_then(|i| record.get(i))
-                    .map(str::trim)
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let cell = |i: Option<usize>| cell_of(&record, i);
             let [gemeente, wijkcode, wijk, buurtcode, buurt, stadsdeel, aliases] =
                 columns.map(cell);
             if wijk.is_empty() {
@@ -320,12 +323,7 @@ impl Register {
                 continue;
             };
             let line = record.position().map_or(0, |p| p.line());
-            let cell = |i: Option<usize>| {
-                i.and_then(|i| record.get(i))
-                    .map(str::trim)
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let cell = |i: Option<usize>| cell_of(&record, i);
             let code = cell(Some(code_at));
             if code.is_empty() {
                 errors.push(format!("bronnen, regel {line}: code is leeg"));

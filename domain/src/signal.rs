@@ -528,11 +528,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn today() -> NaiveDate {
+    pub(super) fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
     }
 
-    fn valid() -> Value {
+    pub(super) fn valid() -> Value {
         json!({
             "observed_on": "2026-09-14",
             "source": "verbinders-moerwijk",
@@ -541,7 +541,7 @@ mod tests {
         })
     }
 
-    fn errors_for(value: Value) -> Vec<FieldError> {
+    pub(super) fn errors_for(value: Value) -> Vec<FieldError> {
         parse_signal(&value, today()).unwrap_err()
     }
 

@@ -44,6 +44,7 @@
 //! say, 3 or 4 is not widened), and figures that are not sums of these cells (a count of distinct
 //! signals over several knelpunten is a different number and needs its own protection).
 
+use crate::frac::Frac;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -914,85 +915,6 @@ impl System {
     }
 }
 
-/// An exact fraction with overflow checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Frac {
-    n: i128,
-    d: i128,
-}
-
-impl Frac {
-    const ZERO: Frac = Frac { n: 0, d: 1 };
-
-    fn int(n: i128) -> Self {
-        Frac { n, d: 1 }
-    }
-
-    fn is_zero(self) -> bool {
-        self.n == 0
-    }
-
-    fn new(n: i128, d: i128) -> Result<Self, DisclosureError> {
-        if d == 0 {
-            return Err(DisclosureError::Overflow);
-        }
-        let g = gcd(n, d).max(1);
-        let (mut n, mut d) = (n / g, d / g);
-        if d < 0 {
-            n = n.checked_neg().ok_or(DisclosureError::Overflow)?;
-            d = d.checked_neg().ok_or(DisclosureError::Overflow)?;
-        }
-        Ok(Frac { n, d })
-    }
-
-    fn add(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self
-            .n
-            .checked_mul(o.d)
-            .zip(o.n.checked_mul(self.d))
-            .and_then(|(a, b)| a.checked_add(b))
-            .ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn sub(self, o: Frac) -> Result<Self, DisclosureError> {
-        self.add(Frac {
-            n: o.n.checked_neg().ok_or(DisclosureError::Overflow)?,
-            d: o.d,
-        })
-    }
-
-    fn mul(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn div(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    /// Nearest integer (values of counts are integers; a fraction only arises from inconsistent
-    /// published figures).
-    fn round(self) -> i64 {
-        let q = self.n.div_euclid(self.d);
-        let r = self.n.rem_euclid(self.d);
-        let q = if r >= self.d - r { q + 1 } else { q };
-        i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
-    }
-}
-
-fn gcd(a: i128, b: i128) -> i128 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    i128::try_from(a).unwrap_or(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1005,6 +927,32 @@ mod tests {
         let rows = labels("knelpunt-", cells.len());
         let columns = labels("wijk-", cells.first().map_or(0, Vec::len));
         CountTable::new(rows, columns, cells).unwrap()
+    }
+
+    /// A small deterministic generator from `seed`: each call gives a number below `bound`.
+    fn xorshift(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        }
+    }
+
+    /// The default options with another minimum group size.
+    fn with_minimum(min_group_size: u64) -> DisclosureOptions<'static> {
+        DisclosureOptions {
+            min_group_size,
+            ..DisclosureOptions::default()
+        }
+    }
+
+    /// `cells` protected with the default options, checked safe by [`assert_safe`].
+    fn protect_safely(cells: Vec<Vec<u64>>) -> Disclosure {
+        let raw = table(cells);
+        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        assert_safe(&raw, &d);
+        d
     }
 
     fn protect_default(cells: Vec<Vec<u64>>) -> Disclosure {
@@ -1104,33 +1052,27 @@ mod tests {
     #[test]
     fn two_small_cells_in_a_row_still_need_their_columns_protected() {
         // The row has two hidden cells, but each column isolates one of them.
-        let raw = table(vec![vec![2, 3, 15], vec![9, 8, 20]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        let d = protect_safely(vec![vec![2, 3, 15], vec![9, 8, 20]]);
         assert_eq!(hidden_cells(&d.table), vec![(0, 0), (0, 1), (1, 0), (1, 1)]);
         assert_eq!(hidden_count(&d.table), 4);
-        assert_safe(&raw, &d);
     }
 
     #[test]
     fn a_cell_hidden_in_its_row_and_column_at_once() {
-        let raw = table(vec![
+        let d = protect_safely(vec![
             vec![20, 11, 30, 40],
             vec![12, 2, 25, 17],
             vec![33, 14, 6, 50],
         ]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
         // The 2 at (1,1): its row adds the smallest other cell, 12 at (1,0); its column adds
         // 11 at (0,1); column 0 then adds 20 at (0,0): one 2×2 block, nothing more.
         assert_eq!(hidden_cells(&d.table), vec![(0, 0), (0, 1), (1, 0), (1, 1)]);
         assert_eq!(hidden_count(&d.table), 4);
-        assert_safe(&raw, &d);
     }
 
     #[test]
     fn hidden_cells_that_must_all_be_one_are_protected() {
-        let raw = table(vec![vec![1, 1, 20], vec![30, 40, 50]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
-        assert_safe(&raw, &d);
+        let d = protect_safely(vec![vec![1, 1, 20], vec![30, 40, 50]]);
         // Published with only the two ones hidden (plus their column partners), the row would
         // say 22 − 20 = 2 = 1 + 1.
         let mut naive = d.table.clone();
@@ -1174,14 +1116,7 @@ mod tests {
             "{found:?}"
         );
         // With a minimum of 10 the same row is not pinned (4 + 4 is neither 2 × 1 nor 2 × 9).
-        let ten = protect(
-            &raw,
-            &DisclosureOptions {
-                min_group_size: 10,
-                ..DisclosureOptions::default()
-            },
-        )
-        .unwrap();
+        let ten = protect(&raw, &with_minimum(10)).unwrap();
         assert_safe(&raw, &ten);
     }
 
@@ -1223,26 +1158,22 @@ mod tests {
 
     #[test]
     fn zero_is_shown_and_never_used_as_complement_when_avoidable() {
-        let raw = table(vec![vec![0, 3, 9, 0], vec![0, 6, 7, 8]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        let d = protect_safely(vec![vec![0, 3, 9, 0], vec![0, 6, 7, 8]]);
         assert_eq!(d.table.cells[0][0], Cell::Shown(0));
         assert_eq!(d.table.cells[0][3], Cell::Shown(0));
         assert_eq!(d.table.column_totals[0], Cell::Shown(0));
         assert_eq!(d.table.cells[0][1], Cell::Suppressed);
-        assert_safe(&raw, &d);
     }
 
     #[test]
     fn small_totals_are_suppressed_like_cells() {
         // wijk-1 has 3 signals in total: its column total is hidden too.
-        let raw = table(vec![vec![1, 2, 30], vec![0, 1, 40], vec![5, 0, 25]]);
-        let d = protect(&raw, &DisclosureOptions::default()).unwrap();
+        let d = protect_safely(vec![vec![1, 2, 30], vec![0, 1, 40], vec![5, 0, 25]]);
         assert_eq!(d.table.column_totals[1], Cell::Suppressed);
         assert_eq!(
             d.reason(Position::ColumnTotal { column: 1 }),
             Some(Reason::Primary)
         );
-        assert_safe(&raw, &d);
     }
 
     #[test]
@@ -1250,14 +1181,7 @@ mod tests {
         let raw = table(vec![vec![7, 12, 30], vec![10, 11, 13]]);
         let five = protect(&raw, &DisclosureOptions::default()).unwrap();
         assert_eq!(hidden_count(&five.table), 0);
-        let ten = protect(
-            &raw,
-            &DisclosureOptions {
-                min_group_size: 10,
-                ..DisclosureOptions::default()
-            },
-        )
-        .unwrap();
+        let ten = protect(&raw, &with_minimum(10)).unwrap();
         assert_eq!(ten.table.cells[0][0], Cell::Suppressed);
         assert_eq!(
             ten.table.render(Position::Cell { row: 0, column: 0 }),
@@ -1271,13 +1195,7 @@ mod tests {
         assert_eq!(Cell::Suppressed.render(5), "x");
         assert_eq!(Cell::Shown(0).render(5), "0");
         assert_eq!(
-            protect(
-                &raw,
-                &DisclosureOptions {
-                    min_group_size: 0,
-                    ..DisclosureOptions::default()
-                }
-            ),
+            protect(&raw, &with_minimum(0)),
             Err(DisclosureError::MinimumTooSmall)
         );
     }
@@ -1474,13 +1392,7 @@ mod tests {
     #[test]
     fn random_tables_are_always_safe() {
         // A small deterministic generator: many shapes and mixes of zeros, small and large counts.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move |bound: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % bound
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..300 {
             let rows = 1 + next(5) as usize;
             let columns = 1 + next(6) as usize;
@@ -1522,13 +1434,7 @@ mod tests {
     #[test]
     fn a_large_table_with_many_small_cells_is_protected() {
         // 25 knelpunten × 40 wijken, a third of the cells small: well under a second.
-        let mut state: u64 = 42;
-        let mut next = move |bound: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % bound
-        };
+        let mut next = xorshift(42);
         let (rows, columns) = (25, 40);
         let cells: Vec<Vec<u64>> = (0..rows)
             .map(|_| {

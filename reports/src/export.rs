@@ -266,15 +266,20 @@ mod tests {
         .collect()
     }
 
-    #[test]
-    fn rows_carry_suppressed_figures_and_provenance() {
-        let rows = rows(
+    /// The rows of the protected test table for 2026Q3.
+    fn published_rows() -> Vec<ExportRow> {
+        rows(
             "2026Q3".parse().unwrap(),
             &published(),
             &titles(),
             &provenance(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn rows_carry_suppressed_figures_and_provenance() {
+        let rows = published_rows();
         // 2 knelpunten × (3 areas + total) + 3 area totals + grand total.
         assert_eq!(rows.len(), 12);
         let first = &rows[0];
@@ -314,13 +319,7 @@ mod tests {
 
     #[test]
     fn csv_is_for_dutch_excel() {
-        let rows = rows(
-            "2026Q3".parse().unwrap(),
-            &published(),
-            &titles(),
-            &provenance(),
-        )
-        .unwrap();
+        let rows = published_rows();
         let bytes = to_csv(&rows).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -347,13 +346,7 @@ mod tests {
 
     #[test]
     fn json_has_dutch_keys_and_null_for_suppressed() {
-        let rows = rows(
-            "2026Q3".parse().unwrap(),
-            &published(),
-            &titles(),
-            &provenance(),
-        )
-        .unwrap();
+        let rows = published_rows();
         let json = to_json(&rows, 5).unwrap();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["minimale_groepsgrootte"], 5);

@@ -20,6 +20,7 @@ use crate::disclosure::{
     protect_forcing, Cell, CountTable, Disclosure, DisclosureError, DisclosureOptions, Position,
     PublishedTable,
 };
+use crate::frac::Frac;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The smallest count any output is a sum of.
@@ -404,77 +405,6 @@ fn positions(table: &PublishedTable) -> Vec<Position> {
     }
     out.push(Position::GrandTotal);
     out
-}
-
-/// An exact fraction with overflow checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Frac {
-    n: i128,
-    d: i128,
-}
-
-impl Frac {
-    const ZERO: Frac = Frac { n: 0, d: 1 };
-    const ONE: Frac = Frac { n: 1, d: 1 };
-
-    fn int(n: i128) -> Self {
-        Frac { n, d: 1 }
-    }
-
-    fn is_zero(self) -> bool {
-        self.n == 0
-    }
-
-    fn new(n: i128, d: i128) -> Result<Self, DisclosureError> {
-        if d == 0 {
-            return Err(DisclosureError::Overflow);
-        }
-        let g = gcd(n, d).max(1);
-        let (mut n, mut d) = (n / g, d / g);
-        if d < 0 {
-            n = n.checked_neg().ok_or(DisclosureError::Overflow)?;
-            d = d.checked_neg().ok_or(DisclosureError::Overflow)?;
-        }
-        Ok(Frac { n, d })
-    }
-
-    fn sub(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self
-            .n
-            .checked_mul(o.d)
-            .zip(o.n.checked_mul(self.d))
-            .and_then(|(a, b)| a.checked_sub(b))
-            .ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn mul(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn div(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        Frac::new(n, d)
-    }
-
-    fn round(self) -> i64 {
-        let q = self.n.div_euclid(self.d);
-        let r = self.n.rem_euclid(self.d);
-        let q = if r >= self.d - r { q + 1 } else { q };
-        i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
-    }
-}
-
-fn gcd(a: i128, b: i128) -> i128 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    i128::try_from(a).unwrap_or(1)
 }
 
 #[cfg(test)]

@@ -48,6 +48,28 @@ fn q3_raw() -> CountTable {
     .unwrap()
 }
 
+/// A ledger holding the briefs of Q1 and Q2 (see [`earlier`]), and Q2's table.
+fn earlier_briefs() -> (Ledger, PublishedTable) {
+    let (q1, q2) = earlier();
+    let mut ledger = Ledger::default();
+    ledger.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
+    ledger.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    (ledger, q2)
+}
+
+/// The Q3 counts protected for "brief 2026Q3" against `context`.
+fn protect_q3(options: &DisclosureOptions, context: &Ledger) -> Protected {
+    protect_in_context(
+        &q3_raw(),
+        options,
+        "brief 2026Q3",
+        "2026Q3",
+        &plain,
+        context,
+    )
+    .unwrap()
+}
+
 fn earlier() -> (PublishedTable, PublishedTable) {
     let zeros = CountTable::new(
         names(&[GGZ, CORP]),
@@ -112,24 +134,13 @@ fn the_old_website_and_the_briefs_together_give_away_hidden_q3_cells() {
 
 #[test]
 fn the_joint_step_hides_what_the_old_website_would_complete() {
-    let (q1, q2) = earlier();
-    let mut context = Ledger::default();
-    context.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
-    context.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    let (mut context, q2) = earlier_briefs();
     old_website(
         &mut context,
         &[(CORP, "Laak", 19), (GGZ, "Laak", 4)],
         &["2026Q1", "2026Q2", "2026Q3"],
     );
-    let protected = protect_in_context(
-        &q3_raw(),
-        &options(Some(&q2)),
-        "brief 2026Q3",
-        "2026Q3",
-        &plain,
-        &context,
-    )
-    .unwrap();
+    let protected = protect_q3(&options(Some(&q2)), &context);
     // The website gives the housing cell of Laak (19 − 8 − 0 = 11); with the Laak total the
     // GGZ cell would follow, so the joint step hides more than the brief alone would.
     assert_eq!(protected.context_leaks, vec![]);
@@ -157,10 +168,7 @@ fn the_joint_step_hides_what_the_old_website_would_complete() {
 
 #[test]
 fn a_cell_an_earlier_output_already_gave_away_is_reported() {
-    let (q1, q2) = earlier();
-    let mut context = Ledger::default();
-    context.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
-    context.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    let (mut context, q2) = earlier_briefs();
     // An all-time 4 + 0 + 0 shown as such would be caught by `<5`; 7 for GGZ in Moerwijk is
     // not small, but with Q1 0 and Q2 7 it says Q3 is 0 — and for Laak 4 + 0 + 0 shown raw:
     old_website(
@@ -181,15 +189,7 @@ fn a_cell_an_earlier_output_already_gave_away_is_reported() {
             .collect(),
         value: Some(4),
     });
-    let protected = protect_in_context(
-        &q3_raw(),
-        &options(Some(&q2)),
-        "brief 2026Q3",
-        "2026Q3",
-        &plain,
-        &context,
-    )
-    .unwrap();
+    let protected = protect_q3(&options(Some(&q2)), &context);
     assert!(
         protected
             .context_leaks
@@ -214,21 +214,10 @@ fn a_cell_an_earlier_output_already_gave_away_is_reported() {
 
 #[test]
 fn a_website_of_published_figures_adds_nothing() {
-    let (q1, q2) = earlier();
-    let mut ledger = Ledger::default();
-    ledger.add_table("brief 2026Q1", "2026Q1", &q1, &plain);
-    ledger.add_table("brief 2026Q2", "2026Q2", &q2, &plain);
+    let (mut ledger, q2) = earlier_briefs();
     // The website repeats the last published brief.
     ledger.add_table("website", "2026Q2", &q2, &plain);
-    let protected = protect_in_context(
-        &q3_raw(),
-        &options(Some(&q2)),
-        "brief 2026Q3",
-        "2026Q3",
-        &plain,
-        &ledger,
-    )
-    .unwrap();
+    let protected = protect_q3(&options(Some(&q2)), &ledger);
     assert_eq!(protected.context_leaks, vec![]);
     ledger.add_table(
         "brief 2026Q3",
@@ -261,15 +250,7 @@ fn a_programme_brief_that_shows_a_cell_makes_the_main_brief_hide_more() {
         naive.disclosures(5).unwrap().iter().any(|l| l.value == 4),
         "Laak total 15 minus the programme's 11 gives the GGZ cell"
     );
-    let protected = protect_in_context(
-        &q3_raw(),
-        &DisclosureOptions::default(),
-        "brief 2026Q3",
-        "2026Q3",
-        &plain,
-        &context,
-    )
-    .unwrap();
+    let protected = protect_q3(&DisclosureOptions::default(), &context);
     assert_eq!(protected.context_leaks, vec![]);
     let table = &protected.disclosure.table;
     assert_eq!(

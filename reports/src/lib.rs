@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod disclosure;
 pub mod dutch;
 pub mod export;
+mod frac;
 pub mod governance;
 pub mod knelpunten;
 pub mod ledger;

@@ -317,6 +317,21 @@ pub fn breadth(count: i64, min: i64) -> String {
 mod tests {
     use super::*;
 
+    /// `counts` released for the brief of 2026Q3 (threshold 5) with no earlier table, no
+    /// wider areas and nothing published before.
+    fn release_alone(counts: &Counts) -> Release {
+        release(
+            counts,
+            "2026Q3",
+            "brief",
+            5,
+            None,
+            &BTreeMap::new(),
+            &mut Ledger::default(),
+        )
+        .unwrap()
+    }
+
     fn counts(rows: &[(&str, &[(&str, i64)])]) -> Counts {
         rows.iter()
             .map(|(r, cells)| {
@@ -406,17 +421,7 @@ mod tests {
                 &[("W1", 9), ("W2", 9), ("W3", 9), ("W4", 9), ("W5", 9)],
             ),
         ]);
-        let mut ledger = Ledger::default();
-        let published = release(
-            &five,
-            "2026Q3",
-            "brief",
-            5,
-            None,
-            &BTreeMap::new(),
-            &mut ledger,
-        )
-        .unwrap();
+        let published = release_alone(&five);
         // The small cell and its complement are two of five (40 %): it moves up.
         assert_eq!(published.find("a").unwrap().0.level, Level::Gemeente);
         // Eight wijken with one small cell and one complement: 25 %, not more, stays.
@@ -429,17 +434,7 @@ mod tests {
             "c".into(),
             cells.iter().map(|(w, _)| (w.clone(), 9)).collect(),
         );
-        let mut ledger = Ledger::default();
-        let published = release(
-            &eight,
-            "2026Q3",
-            "brief",
-            5,
-            None,
-            &BTreeMap::new(),
-            &mut ledger,
-        )
-        .unwrap();
+        let published = release_alone(&eight);
         assert_eq!(published.find("a").unwrap().0.level, Level::Wijk);
     }
 

@@ -2,6 +2,7 @@
 //! (`rules/fixtures/<barrier>.toml`), and the precision and recall a rule set reaches on them.
 //! Pure: the caller reads the files.
 
+use crate::model::measure::{f1_of, ratio_or};
 use crate::ruleset::RuleSet;
 use serde::Deserialize;
 
@@ -46,21 +47,13 @@ impl Score {
         )
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1_of(self.precision(), self.recall())
     }
 }
 
+/// `part / whole`; a rule with nothing to find (or that flags nothing) is not wrong: 1.
 fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        1.0
-    } else {
-        part as f64 / whole as f64
-    }
+    ratio_or(1.0, part, whole)
 }
 
 /// Scores every barrier that has a fixture file. A positive of another barrier that matches

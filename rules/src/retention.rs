@@ -77,21 +77,13 @@ impl Policy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub cutoffs: Cutoffs,
-    pub signals_purged: i64,
-    pub vignettes_removed: i64,
-    pub quarantine_deleted: i64,
-    pub sessions_deleted: i64,
-    pub tokens_deleted: i64,
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 impl Outcome {
     pub fn is_empty(&self) -> bool {
-        self.signals_purged
-            + self.vignettes_removed
-            + self.quarantine_deleted
-            + self.sessions_deleted
-            + self.tokens_deleted
-            == 0
+        self.counts.is_empty()
     }
 
     /// In Dutch, for `knooppunt bewaartermijn`.
@@ -100,22 +92,26 @@ impl Outcome {
             format!("{count} {}", if count == 1 { one } else { many })
         };
         let date = self.cutoffs.text.format("%d-%m-%Y");
-        let signals = n(self.signals_purged, "signaal", "signalen");
+        let signals = n(self.counts.signals_purged, "signaal", "signalen");
         let rest = format!(
             "{}, {}, {} en {}",
             n(
-                self.vignettes_removed,
+                self.counts.vignettes_removed,
                 "goedgekeurd vignet",
                 "goedgekeurde vignetten"
             ),
             n(
-                self.quarantine_deleted,
+                self.counts.quarantine_deleted,
                 "quarantaineregel",
                 "quarantaineregels"
             ),
-            n(self.sessions_deleted, "verlopen sessie", "verlopen sessies"),
             n(
-                self.tokens_deleted,
+                self.counts.sessions_deleted,
+                "verlopen sessie",
+                "verlopen sessies"
+            ),
+            n(
+                self.counts.tokens_deleted,
                 "ingetrokken token",
                 "ingetrokken tokens"
             ),
@@ -146,19 +142,6 @@ impl Cutoffs {
     }
 }
 
-impl Outcome {
-    fn new(cutoffs: Cutoffs, counts: Counts) -> Self {
-        Outcome {
-            cutoffs,
-            signals_purged: counts.signals_purged,
-            vignettes_removed: counts.vignettes_removed,
-            quarantine_deleted: counts.quarantine_deleted,
-            sessions_deleted: counts.sessions_deleted,
-            tokens_deleted: counts.tokens_deleted,
-        }
-    }
-}
-
 /// Counts what [`apply`] would do, changing nothing.
 pub async fn plan(store: &Store, policy: &Policy, today: NaiveDate) -> anyhow::Result<Outcome> {
     let cutoffs = policy.cutoffs(today, Utc::now());
@@ -166,7 +149,7 @@ pub async fn plan(store: &Store, policy: &Policy, today: NaiveDate) -> anyhow::R
         .count_retention(&cutoffs.for_store())
         .await
         .context("bewaartermijn tellen")?;
-    Ok(Outcome::new(cutoffs, counts))
+    Ok(Outcome { cutoffs, counts })
 }
 
 /// Purges what is past its term in one transaction; records the run (when it changed
@@ -212,7 +195,7 @@ pub async fn apply(
         tokens_deleted = counts.tokens_deleted,
         "Retention applied"
     );
-    Ok(Outcome::new(cutoffs, counts))
+    Ok(Outcome { cutoffs, counts })
 }
 
 /// The stored classification of a purged signal, as replay uses it: the same barriers,

@@ -469,24 +469,24 @@ pub async fn entries(store: &Store, filter: &Filter) -> anyhow::Result<Vec<Entry
 }
 
 impl From<LogEntryRow> for Entry {
-    fn from(row: LogEntryRow) -> Self {
+    fn from(LogEntryRow { seq, record }: LogEntryRow) -> Self {
         Entry {
-            seq: row.seq,
-            trace_id: row.trace_id,
-            span_id: row.span_id,
-            parent_span_id: row.parent_span_id,
-            name: row.name,
-            start_time: row.start_time,
-            end_time: row.end_time,
-            status_code: if row.status == "ok" {
+            seq,
+            trace_id: record.trace_id,
+            span_id: record.span_id,
+            parent_span_id: record.parent_span_id,
+            name: record.name,
+            start_time: record.start_time,
+            end_time: record.end_time,
+            status_code: if record.status == "ok" {
                 Status::Ok.code().to_string()
             } else {
                 Status::Error.code().to_string()
             },
-            status: row.status,
-            actor: row.actor,
-            processing_activity_id: row.activity_id,
-            attributes: serde_json::from_str(&row.attributes).unwrap_or(Value::Null),
+            status: record.status,
+            actor: record.actor,
+            processing_activity_id: record.activity_id,
+            attributes: serde_json::from_str(&record.attributes).unwrap_or(Value::Null),
         }
     }
 }

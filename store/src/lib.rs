@@ -11,6 +11,7 @@
 // The store is the one room that writes SQL (see clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+use chrono::NaiveDate;
 use sqlx::AnyPool;
 
 mod clusters;
@@ -50,4 +51,24 @@ pub use settings::CLUSTER_KEY_SETTING;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+}
+
+impl Store {
+    /// Every row `sql` selects for the period whose bounds are its parameters `$1` and `$2`
+    /// (ISO dates), as `T`.
+    async fn fetch_period<T>(
+        &self,
+        sql: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        sqlx::query_as(sql)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(&self.pool)
+            .await
+    }
 }

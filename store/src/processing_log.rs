@@ -6,7 +6,7 @@ use crate::{Store, StoreResult};
 use chrono::NaiveDate;
 
 /// One record as stored: ids, codes and counts, never signal text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LogRow {
     pub trace_id: String,
     pub span_id: String,
@@ -22,20 +22,12 @@ pub struct LogRow {
     pub attributes: String,
 }
 
-/// One stored record.
+/// One stored record: its place in the log and what was appended.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LogEntryRow {
     pub seq: i64,
-    pub trace_id: String,
-    pub span_id: String,
-    pub parent_span_id: String,
-    pub name: String,
-    pub start_time: String,
-    pub end_time: String,
-    pub status: String,
-    pub actor: String,
-    pub activity_id: String,
-    pub attributes: String,
+    #[sqlx(flatten)]
+    pub record: LogRow,
 }
 
 /// What to show.

@@ -280,14 +280,14 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<HashMap<String, Vec<Event>>> {
-        let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
+        let rows: Vec<EventRow> = self
+            .fetch_period(
+                "SELECT cluster_id, observed_on, source, area_key, wait_days FROM signal_barriers \
              WHERE observed_on >= $1 AND observed_on <= $2 ORDER BY cluster_id, observed_on",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+                from,
+                to,
+            )
+            .await?;
         let mut events: HashMap<String, Vec<Event>> = HashMap::new();
         for row in rows {
             let (cluster_id, event) = row.into_event()?;
@@ -339,17 +339,17 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<StoredPromotion>> {
-        let rows: Vec<JoinedRow> = sqlx::query_as(
-            "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
+        let rows: Vec<JoinedRow> = self
+            .fetch_period(
+                "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
              COALESCE(c.organisation, '') AS organisation, p.evaluated_on, p.reasons, p.waarom, \
              p.rules_version FROM promotions p LEFT JOIN clusters c ON c.id = p.cluster_id \
              WHERE p.evaluated_on >= $1 AND p.evaluated_on <= $2 \
              ORDER BY p.evaluated_on DESC, p.barrier, p.cluster_id",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+                from,
+                to,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(StoredPromotion::try_from)
@@ -363,14 +363,14 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<PromotionRow>> {
-        Ok(sqlx::query_as(
-            "SELECT cluster_id, evaluated_on, barrier, reasons, waarom, rules_version, \
+        Ok(self
+            .fetch_period(
+                "SELECT cluster_id, evaluated_on, barrier, reasons, waarom, rules_version, \
              recorded_at FROM promotions WHERE evaluated_on >= $1 AND evaluated_on <= $2 \
              ORDER BY evaluated_on, cluster_id",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?)
+                from,
+                to,
+            )
+            .await?)
     }
 }

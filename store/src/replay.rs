@@ -132,20 +132,7 @@ impl Store {
         limit: i64,
     ) -> anyhow::Result<Vec<ReplaySignal>> {
         let (source, id) = after.cloned().unwrap_or_default();
-        type Columns = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            Option<i64>,
-        );
-        let rows: Vec<Columns> = sqlx::query_as(
+        let rows = sqlx::query(
             "SELECT source, id, observed_on, area, area_key, text, themes, organisation, barriers, \
              classification, wait_days FROM signals WHERE (source, id) > ($1, $2) \
              ORDER BY source, id LIMIT $3",
@@ -156,37 +143,9 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    source,
-                    id,
-                    observed_on,
-                    area,
-                    area_key,
-                    text,
-                    themes,
-                    organisation,
-                    barriers,
-                    classification,
-                    wait_days,
-                )| {
-                    ReplaySignal {
-                        source,
-                        id,
-                        observed_on,
-                        area,
-                        area_key,
-                        text,
-                        themes,
-                        organisation,
-                        barriers,
-                        classification,
-                        wait_days,
-                    }
-                },
-            )
-            .collect())
+            .iter()
+            .map(replay_signal)
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 
     /// The versions applied by replay, oldest first: (version, applied at).
@@ -205,4 +164,22 @@ impl Store {
             backend: self.backend,
         })
     }
+}
+
+/// A `signals` row, read by column name, as replay sees it.
+fn replay_signal(row: &sqlx::any::AnyRow) -> Result<ReplaySignal, sqlx::Error> {
+    use sqlx::Row;
+    Ok(ReplaySignal {
+        source: row.try_get("source")?,
+        id: row.try_get("id")?,
+        observed_on: row.try_get("observed_on")?,
+        area: row.try_get("area")?,
+        area_key: row.try_get("area_key")?,
+        text: row.try_get("text")?,
+        themes: row.try_get("themes")?,
+        organisation: row.try_get("organisation")?,
+        barriers: row.try_get("barriers")?,
+        classification: row.try_get("classification")?,
+        wait_days: row.try_get("wait_days")?,
+    })
 }

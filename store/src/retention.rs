@@ -20,7 +20,7 @@ pub struct Cutoffs<'a> {
 }
 
 /// What a run does (or would do).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Counts {
     pub signals_purged: i64,
     pub vignettes_removed: i64,

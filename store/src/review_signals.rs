@@ -125,13 +125,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<(String, NaiveDate)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT source, observed_on FROM signals WHERE observed_on >= $1 AND observed_on <= $2",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await
+        let rows: Vec<(String, String)> = self.fetch_period("SELECT source, observed_on FROM signals WHERE observed_on >= $1 AND observed_on <= $2", from, to).await
         .context("signalen per bron lezen")?;
         Ok(rows
             .into_iter()
@@ -187,13 +181,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<(String, String)>> {
-        sqlx::query_as(
-            "SELECT DISTINCT source, area FROM signals WHERE observed_on >= $1 AND observed_on < $2",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await
+        self.fetch_period("SELECT DISTINCT source, area FROM signals WHERE observed_on >= $1 AND observed_on < $2", from, to).await
         .context("bronnen per wijk lezen")
     }
 }

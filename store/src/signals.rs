@@ -263,15 +263,15 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<BarrierStats>> {
-        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT barrier, COUNT(*) AS signals, COUNT(DISTINCT source) AS sources, \
+        let rows: Vec<(String, i64, i64, i64)> = self
+            .fetch_period(
+                "SELECT barrier, COUNT(*) AS signals, COUNT(DISTINCT source) AS sources, \
              COUNT(DISTINCT area_key) AS areas FROM signal_barriers \
              WHERE observed_on >= $1 AND observed_on < $2 GROUP BY barrier ORDER BY barrier",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+                from,
+                to,
+            )
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(barrier, signals, sources, areas)| BarrierStats {
@@ -293,15 +293,15 @@ impl Store {
         // The signals with more than one barrier, by their barrier list (a small partial index
         // answers this); the pairs are counted here, instead of joining `signal_barriers` with
         // itself per signal of the period.
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT barriers, COUNT(*) AS n FROM signals \
+        let rows: Vec<(String, i64)> = self
+            .fetch_period(
+                "SELECT barriers, COUNT(*) AS n FROM signals \
              WHERE barriers LIKE '%,%' AND observed_on >= $1 AND observed_on < $2 \
              GROUP BY barriers",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+                from,
+                to,
+            )
+            .await?;
         let mut pairs: std::collections::BTreeMap<(String, String), i64> = Default::default();
         for (barriers, n) in &rows {
             let mut ids: Vec<&str> = barriers.split(',').filter(|b| !b.is_empty()).collect();

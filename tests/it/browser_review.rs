@@ -4,7 +4,7 @@
 //! Screenshots in `target/tmp/browser/vergadering-<width>/`.
 
 use crate::browser::{driver, Browser};
-use crate::web::seeded_site;
+use crate::web::{confirm_as_overleg, seeded_site};
 use fantoccini::Locator;
 
 async fn js(browser: &Browser, script: &str) -> serde_json::Value {
@@ -202,15 +202,7 @@ async fn the_overleg_runs_its_meeting_on_a_phone() {
 /// state, the brief it counts in.
 async fn my_signals_at(width: u32, height: u32) {
     let (site, cluster) = seeded_site().await;
-    let overleg = crate::web::Client::login(&site.base, "overleg").await;
-    let csrf = overleg.csrf().await;
-    let (status, body) = overleg
-        .post(
-            &format!("/clusters/{cluster}/besluit"),
-            &[("csrf", &csrf), ("actie", "bevestigen")],
-        )
-        .await;
-    assert_eq!(status, 303, "{body}");
+    confirm_as_overleg(&site, &cluster).await;
     let driver = driver().await;
     let mut browser = Browser::start(&driver, &format!("mijn-signalen-{width}")).await;
     browser.resize(width, height).await;

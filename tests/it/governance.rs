@@ -117,11 +117,11 @@ async fn retention_suite(store: Store) {
     let plan = retention::plan(&store, &policy, today).await.unwrap();
     assert_eq!(
         (
-            plan.signals_purged,
-            plan.vignettes_removed,
-            plan.quarantine_deleted,
-            plan.sessions_deleted,
-            plan.tokens_deleted
+            plan.counts.signals_purged,
+            plan.counts.vignettes_removed,
+            plan.counts.quarantine_deleted,
+            plan.counts.sessions_deleted,
+            plan.counts.tokens_deleted
         ),
         (6, 1, 1, 1, 1)
     );
@@ -139,11 +139,11 @@ async fn retention_suite(store: Store) {
         .unwrap();
     let counts = |o: &retention::Outcome| {
         (
-            o.signals_purged,
-            o.vignettes_removed,
-            o.quarantine_deleted,
-            o.sessions_deleted,
-            o.tokens_deleted,
+            o.counts.signals_purged,
+            o.counts.vignettes_removed,
+            o.counts.quarantine_deleted,
+            o.counts.sessions_deleted,
+            o.counts.tokens_deleted,
         )
     };
     assert_eq!(counts(&applied), counts(&plan));

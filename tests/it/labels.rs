@@ -79,12 +79,8 @@ async fn barriers_of(store: &Store, id: &str) -> Vec<String> {
 }
 
 async fn count_of(store: &Store, barrier: &str, area: &str) -> Option<i64> {
-    store
-        .clusters()
+    cluster_in(store, barrier, area)
         .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.barrier == barrier && c.area == area)
         .map(|c| c.signal_count)
 }
 

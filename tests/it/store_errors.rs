@@ -4,8 +4,11 @@
 
 use crate::support::*;
 use knooppunt::app;
+use knooppunt::config::Config;
 use knooppunt_rules::engine::Engine;
 use knooppunt_rules::store::{ErrorClass, Store};
+use knooppunt_transport::spool::Spool;
+use knooppunt_transport::Source;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -27,6 +30,25 @@ async fn sabotage(url: &str, sql: &str) {
     conn.execute(sql).await.unwrap();
 }
 
+/// Queues the signals `ids` on the config's spool and builds an engine that reads them into
+/// `store`; the spool stays with the caller for its dead letters.
+async fn queued_engine(
+    config: &Config,
+    store: &Store,
+    ids: &[&str],
+) -> (Spool, Engine<Box<dyn Source>>) {
+    let spool = app::open_spool(config).await.unwrap();
+    for id in ids {
+        spool
+            .enqueue_raw("laak", valid(id).as_bytes())
+            .await
+            .unwrap();
+    }
+    let rules = app::load_rules(config).unwrap();
+    let source = app::source(config).await.unwrap();
+    (spool, Engine::new(source, store.clone(), rules, 10))
+}
+
 #[tokio::test]
 async fn a_signal_the_database_rejects_does_not_block_its_partition() {
     let dir = tempfile::tempdir().unwrap();
@@ -38,16 +60,8 @@ async fn a_signal_the_database_rejects_does_not_block_its_partition() {
          BEGIN SELECT RAISE(ABORT, 'geweigerd'); END",
     )
     .await;
-    let spool = app::open_spool(&config).await.unwrap();
-    for id in ["p1", "p2", "weigeren", "p3", "p4"] {
-        spool
-            .enqueue_raw("laak", valid(id).as_bytes())
-            .await
-            .unwrap();
-    }
-    let rules = app::load_rules(&config).unwrap();
-    let source = app::source(&config).await.unwrap();
-    let mut engine = Engine::new(source, store.clone(), rules, 10);
+    let (spool, mut engine) =
+        queued_engine(&config, &store, &["p1", "p2", "weigeren", "p3", "p4"]).await;
     let outcome = engine.step(Duration::from_millis(100)).await.unwrap();
     assert_eq!(
         (outcome.received, outcome.stored, outcome.rejected),
@@ -70,14 +84,7 @@ async fn unreadable_store_stops_the_engine() {
     let config = embedded_config(dir.path());
     let store = app::open_store(&config).await.unwrap();
     sabotage(&config.store.url, "DROP TABLE clusters").await;
-    let spool = app::open_spool(&config).await.unwrap();
-    spool
-        .enqueue_raw("laak", valid("p1").as_bytes())
-        .await
-        .unwrap();
-    let rules = app::load_rules(&config).unwrap();
-    let source = app::source(&config).await.unwrap();
-    let mut engine = Engine::new(source, store.clone(), rules.clone(), 10);
+    let (spool, mut engine) = queued_engine(&config, &store, &["p1"]).await;
     let error = engine.step(Duration::from_millis(100)).await.unwrap_err();
     assert_eq!(
         knooppunt_rules::store::class_of(&error),
@@ -85,6 +92,7 @@ async fn unreadable_store_stops_the_engine() {
         "{error:#}"
     );
     // The loop stops by itself instead of retrying forever; the message stays unacknowledged.
+    let rules = app::load_rules(&config).unwrap();
     let source = app::source(&config).await.unwrap();
     let engine = Engine::new(source, store, rules, 10);
     tokio::time::timeout(
@@ -158,16 +166,7 @@ async fn a_database_that_is_down_is_retried_with_the_same_batch() {
         "the test reaches PostgreSQL through the proxy"
     );
     let store = app::open_store(&config).await.unwrap();
-    let spool = app::open_spool(&config).await.unwrap();
-    for id in ["p1", "p2"] {
-        spool
-            .enqueue_raw("laak", valid(id).as_bytes())
-            .await
-            .unwrap();
-    }
-    let rules = app::load_rules(&config).unwrap();
-    let source = app::source(&config).await.unwrap();
-    let mut engine = Engine::new(source, store.clone(), rules, 10);
+    let (spool, mut engine) = queued_engine(&config, &store, &["p1", "p2"]).await;
 
     proxy.cut();
     let error = engine.step(Duration::from_millis(100)).await.unwrap_err();

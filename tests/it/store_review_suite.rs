@@ -110,14 +110,7 @@ async fn decide(
 }
 
 async fn cluster_of(store: &Store, barrier: &str, area: &str) -> String {
-    store
-        .clusters()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.barrier == barrier && c.area == area)
-        .unwrap()
-        .id
+    cluster_in(store, barrier, area).await.unwrap().id
 }
 
 async fn reads(store: &Store) {

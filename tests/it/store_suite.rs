@@ -605,7 +605,7 @@ async fn reads_suite(store: Store, url: &str) {
     };
     let entries = store.processing_log(&only_b).await.unwrap();
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].actor, "b");
+    assert_eq!(entries[0].record.actor, "b");
 
     // Retention counts what it would purge, changing nothing.
     let cutoffs = knooppunt_rules::store::retention::Cutoffs {

@@ -140,6 +140,36 @@ async fn add_user(store: &knooppunt_rules::store::Store, name: &str, role: Role,
     .unwrap();
 }
 
+/// The overleg confirms `cluster` through the website.
+pub async fn confirm_as_overleg(site: &Site, cluster: &str) {
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let (status, body) = overleg
+        .post(
+            &format!("/clusters/{cluster}/besluit"),
+            &[("csrf", &csrf), ("actie", "bevestigen")],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+}
+
+/// An overleg member restricted to the wijk Laak: "overleg-laak".
+async fn add_overleg_laak(store: &knooppunt_rules::store::Store) {
+    create_user(
+        store,
+        &NewUser {
+            name: "overleg-laak",
+            display_name: "Overleg Laak",
+            role: Role::Overleg,
+            source: "",
+            areas: "Laak",
+            password: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+}
+
 pub struct Site {
     pub base: String,
     pub store: knooppunt_rules::store::Store,
@@ -324,15 +354,7 @@ async fn every_role_against_every_page_and_form() {
 #[tokio::test]
 async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() {
     let (site, cluster) = seeded_site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
-    let csrf = overleg.csrf().await;
-    let (status, body) = overleg
-        .post(
-            &format!("/clusters/{cluster}/besluit"),
-            &[("csrf", &csrf), ("actie", "bevestigen")],
-        )
-        .await;
-    assert_eq!(status, 303, "{body}");
+    confirm_as_overleg(&site, &cluster).await;
 
     let gemeente = Client::login(&site.base, "gemeente").await;
     // The municipality reads published briefs only: publish this quarter's.
@@ -533,19 +555,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         .unwrap()
         .barriers
         .is_empty());
-    create_user(
-        &site.store,
-        &NewUser {
-            name: "overleg-laak",
-            display_name: "Overleg Laak",
-            role: Role::Overleg,
-            source: "",
-            areas: "Laak",
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    add_overleg_laak(&site.store).await;
     let label_path = format!("/clusters/{cluster}/label");
     let not_here = [
         ("bron", "verbinders-moerwijk"),
@@ -1329,19 +1339,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
 #[tokio::test]
 async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
     let (site, moerwijk) = seeded_site().await;
-    create_user(
-        &site.store,
-        &NewUser {
-            name: "overleg-laak",
-            display_name: "Overleg Laak",
-            role: Role::Overleg,
-            source: "",
-            areas: "Laak",
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    add_overleg_laak(&site.store).await;
     let laak = Client::login(&site.base, "overleg-laak").await;
     let (status, agenda) = laak.get("/agenda").await;
     assert_eq!(status, 200);
@@ -1420,19 +1418,7 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
         .await
         .unwrap();
     }
-    create_user(
-        &site.store,
-        &NewUser {
-            name: "overleg-laak",
-            display_name: "Overleg Laak",
-            role: Role::Overleg,
-            source: "",
-            areas: "Laak",
-            password: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    add_overleg_laak(&site.store).await;
     let laak = Client::login(&site.base, "overleg-laak").await;
     for path in [
         "/agenda".to_string(),

@@ -1,25 +1,9 @@
 //! The boundary: normalisation of every field, duplicate keys, themes as a list, field names
 //! that are never echoed in full, and personal data outside `text`.
 
+use super::tests::{errors_for as refused, today, valid};
 use super::*;
 use serde_json::json;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
-
-fn valid() -> Value {
-    json!({
-        "observed_on": "2026-09-14",
-        "source": "verbinders-moerwijk",
-        "area": "Moerwijk",
-        "text": "Zoon van 23 wil terug naar huis, maar dan gaat de bijstand van moeder omlaag.",
-    })
-}
-
-fn refused(value: Value) -> Vec<FieldError> {
-    parse_signal(&value, today()).unwrap_err()
-}
 
 #[test]
 fn every_field_is_normalised() {

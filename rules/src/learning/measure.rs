@@ -33,21 +33,30 @@ impl Counts {
         ratio(self.tp, self.tp + self.fn_)
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1_of(self.precision(), self.recall())
+    }
+}
+
+/// The harmonic mean of precision `p` and recall `r`; 0 when both are 0.
+pub(crate) fn f1_of(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// `part / whole`, or `empty` when `whole` is 0.
+pub(crate) fn ratio_or(empty: f64, part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        empty
+    } else {
+        part as f64 / whole as f64
     }
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
+    ratio_or(0.0, part, whole)
 }
 
 /// The three ways of recognising.

@@ -69,19 +69,41 @@ fn fit_binary(vectors: &[Vec<(u32, f64)>], labels: &[bool], cost: f64, used: &[u
         };
         return Ok((vec![0.0; used.len()], bias));
     }
+    let (model, positive) = logistic(
+        vectors.to_vec(),
+        labels,
+        // The dual solver: far fewer notes than features, so coordinate descent over the
+        // notes is the fast way (LIBLINEAR's advice for text).
+        (SolverType::L2R_LR_DUAL, 0.1, cost),
+        "trainingsinvoer",
+    )?;
+    let weights = used
+        .iter()
+        .map(|&bucket| model.feature_coefficient(bucket as i32 + 1, positive) as f32)
+        .collect();
+    Ok((weights, model.label_bias(positive) as f32))
+}
+
+/// Fits a binary logistic regression (with a bias feature) to `features` and `labels` with
+/// LIBLINEAR's `(solver, stopping criterion, cost)`; returns the model and the index of its
+/// positive class. `what` names the input in an error.
+fn logistic(
+    features: Vec<Vec<(u32, f64)>>,
+    labels: &[bool],
+    (solver, stopping, cost): (SolverType, f64, f64),
+    what: &str,
+) -> Result<(impl LibLinearModel, i32), String> {
     let input = liblinear::util::TrainingInput::from_sparse_features(
         labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
-        vectors.to_vec(),
+        features,
     )
-    .map_err(|e| format!("trainingsinvoer: {e}"))?;
+    .map_err(|e| format!("{what}: {e}"))?;
     let mut builder = Builder::new();
     builder.problem().input_data(input).bias(1.0);
     builder
         .parameters()
-        // The dual solver: far fewer notes than features, so coordinate descent over the
-        // notes is the fast way (LIBLINEAR's advice for text).
-        .solver_type(SolverType::L2R_LR_DUAL)
-        .stopping_criterion(0.1)
+        .solver_type(solver)
+        .stopping_criterion(stopping)
         .constraints_violation_cost(cost);
     let model = builder
         .build_model()
@@ -91,11 +113,7 @@ fn fit_binary(vectors: &[Vec<(u32, f64)>], labels: &[bool], cost: f64, used: &[u
         .iter()
         .position(|&l| l == 1)
         .ok_or("LIBLINEAR gaf geen positieve klasse terug")? as i32;
-    let weights = used
-        .iter()
-        .map(|&bucket| model.feature_coefficient(bucket as i32 + 1, positive) as f32)
-        .collect();
-    Ok((weights, model.label_bias(positive) as f32))
+    Ok((model, positive))
 }
 
 /// Trains a model (identity calibration, thresholds ½) on the notes `take` selects.
@@ -181,29 +199,15 @@ fn platt(decisions: &[f32], labels: &[bool]) -> Result<[f32; 2], String> {
     if !labels.iter().any(|&l| l) || labels.iter().all(|&l| l) {
         return Ok([1.0, 0.0]);
     }
-    let input = liblinear::util::TrainingInput::from_sparse_features(
-        labels.iter().map(|&l| if l { 1.0 } else { -1.0 }).collect(),
+    let (model, positive) = logistic(
         decisions
             .iter()
             .map(|&s| vec![(1u32, f64::from(s))])
             .collect(),
-    )
-    .map_err(|e| format!("kalibratie: {e}"))?;
-    let mut builder = Builder::new();
-    builder.problem().input_data(input).bias(1.0);
-    builder
-        .parameters()
-        .solver_type(SolverType::L2R_LR)
-        .stopping_criterion(0.001)
-        .constraints_violation_cost(100.0);
-    let model = builder
-        .build_model()
-        .map_err(|e| format!("LIBLINEAR: {e}"))?;
-    let positive = model
-        .labels()
-        .iter()
-        .position(|&l| l == 1)
-        .ok_or("LIBLINEAR gaf geen positieve klasse terug")? as i32;
+        labels,
+        (SolverType::L2R_LR, 0.001, 100.0),
+        "kalibratie",
+    )?;
     Ok([
         model.feature_coefficient(1, positive) as f32,
         model.label_bias(positive) as f32,
@@ -278,6 +282,17 @@ fn threshold(
     best.1
 }
 
+/// The notes' normalised texts and their hashed feature vectors.
+fn note_vectors(notes: &[Note], options: &Options) -> (Vec<String>, Vec<Vec<(u32, f64)>>) {
+    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
+    let buckets = 1u32 << options.buckets_log2;
+    let vectors = normalised
+        .iter()
+        .map(|t| features::vector(t, buckets))
+        .collect();
+    (normalised, vectors)
+}
+
 /// Decision values per note of the fold models: every note scored by the model that did not
 /// see it.
 pub fn cross_validate(
@@ -285,12 +300,7 @@ pub fn cross_validate(
     barriers: &[String],
     options: &Options,
 ) -> Result<Vec<Vec<f32>>, String> {
-    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
-    let buckets = 1u32 << options.buckets_log2;
-    let vectors: Vec<Vec<(u32, f64)>> = normalised
-        .iter()
-        .map(|t| features::vector(t, buckets))
-        .collect();
+    let (normalised, vectors) = note_vectors(notes, options);
     let folds: Vec<usize> = notes
         .iter()
         .map(|n| fold_of(&n.text, options.folds))
@@ -349,12 +359,7 @@ pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outco
         .enumerate()
         .map(|(b, barrier)| threshold(notes, barrier, b, &held_out, &rule_found, &vetoed))
         .collect();
-    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
-    let buckets = 1u32 << options.buckets_log2;
-    let vectors: Vec<Vec<(u32, f64)>> = normalised
-        .iter()
-        .map(|t| features::vector(t, buckets))
-        .collect();
+    let (_, vectors) = note_vectors(notes, options);
     let mut model = fit(notes, &vectors, &barriers, options, |_| true)?;
     model.header.platt = platts;
     model.header.thresholds = thresholds;

@@ -2,8 +2,9 @@
 //! rule sets to classify them with.
 
 use chrono::NaiveDate;
+use knooppunt_domain::cluster::ClusterRow;
 use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues};
+use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Store};
 
 /// A signal as a partner would post it.
 pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> serde_json::Value {
@@ -63,4 +64,14 @@ pub fn rules_toml(version: &str, barriers: &[(&str, &str)]) -> String {
         ));
     }
     toml
+}
+
+/// The stored cluster of `barrier` in `area`, if there is one.
+pub async fn cluster_in(store: &Store, barrier: &str, area: &str) -> Option<ClusterRow> {
+    store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.barrier == barrier && c.area == area)
 }
