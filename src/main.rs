@@ -107,6 +107,9 @@ enum Command {
         /// Ander modelbestand dan het model dat het regelbestand noemt.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Aantal threads (standaard: alle kernen); de uitvoer blijft in invoervolgorde.
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
     Quarantaine,
@@ -470,21 +473,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             no_serve,
         } => return knooppunt::demo::run(&dir, &listen, !no_serve, shutdown_signal()).await,
-        Command::Classify { file, rules, model } => {
+        Command::Classify {
+            file,
+            rules,
+            model,
+            jobs,
+        } => {
             let rules = match model {
                 Some(model) => app::load_rules_with_model(rules.as_deref(), &model)?,
                 None => app::load_rules_file(rules.as_deref())?,
             };
             let today = knooppunt_ingest::today_nl();
+            let jobs = jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
             let stdout = std::io::stdout().lock();
             let output = std::io::BufWriter::new(stdout);
             let (classified, errors) = match file {
                 Some(path) => {
                     let input = std::fs::File::open(&path)
                         .with_context(|| format!("{} openen", path.display()))?;
-                    knooppunt::classify::run(std::io::BufReader::new(input), output, &rules, today)?
+                    let input = std::io::BufReader::new(input);
+                    knooppunt::classify::run_jobs(input, output, &rules, today, jobs)?
                 }
-                None => knooppunt::classify::run(std::io::stdin().lock(), output, &rules, today)?,
+                None => {
+                    let input = std::io::stdin().lock();
+                    knooppunt::classify::run_jobs(input, output, &rules, today, jobs)?
+                }
             };
             tracing::info!(classified, errors, "Classification finished");
         }
