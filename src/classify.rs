@@ -272,6 +272,9 @@ mod tests {
         let counts3 = run_jobs(input.as_bytes(), &mut three, &rules, today(), 3).unwrap();
         assert_eq!(counts, counts3);
         assert_eq!(counts.1, (CHUNK * 2 + 7).div_ceil(4));
-        assert_eq!(String::from_utf8(one).unwrap(), String::from_utf8(three).unwrap());
+        assert_eq!(
+            String::from_utf8(one).unwrap(),
+            String::from_utf8(three).unwrap()
+        );
     }
 }

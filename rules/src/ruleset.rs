@@ -287,7 +287,7 @@ impl RuleSet {
                         "barrière '{}': patroon '{}' is ongeldig: {}",
                         spec.id,
                         pattern,
-                        e.to_string().lines().last().unwrap_or_default()
+                        e.lines().last().unwrap_or_default()
                     )));
                 }
             };
@@ -450,9 +450,7 @@ impl RuleSet {
             // off its fast DFA path. Because that text holds no ASCII capitals, matching case-
             // sensitively finds the same as case-insensitively whenever no pattern asks for a
             // capital; it keeps the literal prefilters and builds a smaller automaton.
-            let case_insensitive = !patterns
-                .iter()
-                .all(|p| syntax::lower_case_only(p));
+            let case_insensitive = !patterns.iter().all(|p| syntax::lower_case_only(p));
             RegexSetBuilder::new(patterns)
                 .case_insensitive(case_insensitive)
                 .unicode(false)
