@@ -130,6 +130,9 @@ pub fn run(
 const CHUNK: usize = 512;
 
 /// Like [`run`], on `jobs` threads; the output is in input order.
+///
+/// The threads live for the whole run (each keeps its regex caches and its allocator arena):
+/// per batch each gets one consecutive part of the lines, and the parts are written in order.
 pub fn run_jobs(
     input: impl BufRead,
     mut output: impl Write,
@@ -137,51 +140,68 @@ pub fn run_jobs(
     today: NaiveDate,
     jobs: usize,
 ) -> std::io::Result<(usize, usize)> {
+    use std::sync::mpsc;
     let jobs = jobs.max(1);
     let (mut classified, mut errors) = (0, 0);
     let mut lines = input.lines();
-    let mut batch: Vec<String> = Vec::with_capacity(CHUNK * jobs);
-    loop {
-        batch.clear();
-        for line in lines.by_ref() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..jobs)
+            .map(|_| {
+                let (to_worker, lines) = mpsc::channel::<Vec<String>>();
+                let (to_main, results) = mpsc::channel();
+                scope.spawn(move || {
+                    for part in lines {
+                        if to_main.send(write_lines(&part, rules, today)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                (to_worker, results)
+            })
+            .collect();
+        loop {
+            let mut batch: Vec<String> = Vec::with_capacity(CHUNK * jobs);
+            for line in lines.by_ref() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                batch.push(line);
+                if batch.len() == CHUNK * jobs {
+                    break;
+                }
             }
-            batch.push(line);
-            if batch.len() == CHUNK * jobs {
+            if batch.is_empty() {
                 break;
             }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let part = batch.len().div_ceil(jobs);
-        let written: Vec<std::io::Result<(Vec<u8>, usize)>> = if jobs == 1 {
-            vec![write_lines(&batch, rules, today)]
-        } else {
-            std::thread::scope(|scope| {
-                let workers: Vec<_> = batch
-                    .chunks(part)
-                    .map(|lines| scope.spawn(move || write_lines(lines, rules, today)))
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|worker| {
-                        worker
-                            .join()
-                            .unwrap_or_else(|_| Err(std::io::Error::other("classificatie mislukt")))
-                    })
-                    .collect()
-            })
-        };
-        for part in written {
-            let (bytes, part_errors) = part?;
+            classified += batch.len();
+            let part = batch.len().div_ceil(jobs);
+            // The main thread classifies the first part itself, the workers the others.
+            let mut rest = batch.split_off(part.min(batch.len()));
+            let mut sent = Vec::with_capacity(workers.len());
+            for (to_worker, results) in &workers {
+                if rest.is_empty() {
+                    break;
+                }
+                let tail = rest.split_off(part.min(rest.len()));
+                if to_worker.send(std::mem::replace(&mut rest, tail)).is_err() {
+                    return Err(std::io::Error::other("classificatie mislukt"));
+                }
+                sent.push(results);
+            }
+            let (bytes, part_errors) = write_lines(&batch, rules, today)?;
             output.write_all(&bytes)?;
             errors += part_errors;
+            for results in sent {
+                let (bytes, part_errors) = results
+                    .recv()
+                    .map_err(|_| std::io::Error::other("classificatie mislukt"))??;
+                output.write_all(&bytes)?;
+                errors += part_errors;
+            }
         }
-        classified += batch.len();
-    }
+        Ok::<(), std::io::Error>(())
+    })?;
     output.flush()?;
     Ok((classified - errors, errors))
 }
