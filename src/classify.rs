@@ -6,92 +6,227 @@
 //! why], "wait_days": …, "organisation": …, "rules_version", "model_version", "text": "…",
 //! "pii": […]}`,
 //! or `{"id": …, "error": "…"}` for a line that is not a valid signal.
+//!
+//! With `--jobs N` the lines are classified on N threads in batches; each batch is written in
+//! input order, so the output is the same whatever N is.
 
 use chrono::NaiveDate;
 use knooppunt_ingest::envelope::{Channel, Envelope};
 use knooppunt_ingest::signal::{describe, parse_signal};
 use knooppunt_rules::ruleset::RuleSet;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use std::io::{BufRead, Write};
 
+/// One output line. The fields are in alphabetical order, as the lines have always been
+/// written (a JSON object's keys sorted).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Line {
+    Classified(Box<Classified>),
+    Error { error: String, id: Value },
+}
+
+/// A classified signal.
+#[derive(Debug, Serialize)]
+pub struct Classified {
+    barriers: Vec<String>,
+    id: Value,
+    matches: Vec<MatchLine>,
+    model_version: Option<String>,
+    organisation: Option<String>,
+    pii: Vec<&'static str>,
+    rules_version: String,
+    text: String,
+    wait_days: Option<u32>,
+}
+
+/// One barrier of a classified signal.
+#[derive(Debug, Serialize)]
+struct MatchLine {
+    barrier: String,
+    confidence: f64,
+    found_by: &'static str,
+    /// Written as the 64-bit number it always was (the f32 widened).
+    model_score: Option<f64>,
+    rule: Option<String>,
+    terms: Vec<String>,
+    uitleg: String,
+    wait_days: Option<u32>,
+}
+
+impl Line {
+    pub fn is_error(&self) -> bool {
+        matches!(self, Line::Error { .. })
+    }
+}
+
 /// Classifies one input line.
-pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Value {
+pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Line {
     let value: Value = match knooppunt_ingest::json::from_str(line) {
         Ok(value) => value,
-        Err(e) => return json!({"id": null, "error": e.to_string()}),
+        Err(e) => {
+            return Line::Error {
+                error: e.to_string(),
+                id: Value::Null,
+            }
+        }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let signal = match parse_signal(&value, today) {
         Ok(signal) => signal,
-        Err(errors) => return json!({"id": id, "error": describe(&errors)}),
+        Err(errors) => {
+            return Line::Error {
+                error: describe(&errors),
+                id,
+            }
+        }
     };
     let (envelope, screening) =
         Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
     let classified = knooppunt_rules::engine::classify(rules, envelope);
-    let barriers: Vec<&str> = classified.barriers().collect();
-    let matches: Vec<serde_json::Value> = classified
+    let barriers: Vec<String> = classified.barriers().map(str::to_string).collect();
+    let matches: Vec<MatchLine> = classified
         .matches
-        .iter()
-        .map(|m| {
-            json!({
-                "barrier": m.barrier,
-                "confidence": m.confidence,
-                "wait_days": m.wait_days,
-                "found_by": m.found.how.as_str(),
-                "rule": m.found.rule,
-                "model_score": m.found.model_score,
-                "terms": m.found.terms,
-                "uitleg": m.found.dutch(),
-            })
+        .into_iter()
+        .map(|m| MatchLine {
+            uitleg: m.found.dutch(),
+            barrier: m.barrier,
+            confidence: m.confidence,
+            wait_days: m.wait_days,
+            found_by: m.found.how.as_str(),
+            rule: m.found.rule,
+            model_score: m.found.model_score.map(f64::from),
+            terms: m.found.terms,
         })
         .collect();
-    let wait_days = classified.wait_days;
-    let signal = &classified.envelope.signal;
-    let organisation = &signal.organisation;
-    let pii: Vec<&str> = screening.found.iter().map(|k| k.as_str()).collect();
-    json!({
-        "id": id,
-        "barriers": barriers,
-        "matches": matches,
-        "wait_days": wait_days,
-        "organisation": organisation,
-        "rules_version": classified.rules_version,
-        "model_version": classified.model_version,
-        "text": signal.text,
-        "pii": pii,
-    })
+    let signal = classified.envelope.signal;
+    Line::Classified(Box::new(Classified {
+        barriers,
+        id,
+        matches,
+        model_version: classified.model_version,
+        organisation: signal.organisation,
+        pii: screening.found.iter().map(|k| k.as_str()).collect(),
+        rules_version: classified.rules_version,
+        text: signal.text,
+        wait_days: classified.wait_days,
+    }))
 }
 
-/// Classifies every line of `input` into `output`; blank lines are skipped. Returns
-/// (classified, errors).
+/// Classifies every line of `input` into `output` on one thread; blank lines are skipped.
+/// Returns (classified, errors).
 pub fn run(
+    input: impl BufRead,
+    output: impl Write,
+    rules: &RuleSet,
+    today: NaiveDate,
+) -> std::io::Result<(usize, usize)> {
+    run_jobs(input, output, rules, today, 1)
+}
+
+/// Lines per thread in one batch: large enough that starting the threads does not count, small
+/// enough that a batch of notes stays a few megabytes.
+const CHUNK: usize = 512;
+
+/// Like [`run`], on `jobs` threads; the output is in input order.
+///
+/// The threads live for the whole run (each keeps its regex caches and its allocator arena):
+/// per batch each gets one consecutive part of the lines, and the parts are written in order.
+pub fn run_jobs(
     input: impl BufRead,
     mut output: impl Write,
     rules: &RuleSet,
     today: NaiveDate,
+    jobs: usize,
 ) -> std::io::Result<(usize, usize)> {
+    use std::sync::mpsc;
+    let jobs = jobs.max(1);
     let (mut classified, mut errors) = (0, 0);
-    for line in input.lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
+    let mut lines = input.lines();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..jobs)
+            .map(|_| {
+                let (to_worker, lines) = mpsc::channel::<Vec<String>>();
+                let (to_main, results) = mpsc::channel();
+                scope.spawn(move || {
+                    for part in lines {
+                        if to_main.send(write_lines(&part, rules, today)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                (to_worker, results)
+            })
+            .collect();
+        loop {
+            let mut batch: Vec<String> = Vec::with_capacity(CHUNK * jobs);
+            for line in lines.by_ref() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                batch.push(line);
+                if batch.len() == CHUNK * jobs {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            classified += batch.len();
+            let part = batch.len().div_ceil(jobs);
+            // The main thread classifies the first part itself, the workers the others.
+            let mut rest = batch.split_off(part.min(batch.len()));
+            let mut sent = Vec::with_capacity(workers.len());
+            for (to_worker, results) in &workers {
+                if rest.is_empty() {
+                    break;
+                }
+                let tail = rest.split_off(part.min(rest.len()));
+                if to_worker.send(std::mem::replace(&mut rest, tail)).is_err() {
+                    return Err(std::io::Error::other("classificatie mislukt"));
+                }
+                sent.push(results);
+            }
+            let (bytes, part_errors) = write_lines(&batch, rules, today)?;
+            output.write_all(&bytes)?;
+            errors += part_errors;
+            for results in sent {
+                let (bytes, part_errors) = results
+                    .recv()
+                    .map_err(|_| std::io::Error::other("classificatie mislukt"))??;
+                output.write_all(&bytes)?;
+                errors += part_errors;
+            }
         }
-        let result = classify_line(&line, rules, today);
-        if result.get("error").is_some() {
-            errors += 1;
-        } else {
-            classified += 1;
-        }
-        serde_json::to_writer(&mut output, &result)?;
-        output.write_all(b"\n")?;
-    }
+        Ok::<(), std::io::Error>(())
+    })?;
     output.flush()?;
-    Ok((classified, errors))
+    Ok((classified - errors, errors))
+}
+
+/// Classifies `lines` into JSON lines; returns them and how many were errors.
+fn write_lines(
+    lines: &[String],
+    rules: &RuleSet,
+    today: NaiveDate,
+) -> std::io::Result<(Vec<u8>, usize)> {
+    let mut out = Vec::with_capacity(lines.len() * 640);
+    let mut errors = 0;
+    for line in lines {
+        let result = classify_line(line, rules, today);
+        errors += usize::from(result.is_error());
+        serde_json::to_writer(&mut out, &result)?;
+        out.push(b'\n');
+    }
+    Ok((out, errors))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -136,5 +271,30 @@ mod tests {
             .contains("geen geldige JSON"));
         assert_eq!(lines[3]["barriers"], json!([]));
         assert_eq!(lines[3]["organisation"], Value::Null);
+    }
+
+    #[test]
+    fn jobs_keep_the_input_order() {
+        let rules = RuleSet::default_rules().unwrap();
+        let notes = [
+            r#"{"id": "%", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Mevrouw Yilmaz wacht al 14 weken op de GGZ."}"#,
+            r#"{"id": "%", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Huurachterstand, de deurwaarder komt."}"#,
+            "geen json",
+            r#"{"id": "%", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Gezellige buurtmaaltijd."}"#,
+        ];
+        // More lines than one batch of two threads, so batches and threads both take part.
+        let input: String = (0..CHUNK * 2 + 7)
+            .map(|i| notes[i % notes.len()].replace('%', &i.to_string()) + "\n")
+            .collect();
+        let mut one = Vec::new();
+        let counts = run_jobs(input.as_bytes(), &mut one, &rules, today(), 1).unwrap();
+        let mut three = Vec::new();
+        let counts3 = run_jobs(input.as_bytes(), &mut three, &rules, today(), 3).unwrap();
+        assert_eq!(counts, counts3);
+        assert_eq!(counts.1, (CHUNK * 2 + 7).div_ceil(4));
+        assert_eq!(
+            String::from_utf8(one).unwrap(),
+            String::from_utf8(three).unwrap()
+        );
     }
 }

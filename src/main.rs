@@ -82,9 +82,12 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             };
             cli::processing_log::run(settings, filter).await
         }
-        Command::Classify { file, rules, model } => {
-            cli::classify::run(file, rules.as_deref(), model.as_deref())
-        }
+        Command::Classify {
+            file,
+            rules,
+            model,
+            jobs,
+        } => cli::classify::run(file, rules.as_deref(), model.as_deref(), jobs),
         Command::Quarantaine => cli::quarantine::run(settings).await,
         Command::User { command } => cli::user::run(command, settings).await,
         Command::Agenda { meeting, out } => cli::agenda::run(settings, meeting, &out).await,

@@ -14,7 +14,7 @@
 //! - [`recognition`]: how a barrier was found (rule, model or overleg);
 //! - [`labels`]: the overleg's labels on recognition;
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why;
-//! - [`stats`]: the quantiles of waiting times;
+//! - [`stats`]: quantiles of waiting times, F1 and ratios.
 //! - [`review`]: the overleg's review states, actions and transitions;
 //! - [`dutch_time`]: UTC instants as Dutch days and times;
 //! - [`quarter`]: calendar quarters, the period of a brief;

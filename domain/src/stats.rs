@@ -11,6 +11,24 @@ pub fn quantile(sorted: &[i64], q: f64) -> Option<f64> {
     Some(sorted[low] as f64 + (sorted[high] - sorted[low]) as f64 * fraction)
 }
 
+/// The harmonic mean of precision `p` and recall `r`; 0 when both are 0.
+pub fn f1_of(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// `part / whole`, or `empty` when `whole` is 0.
+pub fn ratio_or(empty: f64, part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        empty
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::quantile;

@@ -2,8 +2,8 @@
 //! (`rules/fixtures/<barrier>.toml`), and the precision and recall a rule set reaches on them.
 //! Pure: the caller reads the files.
 
-use crate::model::measure::{f1_of, ratio_or};
 use crate::ruleset::RuleSet;
+use knooppunt_domain::stats::{f1_of, ratio_or};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]

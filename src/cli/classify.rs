@@ -8,7 +8,11 @@ pub fn run(
     file: Option<PathBuf>,
     rules: Option<&Path>,
     model: Option<&Path>,
+    jobs: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
+    let jobs = jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
     let rules = super::rules_with_model(rules, model)?;
     let today = knooppunt_ingest::today_nl();
     let stdout = std::io::stdout().lock();
@@ -17,9 +21,13 @@ pub fn run(
         Some(path) => {
             let input =
                 std::fs::File::open(&path).with_context(|| format!("{} openen", path.display()))?;
-            knooppunt::classify::run(std::io::BufReader::new(input), output, &rules, today)?
+            let input = std::io::BufReader::new(input);
+            knooppunt::classify::run_jobs(input, output, &rules, today, jobs)?
         }
-        None => knooppunt::classify::run(std::io::stdin().lock(), output, &rules, today)?,
+        None => {
+            let input = std::io::stdin().lock();
+            knooppunt::classify::run_jobs(input, output, &rules, today, jobs)?
+        }
     };
     tracing::info!(classified, errors, "Classification finished");
     Ok(ExitCode::SUCCESS)

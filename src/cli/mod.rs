@@ -168,6 +168,9 @@ pub enum Command {
         /// Ander modelbestand dan het model dat het regelbestand noemt.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Aantal threads (standaard: alle kernen); de uitvoer blijft in invoervolgorde.
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Toon de signalen die de regelmotor weigerde wegens persoonsgegevens (aantallen, geen tekst).
     Quarantaine,

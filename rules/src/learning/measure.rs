@@ -8,6 +8,7 @@
 use super::notes::Note;
 use super::train::{cross_validate, rule_hits, Options};
 use crate::ruleset::{normalise, RuleSet};
+use knooppunt_domain::stats::{f1_of, ratio_or};
 
 /// Counts for one barrier.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,24 +35,6 @@ impl Counts {
     }
     pub fn f1(&self) -> f64 {
         f1_of(self.precision(), self.recall())
-    }
-}
-
-/// The harmonic mean of precision `p` and recall `r`; 0 when both are 0.
-pub(crate) fn f1_of(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
-}
-
-/// `part / whole`, or `empty` when `whole` is 0.
-pub(crate) fn ratio_or(empty: f64, part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        empty
-    } else {
-        part as f64 / whole as f64
     }
 }
 

@@ -71,6 +71,11 @@ pub fn scales(words: &[(usize, usize)]) -> (f32, f32) {
 pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Kind)) {
     let bytes = text.as_bytes();
     let mut padded = Vec::with_capacity(64);
+    // The hashes of the 3-, 4- and 5-grams starting at each position of the padded word: the
+    // 4-gram's hash continues the 3-gram's and the 5-gram's the 4-gram's (FNV is a running
+    // hash), so each byte is hashed once per start instead of once per n-gram. They are visited
+    // in the same order as before: all 3-grams, then all 4-grams, then all 5-grams.
+    let (mut three, mut four, mut five) = (Vec::new(), Vec::new(), Vec::new());
     for (index, &(start, end)) in words.iter().enumerate() {
         let word = &bytes[start..end];
         visit(hash_bytes(SEED_WORD, word), Kind::Word(index));
@@ -85,10 +90,23 @@ pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Ki
         padded.push(b' ');
         padded.extend_from_slice(word);
         padded.push(b' ');
-        for n in 3..=5 {
-            for gram in padded.windows(n) {
-                visit(hash_bytes(SEED_CHAR, gram), Kind::Char(index));
+        three.clear();
+        four.clear();
+        five.clear();
+        for gram in padded.windows(3) {
+            three.push(hash_bytes(SEED_CHAR, gram));
+        }
+        for (at, &hash) in three.iter().enumerate() {
+            if let Some(&fourth) = padded.get(at + 3) {
+                let hash = fnv(hash, fourth);
+                four.push(hash);
+                if let Some(&fifth) = padded.get(at + 4) {
+                    five.push(fnv(hash, fifth));
+                }
             }
+        }
+        for &hash in three.iter().chain(&four).chain(&five) {
+            visit(hash, Kind::Char(index));
         }
     }
 }
@@ -141,6 +159,28 @@ mod tests {
         assert!(a.iter().all(|(i, _)| *i >= 1 && *i <= 1 << 18));
         assert_eq!(a, vector("al 93 weken geen reactie", 1 << 18));
         assert_ne!(a, vector("al 14 dagen geen reactie", 1 << 18));
+    }
+
+    #[test]
+    fn character_grams_hash_as_whole_windows() {
+        let text = "al 14 weken wacht-lijst é";
+        let words = words(text);
+        let mut visited = Vec::new();
+        visit(text, &words, |hash, kind| {
+            if let Kind::Char(i) = kind {
+                visited.push((i, hash));
+            }
+        });
+        let mut expected = Vec::new();
+        for (index, &(start, end)) in words.iter().enumerate() {
+            let padded = [b" ", &text.as_bytes()[start..end], b" "].concat();
+            for n in 3..=5 {
+                for gram in padded.windows(n) {
+                    expected.push((index, hash_bytes(SEED_CHAR, gram)));
+                }
+            }
+        }
+        assert_eq!(visited, expected);
     }
 
     #[test]
