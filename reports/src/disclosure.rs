@@ -71,6 +71,12 @@ pub enum DisclosureError {
     Overflow,
 }
 
+impl From<crate::frac::Overflow> for DisclosureError {
+    fn from(_: crate::frac::Overflow) -> Self {
+        DisclosureError::Overflow
+    }
+}
+
 /// Raw counts: rows are knelpunten (barriers), columns are areas (wijken).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountTable {

@@ -1,7 +1,9 @@
 //! Exact fractions with overflow checks, shared by the disclosure solver and the ledger of
 //! published figures.
 
-use crate::disclosure::DisclosureError;
+/// An exact fraction grew beyond `i128`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overflow;
 
 /// An exact fraction with overflow checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,48 +24,48 @@ impl Frac {
         self.n == 0
     }
 
-    pub(crate) fn new(n: i128, d: i128) -> Result<Self, DisclosureError> {
+    pub(crate) fn new(n: i128, d: i128) -> Result<Self, Overflow> {
         if d == 0 {
-            return Err(DisclosureError::Overflow);
+            return Err(Overflow);
         }
         let g = gcd(n, d).max(1);
         let (mut n, mut d) = (n / g, d / g);
         if d < 0 {
-            n = n.checked_neg().ok_or(DisclosureError::Overflow)?;
-            d = d.checked_neg().ok_or(DisclosureError::Overflow)?;
+            n = n.checked_neg().ok_or(Overflow)?;
+            d = d.checked_neg().ok_or(Overflow)?;
         }
         Ok(Frac { n, d })
     }
 
-    pub(crate) fn add(self, o: Frac) -> Result<Self, DisclosureError> {
+    pub(crate) fn add(self, o: Frac) -> Result<Self, Overflow> {
         self.cross(o, i128::checked_add)
     }
 
-    pub(crate) fn sub(self, o: Frac) -> Result<Self, DisclosureError> {
+    pub(crate) fn sub(self, o: Frac) -> Result<Self, Overflow> {
         self.cross(o, i128::checked_sub)
     }
 
     /// `self ± o` over the common denominator, with `op` the checked `+` or `-`.
-    fn cross(self, o: Frac, op: fn(i128, i128) -> Option<i128>) -> Result<Self, DisclosureError> {
+    fn cross(self, o: Frac, op: fn(i128, i128) -> Option<i128>) -> Result<Self, Overflow> {
         let n = self
             .n
             .checked_mul(o.d)
             .zip(o.n.checked_mul(self.d))
             .and_then(|(a, b)| op(a, b))
-            .ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
+            .ok_or(Overflow)?;
+        let d = self.d.checked_mul(o.d).ok_or(Overflow)?;
         Frac::new(n, d)
     }
 
-    pub(crate) fn mul(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
+    pub(crate) fn mul(self, o: Frac) -> Result<Self, Overflow> {
+        let n = self.n.checked_mul(o.n).ok_or(Overflow)?;
+        let d = self.d.checked_mul(o.d).ok_or(Overflow)?;
         Frac::new(n, d)
     }
 
-    pub(crate) fn div(self, o: Frac) -> Result<Self, DisclosureError> {
-        let n = self.n.checked_mul(o.d).ok_or(DisclosureError::Overflow)?;
-        let d = self.d.checked_mul(o.n).ok_or(DisclosureError::Overflow)?;
+    pub(crate) fn div(self, o: Frac) -> Result<Self, Overflow> {
+        let n = self.n.checked_mul(o.d).ok_or(Overflow)?;
+        let d = self.d.checked_mul(o.n).ok_or(Overflow)?;
         Frac::new(n, d)
     }
 

@@ -4,6 +4,7 @@
 //! a signal is scanned twice in total however many rules there are, instead of once per regex.
 //! Pure: no I/O.
 
+pub mod combine;
 mod syntax;
 
 use regex::bytes::{RegexSet, RegexSetBuilder};
@@ -26,8 +27,8 @@ struct RulesFile {
     /// How signals are grouped into clusters.
     #[serde(default)]
     clusters: ClusterSpec,
-    /// The learned model beside the rules (see [`crate::model::combine`]).
-    model: Option<crate::model::combine::ModelSpec>,
+    /// The learned model beside the rules (see [`crate::ruleset::combine`]).
+    model: Option<crate::ruleset::combine::ModelSpec>,
 }
 
 /// `[clusters]`: the grouping key besides the barrier.
@@ -104,7 +105,7 @@ struct BarrierSpec {
     promotion: crate::promotion::CriteriaOverride,
     /// This barrier's model threshold, where it differs from `[model]`'s.
     #[serde(default)]
-    model: crate::model::combine::BarrierModelSpec,
+    model: crate::ruleset::combine::BarrierModelSpec,
 }
 
 /// `[barrier.when]`: the barrier only applies to signals with these field values.
@@ -188,8 +189,8 @@ pub struct RuleSet {
     organisation_roles: std::collections::HashMap<String, crate::extract::OrganisationRole>,
     /// Per positive pattern, how its match is explained: the pattern, or its `all` group.
     labels: Vec<String>,
-    /// The learned model beside the rules ([`crate::model::combine`]).
-    pub(crate) model: crate::model::combine::ModelSlot,
+    /// The learned model beside the rules ([`crate::ruleset::combine`]).
+    pub(crate) model: crate::ruleset::combine::ModelSlot,
 }
 
 /// A problem in a rules file, with the barrier and pattern it concerns.
@@ -249,7 +250,7 @@ impl RuleSet {
         let mut exclude = Vec::new();
         let mut exclude_barrier = Vec::new();
         let mut labels = Vec::new();
-        let mut model = crate::model::combine::ModelSlot {
+        let mut model = crate::ruleset::combine::ModelSlot {
             spec: file.model,
             ..Default::default()
         };
@@ -533,13 +534,17 @@ impl RuleSet {
         let normalised = normalise(text);
         let recognised = self.organisation_normalised(&normalised);
         let organisation = fields.organisation.or(recognised);
-        // Rules and model decide per barrier (crate::model::combine).
-        let hits: Vec<(&Barrier, crate::model::combine::Decision<'_>)> =
-            crate::model::combine::decide(self, &normalised, self.classify_normalised(&normalised))
-                .into_iter()
-                .map(|decision| (&self.barriers[decision.barrier], decision))
-                .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
-                .collect();
+        // Rules and model decide per barrier (crate::ruleset::combine).
+        let hits: Vec<(&Barrier, crate::ruleset::combine::Decision<'_>)> =
+            crate::ruleset::combine::decide(
+                self,
+                &normalised,
+                self.classify_normalised(&normalised),
+            )
+            .into_iter()
+            .map(|decision| (&self.barriers[decision.barrier], decision))
+            .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
+            .collect();
         let durations = durations(&normalised);
         let sole = hits.len() == 1;
         let matches = hits
@@ -637,7 +642,7 @@ pub struct Match<'a> {
     /// Whether the barrier tracks waiting times (has `wait_context`).
     pub tracks_waits: bool,
     /// How it was found: a rule (which) or the model (its terms).
-    pub found_by: crate::model::combine::FoundBy<'a>,
+    pub found_by: crate::ruleset::combine::FoundBy<'a>,
     /// The model's calibrated probability for this barrier, when a model is loaded.
     pub model_score: Option<f32>,
 }

@@ -1,6 +1,6 @@
 use super::{measure, notes, train};
-use crate::model::combine::FoundBy;
 use crate::model::*;
+use crate::ruleset::combine::FoundBy;
 use crate::ruleset::{RuleSet, DEFAULT_RULES};
 
 fn default_model() -> Model {
@@ -131,7 +131,7 @@ fn the_model_finds_with_terms_and_exclusions_veto_it() {
         unreachable!()
     };
     assert!(
-        !terms.is_empty() && terms.len() <= combine::TERMS,
+        !terms.is_empty() && terms.len() <= crate::ruleset::combine::TERMS,
         "{terms:?}"
     );
     assert_eq!(found.model_score.map(f64::from), Some(found.confidence));

@@ -6,13 +6,12 @@
 //! Inference is a sparse dot product: every feature of a note looks up its bucket's row of
 //! weights (one per barrier). A decision value becomes a calibrated probability through the
 //! sigmoid fitted on cross-validated decision values (Platt scaling). How model and rules are
-//! combined is in [`combine`].
+//! combined is in [`crate::ruleset::combine`].
 //!
 //! The file: `KNOOPPUNT-MODEL\n`, the format version (u32, little endian), the length of a JSON
 //! header and the header ([`Header`]), then the used buckets (u32 each, ascending), then per
 //! barrier the scale of its quantised weights (f32) and the weights as i16, row by row.
 
-pub mod combine;
 pub mod features;
 // Transitional: the record of how a barrier was found is a domain type now.
 pub use knooppunt_domain::recognition as record;

@@ -13,7 +13,7 @@
 //! The rules file names its model (`[model] file`); loading a rule set that names one without
 //! it, or with a model for other barriers, is an error, never a silent rules-only fallback.
 
-use super::{Model, ModelError};
+use crate::model::{Model, ModelError};
 use crate::ruleset::RuleSet;
 use knooppunt_domain::recognition::{How, Recognition};
 use serde::Deserialize;
