@@ -22,7 +22,7 @@ mod support;
 
 use common::arg;
 use common::procs::{arg_text, builds, report};
-use knooppunt_rules::store::{cluster_id, ClusterKeyValues};
+use knooppunt_domain::cluster::{cluster_id, ClusterKeyValues};
 use sqlx::{AnyPool, Connection, Executor, Row};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -84,13 +84,13 @@ async fn fill(pool: &AnyPool, backend: Backend, n: i64) {
         sqlx::query("INSERT INTO bench_areas VALUES ($1, $2, $3)")
             .bind(a as i64)
             .bind(&area)
-            .bind(knooppunt_ingest::envelope::partition_key(&area))
+            .bind(knooppunt_domain::envelope::partition_key(&area))
             .execute(&mut *tx)
             .await
             .expect("area");
         for (b, barrier) in BARRIERS.iter().enumerate() {
             let key = ClusterKeyValues {
-                area_key: knooppunt_ingest::envelope::partition_key(&area),
+                area_key: knooppunt_domain::envelope::partition_key(&area),
                 area: area.clone(),
                 organisation: String::new(),
             };

@@ -17,7 +17,7 @@
 //! process (warm, one thread) and, when more than one core is free, `--jobs` on all of them.
 //! `KNOOPPUNT_PEERS` points at another peers folder.
 
-use knooppunt_ingest::scrub::scrub;
+use knooppunt_domain::scrub::scrub;
 use knooppunt_rules::ruleset::RuleSet;
 mod common;
 

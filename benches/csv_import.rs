@@ -9,8 +9,8 @@
 mod common;
 
 use common::{arg, median};
-use knooppunt_ingest::csv_import::parse_csv;
-use knooppunt_ingest::jsonl::parse_jsonl;
+use knooppunt_domain::csv_import::parse_csv;
+use knooppunt_domain::jsonl::parse_jsonl;
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -41,7 +41,7 @@ async fn stored(db: &Path) -> i64 {
         return 0;
     }
     let url = format!("sqlite:{}", db.display());
-    let Ok(store) = knooppunt_rules::store::Store::connect_unmigrated(&url, 1).await else {
+    let Ok(store) = knooppunt_store::Store::connect_unmigrated(&url, 1).await else {
         return 0;
     };
     store.signal_count().await.unwrap_or(0)

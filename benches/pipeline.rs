@@ -24,7 +24,7 @@ mod support;
 use common::{arg, median, synthetic};
 
 use knooppunt::app;
-use knooppunt_ingest::envelope::Envelope;
+use knooppunt_domain::envelope::Envelope;
 use knooppunt_rules::engine::Engine;
 use knooppunt_transport::Publisher;
 use std::time::{Duration, Instant};
@@ -138,7 +138,7 @@ fn raw_rate(brokers: &str, topic: &str, n: usize) -> f64 {
 
 async fn drain<S: knooppunt_transport::Source>(
     engine: &mut Engine<S>,
-    store: &knooppunt_rules::store::Store,
+    store: &knooppunt_store::Store,
     n: usize,
 ) -> Duration {
     // The clock starts at the step that brings the first messages, so joining the consumer

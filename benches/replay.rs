@@ -17,7 +17,7 @@ use common::{arg, synthetic};
 use knooppunt_rules::engine::classify;
 use knooppunt_rules::replay::replay;
 use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use std::time::Instant;
 
 const TEXTS: [&str; 5] = [

@@ -7,7 +7,7 @@ use knooppunt_ingest::api::router;
 use knooppunt_ingest::http::{IntakeState, Limits, Probe};
 use knooppunt_rules::engine::Engine;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use knooppunt_transport::kafka::{KafkaPublisher, KafkaSource, ProducerContext};
 use knooppunt_transport::spool::{Spool, SpoolSettings, SpoolSource};
 use knooppunt_transport::{Publisher, Source};
@@ -156,7 +156,7 @@ pub fn install_register(config: &Config) -> anyhow::Result<()> {
     let register = config.intake.register.load().map_err(|errors| {
         anyhow::anyhow!("het register bevat fouten:\n  - {}", errors.join("\n  - "))
     })?;
-    knooppunt_ingest::register::install(register);
+    knooppunt_domain::register::install(register);
     Ok(())
 }
 

@@ -11,8 +11,8 @@
 //! input order, so the output is the same whatever N is.
 
 use chrono::NaiveDate;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::{describe, parse_signal};
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::signal::{describe, parse_signal};
 use knooppunt_rules::ruleset::RuleSet;
 use serde::Serialize;
 use serde_json::Value;
@@ -63,7 +63,7 @@ impl Line {
 
 /// Classifies one input line.
 pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Line {
-    let value: Value = match knooppunt_ingest::json::from_str(line) {
+    let value: Value = match knooppunt_domain::json::from_str(line) {
         Ok(value) => value,
         Err(e) => {
             return Line::Error {

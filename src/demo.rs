@@ -8,8 +8,8 @@ use crate::app;
 use crate::config::Config;
 use crate::import::import_file;
 use anyhow::Context;
-use knooppunt_ingest::spool::Spool;
 use knooppunt_reports::Quarter;
+use knooppunt_transport::spool::Spool;
 use serde_json::Value;
 use std::future::Future;
 use std::path::Path;
@@ -98,7 +98,7 @@ pub async fn run(
     let latest = lines
         .iter()
         .filter_map(|l| l["observed_on"].as_str())
-        .filter_map(knooppunt_ingest::signal::parse_date)
+        .filter_map(knooppunt_domain::signal::parse_date)
         .max()
         .context("voorbeeldset zonder datums")?;
     demo.agenda(latest.succ_opt().unwrap_or(latest)).await?;
@@ -158,7 +158,7 @@ fn prepare(dir: &Path, listen: &str) -> anyhow::Result<Config> {
 struct Demo<'a> {
     dir: &'a Path,
     config: &'a Config,
-    store: &'a knooppunt_rules::store::Store,
+    store: &'a knooppunt_store::Store,
     rules: &'a knooppunt_rules::ruleset::RuleSet,
     addr: std::net::SocketAddr,
 }
@@ -366,7 +366,7 @@ impl Demo<'_> {
 
 /// A stored sample signal whose text had personal data replaced by a placeholder.
 async fn scrubbed_example(
-    store: &knooppunt_rules::store::Store,
+    store: &knooppunt_store::Store,
     lines: &[Value],
 ) -> anyhow::Result<Option<String>> {
     for line in lines {
@@ -377,7 +377,7 @@ async fn scrubbed_example(
         ) else {
             continue;
         };
-        if knooppunt_ingest::scrub::scrub(text).found.is_empty() {
+        if knooppunt_domain::scrub::scrub(text).found.is_empty() {
             continue;
         }
         if let Some(stored) = store.signal(source, id).await? {

@@ -4,12 +4,12 @@
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
+use knooppunt_domain::csv_import::{parse_csv_file, CsvRow};
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::jsonl::parse_jsonl;
+use knooppunt_domain::signal::describe;
 use knooppunt_ingest::conflicts::{IdCheck, StoredContent};
-use knooppunt_ingest::csv_import::{parse_csv_file, CsvRow};
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::jsonl::parse_jsonl;
-use knooppunt_ingest::signal::describe;
-use knooppunt_ingest::transport::Publisher;
+use knooppunt_transport::publisher::Publisher;
 use std::path::Path;
 
 /// Envelopes handed to the transport at once.

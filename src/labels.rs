@@ -5,7 +5,7 @@
 use anyhow::Context;
 use knooppunt_rules::labels::{measure, LabelReport};
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use std::io::Write;
 use std::path::Path;
 

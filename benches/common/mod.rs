@@ -33,8 +33,8 @@ pub fn synthetic(
     i: usize,
     observed_on: &str,
     text: &str,
-) -> Option<knooppunt_ingest::envelope::Envelope> {
-    use knooppunt_ingest::envelope::{Channel, Envelope};
+) -> Option<knooppunt_domain::envelope::Envelope> {
+    use knooppunt_domain::envelope::{Channel, Envelope};
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1)?;
     let value = serde_json::json!({
         "id": format!("s{i}"),
@@ -43,7 +43,7 @@ pub fn synthetic(
         "area": AREAS[i % AREAS.len()],
         "text": text,
     });
-    let signal = knooppunt_ingest::signal::parse_signal(&value, today).ok()?;
+    let signal = knooppunt_domain::signal::parse_signal(&value, today).ok()?;
     Some(Envelope::prepare(
         signal,
         Channel::Kafka,

@@ -12,9 +12,9 @@
 //! in `id_conflicts` — whatever still reaches it (two submissions racing, a signal still in the
 //! spool or on the topic, a partner producing onto Kafka directly).
 
-use crate::envelope::Envelope;
-use crate::signal::FieldError;
 use async_trait::async_trait;
+use knooppunt_domain::envelope::Envelope;
+use knooppunt_domain::signal::FieldError;
 use std::collections::HashMap;
 
 pub use knooppunt_domain::identity::{content_hash, key_of, SignalKey, ID_CONFLICT};
@@ -80,8 +80,8 @@ impl IdCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::Channel;
-    use crate::signal::parse_signal;
+    use knooppunt_domain::envelope::Channel;
+    use knooppunt_domain::signal::parse_signal;
 
     fn envelope(id: &str, text: &str) -> Envelope {
         let value = serde_json::json!({"id": id, "observed_on": "2026-09-14", "source": "t",

@@ -13,13 +13,13 @@
 //! Submissions must be `Content-Type: application/json` (415 otherwise): a plain HTML form
 //! on another website can only send form encodings or text/plain, so it cannot submit.
 
-use crate::envelope::{Channel, Envelope};
-use crate::signal::FieldError;
 use async_trait::async_trait;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::signal::FieldError;
 
 use axum::Json;
 use chrono::Utc;
@@ -298,9 +298,9 @@ pub(crate) async fn post_signals(
         }
     };
     // A UTF-8 byte-order mark (some Windows tools write one) is skipped; duplicate keys are
-    // marked per item and refused there (see `crate::json`).
+    // marked per item and refused there (see `knooppunt_domain::json`).
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let value: Value = match crate::json::from_slice(body) {
+    let value: Value = match knooppunt_domain::json::from_slice(body) {
         Ok(value) => value,
         Err(e) => return error_response(StatusCode::BAD_REQUEST, format!("het verzoek is {e}")),
     };
@@ -366,7 +366,11 @@ fn is_length_limit(error: &axum::Error) -> bool {
 
 /// Whether a submitted `source` names the token's source: the same code, or a spelling or
 /// alias the register maps to it ("Schilderswijk Moeders" for `schilderswijk-moeders`).
-fn same_source(register: &crate::register::Register, given: &str, token_source: &str) -> bool {
+fn same_source(
+    register: &knooppunt_domain::register::Register,
+    given: &str,
+    token_source: &str,
+) -> bool {
     given.trim() == token_source
         || matches!(
             (register.resolve_source(given), register.resolve_source(token_source)),
@@ -391,7 +395,9 @@ async fn submit_as(
                 None => {
                     object.insert("source".into(), json!(source));
                 }
-                Some(given) if !same_source(&crate::register::active(), given, source) => {
+                Some(given)
+                    if !same_source(&knooppunt_domain::register::active(), given, source) =>
+                {
                     // The submitted value is not echoed (it may be anything, of any length).
                     refused.push(ItemResult::Refused {
                         index,
@@ -556,7 +562,7 @@ pub(crate) async fn readyz(State(state): State<IntakeState>) -> Response {
 #[cfg(test)]
 mod token_source_tests {
     use super::same_source;
-    use crate::register::{builtin_with, UnknownSources};
+    use knooppunt_domain::register::{builtin_with, UnknownSources};
 
     #[test]
     fn a_token_accepts_its_source_by_any_registered_spelling_and_nothing_else() {

@@ -1,14 +1,13 @@
-//! Intake: everything a signal passes through before it reaches the rules engine.
+//! Intake: the doors a signal comes in by — the HTTP API, its contract, and the shared path
+//! every channel takes to an envelope. It may not touch the store or the rules; it hands
+//! envelopes to a `knooppunt_transport::Publisher`.
 //!
-//! - [`signal`]: the validated input contract;
-//! - [`scrub`]: removes personal data from free text;
-//! - [`csv_import`]: reads Dutch Excel CSV files;
-//! - [`envelope`]: the versioned message on the transport;
-//! - [`transport`]: Kafka and the embedded spool, behind one [`transport::Publisher`] trait
-//!   (in `knooppunt_transport`, which holds both halves of each);
-//! - [`http`]: the intake API;
-//! - [`normalise`], [`json`]: text normalisation and strict JSON at the boundary;
-//! - [`register`]: the register of areas and sources every signal is mapped to.
+//! - [`api`]: the routes and the published OpenAPI document;
+//! - [`http`]: the handlers (submission, health, readiness);
+//! - [`openapi`]: the contract's schemas and its Dutch problem details;
+//! - [`conflicts`]: one `(source, id)`, one content;
+//! - [`trace`]: the request's trace context, carried into the envelope;
+//! - [`accept`] / [`prepare`]: validate, map through the register, scrub.
 
 pub mod api;
 pub mod conflicts;
@@ -16,21 +15,11 @@ pub mod http;
 pub mod openapi;
 pub mod trace;
 
-// Transitional: the transport (producer, spool, `Publisher`) moved to `knooppunt_transport`;
-// these paths keep older callers compiling until they name the transport crate themselves.
-pub use knooppunt_transport::publisher as transport;
-pub use knooppunt_transport::{kafka, spool};
-
-// Transitional: the pure contract moved to `knooppunt_domain`; these paths keep older
-// callers compiling until they name the domain crate themselves.
-pub use knooppunt_domain::{
-    csv_import, envelope, json, jsonl, normalise, register, scrub, signal, text_file,
-};
-
 use chrono::{DateTime, NaiveDate, Utc};
-use envelope::{Channel, Envelope};
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::register;
+use knooppunt_domain::signal::{parse_signal, FieldError, Signal};
 use serde_json::Value;
-use signal::{parse_signal, FieldError, Signal};
 
 /// Today's date in the Netherlands, which decides whether a date lies in the future.
 pub fn today_nl() -> NaiveDate {

@@ -3,9 +3,9 @@
 //! (`application/problem+json`) with the Dutch field errors inside; and the `API-Version`
 //! header of the NL API Design Rules on every answer.
 
-use crate::signal::{MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_TEXT_CHARS};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use knooppunt_domain::signal::{MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_TEXT_CHARS};
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -268,7 +268,7 @@ const _: () = assert!(MAX_TEXT_CHARS == 4000 && MAX_LABEL_CHARS == 100 && MAX_ID
 mod tests {
     use super::*;
     use crate::http::BatchResult;
-    use crate::signal::FieldError;
+    use knooppunt_domain::signal::FieldError;
 
     #[test]
     fn the_document_is_openapi_3_1_with_the_intake_and_the_token_scheme() {

@@ -13,7 +13,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use serde::Serialize;
 
 const HTML_TEMPLATE: &str = include_str!("../templates/agenda.html.hbs");
@@ -345,7 +345,7 @@ async fn build_item(
     store: &Store,
     rules: &RuleSet,
     cluster: &crate::review_store::ReviewedCluster,
-    summaries: &[knooppunt_rules::store::ClusterSummary],
+    summaries: &[knooppunt_domain::cluster::ClusterSummary],
     labels: Vec<String>,
     waarom: String,
     on: NaiveDate,

@@ -8,10 +8,11 @@ use crate::{
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use handlebars::Handlebars;
+use knooppunt_domain::cluster::{BarrierStats, CoOccurrence};
 use knooppunt_domain::published::suppress;
 use knooppunt_domain::quarter::Quarter;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{BarrierStats, CoOccurrence, Store};
+use knooppunt_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -493,7 +494,7 @@ impl Brief {
             Some(programme) => format!(
                 "brief-{}-{}",
                 self.quarter,
-                knooppunt_rules::store::slug(programme)
+                knooppunt_domain::cluster::slug(programme)
             ),
             None => format!("brief-{}", self.quarter),
         }

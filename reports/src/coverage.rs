@@ -4,7 +4,7 @@
 //! person.
 
 use knooppunt_domain::quarter::Quarter;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

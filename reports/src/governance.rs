@@ -42,7 +42,7 @@ pub struct SilentSourceView {
 
 /// Gathers [`Silence`] on `on` for the confirmed clusters in `confirmed`.
 pub async fn silence(
-    store: &knooppunt_rules::store::Store,
+    store: &knooppunt_store::Store,
     on: chrono::NaiveDate,
     confirmed: &[String],
 ) -> anyhow::Result<Silence> {

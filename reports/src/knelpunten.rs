@@ -9,8 +9,9 @@ use crate::review::{Action, State};
 use crate::review_store::{all_decisions, reviewed_clusters};
 use knooppunt_domain::published::suppress;
 use knooppunt_domain::quarter::Quarter;
+use knooppunt_domain::stats::quantile;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{quantile, Store};
+use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -1,4 +1,5 @@
-//! Quarterly briefs ("terug het systeem in") for the municipality.
+//! What people read: the agenda, the minutes and the quarterly brief ("terug het systeem in").
+//! It may not touch SQL (it reads and records through the store) or serve pages itself.
 //!
 //! [`Brief::gather`] reads the figures from the store; [`Brief::render`] turns them into Dutch
 //! Markdown and HTML with handlebars, and is pure. Every number passes [`suppress`] first:

@@ -3,7 +3,8 @@
 
 use crate::review::{standing, Action, Decision, Standing, State};
 use chrono::{NaiveDate, Utc};
-use knooppunt_rules::store::{ClusterRow, Store};
+use knooppunt_domain::cluster::ClusterRow;
+use knooppunt_store::Store;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 

@@ -2,7 +2,7 @@
 //! (after suppression); later briefs compare against them, never against a recount.
 
 use crate::disclosure::PublishedTable;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -3,10 +3,10 @@
 //! After an intended template change: `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden`.
 
 use chrono::NaiveDate;
+use knooppunt_domain::cluster::{BarrierStats, CoOccurrence};
 use knooppunt_reports::knelpunten::{Knelpunt, TrendPoint, Waits};
 use knooppunt_reports::{Brief, Quarter, Section, TableRow, TableView};
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{BarrierStats, CoOccurrence};
 use std::path::PathBuf;
 
 fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -> Knelpunt {

@@ -9,13 +9,12 @@
 //! that cannot be read stops the engine.
 
 use crate::ruleset::{Analysis, RuleSet};
-use crate::store::{
-    channel_name, BarrierMatch, Classified, ClusterKeyValues, Quarantined, Store, WriteOutcome,
+use knooppunt_domain::cluster::{
+    channel_name, BarrierMatch, Classified, ClusterKeyValues, Quarantined, WriteOutcome,
 };
-use knooppunt_ingest::envelope::decode_screened;
-// Transitional: the transport's contract moved to `knooppunt_transport`; these names keep
-// `knooppunt_rules::engine::{Source, Delivery, AckToken}` compiling until callers name it.
-pub use knooppunt_transport::{AckToken, Delivery, Source};
+use knooppunt_domain::envelope::decode_screened;
+use knooppunt_store::Store;
+use knooppunt_transport::{Delivery, Source};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -90,7 +89,7 @@ impl EngineHealth {
 
 /// Classifies one decoded signal: barriers with their confidence, waiting time and cluster,
 /// and the organisation its text names when the signal gives none.
-pub fn classify(rules: &RuleSet, mut envelope: knooppunt_ingest::envelope::Envelope) -> Classified {
+pub fn classify(rules: &RuleSet, mut envelope: knooppunt_domain::envelope::Envelope) -> Classified {
     let themes: Vec<&str> = envelope.signal.themes.iter().map(|t| t.as_str()).collect();
     let fields = crate::ruleset::Fields {
         themes: &themes,

@@ -17,10 +17,10 @@
 //!  "signal_count": 12, "state": "bevestigd", "reasons": ["bevestigen"], "related": []}
 //! ```
 
-use crate::store::Store;
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
 use knooppunt_store::events::{self as store_events, ClusterBrief, NewEvent};
+use knooppunt_store::Store;
 use knooppunt_transport::kafka::{send_event, KafkaProducer, KafkaSettings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -176,16 +176,17 @@ pub fn decision_event(
 /// Records a `promoted` event per cluster promoted on `day` (once per cluster and day).
 pub async fn record_promotions(
     store: &Store,
-    promotions: &[crate::store::StoredPromotion],
+    promotions: &[knooppunt_domain::cluster::StoredPromotion],
 ) -> anyhow::Result<usize> {
     if promotions.is_empty() {
         return Ok(0);
     }
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    let by_cluster: std::collections::HashMap<&str, &crate::store::StoredPromotion> = promotions
-        .iter()
-        .map(|p| (p.cluster_id.as_str(), p))
-        .collect();
+    let by_cluster: std::collections::HashMap<&str, &knooppunt_domain::cluster::StoredPromotion> =
+        promotions
+            .iter()
+            .map(|p| (p.cluster_id.as_str(), p))
+            .collect();
     let ids: Vec<&str> = promotions.iter().map(|p| p.cluster_id.as_str()).collect();
     let make = |brief: &ClusterBrief| {
         let promotion = by_cluster.get(brief.id.as_str())?;
@@ -206,7 +207,7 @@ pub async fn record_promotions(
 
 /// The `promoted` event of one promotion (once per cluster and day).
 fn promoted(
-    promotion: &crate::store::StoredPromotion,
+    promotion: &knooppunt_domain::cluster::StoredPromotion,
     cluster: ClusterBrief,
     now: &str,
 ) -> ClusterEvent {

@@ -2,7 +2,8 @@
 //! the refused signals stand alone; everything else is stored. Writes are idempotent, so a
 //! half stored before its sibling fails is not stored twice when the batch comes again.
 
-use crate::store::{Classified, Quarantined, Store, WriteOutcome};
+use knooppunt_domain::cluster::{Classified, Quarantined, WriteOutcome};
+use knooppunt_store::Store;
 use knooppunt_store::{class_of, ErrorClass};
 use std::ops::Range;
 

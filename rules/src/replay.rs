@@ -8,10 +8,9 @@
 use crate::engine::matches_for;
 use crate::labels::{overleg_match, SignalLabels};
 use crate::ruleset::{Fields, RuleSet};
-use crate::store::{
-    classification_of, BarrierMatch, ClusterTally, ReplaySignal, Store, CLUSTER_KEY_SETTING,
-};
 use anyhow::Context;
+use knooppunt_domain::cluster::{classification_of, BarrierMatch, ClusterTally, ReplaySignal};
+use knooppunt_store::{Store, CLUSTER_KEY_SETTING};
 use std::collections::BTreeMap;
 
 /// Signals read and re-classified per page.

@@ -13,11 +13,11 @@
 //! [`plan`] counts what a run would do (`knooppunt bewaartermijn --dry-run`); [`apply`] does it
 //! in one transaction, records the run in `retention_purges` and logs it in the processing log.
 
-use crate::store::Store;
 use crate::verwerkingslog::{self, actions, Activity, Record, TraceContext};
 use anyhow::Context;
 use chrono::{DateTime, Duration, Months, NaiveDate, SecondsFormat, Utc};
 use knooppunt_store::retention::Counts;
+use knooppunt_store::Store;
 use serde::Serialize;
 use serde_json::json;
 
@@ -202,9 +202,9 @@ pub async fn apply(
 /// waits and confidences, grouped by the rules' cluster key.
 pub fn kept_classification(
     rules: &crate::ruleset::RuleSet,
-    signal: &crate::store::ReplaySignal,
-) -> (Vec<crate::store::BarrierMatch>, String, String) {
-    let key = crate::store::ClusterKeyValues::new(
+    signal: &knooppunt_domain::cluster::ReplaySignal,
+) -> (Vec<knooppunt_domain::cluster::BarrierMatch>, String, String) {
+    let key = knooppunt_domain::cluster::ClusterKeyValues::new(
         rules.cluster_key(),
         &signal.area,
         signal.organisation.as_deref(),
@@ -219,14 +219,14 @@ pub fn kept_classification(
             let wait_days = fields.next().and_then(|w| w.parse::<u32>().ok());
             let confidence = fields.next().and_then(|c| c.parse::<f64>().ok())?;
             // A fourth field says how the barrier was found when it was not by a rule.
-            let how = crate::model::record::How::parse(fields.next().unwrap_or("regel"));
-            Some(crate::store::BarrierMatch {
+            let how = knooppunt_domain::recognition::How::parse(fields.next().unwrap_or("regel"));
+            Some(knooppunt_domain::cluster::BarrierMatch {
                 barrier,
                 confidence,
                 wait_days,
                 cluster: key.clone(),
                 split_to: None,
-                found: crate::model::record::Recognition {
+                found: knooppunt_domain::recognition::Recognition {
                     how,
                     ..Default::default()
                 },
@@ -239,13 +239,13 @@ pub fn kept_classification(
             .barriers
             .split(',')
             .filter(|b| !b.is_empty())
-            .map(|barrier| crate::store::BarrierMatch {
+            .map(|barrier| knooppunt_domain::cluster::BarrierMatch {
                 barrier: barrier.to_string(),
                 confidence: 1.0,
                 wait_days: signal.wait_days.and_then(|w| u32::try_from(w).ok()),
                 cluster: key.clone(),
                 split_to: None,
-                found: crate::model::record::Recognition::default(),
+                found: knooppunt_domain::recognition::Recognition::default(),
             })
             .collect()
     } else {

@@ -21,9 +21,9 @@ struct RulesFile {
     barriers: Vec<BarrierSpec>,
     #[serde(rename = "organisation", default)]
     organisations: Vec<OrganisationSpec>,
-    /// Promotion thresholds for all barriers; see [`crate::promotion`].
+    /// Promotion thresholds for all barriers; see [`knooppunt_domain::promotion`].
     #[serde(default)]
-    promotion: crate::promotion::Criteria,
+    promotion: knooppunt_domain::promotion::Criteria,
     /// How signals are grouped into clusters.
     #[serde(default)]
     clusters: ClusterSpec,
@@ -102,7 +102,7 @@ struct BarrierSpec {
     when: Conditions,
     /// This barrier's promotion thresholds, where they differ from `[promotion]`.
     #[serde(default)]
-    promotion: crate::promotion::CriteriaOverride,
+    promotion: knooppunt_domain::promotion::CriteriaOverride,
     /// This barrier's model threshold, where it differs from `[model]`'s.
     #[serde(default)]
     model: crate::ruleset::combine::BarrierModelSpec,
@@ -152,7 +152,7 @@ pub struct Barrier {
     pub owner: String,
     pub when: Conditions,
     /// When a cluster of this barrier goes on the agenda.
-    pub promotion: crate::promotion::Criteria,
+    pub promotion: knooppunt_domain::promotion::Criteria,
     /// How much a match of this barrier's `patterns` and `all` groups is trusted.
     pub confidence: f64,
     /// Ties a waiting time in the same sentence to this barrier.
@@ -345,7 +345,7 @@ impl RuleSet {
                 exclude_barrier.push(index);
             }
             for theme in &spec.when.themes {
-                if knooppunt_ingest::signal::Theme::parse(theme).map(|t| t.as_str())
+                if knooppunt_domain::signal::Theme::parse(theme).map(|t| t.as_str())
                     != Some(theme.as_str())
                 {
                     errors.push(RuleError(format!(
@@ -713,7 +713,7 @@ fn barrier_wait(
 }
 
 impl knooppunt_domain::promotion::CriteriaSource for RuleSet {
-    fn promotion_criteria(&self) -> Vec<(&str, &crate::promotion::Criteria)> {
+    fn promotion_criteria(&self) -> Vec<(&str, &knooppunt_domain::promotion::Criteria)> {
         self.barriers
             .iter()
             .map(|b| (b.id.as_str(), &b.promotion))

@@ -10,10 +10,10 @@
 //! it in a few multi-row statements), so logging the intake of a thousand signals costs a
 //! handful of round trips, not a thousand.
 
-use crate::store::Store;
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use knooppunt_store::processing_log::{LogEntryRow, LogRow};
+use knooppunt_store::Store;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -292,8 +292,8 @@ impl Record {
 /// received it) and its recognition, a child span in the same trace as the HTTP request that
 /// brought it in; per quarantined signal its refusal. Ids, channel, source and barriers only.
 pub fn engine_records(
-    classified: &[crate::store::Classified],
-    quarantined: &[crate::store::Quarantined],
+    classified: &[knooppunt_domain::cluster::Classified],
+    quarantined: &[knooppunt_domain::cluster::Quarantined],
 ) -> Vec<Record> {
     let now = Utc::now();
     let mut records = Vec::with_capacity(classified.len() * 2 + quarantined.len());
@@ -305,7 +305,7 @@ pub fn engine_records(
         } else {
             request
         };
-        let channel = crate::store::channel_name(envelope);
+        let channel = knooppunt_domain::cluster::channel_name(envelope);
         records.push(Record {
             trace: intake.clone(),
             name: actions::SIGNAL_RECEIVED.into(),

@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 use knooppunt::app;
 use knooppunt::config::{Config, ConfigErrors};
 use knooppunt_reports::Quarter;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use std::path::PathBuf;
 
 /// Where the configuration comes from (`--config`), loaded when a subcommand needs it.

@@ -41,9 +41,9 @@ pub async fn run(command: UserCommand, settings: &Settings) -> anyhow::Result<Ex
     };
     let password = password()?;
     let (_, store) = settings.open().await?;
-    knooppunt::web::accounts::create_user(
+    knooppunt_web::accounts::create_user(
         &store,
-        &knooppunt::web::accounts::NewUser {
+        &knooppunt_web::accounts::NewUser {
             name: &name,
             display_name: display_name.as_deref().unwrap_or(&name),
             role,
@@ -75,7 +75,7 @@ fn password() -> anyhow::Result<String> {
     }
     eprintln!(
         "Wachtwoord (minstens {} tekens):",
-        knooppunt::web::accounts::MIN_PASSWORD
+        knooppunt_web::accounts::MIN_PASSWORD
     );
     let mut line = String::new();
     std::io::stdin()

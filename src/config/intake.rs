@@ -98,14 +98,14 @@ pub struct RegisterSettings {
     pub sources_file: String,
     /// "refuse" (default) or "accept" a source the register does not list.
     #[serde(default)]
-    pub unknown_sources: knooppunt_ingest::register::UnknownSources,
+    pub unknown_sources: knooppunt_domain::register::UnknownSources,
 }
 
 impl RegisterSettings {
     /// Reads the configured register (the built-in files for an empty path), listing every
     /// problem.
-    pub fn load(&self) -> Result<knooppunt_ingest::register::Register, Vec<String>> {
-        use knooppunt_ingest::register::{builtin_with, Register};
+    pub fn load(&self) -> Result<knooppunt_domain::register::Register, Vec<String>> {
+        use knooppunt_domain::register::{builtin_with, Register};
         if self.areas_file.trim().is_empty() && self.sources_file.trim().is_empty() {
             return Ok(builtin_with(self.unknown_sources));
         }
@@ -119,12 +119,12 @@ impl RegisterSettings {
         let areas = read(
             "areas_file",
             &self.areas_file,
-            knooppunt_ingest::register::BUILTIN_AREAS,
+            knooppunt_domain::register::BUILTIN_AREAS,
         );
         let sources = read(
             "sources_file",
             &self.sources_file,
-            knooppunt_ingest::register::BUILTIN_SOURCES,
+            knooppunt_domain::register::BUILTIN_SOURCES,
         );
         match (areas, sources) {
             (Ok(areas), Ok(sources)) => Register::from_csv(&areas, &sources, self.unknown_sources)

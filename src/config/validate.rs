@@ -80,7 +80,7 @@ impl Config {
 
     /// The database URL and pool size.
     fn check_store(&self, errors: &mut Vec<String>) {
-        if knooppunt_rules::store::Backend::from_url(&self.store.url).is_err() {
+        if knooppunt_store::Backend::from_url(&self.store.url).is_err() {
             errors.push("store.url: moet beginnen met sqlite:// of postgres://".into());
         }
         if self.store.max_connections == 0 {

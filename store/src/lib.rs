@@ -1,5 +1,6 @@
 //! The store: the one room that owns Knooppunt's database — every table, both migration
-//! folders and (in the end) every SQL statement; nothing outside it sees the pool.
+//! folders and every SQL statement. It may not know rules, reports or pages; nothing outside
+//! it sees a query.
 //!
 //! Signals, their barriers and the clusters, in SQLite (embedded default) or
 //! PostgreSQL. One set of queries serves both through sqlx's `Any` driver; each backend keeps

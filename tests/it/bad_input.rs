@@ -4,7 +4,7 @@
 //! stored normalised — and the valid lines around the bad ones are stored.
 
 use crate::support::{eventually, free_port, spawn_knooppunt, wait_ready};
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use std::time::Duration;
 
 /// What must become of a line.
@@ -474,13 +474,13 @@ fn a_utf16_file_gets_one_clear_error() {
 /// The engine's side of finding 8: whatever reaches it with an id stored (or earlier in the
 /// batch) with other content is refused, recorded without text, and never replaces the first.
 async fn conflicts_suite(store: Store) {
-    use knooppunt_ingest::envelope::{Channel, Envelope};
+    use knooppunt_domain::envelope::{Channel, Envelope};
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let classified = |id: &str, text: &str| {
         let value = serde_json::json!({"id": id, "observed_on": "2026-09-01",
             "source": "verbinders-moerwijk", "area": "Moerwijk", "text": text});
-        let signal = knooppunt_ingest::signal::parse_signal(&value, today).unwrap();
+        let signal = knooppunt_domain::signal::parse_signal(&value, today).unwrap();
         knooppunt_rules::engine::classify(
             &rules,
             Envelope::prepare(signal, Channel::Kafka, chrono::Utc::now()),

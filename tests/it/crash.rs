@@ -3,8 +3,8 @@
 
 use crate::support::*;
 use knooppunt::app;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::signal::parse_signal;
 use serde_json::json;
 use std::process::Child;
 use std::time::Duration;

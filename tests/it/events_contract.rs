@@ -3,10 +3,11 @@
 //! order the overleg decided, read back with a real consumer.
 
 use crate::support::*;
+use knooppunt_domain::cluster::{Classified, ClusterKeyValues};
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::review_store;
 use knooppunt_rules::events::{self, Kind};
-use knooppunt_rules::store::{Classified, ClusterKeyValues, Store};
+use knooppunt_store::Store;
 use serde_json::{json, Value};
 
 fn document() -> Value {
@@ -206,7 +207,7 @@ async fn cluster_events_reach_the_events_topic_in_decision_order() {
     let producer = stack
         .config
         .kafka
-        .producer(knooppunt_ingest::kafka::ProducerContext::new("test"))
+        .producer(knooppunt_transport::kafka::ProducerContext::new("test"))
         .unwrap();
     let sent = events::relay_once(&stack.store, &producer, &topic)
         .await

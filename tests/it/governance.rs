@@ -4,12 +4,13 @@
 
 use crate::support::*;
 use chrono::NaiveDate;
+use knooppunt_domain::cluster::{Classified, Quarantined};
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::{review_store, Brief, Quarter};
 use knooppunt_rules::events::{self, Kind};
 use knooppunt_rules::retention::{self, Policy, PURGED_TEXT};
-use knooppunt_rules::store::{Classified, Quarantined, Store};
 use knooppunt_rules::verwerkingslog::{self, actions, Filter};
+use knooppunt_store::Store;
 use serde_json::json;
 
 fn classified(id: &str, source: &str, date: &str, traceparent: Option<&str>) -> Classified {

@@ -26,7 +26,7 @@ async fn start(config_change: impl FnOnce(&mut Config)) -> Running {
 
 async fn start_with(
     config: Config,
-    publisher: Option<Arc<dyn knooppunt_ingest::transport::Publisher>>,
+    publisher: Option<Arc<dyn knooppunt_transport::publisher::Publisher>>,
     dir: tempfile::TempDir,
 ) -> Running {
     let store = app::open_store(&config).await.unwrap();
@@ -206,7 +206,7 @@ async fn broker_down_means_failed_not_accepted_and_not_ready() {
     mock.create_topic("signals", 1, 1).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = mock_config(&mock, dir.path());
-    let publisher: Arc<dyn knooppunt_ingest::transport::Publisher> =
+    let publisher: Arc<dyn knooppunt_transport::publisher::Publisher> =
         Arc::new(KafkaPublisher::new(&config.kafka).unwrap());
     let app = start_with(config, Some(publisher), dir).await;
 
@@ -248,7 +248,7 @@ async fn transient_produce_errors_and_latency_are_retried_not_reported() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = mock_config(&mock, dir.path());
     config.kafka.delivery_timeout_ms = 10_000;
-    let publisher: Arc<dyn knooppunt_ingest::transport::Publisher> =
+    let publisher: Arc<dyn knooppunt_transport::publisher::Publisher> =
         Arc::new(KafkaPublisher::new(&config.kafka).unwrap());
     let app = start_with(config, Some(publisher), dir).await;
     let (status, body) = post(app.addr, valid().to_string()).await;

@@ -4,13 +4,14 @@
 
 use crate::support::*;
 use chrono::NaiveDate;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
+use knooppunt_domain::cluster::Classified;
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::signal::parse_signal;
 use knooppunt_rules::engine::classify;
 use knooppunt_rules::labels::{measure, LabelEffect, NewLabel, Verdict};
 use knooppunt_rules::replay::replay;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::{Classified, Store};
+use knooppunt_store::Store;
 use serde_json::json;
 
 /// Stores notes (id, area, date, text) classified by the default rules.
@@ -210,7 +211,7 @@ async fn label_suite(store: Store) {
     let mut before = clusters_before.clone();
     after.sort_by(|a, b| a.id.cmp(&b.id));
     before.sort_by(|a, b| a.id.cmp(&b.id));
-    let counts = |c: &[knooppunt_rules::store::ClusterRow]| {
+    let counts = |c: &[knooppunt_domain::cluster::ClusterRow]| {
         c.iter()
             .map(|c| (c.barrier.clone(), c.area.clone(), c.signal_count))
             .collect::<Vec<_>>()

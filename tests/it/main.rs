@@ -10,7 +10,8 @@ mod crash;
 mod deploy_compose;
 mod deploy_kubernetes;
 mod events_contract;
-// Transitional: reads tables through SQL until the store has functions for them (issue 10).
+// This suite back-dates rows to simulate time passing, or inspects what is stored (hashes,
+// counts) where no product code may read it: the only SQL outside the store crate.
 #[allow(clippy::disallowed_methods)]
 mod governance;
 mod intake_api;
@@ -20,7 +21,8 @@ mod pipeline;
 mod poison;
 mod privacy;
 mod scale_out;
-// Transitional: reads tables through SQL until the store has functions for them (issue 10).
+// This suite back-dates rows to simulate time passing, or inspects what is stored (hashes,
+// counts) where no product code may read it: the only SQL outside the store crate.
 #[allow(clippy::disallowed_methods)]
 mod security;
 mod security_http;
@@ -30,6 +32,7 @@ mod store_review_suite;
 mod store_suite;
 mod support;
 mod verwerkingslog_web;
-// Transitional: reads tables through SQL until the store has functions for them (issue 10).
+// This suite back-dates rows to simulate time passing, or inspects what is stored (hashes,
+// counts) where no product code may read it: the only SQL outside the store crate.
 #[allow(clippy::disallowed_methods)]
 mod web;

@@ -5,7 +5,7 @@ use crate::support::*;
 use knooppunt::app;
 use knooppunt::config::Config;
 use knooppunt_reports::{Brief, Quarter};
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
 use serde_json::{json, Value};
 use std::time::Duration;
 

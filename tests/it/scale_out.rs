@@ -3,8 +3,8 @@
 
 use crate::support::*;
 use knooppunt::app;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::signal::parse_signal;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::process::Child;
@@ -54,7 +54,7 @@ async fn start_engines(
 }
 
 /// Signals `s{i}` of source `team{i % 7}` (the numbering of the synthetic streams) are stored.
-pub async fn assert_signals_stored(store: &knooppunt_rules::store::Store, numbers: &[usize]) {
+pub async fn assert_signals_stored(store: &knooppunt_store::Store, numbers: &[usize]) {
     for i in numbers {
         let (source, id) = (format!("team{}", i % 7), format!("s{i}"));
         let stored = store.signal(&source, &id).await.expect("read signal");
@@ -191,7 +191,7 @@ impl EngineProcess {
 
 /// Every cluster's count equals its member rows, and every signal-barrier pair is counted.
 pub async fn assert_clusters_exact(pg_url: &str) {
-    let store = knooppunt_rules::store::Store::connect(pg_url, 1)
+    let store = knooppunt_store::Store::connect(pg_url, 1)
         .await
         .expect("connect");
     let wrong = store

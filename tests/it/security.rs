@@ -13,7 +13,7 @@ pub fn no_redirects() -> reqwest::Client {
         .unwrap()
 }
 
-async fn failure_rows(store: &knooppunt_rules::store::Store) -> i64 {
+async fn failure_rows(store: &knooppunt_store::Store) -> i64 {
     use sqlx::Row;
     sqlx::query("SELECT COUNT(*) AS n FROM sign_in_failures")
         .fetch_one(store.pool())
@@ -197,9 +197,9 @@ async fn weak_passwords_are_refused_and_a_change_ends_the_other_sessions() {
         "Welkom123456",
         "password1234",
     ] {
-        let error = knooppunt::web::accounts::create_user(
+        let error = knooppunt_web::accounts::create_user(
             &site.store,
-            &knooppunt::web::accounts::NewUser {
+            &knooppunt_web::accounts::NewUser {
                 name: "zwak",
                 display_name: "Zwak",
                 role: knooppunt_reports::review::Role::Gemeente,
@@ -290,13 +290,11 @@ async fn an_idle_session_ends() {
 /// migrations of both backends), including windows that pass.
 #[tokio::test]
 async fn the_throttle_counts_alike_on_sqlite_and_postgres() {
-    use knooppunt::web::throttle::{Limits, Throttle, Verdict};
+    use knooppunt_web::throttle::{Limits, Throttle, Verdict};
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
     for url in [sqlite, fresh_pg_database().await] {
-        let store = knooppunt_rules::store::Store::connect(&url, 2)
-            .await
-            .unwrap();
+        let store = knooppunt_store::Store::connect(&url, 2).await.unwrap();
         store.migrate().await.unwrap();
         let mut throttle = Throttle::new(store.clone());
         throttle.limits = Limits {

@@ -4,8 +4,8 @@
 use crate::store_suite::classified;
 use crate::support::*;
 use chrono::{Duration, Utc};
-use knooppunt_rules::store::accounts::{NewSession, NewUserRow};
-use knooppunt_rules::store::Store;
+use knooppunt_store::accounts::{NewSession, NewUserRow};
+use knooppunt_store::Store;
 
 async fn accounts_suite(store: &Store) {
     let areas = vec!["laak".to_string(), "moerwijk".to_string()];

@@ -6,7 +6,7 @@ use crate::support::*;
 use knooppunt::app;
 use knooppunt::config::Config;
 use knooppunt_rules::engine::Engine;
-use knooppunt_rules::store::{ErrorClass, Store};
+use knooppunt_store::{ErrorClass, Store};
 use knooppunt_transport::spool::Spool;
 use knooppunt_transport::Source;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -87,7 +87,7 @@ async fn unreadable_store_stops_the_engine() {
     let (spool, mut engine) = queued_engine(&config, &store, &["p1"]).await;
     let error = engine.step(Duration::from_millis(100)).await.unwrap_err();
     assert_eq!(
-        knooppunt_rules::store::class_of(&error),
+        knooppunt_store::class_of(&error),
         Some(ErrorClass::Corrupt),
         "{error:#}"
     );
@@ -171,7 +171,7 @@ async fn a_database_that_is_down_is_retried_with_the_same_batch() {
     proxy.cut();
     let error = engine.step(Duration::from_millis(100)).await.unwrap_err();
     assert_eq!(
-        knooppunt_rules::store::class_of(&error),
+        knooppunt_store::class_of(&error),
         Some(ErrorClass::Unavailable),
         "{error:#}"
     );

@@ -6,12 +6,13 @@
 
 use crate::support::*;
 use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::cluster::{BarrierMatch, Classified, ClusterKeyValues};
+use knooppunt_domain::envelope::{Channel, Envelope};
 use knooppunt_domain::promotion::{Criteria, CriteriaSource};
 use knooppunt_domain::review::{Action, Split, State};
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Store};
+use knooppunt_domain::signal::parse_signal;
 use knooppunt_store::snapshots::Publication;
+use knooppunt_store::Store;
 use knooppunt_store::{DecideError, DecisionEffects, LogRow, NewDecision, Undo};
 use serde_json::json;
 use std::collections::BTreeSet;

@@ -2,9 +2,10 @@
 
 use crate::support::*;
 use chrono::NaiveDate;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_ingest::signal::parse_signal;
-use knooppunt_rules::store::{Classified, ClusterKeyValues, Quarantined, Store};
+use knooppunt_domain::cluster::{Classified, ClusterKeyValues, Quarantined};
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_domain::signal::parse_signal;
+use knooppunt_store::Store;
 use serde_json::json;
 
 pub(crate) fn classified(
@@ -92,7 +93,7 @@ async fn suite(store: Store) {
     );
     assert_eq!(
         moerwijk.id,
-        knooppunt_rules::store::cluster_id(
+        knooppunt_domain::cluster::cluster_id(
             "kostendelersnorm",
             &ClusterKeyValues {
                 area_key: "moerwijk".into(),
@@ -464,8 +465,9 @@ on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);
 
 /// The store functions the suites above do not reach, each on both backends.
 async fn reads_suite(store: Store, url: &str) {
-    use knooppunt_rules::store::processing_log::{Filter, LogRow};
-    use knooppunt_rules::store::{StoredPromotion, CLUSTER_KEY_SETTING};
+    use knooppunt_domain::cluster::StoredPromotion;
+    use knooppunt_store::processing_log::{Filter, LogRow};
+    use knooppunt_store::CLUSTER_KEY_SETTING;
     // Settings: the cluster key is recorded when nothing was stored yet.
     assert_eq!(store.setting(CLUSTER_KEY_SETTING).await.unwrap(), None);
     let key = knooppunt_rules::ruleset::ClusterKey {
@@ -564,7 +566,7 @@ async fn reads_suite(store: Store, url: &str) {
     assert!(store.event_outbox(0, 10, true).await.unwrap().is_empty());
     let all = store.event_outbox(0, 10, false).await.unwrap();
     assert_eq!(all[0].published_at.as_deref(), Some("2026-07-02T10:00:00Z"));
-    use knooppunt_rules::store::promotions::Criterion;
+    use knooppunt_store::promotions::Criterion;
     assert_eq!(
         store.last_promoted_for(Criterion::Frequency).await.unwrap(),
         vec![(promotion.cluster_id.clone(), day)]
@@ -608,7 +610,7 @@ async fn reads_suite(store: Store, url: &str) {
     assert_eq!(entries[0].record.actor, "b");
 
     // Retention counts what it would purge, changing nothing.
-    let cutoffs = knooppunt_rules::store::retention::Cutoffs {
+    let cutoffs = knooppunt_store::retention::Cutoffs {
         text: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
         quarantine: "2000-01-01T00:00:00Z",
         revoked_tokens: "2000-01-01T00:00:00Z",

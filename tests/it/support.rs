@@ -66,18 +66,18 @@ pub async fn fresh_pg_database() -> String {
 }
 
 /// A store on a fresh SQLite file, which lives as long as the returned directory.
-pub async fn sqlite_store() -> (tempfile::TempDir, knooppunt_rules::store::Store) {
+pub async fn sqlite_store() -> (tempfile::TempDir, knooppunt_store::Store) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("k.db").display());
-    let store = knooppunt_rules::store::Store::connect(&url, 4)
+    let store = knooppunt_store::Store::connect(&url, 4)
         .await
         .expect("open SQLite store");
     (dir, store)
 }
 
 /// A store on a fresh, migrated PostgreSQL database.
-pub async fn pg_store() -> knooppunt_rules::store::Store {
-    let store = knooppunt_rules::store::Store::connect(&fresh_pg_database().await, 4)
+pub async fn pg_store() -> knooppunt_store::Store {
+    let store = knooppunt_store::Store::connect(&fresh_pg_database().await, 4)
         .await
         .expect("open PostgreSQL store");
     store.migrate().await.expect("migrate");
@@ -116,7 +116,7 @@ pub fn free_port() -> u16 {
 /// use many short source codes); installed for the in-process components too.
 fn test_defaults() -> Config {
     let mut config = Config::load_with_env(None, Vec::new()).expect("defaults load");
-    config.intake.register.unknown_sources = knooppunt_ingest::register::UnknownSources::Accept;
+    config.intake.register.unknown_sources = knooppunt_domain::register::UnknownSources::Accept;
     knooppunt::app::install_register(&config).expect("the built-in register loads");
     config
 }
@@ -152,8 +152,8 @@ pub fn config_env(config: &Config) -> Vec<(String, String)> {
         TransportKind::Kafka => "kafka",
     };
     let unknown_sources = match config.intake.register.unknown_sources {
-        knooppunt_ingest::register::UnknownSources::Refuse => "refuse",
-        knooppunt_ingest::register::UnknownSources::Accept => "accept",
+        knooppunt_domain::register::UnknownSources::Refuse => "refuse",
+        knooppunt_domain::register::UnknownSources::Accept => "accept",
     };
     let kafka = &config.kafka;
     [
@@ -185,7 +185,7 @@ pub struct KafkaStack {
     pub broker: String,
     pub pg: String,
     pub config: Config,
-    pub store: knooppunt_rules::store::Store,
+    pub store: knooppunt_store::Store,
 }
 
 pub async fn kafka_stack() -> KafkaStack {
@@ -221,7 +221,7 @@ pub async fn kafka_stack_on(broker: String, pg: String, partitions: i32) -> Kafk
 
 /// All cluster counts added up: equals the stored (signal, barrier) pairs when nothing is
 /// counted twice.
-pub async fn cluster_total(store: &knooppunt_rules::store::Store) -> i64 {
+pub async fn cluster_total(store: &knooppunt_store::Store) -> i64 {
     store
         .clusters()
         .await

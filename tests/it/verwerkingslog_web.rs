@@ -33,7 +33,7 @@ async fn get(http: &reqwest::Client, base: &str, path: &str, cookie: &str) -> (u
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-async fn named(store: &knooppunt_rules::store::Store, name: &str) -> Vec<verwerkingslog::Entry> {
+async fn named(store: &knooppunt_store::Store, name: &str) -> Vec<verwerkingslog::Entry> {
     verwerkingslog::entries(
         store,
         &Filter {

@@ -124,7 +124,7 @@ pub fn csrf_in(body: &str) -> Option<String> {
     Some(body[start..].split('"').next()?.to_string())
 }
 
-async fn add_user(store: &knooppunt_rules::store::Store, name: &str, role: Role, source: &str) {
+async fn add_user(store: &knooppunt_store::Store, name: &str, role: Role, source: &str) {
     create_user(
         store,
         &NewUser {
@@ -154,7 +154,7 @@ pub async fn confirm_as_overleg(site: &Site, cluster: &str) {
 }
 
 /// An overleg member restricted to the wijk Laak: "overleg-laak".
-async fn add_overleg_laak(store: &knooppunt_rules::store::Store) {
+async fn add_overleg_laak(store: &knooppunt_store::Store) {
     create_user(
         store,
         &NewUser {
@@ -172,7 +172,7 @@ async fn add_overleg_laak(store: &knooppunt_rules::store::Store) {
 
 pub struct Site {
     pub base: String,
-    pub store: knooppunt_rules::store::Store,
+    pub store: knooppunt_store::Store,
     pub app: InProcess,
     pub config: knooppunt::config::Config,
     _dir: tempfile::TempDir,

@@ -145,7 +145,7 @@ pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()
     let areas: Vec<String> = user
         .areas
         .split(',')
-        .map(knooppunt_ingest::envelope::partition_key)
+        .map(knooppunt_domain::envelope::partition_key)
         .filter(|a| !a.is_empty())
         .collect();
     let row = NewUserRow {

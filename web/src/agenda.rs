@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use chrono::{Datelike, NaiveDate};
-use knooppunt_ingest::envelope::partition_key;
+use knooppunt_domain::envelope::partition_key;
 use knooppunt_reports::agenda::Agenda;
 use knooppunt_reports::review_store;
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_ingest::envelope::partition_key;
+use knooppunt_domain::envelope::partition_key;
 use knooppunt_reports::review::Role;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

@@ -8,9 +8,9 @@ use crate::render::with_status;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
-use knooppunt_ingest::envelope::Channel;
+use knooppunt_domain::envelope::Channel;
+use knooppunt_domain::signal::Theme;
 use knooppunt_ingest::http::ItemResult;
-use knooppunt_ingest::signal::Theme;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -189,7 +189,7 @@ pub(crate) async fn submit_signal(
     let source = me.user.source.clone();
     let mut data = SignalPage::typed(&source, &form);
     if form.stap == "voorbeeld" {
-        let scrubbed = knooppunt_ingest::scrub::scrub(&form.text);
+        let scrubbed = knooppunt_domain::scrub::scrub(&form.text);
         let kinds: Vec<&'static str> = scrubbed.found.iter().map(|k| k.placeholder()).collect();
         data.preview = Some(Preview {
             text: scrubbed.text,

@@ -11,12 +11,12 @@ use crate::time;
 use crate::WebState;
 use axum::http::StatusCode;
 use axum::response::Response;
-use knooppunt_ingest::envelope::partition_key;
+use knooppunt_domain::cluster::{ClusterRow, ClusterSummary};
+use knooppunt_domain::envelope::partition_key;
 use knooppunt_reports::agenda::AgendaItem;
 use knooppunt_reports::dutch;
 use knooppunt_reports::review::{Action, Decision, Snooze, Split, Standing, State as ReviewState};
 use knooppunt_reports::review_store::{self, ReviewedCluster};
-use knooppunt_rules::store::{ClusterRow, ClusterSummary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

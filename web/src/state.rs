@@ -4,9 +4,9 @@
 use crate::{accounts, labels, throttle};
 use axum::http::HeaderName;
 use handlebars::Handlebars;
-use knooppunt_ingest::transport::Publisher;
 use knooppunt_rules::ruleset::RuleSet;
-use knooppunt_rules::store::Store;
+use knooppunt_store::Store;
+use knooppunt_transport::publisher::Publisher;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;

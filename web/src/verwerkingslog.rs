@@ -18,10 +18,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_rules::store::Store;
 use knooppunt_rules::verwerkingslog::{
     self, actions, Activity, Filter, Record, Status, TraceContext,
 };
+use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;

@@ -194,7 +194,7 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
 /// "organisation", …}` per line), each signal scrubbed and classified as
 /// `knooppunt classify` does. Returns an error naming the line for an unreadable line.
 pub fn evaluation_set(rules: &RuleSet, jsonl: &str) -> Result<Report, String> {
-    use knooppunt_ingest::envelope::{Channel, Envelope};
+    use knooppunt_domain::envelope::{Channel, Envelope};
     let model = rules.model().ok_or("het regelbestand heeft geen model")?;
     let thresholds = rules
         .model_thresholds()
@@ -225,8 +225,8 @@ pub fn evaluation_set(rules: &RuleSet, jsonl: &str) -> Result<Report, String> {
             }
         }
         let signal =
-            knooppunt_ingest::signal::parse_signal(&serde_json::Value::Object(input), today)
-                .map_err(|e| at(&knooppunt_ingest::signal::describe(&e)))?;
+            knooppunt_domain::signal::parse_signal(&serde_json::Value::Object(input), today)
+                .map_err(|e| at(&knooppunt_domain::signal::describe(&e)))?;
         let (envelope, _) = Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
         let both = crate::engine::classify(rules, envelope.clone());
         let alone = crate::engine::classify(&rules_only, envelope);

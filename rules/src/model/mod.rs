@@ -13,8 +13,6 @@
 //! barrier the scale of its quantised weights (f32) and the weights as i16, row by row.
 
 pub mod features;
-// Transitional: the record of how a barrier was found is a domain type now.
-pub use knooppunt_domain::recognition as record;
 
 use serde::{Deserialize, Serialize};
 

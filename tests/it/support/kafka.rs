@@ -158,7 +158,7 @@ pub async fn engine_progress(
 /// Waits until `store` holds `count` signals and the engine's group has committed the end of
 /// the signals topic: every message handled, replays included (each wait fails after `limit`).
 pub async fn wait_all_handled(
-    store: &knooppunt_rules::store::Store,
+    store: &knooppunt_store::Store,
     config: &Config,
     count: i64,
     limit: Duration,

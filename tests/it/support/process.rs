@@ -16,7 +16,7 @@ async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
 }
 
 impl InProcess {
-    pub async fn start(config: &Config, store: &knooppunt_rules::store::Store) -> Self {
+    pub async fn start(config: &Config, store: &knooppunt_store::Store) -> Self {
         let publisher = knooppunt::app::publisher(config).await.expect("publisher");
         let (stop, rx) = tokio::sync::watch::channel(false);
         let rules = knooppunt::app::load_rules(config).expect("rules");
@@ -33,7 +33,7 @@ impl InProcess {
     }
 
     /// Starts the rules engine next to the intake.
-    pub fn start_engine(&mut self, config: &Config, store: &knooppunt_rules::store::Store) {
+    pub fn start_engine(&mut self, config: &Config, store: &knooppunt_store::Store) {
         let (config, store) = (config.clone(), store.clone());
         let rules = knooppunt::app::load_rules(&config).expect("rules");
         let stop = stopped(self.stop.subscribe());

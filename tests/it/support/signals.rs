@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use knooppunt_domain::cluster::ClusterRow;
-use knooppunt_ingest::envelope::{Channel, Envelope};
-use knooppunt_rules::store::{BarrierMatch, Classified, ClusterKeyValues, Store};
+use knooppunt_domain::cluster::{BarrierMatch, Classified, ClusterKeyValues};
+use knooppunt_domain::envelope::{Channel, Envelope};
+use knooppunt_store::Store;
 
 /// A signal as a partner would post it.
 pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> serde_json::Value {
@@ -19,7 +20,7 @@ pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> ser
 
 /// The envelope intake makes of `value` (a posted signal) on `today`, as if over HTTP.
 pub fn envelope_of(value: &serde_json::Value, today: NaiveDate) -> Envelope {
-    let signal = knooppunt_ingest::signal::parse_signal(value, today).expect("a valid signal");
+    let signal = knooppunt_domain::signal::parse_signal(value, today).expect("a valid signal");
     Envelope::prepare(signal, Channel::Http, chrono::Utc::now())
 }
 

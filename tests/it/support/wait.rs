@@ -38,7 +38,7 @@ pub async fn eventually_ok<T>(
 
 /// Waits until `store` holds at least `at_least` signals (fails after `limit`, naming `what`).
 pub async fn wait_stored(
-    store: &knooppunt_rules::store::Store,
+    store: &knooppunt_store::Store,
     at_least: i64,
     limit: Duration,
     what: &str,
