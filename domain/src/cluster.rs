@@ -3,6 +3,7 @@
 
 use crate::envelope::{partition_key, Envelope};
 use crate::recognition::{How, Recognition};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// What a cluster is keyed by, besides its barrier (`[clusters] key` in the rules file).
@@ -174,8 +175,9 @@ pub struct ClusterRow {
     pub area: String,
     /// The organisation, or "" when clusters are not keyed by organisation.
     pub organisation: String,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// The day its first and its latest signal were observed.
+    pub first_seen: NaiveDate,
+    pub last_seen: NaiveDate,
     pub signal_count: i64,
 }
 

@@ -315,7 +315,7 @@ pub struct Standing {
 pub fn standing(
     decisions: &[Decision],
     signal_count: i64,
-    last_seen: &str,
+    last_seen: NaiveDate,
     spiked: bool,
     today: NaiveDate,
 ) -> Standing {
@@ -347,8 +347,8 @@ pub fn standing(
     match (&last.action, state) {
         (Action::Solve, State::Solved) => {
             // New signals after it was solved: the knelpunt is back.
-            let solved_on = crate::dutch_time::local_day(&last.decided_at).to_string();
-            standing.terug = signal_count > last.signal_count && last_seen > solved_on.as_str();
+            let solved_on = crate::dutch_time::local_day(&last.decided_at);
+            standing.terug = signal_count > last.signal_count && last_seen > solved_on;
         }
         (Action::Park { snooze }, State::Parked) => {
             standing.wakker = match snooze {
@@ -525,9 +525,9 @@ mod tests {
             decision(Action::Solve, State::Solved, 8, "2026-09-01T10:00:00Z"),
         ];
         let today = day("2026-11-01");
-        assert!(!standing(&history, 8, "2026-08-30", false, today).terug);
-        assert!(standing(&history, 9, "2026-10-02", false, today).terug);
-        let s = standing(&history, 9, "2026-10-02", false, today);
+        assert!(!standing(&history, 8, day("2026-08-30"), false, today).terug);
+        assert!(standing(&history, 9, day("2026-10-02"), false, today).terug);
+        let s = standing(&history, 9, day("2026-10-02"), false, today);
         assert_eq!(s.state, State::Solved);
         assert_eq!(s.grown, 1, "one signal since it was solved");
     }
@@ -545,8 +545,8 @@ mod tests {
             5,
             at,
         )];
-        assert!(!standing(&by_date, 5, "2026-09-01", false, day("2026-09-30")).wakker);
-        assert!(standing(&by_date, 5, "2026-09-01", false, day("2026-10-01")).wakker);
+        assert!(!standing(&by_date, 5, day("2026-09-01"), false, day("2026-09-30")).wakker);
+        assert!(standing(&by_date, 5, day("2026-09-01"), false, day("2026-10-01")).wakker);
         let by_count = vec![decision(
             Action::Park {
                 snooze: Snooze::Signals { count: 3 },
@@ -555,8 +555,8 @@ mod tests {
             5,
             at,
         )];
-        assert!(!standing(&by_count, 7, "2026-09-20", false, day("2026-10-01")).wakker);
-        assert!(standing(&by_count, 8, "2026-09-20", false, day("2026-10-01")).wakker);
+        assert!(!standing(&by_count, 7, day("2026-09-20"), false, day("2026-10-01")).wakker);
+        assert!(standing(&by_count, 8, day("2026-09-20"), false, day("2026-10-01")).wakker);
         let by_spike = vec![decision(
             Action::Park {
                 snooze: Snooze::Spike,
@@ -565,8 +565,8 @@ mod tests {
             5,
             at,
         )];
-        assert!(!standing(&by_spike, 9, "2026-09-20", false, day("2026-10-01")).wakker);
-        assert!(standing(&by_spike, 9, "2026-09-20", true, day("2026-10-01")).wakker);
+        assert!(!standing(&by_spike, 9, day("2026-09-20"), false, day("2026-10-01")).wakker);
+        assert!(standing(&by_spike, 9, day("2026-09-20"), true, day("2026-10-01")).wakker);
     }
 
     #[test]
@@ -590,7 +590,7 @@ mod tests {
                 "2026-09-02T10:00:00Z",
             ),
         ];
-        let s = standing(&history, 5, "2026-09-01", false, day("2026-10-01"));
+        let s = standing(&history, 5, day("2026-09-01"), false, day("2026-10-01"));
         assert_eq!(s.owner.as_deref(), Some("Haag Wonen"));
         assert_eq!(s.programme.as_deref(), Some("Wonen"));
         assert_eq!(s.merged_into.as_deref(), Some("other"));

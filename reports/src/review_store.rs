@@ -93,7 +93,7 @@ pub async fn reviewed_clusters(
             let standing = standing(
                 history,
                 cluster.signal_count,
-                &cluster.last_seen,
+                cluster.last_seen,
                 spikes.contains(&cluster.id),
                 today,
             );

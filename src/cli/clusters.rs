@@ -58,8 +58,8 @@ pub async fn list(settings: &Settings, min: i64) -> anyhow::Result<ExitCode> {
             summary.areas,
             c.barrier,
             c.area,
-            c.first_seen,
-            c.last_seen,
+            knooppunt_reports::dutch::date(c.first_seen),
+            knooppunt_reports::dutch::date(c.last_seen),
             wait
         );
     }

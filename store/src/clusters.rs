@@ -100,16 +100,16 @@ type ClusterColumns = (String, String, String, String, String, String, i64);
 
 fn cluster_row(
     (id, barrier, area, organisation, first_seen, last_seen, signal_count): ClusterColumns,
-) -> ClusterRow {
-    ClusterRow {
+) -> crate::StoreResult<ClusterRow> {
+    Ok(ClusterRow {
         id,
         barrier,
         area,
         organisation,
-        first_seen,
-        last_seen,
+        first_seen: crate::promotions::parse_day(&first_seen)?,
+        last_seen: crate::promotions::parse_day(&last_seen)?,
         signal_count,
-    }
+    })
 }
 
 const CLUSTER_COLUMNS: &str =
@@ -126,7 +126,10 @@ impl Store {
         ))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(cluster_row).collect())
+        Ok(rows
+            .into_iter()
+            .map(cluster_row)
+            .collect::<crate::StoreResult<_>>()?)
     }
 
     /// One cluster by id.
@@ -136,7 +139,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(cluster_row))
+        Ok(row.map(cluster_row).transpose()?)
     }
 
     /// Every cluster with distinct sources and areas and its waiting times (median, 75th

@@ -144,7 +144,8 @@ async fn label_suite(store: Store) {
         .find(|c| c.barrier == "kostendelersnorm")
         .unwrap();
     assert_eq!(
-        moerwijk.first_seen, "2026-09-03",
+        moerwijk.first_seen.to_string(),
+        "2026-09-03",
         "first seen follows the remaining signals"
     );
 

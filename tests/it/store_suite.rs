@@ -88,8 +88,11 @@ async fn suite(store: Store) {
         "areas are grouped case- and space-insensitively"
     );
     assert_eq!(
-        (moerwijk.first_seen.as_str(), moerwijk.last_seen.as_str()),
-        ("2026-06-30", "2026-08-01")
+        (
+            moerwijk.first_seen.to_string(),
+            moerwijk.last_seen.to_string()
+        ),
+        ("2026-06-30".to_string(), "2026-08-01".to_string())
     );
     assert_eq!(
         moerwijk.id,

@@ -159,7 +159,7 @@ fn cluster_label(cluster: &ReviewedCluster, sources: Option<i64>) -> String {
     }
     text.push_str(&format!(
         ", sinds {}",
-        time::day_text(&cluster.cluster.first_seen)
+        time::day(cluster.cluster.first_seen)
     ));
     text
 }
@@ -386,8 +386,8 @@ async fn cluster_data(
     let page = ClusterPage {
         cluster: cluster.cluster.clone(),
         label: cluster_label(cluster, context.sources(id)),
-        first_seen: time::day_text(&cluster.cluster.first_seen),
-        last_seen: time::day_text(&cluster.cluster.last_seen),
+        first_seen: time::day(cluster.cluster.first_seen),
+        last_seen: time::day(cluster.cluster.last_seen),
         standing: cluster.standing.clone(),
         merged_into: cluster
             .standing
