@@ -242,7 +242,8 @@ impl Demo<'_> {
         )
         .await?;
         println!(
-            "\n4. Agenda signaleringsoverleg {meeting}: {} clusters.",
+            "\n4. Agenda signaleringsoverleg {}: {} clusters.",
+            knooppunt_reports::dutch::date(meeting),
             agenda.items.len()
         );
         // The decisions are recorded as taken during the meeting (from 10:00, Dutch time), so

@@ -219,7 +219,7 @@ fn demo_runs_end_to_end_without_serving() {
     );
     let markdown = std::fs::read_to_string(out.join("agenda-2026-09-30.md")).unwrap();
     assert!(
-        markdown.contains("# Agenda signaleringsoverleg 2026-09-30"),
+        markdown.contains("# Agenda signaleringsoverleg 30-09-2026"),
         "{markdown}"
     );
     assert!(out.join("agenda-2026-09-30.html").is_file());
