@@ -96,28 +96,26 @@ impl Browser {
     /// The page's text. A form submission navigates asynchronously, so an element found on
     /// the old page can go stale: read again until the document answers.
     pub(crate) async fn text(&self) -> String {
-        for _ in 0..100 {
-            if let Ok(body) = self.client.find(Locator::Css("body")).await {
-                if let Ok(text) = body.text().await {
-                    return text;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the page never settled");
+        eventually_ok("the page to settle", Duration::from_secs(10), async || {
+            let body = self.client.find(Locator::Css("body")).await;
+            let body = body.map_err(|e| e.to_string())?;
+            body.text().await.map_err(|e| e.to_string())
+        })
+        .await
     }
 
     /// Waits until the page shows `needle` (after a click that navigates); its text.
     pub(crate) async fn wait_for(&self, needle: &str) -> String {
-        let mut text = String::new();
-        for _ in 0..150 {
-            text = self.text().await;
+        let what = format!("the page to show {needle:?}");
+        eventually_ok(&what, Duration::from_secs(15), async || {
+            let text = self.text().await;
             if text.contains(needle) {
-                return text;
+                Ok(text)
+            } else {
+                Err(text)
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the page never showed {needle:?}: {text}");
+        })
+        .await
     }
 
     pub(crate) async fn fill(&self, css: &str, value: &str) {

@@ -219,10 +219,11 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     let publisher = app::publisher(&config).await.unwrap();
     let data = envelopes(N);
     let producer = tokio::spawn(async move {
+        let mut pace = tokio::time::interval(Duration::from_millis(130));
         for chunk in data.chunks(200) {
+            pace.tick().await;
             let results = publisher.publish(chunk).await;
             assert!(results.iter().all(Result::is_ok), "produce failed");
-            tokio::time::sleep(Duration::from_millis(130)).await;
         }
     });
     let mut engines = engines.into_iter();
