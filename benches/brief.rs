@@ -28,17 +28,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const BARRIERS: [&str; 9] = [
-    "kostendelersnorm",
-    "angst-uitkeringskorting",
-    "corporatie-reactietijd",
-    "wachtlijst-ggz",
-    "huisuitzetting",
-    "schuldhulp-toegang",
-    "angst-jeugdhulp",
-    "loket-drempel",
-    "doorverwijscarrousel",
-];
+/// The barriers of the rules that ship; the SQL below spreads the signals over nine of them.
+fn barriers() -> Vec<String> {
+    let rules =
+        knooppunt_rules::ruleset::RuleSet::from_toml(knooppunt_rules::ruleset::DEFAULT_RULES)
+            .expect("the shipped rules compile");
+    let ids: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
+    assert_eq!(ids.len(), 9, "the bench's SQL assumes nine barriers");
+    ids
+}
 const AREAS: usize = 40;
 const TEXT: &str =
     "Melding bij de corporatie over schimmel en lekkage in de slaapkamer, al weken geen \
@@ -79,6 +77,7 @@ async fn fill(pool: &AnyPool, backend: Backend, n: i64) {
     ] {
         tx.execute(sql).await.expect("helper table");
     }
+    let barriers = barriers();
     for a in 0..AREAS {
         let area = format!("Wijk {a:02}");
         sqlx::query("INSERT INTO bench_areas VALUES ($1, $2, $3)")
@@ -88,7 +87,7 @@ async fn fill(pool: &AnyPool, backend: Backend, n: i64) {
             .execute(&mut *tx)
             .await
             .expect("area");
-        for (b, barrier) in BARRIERS.iter().enumerate() {
+        for (b, barrier) in barriers.iter().enumerate() {
             let key = ClusterKeyValues {
                 area_key: knooppunt_domain::envelope::partition_key(&area),
                 area: area.clone(),
@@ -97,7 +96,7 @@ async fn fill(pool: &AnyPool, backend: Backend, n: i64) {
             sqlx::query("INSERT INTO bench_clusters VALUES ($1, $2, $3, $4)")
                 .bind(b as i64)
                 .bind(a as i64)
-                .bind(*barrier)
+                .bind(barrier)
                 .bind(cluster_id(barrier, &key))
                 .execute(&mut *tx)
                 .await

@@ -1,0 +1,366 @@
+//! Compiling a rules file into a [`RuleSet`], one named step at a time, listing every problem
+//! at once: each barrier's checks and patterns, the cluster key, the organisations, the
+//! model's thresholds, and last the two regex sets.
+
+use super::combine::ModelSlot;
+use super::spec::{BarrierSpec, OrganisationSpec, RulesFile};
+use super::{normalise, syntax, Barrier, ClusterKey, Origin, RuleError, RuleSet, DEFAULT_RULES};
+use crate::extract::OrganisationRole;
+use knooppunt_domain::promotion::Criteria;
+use regex::bytes::{RegexSet, RegexSetBuilder};
+use std::collections::HashMap;
+
+impl RuleSet {
+    /// The rule set that ships with the product, with the model that ships next to it.
+    pub fn default_rules() -> Result<Self, Vec<RuleError>> {
+        let rules = Self::from_toml(DEFAULT_RULES)?;
+        let model = crate::model::Model::from_bytes(crate::model::DEFAULT_MODEL)
+            .map_err(|e| vec![RuleError(format!("ingebouwd model: {e}"))])?;
+        rules.with_model(model).map_err(|e| vec![RuleError(e.0)])
+    }
+
+    /// Parses and compiles a rules file, listing every problem at once.
+    pub fn from_toml(source: &str) -> Result<Self, Vec<RuleError>> {
+        let file: RulesFile = toml::from_str(source).map_err(|e| {
+            vec![RuleError(format!(
+                "regelbestand onleesbaar: {}",
+                e.message()
+            ))]
+        })?;
+        let mut errors = Vec::new();
+        if file.version.trim().is_empty() {
+            errors.push(RuleError("'version' is leeg".into()));
+        }
+        let mut tables = Tables::default();
+        let mut barriers = Vec::new();
+        let mut model = ModelSlot {
+            spec: file.model,
+            ..Default::default()
+        };
+        for (index, spec) in file.barriers.into_iter().enumerate() {
+            model.barrier_thresholds.push(spec.model.threshold);
+            let barrier = tables.add_barrier(index, spec, &barriers, &file.promotion, &mut errors);
+            barriers.push(barrier);
+        }
+        let cluster_key = cluster_key(&file.clusters.key, &mut errors);
+        let organisations = Organisations::compile(&file.organisations, &barriers, &mut errors);
+        let mut model_errors = Vec::new();
+        model.check(&mut model_errors);
+        errors.extend(model_errors.into_iter().map(RuleError));
+        if !errors.is_empty() {
+            return Err(errors.into_iter().map(|e| e.located(source)).collect());
+        }
+        Ok(Self {
+            version: file.version,
+            barriers,
+            positive: regex_set(&tables.positive)?,
+            origins: tables.origins,
+            group_sizes: tables.group_sizes,
+            group_confidence: tables.group_confidence,
+            cluster_key,
+            exclude: regex_set(&tables.exclude)?,
+            exclude_barrier: tables.exclude_barrier,
+            organisations: organisations.matcher,
+            alias_names: organisations.alias_names,
+            organisation_roles: organisations.roles,
+            labels: tables.labels,
+            model,
+        })
+    }
+}
+
+/// The pattern tables of a rule set, filled barrier by barrier in rule-file order.
+#[derive(Default)]
+struct Tables {
+    /// Every positive pattern, with where it came from and how its match is explained.
+    positive: Vec<String>,
+    origins: Vec<Origin>,
+    labels: Vec<String>,
+    /// Per `all` group: its size and its confidence.
+    group_sizes: Vec<usize>,
+    group_confidence: Vec<f64>,
+    /// Every exclusion, with the barrier it vetoes.
+    exclude: Vec<String>,
+    exclude_barrier: Vec<usize>,
+}
+
+impl Tables {
+    /// Checks one barrier, adds its patterns and returns what the rule set keeps of it.
+    fn add_barrier(
+        &mut self,
+        index: usize,
+        spec: BarrierSpec,
+        earlier: &[Barrier],
+        promotion: &Criteria,
+        errors: &mut Vec<RuleError>,
+    ) -> Barrier {
+        check_identity(index, &spec, earlier, errors);
+        for pattern in &spec.patterns {
+            check_pattern(&spec.id, pattern, errors);
+            self.labels.push(pattern.clone());
+            self.positive.push(pattern.clone());
+            self.origins.push(Origin::Single { barrier: index });
+        }
+        let confidence = confidence(&spec, errors);
+        self.add_groups(index, &spec, confidence, errors);
+        for pattern in &spec.exclude {
+            check_pattern(&spec.id, pattern, errors);
+            self.exclude.push(pattern.clone());
+            self.exclude_barrier.push(index);
+        }
+        check_themes(&spec, errors);
+        let wait_context = wait_context(&spec, errors);
+        Barrier {
+            id: spec.id,
+            title: spec.title,
+            kader: spec.kader,
+            owner: spec.owner,
+            when: spec.when,
+            promotion: promotion.with(&spec.promotion),
+            confidence,
+            wait_context,
+        }
+    }
+
+    /// Adds the barrier's `all` groups: the plain ones with the barrier's confidence, then
+    /// the `[[barrier.group]]`s with their own.
+    fn add_groups(
+        &mut self,
+        index: usize,
+        spec: &BarrierSpec,
+        confidence: f64,
+        errors: &mut Vec<RuleError>,
+    ) {
+        let groups = spec.all.iter().map(|g| (g, confidence)).chain(
+            spec.groups
+                .iter()
+                .map(|g| (&g.all, g.confidence.unwrap_or(confidence))),
+        );
+        for (group, group_conf) in groups {
+            if group.len() < 2 {
+                errors.push(RuleError(format!(
+                    "barrière '{}': een all-groep heeft minstens twee patronen nodig",
+                    spec.id
+                )));
+            }
+            let group_index = self.group_sizes.len();
+            self.group_sizes.push(group.len());
+            self.group_confidence.push(group_conf);
+            for pattern in group {
+                check_pattern(&spec.id, pattern, errors);
+                self.labels.push(group.join(" + "));
+                self.positive.push(pattern.clone());
+                self.origins.push(Origin::Group {
+                    barrier: index,
+                    group: group_index,
+                });
+            }
+        }
+    }
+}
+
+/// The barrier's id is well-formed and new, and the barrier has something to match.
+fn check_identity(
+    index: usize,
+    spec: &BarrierSpec,
+    earlier: &[Barrier],
+    errors: &mut Vec<RuleError>,
+) {
+    let id_ok = !spec.id.is_empty()
+        && spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok {
+        errors.push(RuleError(format!(
+            "barrière {}: id '{}' mag alleen kleine letters, cijfers en - bevatten",
+            index + 1,
+            spec.id
+        )));
+    }
+    if earlier.iter().any(|b| b.id == spec.id) {
+        errors.push(RuleError(format!(
+            "barrière '{}' staat er twee keer in",
+            spec.id
+        )));
+    }
+    if spec.patterns.is_empty() && spec.all.is_empty() && spec.groups.is_empty() {
+        errors.push(RuleError(format!(
+            "barrière '{}': geen patterns en geen all-groepen",
+            spec.id
+        )));
+    }
+}
+
+/// Parsing is enough to find a pattern's mistakes (the set compiles them all at once);
+/// compiling each pattern on its own as well cost half of start-up.
+fn check_pattern(barrier: &str, pattern: &str, errors: &mut Vec<RuleError>) {
+    if let Err(e) = syntax::parse(pattern) {
+        errors.push(RuleError(format!(
+            "barrière '{barrier}': patroon '{pattern}' is ongeldig: {}",
+            e.lines().last().unwrap_or_default()
+        )));
+    }
+}
+
+/// The barrier's confidence (default 1), after checking it and its groups' (0 < c ≤ 1).
+fn confidence(spec: &BarrierSpec, errors: &mut Vec<RuleError>) -> f64 {
+    let confidence_ok = |c: f64| c > 0.0 && c <= 1.0;
+    let confidence = spec.confidence.unwrap_or(1.0);
+    if !confidence_ok(confidence) {
+        errors.push(RuleError(format!(
+            "barrière '{}': confidence {confidence} moet groter dan 0 en hooguit 1 zijn",
+            spec.id
+        )));
+    }
+    for group in spec.groups.iter().filter_map(|g| g.confidence) {
+        if !confidence_ok(group) {
+            errors.push(RuleError(format!(
+                "barrière '{}': confidence {group} van een groep moet groter dan 0 en hooguit 1 zijn",
+                spec.id
+            )));
+        }
+    }
+    confidence
+}
+
+/// Every theme in `when.themes` is a known theme, spelled as the signal spells it.
+fn check_themes(spec: &BarrierSpec, errors: &mut Vec<RuleError>) {
+    for theme in &spec.when.themes {
+        if knooppunt_domain::signal::Theme::parse(theme).map(|t| t.as_str()) != Some(theme.as_str())
+        {
+            errors.push(RuleError(format!(
+                "barrière '{}': onbekend thema in when.themes: '{theme}'",
+                spec.id
+            )));
+        }
+    }
+}
+
+/// The barrier's `wait_context`, compiled.
+fn wait_context(spec: &BarrierSpec, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    let pattern = spec.wait_context.as_deref()?;
+    match regex::RegexBuilder::new(pattern).unicode(false).build() {
+        Ok(re) => Some(re),
+        Err(e) => {
+            errors.push(RuleError(format!(
+                "barrière '{}': wait_context '{}' is ongeldig: {}",
+                spec.id,
+                pattern,
+                e.to_string().lines().last().unwrap_or_default()
+            )));
+            None
+        }
+    }
+}
+
+/// `[clusters] key`: what groups signals besides the barrier.
+fn cluster_key(keys: &[String], errors: &mut Vec<RuleError>) -> ClusterKey {
+    let mut cluster_key = ClusterKey::default();
+    for key in keys {
+        match key.as_str() {
+            "area" => cluster_key.area = true,
+            "organisation" => cluster_key.organisation = true,
+            other => errors.push(RuleError(format!(
+                "clusters.key: onbekende sleutel '{other}' (kies uit 'area' en 'organisation')"
+            ))),
+        }
+    }
+    cluster_key
+}
+
+/// The organisations of the region: one matcher for all aliases, and what each one is.
+struct Organisations {
+    /// All aliases in one alternation, longest first; `None` when the file names none.
+    matcher: Option<regex::Regex>,
+    /// Normalised alias → canonical name.
+    alias_names: HashMap<String, String>,
+    roles: HashMap<String, OrganisationRole>,
+}
+
+impl Organisations {
+    fn compile(
+        specs: &[OrganisationSpec],
+        barriers: &[Barrier],
+        errors: &mut Vec<RuleError>,
+    ) -> Self {
+        let mut alias_names = HashMap::new();
+        let mut aliases: Vec<String> = Vec::new();
+        let mut roles = HashMap::new();
+        for organisation in specs {
+            for barrier in &organisation.barriers {
+                if !barriers.iter().any(|b| &b.id == barrier) {
+                    errors.push(RuleError(format!(
+                        "organisatie {}: onbekende barrière '{barrier}'",
+                        organisation.name
+                    )));
+                }
+            }
+            roles.insert(
+                organisation.name.clone(),
+                OrganisationRole {
+                    barriers: organisation.barriers.clone(),
+                    bystander: organisation.bystander,
+                    secondary: organisation.secondary,
+                },
+            );
+            if organisation.aliases.is_empty() {
+                errors.push(RuleError(format!(
+                    "organisatie '{}': geen aliassen",
+                    organisation.name
+                )));
+            }
+            for alias in &organisation.aliases {
+                let alias = normalise(alias.trim());
+                if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
+                    errors.push(RuleError(format!(
+                        "organisatie {}: alias '{alias}' staat ook bij {other}",
+                        organisation.name
+                    )));
+                }
+                aliases.push(regex::escape(&alias));
+            }
+        }
+        Self {
+            matcher: alias_matcher(aliases, errors),
+            alias_names,
+            roles,
+        }
+    }
+}
+
+/// One regex for all (escaped) aliases, longest first, so "gemeente den haag" wins over
+/// "gemeente".
+fn alias_matcher(mut aliases: Vec<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    if aliases.is_empty() {
+        return None;
+    }
+    aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    match regex::Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))) {
+        Ok(re) => Some(re),
+        Err(e) => {
+            errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
+            None
+        }
+    }
+}
+
+/// Compiles patterns into one set.
+fn regex_set(patterns: &[String]) -> Result<RegexSet, Vec<RuleError>> {
+    // Byte-oriented and ASCII-only (`\w`, `\b`): the text is normalised to lower case
+    // without accents first, and Unicode word boundaries would keep the regex engine
+    // off its fast DFA path. Because that text holds no ASCII capitals, matching case-
+    // sensitively finds the same as case-insensitively whenever no pattern asks for a
+    // capital; it keeps the literal prefilters and builds a smaller automaton.
+    let case_insensitive = !patterns.iter().all(|p| syntax::lower_case_only(p));
+    RegexSetBuilder::new(patterns)
+        .case_insensitive(case_insensitive)
+        .unicode(false)
+        .size_limit(64 << 20)
+        // The lazy DFA's transition cache. With the default 2 MiB the bounded gaps
+        // ("\W+(\w+\W+){0,12}?") of ~90 patterns overflow it on real notes and the
+        // engine falls back to a much slower matcher: 276 µs instead of 3 µs a signal.
+        .dfa_size_limit(16 << 20)
+        .build()
+        .map_err(|e| vec![RuleError(format!("regels samenstellen mislukt: {e}"))])
+}

@@ -1,0 +1,98 @@
+//! The rules file as it is written: the TOML shape, checked for unknown keys by serde.
+//! [`super::compile`] turns it into a [`super::RuleSet`].
+
+use super::Conditions;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RulesFile {
+    pub(super) version: String,
+    #[serde(rename = "barrier")]
+    pub(super) barriers: Vec<BarrierSpec>,
+    #[serde(rename = "organisation", default)]
+    pub(super) organisations: Vec<OrganisationSpec>,
+    /// Promotion thresholds for all barriers; see [`knooppunt_domain::promotion`].
+    #[serde(default)]
+    pub(super) promotion: knooppunt_domain::promotion::Criteria,
+    /// How signals are grouped into clusters.
+    #[serde(default)]
+    pub(super) clusters: ClusterSpec,
+    /// The learned model beside the rules (see [`crate::ruleset::combine`]).
+    pub(super) model: Option<super::combine::ModelSpec>,
+}
+
+/// `[clusters]`: the grouping key besides the barrier.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ClusterSpec {
+    #[serde(default = "default_cluster_key")]
+    pub(super) key: Vec<String>,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        Self {
+            key: default_cluster_key(),
+        }
+    }
+}
+
+fn default_cluster_key() -> Vec<String> {
+    vec!["area".into()]
+}
+
+/// An `all` group with its own confidence (`[[barrier.group]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GroupSpec {
+    pub(super) all: Vec<String>,
+    pub(super) confidence: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OrganisationSpec {
+    pub(super) name: String,
+    pub(super) aliases: Vec<String>,
+    /// The barriers this body is usually responsible for (preferred when a note names several).
+    #[serde(default)]
+    pub(super) barriers: Vec<String>,
+    /// Never the responsible body (a creditor such as an energy company).
+    #[serde(default)]
+    pub(super) bystander: bool,
+    /// Often the writer's own or a referring body: responsible only when no other is named.
+    #[serde(default)]
+    pub(super) secondary: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BarrierSpec {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) kader: String,
+    pub(super) owner: String,
+    #[serde(default)]
+    pub(super) patterns: Vec<String>,
+    #[serde(default)]
+    pub(super) all: Vec<Vec<String>>,
+    /// `all` groups with their own confidence.
+    #[serde(default, rename = "group")]
+    pub(super) groups: Vec<GroupSpec>,
+    #[serde(default)]
+    pub(super) exclude: Vec<String>,
+    /// How much a match of this barrier is trusted, 0 < c ≤ 1 (default 1).
+    pub(super) confidence: Option<f64>,
+    /// Words that tie a waiting time in the same sentence to this barrier.
+    pub(super) wait_context: Option<String>,
+    /// Conditions on the signal's fields; all that are given must hold.
+    #[serde(default)]
+    pub(super) when: Conditions,
+    /// This barrier's promotion thresholds, where they differ from `[promotion]`.
+    #[serde(default)]
+    pub(super) promotion: knooppunt_domain::promotion::CriteriaOverride,
+    /// This barrier's model threshold, where it differs from `[model]`'s.
+    #[serde(default)]
+    pub(super) model: super::combine::BarrierModelSpec,
+}

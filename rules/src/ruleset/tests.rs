@@ -1,0 +1,379 @@
+use super::*;
+
+fn rules() -> RuleSet {
+    RuleSet::default_rules().expect("default rules compile")
+}
+
+/// A rules file with one barrier `id` (title, kader and owner filled in) followed by `rest`,
+/// which starts on line 7.
+fn one_barrier(id: &str, rest: &str) -> String {
+    format!(
+        "version = \"t\"\n[[barrier]]\nid = \"{id}\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\n{rest}"
+    )
+}
+
+#[test]
+fn default_rules_hold_the_nine_barriers_of_the_taxonomy() {
+    let ids: Vec<String> = rules().barriers().iter().map(|b| b.id.clone()).collect();
+    assert_eq!(
+        ids,
+        [
+            "kostendelersnorm",
+            "angst-uitkeringskorting",
+            "corporatie-reactietijd",
+            "wachtlijst-ggz",
+            "huisuitzetting",
+            "schuldhulp-toegang",
+            "angst-jeugdhulp",
+            "loket-drempel",
+            "doorverwijscarrousel",
+        ]
+    );
+    assert!(!rules().version().is_empty());
+}
+
+#[test]
+fn classifies_typical_wording() {
+    let rules = rules();
+    for (text, expect) in [
+        (
+            "Haar zoon van 23 mag niet bij haar inwonen want dan gaat haar bijstand omlaag.",
+            "kostendelersnorm",
+        ),
+        (
+            "Durft geen vrijwilligerswerk te doen uit angst dat de uitkering wordt gekort.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Melding over schimmel bij Haag Wonen, al 8 weken geen reactie.",
+            "corporatie-reactietijd",
+        ),
+        (
+            "Aangemeld bij Parnassia, wachtlijst voor intake van vier maanden.",
+            "wachtlijst-ggz",
+        ),
+        (
+            "Huurachterstand van drie maanden, vonnis voor ontruiming ligt er.",
+            "huisuitzetting",
+        ),
+        (
+            "Aangemeld bij schuldhulpverlening, intussen loonbeslag.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "Moeder is bang dat haar kinderen worden afgenomen als ze het CJG belt.",
+            "angst-jeugdhulp",
+        ),
+        (
+            "Aanvraag kan alleen online met DigiD, meneer heeft geen computer.",
+            "loket-drempel",
+        ),
+        (
+            "Van het kastje naar de muur gestuurd, niemand gaat erover.",
+            "doorverwijscarrousel",
+        ),
+    ] {
+        assert!(
+            rules.classify(text).contains(&expect),
+            "{expect}: {text} → {:?}",
+            rules.classify(text)
+        );
+    }
+}
+
+/// Paraphrases as neighbourhood workers write them, without the barrier's key words
+/// (`rules/fixtures/paraphrases.jsonl`): each must get exactly its expected barriers.
+#[test]
+fn paraphrase_fixtures() {
+    let rules = rules();
+    let fixtures = include_str!("../../fixtures/paraphrases.jsonl");
+    let mut wrong = Vec::new();
+    for line in fixtures.lines().filter(|l| !l.trim().is_empty()) {
+        let fixture: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = fixture["text"].as_str().unwrap();
+        let expect: Vec<&str> = fixture["expect"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let got = rules.classify(text);
+        if got != expect {
+            wrong.push(format!("{text}\n  expected {expect:?}, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn unrelated_and_negated_text_stays_unclassified() {
+    let rules = rules();
+    assert!(rules
+        .classify("Gezellige buurtmaaltijd in de buurtkamer, veel opkomst.")
+        .is_empty());
+    assert!(rules
+        .classify("Melding bij de corporatie over de lekkage, de corporatie reageerde snel.")
+        .is_empty());
+}
+
+#[test]
+fn several_barriers_can_apply() {
+    let rules = rules();
+    let barriers = rules.classify(
+        "Huurachterstand opgelopen; schuldhulp heeft een wachtlijst en intussen komt de deurwaarder.",
+    );
+    assert_eq!(barriers, vec!["huisuitzetting", "schuldhulp-toegang"]);
+}
+
+#[test]
+fn every_error_in_a_rules_file_is_listed() {
+    let errors = RuleSet::from_toml(
+        r#"version = ""
+        [[barrier]]
+        id = "Fout Id"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["(open"]
+        [[barrier]]
+        id = "leeg"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        "#,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(errors.len(), 4, "{text:?}");
+    assert!(
+        text[1].starts_with("regel 3:") && text[1].contains("Fout Id"),
+        "{text:?}"
+    );
+    assert!(
+        text[2].starts_with("regel 7:") && text[2].contains("(open"),
+        "{text:?}"
+    );
+    assert!(text[3].contains("leeg"));
+}
+
+#[test]
+fn organisations_by_alias_longest_first() {
+    let rules = rules();
+    assert_eq!(
+        rules.find_organisation("Melding bij HaagWonen, geen reactie"),
+        Some("Haag Wonen")
+    );
+    assert_eq!(
+        rules.find_organisation("brief van de gemeente Den Haag"),
+        Some("gemeente")
+    );
+    assert_eq!(
+        rules.find_organisation("wachtlijst bij PsyQ en daarna Parnassia"),
+        Some("PsyQ")
+    );
+    assert_eq!(
+        rules.find_organisation("de shv heeft een wachtlijst"),
+        Some("Schuldhulpverlening")
+    );
+    assert_eq!(rules.find_organisation("niets over instanties"), None);
+}
+
+#[test]
+fn promotion_thresholds_default_and_per_barrier() {
+    let rules = rules();
+    let criteria = |id: &str| {
+        rules
+            .barriers()
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.promotion.clone())
+            .unwrap()
+    };
+    assert_eq!(criteria("wachtlijst-ggz").wait_norm_days, Some(70));
+    assert_eq!(
+        criteria("wachtlijst-ggz").wait_norm_name.as_deref(),
+        Some("Treeknorm")
+    );
+    assert_eq!(criteria("kostendelersnorm").wait_norm_days, None);
+    assert_eq!(criteria("kostendelersnorm").min_sources, 3);
+}
+
+#[test]
+fn conditions_on_fields() {
+    let rules = RuleSet::from_toml(&one_barrier(
+        "energie",
+        r#"patterns = ["afgesloten"]
+        [barrier.when]
+        themes = ["financien"]
+        organisations = ["Eneco"]
+        [[organisation]]
+        name = "Eneco"
+        aliases = ["eneco"]
+        "#,
+    ))
+    .unwrap();
+    let text = "Gas afgesloten door Eneco";
+    let fields = |themes| Fields {
+        themes,
+        organisation: None,
+    };
+    assert_eq!(
+        rules.analyse_signal(text, fields(&["financien"])).barriers,
+        ["energie"]
+    );
+    assert!(rules
+        .analyse_signal(text, fields(&["huisvesting"]))
+        .barriers
+        .is_empty());
+    assert!(
+        rules.analyse(text).barriers.is_empty(),
+        "no themes, condition fails"
+    );
+    let other = Fields {
+        themes: &["financien"],
+        organisation: Some("Vattenfall"),
+    };
+    assert!(
+        rules.analyse_signal(text, other).barriers.is_empty(),
+        "given organisation wins"
+    );
+    let err = RuleSet::from_toml(&one_barrier(
+        "x",
+        "patterns = ['x']\n[barrier.when]\nthemes = ['astrologie']\n",
+    ))
+    .unwrap_err();
+    assert!(
+        err[0].0.contains("astrologie") && err[0].0.starts_with("regel 9"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn unknown_keys_are_refused() {
+    let err = RuleSet::from_toml("version = \"1\"\nfoo = 1\nbarrier = []").unwrap_err();
+    assert!(err[0].0.contains("foo"), "{err:?}");
+}
+
+#[test]
+fn waiting_times_from_text() {
+    for (text, days) in [
+        ("al 14 weken geen reactie", Some(98)),
+        ("wacht nu drie maanden", Some(90)),
+        ("sinds 6 weken", Some(42)),
+        ("ruim een half jaar op de wachtlijst", Some(182)),
+        ("al twee jaar en 3 maanden op de wachtlijst", Some(730)),
+        ("zoon van 23 jaar woont weer thuis", None),
+        ("moeder is 40 jaar oud", None),
+    ] {
+        assert_eq!(extract_wait_days(text), days, "{text}");
+    }
+}
+
+fn match_of<'a>(analysis: &'a Analysis<'a>, barrier: &str) -> &'a Match<'a> {
+    analysis
+        .matches
+        .iter()
+        .find(|m| m.barrier == barrier)
+        .unwrap_or_else(|| panic!("{barrier} not matched: {:?}", analysis.barriers))
+}
+
+#[test]
+fn waiting_times_belong_to_their_barrier() {
+    let rules = rules();
+    // Two barriers, two waits, each in its own sentence.
+    let analysis = rules.analyse(
+        "Mw staat al 14 weken op de wachtlijst bij de GGZ voor traumabehandeling. \
+         De corporatie reageert al drie maanden niet op haar melding over schimmel.",
+    );
+    assert_eq!(match_of(&analysis, "wachtlijst-ggz").wait_days, Some(98));
+    assert_eq!(
+        match_of(&analysis, "corporatie-reactietijd").wait_days,
+        Some(90)
+    );
+    assert_eq!(
+        analysis.wait_days,
+        Some(98),
+        "the signal keeps its longest wait"
+    );
+
+    // A barrier that does not track waits gets none when another barrier is present.
+    let analysis = rules.analyse(
+        "Zoon (24) wil weer thuis wonen maar dan gaat de bijstand omlaag. \
+         Intake bij de GGZ pas over 5 maanden, ze moet wachten.",
+    );
+    assert_eq!(match_of(&analysis, "wachtlijst-ggz").wait_days, Some(150));
+    assert_eq!(match_of(&analysis, "kostendelersnorm").wait_days, None);
+
+    // A signal with one barrier owns every wait it names.
+    let analysis = rules.analyse("Zoon weer thuis sinds 6 weken, bijstand van moeder omlaag.");
+    assert_eq!(analysis.barriers, ["kostendelersnorm"]);
+    assert_eq!(match_of(&analysis, "kostendelersnorm").wait_days, Some(42));
+}
+
+#[test]
+fn confidence_per_barrier_and_group() {
+    let rules = RuleSet::from_toml(&one_barrier(
+        "a",
+        r#"confidence = 0.9
+        patterns = ["kostendelersnorm"]
+        [[barrier.group]]
+        all = ["zoon", "bijstand"]
+        confidence = 0.5
+        "#,
+    ))
+    .unwrap();
+    let conf = |text: &str| rules.analyse(text).matches.first().map(|m| m.confidence);
+    assert_eq!(conf("zoon thuis, bijstand omlaag"), Some(0.5));
+    assert_eq!(conf("kostendelersnorm"), Some(0.9));
+    assert_eq!(
+        conf("kostendelersnorm: zoon thuis, bijstand omlaag"),
+        Some(0.9),
+        "the strongest match counts"
+    );
+    assert_eq!(conf("niets"), None);
+}
+
+#[test]
+fn cluster_keys_and_confidence_are_validated() {
+    let errors = RuleSet::from_toml(
+        r#"version = "t"
+        [clusters]
+        key = ["area", "straat"]
+        [[barrier]]
+        id = "a"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        confidence = 1.5
+        wait_context = "(wacht"
+        patterns = ["x"]
+        "#,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(text.len(), 3, "{text:?}");
+    assert!(text
+        .iter()
+        .any(|e| e.contains("onbekende sleutel 'straat'")));
+    assert!(text.iter().any(|e| e.contains("confidence 1.5")));
+    assert!(text.iter().any(|e| e.contains("wait_context '(wacht'")));
+    assert_eq!(
+        rules().cluster_key(),
+        ClusterKey {
+            area: true,
+            organisation: false
+        }
+    );
+}
+
+#[test]
+fn normalising_collapses_space_ligatures_and_abbreviation_periods() {
+    assert_eq!(normalise("Mw.  de   Wit\n\nwacht"), "mw de wit wacht");
+    assert_eq!(normalise("ĳzer Ĳsland"), "ijzer ijsland");
+    assert_eq!(
+        normalise("Dhr. belt i.v.m. zijn uitkering. Daarna o.a. de GGZ."),
+        "dhr belt ivm zijn uitkering. daarna oa de ggz."
+    );
+    assert_eq!(normalise("Einde zin. Volgende"), "einde zin. volgende");
+    assert_eq!(normalise("Financiën"), "financien");
+}
