@@ -12,7 +12,7 @@ use crate::ruleset::{Analysis, RuleSet};
 use knooppunt_domain::cluster::{
     channel_name, BarrierMatch, Classified, ClusterKeyValues, Quarantined, WriteOutcome,
 };
-use knooppunt_domain::envelope::decode_screened;
+use knooppunt_domain::envelope::{decode_screened, Envelope, Screening};
 use knooppunt_store::Store;
 use knooppunt_transport::{Delivery, Source};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -179,6 +179,110 @@ pub struct StepOutcome {
 /// The dead-letter reason of a signal the database refuses (no personal data).
 const REJECTED_REASON: &str = "de database weigert dit signaal; het kan niet worden opgeslagen";
 
+impl StepOutcome {
+    /// Takes in what the store wrote and how many messages were dead-lettered, and counts
+    /// every outcome in the metrics.
+    fn count(&mut self, written: WriteOutcome, dead_lettered: usize) {
+        let WriteOutcome {
+            stored,
+            duplicates,
+            quarantined,
+            unclassified,
+            conflicts,
+        } = written;
+        self.stored = stored;
+        self.duplicates = duplicates;
+        self.quarantined = quarantined;
+        self.unclassified = unclassified;
+        self.conflicts = conflicts;
+        for (what, n) in [
+            ("stored", stored),
+            ("duplicate", duplicates),
+            ("id_conflict", conflicts),
+            ("quarantined", quarantined),
+            ("dead_lettered", dead_lettered),
+            ("rejected", self.rejected),
+            ("unclassified", self.unclassified),
+        ] {
+            metrics::counter!("knooppunt_engine_signals_total", "outcome" => what)
+                .increment(n as u64);
+        }
+        self.dead_lettered = dead_lettered;
+        tracing::debug!(
+            received = self.received,
+            stored,
+            duplicates,
+            dead_lettered = self.dead_lettered,
+            "Batch processed"
+        );
+    }
+}
+
+/// A batch sorted by what becomes of each message: classified, quarantined for personal
+/// data, or dead-lettered because it cannot be decoded.
+struct Sorted<'a> {
+    classified: Vec<Classified>,
+    /// Per classified signal, its delivery in the batch.
+    classified_at: Vec<usize>,
+    quarantined: Vec<Quarantined>,
+    dead: Vec<(&'a Delivery, String)>,
+}
+
+impl<'a> Sorted<'a> {
+    /// Decodes and screens every message of a batch, and classifies those that may be kept.
+    fn of(rules: &RuleSet, batch: &'a [Delivery], today: chrono::NaiveDate) -> Self {
+        let mut sorted = Sorted {
+            classified: Vec::with_capacity(batch.len()),
+            classified_at: Vec::with_capacity(batch.len()),
+            quarantined: Vec::new(),
+            dead: Vec::new(),
+        };
+        for (index, delivery) in batch.iter().enumerate() {
+            let decoded = match &delivery.payload {
+                Some(payload) => decode_screened(payload, today).map_err(|e| e.to_string()),
+                None => Err("bericht zonder inhoud".to_string()),
+            };
+            match decoded {
+                Ok((envelope, screening)) if screening.refuse_in_engine() => {
+                    sorted.quarantined.push(quarantine(&envelope, &screening));
+                }
+                Ok((envelope, _)) => {
+                    sorted.classified_at.push(index);
+                    sorted.classified.push(classify(rules, envelope));
+                }
+                Err(reason) => sorted.dead.push((delivery, reason)),
+            }
+        }
+        sorted
+    }
+}
+
+/// The quarantine record of a signal refused for personal data (kinds only, never values).
+fn quarantine(envelope: &Envelope, screening: &Screening) -> Quarantined {
+    let kinds: Vec<String> = screening
+        .found
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
+    tracing::warn!(
+        source = %envelope.signal.source,
+        id = envelope.id(),
+        kinds = %kinds.join(","),
+        "Signal refused for personal data"
+    );
+    Quarantined {
+        source: envelope.signal.source.clone(),
+        signal_id: envelope.id().to_string(),
+        kinds,
+        reason: if screening.mostly_personal {
+            "tekst bestaat vooral uit persoonsgegevens".into()
+        } else {
+            "BSN of IBAN nog aanwezig na intake".into()
+        },
+        channel: channel_name(envelope),
+    }
+}
+
 pub struct Engine<S: Source> {
     source: S,
     store: Store,
@@ -227,82 +331,20 @@ impl<S: Source> Engine<S> {
         if batch.is_empty() {
             return Ok(outcome);
         }
-        let today = knooppunt_ingest::today_nl();
-        let mut classified = Vec::with_capacity(batch.len());
-        let mut quarantined = Vec::new();
-        let mut dead = Vec::new();
-        // Per classified signal, its delivery in the batch.
-        let mut classified_at = Vec::with_capacity(batch.len());
-        for (index, delivery) in batch.iter().enumerate() {
-            let decoded = match &delivery.payload {
-                Some(payload) => decode_screened(payload, today).map_err(|e| e.to_string()),
-                None => Err("bericht zonder inhoud".to_string()),
-            };
-            match decoded {
-                Ok((envelope, screening)) if screening.refuse_in_engine() => {
-                    let kinds: Vec<String> = screening
-                        .found
-                        .iter()
-                        .map(|k| k.as_str().to_string())
-                        .collect();
-                    tracing::warn!(
-                        source = %envelope.signal.source,
-                        id = envelope.id(),
-                        kinds = %kinds.join(","),
-                        "Signal refused for personal data"
-                    );
-                    quarantined.push(Quarantined {
-                        source: envelope.signal.source.clone(),
-                        signal_id: envelope.id().to_string(),
-                        kinds,
-                        reason: if screening.mostly_personal {
-                            "tekst bestaat vooral uit persoonsgegevens".into()
-                        } else {
-                            "BSN of IBAN nog aanwezig na intake".into()
-                        },
-                        channel: channel_name(&envelope),
-                    });
-                }
-                Ok((envelope, _)) => {
-                    classified_at.push(index);
-                    classified.push(classify(&self.rules, envelope));
-                }
-                Err(reason) => dead.push((delivery, reason)),
-            }
-        }
-        let result = async {
-            for (delivery, reason) in &dead {
-                self.source.dead_letter(delivery, reason).await?;
-                tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
-            }
-            let (written, rejected) =
-                crate::isolate::write_isolating(&self.store, &classified, &quarantined).await?;
-            // What the database refuses can never be stored: set aside like a poison message,
-            // so it does not block its partition.
-            for &index in &rejected {
-                let delivery = &batch[classified_at.get(index).copied().unwrap_or(index)];
-                self.source.dead_letter(delivery, REJECTED_REASON).await?;
-                tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
-            }
-            Ok::<_, anyhow::Error>((written, rejected))
-        }
-        .await;
-        let (written, rejected) = match result {
+        let sorted = Sorted::of(&self.rules, &batch, knooppunt_ingest::today_nl());
+        let (written, rejected) = match self.write(&batch, &sorted).await {
             Ok(result) => result,
             Err(error) => {
                 self.pending = Some(batch);
                 return Err(error);
             }
         };
-        let WriteOutcome {
-            stored,
-            duplicates,
-            quarantined: quarantined_count,
-            unclassified,
-            conflicts,
-        } = written;
-        let quarantined_rows = quarantined;
-        let quarantined = quarantined_count;
+        let Sorted {
+            classified,
+            quarantined: quarantined_rows,
+            dead,
+            ..
+        } = sorted;
         outcome.rejected = rejected.len();
         let classified: Vec<Classified> = if rejected.is_empty() {
             classified
@@ -325,32 +367,33 @@ impl<S: Source> Engine<S> {
             // duplicates, so nothing is lost or counted twice.
             tracing::warn!(error = %error, "Acknowledging a stored batch failed");
         }
-        outcome.stored = stored;
-        outcome.duplicates = duplicates;
-        outcome.quarantined = quarantined;
-        outcome.unclassified = unclassified;
-        outcome.conflicts = conflicts;
-        for (what, n) in [
-            ("stored", stored),
-            ("duplicate", duplicates),
-            ("id_conflict", conflicts),
-            ("quarantined", quarantined),
-            ("dead_lettered", dead.len()),
-            ("rejected", outcome.rejected),
-            ("unclassified", outcome.unclassified),
-        ] {
-            metrics::counter!("knooppunt_engine_signals_total", "outcome" => what)
-                .increment(n as u64);
-        }
-        outcome.dead_lettered = dead.len();
-        tracing::debug!(
-            received = outcome.received,
-            stored,
-            duplicates,
-            dead_lettered = outcome.dead_lettered,
-            "Batch processed"
-        );
+        outcome.count(written, dead.len());
         Ok(outcome)
+    }
+
+    /// Dead-letters what cannot be decoded, stores the rest in one transaction (isolating
+    /// what the database refuses) and dead-letters what it refused. Returns what was written
+    /// and the indexes (in `sorted.classified`) of the refused signals.
+    async fn write(
+        &mut self,
+        batch: &[Delivery],
+        sorted: &Sorted<'_>,
+    ) -> anyhow::Result<(WriteOutcome, Vec<usize>)> {
+        for (delivery, reason) in &sorted.dead {
+            self.source.dead_letter(delivery, reason).await?;
+            tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
+        }
+        let (written, rejected) =
+            crate::isolate::write_isolating(&self.store, &sorted.classified, &sorted.quarantined)
+                .await?;
+        // What the database refuses can never be stored: set aside like a poison message,
+        // so it does not block its partition.
+        for &index in &rejected {
+            let delivery = &batch[sorted.classified_at.get(index).copied().unwrap_or(index)];
+            self.source.dead_letter(delivery, REJECTED_REASON).await?;
+            tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
+        }
+        Ok((written, rejected))
     }
 
     /// Runs until `shutdown` resolves, backing off (at most [`MAX_BACKOFF`]) while the

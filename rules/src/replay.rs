@@ -9,9 +9,11 @@ use crate::engine::matches_for;
 use crate::labels::{overleg_match, SignalLabels};
 use crate::ruleset::{Fields, RuleSet};
 use anyhow::Context;
-use knooppunt_domain::cluster::{classification_of, BarrierMatch, ClusterTally, ReplaySignal};
-use knooppunt_store::{Store, CLUSTER_KEY_SETTING};
-use std::collections::BTreeMap;
+use knooppunt_domain::cluster::{
+    classification_of, BarrierMatch, ClusterKeyValues, ClusterTally, ReplaySignal,
+};
+use knooppunt_store::{ReplayWriter, Store, CLUSTER_KEY_SETTING};
+use std::collections::{BTreeMap, HashMap};
 
 /// Signals read and re-classified per page.
 pub const PAGE: i64 = 5_000;
@@ -121,6 +123,53 @@ pub async fn replay(
     apply: bool,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<ReplayDiff> {
+    let (mut diff, regroup) = diff_before(store, rules).await?;
+    let overrides = store.cluster_overrides().await?;
+    // The overleg's labels hold over any rule set or model.
+    let labels = store.signal_labels().await?;
+    // The clusters as the new rules make them; bounded by the number of clusters.
+    let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
+    let (changes_tx, writer) = spawn_writer(store, rules, &diff, apply).await?;
+    // The next page is read while this one is classified and written.
+    let fetch = |after: Option<(String, String)>| {
+        let store = store.clone();
+        tokio::spawn(async move { store.replay_page(after.as_ref(), PAGE).await })
+    };
+    let mut next = fetch(None);
+    loop {
+        let page = next.await.context("replay: lezen afgebroken")??;
+        let Some(last) = page.last() else { break };
+        next = fetch(Some((last.source.clone(), last.id.clone())));
+        let mut classified = classify_page(rules, &page);
+        keep_overleg(rules, &page, &mut classified, &overrides, &labels);
+        let changes = tally_page(&mut diff, &mut rebuilt, regroup, page, classified);
+        // A closed channel means the writer failed: its error is reported below.
+        if writer.is_some() && changes_tx.send(changes).await.is_err() {
+            break;
+        }
+        progress(diff.signals);
+    }
+    drop(changes_tx);
+    diff.clusters.retain(|_, c| c.before != c.after);
+    if let Some(writer) = writer {
+        let writer = writer.await.context("replay: schrijven afgebroken")??;
+        let clusters: Vec<ClusterTally> = rebuilt.into_values().collect();
+        writer
+            .finish(
+                rules.version(),
+                rules.cluster_key(),
+                &clusters,
+                (diff.signals, diff.changed, diff.rewritten),
+            )
+            .await?;
+    }
+    Ok(diff)
+}
+
+/// The diff before any signal is read: the model taking part, whether the cluster key
+/// changes (then every cluster is formed again: the second value), and every stored
+/// cluster with its current size.
+async fn diff_before(store: &Store, rules: &RuleSet) -> anyhow::Result<(ReplayDiff, bool)> {
     let mut diff = ReplayDiff {
         model_version: rules.model().map(|m| m.version().to_string()),
         ..ReplayDiff::default()
@@ -151,14 +200,24 @@ pub async fn replay(
             },
         );
     }
-    let overrides = store.cluster_overrides().await?;
-    // The overleg's labels hold over any rule set or model.
-    let labels = store.signal_labels().await?;
-    // The clusters as the new rules make them; bounded by the number of clusters.
-    let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
-    // With --apply, a writer task stores page N while page N+1 is read and classified.
-    let (changes_tx, mut changes_rx) =
-        tokio::sync::mpsc::channel::<Vec<(ReplaySignal, Vec<BarrierMatch>)>>(2);
+    Ok((diff, regroup))
+}
+
+/// The signals a page rewrites, each with its new matches.
+type Changes = Vec<(ReplaySignal, Vec<BarrierMatch>)>;
+
+/// A writer task that stores page N while page N+1 is read and classified (with `apply`
+/// only), and the channel that feeds it.
+async fn spawn_writer(
+    store: &Store,
+    rules: &RuleSet,
+    diff: &ReplayDiff,
+    apply: bool,
+) -> anyhow::Result<(
+    tokio::sync::mpsc::Sender<Changes>,
+    Option<tokio::task::JoinHandle<anyhow::Result<ReplayWriter>>>,
+)> {
+    let (changes_tx, mut changes_rx) = tokio::sync::mpsc::channel::<Changes>(2);
     let writer = if apply {
         let mut writer = store.begin_replay().await?;
         let version = rules.version().to_string();
@@ -174,96 +233,87 @@ pub async fn replay(
     } else {
         None
     };
-    // The next page is read while this one is classified and written.
-    let fetch = |after: Option<(String, String)>| {
-        let store = store.clone();
-        tokio::spawn(async move { store.replay_page(after.as_ref(), PAGE).await })
-    };
-    let mut next = fetch(None);
-    loop {
-        let page = next.await.context("replay: lezen afgebroken")??;
-        let Some(last) = page.last() else { break };
-        next = fetch(Some((last.source.clone(), last.id.clone())));
-        let mut classified = classify_page(rules, &page);
-        // Signals the overleg split off stay in their own cluster.
-        if !overrides.is_empty() {
-            for (signal, (matches, _, _)) in page.iter().zip(classified.iter_mut()) {
-                for found in matches.iter_mut() {
-                    let key = (
-                        signal.source.clone(),
-                        signal.id.clone(),
-                        found.barrier.clone(),
-                    );
-                    if let Some((id, values)) = overrides.get(&key) {
-                        found.split_to = Some(id.clone());
-                        found.cluster = values.clone();
-                    }
+    Ok((changes_tx, writer))
+}
+
+/// The overleg's decisions hold over the new classification: signals it split off stay in
+/// their own cluster, and its labels settle which barriers a signal has.
+fn keep_overleg(
+    rules: &RuleSet,
+    page: &[ReplaySignal],
+    classified: &mut [Reclassified],
+    overrides: &HashMap<(String, String, String), (String, ClusterKeyValues)>,
+    labels: &HashMap<(String, String), SignalLabels>,
+) {
+    if !overrides.is_empty() {
+        for (signal, (matches, _, _)) in page.iter().zip(classified.iter_mut()) {
+            for found in matches.iter_mut() {
+                let key = (
+                    signal.source.clone(),
+                    signal.id.clone(),
+                    found.barrier.clone(),
+                );
+                if let Some((id, values)) = overrides.get(&key) {
+                    found.split_to = Some(id.clone());
+                    found.cluster = values.clone();
                 }
             }
         }
-        if !labels.is_empty() {
-            for (signal, reclassified) in page.iter().zip(classified.iter_mut()) {
-                if let Some(labels) = labels.get(&(signal.source.clone(), signal.id.clone())) {
-                    apply_labels(rules, signal, labels, reclassified);
-                }
-            }
-        }
-        let mut changes = Vec::new();
-        for (signal, (matches, new_barriers, detail)) in page.into_iter().zip(classified) {
-            for found in &matches {
-                let id = found.cluster_id();
-                let entry = diff
-                    .clusters
-                    .entry(id.clone())
-                    .or_insert_with(|| ClusterChange {
-                        barrier: found.barrier.clone(),
-                        area: found.cluster.area.clone(),
-                        organisation: found.cluster.organisation.clone(),
-                        ..ClusterChange::default()
-                    });
-                entry.after += 1;
-                rebuilt
-                    .entry(id.clone())
-                    .or_insert_with(|| ClusterTally::new(id, found))
-                    .count(&signal.observed_on);
-            }
-            diff.signals += 1;
-            let by_model = |detail: &str| detail.matches("|model").count() as u64;
-            diff.model_found.0 += by_model(&signal.classification);
-            diff.model_found.1 += by_model(&detail);
-            if new_barriers != signal.barriers {
-                diff.changed += 1;
-                *diff
-                    .transitions
-                    .entry((signal.barriers.clone(), new_barriers))
-                    .or_default() += 1;
-            }
-            if regroup || detail != signal.classification {
-                diff.rewritten += 1;
-                changes.push((signal, matches));
-            }
-        }
-        // A closed channel means the writer failed: its error is reported below.
-        if writer.is_some() && changes_tx.send(changes).await.is_err() {
-            break;
-        }
-        progress(diff.signals);
     }
-    drop(changes_tx);
-    diff.clusters.retain(|_, c| c.before != c.after);
-    if let Some(writer) = writer {
-        let writer = writer.await.context("replay: schrijven afgebroken")??;
-        let clusters: Vec<ClusterTally> = rebuilt.into_values().collect();
-        writer
-            .finish(
-                rules.version(),
-                key,
-                &clusters,
-                (diff.signals, diff.changed, diff.rewritten),
-            )
-            .await?;
+    if !labels.is_empty() {
+        for (signal, reclassified) in page.iter().zip(classified.iter_mut()) {
+            if let Some(labels) = labels.get(&(signal.source.clone(), signal.id.clone())) {
+                apply_labels(rules, signal, labels, reclassified);
+            }
+        }
     }
-    Ok(diff)
+}
+
+/// Counts a classified page into the diff and the rebuilt clusters, and returns the signals
+/// to rewrite: those whose classification changes, or all when the clusters are regrouped.
+fn tally_page(
+    diff: &mut ReplayDiff,
+    rebuilt: &mut BTreeMap<String, ClusterTally>,
+    regroup: bool,
+    page: Vec<ReplaySignal>,
+    classified: Vec<Reclassified>,
+) -> Changes {
+    let mut changes = Vec::new();
+    for (signal, (matches, new_barriers, detail)) in page.into_iter().zip(classified) {
+        for found in &matches {
+            let id = found.cluster_id();
+            let entry = diff
+                .clusters
+                .entry(id.clone())
+                .or_insert_with(|| ClusterChange {
+                    barrier: found.barrier.clone(),
+                    area: found.cluster.area.clone(),
+                    organisation: found.cluster.organisation.clone(),
+                    ..ClusterChange::default()
+                });
+            entry.after += 1;
+            rebuilt
+                .entry(id.clone())
+                .or_insert_with(|| ClusterTally::new(id, found))
+                .count(&signal.observed_on);
+        }
+        diff.signals += 1;
+        let by_model = |detail: &str| detail.matches("|model").count() as u64;
+        diff.model_found.0 += by_model(&signal.classification);
+        diff.model_found.1 += by_model(&detail);
+        if new_barriers != signal.barriers {
+            diff.changed += 1;
+            *diff
+                .transitions
+                .entry((signal.barriers.clone(), new_barriers))
+                .or_default() += 1;
+        }
+        if regroup || detail != signal.classification {
+            diff.rewritten += 1;
+            changes.push((signal, matches));
+        }
+    }
+    changes
 }
 
 /// A signal's new classification: its matches, its barriers ("a,b") and its detail
