@@ -160,6 +160,33 @@ pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFile
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
+    let columns = columns(&mut reader)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                rows.push(CsvRow {
+                    line,
+                    result: Err(vec![FieldError::new("regel", csv_error_kind(&e))]),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue; // Excel writes ";;;;" for rows that only had formatting.
+        }
+        let result = parse_record(&record, &columns, lossy, today);
+        rows.push(CsvRow { line, result });
+    }
+    Ok(CsvFile { encoding, rows })
+}
+
+/// The header's columns as (contract field, header as written), after checking that there
+/// are not too many, none twice and every required one.
+fn columns(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<(String, String)>, CsvFileError> {
     let headers = reader
         .headers()
         .map_err(|e| CsvFileError::Unreadable(csv_error_kind(&e)))?
@@ -192,78 +219,59 @@ pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFile
     if !missing.is_empty() {
         return Err(CsvFileError::MissingColumns(missing.join(", ")));
     }
+    Ok(columns)
+}
 
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                rows.push(CsvRow {
-                    line,
-                    result: Err(vec![FieldError::new("regel", csv_error_kind(&e))]),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue; // Excel writes ";;;;" for rows that only had formatting.
-        }
-        if lossy && record.iter().any(|cell| cell.contains('\u{FFFD}')) {
-            rows.push(CsvRow {
-                line,
-                result: Err(vec![FieldError::new("regel", NOT_UTF8)]),
-            });
-            continue;
-        }
-        if record.len() > columns.len() {
-            rows.push(CsvRow {
-                line,
-                result: Err(vec![FieldError::new(
-                    "regel",
-                    format!(
-                        "heeft {} kolommen, de kopregel maar {}",
-                        record.len(),
-                        columns.len()
-                    ),
-                )]),
-            });
-            continue;
-        }
-        let mut object = Map::new();
-        for ((field, _), cell) in columns.iter().zip(record.iter()) {
-            if cell.trim().is_empty() {
-                continue;
-            }
-            let value = if field == "themes" {
-                // A cell holds text; the contract wants a list.
-                Value::Array(
-                    cell.split([',', '|', ';'])
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(|t| Value::String(t.to_string()))
-                        .collect(),
-                )
-            } else {
-                Value::String(cell.to_string())
-            };
-            object.insert(field.clone(), value);
-        }
-        let result = parse_signal(&Value::Object(object), today).map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|mut e| {
-                    if let Some((_, header)) = columns.iter().find(|(f, _)| *f == e.field) {
-                        e.field = header.clone();
-                    }
-                    e
-                })
-                .collect()
-        });
-        rows.push(CsvRow { line, result });
+/// One data row as a signal, or its errors named by the file's own column headers.
+fn parse_record(
+    record: &csv::StringRecord,
+    columns: &[(String, String)],
+    lossy: bool,
+    today: NaiveDate,
+) -> Result<Signal, Vec<FieldError>> {
+    if lossy && record.iter().any(|cell| cell.contains('\u{FFFD}')) {
+        return Err(vec![FieldError::new("regel", NOT_UTF8)]);
     }
-    Ok(CsvFile { encoding, rows })
+    if record.len() > columns.len() {
+        return Err(vec![FieldError::new(
+            "regel",
+            format!(
+                "heeft {} kolommen, de kopregel maar {}",
+                record.len(),
+                columns.len()
+            ),
+        )]);
+    }
+    let mut object = Map::new();
+    for ((field, _), cell) in columns.iter().zip(record.iter()) {
+        if cell.trim().is_empty() {
+            continue;
+        }
+        let value = if field == "themes" {
+            // A cell holds text; the contract wants a list.
+            Value::Array(
+                cell.split([',', '|', ';'])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| Value::String(t.to_string()))
+                    .collect(),
+            )
+        } else {
+            Value::String(cell.to_string())
+        };
+        object.insert(field.clone(), value);
+    }
+    parse_signal(&Value::Object(object), today).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|mut e| {
+                if let Some((_, header)) = columns.iter().find(|(f, _)| *f == e.field) {
+                    e.field = header.clone();
+                }
+                e
+            })
+            .collect()
+    })
 }
 
 /// Describes a CSV error without quoting the cell contents.

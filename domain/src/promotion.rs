@@ -192,100 +192,16 @@ pub fn evaluate_recent(
     criteria: &Criteria,
     today: NaiveDate,
 ) -> Option<Promotion> {
-    let window = criteria.window_days.max(1);
-    let start = today - chrono::Duration::days(window - 1);
-    let previous_start = start - chrono::Duration::days(window);
-    let recent: Vec<&Event> = events
-        .iter()
-        .filter(|e| e.observed_on >= start && e.observed_on <= today)
-        .collect();
-    let previous = events
-        .iter()
-        .filter(|e| e.observed_on >= previous_start && e.observed_on < start)
-        .count();
-    let sources = recent
-        .iter()
-        .map(|e| e.source.as_str())
-        .collect::<HashSet<_>>()
-        .len();
-    let areas = recent
-        .iter()
-        .map(|e| e.area.as_str())
-        .collect::<HashSet<_>>()
-        .len();
-
-    let mut reasons = Vec::new();
-    let mut phrases = Vec::new();
-    if recent.len() >= criteria.min_signals
-        && sources >= criteria.min_sources
-        && areas >= criteria.min_areas
-    {
-        reasons.push(Reason::Frequency {
-            signals: recent.len(),
-            sources,
-            areas,
-            window_days: window,
-        });
-        phrases.push(format!(
-            "{} signalen van {sources} bronnen in {areas} {} in {}",
-            recent.len(),
-            if areas == 1 { "wijk" } else { "wijken" },
-            weeks(window)
-        ));
-    }
-    if recent.len() >= criteria.spike_min_signals
-        && sources >= 2
-        && recent.len() as f64 >= criteria.spike_ratio * previous.max(1) as f64
-        && previous > 0
-    {
-        reasons.push(Reason::Spike {
-            recent: recent.len(),
-            previous,
-            window_days: window,
-        });
-        phrases.push(format!(
-            "sterke stijging: {} signalen in de laatste {} tegen {previous} in de {} daarvoor",
-            recent.len(),
-            weeks(window),
-            weeks(window)
-        ));
-    }
-    if let Some(first_seen) = history.first_seen {
-        if first_seen > today - chrono::Duration::days(criteria.new_within_days)
-            && first_seen <= today
-            && history.signals >= criteria.new_min_signals
-            && history.sources >= 2
-        {
-            reasons.push(Reason::New {
-                first_seen,
-                signals: history.signals,
-            });
-            phrases.push(format!(
-                "nieuw: eerste signaal op {first_seen}, nu {} signalen",
-                history.signals
-            ));
-        }
-    }
-    if let Some(norm) = criteria.wait_norm_days {
-        let mut waits: Vec<i64> = recent.iter().filter_map(|e| e.wait_days).collect();
-        waits.sort_unstable();
-        if waits.len() >= 3 {
-            let median = crate::stats::quantile(&waits, 0.5).unwrap_or_default();
-            if median > norm as f64 {
-                reasons.push(Reason::NormBreach {
-                    median_wait_days: median,
-                    norm_days: norm,
-                    with_wait: waits.len(),
-                });
-                let name = criteria.wait_norm_name.as_deref().unwrap_or("norm");
-                phrases.push(format!(
-                    "mediane wachttijd {}, {name} {}",
-                    weeks(median.round() as i64),
-                    weeks(norm)
-                ));
-            }
-        }
-    }
+    let window = Window::of(events, criteria, today);
+    let (reasons, phrases): (Vec<Reason>, Vec<String>) = [
+        window.frequency(criteria),
+        window.spike(criteria),
+        new_cluster(history, criteria, today),
+        window.norm_breach(criteria),
+    ]
+    .into_iter()
+    .flatten()
+    .unzip();
     if reasons.is_empty() {
         return None;
     }
@@ -293,6 +209,144 @@ pub fn evaluate_recent(
         reasons,
         waarom: phrases.join("; "),
     })
+}
+
+/// A cluster's signals in the window that ends today, and how many came in the window before.
+struct Window<'a> {
+    days: i64,
+    recent: Vec<&'a Event>,
+    previous: usize,
+    /// Distinct sources and areas in the window.
+    sources: usize,
+    areas: usize,
+}
+
+impl<'a> Window<'a> {
+    fn of(events: &'a [Event], criteria: &Criteria, today: NaiveDate) -> Self {
+        let days = criteria.window_days.max(1);
+        let start = today - chrono::Duration::days(days - 1);
+        let previous_start = start - chrono::Duration::days(days);
+        let recent: Vec<&Event> = events
+            .iter()
+            .filter(|e| e.observed_on >= start && e.observed_on <= today)
+            .collect();
+        let previous = events
+            .iter()
+            .filter(|e| e.observed_on >= previous_start && e.observed_on < start)
+            .count();
+        let sources = recent
+            .iter()
+            .map(|e| e.source.as_str())
+            .collect::<HashSet<_>>()
+            .len();
+        let areas = recent
+            .iter()
+            .map(|e| e.area.as_str())
+            .collect::<HashSet<_>>()
+            .len();
+        Self {
+            days,
+            recent,
+            previous,
+            sources,
+            areas,
+        }
+    }
+
+    /// Enough signals from enough sources and areas in the window.
+    fn frequency(&self, criteria: &Criteria) -> Option<(Reason, String)> {
+        let (sources, areas, window) = (self.sources, self.areas, self.days);
+        (self.recent.len() >= criteria.min_signals
+            && sources >= criteria.min_sources
+            && areas >= criteria.min_areas)
+            .then(|| {
+                let reason = Reason::Frequency {
+                    signals: self.recent.len(),
+                    sources,
+                    areas,
+                    window_days: window,
+                };
+                let phrase = format!(
+                    "{} signalen van {sources} bronnen in {areas} {} in {}",
+                    self.recent.len(),
+                    if areas == 1 { "wijk" } else { "wijken" },
+                    weeks(window)
+                );
+                (reason, phrase)
+            })
+    }
+
+    /// Many more signals in the window than in the one before.
+    fn spike(&self, criteria: &Criteria) -> Option<(Reason, String)> {
+        let (previous, window) = (self.previous, self.days);
+        (self.recent.len() >= criteria.spike_min_signals
+            && self.sources >= 2
+            && self.recent.len() as f64 >= criteria.spike_ratio * previous.max(1) as f64
+            && previous > 0)
+            .then(|| {
+                let reason = Reason::Spike {
+                    recent: self.recent.len(),
+                    previous,
+                    window_days: window,
+                };
+                let phrase = format!(
+                    "sterke stijging: {} signalen in de laatste {} tegen {previous} in de {} daarvoor",
+                    self.recent.len(),
+                    weeks(window),
+                    weeks(window)
+                );
+                (reason, phrase)
+            })
+    }
+
+    /// The median waiting time in the window (of at least three stated) exceeds the norm.
+    fn norm_breach(&self, criteria: &Criteria) -> Option<(Reason, String)> {
+        let norm = criteria.wait_norm_days?;
+        let mut waits: Vec<i64> = self.recent.iter().filter_map(|e| e.wait_days).collect();
+        waits.sort_unstable();
+        if waits.len() < 3 {
+            return None;
+        }
+        let median = crate::stats::quantile(&waits, 0.5).unwrap_or_default();
+        (median > norm as f64).then(|| {
+            let reason = Reason::NormBreach {
+                median_wait_days: median,
+                norm_days: norm,
+                with_wait: waits.len(),
+            };
+            let name = criteria.wait_norm_name.as_deref().unwrap_or("norm");
+            let phrase = format!(
+                "mediane wachttijd {}, {name} {}",
+                weeks(median.round() as i64),
+                weeks(norm)
+            );
+            (reason, phrase)
+        })
+    }
+}
+
+/// A cluster first seen recently that already has signals from more than one source.
+fn new_cluster(
+    history: &History,
+    criteria: &Criteria,
+    today: NaiveDate,
+) -> Option<(Reason, String)> {
+    let first_seen = history.first_seen?;
+    (first_seen > today - chrono::Duration::days(criteria.new_within_days)
+        && first_seen <= today
+        && history.signals >= criteria.new_min_signals
+        && history.sources >= 2)
+        .then(|| {
+            let reason = Reason::New {
+                first_seen,
+                signals: history.signals,
+            };
+            let phrase = format!(
+                "nieuw: eerste signaal op {first_seen}, nu {} signalen",
+                history.signals
+            );
+            (reason, phrase)
+        })
 }
 
 #[cfg(test)]
