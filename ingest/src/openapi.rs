@@ -5,7 +5,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use knooppunt_domain::signal::{MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_TEXT_CHARS};
+use knooppunt_domain::signal::{Theme, MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_TEXT_CHARS};
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -53,19 +53,27 @@ pub struct SignalInput {
     wait_days: Option<u32>,
 }
 
-/// The themes a signal may carry.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Thema)]
+/// The themes a signal may carry: the contract's own list ([`Theme::ALL`]), so the document
+/// cannot drift from what intake accepts.
+#[derive(Debug, Serialize)]
 #[allow(dead_code)]
-#[serde(rename_all = "kebab-case")]
-pub enum ThemeDoc {
-    MentaleGezondheid,
-    Eenzaamheid,
-    Financien,
-    Middelengebruik,
-    Geweld,
-    Huisvesting,
-    KinderenGezin,
+pub struct ThemeDoc(String);
+
+impl utoipa::PartialSchema for ThemeDoc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Theme::ALL.map(Theme::as_str)))
+            .description(Some("The themes a signal may carry."))
+            .build()
+            .into()
+    }
+}
+
+impl ToSchema for ThemeDoc {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Thema".into()
+    }
 }
 
 /// One signal (an object) or several (an array of at most `intake.max_batch`).
@@ -296,6 +304,19 @@ mod tests {
         let signal = &doc["components"]["schemas"]["Signaal"];
         assert_eq!(signal["properties"]["text"]["maxLength"], 4000);
         assert_eq!(signal["additionalProperties"], false);
+        assert_eq!(
+            signal["properties"]["themes"]["items"]["$ref"],
+            "#/components/schemas/Thema"
+        );
+        let themes: Vec<&str> = Theme::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            doc["components"]["schemas"]["Thema"],
+            serde_json::json!({
+                "description": "The themes a signal may carry.",
+                "enum": themes,
+                "type": "string",
+            })
+        );
     }
 
     #[test]
