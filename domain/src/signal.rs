@@ -230,6 +230,16 @@ pub fn parse_signal(value: &Value, today: NaiveDate) -> Result<Signal, Vec<Field
 }
 
 fn parse_object(raw: &Map<String, Value>, today: NaiveDate) -> Result<Signal, Vec<FieldError>> {
+    let mut errors = field_name_errors(raw);
+    let signal = read_fields(&normalised_fields(raw), today, &mut errors);
+    match signal {
+        Some(signal) if errors.is_empty() => Ok(signal),
+        _ => Err(errors),
+    }
+}
+
+/// Keys sent twice, keys that would carry personal data and keys the contract does not know.
+fn field_name_errors(raw: &Map<String, Value>) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for key in crate::json::duplicated_keys(raw) {
         errors.push(FieldError::new(
@@ -237,7 +247,6 @@ fn parse_object(raw: &Map<String, Value>, today: NaiveDate) -> Result<Signal, Ve
             "komt meer dan één keer voor in het signaal; stuur elk veld één keer",
         ));
     }
-    let object = &normalised_fields(raw);
     for key in raw.keys() {
         if CONTRACT_FIELDS.contains(&key.as_str()) || key.starts_with(crate::json::DUPLICATE_MARKER)
         {
@@ -260,78 +269,77 @@ fn parse_object(raw: &Map<String, Value>, today: NaiveDate) -> Result<Signal, Ve
             )),
         }
     }
+    errors
+}
 
-    let id = optional(object, "id")
-        .map(|v| parse_id(v).map_err(|m| FieldError::new("id", m)))
-        .transpose();
-    let observed_on = required(object, "observed_on")
-        .and_then(|v| parse_observed_on(v, today).map_err(|m| FieldError::new("observed_on", m)));
-    let source = required(object, "source")
-        .and_then(|v| parse_label(v, "source").map_err(|m| FieldError::new("source", m)));
-    let area = required(object, "area")
-        .and_then(|v| parse_label(v, "area").map_err(|m| FieldError::new("area", m)));
-    let text = required(object, "text")
-        .and_then(|v| parse_text(v).map_err(|m| FieldError::new("text", m)));
-    let themes = optional(object, "themes")
-        .map(|v| parse_themes(v).map_err(|m| FieldError::new("themes", m)))
-        .transpose();
-    let organisation = optional(object, "organisation")
-        .map(|v| parse_label(v, "organisation").map_err(|m| FieldError::new("organisation", m)))
-        .transpose();
-    let wait_days = optional(object, "wait_days")
-        .map(|v| parse_wait_days(v).map_err(|m| FieldError::new("wait_days", m)))
-        .transpose();
+/// Reads every contract field of the (normalised) object, adding each field's error in
+/// contract order; the signal only when all fields are good.
+fn read_fields(
+    object: &Map<String, Value>,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Option<Signal> {
+    let id = take(errors, optional_field(object, "id", parse_id));
+    let observed_on = take(
+        errors,
+        required_field(object, "observed_on", |v| parse_observed_on(v, today)),
+    );
+    let source = take(
+        errors,
+        required_field(object, "source", |v| parse_label(v, "source")),
+    );
+    let area = take(
+        errors,
+        required_field(object, "area", |v| parse_label(v, "area")),
+    );
+    let text = take(errors, required_field(object, "text", parse_text));
+    let themes = take(errors, optional_field(object, "themes", parse_themes));
+    let organisation = take(
+        errors,
+        optional_field(object, "organisation", |v| parse_label(v, "organisation")),
+    );
+    let wait_days = take(errors, optional_field(object, "wait_days", parse_wait_days));
+    Some(Signal {
+        id: id?,
+        observed_on: observed_on?,
+        source: source?,
+        area: area?,
+        text: text?,
+        themes: themes?.unwrap_or_default(),
+        organisation: organisation?,
+        wait_days: wait_days?,
+    })
+}
 
-    macro_rules! take {
-        ($result:expr) => {
-            match $result {
-                Ok(value) => Some(value),
-                Err(error) => {
-                    errors.push(error);
-                    None
-                }
-            }
-        };
+/// The value of a good field; a bad field's error is added to `errors`.
+fn take<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
     }
-    let id = take!(id);
-    let observed_on = take!(observed_on);
-    let source = take!(source);
-    let area = take!(area);
-    let text = take!(text);
-    let themes = take!(themes);
-    let organisation = take!(organisation);
-    let wait_days = take!(wait_days);
-    match (
-        id,
-        observed_on,
-        source,
-        area,
-        text,
-        themes,
-        organisation,
-        wait_days,
-    ) {
-        (
-            Some(id),
-            Some(observed_on),
-            Some(source),
-            Some(area),
-            Some(text),
-            Some(themes),
-            Some(organisation),
-            Some(wait_days),
-        ) if errors.is_empty() => Ok(Signal {
-            id,
-            observed_on,
-            source,
-            area,
-            text,
-            themes: themes.unwrap_or_default(),
-            organisation,
-            wait_days,
-        }),
-        _ => Err(errors),
-    }
+}
+
+/// A required field, parsed; its error names the field.
+fn required_field<T>(
+    object: &Map<String, Value>,
+    field: &str,
+    parse: impl FnOnce(&Value) -> Result<T, String>,
+) -> Result<T, FieldError> {
+    required(object, field).and_then(|v| parse(v).map_err(|m| FieldError::new(field, m)))
+}
+
+/// An optional field, parsed when present; its error names the field.
+fn optional_field<T>(
+    object: &Map<String, Value>,
+    field: &str,
+    parse: impl FnOnce(&Value) -> Result<T, String>,
+) -> Result<Option<T>, FieldError> {
+    optional(object, field)
+        .map(|v| parse(v).map_err(|m| FieldError::new(field, m)))
+        .transpose()
 }
 
 /// A present, non-null value; `null` and empty strings count as absent.
@@ -524,173 +532,4 @@ fn parse_wait_days(value: &Value) -> Result<u32, String> {
 mod boundary_tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    pub(super) fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-    }
-
-    pub(super) fn valid() -> Value {
-        json!({
-            "observed_on": "2026-09-14",
-            "source": "verbinders-moerwijk",
-            "area": "Moerwijk",
-            "text": "Zoon van 23 wil terug naar huis, maar dan gaat de bijstand van moeder omlaag.",
-        })
-    }
-
-    pub(super) fn errors_for(value: Value) -> Vec<FieldError> {
-        parse_signal(&value, today()).unwrap_err()
-    }
-
-    fn fields(errors: &[FieldError]) -> Vec<&str> {
-        errors.iter().map(|e| e.field.as_str()).collect()
-    }
-
-    #[test]
-    fn accepts_the_minimal_contract() {
-        let signal = parse_signal(&valid(), today()).unwrap();
-        assert_eq!(signal.area, "Moerwijk");
-        assert_eq!(
-            signal.observed_on,
-            NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()
-        );
-        assert!(signal.themes.is_empty());
-        assert_eq!(signal.id, None);
-    }
-
-    #[test]
-    fn accepts_all_optional_fields() {
-        let mut v = valid();
-        v["id"] = json!("vb-2026-0001");
-        v["themes"] = json!(["financien", "Kinderen gezin", "financien"]);
-        v["organisation"] = json!("Haag Wonen");
-        v["wait_days"] = json!(98);
-        let s = parse_signal(&v, today()).unwrap();
-        assert_eq!(s.id.as_deref(), Some("vb-2026-0001"));
-        assert_eq!(s.themes, vec![Theme::Financien, Theme::KinderenGezin]);
-        assert_eq!(s.organisation.as_deref(), Some("Haag Wonen"));
-        assert_eq!(s.wait_days, Some(98));
-    }
-
-    #[test]
-    fn every_missing_required_field_is_named_at_once() {
-        let errors = errors_for(json!({}));
-        assert_eq!(
-            fields(&errors),
-            vec!["observed_on", "source", "area", "text"]
-        );
-        assert!(errors[0].message.contains("verplicht"));
-    }
-
-    #[test]
-    fn identifying_fields_are_refused_with_the_reason() {
-        for field in [
-            "naam",
-            "bsn",
-            "adres",
-            "geboortedatum",
-            "telefoon",
-            "email",
-            "Name",
-        ] {
-            let mut v = valid();
-            v[field] = json!("x");
-            let errors = errors_for(v);
-            assert_eq!(fields(&errors), vec![field], "{field}");
-            assert!(errors[0].message.contains("persoonsgegevens"), "{field}");
-        }
-    }
-
-    #[test]
-    fn unknown_fields_are_refused() {
-        let mut v = valid();
-        v["prioriteit"] = json!("hoog");
-        let errors = errors_for(v);
-        assert_eq!(fields(&errors), vec!["prioriteit"]);
-        assert!(errors[0].message.starts_with("onbekend veld"));
-    }
-
-    #[test]
-    fn dates_in_the_future_or_before_2000_are_refused() {
-        for (date, expect) in [
-            ("2026-11-23", "toekomst"),
-            ("1999-12-31", "vóór 2000"),
-            ("2026-02-30", "geen geldige datum"),
-            ("gisteren", "geen geldige datum"),
-        ] {
-            let mut v = valid();
-            v["observed_on"] = json!(date);
-            let errors = errors_for(v);
-            assert_eq!(fields(&errors), vec!["observed_on"]);
-            assert!(
-                errors[0].message.contains(expect),
-                "{date}: {}",
-                errors[0].message
-            );
-        }
-        let mut v = valid();
-        v["observed_on"] = json!("22-11-2026");
-        assert!(parse_signal(&v, today()).is_ok(), "today in Dutch notation");
-    }
-
-    #[test]
-    fn text_is_bounded_and_must_be_text() {
-        let mut v = valid();
-        v["text"] = json!("a".repeat(MAX_TEXT_CHARS));
-        assert!(parse_signal(&v, today()).is_ok());
-        v["text"] = json!("é".repeat(MAX_TEXT_CHARS + 1));
-        let errors = errors_for(v.clone());
-        assert_eq!(fields(&errors), vec!["text"]);
-        assert!(errors[0].message.contains("te lang"));
-        v["text"] = json!(12);
-        assert!(errors_for(v.clone())[0].message.contains("verwacht tekst"));
-        v["text"] = json!("   ");
-        assert!(errors_for(v)[0].message.contains("verplicht"));
-    }
-
-    #[test]
-    fn optional_fields_are_checked() {
-        let mut v = valid();
-        v["themes"] = json!(["huisvesting", "astrologie"]);
-        v["wait_days"] = json!(-3);
-        v["id"] = json!("met spatie");
-        v["organisation"] = json!(["Staedion"]);
-        let errors = errors_for(v);
-        assert_eq!(
-            fields(&errors),
-            vec!["id", "themes", "organisation", "wait_days"]
-        );
-        assert!(errors[1].message.contains("positie 2"));
-        assert!(
-            !errors[1].message.contains("astrologie"),
-            "no user input echoed"
-        );
-    }
-
-    #[test]
-    fn wait_days_accepts_numeric_strings() {
-        let mut v = valid();
-        v["wait_days"] = json!(" 70 ");
-        assert_eq!(parse_signal(&v, today()).unwrap().wait_days, Some(70));
-        v["wait_days"] = json!(3.5);
-        assert_eq!(fields(&errors_for(v)), vec!["wait_days"]);
-    }
-
-    #[test]
-    fn non_objects_are_refused() {
-        assert_eq!(fields(&errors_for(json!("tekst"))), vec!["signaal"]);
-    }
-
-    #[test]
-    fn derived_ids_are_stable_and_content_bound() {
-        let mut a = parse_signal(&valid(), today()).unwrap();
-        let mut b = a.clone();
-        assert_eq!(a.ensure_id().to_string(), b.ensure_id().to_string());
-        let mut c = parse_signal(&valid(), today()).unwrap();
-        c.area = "Schilderswijk".into();
-        assert_ne!(a.ensure_id().to_string(), c.ensure_id().to_string());
-    }
-}
+mod tests;
