@@ -16,6 +16,13 @@ pub(super) fn valid() -> Value {
     })
 }
 
+/// The valid signal with one field set to `value`.
+pub(super) fn valid_with(field: &str, value: Value) -> Value {
+    let mut signal = valid();
+    signal[field] = value;
+    signal
+}
+
 pub(super) fn errors_for(value: Value) -> Vec<FieldError> {
     parse_signal(&value, today()).unwrap_err()
 }
@@ -71,9 +78,7 @@ fn identifying_fields_are_refused_with_the_reason() {
         "email",
         "Name",
     ] {
-        let mut v = valid();
-        v[field] = json!("x");
-        let errors = errors_for(v);
+        let errors = errors_for(valid_with(field, json!("x")));
         assert_eq!(fields(&errors), vec![field], "{field}");
         assert!(errors[0].message.contains("persoonsgegevens"), "{field}");
     }
@@ -81,9 +86,7 @@ fn identifying_fields_are_refused_with_the_reason() {
 
 #[test]
 fn unknown_fields_are_refused() {
-    let mut v = valid();
-    v["prioriteit"] = json!("hoog");
-    let errors = errors_for(v);
+    let errors = errors_for(valid_with("prioriteit", json!("hoog")));
     assert_eq!(fields(&errors), vec!["prioriteit"]);
     assert!(errors[0].message.starts_with("onbekend veld"));
 }
@@ -96,9 +99,7 @@ fn dates_in_the_future_or_before_2000_are_refused() {
         ("2026-02-30", "geen geldige datum"),
         ("gisteren", "geen geldige datum"),
     ] {
-        let mut v = valid();
-        v["observed_on"] = json!(date);
-        let errors = errors_for(v);
+        let errors = errors_for(valid_with("observed_on", json!(date)));
         assert_eq!(fields(&errors), vec!["observed_on"]);
         assert!(
             errors[0].message.contains(expect),
@@ -106,9 +107,10 @@ fn dates_in_the_future_or_before_2000_are_refused() {
             errors[0].message
         );
     }
-    let mut v = valid();
-    v["observed_on"] = json!("22-11-2026");
-    assert!(parse_signal(&v, today()).is_ok(), "today in Dutch notation");
+    assert!(
+        parse_signal(&valid_with("observed_on", json!("22-11-2026")), today()).is_ok(),
+        "today in Dutch notation"
+    );
 }
 
 #[test]
