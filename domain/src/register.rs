@@ -106,6 +106,22 @@ fn cell_of(record: &csv::StringRecord, i: Option<usize>) -> String {
         .to_string()
 }
 
+/// The file's column names ([`column`]); `None`, with an error naming the file, when its
+/// header cannot be read.
+fn headers(
+    reader: &mut csv::Reader<&[u8]>,
+    file: &str,
+    errors: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    match reader.headers() {
+        Ok(h) => Some(h.iter().map(column).collect()),
+        Err(_) => {
+            errors.push(format!("{file}: de kopregel is onleesbaar"));
+            None
+        }
+    }
+}
+
 fn reader(text: &str) -> csv::Reader<&[u8]> {
     let text = text.trim_start_matches('\u{feff}');
     let header = text
@@ -170,12 +186,8 @@ impl Register {
 
     fn read_areas(&mut self, text: &str, errors: &mut Vec<String>) {
         let mut reader = reader(text);
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(column).collect(),
-            Err(_) => {
-                errors.push("gebieden: de kopregel is onleesbaar".into());
-                return;
-            }
+        let Some(headers) = headers(&mut reader, "gebieden", errors) else {
+            return;
         };
         let at = |name: &str| headers.iter().position(|h| h == name);
         let (wijknaam, buurtnaam) = (at("wijknaam"), at("buurtnaam"));
@@ -199,44 +211,57 @@ impl Register {
                 continue;
             };
             let line = record.position().map_or(0, |p| p.line());
-            let cell = |i: Option<usize>| cell_of(&record, i);
-            let [gemeente, wijkcode, wijk, buurtcode, buurt, stadsdeel, aliases] =
-                columns.map(cell);
-            if wijk.is_empty() {
-                errors.push(format!("gebieden, regel {line}: wijknaam is leeg"));
-                continue;
+            let cells = columns.map(|i| cell_of(&record, i));
+            if let Some(stadsdeel) = self.add_area_row(cells, line, errors) {
+                stadsdelen.push(stadsdeel);
             }
-            let stadsdeel = (!stadsdeel.is_empty()).then_some(stadsdeel);
-            if let Some(s) = &stadsdeel {
-                stadsdelen.push((s.clone(), gemeente.clone()));
-            }
-            let wijk_area = Area {
-                name: wijk.clone(),
-                kind: AreaKind::Wijk,
-                code: code(&wijkcode, "WK"),
-                wijk: None,
+        }
+        self.add_stadsdelen(stadsdelen);
+    }
+
+    /// Adds one line of the areas file: its wijk, its buurt when it names one, and their
+    /// aliases. Returns the line's stadsdeel with its gemeente, when it names one.
+    fn add_area_row(
+        &mut self,
+        [gemeente, wijkcode, wijk, buurtcode, buurt, stadsdeel, aliases]: [String; 7],
+        line: u64,
+        errors: &mut Vec<String>,
+    ) -> Option<(String, String)> {
+        if wijk.is_empty() {
+            errors.push(format!("gebieden, regel {line}: wijknaam is leeg"));
+            return None;
+        }
+        let stadsdeel = (!stadsdeel.is_empty()).then_some(stadsdeel);
+        let wijk_area = Area {
+            name: wijk.clone(),
+            kind: AreaKind::Wijk,
+            code: code(&wijkcode, "WK"),
+            wijk: None,
+            stadsdeel: stadsdeel.clone(),
+            gemeente: gemeente.clone(),
+        };
+        let wijk_index = self.add_area(wijk_area, line, errors);
+        let target = if buurt.is_empty() {
+            wijk_index
+        } else {
+            let buurt_area = Area {
+                name: buurt,
+                kind: AreaKind::Buurt,
+                code: code(&buurtcode, "BU"),
+                wijk: Some(wijk),
                 stadsdeel: stadsdeel.clone(),
                 gemeente: gemeente.clone(),
             };
-            let wijk_index = self.add_area(wijk_area, line, errors);
-            let target = if buurt.is_empty() {
-                wijk_index
-            } else {
-                let buurt_area = Area {
-                    name: buurt,
-                    kind: AreaKind::Buurt,
-                    code: code(&buurtcode, "BU"),
-                    wijk: Some(wijk),
-                    stadsdeel,
-                    gemeente,
-                };
-                self.add_area(buurt_area, line, errors)
-            };
-            for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
-                self.add_key(alias, target, line, errors);
-            }
+            self.add_area(buurt_area, line, errors)
+        };
+        for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+            self.add_key(alias, target, line, errors);
         }
-        // A stadsdeel is an area too ("Laak", "Escamp"), unless a wijk already has its name.
+        stadsdeel.map(|s| (s, gemeente))
+    }
+
+    /// A stadsdeel is an area too ("Laak", "Escamp"), unless a wijk already has its name.
+    fn add_stadsdelen(&mut self, stadsdelen: Vec<(String, String)>) {
         for (name, gemeente) in stadsdelen {
             if self.area_keys.contains_key(&key(&name)) {
                 continue;
@@ -304,12 +329,8 @@ impl Register {
 
     fn read_sources(&mut self, text: &str, errors: &mut Vec<String>) {
         let mut reader = reader(text);
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(column).collect(),
-            Err(_) => {
-                errors.push("bronnen: de kopregel is onleesbaar".into());
-                return;
-            }
+        let Some(headers) = headers(&mut reader, "bronnen", errors) else {
+            return;
         };
         let at = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
         let Some(code_at) = at(&["code", "bron"]) else {
