@@ -28,6 +28,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+mod request;
+
+use request::{is_json, read_items, token_source};
+
 /// Something `/readyz` asks before it says "ready".
 #[async_trait]
 pub trait Probe: Send + Sync {
@@ -140,28 +144,6 @@ pub fn batch_answer(status: StatusCode, result: &BatchResult) -> Response {
     crate::openapi::with_problem_type((status, axum::Json(value)).into_response())
 }
 
-/// Whether the request says its body is JSON: `application/json`, optionally with
-/// `charset=utf-8` (JSON is UTF-8; any other charset is refused).
-fn is_json(headers: &axum::http::HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let mut parts = value.split(';').map(str::trim);
-    let essence_ok = parts
-        .next()
-        .is_some_and(|m| m.eq_ignore_ascii_case("application/json"));
-    essence_ok
-        && parts.filter(|p| !p.is_empty()).all(|p| {
-            p.split_once('=').is_some_and(|(k, v)| {
-                k.trim().eq_ignore_ascii_case("charset")
-                    && v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
-            })
-        })
-}
-
 /// The answer for one submitted item.
 #[derive(Debug, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
@@ -244,93 +226,14 @@ pub(crate) async fn post_signals(
             "Content-Type: stuur de signalen als JSON (application/json)",
         );
     }
-    let token_source = match &state.tokens {
-        None => None,
-        Some(tokens) => {
-            let bearer = headers
-                .get(axum::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim);
-            let Some(bearer) = bearer else {
-                return error_response(
-                    StatusCode::UNAUTHORIZED,
-                    "Authorization: stuur het API-token van uw organisatie mee (Bearer)",
-                );
-            };
-            match tokens.source_for(bearer).await {
-                Ok(Some(source)) => Some(source),
-                Ok(None) => {
-                    tracing::warn!("Submission with an unknown or revoked API token");
-                    return error_response(
-                        StatusCode::UNAUTHORIZED,
-                        "Authorization: het API-token is onbekend of ingetrokken",
-                    );
-                }
-                Err(error) => {
-                    tracing::error!(error = %format!("{error:#}"), "Checking an API token failed");
-                    return error_response(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "het API-token kan nu niet worden gecontroleerd; probeer het later opnieuw",
-                    );
-                }
-            }
-        }
+    let token_source = match token_source(&state, &headers).await {
+        Ok(source) => source,
+        Err(refusal) => return refusal,
     };
-    let bytes = match axum::body::to_bytes(body, state.limits.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(error) if !is_length_limit(&error) => {
-            // The body did not arrive in time (the server's body timeout) or the client left.
-            tracing::info!("Request body not received in full");
-            return error_response(
-                StatusCode::REQUEST_TIMEOUT,
-                "het verzoek kwam niet op tijd of niet volledig binnen; probeer het opnieuw",
-            );
-        }
-        Err(_) => {
-            return error_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                "het verzoek is te groot (maximaal {} bytes); stuur de signalen in kleinere delen",
-                state.limits.max_body_bytes
-            ),
-            )
-        }
+    let (items, single) = match read_items(&state.limits, body).await {
+        Ok(items) => items,
+        Err(refusal) => return refusal,
     };
-    // A UTF-8 byte-order mark (some Windows tools write one) is skipped; duplicate keys are
-    // marked per item and refused there (see `knooppunt_domain::json`).
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let value: Value = match knooppunt_domain::json::from_slice(body) {
-        Ok(value) => value,
-        Err(e) => return error_response(StatusCode::BAD_REQUEST, format!("het verzoek is {e}")),
-    };
-    let (items, single) = match value {
-        Value::Array(items) => (items, false),
-        object @ Value::Object(_) => (vec![object], true),
-        _ => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "verwacht één signaal (een JSON-object) of een lijst met signalen",
-            )
-        }
-    };
-    if items.is_empty() {
-        return error_response(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "de lijst met signalen is leeg",
-        );
-    }
-    if items.len() > state.limits.max_batch {
-        return error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "te veel signalen in één verzoek: {} (maximaal {})",
-                items.len(),
-                state.limits.max_batch
-            ),
-        );
-    }
-
     let stored = state.stored.as_deref();
     let result = match &token_source {
         None => submit_with(&*state.publisher, stored, &items, Channel::Http).await,
@@ -350,18 +253,6 @@ pub(crate) async fn post_signals(
         (false, _) => StatusCode::OK,
     };
     batch_answer(status, &result)
-}
-
-/// Whether reading a body failed on the size limit (rather than on time or the connection).
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = source {
-        if current.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = current.source();
-    }
-    false
 }
 
 /// Whether a submitted `source` names the token's source: the same code, or a spelling or
