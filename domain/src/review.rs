@@ -534,39 +534,29 @@ mod tests {
 
     #[test]
     fn snoozes_wake_on_date_count_or_spike() {
-        let at = "2026-09-01T10:00:00Z";
-        let by_date = vec![decision(
-            Action::Park {
-                snooze: Snooze::Date {
-                    date: day("2026-10-01"),
-                },
-            },
-            State::Parked,
-            5,
-            at,
-        )];
-        assert!(!standing(&by_date, 5, day("2026-09-01"), false, day("2026-09-30")).wakker);
-        assert!(standing(&by_date, 5, day("2026-09-01"), false, day("2026-10-01")).wakker);
-        let by_count = vec![decision(
-            Action::Park {
-                snooze: Snooze::Signals { count: 3 },
-            },
-            State::Parked,
-            5,
-            at,
-        )];
-        assert!(!standing(&by_count, 7, day("2026-09-20"), false, day("2026-10-01")).wakker);
-        assert!(standing(&by_count, 8, day("2026-09-20"), false, day("2026-10-01")).wakker);
-        let by_spike = vec![decision(
-            Action::Park {
-                snooze: Snooze::Spike,
-            },
-            State::Parked,
-            5,
-            at,
-        )];
-        assert!(!standing(&by_spike, 9, day("2026-09-20"), false, day("2026-10-01")).wakker);
-        assert!(standing(&by_spike, 9, day("2026-09-20"), true, day("2026-10-01")).wakker);
+        let on_date = || Snooze::Date {
+            date: day("2026-10-01"),
+        };
+        let three_more = || Snooze::Signals { count: 3 };
+        // (snooze, signals now, latest signal, spike, today, awake); parked at 5 signals.
+        for (snooze, signals, latest, spike, today, awake) in [
+            (on_date(), 5, "2026-09-01", false, "2026-09-30", false),
+            (on_date(), 5, "2026-09-01", false, "2026-10-01", true),
+            (three_more(), 7, "2026-09-20", false, "2026-10-01", false),
+            (three_more(), 8, "2026-09-20", false, "2026-10-01", true),
+            (Snooze::Spike, 9, "2026-09-20", false, "2026-10-01", false),
+            (Snooze::Spike, 9, "2026-09-20", true, "2026-10-01", true),
+        ] {
+            let case = format!("{snooze:?} with {signals} signals, spike {spike}, on {today}");
+            let parked = vec![decision(
+                Action::Park { snooze },
+                State::Parked,
+                5,
+                "2026-09-01T10:00:00Z",
+            )];
+            let standing = standing(&parked, signals, day(latest), spike, day(today));
+            assert_eq!(standing.wakker, awake, "{case}");
+        }
     }
 
     #[test]
