@@ -417,10 +417,7 @@ mod tests {
 
     #[test]
     fn utf16_files_get_one_error_and_cr_line_ends_are_counted() {
-        let utf16: Vec<u8> = "datum;bron;wijk;omschrijving\r\n"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
+        let utf16 = crate::text_file::tests::utf16le("datum;bron;wijk;omschrijving\r\n");
         assert_eq!(parse_csv(&utf16, today()).unwrap_err(), CsvFileError::Utf16);
         let rows = parse_csv(
             b"datum;bron;wijk;omschrijving\r14-09-2026;t;Laak;a\r31-02-2026;t;Laak;b\r",

@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn a_utf16_file_gets_one_error() {
-        let file: Vec<u8> = GOOD.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let file = crate::text_file::tests::utf16le(GOOD);
         assert_eq!(
             parse_jsonl(&file, today()).unwrap_err(),
             JsonlFileError::Utf16

@@ -97,8 +97,13 @@ impl LineIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A text as a UTF-16LE file (without byte-order mark), as some Windows tools save it.
+    pub(crate) fn utf16le(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
 
     #[test]
     fn all_three_line_ends_are_understood() {
@@ -117,11 +122,7 @@ mod tests {
 
     #[test]
     fn utf16_is_recognised_with_and_without_bom() {
-        let utf16le: Vec<u8> = "datum;bron;wijk"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
-        assert!(looks_like_utf16(&utf16le));
+        assert!(looks_like_utf16(&utf16le("datum;bron;wijk")));
         assert!(looks_like_utf16(b"\xFF\xFEd\x00"));
         assert!(!looks_like_utf16(b"datum;bron;wijk;omschrijving"));
         assert!(!looks_like_utf16("{\"text\": \"één\"}".as_bytes()));

@@ -11,24 +11,28 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Each named template from `templates/<name>.hbs`.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("templates/", $name, ".hbs")))),*]
+    };
+}
+
 /// The page templates, compiled once when the site starts.
-const TEMPLATES: [(&str, &str); 13] = [
-    ("layout", include_str!("templates/layout.hbs")),
-    ("inloggen", include_str!("templates/inloggen.hbs")),
-    ("uitloggen", include_str!("templates/uitloggen.hbs")),
-    ("wachtwoord", include_str!("templates/wachtwoord.hbs")),
-    ("melding", include_str!("templates/melding.hbs")),
-    ("signaal", include_str!("templates/signaal.hbs")),
-    ("signalen", include_str!("templates/signalen.hbs")),
-    ("agenda", include_str!("templates/agenda.hbs")),
-    ("cluster", include_str!("templates/cluster.hbs")),
-    ("bewijs", include_str!("templates/bewijs.hbs")),
-    ("knelpunten", include_str!("templates/knelpunten.hbs")),
-    ("beheer", include_str!("templates/beheer.hbs")),
-    (
-        "verwerkingslog",
-        include_str!("templates/verwerkingslog.hbs"),
-    ),
+const TEMPLATES: [(&str, &str); 13] = templates![
+    "layout",
+    "inloggen",
+    "uitloggen",
+    "wachtwoord",
+    "melding",
+    "signaal",
+    "signalen",
+    "agenda",
+    "cluster",
+    "bewijs",
+    "knelpunten",
+    "beheer",
+    "verwerkingslog",
 ];
 
 /// What the pages need.

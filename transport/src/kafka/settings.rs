@@ -228,22 +228,19 @@ mod tests {
                 .find(|(k, _)| *k == key)
                 .map(|(_, v)| v.clone())
         };
-        assert_eq!(
-            config(&signals, "min.insync.replicas").as_deref(),
-            Some("2")
-        );
-        assert_eq!(
-            config(&dead_letter, "min.insync.replicas").as_deref(),
-            Some("2")
-        );
-        assert_eq!(
-            config(&signals, "retention.ms").as_deref(),
-            Some("86400000")
-        );
-        assert_eq!(
-            config(&dead_letter, "retention.ms").as_deref(),
-            Some("172800000")
-        );
+        for (spec, key, value) in [
+            (&signals, "min.insync.replicas", "2"),
+            (&dead_letter, "min.insync.replicas", "2"),
+            (&signals, "retention.ms", "86400000"),
+            (&dead_letter, "retention.ms", "172800000"),
+        ] {
+            assert_eq!(
+                config(spec, key).as_deref(),
+                Some(value),
+                "{} {key}",
+                spec.name
+            );
+        }
     }
 
     #[test]
