@@ -4,8 +4,8 @@
 //! a signal is scanned twice in total however many rules there are, instead of once per regex.
 //! Pure: no I/O.
 //!
-//! The room: [`spec`] is the file as written, [`compile`] turns it into a [`RuleSet`] (checking
-//! everything at once), [`waits`] ties waiting times to barriers, [`combine`] lets the rules and
+//! The room: `spec` is the file as written, `compile` turns it into a [`RuleSet`] (checking
+//! everything at once), `waits` ties waiting times to barriers, [`combine`] lets the rules and
 //! the learned model decide together, and this file holds the compiled set and its reading.
 
 pub mod combine;
