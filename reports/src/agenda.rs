@@ -8,10 +8,9 @@
 use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::review_store::{
     add_meeting, decisions_on, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
+    ReviewedCluster,
 };
-use anyhow::Context;
 use chrono::NaiveDate;
-use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_store::Store;
 use serde::Serialize;
@@ -74,6 +73,21 @@ pub struct MinutesDecision {
     /// What was decided beyond the action: until when parked, owner and programme, the
     /// cluster merged into or split from (by name).
     pub details: String,
+    /// The time of day alone, `hh:mm` (Europe/Amsterdam): the list is of one day.
+    pub time_local: String,
+    /// The clusters the decision names (merge target, split results), with their pages.
+    pub links: Vec<ClusterLink>,
+    /// Taken back during the meeting: the decision stays in the list, marked.
+    pub reversed: bool,
+    /// "teruggedraaid om 10:42 door …; weer open", or empty.
+    pub reversal: String,
+}
+
+/// A cluster a decision names, by name, with the path of its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterLink {
+    pub href: String,
+    pub text: String,
 }
 
 /// The agenda of one meeting, and the decisions taken on its day.
@@ -226,11 +240,7 @@ impl Agenda {
                 .cmp(&a.signals)
                 .then(a.cluster_id.cmp(&b.cluster_id))
         });
-        let decisions = decisions_on(store, on)
-            .await?
-            .into_iter()
-            .map(|d| minutes_decision(d, &reviewed, rules))
-            .collect();
+        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
         Ok(Self {
             meeting_on: on.to_string(),
             since: since.to_string(),
@@ -246,34 +256,91 @@ impl Agenda {
 
     /// Markdown and HTML. Both escape every value taken from signals or users.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        let dir = self.templates_dir.as_deref();
-        let mut html = Handlebars::new();
-        html.set_strict_mode(true);
-        html.register_template_string(
+        crate::minutes::render_both(
+            self.templates_dir.as_deref(),
             "agenda",
-            crate::compose::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
+            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
+            self,
         )
-        .context("HTML-sjabloon agenda.html.hbs laden")?;
-        let mut markdown = Handlebars::new();
-        markdown.set_strict_mode(true);
-        markdown.register_escape_fn(crate::compose::markdown_escape);
-        markdown
-            .register_template_string(
-                "agenda",
-                crate::compose::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
-            )
-            .context("Markdown-sjabloon agenda.md.hbs laden")?;
-        Ok((
-            markdown.render("agenda", self).context("agenda maken")?,
-            html.render("agenda", self).context("agenda maken")?,
-        ))
     }
+}
+
+/// The decisions taken on the Dutch day `on`, as the minutes list them: each with its
+/// details and the clusters it names, those taken back marked. A split-off cluster's first
+/// entry ("afgesplitst van") is folded into the split it came from.
+pub(crate) async fn meeting_decisions(
+    store: &Store,
+    rules: &RuleSet,
+    on: NaiveDate,
+    reviewed: &[ReviewedCluster],
+) -> anyhow::Result<Vec<MinutesDecision>> {
+    let decisions = decisions_on(store, on).await?;
+    let reversals = store.reversals_on(on).await?;
+    let is_split = |d: &Decision, parent: &str| {
+        d.cluster_id == parent
+            && matches!(&d.action, Action::Split { how } if !matches!(how, Split::From { .. }))
+    };
+    // The clusters each split produced: their origin entries share the split's time.
+    let split_off = |split: &Decision| -> Vec<String> {
+        decisions
+            .iter()
+            .filter(|d| d.decided_at == split.decided_at)
+            .filter(|d| matches!(&d.action, Action::Split { how: Split::From { cluster } } if *cluster == split.cluster_id))
+            .map(|d| d.cluster_id.clone())
+            .collect()
+    };
+    let folded = |d: &Decision| match &d.action {
+        Action::Split {
+            how: Split::From { cluster },
+        } => decisions
+            .iter()
+            .any(|s| s.decided_at == d.decided_at && is_split(s, cluster)),
+        _ => false,
+    };
+    Ok(decisions
+        .iter()
+        .filter(|d| !folded(d))
+        .map(|d| {
+            let results = match &d.action {
+                Action::Split { .. } => split_off(d),
+                _ => Vec::new(),
+            };
+            let reversal = reversals.iter().find(|r| r.reversed_seq == d.seq);
+            minutes_decision(d.clone(), reviewed, rules, &results, reversal)
+        })
+        .collect())
+}
+
+/// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)".
+fn cluster_name(reviewed: &[ReviewedCluster], rules: &RuleSet, id: &str) -> String {
+    reviewed
+        .iter()
+        .find(|c| c.cluster.id == id)
+        .map(|c| {
+            let title = rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == c.cluster.barrier)
+                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+            let organisation = if c.cluster.organisation.is_empty() {
+                String::new()
+            } else {
+                format!(" / {}", c.cluster.organisation)
+            };
+            format!(
+                "{title} — {}{organisation} ({} signalen)",
+                c.cluster.area, c.cluster.signal_count
+            )
+        })
+        .unwrap_or_else(|| "een ander cluster".into())
 }
 
 fn minutes_decision(
     decision: Decision,
-    reviewed: &[crate::review_store::ReviewedCluster],
+    reviewed: &[ReviewedCluster],
     rules: &RuleSet,
+    split_off: &[String],
+    reversal: Option<&knooppunt_store::Reversal>,
 ) -> MinutesDecision {
     let cluster = reviewed
         .iter()
@@ -281,23 +348,12 @@ fn minutes_decision(
     let title = cluster
         .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
         .map_or(decision.cluster_id.clone(), |b| b.title.clone());
-    let name = |id: &str| {
-        reviewed
-            .iter()
-            .find(|c| c.cluster.id == id)
-            .map(|c| {
-                let title = rules
-                    .barriers()
-                    .iter()
-                    .find(|b| b.id == c.cluster.barrier)
-                    .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
-                format!(
-                    "{title} — {} ({} signalen)",
-                    c.cluster.area, c.cluster.signal_count
-                )
-            })
-            .unwrap_or_else(|| "een ander cluster".into())
+    let name = |id: &str| cluster_name(reviewed, rules, id);
+    let link = |id: &str| ClusterLink {
+        href: format!("/clusters/{id}"),
+        text: name(id),
     };
+    let names = |ids: &[String]| ids.iter().map(|id| name(id)).collect::<Vec<_>>().join("; ");
     let details = match &decision.action {
         Action::Park { snooze } => match snooze {
             Snooze::Date { date: datum } => {
@@ -320,21 +376,48 @@ fn minutes_decision(
         } => format!("afgesplitst van {}", name(cluster)),
         Action::Split {
             how: Split::ByOrganisation,
-        } => "gesplitst per organisatie".into(),
+        } => format!("gesplitst per organisatie; nieuw: {}", names(split_off)),
         Action::Split {
             how: Split::Signals { signals: signalen },
-        } => format!("{} signalen afgesplitst", signalen.len()),
+        } => format!(
+            "{} signalen afgesplitst naar {}",
+            signalen.len(),
+            names(split_off)
+        ),
         _ => String::new(),
     };
+    let links = match &decision.action {
+        Action::Merge { with } => vec![link(with)],
+        Action::Split {
+            how: Split::From { cluster },
+        } => vec![link(cluster)],
+        Action::Split { .. } => split_off.iter().map(|id| link(id)).collect(),
+        _ => Vec::new(),
+    };
+    let local = crate::dutch::local_time(&decision.decided_at);
     MinutesDecision {
         details,
+        links,
         title,
+        reversed: reversal.is_some(),
+        reversal: reversal
+            .map(|r| {
+                let at = crate::dutch::local_time(&r.reversed_at);
+                format!(
+                    "teruggedraaid om {} door {}; status weer {}",
+                    at.get(11..).unwrap_or(&at),
+                    r.actor,
+                    r.state_back.as_str()
+                )
+            })
+            .unwrap_or_default(),
         area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
         action: decision.action.name().to_string(),
         state_after: decision.state_after.as_str().to_string(),
         actor: decision.actor,
         reason: decision.reason,
-        decided_at_local: crate::dutch::local_time(&decision.decided_at),
+        time_local: local.get(11..).unwrap_or(&local).to_string(),
+        decided_at_local: local,
         decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
         cluster_id: decision.cluster_id,
     }
@@ -344,7 +427,7 @@ fn minutes_decision(
 async fn build_item(
     store: &Store,
     rules: &RuleSet,
-    cluster: &crate::review_store::ReviewedCluster,
+    cluster: &ReviewedCluster,
     summaries: &[knooppunt_domain::cluster::ClusterSummary],
     labels: Vec<String>,
     waarom: String,

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The page templates, compiled once when the site starts.
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
     ("uitloggen", include_str!("templates/uitloggen.hbs")),
@@ -21,6 +21,10 @@ const TEMPLATES: [(&str, &str); 13] = [
     ("signaal", include_str!("templates/signaal.hbs")),
     ("signalen", include_str!("templates/signalen.hbs")),
     ("agenda", include_str!("templates/agenda.hbs")),
+    (
+        "besluitenlijst",
+        include_str!("templates/besluitenlijst.hbs"),
+    ),
     ("cluster", include_str!("templates/cluster.hbs")),
     ("bewijs", include_str!("templates/bewijs.hbs")),
     ("knelpunten", include_str!("templates/knelpunten.hbs")),
