@@ -79,7 +79,7 @@ pub struct MinutesDecision {
     pub links: Vec<ClusterLink>,
     /// Taken back during the meeting: the decision stays in the list, marked.
     pub reversed: bool,
-    /// "teruggedraaid om 10:42 door …; weer open", or empty.
+    /// When and by whom it was taken back: "om 10:42 door …; status weer open", or empty.
     pub reversal: String,
 }
 
@@ -328,11 +328,21 @@ fn cluster_name(reviewed: &[ReviewedCluster], rules: &RuleSet, id: &str) -> Stri
                 format!(" / {}", c.cluster.organisation)
             };
             format!(
-                "{title} — {}{organisation} ({} signalen)",
-                c.cluster.area, c.cluster.signal_count
+                "{title} — {}{organisation} ({})",
+                c.cluster.area,
+                signals(c.cluster.signal_count)
             )
         })
         .unwrap_or_else(|| "een ander cluster".into())
+}
+
+/// "1 signaal", "3 signalen".
+fn signals(count: i64) -> String {
+    if count == 1 {
+        "1 signaal".into()
+    } else {
+        format!("{count} signalen")
+    }
 }
 
 fn minutes_decision(
@@ -380,8 +390,8 @@ fn minutes_decision(
         Action::Split {
             how: Split::Signals { signals: signalen },
         } => format!(
-            "{} signalen afgesplitst naar {}",
-            signalen.len(),
+            "{} afgesplitst naar {}",
+            signals(signalen.len() as i64),
             names(split_off)
         ),
         _ => String::new(),
@@ -404,7 +414,7 @@ fn minutes_decision(
             .map(|r| {
                 let at = crate::dutch::local_time(&r.reversed_at);
                 format!(
-                    "teruggedraaid om {} door {}; status weer {}",
+                    "om {} door {}; status weer {}",
                     at.get(11..).unwrap_or(&at),
                     r.actor,
                     r.state_back.as_str()

@@ -402,7 +402,7 @@ pub(crate) async fn record_minutes(
         record.attendees.len(),
         record.action_points.len()
     );
-    let to = format!("/agenda/besluitenlijst?datum={on}");
+    let to = format!("/agenda/besluitenlijst?datum={on}#melding");
     Ok(flash::redirect(&code, &to, me.state.secure_cookies))
 }
 
