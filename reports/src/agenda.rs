@@ -5,9 +5,12 @@
 //! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
 //! the same export lists the decisions taken.
 
-use crate::review::{Action, Decision, Snooze, Split, State};
+pub use crate::minutes::{ClusterLink, MinutesDecision};
+
+use crate::minutes::meeting_decisions;
+use crate::review::State;
 use crate::review_store::{
-    add_meeting, decisions_on, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
+    add_meeting, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
     ReviewedCluster,
 };
 use chrono::NaiveDate;
@@ -55,39 +58,6 @@ pub struct AgendaItem {
     pub norm_weeks: Option<String>,
     /// The decision so far: the last one's action and when, or empty.
     pub last_decision: String,
-}
-
-/// A decision as the minutes list it.
-#[derive(Debug, Clone, Serialize)]
-pub struct MinutesDecision {
-    pub cluster_id: String,
-    pub title: String,
-    pub area: String,
-    pub action: String,
-    pub state_after: String,
-    pub actor: String,
-    pub reason: String,
-    pub decided_at: String,
-    /// Dutch local time of the decision, `dd-mm-jjjj hh:mm`.
-    pub decided_at_local: String,
-    /// What was decided beyond the action: until when parked, owner and programme, the
-    /// cluster merged into or split from (by name).
-    pub details: String,
-    /// The time of day alone, `hh:mm` (Europe/Amsterdam): the list is of one day.
-    pub time_local: String,
-    /// The clusters the decision names (merge target, split results), with their pages.
-    pub links: Vec<ClusterLink>,
-    /// Taken back during the meeting: the decision stays in the list, marked.
-    pub reversed: bool,
-    /// When and by whom it was taken back: "om 10:42 door …; status weer open", or empty.
-    pub reversal: String,
-}
-
-/// A cluster a decision names, by name, with the path of its page.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClusterLink {
-    pub href: String,
-    pub text: String,
 }
 
 /// The agenda of one meeting, and the decisions taken on its day.
@@ -262,174 +232,6 @@ impl Agenda {
             (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
             self,
         )
-    }
-}
-
-/// The decisions taken on the Dutch day `on`, as the minutes list them: each with its
-/// details and the clusters it names, those taken back marked. A split-off cluster's first
-/// entry ("afgesplitst van") is folded into the split it came from.
-pub(crate) async fn meeting_decisions(
-    store: &Store,
-    rules: &RuleSet,
-    on: NaiveDate,
-    reviewed: &[ReviewedCluster],
-) -> anyhow::Result<Vec<MinutesDecision>> {
-    let decisions = decisions_on(store, on).await?;
-    let reversals = store.reversals_on(on).await?;
-    let is_split = |d: &Decision, parent: &str| {
-        d.cluster_id == parent
-            && matches!(&d.action, Action::Split { how } if !matches!(how, Split::From { .. }))
-    };
-    // The clusters each split produced: their origin entries share the split's time.
-    let split_off = |split: &Decision| -> Vec<String> {
-        decisions
-            .iter()
-            .filter(|d| d.decided_at == split.decided_at)
-            .filter(|d| matches!(&d.action, Action::Split { how: Split::From { cluster } } if *cluster == split.cluster_id))
-            .map(|d| d.cluster_id.clone())
-            .collect()
-    };
-    let folded = |d: &Decision| match &d.action {
-        Action::Split {
-            how: Split::From { cluster },
-        } => decisions
-            .iter()
-            .any(|s| s.decided_at == d.decided_at && is_split(s, cluster)),
-        _ => false,
-    };
-    Ok(decisions
-        .iter()
-        .filter(|d| !folded(d))
-        .map(|d| {
-            let results = match &d.action {
-                Action::Split { .. } => split_off(d),
-                _ => Vec::new(),
-            };
-            let reversal = reversals.iter().find(|r| r.reversed_seq == d.seq);
-            minutes_decision(d.clone(), reviewed, rules, &results, reversal)
-        })
-        .collect())
-}
-
-/// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)".
-fn cluster_name(reviewed: &[ReviewedCluster], rules: &RuleSet, id: &str) -> String {
-    reviewed
-        .iter()
-        .find(|c| c.cluster.id == id)
-        .map(|c| {
-            let title = rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == c.cluster.barrier)
-                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
-            let organisation = if c.cluster.organisation.is_empty() {
-                String::new()
-            } else {
-                format!(" / {}", c.cluster.organisation)
-            };
-            format!(
-                "{title} — {}{organisation} ({})",
-                c.cluster.area,
-                signals(c.cluster.signal_count)
-            )
-        })
-        .unwrap_or_else(|| "een ander cluster".into())
-}
-
-/// "1 signaal", "3 signalen".
-fn signals(count: i64) -> String {
-    if count == 1 {
-        "1 signaal".into()
-    } else {
-        format!("{count} signalen")
-    }
-}
-
-fn minutes_decision(
-    decision: Decision,
-    reviewed: &[ReviewedCluster],
-    rules: &RuleSet,
-    split_off: &[String],
-    reversal: Option<&knooppunt_store::Reversal>,
-) -> MinutesDecision {
-    let cluster = reviewed
-        .iter()
-        .find(|c| c.cluster.id == decision.cluster_id);
-    let title = cluster
-        .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
-        .map_or(decision.cluster_id.clone(), |b| b.title.clone());
-    let name = |id: &str| cluster_name(reviewed, rules, id);
-    let link = |id: &str| ClusterLink {
-        href: format!("/clusters/{id}"),
-        text: name(id),
-    };
-    let names = |ids: &[String]| ids.iter().map(|id| name(id)).collect::<Vec<_>>().join("; ");
-    let details = match &decision.action {
-        Action::Park { snooze } => match snooze {
-            Snooze::Date { date: datum } => {
-                format!("geparkeerd tot {}", crate::dutch::date(*datum))
-            }
-            Snooze::Signals { count: aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
-            Snooze::Spike => "geparkeerd tot een piek".into(),
-        },
-        Action::Assign {
-            owner: eigenaar,
-            programme: programma,
-        } if programma.is_empty() => format!("eigenaar {eigenaar}"),
-        Action::Assign {
-            owner: eigenaar,
-            programme: programma,
-        } => format!("eigenaar {eigenaar}, programma {programma}"),
-        Action::Merge { with: met } => format!("samengevoegd met {}", name(met)),
-        Action::Split {
-            how: Split::From { cluster },
-        } => format!("afgesplitst van {}", name(cluster)),
-        Action::Split {
-            how: Split::ByOrganisation,
-        } => format!("gesplitst per organisatie; nieuw: {}", names(split_off)),
-        Action::Split {
-            how: Split::Signals { signals: signalen },
-        } => format!(
-            "{} afgesplitst naar {}",
-            signals(signalen.len() as i64),
-            names(split_off)
-        ),
-        _ => String::new(),
-    };
-    let links = match &decision.action {
-        Action::Merge { with } => vec![link(with)],
-        Action::Split {
-            how: Split::From { cluster },
-        } => vec![link(cluster)],
-        Action::Split { .. } => split_off.iter().map(|id| link(id)).collect(),
-        _ => Vec::new(),
-    };
-    let local = crate::dutch::local_time(&decision.decided_at);
-    MinutesDecision {
-        details,
-        links,
-        title,
-        reversed: reversal.is_some(),
-        reversal: reversal
-            .map(|r| {
-                let at = crate::dutch::local_time(&r.reversed_at);
-                format!(
-                    "om {} door {}; status weer {}",
-                    at.get(11..).unwrap_or(&at),
-                    r.actor,
-                    r.state_back.as_str()
-                )
-            })
-            .unwrap_or_default(),
-        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
-        action: decision.action.name().to_string(),
-        state_after: decision.state_after.as_str().to_string(),
-        actor: decision.actor,
-        reason: decision.reason,
-        time_local: local.get(11..).unwrap_or(&local).to_string(),
-        decided_at_local: local,
-        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
-        cluster_id: decision.cluster_id,
     }
 }
 
