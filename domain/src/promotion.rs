@@ -342,7 +342,8 @@ fn new_cluster(
                 signals: history.signals,
             };
             let phrase = format!(
-                "nieuw: eerste signaal op {first_seen}, nu {} signalen",
+                "nieuw: eerste signaal op {}, nu {} signalen",
+                first_seen.format("%d-%m-%Y"),
                 history.signals
             );
             (reason, phrase)
@@ -481,7 +482,7 @@ mod tests {
         assert_eq!(promoted.reasons.len(), 2);
         assert_eq!(
             promoted.waarom,
-            "nieuw: eerste signaal op 2026-09-10, nu 3 signalen; mediane wachttijd 16 weken, Treeknorm 10 weken"
+            "nieuw: eerste signaal op 10-09-2026, nu 3 signalen; mediane wachttijd 16 weken, Treeknorm 10 weken"
         );
         // Exactly at the norm is no breach; an old cluster is not new.
         let at_norm: Vec<Event> = events

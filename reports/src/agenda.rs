@@ -5,13 +5,15 @@
 //! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
 //! the same export lists the decisions taken.
 
-use crate::review::{Action, Decision, Snooze, Split, State};
+pub use crate::minutes::{ClusterLink, MinutesDecision};
+
+use crate::minutes::meeting_decisions;
+use crate::review::State;
 use crate::review_store::{
-    add_meeting, decisions_on, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
+    add_meeting, example_signals, previous_meeting, reviewed_clusters, ExampleSignal,
+    ReviewedCluster,
 };
-use anyhow::Context;
 use chrono::NaiveDate;
-use handlebars::Handlebars;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_store::Store;
 use serde::Serialize;
@@ -56,24 +58,6 @@ pub struct AgendaItem {
     pub norm_weeks: Option<String>,
     /// The decision so far: the last one's action and when, or empty.
     pub last_decision: String,
-}
-
-/// A decision as the minutes list it.
-#[derive(Debug, Clone, Serialize)]
-pub struct MinutesDecision {
-    pub cluster_id: String,
-    pub title: String,
-    pub area: String,
-    pub action: String,
-    pub state_after: String,
-    pub actor: String,
-    pub reason: String,
-    pub decided_at: String,
-    /// Dutch local time of the decision, `dd-mm-jjjj hh:mm`.
-    pub decided_at_local: String,
-    /// What was decided beyond the action: until when parked, owner and programme, the
-    /// cluster merged into or split from (by name).
-    pub details: String,
 }
 
 /// The agenda of one meeting, and the decisions taken on its day.
@@ -226,11 +210,7 @@ impl Agenda {
                 .cmp(&a.signals)
                 .then(a.cluster_id.cmp(&b.cluster_id))
         });
-        let decisions = decisions_on(store, on)
-            .await?
-            .into_iter()
-            .map(|d| minutes_decision(d, &reviewed, rules))
-            .collect();
+        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
         Ok(Self {
             meeting_on: on.to_string(),
             since: since.to_string(),
@@ -246,97 +226,12 @@ impl Agenda {
 
     /// Markdown and HTML. Both escape every value taken from signals or users.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        let dir = self.templates_dir.as_deref();
-        let mut html = Handlebars::new();
-        html.set_strict_mode(true);
-        html.register_template_string(
+        crate::minutes::render_both(
+            self.templates_dir.as_deref(),
             "agenda",
-            crate::compose::template_source(dir, "agenda.html.hbs", HTML_TEMPLATE)?,
+            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
+            self,
         )
-        .context("HTML-sjabloon agenda.html.hbs laden")?;
-        let mut markdown = Handlebars::new();
-        markdown.set_strict_mode(true);
-        markdown.register_escape_fn(crate::compose::markdown_escape);
-        markdown
-            .register_template_string(
-                "agenda",
-                crate::compose::template_source(dir, "agenda.md.hbs", MARKDOWN_TEMPLATE)?,
-            )
-            .context("Markdown-sjabloon agenda.md.hbs laden")?;
-        Ok((
-            markdown.render("agenda", self).context("agenda maken")?,
-            html.render("agenda", self).context("agenda maken")?,
-        ))
-    }
-}
-
-fn minutes_decision(
-    decision: Decision,
-    reviewed: &[crate::review_store::ReviewedCluster],
-    rules: &RuleSet,
-) -> MinutesDecision {
-    let cluster = reviewed
-        .iter()
-        .find(|c| c.cluster.id == decision.cluster_id);
-    let title = cluster
-        .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
-        .map_or(decision.cluster_id.clone(), |b| b.title.clone());
-    let name = |id: &str| {
-        reviewed
-            .iter()
-            .find(|c| c.cluster.id == id)
-            .map(|c| {
-                let title = rules
-                    .barriers()
-                    .iter()
-                    .find(|b| b.id == c.cluster.barrier)
-                    .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
-                format!(
-                    "{title} — {} ({} signalen)",
-                    c.cluster.area, c.cluster.signal_count
-                )
-            })
-            .unwrap_or_else(|| "een ander cluster".into())
-    };
-    let details = match &decision.action {
-        Action::Park { snooze } => match snooze {
-            Snooze::Date { date: datum } => {
-                format!("geparkeerd tot {}", crate::dutch::date(*datum))
-            }
-            Snooze::Signals { count: aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
-            Snooze::Spike => "geparkeerd tot een piek".into(),
-        },
-        Action::Assign {
-            owner: eigenaar,
-            programme: programma,
-        } if programma.is_empty() => format!("eigenaar {eigenaar}"),
-        Action::Assign {
-            owner: eigenaar,
-            programme: programma,
-        } => format!("eigenaar {eigenaar}, programma {programma}"),
-        Action::Merge { with: met } => format!("samengevoegd met {}", name(met)),
-        Action::Split {
-            how: Split::From { cluster },
-        } => format!("afgesplitst van {}", name(cluster)),
-        Action::Split {
-            how: Split::ByOrganisation,
-        } => "gesplitst per organisatie".into(),
-        Action::Split {
-            how: Split::Signals { signals: signalen },
-        } => format!("{} signalen afgesplitst", signalen.len()),
-        _ => String::new(),
-    };
-    MinutesDecision {
-        details,
-        title,
-        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
-        action: decision.action.name().to_string(),
-        state_after: decision.state_after.as_str().to_string(),
-        actor: decision.actor,
-        reason: decision.reason,
-        decided_at_local: crate::dutch::local_time(&decision.decided_at),
-        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
-        cluster_id: decision.cluster_id,
     }
 }
 
@@ -344,7 +239,7 @@ fn minutes_decision(
 async fn build_item(
     store: &Store,
     rules: &RuleSet,
-    cluster: &crate::review_store::ReviewedCluster,
+    cluster: &ReviewedCluster,
     summaries: &[knooppunt_domain::cluster::ClusterSummary],
     labels: Vec<String>,
     waarom: String,

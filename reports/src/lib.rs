@@ -21,6 +21,7 @@ mod frac;
 pub mod governance;
 pub mod knelpunten;
 pub mod ledger;
+pub mod minutes;
 pub mod pdf;
 pub mod presentation;
 pub mod release;

@@ -158,22 +158,25 @@ pub async fn landing_meeting(store: &Store, today: NaiveDate) -> anyhow::Result<
 }
 
 /// Takes back a cluster's last decision while its meeting is on: only a decision taken on the
-/// Dutch day `day`, and never a split (it moved signals into new clusters). The removed
-/// decision and the state the cluster is back in; `Err` carries the Dutch reason it cannot.
+/// Dutch day `day`, and never a split (it moved signals into new clusters); the undo is an
+/// entry of its own, by `actor`. The reversed decision and the state the cluster is back in; `Err` carries the Dutch reason it cannot.
 pub async fn undo_last(
     store: &Store,
     cluster_id: &str,
     day: NaiveDate,
+    actor: &str,
 ) -> anyhow::Result<Result<(Decision, State), &'static str>> {
     use knooppunt_store::Undo;
-    Ok(match store.undo_last_decision(cluster_id, day).await? {
-        Undo::Undone { decision, before } => Ok((decision, before)),
-        Undo::NothingToUndo => Err("er is nog geen besluit om ongedaan te maken"),
-        Undo::NotThatDay => {
-            Err("alleen een besluit van de vergadering van vandaag kan ongedaan worden gemaakt")
-        }
-        Undo::Split => {
-            Err("een splitsing kan niet ongedaan worden gemaakt; voeg de clusters weer samen")
-        }
-    })
+    Ok(
+        match store.undo_last_decision(cluster_id, day, actor).await? {
+            Undo::Undone { decision, before } => Ok((decision, before)),
+            Undo::NothingToUndo => Err("er is nog geen besluit om ongedaan te maken"),
+            Undo::NotThatDay => {
+                Err("alleen een besluit van de vergadering van vandaag kan ongedaan worden gemaakt")
+            }
+            Undo::Split => {
+                Err("een splitsing kan niet ongedaan worden gemaakt; voeg de clusters weer samen")
+            }
+        },
+    )
 }

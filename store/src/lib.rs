@@ -22,6 +22,7 @@ mod error;
 pub mod events;
 pub mod figures;
 mod labels;
+pub mod minutes;
 pub mod processing_log;
 pub mod promotions;
 mod replay;
@@ -33,6 +34,7 @@ mod settings;
 mod signals;
 pub mod snapshots;
 
+pub use minutes::{ActionPoint, Attendee, MeetingRecord, Reversal};
 pub use processing_log::LogRow;
 pub use review::{DecideError, DecisionEffects, NewDecision, OutboxEvent, Undo};
 pub use review_signals::ExampleSignal;

@@ -2,6 +2,7 @@
 //! the cluster's current state inside the transaction that records it, so two reviewers
 //! cannot skip a state; its outbox event and processing-log entry go in the same transaction.
 
+use crate::minutes::IN_FORCE;
 use crate::Store;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -58,7 +59,7 @@ pub type EffectsOf<'f> = dyn FnOnce(&Decision, &DecidedCluster, &[String]) -> an
 /// What taking back a cluster's last decision came to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
-    /// Removed; the cluster is back in `before`.
+    /// Taken back (an entry of its own); the cluster is back in `before`.
     Undone { decision: Decision, before: State },
     /// The cluster has no decision.
     NothingToUndo,
@@ -108,11 +109,12 @@ fn typed(rows: Vec<DecisionRow>) -> anyhow::Result<Vec<Decision>> {
     rows.into_iter().map(Decision::try_from).collect()
 }
 
-/// A cluster's state after its last decision; open when none was taken.
+/// A cluster's state after its last decision in force; open when none was taken.
 async fn current_state(conn: &mut sqlx::AnyConnection, cluster_id: &str) -> anyhow::Result<State> {
-    let state: Option<String> = sqlx::query_scalar(
-        "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
-    )
+    let state: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT state_after FROM cluster_decisions WHERE cluster_id = $1 AND {IN_FORCE} \
+         ORDER BY seq DESC LIMIT 1"
+    ))
     .bind(cluster_id)
     .fetch_optional(&mut *conn)
     .await
@@ -212,10 +214,11 @@ impl Store {
         tx.context("transactie starten")
     }
 
-    /// Every decision on a cluster, oldest first.
+    /// Every decision in force on a cluster (not taken back), oldest first.
     pub async fn decisions(&self, cluster_id: &str) -> anyhow::Result<Vec<Decision>> {
         let rows = sqlx::query_as(&format!(
-            "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 ORDER BY seq"
+            "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 \
+             AND {IN_FORCE} ORDER BY seq"
         ))
         .bind(cluster_id)
         .fetch_all(&self.pool)
@@ -224,10 +227,10 @@ impl Store {
         typed(rows)
     }
 
-    /// Every decision, by cluster, oldest first.
+    /// Every decision in force, by cluster, oldest first.
     pub async fn all_decisions(&self) -> anyhow::Result<HashMap<String, Vec<Decision>>> {
         let rows = sqlx::query_as(&format!(
-            "SELECT {DECISION_COLUMNS} FROM cluster_decisions ORDER BY seq"
+            "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE {IN_FORCE} ORDER BY seq"
         ))
         .fetch_all(&self.pool)
         .await
@@ -243,7 +246,7 @@ impl Store {
     }
 
     /// The decisions taken on the Dutch calendar day `day` (a meeting's decision list),
-    /// oldest first: from Dutch midnight to Dutch midnight, whatever the UTC date.
+    /// oldest first, those taken back included (see [`Store::reversals_on`]): from Dutch midnight to Dutch midnight, whatever the UTC date.
     pub async fn decisions_on(&self, day: NaiveDate) -> anyhow::Result<Vec<Decision>> {
         let (start, end) = dutch_time::day_bounds_utc(day);
         // Stored times are UTC RFC 3339 (`+00:00`), so they compare as text.
@@ -259,12 +262,12 @@ impl Store {
         typed(rows)
     }
 
-    /// Per cluster with an owner, the time of its last assignment (`toewijzen`).
+    /// Per cluster with an owner, the time of its last assignment (`toewijzen`) in force.
     pub async fn last_assignments(&self) -> anyhow::Result<Vec<(String, DateTime<Utc>)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
+        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
             "SELECT cluster_id, MAX(decided_at) AS since FROM cluster_decisions \
-             WHERE action = $1 GROUP BY cluster_id",
-        )
+             WHERE action = $1 AND {IN_FORCE} GROUP BY cluster_id"
+        ))
         .bind(
             Action::Assign {
                 owner: String::new(),
@@ -356,17 +359,19 @@ impl Store {
         Ok(decision)
     }
 
-    /// Takes back a cluster's last decision if it was taken on the Dutch day `day` and was
-    /// not a split.
+    /// Takes back (by `actor`) a cluster's last decision in force if it was taken on the
+    /// Dutch day `day` and was not a split. The history stays append-only: the undo is its
+    /// own entry, and the cluster is back in the state before the decision.
     pub async fn undo_last_decision(
         &self,
         cluster_id: &str,
         day: NaiveDate,
+        actor: &str,
     ) -> anyhow::Result<Undo> {
         let mut tx = self.begin_write().await?;
         let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
             "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 \
-             ORDER BY seq DESC LIMIT 2"
+             AND {IN_FORCE} ORDER BY seq DESC LIMIT 2"
         ))
         .bind(cluster_id)
         .fetch_all(&mut *tx)
@@ -383,11 +388,7 @@ impl Store {
             return Ok(Undo::Split);
         }
         let before = last_two.next().map_or(State::Open, |d| d.state_after);
-        sqlx::query("DELETE FROM cluster_decisions WHERE seq = $1")
-            .bind(last.seq)
-            .execute(&mut *tx)
-            .await
-            .context("besluit ongedaan maken")?;
+        crate::minutes::record_reversal(&mut tx, last.seq, cluster_id, before, actor).await?;
         tx.commit().await.context("besluit ongedaan maken")?;
         Ok(Undo::Undone {
             decision: last,

@@ -16,6 +16,7 @@ mod events_contract;
 mod governance;
 mod intake_api;
 mod labels;
+mod minutes;
 mod outage;
 mod pipeline;
 mod poison;

@@ -310,20 +310,20 @@ async fn decisions(store: &Store) {
         .unwrap();
     assert_eq!(
         store
-            .undo_last_decision(&k, day("2026-12-01"))
+            .undo_last_decision(&k, day("2026-12-01"), "overleg-1")
             .await
             .unwrap(),
         Undo::Split
     );
     assert_eq!(
         store
-            .undo_last_decision(&laak, day("2026-12-02"))
+            .undo_last_decision(&laak, day("2026-12-02"), "overleg-1")
             .await
             .unwrap(),
         Undo::NotThatDay
     );
     let Undo::Undone { decision, before } = store
-        .undo_last_decision(&laak, day("2026-12-01"))
+        .undo_last_decision(&laak, day("2026-12-01"), "overleg-1")
         .await
         .unwrap()
     else {
@@ -331,9 +331,25 @@ async fn decisions(store: &Store) {
     };
     assert!(matches!(decision.action, Action::Merge { .. }));
     assert_eq!(before, State::Open);
+    // Append-only: the merge stays in the day's list, taken back by an entry of its own.
+    let reversals = store.reversals_on(day("2026-12-01")).await.unwrap();
+    assert_eq!(reversals.len(), 1);
+    assert_eq!(reversals[0].reversed_seq, decision.seq);
+    assert_eq!(reversals[0].state_back, State::Open);
+    assert_eq!(reversals[0].actor, "overleg-1");
+    assert!(store
+        .decisions_on(day("2026-12-01"))
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.seq == decision.seq));
+    assert!(
+        store.decisions(&laak).await.unwrap().is_empty(),
+        "not in force"
+    );
     assert_eq!(
         store
-            .undo_last_decision(&laak, day("2026-12-01"))
+            .undo_last_decision(&laak, day("2026-12-01"), "overleg-1")
             .await
             .unwrap(),
         Undo::NothingToUndo

@@ -108,7 +108,14 @@ pub(crate) async fn undo_decision(
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
-    match review_store::undo_last(&cluster.me.state.store, &cluster.id, today).await? {
+    match review_store::undo_last(
+        &cluster.me.state.store,
+        &cluster.id,
+        today,
+        &cluster.me.user.name,
+    )
+    .await?
+    {
         Ok((decision, back)) => {
             let action = decision.action.name();
             tracing::info!(cluster = %cluster.id, action, "Decision undone");

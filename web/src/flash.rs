@@ -63,6 +63,21 @@ pub fn text(code: &str) -> Option<String> {
         ),
         "vignet" => "Het signaal is goedgekeurd als vignet voor de brief.".into(),
         "vergadering" => "De vergadering is vastgelegd.".into(),
+        "besluitenlijst" => format!(
+            "De vergadering is vastgelegd met {} {} en {} {}.",
+            first.parse::<usize>().ok()?,
+            if first == "1" {
+                "aanwezige"
+            } else {
+                "aanwezigen"
+            },
+            second.parse::<usize>().ok()?,
+            if second == "1" {
+                "actiepunt"
+            } else {
+                "actiepunten"
+            },
+        ),
         _ => return None,
     })
 }

@@ -10,7 +10,7 @@
 //! | `state.rs`, `render.rs`, `error.rs`, `extract.rs`, `time.rs` | the room's own machinery |
 //! | `signin.rs`, `accounts.rs`, `passwords.rs`, `throttle.rs` | who is signed in |
 //! | `intake.rs`, `mine.rs` | an indiener's signals |
-//! | `agenda.rs`, `clusters.rs`, `overleg.rs`, `labels.rs` | the overleg's meeting and decisions |
+//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs` | the overleg's meeting, its decisions list and decisions |
 //! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
 //! | `beheer.rs`, `verwerkingslog.rs` | administration and the processing log |
 //! | `security.rs`, `flash.rs` | headers, Dutch refusals, one-time messages |
@@ -33,6 +33,7 @@ mod intake;
 mod knelpunten;
 mod labels;
 mod mine;
+mod minutes;
 mod overleg;
 mod render;
 mod signin;
@@ -65,6 +66,14 @@ pub fn router(state: WebState) -> Router {
         .route("/agenda", get(agenda::agenda_page))
         .route("/agenda/export", get(agenda::agenda_export))
         .route("/agenda/vergadering", post(agenda::record_meeting))
+        .route(
+            "/agenda/besluitenlijst",
+            get(minutes::minutes_page).post(minutes::record_minutes),
+        )
+        .route(
+            "/agenda/besluitenlijst/export",
+            get(minutes::minutes_export),
+        )
         .route("/clusters/{id}", get(clusters::cluster_page))
         .route("/clusters/{id}/besluit", post(clusters::decide))
         .route("/clusters/{id}/vignet", post(clusters::approve_vignette))

@@ -19,7 +19,7 @@ macro_rules! templates {
 }
 
 /// The page templates, compiled once when the site starts.
-const TEMPLATES: [(&str, &str); 13] = templates![
+const TEMPLATES: &[(&str, &str)] = &templates![
     "layout",
     "inloggen",
     "uitloggen",
@@ -28,6 +28,7 @@ const TEMPLATES: [(&str, &str); 13] = templates![
     "signaal",
     "signalen",
     "agenda",
+    "besluitenlijst",
     "cluster",
     "bewijs",
     "knelpunten",

@@ -79,6 +79,21 @@ fn classify(
             Activity::Review,
             json!({"page": "eigen-signalen"}),
         )),
+        ("GET", ["agenda", "besluitenlijst"]) if shown => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"page": "besluitenlijst", "datum": param("datum")}),
+        )),
+        ("GET", ["agenda", "besluitenlijst", "export"]) if shown => Some((
+            actions::EXPORT,
+            Activity::Publication,
+            json!({"what": "besluitenlijst", "datum": param("datum"), "format": param("formaat")}),
+        )),
+        ("POST", ["agenda", "besluitenlijst"]) => Some((
+            actions::ADMINISTRATION,
+            Activity::Review,
+            json!({"change": "besluitenlijst-vastleggen"}),
+        )),
         ("GET", ["agenda", "export"]) if shown => Some((
             actions::EXPORT,
             Activity::Publication,

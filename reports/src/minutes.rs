@@ -1,0 +1,359 @@
+//! The decisions list (besluitenlijst) of one meeting of the signaleringsoverleg: who
+//! attended, each decision of the meeting's Dutch day with its details (park-until date,
+//! owner and programme, merge target, split result, reason; those taken back marked), and the
+//! action points with owner and due date — as HTML, Markdown and PDF (headless Chromium).
+
+use crate::review::{Action, Decision, Snooze, Split};
+use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
+use anyhow::Context;
+use chrono::NaiveDate;
+use handlebars::Handlebars;
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_store::Store;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+const HTML_TEMPLATE: &str = include_str!("../templates/besluitenlijst.html.hbs");
+const MARKDOWN_TEMPLATE: &str = include_str!("../templates/besluitenlijst.md.hbs");
+
+/// One person at the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendeeView {
+    pub name: String,
+    pub role: String,
+}
+
+/// An action point as the list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionPointView {
+    pub what: String,
+    pub owner: String,
+    /// `jjjj-mm-dd`, for forms.
+    pub due_on: String,
+    /// `dd-mm-jjjj`.
+    pub due_label: String,
+}
+
+/// A decision as the minutes list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesDecision {
+    pub cluster_id: String,
+    pub title: String,
+    pub area: String,
+    pub action: String,
+    pub state_after: String,
+    pub actor: String,
+    pub reason: String,
+    pub decided_at: String,
+    /// Dutch local time of the decision, `dd-mm-jjjj hh:mm`.
+    pub decided_at_local: String,
+    /// What was decided beyond the action: until when parked, owner and programme, the
+    /// cluster merged into or split from (by name).
+    pub details: String,
+    /// The time of day alone, `hh:mm` (Europe/Amsterdam): the list is of one day.
+    pub time_local: String,
+    /// The clusters the decision names (merge target, split results), with their pages.
+    pub links: Vec<ClusterLink>,
+    /// Taken back during the meeting: the decision stays in the list, marked.
+    pub reversed: bool,
+    /// When and by whom it was taken back: "om 10:42 door …; status weer open", or empty.
+    pub reversal: String,
+}
+
+/// A cluster a decision names, by name, with the path of its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterLink {
+    pub href: String,
+    pub text: String,
+}
+
+/// The decisions list of the meeting on one day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Minutes {
+    pub meeting_on: String,
+    /// `dd-mm-jjjj`.
+    pub meeting_label: String,
+    /// Whether the meeting was recorded ("Vergadering vastleggen").
+    pub recorded: bool,
+    pub attendees: Vec<AttendeeView>,
+    pub decisions: Vec<MinutesDecision>,
+    pub action_points: Vec<ActionPointView>,
+    /// Decisions in force (not taken back).
+    pub in_force: usize,
+    pub rules_version: String,
+    /// A directory with the municipality's own `besluitenlijst.html.hbs` / `.md.hbs`.
+    #[serde(skip)]
+    pub templates_dir: Option<PathBuf>,
+}
+
+impl Minutes {
+    /// The decisions list of the meeting on `on`, as recorded so far.
+    pub async fn gather(store: &Store, rules: &RuleSet, on: NaiveDate) -> anyhow::Result<Self> {
+        let reviewed = reviewed_clusters(store, on).await?;
+        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
+        let record = store.meeting_record(on).await?;
+        Ok(Self {
+            meeting_on: on.to_string(),
+            meeting_label: crate::dutch::date(on),
+            recorded: store.meeting_recorded(on).await?,
+            attendees: record
+                .attendees
+                .into_iter()
+                .map(|a| AttendeeView {
+                    name: a.name,
+                    role: a.role,
+                })
+                .collect(),
+            in_force: decisions.iter().filter(|d| !d.reversed).count(),
+            decisions,
+            action_points: record
+                .action_points
+                .into_iter()
+                .map(|p| ActionPointView {
+                    due_on: p.due_on.to_string(),
+                    due_label: crate::dutch::date(p.due_on),
+                    what: p.what,
+                    owner: p.owner,
+                })
+                .collect(),
+            rules_version: rules.version().to_string(),
+            templates_dir: None,
+        })
+    }
+
+    /// Keeps the decisions on clusters `keep` accepts (a member restricted to some wijken).
+    pub fn retain_decisions(&mut self, keep: impl Fn(&MinutesDecision) -> bool) {
+        self.decisions.retain(keep);
+        self.in_force = self.decisions.iter().filter(|d| !d.reversed).count();
+    }
+
+    /// The file name without extension: `besluitenlijst-2026-11-30`.
+    pub fn file_stem(&self) -> String {
+        format!("besluitenlijst-{}", self.meeting_on)
+    }
+
+    /// Markdown and HTML (a page of its own, print-ready). Both escape every value.
+    pub fn render(&self) -> anyhow::Result<(String, String)> {
+        render_both(
+            self.templates_dir.as_deref(),
+            "besluitenlijst",
+            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
+            self,
+        )
+    }
+
+    /// Writes the HTML to `dir` and prints it to a PDF there with headless Chromium; returns
+    /// the PDF's path. Blocking: run it off the async threads.
+    pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
+        let (_, html) = self.render()?;
+        let input = dir.join(format!("{}.html", self.file_stem()));
+        std::fs::write(&input, html).context("besluitenlijst schrijven")?;
+        let output = dir.join(format!("{}.pdf", self.file_stem()));
+        crate::pdf::html_to_pdf(&input, &output, crate::pdf::DEFAULT_TIMEOUT)?;
+        Ok(output)
+    }
+}
+
+/// `data` through the template pair `<name>.html.hbs` and `<name>.md.hbs` (the municipality's
+/// own from `dir` when it has them, else `builtin`'s), as (Markdown, HTML); strict, and the
+/// Markdown escaped as Markdown.
+pub(crate) fn render_both<T: Serialize>(
+    dir: Option<&Path>,
+    name: &str,
+    (builtin_html, builtin_markdown): (&'static str, &'static str),
+    data: &T,
+) -> anyhow::Result<(String, String)> {
+    let mut html = Handlebars::new();
+    html.set_strict_mode(true);
+    let file = format!("{name}.html.hbs");
+    html.register_template_string(
+        name,
+        crate::compose::template_source(dir, &file, builtin_html)?,
+    )
+    .with_context(|| format!("HTML-sjabloon {file} laden"))?;
+    let mut markdown = Handlebars::new();
+    markdown.set_strict_mode(true);
+    markdown.register_escape_fn(crate::compose::markdown_escape);
+    let file = format!("{name}.md.hbs");
+    markdown
+        .register_template_string(
+            name,
+            crate::compose::template_source(dir, &file, builtin_markdown)?,
+        )
+        .with_context(|| format!("Markdown-sjabloon {file} laden"))?;
+    Ok((
+        markdown
+            .render(name, data)
+            .with_context(|| format!("{name} maken"))?,
+        html.render(name, data)
+            .with_context(|| format!("{name} maken"))?,
+    ))
+}
+
+/// The decisions taken on the Dutch day `on`, as the minutes list them: each with its
+/// details and the clusters it names, those taken back marked. A split-off cluster's first
+/// entry ("afgesplitst van") is folded into the split it came from.
+pub(crate) async fn meeting_decisions(
+    store: &Store,
+    rules: &RuleSet,
+    on: NaiveDate,
+    reviewed: &[ReviewedCluster],
+) -> anyhow::Result<Vec<MinutesDecision>> {
+    let decisions = decisions_on(store, on).await?;
+    let reversals = store.reversals_on(on).await?;
+    let is_split = |d: &Decision, parent: &str| {
+        d.cluster_id == parent
+            && matches!(&d.action, Action::Split { how } if !matches!(how, Split::From { .. }))
+    };
+    // The clusters each split produced: their origin entries share the split's time.
+    let split_off = |split: &Decision| -> Vec<String> {
+        decisions
+            .iter()
+            .filter(|d| d.decided_at == split.decided_at)
+            .filter(|d| matches!(&d.action, Action::Split { how: Split::From { cluster } } if *cluster == split.cluster_id))
+            .map(|d| d.cluster_id.clone())
+            .collect()
+    };
+    let folded = |d: &Decision| match &d.action {
+        Action::Split {
+            how: Split::From { cluster },
+        } => decisions
+            .iter()
+            .any(|s| s.decided_at == d.decided_at && is_split(s, cluster)),
+        _ => false,
+    };
+    Ok(decisions
+        .iter()
+        .filter(|d| !folded(d))
+        .map(|d| {
+            let results = match &d.action {
+                Action::Split { .. } => split_off(d),
+                _ => Vec::new(),
+            };
+            let reversal = reversals.iter().find(|r| r.reversed_seq == d.seq);
+            minutes_decision(d.clone(), reviewed, rules, &results, reversal)
+        })
+        .collect())
+}
+
+/// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)".
+fn cluster_name(reviewed: &[ReviewedCluster], rules: &RuleSet, id: &str) -> String {
+    reviewed
+        .iter()
+        .find(|c| c.cluster.id == id)
+        .map(|c| {
+            let title = rules
+                .barriers()
+                .iter()
+                .find(|b| b.id == c.cluster.barrier)
+                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+            let organisation = if c.cluster.organisation.is_empty() {
+                String::new()
+            } else {
+                format!(" / {}", c.cluster.organisation)
+            };
+            format!(
+                "{title} — {}{organisation} ({})",
+                c.cluster.area,
+                signals(c.cluster.signal_count)
+            )
+        })
+        .unwrap_or_else(|| "een ander cluster".into())
+}
+
+/// "1 signaal", "3 signalen".
+fn signals(count: i64) -> String {
+    if count == 1 {
+        "1 signaal".into()
+    } else {
+        format!("{count} signalen")
+    }
+}
+
+fn minutes_decision(
+    decision: Decision,
+    reviewed: &[ReviewedCluster],
+    rules: &RuleSet,
+    split_off: &[String],
+    reversal: Option<&knooppunt_store::Reversal>,
+) -> MinutesDecision {
+    let cluster = reviewed
+        .iter()
+        .find(|c| c.cluster.id == decision.cluster_id);
+    let title = cluster
+        .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
+        .map_or(decision.cluster_id.clone(), |b| b.title.clone());
+    let name = |id: &str| cluster_name(reviewed, rules, id);
+    let link = |id: &str| ClusterLink {
+        href: format!("/clusters/{id}"),
+        text: name(id),
+    };
+    let names = |ids: &[String]| ids.iter().map(|id| name(id)).collect::<Vec<_>>().join("; ");
+    let details = match &decision.action {
+        Action::Park { snooze } => match snooze {
+            Snooze::Date { date: datum } => {
+                format!("geparkeerd tot {}", crate::dutch::date(*datum))
+            }
+            Snooze::Signals { count: aantal } => format!("geparkeerd tot {aantal} nieuwe signalen"),
+            Snooze::Spike => "geparkeerd tot een piek".into(),
+        },
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
+        } if programma.is_empty() => format!("eigenaar {eigenaar}"),
+        Action::Assign {
+            owner: eigenaar,
+            programme: programma,
+        } => format!("eigenaar {eigenaar}, programma {programma}"),
+        Action::Merge { with: met } => format!("samengevoegd met {}", name(met)),
+        Action::Split {
+            how: Split::From { cluster },
+        } => format!("afgesplitst van {}", name(cluster)),
+        Action::Split {
+            how: Split::ByOrganisation,
+        } => format!("gesplitst per organisatie; nieuw: {}", names(split_off)),
+        Action::Split {
+            how: Split::Signals { signals: signalen },
+        } => format!(
+            "{} afgesplitst naar {}",
+            signals(signalen.len() as i64),
+            names(split_off)
+        ),
+        _ => String::new(),
+    };
+    let links = match &decision.action {
+        Action::Merge { with } => vec![link(with)],
+        Action::Split {
+            how: Split::From { cluster },
+        } => vec![link(cluster)],
+        Action::Split { .. } => split_off.iter().map(|id| link(id)).collect(),
+        _ => Vec::new(),
+    };
+    let local = crate::dutch::local_time(&decision.decided_at);
+    MinutesDecision {
+        details,
+        links,
+        title,
+        reversed: reversal.is_some(),
+        reversal: reversal
+            .map(|r| {
+                let at = crate::dutch::local_time(&r.reversed_at);
+                format!(
+                    "om {} door {}; status weer {}",
+                    at.get(11..).unwrap_or(&at),
+                    r.actor,
+                    r.state_back.as_str()
+                )
+            })
+            .unwrap_or_default(),
+        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
+        action: decision.action.name().to_string(),
+        state_after: decision.state_after.as_str().to_string(),
+        actor: decision.actor,
+        reason: decision.reason,
+        time_local: local.get(11..).unwrap_or(&local).to_string(),
+        decided_at_local: local,
+        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
+        cluster_id: decision.cluster_id,
+    }
+}
