@@ -73,14 +73,19 @@ struct Knowledge<'a> {
     promoted: Vec<String>,
 }
 
+/// A barrier's title (its id when the rule set no longer has it).
+pub(crate) fn barrier_title(state: &WebState, barrier: &str) -> String {
+    state
+        .rules
+        .barriers()
+        .iter()
+        .find(|b| b.id == barrier)
+        .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+}
+
 impl Knowledge<'_> {
     fn title(&self, barrier: &str) -> String {
-        self.state
-            .rules
-            .barriers()
-            .iter()
-            .find(|b| b.id == barrier)
-            .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+        barrier_title(self.state, barrier)
     }
 
     fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {

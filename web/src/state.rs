@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The page templates, compiled once when the site starts.
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("layout", include_str!("templates/layout.hbs")),
     ("inloggen", include_str!("templates/inloggen.hbs")),
     ("uitloggen", include_str!("templates/uitloggen.hbs")),
@@ -25,6 +25,15 @@ const TEMPLATES: [(&str, &str); 13] = [
     ("bewijs", include_str!("templates/bewijs.hbs")),
     ("knelpunten", include_str!("templates/knelpunten.hbs")),
     ("beheer", include_str!("templates/beheer.hbs")),
+    ("beheer_geheim", include_str!("templates/beheer_geheim.hbs")),
+    (
+        "beheer_gebruiker",
+        include_str!("templates/beheer_gebruiker.hbs"),
+    ),
+    (
+        "beheer_intrekken",
+        include_str!("templates/beheer_intrekken.hbs"),
+    ),
     (
         "verwerkingslog",
         include_str!("templates/verwerkingslog.hbs"),
