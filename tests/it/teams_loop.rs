@@ -813,6 +813,12 @@ async fn team_loop_at(width: u32, height: u32) {
     assert!(page.contains("Werkroute: Kostendelersnorm"), "{page}");
     assert!(page.contains("consulent inkomen"), "{page}");
     browser.shot("werkroute-bij-melden").await;
+    js(
+        &browser,
+        "document.querySelector('section.werkroute').scrollIntoView(); return 1",
+    )
+    .await;
+    browser.shot("werkroute-bij-melden-in-beeld").await;
     fits(&browser, width).await;
     axe(&browser, "the confirmation with a werkroute").await;
 
@@ -851,6 +857,12 @@ async fn team_loop_at(width: u32, height: u32) {
     );
     assert!(mine.contains("Herkend als: Kostendelersnorm"), "{mine}");
     browser.shot("mijn-signalen").await;
+    js(
+        &browser,
+        "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'}); return 1",
+    )
+    .await;
+    browser.shot("mijn-signalen-status").await;
     fits(&browser, width).await;
     axe(&browser, "Mijn signalen").await;
     browser.client.close().await.unwrap();

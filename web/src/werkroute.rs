@@ -19,6 +19,19 @@ use serde_json::json;
 /// Longest werkroute: a route or a contact, not a manual.
 pub(crate) const MAX_WERKROUTE: usize = 1000;
 
+/// A count the Dutch way: `1.000`, `12.345`.
+fn dutch_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The text to store (`None`: remove the werkroute), or why it is refused (Dutch, naming the
 /// field, never echoing the text).
 pub(crate) fn checked(text: &str) -> Result<Option<String>, String> {
@@ -29,7 +42,9 @@ pub(crate) fn checked(text: &str) -> Result<Option<String>, String> {
     let length = text.chars().count();
     if length > MAX_WERKROUTE {
         return Err(format!(
-            "Werkroute: hoogstens {MAX_WERKROUTE} tekens (nu {length})"
+            "Werkroute: hoogstens {} tekens (nu {})",
+            dutch_count(MAX_WERKROUTE),
+            dutch_count(length)
         ));
     }
     let scrubbed = knooppunt_domain::scrub::scrub(&text);
@@ -70,6 +85,8 @@ pub(crate) struct Panel {
     /// How many times it was set, changed or removed.
     changes: usize,
     max: usize,
+    /// The limit as the page writes it ("1.000").
+    max_text: String,
 }
 
 async fn current(state: &WebState, cluster_id: &str) -> anyhow::Result<Option<WerkrouteView>> {
@@ -104,6 +121,7 @@ pub(crate) async fn panel(
         error,
         changes,
         max: MAX_WERKROUTE,
+        max_text: dutch_count(MAX_WERKROUTE),
     })
 }
 
@@ -162,7 +180,7 @@ pub(crate) async fn set_werkroute(
         (false, true) => "werkroute:verwijderd",
         (false, false) => "werkroute:geen",
     };
-    let to = format!("/clusters/{id}#werkroute");
+    let to = format!("/clusters/{id}");
     Ok(flash::redirect(code, &to, me.state.secure_cookies))
 }
 
@@ -241,6 +259,8 @@ mod tests {
         let long = "a".repeat(MAX_WERKROUTE + 1);
         assert!(checked(&long)
             .unwrap_err()
-            .contains("hoogstens 1000 tekens"));
+            .contains("hoogstens 1.000 tekens (nu 1.001)"));
+        assert_eq!(dutch_count(12345), "12.345");
+        assert_eq!(dutch_count(999), "999");
     }
 }
