@@ -56,6 +56,16 @@ pub struct RoleChange<'a> {
     pub areas: &'a [String],
 }
 
+/// Ends every session of an account, inside the change's transaction.
+async fn end_sessions(conn: &mut sqlx::AnyConnection, name: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_name = $1")
+        .bind(name)
+        .execute(conn)
+        .await
+        .context("sessies beëindigen")?;
+    Ok(())
+}
+
 impl Store {
     /// Every account, active or not, by name.
     pub async fn accounts(&self) -> anyhow::Result<Vec<AccountRow>> {
@@ -81,11 +91,7 @@ impl Store {
             .context("gebruiker (de)activeren")?
             .rows_affected();
         if !active {
-            sqlx::query("DELETE FROM sessions WHERE user_name = $1")
-                .bind(name)
-                .execute(&mut *tx)
-                .await
-                .context("sessies beëindigen")?;
+            end_sessions(&mut tx, name).await?;
         }
         tx.commit().await.context("gebruiker (de)activeren")?;
         Ok(changed > 0)
@@ -123,11 +129,7 @@ impl Store {
         .await
         .context("wachtwoord opnieuw instellen")?
         .rows_affected();
-        sqlx::query("DELETE FROM sessions WHERE user_name = $1")
-            .bind(name)
-            .execute(&mut *tx)
-            .await
-            .context("sessies beëindigen")?;
+        end_sessions(&mut tx, name).await?;
         tx.commit().await.context("wachtwoord opnieuw instellen")?;
         Ok(changed > 0)
     }

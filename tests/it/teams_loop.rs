@@ -838,12 +838,7 @@ async fn team_loop_at(width: u32, height: u32) {
     axe(&browser, "a refused form").await;
 
     // "Mijn signalen" with what became of each signal.
-    let store = site.store.clone();
-    eventually("the signal to be stored", Duration::from_secs(30), || {
-        let store = store.clone();
-        async move { store.signal_count().await.unwrap() == 6 }
-    })
-    .await;
+    wait_signals(&site, 6).await;
     browser
         .client
         .goto(&format!("{}/signalen", site.base))

@@ -8,7 +8,6 @@
 use crate::error::WebError;
 use crate::extract::{CsrfForm, OwnCluster};
 use crate::{flash, overleg, time, WebState};
-use axum::http::StatusCode;
 use axum::response::Response;
 use knooppunt_domain::envelope::Envelope;
 use knooppunt_reports::review::{standing, State as ReviewState};
@@ -136,21 +135,21 @@ pub(crate) async fn set_werkroute(
     cluster: OwnCluster,
     CsrfForm(form): CsrfForm<WerkrouteForm>,
 ) -> Result<Response, WebError> {
-    let OwnCluster { me, id } = &cluster;
     let text = match checked(&form.werkroute) {
         Ok(text) => text,
         Err(error) => {
+            let typed = Typed {
+                text: form.werkroute.clone(),
+                error,
+            };
             let refused = overleg::Refused {
-                werkroute: Some(Typed {
-                    text: form.werkroute.clone(),
-                    error,
-                }),
+                werkroute: Some(typed),
                 ..Default::default()
             };
-            let page = overleg::cluster_view(me, id, Some(refused), None).await;
-            return crate::render::with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
+            return crate::clusters::refused_with(&cluster, refused).await;
         }
     };
+    let OwnCluster { me, id } = &cluster;
     let change = if text.is_some() {
         "werkroute-vastleggen"
     } else {
