@@ -416,6 +416,8 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
         mine.contains("nog niet herkend"),
         "the unclassified one: {mine}"
     );
+    assert!(mine.contains("Werkroute van het overleg:"), "{mine}");
+    assert!(mine.contains("vraag naar de consulent inkomen"), "{mine}");
 
     // Removed: logged, and the team no longer sees it.
     let page = post_then_get(&overleg, &path, &[("csrf", &csrf), ("werkroute", "  ")]).await;
@@ -851,6 +853,7 @@ async fn team_loop_at(width: u32, height: u32) {
         "{mine}"
     );
     assert!(mine.contains("Herkend als: Kostendelersnorm"), "{mine}");
+    assert!(mine.contains("Werkroute van het overleg:"), "{mine}");
     browser.shot("mijn-signalen").await;
     js(
         &browser,
