@@ -902,6 +902,28 @@ async fn beheer_at(width: u32, height: u32) {
     browser.wait_for("De gebruiker is gedeactiveerd").await;
     browser.shot("gedeactiveerd").await;
     axe(&browser, "a deactivated account").await;
+
+    // A token: shown once after the redirect; revoking asks first.
+    browser
+        .client
+        .goto(&format!("{}/beheer", site.base))
+        .await
+        .unwrap();
+    browser.fill("#tbron", "ggz-haaglanden").await;
+    browser.fill("#omschrijving", "koppeling EPD").await;
+    browser.click("form[action='/beheer/tokens'] button").await;
+    browser.wait_for("Het API-token is aangemaakt").await;
+    browser.shot("token-aangemaakt").await;
+    fits(&browser, width).await;
+    axe(&browser, "a new token shown once").await;
+    browser.click("a[href$='/intrekken']").await;
+    browser.wait_for("Token intrekken?").await;
+    browser.shot("intrekken-bevestigen").await;
+    fits(&browser, width).await;
+    axe(&browser, "the revocation's confirmation").await;
+    browser.click("button.knop-primair").await;
+    browser.wait_for("Het API-token is ingetrokken").await;
+    browser.shot("token-ingetrokken").await;
     browser.client.close().await.unwrap();
     site.app.stop().await;
 }
