@@ -947,3 +947,44 @@ async fn beheer_resets_and_deactivates_on_a_desktop() {
 async fn beheer_resets_and_deactivates_on_a_phone() {
     beheer_at(390, 844).await;
 }
+
+#[tokio::test]
+async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {
+    let (site, moerwijk) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    let laak_signal = signal(
+        "laak1",
+        "verbinders-moerwijk",
+        "Laak",
+        &today,
+        "Kostendelersnorm: volwassen zoon weer thuis, bijstand van vader verlaagd.",
+    );
+    crate::web::post_and_wait(&site, &serde_json::json!([laak_signal]), 6).await;
+    let laak = cluster_in(&site.store, "kostendelersnorm", "Laak")
+        .await
+        .expect("a Laak cluster")
+        .id;
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let (status, body) = overleg
+        .post(
+            &format!("/clusters/{moerwijk}/besluit"),
+            &[("csrf", &csrf), ("actie", "samenvoegen"), ("met", &laak)],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    // The cluster decided on (Moerwijk) is merged into the one chosen (Laak).
+    confirm_as_overleg(&site, &laak).await;
+    let team = Client::login(&site.base, "indiener1").await;
+    let (_, mine) = team.get("/signalen").await;
+    for text in ["volwassen zoon weer thuis", "eerste team"] {
+        let entry = mine
+            .split("class=\"mijn-signaal\"")
+            .find(|e| e.contains(text))
+            .expect("the team's signal");
+        assert!(entry.contains("— Laak</strong>"), "{entry}");
+        assert!(entry.contains("bevestigd als knelpunt"), "{entry}");
+        assert!(!entry.contains("samengevoegd"), "{entry}");
+    }
+    site.app.stop().await;
+}

@@ -97,15 +97,32 @@ impl Knowledge<'_> {
     }
 
     fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {
-        let cluster_id = membership.cluster_id.as_deref()?;
-        let cluster = self.reviewed.iter().find(|r| r.cluster.id == cluster_id)?;
+        let mut cluster = self
+            .reviewed
+            .iter()
+            .find(|r| Some(r.cluster.id.as_str()) == membership.cluster_id.as_deref())?;
+        // A merged knelpunt lives on in the one it was merged into (a short chain; bounded).
+        for _ in 0..8 {
+            let into = match (&cluster.standing.state, &cluster.standing.merged_into) {
+                (ReviewState::Merged, Some(into)) => into,
+                _ => break,
+            };
+            match self.reviewed.iter().find(|r| &r.cluster.id == into) {
+                Some(next) => cluster = next,
+                None => break,
+            }
+        }
+        let cluster_id = cluster.cluster.id.as_str();
         let standing = &cluster.standing;
         let counted = matches!(standing.state, ReviewState::Confirmed | ReviewState::Solved);
         Some(KnelpuntView {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),
             signals: cluster.cluster.signal_count,
-            state: state_words(standing.state, self.promoted.contains(&cluster.cluster.id)),
+            state: state_words(
+                standing.state,
+                self.promoted.iter().any(|p| p == cluster_id),
+            ),
             brief: counted.then(|| Quarter::containing(observed_on).dutch_label()),
             werkroute: None,
             cluster_id: cluster_id.to_string(),
