@@ -39,10 +39,15 @@ pub use processing_log::LogRow;
 pub use review::{DecideError, DecisionEffects, NewDecision, OutboxEvent, Undo};
 pub use review_signals::ExampleSignal;
 
+/// What a beheerder changes on accounts: (de)activating, role and wijken, password resets,
+/// unlocking a name.
+pub mod account_admin;
 /// The website's accounts, sessions, API tokens and failed sign-ins.
 pub mod accounts;
 /// A team's own signals, their memberships, and the overleg's vignettes and meetings.
 pub mod team_signals;
+/// The werkroutes the overleg approves for knelpunten.
+pub mod werkroutes;
 
 pub use connect::Backend;
 pub(crate) use connect::{placeholders, ROWS_PER_STATEMENT};

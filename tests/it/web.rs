@@ -909,17 +909,17 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
     let base = format!("http://{}", app.addr);
     let admin = Client::login(&base, "beheer").await;
     let csrf = admin.csrf().await;
-    let (status, page) = admin
-        .post(
-            "/beheer/tokens",
-            &[
-                ("csrf", &csrf),
-                ("bron", "ggz-haaglanden"),
-                ("omschrijving", "koppeling EPD"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{page}");
+    // Post/redirect/get: the token is shown once on the page after the redirect.
+    let page = crate::teams_loop::post_then_get(
+        &admin,
+        "/beheer/tokens",
+        &[
+            ("csrf", &csrf),
+            ("bron", "ggz-haaglanden"),
+            ("omschrijving", "koppeling EPD"),
+        ],
+    )
+    .await;
     let token = page
         .split("<code id=\"nieuw-token\">")
         .nth(1)
@@ -997,13 +997,12 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    let (status, page) = admin
-        .post(
-            &format!("/beheer/tokens/{id}/intrekken"),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(status, 200);
+    let page = crate::teams_loop::post_then_get(
+        &admin,
+        &format!("/beheer/tokens/{id}/intrekken"),
+        &[("csrf", &csrf)],
+    )
+    .await;
     assert!(page.contains("is ingetrokken"), "{page}");
     // Created and revoked in Dutch local time, never as a raw RFC 3339 stamp.
     let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());

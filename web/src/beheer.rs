@@ -1,18 +1,116 @@
-//! Beheer: accounts, partner API tokens, and what the scrubber refused (counts only).
+//! Beheer: accounts (the list, adding one; each account's own page is [`crate::beheer_users`]),
+//! partner API tokens, and what the scrubber refused (counts only).
+//!
+//! Every change is a post/redirect/get: the page after it is a fresh `GET` with a one-time
+//! message ([`crate::flash`]), so refreshing never repeats the change. A new secret (an API
+//! token, a reset password) travels to that page in a one-time cookie (`HttpOnly`,
+//! `SameSite=Strict`, path `/beheer`), is shown once and removed. Every change is recorded in
+//! the processing log (action `beheer`), with the account or token it was about.
 
 use crate::accounts::{self, User};
 use crate::error::WebError;
 use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
 use crate::render::with_status;
-use crate::time;
+use crate::{flash, time, WebState};
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use knooppunt_reports::review::Role;
+use knooppunt_rules::verwerkingslog::{self, actions, Activity, Record, TraceContext};
 use serde::{Deserialize, Serialize};
 
+/// The Dutch message of a beheer flash code.
+pub(crate) fn message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "gebruiker-aangemaakt" => "De gebruiker is aangemaakt.",
+        "rol-gewijzigd" => {
+            "Rol, bron en wijken zijn gewijzigd. Dit geldt meteen, ook voor een open sessie."
+        }
+        "gedeactiveerd" => "De gebruiker is gedeactiveerd; zijn sessies zijn beëindigd.",
+        "geactiveerd" => "De gebruiker is weer actief.",
+        "wachtwoord-gereset" => {
+            "Het wachtwoord is opnieuw ingesteld; alle sessies van de gebruiker zijn beëindigd."
+        }
+        "gedeblokkeerd" => "De naam is gedeblokkeerd: de mislukte inlogpogingen tellen niet meer.",
+        "niet-geblokkeerd" => "Deze naam was nergens geblokkeerd.",
+        "token-aangemaakt" => "Het API-token is aangemaakt.",
+        "token-ingetrokken" => {
+            "Het API-token is ingetrokken; de partner kan er niet meer mee insturen."
+        }
+        _ => return None,
+    })
+}
+
+/// Records an administrative change in the processing log (ids and codes, never secrets).
+pub(crate) async fn audit(
+    me: &SignedIn<Beheer>,
+    activity: Activity,
+    attributes: serde_json::Value,
+) -> Result<(), WebError> {
+    let record = Record::instant(
+        TraceContext::from_header(knooppunt_ingest::trace::current().as_deref()).child(),
+        actions::ADMINISTRATION,
+        &me.user.name,
+        activity,
+        attributes,
+    );
+    verwerkingslog::append(&me.state.store, &[record]).await?;
+    Ok(())
+}
+
+const ONCE_COOKIE: &str = "kp_eenmalig";
+
+/// A new secret, shown once on the page after the redirect.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub(crate) struct Reveal {
+    /// `token` or `wachtwoord`.
+    kind: String,
+    /// The token's id or the account's name.
+    subject: String,
+    secret: String,
+    token: bool,
+}
+
+/// A redirect to `to` with the message of `code` and `secret` for the next page only.
+pub(crate) fn reveal_redirect(
+    state: &WebState,
+    to: &str,
+    code: &str,
+    (kind, subject, secret): (&str, &str, &str),
+) -> Response {
+    let once = Cookie::build((ONCE_COOKIE, format!("{kind}:{subject}:{secret}")))
+        .http_only(true)
+        .secure(state.secure_cookies)
+        .same_site(SameSite::Strict)
+        .path("/beheer")
+        .build();
+    let jar = flash::set(CookieJar::new(), code, state.secure_cookies).add(once);
+    (jar, Redirect::to(to)).into_response()
+}
+
+/// The secret to show once (and the jar without it), with the one-time message.
+pub(crate) fn take_once(jar: CookieJar) -> (CookieJar, Option<Reveal>, Option<String>) {
+    let (jar, message) = flash::take(jar);
+    let Some(value) = jar.get(ONCE_COOKIE).map(|c| c.value().to_string()) else {
+        return (jar, None, message);
+    };
+    let jar = jar.remove(Cookie::build(ONCE_COOKIE).path("/beheer").build());
+    let mut parts = value.splitn(3, ':');
+    let reveal = match (parts.next(), parts.next(), parts.next()) {
+        (Some(kind @ ("token" | "wachtwoord")), Some(subject), Some(secret)) => Some(Reveal {
+            token: kind == "token",
+            kind: kind.to_string(),
+            subject: subject.to_string(),
+            secret: secret.to_string(),
+        }),
+        _ => None,
+    };
+    (jar, reveal, message)
+}
+
 /// The form that adds an account.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Serialize, Clone)]
 #[serde(default)]
 pub(crate) struct UserForm {
     naam: String,
@@ -20,6 +118,7 @@ pub(crate) struct UserForm {
     rol: String,
     bron: String,
     wijken: String,
+    #[serde(skip_serializing)]
     wachtwoord: String,
 }
 
@@ -29,31 +128,6 @@ pub(crate) struct UserForm {
 pub(crate) struct TokenForm {
     bron: String,
     omschrijving: String,
-}
-
-/// What a change on the page says: a notice, an error, or a new token shown once.
-#[derive(Serialize, Default)]
-struct Outcome {
-    notice: Option<String>,
-    error: Option<String>,
-    new_token: Option<String>,
-    new_token_id: Option<String>,
-}
-
-impl Outcome {
-    fn notice(text: String) -> Self {
-        Self {
-            notice: Some(text),
-            ..Default::default()
-        }
-    }
-
-    fn error(text: String) -> Self {
-        Self {
-            error: Some(text),
-            ..Default::default()
-        }
-    }
 }
 
 /// A partner API token as listed: never the token, its times in Dutch local time.
@@ -67,31 +141,80 @@ struct TokenView {
     revoked_at: Option<String>,
 }
 
+/// A role to choose, and whether it is the one chosen.
 #[derive(Serialize)]
-struct RoleChoice {
+pub(crate) struct RoleChoice {
     id: &'static str,
     label: &'static str,
+    selected: bool,
+}
+
+pub(crate) fn role_choices(chosen: &str) -> Vec<RoleChoice> {
+    Role::ALL
+        .iter()
+        .map(|r| RoleChoice {
+            id: r.as_str(),
+            label: r.label(),
+            selected: r.as_str() == chosen,
+        })
+        .collect()
+}
+
+/// An account as the list shows it.
+#[derive(Serialize)]
+struct AccountView {
+    #[serde(flatten)]
+    user: User,
+    role_label: &'static str,
+    active: bool,
+    must_change_password: bool,
+    locked: bool,
 }
 
 #[derive(Serialize)]
 struct BeheerPage<Q: Serialize> {
-    users: Vec<User>,
+    users: Vec<AccountView>,
     tokens: Vec<TokenView>,
     quarantine: Q,
     rules_version: String,
     barriers: usize,
     roles: Vec<RoleChoice>,
-    #[serde(flatten)]
-    outcome: Outcome,
+    /// What was typed in a refused "Gebruiker aanmaken" (never the password).
+    typed: UserForm,
+    error: Option<String>,
+    notice: Option<String>,
+    reveal: Option<Reveal>,
 }
 
-pub(crate) async fn beheer_page(me: SignedIn<Beheer>) -> Result<Response, WebError> {
-    beheer_view(&me, Outcome::default()).await
+pub(crate) async fn beheer_page(
+    me: SignedIn<Beheer>,
+    jar: CookieJar,
+) -> Result<Response, WebError> {
+    let (jar, reveal, notice) = take_once(jar);
+    let page = beheer_view(&me, UserForm::default(), None, notice, reveal).await?;
+    Ok((jar, page).into_response())
 }
 
-async fn beheer_view(me: &SignedIn<Beheer>, outcome: Outcome) -> Result<Response, WebError> {
-    let users = accounts::users(&me.state.store).await?;
-    // Times in Dutch local time, `dd-mm-jjjj hh:mm`.
+async fn beheer_view(
+    me: &SignedIn<Beheer>,
+    typed: UserForm,
+    error: Option<String>,
+    notice: Option<String>,
+    reveal: Option<Reveal>,
+) -> Result<Response, WebError> {
+    let accounts = crate::beheer_users::accounts(&me.state).await?;
+    let names: Vec<&str> = accounts.iter().map(|a| a.user.name.as_str()).collect();
+    let locked = me.state.throttle.locked(&names).await?;
+    let users = accounts
+        .iter()
+        .map(|a| AccountView {
+            locked: locked.contains(&a.user.name.as_str()),
+            role_label: a.user.role.label(),
+            user: a.user.clone(),
+            active: a.active,
+            must_change_password: a.must_change_password,
+        })
+        .collect();
     let tokens = accounts::api_tokens(&me.state.store)
         .await?
         .into_iter()
@@ -110,22 +233,17 @@ async fn beheer_view(me: &SignedIn<Beheer>, outcome: Outcome) -> Result<Response
         quarantine: me.state.store.quarantine_counts().await?,
         rules_version: me.state.rules.version().to_string(),
         barriers: me.state.rules.barriers().len(),
-        roles: Role::ALL
-            .iter()
-            .map(|r| RoleChoice {
-                id: r.as_str(),
-                label: r.label(),
-            })
-            .collect(),
-        outcome,
+        roles: role_choices(if typed.rol.is_empty() {
+            "indiener"
+        } else {
+            &typed.rol
+        }),
+        typed,
+        error,
+        notice,
+        reveal,
     };
     me.page("beheer", "Beheer", &data)
-}
-
-/// The page again after a refused change, with the reason.
-async fn refused(me: &SignedIn<Beheer>, error: String) -> Result<Response, WebError> {
-    let page = beheer_view(me, Outcome::error(error)).await;
-    with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 pub(crate) async fn add_user(
@@ -133,7 +251,9 @@ pub(crate) async fn add_user(
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, WebError> {
     let Some(role) = Role::parse(&form.rol) else {
-        return beheer_view(&me, Outcome::error("rol: kies een rol".into())).await;
+        let error = Some("Rol: kies een rol".to_string());
+        let page = beheer_view(&me, form, error, None, None).await;
+        return with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
     let new = accounts::NewUser {
         name: form.naam.trim(),
@@ -144,11 +264,17 @@ pub(crate) async fn add_user(
         password: &form.wachtwoord,
     };
     match accounts::create_user(&me.state.store, &new).await {
-        Ok(()) => {
-            let notice = format!("Gebruiker {} is aangemaakt.", new.name);
-            beheer_view(&me, Outcome::notice(notice)).await
+        // The request itself is logged by the audit layer (`gebruiker-aanmaken`).
+        Ok(()) => Ok(flash::redirect(
+            "beheer:gebruiker-aangemaakt",
+            "/beheer",
+            me.state.secure_cookies,
+        )),
+        Err(error) => {
+            let error = Some(crate::beheer_users::dutch_fields(&error.to_string()));
+            let page = beheer_view(&me, form, error, None, None).await;
+            with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
-        Err(error) => refused(&me, error.to_string()).await,
     }
 }
 
@@ -165,16 +291,49 @@ pub(crate) async fn add_token(
     .await;
     match created {
         Ok((id, token)) => {
+            // The request itself is logged by the audit layer (`token-aanmaken`).
             tracing::info!(token_id = %id, "API token created");
-            let outcome = Outcome {
-                new_token: Some(token),
-                new_token_id: Some(id),
-                ..Default::default()
-            };
-            beheer_view(&me, outcome).await
+            Ok(reveal_redirect(
+                &me.state,
+                "/beheer",
+                "beheer:token-aangemaakt",
+                ("token", &id, &token),
+            ))
         }
-        Err(error) => refused(&me, error.to_string()).await,
+        Err(error) => {
+            let error = Some(crate::beheer_users::dutch_fields(&error.to_string()));
+            let page = beheer_view(&me, UserForm::default(), error, None, None).await;
+            with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
     }
+}
+
+/// The confirmation before a token is revoked.
+#[derive(Serialize)]
+struct RevokePage {
+    token: TokenView,
+}
+
+pub(crate) async fn revoke_page(
+    me: SignedIn<Beheer>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let token = accounts::api_tokens(&me.state.store)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id && t.revoked_at.is_none())
+        .ok_or(WebError::NotFound(
+            "Dit token bestaat niet of is al ingetrokken.",
+        ))?;
+    let token = TokenView {
+        created_at: time::moment_at(token.created_at),
+        revoked_at: None,
+        id: token.id,
+        source: token.source,
+        label: token.label,
+        created_by: token.created_by,
+    };
+    me.page("beheer_intrekken", "Token intrekken", &RevokePage { token })
 }
 
 pub(crate) async fn revoke_token(
@@ -182,10 +341,36 @@ pub(crate) async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    let outcome = if accounts::revoke_api_token(&me.state.store, &id).await? {
-        Outcome::notice(format!("Token {id} is ingetrokken."))
-    } else {
-        Outcome::error(format!("token {id} bestaat niet of is al ingetrokken"))
-    };
-    beheer_view(&me, outcome).await
+    if !accounts::revoke_api_token(&me.state.store, &id).await? {
+        return Err(WebError::NotFound(
+            "Dit token bestaat niet of is al ingetrokken.",
+        ));
+    }
+    tracing::info!(token_id = %id, "API token revoked");
+    // The request itself is logged by the audit layer (`token-intrekken` with its id).
+    Ok(flash::redirect(
+        "beheer:token-ingetrokken",
+        "/beheer",
+        me.state.secure_cookies,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_is_taken_once_and_only_in_its_own_shape() {
+        let jar = CookieJar::new().add(Cookie::new(ONCE_COOKIE, "token:ab12:kp_secret"));
+        let (jar, reveal, _) = take_once(jar);
+        let reveal = reveal.unwrap();
+        assert_eq!(
+            (reveal.subject.as_str(), reveal.secret.as_str()),
+            ("ab12", "kp_secret")
+        );
+        assert!(jar.get(ONCE_COOKIE).is_none_or(|c| c.value().is_empty()));
+        let odd = CookieJar::new().add(Cookie::new(ONCE_COOKIE, "iets:x:y"));
+        assert!(take_once(odd).1.is_none());
+        assert!(message("token-ingetrokken").is_some() && message("x").is_none());
+    }
 }

@@ -28,6 +28,14 @@ async fn refused_again(cluster: &OwnCluster, error: String) -> Result<Response, 
         error,
         ..Default::default()
     };
+    refused_with(cluster, refused).await
+}
+
+/// The cluster page again after a refused change, showing `refused` (422).
+pub(crate) async fn refused_with(
+    cluster: &OwnCluster,
+    refused: Refused,
+) -> Result<Response, WebError> {
     let page = overleg::cluster_view(&cluster.me, &cluster.id, Some(refused), None).await;
     crate::render::with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }

@@ -16,6 +16,8 @@ use std::sync::{Arc, OnceLock};
 pub enum WebError {
     /// Not signed in, or the session ended: to the sign-in page.
     SignedOut,
+    /// Signed in, but the password a beheerder reset must be changed first: to the password page.
+    PasswordChangeDue,
     /// Signed in, but the page is not for this role.
     WrongRole,
     /// A form without the session's CSRF token.
@@ -63,6 +65,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, title, text) = match self {
             Self::SignedOut => return Redirect::to("/inloggen").into_response(),
+            Self::PasswordChangeDue => return Redirect::to("/wachtwoord").into_response(),
             Self::Rejected(status) => return status.into_response(),
             Self::WrongRole => (
                 StatusCode::FORBIDDEN,

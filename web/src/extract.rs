@@ -61,6 +61,8 @@ role_group!(
 struct Session {
     user: User,
     csrf: String,
+    /// A beheerder reset the password: it must be changed before anything else.
+    password_due: bool,
 }
 
 /// The session of the request's cookie, or `None` when signed out.
@@ -70,9 +72,16 @@ async fn session(parts: &mut Parts, state: &WebState) -> Result<Option<Session>,
     }
     let jar = CookieJar::from_headers(&parts.headers);
     let found = match jar.get(SESSION_COOKIE) {
-        Some(cookie) => accounts::session(&state.store, cookie.value(), state.idle())
-            .await?
-            .map(|(user, csrf)| Session { user, csrf }),
+        Some(cookie) => {
+            match accounts::session(&state.store, cookie.value(), state.idle()).await? {
+                Some((user, csrf)) => Some(Session {
+                    password_due: state.store.password_change_due(&user.name).await?,
+                    user,
+                    csrf,
+                }),
+                None => None,
+            }
+        }
         None => None,
     };
     if let (Some(session), Some(slot)) = (&found, parts.extensions.get::<UserSlot>()) {
@@ -88,14 +97,27 @@ pub struct SignedIn<G> {
     pub csrf: String,
     /// What the page needs (the store, the rules, the templates).
     pub state: WebState,
+    /// The password a beheerder reset is still to be changed (only the password page and
+    /// signing out are open until then).
+    pub password_due: bool,
     group: PhantomData<G>,
 }
+
+/// The pages open while a reset password is still to be changed.
+const OPEN_WHILE_PASSWORD_DUE: [&str; 2] = ["/wachtwoord", "/uitloggen"];
 
 impl<G: RoleGroup> FromRequestParts<WebState> for SignedIn<G> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
-        let Session { user, csrf } = session(parts, state).await?.ok_or(WebError::SignedOut)?;
+        let Session {
+            user,
+            csrf,
+            password_due,
+        } = session(parts, state).await?.ok_or(WebError::SignedOut)?;
+        if password_due && !OPEN_WHILE_PASSWORD_DUE.contains(&parts.uri.path()) {
+            return Err(WebError::PasswordChangeDue);
+        }
         if !G::ROLES.contains(&user.role) {
             return Err(WebError::WrongRole);
         }
@@ -103,6 +125,7 @@ impl<G: RoleGroup> FromRequestParts<WebState> for SignedIn<G> {
             user,
             csrf,
             state: state.clone(),
+            password_due,
             group: PhantomData,
         })
     }

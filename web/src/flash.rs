@@ -78,6 +78,15 @@ pub fn text(code: &str) -> Option<String> {
                 "actiepunten"
             },
         ),
+        "werkroute" => match first {
+            "vastgelegd" => "De werkroute is vastgelegd. Teams zien haar zodra ze een signaal \
+                             melden dat bij dit bevestigde knelpunt hoort."
+                .into(),
+            "verwijderd" => "De werkroute is verwijderd.".into(),
+            "geen" => "Er was geen werkroute om te verwijderen.".into(),
+            _ => return None,
+        },
+        "beheer" => crate::beheer::message(first)?.into(),
         _ => return None,
     })
 }

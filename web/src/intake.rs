@@ -88,6 +88,8 @@ struct SignalPage {
     text: String,
     preview: Option<Preview>,
     accepted: Option<String>,
+    /// Werkroutes of confirmed knelpunten the accepted signal matches.
+    help: Vec<crate::werkroute::Help>,
     errors: Vec<FieldError>,
     err: Described,
 }
@@ -207,6 +209,7 @@ pub(crate) async fn submit_signal(
             tracing::info!(id = %id, "Signal submitted through the form");
             let mut fresh = SignalPage::fresh(&source);
             fresh.accepted = Some(id.to_string());
+            fresh.help = help(&me, &items[0]).await;
             me.page("signaal", TITLE, &fresh)
         }
         Some(ItemResult::Refused { errors, .. }) => {
@@ -220,6 +223,23 @@ pub(crate) async fn submit_signal(
             let text = "het signaal kon nu niet worden doorgegeven; er is niets bewaard, probeer het later opnieuw";
             let page = me.page("signaal", TITLE, &data.refused("verzenden", text.into()));
             with_status(StatusCode::SERVICE_UNAVAILABLE, page)
+        }
+    }
+}
+
+/// The werkroutes for an accepted signal. The signal is in already: a failure here is logged
+/// and shows no werkroute, it does not undo the submission.
+async fn help(me: &SignedIn<Indiener>, item: &serde_json::Value) -> Vec<crate::werkroute::Help> {
+    let today = knooppunt_ingest::today_nl();
+    let Ok(envelope) = knooppunt_ingest::accept(item, today, Channel::Form, chrono::Utc::now())
+    else {
+        return Vec::new();
+    };
+    match crate::werkroute::help_for(&me.state, envelope).await {
+        Ok(help) => help,
+        Err(error) => {
+            tracing::warn!(error = %error, "Werkroutes for a submitted signal not read");
+            Vec::new()
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The review website: server-rendered Dutch pages (handlebars, no JavaScript) for the four roles.
+//! The review website: server-rendered Dutch pages (handlebars; one optional script) for the four roles.
 //! It may not touch: SQL (the store runs it) or Kafka (signals leave through a `Publisher`).
 //!
 //! Every page names the roles it is for ([`extract::SignedIn`]); every form that changes
@@ -10,9 +10,9 @@
 //! | `state.rs`, `render.rs`, `error.rs`, `extract.rs`, `time.rs` | the room's own machinery |
 //! | `signin.rs`, `accounts.rs`, `passwords.rs`, `throttle.rs` | who is signed in |
 //! | `intake.rs`, `mine.rs` | an indiener's signals |
-//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs` | the overleg's meeting, its decisions list and decisions |
+//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs`, `werkroute.rs` | the overleg's meeting, its decisions list and decisions; werkroutes |
 //! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
-//! | `beheer.rs`, `verwerkingslog.rs` | administration and the processing log |
+//! | `beheer.rs`, `beheer_users.rs`, `verwerkingslog.rs` | administration (accounts, tokens) and the processing log |
 //! | `security.rs`, `flash.rs` | headers, Dutch refusals, one-time messages |
 
 pub mod accounts;
@@ -27,6 +27,7 @@ pub mod verwerkingslog;
 
 mod agenda;
 mod beheer;
+mod beheer_users;
 mod clusters;
 mod decision_form;
 mod intake;
@@ -38,6 +39,7 @@ mod overleg;
 mod render;
 mod signin;
 mod state;
+mod werkroute;
 
 pub use error::WebError;
 pub use state::WebState;
@@ -58,6 +60,7 @@ pub fn router(state: WebState) -> Router {
             get(signin::password_page).post(signin::change_password),
         )
         .route(security::STYLESHEET_PATH, get(security::stylesheet))
+        .route(security::SCRIPT_PATH, get(security::script))
         .route(
             "/signalen",
             get(intake::own_signals).post(intake::submit_signal),
@@ -78,12 +81,37 @@ pub fn router(state: WebState) -> Router {
         .route("/clusters/{id}/besluit", post(clusters::decide))
         .route("/clusters/{id}/vignet", post(clusters::approve_vignette))
         .route("/clusters/{id}/ongedaan", post(clusters::undo_decision))
+        .route("/clusters/{id}/werkroute", post(werkroute::set_werkroute))
         .route("/knelpunten", get(knelpunten::knelpunten))
         .route("/brief", get(knelpunten::brief_download))
         .route("/beheer", get(beheer::beheer_page))
         .route("/beheer/gebruikers", post(beheer::add_user))
         .route("/beheer/tokens", post(beheer::add_token))
-        .route("/beheer/tokens/{id}/intrekken", post(beheer::revoke_token))
+        .route(
+            "/beheer/tokens/{id}/intrekken",
+            get(beheer::revoke_page).post(beheer::revoke_token),
+        )
+        .route("/beheer/gebruikers/{naam}", get(beheer_users::account_page))
+        .route(
+            "/beheer/gebruikers/{naam}/rol",
+            post(beheer_users::change_role),
+        )
+        .route(
+            "/beheer/gebruikers/{naam}/wachtwoord",
+            post(beheer_users::reset_password),
+        )
+        .route(
+            "/beheer/gebruikers/{naam}/deactiveren",
+            post(beheer_users::deactivate),
+        )
+        .route(
+            "/beheer/gebruikers/{naam}/activeren",
+            post(beheer_users::reactivate),
+        )
+        .route(
+            "/beheer/gebruikers/{naam}/deblokkeren",
+            post(beheer_users::unlock),
+        )
         .merge(labels::routes());
     with_error_pages(routes, state)
 }

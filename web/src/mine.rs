@@ -1,6 +1,7 @@
 //! "Mijn signalen": something back for every signal a team sent — when it was received, what
 //! it was recognised as (barrier titles), the knelpunt it is part of and that knelpunt's state,
-//! and the brief it counts in once confirmed. Twenty per page, newest first, Dutch dates.
+//! and the brief it counts in once confirmed (with the werkroute the overleg approved for it).
+//! Twenty per page, newest first, Dutch dates.
 
 use crate::accounts::User;
 use crate::error::WebError;
@@ -13,6 +14,7 @@ use knooppunt_reports::review_store::{self, ReviewedCluster};
 use knooppunt_reports::Quarter;
 use knooppunt_store::team_signals::Membership;
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub(crate) const PER_PAGE: i64 = 20;
 
@@ -43,6 +45,12 @@ struct KnelpuntView {
     state: &'static str,
     /// The brief it counts in ("3e kwartaal 2026"), once confirmed.
     brief: Option<String>,
+    /// The werkroute the overleg approved, while the knelpunt is confirmed.
+    werkroute: Option<String>,
+    #[serde(skip)]
+    cluster_id: String,
+    #[serde(skip)]
+    confirmed: bool,
 }
 
 #[derive(Serialize)]
@@ -73,27 +81,52 @@ struct Knowledge<'a> {
     promoted: Vec<String>,
 }
 
+/// A barrier's title (its id when the rule set no longer has it).
+pub(crate) fn barrier_title(state: &WebState, barrier: &str) -> String {
+    state
+        .rules
+        .barriers()
+        .iter()
+        .find(|b| b.id == barrier)
+        .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+}
+
 impl Knowledge<'_> {
     fn title(&self, barrier: &str) -> String {
-        self.state
-            .rules
-            .barriers()
-            .iter()
-            .find(|b| b.id == barrier)
-            .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+        barrier_title(self.state, barrier)
     }
 
     fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {
-        let cluster_id = membership.cluster_id.as_deref()?;
-        let cluster = self.reviewed.iter().find(|r| r.cluster.id == cluster_id)?;
+        let mut cluster = self
+            .reviewed
+            .iter()
+            .find(|r| Some(r.cluster.id.as_str()) == membership.cluster_id.as_deref())?;
+        // A merged knelpunt lives on in the one it was merged into (a short chain; bounded).
+        for _ in 0..8 {
+            let into = match (&cluster.standing.state, &cluster.standing.merged_into) {
+                (ReviewState::Merged, Some(into)) => into,
+                _ => break,
+            };
+            match self.reviewed.iter().find(|r| &r.cluster.id == into) {
+                Some(next) => cluster = next,
+                None => break,
+            }
+        }
+        let cluster_id = cluster.cluster.id.as_str();
         let standing = &cluster.standing;
         let counted = matches!(standing.state, ReviewState::Confirmed | ReviewState::Solved);
         Some(KnelpuntView {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),
             signals: cluster.cluster.signal_count,
-            state: state_words(standing.state, self.promoted.contains(&cluster.cluster.id)),
+            state: state_words(
+                standing.state,
+                self.promoted.iter().any(|p| p == cluster_id),
+            ),
             brief: counted.then(|| Quarter::containing(observed_on).dutch_label()),
+            werkroute: None,
+            cluster_id: cluster_id.to_string(),
+            confirmed: standing.state == ReviewState::Confirmed,
         })
     }
 }
@@ -119,19 +152,29 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
             .collect(),
     };
     let mut signals = Vec::new();
+    // Werkroutes of the confirmed knelpunten on this page, each read once.
+    let mut werkroutes: HashMap<String, Option<String>> = HashMap::new();
     for signal in stored {
         let memberships = state
             .store
             .signal_clusters(&user.source, &signal.id)
             .await?;
+        let mut knelpunten: Vec<KnelpuntView> = memberships
+            .iter()
+            .filter_map(|m| knowledge.knelpunt(m, signal.observed_on))
+            .collect();
+        for knelpunt in knelpunten.iter_mut().filter(|k| k.confirmed) {
+            if !werkroutes.contains_key(&knelpunt.cluster_id) {
+                let found = state.store.werkroute(&knelpunt.cluster_id).await?;
+                werkroutes.insert(knelpunt.cluster_id.clone(), found.map(|w| w.text));
+            }
+            knelpunt.werkroute = werkroutes.get(&knelpunt.cluster_id).cloned().flatten();
+        }
         signals.push(SignalView {
             observed_on: time::day(signal.observed_on),
             received: time::moment_at(signal.stored_at),
             recognised: signal.barriers.iter().map(|b| knowledge.title(b)).collect(),
-            knelpunten: memberships
-                .iter()
-                .filter_map(|m| knowledge.knelpunt(m, signal.observed_on))
-                .collect(),
+            knelpunten,
             area: signal.area,
             text: signal.text,
         });

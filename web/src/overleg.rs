@@ -26,6 +26,8 @@ pub(crate) struct Refused {
     pub action: String,
     pub fields: PanelFields,
     pub error: String,
+    /// A refused werkroute: what was typed and why.
+    pub werkroute: Option<crate::werkroute::Typed>,
 }
 
 /// The fields of a decision panel as they were typed.
@@ -136,6 +138,7 @@ struct ClusterPage {
     error: Option<String>,
     flash: Option<String>,
     undo: Option<Undo>,
+    werkroute: crate::werkroute::Panel,
 }
 
 /// "Laak — 12 signalen, 3 bronnen, sinds 03-09-2026": a cluster told apart from its siblings.
@@ -382,7 +385,8 @@ async fn cluster_data(
         .barriers()
         .iter()
         .find(|b| b.id == cluster.cluster.barrier);
-    let refused = refused.unwrap_or_default();
+    let mut refused = refused.unwrap_or_default();
+    let werkroute = crate::werkroute::panel(state, id, refused.werkroute.take()).await?;
     let page = ClusterPage {
         cluster: cluster.cluster.clone(),
         label: cluster_label(cluster, context.sources(id)),
@@ -404,6 +408,7 @@ async fn cluster_data(
         error: (refused.action.is_empty() && !refused.error.is_empty()).then_some(refused.error),
         flash,
         undo,
+        werkroute,
     };
     Ok(Some((context.title(cluster), page)))
 }
@@ -436,6 +441,7 @@ pub(crate) async fn refused_view(
             op_signalen: form.splits_op == "signalen",
         },
         error,
+        werkroute: None,
     };
     let page = cluster_view(me, id, Some(refused), None).await;
     crate::render::with_status(status, page)

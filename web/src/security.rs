@@ -15,9 +15,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub const STYLESHEET: &str = include_str!("static/knooppunt.css");
 pub const STYLESHEET_PATH: &str = "/static/knooppunt.css";
 
-/// Nothing but the site's own stylesheet and images; no scripts, no frames, forms only to
-/// this site.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
+/// The site's only script (progressive enhancement: a character counter, the preview
+/// scrolled into view); every page works without it.
+pub const SCRIPT: &str = include_str!("static/knooppunt.js");
+pub const SCRIPT_PATH: &str = "/static/knooppunt.js";
+
+/// Nothing but the site's own stylesheet, script and images; no inline script or style, no
+/// frames, forms only to this site.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the security headers to every response of `router`. `Cache-Control: no-store` keeps
@@ -48,6 +54,17 @@ pub async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
     )
         .into_response()
 }

@@ -217,8 +217,16 @@ pub(crate) async fn logout(
 
 const PASSWORD_TITLE: &str = "Wachtwoord wijzigen";
 
+/// What the password page says while a password a beheerder reset is still to be changed.
+const PASSWORD_DUE: &str = "Beheer heeft uw wachtwoord opnieuw ingesteld. Kies nu een eigen \
+     wachtwoord; daarna kunt u verder.";
+
 pub(crate) async fn password_page(me: SignedIn<Anyone>) -> Result<Response, WebError> {
-    me.page("wachtwoord", PASSWORD_TITLE, &Said::default())
+    let said = Said {
+        notice: me.password_due.then_some(PASSWORD_DUE),
+        ..Default::default()
+    };
+    me.page("wachtwoord", PASSWORD_TITLE, &said)
 }
 
 #[derive(Deserialize, Default)]
@@ -281,6 +289,7 @@ pub(crate) async fn change_password(
     }
     let keep = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
     accounts::set_password(&me.state.store, name, &form.nieuw, keep.as_deref()).await?;
+    me.state.store.clear_password_change(name).await?;
     tracing::info!("Password changed; other sessions ended");
     let said = Said {
         notice: Some("Uw wachtwoord is gewijzigd. Uw sessies op andere apparaten zijn beëindigd."),

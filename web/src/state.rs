@@ -33,6 +33,9 @@ const TEMPLATES: &[(&str, &str)] = &templates![
     "bewijs",
     "knelpunten",
     "beheer",
+    "beheer_geheim",
+    "beheer_gebruiker",
+    "beheer_intrekken",
     "verwerkingslog",
 ];
 

@@ -76,6 +76,12 @@ fn client_key(client: &str) -> String {
     key(&["client", client])
 }
 
+/// The key of an account name alone, beside its (name, client) rows: what unlocking a name
+/// on every client at once looks for.
+fn name_key(name: &str) -> String {
+    key(&["name", name])
+}
+
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -113,7 +119,29 @@ impl Throttle {
         let keys = [pair_key(name, client), client_key(client)];
         self.store
             .add_sign_in_failure([&keys[0], &keys[1]], now, now - self.limits.window_secs)
+            .await?;
+        self.store
+            .tag_sign_in_failure(&keys[0], &name_key(name))
             .await
+    }
+
+    /// Beheer: forgets the failures for `name` from every client (the clients' totals stay);
+    /// returns how many (name, client) windows were cleared.
+    pub async fn unlock(&self, name: &str) -> anyhow::Result<u64> {
+        self.store.unlock_name(&name_key(name)).await
+    }
+
+    /// Which of `names` are locked on some client now.
+    pub async fn locked<'a>(&self, names: &[&'a str]) -> anyhow::Result<Vec<&'a str>> {
+        let keys = self
+            .store
+            .locked_name_keys(self.limits.per_pair, now() - self.limits.window_secs)
+            .await?;
+        Ok(names
+            .iter()
+            .copied()
+            .filter(|n| keys.contains(&name_key(n)))
+            .collect())
     }
 
     /// After a successful sign-in: this client's failures for this name no longer count. The
