@@ -5,11 +5,13 @@
 use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_domain::cluster::{Classified, Quarantined};
+use knooppunt_domain::cluster_event::Kind;
+use knooppunt_domain::processing_log::actions;
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::{review_store, Brief, Quarter};
-use knooppunt_rules::events::{self, Kind};
+use knooppunt_rules::events;
 use knooppunt_rules::retention::{self, Policy, PURGED_TEXT};
-use knooppunt_rules::verwerkingslog::{self, actions, Filter};
+use knooppunt_rules::verwerkingslog::{self, Filter};
 use knooppunt_store::Store;
 use serde_json::json;
 
