@@ -112,7 +112,7 @@ pub async fn write_brief(
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     let brief = knooppunt_reports::Brief::gather_full(
         store,
-        rules,
+        &rules.catalog(),
         quarter,
         options.programme.as_deref(),
         config.brief.min_group_size,

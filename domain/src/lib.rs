@@ -16,7 +16,8 @@
 //! - [`recognition`]: how a barrier was found (rule, model or overleg);
 //! - [`labels`]: the overleg's labels on recognition;
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why;
-//! - [`stats`]: quantiles of waiting times, F1 and ratios.
+//! - [`stats`]: quantiles of waiting times, F1 and ratios;
+//! - [`taxonomy`]: the barrier catalog readers take (titles, frames, owners, norms);
 //! - [`review`]: the overleg's review states, actions and transitions;
 //! - [`dutch_time`]: UTC instants as Dutch days and times;
 //! - [`quarter`]: calendar quarters, the period of a brief;
@@ -44,6 +45,7 @@ pub mod scrub;
 pub mod signal;
 pub mod silence;
 pub mod stats;
+pub mod taxonomy;
 pub mod text;
 pub mod text_file;
 pub mod traceparent;

@@ -12,7 +12,7 @@ use crate::review_store::{
 use anyhow::Context;
 use chrono::NaiveDate;
 use handlebars::Handlebars;
-use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
 
@@ -138,7 +138,7 @@ impl Agenda {
     /// `record`.
     pub async fn gather(
         store: &Store,
-        rules: &RuleSet,
+        rules: &Catalog,
         on: NaiveDate,
         record: Option<&str>,
     ) -> anyhow::Result<Self> {
@@ -273,7 +273,7 @@ impl Agenda {
 fn minutes_decision(
     decision: Decision,
     reviewed: &[crate::review_store::ReviewedCluster],
-    rules: &RuleSet,
+    rules: &Catalog,
 ) -> MinutesDecision {
     let cluster = reviewed
         .iter()
@@ -343,7 +343,7 @@ fn minutes_decision(
 /// Builds one agenda item: the evidence the overleg weighs (also on the cluster's page).
 async fn build_item(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     cluster: &crate::review_store::ReviewedCluster,
     summaries: &[knooppunt_domain::cluster::ClusterSummary],
     labels: Vec<String>,
@@ -408,7 +408,7 @@ async fn build_item(
 /// agenda: the latest promotion's labels and "waarom" of the past year.
 pub async fn evidence(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     cluster_id: &str,
     on: NaiveDate,
 ) -> anyhow::Result<Option<AgendaItem>> {
@@ -460,7 +460,7 @@ async fn trend(store: &Store, cluster_id: &str, on: NaiveDate) -> anyhow::Result
 /// The other barriers of this cluster's signals (their titles), most frequent first.
 async fn co_occurring(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     cluster_id: &str,
 ) -> anyhow::Result<Vec<String>> {
     Ok(store

@@ -11,7 +11,7 @@ use handlebars::Handlebars;
 use knooppunt_domain::cluster::{BarrierStats, CoOccurrence};
 use knooppunt_domain::published::suppress;
 use knooppunt_domain::quarter::Quarter;
-use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -70,7 +70,7 @@ impl Brief {
     #[allow(clippy::too_many_arguments)]
     pub fn from_stats(
         quarter: Quarter,
-        rules: &RuleSet,
+        catalog: &Catalog,
         current: &[BarrierStats],
         previous: &[BarrierStats],
         pairs: &[CoOccurrence],
@@ -90,7 +90,7 @@ impl Brief {
                     areas: 0,
                 })
         };
-        let mut rows: Vec<BriefRow> = rules
+        let mut rows: Vec<BriefRow> = catalog
             .barriers()
             .iter()
             .map(|barrier| {
@@ -142,12 +142,12 @@ impl Brief {
                 .iter()
                 .filter(|p| p.signals >= min_group_size)
                 .map(|p| PairRow {
-                    first: title_of(rules, &p.first),
-                    second: title_of(rules, &p.second),
+                    first: catalog.title(&p.first),
+                    second: catalog.title(&p.second),
                     signals: p.signals,
                 })
                 .collect(),
-            rules_version: rules.version().to_string(),
+            rules_version: catalog.version().to_string(),
             min_group_size,
             generated_on: dutch_date(generated_on),
             product_version: env!("CARGO_PKG_VERSION"),
@@ -156,7 +156,7 @@ impl Brief {
             knelpunten_total: 0,
             tables: Vec::new(),
             suppressed_symbol: disclosure::SUPPRESSED,
-            cluster_key: rules.cluster_key().describe(),
+            cluster_key: catalog.cluster_key().describe(),
             release: None,
             context_leaks: 0,
             knelpunten: Vec::new(),
@@ -173,14 +173,14 @@ impl Brief {
     /// brief), trends against the four quarters before (as published where they were).
     pub async fn gather_full(
         store: &Store,
-        rules: &RuleSet,
+        catalog: &Catalog,
         quarter: Quarter,
         programme: Option<&str>,
         min_group_size: i64,
         wider_areas: &std::collections::BTreeMap<String, String>,
         generated_on: NaiveDate,
     ) -> anyhow::Result<Self> {
-        let mut brief = Self::gather(store, rules, quarter, min_group_size, generated_on).await?;
+        let mut brief = Self::gather(store, catalog, quarter, min_group_size, generated_on).await?;
         let programme_key = programme.unwrap_or_default();
         let mut published = std::collections::BTreeMap::new();
         let mut previous_table = None;
@@ -196,7 +196,7 @@ impl Brief {
         }
         let mut knelpunten = knelpunten::gather(
             store,
-            rules,
+            catalog,
             quarter,
             programme,
             min_group_size,
@@ -405,7 +405,7 @@ impl Brief {
     /// Reads this quarter's and the previous quarter's figures from the store.
     pub async fn gather(
         store: &Store,
-        rules: &RuleSet,
+        catalog: &Catalog,
         quarter: Quarter,
         min_group_size: i64,
         generated_on: NaiveDate,
@@ -421,7 +421,7 @@ impl Brief {
         let pairs = store.co_occurrence(quarter.start(), quarter.end()).await?;
         Ok(Self::from_stats(
             quarter,
-            rules,
+            catalog,
             &current,
             &previous,
             &pairs,
@@ -534,14 +534,6 @@ impl Brief {
 
 handlebars::handlebars_helper!(weeks_helper: |days: i64| presentation::weeks(days));
 
-fn title_of(rules: &RuleSet, id: &str) -> String {
-    rules
-        .barriers()
-        .iter()
-        .find(|b| b.id == id)
-        .map_or_else(|| id.to_string(), |b| b.title.clone())
-}
-
 const MONTHS: [&str; 12] = [
     "januari",
     "februari",
@@ -599,6 +591,7 @@ pub fn markdown_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use knooppunt_rules::ruleset::RuleSet;
 
     fn stats(barrier: &str, signals: i64, sources: i64, areas: i64) -> BarrierStats {
         BarrierStats {
@@ -641,10 +634,10 @@ mod tests {
 
     #[test]
     fn renders_every_barrier_in_dutch_with_suppression() {
-        let rules = RuleSet::default_rules().unwrap();
+        let catalog = RuleSet::default_rules().unwrap().catalog();
         let brief = Brief::from_stats(
             "2026Q3".parse().unwrap(),
-            &rules,
+            &catalog,
             &[
                 stats("kostendelersnorm", 12, 6, 3),
                 stats("wachtlijst-ggz", 3, 2, 1),

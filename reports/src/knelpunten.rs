@@ -10,7 +10,7 @@ use crate::review_store::{all_decisions, reviewed_clusters};
 use knooppunt_domain::published::suppress;
 use knooppunt_domain::quarter::Quarter;
 use knooppunt_domain::stats::quantile;
-use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -183,7 +183,7 @@ impl ClusterFigures {
 
     /// Other barriers in the same signals this quarter, most frequent first, only those of at
     /// least `min` signals: "title (n)".
-    fn co_occurring(&self, rules: &RuleSet, ids: &[String], min: i64) -> Vec<String> {
+    fn co_occurring(&self, catalog: &Catalog, ids: &[String], min: i64) -> Vec<String> {
         let mut per_barrier: BTreeMap<&str, i64> = BTreeMap::new();
         for id in ids {
             for (barrier, n) in self.co_occurring.get(id).into_iter().flatten() {
@@ -196,11 +196,7 @@ impl ClusterFigures {
             .into_iter()
             .filter(|(_, n)| *n >= min)
             .map(|(barrier, n)| {
-                let title = rules
-                    .barriers()
-                    .iter()
-                    .find(|b| b.id == barrier)
-                    .map_or(barrier.to_string(), |b| b.title.clone());
+                let title = catalog.title(barrier);
                 format!("{title} ({n})")
             })
             .collect()
@@ -239,7 +235,7 @@ pub use crate::snapshot::Published;
 /// `published` holds, per earlier quarter, the counts as published.
 pub async fn gather(
     store: &Store,
-    rules: &RuleSet,
+    catalog: &Catalog,
     quarter: Quarter,
     programme: Option<&str>,
     min: i64,
@@ -291,7 +287,7 @@ pub async fn gather(
     let figures = ClusterFigures::read(store, &all_ids, quarter).await?;
     let mut knelpunten = Vec::new();
     for (barrier_id, clusters, ids) in groups {
-        let barrier = rules.barriers().iter().find(|b| b.id == barrier_id);
+        let barrier = catalog.barrier(barrier_id);
         let now = figures.now(&ids, quarter);
         let mut trend = Vec::new();
         let mut previous_raw = 0;
@@ -393,7 +389,7 @@ pub async fn gather(
             trend_svg: String::new(),
             trend,
             waits,
-            co_occurring: figures.co_occurring(rules, &ids, min),
+            co_occurring: figures.co_occurring(catalog, &ids, min),
             vignettes: figures.vignettes(&ids),
             notes,
             cluster_ids: ids,

@@ -4,6 +4,7 @@
 //! a signal is scanned twice in total however many rules there are, instead of once per regex.
 //! Pure: no I/O.
 
+mod catalog;
 pub mod combine;
 mod syntax;
 
