@@ -5,12 +5,12 @@
 //! [`crate::disclosure::protect`]); distinct sources and areas, which no sum relates, through
 //! [`suppress`].
 
-use crate::review::{Action, State};
-use crate::review_store::{all_decisions, reviewed_clusters};
+use crate::review::{Action, Decision, State};
+use crate::review_store::{all_decisions, reviewed_clusters, ReviewedCluster};
 use knooppunt_domain::published::suppress;
 use knooppunt_domain::quarter::Quarter;
 use knooppunt_domain::stats::quantile;
-use knooppunt_domain::taxonomy::Catalog;
+use knooppunt_domain::taxonomy::{Barrier, Catalog};
 use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -244,29 +244,58 @@ pub async fn gather(
 ) -> anyhow::Result<Vec<Knelpunt>> {
     let reviewed = reviewed_clusters(store, today).await?;
     let decisions = all_decisions(store).await?;
-    let selected: Vec<&crate::review_store::ReviewedCluster> = reviewed
+    let groups = groups(&reviewed, programme);
+    let all_ids: Vec<String> = groups.iter().flat_map(|g| g.ids.clone()).collect();
+    let figures = ClusterFigures::read(store, &all_ids, quarter).await?;
+    let mut knelpunten: Vec<Knelpunt> = groups
+        .into_iter()
+        .map(|group| {
+            let history = History::of(&group, &figures, quarter, published, min);
+            knelpunt(group, catalog, &figures, history, &decisions, min)
+        })
+        .collect();
+    knelpunten.sort_by(|a, b| {
+        let shown = |k: &Knelpunt| k.raw_signals >= min;
+        shown(b)
+            .cmp(&shown(a))
+            .then_with(|| {
+                if shown(a) && shown(b) {
+                    b.raw_signals.cmp(&a.raw_signals)
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .then(a.title.cmp(&b.title))
+    });
+    Ok(knelpunten)
+}
+
+/// A barrier's confirmed (or solved, or back) clusters, and the ids its figures count: these
+/// clusters with the clusters merged into one of them.
+struct Group<'a> {
+    barrier: &'a str,
+    clusters: Vec<&'a ReviewedCluster>,
+    ids: Vec<String>,
+}
+
+/// The clusters of the brief, by barrier (limited to `programme` when given).
+fn groups<'a>(reviewed: &'a [ReviewedCluster], programme: Option<&str>) -> Vec<Group<'a>> {
+    let mut by_barrier: BTreeMap<&str, Vec<&ReviewedCluster>> = BTreeMap::new();
+    for cluster in reviewed
         .iter()
         .filter(|c| {
             matches!(c.standing.state, State::Confirmed | State::Solved) || c.standing.terug
         })
         .filter(|c| programme.is_none_or(|p| c.standing.programme.as_deref() == Some(p)))
-        .collect();
-    let mut by_barrier: BTreeMap<&str, Vec<&crate::review_store::ReviewedCluster>> =
-        BTreeMap::new();
-    for cluster in &selected {
+    {
         by_barrier
             .entry(cluster.cluster.barrier.as_str())
             .or_default()
             .push(cluster);
     }
-    // Per barrier its clusters, with the clusters merged into one of them (they count with it).
-    let groups: Vec<(
-        &str,
-        Vec<&crate::review_store::ReviewedCluster>,
-        Vec<String>,
-    )> = by_barrier
+    by_barrier
         .into_iter()
-        .map(|(barrier_id, clusters)| {
+        .map(|(barrier, clusters)| {
             let mut ids: Vec<String> = clusters.iter().map(|c| c.cluster.id.clone()).collect();
             ids.extend(
                 reviewed
@@ -280,32 +309,49 @@ pub async fn gather(
                     .map(|c| c.cluster.id.clone()),
             );
             ids.sort();
-            (barrier_id, clusters, ids)
+            Group {
+                barrier,
+                clusters,
+                ids,
+            }
         })
-        .collect();
-    let all_ids: Vec<String> = groups.iter().flat_map(|(_, _, ids)| ids.clone()).collect();
-    let figures = ClusterFigures::read(store, &all_ids, quarter).await?;
-    let mut knelpunten = Vec::new();
-    for (barrier_id, clusters, ids) in groups {
-        let barrier = catalog.barrier(barrier_id);
-        let now = figures.now(&ids, quarter);
+        .collect()
+}
+
+/// A knelpunt's figures over time: this quarter, the previous one (recounted and as
+/// published) and the trend of the four quarters before and this one.
+struct History {
+    now: Figures,
+    previous_raw: i64,
+    previous_published: Option<String>,
+    trend: Vec<TrendPoint>,
+}
+
+impl History {
+    fn of(
+        group: &Group<'_>,
+        figures: &ClusterFigures,
+        quarter: Quarter,
+        published: &BTreeMap<String, Published>,
+        min: i64,
+    ) -> Self {
+        let now = figures.now(&group.ids, quarter);
+        let mut quarters: Vec<Quarter> =
+            std::iter::successors(Some(quarter), |q| Some(q.previous()))
+                .skip(1)
+                .take(4)
+                .collect();
+        quarters.reverse();
         let mut trend = Vec::new();
         let mut previous_raw = 0;
-        let mut q = quarter;
-        let mut quarters = Vec::new();
-        for _ in 0..4 {
-            q = q.previous();
-            quarters.push(q);
-        }
-        quarters.reverse();
         for q in quarters {
-            let recount: i64 = ids.iter().map(|id| figures.count(id, q)).sum();
+            let recount: i64 = group.ids.iter().map(|id| figures.count(id, q)).sum();
             if q == quarter.previous() {
                 previous_raw = recount;
             }
             let snapshot = published
                 .get(&q.to_string())
-                .and_then(|p| p.get(barrier_id));
+                .and_then(|p| p.get(group.barrier));
             trend.push(TrendPoint {
                 quarter: q.to_string(),
                 label: crate::chart::quarter_label(q),
@@ -322,97 +368,123 @@ pub async fn gather(
         });
         let previous_published = published
             .get(&quarter.previous().to_string())
-            .and_then(|p| p.get(barrier_id).cloned());
-        let all_solved = clusters.iter().all(|c| c.standing.state == State::Solved);
-        let section = if clusters.iter().any(|c| c.standing.terug) {
+            .and_then(|p| p.get(group.barrier).cloned());
+        Self {
+            now,
+            previous_raw,
+            previous_published,
+            trend,
+        }
+    }
+
+    /// nieuw, groeiend, aanhoudend, opgelost or terug.
+    fn section(&self, clusters: &[&ReviewedCluster], min: i64) -> &'static str {
+        let (now, previous) = (self.now.signals, self.previous_raw);
+        if clusters.iter().any(|c| c.standing.terug) {
             "terug"
-        } else if all_solved {
+        } else if clusters.iter().all(|c| c.standing.state == State::Solved) {
             "opgelost"
-        } else if previous_raw == 0 && previous_published.is_none() {
+        } else if previous == 0 && self.previous_published.is_none() {
             "nieuw"
-        } else if now.signals >= min
-            && now.signals - previous_raw >= min
-            && now.signals as f64 >= 1.25 * previous_raw as f64
-        {
+        } else if now >= min && now - previous >= min && now as f64 >= 1.25 * previous as f64 {
             "groeiend"
         } else {
             "aanhoudend"
-        };
-        let waits = (now.waits.len() as i64 >= min).then(|| {
+        }
+    }
+
+    /// The waiting times against the barrier's norm, when enough signals have one.
+    fn waits(&self, barrier: Option<&Barrier>, min: i64) -> Option<Waits> {
+        let waits = &self.now.waits;
+        (waits.len() as i64 >= min).then(|| {
+            let days = |q: f64| quantile(waits, q).unwrap_or_default().round() as i64;
             let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
-            let median = quantile(&now.waits, 0.5).unwrap_or_default().round() as i64;
+            let median = days(0.5);
             Waits {
-                with_wait: suppress(now.waits.len() as i64, min),
+                with_wait: suppress(waits.len() as i64, min),
                 median_days: median,
-                p25_days: quantile(&now.waits, 0.25).unwrap_or_default().round() as i64,
-                p75_days: quantile(&now.waits, 0.75).unwrap_or_default().round() as i64,
+                p25_days: days(0.25),
+                p75_days: days(0.75),
                 norm_days,
                 norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
                 above_norm: norm_days.is_some_and(|n| median > n),
             }
-        });
-        let notes: Vec<String> = ids
-            .iter()
-            .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
-            .filter(|d| matches!(d.action, Action::Note) && !d.reason.is_empty())
-            .map(|d| d.reason.clone())
-            .collect();
-        // The latest recommendation of any of its clusters.
-        let aanbeveling = ids
-            .iter()
-            .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
-            .filter(|d| matches!(d.action, Action::Recommend) && !d.reason.is_empty())
-            .max_by_key(|d| d.seq)
-            .map(|d| d.reason.clone());
-        let owner = clusters
-            .iter()
-            .find_map(|c| c.standing.owner.clone())
-            .or_else(|| barrier.map(|b| b.owner.clone()))
-            .unwrap_or_default();
-        knelpunten.push(Knelpunt {
-            barrier: barrier_id.to_string(),
-            title: barrier.map_or(barrier_id.to_string(), |b| b.title.clone()),
-            kader: barrier.map(|b| b.kader.clone()).unwrap_or_default(),
-            owner,
-            programme: clusters.iter().find_map(|c| c.standing.programme.clone()),
-            section,
-            signals: suppress(now.signals, min),
-            sources: crate::release::breadth(now.sources, min),
-            areas: crate::release::breadth(now.areas.len() as i64, min),
-            area_names: now
-                .areas
-                .iter()
-                .filter(|(_, n)| **n >= min)
-                .map(|(a, _)| a.clone())
-                .collect(),
-            previous: previous_published.unwrap_or_else(|| suppress(previous_raw, min)),
-            trend_svg: String::new(),
-            trend,
-            waits,
-            co_occurring: figures.co_occurring(catalog, &ids, min),
-            vignettes: figures.vignettes(&ids),
-            notes,
-            cluster_ids: ids,
-            level: "",
-            aanbeveling,
-            raw_signals: now.signals,
-            area_counts: now.areas.clone(),
-        });
+        })
     }
-    knelpunten.sort_by(|a, b| {
-        let shown = |k: &Knelpunt| k.raw_signals >= min;
-        shown(b)
-            .cmp(&shown(a))
-            .then_with(|| {
-                if shown(a) && shown(b) {
-                    b.raw_signals.cmp(&a.raw_signals)
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then(a.title.cmp(&b.title))
-    });
-    Ok(knelpunten)
+}
+
+/// The decisions on these clusters whose action `is` the kind wanted and that give a reason,
+/// in history order.
+fn with_reason<'d>(
+    decisions: &'d HashMap<String, Vec<Decision>>,
+    ids: &'d [String],
+    is: fn(&Action) -> bool,
+) -> impl Iterator<Item = &'d Decision> + 'd {
+    ids.iter()
+        .flat_map(|id| decisions.get(id).map(Vec::as_slice).unwrap_or(&[]))
+        .filter(move |d| is(&d.action) && !d.reason.is_empty())
+}
+
+/// One knelpunt as the brief shows it, before the disclosure step sets its published figures.
+fn knelpunt(
+    group: Group<'_>,
+    catalog: &Catalog,
+    figures: &ClusterFigures,
+    history: History,
+    decisions: &HashMap<String, Vec<Decision>>,
+    min: i64,
+) -> Knelpunt {
+    let Group {
+        barrier: barrier_id,
+        clusters,
+        ids,
+    } = group;
+    let barrier = catalog.barrier(barrier_id);
+    let now = &history.now;
+    let notes = with_reason(decisions, &ids, |a| matches!(a, Action::Note))
+        .map(|d| d.reason.clone())
+        .collect();
+    // The latest recommendation of any of its clusters.
+    let aanbeveling = with_reason(decisions, &ids, |a| matches!(a, Action::Recommend))
+        .max_by_key(|d| d.seq)
+        .map(|d| d.reason.clone());
+    let owner = clusters
+        .iter()
+        .find_map(|c| c.standing.owner.clone())
+        .or_else(|| barrier.map(|b| b.owner.clone()))
+        .unwrap_or_default();
+    Knelpunt {
+        barrier: barrier_id.to_string(),
+        title: catalog.title(barrier_id),
+        kader: barrier.map(|b| b.kader.clone()).unwrap_or_default(),
+        owner,
+        programme: clusters.iter().find_map(|c| c.standing.programme.clone()),
+        section: history.section(&clusters, min),
+        signals: suppress(now.signals, min),
+        sources: crate::release::breadth(now.sources, min),
+        areas: crate::release::breadth(now.areas.len() as i64, min),
+        area_names: now
+            .areas
+            .iter()
+            .filter(|(_, n)| **n >= min)
+            .map(|(a, _)| a.clone())
+            .collect(),
+        previous: history
+            .previous_published
+            .clone()
+            .unwrap_or_else(|| suppress(history.previous_raw, min)),
+        trend_svg: String::new(),
+        waits: history.waits(barrier, min),
+        co_occurring: figures.co_occurring(catalog, &ids, min),
+        vignettes: figures.vignettes(&ids),
+        notes,
+        level: "",
+        aanbeveling,
+        raw_signals: now.signals,
+        area_counts: now.areas.clone(),
+        cluster_ids: ids,
+        trend: history.trend,
+    }
 }
 
 /// Approves a scrubbed signal of a cluster as a vignette for the brief.
