@@ -202,18 +202,14 @@ fn small_share(counts: &Counts, barrier: &str, min: u64) -> f64 {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn protect_level(
+/// The knelpunten's counts at one level — a column per wijk, per stadsdeel or one for the
+/// municipality — with the wijken each column sums.
+fn level_counts(
     counts: &Counts,
     rows: &[String],
     level: Level,
-    quarter: &str,
-    output: &str,
-    min: u64,
-    previous: Option<&PublishedTable>,
     wider_areas: &BTreeMap<String, String>,
-    context: &Ledger,
-) -> anyhow::Result<(PublishedLevel, Vec<Leak>)> {
+) -> anyhow::Result<(CountTable, BTreeMap<String, Vec<String>>)> {
     let wijken: BTreeSet<&String> = rows
         .iter()
         .filter_map(|r| counts.get(r))
@@ -254,11 +250,28 @@ fn protect_level(
         .collect();
     let table = CountTable::new(rows.to_vec(), columns, cells)
         .map_err(|e| anyhow::anyhow!("tabel knelpunten ({}): {e}", level.caption()))?;
+    Ok((table, areas))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn protect_level(
+    counts: &Counts,
+    rows: &[String],
+    level: Level,
+    quarter: &str,
+    output: &str,
+    min: u64,
+    previous: Option<&PublishedTable>,
+    wider_areas: &BTreeMap<String, String>,
+    context: &Ledger,
+) -> anyhow::Result<(PublishedLevel, Vec<Leak>)> {
+    let (table, areas) = level_counts(counts, rows, level, wider_areas)?;
     // Small wijken are still merged into their stadsdeel at the wijk level.
     let wider: BTreeMap<String, String> = if level == Level::Wijk {
-        wijken
-            .iter()
-            .filter_map(|w| stadsdeel_of(w, wider_areas).map(|s| (w.to_string(), s)))
+        areas
+            .values()
+            .flatten()
+            .filter_map(|w| stadsdeel_of(w, wider_areas).map(|s| (w.clone(), s)))
             .collect()
     } else {
         BTreeMap::new()
