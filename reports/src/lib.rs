@@ -23,6 +23,7 @@ pub mod knelpunten;
 pub mod ledger;
 pub mod pdf;
 pub mod presentation;
+pub mod program;
 pub mod release;
 pub mod review;
 pub mod review_store;
