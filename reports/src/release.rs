@@ -330,19 +330,17 @@ pub fn breadth(count: i64, min: i64) -> String {
 mod tests {
     use super::*;
 
-    /// `counts` released for the brief of 2026Q3 (threshold 5) with no earlier table, no
-    /// wider areas and nothing published before.
+    /// `counts` released for the brief of 2026Q3 (threshold 5) with no earlier table and
+    /// nothing published before, with these wider areas; and the ledger after it.
+    fn release_in(counts: &Counts, wider: &BTreeMap<String, String>) -> (Release, Ledger) {
+        let mut ledger = Ledger::default();
+        let published = release(counts, "2026Q3", "brief", 5, None, wider, &mut ledger).unwrap();
+        (published, ledger)
+    }
+
+    /// [`release_in`] without wider areas.
     fn release_alone(counts: &Counts) -> Release {
-        release(
-            counts,
-            "2026Q3",
-            "brief",
-            5,
-            None,
-            &BTreeMap::new(),
-            &mut Ledger::default(),
-        )
-        .unwrap()
+        release_in(counts, &BTreeMap::new()).0
     }
 
     fn counts(rows: &[(&str, &[(&str, i64)])]) -> Counts {
@@ -392,9 +390,7 @@ mod tests {
                 ],
             ),
         ]);
-        let mut ledger = Ledger::default();
-        let published =
-            release(&counts, "2026Q3", "brief", 5, None, &wider(), &mut ledger).unwrap();
+        let (published, ledger) = release_in(&counts, &wider());
         let (level, row) = published.find("b").unwrap();
         assert_eq!(level.level, Level::Stadsdeel);
         assert_eq!(level.table.columns, vec!["Centrum", "Escamp"]);
@@ -412,9 +408,7 @@ mod tests {
             ("a", &[("Moerwijk", 20), ("Schilderswijk", 12)]),
             ("b", &[("Moerwijk", 3), ("Schilderswijk", 4)]),
         ]);
-        let mut ledger = Ledger::default();
-        let published =
-            release(&counts, "2026Q3", "brief", 5, None, &wider(), &mut ledger).unwrap();
+        let (published, ledger) = release_in(&counts, &wider());
         let (level, row) = published.find("b").unwrap();
         assert_eq!(level.level, Level::Gemeente);
         assert_eq!(level.table.row_totals[row], Cell::Shown(7));

@@ -37,6 +37,15 @@ fn protect_safely(cells: Vec<Vec<u64>>) -> Disclosure {
     d
 }
 
+/// `raw` protected with the default minimum, checked against the `previous` publication.
+fn protect_after(raw: &CountTable, previous: &PublishedTable) -> Disclosure {
+    let options = DisclosureOptions {
+        previous: Some(previous),
+        ..DisclosureOptions::default()
+    };
+    protect(raw, &options).unwrap()
+}
+
 fn protect_default(cells: Vec<Vec<u64>>) -> Disclosure {
     protect(&table(cells), &DisclosureOptions::default()).unwrap()
 }
@@ -393,14 +402,7 @@ fn a_previous_snapshot_from_this_module_adds_no_leak_and_no_suppression() {
     let now = table(vec![vec![3, 10, 12], vec![8, 9, 20]]);
     let previous = protect(&before, &DisclosureOptions::default()).unwrap();
     assert_eq!(hidden_count(&previous.table), 0);
-    let with = protect(
-        &now,
-        &DisclosureOptions {
-            previous: Some(&previous.table),
-            ..DisclosureOptions::default()
-        },
-    )
-    .unwrap();
+    let with = protect_after(&now, &previous.table);
     let without = protect(&now, &DisclosureOptions::default()).unwrap();
     assert_eq!(with.table, without.table, "no extra suppression needed");
     assert_eq!(with.previous_leaks, vec![]);
@@ -415,14 +417,7 @@ fn a_total_only_publication_does_not_leak_against_last_quarter() {
     let before = table(vec![vec![6, 2, 7], vec![20, 30, 40]]);
     let now = table(vec![vec![2, 3, 4], vec![22, 31, 45]]);
     let previous = protect(&before, &DisclosureOptions::default()).unwrap();
-    let current = protect(
-        &now,
-        &DisclosureOptions {
-            previous: Some(&previous.table),
-            ..DisclosureOptions::default()
-        },
-    )
-    .unwrap();
+    let current = protect_after(&now, &previous.table);
     assert_eq!(current.table.row_totals[0], Cell::Shown(9));
     assert_eq!(previous.table.row_totals[0], Cell::Shown(15));
     assert_eq!(
@@ -449,14 +444,7 @@ fn a_leaky_previous_brief_is_reported_not_hidden_again() {
     }
     leaky.zeros_shown = false;
     let now = table(vec![vec![10, 10, 12], vec![8, 9, 20]]);
-    let d = protect(
-        &now,
-        &DisclosureOptions {
-            previous: Some(&leaky),
-            ..DisclosureOptions::default()
-        },
-    )
-    .unwrap();
+    let d = protect_after(&now, &leaky);
     assert_eq!(hidden_count(&d.table), 0, "hiding more now repairs nothing");
     assert_eq!(
         d.previous_leaks,
