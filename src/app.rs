@@ -112,7 +112,7 @@ pub async fn write_brief(
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     let brief = knooppunt_reports::Brief::gather_full(
         store,
-        rules,
+        &rules.catalog(),
         quarter,
         options.programme.as_deref(),
         config.brief.min_group_size,
@@ -139,8 +139,8 @@ pub async fn write_brief(
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     // The register of processing activities every processing log record refers to.
-    knooppunt_rules::verwerkingslog::set_register(
-        knooppunt_rules::verwerkingslog::Register::from_config(&config.processing_log.activities)
+    knooppunt_domain::processing_log::set_register(
+        knooppunt_domain::processing_log::Register::from_config(&config.processing_log.activities)
             .unwrap_or_default(),
     );
     Store::connect(&config.store.url, config.store.max_connections).await

@@ -236,7 +236,7 @@ impl Demo<'_> {
     async fn agenda(&self, meeting: chrono::NaiveDate) -> anyhow::Result<()> {
         let agenda = knooppunt_reports::agenda::Agenda::gather(
             self.store,
-            self.rules,
+            &self.rules.catalog(),
             meeting,
             Some("demo"),
         )
@@ -316,7 +316,7 @@ impl Demo<'_> {
         }
         let brief = knooppunt_reports::Brief::gather_full(
             self.store,
-            self.rules,
+            &self.rules.catalog(),
             quarter,
             None,
             self.config.brief.min_group_size,

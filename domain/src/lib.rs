@@ -8,19 +8,24 @@
 //! - [`identity`]: a signal's key and content hash;
 //! - [`normalise`], [`json`]: text normalisation and strict JSON at the boundary;
 //! - [`register`]: the register of areas and sources every signal is mapped to;
-//! - [`traceparent`]: the W3C trace context a signal carries;
+//! - [`traceparent`]: the W3C trace context a signal carries and a log record belongs to;
+//! - [`processing_log`]: the processing log's records, activities and register;
 //! - [`text`]: Unicode cleaning and the folding every pattern is matched on;
 //! - [`cluster`]: classified signals, barrier matches, clusters and their keys;
+//! - [`cluster_event`]: what happens to a cluster, as partners receive it;
 //! - [`recognition`]: how a barrier was found (rule, model or overleg);
 //! - [`labels`]: the overleg's labels on recognition;
 //! - [`promotion`]: when a cluster goes on the overleg's agenda, and why;
-//! - [`stats`]: quantiles of waiting times, F1 and ratios.
+//! - [`stats`]: quantiles of waiting times, F1 and ratios;
+//! - [`taxonomy`]: the barrier catalog readers take (titles, frames, owners, norms);
 //! - [`review`]: the overleg's review states, actions and transitions;
 //! - [`dutch_time`]: UTC instants as Dutch days and times;
 //! - [`quarter`]: calendar quarters, the period of a brief;
-//! - [`published`]: a published figure, shown or suppressed.
+//! - [`published`]: a published figure, shown or suppressed;
+//! - [`silence`]: sources that fall silent and drops after an owner (signals that stop).
 
 pub mod cluster;
+pub mod cluster_event;
 pub mod csv_import;
 pub mod dutch_time;
 pub mod envelope;
@@ -29,6 +34,7 @@ pub mod json;
 pub mod jsonl;
 pub mod labels;
 pub mod normalise;
+pub mod processing_log;
 pub mod promotion;
 pub mod published;
 pub mod quarter;
@@ -37,7 +43,9 @@ pub mod register;
 pub mod review;
 pub mod scrub;
 pub mod signal;
+pub mod silence;
 pub mod stats;
+pub mod taxonomy;
 pub mod text;
 pub mod text_file;
 pub mod traceparent;

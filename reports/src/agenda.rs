@@ -14,7 +14,7 @@ use crate::review_store::{
     ReviewedCluster,
 };
 use chrono::NaiveDate;
-use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
 
@@ -122,7 +122,7 @@ impl Agenda {
     /// `record`.
     pub async fn gather(
         store: &Store,
-        rules: &RuleSet,
+        rules: &Catalog,
         on: NaiveDate,
         record: Option<&str>,
     ) -> anyhow::Result<Self> {
@@ -238,7 +238,7 @@ impl Agenda {
 /// Builds one agenda item: the evidence the overleg weighs (also on the cluster's page).
 async fn build_item(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     cluster: &ReviewedCluster,
     summaries: &[knooppunt_domain::cluster::ClusterSummary],
     labels: Vec<String>,
@@ -303,7 +303,7 @@ async fn build_item(
 /// agenda: the latest promotion's labels and "waarom" of the past year.
 pub async fn evidence(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     cluster_id: &str,
     on: NaiveDate,
 ) -> anyhow::Result<Option<AgendaItem>> {
@@ -355,7 +355,7 @@ async fn trend(store: &Store, cluster_id: &str, on: NaiveDate) -> anyhow::Result
 /// The other barriers of this cluster's signals (their titles), most frequent first.
 async fn co_occurring(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     cluster_id: &str,
 ) -> anyhow::Result<Vec<String>> {
     Ok(store

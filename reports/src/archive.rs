@@ -4,7 +4,7 @@
 //! `KNOOPPUNT_GHOSTSCRIPT`) rewrites it as PDF/A-2b and sets title, author, subject and the
 //! document language (`nl`). [`pdfa_identification`] and [`page_sizes`] read the result back.
 
-use crate::pdf::{wait_or_kill, Waited};
+use crate::program::{ProgramError, Run};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,19 +27,8 @@ pub enum ArchiveError {
          ghostscript`) of zet {GHOSTSCRIPT_ENV} op het programma"
     )]
     NotFound,
-    #[error("'{binary}' kon niet worden gestart: {source}")]
-    Start {
-        binary: String,
-        source: std::io::Error,
-    },
-    #[error("'{binary}' gaf binnen {seconds} s geen PDF/A en is gestopt")]
-    Timeout { binary: String, seconds: u64 },
-    #[error("'{binary}' stopte met {status} zonder PDF/A te maken: {log}")]
-    Failed {
-        binary: String,
-        status: String,
-        log: String,
-    },
+    #[error(transparent)]
+    Program(#[from] ProgramError),
 }
 
 fn find_ghostscript() -> Result<PathBuf, ArchiveError> {
@@ -105,74 +94,56 @@ pub fn to_pdfa(
     );
     let mut out_arg = std::ffi::OsString::from("-sOutputFile=");
     out_arg.push(output.as_os_str());
-    let log = tempfile_log()?;
-    let mut child = Command::new(&binary)
-        .args([
-            "-q",
-            "-dPDFA=2",
-            "-dPDFACompatibilityPolicy=1",
-            "-dBATCH",
-            "-dNOPAUSE",
-            "-dNOSAFER",
-            "-sDEVICE=pdfwrite",
-            "-sColorConversionStrategy=RGB",
-        ])
-        .arg(out_arg)
-        .arg(input)
-        .arg("-c")
-        .arg(marks)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log.1.try_clone().map_err(|source| ArchiveError::Start {
-            binary: name.clone(),
-            source,
-        })?)
-        .spawn()
-        .map_err(|source| ArchiveError::Start {
-            binary: name.clone(),
-            source,
-        })?;
-    let status = match wait_or_kill(&mut child, timeout) {
-        Ok(status) => status,
-        Err(Waited::TimedOut) => {
-            return Err(ArchiveError::Timeout {
-                binary: name,
-                seconds: timeout.as_secs(),
-            })
-        }
-        Err(Waited::Failed(source)) => {
-            return Err(ArchiveError::Start {
-                binary: name,
-                source,
-            })
-        }
+    let (log_path, log) = tempfile_log().map_err(|source| ProgramError::Start {
+        binary: name.clone(),
+        source,
+    })?;
+    let run = Run {
+        binary: &name,
+        makes: "PDF/A",
+        output,
+        log: &log_path,
+        log_lines: 3,
+        timeout,
     };
-    let is_pdf = std::fs::read(output)
-        .map(|b| b.starts_with(b"%PDF"))
-        .unwrap_or(false);
-    if !status.success() || !is_pdf {
-        let text = std::fs::read_to_string(&log.0).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(3).collect();
-        return Err(ArchiveError::Failed {
-            binary: name,
-            status: status.to_string(),
-            log: tail.into_iter().rev().collect::<Vec<_>>().join(" | "),
-        });
+    let outcome = run.run(
+        Command::new(&binary)
+            .args([
+                "-q",
+                "-dPDFA=2",
+                "-dPDFACompatibilityPolicy=1",
+                "-dBATCH",
+                "-dNOPAUSE",
+                "-dNOSAFER",
+                "-sDEVICE=pdfwrite",
+                "-sColorConversionStrategy=RGB",
+            ])
+            .arg(out_arg)
+            .arg(input)
+            .arg("-c")
+            .arg(marks)
+            .stdout(Stdio::null())
+            .stderr(log),
+    );
+    let failed = match outcome {
+        Ok((_, true)) => None,
+        Ok((status, false)) => Some(run.failed(status)),
+        Err(error) => Some(error),
+    };
+    let _ = std::fs::remove_file(&log_path);
+    match failed {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
     }
-    let _ = std::fs::remove_file(&log.0);
-    Ok(())
 }
 
-fn tempfile_log() -> Result<(PathBuf, std::fs::File), ArchiveError> {
+fn tempfile_log() -> std::io::Result<(PathBuf, std::fs::File)> {
     let path = std::env::temp_dir().join(format!(
         "knooppunt-gs-{}-{}.log",
         std::process::id(),
         Instant::now().elapsed().as_nanos()
     ));
-    let file = std::fs::File::create(&path).map_err(|source| ArchiveError::Start {
-        binary: "gs".into(),
-        source,
-    })?;
+    let file = std::fs::File::create(&path)?;
     Ok((path, file))
 }
 

@@ -91,12 +91,70 @@ fn axis(max: u64) -> (u64, u64) {
     }
 }
 
+const PLOT_W: u32 = WIDTH - LEFT - RIGHT;
+const PLOT_H: u32 = HEIGHT - TOP - BOTTOM;
+/// The x axis's height.
+const BASE: u32 = TOP + PLOT_H;
+
+/// The y axis: its top and step.
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    top: u64,
+    step: u64,
+}
+
+impl Scale {
+    /// Where a value sits on the y axis (values above the top at the top).
+    fn y(self, v: u64) -> f64 {
+        BASE as f64 - (v.min(self.top) as f64 / self.top as f64) * PLOT_H as f64
+    }
+}
+
 /// Renders the chart. `id` (e.g. the knelpunt id) keeps element ids unique on a page; `title`
 /// is the knelpunt's Dutch title.
 pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u64) -> String {
     let id = element_id(id);
+    let aria = xml_escape(&read_out(title, points, min_group_size));
     let escaped_title = xml_escape(title);
-    let below = crate::disclosure::SUPPRESSED.to_string();
+    let max = points
+        .iter()
+        .map(|p| p.value.value().unwrap_or(min_group_size))
+        .max()
+        .unwrap_or(min_group_size)
+        .max(min_group_size);
+    let (top, step) = axis(max);
+    let scale = Scale { top, step };
+
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" aria-label="{aria}" font-family="sans-serif" font-size="12">"#,
+    );
+    let _ = write!(
+        svg,
+        r#"<title id="{id}-title">Signalen per kwartaal: {escaped_title}</title><desc id="{id}-desc">{aria}</desc>"#,
+    );
+    let _ = write!(
+        svg,
+        r##"<text x="{x}" y="20" text-anchor="middle" font-size="14" font-weight="bold">{escaped_title}</text>"##,
+        x = WIDTH / 2
+    );
+    axes(&mut svg, scale);
+    if points.is_empty() {
+        let _ = write!(
+            svg,
+            r#"<text x="{x}" y="{y}" text-anchor="middle">Geen gegevens</text>"#,
+            x = LEFT + PLOT_W / 2,
+            y = TOP + PLOT_H / 2
+        );
+    }
+    bars(&mut svg, points, scale);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// What a screen reader reads out: every quarter with its published figure.
+fn read_out(title: &str, points: &[ChartPoint], min_group_size: u64) -> String {
     let readout: Vec<String> = points
         .iter()
         .map(|p| {
@@ -107,46 +165,21 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
             )
         })
         .collect();
-    let aria = if readout.is_empty() {
+    if readout.is_empty() {
         format!("Aantal signalen per kwartaal voor {title}: geen gegevens")
     } else {
         format!(
             "Aantal signalen per kwartaal voor {title}: {}",
             readout.join(", ")
         )
-    };
-    let max = points
-        .iter()
-        .map(|p| p.value.value().unwrap_or(min_group_size))
-        .max()
-        .unwrap_or(min_group_size)
-        .max(min_group_size);
-    let (top, step) = axis(max);
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let base = TOP + plot_h;
-    let y_of = |v: u64| -> f64 { base as f64 - (v.min(top) as f64 / top as f64) * plot_h as f64 };
+    }
+}
 
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc" aria-label="{aria}" font-family="sans-serif" font-size="12">"#,
-        aria = xml_escape(&aria)
-    );
-    let _ = write!(
-        svg,
-        r#"<title id="{id}-title">Signalen per kwartaal: {escaped_title}</title><desc id="{id}-desc">{desc}</desc>"#,
-        desc = xml_escape(&aria)
-    );
-    let _ = write!(
-        svg,
-        r##"<text x="{x}" y="20" text-anchor="middle" font-size="14" font-weight="bold">{escaped_title}</text>"##,
-        x = WIDTH / 2
-    );
-    // Y axis with grid lines.
+/// The y axis with its grid lines and ticks, the x axis, and both axis labels.
+fn axes(svg: &mut String, scale: Scale) {
     let mut tick: u64 = 0;
-    while tick <= top {
-        let y = y_of(tick);
+    while tick <= scale.top {
+        let y = scale.y(tick);
         let _ = write!(
             svg,
             r##"<line x1="{LEFT}" y1="{y:.1}" x2="{x2}" y2="{y:.1}" stroke="#d9d9d9"/><text x="{tx}" y="{ty:.1}" text-anchor="end">{tick}</text>"##,
@@ -154,32 +187,31 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
             tx = LEFT - 6,
             ty = y + 4.0
         );
-        match tick.checked_add(step) {
-            Some(next) if step > 0 => tick = next,
+        match tick.checked_add(scale.step) {
+            Some(next) if scale.step > 0 => tick = next,
             _ => break,
         }
     }
     let _ = write!(
         svg,
-        r##"<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base}" stroke="#333"/><line x1="{LEFT}" y1="{base}" x2="{x2}" y2="{base}" stroke="#333"/>"##,
+        r##"<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{BASE}" stroke="#333"/><line x1="{LEFT}" y1="{BASE}" x2="{x2}" y2="{BASE}" stroke="#333"/>"##,
         x2 = WIDTH - RIGHT
     );
     let _ = write!(
         svg,
         r#"<text x="14" y="{y}" text-anchor="middle" transform="rotate(-90 14 {y})">Aantal signalen</text><text x="{x}" y="{ly}" text-anchor="middle">Kwartaal</text>"#,
-        y = TOP + plot_h / 2,
-        x = LEFT + plot_w / 2,
+        y = TOP + PLOT_H / 2,
+        x = LEFT + PLOT_W / 2,
         ly = HEIGHT - 8
     );
-    if points.is_empty() {
-        let _ = write!(
-            svg,
-            r#"<text x="{x}" y="{y}" text-anchor="middle">Geen gegevens</text>"#,
-            x = LEFT + plot_w / 2,
-            y = TOP + plot_h / 2
-        );
-    }
-    let slot = plot_w as f64 / points.len().max(1) as f64;
+}
+
+/// A bar per shown figure; a suppressed one is a gap with a label: no height, so nothing to
+/// misread as a value.
+fn bars(svg: &mut String, points: &[ChartPoint], scale: Scale) {
+    let below = crate::disclosure::SUPPRESSED;
+    let base = BASE;
+    let slot = PLOT_W as f64 / points.len().max(1) as f64;
     let bar_w = slot * 0.6;
     for (i, point) in points.iter().enumerate() {
         let x = LEFT as f64 + slot * i as f64 + (slot - bar_w) / 2.0;
@@ -187,7 +219,7 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
         let label = xml_escape(&quarter_label(point.quarter));
         match point.value {
             Cell::Shown(n) => {
-                let y = y_of(n);
+                let y = scale.y(n);
                 let h = base as f64 - y;
                 let _ = write!(
                     svg,
@@ -196,7 +228,6 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
                     qy = base + 18
                 );
             }
-            // A gap with a label: no height, so nothing to misread as a value.
             Cell::Suppressed => {
                 let _ = write!(
                     svg,
@@ -210,8 +241,6 @@ pub fn bar_chart(id: &str, title: &str, points: &[ChartPoint], min_group_size: u
             }
         }
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 #[cfg(test)]

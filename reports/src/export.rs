@@ -102,30 +102,13 @@ pub fn rows(
     {
         return Err(ExportError::Malformed);
     }
-    let min = table.min_group_size;
-    let quarter = quarter.to_string();
+    let maker = RowMaker {
+        quarter: quarter.to_string(),
+        min: table.min_group_size,
+        rules_version: &provenance.rules_version,
+    };
     let make = |barrier: &str, title: &str, area: &str, cell: Cell, clusters: Vec<String>| {
-        if let Cell::Shown(value) = cell {
-            if value > 0 && value < min {
-                return Err(ExportError::Unsuppressed {
-                    barrier: barrier.to_string(),
-                    area: area.to_string(),
-                    value,
-                    min,
-                });
-            }
-        }
-        Ok(ExportRow {
-            quarter: quarter.clone(),
-            barrier: barrier.to_string(),
-            title: title.to_string(),
-            area: area.to_string(),
-            count: cell.value(),
-            display: cell.render(min),
-            suppressed: cell == Cell::Suppressed,
-            cluster_ids: clusters,
-            rules_version: provenance.rules_version.clone(),
-        })
+        maker.row(barrier, title, area, cell, clusters)
     };
     let mut out = Vec::new();
     for (r, barrier) in table.rows.iter().enumerate() {
@@ -169,6 +152,47 @@ pub fn rows(
         all_clusters,
     )?);
     Ok(out)
+}
+
+/// Makes the rows of one published table, refusing a shown figure below the minimum.
+struct RowMaker<'a> {
+    quarter: String,
+    min: u64,
+    rules_version: &'a str,
+}
+
+impl RowMaker<'_> {
+    fn row(
+        &self,
+        barrier: &str,
+        title: &str,
+        area: &str,
+        cell: Cell,
+        cluster_ids: Vec<String>,
+    ) -> Result<ExportRow, ExportError> {
+        let min = self.min;
+        if let Cell::Shown(value) = cell {
+            if value > 0 && value < min {
+                return Err(ExportError::Unsuppressed {
+                    barrier: barrier.to_string(),
+                    area: area.to_string(),
+                    value,
+                    min,
+                });
+            }
+        }
+        Ok(ExportRow {
+            quarter: self.quarter.clone(),
+            barrier: barrier.to_string(),
+            title: title.to_string(),
+            area: area.to_string(),
+            count: cell.value(),
+            display: cell.render(min),
+            suppressed: cell == Cell::Suppressed,
+            cluster_ids,
+            rules_version: self.rules_version.to_string(),
+        })
+    }
 }
 
 /// Protects a field against formula injection in spreadsheets (`=`, `+`, `-`, `@`, tab, CR).

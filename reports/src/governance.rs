@@ -1,8 +1,9 @@
-//! The review's entries in the processing log (see `knooppunt_rules::verwerkingslog`):
+//! The review's entries in the processing log (see `knooppunt_domain::processing_log`):
 //! every decision, with who took it, on which cluster, and what — never the reason text.
 
 use crate::review::Decision;
-use knooppunt_rules::verwerkingslog::{actions, Activity, Record, TraceContext};
+use knooppunt_domain::processing_log::{actions, Activity, Record};
+use knooppunt_domain::traceparent::TraceContext;
 use serde_json::json;
 
 /// A decision's entry in the processing log (the store writes it in the decision's
@@ -23,7 +24,7 @@ pub fn decision_record(decision: &Decision) -> Record {
     )
 }
 
-/// Signals that stop, for the agenda (see `knooppunt_rules::silence`): the labels of
+/// Signals that stop, for the agenda (see `knooppunt_domain::silence`): the labels of
 /// confirmed knelpunten whose signals dropped sharply after they got an owner, by cluster id,
 /// and the sources that fell silent — so "no signals" is never read as "solved".
 pub struct Silence {
@@ -46,7 +47,7 @@ pub async fn silence(
     on: chrono::NaiveDate,
     confirmed: &[String],
 ) -> anyhow::Result<Silence> {
-    use knooppunt_rules::silence::{drop_after_owner, silent_sources, Params};
+    use knooppunt_domain::silence::{drop_after_owner, silent_sources, Params};
     let params = Params::default();
 
     // Sources: the signals of the last half year.

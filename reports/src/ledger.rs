@@ -223,18 +223,7 @@ impl Ledger {
             // Keep the basis fully reduced: remove the new pivot from the older rows.
             for (old_row, old_rhs) in basis.values_mut() {
                 if let Some(&factor) = old_row.get(&pivot) {
-                    for (&k, &v) in &row {
-                        let updated = old_row
-                            .get(&k)
-                            .copied()
-                            .unwrap_or(Frac::ZERO)
-                            .sub(factor.mul(v)?)?;
-                        if updated.is_zero() {
-                            old_row.remove(&k);
-                        } else {
-                            old_row.insert(k, updated);
-                        }
-                    }
+                    subtract_scaled(old_row, factor, &row)?;
                     *old_rhs = old_rhs.sub(factor.mul(rhs)?)?;
                 }
             }
@@ -280,21 +269,27 @@ fn reduce(
         let Some((base, base_rhs)) = basis.get(&pivot) else {
             continue;
         };
-        for (&k, &v) in base {
-            let updated = row
-                .get(&k)
-                .copied()
-                .unwrap_or(Frac::ZERO)
-                .sub(factor.mul(v)?)?;
-            if updated.is_zero() {
-                row.remove(&k);
-            } else {
-                row.insert(k, updated);
-            }
-        }
+        subtract_scaled(&mut row, factor, base)?;
         rhs = rhs.sub(factor.mul(*base_rhs)?)?;
     }
     Ok((row, rhs))
+}
+
+/// `row − factor · other`, entry by entry; entries that become zero are dropped.
+fn subtract_scaled(row: &mut Row, factor: Frac, other: &Row) -> Result<(), DisclosureError> {
+    for (&k, &v) in other {
+        let updated = row
+            .get(&k)
+            .copied()
+            .unwrap_or(Frac::ZERO)
+            .sub(factor.mul(v)?)?;
+        if updated.is_zero() {
+            row.remove(&k);
+        } else {
+            row.insert(k, updated);
+        }
+    }
+    Ok(())
 }
 
 /// The result of [`protect_in_context`].

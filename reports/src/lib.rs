@@ -24,6 +24,7 @@ pub mod ledger;
 pub mod minutes;
 pub mod pdf;
 pub mod presentation;
+pub mod program;
 pub mod release;
 pub mod review;
 pub mod review_store;

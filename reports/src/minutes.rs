@@ -8,7 +8,7 @@ use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
 use chrono::NaiveDate;
 use handlebars::Handlebars;
-use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -88,7 +88,7 @@ pub struct Minutes {
 
 impl Minutes {
     /// The decisions list of the meeting on `on`, as recorded so far.
-    pub async fn gather(store: &Store, rules: &RuleSet, on: NaiveDate) -> anyhow::Result<Self> {
+    pub async fn gather(store: &Store, rules: &Catalog, on: NaiveDate) -> anyhow::Result<Self> {
         let reviewed = reviewed_clusters(store, on).await?;
         let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
         let record = store.meeting_record(on).await?;
@@ -195,7 +195,7 @@ pub(crate) fn render_both<T: Serialize>(
 /// entry ("afgesplitst van") is folded into the split it came from.
 pub(crate) async fn meeting_decisions(
     store: &Store,
-    rules: &RuleSet,
+    rules: &Catalog,
     on: NaiveDate,
     reviewed: &[ReviewedCluster],
 ) -> anyhow::Result<Vec<MinutesDecision>> {
@@ -237,7 +237,7 @@ pub(crate) async fn meeting_decisions(
 }
 
 /// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)".
-fn cluster_name(reviewed: &[ReviewedCluster], rules: &RuleSet, id: &str) -> String {
+fn cluster_name(reviewed: &[ReviewedCluster], rules: &Catalog, id: &str) -> String {
     reviewed
         .iter()
         .find(|c| c.cluster.id == id)
@@ -273,7 +273,7 @@ fn signals(count: i64) -> String {
 fn minutes_decision(
     decision: Decision,
     reviewed: &[ReviewedCluster],
-    rules: &RuleSet,
+    rules: &Catalog,
     split_off: &[String],
     reversal: Option<&knooppunt_store::Reversal>,
 ) -> MinutesDecision {

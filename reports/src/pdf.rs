@@ -5,10 +5,11 @@
 //! profile, its output goes to a log file (never to a pipe that could fill up and stall it), and
 //! it is stopped when it exceeds the timeout. Every error names the binary in Dutch.
 
+use crate::program::{ProgramError, Run};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Environment variable with the path (or name on `PATH`) of the Chromium binary.
 pub const CHROMIUM_ENV: &str = "KNOOPPUNT_CHROMIUM";
@@ -37,19 +38,8 @@ pub enum PdfError {
     },
     #[error("tijdelijke map voor Chromium kon niet worden gemaakt: {0}")]
     TempDir(std::io::Error),
-    #[error("'{binary}' kon niet worden gestart: {source}")]
-    Start {
-        binary: String,
-        source: std::io::Error,
-    },
-    #[error("'{binary}' gaf binnen de tijdslimiet van {seconds} s geen PDF en is gestopt")]
-    Timeout { binary: String, seconds: u64 },
-    #[error("'{binary}' stopte met {status} zonder PDF te maken: {log}")]
-    Failed {
-        binary: String,
-        status: String,
-        log: String,
-    },
+    #[error(transparent)]
+    Program(#[from] ProgramError),
     #[error("'{binary}' maakte geen geldige PDF in '{output}'")]
     NoPdf { binary: String, output: String },
 }
@@ -145,52 +135,28 @@ pub fn html_to_pdf_with(
     print_arg.push(output.as_os_str());
     let mut profile_arg = OsString::from("--user-data-dir=");
     profile_arg.push(work.path.join("profiel").as_os_str());
-    let mut child = Command::new(binary)
-        .arg("--headless")
-        .arg("--disable-gpu")
-        .arg("--no-sandbox")
-        .arg("--no-pdf-header-footer")
-        .arg("--no-first-run")
-        .arg("--disable-dev-shm-usage")
-        .arg(profile_arg)
-        .arg(print_arg)
-        .arg(file_url(&input))
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(log_err)
-        .spawn()
-        .map_err(|source| PdfError::Start {
-            binary: name.clone(),
-            source,
-        })?;
-    let status = match wait_or_kill(&mut child, timeout) {
-        Ok(status) => status,
-        Err(Waited::TimedOut) => {
-            return Err(PdfError::Timeout {
-                binary: name,
-                seconds: timeout.as_secs(),
-            })
-        }
-        Err(Waited::Failed(source)) => {
-            return Err(PdfError::Start {
-                binary: name,
-                source,
-            })
-        }
+    let run = Run {
+        binary: &name,
+        makes: "PDF",
+        output,
+        log: &log_path,
+        log_lines: 5,
+        timeout,
     };
-    let is_pdf = std::fs::read(output)
-        .map(|bytes| bytes.starts_with(b"%PDF"))
-        .unwrap_or(false);
-    if !status.success() {
-        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(5).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(PdfError::Failed {
-            binary: name,
-            status: status.to_string(),
-            log: tail.join(" | "),
-        });
-    }
+    let (_, is_pdf) = run.run(
+        Command::new(binary)
+            .arg("--headless")
+            .arg("--disable-gpu")
+            .arg("--no-sandbox")
+            .arg("--no-pdf-header-footer")
+            .arg("--no-first-run")
+            .arg("--disable-dev-shm-usage")
+            .arg(profile_arg)
+            .arg(print_arg)
+            .arg(file_url(&input))
+            .stdout(log)
+            .stderr(log_err),
+    )?;
     if !is_pdf {
         return Err(PdfError::NoPdf {
             binary: name,
@@ -245,37 +211,6 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// How waiting for a child process with a time limit ended, when it did not exit by itself.
-pub(crate) enum Waited {
-    TimedOut,
-    Failed(std::io::Error),
-}
-
-/// Waits for `child` up to `timeout`; a child that overstays, or cannot be waited for, is
-/// killed and reaped.
-pub(crate) fn wait_or_kill(
-    child: &mut std::process::Child,
-    timeout: Duration,
-) -> Result<std::process::ExitStatus, Waited> {
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if started.elapsed() < timeout => {
-                std::thread::sleep(Duration::from_millis(50))
-            }
-            outcome => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(match outcome {
-                    Err(source) => Waited::Failed(source),
-                    _ => Waited::TimedOut,
-                });
-            }
-        }
     }
 }
 
@@ -384,7 +319,7 @@ mod tests {
         assert!(err.to_string().contains("stil"));
 
         let slow = fake_binary(dir.path(), "traag", "exec sleep 30");
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         let err = html_to_pdf_with(&slow, &input, &output, Duration::from_secs(1)).unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(10));
         assert!(

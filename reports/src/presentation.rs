@@ -128,84 +128,15 @@ impl Front {
 
 /// Three to five sentences a reader takes away, from the published figures.
 fn key_messages(brief: &Brief, knelpunten: &[&Knelpunt]) -> Vec<String> {
-    let mut messages = Vec::new();
-    let count = |section: &str| {
-        brief
-            .sections
-            .iter()
-            .find(|s| s.id == section)
-            .map_or(0, |s| s.knelpunten.len())
-    };
-    let total = knelpunten.len();
-    if total > 0 {
-        let (new, growing) = (count("nieuw"), count("groeiend"));
-        let mut text = format!(
-            "Het signaleringsoverleg bevestigde {total} {} waarin mensen vastlopen op regels of \
-             organisaties",
-            if total == 1 { "knelpunt" } else { "knelpunten" }
-        );
-        match (new, growing) {
-            (0, 0) => text.push('.'),
-            (n, 0) => text.push_str(&format!(
-                "; {n} daarvan {} nieuw.",
-                if n == 1 { "is" } else { "zijn" }
-            )),
-            (0, g) => text.push_str(&format!(
-                "; {g} daarvan {} groeiend.",
-                if g == 1 { "is" } else { "zijn" }
-            )),
-            (n, g) => text.push_str(&format!("; {n} nieuw en {g} groeiend.")),
-        }
-        messages.push(text);
-    }
-    // The largest published knelpunt.
-    if let Some(top) = knelpunten
-        .iter()
-        .filter_map(|k| k.signals.parse::<u64>().ok().map(|n| (n, k)))
-        .filter(|(n, _)| *n > 0)
-        .max_by_key(|(n, _)| *n)
-        .map(|(_, k)| k)
-    {
-        let mut text = format!(
-            "Het meest gemeld: {} — {} signalen dit kwartaal",
-            top.title, top.signals
-        );
-        if top.previous.parse::<u64>().is_ok() {
-            text.push_str(&format!(" (vorig kwartaal {})", top.previous));
-        }
-        if !top.area_names.is_empty() {
-            text.push_str(&format!(", vooral in {}", join_dutch(&top.area_names)));
-        }
-        text.push('.');
-        messages.push(text);
-    }
-    for k in knelpunten
-        .iter()
-        .filter(|k| k.section == "groeiend")
-        .take(1)
-    {
-        let previous = match k.previous.strip_prefix('<') {
-            Some(n) => format!("minder dan {n}"),
-            None => k.previous.clone(),
-        };
-        messages.push(format!(
-            "{} groeit: {} signalen tegen {previous} het kwartaal ervoor.",
-            k.title, k.signals
-        ));
-    }
-    for k in knelpunten.iter().take(5) {
-        if let Some(w) = k.waits.as_ref().filter(|w| w.above_norm) {
-            if let (Some(norm), Some(name)) = (w.norm_days, w.norm_name.as_ref()) {
-                messages.push(format!(
-                    "{}: de helft wacht langer dan {}, de {name} is {}.",
-                    k.title,
-                    weeks(w.median_days),
-                    weeks(norm)
-                ));
-                break;
-            }
-        }
-    }
+    let mut messages: Vec<String> = [
+        summary_message(brief, knelpunten.len()),
+        top_message(knelpunten),
+        growing_message(knelpunten),
+        wait_message(knelpunten),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if messages.len() < 5 {
         messages.push(
             "De aantallen zijn signalen van professionals, geen tellingen van mensen: ze laten \
@@ -215,6 +146,87 @@ fn key_messages(brief: &Brief, knelpunten: &[&Knelpunt]) -> Vec<String> {
     }
     messages.truncate(5);
     messages
+}
+
+/// How many knelpunten the overleg confirmed, and how many of them are new or growing.
+fn summary_message(brief: &Brief, total: usize) -> Option<String> {
+    if total == 0 {
+        return None;
+    }
+    let count = |section: &str| {
+        brief
+            .sections
+            .iter()
+            .find(|s| s.id == section)
+            .map_or(0, |s| s.knelpunten.len())
+    };
+    let mut text = format!(
+        "Het signaleringsoverleg bevestigde {total} {} waarin mensen vastlopen op regels of \
+         organisaties",
+        if total == 1 { "knelpunt" } else { "knelpunten" }
+    );
+    match (count("nieuw"), count("groeiend")) {
+        (0, 0) => text.push('.'),
+        (n, 0) => text.push_str(&format!(
+            "; {n} daarvan {} nieuw.",
+            if n == 1 { "is" } else { "zijn" }
+        )),
+        (0, g) => text.push_str(&format!(
+            "; {g} daarvan {} groeiend.",
+            if g == 1 { "is" } else { "zijn" }
+        )),
+        (n, g) => text.push_str(&format!("; {n} nieuw en {g} groeiend.")),
+    }
+    Some(text)
+}
+
+/// The largest published knelpunt.
+fn top_message(knelpunten: &[&Knelpunt]) -> Option<String> {
+    let top = knelpunten
+        .iter()
+        .filter_map(|k| k.signals.parse::<u64>().ok().map(|n| (n, k)))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, k)| k)?;
+    let mut text = format!(
+        "Het meest gemeld: {} — {} signalen dit kwartaal",
+        top.title, top.signals
+    );
+    if top.previous.parse::<u64>().is_ok() {
+        text.push_str(&format!(" (vorig kwartaal {})", top.previous));
+    }
+    if !top.area_names.is_empty() {
+        text.push_str(&format!(", vooral in {}", join_dutch(&top.area_names)));
+    }
+    text.push('.');
+    Some(text)
+}
+
+/// The first growing knelpunt against the quarter before.
+fn growing_message(knelpunten: &[&Knelpunt]) -> Option<String> {
+    let k = knelpunten.iter().find(|k| k.section == "groeiend")?;
+    let previous = match k.previous.strip_prefix('<') {
+        Some(n) => format!("minder dan {n}"),
+        None => k.previous.clone(),
+    };
+    Some(format!(
+        "{} groeit: {} signalen tegen {previous} het kwartaal ervoor.",
+        k.title, k.signals
+    ))
+}
+
+/// The first of the five largest knelpunten whose median wait is above its named norm.
+fn wait_message(knelpunten: &[&Knelpunt]) -> Option<String> {
+    knelpunten.iter().take(5).find_map(|k| {
+        let w = k.waits.as_ref().filter(|w| w.above_norm)?;
+        let (norm, name) = (w.norm_days?, w.norm_name.as_ref()?);
+        Some(format!(
+            "{}: de helft wacht langer dan {}, de {name} is {}.",
+            k.title,
+            weeks(w.median_days),
+            weeks(norm)
+        ))
+    })
 }
 
 /// "A, B en C".

@@ -202,18 +202,14 @@ fn small_share(counts: &Counts, barrier: &str, min: u64) -> f64 {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn protect_level(
+/// The knelpunten's counts at one level — a column per wijk, per stadsdeel or one for the
+/// municipality — with the wijken each column sums.
+fn level_counts(
     counts: &Counts,
     rows: &[String],
     level: Level,
-    quarter: &str,
-    output: &str,
-    min: u64,
-    previous: Option<&PublishedTable>,
     wider_areas: &BTreeMap<String, String>,
-    context: &Ledger,
-) -> anyhow::Result<(PublishedLevel, Vec<Leak>)> {
+) -> anyhow::Result<(CountTable, BTreeMap<String, Vec<String>>)> {
     let wijken: BTreeSet<&String> = rows
         .iter()
         .filter_map(|r| counts.get(r))
@@ -254,11 +250,28 @@ fn protect_level(
         .collect();
     let table = CountTable::new(rows.to_vec(), columns, cells)
         .map_err(|e| anyhow::anyhow!("tabel knelpunten ({}): {e}", level.caption()))?;
+    Ok((table, areas))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn protect_level(
+    counts: &Counts,
+    rows: &[String],
+    level: Level,
+    quarter: &str,
+    output: &str,
+    min: u64,
+    previous: Option<&PublishedTable>,
+    wider_areas: &BTreeMap<String, String>,
+    context: &Ledger,
+) -> anyhow::Result<(PublishedLevel, Vec<Leak>)> {
+    let (table, areas) = level_counts(counts, rows, level, wider_areas)?;
     // Small wijken are still merged into their stadsdeel at the wijk level.
     let wider: BTreeMap<String, String> = if level == Level::Wijk {
-        wijken
-            .iter()
-            .filter_map(|w| stadsdeel_of(w, wider_areas).map(|s| (w.to_string(), s)))
+        areas
+            .values()
+            .flatten()
+            .filter_map(|w| stadsdeel_of(w, wider_areas).map(|s| (w.clone(), s)))
             .collect()
     } else {
         BTreeMap::new()
@@ -317,19 +330,17 @@ pub fn breadth(count: i64, min: i64) -> String {
 mod tests {
     use super::*;
 
-    /// `counts` released for the brief of 2026Q3 (threshold 5) with no earlier table, no
-    /// wider areas and nothing published before.
+    /// `counts` released for the brief of 2026Q3 (threshold 5) with no earlier table and
+    /// nothing published before, with these wider areas; and the ledger after it.
+    fn release_in(counts: &Counts, wider: &BTreeMap<String, String>) -> (Release, Ledger) {
+        let mut ledger = Ledger::default();
+        let published = release(counts, "2026Q3", "brief", 5, None, wider, &mut ledger).unwrap();
+        (published, ledger)
+    }
+
+    /// [`release_in`] without wider areas.
     fn release_alone(counts: &Counts) -> Release {
-        release(
-            counts,
-            "2026Q3",
-            "brief",
-            5,
-            None,
-            &BTreeMap::new(),
-            &mut Ledger::default(),
-        )
-        .unwrap()
+        release_in(counts, &BTreeMap::new()).0
     }
 
     fn counts(rows: &[(&str, &[(&str, i64)])]) -> Counts {
@@ -379,9 +390,7 @@ mod tests {
                 ],
             ),
         ]);
-        let mut ledger = Ledger::default();
-        let published =
-            release(&counts, "2026Q3", "brief", 5, None, &wider(), &mut ledger).unwrap();
+        let (published, ledger) = release_in(&counts, &wider());
         let (level, row) = published.find("b").unwrap();
         assert_eq!(level.level, Level::Stadsdeel);
         assert_eq!(level.table.columns, vec!["Centrum", "Escamp"]);
@@ -399,9 +408,7 @@ mod tests {
             ("a", &[("Moerwijk", 20), ("Schilderswijk", 12)]),
             ("b", &[("Moerwijk", 3), ("Schilderswijk", 4)]),
         ]);
-        let mut ledger = Ledger::default();
-        let published =
-            release(&counts, "2026Q3", "brief", 5, None, &wider(), &mut ledger).unwrap();
+        let (published, ledger) = release_in(&counts, &wider());
         let (level, row) = published.find("b").unwrap();
         assert_eq!(level.level, Level::Gemeente);
         assert_eq!(level.table.row_totals[row], Cell::Shown(7));

@@ -62,7 +62,7 @@ fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -
 }
 
 fn brief() -> Brief {
-    let rules = RuleSet::default_rules().unwrap();
+    let catalog = RuleSet::default_rules().unwrap().catalog();
     let stats = |barrier: &str, signals, sources, areas| BarrierStats {
         barrier: barrier.into(),
         signals,
@@ -71,7 +71,7 @@ fn brief() -> Brief {
     };
     let mut brief = Brief::from_stats(
         "2026Q3".parse().unwrap(),
-        &rules,
+        &catalog,
         &[
             stats("kostendelersnorm", 17, 6, 4),
             stats("wachtlijst-ggz", 3, 2, 1),

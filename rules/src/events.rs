@@ -9,118 +9,19 @@
 //! marks what was delivered; on the embedded transport the table is the feed. The Kafka half
 //! (the topic, the keyed send) is in `knooppunt_transport::kafka`; the outbox stays here.
 //!
-//! The message is a versioned envelope like the signals topic's (`docs/asyncapi.yaml`):
-//!
-//! ```json
-//! {"v": 1, "id": "…", "type": "confirmed", "occurred_at": "2026-11-30T10:00:00Z",
-//!  "cluster": {"id": "…", "barrier": "wachtlijst-ggz", "wijk": "Moerwijk", "organisation": ""},
-//!  "signal_count": 12, "state": "bevestigd", "reasons": ["bevestigen"], "related": []}
-//! ```
+//! The message is a versioned envelope like the signals topic's (`docs/asyncapi.yaml`); its
+//! types and the event a decision causes are in `knooppunt_domain::cluster_event`.
 
 use anyhow::Context;
 use chrono::{SecondsFormat, Utc};
+use knooppunt_domain::cluster_event::{event_id, ClusterEvent, ClusterRef, Kind, EVENT_VERSION};
 use knooppunt_store::events::{self as store_events, ClusterBrief, NewEvent};
 use knooppunt_store::Store;
 use knooppunt_transport::kafka::{send_event, KafkaProducer, KafkaSettings};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The events topic's default name.
 pub const TOPIC: &str = "knooppunt.clusters.v1";
-/// The envelope version this build writes.
-pub const EVENT_VERSION: u64 = 1;
-
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// The engine put the cluster on the overleg's agenda.
-    Promoted,
-    Confirmed,
-    Dismissed,
-    Assigned,
-    /// Merged into another cluster (`related` holds the target).
-    Merged,
-    /// Signals split off into new clusters (`related` holds them).
-    Split,
-    Snoozed,
-    Solved,
-    /// Reopened: a solved or dismissed knelpunt is back.
-    Back,
-}
-
-impl Kind {
-    /// The event a review decision causes (by the decision's action name); `None` for a note.
-    pub fn of_decision(action: &str) -> Option<Self> {
-        Some(match action {
-            "bevestigen" => Kind::Confirmed,
-            "afwijzen" => Kind::Dismissed,
-            "toewijzen" => Kind::Assigned,
-            "samenvoegen" => Kind::Merged,
-            "splitsen" => Kind::Split,
-            "parkeren" => Kind::Snoozed,
-            "oplossen" => Kind::Solved,
-            "heropenen" => Kind::Back,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Promoted => "promoted",
-            Kind::Confirmed => "confirmed",
-            Kind::Dismissed => "dismissed",
-            Kind::Assigned => "assigned",
-            Kind::Merged => "merged",
-            Kind::Split => "split",
-            Kind::Snoozed => "snoozed",
-            Kind::Solved => "solved",
-            Kind::Back => "back",
-        }
-    }
-}
-
-/// The cluster an event is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClusterRef {
-    pub id: String,
-    pub barrier: String,
-    /// The wijk ("" when clusters are not keyed by area).
-    pub wijk: String,
-    /// The organisation ("" when clusters are not keyed by organisation).
-    pub organisation: String,
-}
-
-/// One event, as published.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClusterEvent {
-    pub v: u64,
-    /// Unique and stable: a consumer deduplicates on it.
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: Kind,
-    pub occurred_at: String,
-    pub cluster: ClusterRef,
-    pub signal_count: i64,
-    /// The review state after the event (`open`, `bevestigd`, …); "" for promotions.
-    pub state: String,
-    /// Machine-readable reason codes: promotion criteria (`frequency`, `spike`, `new`, `norm_breach`) or the
-    /// decision's action.
-    pub reasons: Vec<String>,
-    /// Other clusters involved: the merge target, the split-off clusters.
-    pub related: Vec<String>,
-}
-
-impl From<ClusterBrief> for ClusterRef {
-    fn from(brief: ClusterBrief) -> Self {
-        ClusterRef {
-            id: brief.id,
-            barrier: brief.barrier,
-            wijk: brief.area,
-            organisation: brief.organisation,
-        }
-    }
-}
 
 /// Writes an event to the outbox; an event with the same id is written once.
 pub async fn record_on(conn: &mut sqlx::AnyConnection, event: &ClusterEvent) -> anyhow::Result<()> {
@@ -129,48 +30,11 @@ pub async fn record_on(conn: &mut sqlx::AnyConnection, event: &ClusterEvent) -> 
         occurred_at: &event.occurred_at,
         kind: event.kind.as_str(),
         cluster_id: &event.cluster.id,
-        payload: serde_json::to_string(event).context("gebeurtenis vastleggen")?,
+        payload: event.payload().context("gebeurtenis vastleggen")?,
     };
     store_events::record_event_on(conn, &row)
         .await
         .context("gebeurtenis vastleggen")
-}
-
-/// The outbox row of a review decision's event, written by the store in the decision's
-/// transaction; `None` for a decision without an event (a note). The event id derives from
-/// the decision's sequence number.
-pub fn decision_event(
-    decision: &knooppunt_domain::review::Decision,
-    cluster: &knooppunt_store::review::DecidedCluster,
-    related: &[String],
-) -> anyhow::Result<Option<knooppunt_store::OutboxEvent>> {
-    let action = decision.action.name();
-    let Some(kind) = Kind::of_decision(action) else {
-        return Ok(None);
-    };
-    let event = ClusterEvent {
-        v: EVENT_VERSION,
-        id: event_id(&format!("besluit:{}", decision.seq)),
-        kind,
-        occurred_at: decision.decided_at.to_rfc3339(),
-        cluster: ClusterRef {
-            id: decision.cluster_id.clone(),
-            barrier: cluster.barrier.clone(),
-            wijk: cluster.area.clone(),
-            organisation: cluster.organisation.clone(),
-        },
-        signal_count: decision.signal_count,
-        state: decision.state_after.as_str().to_string(),
-        reasons: vec![action.to_string()],
-        related: related.to_vec(),
-    };
-    Ok(Some(knooppunt_store::OutboxEvent {
-        payload: serde_json::to_string(&event).context("gebeurtenis vastleggen")?,
-        event_id: event.id,
-        occurred_at: event.occurred_at,
-        kind: kind.as_str().to_string(),
-        cluster_id: event.cluster.id,
-    }))
 }
 
 /// Records a `promoted` event per cluster promoted on `day` (once per cluster and day).
@@ -228,16 +92,16 @@ fn promoted(
         kind: Kind::Promoted,
         occurred_at: now.to_string(),
         signal_count: cluster.signal_count,
-        cluster: cluster.into(),
+        cluster: ClusterRef {
+            id: cluster.id,
+            barrier: cluster.barrier,
+            wijk: cluster.area,
+            organisation: cluster.organisation,
+        },
         state: String::new(),
         reasons,
         related: Vec::new(),
     }
-}
-
-fn event_id(name: &str) -> String {
-    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b6e_6f6f_7070_756e_7400_0000_0000_0015);
-    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
 }
 
 /// An event as stored in the outbox.
@@ -321,23 +185,5 @@ pub async fn run_relay(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decisions_map_to_event_types() {
-        assert_eq!(Kind::of_decision("bevestigen"), Some(Kind::Confirmed));
-        assert_eq!(Kind::of_decision("heropenen"), Some(Kind::Back));
-        assert_eq!(Kind::of_decision("notitie"), None);
-        assert_eq!(
-            serde_json::to_value(Kind::Snoozed).unwrap(),
-            serde_json::json!("snoozed")
-        );
-        assert_ne!(event_id("besluit:1"), event_id("besluit:2"));
-        assert_eq!(event_id("besluit:1"), event_id("besluit:1"));
     }
 }

@@ -10,8 +10,8 @@
 //! - [`fixtures`]: example notes per barrier and the precision/recall rules reach on them;
 //! - [`engine`]: the consume → classify → store → acknowledge loop, reading through
 //!   `knooppunt_transport::Source` (the spool or the Kafka consumer group);
-//! - [`retention`], [`verwerkingslog`], [`events`], [`silence`]: data governance — retention
-//!   terms, the processing log, cluster events out, and signals that stop.
+//! - [`retention`], [`verwerkingslog`], [`events`]: data governance — retention terms, the
+//!   processing log and cluster events out (signals that stop: `knooppunt_domain::silence`).
 
 pub mod engine;
 pub mod events;
@@ -24,5 +24,4 @@ pub mod model;
 pub mod replay;
 pub mod retention;
 pub mod ruleset;
-pub mod silence;
 pub mod verwerkingslog;

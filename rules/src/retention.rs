@@ -13,9 +13,11 @@
 //! [`plan`] counts what a run would do (`knooppunt bewaartermijn --dry-run`); [`apply`] does it
 //! in one transaction, records the run in `retention_purges` and logs it in the processing log.
 
-use crate::verwerkingslog::{self, actions, Activity, Record, TraceContext};
+use crate::verwerkingslog;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Months, NaiveDate, SecondsFormat, Utc};
+use knooppunt_domain::processing_log::{actions, Activity, Record};
+use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_store::retention::Counts;
 use knooppunt_store::Store;
 use serde::Serialize;

@@ -8,6 +8,7 @@
 //! everything at once), `waits` ties waiting times to barriers, [`combine`] lets the rules and
 //! the learned model decide together, and this file holds the compiled set and its reading.
 
+mod catalog;
 pub mod combine;
 mod compile;
 mod spec;

@@ -13,9 +13,9 @@ pub async fn run(
     out: &Path,
 ) -> anyhow::Result<ExitCode> {
     let (config, store) = settings.open().await?;
-    let rules = app::load_rules(&config)?;
+    let catalog = app::load_rules(&config)?.catalog();
     let mut agenda =
-        knooppunt_reports::agenda::Agenda::gather(&store, &rules, meeting, Some("cli")).await?;
+        knooppunt_reports::agenda::Agenda::gather(&store, &catalog, meeting, Some("cli")).await?;
     agenda.templates_dir = config.brief.templates();
     let (markdown, html) = agenda.render()?;
     std::fs::create_dir_all(out).with_context(|| format!("map {} aanmaken", out.display()))?;

@@ -3,6 +3,8 @@
 use super::Settings;
 use anyhow::Context;
 use clap::Subcommand;
+use knooppunt_domain::processing_log::{actions, Activity, Record};
+use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_rules::verwerkingslog;
 use std::process::ExitCode;
 
@@ -55,11 +57,11 @@ pub async fn run(command: UserCommand, settings: &Settings) -> anyhow::Result<Ex
     .await?;
     verwerkingslog::append(
         &store,
-        &[verwerkingslog::Record::instant(
-            verwerkingslog::TraceContext::new_root(),
-            verwerkingslog::actions::ADMINISTRATION,
+        &[Record::instant(
+            TraceContext::new_root(),
+            actions::ADMINISTRATION,
             "cli",
-            verwerkingslog::Activity::Review,
+            Activity::Review,
             serde_json::json!({"change": "gebruiker-aanmaken", "role": role.as_str()}),
         )],
     )

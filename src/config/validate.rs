@@ -118,7 +118,7 @@ impl Config {
             errors.push("retention.text_months: moet minstens 1 zijn".into());
         }
         if let Err(register) =
-            knooppunt_rules::verwerkingslog::Register::from_config(&self.processing_log.activities)
+            knooppunt_domain::processing_log::Register::from_config(&self.processing_log.activities)
         {
             errors.extend(register);
         }

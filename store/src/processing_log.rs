@@ -1,9 +1,10 @@
 //! The processing log (`processing_log`): appending records (alone or inside another
 //! write's transaction) and reading them back by filter. The record's meaning (activities,
-//! trace context, the LDV shape) lives in `knooppunt_rules::verwerkingslog`; here it is rows.
+//! trace context, the LDV shape) lives in `knooppunt_domain::processing_log`; here it is rows.
 
 use crate::{Store, StoreResult};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use knooppunt_domain::processing_log::{register, Record};
 
 /// One record as stored: ids, codes and counts, never signal text.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -20,6 +21,25 @@ pub struct LogRow {
     pub activity_id: String,
     /// JSON.
     pub attributes: String,
+}
+
+impl From<&Record> for LogRow {
+    /// A record as stored, with its activity's id from the process's register.
+    fn from(record: &Record) -> Self {
+        let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Micros, true);
+        LogRow {
+            trace_id: record.trace.trace_id.clone(),
+            span_id: record.trace.span_id.clone(),
+            parent_span_id: record.trace.parent_span_id.clone(),
+            name: record.name.clone(),
+            start_time: time(&record.start),
+            end_time: time(&record.end),
+            status: record.status.as_str().to_string(),
+            actor: record.actor.clone(),
+            activity_id: register().id(record.activity).to_string(),
+            attributes: record.attributes.to_string(),
+        }
+    }
 }
 
 /// One stored record: its place in the log and what was appended.

@@ -419,7 +419,9 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     // The brief is published; the municipality signs in and downloads it as PDF.
     knooppunt_reports::Brief::gather_full(
         &site.store,
-        &knooppunt_rules::ruleset::RuleSet::default_rules().unwrap(),
+        &knooppunt_rules::ruleset::RuleSet::default_rules()
+            .unwrap()
+            .catalog(),
         knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl()),
         None,
         5,

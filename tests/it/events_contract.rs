@@ -4,9 +4,10 @@
 
 use crate::support::*;
 use knooppunt_domain::cluster::{Classified, ClusterKeyValues};
+use knooppunt_domain::cluster_event::Kind;
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::review_store;
-use knooppunt_rules::events::{self, Kind};
+use knooppunt_rules::events;
 use knooppunt_store::Store;
 use serde_json::{json, Value};
 
@@ -224,7 +225,7 @@ async fn cluster_events_reach_the_events_topic_in_decision_order() {
     let read = tokio::task::spawn_blocking(move || read_topic(&brokers, &topic, expected.len()))
         .await
         .unwrap();
-    let events: Vec<events::ClusterEvent> = read
+    let events: Vec<knooppunt_domain::cluster_event::ClusterEvent> = read
         .iter()
         .map(|m| serde_json::from_str(&m.payload).expect("an event"))
         .collect();

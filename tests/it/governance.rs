@@ -5,11 +5,13 @@
 use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_domain::cluster::{Classified, Quarantined};
+use knooppunt_domain::cluster_event::Kind;
+use knooppunt_domain::processing_log::actions;
 use knooppunt_reports::review::{Action, Snooze};
 use knooppunt_reports::{review_store, Brief, Quarter};
-use knooppunt_rules::events::{self, Kind};
+use knooppunt_rules::events;
 use knooppunt_rules::retention::{self, Policy, PURGED_TEXT};
-use knooppunt_rules::verwerkingslog::{self, actions, Filter};
+use knooppunt_rules::verwerkingslog::{self, Filter};
 use knooppunt_store::Store;
 use serde_json::json;
 
@@ -100,9 +102,10 @@ async fn retention_suite(store: Store) {
     .await
     .unwrap());
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let catalog = rules.catalog();
     let quarter: Quarter = "2024Q2".parse().unwrap();
     let wider = std::collections::BTreeMap::new();
-    let gather = || Brief::gather_full(&store, &rules, quarter, None, 5, &wider, today);
+    let gather = || Brief::gather_full(&store, &catalog, quarter, None, 5, &wider, today);
     let before = gather().await.unwrap();
     assert_eq!(before.knelpunten.len(), 1);
     assert_eq!(before.knelpunten[0].vignettes.len(), 1);
@@ -423,7 +426,7 @@ async fn signals_that_stop_are_labelled_on_the_agenda() {
 
     // The day after the owner: too early to call anything silent.
     let soon = today + chrono::Duration::days(1);
-    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, soon, None)
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules.catalog(), soon, None)
         .await
         .unwrap();
     assert!(agenda.silent_sources.is_empty());
@@ -434,7 +437,7 @@ async fn signals_that_stop_are_labelled_on_the_agenda() {
         .all(|l| !l.contains("sinds eigenaar")));
 
     let later = today + chrono::Duration::weeks(6);
-    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, later, None)
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules.catalog(), later, None)
         .await
         .unwrap();
     assert_eq!(

@@ -98,7 +98,7 @@ pub async fn assert_stored(store: &Store, config: &Config) {
     let rules = app::load_rules(config).unwrap();
     let brief = Brief::gather(
         store,
-        &rules,
+        &rules.catalog(),
         "2026Q3".parse::<Quarter>().unwrap(),
         1,
         chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
@@ -115,7 +115,7 @@ pub async fn assert_stored(store: &Store, config: &Config) {
     // With the default minimum group size the same figures are suppressed.
     let suppressed = Brief::gather(
         store,
-        &rules,
+        &rules.catalog(),
         "2026Q3".parse().unwrap(),
         5,
         chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),

@@ -437,7 +437,7 @@ async fn promotion_suite(store: Store) {
         store.compute_promotions(&rules, on).await.unwrap(),
         promoted
     );
-    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules, on, None)
+    let agenda = knooppunt_reports::agenda::Agenda::gather(&store, &rules.catalog(), on, None)
         .await
         .unwrap();
     let item = agenda
@@ -447,7 +447,7 @@ async fn promotion_suite(store: Store) {
         .expect("the promoted cluster is on the agenda");
     assert_eq!(item.waarom, p.waarom);
     let later_view = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
-    knooppunt_reports::agenda::Agenda::gather(&store, &rules, later_view, None)
+    knooppunt_reports::agenda::Agenda::gather(&store, &rules.catalog(), later_view, None)
         .await
         .unwrap();
     assert_eq!(store.promotion_rows(first, last).await.unwrap(), before);

@@ -4,7 +4,9 @@
 
 use crate::support::*;
 use crate::web::{seeded_site, PASSWORD};
-use knooppunt_rules::verwerkingslog::{self, actions, Filter};
+use knooppunt_domain::processing_log::{actions, Activity, Record};
+use knooppunt_domain::traceparent::TraceContext;
+use knooppunt_rules::verwerkingslog::{self, Filter};
 use std::time::Duration;
 
 async fn sign_in(http: &reqwest::Client, base: &str, name: &str, password: &str) -> Option<String> {
@@ -229,11 +231,11 @@ async fn stored_utc_times_are_shown_in_dutch_local_time() {
     ]
     .into_iter()
     .map(|(stored, actor)| {
-        verwerkingslog::Record::instant(
-            verwerkingslog::TraceContext::new_root(),
+        Record::instant(
+            TraceContext::new_root(),
             actions::ADMINISTRATION,
             actor,
-            verwerkingslog::Activity::Review,
+            Activity::Review,
             serde_json::json!({}),
         )
         .started(at(stored))

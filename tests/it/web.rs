@@ -361,7 +361,9 @@ async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() 
     let current = knooppunt_reports::Quarter::containing(knooppunt_ingest::today_nl());
     knooppunt_reports::Brief::gather_full(
         &site.store,
-        &knooppunt_rules::ruleset::RuleSet::default_rules().unwrap(),
+        &knooppunt_rules::ruleset::RuleSet::default_rules()
+            .unwrap()
+            .catalog(),
         current,
         None,
         5,
@@ -1114,7 +1116,7 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     let today = knooppunt_ingest::today_nl();
     let brief = knooppunt_reports::Brief::gather_full(
         &site.store,
-        &rules,
+        &rules.catalog(),
         quarter,
         None,
         5,
@@ -1139,7 +1141,7 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     );
     let next = knooppunt_reports::Brief::gather_full(
         &site.store,
-        &rules,
+        &rules.catalog(),
         quarter.next(),
         None,
         5,
@@ -1299,7 +1301,7 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
     // municipality instead.
     let brief = knooppunt_reports::Brief::gather_full(
         &site.store,
-        &rules,
+        &rules.catalog(),
         quarter,
         None,
         5,
@@ -1322,10 +1324,17 @@ async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their
         .into_iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
-    let brief =
-        knooppunt_reports::Brief::gather_full(&site.store, &rules, quarter, None, 5, &wider, today)
-            .await
-            .unwrap();
+    let brief = knooppunt_reports::Brief::gather_full(
+        &site.store,
+        &rules.catalog(),
+        quarter,
+        None,
+        5,
+        &wider,
+        today,
+    )
+    .await
+    .unwrap();
     let table = brief.tables[0].clone();
     assert_eq!(table.columns, ["Escamp"]);
     assert_eq!(

@@ -54,7 +54,7 @@ fn day(text: Option<&str>) -> Result<NaiveDate, WebError> {
 
 /// The agenda, restricted to the areas of an overleg member.
 async fn agenda_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Agenda> {
-    let mut agenda = Agenda::gather(&me.state.store, &me.state.rules, on, None).await?;
+    let mut agenda = Agenda::gather(&me.state.store, &me.state.catalog, on, None).await?;
     agenda.templates_dir = me.state.templates_dir.clone();
     // A member restricted to some wijken sees only their items and the decisions on them; a
     // cluster without a wijk (grouped per organisation) is nobody's wijk, so only members of

@@ -140,7 +140,7 @@ pub(crate) async fn brief_download(
     published_for(&me, quarter, programme).await?;
     let mut brief = Brief::gather_full(
         &me.state.store,
-        &me.state.rules,
+        &me.state.catalog,
         quarter,
         programme,
         me.state.min_group_size,

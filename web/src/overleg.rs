@@ -399,7 +399,7 @@ async fn cluster_data(
             .as_deref()
             .map(|m| context.named(m)),
         kader: barrier.map(|b| b.kader.clone()),
-        item: knooppunt_reports::agenda::evidence(&state.store, &state.rules, id, today).await?,
+        item: knooppunt_reports::agenda::evidence(&state.store, &state.catalog, id, today).await?,
         history,
         split_off: split_off(&context, id).await?,
         examples: examples(state, id).await?,

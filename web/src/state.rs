@@ -4,6 +4,7 @@
 use crate::{accounts, labels, throttle};
 use axum::http::HeaderName;
 use handlebars::Handlebars;
+use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_store::Store;
 use knooppunt_transport::publisher::Publisher;
@@ -44,6 +45,8 @@ const TEMPLATES: &[(&str, &str)] = &templates![
 pub struct WebState {
     pub store: Store,
     pub rules: Arc<RuleSet>,
+    /// The rule set's taxonomy, as the reports read it.
+    pub catalog: Arc<Catalog>,
     pub publisher: Arc<dyn Publisher>,
     pub templates: Arc<Handlebars<'static>>,
     pub secure_cookies: bool,
@@ -88,6 +91,7 @@ impl WebState {
         Ok(Self {
             throttle: throttle::Throttle::new(store.clone()),
             store,
+            catalog: Arc::new(rules.catalog()),
             rules,
             publisher,
             templates: Arc::new(templates),

@@ -18,9 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_rules::verwerkingslog::{
-    self, actions, Activity, Filter, Record, Status, TraceContext,
-};
+use knooppunt_domain::processing_log::{actions, Activity, Record, Status};
+use knooppunt_domain::traceparent::TraceContext;
+use knooppunt_rules::verwerkingslog::{self, Filter};
 use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -1,0 +1,233 @@
+//! The whole brief: the knelpunten the overleg confirmed, their tables through the disclosure
+//! step, and the sections they are listed in.
+
+use crate::brief::{Brief, Section, TableRow, TableView};
+use crate::disclosure::{self, Position};
+use crate::{coverage, knelpunten, release, snapshot};
+use chrono::NaiveDate;
+use knooppunt_domain::quarter::Quarter;
+use knooppunt_domain::taxonomy::Catalog;
+use knooppunt_store::Store;
+use std::collections::{BTreeMap, BTreeSet};
+
+const SECTIONS: [(&str, &str); 5] = [
+    ("nieuw", "Nieuw"),
+    ("groeiend", "Groeiend"),
+    ("aanhoudend", "Aanhoudend"),
+    ("terug", "Terug"),
+    ("opgelost", "Opgelost"),
+];
+
+/// What the brief's quarter needs from the published history: the previous quarter's table
+/// (the disclosure step checks against it) and the totals of the four quarters before, as
+/// published.
+struct History {
+    previous_table: Option<disclosure::PublishedTable>,
+    totals: BTreeMap<String, snapshot::Published>,
+}
+
+impl Brief {
+    /// The whole brief: the overview of all signals plus the knelpunten the overleg confirmed,
+    /// their table through the disclosure step (checked against last quarter's published
+    /// brief), trends against the four quarters before (as published where they were).
+    pub async fn gather_full(
+        store: &Store,
+        catalog: &Catalog,
+        quarter: Quarter,
+        programme: Option<&str>,
+        min_group_size: i64,
+        wider_areas: &BTreeMap<String, String>,
+        generated_on: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let mut brief = Self::gather(store, catalog, quarter, min_group_size, generated_on).await?;
+        let programme_key = programme.unwrap_or_default();
+        let history = history(store, quarter, programme_key).await?;
+        let mut knelpunten = knelpunten::gather(
+            store,
+            catalog,
+            quarter,
+            programme,
+            min_group_size,
+            &history.totals,
+            generated_on,
+        )
+        .await?;
+        // A published quarter shows the vignettes it published, also after retention
+        // removed them from the live store.
+        if let Some(own) = snapshot::load(store, &quarter.to_string(), programme_key).await? {
+            for knelpunt in knelpunten.iter_mut().filter(|k| k.vignettes.is_empty()) {
+                if let Some(published) = own.vignettes.get(&knelpunt.barrier) {
+                    knelpunt.vignettes = published.clone();
+                }
+            }
+        }
+        let target = Target {
+            quarter: quarter.to_string(),
+            programme,
+            min_group_size,
+            wider_areas,
+        };
+        let (release, published) = release(
+            store,
+            &target,
+            &mut knelpunten,
+            history.previous_table.as_ref(),
+        )
+        .await?;
+        brief.published = published;
+        brief.tables = tables(&release, &knelpunten);
+        brief.sections = sections(&knelpunten);
+        brief.knelpunten_total = knelpunten.len();
+        brief.programme = programme.map(str::to_string);
+        brief.context_leaks = release.context_leaks.len();
+        brief.coverage = Some(coverage::gather(store, quarter, min_group_size).await?);
+        brief.release = Some(release);
+        brief.knelpunten = knelpunten;
+        Ok(brief)
+    }
+}
+
+/// The four quarters before `quarter`, as published for this programme.
+async fn history(store: &Store, quarter: Quarter, programme: &str) -> anyhow::Result<History> {
+    let mut history = History {
+        previous_table: None,
+        totals: BTreeMap::new(),
+    };
+    let mut q = quarter;
+    for _ in 0..4 {
+        q = q.previous();
+        if let Some(figures) = snapshot::load(store, &q.to_string(), programme).await? {
+            if q == quarter.previous() {
+                history.previous_table = Some(figures.table.clone());
+            }
+            history.totals.insert(q.to_string(), figures.totals);
+        }
+    }
+    Ok(history)
+}
+
+/// The brief a release is for.
+struct Target<'a> {
+    quarter: String,
+    programme: Option<&'a str>,
+    min_group_size: i64,
+    wider_areas: &'a BTreeMap<String, String>,
+}
+
+/// The knelpunten's figures through the disclosure step, and whether they were published
+/// before. Everything already published (earlier quarters, other programmes) is audited
+/// together with this brief; a brief that was published keeps its published figures.
+async fn release(
+    store: &Store,
+    target: &Target<'_>,
+    knelpunten: &mut [knelpunten::Knelpunt],
+    previous_table: Option<&disclosure::PublishedTable>,
+) -> anyhow::Result<(release::Release, bool)> {
+    let programme_key = target.programme.unwrap_or_default();
+    let snapshots = snapshot::all(store).await?;
+    let frozen = snapshots
+        .iter()
+        .find(|(q, p, _)| *q == target.quarter && p == programme_key)
+        .filter(|(_, _, figures)| !figures.levels.is_empty())
+        .map(|(_, _, figures)| release::Release {
+            levels: figures.levels.clone(),
+            context_leaks: Vec::new(),
+        });
+    if let Some(release) = frozen {
+        knelpunten::apply(knelpunten, &release, target.min_group_size);
+        return Ok((release, true));
+    }
+    let mut context = snapshot::context(
+        &snapshots,
+        &target.quarter,
+        programme_key,
+        target.wider_areas,
+    );
+    if target.programme.is_none() {
+        // The programmes' briefs of this quarter will publish their own sums.
+        let (groups, areas) = programme_groups(knelpunten);
+        context.watch_groups(&target.quarter, &groups, &areas);
+    }
+    let release = knelpunten::publish(
+        knelpunten,
+        target.min_group_size,
+        previous_table,
+        target.wider_areas,
+        &target.quarter,
+        &snapshot::output_name(&target.quarter, programme_key),
+        &mut context,
+    )?;
+    Ok((release, false))
+}
+
+/// The knelpunten by programme, and every area they have counts in.
+fn programme_groups(
+    knelpunten: &[knelpunten::Knelpunt],
+) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for k in knelpunten {
+        if let Some(p) = &k.programme {
+            groups.entry(p.clone()).or_default().push(k.barrier.clone());
+        }
+    }
+    let areas: BTreeSet<String> = knelpunten
+        .iter()
+        .flat_map(|k| k.area_counts.keys().cloned())
+        .collect();
+    (groups, areas.into_iter().collect())
+}
+
+/// The released tables as the templates show them, rows by knelpunt title.
+fn tables(release: &release::Release, knelpunten: &[knelpunten::Knelpunt]) -> Vec<TableView> {
+    let title = |id: &str| {
+        knelpunten
+            .iter()
+            .find(|k| k.barrier == id)
+            .map_or(id.to_string(), |k| k.title.clone())
+    };
+    release
+        .levels
+        .iter()
+        .map(|level| {
+            let table = &level.table;
+            let render = |p: Position| table.render(p).unwrap_or_default();
+            TableView {
+                caption: level.level.caption(),
+                columns: table.columns.clone(),
+                rows: table
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(row, id)| TableRow {
+                        title: title(id),
+                        cells: (0..table.columns.len())
+                            .map(|column| render(Position::Cell { row, column }))
+                            .collect(),
+                        total: render(Position::RowTotal { row }),
+                    })
+                    .collect(),
+                column_totals: (0..table.columns.len())
+                    .map(|column| render(Position::ColumnTotal { column }))
+                    .collect(),
+                grand_total: render(Position::GrandTotal),
+            }
+        })
+        .collect()
+}
+
+/// The knelpunten by section, in the sections' order, leaving out empty ones.
+fn sections(knelpunten: &[knelpunten::Knelpunt]) -> Vec<Section> {
+    SECTIONS
+        .iter()
+        .map(|(id, label)| Section {
+            id,
+            label,
+            knelpunten: knelpunten
+                .iter()
+                .filter(|k| k.section == *id)
+                .cloned()
+                .collect(),
+        })
+        .filter(|s| !s.knelpunten.is_empty())
+        .collect()
+}

@@ -1,0 +1,211 @@
+//! Writing a brief out: Markdown and HTML from the templates, the PDF/A, the figures as CSV
+//! and JSON, and the published snapshot.
+
+use super::{markdown_escape, template_source};
+use crate::brief::{Brief, Rendered};
+use crate::{archive, disclosure, export, pdf, presentation, release, snapshot};
+use anyhow::Context;
+use handlebars::Handlebars;
+use knooppunt_domain::quarter::Quarter;
+use knooppunt_store::Store;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/brief.md.hbs");
+const HTML_TEMPLATE: &str = include_str!("../../templates/brief.html.hbs");
+
+/// What the templates see: the brief and its front matter.
+#[derive(Serialize)]
+struct View<'a> {
+    #[serde(flatten)]
+    brief: &'a Brief,
+    front: presentation::Front,
+}
+
+impl Brief {
+    /// The figures as CSV (Dutch Excel) and JSON, from the published table only.
+    pub fn figures(&self) -> anyhow::Result<Option<(Vec<u8>, String)>> {
+        let Some(release) = &self.release else {
+            return Ok(None);
+        };
+        let quarter: Quarter = self
+            .quarter
+            .parse()
+            .map_err(|_| anyhow::anyhow!("kwartaal {} onleesbaar", self.quarter))?;
+        let titles = self
+            .knelpunten
+            .iter()
+            .map(|k| (k.barrier.clone(), k.title.clone()))
+            .collect();
+        let provenance = export::Provenance {
+            rules_version: self.rules_version.clone(),
+            clusters: self
+                .knelpunten
+                .iter()
+                .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
+                .collect(),
+        };
+        let mut rows = Vec::new();
+        for level in &release.levels {
+            rows.extend(export::rows(quarter, &level.table, &titles, &provenance)?);
+        }
+        Ok(Some((
+            export::to_csv(&rows)?,
+            export::to_json(&rows, self.min_group_size.max(1) as u64)?,
+        )))
+    }
+
+    /// Freezes this brief's figures as the quarter's published snapshot.
+    pub async fn publish(&self, store: &Store, by: &str) -> anyhow::Result<()> {
+        let Some(release) = &self.release else {
+            anyhow::bail!("alleen een volledige brief (met knelpunten) kan worden gepubliceerd");
+        };
+        let wijk_table = release
+            .levels
+            .iter()
+            .find(|l| l.level == release::Level::Wijk)
+            .or(release.levels.first())
+            .map(|l| l.table.clone())
+            .unwrap_or_else(|| disclosure::PublishedTable {
+                rows: Vec::new(),
+                columns: Vec::new(),
+                cells: Vec::new(),
+                row_totals: Vec::new(),
+                column_totals: Vec::new(),
+                grand_total: disclosure::Cell::Shown(0),
+                min_group_size: self.min_group_size.max(1) as u64,
+                zeros_shown: true,
+            });
+        let figures = snapshot::Figures {
+            table: wijk_table,
+            totals: self
+                .knelpunten
+                .iter()
+                .map(|k| (k.barrier.clone(), k.signals.clone()))
+                .collect(),
+            clusters: self
+                .knelpunten
+                .iter()
+                .map(|k| (k.barrier.clone(), k.cluster_ids.clone()))
+                .collect(),
+            vignettes: self
+                .knelpunten
+                .iter()
+                .filter(|k| !k.vignettes.is_empty())
+                .map(|k| (k.barrier.clone(), k.vignettes.clone()))
+                .collect(),
+            levels: release.levels.clone(),
+        };
+        snapshot::publish(
+            store,
+            &self.quarter,
+            self.programme.as_deref().unwrap_or_default(),
+            by,
+            &self.rules_version,
+            &figures,
+        )
+        .await
+    }
+
+    /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
+    pub fn render(&self) -> anyhow::Result<Rendered> {
+        let dir = self.templates_dir.as_deref();
+        let mut html = Handlebars::new();
+        html.set_strict_mode(true);
+        html.register_template_string(
+            "brief",
+            template_source(dir, "brief.html.hbs", HTML_TEMPLATE)?,
+        )
+        .context("HTML-sjabloon brief.html.hbs laden")?;
+        let mut markdown = Handlebars::new();
+        markdown.set_strict_mode(true);
+        markdown.register_escape_fn(markdown_escape);
+        markdown
+            .register_template_string(
+                "brief",
+                template_source(dir, "brief.md.hbs", MARKDOWN_TEMPLATE)?,
+            )
+            .context("Markdown-sjabloon brief.md.hbs laden")?;
+        for registry in [&mut html, &mut markdown] {
+            registry.register_helper("weken", Box::new(weeks_helper));
+        }
+        let view = View {
+            brief: self,
+            front: presentation::Front::of(self, &self.cover, self.generated),
+        };
+        Ok(Rendered {
+            markdown: markdown
+                .render("brief", &view)
+                .context("Markdown-brief maken")?,
+            html: html.render("brief", &view).context("HTML-brief maken")?,
+        })
+    }
+
+    /// Writes `brief-<quarter>.md`, `.html` and, for a full brief, the figures as `.csv` and
+    /// `.json` into `dir`, returning the paths.
+    pub fn write(&self, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+        let rendered = self.render()?;
+        std::fs::create_dir_all(dir).with_context(|| format!("map {} aanmaken", dir.display()))?;
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("md", rendered.markdown.into_bytes()),
+            ("html", rendered.html.into_bytes()),
+        ];
+        if let Some((csv, json)) = self.figures()? {
+            files.push(("csv", csv));
+            files.push(("json", json.into_bytes()));
+        }
+        let mut written = Vec::new();
+        for (extension, content) in files {
+            let path = dir.join(format!("{}.{extension}", self.file_stem()));
+            std::fs::write(&path, content)
+                .with_context(|| format!("{} schrijven", path.display()))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// "brief-2026Q3" or "brief-2026Q3-armoede".
+    pub fn file_stem(&self) -> String {
+        match &self.programme {
+            Some(programme) => format!(
+                "brief-{}-{}",
+                self.quarter,
+                knooppunt_domain::cluster::slug(programme)
+            ),
+            None => format!("brief-{}", self.quarter),
+        }
+    }
+
+    /// Prints the written HTML with headless Chromium and stores it as PDF/A-2b with its
+    /// metadata (title, author, subject, language nl) in `brief-<quarter>.pdf`.
+    pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
+        let html = dir.join(format!("{}.html", self.file_stem()));
+        let printed = dir.join(format!("{}.afdruk.pdf", self.file_stem()));
+        let pdf = dir.join(format!("{}.pdf", self.file_stem()));
+        pdf::html_to_pdf(&html, &printed, pdf::DEFAULT_TIMEOUT)?;
+        let metadata = archive::Metadata {
+            title: match &self.programme {
+                Some(p) => format!(
+                    "Terug het systeem in - {} - programma {p}",
+                    self.quarter_label
+                ),
+                None => format!("Terug het systeem in - {}", self.quarter_label),
+            },
+            author: if self.cover.sender.is_empty() {
+                "Signaleringsoverleg".into()
+            } else {
+                self.cover.sender.clone()
+            },
+            subject: format!(
+                "Kwartaalbrief signalering {}: systeembarrieres die wijkteams en partners tegenkomen",
+                self.quarter_label
+            ),
+        };
+        let converted = archive::to_pdfa(&printed, &pdf, &metadata, pdf::DEFAULT_TIMEOUT);
+        let _ = std::fs::remove_file(&printed);
+        converted?;
+        Ok(pdf)
+    }
+}
+
+handlebars::handlebars_helper!(weeks_helper: |days: i64| presentation::weeks(days));
