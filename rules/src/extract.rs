@@ -201,6 +201,10 @@ static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// Between two bodies of one list: "X en het Y", "X, Y", "X of Y".
+static LISTED_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:,|,? en|,? of)(?: de| het)? $").expect("valid pattern"));
+
 /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
 static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -242,17 +246,31 @@ pub fn responsible<'a>(
     let tied = |name: &str| {
         role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
     };
+    // Named as a creditor: directly, or listed right after one ("bij de Belastingdienst en
+    // het CAK").
+    let mut creditor = Vec::with_capacity(found.len());
+    for (i, (start, end, _)) in found.iter().enumerate() {
+        let before = last_chars(normalised[..*start].trim_end(), 60);
+        let listed = i > 0
+            && creditor[i - 1]
+            && normalised
+                .get(found[i - 1].1..*start)
+                .is_some_and(|between| LISTED_AFTER.is_match(between));
+        creditor.push(
+            listed
+                || CREDITOR_BEFORE.is_match(before)
+                || CREDITOR_AFTER.is_match(&normalised[*end..]),
+        );
+    }
     // (name, named as a channel or partner)
     let candidates: Vec<(&'a str, bool)> = found
         .iter()
         .enumerate()
-        .filter(|(_, (start, end, name))| {
+        .filter(|(i, (start, _, name))| {
             let before = last_chars(normalised[..*start].trim_end(), 60);
-            let creditor = CREDITOR_BEFORE.is_match(before)
-                || CREDITOR_AFTER.is_match(&normalised[*end..]);
             !role(name).is_some_and(|r| r.bystander)
                 && !REFERRER_BEFORE.is_match(before)
-                && !(creditor && !tied(name))
+                && !(creditor[*i] && !tied(name))
         })
         .map(|(i, (start, end, name))| {
             let channel = CHANNEL_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 30));
@@ -433,16 +451,25 @@ mod register_tests {
     /// The `[[organisation]]` tables of the shipped rules file, read as plain TOML (the rule
     /// set keeps its own copy private).
     static REGISTER: LazyLock<Register> = LazyLock::new(|| {
-        let file: toml::Table = include_str!("../default_rules.toml").parse().expect("rules");
+        let file: toml::Table = include_str!("../default_rules.toml")
+            .parse()
+            .expect("rules");
         let strings = |table: &toml::Table, key: &str| -> Vec<String> {
             table
                 .get(key)
                 .and_then(toml::Value::as_array)
-                .map(|list| list.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let flag = |table: &toml::Table, key: &str| {
-            table.get(key).and_then(toml::Value::as_bool).unwrap_or(false)
+            table
+                .get(key)
+                .and_then(toml::Value::as_bool)
+                .unwrap_or(false)
         };
         let mut names = HashMap::new();
         let mut roles = HashMap::new();
@@ -452,7 +479,10 @@ mod register_tests {
             let name = table["name"].as_str().expect("name").to_string();
             for alias in strings(table, "aliases") {
                 let alias = crate::ruleset::normalise(&alias);
-                assert!(names.insert(alias.clone(), name.clone()).is_none(), "{alias} twice");
+                assert!(
+                    names.insert(alias.clone(), name.clone()).is_none(),
+                    "{alias} twice"
+                );
                 aliases.push(regex::escape(&alias));
             }
             let role = OrganisationRole {
@@ -463,8 +493,8 @@ mod register_tests {
             roles.insert(name, role);
         }
         aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
-        let aliases = Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|")))
-            .expect("aliases");
+        let aliases =
+            Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))).expect("aliases");
         Register {
             aliases,
             names,
@@ -484,7 +514,12 @@ mod register_tests {
                 Some((m.start(), m.end(), name.as_str()))
             })
             .collect();
-        responsible(&normalised, &found, |name| register.roles.get(name), barriers)
+        responsible(
+            &normalised,
+            &found,
+            |name| register.roles.get(name),
+            barriers,
+        )
     }
 
     const C: &str = "corporatie-reactietijd";
@@ -500,25 +535,61 @@ mod register_tests {
     #[test]
     fn the_regions_bodies_and_their_short_names() {
         for (text, barrier, expected) in [
-            ("Aanvraag ligt al 8 weken bij de Haagse Kredietbank", S, "Kredietbank"),
-            ("HKB heeft de aanmelding nog niet opgepakt", S, "Kredietbank"),
+            (
+                "Aanvraag ligt al 8 weken bij de Haagse Kredietbank",
+                S,
+                "Kredietbank",
+            ),
+            (
+                "HKB heeft de aanmelding nog niet opgepakt",
+                S,
+                "Kredietbank",
+            ),
             ("Jongere staat bij Youz op de wachtlijst", G, "Youz"),
-            ("Verwezen naar i-Psy, intake pas in het voorjaar", G, "i-psy"),
+            (
+                "Verwezen naar i-Psy, intake pas in het voorjaar",
+                G,
+                "i-psy",
+            ),
             ("Psy-Q heeft nog geen plek", G, "PsyQ"),
             ("Aangemeld bij Indigo, niets gehoord", G, "Indigo"),
             ("Curium-LUMC heeft een aanmeldstop", G, "Curium"),
             ("De SVB kort de AOW als de dochter intrekt", K, "SVB"),
-            ("Brief van het CAK over de eigen bijdrage is onleesbaar", L, "CAK"),
-            ("Woningstichting De Sleutels reageert niet op de melding", C, "De Sleutels"),
+            (
+                "Brief van het CAK over de eigen bijdrage is onleesbaar",
+                L,
+                "CAK",
+            ),
+            (
+                "Woningstichting De Sleutels reageert niet op de melding",
+                C,
+                "De Sleutels",
+            ),
             ("Portaal laat de lekkage maanden liggen", C, "Portaal"),
             ("Vidomes komt niet langs voor de schimmel", C, "Vidomes"),
             ("De Goede Woning zet het gezin uit", H, "De Goede Woning"),
-            ("Het Servicepunt XL is alleen op afspraak open", L, "gemeente"),
+            (
+                "Het Servicepunt XL is alleen op afspraak open",
+                L,
+                "gemeente",
+            ),
             ("Bij het Werkplein moet alles via DigiD", L, "gemeente"),
-            ("Mevrouw is bang voor Jeugdbescherming West", J, "Jeugdbescherming"),
+            (
+                "Mevrouw is bang voor Jeugdbescherming West",
+                J,
+                "Jeugdbescherming",
+            ),
             ("Ouders durven niet naar Jeugdformaat", J, "Jeugdformaat"),
-            ("Belastingdienst/Toeslagen is telefonisch onbereikbaar", L, "Belastingdienst"),
-            ("Het UWV verlaagt de Wajong als zijn broer bij hem woont", K, "UWV"),
+            (
+                "Belastingdienst/Toeslagen is telefonisch onbereikbaar",
+                L,
+                "Belastingdienst",
+            ),
+            (
+                "Het UWV verlaagt de Wajong als zijn broer bij hem woont",
+                K,
+                "UWV",
+            ),
         ] {
             assert_eq!(org(text, &[barrier]), Some(expected), "{text}");
         }
@@ -527,24 +598,39 @@ mod register_tests {
     #[test]
     fn not_the_referrer() {
         assert_eq!(
-            org("Doorgegeven door de huisarts: Vestia reageert al 9 weken niet", &[C]),
+            org(
+                "Doorgegeven door de huisarts: Vestia reageert al 9 weken niet",
+                &[C]
+            ),
             Some("Vestia")
         );
         assert_eq!(
-            org("Aangemeld door het wijkteam; bij PsyQ nog geen intake", &[G]),
+            org(
+                "Aangemeld door het wijkteam; bij PsyQ nog geen intake",
+                &[G]
+            ),
             Some("PsyQ")
         );
         assert_eq!(
-            org("Signaal van Xtra: Staedion doet niets aan de overlast", &[C]),
+            org(
+                "Signaal van Xtra: Staedion doet niets aan de overlast",
+                &[C]
+            ),
             Some("Staedion")
         );
         assert_eq!(
-            org("Op verzoek van het UWV gemeld: niemand weet wie erover gaat", &[D]),
+            org(
+                "Op verzoek van het UWV gemeld: niemand weet wie erover gaat",
+                &[D]
+            ),
             None
         );
         // Via the GP's practice to Parnassia: Parnassia is where the wait is.
         assert_eq!(
-            org("Via de GGD bij Parnassia aangemeld, wacht al 5 maanden", &[G]),
+            org(
+                "Via de GGD bij Parnassia aangemeld, wacht al 5 maanden",
+                &[G]
+            ),
             Some("Parnassia")
         );
     }
@@ -553,19 +639,38 @@ mod register_tests {
     fn not_a_creditor() {
         // The creditors are named, the body the barrier is about is not.
         assert_eq!(
-            org("Schulden bij de Belastingdienst en het CAK, hulp bij schulden komt niet op gang", &[S]),
+            org(
+                "Schulden bij de Belastingdienst en het CAK, hulp bij schulden komt niet op gang",
+                &[S]
+            ),
             None
         );
         assert_eq!(
-            org("DUO legt beslag op het loon; aanmelding schuldhulp ligt stil", &[S]),
+            org(
+                "DUO legt beslag op het loon; aanmelding schuldhulp ligt stil",
+                &[S]
+            ),
+            Some("Schuldhulpverlening")
+        );
+        assert_eq!(
+            org(
+                "Beslag door het CJIB, DUO en de Belastingdienst; niemand helpt",
+                &[S]
+            ),
             None
         );
         assert_eq!(
-            org("Achterstand bij Eneco en Ziggo, wacht 10 weken op de Kredietbank", &[S]),
+            org(
+                "Achterstand bij Eneco en Ziggo, wacht 10 weken op de Kredietbank",
+                &[S]
+            ),
             Some("Kredietbank")
         );
         assert_eq!(
-            org("Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst", &[S]),
+            org(
+                "Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst",
+                &[S]
+            ),
             Some("Schuldhulpverlening")
         );
         // A landlord evicting over rent arrears is responsible, not a bystander creditor.
@@ -575,7 +680,10 @@ mod register_tests {
         );
         // A claw-back by the body that pays the benefit is that body's.
         assert_eq!(
-            org("Na een terugvordering van de gemeente durft ze geen giften aan te nemen", &[A]),
+            org(
+                "Na een terugvordering van de gemeente durft ze geen giften aan te nemen",
+                &[A]
+            ),
             Some("gemeente")
         );
     }
@@ -583,15 +691,24 @@ mod register_tests {
     #[test]
     fn welfare_partners_only_when_alone() {
         assert_eq!(
-            org("Samen met Stichting Mooi gebeld: Staedion reageert niet", &[C]),
+            org(
+                "Samen met Stichting Mooi gebeld: Staedion reageert niet",
+                &[C]
+            ),
             Some("Staedion")
         );
         assert_eq!(
-            org("MEE-consulent zegt: het UWV snapt de aanvraag niet, formulier te ingewikkeld", &[L]),
+            org(
+                "MEE-consulent zegt: het UWV snapt de aanvraag niet, formulier te ingewikkeld",
+                &[L]
+            ),
             Some("UWV")
         );
         assert_eq!(
-            org("Xtra, wijkteam en gemeente sturen haar naar elkaar door", &[D]),
+            org(
+                "Xtra, wijkteam en gemeente sturen haar naar elkaar door",
+                &[D]
+            ),
             None
         );
     }
