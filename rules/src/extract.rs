@@ -270,7 +270,7 @@ pub fn responsible<'a>(
             let before = last_chars(normalised[..*start].trim_end(), 60);
             !role(name).is_some_and(|r| r.bystander)
                 && !REFERRER_BEFORE.is_match(before)
-                && !(creditor[*i] && !tied(name))
+                && (!creditor[*i] || tied(name))
         })
         .map(|(i, (start, end, name))| {
             let channel = CHANNEL_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 30));
