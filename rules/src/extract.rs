@@ -179,7 +179,36 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
 /// Phrases right before an organisation that name it as the referrer, not the responsible body.
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen) (?:door|via)(?: de| het)?$|(?:signaal|tip|verwijzing|doorverwijzing) (?:van|via)(?: de| het)?$|(?:op verzoek van|in opdracht van)(?: de| het)?$",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing) (?:van|via|vanuit)(?: de| het)?$|(?:op verzoek van|in opdracht van|op advies van|namens)(?: de| het)?$",
+    )
+    .expect("valid pattern")
+});
+
+/// "via de huisarts", "samen met het wijkteam": a channel or a partner, responsible only when
+/// the note names no other body.
+static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$")
+        .expect("valid pattern")
+});
+
+/// A body named as a creditor in this note ("schulden bij de Belastingdienst", "beslag door
+/// het CAK"): a bystander unless the rules file ties it to one of the note's barriers (a
+/// landlord evicting over rent arrears is responsible).
+static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: de| het)?$",
+    )
+    .expect("valid pattern")
+});
+
+/// Between two bodies of one list: "X en het Y", "X, Y", "X of Y".
+static LISTED_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:,|,? en|,? of)(?: de| het)? $").expect("valid pattern"));
+
+/// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
+static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist)",
     )
     .expect("valid pattern")
 });
@@ -200,6 +229,12 @@ pub struct OrganisationRole {
 static PART_OF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z-]* (?:van|bij) (?:de |het )?$").expect("valid pattern"));
 
+/// The last `n` characters of `text` (all of it when shorter).
+fn last_chars(text: &str, n: usize) -> &str {
+    let start = text.char_indices().rev().nth(n).map_or(0, |(i, _)| i);
+    &text[start..]
+}
+
 /// The responsible organisation among those a text names (`found`: byte offset, end and
 /// canonical name, in order), given the barriers the note has.
 pub fn responsible<'a>(
@@ -208,40 +243,64 @@ pub fn responsible<'a>(
     role: impl Fn(&str) -> Option<&'a OrganisationRole>,
     barriers: &[&str],
 ) -> Option<&'a str> {
-    let candidates: Vec<&'a str> = found
+    let tied = |name: &str| {
+        role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
+    };
+    // Named as a creditor: directly, or listed right after one ("bij de Belastingdienst en
+    // het CAK").
+    let mut creditor = Vec::with_capacity(found.len());
+    for (i, (start, end, _)) in found.iter().enumerate() {
+        let before = last_chars(normalised[..*start].trim_end(), 60);
+        let listed = i > 0
+            && creditor[i - 1]
+            && normalised
+                .get(found[i - 1].1..*start)
+                .is_some_and(|between| LISTED_AFTER.is_match(between));
+        creditor.push(
+            listed
+                || CREDITOR_BEFORE.is_match(before)
+                || CREDITOR_AFTER.is_match(&normalised[*end..]),
+        );
+    }
+    // (name, named as a channel or partner)
+    let candidates: Vec<(&'a str, bool)> = found
         .iter()
         .enumerate()
-        .filter(|(_, (start, _, name))| {
+        .filter(|(i, (start, _, name))| {
+            let before = last_chars(normalised[..*start].trim_end(), 60);
             !role(name).is_some_and(|r| r.bystander)
-                && !REFERRER_BEFORE.is_match(normalised[..*start].trim_end())
+                && !REFERRER_BEFORE.is_match(before)
+                && (!creditor[*i] || tied(name))
         })
-        .map(|(i, (_, end, name))| match found.get(i + 1) {
-            // "schuldhulp van de gemeente" is the gemeente's.
-            Some((next, _, owner))
-                if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
-            {
-                *owner
+        .map(|(i, (start, end, name))| {
+            let channel = CHANNEL_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 30));
+            match found.get(i + 1) {
+                // "schuldhulp van de gemeente" is the gemeente's.
+                Some((next, _, owner))
+                    if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
+                {
+                    (*owner, channel)
+                }
+                _ => (*name, channel),
             }
-            _ => *name,
         })
         .collect();
     // Several bodies passing the case around: none of them is the responsible one.
-    let mut distinct = candidates.clone();
-    distinct.dedup();
+    let mut distinct: Vec<&str> = candidates.iter().map(|(name, _)| *name).collect();
     distinct.sort_unstable();
     distinct.dedup();
     if barriers == ["doorverwijscarrousel"] && distinct.len() > 1 {
         return None;
     }
-    let secondary = |name: &&str| role(name).is_some_and(|r| r.secondary);
-    candidates
-        .iter()
-        .copied()
-        .find(|name| {
-            role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
-        })
-        .or_else(|| candidates.iter().copied().find(|name| !secondary(name)))
-        .or_else(|| candidates.first().copied())
+    let secondary = |name: &str| role(name).is_some_and(|r| r.secondary);
+    let direct = || candidates.iter().filter(|(_, channel)| !channel);
+    direct()
+        .find(|(name, _)| tied(name))
+        .or_else(|| direct().find(|(name, _)| !secondary(name)))
+        .or_else(|| candidates.iter().find(|(name, _)| tied(name)))
+        .or_else(|| candidates.iter().find(|(name, _)| !secondary(name)))
+        .or_else(|| candidates.first())
+        .map(|(name, _)| *name)
 }
 
 #[cfg(test)]
@@ -373,6 +432,284 @@ mod tests {
         assert_eq!(
             responsible(text, &found, roles, &["schuldhulp-toegang"]),
             Some("gemeente")
+        );
+    }
+}
+
+/// The region's register in `default_rules.toml` with [`responsible`], on example sentences.
+#[cfg(test)]
+mod register_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Register {
+        aliases: Regex,
+        names: HashMap<String, String>,
+        roles: HashMap<String, OrganisationRole>,
+    }
+
+    /// The `[[organisation]]` tables of the shipped rules file, read as plain TOML (the rule
+    /// set keeps its own copy private).
+    static REGISTER: LazyLock<Register> = LazyLock::new(|| {
+        let file: toml::Table = include_str!("../default_rules.toml")
+            .parse()
+            .expect("rules");
+        let strings = |table: &toml::Table, key: &str| -> Vec<String> {
+            table
+                .get(key)
+                .and_then(toml::Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let flag = |table: &toml::Table, key: &str| {
+            table
+                .get(key)
+                .and_then(toml::Value::as_bool)
+                .unwrap_or(false)
+        };
+        let mut names = HashMap::new();
+        let mut roles = HashMap::new();
+        let mut aliases = Vec::new();
+        let tables = file["organisation"].as_array().expect("organisations");
+        for table in tables.iter().filter_map(toml::Value::as_table) {
+            let name = table["name"].as_str().expect("name").to_string();
+            for alias in strings(table, "aliases") {
+                let alias = crate::ruleset::normalise(&alias);
+                assert!(
+                    names.insert(alias.clone(), name.clone()).is_none(),
+                    "{alias} twice"
+                );
+                aliases.push(regex::escape(&alias));
+            }
+            let role = OrganisationRole {
+                barriers: strings(table, "barriers"),
+                bystander: flag(table, "bystander"),
+                secondary: flag(table, "secondary"),
+            };
+            roles.insert(name, role);
+        }
+        aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        let aliases =
+            Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))).expect("aliases");
+        Register {
+            aliases,
+            names,
+            roles,
+        }
+    });
+
+    /// The responsible body the register and [`responsible`] find in `text`.
+    fn org(text: &str, barriers: &[&str]) -> Option<&'static str> {
+        let register: &'static Register = &REGISTER;
+        let normalised = crate::ruleset::normalise(text);
+        let found: Vec<(usize, usize, &'static str)> = register
+            .aliases
+            .find_iter(&normalised)
+            .filter_map(|m| {
+                let name = register.names.get(m.as_str())?;
+                Some((m.start(), m.end(), name.as_str()))
+            })
+            .collect();
+        responsible(
+            &normalised,
+            &found,
+            |name| register.roles.get(name),
+            barriers,
+        )
+    }
+
+    const C: &str = "corporatie-reactietijd";
+    const G: &str = "wachtlijst-ggz";
+    const H: &str = "huisuitzetting";
+    const S: &str = "schuldhulp-toegang";
+    const J: &str = "angst-jeugdhulp";
+    const L: &str = "loket-drempel";
+    const K: &str = "kostendelersnorm";
+    const A: &str = "angst-uitkeringskorting";
+    const D: &str = "doorverwijscarrousel";
+
+    #[test]
+    fn the_regions_bodies_and_their_short_names() {
+        for (text, barrier, expected) in [
+            (
+                "Aanvraag ligt al 8 weken bij de Haagse Kredietbank",
+                S,
+                "Kredietbank",
+            ),
+            (
+                "HKB heeft de aanmelding nog niet opgepakt",
+                S,
+                "Kredietbank",
+            ),
+            ("Jongere staat bij Youz op de wachtlijst", G, "Youz"),
+            (
+                "Verwezen naar i-Psy, intake pas in het voorjaar",
+                G,
+                "i-psy",
+            ),
+            ("Psy-Q heeft nog geen plek", G, "PsyQ"),
+            ("Aangemeld bij Indigo, niets gehoord", G, "Indigo"),
+            ("Curium-LUMC heeft een aanmeldstop", G, "Curium"),
+            ("De SVB kort de AOW als de dochter intrekt", K, "SVB"),
+            (
+                "Brief van het CAK over de eigen bijdrage is onleesbaar",
+                L,
+                "CAK",
+            ),
+            (
+                "Woningstichting De Sleutels reageert niet op de melding",
+                C,
+                "De Sleutels",
+            ),
+            ("Portaal laat de lekkage maanden liggen", C, "Portaal"),
+            ("Vidomes komt niet langs voor de schimmel", C, "Vidomes"),
+            ("De Goede Woning zet het gezin uit", H, "De Goede Woning"),
+            (
+                "Het Servicepunt XL is alleen op afspraak open",
+                L,
+                "gemeente",
+            ),
+            ("Bij het Werkplein moet alles via DigiD", L, "gemeente"),
+            (
+                "Mevrouw is bang voor Jeugdbescherming West",
+                J,
+                "Jeugdbescherming",
+            ),
+            ("Ouders durven niet naar Jeugdformaat", J, "Jeugdformaat"),
+            (
+                "Belastingdienst/Toeslagen is telefonisch onbereikbaar",
+                L,
+                "Belastingdienst",
+            ),
+            (
+                "Het UWV verlaagt de Wajong als zijn broer bij hem woont",
+                K,
+                "UWV",
+            ),
+        ] {
+            assert_eq!(org(text, &[barrier]), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_the_referrer() {
+        assert_eq!(
+            org(
+                "Doorgegeven door de huisarts: Vestia reageert al 9 weken niet",
+                &[C]
+            ),
+            Some("Vestia")
+        );
+        assert_eq!(
+            org(
+                "Aangemeld door het wijkteam; bij PsyQ nog geen intake",
+                &[G]
+            ),
+            Some("PsyQ")
+        );
+        assert_eq!(
+            org(
+                "Signaal van Xtra: Staedion doet niets aan de overlast",
+                &[C]
+            ),
+            Some("Staedion")
+        );
+        assert_eq!(
+            org(
+                "Op verzoek van het UWV gemeld: niemand weet wie erover gaat",
+                &[D]
+            ),
+            None
+        );
+        // Via the GP's practice to Parnassia: Parnassia is where the wait is.
+        assert_eq!(
+            org(
+                "Via de GGD bij Parnassia aangemeld, wacht al 5 maanden",
+                &[G]
+            ),
+            Some("Parnassia")
+        );
+    }
+
+    #[test]
+    fn not_a_creditor() {
+        // The creditors are named, the body the barrier is about is not.
+        assert_eq!(
+            org(
+                "Schulden bij de Belastingdienst en het CAK, hulp bij schulden komt niet op gang",
+                &[S]
+            ),
+            None
+        );
+        assert_eq!(
+            org(
+                "DUO legt beslag op het loon; aanmelding schuldhulp ligt stil",
+                &[S]
+            ),
+            Some("Schuldhulpverlening")
+        );
+        assert_eq!(
+            org(
+                "Beslag door het CJIB, DUO en de Belastingdienst; niemand helpt",
+                &[S]
+            ),
+            None
+        );
+        assert_eq!(
+            org(
+                "Achterstand bij Eneco en Ziggo, wacht 10 weken op de Kredietbank",
+                &[S]
+            ),
+            Some("Kredietbank")
+        );
+        assert_eq!(
+            org(
+                "Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst",
+                &[S]
+            ),
+            Some("Schuldhulpverlening")
+        );
+        // A landlord evicting over rent arrears is responsible, not a bystander creditor.
+        assert_eq!(
+            org("Huurachterstand bij Haag Wonen, ontruiming aangezegd", &[H]),
+            Some("Haag Wonen")
+        );
+        // A claw-back by the body that pays the benefit is that body's.
+        assert_eq!(
+            org(
+                "Na een terugvordering van de gemeente durft ze geen giften aan te nemen",
+                &[A]
+            ),
+            Some("gemeente")
+        );
+    }
+
+    #[test]
+    fn welfare_partners_only_when_alone() {
+        assert_eq!(
+            org(
+                "Samen met Stichting Mooi gebeld: Staedion reageert niet",
+                &[C]
+            ),
+            Some("Staedion")
+        );
+        assert_eq!(
+            org(
+                "MEE-consulent zegt: het UWV snapt de aanvraag niet, formulier te ingewikkeld",
+                &[L]
+            ),
+            Some("UWV")
+        );
+        assert_eq!(
+            org(
+                "Xtra, wijkteam en gemeente sturen haar naar elkaar door",
+                &[D]
+            ),
+            None
         );
     }
 }
