@@ -413,12 +413,12 @@ fn row(record: &Record, register: &Register) -> LogRow {
         span_id: record.trace.span_id.clone(),
         parent_span_id: record.trace.parent_span_id.clone(),
         name: record.name.clone(),
-        start_time: time(&record.start),
-        end_time: time(&record.end),
+        start_time: record.start,
+        end_time: record.end,
         status: record.status.as_str().to_string(),
         actor: record.actor.clone(),
         activity_id: register.id(record.activity).to_string(),
-        attributes: record.attributes.to_string(),
+        attributes: record.attributes.clone(),
     }
 }
 
@@ -476,8 +476,8 @@ impl From<LogEntryRow> for Entry {
             span_id: record.span_id,
             parent_span_id: record.parent_span_id,
             name: record.name,
-            start_time: record.start_time,
-            end_time: record.end_time,
+            start_time: time(&record.start_time),
+            end_time: time(&record.end_time),
             status_code: if record.status == "ok" {
                 Status::Ok.code().to_string()
             } else {
@@ -486,7 +486,7 @@ impl From<LogEntryRow> for Entry {
             status: record.status,
             actor: record.actor,
             processing_activity_id: record.activity_id,
-            attributes: serde_json::from_str(&record.attributes).unwrap_or(Value::Null),
+            attributes: record.attributes,
         }
     }
 }

@@ -2,8 +2,8 @@
 //! write's transaction) and reading them back by filter. The record's meaning (activities,
 //! trace context, the LDV shape) lives in `knooppunt_rules::verwerkingslog`; here it is rows.
 
-use crate::{Store, StoreResult};
-use chrono::NaiveDate;
+use crate::{Store, StoreResult, Text};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// One record as stored: ids, codes and counts, never signal text.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -12,14 +12,15 @@ pub struct LogRow {
     pub span_id: String,
     pub parent_span_id: String,
     pub name: String,
-    /// RFC 3339, UTC.
-    pub start_time: String,
-    pub end_time: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub start_time: DateTime<Utc>,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub end_time: DateTime<Utc>,
     pub status: String,
     pub actor: String,
     pub activity_id: String,
-    /// JSON.
-    pub attributes: String,
+    #[sqlx(try_from = "Text<serde_json::Value>")]
+    pub attributes: serde_json::Value,
 }
 
 /// One stored record: its place in the log and what was appended.
@@ -71,12 +72,12 @@ pub async fn append_on(conn: &mut sqlx::AnyConnection, rows: &[LogRow]) -> Store
                 .bind(&row.span_id)
                 .bind(&row.parent_span_id)
                 .bind(&row.name)
-                .bind(&row.start_time)
-                .bind(&row.end_time)
+                .bind(Text(row.start_time))
+                .bind(Text(row.end_time))
                 .bind(&row.status)
                 .bind(&row.actor)
                 .bind(&row.activity_id)
-                .bind(&row.attributes);
+                .bind(Text(row.attributes.clone()));
         }
         query.execute(&mut *conn).await?;
     }
