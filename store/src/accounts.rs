@@ -2,7 +2,7 @@
 //! Secrets arrive here already hashed (SHA-256 of a token, an Argon2 PHC string of a
 //! password); times are stored as RFC 3339 (UTC) or Unix seconds and come back typed.
 
-use crate::statement::params;
+use crate::statement::{params, run_on};
 use crate::{Store, Text};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -100,17 +100,12 @@ impl Store {
         keep: Option<&str>,
     ) -> anyhow::Result<bool> {
         let mut tx = self.pool().begin().await.context("transactie")?;
-        let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
-            .bind(password_hash)
-            .bind(name)
-            .execute(&mut *tx)
+        let sql = "UPDATE users SET password_hash = $1 WHERE name = $2";
+        let updated = run_on(&mut tx, sql, params![password_hash, name])
             .await
-            .context("wachtwoord opslaan")?
-            .rows_affected();
-        sqlx::query("DELETE FROM sessions WHERE user_name = $1 AND token_hash <> $2")
-            .bind(name)
-            .bind(keep.unwrap_or_default())
-            .execute(&mut *tx)
+            .context("wachtwoord opslaan")?;
+        let sql = "DELETE FROM sessions WHERE user_name = $1 AND token_hash <> $2";
+        run_on(&mut tx, sql, params![name, keep.unwrap_or_default()])
             .await
             .context("andere sessies beëindigen")?;
         tx.commit().await.context("wachtwoord opslaan")?;
@@ -205,10 +200,14 @@ impl Store {
 
     pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {
         let sql = "DELETE FROM sessions WHERE token_hash = $1";
-        self.run(sql, params![token_hash])
+        self.delete_by(sql, token_hash)
             .await
-            .context("sessie beëindigen")?;
-        Ok(())
+            .context("sessie beëindigen")
+    }
+
+    /// Runs the `DELETE` `sql` for the key `$1`.
+    async fn delete_by(&self, sql: &str, key: &str) -> sqlx::Result<()> {
+        self.run(sql, params![key]).await.map(drop)
     }
 
     /// Stores a partner API token (its hash) under `id`.
@@ -256,7 +255,7 @@ impl Store {
     /// The source a live (not revoked) API token submits as.
     pub async fn api_token_source(&self, token_hash: &str) -> anyhow::Result<Option<String>> {
         let sql = "SELECT source FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-        self.value_if(sql, params![token_hash])
+        self.value(sql, params![token_hash])
             .await
             .context("token controleren")
     }
@@ -267,13 +266,10 @@ impl Store {
         keys: [&str; 2],
         since: i64,
     ) -> anyhow::Result<Vec<SignInFailures>> {
-        self.rows(
-            "SELECT key, failures FROM sign_in_failures \
-             WHERE key IN ($1, $2) AND window_start > $3",
-            params![keys[0], keys[1], since],
-        )
-        .await
-        .context("mislukte inlogpogingen lezen")
+        let sql = "SELECT key, failures FROM sign_in_failures \
+             WHERE key IN ($1, $2) AND window_start > $3";
+        let rows = self.rows(sql, params![keys[0], keys[1], since]).await;
+        rows.context("mislukte inlogpogingen lezen")
     }
 
     /// Counts one failure under each of `keys` at `now` (a window that ended at `expired` or
@@ -292,20 +288,15 @@ impl Store {
             .context("oude inlogpogingen opruimen")?;
         let mut tx = self.pool().begin().await.context("transactie")?;
         for key in keys {
-            sqlx::query(
-                "INSERT INTO sign_in_failures (key, failures, window_start) VALUES ($1, 1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET \
+            let sql = "INSERT INTO sign_in_failures (key, failures, window_start) \
+                 VALUES ($1, 1, $2) ON CONFLICT (key) DO UPDATE SET \
                  failures = CASE WHEN sign_in_failures.window_start <= $3 THEN 1 \
                                  ELSE sign_in_failures.failures + 1 END, \
                  window_start = CASE WHEN sign_in_failures.window_start <= $3 THEN $2 \
-                                     ELSE sign_in_failures.window_start END",
-            )
-            .bind(key)
-            .bind(now)
-            .bind(expired)
-            .execute(&mut *tx)
-            .await
-            .context("mislukte inlogpoging opslaan")?;
+                                     ELSE sign_in_failures.window_start END";
+            run_on(&mut tx, sql, params![key, now, expired])
+                .await
+                .context("mislukte inlogpoging opslaan")?;
         }
         tx.commit().await.context("mislukte inlogpoging opslaan")?;
         Ok(())
@@ -313,9 +304,8 @@ impl Store {
 
     pub async fn clear_sign_in_failures(&self, key: &str) -> anyhow::Result<()> {
         let sql = "DELETE FROM sign_in_failures WHERE key = $1";
-        self.run(sql, params![key])
+        self.delete_by(sql, key)
             .await
-            .context("inlogpogingen wissen")?;
-        Ok(())
+            .context("inlogpogingen wissen")
     }
 }

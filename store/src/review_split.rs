@@ -4,6 +4,7 @@
 //! transaction.
 
 use crate::decide_error::DecideError;
+use crate::statement::{params, run_on};
 use crate::Text;
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -160,16 +161,12 @@ pub(crate) async fn split(
             .filter(|(i, _)| !moved.contains(i))
             .map(|(_, m)| m),
     );
-    sqlx::query(
-        "UPDATE clusters SET signal_count = $1, first_seen = $2, last_seen = $3 WHERE id = $4",
-    )
-    .bind(remaining as i64)
-    .bind(first_seen)
-    .bind(last_seen)
-    .bind(cluster_id)
-    .execute(&mut *conn)
-    .await
-    .context("cluster bijwerken")?;
+    let sql =
+        "UPDATE clusters SET signal_count = $1, first_seen = $2, last_seen = $3 WHERE id = $4";
+    let count = remaining as i64;
+    run_on(conn, sql, params![count, first_seen, last_seen, cluster_id])
+        .await
+        .context("cluster bijwerken")?;
     Ok(created)
 }
 

@@ -29,6 +29,16 @@ pub(crate) trait Scalar:
 }
 impl<T: sqlx::Type<sqlx::Any> + for<'r> sqlx::Decode<'r, sqlx::Any> + Send + Unpin> Scalar for T {}
 
+/// Runs `sql` on a connection (or inside a transaction); the rows it changed.
+pub(crate) async fn run_on<'q>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &'q str,
+    params: AnyArguments<'q>,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query_with(sql, params).execute(conn).await?;
+    Ok(done.rows_affected())
+}
+
 impl Store {
     /// Every row `sql` selects.
     pub(crate) async fn rows<'q, T: Row>(
@@ -50,26 +60,14 @@ impl Store {
             .await
     }
 
-    /// The value `sql` selects (a count, an aggregate).
+    /// The value `sql` selects, if it selects a row (a count or an aggregate always does).
     pub(crate) async fn value<'q, T: Scalar>(
         &self,
         sql: &'q str,
         params: AnyArguments<'q>,
-    ) -> sqlx::Result<T> {
-        self.value_if(sql, params)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)
-    }
-
-    /// The value `sql` selects, if it selects a row.
-    pub(crate) async fn value_if<'q, T: Scalar>(
-        &self,
-        sql: &'q str,
-        params: AnyArguments<'q>,
     ) -> sqlx::Result<Option<T>> {
-        sqlx::query_scalar_with(sql, params)
-            .fetch_optional(&self.pool)
-            .await
+        let row: Option<(T,)> = self.row(sql, params).await?;
+        Ok(row.map(|(value,)| value))
     }
 
     /// Runs `sql`; the rows it changed.

@@ -33,9 +33,8 @@ impl Store {
     /// How many signals `source` has stored.
     pub async fn source_signal_count(&self, source: &str) -> anyhow::Result<i64> {
         let sql = "SELECT COUNT(*) AS n FROM signals WHERE source = $1";
-        self.value(sql, params![source])
-            .await
-            .context("signalen tellen")
+        let count = self.value(sql, params![source]).await;
+        Ok(count.context("signalen tellen")?.unwrap_or(0))
     }
 
     /// A page of `source`'s signals, newest stored first.
@@ -77,10 +76,10 @@ impl Store {
     /// Whether the overleg recorded a meeting on `day`.
     pub async fn meeting_recorded(&self, day: NaiveDate) -> anyhow::Result<bool> {
         let sql = "SELECT COUNT(*) AS n FROM meetings WHERE meeting_on = $1";
-        let found: i64 = self
+        let found: Option<i64> = self
             .value(sql, params![Text(day)])
             .await
             .context("vergadering lezen")?;
-        Ok(found > 0)
+        Ok(found.unwrap_or(0) > 0)
     }
 }
