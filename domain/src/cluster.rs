@@ -206,13 +206,15 @@ pub struct ClusterSummary {
 pub struct ReplaySignal {
     pub source: String,
     pub id: String,
-    pub observed_on: String,
+    pub observed_on: NaiveDate,
     pub area: String,
     pub area_key: String,
     pub text: String,
-    pub themes: String,
+    /// Theme ids.
+    pub themes: Vec<String>,
     pub organisation: Option<String>,
-    pub barriers: String,
+    /// Barrier ids; empty = unclassified.
+    pub barriers: Vec<String>,
     /// The stored "barrier|wait_days|confidence;…" (see [`classification`]).
     pub classification: String,
     pub wait_days: Option<i64>,
@@ -224,8 +226,10 @@ pub struct ClusterTally {
     pub id: String,
     pub barrier: String,
     pub key: ClusterKeyValues,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// The days its first and its latest signal were observed (meaningless while
+    /// `signal_count` is 0).
+    pub first_seen: NaiveDate,
+    pub last_seen: NaiveDate,
     pub signal_count: i64,
 }
 
@@ -235,19 +239,19 @@ impl ClusterTally {
             id,
             barrier: found.barrier.clone(),
             key: found.cluster.clone(),
-            first_seen: String::new(),
-            last_seen: String::new(),
+            first_seen: NaiveDate::MIN,
+            last_seen: NaiveDate::MIN,
             signal_count: 0,
         }
     }
 
-    /// Counts one signal observed on `date` (ISO).
-    pub fn count(&mut self, date: &str) {
-        if self.signal_count == 0 || date < self.first_seen.as_str() {
-            self.first_seen = date.to_string();
+    /// Counts one signal observed on `date`.
+    pub fn count(&mut self, date: NaiveDate) {
+        if self.signal_count == 0 || date < self.first_seen {
+            self.first_seen = date;
         }
-        if self.signal_count == 0 || date > self.last_seen.as_str() {
-            self.last_seen = date.to_string();
+        if self.signal_count == 0 || date > self.last_seen {
+            self.last_seen = date;
         }
         self.signal_count += 1;
     }
@@ -261,7 +265,7 @@ pub struct StoredPromotion {
     pub barrier: String,
     pub area: String,
     pub organisation: String,
-    pub evaluated_on: String,
+    pub evaluated_on: NaiveDate,
     pub reasons: serde_json::Value,
     pub waarom: String,
     pub rules_version: String,
@@ -280,7 +284,7 @@ pub struct BarrierStats {
 pub struct StoredSignal {
     pub source: String,
     pub id: String,
-    pub observed_on: String,
+    pub observed_on: NaiveDate,
     pub area: String,
     pub text: String,
     pub barriers: Vec<String>,

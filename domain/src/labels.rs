@@ -3,6 +3,7 @@
 
 use crate::cluster::{BarrierMatch, ClusterKey, ClusterKeyValues};
 use crate::recognition::{How, Recognition};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -56,7 +57,7 @@ pub struct Label {
     pub barrier: String,
     pub verdict: Verdict,
     pub actor: String,
-    pub labelled_at: String,
+    pub labelled_at: DateTime<Utc>,
 }
 
 /// The labels of one signal that hold: the latest per barrier, and the latest "geen barrière".
@@ -143,7 +144,7 @@ impl SignalLabels {
 pub struct LabelledSignal {
     pub source: String,
     pub id: String,
-    pub observed_on: String,
+    pub observed_on: NaiveDate,
     pub text: String,
     pub organisation: Option<String>,
     pub wait_days: Option<i64>,
@@ -155,7 +156,7 @@ pub struct LabelledSignal {
 pub struct QueuedSignal {
     pub source: String,
     pub id: String,
-    pub observed_on: String,
+    pub observed_on: NaiveDate,
     pub area: String,
     pub text: String,
 }
@@ -226,7 +227,7 @@ mod tests {
             barrier: barrier.into(),
             verdict,
             actor: "a".into(),
-            labelled_at: String::new(),
+            labelled_at: DateTime::<Utc>::MIN_UTC,
         }
     }
 

@@ -143,11 +143,7 @@ impl Agenda {
         let earlier = store
             .promotions(since.succ_opt().unwrap_or(since), on)
             .await?;
-        promotions.extend(
-            earlier
-                .into_iter()
-                .filter(|p| p.evaluated_on != on.to_string()),
-        );
+        promotions.extend(earlier.into_iter().filter(|p| p.evaluated_on != on));
         let reviewed = reviewed_clusters(store, on).await?;
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed

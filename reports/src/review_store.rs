@@ -101,7 +101,7 @@ pub fn outbox_event(
         payload: event.payload().context("gebeurtenis vastleggen")?,
         kind: event.kind.as_str().to_string(),
         event_id: event.id,
-        occurred_at: event.occurred_at,
+        occurred_at: decision.decided_at,
         cluster_id: event.cluster.id,
     }))
 }

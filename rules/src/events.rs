@@ -13,9 +13,9 @@
 //! types and the event a decision causes are in `knooppunt_domain::cluster_event`.
 
 use anyhow::Context;
-use chrono::{SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use knooppunt_domain::cluster_event::{event_id, ClusterEvent, ClusterRef, Kind, EVENT_VERSION};
-use knooppunt_store::events::{self as store_events, ClusterBrief, NewEvent};
+use knooppunt_store::events::{self as store_events, ClusterBrief, OutboxEvent};
 use knooppunt_store::Store;
 use knooppunt_transport::kafka::{send_event, KafkaProducer, KafkaSettings};
 use serde_json::Value;
@@ -25,11 +25,13 @@ pub const TOPIC: &str = "knooppunt.clusters.v1";
 
 /// Writes an event to the outbox; an event with the same id is written once.
 pub async fn record_on(conn: &mut sqlx::AnyConnection, event: &ClusterEvent) -> anyhow::Result<()> {
-    let row = NewEvent {
-        event_id: &event.id,
-        occurred_at: &event.occurred_at,
-        kind: event.kind.as_str(),
-        cluster_id: &event.cluster.id,
+    let row = OutboxEvent {
+        event_id: event.id.clone(),
+        occurred_at: DateTime::parse_from_rfc3339(&event.occurred_at)
+            .context("gebeurtenis: ongeldige tijd")?
+            .with_timezone(&Utc),
+        kind: event.kind.as_str().to_string(),
+        cluster_id: event.cluster.id.clone(),
         payload: event.payload().context("gebeurtenis vastleggen")?,
     };
     store_events::record_event_on(conn, &row)
@@ -45,7 +47,7 @@ pub async fn record_promotions(
     if promotions.is_empty() {
         return Ok(0);
     }
-    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let now = Utc::now().trunc_subsecs(0);
     let by_cluster: std::collections::HashMap<&str, &knooppunt_domain::cluster::StoredPromotion> =
         promotions
             .iter()
@@ -54,14 +56,14 @@ pub async fn record_promotions(
     let ids: Vec<&str> = promotions.iter().map(|p| p.cluster_id.as_str()).collect();
     let make = |brief: &ClusterBrief| {
         let promotion = by_cluster.get(brief.id.as_str())?;
-        let event = promoted(promotion, brief.clone(), &now);
-        let payload = serde_json::to_string(&event).ok()?;
-        Some((
-            event.id,
-            event.occurred_at,
-            Kind::Promoted.as_str().to_string(),
-            payload,
-        ))
+        let event = promoted(promotion, brief.clone(), now);
+        Some(OutboxEvent {
+            payload: serde_json::to_string(&event).ok()?,
+            event_id: event.id,
+            occurred_at: now,
+            kind: Kind::Promoted.as_str().to_string(),
+            cluster_id: event.cluster.id,
+        })
     };
     store
         .record_cluster_events(&ids, make)
@@ -73,7 +75,7 @@ pub async fn record_promotions(
 fn promoted(
     promotion: &knooppunt_domain::cluster::StoredPromotion,
     cluster: ClusterBrief,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> ClusterEvent {
     let reasons = match &promotion.reasons {
         Value::Array(items) => items
@@ -90,7 +92,7 @@ fn promoted(
             promotion.cluster_id, promotion.evaluated_on
         )),
         kind: Kind::Promoted,
-        occurred_at: now.to_string(),
+        occurred_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         signal_count: cluster.signal_count,
         cluster: ClusterRef {
             id: cluster.id,
@@ -153,10 +155,7 @@ pub async fn relay_once(
         let payload = serde_json::to_string(&stored.event).context("gebeurtenis")?;
         send_event(producer, topic, &stored.event.cluster.id, &payload).await?;
         store
-            .mark_event_published(
-                stored.seq,
-                &Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-            )
+            .mark_event_published(stored.seq, Utc::now().trunc_subsecs(0))
             .await
             .context("gebeurtenis als verstuurd markeren")?;
         delivered += 1;

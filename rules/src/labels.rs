@@ -34,7 +34,7 @@ pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, 
     let mut quarters: BTreeMap<String, LabelReport> = BTreeMap::new();
     for signal in signals {
         let quarter = quarters
-            .entry(quarter_of(&signal.observed_on))
+            .entry(quarter_of(&signal.observed_on.to_string()))
             .or_insert_with(|| LabelReport {
                 report: Report {
                     barriers: barriers.clone(),
@@ -94,7 +94,7 @@ mod tests {
             barrier: barrier.into(),
             verdict,
             actor: "a".into(),
-            labelled_at: String::new(),
+            labelled_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
         }
     }
 
@@ -106,7 +106,7 @@ mod tests {
         let signal = LabelledSignal {
             source: "s".into(),
             id: "1".into(),
-            observed_on: "2026-05-01".into(),
+            observed_on: "2026-05-01".parse().unwrap(),
             text: "tekst".into(),
             organisation: None,
             wait_days: Some(63),

@@ -295,17 +295,18 @@ fn tally_page(
             rebuilt
                 .entry(id.clone())
                 .or_insert_with(|| ClusterTally::new(id, found))
-                .count(&signal.observed_on);
+                .count(signal.observed_on);
         }
         diff.signals += 1;
         let by_model = |detail: &str| detail.matches("|model").count() as u64;
         diff.model_found.0 += by_model(&signal.classification);
         diff.model_found.1 += by_model(&detail);
-        if new_barriers != signal.barriers {
+        let old_barriers = signal.barriers.join(",");
+        if new_barriers != old_barriers {
             diff.changed += 1;
             *diff
                 .transitions
-                .entry((signal.barriers.clone(), new_barriers))
+                .entry((old_barriers, new_barriers))
                 .or_default() += 1;
         }
         if regroup || detail != signal.classification {
@@ -359,7 +360,7 @@ fn classify_page(rules: &RuleSet, page: &[ReplaySignal]) -> Vec<Reclassified> {
         if signal.text == crate::retention::PURGED_TEXT {
             return crate::retention::kept_classification(rules, signal);
         }
-        let themes: Vec<&str> = signal.themes.split(',').filter(|t| !t.is_empty()).collect();
+        let themes: Vec<&str> = signal.themes.iter().map(String::as_str).collect();
         let fields = Fields {
             themes: &themes,
             organisation: signal.organisation.as_deref(),

@@ -15,7 +15,7 @@
 
 use crate::verwerkingslog;
 use anyhow::Context;
-use chrono::{DateTime, Duration, Months, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Months, NaiveDate, SubsecRound, Utc};
 use knooppunt_domain::processing_log::{actions, Activity, Record};
 use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_store::retention::Counts;
@@ -52,18 +52,18 @@ impl Default for Policy {
 pub struct Cutoffs {
     /// Signals observed before this day lose their text.
     pub text: NaiveDate,
-    /// Quarantine rows recorded before this moment are deleted (RFC 3339).
-    pub quarantine: String,
-    /// Tokens revoked before this moment are deleted (RFC 3339).
-    pub revoked_tokens: String,
-    /// Sessions that expired before this moment are deleted (RFC 3339).
-    pub sessions: String,
+    /// Quarantine rows recorded before this moment are deleted (whole seconds).
+    pub quarantine: DateTime<Utc>,
+    /// Tokens revoked before this moment are deleted (whole seconds).
+    pub revoked_tokens: DateTime<Utc>,
+    /// Sessions that expired before this moment are deleted (whole seconds).
+    pub sessions: DateTime<Utc>,
 }
 
 impl Policy {
     /// The cutoffs on `today` (Europe/Amsterdam) at `now`.
     pub fn cutoffs(&self, today: NaiveDate, now: DateTime<Utc>) -> Cutoffs {
-        let moment = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let moment = |t: DateTime<Utc>| t.trunc_subsecs(0);
         Cutoffs {
             text: today
                 .checked_sub_months(Months::new(self.text_months))
@@ -136,9 +136,9 @@ impl Cutoffs {
     fn for_store(&self) -> knooppunt_store::retention::Cutoffs<'_> {
         knooppunt_store::retention::Cutoffs {
             text: self.text,
-            quarantine: &self.quarantine,
-            revoked_tokens: &self.revoked_tokens,
-            sessions: &self.sessions,
+            quarantine: self.quarantine,
+            revoked_tokens: self.revoked_tokens,
+            sessions: self.sessions,
             purged_text: PURGED_TEXT,
         }
     }
@@ -184,9 +184,8 @@ pub async fn apply(
         .started(started);
         verwerkingslog::rows(&[record])
     };
-    let run_at = started.to_rfc3339_opts(SecondsFormat::Secs, true);
     let counts = store
-        .apply_retention(&cutoffs.for_store(), &run_at, actor, log)
+        .apply_retention(&cutoffs.for_store(), started, actor, log)
         .await
         .context("opschoning vastleggen")?;
     tracing::info!(
@@ -239,8 +238,7 @@ pub fn kept_classification(
     let matches = if matches.is_empty() && !signal.barriers.is_empty() {
         signal
             .barriers
-            .split(',')
-            .filter(|b| !b.is_empty())
+            .iter()
             .map(|barrier| knooppunt_domain::cluster::BarrierMatch {
                 barrier: barrier.to_string(),
                 confidence: 1.0,
@@ -255,7 +253,7 @@ pub fn kept_classification(
     };
     (
         matches,
-        signal.barriers.clone(),
+        signal.barriers.join(","),
         signal.classification.clone(),
     )
 }
@@ -307,8 +305,11 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let cutoffs = policy.cutoffs(today, now);
         assert_eq!(cutoffs.text, NaiveDate::from_ymd_opt(2024, 11, 30).unwrap());
-        assert_eq!(cutoffs.quarantine, "2026-10-31T12:00:00Z");
-        assert_eq!(cutoffs.revoked_tokens, "2026-11-23T12:00:00Z");
+        assert_eq!(cutoffs.quarantine.to_rfc3339(), "2026-10-31T12:00:00+00:00");
+        assert_eq!(
+            cutoffs.revoked_tokens.to_rfc3339(),
+            "2026-11-23T12:00:00+00:00"
+        );
         // The last day of a month counts back to the last day of the shorter month.
         let cutoffs = policy.cutoffs(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(), now);
         assert_eq!(cutoffs.text, NaiveDate::from_ymd_opt(2024, 2, 28).unwrap());

@@ -8,7 +8,7 @@
 //! handful of round trips, not a thousand.
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, SecondsFormat, Utc};
 use knooppunt_domain::processing_log::{actions, Activity, Record, Status};
 use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_store::processing_log::{LogEntryRow, LogRow};
@@ -130,6 +130,10 @@ impl Entry {
 /// What to show.
 pub use knooppunt_store::processing_log::Filter;
 
+fn time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
 /// The records as the store keeps them.
 pub fn rows(records: &[Record]) -> Vec<LogRow> {
     records.iter().map(LogRow::from).collect()
@@ -178,8 +182,8 @@ impl From<LogEntryRow> for Entry {
             span_id: record.span_id,
             parent_span_id: record.parent_span_id,
             name: record.name,
-            start_time: record.start_time,
-            end_time: record.end_time,
+            start_time: time(&record.start_time),
+            end_time: time(&record.end_time),
             status_code: if record.status == "ok" {
                 Status::Ok.code().to_string()
             } else {
@@ -188,7 +192,7 @@ impl From<LogEntryRow> for Entry {
             status: record.status,
             actor: record.actor,
             processing_activity_id: record.activity_id,
-            attributes: serde_json::from_str(&record.attributes).unwrap_or(Value::Null),
+            attributes: record.attributes,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::*;
 use anyhow::Context;
+use chrono::NaiveDate;
 
 use knooppunt_domain::cluster::*;
 use knooppunt_domain::recognition::Recognition;
@@ -15,7 +16,7 @@ pub(crate) struct Membership<'a> {
     pub(crate) signal_id: &'a str,
     pub(crate) barrier: &'a str,
     pub(crate) cluster_id: String,
-    pub(crate) observed_on: String,
+    pub(crate) observed_on: NaiveDate,
     pub(crate) area_key: String,
     pub(crate) wait_days: Option<i64>,
     pub(crate) confidence: f64,
@@ -49,8 +50,8 @@ pub(crate) async fn upsert_clusters(
                 .bind(&tally.key.area_key)
                 .bind(&tally.key.area)
                 .bind(&tally.key.organisation)
-                .bind(&tally.first_seen)
-                .bind(&tally.last_seen)
+                .bind(Text(tally.first_seen))
+                .bind(Text(tally.last_seen))
                 .bind(tally.signal_count);
         }
         query.execute(&mut **tx).await.context(what)?;
@@ -77,7 +78,7 @@ pub(crate) async fn insert_memberships(
                 .bind(row.signal_id)
                 .bind(row.barrier)
                 .bind(&row.cluster_id)
-                .bind(&row.observed_on)
+                .bind(Text(row.observed_on))
                 .bind(&row.area_key)
                 .bind(row.wait_days)
                 .bind(row.confidence)
@@ -95,21 +96,30 @@ pub(crate) async fn insert_memberships(
     Ok(())
 }
 
-/// A `clusters` row, decoded by sqlx.
-type ClusterColumns = (String, String, String, String, String, String, i64);
+/// A `clusters` row as stored; [`ClusterRow`] is its typed form.
+#[derive(sqlx::FromRow)]
+struct StoredCluster {
+    id: String,
+    barrier: String,
+    area: String,
+    organisation: String,
+    first_seen: Text<NaiveDate>,
+    last_seen: Text<NaiveDate>,
+    signal_count: i64,
+}
 
-fn cluster_row(
-    (id, barrier, area, organisation, first_seen, last_seen, signal_count): ClusterColumns,
-) -> crate::StoreResult<ClusterRow> {
-    Ok(ClusterRow {
-        id,
-        barrier,
-        area,
-        organisation,
-        first_seen: crate::promotions::parse_day(&first_seen)?,
-        last_seen: crate::promotions::parse_day(&last_seen)?,
-        signal_count,
-    })
+impl From<StoredCluster> for ClusterRow {
+    fn from(row: StoredCluster) -> Self {
+        ClusterRow {
+            id: row.id,
+            barrier: row.barrier,
+            area: row.area,
+            organisation: row.organisation,
+            first_seen: row.first_seen.0,
+            last_seen: row.last_seen.0,
+            signal_count: row.signal_count,
+        }
+    }
 }
 
 const CLUSTER_COLUMNS: &str =
@@ -121,25 +131,22 @@ pub type Overrides = HashMap<(String, String, String), (String, ClusterKeyValues
 impl Store {
     /// Every cluster, largest first.
     pub async fn clusters(&self) -> anyhow::Result<Vec<ClusterRow>> {
-        let rows: Vec<ClusterColumns> = sqlx::query_as(&format!(
+        let rows: Vec<StoredCluster> = sqlx::query_as(&format!(
             "{CLUSTER_COLUMNS} ORDER BY signal_count DESC, barrier, area_key, organisation"
         ))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(cluster_row)
-            .collect::<crate::StoreResult<_>>()?)
+        Ok(rows.into_iter().map(ClusterRow::from).collect())
     }
 
     /// One cluster by id.
     pub async fn cluster(&self, id: &str) -> anyhow::Result<Option<ClusterRow>> {
-        let row: Option<ClusterColumns> =
+        let row: Option<StoredCluster> =
             sqlx::query_as(&format!("{CLUSTER_COLUMNS} WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(cluster_row).transpose()?)
+        Ok(row.map(ClusterRow::from))
     }
 
     /// Every cluster with distinct sources and areas and its waiting times (median, 75th
@@ -214,7 +221,8 @@ impl Store {
 pub struct MembershipRow {
     pub barrier: String,
     pub cluster_id: String,
-    pub observed_on: String,
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub observed_on: NaiveDate,
     pub wait_days: Option<i64>,
     pub confidence: f64,
     /// How the barrier was found: `regel`, `model`, `overleg`.

@@ -16,3 +16,9 @@ pub enum DecideError {
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
 }
+
+impl From<sqlx::Error> for DecideError {
+    fn from(error: sqlx::Error) -> Self {
+        DecideError::Failed(crate::StoreError::from(error).into())
+    }
+}

@@ -2,7 +2,8 @@
 //! transaction of its cause), reading the outbox, and marking what was delivered. The
 //! event's shape lives in `knooppunt_rules::events`; here it is a row with a JSON payload.
 
-use crate::{Store, StoreResult};
+use crate::{Store, StoreResult, Text};
+use chrono::{DateTime, Utc};
 
 /// The cluster an event is about, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -14,13 +15,13 @@ pub struct ClusterBrief {
     pub signal_count: i64,
 }
 
-/// An event to write.
+/// An event to write to the outbox (`cluster_events`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewEvent<'a> {
-    pub event_id: &'a str,
-    pub occurred_at: &'a str,
-    pub kind: &'a str,
-    pub cluster_id: &'a str,
+pub struct OutboxEvent {
+    pub event_id: String,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: String,
+    pub cluster_id: String,
     /// The event as published (JSON).
     pub payload: String,
 }
@@ -30,7 +31,8 @@ pub struct NewEvent<'a> {
 pub struct OutboxRow {
     pub seq: i64,
     pub payload: String,
-    pub published_at: Option<String>,
+    #[sqlx(try_from = "Text<Option<DateTime<Utc>>>")]
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 /// The cluster an event is about, read on the cause's connection.
@@ -50,16 +52,16 @@ pub async fn cluster_brief_on(
 /// written once.
 pub async fn record_event_on(
     conn: &mut sqlx::AnyConnection,
-    event: &NewEvent<'_>,
+    event: &OutboxEvent,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO cluster_events (event_id, occurred_at, kind, cluster_id, payload) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
     )
-    .bind(event.event_id)
-    .bind(event.occurred_at)
-    .bind(event.kind)
-    .bind(event.cluster_id)
+    .bind(&event.event_id)
+    .bind(Text(event.occurred_at))
+    .bind(&event.kind)
+    .bind(&event.cluster_id)
     .bind(&event.payload)
     .execute(conn)
     .await?;
@@ -72,24 +74,16 @@ impl Store {
     pub async fn record_cluster_events(
         &self,
         cluster_ids: &[&str],
-        make: impl Fn(&ClusterBrief) -> Option<(String, String, String, String)>,
+        make: impl Fn(&ClusterBrief) -> Option<OutboxEvent>,
     ) -> StoreResult<usize> {
         let mut tx = self.pool.begin().await?;
         for id in cluster_ids {
             let Some(cluster) = cluster_brief_on(&mut tx, id).await? else {
                 continue;
             };
-            let Some((event_id, occurred_at, kind, payload)) = make(&cluster) else {
-                continue;
-            };
-            let event = NewEvent {
-                event_id: &event_id,
-                occurred_at: &occurred_at,
-                kind: &kind,
-                cluster_id: id,
-                payload,
-            };
-            record_event_on(&mut tx, &event).await?;
+            if let Some(event) = make(&cluster) {
+                record_event_on(&mut tx, &event).await?;
+            }
         }
         tx.commit().await?;
         Ok(cluster_ids.len())
@@ -118,10 +112,10 @@ impl Store {
             .await?)
     }
 
-    /// Marks an outbox event as delivered at `at` (RFC 3339).
-    pub async fn mark_event_published(&self, seq: i64, at: &str) -> StoreResult<()> {
+    /// Marks an outbox event as delivered at `at`.
+    pub async fn mark_event_published(&self, seq: i64, at: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query("UPDATE cluster_events SET published_at = $1 WHERE seq = $2")
-            .bind(at)
+            .bind(Text(at))
             .bind(seq)
             .execute(&self.pool)
             .await?;

@@ -238,7 +238,7 @@ impl Store {
         .bind(source)
         .bind(signal_id)
         .bind(by)
-        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(crate::Text(chrono::Utc::now()))
         .execute(&self.pool)
         .await
         .context("vignet vastleggen")?;

@@ -1,10 +1,10 @@
 //! The labels in the store: recording one (applied at once), reading them back, and the
 //! *Niet ingedeeld* queue.
 
-use crate::{Store, CLUSTER_KEY_SETTING};
+use crate::{Store, Text, CLUSTER_KEY_SETTING};
 use anyhow::Context;
-use chrono::Utc;
-use knooppunt_domain::cluster::{classification_of, cluster_id};
+use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::cluster::{classification_of, cluster_id, ClusterKey};
 use knooppunt_domain::labels::{
     key_from_setting, overleg_match, Label, LabelEffect, LabelledSignal, NewLabel, QueuedSignal,
     SignalLabels, Verdict,
@@ -42,7 +42,7 @@ async fn join(
     label: &NewLabel<'_>,
     barrier: &str,
     found: &knooppunt_domain::cluster::BarrierMatch,
-    observed_on: &str,
+    observed_on: NaiveDate,
     area_key: &str,
 ) -> anyhow::Result<String> {
     let cluster = cluster_id(barrier, &found.cluster);
@@ -56,7 +56,7 @@ async fn join(
     .bind(&found.cluster.area_key)
     .bind(&found.cluster.area)
     .bind(&found.cluster.organisation)
-    .bind(observed_on)
+    .bind(Text(observed_on))
     .execute(&mut **tx)
     .await
     .context("cluster aanmaken")?;
@@ -69,7 +69,7 @@ async fn join(
     .bind(label.signal_id)
     .bind(barrier)
     .bind(&cluster)
-    .bind(observed_on)
+    .bind(Text(observed_on))
     .bind(area_key)
     .bind(found.wait_days.map(i64::from))
     .bind(found.confidence)
@@ -117,7 +117,7 @@ async fn insert_label(tx: &mut Tx, label: &NewLabel<'_>, barrier: &str) -> anyho
     .bind(barrier)
     .bind(label.verdict.as_str())
     .bind(label.actor)
-    .bind(Utc::now().to_rfc3339())
+    .bind(Text(Utc::now()))
     .execute(&mut **tx)
     .await
     .context("label vastleggen")?;
@@ -132,14 +132,22 @@ struct LabelTarget {
     area: String,
     area_key: String,
     organisation: Option<String>,
-    observed_on: String,
+    observed_on: Text<NaiveDate>,
     wait_days: Option<i64>,
-    barriers: String,
+    barriers: Text<Vec<String>>,
     classification: String,
 }
 
 /// A `signal_labels` row as sqlx decodes it.
-type LabelColumns = (i64, String, String, String, String, String, String);
+type LabelColumns = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Text<DateTime<Utc>>,
+);
 
 fn label_from_row(
     (seq, source, signal_id, barrier, verdict, actor, labelled_at): LabelColumns,
@@ -153,8 +161,32 @@ fn label_from_row(
         signal_id,
         barrier,
         actor,
-        labelled_at,
+        labelled_at: labelled_at.0,
     })
+}
+
+/// Takes `gone` off the signal; the cluster it counted in, if any.
+async fn leave(tx: &mut Tx, label: &NewLabel<'_>, gone: &str) -> anyhow::Result<Option<String>> {
+    sqlx::query_scalar(
+        "DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND barrier = $3 \
+         RETURNING cluster_id",
+    )
+    .bind(label.source)
+    .bind(label.signal_id)
+    .bind(gone)
+    .fetch_optional(&mut **tx)
+    .await
+    .context("barrière van signaal verwijderen")
+}
+
+/// The key the stored clusters are grouped by.
+async fn cluster_key(tx: &mut Tx) -> anyhow::Result<ClusterKey> {
+    let setting: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(CLUSTER_KEY_SETTING)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("clustersleutel lezen")?;
+    Ok(key_from_setting(setting.as_deref()))
 }
 
 impl Store {
@@ -168,21 +200,9 @@ impl Store {
         };
         let mut tx = self.pool().begin().await.context("transactie starten")?;
         let signal = read_target(&mut tx, self.backend(), label).await?;
-        let LabelTarget {
-            area,
-            area_key,
-            organisation,
-            observed_on,
-            wait_days,
-            barriers,
-            classification,
-        } = signal;
-        let mut current: Vec<String> = barriers
-            .split(',')
-            .filter(|b| !b.is_empty())
-            .map(str::to_string)
-            .collect();
-        let mut detail: Vec<String> = classification
+        let mut current = signal.barriers.0;
+        let mut detail: Vec<String> = signal
+            .classification
             .split(';')
             .filter(|d| !d.is_empty())
             .map(str::to_string)
@@ -197,17 +217,7 @@ impl Store {
         };
         let mut touched = Vec::new();
         for gone in &removed {
-            let left: Option<String> = sqlx::query_scalar(
-                "DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND barrier = $3 \
-                 RETURNING cluster_id",
-            )
-            .bind(label.source)
-            .bind(label.signal_id)
-            .bind(gone)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("barrière van signaal verwijderen")?;
-            if let Some(cluster) = left {
+            if let Some(cluster) = leave(&mut tx, label, gone).await? {
                 effect.left = Some(cluster.clone());
                 touched.push(cluster);
             }
@@ -215,15 +225,11 @@ impl Store {
             detail.retain(|d| d.split('|').next() != Some(gone.as_str()));
         }
         if label.verdict == Verdict::HoortErbij && !current.iter().any(|b| b == barrier) {
-            let setting: Option<String> =
-                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-                    .bind(CLUSTER_KEY_SETTING)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .context("clustersleutel lezen")?;
-            let key = key_from_setting(setting.as_deref());
-            let found = overleg_match(barrier, key, &area, organisation.as_deref(), wait_days);
-            let cluster = join(&mut tx, label, barrier, &found, &observed_on, &area_key).await?;
+            let key = cluster_key(&mut tx).await?;
+            let organisation = signal.organisation.as_deref();
+            let found = overleg_match(barrier, key, &signal.area, organisation, signal.wait_days);
+            let on = signal.observed_on.0;
+            let cluster = join(&mut tx, label, barrier, &found, on, &signal.area_key).await?;
             current.push(barrier.to_string());
             detail.push(classification_of(std::slice::from_ref(&found)));
             effect.joined = Some(cluster.clone());
@@ -232,7 +238,7 @@ impl Store {
         sqlx::query(
             "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
         )
-        .bind(current.join(","))
+        .bind(Text(current))
         .bind(detail.join(";"))
         .bind(label.source)
         .bind(label.signal_id)
@@ -271,7 +277,14 @@ impl Store {
     /// Every labelled signal with its (scrubbed) text and the labels that hold, in key order.
     pub async fn labelled_signals(&self) -> anyhow::Result<Vec<LabelledSignal>> {
         let labels = self.signal_labels().await?;
-        type Columns = (String, String, String, String, Option<String>, Option<i64>);
+        type Columns = (
+            String,
+            String,
+            Text<NaiveDate>,
+            String,
+            Option<String>,
+            Option<i64>,
+        );
         let rows: Vec<Columns> = sqlx::query_as(
             "SELECT source, id, observed_on, text, organisation, wait_days FROM signals s \
              WHERE EXISTS (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id) \
@@ -290,7 +303,7 @@ impl Store {
                 LabelledSignal {
                     source,
                     id,
-                    observed_on,
+                    observed_on: observed_on.0,
                     text,
                     organisation,
                     wait_days,
@@ -327,7 +340,8 @@ impl Store {
             n + 1,
             n + 2
         );
-        let mut query = sqlx::query_as::<_, (String, String, String, String, String)>(&sql);
+        type Columns = (String, String, Text<NaiveDate>, String, String);
+        let mut query = sqlx::query_as::<_, Columns>(&sql);
         for key in area_keys {
             query = query.bind(key);
         }
@@ -351,7 +365,7 @@ impl Store {
             .map(|(source, id, observed_on, area, text)| QueuedSignal {
                 source,
                 id,
-                observed_on,
+                observed_on: observed_on.0,
                 area,
                 text,
             })

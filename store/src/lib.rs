@@ -17,6 +17,7 @@ use sqlx::AnyPool;
 
 mod clusters;
 mod connect;
+mod convert;
 mod decide_error;
 mod error;
 pub mod events;
@@ -33,6 +34,7 @@ mod review_split;
 mod settings;
 mod signals;
 pub mod snapshots;
+mod statement;
 
 pub use minutes::{ActionPoint, Attendee, MeetingRecord, Reversal};
 pub use processing_log::LogRow;
@@ -51,6 +53,7 @@ pub mod werkroutes;
 
 pub use connect::Backend;
 pub(crate) use connect::{placeholders, ROWS_PER_STATEMENT};
+pub(crate) use convert::Text;
 pub use error::{class_of, classify, ErrorClass, StoreError, StoreResult};
 pub use replay::ReplayWriter;
 pub use settings::CLUSTER_KEY_SETTING;
@@ -71,12 +74,9 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<T>, sqlx::Error>
     where
-        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+        T: statement::Row,
     {
-        sqlx::query_as(sql)
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(&self.pool)
+        self.rows(sql, statement::params![Text(from), Text(to)])
             .await
     }
 }

@@ -2,8 +2,8 @@
 //! write's transaction) and reading them back by filter. The record's meaning (activities,
 //! trace context, the LDV shape) lives in `knooppunt_domain::processing_log`; here it is rows.
 
-use crate::{Store, StoreResult};
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use crate::{Store, StoreResult, Text};
+use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::processing_log::{register, Record};
 
 /// One record as stored: ids, codes and counts, never signal text.
@@ -13,31 +13,31 @@ pub struct LogRow {
     pub span_id: String,
     pub parent_span_id: String,
     pub name: String,
-    /// RFC 3339, UTC.
-    pub start_time: String,
-    pub end_time: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub start_time: DateTime<Utc>,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub end_time: DateTime<Utc>,
     pub status: String,
     pub actor: String,
     pub activity_id: String,
-    /// JSON.
-    pub attributes: String,
+    #[sqlx(try_from = "Text<serde_json::Value>")]
+    pub attributes: serde_json::Value,
 }
 
 impl From<&Record> for LogRow {
     /// A record as stored, with its activity's id from the process's register.
     fn from(record: &Record) -> Self {
-        let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Micros, true);
         LogRow {
             trace_id: record.trace.trace_id.clone(),
             span_id: record.trace.span_id.clone(),
             parent_span_id: record.trace.parent_span_id.clone(),
             name: record.name.clone(),
-            start_time: time(&record.start),
-            end_time: time(&record.end),
+            start_time: record.start,
+            end_time: record.end,
             status: record.status.as_str().to_string(),
             actor: record.actor.clone(),
             activity_id: register().id(record.activity).to_string(),
-            attributes: record.attributes.to_string(),
+            attributes: record.attributes.clone(),
         }
     }
 }
@@ -91,12 +91,12 @@ pub async fn append_on(conn: &mut sqlx::AnyConnection, rows: &[LogRow]) -> Store
                 .bind(&row.span_id)
                 .bind(&row.parent_span_id)
                 .bind(&row.name)
-                .bind(&row.start_time)
-                .bind(&row.end_time)
+                .bind(Text(row.start_time))
+                .bind(Text(row.end_time))
                 .bind(&row.status)
                 .bind(&row.actor)
                 .bind(&row.activity_id)
-                .bind(&row.attributes);
+                .bind(Text(row.attributes.clone()));
         }
         query.execute(&mut *conn).await?;
     }

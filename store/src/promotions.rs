@@ -4,7 +4,7 @@
 
 use crate::*;
 use anyhow::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::cluster::*;
 use knooppunt_domain::promotion::{evaluate_recent, lookback_days, CriteriaSource, Event, History};
 use std::collections::HashMap;
@@ -13,21 +13,21 @@ use std::collections::HashMap;
 #[derive(sqlx::FromRow)]
 struct EventRow {
     cluster_id: String,
-    observed_on: String,
+    observed_on: Text<NaiveDate>,
     source: String,
     area_key: String,
     wait_days: Option<i64>,
 }
 
 impl EventRow {
-    fn into_event(self) -> StoreResult<(String, Event)> {
+    fn into_event(self) -> (String, Event) {
         let event = Event {
-            observed_on: parse_day(&self.observed_on)?,
+            observed_on: self.observed_on.0,
             source: self.source,
             area: self.area_key,
             wait_days: self.wait_days,
         };
-        Ok((self.cluster_id, event))
+        (self.cluster_id, event)
     }
 }
 
@@ -35,21 +35,25 @@ impl EventRow {
 #[derive(sqlx::FromRow)]
 struct HistoryRow {
     cluster_id: String,
-    first_seen: String,
+    first_seen: Text<NaiveDate>,
     n: i64,
     sources: i64,
 }
 
 /// A recorded promotion, every column.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PromotionRow {
     pub cluster_id: String,
-    pub evaluated_on: String,
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub evaluated_on: NaiveDate,
     pub barrier: String,
-    pub reasons: String,
+    /// [`knooppunt_domain::promotion::Reason`]s, as JSON.
+    #[sqlx(try_from = "Text<serde_json::Value>")]
+    pub reasons: serde_json::Value,
     pub waarom: String,
     pub rules_version: String,
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// A recorded promotion joined with its cluster.
@@ -59,27 +63,24 @@ struct JoinedRow {
     barrier: String,
     area: String,
     organisation: String,
-    evaluated_on: String,
-    reasons: String,
+    evaluated_on: Text<NaiveDate>,
+    reasons: Text<serde_json::Value>,
     waarom: String,
     rules_version: String,
 }
 
-impl TryFrom<JoinedRow> for StoredPromotion {
-    type Error = StoreError;
-
-    fn try_from(row: JoinedRow) -> StoreResult<Self> {
-        Ok(StoredPromotion {
-            reasons: serde_json::from_str(&row.reasons)
-                .map_err(|e| StoreError::corrupt(format!("redenen van promotie: {e}")))?,
+impl From<JoinedRow> for StoredPromotion {
+    fn from(row: JoinedRow) -> Self {
+        StoredPromotion {
+            reasons: row.reasons.0,
             cluster_id: row.cluster_id,
             barrier: row.barrier,
             area: row.area,
             organisation: row.organisation,
-            evaluated_on: row.evaluated_on,
+            evaluated_on: row.evaluated_on.0,
             waarom: row.waarom,
             rules_version: row.rules_version,
-        })
+        }
     }
 }
 
@@ -136,7 +137,7 @@ async fn record_criteria(
     promotions: &[StoredPromotion],
 ) -> StoreResult<()> {
     sqlx::query("DELETE FROM promotion_criteria WHERE evaluated_on = $1")
-        .bind(day.to_string())
+        .bind(Text(day))
         .execute(&mut **tx)
         .await?;
     for promotion in promotions {
@@ -146,20 +147,13 @@ async fn record_criteria(
                  VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             )
             .bind(&promotion.cluster_id)
-            .bind(&promotion.evaluated_on)
+            .bind(Text(promotion.evaluated_on))
             .bind(criterion.as_str())
             .execute(&mut **tx)
             .await?;
         }
     }
     Ok(())
-}
-
-/// A stored day (`YYYY-MM-DD`).
-pub(crate) fn parse_day(value: &str) -> StoreResult<NaiveDate> {
-    value
-        .parse()
-        .map_err(|_| StoreError::corrupt(format!("datum {value} in de database")))
 }
 
 impl Store {
@@ -198,7 +192,7 @@ impl Store {
                     barrier: cluster.barrier,
                     area: cluster.area,
                     organisation: cluster.organisation,
-                    evaluated_on: today.to_string(),
+                    evaluated_on: today,
                     reasons: serde_json::to_value(&promotion.reasons)
                         .context("redenen vastleggen")?,
                     waarom: promotion.waarom,
@@ -228,10 +222,10 @@ impl Store {
         day: NaiveDate,
         promotions: &[StoredPromotion],
     ) -> StoreResult<()> {
-        let recorded_at = Utc::now().to_rfc3339();
+        let recorded_at = Text(Utc::now());
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM promotions WHERE evaluated_on = $1")
-            .bind(day.to_string())
+            .bind(Text(day))
             .execute(&mut *tx)
             .await?;
         for chunk in promotions.chunks(ROWS_PER_STATEMENT) {
@@ -244,12 +238,12 @@ impl Store {
             for p in chunk {
                 query = query
                     .bind(&p.cluster_id)
-                    .bind(&p.evaluated_on)
+                    .bind(Text(p.evaluated_on))
                     .bind(&p.barrier)
-                    .bind(p.reasons.to_string())
+                    .bind(Text(p.reasons.clone()))
                     .bind(&p.waarom)
                     .bind(&p.rules_version)
-                    .bind(&recorded_at);
+                    .bind(recorded_at);
             }
             query.execute(&mut *tx).await?;
         }
@@ -262,16 +256,14 @@ impl Store {
         &self,
         criterion: Criterion,
     ) -> StoreResult<Vec<(String, NaiveDate)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
+        let rows: Vec<(String, Text<NaiveDate>)> = sqlx::query_as(
             "SELECT cluster_id, MAX(evaluated_on) AS last_on FROM promotion_criteria \
              WHERE criterion = $1 GROUP BY cluster_id ORDER BY cluster_id",
         )
         .bind(criterion.as_str())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(cluster_id, day)| Ok((cluster_id, parse_day(&day)?)))
-            .collect()
+        Ok(rows.into_iter().map(|(id, day)| (id, day.0)).collect())
     }
 
     /// The signals observed in `[from, to]` per cluster.
@@ -290,7 +282,7 @@ impl Store {
             .await?;
         let mut events: HashMap<String, Vec<Event>> = HashMap::new();
         for row in rows {
-            let (cluster_id, event) = row.into_event()?;
+            let (cluster_id, event) = row.into_event();
             events.entry(cluster_id).or_default().push(event);
         }
         Ok(events)
@@ -303,14 +295,14 @@ impl Store {
              COUNT(DISTINCT source) AS sources FROM signal_barriers WHERE observed_on <= $1 \
              GROUP BY cluster_id",
         )
-        .bind(today.to_string())
+        .bind(Text(today))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
             .map(|row| {
                 let history = History {
-                    first_seen: row.first_seen.parse().ok(),
+                    first_seen: Some(row.first_seen.0),
                     signals: row.n as usize,
                     sources: row.sources as usize,
                 };
@@ -327,10 +319,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(EventRow::into_event)
-            .collect::<StoreResult<_>>()?)
+        Ok(rows.into_iter().map(EventRow::into_event).collect())
     }
 
     /// Stored promotions evaluated in `[from, to]`, newest first.
@@ -339,21 +328,13 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<StoredPromotion>> {
-        let rows: Vec<JoinedRow> = self
-            .fetch_period(
-                "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
+        let sql = "SELECT p.cluster_id, p.barrier, COALESCE(c.area, '') AS area, \
              COALESCE(c.organisation, '') AS organisation, p.evaluated_on, p.reasons, p.waarom, \
              p.rules_version FROM promotions p LEFT JOIN clusters c ON c.id = p.cluster_id \
              WHERE p.evaluated_on >= $1 AND p.evaluated_on <= $2 \
-             ORDER BY p.evaluated_on DESC, p.barrier, p.cluster_id",
-                from,
-                to,
-            )
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(StoredPromotion::try_from)
-            .collect::<StoreResult<_>>()?)
+             ORDER BY p.evaluated_on DESC, p.barrier, p.cluster_id";
+        let rows: Vec<JoinedRow> = self.fetch_period(sql, from, to).await?;
+        Ok(rows.into_iter().map(StoredPromotion::from).collect())
     }
 
     /// Every recorded promotion row in `[from, to]` as stored (with the moment it was
@@ -363,14 +344,9 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<PromotionRow>> {
-        Ok(self
-            .fetch_period(
-                "SELECT cluster_id, evaluated_on, barrier, reasons, waarom, rules_version, \
+        let sql = "SELECT cluster_id, evaluated_on, barrier, reasons, waarom, rules_version, \
              recorded_at FROM promotions WHERE evaluated_on >= $1 AND evaluated_on <= $2 \
-             ORDER BY evaluated_on, cluster_id",
-                from,
-                to,
-            )
-            .await?)
+             ORDER BY evaluated_on, cluster_id";
+        Ok(self.fetch_period(sql, from, to).await?)
     }
 }

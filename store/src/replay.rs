@@ -5,7 +5,7 @@ use crate::clusters::{insert_memberships, upsert_clusters, Membership};
 use crate::settings::set_setting;
 use crate::*;
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use knooppunt_domain::cluster::*;
 
 /// Writes a replay inside one transaction; nothing is visible until [`ReplayWriter::finish`].
@@ -70,7 +70,7 @@ impl ReplayWriter {
                     signal_id: &signal.id,
                     barrier: &m.barrier,
                     cluster_id: m.cluster_id(),
-                    observed_on: signal.observed_on.clone(),
+                    observed_on: signal.observed_on,
                     area_key: signal.area_key.clone(),
                     wait_days: m.wait_days.map(i64::from),
                     confidence: m.confidence,
@@ -100,7 +100,7 @@ impl ReplayWriter {
         )
         .bind(version)
         .bind(key.describe())
-        .bind(Utc::now().to_rfc3339())
+        .bind(Text(Utc::now()))
         .bind(signals as i64)
         .bind(changed as i64)
         .bind(rewritten as i64)
@@ -149,12 +149,15 @@ impl Store {
     }
 
     /// The versions applied by replay, oldest first: (version, applied at).
-    pub async fn replays(&self) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(
+    pub async fn replays(&self) -> anyhow::Result<Vec<(String, DateTime<Utc>)>> {
+        let rows: Vec<(String, Text<DateTime<Utc>>)> =
             sqlx::query_as("SELECT version, applied_at FROM replays ORDER BY applied_at")
                 .fetch_all(&self.pool)
-                .await?,
-        )
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(version, at)| (version, at.0))
+            .collect())
     }
 
     /// Starts the transaction a replay with `--apply` writes in.
@@ -172,13 +175,13 @@ fn replay_signal(row: &sqlx::any::AnyRow) -> Result<ReplaySignal, sqlx::Error> {
     Ok(ReplaySignal {
         source: row.try_get("source")?,
         id: row.try_get("id")?,
-        observed_on: row.try_get("observed_on")?,
+        observed_on: row.try_get::<Text<_>, _>("observed_on")?.0,
         area: row.try_get("area")?,
         area_key: row.try_get("area_key")?,
         text: row.try_get("text")?,
-        themes: row.try_get("themes")?,
+        themes: row.try_get::<Text<_>, _>("themes")?.0,
         organisation: row.try_get("organisation")?,
-        barriers: row.try_get("barriers")?,
+        barriers: row.try_get::<Text<_>, _>("barriers")?.0,
         classification: row.try_get("classification")?,
         wait_days: row.try_get("wait_days")?,
     })

@@ -3,8 +3,8 @@
 //! cutoffs are decided in `knooppunt_rules::retention`.
 
 use crate::processing_log::{append_on, LogRow};
-use crate::{Store, StoreResult};
-use chrono::NaiveDate;
+use crate::{Store, StoreResult, Text};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 /// The moments before which things go, and what a purged text becomes.
@@ -12,10 +12,10 @@ use serde::Serialize;
 pub struct Cutoffs<'a> {
     /// Signals observed before this day lose their text.
     pub text: NaiveDate,
-    /// RFC 3339 moments: quarantine recorded, tokens revoked, sessions expired before them.
-    pub quarantine: &'a str,
-    pub revoked_tokens: &'a str,
-    pub sessions: &'a str,
+    /// Quarantine recorded, tokens revoked, sessions expired before these moments go.
+    pub quarantine: DateTime<Utc>,
+    pub revoked_tokens: DateTime<Utc>,
+    pub sessions: DateTime<Utc>,
     pub purged_text: &'a str,
 }
 
@@ -43,9 +43,11 @@ impl Counts {
 /// A recorded retention run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Purge {
-    pub run_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub run_at: DateTime<Utc>,
     pub actor: String,
-    pub text_cutoff: String,
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub text_cutoff: NaiveDate,
     pub signals_purged: i64,
     pub vignettes_removed: i64,
     pub quarantine_deleted: i64,
@@ -69,11 +71,11 @@ impl Store {
              AS tokens_deleted"
         );
         Ok(sqlx::query_as(&sql)
-            .bind(cutoffs.text.to_string())
+            .bind(Text(cutoffs.text))
             .bind(cutoffs.purged_text)
-            .bind(cutoffs.quarantine)
-            .bind(cutoffs.sessions)
-            .bind(cutoffs.revoked_tokens)
+            .bind(Text(cutoffs.quarantine))
+            .bind(Text(cutoffs.sessions))
+            .bind(Text(cutoffs.revoked_tokens))
             .fetch_one(&self.pool)
             .await?)
     }
@@ -83,47 +85,46 @@ impl Store {
     pub async fn apply_retention(
         &self,
         cutoffs: &Cutoffs<'_>,
-        run_at: &str,
+        run_at: DateTime<Utc>,
         actor: &str,
         log: impl FnOnce(&Counts) -> Vec<LogRow>,
     ) -> StoreResult<Counts> {
-        let text = cutoffs.text.to_string();
+        let text = Text(cutoffs.text);
         let mut tx = self.pool.begin().await?;
         // Vignettes first: they are found through the signals' dates.
+        let vignettes_removed =
+            sqlx::query(&format!("DELETE FROM vignettes WHERE {VIGNETTE_WHERE}"))
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+        let signals_purged =
+            sqlx::query(&format!("UPDATE signals SET text = $2 WHERE {TEXT_WHERE}"))
+                .bind(text)
+                .bind(cutoffs.purged_text)
+                .execute(&mut *tx)
+                .await?;
         let counts = Counts {
-            vignettes_removed: execute(
+            vignettes_removed: vignettes_removed.rows_affected() as i64,
+            signals_purged: signals_purged.rows_affected() as i64,
+            quarantine_deleted: delete_before(
                 &mut tx,
-                &format!("DELETE FROM vignettes WHERE {VIGNETTE_WHERE}"),
-                &[&text],
+                "quarantine",
+                "quarantined_at",
+                cutoffs.quarantine,
             )
             .await?,
-            signals_purged: execute(
+            sessions_deleted: delete_before(&mut tx, "sessions", "expires_at", cutoffs.sessions)
+                .await?,
+            tokens_deleted: delete_before(
                 &mut tx,
-                &format!("UPDATE signals SET text = $2 WHERE {TEXT_WHERE}"),
-                &[&text, cutoffs.purged_text],
-            )
-            .await?,
-            quarantine_deleted: execute(
-                &mut tx,
-                "DELETE FROM quarantine WHERE quarantined_at < $1",
-                &[cutoffs.quarantine],
-            )
-            .await?,
-            sessions_deleted: execute(
-                &mut tx,
-                "DELETE FROM sessions WHERE expires_at < $1",
-                &[cutoffs.sessions],
-            )
-            .await?,
-            tokens_deleted: execute(
-                &mut tx,
-                "DELETE FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < $1",
-                &[cutoffs.revoked_tokens],
+                "api_tokens",
+                "revoked_at",
+                cutoffs.revoked_tokens,
             )
             .await?,
         };
         if !counts.is_empty() {
-            record_purge(&mut tx, run_at, actor, &text, cutoffs.quarantine, &counts).await?;
+            record_purge(&mut tx, run_at, actor, cutoffs, &counts).await?;
             append_on(&mut tx, &log(&counts)).await?;
         }
         tx.commit().await?;
@@ -142,21 +143,24 @@ impl Store {
     }
 }
 
-/// Runs one statement binding `values`; the rows it changed.
-async fn execute(conn: &mut sqlx::AnyConnection, sql: &str, values: &[&str]) -> StoreResult<i64> {
-    let mut query = sqlx::query(sql);
-    for value in values {
-        query = query.bind(*value);
-    }
-    Ok(query.execute(conn).await?.rows_affected() as i64)
+/// Deletes the rows of `table` whose `column` (a stored instant; `NULL` stays) is before
+/// `cutoff`; how many went.
+async fn delete_before(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    column: &str,
+    cutoff: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let sql = format!("DELETE FROM {table} WHERE {column} IS NOT NULL AND {column} < $1");
+    let done = sqlx::query(&sql).bind(Text(cutoff)).execute(conn).await?;
+    Ok(done.rows_affected() as i64)
 }
 
 async fn record_purge(
     conn: &mut sqlx::AnyConnection,
-    run_at: &str,
+    run_at: DateTime<Utc>,
     actor: &str,
-    text_cutoff: &str,
-    quarantine_cutoff: &str,
+    cutoffs: &Cutoffs<'_>,
     counts: &Counts,
 ) -> StoreResult<()> {
     sqlx::query(
@@ -164,10 +168,10 @@ async fn record_purge(
          signals_purged, vignettes_removed, quarantine_deleted, sessions_deleted, \
          tokens_deleted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(run_at)
+    .bind(Text(run_at))
     .bind(actor)
-    .bind(text_cutoff)
-    .bind(quarantine_cutoff)
+    .bind(Text(cutoffs.text))
+    .bind(Text(cutoffs.quarantine))
     .bind(counts.signals_purged)
     .bind(counts.vignettes_removed)
     .bind(counts.quarantine_deleted)

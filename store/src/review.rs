@@ -3,7 +3,7 @@
 //! cannot skip a state; its outbox event and processing-log entry go in the same transaction.
 
 use crate::minutes::IN_FORCE;
-use crate::Store;
+use crate::{Store, Text};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::dutch_time;
@@ -23,7 +23,7 @@ pub struct NewDecision<'a> {
 }
 
 /// The cluster a decision was taken on, as it stood before the decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DecidedCluster {
     pub barrier: String,
     pub area: String,
@@ -31,15 +31,7 @@ pub struct DecidedCluster {
     pub signal_count: i64,
 }
 
-/// A row for the event outbox (`cluster_events`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxEvent {
-    pub event_id: String,
-    pub occurred_at: String,
-    pub kind: String,
-    pub cluster_id: String,
-    pub payload: String,
-}
+pub use crate::events::OutboxEvent;
 
 pub use crate::processing_log::LogRow;
 
@@ -79,7 +71,7 @@ pub(crate) struct DecisionRow {
     reason: String,
     details: String,
     signal_count: i64,
-    decided_at: String,
+    decided_at: Text<DateTime<Utc>>,
 }
 
 impl TryFrom<DecisionRow> for Decision {
@@ -91,9 +83,7 @@ impl TryFrom<DecisionRow> for Decision {
             action: serde_json::from_str(&row.details).context("besluit in de database")?,
             state_after: State::parse(&row.state_after)
                 .with_context(|| format!("onbekende status {} in de database", row.state_after))?,
-            decided_at: DateTime::parse_from_rfc3339(&row.decided_at)
-                .with_context(|| format!("besluit {}: ongeldige tijd", row.seq))?
-                .with_timezone(&Utc),
+            decided_at: row.decided_at.0,
             cluster_id: row.cluster_id,
             actor: row.actor,
             reason: row.reason,
@@ -125,31 +115,15 @@ async fn current_state(conn: &mut sqlx::AnyConnection, cluster_id: &str) -> anyh
         .unwrap_or(State::Open))
 }
 
-#[derive(sqlx::FromRow)]
-struct ClusterRow {
-    barrier: String,
-    area: String,
-    organisation: String,
-    signal_count: i64,
-}
-
 async fn decided_cluster(
     conn: &mut sqlx::AnyConnection,
     cluster_id: &str,
 ) -> anyhow::Result<Option<DecidedCluster>> {
-    let row: Option<ClusterRow> = sqlx::query_as(
-        "SELECT barrier, area, organisation, signal_count FROM clusters WHERE id = $1",
-    )
-    .bind(cluster_id)
-    .fetch_optional(&mut *conn)
-    .await
-    .context("cluster lezen")?;
-    Ok(row.map(|c| DecidedCluster {
-        barrier: c.barrier,
-        area: c.area,
-        organisation: c.organisation,
-        signal_count: c.signal_count,
-    }))
+    sqlx::query_as("SELECT barrier, area, organisation, signal_count FROM clusters WHERE id = $1")
+        .bind(cluster_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("cluster lezen")
 }
 
 async fn insert_decision(
@@ -159,7 +133,7 @@ async fn insert_decision(
     state_after: State,
     (actor, reason): (&str, &str),
     signal_count: i64,
-    decided_at: &str,
+    decided_at: DateTime<Utc>,
 ) -> anyhow::Result<Decision> {
     let row: DecisionRow = sqlx::query_as(&format!(
         "INSERT INTO cluster_decisions (cluster_id, action, state_after, actor, reason, details, \
@@ -173,7 +147,7 @@ async fn insert_decision(
     .bind(reason.trim())
     .bind(serde_json::to_string(action).context("besluit vastleggen")?)
     .bind(signal_count)
-    .bind(decided_at)
+    .bind(Text(decided_at))
     .fetch_one(&mut *conn)
     .await
     .context("besluit vastleggen")?;
@@ -185,14 +159,7 @@ async fn write_effects(
     effects: &DecisionEffects,
 ) -> anyhow::Result<()> {
     if let Some(event) = &effects.event {
-        let row = crate::events::NewEvent {
-            event_id: &event.event_id,
-            occurred_at: &event.occurred_at,
-            kind: &event.kind,
-            cluster_id: &event.cluster_id,
-            payload: event.payload.clone(),
-        };
-        crate::events::record_event_on(&mut *conn, &row)
+        crate::events::record_event_on(&mut *conn, event)
             .await
             .context("gebeurtenis vastleggen")?;
     }
@@ -254,8 +221,8 @@ impl Store {
             "SELECT {DECISION_COLUMNS} FROM cluster_decisions \
              WHERE decided_at >= $1 AND decided_at < $2 ORDER BY seq"
         ))
-        .bind(start.to_rfc3339())
-        .bind(end.to_rfc3339())
+        .bind(Text(start))
+        .bind(Text(end))
         .fetch_all(&self.pool)
         .await
         .context("besluiten lezen")?;
@@ -264,7 +231,7 @@ impl Store {
 
     /// Per cluster with an owner, the time of its last assignment (`toewijzen`) in force.
     pub async fn last_assignments(&self) -> anyhow::Result<Vec<(String, DateTime<Utc>)>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        let rows: Vec<(String, Text<DateTime<Utc>>)> = sqlx::query_as(&format!(
             "SELECT cluster_id, MAX(decided_at) AS since FROM cluster_decisions \
              WHERE action = $1 AND {IN_FORCE} GROUP BY cluster_id"
         ))
@@ -278,13 +245,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("toewijzingen lezen")?;
-        rows.into_iter()
-            .map(|(cluster, since)| {
-                let at = DateTime::parse_from_rfc3339(&since)
-                    .with_context(|| format!("toewijzing van {cluster}: ongeldige tijd"))?;
-                Ok((cluster, at.with_timezone(&Utc)))
-            })
-            .collect()
+        Ok(rows.into_iter().map(|(id, since)| (id, since.0)).collect())
     }
 
     /// Takes a decision on a cluster: checks the transition against the cluster's current
@@ -313,7 +274,7 @@ impl Store {
             }
         }
         let next = transition(state, &new.action, new.reason)?;
-        let decided_at = new.at.to_rfc3339();
+        let decided_at = new.at;
         let split_off = match &new.action {
             Action::Split { how: op } => {
                 crate::review_split::split(&mut tx, cluster_id, op).await?
@@ -335,7 +296,7 @@ impl Store {
                 State::Open,
                 who,
                 *count,
-                &decided_at,
+                decided_at,
             )
             .await?;
         }
@@ -346,7 +307,7 @@ impl Store {
             next,
             who,
             cluster.signal_count,
-            &decided_at,
+            decided_at,
         )
         .await?;
         let related: Vec<String> = match &new.action {
@@ -402,9 +363,9 @@ impl Store {
             "INSERT INTO meetings (meeting_on, created_by, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (meeting_on) DO NOTHING",
         )
-        .bind(on.to_string())
+        .bind(Text(on))
         .bind(by)
-        .bind(Utc::now().to_rfc3339())
+        .bind(Text(Utc::now()))
         .execute(&self.pool)
         .await
         .context("vergadering vastleggen")?;
@@ -413,41 +374,48 @@ impl Store {
 
     /// The last meeting before `on`, if any.
     pub async fn previous_meeting(&self, on: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
-        let day: Option<String> = sqlx::query_scalar(
-            "SELECT meeting_on FROM meetings WHERE meeting_on < $1 \
-             ORDER BY meeting_on DESC LIMIT 1",
+        self.meeting_day(
+            "WHERE meeting_on < $1 ORDER BY meeting_on DESC",
+            Some(on),
+            "vorige vergadering lezen",
         )
-        .bind(on.to_string())
-        .fetch_optional(&self.pool)
         .await
-        .context("vorige vergadering lezen")?;
-        day.map(|d| meeting_day(&d)).transpose()
     }
 
     /// The first meeting on or after `on`, if any.
     pub async fn next_meeting(&self, on: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
-        let day: Option<String> = sqlx::query_scalar(
-            "SELECT meeting_on FROM meetings WHERE meeting_on >= $1 ORDER BY meeting_on LIMIT 1",
+        self.meeting_day(
+            "WHERE meeting_on >= $1 ORDER BY meeting_on",
+            Some(on),
+            "volgende vergadering lezen",
         )
-        .bind(on.to_string())
-        .fetch_optional(&self.pool)
         .await
-        .context("volgende vergadering lezen")?;
-        day.map(|d| meeting_day(&d)).transpose()
     }
 
     /// The latest meeting, if any.
     pub async fn latest_meeting(&self) -> anyhow::Result<Option<NaiveDate>> {
-        let day: Option<String> =
-            sqlx::query_scalar("SELECT meeting_on FROM meetings ORDER BY meeting_on DESC LIMIT 1")
-                .fetch_optional(&self.pool)
-                .await
-                .context("laatste vergadering lezen")?;
-        day.map(|d| meeting_day(&d)).transpose()
+        self.meeting_day(
+            "ORDER BY meeting_on DESC",
+            None,
+            "laatste vergadering lezen",
+        )
+        .await
     }
-}
 
-fn meeting_day(text: &str) -> anyhow::Result<NaiveDate> {
-    text.parse()
-        .with_context(|| format!("vergadering: ongeldige datum {text}"))
+    /// The first meeting day in the order `filter` (a `WHERE` on `$1` = `on`, and an
+    /// `ORDER BY`) gives.
+    async fn meeting_day(
+        &self,
+        filter: &str,
+        on: Option<NaiveDate>,
+        what: &'static str,
+    ) -> anyhow::Result<Option<NaiveDate>> {
+        let sql = format!("SELECT meeting_on FROM meetings {filter} LIMIT 1");
+        let mut query = sqlx::query_scalar::<_, Text<NaiveDate>>(&sql);
+        if let Some(on) = on {
+            query = query.bind(Text(on));
+        }
+        let day = query.fetch_optional(&self.pool).await.context(what)?;
+        Ok(day.map(|day| day.0))
+    }
 }

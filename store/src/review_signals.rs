@@ -1,7 +1,7 @@
 //! What the review pages read from the signals: scrubbed examples of a cluster, a source's
 //! own submissions, the spikes that wake parked clusters, the signals behind "silence".
 
-use crate::Store;
+use crate::{Store, Text};
 use anyhow::Context;
 use chrono::NaiveDate;
 use knooppunt_domain::recognition::Recognition;
@@ -25,7 +25,7 @@ pub struct ExampleSignal {
 struct ExampleRow {
     source: String,
     id: String,
-    observed_on: String,
+    observed_on: Text<NaiveDate>,
     area: String,
     text: String,
     barriers: String,
@@ -35,10 +35,8 @@ struct ExampleRow {
     model_terms: Option<String>,
 }
 
-impl TryFrom<ExampleRow> for ExampleSignal {
-    type Error = anyhow::Error;
-
-    fn try_from(row: ExampleRow) -> anyhow::Result<Self> {
+impl From<ExampleRow> for ExampleSignal {
+    fn from(row: ExampleRow) -> Self {
         let herkend = row
             .found_by
             .as_deref()
@@ -46,21 +44,16 @@ impl TryFrom<ExampleRow> for ExampleSignal {
                 Recognition::from_columns(found_by, row.rule, row.model_score, row.model_terms)
                     .dutch()
             });
-        Ok(ExampleSignal {
-            observed_on: parse_day(&row.observed_on, "signaal")?,
+        ExampleSignal {
+            observed_on: row.observed_on.0,
             source: row.source,
             id: row.id,
             area: row.area,
             text: row.text,
             barriers: row.barriers,
             herkend,
-        })
+        }
     }
-}
-
-fn parse_day(text: &str, what: &str) -> anyhow::Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
-        .with_context(|| format!("{what}: ongeldige datum {text}"))
 }
 
 impl Store {
@@ -84,9 +77,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .context("voorbeeldsignalen lezen")?;
-            for row in rows {
-                examples.push(ExampleSignal::try_from(row)?);
-            }
+            examples.extend(rows.into_iter().map(ExampleSignal::from));
         }
         examples.sort_by_key(|e| std::cmp::Reverse(e.observed_on));
         examples.truncate(usize::try_from(limit).unwrap_or(0));
@@ -109,7 +100,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .context("eigen signalen lezen")?;
-        rows.into_iter().map(ExampleSignal::try_from).collect()
+        Ok(rows.into_iter().map(ExampleSignal::from).collect())
     }
 
     /// Per cluster that ever spiked, the last day it was promoted for a spike.
@@ -125,11 +116,18 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<(String, NaiveDate)>> {
-        let rows: Vec<(String, String)> = self.fetch_period("SELECT source, observed_on FROM signals WHERE observed_on >= $1 AND observed_on <= $2", from, to).await
-        .context("signalen per bron lezen")?;
+        let rows: Vec<(String, Text<NaiveDate>)> = self
+            .fetch_period(
+                "SELECT source, observed_on FROM signals WHERE observed_on >= $1 \
+                 AND observed_on <= $2",
+                from,
+                to,
+            )
+            .await
+            .context("signalen per bron lezen")?;
         Ok(rows
             .into_iter()
-            .filter_map(|(source, day)| Some((source, parse_day(&day, "signaal").ok()?)))
+            .map(|(source, day)| (source, day.0))
             .collect())
     }
 
@@ -140,20 +138,17 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> anyhow::Result<Vec<NaiveDate>> {
-        let days: Vec<String> = sqlx::query_scalar(
+        let days: Vec<Text<NaiveDate>> = sqlx::query_scalar(
             "SELECT observed_on FROM signal_barriers WHERE cluster_id = $1 AND observed_on >= $2 \
              AND observed_on <= $3",
         )
         .bind(cluster_id)
-        .bind(from.to_string())
-        .bind(to.to_string())
+        .bind(Text(from))
+        .bind(Text(to))
         .fetch_all(&self.pool)
         .await
         .context("signalen van knelpunt lezen")?;
-        Ok(days
-            .iter()
-            .filter_map(|d| parse_day(d, "signaal").ok())
-            .collect())
+        Ok(days.into_iter().map(|day| day.0).collect())
     }
 
     /// The other barriers of a cluster's signals with their counts, most frequent first, at

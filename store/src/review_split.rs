@@ -4,7 +4,10 @@
 //! transaction.
 
 use crate::decide_error::DecideError;
+use crate::statement::{params, run_on};
+use crate::Text;
 use anyhow::Context;
+use chrono::NaiveDate;
 use knooppunt_domain::review::Split;
 use std::collections::{BTreeMap, HashSet};
 
@@ -21,7 +24,7 @@ struct SplitCluster {
 struct Member {
     source: String,
     signal_id: String,
-    observed_on: String,
+    observed_on: Text<NaiveDate>,
     organisation: String,
 }
 
@@ -128,10 +131,7 @@ pub(crate) async fn split(
     let mut moved = HashSet::new();
     for (org, group) in &moving {
         let new_id = split_id(cluster_id, &members, group);
-        let dates: Vec<&str> = group
-            .iter()
-            .map(|&i| members[i].observed_on.as_str())
-            .collect();
+        let (first_seen, last_seen) = span(group.iter().map(|&i| &members[i]));
         sqlx::query(
             "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
              last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -141,8 +141,8 @@ pub(crate) async fn split(
         .bind(&cluster.area_key)
         .bind(&cluster.area)
         .bind(org)
-        .bind(dates.iter().min().copied().unwrap_or_default())
-        .bind(dates.iter().max().copied().unwrap_or_default())
+        .bind(first_seen)
+        .bind(last_seen)
         .bind(group.len() as i64)
         .execute(&mut *conn)
         .await
@@ -153,23 +153,29 @@ pub(crate) async fn split(
         }
         created.push((new_id, group.len() as i64));
     }
-    let remaining: Vec<&str> = members
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !moved.contains(i))
-        .map(|(_, m)| m.observed_on.as_str())
-        .collect();
-    sqlx::query(
-        "UPDATE clusters SET signal_count = $1, first_seen = $2, last_seen = $3 WHERE id = $4",
-    )
-    .bind(remaining.len() as i64)
-    .bind(remaining.iter().min().copied().unwrap_or_default())
-    .bind(remaining.iter().max().copied().unwrap_or_default())
-    .bind(cluster_id)
-    .execute(&mut *conn)
-    .await
-    .context("cluster bijwerken")?;
+    let remaining = members.len() - moved.len();
+    let (first_seen, last_seen) = span(
+        members
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !moved.contains(i))
+            .map(|(_, m)| m),
+    );
+    let sql =
+        "UPDATE clusters SET signal_count = $1, first_seen = $2, last_seen = $3 WHERE id = $4";
+    let count = remaining as i64;
+    run_on(conn, sql, params![count, first_seen, last_seen, cluster_id])
+        .await
+        .context("cluster bijwerken")?;
     Ok(created)
+}
+
+/// The first and the last day `members` were observed on (a group is never empty).
+fn span<'a>(members: impl Iterator<Item = &'a Member>) -> (Text<NaiveDate>, Text<NaiveDate>) {
+    let days: Vec<NaiveDate> = members.map(|m| m.observed_on.0).collect();
+    let first = days.iter().min().copied().unwrap_or_default();
+    let last = days.iter().max().copied().unwrap_or_default();
+    (Text(first), Text(last))
 }
 
 /// Moves one signal's barrier to `new_id` and records the move as an override.

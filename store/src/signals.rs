@@ -4,13 +4,24 @@
 use crate::clusters::{insert_memberships, upsert_clusters, Membership};
 use crate::*;
 use anyhow::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::cluster::*;
 use knooppunt_domain::envelope::partition_key;
 use std::collections::HashMap;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 type Key = (String, String);
+/// A `signals` row as [`Store::signal`] reads it.
+type SignalColumns = (
+    String,
+    String,
+    Text<NaiveDate>,
+    String,
+    String,
+    Text<Vec<String>>,
+    Option<i64>,
+    String,
+);
 
 fn key_of(item: &Classified) -> Key {
     (
@@ -40,20 +51,20 @@ impl Store {
         if batch.is_empty() && quarantined.is_empty() {
             return Ok(outcome);
         }
-        let stored_at = Utc::now().to_rfc3339();
+        let stored_at = Text(Utc::now());
         let mut tx = self.pool.begin().await.context("transactie starten")?;
-        outcome.quarantined = insert_quarantined(&mut tx, quarantined, &stored_at)
+        outcome.quarantined = insert_quarantined(&mut tx, quarantined, stored_at)
             .await
             .context("geweigerd signaal registreren")?;
         let inserted = self
-            .insert_signals(&mut tx, batch, &stored_at)
+            .insert_signals(&mut tx, batch, stored_at)
             .await
             .context("signalen opslaan")?;
         // Not inserted: a true duplicate (same content: idempotent), or a conflict (the key is
         // stored, or came earlier in this batch, with other content), which is refused and
         // recorded without its text.
         for item in &inserted.not_inserted {
-            let counted = record_if_conflict(&mut tx, item, &inserted.hashes, &stored_at)
+            let counted = record_if_conflict(&mut tx, item, &inserted.hashes, stored_at)
                 .await
                 .context("geweigerd signaal (id met andere inhoud) registreren")?;
             match counted {
@@ -74,7 +85,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         batch: &'a [Classified],
-        stored_at: &str,
+        stored_at: Text<DateTime<Utc>>,
     ) -> StoreResult<Inserted<'a>> {
         let mut out = Inserted::default();
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
@@ -92,7 +103,7 @@ impl Store {
                 query = query
                     .bind(&signal.source)
                     .bind(item.envelope.id())
-                    .bind(signal.observed_on.to_string())
+                    .bind(Text(signal.observed_on))
                     .bind(&signal.area)
                     .bind(partition_key(&signal.area))
                     .bind(&signal.text)
@@ -102,7 +113,7 @@ impl Store {
                     .bind(item.barriers().collect::<Vec<_>>().join(","))
                     .bind(&item.rules_version)
                     .bind(channel_name(&item.envelope))
-                    .bind(item.envelope.received_at.to_rfc3339())
+                    .bind(Text(item.envelope.received_at))
                     .bind(stored_at)
                     .bind(item.classification())
                     .bind(content_hash(signal_content(item)))
@@ -134,19 +145,19 @@ impl Store {
         let mut memberships = Vec::new();
         for item in new_signals {
             let signal = &item.envelope.signal;
-            let observed_on = signal.observed_on.to_string();
+            let observed_on = signal.observed_on;
             for found in &item.matches {
                 let id = found.cluster_id();
                 clusters
                     .entry(id.clone())
                     .or_insert_with(|| ClusterTally::new(id.clone(), found))
-                    .count(&observed_on);
+                    .count(observed_on);
                 memberships.push(Membership {
                     source: &signal.source,
                     signal_id: item.envelope.id(),
                     barrier: &found.barrier,
                     cluster_id: id,
-                    observed_on: observed_on.clone(),
+                    observed_on,
                     area_key: partition_key(&signal.area),
                     wait_days: found.wait_days.map(i64::from),
                     confidence: found.confidence,
@@ -219,17 +230,7 @@ impl Store {
 
     /// One stored signal, for tests and the review pages.
     pub async fn signal(&self, source: &str, id: &str) -> anyhow::Result<Option<StoredSignal>> {
-        type Columns = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-            String,
-        );
-        let row: Option<Columns> = sqlx::query_as(
+        let row: Option<SignalColumns> = sqlx::query_as(
             "SELECT source, id, observed_on, area, text, barriers, wait_days, rules_version \
              FROM signals WHERE source = $1 AND id = $2",
         )
@@ -242,14 +243,10 @@ impl Store {
                 StoredSignal {
                     source,
                     id,
-                    observed_on,
+                    observed_on: observed_on.0,
                     area,
                     text,
-                    barriers: barriers
-                        .split(',')
-                        .filter(|b| !b.is_empty())
-                        .map(str::to_string)
-                        .collect(),
+                    barriers: barriers.0,
                     wait_days,
                     rules_version,
                 }
@@ -341,8 +338,8 @@ impl Store {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM signals WHERE barriers = '' AND observed_on >= $1 AND observed_on < $2",
         )
-        .bind(from.to_string())
-        .bind(to.to_string())
+        .bind(Text(from))
+        .bind(Text(to))
         .fetch_one(&self.pool)
         .await?)
     }
@@ -366,7 +363,7 @@ fn content_hash(signal: &knooppunt_domain::signal::Signal) -> String {
 async fn insert_quarantined(
     tx: &mut Tx,
     quarantined: &[Quarantined],
-    stored_at: &str,
+    stored_at: Text<DateTime<Utc>>,
 ) -> StoreResult<usize> {
     let mut recorded = 0;
     for item in quarantined {
@@ -393,7 +390,7 @@ async fn record_if_conflict(
     tx: &mut Tx,
     item: &Classified,
     batch_hashes: &HashMap<Key, String>,
-    stored_at: &str,
+    stored_at: Text<DateTime<Utc>>,
 ) -> StoreResult<Option<usize>> {
     let key = key_of(item);
     let hash = content_hash(signal_content(item));

@@ -55,7 +55,7 @@ impl Store {
         )
         .bind(publication.quarter)
         .bind(publication.programme)
-        .bind(chrono::Utc::now().to_rfc3339())
+        .bind(crate::Text(chrono::Utc::now()))
         .bind(publication.by)
         .bind(publication.rules_version)
         .bind(serde_json::to_string(figures).context("snapshot vastleggen")?)

@@ -216,7 +216,7 @@ async fn retention_suite(store: Store) {
     assert_eq!(
         (
             purges[0].signals_purged,
-            purges[0].text_cutoff.as_str(),
+            purges[0].text_cutoff.to_string().as_str(),
             purges[0].actor.as_str()
         ),
         (6, "2024-11-30", "cli")

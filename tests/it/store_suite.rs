@@ -8,6 +8,11 @@ use knooppunt_domain::signal::parse_signal;
 use knooppunt_store::Store;
 use serde_json::json;
 
+/// An instant written the RFC 3339 way.
+fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    text.parse().expect("test instant")
+}
+
 pub(crate) fn classified(
     id: &str,
     source: &str,
@@ -514,7 +519,7 @@ async fn reads_suite(store: Store, url: &str) {
     let memberships = store.memberships("t2", "b").await.unwrap();
     let barriers: Vec<&str> = memberships.iter().map(|m| m.barrier.as_str()).collect();
     assert_eq!(barriers, ["angst-uitkeringskorting", "kostendelersnorm"]);
-    assert_eq!(memberships[0].observed_on, "2026-07-01");
+    assert_eq!(memberships[0].observed_on.to_string(), "2026-07-01");
 
     // Content hashes, and an id stored again with other content is refused.
     let keys = [
@@ -542,7 +547,7 @@ async fn reads_suite(store: Store, url: &str) {
         barrier: clusters[0].barrier.clone(),
         area: clusters[0].area.clone(),
         organisation: String::new(),
-        evaluated_on: day.to_string(),
+        evaluated_on: day,
         reasons: json!([{"criterion": "frequency"}]),
         waarom: "waarom".into(),
         rules_version: "test-1".into(),
@@ -563,12 +568,12 @@ async fn reads_suite(store: Store, url: &str) {
     assert_eq!(pending.len(), 1);
     assert!(pending[0].payload.contains("frequency"));
     store
-        .mark_event_published(pending[0].seq, "2026-07-02T10:00:00Z")
+        .mark_event_published(pending[0].seq, at("2026-07-02T10:00:00Z"))
         .await
         .unwrap();
     assert!(store.event_outbox(0, 10, true).await.unwrap().is_empty());
     let all = store.event_outbox(0, 10, false).await.unwrap();
-    assert_eq!(all[0].published_at.as_deref(), Some("2026-07-02T10:00:00Z"));
+    assert_eq!(all[0].published_at, Some(at("2026-07-02T10:00:00Z")));
     use knooppunt_store::promotions::Criterion;
     assert_eq!(
         store.last_promoted_for(Criterion::Frequency).await.unwrap(),
@@ -593,12 +598,12 @@ async fn reads_suite(store: Store, url: &str) {
         span_id: "b7ad6b7169203331".into(),
         parent_span_id: String::new(),
         name: "signaal-ontvangen".into(),
-        start_time: "2026-07-02T10:00:00.000000Z".into(),
-        end_time: "2026-07-02T10:00:01.000000Z".into(),
+        start_time: at("2026-07-02T10:00:00.000000Z"),
+        end_time: at("2026-07-02T10:00:01.000000Z"),
         status: "ok".into(),
         actor: actor.into(),
         activity_id: "intake".into(),
-        attributes: "{}".into(),
+        attributes: json!({}),
     };
     store
         .append_processing_log(&[row("a"), row("b")])
@@ -615,9 +620,9 @@ async fn reads_suite(store: Store, url: &str) {
     // Retention counts what it would purge, changing nothing.
     let cutoffs = knooppunt_store::retention::Cutoffs {
         text: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-        quarantine: "2000-01-01T00:00:00Z",
-        revoked_tokens: "2000-01-01T00:00:00Z",
-        sessions: "2000-01-01T00:00:00Z",
+        quarantine: at("2000-01-01T00:00:00Z"),
+        revoked_tokens: at("2000-01-01T00:00:00Z"),
+        sessions: at("2000-01-01T00:00:00Z"),
         purged_text: "[weg]",
     };
     let counts = store.count_retention(&cutoffs).await.unwrap();

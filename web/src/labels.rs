@@ -196,7 +196,7 @@ async fn queue_page(
     let signals = signals
         .into_iter()
         .map(|s| QueuedSignal {
-            observed_on: time::day_text(&s.observed_on),
+            observed_on: time::day(s.observed_on),
             source: s.source,
             id: s.id,
             area: s.area,
