@@ -90,25 +90,30 @@ fn nfc(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `input` normalised as free text and as a one-line field.
+    fn normalises_to(input: &str, text: &str, label: &str) {
+        assert_eq!(normalise_text(input), text);
+        assert_eq!(normalise_label(input), label);
+    }
+
     #[test]
     fn nfd_becomes_nfc() {
-        let nfd = "Financie\u{0308}n";
-        assert_eq!(normalise_text(nfd), "Financiën");
-        assert_eq!(normalise_label(nfd), "Financiën");
+        normalises_to("Financie\u{0308}n", "Financiën", "Financiën");
     }
 
     #[test]
     fn zero_width_and_bidi_controls_are_removed() {
         let text = "\u{FEFF}Moer\u{200B}wijk \u{202E}kcab\u{202C} \u{2066}x\u{2069}\u{2060}";
-        assert_eq!(normalise_text(text), "Moerwijk kcab x");
-        assert_eq!(normalise_label(text), "Moerwijk kcab x");
+        normalises_to(text, "Moerwijk kcab x", "Moerwijk kcab x");
     }
 
     #[test]
     fn line_ends_become_newlines_in_text_and_spaces_in_labels() {
-        let text = "een\r\ntwee\rdrie\u{2028}vier\u{2029}vijf\u{0085}zes";
-        assert_eq!(normalise_text(text), "een\ntwee\ndrie\nvier\nvijf\nzes");
-        assert_eq!(normalise_label(text), "een twee drie vier vijf zes");
+        normalises_to(
+            "een\r\ntwee\rdrie\u{2028}vier\u{2029}vijf\u{0085}zes",
+            "een\ntwee\ndrie\nvier\nvijf\nzes",
+            "een twee drie vier vijf zes",
+        );
     }
 
     #[test]

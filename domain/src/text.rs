@@ -99,6 +99,7 @@ const ABBREVIATIONS: [&str; 22] = [
 
 fn drop_abbreviation_dots(text: &mut String) {
     let bytes = text.as_bytes();
+    // Positions of the periods to drop, ascending.
     let mut drop = Vec::new();
     let mut word_start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -107,14 +108,22 @@ fn drop_abbreviation_dots(text: &mut String) {
             if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
                 continue;
             }
+            // The token is ASCII letters and periods; its letters, without copying them
+            // anywhere but a small buffer (no abbreviation is longer than it).
             let token = &bytes[word_start..i];
-            let word: String = token
-                .iter()
-                .filter(|c| **c != b'.')
-                .map(|c| *c as char)
-                .collect();
+            let mut word = [0u8; 8];
+            let mut len = 0;
+            for &c in token.iter().filter(|c| **c != b'.') {
+                if let Some(slot) = word.get_mut(len) {
+                    *slot = c;
+                }
+                len += 1;
+            }
             let inner_dot = token.contains(&b'.');
-            if ABBREVIATIONS.contains(&word.as_str()) || (inner_dot && word.len() <= 4) {
+            let abbreviation = word
+                .get(..len)
+                .is_some_and(|w| ABBREVIATIONS.iter().any(|a| a.as_bytes() == w));
+            if abbreviation || (inner_dot && len <= 4) {
                 drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
             }
             word_start = i + 1;
@@ -125,12 +134,13 @@ fn drop_abbreviation_dots(text: &mut String) {
     if drop.is_empty() {
         return;
     }
-    let kept: Vec<u8> = bytes
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !drop.contains(i))
-        .map(|(_, b)| *b)
-        .collect();
+    let mut kept = Vec::with_capacity(bytes.len() - drop.len());
+    let mut from = 0;
+    for &at in &drop {
+        kept.extend_from_slice(&bytes[from..at]);
+        from = at + 1;
+    }
+    kept.extend_from_slice(&bytes[from..]);
     // Only ASCII periods were removed, so the text is still UTF-8.
     if let Ok(kept) = String::from_utf8(kept) {
         *text = kept;

@@ -56,13 +56,51 @@ pub struct Trained {
 }
 
 /// A loaded model, ready for inference.
+///
+/// Which buckets carry weights is a bit set with a running count per 64 buckets (a rank
+/// index: 48 KiB for 2^18 buckets, where a table of row numbers took 1 MiB), so the lookup
+/// of a note's ~1,500 features mostly stays in the processor's cache; the rows are in
+/// ascending bucket order, the row of a used bucket being the number of used buckets before it.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub header: Header,
-    /// Bucket → row + 1 (0: the bucket carries no weight).
-    index: Vec<u32>,
-    /// Row-major weights, `barriers` per row.
-    weights: Vec<f32>,
+    /// Bit `b % 64` of word `b / 64`: bucket `b` carries weights.
+    used: Vec<u64>,
+    /// Per word of `used`: the number of used buckets before it.
+    rank: Vec<u32>,
+    /// Row-major weights, `barriers` per row, rows in ascending bucket order.
+    weights: Weights,
+}
+
+/// A model's weights.
+#[derive(Debug, Clone)]
+enum Weights {
+    /// As trained.
+    Dense(Vec<f32>),
+    /// As a model file holds them: 16 bits per weight and a scale per barrier, half the memory
+    /// of `f32`s (so a note's rows stay in the processor's cache); a weight is
+    /// `f32::from(q) * scale`, the value such a file has always given.
+    Quantised { q: Vec<i16>, scales: Vec<f32> },
+}
+
+impl Weights {
+    /// Weight `i` of a matrix with `n` weights per row.
+    #[inline]
+    fn get(&self, i: usize, n: usize) -> f32 {
+        match self {
+            Weights::Dense(w) => w[i],
+            Weights::Quantised { q, scales } => f32::from(q[i]) * scales[i % n],
+        }
+    }
+}
+
+/// The rows of `rows` (`n` values each) in the order `order` names them.
+fn reorder<T: Copy>(rows: &[T], order: &[(u32, usize)], n: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(order.len() * n);
+    for &(_, row) in order {
+        out.extend_from_slice(&rows[row * n..(row + 1) * n]);
+    }
+    out
 }
 
 /// A model file that cannot be used.
@@ -77,28 +115,62 @@ fn err(message: impl Into<String>) -> ModelError {
 impl Model {
     /// Builds a model from dense weights per used bucket (`rows[i]` is bucket `used[i]`).
     pub fn new(header: Header, used: Vec<u32>, rows: Vec<f32>) -> Result<Self, ModelError> {
+        Self::with_weights(header, used, Weights::Dense(rows))
+    }
+
+    fn with_weights(header: Header, used: Vec<u32>, rows: Weights) -> Result<Self, ModelError> {
         let barriers = header.barriers.len();
+        let scales = match &rows {
+            Weights::Dense(_) => barriers,
+            Weights::Quantised { scales, .. } => scales.len(),
+        };
+        let len = match &rows {
+            Weights::Dense(w) => w.len(),
+            Weights::Quantised { q, .. } => q.len(),
+        };
         if !header.buckets.is_power_of_two() || header.buckets > 1 << 24 {
             return Err(err("buckets moet een macht van twee zijn (hooguit 2^24)"));
         }
         if header.bias.len() != barriers
             || header.platt.len() != barriers
             || header.thresholds.len() != barriers
-            || rows.len() != used.len() * barriers
+            || len != used.len() * barriers
+            || scales != barriers
         {
             return Err(err("de afmetingen in het model kloppen niet"));
         }
-        let mut index = vec![0u32; header.buckets as usize];
-        for (row, &bucket) in used.iter().enumerate() {
-            let slot = index
-                .get_mut(bucket as usize)
+        // Rows by bucket; a bucket named twice keeps its last row (as a table of row
+        // numbers filled in order would).
+        let mut order: Vec<(u32, usize)> = used.iter().copied().zip(0..).collect();
+        order.sort_by_key(|&(bucket, row)| (bucket, std::cmp::Reverse(row)));
+        order.dedup_by_key(|&mut (bucket, _)| bucket);
+        let words = (header.buckets as usize).div_ceil(64);
+        let mut bits = vec![0u64; words];
+        for &(bucket, _) in &order {
+            let slot = bits
+                .get_mut(bucket as usize / 64)
+                .filter(|_| bucket < header.buckets)
                 .ok_or_else(|| err("een bucket valt buiten het model"))?;
-            *slot = u32::try_from(row + 1).map_err(|_| err("te veel rijen"))?;
+            *slot |= 1 << (bucket % 64);
+        }
+        let weights = match rows {
+            Weights::Dense(w) => Weights::Dense(reorder(&w, &order, barriers)),
+            Weights::Quantised { q, scales } => Weights::Quantised {
+                q: reorder(&q, &order, barriers),
+                scales,
+            },
+        };
+        let mut rank = Vec::with_capacity(words);
+        let mut before = 0u32;
+        for word in &bits {
+            rank.push(before);
+            before += word.count_ones();
         }
         Ok(Self {
             header,
-            index,
-            weights: rows,
+            used: bits,
+            rank,
+            weights,
         })
     }
 
@@ -136,17 +208,14 @@ impl Model {
             scales.push(f32::from_bits(reader.u32()?));
         }
         let raw = reader.take(rows * barriers * 2)?;
-        let weights = raw
+        let q = raw
             .chunks_exact(2)
-            .enumerate()
-            .map(|(i, pair)| {
-                f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scales[i % barriers]
-            })
+            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
             .collect();
         if reader.at != bytes.len() {
             return Err(err("modelbestand heeft onverwachte bytes aan het eind"));
         }
-        Self::new(header, used, weights)
+        Self::with_weights(header, used, Weights::Quantised { q, scales })
     }
 
     /// The file form: weights quantised to 16 bits per barrier.
@@ -154,7 +223,7 @@ impl Model {
         let barriers = self.header.barriers.len();
         let header = serde_json::to_vec(&self.header).unwrap_or_default();
         let used: Vec<u32> = (0..self.header.buckets)
-            .filter(|&b| self.index[b as usize] != 0)
+            .filter(|&b| self.slot(b).is_some())
             .collect();
         let mut out = Vec::with_capacity(64 + header.len() + used.len() * (4 + 2 * barriers));
         out.extend_from_slice(MAGIC);
@@ -167,11 +236,8 @@ impl Model {
         }
         let scales: Vec<f32> = (0..barriers)
             .map(|b| {
-                let max = self
-                    .weights
-                    .iter()
-                    .skip(b)
-                    .step_by(barriers)
+                let max = (0..used.len())
+                    .map(|row| self.weights.get(row * barriers + b, barriers))
                     .fold(0f32, |m, w| m.max(w.abs()));
                 if max == 0.0 {
                     1.0
@@ -183,25 +249,22 @@ impl Model {
         for scale in &scales {
             out.extend_from_slice(&scale.to_bits().to_le_bytes());
         }
-        for bucket in &used {
-            let row = (self.index[*bucket as usize] - 1) as usize;
+        for row in 0..used.len() {
             for (b, scale) in scales.iter().enumerate() {
-                let q = (self.weights[row * barriers + b] / scale).round() as i16;
+                let q = (self.weights.get(row * barriers + b, barriers) / scale).round() as i16;
                 out.extend_from_slice(&q.to_le_bytes());
             }
         }
         out
     }
 
-    /// The weights of a feature's bucket, one per barrier.
+    /// The row of a bucket, if it carries weights.
     #[inline]
-    fn row(&self, hash: u32) -> Option<&[f32]> {
-        let slot = self.index[features::bucket(hash, self.header.buckets) as usize];
-        (slot != 0).then(|| {
-            let n = self.header.barriers.len();
-            let start = (slot as usize - 1) * n;
-            &self.weights[start..start + n]
-        })
+    fn slot(&self, bucket: u32) -> Option<usize> {
+        let (word, bit) = (bucket as usize / 64, 1u64 << (bucket % 64));
+        let bits = self.used[word];
+        (bits & bit != 0)
+            .then(|| self.rank[word] as usize + (bits & (bit - 1)).count_ones() as usize)
     }
 
     /// The decision value per barrier for a normalised text.
@@ -209,19 +272,39 @@ impl Model {
         let n = self.header.barriers.len();
         let words = features::words(normalised);
         let (word_scale, char_scale) = features::scales(&words);
-        let mut word_sum = vec![0f32; n];
-        let mut char_sum = vec![0f32; n];
+        // First the rows of all features (independent lookups the processor overlaps), then
+        // their weights summed in the features' order, words and characters apart.
+        let (mut word_rows, mut char_rows) = (Vec::with_capacity(256), Vec::with_capacity(2048));
         features::visit(normalised, &words, |hash, kind| {
-            if let Some(row) = self.row(hash) {
-                let sums = match kind {
-                    features::Kind::Char(_) => &mut char_sum,
-                    _ => &mut word_sum,
-                };
-                for (sum, w) in sums.iter_mut().zip(row) {
-                    *sum += w;
+            if let Some(slot) = self.slot(features::bucket(hash, self.header.buckets)) {
+                match kind {
+                    features::Kind::Char(_) => char_rows.push(slot),
+                    _ => word_rows.push(slot),
                 }
             }
         });
+        let sum = |rows: &[usize]| {
+            let mut sums = vec![0f32; n];
+            match &self.weights {
+                Weights::Dense(w) => {
+                    for &slot in rows {
+                        for (sum, w) in sums.iter_mut().zip(&w[slot * n..(slot + 1) * n]) {
+                            *sum += w;
+                        }
+                    }
+                }
+                Weights::Quantised { q, scales } => {
+                    for &slot in rows {
+                        let row = &q[slot * n..(slot + 1) * n];
+                        for ((sum, &q), scale) in sums.iter_mut().zip(row).zip(scales) {
+                            *sum += f32::from(q) * scale;
+                        }
+                    }
+                }
+            }
+            sums
+        };
+        let (word_sum, char_sum) = (sum(&word_rows), sum(&char_rows));
         (0..n)
             .map(|b| word_sum[b] * word_scale + char_sum[b] * char_scale + self.header.bias[b])
             .collect()
@@ -249,12 +332,14 @@ impl Model {
         let (word_scale, char_scale) = features::scales(&words);
         let mut single = vec![0f32; words.len()];
         let mut pair = vec![0f32; words.len()];
+        let n = self.header.barriers.len();
         features::visit(normalised, &words, |hash, kind| {
-            if let Some(row) = self.row(hash) {
+            if let Some(slot) = self.slot(features::bucket(hash, self.header.buckets)) {
+                let weight = self.weights.get(slot * n + b, n);
                 match kind {
-                    features::Kind::Word(i) => single[i] += row[b] * word_scale,
-                    features::Kind::Char(i) => single[i] += row[b] * char_scale,
-                    features::Kind::Bigram(i) => pair[i] += row[b] * word_scale,
+                    features::Kind::Word(i) => single[i] += weight * word_scale,
+                    features::Kind::Char(i) => single[i] += weight * char_scale,
+                    features::Kind::Bigram(i) => pair[i] += weight * word_scale,
                 }
             }
         });
