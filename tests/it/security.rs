@@ -4,14 +4,6 @@
 //! `security_http.rs`. Every loop is bounded in count and every wait in time.
 
 use crate::support::*;
-use crate::web::{csrf_in, sign_in, site, site_with, Client, PASSWORD};
-
-pub fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 async fn failure_rows(store: &knooppunt_store::Store) -> i64 {
     use sqlx::Row;
@@ -85,7 +77,7 @@ async fn a_known_name_cannot_be_locked_out_for_its_owner_from_another_client() {
     );
 
     // A restart forgets nothing.
-    let crate::web::Site {
+    let Site {
         app,
         store,
         config,

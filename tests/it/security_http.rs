@@ -2,9 +2,7 @@
 //! headers, timeouts and the connection limit, dates, the operations listener, readiness
 //! without error text, no echoed values, Dutch framework refusals. Every wait is bounded.
 
-use crate::security::no_redirects;
 use crate::support::*;
-use crate::web::{site, site_with, Client};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -84,7 +82,7 @@ fn tokens_are_required_by_default_beyond_loopback() {
 /// use no inline style, so the CSP costs nothing.
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let (site, _) = crate::web::seeded_site().await;
+    let (site, _) = seeded_site().await;
     let overleg = Client::login(&site.base, "overleg").await;
     let http = no_redirects();
     let mut checked = 0;
