@@ -17,16 +17,11 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
-const AREAS: [&str; 8] = [
-    "Moerwijk",
-    "Laak",
-    "Transvaal",
-    "Schilderswijk",
-    "Bouwlust",
-    "Morgenstond",
-    "Escamp",
-    "Leiden-Noord",
-];
+#[path = "../../tests/it/support/wijken.rs"]
+mod wijken;
+
+/// The benches spread their signals over the first eight wijken.
+const AREAS: &[&str] = wijken::WIJKEN.split_at(8).0;
 
 /// Synthetic signal number `i`, as intake hands it over: validated, anonymised, enveloped.
 pub fn synthetic(

@@ -32,13 +32,15 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
         )
         .await;
     browser.click("input[value=mentale-gezondheid]").await;
-    browser.click("button[value=voorbeeld]").await;
-    let preview = browser.wait_for("Dit wordt weggehaald").await;
+    let preview = browser
+        .click_to("button[value=voorbeeld]", "Dit wordt weggehaald")
+        .await;
     assert!(preview.contains("[TELEFOON]"), "{preview}");
     browser.shot("voorbeeld").await;
     axe(&browser, "the intake form with its preview").await;
-    browser.click("button[value=versturen]").await;
-    browser.wait_for("Het signaal is ontvangen").await;
+    browser
+        .click_to("button[value=versturen]", "Het signaal is ontvangen")
+        .await;
     browser.shot("verstuurd").await;
     wait_count(&site.store, 6, "the form's signal").await;
     let own = browser.open("/signalen", "Mijn signalen").await;
@@ -56,27 +58,19 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
 #[tokio::test]
 async fn the_overleg_labels_a_signal_and_triages_the_queue() {
     let (site, moerwijk) = seeded_site().await;
-    let loose = signal_today(
-        "u1",
-        "verbinders-moerwijk",
-        "Moerwijk",
-        "Gezellige middag in de buurtkamer, iedereen bakte koekjes.",
-    );
-    post_and_wait(&site, &serde_json::json!([loose]), 6).await;
+    let text = "Gezellige middag in de buurtkamer, iedereen bakte koekjes.";
+    let signals = [("u1", "verbinders-moerwijk", "Moerwijk", text)];
+    site.post_today(&signals, 6).await;
     let driver = driver().await;
     let mut browser = Browser::signed_in(&driver, "labels", None, &site.base, "overleg").await;
+    let cluster_page = format!("/clusters/{moerwijk}");
     browser
-        .open(
-            &format!("/clusters/{moerwijk}"),
-            "Hoort niet bij deze barrière",
-        )
+        .open(&cluster_page, "Hoort niet bij deze barrière")
         .await;
     browser.shot("cluster-voor").await;
     let label_form = "blockquote:first-of-type form.label-form";
-    browser
-        .click(&format!("{label_form} button[value=hoort-er-niet-bij]"))
-        .await;
-    browser.wait_for("4 signalen van").await;
+    let not_here = format!("{label_form} button[value=hoort-er-niet-bij]");
+    browser.click_to(&not_here, "4 signalen van").await;
     browser.shot("cluster-na-hoort-niet").await;
     let cluster = site.store.cluster(&moerwijk).await.unwrap().unwrap();
     assert_eq!(cluster.signal_count, 4);
@@ -105,9 +99,11 @@ async fn the_overleg_labels_a_signal_and_triages_the_queue() {
         )
         .await;
     browser
-        .click("blockquote.ongeordend button[type=submit]")
+        .click_to(
+            "blockquote.ongeordend button[type=submit]",
+            "Er wachten geen signalen",
+        )
         .await;
-    browser.wait_for("Er wachten geen signalen").await;
     browser.shot("niet-ingedeeld-leeg").await;
     let triaged = site.store.signal("verbinders-moerwijk", "u1").await;
     assert_eq!(triaged.unwrap().unwrap().barriers, ["loket-drempel"]);
@@ -119,23 +115,17 @@ async fn the_overleg_labels_a_signal_and_triages_the_queue() {
 async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_the_brief() {
     let (site, moerwijk) = seeded_site().await;
     // A second kostendelersnorm cluster, in Laak, to merge into Moerwijk's.
-    let laak_signal = signal_today(
-        "laak-1",
-        "buurtteam-laak",
-        "Laak",
-        "Kostendelersnorm: zoon weer thuis, bijstand van vader omlaag.",
-    );
-    post_and_wait(&site, &serde_json::json!([laak_signal]), 6).await;
-    let laak = site.cluster_id("kostendelersnorm", "Laak").await;
+    let laak = site
+        .kostendelersnorm_in("Laak", &[("laak-1", "buurtteam-laak")], 6)
+        .await;
 
     let driver = driver().await;
     let mut browser = Browser::signed_in(&driver, "overleg", None, &site.base, "overleg").await;
     browser.wait_for("Vergadering signaleringsoverleg").await;
     browser.shot("agenda").await;
     browser
-        .click(&format!("a[href='/clusters/{moerwijk}']"))
+        .click_to(&format!("a[href='/clusters/{moerwijk}']"), "Besluit nemen")
         .await;
-    browser.wait_for("Besluit nemen").await;
     browser.decide("bevestigen", async |_| {}).await;
     browser.expect_status("bevestigd").await;
     browser.shot("bevestigd").await;

@@ -6,6 +6,23 @@
 use crate::support::*;
 use fantoccini::Locator;
 
+/// A projector's (or desktop's) screen and a phone's, width × height.
+const PROJECTOR: (u32, u32) = (1280, 720);
+const PHONE: (u32, u32) = (390, 844);
+
+/// One test per screen size for a scenario that takes the size:
+/// `on_screens!(scenario: test_on_a_projector = PROJECTOR, test_on_a_phone = PHONE);`
+macro_rules! on_screens {
+    ($scenario:ident: $($test:ident = $size:expr),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                $scenario($size).await;
+            }
+        )+
+    };
+}
+
 /// A seeded site (its Moerwijk cluster) and a browser for `test` at `width`×`height`,
 /// signed in as `name`.
 async fn signed_in_at(
@@ -26,7 +43,7 @@ async fn signed_in_at(
     (site, cluster, browser)
 }
 
-async fn meeting_at(width: u32, height: u32) {
+async fn meeting_at((width, height): (u32, u32)) {
     let driver = driver().await;
     let (site, cluster, mut browser) =
         signed_in_at(&driver, "vergadering", (width, height), "overleg").await;
@@ -95,17 +112,20 @@ async fn meeting_at(width: u32, height: u32) {
         .await;
     browser.expect_status("afgewezen").await;
     browser.shot("besluit-bevestigd").await;
-    browser.click("form.ongedaan button").await;
-    browser.wait_for("is ongedaan gemaakt").await;
+    browser
+        .click_to("form.ongedaan button", "is ongedaan gemaakt")
+        .await;
     browser.expect_status("open").await;
     browser.shot("ongedaan").await;
 
     browser.decide("bevestigen", async |_| {}).await;
     browser.wait_for("De status is nu: bevestigd").await;
     browser
-        .click("form[action$='/vignet'] button[type=submit]")
+        .click_to(
+            "form[action$='/vignet'] button[type=submit]",
+            "goedgekeurd als vignet",
+        )
         .await;
-    browser.wait_for("goedgekeurd als vignet").await;
     let page = browser.text().await;
     assert!(
         page.contains("Goedgekeurd als vignet voor de brief"),
@@ -134,19 +154,12 @@ async fn meeting_at(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-#[tokio::test]
-async fn the_overleg_runs_its_meeting_on_a_projector() {
-    meeting_at(1280, 720).await;
-}
-
-#[tokio::test]
-async fn the_overleg_runs_its_meeting_on_a_phone() {
-    meeting_at(390, 844).await;
-}
+on_screens!(meeting_at: the_overleg_runs_its_meeting_on_a_projector = PROJECTOR,
+    the_overleg_runs_its_meeting_on_a_phone = PHONE);
 
 /// A team sees what became of its signals: received, recognised as, the knelpunt and its
 /// state, the brief it counts in.
-async fn my_signals_at(width: u32, height: u32) {
+async fn my_signals_at((width, height): (u32, u32)) {
     let driver = driver().await;
     let (site, cluster, mut browser) =
         signed_in_at(&driver, "mijn-signalen", (width, height), "indiener1").await;
@@ -169,12 +182,5 @@ async fn my_signals_at(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-#[tokio::test]
-async fn a_team_sees_what_became_of_its_signals_on_a_desktop() {
-    my_signals_at(1280, 720).await;
-}
-
-#[tokio::test]
-async fn a_team_sees_what_became_of_its_signals_on_a_phone() {
-    my_signals_at(390, 844).await;
-}
+on_screens!(my_signals_at: a_team_sees_what_became_of_its_signals_on_a_desktop = PROJECTOR,
+    a_team_sees_what_became_of_its_signals_on_a_phone = PHONE);

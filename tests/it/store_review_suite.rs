@@ -308,36 +308,18 @@ async fn decisions(store: &Store) {
     decide(store, &laak, merge, at("2026-12-01T09:30:00Z"))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .undo_last_decision(&k, day("2026-12-01"))
-            .await
-            .unwrap(),
-        Undo::Split
-    );
-    assert_eq!(
-        store
-            .undo_last_decision(&laak, day("2026-12-02"))
-            .await
-            .unwrap(),
-        Undo::NotThatDay
-    );
-    let Undo::Undone { decision, before } = store
-        .undo_last_decision(&laak, day("2026-12-01"))
-        .await
-        .unwrap()
-    else {
+    let undo = async |cluster: &str, date: &str| {
+        let undone = store.undo_last_decision(cluster, day(date)).await;
+        undone.unwrap()
+    };
+    assert_eq!(undo(&k, "2026-12-01").await, Undo::Split);
+    assert_eq!(undo(&laak, "2026-12-02").await, Undo::NotThatDay);
+    let Undo::Undone { decision, before } = undo(&laak, "2026-12-01").await else {
         panic!("the merge is undone");
     };
     assert!(matches!(decision.action, Action::Merge { .. }));
     assert_eq!(before, State::Open);
-    assert_eq!(
-        store
-            .undo_last_decision(&laak, day("2026-12-01"))
-            .await
-            .unwrap(),
-        Undo::NothingToUndo
-    );
+    assert_eq!(undo(&laak, "2026-12-01").await, Undo::NothingToUndo);
 }
 
 async fn meetings_and_snapshots(store: &Store) {

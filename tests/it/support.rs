@@ -28,6 +28,8 @@ mod signals;
 mod site;
 #[path = "support/wait.rs"]
 mod wait;
+#[path = "support/wijken.rs"]
+mod wijken;
 #[allow(unused_imports)] // each bench uses what it needs
 pub use browser::*;
 #[allow(unused_imports)]
@@ -44,6 +46,8 @@ pub use signals::*;
 pub use site::*;
 #[allow(unused_imports)]
 pub use wait::*;
+#[allow(unused_imports)]
+pub use wijken::*;
 
 use knooppunt::config::{Config, TransportKind};
 use sqlx::{Connection, Executor, PgConnection};

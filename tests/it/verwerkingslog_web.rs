@@ -120,14 +120,12 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     assert_eq!((failed.len(), failed[0].actor.as_str()), (1, "overleg"));
     assert_eq!(failed[0].status, "error");
     assert_eq!(named(&store, actions::SIGN_IN).await[0].actor, "overleg");
-    let (status, _) = overleg.get(&format!("/clusters/{cluster}")).await;
-    assert_eq!(status, 200);
+    let _ = overleg.page(&format!("/clusters/{cluster}"), 200).await;
     let viewed = named(&store, actions::CLUSTER_VIEWED).await;
     assert_eq!(viewed[0].actor, "overleg");
     assert_eq!(viewed[0].attributes["cluster_id"], cluster.as_str());
     // (A gemeente account downloads published briefs only; the overleg also reads a draft.)
-    let (status, _) = overleg.get("/brief?kwartaal=2026Q3&formaat=md").await;
-    assert_eq!(status, 200);
+    let _ = overleg.page("/brief?kwartaal=2026Q3&formaat=md", 200).await;
     let download = &named(&store, actions::BRIEF_DOWNLOADED).await[0];
     assert_eq!(download.actor, "overleg");
     assert_eq!(download.attributes["quarter"], "2026Q3");
@@ -135,27 +133,29 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     assert_eq!(download.processing_activity_id, "knooppunt-publication");
 
     // Only beheer sees the log; filters and the export.
-    let (status, _) = overleg.get("/beheer/verwerkingslog").await;
-    assert_eq!(status, 403);
+    let _ = overleg.page("/beheer/verwerkingslog", 403).await;
     let beheer = Client::login(&base, "beheer").await;
-    let (status, page) = beheer.get("/beheer/verwerkingslog?actor=overleg").await;
-    assert_eq!(status, 200);
+    let page = beheer
+        .page("/beheer/verwerkingslog?actor=overleg", 200)
+        .await;
     assert!(page.contains(actions::CLUSTER_VIEWED), "{page}");
-    let (status, page) = beheer.get("/beheer/verwerkingslog?actor=beheer").await;
-    assert_eq!(status, 200);
+    let page = beheer
+        .page("/beheer/verwerkingslog?actor=beheer", 200)
+        .await;
     assert!(
         !page.contains(&format!("{}</td>", actions::CLUSTER_VIEWED)),
         "filtered on actor"
     );
-    let (status, page) = beheer.get("/beheer/verwerkingslog?van=gisteren").await;
-    assert_eq!(status, 400);
-    assert!(page.contains("dd-mm-jjjj"));
-    let (status, export) = beheer
-        .get(&format!(
-            "/beheer/verwerkingslog?trace={trace}&formaat=jsonl"
-        ))
+    let page = beheer
+        .page("/beheer/verwerkingslog?van=gisteren", 400)
         .await;
-    assert_eq!(status, 200);
+    assert!(page.contains("dd-mm-jjjj"));
+    let export = beheer
+        .page(
+            &format!("/beheer/verwerkingslog?trace={trace}&formaat=jsonl"),
+            200,
+        )
+        .await;
     let lines: Vec<serde_json::Value> = export
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -201,7 +201,7 @@ async fn stored_utc_times_are_shown_in_dutch_local_time() {
     })
     .collect();
     verwerkingslog::append(&site.store, &records).await.unwrap();
-    let beheer = Client::login(&site.base, "beheer").await;
+    let beheer = site.login("beheer").await;
     let (status, page) = beheer
         .get("/beheer/verwerkingslog?actor=tijdtest-winter")
         .await;

@@ -172,6 +172,13 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks `css` (a link or a button that navigates) and waits until the page shows
+    /// `needle`; its text.
+    pub async fn click_to(&self, css: &str, needle: &str) -> String {
+        self.click(css).await;
+        self.wait_for(needle).await
+    }
+
     /// Chooses `value` in the select list `css`.
     pub async fn select(&self, css: &str, value: &str) {
         self.client
@@ -195,8 +202,8 @@ impl Browser {
         self.fill("#naam", name).await;
         self.fill("#wachtwoord", PASSWORD).await;
         self.shot(&format!("inloggen-{name}")).await;
-        self.click("button[type=submit]").await;
-        self.wait_for(&format!("{name} (")).await;
+        self.click_to("button[type=submit]", &format!("{name} ("))
+            .await;
         // The page is styled under the strict Content-Security-Policy: the stylesheet loaded.
         let background = self
             .js("return getComputedStyle(document.querySelector('header')).backgroundColor")

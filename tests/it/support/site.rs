@@ -118,14 +118,29 @@ impl Client {
         request
     }
 
+    /// Sends a `method` request for `path` without a body; the response.
+    pub async fn send(&self, method: reqwest::Method, path: &str) -> reqwest::Response {
+        self.request(method, path).send().await.unwrap()
+    }
+
+    /// GETs `path`, which must answer `status`; its text.
+    pub async fn page(&self, path: &str, status: u16) -> String {
+        let (answered, body) = self.get(path).await;
+        assert_eq!(answered, status, "GET {path}: {body}");
+        body
+    }
+
     /// GETs `path`: status and text.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        answer(self.request(reqwest::Method::GET, path)).await
+        let response = self.send(reqwest::Method::GET, path).await;
+        (response.status().as_u16(), response.text().await.unwrap())
     }
 
     /// POSTs `form` to `path` as it is (a test of the token passes its own): status and text.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-        answer(self.request(reqwest::Method::POST, path).form(form)).await
+        let response = self.request(reqwest::Method::POST, path).form(form);
+        let response = response.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
     }
 
     /// The CSRF token of the signed-in session, from the first page the role may open.
@@ -152,11 +167,6 @@ impl Client {
         with_token.extend_from_slice(form);
         self.post(path, &with_token).await
     }
-}
-
-async fn answer(request: reqwest::RequestBuilder) -> (u16, String) {
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
 }
 
 /// An account `name` of `role` (its display name the same) for the source `source`, in the
@@ -190,7 +200,7 @@ pub async fn add_overleg_laak(store: &knooppunt_store::Store) {
 
 /// The overleg confirms `cluster` through the website.
 pub async fn confirm_as_overleg(site: &Site, cluster: &str) {
-    let overleg = Client::login(&site.base, "overleg").await;
+    let overleg = site.login("overleg").await;
     let (status, body) = overleg
         .submit(
             &format!("/clusters/{cluster}/besluit"),
@@ -211,6 +221,41 @@ pub struct Site {
 }
 
 impl Site {
+    /// A client signed in as `name`.
+    pub async fn login(&self, name: &str) -> Client {
+        Client::login(&self.base, name).await
+    }
+
+    /// Posts signals observed today, each `(id, source, area, text)`, through the partner
+    /// API and waits until the store holds `total` signals.
+    pub async fn post_today(&self, signals: &[(&str, &str, &str, &str)], total: i64) {
+        let items = signals
+            .iter()
+            .map(|(id, source, area, text)| super::signal_today(id, source, area, text))
+            .collect();
+        post_and_wait(self, &serde_json::Value::Array(items), total).await;
+    }
+
+    /// Posts kostendelersnorm signals observed today in `area`, each `(id, source)`, waits
+    /// until the store holds `total` signals; the id of `area`'s kostendelersnorm cluster.
+    pub async fn kostendelersnorm_in(
+        &self,
+        area: &str,
+        signals: &[(&str, &str)],
+        total: i64,
+    ) -> String {
+        const TEXTS: [&str; 3] = [
+            "Kostendelersnorm: zoon weer thuis, bijstand omlaag.",
+            "Dochter ingetrokken bij moeder, kostendelersnorm, uitkering lager.",
+            "Kostendelersnorm, zoon trekt in, uitkering moeder verlaagd.",
+        ];
+        let signals: Vec<_> = (signals.iter().zip(TEXTS.iter().cycle()))
+            .map(|((id, source), text)| (*id, *source, area, *text))
+            .collect();
+        self.post_today(&signals, total).await;
+        self.cluster_id("kostendelersnorm", area).await
+    }
+
     /// The id of the stored cluster of `barrier` in `area`.
     pub async fn cluster_id(&self, barrier: &str, area: &str) -> String {
         super::cluster_in(&self.store, barrier, area)

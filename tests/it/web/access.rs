@@ -92,7 +92,7 @@ async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() 
     let (site, cluster) = seeded_site().await;
     confirm_as_overleg(&site, &cluster).await;
 
-    let gemeente = Client::login(&site.base, "gemeente").await;
+    let gemeente = site.login("gemeente").await;
     // The municipality reads published briefs only: publish this quarter's.
     let current = this_quarter();
     publish_this_quarter(&site.store).await;
@@ -120,14 +120,14 @@ async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() 
     let (_, knelpunten) = gemeente.get("/knelpunten").await;
     assert!(knelpunten.contains("Kostendelersnorm"), "{knelpunten}");
 
-    let team1 = Client::login(&site.base, "indiener1").await;
+    let team1 = site.login("indiener1").await;
     let (_, own) = team1.get("/signalen").await;
     assert!(own.contains("eerste team"));
     assert!(
         !own.contains("tweede team"),
         "another partner's submission is visible"
     );
-    let team2 = Client::login(&site.base, "indiener2").await;
+    let team2 = site.login("indiener2").await;
     let (_, own) = team2.get("/signalen").await;
     assert!(own.contains("tweede team") && !own.contains("eerste team"));
     site.app.stop().await;
@@ -137,15 +137,13 @@ async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() 
 async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
     let (site, moerwijk) = seeded_site().await;
     add_overleg_laak(&site.store).await;
-    let laak = Client::login(&site.base, "overleg-laak").await;
-    let (status, agenda) = laak.get("/agenda").await;
-    assert_eq!(status, 200);
+    let laak = site.login("overleg-laak").await;
+    let agenda = laak.page("/agenda", 200).await;
     assert!(
         !agenda.contains(&moerwijk),
         "a Moerwijk cluster on the Laak agenda"
     );
-    let (status, _) = laak.get(&format!("/clusters/{moerwijk}")).await;
-    assert_eq!(status, 404);
+    let _ = laak.page(&format!("/clusters/{moerwijk}"), 404).await;
     let (status, _) = laak
         .submit(
             &format!("/clusters/{moerwijk}/besluit"),
@@ -170,28 +168,14 @@ async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
 async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
     let (site, moerwijk) = seeded_site().await;
     let today = knooppunt_ingest::today_nl().to_string();
-    let laak_signals = serde_json::json!([
-        signal_today(
-            "l1",
-            "buurtteam-laak",
-            "Laak",
-            "Kostendelersnorm: zoon weer thuis, bijstand omlaag."
-        ),
-        signal_today(
-            "l2",
-            "ggz-haaglanden",
-            "Laak",
-            "Dochter ingetrokken bij moeder, kostendelersnorm, uitkering lager."
-        ),
-    ]);
-    post_and_wait(&site, &laak_signals, 7).await;
-    let laak_cluster = site.cluster_id("kostendelersnorm", "Laak").await;
+    let laak_team = [("l1", "buurtteam-laak"), ("l2", "ggz-haaglanden")];
+    let laak_cluster = site.kostendelersnorm_in("Laak", &laak_team, 7).await;
     site.decide(&moerwijk, Action::Note, "MOERWIJK-NOTITIE")
         .await;
     site.decide(&laak_cluster, Action::Note, "LAAK-NOTITIE")
         .await;
     add_overleg_laak(&site.store).await;
-    let laak = Client::login(&site.base, "overleg-laak").await;
+    let laak = site.login("overleg-laak").await;
     for path in [
         "/agenda".to_string(),
         format!("/agenda/export?datum={today}&formaat=html"),
@@ -209,7 +193,7 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
         );
     }
     // Every wijk's member still sees both.
-    let all = Client::login(&site.base, "overleg").await;
+    let all = site.login("overleg").await;
     let (_, agenda) = all.get("/agenda").await;
     assert!(agenda.contains("LAAK-NOTITIE") && agenda.contains("MOERWIJK-NOTITIE"));
     let (_, page) = all.get(&format!("/clusters/{laak_cluster}")).await;
@@ -218,8 +202,7 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
         "the merge list of a member of every wijk"
     );
 
-    let (status, page) = laak.get(&format!("/clusters/{laak_cluster}")).await;
-    assert_eq!(status, 200);
+    let page = laak.page(&format!("/clusters/{laak_cluster}"), 200).await;
     assert!(
         !page.contains(&moerwijk),
         "a Moerwijk cluster offered to merge"
@@ -244,8 +227,7 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
     let quarter = this_quarter();
     for format in ["md", "html"] {
         let path = format!("/brief?kwartaal={quarter}&formaat={format}");
-        let (status, restricted) = laak.get(&path).await;
-        assert_eq!(status, 200);
+        let restricted = laak.page(&path, 200).await;
         assert_eq!(restricted, all.get(&path).await.1, "{path}");
     }
     site.app.stop().await;

@@ -9,7 +9,7 @@ use knooppunt_reports::review::Action;
 async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen_when_published() {
     let (site, cluster) = seeded_site().await;
     let quarter = this_quarter();
-    let overleg = Client::login(&site.base, "overleg").await;
+    let overleg = site.login("overleg").await;
     let decide = format!("/clusters/{cluster}/besluit");
     for form in [
         &[("actie", "bevestigen")][..],
@@ -28,13 +28,11 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
         .await;
     assert_eq!(status, 303);
 
-    let gemeente = Client::login(&site.base, "gemeente").await;
+    let gemeente = site.login("gemeente").await;
     let path = |format: &str| format!("/brief?kwartaal={quarter}&formaat={format}");
     // The municipality reads published briefs only; the overleg reads the draft.
-    let (status, _) = gemeente.get(&path("html")).await;
-    assert_eq!(status, 404);
-    let (status, html) = overleg.get(&path("html")).await;
-    assert_eq!(status, 200);
+    let _ = gemeente.page(&path("html"), 404).await;
+    let html = overleg.page(&path("html"), 200).await;
     assert!(
         html.contains("Knelpunten per wijk") && html.contains("— Nieuw</span>"),
         "{html}"
@@ -59,8 +57,7 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
         "{markdown}"
     );
     let download = async |format: &str| {
-        let response = overleg.request(reqwest::Method::GET, &path(format));
-        let response = response.send().await.unwrap();
+        let response = overleg.send(reqwest::Method::GET, &path(format)).await;
         (response.status(), response.bytes().await.unwrap())
     };
     let (_, csv) = download("csv").await;
@@ -114,22 +111,8 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
 #[tokio::test]
 async fn small_wijken_are_suppressed_with_a_partner_cell_or_rolled_up_into_their_stadsdeel() {
     let (site, moerwijk) = seeded_site().await;
-    let items = serde_json::json!([
-        signal_today(
-            "m1",
-            "buurtteam-escamp",
-            "Morgenstond",
-            "Kostendelersnorm: dochter weer thuis, bijstand omlaag."
-        ),
-        signal_today(
-            "m2",
-            "ggz-haaglanden",
-            "Morgenstond",
-            "Kostendelersnorm, zoon trekt in, uitkering moeder verlaagd."
-        ),
-    ]);
-    post_and_wait(&site, &items, 7).await;
-    let morgenstond = site.cluster_id("kostendelersnorm", "Morgenstond").await;
+    let small = [("m1", "buurtteam-escamp"), ("m2", "ggz-haaglanden")];
+    let morgenstond = site.kostendelersnorm_in("Morgenstond", &small, 7).await;
     for cluster in [&moerwijk, &morgenstond] {
         site.decide(cluster, Action::Confirm, "").await;
     }

@@ -8,9 +8,8 @@ use knooppunt_reports::review::Action;
 #[tokio::test]
 async fn the_overleg_decides_and_the_history_is_kept() {
     let (site, cluster) = seeded_site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
-    let (status, agenda) = overleg.get("/agenda").await;
-    assert_eq!(status, 200);
+    let overleg = site.login("overleg").await;
+    let agenda = overleg.page("/agenda", 200).await;
     assert!(
         agenda.contains(&cluster),
         "the promoted cluster is on the agenda: {agenda}"
@@ -83,8 +82,7 @@ async fn the_overleg_decides_and_the_history_is_kept() {
     assert!(history.iter().all(|d| d.actor == "overleg"));
 
     // The minutes list today's decisions.
-    let (status, minutes) = overleg.get("/agenda/export?formaat=md").await;
-    assert_eq!(status, 200);
+    let minutes = overleg.page("/agenda/export?formaat=md", 200).await;
     assert!(
         minutes.contains("bevestigen → bevestigd, door overleg"),
         "{minutes}"
@@ -112,7 +110,7 @@ async fn the_overleg_decides_and_the_history_is_kept() {
 #[tokio::test]
 async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
     let (site, cluster) = seeded_site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
+    let overleg = site.login("overleg").await;
     let path = format!("/clusters/{cluster}/besluit");
     let split = ("actie", "splitsen");
     let (status, body) = overleg
@@ -192,14 +190,11 @@ async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
 async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
     let (site, cluster) = seeded_site().await;
     site.decide(&cluster, Action::Confirm, "").await;
-    let grown = signal_today(
-        "n1",
-        "buurtteam-moerwijk",
-        "Moerwijk",
-        "Kostendelersnorm: zoon weer thuis, bijstand omlaag.",
-    );
-    post_and_wait(&site, &serde_json::json!([grown]), 6).await;
-    let overleg = Client::login(&site.base, "overleg").await;
+    let grown = site
+        .kostendelersnorm_in("Moerwijk", &[("n1", "buurtteam-moerwijk")], 6)
+        .await;
+    assert_eq!(grown, cluster, "the new signal joins the confirmed cluster");
+    let overleg = site.login("overleg").await;
     let (_, agenda) = overleg.get("/agenda").await;
     assert!(
         agenda.contains("gegroeid (+1 sinds het laatste besluit)"),

@@ -26,8 +26,8 @@ async fn signal_text_renders_inert_everywhere() {
     )
     .await;
     let cluster = site.store.clusters().await.unwrap()[0].id.clone();
-    let overleg = Client::login(&site.base, "overleg").await;
-    let team = Client::login(&site.base, "indiener1").await;
+    let overleg = site.login("overleg").await;
+    let team = site.login("indiener1").await;
     let mut pages = Vec::new();
     for path in [
         "/agenda",
@@ -62,14 +62,13 @@ async fn signal_text_renders_inert_everywhere() {
 #[tokio::test]
 async fn the_intake_form_previews_the_scrubber_and_submits() {
     let site = site().await;
-    let team = Client::login(&site.base, "indiener1").await;
-    let (status, form) = team.get("/signalen/nieuw").await;
-    assert_eq!(status, 200);
+    let team = site.login("indiener1").await;
+    let form = team.page("/signalen/nieuw", 200).await;
+    let csrf = csrf_in(&form).unwrap();
     assert!(
         form.contains("Schrijf geen namen"),
         "the warning next to the text"
     );
-    let csrf = csrf_in(&form).unwrap();
     let today = knooppunt_ingest::today_nl().to_string();
     let text = "Mw. Jansen (BSN 111222333) wacht al 14 weken op de GGZ, intake steeds uitgesteld.";
     let fields = |step| {

@@ -27,21 +27,13 @@ fn also(barrier: &str) -> [(&str, &str); 4] {
 #[tokio::test]
 async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     let (site, cluster) = seeded_site().await;
-    let loose = serde_json::json!([
-        signal_today(
-            "u1",
-            "verbinders-moerwijk",
-            "Moerwijk",
-            "Gezellige middag in de buurtkamer, iedereen bakte koekjes."
-        ),
-        signal_today(
-            "u2",
-            "verbinders-moerwijk",
-            "Laak",
-            "Mooie opkomst bij het buurtfeest, de zon scheen."
-        ),
-    ]);
-    post_and_wait(&site, &loose, 7).await;
+    let cookies = "Gezellige middag in de buurtkamer, iedereen bakte koekjes.";
+    let party = "Mooie opkomst bij het buurtfeest, de zon scheen.";
+    let signals = [
+        ("u1", "verbinders-moerwijk", "Moerwijk", cookies),
+        ("u2", "verbinders-moerwijk", "Laak", party),
+    ];
+    site.post_today(&signals, 7).await;
     let stored = site.store.signal("verbinders-moerwijk", "u1").await;
     assert!(stored.unwrap().unwrap().barriers.is_empty());
     add_overleg_laak(&site.store).await;
@@ -67,7 +59,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert_eq!(anonymous.post(&label_path, &not_here).await.0, 303);
 
     // The overleg without (or with a wrong) CSRF token: refused.
-    let overleg = Client::login(&site.base, "overleg").await;
+    let overleg = site.login("overleg").await;
     assert_eq!(overleg.post(&label_path, &not_here).await.0, 403);
     let mut wrong = vec![("csrf", "niet-het-token")];
     wrong.extend(not_here);
@@ -76,12 +68,11 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert_eq!(status, 403);
 
     // A member for Laak: not in Moerwijk, whatever the form says.
-    let laak = Client::login(&site.base, "overleg-laak").await;
+    let laak = site.login("overleg-laak").await;
     assert_eq!(laak.submit(&label_path, &not_here).await.0, 404);
     let (status, _) = laak.submit("/niet-ingedeeld", &triage("u1", "geen")).await;
     assert_eq!(status, 404);
-    let (status, queue) = laak.get("/niet-ingedeeld").await;
-    assert_eq!(status, 200);
+    let queue = laak.page("/niet-ingedeeld", 200).await;
     assert!(
         queue.contains("buurtfeest") && !queue.contains("koekjes"),
         "{queue}"
@@ -92,8 +83,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     );
 
     // The overleg on the cluster page: "hoort niet bij deze barrière" and "ook".
-    let (status, page) = overleg.get(&format!("/clusters/{cluster}")).await;
-    assert_eq!(status, 200);
+    let page = overleg.page(&format!("/clusters/{cluster}"), 200).await;
     assert!(
         page.contains("Hoort niet bij deze barrière") && page.contains("Ook bij deze barrière"),
         "{page}"
@@ -113,8 +103,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert_eq!(overleg.submit(&label_path, &bad).await.0, 422);
 
     // Niet ingedeeld: the overleg sees both, triages one into a barrier, one as none.
-    let (status, queue) = overleg.get("/niet-ingedeeld").await;
-    assert_eq!(status, 200);
+    let queue = overleg.page("/niet-ingedeeld", 200).await;
     assert!(
         queue.contains("koekjes")
             && queue.contains("buurtfeest")
