@@ -209,14 +209,15 @@ async fn stalled_clients_are_disconnected_in_time() {
     site.app.stop().await;
 }
 
+fn two_connections(config: &mut knooppunt::config::Config) {
+    config.intake.max_connections = 2;
+    config.intake.header_timeout_secs = 2;
+}
+
 /// Finding 6: connections beyond the limit wait for a free one instead of being served.
 #[tokio::test]
 async fn connections_beyond_the_limit_wait() {
-    let site = site_with(|config| {
-        config.intake.max_connections = 2;
-        config.intake.header_timeout_secs = 2;
-    })
-    .await;
+    let site = site_with(two_connections).await;
     let addr = site.app.addr;
     let _held: Vec<tokio::net::TcpStream> = vec![
         tokio::net::TcpStream::connect(addr).await.unwrap(),

@@ -105,11 +105,7 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
     assert_eq!(intake.spec.as_ref().unwrap().replicas, Some(2));
 
     let intake_config = pod_config(&all, pod_spec(template(intake)));
-    let intake_container = only_container(pod_spec(template(intake)));
-    assert_eq!(
-        intake_container.args.as_deref(),
-        Some(&["intake".to_string()][..])
-    );
+    let intake_container = running(intake, "intake");
     // The probes ask the operations listener; the public port carries the traffic.
     let ops = port_of(&intake_config.web.ops_listen);
     let http = intake_container
@@ -121,29 +117,16 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
         http.map(|p| p.container_port),
         Some(port_of(&intake_config.intake.listen))
     );
-    assert_eq!(
-        http_probe(
-            intake_container,
-            intake_container.readiness_probe.as_ref(),
-            "readiness"
-        ),
-        ("/readyz".to_string(), ops)
-    );
-    assert_eq!(
-        http_probe(
-            intake_container,
-            intake_container.liveness_probe.as_ref(),
-            "liveness"
-        ),
-        ("/healthz".to_string(), ops)
-    );
+    for (probe, what, path) in [
+        (&intake_container.readiness_probe, "readiness", "/readyz"),
+        (&intake_container.liveness_probe, "liveness", "/healthz"),
+    ] {
+        let asked = http_probe(intake_container, probe.as_ref(), what);
+        assert_eq!(asked, (path.to_string(), ops));
+    }
 
     let engine_config = pod_config(&all, pod_spec(template(engine)));
-    let engine_container = only_container(pod_spec(template(engine)));
-    assert_eq!(
-        engine_container.args.as_deref(),
-        Some(&["engine".to_string()][..])
-    );
+    let engine_container = running(engine, "engine");
     let metrics = port_of(&engine_config.engine.metrics_listen);
     for (probe, what) in [
         (engine_container.readiness_probe.as_ref(), "readiness"),
@@ -159,6 +142,16 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
     for t in [template(intake), template(engine), job_template] {
         restricted(pod_spec(t));
     }
+}
+
+/// The only container of `deployment`, which must run `knooppunt <command>`.
+fn running<'a>(
+    deployment: &'a k8s_openapi::api::apps::v1::Deployment,
+    command: &str,
+) -> &'a k8s_openapi::api::core::v1::Container {
+    let container = only_container(pod_spec(template(deployment)));
+    assert_eq!(container.args.as_deref(), Some(&[command.to_string()][..]));
+    container
 }
 
 /// Kubernetes' "restricted" Pod Security Standard, plus limits and a read-only root.

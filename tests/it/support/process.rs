@@ -102,3 +102,9 @@ pub async fn post_signals(base: &str, body: impl Into<reqwest::Body>) -> (u16, S
     let status = response.status().as_u16();
     (status, response.text().await.expect("the answer's body"))
 }
+
+/// GETs `url`; the answer's text.
+pub async fn get_text(url: &str) -> String {
+    let response = reqwest::get(url).await.expect("get");
+    response.text().await.expect("the answer's body")
+}
