@@ -293,11 +293,9 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
         .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let parse = |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap();
+    let lines: Vec<_> = stdout.lines().map(parse).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["id"], "x1");
     assert_eq!(

@@ -144,6 +144,20 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
     }
 }
 
+/// The port numbers of a direction's network policy rules; every rule must name its ports.
+fn port_numbers<'a>(
+    rules: impl Iterator<Item = &'a Option<Vec<k8s_openapi::api::networking::v1::NetworkPolicyPort>>>,
+    direction: &str,
+) -> Vec<IntOrString> {
+    rules
+        .flat_map(|ports| {
+            let ports = ports.clone();
+            ports.unwrap_or_else(|| panic!("{direction} names its port"))
+        })
+        .filter_map(|port| port.port)
+        .collect()
+}
+
 /// The only container of `deployment`, which must run `knooppunt <command>`.
 fn running<'a>(
     deployment: &'a k8s_openapi::api::apps::v1::Deployment,
@@ -334,24 +348,16 @@ fn service_budgets_and_network_policies_select_the_right_pods() {
             .flat_map(|p| p.policy_types.clone().unwrap_or_default())
             .collect();
         assert!(types.contains(&"Ingress".into()) && types.contains(&"Egress".into()));
-        let ingress_ports: Vec<IntOrString> = policies
-            .iter()
-            .flat_map(|p| p.ingress.iter().flatten())
-            .flat_map(|rule| rule.ports.clone().expect("ingress names its port"))
-            .filter_map(|port| port.port)
-            .collect();
+        let ingress = policies.iter().flat_map(|p| p.ingress.iter().flatten());
+        let ingress_ports = port_numbers(ingress.map(|rule| &rule.ports), "ingress");
         let expected = if pods == &intake {
             vec![IntOrString::Int(listen)]
         } else {
             vec![]
         };
         assert_eq!(ingress_ports, expected);
-        let egress_ports: Vec<IntOrString> = policies
-            .iter()
-            .flat_map(|p| p.egress.iter().flatten())
-            .flat_map(|rule| rule.ports.clone().expect("egress names its port"))
-            .filter_map(|port| port.port)
-            .collect();
+        let egress = policies.iter().flat_map(|p| p.egress.iter().flatten());
+        let egress_ports = port_numbers(egress.map(|rule| &rule.ports), "egress");
         for port in [53, kafka_port, pg_port] {
             assert!(
                 egress_ports.contains(&IntOrString::Int(port)),

@@ -5,61 +5,6 @@
 use crate::support::*;
 
 #[tokio::test]
-async fn signal_text_renders_inert_everywhere() {
-    let site = site().await;
-    let hostile = "Kostendelersnorm: zoon thuis, bijstand omlaag <script>alert(1)</script> {{user}} {{{body}}} [klik](javascript:alert(1))";
-    seed(
-        &site,
-        &[
-            ("verbinders-moerwijk", hostile),
-            ("schilderswijk-moeders", hostile),
-            ("ggz-haaglanden", hostile),
-            (
-                "verbinders-moerwijk",
-                "Kostendelersnorm, dochter trekt in en de uitkering gaat omlaag.",
-            ),
-            (
-                "schilderswijk-moeders",
-                "Kostendelersnorm: kleinzoon bij opa, AOW gekort.",
-            ),
-        ],
-    )
-    .await;
-    let cluster = site.store.clusters().await.unwrap()[0].id.clone();
-    let overleg = site.login("overleg").await;
-    let team = site.login("indiener1").await;
-    let mut pages = Vec::new();
-    for path in [
-        "/agenda",
-        &format!("/clusters/{cluster}"),
-        "/agenda/export?formaat=html",
-    ] {
-        pages.push((path.to_string(), overleg.get(path).await));
-    }
-    pages.push(("/signalen".into(), team.get("/signalen").await));
-    for (path, (status, body)) in &pages {
-        assert_eq!(*status, 200, "{path}");
-        assert!(!body.contains("<script>alert"), "{path} runs the script");
-        assert!(
-            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{path} shows the text: {body}"
-        );
-        assert!(
-            body.contains("{{user}}") && body.contains("{{{body}}}"),
-            "{path} evaluates braces"
-        );
-    }
-    let (_, markdown) = overleg.get("/agenda/export?formaat=md").await;
-    assert!(!markdown.contains("<script>"), "{markdown}");
-    assert!(markdown.contains("&lt;script>"), "{markdown}");
-    assert!(
-        markdown.contains("\\[klik\\](javascript:alert(1))"),
-        "a Markdown link stays text: {markdown}"
-    );
-    site.app.stop().await;
-}
-
-#[tokio::test]
 async fn the_intake_form_previews_the_scrubber_and_submits() {
     let site = site().await;
     let team = site.login("indiener1").await;
@@ -117,6 +62,61 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         "{body}"
     );
     assert!(!body.contains("observed_on:"), "{body}");
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn signal_text_renders_inert_everywhere() {
+    let site = site().await;
+    let hostile = "Kostendelersnorm: zoon thuis, bijstand omlaag <script>alert(1)</script> {{user}} {{{body}}} [klik](javascript:alert(1))";
+    seed(
+        &site,
+        &[
+            ("verbinders-moerwijk", hostile),
+            ("schilderswijk-moeders", hostile),
+            ("ggz-haaglanden", hostile),
+            (
+                "verbinders-moerwijk",
+                "Kostendelersnorm, dochter trekt in en de uitkering gaat omlaag.",
+            ),
+            (
+                "schilderswijk-moeders",
+                "Kostendelersnorm: kleinzoon bij opa, AOW gekort.",
+            ),
+        ],
+    )
+    .await;
+    let cluster = site.store.clusters().await.unwrap()[0].id.clone();
+    let overleg = site.login("overleg").await;
+    let team = site.login("indiener1").await;
+    let mut pages = Vec::new();
+    for path in [
+        "/agenda",
+        &format!("/clusters/{cluster}"),
+        "/agenda/export?formaat=html",
+    ] {
+        pages.push((path.to_string(), overleg.get(path).await));
+    }
+    pages.push(("/signalen".into(), team.get("/signalen").await));
+    for (path, (status, body)) in &pages {
+        assert_eq!(*status, 200, "{path}");
+        assert!(!body.contains("<script>alert"), "{path} runs the script");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path} shows the text: {body}"
+        );
+        assert!(
+            body.contains("{{user}}") && body.contains("{{{body}}}"),
+            "{path} evaluates braces"
+        );
+    }
+    let (_, markdown) = overleg.get("/agenda/export?formaat=md").await;
+    assert!(!markdown.contains("<script>"), "{markdown}");
+    assert!(markdown.contains("&lt;script>"), "{markdown}");
+    assert!(
+        markdown.contains("\\[klik\\](javascript:alert(1))"),
+        "a Markdown link stays text: {markdown}"
+    );
     site.app.stop().await;
 }
 
