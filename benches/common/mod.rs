@@ -26,6 +26,8 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
+// The benches that include the tests' support (`#[path]`) load this file a second time there.
+#[allow(clippy::duplicate_mod)]
 #[path = "../../tests/it/support/wijken.rs"]
 mod wijken;
 
