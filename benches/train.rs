@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{arg, median};
+use common::{arg, listed, median};
 use knooppunt_rules::learning::{notes, train};
 use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
 use std::time::Instant;
@@ -39,10 +39,6 @@ fn main() {
         "model train on {} notes: median {:.1} s wall (runs: {})",
         sample.len(),
         median(walls.clone()),
-        walls
-            .iter()
-            .map(|w| format!("{w:.1}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        listed(&walls, 1)
     );
 }

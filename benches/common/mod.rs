@@ -11,22 +11,28 @@ pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
+/// Measured values as a list with `decimals` after the point: `1.2, 3.4`.
+pub fn listed(values: &[f64], decimals: usize) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:.decimals$}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The median of measured rates.
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
-const AREAS: [&str; 8] = [
-    "Moerwijk",
-    "Laak",
-    "Transvaal",
-    "Schilderswijk",
-    "Bouwlust",
-    "Morgenstond",
-    "Escamp",
-    "Leiden-Noord",
-];
+// The benches that include the tests' support (`#[path]`) load this file a second time there.
+#[allow(clippy::duplicate_mod)]
+#[path = "../../tests/it/support/wijken.rs"]
+mod wijken;
+
+/// The benches spread their signals over the first eight wijken.
+const AREAS: &[&str] = wijken::WIJKEN.split_at(8).0;
 
 /// Synthetic signal number `i`, as intake hands it over: validated, anonymised, enveloped.
 pub fn synthetic(

@@ -2,7 +2,7 @@
 //! another build of it (`--baseline PATH`), interleaved run by run so both meet the same
 //! machine load.
 
-use super::median;
+use super::{listed, median};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -112,10 +112,7 @@ pub fn report(what: &str, unit: &str, values: &[(&str, Vec<f64>)]) {
         println!(
             "{what:<44} {build:<8} median {:>10.1} {unit}  (runs: {})",
             median(runs.clone()),
-            runs.iter()
-                .map(|v| format!("{v:.1}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(runs, 1)
         );
     }
     if let [(_, base), (_, new)] = values {
@@ -123,11 +120,7 @@ pub fn report(what: &str, unit: &str, values: &[(&str, Vec<f64>)]) {
         println!(
             "{what:<44} new/baseline median ratio {:.2} (pairs: {})",
             median(ratios.clone()),
-            ratios
-                .iter()
-                .map(|r| format!("{r:.2}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(&ratios, 2)
         );
     }
 }

@@ -244,11 +244,8 @@ fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_and_a_cover() {
 #[test]
 fn a_municipality_template_replaces_the_built_in_one() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("brief.md.hbs"),
-        "Eigen brief {{quarter_label}}: {{#each sections}}{{label}} {{/each}}",
-    )
-    .unwrap();
+    let template = "Eigen brief {{quarter_label}}: {{#each sections}}{{label}} {{/each}}";
+    std::fs::write(dir.path().join("brief.md.hbs"), template).unwrap();
     let mut brief = brief();
     brief.templates_dir = Some(dir.path().to_path_buf());
     let rendered = brief.render().unwrap();

@@ -3,7 +3,9 @@
 //! register refusing unknown sources). Per line: refused with its line or field named, or
 //! stored normalised — and the valid lines around the bad ones are stored.
 
-use crate::support::{eventually, free_port, spawn_knooppunt, wait_ready};
+use crate::support::{
+    config_env, embedded_config, eventually, free_port, spawn_knooppunt, wait_ready,
+};
 use knooppunt_store::Store;
 use std::time::Duration;
 
@@ -29,19 +31,33 @@ struct Line {
     never_echo: Option<&'static str>,
 }
 
-fn line(json: &str, id: &'static str, expect: Expect) -> Line {
+fn raw(bytes: Vec<u8>, id: &'static str, expect: Expect) -> Line {
     Line {
-        bytes: json.as_bytes().to_vec(),
+        bytes,
         id,
         expect,
         never_echo: None,
     }
 }
 
+fn line(json: &str, id: &'static str, expect: Expect) -> Line {
+    raw(json.as_bytes().to_vec(), id, expect)
+}
+
 fn valid(id: &'static str, area: &str, text: &str) -> String {
     format!(
         r#"{{"id":"{{P}}-{id}","observed_on":"2026-09-01","source":"verbinders-moerwijk","area":"{area}","text":"{text}"}}"#
     )
+}
+
+/// A valid line, stored as it is.
+fn kept(id: &'static str, area: &'static str, text: &'static str) -> Line {
+    let stored = Expect::Stored {
+        source: "verbinders-moerwijk",
+        area,
+        text,
+    };
+    line(&valid(id, area, text), id, stored)
 }
 
 /// More of the 100,000-character key than an error may echo.
@@ -64,17 +80,10 @@ fn hostile_lines() -> Vec<Line> {
     );
     let long_key = "k".repeat(100_000);
     vec![
-        line(
-            &valid(
-                "01",
-                "Moerwijk",
-                "Zoon weer thuis, bijstand van moeder omlaag door de kostendelersnorm.",
-            ),
+        kept(
             "01",
-            stored(
-                "Moerwijk",
-                "Zoon weer thuis, bijstand van moeder omlaag door de kostendelersnorm.",
-            ),
+            "Moerwijk",
+            "Zoon weer thuis, bijstand van moeder omlaag door de kostendelersnorm.",
         ),
         line(r#"{"id":"{P}-02","observed_on": "#, "02", Refused("regel")),
         line(
@@ -136,28 +145,14 @@ fn hostile_lines() -> Vec<Line> {
                 "Buurthuis dicht, geen plek meer voor de inloop.",
             ),
         ),
-        Line {
-            bytes: invalid_utf8,
-            id: "11",
-            expect: Refused("regel"),
-            never_echo: None,
-        },
-        line(
-            &valid("12", "Laak", "Eerste versie van de melding over de lift."),
-            "12",
-            stored("Laak", "Eerste versie van de melding over de lift."),
-        ),
+        raw(invalid_utf8, "11", Refused("regel")),
+        kept("12", "Laak", "Eerste versie van de melding over de lift."),
         line(
             &valid("12", "Laak", "Andere tekst onder hetzelfde id."),
             "12",
             Refused("id"),
         ),
-        Line {
-            bytes: deep.into_bytes(),
-            id: "14",
-            expect: Refused("regel"),
-            never_echo: None,
-        },
+        raw(deep.into_bytes(), "14", Refused("regel")),
         line(
             &valid("15", "Laak", &"lang ".repeat(1_000)),
             "15",
@@ -228,11 +223,7 @@ fn hostile_lines() -> Vec<Line> {
             "25",
             stored("Moerwijk", "CBS-code als wijk"),
         ),
-        line(
-            &valid("26", "Laak", "Laatste geldige regel, na alle foute."),
-            "26",
-            stored("Laak", "Laatste geldige regel, na alle foute."),
-        ),
+        kept("26", "Laak", "Laatste geldige regel, na alle foute."),
     ]
 }
 
@@ -261,30 +252,17 @@ fn hostile_file(lines: &[Line], prefix: &str) -> Vec<u8> {
     file
 }
 
-fn env(dir: &std::path::Path, port: u16) -> Vec<(String, String)> {
-    vec![
-        (
-            "KNOOPPUNT__TRANSPORT__SPOOL".into(),
-            dir.join("spool.db").display().to_string(),
-        ),
-        (
-            "KNOOPPUNT__STORE__URL".into(),
-            format!("sqlite://{}", dir.join("k.db").display()),
-        ),
-        (
-            "KNOOPPUNT__INTAKE__LISTEN".into(),
-            format!("127.0.0.1:{port}"),
-        ),
-        (
-            "KNOOPPUNT__ENGINE__PROMOTION_INTERVAL_SECS".into(),
-            "3600".into(),
-        ),
-        // The production default, whatever the other tests use.
-        (
-            "KNOOPPUNT__INTAKE__REGISTER__UNKNOWN_SOURCES".into(),
-            "refuse".into(),
-        ),
-    ]
+/// The embedded configuration in `dir` with the API on `port` and the built-in register
+/// refusing unknown sources (the production default, whatever the other tests use), as the
+/// environment of a `knooppunt` process; and the store's URL.
+fn env(dir: &std::path::Path, port: u16) -> (Vec<(String, String)>, String) {
+    let mut config = embedded_config(dir);
+    config.intake.listen = format!("127.0.0.1:{port}");
+    config.intake.register.unknown_sources = knooppunt_domain::register::UnknownSources::Refuse;
+    let mut env = config_env(&config);
+    let promotions = "KNOOPPUNT__ENGINE__PROMOTION_INTERVAL_SECS";
+    env.push((promotions.into(), "3600".into()));
+    (env, config.store.url)
 }
 
 async fn assert_stored(store: &Store, lines: &[Line], prefix: &str) {
@@ -334,7 +312,7 @@ async fn assert_stored(store: &Store, lines: &[Line], prefix: &str) {
 async fn hostile_lines_through_import_and_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let env = env(dir.path(), port);
+    let (env, store_url) = env(dir.path(), port);
     let lines = hostile_lines();
 
     // 1. `knooppunt import`: one answer per line, by line number.
@@ -387,12 +365,7 @@ async fn hostile_lines_through_import_and_the_api() {
     let mut serve = spawn_knooppunt(&["serve"], &env, &dir.path().join("serve.log"), "info");
     let base = format!("http://127.0.0.1:{port}");
     wait_ready(&base).await;
-    let store = Store::connect(
-        &format!("sqlite://{}", dir.path().join("k.db").display()),
-        2,
-    )
-    .await
-    .unwrap();
+    let store = Store::connect(&store_url, 2).await.unwrap();
     for (n, l) in lines.iter().enumerate() {
         if l.id == "12" && matches!(l.expect, Expect::Refused(_)) {
             // The other version must be stored first: then intake compares with the store.

@@ -72,13 +72,7 @@ fn csv_import_then_brief_on_embedded_defaults() {
             format!("sqlite://{}", dir.path().join("k.db").display()),
         ),
     ];
-    let output = knooppunt()
-        .arg("import")
-        .arg(&csv)
-        .envs(env.clone())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    let (output, text) = run(knooppunt().arg("import").arg(&csv).envs(env.clone()));
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -156,15 +150,18 @@ fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
     }
 }
 
+/// Runs `command` to its end: its output, and what it wrote to stdout as text.
+fn run(command: &mut std::process::Command) -> (std::process::Output, String) {
+    let output = command.output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output, text)
+}
+
 #[test]
 fn demo_runs_end_to_end_without_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let output = knooppunt()
-        .args(["demo", "--no-serve", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    let demo = ["demo", "--no-serve", "--listen", "127.0.0.1:0", "--dir"];
+    let (output, text) = run(knooppunt().args(demo).arg(dir.path()));
     assert!(
         output.status.success(),
         "{text}\n{}",
@@ -296,11 +293,9 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
         .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let parse = |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap();
+    let lines: Vec<_> = stdout.lines().map(parse).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["id"], "x1");
     assert_eq!(

@@ -48,13 +48,8 @@ async fn engine_killed_mid_stream_stores_every_signal_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let env = config_env(&config);
     let mut engine = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine-1.log"), "info");
-    wait_stored(
-        &store,
-        100,
-        Duration::from_secs(60),
-        "the engine to store a first part",
-    )
-    .await;
+    let what = "the engine to store a first part";
+    wait_stored(&store, 100, Duration::from_secs(60), what).await;
     kill_9(&mut engine);
     let at_kill = store.signal_count().await.unwrap();
     assert!(
@@ -101,7 +96,6 @@ async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
     let env = config_env(&config);
     // Intake alone, so nothing is processed before the kill: the spool must hold it all.
     let mut server = spawn_knooppunt(&["intake"], &env, &dir.path().join("intake.log"), "info");
-    let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}");
     wait_ready(&url).await;
     let batch: Vec<_> = (0..50)
@@ -115,24 +109,14 @@ async fn an_acknowledged_signal_survives_kill_9_of_the_intake() {
             )
         })
         .collect();
-    let answer = client
-        .post(format!("{url}/api/v1/signals"))
-        .json(&batch)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
+    let (status, answer) = post_signals(&url, serde_json::to_string(&batch).unwrap()).await;
+    assert_eq!(status, 200, "{answer}");
     kill_9(&mut server);
 
     let mut server = spawn_knooppunt(&["engine"], &env, &dir.path().join("engine.log"), "info");
     let store = app::open_store(&config).await.unwrap();
-    wait_stored(
-        &store,
-        50,
-        Duration::from_secs(30),
-        "every acknowledged signal to be stored",
-    )
-    .await;
+    let what = "every acknowledged signal to be stored";
+    wait_stored(&store, 50, Duration::from_secs(30), what).await;
     kill_9(&mut server);
     assert_eq!(store.signal_count().await.unwrap(), 50);
 }

@@ -216,6 +216,11 @@ fn healthcheck(service: &Value) -> (String, Vec<String>) {
     (test[3].replace("$$", "$"), test)
 }
 
+/// The port of a listen address (`host:port`).
+fn port(listen: &str) -> &str {
+    listen.rsplit(':').next().unwrap()
+}
+
 #[test]
 fn intake_and_engine_healthchecks_ask_healthz_and_readyz_on_their_ports() {
     let services = services(&compose());
@@ -224,14 +229,8 @@ fn intake_and_engine_healthchecks_ask_healthz_and_readyz_on_their_ports() {
     let (intake, intake_config) = &knooppunt["intake"];
     let (command, _) = healthcheck(intake);
     // On the operations listener (web.ops_listen), which deploy/kafka-postgres.toml sets.
-    let port = intake_config
-        .web
-        .ops_listen
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .to_string();
-    for needed in ["/healthz", "/readyz", &format!("/127.0.0.1/{port}")] {
+    let ops = port(&intake_config.web.ops_listen);
+    for needed in ["/healthz", "/readyz", &format!("/127.0.0.1/{ops}")] {
         assert!(
             command.contains(needed),
             "intake healthcheck lacks {needed}: {command}"
@@ -239,13 +238,8 @@ fn intake_and_engine_healthchecks_ask_healthz_and_readyz_on_their_ports() {
     }
     let (engine, engine_config) = &knooppunt["engine"];
     let (command, _) = healthcheck(engine);
-    let port = engine_config
-        .engine
-        .metrics_listen
-        .rsplit(':')
-        .next()
-        .unwrap();
-    for needed in ["/healthz", &format!("/127.0.0.1/{port}")] {
+    let metrics = port(&engine_config.engine.metrics_listen);
+    for needed in ["/healthz", &format!("/127.0.0.1/{metrics}")] {
         assert!(
             command.contains(needed),
             "engine healthcheck lacks {needed}: {command}"

@@ -185,13 +185,8 @@ async fn a_broker_outage_fails_intake_and_both_recover_by_themselves() {
 
     // The engine recovers by itself and stores everything intake acknowledged, once.
     let expected = accepted.len() as i64;
-    wait_stored(
-        &store,
-        expected,
-        Duration::from_secs(30),
-        "every acknowledged signal stored after the outage",
-    )
-    .await;
+    let what = "every acknowledged signal stored after the outage";
+    wait_stored(&store, expected, Duration::from_secs(30), what).await;
     let engine_back = back.elapsed();
     eprintln!(
         "broker outage: intake accepted again {intake_back:?} and the engine caught up \
@@ -285,13 +280,8 @@ async fn a_database_outage_stops_acknowledging_and_the_engine_resumes() {
     tokio::task::block_in_place(|| server.resume());
     let back = Instant::now();
     let expected = accepted.len() as i64;
-    wait_stored(
-        &store,
-        expected,
-        Duration::from_secs(30),
-        "every acknowledged signal stored after the database returned",
-    )
-    .await;
+    let what = "every acknowledged signal stored after the database returned";
+    wait_stored(&store, expected, Duration::from_secs(30), what).await;
     eprintln!(
         "database outage: the engine caught up {:?} after the database's return; {expected} \
          signals acknowledged",

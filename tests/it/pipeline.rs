@@ -132,12 +132,7 @@ pub async fn assert_stored(store: &Store, config: &Config) {
 
 #[tokio::test]
 async fn end_to_end_on_kafka_and_postgres() {
-    let KafkaStack {
-        broker: _broker,
-        config,
-        store,
-        ..
-    } = kafka_stack().await;
+    let KafkaStack { config, store, .. } = kafka_stack().await;
     let mut app = InProcess::start(&config, &store).await;
     let ready = reqwest::get(format!("http://{}/readyz", app.addr))
         .await

@@ -18,12 +18,7 @@ const WITH_NAME: &str = r#"{"v":1,"signal":{"observed_on":"2026-09-01","source":
 
 #[tokio::test]
 async fn kafka_poison_goes_to_the_dead_letter_topic_and_the_rest_is_processed() {
-    let KafkaStack {
-        broker: _broker,
-        config,
-        store,
-        ..
-    } = kafka_stack().await;
+    let KafkaStack { config, store, .. } = kafka_stack().await;
 
     let producer: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", &config.kafka.brokers)

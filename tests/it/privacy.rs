@@ -66,7 +66,6 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
     let mut intake = spawn(&["intake"], "intake.log");
     let mut engine = spawn(&["engine"], "engine.log");
     let url = format!("http://{}", config.intake.listen);
-    let client = reqwest::Client::new();
     wait_ready(&url).await;
 
     let signals = json!([
@@ -83,13 +82,7 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
         {"observed_on": "2026-09-04", "source": "ggd", "area": "Laak",
          "text": "Fatima El Amrani 0612345678 j.devries@example.nl"},
     ]);
-    let answer = client
-        .post(format!("{url}/api/v1/signals"))
-        .json(&signals)
-        .send()
-        .await
-        .unwrap();
-    let answer_text = answer.text().await.unwrap();
+    let (_, answer_text) = post_signals(&url, signals.to_string()).await;
     let answer_json: Value = serde_json::from_str(&answer_text).unwrap();
     assert_eq!(answer_json["accepted"], 4, "{answer_text}");
     assert_eq!(
@@ -127,14 +120,7 @@ async fn personal_data_reaches_no_log_topic_table_or_answer() {
     )
     .await;
     let dead = read_topic(&config.kafka.brokers, &config.kafka.dead_letter_topic, 1);
-    let metrics = client
-        .get(format!("http://{ops}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = get_text(&format!("http://{ops}/metrics")).await;
     assert!(
         metrics.contains(r#"knooppunt_intake_signals_total{channel="http",outcome="accepted"} 4"#),
         "{metrics}"

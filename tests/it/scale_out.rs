@@ -10,21 +10,6 @@ use std::collections::BTreeSet;
 use std::process::Child;
 use std::time::Duration;
 
-const AREAS: [&str; 12] = [
-    "Moerwijk",
-    "Laak",
-    "Transvaal",
-    "Schilderswijk",
-    "Bouwlust",
-    "Morgenstond",
-    "Escamp",
-    "Leiden-Noord",
-    "Rustenburg",
-    "Spoorwijk",
-    "Duindorp",
-    "Vrederust",
-];
-
 const ORGANISATIONS: [&str; 3] = ["Haag Wonen", "Staedion", "Parnassia"];
 
 /// Starts `count` engines in one group and waits until each holds partitions and the six
@@ -71,7 +56,7 @@ pub fn envelopes(n: usize) -> Vec<Envelope> {
                 "id": format!("s{i}"),
                 "observed_on": format!("2026-09-{:02}", i % 28 + 1),
                 "source": format!("team{}", i % 7),
-                "area": AREAS[i % AREAS.len()],
+                "area": WIJKEN[i % WIJKEN.len()],
                 "organisation": ORGANISATIONS[i % ORGANISATIONS.len()],
                 "text": format!("Melding {i}: schimmel en lekkage bij de corporatie, al {} weken geen reactie.", i % 20 + 1),
             });
@@ -201,22 +186,37 @@ pub async fn assert_clusters_exact(pg_url: &str) {
     assert!(wrong.is_empty(), "cluster counts differ: {wrong:?}");
 }
 
+/// A Kafka stack with a six-partition signals topic; its engines write batches of `batch_size`.
+async fn six_partitions(batch_size: usize) -> KafkaStack {
+    let mut stack = kafka_stack_with_partitions(6).await;
+    stack.config.engine.batch_size = batch_size;
+    stack
+}
+
+/// Waits until the engines have stored the `n` signals and committed the topic's end.
+async fn every_signal_handled(stack: &KafkaStack, n: usize) {
+    let limit = Duration::from_secs(120);
+    let what = "every signal stored";
+    wait_all_handled(&stack.store, &stack.config, n as i64, limit, what).await;
+}
+
+/// Exactly `n` signals are stored, and every cluster's count equals its members.
+async fn assert_stored_exactly(stack: &KafkaStack, n: usize) {
+    assert_eq!(stack.store.signal_count().await.unwrap(), n as i64);
+    assert_clusters_exact(&stack.pg).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     const N: usize = 6000;
-    let KafkaStack {
-        mut config,
-        store,
-        pg,
-        ..
-    } = kafka_stack_with_partitions(6).await;
-    config.engine.batch_size = 50;
-    let env = config_env(&config);
+    let stack = six_partitions(50).await;
+    let (config, store) = (&stack.config, &stack.store);
+    let env = config_env(config);
     let dir = tempfile::tempdir().unwrap();
     let engines = start_engines(&env, dir.path(), 3).await;
 
     // A live stream: 6,000 signals in chunks of 200, about 1,500 a second.
-    let publisher = app::publisher(&config).await.unwrap();
+    let publisher = app::publisher(config).await.unwrap();
     let data = envelopes(N);
     let producer = tokio::spawn(async move {
         let mut pace = tokio::time::interval(Duration::from_millis(130));
@@ -230,7 +230,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     let first = engines.next().unwrap();
     let mut survivors: Vec<EngineProcess> = engines.collect();
     wait_stored(
-        &store,
+        store,
         (N / 3) as i64,
         Duration::from_secs(60),
         "a third of the stream stored",
@@ -238,7 +238,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     .await;
     first.kill_9();
     wait_stored(
-        &store,
+        store,
         (2 * N / 3) as i64,
         Duration::from_secs(90),
         "two thirds of the stream stored",
@@ -253,14 +253,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     )
     .await;
     survivors.push(fourth);
-    wait_all_handled(
-        &store,
-        &config,
-        N as i64,
-        Duration::from_secs(120),
-        "every signal stored",
-    )
-    .await;
+    every_signal_handled(&stack, N).await;
     // Each member publishes its lag per partition (from librdkafka's statistics, every 5 s).
     eventually(
         "a lag gauge per partition",
@@ -296,7 +289,7 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
     for engine in survivors {
         engine.stop().await;
     }
-    let (committed, ends) = engine_progress(&config).await;
+    let (committed, ends) = engine_progress(config).await;
     // (A partition no signal was keyed to has nothing to commit.)
     let ends: std::collections::BTreeMap<i32, i64> =
         ends.into_iter().filter(|(_, end)| *end > 0).collect();
@@ -304,20 +297,14 @@ async fn three_engines_share_six_partitions_and_survive_a_kill_and_a_join() {
         committed, ends,
         "a clean stop commits every processed offset"
     );
-    assert_eq!(store.signal_count().await.unwrap(), N as i64);
-    assert_signals_stored(&store, &[0, 1, N / 2, N - 1]).await;
-    assert_clusters_exact(&pg).await;
+    assert_signals_stored(store, &[0, 1, N / 2, N - 1]).await;
+    assert_stored_exactly(&stack, N).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
     const N: usize = 3000;
-    let KafkaStack {
-        mut config,
-        store,
-        pg,
-        ..
-    } = kafka_stack_with_partitions(6).await;
+    let mut stack = six_partitions(20).await;
     // Clusters per organisation: every area (so every partition) feeds the same three.
     let rules = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/default_rules.toml"),
@@ -338,24 +325,17 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
     let dir = tempfile::tempdir().unwrap();
     let rules_file = dir.path().join("rules.toml");
     std::fs::write(&rules_file, rules).unwrap();
-    config.rules.file = rules_file.display().to_string();
-    config.engine.batch_size = 20;
-    let mut env = config_env(&config);
+    stack.config.rules.file = rules_file.display().to_string();
+    let (config, store) = (&stack.config, &stack.store);
+    let mut env = config_env(config);
     env.push(("KNOOPPUNT__RULES__FILE".into(), config.rules.file.clone()));
     // Both members hold partitions before the signals come, so both write the same clusters.
     let engines = start_engines(&env, dir.path(), 2).await;
-    let publisher = app::publisher(&config).await.unwrap();
+    let publisher = app::publisher(config).await.unwrap();
     for chunk in envelopes(N).chunks(500) {
         assert!(publisher.publish(chunk).await.iter().all(Result::is_ok));
     }
-    wait_all_handled(
-        &store,
-        &config,
-        N as i64,
-        Duration::from_secs(120),
-        "every signal stored",
-    )
-    .await;
+    every_signal_handled(&stack, N).await;
     let mut stored_by = Vec::new();
     for engine in &engines {
         stored_by.push(
@@ -371,7 +351,6 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
         stored_by.iter().all(|n| *n > 0.0),
         "both engines stored signals: {stored_by:?}"
     );
-    assert_eq!(store.signal_count().await.unwrap(), N as i64);
     let clusters = store.clusters().await.unwrap();
     assert!(
         clusters
@@ -384,5 +363,5 @@ async fn two_engines_on_clusters_spanning_partitions_keep_exact_counts() {
         N as i64,
         "every signal counted once in its organisation's cluster"
     );
-    assert_clusters_exact(&pg).await;
+    assert_stored_exactly(&stack, N).await;
 }

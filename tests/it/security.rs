@@ -4,14 +4,6 @@
 //! `security_http.rs`. Every loop is bounded in count and every wait in time.
 
 use crate::support::*;
-use crate::web::{csrf_in, sign_in, site, site_with, Client, PASSWORD};
-
-pub fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 async fn failure_rows(store: &knooppunt_store::Store) -> i64 {
     use sqlx::Row;
@@ -85,7 +77,7 @@ async fn a_known_name_cannot_be_locked_out_for_its_owner_from_another_client() {
     );
 
     // A restart forgets nothing.
-    let crate::web::Site {
+    let Site {
         app,
         store,
         config,
@@ -139,12 +131,10 @@ async fn spraying_across_names_from_one_client_is_throttled() {
 #[tokio::test]
 async fn signing_out_works_from_an_error_page() {
     let site = site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
-    let (status, page) = overleg.get("/beheer").await;
-    assert_eq!(status, 403);
+    let overleg = site.login("overleg").await;
+    let page = overleg.page("/beheer", 403).await;
     assert!(page.contains("href=\"/uitloggen\""), "{page}");
-    let (status, page) = overleg.get("/uitloggen").await;
-    assert_eq!(status, 200);
+    let page = overleg.page("/uitloggen", 200).await;
     let csrf = csrf_in(&page).expect("a sign-out form with the session's token");
     assert!(!csrf.is_empty());
     let (status, page) = overleg.post("/uitloggen", &[("csrf", "")]).await;
@@ -213,42 +203,27 @@ async fn weak_passwords_are_refused_and_a_change_ends_the_other_sessions() {
         .to_string();
         assert!(error.contains("wachtwoord:"), "{weak}: {error}");
     }
-    let laptop = Client::login(&site.base, "gemeente").await;
-    let phone = Client::login(&site.base, "gemeente").await;
-    let csrf = laptop.csrf().await;
+    let laptop = site.login("gemeente").await;
+    let phone = site.login("gemeente").await;
     let new = "zeven zwanen op de vliet";
-    for (current, first, second, expect) in [
-        ("fout", new, new, "huidig wachtwoord: klopt niet"),
-        (PASSWORD, new, "iets anders dan dat", "herhaling:"),
-        (PASSWORD, "wachtwoord12", "wachtwoord12", "veelgebruikte"),
+    // Refused changes first (422), then the one that is made.
+    for (current, first, second, status, expect) in [
+        ("fout", new, new, 422, "huidig wachtwoord: klopt niet"),
+        (PASSWORD, new, "iets anders dan dat", 422, "herhaling:"),
+        (
+            PASSWORD,
+            "wachtwoord12",
+            "wachtwoord12",
+            422,
+            "veelgebruikte",
+        ),
+        (PASSWORD, new, new, 200, "Uw wachtwoord is gewijzigd"),
     ] {
-        let (status, page) = laptop
-            .post(
-                "/wachtwoord",
-                &[
-                    ("csrf", &csrf),
-                    ("huidig", current),
-                    ("nieuw", first),
-                    ("herhaling", second),
-                ],
-            )
-            .await;
-        assert_eq!(status, 422, "{expect}");
+        let form = [("huidig", current), ("nieuw", first), ("herhaling", second)];
+        let (answered, page) = laptop.submit("/wachtwoord", &form).await;
+        assert_eq!(answered, status, "{expect}: {page}");
         assert!(page.contains(expect), "{expect}: {page}");
     }
-    let (status, page) = laptop
-        .post(
-            "/wachtwoord",
-            &[
-                ("csrf", &csrf),
-                ("huidig", PASSWORD),
-                ("nieuw", new),
-                ("herhaling", new),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Uw wachtwoord is gewijzigd"));
     assert_eq!(
         laptop.get("/knelpunten").await.0,
         200,
@@ -274,7 +249,7 @@ async fn weak_passwords_are_refused_and_a_change_ends_the_other_sessions() {
 #[tokio::test]
 async fn an_idle_session_ends() {
     let site = site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
+    let overleg = site.login("overleg").await;
     assert_eq!(overleg.get("/agenda").await.0, 200);
     let idle = chrono::Utc::now().timestamp() - 31 * 60;
     sqlx::query("UPDATE sessions SET last_seen = $1")

@@ -2,9 +2,8 @@
 //! headers, timeouts and the connection limit, dates, the operations listener, readiness
 //! without error text, no echoed values, Dutch framework refusals. Every wait is bounded.
 
-use crate::security::no_redirects;
 use crate::support::*;
-use crate::web::{site, site_with, Client};
+use reqwest::Method;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -84,25 +83,21 @@ fn tokens_are_required_by_default_beyond_loopback() {
 /// use no inline style, so the CSP costs nothing.
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let (site, _) = crate::web::seeded_site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
-    let http = no_redirects();
+    let (site, _) = seeded_site().await;
+    let overleg = site.login("overleg").await;
+    let anonymous = Client::new(&site.base);
     let mut checked = 0;
-    for (path, cookie) in [
-        ("/inloggen", None),
-        ("/agenda", overleg.cookie.clone()),
-        ("/agenda/export?formaat=html", overleg.cookie.clone()),
-        ("/brief?formaat=md", overleg.cookie.clone()),
-        ("/beheer", overleg.cookie.clone()),
-        ("/bestaat-niet", None),
-        ("/healthz", None),
-        ("/api/v1/signals", None),
+    for (path, client) in [
+        ("/inloggen", &anonymous),
+        ("/agenda", &overleg),
+        ("/agenda/export?formaat=html", &overleg),
+        ("/brief?formaat=md", &overleg),
+        ("/beheer", &overleg),
+        ("/bestaat-niet", &anonymous),
+        ("/healthz", &anonymous),
+        ("/api/v1/signals", &anonymous),
     ] {
-        let mut request = http.get(format!("{}{path}", site.base));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        let response = request.send().await.unwrap();
+        let response = client.send(Method::GET, path).await;
         let headers = response.headers();
         let get = |name: &str| {
             headers
@@ -135,11 +130,7 @@ async fn every_response_carries_the_security_headers() {
         checked += 1;
     }
     assert_eq!(checked, 8);
-    let css = http
-        .get(format!("{}/static/knooppunt.css", site.base))
-        .send()
-        .await
-        .unwrap();
+    let css = anonymous.send(Method::GET, "/static/knooppunt.css").await;
     assert_eq!(css.status(), 200);
     assert!(css.headers()["content-type"]
         .to_str()
@@ -218,14 +209,15 @@ async fn stalled_clients_are_disconnected_in_time() {
     site.app.stop().await;
 }
 
+fn two_connections(config: &mut knooppunt::config::Config) {
+    config.intake.max_connections = 2;
+    config.intake.header_timeout_secs = 2;
+}
+
 /// Finding 6: connections beyond the limit wait for a free one instead of being served.
 #[tokio::test]
 async fn connections_beyond_the_limit_wait() {
-    let site = site_with(|config| {
-        config.intake.max_connections = 2;
-        config.intake.header_timeout_secs = 2;
-    })
-    .await;
+    let site = site_with(two_connections).await;
     let addr = site.app.addr;
     let _held: Vec<tokio::net::TcpStream> = vec![
         tokio::net::TcpStream::connect(addr).await.unwrap(),
@@ -253,7 +245,7 @@ async fn connections_beyond_the_limit_wait() {
 #[tokio::test]
 async fn extreme_dates_are_refused_in_dutch() {
     let site = site().await;
-    let overleg = Client::login(&site.base, "overleg").await;
+    let overleg = site.login("overleg").await;
     for datum in [
         "-262143-01-01",
         "+262142-12-31",
@@ -392,23 +384,15 @@ async fn a_token_source_mismatch_is_not_echoed() {
 #[tokio::test]
 async fn the_frameworks_refusals_are_dutch() {
     let site = site().await;
-    let http = no_redirects();
-    let page = http
-        .get(format!("{}/bestaat-niet", site.base))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = Client::new(&site.base);
+    let page = anonymous.send(Method::GET, "/bestaat-niet").await;
     assert_eq!(page.status(), 404);
     assert!(page
         .text()
         .await
         .unwrap()
         .contains("Dit adres bestaat niet"));
-    let wrong = http
-        .put(format!("{}/api/v1/signals", site.base))
-        .send()
-        .await
-        .unwrap();
+    let wrong = anonymous.send(Method::PUT, "/api/v1/signals").await;
     assert_eq!(wrong.status(), 405);
     assert!(wrong.headers().contains_key("allow"));
     let answer: serde_json::Value = wrong.json().await.unwrap();
@@ -417,8 +401,8 @@ async fn the_frameworks_refusals_are_dutch() {
         .unwrap()
         .contains("niet op deze manier"));
     for content_type in [Some("application/json"), None] {
-        let mut request = http
-            .post(format!("{}/inloggen", site.base))
+        let mut request = anonymous
+            .request(Method::POST, "/inloggen")
             .body("{\"naam\":1}");
         if let Some(value) = content_type {
             request = request.header("content-type", value);

@@ -310,25 +310,15 @@ async fn decisions(store: &Store) {
     decide(store, &laak, merge, at("2026-12-01T09:30:00Z"))
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .undo_last_decision(&k, day("2026-12-01"), "overleg-1")
-            .await
-            .unwrap(),
-        Undo::Split
-    );
-    assert_eq!(
-        store
-            .undo_last_decision(&laak, day("2026-12-02"), "overleg-1")
-            .await
-            .unwrap(),
-        Undo::NotThatDay
-    );
-    let Undo::Undone { decision, before } = store
-        .undo_last_decision(&laak, day("2026-12-01"), "overleg-1")
-        .await
-        .unwrap()
-    else {
+    let undo = async |cluster: &str, date: &str| {
+        let undone = store
+            .undo_last_decision(cluster, day(date), "overleg-1")
+            .await;
+        undone.unwrap()
+    };
+    assert_eq!(undo(&k, "2026-12-01").await, Undo::Split);
+    assert_eq!(undo(&laak, "2026-12-02").await, Undo::NotThatDay);
+    let Undo::Undone { decision, before } = undo(&laak, "2026-12-01").await else {
         panic!("the merge is undone");
     };
     assert!(matches!(decision.action, Action::Merge { .. }));
@@ -349,13 +339,7 @@ async fn decisions(store: &Store) {
         store.decisions(&laak).await.unwrap().is_empty(),
         "not in force"
     );
-    assert_eq!(
-        store
-            .undo_last_decision(&laak, day("2026-12-01"), "overleg-1")
-            .await
-            .unwrap(),
-        Undo::NothingToUndo
-    );
+    assert_eq!(undo(&laak, "2026-12-01").await, Undo::NothingToUndo);
 }
 
 async fn meetings_and_snapshots(store: &Store) {

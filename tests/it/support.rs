@@ -6,10 +6,14 @@
 //!
 //! This file holds the configurations and stores; `support/` the rest, one concern a file:
 //! waiting for work (`wait.rs`), reading the broker (`kafka.rs`), the application in process
-//! or as the binary (`process.rs`), signals as posted and as classified (`signals.rs`), a PostgreSQL server of a test's own (`postgres.rs`). The
-//! bench binaries include this file too (`#[path]`), hence the `allow`s.
+//! or as the binary (`process.rs`), signals as posted and as classified (`signals.rs`), a
+//! PostgreSQL server of a test's own (`postgres.rs`), the review website with its accounts and
+//! a browser-like client (`site.rs`), real Chromium over WebDriver (`browser.rs`). The bench
+//! binaries include this file too (`#[path]`), hence the `allow`s.
 #![allow(dead_code)]
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "support/kafka.rs"]
 mod kafka;
 #[path = "kafka_broker.rs"]
@@ -20,9 +24,15 @@ mod postgres;
 mod process;
 #[path = "support/signals.rs"]
 mod signals;
+#[path = "support/site.rs"]
+mod site;
 #[path = "support/wait.rs"]
 mod wait;
+#[path = "support/wijken.rs"]
+mod wijken;
 #[allow(unused_imports)] // each bench uses what it needs
+pub use browser::*;
+#[allow(unused_imports)]
 pub use kafka::*;
 #[allow(unused_imports)]
 pub use kafka_broker::{shared_brokers, Broker};
@@ -33,7 +43,11 @@ pub use process::*;
 #[allow(unused_imports)]
 pub use signals::*;
 #[allow(unused_imports)]
+pub use site::*;
+#[allow(unused_imports)]
 pub use wait::*;
+#[allow(unused_imports)]
+pub use wijken::*;
 
 use knooppunt::config::{Config, TransportKind};
 use sqlx::{Connection, Executor, PgConnection};

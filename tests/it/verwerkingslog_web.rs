@@ -3,37 +3,10 @@
 //! filters and JSON-lines export.
 
 use crate::support::*;
-use crate::web::{seeded_site, PASSWORD};
 use knooppunt_domain::processing_log::{actions, Activity, Record};
 use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_rules::verwerkingslog::{self, Filter};
 use std::time::Duration;
-
-async fn sign_in(http: &reqwest::Client, base: &str, name: &str, password: &str) -> Option<String> {
-    // The two-step sign-in (the form's own CSRF token and cookie) of the web tests.
-    let response = crate::web::sign_in(http, base, name, password, &[]).await;
-    (response.status() == 303).then(|| {
-        response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("kp_sessie="))
-            .and_then(|c| c.split(';').next())
-            .unwrap()
-            .to_string()
-    })
-}
-
-async fn get(http: &reqwest::Client, base: &str, path: &str, cookie: &str) -> (u16, String) {
-    let response = http
-        .get(format!("{base}{path}"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
 
 async fn named(store: &knooppunt_store::Store, name: &str) -> Vec<verwerkingslog::Entry> {
     verwerkingslog::entries(
@@ -50,10 +23,7 @@ async fn named(store: &knooppunt_store::Store, name: &str) -> Vec<verwerkingslog
 #[tokio::test]
 async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_is_logged() {
     let (site, cluster) = seeded_site().await;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = no_redirects();
     let base = site.base.clone();
 
     // A signal with the caller's trace context.
@@ -116,14 +86,8 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     assert_eq!(path[0].attributes["barriers"][0], "wachtlijst-ggz");
 
     // The contract is served, and a refused signal is a problem with its field errors.
-    let contract: serde_json::Value = http
-        .get(format!("{base}/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let contract = get_text(&format!("{base}/api/v1/openapi.json")).await;
+    let contract: serde_json::Value = serde_json::from_str(&contract).unwrap();
     assert_eq!(contract["openapi"], "3.1.0");
     let refused = http
         .post(format!("{base}/api/v1/signals"))
@@ -145,22 +109,19 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
         .starts_with("observed_on: "));
 
     // Sign-ins, failed and not; a cluster page; a brief download.
-    assert!(sign_in(&http, &base, "overleg", "fout wachtwoord")
-        .await
-        .is_none());
-    let overleg = sign_in(&http, &base, "overleg", PASSWORD).await.unwrap();
+    let failed = sign_in(&http, &base, "overleg", "fout wachtwoord", &[]).await;
+    assert_ne!(failed.status(), 303, "a wrong password signs no one in");
+    let overleg = Client::login(&base, "overleg").await;
     let failed = named(&store, actions::SIGN_IN_FAILED).await;
     assert_eq!((failed.len(), failed[0].actor.as_str()), (1, "overleg"));
     assert_eq!(failed[0].status, "error");
     assert_eq!(named(&store, actions::SIGN_IN).await[0].actor, "overleg");
-    let (status, _) = get(&http, &base, &format!("/clusters/{cluster}"), &overleg).await;
-    assert_eq!(status, 200);
+    let _ = overleg.page(&format!("/clusters/{cluster}"), 200).await;
     let viewed = named(&store, actions::CLUSTER_VIEWED).await;
     assert_eq!(viewed[0].actor, "overleg");
     assert_eq!(viewed[0].attributes["cluster_id"], cluster.as_str());
     // (A gemeente account downloads published briefs only; the overleg also reads a draft.)
-    let (status, _) = get(&http, &base, "/brief?kwartaal=2026Q3&formaat=md", &overleg).await;
-    assert_eq!(status, 200);
+    let _ = overleg.page("/brief?kwartaal=2026Q3&formaat=md", 200).await;
     let download = &named(&store, actions::BRIEF_DOWNLOADED).await[0];
     assert_eq!(download.actor, "overleg");
     assert_eq!(download.attributes["quarter"], "2026Q3");
@@ -168,35 +129,29 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     assert_eq!(download.processing_activity_id, "knooppunt-publication");
 
     // Only beheer sees the log; filters and the export.
-    let (status, _) = get(&http, &base, "/beheer/verwerkingslog", &overleg).await;
-    assert_eq!(status, 403);
-    let beheer = sign_in(&http, &base, "beheer", PASSWORD).await.unwrap();
-    let (status, page) = get(
-        &http,
-        &base,
-        "/beheer/verwerkingslog?actor=overleg",
-        &beheer,
-    )
-    .await;
-    assert_eq!(status, 200);
+    let _ = overleg.page("/beheer/verwerkingslog", 403).await;
+    let beheer = Client::login(&base, "beheer").await;
+    let page = beheer
+        .page("/beheer/verwerkingslog?actor=overleg", 200)
+        .await;
     assert!(page.contains(actions::CLUSTER_VIEWED), "{page}");
-    let (status, page) = get(&http, &base, "/beheer/verwerkingslog?actor=beheer", &beheer).await;
-    assert_eq!(status, 200);
+    let page = beheer
+        .page("/beheer/verwerkingslog?actor=beheer", 200)
+        .await;
     assert!(
         !page.contains(&format!("{}</td>", actions::CLUSTER_VIEWED)),
         "filtered on actor"
     );
-    let (status, page) = get(&http, &base, "/beheer/verwerkingslog?van=gisteren", &beheer).await;
-    assert_eq!(status, 400);
+    let page = beheer
+        .page("/beheer/verwerkingslog?van=gisteren", 400)
+        .await;
     assert!(page.contains("dd-mm-jjjj"));
-    let (status, export) = get(
-        &http,
-        &base,
-        &format!("/beheer/verwerkingslog?trace={trace}&formaat=jsonl"),
-        &beheer,
-    )
-    .await;
-    assert_eq!(status, 200);
+    let export = beheer
+        .page(
+            &format!("/beheer/verwerkingslog?trace={trace}&formaat=jsonl"),
+            200,
+        )
+        .await;
     let lines: Vec<serde_json::Value> = export
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -219,7 +174,7 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
 /// UTC is shown at 10:15.
 #[tokio::test]
 async fn stored_utc_times_are_shown_in_dutch_local_time() {
-    let site = crate::web::site().await;
+    let site = site().await;
     let at = |text: &str| {
         chrono::DateTime::parse_from_rfc3339(text)
             .unwrap()
@@ -242,30 +197,16 @@ async fn stored_utc_times_are_shown_in_dutch_local_time() {
     })
     .collect();
     verwerkingslog::append(&site.store, &records).await.unwrap();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let cookie = sign_in(&http, &site.base, "beheer", PASSWORD)
-        .await
-        .unwrap();
-    let (status, page) = get(
-        &http,
-        &site.base,
-        "/beheer/verwerkingslog?actor=tijdtest-winter",
-        &cookie,
-    )
-    .await;
+    let beheer = site.login("beheer").await;
+    let (status, page) = beheer
+        .get("/beheer/verwerkingslog?actor=tijdtest-winter")
+        .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("<td>01-12-2026 00:30:00</td>"), "{page}");
     assert!(!page.contains("2026-11-30T23:30"), "{page}");
-    let (_, page) = get(
-        &http,
-        &site.base,
-        "/beheer/verwerkingslog?actor=tijdtest-zomer",
-        &cookie,
-    )
-    .await;
+    let (_, page) = beheer
+        .get("/beheer/verwerkingslog?actor=tijdtest-zomer")
+        .await;
     assert!(page.contains("<td>01-07-2026 10:15:00</td>"), "{page}");
     site.app.stop().await;
 }

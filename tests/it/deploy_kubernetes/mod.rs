@@ -105,11 +105,7 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
     assert_eq!(intake.spec.as_ref().unwrap().replicas, Some(2));
 
     let intake_config = pod_config(&all, pod_spec(template(intake)));
-    let intake_container = only_container(pod_spec(template(intake)));
-    assert_eq!(
-        intake_container.args.as_deref(),
-        Some(&["intake".to_string()][..])
-    );
+    let intake_container = running(intake, "intake");
     // The probes ask the operations listener; the public port carries the traffic.
     let ops = port_of(&intake_config.web.ops_listen);
     let http = intake_container
@@ -121,29 +117,16 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
         http.map(|p| p.container_port),
         Some(port_of(&intake_config.intake.listen))
     );
-    assert_eq!(
-        http_probe(
-            intake_container,
-            intake_container.readiness_probe.as_ref(),
-            "readiness"
-        ),
-        ("/readyz".to_string(), ops)
-    );
-    assert_eq!(
-        http_probe(
-            intake_container,
-            intake_container.liveness_probe.as_ref(),
-            "liveness"
-        ),
-        ("/healthz".to_string(), ops)
-    );
+    for (probe, what, path) in [
+        (&intake_container.readiness_probe, "readiness", "/readyz"),
+        (&intake_container.liveness_probe, "liveness", "/healthz"),
+    ] {
+        let asked = http_probe(intake_container, probe.as_ref(), what);
+        assert_eq!(asked, (path.to_string(), ops));
+    }
 
     let engine_config = pod_config(&all, pod_spec(template(engine)));
-    let engine_container = only_container(pod_spec(template(engine)));
-    assert_eq!(
-        engine_container.args.as_deref(),
-        Some(&["engine".to_string()][..])
-    );
+    let engine_container = running(engine, "engine");
     let metrics = port_of(&engine_config.engine.metrics_listen);
     for (probe, what) in [
         (engine_container.readiness_probe.as_ref(), "readiness"),
@@ -159,6 +142,30 @@ fn deployments_have_probes_limits_and_a_restricted_security_context() {
     for t in [template(intake), template(engine), job_template] {
         restricted(pod_spec(t));
     }
+}
+
+/// The port numbers of a direction's network policy rules; every rule must name its ports.
+fn port_numbers<'a>(
+    rules: impl Iterator<Item = &'a Option<Vec<k8s_openapi::api::networking::v1::NetworkPolicyPort>>>,
+    direction: &str,
+) -> Vec<IntOrString> {
+    rules
+        .flat_map(|ports| {
+            let ports = ports.clone();
+            ports.unwrap_or_else(|| panic!("{direction} names its port"))
+        })
+        .filter_map(|port| port.port)
+        .collect()
+}
+
+/// The only container of `deployment`, which must run `knooppunt <command>`.
+fn running<'a>(
+    deployment: &'a k8s_openapi::api::apps::v1::Deployment,
+    command: &str,
+) -> &'a k8s_openapi::api::core::v1::Container {
+    let container = only_container(pod_spec(template(deployment)));
+    assert_eq!(container.args.as_deref(), Some(&[command.to_string()][..]));
+    container
 }
 
 /// Kubernetes' "restricted" Pod Security Standard, plus limits and a read-only root.
@@ -341,24 +348,16 @@ fn service_budgets_and_network_policies_select_the_right_pods() {
             .flat_map(|p| p.policy_types.clone().unwrap_or_default())
             .collect();
         assert!(types.contains(&"Ingress".into()) && types.contains(&"Egress".into()));
-        let ingress_ports: Vec<IntOrString> = policies
-            .iter()
-            .flat_map(|p| p.ingress.iter().flatten())
-            .flat_map(|rule| rule.ports.clone().expect("ingress names its port"))
-            .filter_map(|port| port.port)
-            .collect();
+        let ingress = policies.iter().flat_map(|p| p.ingress.iter().flatten());
+        let ingress_ports = port_numbers(ingress.map(|rule| &rule.ports), "ingress");
         let expected = if pods == &intake {
             vec![IntOrString::Int(listen)]
         } else {
             vec![]
         };
         assert_eq!(ingress_ports, expected);
-        let egress_ports: Vec<IntOrString> = policies
-            .iter()
-            .flat_map(|p| p.egress.iter().flatten())
-            .flat_map(|rule| rule.ports.clone().expect("egress names its port"))
-            .filter_map(|port| port.port)
-            .collect();
+        let egress = policies.iter().flat_map(|p| p.egress.iter().flatten());
+        let egress_ports = port_numbers(egress.map(|rule| &rule.ports), "egress");
         for port in [53, kafka_port, pg_port] {
             assert!(
                 egress_ports.contains(&IntOrString::Int(port)),

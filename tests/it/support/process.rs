@@ -1,4 +1,5 @@
-//! The application under test: in this process ([`InProcess`]) or as the `knooppunt` binary.
+//! The application under test: in this process ([`InProcess`]) or as the `knooppunt` binary,
+//! and its API as a partner calls it. The intake bench includes this file too (`#[path]`).
 
 use knooppunt::config::Config;
 use std::process::{Child, Command, Stdio};
@@ -92,7 +93,16 @@ pub fn run_ok(command: &mut Command) -> std::process::Output {
 
 /// POSTs `body` to `{base}/api/v1/signals` as JSON; the answer's status and text.
 pub async fn post_signals(base: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
-    let response = reqwest::Client::new()
+    post_signals_with(&reqwest::Client::new(), base, body).await
+}
+
+/// [`post_signals`] with `client` (the intake bench keeps its connections).
+pub async fn post_signals_with(
+    client: &reqwest::Client,
+    base: &str,
+    body: impl Into<reqwest::Body>,
+) -> (u16, String) {
+    let response = client
         .post(format!("{base}/api/v1/signals"))
         .header("content-type", "application/json")
         .body(body)
@@ -101,4 +111,10 @@ pub async fn post_signals(base: &str, body: impl Into<reqwest::Body>) -> (u16, S
         .expect("post signals");
     let status = response.status().as_u16();
     (status, response.text().await.expect("the answer's body"))
+}
+
+/// GETs `url`; the answer's text.
+pub async fn get_text(url: &str) -> String {
+    let response = reqwest::get(url).await.expect("get");
+    response.text().await.expect("the answer's body")
 }

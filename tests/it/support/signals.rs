@@ -18,6 +18,17 @@ pub fn signal(id: &str, source: &str, area: &str, date: &str, text: &str) -> ser
     })
 }
 
+/// [`signal`], observed today (Dutch time).
+pub fn signal_today(id: &str, source: &str, area: &str, text: &str) -> serde_json::Value {
+    signal(
+        id,
+        source,
+        area,
+        &knooppunt_ingest::today_nl().to_string(),
+        text,
+    )
+}
+
 /// The envelope intake makes of `value` (a posted signal) on `today`, as if over HTTP.
 pub fn envelope_of(value: &serde_json::Value, today: NaiveDate) -> Envelope {
     let signal = knooppunt_domain::signal::parse_signal(value, today).expect("a valid signal");

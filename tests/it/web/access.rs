@@ -1,0 +1,234 @@
+//! Who may open and post what: every role against every page and form, what the municipality
+//! and the teams may read, and overleg members restricted to their own wijken.
+
+use crate::support::*;
+use knooppunt_reports::review::{Action, Role};
+
+#[tokio::test]
+async fn every_role_against_every_page_and_form() {
+    let (site, cluster) = seeded_site().await;
+    let base = site.base.clone();
+    let cluster_page = format!("/clusters/{cluster}");
+    let decision = format!("/clusters/{cluster}/besluit");
+    let vignette = format!("/clusters/{cluster}/vignet");
+    let undo = format!("/clusters/{cluster}/ongedaan");
+    use Role::*;
+    // (path, roles that may open it)
+    let pages: Vec<(&str, Vec<Role>)> = vec![
+        ("/signalen", vec![Indiener]),
+        ("/signalen/nieuw", vec![Indiener]),
+        ("/agenda", vec![Overleg]),
+        ("/agenda/export?formaat=md", vec![Overleg]),
+        (&cluster_page, vec![Overleg]),
+        ("/knelpunten", vec![Overleg, Gemeente]),
+        (
+            "/brief?kwartaal=2026Q3&formaat=html",
+            vec![Overleg, Gemeente, Beheer],
+        ),
+        ("/beheer", vec![Beheer]),
+        ("/wachtwoord", vec![Indiener, Overleg, Gemeente, Beheer]),
+        ("/uitloggen", vec![Indiener, Overleg, Gemeente, Beheer]),
+    ];
+    let forms: Vec<(&str, Vec<Role>)> = vec![
+        ("/signalen", vec![Indiener]),
+        (&decision, vec![Overleg]),
+        (&vignette, vec![Overleg]),
+        (&undo, vec![Overleg]),
+        ("/beheer/gebruikers", vec![Beheer]),
+        ("/beheer/tokens", vec![Beheer]),
+        ("/beheer/tokens/onbekend/intrekken", vec![Beheer]),
+        ("/agenda/vergadering", vec![Overleg]),
+        ("/wachtwoord", vec![Indiener, Overleg, Gemeente, Beheer]),
+    ];
+    // Not signed in: every page and form sends to the sign-in page.
+    let anonymous = Client::new(&base);
+    for (path, _) in pages.iter().chain(forms.iter()) {
+        let (status, _) = if forms.iter().any(|(p, _)| p == path) {
+            anonymous.post(path, &[("csrf", "x")]).await
+        } else {
+            anonymous.get(path).await
+        };
+        assert_eq!(status, 303, "anonymous {path}");
+    }
+    for (name, role) in [
+        ("indiener1", Indiener),
+        ("overleg", Overleg),
+        ("gemeente", Gemeente),
+        ("beheer", Beheer),
+    ] {
+        let client = Client::login(&base, name).await;
+        for (path, allowed) in &pages {
+            let (status, body) = client.get(path).await;
+            if role == Gemeente && path.starts_with("/brief") {
+                // Allowed, but only for published quarters: this one is not.
+                assert_eq!(status, 404, "{name} {path}: {body}");
+                assert!(body.contains("nog niet gepubliceerd"), "{name} {path}");
+            } else if allowed.contains(&role) {
+                assert_eq!(status, 200, "{name} {path}: {body}");
+            } else {
+                assert_eq!(status, 403, "{name} {path}");
+                assert!(body.contains("Geen toegang"), "{name} {path}");
+            }
+        }
+        for (path, allowed) in &forms {
+            // Without the CSRF token: allowed roles get "Formulier verlopen", others 403.
+            let (status, body) = client.post(path, &[("csrf", "vals")]).await;
+            assert_eq!(status, 403, "{name} POST {path}");
+            if allowed.contains(&role) {
+                assert!(
+                    body.contains("Formulier verlopen"),
+                    "{name} POST {path}: {body}"
+                );
+            } else {
+                assert!(body.contains("Geen toegang"), "{name} POST {path}");
+            }
+        }
+    }
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_municipality_never_sees_signal_text_and_teams_see_only_their_own() {
+    let (site, cluster) = seeded_site().await;
+    confirm_as_overleg(&site, &cluster).await;
+
+    let gemeente = site.login("gemeente").await;
+    // The municipality reads published briefs only: publish this quarter's.
+    let current = this_quarter();
+    publish_this_quarter(&site.store).await;
+    for (path, expected) in [
+        ("/knelpunten".to_string(), 200),
+        ("/brief?kwartaal=2026Q3&formaat=html".to_string(), 404),
+        ("/brief?kwartaal=2026Q3&formaat=md".to_string(), 404),
+        (format!("/brief?kwartaal={current}&formaat=html"), 200),
+        (format!("/brief?kwartaal={current}&formaat=md"), 200),
+    ] {
+        let (status, body) = gemeente.get(&path).await;
+        assert_eq!(status, expected, "{path}");
+        for marker in [
+            "eerste team",
+            "tweede team",
+            "kleinzoon",
+            "volwassen dochter",
+        ] {
+            assert!(
+                !body.contains(marker),
+                "{path} shows signal text ({marker})"
+            );
+        }
+    }
+    let (_, knelpunten) = gemeente.get("/knelpunten").await;
+    assert!(knelpunten.contains("Kostendelersnorm"), "{knelpunten}");
+
+    let team1 = site.login("indiener1").await;
+    let (_, own) = team1.get("/signalen").await;
+    assert!(own.contains("eerste team"));
+    assert!(
+        !own.contains("tweede team"),
+        "another partner's submission is visible"
+    );
+    let team2 = site.login("indiener2").await;
+    let (_, own) = team2.get("/signalen").await;
+    assert!(own.contains("tweede team") && !own.contains("eerste team"));
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
+    let (site, moerwijk) = seeded_site().await;
+    add_overleg_laak(&site.store).await;
+    let laak = site.login("overleg-laak").await;
+    let agenda = laak.page("/agenda", 200).await;
+    assert!(
+        !agenda.contains(&moerwijk),
+        "a Moerwijk cluster on the Laak agenda"
+    );
+    let _ = laak.page(&format!("/clusters/{moerwijk}"), 404).await;
+    let (status, _) = laak
+        .submit(
+            &format!("/clusters/{moerwijk}/besluit"),
+            &[("actie", "bevestigen")],
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(
+        knooppunt_reports::review_store::decisions(&site.store, &moerwijk)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    site.app.stop().await;
+}
+
+/// Finding 3 of issue 12: a member restricted to some wijken sees only their decisions on
+/// the agenda and in its exports, only their clusters to merge with, cannot merge a foreign
+/// cluster, and downloads the brief as the municipality does (it is the published document:
+/// figures, approved vignettes and notes, nothing else).
+#[tokio::test]
+async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
+    let (site, moerwijk) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    let laak_team = [("l1", "buurtteam-laak"), ("l2", "ggz-haaglanden")];
+    let laak_cluster = site.kostendelersnorm_in("Laak", &laak_team, 7).await;
+    site.decide(&moerwijk, Action::Note, "MOERWIJK-NOTITIE")
+        .await;
+    site.decide(&laak_cluster, Action::Note, "LAAK-NOTITIE")
+        .await;
+    add_overleg_laak(&site.store).await;
+    let laak = site.login("overleg-laak").await;
+    for path in [
+        "/agenda".to_string(),
+        format!("/agenda/export?datum={today}&formaat=html"),
+        format!("/agenda/export?datum={today}&formaat=md"),
+    ] {
+        let (status, body) = laak.get(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            body.contains("LAAK-NOTITIE"),
+            "{path}: own decision missing"
+        );
+        assert!(
+            !body.contains("MOERWIJK-NOTITIE") && !body.contains(&moerwijk),
+            "{path}: a Moerwijk decision shown to a Laak member"
+        );
+    }
+    // Every wijk's member still sees both.
+    let all = site.login("overleg").await;
+    let (_, agenda) = all.get("/agenda").await;
+    assert!(agenda.contains("LAAK-NOTITIE") && agenda.contains("MOERWIJK-NOTITIE"));
+    let (_, page) = all.get(&format!("/clusters/{laak_cluster}")).await;
+    assert!(
+        page.contains(&moerwijk),
+        "the merge list of a member of every wijk"
+    );
+
+    let page = laak.page(&format!("/clusters/{laak_cluster}"), 200).await;
+    assert!(
+        !page.contains(&moerwijk),
+        "a Moerwijk cluster offered to merge"
+    );
+    let (status, body) = laak
+        .submit(
+            &format!("/clusters/{laak_cluster}/besluit"),
+            &[("actie", "samenvoegen"), ("met", &moerwijk)],
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("hoort niet bij uw wijken"), "{body}");
+    for cluster in [&moerwijk, &laak_cluster] {
+        let decisions = knooppunt_reports::review_store::decisions(&site.store, cluster)
+            .await
+            .unwrap();
+        assert_eq!(decisions.len(), 1, "only the note on {cluster}");
+    }
+
+    // The brief is the municipality's document: the same for a restricted member as for an
+    // overleg member of every wijk (a gemeente account reads it only once published).
+    let quarter = this_quarter();
+    for format in ["md", "html"] {
+        let path = format!("/brief?kwartaal={quarter}&formaat={format}");
+        let restricted = laak.page(&path, 200).await;
+        assert_eq!(restricted, all.get(&path).await.1, "{path}");
+    }
+    site.app.stop().await;
+}

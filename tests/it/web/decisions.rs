@@ -1,0 +1,204 @@
+//! The overleg's decisions on the website: refusals in Dutch, the kept history, the minutes
+//! and the recorded meeting, splitting a cluster (kept through a replay), and a confirmed
+//! knelpunt that grows coming back on the agenda.
+
+use crate::support::*;
+use knooppunt_reports::review::Action;
+
+#[tokio::test]
+async fn the_overleg_decides_and_the_history_is_kept() {
+    let (site, cluster) = seeded_site().await;
+    let overleg = site.login("overleg").await;
+    let agenda = overleg.page("/agenda", 200).await;
+    assert!(
+        agenda.contains(&cluster),
+        "the promoted cluster is on the agenda: {agenda}"
+    );
+    assert!(agenda.contains("5 signalen van 3 bronnen"), "{agenda}");
+    csrf_in(&agenda).expect("the agenda's forms carry the session's token");
+    let path = format!("/clusters/{cluster}/besluit");
+
+    // Not allowed from "open": solving. The refusal is Dutch and names the action.
+    let (status, body) = overleg.submit(&path, &[("actie", "oplossen")]).await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("&#x27;oplossen&#x27; kan niet bij een cluster dat open is")
+            || body.contains("'oplossen' kan niet"),
+        "{body}"
+    );
+    // Dismissing needs a reason.
+    let (status, body) = overleg
+        .submit(&path, &[("actie", "afwijzen"), ("reden", " ")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("afwijzen: vul een reden in"), "{body}");
+
+    for form in [
+        &[("actie", "bevestigen")][..],
+        &[
+            ("actie", "toewijzen"),
+            ("eigenaar", "Gemeente, Werk en Inkomen"),
+            ("programma", "Armoede"),
+        ],
+        &[
+            ("actie", "notitie"),
+            (
+                "reden",
+                "Landelijk bekend; lokaal maatwerk mogelijk via art. 18",
+            ),
+        ],
+        &[("actie", "parkeren"), ("tot", "signalen"), ("aantal", "3")],
+    ] {
+        let (status, body) = overleg.submit(&path, form).await;
+        assert_eq!(status, 303, "{form:?}: {body}");
+    }
+    let (_, page) = overleg.get(&format!("/clusters/{cluster}")).await;
+    assert!(
+        page.contains("<strong id=\"status\">geparkeerd</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("Eigenaar: Gemeente, Werk en Inkomen"));
+    // The history in words: the Dutch label of each decision.
+    for step in [
+        "bevestigd als knelpunt",
+        "toegewezen",
+        "notitie",
+        "geparkeerd",
+    ] {
+        assert!(
+            page.contains(&format!("<td>{step}</td>")),
+            "history shows {step}"
+        );
+    }
+    assert!(
+        page.contains("<td>tot 3 nieuwe signalen</td>"),
+        "park-until shown: {page}"
+    );
+    assert!(page.contains("lokaal maatwerk mogelijk via art. 18"));
+    let history = knooppunt_reports::review_store::decisions(&site.store, &cluster)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 4, "refused decisions are not recorded");
+    assert!(history.iter().all(|d| d.actor == "overleg"));
+
+    // The minutes list today's decisions.
+    let minutes = overleg.page("/agenda/export?formaat=md", 200).await;
+    assert!(
+        minutes.contains("bevestigen → bevestigd, door overleg"),
+        "{minutes}"
+    );
+
+    // Recording the meeting makes the next agenda start after it; viewing one records nothing.
+    let today = knooppunt_ingest::today_nl();
+    let tomorrow = today.succ_opt().unwrap();
+    let (_, before) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
+    let today_nl = knooppunt_reports::dutch::date(today);
+    assert!(!before.contains(&format!("sinds {today_nl}")), "{before}");
+    let (status, _) = overleg
+        .submit("/agenda/vergadering", &[("datum", &today.to_string())])
+        .await;
+    assert_eq!(status, 303);
+    let (_, after) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
+    assert!(after.contains(&format!("sinds {today_nl}")), "{after}");
+    assert!(
+        !after.contains(&format!("/clusters/{cluster}")),
+        "snoozed: off the agenda"
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
+    let (site, cluster) = seeded_site().await;
+    let overleg = site.login("overleg").await;
+    let path = format!("/clusters/{cluster}/besluit");
+    let split = ("actie", "splitsen");
+    let (status, body) = overleg
+        .submit(&path, &[split, ("splits_op", "organisatie")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("splitsen: alle signalen noemen dezelfde organisatie"),
+        "{body}"
+    );
+    let all = [
+        "verbinders-moerwijk|s0",
+        "schilderswijk-moeders|s1",
+        "ggz-haaglanden|s2",
+        "verbinders-moerwijk|s3",
+        "schilderswijk-moeders|s4",
+    ];
+    let mut everything = vec![split, ("splits_op", "signalen")];
+    everything.extend(all.iter().map(|s| ("signalen", *s)));
+    let (status, body) = overleg.submit(&path, &everything).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("er moet er een overblijven"), "{body}");
+
+    let (status, body) = overleg
+        .submit(
+            &path,
+            &[
+                split,
+                ("splits_op", "signalen"),
+                ("signalen", "verbinders-moerwijk|s0"),
+                ("signalen", "verbinders-moerwijk|s3"),
+                (
+                    "reden",
+                    "twee signalen gaan over mantelzorg, niet over de norm zelf",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    let clusters = site.store.clusters().await.unwrap();
+    assert_eq!(clusters.len(), 2);
+    let original = clusters.iter().find(|c| c.id == cluster).unwrap();
+    let split_off = clusters.iter().find(|c| c.id != cluster).unwrap();
+    assert_eq!((original.signal_count, split_off.signal_count), (3, 2));
+    let history = knooppunt_reports::review_store::decisions(&site.store, &split_off.id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].state_after,
+        knooppunt_reports::review::State::Open
+    );
+    let (_, page) = overleg.get(&format!("/clusters/{}", split_off.id)).await;
+    assert!(
+        page.contains("<td>gesplitst</td>")
+            && page.contains("afgesplitst van <a href=\"/clusters/")
+            && page.contains("mantelzorg"),
+        "{page}"
+    );
+
+    // A replay re-classifies everything but keeps the overleg's split.
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let diff = knooppunt_rules::replay::replay(&site.store, &rules, true, |_| {})
+        .await
+        .unwrap();
+    assert!(diff.clusters.is_empty(), "{diff:?}");
+    let after = site.store.clusters().await.unwrap();
+    let counts = |id: &str| after.iter().find(|c| c.id == id).map(|c| c.signal_count);
+    assert_eq!(
+        (counts(&cluster), counts(&split_off.id)),
+        (Some(3), Some(2))
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
+    let (site, cluster) = seeded_site().await;
+    site.decide(&cluster, Action::Confirm, "").await;
+    let grown = site
+        .kostendelersnorm_in("Moerwijk", &[("n1", "buurtteam-moerwijk")], 6)
+        .await;
+    assert_eq!(grown, cluster, "the new signal joins the confirmed cluster");
+    let overleg = site.login("overleg").await;
+    let (_, agenda) = overleg.get("/agenda").await;
+    assert!(
+        agenda.contains("gegroeid (+1 sinds het laatste besluit)"),
+        "{agenda}"
+    );
+    site.app.stop().await;
+}

@@ -1,0 +1,228 @@
+//! What comes in through the website: signal text that renders inert on every page, the
+//! intake form with its scrubber preview and Dutch field errors, and the partner tokens
+//! beheer hands out (shown once, checked, revocable).
+
+use crate::support::*;
+
+#[tokio::test]
+async fn the_intake_form_previews_the_scrubber_and_submits() {
+    let site = site().await;
+    let team = site.login("indiener1").await;
+    let form = team.page("/signalen/nieuw", 200).await;
+    let csrf = csrf_in(&form).unwrap();
+    assert!(
+        form.contains("Schrijf geen namen"),
+        "the warning next to the text"
+    );
+    let today = knooppunt_ingest::today_nl().to_string();
+    let text = "Mw. Jansen (BSN 111222333) wacht al 14 weken op de GGZ, intake steeds uitgesteld.";
+    let fields = |step| {
+        vec![
+            ("csrf", csrf.as_str()),
+            ("stap", step),
+            ("observed_on", today.as_str()),
+            ("area", "Moerwijk"),
+            ("themes", "mentale-gezondheid"),
+            ("text", text),
+        ]
+    };
+    let (_, preview) = team.post("/signalen", &fields("voorbeeld")).await;
+    assert!(preview.contains("Dit wordt weggehaald"), "{preview}");
+    assert!(
+        preview.contains("[BSN]") && preview.contains("[NAAM]"),
+        "{preview}"
+    );
+    assert_eq!(
+        site.store.signal_count().await.unwrap(),
+        0,
+        "a preview sends nothing"
+    );
+
+    let (status, sent) = team.post("/signalen", &fields("versturen")).await;
+    assert_eq!(status, 200);
+    assert!(sent.contains("Het signaal is ontvangen"));
+    wait_count(&site.store, 1, "the form's signal").await;
+    let (_, own) = team.get("/signalen").await;
+    assert!(own.contains("[BSN]") && !own.contains("111222333"), "{own}");
+
+    // A field error comes back in Dutch, naming the field, with the text kept.
+    let mut bad = fields("versturen");
+    bad[2].1 = "morgen";
+    let (status, body) = team.post("/signalen", &bad).await;
+    assert_eq!(status, 422);
+    // Under its Dutch name, tied to its input.
+    assert!(
+        body.contains(
+            "<li id=\"fout-observed_on\"><a href=\"#observed_on\">Datum van de waarneming</a>:"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("aria-describedby=\"fout-observed_on\" aria-invalid=\"true\""),
+        "{body}"
+    );
+    assert!(!body.contains("observed_on:"), "{body}");
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn signal_text_renders_inert_everywhere() {
+    let site = site().await;
+    let hostile = "Kostendelersnorm: zoon thuis, bijstand omlaag <script>alert(1)</script> {{user}} {{{body}}} [klik](javascript:alert(1))";
+    seed(
+        &site,
+        &[
+            ("verbinders-moerwijk", hostile),
+            ("schilderswijk-moeders", hostile),
+            ("ggz-haaglanden", hostile),
+            (
+                "verbinders-moerwijk",
+                "Kostendelersnorm, dochter trekt in en de uitkering gaat omlaag.",
+            ),
+            (
+                "schilderswijk-moeders",
+                "Kostendelersnorm: kleinzoon bij opa, AOW gekort.",
+            ),
+        ],
+    )
+    .await;
+    let cluster = site.store.clusters().await.unwrap()[0].id.clone();
+    let overleg = site.login("overleg").await;
+    let team = site.login("indiener1").await;
+    let mut pages = Vec::new();
+    for path in [
+        "/agenda",
+        &format!("/clusters/{cluster}"),
+        "/agenda/export?formaat=html",
+    ] {
+        pages.push((path.to_string(), overleg.get(path).await));
+    }
+    pages.push(("/signalen".into(), team.get("/signalen").await));
+    for (path, (status, body)) in &pages {
+        assert_eq!(*status, 200, "{path}");
+        assert!(!body.contains("<script>alert"), "{path} runs the script");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path} shows the text: {body}"
+        );
+        assert!(
+            body.contains("{{user}}") && body.contains("{{{body}}}"),
+            "{path} evaluates braces"
+        );
+    }
+    let (_, markdown) = overleg.get("/agenda/export?formaat=md").await;
+    assert!(!markdown.contains("<script>"), "{markdown}");
+    assert!(markdown.contains("&lt;script>"), "{markdown}");
+    assert!(
+        markdown.contains("\\[klik\\](javascript:alert(1))"),
+        "a Markdown link stays text: {markdown}"
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn partner_tokens_are_shown_once_checked_and_revocable() {
+    let site = site_with(|config| {
+        config.intake.require_token = knooppunt::config::RequireToken::Always;
+    })
+    .await;
+    let (base, store) = (&site.base, &site.store);
+    let admin = Client::login(base, "beheer").await;
+    let csrf = admin.csrf().await;
+    // Post/redirect/get: the token is shown once on the page after the redirect.
+    let page = crate::teams_loop::post_then_get(
+        &admin,
+        "/beheer/tokens",
+        &[
+            ("csrf", &csrf),
+            ("bron", "ggz-haaglanden"),
+            ("omschrijving", "koppeling EPD"),
+        ],
+    )
+    .await;
+    let token = page
+        .split("<code id=\"nieuw-token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the new token is shown")
+        .to_string();
+    let (_, again) = admin.get("/beheer").await;
+    assert!(!again.contains(&token), "the token is shown only once");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(
+        stored.iter().all(|h| h != &token && h.len() == 64),
+        "only a hash is stored"
+    );
+
+    let http = reqwest::Client::new();
+    let post = |token: Option<String>, items: serde_json::Value| {
+        let mut request = http.post(format!("{base}/api/v1/signals")).json(&items);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let one = |id: &str, source: Option<&str>| {
+        let text = "Wachtlijst GGZ al 20 weken.";
+        let mut item = signal_today(id, source.unwrap_or(""), "Laak", text);
+        if source.is_none() {
+            item.as_object_mut().unwrap().remove("source");
+        }
+        item
+    };
+    let response = post(None, serde_json::json!([one("a", Some("ggz-haaglanden"))]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(response.text().await.unwrap().contains("Authorization"));
+    let guessed = Some("kp_geraden".into());
+    let response = post(guessed, serde_json::json!([one("a", None)]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    // Own source (given or implied) is accepted; another source is refused, naming the field.
+    let response = post(
+        Some(token.clone()),
+        serde_json::json!([
+            one("a", Some("ggz-haaglanden")),
+            one("b", Some("andere-partner")),
+            one("c", None)
+        ]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (body["accepted"].as_u64(), body["refused"].as_u64()),
+        (Some(2), Some(1)),
+        "{body}"
+    );
+    assert_eq!(body["results"][1]["status"], "refused");
+    assert_eq!(body["results"][1]["errors"][0]["field"], "source");
+    assert_eq!(body["results"][2]["status"], "accepted");
+
+    let id = sqlx::query_scalar::<_, String>("SELECT id FROM api_tokens")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let page = crate::teams_loop::post_then_get(
+        &admin,
+        &format!("/beheer/tokens/{id}/intrekken"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert!(page.contains("is ingetrokken"), "{page}");
+    // Created and revoked in Dutch local time, never as a raw RFC 3339 stamp.
+    let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
+    assert!(page.contains(&format!("<td>{today} ")), "{page}");
+    assert!(!page.contains("+00:00"), "{page}");
+    let response = post(Some(token), serde_json::json!([one("d", None)]))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401, "a revoked token no longer works");
+    site.app.stop().await;
+}

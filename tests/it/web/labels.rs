@@ -1,0 +1,147 @@
+//! The review loop (issue 11) on the website: the overleg labels recognition on a cluster
+//! page ("hoort er niet bij", "ook bij") and triages the queue of unclassified signals.
+
+use crate::support::*;
+
+/// The triage form for signal `id` of verbinders-moerwijk: into `barrier` ("geen": none).
+fn triage<'a>(id: &'a str, barrier: &'a str) -> [(&'a str, &'a str); 3] {
+    [
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", id),
+        ("barriere", barrier),
+    ]
+}
+
+/// The label form saying signal s1 of schilderswijk-moeders also belongs to `barrier`.
+fn also(barrier: &str) -> [(&str, &str); 4] {
+    [
+        ("bron", "schilderswijk-moeders"),
+        ("signaal", "s1"),
+        ("oordeel", "ook"),
+        ("barriere", barrier),
+    ]
+}
+
+/// Only the overleg labels, a restricted member only in their wijken, every form needs the
+/// CSRF token, and a label moves the counts at once.
+#[tokio::test]
+async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
+    let (site, cluster) = seeded_site().await;
+    let cookies = "Gezellige middag in de buurtkamer, iedereen bakte koekjes.";
+    let party = "Mooie opkomst bij het buurtfeest, de zon scheen.";
+    let signals = [
+        ("u1", "verbinders-moerwijk", "Moerwijk", cookies),
+        ("u2", "verbinders-moerwijk", "Laak", party),
+    ];
+    site.post_today(&signals, 7).await;
+    let stored = site.store.signal("verbinders-moerwijk", "u1").await;
+    assert!(stored.unwrap().unwrap().barriers.is_empty());
+    add_overleg_laak(&site.store).await;
+    let label_path = format!("/clusters/{cluster}/label");
+    let not_here = [
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "s0"),
+        ("oordeel", "hoort-er-niet-bij"),
+    ];
+
+    // Other roles: no page, no form (with their own session's token).
+    for name in ["indiener1", "gemeente", "beheer"] {
+        let client = Client::login(&site.base, name).await;
+        assert_eq!(client.get("/niet-ingedeeld").await.0, 403, "{name}");
+        assert_eq!(client.submit(&label_path, &not_here).await.0, 403, "{name}");
+        let (status, _) = client
+            .submit("/niet-ingedeeld", &triage("u1", "geen"))
+            .await;
+        assert_eq!(status, 403, "{name}");
+    }
+    let anonymous = Client::new(&site.base);
+    assert_eq!(anonymous.get("/niet-ingedeeld").await.0, 303);
+    assert_eq!(anonymous.post(&label_path, &not_here).await.0, 303);
+
+    // The overleg without (or with a wrong) CSRF token: refused.
+    let overleg = site.login("overleg").await;
+    assert_eq!(overleg.post(&label_path, &not_here).await.0, 403);
+    let mut wrong = vec![("csrf", "niet-het-token")];
+    wrong.extend(not_here);
+    assert_eq!(overleg.post(&label_path, &wrong).await.0, 403);
+    let (status, _) = overleg.post("/niet-ingedeeld", &triage("u1", "geen")).await;
+    assert_eq!(status, 403);
+
+    // A member for Laak: not in Moerwijk, whatever the form says.
+    let laak = site.login("overleg-laak").await;
+    assert_eq!(laak.submit(&label_path, &not_here).await.0, 404);
+    let (status, _) = laak.submit("/niet-ingedeeld", &triage("u1", "geen")).await;
+    assert_eq!(status, 404);
+    let queue = laak.page("/niet-ingedeeld", 200).await;
+    assert!(
+        queue.contains("buurtfeest") && !queue.contains("koekjes"),
+        "{queue}"
+    );
+    assert!(
+        site.store.labels().await.unwrap().is_empty(),
+        "nothing refused was recorded"
+    );
+
+    // The overleg on the cluster page: "hoort niet bij deze barrière" and "ook".
+    let page = overleg.page(&format!("/clusters/{cluster}"), 200).await;
+    assert!(
+        page.contains("Hoort niet bij deze barrière") && page.contains("Ook bij deze barrière"),
+        "{page}"
+    );
+    assert_eq!(overleg.submit(&label_path, &not_here).await.0, 303);
+    let labelled = site.store.cluster(&cluster).await.unwrap().unwrap();
+    assert_eq!(labelled.signal_count, 4, "the count follows at once");
+    let taken_off = site.store.signal("verbinders-moerwijk", "s0").await;
+    assert!(taken_off.unwrap().unwrap().barriers.is_empty());
+    // The signal has left the cluster: labelling it there again is refused.
+    assert_eq!(overleg.submit(&label_path, &not_here).await.0, 422);
+    let ook = also("angst-uitkeringskorting");
+    assert_eq!(overleg.submit(&label_path, &ook).await.0, 303);
+    let angst = cluster_in(&site.store, "angst-uitkeringskorting", "Moerwijk").await;
+    assert_eq!(angst.expect("a new cluster").signal_count, 1);
+    let bad = also("verzonnen");
+    assert_eq!(overleg.submit(&label_path, &bad).await.0, 422);
+
+    // Niet ingedeeld: the overleg sees both, triages one into a barrier, one as none.
+    let queue = overleg.page("/niet-ingedeeld", 200).await;
+    assert!(
+        queue.contains("koekjes")
+            && queue.contains("buurtfeest")
+            && queue.contains("2 signalen wachten"),
+        "{queue}"
+    );
+    let to_loket = triage("u2", "loket-drempel");
+    assert_eq!(laak.submit("/niet-ingedeeld", &to_loket).await.0, 303);
+    let loket = site
+        .store
+        .clusters()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.barrier == "loket-drempel")
+        .expect("a loket cluster");
+    assert_eq!((loket.area.as_str(), loket.signal_count), ("Laak", 1));
+    let bad = triage("u1", "verzonnen");
+    assert_eq!(overleg.submit("/niet-ingedeeld", &bad).await.0, 422);
+    let none = triage("u1", "geen");
+    assert_eq!(overleg.submit("/niet-ingedeeld", &none).await.0, 303);
+    let (_, queue) = overleg.get("/niet-ingedeeld").await;
+    assert!(queue.contains("Er wachten geen signalen"), "{queue}");
+
+    // Append-only, with who.
+    let labels = site.store.labels().await.unwrap();
+    let who: Vec<(&str, &str)> = labels
+        .iter()
+        .map(|l| (l.actor.as_str(), l.verdict.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("overleg", "hoort-er-niet-bij"),
+            ("overleg", "hoort-erbij"),
+            ("overleg-laak", "hoort-erbij"),
+            ("overleg", "geen-barriere")
+        ]
+    );
+    site.app.stop().await;
+}
