@@ -144,38 +144,29 @@ fn read_form(
 ) {
     let mut record = MeetingRecord::default();
     let mut errors = Vec::new();
-    let mut attendee_rows = Vec::new();
-    for index in 0..form.naam.len().max(form.rol.len()) {
-        let (name, role) = (cell(&form.naam, index), cell(&form.rol, index));
-        if name.is_empty() && role.is_empty() {
-            continue;
-        }
-        let number = attendee_rows.len() + 1;
-        let position = attendee_rows.len();
-        let name_error = if name.is_empty() {
-            Some(format!("aanwezige {number}, naam: vul een naam in"))
-        } else {
-            check_label(&name, &format!("aanwezige {number}, naam"))
-        }
-        .map(|text| error(format!("naam-{position}"), text));
-        let role_error = check_label(&role, &format!("aanwezige {number}, rol"))
-            .map(|text| error(format!("rol-{position}"), text));
-        errors.extend(name_error.iter().chain(role_error.iter()).cloned());
-        if name_error.is_none() && role_error.is_none() {
-            record.attendees.push(Attendee {
-                name: name.clone(),
-                role: role.clone(),
-            });
-        }
-        attendee_rows.push(AttendeeRow {
-            index: position,
-            number,
-            name,
-            role,
-            name_error,
-            role_error,
-        });
+    let attendee_rows = read_attendees(form, &mut record, &mut errors);
+    let action_rows = read_actions(form, meeting, &mut record, &mut errors);
+    if attendee_rows.len() > MAX_ROWS {
+        errors.push(error(
+            "naam-0".into(),
+            format!("aanwezigen: hoogstens {MAX_ROWS}"),
+        ));
     }
+    if action_rows.len() > MAX_ROWS {
+        errors.push(error(
+            "actie-0".into(),
+            format!("actiepunten: hoogstens {MAX_ROWS}"),
+        ));
+    }
+    (record, attendee_rows, action_rows, errors)
+}
+/// The action-point rows posted; the valid ones go into `record`, the errors into `errors`.
+fn read_actions(
+    form: &MinutesForm,
+    meeting: NaiveDate,
+    record: &mut MeetingRecord,
+    errors: &mut Vec<FieldError>,
+) -> Vec<ActionRow> {
     let mut action_rows = Vec::new();
     let rows = form
         .actie
@@ -194,20 +185,7 @@ fn read_form(
         let number = action_rows.len() + 1;
         let position = action_rows.len();
         let prefix = format!("actiepunt {number}");
-        let what_error = if what.is_empty() {
-            Some(format!("{prefix}, actie: beschrijf wat er moet gebeuren"))
-        } else if what.chars().count() > MAX_WHAT {
-            Some(format!("{prefix}, actie: hoogstens {MAX_WHAT} tekens"))
-        } else {
-            let found = scrub(&what).found;
-            (!found.is_empty()).then(|| {
-                let kinds: Vec<&str> = found.into_iter().map(PiiKind::as_str).collect();
-                format!(
-                    "{prefix}, actie: bevat persoonsgegevens ({}); beschrijf de actie zonder namen of gegevens van inwoners",
-                    kinds.join(", ")
-                )
-            })
-        }
+        let what_error = action_error(&prefix, &what)
         .map(|text| error(format!("actie-{position}"), text));
         let owner_error = if owner.is_empty() {
             Some(format!("{prefix}, wie: vul in wie het oppakt"))
@@ -249,20 +227,69 @@ fn read_form(
             due_error,
         });
     }
-    if attendee_rows.len() > MAX_ROWS {
-        errors.push(error(
-            "naam-0".into(),
-            format!("aanwezigen: hoogstens {MAX_ROWS}"),
-        ));
-    }
-    if action_rows.len() > MAX_ROWS {
-        errors.push(error(
-            "actie-0".into(),
-            format!("actiepunten: hoogstens {MAX_ROWS}"),
-        ));
-    }
-    (record, attendee_rows, action_rows, errors)
+    action_rows
 }
+
+/// What is wrong with an action point's text, if anything: empty, too long or holding
+/// personal data.
+fn action_error(prefix: &str, what: &str) -> Option<String> {
+    if what.is_empty() {
+        Some(format!("{prefix}, actie: beschrijf wat er moet gebeuren"))
+    } else if what.chars().count() > MAX_WHAT {
+        Some(format!("{prefix}, actie: hoogstens {MAX_WHAT} tekens"))
+    } else {
+        let found = scrub(what).found;
+        (!found.is_empty()).then(|| {
+            let kinds: Vec<&str> = found.into_iter().map(PiiKind::as_str).collect();
+            format!(
+                "{prefix}, actie: bevat persoonsgegevens ({}); beschrijf de actie zonder namen of gegevens van inwoners",
+                kinds.join(", ")
+            )
+        })
+    }
+}
+
+/// The attendee rows posted; the valid ones go into `record`, the errors into `errors`.
+fn read_attendees(
+    form: &MinutesForm,
+    record: &mut MeetingRecord,
+    errors: &mut Vec<FieldError>,
+) -> Vec<AttendeeRow> {
+    let mut attendee_rows = Vec::new();
+    for index in 0..form.naam.len().max(form.rol.len()) {
+        let (name, role) = (cell(&form.naam, index), cell(&form.rol, index));
+        if name.is_empty() && role.is_empty() {
+            continue;
+        }
+        let number = attendee_rows.len() + 1;
+        let position = attendee_rows.len();
+        let name_error = if name.is_empty() {
+            Some(format!("aanwezige {number}, naam: vul een naam in"))
+        } else {
+            check_label(&name, &format!("aanwezige {number}, naam"))
+        }
+        .map(|text| error(format!("naam-{position}"), text));
+        let role_error = check_label(&role, &format!("aanwezige {number}, rol"))
+            .map(|text| error(format!("rol-{position}"), text));
+        errors.extend(name_error.iter().chain(role_error.iter()).cloned());
+        if name_error.is_none() && role_error.is_none() {
+            record.attendees.push(Attendee {
+                name: name.clone(),
+                role: role.clone(),
+            });
+        }
+        attendee_rows.push(AttendeeRow {
+            index: position,
+            number,
+            name,
+            role,
+            name_error,
+            role_error,
+        });
+    }
+    attendee_rows
+}
+
 
 /// The form's rows for what is recorded, with blank rows to add more.
 fn rows_of(minutes: &Minutes) -> (Vec<AttendeeRow>, Vec<ActionRow>) {

@@ -1,0 +1,273 @@
+use super::*;
+use std::collections::HashMap;
+
+struct Register {
+    aliases: Regex,
+    names: HashMap<String, String>,
+    roles: HashMap<String, OrganisationRole>,
+}
+
+/// The `[[organisation]]` tables of the shipped rules file, read as plain TOML (the rule
+/// set keeps its own copy private).
+static REGISTER: LazyLock<Register> = LazyLock::new(|| {
+    let file: toml::Table = include_str!("../../default_rules.toml")
+        .parse()
+        .expect("rules");
+    let strings = |table: &toml::Table, key: &str| -> Vec<String> {
+        table
+            .get(key)
+            .and_then(toml::Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let flag = |table: &toml::Table, key: &str| {
+        table
+            .get(key)
+            .and_then(toml::Value::as_bool)
+            .unwrap_or(false)
+    };
+    let mut names = HashMap::new();
+    let mut roles = HashMap::new();
+    let mut aliases = Vec::new();
+    let tables = file["organisation"].as_array().expect("organisations");
+    for table in tables.iter().filter_map(toml::Value::as_table) {
+        let name = table["name"].as_str().expect("name").to_string();
+        for alias in strings(table, "aliases") {
+            let alias = crate::ruleset::normalise(&alias);
+            assert!(
+                names.insert(alias.clone(), name.clone()).is_none(),
+                "{alias} twice"
+            );
+            aliases.push(regex::escape(&alias));
+        }
+        let role = OrganisationRole {
+            barriers: strings(table, "barriers"),
+            bystander: flag(table, "bystander"),
+            secondary: flag(table, "secondary"),
+        };
+        roles.insert(name, role);
+    }
+    aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    let aliases =
+        Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))).expect("aliases");
+    Register {
+        aliases,
+        names,
+        roles,
+    }
+});
+
+/// The responsible body the register and [`responsible`] find in `text`.
+fn org(text: &str, barriers: &[&str]) -> Option<&'static str> {
+    let register: &'static Register = &REGISTER;
+    let normalised = crate::ruleset::normalise(text);
+    let found: Vec<(usize, usize, &'static str)> = register
+        .aliases
+        .find_iter(&normalised)
+        .filter_map(|m| {
+            let name = register.names.get(m.as_str())?;
+            Some((m.start(), m.end(), name.as_str()))
+        })
+        .collect();
+    responsible(
+        &normalised,
+        &found,
+        |name| register.roles.get(name),
+        barriers,
+    )
+}
+
+const C: &str = "corporatie-reactietijd";
+const G: &str = "wachtlijst-ggz";
+const H: &str = "huisuitzetting";
+const S: &str = "schuldhulp-toegang";
+const J: &str = "angst-jeugdhulp";
+const L: &str = "loket-drempel";
+const K: &str = "kostendelersnorm";
+const A: &str = "angst-uitkeringskorting";
+const D: &str = "doorverwijscarrousel";
+
+#[test]
+fn the_regions_bodies_and_their_short_names() {
+    for (text, barrier, expected) in [
+        (
+            "Aanvraag ligt al 8 weken bij de Haagse Kredietbank",
+            S,
+            "Kredietbank",
+        ),
+        (
+            "HKB heeft de aanmelding nog niet opgepakt",
+            S,
+            "Kredietbank",
+        ),
+        ("Jongere staat bij Youz op de wachtlijst", G, "Youz"),
+        (
+            "Verwezen naar i-Psy, intake pas in het voorjaar",
+            G,
+            "i-psy",
+        ),
+        ("Psy-Q heeft nog geen plek", G, "PsyQ"),
+        ("Aangemeld bij Indigo, niets gehoord", G, "Indigo"),
+        ("Curium-LUMC heeft een aanmeldstop", G, "Curium"),
+        ("De SVB kort de AOW als de dochter intrekt", K, "SVB"),
+        (
+            "Brief van het CAK over de eigen bijdrage is onleesbaar",
+            L,
+            "CAK",
+        ),
+        (
+            "Woningstichting De Sleutels reageert niet op de melding",
+            C,
+            "De Sleutels",
+        ),
+        ("Portaal laat de lekkage maanden liggen", C, "Portaal"),
+        ("Vidomes komt niet langs voor de schimmel", C, "Vidomes"),
+        ("De Goede Woning zet het gezin uit", H, "De Goede Woning"),
+        (
+            "Het Servicepunt XL is alleen op afspraak open",
+            L,
+            "gemeente",
+        ),
+        ("Bij het Werkplein moet alles via DigiD", L, "gemeente"),
+        (
+            "Mevrouw is bang voor Jeugdbescherming West",
+            J,
+            "Jeugdbescherming",
+        ),
+        ("Ouders durven niet naar Jeugdformaat", J, "Jeugdformaat"),
+        (
+            "Belastingdienst/Toeslagen is telefonisch onbereikbaar",
+            L,
+            "Belastingdienst",
+        ),
+        (
+            "Het UWV verlaagt de Wajong als zijn broer bij hem woont",
+            K,
+            "UWV",
+        ),
+    ] {
+        assert_eq!(org(text, &[barrier]), Some(expected), "{text}");
+    }
+}
+
+#[test]
+fn not_the_referrer() {
+    assert_eq!(
+        org(
+            "Doorgegeven door de huisarts: Vestia reageert al 9 weken niet",
+            &[C]
+        ),
+        Some("Vestia")
+    );
+    assert_eq!(
+        org(
+            "Aangemeld door het wijkteam; bij PsyQ nog geen intake",
+            &[G]
+        ),
+        Some("PsyQ")
+    );
+    assert_eq!(
+        org(
+            "Signaal van Xtra: Staedion doet niets aan de overlast",
+            &[C]
+        ),
+        Some("Staedion")
+    );
+    assert_eq!(
+        org(
+            "Op verzoek van het UWV gemeld: niemand weet wie erover gaat",
+            &[D]
+        ),
+        None
+    );
+    // Via the GP's practice to Parnassia: Parnassia is where the wait is.
+    assert_eq!(
+        org(
+            "Via de GGD bij Parnassia aangemeld, wacht al 5 maanden",
+            &[G]
+        ),
+        Some("Parnassia")
+    );
+}
+
+#[test]
+fn not_a_creditor() {
+    // The creditors are named, the body the barrier is about is not.
+    assert_eq!(
+        org(
+            "Schulden bij de Belastingdienst en het CAK, hulp bij schulden komt niet op gang",
+            &[S]
+        ),
+        None
+    );
+    assert_eq!(
+        org(
+            "DUO legt beslag op het loon; aanmelding schuldhulp ligt stil",
+            &[S]
+        ),
+        Some("Schuldhulpverlening")
+    );
+    assert_eq!(
+        org(
+            "Beslag door het CJIB, DUO en de Belastingdienst; niemand helpt",
+            &[S]
+        ),
+        None
+    );
+    assert_eq!(
+        org(
+            "Achterstand bij Eneco en Ziggo, wacht 10 weken op de Kredietbank",
+            &[S]
+        ),
+        Some("Kredietbank")
+    );
+    assert_eq!(
+        org(
+            "Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst",
+            &[S]
+        ),
+        Some("Schuldhulpverlening")
+    );
+    // A landlord evicting over rent arrears is responsible, not a bystander creditor.
+    assert_eq!(
+        org("Huurachterstand bij Haag Wonen, ontruiming aangezegd", &[H]),
+        Some("Haag Wonen")
+    );
+    // A claw-back by the body that pays the benefit is that body's.
+    assert_eq!(
+        org(
+            "Na een terugvordering van de gemeente durft ze geen giften aan te nemen",
+            &[A]
+        ),
+        Some("gemeente")
+    );
+}
+
+#[test]
+fn welfare_partners_only_when_alone() {
+    assert_eq!(
+        org(
+            "Samen met Stichting Mooi gebeld: Staedion reageert niet",
+            &[C]
+        ),
+        Some("Staedion")
+    );
+    assert_eq!(
+        org(
+            "MEE-consulent zegt: het UWV snapt de aanvraag niet, formulier te ingewikkeld",
+            &[L]
+        ),
+        Some("UWV")
+    );
+    assert_eq!(
+        org(
+            "Xtra, wijkteam en gemeente sturen haar naar elkaar door",
+            &[D]
+        ),
+        None
+    );
+}

@@ -1,0 +1,248 @@
+//! The teams' loop in Chromium at desktop and phone width, with screenshots and axe.
+
+use super::*;
+
+async fn js(browser: &Browser, script: &str) -> serde_json::Value {
+    browser.client.execute(script, vec![]).await.unwrap()
+}
+
+async fn team_loop_at(width: u32, height: u32) {
+    let (site, cluster) = seeded_site().await;
+    confirm_as_overleg(&site, &cluster).await;
+    let driver = driver().await;
+    let mut browser = Browser::start(&driver, &format!("teams-{width}")).await;
+    browser.resize(width, height).await;
+
+    // The overleg attaches a werkroute on the cluster page.
+    browser.sign_in(&site.base, "overleg").await;
+    browser
+        .client
+        .goto(&format!("{}/clusters/{cluster}#werkroute", site.base))
+        .await
+        .unwrap();
+    browser.wait_for("Werkroute voor teams").await;
+    browser.fill("#werkroute-tekst", ROUTE).await;
+    let counter = js(
+        &browser,
+        "return document.querySelector('#werkroute-teller').textContent",
+    )
+    .await;
+    assert!(
+        counter.as_str().unwrap().ends_with("van 1.000 tekens"),
+        "{counter}"
+    );
+    browser.click("#werkroute button[type=submit]").await;
+    browser.wait_for("De werkroute is vastgelegd").await;
+    browser.shot("werkroute-vastgelegd").await;
+    fits(&browser, width).await;
+    axe(&browser, "the cluster page with its werkroute").await;
+    browser.click("header button").await;
+    browser.wait_for("Inloggen").await;
+
+    // The team reports; the preview comes into view, then the werkroute shows on sending.
+    browser.sign_in(&site.base, "indiener1").await;
+    browser
+        .client
+        .goto(&format!("{}/signalen/nieuw", site.base))
+        .await
+        .unwrap();
+    browser.fill("#area", "Moerwijk").await;
+    let text =
+        "Zoon van 22 trekt weer in bij zijn moeder; de kostendelersnorm verlaagt haar bijstand.";
+    browser.fill("#text", text).await;
+    let counter = js(
+        &browser,
+        "return document.querySelector('#text-teller').textContent",
+    )
+    .await;
+    let expected = format!("{} van 4.000 tekens", text.chars().count());
+    assert_eq!(counter, serde_json::json!(expected), "the live counter");
+    browser.click("button[value=voorbeeld]").await;
+    browser.wait_for("Er wordt niets weggehaald").await;
+    let seen = js(
+        &browser,
+        "const r = document.querySelector('#voorbeeld').getBoundingClientRect(); \
+         return r.top >= 0 && r.top < window.innerHeight && document.activeElement.id === 'voorbeeld';",
+    )
+    .await;
+    assert_eq!(seen, true, "the preview is in view and has the focus");
+    browser.shot("voorbeeld-in-beeld").await;
+    axe(&browser, "the form with its preview").await;
+    browser.click("button[value=versturen]").await;
+    let page = browser.wait_for("Het signaal is ontvangen").await;
+    assert!(page.contains("Werkroute: Kostendelersnorm"), "{page}");
+    assert!(page.contains("consulent inkomen"), "{page}");
+    browser.shot("werkroute-bij-melden").await;
+    js(
+        &browser,
+        "document.querySelector('section.werkroute').scrollIntoView(); return 1",
+    )
+    .await;
+    browser.shot("werkroute-bij-melden-in-beeld").await;
+    fits(&browser, width).await;
+    axe(&browser, "the confirmation with a werkroute").await;
+
+    // A refused form: Dutch field names, each error tied to its input.
+    browser.fill("#area", "Nergenshuizen").await;
+    browser.fill("#text", "Kostendelersnorm speelt weer.").await;
+    browser.click("button[value=versturen]").await;
+    let refused = browser.wait_for("Het signaal is niet verstuurd").await;
+    assert!(refused.contains("Wijk:"), "{refused}");
+    let tied = js(
+        &browser,
+        "return document.querySelector('#area').getAttribute('aria-describedby')",
+    )
+    .await;
+    assert_eq!(tied, "fout-area");
+    browser.shot("fout-bij-veld").await;
+    axe(&browser, "a refused form").await;
+
+    // "Mijn signalen" with what became of each signal.
+    wait_signals(&site, 6).await;
+    browser
+        .client
+        .goto(&format!("{}/signalen", site.base))
+        .await
+        .unwrap();
+    let mine = browser.wait_for("Mijn signalen").await;
+    assert!(mine.contains("bevestigd als knelpunt"), "{mine}");
+    assert!(
+        mine.contains("telt mee in de kwartaalbrief van het"),
+        "{mine}"
+    );
+    assert!(mine.contains("Herkend als: Kostendelersnorm"), "{mine}");
+    assert!(mine.contains("Werkroute van het overleg:"), "{mine}");
+    browser.shot("mijn-signalen").await;
+    js(
+        &browser,
+        "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'}); return 1",
+    )
+    .await;
+    browser.shot("mijn-signalen-status").await;
+    fits(&browser, width).await;
+    axe(&browser, "Mijn signalen").await;
+    browser.client.close().await.unwrap();
+    site.app.stop().await;
+}
+
+async fn beheer_at(width: u32, height: u32) {
+    let (site, _) = seeded_site().await;
+    let driver = driver().await;
+    let mut browser = Browser::start(&driver, &format!("beheer-{width}")).await;
+    browser.resize(width, height).await;
+    browser.sign_in(&site.base, "beheer").await;
+    browser.wait_for("Gebruikers").await;
+    browser.shot("beheer").await;
+    fits(&browser, width).await;
+    axe(&browser, "the beheer page").await;
+    browser
+        .click("a[href='/beheer/gebruikers/indiener1']")
+        .await;
+    browser.wait_for("Gebruiker indiener1").await;
+    browser.click("form[action$='/wachtwoord'] button").await;
+    let page = browser
+        .wait_for("Het wachtwoord is opnieuw ingesteld")
+        .await;
+    assert!(
+        page.contains("Tijdelijk wachtwoord voor indiener1"),
+        "{page}"
+    );
+    browser.shot("wachtwoord-gereset").await;
+    fits(&browser, width).await;
+    axe(&browser, "a reset password shown once").await;
+    browser.client.refresh().await.unwrap();
+    let again = browser.wait_for("Gebruiker indiener1").await;
+    assert!(
+        !again.contains("Tijdelijk wachtwoord"),
+        "shown once: {again}"
+    );
+    browser.click("form[action$='/deactiveren'] button").await;
+    browser.wait_for("De gebruiker is gedeactiveerd").await;
+    browser.shot("gedeactiveerd").await;
+    axe(&browser, "a deactivated account").await;
+
+    // A token: shown once after the redirect; revoking asks first.
+    browser
+        .client
+        .goto(&format!("{}/beheer", site.base))
+        .await
+        .unwrap();
+    browser.fill("#tbron", "ggz-haaglanden").await;
+    browser.fill("#omschrijving", "koppeling EPD").await;
+    browser.click("form[action='/beheer/tokens'] button").await;
+    browser.wait_for("Het API-token is aangemaakt").await;
+    browser.shot("token-aangemaakt").await;
+    fits(&browser, width).await;
+    axe(&browser, "a new token shown once").await;
+    browser.click("a[href$='/intrekken']").await;
+    browser.wait_for("Token intrekken?").await;
+    browser.shot("intrekken-bevestigen").await;
+    fits(&browser, width).await;
+    axe(&browser, "the revocation's confirmation").await;
+    browser.click("button.knop-primair").await;
+    browser.wait_for("Het API-token is ingetrokken").await;
+    browser.shot("token-ingetrokken").await;
+    browser.client.close().await.unwrap();
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_team_gets_its_werkroute_and_sees_its_signals_on_a_desktop() {
+    team_loop_at(1280, 720).await;
+}
+
+#[tokio::test]
+async fn a_team_gets_its_werkroute_and_sees_its_signals_on_a_phone() {
+    team_loop_at(390, 844).await;
+}
+
+#[tokio::test]
+async fn beheer_resets_and_deactivates_on_a_desktop() {
+    beheer_at(1280, 720).await;
+}
+
+#[tokio::test]
+async fn beheer_resets_and_deactivates_on_a_phone() {
+    beheer_at(390, 844).await;
+}
+
+#[tokio::test]
+async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {
+    let (site, moerwijk) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    let laak_signal = signal(
+        "laak1",
+        "verbinders-moerwijk",
+        "Laak",
+        &today,
+        "Kostendelersnorm: volwassen zoon weer thuis, bijstand van vader verlaagd.",
+    );
+    crate::web::post_and_wait(&site, &serde_json::json!([laak_signal]), 6).await;
+    let laak = cluster_in(&site.store, "kostendelersnorm", "Laak")
+        .await
+        .expect("a Laak cluster")
+        .id;
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let (status, body) = overleg
+        .post(
+            &format!("/clusters/{moerwijk}/besluit"),
+            &[("csrf", &csrf), ("actie", "samenvoegen"), ("met", &laak)],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    // The cluster decided on (Moerwijk) is merged into the one chosen (Laak).
+    confirm_as_overleg(&site, &laak).await;
+    let team = Client::login(&site.base, "indiener1").await;
+    let (_, mine) = team.get("/signalen").await;
+    for text in ["volwassen zoon weer thuis", "eerste team"] {
+        let entry = mine
+            .split("class=\"mijn-signaal\"")
+            .find(|e| e.contains(text))
+            .expect("the team's signal");
+        assert!(entry.contains("— Laak</strong>"), "{entry}");
+        assert!(entry.contains("bevestigd als knelpunt"), "{entry}");
+        assert!(!entry.contains("samengevoegd"), "{entry}");
+    }
+    site.app.stop().await;
+}

@@ -1,0 +1,430 @@
+//! The teams' loop over HTTP: werkroutes, "Mijn signalen" paging, beheer.
+
+use super::*;
+
+#[tokio::test]
+async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() {
+    let (site, cluster) = seeded_site().await;
+    add_account(&site.store, "overleg-laak", Role::Overleg, "", "Laak").await;
+    let path = format!("/clusters/{cluster}/werkroute");
+
+    // Who may set it: not signed in, other roles, a member for other wijken.
+    let (status, _) = Client::new(&site.base)
+        .post(&path, &[("csrf", "x"), ("werkroute", ROUTE)])
+        .await;
+    assert_eq!(status, 303, "anonymous: to the sign-in page");
+    for name in ["indiener1", "gemeente", "beheer"] {
+        let client = Client::login(&site.base, name).await;
+        let csrf = client.csrf().await;
+        let (status, body) = client
+            .post(&path, &[("csrf", &csrf), ("werkroute", ROUTE)])
+            .await;
+        assert_eq!(status, 403, "{name}: {body}");
+        assert!(body.contains("Geen toegang"), "{name}");
+    }
+    let laak = Client::login(&site.base, "overleg-laak").await;
+    let csrf = laak.csrf().await;
+    let (status, body) = laak
+        .post(&path, &[("csrf", &csrf), ("werkroute", ROUTE)])
+        .await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("hoort niet bij uw wijken"), "{body}");
+    assert!(site.store.werkroute(&cluster).await.unwrap().is_none());
+
+    // Personal data is refused, naming the field and keeping what was typed.
+    let overleg = Client::login(&site.base, "overleg").await;
+    let csrf = overleg.csrf().await;
+    let personal = "Bel mevrouw Jansen op 06-12345678";
+    let (status, body) = overleg
+        .post(&path, &[("csrf", &csrf), ("werkroute", personal)])
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Werkroute: bevat persoonsgegevens"), "{body}");
+    assert!(body.contains("aria-describedby=\"werkroute-hint werkroute-teller fout-werkroute\""));
+    assert!(
+        body.contains(">Bel mevrouw Jansen op 06-12345678</textarea>"),
+        "kept"
+    );
+    assert!(site.store.werkroute(&cluster).await.unwrap().is_none());
+
+    // Set by the overleg: confirmed by a message, in the processing log.
+    let page = post_then_get(&overleg, &path, &[("csrf", &csrf), ("werkroute", ROUTE)]).await;
+    assert!(page.contains("De werkroute is vastgelegd"), "{page}");
+    assert!(page.contains("Goedgekeurd door overleg op "), "{page}");
+    assert!(page.contains("zodra het knelpunt bevestigd is"), "{page}");
+    assert_eq!(logged(&site.store, "werkroute-vastleggen").await, 1);
+
+    // Not confirmed yet: the team's confirmation shows no werkroute.
+    let team = Client::login(&site.base, "indiener1").await;
+    let page = submit(
+        &team,
+        "Zoon van 23 trekt weer in, kostendelersnorm verlaagt de bijstand van zijn moeder.",
+    )
+    .await;
+    assert!(!page.contains("Werkroute:"), "{page}");
+    wait_signals(&site, 6).await;
+
+    // Confirmed: a matching signal gets the werkroute at once; another barrier does not.
+    confirm_as_overleg(&site, &cluster).await;
+    let page = submit(&team, "Dochter van 25 komt terug naar huis; door de kostendelersnorm gaat de uitkering van haar vader omlaag.").await;
+    assert!(page.contains("Werkroute: Kostendelersnorm"), "{page}");
+    assert!(
+        page.contains("Sociaal Wijkteam Moerwijk en vraag naar de consulent inkomen"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Goedgekeurd door het overleg (overleg) op "),
+        "{page}"
+    );
+    let other = submit(
+        &team,
+        "Gezellige middag in de buurtkamer, iedereen bakte koekjes.",
+    )
+    .await;
+    assert!(!other.contains("Werkroute:"), "{other}");
+    wait_signals(&site, 8).await;
+
+    // "Mijn signalen": received, recognised as, the knelpunt's state, the brief it counts in.
+    let (status, mine) = team.get("/signalen").await;
+    assert_eq!(status, 200);
+    assert!(mine.contains("Ontvangen "), "{mine}");
+    assert!(
+        mine.contains("<strong>Herkend als:</strong> Kostendelersnorm"),
+        "{mine}"
+    );
+    assert!(mine.contains("bevestigd als knelpunt"), "{mine}");
+    assert!(
+        mine.contains("telt mee in de kwartaalbrief van het "),
+        "{mine}"
+    );
+    assert!(
+        mine.contains("nog niet herkend"),
+        "the unclassified one: {mine}"
+    );
+    assert!(mine.contains("Werkroute van het overleg:"), "{mine}");
+    assert!(mine.contains("vraag naar de consulent inkomen"), "{mine}");
+
+    // Removed: logged, and the team no longer sees it.
+    let page = post_then_get(&overleg, &path, &[("csrf", &csrf), ("werkroute", "  ")]).await;
+    assert!(page.contains("De werkroute is verwijderd"), "{page}");
+    assert_eq!(logged(&site.store, "werkroute-verwijderen").await, 1);
+    let page = submit(
+        &team,
+        "Kleinzoon trekt in bij oma, kostendelersnorm, AOW gaat omlaag.",
+    )
+    .await;
+    assert!(!page.contains("Werkroute:"), "{page}");
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn mijn_signalen_pages_through_a_teams_signals() {
+    let (site, _) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl();
+    let items: Vec<serde_json::Value> = (0..23)
+        .map(|i| {
+            signal(
+                &format!("p{i}"),
+                "verbinders-moerwijk",
+                "Moerwijk",
+                &(today - Days::days(i % 20)).to_string(),
+                &format!("Wachtlijst schuldhulp al {} weken, melding {i}.", 8 + i),
+            )
+        })
+        .collect();
+    crate::web::post_and_wait(&site, &serde_json::Value::Array(items), 28).await;
+    let team = Client::login(&site.base, "indiener1").await;
+    let (_, first) = team.get("/signalen").await;
+    // Two seeded signals of this team and 23 more: two pages.
+    assert!(first.contains("25 signalen; pagina 1 van 2"), "{first}");
+    assert!(first.contains("href=\"/signalen?pagina=2\""), "{first}");
+    assert_eq!(first.matches("class=\"mijn-signaal\"").count(), 20);
+    let (_, second) = team.get("/signalen?pagina=2").await;
+    assert!(second.contains("pagina 2 van 2"), "{second}");
+    assert_eq!(second.matches("class=\"mijn-signaal\"").count(), 5);
+    let (status, odd) = team.get("/signalen?pagina=99").await;
+    assert_eq!(status, 200);
+    assert!(odd.contains("pagina 2 van 2"), "clamped: {odd}");
+    // Dutch dates only.
+    let iso = today.to_string();
+    assert!(
+        !second.contains(&iso) && !first.contains(&iso),
+        "ISO date shown"
+    );
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
+    let (site, _) = seeded_site().await;
+    let base = site.base.clone();
+    let page = |name: &str| format!("/beheer/gebruikers/{name}");
+    let action = |name: &str, what: &str| format!("/beheer/gebruikers/{name}/{what}");
+
+    // Beheer only, for every new page and form.
+    let forms = [
+        action("indiener1", "rol"),
+        action("indiener1", "wachtwoord"),
+        action("indiener1", "deactiveren"),
+        action("indiener1", "activeren"),
+        action("indiener1", "deblokkeren"),
+    ];
+    for name in ["indiener1", "overleg", "gemeente"] {
+        let client = Client::login(&base, name).await;
+        let csrf = client.csrf().await;
+        for path in [page("indiener1"), "/beheer/tokens/x/intrekken".into()] {
+            let (status, _) = client.get(&path).await;
+            assert_eq!(status, 403, "{name} GET {path}");
+        }
+        for path in &forms {
+            let (status, _) = client
+                .post(path, &[("csrf", &csrf), ("rol", "beheer")])
+                .await;
+            assert_eq!(status, 403, "{name} POST {path}");
+        }
+    }
+    let anonymous = Client::new(&base);
+    for path in &forms {
+        let (status, _) = anonymous.post(path, &[("csrf", "x")]).await;
+        assert_eq!(status, 303, "anonymous POST {path}");
+    }
+    let admin = Client::login(&base, "beheer").await;
+    let csrf = admin.csrf().await;
+    for path in &forms {
+        let (status, body) = admin.post(path, &[("csrf", "vals")]).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(body.contains("Formulier verlopen"), "{path}");
+    }
+    let (status, _) = admin.get(&page("niemand")).await;
+    assert_eq!(status, 404);
+
+    // A refused "Gebruiker aanmaken" keeps what was typed (never the password).
+    let (status, body) = admin
+        .post(
+            "/beheer/gebruikers",
+            &[
+                ("csrf", &csrf),
+                ("naam", "nieuw-team"),
+                ("weergavenaam", "Nieuw team"),
+                ("rol", "indiener"),
+                ("bron", "team-laak"),
+                ("wachtwoord", "kort"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Wachtwoord: minstens 12 tekens"), "{body}");
+    assert!(body.contains("value=\"nieuw-team\"") && body.contains("value=\"team-laak\""));
+    assert!(!body.contains("value=\"kort\""));
+
+    // Deactivated: the session ends and sign-in fails; reactivated: back. Not oneself.
+    let team = Client::login(&base, "indiener1").await;
+    let done = post_then_get(
+        &admin,
+        &action("indiener1", "deactiveren"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert!(done.contains("De gebruiker is gedeactiveerd"), "{done}");
+    assert!(done.contains("id=\"status\">gedeactiveerd<"), "{done}");
+    assert_eq!(team.get("/signalen").await.0, 303, "the session ended");
+    let refused = crate::web::sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
+    assert_eq!(refused.status(), 401);
+    let (_, list) = admin.get("/beheer").await;
+    assert!(list.contains("gedeactiveerd"), "listed: {list}");
+    let done = post_then_get(
+        &admin,
+        &action("indiener1", "activeren"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert!(done.contains("De gebruiker is weer actief"), "{done}");
+    Client::login(&base, "indiener1").await;
+    let (status, body) = admin
+        .post(&action("beheer", "deactiveren"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("uw eigen account niet deactiveren"), "{body}");
+
+    // A new role and wijken take effect at once.
+    let done = post_then_get(
+        &admin,
+        &action("gemeente", "rol"),
+        &[
+            ("csrf", &csrf),
+            ("rol", "overleg"),
+            ("bron", ""),
+            ("wijken", "Laak, Moerwijk"),
+        ],
+    )
+    .await;
+    assert!(
+        done.contains("Rol, bron en wijken zijn gewijzigd"),
+        "{done}"
+    );
+    assert!(done.contains("value=\"laak, moerwijk\""), "{done}");
+    let moved = Client::login(&base, "gemeente").await;
+    assert_eq!(moved.get("/agenda").await.0, 200);
+    let (status, body) = admin
+        .post(
+            &action("indiener2", "rol"),
+            &[("csrf", &csrf), ("rol", "indiener"), ("bron", "")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("Bron: een indiener hoort bij een team"),
+        "{body}"
+    );
+    let (status, _) = admin
+        .post(
+            &action("beheer", "rol"),
+            &[("csrf", &csrf), ("rol", "overleg")],
+        )
+        .await;
+    assert_eq!(status, 422, "not one's own beheer role");
+
+    // A reset password: shown once, every page leads to the password page until changed.
+    let done = post_then_get(
+        &admin,
+        &action("indiener2", "wachtwoord"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert!(
+        done.contains("Het wachtwoord is opnieuw ingesteld"),
+        "{done}"
+    );
+    let temporary = done
+        .split("<code id=\"nieuw-wachtwoord\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the temporary password, shown once")
+        .to_string();
+    let (_, again) = admin.get(&page("indiener2")).await;
+    assert!(!again.contains(&temporary), "shown only once");
+    assert!(again.contains("moet bij volgende aanmelding worden gewijzigd"));
+    assert!(
+        crate::web::sign_in(&admin.http, &base, "indiener2", PASSWORD, &[])
+            .await
+            .status()
+            == 401
+    );
+    let reset = Client::login_with(&base, "indiener2", &temporary).await;
+    for path in ["/", "/signalen", "/signalen/nieuw"] {
+        let answer = reset
+            .http
+            .get(format!("{base}{path}"))
+            .header("cookie", reset.cookie.clone().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303, "{path}");
+        let to = answer.headers()["location"].to_str().unwrap().to_string();
+        assert!(to == "/wachtwoord" || path == "/", "{path} → {to}");
+    }
+    let (status, body) = reset.get("/wachtwoord").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Beheer heeft uw wachtwoord opnieuw ingesteld"),
+        "{body}"
+    );
+    let own = crate::web::csrf_in(&body).unwrap();
+    let fresh = "een eigen zin van vijf woorden";
+    let (status, body) = reset
+        .post(
+            "/wachtwoord",
+            &[
+                ("csrf", &own),
+                ("huidig", &temporary),
+                ("nieuw", fresh),
+                ("herhaling", fresh),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(reset.get("/signalen").await.0, 200, "free again");
+
+    // A name locked by failed sign-ins from one client is unlocked for every client.
+    for _ in 0..5 {
+        crate::web::sign_in(&admin.http, &base, "indiener1", "verkeerd wachtwoord", &[]).await;
+    }
+    let locked = crate::web::sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
+    assert_eq!(locked.status(), 429);
+    let (_, list) = admin.get("/beheer").await;
+    assert!(list.contains("<strong>geblokkeerd</strong>"), "{list}");
+    let done = post_then_get(
+        &admin,
+        &action("indiener1", "deblokkeren"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert!(done.contains("De naam is gedeblokkeerd"), "{done}");
+    let open = crate::web::sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
+    assert_eq!(open.status(), 303, "unlocked");
+
+    // Tokens: post/redirect/get, shown once; revoking asks first, then confirms.
+    let done = post_then_get(
+        &admin,
+        "/beheer/tokens",
+        &[
+            ("csrf", &csrf),
+            ("bron", "ggz-haaglanden"),
+            ("omschrijving", "koppeling"),
+        ],
+    )
+    .await;
+    assert!(done.contains("Het API-token is aangemaakt"), "{done}");
+    let token = done
+        .split("<code id=\"nieuw-token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the token, shown once")
+        .to_string();
+    let (_, again) = admin.get("/beheer").await;
+    assert!(
+        !again.contains(&token),
+        "shown only once; a refresh creates none"
+    );
+    assert_eq!(again.matches("Intrekken…").count(), 1);
+    let id = site.store.api_tokens().await.unwrap()[0].id.clone();
+    let revoke = format!("/beheer/tokens/{id}/intrekken");
+    let (status, ask) = admin.get(&revoke).await;
+    assert_eq!(status, 200);
+    assert!(
+        ask.contains("Token intrekken?") && ask.contains("ggz-haaglanden"),
+        "{ask}"
+    );
+    assert!(
+        site.store.api_tokens().await.unwrap()[0]
+            .revoked_at
+            .is_none(),
+        "only asked"
+    );
+    let done = post_then_get(&admin, &revoke, &[("csrf", &csrf)]).await;
+    assert!(done.contains("Het API-token is ingetrokken"), "{done}");
+    let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
+    assert!(
+        done.contains(&format!("<td>{today} ")),
+        "Dutch time: {done}"
+    );
+    assert!(!done.contains("+00:00"), "{done}");
+    assert_eq!(admin.get(&revoke).await.0, 404, "already revoked");
+
+    // Every change in the processing log.
+    for change in [
+        "gebruiker-deactiveren",
+        "gebruiker-activeren",
+        "rol-wijzigen",
+        "wachtwoord-resetten",
+        "naam-deblokkeren",
+        "token-aanmaken",
+        "token-intrekken",
+        "gebruiker-aanmaken",
+    ] {
+        assert!(logged(&site.store, change).await >= 1, "{change} logged");
+    }
+    site.app.stop().await;
+}
+
+// ---------------------------------------------------------------- in Chromium
