@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use knooppunt_reports::review::Role;
-use knooppunt_rules::verwerkingslog::Activity;
+use knooppunt_domain::processing_log::Activity;
 use knooppunt_store::account_admin::RoleChange;
 use serde::{Deserialize, Serialize};
 use serde_json::json;

@@ -320,7 +320,7 @@ fn padded(
 
 /// The decisions list, restricted to the areas of an overleg member.
 async fn minutes_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Minutes> {
-    let mut minutes = Minutes::gather(&me.state.store, &me.state.rules, on).await?;
+    let mut minutes = Minutes::gather(&me.state.store, &me.state.rules.catalog(), on).await?;
     minutes.templates_dir = me.state.templates_dir.clone();
     let user = &me.user;
     minutes.retain_decisions(|decision| user.covers_area(&partition_key(&decision.area)));

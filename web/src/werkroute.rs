@@ -11,7 +11,9 @@ use crate::{flash, overleg, time, WebState};
 use axum::response::Response;
 use knooppunt_domain::envelope::Envelope;
 use knooppunt_reports::review::{standing, State as ReviewState};
-use knooppunt_rules::verwerkingslog::{self, actions, Activity, Record, TraceContext};
+use knooppunt_domain::processing_log::{actions, Activity, Record};
+use knooppunt_domain::traceparent::TraceContext;
+use knooppunt_rules::verwerkingslog;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
