@@ -65,6 +65,7 @@ impl Brief {
             generated: generated_on,
             published: false,
             coverage: None,
+            accuracy: None,
         }
     }
 
