@@ -16,9 +16,9 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use knooppunt_reports::review::Role;
 use knooppunt_domain::processing_log::{actions, Activity, Record};
 use knooppunt_domain::traceparent::TraceContext;
+use knooppunt_reports::review::Role;
 use knooppunt_rules::verwerkingslog;
 use serde::{Deserialize, Serialize};
 
