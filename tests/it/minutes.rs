@@ -202,7 +202,9 @@ async fn minutes_suite(store: Store) {
     // The decisions list: title, attendees, each decision in Dutch time with its details,
     // those taken back marked, and the action points with owner and due date.
     let rules = RuleSet::default_rules().unwrap();
-    let minutes = Minutes::gather(&store, &rules.catalog(), meeting).await.unwrap();
+    let minutes = Minutes::gather(&store, &rules.catalog(), meeting)
+        .await
+        .unwrap();
     let (markdown, html) = minutes.render().unwrap();
     assert!(
         markdown.starts_with("# Besluitenlijst signaleringsoverleg 01-12-2026"),
