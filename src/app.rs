@@ -121,6 +121,13 @@ pub async fn write_brief(
     )
     .await?;
     let mut brief = brief;
+    let note_dirs: Vec<std::path::PathBuf> = crate::recognition::DEFAULT_NOTE_DIRS
+        .iter()
+        .map(std::path::PathBuf::from)
+        .collect();
+    brief.apply_recognition(
+        &crate::recognition::for_brief(store, rules, quarter, &note_dirs).await?,
+    );
     brief.templates_dir = config.brief.templates();
     brief.cover = config.brief.cover();
     if options.publish {

@@ -141,3 +141,113 @@ pub fn test_recognition(
     }
     Ok(())
 }
+
+/// Recognition's measured accuracy for the brief of `quarter`, as plain counts for the
+/// reports crate: per barrier from the overleg's labels on that quarter's signals, and from
+/// the project's notes in `note_dirs` (the combination of rules and model, the model's part
+/// cross-validated; the rules alone when there is no model). Directories that do not exist
+/// are left out; without notes only the labels count.
+pub async fn for_brief(
+    store: &knooppunt_store::Store,
+    rules: &RuleSet,
+    quarter: knooppunt_domain::quarter::Quarter,
+    note_dirs: &[PathBuf],
+) -> anyhow::Result<knooppunt_reports::accuracy::Recognition> {
+    use knooppunt_reports::accuracy::{Measured, Recognition};
+    let as_measured = |c: &knooppunt_rules::learning::measure::Counts| Measured {
+        tp: c.tp as u64,
+        fp: c.fp as u64,
+        fn_: c.fn_ as u64,
+    };
+    // "samen": what the engine records, rules and model together.
+    const COMBINED: usize = 2;
+    let mut recognition = Recognition::default();
+    let key = knooppunt_domain::labels::quarter_of(&quarter.start().to_string());
+    let labelled = store.labelled_signals().await?;
+    if let Some(measured) = knooppunt_rules::labels::measure(rules, &labelled).get(&key) {
+        let report = &measured.report;
+        for (b, barrier) in report.barriers.iter().enumerate() {
+            recognition
+                .labels
+                .insert(barrier.clone(), as_measured(&report.counts[COMBINED][b]));
+        }
+    }
+    let dirs: Vec<PathBuf> = note_dirs.iter().filter(|d| d.is_dir()).cloned().collect();
+    if dirs.is_empty() {
+        return Ok(recognition);
+    }
+    let notes = read_notes(&dirs, rules)?;
+    let (report, how) = match rules.model() {
+        Some(model) => (
+            knooppunt_rules::learning::measure::cross_validated(rules, &notes)
+                .map_err(|e| anyhow::anyhow!(e))?,
+            format!(
+                "{} eigen testnotities, regels en model samen, het model {}-voudig kruisgevalideerd",
+                thousands(notes.len()),
+                model.header.trained.folds
+            ),
+        ),
+        None => (
+            rules_on_notes(rules, &notes),
+            format!("{} eigen testnotities, regels", thousands(notes.len())),
+        ),
+    };
+    let mode = if rules.model().is_some() { COMBINED } else { 0 };
+    for (b, barrier) in report.barriers.iter().enumerate() {
+        recognition
+            .notes
+            .insert(barrier.clone(), as_measured(&report.counts[mode][b]));
+    }
+    recognition.notes_description = how;
+    Ok(recognition)
+}
+
+/// The rules alone on the notes (no model to cross-validate), in the report's first mode.
+fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
+    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
+    let hits = knooppunt_rules::learning::train::rule_hits(rules, notes);
+    let mut report = Report {
+        barriers: barriers.clone(),
+        counts: std::array::from_fn(|_| vec![Default::default(); barriers.len()]),
+        notes: notes.len(),
+        ..Report::default()
+    };
+    for (i, note) in notes.iter().enumerate() {
+        for (b, barrier) in barriers.iter().enumerate() {
+            if !note.labelled(barrier) {
+                continue;
+            }
+            let counts = &mut report.counts[0][b];
+            match (note.is(barrier), hits[i][b]) {
+                (true, true) => counts.tp += 1,
+                (true, false) => counts.fn_ += 1,
+                (false, true) => counts.fp += 1,
+                _ => {}
+            }
+        }
+    }
+    report
+}
+
+/// "1.988": a count with the Dutch thousands separator.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_use_a_dot() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(1988), "1.988");
+        assert_eq!(super::thousands(1_234_567), "1.234.567");
+    }
+}

@@ -25,6 +25,21 @@ impl ClusterKey {
         }
         parts.join("×")
     }
+
+    /// The same for readers, in Dutch: "barrière en wijk", "barrière, wijk en organisatie".
+    pub fn describe_nl(&self) -> String {
+        let mut parts = vec!["barrière"];
+        if self.area {
+            parts.push("wijk");
+        }
+        if self.organisation {
+            parts.push("organisatie");
+        }
+        match parts.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} en {last}", rest.join(", ")),
+            _ => parts.join(""),
+        }
+    }
 }
 
 /// A classified signal, ready to be stored.
@@ -328,4 +343,22 @@ pub fn channel_name(envelope: &Envelope) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClusterKey;
+
+    #[test]
+    fn the_key_is_recorded_in_english_and_read_in_dutch() {
+        let key = |area, organisation| ClusterKey { area, organisation };
+        assert_eq!(key(true, false).describe(), "barrier×area");
+        assert_eq!(key(true, false).describe_nl(), "barrière en wijk");
+        assert_eq!(key(false, false).describe_nl(), "barrière");
+        assert_eq!(
+            key(true, true).describe_nl(),
+            "barrière, wijk en organisatie"
+        );
+        assert_eq!(key(false, true).describe_nl(), "barrière en organisatie");
+    }
 }

@@ -1,7 +1,7 @@
 //! The brief's types: what a quarterly brief holds, as the templates, exports and the
 //! website read it. Plain data; [`crate::compose`] gathers and renders it.
 
-use crate::{coverage, knelpunten, release};
+use crate::{accuracy, coverage, knelpunten, release};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -65,7 +65,7 @@ pub struct Brief {
     /// The knelpunt tables as published: per wijk, per stadsdeel, for the whole municipality.
     pub tables: Vec<TableView>,
     pub suppressed_symbol: &'static str,
-    /// How clusters were keyed ("barrier×area").
+    /// How clusters were keyed, for readers ("barrière en wijk").
     pub cluster_key: String,
     #[serde(skip)]
     pub release: Option<release::Release>,
@@ -88,6 +88,39 @@ pub struct Brief {
     pub published: bool,
     /// Who submitted: sources per wijk, sources that fell silent.
     pub coverage: Option<coverage::Coverage>,
+    /// Measured precision and recall of recognition and the corrected ranges; `None` until
+    /// the caller passes its measurements ([`Brief::apply_recognition`]).
+    pub accuracy: Option<accuracy::View>,
+}
+
+impl Brief {
+    /// States how accurate recognition is: the appendix lines per barrier, and the range of
+    /// every published knelpunt count. Ranges are computed from the published (suppressed)
+    /// figures only, so they reveal nothing the brief does not already show.
+    pub fn apply_recognition(&mut self, recognition: &accuracy::Recognition) {
+        let rows: Vec<(String, String, String)> = self
+            .rows
+            .iter()
+            .map(|r| (r.barrier.clone(), r.title.clone(), r.signals.clone()))
+            .collect();
+        let min = self.min_group_size;
+        let range = |k: &knelpunten::Knelpunt| {
+            accuracy::published_range(
+                &k.signals,
+                recognition.for_barrier(&k.barrier).map(|(m, _)| m),
+                min,
+            )
+        };
+        for k in self.knelpunten.iter_mut() {
+            k.corrected = range(k);
+        }
+        for section in self.sections.iter_mut() {
+            for k in section.knelpunten.iter_mut() {
+                k.corrected = range(k);
+            }
+        }
+        self.accuracy = Some(accuracy::View::build(recognition, &rows, min));
+    }
 }
 
 /// A section of the brief: nieuw, aanhoudend, groeiend, opgelost, terug.

@@ -8,6 +8,7 @@
 //! The room for what people read: agenda, brief, disclosure, charts and exports. It reads and
 //! records through the store and never touches SQL; this file only declares and re-exports.
 
+pub mod accuracy;
 pub mod agenda;
 pub mod archive;
 pub mod brief;

@@ -56,6 +56,7 @@ fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -
         aanbeveling: Some(
             "Pas de kostendelersnorm niet toe op inwonende jongeren tot 27 jaar.".into(),
         ),
+        corrected: None,
         raw_signals: 17,
         area_counts: Default::default(),
     }
@@ -128,6 +129,23 @@ fn brief() -> Brief {
         column_totals: vec!["14".into(), "x".into()],
         grand_total: "17".into(),
     }];
+    // Recognition as the caller measured it: the overleg's labels for the one, the project's
+    // notes for the other (too few labels).
+    let measured = |tp, fp, fn_| knooppunt_reports::accuracy::Measured { tp, fp, fn_ };
+    let mut recognition = knooppunt_reports::accuracy::Recognition {
+        notes_description: "400 eigen testnotities, 5-voudig kruisgevalideerd".into(),
+        ..Default::default()
+    };
+    recognition
+        .labels
+        .insert("kostendelersnorm".into(), measured(36, 4, 6));
+    recognition
+        .labels
+        .insert("wachtlijst-ggz".into(), measured(2, 0, 1));
+    recognition
+        .notes
+        .insert("wachtlijst-ggz".into(), measured(45, 5, 10));
+    brief.apply_recognition(&recognition);
     brief
 }
 

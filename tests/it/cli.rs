@@ -170,6 +170,30 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(text.contains("signalen opgeslagen"), "{text}");
     assert!(text.contains("geweigerd"), "{text}");
     assert!(dir.path().join("brief/brief-2026Q3.html").is_file());
+    // The brief is honest about recognition: measured precision and recall, and each
+    // published knelpunt count as a range (from the project's notes: the demo has no labels).
+    let brief = std::fs::read_to_string(dir.path().join("brief/brief-2026Q3.md")).unwrap();
+    assert!(
+        brief.contains("### Hoe nauwkeurig is de herkenning?"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("geteld aantal × precisie ÷ recall"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("eigen testnotities, regels en model samen"),
+        "{brief}"
+    );
+    let ranges = brief
+        .lines()
+        .filter(|l| l.starts_with("- Hoe vaak:") && l.contains("na correctie voor herkenning"))
+        .count();
+    assert!(ranges >= 1, "{brief}");
+    assert!(
+        !brief.contains("x signalen dit kwartaal (naar schatting"),
+        "{brief}"
+    );
     demo_brief_is_a_forwardable_pdfa(&dir.path().join("brief/brief-2026Q3.pdf"));
 
     // The overleg's agenda on the demo data, with the reasons.

@@ -56,7 +56,7 @@ impl Brief {
             knelpunten_total: 0,
             tables: Vec::new(),
             suppressed_symbol: disclosure::SUPPRESSED,
-            cluster_key: catalog.cluster_key().describe(),
+            cluster_key: catalog.cluster_key().describe_nl(),
             release: None,
             context_leaks: 0,
             knelpunten: Vec::new(),
@@ -65,6 +65,7 @@ impl Brief {
             generated: generated_on,
             published: false,
             coverage: None,
+            accuracy: None,
         }
     }
 

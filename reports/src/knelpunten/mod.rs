@@ -69,6 +69,9 @@ pub struct Knelpunt {
     pub level: &'static str,
     /// What the overleg asks of the municipality ("wat vragen we"), latest first.
     pub aanbeveling: Option<String>,
+    /// The published count corrected for recognition ("34–41"); set by
+    /// [`crate::Brief::apply_recognition`], `None` for a suppressed or unmeasured count.
+    pub corrected: Option<String>,
     #[serde(skip)]
     pub raw_signals: i64,
     /// Signals per wijk this quarter, before the disclosure step.
@@ -327,6 +330,7 @@ fn knelpunt(
         notes,
         level: "",
         aanbeveling,
+        corrected: None,
         raw_signals: now.signals,
         area_counts: now.areas.clone(),
         cluster_ids: ids,
