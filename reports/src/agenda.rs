@@ -14,6 +14,7 @@ use crate::review_store::{
     ReviewedCluster,
 };
 use chrono::NaiveDate;
+use knooppunt_domain::cluster::StoredPromotion;
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
@@ -129,21 +130,7 @@ impl Agenda {
         let since = previous_meeting(store, on)
             .await?
             .unwrap_or(on - chrono::Duration::days(56));
-        // Looking never writes: the day's promotions are computed; they are recorded only
-        // when the meeting is.
-        let mut promotions = match record {
-            Some(by) => {
-                let promotions = store.evaluate_promotions(rules, on).await?;
-                add_meeting(store, on, by).await?;
-                promotions
-            }
-            None => store.compute_promotions(rules, on).await?,
-        };
-        promotions.sort_by(|a, b| (&a.barrier, &a.cluster_id).cmp(&(&b.barrier, &b.cluster_id)));
-        let earlier = store
-            .promotions(since.succ_opt().unwrap_or(since), on)
-            .await?;
-        promotions.extend(earlier.into_iter().filter(|p| p.evaluated_on != on));
+        let promotions = promotions_since(store, rules, on, since, record).await?;
         let reviewed = reviewed_clusters(store, on).await?;
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed
@@ -156,35 +143,7 @@ impl Agenda {
         for cluster in &reviewed {
             let id = &cluster.cluster.id;
             let latest = promotions.iter().find(|p| &p.cluster_id == id);
-            let standing = &cluster.standing;
-            let open_for_review = matches!(standing.state, State::Open | State::Confirmed);
-            let mut labels: Vec<String> = Vec::new();
-            if let Some(promotion) = latest.filter(|_| open_for_review) {
-                labels.extend(
-                    promotion
-                        .reasons
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(label)
-                        .map(str::to_string),
-                );
-            }
-            if standing.state == State::Confirmed && standing.grown > 0 {
-                labels.push(format!(
-                    "gegroeid (+{} sinds het laatste besluit)",
-                    standing.grown
-                ));
-            }
-            if standing.wakker {
-                labels.push("terug na parkeren".into());
-            }
-            if standing.terug {
-                labels.push("terug".into());
-            }
-            if let Some(drop) = silence.drops.get(id) {
-                labels.push(drop.clone());
-            }
+            let labels = item_labels(latest, &cluster.standing, silence.drops.get(id));
             if labels.is_empty() {
                 continue;
             }
@@ -229,6 +188,68 @@ impl Agenda {
             self,
         )
     }
+}
+
+/// The day's promotions (computed; stored only when the meeting is recorded by `record`)
+/// followed by those evaluated since the previous meeting. Looking never writes.
+async fn promotions_since(
+    store: &Store,
+    rules: &Catalog,
+    on: NaiveDate,
+    since: NaiveDate,
+    record: Option<&str>,
+) -> anyhow::Result<Vec<StoredPromotion>> {
+    let mut promotions = match record {
+        Some(by) => {
+            let promotions = store.evaluate_promotions(rules, on).await?;
+            add_meeting(store, on, by).await?;
+            promotions
+        }
+        None => store.compute_promotions(rules, on).await?,
+    };
+    promotions.sort_by(|a, b| (&a.barrier, &a.cluster_id).cmp(&(&b.barrier, &b.cluster_id)));
+    let earlier = store
+        .promotions(since.succ_opt().unwrap_or(since), on)
+        .await?;
+    promotions.extend(earlier.into_iter().filter(|p| p.evaluated_on != on));
+    Ok(promotions)
+}
+
+/// Why a cluster is on the agenda: its latest promotion's reasons (while it is open or
+/// confirmed), growth since its last decision, waking from a snooze, coming back, and a
+/// source that stopped. Empty: not on the agenda.
+fn item_labels(
+    latest: Option<&StoredPromotion>,
+    standing: &crate::review::Standing,
+    dropped: Option<&String>,
+) -> Vec<String> {
+    let open_for_review = matches!(standing.state, State::Open | State::Confirmed);
+    let mut labels: Vec<String> = Vec::new();
+    if let Some(promotion) = latest.filter(|_| open_for_review) {
+        labels.extend(
+            promotion
+                .reasons
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(label)
+                .map(str::to_string),
+        );
+    }
+    if standing.state == State::Confirmed && standing.grown > 0 {
+        labels.push(format!(
+            "gegroeid (+{} sinds het laatste besluit)",
+            standing.grown
+        ));
+    }
+    if standing.wakker {
+        labels.push("terug na parkeren".into());
+    }
+    if standing.terug {
+        labels.push("terug".into());
+    }
+    labels.extend(dropped.cloned());
+    labels
 }
 
 /// Builds one agenda item: the evidence the overleg weighs (also on the cluster's page).

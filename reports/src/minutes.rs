@@ -288,8 +288,39 @@ fn minutes_decision(
         href: format!("/clusters/{id}"),
         text: name(id),
     };
+    let details = action_details(&decision.action, &name, split_off);
+    let links = match &decision.action {
+        Action::Merge { with } => vec![link(with)],
+        Action::Split {
+            how: Split::From { cluster },
+        } => vec![link(cluster)],
+        Action::Split { .. } => split_off.iter().map(|id| link(id)).collect(),
+        _ => Vec::new(),
+    };
+    let local = crate::dutch::local_time(&decision.decided_at);
+    MinutesDecision {
+        details,
+        links,
+        title,
+        reversed: reversal.is_some(),
+        reversal: reversal.map(reversal_text).unwrap_or_default(),
+        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
+        action: decision.action.name().to_string(),
+        state_after: decision.state_after.as_str().to_string(),
+        actor: decision.actor,
+        reason: decision.reason,
+        time_local: local.get(11..).unwrap_or(&local).to_string(),
+        decided_at_local: local,
+        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
+        cluster_id: decision.cluster_id,
+    }
+}
+
+/// What a decision decided, in words: park-until, owner and programme, merge target, split
+/// result (by the clusters' names).
+fn action_details(action: &Action, name: &dyn Fn(&str) -> String, split_off: &[String]) -> String {
     let names = |ids: &[String]| ids.iter().map(|id| name(id)).collect::<Vec<_>>().join("; ");
-    let details = match &decision.action {
+    match action {
         Action::Park { snooze } => match snooze {
             Snooze::Date { date: datum } => {
                 format!("geparkeerd tot {}", crate::dutch::date(*datum))
@@ -320,40 +351,16 @@ fn minutes_decision(
             names(split_off)
         ),
         _ => String::new(),
-    };
-    let links = match &decision.action {
-        Action::Merge { with } => vec![link(with)],
-        Action::Split {
-            how: Split::From { cluster },
-        } => vec![link(cluster)],
-        Action::Split { .. } => split_off.iter().map(|id| link(id)).collect(),
-        _ => Vec::new(),
-    };
-    let local = crate::dutch::local_time(&decision.decided_at);
-    MinutesDecision {
-        details,
-        links,
-        title,
-        reversed: reversal.is_some(),
-        reversal: reversal
-            .map(|r| {
-                let at = crate::dutch::local_time(&r.reversed_at);
-                format!(
-                    "om {} door {}; status weer {}",
-                    at.get(11..).unwrap_or(&at),
-                    r.actor,
-                    r.state_back.as_str()
-                )
-            })
-            .unwrap_or_default(),
-        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
-        action: decision.action.name().to_string(),
-        state_after: decision.state_after.as_str().to_string(),
-        actor: decision.actor,
-        reason: decision.reason,
-        time_local: local.get(11..).unwrap_or(&local).to_string(),
-        decided_at_local: local,
-        decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
-        cluster_id: decision.cluster_id,
     }
+}
+
+/// When and by whom a decision was taken back, and the state the cluster is in again.
+fn reversal_text(r: &knooppunt_store::Reversal) -> String {
+    let at = crate::dutch::local_time(&r.reversed_at);
+    format!(
+        "om {} door {}; status weer {}",
+        at.get(11..).unwrap_or(&at),
+        r.actor,
+        r.state_back.as_str()
+    )
 }

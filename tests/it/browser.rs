@@ -6,10 +6,6 @@
 use crate::support::*;
 use std::time::Duration;
 
-// The Chromium harness lives in `support/browser.rs`; reachable here too for the suites
-// written against the old layout (minutes, teams_loop) until they import from `support`.
-#[allow(unused_imports)]
-pub(crate) use crate::support::{driver, Browser};
 
 /// Waits until `check` holds for the stored clusters (fails after 10 s, naming `what`).
 async fn until_clusters(

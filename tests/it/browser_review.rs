@@ -6,10 +6,6 @@
 use crate::support::*;
 use fantoccini::Locator;
 
-// `axe` and `fits` live in `support/browser.rs`; reachable here too for the suites written
-// against the old layout (minutes, teams_loop) until they import from `support`.
-#[allow(unused_imports)]
-pub(crate) use crate::support::{axe, fits};
 
 /// A projector's (or desktop's) screen and a phone's, width × height.
 const PROJECTOR: (u32, u32) = (1280, 720);

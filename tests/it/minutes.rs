@@ -5,10 +5,7 @@
 //! The PDF and screenshots are kept in `target/tmp/minutes/` and
 //! `target/tmp/browser/besluitenlijst-<width>/`.
 
-use crate::browser::{driver, Browser};
-use crate::browser_review::{axe, fits};
 use crate::support::*;
-use crate::web::{confirm_as_overleg, seeded_site, Client};
 use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::review::{Action, Snooze, Split, State};
 use knooppunt_reports::minutes::Minutes;

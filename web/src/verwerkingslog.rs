@@ -60,80 +60,98 @@ fn classify(
     query: &HashMap<String, String>,
     status: StatusCode,
 ) -> Option<(&'static str, Activity, Value)> {
-    let shown = status == StatusCode::OK;
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let param = |name: &str| query.get(name).cloned().unwrap_or_default();
-    match (method.as_str(), segments.as_slice()) {
-        ("GET", ["clusters", id]) if shown => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"cluster_id": id, "page": "cluster"}),
-        )),
-        ("GET", ["agenda"]) if shown => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"page": "agenda", "datum": param("datum")}),
-        )),
-        ("GET", ["signalen"]) if shown => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"page": "eigen-signalen"}),
-        )),
-        ("GET", ["agenda", "besluitenlijst"]) if shown => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"page": "besluitenlijst", "datum": param("datum")}),
-        )),
-        ("GET", ["agenda", "besluitenlijst", "export"]) if shown => Some((
-            actions::EXPORT,
-            Activity::Publication,
-            json!({"what": "besluitenlijst", "datum": param("datum"), "format": param("formaat")}),
-        )),
-        ("POST", ["agenda", "besluitenlijst"]) => Some((
-            actions::ADMINISTRATION,
-            Activity::Review,
-            json!({"change": "besluitenlijst-vastleggen"}),
-        )),
-        ("GET", ["agenda", "export"]) if shown => Some((
-            actions::EXPORT,
-            Activity::Publication,
-            json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
-        )),
-        ("GET", ["brief"]) if shown => Some((
-            actions::BRIEF_DOWNLOADED,
-            Activity::Publication,
-            json!({
-                "quarter": param("kwartaal"),
-                "programme": param("programma"),
-                "format": if param("formaat").is_empty() { "html".to_string() } else { param("formaat") },
-            }),
-        )),
-        ("POST", ["beheer", "gebruikers"]) => Some((
-            actions::ADMINISTRATION,
-            Activity::Review,
-            json!({"change": "gebruiker-aanmaken"}),
-        )),
-        ("POST", ["beheer", "tokens"]) => Some((
-            actions::ADMINISTRATION,
-            Activity::Intake,
-            json!({"change": "token-aanmaken"}),
-        )),
-        ("POST", ["beheer", "tokens", id, "intrekken"]) => Some((
-            actions::ADMINISTRATION,
-            Activity::Intake,
-            json!({"change": "token-intrekken", "token_id": id}),
-        )),
-        ("POST", ["clusters", id, "vignet"]) => Some((
-            actions::ADMINISTRATION,
-            Activity::Publication,
-            json!({"change": "vignet-goedkeuren", "cluster_id": id}),
-        )),
-        ("POST", ["agenda", "vergadering"]) => Some((
-            actions::ADMINISTRATION,
-            Activity::Review,
-            json!({"change": "vergadering-vastleggen"}),
-        )),
+    match method.as_str() {
+        "GET" if status == StatusCode::OK => viewed(&segments, &param),
+        "POST" => changed(&segments),
         _ => None,
+    }
+}
+
+/// A page or download that was shown: what was looked at.
+fn viewed(
+    segments: &[&str],
+    param: &dyn Fn(&str) -> String,
+) -> Option<(&'static str, Activity, Value)> {
+    match segments {
+    ["clusters", id] => Some((
+        actions::CLUSTER_VIEWED,
+        Activity::Review,
+        json!({"cluster_id": id, "page": "cluster"}),
+    )),
+    ["agenda"] => Some((
+        actions::CLUSTER_VIEWED,
+        Activity::Review,
+        json!({"page": "agenda", "datum": param("datum")}),
+    )),
+    ["signalen"] => Some((
+        actions::CLUSTER_VIEWED,
+        Activity::Review,
+        json!({"page": "eigen-signalen"}),
+    )),
+    ["agenda", "besluitenlijst"] => Some((
+        actions::CLUSTER_VIEWED,
+        Activity::Review,
+        json!({"page": "besluitenlijst", "datum": param("datum")}),
+    )),
+    ["agenda", "besluitenlijst", "export"] => Some((
+        actions::EXPORT,
+        Activity::Publication,
+        json!({"what": "besluitenlijst", "datum": param("datum"), "format": param("formaat")}),
+    )),
+    ["agenda", "export"] => Some((
+        actions::EXPORT,
+        Activity::Publication,
+        json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
+    )),
+    ["brief"] => Some((
+        actions::BRIEF_DOWNLOADED,
+        Activity::Publication,
+        json!({
+            "quarter": param("kwartaal"),
+            "programme": param("programma"),
+            "format": if param("formaat").is_empty() { "html".to_string() } else { param("formaat") },
+        }),
+    )),
+    _ => None,
+    }
+}
+
+/// An administrative change that was posted.
+fn changed(segments: &[&str]) -> Option<(&'static str, Activity, Value)> {
+    match segments {
+    ["agenda", "besluitenlijst"] => Some((
+        actions::ADMINISTRATION,
+        Activity::Review,
+        json!({"change": "besluitenlijst-vastleggen"}),
+    )),
+    ["beheer", "gebruikers"] => Some((
+        actions::ADMINISTRATION,
+        Activity::Review,
+        json!({"change": "gebruiker-aanmaken"}),
+    )),
+    ["beheer", "tokens"] => Some((
+        actions::ADMINISTRATION,
+        Activity::Intake,
+        json!({"change": "token-aanmaken"}),
+    )),
+    ["beheer", "tokens", id, "intrekken"] => Some((
+        actions::ADMINISTRATION,
+        Activity::Intake,
+        json!({"change": "token-intrekken", "token_id": id}),
+    )),
+    ["clusters", id, "vignet"] => Some((
+        actions::ADMINISTRATION,
+        Activity::Publication,
+        json!({"change": "vignet-goedkeuren", "cluster_id": id}),
+    )),
+    ["agenda", "vergadering"] => Some((
+        actions::ADMINISTRATION,
+        Activity::Review,
+        json!({"change": "vergadering-vastleggen"}),
+    )),
+    _ => None,
     }
 }
 

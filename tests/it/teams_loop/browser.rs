@@ -217,7 +217,7 @@ async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {
         &today,
         "Kostendelersnorm: volwassen zoon weer thuis, bijstand van vader verlaagd.",
     );
-    crate::web::post_and_wait(&site, &serde_json::json!([laak_signal]), 6).await;
+    post_and_wait(&site, &serde_json::json!([laak_signal]), 6).await;
     let laak = cluster_in(&site.store, "kostendelersnorm", "Laak")
         .await
         .expect("a Laak cluster")

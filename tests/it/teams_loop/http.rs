@@ -132,7 +132,7 @@ async fn mijn_signalen_pages_through_a_teams_signals() {
             )
         })
         .collect();
-    crate::web::post_and_wait(&site, &serde_json::Value::Array(items), 28).await;
+    post_and_wait(&site, &serde_json::Value::Array(items), 28).await;
     let team = Client::login(&site.base, "indiener1").await;
     let (_, first) = team.get("/signalen").await;
     // Two seeded signals of this team and 23 more: two pages.
@@ -228,7 +228,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert!(done.contains("De gebruiker is gedeactiveerd"), "{done}");
     assert!(done.contains("id=\"status\">gedeactiveerd<"), "{done}");
     assert_eq!(team.get("/signalen").await.0, 303, "the session ended");
-    let refused = crate::web::sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
+    let refused = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
     assert_eq!(refused.status(), 401);
     let (_, list) = admin.get("/beheer").await;
     assert!(list.contains("gedeactiveerd"), "listed: {list}");
@@ -305,7 +305,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert!(!again.contains(&temporary), "shown only once");
     assert!(again.contains("moet bij volgende aanmelding worden gewijzigd"));
     assert!(
-        crate::web::sign_in(&admin.http, &base, "indiener2", PASSWORD, &[])
+        sign_in(&admin.http, &base, "indiener2", PASSWORD, &[])
             .await
             .status()
             == 401
@@ -329,7 +329,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
         body.contains("Beheer heeft uw wachtwoord opnieuw ingesteld"),
         "{body}"
     );
-    let own = crate::web::csrf_in(&body).unwrap();
+    let own = csrf_in(&body).unwrap();
     let fresh = "een eigen zin van vijf woorden";
     let (status, body) = reset
         .post(
@@ -347,9 +347,9 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
 
     // A name locked by failed sign-ins from one client is unlocked for every client.
     for _ in 0..5 {
-        crate::web::sign_in(&admin.http, &base, "indiener1", "verkeerd wachtwoord", &[]).await;
+        sign_in(&admin.http, &base, "indiener1", "verkeerd wachtwoord", &[]).await;
     }
-    let locked = crate::web::sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
+    let locked = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
     assert_eq!(locked.status(), 429);
     let (_, list) = admin.get("/beheer").await;
     assert!(list.contains("<strong>geblokkeerd</strong>"), "{list}");
@@ -360,7 +360,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     )
     .await;
     assert!(done.contains("De naam is gedeblokkeerd"), "{done}");
-    let open = crate::web::sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
+    let open = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
     assert_eq!(open.status(), 303, "unlocked");
 
     // Tokens: post/redirect/get, shown once; revoking asks first, then confirms.

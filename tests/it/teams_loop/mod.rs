@@ -5,10 +5,7 @@
 //! once, a forced password change, each change in the processing log); then the same in real
 //! Chromium at desktop and phone width with screenshots and axe-core.
 
-use crate::browser::{driver, Browser};
-use crate::browser_review::{axe, fits};
 use crate::support::*;
-use crate::web::{confirm_as_overleg, seeded_site, Client, Site, PASSWORD};
 use chrono::{Duration as Days, Utc};
 use knooppunt_reports::review::Role;
 use knooppunt_store::account_admin::RoleChange;

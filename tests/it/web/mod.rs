@@ -10,10 +10,3 @@ mod decisions;
 mod intake;
 mod labels;
 
-// The website harness lives in `support/site.rs`; these names stay reachable under `web::`
-// for the suites written against the old `web.rs` (minutes, teams_loop) until they import
-// from `support`.
-#[allow(unused_imports)]
-pub use crate::support::{
-    confirm_as_overleg, csrf_in, post_and_wait, seeded_site, sign_in, Client, Site, PASSWORD,
-};
