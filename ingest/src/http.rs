@@ -7,7 +7,7 @@
 //! - `GET /readyz`: the transport and the database answer ("ok" or "fout" per check; the
 //!   reason goes to the log, never into the answer).
 //!
-//! [`ops_router`] serves `/readyz` and `/healthz` for the operations listener, where the
+//! `ops_router` serves `/readyz` and `/healthz` for the operations listener, where the
 //! binary adds `GET /metrics` (Prometheus text format; counts only).
 //!
 //! Submissions must be `Content-Type: application/json` (415 otherwise): a plain HTML form

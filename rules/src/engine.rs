@@ -396,7 +396,7 @@ impl<S: Source> Engine<S> {
         Ok((written, rejected))
     }
 
-    /// Runs until `shutdown` resolves, backing off (at most [`MAX_BACKOFF`]) while the
+    /// Runs until `shutdown` resolves, backing off (at most `MAX_BACKOFF`, 2 s) while the
     /// database or transport fails, then makes its acknowledgements final. A run of failures
     /// is logged when it starts, when its error changes and when it ends (with its count).
     /// Without progress for `stall_limit` while messages wait, [`EngineHealth`] turns

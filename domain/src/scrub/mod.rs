@@ -3,9 +3,9 @@
 //!
 //! - shapes checked by arithmetic: BSN (11-proef, or any 9 digits right after "bsn"),
 //!   IBAN (mod-97), Dutch phone numbers, e-mail addresses, postcodes;
-//! - street addresses and dates of birth ([`places`]): street-type words with a house number,
+//! - street addresses and dates of birth (`places`): street-type words with a house number,
 //!   dates with birth context, in parentheses, or too long ago to be an event;
-//! - person names ([`names`]): a gazetteer of first names and surnames with context (titles,
+//! - person names (`names`): a gazetteer of first names and surnames with context (titles,
 //!   "heet", capitals mid-sentence), never erasing organisations, places or roles.
 //!
 //! Pure: no I/O, no logging. The result says *which kinds* were found, never the values.
