@@ -6,7 +6,6 @@
 use crate::support::*;
 use std::time::Duration;
 
-
 /// Waits until `check` holds for the stored clusters (fails after 10 s, naming `what`).
 async fn until_clusters(
     site: &Site,

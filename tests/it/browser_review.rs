@@ -6,7 +6,6 @@
 use crate::support::*;
 use fantoccini::Locator;
 
-
 /// A projector's (or desktop's) screen and a phone's, width × height.
 const PROJECTOR: (u32, u32) = (1280, 720);
 const PHONE: (u32, u32) = (390, 844);

@@ -185,8 +185,8 @@ fn read_actions(
         let number = action_rows.len() + 1;
         let position = action_rows.len();
         let prefix = format!("actiepunt {number}");
-        let what_error = action_error(&prefix, &what)
-        .map(|text| error(format!("actie-{position}"), text));
+        let what_error =
+            action_error(&prefix, &what).map(|text| error(format!("actie-{position}"), text));
         let owner_error = if owner.is_empty() {
             Some(format!("{prefix}, wie: vul in wie het oppakt"))
         } else {
@@ -289,7 +289,6 @@ fn read_attendees(
     }
     attendee_rows
 }
-
 
 /// The form's rows for what is recorded, with blank rows to add more.
 fn rows_of(minutes: &Minutes) -> (Vec<AttendeeRow>, Vec<ActionRow>) {

@@ -75,83 +75,83 @@ fn viewed(
     param: &dyn Fn(&str) -> String,
 ) -> Option<(&'static str, Activity, Value)> {
     match segments {
-    ["clusters", id] => Some((
-        actions::CLUSTER_VIEWED,
-        Activity::Review,
-        json!({"cluster_id": id, "page": "cluster"}),
-    )),
-    ["agenda"] => Some((
-        actions::CLUSTER_VIEWED,
-        Activity::Review,
-        json!({"page": "agenda", "datum": param("datum")}),
-    )),
-    ["signalen"] => Some((
-        actions::CLUSTER_VIEWED,
-        Activity::Review,
-        json!({"page": "eigen-signalen"}),
-    )),
-    ["agenda", "besluitenlijst"] => Some((
-        actions::CLUSTER_VIEWED,
-        Activity::Review,
-        json!({"page": "besluitenlijst", "datum": param("datum")}),
-    )),
-    ["agenda", "besluitenlijst", "export"] => Some((
-        actions::EXPORT,
-        Activity::Publication,
-        json!({"what": "besluitenlijst", "datum": param("datum"), "format": param("formaat")}),
-    )),
-    ["agenda", "export"] => Some((
-        actions::EXPORT,
-        Activity::Publication,
-        json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
-    )),
-    ["brief"] => Some((
-        actions::BRIEF_DOWNLOADED,
-        Activity::Publication,
-        json!({
-            "quarter": param("kwartaal"),
-            "programme": param("programma"),
-            "format": if param("formaat").is_empty() { "html".to_string() } else { param("formaat") },
-        }),
-    )),
-    _ => None,
+        ["clusters", id] => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"cluster_id": id, "page": "cluster"}),
+        )),
+        ["agenda"] => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"page": "agenda", "datum": param("datum")}),
+        )),
+        ["signalen"] => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"page": "eigen-signalen"}),
+        )),
+        ["agenda", "besluitenlijst"] => Some((
+            actions::CLUSTER_VIEWED,
+            Activity::Review,
+            json!({"page": "besluitenlijst", "datum": param("datum")}),
+        )),
+        ["agenda", "besluitenlijst", "export"] => Some((
+            actions::EXPORT,
+            Activity::Publication,
+            json!({"what": "besluitenlijst", "datum": param("datum"), "format": param("formaat")}),
+        )),
+        ["agenda", "export"] => Some((
+            actions::EXPORT,
+            Activity::Publication,
+            json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
+        )),
+        ["brief"] => Some((
+            actions::BRIEF_DOWNLOADED,
+            Activity::Publication,
+            json!({
+                "quarter": param("kwartaal"),
+                "programme": param("programma"),
+                "format": if param("formaat").is_empty() { "html".to_string() } else { param("formaat") },
+            }),
+        )),
+        _ => None,
     }
 }
 
 /// An administrative change that was posted.
 fn changed(segments: &[&str]) -> Option<(&'static str, Activity, Value)> {
     match segments {
-    ["agenda", "besluitenlijst"] => Some((
-        actions::ADMINISTRATION,
-        Activity::Review,
-        json!({"change": "besluitenlijst-vastleggen"}),
-    )),
-    ["beheer", "gebruikers"] => Some((
-        actions::ADMINISTRATION,
-        Activity::Review,
-        json!({"change": "gebruiker-aanmaken"}),
-    )),
-    ["beheer", "tokens"] => Some((
-        actions::ADMINISTRATION,
-        Activity::Intake,
-        json!({"change": "token-aanmaken"}),
-    )),
-    ["beheer", "tokens", id, "intrekken"] => Some((
-        actions::ADMINISTRATION,
-        Activity::Intake,
-        json!({"change": "token-intrekken", "token_id": id}),
-    )),
-    ["clusters", id, "vignet"] => Some((
-        actions::ADMINISTRATION,
-        Activity::Publication,
-        json!({"change": "vignet-goedkeuren", "cluster_id": id}),
-    )),
-    ["agenda", "vergadering"] => Some((
-        actions::ADMINISTRATION,
-        Activity::Review,
-        json!({"change": "vergadering-vastleggen"}),
-    )),
-    _ => None,
+        ["agenda", "besluitenlijst"] => Some((
+            actions::ADMINISTRATION,
+            Activity::Review,
+            json!({"change": "besluitenlijst-vastleggen"}),
+        )),
+        ["beheer", "gebruikers"] => Some((
+            actions::ADMINISTRATION,
+            Activity::Review,
+            json!({"change": "gebruiker-aanmaken"}),
+        )),
+        ["beheer", "tokens"] => Some((
+            actions::ADMINISTRATION,
+            Activity::Intake,
+            json!({"change": "token-aanmaken"}),
+        )),
+        ["beheer", "tokens", id, "intrekken"] => Some((
+            actions::ADMINISTRATION,
+            Activity::Intake,
+            json!({"change": "token-intrekken", "token_id": id}),
+        )),
+        ["clusters", id, "vignet"] => Some((
+            actions::ADMINISTRATION,
+            Activity::Publication,
+            json!({"change": "vignet-goedkeuren", "cluster_id": id}),
+        )),
+        ["agenda", "vergadering"] => Some((
+            actions::ADMINISTRATION,
+            Activity::Review,
+            json!({"change": "vergadering-vastleggen"}),
+        )),
+        _ => None,
     }
 }
 

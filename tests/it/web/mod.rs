@@ -9,4 +9,3 @@ mod brief;
 mod decisions;
 mod intake;
 mod labels;
-
