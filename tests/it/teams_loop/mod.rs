@@ -12,7 +12,6 @@ use knooppunt_store::account_admin::RoleChange;
 use knooppunt_store::accounts::NewUserRow;
 use knooppunt_store::processing_log::Filter;
 use knooppunt_store::Store;
-use knooppunt_web::accounts::{create_user, NewUser};
 use std::time::Duration;
 
 const ROUTE: &str = "Bel het Sociaal Wijkteam Moerwijk en vraag naar de consulent inkomen: \
