@@ -183,13 +183,13 @@ pub async fn for_brief(
                 .map_err(|e| anyhow::anyhow!(e))?,
             format!(
                 "{} eigen testnotities, regels en model samen, het model {}-voudig kruisgevalideerd",
-                thousands(notes.len()),
+                knooppunt_domain::dutch_number::count(notes.len()),
                 model.header.trained.folds
             ),
         ),
         None => (
             rules_on_notes(rules, &notes),
-            format!("{} eigen testnotities, regels", thousands(notes.len())),
+            format!("{} eigen testnotities, regels", knooppunt_domain::dutch_number::count(notes.len())),
         ),
     };
     let mode = if rules.model().is_some() { COMBINED } else { 0 };
@@ -229,25 +229,3 @@ fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
     report
 }
 
-/// "1.988": a count with the Dutch thousands separator.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_use_a_dot() {
-        assert_eq!(super::thousands(7), "7");
-        assert_eq!(super::thousands(1988), "1.988");
-        assert_eq!(super::thousands(1_234_567), "1.234.567");
-    }
-}

@@ -27,6 +27,7 @@
 pub mod cluster;
 pub mod cluster_event;
 pub mod csv_import;
+pub mod dutch_number;
 pub mod dutch_time;
 pub mod envelope;
 pub mod identity;

@@ -147,18 +147,8 @@ impl Agenda {
             if labels.is_empty() {
                 continue;
             }
-            items.push(
-                build_item(
-                    store,
-                    rules,
-                    cluster,
-                    &summaries,
-                    labels,
-                    latest.map(|p| p.waarom.clone()).unwrap_or_default(),
-                    on,
-                )
-                .await?,
-            );
+            let item = build_item(store, rules, cluster, &summaries, labels, latest, on);
+            items.push(item.await?);
         }
         items.sort_by(|a, b| {
             b.signals
@@ -215,6 +205,18 @@ async fn promotions_since(
     Ok(promotions)
 }
 
+/// The labels of a promotion's reasons ("frequent", "piek", …).
+fn reason_labels(promotion: &StoredPromotion) -> Vec<String> {
+    promotion
+        .reasons
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(label)
+        .map(str::to_string)
+        .collect()
+}
+
 /// Why a cluster is on the agenda: its latest promotion's reasons (while it is open or
 /// confirmed), growth since its last decision, waking from a snooze, coming back, and a
 /// source that stopped. Empty: not on the agenda.
@@ -226,15 +228,7 @@ fn item_labels(
     let open_for_review = matches!(standing.state, State::Open | State::Confirmed);
     let mut labels: Vec<String> = Vec::new();
     if let Some(promotion) = latest.filter(|_| open_for_review) {
-        labels.extend(
-            promotion
-                .reasons
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(label)
-                .map(str::to_string),
-        );
+        labels.extend(reason_labels(promotion));
     }
     if standing.state == State::Confirmed && standing.grown > 0 {
         labels.push(format!(
@@ -259,9 +253,10 @@ async fn build_item(
     cluster: &ReviewedCluster,
     summaries: &[knooppunt_domain::cluster::ClusterSummary],
     labels: Vec<String>,
-    waarom: String,
+    latest: Option<&StoredPromotion>,
     on: NaiveDate,
 ) -> anyhow::Result<AgendaItem> {
+    let waarom = latest.map(|p| p.waarom.clone()).unwrap_or_default();
     let id = &cluster.cluster.id;
     let standing = &cluster.standing;
     let barrier = rules
@@ -332,30 +327,10 @@ pub async fn evidence(
         .promotions(on - chrono::Duration::days(366), on)
         .await?;
     let latest = promotions.iter().find(|p| p.cluster_id == cluster_id);
-    let labels: Vec<String> = latest
-        .map(|p| {
-            p.reasons
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(label)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let labels = latest.map(reason_labels).unwrap_or_default();
     let summaries = store.cluster_summaries().await?;
-    Ok(Some(
-        build_item(
-            store,
-            rules,
-            cluster,
-            &summaries,
-            labels,
-            latest.map(|p| p.waarom.clone()).unwrap_or_default(),
-            on,
-        )
-        .await?,
-    ))
+    let item = build_item(store, rules, cluster, &summaries, labels, latest, on);
+    Ok(Some(item.await?))
 }
 
 /// Signals per four-week period, the six periods up to and including `on`.

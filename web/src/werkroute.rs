@@ -20,18 +20,6 @@ use serde_json::json;
 /// Longest werkroute: a route or a contact, not a manual.
 pub(crate) const MAX_WERKROUTE: usize = 1000;
 
-/// A count the Dutch way: `1.000`, `12.345`.
-fn dutch_count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The text to store (`None`: remove the werkroute), or why it is refused (Dutch, naming the
 /// field, never echoing the text).
@@ -44,8 +32,8 @@ pub(crate) fn checked(text: &str) -> Result<Option<String>, String> {
     if length > MAX_WERKROUTE {
         return Err(format!(
             "Werkroute: hoogstens {} tekens (nu {})",
-            dutch_count(MAX_WERKROUTE),
-            dutch_count(length)
+            knooppunt_domain::dutch_number::count(MAX_WERKROUTE),
+            knooppunt_domain::dutch_number::count(length)
         ));
     }
     let scrubbed = knooppunt_domain::scrub::scrub(&text);
@@ -122,7 +110,7 @@ pub(crate) async fn panel(
         error,
         changes,
         max: MAX_WERKROUTE,
-        max_text: dutch_count(MAX_WERKROUTE),
+        max_text: knooppunt_domain::dutch_number::count(MAX_WERKROUTE),
     })
 }
 
@@ -261,7 +249,7 @@ mod tests {
         assert!(checked(&long)
             .unwrap_err()
             .contains("hoogstens 1.000 tekens (nu 1.001)"));
-        assert_eq!(dutch_count(12345), "12.345");
-        assert_eq!(dutch_count(999), "999");
+        assert_eq!(knooppunt_domain::dutch_number::count(12345), "12.345");
+        assert_eq!(knooppunt_domain::dutch_number::count(999), "999");
     }
 }
