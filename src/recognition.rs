@@ -228,4 +228,3 @@ fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
     }
     report
 }
-

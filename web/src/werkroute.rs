@@ -20,7 +20,6 @@ use serde_json::json;
 /// Longest werkroute: a route or a contact, not a manual.
 pub(crate) const MAX_WERKROUTE: usize = 1000;
 
-
 /// The text to store (`None`: remove the werkroute), or why it is refused (Dutch, naming the
 /// field, never echoing the text).
 pub(crate) fn checked(text: &str) -> Result<Option<String>, String> {
