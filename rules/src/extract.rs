@@ -1,5 +1,5 @@
 //! Reading a waiting time and the responsible organisation from a normalised note (lower case,
-//! no accents, abbreviation periods dropped; see [`crate::ruleset::normalise`]).
+//! no accents, abbreviation periods dropped; see [`knooppunt_domain::text::normalise`]).
 //!
 //! **Waits** are durations in days, weeks, months or years, also abbreviated or compact
 //! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden"), halves ("anderhalve maand" 45,

@@ -278,3 +278,58 @@ pub async fn api_tokens(store: &Store) -> anyhow::Result<Vec<ApiToken>> {
 pub async fn api_token_source(store: &Store, token: &str) -> anyhow::Result<Option<String>> {
     store.api_token_source(&sha256_hex(token)).await
 }
+
+/// An account with its standing, as beheer sees it.
+#[derive(Serialize, Clone)]
+pub(crate) struct Account {
+    pub user: User,
+    pub active: bool,
+    pub must_change_password: bool,
+}
+
+/// Every account, active or not, by name.
+pub(crate) async fn accounts(store: &Store) -> anyhow::Result<Vec<Account>> {
+    store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|row| {
+            let role = Role::parse(&row.user.role)
+                .ok_or_else(|| anyhow::anyhow!("onbekende rol {}", row.user.role))?;
+            Ok(Account {
+                user: User {
+                    name: row.user.name,
+                    display_name: row.user.display_name,
+                    role,
+                    source: row.user.source,
+                    areas: row.user.areas,
+                },
+                active: row.active,
+                must_change_password: row.must_change_password,
+            })
+        })
+        .collect()
+}
+
+/// An account's error text with its fields under their form labels ("naam: …" becomes
+/// "Gebruikersnaam: …").
+pub(crate) fn dutch_fields(text: &str) -> String {
+    text.split("; ")
+        .map(|part| {
+            let Some((field, rest)) = part.split_once(": ") else {
+                return part.to_string();
+            };
+            let label = match field {
+                "naam" => "Gebruikersnaam",
+                "weergavenaam" => "Weergavenaam",
+                "wachtwoord" => "Wachtwoord",
+                "bron" => "Bron",
+                "rol" => "Rol",
+                "wijken" => "Wijken",
+                other => return format!("{other}: {rest}"),
+            };
+            format!("{label}: {rest}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -204,7 +204,7 @@ async fn beheer_view(
     notice: Option<String>,
     reveal: Option<Reveal>,
 ) -> Result<Response, WebError> {
-    let accounts = crate::beheer_users::accounts(&me.state).await?;
+    let accounts = crate::accounts::accounts(&me.state.store).await?;
     let names: Vec<&str> = accounts.iter().map(|a| a.user.name.as_str()).collect();
     let locked = me.state.throttle.locked(&names).await?;
     let users = accounts
@@ -273,7 +273,7 @@ pub(crate) async fn add_user(
             me.state.secure_cookies,
         )),
         Err(error) => {
-            let error = Some(crate::beheer_users::dutch_fields(&error.to_string()));
+            let error = Some(crate::accounts::dutch_fields(&error.to_string()));
             let page = beheer_view(&me, form, error, None, None).await;
             with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
@@ -303,7 +303,7 @@ pub(crate) async fn add_token(
             ))
         }
         Err(error) => {
-            let error = Some(crate::beheer_users::dutch_fields(&error.to_string()));
+            let error = Some(crate::accounts::dutch_fields(&error.to_string()));
             let page = beheer_view(&me, UserForm::default(), error, None, None).await;
             with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
         }

@@ -4,7 +4,7 @@
 //! A beheerder cannot deactivate their own account or take away their own beheer role (the
 //! last way in). Every change is a post/redirect/get and is recorded in the processing log.
 
-use crate::accounts::User;
+use crate::accounts::{accounts, dutch_fields, Account};
 use crate::beheer::{audit, reveal_redirect, role_choices, take_once, Reveal, RoleChoice};
 use crate::error::WebError;
 use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
@@ -20,62 +20,6 @@ use knooppunt_store::account_admin::RoleChange;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-/// An account with its standing, as beheer sees it.
-#[derive(Serialize, Clone)]
-pub(crate) struct Account {
-    pub user: User,
-    pub active: bool,
-    pub must_change_password: bool,
-}
-
-/// Every account, active or not, by name.
-pub(crate) async fn accounts(state: &WebState) -> anyhow::Result<Vec<Account>> {
-    state
-        .store
-        .accounts()
-        .await?
-        .into_iter()
-        .map(|row| {
-            let role = Role::parse(&row.user.role)
-                .ok_or_else(|| anyhow::anyhow!("onbekende rol {}", row.user.role))?;
-            Ok(Account {
-                user: User {
-                    name: row.user.name,
-                    display_name: row.user.display_name,
-                    role,
-                    source: row.user.source,
-                    areas: row.user.areas,
-                },
-                active: row.active,
-                must_change_password: row.must_change_password,
-            })
-        })
-        .collect()
-}
-
-/// An account's error text with its fields under their form labels ("naam: …" becomes
-/// "Gebruikersnaam: …").
-pub(crate) fn dutch_fields(text: &str) -> String {
-    text.split("; ")
-        .map(|part| {
-            let Some((field, rest)) = part.split_once(": ") else {
-                return part.to_string();
-            };
-            let label = match field {
-                "naam" => "Gebruikersnaam",
-                "weergavenaam" => "Weergavenaam",
-                "wachtwoord" => "Wachtwoord",
-                "bron" => "Bron",
-                "rol" => "Rol",
-                "wijken" => "Wijken",
-                other => return format!("{other}: {rest}"),
-            };
-            format!("{label}: {rest}")
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 #[derive(Serialize)]
 struct AccountPage {
     account: Account,
@@ -90,7 +34,7 @@ struct AccountPage {
 }
 
 async fn account(state: &WebState, name: &str) -> Result<Account, WebError> {
-    accounts(state)
+    accounts(&state.store)
         .await?
         .into_iter()
         .find(|a| a.user.name == name)

@@ -10,7 +10,7 @@
 //! | `state.rs`, `render.rs`, `error.rs`, `extract.rs`, `time.rs` | the room's own machinery |
 //! | `signin.rs`, `accounts.rs`, `passwords.rs`, `throttle.rs` | who is signed in |
 //! | `intake.rs`, `mine.rs` | an indiener's signals |
-//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs`, `werkroute.rs` | the overleg's meeting, its decisions list and decisions; werkroutes |
+//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs`, `werkroute.rs`, `werkroute_form.rs` | the overleg's meeting, its decisions list and decisions; werkroutes |
 //! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
 //! | `beheer.rs`, `beheer_users.rs`, `verwerkingslog.rs` | administration (accounts, tokens) and the processing log |
 //! | `security.rs`, `flash.rs` | headers, Dutch refusals, one-time messages |
@@ -40,6 +40,7 @@ mod render;
 mod signin;
 mod state;
 mod werkroute;
+mod werkroute_form;
 
 pub use error::WebError;
 pub use state::WebState;
@@ -81,7 +82,7 @@ pub fn router(state: WebState) -> Router {
         .route("/clusters/{id}/besluit", post(clusters::decide))
         .route("/clusters/{id}/vignet", post(clusters::approve_vignette))
         .route("/clusters/{id}/ongedaan", post(clusters::undo_decision))
-        .route("/clusters/{id}/werkroute", post(werkroute::set_werkroute))
+        .route("/clusters/{id}/werkroute", post(werkroute_form::set_werkroute))
         .route("/knelpunten", get(knelpunten::knelpunten))
         .route("/brief", get(knelpunten::brief_download))
         .route("/beheer", get(beheer::beheer_page))

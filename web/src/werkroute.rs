@@ -113,65 +113,6 @@ pub(crate) async fn panel(
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct WerkrouteForm {
-    werkroute: String,
-}
-
-/// Sets, changes or (with an empty text) removes the cluster's werkroute.
-pub(crate) async fn set_werkroute(
-    cluster: OwnCluster,
-    CsrfForm(form): CsrfForm<WerkrouteForm>,
-) -> Result<Response, WebError> {
-    let text = match checked(&form.werkroute) {
-        Ok(text) => text,
-        Err(error) => {
-            let typed = Typed {
-                text: form.werkroute.clone(),
-                error,
-            };
-            let refused = overleg::Refused {
-                werkroute: Some(typed),
-                ..Default::default()
-            };
-            return crate::clusters::refused_with(&cluster, refused).await;
-        }
-    };
-    let OwnCluster { me, id } = &cluster;
-    let change = if text.is_some() {
-        "werkroute-vastleggen"
-    } else {
-        "werkroute-verwijderen"
-    };
-    let record = Record::instant(
-        TraceContext::from_header(knooppunt_ingest::trace::current().as_deref()).child(),
-        actions::ADMINISTRATION,
-        &me.user.name,
-        Activity::Review,
-        json!({"change": change, "cluster_id": id}),
-    );
-    let changed = me
-        .state
-        .store
-        .set_werkroute(
-            id,
-            text.as_deref(),
-            &me.user.name,
-            chrono::Utc::now(),
-            &verwerkingslog::rows(&[record]),
-        )
-        .await?;
-    tracing::info!(cluster = %id, change, changed, "Werkroute");
-    let code = match (text.is_some(), changed) {
-        (true, _) => "werkroute:vastgelegd",
-        (false, true) => "werkroute:verwijderd",
-        (false, false) => "werkroute:geen",
-    };
-    let to = format!("/clusters/{id}");
-    Ok(flash::redirect(code, &to, me.state.secure_cookies))
-}
-
 /// A confirmed knelpunt's werkroute that a just-accepted signal matches.
 #[derive(Serialize, Clone)]
 pub(crate) struct Help {

@@ -37,7 +37,7 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
     for table in tables.iter().filter_map(toml::Value::as_table) {
         let name = table["name"].as_str().expect("name").to_string();
         for alias in strings(table, "aliases") {
-            let alias = crate::ruleset::normalise(&alias);
+            let alias = knooppunt_domain::text::normalise(&alias);
             assert!(
                 names.insert(alias.clone(), name.clone()).is_none(),
                 "{alias} twice"
@@ -64,7 +64,7 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
 /// The responsible body the register and [`responsible`] find in `text`.
 fn org(text: &str, barriers: &[&str]) -> Option<&'static str> {
     let register: &'static Register = &REGISTER;
-    let normalised = crate::ruleset::normalise(text);
+    let normalised = knooppunt_domain::text::normalise(text);
     let found: Vec<(usize, usize, &'static str)> = register
         .aliases
         .find_iter(&normalised)

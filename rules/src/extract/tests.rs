@@ -1,7 +1,7 @@
 use super::*;
 
 fn wait(text: &str) -> Option<u32> {
-    waits(&crate::ruleset::normalise(text))
+    waits(&knooppunt_domain::text::normalise(text))
         .iter()
         .map(|w| w.1)
         .max()
