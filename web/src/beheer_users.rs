@@ -4,7 +4,7 @@
 //! A beheerder cannot deactivate their own account or take away their own beheer role (the
 //! last way in). Every change is a post/redirect/get and is recorded in the processing log.
 
-use crate::accounts::{accounts, dutch_fields, Account};
+use crate::accounts::{accounts, Account};
 use crate::beheer::{audit, reveal_redirect, role_choices, take_once, Reveal, RoleChoice};
 use crate::error::WebError;
 use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
@@ -259,7 +259,9 @@ mod tests {
     #[test]
     fn errors_name_the_form_fields_and_temporary_passwords_pass_the_policy() {
         assert_eq!(
-            dutch_fields("naam: gebruiker x bestaat al; wachtwoord: minstens 12 tekens"),
+            crate::accounts::dutch_fields(
+                "naam: gebruiker x bestaat al; wachtwoord: minstens 12 tekens"
+            ),
             "Gebruikersnaam: gebruiker x bestaat al; Wachtwoord: minstens 12 tekens"
         );
         let password = temporary_password();

@@ -82,7 +82,10 @@ pub fn router(state: WebState) -> Router {
         .route("/clusters/{id}/besluit", post(clusters::decide))
         .route("/clusters/{id}/vignet", post(clusters::approve_vignette))
         .route("/clusters/{id}/ongedaan", post(clusters::undo_decision))
-        .route("/clusters/{id}/werkroute", post(werkroute_form::set_werkroute))
+        .route(
+            "/clusters/{id}/werkroute",
+            post(werkroute_form::set_werkroute),
+        )
         .route("/knelpunten", get(knelpunten::knelpunten))
         .route("/brief", get(knelpunten::brief_download))
         .route("/beheer", get(beheer::beheer_page))

@@ -5,17 +5,10 @@
 //! finds anything. A team sees it on the form's confirmation when its signal matches the
 //! knelpunt while that is confirmed.
 
-use crate::error::WebError;
-use crate::extract::{CsrfForm, OwnCluster};
-use crate::{flash, overleg, time, WebState};
-use axum::response::Response;
+use crate::{time, WebState};
 use knooppunt_domain::envelope::Envelope;
-use knooppunt_domain::processing_log::{actions, Activity, Record};
-use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_reports::review::{standing, State as ReviewState};
-use knooppunt_rules::verwerkingslog;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Serialize;
 
 /// Longest werkroute: a route or a contact, not a manual.
 pub(crate) const MAX_WERKROUTE: usize = 1000;

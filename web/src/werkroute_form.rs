@@ -3,16 +3,14 @@
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, OwnCluster};
-use crate::{flash, overleg, time, WebState};
+use crate::werkroute::{checked, Typed};
+use crate::{flash, overleg};
 use axum::response::Response;
-use knooppunt_domain::envelope::Envelope;
 use knooppunt_domain::processing_log::{actions, Activity, Record};
 use knooppunt_domain::traceparent::TraceContext;
-use knooppunt_reports::review::{standing, State as ReviewState};
 use knooppunt_rules::verwerkingslog;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
-use crate::werkroute::{checked, Typed};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
