@@ -252,16 +252,27 @@ impl Demo<'_> {
             println!("   - {} — {}: {}", item.title, item.area, item.waarom);
             self.decide(item, meeting, minute).await?;
         }
-        let (markdown, html) = agenda.render()?;
+        // The chair records who attended and what was agreed, so the decisions list is whole.
+        self.store
+            .record_meeting(meeting, "demo", &demo_meeting(meeting))
+            .await?;
+        let minutes =
+            knooppunt_reports::minutes::Minutes::gather(self.store, &self.rules.catalog(), meeting)
+                .await?;
         std::fs::create_dir_all(self.dir.join("agenda")).context("map agenda aanmaken")?;
-        for (extension, content) in [("md", markdown), ("html", html)] {
-            let path = self
-                .dir
-                .join("agenda")
-                .join(format!("agenda-{meeting}.{extension}"));
-            std::fs::write(&path, content)
-                .with_context(|| format!("{} schrijven", path.display()))?;
-            println!("   {}", path.display());
+        for (name, (markdown, html)) in [
+            ("agenda", agenda.render()?),
+            ("besluitenlijst", minutes.render()?),
+        ] {
+            for (extension, content) in [("md", markdown), ("html", html)] {
+                let path = self
+                    .dir
+                    .join("agenda")
+                    .join(format!("{name}-{meeting}.{extension}"));
+                std::fs::write(&path, content)
+                    .with_context(|| format!("{} schrijven", path.display()))?;
+                println!("   {}", path.display());
+            }
         }
         Ok(())
     }
@@ -410,4 +421,37 @@ fn demo_recommendation(barrier: &str) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+/// The demo meeting's attendees (fictional professionals) and its action points.
+fn demo_meeting(meeting: chrono::NaiveDate) -> knooppunt_store::MeetingRecord {
+    let attendee = |name: &str, role: &str| knooppunt_store::Attendee {
+        name: name.into(),
+        role: role.into(),
+    };
+    let action = |what: &str, owner: &str, weeks: i64| knooppunt_store::ActionPoint {
+        what: what.into(),
+        owner: owner.into(),
+        due_on: meeting + chrono::Duration::weeks(weeks),
+    };
+    knooppunt_store::MeetingRecord {
+        attendees: vec![
+            attendee("J. Bakker", "voorzitter, gemeente"),
+            attendee("S. El Amrani", "wijkteam Moerwijk"),
+            attendee("M. de Graaf", "GGZ, ambulant team"),
+            attendee("R. Kok", "woningcorporatie"),
+        ],
+        action_points: vec![
+            action(
+                "Wachttijden GGZ voorleggen aan de zorgverzekeraar en om een reactie vragen",
+                "M. de Graaf",
+                4,
+            ),
+            action(
+                "Reactietermijn op reparatieverzoeken bespreken in het corporatie-overleg",
+                "R. Kok",
+                6,
+            ),
+        ],
+    }
 }

@@ -170,6 +170,21 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(text.contains("signalen opgeslagen"), "{text}");
     assert!(text.contains("geweigerd"), "{text}");
     assert!(dir.path().join("brief/brief-2026Q3.html").is_file());
+    // The meeting's decisions list: who attended, what was decided, what was agreed.
+    let minutes =
+        std::fs::read_to_string(dir.path().join("agenda/besluitenlijst-2026-09-30.md")).unwrap();
+    for part in [
+        "## Aanwezig",
+        "## Besluiten",
+        "## Actiepunten",
+        "uiterlijk 28-10-2026",
+    ] {
+        assert!(minutes.contains(part), "{part}: {minutes}");
+    }
+    assert!(dir
+        .path()
+        .join("agenda/besluitenlijst-2026-09-30.html")
+        .is_file());
     // The brief is honest about recognition: measured precision and recall, and each
     // published knelpunt count as a range (from the project's notes: the demo has no labels).
     let brief = std::fs::read_to_string(dir.path().join("brief/brief-2026Q3.md")).unwrap();
