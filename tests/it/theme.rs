@@ -178,6 +178,9 @@ async fn municipal_look_at((width, height): (u32, u32)) {
         .open(&format!("/clusters/{cluster}"), "Besluit nemen")
         .await;
     browser.click("#paneel-bevestigen summary").await;
+    browser
+        .js("document.querySelector('#paneel-bevestigen').scrollIntoView(); return 1")
+        .await;
     let button = "#paneel-bevestigen .utrecht-button--primary-action";
     assert_eq!(
         style(&browser, button, "backgroundColor").await,
@@ -186,7 +189,7 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     assert_eq!(style(&browser, button, "color").await, "rgb(255, 255, 255)");
     check_page(
         &mut browser,
-        "clusterpagina",
+        "besluitpaneel",
         width,
         "a cluster page in Den Haag's tokens",
     )
