@@ -43,18 +43,17 @@ async fn style(browser: &Browser, css: &str, property: &str) -> String {
         .to_string()
 }
 
+/// The body of a GET of `url`.
+async fn text_of(url: &str) -> String {
+    let response = no_redirects().get(url).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_default_theme_comes_first_and_the_municipal_tokens_last() {
     let site = site().await;
     let http = no_redirects();
-    let page = http
-        .get(format!("{}/inloggen", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&format!("{}/inloggen", site.base)).await;
     let at = |path: &str| page.find(&format!("href=\"{path}\"")).unwrap_or(usize::MAX);
     let (default, components, municipal) = (
         at("/static/standaardthema.css"),
@@ -123,27 +122,9 @@ fn a_theme_file_that_is_not_there_stops_the_start_with_a_dutch_error() {
 /// every page stays free of WCAG 2.1 A/AA violations and within the screen.
 async fn municipal_look_at((width, height): (u32, u32)) {
     let tokens = den_haag_tokens();
-    let site = site_with(|config| config.web.theme_css = tokens.display().to_string()).await;
-    seed(
-        &site,
-        &[
-            ("verbinders-moerwijk", T1_MARKER),
-            ("schilderswijk-moeders", T2_MARKER),
-            ("ggz-haaglanden", "Kostendelersnorm: kleinzoon bij opa ingetrokken, AOW gekort."),
-            ("verbinders-moerwijk", "Weer een moeder die haar zoon niet in huis durft te nemen vanwege de kostendelersnorm."),
-            ("schilderswijk-moeders", "Kostendelersnorm speelt bij een gezin met een volwassen dochter, bijstand verlaagd."),
-        ],
-    )
-    .await;
-    let cluster = site.cluster_id("kostendelersnorm", "Moerwijk").await;
-    let served = no_redirects()
-        .get(format!("{}/static/huisstijl.css", site.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (site, cluster) =
+        seeded_site_with(|config| config.web.theme_css = tokens.display().to_string()).await;
+    let served = text_of(&format!("{}/static/huisstijl.css", site.base)).await;
     assert_eq!(served, std::fs::read_to_string(&tokens).unwrap());
 
     let driver = driver().await;
