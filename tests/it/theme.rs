@@ -177,6 +177,13 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     .await;
     browser.click("header button").await;
     browser.wait_for("Inloggen").await;
+    browser.goto("/inloggen").await;
+    browser.wait_for("Gebruikersnaam").await;
+    assert_eq!(
+        style(&browser, "main button[type=submit]", "backgroundColor").await,
+        DEN_HAAG_GREEN,
+        "signing in is the page's primary action"
+    );
 
     browser.sign_in(&site.base, "indiener1").await;
     browser.open("/signalen/nieuw", "Signaal melden").await;
