@@ -358,6 +358,11 @@ pub async fn start_intake(
         .transpose()
         .context("web.client_ip_header")?;
     web_state.cover = config.brief.cover();
+    web_state.theme_css = config
+        .web
+        .theme()
+        .map_err(anyhow::Error::msg)?
+        .map(Into::into);
     let log_page = knooppunt_web::verwerkingslog::routes(web_state.clone());
     let web = knooppunt_web::router(web_state.clone()).merge(log_page);
     let store_for_log = (

@@ -6,7 +6,8 @@
 #      test binary starts one single-node KRaft broker on free loopback ports for the whole run
 #      and stops it when it ends; tests that stop a broker start one of their own;
 #   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium),
-#      ghostscript (PDF/A) and poppler-utils (reading PDFs back in tests);
+#      ghostscript (PDF/A) and poppler-utils (reading PDFs back in tests); axe-core and a
+#      municipality's design tokens (tests/thema/) from npm;
 #   4. formatting and lints, then every test of the workspace.
 # Tests that need PostgreSQL, the broker or Chromium fail when they cannot reach them; none is
 # skipped. Browser screenshots are kept in target/tmp/browser/.
@@ -85,6 +86,18 @@ if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
   npm install --prefix "$AXE_DIR" --no-audit --no-fund --silent axe-core@4
 fi
 export KNOOPPUNT_AXE="$AXE_DIR/node_modules/axe-core/axe.min.js"
+
+log "A municipality's design tokens (the huisstijl test, tests/thema/package-lock.json)"
+# A published NL Design System token set, fetched with npm ci against the committed lock file
+# (never copied into the repository); tests/it/theme.rs points web.theme_css at it.
+THEMA_DIR="$HOME/.cache/knooppunt/thema"
+if [ ! -d "$THEMA_DIR/node_modules" ] || ! cmp -s tests/thema/package-lock.json "$THEMA_DIR/package-lock.json"; then
+  command -v npm >/dev/null 2>&1 || { sudo_if_needed apt-get update -qq; sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+  mkdir -p "$THEMA_DIR"
+  cp tests/thema/package.json tests/thema/package-lock.json "$THEMA_DIR/"
+  npm ci --prefix "$THEMA_DIR" --no-audit --no-fund --silent
+fi
+export KNOOPPUNT_THEMA_DIR="$THEMA_DIR"
 
 log "Formatting and lints"
 cargo fmt --all -- --check

@@ -122,7 +122,56 @@ pub struct WebSettings {
     pub session_hours: i64,
     /// Minutes a session may sit unused.
     pub idle_minutes: i64,
+    /// A municipality's design tokens (NL Design System CSS custom properties), served as
+    /// `/static/huisstijl.css` after the neutral default theme; empty: the default alone.
+    #[serde(default)]
+    pub theme_css: String,
 }
+
+impl WebSettings {
+    /// The configured theme file, if any.
+    pub fn theme_path(&self) -> Option<std::path::PathBuf> {
+        let path = self.theme_css.trim();
+        (!path.is_empty()).then(|| std::path::PathBuf::from(path))
+    }
+
+    /// The municipality's theme (`web.theme_css`), read; `None` when none is configured. The
+    /// error is Dutch and names the setting.
+    pub fn theme(&self) -> Result<Option<String>, String> {
+        let Some(path) = self.theme_path() else {
+            return Ok(None);
+        };
+        let shown = path.display();
+        let problem = match std::fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "bestaat niet".to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                "mag niet worden gelezen (geen leesrecht)".to_string()
+            }
+            Err(_) => "kan niet worden gelezen".to_string(),
+            Ok(meta) if !meta.is_file() => "is geen bestand".to_string(),
+            Ok(meta) if meta.len() > MAX_THEME_BYTES => format!(
+                "is te groot ({} bytes; hoogstens {MAX_THEME_BYTES})",
+                meta.len()
+            ),
+            Ok(_) => match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(css) => return Ok(Some(css)),
+                    Err(_) => "is geen UTF-8-tekst (een CSS-bestand)".to_string(),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    "mag niet worden gelezen (geen leesrecht)".to_string()
+                }
+                Err(_) => "kan niet worden gelezen".to_string(),
+            },
+        };
+        Err(format!(
+            "web.theme_css: het huisstijlbestand {shown} {problem}"
+        ))
+    }
+}
+
+/// The largest theme file accepted (a published token set is a few hundred kB).
+const MAX_THEME_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Retention terms (`[retention]`), see `knooppunt_rules::retention`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -157,3 +157,52 @@ fn example_configs_in_deploy_parse() {
         "expected the embedded and the Kafka + PostgreSQL examples"
     );
 }
+
+#[test]
+fn a_theme_file_that_cannot_be_read_is_a_dutch_error_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("huisstijl.css");
+    let errors = Config::load_with_env(
+        None,
+        env(&[("KNOOPPUNT__WEB__THEME_CSS", missing.to_str().unwrap())]),
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(
+        errors,
+        vec![format!(
+            "web.theme_css: het huisstijlbestand {} bestaat niet",
+            missing.display()
+        )]
+    );
+    let errors = Config::load_with_env(
+        None,
+        env(&[("KNOOPPUNT__WEB__THEME_CSS", dir.path().to_str().unwrap())]),
+    )
+    .unwrap_err()
+    .0;
+    assert!(errors[0].ends_with("is geen bestand"), "{errors:?}");
+    let latin1 = file("");
+    std::fs::write(latin1.path(), b":root { --x: \"caf\xe9\"; }").unwrap();
+    let errors = Config::load_with_env(
+        None,
+        env(&[("KNOOPPUNT__WEB__THEME_CSS", latin1.path().to_str().unwrap())]),
+    )
+    .unwrap_err()
+    .0;
+    assert!(errors[0].contains("is geen UTF-8-tekst"), "{errors:?}");
+}
+
+#[test]
+fn a_theme_file_is_read_and_no_theme_is_the_default() {
+    let tokens = file(":root { --utrecht-document-font-family: \"TheSans\", sans-serif; }\n");
+    let config = Config::load_with_env(
+        None,
+        env(&[("KNOOPPUNT__WEB__THEME_CSS", tokens.path().to_str().unwrap())]),
+    )
+    .unwrap();
+    let css = config.web.theme().unwrap().unwrap();
+    assert!(css.contains("--utrecht-document-font-family"), "{css}");
+    let plain = Config::load_with_env(None, env(&[])).unwrap();
+    assert_eq!(plain.web.theme(), Ok(None));
+}

@@ -49,7 +49,7 @@ impl Config {
         }
     }
 
-    /// The website's operations listener, client address header and session terms.
+    /// The website's operations listener, client address header, session terms and theme file.
     fn check_web(&self, errors: &mut Vec<String>) {
         if !optional_address(&self.web.ops_listen) {
             errors.push(format!(
@@ -65,6 +65,9 @@ impl Config {
         }
         if self.web.session_hours < 1 || self.web.idle_minutes < 1 {
             errors.push("web.session_hours en web.idle_minutes: moeten minstens 1 zijn".into());
+        }
+        if let Err(theme) = self.web.theme() {
+            errors.push(theme);
         }
     }
 

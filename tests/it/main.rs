@@ -33,6 +33,7 @@ mod store_review_suite;
 mod store_suite;
 mod support;
 mod teams_loop;
+mod theme;
 mod verwerkingslog_web;
 // This suite back-dates rows to simulate time passing, or inspects what is stored (hashes,
 // counts) where no product code may read it: the only SQL outside the store crate.

@@ -14,6 +14,7 @@
 //! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
 //! | `beheer.rs`, `beheer_users.rs`, `verwerkingslog.rs` | administration (accounts, tokens) and the processing log |
 //! | `security.rs`, `flash.rs` | headers, Dutch refusals, one-time messages |
+//! | `theme.rs` | the default theme and a municipality's design tokens (NL Design System) |
 
 pub mod accounts;
 pub mod error;
@@ -39,6 +40,7 @@ mod overleg;
 mod render;
 mod signin;
 mod state;
+mod theme;
 mod werkroute;
 mod werkroute_form;
 
@@ -62,6 +64,8 @@ pub fn router(state: WebState) -> Router {
         )
         .route(security::STYLESHEET_PATH, get(security::stylesheet))
         .route(security::SCRIPT_PATH, get(security::script))
+        .route(theme::DEFAULT_THEME_PATH, get(theme::default_theme))
+        .route(theme::THEME_PATH, get(theme::municipal_theme))
         .route(
             "/signalen",
             get(intake::own_signals).post(intake::submit_signal),

@@ -11,7 +11,7 @@ use axum::Router;
 use std::net::{IpAddr, SocketAddr};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The site's only stylesheet; no inline styles, so the CSP can forbid them.
+/// The component styles (design tokens from `theme.rs`); no inline styles, so the CSP can forbid them.
 pub const STYLESHEET: &str = include_str!("static/knooppunt.css");
 pub const STYLESHEET_PATH: &str = "/static/knooppunt.css";
 

@@ -64,6 +64,8 @@ pub struct WebState {
     pub client_ip_header: Option<HeaderName>,
     /// Addressee and sender on the brief's cover.
     pub cover: knooppunt_reports::Cover,
+    /// The municipality's design tokens (`web.theme_css`), served as `/static/huisstijl.css`.
+    pub theme_css: Option<Arc<str>>,
 }
 
 impl WebState {
@@ -103,6 +105,7 @@ impl WebState {
             idle_minutes: 30,
             client_ip_header: None,
             cover: Default::default(),
+            theme_css: None,
         })
     }
 }

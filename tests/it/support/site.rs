@@ -348,7 +348,14 @@ pub const T2_MARKER: &str =
 /// A site with five kostendelersnorm signals in Moerwijk (`s0`..`s4`, see [`seed`]); the id
 /// of their cluster.
 pub async fn seeded_site() -> (Site, String) {
-    let site = site().await;
+    seeded_site_with(|_| {}).await
+}
+
+/// [`seeded_site`] on a site whose configuration `adjust` changes first.
+pub async fn seeded_site_with(
+    adjust: impl FnOnce(&mut knooppunt::config::Config),
+) -> (Site, String) {
+    let site = site_with(adjust).await;
     seed(
         &site,
         &[
