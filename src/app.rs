@@ -116,8 +116,7 @@ pub async fn write_brief(
     let edition = match &options.rectification {
         Some(reason) => {
             // Refused before anything is counted: the reason is required.
-            knooppunt_reports::rectification::checked_reason(reason)
-                .map_err(anyhow::Error::msg)?;
+            knooppunt_reports::rectification::checked_reason(reason).map_err(anyhow::Error::msg)?;
             knooppunt_reports::compose::Edition::Rectification
         }
         None => knooppunt_reports::compose::Edition::Current,

@@ -217,7 +217,10 @@ fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
         assert!(text.contains("Rectificatie — versie 2, vervangt versie 1 van 05-10-2026"));
         assert!(text.contains("Wat is gewijzigd"));
     }
-    assert!(rendered.html.contains("&lt;dubbel&gt;"), "the reason is text");
+    assert!(
+        rendered.html.contains("&lt;dubbel&gt;"),
+        "the reason is text"
+    );
 }
 
 /// Runs a poppler tool (Debian's poppler-utils, installed by tests/run.sh) and returns stdout.

@@ -421,10 +421,8 @@ async fn meetings_and_snapshots(store: &Store) {
 /// Published briefs in versions: the original and its rectificaties side by side; the
 /// figures in force are the latest version's, the original stays as it was published.
 async fn brief_versions(store: &Store) {
-    type Version = knooppunt_store::snapshot_versions::SnapshotVersion<
-        serde_json::Value,
-        serde_json::Value,
-    >;
+    type Version =
+        knooppunt_store::snapshot_versions::SnapshotVersion<serde_json::Value, serde_json::Value>;
     let publication = |quarter| Publication {
         quarter,
         programme: "",
@@ -494,10 +492,15 @@ async fn brief_versions(store: &Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((latest.quarter.as_str(), &latest.figures), ("2027Q1", &third));
+    assert_eq!(
+        (latest.quarter.as_str(), &latest.figures),
+        ("2027Q1", &third)
+    );
     let all = store.snapshots::<serde_json::Value>().await.unwrap();
     assert_eq!(
-        all.iter().find(|s| s.quarter == "2027Q1").map(|s| &s.figures),
+        all.iter()
+            .find(|s| s.quarter == "2027Q1")
+            .map(|s| &s.figures),
         Some(&third)
     );
     // Every version of every quarter, including an original from before versions (no counts).

@@ -8,9 +8,9 @@ use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use knooppunt_reports::compose::Edition;
 use knooppunt_reports::review::{Role, State as ReviewState};
 use knooppunt_reports::review_store;
-use knooppunt_reports::compose::Edition;
 use knooppunt_reports::{Brief, Quarter};
 use serde::{Deserialize, Serialize};
 
@@ -190,7 +190,12 @@ pub(crate) async fn brief_download(
         .map(str::trim)
         .filter(|p| !p.is_empty());
     published_for(&me, quarter, programme).await?;
-    let edition = match query.versie.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+    let edition = match query
+        .versie
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
         None => Edition::Current,
         Some(text) => {
             let number = text.parse::<i64>().ok().filter(|n| *n >= 1);
@@ -209,7 +214,11 @@ pub(crate) async fn brief_download(
                         format!(
                             "versie: de brief van {quarter} heeft {} gepubliceerde {}.",
                             versions.len(),
-                            if versions.len() == 1 { "versie" } else { "versies" }
+                            if versions.len() == 1 {
+                                "versie"
+                            } else {
+                                "versies"
+                            }
                         ),
                     ))
                 }

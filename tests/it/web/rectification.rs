@@ -74,7 +74,10 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
     let mut files = original.write(dir.path()).unwrap();
     files.push(knooppunt::app::write_manifest(dir.path(), &original.file_stem(), &files).unwrap());
     let before = hashes(dir.path());
-    assert!(before.contains_key(&format!("brief-{quarter}.sha256")), "{before:?}");
+    assert!(
+        before.contains_key(&format!("brief-{quarter}.sha256")),
+        "{before:?}"
+    );
 
     // Two more signals arrive in Moerwijk: the published figure (5) is now wrong.
     site.kostendelersnorm_in(
@@ -101,7 +104,10 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
     // The rectificatie: counted anew, audited with the original, a reason required.
     let mut rectified = edition(&site, Edition::Rectification).await.unwrap();
     rectified.apply_recognition(&recognition(90, 10, 10));
-    let refused = rectified.rectify(&site.store, "test", " ").await.unwrap_err();
+    let refused = rectified
+        .rectify(&site.store, "test", " ")
+        .await
+        .unwrap_err();
     assert!(
         format!("{refused:#}").starts_with("rectificatie:"),
         "{refused:#}"
@@ -140,7 +146,9 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
         "{markdown}"
     );
     assert!(
-        markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | Moerwijk | 5 | 7 |"),
+        markdown.contains(
+            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | Moerwijk | 5 | 7 |"
+        ),
         "{markdown}"
     );
 
@@ -150,11 +158,19 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
         .unwrap();
     assert_eq!(versions.len(), 2);
     assert_eq!(
-        versions[0].figures.totals.get("kostendelersnorm").map(String::as_str),
+        versions[0]
+            .figures
+            .totals
+            .get("kostendelersnorm")
+            .map(String::as_str),
         Some("5")
     );
     assert_eq!(
-        versions[1].figures.totals.get("kostendelersnorm").map(String::as_str),
+        versions[1]
+            .figures
+            .totals
+            .get("kostendelersnorm")
+            .map(String::as_str),
         Some("7")
     );
     assert!(versions[0].reason.is_empty());
@@ -171,7 +187,9 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
     let page = gemeente.page("/knelpunten", 200).await;
     assert!(
         page.contains(&format!("Versie 1 (origineel), gepubliceerd {today}"))
-            && page.contains(&format!("Versie 2 (rectificatie), gepubliceerd {today} — geldende versie"))
+            && page.contains(&format!(
+                "Versie 2 (rectificatie), gepubliceerd {today} — geldende versie"
+            ))
             && page.contains("Reden: Twee signalen uit Moerwijk waren nog niet verwerkt"),
         "{page}"
     );
@@ -181,7 +199,9 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
     assert!(!first.contains("Rectificatie"), "{first}");
     assert!(first.contains("| 5 |"), "{first}");
     assert!(
-        first.contains(&format!("(naar schatting {range} na correctie voor herkenning)")),
+        first.contains(&format!(
+            "(naar schatting {range} na correctie voor herkenning)"
+        )),
         "the website's brief shows the ranges frozen with it: {first}"
     );
     let second = gemeente.page(&path(2), 200).await;
