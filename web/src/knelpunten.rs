@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 struct Row {
     title: String,
     signals: String,
+    /// The count corrected for recognition, as frozen with the published brief ("9–12").
+    range: Option<String>,
     areas: String,
     state: String,
     owner: Option<String>,
@@ -110,8 +112,13 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         let published = latest
             .as_ref()
             .and_then(|(_, figures)| figures.published(&c.cluster.barrier));
+        let range = latest
+            .as_ref()
+            .and_then(|(_, figures)| figures.recognition.as_ref())
+            .and_then(|frozen| frozen.ranges.get(&c.cluster.barrier).cloned());
         rows.push(Row {
             title,
+            range,
             signals: published
                 .as_ref()
                 .map_or("—".to_string(), |(n, _)| n.clone()),
