@@ -231,7 +231,11 @@ impl Brief {
                     self.quarter_label
                 ),
                 None => format!("Terug het systeem in - {}", self.quarter_label),
-            },
+            } + &self
+                .rectification
+                .as_ref()
+                .map(|r| format!(" - rectificatie, versie {}", r.version))
+                .unwrap_or_default(),
             author: if self.cover.sender.is_empty() {
                 "Signaleringsoverleg".into()
             } else {
