@@ -75,6 +75,9 @@ pub struct BriefOptions {
     pub pdf: bool,
     /// Freeze the figures as the quarter's published snapshot.
     pub publish: bool,
+    /// Publish a rectificatie of the quarter's published brief, with this reason: a new
+    /// version beside the original.
+    pub rectification: Option<String>,
 }
 
 /// Writes `<stem>.sha256`: the SHA-256 of every published file, in the format of
@@ -110,35 +113,49 @@ pub async fn write_brief(
     dir: &Path,
     options: &BriefOptions,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let brief = knooppunt_reports::Brief::gather_full(
+    let edition = match &options.rectification {
+        Some(reason) => {
+            // Refused before anything is counted: the reason is required.
+            knooppunt_reports::rectification::checked_reason(reason).map_err(anyhow::Error::msg)?;
+            knooppunt_reports::compose::Edition::Rectification
+        }
+        None => knooppunt_reports::compose::Edition::Current,
+    };
+    let mut brief = knooppunt_reports::Brief::gather_edition(
         store,
         &rules.catalog(),
-        quarter,
-        options.programme.as_deref(),
+        (quarter, options.programme.as_deref()),
         config.brief.min_group_size,
         &wider_areas(config),
         knooppunt_ingest::today_nl(),
+        edition,
     )
     .await?;
-    let mut brief = brief;
-    let note_dirs: Vec<std::path::PathBuf> = crate::recognition::DEFAULT_NOTE_DIRS
-        .iter()
-        .map(std::path::PathBuf::from)
-        .collect();
-    brief.apply_recognition(
-        &crate::recognition::for_brief(store, rules, quarter, &note_dirs).await?,
-    );
+    // A published version shows recognition as it was frozen with it.
+    if !brief.recognition_frozen {
+        let note_dirs: Vec<std::path::PathBuf> = crate::recognition::DEFAULT_NOTE_DIRS
+            .iter()
+            .map(std::path::PathBuf::from)
+            .collect();
+        brief.apply_recognition(
+            &crate::recognition::for_brief(store, rules, quarter, &note_dirs).await?,
+        );
+    }
     brief.templates_dir = config.brief.templates();
     brief.cover = config.brief.cover();
     if options.publish {
         brief.publish(store, "cli").await?;
         brief.published = true;
+        brief.version = Some(1);
+    }
+    if let Some(reason) = &options.rectification {
+        brief.rectify(store, "cli", reason).await?;
     }
     let mut written = brief.write(dir)?;
     if options.pdf {
         written.push(brief.write_pdf(dir)?);
     }
-    if options.publish {
+    if options.publish || options.rectification.is_some() {
         written.push(write_manifest(dir, &brief.file_stem(), &written)?);
     }
     Ok(written)

@@ -52,11 +52,13 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
             programme,
             no_pdf,
             publish,
+            rectificatie,
         } => {
             let options = knooppunt::app::BriefOptions {
                 programme,
                 pdf: !no_pdf,
                 publish,
+                rectification: rectificatie,
             };
             cli::brief::run(settings, quarter, &out, &options).await
         }

@@ -17,7 +17,7 @@
 //! step with it: a suppressed count gets no range, and a lower bound below the minimum group
 //! size is shown as "minder dan N".
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// z for a two-sided 95% interval.
@@ -157,7 +157,7 @@ pub fn published_range(
 }
 
 /// One line of the methods appendix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Line {
     pub title: String,
     pub signals: String,
@@ -165,11 +165,11 @@ pub struct Line {
     pub range: String,
     pub precision: String,
     pub recall: String,
-    pub source: &'static str,
+    pub source: String,
 }
 
 /// What the methods appendix shows about recognition.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct View {
     pub lines: Vec<Line>,
     pub used_labels: bool,
@@ -223,7 +223,7 @@ impl View {
                         .unwrap_or_default(),
                     precision,
                     recall,
-                    source,
+                    source: source.to_string(),
                 }
             })
             .collect();

@@ -91,6 +91,15 @@ pub struct Brief {
     /// Measured precision and recall of recognition and the corrected ranges; `None` until
     /// the caller passes its measurements ([`Brief::apply_recognition`]).
     pub accuracy: Option<accuracy::View>,
+    /// The published version this brief shows (1 for the original); `None` for a draft.
+    pub version: Option<i64>,
+    /// A rectified version says so: which version it is, what it replaces, why, and what
+    /// changed ([`crate::rectification`]).
+    pub rectification: Option<crate::rectification::Rectification>,
+    /// Whether `accuracy` and the knelpunten's ranges are those frozen with the published
+    /// version (then the caller's measurements are not applied).
+    #[serde(skip)]
+    pub recognition_frozen: bool,
 }
 
 impl Brief {
@@ -120,6 +129,33 @@ impl Brief {
             }
         }
         self.accuracy = Some(accuracy::View::build(recognition, &rows, min));
+    }
+
+    /// Shows recognition as it was frozen with the published version: the same appendix and
+    /// ranges as when it was published, whatever was measured since.
+    pub fn apply_frozen_recognition(&mut self, frozen: &crate::snapshot::FrozenRecognition) {
+        for k in self.knelpunten.iter_mut() {
+            k.corrected = frozen.ranges.get(&k.barrier).cloned();
+        }
+        for section in self.sections.iter_mut() {
+            for k in section.knelpunten.iter_mut() {
+                k.corrected = frozen.ranges.get(&k.barrier).cloned();
+            }
+        }
+        self.accuracy = Some(frozen.view.clone());
+        self.recognition_frozen = true;
+    }
+
+    /// Recognition as it is to be frozen with a publication, if it was applied.
+    pub fn recognition_to_freeze(&self) -> Option<crate::snapshot::FrozenRecognition> {
+        Some(crate::snapshot::FrozenRecognition {
+            view: self.accuracy.clone()?,
+            ranges: self
+                .knelpunten
+                .iter()
+                .filter_map(|k| Some((k.barrier.clone(), k.corrected.clone()?)))
+                .collect(),
+        })
     }
 }
 

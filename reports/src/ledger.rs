@@ -83,6 +83,20 @@ impl Ledger {
         table: &PublishedTable,
         areas: &dyn Fn(&str) -> Vec<String>,
     ) {
+        self.add_table_tagged(output, table, areas, &|_, _| quarter.to_string());
+    }
+
+    /// [`Ledger::add_table`] with the quarter of each atom given per (barrier, wijk): an
+    /// earlier version of a rectified brief names a count that was corrected since as an atom
+    /// of its own (`"2026Q3 #4"`), so the versions of one period are audited together without
+    /// pretending that a corrected count is the same unknown as its correction.
+    pub fn add_table_tagged(
+        &mut self,
+        output: &str,
+        table: &PublishedTable,
+        areas: &dyn Fn(&str) -> Vec<String>,
+        quarter: &dyn Fn(&str, &str) -> String,
+    ) {
         let column_areas: Vec<Vec<String>> = table.columns.iter().map(|c| areas(c)).collect();
         let atoms = |rows: &[usize], columns: &[usize]| -> BTreeSet<Atom> {
             let mut set = BTreeSet::new();
@@ -92,7 +106,7 @@ impl Ledger {
                         set.insert(Atom {
                             barrier: table.rows[r].clone(),
                             area: area.clone(),
-                            quarter: quarter.to_string(),
+                            quarter: quarter(&table.rows[r], area),
                         });
                     }
                 }

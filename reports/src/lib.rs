@@ -26,6 +26,7 @@ pub mod minutes;
 pub mod pdf;
 pub mod presentation;
 pub mod program;
+pub mod rectification;
 pub mod release;
 pub mod review;
 pub mod review_store;

@@ -91,6 +91,10 @@ impl Front {
             ),
             None => format!("Terug het systeem in — {}", brief.quarter_label),
         };
+        let title = match &brief.rectification {
+            Some(r) => format!("{title} — rectificatie, versie {}", r.version),
+            None => title,
+        };
         let footer = format!(
             "{} · {} · {}",
             if cover.sender.is_empty() {

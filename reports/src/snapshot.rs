@@ -26,36 +26,163 @@ pub struct Figures {
     /// column stands for. Empty in snapshots from before levels existed: then `table` is all.
     #[serde(default)]
     pub levels: Vec<crate::release::PublishedLevel>,
+    /// How accurate recognition was when it was published, and the ranges it gave each
+    /// knelpunt count: frozen with the figures, so the brief reads the same later, also
+    /// after labels or the model changed. `None` in snapshots from before it was kept.
+    #[serde(default)]
+    pub recognition: Option<FrozenRecognition>,
 }
 
-/// Freezes a quarter's brief. A quarter (per programme) is published once: a second attempt
-/// is refused, so what the municipality received stays what the next brief compares with.
+/// Recognition as published: the methods appendix and, per knelpunt (barrier id), its range
+/// ("34–41").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FrozenRecognition {
+    pub view: crate::accuracy::View,
+    pub ranges: BTreeMap<String, String>,
+}
+
+/// The counts behind a version's figures, per knelpunt and wijk (never shown).
+pub type Counts = crate::release::Counts;
+
+/// One published version of a quarter's brief: the original (1) or a rectificatie.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub quarter: String,
+    pub programme: String,
+    pub number: i64,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    pub published_by: String,
+    pub reason: String,
+    pub figures: Figures,
+    /// `None` for an original published before versions were kept.
+    pub counts: Option<Counts>,
+}
+
+impl Version {
+    fn from_store(v: knooppunt_store::snapshot_versions::SnapshotVersion<Figures, Counts>) -> Self {
+        Self {
+            quarter: v.quarter,
+            programme: v.programme,
+            number: v.version,
+            published_at: v.published_at,
+            published_by: v.published_by,
+            reason: v.reason,
+            figures: v.figures,
+            counts: v.counts,
+        }
+    }
+
+    /// The day it was published, in Dutch time.
+    pub fn published_on(&self) -> chrono::NaiveDate {
+        knooppunt_domain::dutch_time::local_day(&self.published_at)
+    }
+
+    /// Its name in the joint audit.
+    pub fn output(&self) -> String {
+        versioned_output_name(&self.quarter, &self.programme, self.number)
+    }
+}
+
+/// The name of a version of a published output: the original keeps [`output_name`].
+pub fn versioned_output_name(quarter: &str, programme: &str, version: i64) -> String {
+    if version <= 1 {
+        output_name(quarter, programme)
+    } else {
+        format!("{} versie {version}", output_name(quarter, programme))
+    }
+}
+
+/// The message when a published brief is published again.
+fn already_published(quarter: &str, programme: &str) -> String {
+    format!(
+        "kwartaal {quarter}{}: de brief is al gepubliceerd en blijft zoals hij is; een \
+         correctie kan alleen met een rectificatie (knooppunt brief --quarter {quarter}{} \
+         --rectificatie \"reden\")",
+        programme_suffix(programme),
+        if programme.is_empty() {
+            String::new()
+        } else {
+            format!(" --programme {programme}")
+        }
+    )
+}
+
+fn programme_suffix(programme: &str) -> String {
+    if programme.is_empty() {
+        String::new()
+    } else {
+        format!(" (programma {programme})")
+    }
+}
+
+/// Freezes a quarter's brief (version 1) with the counts behind it. A quarter (per
+/// programme) is published once: a second attempt is refused and points to a rectificatie,
+/// so what the municipality received stays what the next brief compares with.
 pub async fn publish(
+    store: &Store,
+    publication: knooppunt_store::snapshots::Publication<'_>,
+    figures: &Figures,
+    counts: &Counts,
+) -> anyhow::Result<()> {
+    let inserted = store.publish_original(publication, figures, counts).await?;
+    if !inserted {
+        anyhow::bail!(already_published(
+            publication.quarter,
+            publication.programme
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a rectificatie of a published quarter: the next version, beside the earlier ones.
+/// Returns its number; refused when nothing was published for the quarter and programme.
+pub async fn rectify(
+    store: &Store,
+    publication: knooppunt_store::snapshots::Publication<'_>,
+    reason: &str,
+    figures: &Figures,
+    counts: &Counts,
+) -> anyhow::Result<i64> {
+    match store
+        .rectify_snapshot(publication, reason, figures, counts)
+        .await?
+    {
+        Some(version) => Ok(version),
+        None => Err(not_published(publication.quarter, publication.programme)),
+    }
+}
+
+/// The refusal of a rectificatie of a quarter that was never published.
+pub fn not_published(quarter: &str, programme: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "kwartaal {quarter}{}: er is nog geen gepubliceerde brief, dus niets te rectificeren; \
+         publiceer eerst met --publish",
+        programme_suffix(programme)
+    )
+}
+
+/// Every published version of a quarter's brief, oldest first.
+pub async fn versions(
     store: &Store,
     quarter: &str,
     programme: &str,
-    by: &str,
-    rules_version: &str,
-    figures: &Figures,
-) -> anyhow::Result<()> {
-    let publication = knooppunt_store::snapshots::Publication {
-        quarter,
-        programme,
-        by,
-        rules_version,
-    };
-    let inserted = store.publish_snapshot(publication, figures).await?;
-    if !inserted {
-        anyhow::bail!(
-            "kwartaal {quarter}{}: de brief is al gepubliceerd en blijft zoals hij is",
-            if programme.is_empty() {
-                String::new()
-            } else {
-                format!(" (programma {programme})")
-            }
-        );
-    }
-    Ok(())
+) -> anyhow::Result<Vec<Version>> {
+    Ok(store
+        .snapshot_versions::<Figures, Counts>(quarter, programme)
+        .await?
+        .into_iter()
+        .map(Version::from_store)
+        .collect())
+}
+
+/// Every published version of every quarter and programme.
+pub async fn all_versions(store: &Store) -> anyhow::Result<Vec<Version>> {
+    Ok(store
+        .all_snapshot_versions::<Figures, Counts>()
+        .await?
+        .into_iter()
+        .map(Version::from_store)
+        .collect())
 }
 
 /// The published figures of a quarter, if it was published.
@@ -70,16 +197,6 @@ pub async fn load(
         .map(|s| s.figures))
 }
 
-/// Every published snapshot: quarter, programme ("" for the whole brief) and figures.
-pub async fn all(store: &Store) -> anyhow::Result<Vec<(String, String, Figures)>> {
-    Ok(store
-        .snapshots::<Figures>()
-        .await?
-        .into_iter()
-        .map(|s| (s.quarter, s.programme, s.figures))
-        .collect())
-}
-
 /// The name of a published output in the joint audit.
 pub fn output_name(quarter: &str, programme: &str) -> String {
     if programme.is_empty() {
@@ -89,28 +206,66 @@ pub fn output_name(quarter: &str, programme: &str) -> String {
     }
 }
 
-/// Everything published except `(quarter, programme)` itself, as a ledger for the joint audit.
-/// Snapshots from before levels existed count with their one table, its columns read with the
-/// configured stadsdelen.
+/// Everything published, every version, as a ledger for the joint audit of a new table of
+/// `quarter` whose counts are `current`. The versions of `(quarter, programme)` itself count
+/// only with `own` (a rectificatie is audited together with what it corrects).
+///
+/// Versions of one period share their unknowns where their counts agree: a count that a
+/// rectificatie changed is an atom of its own in the version that had the old value
+/// ([`crate::ledger::Ledger::add_table_tagged`]). Assuming the reader knows every count that
+/// stayed the same is on the safe side (the list of changes says as much). Each other
+/// quarter is read against its most recent version. Snapshots from before levels existed
+/// count with their one table, its columns read with the configured stadsdelen.
 pub fn context(
-    snapshots: &[(String, String, Figures)],
-    quarter: &str,
-    programme: &str,
+    versions: &[Version],
+    target: (&str, &str),
+    own: bool,
+    current: &Counts,
     wider_areas: &BTreeMap<String, String>,
 ) -> crate::ledger::Ledger {
+    let (quarter, programme) = target;
     let mut ledger = crate::ledger::Ledger::default();
-    for (q, p, figures) in snapshots {
-        if q == quarter && p == programme {
+    for version in versions {
+        let (q, p) = (version.quarter.as_str(), version.programme.as_str());
+        if q == quarter && p == programme && !own {
             continue;
         }
-        let output = output_name(q, p);
+        let reference = if q == quarter {
+            Some(current)
+        } else {
+            versions
+                .iter()
+                .filter(|v| v.quarter == q && v.counts.is_some())
+                .max_by_key(|v| v.published_at)
+                .and_then(|v| v.counts.as_ref())
+        };
+        let tag = |barrier: &str, area: &str| -> String {
+            let count = |counts: &Counts| {
+                counts
+                    .get(barrier)
+                    .and_then(|areas| areas.get(area))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            match (version.counts.as_ref(), reference) {
+                (Some(own), Some(reference)) if count(own) != count(reference) => {
+                    format!("{q} #{}", count(own))
+                }
+                _ => q.to_string(),
+            }
+        };
+        let output = version.output();
+        let figures = &version.figures;
         if figures.levels.is_empty() {
-            ledger.add_table(&output, q, &figures.table, &|c| {
-                crate::ledger::column_areas(c, wider_areas)
-            });
+            ledger.add_table_tagged(
+                &output,
+                &figures.table,
+                &|c| crate::ledger::column_areas(c, wider_areas),
+                &tag,
+            );
         }
         for level in &figures.levels {
-            ledger.add_table(&output, q, &level.table, &|c| level.members(c));
+            ledger.add_table_tagged(&output, &level.table, &|c| level.members(c), &tag);
         }
     }
     ledger

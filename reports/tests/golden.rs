@@ -184,6 +184,45 @@ fn the_brief_renders_exactly_as_the_golden_files() {
     assert!(rendered.markdown.contains("\\[link\\](javascript:x)"));
 }
 
+#[test]
+fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
+    let mut brief = brief();
+    brief.published = true;
+    brief.version = Some(2);
+    brief.rectification = Some(knooppunt_reports::rectification::Rectification {
+        version: 2,
+        replaces: 1,
+        replaces_date: "05-10-2026".into(),
+        reason: "Twee signalen uit Moerwijk bleken <dubbel> ingevoerd".into(),
+        changes: vec![
+            knooppunt_reports::rectification::Change {
+                knelpunt: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),
+                area: "Moerwijk".into(),
+                old: "16".into(),
+                new: "14".into(),
+            },
+            knooppunt_reports::rectification::Change {
+                knelpunt: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),
+                area: "Laak".into(),
+                old: "x".into(),
+                new: "x".into(),
+            },
+        ],
+    });
+    assert_eq!(brief.file_stem(), "brief-2026Q3-versie2");
+    let rendered = brief.render().unwrap();
+    check("brief-rectificatie.md", &rendered.markdown);
+    check("brief-rectificatie.html", &rendered.html);
+    for text in [&rendered.markdown, &rendered.html] {
+        assert!(text.contains("Rectificatie — versie 2, vervangt versie 1 van 05-10-2026"));
+        assert!(text.contains("Wat is gewijzigd"));
+    }
+    assert!(
+        rendered.html.contains("&lt;dubbel&gt;"),
+        "the reason is text"
+    );
+}
+
 /// Runs a poppler tool (Debian's poppler-utils, installed by tests/run.sh) and returns stdout.
 fn poppler(tool: &str, args: &[&str]) -> String {
     let output = std::process::Command::new(tool)

@@ -121,6 +121,17 @@ pub enum Command {
         /// Leg de cijfers vast als de gepubliceerde brief van dit kwartaal (eenmalig).
         #[arg(long)]
         publish: bool,
+        /// Corrigeer de gepubliceerde brief van dit kwartaal met een rectificatie: een nieuwe
+        /// versie naast het origineel (dat blijft), met deze reden en een lijst van wat er
+        /// veranderde.
+        #[arg(
+            long,
+            value_name = "REDEN",
+            conflicts_with = "publish",
+            num_args = 0..=1,
+            default_missing_value = ""
+        )]
+        rectificatie: Option<String>,
     },
     /// Toon de geldende configuratie (wachtwoorden gemaskeerd) na controle.
     Config,

@@ -33,6 +33,7 @@ mod review_signals;
 mod review_split;
 mod settings;
 mod signals;
+pub mod snapshot_versions;
 pub mod snapshots;
 mod statement;
 

@@ -1,9 +1,19 @@
 //! Published briefs, frozen (`brief_snapshots`): a quarter's figures (per programme, "" for
-//! the whole brief) stored exactly as published, as JSON of the caller's figures type.
+//! the whole brief) stored exactly as published, as JSON of the caller's figures type. The
+//! figures read here are those in force: the latest rectificatie's
+//! ([`crate::snapshot_versions`]) when there is one, else the original.
 
 use crate::Store;
 use anyhow::Context;
 use serde::{de::DeserializeOwned, Serialize};
+
+/// The figures in force of a row `s` of `brief_snapshots`: its latest version's.
+macro_rules! current_figures {
+    () => {
+        "COALESCE((SELECT v.figures FROM brief_versions v WHERE v.quarter = s.quarter \
+         AND v.programme = s.programme ORDER BY v.version DESC LIMIT 1), s.figures) AS figures"
+    };
+}
 
 /// Who published a snapshot, with which rules.
 #[derive(Debug, Clone, Copy)]
@@ -66,16 +76,18 @@ impl Store {
         Ok(inserted > 0)
     }
 
-    /// The published figures of a quarter and programme, if published.
+    /// The published figures of a quarter and programme in force (the latest version), if
+    /// published.
     pub async fn snapshot<T: DeserializeOwned>(
         &self,
         quarter: &str,
         programme: &str,
     ) -> anyhow::Result<Option<Snapshot<T>>> {
-        let row: Option<SnapshotRow> = sqlx::query_as(
-            "SELECT quarter, programme, figures FROM brief_snapshots \
-             WHERE quarter = $1 AND programme = $2",
-        )
+        let row: Option<SnapshotRow> = sqlx::query_as(concat!(
+            "SELECT s.quarter, s.programme, ",
+            current_figures!(),
+            " FROM brief_snapshots s WHERE s.quarter = $1 AND s.programme = $2"
+        ))
         .bind(quarter)
         .bind(programme)
         .fetch_optional(&self.pool)
@@ -84,11 +96,13 @@ impl Store {
         row.map(SnapshotRow::typed).transpose()
     }
 
-    /// Every published snapshot, by quarter and programme.
+    /// Every published snapshot, by quarter and programme, each with the figures in force.
     pub async fn snapshots<T: DeserializeOwned>(&self) -> anyhow::Result<Vec<Snapshot<T>>> {
-        let rows: Vec<SnapshotRow> = sqlx::query_as(
-            "SELECT quarter, programme, figures FROM brief_snapshots ORDER BY quarter, programme",
-        )
+        let rows: Vec<SnapshotRow> = sqlx::query_as(concat!(
+            "SELECT s.quarter, s.programme, ",
+            current_figures!(),
+            " FROM brief_snapshots s ORDER BY s.quarter, s.programme"
+        ))
         .fetch_all(&self.pool)
         .await
         .context("gepubliceerde snapshots lezen")?;
@@ -100,10 +114,11 @@ impl Store {
         &self,
         programme: &str,
     ) -> anyhow::Result<Option<Snapshot<T>>> {
-        let row: Option<SnapshotRow> = sqlx::query_as(
-            "SELECT quarter, programme, figures FROM brief_snapshots WHERE programme = $1 \
-             ORDER BY quarter DESC LIMIT 1",
-        )
+        let row: Option<SnapshotRow> = sqlx::query_as(concat!(
+            "SELECT s.quarter, s.programme, ",
+            current_figures!(),
+            " FROM brief_snapshots s WHERE s.programme = $1 ORDER BY s.quarter DESC LIMIT 1"
+        ))
         .bind(programme)
         .fetch_optional(&self.pool)
         .await

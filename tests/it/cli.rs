@@ -305,6 +305,58 @@ fn demo_runs_end_to_end_without_serving() {
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );
+    assert!(String::from_utf8_lossy(&second.stderr).contains("--rectificatie"));
+
+    // A correction is a rectificatie: a reason is required, a quarter must be published, and
+    // the new version's files come beside the original's, which stay as they were.
+    let rectify = |quarter: &str, reason: Option<&str>| {
+        knooppunt()
+            .args(["brief", "--quarter", quarter, "--no-pdf", "--out"])
+            .arg(&published)
+            .arg("--rectificatie")
+            .args(reason)
+            .env(store.0, &store.1)
+            .output()
+            .unwrap()
+    };
+    let stderr =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    let no_reason = rectify("2026Q3", None);
+    assert!(!no_reason.status.success());
+    assert!(
+        stderr(&no_reason).contains("rectificatie: geef de reden op"),
+        "{}",
+        stderr(&no_reason)
+    );
+    let unpublished = rectify("2026Q2", Some("Dubbel geteld"));
+    assert!(!unpublished.status.success());
+    assert!(
+        stderr(&unpublished).contains("nog geen gepubliceerde brief"),
+        "{}",
+        stderr(&unpublished)
+    );
+    let rectified = rectify("2026Q3", Some("Twee signalen bleken dubbel ingevoerd"));
+    assert!(rectified.status.success(), "{}", stderr(&rectified));
+    assert_eq!(
+        std::fs::read_to_string(published.join("brief-2026Q3.html")).unwrap(),
+        html,
+        "the original stays"
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["-c", "brief-2026Q3.sha256", "brief-2026Q3-versie2.sha256"])
+        .current_dir(&published)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    let markdown = std::fs::read_to_string(published.join("brief-2026Q3-versie2.md")).unwrap();
+    assert!(
+        markdown.contains("**Rectificatie — versie 2, vervangt versie 1 van "),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("Reden van de rectificatie: Twee signalen bleken dubbel ingevoerd"),
+        "{markdown}"
+    );
 }
 
 #[test]

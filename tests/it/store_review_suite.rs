@@ -418,6 +418,105 @@ async fn meetings_and_snapshots(store: &Store) {
     assert_eq!(latest.quarter, "2026Q4");
 }
 
+/// Published briefs in versions: the original and its rectificaties side by side; the
+/// figures in force are the latest version's, the original stays as it was published.
+async fn brief_versions(store: &Store) {
+    type Version =
+        knooppunt_store::snapshot_versions::SnapshotVersion<serde_json::Value, serde_json::Value>;
+    let publication = |quarter| Publication {
+        quarter,
+        programme: "",
+        by: "gemeente",
+        rules_version: "test-1",
+    };
+    let original = json!({"totals": {"kostendelersnorm": "12"}});
+    let counts = json!({"kostendelersnorm": {"Moerwijk": 12}});
+    assert!(store
+        .publish_original(publication("2027Q1"), &original, &counts)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .publish_original(publication("2027Q1"), &json!({}), &counts)
+            .await
+            .unwrap(),
+        "published once"
+    );
+    assert_eq!(
+        store
+            .rectify_snapshot(publication("2027Q2"), "reden", &original, &counts)
+            .await
+            .unwrap(),
+        None,
+        "nothing published: nothing to rectify"
+    );
+    let second = json!({"totals": {"kostendelersnorm": "11"}});
+    let third = json!({"totals": {"kostendelersnorm": "10"}});
+    for (figures, expected) in [(&second, 2), (&third, 3)] {
+        assert_eq!(
+            store
+                .rectify_snapshot(
+                    publication("2027Q1"),
+                    &format!("correctie {expected}"),
+                    figures,
+                    &json!({"kostendelersnorm": {"Moerwijk": 13 - expected}}),
+                )
+                .await
+                .unwrap(),
+            Some(expected)
+        );
+    }
+    let versions: Vec<Version> = store.snapshot_versions("2027Q1", "").await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.reason.as_str(), &v.figures))
+            .collect::<Vec<_>>(),
+        [
+            (1, "", &original),
+            (2, "correctie 2", &second),
+            (3, "correctie 3", &third)
+        ]
+    );
+    assert_eq!(versions[0].counts, Some(counts.clone()));
+    assert!(versions[0].published_at <= versions[2].published_at);
+    // In force: the latest version, wherever the store is read.
+    let current = store
+        .snapshot::<serde_json::Value>("2027Q1", "")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.figures, third);
+    let latest = store
+        .latest_snapshot::<serde_json::Value>("")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (latest.quarter.as_str(), &latest.figures),
+        ("2027Q1", &third)
+    );
+    let all = store.snapshots::<serde_json::Value>().await.unwrap();
+    assert_eq!(
+        all.iter()
+            .find(|s| s.quarter == "2027Q1")
+            .map(|s| &s.figures),
+        Some(&third)
+    );
+    // Every version of every quarter, including an original from before versions (no counts).
+    let every: Vec<Version> = store.all_snapshot_versions().await.unwrap();
+    let legacy = every.iter().find(|v| v.quarter == "2026Q3").unwrap();
+    assert_eq!((legacy.version, legacy.counts.clone()), (1, None));
+    assert_eq!(
+        every
+            .iter()
+            .filter(|v| v.quarter == "2027Q1")
+            .map(|v| v.version)
+            .collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+}
+
 async fn suite(store: Store) {
     let batch = vec![
         classified("s1", "t1", "Moerwijk", "2026-11-24", &[K, A]),
@@ -433,6 +532,7 @@ async fn suite(store: Store) {
     reads(&store).await;
     decisions(&store).await;
     meetings_and_snapshots(&store).await;
+    brief_versions(&store).await;
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use knooppunt_reports::compose::Edition;
 use knooppunt_reports::review::{Role, State as ReviewState};
 use knooppunt_reports::review_store;
 use knooppunt_reports::{Brief, Quarter};
@@ -18,6 +19,8 @@ use serde::{Deserialize, Serialize};
 struct Row {
     title: String,
     signals: String,
+    /// The count corrected for recognition, as frozen with the published brief ("9–12").
+    range: Option<String>,
     areas: String,
     state: String,
     owner: Option<String>,
@@ -29,6 +32,54 @@ struct KnelpuntenPage {
     rows: Vec<Row>,
     published: Option<String>,
     quarter: String,
+    /// The published briefs, newest quarter first, each with all its versions.
+    editions: Vec<PublishedBrief>,
+}
+
+/// A published quarter's brief and its versions: the original and its rectificaties.
+#[derive(Serialize)]
+struct PublishedBrief {
+    quarter: String,
+    versions: Vec<VersionRow>,
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    number: i64,
+    /// "30-11-2026", Dutch time.
+    published_on: String,
+    /// Why it was rectified; empty for the original.
+    reason: String,
+    /// Whether this is the version in force.
+    current: bool,
+}
+
+/// The whole brief's published versions ("" programme), newest quarter first.
+async fn editions(store: &knooppunt_store::Store) -> anyhow::Result<Vec<PublishedBrief>> {
+    let mut editions: Vec<PublishedBrief> = Vec::new();
+    let versions = knooppunt_reports::snapshot::all_versions(store).await?;
+    for version in versions.iter().filter(|v| v.programme.is_empty()) {
+        let row = VersionRow {
+            number: version.number,
+            published_on: crate::time::day(version.published_on()),
+            reason: version.reason.clone(),
+            current: false,
+        };
+        match editions.last_mut() {
+            Some(edition) if edition.quarter == version.quarter => edition.versions.push(row),
+            _ => editions.push(PublishedBrief {
+                quarter: version.quarter.clone(),
+                versions: vec![row],
+            }),
+        }
+    }
+    for edition in &mut editions {
+        if let Some(last) = edition.versions.last_mut() {
+            last.current = true;
+        }
+    }
+    editions.reverse();
+    Ok(editions)
 }
 
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
@@ -61,8 +112,13 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         let published = latest
             .as_ref()
             .and_then(|(_, figures)| figures.published(&c.cluster.barrier));
+        let range = latest
+            .as_ref()
+            .and_then(|(_, figures)| figures.recognition.as_ref())
+            .and_then(|frozen| frozen.ranges.get(&c.cluster.barrier).cloned());
         rows.push(Row {
             title,
+            range,
             signals: published
                 .as_ref()
                 .map_or("—".to_string(), |(n, _)| n.clone()),
@@ -82,6 +138,7 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         rows,
         published: latest.map(|(quarter, _)| quarter),
         quarter: Quarter::containing(today).previous().to_string(),
+        editions: editions(&me.state.store).await?,
     };
     me.page("knelpunten", "Bevestigde knelpunten", &data)
 }
@@ -91,6 +148,8 @@ pub(crate) struct BriefQuery {
     kwartaal: Option<String>,
     formaat: Option<String>,
     programma: Option<String>,
+    /// A published version (1 for the original); the version in force without it.
+    versie: Option<String>,
 }
 
 /// The municipality reads published briefs only: a brief of a quarter still being counted
@@ -138,14 +197,49 @@ pub(crate) async fn brief_download(
         .map(str::trim)
         .filter(|p| !p.is_empty());
     published_for(&me, quarter, programme).await?;
-    let mut brief = Brief::gather_full(
+    let edition = match query
+        .versie
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Edition::Current,
+        Some(text) => {
+            let number = text.parse::<i64>().ok().filter(|n| *n >= 1);
+            let versions = knooppunt_reports::snapshot::versions(
+                &me.state.store,
+                &quarter.to_string(),
+                programme.unwrap_or_default(),
+            )
+            .await?;
+            match number.filter(|n| versions.iter().any(|v| v.number == *n)) {
+                Some(n) => Edition::Version(n),
+                None => {
+                    return Err(WebError::refused(
+                        StatusCode::NOT_FOUND,
+                        "Versie niet gevonden",
+                        format!(
+                            "versie: de brief van {quarter} heeft {} gepubliceerde {}.",
+                            versions.len(),
+                            if versions.len() == 1 {
+                                "versie"
+                            } else {
+                                "versies"
+                            }
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    let mut brief = Brief::gather_edition(
         &me.state.store,
         &me.state.catalog,
-        quarter,
-        programme,
+        (quarter, programme),
         me.state.min_group_size,
         &me.state.wider_areas,
         today,
+        edition,
     )
     .await?;
     brief.templates_dir = me.state.templates_dir.clone();

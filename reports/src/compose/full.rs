@@ -3,7 +3,7 @@
 
 use crate::brief::{Brief, Section, TableRow, TableView};
 use crate::disclosure::{self, Position};
-use crate::{coverage, knelpunten, release, snapshot};
+use crate::{coverage, knelpunten, rectification, release, snapshot};
 use chrono::NaiveDate;
 use knooppunt_domain::quarter::Quarter;
 use knooppunt_domain::taxonomy::Catalog;
@@ -26,6 +26,18 @@ struct History {
     totals: BTreeMap<String, snapshot::Published>,
 }
 
+/// Which edition of a quarter's brief to gather.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edition {
+    /// The version in force when published (the latest rectificatie), else a draft.
+    Current,
+    /// One published version (1 for the original).
+    Version(i64),
+    /// A rectificatie of a published brief: counted anew and audited together with every
+    /// version published before.
+    Rectification,
+}
+
 impl Brief {
     /// The whole brief: the overview of all signals plus the knelpunten the overleg confirmed,
     /// their table through the disclosure step (checked against last quarter's published
@@ -39,8 +51,56 @@ impl Brief {
         wider_areas: &BTreeMap<String, String>,
         generated_on: NaiveDate,
     ) -> anyhow::Result<Self> {
+        Self::gather_edition(
+            store,
+            catalog,
+            (quarter, programme),
+            min_group_size,
+            wider_areas,
+            generated_on,
+            Edition::Current,
+        )
+        .await
+    }
+
+    /// [`Brief::gather_full`] for one edition: the version in force, a published version, or
+    /// a new rectificatie (see [`Edition`]).
+    pub async fn gather_edition(
+        store: &Store,
+        catalog: &Catalog,
+        (quarter, programme): (Quarter, Option<&str>),
+        min_group_size: i64,
+        wider_areas: &BTreeMap<String, String>,
+        generated_on: NaiveDate,
+        edition: Edition,
+    ) -> anyhow::Result<Self> {
         let mut brief = Self::gather(store, catalog, quarter, min_group_size, generated_on).await?;
         let programme_key = programme.unwrap_or_default();
+        let versions = snapshot::versions(store, &quarter.to_string(), programme_key).await?;
+        let shown = match edition {
+            Edition::Current => versions.last(),
+            Edition::Version(n) => {
+                Some(versions.iter().find(|v| v.number == n).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "versie: de brief van {quarter} heeft geen versie {n} (er zijn er {})",
+                        versions.len()
+                    )
+                })?)
+            }
+            Edition::Rectification => {
+                if versions.is_empty() {
+                    return Err(snapshot::not_published(&quarter.to_string(), programme_key));
+                }
+                if versions.iter().any(|v| v.counts.is_none()) {
+                    anyhow::bail!(
+                        "kwartaal {quarter}: deze brief is gepubliceerd voordat Knooppunt de \
+                         aantallen achter een publicatie bewaarde; een rectificatie kan daarom \
+                         niet veilig worden gecontroleerd"
+                    );
+                }
+                None
+            }
+        };
         let history = history(store, quarter, programme_key).await?;
         let mut knelpunten = knelpunten::gather(
             store,
@@ -54,9 +114,9 @@ impl Brief {
         .await?;
         // A published quarter shows the vignettes it published, also after retention
         // removed them from the live store.
-        if let Some(own) = snapshot::load(store, &quarter.to_string(), programme_key).await? {
+        if let Some(own) = shown.or(versions.last()) {
             for knelpunt in knelpunten.iter_mut().filter(|k| k.vignettes.is_empty()) {
-                if let Some(published) = own.vignettes.get(&knelpunt.barrier) {
+                if let Some(published) = own.figures.vignettes.get(&knelpunt.barrier) {
                     knelpunt.vignettes = published.clone();
                 }
             }
@@ -67,13 +127,27 @@ impl Brief {
             min_group_size,
             wider_areas,
         };
-        let (release, published) = release(
-            store,
-            &target,
-            &mut knelpunten,
-            history.previous_table.as_ref(),
-        )
-        .await?;
+        let frozen = shown.filter(|v| !v.figures.levels.is_empty());
+        let (release, published) = match frozen {
+            Some(version) => {
+                let release = release::Release {
+                    levels: version.figures.levels.clone(),
+                    context_leaks: Vec::new(),
+                };
+                knelpunten::apply(&mut knelpunten, &release, min_group_size);
+                (release, true)
+            }
+            None => {
+                self::release(
+                    store,
+                    &target,
+                    &mut knelpunten,
+                    history.previous_table.as_ref(),
+                    edition == Edition::Rectification,
+                )
+                .await?
+            }
+        };
         brief.published = published;
         brief.tables = tables(&release, &knelpunten);
         brief.sections = sections(&knelpunten);
@@ -83,7 +157,52 @@ impl Brief {
         brief.coverage = Some(coverage::gather(store, quarter, min_group_size).await?);
         brief.release = Some(release);
         brief.knelpunten = knelpunten;
+        let titles = brief.titles();
+        if let Some(version) = shown.filter(|_| published) {
+            brief.version = Some(version.number);
+            if let Some(frozen) = &version.figures.recognition {
+                brief.apply_frozen_recognition(frozen);
+            }
+            let before = versions.iter().rev().find(|v| v.number < version.number);
+            if let Some(before) = before {
+                brief.rectification = Some(rectification::of_version(before, version, &titles));
+            }
+        }
+        if edition == Edition::Rectification {
+            if let (Some(last), Some(release)) = (versions.last(), &brief.release) {
+                brief.version = Some(last.number + 1);
+                brief.rectification = Some(rectification::Rectification {
+                    version: last.number + 1,
+                    replaces: last.number,
+                    replaces_date: crate::presentation::short_date(last.published_on()),
+                    reason: String::new(),
+                    changes: rectification::changes(
+                        &last.figures,
+                        last.counts.as_ref(),
+                        &release.levels,
+                        &brief.counts(),
+                        &titles,
+                    ),
+                });
+            }
+        }
         Ok(brief)
+    }
+
+    /// Knelpunt titles by barrier id.
+    fn titles(&self) -> BTreeMap<String, String> {
+        self.knelpunten
+            .iter()
+            .map(|k| (k.barrier.clone(), k.title.clone()))
+            .collect()
+    }
+
+    /// The counts behind this brief's figures, per knelpunt and wijk (never shown).
+    pub fn counts(&self) -> snapshot::Counts {
+        self.knelpunten
+            .iter()
+            .map(|k| (k.barrier.clone(), k.area_counts.clone()))
+            .collect()
     }
 }
 
@@ -114,33 +233,28 @@ struct Target<'a> {
     wider_areas: &'a BTreeMap<String, String>,
 }
 
-/// The knelpunten's figures through the disclosure step, and whether they were published
-/// before. Everything already published (earlier quarters, other programmes) is audited
-/// together with this brief; a brief that was published keeps its published figures.
+/// The knelpunten's figures through the disclosure step, counted anew. Everything already
+/// published (earlier quarters, other programmes, and for a rectificatie every earlier
+/// version of this brief) is audited together with this brief. The second value says
+/// whether the figures are published ones (never: they were just counted).
 async fn release(
     store: &Store,
     target: &Target<'_>,
     knelpunten: &mut [knelpunten::Knelpunt],
     previous_table: Option<&disclosure::PublishedTable>,
+    rectifying: bool,
 ) -> anyhow::Result<(release::Release, bool)> {
     let programme_key = target.programme.unwrap_or_default();
-    let snapshots = snapshot::all(store).await?;
-    let frozen = snapshots
+    let versions = snapshot::all_versions(store).await?;
+    let current: snapshot::Counts = knelpunten
         .iter()
-        .find(|(q, p, _)| *q == target.quarter && p == programme_key)
-        .filter(|(_, _, figures)| !figures.levels.is_empty())
-        .map(|(_, _, figures)| release::Release {
-            levels: figures.levels.clone(),
-            context_leaks: Vec::new(),
-        });
-    if let Some(release) = frozen {
-        knelpunten::apply(knelpunten, &release, target.min_group_size);
-        return Ok((release, true));
-    }
+        .map(|k| (k.barrier.clone(), k.area_counts.clone()))
+        .collect();
     let mut context = snapshot::context(
-        &snapshots,
-        &target.quarter,
-        programme_key,
+        &versions,
+        (&target.quarter, programme_key),
+        rectifying,
+        &current,
         target.wider_areas,
     );
     if target.programme.is_none() {
@@ -148,13 +262,25 @@ async fn release(
         let (groups, areas) = programme_groups(knelpunten);
         context.watch_groups(&target.quarter, &groups, &areas);
     }
+    let output = if rectifying {
+        let next = versions
+            .iter()
+            .filter(|v| v.quarter == target.quarter && v.programme == programme_key)
+            .map(|v| v.number)
+            .max()
+            .unwrap_or(1)
+            + 1;
+        snapshot::versioned_output_name(&target.quarter, programme_key, next)
+    } else {
+        snapshot::output_name(&target.quarter, programme_key)
+    };
     let release = knelpunten::publish(
         knelpunten,
         target.min_group_size,
         previous_table,
         target.wider_areas,
         &target.quarter,
-        &snapshot::output_name(&target.quarter, programme_key),
+        &output,
         &mut context,
     )?;
     Ok((release, false))

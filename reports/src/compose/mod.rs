@@ -3,6 +3,7 @@
 //! HTML, PDF and figures written out ([`output`]); here the Dutch text helpers they share.
 
 mod full;
+pub use full::Edition;
 mod output;
 mod overview;
 #[cfg(test)]

@@ -55,8 +55,52 @@ impl Brief {
         )))
     }
 
-    /// Freezes this brief's figures as the quarter's published snapshot.
+    /// Freezes this brief's figures as the quarter's published snapshot (version 1), with
+    /// the recognition ranges it shows and the counts behind it.
     pub async fn publish(&self, store: &Store, by: &str) -> anyhow::Result<()> {
+        let figures = self.snapshot_figures()?;
+        snapshot::publish(store, self.publication(by), &figures, &self.counts()).await
+    }
+
+    /// Publishes this brief, gathered as [`crate::compose::Edition::Rectification`], as the
+    /// next version of its quarter with `reason` (checked: required, no personal data).
+    /// Earlier versions stay as they were; returns the new version's number.
+    pub async fn rectify(&mut self, store: &Store, by: &str, reason: &str) -> anyhow::Result<i64> {
+        let reason = crate::rectification::checked_reason(reason).map_err(anyhow::Error::msg)?;
+        let Some(rectification) = self.rectification.as_mut() else {
+            anyhow::bail!(
+                "alleen een brief die als rectificatie is samengesteld kan een rectificatie zijn"
+            );
+        };
+        rectification.reason = reason.clone();
+        let figures = self.snapshot_figures()?;
+        let version = snapshot::rectify(
+            store,
+            self.publication(by),
+            &reason,
+            &figures,
+            &self.counts(),
+        )
+        .await?;
+        if let Some(rectification) = self.rectification.as_mut() {
+            rectification.version = version;
+        }
+        self.version = Some(version);
+        self.published = true;
+        Ok(version)
+    }
+
+    fn publication<'a>(&'a self, by: &'a str) -> knooppunt_store::snapshots::Publication<'a> {
+        knooppunt_store::snapshots::Publication {
+            quarter: &self.quarter,
+            programme: self.programme.as_deref().unwrap_or_default(),
+            by,
+            rules_version: &self.rules_version,
+        }
+    }
+
+    /// The figures a publication freezes.
+    fn snapshot_figures(&self) -> anyhow::Result<snapshot::Figures> {
         let Some(release) = &self.release else {
             anyhow::bail!("alleen een volledige brief (met knelpunten) kan worden gepubliceerd");
         };
@@ -76,7 +120,7 @@ impl Brief {
                 min_group_size: self.min_group_size.max(1) as u64,
                 zeros_shown: true,
             });
-        let figures = snapshot::Figures {
+        Ok(snapshot::Figures {
             table: wijk_table,
             totals: self
                 .knelpunten
@@ -95,16 +139,8 @@ impl Brief {
                 .map(|k| (k.barrier.clone(), k.vignettes.clone()))
                 .collect(),
             levels: release.levels.clone(),
-        };
-        snapshot::publish(
-            store,
-            &self.quarter,
-            self.programme.as_deref().unwrap_or_default(),
-            by,
-            &self.rules_version,
-            &figures,
-        )
-        .await
+            recognition: self.recognition_to_freeze(),
+        })
     }
 
     /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
@@ -164,15 +200,20 @@ impl Brief {
         Ok(written)
     }
 
-    /// "brief-2026Q3" or "brief-2026Q3-armoede".
+    /// "brief-2026Q3" or "brief-2026Q3-armoede"; a rectificatie adds its version
+    /// ("brief-2026Q3-versie2"), so the original's files stay beside it.
     pub fn file_stem(&self) -> String {
-        match &self.programme {
+        let stem = match &self.programme {
             Some(programme) => format!(
                 "brief-{}-{}",
                 self.quarter,
                 knooppunt_domain::cluster::slug(programme)
             ),
             None => format!("brief-{}", self.quarter),
+        };
+        match self.version {
+            Some(version) if version > 1 => format!("{stem}-versie{version}"),
+            _ => stem,
         }
     }
 
@@ -190,7 +231,11 @@ impl Brief {
                     self.quarter_label
                 ),
                 None => format!("Terug het systeem in - {}", self.quarter_label),
-            },
+            } + &self
+                .rectification
+                .as_ref()
+                .map(|r| format!(" - rectificatie, versie {}", r.version))
+                .unwrap_or_default(),
             author: if self.cover.sender.is_empty() {
                 "Signaleringsoverleg".into()
             } else {

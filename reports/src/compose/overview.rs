@@ -66,6 +66,9 @@ impl Brief {
             published: false,
             coverage: None,
             accuracy: None,
+            version: None,
+            rectification: None,
+            recognition_frozen: false,
         }
     }
 

@@ -9,3 +9,4 @@ mod brief;
 mod decisions;
 mod intake;
 mod labels;
+mod rectification;
