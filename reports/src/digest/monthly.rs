@@ -244,7 +244,8 @@ pub struct OverviewItem {
     pub signals: String,
     /// Where the disclosure step published it.
     pub level: &'static str,
-    /// Wijken (or stadsdelen) with a shown, non-zero figure.
+    /// Wijken (or stadsdelen) with a shown, non-zero figure; "hele gemeente" when published
+    /// for the whole municipality only.
     pub areas: String,
     /// Last month's figure as its published overview showed it, or "—".
     pub previous: String,
@@ -341,7 +342,10 @@ pub fn compose(
             programme: c.programme.clone().unwrap_or_default(),
             signals,
             level: found.map_or("", |(level, _)| level.level.caption()),
-            areas: areas.join(", "),
+            areas: match found {
+                Some((level, _)) if level.level == Level::Gemeente => "hele gemeente".into(),
+                _ => areas.join(", "),
+            },
             previous: published
                 .previous
                 .and_then(|p| p.get(&c.barrier).cloned())
