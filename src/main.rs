@@ -93,6 +93,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
         Command::Quarantaine => cli::quarantine::run(settings).await,
         Command::User { command } => cli::user::run(command, settings).await,
         Command::Agenda { meeting, out } => cli::agenda::run(settings, meeting, &out).await,
+        Command::Digest(args) => cli::digest::run(settings, args).await,
         Command::Clusters {
             agenda: true, on, ..
         } => cli::clusters::agenda(settings, on).await,

@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod brief;
 pub mod classify;
 pub mod clusters;
+pub mod digest;
 pub mod import;
 pub mod migrate;
 pub mod model;
@@ -200,6 +201,9 @@ pub enum Command {
         #[arg(long, default_value = "agenda")]
         out: PathBuf,
     },
+    /// Maak de samenvatting voor wie niet inlogt: de besluitenlijst per programma na een
+    /// vergadering, of het maandoverzicht van nieuwe en groeiende knelpunten.
+    Digest(digest::DigestArgs),
     /// Toon de clusters (barrière × wijk): aantallen, bronnen, wijken, periode en wachttijden.
     Clusters {
         /// Alleen clusters met minstens zoveel signalen.
