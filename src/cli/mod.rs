@@ -200,6 +200,10 @@ pub enum Command {
         /// Map waarin agenda-DATUM.html en .md worden geschreven.
         #[arg(long, default_value = "agenda")]
         out: PathBuf,
+        /// Een aanwezige als "naam=rol" (herhaalbaar). Met minstens één wordt de vergadering
+        /// vastgelegd met wie er waren; zonder wordt alleen geëxporteerd.
+        #[arg(long = "attendee", value_parser = agenda::parse_attendee)]
+        attendees: Vec<knooppunt_store::Attendee>,
     },
     /// Maak de samenvatting voor wie niet inlogt: de besluitenlijst per programma na een
     /// vergadering, of het maandoverzicht van nieuwe en groeiende knelpunten.

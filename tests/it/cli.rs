@@ -321,6 +321,27 @@ fn demo_runs_end_to_end_without_serving() {
         "{markdown}"
     );
     assert!(out.join("agenda-2026-09-30.html").is_file());
+    // Exporting records no meeting; recording one needs its attendees, each checked.
+    let agenda = |extra: &[&str]| {
+        knooppunt()
+            .args(["agenda", "--meeting", "2026-10-14", "--out"])
+            .arg(&out)
+            .args(extra)
+            .env(store.0, &store.1)
+            .output()
+            .unwrap()
+    };
+    let bare = agenda(&[]);
+    assert!(bare.status.success());
+    assert!(String::from_utf8_lossy(&bare.stdout).contains("niet vastgelegd"));
+    let refused = agenda(&["--attendee", "R. Kok=corporatie, r.kok@example.nl"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--attendee, rol: geen contact"), "{stderr}");
+    assert!(!stderr.contains("example.nl"), "not echoed: {stderr}");
+    let recorded = agenda(&["--attendee", "R. Kok=woningcorporatie"]);
+    assert!(recorded.status.success());
+    assert!(!String::from_utf8_lossy(&recorded.stdout).contains("niet vastgelegd"));
 
     // Publishing freezes the quarter; a second publication is refused.
     let publish = || {
