@@ -48,8 +48,14 @@ pub async fn run(
     settings: &Settings,
     meeting: chrono::NaiveDate,
     out: &Path,
-    attendees: Vec<Attendee>,
+    attendees: Vec<String>,
 ) -> anyhow::Result<ExitCode> {
+    // Checked here rather than by the argument parser, which would echo what was typed.
+    let attendees = attendees
+        .iter()
+        .map(|text| parse_attendee(text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     let (config, store) = settings.open().await?;
     let catalog = app::load_rules(&config)?.catalog();
     let record = (!attendees.is_empty()).then_some("cli");

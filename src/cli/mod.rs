@@ -202,8 +202,8 @@ pub enum Command {
         out: PathBuf,
         /// Een aanwezige als "naam=rol" (herhaalbaar). Met minstens één wordt de vergadering
         /// vastgelegd met wie er waren; zonder wordt alleen geëxporteerd.
-        #[arg(long = "attendee", value_parser = agenda::parse_attendee)]
-        attendees: Vec<knooppunt_store::Attendee>,
+        #[arg(long = "attendee")]
+        attendees: Vec<String>,
     },
     /// Maak de samenvatting voor wie niet inlogt: de besluitenlijst per programma na een
     /// vergadering, of het maandoverzicht van nieuwe en groeiende knelpunten.
