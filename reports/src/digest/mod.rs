@@ -45,11 +45,12 @@ pub fn write_files(
     Ok(written)
 }
 
-/// A programme's name as part of a file name: lower case, letters and digits, the rest `-`.
+/// A programme's name as part of a file name: lower case ASCII letters and digits, the rest
+/// `-` (a download's file name travels in a header).
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') {
             out.push('-');
