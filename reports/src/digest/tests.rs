@@ -468,3 +468,79 @@ fn the_overview_never_gives_away_a_cell_the_coming_brief_must_hide() {
     monthly::release_month(&candidates, month, 5, &BTreeMap::new(), &mut watched).unwrap();
     assert_eq!(watched.disclosures(5).unwrap(), vec![]);
 }
+
+/// The other way round: September's overview is published first, then the brief of Q3. A
+/// brief protected on its own gives the overview's hidden cell away; the brief through the
+/// joint audit (the overviews are in its context as snapshots) does not.
+#[test]
+fn a_brief_after_the_overviews_reveals_none_of_their_hidden_cells() {
+    let wijken: Vec<String> = (1..=8).map(|i| format!("W{i}")).collect();
+    let september = |w: &str| match w {
+        "W1" => 3,
+        "W2" => 6,
+        _ => 9,
+    };
+    let candidates = vec![
+        candidate(
+            "a",
+            Reason::Nieuw,
+            &wijken
+                .iter()
+                .map(|w| (w.as_str(), september(w)))
+                .collect::<Vec<_>>(),
+        ),
+        candidate(
+            "b",
+            Reason::Nieuw,
+            &wijken
+                .iter()
+                .map(|w| (w.as_str(), if w == "W1" { 7 } else { 9 }))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    // Published: July (a: 5 in W2, nothing elsewhere), August (nothing), then September.
+    let mut context = Ledger::default();
+    for (month, w2) in [("2026-07", 5), ("2026-08", 0)] {
+        for w in &wijken {
+            let value = if w == "W2" { w2 } else { 0 };
+            context.add(figure(
+                &format!("maandoverzicht {month}"),
+                &[atom("a", w, month)],
+                Some(value),
+            ));
+        }
+    }
+    let month: Month = "2026-09".parse().unwrap();
+    let wider = BTreeMap::new();
+    monthly::release_month(&candidates, month, 5, &wider, &mut context).unwrap();
+    assert_eq!(context.disclosures(5).unwrap(), vec![]);
+
+    // The brief of Q3: September plus July's five in W2.
+    let quarter: crate::release::Counts = candidates
+        .iter()
+        .map(|c| {
+            let mut counts = c.counts.clone();
+            if c.barrier == "a" {
+                *counts.entry("W2".into()).or_default() += 5;
+            }
+            (c.barrier.clone(), counts)
+        })
+        .collect();
+    let mut alone = Ledger::default();
+    let naive =
+        crate::release::release(&quarter, "2026Q3", "brief", 5, None, &wider, &mut alone).unwrap();
+    let mut joint = context.clone();
+    for level in &naive.levels {
+        joint.add_table("brief 2026Q3", "2026Q3", &level.table, &|c| {
+            level.members(c)
+        });
+    }
+    assert!(
+        joint.disclosures(5).unwrap().iter().any(|l| l.value == 3),
+        "the case must bite: {:?}",
+        joint.disclosures(5).unwrap()
+    );
+    let mut audited = context.clone();
+    crate::release::release(&quarter, "2026Q3", "brief", 5, None, &wider, &mut audited).unwrap();
+    assert_eq!(audited.disclosures(5).unwrap(), vec![]);
+}
