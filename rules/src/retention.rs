@@ -317,6 +317,7 @@ mod tests {
             text_months: 24,
             quarantine_days: 30,
             revoked_token_days: 7,
+            attendee_months: 6,
         };
         let now = DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z")
             .unwrap()
@@ -324,6 +325,10 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let cutoffs = policy.cutoffs(today, now);
         assert_eq!(cutoffs.text, NaiveDate::from_ymd_opt(2024, 11, 30).unwrap());
+        assert_eq!(
+            cutoffs.attendees,
+            NaiveDate::from_ymd_opt(2026, 5, 30).unwrap()
+        );
         assert_eq!(cutoffs.quarantine.to_rfc3339(), "2026-10-31T12:00:00+00:00");
         assert_eq!(
             cutoffs.revoked_tokens.to_rfc3339(),
