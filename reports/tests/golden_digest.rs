@@ -50,6 +50,34 @@ fn decision(seq: i64, cluster: &str, action: Action, reason: &str) -> Decision {
     }
 }
 
+/// The latest published brief: kostendelersnorm 17 (Moerwijk), schuldhulp 9 (wijken hidden).
+fn published_brief() -> Figures {
+    let table = PublishedTable {
+        rows: vec!["kostendelersnorm".into(), "schuldhulp-toegang".into()],
+        columns: vec!["Laak".into(), "Moerwijk".into()],
+        cells: vec![
+            vec![Cell::Shown(0), Cell::Shown(17)],
+            vec![Cell::Suppressed, Cell::Suppressed],
+        ],
+        row_totals: vec![Cell::Shown(17), Cell::Shown(9)],
+        column_totals: vec![Cell::Suppressed, Cell::Suppressed],
+        grand_total: Cell::Shown(26),
+        min_group_size: 5,
+        zeros_shown: true,
+    };
+    Figures {
+        table,
+        totals: [
+            ("kostendelersnorm".to_string(), "17".to_string()),
+            ("schuldhulp-toegang".to_string(), "9".to_string()),
+        ]
+        .into(),
+        clusters: BTreeMap::new(),
+        vignettes: BTreeMap::new(),
+        levels: Vec::new(),
+    }
+}
+
 #[test]
 fn the_programme_digest_renders_exactly_as_the_golden_files() {
     let catalog = RuleSet::default_rules().unwrap().catalog();
@@ -105,30 +133,7 @@ fn the_programme_digest_renders_exactly_as_the_golden_files() {
             due_on: day("2026-10-28"),
         }],
     };
-    let table = PublishedTable {
-        rows: vec!["kostendelersnorm".into(), "schuldhulp-toegang".into()],
-        columns: vec!["Laak".into(), "Moerwijk".into()],
-        cells: vec![
-            vec![Cell::Shown(0), Cell::Shown(17)],
-            vec![Cell::Suppressed, Cell::Suppressed],
-        ],
-        row_totals: vec![Cell::Shown(17), Cell::Shown(9)],
-        column_totals: vec![Cell::Suppressed, Cell::Suppressed],
-        grand_total: Cell::Shown(26),
-        min_group_size: 5,
-        zeros_shown: true,
-    };
-    let figures = Figures {
-        table,
-        totals: [
-            ("kostendelersnorm".to_string(), "17".to_string()),
-            ("schuldhulp-toegang".to_string(), "9".to_string()),
-        ]
-        .into(),
-        clusters: BTreeMap::new(),
-        vignettes: BTreeMap::new(),
-        levels: Vec::new(),
-    };
+    let figures = published_brief();
     let meeting = Meeting {
         on: day("2026-09-30"),
         recorded: true,
@@ -175,6 +180,7 @@ fn the_monthly_overview_renders_exactly_as_the_golden_files() {
     let mut ledger = Ledger::default();
     let release =
         monthly::release_month(&candidates, month, 5, &BTreeMap::new(), &mut ledger).unwrap();
+    let figures = published_brief();
     let previous: BTreeMap<String, String> =
         [("wachtlijst-ggz".to_string(), "21".to_string())].into();
     let overview = monthly::compose(
@@ -183,7 +189,7 @@ fn the_monthly_overview_renders_exactly_as_the_golden_files() {
         release,
         monthly::Published {
             previous: Some(&previous),
-            brief: None,
+            brief: Some(("2026Q2", &figures)),
         },
         &catalog,
         5,
