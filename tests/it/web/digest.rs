@@ -124,6 +124,23 @@ async fn every_role_against_the_digest_downloads() {
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("programma: kies een programma."), "{body}");
+    // Every download is in the processing log, as an export.
+    let exports = knooppunt_rules::verwerkingslog::entries(
+        &site.store,
+        &knooppunt_rules::verwerkingslog::Filter {
+            name: Some(knooppunt_domain::processing_log::actions::EXPORT.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(exports.iter().any(|e| e.actor == "gemeente"
+        && e.attributes["what"] == "maandoverzicht"
+        && e.attributes["format"] == "pdf"));
+    assert!(exports
+        .iter()
+        .any(|e| e.attributes["what"] == "programma-besluitenlijst"
+            && e.attributes["programme"] == PROGRAMME));
     // The municipality's page points to both.
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(
