@@ -75,6 +75,7 @@ fn published_brief() -> Figures {
         clusters: BTreeMap::new(),
         vignettes: BTreeMap::new(),
         levels: Vec::new(),
+        recognition: None,
     }
 }
 

@@ -4,13 +4,13 @@
 //!
 //! The month's figures are a table of their own, through the one disclosure step: released
 //! level by level (wijk, stadsdeel, municipality; [`crate::release::release`]) together with
-//! everything published before — every published brief and programme brief, and earlier
-//! overviews (all stored snapshots) — and with the figures the brief of the month's quarter
-//! will publish watched before they exist, so the overview can never give away what that
-//! brief must hide. [`MonthlyOverview::publish`] freezes the overview as a snapshot (programme
-//! key [`SNAPSHOT_KEY`], period `2026-09`); every later brief is then audited with it, the
-//! ledger counting each quarter as the sum of its three months. A published overview renders
-//! from its snapshot, so it reads the same every time.
+//! everything published before — every published version of every brief and programme brief,
+//! and earlier overviews — and with the figures the brief of the month's quarter will publish
+//! watched before they exist, so the overview can never give away what that brief must hide.
+//! [`MonthlyOverview::publish`] freezes the overview as the original version of a snapshot
+//! (programme key [`SNAPSHOT_KEY`], period `2026-09`, with the counts behind it); every later
+//! brief is then audited with it, the ledger counting each quarter as the sum of its three
+//! months. A published overview renders from its snapshot, so it reads the same every time.
 //!
 //! Not counted: inequalities ("groeiend" says this month is larger than the last).
 
@@ -285,6 +285,9 @@ pub struct MonthlyOverview {
     pub reasons: BTreeMap<String, Reason>,
     #[serde(skip)]
     pub clusters: BTreeMap<String, Vec<String>>,
+    /// The counts behind the month's figures (never shown), kept with a publication.
+    #[serde(skip)]
+    pub counts: Counts,
     #[serde(skip)]
     pub templates_dir: Option<PathBuf>,
 }
@@ -396,6 +399,10 @@ pub fn compose(
             .iter()
             .map(|c| (c.barrier.clone(), c.cluster_ids.clone()))
             .collect(),
+        counts: candidates
+            .iter()
+            .map(|c| (c.barrier.clone(), c.counts.clone()))
+            .collect(),
         templates_dir: None,
     }
 }
@@ -477,9 +484,18 @@ impl MonthlyOverview {
                 (release, true)
             }
             None => {
-                let snapshots = crate::snapshot::all(store).await?;
-                let mut context =
-                    crate::snapshot::context(&snapshots, &key, SNAPSHOT_KEY, wider_areas);
+                let versions = crate::snapshot::all_versions(store).await?;
+                let current: Counts = candidates
+                    .iter()
+                    .map(|c| (c.barrier.clone(), c.counts.clone()))
+                    .collect();
+                let mut context = crate::snapshot::context(
+                    &versions,
+                    (&key, SNAPSHOT_KEY),
+                    false,
+                    &current,
+                    wider_areas,
+                );
                 let barriers: Vec<String> = candidates.iter().map(|c| c.barrier.clone()).collect();
                 let wijken: Vec<String> = candidates
                     .iter()
@@ -489,9 +505,9 @@ impl MonthlyOverview {
                     .collect();
                 // The brief of this month's quarter, unless it is out already.
                 let quarter = month.quarter().to_string();
-                if !snapshots
+                if !versions
                     .iter()
-                    .any(|(q, p, _)| *q == quarter && p.is_empty())
+                    .any(|v| v.quarter == quarter && v.programme.is_empty())
                 {
                     watch_brief(&mut context, &quarter, &barriers, &wijken);
                 }
@@ -553,6 +569,7 @@ impl MonthlyOverview {
                 clusters: self.clusters.clone(),
                 vignettes: BTreeMap::new(),
                 levels: self.release.levels.clone(),
+                recognition: None,
             },
             reasons: self.reasons.clone(),
         };
@@ -562,7 +579,12 @@ impl MonthlyOverview {
             by,
             rules_version: &self.rules_version,
         };
-        if !store.publish_snapshot(publication, &frozen).await? {
+        // Published as the original version, with the counts behind it (never shown), so
+        // every later audit reads it like a published brief.
+        if !store
+            .publish_original(publication, &frozen, &self.counts)
+            .await?
+        {
             anyhow::bail!(
                 "maand {}: het maandoverzicht is al gepubliceerd en blijft zoals het is",
                 self.month
