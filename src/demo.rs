@@ -17,6 +17,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod digest;
+
 /// 320 synthetic signals (JSON lines), a few with personal data for the scrubber to remove.
 pub const SAMPLE_JSONL: &str = include_str!("demo/signals.jsonl");
 
@@ -103,6 +105,7 @@ pub async fn run(
         .context("voorbeeldset zonder datums")?;
     demo.agenda(latest.succ_opt().unwrap_or(latest)).await?;
     demo.brief(Quarter::containing(latest)).await?;
+    demo.digest(latest.succ_opt().unwrap_or(latest)).await?;
     demo.accounts().await?;
 
     if serve {
@@ -297,6 +300,23 @@ impl Demo<'_> {
         )
         .await;
         if let Err(DecideError::Failed(error)) = confirmed {
+            return Err(error);
+        }
+        // The knelpunt goes to a municipality programme, with the barrier's owner, so the
+        // programme gets its decisions list.
+        let owner = self
+            .rules
+            .catalog()
+            .barrier(&item.barrier)
+            .map(|b| b.owner.clone())
+            .unwrap_or_default();
+        let assign = Action::Assign {
+            owner,
+            programme: digest::PROGRAMME.into(),
+        };
+        let at = knooppunt_reports::dutch::at_local(meeting, 10, 5 * minute + 1);
+        let assigned = decide_at(self.store, &item.cluster_id, assign, "", "demo-overleg", at);
+        if let Err(DecideError::Failed(error)) = assigned.await {
             return Err(error);
         }
         if let Some(text) = demo_recommendation(&item.barrier) {

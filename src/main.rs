@@ -92,7 +92,12 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCo
         } => cli::classify::run(file, rules.as_deref(), model.as_deref(), jobs),
         Command::Quarantaine => cli::quarantine::run(settings).await,
         Command::User { command } => cli::user::run(command, settings).await,
-        Command::Agenda { meeting, out } => cli::agenda::run(settings, meeting, &out).await,
+        Command::Agenda {
+            meeting,
+            out,
+            attendees,
+        } => cli::agenda::run(settings, meeting, &out, attendees).await,
+        Command::Digest(args) => cli::digest::run(settings, args).await,
         Command::Clusters {
             agenda: true, on, ..
         } => cli::clusters::agenda(settings, on).await,

@@ -207,9 +207,22 @@ impl Ledger {
     /// Every hidden figure of any output that follows exactly from the shown figures of all
     /// outputs together, with its value.
     pub fn audit(&self) -> Result<Vec<Leak>, DisclosureError> {
-        let mut index: BTreeMap<&Atom, usize> = BTreeMap::new();
+        // A monthly output counts months: then every quarter is the sum of its three months.
+        let monthly = self
+            .figures
+            .iter()
+            .flat_map(|f| &f.atoms)
+            .any(|a| month_atom(&a.quarter));
+        let expand = |atom: &Atom| -> Vec<Atom> {
+            if monthly {
+                refine(atom)
+            } else {
+                vec![atom.clone()]
+            }
+        };
+        let mut index: BTreeMap<Atom, usize> = BTreeMap::new();
         for figure in &self.figures {
-            for atom in &figure.atoms {
+            for atom in figure.atoms.iter().flat_map(expand) {
                 let next = index.len();
                 index.entry(atom).or_insert(next);
             }
@@ -218,7 +231,8 @@ impl Ledger {
             figure
                 .atoms
                 .iter()
-                .filter_map(|a| index.get(a).map(|&i| (i, Frac::ONE)))
+                .flat_map(expand)
+                .filter_map(|a| index.get(&a).map(|&i| (i, Frac::ONE)))
                 .collect()
         };
         // Reduced basis of the shown figures: pivot variable → (row, right-hand side).
@@ -263,6 +277,29 @@ impl Ledger {
 }
 
 type Row = BTreeMap<usize, Frac>;
+
+/// Whether an atom's period is a month (`2026-09`, from a monthly overview) rather than a
+/// quarter (`2026Q3`).
+pub fn month_atom(period: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok()
+}
+
+/// An atom in months: a quarter's atom is its three months' atoms, a month's is itself.
+fn refine(atom: &Atom) -> Vec<Atom> {
+    match atom.quarter.parse::<knooppunt_domain::quarter::Quarter>() {
+        Ok(quarter) if !month_atom(&atom.quarter) => {
+            let start = quarter.start();
+            (0..3)
+                .filter_map(|i| start.checked_add_months(chrono::Months::new(i)))
+                .map(|month| Atom {
+                    quarter: month.format("%Y-%m").to_string(),
+                    ..atom.clone()
+                })
+                .collect()
+        }
+        _ => vec![atom.clone()],
+    }
+}
 
 /// Subtracts basis rows from `row` until no pivot of the basis is left in it; the right-hand
 /// sides are subtracted from `rhs` alike.

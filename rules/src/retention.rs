@@ -8,7 +8,9 @@
 //!   vignette texts it printed in its snapshot);
 //! - quarantine rows older than `quarantine_days` are deleted;
 //! - expired sign-in sessions, and partner tokens revoked more than `revoked_token_days` ago,
-//!   are deleted.
+//!   are deleted;
+//! - the attendees of meetings older than `attendee_months` are renamed "deelnemer 1..n" (their
+//!   role stays, and action points they owned follow); the decisions stay.
 //!
 //! [`plan`] counts what a run would do (`knooppunt bewaartermijn --dry-run`); [`apply`] does it
 //! in one transaction, records the run in `retention_purges` and logs it in the processing log.
@@ -35,6 +37,8 @@ pub struct Policy {
     pub quarantine_days: u32,
     /// Revoked partner tokens are kept this many days after revocation.
     pub revoked_token_days: u32,
+    /// Attendees' names are kept this many months after the meeting.
+    pub attendee_months: u32,
 }
 
 impl Default for Policy {
@@ -43,6 +47,7 @@ impl Default for Policy {
             text_months: 24,
             quarantine_days: 90,
             revoked_token_days: 90,
+            attendee_months: 24,
         }
     }
 }
@@ -58,6 +63,8 @@ pub struct Cutoffs {
     pub revoked_tokens: DateTime<Utc>,
     /// Sessions that expired before this moment are deleted (whole seconds).
     pub sessions: DateTime<Utc>,
+    /// Meetings before this day have their attendees' names replaced.
+    pub attendees: NaiveDate,
 }
 
 impl Policy {
@@ -71,6 +78,9 @@ impl Policy {
             quarantine: moment(now - Duration::days(i64::from(self.quarantine_days))),
             revoked_tokens: moment(now - Duration::days(i64::from(self.revoked_token_days))),
             sessions: moment(now),
+            attendees: today
+                .checked_sub_months(Months::new(self.attendee_months))
+                .unwrap_or(NaiveDate::MIN),
         }
     }
 }
@@ -96,7 +106,7 @@ impl Outcome {
         let date = self.cutoffs.text.format("%d-%m-%Y");
         let signals = n(self.counts.signals_purged, "signaal", "signalen");
         let rest = format!(
-            "{}, {}, {} en {}",
+            "{}, {}, {}, {} en {}",
             n(
                 self.counts.vignettes_removed,
                 "goedgekeurd vignet",
@@ -116,6 +126,11 @@ impl Outcome {
                 self.counts.tokens_deleted,
                 "ingetrokken token",
                 "ingetrokken tokens"
+            ),
+            n(
+                self.counts.attendees_anonymised,
+                "naam van een aanwezige (vervangen door \"deelnemer\")",
+                "namen van aanwezigen (vervangen door \"deelnemer\")"
             ),
         );
         if applied {
@@ -140,6 +155,7 @@ impl Cutoffs {
             revoked_tokens: self.revoked_tokens,
             sessions: self.sessions,
             purged_text: PURGED_TEXT,
+            attendees: self.attendees,
         }
     }
 }
@@ -179,6 +195,8 @@ pub async fn apply(
                 "quarantine_deleted": counts.quarantine_deleted,
                 "sessions_deleted": counts.sessions_deleted,
                 "tokens_deleted": counts.tokens_deleted,
+                "attendee_cutoff": cutoffs.attendees.to_string(),
+                "attendees_anonymised": counts.attendees_anonymised,
             }),
         )
         .started(started);
@@ -194,6 +212,7 @@ pub async fn apply(
         quarantine_deleted = counts.quarantine_deleted,
         sessions_deleted = counts.sessions_deleted,
         tokens_deleted = counts.tokens_deleted,
+        attendees_anonymised = counts.attendees_anonymised,
         "Retention applied"
     );
     Ok(Outcome { cutoffs, counts })
@@ -298,6 +317,7 @@ mod tests {
             text_months: 24,
             quarantine_days: 30,
             revoked_token_days: 7,
+            attendee_months: 6,
         };
         let now = DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z")
             .unwrap()
@@ -305,6 +325,10 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let cutoffs = policy.cutoffs(today, now);
         assert_eq!(cutoffs.text, NaiveDate::from_ymd_opt(2024, 11, 30).unwrap());
+        assert_eq!(
+            cutoffs.attendees,
+            NaiveDate::from_ymd_opt(2026, 5, 30).unwrap()
+        );
         assert_eq!(cutoffs.quarantine.to_rfc3339(), "2026-10-31T12:00:00+00:00");
         assert_eq!(
             cutoffs.revoked_tokens.to_rfc3339(),

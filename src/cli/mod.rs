@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod brief;
 pub mod classify;
 pub mod clusters;
+pub mod digest;
 pub mod import;
 pub mod migrate;
 pub mod model;
@@ -199,7 +200,14 @@ pub enum Command {
         /// Map waarin agenda-DATUM.html en .md worden geschreven.
         #[arg(long, default_value = "agenda")]
         out: PathBuf,
+        /// Een aanwezige als "naam=rol" (herhaalbaar). Met minstens één wordt de vergadering
+        /// vastgelegd met wie er waren; zonder wordt alleen geëxporteerd.
+        #[arg(long = "attendee")]
+        attendees: Vec<String>,
     },
+    /// Maak de samenvatting voor wie niet inlogt: de besluitenlijst per programma na een
+    /// vergadering, of het maandoverzicht van nieuwe en groeiende knelpunten.
+    Digest(digest::DigestArgs),
     /// Toon de clusters (barrière × wijk): aantallen, bronnen, wijken, periode en wachttijden.
     Clusters {
         /// Alleen clusters met minstens zoveel signalen.

@@ -183,6 +183,8 @@ pub struct RetentionSettings {
     pub quarantine_days: u32,
     /// Days a revoked partner token is kept.
     pub revoked_token_days: u32,
+    /// Months the attendees' names of a meeting are kept; then "deelnemer 1..n".
+    pub attendee_months: u32,
     /// Whether `serve` and `engine` apply the terms once a day.
     pub daily: bool,
 }
@@ -193,6 +195,7 @@ impl RetentionSettings {
             text_months: self.text_months,
             quarantine_days: self.quarantine_days,
             revoked_token_days: self.revoked_token_days,
+            attendee_months: self.attendee_months,
         }
     }
 }

@@ -120,6 +120,9 @@ impl Config {
         if self.retention.text_months == 0 {
             errors.push("retention.text_months: moet minstens 1 zijn".into());
         }
+        if self.retention.attendee_months == 0 {
+            errors.push("retention.attendee_months: moet minstens 1 zijn".into());
+        }
         if let Err(register) =
             knooppunt_domain::processing_log::Register::from_config(&self.processing_log.activities)
         {

@@ -17,6 +17,8 @@ pub struct Cutoffs<'a> {
     pub revoked_tokens: DateTime<Utc>,
     pub sessions: DateTime<Utc>,
     pub purged_text: &'a str,
+    /// Meetings before this day have their attendees' names replaced by "deelnemer N".
+    pub attendees: NaiveDate,
 }
 
 /// What a run does (or would do).
@@ -27,6 +29,7 @@ pub struct Counts {
     pub quarantine_deleted: i64,
     pub sessions_deleted: i64,
     pub tokens_deleted: i64,
+    pub attendees_anonymised: i64,
 }
 
 impl Counts {
@@ -36,6 +39,7 @@ impl Counts {
             + self.quarantine_deleted
             + self.sessions_deleted
             + self.tokens_deleted
+            + self.attendees_anonymised
             == 0
     }
 }
@@ -53,9 +57,25 @@ pub struct Purge {
     pub quarantine_deleted: i64,
     pub sessions_deleted: i64,
     pub tokens_deleted: i64,
+    pub attendees_anonymised: i64,
 }
 
 const TEXT_WHERE: &str = "observed_on < $1 AND text <> $2";
+/// What an attendee is called after the term: by position, "deelnemer 1", "deelnemer 2", …
+const PARTICIPANT: &str = "('deelnemer ' || CAST(position + 1 AS TEXT))";
+/// Attendees of meetings before `$1` still named.
+const ATTENDEE_WHERE: &str =
+    "meeting_on < $1 AND name <> ('deelnemer ' || CAST(position + 1 AS TEXT))";
+/// Action points of meetings before `$1` owned by an attendee still named: they take the
+/// attendee's new name (the first of that name).
+const OWNER_UPDATE: &str = "UPDATE meeting_action_points SET owner = \
+     (SELECT 'deelnemer ' || CAST(MIN(a.position) + 1 AS TEXT) FROM meeting_attendees a \
+     WHERE a.meeting_on = meeting_action_points.meeting_on \
+     AND LOWER(a.name) = LOWER(meeting_action_points.owner)) \
+     WHERE meeting_on < $1 AND EXISTS (SELECT 1 FROM meeting_attendees a \
+     WHERE a.meeting_on = meeting_action_points.meeting_on \
+     AND LOWER(a.name) = LOWER(meeting_action_points.owner) \
+     AND a.name <> ('deelnemer ' || CAST(a.position + 1 AS TEXT)))";
 const VIGNETTE_WHERE: &str = "EXISTS (SELECT 1 FROM signals s WHERE s.source = vignettes.source \
      AND s.id = vignettes.signal_id AND s.observed_on < $1)";
 
@@ -68,7 +88,9 @@ impl Store {
              (SELECT COUNT(*) FROM quarantine WHERE quarantined_at < $3) AS quarantine_deleted, \
              (SELECT COUNT(*) FROM sessions WHERE expires_at < $4) AS sessions_deleted, \
              (SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < $5) \
-             AS tokens_deleted"
+             AS tokens_deleted, \
+             (SELECT COUNT(*) FROM meeting_attendees WHERE {}) AS attendees_anonymised",
+            ATTENDEE_WHERE.replace("$1", "$6")
         );
         Ok(sqlx::query_as(&sql)
             .bind(Text(cutoffs.text))
@@ -76,6 +98,7 @@ impl Store {
             .bind(Text(cutoffs.quarantine))
             .bind(Text(cutoffs.sessions))
             .bind(Text(cutoffs.revoked_tokens))
+            .bind(Text(cutoffs.attendees))
             .fetch_one(&self.pool)
             .await?)
     }
@@ -103,7 +126,19 @@ impl Store {
                 .bind(cutoffs.purged_text)
                 .execute(&mut *tx)
                 .await?;
+        // Action points first: they find their owner by the attendee's name.
+        sqlx::query(OWNER_UPDATE)
+            .bind(Text(cutoffs.attendees))
+            .execute(&mut *tx)
+            .await?;
+        let attendees = sqlx::query(&format!(
+            "UPDATE meeting_attendees SET name = {PARTICIPANT} WHERE {ATTENDEE_WHERE}"
+        ))
+        .bind(Text(cutoffs.attendees))
+        .execute(&mut *tx)
+        .await?;
         let counts = Counts {
+            attendees_anonymised: attendees.rows_affected() as i64,
             vignettes_removed: vignettes_removed.rows_affected() as i64,
             signals_purged: signals_purged.rows_affected() as i64,
             quarantine_deleted: delete_before(
@@ -135,7 +170,8 @@ impl Store {
     pub async fn retention_purges(&self) -> StoreResult<Vec<Purge>> {
         Ok(sqlx::query_as(
             "SELECT run_at, actor, text_cutoff, signals_purged, vignettes_removed, \
-             quarantine_deleted, sessions_deleted, tokens_deleted FROM retention_purges \
+             quarantine_deleted, sessions_deleted, tokens_deleted, attendees_anonymised \
+             FROM retention_purges \
              ORDER BY seq",
         )
         .fetch_all(&self.pool)
@@ -166,7 +202,7 @@ async fn record_purge(
     sqlx::query(
         "INSERT INTO retention_purges (run_at, actor, text_cutoff, quarantine_cutoff, \
          signals_purged, vignettes_removed, quarantine_deleted, sessions_deleted, \
-         tokens_deleted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         tokens_deleted, attendees_anonymised) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(Text(run_at))
     .bind(actor)
@@ -177,6 +213,7 @@ async fn record_purge(
     .bind(counts.quarantine_deleted)
     .bind(counts.sessions_deleted)
     .bind(counts.tokens_deleted)
+    .bind(counts.attendees_anonymised)
     .execute(&mut *conn)
     .await?;
     Ok(())

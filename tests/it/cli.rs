@@ -23,6 +23,7 @@ fn every_subcommand_explains_itself() {
         &["rules", "replay"],
         &["user", "add"],
         &["agenda"],
+        &["digest"],
     ] {
         let output = knooppunt().args(sub).arg("--help").output().unwrap();
         assert!(output.status.success(), "{sub:?}");
@@ -157,6 +158,66 @@ fn run(command: &mut std::process::Command) -> (std::process::Output, String) {
     (output, text)
 }
 
+/// The demo's digest for people who never sign in: the monthly overview and the programme's
+/// decisions list beside the agenda, with no small count, no personal name and no count the
+/// programme's list could not take from a published brief.
+fn demo_digest_goes_through_the_disclosure_step(dir: &std::path::Path) {
+    let agenda = dir.join("agenda");
+    let overview = std::fs::read_to_string(agenda.join("maandoverzicht-2026-09.md")).unwrap();
+    assert!(
+        overview.contains("# Maandoverzicht knelpunten september 2026"),
+        "{overview}"
+    );
+    assert!(overview.contains("## Nieuw"), "{overview}");
+    assert!(agenda.join("maandoverzicht-2026-09.html").is_file());
+    // Every figure shown is zero or at least the minimum group size (5); the rest reads x.
+    let mut cells = 0;
+    for line in overview
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Knelpunt"))
+    {
+        for cell in line
+            .split('|')
+            .map(str::trim)
+            .skip(2)
+            .filter(|c| !c.is_empty())
+        {
+            cells += 1;
+            match cell.parse::<u64>() {
+                Ok(n) => assert!(n == 0 || n >= 5, "{cell} in {line}"),
+                Err(_) => assert_eq!(cell, "x", "{line}"),
+            }
+        }
+    }
+    assert!(cells > 0, "{overview}");
+    for line in overview.lines().filter(|l| l.starts_with("- **")) {
+        let count = line
+            .split("**: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap();
+        assert!(
+            count == "x" || count.parse::<u64>().is_ok_and(|n| n >= 5),
+            "{line}"
+        );
+    }
+    let digest =
+        std::fs::read_to_string(agenda.join("besluitenlijst-2026-09-30-maatwerk-regie.md"))
+            .unwrap();
+    assert!(digest.contains("programma Maatwerk & Regie"), "{digest}");
+    assert!(digest.contains("bevestigen → bevestigd"), "{digest}");
+    // Roles, never names; no count of its own while no brief is published.
+    for name in ["Bakker", "El Amrani", "de Graaf", "Kok", "demo-overleg"] {
+        assert!(!digest.contains(name), "{name}: {digest}");
+    }
+    assert!(digest.contains("wijkteam Moerwijk"), "{digest}");
+    assert!(!digest.contains(" signalen"), "{digest}");
+    assert!(digest.contains("nog geen aantallen"), "{digest}");
+    assert!(agenda
+        .join("besluitenlijst-2026-09-30-maatwerk-regie.html")
+        .is_file());
+}
+
 #[test]
 fn demo_runs_end_to_end_without_serving() {
     let dir = tempfile::tempdir().unwrap();
@@ -185,6 +246,7 @@ fn demo_runs_end_to_end_without_serving() {
         .path()
         .join("agenda/besluitenlijst-2026-09-30.html")
         .is_file());
+    demo_digest_goes_through_the_disclosure_step(dir.path());
     // The brief is honest about recognition: measured precision and recall, and each
     // published knelpunt count as a range (from the project's notes: the demo has no labels).
     let brief = std::fs::read_to_string(dir.path().join("brief/brief-2026Q3.md")).unwrap();
@@ -259,6 +321,27 @@ fn demo_runs_end_to_end_without_serving() {
         "{markdown}"
     );
     assert!(out.join("agenda-2026-09-30.html").is_file());
+    // Exporting records no meeting; recording one needs its attendees, each checked.
+    let agenda = |extra: &[&str]| {
+        knooppunt()
+            .args(["agenda", "--meeting", "2026-10-14", "--out"])
+            .arg(&out)
+            .args(extra)
+            .env(store.0, &store.1)
+            .output()
+            .unwrap()
+    };
+    let bare = agenda(&[]);
+    assert!(bare.status.success());
+    assert!(String::from_utf8_lossy(&bare.stdout).contains("niet vastgelegd"));
+    let refused = agenda(&["--attendee", "R. Kok=corporatie, r.kok@example.nl"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--attendee, rol: geen contact"), "{stderr}");
+    assert!(!stderr.contains("example.nl"), "not echoed: {stderr}");
+    let recorded = agenda(&["--attendee", "R. Kok=woningcorporatie"]);
+    assert!(recorded.status.success());
+    assert!(!String::from_utf8_lossy(&recorded.stdout).contains("niet vastgelegd"));
 
     // Publishing freezes the quarter; a second publication is refused.
     let publish = || {
@@ -356,6 +439,72 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(
         markdown.contains("Reden van de rectificatie: Twee signalen bleken dubbel ingevoerd"),
         "{markdown}"
+    );
+
+    // The digest on the command line: the monthly overview, published once and audited
+    // together with the published brief; the programme's list with the brief's figures.
+    let out = dir.path().join("digest");
+    let digest = |args: &[&str]| {
+        knooppunt()
+            .arg("digest")
+            .args(args)
+            .args(["--no-pdf", "--out"])
+            .arg(&out)
+            .env(store.0, &store.1)
+            .output()
+            .unwrap()
+    };
+    let output = digest(&["--month", "2026-09", "--publish"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let overview = std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap();
+    assert!(overview.contains(", gepubliceerd van "), "{overview}");
+    assert!(
+        overview.contains("gepubliceerde brief over het 3e kwartaal 2026"),
+        "{overview}"
+    );
+    let again = digest(&["--month", "2026-09", "--publish"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("al gepubliceerd"));
+    // Published: it renders from its snapshot, the same every time.
+    let output = digest(&["--month", "2026-09"]);
+    assert!(output.status.success());
+    assert_eq!(
+        std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap(),
+        overview
+    );
+    let output = digest(&["--meeting", "2026-09-30"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let list =
+        std::fs::read_to_string(out.join("besluitenlijst-2026-09-30-maatwerk-regie.md")).unwrap();
+    assert!(list.contains("3e kwartaal 2026"), "{list}");
+    for line in list
+        .lines()
+        .filter(|l| l.ends_with(" signalen") || l.contains(" signalen; "))
+    {
+        let count = line
+            .rsplit("): ")
+            .next()
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap();
+        assert!(
+            count == "x" || count.parse::<u64>().is_ok_and(|n| n >= 5),
+            "{line}"
+        );
+    }
+    let wrong = digest(&["--month", "2026-13"]);
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("schrijf haar als 2026-09"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
     );
 }
 

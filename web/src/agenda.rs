@@ -110,21 +110,13 @@ pub(crate) async fn agenda_page(
     Ok((jar, me.page("agenda", &title, &data)?).into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct MeetingForm {
-    datum: String,
-}
-
-/// Records that the overleg met on a day: the next agenda starts after it.
+/// Records that the overleg met on a day, with who attended: the decisions list's form (a
+/// meeting without attendees is refused there, at its field, and what was typed stays).
 pub(crate) async fn record_meeting(
     me: SignedIn<Overleg>,
-    CsrfForm(form): CsrfForm<MeetingForm>,
+    form: CsrfForm<crate::minutes::MinutesForm>,
 ) -> Result<Response, WebError> {
-    let on = day(Some(&form.datum))?;
-    review_store::add_meeting(&me.state.store, on, &me.user.name).await?;
-    let to = format!("/agenda?datum={on}");
-    Ok(flash::redirect("vergadering", &to, me.state.secure_cookies))
+    crate::minutes::record_minutes(me, form).await
 }
 
 pub(crate) async fn agenda_export(

@@ -31,6 +31,7 @@ mod beheer;
 mod beheer_users;
 mod clusters;
 mod decision_form;
+mod digest;
 mod intake;
 mod knelpunten;
 mod labels;
@@ -92,6 +93,11 @@ pub fn router(state: WebState) -> Router {
         )
         .route("/knelpunten", get(knelpunten::knelpunten))
         .route("/brief", get(knelpunten::brief_download))
+        .route("/knelpunten/maandoverzicht", get(digest::monthly_download))
+        .route(
+            "/knelpunten/besluitenlijst",
+            get(digest::programme_download),
+        )
         .route("/beheer", get(beheer::beheer_page))
         .route("/beheer/gebruikers", post(beheer::add_user))
         .route("/beheer/tokens", post(beheer::add_token))

@@ -144,7 +144,23 @@ fn read_form(
 ) {
     let mut record = MeetingRecord::default();
     let mut errors = Vec::new();
-    let attendee_rows = read_attendees(form, &mut record, &mut errors);
+    let mut attendee_rows = read_attendees(form, &mut record, &mut errors);
+    // A decisions list says who decided: a meeting is recorded with at least one attendee.
+    if attendee_rows.is_empty() {
+        let missing = error(
+            "naam-0".into(),
+            "aanwezigen: vul ten minste één aanwezige in, met naam en rol of organisatie".into(),
+        );
+        errors.insert(0, missing.clone());
+        attendee_rows.push(AttendeeRow {
+            index: 0,
+            number: 1,
+            name: String::new(),
+            role: String::new(),
+            name_error: Some(missing),
+            role_error: None,
+        });
+    }
     let action_rows = read_actions(form, meeting, &mut record, &mut errors);
     if attendee_rows.len() > MAX_ROWS {
         errors.push(error(

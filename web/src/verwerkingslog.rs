@@ -105,6 +105,17 @@ fn viewed(
             Activity::Publication,
             json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
         )),
+        ["knelpunten", what @ ("maandoverzicht" | "besluitenlijst")] => Some((
+            actions::EXPORT,
+            Activity::Publication,
+            json!({
+                "what": if *what == "maandoverzicht" { "maandoverzicht" } else { "programma-besluitenlijst" },
+                "maand": param("maand"),
+                "datum": param("datum"),
+                "programme": param("programma"),
+                "format": param("formaat"),
+            }),
+        )),
         ["brief"] => Some((
             actions::BRIEF_DOWNLOADED,
             Activity::Publication,

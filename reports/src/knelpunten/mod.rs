@@ -122,14 +122,17 @@ pub async fn gather(
 
 /// A barrier's confirmed (or solved, or back) clusters, and the ids its figures count: these
 /// clusters with the clusters merged into one of them.
-struct Group<'a> {
-    barrier: &'a str,
-    clusters: Vec<&'a ReviewedCluster>,
-    ids: Vec<String>,
+pub(crate) struct Group<'a> {
+    pub(crate) barrier: &'a str,
+    pub(crate) clusters: Vec<&'a ReviewedCluster>,
+    pub(crate) ids: Vec<String>,
 }
 
 /// The clusters of the brief, by barrier (limited to `programme` when given).
-fn groups<'a>(reviewed: &'a [ReviewedCluster], programme: Option<&str>) -> Vec<Group<'a>> {
+pub(crate) fn groups<'a>(
+    reviewed: &'a [ReviewedCluster],
+    programme: Option<&str>,
+) -> Vec<Group<'a>> {
     let mut by_barrier: BTreeMap<&str, Vec<&ReviewedCluster>> = BTreeMap::new();
     for cluster in reviewed
         .iter()

@@ -154,6 +154,7 @@ async fn reads_suite(store: Store, url: &str) {
         revoked_tokens: at("2000-01-01T00:00:00Z"),
         sessions: at("2000-01-01T00:00:00Z"),
         purged_text: "[weg]",
+        attendees: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
     };
     let counts = store.count_retention(&cutoffs).await.unwrap();
     assert_eq!(counts.signals_purged, 1);

@@ -94,8 +94,28 @@ async fn the_overleg_decides_and_the_history_is_kept() {
     let (_, before) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;
     let today_nl = knooppunt_reports::dutch::date(today);
     assert!(!before.contains(&format!("sinds {today_nl}")), "{before}");
-    let (status, _) = overleg
+    // A meeting without attendees is refused, at its field, and nothing is recorded.
+    let (status, refused) = overleg
         .submit("/agenda/vergadering", &[("datum", &today.to_string())])
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.contains(
+            "<a href=\"#naam-0\">aanwezigen: vul ten minste één aanwezige in, met naam en rol of organisatie</a>"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains("aria-describedby=\"fout-naam-0\" aria-invalid=\"true\""));
+    assert!(!site.store.meeting_recorded(today).await.unwrap());
+    let (status, _) = overleg
+        .submit(
+            "/agenda/vergadering",
+            &[
+                ("datum", &today.to_string()),
+                ("naam", "A. de Vries"),
+                ("rol", "voorzitter"),
+            ],
+        )
         .await;
     assert_eq!(status, 303);
     let (_, after) = overleg.get(&format!("/agenda?datum={tomorrow}")).await;

@@ -1,12 +1,13 @@
 //! The review website over real HTTP, against the embedded stack (spool + SQLite + engine),
 //! one file an area: who may open and post what (`access`), the overleg's decisions
-//! (`decisions`), recognition labels and the queue of unclassified signals (`labels`), the
+//! (`decisions`), the digest for people who never sign in (`digest`), recognition labels and the queue of unclassified signals (`labels`), the
 //! intake form, inert signal text and partner tokens (`intake`), and the quarterly brief
 //! (`brief`). The site, its accounts and the browser-like client are in `support/site.rs`.
 
 mod access;
 mod brief;
 mod decisions;
+mod digest;
 mod intake;
 mod labels;
 mod rectification;

@@ -1,0 +1,701 @@
+//! The monthly overview: the knelpunten that are new this month (confirmed by the overleg in
+//! it) or growing (at least the minimum group size more signals than the month before, and a
+//! quarter more), with this month's signals per wijk.
+//!
+//! The month's figures are a table of their own, through the one disclosure step: released
+//! level by level (wijk, stadsdeel, municipality; [`crate::release::release`]) together with
+//! everything published before — every published version of every brief and programme brief,
+//! and earlier overviews — and with the figures the brief of the month's quarter will publish
+//! watched before they exist, so the overview can never give away what that brief must hide.
+//! [`MonthlyOverview::publish`] freezes the overview as the original version of a snapshot
+//! (programme key [`SNAPSHOT_KEY`], period `2026-09`, with the counts behind it); every later
+//! brief is then audited with it, the ledger counting each quarter as the sum of its three
+//! months. A published overview renders from its snapshot, so it reads the same every time.
+//!
+//! Not counted: inequalities ("groeiend" says this month is larger than the last).
+
+use crate::brief::{TableRow, TableView};
+use crate::disclosure::{Cell, Position, PublishedTable};
+use crate::ledger::{Atom, Figure, Ledger};
+use crate::release::{Counts, Level, Release};
+use crate::review::{Action, State};
+use crate::snapshot::Figures;
+use anyhow::Context;
+use chrono::{Datelike, NaiveDate};
+use knooppunt_domain::taxonomy::Catalog;
+use knooppunt_store::Store;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+const HTML_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.html.hbs");
+const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.md.hbs");
+
+/// The programme key under which published overviews are kept with the briefs' snapshots.
+pub const SNAPSHOT_KEY: &str = "maandoverzicht";
+
+/// A calendar month, written `2026-09`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn containing(day: NaiveDate) -> Self {
+        Self {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    /// First day of the month.
+    pub fn start(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    /// First day after the month.
+    pub fn end(self) -> NaiveDate {
+        self.next().start()
+    }
+
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Self {
+        if self.month == 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    pub fn quarter(self) -> crate::Quarter {
+        crate::Quarter::containing(self.start())
+    }
+
+    /// "september 2026".
+    pub fn label(self) -> String {
+        let long = crate::compose::dutch_date(self.start());
+        long.split_once(' ')
+            .map_or(long.clone(), |(_, rest)| rest.to_string())
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("maand '{s}' is ongeldig; schrijf haar als 2026-09");
+        let day = NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+            .map_err(|_| invalid())?;
+        if !(2000..=2100).contains(&day.year()) {
+            return Err(invalid());
+        }
+        Ok(Self::containing(day))
+    }
+}
+
+/// Why a knelpunt is in the overview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The overleg confirmed it this month.
+    Nieuw,
+    /// At least `min` more signals than last month, and a quarter more.
+    Groeiend,
+}
+
+impl Reason {
+    fn label(self) -> &'static str {
+        match self {
+            Reason::Nieuw => "Nieuw",
+            Reason::Groeiend => "Groeiend",
+        }
+    }
+}
+
+/// Whether a knelpunt is listed: new (confirmed this month), growing, or not.
+pub fn reason(confirmed_this_month: bool, now: i64, previous: i64, min: i64) -> Option<Reason> {
+    if confirmed_this_month {
+        Some(Reason::Nieuw)
+    } else if now >= min && now - previous >= min && now as f64 >= 1.25 * previous as f64 {
+        Some(Reason::Groeiend)
+    } else {
+        None
+    }
+}
+
+/// A knelpunt the overview lists, with its raw counts (before the disclosure step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub barrier: String,
+    pub reason: Reason,
+    pub owner: String,
+    pub programme: Option<String>,
+    /// Signals this month per wijk.
+    pub counts: BTreeMap<String, i64>,
+    pub cluster_ids: Vec<String>,
+}
+
+/// The name of the overview of `month` in the joint audit.
+pub fn output_name(month: Month) -> String {
+    format!("maandoverzicht {month}")
+}
+
+/// Adds, as hidden figures to watch, what the brief of `quarter` will publish over these
+/// knelpunten and wijken: every cell, the knelpunten's and wijken's totals and the total. An
+/// overview published now must not give away a small one of them.
+pub fn watch_brief(ledger: &mut Ledger, quarter: &str, barriers: &[String], wijken: &[String]) {
+    let output = format!("brief {quarter} (nog niet gepubliceerd)");
+    let atoms = |bs: &[String], ws: &[String]| -> BTreeSet<Atom> {
+        bs.iter()
+            .flat_map(|b| {
+                ws.iter().map(move |w| Atom {
+                    barrier: b.clone(),
+                    area: w.clone(),
+                    quarter: quarter.to_string(),
+                })
+            })
+            .collect()
+    };
+    let mut watch = |name: String, atoms: BTreeSet<Atom>| {
+        ledger.add(Figure {
+            output: output.clone(),
+            name,
+            atoms,
+            value: None,
+        })
+    };
+    for barrier in barriers {
+        let one = std::slice::from_ref(barrier);
+        for wijk in wijken {
+            watch(
+                format!("{barrier} × {wijk}"),
+                atoms(one, std::slice::from_ref(wijk)),
+            );
+        }
+        watch(format!("{barrier} totaal"), atoms(one, wijken));
+    }
+    for wijk in wijken {
+        watch(
+            format!("{wijk} totaal"),
+            atoms(barriers, std::slice::from_ref(wijk)),
+        );
+    }
+    watch("totaal".into(), atoms(barriers, wijken));
+}
+
+/// The month's figures of the candidates through the disclosure step, together with
+/// everything in `context` (which receives the published tables).
+pub fn release_month(
+    candidates: &[Candidate],
+    month: Month,
+    min: i64,
+    wider_areas: &BTreeMap<String, String>,
+    context: &mut Ledger,
+) -> anyhow::Result<Release> {
+    let counts: Counts = candidates
+        .iter()
+        .map(|c| (c.barrier.clone(), c.counts.clone()))
+        .collect();
+    crate::release::release(
+        &counts,
+        &month.to_string(),
+        &output_name(month),
+        min.max(1) as u64,
+        None,
+        wider_areas,
+        context,
+    )
+}
+
+/// One knelpunt as the overview shows it; every figure as published.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OverviewItem {
+    pub title: String,
+    pub owner: String,
+    pub programme: String,
+    /// This month's signals: a number or `x`.
+    pub signals: String,
+    /// Where the disclosure step published it.
+    pub level: &'static str,
+    /// Wijken (or stadsdelen) with a shown, non-zero figure; "hele gemeente" when published
+    /// for the whole municipality only.
+    pub areas: String,
+    /// Last month's figure as its published overview showed it, or "—".
+    pub previous: String,
+    /// The figure of the latest published brief, or empty.
+    pub in_brief: String,
+}
+
+/// The knelpunten of one reason.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OverviewSection {
+    pub label: &'static str,
+    pub items: Vec<OverviewItem>,
+}
+
+/// The monthly overview of new and growing knelpunten.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthlyOverview {
+    /// `2026-09`.
+    pub month: String,
+    /// "september 2026".
+    pub month_label: String,
+    pub previous_label: String,
+    /// `dd-mm-jjjj`.
+    pub generated_label: String,
+    pub published: bool,
+    pub min_group_size: i64,
+    pub sections: Vec<OverviewSection>,
+    pub tables: Vec<TableView>,
+    /// "2e kwartaal 2026": the latest published brief, if any.
+    pub latest_brief: Option<String>,
+    /// Figures that already followed from earlier publications, reported.
+    pub context_leaks: usize,
+    pub rules_version: String,
+    #[serde(skip)]
+    pub release: Release,
+    #[serde(skip)]
+    pub reasons: BTreeMap<String, Reason>,
+    #[serde(skip)]
+    pub clusters: BTreeMap<String, Vec<String>>,
+    /// The counts behind the month's figures (never shown), kept with a publication.
+    #[serde(skip)]
+    pub counts: Counts,
+    #[serde(skip)]
+    pub templates_dir: Option<PathBuf>,
+}
+
+/// What the overview reads besides its own figures, all as published.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Published<'a> {
+    /// Last month's overview, by knelpunt: its figure.
+    pub previous: Option<&'a BTreeMap<String, String>>,
+    /// The latest published brief: its quarter and figures.
+    pub brief: Option<(&'a str, &'a Figures)>,
+}
+
+/// The overview from candidates and their release: pure.
+pub fn compose(
+    month: Month,
+    candidates: &[Candidate],
+    release: Release,
+    published: Published<'_>,
+    catalog: &Catalog,
+    min: i64,
+    generated_on: NaiveDate,
+) -> MonthlyOverview {
+    let quarter_label = |q: &str| {
+        q.parse::<crate::Quarter>()
+            .map_or(q.to_string(), |q| q.dutch_label())
+    };
+    let item = |c: &Candidate| -> OverviewItem {
+        let found = release.find(&c.barrier);
+        let signals = found
+            .and_then(|(level, row)| level.table.get(Position::RowTotal { row }))
+            .unwrap_or(Cell::Suppressed)
+            .render(min as u64);
+        let areas: Vec<String> = found
+            .filter(|(level, _)| level.level != Level::Gemeente)
+            .map(|(level, row)| {
+                level
+                    .table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(column, _)| {
+                        matches!(
+                            level.table.get(Position::Cell { row, column: *column }),
+                            Some(Cell::Shown(n)) if n > 0
+                        )
+                    })
+                    .map(|(_, area)| area.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        OverviewItem {
+            title: catalog.title(&c.barrier),
+            owner: c.owner.clone(),
+            programme: c.programme.clone().unwrap_or_default(),
+            signals,
+            level: found.map_or("", |(level, _)| level.level.caption()),
+            areas: match found {
+                Some((level, _)) if level.level == Level::Gemeente => "hele gemeente".into(),
+                _ => areas.join(", "),
+            },
+            previous: published
+                .previous
+                .and_then(|p| p.get(&c.barrier).cloned())
+                .unwrap_or_else(|| "—".into()),
+            in_brief: published
+                .brief
+                .and_then(|(q, figures)| {
+                    let (total, _) = figures.published(&c.barrier)?;
+                    Some(format!("{total} ({})", quarter_label(q)))
+                })
+                .unwrap_or_default(),
+        }
+    };
+    let sections = [Reason::Nieuw, Reason::Groeiend]
+        .into_iter()
+        .map(|reason| {
+            let mut items: Vec<OverviewItem> = candidates
+                .iter()
+                .filter(|c| c.reason == reason)
+                .map(item)
+                .collect();
+            items.sort_by(|a, b| a.title.cmp(&b.title));
+            OverviewSection {
+                label: reason.label(),
+                items,
+            }
+        })
+        .filter(|s| !s.items.is_empty())
+        .collect();
+    MonthlyOverview {
+        month: month.to_string(),
+        month_label: month.label(),
+        previous_label: month.previous().label(),
+        generated_label: crate::dutch::date(generated_on),
+        published: false,
+        min_group_size: min,
+        sections,
+        tables: tables(&release, catalog),
+        latest_brief: published.brief.map(|(q, _)| quarter_label(q)),
+        context_leaks: release.context_leaks.len(),
+        rules_version: catalog.version().to_string(),
+        release,
+        reasons: candidates
+            .iter()
+            .map(|c| (c.barrier.clone(), c.reason))
+            .collect(),
+        clusters: candidates
+            .iter()
+            .map(|c| (c.barrier.clone(), c.cluster_ids.clone()))
+            .collect(),
+        counts: candidates
+            .iter()
+            .map(|c| (c.barrier.clone(), c.counts.clone()))
+            .collect(),
+        templates_dir: None,
+    }
+}
+
+/// The released tables as the templates show them, rows by knelpunt title.
+fn tables(release: &Release, catalog: &Catalog) -> Vec<TableView> {
+    release
+        .levels
+        .iter()
+        .map(|level| {
+            let table = &level.table;
+            let render = |p: Position| table.render(p).unwrap_or_default();
+            TableView {
+                caption: level.level.caption(),
+                columns: table.columns.clone(),
+                rows: (0..table.rows.len())
+                    .map(|row| TableRow {
+                        title: catalog.title(&table.rows[row]),
+                        cells: (0..table.columns.len())
+                            .map(|column| render(Position::Cell { row, column }))
+                            .collect(),
+                        total: render(Position::RowTotal { row }),
+                    })
+                    .collect(),
+                column_totals: (0..table.columns.len())
+                    .map(|column| render(Position::ColumnTotal { column }))
+                    .collect(),
+                grand_total: render(Position::GrandTotal),
+            }
+        })
+        .collect()
+}
+
+/// A published overview as stored: the snapshot's figures (read by every later audit as
+/// [`Figures`]) and why each knelpunt was listed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Frozen {
+    #[serde(flatten)]
+    figures: Figures,
+    reasons: BTreeMap<String, Reason>,
+}
+
+impl MonthlyOverview {
+    /// The overview of `month` from the store: frozen figures when it was published, else
+    /// the month's counts through the disclosure step with everything published.
+    pub async fn gather(
+        store: &Store,
+        catalog: &Catalog,
+        month: Month,
+        min: i64,
+        wider_areas: &BTreeMap<String, String>,
+        today: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let key = month.to_string();
+        let frozen = store.snapshot::<Frozen>(&key, SNAPSHOT_KEY).await?;
+        let mut candidates = candidates(store, month, min, today).await?;
+        let (release, published) = match frozen {
+            Some(snapshot) => {
+                let frozen = snapshot.figures;
+                // The knelpunten as published, whatever the counts say now.
+                candidates.retain(|c| frozen.reasons.contains_key(&c.barrier));
+                for (barrier, reason) in &frozen.reasons {
+                    match candidates.iter_mut().find(|c| &c.barrier == barrier) {
+                        Some(c) => c.reason = *reason,
+                        None => candidates.push(Candidate {
+                            barrier: barrier.clone(),
+                            reason: *reason,
+                            owner: String::new(),
+                            programme: None,
+                            counts: BTreeMap::new(),
+                            cluster_ids: Vec::new(),
+                        }),
+                    }
+                }
+                let release = Release {
+                    levels: frozen.figures.levels,
+                    context_leaks: Vec::new(),
+                };
+                (release, true)
+            }
+            None => {
+                let versions = crate::snapshot::all_versions(store).await?;
+                let current: Counts = candidates
+                    .iter()
+                    .map(|c| (c.barrier.clone(), c.counts.clone()))
+                    .collect();
+                let mut context = crate::snapshot::context(
+                    &versions,
+                    (&key, SNAPSHOT_KEY),
+                    false,
+                    &current,
+                    wider_areas,
+                );
+                let barriers: Vec<String> = candidates.iter().map(|c| c.barrier.clone()).collect();
+                let wijken: Vec<String> = candidates
+                    .iter()
+                    .flat_map(|c| c.counts.keys().cloned())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                // The brief of this month's quarter, unless it is out already.
+                let quarter = month.quarter().to_string();
+                if !versions
+                    .iter()
+                    .any(|v| v.quarter == quarter && v.programme.is_empty())
+                {
+                    watch_brief(&mut context, &quarter, &barriers, &wijken);
+                }
+                let release = release_month(&candidates, month, min, wider_areas, &mut context)?;
+                (release, false)
+            }
+        };
+        let previous = store
+            .snapshot::<Frozen>(&month.previous().to_string(), SNAPSHOT_KEY)
+            .await?
+            .map(|s| s.figures.figures.totals);
+        let brief = crate::snapshot::latest(store, "").await?;
+        let mut overview = compose(
+            month,
+            &candidates,
+            release,
+            Published {
+                previous: previous.as_ref(),
+                brief: brief.as_ref().map(|(q, f)| (q.as_str(), f)),
+            },
+            catalog,
+            min,
+            today,
+        );
+        overview.published = published;
+        Ok(overview)
+    }
+
+    /// Freezes the overview as published (once per month): later briefs and overviews are
+    /// audited together with it.
+    pub async fn publish(&mut self, store: &Store, by: &str) -> anyhow::Result<()> {
+        if self.published {
+            anyhow::bail!(
+                "maand {}: het maandoverzicht is al gepubliceerd en blijft zoals het is",
+                self.month
+            );
+        }
+        let totals = self
+            .reasons
+            .keys()
+            .map(|barrier| {
+                let total = self
+                    .release
+                    .find(barrier)
+                    .and_then(|(level, row)| level.table.get(Position::RowTotal { row }))
+                    .unwrap_or(Cell::Suppressed)
+                    .render(self.min_group_size as u64);
+                (barrier.clone(), total)
+            })
+            .collect();
+        let frozen = Frozen {
+            figures: Figures {
+                table: self
+                    .release
+                    .levels
+                    .first()
+                    .map_or_else(empty_table, |l| l.table.clone()),
+                totals,
+                clusters: self.clusters.clone(),
+                vignettes: BTreeMap::new(),
+                levels: self.release.levels.clone(),
+                recognition: None,
+            },
+            reasons: self.reasons.clone(),
+        };
+        let publication = knooppunt_store::snapshots::Publication {
+            quarter: &self.month,
+            programme: SNAPSHOT_KEY,
+            by,
+            rules_version: &self.rules_version,
+        };
+        // Published as the original version, with the counts behind it (never shown), so
+        // every later audit reads it like a published brief.
+        if !store
+            .publish_original(publication, &frozen, &self.counts)
+            .await?
+        {
+            anyhow::bail!(
+                "maand {}: het maandoverzicht is al gepubliceerd en blijft zoals het is",
+                self.month
+            );
+        }
+        self.published = true;
+        Ok(())
+    }
+
+    /// `maandoverzicht-2026-09`.
+    pub fn file_stem(&self) -> String {
+        format!("maandoverzicht-{}", self.month)
+    }
+
+    /// Markdown and HTML (print-ready, A4); every value escaped.
+    pub fn render(&self) -> anyhow::Result<(String, String)> {
+        crate::minutes::render_both(
+            self.templates_dir.as_deref(),
+            "maandoverzicht",
+            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
+            self,
+        )
+    }
+}
+
+fn empty_table() -> PublishedTable {
+    PublishedTable {
+        rows: Vec::new(),
+        columns: Vec::new(),
+        cells: Vec::new(),
+        row_totals: Vec::new(),
+        column_totals: Vec::new(),
+        grand_total: Cell::Shown(0),
+        min_group_size: 1,
+        zeros_shown: true,
+    }
+}
+
+/// The knelpunten (confirmed, or back) that are new or growing in `month`, with their
+/// signals per wijk this month.
+async fn candidates(
+    store: &Store,
+    month: Month,
+    min: i64,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<Candidate>> {
+    let reviewed = crate::review_store::reviewed_clusters(store, today).await?;
+    let decisions = crate::review_store::all_decisions(store).await?;
+    let groups = crate::knelpunten::groups(&reviewed, None);
+    let ids: Vec<String> = groups.iter().flat_map(|g| g.ids.clone()).collect();
+    let previous = month.previous();
+    let rows = store
+        .knelpunt_rows(
+            &ids,
+            (previous.start(), month.end()),
+            (month.start(), month.end()),
+        )
+        .await
+        .context("maandcijfers lezen")?;
+    let keys: BTreeSet<String> = rows.monthly.iter().map(|r| r.area_key.clone()).collect();
+    let names = store.area_names(&keys).await?;
+    let (this, last) = (month.to_string(), previous.to_string());
+    let mut out = Vec::new();
+    for group in groups {
+        if group
+            .clusters
+            .iter()
+            .all(|c| c.standing.state == State::Solved && !c.standing.terug)
+        {
+            continue;
+        }
+        let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+        let mut before = 0;
+        for row in rows
+            .monthly
+            .iter()
+            .filter(|r| group.ids.contains(&r.cluster_id))
+        {
+            if row.month == this {
+                let wijk = names.get(&row.area_key).unwrap_or(&row.area_key);
+                *counts.entry(wijk.clone()).or_default() += row.n;
+            } else if row.month == last {
+                before += row.n;
+            }
+        }
+        let confirmed_now = group.ids.iter().any(|id| {
+            decisions.get(id).into_iter().flatten().any(|d| {
+                matches!(d.action, Action::Confirm)
+                    && Month::containing(knooppunt_domain::dutch_time::local_day(&d.decided_at))
+                        == month
+            })
+        });
+        let now: i64 = counts.values().sum();
+        let Some(reason) = reason(confirmed_now, now, before, min) else {
+            continue;
+        };
+        out.push(Candidate {
+            barrier: group.barrier.to_string(),
+            reason,
+            owner: group
+                .clusters
+                .iter()
+                .find_map(|c| c.standing.owner.clone())
+                .unwrap_or_default(),
+            programme: group
+                .clusters
+                .iter()
+                .find_map(|c| c.standing.programme.clone()),
+            counts,
+            cluster_ids: group.ids,
+        });
+    }
+    Ok(out)
+}

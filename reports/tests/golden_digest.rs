@@ -1,0 +1,204 @@
+//! Golden files for the digest's templates (issue 13, point 6): a fixed programme decisions
+//! list and a fixed monthly overview render to exactly the committed Markdown and HTML
+//! (`reports/tests/golden/`). After an intended template change:
+//! `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden_digest`.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use knooppunt_reports::digest::monthly::{self, Candidate, Month, Reason};
+use knooppunt_reports::digest::programme::{self, ClusterFacts, Meeting, PublishedBrief};
+use knooppunt_reports::disclosure::{Cell, PublishedTable};
+use knooppunt_reports::ledger::Ledger;
+use knooppunt_reports::review::{Action, Decision, Snooze, State};
+use knooppunt_reports::snapshot::Figures;
+use knooppunt_rules::ruleset::RuleSet;
+use knooppunt_store::{ActionPoint, Attendee, MeetingRecord};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn check(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    assert!(
+        expected == actual,
+        "{name} differs from {}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff",
+        path.display()
+    );
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn decision(seq: i64, cluster: &str, action: Action, reason: &str) -> Decision {
+    Decision {
+        seq,
+        cluster_id: cluster.into(),
+        action,
+        state_after: State::Confirmed,
+        actor: "overleg-1".into(),
+        reason: reason.into(),
+        signal_count: 12,
+        decided_at: Utc
+            .with_ymd_and_hms(2026, 9, 30, 8, 5 * seq as u32, 0)
+            .unwrap(),
+    }
+}
+
+/// The latest published brief: kostendelersnorm 17 (Moerwijk), schuldhulp 9 (wijken hidden).
+fn published_brief() -> Figures {
+    let table = PublishedTable {
+        rows: vec!["kostendelersnorm".into(), "schuldhulp-toegang".into()],
+        columns: vec!["Laak".into(), "Moerwijk".into()],
+        cells: vec![
+            vec![Cell::Shown(0), Cell::Shown(17)],
+            vec![Cell::Suppressed, Cell::Suppressed],
+        ],
+        row_totals: vec![Cell::Shown(17), Cell::Shown(9)],
+        column_totals: vec![Cell::Suppressed, Cell::Suppressed],
+        grand_total: Cell::Shown(26),
+        min_group_size: 5,
+        zeros_shown: true,
+    };
+    Figures {
+        table,
+        totals: [
+            ("kostendelersnorm".to_string(), "17".to_string()),
+            ("schuldhulp-toegang".to_string(), "9".to_string()),
+        ]
+        .into(),
+        clusters: BTreeMap::new(),
+        vignettes: BTreeMap::new(),
+        levels: Vec::new(),
+        recognition: None,
+    }
+}
+
+#[test]
+fn the_programme_digest_renders_exactly_as_the_golden_files() {
+    let catalog = RuleSet::default_rules().unwrap().catalog();
+    let facts = |id: &str, barrier: &str, area: &str| ClusterFacts {
+        id: id.into(),
+        barrier: barrier.into(),
+        area: area.into(),
+        programme: Some("Armoede & Schulden".into()),
+        state: State::Confirmed,
+        owner: Some("Werk en Inkomen".into()),
+    };
+    let clusters = vec![
+        facts("c-1", "kostendelersnorm", "Moerwijk"),
+        facts("c-2", "schuldhulp-toegang", "Laak"),
+    ];
+    let decisions = vec![
+        decision(1, "c-1", Action::Confirm, ""),
+        decision(
+            2,
+            "c-1",
+            Action::Recommend,
+            "Pas de norm niet toe op inwonende jongeren tot 27 jaar <b>nu</b>.",
+        ),
+        decision(
+            3,
+            "c-2",
+            Action::Park {
+                snooze: Snooze::Date {
+                    date: day("2026-11-15"),
+                },
+            },
+            "",
+        ),
+    ];
+    let record = MeetingRecord {
+        attendees: vec![
+            Attendee {
+                name: "A. Voorzitter".into(),
+                role: "opbouwwerk".into(),
+            },
+            Attendee {
+                name: "B. Arts".into(),
+                role: "huisarts".into(),
+            },
+            Attendee {
+                name: "C. Agent".into(),
+                role: "wijkagent".into(),
+            },
+        ],
+        action_points: vec![ActionPoint {
+            what: "Cijfers over de kostendelersnorm opvragen".into(),
+            owner: "A. Voorzitter".into(),
+            due_on: day("2026-10-28"),
+        }],
+    };
+    let figures = published_brief();
+    let meeting = Meeting {
+        on: day("2026-09-30"),
+        recorded: true,
+        record: &record,
+        decisions: &decisions,
+        reversals: &[],
+    };
+    let digest = programme::compose(
+        "Armoede & Schulden",
+        meeting,
+        &clusters,
+        Some(PublishedBrief {
+            quarter: "2026Q2",
+            figures: &figures,
+        }),
+        &catalog,
+    );
+    let mut digest = digest;
+    digest.rules_version = "2026.09-1".into();
+    let (markdown, html) = digest.render().unwrap();
+    check("programma-besluitenlijst.md", &markdown);
+    check("programma-besluitenlijst.html", &html);
+    assert!(!html.contains("<b>nu"), "escaped");
+    assert!(!html.contains("Voorzitter") && !markdown.contains("Voorzitter"));
+}
+
+#[test]
+fn the_monthly_overview_renders_exactly_as_the_golden_files() {
+    let catalog = RuleSet::default_rules().unwrap().catalog();
+    let wijken = ["Escamp", "Laak", "Moerwijk", "Schilderswijk", "Transvaal"];
+    let candidate = |barrier: &str, reason, counts: [i64; 5]| Candidate {
+        barrier: barrier.into(),
+        reason,
+        owner: "gemeente".into(),
+        programme: Some("Armoede".into()),
+        counts: wijken.iter().map(|w| w.to_string()).zip(counts).collect(),
+        cluster_ids: vec![format!("c-{barrier}")],
+    };
+    let candidates = vec![
+        candidate("kostendelersnorm", Reason::Nieuw, [12, 9, 14, 8, 11]),
+        candidate("wachtlijst-ggz", Reason::Groeiend, [7, 3, 9, 6, 10]),
+    ];
+    let month: Month = "2026-09".parse().unwrap();
+    let mut ledger = Ledger::default();
+    let release =
+        monthly::release_month(&candidates, month, 5, &BTreeMap::new(), &mut ledger).unwrap();
+    let figures = published_brief();
+    let previous: BTreeMap<String, String> =
+        [("wachtlijst-ggz".to_string(), "21".to_string())].into();
+    let overview = monthly::compose(
+        month,
+        &candidates,
+        release,
+        monthly::Published {
+            previous: Some(&previous),
+            brief: Some(("2026Q2", &figures)),
+        },
+        &catalog,
+        5,
+        day("2026-10-02"),
+    );
+    let mut overview = overview;
+    overview.rules_version = "2026.09-1".into();
+    let (markdown, html) = overview.render().unwrap();
+    check("maandoverzicht.md", &markdown);
+    check("maandoverzicht.html", &html);
+}

@@ -1,0 +1,151 @@
+//! The digest for people who never sign in, on the website: who may download the monthly
+//! overview and a programme's decisions list, that the municipality reads a published overview
+//! only, and that neither holds signal text or attendees' names.
+
+use crate::support::*;
+use knooppunt_reports::digest::monthly::{Month, MonthlyOverview};
+use knooppunt_reports::review::{Action, Role};
+use knooppunt_reports::review_store;
+use knooppunt_store::{Attendee, MeetingRecord};
+
+const PROGRAMME: &str = "Armoede & Schulden";
+
+#[tokio::test]
+async fn every_role_against_the_digest_downloads() {
+    let (site, cluster) = seeded_site().await;
+    confirm_as_overleg(&site, &cluster).await;
+    review_store::decide(
+        &site.store,
+        &cluster,
+        Action::Assign {
+            owner: "Werk en Inkomen".into(),
+            programme: PROGRAMME.into(),
+        },
+        "",
+        "overleg",
+    )
+    .await
+    .unwrap();
+    let today = knooppunt_ingest::today_nl();
+    site.store
+        .record_meeting(
+            today,
+            "overleg",
+            &MeetingRecord {
+                attendees: vec![Attendee {
+                    name: "Yara Voorzitter".into(),
+                    role: "opbouwwerk".into(),
+                }],
+                action_points: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let month = Month::containing(today);
+    let overview = format!("/knelpunten/maandoverzicht?maand={month}&formaat=md");
+    let list = format!(
+        "/knelpunten/besluitenlijst?datum={today}&programma=Armoede%20%26%20Schulden&formaat=md"
+    );
+    let anonymous = Client::new(&site.base);
+    for path in [&overview, &list] {
+        assert_eq!(anonymous.get(path).await.0, 303, "anonymous {path}");
+    }
+    use Role::*;
+    for (name, role) in [
+        ("indiener1", Indiener),
+        ("overleg", Overleg),
+        ("gemeente", Gemeente),
+        ("beheer", Beheer),
+    ] {
+        let client = Client::login(&site.base, name).await;
+        let (status, body) = client.get(&overview).await;
+        match role {
+            Indiener => assert_eq!(status, 403, "{name}: {body}"),
+            // A draft overview is not for the municipality.
+            Gemeente => {
+                assert_eq!(status, 404, "{name}: {body}");
+                assert!(body.contains("nog niet gepubliceerd"), "{body}");
+            }
+            _ => {
+                assert_eq!(status, 200, "{name}: {body}");
+                assert!(body.contains("concept van"), "{body}");
+            }
+        }
+        let (status, body) = client.get(&list).await;
+        if role == Indiener {
+            assert_eq!(status, 403, "{name}: {body}");
+            assert!(body.contains("Geen toegang"));
+        } else {
+            assert_eq!(status, 200, "{name}: {body}");
+            assert!(body.contains(&format!("programma {PROGRAMME}")), "{body}");
+            assert!(body.contains("opbouwwerk"), "{body}");
+            assert!(!body.contains("Yara"), "no names: {body}");
+            assert!(!body.contains("overleg,") && !body.contains("door overleg"));
+            for marker in [T1_MARKER, T2_MARKER, "kleinzoon", "volwassen dochter"] {
+                assert!(!body.contains(marker), "signal text in {body}");
+            }
+        }
+    }
+
+    // Published, the municipality reads it, as published.
+    let catalog = knooppunt_rules::ruleset::RuleSet::default_rules()
+        .unwrap()
+        .catalog();
+    let mut published =
+        MonthlyOverview::gather(&site.store, &catalog, month, 5, &Default::default(), today)
+            .await
+            .unwrap();
+    published.publish(&site.store, "test").await.unwrap();
+    let gemeente = site.login("gemeente").await;
+    let (status, body) = gemeente.get(&overview).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(", gepubliceerd van "), "{body}");
+    assert!(body.contains("## Nieuw"), "confirmed this month: {body}");
+    for marker in [T1_MARKER, T2_MARKER, "kleinzoon", "volwassen dochter"] {
+        assert!(!body.contains(marker), "signal text in {body}");
+    }
+    let (status, pdf) = gemeente
+        .get(&format!(
+            "/knelpunten/maandoverzicht?maand={month}&formaat=pdf"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with("%PDF-"), "a PDF");
+
+    // Refusals name the field and do not echo what was typed.
+    let (status, body) = gemeente
+        .get("/knelpunten/maandoverzicht?maand=<b>september</b>")
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("maand: schrijf haar als 2026-09."), "{body}");
+    assert!(!body.contains("september</b>"), "{body}");
+    let (status, body) = gemeente
+        .get(&format!("/knelpunten/besluitenlijst?datum={today}"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("programma: kies een programma."), "{body}");
+    // Every download is in the processing log, as an export.
+    let exports = knooppunt_rules::verwerkingslog::entries(
+        &site.store,
+        &knooppunt_rules::verwerkingslog::Filter {
+            name: Some(knooppunt_domain::processing_log::actions::EXPORT.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(exports.iter().any(|e| e.actor == "gemeente"
+        && e.attributes["what"] == "maandoverzicht"
+        && e.attributes["format"] == "pdf"));
+    assert!(exports
+        .iter()
+        .any(|e| e.attributes["what"] == "programma-besluitenlijst"
+            && e.attributes["programme"] == PROGRAMME));
+    // The municipality's page points to both.
+    let (_, page) = gemeente.get("/knelpunten").await;
+    assert!(
+        page.contains("/knelpunten/maandoverzicht?formaat=html"),
+        "{page}"
+    );
+    site.app.stop().await;
+}

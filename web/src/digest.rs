@@ -1,0 +1,127 @@
+//! The digest for people who never sign in, as downloads for whoever reads the brief: the
+//! monthly overview of new and growing knelpunten (`/knelpunten/maandoverzicht`) and a
+//! meeting's decisions list for one programme (`/knelpunten/besluitenlijst`), both through the
+//! brief's disclosure step. A `gemeente` account downloads published overviews only, as it
+//! does briefs: a draft would differ between downloads, and two versions give away their
+//! difference. The programme's list holds no figure of its own (only those of the latest
+//! published brief), so it is there from the day of the meeting.
+
+use crate::agenda::parse_day;
+use crate::error::WebError;
+use crate::extract::{BriefReaders, SignedIn};
+use crate::render::{attachment, download};
+use anyhow::Context;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use knooppunt_reports::digest::monthly::{Month, MonthlyOverview};
+use knooppunt_reports::digest::programme::ProgrammeDigest;
+use knooppunt_reports::review::Role;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub(crate) struct OverviewQuery {
+    maand: Option<String>,
+    formaat: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProgrammeQuery {
+    datum: Option<String>,
+    programma: Option<String>,
+    formaat: Option<String>,
+}
+
+fn refused(title: &'static str, text: impl Into<String>) -> WebError {
+    WebError::refused(StatusCode::BAD_REQUEST, title, text.into())
+}
+
+/// `formaat=pdf` (headless Chromium), `md` or HTML.
+async fn file(
+    stem: String,
+    rendered: (String, String),
+    format: Option<&str>,
+) -> Result<Response, WebError> {
+    if format == Some("pdf") {
+        let dir = tempfile::tempdir().context("tijdelijke map")?;
+        let path = dir.path().to_path_buf();
+        let name = stem.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            knooppunt_reports::digest::write_files(&path, &name, rendered, true)
+        })
+        .await
+        .context("PDF maken")??;
+        let pdf = written.last().context("PDF maken")?;
+        let bytes = std::fs::read(pdf).context("PDF lezen")?;
+        return Ok(attachment(bytes, "application/pdf", &format!("{stem}.pdf")));
+    }
+    let (markdown, html) = rendered;
+    Ok(download(format, &stem, markdown, html))
+}
+
+/// The monthly overview of `maand` (default: last month).
+pub(crate) async fn monthly_download(
+    me: SignedIn<BriefReaders>,
+    Query(query): Query<OverviewQuery>,
+) -> Result<Response, WebError> {
+    let today = knooppunt_ingest::today_nl();
+    let month = match query
+        .maand
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        None => Month::containing(today).previous(),
+        Some(text) => text
+            .parse::<Month>()
+            // Only the field is named: what was typed is not echoed.
+            .map_err(|_| refused("Ongeldige maand", "maand: schrijf haar als 2026-09."))?,
+    };
+    let mut overview = MonthlyOverview::gather(
+        &me.state.store,
+        &me.state.catalog,
+        month,
+        me.state.min_group_size,
+        &me.state.wider_areas,
+        today,
+    )
+    .await?;
+    if me.user.role == Role::Gemeente && !overview.published {
+        return Err(WebError::refused(
+            StatusCode::NOT_FOUND,
+            "Nog niet gepubliceerd",
+            format!(
+                "maand: het maandoverzicht van {} is nog niet gepubliceerd.",
+                overview.month_label
+            ),
+        ));
+    }
+    overview.templates_dir = me.state.templates_dir.clone();
+    let rendered = overview.render()?;
+    file(overview.file_stem(), rendered, query.formaat.as_deref()).await
+}
+
+/// The decisions list of the meeting on `datum` for `programma`.
+pub(crate) async fn programme_download(
+    me: SignedIn<BriefReaders>,
+    Query(query): Query<ProgrammeQuery>,
+) -> Result<Response, WebError> {
+    let on = parse_day(query.datum.as_deref()).map_err(|text| refused("Ongeldige datum", text))?;
+    let programme = query
+        .programma
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| refused("Programma ontbreekt", "programma: kies een programma."))?;
+    if programme.chars().count() > 200 {
+        return Err(refused(
+            "Ongeldig programma",
+            "programma: hoogstens 200 tekens.",
+        ));
+    }
+    let mut digest =
+        ProgrammeDigest::gather(&me.state.store, &me.state.catalog, on, programme).await?;
+    digest.templates_dir = me.state.templates_dir.clone();
+    let rendered = digest.render()?;
+    file(digest.file_stem(), rendered, query.formaat.as_deref()).await
+}
