@@ -15,7 +15,8 @@ pub struct ExampleSignal {
     pub observed_on: NaiveDate,
     pub area: String,
     pub text: String,
-    pub barriers: String,
+    /// Barrier ids; empty = unclassified.
+    pub barriers: Vec<String>,
     /// How the cluster's barrier was found in this signal, in Dutch ("herkend door regel …",
     /// "herkend door het model (0,87; woorden: …)"); empty outside a cluster.
     pub herkend: String,
@@ -28,7 +29,7 @@ struct ExampleRow {
     observed_on: Text<NaiveDate>,
     area: String,
     text: String,
-    barriers: String,
+    barriers: Text<Vec<String>>,
     found_by: Option<String>,
     rule: Option<String>,
     model_score: Option<f64>,
@@ -50,7 +51,7 @@ impl From<ExampleRow> for ExampleSignal {
             id: row.id,
             area: row.area,
             text: row.text,
-            barriers: row.barriers,
+            barriers: row.barriers.0,
             herkend,
         }
     }
