@@ -8,6 +8,7 @@
 //! parse is a decode error, which [`crate::StoreError`] classifies as corrupt.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::cluster::Classification;
 use knooppunt_domain::quarter::Month;
 use sqlx::any::{Any, AnyTypeInfo};
 use sqlx::encode::IsNull;
@@ -63,6 +64,17 @@ impl Textual for Month {
 
     fn to_text(&self) -> Option<String> {
         Some(self.to_string())
+    }
+}
+
+/// A signal's classification: JSON, or the text rows had before (see [`Classification`]).
+impl Textual for Classification {
+    fn from_text(text: Option<String>) -> Result<Self, String> {
+        Classification::parse(&required(text, "indeling")?)
+    }
+
+    fn to_text(&self) -> Option<String> {
+        Some(Classification::to_text(self))
     }
 }
 
@@ -149,6 +161,7 @@ macro_rules! unwrap_text {
 unwrap_text!(
     NaiveDate,
     Month,
+    Classification,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
     Vec<String>,

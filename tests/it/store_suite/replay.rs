@@ -193,3 +193,91 @@ async fn replay_suite(store: Store) {
 }
 
 on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);
+
+/// What the store wrote as a signal's classification before it was typed:
+/// `barrier|wait_days|confidence[|how];…`.
+fn earlier_text(classified: &Classified) -> String {
+    use knooppunt_domain::recognition::How;
+    classified
+        .matches
+        .iter()
+        .map(|m| {
+            let wait = m.wait_days.map(|w| w.to_string()).unwrap_or_default();
+            let plain = format!("{}|{wait}|{}", m.barrier, m.confidence);
+            match m.found.how {
+                How::Regel => plain,
+                how => format!("{plain}|{}", how.as_str()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Puts a row back as an earlier release stored it: the one SQL this suite writes itself.
+#[allow(clippy::disallowed_methods)]
+async fn store_as_before(store: &Store, id: &str, classification: &str) {
+    sqlx::query("UPDATE signals SET classification = $1 WHERE source = 't' AND id = $2")
+        .bind(classification)
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+/// Rows stored before the classification was typed read as the same classification, and
+/// replaying the rules that produced them rewrites nothing.
+async fn earlier_rows_suite(store: Store) {
+    use knooppunt_domain::cluster::Classification;
+    use knooppunt_rules::engine::classify;
+    use knooppunt_rules::replay::replay;
+    use knooppunt_rules::ruleset::RuleSet;
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let rules = RuleSet::default_rules().unwrap();
+    let texts = [
+        (
+            "a",
+            "Zoon weer thuis, de bijstand van moeder gaat omlaag. Al 10 weken.",
+        ),
+        ("b", "Schimmel gemeld, corporatie reageert al 8 weken niet."),
+        ("c", "Buurtkamer dicht, niemand weet waarom."),
+    ];
+    let batch: Vec<Classified> = texts
+        .iter()
+        .map(|(id, text)| {
+            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": text});
+            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
+            classify(&rules, envelope)
+        })
+        .collect();
+    store.write_batch(&batch, &[]).await.unwrap();
+    let written = store.replay_page(None, 10).await.unwrap();
+    for (signal, classified) in written.iter().zip(&batch) {
+        assert_eq!(signal.classification, classified.classification());
+    }
+    for ((id, _), classified) in texts.iter().zip(&batch) {
+        store_as_before(&store, id, &earlier_text(classified)).await;
+    }
+    store_as_before(&store, "c", "").await;
+
+    let earlier = store.replay_page(None, 10).await.unwrap();
+    assert_eq!(earlier.len(), 3);
+    for (signal, classified) in earlier.iter().zip(&batch) {
+        assert_eq!(
+            signal.classification,
+            classified.classification(),
+            "signal {}: an earlier row reads as the classification it was written from",
+            signal.id
+        );
+    }
+    assert!(!earlier[0].classification.0.is_empty() && !earlier[1].classification.0.is_empty());
+    assert_eq!(earlier[2].classification, Classification::default());
+    let diff = replay(&store, &rules, false, |_| {}).await.unwrap();
+    assert_eq!(
+        (diff.signals, diff.changed, diff.rewritten),
+        (3, 0, 0),
+        "the same rules over earlier rows change and rewrite nothing"
+    );
+}
+
+on_both_backends!(earlier_rows_suite: earlier_rows_on_sqlite, earlier_rows_on_postgres);
