@@ -9,6 +9,23 @@ use knooppunt_domain::signal::parse_signal;
 use knooppunt_store::Store;
 use serde_json::json;
 
+/// The signals `(id, area, text)` of source `t`, observed on 1 September 2026, classified by
+/// `rules` as the engine does.
+fn classified_by(
+    rules: &knooppunt_rules::ruleset::RuleSet,
+    texts: &[(&str, &str, &str)],
+) -> Vec<Classified> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    texts
+        .iter()
+        .map(|(id, area, text)| {
+            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": area, "text": text});
+            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
+            knooppunt_rules::engine::classify(rules, envelope)
+        })
+        .collect()
+}
+
 async fn replay_suite(store: Store) {
     use knooppunt_rules::engine::classify;
     use knooppunt_rules::replay::replay;
@@ -34,14 +51,7 @@ async fn replay_suite(store: Store) {
             "Kostendelersnorm: dochter trekt in, uitkering omlaag.",
         ),
     ];
-    let batch: Vec<Classified> = texts
-        .iter()
-        .map(|(id, area, text)| {
-            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": area, "text": text});
-            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
-            classify(&rules, envelope)
-        })
-        .collect();
+    let batch = classified_by(&rules, &texts);
     store.write_batch(&batch, &[]).await.unwrap();
     let before = store.clusters().await.unwrap();
     let corporatie = before
@@ -228,34 +238,30 @@ async fn store_as_before(store: &Store, id: &str, classification: &str) {
 /// replaying the rules that produced them rewrites nothing.
 async fn earlier_rows_suite(store: Store) {
     use knooppunt_domain::cluster::Classification;
-    use knooppunt_rules::engine::classify;
     use knooppunt_rules::replay::replay;
     use knooppunt_rules::ruleset::RuleSet;
 
-    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let rules = RuleSet::default_rules().unwrap();
     let texts = [
         (
             "a",
+            "Laak",
             "Zoon weer thuis, de bijstand van moeder gaat omlaag. Al 10 weken.",
         ),
-        ("b", "Schimmel gemeld, corporatie reageert al 8 weken niet."),
-        ("c", "Buurtkamer dicht, niemand weet waarom."),
+        (
+            "b",
+            "Laak",
+            "Schimmel gemeld, corporatie reageert al 8 weken niet.",
+        ),
+        ("c", "Laak", "Buurtkamer dicht, niemand weet waarom."),
     ];
-    let batch: Vec<Classified> = texts
-        .iter()
-        .map(|(id, text)| {
-            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": text});
-            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
-            classify(&rules, envelope)
-        })
-        .collect();
+    let batch = classified_by(&rules, &texts);
     store.write_batch(&batch, &[]).await.unwrap();
     let written = store.replay_page(None, 10).await.unwrap();
     for (signal, classified) in written.iter().zip(&batch) {
         assert_eq!(signal.classification, classified.classification());
     }
-    for ((id, _), classified) in texts.iter().zip(&batch) {
+    for ((id, _, _), classified) in texts.iter().zip(&batch) {
         store_as_before(&store, id, &earlier_text(classified)).await;
     }
     store_as_before(&store, "c", "").await;
