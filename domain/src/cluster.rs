@@ -2,9 +2,12 @@
 //! rules engine produces, the store keeps and the reports read. Pure: no I/O.
 
 use crate::envelope::{partition_key, Envelope};
-use crate::recognition::{How, Recognition};
+use crate::recognition::Recognition;
 use chrono::NaiveDate;
 use serde::Serialize;
+
+mod classification;
+pub use classification::{Classification, ClassifiedBarrier};
 
 /// What a cluster is keyed by, besides its barrier (`[clusters] key` in the rules file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,30 +63,10 @@ impl Classified {
         self.matches.iter().map(|m| m.barrier.as_str())
     }
 
-    /// "barrier|wait_days|confidence;…": what replay compares.
-    pub fn classification(&self) -> String {
-        classification_of(&self.matches)
+    /// Per barrier its wait, confidence and how it was found: what replay compares.
+    pub fn classification(&self) -> Classification {
+        Classification::of(&self.matches)
     }
-}
-
-/// "barrier|wait_days|confidence;…" for matches; a barrier the model found (not a rule) ends in
-/// "|model", so a replay with another model shows and rewrites what the model changed.
-pub fn classification_of(matches: &[BarrierMatch]) -> String {
-    matches
-        .iter()
-        .map(|m| {
-            let plain = classification(std::iter::once((
-                m.barrier.as_str(),
-                m.wait_days,
-                m.confidence,
-            )));
-            match m.found.how {
-                How::Regel => plain,
-                how => format!("{plain}|{}", how.as_str()),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 /// One barrier of a classified signal, with the cluster it joins.
@@ -137,19 +120,6 @@ impl ClusterKeyValues {
             },
         }
     }
-}
-
-/// "barrier|wait_days|confidence;…" for a list of matches.
-pub fn classification<'a>(matches: impl Iterator<Item = (&'a str, Option<u32>, f64)>) -> String {
-    matches
-        .map(|(barrier, wait, confidence)| {
-            format!(
-                "{barrier}|{}|{confidence}",
-                wait.map(|w| w.to_string()).unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 /// A signal refused for personal data: kept as a count, never with its text.
@@ -230,8 +200,8 @@ pub struct ReplaySignal {
     pub organisation: Option<String>,
     /// Barrier ids; empty = unclassified.
     pub barriers: Vec<String>,
-    /// The stored "barrier|wait_days|confidence;…" (see [`classification`]).
-    pub classification: String,
+    /// The stored classification (empty for signals stored before it was recorded).
+    pub classification: Classification,
     pub wait_days: Option<i64>,
 }
 

@@ -71,15 +71,21 @@ pub struct SignalLabels {
 
 impl SignalLabels {
     pub fn add(&mut self, label: &Label) {
-        match label.verdict {
-            Verdict::GeenBarriere => self.geen = self.geen.max(Some(label.seq)),
+        self.record(label.seq, &label.barrier, label.verdict);
+    }
+
+    /// Records the verdict with sequence number `seq` on `barrier` (any barrier for "geen
+    /// barrière"): per barrier, the latest verdict holds.
+    pub fn record(&mut self, seq: i64, barrier: &str, verdict: Verdict) {
+        match verdict {
+            Verdict::GeenBarriere => self.geen = self.geen.max(Some(seq)),
             verdict => {
                 let entry = self
                     .barriers
-                    .entry(label.barrier.clone())
-                    .or_insert((verdict, label.seq));
-                if label.seq >= entry.1 {
-                    *entry = (verdict, label.seq);
+                    .entry(barrier.to_string())
+                    .or_insert((verdict, seq));
+                if seq >= entry.1 {
+                    *entry = (verdict, seq);
                 }
             }
         }
@@ -219,31 +225,19 @@ pub fn quarter_of(date: &str) -> String {
 mod tests {
     use super::*;
 
-    fn label(seq: i64, barrier: &str, verdict: Verdict) -> Label {
-        Label {
-            seq,
-            source: "s".into(),
-            signal_id: "1".into(),
-            barrier: barrier.into(),
-            verdict,
-            actor: "a".into(),
-            labelled_at: DateTime::<Utc>::MIN_UTC,
-        }
-    }
-
     #[test]
     fn the_latest_label_holds() {
         let mut labels = SignalLabels::default();
-        labels.add(&label(1, "a", Verdict::HoortErbij));
-        labels.add(&label(2, "b", Verdict::HoortErNietBij));
+        labels.record(1, "a", Verdict::HoortErbij);
+        labels.record(2, "b", Verdict::HoortErNietBij);
         assert_eq!(labels.settle(&["b", "c"]), (vec!["c"], vec!["a"]));
-        labels.add(&label(3, "a", Verdict::HoortErNietBij));
-        labels.add(&label(4, "b", Verdict::HoortErbij));
+        labels.record(3, "a", Verdict::HoortErNietBij);
+        labels.record(4, "b", Verdict::HoortErbij);
         assert_eq!(labels.settle(&["b", "c"]), (vec!["b", "c"], vec![]));
         // "geen barrière" removes everything not labelled positive after it.
-        labels.add(&label(5, "", Verdict::GeenBarriere));
+        labels.record(5, "", Verdict::GeenBarriere);
         assert_eq!(labels.settle(&["b", "c"]), (vec![], vec![]));
-        labels.add(&label(6, "c", Verdict::HoortErbij));
+        labels.record(6, "c", Verdict::HoortErbij);
         assert_eq!(labels.settle(&["b"]), (vec![], vec!["c"]));
         assert_eq!(labels.belongs("zzz"), Some(false));
     }

@@ -1,4 +1,5 @@
-//! Calendar quarters, the period of a brief: written `2026Q3`, shown "3e kwartaal 2026".
+//! Calendar quarters, the period of a brief: written `2026Q3`, shown "3e kwartaal 2026"; and
+//! the months a brief counts signals in, written `2026-09`.
 
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
@@ -82,5 +83,78 @@ impl FromStr for Quarter {
             return Err(invalid());
         }
         Ok(Self { year, quarter })
+    }
+}
+
+/// A calendar month, written `2026-09`: the months a brief's figures count signals in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u32,
+}
+
+impl Month {
+    pub fn containing(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// The quarter the month is in.
+    pub fn quarter(self) -> Quarter {
+        Quarter {
+            year: self.year,
+            quarter: (self.month - 1) / 3 + 1,
+        }
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = String;
+
+    /// `2026-09`, as the store groups days by their first seven characters.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("maand '{s}' is ongeldig; schrijf haar als 2026-09");
+        let (year, month) = s.split_once('-').ok_or_else(invalid)?;
+        let year: i32 = year.parse().map_err(|_| invalid())?;
+        let month: u32 = month.parse().map_err(|_| invalid())?;
+        if !(1..=12).contains(&month) {
+            return Err(invalid());
+        }
+        Ok(Self { year, month })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_is_written_and_read_as_year_dash_month() {
+        let september: Month = "2026-09".parse().unwrap();
+        assert_eq!(
+            september,
+            Month {
+                year: 2026,
+                month: 9
+            }
+        );
+        assert_eq!(september.to_string(), "2026-09");
+        assert_eq!(september.quarter().to_string(), "2026Q3");
+        let day = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(Month::containing(day).to_string(), "2026-12");
+        assert_eq!(Month::containing(day).quarter().to_string(), "2026Q4");
+        assert!("2026-13".parse::<Month>().is_err());
+        assert!("2026-00".parse::<Month>().is_err());
+        assert!("2026".parse::<Month>().is_err());
+        assert!("2026-9x".parse::<Month>().is_err());
     }
 }

@@ -3,7 +3,8 @@
 //! weighed most) or `overleg` (a reviewer's label; written by the review, never by the engine).
 
 /// The ways a barrier can be found, as stored in `signal_barriers.found_by`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum How {
     #[default]
     Regel,

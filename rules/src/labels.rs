@@ -86,23 +86,11 @@ mod tests {
     use super::*;
     use knooppunt_domain::cluster::ClusterKey;
 
-    fn label(seq: i64, barrier: &str, verdict: Verdict) -> Label {
-        Label {
-            seq,
-            source: "s".into(),
-            signal_id: "1".into(),
-            barrier: barrier.into(),
-            verdict,
-            actor: "a".into(),
-            labelled_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
-        }
-    }
-
     #[test]
     fn training_notes_say_what_was_labelled() {
         let mut labels = SignalLabels::default();
-        labels.add(&label(1, "a", Verdict::HoortErbij));
-        labels.add(&label(2, "b", Verdict::HoortErNietBij));
+        labels.record(1, "a", Verdict::HoortErbij);
+        labels.record(2, "b", Verdict::HoortErNietBij);
         let signal = LabelledSignal {
             source: "s".into(),
             id: "1".into(),
@@ -117,7 +105,7 @@ mod tests {
         assert_eq!(parsed.barriers, ["a"]);
         assert!(parsed.labelled("a") && parsed.labelled("b") && !parsed.labelled("c"));
         assert_eq!(note["voice"], "overleg");
-        labels.add(&label(3, "", Verdict::GeenBarriere));
+        labels.record(3, "", Verdict::GeenBarriere);
         let parsed =
             crate::learning::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
         assert!(parsed.barriers.is_empty() && parsed.labelled("c"));

@@ -10,7 +10,7 @@ use crate::labels::{overleg_match, SignalLabels};
 use crate::ruleset::{Fields, RuleSet};
 use anyhow::Context;
 use knooppunt_domain::cluster::{
-    classification_of, BarrierMatch, ClusterKeyValues, ClusterTally, ReplaySignal,
+    BarrierMatch, Classification, ClusterKeyValues, ClusterTally, ReplaySignal,
 };
 use knooppunt_store::{ReplayWriter, Store, CLUSTER_KEY_SETTING};
 use std::collections::{BTreeMap, HashMap};
@@ -298,9 +298,8 @@ fn tally_page(
                 .count(signal.observed_on);
         }
         diff.signals += 1;
-        let by_model = |detail: &str| detail.matches("|model").count() as u64;
-        diff.model_found.0 += by_model(&signal.classification);
-        diff.model_found.1 += by_model(&detail);
+        diff.model_found.0 += signal.classification.by_model();
+        diff.model_found.1 += detail.by_model();
         let old_barriers = signal.barriers.join(",");
         if new_barriers != old_barriers {
             diff.changed += 1;
@@ -317,9 +316,9 @@ fn tally_page(
     changes
 }
 
-/// A signal's new classification: its matches, its barriers ("a,b") and its detail
-/// ("barrier|wait|confidence;…").
-type Reclassified = (Vec<BarrierMatch>, String, String);
+/// A signal's new classification: its matches, its barriers ("a,b") and its detail (per
+/// barrier its wait, confidence and how it was found).
+type Reclassified = (Vec<BarrierMatch>, String, Classification);
 
 /// Applies the overleg's labels that hold to a signal's new classification: barriers it said
 /// do not belong are dropped, barriers it added are kept (found by `overleg`).
@@ -349,7 +348,7 @@ fn apply_labels(
         .map(|m| m.barrier.as_str())
         .collect::<Vec<_>>()
         .join(",");
-    *detail = classification_of(matches);
+    *detail = Classification::of(matches);
 }
 
 /// Classifies a page on every core: classification is pure and the rule set is shared.
@@ -374,7 +373,7 @@ fn classify_page(rules: &RuleSet, page: &[ReplaySignal]) -> Vec<Reclassified> {
             signal.wait_days.and_then(|w| u32::try_from(w).ok()),
         );
         let barriers = analysis.barriers.join(",");
-        let detail = classification_of(&matches);
+        let detail = Classification::of(&matches);
         (matches, barriers, detail)
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

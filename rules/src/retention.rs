@@ -223,7 +223,11 @@ pub async fn apply(
 pub fn kept_classification(
     rules: &crate::ruleset::RuleSet,
     signal: &knooppunt_domain::cluster::ReplaySignal,
-) -> (Vec<knooppunt_domain::cluster::BarrierMatch>, String, String) {
+) -> (
+    Vec<knooppunt_domain::cluster::BarrierMatch>,
+    String,
+    knooppunt_domain::cluster::Classification,
+) {
     let key = knooppunt_domain::cluster::ClusterKeyValues::new(
         rules.cluster_key(),
         &signal.area,
@@ -231,26 +235,18 @@ pub fn kept_classification(
     );
     let matches = signal
         .classification
-        .split(';')
-        .filter(|part| !part.is_empty())
-        .filter_map(|part| {
-            let mut fields = part.split('|');
-            let barrier = fields.next()?.to_string();
-            let wait_days = fields.next().and_then(|w| w.parse::<u32>().ok());
-            let confidence = fields.next().and_then(|c| c.parse::<f64>().ok())?;
-            // A fourth field says how the barrier was found when it was not by a rule.
-            let how = knooppunt_domain::recognition::How::parse(fields.next().unwrap_or("regel"));
-            Some(knooppunt_domain::cluster::BarrierMatch {
-                barrier,
-                confidence,
-                wait_days,
-                cluster: key.clone(),
-                split_to: None,
-                found: knooppunt_domain::recognition::Recognition {
-                    how,
-                    ..Default::default()
-                },
-            })
+        .0
+        .iter()
+        .map(|kept| knooppunt_domain::cluster::BarrierMatch {
+            barrier: kept.barrier.clone(),
+            confidence: kept.confidence,
+            wait_days: kept.wait_days,
+            cluster: key.clone(),
+            split_to: None,
+            found: knooppunt_domain::recognition::Recognition {
+                how: kept.found_by,
+                ..Default::default()
+            },
         })
         .collect::<Vec<_>>();
     // Signals stored before the detail was recorded carry only their barriers.

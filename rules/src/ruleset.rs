@@ -91,7 +91,8 @@ enum Origin {
 /// A compiled rule set.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
-    version: String,
+    /// What readers see of it: version, cluster key, titles, frames, owners and criteria.
+    catalog: knooppunt_domain::taxonomy::Catalog,
     barriers: Vec<Barrier>,
     positive: RegexSet,
     origins: Vec<Origin>,
@@ -99,7 +100,6 @@ pub struct RuleSet {
     group_sizes: Vec<usize>,
     /// Confidence of each `all` group.
     group_confidence: Vec<f64>,
-    cluster_key: ClusterKey,
     exclude: RegexSet,
     exclude_barrier: Vec<usize>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
@@ -171,7 +171,7 @@ impl RuleSet {
     }
 
     pub fn version(&self) -> &str {
-        &self.version
+        self.catalog.version()
     }
 
     pub fn barriers(&self) -> &[Barrier] {
@@ -180,7 +180,7 @@ impl RuleSet {
 
     /// How clusters are keyed (`[clusters] key`).
     pub fn cluster_key(&self) -> ClusterKey {
-        self.cluster_key
+        self.catalog.cluster_key()
     }
 
     /// Everything the rules read from one text, normalising it once.
@@ -325,13 +325,10 @@ pub use knooppunt_domain::text::normalise;
 
 impl knooppunt_domain::promotion::CriteriaSource for RuleSet {
     fn promotion_criteria(&self) -> Vec<(&str, &knooppunt_domain::promotion::Criteria)> {
-        self.barriers
-            .iter()
-            .map(|b| (b.id.as_str(), &b.promotion))
-            .collect()
+        self.catalog.promotion_criteria()
     }
 
     fn criteria_version(&self) -> &str {
-        self.version()
+        self.catalog.criteria_version()
     }
 }

@@ -67,6 +67,24 @@ struct UserWith {
     secret: String,
 }
 
+/// A session's row: the account, the CSRF secret and the password-change flag.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    secret: String,
+    must_change_password: i64,
+}
+
+/// A live session: its account, its CSRF secret, and whether a beheerder's reset means the
+/// password must be changed before anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub user: UserRow,
+    pub csrf: String,
+    pub password_due: bool,
+}
+
 impl Store {
     /// Stores a new active account; `false` when the name is taken.
     pub async fn insert_user(&self, user: &NewUserRow<'_>) -> anyhow::Result<bool> {
@@ -169,17 +187,19 @@ impl Store {
         Ok(())
     }
 
-    /// The account and CSRF token of a live session (not past its end, used since
-    /// `idle_since`, of an active account); its last use moves on, at most once a minute.
+    /// The account, CSRF token and password-change flag of a live session (not past its end,
+    /// used since `idle_since`, of an active account); its last use moves on, at most once a
+    /// minute.
     pub async fn live_session(
         &self,
         token_hash: &str,
         idle_since: DateTime<Utc>,
-    ) -> anyhow::Result<Option<(UserRow, String)>> {
+    ) -> anyhow::Result<Option<LiveSession>> {
         let now = Utc::now();
-        let row: Option<UserWith> = self
+        let row: Option<SessionRow> = self
             .row(
-                "SELECT u.name, u.display_name, u.role, u.source, u.areas, s.csrf AS secret \
+                "SELECT u.name, u.display_name, u.role, u.source, u.areas, s.csrf AS secret, \
+                 u.must_change_password \
                  FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = $1 \
                  AND s.expires_at > $2 AND s.last_seen > $3 AND u.active = 1",
                 params![token_hash, Text(now), idle_since.timestamp()],
@@ -195,7 +215,11 @@ impl Store {
         )
         .await
         .context("sessie bijwerken")?;
-        Ok(Some((row.user, row.secret)))
+        Ok(Some(LiveSession {
+            user: row.user,
+            csrf: row.secret,
+            password_due: row.must_change_password != 0,
+        }))
     }
 
     pub async fn end_session(&self, token_hash: &str) -> anyhow::Result<()> {

@@ -8,6 +8,8 @@
 //! parse is a decode error, which [`crate::StoreError`] classifies as corrupt.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::cluster::Classification;
+use knooppunt_domain::quarter::Month;
 use sqlx::any::{Any, AnyTypeInfo};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -51,6 +53,28 @@ impl Textual for DateTime<Utc> {
     /// RFC 3339 with `+00:00`: stored instants of one column compare correctly as text.
     fn to_text(&self) -> Option<String> {
         Some(self.to_rfc3339())
+    }
+}
+
+/// A month as its first seven characters (`2026-09`).
+impl Textual for Month {
+    fn from_text(text: Option<String>) -> Result<Self, String> {
+        required(text, "maand")?.parse()
+    }
+
+    fn to_text(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+/// A signal's classification: JSON, or the text rows had before (see [`Classification`]).
+impl Textual for Classification {
+    fn from_text(text: Option<String>) -> Result<Self, String> {
+        Classification::parse(&required(text, "indeling")?)
+    }
+
+    fn to_text(&self) -> Option<String> {
+        Some(Classification::to_text(self))
     }
 }
 
@@ -136,6 +160,8 @@ macro_rules! unwrap_text {
 
 unwrap_text!(
     NaiveDate,
+    Month,
+    Classification,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
     Vec<String>,
@@ -160,12 +186,21 @@ mod tests {
         assert_eq!(Vec::<String>::from_text(Some("a, b,".into())), Ok(list));
         assert_eq!(Vec::<String>::from_text(Some(String::new())), Ok(vec![]));
         assert_eq!(Option::<NaiveDate>::from_text(None), Ok(None));
+        let month = Month::from_text(Some("2026-09".into()));
+        assert_eq!(
+            month,
+            Ok(Month {
+                year: 2026,
+                month: 9
+            })
+        );
     }
 
     #[test]
     fn what_does_not_parse_is_refused() {
         assert!(NaiveDate::from_text(Some("2026-11-30T10:00:00Z".into())).is_err());
         assert!(NaiveDate::from_text(None).is_err());
+        assert!(Month::from_text(Some("2026-13".into())).is_err());
         assert!(DateTime::<Utc>::from_text(Some("gisteren".into())).is_err());
         assert!(serde_json::Value::from_text(Some("{".into())).is_err());
     }

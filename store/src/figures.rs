@@ -3,9 +3,10 @@
 //! queries whatever the number of knelpunten (each names every selected cluster at once and
 //! is answered from the indexes on `cluster_id`). Also the wijk names and the vignettes.
 
-use crate::{Backend, Store};
+use crate::{Backend, Store, Text};
 use anyhow::Context;
 use chrono::NaiveDate;
+use knooppunt_domain::quarter::Month;
 use std::collections::{BTreeSet, HashMap};
 
 /// Signals of a cluster in a wijk (by its area key) in a month (`2026-08`).
@@ -13,7 +14,8 @@ use std::collections::{BTreeSet, HashMap};
 pub struct MonthlyCount {
     pub cluster_id: String,
     pub area_key: String,
-    pub month: String,
+    #[sqlx(try_from = "Text<Month>")]
+    pub month: Month,
     pub n: i64,
 }
 

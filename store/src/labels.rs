@@ -4,7 +4,7 @@
 use crate::{Store, Text, CLUSTER_KEY_SETTING};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use knooppunt_domain::cluster::{classification_of, cluster_id, ClusterKey};
+use knooppunt_domain::cluster::{cluster_id, Classification, ClassifiedBarrier, ClusterKey};
 use knooppunt_domain::labels::{
     key_from_setting, overleg_match, Label, LabelEffect, LabelledSignal, NewLabel, QueuedSignal,
     SignalLabels, Verdict,
@@ -135,7 +135,7 @@ struct LabelTarget {
     observed_on: Text<NaiveDate>,
     wait_days: Option<i64>,
     barriers: Text<Vec<String>>,
-    classification: String,
+    classification: Text<Classification>,
 }
 
 /// A `signal_labels` row as sqlx decodes it.
@@ -201,12 +201,7 @@ impl Store {
         let mut tx = self.pool().begin().await.context("transactie starten")?;
         let signal = read_target(&mut tx, self.backend(), label).await?;
         let mut current = signal.barriers.0;
-        let mut detail: Vec<String> = signal
-            .classification
-            .split(';')
-            .filter(|d| !d.is_empty())
-            .map(str::to_string)
-            .collect();
+        let mut detail = signal.classification.0;
         insert_label(&mut tx, label, barrier).await?;
 
         let mut effect = LabelEffect::default();
@@ -222,7 +217,7 @@ impl Store {
                 touched.push(cluster);
             }
             current.retain(|b| b != gone);
-            detail.retain(|d| d.split('|').next() != Some(gone.as_str()));
+            detail.0.retain(|d| d.barrier != *gone);
         }
         if label.verdict == Verdict::HoortErbij && !current.iter().any(|b| b == barrier) {
             let key = cluster_key(&mut tx).await?;
@@ -231,7 +226,7 @@ impl Store {
             let on = signal.observed_on.0;
             let cluster = join(&mut tx, label, barrier, &found, on, &signal.area_key).await?;
             current.push(barrier.to_string());
-            detail.push(classification_of(std::slice::from_ref(&found)));
+            detail.0.push(ClassifiedBarrier::of(&found));
             effect.joined = Some(cluster.clone());
             touched.push(cluster);
         }
@@ -239,7 +234,7 @@ impl Store {
             "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
         )
         .bind(Text(current))
-        .bind(detail.join(";"))
+        .bind(Text(detail))
         .bind(label.source)
         .bind(label.signal_id)
         .execute(&mut *tx)

@@ -41,7 +41,7 @@ impl ReplayWriter {
                             .collect::<Vec<_>>()
                             .join(","),
                     )
-                    .bind(classification_of(matches))
+                    .bind(Text(Classification::of(matches)))
                     .bind(version)
                     .bind(model_version);
             }
@@ -182,7 +182,7 @@ fn replay_signal(row: &sqlx::any::AnyRow) -> Result<ReplaySignal, sqlx::Error> {
         themes: row.try_get::<Text<_>, _>("themes")?.0,
         organisation: row.try_get("organisation")?,
         barriers: row.try_get::<Text<_>, _>("barriers")?.0,
-        classification: row.try_get("classification")?,
+        classification: row.try_get::<Text<_>, _>("classification")?.0,
         wait_days: row.try_get("wait_days")?,
     })
 }

@@ -8,27 +8,28 @@ use knooppunt_domain::recognition::Recognition;
 use serde::Serialize;
 
 /// A scrubbed signal as the review shows it (never to the municipality).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExampleSignal {
     pub source: String,
     pub id: String,
+    #[sqlx(try_from = "Text<NaiveDate>")]
     pub observed_on: NaiveDate,
     pub area: String,
     pub text: String,
-    pub barriers: String,
+    /// Barrier ids; empty = unclassified.
+    #[sqlx(try_from = "Text<Vec<String>>")]
+    pub barriers: Vec<String>,
     /// How the cluster's barrier was found in this signal, in Dutch ("herkend door regel …",
     /// "herkend door het model (0,87; woorden: …)"); empty outside a cluster.
+    #[sqlx(skip)]
     pub herkend: String,
 }
 
+/// The signal with the columns saying how its barrier was found.
 #[derive(sqlx::FromRow)]
 struct ExampleRow {
-    source: String,
-    id: String,
-    observed_on: Text<NaiveDate>,
-    area: String,
-    text: String,
-    barriers: String,
+    #[sqlx(flatten)]
+    signal: ExampleSignal,
     found_by: Option<String>,
     rule: Option<String>,
     model_score: Option<f64>,
@@ -45,13 +46,8 @@ impl From<ExampleRow> for ExampleSignal {
                     .dutch()
             });
         ExampleSignal {
-            observed_on: row.observed_on.0,
-            source: row.source,
-            id: row.id,
-            area: row.area,
-            text: row.text,
-            barriers: row.barriers,
             herkend,
+            ..row.signal
         }
     }
 }

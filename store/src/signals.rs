@@ -115,7 +115,7 @@ impl Store {
                     .bind(channel_name(&item.envelope))
                     .bind(Text(item.envelope.received_at))
                     .bind(stored_at)
-                    .bind(item.classification())
+                    .bind(Text(item.classification()))
                     .bind(content_hash(signal_content(item)))
                     .bind(item.model_version.as_deref());
             }

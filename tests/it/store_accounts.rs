@@ -49,12 +49,14 @@ async fn accounts_suite(store: &Store) {
             .await
             .unwrap();
     }
-    let (user, csrf) = store
+    let live = store
         .live_session("hash-a", now - Duration::minutes(30))
         .await
         .unwrap()
         .unwrap();
+    let (user, csrf) = (live.user, live.csrf);
     assert_eq!((user.name.as_str(), csrf.as_str()), ("overleg1", "csrf-a"));
+    assert!(!live.password_due);
     assert!(
         store
             .live_session("hash-a", now + Duration::minutes(1))
@@ -94,6 +96,28 @@ async fn accounts_suite(store: &Store) {
         .await
         .unwrap()
         .is_none());
+
+    // After a beheerder's reset the next session must change the password first.
+    assert!(store
+        .reset_password_hash("overleg1", "$argon2id$reset")
+        .await
+        .unwrap());
+    let session = NewSession {
+        token_hash: "hash-c",
+        user: "overleg1",
+        csrf: "csrf-c",
+        expires_at: now + Duration::hours(1),
+    };
+    store.create_session(&session, now).await.unwrap();
+    let live = store.live_session("hash-c", idle_since).await.unwrap();
+    assert!(
+        live.is_some_and(|live| live.password_due),
+        "the reset is due"
+    );
+    store.clear_password_change("overleg1").await.unwrap();
+    let live = store.live_session("hash-c", idle_since).await.unwrap();
+    assert!(live.is_some_and(|live| !live.password_due), "changed");
+    store.end_session("hash-c").await.unwrap();
 
     // API tokens: listed with typed times, checked by hash, revoked once.
     store

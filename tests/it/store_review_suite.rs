@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::cluster::{BarrierMatch, Classified, ClusterKeyValues};
 use knooppunt_domain::envelope::{Channel, Envelope};
 use knooppunt_domain::promotion::{Criteria, CriteriaSource};
+use knooppunt_domain::quarter::Month;
 use knooppunt_domain::review::{Action, Split, State};
 use knooppunt_domain::signal::parse_signal;
 use knooppunt_store::snapshots::Publication;
@@ -135,6 +136,21 @@ async fn reads(store: &Store) {
     let own = store.signals_of_source("t1", 10).await.unwrap();
     assert_eq!(own.len(), 3);
     assert!(own.iter().all(|e| e.source == "t1" && e.herkend.is_empty()));
+    let barriers: BTreeSet<(&str, Vec<String>)> = own
+        .iter()
+        .map(|e| (e.id.as_str(), e.barriers.clone()))
+        .collect();
+    let expected = |id, barriers: &[&str]| (id, barriers.iter().map(|b| b.to_string()).collect());
+    assert_eq!(
+        barriers,
+        BTreeSet::from([
+            expected("p1", &[K]),
+            expected("s1", &[K, A]),
+            expected("s2", &[K])
+        ]),
+        "the stored barriers come back as a list"
+    );
+    assert!(examples.iter().all(|e| e.barriers.iter().any(|b| b == K)));
     let promoted = store
         .evaluate_promotions(&Defaults(Criteria::default()), day("2026-11-30"))
         .await
@@ -184,8 +200,9 @@ async fn reads(store: &Store) {
         .await
         .unwrap();
     assert_eq!(rows.monthly.iter().map(|m| m.n).sum::<i64>(), 6);
-    let months: BTreeSet<&str> = rows.monthly.iter().map(|m| m.month.as_str()).collect();
-    assert_eq!(months, BTreeSet::from(["2026-09", "2026-11"]));
+    let months: BTreeSet<Month> = rows.monthly.iter().map(|m| m.month).collect();
+    let month = |year, month| Month { year, month };
+    assert_eq!(months, BTreeSet::from([month(2026, 9), month(2026, 11)]));
     assert_eq!(rows.sources.len(), 3);
     assert_eq!((rows.waits[0].wait_days, rows.waits[0].n), (70, 5));
     assert_eq!(rows.co_occurring[0].barrier, A);

@@ -232,13 +232,27 @@ pub async fn session(
     store: &Store,
     token: &str,
     idle: Duration,
-) -> anyhow::Result<Option<(User, String)>> {
+) -> anyhow::Result<Option<LiveSession>> {
     let found = store
         .live_session(&sha256_hex(token), Utc::now() - idle)
         .await?;
     found
-        .map(|(row, csrf)| Ok((user_of(row)?, csrf)))
+        .map(|live| {
+            Ok(LiveSession {
+                user: user_of(live.user)?,
+                csrf: live.csrf,
+                password_due: live.password_due,
+            })
+        })
         .transpose()
+}
+
+/// A live session: who, the session's CSRF token, and whether a beheerder's reset means the
+/// password must be changed first.
+pub struct LiveSession {
+    pub user: User,
+    pub csrf: String,
+    pub password_due: bool,
 }
 
 pub async fn end_session(store: &Store, token: &str) -> anyhow::Result<()> {

@@ -74,10 +74,10 @@ async fn session(parts: &mut Parts, state: &WebState) -> Result<Option<Session>,
     let found = match jar.get(SESSION_COOKIE) {
         Some(cookie) => {
             match accounts::session(&state.store, cookie.value(), state.idle()).await? {
-                Some((user, csrf)) => Some(Session {
-                    password_due: state.store.password_change_due(&user.name).await?,
-                    user,
-                    csrf,
+                Some(live) => Some(Session {
+                    user: live.user,
+                    csrf: live.csrf,
+                    password_due: live.password_due,
                 }),
                 None => None,
             }

@@ -197,7 +197,7 @@ pub async fn audit(
     };
     let actor = match jar.get(SESSION_COOKIE) {
         Some(cookie) => match accounts::session(&store, cookie.value(), idle).await {
-            Ok(Some((user, _))) => user.name,
+            Ok(Some(live)) => live.user.name,
             _ => "onbekend".to_string(),
         },
         None => "onbekend".to_string(),

@@ -370,99 +370,134 @@ fn extend(text: &str, words: &Words<'_>, i: usize, protected: &[bool], limit: us
     end
 }
 
+/// Finds person names in `text` and appends their spans (with initials) to `spans`.
 pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     let all = Words::of(text);
-    let words = &all.words;
-    let mut protected = vec![false; words.len()];
+    let protected = protected_words(&all);
     let mut i = 0;
-    while i < words.len() {
-        let n = protected_len(&all, i);
+    while i < all.len() {
+        if protected[i] {
+            i += 1;
+            continue;
+        }
+        // 1. After a title or "heet": the capitalised words (and particles) that follow.
+        // 2. A known name.
+        let found = name_after_title(text, &all, i, &protected)
+            .or_else(|| known_name(text, &all, i, &protected));
+        match found {
+            Some((start, end)) => {
+                spans.push((
+                    with_initials(text, start),
+                    all.words[end - 1].end,
+                    PiiKind::Naam,
+                ));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Per word: whether it belongs to a protected phrase (an organisation, place or role).
+fn protected_words(all: &Words<'_>) -> Vec<bool> {
+    let mut protected = vec![false; all.len()];
+    let mut i = 0;
+    while i < all.len() {
+        let n = protected_len(all, i);
         for flag in protected.iter_mut().skip(i).take(n) {
             *flag = true;
         }
         i += n.max(1);
     }
+    protected
+}
 
-    let mut i = 0;
-    while i < words.len() {
-        let word = words[i];
-        if protected[i] {
-            i += 1;
-            continue;
-        }
-        let lower = all.lower(i);
-        // 1. After a title or "heet": the capitalised words (and particles) that follow.
-        if is_title(lower) {
-            let mut j = i + 1;
-            // "naam is …", "heet: …"
-            if lower == "naam" && j < words.len() && words[j].text == "is" {
-                j += 1;
-            }
-            let abbreviation = is_abbreviated_title(lower);
-            let gap_ok = |gap: &str| {
-                !gap.is_empty()
-                    && gap.chars().all(|c| {
-                        c == ' ' || (c == '.' && abbreviation) || (c == ':' && !abbreviation)
-                    })
-            };
-            if j < words.len() && gap_ok(&text[word.end..words[j].start]) {
-                // Skip particles ("van der …") to the word that decides.
-                let mut k = j;
-                while k < words.len()
-                    && all.particle(k)
-                    && k + 1 < words.len()
-                    && adjacent(text, &words[k], &words[k + 1])
-                {
-                    k += 1;
-                }
-                let decisive = words[k];
-                let starts_name = !protected[k]
-                    && (capitalised(decisive.text)
-                        || gazetteer_lowered(all.lower(k)).is_some_and(|ambiguous| !ambiguous))
-                    && !is_role(all.lower(k))
-                    && !all.particle(k);
-                if starts_name {
-                    let end = extend(text, &all, k, &protected, 4);
-                    spans.push((
-                        with_initials(text, words[j].start),
-                        words[end - 1].end,
-                        PiiKind::Naam,
-                    ));
-                    i = end;
-                    continue;
-                }
-            }
-        }
-        // 2. A known name.
-        if let Some(ambiguous) = gazetteer_lowered(lower) {
-            let next_is_name = i + 1 < words.len()
-                && adjacent(text, &word, &words[i + 1])
-                && !protected[i + 1]
-                && capitalised(words[i + 1].text)
-                && gazetteer_lowered(all.lower(i + 1)).is_some();
-            let is_name = if capitalised(word.text) {
-                !ambiguous || !sentence_start(text, &word) || next_is_name
-            } else {
-                // Typed in lower case: only unambiguous first names of some length.
-                !ambiguous && word.text.chars().count() >= 4 && !all.particle(i)
-            };
-            if is_name {
-                let end = if capitalised(word.text) {
-                    extend(text, &all, i, &protected, 4)
-                } else {
-                    i + 1
-                };
-                spans.push((
-                    with_initials(text, word.start),
-                    words[end - 1].end,
-                    PiiKind::Naam,
-                ));
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
+/// When word `i` is a title or "heet" followed by a name: the byte where the name starts and
+/// the index after its last word.
+fn name_after_title(
+    text: &str,
+    all: &Words<'_>,
+    i: usize,
+    protected: &[bool],
+) -> Option<(usize, usize)> {
+    let words = &all.words;
+    let lower = all.lower(i);
+    if !is_title(lower) {
+        return None;
     }
+    let mut j = i + 1;
+    // "naam is …", "heet: …"
+    if lower == "naam" && j < words.len() && words[j].text == "is" {
+        j += 1;
+    }
+    if j >= words.len() || !title_gap(&text[words[i].end..words[j].start], lower) {
+        return None;
+    }
+    let k = skip_particles(text, all, j);
+    let starts_name = !protected[k]
+        && (capitalised(words[k].text)
+            || gazetteer_lowered(all.lower(k)).is_some_and(|ambiguous| !ambiguous))
+        && !is_role(all.lower(k))
+        && !all.particle(k);
+    starts_name.then(|| (words[j].start, extend(text, all, k, protected, 4)))
+}
+
+/// Whether the gap between a title and the next word fits it: spaces, a full stop after an
+/// abbreviation ("dhr. Jansen"), a colon after a word ("heet: Jansen").
+fn title_gap(gap: &str, title: &str) -> bool {
+    let abbreviation = is_abbreviated_title(title);
+    !gap.is_empty()
+        && gap
+            .chars()
+            .all(|c| c == ' ' || (c == '.' && abbreviation) || (c == ':' && !abbreviation))
+}
+
+/// Skips the particles from word `j` on ("van der …") to the word that decides; a particle is
+/// skipped only when a word stands right after it.
+fn skip_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
+    let words = &all.words;
+    let mut k = j;
+    while k < words.len()
+        && all.particle(k)
+        && k + 1 < words.len()
+        && adjacent(text, &words[k], &words[k + 1])
+    {
+        k += 1;
+    }
+    k
+}
+
+/// When word `i` is a name from the gazetteer that reads as a name here: the byte where it
+/// starts and the index after its last word.
+fn known_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> Option<(usize, usize)> {
+    let words = &all.words;
+    let word = words[i];
+    let ambiguous = gazetteer_lowered(all.lower(i))?;
+    let is_name = if capitalised(word.text) {
+        !ambiguous || !sentence_start(text, &word) || next_is_name(text, all, i, protected)
+    } else {
+        // Typed in lower case: only unambiguous first names of some length.
+        !ambiguous && word.text.chars().count() >= 4 && !all.particle(i)
+    };
+    if !is_name {
+        return None;
+    }
+    let end = if capitalised(word.text) {
+        extend(text, all, i, protected, 4)
+    } else {
+        i + 1
+    };
+    Some((word.start, end))
+}
+
+/// Whether a capitalised name from the gazetteer stands right after word `i`.
+fn next_is_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> bool {
+    let words = &all.words;
+    i + 1 < words.len()
+        && adjacent(text, &words[i], &words[i + 1])
+        && !protected[i + 1]
+        && capitalised(words[i + 1].text)
+        && gazetteer_lowered(all.lower(i + 1)).is_some()
 }
 
 /// Moves a name's start back over initials written before it ("J. Jansen", "A.M. de Vries").

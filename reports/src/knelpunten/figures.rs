@@ -55,9 +55,7 @@ impl ClusterFigures {
             .await?;
         let mut area_keys = std::collections::BTreeSet::new();
         for row in rows.monthly {
-            let Some(q) = quarter_of_month(&row.month) else {
-                continue;
-            };
+            let q = row.month.quarter();
             *out.counts.entry((row.cluster_id.clone(), q)).or_default() += row.n;
             if q == quarter {
                 *out.areas
@@ -153,14 +151,4 @@ impl ClusterFigures {
             .copied()
             .unwrap_or(0)
     }
-}
-
-/// "2026-08" → 2026Q3.
-fn quarter_of_month(month: &str) -> Option<Quarter> {
-    let (year, month) = month.split_once('-')?;
-    let month: u32 = month.parse().ok()?;
-    (1..=12).contains(&month).then_some(Quarter {
-        year: year.parse().ok()?,
-        quarter: (month - 1) / 3 + 1,
-    })
 }

@@ -1,13 +1,19 @@
-//! The rule set as the readers' catalog (`knooppunt_domain::taxonomy`).
+//! The rule set as the readers' catalog (`knooppunt_domain::taxonomy`), built once when the
+//! rules are compiled; the rule set's version, cluster key and criteria are the catalog's.
 
-use super::RuleSet;
+use super::{Barrier as Rule, RuleSet};
+use knooppunt_domain::cluster::ClusterKey;
 use knooppunt_domain::taxonomy::{Barrier, Catalog};
 
 impl RuleSet {
     /// The taxonomy this rule set classifies into: titles, frames, owners and criteria.
     pub fn catalog(&self) -> Catalog {
-        let barriers = self
-            .barriers()
+        self.catalog.clone()
+    }
+
+    /// The catalog of compiled barriers.
+    pub(super) fn catalog_of(version: String, cluster_key: ClusterKey, rules: &[Rule]) -> Catalog {
+        let barriers = rules
             .iter()
             .map(|b| Barrier {
                 id: b.id.clone(),
@@ -17,6 +23,6 @@ impl RuleSet {
                 promotion: b.promotion.clone(),
             })
             .collect();
-        Catalog::new(self.version().to_string(), self.cluster_key(), barriers)
+        Catalog::new(version, cluster_key, barriers)
     }
 }

@@ -51,13 +51,12 @@ impl RuleSet {
             return Err(errors.into_iter().map(|e| e.located(source)).collect());
         }
         Ok(Self {
-            version: file.version,
+            catalog: Self::catalog_of(file.version, cluster_key, &barriers),
             barriers,
             positive: regex_set(&tables.positive)?,
             origins: tables.origins,
             group_sizes: tables.group_sizes,
             group_confidence: tables.group_confidence,
-            cluster_key,
             exclude: regex_set(&tables.exclude)?,
             exclude_barrier: tables.exclude_barrier,
             organisations: organisations.matcher,

@@ -9,6 +9,23 @@ use knooppunt_domain::signal::parse_signal;
 use knooppunt_store::Store;
 use serde_json::json;
 
+/// The signals `(id, area, text)` of source `t`, observed on 1 September 2026, classified by
+/// `rules` as the engine does.
+fn classified_by(
+    rules: &knooppunt_rules::ruleset::RuleSet,
+    texts: &[(&str, &str, &str)],
+) -> Vec<Classified> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    texts
+        .iter()
+        .map(|(id, area, text)| {
+            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": area, "text": text});
+            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
+            knooppunt_rules::engine::classify(rules, envelope)
+        })
+        .collect()
+}
+
 async fn replay_suite(store: Store) {
     use knooppunt_rules::engine::classify;
     use knooppunt_rules::replay::replay;
@@ -34,14 +51,7 @@ async fn replay_suite(store: Store) {
             "Kostendelersnorm: dochter trekt in, uitkering omlaag.",
         ),
     ];
-    let batch: Vec<Classified> = texts
-        .iter()
-        .map(|(id, area, text)| {
-            let value = json!({"id": id, "observed_on": "2026-09-01", "source": "t", "area": area, "text": text});
-            let envelope = Envelope::prepare(parse_signal(&value, today).unwrap(), Channel::Http, chrono::Utc::now());
-            classify(&rules, envelope)
-        })
-        .collect();
+    let batch = classified_by(&rules, &texts);
     store.write_batch(&batch, &[]).await.unwrap();
     let before = store.clusters().await.unwrap();
     let corporatie = before
@@ -193,3 +203,87 @@ async fn replay_suite(store: Store) {
 }
 
 on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);
+
+/// What the store wrote as a signal's classification before it was typed:
+/// `barrier|wait_days|confidence[|how];…`.
+fn earlier_text(classified: &Classified) -> String {
+    use knooppunt_domain::recognition::How;
+    classified
+        .matches
+        .iter()
+        .map(|m| {
+            let wait = m.wait_days.map(|w| w.to_string()).unwrap_or_default();
+            let plain = format!("{}|{wait}|{}", m.barrier, m.confidence);
+            match m.found.how {
+                How::Regel => plain,
+                how => format!("{plain}|{}", how.as_str()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Puts a row back as an earlier release stored it: the one SQL this suite writes itself.
+#[allow(clippy::disallowed_methods)]
+async fn store_as_before(store: &Store, id: &str, classification: &str) {
+    sqlx::query("UPDATE signals SET classification = $1 WHERE source = 't' AND id = $2")
+        .bind(classification)
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+/// Rows stored before the classification was typed read as the same classification, and
+/// replaying the rules that produced them rewrites nothing.
+async fn earlier_rows_suite(store: Store) {
+    use knooppunt_domain::cluster::Classification;
+    use knooppunt_rules::replay::replay;
+    use knooppunt_rules::ruleset::RuleSet;
+
+    let rules = RuleSet::default_rules().unwrap();
+    let texts = [
+        (
+            "a",
+            "Laak",
+            "Zoon weer thuis, de bijstand van moeder gaat omlaag. Al 10 weken.",
+        ),
+        (
+            "b",
+            "Laak",
+            "Schimmel gemeld, corporatie reageert al 8 weken niet.",
+        ),
+        ("c", "Laak", "Buurtkamer dicht, niemand weet waarom."),
+    ];
+    let batch = classified_by(&rules, &texts);
+    store.write_batch(&batch, &[]).await.unwrap();
+    let written = store.replay_page(None, 10).await.unwrap();
+    for (signal, classified) in written.iter().zip(&batch) {
+        assert_eq!(signal.classification, classified.classification());
+    }
+    for ((id, _, _), classified) in texts.iter().zip(&batch) {
+        store_as_before(&store, id, &earlier_text(classified)).await;
+    }
+    store_as_before(&store, "c", "").await;
+
+    let earlier = store.replay_page(None, 10).await.unwrap();
+    assert_eq!(earlier.len(), 3);
+    for (signal, classified) in earlier.iter().zip(&batch) {
+        assert_eq!(
+            signal.classification,
+            classified.classification(),
+            "signal {}: an earlier row reads as the classification it was written from",
+            signal.id
+        );
+    }
+    assert!(!earlier[0].classification.0.is_empty() && !earlier[1].classification.0.is_empty());
+    assert_eq!(earlier[2].classification, Classification::default());
+    let diff = replay(&store, &rules, false, |_| {}).await.unwrap();
+    assert_eq!(
+        (diff.signals, diff.changed, diff.rewritten),
+        (3, 0, 0),
+        "the same rules over earlier rows change and rewrite nothing"
+    );
+}
+
+on_both_backends!(earlier_rows_suite: earlier_rows_on_sqlite, earlier_rows_on_postgres);
