@@ -59,14 +59,18 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
         args.out.display(),
         bytes.len() / 1024
     );
-    println!("{:<26} {:>10} {:>10}", "barrière", "voorbeelden", "drempel");
+    println!(
+        "{:<26} {:>10} {:>10} {:>11}",
+        "barrière", "voorbeelden", "drempel", "ondergrens"
+    );
     for (b, barrier) in header.barriers.iter().enumerate() {
         let positives = notes.iter().filter(|n| n.is(barrier)).count();
         println!(
-            "{:<26} {:>10} {:>10}",
+            "{:<26} {:>10} {:>10} {:>11}",
             barrier,
             positives,
-            format!("{:.2}", header.thresholds[b]).replace('.', ",")
+            format!("{:.2}", header.thresholds[b]).replace('.', ","),
+            format!("{:.3}", header.floors.get(b).copied().unwrap_or(0.0)).replace('.', ",")
         );
     }
     Ok(())

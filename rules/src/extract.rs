@@ -177,9 +177,21 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
 }
 
 /// Phrases right before an organisation that name it as the referrer, not the responsible body.
+/// ("namens" and "in opdracht van" name the principal — "de deurwaarder kwam namens Vestia" —
+/// which is the responsible body, so they are not here.)
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing) (?:van|via|vanuit)(?: de| het)?$|(?:op verzoek van|in opdracht van|op advies van|namens)(?: de| het)?$",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing) (?:van|via|vanuit)(?: de| het)?$|(?:op verzoek van|op advies van)(?: de| het)?$",
+    )
+    .expect("valid pattern")
+});
+
+/// Words right after a body that make it the one that referred the person on ("het wijkteam
+/// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
+/// responsible only when the note names no other body.
+static REFERS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?: heeft| had)?(?: \w+){0,2} (?:verwees|verwijst|verwezen|doorverwezen|doorgestuurd|stuurde|stuurt|aangemeld|doorgegeven|signaleerde|gesignaleerd)(?: \w+){0,4}? (?:door (?:naar|aan)|naar|bij|aan)\b",
     )
     .expect("valid pattern")
 });
@@ -208,7 +220,7 @@ static LISTED_AFTER: LazyLock<Regex> =
 /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
 static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist)",
+        r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)",
     )
     .expect("valid pattern")
 });
@@ -273,7 +285,8 @@ pub fn responsible<'a>(
                 && (!creditor[*i] || tied(name))
         })
         .map(|(i, (start, end, name))| {
-            let channel = CHANNEL_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 30));
+            let channel = CHANNEL_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 30))
+                || REFERS_AFTER.is_match(&normalised[*end..]);
             match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))

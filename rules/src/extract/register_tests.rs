@@ -271,3 +271,80 @@ fn welfare_partners_only_when_alone() {
         None
     );
 }
+
+/// Issue 11, second round: the body a bailiff or agency acts for is responsible; a body that
+/// passes the person on is not, when another is named; more creditors and providers.
+#[test]
+fn the_principal_not_the_messenger() {
+    for (text, barriers, expected) in [
+        (
+            "Vanmorgen stond de deurwaarder op de stoep, namens Staedion, met de datum van de ontruiming.",
+            &[H][..],
+            Some("Staedion"),
+        ),
+        (
+            "Een deurwaarder in opdracht van Rijswijk Wonen heeft het vonnis betekend.",
+            &[H],
+            Some("Rijswijk Wonen"),
+        ),
+        (
+            "Het wijkteam verwees haar in maart naar PsyQ; daar staat ze nog steeds op de lijst.",
+            &[G],
+            Some("PsyQ"),
+        ),
+        (
+            "Parnassia verwees hem na de crisis door naar Indigo, waar hij al 4 maanden wacht.",
+            &[G],
+            Some("Indigo"),
+        ),
+        (
+            "Het UWV heeft mevrouw doorgestuurd naar de SVB; daar moet alles online en ze heeft geen DigiD.",
+            &[L],
+            Some("SVB"),
+        ),
+        (
+            "De GGD heeft meneer aangemeld bij de Kredietbank, maar na 10 weken is er geen gesprek.",
+            &[S],
+            Some("Kredietbank"),
+        ),
+        (
+            "Het wijkteam heeft doorgestuurd naar Indigo en daar hoort hij niks meer van.",
+            &[G],
+            Some("Indigo"),
+        ),
+        // The referrer alone is still named when no other body is.
+        (
+            "Het wijkteam verwees hem door, maar hij wacht al maanden op hulp bij zijn schulden.",
+            &[S],
+            Some("wijkteam"),
+        ),
+        (
+            "Belastingdienst houdt een deel van zijn loon in, en de aanmelding bij schuldhulp ligt stil.",
+            &[S],
+            Some("Schuldhulpverlening"),
+        ),
+        (
+            "Vitens en Ditzo hebben de incasso uit handen gegeven; bij de Kredietbank geen plek tot januari.",
+            &[S],
+            Some("Kredietbank"),
+        ),
+        (
+            "Schuld bij Nuon en Simyo, niemand pakt het op.",
+            &[S],
+            None,
+        ),
+        ("Jutters heeft voor de tiener pas in mei plek.", &[G], Some("Jutters")),
+        (
+            "Ymere laat de schimmel al een half jaar zitten.",
+            &[C],
+            Some("Ymere"),
+        ),
+        (
+            "Het CIZ zegt dat het Wmo is, de gemeente zegt Wlz; niemand wil de aanvraag.",
+            &[D],
+            None,
+        ),
+    ] {
+        assert_eq!(org(text, barriers), expected, "{text}");
+    }
+}

@@ -153,6 +153,9 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
     let thresholds = rules
         .model_thresholds()
         .ok_or("het regelbestand heeft geen model")?;
+    let floors = rules
+        .model_floors()
+        .ok_or("het regelbestand heeft geen model")?;
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let options = Options {
         cost: model.header.trained.cost,
@@ -172,10 +175,13 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
                 continue;
             }
             let truth = note.is(barrier);
-            let by_model = model.probability(b, decisions[i][b]) >= thresholds[b];
+            let p = model.probability(b, decisions[i][b]);
+            let by_model = p >= thresholds[b];
             report.counts[0][b].add(truth, by_rules[i][b]);
             report.counts[1][b].add(truth, by_model);
-            report.counts[2][b].add(truth, by_rules[i][b] || (by_model && !excluded[b]));
+            // As `combine::decide`: the model vetoes a rule match below the floor.
+            let by_rule = by_rules[i][b] && p >= floors[b];
+            report.counts[2][b].add(truth, by_rule || (by_model && !excluded[b]));
         }
         let analysis = rules.analyse(&note.text);
         report.extraction(

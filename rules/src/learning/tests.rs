@@ -106,6 +106,56 @@ fn thresholds_in_the_rules_file_are_checked_and_applied() {
     assert!(rules.model_thresholds().unwrap().iter().all(|t| *t == 0.3));
 }
 
+/// A rule match counts only when the model does not give it less than the floor: with a floor
+/// above any probability the model has for it the rule is overruled, with floor 0 it stands;
+/// floors outside [0, 1) are refused.
+#[test]
+fn the_model_vetoes_a_rule_below_the_floor() {
+    let text = "Ze durft haar zoon niet in huis te nemen door de kostendelersnorm.";
+    let shipped = RuleSet::default_rules().unwrap();
+    let b = shipped
+        .barriers()
+        .iter()
+        .position(|x| x.id == "kostendelersnorm")
+        .unwrap();
+    assert!(shipped
+        .model_floors()
+        .unwrap()
+        .iter()
+        .all(|f| (0.0..1.0).contains(f)));
+    let score = shipped
+        .analyse(text)
+        .matches
+        .iter()
+        .find(|m| m.barrier == "kostendelersnorm")
+        .and_then(|m| m.model_score)
+        .expect("found, with the model's score");
+    assert!(score >= shipped.model_floors().unwrap()[b]);
+
+    let above = format!("veto = true\nfloor = {}", (score + 1.0) / 2.0);
+    let strict = DEFAULT_RULES.replace("veto = true", &above);
+    let rules = RuleSet::from_toml(&strict)
+        .unwrap()
+        .with_model(default_model())
+        .unwrap();
+    assert!(!rules.classify(text).contains(&"kostendelersnorm"));
+
+    let off = DEFAULT_RULES.replace("veto = true", "veto = true\nfloor = 0");
+    let rules = RuleSet::from_toml(&off)
+        .unwrap()
+        .with_model(default_model())
+        .unwrap();
+    assert!(rules.model_floors().unwrap().iter().all(|f| *f == 0.0));
+    assert!(rules.classify(text).contains(&"kostendelersnorm"));
+
+    let bad = DEFAULT_RULES.replace("veto = true", "veto = true\nfloor = 1.0");
+    let errors = RuleSet::from_toml(&bad).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.0.contains("model.floor 1")),
+        "{errors:?}"
+    );
+}
+
 /// With a threshold so low that the model counts everywhere, the model finds barriers the
 /// rules do not, with its terms; a rule exclusion vetoes it unless `veto = false`.
 #[test]

@@ -1,7 +1,8 @@
 //! Training: one L2-regularised logistic regression per barrier (one-vs-rest), solved by
 //! LIBLINEAR on the hashed sparse features; k-fold cross-validation gives every note a decision
 //! value from a model that did not see it, from which the calibration (Platt scaling, also fitted
-//! by LIBLINEAR) and each barrier's threshold for the combination with the rules are chosen.
+//! by LIBLINEAR), the floor below which the model vetoes a rule match and each barrier's
+//! threshold for the combination with the rules are chosen.
 //! The final model is trained on all notes.
 
 use super::notes::Note;
@@ -183,6 +184,7 @@ fn fit(
         bias,
         platt: vec![[1.0, 0.0]; n],
         thresholds: vec![0.5; n],
+        floors: Vec::new(),
         trained: Trained {
             notes: (0..notes.len()).filter(|&i| take(i)).count(),
             folds: options.folds,
@@ -247,26 +249,25 @@ fn f1(tp: usize, fp: usize, fn_: usize) -> f64 {
     }
 }
 
-/// The probability from which the model counts for barrier `b`: the one that gives the best F1
-/// of rules-or-model on the held-out probabilities (ties go to the higher threshold, the more
-/// cautious one); never below ½.
-fn threshold(
-    notes: &[Note],
-    barrier: &str,
-    b: usize,
-    held_out: &[Vec<f32>],
-    rules: &[Vec<bool>],
-    vetoed: &[Vec<bool>],
-) -> f32 {
-    let mut best = (f64::MIN, 0.5f32);
-    for step in 10..=19 {
-        let t = step as f32 * 0.05;
+/// Counts of rules-or-model for barrier `b` on the held-out probabilities: a rule match counts
+/// when the model gives it at least `floor`, the model alone from `threshold` (unless a rule
+/// exclusion vetoes it).
+struct Held<'a> {
+    notes: &'a [Note],
+    held_out: &'a [Vec<f32>],
+    rules: &'a [Vec<bool>],
+    vetoed: &'a [Vec<bool>],
+}
+
+impl Held<'_> {
+    fn f1(&self, barrier: &str, b: usize, floor: f32, threshold: f32) -> f64 {
         let (mut tp, mut fp, mut fn_) = (0, 0, 0);
-        for (i, note) in notes.iter().enumerate() {
+        for (i, note) in self.notes.iter().enumerate() {
             if !note.labelled(barrier) {
                 continue;
             }
-            let found = rules[i][b] || (held_out[i][b] >= t && !vetoed[i][b]);
+            let p = self.held_out[i][b];
+            let found = (self.rules[i][b] && p >= floor) || (p >= threshold && !self.vetoed[i][b]);
             match (note.is(barrier), found) {
                 (true, true) => tp += 1,
                 (true, false) => fn_ += 1,
@@ -274,12 +275,55 @@ fn threshold(
                 _ => {}
             }
         }
-        let score = f1(tp, fp, fn_);
-        if score >= best.0 {
-            best = (score, t);
+        f1(tp, fp, fn_)
+    }
+
+    /// The probability from which the model counts for barrier `b`, given the floor: the
+    /// highest (most cautious) threshold from ½ to 0.95 whose F1 of rules-or-model is within
+    /// [`TOLERANCE`] of the best one. Returns it with its F1.
+    fn threshold(&self, barrier: &str, b: usize, floor: f32) -> (f32, f64) {
+        let scored: Vec<(f32, f64)> = (10..=19)
+            .map(|step| {
+                let t = step as f32 * 0.05;
+                (t, self.f1(barrier, b, floor, t))
+            })
+            .collect();
+        let best = scored.iter().map(|s| s.1).fold(f64::MIN, f64::max);
+        scored
+            .into_iter()
+            .rev()
+            .find(|s| s.1 >= best - TOLERANCE)
+            .unwrap_or((0.5, best))
+    }
+}
+
+/// How much F1 a more cautious threshold may cost and still be preferred. The F1 of a barrier
+/// over thresholds from ½ to 0.95 is flat on the training notes: differences this small are
+/// noise (adding 28 notes moved the best threshold of one barrier from 0.70 to 0.50), far
+/// below the cross-validation's own spread (about ±0.015 for ~300 positives), so the choice
+/// falls on the threshold that claims least.
+pub const TOLERANCE: f64 = 0.005;
+
+/// The floors tried: below the floor the model vetoes a rule's match.
+pub const FLOORS: [f32; 10] = [0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3];
+
+/// One floor for all barriers — the one that gives the best macro-F1 of the combination on the
+/// held-out probabilities, each barrier with its best threshold under it (ties go to the lower
+/// floor, the one that overrules the rules less) — and the thresholds under it.
+fn floor_and_thresholds(held: &Held<'_>, barriers: &[String]) -> (f32, Vec<f32>) {
+    let mut best = (f64::MIN, 0.0f32, Vec::new());
+    for floor in FLOORS {
+        let chosen: Vec<(f32, f64)> = barriers
+            .iter()
+            .enumerate()
+            .map(|(b, barrier)| held.threshold(barrier, b, floor))
+            .collect();
+        let macro_f1 = chosen.iter().map(|c| c.1).sum::<f64>() / barriers.len().max(1) as f64;
+        if macro_f1 > best.0 + 1e-9 {
+            best = (macro_f1, floor, chosen.into_iter().map(|c| c.0).collect());
         }
     }
-    best.1
+    (best.1, best.2)
 }
 
 /// The notes' normalised texts and their hashed feature vectors.
@@ -354,15 +398,18 @@ pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outco
         .collect();
     let rule_found = rule_hits(rules, notes);
     let vetoed = vetoes(rules, notes);
-    let thresholds = barriers
-        .iter()
-        .enumerate()
-        .map(|(b, barrier)| threshold(notes, barrier, b, &held_out, &rule_found, &vetoed))
-        .collect();
+    let held = Held {
+        notes,
+        held_out: &held_out,
+        rules: &rule_found,
+        vetoed: &vetoed,
+    };
+    let (floor, thresholds) = floor_and_thresholds(&held, &barriers);
     let (_, vectors) = note_vectors(notes, options);
     let mut model = fit(notes, &vectors, &barriers, options, |_| true)?;
     model.header.platt = platts;
     model.header.thresholds = thresholds;
+    model.header.floors = vec![floor; barriers.len()];
     model.header.trained.rules_version = rules.version().to_string();
     // Round-trip through the file form, so the model in hand is the one that ships.
     let digest = model.to_bytes().iter().fold(0x811c_9dc5u32, |h, &b| {

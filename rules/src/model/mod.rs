@@ -39,6 +39,10 @@ pub struct Header {
     pub platt: Vec<[f32; 2]>,
     /// Per barrier: the probability from which the model counts, chosen by cross-validation.
     pub thresholds: Vec<f32>,
+    /// Per barrier: the probability below which the model vetoes a rule's match, chosen by
+    /// cross-validation (see [`crate::ruleset::combine`]); absent in older files: no veto.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floors: Vec<f32>,
     /// How it was trained (notes, folds, cost), for the record.
     pub trained: Trained,
 }
@@ -134,6 +138,7 @@ impl Model {
         if header.bias.len() != barriers
             || header.platt.len() != barriers
             || header.thresholds.len() != barriers
+            || !(header.floors.is_empty() || header.floors.len() == barriers)
             || len != used.len() * barriers
             || scales != barriers
         {

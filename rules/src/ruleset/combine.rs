@@ -1,7 +1,12 @@
 //! How the rules and the model decide together, one decision per barrier:
 //!
-//! - a **rule** match counts (unless a rule exclusion vetoes it, as before): found by `regel`,
-//!   with the pattern that matched;
+//! - a **rule** match counts (unless a rule exclusion vetoes it, as before) when the model does
+//!   not contradict it: its calibrated probability for the barrier is at least the barrier's
+//!   *floor* (chosen by cross-validation on the training notes, stored in the model file,
+//!   overridable in the rules file: `[model] floor`, `[barrier.model] floor`). Found by `regel`,
+//!   with the pattern that matched. On the training notes most wrong rule matches are ones the
+//!   model gives almost no chance (a rule's words without the barrier), while right ones it
+//!   rarely puts that low;
 //! - otherwise the **model** counts when its calibrated probability reaches the barrier's
 //!   threshold — chosen by cross-validation on the training notes and stored in the model file,
 //!   overridable in the rules file (`[model] threshold`, `[barrier.model] threshold`) — and no
@@ -30,6 +35,9 @@ pub struct ModelSpec {
     /// The probability from which the model counts, for every barrier (default: the
     /// thresholds chosen by cross-validation, stored in the model).
     pub threshold: Option<f32>,
+    /// The probability below which the model vetoes a rule match, for every barrier (default:
+    /// the floors chosen by cross-validation, stored in the model; `0` turns the veto off).
+    pub floor: Option<f32>,
     /// Whether a rule exclusion of a barrier also vetoes the model for it (default true).
     #[serde(default = "yes")]
     pub veto: bool,
@@ -45,6 +53,8 @@ fn yes() -> bool {
 pub struct BarrierModelSpec {
     /// This barrier's threshold, overriding `[model] threshold` and the model's own.
     pub threshold: Option<f32>,
+    /// This barrier's floor, overriding `[model] floor` and the model's own.
+    pub floor: Option<f32>,
 }
 
 /// The model part of a rule set: what the rules file asks for and, once loaded, the model.
@@ -53,6 +63,8 @@ pub struct ModelSlot {
     pub spec: Option<ModelSpec>,
     /// Per barrier, the rules file's own threshold.
     pub barrier_thresholds: Vec<Option<f32>>,
+    /// Per barrier, the rules file's own floor.
+    pub barrier_floors: Vec<Option<f32>>,
     pub loaded: Option<Loaded>,
 }
 
@@ -61,10 +73,12 @@ pub struct ModelSlot {
 pub struct Loaded {
     pub model: Arc<Model>,
     pub thresholds: Vec<f32>,
+    /// Per barrier, the floor below which the model vetoes a rule match.
+    pub floors: Vec<f32>,
 }
 
 impl ModelSlot {
-    /// Checks the thresholds of the rules file (0 < t < 1).
+    /// Checks the thresholds (0 < t < 1) and floors (0 ≤ f < 1) of the rules file.
     pub fn check(&self, errors: &mut Vec<String>) {
         let valid = |t: f32| t > 0.0 && t < 1.0;
         if let Some(t) = self.spec.as_ref().and_then(|s| s.threshold) {
@@ -76,6 +90,15 @@ impl ModelSlot {
             if !valid(*t) {
                 errors.push(format!(
                     "model.threshold {t} van een barrière moet tussen 0 en 1 liggen"
+                ));
+            }
+        }
+        let floor_ok = |f: f32| (0.0..1.0).contains(&f);
+        let global = self.spec.as_ref().and_then(|s| s.floor);
+        for f in global.iter().chain(self.barrier_floors.iter().flatten()) {
+            if !floor_ok(*f) {
+                errors.push(format!(
+                    "model.floor {f} moet minstens 0 en kleiner dan 1 zijn"
                 ));
             }
         }
@@ -158,6 +181,11 @@ pub fn decide<'a>(
     let mut hits = rule_hits.into_iter().peekable();
     for (barrier, &score) in scores.iter().enumerate() {
         if let Some((_, confidence, rule)) = hits.next_if(|(b, _, _)| *b == barrier) {
+            // The model vetoes a rule it gives almost no chance; below the floor it is also
+            // below the threshold, so the barrier is not found at all.
+            if score < loaded.floors[barrier] {
+                continue;
+            }
             out.push(Decision {
                 barrier,
                 confidence,
@@ -197,9 +225,19 @@ impl RuleSet {
                     .unwrap_or(model.header.thresholds[b])
             })
             .collect();
+        let global_floor = self.model.spec.as_ref().and_then(|s| s.floor);
+        let floors = (0..ids.len())
+            .map(|b| {
+                self.model.barrier_floors[b]
+                    .or(global_floor)
+                    .or_else(|| model.header.floors.get(b).copied())
+                    .unwrap_or(0.0)
+            })
+            .collect();
         self.model.loaded = Some(Loaded {
             model: Arc::new(model),
             thresholds,
+            floors,
         });
         Ok(self)
     }
@@ -237,6 +275,11 @@ impl RuleSet {
     /// The model's thresholds in force, per barrier.
     pub fn model_thresholds(&self) -> Option<&[f32]> {
         self.model.loaded.as_ref().map(|l| l.thresholds.as_slice())
+    }
+
+    /// The model's floors in force, per barrier: below it the model vetoes a rule match.
+    pub fn model_floors(&self) -> Option<&[f32]> {
+        self.model.loaded.as_ref().map(|l| l.floors.as_slice())
     }
 
     /// Whether the rules file asks for a model.

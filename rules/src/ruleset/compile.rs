@@ -39,6 +39,7 @@ impl RuleSet {
         };
         for (index, spec) in file.barriers.into_iter().enumerate() {
             model.barrier_thresholds.push(spec.model.threshold);
+            model.barrier_floors.push(spec.model.floor);
             let barrier = tables.add_barrier(index, spec, &barriers, &file.promotion, &mut errors);
             barriers.push(barrier);
         }
