@@ -170,6 +170,10 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
     for (i, note) in notes.iter().enumerate() {
         let normalised = normalise(&note.text);
         let excluded = rules.excluded_normalised(&normalised);
+        // Whether the cross-validated combination found any barrier: a signal reports a wait
+        // only with a barrier, so a wait counts as found only when it did (the full model,
+        // trained on this very note, would find barriers a held-out model does not).
+        let mut found_any = false;
         for (b, barrier) in barriers.iter().enumerate() {
             if !note.labelled(barrier) {
                 continue;
@@ -181,11 +185,16 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
             report.counts[1][b].add(truth, by_model);
             // As `combine::decide`: the model vetoes a rule match below the floor.
             let by_rule = by_rules[i][b] && p >= floors[b];
-            report.counts[2][b].add(truth, by_rule || (by_model && !excluded[b]));
+            let combined = by_rule || (by_model && !excluded[b]);
+            found_any |= combined;
+            report.counts[2][b].add(truth, combined);
         }
         let analysis = rules.analyse(&note.text);
         report.extraction(
-            (note.wait_days.flatten(), analysis.wait_days),
+            (
+                note.wait_days.flatten(),
+                analysis.wait_days.filter(|_| found_any),
+            ),
             (
                 note.organisation.as_ref().and_then(|o| o.as_deref()),
                 analysis.organisation,
