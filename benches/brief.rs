@@ -49,8 +49,22 @@ enum Backend {
     Postgres,
 }
 
-/// Runs `knooppunt` with `args` against the database at `url`; returns seconds.
-fn knooppunt(binary: &Path, url: &str, args: &[&str]) -> f64 {
+/// CPU seconds (user + system) of this process's children that have ended so far.
+fn children_cpu() -> f64 {
+    // SAFETY: an all-zero rusage is a valid value, filled in by getrusage.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_CHILDREN with a valid pointer to an rusage.
+    let done = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(done, 0, "getrusage");
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Runs `knooppunt` with `args` against the database at `url`; returns its wall-clock and
+/// CPU seconds (the kernel's accounting of the ended child, which machine load does not
+/// inflate the way it does wall-clock time).
+fn knooppunt(binary: &Path, url: &str, args: &[&str]) -> (f64, f64) {
+    let cpu_before = children_cpu();
     let started = Instant::now();
     let output = Command::new(binary)
         .args(args)
@@ -65,7 +79,7 @@ fn knooppunt(binary: &Path, url: &str, args: &[&str]) -> f64 {
         "knooppunt {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    started.elapsed().as_secs_f64()
+    (started.elapsed().as_secs_f64(), children_cpu() - cpu_before)
 }
 
 /// Fills the (migrated) database with `n` signals and their clusters.
@@ -284,12 +298,16 @@ async fn measure(backend: Backend, n: i64, runs: usize) {
         }
         let mut times: Vec<(&str, Vec<f64>)> =
             builds.iter().map(|(b, _)| (*b, Vec::new())).collect();
+        let mut cpu = times.clone();
         for _ in 0..runs {
             for (b, ((_, binary), url)) in builds.iter().zip(&urls).enumerate() {
-                times[b].1.push(knooppunt(binary, url, &args));
+                let (wall, used) = knooppunt(binary, url, &args);
+                times[b].1.push(wall);
+                cpu[b].1.push(used * 1000.0);
             }
         }
         report(&format!("{name}, brief with {to} knelpunten"), "s", &times);
+        report(&format!("{name}, brief with {to}, CPU"), "ms", &cpu);
     }
 }
 
