@@ -21,7 +21,7 @@ mod common;
 mod support;
 
 use common::arg;
-use common::procs::{arg_text, builds, report};
+use common::procs::{arg_text, builds, children_cpu, report};
 use knooppunt_domain::cluster::{cluster_id, ClusterKeyValues};
 use sqlx::{AnyPool, Connection, Executor, Row};
 use std::path::Path;
@@ -47,17 +47,6 @@ const TEXT: &str =
 enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// CPU seconds (user + system) of this process's children that have ended so far.
-fn children_cpu() -> f64 {
-    // SAFETY: an all-zero rusage is a valid value, filled in by getrusage.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: RUSAGE_CHILDREN with a valid pointer to an rusage.
-    let done = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    assert_eq!(done, 0, "getrusage");
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Runs `knooppunt` with `args` against the database at `url`; returns its wall-clock and
