@@ -9,7 +9,7 @@
 //! copy of the same database.
 //!
 //! ```sh
-//! cargo bench --bench brief -- --signals 1000000 --runs 5 [--backend sqlite|postgres] [--baseline OLD/knooppunt]
+//! cargo bench --bench brief -- --signals 1000000 --runs 5 [--backend sqlite|postgres] [--baseline OLD/knooppunt] [--in-repo]
 //! ```
 
 // A bench fixture that generates a large history inside the database, one statement per
@@ -21,7 +21,7 @@ mod common;
 mod support;
 
 use common::arg;
-use common::procs::{arg_text, builds, report};
+use common::procs::{arg_text, builds, children_cpu, report};
 use knooppunt_domain::cluster::{cluster_id, ClusterKeyValues};
 use sqlx::{AnyPool, Connection, Executor, Row};
 use std::path::Path;
@@ -49,13 +49,30 @@ enum Backend {
     Postgres,
 }
 
-/// Runs `knooppunt` with `args` against the database at `url`; returns seconds.
-fn knooppunt(binary: &Path, url: &str, args: &[&str]) -> f64 {
+/// Where the brief runs: the system's temporary directory, or with `--in-repo` this
+/// repository (as `cargo bench` starts the bench).
+fn workdir() -> std::path::PathBuf {
+    if std::env::args().any(|a| a == "--in-repo") {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    } else {
+        std::env::temp_dir()
+    }
+}
+
+/// Runs `knooppunt` with `args` against the database at `url`; returns its wall-clock and
+/// CPU seconds (the kernel's accounting of the ended child, which machine load does not
+/// inflate the way it does wall-clock time).
+fn knooppunt(binary: &Path, url: &str, args: &[&str]) -> (f64, f64) {
+    let cpu_before = children_cpu();
     let started = Instant::now();
     let output = Command::new(binary)
         .args(args)
         .env("KNOOPPUNT__STORE__URL", url)
         .env("KNOOPPUNT_LOG", "warn")
+        // Not the repository: there the brief also finds `rules/training` and cross-validates
+        // the model on those notes for its recognition section (seconds of CPU that are not
+        // the figures'); `--in-repo` measures that too.
+        .current_dir(workdir())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
@@ -65,7 +82,7 @@ fn knooppunt(binary: &Path, url: &str, args: &[&str]) -> f64 {
         "knooppunt {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    started.elapsed().as_secs_f64()
+    (started.elapsed().as_secs_f64(), children_cpu() - cpu_before)
 }
 
 /// Fills the (migrated) database with `n` signals and their clusters.
@@ -284,12 +301,16 @@ async fn measure(backend: Backend, n: i64, runs: usize) {
         }
         let mut times: Vec<(&str, Vec<f64>)> =
             builds.iter().map(|(b, _)| (*b, Vec::new())).collect();
+        let mut cpu = times.clone();
         for _ in 0..runs {
             for (b, ((_, binary), url)) in builds.iter().zip(&urls).enumerate() {
-                times[b].1.push(knooppunt(binary, url, &args));
+                let (wall, used) = knooppunt(binary, url, &args);
+                times[b].1.push(wall);
+                cpu[b].1.push(used * 1000.0);
             }
         }
         report(&format!("{name}, brief with {to} knelpunten"), "s", &times);
+        report(&format!("{name}, brief with {to}, CPU"), "ms", &cpu);
     }
 }
 

@@ -12,7 +12,7 @@
 mod common;
 
 use common::arg;
-use common::procs::{builds, report, Serve};
+use common::procs::{builds, children_cpu, report, Serve};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -47,10 +47,12 @@ async fn stored(db: &Path) -> i64 {
     store.signal_count().await.unwrap_or(0)
 }
 
-/// One run: signals per second from the start of the import until all are stored, and the
-/// import process's own duration in seconds.
-async fn run(binary: &Path, input: &Path, lines: usize) -> (f64, f64) {
+/// One run: signals per second from the start of the import until all are stored, the
+/// import process's own duration in seconds, and the CPU seconds `serve` (from its start to
+/// the last signal stored) and `import` used together.
+async fn run(binary: &Path, input: &Path, lines: usize) -> (f64, f64, f64) {
     let dir = tempfile::tempdir().expect("tempdir");
+    let cpu_before = children_cpu();
     let serve = Serve::start(binary, dir.path()).await;
     let started = Instant::now();
     let import = Command::new(binary)
@@ -83,7 +85,11 @@ async fn run(binary: &Path, input: &Path, lines: usize) -> (f64, f64) {
     let (status, imported) = import.await.expect("import task");
     assert!(status.success(), "import failed: {status}");
     drop(serve);
-    (lines as f64 / elapsed.as_secs_f64(), imported.as_secs_f64())
+    (
+        lines as f64 / elapsed.as_secs_f64(),
+        imported.as_secs_f64(),
+        children_cpu() - cpu_before,
+    )
 }
 
 #[tokio::main]
@@ -96,17 +102,21 @@ async fn main() {
     let builds = builds();
     let mut rates: Vec<(&str, Vec<f64>)> = builds.iter().map(|(n, _)| (*n, Vec::new())).collect();
     let mut imports: Vec<(&str, Vec<f64>)> = rates.clone();
+    let mut cpu: Vec<(&str, Vec<f64>)> = rates.clone();
     for i in 1..=runs {
         for (b, (name, binary)) in builds.iter().enumerate() {
-            let (rate, import) = run(binary, &input, lines).await;
+            let (rate, import, used) = run(binary, &input, lines).await;
             println!(
-                "run {i} {name:<8}: {rate:>8.0} signals/s end to end; import took {import:.2} s"
+                "run {i} {name:<8}: {rate:>8.0} signals/s end to end; import took {import:.2} s; \
+                 CPU (serve + import) {used:.2} s"
             );
             rates[b].1.push(rate);
             imports[b].1.push(import);
+            cpu[b].1.push(used);
         }
     }
     println!("{lines} lines per run, {runs} runs");
     report("serve + import until stored", "signals/s", &rates);
     report("import process alone", "s", &imports);
+    report("CPU of serve + import", "s", &cpu);
 }

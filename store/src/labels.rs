@@ -281,8 +281,9 @@ impl Store {
             Option<i64>,
         );
         let rows: Vec<Columns> = sqlx::query_as(
+            // From the labels to their signals (by key), not a scan of every signal.
             "SELECT source, id, observed_on, text, organisation, wait_days FROM signals s \
-             WHERE EXISTS (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id) \
+             WHERE (s.source, s.id) IN (SELECT source, signal_id FROM signal_labels) \
              ORDER BY source, id",
         )
         .fetch_all(self.pool())

@@ -68,21 +68,20 @@ pub struct Filter {
 const ROWS: usize = 500;
 const COLUMNS: usize = 10;
 
-/// Appends rows on a connection (or inside a transaction), in a few statements.
+/// Appends rows on a connection (or inside a transaction), in a few statements. On SQLite
+/// with `?` placeholders: it looks a numbered `$N` up by name, one linear search per
+/// parameter, which with 5,000 parameters per statement was a third of the engine's time.
 pub async fn append_on(conn: &mut sqlx::AnyConnection, rows: &[LogRow]) -> StoreResult<()> {
+    let backend = if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+        crate::Backend::Sqlite
+    } else {
+        crate::Backend::Postgres
+    };
     for chunk in rows.chunks(ROWS) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|row| {
-                let cols: Vec<String> = (1..=COLUMNS)
-                    .map(|c| format!("${}", row * COLUMNS + c))
-                    .collect();
-                format!("({})", cols.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, \
              end_time, status, actor, activity_id, attributes) VALUES {}",
-            values.join(", ")
+            crate::connect::placeholders(backend, chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for row in chunk {
