@@ -102,6 +102,42 @@ impl Month {
         }
     }
 
+    /// First day of the month.
+    pub fn start(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    /// First day after the month.
+    pub fn end(self) -> NaiveDate {
+        self.next().start()
+    }
+
+    pub fn next(self) -> Self {
+        match self.month {
+            12 => Self {
+                year: self.year + 1,
+                month: 1,
+            },
+            m => Self {
+                year: self.year,
+                month: m + 1,
+            },
+        }
+    }
+
+    pub fn previous(self) -> Self {
+        match self.month {
+            1 => Self {
+                year: self.year - 1,
+                month: 12,
+            },
+            m => Self {
+                year: self.year,
+                month: m - 1,
+            },
+        }
+    }
+
     /// The quarter the month is in.
     pub fn quarter(self) -> Quarter {
         Quarter {

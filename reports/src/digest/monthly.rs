@@ -21,13 +21,12 @@ use crate::release::{Counts, Level, Release};
 use crate::review::{Action, State};
 use crate::snapshot::Figures;
 use anyhow::Context;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::str::FromStr;
 
 const HTML_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.html.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.md.hbs");
@@ -35,89 +34,13 @@ const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.md.
 /// The programme key under which published overviews are kept with the briefs' snapshots.
 pub const SNAPSHOT_KEY: &str = "maandoverzicht";
 
-/// A calendar month, written `2026-09`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    pub year: i32,
-    pub month: u32,
-}
+pub use knooppunt_domain::quarter::Month;
 
-impl Month {
-    pub fn containing(day: NaiveDate) -> Self {
-        Self {
-            year: day.year(),
-            month: day.month(),
-        }
-    }
-
-    /// First day of the month.
-    pub fn start(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
-    }
-
-    /// First day after the month.
-    pub fn end(self) -> NaiveDate {
-        self.next().start()
-    }
-
-    pub fn next(self) -> Self {
-        if self.month == 12 {
-            Self {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Self {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-    }
-
-    pub fn previous(self) -> Self {
-        if self.month == 1 {
-            Self {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Self {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
-
-    pub fn quarter(self) -> crate::Quarter {
-        crate::Quarter::containing(self.start())
-    }
-
-    /// "september 2026".
-    pub fn label(self) -> String {
-        let long = crate::compose::dutch_date(self.start());
-        long.split_once(' ')
-            .map_or(long.clone(), |(_, rest)| rest.to_string())
-    }
-}
-
-impl std::fmt::Display for Month {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl FromStr for Month {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let invalid = || format!("maand '{s}' is ongeldig; schrijf haar als 2026-09");
-        let day = NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
-            .map_err(|_| invalid())?;
-        if !(2000..=2100).contains(&day.year()) {
-            return Err(invalid());
-        }
-        Ok(Self::containing(day))
-    }
+/// "september 2026".
+pub fn month_label(month: Month) -> String {
+    let long = crate::compose::dutch_date(month.start());
+    long.split_once(' ')
+        .map_or(long.clone(), |(_, rest)| rest.to_string())
 }
 
 /// Why a knelpunt is in the overview.
@@ -380,8 +303,8 @@ pub fn compose(
         .collect();
     MonthlyOverview {
         month: month.to_string(),
-        month_label: month.label(),
-        previous_label: month.previous().label(),
+        month_label: month_label(month),
+        previous_label: month_label(month.previous()),
         generated_label: crate::dutch::date(generated_on),
         published: false,
         min_group_size: min,
@@ -646,7 +569,7 @@ async fn candidates(
         .context("maandcijfers lezen")?;
     let keys: BTreeSet<String> = rows.monthly.iter().map(|r| r.area_key.clone()).collect();
     let names = store.area_names(&keys).await?;
-    let (this, last) = (month.to_string(), previous.to_string());
+    let (this, last) = (month, previous);
     let mut out = Vec::new();
     for group in groups {
         if group
