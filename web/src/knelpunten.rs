@@ -31,7 +31,10 @@ struct Row {
 struct KnelpuntenPage {
     rows: Vec<Row>,
     published: Option<String>,
+    /// "3e kwartaal 2026": what a reader sees of `published`.
+    published_label: Option<String>,
     quarter: String,
+    quarter_label: String,
     /// The published briefs, newest quarter first, each with all its versions.
     editions: Vec<PublishedBrief>,
 }
@@ -40,6 +43,8 @@ struct KnelpuntenPage {
 #[derive(Serialize)]
 struct PublishedBrief {
     quarter: String,
+    /// "3e kwartaal 2026".
+    label: String,
     versions: Vec<VersionRow>,
 }
 
@@ -52,6 +57,12 @@ struct VersionRow {
     reason: String,
     /// Whether this is the version in force.
     current: bool,
+}
+
+/// "3e kwartaal 2026" for a stored quarter key; the key itself if it is not one.
+fn dutch_quarter(key: &str) -> String {
+    key.parse::<Quarter>()
+        .map_or_else(|_| key.to_string(), Quarter::dutch_label)
 }
 
 /// The whole brief's published versions ("" programme), newest quarter first.
@@ -69,6 +80,7 @@ async fn editions(store: &knooppunt_store::Store) -> anyhow::Result<Vec<Publishe
             Some(edition) if edition.quarter == version.quarter => edition.versions.push(row),
             _ => editions.push(PublishedBrief {
                 quarter: version.quarter.clone(),
+                label: dutch_quarter(&version.quarter),
                 versions: vec![row],
             }),
         }
@@ -134,10 +146,14 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
             programme: c.standing.programme.clone(),
         });
     }
+    let published = latest.map(|(quarter, _)| quarter);
+    let quarter = Quarter::containing(today).previous();
     let data = KnelpuntenPage {
         rows,
-        published: latest.map(|(quarter, _)| quarter),
-        quarter: Quarter::containing(today).previous().to_string(),
+        published_label: published.as_deref().map(dutch_quarter),
+        published,
+        quarter: quarter.to_string(),
+        quarter_label: quarter.dutch_label(),
         editions: editions(&me.state.store).await?,
     };
     me.page("knelpunten", "Bevestigde knelpunten", &data)

@@ -87,8 +87,10 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     assert_eq!(status, 200, "published: the municipality reads it");
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(
-        page.contains(&format!("gepubliceerd in de kwartaalbrief {quarter}"))
-            && page.contains("<td>5</td><td>Moerwijk</td>"),
+        page.contains(&format!(
+            "gepubliceerd in de kwartaalbrief van het {}",
+            quarter.dutch_label()
+        )) && page.contains("<td>5</td><td>Moerwijk</td>"),
         "{page}"
     );
     let again = published.publish(&site.store, "test").await.unwrap_err();
