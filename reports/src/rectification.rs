@@ -183,7 +183,7 @@ pub fn of_version(
     Rectification {
         version: new.number,
         replaces: previous.number,
-        replaces_date: crate::presentation::short_date(previous.published_on()),
+        replaces_date: crate::dutch::date(previous.published_on()),
         reason: new.reason.clone(),
         changes: changes(
             &previous.figures,

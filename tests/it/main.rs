@@ -5,6 +5,7 @@ mod bad_input;
 mod browser;
 mod browser_review;
 mod cli;
+mod cli_rules;
 mod consumer_faults;
 mod crash;
 mod deploy_compose;
@@ -14,6 +15,7 @@ mod events_contract;
 // counts) where no product code may read it: the only SQL outside the store crate.
 #[allow(clippy::disallowed_methods)]
 mod governance;
+mod governance_attendees;
 mod intake_api;
 mod labels;
 mod minutes;

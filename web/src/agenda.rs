@@ -5,11 +5,12 @@ use crate::error::WebError;
 use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::download;
+use crate::time::parse_day;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use knooppunt_domain::envelope::partition_key;
 use knooppunt_reports::agenda::Agenda;
 use knooppunt_reports::review_store;
@@ -19,31 +20,6 @@ use serde::{Deserialize, Serialize};
 pub(crate) struct DateQuery {
     datum: Option<String>,
     formaat: Option<String>,
-}
-
-/// Days the overleg can meaningfully ask about: the agenda and its windows are computed from
-/// them, and dates near chrono's limits would overflow that arithmetic.
-const FIRST_YEAR: i32 = 2000;
-const LAST_YEAR: i32 = 2100;
-
-/// The day a form or query names (today when empty), or a Dutch error naming the field.
-pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(knooppunt_ingest::today_nl()),
-        Some(day) => {
-            // Only the field is named: a long or odd value is not echoed back.
-            let parsed: NaiveDate = day
-                .parse()
-                .map_err(|_| "datum: geen geldige datum (jjjj-mm-dd)".to_string())?;
-            if (FIRST_YEAR..=LAST_YEAR).contains(&parsed.year()) {
-                Ok(parsed)
-            } else {
-                Err(format!(
-                    "datum: kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}"
-                ))
-            }
-        }
-    }
 }
 
 /// [`parse_day`], refused as a page.

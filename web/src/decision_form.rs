@@ -1,7 +1,7 @@
 //! The overleg's decision form: what was posted, read into a review action (or a Dutch
 //! refusal naming the field).
 
-use crate::agenda::parse_day;
+use crate::time::parse_day;
 use knooppunt_reports::review::{Action, Snooze, Split};
 use serde::Deserialize;
 

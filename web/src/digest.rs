@@ -6,10 +6,10 @@
 //! difference. The programme's list holds no figure of its own (only those of the latest
 //! published brief), so it is there from the day of the meeting.
 
-use crate::agenda::parse_day;
 use crate::error::WebError;
 use crate::extract::{BriefReaders, SignedIn};
 use crate::render::{attachment, download};
+use crate::time::parse_day;
 use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;

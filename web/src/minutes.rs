@@ -3,11 +3,11 @@
 //! points. Attendees are the professionals at the table: a name and a role, no contact
 //! details; an action point names no resident.
 
-use crate::agenda::parse_day;
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::{attachment, download, with_status};
+use crate::time::parse_day;
 use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;

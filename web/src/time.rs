@@ -1,7 +1,7 @@
 //! Times and dates as people read them: in Europe/Amsterdam, the Dutch way (`30-11-2026`,
 //! `30-11-2026 09:15`). Stored times are UTC (RFC 3339); every page shows them through here.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use knooppunt_reports::dutch;
 
@@ -41,6 +41,31 @@ fn local(stored: &str, pattern: &str) -> String {
 /// The one place a time is turned into what a person reads.
 fn in_amsterdam(at: DateTime<Utc>, pattern: &str) -> String {
     at.with_timezone(&Amsterdam).format(pattern).to_string()
+}
+
+/// Days the overleg can meaningfully ask about: the agenda and its windows are computed from
+/// them, and dates near chrono's limits would overflow that arithmetic.
+const FIRST_YEAR: i32 = 2000;
+const LAST_YEAR: i32 = 2100;
+
+/// The day a form or query names (today when empty), or a Dutch error naming the field.
+pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(knooppunt_ingest::today_nl()),
+        Some(day) => {
+            // Only the field is named: a long or odd value is not echoed back.
+            let parsed: NaiveDate = day
+                .parse()
+                .map_err(|_| "datum: geen geldige datum (jjjj-mm-dd)".to_string())?;
+            if (FIRST_YEAR..=LAST_YEAR).contains(&parsed.year()) {
+                Ok(parsed)
+            } else {
+                Err(format!(
+                    "datum: kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}"
+                ))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

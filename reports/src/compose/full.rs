@@ -77,30 +77,7 @@ impl Brief {
         let mut brief = Self::gather(store, catalog, quarter, min_group_size, generated_on).await?;
         let programme_key = programme.unwrap_or_default();
         let versions = snapshot::versions(store, &quarter.to_string(), programme_key).await?;
-        let shown = match edition {
-            Edition::Current => versions.last(),
-            Edition::Version(n) => {
-                Some(versions.iter().find(|v| v.number == n).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "versie: de brief van {quarter} heeft geen versie {n} (er zijn er {})",
-                        versions.len()
-                    )
-                })?)
-            }
-            Edition::Rectification => {
-                if versions.is_empty() {
-                    return Err(snapshot::not_published(&quarter.to_string(), programme_key));
-                }
-                if versions.iter().any(|v| v.counts.is_none()) {
-                    anyhow::bail!(
-                        "kwartaal {quarter}: deze brief is gepubliceerd voordat Knooppunt de \
-                         aantallen achter een publicatie bewaarde; een rectificatie kan daarom \
-                         niet veilig worden gecontroleerd"
-                    );
-                }
-                None
-            }
-        };
+        let shown = shown_version(&versions, edition, quarter, programme_key)?;
         let history = history(store, quarter, programme_key).await?;
         let mut knelpunten = knelpunten::gather(
             store,
@@ -157,36 +134,47 @@ impl Brief {
         brief.coverage = Some(coverage::gather(store, quarter, min_group_size).await?);
         brief.release = Some(release);
         brief.knelpunten = knelpunten;
-        let titles = brief.titles();
-        if let Some(version) = shown.filter(|_| published) {
-            brief.version = Some(version.number);
+        brief.mark_version(shown.filter(|_| published), &versions, edition);
+        Ok(brief)
+    }
+
+    /// The version number a brief carries, its frozen recognition, and what a rectification
+    /// changed against the version before.
+    fn mark_version(
+        &mut self,
+        shown: Option<&snapshot::Version>,
+        versions: &[snapshot::Version],
+        edition: Edition,
+    ) {
+        let titles = self.titles();
+        if let Some(version) = shown {
+            self.version = Some(version.number);
             if let Some(frozen) = &version.figures.recognition {
-                brief.apply_frozen_recognition(frozen);
+                self.apply_frozen_recognition(frozen);
             }
             let before = versions.iter().rev().find(|v| v.number < version.number);
             if let Some(before) = before {
-                brief.rectification = Some(rectification::of_version(before, version, &titles));
+                self.rectification = Some(rectification::of_version(before, version, &titles));
             }
         }
         if edition == Edition::Rectification {
-            if let (Some(last), Some(release)) = (versions.last(), &brief.release) {
-                brief.version = Some(last.number + 1);
-                brief.rectification = Some(rectification::Rectification {
+            if let (Some(last), Some(release)) = (versions.last(), &self.release) {
+                self.version = Some(last.number + 1);
+                self.rectification = Some(rectification::Rectification {
                     version: last.number + 1,
                     replaces: last.number,
-                    replaces_date: crate::presentation::short_date(last.published_on()),
+                    replaces_date: crate::dutch::date(last.published_on()),
                     reason: String::new(),
                     changes: rectification::changes(
                         &last.figures,
                         last.counts.as_ref(),
                         &release.levels,
-                        &brief.counts(),
+                        &self.counts(),
                         &titles,
                     ),
                 });
             }
         }
-        Ok(brief)
     }
 
     /// Knelpunt titles by barrier id.
@@ -356,4 +344,36 @@ fn sections(knelpunten: &[knelpunten::Knelpunt]) -> Vec<Section> {
         })
         .filter(|s| !s.knelpunten.is_empty())
         .collect()
+}
+
+/// The published version a brief shows: the one asked for, the one in force, or none for a
+/// rectification (which needs every earlier version's counts).
+fn shown_version<'v>(
+    versions: &'v [snapshot::Version],
+    edition: Edition,
+    quarter: Quarter,
+    programme_key: &str,
+) -> anyhow::Result<Option<&'v snapshot::Version>> {
+    Ok(match edition {
+        Edition::Current => versions.last(),
+        Edition::Version(n) => Some(versions.iter().find(|v| v.number == n).ok_or_else(|| {
+            anyhow::anyhow!(
+                "versie: de brief van {quarter} heeft geen versie {n} (er zijn er {})",
+                versions.len()
+            )
+        })?),
+        Edition::Rectification => {
+            if versions.is_empty() {
+                return Err(snapshot::not_published(&quarter.to_string(), programme_key));
+            }
+            if versions.iter().any(|v| v.counts.is_none()) {
+                anyhow::bail!(
+                    "kwartaal {quarter}: deze brief is gepubliceerd voordat Knooppunt de \
+                     aantallen achter een publicatie bewaarde; een rectificatie kan daarom \
+                     niet veilig worden gecontroleerd"
+                );
+            }
+            None
+        }
+    })
 }

@@ -172,40 +172,7 @@ pub fn compose(
         .iter()
         .filter(|d| in_programme(d, clusters, programme))
         .collect();
-    let mut barriers: Vec<&str> = Vec::new();
-    for d in &decisions {
-        if let Some(c) = clusters.iter().find(|c| c.id == d.cluster_id) {
-            if !barriers.contains(&c.barrier.as_str()) {
-                barriers.push(&c.barrier);
-            }
-        }
-    }
-    let knelpunten = barriers
-        .iter()
-        .map(|barrier| {
-            let of_barrier = clusters.iter().filter(|c| c.barrier == *barrier);
-            let state = of_barrier
-                .clone()
-                .map(|c| c.state)
-                .find(|s| *s == State::Confirmed)
-                .or_else(|| of_barrier.clone().map(|c| c.state).next())
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            let owner = of_barrier
-                .clone()
-                .find_map(|c| c.owner.clone())
-                .or_else(|| catalog.barrier(barrier).map(|b| b.owner.clone()))
-                .unwrap_or_default();
-            let (signals, areas) = shown(barrier).unwrap_or_default();
-            DigestKnelpunt {
-                title: catalog.title(barrier),
-                state,
-                owner,
-                signals,
-                areas: areas.join(", "),
-            }
-        })
-        .collect();
+    let knelpunten = knelpunten_of(&decisions, clusters, published, catalog);
     ProgrammeDigest {
         programme: programme.to_string(),
         meeting_on: meeting.on.to_string(),
@@ -250,6 +217,52 @@ pub fn compose(
         rules_version: catalog.version().to_string(),
         templates_dir: None,
     }
+}
+
+/// The knelpunten the programme's decisions were about, in order of first decision, with the
+/// latest published brief's figure and wijken.
+fn knelpunten_of(
+    decisions: &[&Decision],
+    clusters: &[ClusterFacts],
+    published: Option<PublishedBrief<'_>>,
+    catalog: &Catalog,
+) -> Vec<DigestKnelpunt> {
+    let mut barriers: Vec<&str> = Vec::new();
+    for d in decisions {
+        if let Some(c) = clusters.iter().find(|c| c.id == d.cluster_id) {
+            if !barriers.contains(&c.barrier.as_str()) {
+                barriers.push(&c.barrier);
+            }
+        }
+    }
+    barriers
+        .iter()
+        .map(|barrier| {
+            let of_barrier = clusters.iter().filter(|c| c.barrier == *barrier);
+            let state = of_barrier
+                .clone()
+                .map(|c| c.state)
+                .find(|s| *s == State::Confirmed)
+                .or_else(|| of_barrier.clone().map(|c| c.state).next())
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default();
+            let owner = of_barrier
+                .clone()
+                .find_map(|c| c.owner.clone())
+                .or_else(|| catalog.barrier(barrier).map(|b| b.owner.clone()))
+                .unwrap_or_default();
+            let (signals, areas) = published
+                .and_then(|p| p.figures.published(barrier))
+                .unwrap_or_default();
+            DigestKnelpunt {
+                title: catalog.title(barrier),
+                state,
+                owner,
+                signals,
+                areas: areas.join(", "),
+            }
+        })
+        .collect()
 }
 
 /// The roles and organisations at the table, in order of first appearance: "GGD (2)".

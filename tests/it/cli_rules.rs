@@ -1,0 +1,135 @@
+//! `knooppunt classify` and `knooppunt rules` as a user runs them.
+
+use crate::support::{knooppunt_command as knooppunt, rules_toml};
+
+#[test]
+fn classify_reads_stdin_and_writes_one_line_per_input_line() {
+    use std::io::Write;
+    let mut child = knooppunt()
+        .arg("classify")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = concat!(
+        r#"{"id": "x1", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Dhr. Jansen (06-12345678): huurachterstand, de deurwaarder kwam al."}"#,
+        "\n",
+        r#"{"id": "x2", "observed_on": "2026-09-01", "source": "t", "area": "Laak"}"#,
+        "\n",
+        r#"{"id": "x3", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Wachtlijst GGZ, al ruim een half jaar."}"#,
+        "\n"
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let parse = |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap();
+    let lines: Vec<_> = stdout.lines().map(parse).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], "x1");
+    assert_eq!(
+        lines[0]["text"],
+        "Dhr. [NAAM] ([TELEFOON]): huurachterstand, de deurwaarder kwam al."
+    );
+    assert_eq!(lines[0]["pii"], serde_json::json!(["naam", "telefoon"]));
+    assert!(lines[0]["barriers"]
+        .as_array()
+        .unwrap()
+        .contains(&"huisuitzetting".into()));
+    assert_eq!(lines[1]["id"], "x2");
+    assert!(lines[1]["error"].as_str().unwrap().contains("text"));
+    assert_eq!(lines[2]["barriers"], serde_json::json!(["wachtlijst-ggz"]));
+    assert_eq!(lines[2]["wait_days"], 182);
+}
+
+#[test]
+fn classify_with_another_rules_file_and_bad_rules_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("regels.toml");
+    std::fs::write(&rules, rules_toml("test", &[("buurtkamer", "buurtkamer")])).unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"id": 1, "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Buurtkamer dicht."}"#,
+    )
+    .unwrap();
+    let classify = || {
+        knooppunt()
+            .arg("classify")
+            .arg(&input)
+            .arg("--rules")
+            .arg(&rules)
+            .output()
+            .unwrap()
+    };
+    let output = classify();
+    assert!(output.status.success());
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["barriers"], serde_json::json!(["buurtkamer"]));
+
+    std::fs::write(&rules, "version = \"x\"\n[[barrier]]\nid = \"Fout\"\n").unwrap();
+    let output = classify();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("regelbestand"));
+}
+
+#[test]
+fn rules_validate_warns_about_rules_that_would_slow_the_engine_down() {
+    // Valid rules whose long bounded gaps overflow the matcher's cache: a hundredfold slower.
+    let words = [
+        "bang",
+        "zoon",
+        "huur",
+        "wacht",
+        "schuld",
+        "ggz",
+        "corporatie",
+        "uitkering",
+        "jeugd",
+        "loket",
+        "brief",
+        "geld",
+        "moeder",
+        "vader",
+        "kind",
+        "school",
+        "werk",
+        "baan",
+        "gemeente",
+        "formulier",
+    ];
+    let mut patterns = Vec::new();
+    for (i, a) in words.iter().enumerate() {
+        for j in [3, 7] {
+            let b = words[(i + j) % words.len()];
+            let c = words[(i + j + 1) % words.len()];
+            patterns.push(format!(
+                "'({a}|{c})\\W+(\\w+\\W+){{0,15}}?({b}|{c})\\W+(\\w+\\W+){{0,15}}?({a}|{b})'"
+            ));
+        }
+    }
+    let rules = format!(
+        "{}\n[[barrier]]\nid = \"traag\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = [{}]\n",
+        knooppunt_rules::ruleset::DEFAULT_RULES,
+        patterns.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("traag.toml");
+    std::fs::write(&file, rules).unwrap();
+    let output = knooppunt()
+        .args(["rules", "validate"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("is in orde") && text.contains("Let op: dat is traag"),
+        "{text}"
+    );
+}
