@@ -28,7 +28,7 @@ fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
             date: parse_day(Some(&form.datum))
                 .ok()
                 .filter(|_| !form.datum.trim().is_empty())
-                .ok_or_else(|| "parkeren: vul een geldige datum in (jjjj-mm-dd)".to_string())?,
+                .ok_or_else(|| "parkeren: vul een geldige datum in (dd-mm-jjjj)".to_string())?,
         },
         "signalen" => Snooze::Signals {
             count: form

@@ -121,10 +121,13 @@ fn check_label(value: &str, what: &str) -> Option<String> {
 
 /// A due date, `dd-mm-jjjj` (or `jjjj-mm-dd`), on or after the meeting.
 fn due_date(text: &str, meeting: NaiveDate) -> Result<NaiveDate, String> {
-    let day = NaiveDate::parse_from_str(text, "%d-%m-%Y")
-        .or_else(|_| text.parse::<NaiveDate>())
-        .map_err(|_| "uiterlijk: geen geldige datum (dd-mm-jjjj)".to_string())
-        .and_then(|day| parse_day(Some(&day.to_string())))?;
+    let day = parse_day(Some(text))
+        .map_err(|e| e.replacen("datum:", "uiterlijk:", 1))
+        .and_then(|day| {
+            (!text.trim().is_empty())
+                .then_some(day)
+                .ok_or_else(|| "uiterlijk: geen geldige datum (dd-mm-jjjj)".to_string())
+        })?;
     if day < meeting {
         return Err("uiterlijk: kies een datum op of na de vergadering".into());
     }

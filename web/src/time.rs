@@ -54,9 +54,10 @@ pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
         None => Ok(knooppunt_ingest::today_nl()),
         Some(day) => {
             // Only the field is named: a long or odd value is not echoed back.
-            let parsed: NaiveDate = day
-                .parse()
-                .map_err(|_| "datum: geen geldige datum (jjjj-mm-dd)".to_string())?;
+            // `dd-mm-jjjj` as people write it, or `jjjj-mm-dd` as a date field sends it.
+            let parsed: NaiveDate = NaiveDate::parse_from_str(day, "%d-%m-%Y")
+                .or_else(|_| day.parse())
+                .map_err(|_| "datum: geen geldige datum (dd-mm-jjjj)".to_string())?;
             if (FIRST_YEAR..=LAST_YEAR).contains(&parsed.year()) {
                 Ok(parsed)
             } else {
@@ -71,6 +72,21 @@ pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_is_read_the_dutch_way_or_as_a_date_field_sends_it() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(parse_day(Some("30-11-2026")), Ok(day));
+        assert_eq!(parse_day(Some(" 2026-11-30 ")), Ok(day));
+        let refused = parse_day(Some("30/11/2026")).unwrap_err();
+        assert!(
+            refused.contains("dd-mm-jjjj") && !refused.contains("30/11"),
+            "{refused}"
+        );
+        assert!(parse_day(Some("01-01-1900"))
+            .unwrap_err()
+            .contains("tussen"));
+    }
 
     #[test]
     fn stored_utc_is_shown_in_dutch_local_time() {
