@@ -104,7 +104,19 @@ impl Broker {
         self.child = Some(child);
         let started = Instant::now();
         let limit = Duration::from_secs(90);
-        while !self.answers() {
+        // One client waits inside each metadata request (librdkafka reconnects on its own,
+        // every 100–500 ms) until the broker lists itself; nothing here sleeps.
+        let client: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", self.brokers())
+            .set("log_level", "0")
+            .set("reconnect.backoff.ms", "100")
+            .set("reconnect.backoff.max.ms", "500")
+            .create()
+            .expect("a metadata client");
+        while !client
+            .fetch_metadata(None, Duration::from_secs(2))
+            .is_ok_and(|m| !m.brokers().is_empty())
+        {
             if let Some(status) = self
                 .child
                 .as_mut()
@@ -121,25 +133,7 @@ impl Broker {
                 self.port,
                 self.log_tail()
             );
-            std::thread::sleep(Duration::from_millis(200));
         }
-    }
-
-    /// True when the broker answers a metadata request and lists itself.
-    fn answers(&self) -> bool {
-        if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            return false;
-        }
-        let Ok(client) = ClientConfig::new()
-            .set("bootstrap.servers", self.brokers())
-            .set("log_level", "0")
-            .create::<BaseConsumer>()
-        else {
-            return false;
-        };
-        client
-            .fetch_metadata(None, Duration::from_secs(2))
-            .is_ok_and(|m| !m.brokers().is_empty())
     }
 
     fn log_tail(&self) -> String {
