@@ -177,6 +177,35 @@ pub struct TableView {
     pub grand_total: String,
 }
 
+impl TableView {
+    /// A released level as the templates show it, each row titled by `title(barrier)`.
+    pub fn of_level(level: &release::PublishedLevel, title: impl Fn(&str) -> String) -> Self {
+        use crate::disclosure::Position;
+        let table = &level.table;
+        let render = |p: Position| table.render(p).unwrap_or_default();
+        TableView {
+            caption: level.level.caption(),
+            columns: table.columns.clone(),
+            rows: table
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(row, id)| TableRow {
+                    title: title(id),
+                    cells: (0..table.columns.len())
+                        .map(|column| render(Position::Cell { row, column }))
+                        .collect(),
+                    total: render(Position::RowTotal { row }),
+                })
+                .collect(),
+            column_totals: (0..table.columns.len())
+                .map(|column| render(Position::ColumnTotal { column }))
+                .collect(),
+            grand_total: render(Position::GrandTotal),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TableRow {
     pub title: String,

@@ -58,10 +58,8 @@ pub fn checked_reason(text: &str) -> Result<String, String> {
             knooppunt_domain::dutch_number::count(length)
         ));
     }
-    let scrubbed = knooppunt_domain::scrub::scrub(&text);
-    if !scrubbed.found.is_empty() {
-        let mut kinds: Vec<&str> = scrubbed.found.iter().map(|k| k.placeholder()).collect();
-        kinds.dedup();
+    let kinds = knooppunt_domain::scrub::found_placeholders(&text);
+    if !kinds.is_empty() {
         return Err(format!(
             "rectificatie: de reden bevat persoonsgegevens ({}); beschrijf wat er gecorrigeerd \
              is zonder personen, nummers of adressen",

@@ -75,6 +75,26 @@ impl PublishedLevel {
     pub fn row(&self, barrier: &str) -> Option<usize> {
         self.table.rows.iter().position(|r| r == barrier)
     }
+
+    /// The columns (wijken or stadsdelen) where `row` shows a count above zero; none at
+    /// municipality level, which names no place.
+    pub fn shown_areas(&self, row: usize) -> Vec<String> {
+        if self.level == Level::Gemeente {
+            return Vec::new();
+        }
+        self.table
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(column, _)| {
+                matches!(
+                    self.table.get(Position::Cell { row, column: *column }),
+                    Some(Cell::Shown(n)) if n > 0
+                )
+            })
+            .map(|(_, area)| area.clone())
+            .collect()
+    }
 }
 
 /// The result of [`release`].

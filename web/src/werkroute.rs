@@ -28,10 +28,8 @@ pub(crate) fn checked(text: &str) -> Result<Option<String>, String> {
             knooppunt_domain::dutch_number::count(length)
         ));
     }
-    let scrubbed = knooppunt_domain::scrub::scrub(&text);
-    if !scrubbed.found.is_empty() {
-        let mut kinds: Vec<&str> = scrubbed.found.iter().map(|k| k.placeholder()).collect();
-        kinds.dedup();
+    let kinds = knooppunt_domain::scrub::found_placeholders(&text);
+    if !kinds.is_empty() {
         return Err(format!(
             "Werkroute: bevat persoonsgegevens ({}); noem een organisatie, loket of functie, \
              geen persoon, telefoonnummer, e-mailadres of adres",

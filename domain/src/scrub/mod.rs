@@ -108,6 +108,14 @@ pub fn label_is_person_name(label: &str) -> bool {
     names::label_is_person_name(label)
 }
 
+/// The kinds of personal data [`scrub`] finds in `text`, as their placeholders ("[NAAM]"),
+/// repeats next to each other taken out: what a refusal names without echoing the text.
+pub fn found_placeholders(text: &str) -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = scrub(text).found.iter().map(|k| k.placeholder()).collect();
+    kinds.dedup();
+    kinds
+}
+
 /// Replaces every recognised piece of personal data in `text`.
 pub fn scrub(text: &str) -> Scrubbed {
     let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();

@@ -1,8 +1,8 @@
 //! The whole brief: the knelpunten the overleg confirmed, their tables through the disclosure
 //! step, and the sections they are listed in.
 
-use crate::brief::{Brief, Section, TableRow, TableView};
-use crate::disclosure::{self, Position};
+use crate::brief::{Brief, Section, TableView};
+use crate::disclosure;
 use crate::{coverage, knelpunten, rectification, release, snapshot};
 use chrono::NaiveDate;
 use knooppunt_domain::quarter::Quarter;
@@ -302,30 +302,7 @@ fn tables(release: &release::Release, knelpunten: &[knelpunten::Knelpunt]) -> Ve
     release
         .levels
         .iter()
-        .map(|level| {
-            let table = &level.table;
-            let render = |p: Position| table.render(p).unwrap_or_default();
-            TableView {
-                caption: level.level.caption(),
-                columns: table.columns.clone(),
-                rows: table
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(row, id)| TableRow {
-                        title: title(id),
-                        cells: (0..table.columns.len())
-                            .map(|column| render(Position::Cell { row, column }))
-                            .collect(),
-                        total: render(Position::RowTotal { row }),
-                    })
-                    .collect(),
-                column_totals: (0..table.columns.len())
-                    .map(|column| render(Position::ColumnTotal { column }))
-                    .collect(),
-                grand_total: render(Position::GrandTotal),
-            }
-        })
+        .map(|level| TableView::of_level(level, title))
         .collect()
 }
 

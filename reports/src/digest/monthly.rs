@@ -14,7 +14,7 @@
 //!
 //! Not counted: inequalities ("groeiend" says this month is larger than the last).
 
-use crate::brief::{TableRow, TableView};
+use crate::brief::TableView;
 use crate::disclosure::{Cell, Position, PublishedTable};
 use crate::ledger::{Atom, Figure, Ledger};
 use crate::release::{Counts, Level, Release};
@@ -301,22 +301,7 @@ fn overview_item(
         .unwrap_or(Cell::Suppressed)
         .render(min as u64);
     let areas: Vec<String> = found
-        .filter(|(level, _)| level.level != Level::Gemeente)
-        .map(|(level, row)| {
-            level
-                .table
-                .columns
-                .iter()
-                .enumerate()
-                .filter(|(column, _)| {
-                    matches!(
-                        level.table.get(Position::Cell { row, column: *column }),
-                        Some(Cell::Shown(n)) if n > 0
-                    )
-                })
-                .map(|(_, area)| area.clone())
-                .collect()
-        })
+        .map(|(level, row)| level.shown_areas(row))
         .unwrap_or_default();
     OverviewItem {
         title: catalog.title(&c.barrier),
@@ -347,27 +332,7 @@ fn tables(release: &Release, catalog: &Catalog) -> Vec<TableView> {
     release
         .levels
         .iter()
-        .map(|level| {
-            let table = &level.table;
-            let render = |p: Position| table.render(p).unwrap_or_default();
-            TableView {
-                caption: level.level.caption(),
-                columns: table.columns.clone(),
-                rows: (0..table.rows.len())
-                    .map(|row| TableRow {
-                        title: catalog.title(&table.rows[row]),
-                        cells: (0..table.columns.len())
-                            .map(|column| render(Position::Cell { row, column }))
-                            .collect(),
-                        total: render(Position::RowTotal { row }),
-                    })
-                    .collect(),
-                column_totals: (0..table.columns.len())
-                    .map(|column| render(Position::ColumnTotal { column }))
-                    .collect(),
-                grand_total: render(Position::GrandTotal),
-            }
-        })
+        .map(|level| TableView::of_level(level, |id| catalog.title(id)))
         .collect()
 }
 

@@ -399,22 +399,7 @@ pub fn apply(knelpunten: &mut [Knelpunt], release: &crate::release::Release, min
             last.value = knelpunt.signals.clone();
         }
         knelpunt.area_names = found
-            .filter(|(level, _)| level.level != crate::release::Level::Gemeente)
-            .map(|(level, row)| {
-                level
-                    .table
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(column, _)| {
-                        matches!(
-                            level.table.get(Position::Cell { row, column: *column }),
-                            Some(Cell::Shown(n)) if n > 0
-                        )
-                    })
-                    .map(|(_, area)| area.clone())
-                    .collect()
-            })
+            .map(|(level, row)| level.shown_areas(row))
             .unwrap_or_default();
         let points: Vec<crate::chart::ChartPoint> = knelpunt
             .trend
