@@ -60,6 +60,10 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
         bytes.len() / 1024
     );
     println!(
+        "Regels en model samen, drempels gekozen op de andere folds (per schrijver): macro-F1 {}.",
+        decimal(outcome.nested_macro_f1)
+    );
+    println!(
         "{:<26} {:>10} {:>10} {:>11}",
         "barrière", "voorbeelden", "drempel", "ondergrens"
     );

@@ -257,3 +257,57 @@ fn training_learns_from_the_notes() {
         "model-only cross-validated macro-F1 {model_f1:.3}"
     );
 }
+
+/// Cross-validation keeps a writer's notes together: each note is scored by a model that saw
+/// nothing by its writer; writers spread over the folds by size, other notes by their text.
+#[test]
+fn a_writers_notes_share_a_fold() {
+    let note = |origin: &str, text: &str| notes::Note {
+        text: text.into(),
+        barriers: Vec::new(),
+        labelled_for: None,
+        wait_days: None,
+        organisation: None,
+        origin: origin.into(),
+    };
+    let mut all = Vec::new();
+    for (writer, count) in [("a", 30), ("b", 20), ("c", 12), ("d", 8)] {
+        for i in 0..count {
+            let voice = if i % 2 == 0 { "huisarts" } else { "buurtvader" };
+            all.push(note(
+                &format!("rules/training/writer-{writer}-{voice}.jsonl:{}", i + 1),
+                &format!("notitie {i} van schrijver {writer}"),
+            ));
+        }
+    }
+    for i in 0..40 {
+        all.push(note(
+            &format!("rules/fixtures/huisuitzetting.toml: positive {}", i + 1),
+            &format!("voorbeeld {i}"),
+        ));
+    }
+    let folds = train::folds_of(&all, 3);
+    assert_eq!(folds.len(), all.len());
+    for writer in ["a", "b", "c", "d"] {
+        let of_writer: std::collections::BTreeSet<usize> = all
+            .iter()
+            .zip(&folds)
+            .filter(|(n, _)| n.origin.contains(&format!("writer-{writer}-")))
+            .map(|(_, f)| *f)
+            .collect();
+        assert_eq!(of_writer.len(), 1, "writer {writer}: {of_writer:?}");
+    }
+    let examples: std::collections::BTreeSet<usize> = folds[70..].iter().copied().collect();
+    assert_eq!(examples.len(), 3, "fixtures spread by text: {examples:?}");
+    let mut sizes = [0usize; 3];
+    for f in &folds {
+        sizes[*f] += 1;
+    }
+    let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+    assert!(max - min <= 20, "balanced folds: {sizes:?}");
+    assert_eq!(
+        train::folds_of(&all, 3),
+        folds,
+        "the same split on every run"
+    );
+}
