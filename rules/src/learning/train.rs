@@ -67,9 +67,8 @@ fn writer_of(note: &Note) -> Option<&str> {
 }
 
 /// The fold of every note. A writer's notes share a fold, so each is scored by a model that saw
-/// nothing by its writer — as the notes of other people will be; a writer's voices resemble
-/// each other more than other writers' notes do, so mixing them over the folds made the
-/// cross-validation (and the thresholds chosen on it) too confident. Writers go, largest
+/// nothing by its writer — as the notes of other people will be — and the choice of floor and
+/// thresholds ([`RULE`]) is measured on writers the model has not seen. Writers go, largest
 /// first, to the fold with the fewest notes; every other note by a hash of its text.
 pub fn folds_of(notes: &[Note], folds: usize) -> Vec<usize> {
     let folds = folds.max(1);
