@@ -134,6 +134,9 @@ fn fit_binary(vectors: &[Vec<(u32, f64)>], labels: &[bool], cost: f64, used: &[u
     Ok((weights, model.label_bias(positive) as f32))
 }
 
+/// Serialises LIBLINEAR's fits (see [`logistic`]).
+static LIBLINEAR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Fits a binary logistic regression (with a bias feature) to `features` and `labels` with
 /// LIBLINEAR's `(solver, stopping criterion, cost)`; returns the model and the index of its
 /// positive class. `what` names the input in an error.
@@ -155,9 +158,23 @@ fn logistic(
         .solver_type(solver)
         .stopping_criterion(stopping)
         .constraints_violation_cost(cost);
-    let model = builder
-        .build_model()
-        .map_err(|e| format!("LIBLINEAR: {e}"))?;
+    let model = {
+        // LIBLINEAR's dual solvers shuffle with the C library's `rand()`, one generator for
+        // the whole process: fits running side by side would draw from it in whatever order
+        // the threads happen to run, and the model would differ between two trainings on the
+        // same notes. One fit at a time, each from the same seed, trains the same model
+        // every time.
+        let _one_at_a_time = LIBLINEAR
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // SAFETY: `srand` only sets the C library's generator state; the lock above keeps
+        // every LIBLINEAR call (the generator's only user here) out while it is reseeded
+        // and while the fit draws from it.
+        unsafe { libc::srand(1) };
+        builder
+            .build_model()
+            .map_err(|e| format!("LIBLINEAR: {e}"))?
+    };
     let positive = model
         .labels()
         .iter()
