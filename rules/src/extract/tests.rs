@@ -175,6 +175,7 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "his son is 3 years old",
         "the wait can be more than 20 weeks",
         "de wachttijd kan oplopen tot 20 weken",
+        "in de regio wachttijden tot 20 weken",
     ] {
         assert_eq!(wait(text), None, "{text}");
     }
