@@ -56,7 +56,7 @@ static CHILD_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl").
 static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| schuld| schulden| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind)(?-u:\b)",
+        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind)(?-u:\b)",
     )
     .expect("valid pattern")
 });
@@ -72,7 +72,7 @@ static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words just before a duration of years that make it residence, illness or a life fact.
 static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend)\b[^.;!?]{0,12}$",
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend)\b[^.;!?,]{0,12}$",
     )
     .expect("valid pattern")
 });
@@ -253,10 +253,6 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             }
             if after.starts_with("-jarig")
                 || after.starts_with(')')
-                || after.starts_with(" huurachterstand")
-                || after.starts_with(" achterstand")
-                || after.starts_with(" huur achter")
-                || after.starts_with(" achter")
                 || LIFE_AFTER_ANY.is_match(after)
             {
                 return None;
@@ -292,7 +288,10 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 && ((amount > 2.0 && !cued)
                     || LIFE_BEFORE.is_match(tail)
                     || LIFE_AFTER.is_match(after)
-                    || (AGE_BEFORE.is_match(tail) && !LENGTH_OF_A_WAIT.is_match(tail)))
+                    // "dat wordt een half jaar niks": only a child is half a year old.
+                    || (AGE_BEFORE.is_match(tail)
+                        && amount >= 1.0
+                        && !LENGTH_OF_A_WAIT.is_match(tail)))
             {
                 return None;
             }
@@ -358,6 +357,15 @@ static LISTED_AFTER: LazyLock<Regex> =
 static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)",
+    )
+    .expect("valid pattern")
+});
+
+/// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
+/// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
+static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|scared|afraid)\b[^.;!?]{0,40}$",
     )
     .expect("valid pattern")
 });
@@ -475,8 +483,17 @@ pub fn responsible<'a>(
         .collect();
     tied_names.sort_unstable();
     tied_names.dedup();
+    // The one nearest the wait, else the feared body ("Toeslagen vordert terug; ze is bang
+    // dat de gemeente haar bijstand stopt" is the gemeente's).
+    let feared = || {
+        direct().find(|(name, _, start)| {
+            tied(name) && FEARED_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 60))
+        })
+    };
     let about_the_wait = (tied_names.len() > 1)
-        .then(|| nearest_to_a_wait(normalised, direct().filter(|(name, ..)| tied(name))))
+        .then(|| {
+            nearest_to_a_wait(normalised, direct().filter(|(name, ..)| tied(name))).or_else(feared)
+        })
         .flatten();
     about_the_wait
         .or_else(|| direct().find(|(name, ..)| tied(name)))
@@ -488,7 +505,7 @@ pub fn responsible<'a>(
 }
 
 /// Among `candidates` (name, channel, where), the one nearest to a waiting time stated in
-/// the same sentence, when a sentence about waiting names one of them.
+/// the same sentence, when a sentence with a wait names one of them.
 fn nearest_to_a_wait<'c, 'a>(
     normalised: &str,
     candidates: impl Iterator<Item = &'c (&'a str, bool, usize)>,
@@ -496,10 +513,7 @@ fn nearest_to_a_wait<'c, 'a>(
 where
     'a: 'c,
 {
-    let waits: Vec<StatedWait> = stated_waits(normalised)
-        .into_iter()
-        .filter(|w| w.cued)
-        .collect();
+    let waits = stated_waits(normalised);
     candidates
         .filter_map(|candidate| {
             let sentence = sentence_bounds(normalised, candidate.2);

@@ -497,3 +497,29 @@ fn part_of_must_name_an_organisation_of_the_file() {
     let source = source.replace("Gemeente Nergens", "Schuldhulp");
     assert!(crate::ruleset::RuleSet::from_toml(&source).is_ok());
 }
+
+#[test]
+fn the_feared_body_among_several() {
+    assert_eq!(
+        org(
+            "Toeslagen vordert 5000 euro terug; ze is bang dat de gemeente haar bijstand ook stopt.",
+            &[A]
+        ),
+        Some("gemeente")
+    );
+    assert_eq!(
+        org(
+            "De gemeente wees haar op het UWV. Ze durft haar klussen niet aan het UWV door te geven.",
+            &[A]
+        ),
+        Some("UWV")
+    );
+    // With a wait, the body the wait is about comes first.
+    assert_eq!(
+        org(
+            "Ze liet de lekkage zelf maken omdat Haag Wonen na 8 weken nog niet was geweest; het geld van haar broer durft ze niet aan de sociale dienst te melden.",
+            &[A, C]
+        ),
+        Some("Haag Wonen")
+    );
+}

@@ -155,6 +155,11 @@ fn lengths_of_a_list_are_not_ages() {
     );
     assert_eq!(wait("de wachtlijst is 1 jaar"), Some(365));
     assert_eq!(wait("ze wacht er al 2 jaar op"), Some(730));
+    assert_eq!(
+        wait("Groep start in het najaar. Dat wordt een half jaar niks."),
+        Some(182)
+    );
+    assert_eq!(wait("de baby wordt een half jaar"), None);
 }
 
 #[test]
@@ -187,6 +192,19 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
     assert_eq!(
         wait("Zij is 8 maanden zwanger. Vestia komt al 5 weken niet"),
         Some(35)
+    );
+    // "achtereenvolgens" is not arrears ("3 maanden achter"); a comma ends a life fact.
+    assert_eq!(
+        wait("in de afgelopen 4 weken achtereenvolgens verwezen van loket naar loket"),
+        Some(28)
+    );
+    assert_eq!(
+        wait("staat op een lijst voor hulp met schulden, al een half jaar"),
+        Some(182)
+    );
+    assert_eq!(
+        wait("Meneer (80, sinds 5 jaar weduwnaar) wacht 4 mnd"),
+        Some(120)
     );
     // "de lift werkt al 6 weken niet" is a wait, not a working life.
     assert_eq!(wait("de lift werkt al 6 weken niet"), Some(42));
