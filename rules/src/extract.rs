@@ -2,19 +2,26 @@
 //! no accents, abbreviation periods dropped; see [`knooppunt_domain::text::normalise`]).
 //!
 //! **Waits** are durations in days, weeks, months or years, also abbreviated or compact
-//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden"), halves ("anderhalve maand" 45,
-//! "een half jaar" 182) or decimals ("1,5 maand"). A duration is *not* a wait when it is
-//! an age ("zoon van 23 jaar", "23 jaar oud"), a range ("3 à 4 maanden") or a threshold or
-//! deadline ("langer dan 10 weken", "moet binnen 4 weken weg", "ontruiming over 3 weken", the
-//! Treeknorm's "14 weken"), a frequency ("om de 2 weken"), or — for years — anything but a
-//! wait: years count only in a sentence about waiting, answering or applying, and never next
-//! to living, illness or marriage ("woont er al 30 jaar"). Minutes and hours (call times) are
-//! never read.
+//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden", "vijfentwintig dagen"), halves
+//! ("anderhalve maand" 45, "tweeënhalve maand" 75, "een half jaar" 182), decimals ("1,5
+//! maand"), approximations ("een week of elf" 77) or in English ("6 weeks"). A duration is
+//! *not* a wait when it is an age ("zoon van 23 jaar", "23 jaar oud", "kind 2 jaar", "baby 6
+//! weken"), a pregnancy ("8 maanden zwanger"), a range ("3 à 4 maanden"), a threshold, term or
+//! deadline ("langer dan 10 weken", "de beslistermijn van 6 weken", "moet binnen 4 weken weg",
+//! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
+//! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL"), or — for
+//! years — anything but a wait: years count only in a sentence about waiting, answering or
+//! applying, and never next to living, illness or marriage ("woont er al 30 jaar"). Minutes
+//! and hours (call times) are never read. Each wait records whether its sentence is about
+//! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 //! **Organisations**: the body responsible for the barrier, not a bystander: an organisation
-//! marked `bystander` in the rules file (creditors such as energy companies) or one named as
-//! the referrer ("doorgegeven door de huisarts", "via Vestia doorverwezen") does not count; one
-//! the rules file ties to a barrier the note has (`barriers = [...]`) is preferred.
+//! marked `bystander` in the rules file (creditors such as energy companies), one named as a
+//! creditor, or one named as the referrer ("doorgegeven door de huisarts") does not count,
+//! and one that passed the person on ("via", "verwees haar naar") only when no other is named;
+//! one the rules file ties to a barrier the note has (`barriers = [...]`) is preferred, of
+//! several such the one nearest the wait, else the feared one ("bang dat de gemeente …"); a
+//! department (`part_of`) is its body when the note names that body too.
 
 use regex::Regex;
 use std::sync::LazyLock;
