@@ -2,26 +2,33 @@
 //! no accents, abbreviation periods dropped; see [`knooppunt_domain::text::normalise`]).
 //!
 //! **Waits** are durations in days, weeks, months or years, also abbreviated or compact
-//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden"), halves ("anderhalve maand" 45,
-//! "een half jaar" 182) or decimals ("1,5 maand"). A duration is *not* a wait when it is
-//! an age ("zoon van 23 jaar", "23 jaar oud"), a range ("3 à 4 maanden") or a threshold or
-//! deadline ("langer dan 10 weken", "moet binnen 4 weken weg", "ontruiming over 3 weken", the
-//! Treeknorm's "14 weken"), a frequency ("om de 2 weken"), or — for years — anything but a
-//! wait: years count only in a sentence about waiting, answering or applying, and never next
-//! to living, illness or marriage ("woont er al 30 jaar"). Minutes and hours (call times) are
-//! never read.
+//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden", "vijfentwintig dagen"), halves
+//! ("anderhalve maand" 45, "tweeënhalve maand" 75, "een half jaar" 182), decimals ("1,5
+//! maand"), approximations ("een week of elf" 77) or in English ("6 weeks"). A duration is
+//! *not* a wait when it is an age ("zoon van 23 jaar", "23 jaar oud", "kind 2 jaar", "baby 6
+//! weken"), a pregnancy ("8 maanden zwanger"), a range ("3 à 4 maanden"), a threshold, term or
+//! deadline ("langer dan 10 weken", "de beslistermijn van 6 weken", "moet binnen 4 weken weg",
+//! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
+//! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL"), or — for
+//! years — anything but a wait: years count only in a sentence about waiting, answering or
+//! applying, and never next to living, illness or marriage ("woont er al 30 jaar"). Minutes
+//! and hours (call times) are never read. Each wait records whether its sentence is about
+//! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 //! **Organisations**: the body responsible for the barrier, not a bystander: an organisation
-//! marked `bystander` in the rules file (creditors such as energy companies) or one named as
-//! the referrer ("doorgegeven door de huisarts", "via Vestia doorverwezen") does not count; one
-//! the rules file ties to a barrier the note has (`barriers = [...]`) is preferred.
+//! marked `bystander` in the rules file (creditors such as energy companies), one named as a
+//! creditor, or one named as the referrer ("doorgegeven door de huisarts") does not count,
+//! and one that passed the person on ("via", "verwees haar naar") only when no other is named;
+//! one the rules file ties to a barrier the note has (`barriers = [...]`) is preferred, of
+//! several such the one nearest the wait, else the feared one ("bang dat de gemeente …"); a
+//! department (`part_of`) is its body when the note names that body too.
 
 use regex::Regex;
 use std::sync::LazyLock;
 
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|[0-9]{1,3}(?:,5)?|[a-z]+) ?(dagen|dag|dgn|weken|week|wkn|wken|wk|maanden|maande|maand|mnden|mndn|mnd|jaren|jaar|jr)(?-u:\b)",
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)",
     )
     .expect("valid duration pattern")
 });
@@ -29,7 +36,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
 static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand van|(?:langer|meer|minder|korter|eerder|later) dan|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|termijn van|opzegtermijn van|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand van|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
     .expect("valid pattern")
 });
@@ -42,10 +49,29 @@ static PERSON_OF: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
+/// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
+/// telegram note's "mw 9 wk op de wachtlijst" is a wait.
+static CHILD_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$",
+    )
+    .expect("valid pattern")
+});
+
+/// Words right after a duration that make it an age, a pregnancy, residence or a marriage
+/// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl").
+static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind)(?-u:\b)",
+    )
+    .expect("valid pattern")
+});
+
 /// Words in the same sentence that make a duration about waiting, answering or applying.
 static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na",
+        r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no",
     )
     .expect("valid pattern")
 });
@@ -53,7 +79,7 @@ static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words just before a duration of years that make it residence, illness or a life fact.
 static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|hier|er|daar|schulden|klant|bekend)\b[^.;!?]{0,12}$",
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend)\b[^.;!?,]{0,12}$",
     )
     .expect("valid pattern")
 });
@@ -61,9 +87,16 @@ static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
 static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
+        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
     )
     .expect("valid pattern")
+});
+
+/// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
+/// is 1 jaar", "een wachtlijst van een half jaar").
+static LENGTH_OF_A_WAIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$")
+        .expect("valid pattern")
 });
 
 /// Words just before a duration of years that make it an age ("moeder is 40 jaar").
@@ -77,8 +110,41 @@ static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
-/// Dutch number words as notes write them ("drie maanden").
+/// Dutch number words as notes write them ("drie maanden", "vijfentwintig dagen",
+/// "tweeenhalve maand", "twee en een halve maand").
 fn number_word(word: &str) -> Option<f64> {
+    if let Some(whole) = word
+        .strip_suffix(" en een halve")
+        .or_else(|| word.strip_suffix(" en een half"))
+        .or_else(|| word.strip_suffix("enhalve"))
+        .or_else(|| word.strip_suffix("enhalf"))
+    {
+        return Some(number_word(whole)? + 0.5);
+    }
+    if let Some(tens) = tens_word(word) {
+        return Some(tens);
+    }
+    // "vijfentwintig", "eenendertig", "drieentwintig" (the diaeresis is gone after normalising)
+    const UNITS: [(&str, f64); 9] = [
+        ("een", 1.0),
+        ("twee", 2.0),
+        ("drie", 3.0),
+        ("vier", 4.0),
+        ("vijf", 5.0),
+        ("zes", 6.0),
+        ("zeven", 7.0),
+        ("acht", 8.0),
+        ("negen", 9.0),
+    ];
+    for (unit, value) in UNITS {
+        if let Some(tens) = word
+            .strip_prefix(unit)
+            .and_then(|rest| rest.strip_prefix("en"))
+            .and_then(tens_word)
+        {
+            return Some(value + tens);
+        }
+    }
     Some(match word {
         "een" | "1" => 1.0,
         "twee" => 2.0,
@@ -99,30 +165,86 @@ fn number_word(word: &str) -> Option<f64> {
         "zeventien" => 17.0,
         "achttien" => 18.0,
         "negentien" => 19.0,
-        "twintig" => 20.0,
         "een half" | "een halve" | "half" => 0.5,
+        // Notes that mix in English ("no response for six weeks").
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
         "anderhalf" | "anderhalve" => 1.5,
         other => other.replace(',', ".").parse().ok()?,
     })
 }
 
+/// "twintig" … "negentig" on their own.
+fn tens_word(word: &str) -> Option<f64> {
+    Some(match word {
+        "twintig" => 20.0,
+        "dertig" => 30.0,
+        "veertig" => 40.0,
+        "vijftig" => 50.0,
+        "zestig" => 60.0,
+        "zeventig" => 70.0,
+        "tachtig" => 80.0,
+        "negentig" => 90.0,
+        _ => return None,
+    })
+}
+
+/// "een week of zes", "een maand of drie": an approximate count after the unit.
+static APPROXIMATE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ of ([a-z]+|[0-9]{1,3})(?-u:\b)").expect("valid pattern"));
+
 /// The sentence around byte `at`: from the previous to the next `.`, `;`, `!`, `?` or newline.
 pub(crate) fn sentence_at(text: &str, at: usize) -> &str {
+    let (start, end) = sentence_bounds(text, at);
+    &text[start..end]
+}
+
+/// Where the sentence around byte `at` starts and ends.
+fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
     let stop = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n');
     let start = text[..at].rfind(stop).map_or(0, |i| i + 1);
     let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
-    &text[start..end]
+    (start, end)
 }
 
 /// Every waiting time a normalised text states, as (byte offset, days), in order.
 pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
+    stated_waits(normalised)
+        .into_iter()
+        .map(|w| (w.at, w.days))
+        .collect()
+}
+
+/// A waiting time a text states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatedWait {
+    /// Byte offset of the duration in the normalised text.
+    pub at: usize,
+    pub days: u32,
+    /// Whether its sentence is about waiting, answering or applying ("wacht", "reactie",
+    /// "intake", "wachtlijst"…): such a wait is preferred over a bare duration elsewhere.
+    pub cued: bool,
+}
+
+/// Every waiting time a normalised text states, in order, with whether its sentence is
+/// about waiting.
+pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
     DURATION
         .captures_iter(normalised)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
-            let amount = number_word(caps.get(1)?.as_str())?;
+            let mut amount = number_word(caps.get(1)?.as_str())?;
             let unit = caps.get(2)?.as_str();
-            let years = matches!(unit, "jaar" | "jaren" | "jr");
+            let years = matches!(unit, "jaar" | "jaren" | "jr" | "years" | "year" | "yrs");
             let before = normalised[..whole.start()].trim_end();
             // Look at the last few words only.
             let tail_start = before
@@ -136,15 +258,29 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
             if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
                 return None;
             }
-            if after.starts_with(" oud")
-                || after.starts_with("-jarig")
+            if after.starts_with("-jarig")
                 || after.starts_with(')')
-                || after.starts_with(" huurachterstand")
-                || after.starts_with(" achterstand")
-                || after.starts_with(" huur achter")
-                || after.starts_with(" achter")
+                || LIFE_AFTER_ANY.is_match(after)
             {
                 return None;
+            }
+            // A child's age: "kind 2 jaar", "baby 6 weken" (months and weeks only for babies).
+            if CHILD_BEFORE.is_match(tail)
+                && (years
+                    || tail.ends_with("baby")
+                    || tail.ends_with("zuigeling")
+                    || tail.ends_with("zwanger"))
+            {
+                return None;
+            }
+            // "een week of zes": about six weeks.
+            if amount == 1.0 && caps.get(1)?.as_str() == "een" {
+                if let Some(count) = APPROXIMATE_AFTER
+                    .captures(after)
+                    .and_then(|c| number_word(c.get(1)?.as_str()))
+                {
+                    amount = count;
+                }
             }
             let sentence = sentence_at(normalised, whole.start());
             if (tail.ends_with("over") || tail.ends_with("over een"))
@@ -152,26 +288,33 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
             {
                 return None;
             }
+            let cued = WAIT_CUE.is_match(sentence);
             // One or two years ("al een jaar niks") stand on their own; more years ("al 30
             // jaar") are a wait only in a sentence about waiting.
             if years
-                && ((amount > 2.0 && !WAIT_CUE.is_match(sentence))
+                && ((amount > 2.0 && !cued)
                     || LIFE_BEFORE.is_match(tail)
                     || LIFE_AFTER.is_match(after)
-                    || AGE_BEFORE.is_match(tail))
+                    // "dat wordt een half jaar niks": only a child is half a year old.
+                    || (AGE_BEFORE.is_match(tail)
+                        && amount >= 1.0
+                        && !LENGTH_OF_A_WAIT.is_match(tail)))
             {
                 return None;
             }
             let days = match unit {
-                "dag" | "dagen" | "dgn" => amount,
-                "week" | "weken" | "wk" | "wkn" | "wken" => amount * 7.0,
-                "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" => amount * 30.0,
+                "dag" | "dagen" | "dgn" | "day" | "days" => amount,
+                "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => amount * 7.0,
+                "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
+                | "mths" => amount * 30.0,
                 _ if amount == 0.5 => 182.0,
                 _ => amount * 365.0,
             };
-            (1.0..=3650.0)
-                .contains(&days)
-                .then_some((whole.start(), days.floor() as u32))
+            (1.0..=3650.0).contains(&days).then_some(StatedWait {
+                at: whole.start(),
+                days: days.floor() as u32,
+                cued,
+            })
         })
         .collect()
 }
@@ -181,7 +324,7 @@ pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
 /// which is the responsible body, so they are not here.)
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing) (?:van|via|vanuit)(?: de| het)?$|(?:op verzoek van|op advies van)(?: de| het)?$",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
     )
     .expect("valid pattern")
 });
@@ -225,6 +368,15 @@ static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
+/// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
+static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|scared|afraid)\b[^.;!?]{0,40}$",
+    )
+    .expect("valid pattern")
+});
+
 /// An organisation as the rules file describes it, for choosing the responsible one.
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationRole {
@@ -235,6 +387,10 @@ pub struct OrganisationRole {
     /// Often the writer's own or a referring body (a wijkteam, the GGD): responsible only
     /// when the note names no other.
     pub secondary: bool,
+    /// A department of another body (`part_of = "gemeente"` for the municipal debt help):
+    /// reported as that body when the note names it too ("schuldhulp aangevraagd bij de
+    /// gemeente", "SHV gemeente").
+    pub part_of: Option<String>,
 }
 
 /// "schuldhulp van de gemeente": the first body belongs to the second.
@@ -274,46 +430,109 @@ pub fn responsible<'a>(
                 || CREDITOR_AFTER.is_match(&normalised[*end..]),
         );
     }
-    // (name, named as a channel or partner)
-    let candidates: Vec<(&'a str, bool)> = found
+    // (name, named as a channel or partner, where)
+    let candidates: Vec<(&'a str, bool, usize)> = found
         .iter()
         .enumerate()
         .filter(|(i, (start, _, name))| {
             let before = last_chars(normalised[..*start].trim_end(), 60);
             !role(name).is_some_and(|r| r.bystander)
-                && !REFERRER_BEFORE.is_match(before)
+                && (!REFERRER_BEFORE.is_match(before) || tied(name))
                 && (!creditor[*i] || tied(name))
         })
         .map(|(i, (start, end, name))| {
-            let channel = CHANNEL_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 30))
+            let before = normalised[..*start].trim_end();
+            // A referrer the rules tie to the barrier ("melding van Woonbron: ontruiming
+            // volgt") stays, like a channel: responsible only when no other body is named.
+            let channel = CHANNEL_BEFORE.is_match(last_chars(before, 30))
+                || REFERRER_BEFORE.is_match(last_chars(before, 60))
                 || REFERS_AFTER.is_match(&normalised[*end..]);
             match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))
                     if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
                 {
-                    (*owner, channel)
+                    (*owner, channel, *start)
                 }
-                _ => (*name, channel),
+                _ => (*name, channel, *start),
+            }
+        })
+        .collect();
+    // A department of a body the note also names is that body ("schuldhulp aangevraagd bij
+    // de gemeente" is the gemeente's).
+    let candidates: Vec<(&'a str, bool, usize)> = candidates
+        .iter()
+        .map(|&(name, channel, start)| {
+            let owner = role(name)
+                .and_then(|r| r.part_of.as_deref())
+                .and_then(|owner| candidates.iter().find(|(other, ..)| *other == owner));
+            match owner {
+                Some(&(owner, ..)) => (owner, channel, start),
+                None => (name, channel, start),
             }
         })
         .collect();
     // Several bodies passing the case around: none of them is the responsible one.
-    let mut distinct: Vec<&str> = candidates.iter().map(|(name, _)| *name).collect();
+    let mut distinct: Vec<&str> = candidates.iter().map(|(name, ..)| *name).collect();
     distinct.sort_unstable();
     distinct.dedup();
     if barriers == ["doorverwijscarrousel"] && distinct.len() > 1 {
         return None;
     }
     let secondary = |name: &str| role(name).is_some_and(|r| r.secondary);
-    let direct = || candidates.iter().filter(|(_, channel)| !channel);
-    direct()
-        .find(|(name, _)| tied(name))
-        .or_else(|| direct().find(|(name, _)| !secondary(name)))
-        .or_else(|| candidates.iter().find(|(name, _)| tied(name)))
-        .or_else(|| candidates.iter().find(|(name, _)| !secondary(name)))
+    let direct = || candidates.iter().filter(|(_, channel, _)| !channel);
+    // Several bodies the barrier could be about ("aangemeld bij Youz; Youz nam hem niet aan
+    // na zijn 18e en Parnassia heeft een wachtlijst van 5 mnd"): the one the wait statement
+    // is about, nearest to the wait in its sentence.
+    let mut tied_names: Vec<&str> = direct()
+        .filter(|(name, ..)| tied(name))
+        .map(|(name, ..)| *name)
+        .collect();
+    tied_names.sort_unstable();
+    tied_names.dedup();
+    // The one nearest the wait, else the feared body ("Toeslagen vordert terug; ze is bang
+    // dat de gemeente haar bijstand stopt" is the gemeente's).
+    let feared = || {
+        direct().find(|(name, _, start)| {
+            tied(name) && FEARED_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 60))
+        })
+    };
+    let about_the_wait = (tied_names.len() > 1)
+        .then(|| {
+            nearest_to_a_wait(normalised, direct().filter(|(name, ..)| tied(name))).or_else(feared)
+        })
+        .flatten();
+    about_the_wait
+        .or_else(|| direct().find(|(name, ..)| tied(name)))
+        .or_else(|| direct().find(|(name, ..)| !secondary(name)))
+        .or_else(|| candidates.iter().find(|(name, ..)| tied(name)))
+        .or_else(|| candidates.iter().find(|(name, ..)| !secondary(name)))
         .or_else(|| candidates.first())
-        .map(|(name, _)| *name)
+        .map(|(name, ..)| *name)
+}
+
+/// Among `candidates` (name, channel, where), the one nearest to a waiting time stated in
+/// the same sentence, when a sentence with a wait names one of them.
+fn nearest_to_a_wait<'c, 'a>(
+    normalised: &str,
+    candidates: impl Iterator<Item = &'c (&'a str, bool, usize)>,
+) -> Option<&'c (&'a str, bool, usize)>
+where
+    'a: 'c,
+{
+    let waits = stated_waits(normalised);
+    candidates
+        .filter_map(|candidate| {
+            let sentence = sentence_bounds(normalised, candidate.2);
+            let distance = waits
+                .iter()
+                .filter(|w| sentence_bounds(normalised, w.at) == sentence)
+                .map(|w| w.at.abs_diff(candidate.2))
+                .min()?;
+            Some((distance, candidate))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
 }
 
 #[cfg(test)]

@@ -229,7 +229,7 @@ impl RuleSet {
             .max()
             .or_else(|| {
                 (!matches.is_empty())
-                    .then(|| durations.iter().map(|d| d.days).max())
+                    .then(|| crate::ruleset::waits::longest(&durations))
                     .flatten()
             });
         Analysis {

@@ -48,6 +48,10 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
             barriers: strings(table, "barriers"),
             bystander: flag(table, "bystander"),
             secondary: flag(table, "secondary"),
+            part_of: table
+                .get("part_of")
+                .and_then(toml::Value::as_str)
+                .map(String::from),
         };
         roles.insert(name, role);
     }
@@ -347,4 +351,175 @@ fn the_principal_not_the_messenger() {
     ] {
         assert_eq!(org(text, barriers), expected, "{text}");
     }
+}
+
+#[test]
+fn a_department_is_its_body_when_the_note_names_it() {
+    for (text, barrier) in [
+        (
+            "Schuldhulp aangevraagd bij de gemeente, al 10 weken niks gehoord",
+            S,
+        ),
+        ("Aangemeld SHV gemeente, intake nog niet gepland", S),
+        (
+            "Aanvraag schuldhulp gedaan bij gemeente Zoetermeer, niets gehoord",
+            S,
+        ),
+        (
+            "Eerder bij de gemeentelijke schuldhulp afgewezen vanwege zijn auto",
+            S,
+        ),
+        (
+            "Schuldhulp aangevraagd via het wijkteam, dat stuurde door naar de gemeente",
+            S,
+        ),
+        ("the schuldhulp of the municipality never called back", S),
+        ("Bang voor korting door de soc. dienst", A),
+        ("De gemeentelijke balie verwijst naar de website", L),
+        (
+            "Zijn klantmanager zegt dat de bijstand omlaag gaat nu zijn zoon inwoont",
+            K,
+        ),
+    ] {
+        assert_eq!(org(text, &[barrier]), Some("gemeente"), "{text}");
+    }
+    // Named alone, the debt help keeps its own name; another body's employee is that body's.
+    assert_eq!(
+        org(
+            "Staat 14 weken op de wachtlijst van de schuldhulpverlening",
+            &[S]
+        ),
+        Some("Schuldhulpverlening")
+    );
+    assert_eq!(
+        org(
+            "De klantmanager bij het UWV zegt dat de uitkering stopt",
+            &[A]
+        ),
+        Some("UWV")
+    );
+}
+
+#[test]
+fn official_names_abbreviations_and_misspellings() {
+    for (text, barrier, expected) in [
+        (
+            "Ze vreest dat de RvdK de kinderen laat plaatsen",
+            J,
+            "Raad voor de Kinderbescherming",
+        ),
+        (
+            "brief belastingsdienst, zij wil geen toeslag meer",
+            A,
+            "Belastingdienst",
+        ),
+        ("Steadion komt niet voor de schimmel", C, "Staedion"),
+        (
+            "Het Uitvoeringsinstituut Werknemersverzekeringen verwijst naar werk.nl",
+            L,
+            "UWV",
+        ),
+        (
+            "Dudok Wonen komt al 5 weken niet voor de cv",
+            C,
+            "Dudok Wonen",
+        ),
+        ("Woonforte laat de melding liggen", C, "Woonforte"),
+        (
+            "Mozaïek Wonen heeft na 8 weken niets gerepareerd",
+            C,
+            "Mozaïek Wonen",
+        ),
+        ("Wacht sinds 10 weken op een intake bij Antes", G, "Antes"),
+        ("Aanvraag kan alleen digitaal bij de IND", L, "IND"),
+        ("Bang dat Nidos haar broertje weghaalt", J, "Nidos"),
+    ] {
+        assert_eq!(org(text, &[barrier]), Some(expected), "{text}");
+    }
+}
+
+#[test]
+fn the_body_the_wait_is_about() {
+    // Both are mental-health providers; the wait is Parnassia's.
+    assert_eq!(
+        org(
+            "Aangemeld bij Youz op zijn zeventiende; Youz nam hem niet meer aan na zijn 18e en Parnassia heeft een wachtlijst van 5 mnd.",
+            &[G]
+        ),
+        Some("Parnassia")
+    );
+    assert_eq!(
+        org(
+            "Aangemeld bij Youz (Parnassia): wachttijd voor de intake 20 weken.",
+            &[G]
+        ),
+        Some("Parnassia")
+    );
+}
+
+#[test]
+fn a_referrer_tied_to_the_barrier_is_responsible_only_alone() {
+    // The corporation that reports its own eviction case is the one evicting.
+    assert_eq!(
+        org(
+            "Melding van Woonbron via het wijkteam: huurachterstand 7 maanden, ontruiming volgt.",
+            &[H]
+        ),
+        Some("Woonbron")
+    );
+    // A referrer not tied to the barrier stays out.
+    assert_eq!(
+        org("Melding vanuit de GGD: mevrouw wacht op de ggz", &[G]),
+        None
+    );
+    // With the body the barrier is about named too, that body.
+    assert_eq!(
+        org(
+            "Doorverwezen door Parnassia; Indigo heeft een wachtlijst van 10 weken",
+            &[G]
+        ),
+        Some("Indigo")
+    );
+}
+
+#[test]
+fn part_of_must_name_an_organisation_of_the_file() {
+    let source = "version = \"t\"\n[[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n\n[[organisation]]\nname = \"Schuldhulp\"\naliases = [\"schuldhulp\"]\npart_of = \"Gemeente Nergens\"\n";
+    let errors = crate::ruleset::RuleSet::from_toml(source)
+        .err()
+        .unwrap_or_default();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|e| e.contains("part_of 'Gemeente Nergens' is geen organisatie")),
+        "{text:?}"
+    );
+    let source = source.replace("Gemeente Nergens", "Schuldhulp");
+    assert!(crate::ruleset::RuleSet::from_toml(&source).is_ok());
+}
+
+#[test]
+fn the_feared_body_among_several() {
+    assert_eq!(
+        org(
+            "Toeslagen vordert 5000 euro terug; ze is bang dat de gemeente haar bijstand ook stopt.",
+            &[A]
+        ),
+        Some("gemeente")
+    );
+    assert_eq!(
+        org(
+            "De gemeente wees haar op het UWV. Ze durft haar klussen niet aan het UWV door te geven.",
+            &[A]
+        ),
+        Some("UWV")
+    );
+    // With a wait, the body the wait is about comes first.
+    assert_eq!(
+        org(
+            "Ze liet de lekkage zelf maken omdat Haag Wonen na 8 weken nog niet was geweest; het geld van haar broer durft ze niet aan de sociale dienst te melden.",
+            &[A, C]
+        ),
+        Some("Haag Wonen")
+    );
 }

@@ -82,11 +82,13 @@ fn responsible_not_the_referrer_or_a_creditor() {
             barriers: vec![],
             bystander: true,
             secondary: false,
+            part_of: None,
         });
         static CORPORATION: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
             barriers: vec!["corporatie-reactietijd".into()],
             bystander: false,
             secondary: false,
+            part_of: None,
         });
         match name {
             "Eneco" => Some(&CREDITOR),
@@ -125,5 +127,112 @@ fn responsible_not_the_referrer_or_a_creditor() {
     assert_eq!(
         responsible(text, &found, roles, &["schuldhulp-toegang"]),
         Some("gemeente")
+    );
+}
+
+#[test]
+fn number_words_halves_and_approximations() {
+    assert_eq!(wait("reactie blijft al vijfentwintig dagen uit"), Some(25));
+    assert_eq!(wait("wacht sinds eenendertig dagen op reparatie"), Some(31));
+    assert_eq!(
+        wait("staat drieëntwintig weken op de wachtlijst"),
+        Some(161)
+    );
+    assert_eq!(wait("nu al veertig dagen niemand geweest"), Some(40));
+    assert_eq!(wait("bezwaar loopt al tweeënhalve maand"), Some(75));
+    assert_eq!(wait("intake na twee en een halve maand"), Some(75));
+    assert_eq!(wait("wachtlijst van 2.5 maand"), Some(75));
+    assert_eq!(wait("na een week of elf nog geen intake"), Some(77));
+    assert_eq!(wait("ze zeggen: wacht een maand of vier"), Some(120));
+    assert_eq!(wait("al een week geen antwoord"), Some(7));
+}
+
+#[test]
+fn lengths_of_a_list_are_not_ages() {
+    assert_eq!(
+        wait("Youz heeft een wachtlijst van een half jaar"),
+        Some(182)
+    );
+    assert_eq!(wait("de wachtlijst is 1 jaar"), Some(365));
+    assert_eq!(wait("ze wacht er al 2 jaar op"), Some(730));
+    assert_eq!(
+        wait("Groep start in het najaar. Dat wordt een half jaar niks."),
+        Some(182)
+    );
+    assert_eq!(wait("de baby wordt een half jaar"), None);
+}
+
+#[test]
+fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
+    for text in [
+        "de wettelijke beslistermijn van 6 weken is verstreken",
+        "de reactietermijn is 4 weken",
+        "zij is 8 maanden zwanger",
+        "bewoonster is 30 weken zwanger",
+        "kind 2 jaar heeft astma",
+        "dochter (2 jaar) hoest",
+        "moeder met baby 6 weken",
+        "cursiste (syrisch, 5 jaar in nl) is aangemeld",
+        "ze zit al 3 maanden in de bijstand",
+        "4 maanden huur schuld",
+        "mw (66), ex-verslaafd, 25 jr clean",
+        "she has been in Holland for 6 years, waiting",
+        "his son is 3 years old",
+        "the wait can be more than 20 weeks",
+        "de wachttijd kan oplopen tot 20 weken",
+        "in de regio wachttijden tot 20 weken",
+    ] {
+        assert_eq!(wait(text), None, "{text}");
+    }
+    // A wait in the same note is still read.
+    assert_eq!(
+        wait("De beslistermijn van 6 weken is verstreken; na vijftien weken nog niets."),
+        Some(105)
+    );
+    assert_eq!(
+        wait("Zij is 8 maanden zwanger. Vestia komt al 5 weken niet"),
+        Some(35)
+    );
+    // "achtereenvolgens" is not arrears ("3 maanden achter"); a comma ends a life fact.
+    assert_eq!(
+        wait("in de afgelopen 4 weken achtereenvolgens verwezen van loket naar loket"),
+        Some(28)
+    );
+    assert_eq!(
+        wait("staat op een lijst voor hulp met schulden, al een half jaar"),
+        Some(182)
+    );
+    assert_eq!(
+        wait("Meneer (80, sinds 5 jaar weduwnaar) wacht 4 mnd"),
+        Some(120)
+    );
+    // "de lift werkt al 6 weken niet" is a wait, not a working life.
+    assert_eq!(wait("de lift werkt al 6 weken niet"), Some(42));
+}
+
+#[test]
+fn waits_in_notes_that_mix_in_english() {
+    assert_eq!(wait("no response for 6 weeks now"), Some(42));
+    assert_eq!(wait("the waitlist is 5 months"), Some(150));
+    assert_eq!(wait("applied 10 weeks ago, still no intake"), Some(70));
+    assert_eq!(wait("waiting for three weeks"), Some(21));
+}
+
+#[test]
+fn a_wait_statement_beats_a_bare_duration() {
+    let days = crate::ruleset::extract_wait_days;
+    // The condition "eerst 3 mnd budgetbeheer" is longer but says nothing about waiting.
+    assert_eq!(
+        days("Kredietbank: 'eerst 3 mnd budgetbeheer'. Wacht inmiddels 9 wk op de start."),
+        Some(63)
+    );
+    assert_eq!(
+        days("Sinds 4 maanden minder geld. Aanvraag ligt al 6 weken zonder reactie."),
+        Some(42)
+    );
+    // Without a wait statement the longest duration is still the note's.
+    assert_eq!(
+        days("Lekkage sinds 3 weken, schimmel sinds 2 maanden"),
+        Some(60)
     );
 }

@@ -302,8 +302,17 @@ impl Organisations {
                     barriers: organisation.barriers.clone(),
                     bystander: organisation.bystander,
                     secondary: organisation.secondary,
+                    part_of: organisation.part_of.clone(),
                 },
             );
+            if let Some(owner) = &organisation.part_of {
+                if !specs.iter().any(|other| &other.name == owner) {
+                    errors.push(RuleError(format!(
+                        "organisatie {}: part_of '{owner}' is geen organisatie in het bestand",
+                        organisation.name
+                    )));
+                }
+            }
             if organisation.aliases.is_empty() {
                 errors.push(RuleError(format!(
                     "organisatie '{}': geen aliassen",

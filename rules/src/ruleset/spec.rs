@@ -64,6 +64,9 @@ pub(super) struct OrganisationSpec {
     /// Often the writer's own or a referring body: responsible only when no other is named.
     #[serde(default)]
     pub(super) secondary: bool,
+    /// A department of this other organisation: reported as it when the note names it too.
+    #[serde(default)]
+    pub(super) part_of: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

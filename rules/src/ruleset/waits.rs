@@ -11,7 +11,7 @@ pub fn extract_wait_days(text: &str) -> Option<u32> {
 }
 
 fn wait_days_normalised(normalised: &str) -> Option<u32> {
-    durations(normalised).iter().map(|d| d.days).max()
+    longest(&durations(normalised))
 }
 
 /// A waiting time mentioned in a text, and where.
@@ -19,19 +19,33 @@ fn wait_days_normalised(normalised: &str) -> Option<u32> {
 pub(super) struct Duration {
     start: usize,
     pub(super) days: u32,
+    /// Its sentence is about waiting, answering or applying.
+    cued: bool,
+}
+
+/// The longest of `durations`, preferring one whose sentence is about waiting ("wacht al
+/// 9 wk op start") over a bare duration elsewhere ("'eerst 3 mnd budgetbeheer'").
+pub(super) fn longest(durations: &[Duration]) -> Option<u32> {
+    let cued = durations.iter().filter(|d| d.cued).map(|d| d.days).max();
+    cued.or_else(|| durations.iter().map(|d| d.days).max())
 }
 
 /// Every waiting time a normalised text mentions, in order ([`crate::extract::waits`]).
 pub(super) fn durations(normalised: &str) -> Vec<Duration> {
-    crate::extract::waits(normalised)
+    crate::extract::stated_waits(normalised)
         .into_iter()
-        .map(|(start, days)| Duration { start, days })
+        .map(|w| Duration {
+            start: w.at,
+            days: w.days,
+            cued: w.cued,
+        })
         .collect()
 }
 
 /// The waiting time that belongs to `barrier`: the longest one mentioned in a sentence that
-/// also holds one of the barrier's `wait_context` words. When the barrier is the signal's only
-/// one, any waiting time in the text is its own.
+/// also holds one of the barrier's `wait_context` words (preferring one about waiting). When the barrier is the signal's only
+/// one, any waiting time in the text is its own (the longest, preferring one in a sentence
+/// about waiting).
 pub(super) fn barrier_wait(
     normalised: &str,
     durations: &[Duration],
@@ -39,14 +53,12 @@ pub(super) fn barrier_wait(
     sole: bool,
 ) -> Option<u32> {
     let in_context = barrier.wait_context.as_ref().and_then(|context| {
-        durations
+        let in_context: Vec<Duration> = durations
             .iter()
             .filter(|d| context.is_match(sentence_at(normalised, d.start)))
-            .map(|d| d.days)
-            .max()
+            .copied()
+            .collect();
+        longest(&in_context)
     });
-    in_context.or_else(|| {
-        sole.then(|| durations.iter().map(|d| d.days).max())
-            .flatten()
-    })
+    in_context.or_else(|| sole.then(|| longest(durations)).flatten())
 }
