@@ -348,7 +348,11 @@ impl<S: Source> Engine<S> {
         // so it does not block its partition.
         for &index in &rejected {
             let delivery = &batch[classified_at.get(index).copied().unwrap_or(index)];
-            self.source.dead_letter(delivery, REJECTED_REASON).await?;
+            if let Err(error) = self.source.dead_letter(delivery, REJECTED_REASON).await {
+                // Retried whole: what was stored is skipped as duplicate the next time.
+                self.pending = Some(batch);
+                return Err(error);
+            }
             tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
         }
         outcome.rejected = rejected.len();
