@@ -397,28 +397,21 @@ impl<S: Source> Engine<S> {
         health.running(stall_limit);
         let mut backoff = Duration::from_millis(100);
         let mut failing: Option<(Instant, u64, String)> = None;
-        let mut promotions = self.promotion_interval.map(|every| {
-            let mut timer = tokio::time::interval(every);
-            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            timer
-        });
+        // Promotions are evaluated between steps, never by cancelling one: a step dropped
+        // after it read (ahead) would leave its messages unacknowledged until a restart.
+        // An idle step returns within about 200 ms, so an evaluation is at most that late.
+        let mut promotion_due = self.promotion_interval.map(|_| Instant::now());
         loop {
-            let promotion_due = async {
-                match promotions.as_mut() {
-                    Some(timer) => {
-                        timer.tick().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = promotion_due => {
-                    let (store, rules) = (self.store.clone(), self.rules.clone());
-                    if let Err(error) = evaluate_promotions(&store, &rules).await {
+            if let (Some(every), Some(due)) = (self.promotion_interval, promotion_due) {
+                if Instant::now() >= due {
+                    promotion_due = Some(Instant::now() + every);
+                    if let Err(error) = evaluate_promotions(&self.store, &self.rules).await {
                         tracing::error!(error = %format!("{error:#}"), "Evaluating promotions failed");
                     }
                 }
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
                 result = self.step(Duration::from_millis(200)) => match result {
                     Ok(outcome) => {
                         backoff = Duration::from_millis(100);
