@@ -216,7 +216,7 @@ pub async fn publisher(config: &Config) -> anyhow::Result<Arc<dyn Publisher>> {
 pub async fn source(config: &Config) -> anyhow::Result<Box<dyn Source>> {
     install_register(config)?;
     Ok(match config.transport.kind {
-        TransportKind::Embedded => Box::new(SpoolSource::new(open_spool(config).await?)),
+        TransportKind::Embedded => Box::new(SpoolSource::reading_ahead(open_spool(config).await?)),
         TransportKind::Kafka => Box::new(KafkaSource::new(&config.kafka)?),
     })
 }

@@ -8,13 +8,13 @@
 //! to find the signal it refuses, which is dead-lettered while the rest is stored; stored data
 //! that cannot be read stops the engine.
 
+mod sort;
+
 use crate::ruleset::{Analysis, RuleSet};
-use knooppunt_domain::cluster::{
-    channel_name, BarrierMatch, Classified, ClusterKeyValues, Quarantined, WriteOutcome,
-};
-use knooppunt_domain::envelope::{decode_screened, Envelope, Screening};
+use knooppunt_domain::cluster::{BarrierMatch, Classified, ClusterKeyValues, WriteOutcome};
 use knooppunt_store::Store;
 use knooppunt_transport::{Delivery, Source};
+use sort::Sorted;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -218,126 +218,32 @@ impl StepOutcome {
     }
 }
 
-/// A batch sorted by what becomes of each message: classified, quarantined for personal
-/// data, or dead-lettered because it cannot be decoded.
-struct Sorted<'a> {
+/// Stores a sorted batch in one transaction (isolating what the database refuses), then its
+/// processing log (one batched write, see crate::verwerkingslog). Returns what was written
+/// and the indexes (into `classified`) of the refused signals.
+async fn write_and_log(
+    store: Store,
     classified: Vec<Classified>,
-    /// Per classified signal, its delivery in the batch.
-    classified_at: Vec<usize>,
-    quarantined: Vec<Quarantined>,
-    dead: Vec<(&'a Delivery, String)>,
-}
-
-/// What becomes of one message of a batch.
-enum Fate {
-    Classified(Classified),
-    Quarantined(Quarantined),
-    Dead(String),
-}
-
-/// Batches smaller than this are sorted on the calling thread: handing half of them to
-/// another thread costs more than it saves.
-const PARALLEL_FROM: usize = 64;
-
-impl<'a> Sorted<'a> {
-    /// Decodes and screens every message of a batch, and classifies those that may be kept.
-    /// On a machine with more than one core a large batch is split in two: the second half
-    /// goes to tokio's blocking pool (long-lived threads, so their regex caches stay warm)
-    /// while this thread sorts the first. The result is in batch order, the same as sorting
-    /// it on one thread.
-    async fn of(rules: &Arc<RuleSet>, batch: &'a [Delivery], today: chrono::NaiveDate) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let fates: Vec<Fate> = if cores < 2 || batch.len() < PARALLEL_FROM {
-            batch
-                .iter()
-                .map(|d| fate(rules, d.payload.as_deref(), today))
-                .collect()
-        } else {
-            let (first, second) = batch.split_at(batch.len() / 2);
-            let payloads: Vec<Option<Vec<u8>>> = second.iter().map(|d| d.payload.clone()).collect();
-            let shared = Arc::clone(rules);
-            let other = tokio::task::spawn_blocking(move || {
-                payloads
-                    .iter()
-                    .map(|p| fate(&shared, p.as_deref(), today))
-                    .collect::<Vec<_>>()
-            });
-            let mut fates: Vec<Fate> = first
-                .iter()
-                .map(|d| fate(rules, d.payload.as_deref(), today))
-                .collect();
-            match other.await {
-                Ok(rest) => fates.extend(rest),
-                // A panic in classification is a bug: keep its message and location.
-                Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-                // The runtime is shutting down: sort the rest here.
-                Err(_) => fates.extend(
-                    second
-                        .iter()
-                        .map(|d| fate(rules, d.payload.as_deref(), today)),
-                ),
-            }
-            fates
-        };
-        let mut sorted = Sorted {
-            classified: Vec::with_capacity(batch.len()),
-            classified_at: Vec::with_capacity(batch.len()),
-            quarantined: Vec::new(),
-            dead: Vec::new(),
-        };
-        for (index, (delivery, fate)) in batch.iter().zip(fates).enumerate() {
-            match fate {
-                Fate::Quarantined(row) => sorted.quarantined.push(row),
-                Fate::Classified(item) => {
-                    sorted.classified_at.push(index);
-                    sorted.classified.push(item);
-                }
-                Fate::Dead(reason) => sorted.dead.push((delivery, reason)),
-            }
-        }
-        sorted
-    }
-}
-
-/// Decodes and screens one message, and classifies it when it may be kept.
-fn fate(rules: &RuleSet, payload: Option<&[u8]>, today: chrono::NaiveDate) -> Fate {
-    let decoded = match payload {
-        Some(payload) => decode_screened(payload, today).map_err(|e| e.to_string()),
-        None => Err("bericht zonder inhoud".to_string()),
+    quarantined: Vec<knooppunt_domain::cluster::Quarantined>,
+) -> anyhow::Result<(WriteOutcome, Vec<usize>)> {
+    let (written, rejected) =
+        crate::isolate::write_isolating(&store, &classified, &quarantined).await?;
+    let kept: Vec<Classified> = if rejected.is_empty() {
+        classified
+    } else {
+        classified
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !rejected.contains(i))
+            .map(|(_, c)| c)
+            .collect()
     };
-    match decoded {
-        Ok((envelope, screening)) if screening.refuse_in_engine() => {
-            Fate::Quarantined(quarantine(&envelope, &screening))
-        }
-        Ok((envelope, _)) => Fate::Classified(classify(rules, envelope)),
-        Err(reason) => Fate::Dead(reason),
-    }
-}
-
-/// The quarantine record of a signal refused for personal data (kinds only, never values).
-fn quarantine(envelope: &Envelope, screening: &Screening) -> Quarantined {
-    let kinds: Vec<String> = screening
-        .found
-        .iter()
-        .map(|k| k.as_str().to_string())
-        .collect();
-    tracing::warn!(
-        source = %envelope.signal.source,
-        id = envelope.id(),
-        kinds = %kinds.join(","),
-        "Signal refused for personal data"
-    );
-    Quarantined {
-        source: envelope.signal.source.clone(),
-        signal_id: envelope.id().to_string(),
-        kinds,
-        reason: if screening.mostly_personal {
-            "tekst bestaat vooral uit persoonsgegevens".into()
-        } else {
-            "BSN of IBAN nog aanwezig na intake".into()
-        },
-        channel: channel_name(envelope),
-    }
+    crate::verwerkingslog::append_or_warn(
+        &store,
+        &crate::verwerkingslog::engine_records(&kept, &quarantined),
+    )
+    .await;
+    Ok((written, rejected))
 }
 
 pub struct Engine<S: Source> {
@@ -347,6 +253,9 @@ pub struct Engine<S: Source> {
     batch_size: usize,
     /// A batch that was received but not yet stored (the database failed): retried first.
     pending: Option<Vec<Delivery>>,
+    /// The next batch, read and sorted while the previous one was written (only from a
+    /// source that [reads ahead](Source::reads_ahead)); not acknowledged yet.
+    ahead: Option<(Vec<Delivery>, Sorted)>,
     /// How often the promotion criteria are evaluated and stored; never when `None`.
     promotion_interval: Option<Duration>,
 }
@@ -359,6 +268,7 @@ impl<S: Source> Engine<S> {
             rules,
             batch_size: batch_size.max(1),
             pending: None,
+            ahead: None,
             promotion_interval: None,
         }
     }
@@ -376,49 +286,76 @@ impl<S: Source> Engine<S> {
     }
 
     /// Processes one batch end to end. Exposed so tests drive the loop deterministically.
+    ///
+    /// The store writes the batch (and its processing log) on a task of its own. From a
+    /// source that reads ahead, the engine meanwhile reads and sorts the next batch, so
+    /// classification (both cores) and SQLite's write (its own thread) overlap; that batch is
+    /// acknowledged only after its own write, in the next step.
     pub async fn step(&mut self, wait: Duration) -> anyhow::Result<StepOutcome> {
-        let batch = match self.pending.take() {
-            Some(batch) => batch,
-            None => self.source.next_batch(self.batch_size, wait).await?,
+        let today = knooppunt_ingest::today_nl();
+        let (batch, sorted) = match (self.pending.take(), self.ahead.take()) {
+            (Some(batch), ahead) => {
+                self.ahead = ahead;
+                let sorted = Sorted::of(&self.rules, &batch, today).await;
+                (batch, sorted)
+            }
+            (None, Some(ready)) => ready,
+            (None, None) => {
+                let batch = self.source.next_batch(self.batch_size, wait).await?;
+                if batch.is_empty() {
+                    return Ok(StepOutcome::default());
+                }
+                let sorted = Sorted::of(&self.rules, &batch, today).await;
+                (batch, sorted)
+            }
         };
         let mut outcome = StepOutcome {
             received: batch.len(),
             ..StepOutcome::default()
         };
-        if batch.is_empty() {
-            return Ok(outcome);
-        }
-        let sorted = Sorted::of(&self.rules, &batch, knooppunt_ingest::today_nl()).await;
-        let (written, rejected) = match self.write(&batch, &sorted).await {
-            Ok(result) => result,
-            Err(error) => {
+        for (index, reason) in &sorted.dead {
+            let delivery = &batch[*index];
+            if let Err(error) = self.source.dead_letter(delivery, reason).await {
                 self.pending = Some(batch);
                 return Err(error);
             }
-        };
+            tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
+        }
         let Sorted {
             classified,
-            quarantined: quarantined_rows,
+            classified_at,
+            quarantined,
             dead,
-            ..
         } = sorted;
-        outcome.rejected = rejected.len();
-        let classified: Vec<Classified> = if rejected.is_empty() {
-            classified
-        } else {
-            classified
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !rejected.contains(i))
-                .map(|(_, c)| c)
-                .collect()
+        let write = tokio::spawn(write_and_log(self.store.clone(), classified, quarantined));
+        if self.ahead.is_none() && self.source.reads_ahead() {
+            self.read_ahead(today).await;
+        }
+        let (written, rejected) = match write.await {
+            Ok(Ok(result)) => result,
+            Ok(Err(error)) => {
+                self.pending = Some(batch);
+                return Err(error);
+            }
+            // A panic in the store is a bug: keep its message and location.
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(error) => {
+                self.pending = Some(batch);
+                return Err(anyhow::anyhow!("opslaan afgebroken: {error}"));
+            }
         };
-        // The processing log: one batched write per batch (see crate::verwerkingslog).
-        crate::verwerkingslog::append_or_warn(
-            &self.store,
-            &crate::verwerkingslog::engine_records(&classified, &quarantined_rows),
-        )
-        .await;
+        // What the database refuses can never be stored: set aside like a poison message,
+        // so it does not block its partition.
+        for &index in &rejected {
+            let delivery = &batch[classified_at.get(index).copied().unwrap_or(index)];
+            if let Err(error) = self.source.dead_letter(delivery, REJECTED_REASON).await {
+                // Retried whole: what was stored is skipped as duplicate the next time.
+                self.pending = Some(batch);
+                return Err(error);
+            }
+            tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
+        }
+        outcome.rejected = rejected.len();
         if let Err(error) = self.source.ack(&batch).await {
             // Stored but not acknowledged: the messages come again and are skipped as
             // duplicates, so nothing is lost or counted twice.
@@ -428,29 +365,21 @@ impl<S: Source> Engine<S> {
         Ok(outcome)
     }
 
-    /// Dead-letters what cannot be decoded, stores the rest in one transaction (isolating
-    /// what the database refuses) and dead-letters what it refused. Returns what was written
-    /// and the indexes (in `sorted.classified`) of the refused signals.
-    async fn write(
-        &mut self,
-        batch: &[Delivery],
-        sorted: &Sorted<'_>,
-    ) -> anyhow::Result<(WriteOutcome, Vec<usize>)> {
-        for (delivery, reason) in &sorted.dead {
-            self.source.dead_letter(delivery, reason).await?;
-            tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
+    /// Reads the next batch without waiting and sorts it, while the store writes this one.
+    /// A failure to read is left to the next step, which reads again.
+    async fn read_ahead(&mut self, today: chrono::NaiveDate) {
+        match self
+            .source
+            .next_batch(self.batch_size, Duration::ZERO)
+            .await
+        {
+            Ok(next) if !next.is_empty() => {
+                let sorted = Sorted::of(&self.rules, &next, today).await;
+                self.ahead = Some((next, sorted));
+            }
+            Ok(_) => {}
+            Err(error) => tracing::debug!(error = %format!("{error:#}"), "Reading ahead failed"),
         }
-        let (written, rejected) =
-            crate::isolate::write_isolating(&self.store, &sorted.classified, &sorted.quarantined)
-                .await?;
-        // What the database refuses can never be stored: set aside like a poison message,
-        // so it does not block its partition.
-        for &index in &rejected {
-            let delivery = &batch[sorted.classified_at.get(index).copied().unwrap_or(index)];
-            self.source.dead_letter(delivery, REJECTED_REASON).await?;
-            tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
-        }
-        Ok((written, rejected))
     }
 
     /// Runs until `shutdown` resolves, backing off (at most `MAX_BACKOFF`, 2 s) while the
@@ -468,28 +397,21 @@ impl<S: Source> Engine<S> {
         health.running(stall_limit);
         let mut backoff = Duration::from_millis(100);
         let mut failing: Option<(Instant, u64, String)> = None;
-        let mut promotions = self.promotion_interval.map(|every| {
-            let mut timer = tokio::time::interval(every);
-            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            timer
-        });
+        // Promotions are evaluated between steps, never by cancelling one: a step dropped
+        // after it read (ahead) would leave its messages unacknowledged until a restart.
+        // An idle step returns within about 200 ms, so an evaluation is at most that late.
+        let mut promotion_due = self.promotion_interval.map(|_| Instant::now());
         loop {
-            let promotion_due = async {
-                match promotions.as_mut() {
-                    Some(timer) => {
-                        timer.tick().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = promotion_due => {
-                    let (store, rules) = (self.store.clone(), self.rules.clone());
-                    if let Err(error) = evaluate_promotions(&store, &rules).await {
+            if let (Some(every), Some(due)) = (self.promotion_interval, promotion_due) {
+                if Instant::now() >= due {
+                    promotion_due = Some(Instant::now() + every);
+                    if let Err(error) = evaluate_promotions(&self.store, &self.rules).await {
                         tracing::error!(error = %format!("{error:#}"), "Evaluating promotions failed");
                     }
                 }
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
                 result = self.step(Duration::from_millis(200)) => match result {
                     Ok(outcome) => {
                         backoff = Duration::from_millis(100);
@@ -533,7 +455,13 @@ impl<S: Source> Engine<S> {
 
     /// Messages waiting: the transport's lag, or at least the batch that could not be stored.
     fn waiting(&self) -> Option<i64> {
-        let pending = self.pending.as_ref().map(|batch| batch.len() as i64);
+        let held = self.pending.as_ref().map(Vec::len).unwrap_or(0)
+            + self
+                .ahead
+                .as_ref()
+                .map(|(batch, _)| batch.len())
+                .unwrap_or(0);
+        let pending = (held > 0).then_some(held as i64);
         match (self.source.lag(), pending) {
             (Some(lag), Some(pending)) => Some(lag.max(pending)),
             (lag, pending) => lag.or(pending),

@@ -112,6 +112,10 @@ impl Store {
                         conn.execute("PRAGMA temp_store = MEMORY").await?;
                         conn.execute("PRAGMA cache_size = -65536").await?;
                         conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                        // Checkpoint the WAL every 16,384 pages (64 MiB) instead of 1,000:
+                        // a page the engine rewrites batch after batch (index and cluster
+                        // pages) is copied back to the database once per checkpoint.
+                        conn.execute("PRAGMA wal_autocheckpoint = 16384").await?;
                     }
                     Ok(())
                 })

@@ -37,6 +37,12 @@ pub trait Source: Send {
     fn lag(&self) -> Option<i64> {
         None
     }
+    /// Whether `next_batch` may be called again before the previous batch is acknowledged,
+    /// and then returns only later messages (what is not acknowledged comes again after a
+    /// restart). The engine then reads and sorts the next batch while it stores this one.
+    fn reads_ahead(&self) -> bool {
+        false
+    }
     /// Makes the acknowledgements final before the engine stops (commits Kafka offsets).
     async fn close(&mut self) -> anyhow::Result<()> {
         Ok(())
@@ -56,6 +62,9 @@ impl<S: Source + ?Sized> Source for Box<S> {
     }
     fn lag(&self) -> Option<i64> {
         (**self).lag()
+    }
+    fn reads_ahead(&self) -> bool {
+        (**self).reads_ahead()
     }
     async fn close(&mut self) -> anyhow::Result<()> {
         (**self).close().await

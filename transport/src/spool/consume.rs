@@ -10,11 +10,38 @@ use std::time::Duration;
 /// Reads the embedded spool.
 pub struct SpoolSource {
     spool: Spool,
+    /// When reading ahead: the last sequence number handed out, which the next read starts
+    /// after. `None` also when not reading ahead: every read starts at the oldest message.
+    after: Option<i64>,
+    reads_ahead: bool,
 }
 
 impl SpoolSource {
+    /// Every read starts at the oldest message not yet acknowledged.
     pub fn new(spool: Spool) -> Self {
-        Self { spool }
+        Self {
+            spool,
+            after: None,
+            reads_ahead: false,
+        }
+    }
+
+    /// Each read continues after the last message handed out, acknowledged or not (as a
+    /// Kafka consumer does), so the engine may read the next batch while it stores this one.
+    /// What is not acknowledged stays in the spool and is read again by the next process.
+    pub fn reading_ahead(spool: Spool) -> Self {
+        Self {
+            reads_ahead: true,
+            ..Self::new(spool)
+        }
+    }
+
+    async fn fetch(&self, limit: i64) -> anyhow::Result<Vec<crate::spool::SpoolRecord>> {
+        let records = match self.after {
+            Some(after) => self.spool.fetch_after(after, limit).await,
+            None => self.spool.fetch(limit).await,
+        };
+        records.context("spool lezen")
     }
 }
 
@@ -22,10 +49,15 @@ impl SpoolSource {
 impl Source for SpoolSource {
     async fn next_batch(&mut self, max: usize, wait: Duration) -> anyhow::Result<Vec<Delivery>> {
         let limit = i64::try_from(max).unwrap_or(i64::MAX);
-        let mut records = self.spool.fetch(limit).await.context("spool lezen")?;
+        let mut records = self.fetch(limit).await?;
         if records.is_empty() {
             tokio::time::sleep(wait.min(self.spool.poll_interval())).await;
-            records = self.spool.fetch(limit).await.context("spool lezen")?;
+            records = self.fetch(limit).await?;
+        }
+        if self.reads_ahead {
+            if let Some(last) = records.last() {
+                self.after = Some(last.seq);
+            }
         }
         Ok(records
             .into_iter()
@@ -55,6 +87,10 @@ impl Source for SpoolSource {
             })
             .collect();
         self.spool.ack(&seqs).await.context("spool bevestigen")
+    }
+
+    fn reads_ahead(&self) -> bool {
+        self.reads_ahead
     }
 }
 
@@ -98,5 +134,38 @@ mod tests {
             spool.dead_letters().await.unwrap(),
             vec![(seq, "geen geldige JSON".to_string())]
         );
+    }
+
+    #[tokio::test]
+    async fn reading_ahead_continues_after_what_was_handed_out_until_a_new_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::open(&SpoolSettings::new(dir.path().join("spool.db")))
+            .await
+            .unwrap();
+        for payload in [&b"een"[..], b"twee", b"drie"] {
+            spool.enqueue_raw("moerwijk", payload).await.unwrap();
+        }
+        let mut source = SpoolSource::reading_ahead(spool.clone());
+        assert!(source.reads_ahead());
+        let first = source.next_batch(2, Duration::ZERO).await.unwrap();
+        let second = source.next_batch(2, Duration::ZERO).await.unwrap();
+        let payloads = |batch: &[Delivery]| -> Vec<Vec<u8>> {
+            batch.iter().filter_map(|d| d.payload.clone()).collect()
+        };
+        assert_eq!(payloads(&first), [b"een".to_vec(), b"twee".to_vec()]);
+        assert_eq!(payloads(&second), [b"drie".to_vec()]);
+        assert!(source
+            .next_batch(2, Duration::ZERO)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // Only the second batch is acknowledged: the first stays, for the next reader.
+        source.ack(&second).await.unwrap();
+        assert_eq!(spool.pending().await.unwrap(), 2);
+        let mut next = SpoolSource::reading_ahead(spool.clone());
+        let again = next.next_batch(10, Duration::ZERO).await.unwrap();
+        assert_eq!(payloads(&again), [b"een".to_vec(), b"twee".to_vec()]);
+        assert!(!SpoolSource::new(spool).reads_ahead());
     }
 }

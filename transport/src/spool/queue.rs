@@ -126,15 +126,23 @@ impl Spool {
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(SpoolRecord {
-                    seq: row.try_get("seq")?,
-                    partition_key: row.try_get("partition_key")?,
-                    payload: row.try_get("payload")?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(record).collect()
+    }
+
+    /// The oldest `limit` messages after sequence number `after`, in order.
+    pub async fn fetch_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<SpoolRecord>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT seq, partition_key, payload FROM spool WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(record).collect()
     }
 
     /// Removes messages once they are safely stored downstream: one statement per run of
@@ -199,6 +207,14 @@ impl Spool {
             .await
             .map_err(|e| anyhow::anyhow!("spool: {e}"))
     }
+}
+
+fn record(row: sqlx::sqlite::SqliteRow) -> Result<SpoolRecord, sqlx::Error> {
+    Ok(SpoolRecord {
+        seq: row.try_get("seq")?,
+        partition_key: row.try_get("partition_key")?,
+        payload: row.try_get("payload")?,
+    })
 }
 
 /// Writes every batch that is waiting in one transaction, then answers each of them: the
