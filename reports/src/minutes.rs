@@ -8,6 +8,7 @@ use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
 use chrono::NaiveDate;
 use handlebars::Handlebars;
+use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
@@ -15,6 +16,33 @@ use std::path::{Path, PathBuf};
 
 const HTML_TEMPLATE: &str = include_str!("../templates/besluitenlijst.html.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/besluitenlijst.md.hbs");
+
+/// The longest name or role of an attendee (or owner of an action point) accepted.
+pub const MAX_LABEL: usize = 100;
+
+/// A name or role on the decisions list (the website's form and `knooppunt agenda
+/// --attendee` alike): at most [`MAX_LABEL`] characters and no contact details or numbers
+/// that identify someone (a name is what a decisions list needs, nothing more). The Dutch
+/// error starts with `what`, the field it names.
+pub fn check_label(value: &str, what: &str) -> Result<(), String> {
+    if value.chars().count() > MAX_LABEL {
+        return Err(format!("{what}: hoogstens {MAX_LABEL} tekens"));
+    }
+    let found: Vec<&str> = scrub(value)
+        .found
+        .into_iter()
+        .filter(|kind| *kind != PiiKind::Naam)
+        .map(PiiKind::as_str)
+        .collect();
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}: geen contact- of persoonsgegevens ({}); alleen een naam en een rol",
+            found.join(", ")
+        ))
+    }
+}
 
 /// One person at the table.
 #[derive(Debug, Clone, Serialize)]
