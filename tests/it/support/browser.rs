@@ -10,6 +10,26 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// A projector's (or desktop's) screen and a phone's, width × height.
+pub const PROJECTOR: (u32, u32) = (1280, 720);
+pub const PHONE: (u32, u32) = (390, 844);
+
+/// One test per screen size for a scenario that takes the size:
+/// `on_screens!(scenario: test_on_a_projector = PROJECTOR, test_on_a_phone = PHONE);`
+#[allow(unused_macros)] // the benches include this file too
+macro_rules! on_screens {
+    ($scenario:ident: $($test:ident = $size:expr),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                $scenario($size).await;
+            }
+        )+
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_screens;
+
 /// A running ChromeDriver, stopped when dropped.
 pub struct Driver {
     child: Child,

@@ -6,7 +6,7 @@ async fn js(browser: &Browser, script: &str) -> serde_json::Value {
     browser.client.execute(script, vec![]).await.unwrap()
 }
 
-async fn team_loop_at(width: u32, height: u32) {
+async fn team_loop_at((width, height): (u32, u32)) {
     let (site, cluster) = seeded_site().await;
     confirm_as_overleg(&site, &cluster).await;
     let driver = driver().await;
@@ -125,7 +125,7 @@ async fn team_loop_at(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-async fn beheer_at(width: u32, height: u32) {
+async fn beheer_at((width, height): (u32, u32)) {
     let (site, _) = seeded_site().await;
     let driver = driver().await;
     let mut browser = Browser::start(&driver, &format!("beheer-{width}")).await;
@@ -186,25 +186,9 @@ async fn beheer_at(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-#[tokio::test]
-async fn a_team_gets_its_werkroute_and_sees_its_signals_on_a_desktop() {
-    team_loop_at(1280, 720).await;
-}
+on_screens!(team_loop_at: a_team_gets_its_werkroute_and_sees_its_signals_on_a_desktop = PROJECTOR, a_team_gets_its_werkroute_and_sees_its_signals_on_a_phone = PHONE);
 
-#[tokio::test]
-async fn a_team_gets_its_werkroute_and_sees_its_signals_on_a_phone() {
-    team_loop_at(390, 844).await;
-}
-
-#[tokio::test]
-async fn beheer_resets_and_deactivates_on_a_desktop() {
-    beheer_at(1280, 720).await;
-}
-
-#[tokio::test]
-async fn beheer_resets_and_deactivates_on_a_phone() {
-    beheer_at(390, 844).await;
-}
+on_screens!(beheer_at: beheer_resets_and_deactivates_on_a_desktop = PROJECTOR, beheer_resets_and_deactivates_on_a_phone = PHONE);
 
 #[tokio::test]
 async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {
