@@ -7,7 +7,6 @@ use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
 use chrono::NaiveDate;
-use handlebars::Handlebars;
 use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
@@ -188,27 +187,10 @@ impl Minutes {
 pub(crate) fn render_both<T: Serialize>(
     dir: Option<&Path>,
     name: &str,
-    (builtin_html, builtin_markdown): (&'static str, &'static str),
+    builtins: (&'static str, &'static str),
     data: &T,
 ) -> anyhow::Result<(String, String)> {
-    let mut html = Handlebars::new();
-    html.set_strict_mode(true);
-    let file = format!("{name}.html.hbs");
-    html.register_template_string(
-        name,
-        crate::compose::template_source(dir, &file, builtin_html)?,
-    )
-    .with_context(|| format!("HTML-sjabloon {file} laden"))?;
-    let mut markdown = Handlebars::new();
-    markdown.set_strict_mode(true);
-    markdown.register_escape_fn(crate::compose::markdown_escape);
-    let file = format!("{name}.md.hbs");
-    markdown
-        .register_template_string(
-            name,
-            crate::compose::template_source(dir, &file, builtin_markdown)?,
-        )
-        .with_context(|| format!("Markdown-sjabloon {file} laden"))?;
+    let (html, markdown) = crate::compose::template_pair(dir, name, builtins)?;
     Ok((
         markdown
             .render(name, data)
