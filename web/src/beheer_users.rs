@@ -13,12 +13,26 @@ use crate::{flash, WebState};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use knooppunt_domain::processing_log::Activity;
 use knooppunt_reports::review::Role;
 use knooppunt_store::account_admin::RoleChange;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+/// One account's page and what beheer changes on it.
+pub(crate) fn routes() -> Router<WebState> {
+    let account = |tail: &str| format!("/beheer/gebruikers/{{naam}}{tail}");
+    Router::new()
+        .route(&account(""), get(account_page))
+        .route(&account("/rol"), post(change_role))
+        .route(&account("/wachtwoord"), post(reset_password))
+        .route(&account("/deactiveren"), post(deactivate))
+        .route(&account("/activeren"), post(reactivate))
+        .route(&account("/deblokkeren"), post(unlock))
+}
 
 #[derive(Serialize)]
 struct AccountPage {

@@ -8,10 +8,13 @@ use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::{attachment, download, with_status};
 use crate::time::parse_day;
+use crate::WebState;
 use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 use knooppunt_domain::envelope::partition_key;
@@ -19,6 +22,16 @@ use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_reports::minutes::{self, Minutes};
 use knooppunt_store::{ActionPoint, Attendee, MeetingRecord};
 use serde::{Deserialize, Serialize};
+
+/// The meeting's decisions list and its export.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/agenda/besluitenlijst",
+            get(minutes_page).post(record_minutes),
+        )
+        .route("/agenda/besluitenlijst/export", get(minutes_export))
+}
 
 /// At most this many attendees and action points in one list.
 const MAX_ROWS: usize = 40;
