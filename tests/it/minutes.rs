@@ -528,23 +528,9 @@ async fn minutes_in_browser((width, height): (u32, u32)) {
     assert!(page.contains("B. Yilmaz — wijkteam Moerwijk"), "{page}");
     assert!(page.contains(&due), "{page}");
     browser.shot("besluitenlijst").await;
-    browser
-        .client
-        .execute(
-            "document.querySelector('#besluiten-kop').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.scroll_to("#besluiten-kop").await;
     browser.shot("besluiten").await;
-    browser
-        .client
-        .execute(
-            "document.querySelector('#acties-kop').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.scroll_to("#acties-kop").await;
     browser.shot("actiepunten").await;
     fits(&browser, width).await;
     axe(&browser, "the decisions list").await;

@@ -159,9 +159,7 @@ async fn municipal_look_at((width, height): (u32, u32)) {
         .open(&format!("/clusters/{cluster}"), "Besluit nemen")
         .await;
     browser.click("#paneel-bevestigen summary").await;
-    browser
-        .js("document.querySelector('#paneel-bevestigen').scrollIntoView(); return 1")
-        .await;
+    browser.scroll_to("#paneel-bevestigen").await;
     let button = "#paneel-bevestigen .utrecht-button--primary-action";
     assert_eq!(
         style(&browser, button, "backgroundColor").await,

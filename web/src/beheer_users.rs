@@ -4,7 +4,7 @@
 //! A beheerder cannot deactivate their own account or take away their own beheer role (the
 //! last way in). Every change is a post/redirect/get and is recorded in the processing log.
 
-use crate::accounts::{accounts, Account};
+use crate::accounts::{accounts, area_keys, Account};
 use crate::beheer::{audit, reveal_redirect, role_choices, take_once, Reveal, RoleChoice};
 use crate::error::WebError;
 use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
@@ -129,12 +129,7 @@ pub(crate) async fn change_role(
         let text = "Bron: een indiener hoort bij een team of partner (bron)";
         return refused(&me, &name, text.into()).await;
     }
-    let areas: Vec<String> = form
-        .wijken
-        .split(',')
-        .map(knooppunt_domain::envelope::partition_key)
-        .filter(|a| !a.is_empty())
-        .collect();
+    let areas = area_keys(&form.wijken);
     let change = RoleChange {
         role: role.as_str(),
         source,

@@ -215,6 +215,17 @@ impl Browser {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
+    /// Scrolls the element `css` into view (to the top of the window).
+    pub async fn scroll_to(&self, css: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView()",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Signs in on `base` as `name`; later [`Browser::goto`] paths are on `base`.
     pub async fn sign_in(&mut self, base: &str, name: &str) {
         self.base = base.to_string();
