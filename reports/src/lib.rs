@@ -20,6 +20,7 @@ pub mod disclosure;
 pub mod dutch;
 pub mod export;
 mod frac;
+pub mod free_text;
 pub mod governance;
 pub mod knelpunten;
 pub mod ledger;

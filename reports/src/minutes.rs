@@ -7,7 +7,7 @@ use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
 use chrono::NaiveDate;
-use handlebars::Handlebars;
+use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
@@ -15,6 +15,33 @@ use std::path::{Path, PathBuf};
 
 const HTML_TEMPLATE: &str = include_str!("../templates/besluitenlijst.html.hbs");
 const MARKDOWN_TEMPLATE: &str = include_str!("../templates/besluitenlijst.md.hbs");
+
+/// The longest name or role of an attendee (or owner of an action point) accepted.
+pub const MAX_LABEL: usize = 100;
+
+/// A name or role on the decisions list (the website's form and `knooppunt agenda
+/// --attendee` alike): at most [`MAX_LABEL`] characters and no contact details or numbers
+/// that identify someone (a name is what a decisions list needs, nothing more). The Dutch
+/// error starts with `what`, the field it names.
+pub fn check_label(value: &str, what: &str) -> Result<(), String> {
+    if value.chars().count() > MAX_LABEL {
+        return Err(format!("{what}: hoogstens {MAX_LABEL} tekens"));
+    }
+    let found: Vec<&str> = scrub(value)
+        .found
+        .into_iter()
+        .filter(|kind| *kind != PiiKind::Naam)
+        .map(PiiKind::as_str)
+        .collect();
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}: geen contact- of persoonsgegevens ({}); alleen een naam en een rol",
+            found.join(", ")
+        ))
+    }
+}
 
 /// One person at the table.
 #[derive(Debug, Clone, Serialize)]
@@ -160,27 +187,10 @@ impl Minutes {
 pub(crate) fn render_both<T: Serialize>(
     dir: Option<&Path>,
     name: &str,
-    (builtin_html, builtin_markdown): (&'static str, &'static str),
+    builtins: (&'static str, &'static str),
     data: &T,
 ) -> anyhow::Result<(String, String)> {
-    let mut html = Handlebars::new();
-    html.set_strict_mode(true);
-    let file = format!("{name}.html.hbs");
-    html.register_template_string(
-        name,
-        crate::compose::template_source(dir, &file, builtin_html)?,
-    )
-    .with_context(|| format!("HTML-sjabloon {file} laden"))?;
-    let mut markdown = Handlebars::new();
-    markdown.set_strict_mode(true);
-    markdown.register_escape_fn(crate::compose::markdown_escape);
-    let file = format!("{name}.md.hbs");
-    markdown
-        .register_template_string(
-            name,
-            crate::compose::template_source(dir, &file, builtin_markdown)?,
-        )
-        .with_context(|| format!("Markdown-sjabloon {file} laden"))?;
+    let (html, markdown) = crate::compose::template_pair(dir, name, builtins)?;
     Ok((
         markdown
             .render(name, data)

@@ -9,6 +9,7 @@
 //! versions together give a hidden count away.
 
 use crate::disclosure::{Position, PublishedTable};
+use crate::free_text::Refusal;
 use crate::release::PublishedLevel;
 use crate::snapshot::{Counts, Figures, Version};
 use serde::Serialize;
@@ -42,29 +43,19 @@ pub struct Change {
 /// The reason of a rectificatie as it is stored and published, or why it is refused (Dutch,
 /// naming the field, never echoing the text).
 pub fn checked_reason(text: &str) -> Result<String, String> {
-    let text = knooppunt_domain::normalise::normalise_text(text);
+    let text = crate::free_text::checked(text, MAX_REASON).map_err(|refusal| match refusal {
+        Refusal::TooLong(limit) => format!("rectificatie: de reden is {limit}"),
+        Refusal::Personal(kinds) => format!(
+            "rectificatie: de reden bevat persoonsgegevens ({kinds}); beschrijf wat er \
+             gecorrigeerd is zonder personen, nummers of adressen"
+        ),
+    })?;
     if text.is_empty() {
         return Err(
             "rectificatie: geef de reden op, bijvoorbeeld --rectificatie \"twee signalen uit \
              Laak bleken dubbel\""
                 .into(),
         );
-    }
-    let length = text.chars().count();
-    if length > MAX_REASON {
-        return Err(format!(
-            "rectificatie: de reden is hoogstens {} tekens (nu {})",
-            knooppunt_domain::dutch_number::count(MAX_REASON),
-            knooppunt_domain::dutch_number::count(length)
-        ));
-    }
-    let kinds = knooppunt_domain::scrub::found_placeholders(&text);
-    if !kinds.is_empty() {
-        return Err(format!(
-            "rectificatie: de reden bevat persoonsgegevens ({}); beschrijf wat er gecorrigeerd \
-             is zonder personen, nummers of adressen",
-            kinds.join(", ")
-        ));
     }
     Ok(text)
 }

@@ -2,12 +2,14 @@
 //! Markdown and HTML (`reports/tests/golden/`), and its PDF has the expected pages.
 //! After an intended template change: `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden`.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::check;
 use knooppunt_domain::cluster::{BarrierStats, CoOccurrence};
 use knooppunt_reports::knelpunten::{Knelpunt, TrendPoint, Waits};
 use knooppunt_reports::{Brief, Quarter, Section, TableRow, TableView};
 use knooppunt_rules::ruleset::RuleSet;
-use std::path::PathBuf;
 
 fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -> Knelpunt {
     let trend: Vec<TrendPoint> = [
@@ -147,26 +149,6 @@ fn brief() -> Brief {
         .insert("wachtlijst-ggz".into(), measured(45, 5, 10));
     brief.apply_recognition(&recognition);
     brief
-}
-
-fn golden(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-fn check(name: &str, actual: &str) {
-    let path = golden(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == actual,
-        "{name} differs from {}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff",
-        path.display()
-    );
 }
 
 #[test]

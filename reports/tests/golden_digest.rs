@@ -3,7 +3,10 @@
 //! (`reports/tests/golden/`). After an intended template change:
 //! `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden_digest`.
 
+mod common;
+
 use chrono::{NaiveDate, TimeZone, Utc};
+use common::check;
 use knooppunt_reports::digest::monthly::{self, Candidate, Month, Reason};
 use knooppunt_reports::digest::programme::{self, ClusterFacts, Meeting, PublishedBrief};
 use knooppunt_reports::disclosure::{Cell, PublishedTable};
@@ -13,23 +16,6 @@ use knooppunt_reports::snapshot::Figures;
 use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_store::{ActionPoint, Attendee, MeetingRecord};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-fn check(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert!(
-        expected == actual,
-        "{name} differs from {}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff",
-        path.display()
-    );
-}
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()

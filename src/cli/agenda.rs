@@ -6,13 +6,10 @@
 use super::Settings;
 use anyhow::Context;
 use knooppunt::app;
-use knooppunt_domain::scrub::{scrub, PiiKind};
+use knooppunt_reports::minutes::check_label;
 use knooppunt_store::Attendee;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// The longest name or role accepted (as on the website).
-const MAX_LABEL: usize = 100;
 
 /// `naam=rol` (the role may be empty) → an attendee, or a Dutch error naming the option.
 pub fn parse_attendee(text: &str) -> Result<Attendee, String> {
@@ -22,21 +19,7 @@ pub fn parse_attendee(text: &str) -> Result<Attendee, String> {
         return Err("--attendee: vul een naam in, als naam=rol".into());
     }
     for (what, value) in [("naam", name), ("rol", role)] {
-        if value.chars().count() > MAX_LABEL {
-            return Err(format!("--attendee, {what}: hoogstens {MAX_LABEL} tekens"));
-        }
-        let found: Vec<&str> = scrub(value)
-            .found
-            .into_iter()
-            .filter(|kind| *kind != PiiKind::Naam)
-            .map(PiiKind::as_str)
-            .collect();
-        if !found.is_empty() {
-            return Err(format!(
-                "--attendee, {what}: geen contact- of persoonsgegevens ({}); alleen een naam en een rol",
-                found.join(", ")
-            ));
-        }
+        check_label(value, &format!("--attendee, {what}"))?;
     }
     Ok(Attendee {
         name: name.to_string(),

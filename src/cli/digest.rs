@@ -37,6 +37,21 @@ pub struct DigestArgs {
     publish: bool,
 }
 
+/// Writes a rendered digest as `dir/stem.{md,html}` (and `.pdf`) off the async workers; the
+/// paths written.
+async fn write(
+    dir: &std::path::Path,
+    stem: String,
+    (markdown, html): (String, String),
+    pdf: bool,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        knooppunt_reports::digest::write_files(&dir, &stem, (markdown, html), pdf)
+    })
+    .await?
+}
+
 pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCode> {
     let (config, store) = settings.open().await?;
     let catalog = app::load_rules(&config)?.catalog();
@@ -57,14 +72,8 @@ pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCo
             overview.publish(&store, "cli").await?;
         }
         overview.templates_dir = config.brief.templates();
-        let (dir, stem) = (args.out.clone(), overview.file_stem());
         let rendered = overview.render()?;
-        written.extend(
-            tokio::task::spawn_blocking(move || {
-                knooppunt_reports::digest::write_files(&dir, &stem, rendered, pdf)
-            })
-            .await??,
-        );
+        written.extend(write(&args.out, overview.file_stem(), rendered, pdf).await?);
         let listed: usize = overview.sections.iter().map(|s| s.items.len()).sum();
         println!(
             "Maandoverzicht {}: {listed} nieuwe of groeiende knelpunten{}.",
@@ -89,14 +98,8 @@ pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCo
         for programme in programmes {
             let mut digest = ProgrammeDigest::gather(&store, &catalog, meeting, &programme).await?;
             digest.templates_dir = config.brief.templates();
-            let (dir, stem) = (args.out.clone(), digest.file_stem());
             let rendered = digest.render()?;
-            written.extend(
-                tokio::task::spawn_blocking(move || {
-                    knooppunt_reports::digest::write_files(&dir, &stem, rendered, pdf)
-                })
-                .await??,
-            );
+            written.extend(write(&args.out, digest.file_stem(), rendered, pdf).await?);
             println!(
                 "Programma {programme}: {} besluiten.",
                 digest.decisions.len()

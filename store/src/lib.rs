@@ -15,6 +15,8 @@
 use chrono::NaiveDate;
 use sqlx::AnyPool;
 
+#[cfg(feature = "bench-data")]
+pub mod bench_data;
 mod clusters;
 mod connect;
 mod convert;

@@ -52,12 +52,10 @@ pub struct Purge {
     pub actor: String,
     #[sqlx(try_from = "Text<NaiveDate>")]
     pub text_cutoff: NaiveDate,
-    pub signals_purged: i64,
-    pub vignettes_removed: i64,
-    pub quarantine_deleted: i64,
-    pub sessions_deleted: i64,
-    pub tokens_deleted: i64,
-    pub attendees_anonymised: i64,
+    /// What it did.
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub counts: Counts,
 }
 
 const TEXT_WHERE: &str = "observed_on < $1 AND text <> $2";

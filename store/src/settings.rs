@@ -13,13 +13,12 @@ pub(crate) async fn set_setting(
     key: &str,
     value: &str,
 ) -> anyhow::Result<()> {
-    sqlx::query(
+    statement::run_on(
+        tx,
         "INSERT INTO settings (key, value) VALUES ($1, $2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        statement::params![key, value],
     )
-    .bind(key)
-    .bind(value)
-    .execute(&mut **tx)
     .await
     .context("instelling vastleggen")?;
     Ok(())
@@ -28,12 +27,8 @@ pub(crate) async fn set_setting(
 impl Store {
     /// A recorded fact about the stored data (see [`CLUSTER_KEY_SETTING`]).
     pub async fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        let sql = "SELECT value FROM settings WHERE key = $1";
+        Ok(self.value(sql, statement::params![key]).await?)
     }
 
     /// Checks that the stored clusters were grouped by `key`, and records it when nothing

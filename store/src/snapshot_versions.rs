@@ -6,7 +6,8 @@
 //! caller's type): the joint disclosure audit needs them to know which counts a rectificatie
 //! changed. They are never shown.
 
-use crate::snapshots::Publication;
+use crate::snapshots::{insert_snapshot, Publication};
+use crate::statement::{params, run_on};
 use crate::Store;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -89,22 +90,7 @@ impl Store {
         let counts = serde_json::to_string(counts).context("snapshot vastleggen")?;
         let now = crate::Text(Utc::now());
         let mut tx = self.pool.begin().await.context("transactie starten")?;
-        let inserted = sqlx::query(
-            "INSERT INTO brief_snapshots (quarter, programme, published_at, published_by, \
-             rules_version, figures) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (quarter, programme) DO NOTHING",
-        )
-        .bind(publication.quarter)
-        .bind(publication.programme)
-        .bind(now)
-        .bind(publication.by)
-        .bind(publication.rules_version)
-        .bind(&figures)
-        .execute(&mut *tx)
-        .await
-        .context("snapshot vastleggen")?
-        .rows_affected()
-            > 0;
+        let inserted = insert_snapshot(&mut tx, &publication, now, &figures).await?;
         if !inserted {
             return Ok(false);
         }
@@ -126,25 +112,20 @@ impl Store {
         let figures = serde_json::to_string(figures).context("rectificatie vastleggen")?;
         let counts = serde_json::to_string(counts).context("rectificatie vastleggen")?;
         let mut tx = self.pool.begin().await.context("transactie starten")?;
-        let published: Option<(String,)> = sqlx::query_as(
-            "SELECT quarter FROM brief_snapshots WHERE quarter = $1 AND programme = $2",
+        // Published: its latest version so far (`None` before versions existed, when only
+        // the original is there).
+        let published: Option<(Option<i64>,)> = sqlx::query_as_with(
+            "SELECT (SELECT MAX(v.version) FROM brief_versions v WHERE v.quarter = s.quarter \
+             AND v.programme = s.programme) FROM brief_snapshots s \
+             WHERE s.quarter = $1 AND s.programme = $2",
+            params![publication.quarter, publication.programme],
         )
-        .bind(publication.quarter)
-        .bind(publication.programme)
         .fetch_optional(&mut *tx)
         .await
         .context("gepubliceerde brief lezen")?;
-        if published.is_none() {
+        let Some((last,)) = published else {
             return Ok(None);
-        }
-        let (last,): (Option<i64>,) = sqlx::query_as(
-            "SELECT MAX(version) FROM brief_versions WHERE quarter = $1 AND programme = $2",
-        )
-        .bind(publication.quarter)
-        .bind(publication.programme)
-        .fetch_one(&mut *tx)
-        .await
-        .context("versies lezen")?;
+        };
         let version = last.unwrap_or(1) + 1;
         let now = crate::Text(Utc::now());
         insert_version(
@@ -172,10 +153,8 @@ impl Store {
             "SELECT * FROM ({ALL_VERSIONS}) a WHERE a.quarter = $1 AND a.programme = $2 \
              ORDER BY a.version"
         );
-        let rows: Vec<VersionRow> = sqlx::query_as(&sql)
-            .bind(quarter)
-            .bind(programme)
-            .fetch_all(&self.pool)
+        let rows: Vec<VersionRow> = self
+            .rows(&sql, params![quarter, programme])
             .await
             .context("gepubliceerde versies lezen")?;
         rows.into_iter().map(VersionRow::typed).collect()
@@ -188,8 +167,8 @@ impl Store {
     ) -> anyhow::Result<Vec<SnapshotVersion<T, C>>> {
         let sql =
             format!("SELECT * FROM ({ALL_VERSIONS}) a ORDER BY a.quarter, a.programme, a.version");
-        let rows: Vec<VersionRow> = sqlx::query_as(&sql)
-            .fetch_all(&self.pool)
+        let rows: Vec<VersionRow> = self
+            .rows(&sql, params![])
             .await
             .context("gepubliceerde versies lezen")?;
         rows.into_iter().map(VersionRow::typed).collect()
@@ -205,20 +184,22 @@ async fn insert_version(
     figures: &str,
     counts: &str,
 ) -> anyhow::Result<()> {
-    sqlx::query(
+    run_on(
+        tx,
         "INSERT INTO brief_versions (quarter, programme, version, published_at, published_by, \
          rules_version, reason, figures, counts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        params![
+            publication.quarter,
+            publication.programme,
+            version,
+            at,
+            publication.by,
+            publication.rules_version,
+            reason,
+            figures,
+            counts,
+        ],
     )
-    .bind(publication.quarter)
-    .bind(publication.programme)
-    .bind(version)
-    .bind(at)
-    .bind(publication.by)
-    .bind(publication.rules_version)
-    .bind(reason)
-    .bind(figures)
-    .bind(counts)
-    .execute(&mut **tx)
     .await
     .context("versie van de brief vastleggen")?;
     Ok(())

@@ -3,6 +3,7 @@
 //! figures read here are those in force: the latest rectificatie's
 //! ([`crate::snapshot_versions`]) when there is one, else the original.
 
+use crate::statement::{params, run_on};
 use crate::Store;
 use anyhow::Context;
 use serde::{de::DeserializeOwned, Serialize};
@@ -50,6 +51,33 @@ impl SnapshotRow {
     }
 }
 
+/// Stores a published brief's figures (JSON) once, on a connection or inside a transaction:
+/// false when this quarter and programme were published already.
+pub(crate) async fn insert_snapshot(
+    conn: &mut sqlx::AnyConnection,
+    publication: &Publication<'_>,
+    at: crate::Text<chrono::DateTime<chrono::Utc>>,
+    figures: &str,
+) -> anyhow::Result<bool> {
+    let inserted = run_on(
+        conn,
+        "INSERT INTO brief_snapshots (quarter, programme, published_at, published_by, \
+         rules_version, figures) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (quarter, programme) DO NOTHING",
+        params![
+            publication.quarter,
+            publication.programme,
+            at,
+            publication.by,
+            publication.rules_version,
+            figures,
+        ],
+    )
+    .await
+    .context("snapshot vastleggen")?;
+    Ok(inserted > 0)
+}
+
 impl Store {
     /// Stores a published brief's figures once: false when this quarter and programme were
     /// published already (the first publication stays as it is).
@@ -58,22 +86,28 @@ impl Store {
         publication: Publication<'_>,
         figures: &T,
     ) -> anyhow::Result<bool> {
-        let inserted = sqlx::query(
-            "INSERT INTO brief_snapshots (quarter, programme, published_at, published_by, \
-             rules_version, figures) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (quarter, programme) DO NOTHING",
-        )
-        .bind(publication.quarter)
-        .bind(publication.programme)
-        .bind(crate::Text(chrono::Utc::now()))
-        .bind(publication.by)
-        .bind(publication.rules_version)
-        .bind(serde_json::to_string(figures).context("snapshot vastleggen")?)
-        .execute(&self.pool)
-        .await
-        .context("snapshot vastleggen")?
-        .rows_affected();
-        Ok(inserted > 0)
+        let figures = serde_json::to_string(figures).context("snapshot vastleggen")?;
+        let mut conn = self.pool.acquire().await.context("snapshot vastleggen")?;
+        let at = crate::Text(chrono::Utc::now());
+        insert_snapshot(&mut conn, &publication, at, &figures).await
+    }
+
+    /// The published snapshots `filter` (a `WHERE`/`ORDER BY` tail on `brief_snapshots s`,
+    /// with `params`) selects, each with the figures in force.
+    async fn read_snapshots<'q, T: DeserializeOwned>(
+        &self,
+        filter: &str,
+        params: sqlx::any::AnyArguments<'q>,
+    ) -> anyhow::Result<Vec<Snapshot<T>>> {
+        let sql = format!(
+            "SELECT s.quarter, s.programme, {} FROM brief_snapshots s {filter}",
+            current_figures!()
+        );
+        let rows: Vec<SnapshotRow> = self
+            .rows(&sql, params)
+            .await
+            .context("gepubliceerde snapshots lezen")?;
+        rows.into_iter().map(SnapshotRow::typed).collect()
     }
 
     /// The published figures of a quarter and programme in force (the latest version), if
@@ -83,30 +117,17 @@ impl Store {
         quarter: &str,
         programme: &str,
     ) -> anyhow::Result<Option<Snapshot<T>>> {
-        let row: Option<SnapshotRow> = sqlx::query_as(concat!(
-            "SELECT s.quarter, s.programme, ",
-            current_figures!(),
-            " FROM brief_snapshots s WHERE s.quarter = $1 AND s.programme = $2"
-        ))
-        .bind(quarter)
-        .bind(programme)
-        .fetch_optional(&self.pool)
-        .await
-        .context("snapshot lezen")?;
-        row.map(SnapshotRow::typed).transpose()
+        let filter = "WHERE s.quarter = $1 AND s.programme = $2";
+        let found = self
+            .read_snapshots(filter, params![quarter, programme])
+            .await?;
+        Ok(found.into_iter().next())
     }
 
     /// Every published snapshot, by quarter and programme, each with the figures in force.
     pub async fn snapshots<T: DeserializeOwned>(&self) -> anyhow::Result<Vec<Snapshot<T>>> {
-        let rows: Vec<SnapshotRow> = sqlx::query_as(concat!(
-            "SELECT s.quarter, s.programme, ",
-            current_figures!(),
-            " FROM brief_snapshots s ORDER BY s.quarter, s.programme"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .context("gepubliceerde snapshots lezen")?;
-        rows.into_iter().map(SnapshotRow::typed).collect()
+        self.read_snapshots("ORDER BY s.quarter, s.programme", params![])
+            .await
     }
 
     /// The latest published snapshot of a programme ("" for the whole brief).
@@ -114,15 +135,8 @@ impl Store {
         &self,
         programme: &str,
     ) -> anyhow::Result<Option<Snapshot<T>>> {
-        let row: Option<SnapshotRow> = sqlx::query_as(concat!(
-            "SELECT s.quarter, s.programme, ",
-            current_figures!(),
-            " FROM brief_snapshots s WHERE s.programme = $1 ORDER BY s.quarter DESC LIMIT 1"
-        ))
-        .bind(programme)
-        .fetch_optional(&self.pool)
-        .await
-        .context("laatste gepubliceerde snapshot lezen")?;
-        row.map(SnapshotRow::typed).transpose()
+        let filter = "WHERE s.programme = $1 ORDER BY s.quarter DESC LIMIT 1";
+        let found = self.read_snapshots(filter, params![programme]).await?;
+        Ok(found.into_iter().next())
     }
 }

@@ -6,23 +6,6 @@
 use crate::support::*;
 use fantoccini::Locator;
 
-/// A projector's (or desktop's) screen and a phone's, width × height.
-const PROJECTOR: (u32, u32) = (1280, 720);
-const PHONE: (u32, u32) = (390, 844);
-
-/// One test per screen size for a scenario that takes the size:
-/// `on_screens!(scenario: test_on_a_projector = PROJECTOR, test_on_a_phone = PHONE);`
-macro_rules! on_screens {
-    ($scenario:ident: $($test:ident = $size:expr),+ $(,)?) => {
-        $(
-            #[tokio::test]
-            async fn $test() {
-                $scenario($size).await;
-            }
-        )+
-    };
-}
-
 /// A seeded site (its Moerwijk cluster) and a browser for `test` at `width`×`height`,
 /// signed in as `name`.
 async fn signed_in_at(

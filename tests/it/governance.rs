@@ -221,7 +221,7 @@ async fn retention_suite(store: Store) {
     assert_eq!(purges.len(), 1);
     assert_eq!(
         (
-            purges[0].signals_purged,
+            purges[0].counts.signals_purged,
             purges[0].text_cutoff.to_string().as_str(),
             purges[0].actor.as_str()
         ),

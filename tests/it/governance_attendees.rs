@@ -102,7 +102,7 @@ async fn attendee_retention_suite(store: Store) {
     assert_eq!(decisions[0].cluster_id, cluster);
     // Recorded with the run; a second run finds nothing.
     let purges = store.retention_purges().await.unwrap();
-    assert_eq!(purges.last().unwrap().attendees_anonymised, 2);
+    assert_eq!(purges.last().unwrap().counts.attendees_anonymised, 2);
     let again = retention::apply(&store, &policy, today, "system:test")
         .await
         .unwrap();

@@ -269,12 +269,7 @@ async fn every_role_against_the_decisions_list() {
         assert_eq!(anonymous.get(path).await.0, 303, "anonymous {path}");
     }
     assert_eq!(anonymous.post(form, &[("csrf", "x")]).await.0, 303);
-    for (name, role) in [
-        ("indiener1", Indiener),
-        ("overleg", Overleg),
-        ("gemeente", Gemeente),
-        ("beheer", Beheer),
-    ] {
+    for (name, role) in ONE_OF_EACH_ROLE {
         let client = Client::login(&site.base, name).await;
         for path in pages {
             let (status, body) = client.get(path).await;
@@ -454,7 +449,7 @@ async fn the_chair_records_attendees_and_action_points() {
     site.app.stop().await;
 }
 
-async fn minutes_in_browser(width: u32, height: u32) {
+async fn minutes_in_browser((width, height): (u32, u32)) {
     let (site, cluster) = seeded_site().await;
     // A decision, taken back, and taken again: the list shows the first as "teruggedraaid".
     confirm_as_overleg(&site, &cluster).await;
@@ -533,23 +528,9 @@ async fn minutes_in_browser(width: u32, height: u32) {
     assert!(page.contains("B. Yilmaz — wijkteam Moerwijk"), "{page}");
     assert!(page.contains(&due), "{page}");
     browser.shot("besluitenlijst").await;
-    browser
-        .client
-        .execute(
-            "document.querySelector('#besluiten-kop').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.scroll_to("#besluiten-kop").await;
     browser.shot("besluiten").await;
-    browser
-        .client
-        .execute(
-            "document.querySelector('#acties-kop').scrollIntoView()",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.scroll_to("#acties-kop").await;
     browser.shot("actiepunten").await;
     fits(&browser, width).await;
     axe(&browser, "the decisions list").await;
@@ -557,12 +538,4 @@ async fn minutes_in_browser(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-#[tokio::test]
-async fn the_chair_keeps_the_decisions_list_on_a_desktop() {
-    minutes_in_browser(1280, 720).await;
-}
-
-#[tokio::test]
-async fn the_chair_keeps_the_decisions_list_on_a_phone() {
-    minutes_in_browser(390, 844).await;
-}
+on_screens!(minutes_in_browser: the_chair_keeps_the_decisions_list_on_a_desktop = PROJECTOR, the_chair_keeps_the_decisions_list_on_a_phone = PHONE);

@@ -159,9 +159,7 @@ async fn municipal_look_at((width, height): (u32, u32)) {
         .open(&format!("/clusters/{cluster}"), "Besluit nemen")
         .await;
     browser.click("#paneel-bevestigen summary").await;
-    browser
-        .js("document.querySelector('#paneel-bevestigen').scrollIntoView(); return 1")
-        .await;
+    browser.scroll_to("#paneel-bevestigen").await;
     let button = "#paneel-bevestigen .utrecht-button--primary-action";
     assert_eq!(
         style(&browser, button, "backgroundColor").await,
@@ -210,12 +208,4 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     site.app.stop().await;
 }
 
-#[tokio::test]
-async fn a_municipality_applies_its_own_tokens_on_a_desktop() {
-    municipal_look_at((1280, 720)).await;
-}
-
-#[tokio::test]
-async fn a_municipality_applies_its_own_tokens_on_a_phone() {
-    municipal_look_at((390, 844)).await;
-}
+on_screens!(municipal_look_at: a_municipality_applies_its_own_tokens_on_a_desktop = PROJECTOR, a_municipality_applies_its_own_tokens_on_a_phone = PHONE);

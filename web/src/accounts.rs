@@ -136,18 +136,23 @@ pub async fn set_password(
     store.set_password_hash(name, &hash, keep.as_deref()).await
 }
 
+/// The wijken an account is limited to, typed as a comma-separated list: their keys (none:
+/// every wijk).
+pub fn area_keys(typed: &str) -> Vec<String> {
+    typed
+        .split(',')
+        .map(knooppunt_domain::envelope::partition_key)
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
 pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()> {
     let errors = validate_new_user(user);
     if !errors.is_empty() {
         anyhow::bail!("{}", errors.join("; "));
     }
     let hash = hash_password(user.password).await?;
-    let areas: Vec<String> = user
-        .areas
-        .split(',')
-        .map(knooppunt_domain::envelope::partition_key)
-        .filter(|a| !a.is_empty())
-        .collect();
+    let areas = area_keys(user.areas);
     let row = NewUserRow {
         name: user.name,
         display_name: user.display_name.trim(),

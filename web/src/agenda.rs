@@ -6,15 +6,26 @@ use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::download;
 use crate::time::parse_day;
+use crate::WebState;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 use knooppunt_domain::envelope::partition_key;
 use knooppunt_reports::agenda::Agenda;
 use knooppunt_reports::review_store;
 use serde::{Deserialize, Serialize};
+
+/// The overleg's meeting: its agenda, export and record.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/agenda", get(agenda_page))
+        .route("/agenda/export", get(agenda_export))
+        .route("/agenda/vergadering", post(record_meeting))
+}
 
 #[derive(Deserialize)]
 pub(crate) struct DateQuery {

@@ -15,12 +15,26 @@ use crate::{flash, time, WebState};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use knooppunt_domain::processing_log::{actions, Activity, Record};
 use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_reports::review::Role;
 use knooppunt_rules::verwerkingslog;
 use serde::{Deserialize, Serialize};
+
+/// Administration: the overview, new accounts and API tokens.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/beheer", get(beheer_page))
+        .route("/beheer/gebruikers", post(add_user))
+        .route("/beheer/tokens", post(add_token))
+        .route(
+            "/beheer/tokens/{id}/intrekken",
+            get(revoke_page).post(revoke_token),
+        )
+}
 
 /// The Dutch message of a beheer flash code.
 pub(crate) fn message(code: &str) -> Option<&'static str> {

@@ -4,7 +4,7 @@
 //! A beheerder cannot deactivate their own account or take away their own beheer role (the
 //! last way in). Every change is a post/redirect/get and is recorded in the processing log.
 
-use crate::accounts::{accounts, Account};
+use crate::accounts::{accounts, area_keys, Account};
 use crate::beheer::{audit, reveal_redirect, role_choices, take_once, Reveal, RoleChoice};
 use crate::error::WebError;
 use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
@@ -13,12 +13,26 @@ use crate::{flash, WebState};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use knooppunt_domain::processing_log::Activity;
 use knooppunt_reports::review::Role;
 use knooppunt_store::account_admin::RoleChange;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+/// One account's page and what beheer changes on it.
+pub(crate) fn routes() -> Router<WebState> {
+    let account = |tail: &str| format!("/beheer/gebruikers/{{naam}}{tail}");
+    Router::new()
+        .route(&account(""), get(account_page))
+        .route(&account("/rol"), post(change_role))
+        .route(&account("/wachtwoord"), post(reset_password))
+        .route(&account("/deactiveren"), post(deactivate))
+        .route(&account("/activeren"), post(reactivate))
+        .route(&account("/deblokkeren"), post(unlock))
+}
 
 #[derive(Serialize)]
 struct AccountPage {
@@ -115,12 +129,7 @@ pub(crate) async fn change_role(
         let text = "Bron: een indiener hoort bij een team of partner (bron)";
         return refused(&me, &name, text.into()).await;
     }
-    let areas: Vec<String> = form
-        .wijken
-        .split(',')
-        .map(knooppunt_domain::envelope::partition_key)
-        .filter(|a| !a.is_empty())
-        .collect();
+    let areas = area_keys(&form.wijken);
     let change = RoleChange {
         role: role.as_str(),
         source,

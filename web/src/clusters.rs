@@ -6,12 +6,28 @@ use crate::error::WebError;
 use crate::extract::{Confirm, CsrfForm, OwnCluster};
 use crate::flash;
 use crate::overleg::{self, Refused};
+use crate::WebState;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use knooppunt_reports::review::Action;
 use knooppunt_reports::review_store::{self, DecideError};
 use serde::Deserialize;
+
+/// A cluster's page and what the overleg decides on it.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/clusters/{id}", get(cluster_page))
+        .route("/clusters/{id}/besluit", post(decide))
+        .route("/clusters/{id}/vignet", post(approve_vignette))
+        .route("/clusters/{id}/ongedaan", post(undo_decision))
+        .route(
+            "/clusters/{id}/werkroute",
+            post(crate::werkroute_form::set_werkroute),
+        )
+}
 
 pub(crate) async fn cluster_page(
     cluster: OwnCluster,

@@ -10,14 +10,24 @@ use crate::error::WebError;
 use crate::extract::{BriefReaders, SignedIn};
 use crate::render::{attachment, download};
 use crate::time::parse_day;
+use crate::WebState;
 use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use knooppunt_reports::digest::monthly::{Month, MonthlyOverview};
 use knooppunt_reports::digest::programme::ProgrammeDigest;
 use knooppunt_reports::review::Role;
 use serde::Deserialize;
+
+/// The monthly overview and the programme decisions list, as downloads.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/knelpunten/maandoverzicht", get(monthly_download))
+        .route("/knelpunten/besluitenlijst", get(programme_download))
+}
 
 #[derive(Deserialize)]
 pub(crate) struct OverviewQuery {

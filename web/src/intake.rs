@@ -5,14 +5,24 @@ use crate::error::WebError;
 use crate::extract::{CsrfForm, Indiener, SignedIn};
 use crate::mine;
 use crate::render::with_status;
+use crate::WebState;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use knooppunt_domain::envelope::Channel;
 use knooppunt_domain::signal::Theme;
 use knooppunt_ingest::http::ItemResult;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+
+/// An indiener's signals: the form and their own list.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/signalen", get(own_signals).post(submit_signal))
+        .route("/signalen/nieuw", get(intake_page))
+}
 
 const TITLE: &str = "Signaal melden";
 

@@ -4,15 +4,25 @@
 use crate::error::WebError;
 use crate::extract::{BriefReaders, KnelpuntReaders, SignedIn};
 use crate::render::{attachment, download};
+use crate::WebState;
 use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use knooppunt_reports::compose::Edition;
 use knooppunt_reports::review::{Role, State as ReviewState};
 use knooppunt_reports::review_store;
 use knooppunt_reports::{Brief, Quarter};
 use serde::{Deserialize, Serialize};
+
+/// What the municipality reads: the knelpunten and the brief.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/knelpunten", get(knelpunten))
+        .route("/brief", get(brief_download))
+}
 
 /// One knelpunt (barrier) as the table shows it.
 #[derive(Serialize)]

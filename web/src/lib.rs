@@ -48,85 +48,32 @@ mod werkroute_form;
 pub use error::WebError;
 pub use state::WebState;
 
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 
 const SESSION_COOKIE: &str = "kp_sessie";
 
-/// The website's routes.
+/// The website's routes: the assets, then each area's own (`routes()` in its file).
 pub fn router(state: WebState) -> Router {
-    let routes = Router::new()
-        .route("/", get(signin::home))
-        .route("/inloggen", get(signin::login_page).post(signin::login))
-        .route("/uitloggen", get(signin::logout_page).post(signin::logout))
-        .route(
-            "/wachtwoord",
-            get(signin::password_page).post(signin::change_password),
-        )
+    let assets = Router::new()
         .route(security::STYLESHEET_PATH, get(security::stylesheet))
         .route(security::SCRIPT_PATH, get(security::script))
         .route(theme::DEFAULT_THEME_PATH, get(theme::default_theme))
-        .route(theme::THEME_PATH, get(theme::municipal_theme))
-        .route(
-            "/signalen",
-            get(intake::own_signals).post(intake::submit_signal),
-        )
-        .route("/signalen/nieuw", get(intake::intake_page))
-        .route("/agenda", get(agenda::agenda_page))
-        .route("/agenda/export", get(agenda::agenda_export))
-        .route("/agenda/vergadering", post(agenda::record_meeting))
-        .route(
-            "/agenda/besluitenlijst",
-            get(minutes::minutes_page).post(minutes::record_minutes),
-        )
-        .route(
-            "/agenda/besluitenlijst/export",
-            get(minutes::minutes_export),
-        )
-        .route("/clusters/{id}", get(clusters::cluster_page))
-        .route("/clusters/{id}/besluit", post(clusters::decide))
-        .route("/clusters/{id}/vignet", post(clusters::approve_vignette))
-        .route("/clusters/{id}/ongedaan", post(clusters::undo_decision))
-        .route(
-            "/clusters/{id}/werkroute",
-            post(werkroute_form::set_werkroute),
-        )
-        .route("/knelpunten", get(knelpunten::knelpunten))
-        .route("/brief", get(knelpunten::brief_download))
-        .route("/knelpunten/maandoverzicht", get(digest::monthly_download))
-        .route(
-            "/knelpunten/besluitenlijst",
-            get(digest::programme_download),
-        )
-        .route("/beheer", get(beheer::beheer_page))
-        .route("/beheer/gebruikers", post(beheer::add_user))
-        .route("/beheer/tokens", post(beheer::add_token))
-        .route(
-            "/beheer/tokens/{id}/intrekken",
-            get(beheer::revoke_page).post(beheer::revoke_token),
-        )
-        .route("/beheer/gebruikers/{naam}", get(beheer_users::account_page))
-        .route(
-            "/beheer/gebruikers/{naam}/rol",
-            post(beheer_users::change_role),
-        )
-        .route(
-            "/beheer/gebruikers/{naam}/wachtwoord",
-            post(beheer_users::reset_password),
-        )
-        .route(
-            "/beheer/gebruikers/{naam}/deactiveren",
-            post(beheer_users::deactivate),
-        )
-        .route(
-            "/beheer/gebruikers/{naam}/activeren",
-            post(beheer_users::reactivate),
-        )
-        .route(
-            "/beheer/gebruikers/{naam}/deblokkeren",
-            post(beheer_users::unlock),
-        )
-        .merge(labels::routes());
+        .route(theme::THEME_PATH, get(theme::municipal_theme));
+    let routes = [
+        signin::routes(),
+        intake::routes(),
+        agenda::routes(),
+        minutes::routes(),
+        clusters::routes(),
+        knelpunten::routes(),
+        digest::routes(),
+        beheer::routes(),
+        beheer_users::routes(),
+        labels::routes(),
+    ]
+    .into_iter()
+    .fold(assets, Router::merge);
     with_error_pages(routes, state)
 }
 

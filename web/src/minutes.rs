@@ -8,24 +8,36 @@ use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::{attachment, download, with_status};
 use crate::time::parse_day;
+use crate::WebState;
 use anyhow::Context;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 use knooppunt_domain::envelope::partition_key;
 use knooppunt_domain::scrub::{scrub, PiiKind};
-use knooppunt_reports::minutes::Minutes;
+use knooppunt_reports::minutes::{self, Minutes};
 use knooppunt_store::{ActionPoint, Attendee, MeetingRecord};
 use serde::{Deserialize, Serialize};
+
+/// The meeting's decisions list and its export.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/agenda/besluitenlijst",
+            get(minutes_page).post(record_minutes),
+        )
+        .route("/agenda/besluitenlijst/export", get(minutes_export))
+}
 
 /// At most this many attendees and action points in one list.
 const MAX_ROWS: usize = 40;
 /// Blank rows the form offers at least.
 const ATTENDEE_ROWS: usize = 8;
 const ACTION_ROWS: usize = 4;
-const MAX_NAME: usize = 100;
 const MAX_WHAT: usize = 300;
 
 #[derive(Deserialize)]
@@ -99,24 +111,9 @@ fn cell(values: &[String], index: usize) -> String {
     values.get(index).map_or("", |v| v.trim()).to_string()
 }
 
-/// A name or role: at most [`MAX_NAME`] characters and no contact details or numbers that
-/// identify someone (a name is what a decisions list needs, nothing more).
+/// A name or role, checked as the decisions list wants it; the Dutch error, if any.
 fn check_label(value: &str, what: &str) -> Option<String> {
-    if value.chars().count() > MAX_NAME {
-        return Some(format!("{what}: hoogstens {MAX_NAME} tekens"));
-    }
-    let found: Vec<&str> = scrub(value)
-        .found
-        .into_iter()
-        .filter(|kind| *kind != PiiKind::Naam)
-        .map(PiiKind::as_str)
-        .collect();
-    (!found.is_empty()).then(|| {
-        format!(
-            "{what}: geen contact- of persoonsgegevens ({}); alleen een naam en een rol",
-            found.join(", ")
-        )
-    })
+    minutes::check_label(value, what).err()
 }
 
 /// A due date, `dd-mm-jjjj` (or `jjjj-mm-dd`), on or after the meeting.

@@ -19,12 +19,23 @@ use crate::{WebState, SESSION_COOKIE};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use axum::Extension;
+use axum::Router;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use axum_extra::extract::Form;
 use knooppunt_reports::review::Role;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+
+/// Signing in and out, and changing one's password.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/inloggen", get(login_page).post(login))
+        .route("/uitloggen", get(logout_page).post(logout))
+        .route("/wachtwoord", get(password_page).post(change_password))
+}
 
 /// The start page of each role.
 pub(crate) async fn home(me: SignedIn<Anyone>) -> Redirect {

@@ -7,6 +7,7 @@
 
 use crate::{time, WebState};
 use knooppunt_domain::envelope::Envelope;
+use knooppunt_reports::free_text::{self, Refusal};
 use knooppunt_reports::review::{standing, State as ReviewState};
 use serde::Serialize;
 
@@ -16,27 +17,14 @@ pub(crate) const MAX_WERKROUTE: usize = 1000;
 /// The text to store (`None`: remove the werkroute), or why it is refused (Dutch, naming the
 /// field, never echoing the text).
 pub(crate) fn checked(text: &str) -> Result<Option<String>, String> {
-    let text = knooppunt_domain::normalise::normalise_text(text);
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let length = text.chars().count();
-    if length > MAX_WERKROUTE {
-        return Err(format!(
-            "Werkroute: hoogstens {} tekens (nu {})",
-            knooppunt_domain::dutch_number::count(MAX_WERKROUTE),
-            knooppunt_domain::dutch_number::count(length)
-        ));
-    }
-    let kinds = knooppunt_domain::scrub::found_placeholders(&text);
-    if !kinds.is_empty() {
-        return Err(format!(
-            "Werkroute: bevat persoonsgegevens ({}); noem een organisatie, loket of functie, \
-             geen persoon, telefoonnummer, e-mailadres of adres",
-            kinds.join(", ")
-        ));
-    }
-    Ok(Some(text))
+    let text = free_text::checked(text, MAX_WERKROUTE).map_err(|refusal| match refusal {
+        Refusal::TooLong(limit) => format!("Werkroute: {limit}"),
+        Refusal::Personal(kinds) => format!(
+            "Werkroute: bevat persoonsgegevens ({kinds}); noem een organisatie, loket of \
+             functie, geen persoon, telefoonnummer, e-mailadres of adres"
+        ),
+    })?;
+    Ok((!text.is_empty()).then_some(text))
 }
 
 /// A werkroute as shown: the text, who approved it and when (Dutch local time).

@@ -11,6 +11,7 @@ mod tests;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
+use handlebars::Handlebars;
 use std::path::Path;
 
 /// The change between two quarters, shown only when neither count is suppressed: otherwise a
@@ -41,6 +42,29 @@ pub fn template_source(
             .with_context(|| format!("sjabloon {} lezen", path.display())),
         None => Ok(std::borrow::Cow::Borrowed(builtin)),
     }
+}
+
+/// The template pair `<name>.html.hbs` and `<name>.md.hbs` (the municipality's own from
+/// `dir` when it has them, else `builtin`'s), each registered as `name` in a strict registry
+/// of its own: (HTML, escaped as HTML; Markdown, escaped as Markdown).
+pub(crate) fn template_pair(
+    dir: Option<&Path>,
+    name: &str,
+    (builtin_html, builtin_markdown): (&'static str, &'static str),
+) -> anyhow::Result<(Handlebars<'static>, Handlebars<'static>)> {
+    let mut html = Handlebars::new();
+    html.set_strict_mode(true);
+    let file = format!("{name}.html.hbs");
+    html.register_template_string(name, template_source(dir, &file, builtin_html)?)
+        .with_context(|| format!("HTML-sjabloon {file} laden"))?;
+    let mut markdown = Handlebars::new();
+    markdown.set_strict_mode(true);
+    markdown.register_escape_fn(markdown_escape);
+    let file = format!("{name}.md.hbs");
+    markdown
+        .register_template_string(name, template_source(dir, &file, builtin_markdown)?)
+        .with_context(|| format!("Markdown-sjabloon {file} laden"))?;
+    Ok((html, markdown))
 }
 
 const MONTHS: [&str; 12] = [

@@ -1,11 +1,10 @@
 //! Writing a brief out: Markdown and HTML from the templates, the PDF/A, the figures as CSV
 //! and JSON, and the published snapshot.
 
-use super::{markdown_escape, template_source};
+use super::template_pair;
 use crate::brief::{Brief, Rendered};
 use crate::{archive, disclosure, export, pdf, presentation, release, snapshot};
 use anyhow::Context;
-use handlebars::Handlebars;
 use knooppunt_domain::quarter::Quarter;
 use knooppunt_store::Store;
 use serde::Serialize;
@@ -146,22 +145,8 @@ impl Brief {
     /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
     pub fn render(&self) -> anyhow::Result<Rendered> {
         let dir = self.templates_dir.as_deref();
-        let mut html = Handlebars::new();
-        html.set_strict_mode(true);
-        html.register_template_string(
-            "brief",
-            template_source(dir, "brief.html.hbs", HTML_TEMPLATE)?,
-        )
-        .context("HTML-sjabloon brief.html.hbs laden")?;
-        let mut markdown = Handlebars::new();
-        markdown.set_strict_mode(true);
-        markdown.register_escape_fn(markdown_escape);
-        markdown
-            .register_template_string(
-                "brief",
-                template_source(dir, "brief.md.hbs", MARKDOWN_TEMPLATE)?,
-            )
-            .context("Markdown-sjabloon brief.md.hbs laden")?;
+        let (mut html, mut markdown) =
+            template_pair(dir, "brief", (HTML_TEMPLATE, MARKDOWN_TEMPLATE))?;
         for registry in [&mut html, &mut markdown] {
             registry.register_helper("weken", Box::new(weeks_helper));
         }

@@ -10,6 +10,26 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// A projector's (or desktop's) screen and a phone's, width × height.
+pub const PROJECTOR: (u32, u32) = (1280, 720);
+pub const PHONE: (u32, u32) = (390, 844);
+
+/// One test per screen size for a scenario that takes the size:
+/// `on_screens!(scenario: test_on_a_projector = PROJECTOR, test_on_a_phone = PHONE);`
+#[allow(unused_macros)] // the benches include this file too
+macro_rules! on_screens {
+    ($scenario:ident: $($test:ident = $size:expr),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                $scenario($size).await;
+            }
+        )+
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_screens;
+
 /// A running ChromeDriver, stopped when dropped.
 pub struct Driver {
     child: Child,
@@ -193,6 +213,17 @@ impl Browser {
     /// Runs `script` on the page; what it returns.
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Scrolls the element `css` into view (to the top of the window).
+    pub async fn scroll_to(&self, css: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView()",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap();
     }
 
     /// Signs in on `base` as `name`; later [`Browser::goto`] paths are on `base`.

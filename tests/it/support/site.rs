@@ -41,6 +41,16 @@ pub fn csrf_in(body: &str) -> Option<String> {
     Some(body[start..].split('"').next()?.to_string())
 }
 
+/// The secret a page shows once in `<code id="{id}">` (a new token, a temporary password).
+pub fn shown_secret(body: &str, id: &str) -> String {
+    let open = format!("<code id=\"{id}\">");
+    body.split(open.as_str())
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_else(|| panic!("no {id} shown: {body}"))
+        .to_string()
+}
+
 /// Signs in as a browser does: opens the form (its token and cookie), then posts it, with
 /// `headers` added to the post (e.g. the proxy's X-Forwarded-For).
 pub async fn sign_in(
@@ -275,6 +285,14 @@ impl Site {
 pub async fn site() -> Site {
     site_with(|_| {}).await
 }
+
+/// One account of each role that every site starts with: its name and role.
+pub const ONE_OF_EACH_ROLE: [(&str, Role); 4] = [
+    ("indiener1", Role::Indiener),
+    ("overleg", Role::Overleg),
+    ("gemeente", Role::Gemeente),
+    ("beheer", Role::Beheer),
+];
 
 /// A site whose configuration `adjust` changes first.
 pub async fn site_with(adjust: impl FnOnce(&mut knooppunt::config::Config)) -> Site {

@@ -2,11 +2,7 @@
 
 use super::*;
 
-async fn js(browser: &Browser, script: &str) -> serde_json::Value {
-    browser.client.execute(script, vec![]).await.unwrap()
-}
-
-async fn team_loop_at(width: u32, height: u32) {
+async fn team_loop_at((width, height): (u32, u32)) {
     let (site, cluster) = seeded_site().await;
     confirm_as_overleg(&site, &cluster).await;
     let driver = driver().await;
@@ -22,11 +18,9 @@ async fn team_loop_at(width: u32, height: u32) {
         .unwrap();
     browser.wait_for("Werkroute voor teams").await;
     browser.fill("#werkroute-tekst", ROUTE).await;
-    let counter = js(
-        &browser,
-        "return document.querySelector('#werkroute-teller').textContent",
-    )
-    .await;
+    let counter = browser
+        .js("return document.querySelector('#werkroute-teller').textContent")
+        .await;
     assert!(
         counter.as_str().unwrap().ends_with("van 1.000 tekens"),
         "{counter}"
@@ -50,21 +44,16 @@ async fn team_loop_at(width: u32, height: u32) {
     let text =
         "Zoon van 22 trekt weer in bij zijn moeder; de kostendelersnorm verlaagt haar bijstand.";
     browser.fill("#text", text).await;
-    let counter = js(
-        &browser,
-        "return document.querySelector('#text-teller').textContent",
-    )
-    .await;
+    let counter = browser
+        .js("return document.querySelector('#text-teller').textContent")
+        .await;
     let expected = format!("{} van 4.000 tekens", text.chars().count());
     assert_eq!(counter, serde_json::json!(expected), "the live counter");
     browser.click("button[value=voorbeeld]").await;
     browser.wait_for("Er wordt niets weggehaald").await;
-    let seen = js(
-        &browser,
-        "const r = document.querySelector('#voorbeeld').getBoundingClientRect(); \
-         return r.top >= 0 && r.top < window.innerHeight && document.activeElement.id === 'voorbeeld';",
-    )
-    .await;
+    let in_view = "const r = document.querySelector('#voorbeeld').getBoundingClientRect(); \
+         return r.top >= 0 && r.top < window.innerHeight && document.activeElement.id === 'voorbeeld';";
+    let seen = browser.js(in_view).await;
     assert_eq!(seen, true, "the preview is in view and has the focus");
     browser.shot("voorbeeld-in-beeld").await;
     axe(&browser, "the form with its preview").await;
@@ -73,11 +62,7 @@ async fn team_loop_at(width: u32, height: u32) {
     assert!(page.contains("Werkroute: Kostendelersnorm"), "{page}");
     assert!(page.contains("consulent inkomen"), "{page}");
     browser.shot("werkroute-bij-melden").await;
-    js(
-        &browser,
-        "document.querySelector('section.werkroute').scrollIntoView(); return 1",
-    )
-    .await;
+    browser.scroll_to("section.werkroute").await;
     browser.shot("werkroute-bij-melden-in-beeld").await;
     fits(&browser, width).await;
     axe(&browser, "the confirmation with a werkroute").await;
@@ -88,11 +73,9 @@ async fn team_loop_at(width: u32, height: u32) {
     browser.click("button[value=versturen]").await;
     let refused = browser.wait_for("Het signaal is niet verstuurd").await;
     assert!(refused.contains("Wijk:"), "{refused}");
-    let tied = js(
-        &browser,
-        "return document.querySelector('#area').getAttribute('aria-describedby')",
-    )
-    .await;
+    let tied = browser
+        .js("return document.querySelector('#area').getAttribute('aria-describedby')")
+        .await;
     assert_eq!(tied, "fout-area");
     browser.shot("fout-bij-veld").await;
     axe(&browser, "a refused form").await;
@@ -113,11 +96,8 @@ async fn team_loop_at(width: u32, height: u32) {
     assert!(mine.contains("Herkend als: Kostendelersnorm"), "{mine}");
     assert!(mine.contains("Werkroute van het overleg:"), "{mine}");
     browser.shot("mijn-signalen").await;
-    js(
-        &browser,
-        "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'}); return 1",
-    )
-    .await;
+    let centre = "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'})";
+    browser.js(centre).await;
     browser.shot("mijn-signalen-status").await;
     fits(&browser, width).await;
     axe(&browser, "Mijn signalen").await;
@@ -125,7 +105,7 @@ async fn team_loop_at(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-async fn beheer_at(width: u32, height: u32) {
+async fn beheer_at((width, height): (u32, u32)) {
     let (site, _) = seeded_site().await;
     let driver = driver().await;
     let mut browser = Browser::start(&driver, &format!("beheer-{width}")).await;
@@ -186,25 +166,9 @@ async fn beheer_at(width: u32, height: u32) {
     site.app.stop().await;
 }
 
-#[tokio::test]
-async fn a_team_gets_its_werkroute_and_sees_its_signals_on_a_desktop() {
-    team_loop_at(1280, 720).await;
-}
+on_screens!(team_loop_at: a_team_gets_its_werkroute_and_sees_its_signals_on_a_desktop = PROJECTOR, a_team_gets_its_werkroute_and_sees_its_signals_on_a_phone = PHONE);
 
-#[tokio::test]
-async fn a_team_gets_its_werkroute_and_sees_its_signals_on_a_phone() {
-    team_loop_at(390, 844).await;
-}
-
-#[tokio::test]
-async fn beheer_resets_and_deactivates_on_a_desktop() {
-    beheer_at(1280, 720).await;
-}
-
-#[tokio::test]
-async fn beheer_resets_and_deactivates_on_a_phone() {
-    beheer_at(390, 844).await;
-}
+on_screens!(beheer_at: beheer_resets_and_deactivates_on_a_desktop = PROJECTOR, beheer_resets_and_deactivates_on_a_phone = PHONE);
 
 #[tokio::test]
 async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {

@@ -190,6 +190,10 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     }
     let admin = Client::login(&base, "beheer").await;
     let csrf = admin.csrf().await;
+    // An account action that asks nothing but the form's token: the page it leads to.
+    let account_action = async |name: &str, what: &str| {
+        post_then_get(&admin, &action(name, what), &[("csrf", &csrf)]).await
+    };
     for path in &forms {
         let (status, body) = admin.post(path, &[("csrf", "vals")]).await;
         assert_eq!(status, 403, "{path}");
@@ -219,12 +223,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
 
     // Deactivated: the session ends and sign-in fails; reactivated: back. Not oneself.
     let team = Client::login(&base, "indiener1").await;
-    let done = post_then_get(
-        &admin,
-        &action("indiener1", "deactiveren"),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let done = account_action("indiener1", "deactiveren").await;
     assert!(done.contains("De gebruiker is gedeactiveerd"), "{done}");
     assert!(done.contains("id=\"status\">gedeactiveerd<"), "{done}");
     assert_eq!(team.get("/signalen").await.0, 303, "the session ended");
@@ -232,12 +231,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert_eq!(refused.status(), 401);
     let (_, list) = admin.get("/beheer").await;
     assert!(list.contains("gedeactiveerd"), "listed: {list}");
-    let done = post_then_get(
-        &admin,
-        &action("indiener1", "activeren"),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let done = account_action("indiener1", "activeren").await;
     assert!(done.contains("De gebruiker is weer actief"), "{done}");
     Client::login(&base, "indiener1").await;
     let (status, body) = admin
@@ -285,22 +279,12 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert_eq!(status, 422, "not one's own beheer role");
 
     // A reset password: shown once, every page leads to the password page until changed.
-    let done = post_then_get(
-        &admin,
-        &action("indiener2", "wachtwoord"),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let done = account_action("indiener2", "wachtwoord").await;
     assert!(
         done.contains("Het wachtwoord is opnieuw ingesteld"),
         "{done}"
     );
-    let temporary = done
-        .split("<code id=\"nieuw-wachtwoord\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the temporary password, shown once")
-        .to_string();
+    let temporary = shown_secret(&done, "nieuw-wachtwoord");
     let (_, again) = admin.get(&page("indiener2")).await;
     assert!(!again.contains(&temporary), "shown only once");
     assert!(again.contains("moet bij volgende aanmelding worden gewijzigd"));
@@ -353,12 +337,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert_eq!(locked.status(), 429);
     let (_, list) = admin.get("/beheer").await;
     assert!(list.contains("<strong>geblokkeerd</strong>"), "{list}");
-    let done = post_then_get(
-        &admin,
-        &action("indiener1", "deblokkeren"),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let done = account_action("indiener1", "deblokkeren").await;
     assert!(done.contains("De naam is gedeblokkeerd"), "{done}");
     let open = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
     assert_eq!(open.status(), 303, "unlocked");
@@ -375,12 +354,7 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     )
     .await;
     assert!(done.contains("Het API-token is aangemaakt"), "{done}");
-    let token = done
-        .split("<code id=\"nieuw-token\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the token, shown once")
-        .to_string();
+    let token = shown_secret(&done, "nieuw-token");
     let (_, again) = admin.get("/beheer").await;
     assert!(
         !again.contains(&token),

@@ -50,12 +50,7 @@ async fn every_role_against_every_page_and_form() {
         };
         assert_eq!(status, 303, "anonymous {path}");
     }
-    for (name, role) in [
-        ("indiener1", Indiener),
-        ("overleg", Overleg),
-        ("gemeente", Gemeente),
-        ("beheer", Beheer),
-    ] {
+    for (name, role) in ONE_OF_EACH_ROLE {
         let client = Client::login(&base, name).await;
         for (path, allowed) in &pages {
             let (status, body) = client.get(path).await;

@@ -51,12 +51,7 @@ async fn every_role_against_the_digest_downloads() {
         assert_eq!(anonymous.get(path).await.0, 303, "anonymous {path}");
     }
     use Role::*;
-    for (name, role) in [
-        ("indiener1", Indiener),
-        ("overleg", Overleg),
-        ("gemeente", Gemeente),
-        ("beheer", Beheer),
-    ] {
+    for (name, role) in ONE_OF_EACH_ROLE {
         let client = Client::login(&site.base, name).await;
         let (status, body) = client.get(&overview).await;
         match role {

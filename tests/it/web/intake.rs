@@ -140,12 +140,7 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
         ],
     )
     .await;
-    let token = page
-        .split("<code id=\"nieuw-token\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the new token is shown")
-        .to_string();
+    let token = shown_secret(&page, "nieuw-token");
     let (_, again) = admin.get("/beheer").await;
     assert!(!again.contains(&token), "the token is shown only once");
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
