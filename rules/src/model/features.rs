@@ -17,14 +17,26 @@ const SEED_CHAR: u32 = 0x85eb_ca6b;
 pub fn words(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (nearly all of a normalised text) without decoding; for an ASCII character
+        // `is_alphanumeric` is `is_ascii_alphanumeric`.
+        let (alphanumeric, len) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        };
+        if alphanumeric {
             if start.is_none() {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
             out.push((s, i));
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push((s, text.len()));
