@@ -151,16 +151,33 @@ impl RuleSet {
         self.alias_names.get(found.as_str()).map(String::as_str)
     }
 
-    /// The organisation responsible for the note's barriers ([`crate::extract::responsible`]).
-    fn responsible_organisation(&self, normalised: &str, barriers: &[&str]) -> Option<&str> {
-        let found: Vec<(usize, usize, &str)> = self
-            .organisations
-            .as_ref()?
+    /// Every organisation a normalised text names (where, and by which alias, its canonical
+    /// name when known), in text order: the first is [`RuleSet::organisation_normalised`]'s.
+    fn organisations_named<'a>(&'a self, normalised: &str) -> Vec<(usize, usize, Option<&'a str>)> {
+        let Some(organisations) = &self.organisations else {
+            return Vec::new();
+        };
+        organisations
             .find_iter(normalised)
-            .filter_map(|m| {
-                let name = self.alias_names.get(m.as_str())?;
-                Some((m.start(), m.end(), name.as_str()))
+            .map(|m| {
+                let name = self.alias_names.get(m.as_str()).map(String::as_str);
+                (m.start(), m.end(), name)
             })
+            .collect()
+    }
+
+    /// The organisation responsible for the note's barriers ([`crate::extract::responsible`]),
+    /// among those the text names.
+    fn responsible_organisation<'a>(
+        &'a self,
+        normalised: &str,
+        named: &[(usize, usize, Option<&'a str>)],
+        barriers: &[&str],
+    ) -> Option<&'a str> {
+        self.organisations.as_ref()?;
+        let found: Vec<(usize, usize, &str)> = named
+            .iter()
+            .filter_map(|&(start, end, name)| Some((start, end, name?)))
             .collect();
         crate::extract::responsible(
             normalised,
@@ -192,7 +209,9 @@ impl RuleSet {
     /// Everything the rules read from a signal's text and fields, normalising the text once.
     pub fn analyse_signal<'a>(&'a self, text: &str, fields: Fields<'_>) -> Analysis<'a> {
         let normalised = normalise(text);
-        let recognised = self.organisation_normalised(&normalised);
+        // One scan for the organisations: the first one named is the recognised one.
+        let named = self.organisations_named(&normalised);
+        let recognised = named.first().and_then(|&(_, _, name)| name);
         let organisation = fields.organisation.or(recognised);
         // Rules and model decide per barrier (crate::ruleset::combine).
         let hits: Vec<(&Barrier, crate::ruleset::combine::Decision<'_>)> =
@@ -220,7 +239,7 @@ impl RuleSet {
             .collect::<Vec<_>>();
         let barriers: Vec<&str> = matches.iter().map(|m| m.barrier).collect();
         let organisation =
-            recognised.and_then(|_| self.responsible_organisation(&normalised, &barriers));
+            recognised.and_then(|_| self.responsible_organisation(&normalised, &named, &barriers));
         // A wait no barrier claims (none of their `wait_context` words in its sentence) is
         // still the signal's: the note states it for one of its barriers.
         let wait_days = matches

@@ -73,6 +73,9 @@ impl Scrubbed {
     /// Whether the text was mostly personal data (more than half of its non-blank
     /// characters): such a note says nothing about a barrier and is refused, not kept.
     pub fn mostly_personal(&self, original: &str) -> bool {
+        if self.removed_chars == 0 {
+            return false;
+        }
         let total = original.chars().filter(|c| !c.is_whitespace()).count();
         total > 0 && self.removed_chars * 2 > total
     }
@@ -121,17 +124,86 @@ pub fn scrub(text: &str) -> Scrubbed {
     let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();
     names::find(text, &mut spans);
     // Every other kind needs a digit (or an `@`): many notes have neither.
-    if text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
-        find_shapes(text, &mut spans);
-        places::find(text, &mut spans);
+    let traits = Traits::of(text);
+    if traits.digits > 0 || traits.at_sign {
+        find_shapes(text, &traits, &mut spans);
+        places::find(text, &traits, &mut spans);
     }
     replace_spans(text, spans)
 }
 
-fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    for m in EMAIL.find_iter(text) {
-        spans.push((m.start(), m.end(), PiiKind::Email));
+/// What a text holds that the shapes need, found in one pass over its bytes: a pattern whose
+/// every match needs something the text lacks is not run (its finds would be none anyway).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Traits {
+    /// ASCII digits in the text.
+    pub digits: usize,
+    /// The longest run of ASCII digits.
+    pub longest_run: usize,
+    /// An ASCII digit, one of `-/.`, an ASCII digit (a numeric date's start).
+    pub digit_separator_digit: bool,
+    /// Two ASCII letters and two ASCII digits in a row (an IBAN's country and check digits).
+    pub letters_digits: bool,
+    pub at_sign: bool,
+}
+
+impl Traits {
+    pub(crate) fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut traits = Traits::default();
+        let mut run = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b.is_ascii_digit() {
+                traits.digits += 1;
+                run += 1;
+                traits.longest_run = traits.longest_run.max(run);
+                if run == 2
+                    && i >= 3
+                    && bytes[i - 2].is_ascii_alphabetic()
+                    && bytes[i - 3].is_ascii_alphabetic()
+                {
+                    traits.letters_digits = true;
+                }
+                if matches!(bytes.get(i + 1), Some(b'-' | b'/' | b'.'))
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
+                {
+                    traits.digit_separator_digit = true;
+                }
+            } else {
+                run = 0;
+                traits.at_sign |= b == b'@';
+            }
+        }
+        traits
     }
+}
+
+fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    // An e-mail address has an `@`.
+    if traits.at_sign {
+        for m in EMAIL.find_iter(text) {
+            spans.push((m.start(), m.end(), PiiKind::Email));
+        }
+    }
+    // Only a candidate that starts with two ASCII letters (a country code) and two digits
+    // passes `iban_end`.
+    if traits.letters_digits {
+        find_ibans(text, spans);
+    }
+    // A phone number has nine or ten digits, a BSN nine (eight to ten after "bsn").
+    if traits.digits >= 9 {
+        find_phones(text, spans);
+    }
+    if traits.digits >= 8 {
+        find_bsns(text, traits.digits, spans);
+    }
+    // A postcode starts with four digits.
+    if traits.longest_run >= 4 {
+        find_postcodes(text, spans);
+    }
+}
+
+fn find_ibans(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     // A candidate that fails the checks may hide a real IBAN that starts inside it
     // ("xx12NL91ABNA…"), so the search resumes one character on, not after the candidate.
     let mut from = 0;
@@ -146,6 +218,9 @@ fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             }
         }
     }
+}
+
+fn find_phones(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     for m in PHONE.find_iter(text) {
         if let Some(end) = phone_end(text, m.start(), m.end()) {
             // "(06-12345678)": the parenthesis belongs to the sentence, not to the number,
@@ -159,6 +234,9 @@ fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             spans.push((start, end, PiiKind::Telefoon));
         }
     }
+}
+
+fn find_bsns(text: &str, digits: usize, spans: &mut Vec<(usize, usize, PiiKind)>) {
     for caps in BSN_CONTEXT.captures_iter(text) {
         if let Some(number) = caps.get(1) {
             let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
@@ -167,11 +245,16 @@ fn find_shapes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             }
         }
     }
-    for m in BSN.find_iter(text) {
-        if passes_elfproef(m.as_str()) && !preceded_by_currency(text, m.start()) {
-            spans.push((m.start(), m.end(), PiiKind::Bsn));
+    if digits >= 9 {
+        for m in BSN.find_iter(text) {
+            if passes_elfproef(m.as_str()) && !preceded_by_currency(text, m.start()) {
+                spans.push((m.start(), m.end(), PiiKind::Bsn));
+            }
         }
     }
+}
+
+fn find_postcodes(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     for caps in POSTCODE.captures_iter(text) {
         let (Some(whole), Some(space), Some(letters)) = (caps.get(0), caps.get(1), caps.get(2))
         else {

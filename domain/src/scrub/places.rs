@@ -50,10 +50,20 @@ static BIRTH_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// Years this far back or more are years of birth, not of events in a current signal.
 const BIRTH_YEARS_BACK: i32 = 12;
 
-pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    for m in STREET.find_iter(text) {
-        spans.push((m.start(), m.end(), PiiKind::Adres));
+pub(super) fn find(text: &str, traits: &super::Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    // An address ends in a house number.
+    if traits.digits > 0 {
+        for m in STREET.find_iter(text) {
+            spans.push((m.start(), m.end(), PiiKind::Adres));
+        }
     }
+    // A date is "12-3-87" (a digit, a separator, a digit) or "12 maart 1987" (a year).
+    if traits.digit_separator_digit || traits.longest_run >= 4 {
+        find_dates(text, spans);
+    }
+}
+
+fn find_dates(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     let this_year = chrono::Utc::now().year();
     for caps in DATE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };

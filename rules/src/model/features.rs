@@ -17,14 +17,26 @@ const SEED_CHAR: u32 = 0x85eb_ca6b;
 pub fn words(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (nearly all of a normalised text) without decoding; for an ASCII character
+        // `is_alphanumeric` is `is_ascii_alphanumeric`.
+        let (alphanumeric, len) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        };
+        if alphanumeric {
             if start.is_none() {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
             out.push((s, i));
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push((s, text.len()));
@@ -70,12 +82,11 @@ pub fn scales(words: &[(usize, usize)]) -> (f32, f32) {
 /// Calls `visit(hash, kind)` for every feature occurrence of a normalised text.
 pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Kind)) {
     let bytes = text.as_bytes();
-    let mut padded = Vec::with_capacity(64);
-    // The hashes of the 3-, 4- and 5-grams starting at each position of the padded word: the
+    // The hashes of the 3- and 4-grams starting at each position of the padded word: the
     // 4-gram's hash continues the 3-gram's and the 5-gram's the 4-gram's (FNV is a running
     // hash), so each byte is hashed once per start instead of once per n-gram. They are visited
-    // in the same order as before: all 3-grams, then all 4-grams, then all 5-grams.
-    let (mut three, mut four, mut five) = (Vec::new(), Vec::new(), Vec::new());
+    // in the same order as always: all 3-grams, then all 4-grams, then all 5-grams.
+    let (mut three, mut four) = (Vec::with_capacity(64), Vec::with_capacity(64));
     for (index, &(start, end)) in words.iter().enumerate() {
         let word = &bytes[start..end];
         visit(hash_bytes(SEED_WORD, word), Kind::Word(index));
@@ -86,27 +97,27 @@ pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Ki
                 Kind::Bigram(index),
             );
         }
-        padded.clear();
-        padded.push(b' ');
-        padded.extend_from_slice(word);
-        padded.push(b' ');
+        // The word padded with a space on either side, without copying it.
+        let padded = word.len() + 2;
+        let at = |k: usize| match k {
+            0 => b' ',
+            k if k == padded - 1 => b' ',
+            k => word[k - 1],
+        };
         three.clear();
         four.clear();
-        five.clear();
-        for gram in padded.windows(3) {
-            three.push(hash_bytes(SEED_CHAR, gram));
-        }
-        for (at, &hash) in three.iter().enumerate() {
-            if let Some(&fourth) = padded.get(at + 3) {
-                let hash = fnv(hash, fourth);
-                four.push(hash);
-                if let Some(&fifth) = padded.get(at + 4) {
-                    five.push(fnv(hash, fifth));
-                }
-            }
-        }
-        for &hash in three.iter().chain(&four).chain(&five) {
+        for from in 0..padded - 2 {
+            let hash = fnv(fnv(fnv(SEED_CHAR, at(from)), at(from + 1)), at(from + 2));
+            three.push(hash);
             visit(hash, Kind::Char(index));
+        }
+        for (from, &three) in three.iter().enumerate().take(padded.saturating_sub(3)) {
+            let hash = fnv(three, at(from + 3));
+            four.push(hash);
+            visit(hash, Kind::Char(index));
+        }
+        for (from, &four) in four.iter().enumerate().take(padded.saturating_sub(4)) {
+            visit(fnv(four, at(from + 4)), Kind::Char(index));
         }
     }
 }

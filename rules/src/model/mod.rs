@@ -288,26 +288,17 @@ impl Model {
                 }
             }
         });
-        let sum = |rows: &[usize]| {
-            let mut sums = vec![0f32; n];
-            match &self.weights {
-                Weights::Dense(w) => {
-                    for &slot in rows {
-                        for (sum, w) in sums.iter_mut().zip(&w[slot * n..(slot + 1) * n]) {
-                            *sum += w;
-                        }
+        let sum = |rows: &[usize]| match &self.weights {
+            Weights::Dense(w) => {
+                let mut sums = vec![0f32; n];
+                for &slot in rows {
+                    for (sum, w) in sums.iter_mut().zip(&w[slot * n..(slot + 1) * n]) {
+                        *sum += w;
                     }
                 }
-                Weights::Quantised { q, scales } => {
-                    for &slot in rows {
-                        let row = &q[slot * n..(slot + 1) * n];
-                        for ((sum, &q), scale) in sums.iter_mut().zip(row).zip(scales) {
-                            *sum += f32::from(q) * scale;
-                        }
-                    }
-                }
+                sums
             }
-            sums
+            Weights::Quantised { q, scales } => sum_quantised(q, scales, rows),
         };
         let (word_sum, char_sum) = (sum(&word_rows), sum(&char_rows));
         (0..n)
@@ -398,6 +389,51 @@ impl Model {
             if extra.is_empty() { "-".into() } else { extra.join(", ") },
         )))
     }
+}
+
+/// Per barrier, the sum of the (de-quantised) weights of `rows`, added in the order of `rows`
+/// exactly as one `f32` at a time per barrier; for the usual numbers of barriers the row
+/// length is a constant, so the barriers are summed side by side in vector registers.
+fn sum_quantised(q: &[i16], scales: &[f32], rows: &[usize]) -> Vec<f32> {
+    macro_rules! fixed {
+        ($($n:literal)*) => {
+            match scales.len() {
+                $($n => sum_fixed::<$n>(q, scales, rows).to_vec(),)*
+                n => {
+                    let mut sums = vec![0f32; n];
+                    for &slot in rows {
+                        let row = &q[slot * n..(slot + 1) * n];
+                        for ((sum, &q), scale) in sums.iter_mut().zip(row).zip(scales) {
+                            *sum += f32::from(q) * scale;
+                        }
+                    }
+                    sums
+                }
+            }
+        };
+    }
+    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+}
+
+/// [`sum_quantised`] for `N` barriers.
+#[inline]
+fn sum_fixed<const N: usize>(q: &[i16], scales: &[f32], rows: &[usize]) -> [f32; N] {
+    let mut sums = [0f32; N];
+    let Ok(scales) = <&[f32; N]>::try_from(scales) else {
+        return sums;
+    };
+    for &slot in rows {
+        let Some(row) = q
+            .get(slot * N..(slot + 1) * N)
+            .and_then(|row| <&[i16; N]>::try_from(row).ok())
+        else {
+            continue;
+        };
+        for b in 0..N {
+            sums[b] += f32::from(row[b]) * scales[b];
+        }
+    }
+    sums
 }
 
 struct Reader<'a> {
