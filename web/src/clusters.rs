@@ -23,10 +23,6 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/clusters/{id}/besluit", post(decide))
         .route("/clusters/{id}/vignet", post(approve_vignette))
         .route("/clusters/{id}/ongedaan", post(undo_decision))
-        .route(
-            "/clusters/{id}/werkroute",
-            post(crate::werkroute_form::set_werkroute),
-        )
 }
 
 pub(crate) async fn cluster_page(

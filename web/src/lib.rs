@@ -66,6 +66,7 @@ pub fn router(state: WebState) -> Router {
         agenda::routes(),
         minutes::routes(),
         clusters::routes(),
+        werkroute_form::routes(),
         knelpunten::routes(),
         digest::routes(),
         beheer::routes(),

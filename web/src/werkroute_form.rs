@@ -4,8 +4,11 @@
 use crate::error::WebError;
 use crate::extract::{CsrfForm, OwnCluster};
 use crate::werkroute::{checked, Typed};
+use crate::WebState;
 use crate::{flash, overleg};
 use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
 use knooppunt_domain::processing_log::{actions, Activity, Record};
 use knooppunt_domain::traceparent::TraceContext;
 use knooppunt_rules::verwerkingslog;
@@ -16,6 +19,11 @@ use serde_json::json;
 #[serde(default)]
 pub(crate) struct WerkrouteForm {
     werkroute: String,
+}
+
+/// The werkroute form on a cluster's page.
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new().route("/clusters/{id}/werkroute", post(set_werkroute))
 }
 
 /// Sets, changes or (with an empty text) removes the cluster's werkroute.
