@@ -34,8 +34,13 @@ PROPS
 java_opts=(-Xms256m -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$here/log4j2.properties")
 if [ ! -e "$dir/data/meta.properties" ]; then
-  # A cluster id is 16 random bytes in URL-safe base64 without padding.
-  cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)
+  # A cluster id is 16 random bytes in URL-safe base64 without padding. One that starts with
+  # '-' (1 in 64) would be read as an option by the storage tool's argument parser, so draw
+  # again, as Kafka's own Uuid.randomUuid does.
+  cluster=-
+  while [ "${cluster:0:1}" = - ]; do
+    cluster=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)
+  done
   java "${java_opts[@]}" -cp "$home/libs/*" kafka.tools.StorageTool format --standalone \
     -t "$cluster" -c "$dir/server.properties" >>"$dir/broker.log" 2>&1
 fi
