@@ -302,14 +302,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             {
                 return None;
             }
-            let days = match unit {
-                "dag" | "dagen" | "dgn" | "day" | "days" => amount,
-                "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => amount * 7.0,
-                "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
-                | "mths" => amount * 30.0,
-                _ if amount == 0.5 => 182.0,
-                _ => amount * 365.0,
-            };
+            let days = in_days(amount, unit);
             (1.0..=3650.0).contains(&days).then_some(StatedWait {
                 at: whole.start(),
                 days: days.floor() as u32,
@@ -317,6 +310,20 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             })
         })
         .collect()
+}
+
+/// `amount` of `unit` (as the duration pattern spells it) in days: weeks ×7, months ×30,
+/// half a year 182, years ×365.
+fn in_days(amount: f64, unit: &str) -> f64 {
+    match unit {
+        "dag" | "dagen" | "dgn" | "day" | "days" => amount,
+        "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => amount * 7.0,
+        "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months" | "mths" => {
+            amount * 30.0
+        }
+        _ if amount == 0.5 => 182.0,
+        _ => amount * 365.0,
+    }
 }
 
 /// Phrases right before an organisation that name it as the referrer, not the responsible body.
@@ -414,22 +421,7 @@ pub fn responsible<'a>(
     let tied = |name: &str| {
         role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
     };
-    // Named as a creditor: directly, or listed right after one ("bij de Belastingdienst en
-    // het CAK").
-    let mut creditor = Vec::with_capacity(found.len());
-    for (i, (start, end, _)) in found.iter().enumerate() {
-        let before = last_chars(normalised[..*start].trim_end(), 60);
-        let listed = i > 0
-            && creditor[i - 1]
-            && normalised
-                .get(found[i - 1].1..*start)
-                .is_some_and(|between| LISTED_AFTER.is_match(between));
-        creditor.push(
-            listed
-                || CREDITOR_BEFORE.is_match(before)
-                || CREDITOR_AFTER.is_match(&normalised[*end..]),
-        );
-    }
+    let creditor = named_as_creditor(normalised, found);
     // (name, named as a channel or partner, where)
     let candidates: Vec<(&'a str, bool, usize)> = found
         .iter()
@@ -458,20 +450,7 @@ pub fn responsible<'a>(
             }
         })
         .collect();
-    // A department of a body the note also names is that body ("schuldhulp aangevraagd bij
-    // de gemeente" is the gemeente's).
-    let candidates: Vec<(&'a str, bool, usize)> = candidates
-        .iter()
-        .map(|&(name, channel, start)| {
-            let owner = role(name)
-                .and_then(|r| r.part_of.as_deref())
-                .and_then(|owner| candidates.iter().find(|(other, ..)| *other == owner));
-            match owner {
-                Some(&(owner, ..)) => (owner, channel, start),
-                None => (name, channel, start),
-            }
-        })
-        .collect();
+    let candidates = folded_onto_owners(candidates, &role);
     // Several bodies passing the case around: none of them is the responsible one.
     let mut distinct: Vec<&str> = candidates.iter().map(|(name, ..)| *name).collect();
     distinct.sort_unstable();
@@ -509,6 +488,46 @@ pub fn responsible<'a>(
         .or_else(|| candidates.iter().find(|(name, ..)| !secondary(name)))
         .or_else(|| candidates.first())
         .map(|(name, ..)| *name)
+}
+
+/// Per organisation `found`, whether the text names it as a creditor: directly, or listed
+/// right after one ("bij de Belastingdienst en het CAK").
+fn named_as_creditor(normalised: &str, found: &[(usize, usize, &str)]) -> Vec<bool> {
+    let mut creditor = Vec::with_capacity(found.len());
+    for (i, (start, end, _)) in found.iter().enumerate() {
+        let before = last_chars(normalised[..*start].trim_end(), 60);
+        let listed = i > 0
+            && creditor[i - 1]
+            && normalised
+                .get(found[i - 1].1..*start)
+                .is_some_and(|between| LISTED_AFTER.is_match(between));
+        creditor.push(
+            listed
+                || CREDITOR_BEFORE.is_match(before)
+                || CREDITOR_AFTER.is_match(&normalised[*end..]),
+        );
+    }
+    creditor
+}
+
+/// `candidates` (name, channel, where) with a department of a body the note also names
+/// folded onto that body ("schuldhulp aangevraagd bij de gemeente" is the gemeente's).
+fn folded_onto_owners<'a>(
+    candidates: Vec<(&'a str, bool, usize)>,
+    role: &impl Fn(&str) -> Option<&'a OrganisationRole>,
+) -> Vec<(&'a str, bool, usize)> {
+    candidates
+        .iter()
+        .map(|&(name, channel, start)| {
+            let owner = role(name)
+                .and_then(|r| r.part_of.as_deref())
+                .and_then(|owner| candidates.iter().find(|(other, ..)| *other == owner));
+            match owner {
+                Some(&(owner, ..)) => (owner, channel, start),
+                None => (name, channel, start),
+            }
+        })
+        .collect()
 }
 
 /// Among `candidates` (name, channel, where), the one nearest to a waiting time stated in
