@@ -37,11 +37,10 @@ impl SpoolSource {
     }
 
     async fn fetch(&self, limit: i64) -> anyhow::Result<Vec<crate::spool::SpoolRecord>> {
-        let records = match self.after {
-            Some(after) => self.spool.fetch_after(after, limit).await,
-            None => self.spool.fetch(limit).await,
-        };
-        records.context("spool lezen")
+        self.spool
+            .fetch_after(self.after.unwrap_or(i64::MIN), limit)
+            .await
+            .context("spool lezen")
     }
 }
 
@@ -99,8 +98,8 @@ mod tests {
     use super::*;
     use crate::spool::settings::SpoolSettings;
 
-    #[tokio::test]
-    async fn reads_in_order_dead_letters_and_acknowledges_by_token() {
+    /// A fresh spool holding "een", "twee" and "drie" (the directory lives as long as it).
+    async fn spool_of_three() -> (tempfile::TempDir, Spool) {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::open(&SpoolSettings::new(dir.path().join("spool.db")))
             .await
@@ -108,6 +107,12 @@ mod tests {
         for payload in [&b"een"[..], b"twee", b"drie"] {
             spool.enqueue_raw("moerwijk", payload).await.unwrap();
         }
+        (dir, spool)
+    }
+
+    #[tokio::test]
+    async fn reads_in_order_dead_letters_and_acknowledges_by_token() {
+        let (_dir, spool) = spool_of_three().await;
         let mut source = SpoolSource::new(spool.clone());
         let batch = source.next_batch(10, Duration::ZERO).await.unwrap();
         let payloads: Vec<&[u8]> = batch.iter().filter_map(|d| d.payload.as_deref()).collect();
@@ -138,13 +143,7 @@ mod tests {
 
     #[tokio::test]
     async fn reading_ahead_continues_after_what_was_handed_out_until_a_new_reader() {
-        let dir = tempfile::tempdir().unwrap();
-        let spool = Spool::open(&SpoolSettings::new(dir.path().join("spool.db")))
-            .await
-            .unwrap();
-        for payload in [&b"een"[..], b"twee", b"drie"] {
-            spool.enqueue_raw("moerwijk", payload).await.unwrap();
-        }
+        let (_dir, spool) = spool_of_three().await;
         let mut source = SpoolSource::reading_ahead(spool.clone());
         assert!(source.reads_ahead());
         let first = source.next_batch(2, Duration::ZERO).await.unwrap();

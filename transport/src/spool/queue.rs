@@ -121,12 +121,7 @@ impl Spool {
 
     /// The oldest `limit` messages not yet acknowledged, in order.
     pub async fn fetch(&self, limit: i64) -> Result<Vec<SpoolRecord>, sqlx::Error> {
-        let rows =
-            sqlx::query("SELECT seq, partition_key, payload FROM spool ORDER BY seq LIMIT ?")
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter().map(record).collect()
+        self.fetch_after(i64::MIN, limit).await
     }
 
     /// The oldest `limit` messages after sequence number `after`, in order.
