@@ -73,6 +73,16 @@ impl CriteriaSource for Defaults {
     }
 }
 
+/// The municipality publishes the brief of `quarter` (no programme).
+fn publication(quarter: &str) -> Publication<'_> {
+    Publication {
+        quarter,
+        programme: "",
+        by: "gemeente",
+        rules_version: "test-1",
+    }
+}
+
 /// Decides through the store, writing the cluster event and one processing-log row.
 async fn decide(
     store: &Store,
@@ -391,12 +401,6 @@ async fn meetings_and_snapshots(store: &Store) {
         Some(day("2026-12-01"))
     );
 
-    let publication = |quarter| Publication {
-        quarter,
-        programme: "",
-        by: "gemeente",
-        rules_version: "test-1",
-    };
     let q3 = json!({"totals": {"kostendelersnorm": "12"}});
     assert!(store
         .publish_snapshot(publication("2026Q3"), &q3)
@@ -440,12 +444,6 @@ async fn meetings_and_snapshots(store: &Store) {
 async fn brief_versions(store: &Store) {
     type Version =
         knooppunt_store::snapshot_versions::SnapshotVersion<serde_json::Value, serde_json::Value>;
-    let publication = |quarter| Publication {
-        quarter,
-        programme: "",
-        by: "gemeente",
-        rules_version: "test-1",
-    };
     let original = json!({"totals": {"kostendelersnorm": "12"}});
     let counts = json!({"kostendelersnorm": {"Moerwijk": 12}});
     assert!(store
