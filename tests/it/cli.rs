@@ -1,6 +1,6 @@
 //! The `knooppunt` binary itself: help texts, configuration errors, CSV import, brief.
 
-use crate::support::{assert_failed_with, knooppunt_command as knooppunt, run_ok};
+use crate::support::{assert_failed_with, assert_shows, knooppunt_command as knooppunt, run_ok};
 
 #[test]
 fn every_subcommand_explains_itself() {
@@ -250,17 +250,13 @@ fn demo_runs_end_to_end_without_serving() {
     // The brief is honest about recognition: measured precision and recall, and each
     // published knelpunt count as a range (from the project's notes: the demo has no labels).
     let brief = std::fs::read_to_string(dir.path().join("brief/brief-2026Q3.md")).unwrap();
-    assert!(
-        brief.contains("### Hoe nauwkeurig is de herkenning?"),
-        "{brief}"
-    );
-    assert!(
-        brief.contains("geteld aantal × precisie ÷ recall"),
-        "{brief}"
-    );
-    assert!(
-        brief.contains("eigen testnotities, regels en model samen"),
-        "{brief}"
+    assert_shows(
+        &brief,
+        &[
+            "### Hoe nauwkeurig is de herkenning?",
+            "geteld aantal × precisie ÷ recall",
+            "eigen testnotities, regels en model samen",
+        ],
     );
     let ranges = brief
         .lines()

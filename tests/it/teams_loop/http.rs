@@ -47,9 +47,14 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
 
     // Set by the overleg: confirmed by a message, in the processing log.
     let page = post_then_get(&overleg, &path, &[("csrf", &csrf), ("werkroute", ROUTE)]).await;
-    assert!(page.contains("De werkroute is vastgelegd"), "{page}");
-    assert!(page.contains("Goedgekeurd door overleg op "), "{page}");
-    assert!(page.contains("zodra het knelpunt bevestigd is"), "{page}");
+    assert_shows(
+        &page,
+        &[
+            "De werkroute is vastgelegd",
+            "Goedgekeurd door overleg op ",
+            "zodra het knelpunt bevestigd is",
+        ],
+    );
     assert_eq!(logged(&site.store, "werkroute-vastleggen").await, 1);
 
     // Not confirmed yet: the team's confirmation shows no werkroute.
@@ -65,14 +70,13 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
     // Confirmed: a matching signal gets the werkroute at once; another barrier does not.
     confirm_as_overleg(&site, &cluster).await;
     let page = submit(&team, "Dochter van 25 komt terug naar huis; door de kostendelersnorm gaat de uitkering van haar vader omlaag.").await;
-    assert!(page.contains("Werkroute: Kostendelersnorm"), "{page}");
-    assert!(
-        page.contains("Sociaal Wijkteam Moerwijk en vraag naar de consulent inkomen"),
-        "{page}"
-    );
-    assert!(
-        page.contains("Goedgekeurd door het overleg (overleg) op "),
-        "{page}"
+    assert_shows(
+        &page,
+        &[
+            "Werkroute: Kostendelersnorm",
+            "Sociaal Wijkteam Moerwijk en vraag naar de consulent inkomen",
+            "Goedgekeurd door het overleg (overleg) op ",
+        ],
     );
     let other = submit(
         &team,
