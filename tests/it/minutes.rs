@@ -523,10 +523,8 @@ async fn minutes_in_browser((width, height): (u32, u32)) {
     browser.scroll_to("#besluiten-kop").await;
     browser.shot("besluiten").await;
     browser.scroll_to("#acties-kop").await;
-    browser.shot("actiepunten").await;
-    fits(&browser, width).await;
-    axe(&browser, "the decisions list").await;
-    browser.client.close().await.unwrap();
+    check_page(&mut browser, "actiepunten", "the decisions list").await;
+    browser.close().await;
     site.app.stop().await;
 }
 

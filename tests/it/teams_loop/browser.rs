@@ -34,7 +34,6 @@ async fn team_loop_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "werkroute-vastgelegd",
-        width,
         "the cluster page with its werkroute",
     )
     .await;
@@ -71,7 +70,6 @@ async fn team_loop_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "werkroute-bij-melden-in-beeld",
-        width,
         "the confirmation with a werkroute",
     )
     .await;
@@ -105,7 +103,7 @@ async fn team_loop_at((width, height): (u32, u32)) {
     browser.shot("mijn-signalen").await;
     let centre = "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'})";
     browser.js(centre).await;
-    check_page(&mut browser, "mijn-signalen-status", width, "Mijn signalen").await;
+    check_page(&mut browser, "mijn-signalen-status", "Mijn signalen").await;
     browser.close().await;
     site.app.stop().await;
 }
@@ -123,7 +121,7 @@ async fn beheer_at((width, height): (u32, u32)) {
     )
     .await;
     browser.wait_for("Gebruikers").await;
-    check_page(&mut browser, "beheer", width, "the beheer page").await;
+    check_page(&mut browser, "beheer", "the beheer page").await;
     browser
         .click_to(
             "a[href='/beheer/gebruikers/indiener1']",
@@ -143,7 +141,6 @@ async fn beheer_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "wachtwoord-gereset",
-        width,
         "a reset password shown once",
     )
     .await;
@@ -172,20 +169,13 @@ async fn beheer_at((width, height): (u32, u32)) {
             "Het API-token is aangemaakt",
         )
         .await;
-    check_page(
-        &mut browser,
-        "token-aangemaakt",
-        width,
-        "a new token shown once",
-    )
-    .await;
+    check_page(&mut browser, "token-aangemaakt", "a new token shown once").await;
     browser
         .click_to("a[href$='/intrekken']", "Token intrekken?")
         .await;
     check_page(
         &mut browser,
         "intrekken-bevestigen",
-        width,
         "the revocation's confirmation",
     )
     .await;
