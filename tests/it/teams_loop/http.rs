@@ -59,12 +59,11 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
 
     // Not confirmed yet: the team's confirmation shows no werkroute.
     let team = Client::login(&site.base, "indiener1").await;
-    let page = submit(
+    submit_without_route(
         &team,
         "Zoon van 23 trekt weer in, kostendelersnorm verlaagt de bijstand van zijn moeder.",
     )
     .await;
-    assert!(!page.contains("Werkroute:"), "{page}");
     wait_signals(&site, 6).await;
 
     // Confirmed: a matching signal gets the werkroute at once; another barrier does not.
@@ -78,12 +77,11 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
             "Goedgekeurd door het overleg (overleg) op ",
         ],
     );
-    let other = submit(
+    submit_without_route(
         &team,
         "Gezellige middag in de buurtkamer, iedereen bakte koekjes.",
     )
     .await;
-    assert!(!other.contains("Werkroute:"), "{other}");
     wait_signals(&site, 8).await;
 
     // "Mijn signalen": received, recognised as, the knelpunt's state, the brief it counts in.
@@ -106,12 +104,11 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
     let page = post_then_get(&overleg, &path, &[("csrf", &csrf), ("werkroute", "  ")]).await;
     assert!(page.contains("De werkroute is verwijderd"), "{page}");
     assert_eq!(logged(&site.store, "werkroute-verwijderen").await, 1);
-    let page = submit(
+    submit_without_route(
         &team,
         "Kleinzoon trekt in bij oma, kostendelersnorm, AOW gaat omlaag.",
     )
     .await;
-    assert!(!page.contains("Werkroute:"), "{page}");
     site.app.stop().await;
 }
 
