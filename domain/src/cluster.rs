@@ -17,27 +17,25 @@ pub struct ClusterKey {
 }
 
 impl ClusterKey {
+    /// The key's parts in order, called by `names` (for the barrier, the area, the
+    /// organisation).
+    fn parts<'a>(&self, names: [&'a str; 3]) -> Vec<&'a str> {
+        let used = [true, self.area, self.organisation];
+        names
+            .into_iter()
+            .zip(used)
+            .filter_map(|(name, used)| used.then_some(name))
+            .collect()
+    }
+
     /// "barrier×area×organisation": how the key is shown and recorded.
     pub fn describe(&self) -> String {
-        let mut parts = vec!["barrier"];
-        if self.area {
-            parts.push("area");
-        }
-        if self.organisation {
-            parts.push("organisation");
-        }
-        parts.join("×")
+        self.parts(["barrier", "area", "organisation"]).join("×")
     }
 
     /// The same for readers, in Dutch: "barrière en wijk", "barrière, wijk en organisatie".
     pub fn describe_nl(&self) -> String {
-        let mut parts = vec!["barrière"];
-        if self.area {
-            parts.push("wijk");
-        }
-        if self.organisation {
-            parts.push("organisatie");
-        }
+        let parts = self.parts(["barrière", "wijk", "organisatie"]);
         match parts.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} en {last}", rest.join(", ")),
             _ => parts.join(""),
@@ -323,6 +321,8 @@ mod tests {
     fn the_key_is_recorded_in_english_and_read_in_dutch() {
         let key = |area, organisation| ClusterKey { area, organisation };
         assert_eq!(key(true, false).describe(), "barrier×area");
+        assert_eq!(key(false, false).describe(), "barrier");
+        assert_eq!(key(true, true).describe(), "barrier×area×organisation");
         assert_eq!(key(true, false).describe_nl(), "barrière en wijk");
         assert_eq!(key(false, false).describe_nl(), "barrière");
         assert_eq!(

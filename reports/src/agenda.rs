@@ -7,6 +7,7 @@
 
 pub use crate::minutes::{ClusterLink, MinutesDecision};
 
+use crate::knelpunten::WaitNorm;
 use crate::minutes::meeting_decisions;
 use crate::review::State;
 use crate::review_store::{
@@ -39,9 +40,8 @@ pub struct AgendaItem {
     pub sources: i64,
     pub areas: i64,
     pub median_wait_days: Option<f64>,
-    pub norm_days: Option<i64>,
-    pub norm_name: Option<String>,
-    pub above_norm: bool,
+    #[serde(flatten)]
+    pub norm: WaitNorm,
     /// Signals per four-week period, oldest first (the last six periods up to the meeting).
     pub trend: Vec<i64>,
     pub trend_svg: String,
@@ -264,8 +264,8 @@ async fn build_item(
         .iter()
         .find(|b| b.id == cluster.cluster.barrier);
     let summary = summaries.iter().find(|s| &s.cluster.id == id);
-    let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
     let median_wait_days = summary.and_then(|s| s.median_wait_days);
+    let norm = WaitNorm::of(barrier, median_wait_days);
     let trend = trend(store, id, on).await?;
     let starts = crate::trend::period_starts(on, trend.len());
     let direction = crate::trend::direction(&trend);
@@ -294,16 +294,14 @@ async fn build_item(
         sources: summary.map_or(0, |s| s.sources),
         areas: summary.map_or(0, |s| s.areas),
         median_wait_days,
-        norm_days,
-        norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
-        above_norm: matches!((median_wait_days, norm_days), (Some(m), Some(n)) if m > n as f64),
         trend_svg: sparkline(&trend),
         trend_chart: crate::trend::chart(&trend, &starts),
         trend_periods: starts.iter().map(|d| crate::dutch::date(*d)).collect(),
         trend_direction: direction.to_string(),
         trend_arrow: crate::trend::arrow(direction).to_string(),
         median_wait_weeks: median_wait_days.map(crate::dutch::weeks),
-        norm_weeks: norm_days.map(|n| crate::dutch::weeks(n as f64)),
+        norm_weeks: norm.norm_days.map(|n| crate::dutch::weeks(n as f64)),
+        norm,
         last_decision,
         trend,
         co_occurring: co_occurring(store, rules, id).await?,

@@ -222,8 +222,8 @@ fn growing_message(knelpunten: &[&Knelpunt]) -> Option<String> {
 /// The first of the five largest knelpunten whose median wait is above its named norm.
 fn wait_message(knelpunten: &[&Knelpunt]) -> Option<String> {
     knelpunten.iter().take(5).find_map(|k| {
-        let w = k.waits.as_ref().filter(|w| w.above_norm)?;
-        let (norm, name) = (w.norm_days?, w.norm_name.as_ref()?);
+        let w = k.waits.as_ref().filter(|w| w.norm.above_norm)?;
+        let (norm, name) = (w.norm.norm_days?, w.norm.norm_name.as_ref()?);
         Some(format!(
             "{}: de helft wacht langer dan {}, de {name} is {}.",
             k.title,

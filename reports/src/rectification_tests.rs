@@ -51,6 +51,18 @@ fn joint(versions: &[Version]) -> Ledger {
     crate::snapshot::context(versions, (Q, ""), true, &current, &BTreeMap::new())
 }
 
+/// Version 2 with `counts`, audited together with the `original` it rectifies.
+fn rectify(original: &Version, counts: &Counts) -> Version {
+    let context = crate::snapshot::context(
+        std::slice::from_ref(original),
+        (Q, ""),
+        true,
+        counts,
+        &BTreeMap::new(),
+    );
+    version(2, counts, &publish(counts, 2, context))
+}
+
 #[test]
 fn a_rectificatie_does_not_let_a_reader_subtract_versions() {
     let original_counts = counts(9);
@@ -76,14 +88,7 @@ fn a_rectificatie_does_not_let_a_reader_subtract_versions() {
     );
 
     // Audited together with the original, nothing small follows from the two versions.
-    let context = crate::snapshot::context(
-        std::slice::from_ref(&original),
-        (Q, ""),
-        true,
-        &corrected,
-        &BTreeMap::new(),
-    );
-    let audited = version(2, &corrected, &publish(&corrected, 2, context));
+    let audited = rectify(&original, &corrected);
     assert_eq!(
         joint(&[original.clone(), audited.clone()])
             .disclosures(5)
@@ -138,14 +143,7 @@ fn a_hidden_figure_that_changed_reads_x_to_x() {
     if let Some(line) = after.get_mut("a") {
         line.insert("W1".into(), 4);
     }
-    let context = crate::snapshot::context(
-        std::slice::from_ref(&original),
-        (Q, ""),
-        true,
-        &after,
-        &BTreeMap::new(),
-    );
-    let rectified = version(2, &after, &publish(&after, 2, context));
+    let rectified = rectify(&original, &after);
     let list = of_version(&original, &rectified, &BTreeMap::new());
     let w1 = list.changes.iter().find(|c| c.area == "W1").unwrap();
     assert_eq!((w1.old.as_str(), w1.new.as_str()), ("x", "x"));

@@ -363,6 +363,19 @@ mod tests {
         release_in(counts, &BTreeMap::new()).0
     }
 
+    /// Asserts `barrier` is published at `at` with `total` signals; its level and row.
+    fn published_at<'a>(
+        published: &'a Release,
+        barrier: &str,
+        at: Level,
+        total: u64,
+    ) -> (&'a PublishedLevel, usize) {
+        let (level, row) = published.find(barrier).unwrap();
+        assert_eq!(level.level, at, "{barrier}");
+        assert_eq!(level.table.row_totals[row], Cell::Shown(total), "{barrier}");
+        (level, row)
+    }
+
     fn counts(rows: &[(&str, &[(&str, i64)])]) -> Counts {
         rows.iter()
             .map(|(r, cells)| {
@@ -411,14 +424,10 @@ mod tests {
             ),
         ]);
         let (published, ledger) = release_in(&counts, &wider());
-        let (level, row) = published.find("b").unwrap();
-        assert_eq!(level.level, Level::Stadsdeel);
+        let (level, row) = published_at(&published, "b", Level::Stadsdeel, 14);
         assert_eq!(level.table.columns, vec!["Centrum", "Escamp"]);
         assert_eq!(level.table.cells[row], vec![Cell::Shown(8), Cell::Shown(6)]);
-        assert_eq!(level.table.row_totals[row], Cell::Shown(14));
-        let (level, row) = published.find("a").unwrap();
-        assert_eq!(level.level, Level::Wijk);
-        assert_eq!(level.table.row_totals[row], Cell::Shown(56));
+        published_at(&published, "a", Level::Wijk, 56);
         assert_eq!(ledger.disclosures(5).unwrap(), vec![]);
     }
 
@@ -429,9 +438,7 @@ mod tests {
             ("b", &[("Moerwijk", 3), ("Schilderswijk", 4)]),
         ]);
         let (published, ledger) = release_in(&counts, &wider());
-        let (level, row) = published.find("b").unwrap();
-        assert_eq!(level.level, Level::Gemeente);
-        assert_eq!(level.table.row_totals[row], Cell::Shown(7));
+        published_at(&published, "b", Level::Gemeente, 7);
         assert_eq!(ledger.disclosures(5).unwrap(), vec![]);
     }
 

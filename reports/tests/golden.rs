@@ -7,7 +7,7 @@ mod common;
 use chrono::NaiveDate;
 use common::check;
 use knooppunt_domain::cluster::{BarrierStats, CoOccurrence};
-use knooppunt_reports::knelpunten::{Knelpunt, TrendPoint, Waits};
+use knooppunt_reports::knelpunten::{Knelpunt, TrendPoint, WaitNorm, Waits};
 use knooppunt_reports::{Brief, Quarter, Section, TableRow, TableView};
 use knooppunt_rules::ruleset::RuleSet;
 
@@ -46,9 +46,11 @@ fn knelpunt(barrier: &str, title: &str, section: &'static str, vignette: &str) -
             median_days: 112,
             p25_days: 84,
             p75_days: 140,
-            norm_days: Some(70),
-            norm_name: Some("Treeknorm".into()),
-            above_norm: true,
+            norm: WaitNorm {
+                norm_days: Some(70),
+                norm_name: Some("Treeknorm".into()),
+                above_norm: true,
+            },
         }),
         co_occurring: vec!["Angst voor korting (6)".into()],
         vignettes: vec![vignette.into()],

@@ -8,6 +8,11 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The errors of loading `file` (if any) with the environment `pairs`.
+fn load_errors(file: Option<&Path>, pairs: &[(&str, &str)]) -> Vec<String> {
+    Config::load_with_env(file, env(pairs)).unwrap_err().0
+}
+
 fn file(content: &str) -> tempfile::NamedTempFile {
     let mut f = tempfile::NamedTempFile::new().unwrap();
     f.write_all(content.as_bytes()).unwrap();
@@ -37,9 +42,7 @@ fn file_overrides_defaults_and_environment_overrides_file() {
 #[test]
 fn every_error_is_listed_at_once() {
     let f = file("[store]\nurl = \"mysql://x\"\nmax_connections = \"veel\"\n[onzin]\na = 1\n[intake]\nlisten = \"hier\"\nkleur = \"rood\"\n");
-    let errors = Config::load_with_env(Some(f.path()), env(&[("KNOOPPUNT__ENGINE__TURBO", "1")]))
-        .unwrap_err()
-        .0;
+    let errors = load_errors(Some(f.path()), &[("KNOOPPUNT__ENGINE__TURBO", "1")]);
     let joined = errors.join("\n");
     for expect in ["onzin", "intake.kleur", "engine.turbo", "max_connections"] {
         assert!(joined.contains(expect), "{expect} missing in:\n{joined}");
@@ -49,9 +52,9 @@ fn every_error_is_listed_at_once() {
 
 #[test]
 fn semantic_errors_are_listed_together() {
-    let errors = Config::load_with_env(
+    let errors = load_errors(
         None,
-        env(&[
+        &[
             ("KNOOPPUNT__STORE__URL", "mysql://x"),
             ("KNOOPPUNT__INTAKE__LISTEN", "hier"),
             ("KNOOPPUNT__TRANSPORT__KIND", "kafka"),
@@ -59,26 +62,22 @@ fn semantic_errors_are_listed_together() {
                 "KNOOPPUNT__KAFKA__DEAD_LETTER_TOPIC",
                 "knooppunt.signals.v1",
             ),
-        ]),
-    )
-    .unwrap_err()
-    .0;
+        ],
+    );
     assert_eq!(errors.len(), 3, "{errors:?}");
 }
 
 #[test]
 fn min_insync_replicas_above_the_replication_factor_is_refused() {
-    let errors = Config::load_with_env(
+    let errors = load_errors(
         None,
-        env(&[
+        &[
             ("KNOOPPUNT__TRANSPORT__KIND", "kafka"),
             ("KNOOPPUNT__KAFKA__REPLICATION_FACTOR", "1"),
             ("KNOOPPUNT__KAFKA__MIN_INSYNC_REPLICAS", "2"),
             ("KNOOPPUNT__KAFKA__RETENTION_MS", "0"),
-        ]),
-    )
-    .unwrap_err()
-    .0;
+        ],
+    );
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors[0].starts_with("kafka.min_insync_replicas"),
@@ -89,9 +88,7 @@ fn min_insync_replicas_above_the_replication_factor_is_refused() {
 
 #[test]
 fn a_missing_config_file_is_an_error() {
-    let errors = Config::load_with_env(Some(Path::new("/bestaat/niet.toml")), env(&[]))
-        .unwrap_err()
-        .0;
+    let errors = load_errors(Some(Path::new("/bestaat/niet.toml")), &[]);
     assert!(errors[0].contains("kan niet worden gelezen"));
 }
 
@@ -119,24 +116,19 @@ fn require_token_takes_true_false_or_auto() {
                 .unwrap();
         assert_eq!(config.intake.require_token, expected, "{value}");
     }
-    let errors = Config::load_with_env(None, env(&[("KNOOPPUNT__INTAKE__REQUIRE_TOKEN", "soms")]))
-        .unwrap_err()
-        .0
-        .join("\n");
+    let errors = load_errors(None, &[("KNOOPPUNT__INTAKE__REQUIRE_TOKEN", "soms")]).join("\n");
     assert!(
         errors.contains("require_token") && errors.contains("verwacht true, false of"),
         "{errors}"
     );
-    let errors = Config::load_with_env(
+    let errors = load_errors(
         None,
-        env(&[
+        &[
             ("KNOOPPUNT__WEB__OPS_LISTEN", "ergens"),
             ("KNOOPPUNT__INTAKE__HEADER_TIMEOUT_SECS", "0"),
             ("KNOOPPUNT__WEB__CLIENT_IP_HEADER", "geen kop"),
-        ]),
-    )
-    .unwrap_err()
-    .0;
+        ],
+    );
     assert_eq!(errors.len(), 3, "{errors:?}");
 }
 
@@ -162,12 +154,13 @@ fn example_configs_in_deploy_parse() {
 fn a_theme_file_that_cannot_be_read_is_a_dutch_error_naming_the_setting() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("huisstijl.css");
-    let errors = Config::load_with_env(
-        None,
-        env(&[("KNOOPPUNT__WEB__THEME_CSS", missing.to_str().unwrap())]),
-    )
-    .unwrap_err()
-    .0;
+    let theme = |css: &Path| {
+        load_errors(
+            None,
+            &[("KNOOPPUNT__WEB__THEME_CSS", css.to_str().unwrap())],
+        )
+    };
+    let errors = theme(&missing);
     assert_eq!(
         errors,
         vec![format!(
@@ -175,21 +168,11 @@ fn a_theme_file_that_cannot_be_read_is_a_dutch_error_naming_the_setting() {
             missing.display()
         )]
     );
-    let errors = Config::load_with_env(
-        None,
-        env(&[("KNOOPPUNT__WEB__THEME_CSS", dir.path().to_str().unwrap())]),
-    )
-    .unwrap_err()
-    .0;
+    let errors = theme(dir.path());
     assert!(errors[0].ends_with("is geen bestand"), "{errors:?}");
     let latin1 = file("");
     std::fs::write(latin1.path(), b":root { --x: \"caf\xe9\"; }").unwrap();
-    let errors = Config::load_with_env(
-        None,
-        env(&[("KNOOPPUNT__WEB__THEME_CSS", latin1.path().to_str().unwrap())]),
-    )
-    .unwrap_err()
-    .0;
+    let errors = theme(latin1.path());
     assert!(errors[0].contains("is geen UTF-8-tekst"), "{errors:?}");
 }
 

@@ -51,7 +51,7 @@ async fn meeting_at((width, height): (u32, u32)) {
         .await;
     assert_eq!(labels, 6, "every period labelled");
     // Nothing wider than the screen: tables scroll inside their own box.
-    check_page(&mut browser, "vergadering", width, "the meeting page").await;
+    check_page(&mut browser, "vergadering", "the meeting page").await;
     browser.click(&link).await;
     browser.shot("agendapunt").await;
 
@@ -126,13 +126,7 @@ async fn meeting_at((width, height): (u32, u32)) {
 
     // The confirmed knelpunten: its table stays within the window too.
     browser.open("/knelpunten", "Bevestigde knelpunten").await;
-    check_page(
-        &mut browser,
-        "knelpunten",
-        width,
-        "the confirmed knelpunten",
-    )
-    .await;
+    check_page(&mut browser, "knelpunten", "the confirmed knelpunten").await;
     browser.close().await;
     site.app.stop().await;
 }
@@ -160,7 +154,7 @@ async fn my_signals_at((width, height): (u32, u32)) {
     let today = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
     assert!(page.contains(&format!("Ontvangen {today}")), "{page}");
     assert!(page.contains("pagina 1 van 1"), "{page}");
-    check_page(&mut browser, "mijn-signalen", width, "Mijn signalen").await;
+    check_page(&mut browser, "mijn-signalen", "Mijn signalen").await;
     browser.close().await;
     site.app.stop().await;
 }

@@ -1,6 +1,6 @@
 //! The `knooppunt` binary itself: help texts, configuration errors, CSV import, brief.
 
-use crate::support::{knooppunt_command as knooppunt, run_ok};
+use crate::support::{assert_failed_with, assert_shows, knooppunt_command as knooppunt, run_ok};
 
 #[test]
 fn every_subcommand_explains_itself() {
@@ -250,17 +250,13 @@ fn demo_runs_end_to_end_without_serving() {
     // The brief is honest about recognition: measured precision and recall, and each
     // published knelpunt count as a range (from the project's notes: the demo has no labels).
     let brief = std::fs::read_to_string(dir.path().join("brief/brief-2026Q3.md")).unwrap();
-    assert!(
-        brief.contains("### Hoe nauwkeurig is de herkenning?"),
-        "{brief}"
-    );
-    assert!(
-        brief.contains("geteld aantal × precisie ÷ recall"),
-        "{brief}"
-    );
-    assert!(
-        brief.contains("eigen testnotities, regels en model samen"),
-        "{brief}"
+    assert_shows(
+        &brief,
+        &[
+            "### Hoe nauwkeurig is de herkenning?",
+            "geteld aantal × precisie ÷ recall",
+            "eigen testnotities, regels en model samen",
+        ],
     );
     let ranges = brief
         .lines()
@@ -298,8 +294,7 @@ fn demo_runs_end_to_end_without_serving() {
         .env("KNOOPPUNT_PASSWORD", "kort")
         .output()
         .unwrap();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("wachtwoord: minstens 12 tekens"));
+    assert_failed_with(&output, "wachtwoord: minstens 12 tekens");
     run_ok(
         knooppunt()
             .args(["user", "add", "--name", "admin", "--role", "beheer"])
@@ -335,9 +330,7 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(bare.status.success());
     assert!(String::from_utf8_lossy(&bare.stdout).contains("niet vastgelegd"));
     let refused = agenda(&["--attendee", "R. Kok=corporatie, r.kok@example.nl"]);
-    assert!(!refused.status.success());
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("--attendee, rol: geen contact"), "{stderr}");
+    let stderr = assert_failed_with(&refused, "--attendee, rol: geen contact");
     assert!(!stderr.contains("example.nl"), "not echoed: {stderr}");
     let recorded = agenda(&["--attendee", "R. Kok=woningcorporatie"]);
     assert!(recorded.status.success());
@@ -382,13 +375,8 @@ fn demo_runs_end_to_end_without_serving() {
     let html = std::fs::read_to_string(published.join("brief-2026Q3.html")).unwrap();
     assert!(html.contains("Vastgesteld door het signaleringsoverleg"));
     let second = publish();
-    assert!(!second.status.success());
-    assert!(
-        String::from_utf8_lossy(&second.stderr).contains("al gepubliceerd"),
-        "{}",
-        String::from_utf8_lossy(&second.stderr)
-    );
-    assert!(String::from_utf8_lossy(&second.stderr).contains("--rectificatie"));
+    let stderr = assert_failed_with(&second, "al gepubliceerd");
+    assert!(stderr.contains("--rectificatie"), "{stderr}");
 
     // A correction is a rectificatie: a reason is required, a quarter must be published, and
     // the new version's files come beside the original's, which stay as they were.
@@ -402,24 +390,12 @@ fn demo_runs_end_to_end_without_serving() {
             .output()
             .unwrap()
     };
-    let stderr =
-        |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
-    let no_reason = rectify("2026Q3", None);
-    assert!(!no_reason.status.success());
-    assert!(
-        stderr(&no_reason).contains("rectificatie: geef de reden op"),
-        "{}",
-        stderr(&no_reason)
-    );
+    assert_failed_with(&rectify("2026Q3", None), "rectificatie: geef de reden op");
     let unpublished = rectify("2026Q2", Some("Dubbel geteld"));
-    assert!(!unpublished.status.success());
-    assert!(
-        stderr(&unpublished).contains("nog geen gepubliceerde brief"),
-        "{}",
-        stderr(&unpublished)
-    );
+    assert_failed_with(&unpublished, "nog geen gepubliceerde brief");
     let rectified = rectify("2026Q3", Some("Twee signalen bleken dubbel ingevoerd"));
-    assert!(rectified.status.success(), "{}", stderr(&rectified));
+    let stderr = String::from_utf8_lossy(&rectified.stderr);
+    assert!(rectified.status.success(), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(published.join("brief-2026Q3.html")).unwrap(),
         html,
@@ -467,8 +443,7 @@ fn demo_runs_end_to_end_without_serving() {
         "{overview}"
     );
     let again = digest(&["--month", "2026-09", "--publish"]);
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("al gepubliceerd"));
+    assert_failed_with(&again, "al gepubliceerd");
     // Published: it renders from its snapshot, the same every time.
     let output = digest(&["--month", "2026-09"]);
     assert!(output.status.success());
@@ -500,12 +475,7 @@ fn demo_runs_end_to_end_without_serving() {
         );
     }
     let wrong = digest(&["--month", "2026-13"]);
-    assert!(!wrong.status.success());
-    assert!(
-        String::from_utf8_lossy(&wrong.stderr).contains("schrijf haar als 2026-09"),
-        "{}",
-        String::from_utf8_lossy(&wrong.stderr)
-    );
+    assert_failed_with(&wrong, "schrijf haar als 2026-09");
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! `knooppunt classify` and `knooppunt rules` as a user runs them.
 
-use crate::support::{knooppunt_command as knooppunt, rules_toml};
+use crate::support::{assert_failed_with, knooppunt_command as knooppunt, rules_toml};
 
 #[test]
 fn classify_reads_stdin_and_writes_one_line_per_input_line() {
@@ -74,8 +74,7 @@ fn classify_with_another_rules_file_and_bad_rules_are_reported() {
 
     std::fs::write(&rules, "version = \"x\"\n[[barrier]]\nid = \"Fout\"\n").unwrap();
     let output = classify();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("regelbestand"));
+    assert_failed_with(&output, "regelbestand");
 }
 
 #[test]

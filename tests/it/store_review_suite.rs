@@ -73,6 +73,22 @@ impl CriteriaSource for Defaults {
     }
 }
 
+/// The municipality publishes the brief of `quarter` (no programme).
+fn publication(quarter: &str) -> Publication<'_> {
+    Publication {
+        quarter,
+        programme: "",
+        by: "gemeente",
+        rules_version: "test-1",
+    }
+}
+
+/// The figures of the brief of `quarter` (no programme) in force.
+async fn figures_in_force(store: &Store, quarter: &str) -> serde_json::Value {
+    let snapshot = store.snapshot::<serde_json::Value>(quarter, "").await;
+    snapshot.unwrap().expect("a published brief").figures
+}
+
 /// Decides through the store, writing the cluster event and one processing-log row.
 async fn decide(
     store: &Store,
@@ -391,12 +407,6 @@ async fn meetings_and_snapshots(store: &Store) {
         Some(day("2026-12-01"))
     );
 
-    let publication = |quarter| Publication {
-        quarter,
-        programme: "",
-        by: "gemeente",
-        rules_version: "test-1",
-    };
     let q3 = json!({"totals": {"kostendelersnorm": "12"}});
     assert!(store
         .publish_snapshot(publication("2026Q3"), &q3)
@@ -411,12 +421,7 @@ async fn meetings_and_snapshots(store: &Store) {
         .publish_snapshot(publication("2026Q4"), &again)
         .await
         .unwrap());
-    let stored = store
-        .snapshot::<serde_json::Value>("2026Q3", "")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(stored.figures, q3);
+    assert_eq!(figures_in_force(store, "2026Q3").await, q3);
     assert!(store
         .snapshot::<serde_json::Value>("2026Q3", "armoede")
         .await
@@ -440,12 +445,6 @@ async fn meetings_and_snapshots(store: &Store) {
 async fn brief_versions(store: &Store) {
     type Version =
         knooppunt_store::snapshot_versions::SnapshotVersion<serde_json::Value, serde_json::Value>;
-    let publication = |quarter| Publication {
-        quarter,
-        programme: "",
-        by: "gemeente",
-        rules_version: "test-1",
-    };
     let original = json!({"totals": {"kostendelersnorm": "12"}});
     let counts = json!({"kostendelersnorm": {"Moerwijk": 12}});
     assert!(store
@@ -498,12 +497,7 @@ async fn brief_versions(store: &Store) {
     assert_eq!(versions[0].counts, Some(counts.clone()));
     assert!(versions[0].published_at <= versions[2].published_at);
     // In force: the latest version, wherever the store is read.
-    let current = store
-        .snapshot::<serde_json::Value>("2027Q1", "")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(current.figures, third);
+    assert_eq!(figures_in_force(store, "2027Q1").await, third);
     let latest = store
         .latest_snapshot::<serde_json::Value>("")
         .await

@@ -150,7 +150,6 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "vergadering",
-        width,
         "the meeting page in Den Haag's tokens",
     )
     .await;
@@ -169,7 +168,6 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "besluitpaneel",
-        width,
         "a cluster page in Den Haag's tokens",
     )
     .await;
@@ -192,7 +190,6 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "formulier",
-        width,
         "the intake form in Den Haag's tokens",
     )
     .await;
@@ -200,7 +197,6 @@ async fn municipal_look_at((width, height): (u32, u32)) {
     check_page(
         &mut browser,
         "mijn-signalen",
-        width,
         "Mijn signalen in Den Haag's tokens",
     )
     .await;

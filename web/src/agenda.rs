@@ -72,12 +72,7 @@ pub(crate) async fn agenda_page(
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
     // Without a date: the next recorded meeting, else the latest, else today.
-    let on = match query
-        .datum
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
+    let on = match crate::extract::filled(query.datum.as_deref()) {
         Some(text) => day(Some(text))?,
         None => review_store::landing_meeting(&me.state.store, today)
             .await?

@@ -29,8 +29,8 @@ pub(crate) fn routes() -> Router<WebState> {
         .route(&account(""), get(account_page))
         .route(&account("/rol"), post(change_role))
         .route(&account("/wachtwoord"), post(reset_password))
-        .route(&account("/deactiveren"), post(deactivate))
-        .route(&account("/activeren"), post(reactivate))
+        .route(&account("/deactiveren"), post(set_active::<false>))
+        .route(&account("/activeren"), post(set_active::<true>))
         .route(&account("/deblokkeren"), post(unlock))
 }
 
@@ -150,22 +150,22 @@ pub(crate) async fn change_role(
     Ok(back(&me, &name, "rol-gewijzigd"))
 }
 
-/// Deactivates (`actief` = false) or reactivates an account.
-async fn set_active(
+/// Deactivates (`ACTIVE` = false) or reactivates an account.
+pub(crate) async fn set_active<const ACTIVE: bool>(
     me: SignedIn<Beheer>,
-    name: String,
-    active: bool,
+    Path(name): Path<String>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
     account(&me.state, &name).await?;
-    if !active && name == me.user.name {
+    if !ACTIVE && name == me.user.name {
         let text = "Deactiveren: u kunt uw eigen account niet deactiveren";
         return refused(&me, &name, text.into()).await;
     }
-    me.state.store.set_user_active(&name, active).await?;
-    let change = if active {
-        "gebruiker-activeren"
+    me.state.store.set_user_active(&name, ACTIVE).await?;
+    let (change, code) = if ACTIVE {
+        ("gebruiker-activeren", "geactiveerd")
     } else {
-        "gebruiker-deactiveren"
+        ("gebruiker-deactiveren", "gedeactiveerd")
     };
     tracing::info!(change, "Account (de)activated");
     audit(
@@ -174,28 +174,7 @@ async fn set_active(
         json!({"change": change, "account": name}),
     )
     .await?;
-    let code = if active {
-        "geactiveerd"
-    } else {
-        "gedeactiveerd"
-    };
     Ok(back(&me, &name, code))
-}
-
-pub(crate) async fn deactivate(
-    me: SignedIn<Beheer>,
-    Path(name): Path<String>,
-    CsrfForm(Confirm {}): CsrfForm<Confirm>,
-) -> Result<Response, WebError> {
-    set_active(me, name, false).await
-}
-
-pub(crate) async fn reactivate(
-    me: SignedIn<Beheer>,
-    Path(name): Path<String>,
-    CsrfForm(Confirm {}): CsrfForm<Confirm>,
-) -> Result<Response, WebError> {
-    set_active(me, name, true).await
 }
 
 /// A temporary password: 100 random bits in five groups of five, easy to read out.

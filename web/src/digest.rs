@@ -75,12 +75,7 @@ pub(crate) async fn monthly_download(
     Query(query): Query<OverviewQuery>,
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
-    let month = match query
-        .maand
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
+    let month = match crate::extract::filled(query.maand.as_deref()) {
         None => Month::containing(today).previous(),
         Some(text) => text
             .parse::<Month>()
@@ -117,11 +112,7 @@ pub(crate) async fn programme_download(
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, WebError> {
     let on = parse_day(query.datum.as_deref()).map_err(|text| refused("Ongeldige datum", text))?;
-    let programme = query
-        .programma
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+    let programme = crate::extract::filled(query.programma.as_deref())
         .ok_or_else(|| refused("Programma ontbreekt", "programma: kies een programma."))?;
     if programme.chars().count() > 200 {
         return Err(refused(

@@ -16,6 +16,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
+/// A query or form field as typed, trimmed; `None` when it is missing or blank.
+pub(crate) fn filled(field: Option<&str>) -> Option<&str> {
+    field.map(str::trim).filter(|text| !text.is_empty())
+}
+
 /// A group of roles that may open a page.
 pub trait RoleGroup: Send + Sync + 'static {
     const ROLES: &'static [Role];

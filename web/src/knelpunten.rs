@@ -217,18 +217,9 @@ pub(crate) async fn brief_download(
             ))
         }
     };
-    let programme = query
-        .programma
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
+    let programme = crate::extract::filled(query.programma.as_deref());
     published_for(&me, quarter, programme).await?;
-    let edition = match query
-        .versie
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
+    let edition = match crate::extract::filled(query.versie.as_deref()) {
         None => Edition::Current,
         Some(text) => {
             let number = text.parse::<i64>().ok().filter(|n| *n >= 1);

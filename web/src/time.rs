@@ -50,7 +50,7 @@ const LAST_YEAR: i32 = 2100;
 
 /// The day a form or query names (today when empty), or a Dutch error naming the field.
 pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
+    match crate::extract::filled(text) {
         None => Ok(knooppunt_ingest::today_nl()),
         Some(day) => {
             // Only the field is named: a long or odd value is not echoed back.

@@ -74,48 +74,28 @@ fn viewed(
     segments: &[&str],
     param: &dyn Fn(&str) -> String,
 ) -> Option<(&'static str, Activity, Value)> {
+    let page = |attributes| Some((actions::CLUSTER_VIEWED, Activity::Review, attributes));
+    let export = |attributes| Some((actions::EXPORT, Activity::Publication, attributes));
     match segments {
-        ["clusters", id] => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"cluster_id": id, "page": "cluster"}),
-        )),
-        ["agenda"] => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"page": "agenda", "datum": param("datum")}),
-        )),
-        ["signalen"] => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"page": "eigen-signalen"}),
-        )),
-        ["agenda", "besluitenlijst"] => Some((
-            actions::CLUSTER_VIEWED,
-            Activity::Review,
-            json!({"page": "besluitenlijst", "datum": param("datum")}),
-        )),
-        ["agenda", "besluitenlijst", "export"] => Some((
-            actions::EXPORT,
-            Activity::Publication,
+        ["clusters", id] => page(json!({"cluster_id": id, "page": "cluster"})),
+        ["agenda"] => page(json!({"page": "agenda", "datum": param("datum")})),
+        ["signalen"] => page(json!({"page": "eigen-signalen"})),
+        ["agenda", "besluitenlijst"] => {
+            page(json!({"page": "besluitenlijst", "datum": param("datum")}))
+        }
+        ["agenda", "besluitenlijst", "export"] => export(
             json!({"what": "besluitenlijst", "datum": param("datum"), "format": param("formaat")}),
-        )),
-        ["agenda", "export"] => Some((
-            actions::EXPORT,
-            Activity::Publication,
-            json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}),
-        )),
-        ["knelpunten", what @ ("maandoverzicht" | "besluitenlijst")] => Some((
-            actions::EXPORT,
-            Activity::Publication,
-            json!({
-                "what": if *what == "maandoverzicht" { "maandoverzicht" } else { "programma-besluitenlijst" },
-                "maand": param("maand"),
-                "datum": param("datum"),
-                "programme": param("programma"),
-                "format": param("formaat"),
-            }),
-        )),
+        ),
+        ["agenda", "export"] => {
+            export(json!({"what": "agenda", "datum": param("datum"), "format": param("formaat")}))
+        }
+        ["knelpunten", what @ ("maandoverzicht" | "besluitenlijst")] => export(json!({
+            "what": if *what == "maandoverzicht" { "maandoverzicht" } else { "programma-besluitenlijst" },
+            "maand": param("maand"),
+            "datum": param("datum"),
+            "programme": param("programma"),
+            "format": param("formaat"),
+        })),
         ["brief"] => Some((
             actions::BRIEF_DOWNLOADED,
             Activity::Publication,
@@ -129,41 +109,30 @@ fn viewed(
     }
 }
 
-/// An administrative change that was posted.
+/// An administrative change that was posted: its activity and what changed.
 fn changed(segments: &[&str]) -> Option<(&'static str, Activity, Value)> {
-    match segments {
-        ["agenda", "besluitenlijst"] => Some((
-            actions::ADMINISTRATION,
+    let (activity, attributes) = match segments {
+        ["agenda", "besluitenlijst"] => (
             Activity::Review,
             json!({"change": "besluitenlijst-vastleggen"}),
-        )),
-        ["beheer", "gebruikers"] => Some((
-            actions::ADMINISTRATION,
-            Activity::Review,
-            json!({"change": "gebruiker-aanmaken"}),
-        )),
-        ["beheer", "tokens"] => Some((
-            actions::ADMINISTRATION,
-            Activity::Intake,
-            json!({"change": "token-aanmaken"}),
-        )),
-        ["beheer", "tokens", id, "intrekken"] => Some((
-            actions::ADMINISTRATION,
+        ),
+        ["beheer", "gebruikers"] => (Activity::Review, json!({"change": "gebruiker-aanmaken"})),
+        ["beheer", "tokens"] => (Activity::Intake, json!({"change": "token-aanmaken"})),
+        ["beheer", "tokens", id, "intrekken"] => (
             Activity::Intake,
             json!({"change": "token-intrekken", "token_id": id}),
-        )),
-        ["clusters", id, "vignet"] => Some((
-            actions::ADMINISTRATION,
+        ),
+        ["clusters", id, "vignet"] => (
             Activity::Publication,
             json!({"change": "vignet-goedkeuren", "cluster_id": id}),
-        )),
-        ["agenda", "vergadering"] => Some((
-            actions::ADMINISTRATION,
+        ),
+        ["agenda", "vergadering"] => (
             Activity::Review,
             json!({"change": "vergadering-vastleggen"}),
-        )),
-        _ => None,
-    }
+        ),
+        _ => return None,
+    };
+    Some((actions::ADMINISTRATION, activity, attributes))
 }
 
 #[derive(Deserialize, Default)]

@@ -45,6 +45,21 @@ fn decision(seq: i64, cluster: &str, action: Action, actor: &str, reason: &str) 
     }
 }
 
+/// The meeting of 30-09-2026 with `decisions`, none taken back.
+fn meeting_of<'a>(
+    recorded: bool,
+    record: &'a MeetingRecord,
+    decisions: &'a [Decision],
+) -> Meeting<'a> {
+    Meeting {
+        on: day("2026-09-30"),
+        recorded,
+        record,
+        decisions,
+        reversals: &[],
+    }
+}
+
 /// The latest published brief: kostendelersnorm 17, shown in Moerwijk, hidden in Laak.
 fn published_brief() -> Figures {
     let table = PublishedTable {
@@ -126,13 +141,7 @@ fn a_programme_digest_names_roles_not_people_and_only_published_wijken() {
         }],
     };
     let figures = published_brief();
-    let meeting = Meeting {
-        on: day("2026-09-30"),
-        recorded: true,
-        record: &record,
-        decisions: &decisions,
-        reversals: &[],
-    };
+    let meeting = meeting_of(true, &record, &decisions);
     let published = Some(PublishedBrief {
         quarter: "2026Q2",
         figures: &figures,
@@ -192,13 +201,7 @@ fn without_a_published_brief_the_digest_has_no_counts_and_no_wijken() {
     )];
     let decisions = vec![decision(1, "c", Action::Confirm, "a", "")];
     let record = MeetingRecord::default();
-    let meeting = Meeting {
-        on: day("2026-09-30"),
-        recorded: false,
-        record: &record,
-        decisions: &decisions,
-        reversals: &[],
-    };
+    let meeting = meeting_of(false, &record, &decisions);
     let digest = programme::compose("Armoede", meeting, &clusters, None, &catalog);
     assert_eq!(digest.knelpunten[0].signals, "");
     let (markdown, _) = digest.render().unwrap();

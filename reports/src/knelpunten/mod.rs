@@ -29,6 +29,27 @@ pub struct TrendPoint {
     pub from_snapshot: bool,
 }
 
+/// A barrier's waiting-time norm ("Treeknorm", 70 days) and whether a median wait is above
+/// it; the agenda and the brief both show it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WaitNorm {
+    pub norm_days: Option<i64>,
+    pub norm_name: Option<String>,
+    pub above_norm: bool,
+}
+
+impl WaitNorm {
+    /// `barrier`'s norm, against the median wait in days (none: not above it).
+    pub fn of(barrier: Option<&Barrier>, median_days: Option<f64>) -> Self {
+        let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
+        Self {
+            norm_days,
+            norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
+            above_norm: matches!((median_days, norm_days), (Some(m), Some(n)) if m > n as f64),
+        }
+    }
+}
+
 /// Waiting times of a knelpunt's signals this quarter, against the norm.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Waits {
@@ -36,9 +57,8 @@ pub struct Waits {
     pub median_days: i64,
     pub p25_days: i64,
     pub p75_days: i64,
-    pub norm_days: Option<i64>,
-    pub norm_name: Option<String>,
-    pub above_norm: bool,
+    #[serde(flatten)]
+    pub norm: WaitNorm,
 }
 
 /// A knelpunt as the brief shows it; every count already suppressed.
@@ -251,16 +271,13 @@ impl History {
         let waits = &self.now.waits;
         (waits.len() as i64 >= min).then(|| {
             let days = |q: f64| quantile(waits, q).unwrap_or_default().round() as i64;
-            let norm_days = barrier.and_then(|b| b.promotion.wait_norm_days);
             let median = days(0.5);
             Waits {
                 with_wait: suppress(waits.len() as i64, min),
                 median_days: median,
                 p25_days: days(0.25),
                 p75_days: days(0.75),
-                norm_days,
-                norm_name: barrier.and_then(|b| b.promotion.wait_norm_name.clone()),
-                above_norm: norm_days.is_some_and(|n| median > n),
+                norm: WaitNorm::of(barrier, Some(median as f64)),
             }
         })
     }

@@ -77,6 +77,8 @@ pub struct Browser {
     shots: PathBuf,
     pub downloads: PathBuf,
     step: usize,
+    /// The window's width as last set (the `--window-size` of [`Browser::start`] until then).
+    width: u32,
 }
 
 impl Browser {
@@ -111,6 +113,7 @@ impl Browser {
             shots,
             downloads,
             step: 0,
+            width: 1280,
         }
     }
 
@@ -262,8 +265,9 @@ impl Browser {
     }
 
     /// The browser window's size (desktop 1280×720, phone 390×844).
-    pub async fn resize(&self, width: u32, height: u32) {
+    pub async fn resize(&mut self, width: u32, height: u32) {
         self.client.set_window_size(width, height).await.unwrap();
+        self.width = width;
     }
 
     /// Waits until the cluster page shows `status` after a decision.
@@ -329,8 +333,8 @@ pub async fn fits(browser: &Browser, width: u32) {
 
 /// The page is checked as a person meets it: a screenshot, nothing wider than the window,
 /// and no WCAG 2.1 A/AA violation.
-pub async fn check_page(browser: &mut Browser, shot: &str, width: u32, what: &str) {
+pub async fn check_page(browser: &mut Browser, shot: &str, what: &str) {
     browser.shot(shot).await;
-    fits(browser, width).await;
+    fits(browser, browser.width).await;
     axe(browser, what).await;
 }

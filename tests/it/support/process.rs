@@ -91,6 +91,15 @@ pub fn run_ok(command: &mut Command) -> std::process::Output {
     output
 }
 
+/// Asserts the command behind `output` failed and said `phrase` on its error output; that
+/// error output.
+pub fn assert_failed_with(output: &std::process::Output, phrase: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "succeeded: {stderr}");
+    assert!(stderr.contains(phrase), "{phrase:?} not in: {stderr}");
+    stderr
+}
+
 /// POSTs `body` to `{base}/api/v1/signals` as JSON; the answer's status and text.
 pub async fn post_signals(base: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
     post_signals_with(&reqwest::Client::new(), base, body).await

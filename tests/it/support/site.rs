@@ -179,6 +179,20 @@ impl Client {
     }
 }
 
+/// Asserts `page` shows every one of `needles`.
+pub fn assert_shows(page: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(page.contains(needle), "{needle:?} not in {page}");
+    }
+}
+
+/// Asserts an answer (status and text) has `status` and shows `phrase`; its text.
+pub fn assert_answer((answered, body): (u16, String), status: u16, phrase: &str) -> String {
+    assert_eq!(answered, status, "{body}");
+    assert_shows(&body, &[phrase]);
+    body
+}
+
 /// An account `name` of `role` (its display name the same) for the source `source`, in the
 /// comma-separated wijken `areas` (empty: all).
 pub async fn add_account(

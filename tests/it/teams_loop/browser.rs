@@ -12,11 +12,11 @@ async fn team_loop_at((width, height): (u32, u32)) {
     // The overleg attaches a werkroute on the cluster page.
     browser.sign_in(&site.base, "overleg").await;
     browser
-        .client
-        .goto(&format!("{}/clusters/{cluster}#werkroute", site.base))
-        .await
-        .unwrap();
-    browser.wait_for("Werkroute voor teams").await;
+        .open(
+            &format!("/clusters/{cluster}#werkroute"),
+            "Werkroute voor teams",
+        )
+        .await;
     browser.fill("#werkroute-tekst", ROUTE).await;
     let counter = browser
         .js("return document.querySelector('#werkroute-teller').textContent")
@@ -25,21 +25,23 @@ async fn team_loop_at((width, height): (u32, u32)) {
         counter.as_str().unwrap().ends_with("van 1.000 tekens"),
         "{counter}"
     );
-    browser.click("#werkroute button[type=submit]").await;
-    browser.wait_for("De werkroute is vastgelegd").await;
-    browser.shot("werkroute-vastgelegd").await;
-    fits(&browser, width).await;
-    axe(&browser, "the cluster page with its werkroute").await;
-    browser.click("header button").await;
-    browser.wait_for("Inloggen").await;
+    browser
+        .click_to(
+            "#werkroute button[type=submit]",
+            "De werkroute is vastgelegd",
+        )
+        .await;
+    check_page(
+        &mut browser,
+        "werkroute-vastgelegd",
+        "the cluster page with its werkroute",
+    )
+    .await;
+    browser.click_to("header button", "Inloggen").await;
 
     // The team reports; the preview comes into view, then the werkroute shows on sending.
     browser.sign_in(&site.base, "indiener1").await;
-    browser
-        .client
-        .goto(&format!("{}/signalen/nieuw", site.base))
-        .await
-        .unwrap();
+    browser.goto("/signalen/nieuw").await;
     browser.fill("#area", "Moerwijk").await;
     let text =
         "Zoon van 22 trekt weer in bij zijn moeder; de kostendelersnorm verlaagt haar bijstand.";
@@ -49,29 +51,35 @@ async fn team_loop_at((width, height): (u32, u32)) {
         .await;
     let expected = format!("{} van 4.000 tekens", text.chars().count());
     assert_eq!(counter, serde_json::json!(expected), "the live counter");
-    browser.click("button[value=voorbeeld]").await;
-    browser.wait_for("Er wordt niets weggehaald").await;
+    browser
+        .click_to("button[value=voorbeeld]", "Er wordt niets weggehaald")
+        .await;
     let in_view = "const r = document.querySelector('#voorbeeld').getBoundingClientRect(); \
          return r.top >= 0 && r.top < window.innerHeight && document.activeElement.id === 'voorbeeld';";
     let seen = browser.js(in_view).await;
     assert_eq!(seen, true, "the preview is in view and has the focus");
     browser.shot("voorbeeld-in-beeld").await;
     axe(&browser, "the form with its preview").await;
-    browser.click("button[value=versturen]").await;
-    let page = browser.wait_for("Het signaal is ontvangen").await;
+    let page = browser
+        .click_to("button[value=versturen]", "Het signaal is ontvangen")
+        .await;
     assert!(page.contains("Werkroute: Kostendelersnorm"), "{page}");
     assert!(page.contains("consulent inkomen"), "{page}");
     browser.shot("werkroute-bij-melden").await;
     browser.scroll_to("section.werkroute").await;
-    browser.shot("werkroute-bij-melden-in-beeld").await;
-    fits(&browser, width).await;
-    axe(&browser, "the confirmation with a werkroute").await;
+    check_page(
+        &mut browser,
+        "werkroute-bij-melden-in-beeld",
+        "the confirmation with a werkroute",
+    )
+    .await;
 
     // A refused form: Dutch field names, each error tied to its input.
     browser.fill("#area", "Nergenshuizen").await;
     browser.fill("#text", "Kostendelersnorm speelt weer.").await;
-    browser.click("button[value=versturen]").await;
-    let refused = browser.wait_for("Het signaal is niet verstuurd").await;
+    let refused = browser
+        .click_to("button[value=versturen]", "Het signaal is niet verstuurd")
+        .await;
     assert!(refused.contains("Wijk:"), "{refused}");
     let tied = browser
         .js("return document.querySelector('#area').getAttribute('aria-describedby')")
@@ -82,87 +90,100 @@ async fn team_loop_at((width, height): (u32, u32)) {
 
     // "Mijn signalen" with what became of each signal.
     wait_signals(&site, 6).await;
-    browser
-        .client
-        .goto(&format!("{}/signalen", site.base))
-        .await
-        .unwrap();
-    let mine = browser.wait_for("Mijn signalen").await;
-    assert!(mine.contains("bevestigd als knelpunt"), "{mine}");
-    assert!(
-        mine.contains("telt mee in de kwartaalbrief van het"),
-        "{mine}"
+    let mine = browser.open("/signalen", "Mijn signalen").await;
+    assert_shows(
+        &mine,
+        &[
+            "bevestigd als knelpunt",
+            "telt mee in de kwartaalbrief van het",
+            "Herkend als: Kostendelersnorm",
+            "Werkroute van het overleg:",
+        ],
     );
-    assert!(mine.contains("Herkend als: Kostendelersnorm"), "{mine}");
-    assert!(mine.contains("Werkroute van het overleg:"), "{mine}");
     browser.shot("mijn-signalen").await;
     let centre = "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'})";
     browser.js(centre).await;
-    browser.shot("mijn-signalen-status").await;
-    fits(&browser, width).await;
-    axe(&browser, "Mijn signalen").await;
-    browser.client.close().await.unwrap();
+    check_page(&mut browser, "mijn-signalen-status", "Mijn signalen").await;
+    browser.close().await;
     site.app.stop().await;
 }
 
 async fn beheer_at((width, height): (u32, u32)) {
     let (site, _) = seeded_site().await;
     let driver = driver().await;
-    let mut browser = Browser::start(&driver, &format!("beheer-{width}")).await;
-    browser.resize(width, height).await;
-    browser.sign_in(&site.base, "beheer").await;
+    let size = Some((width, height));
+    let mut browser = Browser::signed_in(
+        &driver,
+        &format!("beheer-{width}"),
+        size,
+        &site.base,
+        "beheer",
+    )
+    .await;
     browser.wait_for("Gebruikers").await;
-    browser.shot("beheer").await;
-    fits(&browser, width).await;
-    axe(&browser, "the beheer page").await;
+    check_page(&mut browser, "beheer", "the beheer page").await;
     browser
-        .click("a[href='/beheer/gebruikers/indiener1']")
+        .click_to(
+            "a[href='/beheer/gebruikers/indiener1']",
+            "Gebruiker indiener1",
+        )
         .await;
-    browser.wait_for("Gebruiker indiener1").await;
-    browser.click("form[action$='/wachtwoord'] button").await;
     let page = browser
-        .wait_for("Het wachtwoord is opnieuw ingesteld")
+        .click_to(
+            "form[action$='/wachtwoord'] button",
+            "Het wachtwoord is opnieuw ingesteld",
+        )
         .await;
     assert!(
         page.contains("Tijdelijk wachtwoord voor indiener1"),
         "{page}"
     );
-    browser.shot("wachtwoord-gereset").await;
-    fits(&browser, width).await;
-    axe(&browser, "a reset password shown once").await;
+    check_page(
+        &mut browser,
+        "wachtwoord-gereset",
+        "a reset password shown once",
+    )
+    .await;
     browser.client.refresh().await.unwrap();
     let again = browser.wait_for("Gebruiker indiener1").await;
     assert!(
         !again.contains("Tijdelijk wachtwoord"),
         "shown once: {again}"
     );
-    browser.click("form[action$='/deactiveren'] button").await;
-    browser.wait_for("De gebruiker is gedeactiveerd").await;
+    browser
+        .click_to(
+            "form[action$='/deactiveren'] button",
+            "De gebruiker is gedeactiveerd",
+        )
+        .await;
     browser.shot("gedeactiveerd").await;
     axe(&browser, "a deactivated account").await;
 
     // A token: shown once after the redirect; revoking asks first.
-    browser
-        .client
-        .goto(&format!("{}/beheer", site.base))
-        .await
-        .unwrap();
+    browser.goto("/beheer").await;
     browser.fill("#tbron", "ggz-haaglanden").await;
     browser.fill("#omschrijving", "koppeling EPD").await;
-    browser.click("form[action='/beheer/tokens'] button").await;
-    browser.wait_for("Het API-token is aangemaakt").await;
-    browser.shot("token-aangemaakt").await;
-    fits(&browser, width).await;
-    axe(&browser, "a new token shown once").await;
-    browser.click("a[href$='/intrekken']").await;
-    browser.wait_for("Token intrekken?").await;
-    browser.shot("intrekken-bevestigen").await;
-    fits(&browser, width).await;
-    axe(&browser, "the revocation's confirmation").await;
-    browser.click("button.knop-primair").await;
-    browser.wait_for("Het API-token is ingetrokken").await;
+    browser
+        .click_to(
+            "form[action='/beheer/tokens'] button",
+            "Het API-token is aangemaakt",
+        )
+        .await;
+    check_page(&mut browser, "token-aangemaakt", "a new token shown once").await;
+    browser
+        .click_to("a[href$='/intrekken']", "Token intrekken?")
+        .await;
+    check_page(
+        &mut browser,
+        "intrekken-bevestigen",
+        "the revocation's confirmation",
+    )
+    .await;
+    browser
+        .click_to("button.knop-primair", "Het API-token is ingetrokken")
+        .await;
     browser.shot("token-ingetrokken").await;
-    browser.client.close().await.unwrap();
+    browser.close().await;
     site.app.stop().await;
 }
 

@@ -284,6 +284,12 @@ async fn submit(team: &Client, text: &str) -> String {
     page
 }
 
+/// [`submit`], and the confirmation shows no werkroute.
+async fn submit_without_route(team: &Client, text: &str) {
+    let page = submit(team, text).await;
+    assert!(!page.contains("Werkroute:"), "{page}");
+}
+
 async fn wait_signals(site: &Site, total: i64) {
     let store = site.store.clone();
     eventually("the signals to be stored", Duration::from_secs(30), || {
