@@ -52,6 +52,7 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
                 .get("part_of")
                 .and_then(toml::Value::as_str)
                 .map(String::from),
+            generic: flag(table, "generic"),
         };
         roles.insert(name, role);
     }
@@ -213,7 +214,7 @@ fn not_a_creditor() {
             "DUO legt beslag op het loon; aanmelding schuldhulp ligt stil",
             &[S]
         ),
-        Some("Schuldhulpverlening")
+        Some("gemeente")
     );
     assert_eq!(
         org(
@@ -234,7 +235,7 @@ fn not_a_creditor() {
             "Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst",
             &[S]
         ),
-        Some("Schuldhulpverlening")
+        Some("gemeente")
     );
     // A landlord evicting over rent arrears is responsible, not a bystander creditor.
     assert_eq!(
@@ -325,7 +326,7 @@ fn the_principal_not_the_messenger() {
         (
             "Belastingdienst houdt een deel van zijn loon in, en de aanmelding bij schuldhulp ligt stil.",
             &[S],
-            Some("Schuldhulpverlening"),
+            Some("gemeente"),
         ),
         (
             "Vitens en Ditzo hebben de incasso uit handen gegeven; bij de Kredietbank geen plek tot januari.",
@@ -383,13 +384,14 @@ fn a_department_is_its_body_when_the_note_names_it() {
     ] {
         assert_eq!(org(text, &[barrier]), Some("gemeente"), "{text}");
     }
-    // Named alone, the debt help keeps its own name; another body's employee is that body's.
+    // Named alone by its service, the municipal debt help is the gemeente's; another body's
+    // employee is that body's.
     assert_eq!(
         org(
             "Staat 14 weken op de wachtlijst van de schuldhulpverlening",
             &[S]
         ),
-        Some("Schuldhulpverlening")
+        Some("gemeente")
     );
     assert_eq!(
         org(
@@ -523,3 +525,6 @@ fn the_feared_body_among_several() {
         Some("Haag Wonen")
     );
 }
+
+/// The municipal debt help named by its service, bodies and spellings of rule set 2026.11-7.
+mod services;

@@ -83,12 +83,14 @@ fn responsible_not_the_referrer_or_a_creditor() {
             bystander: true,
             secondary: false,
             part_of: None,
+            generic: false,
         });
         static CORPORATION: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
             barriers: vec!["corporatie-reactietijd".into()],
             bystander: false,
             secondary: false,
             part_of: None,
+            generic: false,
         });
         match name {
             "Eneco" => Some(&CREDITOR),
@@ -206,6 +208,10 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         wait("Meneer (80, sinds 5 jaar weduwnaar) wacht 4 mnd"),
         Some(120)
     );
+    // A pregnancy as midwives and GPs abbreviate it is not the wait beside it.
+    assert_eq!(wait("Pte AD 30 wk, wacht al 6 wk op intake"), Some(42));
+    assert_eq!(wait("zw. 22 wk; 5 wk geen reactie"), Some(35));
+    assert_eq!(wait("zwangerschap van 28 weken, wacht 3 weken"), Some(21));
     // "de lift werkt al 6 weken niet" is a wait, not a working life.
     assert_eq!(wait("de lift werkt al 6 weken niet"), Some(42));
 }
