@@ -36,7 +36,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
 static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand van|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
     .expect("valid pattern")
 });
@@ -72,7 +72,7 @@ static PREGNANCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl").
 static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind)(?-u:\b)",
+        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet)(?-u:\b)",
     )
     .expect("valid pattern")
 });
@@ -115,7 +115,20 @@ static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
 static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter")
+    Regex::new(r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever")
+        .expect("valid pattern")
+});
+
+/// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
+/// not a wait.
+static FOLLOW_UP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b")
+        .expect("valid pattern")
+});
+
+/// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
+static ARREARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald")
         .expect("valid pattern")
 });
 
@@ -316,11 +329,27 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             }
             let sentence = sentence_at(normalised, whole.start());
             if (tail.ends_with("over") || tail.ends_with("over een"))
-                && DEADLINE_CONTEXT.is_match(sentence)
+                && (DEADLINE_CONTEXT.is_match(sentence) || FOLLOW_UP_AFTER.is_match(after))
             {
                 return None;
             }
             let cued = WAIT_CUE.is_match(sentence);
+            // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait.
+            let months = matches!(
+                unit,
+                "maand"
+                    | "maanden"
+                    | "maande"
+                    | "mnd"
+                    | "mndn"
+                    | "mnden"
+                    | "month"
+                    | "months"
+                    | "mths"
+            );
+            if months && !cued && ARREARS.is_match(sentence) {
+                return None;
+            }
             // One or two years ("al een jaar niks") stand on their own; more years ("al 30
             // jaar") are a wait only in a sentence about waiting.
             if years

@@ -4,6 +4,10 @@
 //! swapped (optimal string alignment distance 1) — from a one-word alias of six letters or
 //! more with the same first letter, and from no other organisation's. Only capitalised words:
 //! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not.
+//!
+//! For the same reason a name that is also a common phrase (`capitalised = true` in the rules
+//! file: "De Sleutels", "Portaal", "Ons Doel") counts only when the note writes it with a
+//! capital: "de sleutels inleveren" and "via het portaal" name no corporation.
 
 use std::collections::HashMap;
 
@@ -17,15 +21,28 @@ const MIN_LEN_SENTENCE_START: usize = 7;
 pub struct Misspellings {
     by_first: HashMap<u8, Vec<(String, String)>>,
     exact: std::collections::HashSet<String>,
+    /// Names counted only when written with a capital, with their aliases.
+    capitalised: HashMap<String, Vec<String>>,
 }
 
 impl Misspellings {
-    /// From the register's normalised aliases and their canonical names.
-    pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    /// From the register's normalised aliases and their canonical names, and the names
+    /// counted only when written with a capital.
+    pub fn new<'a>(
+        aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
+        capitalised: &[&str],
+    ) -> Self {
         let mut by_first: HashMap<u8, Vec<(String, String)>> = HashMap::new();
         let mut exact = std::collections::HashSet::new();
+        let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         for (alias, name) in aliases {
             exact.insert(alias.to_string());
+            if capitalised.contains(&name) {
+                capitals
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(alias.to_string());
+            }
             if alias.len() >= MIN_LEN && alias.bytes().all(|b| b.is_ascii_lowercase()) {
                 by_first
                     .entry(alias.as_bytes()[0])
@@ -33,7 +50,11 @@ impl Misspellings {
                     .push((alias.to_string(), name.to_string()));
             }
         }
-        Self { by_first, exact }
+        Self {
+            by_first,
+            exact,
+            capitalised: capitals,
+        }
     }
 
     /// The canonical name `word` (normalised) is a one-edit misspelling of, when exactly one
@@ -65,6 +86,12 @@ impl Misspellings {
         text: &str,
         normalised: &str,
     ) -> Vec<(usize, usize, Option<&'a str>)> {
+        if !self.capitalised.is_empty() {
+            named.retain(|&(_, _, name)| {
+                name.and_then(|name| self.capitalised.get(name))
+                    .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
+            });
+        }
         if self.by_first.is_empty() {
             return named;
         }
@@ -94,6 +121,19 @@ impl Misspellings {
         }
         named
     }
+}
+
+/// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
+/// ("De Sleutels", "de Sleutels").
+fn written_capitalised(text: &str, alias: &str) -> bool {
+    text.char_indices().any(|(i, _)| {
+        text.get(i..i + alias.len()).is_some_and(|window| {
+            window.eq_ignore_ascii_case(alias) && window.chars().any(char::is_uppercase)
+        }) && text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|b| !b.is_alphanumeric())
+    })
 }
 
 /// Whether `a` and `b` differ by exactly one edit: a letter inserted, deleted or substituted,
@@ -161,14 +201,18 @@ mod tests {
     use super::*;
 
     fn register() -> Misspellings {
-        Misspellings::new([
-            ("staedion", "Staedion"),
-            ("steadion", "Staedion"),
-            ("middin", "Middin"),
-            ("parnassia", "Parnassia"),
-            ("vestia", "Vestia"),
-            ("cak", "CAK"),
-        ])
+        Misspellings::new(
+            [
+                ("de sleutels", "De Sleutels"),
+                ("staedion", "Staedion"),
+                ("steadion", "Staedion"),
+                ("middin", "Middin"),
+                ("parnassia", "Parnassia"),
+                ("vestia", "Vestia"),
+                ("cak", "CAK"),
+            ],
+            &["De Sleutels"],
+        )
     }
 
     fn found(text: &str) -> Vec<String> {
@@ -224,6 +268,25 @@ mod tests {
                 .organisation,
             None
         );
+    }
+
+    #[test]
+    fn a_common_phrase_names_a_body_only_with_a_capital() {
+        let register = register();
+        let named = |text: &str| {
+            let normalised = knooppunt_domain::text::normalise(text);
+            let found: Vec<(usize, usize, Option<&str>)> = normalised
+                .match_indices("de sleutels")
+                .map(|(start, m)| (start, start + m.len(), Some("De Sleutels")))
+                .collect();
+            register.add_to(found, text, &normalised).len()
+        };
+        assert_eq!(named("Hij moet de sleutels inleveren"), 0);
+        assert_eq!(
+            named("Huurder van De Sleutels moet de sleutels inleveren"),
+            2
+        );
+        assert_eq!(named("woning van de Sleutels"), 1);
     }
 
     #[test]

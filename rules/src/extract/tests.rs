@@ -183,6 +183,14 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "the wait can be more than 20 weeks",
         "de wachttijd kan oplopen tot 20 weken",
         "in de regio wachttijden tot 20 weken",
+        "huurachterstand 5 mnd, ontruiming aangezegd",
+        "huurachterstand bij de corporatie, 4 maanden",
+        "heeft 2 maanden niet betaald, nu moet hij weg",
+        "ze moet over 2 wk het huis uit",
+        "over tien dagen moet hij de sleutels inleveren",
+        "alle afschriften van de afgelopen 3 maanden aanleveren",
+        "pt. 6 wk pp., somber",
+        "over 2 wk nabellen",
     ] {
         assert_eq!(wait(text), None, "{text}");
     }

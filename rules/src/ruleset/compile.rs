@@ -334,10 +334,16 @@ impl Organisations {
                 aliases.push(regex::escape(&alias));
             }
         }
+        let capitalised: Vec<&str> = specs
+            .iter()
+            .filter(|o| o.capitalised)
+            .map(|o| o.name.as_str())
+            .collect();
         let misspellings = crate::extract::misspelt::Misspellings::new(
             alias_names
                 .iter()
                 .map(|(alias, name)| (alias.as_str(), name.as_str())),
+            &capitalised,
         );
         Self {
             matcher: alias_matcher(aliases, errors),

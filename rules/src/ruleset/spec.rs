@@ -71,6 +71,10 @@ pub(super) struct OrganisationSpec {
     /// and responsible only when no named body is tied to the note's barriers.
     #[serde(default)]
     pub(super) generic: bool,
+    /// Counted only when the note writes it with a capital ("De Sleutels", not "de sleutels
+    /// inleveren"; "Portaal", not "via het portaal").
+    #[serde(default)]
+    pub(super) capitalised: bool,
 }
 
 #[derive(Debug, Deserialize)]
