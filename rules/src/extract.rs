@@ -36,7 +36,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
 static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand van|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
     .expect("valid pattern")
 });
@@ -59,11 +59,20 @@ static CHILD_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
+/// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
+/// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
+static PREGNANCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^a-z0-9])(?:zwanger|zw|ad|amenorroe|amenorroeduur|zwangerschap|zwangerschapsduur|pregnant|g[0-9]p[0-9])\.?(?: (?:is|van|nu|bijna|al|ongeveer|ca|circa|\+-|\+/-))?$",
+    )
+    .expect("valid pattern")
+});
+
 /// Words right after a duration that make it an age, a pregnancy, residence or a marriage
 /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl").
 static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind)(?-u:\b)",
+        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet)(?-u:\b)",
     )
     .expect("valid pattern")
 });
@@ -106,7 +115,26 @@ static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
 static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter")
+    Regex::new(r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever")
+        .expect("valid pattern")
+});
+
+/// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
+/// not a wait.
+static FOLLOW_UP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b")
+        .expect("valid pattern")
+});
+
+/// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
+static ARREARS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald")
+        .expect("valid pattern")
+});
+
+/// A sentence about an eviction: the body in it is the one evicting.
+static EVICTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand")
         .expect("valid pattern")
 });
 
@@ -273,6 +301,23 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             {
                 return None;
             }
+            // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
+            let weeks_or_days = matches!(
+                unit,
+                "week"
+                    | "weken"
+                    | "wk"
+                    | "wkn"
+                    | "wken"
+                    | "weeks"
+                    | "wks"
+                    | "dag"
+                    | "dagen"
+                    | "dgn"
+            );
+            if weeks_or_days && PREGNANCY_BEFORE.is_match(tail) {
+                return None;
+            }
             // "een week of zes": about six weeks.
             if amount == 1.0 && caps.get(1)?.as_str() == "een" {
                 if let Some(count) = APPROXIMATE_AFTER
@@ -284,11 +329,27 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             }
             let sentence = sentence_at(normalised, whole.start());
             if (tail.ends_with("over") || tail.ends_with("over een"))
-                && DEADLINE_CONTEXT.is_match(sentence)
+                && (DEADLINE_CONTEXT.is_match(sentence) || FOLLOW_UP_AFTER.is_match(after))
             {
                 return None;
             }
             let cued = WAIT_CUE.is_match(sentence);
+            // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait.
+            let months = matches!(
+                unit,
+                "maand"
+                    | "maanden"
+                    | "maande"
+                    | "mnd"
+                    | "mndn"
+                    | "mnden"
+                    | "month"
+                    | "months"
+                    | "mths"
+            );
+            if months && !cued && ARREARS.is_match(sentence) {
+                return None;
+            }
             // One or two years ("al een jaar niks") stand on their own; more years ("al 30
             // jaar") are a wait only in a sentence about waiting.
             if years
@@ -358,7 +419,7 @@ static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// landlord evicting over rent arrears is responsible).
 static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: de| het)?$",
+        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$",
     )
     .expect("valid pattern")
 });
@@ -379,7 +440,7 @@ static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
 static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|scared|afraid)\b[^.;!?]{0,40}$",
+        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$",
     )
     .expect("valid pattern")
 });
@@ -398,6 +459,10 @@ pub struct OrganisationRole {
     /// reported as that body when the note names it too ("schuldhulp aangevraagd bij de
     /// gemeente", "SHV gemeente").
     pub part_of: Option<String>,
+    /// Named by its service, not by a body ("de schuldhulp"): always reported as its
+    /// `part_of` body, and responsible only when the note names no body tied to its barriers
+    /// by name.
+    pub generic: bool,
 }
 
 /// "schuldhulp van de gemeente": the first body belongs to the second.
@@ -408,6 +473,20 @@ static PART_OF: LazyLock<Regex> =
 fn last_chars(text: &str, n: usize) -> &str {
     let start = text.char_indices().rev().nth(n).map_or(0, |(i, _)| i);
     &text[start..]
+}
+
+/// A body a note names, as [`responsible`] weighs it.
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    /// The name it is reported by (a department folded onto its body).
+    name: &'a str,
+    /// Named as a channel, partner or referrer: responsible only when no other is named.
+    channel: bool,
+    /// Byte offset in the normalised text.
+    at: usize,
+    /// Named by its service, not by a body (`generic`), or often the writer's own or the
+    /// referrer (`secondary`): after the named bodies tied to the barrier.
+    weak: bool,
 }
 
 /// The responsible organisation among those a text names (`found`: byte offset, end and
@@ -422,8 +501,7 @@ pub fn responsible<'a>(
         role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
     };
     let creditor = named_as_creditor(normalised, found);
-    // (name, named as a channel or partner, where)
-    let candidates: Vec<(&'a str, bool, usize)> = found
+    let candidates: Vec<Candidate<'a>> = found
         .iter()
         .enumerate()
         .filter(|(i, (start, _, name))| {
@@ -439,56 +517,89 @@ pub fn responsible<'a>(
             let channel = CHANNEL_BEFORE.is_match(last_chars(before, 30))
                 || REFERRER_BEFORE.is_match(last_chars(before, 60))
                 || REFERS_AFTER.is_match(&normalised[*end..]);
-            match found.get(i + 1) {
+            // Tied to the barrier by its own name, before any folding onto an owner.
+            let weak = role(name).is_some_and(|r| r.generic || r.secondary);
+            let reported = match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))
                     if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
                 {
-                    (*owner, channel, *start)
+                    *owner
                 }
-                _ => (*name, channel, *start),
+                _ => *name,
+            };
+            Candidate {
+                name: reported,
+                channel,
+                at: *start,
+                weak: weak && reported == *name,
             }
         })
         .collect();
     let candidates = folded_onto_owners(candidates, &role);
     // Several bodies passing the case around: none of them is the responsible one.
-    let mut distinct: Vec<&str> = candidates.iter().map(|(name, ..)| *name).collect();
+    let mut distinct: Vec<&str> = candidates.iter().map(|c| c.name).collect();
     distinct.sort_unstable();
     distinct.dedup();
     if barriers == ["doorverwijscarrousel"] && distinct.len() > 1 {
         return None;
     }
     let secondary = |name: &str| role(name).is_some_and(|r| r.secondary);
-    let direct = || candidates.iter().filter(|(_, channel, _)| !channel);
+    let direct = || candidates.iter().filter(|c| !c.channel);
+    // Named bodies tied to the barrier come first; one named by its service ("de
+    // schuldhulp") or often the writer's own (the wijkteam) only after them.
+    let named_tied = || direct().filter(|c| tied(c.name) && !c.weak);
     // Several bodies the barrier could be about ("aangemeld bij Youz; Youz nam hem niet aan
     // na zijn 18e en Parnassia heeft een wachtlijst van 5 mnd"): the one the wait statement
     // is about, nearest to the wait in its sentence.
-    let mut tied_names: Vec<&str> = direct()
-        .filter(|(name, ..)| tied(name))
-        .map(|(name, ..)| *name)
-        .collect();
+    let mut tied_names: Vec<&str> = named_tied().map(|c| c.name).collect();
     tied_names.sort_unstable();
     tied_names.dedup();
     // The one nearest the wait, else the feared body ("Toeslagen vordert terug; ze is bang
     // dat de gemeente haar bijstand stopt" is the gemeente's).
-    let feared = || {
-        direct().find(|(name, _, start)| {
-            tied(name) && FEARED_BEFORE.is_match(last_chars(normalised[..*start].trim_end(), 60))
-        })
-    };
+    let feared = || named_tied().find(|c| feared_at(normalised, c.at));
     let about_the_wait = (tied_names.len() > 1)
-        .then(|| {
-            nearest_to_a_wait(normalised, direct().filter(|(name, ..)| tied(name))).or_else(feared)
-        })
+        .then(|| nearest_to_a_wait(normalised, named_tied()).or_else(feared))
         .flatten();
+    // Otherwise, in a note about an eviction, the body evicting ("de sociale dienst kwam
+    // erachter … nu dreigt Staedion met ontruiming" is Staedion's): an eviction is the most
+    // pressing of a note's barriers.
+    let evicting = || {
+        barriers
+            .contains(&"huisuitzetting")
+            .then(|| {
+                named_tied().find(|c| {
+                    role(c.name).is_some_and(|r| r.barriers.iter().any(|b| b == "huisuitzetting"))
+                        && EVICTION.is_match(sentence_at(normalised, c.at))
+                })
+            })
+            .flatten()
+    };
     about_the_wait
-        .or_else(|| direct().find(|(name, ..)| tied(name)))
-        .or_else(|| direct().find(|(name, ..)| !secondary(name)))
-        .or_else(|| candidates.iter().find(|(name, ..)| tied(name)))
-        .or_else(|| candidates.iter().find(|(name, ..)| !secondary(name)))
+        .or_else(evicting)
+        .or_else(|| named_tied().next())
+        .or_else(|| direct().find(|c| tied(c.name)))
+        .or_else(|| direct().find(|c| !secondary(c.name)))
+        .or_else(|| candidates.iter().find(|c| tied(c.name)))
+        .or_else(|| candidates.iter().find(|c| !secondary(c.name)))
         .or_else(|| candidates.first())
-        .map(|(name, ..)| *name)
+        .map(|c| c.name)
 }
+
+/// Whether the body at byte `at` is the one a fear is about ("bang dat de gemeente …",
+/// "straks zegt de gemeente …"), not a source of money in the fear clause ("durft de
+/// teruggave van de Belastingdienst niet te gebruiken").
+fn feared_at(normalised: &str, at: usize) -> bool {
+    let before = last_chars(normalised[..at].trim_end(), 60);
+    FEARED_BEFORE.is_match(before) && !SOURCE_BEFORE.is_match(before)
+}
+
+/// A body named as where money comes from, right before it: "teruggave van de", "toeslag
+/// van het", "geld van de".
+static SOURCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z0-9])(?:teruggave|toeslag|toeslagen|uitkering|geld|gift|bijdrage|vergoeding|betaling|brief|brieven|post) (?:van|bij|uit)(?: de| het)?$")
+        .expect("valid pattern")
+});
 
 /// Per organisation `found`, whether the text names it as a creditor: directly, or listed
 /// right after one ("bij de Belastingdienst en het CAK").
@@ -510,49 +621,59 @@ fn named_as_creditor(normalised: &str, found: &[(usize, usize, &str)]) -> Vec<bo
     creditor
 }
 
-/// `candidates` (name, channel, where) with a department of a body the note also names
-/// folded onto that body ("schuldhulp aangevraagd bij de gemeente" is the gemeente's).
+/// `candidates` with a department of a body the note also names folded onto that body
+/// ("schuldhulp aangevraagd bij de gemeente" is the gemeente's), and one named by its
+/// service (`generic`) onto its body always ("de schuldhulp" is the gemeente's).
 fn folded_onto_owners<'a>(
-    candidates: Vec<(&'a str, bool, usize)>,
+    candidates: Vec<Candidate<'a>>,
     role: &impl Fn(&str) -> Option<&'a OrganisationRole>,
-) -> Vec<(&'a str, bool, usize)> {
+) -> Vec<Candidate<'a>> {
     candidates
         .iter()
-        .map(|&(name, channel, start)| {
-            let owner = role(name)
-                .and_then(|r| r.part_of.as_deref())
-                .and_then(|owner| candidates.iter().find(|(other, ..)| *other == owner));
-            match owner {
-                Some(&(owner, ..)) => (owner, channel, start),
-                None => (name, channel, start),
+        .map(|&candidate| {
+            let Some(r) = role(candidate.name) else {
+                return candidate;
+            };
+            let Some(owner) = r.part_of.as_deref() else {
+                return candidate;
+            };
+            match candidates.iter().find(|other| other.name == owner) {
+                Some(other) => Candidate {
+                    name: other.name,
+                    ..candidate
+                },
+                None if r.generic => Candidate {
+                    name: owner,
+                    ..candidate
+                },
+                None => candidate,
             }
         })
         .collect()
 }
 
-/// Among `candidates` (name, channel, where), the one nearest to a waiting time stated in
-/// the same sentence, when a sentence with a wait names one of them.
-fn nearest_to_a_wait<'c, 'a>(
+/// Among `candidates`, the one nearest to a waiting time stated in the same sentence, when
+/// a sentence with a wait names one of them.
+fn nearest_to_a_wait<'c, 'a: 'c>(
     normalised: &str,
-    candidates: impl Iterator<Item = &'c (&'a str, bool, usize)>,
-) -> Option<&'c (&'a str, bool, usize)>
-where
-    'a: 'c,
-{
+    candidates: impl Iterator<Item = &'c Candidate<'a>>,
+) -> Option<&'c Candidate<'a>> {
     let waits = stated_waits(normalised);
     candidates
         .filter_map(|candidate| {
-            let sentence = sentence_bounds(normalised, candidate.2);
+            let sentence = sentence_bounds(normalised, candidate.at);
             let distance = waits
                 .iter()
                 .filter(|w| sentence_bounds(normalised, w.at) == sentence)
-                .map(|w| w.at.abs_diff(candidate.2))
+                .map(|w| w.at.abs_diff(candidate.at))
                 .min()?;
             Some((distance, candidate))
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
+
+pub mod misspelt;
 
 #[cfg(test)]
 mod tests;

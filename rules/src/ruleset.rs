@@ -107,6 +107,8 @@ pub struct RuleSet {
     alias_names: std::collections::HashMap<String, String>,
     /// What the rules file says about each organisation (by canonical name).
     organisation_roles: std::collections::HashMap<String, crate::extract::OrganisationRole>,
+    /// Organisation names misspelt by one letter ("Staedoin").
+    misspellings: crate::extract::misspelt::Misspellings,
     /// Per positive pattern, how its match is explained: the pattern, or its `all` group.
     labels: Vec<String>,
     /// The learned model beside the rules ([`crate::ruleset::combine`]).
@@ -210,7 +212,9 @@ impl RuleSet {
     pub fn analyse_signal<'a>(&'a self, text: &str, fields: Fields<'_>) -> Analysis<'a> {
         let normalised = normalise(text);
         // One scan for the organisations: the first one named is the recognised one.
-        let named = self.organisations_named(&normalised);
+        let named =
+            self.misspellings
+                .add_to(self.organisations_named(&normalised), text, &normalised);
         let recognised = named.first().and_then(|&(_, _, name)| name);
         let organisation = fields.organisation.or(recognised);
         // Rules and model decide per barrier (crate::ruleset::combine).

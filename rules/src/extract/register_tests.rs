@@ -52,6 +52,7 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
                 .get("part_of")
                 .and_then(toml::Value::as_str)
                 .map(String::from),
+            generic: flag(table, "generic"),
         };
         roles.insert(name, role);
     }
@@ -147,10 +148,10 @@ fn not_a_creditor() {
     #[rustfmt::skip]
     assert_bodies(&[
         ("Schulden bij de Belastingdienst en het CAK, hulp bij schulden komt niet op gang", &[S], None),
-        ("DUO legt beslag op het loon; aanmelding schuldhulp ligt stil", &[S], Some("Schuldhulpverlening")),
+        ("DUO legt beslag op het loon; aanmelding schuldhulp ligt stil", &[S], Some("gemeente")),
         ("Beslag door het CJIB, DUO en de Belastingdienst; niemand helpt", &[S], None),
         ("Achterstand bij Eneco en Ziggo, wacht 10 weken op de Kredietbank", &[S], Some("Kredietbank")),
-        ("Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst", &[S], Some("Schuldhulpverlening")),
+        ("Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst", &[S], Some("gemeente")),
         // A landlord evicting over rent arrears is responsible, not a bystander creditor.
         ("Huurachterstand bij Haag Wonen, ontruiming aangezegd", &[H], Some("Haag Wonen")),
         // A claw-back by the body that pays the benefit is that body's.
@@ -183,7 +184,7 @@ fn the_principal_not_the_messenger() {
         ("Het wijkteam heeft doorgestuurd naar Indigo en daar hoort hij niks meer van.", &[G], Some("Indigo")),
         // The referrer alone is still named when no other body is.
         ("Het wijkteam verwees hem door, maar hij wacht al maanden op hulp bij zijn schulden.", &[S], Some("wijkteam")),
-        ("Belastingdienst houdt een deel van zijn loon in, en de aanmelding bij schuldhulp ligt stil.", &[S], Some("Schuldhulpverlening")),
+        ("Belastingdienst houdt een deel van zijn loon in, en de aanmelding bij schuldhulp ligt stil.", &[S], Some("gemeente")),
         ("Vitens en Ditzo hebben de incasso uit handen gegeven; bij de Kredietbank geen plek tot januari.", &[S], Some("Kredietbank")),
         ("Schuld bij Nuon en Simyo, niemand pakt het op.", &[S], None),
         ("Jutters heeft voor de tiener pas in mei plek.", &[G], Some("Jutters")),
@@ -206,10 +207,11 @@ fn a_department_is_its_body_when_the_note_names_it() {
         ("De gemeentelijke balie verwijst naar de website", &[L], Some("gemeente")),
         ("Zijn klantmanager zegt dat de bijstand omlaag gaat nu zijn zoon inwoont", &[K], Some("gemeente")),
     ]);
-    // Named alone, the debt help keeps its own name; another body's employee is that body's.
+    // Named alone by its service, the municipal debt help is the gemeente's; another body's
+    // employee is that body's.
     #[rustfmt::skip]
     assert_bodies(&[
-        ("Staat 14 weken op de wachtlijst van de schuldhulpverlening", &[S], Some("Schuldhulpverlening")),
+        ("Staat 14 weken op de wachtlijst van de schuldhulpverlening", &[S], Some("gemeente")),
         ("De klantmanager bij het UWV zegt dat de uitkering stopt", &[A], Some("UWV")),
     ]);
 }
@@ -280,3 +282,6 @@ fn the_feared_body_among_several() {
         ("Ze liet de lekkage zelf maken omdat Haag Wonen na 8 weken nog niet was geweest; het geld van haar broer durft ze niet aan de sociale dienst te melden.", &[A, C], Some("Haag Wonen")),
     ]);
 }
+
+/// The municipal debt help named by its service, bodies and spellings of rule set 2026.11-7.
+mod services;

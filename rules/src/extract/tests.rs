@@ -83,12 +83,14 @@ fn responsible_not_the_referrer_or_a_creditor() {
             bystander: true,
             secondary: false,
             part_of: None,
+            generic: false,
         });
         static CORPORATION: LazyLock<OrganisationRole> = LazyLock::new(|| OrganisationRole {
             barriers: vec!["corporatie-reactietijd".into()],
             bystander: false,
             secondary: false,
             part_of: None,
+            generic: false,
         });
         match name {
             "Eneco" => Some(&CREDITOR),
@@ -181,6 +183,14 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "the wait can be more than 20 weeks",
         "de wachttijd kan oplopen tot 20 weken",
         "in de regio wachttijden tot 20 weken",
+        "huurachterstand 5 mnd, ontruiming aangezegd",
+        "huurachterstand bij de corporatie, 4 maanden",
+        "heeft 2 maanden niet betaald, nu moet hij weg",
+        "ze moet over 2 wk het huis uit",
+        "over tien dagen moet hij de sleutels inleveren",
+        "alle afschriften van de afgelopen 3 maanden aanleveren",
+        "pt. 6 wk pp., somber",
+        "over 2 wk nabellen",
     ] {
         assert_eq!(wait(text), None, "{text}");
     }
@@ -206,6 +216,10 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         wait("Meneer (80, sinds 5 jaar weduwnaar) wacht 4 mnd"),
         Some(120)
     );
+    // A pregnancy as midwives and GPs abbreviate it is not the wait beside it.
+    assert_eq!(wait("Pte AD 30 wk, wacht al 6 wk op intake"), Some(42));
+    assert_eq!(wait("zw. 22 wk; 5 wk geen reactie"), Some(35));
+    assert_eq!(wait("zwangerschap van 28 weken, wacht 3 weken"), Some(21));
     // "de lift werkt al 6 weken niet" is a wait, not a working life.
     assert_eq!(wait("de lift werkt al 6 weken niet"), Some(42));
 }

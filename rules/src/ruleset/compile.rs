@@ -63,6 +63,7 @@ impl RuleSet {
             organisations: organisations.matcher,
             alias_names: organisations.alias_names,
             organisation_roles: organisations.roles,
+            misspellings: organisations.misspellings,
             labels: tables.labels,
             model,
         })
@@ -276,6 +277,8 @@ struct Organisations {
     /// Normalised alias → canonical name.
     alias_names: HashMap<String, String>,
     roles: HashMap<String, OrganisationRole>,
+    /// The one-word aliases, for names misspelt by one letter.
+    misspellings: crate::extract::misspelt::Misspellings,
 }
 
 impl Organisations {
@@ -303,6 +306,7 @@ impl Organisations {
                     bystander: organisation.bystander,
                     secondary: organisation.secondary,
                     part_of: organisation.part_of.clone(),
+                    generic: organisation.generic,
                 },
             );
             if let Some(owner) = &organisation.part_of {
@@ -330,10 +334,22 @@ impl Organisations {
                 aliases.push(regex::escape(&alias));
             }
         }
+        let capitalised: Vec<&str> = specs
+            .iter()
+            .filter(|o| o.capitalised)
+            .map(|o| o.name.as_str())
+            .collect();
+        let misspellings = crate::extract::misspelt::Misspellings::new(
+            alias_names
+                .iter()
+                .map(|(alias, name)| (alias.as_str(), name.as_str())),
+            &capitalised,
+        );
         Self {
             matcher: alias_matcher(aliases, errors),
             alias_names,
             roles,
+            misspellings,
         }
     }
 }

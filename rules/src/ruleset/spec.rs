@@ -67,6 +67,14 @@ pub(super) struct OrganisationSpec {
     /// A department of this other organisation: reported as it when the note names it too.
     #[serde(default)]
     pub(super) part_of: Option<String>,
+    /// Named by its service, not its name ("de schuldhulp"): reported as its `part_of` body,
+    /// and responsible only when no named body is tied to the note's barriers.
+    #[serde(default)]
+    pub(super) generic: bool,
+    /// Counted only when the note writes it with a capital ("De Sleutels", not "de sleutels
+    /// inleveren"; "Portaal", not "via het portaal").
+    #[serde(default)]
+    pub(super) capitalised: bool,
 }
 
 #[derive(Debug, Deserialize)]
