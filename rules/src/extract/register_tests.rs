@@ -257,22 +257,6 @@ fn a_referrer_tied_to_the_barrier_is_responsible_only_alone() {
 }
 
 #[test]
-fn part_of_must_name_an_organisation_of_the_file() {
-    let source = "version = \"t\"\n[[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n\n[[organisation]]\nname = \"Schuldhulp\"\naliases = [\"schuldhulp\"]\npart_of = \"Gemeente Nergens\"\n";
-    let errors = crate::ruleset::RuleSet::from_toml(source)
-        .err()
-        .unwrap_or_default();
-    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    assert!(
-        text.iter()
-            .any(|e| e.contains("part_of 'Gemeente Nergens' is geen organisatie")),
-        "{text:?}"
-    );
-    let source = source.replace("Gemeente Nergens", "Schuldhulp");
-    assert!(crate::ruleset::RuleSet::from_toml(&source).is_ok());
-}
-
-#[test]
 fn the_feared_body_among_several() {
     #[rustfmt::skip]
     assert_bodies(&[

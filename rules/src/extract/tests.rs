@@ -231,22 +231,3 @@ fn waits_in_notes_that_mix_in_english() {
     assert_eq!(wait("applied 10 weeks ago, still no intake"), Some(70));
     assert_eq!(wait("waiting for three weeks"), Some(21));
 }
-
-#[test]
-fn a_wait_statement_beats_a_bare_duration() {
-    let days = crate::ruleset::extract_wait_days;
-    // The condition "eerst 3 mnd budgetbeheer" is longer but says nothing about waiting.
-    assert_eq!(
-        days("Kredietbank: 'eerst 3 mnd budgetbeheer'. Wacht inmiddels 9 wk op de start."),
-        Some(63)
-    );
-    assert_eq!(
-        days("Sinds 4 maanden minder geld. Aanvraag ligt al 6 weken zonder reactie."),
-        Some(42)
-    );
-    // Without a wait statement the longest duration is still the note's.
-    assert_eq!(
-        days("Lekkage sinds 3 weken, schimmel sinds 2 maanden"),
-        Some(60)
-    );
-}

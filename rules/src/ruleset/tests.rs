@@ -377,3 +377,36 @@ fn normalising_collapses_space_ligatures_and_abbreviation_periods() {
     assert_eq!(normalise("Einde zin. Volgende"), "einde zin. volgende");
     assert_eq!(normalise("Financiën"), "financien");
 }
+
+#[test]
+fn part_of_must_name_an_organisation_of_the_file() {
+    let source = "version = \"t\"\n[[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n\n[[organisation]]\nname = \"Schuldhulp\"\naliases = [\"schuldhulp\"]\npart_of = \"Gemeente Nergens\"\n";
+    let errors = RuleSet::from_toml(source).err().unwrap_or_default();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|e| e.contains("part_of 'Gemeente Nergens' is geen organisatie")),
+        "{text:?}"
+    );
+    let source = source.replace("Gemeente Nergens", "Schuldhulp");
+    assert!(RuleSet::from_toml(&source).is_ok());
+}
+
+#[test]
+fn a_wait_statement_beats_a_bare_duration() {
+    let days = extract_wait_days;
+    // The condition "eerst 3 mnd budgetbeheer" is longer but says nothing about waiting.
+    assert_eq!(
+        days("Kredietbank: 'eerst 3 mnd budgetbeheer'. Wacht inmiddels 9 wk op de start."),
+        Some(63)
+    );
+    assert_eq!(
+        days("Sinds 4 maanden minder geld. Aanvraag ligt al 6 weken zonder reactie."),
+        Some(42)
+    );
+    // Without a wait statement the longest duration is still the note's.
+    assert_eq!(
+        days("Lekkage sinds 3 weken, schimmel sinds 2 maanden"),
+        Some(60)
+    );
+}
