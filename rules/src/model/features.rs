@@ -115,9 +115,11 @@ pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Ki
         );
         padded.push(b' ');
         grams.clear();
-        grams.extend(padded.windows(3).map(|w| {
-            fnv_mapped(fnv_mapped(fnv_mapped(SEED_CHAR, w[0]), w[1]), w[2])
-        }));
+        grams.extend(
+            padded
+                .windows(3)
+                .map(|w| fnv_mapped(fnv_mapped(fnv_mapped(SEED_CHAR, w[0]), w[1]), w[2])),
+        );
         for &hash in &grams {
             visit(hash, Kind::Char(index));
         }
