@@ -132,6 +132,22 @@ pub fn scrub(text: &str) -> Scrubbed {
     replace_spans(text, spans)
 }
 
+/// The kinds of personal data with a fixed shape in a text — BSN, IBAN, phone number, e-mail
+/// address, postcode — sorted, each once: exactly what [`scrub`]'s `found` holds of these kinds
+/// (every span counts there, overlapping or not, and the shapes never look at names, addresses
+/// or dates), without looking for names, addresses and dates or rebuilding the text.
+pub fn shapes_found(text: &str) -> Vec<PiiKind> {
+    let traits = Traits::of(text);
+    let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();
+    if traits.digits > 0 || traits.at_sign {
+        find_shapes(text, &traits, &mut spans);
+    }
+    let mut found: Vec<PiiKind> = spans.into_iter().map(|(_, _, kind)| kind).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
 /// What a text holds that the shapes need, found in one pass over its bytes: a pattern whose
 /// every match needs something the text lacks is not run (its finds would be none anyway).
 #[derive(Debug, Clone, Copy, Default)]
@@ -481,6 +497,30 @@ mod checks {
 mod tests {
     use super::checks::{kept, scrubbed, scrubs_to};
     use super::*;
+
+    #[test]
+    fn shapes_found_is_what_scrub_finds_of_the_shapes() {
+        let shapes = [
+            PiiKind::Bsn,
+            PiiKind::Iban,
+            PiiKind::Telefoon,
+            PiiKind::Email,
+            PiiKind::Postcode,
+        ];
+        for text in [
+            "vb-2026-0001",
+            "bsn 111222333 van Jan de Vries, Heeswijkplein 12, 2531 AB Den Haag",
+            "Fatima El Amrani.j@x.nl belt 06-12345678 op 12-3-1987",
+            "NL91ABNA0417164300 en 123.456.782 (070) 345 67 89",
+            "geboren 3 maart 1950 Laan van Meerdervoort 145-B 2517AB",
+            "geen cijfers hier",
+            "",
+        ] {
+            let mut expected = scrub(text).found;
+            expected.retain(|kind| shapes.contains(kind));
+            assert_eq!(shapes_found(text), expected, "{text}");
+        }
+    }
 
     #[test]
     fn bsn_with_elfproef() {

@@ -166,22 +166,38 @@ struct Word<'a> {
 
 /// Words: runs of letters, with inner apostrophes and hyphens ("'t", "Jansen-de").
 fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    // The character at a byte position and its length, an ASCII byte without decoding.
+    let char_at = move |i: usize| -> Option<(char, usize)> {
+        match *bytes.get(i)? {
+            b if b.is_ascii() => Some((char::from(b), 1)),
+            _ => text[i..].chars().next().map(|c| (c, c.len_utf8())),
+        }
+    };
+    // For an ASCII character `is_alphabetic` is `is_ascii_alphabetic`.
+    let alphabetic = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphabetic()
+        } else {
+            c.is_alphabetic()
+        }
+    };
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let (start, _) = loop {
-            let &(i, c) = chars.peek()?;
-            if c.is_alphabetic() || (c == '\'' && text[i + 1..].starts_with('t')) {
-                break (i, c);
+        let start = loop {
+            let (c, len) = char_at(at)?;
+            if alphabetic(c) || (c == '\'' && text[at + 1..].starts_with('t')) {
+                break at;
             }
-            chars.next();
+            at += len;
         };
         let mut end = start;
-        while let Some(&(i, c)) = chars.peek() {
+        while let Some((c, len)) = char_at(at) {
             let inner = (c == '-' || c == '\'' || c == '’')
-                && text[i + c.len_utf8()..].starts_with(char::is_alphabetic);
-            if c.is_alphabetic() || inner || (i == start && c == '\'') {
-                end = i + c.len_utf8();
-                chars.next();
+                && text[at + len..].starts_with(char::is_alphabetic);
+            if alphabetic(c) || inner || (at == start && c == '\'') {
+                end = at + len;
+                at += len;
             } else {
                 break;
             }

@@ -64,8 +64,7 @@ pub(super) fn personal_data_in_id(id: &str) -> Option<&'static str> {
         .chars()
         .map(|c| if matches!(c, '_' | ':' | '/') { ' ' } else { c })
         .collect();
-    crate::scrub::scrub(&spaced)
-        .found
+    crate::scrub::shapes_found(&spaced)
         .iter()
         .find_map(|kind| match kind {
             PiiKind::Bsn => Some("een BSN"),

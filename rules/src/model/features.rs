@@ -79,14 +79,24 @@ pub fn scales(words: &[(usize, usize)]) -> (f32, f32) {
     (scale(word_features), scale(char_features))
 }
 
+/// FNV-1a's step on a byte whose digits are already `0` (see [`fnv`]).
+#[inline(always)]
+fn fnv_mapped(hash: u32, byte: u8) -> u32 {
+    (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+}
+
 /// Calls `visit(hash, kind)` for every feature occurrence of a normalised text.
 pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Kind)) {
     let bytes = text.as_bytes();
-    // The hashes of the 3- and 4-grams starting at each position of the padded word: the
-    // 4-gram's hash continues the 3-gram's and the 5-gram's the 4-gram's (FNV is a running
-    // hash), so each byte is hashed once per start instead of once per n-gram. They are visited
-    // in the same order as always: all 3-grams, then all 4-grams, then all 5-grams.
-    let (mut three, mut four) = (Vec::with_capacity(64), Vec::with_capacity(64));
+    // Per word: the word padded with a space on either side and its digits read as `0` (as
+    // `fnv` reads them), in one buffer reused for every word; then the hashes of the 3-grams
+    // starting at each position, continued in place into the 4-grams' and then the 5-grams'
+    // (FNV is a running hash), so each byte is hashed once per start instead of once per
+    // n-gram. They are visited in the same order as always: all 3-grams, then all 4-grams,
+    // then all 5-grams.
+    let longest = words.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+    let mut padded: Vec<u8> = Vec::with_capacity(longest + 2);
+    let mut grams: Vec<u32> = Vec::with_capacity(longest);
     for (index, &(start, end)) in words.iter().enumerate() {
         let word = &bytes[start..end];
         visit(hash_bytes(SEED_WORD, word), Kind::Word(index));
@@ -97,27 +107,29 @@ pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Ki
                 Kind::Bigram(index),
             );
         }
-        // The word padded with a space on either side, without copying it.
-        let padded = word.len() + 2;
-        let at = |k: usize| match k {
-            0 => b' ',
-            k if k == padded - 1 => b' ',
-            k => word[k - 1],
-        };
-        three.clear();
-        four.clear();
-        for from in 0..padded - 2 {
-            let hash = fnv(fnv(fnv(SEED_CHAR, at(from)), at(from + 1)), at(from + 2));
-            three.push(hash);
+        padded.clear();
+        padded.push(b' ');
+        padded.extend(
+            word.iter()
+                .map(|&b| if b.is_ascii_digit() { b'0' } else { b }),
+        );
+        padded.push(b' ');
+        grams.clear();
+        grams.extend(
+            padded
+                .windows(3)
+                .map(|w| fnv_mapped(fnv_mapped(fnv_mapped(SEED_CHAR, w[0]), w[1]), w[2])),
+        );
+        for &hash in &grams {
             visit(hash, Kind::Char(index));
         }
-        for (from, &three) in three.iter().enumerate().take(padded.saturating_sub(3)) {
-            let hash = fnv(three, at(from + 3));
-            four.push(hash);
-            visit(hash, Kind::Char(index));
-        }
-        for (from, &four) in four.iter().enumerate().take(padded.saturating_sub(4)) {
-            visit(fnv(four, at(from + 4)), Kind::Char(index));
+        for n in 3..5 {
+            // Drop the last start (its window would run past the word), extend the rest.
+            grams.pop();
+            for (from, hash) in grams.iter_mut().enumerate() {
+                *hash = fnv_mapped(*hash, padded[from + n]);
+                visit(*hash, Kind::Char(index));
+            }
         }
     }
 }

@@ -340,23 +340,36 @@ impl Model {
             }
         });
         let word = |i: usize| &normalised[words[i].0..words[i].1];
-        let mut terms: Vec<(f32, String)> = Vec::new();
-        let mut add = |weight: f32, term: String| {
-            match terms.iter_mut().find(|(_, t)| *t == term) {
-                Some((sum, _)) => *sum += weight,
-                None => terms.push((weight, term)),
-            };
+        // A term is a word or a word pair ("a b"), summed over its occurrences in text order.
+        // Words hold no space, so a pair is equal to another exactly when both its words are,
+        // and never to a single word: terms are told apart by their words, and only the `top`
+        // become strings.
+        let mut terms: Vec<(f32, (&str, Option<&str>))> = Vec::with_capacity(2 * words.len());
+        let mut seen: std::collections::HashMap<(&str, Option<&str>), usize> =
+            std::collections::HashMap::with_capacity(2 * words.len());
+        let mut add = |weight: f32, term| match seen.entry(term) {
+            std::collections::hash_map::Entry::Occupied(at) => terms[*at.get()].0 += weight,
+            std::collections::hash_map::Entry::Vacant(at) => {
+                at.insert(terms.len());
+                terms.push((weight, term));
+            }
         };
         for i in 0..words.len() {
-            add(single[i], word(i).to_string());
+            add(single[i], (word(i), None));
             if i + 1 < words.len() {
-                add(pair[i], format!("{} {}", word(i), word(i + 1)));
+                add(pair[i], (word(i), Some(word(i + 1))));
             }
         }
         terms.retain(|(w, _)| *w > 0.0);
         terms.sort_by(|a, b| b.0.total_cmp(&a.0));
         terms.truncate(top);
-        terms.into_iter().map(|(_, t)| t).collect()
+        terms
+            .into_iter()
+            .map(|(_, term)| match term {
+                (first, None) => first.to_string(),
+                (first, Some(second)) => format!("{first} {second}"),
+            })
+            .collect()
     }
 
     /// Checks that the model belongs to a rule set with these barrier ids, in this order.
