@@ -1,8 +1,8 @@
 //! End to end on the embedded defaults, as a user runs it: `knooppunt serve` (intake API and
 //! rules engine in one process, SQLite spool and store) is running, `knooppunt import` reads a
 //! JSON-lines file of `--lines` signals (default 20,000) into the spool, and the clock stops
-//! when the store holds all of them (polled every 10 ms on one connection). Each run starts from empty
-//! files. With `--baseline PATH` (another build of the binary) both builds run in turn, run by
+//! when the store holds all of them (polled every 10 ms on one connection). Each run starts
+//! from empty files. With `--baseline PATH` (another build of the binary) both builds run in turn, run by
 //! run, and the per-run ratio is reported.
 //!
 //! ```sh
@@ -35,8 +35,8 @@ fn write_input(path: &Path, lines: usize) {
     std::fs::write(path, out).expect("write input");
 }
 
-/// Signals stored so far, on one connection kept open between polls (opening a pool every
-/// 10 ms cost the bench itself a tenth of a core, which it took from the processes it times).
+/// Signals stored so far, on one connection kept open between polls (a pool opened every
+/// 10 ms cost the bench about 0.25 s of CPU per run, taken from the processes it times).
 async fn stored(db: &Path, store: &mut Option<knooppunt_store::Store>) -> i64 {
     // The serving process creates and migrates the database; until it has, nothing is stored.
     if store.is_none() && db.exists() {
