@@ -2,8 +2,9 @@
 //! rules engine in one process, SQLite spool and store) is running, `knooppunt import` reads a
 //! JSON-lines file of `--lines` signals (default 20,000) into the spool, and the clock stops
 //! when the store holds all of them (polled every 10 ms on one connection). Each run starts
-//! from empty files. With `--baseline PATH` (another build of the binary) both builds run in turn, run by
-//! run, and the per-run ratio is reported.
+//! from empty files. With `--baseline PATH` (another build of the binary; an absolute path,
+//! as `serve` runs in its temporary directory) both builds run in turn, run by run, and the
+//! per-run ratio is reported.
 //!
 //! ```sh
 //! cargo bench --bench embedded -- --lines 20000 --runs 5 [--baseline OLD/knooppunt]
