@@ -218,31 +218,40 @@ impl StepOutcome {
     }
 }
 
-/// Stores a sorted batch in one transaction (isolating what the database refuses), then its
-/// processing log (one batched write, see crate::verwerkingslog). Returns what was written
-/// and the indexes (into `classified`) of the refused signals.
+/// Stores a sorted batch and its processing log (see crate::verwerkingslog) in one
+/// transaction, isolating what the database refuses (then the kept signals are logged in a
+/// transaction of their own). Returns what was written and the indexes (into `classified`)
+/// of the refused signals.
 async fn write_and_log(
     store: Store,
     classified: Vec<Classified>,
     quarantined: Vec<knooppunt_domain::cluster::Quarantined>,
 ) -> anyhow::Result<(WriteOutcome, Vec<usize>)> {
-    let (written, rejected) =
-        crate::isolate::write_isolating(&store, &classified, &quarantined).await?;
-    let kept: Vec<Classified> = if rejected.is_empty() {
-        classified
-    } else {
-        classified
+    let started = Instant::now();
+    let log = crate::verwerkingslog::rows(&crate::verwerkingslog::engine_records(
+        &classified,
+        &quarantined,
+    ));
+    let (written, rejected, logged) =
+        crate::isolate::write_isolating(&store, &classified, &quarantined, &log).await?;
+    if !logged {
+        let kept: Vec<Classified> = classified
             .into_iter()
             .enumerate()
             .filter(|(i, _)| !rejected.contains(i))
             .map(|(_, c)| c)
-            .collect()
-    };
-    crate::verwerkingslog::append_or_warn(
-        &store,
-        &crate::verwerkingslog::engine_records(&kept, &quarantined),
-    )
-    .await;
+            .collect();
+        crate::verwerkingslog::append_or_warn(
+            &store,
+            &crate::verwerkingslog::engine_records(&kept, &quarantined),
+        )
+        .await;
+    }
+    tracing::debug!(
+        written_ms = started.elapsed().as_secs_f64() * 1e3,
+        logged_apart = !logged,
+        "Batch written"
+    );
     Ok((written, rejected))
 }
 
@@ -292,6 +301,7 @@ impl<S: Source> Engine<S> {
     /// classification (both cores) and SQLite's write (its own thread) overlap; that batch is
     /// acknowledged only after its own write, in the next step.
     pub async fn step(&mut self, wait: Duration) -> anyhow::Result<StepOutcome> {
+        let started = Instant::now();
         let today = knooppunt_ingest::today_nl();
         let (batch, sorted) = match (self.pending.take(), self.ahead.take()) {
             (Some(batch), ahead) => {
@@ -327,10 +337,12 @@ impl<S: Source> Engine<S> {
             quarantined,
             dead,
         } = sorted;
+        let sorted_ms = started.elapsed().as_secs_f64() * 1e3;
         let write = tokio::spawn(write_and_log(self.store.clone(), classified, quarantined));
         if self.ahead.is_none() && self.source.reads_ahead() {
             self.read_ahead(today).await;
         }
+        let ahead_ms = started.elapsed().as_secs_f64() * 1e3 - sorted_ms;
         let (written, rejected) = match write.await {
             Ok(Ok(result)) => result,
             Ok(Err(error)) => {
@@ -356,12 +368,20 @@ impl<S: Source> Engine<S> {
             tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
         }
         outcome.rejected = rejected.len();
+        let written_ms = started.elapsed().as_secs_f64() * 1e3;
         if let Err(error) = self.source.ack(&batch).await {
             // Stored but not acknowledged: the messages come again and are skipped as
             // duplicates, so nothing is lost or counted twice.
             tracing::warn!(error = %error, "Acknowledging a stored batch failed");
         }
         outcome.count(written, dead.len());
+        tracing::debug!(
+            sorted_ms,
+            ahead_ms,
+            written_ms,
+            acked_ms = started.elapsed().as_secs_f64() * 1e3 - written_ms,
+            "Step timings"
+        );
         Ok(outcome)
     }
 

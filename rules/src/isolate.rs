@@ -3,28 +3,46 @@
 //! half stored before its sibling fails is not stored twice when the batch comes again.
 
 use knooppunt_domain::cluster::{Classified, Quarantined, WriteOutcome};
+use knooppunt_store::processing_log::LogRow;
 use knooppunt_store::Store;
 use knooppunt_store::{class_of, ErrorClass};
 use std::ops::Range;
 
 /// Writes `classified` and `quarantined`; when the database rejects the batch, isolates the
-/// rejected signals. Returns what was written and the indices (into `classified`) of the
-/// signals the database refuses. Errors other than a rejection are returned as they are.
+/// rejected signals. Returns what was written, the indices (into `classified`) of the
+/// signals the database refuses, and whether `log` (the whole batch's processing-log rows)
+/// was written with it: it is, in the same transaction, when the database takes the whole
+/// batch at once; otherwise the caller logs what was kept. Errors other than a rejection
+/// are returned as they are.
 pub(crate) async fn write_isolating(
     store: &Store,
     classified: &[Classified],
     quarantined: &[Quarantined],
-) -> anyhow::Result<(WriteOutcome, Vec<usize>)> {
+    log: &[LogRow],
+) -> anyhow::Result<(WriteOutcome, Vec<usize>, bool)> {
     let mut total = WriteOutcome::default();
     let mut rejected = Vec::new();
-    let mut work: Vec<(Range<usize>, Range<usize>)> =
-        vec![(0..classified.len(), 0..quarantined.len())];
+    let whole = (0..classified.len(), 0..quarantined.len());
+    let mut logged = false;
+    let mut work: Vec<(Range<usize>, Range<usize>)> = vec![whole.clone()];
     while let Some((signals, refused)) = work.pop() {
+        let with_log = if (&signals, &refused) == (&whole.0, &whole.1) {
+            log
+        } else {
+            &[]
+        };
         match store
-            .write_batch(&classified[signals.clone()], &quarantined[refused.clone()])
+            .write_batch_logged(
+                &classified[signals.clone()],
+                &quarantined[refused.clone()],
+                with_log,
+            )
             .await
         {
-            Ok(written) => add(&mut total, written),
+            Ok(written) => {
+                logged |= !with_log.is_empty();
+                add(&mut total, written)
+            }
             Err(error) if class_of(&error) == Some(ErrorClass::Rejected) => {
                 if signals.len() + refused.len() == 1 {
                     // A quarantine row the database refuses is dropped: it is a count of a
@@ -41,7 +59,7 @@ pub(crate) async fn write_isolating(
         }
     }
     rejected.sort_unstable();
-    Ok((total, rejected))
+    Ok((total, rejected, logged))
 }
 
 /// Two smaller batches covering the same signals and quarantine rows.

@@ -47,8 +47,20 @@ impl Store {
         batch: &[Classified],
         quarantined: &[Quarantined],
     ) -> anyhow::Result<WriteOutcome> {
+        self.write_batch_logged(batch, quarantined, &[]).await
+    }
+
+    /// Like [`Store::write_batch`], and appends `log` (the batch's processing-log rows) in
+    /// the same transaction: one commit (and one fsync) for the batch and its log, and the
+    /// log is there exactly when the batch is.
+    pub async fn write_batch_logged(
+        &self,
+        batch: &[Classified],
+        quarantined: &[Quarantined],
+        log: &[crate::processing_log::LogRow],
+    ) -> anyhow::Result<WriteOutcome> {
         let mut outcome = WriteOutcome::default();
-        if batch.is_empty() && quarantined.is_empty() {
+        if batch.is_empty() && quarantined.is_empty() && log.is_empty() {
             return Ok(outcome);
         }
         let stored_at = Text(Utc::now());
@@ -75,6 +87,9 @@ impl Store {
         outcome.stored = inserted.new.len();
         outcome.unclassified = inserted.new.iter().filter(|c| c.matches.is_empty()).count();
         self.add_to_clusters(&mut tx, &inserted.new).await?;
+        crate::processing_log::append_on(&mut tx, log)
+            .await
+            .context("verwerkingslog bijschrijven")?;
         tx.commit().await.context("transactie vastleggen")?;
         Ok(outcome)
     }

@@ -42,7 +42,8 @@ impl Sorted {
         batch: &[Delivery],
         today: chrono::NaiveDate,
     ) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let started = std::time::Instant::now();
+        let cores = cores();
         let fates: Vec<Fate> = if cores < 2 || batch.len() < PARALLEL_FROM {
             batch
                 .iter()
@@ -75,6 +76,11 @@ impl Sorted {
             }
             fates
         };
+        tracing::debug!(
+            messages = batch.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "Batch sorted"
+        );
         let mut sorted = Sorted {
             classified: Vec::with_capacity(batch.len()),
             classified_at: Vec::with_capacity(batch.len()),
@@ -93,6 +99,12 @@ impl Sorted {
         }
         sorted
     }
+}
+
+/// The machine's cores, asked once (on Linux the question reads three files).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Decodes and screens one message, and classifies it when it may be kept.
