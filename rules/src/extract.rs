@@ -271,8 +271,8 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
         .filter_map(|caps| {
             let whole = caps.get(0)?;
             let mut amount = number_word(caps.get(1)?.as_str())?;
-            let unit = caps.get(2)?.as_str();
-            let years = matches!(unit, "jaar" | "jaren" | "jr" | "years" | "year" | "yrs");
+            let unit = Unit::of(caps.get(2)?.as_str());
+            let years = unit == Unit::Year;
             let before = normalised[..whole.start()].trim_end();
             // Look at the last few words only.
             let tail_start = before
@@ -302,19 +302,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 return None;
             }
             // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
-            let weeks_or_days = matches!(
-                unit,
-                "week"
-                    | "weken"
-                    | "wk"
-                    | "wkn"
-                    | "wken"
-                    | "weeks"
-                    | "wks"
-                    | "dag"
-                    | "dagen"
-                    | "dgn"
-            );
+            let weeks_or_days = matches!(unit, Unit::Week | Unit::Day);
             if weeks_or_days && PREGNANCY_BEFORE.is_match(tail) {
                 return None;
             }
@@ -335,18 +323,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             }
             let cued = WAIT_CUE.is_match(sentence);
             // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait.
-            let months = matches!(
-                unit,
-                "maand"
-                    | "maanden"
-                    | "maande"
-                    | "mnd"
-                    | "mndn"
-                    | "mnden"
-                    | "month"
-                    | "months"
-                    | "mths"
-            );
+            let months = unit == Unit::Month;
             if months && !cued && ARREARS.is_match(sentence) {
                 return None;
             }
@@ -373,17 +350,35 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
         .collect()
 }
 
-/// `amount` of `unit` (as the duration pattern spells it) in days: weeks ×7, months ×30,
-/// half a year 182, years ×365.
-fn in_days(amount: f64, unit: &str) -> f64 {
-    match unit {
-        "dag" | "dagen" | "dgn" | "day" | "days" => amount,
-        "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => amount * 7.0,
-        "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months" | "mths" => {
-            amount * 30.0
+/// A duration's unit, from any of the spellings the duration pattern reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Unit {
+    fn of(spelled: &str) -> Self {
+        match spelled {
+            "dag" | "dagen" | "dgn" | "day" | "days" => Self::Day,
+            "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => Self::Week,
+            "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
+            | "mths" => Self::Month,
+            _ => Self::Year,
         }
-        _ if amount == 0.5 => 182.0,
-        _ => amount * 365.0,
+    }
+}
+
+/// `amount` of `unit` in days: weeks ×7, months ×30, half a year 182, years ×365.
+fn in_days(amount: f64, unit: Unit) -> f64 {
+    match unit {
+        Unit::Day => amount,
+        Unit::Week => amount * 7.0,
+        Unit::Month => amount * 30.0,
+        Unit::Year if amount == 0.5 => 182.0,
+        Unit::Year => amount * 365.0,
     }
 }
 

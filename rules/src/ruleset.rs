@@ -176,7 +176,6 @@ impl RuleSet {
         named: &[(usize, usize, Option<&'a str>)],
         barriers: &[&str],
     ) -> Option<&'a str> {
-        self.organisations.as_ref()?;
         let found: Vec<(usize, usize, &str)> = named
             .iter()
             .filter_map(|&(start, end, name)| Some((start, end, name?)))

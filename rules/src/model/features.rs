@@ -45,10 +45,8 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
 }
 
 #[inline]
-fn fnv(mut hash: u32, byte: u8) -> u32 {
-    let byte = if byte.is_ascii_digit() { b'0' } else { byte };
-    hash ^= u32::from(byte);
-    hash.wrapping_mul(0x0100_0193)
+fn fnv(hash: u32, byte: u8) -> u32 {
+    fnv_mapped(hash, if byte.is_ascii_digit() { b'0' } else { byte })
 }
 
 fn hash_bytes(seed: u32, bytes: &[u8]) -> u32 {
