@@ -22,15 +22,13 @@ pub(crate) async fn write_isolating(
 ) -> anyhow::Result<(WriteOutcome, Vec<usize>, bool)> {
     let mut total = WriteOutcome::default();
     let mut rejected = Vec::new();
-    let whole = (0..classified.len(), 0..quarantined.len());
     let mut logged = false;
-    let mut work: Vec<(Range<usize>, Range<usize>)> = vec![whole.clone()];
+    // The log goes with the first attempt only: the whole batch.
+    let mut log = log;
+    let mut work: Vec<(Range<usize>, Range<usize>)> =
+        vec![(0..classified.len(), 0..quarantined.len())];
     while let Some((signals, refused)) = work.pop() {
-        let with_log = if (&signals, &refused) == (&whole.0, &whole.1) {
-            log
-        } else {
-            &[]
-        };
+        let with_log = std::mem::take(&mut log);
         match store
             .write_batch_logged(
                 &classified[signals.clone()],
