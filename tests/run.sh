@@ -68,6 +68,10 @@ log "Chromium and ChromeDriver (PDF briefs and browser tests)"
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   apt_install chromium chromium-driver
 fi
+# The Dutch locale, so the browser tests see date inputs as users do (dd-mm-jjjj).
+if [ ! -e /usr/lib/chromium/locales/nl.pak ]; then
+  apt_install chromium-l10n
+fi
 chromium --version
 chromedriver --version
 # Ghostscript turns the printed brief into PDF/A-2b; poppler-utils' pdftotext and pdftoppm read

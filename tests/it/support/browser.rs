@@ -53,6 +53,9 @@ pub async fn driver() -> Driver {
     let path = binary("KNOOPPUNT_CHROMEDRIVER", "/usr/bin/chromedriver");
     let child = Command::new(&path)
         .arg(format!("--port={port}"))
+        // Chromium on Linux takes its locale (how a date input shows its value) from here;
+        // `chromium-l10n` (tests/run.sh) holds the Dutch one.
+        .env("LANGUAGE", "nl_NL:nl")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -95,8 +98,10 @@ impl Browser {
             "goog:chromeOptions".into(),
             serde_json::json!({
                 "binary": binary("KNOOPPUNT_CHROMIUM", "/usr/bin/chromium"),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"],
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400", "--lang=nl-NL"],
+                // A Dutch browser, as the users' own: date inputs show dd-mm-jjjj.
                 "prefs": {
+                    "intl.accept_languages": "nl-NL,nl",
                     "download.default_directory": downloads.display().to_string(),
                     "download.prompt_for_download": false,
                 },
