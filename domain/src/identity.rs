@@ -23,10 +23,36 @@ pub fn content_hash(signal: &Signal) -> String {
         signal.wait_days,
     ]);
     let digest = Sha256::digest(canonical.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    // Lower-case hex, two digits a byte, in one formatting (not one `String` per byte).
+    format!("{digest:x}")
 }
 
 /// The key an envelope is stored under.
 pub fn key_of(envelope: &Envelope) -> SignalKey {
     (envelope.signal.source.clone(), envelope.id().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signal::Theme;
+
+    #[test]
+    fn content_hashes_stay_what_was_stored() {
+        let signal = Signal {
+            id: Some("a".into()),
+            observed_on: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            source: "t1".into(),
+            area: "Moerwijk".into(),
+            text: "Mevr. wacht op de schuldhulp ë".into(),
+            themes: vec![Theme::Huisvesting],
+            organisation: None,
+            wait_days: Some(12),
+        };
+        // SHA-256 of `["2026-06-30","Moerwijk","Mevr. wacht op de schuldhulp ë",["huisvesting"],12]`.
+        assert_eq!(
+            content_hash(&signal),
+            "4cadd5276fb57afc4f035b65327c596619ea8a8d1ff4e211562aae2ab05b92f9"
+        );
+    }
 }

@@ -31,6 +31,9 @@ impl How {
     }
 }
 
+/// The characters of a rule's pattern an explanation shows (and the store keeps).
+pub const RULE_SHOWN: usize = 80;
+
 /// How one barrier of a signal was found.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Recognition {
@@ -47,6 +50,14 @@ impl Recognition {
     /// The terms as stored (`model_terms`): a JSON array, or NULL when there are none.
     pub fn terms_column(&self) -> Option<String> {
         (!self.terms.is_empty()).then(|| serde_json::to_string(&self.terms).unwrap_or_default())
+    }
+
+    /// The rule as stored (`signal_barriers.rule`): what [`Recognition::dutch`] shows of it
+    /// (at most [`RULE_SHOWN`] characters), not the whole pattern, which runs to 600
+    /// characters on average and up to 1,700 (it was 609 of a stored row's 675 bytes).
+    /// Reading it back explains the barrier exactly as the whole pattern did.
+    pub fn rule_column(&self) -> Option<String> {
+        self.rule.as_deref().map(|rule| shorten(rule, RULE_SHOWN))
     }
 
     /// Reads the stored columns back.
@@ -71,7 +82,7 @@ impl Recognition {
     pub fn dutch(&self) -> String {
         match self.how {
             How::Regel => match &self.rule {
-                Some(rule) => format!("herkend door regel ‘{}’", shorten(rule, 80)),
+                Some(rule) => format!("herkend door regel ‘{}’", shorten(rule, RULE_SHOWN)),
                 None => "herkend door een regel".to_string(),
             },
             How::Model => {
@@ -133,6 +144,33 @@ mod tests {
             .dutch(),
             "ingedeeld door het overleg"
         );
+    }
+
+    #[test]
+    fn a_stored_rule_explains_as_the_whole_pattern_did() {
+        let short = "kostendel";
+        let exact: String = "a|".repeat(RULE_SHOWN / 2);
+        let long = format!(
+            "(bang|angst|durf\\w* (het )?niet|vrees\\w*){}",
+            "|zorgen".repeat(100)
+        );
+        let wide: String = "ë".repeat(RULE_SHOWN + 1);
+        for pattern in [short, exact.as_str(), long.as_str(), wide.as_str()] {
+            let found = Recognition {
+                how: How::Regel,
+                rule: Some(pattern.to_string()),
+                model_score: Some(0.9),
+                terms: Vec::new(),
+            };
+            let stored = found.rule_column().expect("a rule is stored");
+            assert!(stored.chars().count() <= RULE_SHOWN, "{stored}");
+            let back = Recognition::from_columns("regel", Some(stored), Some(0.9), None);
+            assert_eq!(back.dutch(), found.dutch(), "{pattern}");
+            // Rows stored before, with the whole pattern, read as they did.
+            let old = Recognition::from_columns("regel", Some(pattern.into()), Some(0.9), None);
+            assert_eq!(old.dutch(), back.dutch(), "{pattern}");
+        }
+        assert_eq!(Recognition::default().rule_column(), None);
     }
 
     #[test]

@@ -218,20 +218,17 @@ impl StepOutcome {
     }
 }
 
-/// Stores a sorted batch and its processing log (see crate::verwerkingslog) in one
-/// transaction, isolating what the database refuses (then the kept signals are logged in a
-/// transaction of their own). Returns what was written and the indexes (into `classified`)
-/// of the refused signals.
+/// Stores a sorted batch and its processing log (`log`: the whole batch's rows, made when it
+/// was sorted; see crate::verwerkingslog) in one transaction, isolating what the database
+/// refuses (then the kept signals are logged in a transaction of their own). Returns what
+/// was written and the indexes (into `classified`) of the refused signals.
 async fn write_and_log(
     store: Store,
     classified: Vec<Classified>,
     quarantined: Vec<knooppunt_domain::cluster::Quarantined>,
+    log: Vec<knooppunt_store::LogRow>,
 ) -> anyhow::Result<(WriteOutcome, Vec<usize>)> {
     let started = Instant::now();
-    let log = crate::verwerkingslog::rows(&crate::verwerkingslog::engine_records(
-        &classified,
-        &quarantined,
-    ));
     let (written, rejected, logged) =
         crate::isolate::write_isolating(&store, &classified, &quarantined, &log).await?;
     if !logged {
@@ -336,9 +333,15 @@ impl<S: Source> Engine<S> {
             classified_at,
             quarantined,
             dead,
+            log,
         } = sorted;
         let sorted_ms = started.elapsed().as_secs_f64() * 1e3;
-        let write = tokio::spawn(write_and_log(self.store.clone(), classified, quarantined));
+        let write = tokio::spawn(write_and_log(
+            self.store.clone(),
+            classified,
+            quarantined,
+            log,
+        ));
         if self.ahead.is_none() && self.source.reads_ahead() {
             self.read_ahead(today).await;
         }

@@ -84,7 +84,7 @@ pub(crate) async fn insert_memberships(
                 .bind(row.confidence)
                 .bind(row.organisation)
                 .bind(row.found.how.as_str())
-                .bind(row.found.rule.as_deref())
+                .bind(row.found.rule_column())
                 .bind(row.found.model_score.map(f64::from))
                 .bind(row.found.terms_column());
         }
@@ -227,6 +227,8 @@ pub struct MembershipRow {
     pub confidence: f64,
     /// How the barrier was found: `regel`, `model`, `overleg`.
     pub found_by: String,
+    /// For `regel`: the rule's pattern as far as its explanation shows it
+    /// ([`Recognition::rule_column`]); rows stored before hold the whole pattern.
     pub rule: Option<String>,
 }
 

@@ -111,8 +111,13 @@ impl Store {
                  VALUES {} ON CONFLICT (source, id) DO NOTHING RETURNING source, id",
                 placeholders(self.backend, chunk.len(), 17)
             );
+            // Hashed once per signal: bound here, and kept for the new ones below.
+            let hashes: Vec<String> = chunk
+                .iter()
+                .map(|item| content_hash(signal_content(item)))
+                .collect();
             let mut query = sqlx::query_as::<_, Key>(&sql);
-            for item in chunk {
+            for (item, hash) in chunk.iter().zip(&hashes) {
                 let signal = &item.envelope.signal;
                 let themes: Vec<&str> = signal.themes.iter().map(|t| t.as_str()).collect();
                 query = query
@@ -131,16 +136,16 @@ impl Store {
                     .bind(Text(item.envelope.received_at))
                     .bind(stored_at)
                     .bind(Text(item.classification()))
-                    .bind(content_hash(signal_content(item)))
+                    .bind(hash)
                     .bind(item.model_version.as_deref());
             }
             let inserted: std::collections::HashSet<Key> =
                 query.fetch_all(&mut **tx).await?.into_iter().collect();
-            for item in chunk {
+            for (item, hash) in chunk.iter().zip(hashes) {
                 let key = key_of(item);
                 // A signal twice in one batch is inserted once.
                 if inserted.contains(&key) && !out.hashes.contains_key(&key) {
-                    out.hashes.insert(key, content_hash(signal_content(item)));
+                    out.hashes.insert(key, hash);
                     out.new.push(item);
                 } else {
                     out.not_inserted.push(item);

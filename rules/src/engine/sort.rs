@@ -6,6 +6,7 @@ use super::classify;
 use crate::ruleset::RuleSet;
 use knooppunt_domain::cluster::{channel_name, Classified, Quarantined};
 use knooppunt_domain::envelope::{decode_screened, Envelope, Screening};
+use knooppunt_store::processing_log::LogRow;
 use knooppunt_transport::Delivery;
 use std::sync::Arc;
 
@@ -18,6 +19,10 @@ pub(super) struct Sorted {
     pub(super) quarantined: Vec<Quarantined>,
     /// Per undecodable message, its delivery in the batch and why.
     pub(super) dead: Vec<(usize, String)>,
+    /// The processing-log rows of the classified and quarantined signals, made here rather
+    /// than on the store's write, which is what sets the engine's pace: sorting the next
+    /// batch runs beside that write.
+    pub(super) log: Vec<LogRow>,
 }
 
 /// What becomes of one message of a batch.
@@ -86,6 +91,7 @@ impl Sorted {
             classified_at: Vec::with_capacity(batch.len()),
             quarantined: Vec::new(),
             dead: Vec::new(),
+            log: Vec::new(),
         };
         for (index, fate) in fates.into_iter().enumerate() {
             match fate {
@@ -97,6 +103,10 @@ impl Sorted {
                 Fate::Dead(reason) => sorted.dead.push((index, reason)),
             }
         }
+        sorted.log = crate::verwerkingslog::rows(&crate::verwerkingslog::engine_records(
+            &sorted.classified,
+            &sorted.quarantined,
+        ));
         sorted
     }
 }

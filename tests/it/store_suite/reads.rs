@@ -170,6 +170,30 @@ async fn reads_suite(store: Store, url: &str) {
     let watcher = Store::connect_unmigrated(url, 1).await.unwrap();
     assert_eq!(watcher.backend(), store.backend());
     assert_eq!(watcher.signal_count().await.unwrap(), 2);
+
+    // A rule's pattern is stored as far as its explanation shows it, and explains the same.
+    use knooppunt_domain::recognition::{How, Recognition, RULE_SHOWN};
+    let pattern = format!(
+        "(bang|angst|durf\\w* (het )?niet){}",
+        "|vrees\\w*".repeat(60)
+    );
+    let mut long = classified("r", "t5", "Laak", "2026-07-01", &both[..1]);
+    long.matches[0].found = Recognition {
+        how: How::Regel,
+        rule: Some(pattern.clone()),
+        model_score: None,
+        terms: Vec::new(),
+    };
+    store.write_batch(&[long.clone()], &[]).await.unwrap();
+    let stored = store.memberships("t5", "r").await.unwrap();
+    let rule = stored[0].rule.clone().expect("the rule is stored");
+    assert!(rule.chars().count() <= RULE_SHOWN && pattern.starts_with(rule.trim_end_matches('…')));
+    let examples = store
+        .example_signals(std::slice::from_ref(&stored[0].cluster_id), 10)
+        .await
+        .unwrap();
+    let example = examples.iter().find(|e| e.id == "r").expect("the example");
+    assert_eq!(example.herkend, long.matches[0].found.dutch());
 }
 
 #[tokio::test]
