@@ -60,20 +60,22 @@ impl Misspellings {
     /// The canonical name `word` (normalised) is a one-edit misspelling of, when exactly one
     /// organisation's alias is that close.
     fn name_of(&self, word: &str) -> Option<&str> {
-        if self.exact.contains(word) {
-            return None;
-        }
         let first = *word.as_bytes().first()?;
         let mut found: Option<&str> = None;
         for (alias, name) in self.by_first.get(&first)? {
-            if alias.len().abs_diff(word.len()) <= 1 && one_edit(alias, word) {
+            if alias.len().abs_diff(word.len()) <= 1
+                && may_be_one_edit(alias, word)
+                && one_edit(alias, word)
+            {
                 match found {
                     Some(other) if other != name => return None,
                     _ => found = Some(name),
                 }
             }
         }
-        found
+        // An exact alias is the matcher's, not a misspelling (looked up only for the few
+        // words one edit from an alias).
+        found.filter(|_| !self.exact.contains(word))
     }
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
@@ -104,7 +106,22 @@ impl Misspellings {
             if word.chars().count() < min {
                 continue;
             }
-            let word = knooppunt_domain::text::normalise(word);
+            // An ASCII word's normal form is its lower case (what `normalise` makes of it),
+            // and only a word starting with an alias's first letter can be one edit from it:
+            // the others are passed over without making a string.
+            let ascii = word.is_ascii();
+            if ascii
+                && !self
+                    .by_first
+                    .contains_key(&word.as_bytes()[0].to_ascii_lowercase())
+            {
+                continue;
+            }
+            let word = if ascii {
+                word.to_ascii_lowercase()
+            } else {
+                knooppunt_domain::text::normalise(word)
+            };
             let Some(name) = self.name_of(&word) else {
                 continue;
             };
@@ -139,6 +156,23 @@ fn written_capitalised(text: &str, alias: &str) -> bool {
 /// or two adjacent letters swapped (optimal string alignment distance 1).
 fn one_edit(a: &str, b: &str) -> bool {
     strsim::osa_distance(a, b) == 1
+}
+
+/// A necessary condition for [`one_edit`], far cheaper than computing the distance: one edit
+/// leaves all but at most two characters of the longer string in a common prefix and a common
+/// suffix (a substitution all but one, an insertion all of the shorter string, a swap all but
+/// two).
+fn may_be_one_edit(a: &str, b: &str) -> bool {
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    let shorter = a_len.min(b_len);
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    prefix + suffix.min(shorter - prefix) + 2 >= a_len.max(b_len)
 }
 
 /// The words of `text` that start with a capital, each with whether it opens a sentence.
@@ -275,6 +309,44 @@ mod tests {
             2
         );
         assert_eq!(named("woning van de Sleutels"), 1);
+    }
+
+    #[test]
+    fn the_cheap_check_lets_every_one_edit_pair_through() {
+        let alias = "staedion";
+        let letters: Vec<char> = "abdeinostzé".chars().collect();
+        let chars: Vec<char> = alias.chars().collect();
+        let mut words: Vec<String> = Vec::new();
+        for i in 0..=chars.len() {
+            for &c in &letters {
+                let mut w = chars.clone();
+                w.insert(i, c);
+                words.push(w.into_iter().collect());
+                if i < chars.len() {
+                    let mut w = chars.clone();
+                    w[i] = c;
+                    words.push(w.into_iter().collect());
+                }
+            }
+            if i < chars.len() {
+                let mut w = chars.clone();
+                w.remove(i);
+                words.push(w.iter().collect());
+                if i + 1 < chars.len() {
+                    w = chars.clone();
+                    w.swap(i, i + 1);
+                    words.push(w.into_iter().collect());
+                }
+            }
+        }
+        words.extend(["stedoin", "xtaedioy", "staedionxx", "aetsdion", ""].map(String::from));
+        for word in &words {
+            if one_edit(alias, word) {
+                assert!(may_be_one_edit(alias, word), "{word}");
+            }
+        }
+        assert!(!may_be_one_edit(alias, "xtaedioy"));
+        assert!(!may_be_one_edit(alias, "stedoin"));
     }
 
     #[test]
