@@ -103,13 +103,18 @@ impl Misspellings {
             } else {
                 MIN_LEN
             };
-            if word.chars().count() < min {
+            let ascii = word.is_ascii();
+            if (if ascii {
+                word.len()
+            } else {
+                word.chars().count()
+            }) < min
+            {
                 continue;
             }
             // An ASCII word's normal form is its lower case (what `normalise` makes of it),
             // and only a word starting with an alias's first letter can be one edit from it:
             // the others are passed over without making a string.
-            let ascii = word.is_ascii();
             if ascii
                 && !self
                     .by_first
@@ -180,12 +185,27 @@ fn capitalised_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut sentence_start = true;
     let mut words = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        // An ASCII character without decoding (`is_alphanumeric` is then
+        // `is_ascii_alphanumeric`); the end of the text ends the last word like a space.
+        let (c, len) = match bytes.get(i) {
+            None => (' ', 1),
+            Some(&b) if b.is_ascii() => (char::from(b), 1),
+            Some(_) => text[i..]
+                .chars()
+                .next()
+                .map_or((' ', 1), |c| (c, c.len_utf8())),
+        };
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alphanumeric {
             start.get_or_insert(i);
+            i += len;
             continue;
         }
         if let Some(s) = start.take() {
@@ -198,6 +218,7 @@ fn capitalised_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
         if matches!(c, '.' | '!' | '?' | ':' | '\n' | '\'' | '"' | '(' | '-') {
             sentence_start = true;
         }
+        i += len;
     }
     words.into_iter()
 }
