@@ -19,7 +19,8 @@ const MIN_LEN_SENTENCE_START: usize = 7;
 /// The one-word aliases of the register, by first letter, for matching misspelt names.
 #[derive(Debug, Clone, Default)]
 pub struct Misspellings {
-    by_first: HashMap<u8, Vec<(String, String)>>,
+    /// Indexed by first byte (ASCII lower case: the aliases matched so are).
+    by_first: Vec<Vec<(String, String)>>,
     exact: std::collections::HashSet<String>,
     /// Names counted only when written with a capital, with their aliases.
     capitalised: HashMap<String, Vec<String>>,
@@ -32,7 +33,7 @@ impl Misspellings {
         aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
         capitalised: &[&str],
     ) -> Self {
-        let mut by_first: HashMap<u8, Vec<(String, String)>> = HashMap::new();
+        let mut by_first: Vec<Vec<(String, String)>> = vec![Vec::new(); 128];
         let mut exact = std::collections::HashSet::new();
         let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         for (alias, name) in aliases {
@@ -44,9 +45,7 @@ impl Misspellings {
                     .push(alias.to_string());
             }
             if alias.len() >= MIN_LEN && alias.bytes().all(|b| b.is_ascii_lowercase()) {
-                by_first
-                    .entry(alias.as_bytes()[0])
-                    .or_default()
+                by_first[usize::from(alias.as_bytes()[0])]
                     .push((alias.to_string(), name.to_string()));
             }
         }
@@ -62,7 +61,7 @@ impl Misspellings {
     fn name_of(&self, word: &str) -> Option<&str> {
         let first = *word.as_bytes().first()?;
         let mut found: Option<&str> = None;
-        for (alias, name) in self.by_first.get(&first)? {
+        for (alias, name) in self.by_first.get(usize::from(first))? {
             if alias.len().abs_diff(word.len()) <= 1
                 && may_be_one_edit(alias, word)
                 && one_edit(alias, word)
@@ -93,7 +92,7 @@ impl Misspellings {
                     .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
             });
         }
-        if self.by_first.is_empty() {
+        if self.by_first.iter().all(Vec::is_empty) {
             return named;
         }
         let mut added = false;
@@ -116,9 +115,10 @@ impl Misspellings {
             // and only a word starting with an alias's first letter can be one edit from it:
             // the others are passed over without making a string.
             if ascii
-                && !self
+                && self
                     .by_first
-                    .contains_key(&word.as_bytes()[0].to_ascii_lowercase())
+                    .get(usize::from(word.as_bytes()[0].to_ascii_lowercase()))
+                    .is_none_or(Vec::is_empty)
             {
                 continue;
             }
@@ -168,6 +168,19 @@ fn one_edit(a: &str, b: &str) -> bool {
 /// suffix (a substitution all but one, an insertion all of the shorter string, a swap all but
 /// two).
 fn may_be_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // The same on bytes, which are the characters here.
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        let shorter = a.len().min(b.len());
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        return prefix + suffix.min(shorter - prefix) + 2 >= a.len().max(b.len());
+    }
     let (a_len, b_len) = (a.chars().count(), b.chars().count());
     let shorter = a_len.min(b_len);
     let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
