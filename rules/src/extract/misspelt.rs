@@ -19,7 +19,8 @@ const MIN_LEN_SENTENCE_START: usize = 7;
 /// The one-word aliases of the register, by first letter, for matching misspelt names.
 #[derive(Debug, Clone, Default)]
 pub struct Misspellings {
-    by_first: HashMap<u8, Vec<(String, String)>>,
+    /// Indexed by first byte (ASCII lower case: the aliases matched so are).
+    by_first: Vec<Vec<(String, String)>>,
     exact: std::collections::HashSet<String>,
     /// Names counted only when written with a capital, with their aliases.
     capitalised: HashMap<String, Vec<String>>,
@@ -32,7 +33,7 @@ impl Misspellings {
         aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
         capitalised: &[&str],
     ) -> Self {
-        let mut by_first: HashMap<u8, Vec<(String, String)>> = HashMap::new();
+        let mut by_first: Vec<Vec<(String, String)>> = vec![Vec::new(); 128];
         let mut exact = std::collections::HashSet::new();
         let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         for (alias, name) in aliases {
@@ -44,9 +45,7 @@ impl Misspellings {
                     .push(alias.to_string());
             }
             if alias.len() >= MIN_LEN && alias.bytes().all(|b| b.is_ascii_lowercase()) {
-                by_first
-                    .entry(alias.as_bytes()[0])
-                    .or_default()
+                by_first[usize::from(alias.as_bytes()[0])]
                     .push((alias.to_string(), name.to_string()));
             }
         }
@@ -60,20 +59,22 @@ impl Misspellings {
     /// The canonical name `word` (normalised) is a one-edit misspelling of, when exactly one
     /// organisation's alias is that close.
     fn name_of(&self, word: &str) -> Option<&str> {
-        if self.exact.contains(word) {
-            return None;
-        }
         let first = *word.as_bytes().first()?;
         let mut found: Option<&str> = None;
-        for (alias, name) in self.by_first.get(&first)? {
-            if alias.len().abs_diff(word.len()) <= 1 && one_edit(alias, word) {
+        for (alias, name) in self.by_first.get(usize::from(first))? {
+            if alias.len().abs_diff(word.len()) <= 1
+                && may_be_one_edit(alias, word)
+                && one_edit(alias, word)
+            {
                 match found {
                     Some(other) if other != name => return None,
                     _ => found = Some(name),
                 }
             }
         }
-        found
+        // An exact alias is the matcher's, not a misspelling (looked up only for the few
+        // words one edit from an alias).
+        found.filter(|_| !self.exact.contains(word))
     }
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
@@ -91,7 +92,7 @@ impl Misspellings {
                     .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
             });
         }
-        if self.by_first.is_empty() {
+        if self.by_first.iter().all(Vec::is_empty) {
             return named;
         }
         let mut added = false;
@@ -101,10 +102,31 @@ impl Misspellings {
             } else {
                 MIN_LEN
             };
-            if word.chars().count() < min {
+            let ascii = word.is_ascii();
+            if (if ascii {
+                word.len()
+            } else {
+                word.chars().count()
+            }) < min
+            {
                 continue;
             }
-            let word = knooppunt_domain::text::normalise(word);
+            // An ASCII word's normal form is its lower case (what `normalise` makes of it),
+            // and only a word starting with an alias's first letter can be one edit from it:
+            // the others are passed over without making a string.
+            if ascii
+                && self
+                    .by_first
+                    .get(usize::from(word.as_bytes()[0].to_ascii_lowercase()))
+                    .is_none_or(Vec::is_empty)
+            {
+                continue;
+            }
+            let word = if ascii {
+                word.to_ascii_lowercase()
+            } else {
+                knooppunt_domain::text::normalise(word)
+            };
             let Some(name) = self.name_of(&word) else {
                 continue;
             };
@@ -141,17 +163,62 @@ fn one_edit(a: &str, b: &str) -> bool {
     strsim::osa_distance(a, b) == 1
 }
 
+/// A necessary condition for [`one_edit`], far cheaper than computing the distance: one edit
+/// leaves all but at most two characters of the longer string in a common prefix and a common
+/// suffix (a substitution all but one, an insertion all of the shorter string, a swap all but
+/// two).
+fn may_be_one_edit(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // The same on bytes, which are the characters here.
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        let shorter = a.len().min(b.len());
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        return prefix + suffix.min(shorter - prefix) + 2 >= a.len().max(b.len());
+    }
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    let shorter = a_len.min(b_len);
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    prefix + suffix.min(shorter - prefix) + 2 >= a_len.max(b_len)
+}
+
 /// The words of `text` that start with a capital, each with whether it opens a sentence.
 fn capitalised_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut sentence_start = true;
     let mut words = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        // An ASCII character without decoding (`is_alphanumeric` is then
+        // `is_ascii_alphanumeric`); the end of the text ends the last word like a space.
+        let (c, len) = match bytes.get(i) {
+            None => (' ', 1),
+            Some(&b) if b.is_ascii() => (char::from(b), 1),
+            Some(_) => text[i..]
+                .chars()
+                .next()
+                .map_or((' ', 1), |c| (c, c.len_utf8())),
+        };
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alphanumeric {
             start.get_or_insert(i);
+            i += len;
             continue;
         }
         if let Some(s) = start.take() {
@@ -164,6 +231,7 @@ fn capitalised_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
         if matches!(c, '.' | '!' | '?' | ':' | '\n' | '\'' | '"' | '(' | '-') {
             sentence_start = true;
         }
+        i += len;
     }
     words.into_iter()
 }
@@ -275,6 +343,44 @@ mod tests {
             2
         );
         assert_eq!(named("woning van de Sleutels"), 1);
+    }
+
+    #[test]
+    fn the_cheap_check_lets_every_one_edit_pair_through() {
+        let alias = "staedion";
+        let letters: Vec<char> = "abdeinostzé".chars().collect();
+        let chars: Vec<char> = alias.chars().collect();
+        let mut words: Vec<String> = Vec::new();
+        for i in 0..=chars.len() {
+            for &c in &letters {
+                let mut w = chars.clone();
+                w.insert(i, c);
+                words.push(w.into_iter().collect());
+                if i < chars.len() {
+                    let mut w = chars.clone();
+                    w[i] = c;
+                    words.push(w.into_iter().collect());
+                }
+            }
+            if i < chars.len() {
+                let mut w = chars.clone();
+                w.remove(i);
+                words.push(w.iter().collect());
+                if i + 1 < chars.len() {
+                    w = chars.clone();
+                    w.swap(i, i + 1);
+                    words.push(w.into_iter().collect());
+                }
+            }
+        }
+        words.extend(["stedoin", "xtaedioy", "staedionxx", "aetsdion", ""].map(String::from));
+        for word in &words {
+            if one_edit(alias, word) {
+                assert!(may_be_one_edit(alias, word), "{word}");
+            }
+        }
+        assert!(!may_be_one_edit(alias, "xtaedioy"));
+        assert!(!may_be_one_edit(alias, "stedoin"));
     }
 
     #[test]
