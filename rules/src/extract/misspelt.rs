@@ -2,12 +2,16 @@
 //! capitalised word of six letters or more (seven at the start of a sentence, where any word
 //! is capitalised) that is one edit — a letter added, dropped, changed, or two neighbours
 //! swapped (optimal string alignment distance 1) — from a one-word alias of six letters or
-//! more with the same first letter, and from no other organisation's. Only capitalised words:
+//! more with the same first letter, and from no other organisation's. A word of eight letters
+//! or more away from a sentence's start may be two edits from an alias as long ("Staedium").
+//! The last word of a longer alias counts too after the alias's exact first words ("GGZ
+//! Delfand"). Only capitalised words:
 //! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not.
 //!
 //! For the same reason a name that is also a common phrase (`capitalised = true` in the rules
 //! file: "De Sleutels", "Portaal", "Ons Doel") counts only when the note writes it with a
-//! capital: "de sleutels inleveren" and "via het portaal" name no corporation.
+//! capital: "de sleutels inleveren" and "via het portaal" name no corporation. An alias the
+//! rules file writes with capitals ("de Raad") counts only when the note writes them too.
 
 use std::collections::HashMap;
 
@@ -15,14 +19,30 @@ use std::collections::HashMap;
 const MIN_LEN: usize = 6;
 /// The shortest word at the start of a sentence that is matched with one edit.
 const MIN_LEN_SENTENCE_START: usize = 7;
+/// The shortest word (and alias) matched with two edits, away from a sentence's start.
+const MIN_LEN_TWO_EDITS: usize = 8;
 
 /// The one-word aliases of the register, by first letter, for matching misspelt names.
 #[derive(Debug, Clone, Default)]
 pub struct Misspellings {
-    by_first: HashMap<u8, Vec<(String, String)>>,
+    /// One-word aliases and the last word of longer ones (with the words that must precede
+    /// it: "ggz " for "ggz delfland"), by first letter, with their canonical names.
+    by_first: HashMap<u8, Vec<Entry>>,
     exact: std::collections::HashSet<String>,
     /// Names counted only when written with a capital, with their aliases.
     capitalised: HashMap<String, Vec<String>>,
+    /// Aliases counted only when written with the capitals the rules file gives them
+    /// ("de Raad"), by normalised alias.
+    capitalised_aliases: HashMap<String, String>,
+}
+
+/// An alias (or an alias's last word) matched with an edit.
+#[derive(Debug, Clone)]
+struct Entry {
+    word: String,
+    /// The normalised words before `word` in the alias, which the note must write exactly.
+    prefix: String,
+    name: String,
 }
 
 impl Misspellings {
@@ -32,7 +52,7 @@ impl Misspellings {
         aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
         capitalised: &[&str],
     ) -> Self {
-        let mut by_first: HashMap<u8, Vec<(String, String)>> = HashMap::new();
+        let mut by_first: HashMap<u8, Vec<Entry>> = HashMap::new();
         let mut exact = std::collections::HashSet::new();
         let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         for (alias, name) in aliases {
@@ -43,37 +63,78 @@ impl Misspellings {
                     .or_default()
                     .push(alias.to_string());
             }
-            if alias.len() >= MIN_LEN && alias.bytes().all(|b| b.is_ascii_lowercase()) {
-                by_first
-                    .entry(alias.as_bytes()[0])
-                    .or_default()
-                    .push((alias.to_string(), name.to_string()));
+            // "ggz delfland": its last word, after the exact "ggz ".
+            let (prefix, word) = alias
+                .rsplit_once(' ')
+                .map_or(("", alias), |(prefix, word)| (prefix, word));
+            if word.len() >= MIN_LEN && word.bytes().all(|b| b.is_ascii_lowercase()) {
+                by_first.entry(word.as_bytes()[0]).or_default().push(Entry {
+                    word: word.to_string(),
+                    prefix: if prefix.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{prefix} ")
+                    },
+                    name: name.to_string(),
+                });
             }
         }
         Self {
             by_first,
             exact,
             capitalised: capitals,
+            capitalised_aliases: HashMap::new(),
         }
     }
 
-    /// The canonical name `word` (normalised) is a one-edit misspelling of, when exactly one
-    /// organisation's alias is that close.
-    fn name_of(&self, word: &str) -> Option<&str> {
+    /// With aliases (as the rules file writes them) that count only when the note writes
+    /// their capitals too: "de Raad" names the Raad voor de Kinderbescherming, "de raad van
+    /// de huisarts" does not.
+    pub fn with_capitalised_aliases<'a>(
+        mut self,
+        aliases: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        for alias in aliases {
+            self.capitalised_aliases.insert(
+                knooppunt_domain::text::normalise(alias.trim()),
+                alias.trim().to_string(),
+            );
+        }
+        self
+    }
+
+    /// The alias entries `word` (normalised) is a misspelling of, when all are one
+    /// organisation's: one edit away, or two for a long word not opening a sentence
+    /// ("Staedium" for "Staedion").
+    fn entries_of(&self, word: &str, sentence_start: bool) -> Vec<&Entry> {
         if self.exact.contains(word) {
-            return None;
+            return Vec::new();
         }
-        let first = *word.as_bytes().first()?;
-        let mut found: Option<&str> = None;
-        for (alias, name) in self.by_first.get(&first)? {
-            if alias.len().abs_diff(word.len()) <= 1 && one_edit(alias, word) {
-                match found {
-                    Some(other) if other != name => return None,
-                    _ => found = Some(name),
-                }
-            }
+        let Some(first) = word.as_bytes().first() else {
+            return Vec::new();
+        };
+        let Some(entries) = self.by_first.get(first) else {
+            return Vec::new();
+        };
+        let max = if !sentence_start && word.len() >= MIN_LEN_TWO_EDITS {
+            2
+        } else {
+            1
+        };
+        let close: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| {
+                let distance = strsim::osa_distance(&e.word, word);
+                e.word.len().abs_diff(word.len()) <= max
+                    && distance >= 1
+                    && distance <= max
+                    && (distance == 1 || e.word.len() >= MIN_LEN_TWO_EDITS)
+            })
+            .collect();
+        if close.iter().any(|e| e.name != close[0].name) {
+            return Vec::new();
         }
-        found
+        close
     }
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
@@ -91,6 +152,14 @@ impl Misspellings {
                     .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
             });
         }
+        if !self.capitalised_aliases.is_empty() {
+            named.retain(|&(start, end, _)| {
+                normalised
+                    .get(start..end)
+                    .and_then(|alias| self.capitalised_aliases.get(alias))
+                    .is_none_or(|written| written_with_capitals(text, written))
+            });
+        }
         if self.by_first.is_empty() {
             return named;
         }
@@ -105,13 +174,22 @@ impl Misspellings {
                 continue;
             }
             let word = knooppunt_domain::text::normalise(word);
-            let Some(name) = self.name_of(&word) else {
-                continue;
-            };
-            for (start, end) in whole_words(normalised, &word) {
-                if !named.iter().any(|&(s, e, _)| s < end && start < e) {
-                    named.push((start, end, Some(name)));
-                    added = true;
+            for entry in self.entries_of(&word, sentence_start) {
+                for (start, end) in whole_words(normalised, &word) {
+                    // "GGZ Delfand": the whole name, from its exact first words.
+                    let Some(start) = start.checked_sub(entry.prefix.len()) else {
+                        continue;
+                    };
+                    if !normalised[..end].ends_with(&format!("{}{word}", entry.prefix)) {
+                        continue;
+                    }
+                    // The first words alone may name a generic body ("ggz"): the full name
+                    // replaces them.
+                    named.retain(|&(s, e, _)| !(start <= s && e <= end));
+                    if !named.iter().any(|&(s, e, _)| s < end && start < e) {
+                        named.push((start, end, Some(entry.name.as_str())));
+                        added = true;
+                    }
                 }
             }
         }
@@ -135,8 +213,30 @@ fn written_capitalised(text: &str, alias: &str) -> bool {
     })
 }
 
+/// Whether `text` writes `alias` (as the rules file writes it, e.g. "de Raad") somewhere as
+/// words with at least its capitals.
+fn written_with_capitals(text: &str, alias: &str) -> bool {
+    text.char_indices().any(|(i, _)| {
+        text.get(i..i + alias.len()).is_some_and(|window| {
+            window.eq_ignore_ascii_case(alias)
+                && window
+                    .chars()
+                    .zip(alias.chars())
+                    .all(|(w, a)| !a.is_uppercase() || w.is_uppercase())
+        }) && text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|b| !b.is_alphanumeric())
+            && text[i + alias.len()..]
+                .chars()
+                .next()
+                .is_none_or(|b| !b.is_alphanumeric())
+    })
+}
+
 /// Whether `a` and `b` differ by exactly one edit: a letter inserted, deleted or substituted,
 /// or two adjacent letters swapped (optimal string alignment distance 1).
+#[cfg(test)]
 fn one_edit(a: &str, b: &str) -> bool {
     strsim::osa_distance(a, b) == 1
 }
@@ -255,6 +355,54 @@ mod tests {
                 .analyse("Midden in de nacht lekt het dak.")
                 .organisation,
             None
+        );
+    }
+
+    #[test]
+    fn long_names_two_letters_off_and_the_last_word_of_a_longer_name() {
+        let register = Misspellings::new(
+            [
+                ("staedion", "Staedion"),
+                ("ggz delfland", "GGZ Delfland"),
+                ("ggz", "GGZ"),
+            ],
+            &[],
+        );
+        let found = |text: &str| -> Vec<String> {
+            let normalised = knooppunt_domain::text::normalise(text);
+            let named: Vec<(usize, usize, Option<&str>)> = normalised
+                .match_indices("ggz")
+                .map(|(start, m)| (start, start + m.len(), Some("GGZ")))
+                .collect();
+            register
+                .add_to(named, text, &normalised)
+                .into_iter()
+                .filter_map(|(s, e, name)| Some(format!("{}={}", &normalised[s..e], name?)))
+                .collect()
+        };
+        assert_eq!(found("gemeld bij Staedium, niks"), ["staedium=Staedion"]);
+        // Two edits only for a word of eight letters or more, not opening a sentence.
+        assert!(found("Staedium heeft niks gedaan").is_empty());
+        assert!(found("gemeld bij Stadiom").is_empty());
+        assert_eq!(
+            found("aangemeld bij GGZ Delflnd"),
+            ["ggz delflnd=GGZ Delfland"]
+        );
+        // The last word alone, without the alias's first words, is no name.
+        assert!(found("waterschap Delflnd").is_empty());
+    }
+
+    #[test]
+    fn the_rule_set_reads_de_raad_only_with_its_capital() {
+        let rules = crate::ruleset::RuleSet::default_rules().expect("default rules");
+        let org = |text: &str| rules.analyse(text).organisation;
+        assert_eq!(
+            org("Moeder zegt niets over de klappen, bang dat dan de Raad komt en de kinderen meeneemt."),
+            Some("Raad voor de Kinderbescherming")
+        );
+        assert_ne!(
+            org("Moeder zegt niets over de klappen, bang dat ze de raad van de huisarts moet opvolgen en jeugdzorg de kinderen meeneemt."),
+            Some("Raad voor de Kinderbescherming")
         );
     }
 

@@ -231,3 +231,27 @@ fn waits_in_notes_that_mix_in_english() {
     assert_eq!(wait("applied 10 weeks ago, still no intake"), Some(70));
     assert_eq!(wait("waiting for three weeks"), Some(21));
 }
+
+#[test]
+fn years_of_an_illness_and_a_condition_first_are_not_waits() {
+    // Years of complaints next to the real wait.
+    assert_eq!(
+        wait("Mw heeft paniekklachten sinds 12 jaar, ooit behandeld. Wachttijd intake nu 15 wkn."),
+        Some(105)
+    );
+    assert_eq!(wait("slaapproblemen al 6 jaar, wacht op behandeling"), None);
+    // A condition to meet first is not the wait; waiting first is.
+    assert_eq!(
+        wait("Na 5 weken kreeg hij een gesprek: 'eerst 4 maanden zelf een budget bijhouden'."),
+        Some(35)
+    );
+    assert_eq!(
+        wait("hij moet eerst 3 maanden wachten op de intake"),
+        Some(90)
+    );
+    // A condition ("dubbele diagnose") is not an illness's duration.
+    assert_eq!(
+        wait("Met een dubbele diagnose wordt hij al een jaar van de een naar de ander gestuurd"),
+        Some(365)
+    );
+}
