@@ -103,7 +103,7 @@ static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words just before a duration of years that make it residence, illness or a life fact.
 static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte)\b[^.;!?,]{0,12}$",
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$",
     )
     .expect("valid pattern")
 });
@@ -114,6 +114,16 @@ static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
     )
     .expect("valid pattern")
+});
+
+/// "geleden" right after a duration: a point in time.
+static YEARS_AGO_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ geleden(?-u:\b)").expect("valid pattern"));
+
+/// "geleden" followed by the application or report the wait counts from.
+static APPLIED_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)")
+        .expect("valid pattern")
 });
 
 /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
@@ -361,6 +371,11 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             {
                 return None;
             }
+            // "de brand, nu een jaar geleden": when something happened, not a wait (unless
+            // it is when the person applied: "een jaar geleden aangemeld").
+            if years && YEARS_AGO_AFTER.is_match(after) && !APPLIED_AGO_AFTER.is_match(after) {
+                return None;
+            }
             let days = in_days(amount, unit);
             (1.0..=3650.0).contains(&days).then_some(StatedWait {
                 at: whole.start(),
@@ -435,7 +450,7 @@ static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// landlord evicting over rent arrears is responsible).
 static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$",
+        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$|(?:brieven|enveloppen|aanmaningen|rekeningen|schulden|schuldeisers) ?\($",
     )
     .expect("valid pattern")
 });
@@ -511,6 +526,8 @@ struct Candidate<'a> {
     at: usize,
     /// Where its name ends in the normalised text.
     end: usize,
+    /// Named as a creditor ("schulden bij …"), yet tied to the barrier: after one that is not.
+    creditor: bool,
     /// Named by its service, not by a body (`generic`), or often the writer's own or the
     /// referrer (`secondary`): after the named bodies tied to the barrier.
     weak: bool,
@@ -560,6 +577,7 @@ pub fn responsible<'a>(
                 channel,
                 at: *start,
                 end: *end,
+                creditor: creditor[i],
                 weak: weak && reported == *name,
             }
         })
@@ -618,6 +636,9 @@ pub fn responsible<'a>(
     };
     about_the_wait
         .or_else(evicting)
+        // "brieven (Belastingdienst, CJIB); het formulier schuldhulp van de gemeente is
+        // alleen online" is the gemeente's: a creditor only when no other is tied.
+        .or_else(|| named_tied().find(|c| !c.creditor))
         .or_else(|| named_tied().next())
         .or_else(|| direct().find(|c| tied(c.name)))
         .or_else(|| direct().find(|c| !secondary(c.name)))

@@ -407,6 +407,20 @@ mod tests {
     }
 
     #[test]
+    fn the_rule_set_reads_toeslagen_as_a_body_only_with_its_capital() {
+        let rules = crate::ruleset::RuleSet::default_rules().expect("default rules");
+        let org = |text: &str| rules.analyse(text).organisation;
+        assert_eq!(
+            org("Ze durft haar bijbaan niet op te geven, bang dat Toeslagen alles terugvordert."),
+            Some("Toeslagen")
+        );
+        assert_ne!(
+            org("Ze durft haar bijbaan niet op te geven, bang dat haar toeslagen dan stoppen."),
+            Some("Toeslagen")
+        );
+    }
+
+    #[test]
     fn a_common_phrase_names_a_body_only_with_a_capital() {
         let register = register();
         let named = |text: &str| {

@@ -283,5 +283,18 @@ fn handovers_abbreviations_and_the_body_that_cuts() {
     ]);
 }
 
+#[test]
+fn toeslagen_a_spaced_name_and_creditors_listed_in_parentheses() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        // The benefits service by its own name; the Belastingdienst when that is named too.
+        ("De website van Toeslagen is alleen in het Nederlands.", &[L], Some("Toeslagen")),
+        ("Toeslagen en de Belastingdienst zijn alleen online te bereiken.", &[L], Some("Belastingdienst")),
+        ("Een moeder is bang dat Jeugd bescherming haar zoon meeneemt.", &[J], Some("Jeugdbescherming")),
+        // Letters from creditors in parentheses are bystanders to the body tied to the barrier.
+        ("Een stapel brieven (Belastingdienst, CJIB) op tafel; aanmelden voor schuldhulp bij de gemeente kan alleen met DigiD.", &[L, S], Some("gemeente")),
+    ]);
+}
+
 /// The municipal debt help named by its service, bodies and spellings of rule set 2026.11-7.
 mod services;

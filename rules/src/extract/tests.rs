@@ -255,3 +255,28 @@ fn years_of_an_illness_and_a_condition_first_are_not_waits() {
         Some(365)
     );
 }
+
+#[test]
+fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
+    assert_eq!(
+        wait("Zijn dochter hoest al een jaar; de corporatie reageert al 7 weken niet."),
+        Some(49)
+    );
+    assert_eq!(
+        wait("Hij is al twee jaar depressief. Aangemeld bij de ggz: wachttijd 16 weken."),
+        Some(112)
+    );
+    assert_eq!(
+        wait("Na het ongeluk, nu een jaar geleden, staat hij 10 weken op de wachtlijst."),
+        Some(70)
+    );
+    // Years ago that the person applied or reported: the wait.
+    assert_eq!(
+        wait("Een half jaar geleden aangemeld en nog niets gehoord."),
+        Some(182)
+    );
+    assert_eq!(
+        wait("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien."),
+        Some(730)
+    );
+}
