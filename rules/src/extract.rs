@@ -11,16 +11,20 @@
 //! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
 //! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL"), or — for
 //! years — anything but a wait: years count only in a sentence about waiting, answering or
-//! applying, and never next to living, illness or marriage ("woont er al 30 jaar"). Minutes
+//! applying, and never next to living, illness or marriage ("woont er al 30 jaar",
+//! "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je post
+//! ordenen'") is not a wait either. Minutes
 //! and hours (call times) are never read. Each wait records whether its sentence is about
 //! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 //! **Organisations**: the body responsible for the barrier, not a bystander: an organisation
 //! marked `bystander` in the rules file (creditors such as energy companies), one named as a
-//! creditor, or one named as the referrer ("doorgegeven door de huisarts") does not count,
+//! creditor, or one named as the referrer ("doorgegeven door de huisarts", "overdracht van
+//! Parnassia", "verwijsbrief van Brijder") does not count,
 //! and one that passed the person on ("via", "verwees haar naar") only when no other is named;
 //! one the rules file ties to a barrier the note has (`barriers = [...]`) is preferred, of
-//! several such the one nearest the wait, else the feared one ("bang dat de gemeente …"); a
+//! several such the one nearest the wait, else the feared one ("bang dat de gemeente …"), else
+//! for a benefit cut the one said to cut ("dat de SVB dan haar AOW kort"); a
 //! department (`part_of`) is its body when the note names that body too.
 
 use regex::Regex;
@@ -39,6 +43,17 @@ static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
     .expect("valid pattern")
+});
+
+/// "eerst" right before a duration: a condition to meet first, not a wait (unless
+/// [`WAIT_AFTER`]).
+static PRECONDITION_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^a-z0-9])eerst$").expect("valid pattern"));
+
+/// Waiting named in the few words after a duration ("3 maanden wachten", "6 weken op de
+/// wachtlijst").
+static WAIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)").expect("valid pattern")
 });
 
 /// A person or baby right before "van": "zoon van 23 jaar", "baby van 3 maanden".
@@ -88,7 +103,7 @@ static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words just before a duration of years that make it residence, illness or a life fact.
 static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend)\b[^.;!?,]{0,12}$",
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$",
     )
     .expect("valid pattern")
 });
@@ -99,6 +114,16 @@ static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
     )
     .expect("valid pattern")
+});
+
+/// "geleden" right after a duration: a point in time.
+static YEARS_AGO_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ geleden(?-u:\b)").expect("valid pattern"));
+
+/// "geleden" followed by the application or report the wait counts from.
+static APPLIED_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)")
+        .expect("valid pattern")
 });
 
 /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
@@ -286,6 +311,12 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
                 return None;
             }
+            // A condition set before help starts ("'eerst 3 maanden zelf je post ordenen'",
+            // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
+            // wachten").
+            if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
+                return None;
+            }
             if after.starts_with("-jarig")
                 || after.starts_with(')')
                 || LIFE_AFTER_ANY.is_match(after)
@@ -340,6 +371,11 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             {
                 return None;
             }
+            // "de brand, nu een jaar geleden": when something happened, not a wait (unless
+            // it is when the person applied: "een jaar geleden aangemeld").
+            if years && YEARS_AGO_AFTER.is_match(after) && !APPLIED_AGO_AFTER.is_match(after) {
+                return None;
+            }
             let days = in_days(amount, unit);
             (1.0..=3650.0).contains(&days).then_some(StatedWait {
                 at: whole.start(),
@@ -387,7 +423,7 @@ fn in_days(amount: f64, unit: Unit) -> f64 {
 /// which is the responsible body, so they are not here.)
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
     )
     .expect("valid pattern")
 });
@@ -414,7 +450,7 @@ static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// landlord evicting over rent arrears is responsible).
 static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$",
+        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$|(?:brieven|enveloppen|aanmaningen|rekeningen|schulden|schuldeisers) ?\($",
     )
     .expect("valid pattern")
 });
@@ -435,7 +471,16 @@ static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
 static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$",
+        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$",
+    )
+    .expect("valid pattern")
+});
+
+/// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
+/// gemeente stopt de bijstand".
+static CUTS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd)(?-u:\b)",
     )
     .expect("valid pattern")
 });
@@ -479,6 +524,10 @@ struct Candidate<'a> {
     channel: bool,
     /// Byte offset in the normalised text.
     at: usize,
+    /// Where its name ends in the normalised text.
+    end: usize,
+    /// Named as a creditor ("schulden bij …"), yet tied to the barrier: after one that is not.
+    creditor: bool,
     /// Named by its service, not by a body (`generic`), or often the writer's own or the
     /// referrer (`secondary`): after the named bodies tied to the barrier.
     weak: bool,
@@ -527,6 +576,8 @@ pub fn responsible<'a>(
                 name: reported,
                 channel,
                 at: *start,
+                end: *end,
+                creditor: creditor[i],
                 weak: weak && reported == *name,
             }
         })
@@ -553,8 +604,21 @@ pub fn responsible<'a>(
     // The one nearest the wait, else the feared body ("Toeslagen vordert terug; ze is bang
     // dat de gemeente haar bijstand stopt" is the gemeente's).
     let feared = || named_tied().find(|c| feared_at(normalised, c.at));
+    // Or, for a benefit cut, the body said to cut ("de man van de soos zegt dat de SVB dan
+    // haar AOW gaat korten" is the SVB's).
+    let cutting = || {
+        barriers
+            .iter()
+            .any(|b| matches!(*b, "kostendelersnorm" | "angst-uitkeringskorting"))
+            .then(|| named_tied().find(|c| CUTS_AFTER.is_match(&normalised[c.end..])))
+            .flatten()
+    };
     let about_the_wait = (tied_names.len() > 1)
-        .then(|| nearest_to_a_wait(normalised, named_tied()).or_else(feared))
+        .then(|| {
+            nearest_to_a_wait(normalised, named_tied())
+                .or_else(feared)
+                .or_else(cutting)
+        })
         .flatten();
     // Otherwise, in a note about an eviction, the body evicting ("de sociale dienst kwam
     // erachter … nu dreigt Staedion met ontruiming" is Staedion's): an eviction is the most
@@ -572,6 +636,9 @@ pub fn responsible<'a>(
     };
     about_the_wait
         .or_else(evicting)
+        // "brieven (Belastingdienst, CJIB); het formulier schuldhulp van de gemeente is
+        // alleen online" is the gemeente's: a creditor only when no other is tied.
+        .or_else(|| named_tied().find(|c| !c.creditor))
         .or_else(|| named_tied().next())
         .or_else(|| direct().find(|c| tied(c.name)))
         .or_else(|| direct().find(|c| !secondary(c.name)))

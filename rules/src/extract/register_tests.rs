@@ -267,5 +267,34 @@ fn the_feared_body_among_several() {
     ]);
 }
 
+#[test]
+fn handovers_abbreviations_and_the_body_that_cuts() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        // The body handing a case over is its referrer.
+        ("Overdracht van Parnassia na verhuizing: bij de gemeente Delft moet zij opnieuw schuldhulp aanvragen, wachttijd 2 mnd.", &[S], Some("gemeente")),
+        ("Verwijsbrief ontvangen van Indigo: Youz heeft hem na 11 weken nog niet gezien.", &[G], Some("Youz")),
+        // Veilig Thuis by its initials, feared in a quote ("durfde" is a fear too).
+        ("Vader is zenuwachtig: 'gaan jullie VT bellen?' Hij durfde ook niet naar het CJG.", &[J], Some("Veilig Thuis")),
+        ("Ze durfde Veilig Thuis niet te bellen.", &[J], Some("Veilig Thuis")),
+        // Of two bodies tied to a benefit cut, the one said to cut.
+        ("Hij hoorde op de sociale dienst dat de SVB zijn AOW dan verlaagt als zijn zoon intrekt.", &[K], Some("SVB")),
+        ("Het UWV verwees haar door; ze vreest dat de gemeente haar uitkering stopt als ze de bon aanneemt.", &[A], Some("gemeente")),
+    ]);
+}
+
+#[test]
+fn toeslagen_a_spaced_name_and_creditors_listed_in_parentheses() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        // The benefits service by its own name; the Belastingdienst when that is named too.
+        ("De website van Toeslagen is alleen in het Nederlands.", &[L], Some("Toeslagen")),
+        ("Toeslagen en de Belastingdienst zijn alleen online te bereiken.", &[L], Some("Belastingdienst")),
+        ("Een moeder is bang dat Jeugd bescherming haar zoon meeneemt.", &[J], Some("Jeugdbescherming")),
+        // Letters from creditors in parentheses are bystanders to the body tied to the barrier.
+        ("Een stapel brieven (Belastingdienst, CJIB) op tafel; aanmelden voor schuldhulp bij de gemeente kan alleen met DigiD.", &[L, S], Some("gemeente")),
+    ]);
+}
+
 /// The municipal debt help named by its service, bodies and spellings of rule set 2026.11-7.
 mod services;

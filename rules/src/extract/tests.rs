@@ -231,3 +231,52 @@ fn waits_in_notes_that_mix_in_english() {
     assert_eq!(wait("applied 10 weeks ago, still no intake"), Some(70));
     assert_eq!(wait("waiting for three weeks"), Some(21));
 }
+
+#[test]
+fn years_of_an_illness_and_a_condition_first_are_not_waits() {
+    // Years of complaints next to the real wait.
+    assert_eq!(
+        wait("Mw heeft paniekklachten sinds 12 jaar, ooit behandeld. Wachttijd intake nu 15 wkn."),
+        Some(105)
+    );
+    assert_eq!(wait("slaapproblemen al 6 jaar, wacht op behandeling"), None);
+    // A condition to meet first is not the wait; waiting first is.
+    assert_eq!(
+        wait("Na 5 weken kreeg hij een gesprek: 'eerst 4 maanden zelf een budget bijhouden'."),
+        Some(35)
+    );
+    assert_eq!(
+        wait("hij moet eerst 3 maanden wachten op de intake"),
+        Some(90)
+    );
+    // A condition ("dubbele diagnose") is not an illness's duration.
+    assert_eq!(
+        wait("Met een dubbele diagnose wordt hij al een jaar van de een naar de ander gestuurd"),
+        Some(365)
+    );
+}
+
+#[test]
+fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
+    assert_eq!(
+        wait("Zijn dochter hoest al een jaar; de corporatie reageert al 7 weken niet."),
+        Some(49)
+    );
+    assert_eq!(
+        wait("Hij is al twee jaar depressief. Aangemeld bij de ggz: wachttijd 16 weken."),
+        Some(112)
+    );
+    assert_eq!(
+        wait("Na het ongeluk, nu een jaar geleden, staat hij 10 weken op de wachtlijst."),
+        Some(70)
+    );
+    // Years ago that the person applied or reported: the wait.
+    assert_eq!(
+        wait("Een half jaar geleden aangemeld en nog niets gehoord."),
+        Some(182)
+    );
+    assert_eq!(
+        wait("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien."),
+        Some(730)
+    );
+}

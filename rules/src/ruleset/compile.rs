@@ -344,6 +344,13 @@ impl Organisations {
                 .iter()
                 .map(|(alias, name)| (alias.as_str(), name.as_str())),
             &capitalised,
+        )
+        .with_capitalised_aliases(
+            specs
+                .iter()
+                .flat_map(|o| &o.aliases)
+                .filter(|a| a.chars().any(char::is_uppercase))
+                .map(String::as_str),
         );
         Self {
             matcher: alias_matcher(aliases, errors),
