@@ -125,7 +125,7 @@ impl Misspellings {
             .iter()
             .filter(|e| {
                 // The length first: the distance is computed only for the few that may be close.
-                if e.word.len().abs_diff(word.len()) > max {
+                if e.word.len().abs_diff(word.len()) > max || !may_be_close(&e.word, word, max) {
                     return false;
                 }
                 let distance = strsim::osa_distance(&e.word, word);
@@ -307,8 +307,88 @@ fn whole_words<'t>(
         })
 }
 
+/// A necessary condition for `a` and `b` to be at most `max` edits apart (optimal string
+/// alignment), far cheaper than the distance: one edit leaves at most two characters once the
+/// common start and end are taken off; each edit changes the count of at most two letters by
+/// one, so the counts of ASCII words may differ by at most `2 × max` in all. True for words it
+/// cannot judge so cheaply.
+fn may_be_close(a: &str, b: &str, max: usize) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() {
+        return true;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    if max == 1 {
+        return a.len().max(b.len()) <= 2;
+    }
+    let mut counts = [0i32; 128];
+    for &x in a {
+        counts[usize::from(x)] += 1;
+    }
+    for &y in b {
+        counts[usize::from(y)] -= 1;
+    }
+    counts
+        .iter()
+        .map(|c| c.unsigned_abs() as usize)
+        .sum::<usize>()
+        <= 2 * max
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_word_one_or_two_edits_away_may_be_close() {
+        let alias = "staedion";
+        let letters: Vec<char> = "abcdeiklmnostuz".chars().collect();
+        // Every word one edit from `w`: a letter dropped, added, changed, or neighbours swapped.
+        let edits = |w: &str| -> Vec<String> {
+            let w: Vec<char> = w.chars().collect();
+            let mut out = Vec::new();
+            for i in 0..=w.len() {
+                for &c in &letters {
+                    let mut v = w.clone();
+                    v.insert(i, c);
+                    out.push(v.into_iter().collect());
+                }
+                if i < w.len() {
+                    let mut v = w.clone();
+                    v.remove(i);
+                    out.push(v.iter().collect());
+                    for &c in &letters {
+                        let mut v = w.clone();
+                        v[i] = c;
+                        out.push(v.into_iter().collect());
+                    }
+                }
+                if i + 1 < w.len() {
+                    let mut v = w.clone();
+                    v.swap(i, i + 1);
+                    out.push(v.into_iter().collect());
+                }
+            }
+            out
+        };
+        for one in edits(alias) {
+            assert!(super::may_be_close(alias, &one, 1), "{one}");
+            for two in edits(&one) {
+                if strsim::osa_distance(alias, &two) <= 2 {
+                    assert!(super::may_be_close(alias, &two, 2), "{two}");
+                }
+            }
+        }
+        assert!(!super::may_be_close(alias, "stadhuis", 1));
+        assert!(!super::may_be_close(alias, "stadhuis", 2));
+    }
+
     use super::*;
 
     fn register() -> Misspellings {
