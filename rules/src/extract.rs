@@ -534,12 +534,13 @@ struct Candidate<'a> {
 }
 
 /// The responsible organisation among those a text names (`found`: byte offset, end and
-/// canonical name, in order), given the barriers the note has.
+/// canonical name, in order), given the barriers the note has and the waits it states ([`stated_waits`]).
 pub fn responsible<'a>(
     normalised: &str,
     found: &[(usize, usize, &'a str)],
     role: impl Fn(&str) -> Option<&'a OrganisationRole>,
     barriers: &[&str],
+    waits: &[StatedWait],
 ) -> Option<&'a str> {
     let tied = |name: &str| {
         role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
@@ -615,7 +616,7 @@ pub fn responsible<'a>(
     };
     let about_the_wait = (tied_names.len() > 1)
         .then(|| {
-            nearest_to_a_wait(normalised, named_tied())
+            nearest_to_a_wait(normalised, waits, named_tied())
                 .or_else(feared)
                 .or_else(cutting)
         })
@@ -718,9 +719,9 @@ fn folded_onto_owners<'a>(
 /// a sentence with a wait names one of them.
 fn nearest_to_a_wait<'c, 'a: 'c>(
     normalised: &str,
+    waits: &[StatedWait],
     candidates: impl Iterator<Item = &'c Candidate<'a>>,
 ) -> Option<&'c Candidate<'a>> {
-    let waits = stated_waits(normalised);
     candidates
         .filter_map(|candidate| {
             let sentence = sentence_bounds(normalised, candidate.at);

@@ -21,7 +21,7 @@ pub use waits::extract_wait_days;
 
 use regex::bytes::RegexSet;
 use serde::Deserialize;
-use waits::{barrier_wait, durations};
+use waits::barrier_wait;
 
 /// The rules that ship with Knooppunt (`rules/default_rules.toml`).
 pub const DEFAULT_RULES: &str = include_str!("../default_rules.toml");
@@ -175,6 +175,7 @@ impl RuleSet {
         normalised: &str,
         named: &[(usize, usize, Option<&'a str>)],
         barriers: &[&str],
+        waits: &[crate::extract::StatedWait],
     ) -> Option<&'a str> {
         let found: Vec<(usize, usize, &str)> = named
             .iter()
@@ -185,6 +186,7 @@ impl RuleSet {
             &found,
             |name| self.organisation_roles.get(name),
             barriers,
+            waits,
         )
     }
 
@@ -227,7 +229,7 @@ impl RuleSet {
             .map(|decision| (&self.barriers[decision.barrier], decision))
             .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
             .collect();
-        let durations = durations(&normalised);
+        let durations = crate::extract::stated_waits(&normalised);
         let sole = hits.len() == 1;
         let matches = hits
             .into_iter()
@@ -241,8 +243,9 @@ impl RuleSet {
             })
             .collect::<Vec<_>>();
         let barriers: Vec<&str> = matches.iter().map(|m| m.barrier).collect();
-        let organisation =
-            recognised.and_then(|_| self.responsible_organisation(&normalised, &named, &barriers));
+        let organisation = recognised.and_then(|_| {
+            self.responsible_organisation(&normalised, &named, &barriers, &durations)
+        });
         // A wait no barrier claims (none of their `wait_context` words in its sentence) is
         // still the signal's: the note states it for one of its barriers.
         let wait_days = matches

@@ -83,6 +83,7 @@ fn org(text: &str, barriers: &[&str]) -> Option<&'static str> {
         &found,
         |name| register.roles.get(name),
         barriers,
+        &stated_waits(&normalised),
     )
 }
 

@@ -101,17 +101,35 @@ fn responsible_not_the_referrer_or_a_creditor() {
     let text = "doorgegeven door de ggd: vestia reageert al 9 weken niet";
     let found = [(20, 23, "GGD"), (25, 31, "Vestia")];
     assert_eq!(
-        responsible(text, &found, roles, &["corporatie-reactietijd"]),
+        responsible(
+            text,
+            &found,
+            roles,
+            &["corporatie-reactietijd"],
+            &stated_waits(text)
+        ),
         Some("Vestia")
     );
     let text = "eneco blijft incasseren, gemeente schuldhulp wacht";
     let found = [(0, 5, "Eneco"), (25, 33, "gemeente")];
     assert_eq!(
-        responsible(text, &found, roles, &["schuldhulp-toegang"]),
+        responsible(
+            text,
+            &found,
+            roles,
+            &["schuldhulp-toegang"],
+            &stated_waits(text)
+        ),
         Some("gemeente")
     );
     assert_eq!(
-        responsible(text, &found[..1], roles, &["schuldhulp-toegang"]),
+        responsible(
+            text,
+            &found[..1],
+            roles,
+            &["schuldhulp-toegang"],
+            &stated_waits(text)
+        ),
         None
     );
     let found = [(0, 3, "UWV"), (16, 24, "gemeente")];
@@ -120,14 +138,21 @@ fn responsible_not_the_referrer_or_a_creditor() {
             "uwv stuurt naar gemeente",
             &found,
             roles,
-            &["doorverwijscarrousel"]
+            &["doorverwijscarrousel"],
+            &[]
         ),
         None
     );
     let text = "aangemeld bij schuldhulp van de gemeente";
     let found = [(14, 24, "Schuldhulpverlening"), (32, 40, "gemeente")];
     assert_eq!(
-        responsible(text, &found, roles, &["schuldhulp-toegang"]),
+        responsible(
+            text,
+            &found,
+            roles,
+            &["schuldhulp-toegang"],
+            &stated_waits(text)
+        ),
         Some("gemeente")
     );
 }

@@ -2,7 +2,7 @@
 //! finds them; this decides whose they are).
 
 use super::{normalise, Barrier};
-use crate::extract::sentence_at;
+use crate::extract::{sentence_at, stated_waits, StatedWait};
 
 /// The longest waiting time mentioned in a text, in days: "al 14 weken" → 98,
 /// "drie maanden" → 90, "ruim een half jaar" → 182. `None` when the text names none.
@@ -11,35 +11,14 @@ pub fn extract_wait_days(text: &str) -> Option<u32> {
 }
 
 fn wait_days_normalised(normalised: &str) -> Option<u32> {
-    longest(&durations(normalised))
-}
-
-/// A waiting time mentioned in a text, and where.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Duration {
-    start: usize,
-    pub(super) days: u32,
-    /// Its sentence is about waiting, answering or applying.
-    cued: bool,
+    longest(&stated_waits(normalised))
 }
 
 /// The longest of `durations`, preferring one whose sentence is about waiting ("wacht al
 /// 9 wk op start") over a bare duration elsewhere ("'eerst 3 mnd budgetbeheer'").
-pub(super) fn longest(durations: &[Duration]) -> Option<u32> {
+pub(super) fn longest(durations: &[StatedWait]) -> Option<u32> {
     let cued = durations.iter().filter(|d| d.cued).map(|d| d.days).max();
     cued.or_else(|| durations.iter().map(|d| d.days).max())
-}
-
-/// Every waiting time a normalised text mentions, in order ([`crate::extract::waits`]).
-pub(super) fn durations(normalised: &str) -> Vec<Duration> {
-    crate::extract::stated_waits(normalised)
-        .into_iter()
-        .map(|w| Duration {
-            start: w.at,
-            days: w.days,
-            cued: w.cued,
-        })
-        .collect()
 }
 
 /// The waiting time that belongs to `barrier`: the longest one mentioned in a sentence that
@@ -48,14 +27,14 @@ pub(super) fn durations(normalised: &str) -> Vec<Duration> {
 /// about waiting).
 pub(super) fn barrier_wait(
     normalised: &str,
-    durations: &[Duration],
+    durations: &[StatedWait],
     barrier: &Barrier,
     sole: bool,
 ) -> Option<u32> {
     let in_context = barrier.wait_context.as_ref().and_then(|context| {
-        let in_context: Vec<Duration> = durations
+        let in_context: Vec<StatedWait> = durations
             .iter()
-            .filter(|d| context.is_match(sentence_at(normalised, d.start)))
+            .filter(|d| context.is_match(sentence_at(normalised, d.at)))
             .copied()
             .collect();
         longest(&in_context)
