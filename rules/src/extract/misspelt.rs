@@ -226,42 +226,32 @@ impl Misspellings {
 /// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
 /// ("De Sleutels", "de Sleutels").
 fn written_capitalised(text: &str, alias: &str) -> bool {
-    text.char_indices().any(|(i, _)| {
-        text.get(i..i + alias.len()).is_some_and(|window| {
-            window.eq_ignore_ascii_case(alias) && window.chars().any(char::is_uppercase)
-        }) && text[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|b| !b.is_alphanumeric())
+    written_as(text, alias, false, |window| {
+        window.chars().any(char::is_uppercase)
     })
 }
 
 /// Whether `text` writes `alias` (as the rules file writes it, e.g. "de Raad") somewhere as
 /// words with at least its capitals.
 fn written_with_capitals(text: &str, alias: &str) -> bool {
-    text.char_indices().any(|(i, _)| {
-        text.get(i..i + alias.len()).is_some_and(|window| {
-            window.eq_ignore_ascii_case(alias)
-                && window
-                    .chars()
-                    .zip(alias.chars())
-                    .all(|(w, a)| !a.is_uppercase() || w.is_uppercase())
-        }) && text[..i]
+    written_as(text, alias, true, |window| {
+        window
             .chars()
-            .next_back()
-            .is_none_or(|b| !b.is_alphanumeric())
-            && text[i + alias.len()..]
-                .chars()
-                .next()
-                .is_none_or(|b| !b.is_alphanumeric())
+            .zip(alias.chars())
+            .all(|(w, a)| !a.is_uppercase() || w.is_uppercase())
     })
 }
 
-/// Whether `a` and `b` differ by exactly one edit: a letter inserted, deleted or substituted,
-/// or two adjacent letters swapped (optimal string alignment distance 1).
-#[cfg(test)]
-fn one_edit(a: &str, b: &str) -> bool {
-    strsim::osa_distance(a, b) == 1
+/// Whether `text` writes `alias` (ignoring ASCII case) somewhere after a word boundary (and
+/// before one too, when `whole`) so that `written` holds for what it wrote.
+fn written_as(text: &str, alias: &str, whole: bool, written: impl Fn(&str) -> bool) -> bool {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    text.char_indices().any(|(i, _)| {
+        text.get(i..i + alias.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(alias) && written(window))
+            && boundary(text[..i].chars().next_back())
+            && (!whole || boundary(text[i + alias.len()..].chars().next()))
+    })
 }
 
 /// The words of `text` that start with a capital, each with whether it opens a sentence.
@@ -390,6 +380,12 @@ mod tests {
     }
 
     use super::*;
+
+    /// Whether `a` and `b` differ by exactly one edit: a letter inserted, deleted or substituted,
+    /// or two adjacent letters swapped (optimal string alignment distance 1).
+    fn one_edit(a: &str, b: &str) -> bool {
+        strsim::osa_distance(a, b) == 1
+    }
 
     fn register() -> Misspellings {
         Misspellings::new(
