@@ -30,137 +30,135 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// One of this file's constant patterns, compiled on first use.
+fn pattern(source: &str) -> Regex {
+    Regex::new(source).expect("valid pattern")
+}
+
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)",
     )
-    .expect("valid duration pattern")
 });
 
 /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
 static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
-    .expect("valid pattern")
 });
 
 /// "eerst" right before a duration: a condition to meet first, not a wait (unless
 /// [`WAIT_AFTER`]).
-static PRECONDITION_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^a-z0-9])eerst$").expect("valid pattern"));
+static PRECONDITION_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])eerst$"));
 
 /// Waiting named in the few words after a duration ("3 maanden wachten", "6 weken op de
 /// wachtlijst").
-static WAIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)").expect("valid pattern")
-});
+static WAIT_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)"));
 
 /// A person or baby right before "van": "zoon van 23 jaar", "baby van 3 maanden".
 static PERSON_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:^|[^a-z0-9])(?:zoon|dochter|kind|kindje|kinderen|baby|jongen|meisje|jongeman|man|vrouw|moeder|vader|broer|zus|neef|nicht|kleinzoon|kleindochter|meneer|mevrouw|mw|dhr|clien?te?|bewoner|bewoonster|jongere|tiener|zwanger|leeftijd|oud) (?:is |was )?van$",
     )
-    .expect("valid pattern")
 });
 
 /// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
 /// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
 /// telegram note's "mw 9 wk op de wachtlijst" is a wait.
 static CHILD_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:^|[^a-z0-9])(?:zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$",
     )
-    .expect("valid pattern")
 });
 
 /// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
 /// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
 static PREGNANCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:^|[^a-z0-9])(?:zwanger|zw|ad|amenorroe|amenorroeduur|zwangerschap|zwangerschapsduur|pregnant|g[0-9]p[0-9])\.?(?: (?:is|van|nu|bijna|al|ongeveer|ca|circa|\+-|\+/-))?$",
     )
-    .expect("valid pattern")
 });
 
 /// Words right after a duration that make it an age, a pregnancy, residence or a marriage
 /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl").
 static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet)(?-u:\b)",
     )
-    .expect("valid pattern")
 });
 
 /// Words in the same sentence that make a duration about waiting, answering or applying.
 static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no",
     )
-    .expect("valid pattern")
 });
 
 /// Words just before a duration of years that make it residence, illness or a life fact.
 static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$",
     )
-    .expect("valid pattern")
 });
 
 /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
 static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
     )
-    .expect("valid pattern")
 });
 
 /// "geleden" right after a duration: a point in time.
-static YEARS_AGO_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ geleden(?-u:\b)").expect("valid pattern"));
+static YEARS_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^ geleden(?-u:\b)"));
 
 /// "geleden" followed by the application or report the wait counts from.
 static APPLIED_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)")
-        .expect("valid pattern")
+    pattern(
+        r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)",
+    )
 });
 
 /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
 /// is 1 jaar", "een wachtlijst van een half jaar").
 static LENGTH_OF_A_WAIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$")
-        .expect("valid pattern")
+    pattern(
+        r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$",
+    )
 });
 
 /// Words just before a duration of years that make it an age ("moeder is 40 jaar").
-static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$").expect("valid pattern")
-});
+static AGE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$"));
 
 /// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
 static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever")
-        .expect("valid pattern")
+    pattern(
+        r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever",
+    )
 });
 
 /// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
 /// not a wait.
 static FOLLOW_UP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b")
-        .expect("valid pattern")
+    pattern(
+        r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b",
+    )
 });
 
 /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
 static ARREARS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald")
-        .expect("valid pattern")
+    pattern(
+        r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald",
+    )
 });
 
 /// A sentence about an eviction: the body in it is the one evicting.
 static EVICTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand")
-        .expect("valid pattern")
+    pattern(
+        r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand",
+    )
 });
 
 /// Dutch number words as notes write them ("drie maanden", "vijfentwintig dagen",
@@ -253,7 +251,7 @@ fn tens_word(word: &str) -> Option<f64> {
 
 /// "een week of zes", "een maand of drie": an approximate count after the unit.
 static APPROXIMATE_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ of ([a-z]+|[0-9]{1,3})(?-u:\b)").expect("valid pattern"));
+    LazyLock::new(|| pattern(r"^ of ([a-z]+|[0-9]{1,3})(?-u:\b)"));
 
 /// The sentence around byte `at`: from the previous to the next `.`, `;`, `!`, `?` or newline.
 pub(crate) fn sentence_at(text: &str, at: usize) -> &str {
@@ -422,67 +420,60 @@ fn in_days(amount: f64, unit: Unit) -> f64 {
 /// ("namens" and "in opdracht van" name the principal — "de deurwaarder kwam namens Vestia" —
 /// which is the responsible body, so they are not here.)
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
     )
-    .expect("valid pattern")
 });
 
 /// Words right after a body that make it the one that referred the person on ("het wijkteam
 /// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
 /// responsible only when the note names no other body.
 static REFERS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"^(?: heeft| had)?(?: \w+){0,2} (?:verwees|verwijst|verwezen|doorverwezen|doorgestuurd|stuurde|stuurt|aangemeld|doorgegeven|signaleerde|gesignaleerd)(?: \w+){0,4}? (?:door (?:naar|aan)|naar|bij|aan)\b",
     )
-    .expect("valid pattern")
 });
 
 /// "via de huisarts", "samen met het wijkteam": a channel or a partner, responsible only when
 /// the note names no other body.
 static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$")
-        .expect("valid pattern")
+    pattern(r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$")
 });
 
 /// A body named as a creditor in this note ("schulden bij de Belastingdienst", "beslag door
 /// het CAK"): a bystander unless the rules file ties it to one of the note's barriers (a
 /// landlord evicting over rent arrears is responsible).
 static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$|(?:brieven|enveloppen|aanmaningen|rekeningen|schulden|schuldeisers) ?\($",
     )
-    .expect("valid pattern")
 });
 
 /// Between two bodies of one list: "X en het Y", "X, Y", "X of Y".
 static LISTED_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:,|,? en|,? of)(?: de| het)? $").expect("valid pattern"));
+    LazyLock::new(|| pattern(r"^(?:,|,? en|,? of)(?: de| het)? $"));
 
 /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
 static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)",
     )
-    .expect("valid pattern")
 });
 
 /// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
 /// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
 static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$",
     )
-    .expect("valid pattern")
 });
 
 /// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
 /// gemeente stopt de bijstand".
 static CUTS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd)(?-u:\b)",
     )
-    .expect("valid pattern")
 });
 
 /// An organisation as the rules file describes it, for choosing the responsible one.
@@ -506,8 +497,7 @@ pub struct OrganisationRole {
 }
 
 /// "schuldhulp van de gemeente": the first body belongs to the second.
-static PART_OF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z-]* (?:van|bij) (?:de |het )?$").expect("valid pattern"));
+static PART_OF: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[a-z-]* (?:van|bij) (?:de |het )?$"));
 
 /// The last `n` characters of `text` (all of it when shorter).
 fn last_chars(text: &str, n: usize) -> &str {
@@ -660,8 +650,9 @@ fn feared_at(normalised: &str, at: usize) -> bool {
 /// A body named as where money comes from, right before it: "teruggave van de", "toeslag
 /// van het", "geld van de".
 static SOURCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z0-9])(?:teruggave|toeslag|toeslagen|uitkering|geld|gift|bijdrage|vergoeding|betaling|brief|brieven|post) (?:van|bij|uit)(?: de| het)?$")
-        .expect("valid pattern")
+    pattern(
+        r"(?:^|[^a-z0-9])(?:teruggave|toeslag|toeslagen|uitkering|geld|gift|bijdrage|vergoeding|betaling|brief|brieven|post) (?:van|bij|uit)(?: de| het)?$",
+    )
 });
 
 /// Per organisation `found`, whether the text names it as a creditor: directly, or listed
