@@ -98,63 +98,40 @@ fn responsible_not_the_referrer_or_a_creditor() {
             _ => None,
         }
     };
-    let text = "doorgegeven door de ggd: vestia reageert al 9 weken niet";
-    let found = [(20, 23, "GGD"), (25, 31, "Vestia")];
-    assert_eq!(
-        responsible(
-            text,
-            &found,
-            roles,
-            &["corporatie-reactietijd"],
-            &stated_waits(text)
+    let answer = |text: &str, found: &[(usize, usize, &'static str)], barrier: &str| {
+        responsible(text, found, roles, &[barrier], &stated_waits(text))
+    };
+    let vestia = [(20, 23, "GGD"), (25, 31, "Vestia")];
+    let eneco = [(0, 5, "Eneco"), (25, 33, "gemeente")];
+    let carousel = [(0, 3, "UWV"), (16, 24, "gemeente")];
+    let department = [(14, 24, "Schuldhulpverlening"), (32, 40, "gemeente")];
+    let schuldhulp = "eneco blijft incasseren, gemeente schuldhulp wacht";
+    // (text, bodies found, barrier, the responsible one)
+    let cases: [(&str, &[(usize, usize, &'static str)], &str, Option<&str>); 5] = [
+        (
+            "doorgegeven door de ggd: vestia reageert al 9 weken niet",
+            &vestia,
+            "corporatie-reactietijd",
+            Some("Vestia"),
         ),
-        Some("Vestia")
-    );
-    let text = "eneco blijft incasseren, gemeente schuldhulp wacht";
-    let found = [(0, 5, "Eneco"), (25, 33, "gemeente")];
-    assert_eq!(
-        responsible(
-            text,
-            &found,
-            roles,
-            &["schuldhulp-toegang"],
-            &stated_waits(text)
-        ),
-        Some("gemeente")
-    );
-    assert_eq!(
-        responsible(
-            text,
-            &found[..1],
-            roles,
-            &["schuldhulp-toegang"],
-            &stated_waits(text)
-        ),
-        None
-    );
-    let found = [(0, 3, "UWV"), (16, 24, "gemeente")];
-    assert_eq!(
-        responsible(
+        (schuldhulp, &eneco, "schuldhulp-toegang", Some("gemeente")),
+        (schuldhulp, &eneco[..1], "schuldhulp-toegang", None),
+        (
             "uwv stuurt naar gemeente",
-            &found,
-            roles,
-            &["doorverwijscarrousel"],
-            &[]
+            &carousel,
+            "doorverwijscarrousel",
+            None,
         ),
-        None
-    );
-    let text = "aangemeld bij schuldhulp van de gemeente";
-    let found = [(14, 24, "Schuldhulpverlening"), (32, 40, "gemeente")];
-    assert_eq!(
-        responsible(
-            text,
-            &found,
-            roles,
-            &["schuldhulp-toegang"],
-            &stated_waits(text)
+        (
+            "aangemeld bij schuldhulp van de gemeente",
+            &department,
+            "schuldhulp-toegang",
+            Some("gemeente"),
         ),
-        Some("gemeente")
-    );
+    ];
+    for (text, found, barrier, expected) in cases {
+        assert_eq!(answer(text, found, barrier), expected, "{text}");
+    }
 }
 
 #[test]
