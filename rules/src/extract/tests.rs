@@ -98,7 +98,8 @@ fn responsible_not_the_referrer_or_a_creditor() {
             _ => None,
         }
     };
-    let answer = |text: &str, found: &[(usize, usize, &'static str)], barrier: &str| {
+    type Found = [(usize, usize, &'static str)];
+    let answer = |text: &str, found: &Found, barrier: &str| {
         responsible(text, found, roles, &[barrier], &stated_waits(text))
     };
     let vestia = [(20, 23, "GGD"), (25, 31, "Vestia")];
@@ -107,7 +108,7 @@ fn responsible_not_the_referrer_or_a_creditor() {
     let department = [(14, 24, "Schuldhulpverlening"), (32, 40, "gemeente")];
     let schuldhulp = "eneco blijft incasseren, gemeente schuldhulp wacht";
     // (text, bodies found, barrier, the responsible one)
-    let cases: [(&str, &[(usize, usize, &'static str)], &str, Option<&str>); 5] = [
+    let cases: [(&str, &Found, &str, Option<&str>); 5] = [
         (
             "doorgegeven door de ggd: vestia reageert al 9 weken niet",
             &vestia,
