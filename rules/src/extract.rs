@@ -727,6 +727,7 @@ fn nearest_to_a_wait<'c, 'a: 'c>(
         .map(|(_, candidate)| candidate)
 }
 
+pub mod capitals;
 pub mod misspelt;
 
 #[cfg(test)]

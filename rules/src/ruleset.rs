@@ -107,6 +107,8 @@ pub struct RuleSet {
     alias_names: std::collections::HashMap<String, String>,
     /// What the rules file says about each organisation (by canonical name).
     organisation_roles: std::collections::HashMap<String, crate::extract::OrganisationRole>,
+    /// Names and aliases that count only with their capitals ("De Sleutels", "de Raad").
+    capitals: crate::extract::capitals::WrittenCapitals,
     /// Organisation names misspelt by one letter ("Staedoin").
     misspellings: crate::extract::misspelt::Misspellings,
     /// Per positive pattern, how its match is explained: the pattern, or its `all` group.
@@ -213,9 +215,9 @@ impl RuleSet {
     pub fn analyse_signal<'a>(&'a self, text: &str, fields: Fields<'_>) -> Analysis<'a> {
         let normalised = normalise(text);
         // One scan for the organisations: the first one named is the recognised one.
-        let named =
-            self.misspellings
-                .add_to(self.organisations_named(&normalised), text, &normalised);
+        let mut named = self.organisations_named(&normalised);
+        self.capitals.retain_written(&mut named, text, &normalised);
+        let named = self.misspellings.add_to(named, text, &normalised);
         let recognised = named.first().and_then(|&(_, _, name)| name);
         let organisation = fields.organisation.or(recognised);
         // Rules and model decide per barrier (crate::ruleset::combine).

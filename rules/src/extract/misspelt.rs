@@ -6,12 +6,8 @@
 //! or more away from a sentence's start may be two edits from an alias as long ("Staedium").
 //! The last word of a longer alias counts too after the alias's exact first words ("GGZ
 //! Delfand"). Only capitalised words:
-//! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not.
-//!
-//! For the same reason a name that is also a common phrase (`capitalised = true` in the rules
-//! file: "De Sleutels", "Portaal", "Ons Doel") counts only when the note writes it with a
-//! capital: "de sleutels inleveren" and "via het portaal" name no corporation. An alias the
-//! rules file writes with capitals ("de Raad") counts only when the note writes them too.
+//! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not
+//! (names that need their capitals even when spelt right: [`super::capitals`]).
 
 use std::collections::HashMap;
 
@@ -29,11 +25,6 @@ pub struct Misspellings {
     /// it: "ggz " for "ggz delfland"), by first letter, with their canonical names.
     by_first: HashMap<u8, Vec<Entry>>,
     exact: std::collections::HashSet<String>,
-    /// Names counted only when written with a capital, with their aliases.
-    capitalised: HashMap<String, Vec<String>>,
-    /// Aliases counted only when written with the capitals the rules file gives them
-    /// ("de Raad"), by normalised alias.
-    capitalised_aliases: HashMap<String, String>,
 }
 
 /// An alias (or an alias's last word) matched with an edit.
@@ -46,23 +37,12 @@ struct Entry {
 }
 
 impl Misspellings {
-    /// From the register's normalised aliases and their canonical names, and the names
-    /// counted only when written with a capital.
-    pub fn new<'a>(
-        aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
-        capitalised: &[&str],
-    ) -> Self {
+    /// From the register's normalised aliases and their canonical names.
+    pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut by_first: HashMap<u8, Vec<Entry>> = HashMap::new();
         let mut exact = std::collections::HashSet::new();
-        let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         for (alias, name) in aliases {
             exact.insert(alias.to_string());
-            if capitalised.contains(&name) {
-                capitals
-                    .entry(name.to_string())
-                    .or_default()
-                    .push(alias.to_string());
-            }
             // "ggz delfland": its last word, after the exact "ggz ".
             let (prefix, word) = alias
                 .rsplit_once(' ')
@@ -79,28 +59,7 @@ impl Misspellings {
                 });
             }
         }
-        Self {
-            by_first,
-            exact,
-            capitalised: capitals,
-            capitalised_aliases: HashMap::new(),
-        }
-    }
-
-    /// With aliases (as the rules file writes them) that count only when the note writes
-    /// their capitals too: "de Raad" names the Raad voor de Kinderbescherming, "de raad van
-    /// de huisarts" does not.
-    pub fn with_capitalised_aliases<'a>(
-        mut self,
-        aliases: impl IntoIterator<Item = &'a str>,
-    ) -> Self {
-        for alias in aliases {
-            self.capitalised_aliases.insert(
-                knooppunt_domain::text::normalise(alias.trim()),
-                alias.trim().to_string(),
-            );
-        }
-        self
+        Self { by_first, exact }
     }
 
     /// The alias entries `word` (normalised) is a misspelling of, when all are one
@@ -149,20 +108,6 @@ impl Misspellings {
         text: &str,
         normalised: &str,
     ) -> Vec<(usize, usize, Option<&'a str>)> {
-        if !self.capitalised.is_empty() {
-            named.retain(|&(_, _, name)| {
-                name.and_then(|name| self.capitalised.get(name))
-                    .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
-            });
-        }
-        if !self.capitalised_aliases.is_empty() {
-            named.retain(|&(start, end, _)| {
-                normalised
-                    .get(start..end)
-                    .and_then(|alias| self.capitalised_aliases.get(alias))
-                    .is_none_or(|written| written_with_capitals(text, written))
-            });
-        }
         if self.by_first.is_empty() {
             return named;
         }
@@ -221,37 +166,6 @@ impl Misspellings {
         }
         named
     }
-}
-
-/// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
-/// ("De Sleutels", "de Sleutels").
-fn written_capitalised(text: &str, alias: &str) -> bool {
-    written_as(text, alias, false, |window| {
-        window.chars().any(char::is_uppercase)
-    })
-}
-
-/// Whether `text` writes `alias` (as the rules file writes it, e.g. "de Raad") somewhere as
-/// words with at least its capitals.
-fn written_with_capitals(text: &str, alias: &str) -> bool {
-    written_as(text, alias, true, |window| {
-        window
-            .chars()
-            .zip(alias.chars())
-            .all(|(w, a)| !a.is_uppercase() || w.is_uppercase())
-    })
-}
-
-/// Whether `text` writes `alias` (ignoring ASCII case) somewhere after a word boundary (and
-/// before one too, when `whole`) so that `written` holds for what it wrote.
-fn written_as(text: &str, alias: &str, whole: bool, written: impl Fn(&str) -> bool) -> bool {
-    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-    text.char_indices().any(|(i, _)| {
-        text.get(i..i + alias.len())
-            .is_some_and(|window| window.eq_ignore_ascii_case(alias) && written(window))
-            && boundary(text[..i].chars().next_back())
-            && (!whole || boundary(text[i + alias.len()..].chars().next()))
-    })
 }
 
 /// The words of `text` that start with a capital, each with whether it opens a sentence.
@@ -381,25 +295,16 @@ mod tests {
 
     use super::*;
 
-    /// Whether `a` and `b` differ by exactly one edit: a letter inserted, deleted or substituted,
-    /// or two adjacent letters swapped (optimal string alignment distance 1).
-    fn one_edit(a: &str, b: &str) -> bool {
-        strsim::osa_distance(a, b) == 1
-    }
-
     fn register() -> Misspellings {
-        Misspellings::new(
-            [
-                ("de sleutels", "De Sleutels"),
-                ("staedion", "Staedion"),
-                ("steadion", "Staedion"),
-                ("middin", "Middin"),
-                ("parnassia", "Parnassia"),
-                ("vestia", "Vestia"),
-                ("cak", "CAK"),
-            ],
-            &["De Sleutels"],
-        )
+        Misspellings::new([
+            ("de sleutels", "De Sleutels"),
+            ("staedion", "Staedion"),
+            ("steadion", "Staedion"),
+            ("middin", "Middin"),
+            ("parnassia", "Parnassia"),
+            ("vestia", "Vestia"),
+            ("cak", "CAK"),
+        ])
     }
 
     fn found(text: &str) -> Vec<String> {
@@ -459,14 +364,11 @@ mod tests {
 
     #[test]
     fn long_names_two_letters_off_and_the_last_word_of_a_longer_name() {
-        let register = Misspellings::new(
-            [
-                ("staedion", "Staedion"),
-                ("ggz delfland", "GGZ Delfland"),
-                ("ggz", "GGZ"),
-            ],
-            &[],
-        );
+        let register = Misspellings::new([
+            ("staedion", "Staedion"),
+            ("ggz delfland", "GGZ Delfland"),
+            ("ggz", "GGZ"),
+        ]);
         let found = |text: &str| -> Vec<String> {
             let normalised = knooppunt_domain::text::normalise(text);
             let named: Vec<(usize, usize, Option<&str>)> = normalised
@@ -489,58 +391,5 @@ mod tests {
         );
         // The last word alone, without the alias's first words, is no name.
         assert!(found("waterschap Delflnd").is_empty());
-    }
-
-    #[test]
-    fn the_rule_set_reads_a_capitalised_alias_only_with_its_capital() {
-        let rules = crate::ruleset::RuleSet::default_rules().expect("default rules");
-        let org = |text: &str| rules.analyse(text).organisation;
-        // (with the capital, without it, the body)
-        let cases = [
-            (
-                "Moeder zegt niets over de klappen, bang dat dan de Raad komt en de kinderen meeneemt.",
-                "Moeder zegt niets over de klappen, bang dat ze de raad van de huisarts moet opvolgen en jeugdzorg de kinderen meeneemt.",
-                "Raad voor de Kinderbescherming",
-            ),
-            (
-                "Ze durft haar bijbaan niet op te geven, bang dat Toeslagen alles terugvordert.",
-                "Ze durft haar bijbaan niet op te geven, bang dat haar toeslagen dan stoppen.",
-                "Toeslagen",
-            ),
-        ];
-        for (capital, lower, body) in cases {
-            assert_eq!(org(capital), Some(body), "{capital}");
-            assert_ne!(org(lower), Some(body), "{lower}");
-        }
-    }
-
-    #[test]
-    fn a_common_phrase_names_a_body_only_with_a_capital() {
-        let register = register();
-        let named = |text: &str| {
-            let normalised = knooppunt_domain::text::normalise(text);
-            let found: Vec<(usize, usize, Option<&str>)> = normalised
-                .match_indices("de sleutels")
-                .map(|(start, m)| (start, start + m.len(), Some("De Sleutels")))
-                .collect();
-            register.add_to(found, text, &normalised).len()
-        };
-        assert_eq!(named("Hij moet de sleutels inleveren"), 0);
-        assert_eq!(
-            named("Huurder van De Sleutels moet de sleutels inleveren"),
-            2
-        );
-        assert_eq!(named("woning van de Sleutels"), 1);
-    }
-
-    #[test]
-    fn one_edit_distance() {
-        assert!(one_edit("staedion", "staedoin"));
-        assert!(one_edit("vestia", "vestiaa"));
-        assert!(one_edit("vestia", "vesta"));
-        assert!(one_edit("vestia", "vestoa"));
-        assert!(!one_edit("vestia", "vestia"));
-        assert!(!one_edit("staedion", "stedoin"));
-        assert!(!one_edit("abcdef", "badcef"));
     }
 }

@@ -63,6 +63,7 @@ impl RuleSet {
             organisations: organisations.matcher,
             alias_names: organisations.alias_names,
             organisation_roles: organisations.roles,
+            capitals: organisations.capitals,
             misspellings: organisations.misspellings,
             labels: tables.labels,
             model,
@@ -277,6 +278,8 @@ struct Organisations {
     /// Normalised alias → canonical name.
     alias_names: HashMap<String, String>,
     roles: HashMap<String, OrganisationRole>,
+    /// Names and aliases that count only with their capitals.
+    capitals: crate::extract::capitals::WrittenCapitals,
     /// The one-word aliases, for names misspelt by one letter.
     misspellings: crate::extract::misspelt::Misspellings,
 }
@@ -339,23 +342,22 @@ impl Organisations {
             .filter(|o| o.capitalised)
             .map(|o| o.name.as_str())
             .collect();
-        let misspellings = crate::extract::misspelt::Misspellings::new(
+        let pairs = || {
             alias_names
                 .iter()
-                .map(|(alias, name)| (alias.as_str(), name.as_str())),
+                .map(|(alias, name)| (alias.as_str(), name.as_str()))
+        };
+        let capitals = crate::extract::capitals::WrittenCapitals::new(
+            pairs(),
             &capitalised,
-        )
-        .with_capitalised_aliases(
-            specs
-                .iter()
-                .flat_map(|o| &o.aliases)
-                .filter(|a| a.chars().any(char::is_uppercase))
-                .map(String::as_str),
+            specs.iter().flat_map(|o| &o.aliases).map(String::as_str),
         );
+        let misspellings = crate::extract::misspelt::Misspellings::new(pairs());
         Self {
             matcher: alias_matcher(aliases, errors),
             alias_names,
             roles,
+            capitals,
             misspellings,
         }
     }

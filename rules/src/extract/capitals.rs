@@ -1,0 +1,183 @@
+//! Organisation names that count only when the note writes their capitals. A name that is also
+//! a common phrase (`capitalised = true` in the rules file: "De Sleutels", "Portaal", "Ons
+//! Doel") counts only when one of its aliases is written with a capital somewhere in the note:
+//! "de sleutels inleveren" and "via het portaal" name no corporation. An alias the rules file
+//! writes with capitals ("de Raad") counts only where the note writes those capitals too: "de
+//! raad van de huisarts" names no Raad voor de Kinderbescherming.
+
+use std::collections::HashMap;
+
+/// The register's names and aliases that need their capitals.
+#[derive(Debug, Clone, Default)]
+pub struct WrittenCapitals {
+    /// Names counted only when one of their aliases (normalised) is written with a capital.
+    names: HashMap<String, Vec<String>>,
+    /// Aliases counted only where written with the capitals the rules file gives them, by
+    /// normalised alias.
+    aliases: HashMap<String, String>,
+}
+
+impl WrittenCapitals {
+    /// From the register's normalised aliases with their canonical names, the names counted
+    /// only with a capital, and the aliases as the rules file writes them (those with a capital
+    /// in them count only with it).
+    pub fn new<'a>(
+        aliases: impl IntoIterator<Item = (&'a str, &'a str)>,
+        capitalised_names: &[&str],
+        written_aliases: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut names: HashMap<String, Vec<String>> = HashMap::new();
+        for (alias, name) in aliases {
+            if capitalised_names.contains(&name) {
+                names
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(alias.to_string());
+            }
+        }
+        let aliases = written_aliases
+            .into_iter()
+            .map(str::trim)
+            .filter(|alias| alias.chars().any(char::is_uppercase))
+            .map(|alias| (knooppunt_domain::text::normalise(alias), alias.to_string()))
+            .collect();
+        Self { names, aliases }
+    }
+
+    /// Drops from `named` (where, end and canonical name of each alias found in `normalised`)
+    /// the names and aliases `text` (the note as written) does not write with their capitals.
+    pub fn retain_written(
+        &self,
+        named: &mut Vec<(usize, usize, Option<&str>)>,
+        text: &str,
+        normalised: &str,
+    ) {
+        if !self.names.is_empty() {
+            named.retain(|&(_, _, name)| {
+                name.and_then(|name| self.names.get(name))
+                    .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
+            });
+        }
+        if !self.aliases.is_empty() {
+            named.retain(|&(start, end, _)| {
+                normalised
+                    .get(start..end)
+                    .and_then(|alias| self.aliases.get(alias))
+                    .is_none_or(|written| written_with_capitals(text, written))
+            });
+        }
+    }
+}
+
+/// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
+/// ("De Sleutels", "de Sleutels").
+fn written_capitalised(text: &str, alias: &str) -> bool {
+    written_as(text, alias, false, |window| {
+        window.chars().any(char::is_uppercase)
+    })
+}
+
+/// Whether `text` writes `alias` (as the rules file writes it, e.g. "de Raad") somewhere as
+/// words with at least its capitals.
+fn written_with_capitals(text: &str, alias: &str) -> bool {
+    written_as(text, alias, true, |window| {
+        window
+            .chars()
+            .zip(alias.chars())
+            .all(|(w, a)| !a.is_uppercase() || w.is_uppercase())
+    })
+}
+
+/// Whether `text` writes `alias` (ignoring ASCII case) somewhere after a word boundary (and
+/// before one too, when `whole`) so that `written` holds for what it wrote.
+fn written_as(text: &str, alias: &str, whole: bool, written: impl Fn(&str) -> bool) -> bool {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    text.char_indices().any(|(i, _)| {
+        text.get(i..i + alias.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(alias) && written(window))
+            && boundary(text[..i].chars().next_back())
+            && (!whole || boundary(text[i + alias.len()..].chars().next()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_common_phrase_names_a_body_only_with_a_capital() {
+        let capitals = WrittenCapitals::new(
+            [("de sleutels", "De Sleutels"), ("staedion", "Staedion")],
+            &["De Sleutels"],
+            ["de sleutels", "staedion"],
+        );
+        let named = |text: &str| {
+            let normalised = knooppunt_domain::text::normalise(text);
+            let mut found: Vec<(usize, usize, Option<&str>)> = normalised
+                .match_indices("de sleutels")
+                .map(|(start, m)| (start, start + m.len(), Some("De Sleutels")))
+                .collect();
+            capitals.retain_written(&mut found, text, &normalised);
+            found.len()
+        };
+        assert_eq!(named("Hij moet de sleutels inleveren"), 0);
+        // Once written with a capital, the name counts wherever the note names it.
+        assert_eq!(
+            named("Huurder van De Sleutels moet de sleutels inleveren"),
+            2
+        );
+        assert_eq!(named("woning van de Sleutels"), 1);
+    }
+
+    #[test]
+    fn an_alias_written_with_capitals_counts_only_with_them() {
+        let capitals = WrittenCapitals::new(
+            [("de raad", "Raad voor de Kinderbescherming")],
+            &[],
+            ["de Raad", "raad voor de kinderbescherming"],
+        );
+        let kept = |text: &str| {
+            let normalised = knooppunt_domain::text::normalise(text);
+            let mut found: Vec<(usize, usize, Option<&str>)> = normalised
+                .match_indices("de raad")
+                .map(|(start, m)| {
+                    (
+                        start,
+                        start + m.len(),
+                        Some("Raad voor de Kinderbescherming"),
+                    )
+                })
+                .collect();
+            capitals.retain_written(&mut found, text, &normalised);
+            found.len()
+        };
+        assert_eq!(kept("bang dat de Raad komt"), 1);
+        assert_eq!(kept("De Raad komt langs"), 1);
+        assert_eq!(kept("de raad van de huisarts opvolgen"), 0);
+        // A whole word only: "de Raadsman" is no Raad.
+        assert_eq!(kept("via de Raadsman"), 0);
+    }
+
+    #[test]
+    fn the_rule_set_reads_a_capitalised_alias_only_with_its_capital() {
+        let rules = crate::ruleset::RuleSet::default_rules().expect("default rules");
+        let org = |text: &str| rules.analyse(text).organisation;
+        // (with the capital, without it, the body)
+        let cases = [
+            (
+                "Moeder zegt niets over de klappen, bang dat dan de Raad komt en de kinderen meeneemt.",
+                "Moeder zegt niets over de klappen, bang dat ze de raad van de huisarts moet opvolgen en jeugdzorg de kinderen meeneemt.",
+                "Raad voor de Kinderbescherming",
+            ),
+            (
+                "Ze durft haar bijbaan niet op te geven, bang dat Toeslagen alles terugvordert.",
+                "Ze durft haar bijbaan niet op te geven, bang dat haar toeslagen dan stoppen.",
+                "Toeslagen",
+            ),
+        ];
+        for (capital, lower, body) in cases {
+            assert_eq!(org(capital), Some(body), "{capital}");
+            assert_ne!(org(lower), Some(body), "{lower}");
+        }
+    }
+}
