@@ -171,28 +171,33 @@ impl Misspellings {
 /// The words of `text` that start with a capital, each with whether it opens a sentence.
 fn capitalised_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut sentence_start = true;
-    let mut words = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in text
+    let mut chars = text
         .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() {
-            start.get_or_insert(i);
-            continue;
-        }
-        if let Some(s) = start.take() {
-            let word = &text[s..i];
-            if word.chars().next().is_some_and(char::is_uppercase) {
-                words.push((word, sentence_start));
+        .chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                continue;
             }
-            sentence_start = false;
+            let mut found = None;
+            if let Some(s) = start.take() {
+                let word = &text[s..i];
+                if word.chars().next().is_some_and(char::is_uppercase) {
+                    found = Some((word, sentence_start));
+                }
+                sentence_start = false;
+            }
+            if matches!(c, '.' | '!' | '?' | ':' | '\n' | '\'' | '"' | '(' | '-') {
+                sentence_start = true;
+            }
+            if found.is_some() {
+                return found;
+            }
         }
-        if matches!(c, '.' | '!' | '?' | ':' | '\n' | '\'' | '"' | '(' | '-') {
-            sentence_start = true;
-        }
-    }
-    words.into_iter()
+        None
+    })
 }
 
 /// Where `word` occurs in `normalised` as a whole word.
@@ -315,6 +320,26 @@ mod tests {
             .into_iter()
             .filter_map(|(start, end, name)| Some(format!("{}={}", &normalised[start..end], name?)))
             .collect()
+    }
+
+    #[test]
+    fn capitalised_words_and_whether_they_open_a_sentence() {
+        let words: Vec<(&str, bool)> =
+            capitalised_words("Bij Staedion gemeld. Vestia: niks (Parnassia) en GGZ-Delfland")
+                .collect();
+        assert_eq!(
+            words,
+            [
+                ("Bij", true),
+                ("Staedion", false),
+                ("Vestia", true),
+                ("Parnassia", true),
+                ("GGZ", false),
+                ("Delfland", true),
+            ]
+        );
+        assert_eq!(capitalised_words("").count(), 0);
+        assert_eq!(capitalised_words("alles klein").count(), 0);
     }
 
     #[test]
