@@ -53,9 +53,39 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 pub fn normalise(text: &str) -> String {
     // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
     let text = clean(text);
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII that stays as it is (no white space, no capital) is copied whole.
+        let run = i;
+        while i < bytes.len() && kept_ascii(bytes[i]) {
+            i += 1;
+        }
+        if i > run {
+            out.push_str(&text[run..i]);
+            space = false;
+            continue;
+        }
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            if b.is_ascii_whitespace() || b == 0x0b {
+                if !space {
+                    out.push(' ');
+                }
+                space = true;
+            } else {
+                space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             if !space {
                 out.push(' ');
@@ -64,11 +94,6 @@ pub fn normalise(text: &str) -> String {
             continue;
         }
         space = false;
-        if c.is_ascii() {
-            // The common case, without the general Unicode lower-casing machinery.
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
         for lower in c.to_lowercase() {
             match lower {
                 'ĳ' => out.push_str("ij"),
@@ -89,6 +114,11 @@ pub fn normalise(text: &str) -> String {
         drop_abbreviation_dots(&mut out);
     }
     out
+}
+
+/// An ASCII byte [`normalise`] copies unchanged: not white space, not a capital.
+fn kept_ascii(b: u8) -> bool {
+    b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_whitespace() && b != 0x0b
 }
 
 /// Abbreviations common in notes, without their periods.
@@ -192,5 +222,60 @@ mod tests {
     #[test]
     fn visible_non_ascii_stays() {
         assert_eq!(clean("café – 3 maanden"), "café – 3 maanden");
+    }
+
+    /// The character-by-character definition [`super::normalise`]'s runs must equal.
+    fn reference(text: &str) -> String {
+        let text = clean(text);
+        let mut out = String::new();
+        let mut space = false;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !space {
+                    out.push(' ');
+                }
+                space = true;
+                continue;
+            }
+            space = false;
+            for lower in c.to_lowercase() {
+                match lower {
+                    'ĳ' => out.push_str("ij"),
+                    other => out.push(match other {
+                        'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+                        'è' | 'é' | 'ê' | 'ë' => 'e',
+                        'ì' | 'í' | 'î' | 'ï' => 'i',
+                        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+                        'ù' | 'ú' | 'û' | 'ü' => 'u',
+                        'ç' => 'c',
+                        '’' | '‘' => '\'',
+                        other => other,
+                    }),
+                }
+            }
+        }
+        if out.contains('.') {
+            super::drop_abbreviation_dots(&mut out);
+        }
+        out
+    }
+
+    /// Characters where the runs could go wrong: every kind of ASCII white space, capitals,
+    /// periods of abbreviations, non-ASCII white space, letters that lower-case to more than one
+    /// character or compose.
+    const ALPHABET: &[&str] = &[
+        "a", "Mw", "DHR", " ", ".", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1f}", "\u{85}",
+        "\u{a0}", "\u{2028}", "\u{3000}", "É", "e\u{301}", "\u{200b}", "\u{ad}", "İ", "Ĳ", "’",
+        "ß", "Σ", "i.v.m", "ca", "9", "-",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn runs_equal_the_character_by_character_definition(
+            picks in proptest::collection::vec(0..ALPHABET.len(), 0..40)
+        ) {
+            let input: String = picks.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(super::normalise(&input), reference(&input));
+        }
     }
 }
