@@ -10,6 +10,7 @@
 //!
 //! Pure: no I/O, no logging. The result says *which kinds* were found, never the values.
 
+mod candidates;
 mod names;
 mod places;
 
@@ -211,10 +212,10 @@ fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKi
         find_phones(text, spans);
     }
     if traits.digits >= 8 {
-        find_bsns(text, traits.digits, spans);
+        find_bsns(text, traits, spans);
     }
-    // A postcode starts with four digits.
-    if traits.longest_run >= 4 {
+    // A postcode is four digits and two letters.
+    if traits.longest_run >= 4 && candidates::may_hold_postcode(text) {
         find_postcodes(text, spans);
     }
 }
@@ -252,16 +253,18 @@ fn find_phones(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     }
 }
 
-fn find_bsns(text: &str, digits: usize, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    for caps in BSN_CONTEXT.captures_iter(text) {
-        if let Some(number) = caps.get(1) {
-            let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
-            if (8..=10).contains(&digits) {
-                spans.push((number.start(), number.end(), PiiKind::Bsn));
+fn find_bsns(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    if candidates::may_name_bsn(text) {
+        for caps in BSN_CONTEXT.captures_iter(text) {
+            if let Some(number) = caps.get(1) {
+                let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
+                if (8..=10).contains(&digits) {
+                    spans.push((number.start(), number.end(), PiiKind::Bsn));
+                }
             }
         }
     }
-    if digits >= 9 {
+    if traits.digits >= 9 && candidates::may_hold_bsn(text, traits.longest_run) {
         for m in BSN.find_iter(text) {
             if passes_elfproef(m.as_str()) && !preceded_by_currency(text, m.start()) {
                 spans.push((m.start(), m.end(), PiiKind::Bsn));
