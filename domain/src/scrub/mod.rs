@@ -77,8 +77,20 @@ impl Scrubbed {
         if self.removed_chars == 0 {
             return false;
         }
-        let total = original.chars().filter(|c| !c.is_whitespace()).count();
+        let total = non_blank_chars(original);
         total > 0 && self.removed_chars * 2 > total
+    }
+}
+
+/// The characters of `text` that are not white space, ASCII counted byte by byte.
+fn non_blank_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, CR.
+        text.bytes()
+            .filter(|&b| !(b == b' ' || (b'\t'..=b'\r').contains(&b)))
+            .count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
     }
 }
 
@@ -306,10 +318,7 @@ fn replace_spans(text: &str, mut spans: Vec<(usize, usize, PiiKind)>) -> Scrubbe
     for (start, end, kind) in regions {
         out.push_str(&text[cursor..start]);
         out.push_str(kind.placeholder());
-        removed_chars += text[start..end]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .count();
+        removed_chars += non_blank_chars(&text[start..end]);
         cursor = end;
     }
     out.push_str(&text[cursor..]);
@@ -522,6 +531,20 @@ mod tests {
             let mut expected = scrub(text).found;
             expected.retain(|kind| shapes.contains(kind));
             assert_eq!(shapes_found(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn non_blank_characters_are_counted_as_chars_would() {
+        for text in [
+            "",
+            "a b\tc\n",
+            "\u{b}\u{c}\r x",
+            "één\u{a0}twee\u{3000}",
+            "  ",
+        ] {
+            let expected = text.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(non_blank_chars(text), expected, "{text:?}");
         }
     }
 

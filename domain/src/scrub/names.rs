@@ -195,6 +195,11 @@ fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
     let mut at = 0;
     std::iter::from_fn(move || {
         let start = loop {
+            let b = *bytes.get(at)?;
+            // ASCII letters (most of a note) without decoding.
+            if b.is_ascii_alphabetic() {
+                break at;
+            }
             let (c, len) = char_at(at)?;
             if alphabetic(c) || (c == '\'' && text[at + 1..].starts_with('t')) {
                 break at;
@@ -202,7 +207,14 @@ fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
             at += len;
         };
         let mut end = start;
-        while let Some((c, len)) = char_at(at) {
+        loop {
+            while bytes.get(at).is_some_and(u8::is_ascii_alphabetic) {
+                at += 1;
+                end = at;
+            }
+            let Some((c, len)) = char_at(at) else {
+                break;
+            };
             let inner = (c == '-' || c == '\'' || c == '’')
                 && text[at + len..].starts_with(char::is_alphabetic);
             if alphabetic(c) || inner || (at == start && c == '\'') {
