@@ -14,6 +14,8 @@ mod candidates;
 mod names;
 mod places;
 
+use candidates::Traits;
+
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
@@ -161,52 +163,6 @@ pub fn shapes_found(text: &str) -> Vec<PiiKind> {
     found
 }
 
-/// What a text holds that the shapes need, found in one pass over its bytes: a pattern whose
-/// every match needs something the text lacks is not run (its finds would be none anyway).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Traits {
-    /// ASCII digits in the text.
-    pub digits: usize,
-    /// The longest run of ASCII digits.
-    pub longest_run: usize,
-    /// An ASCII digit, one of `-/.`, an ASCII digit (a numeric date's start).
-    pub digit_separator_digit: bool,
-    /// Two ASCII letters and two ASCII digits in a row (an IBAN's country and check digits).
-    pub letters_digits: bool,
-    pub at_sign: bool,
-}
-
-impl Traits {
-    pub(crate) fn of(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut traits = Traits::default();
-        let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b.is_ascii_digit() {
-                traits.digits += 1;
-                run += 1;
-                traits.longest_run = traits.longest_run.max(run);
-                if run == 2
-                    && i >= 3
-                    && bytes[i - 2].is_ascii_alphabetic()
-                    && bytes[i - 3].is_ascii_alphabetic()
-                {
-                    traits.letters_digits = true;
-                }
-                if matches!(bytes.get(i + 1), Some(b'-' | b'/' | b'.'))
-                    && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
-                {
-                    traits.digit_separator_digit = true;
-                }
-            } else {
-                run = 0;
-                traits.at_sign |= b == b'@';
-            }
-        }
-        traits
-    }
-}
-
 fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
     // An e-mail address has an `@`.
     if traits.at_sign {
@@ -227,7 +183,7 @@ fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKi
         find_bsns(text, traits, spans);
     }
     // A postcode is four digits and two letters.
-    if traits.longest_run >= 4 && candidates::may_hold_postcode(text) {
+    if traits.postcode {
         find_postcodes(text, spans);
     }
 }
@@ -276,7 +232,7 @@ fn find_bsns(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind
             }
         }
     }
-    if traits.digits >= 9 && candidates::may_hold_bsn(text, traits.longest_run) {
+    if traits.digits >= 9 && candidates::may_hold_bsn(traits) {
         for m in BSN.find_iter(text) {
             if passes_elfproef(m.as_str()) && !preceded_by_currency(text, m.start()) {
                 spans.push((m.start(), m.end(), PiiKind::Bsn));

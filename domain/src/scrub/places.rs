@@ -81,18 +81,20 @@ static BIRTH_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// Years this far back or more are years of birth, not of events in a current signal.
 const BIRTH_YEARS_BACK: i32 = 12;
 
-pub(super) fn find(text: &str, traits: &super::Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
+pub(super) fn find(
+    text: &str,
+    traits: &super::candidates::Traits,
+    spans: &mut Vec<(usize, usize, PiiKind)>,
+) {
     // An address ends in a house number after a street type or a leading word.
-    if traits.digits > 0 && super::candidates::may_hold_address(text) {
+    if super::candidates::may_hold_address(text, traits) {
         for m in STREET.find_iter(text) {
             spans.push((m.start(), m.end(), PiiKind::Adres));
         }
     }
     // A date is "12-3-87" (digits between two separators) or "12 maart 1987" (a day, a
     // month, a year).
-    if (traits.digit_separator_digit || traits.longest_run >= 4)
-        && super::candidates::may_hold_date(text, traits.longest_run)
-    {
+    if super::candidates::may_hold_date(traits) {
         find_dates(text, spans);
     }
 }
