@@ -100,16 +100,39 @@ impl Traits {
         self.postcode |= len >= 4 && next.is_some_and(|b| b.is_ascii_alphabetic());
         // The space before the number (and its "nr", "nr." or "nummer").
         let before = &bytes[..start];
+        if before.last() != Some(&b' ') {
+            return;
+        }
         for prefix in [&b" "[..], b" nr ", b" nr. ", b" nummer "] {
             if before.ends_with(prefix) {
                 self.number_after_space = true;
-                let street = &bytes[..start - prefix.len()];
-                self.street_number |= super::places::STREET_TYPES
-                    .iter()
-                    .any(|t| street.ends_with(t.as_bytes()));
+                self.street_number |= ends_in_street_type(&bytes[..start - prefix.len()]);
             }
         }
     }
+}
+
+/// Whether `text` ends in one of `places::STREET_TYPES`, looked up by its last letter.
+fn ends_in_street_type(text: &[u8]) -> bool {
+    let Some(&last) = text.last() else {
+        return false;
+    };
+    super::places::STREET_TYPES
+        .iter()
+        .filter(|t| t.as_bytes().last() == Some(&last))
+        .any(|t| text.ends_with(t.as_bytes()))
+}
+
+/// Whether `text` holds one of [`LEADING_WORDS`], looked for only at the capitals they start
+/// with.
+fn has_leading_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        matches!(b, b'L' | b'P' | b'W' | b'K' | b'B' | b'G' | b'S' | b'D')
+            && LEADING_WORDS
+                .iter()
+                .any(|w| bytes[i..].starts_with(w.as_bytes()))
+    })
 }
 
 /// Whether `bytes[from..]` starts with at most three digits, one of `separators` and a digit.
@@ -130,13 +153,7 @@ fn separated_run(bytes: &[u8], from: usize, separators: &[u8]) -> bool {
 /// `nummer` and a space, and a digit; before that space stands a street type (first
 /// alternative) or somewhere before it a leading word (second alternative).
 pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
-    traits.street_number
-        || (traits.number_after_space
-            && text
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| b.is_ascii_uppercase())
-                .any(|(i, _)| LEADING_WORDS.iter().any(|w| text[i..].starts_with(w))))
+    traits.street_number || (traits.number_after_space && has_leading_word(text))
 }
 
 /// Whether `places::DATE` may match: a numeric date is 1–2 digits, a separator, 1–2 digits, a

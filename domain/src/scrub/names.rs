@@ -196,9 +196,14 @@ fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
     std::iter::from_fn(move || {
         let start = loop {
             let b = *bytes.get(at)?;
-            // ASCII letters (most of a note) without decoding.
+            // ASCII letters (most of a note) without decoding, and ASCII that cannot start a
+            // word passed over.
             if b.is_ascii_alphabetic() {
                 break at;
+            }
+            if b.is_ascii() && b != b'\'' {
+                at += 1;
+                continue;
             }
             let (c, len) = char_at(at)?;
             if alphabetic(c) || (c == '\'' && text[at + 1..].starts_with('t')) {
@@ -276,7 +281,7 @@ fn name_or_parts(whole: Option<bool>, form: &str) -> Option<bool> {
     if whole.is_some() {
         return whole;
     }
-    if form.contains('-') {
+    if form.bytes().any(|b| b == b'-') {
         let mut any = false;
         let mut all_ambiguous = true;
         for ambiguous in form.split('-').filter_map(known) {
@@ -342,16 +347,17 @@ struct Words<'a> {
 
 impl<'a> Words<'a> {
     fn of(text: &'a str) -> Self {
-        let words: Vec<Word<'a>> = words_of(text).collect();
+        let mut words: Vec<Word<'a>> = Vec::with_capacity(text.len() / 4 + 1);
+        words.extend(words_of(text));
         let mut lowered = String::with_capacity(text.len());
         let mut ends = Vec::with_capacity(words.len());
         for word in &words {
             if word.text.is_ascii() {
-                lowered.extend(
-                    word.text
-                        .bytes()
-                        .map(|b| char::from(b.to_ascii_lowercase())),
-                );
+                let from = lowered.len();
+                lowered.push_str(word.text);
+                if let Some(added) = lowered.get_mut(from..) {
+                    added.make_ascii_lowercase();
+                }
             } else {
                 lowered.push_str(&lower(word.text));
             }
