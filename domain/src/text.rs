@@ -54,31 +54,24 @@ pub fn normalise(text: &str) -> String {
     // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
     let text = clean(text);
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    // Built as bytes: an ASCII byte (most of a note) is looked at once and pushed, without
+    // decoding; only whole characters are pushed, so the bytes stay UTF-8.
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 8);
     let mut space = false;
     let mut i = 0;
     while i < bytes.len() {
-        // A run of ASCII that stays as it is (no white space, no capital) is copied whole.
-        let run = i;
-        while i < bytes.len() && kept_ascii(bytes[i]) {
-            i += 1;
-        }
-        if i > run {
-            out.push_str(&text[run..i]);
-            space = false;
-            continue;
-        }
         let b = bytes[i];
         if b.is_ascii() {
             i += 1;
-            if b.is_ascii_whitespace() || b == 0x0b {
+            // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, CR.
+            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
                 if !space {
-                    out.push(' ');
+                    out.push(b' ');
                 }
                 space = true;
             } else {
+                out.push(b.to_ascii_lowercase());
                 space = false;
-                out.push(char::from(b.to_ascii_lowercase()));
             }
             continue;
         }
@@ -88,37 +81,33 @@ pub fn normalise(text: &str) -> String {
         i += c.len_utf8();
         if c.is_whitespace() {
             if !space {
-                out.push(' ');
+                out.push(b' ');
             }
             space = true;
             continue;
         }
         space = false;
+        let mut buffer = [0u8; 4];
         for lower in c.to_lowercase() {
-            match lower {
-                'ĳ' => out.push_str("ij"),
-                other => out.push(match other {
-                    'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-                    'è' | 'é' | 'ê' | 'ë' => 'e',
-                    'ì' | 'í' | 'î' | 'ï' => 'i',
-                    'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-                    'ù' | 'ú' | 'û' | 'ü' => 'u',
-                    'ç' => 'c',
-                    '’' | '‘' => '\'',
-                    other => other,
-                }),
-            }
+            let folded: &[u8] = match lower {
+                'ĳ' => b"ij",
+                'à' | 'á' | 'â' | 'ä' | 'ã' => b"a",
+                'è' | 'é' | 'ê' | 'ë' => b"e",
+                'ì' | 'í' | 'î' | 'ï' => b"i",
+                'ò' | 'ó' | 'ô' | 'ö' | 'õ' => b"o",
+                'ù' | 'ú' | 'û' | 'ü' => b"u",
+                'ç' => b"c",
+                '’' | '‘' => b"'",
+                other => other.encode_utf8(&mut buffer).as_bytes(),
+            };
+            out.extend_from_slice(folded);
         }
     }
-    if out.contains('.') {
+    if out.contains(&b'.') {
         drop_abbreviation_dots(&mut out);
     }
-    out
-}
-
-/// An ASCII byte [`normalise`] copies unchanged: not white space, not a capital.
-fn kept_ascii(b: u8) -> bool {
-    b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_whitespace() && b != 0x0b
+    // Only whole characters were pushed and only ASCII periods removed: always UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Abbreviations common in notes, without their periods.
@@ -127,54 +116,62 @@ const ABBREVIATIONS: [&str; 22] = [
     "oa", "mbt", "tav", "ipv", "dwz", "zsm", "nav", "ovv",
 ];
 
-fn drop_abbreviation_dots(text: &mut String) {
-    let bytes = text.as_bytes();
+/// Drops the periods of abbreviations from `bytes` (UTF-8; only ASCII periods go). A period
+/// followed by an ASCII letter belongs to its token ("i.v.m."); at any other period the token
+/// before it (ASCII letters and such inner periods) is an abbreviation when its letters are one
+/// of [`ABBREVIATIONS`], or when it has an inner period and at most four letters.
+fn drop_abbreviation_dots(bytes: &mut Vec<u8>) {
     // Positions of the periods to drop, ascending.
     let mut drop = Vec::new();
-    let mut word_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'.' {
-            // A period followed by a letter belongs to the same token ("i.v.m.").
-            if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
-                continue;
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| b == b'.') {
+        let i = from + offset;
+        from = i + 1;
+        if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        // The token: back over ASCII letters, and periods that a letter follows.
+        let mut start = i;
+        while start > 0 {
+            let c = bytes[start - 1];
+            if c.is_ascii_alphabetic() || (c == b'.' && bytes[start].is_ascii_alphabetic()) {
+                start -= 1;
+            } else {
+                break;
             }
-            // The token is ASCII letters and periods; its letters, without copying them
-            // anywhere but a small buffer (no abbreviation is longer than it).
-            let token = &bytes[word_start..i];
-            let mut word = [0u8; 8];
-            let mut len = 0;
-            for &c in token.iter().filter(|c| **c != b'.') {
-                if let Some(slot) = word.get_mut(len) {
-                    *slot = c;
-                }
-                len += 1;
+        }
+        let token = &bytes[start..i];
+        // Its letters, in a small buffer (no abbreviation is longer than it).
+        let mut word = [0u8; 8];
+        let mut len = 0;
+        for &c in token.iter().filter(|c| **c != b'.') {
+            if let Some(slot) = word.get_mut(len) {
+                *slot = c;
             }
-            let inner_dot = token.contains(&b'.');
-            let abbreviation = word
-                .get(..len)
-                .is_some_and(|w| ABBREVIATIONS.iter().any(|a| a.as_bytes() == w));
-            if abbreviation || (inner_dot && len <= 4) {
-                drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
-            }
-            word_start = i + 1;
-        } else if !b.is_ascii_alphabetic() {
-            word_start = i + 1;
+            len += 1;
+        }
+        let inner_dot = len < token.len();
+        let abbreviation = word
+            .get(..len)
+            .is_some_and(|w| ABBREVIATIONS.iter().any(|a| a.as_bytes() == w));
+        if abbreviation || (inner_dot && len <= 4) {
+            drop.extend((start..=i).filter(|&j| bytes[j] == b'.'));
         }
     }
     if drop.is_empty() {
         return;
     }
-    let mut kept = Vec::with_capacity(bytes.len() - drop.len());
-    let mut from = 0;
-    for &at in &drop {
-        kept.extend_from_slice(&bytes[from..at]);
-        from = at + 1;
+    let mut kept = 0;
+    let mut next = drop.iter().peekable();
+    for j in 0..bytes.len() {
+        if next.peek() == Some(&&j) {
+            next.next();
+            continue;
+        }
+        bytes[kept] = bytes[j];
+        kept += 1;
     }
-    kept.extend_from_slice(&bytes[from..]);
-    // Only ASCII periods were removed, so the text is still UTF-8.
-    if let Ok(kept) = String::from_utf8(kept) {
-        *text = kept;
-    }
+    bytes.truncate(kept);
 }
 
 #[cfg(test)]
@@ -255,18 +252,79 @@ mod tests {
             }
         }
         if out.contains('.') {
-            super::drop_abbreviation_dots(&mut out);
+            reference_dots(&mut out);
         }
         out
+    }
+
+    /// The byte-by-byte definition of dropping abbreviation periods.
+    fn reference_dots(text: &mut String) {
+        let bytes = text.as_bytes();
+        let mut drop = Vec::new();
+        let mut word_start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'.' {
+                if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    continue;
+                }
+                let token = &bytes[word_start..i];
+                let letters: Vec<u8> = token.iter().copied().filter(|c| *c != b'.').collect();
+                let inner_dot = token.contains(&b'.');
+                let abbreviation = super::ABBREVIATIONS
+                    .iter()
+                    .any(|a| a.as_bytes() == letters.as_slice());
+                if abbreviation || (inner_dot && letters.len() <= 4) {
+                    drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
+                }
+                word_start = i + 1;
+            } else if !b.is_ascii_alphabetic() {
+                word_start = i + 1;
+            }
+        }
+        let kept: String = text
+            .char_indices()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, c)| c)
+            .collect();
+        *text = kept;
     }
 
     /// Characters where the runs could go wrong: every kind of ASCII white space, capitals,
     /// periods of abbreviations, non-ASCII white space, letters that lower-case to more than one
     /// character or compose.
     const ALPHABET: &[&str] = &[
-        "a", "Mw", "DHR", " ", ".", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1f}", "\u{85}",
-        "\u{a0}", "\u{2028}", "\u{3000}", "É", "e\u{301}", "\u{200b}", "\u{ad}", "İ", "Ĳ", "’",
-        "ß", "Σ", "i.v.m", "ca", "9", "-",
+        "a",
+        "Mw",
+        "DHR",
+        " ",
+        ".",
+        "\t",
+        "\n",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{1f}",
+        "\u{85}",
+        "\u{a0}",
+        "\u{2028}",
+        "\u{3000}",
+        "É",
+        "e\u{301}",
+        "\u{200b}",
+        "\u{ad}",
+        "İ",
+        "Ĳ",
+        "’",
+        "ß",
+        "Σ",
+        "i.v.m",
+        "ca",
+        "9",
+        "-",
+        "..",
+        "a.b.c.d.e",
+        "zzzzzzzzz.",
+        "é.",
     ];
 
     proptest::proptest! {
