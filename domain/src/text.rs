@@ -28,12 +28,34 @@ fn invisible(c: char) -> bool {
     )
 }
 
+/// Whether UTF-8 `bytes` hold an [`invisible`] character, read from its encoding without
+/// decoding the rest: U+00AD is `C2 AD`, U+061C `D8 9C`, U+180E `E1 A0 8E`, U+200B–U+200F
+/// `E2 80 8B`–`8F`, U+202A–U+202E `E2 80 AA`–`AE`, U+2060–U+2064 `E2 81 A0`–`A4`,
+/// U+2066–U+2069 `E2 81 A6`–`A9` and U+FEFF `EF BB BF`.
+fn holds_invisible(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| {
+        let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        match b {
+            0xC2 => at(1) == 0xAD,
+            0xD8 => at(1) == 0x9C,
+            0xE1 => at(1) == 0xA0 && at(2) == 0x8E,
+            0xE2 => match at(1) {
+                0x80 => matches!(at(2), 0x8B..=0x8F | 0xAA..=0xAE),
+                0x81 => matches!(at(2), 0xA0..=0xA4 | 0xA6..=0xA9),
+                _ => false,
+            },
+            0xEF => at(1) == 0xBB && at(2) == 0xBF,
+            _ => false,
+        }
+    })
+}
+
 /// The text in NFC without invisible format characters.
 pub fn clean(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    let has_invisible = text.chars().any(invisible);
+    let has_invisible = holds_invisible(text.as_bytes());
     let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
     if !has_invisible && nfc {
         return Cow::Borrowed(text);
@@ -326,6 +348,19 @@ mod tests {
         "zzzzzzzzz.",
         "é.",
     ];
+
+    #[test]
+    fn invisible_characters_are_read_from_their_bytes() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                super::holds_invisible(text.as_bytes()),
+                super::invisible(c),
+                "{:X}",
+                c as u32
+            );
+        }
+    }
 
     proptest::proptest! {
         #[test]
