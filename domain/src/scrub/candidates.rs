@@ -46,8 +46,16 @@ pub(crate) struct Traits {
     /// A run of digits after a space (and maybe `nr`, `nr.` or `nummer` and a space) that
     /// follows a street type.
     street_number: bool,
-    /// A run of digits after a space (and maybe `nr`, `nr.` or `nummer` and a space).
-    number_after_space: bool,
+    /// A run of digits after a space (and maybe `nr`, `nr.` or `nummer` and a space) whose
+    /// word before that space may end a street's name after a leading word: a capitalised
+    /// word or one of the particles the pattern allows there.
+    number_after_name: bool,
+    /// Digits, spaces and periods from a digit to a digit over eight bytes or more (what
+    /// `BSN_CONTEXT` captures as the number).
+    pub digit_group: bool,
+    /// Where the current group of digits, spaces and periods started, and where its last
+    /// run of digits ended.
+    group: Option<(usize, usize)>,
 }
 
 impl Traits {
@@ -74,6 +82,18 @@ impl Traits {
     /// Takes in the run of digits `bytes[start..end]`.
     fn run(&mut self, bytes: &[u8], start: usize, end: usize) {
         let len = end - start;
+        let group_start = match self.group {
+            Some((group_start, last_end))
+                if bytes[last_end..start]
+                    .iter()
+                    .all(|&b| b == b' ' || b == b'.') =>
+            {
+                group_start
+            }
+            _ => start,
+        };
+        self.group = Some((group_start, end));
+        self.digit_group |= end - group_start >= 8;
         self.digits += len;
         self.longest_run = self.longest_run.max(len);
         if len >= 2 && start >= 2 && bytes[start - 2..start].iter().all(u8::is_ascii_alphabetic) {
@@ -105,8 +125,9 @@ impl Traits {
         }
         for prefix in [&b" "[..], b" nr ", b" nr. ", b" nummer "] {
             if before.ends_with(prefix) {
-                self.number_after_space = true;
-                self.street_number |= ends_in_street_type(&bytes[..start - prefix.len()]);
+                let street = &bytes[..start - prefix.len()];
+                self.street_number |= ends_in_street_type(street);
+                self.number_after_name |= may_end_a_name(street);
             }
         }
     }
@@ -121,6 +142,20 @@ fn ends_in_street_type(text: &[u8]) -> bool {
         .iter()
         .filter(|t| t.as_bytes().last() == Some(&last))
         .any(|t| text.ends_with(t.as_bytes()))
+}
+
+/// Whether the word that ends `text` (after its last space) may be the last of the words
+/// after a leading word: `[A-Z]…` or one of the particles `van der den de ter ten op 't`.
+fn may_end_a_name(text: &[u8]) -> bool {
+    let word = text
+        .iter()
+        .rposition(|&b| b == b' ')
+        .map_or(text, |space| &text[space + 1..]);
+    word.first().is_some_and(u8::is_ascii_uppercase)
+        || matches!(
+            word,
+            b"van" | b"der" | b"den" | b"de" | b"ter" | b"ten" | b"op" | b"'t"
+        )
 }
 
 /// Whether `text` holds one of [`LEADING_WORDS`], looked for only at the capitals they start
@@ -151,9 +186,10 @@ fn separated_run(bytes: &[u8], from: usize, separators: &[u8]) -> bool {
 
 /// Whether `places::STREET` may match: every match ends in a space, maybe `nr`, `nr.` or
 /// `nummer` and a space, and a digit; before that space stands a street type (first
-/// alternative) or somewhere before it a leading word (second alternative).
+/// alternative), or a capitalised word or particle with a leading word somewhere before it
+/// (second alternative).
 pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
-    traits.street_number || (traits.number_after_space && has_leading_word(text))
+    traits.street_number || (traits.number_after_name && has_leading_word(text))
 }
 
 /// Whether `places::DATE` may match: a numeric date is 1–2 digits, a separator, 1–2 digits, a
@@ -197,6 +233,8 @@ mod tests {
         assert!(address("Dr. Lelykade nummer 5"));
         assert!(!address("al 14 weken, sinds 2017 op straat"));
         assert!(!address("Heeswijkplein zonder nummer"));
+        assert!(!address("Laan: al 14 weken"));
+        assert!(address("Laan van Meerdervoort op 14"));
     }
 
     #[test]
@@ -299,7 +337,7 @@ mod tests {
                 proptest::prop_assert!(may_hold_bsn(&traits), "{text}");
             }
             if super::super::BSN_CONTEXT.is_match(&text) {
-                proptest::prop_assert!(may_name_bsn(&text), "{text}");
+                proptest::prop_assert!(traits.digit_group && may_name_bsn(&text), "{text}");
             }
             if super::super::POSTCODE.is_match(&text) {
                 proptest::prop_assert!(traits.postcode, "{text}");
@@ -391,7 +429,10 @@ mod tests {
                     may_hold_date(&traits),
                 ),
                 (super::super::BSN.is_match(text), may_hold_bsn(&traits)),
-                (super::super::BSN_CONTEXT.is_match(text), may_name_bsn(text)),
+                (
+                    super::super::BSN_CONTEXT.is_match(text),
+                    traits.digit_group && may_name_bsn(text),
+                ),
                 (super::super::POSTCODE.is_match(text), traits.postcode),
             ];
             for (k, (found, may)) in checks.into_iter().enumerate() {

@@ -222,7 +222,7 @@ fn find_phones(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
 }
 
 fn find_bsns(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    if candidates::may_name_bsn(text) {
+    if traits.digit_group && candidates::may_name_bsn(text) {
         for caps in BSN_CONTEXT.captures_iter(text) {
             if let Some(number) = caps.get(1) {
                 let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
