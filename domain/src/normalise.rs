@@ -11,7 +11,7 @@
 //!
 //! Pure and allocation-light: one pass plus the NFC pass.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Whether `c` is an invisible formatting character intake removes.
 pub fn is_stripped(c: char) -> bool {
@@ -87,7 +87,7 @@ pub fn normalise_text(input: &str) -> String {
 /// `text` trimmed and in NFC, reusing its buffer when both change nothing.
 fn trimmed_nfc(text: String, ascii: bool) -> String {
     let trimmed = text.trim();
-    if !ascii && !crate::text::is_nfc(trimmed) {
+    if !ascii && is_nfc_quick(trimmed.chars()) != IsNormalized::Yes {
         return trimmed.nfc().collect();
     }
     if trimmed.len() == text.len() {

@@ -50,21 +50,13 @@ fn holds_invisible(bytes: &[u8]) -> bool {
     })
 }
 
-/// Whether `text` is in NFC (the quick check's "yes"). Characters below U+0300 (bytes below
-/// `0xCC`: ASCII, Latin-1 and the Latin extensions, as in most Dutch notes) are all in NFC and
-/// combine with nothing before them (tested for each of them), so such text is, without
-/// looking at its characters.
-pub(crate) fn is_nfc(text: &str) -> bool {
-    text.bytes().all(|b| b < 0xCC) || is_nfc_quick(text.chars()) == IsNormalized::Yes
-}
-
 /// The text in NFC without invisible format characters.
 pub fn clean(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
     let has_invisible = holds_invisible(text.as_bytes());
-    let nfc = is_nfc(text);
+    let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
     if !has_invisible && nfc {
         return Cow::Borrowed(text);
     }
@@ -356,18 +348,6 @@ mod tests {
         "zzzzzzzzz.",
         "é.",
     ];
-
-    #[test]
-    fn characters_below_u0300_are_nfc_and_combine_with_nothing() {
-        use unicode_normalization::char::canonical_combining_class;
-        use unicode_normalization::{is_nfc_quick, IsNormalized};
-        for c in (0..0x300).filter_map(char::from_u32) {
-            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
-            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
-        }
-        assert!(super::is_nfc("café, één, Ĳsselmeer"));
-        assert!(!super::is_nfc("cafe\u{301}"));
-    }
 
     #[test]
     fn invisible_characters_are_read_from_their_bytes() {
