@@ -34,26 +34,67 @@ fn is_line_break(c: char) -> bool {
 
 /// Normalises free text (the `text` field): line ends become `\n`, tabs stay, invisible
 /// characters go, other control characters become spaces, NFC; trimmed.
+///
+/// Printable ASCII, `\n` and `\t` (almost all of a note) are copied in runs; only the other
+/// bytes are looked at one character at a time. Text that stays ASCII is already NFC.
 pub fn normalise_text(input: &str) -> String {
+    let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            out.push('\n');
-        } else if is_line_break(c) {
-            out.push('\n');
-        } else if is_stripped(c) {
+    let mut ascii = true;
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t' {
+            i += 1;
             continue;
-        } else if c == '\t' || !c.is_control() {
-            out.push(c);
-        } else {
-            out.push(' ');
         }
+        out.push_str(&input[run..i]);
+        if b.is_ascii() {
+            // "\r\n" and "\r" are one line end; any other ASCII control character (DEL too)
+            // becomes a space.
+            if b == b'\r' {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                out.push('\n');
+            } else {
+                out.push(' ');
+            }
+            i += 1;
+        } else {
+            let Some(c) = input[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            if is_line_break(c) {
+                out.push('\n');
+            } else if is_stripped(c) {
+                // removed
+            } else if !c.is_control() {
+                ascii = false;
+                out.push(c);
+            } else {
+                out.push(' ');
+            }
+        }
+        run = i;
     }
-    nfc(out.trim())
+    out.push_str(&input[run..]);
+    trimmed_nfc(out, ascii)
+}
+
+/// `text` trimmed and in NFC, reusing its buffer when both change nothing.
+fn trimmed_nfc(text: String, ascii: bool) -> String {
+    let trimmed = text.trim();
+    if !ascii && is_nfc_quick(trimmed.chars()) != IsNormalized::Yes {
+        return trimmed.nfc().collect();
+    }
+    if trimmed.len() == text.len() {
+        text
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// Normalises a one-line field (`source`, `area`, `organisation`, `id`, dates, themes): like
@@ -61,29 +102,41 @@ pub fn normalise_text(input: &str) -> String {
 /// one space, runs of spaces collapse, and the result is trimmed.
 pub fn normalise_label(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
+    let mut ascii = true;
     let mut space = false;
-    for c in input.chars() {
-        if is_stripped(c) {
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
+    let mut push = |out: &mut String, c: char, blank: bool| {
+        if blank {
             space = !out.is_empty();
-            continue;
+            return;
         }
         if space {
             out.push(' ');
             space = false;
         }
         out.push(c);
+    };
+    let bytes = input.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // ASCII white space and control characters are all at or below the space, or DEL.
+            push(&mut out, char::from(b), b <= b' ' || b == 0x7f);
+            i += 1;
+            continue;
+        }
+        let Some(c) = input[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        if is_stripped(c) {
+            continue;
+        }
+        let blank = c.is_whitespace() || c.is_control();
+        ascii &= blank;
+        push(&mut out, c, blank);
     }
-    nfc(&out)
-}
-
-fn nfc(text: &str) -> String {
-    match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.to_string(),
-        _ => text.nfc().collect(),
-    }
+    trimmed_nfc(out, ascii)
 }
 
 #[cfg(test)]
@@ -129,5 +182,77 @@ mod tests {
     fn only_invisible_characters_leave_nothing() {
         assert_eq!(normalise_text("\u{200B}\u{FEFF}\r\n \u{202E}"), "");
         assert_eq!(normalise_label("\u{2060}\t\u{0001}"), "");
+    }
+
+    /// The character-by-character definitions the run-copying versions must equal.
+    fn reference_text(input: &str) -> String {
+        let mut out = String::new();
+        let mut chars = input.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\r' {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            } else if is_line_break(c) {
+                out.push('\n');
+            } else if is_stripped(c) {
+                continue;
+            } else if c == '\t' || !c.is_control() {
+                out.push(c);
+            } else {
+                out.push(' ');
+            }
+        }
+        out.trim().nfc().collect()
+    }
+
+    fn reference_label(input: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in input.chars() {
+            if is_stripped(c) {
+                continue;
+            }
+            if c.is_whitespace() || c.is_control() {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+        out.nfc().collect()
+    }
+
+    /// Characters where the fast paths could go wrong: every ASCII control, line ends, white
+    /// space, invisible and combining characters, letters that compose.
+    const ALPHABET: &[char] = &[
+        'a', 'Z', 'e', ' ', '.', '\t', '\n', '\r', '\u{0}', '\u{7}', '\u{b}', '\u{c}', '\u{1b}',
+        '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9f}', '\u{a0}', 'é', '\u{0301}', '\u{0308}',
+        '\u{200b}', '\u{200e}', '\u{202e}', '\u{2028}', '\u{2029}', '\u{2060}', '\u{2066}',
+        '\u{3000}', '\u{feff}', '\u{1100}', '\u{1161}', 'ﬁ', 'Å', '\u{212b}', '😀',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn runs_equal_the_character_by_character_definition(
+            picks in proptest::collection::vec(0..ALPHABET.len(), 0..40)
+        ) {
+            let input: String = picks.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(normalise_text(&input), reference_text(&input));
+            proptest::prop_assert_eq!(normalise_label(&input), reference_label(&input));
+        }
+    }
+
+    #[test]
+    fn ascii_notes_are_copied_as_they_are() {
+        let note =
+            "Mw. heeft 3 maanden huurachterstand;\tdeurwaarder (06-12345678) komt.\nZie: 2531 AB";
+        assert_eq!(normalise_text(note), note);
+        assert_eq!(normalise_text(&format!("  {note}\r\n")), note);
+        assert_eq!(normalise_text("a\u{7f}b\r\rc"), "a b\n\nc");
     }
 }

@@ -28,12 +28,34 @@ fn invisible(c: char) -> bool {
     )
 }
 
+/// Whether UTF-8 `bytes` hold an [`invisible`] character, read from its encoding without
+/// decoding the rest: U+00AD is `C2 AD`, U+061C `D8 9C`, U+180E `E1 A0 8E`, U+200B–U+200F
+/// `E2 80 8B`–`8F`, U+202A–U+202E `E2 80 AA`–`AE`, U+2060–U+2064 `E2 81 A0`–`A4`,
+/// U+2066–U+2069 `E2 81 A6`–`A9` and U+FEFF `EF BB BF`.
+fn holds_invisible(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| {
+        let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        match b {
+            0xC2 => at(1) == 0xAD,
+            0xD8 => at(1) == 0x9C,
+            0xE1 => at(1) == 0xA0 && at(2) == 0x8E,
+            0xE2 => match at(1) {
+                0x80 => matches!(at(2), 0x8B..=0x8F | 0xAA..=0xAE),
+                0x81 => matches!(at(2), 0xA0..=0xA4 | 0xA6..=0xA9),
+                _ => false,
+            },
+            0xEF => at(1) == 0xBB && at(2) == 0xBF,
+            _ => false,
+        }
+    })
+}
+
 /// The text in NFC without invisible format characters.
 pub fn clean(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    let has_invisible = text.chars().any(invisible);
+    let has_invisible = holds_invisible(text.as_bytes());
     let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
     if !has_invisible && nfc {
         return Cow::Borrowed(text);
@@ -53,42 +75,61 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 pub fn normalise(text: &str) -> String {
     // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
     let text = clean(text);
-    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    // Built as bytes: an ASCII byte (most of a note) is looked at once and pushed, without
+    // decoding; only whole characters are pushed, so the bytes stay UTF-8.
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 8);
     let mut space = false;
-    for c in text.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, CR.
+            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                if !space {
+                    out.push(b' ');
+                }
+                space = true;
+            } else {
+                out.push(b.to_ascii_lowercase());
+                space = false;
+            }
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             if !space {
-                out.push(' ');
+                out.push(b' ');
             }
             space = true;
             continue;
         }
         space = false;
-        if c.is_ascii() {
-            // The common case, without the general Unicode lower-casing machinery.
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
+        let mut buffer = [0u8; 4];
         for lower in c.to_lowercase() {
-            match lower {
-                'ĳ' => out.push_str("ij"),
-                other => out.push(match other {
-                    'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
-                    'è' | 'é' | 'ê' | 'ë' => 'e',
-                    'ì' | 'í' | 'î' | 'ï' => 'i',
-                    'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-                    'ù' | 'ú' | 'û' | 'ü' => 'u',
-                    'ç' => 'c',
-                    '’' | '‘' => '\'',
-                    other => other,
-                }),
-            }
+            let folded: &[u8] = match lower {
+                'ĳ' => b"ij",
+                'à' | 'á' | 'â' | 'ä' | 'ã' => b"a",
+                'è' | 'é' | 'ê' | 'ë' => b"e",
+                'ì' | 'í' | 'î' | 'ï' => b"i",
+                'ò' | 'ó' | 'ô' | 'ö' | 'õ' => b"o",
+                'ù' | 'ú' | 'û' | 'ü' => b"u",
+                'ç' => b"c",
+                '’' | '‘' => b"'",
+                other => other.encode_utf8(&mut buffer).as_bytes(),
+            };
+            out.extend_from_slice(folded);
         }
     }
-    if out.contains('.') {
+    if out.contains(&b'.') {
         drop_abbreviation_dots(&mut out);
     }
-    out
+    // Only whole characters were pushed and only ASCII periods removed: always UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Abbreviations common in notes, without their periods.
@@ -97,54 +138,62 @@ const ABBREVIATIONS: [&str; 22] = [
     "oa", "mbt", "tav", "ipv", "dwz", "zsm", "nav", "ovv",
 ];
 
-fn drop_abbreviation_dots(text: &mut String) {
-    let bytes = text.as_bytes();
+/// Drops the periods of abbreviations from `bytes` (UTF-8; only ASCII periods go). A period
+/// followed by an ASCII letter belongs to its token ("i.v.m."); at any other period the token
+/// before it (ASCII letters and such inner periods) is an abbreviation when its letters are one
+/// of [`ABBREVIATIONS`], or when it has an inner period and at most four letters.
+fn drop_abbreviation_dots(bytes: &mut Vec<u8>) {
     // Positions of the periods to drop, ascending.
     let mut drop = Vec::new();
-    let mut word_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'.' {
-            // A period followed by a letter belongs to the same token ("i.v.m.").
-            if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
-                continue;
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| b == b'.') {
+        let i = from + offset;
+        from = i + 1;
+        if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        // The token: back over ASCII letters, and periods that a letter follows.
+        let mut start = i;
+        while start > 0 {
+            let c = bytes[start - 1];
+            if c.is_ascii_alphabetic() || (c == b'.' && bytes[start].is_ascii_alphabetic()) {
+                start -= 1;
+            } else {
+                break;
             }
-            // The token is ASCII letters and periods; its letters, without copying them
-            // anywhere but a small buffer (no abbreviation is longer than it).
-            let token = &bytes[word_start..i];
-            let mut word = [0u8; 8];
-            let mut len = 0;
-            for &c in token.iter().filter(|c| **c != b'.') {
-                if let Some(slot) = word.get_mut(len) {
-                    *slot = c;
-                }
-                len += 1;
+        }
+        let token = &bytes[start..i];
+        // Its letters, in a small buffer (no abbreviation is longer than it).
+        let mut word = [0u8; 8];
+        let mut len = 0;
+        for &c in token.iter().filter(|c| **c != b'.') {
+            if let Some(slot) = word.get_mut(len) {
+                *slot = c;
             }
-            let inner_dot = token.contains(&b'.');
-            let abbreviation = word
-                .get(..len)
-                .is_some_and(|w| ABBREVIATIONS.iter().any(|a| a.as_bytes() == w));
-            if abbreviation || (inner_dot && len <= 4) {
-                drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
-            }
-            word_start = i + 1;
-        } else if !b.is_ascii_alphabetic() {
-            word_start = i + 1;
+            len += 1;
+        }
+        let inner_dot = len < token.len();
+        let abbreviation = word
+            .get(..len)
+            .is_some_and(|w| ABBREVIATIONS.iter().any(|a| a.as_bytes() == w));
+        if abbreviation || (inner_dot && len <= 4) {
+            drop.extend((start..=i).filter(|&j| bytes[j] == b'.'));
         }
     }
     if drop.is_empty() {
         return;
     }
-    let mut kept = Vec::with_capacity(bytes.len() - drop.len());
-    let mut from = 0;
-    for &at in &drop {
-        kept.extend_from_slice(&bytes[from..at]);
-        from = at + 1;
+    let mut kept = 0;
+    let mut next = drop.iter().peekable();
+    for j in 0..bytes.len() {
+        if next.peek() == Some(&&j) {
+            next.next();
+            continue;
+        }
+        bytes[kept] = bytes[j];
+        kept += 1;
     }
-    kept.extend_from_slice(&bytes[from..]);
-    // Only ASCII periods were removed, so the text is still UTF-8.
-    if let Ok(kept) = String::from_utf8(kept) {
-        *text = kept;
-    }
+    bytes.truncate(kept);
 }
 
 #[cfg(test)]
@@ -192,5 +241,134 @@ mod tests {
     #[test]
     fn visible_non_ascii_stays() {
         assert_eq!(clean("café – 3 maanden"), "café – 3 maanden");
+    }
+
+    /// The character-by-character definition [`super::normalise`]'s runs must equal.
+    fn reference(text: &str) -> String {
+        let text = clean(text);
+        let mut out = String::new();
+        let mut space = false;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !space {
+                    out.push(' ');
+                }
+                space = true;
+                continue;
+            }
+            space = false;
+            for lower in c.to_lowercase() {
+                match lower {
+                    'ĳ' => out.push_str("ij"),
+                    other => out.push(match other {
+                        'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+                        'è' | 'é' | 'ê' | 'ë' => 'e',
+                        'ì' | 'í' | 'î' | 'ï' => 'i',
+                        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+                        'ù' | 'ú' | 'û' | 'ü' => 'u',
+                        'ç' => 'c',
+                        '’' | '‘' => '\'',
+                        other => other,
+                    }),
+                }
+            }
+        }
+        if out.contains('.') {
+            reference_dots(&mut out);
+        }
+        out
+    }
+
+    /// The byte-by-byte definition of dropping abbreviation periods.
+    fn reference_dots(text: &mut String) {
+        let bytes = text.as_bytes();
+        let mut drop = Vec::new();
+        let mut word_start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'.' {
+                if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    continue;
+                }
+                let token = &bytes[word_start..i];
+                let letters: Vec<u8> = token.iter().copied().filter(|c| *c != b'.').collect();
+                let inner_dot = token.contains(&b'.');
+                let abbreviation = super::ABBREVIATIONS
+                    .iter()
+                    .any(|a| a.as_bytes() == letters.as_slice());
+                if abbreviation || (inner_dot && letters.len() <= 4) {
+                    drop.extend((word_start..=i).filter(|&j| bytes[j] == b'.'));
+                }
+                word_start = i + 1;
+            } else if !b.is_ascii_alphabetic() {
+                word_start = i + 1;
+            }
+        }
+        let kept: String = text
+            .char_indices()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, c)| c)
+            .collect();
+        *text = kept;
+    }
+
+    /// Characters where the runs could go wrong: every kind of ASCII white space, capitals,
+    /// periods of abbreviations, non-ASCII white space, letters that lower-case to more than one
+    /// character or compose.
+    const ALPHABET: &[&str] = &[
+        "a",
+        "Mw",
+        "DHR",
+        " ",
+        ".",
+        "\t",
+        "\n",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{1f}",
+        "\u{85}",
+        "\u{a0}",
+        "\u{2028}",
+        "\u{3000}",
+        "É",
+        "e\u{301}",
+        "\u{200b}",
+        "\u{ad}",
+        "İ",
+        "Ĳ",
+        "’",
+        "ß",
+        "Σ",
+        "i.v.m",
+        "ca",
+        "9",
+        "-",
+        "..",
+        "a.b.c.d.e",
+        "zzzzzzzzz.",
+        "é.",
+    ];
+
+    #[test]
+    fn invisible_characters_are_read_from_their_bytes() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                super::holds_invisible(text.as_bytes()),
+                super::invisible(c),
+                "{:X}",
+                c as u32
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_equal_the_character_by_character_definition(
+            picks in proptest::collection::vec(0..ALPHABET.len(), 0..40)
+        ) {
+            let input: String = picks.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(super::normalise(&input), reference(&input));
+        }
     }
 }

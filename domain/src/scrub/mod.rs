@@ -10,8 +10,11 @@
 //!
 //! Pure: no I/O, no logging. The result says *which kinds* were found, never the values.
 
+mod candidates;
 mod names;
 mod places;
+
+use candidates::Traits;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -76,8 +79,20 @@ impl Scrubbed {
         if self.removed_chars == 0 {
             return false;
         }
-        let total = original.chars().filter(|c| !c.is_whitespace()).count();
+        let total = non_blank_chars(original);
         total > 0 && self.removed_chars * 2 > total
+    }
+}
+
+/// The characters of `text` that are not white space, ASCII counted byte by byte.
+fn non_blank_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, CR.
+        text.bytes()
+            .filter(|&b| !(b == b' ' || (b'\t'..=b'\r').contains(&b)))
+            .count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
     }
 }
 
@@ -148,52 +163,6 @@ pub fn shapes_found(text: &str) -> Vec<PiiKind> {
     found
 }
 
-/// What a text holds that the shapes need, found in one pass over its bytes: a pattern whose
-/// every match needs something the text lacks is not run (its finds would be none anyway).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Traits {
-    /// ASCII digits in the text.
-    pub digits: usize,
-    /// The longest run of ASCII digits.
-    pub longest_run: usize,
-    /// An ASCII digit, one of `-/.`, an ASCII digit (a numeric date's start).
-    pub digit_separator_digit: bool,
-    /// Two ASCII letters and two ASCII digits in a row (an IBAN's country and check digits).
-    pub letters_digits: bool,
-    pub at_sign: bool,
-}
-
-impl Traits {
-    pub(crate) fn of(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut traits = Traits::default();
-        let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b.is_ascii_digit() {
-                traits.digits += 1;
-                run += 1;
-                traits.longest_run = traits.longest_run.max(run);
-                if run == 2
-                    && i >= 3
-                    && bytes[i - 2].is_ascii_alphabetic()
-                    && bytes[i - 3].is_ascii_alphabetic()
-                {
-                    traits.letters_digits = true;
-                }
-                if matches!(bytes.get(i + 1), Some(b'-' | b'/' | b'.'))
-                    && bytes.get(i + 2).is_some_and(u8::is_ascii_digit)
-                {
-                    traits.digit_separator_digit = true;
-                }
-            } else {
-                run = 0;
-                traits.at_sign |= b == b'@';
-            }
-        }
-        traits
-    }
-}
-
 fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
     // An e-mail address has an `@`.
     if traits.at_sign {
@@ -211,10 +180,10 @@ fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKi
         find_phones(text, spans);
     }
     if traits.digits >= 8 {
-        find_bsns(text, traits.digits, spans);
+        find_bsns(text, traits, spans);
     }
-    // A postcode starts with four digits.
-    if traits.longest_run >= 4 {
+    // A postcode is four digits and two letters.
+    if traits.postcode {
         find_postcodes(text, spans);
     }
 }
@@ -252,16 +221,18 @@ fn find_phones(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     }
 }
 
-fn find_bsns(text: &str, digits: usize, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    for caps in BSN_CONTEXT.captures_iter(text) {
-        if let Some(number) = caps.get(1) {
-            let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
-            if (8..=10).contains(&digits) {
-                spans.push((number.start(), number.end(), PiiKind::Bsn));
+fn find_bsns(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    if traits.digit_group && candidates::may_name_bsn(text) {
+        for caps in BSN_CONTEXT.captures_iter(text) {
+            if let Some(number) = caps.get(1) {
+                let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
+                if (8..=10).contains(&digits) {
+                    spans.push((number.start(), number.end(), PiiKind::Bsn));
+                }
             }
         }
     }
-    if digits >= 9 {
+    if traits.digits >= 9 && candidates::may_hold_bsn(traits) {
         for m in BSN.find_iter(text) {
             if passes_elfproef(m.as_str()) && !preceded_by_currency(text, m.start()) {
                 spans.push((m.start(), m.end(), PiiKind::Bsn));
@@ -303,10 +274,7 @@ fn replace_spans(text: &str, mut spans: Vec<(usize, usize, PiiKind)>) -> Scrubbe
     for (start, end, kind) in regions {
         out.push_str(&text[cursor..start]);
         out.push_str(kind.placeholder());
-        removed_chars += text[start..end]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .count();
+        removed_chars += non_blank_chars(&text[start..end]);
         cursor = end;
     }
     out.push_str(&text[cursor..]);
@@ -519,6 +487,20 @@ mod tests {
             let mut expected = scrub(text).found;
             expected.retain(|kind| shapes.contains(kind));
             assert_eq!(shapes_found(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn non_blank_characters_are_counted_as_chars_would() {
+        for text in [
+            "",
+            "a b\tc\n",
+            "\u{b}\u{c}\r x",
+            "één\u{a0}twee\u{3000}",
+            "  ",
+        ] {
+            let expected = text.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(non_blank_chars(text), expected, "{text:?}");
         }
     }
 

@@ -15,15 +15,17 @@ const FIRST_NAMES: &str = include_str!("../../data/voornamen.txt");
 const SURNAMES: &str = include_str!("../../data/achternamen.txt");
 const NOT_NAMES: &str = include_str!("../../data/geen-namen.txt");
 
-/// Lower-case name → whether it is also an ordinary Dutch word.
-struct Gazetteer {
-    names: HashMap<String, bool>,
-    /// First word of a protected phrase → the phrases (as lower-case words) starting with it.
-    protected: HashMap<String, Vec<Vec<String>>>,
+/// What the gazetteer knows of a lower-case word: one lookup per word answers both questions.
+#[derive(Default)]
+struct Lexeme {
+    /// A known name: whether it is also an ordinary Dutch word.
+    name: Option<bool>,
+    /// The protected phrases (as lower-case words) that start with this word, longest first.
+    phrases: Vec<Vec<String>>,
 }
 
-static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
-    let mut names = HashMap::default();
+static GAZETTEER: LazyLock<HashMap<String, Lexeme>> = LazyLock::new(|| {
+    let mut lexicon: HashMap<String, Lexeme> = HashMap::default();
     for line in FIRST_NAMES.lines().chain(SURNAMES.lines()) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -33,10 +35,9 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             Some(name) => (true, name),
             None => (false, line),
         };
-        let entry = names.entry(name.to_string()).or_insert(ambiguous);
-        *entry = *entry || ambiguous;
+        let entry = lexicon.entry(name.to_string()).or_default();
+        entry.name = Some(entry.name.unwrap_or(false) || ambiguous);
     }
-    let mut protected: HashMap<String, Vec<Vec<String>>> = HashMap::default();
     for line in NOT_NAMES.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -44,14 +45,23 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         }
         let words: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
         if let Some(first) = words.first() {
-            protected.entry(first.clone()).or_default().push(words);
+            lexicon
+                .entry(first.clone())
+                .or_default()
+                .phrases
+                .push(words);
         }
     }
-    for phrases in protected.values_mut() {
-        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for lexeme in lexicon.values_mut() {
+        lexeme.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
     }
-    Gazetteer { names, protected }
+    lexicon
 });
+
+/// Whether a lower-case word is a known name, and if so whether it is also a Dutch word.
+fn known(lowered: &str) -> Option<bool> {
+    GAZETTEER.get(lowered).and_then(|lexeme| lexeme.name)
+}
 
 /// Words that put a name right after them (lower case).
 fn is_title(lowered: &str) -> bool {
@@ -185,6 +195,16 @@ fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
     let mut at = 0;
     std::iter::from_fn(move || {
         let start = loop {
+            let b = *bytes.get(at)?;
+            // ASCII letters (most of a note) without decoding, and ASCII that cannot start a
+            // word passed over.
+            if b.is_ascii_alphabetic() {
+                break at;
+            }
+            if b.is_ascii() && b != b'\'' {
+                at += 1;
+                continue;
+            }
             let (c, len) = char_at(at)?;
             if alphabetic(c) || (c == '\'' && text[at + 1..].starts_with('t')) {
                 break at;
@@ -192,7 +212,14 @@ fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
             at += len;
         };
         let mut end = start;
-        while let Some((c, len)) = char_at(at) {
+        loop {
+            while bytes.get(at).is_some_and(u8::is_ascii_alphabetic) {
+                at += 1;
+                end = at;
+            }
+            let Some((c, len)) = char_at(at) else {
+                break;
+            };
             let inner = (c == '-' || c == '\'' || c == '’')
                 && text[at + len..].starts_with(char::is_alphabetic);
             if alphabetic(c) || inner || (at == start && c == '\'') {
@@ -245,16 +272,24 @@ fn gazetteer_lowered(lowered: &str) -> Option<bool> {
         .strip_suffix("'s")
         .or_else(|| lowered.strip_suffix("’s"))
         .unwrap_or(lowered);
-    if let Some(&ambiguous) = GAZETTEER.names.get(form) {
-        return Some(ambiguous);
+    name_or_parts(known(form), form)
+}
+
+/// A word's own entry (`whole`), or else, for a hyphenated word, whether its known parts are
+/// all ambiguous.
+fn name_or_parts(whole: Option<bool>, form: &str) -> Option<bool> {
+    if whole.is_some() {
+        return whole;
     }
-    if form.contains('-') {
-        let parts: Vec<bool> = form
-            .split('-')
-            .filter_map(|p| GAZETTEER.names.get(p).copied())
-            .collect();
-        if !parts.is_empty() {
-            return Some(parts.iter().all(|&a| a));
+    if form.bytes().any(|b| b == b'-') {
+        let mut any = false;
+        let mut all_ambiguous = true;
+        for ambiguous in form.split('-').filter_map(known) {
+            any = true;
+            all_ambiguous &= ambiguous;
+        }
+        if any {
+            return Some(all_ambiguous);
         }
     }
     None
@@ -297,35 +332,58 @@ pub(crate) fn label_is_person_name(label: &str) -> bool {
     (all_names && some_unambiguous) || pair
 }
 
-/// The words of a text with their lower-case forms, each lowered once (into one buffer).
+/// The words of a text with their lower-case forms, each lowered once (into one buffer), and
+/// what the gazetteer knows of each (one lookup per word).
 struct Words<'a> {
     words: Vec<Word<'a>>,
     lowered: String,
     /// Per word: the end of its lower-case form in `lowered` (the start is the previous end).
     ends: Vec<usize>,
+    /// Per word: [`gazetteer_lowered`] of its lower-case form.
+    names: Vec<Option<bool>>,
+    /// Per word: the protected phrases that start with it.
+    phrases: Vec<&'static [Vec<String>]>,
 }
 
 impl<'a> Words<'a> {
     fn of(text: &'a str) -> Self {
-        let words: Vec<Word<'a>> = words_of(text).collect();
+        let mut words: Vec<Word<'a>> = Vec::with_capacity(text.len() / 4 + 1);
+        words.extend(words_of(text));
         let mut lowered = String::with_capacity(text.len());
         let mut ends = Vec::with_capacity(words.len());
         for word in &words {
             if word.text.is_ascii() {
-                lowered.extend(
-                    word.text
-                        .bytes()
-                        .map(|b| char::from(b.to_ascii_lowercase())),
-                );
+                let from = lowered.len();
+                lowered.push_str(word.text);
+                if let Some(added) = lowered.get_mut(from..) {
+                    added.make_ascii_lowercase();
+                }
             } else {
                 lowered.push_str(&lower(word.text));
             }
             ends.push(lowered.len());
         }
+        let mut names = Vec::with_capacity(words.len());
+        let mut phrases = Vec::with_capacity(words.len());
+        let mut start = 0;
+        for &end in &ends {
+            let lower = &lowered[start..end];
+            start = end;
+            let lexeme = GAZETTEER.get(lower);
+            phrases.push(lexeme.map_or(&[][..], |l| l.phrases.as_slice()));
+            // `gazetteer_lowered`, with the word's own entry already looked up.
+            names.push(if lower.ends_with("'s") || lower.ends_with("’s") {
+                gazetteer_lowered(lower)
+            } else {
+                name_or_parts(lexeme.and_then(|l| l.name), lower)
+            });
+        }
         Self {
             words,
             lowered,
             ends,
+            names,
+            phrases,
         }
     }
 
@@ -347,10 +405,7 @@ impl<'a> Words<'a> {
 
 /// Number of words of a protected phrase that starts at `i`, if one does.
 fn protected_len(words: &Words<'_>, i: usize) -> usize {
-    let Some(phrases) = GAZETTEER.protected.get(words.lower(i)) else {
-        return 0;
-    };
-    phrases
+    words.phrases[i]
         .iter()
         .find(|phrase| {
             phrase.len() <= words.len() - i
@@ -451,8 +506,7 @@ fn name_after_title(
     }
     let k = skip_particles(text, all, j);
     let starts_name = !protected[k]
-        && (capitalised(words[k].text)
-            || gazetteer_lowered(all.lower(k)).is_some_and(|ambiguous| !ambiguous))
+        && (capitalised(words[k].text) || all.names[k].is_some_and(|ambiguous| !ambiguous))
         && !is_role(all.lower(k))
         && !all.particle(k);
     starts_name.then(|| (words[j].start, extend(text, all, k, protected, 4)))
@@ -488,7 +542,7 @@ fn skip_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
 fn known_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> Option<(usize, usize)> {
     let words = &all.words;
     let word = words[i];
-    let ambiguous = gazetteer_lowered(all.lower(i))?;
+    let ambiguous = all.names[i]?;
     let is_name = if capitalised(word.text) {
         !ambiguous || !sentence_start(text, &word) || next_is_name(text, all, i, protected)
     } else {
@@ -513,7 +567,7 @@ fn next_is_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> bo
         && adjacent(text, &words[i], &words[i + 1])
         && !protected[i + 1]
         && capitalised(words[i + 1].text)
-        && gazetteer_lowered(all.lower(i + 1)).is_some()
+        && all.names[i + 1].is_some()
 }
 
 /// Moves a name's start back over initials written before it ("J. Jansen", "A.M. de Vries").

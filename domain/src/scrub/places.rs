@@ -14,16 +14,47 @@ use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use std::sync::LazyLock;
 
-const STREET_TYPES: &str = "straat|laan|weg|plein|kade|gracht|singel|dijk|hof|park|pad|steeg|dreef|plantsoen|markt|wal|baan|allee|boulevard|erf|hoven|passage|promenade|dwarsstraat|straatweg|hage|burcht|werf";
+/// Words a street name ends in.
+pub(super) const STREET_TYPES: [&str; 28] = [
+    "straat",
+    "laan",
+    "weg",
+    "plein",
+    "kade",
+    "gracht",
+    "singel",
+    "dijk",
+    "hof",
+    "park",
+    "pad",
+    "steeg",
+    "dreef",
+    "plantsoen",
+    "markt",
+    "wal",
+    "baan",
+    "allee",
+    "boulevard",
+    "erf",
+    "hoven",
+    "passage",
+    "promenade",
+    "dwarsstraat",
+    "straatweg",
+    "hage",
+    "burcht",
+    "werf",
+];
 
-static STREET: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
+    let street_types = STREET_TYPES.join("|");
     let pattern = format!(
         r"(?x)
         (?-u:\b)(?:
             # a word ending in a street type, maybe after a name with particles:
             # Twickelstraat, Van der Vennestraat, Jan van Goyenkade
             (?:[A-Z][\p{{L}}'’.-]*\ (?:van|der|den|de|ter|ten|'t)\ (?:(?:van|der|den|de|ter|ten|'t)\ )?)?
-            [A-Za-z][\p{{L}}'’-]+(?:{STREET_TYPES})
+            [A-Za-z][\p{{L}}'’-]+(?:{street_types})
           | # a street-type word leading the name: Laan van Meerdervoort
             (?:Laan|Plein|Weg|Kade|Burgemeester|Prinses|Prins|Koningin|Koning|Generaal|Sint|Dokter|Dr\.)
             (?:\ (?:van|der|den|de|ter|ten|op|'t|[A-Z][\p{{L}}'’.-]*)){{1,4}}
@@ -35,7 +66,7 @@ static STREET: LazyLock<Regex> = LazyLock::new(|| {
 
 const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec";
 
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?i)(?-u:\b)(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}}))(?-u:\b)"
     );
@@ -50,15 +81,20 @@ static BIRTH_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// Years this far back or more are years of birth, not of events in a current signal.
 const BIRTH_YEARS_BACK: i32 = 12;
 
-pub(super) fn find(text: &str, traits: &super::Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    // An address ends in a house number.
-    if traits.digits > 0 {
+pub(super) fn find(
+    text: &str,
+    traits: &super::candidates::Traits,
+    spans: &mut Vec<(usize, usize, PiiKind)>,
+) {
+    // An address ends in a house number after a street type or a leading word.
+    if super::candidates::may_hold_address(text, traits) {
         for m in STREET.find_iter(text) {
             spans.push((m.start(), m.end(), PiiKind::Adres));
         }
     }
-    // A date is "12-3-87" (a digit, a separator, a digit) or "12 maart 1987" (a year).
-    if traits.digit_separator_digit || traits.longest_run >= 4 {
+    // A date is "12-3-87" (digits between two separators) or "12 maart 1987" (a day, a
+    // month, a year).
+    if super::candidates::may_hold_date(traits) {
         find_dates(text, spans);
     }
 }
