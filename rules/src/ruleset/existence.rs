@@ -86,7 +86,7 @@ impl Found {
 
 /// `hir` rewritten to match somewhere in exactly the texts it matches somewhere in.
 fn simplified(hir: Hir) -> Hir {
-    trim_start(trim_end(factor(hir)))
+    trim(trim(factor(hir), true), false)
 }
 
 /// Captures unwrapped and alternations factored by their first byte, everywhere.
@@ -185,56 +185,39 @@ fn optional(hir: &Hir) -> bool {
     hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty()
 }
 
-/// `hir` without what it may leave off at its end (see the module comment).
-fn trim_end(hir: Hir) -> Hir {
+/// `hir` without what it may leave off at its end (`at_end`) or at its start (see the module
+/// comment).
+fn trim(hir: Hir, at_end: bool) -> Hir {
     match hir.into_kind() {
         HirKind::Concat(mut subs) => {
-            while subs.len() > 1 && subs.last().is_some_and(optional) {
-                subs.pop();
+            if at_end {
+                subs.reverse();
             }
-            if let Some(last) = subs.pop() {
-                subs.push(trim_end(last));
-            }
-            Hir::concat(subs)
-        }
-        HirKind::Alternation(branches) => {
-            let branches: Vec<Hir> = branches.into_iter().map(trim_end).collect();
-            if branches.iter().any(optional) {
-                Hir::empty()
-            } else {
-                Hir::alternation(branches)
-            }
-        }
-        HirKind::Repetition(rep) if rep.min == 1 => trim_end(*rep.sub),
-        other => rebuild(other),
-    }
-}
-
-/// `hir` without what it may leave off at its start (see the module comment).
-fn trim_start(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Concat(mut subs) => {
+            // The pieces from that end that may match empty, keeping at least one.
             let optional_head = subs
                 .iter()
                 .take(subs.len().saturating_sub(1))
                 .take_while(|s| optional(s))
                 .count();
             subs.drain(..optional_head);
-            if !subs.is_empty() {
-                let first = subs.remove(0);
-                subs.insert(0, trim_start(first));
+            if let Some(head) = subs.first_mut() {
+                let taken = std::mem::replace(head, Hir::empty());
+                *head = trim(taken, at_end);
+            }
+            if at_end {
+                subs.reverse();
             }
             Hir::concat(subs)
         }
         HirKind::Alternation(branches) => {
-            let branches: Vec<Hir> = branches.into_iter().map(trim_start).collect();
+            let branches: Vec<Hir> = branches.into_iter().map(|b| trim(b, at_end)).collect();
             if branches.iter().any(optional) {
                 Hir::empty()
             } else {
                 Hir::alternation(branches)
             }
         }
-        HirKind::Repetition(rep) if rep.min == 1 => trim_start(*rep.sub),
+        HirKind::Repetition(rep) if rep.min == 1 => trim(*rep.sub, at_end),
         other => rebuild(other),
     }
 }
