@@ -1,6 +1,6 @@
 //! The barrier rules: a versioned TOML file compiled into one matcher.
 //!
-//! All positive patterns of all barriers go into one [`RegexSet`], and so do all exclusions, so
+//! All positive patterns of all barriers go into one set (`existence::ExistenceSet`), and so do all exclusions, so
 //! a signal is scanned twice in total however many rules there are, instead of once per regex.
 //! Pure: no I/O.
 //!
@@ -11,6 +11,7 @@
 mod catalog;
 pub mod combine;
 mod compile;
+mod existence;
 mod spec;
 mod syntax;
 #[cfg(test)]
@@ -19,7 +20,6 @@ mod waits;
 
 pub use waits::extract_wait_days;
 
-use regex::bytes::RegexSet;
 use serde::Deserialize;
 use waits::barrier_wait;
 
@@ -94,13 +94,13 @@ pub struct RuleSet {
     /// What readers see of it: version, cluster key, titles, frames, owners and criteria.
     catalog: knooppunt_domain::taxonomy::Catalog,
     barriers: Vec<Barrier>,
-    positive: RegexSet,
+    positive: existence::ExistenceSet,
     origins: Vec<Origin>,
     /// Size of each `all` group, indexed like `group` in [`Origin::Group`].
     group_sizes: Vec<usize>,
     /// Confidence of each `all` group.
     group_confidence: Vec<f64>,
-    exclude: RegexSet,
+    exclude: existence::ExistenceSet,
     exclude_barrier: Vec<usize>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
     organisations: Option<regex::Regex>,

@@ -3,11 +3,11 @@
 //! model's thresholds, and last the two regex sets.
 
 use super::combine::ModelSlot;
+use super::existence::ExistenceSet;
 use super::spec::{BarrierSpec, OrganisationSpec, RulesFile};
 use super::{normalise, syntax, Barrier, ClusterKey, Origin, RuleError, RuleSet, DEFAULT_RULES};
 use crate::extract::OrganisationRole;
 use knooppunt_domain::promotion::Criteria;
-use regex::bytes::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
 impl RuleSet {
@@ -380,21 +380,13 @@ fn alias_matcher(mut aliases: Vec<String>, errors: &mut Vec<RuleError>) -> Optio
 }
 
 /// Compiles patterns into one set.
-fn regex_set(patterns: &[String]) -> Result<RegexSet, Vec<RuleError>> {
+fn regex_set(patterns: &[String]) -> Result<ExistenceSet, Vec<RuleError>> {
     // Byte-oriented and ASCII-only (`\w`, `\b`): the text is normalised to lower case
     // without accents first, and Unicode word boundaries would keep the regex engine
     // off its fast DFA path. Because that text holds no ASCII capitals, matching case-
     // sensitively finds the same as case-insensitively whenever no pattern asks for a
     // capital; it keeps the literal prefilters and builds a smaller automaton.
     let case_insensitive = !patterns.iter().all(|p| syntax::lower_case_only(p));
-    RegexSetBuilder::new(patterns)
-        .case_insensitive(case_insensitive)
-        .unicode(false)
-        .size_limit(64 << 20)
-        // The lazy DFA's transition cache. With the default 2 MiB the bounded gaps
-        // ("\W+(\w+\W+){0,12}?") of ~90 patterns overflow it on real notes and the
-        // engine falls back to a much slower matcher: 276 µs instead of 3 µs a signal.
-        .dfa_size_limit(16 << 20)
-        .build()
+    ExistenceSet::new(patterns, case_insensitive)
         .map_err(|e| vec![RuleError(format!("regels samenstellen mislukt: {e}"))])
 }

@@ -1,0 +1,226 @@
+//! Rewriting a set's patterns into smaller ones that match somewhere in exactly the same texts.
+//!
+//! The rule set only asks *which* patterns match somewhere in a text (`RegexSet::matches`),
+//! never where. For that question a pattern may be replaced by any pattern that matches
+//! somewhere in the same texts, and a smaller one makes every state of the set's lazy DFA
+//! smaller: each state holds the start of every pattern (the search is unanchored), so building
+//! a new state — what a process's first notes pay for — costs about as much as the NFA states
+//! it holds. Three rewrites, each keeping "matches somewhere" exactly:
+//!
+//! - groups lose their capture (the set reports no captures anyway);
+//! - an alternation's branches that begin with the same byte share that byte, recursively
+//!   (`bang|benauwd` → `b(?:ang|enauwd)`): the same language, since the order of branches only
+//!   decides *which* match a leftmost search reports;
+//! - a piece at the very end or the very start of a pattern that can match the empty string
+//!   without any look-around (`s?`, `(\w+ )?`, `\w*`, an alternation with an empty branch) is
+//!   dropped, and a repetition there that must occur at least once keeps one occurrence. Every
+//!   match of the original contains a match of the result at the same positions (so a `\b`
+//!   inside sees the same neighbours), and every match of the result is itself a match of the
+//!   original (the dropped piece matching empty, the repetition once).
+
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::{Input, MatchKind, PatternSet};
+use regex_syntax::hir::{Hir, HirKind, Literal, Repetition};
+
+/// A set of patterns asked only which of them match somewhere in a text, each compiled in
+/// its smallest form (see the module comment). Matching is byte-oriented and ASCII-only, like
+/// the `regex::bytes::RegexSet` this replaces, with the same limits.
+#[derive(Debug, Clone)]
+pub(crate) struct ExistenceSet {
+    set: meta::Regex,
+}
+
+impl ExistenceSet {
+    /// Compiles `patterns` (ASCII classes, bytes; `case_insensitive` as asked); the error is
+    /// the regex engine's, in English, for the caller to wrap.
+    pub(crate) fn new(patterns: &[String], case_insensitive: bool) -> Result<Self, String> {
+        let mut parser = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .case_insensitive(case_insensitive)
+            .build();
+        let hirs = patterns
+            .iter()
+            .map(|p| parser.parse(p).map(simplified).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<Hir>, String>>()?;
+        let config = meta::Config::new()
+            .match_kind(MatchKind::All)
+            .utf8_empty(false)
+            .which_captures(WhichCaptures::None)
+            .nfa_size_limit(Some(64 << 20))
+            // The lazy DFA's transition cache. With the default 2 MiB the ~170 patterns
+            // overflow it on real notes and the engine falls back to a much slower matcher:
+            // 276 µs instead of 3 µs a signal.
+            .hybrid_cache_capacity(16 << 20);
+        let set = meta::Builder::new()
+            .configure(config)
+            .build_many_from_hir(&hirs)
+            .map_err(|e| e.to_string())?;
+        Ok(Self { set })
+    }
+
+    /// The patterns that match somewhere in `haystack`.
+    pub(crate) fn matches(&self, haystack: &[u8]) -> Found {
+        let mut found = PatternSet::new(self.set.pattern_len());
+        self.set
+            .which_overlapping_matches(&Input::new(haystack), &mut found);
+        Found(found)
+    }
+
+    /// Whether the set holds no pattern.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.set.pattern_len() == 0
+    }
+}
+
+/// The patterns of an [`ExistenceSet`] that match somewhere in a text.
+pub(crate) struct Found(PatternSet);
+
+impl Found {
+    /// Their indexes, ascending.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().map(|id| id.as_usize())
+    }
+}
+
+/// `hir` rewritten to match somewhere in exactly the texts it matches somewhere in.
+fn simplified(hir: Hir) -> Hir {
+    trim(trim(factor(hir), true), false)
+}
+
+/// Captures unwrapped and alternations factored by their first byte, everywhere.
+fn factor(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Capture(capture) => factor(*capture.sub),
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            sub: Box::new(factor(*rep.sub)),
+            ..rep
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(factor).collect()),
+        HirKind::Alternation(subs) => alternation(subs.into_iter().map(factor).collect()),
+        other => rebuild(other),
+    }
+}
+
+/// A kind back into a `Hir` (whose smart constructors recompute its properties).
+fn rebuild(kind: HirKind) -> Hir {
+    match kind {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(Literal(bytes)) => Hir::literal(bytes),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Look(look) => Hir::look(look),
+        HirKind::Repetition(rep) => Hir::repetition(rep),
+        HirKind::Capture(capture) => Hir::capture(capture),
+        HirKind::Concat(subs) => Hir::concat(subs),
+        HirKind::Alternation(subs) => Hir::alternation(subs),
+    }
+}
+
+/// The first byte of what `hir` matches when it always starts with one literal byte, and the
+/// rest after it; `hir` itself when it does not.
+fn split_first(hir: Hir) -> Result<(u8, Hir), Hir> {
+    match hir.into_kind() {
+        HirKind::Literal(Literal(bytes)) => match bytes.split_first() {
+            Some((&first, rest)) => Ok((first, Hir::literal(rest))),
+            None => Err(Hir::literal(bytes)),
+        },
+        HirKind::Concat(mut subs) if !subs.is_empty() => {
+            let head = subs.remove(0);
+            match split_first(head) {
+                Ok((first, rest)) => {
+                    subs.insert(0, rest);
+                    Ok((first, Hir::concat(subs)))
+                }
+                Err(head) => {
+                    subs.insert(0, head);
+                    Err(Hir::concat(subs))
+                }
+            }
+        }
+        other => Err(rebuild(other)),
+    }
+}
+
+/// An alternation with the branches that begin with the same byte sharing it.
+fn alternation(branches: Vec<Hir>) -> Hir {
+    let mut flat = Vec::with_capacity(branches.len());
+    for branch in branches {
+        match branch.into_kind() {
+            HirKind::Alternation(inner) => flat.extend(inner),
+            other => flat.push(rebuild(other)),
+        }
+    }
+    // In order of first appearance: (first byte, the rests), or a branch kept whole.
+    let mut groups: Vec<(Option<u8>, Vec<Hir>)> = Vec::new();
+    for branch in flat {
+        match split_first(branch) {
+            Ok((first, rest)) => match groups.iter_mut().find(|g| g.0 == Some(first)) {
+                Some(group) => group.1.push(rest),
+                None => groups.push((Some(first), vec![rest])),
+            },
+            Err(branch) => groups.push((None, vec![branch])),
+        }
+    }
+    Hir::alternation(
+        groups
+            .into_iter()
+            .flat_map(|(first, mut rests)| match first {
+                None => rests,
+                Some(first) => {
+                    let rest = if rests.len() == 1 {
+                        rests.pop().unwrap_or_else(Hir::empty)
+                    } else {
+                        alternation(rests)
+                    };
+                    vec![Hir::concat(vec![Hir::literal(vec![first]), rest])]
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Matches the empty string wherever it is tried: no look-around, minimum length 0.
+fn optional(hir: &Hir) -> bool {
+    hir.properties().minimum_len() == Some(0) && hir.properties().look_set().is_empty()
+}
+
+/// `hir` without what it may leave off at its end (`at_end`) or at its start (see the module
+/// comment).
+fn trim(hir: Hir, at_end: bool) -> Hir {
+    match hir.into_kind() {
+        HirKind::Concat(mut subs) => {
+            if at_end {
+                subs.reverse();
+            }
+            // The pieces from that end that may match empty, keeping at least one.
+            let optional_head = subs
+                .iter()
+                .take(subs.len().saturating_sub(1))
+                .take_while(|s| optional(s))
+                .count();
+            subs.drain(..optional_head);
+            if let Some(head) = subs.first_mut() {
+                let taken = std::mem::replace(head, Hir::empty());
+                *head = trim(taken, at_end);
+            }
+            if at_end {
+                subs.reverse();
+            }
+            Hir::concat(subs)
+        }
+        HirKind::Alternation(branches) => {
+            let branches: Vec<Hir> = branches.into_iter().map(|b| trim(b, at_end)).collect();
+            if branches.iter().any(optional) {
+                Hir::empty()
+            } else {
+                Hir::alternation(branches)
+            }
+        }
+        HirKind::Repetition(rep) if rep.min == 1 => trim(*rep.sub, at_end),
+        other => rebuild(other),
+    }
+}
+
+#[cfg(test)]
+mod tests;
