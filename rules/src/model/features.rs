@@ -44,11 +44,12 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-#[inline]
+#[inline(always)]
 fn fnv(hash: u32, byte: u8) -> u32 {
     fnv_mapped(hash, if byte.is_ascii_digit() { b'0' } else { byte })
 }
 
+#[inline(always)]
 fn hash_bytes(seed: u32, bytes: &[u8]) -> u32 {
     bytes.iter().fold(seed, |h, &b| fnv(h, b))
 }
@@ -84,6 +85,10 @@ fn fnv_mapped(hash: u32, byte: u8) -> u32 {
 }
 
 /// Calls `visit(hash, kind)` for every feature occurrence of a normalised text.
+///
+/// Always inlined, so a caller compiled for more processor features (see `scoring`) compiles
+/// it, and the closure, with them.
+#[inline(always)]
 pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Kind)) {
     let bytes = text.as_bytes();
     // Per word: the word padded with a space on either side and its digits read as `0` (as
