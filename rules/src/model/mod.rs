@@ -65,17 +65,27 @@ pub struct Trained {
 /// Which buckets carry weights is a bit set with a running count per 64 buckets (a rank
 /// index: 48 KiB for 2^18 buckets, where a table of row numbers took 1 MiB), so the lookup
 /// of a note's ~1,500 features mostly stays in the processor's cache; each 64 buckets' bits
-/// and count lie side by side (12 bytes), so a lookup reads one cache line, not one in each
-/// of two tables. The rows are in ascending bucket order, the row of a used bucket being the
+/// and count lie side by side in 16 aligned bytes (64 KiB in all), so a lookup reads one
+/// cache line, never two. The rows are in ascending bucket order, the row of a used bucket being the
 /// number of used buckets before it.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub header: Header,
-    /// Per 64 buckets: the low and high 32 bits of their bit set (bit `b % 64` of entry
-    /// `b / 64`: bucket `b` carries weights) and the number of used buckets before them.
-    used: Vec<[u32; 3]>,
+    /// Per 64 buckets (entry `b / 64` for bucket `b`), which carry weights and how many used
+    /// buckets come before them.
+    used: Vec<Rank>,
     /// Row-major weights, `barriers` per row, rows in ascending bucket order.
     weights: Weights,
+}
+
+/// The bit set and rank of 64 buckets.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(16))]
+struct Rank {
+    /// Bit `b % 64` is set when bucket `b` carries weights.
+    bits: u64,
+    /// The number of used buckets before these 64.
+    before: u32,
 }
 
 /// A model's weights.
@@ -171,7 +181,7 @@ impl Model {
         let mut used = Vec::with_capacity(words);
         let mut before = 0u32;
         for &word in &bits {
-            used.push([word as u32, (word >> 32) as u32, before]);
+            used.push(Rank { bits: word, before });
             before += word.count_ones();
         }
         Ok(Self {
@@ -269,9 +279,8 @@ impl Model {
     #[inline(always)]
     fn slot(&self, bucket: u32) -> Option<usize> {
         let (word, bit) = (bucket as usize / 64, 1u64 << (bucket % 64));
-        let [low, high, rank] = self.used[word];
-        let bits = u64::from(low) | u64::from(high) << 32;
-        (bits & bit != 0).then(|| rank as usize + (bits & (bit - 1)).count_ones() as usize)
+        let Rank { bits, before } = self.used[word];
+        (bits & bit != 0).then(|| before as usize + (bits & (bit - 1)).count_ones() as usize)
     }
 
     /// The decision value per barrier for a normalised text.

@@ -13,6 +13,10 @@
 //! neither) the same code is compiled with them: the rank of a bucket is one instruction
 //! instead of a dozen, and a row's sixteen-bit weights are widened and added eight at a time.
 //! The integer sums are the same on either path, and so are the scores.
+//!
+//! A note's rows are found first (the bucket look-ups are independent, so the processor
+//! overlaps them) and summed after, block by block, in a loop whose sums stay in registers:
+//! summed as they were found, the two blocks' sums went through memory for every row.
 
 use super::{features, Model};
 
@@ -22,9 +26,10 @@ pub(super) struct BlockSums {
     pub char: Vec<f32>,
 }
 
-/// Rows summed in `i32` lanes before they are moved into `i64`: `65_535 · 32_768 < 2^31`, so no
-/// lane can overflow, however long the note.
-const FLUSH: u32 = 65_535;
+/// The most feature occurrences a block may have to be summed in `i32` lanes:
+/// `65_535 · 32_768 < 2^31`, so no lane can overflow. A note with more (some 10,000
+/// characters) is summed in `i64` lanes.
+const MAX_I32_ROWS: usize = 65_535;
 
 /// The scaled sums of the word and character blocks of a normalised text whose word ranges are
 /// `words`, for weights `q` (`scales.len()` per row) with a scale per barrier.
@@ -67,6 +72,10 @@ fn fixed<const N: usize>(
     normalised: &str,
     words: &[(usize, usize)],
 ) -> (Vec<i64>, Vec<i64>) {
+    let (word_features, char_features) = features::counts(words);
+    if word_features.max(char_features) > MAX_I32_ROWS {
+        return integer_sums_any(model, q, N, normalised, words);
+    }
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
         // SAFETY: the processor has AVX2 and POPCNT, checked just above.
@@ -76,9 +85,12 @@ fn fixed<const N: usize>(
 }
 
 /// [`integer_sums`] compiled for processors with AVX2 and POPCNT.
+///
+/// # Safety
+/// The processor must have AVX2 and POPCNT.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
-fn integer_sums_avx2<const N: usize>(
+unsafe fn integer_sums_avx2<const N: usize>(
     model: &Model,
     q: &[i16],
     normalised: &str,
@@ -88,7 +100,7 @@ fn integer_sums_avx2<const N: usize>(
 }
 
 /// Per barrier, the integer sums of the `q`s of the word block's and of the character block's
-/// feature occurrences (`N` weights per row).
+/// feature occurrences (`N` weights per row), for at most [`MAX_I32_ROWS`] occurrences a block.
 #[inline(always)]
 fn integer_sums<const N: usize>(
     model: &Model,
@@ -96,60 +108,39 @@ fn integer_sums<const N: usize>(
     normalised: &str,
     words: &[(usize, usize)],
 ) -> (Vec<i64>, Vec<i64>) {
-    let mut blocks = [Block::<N>::new(), Block::<N>::new()];
+    // First the rows of all features, then each block's rows summed (see the module's notes).
+    let (word_features, char_features) = features::counts(words);
+    let (mut word_rows, mut char_rows) = (
+        Vec::with_capacity(word_features),
+        Vec::with_capacity(char_features),
+    );
     features::visit(normalised, words, |hash, kind| {
-        let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) else {
-            return;
-        };
-        let Some(row) = q
-            .get(slot * N..(slot + 1) * N)
+        if let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) {
+            match kind {
+                features::Kind::Char(_) => char_rows.push(slot as u32),
+                _ => word_rows.push(slot as u32),
+            }
+        }
+    });
+    let row = |slot: u32| {
+        let start = slot as usize * N;
+        q.get(start..start + N)
             .and_then(|row| <&[i16; N]>::try_from(row).ok())
-        else {
-            return;
-        };
-        let block = &mut blocks[usize::from(matches!(kind, features::Kind::Char(_)))];
-        for (sum, &w) in block.sums.iter_mut().zip(row) {
-            *sum += i32::from(w);
+    };
+    let sum = |slots: &[u32]| {
+        let mut sums = [0i32; N];
+        for row in slots.iter().filter_map(|&slot| row(slot)) {
+            for (sum, &w) in sums.iter_mut().zip(row) {
+                *sum += i32::from(w);
+            }
         }
-        block.rows += 1;
-        if block.rows == FLUSH {
-            block.flush();
-        }
-    });
-    let [word, char] = blocks.map(|mut block| {
-        block.flush();
-        block.total.to_vec()
-    });
-    (word, char)
+        sums.map(i64::from).to_vec()
+    };
+    (sum(&word_rows), sum(&char_rows))
 }
 
-/// One block's running sums.
-struct Block<const N: usize> {
-    sums: [i32; N],
-    rows: u32,
-    total: [i64; N],
-}
-
-impl<const N: usize> Block<N> {
-    fn new() -> Self {
-        Self {
-            sums: [0; N],
-            rows: 0,
-            total: [0; N],
-        }
-    }
-
-    /// Moves the `i32` sums into the `i64` totals.
-    #[inline(never)]
-    fn flush(&mut self) {
-        for (total, sum) in self.total.iter_mut().zip(&mut self.sums) {
-            *total += i64::from(std::mem::take(sum));
-        }
-        self.rows = 0;
-    }
-}
-
-/// [`integer_sums`] for any number `n` of barriers (a model with more than sixteen).
+/// [`integer_sums`] for any number `n` of barriers (a model with more than sixteen) and any
+/// number of features.
 fn integer_sums_any(
     model: &Model,
     q: &[i16],
@@ -193,8 +184,9 @@ mod tests {
         }
     }
 
-    /// Per block and barrier, `Σ q·scale` without rounding (each term and the sum are exact
-    /// in `f64`: 16 by 24 significant bits, and far fewer than 2^13 terms).
+    /// Per block and barrier, `Σ q·scale` in `f64`: each term is exact (16 by 24 significant
+    /// bits) and so is the sum of fewer than 2^13 of them; a longer sum rounds in `f64`,
+    /// some 2^29 times below an `f32`'s last place.
     fn exact(model: &Model, text: &str) -> [Vec<f64>; 2] {
         let (q, scales) = quantised(model);
         let n = scales.len();
@@ -226,7 +218,8 @@ mod tests {
             {
                 // Rounded once from the exact value: within half a unit in its last place
                 // (the f64 product's own rounding is 2^-29 of that); asserted as one unit.
-                let ulp = f64::from(got.abs().next_up() - got.abs());
+                let next = f32::from_bits(got.abs().to_bits() + 1);
+                let ulp = f64::from(next - got.abs());
                 assert!(
                     (f64::from(*got) - exact).abs() <= ulp,
                     "{text:?}: {got} vs exact {exact}"
@@ -281,27 +274,31 @@ mod tests {
         let model = extreme_model();
         let (q, scales) = quantised(&model);
         assert!(q.iter().all(|&w| w.unsigned_abs() == i16::MAX as u16));
-        // 40,000 words: 79,999 word features and 120,000 character ones (" ab", "ab ", " ab "), more than FLUSH each;
-        // summed in i32 without flushing, both blocks would overflow.
-        let text = "ab ".repeat(40_000);
-        let words = features::words(&text);
-        let (word, char) = fixed::<2>(&model, q, &text, &words);
         let max = i64::from(i16::MAX);
-        assert_eq!(word, [79_999 * max, -79_999 * max]);
-        assert_eq!(char, [120_000 * max, -120_000 * max]);
-        assert_eq!(
-            integer_sums::<2>(&model, q, &text, &words),
-            (word.clone(), char.clone())
-        );
-        let sums = block_sums(&model, q, scales, &text, &words);
-        let [exact_word, exact_char] = exact(&model, &text);
-        assert_eq!(
-            sums.word,
-            exact_word.iter().map(|&s| s as f32).collect::<Vec<_>>()
-        );
-        assert_eq!(
-            sums.char,
-            exact_char.iter().map(|&s| s as f32).collect::<Vec<_>>()
-        );
+        // "ab" has three character features (" ab", "ab ", " ab "): 21,845 words have
+        // MAX_I32_ROWS of them, summed in i32 lanes right up to the largest sum they hold;
+        // with one word or 18,156 words more, a block passes the bound and is summed in i64.
+        for (words_in_note, i32_lanes) in [(21_845, true), (21_846, false), (40_000, false)] {
+            let text = "ab ".repeat(words_in_note);
+            let words = features::words(&text);
+            let (word_rows, char_rows) = features::counts(&words);
+            assert_eq!(char_rows, 3 * words_in_note);
+            assert_eq!(word_rows.max(char_rows) <= MAX_I32_ROWS, i32_lanes);
+            let (word, char) = fixed::<2>(&model, q, &text, &words);
+            let (word_rows, char_rows) = (word_rows as i64, char_rows as i64);
+            assert_eq!(word, [word_rows * max, -word_rows * max]);
+            assert_eq!(char, [char_rows * max, -char_rows * max]);
+            if i32_lanes {
+                assert_eq!(
+                    integer_sums::<2>(&model, q, &text, &words),
+                    (word.clone(), char.clone())
+                );
+            }
+            let sums = block_sums(&model, q, scales, &text, &words);
+            let [exact_word, exact_char] = exact(&model, &text);
+            let rounded = |exact: &[f64]| exact.iter().map(|&s| s as f32).collect::<Vec<_>>();
+            assert_eq!(sums.word, rounded(&exact_word));
+            assert_eq!(sums.char, rounded(&exact_char));
+        }
     }
 }
