@@ -13,6 +13,7 @@
 //! barrier the scale of its quantised weights (f32) and the weights as i16, row by row.
 
 pub mod features;
+mod scoring;
 
 use serde::{Deserialize, Serialize};
 
@@ -64,17 +65,27 @@ pub struct Trained {
 /// Which buckets carry weights is a bit set with a running count per 64 buckets (a rank
 /// index: 48 KiB for 2^18 buckets, where a table of row numbers took 1 MiB), so the lookup
 /// of a note's ~1,500 features mostly stays in the processor's cache; each 64 buckets' bits
-/// and count lie side by side (12 bytes), so a lookup reads one cache line, not one in each
-/// of two tables. The rows are in ascending bucket order, the row of a used bucket being the
+/// and count lie side by side in 16 aligned bytes (64 KiB in all), so a lookup reads one
+/// cache line, never two. The rows are in ascending bucket order, the row of a used bucket being the
 /// number of used buckets before it.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub header: Header,
-    /// Per 64 buckets: the low and high 32 bits of their bit set (bit `b % 64` of entry
-    /// `b / 64`: bucket `b` carries weights) and the number of used buckets before them.
-    used: Vec<[u32; 3]>,
+    /// Per 64 buckets (entry `b / 64` for bucket `b`), which carry weights and how many used
+    /// buckets come before them.
+    used: Vec<Rank>,
     /// Row-major weights, `barriers` per row, rows in ascending bucket order.
     weights: Weights,
+}
+
+/// The bit set and rank of 64 buckets.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(16))]
+struct Rank {
+    /// Bit `b % 64` is set when bucket `b` carries weights.
+    bits: u64,
+    /// The number of used buckets before these 64.
+    before: u32,
 }
 
 /// A model's weights.
@@ -84,7 +95,8 @@ enum Weights {
     Dense(Vec<f32>),
     /// As a model file holds them: 16 bits per weight and a scale per barrier, half the memory
     /// of `f32`s (so a note's rows stay in the processor's cache); a weight is
-    /// `f32::from(q) * scale`, the value such a file has always given.
+    /// `f32::from(q) * scale`, the value such a file has always given. A note is scored by
+    /// summing the `q`s as integers and scaling the sums once ([`scoring`]).
     Quantised { q: Vec<i16>, scales: Vec<f32> },
 }
 
@@ -169,7 +181,7 @@ impl Model {
         let mut used = Vec::with_capacity(words);
         let mut before = 0u32;
         for &word in &bits {
-            used.push([word as u32, (word >> 32) as u32, before]);
+            used.push(Rank { bits: word, before });
             before += word.count_ones();
         }
         Ok(Self {
@@ -264,45 +276,51 @@ impl Model {
     }
 
     /// The row of a bucket, if it carries weights.
-    #[inline]
+    #[inline(always)]
     fn slot(&self, bucket: u32) -> Option<usize> {
         let (word, bit) = (bucket as usize / 64, 1u64 << (bucket % 64));
-        let [low, high, rank] = self.used[word];
-        let bits = u64::from(low) | u64::from(high) << 32;
-        (bits & bit != 0).then(|| rank as usize + (bits & (bit - 1)).count_ones() as usize)
+        let Rank { bits, before } = self.used[word];
+        (bits & bit != 0).then(|| before as usize + (bits & (bit - 1)).count_ones() as usize)
     }
 
     /// The decision value per barrier for a normalised text.
     pub fn decision_values(&self, normalised: &str) -> Vec<f32> {
+        match &self.weights {
+            Weights::Dense(w) => self.dense_decision_values(w, normalised),
+            Weights::Quantised { q, scales } => {
+                let words = features::words(normalised);
+                let (word_scale, char_scale) = features::scales(&words);
+                let sums = scoring::block_sums(self, q, scales, normalised, &words);
+                sums.word
+                    .iter()
+                    .zip(&sums.char)
+                    .zip(&self.header.bias)
+                    .map(|((word, char), bias)| word * word_scale + char * char_scale + bias)
+                    .collect()
+            }
+        }
+    }
+
+    /// [`Self::decision_values`] of a model as trained (`f32` weights, summed in the features'
+    /// order).
+    fn dense_decision_values(&self, w: &[f32], normalised: &str) -> Vec<f32> {
         let n = self.header.barriers.len();
         let words = features::words(normalised);
         let (word_scale, char_scale) = features::scales(&words);
-        // First the rows of all features (independent lookups the processor overlaps), then
-        // their weights summed in the features' order, words and characters apart.
-        let (mut word_rows, mut char_rows) = (Vec::with_capacity(256), Vec::with_capacity(2048));
+        let (mut word_sums, mut char_sums) = (vec![0f32; n], vec![0f32; n]);
         features::visit(normalised, &words, |hash, kind| {
             if let Some(slot) = self.slot(features::bucket(hash, self.header.buckets)) {
-                match kind {
-                    features::Kind::Char(_) => char_rows.push(slot),
-                    _ => word_rows.push(slot),
+                let sums = match kind {
+                    features::Kind::Char(_) => &mut char_sums,
+                    _ => &mut word_sums,
+                };
+                for (sum, w) in sums.iter_mut().zip(&w[slot * n..(slot + 1) * n]) {
+                    *sum += w;
                 }
             }
         });
-        let sum = |rows: &[usize]| match &self.weights {
-            Weights::Dense(w) => {
-                let mut sums = vec![0f32; n];
-                for &slot in rows {
-                    for (sum, w) in sums.iter_mut().zip(&w[slot * n..(slot + 1) * n]) {
-                        *sum += w;
-                    }
-                }
-                sums
-            }
-            Weights::Quantised { q, scales } => sum_quantised(q, scales, rows),
-        };
-        let (word_sum, char_sum) = (sum(&word_rows), sum(&char_rows));
         (0..n)
-            .map(|b| word_sum[b] * word_scale + char_sum[b] * char_scale + self.header.bias[b])
+            .map(|b| word_sums[b] * word_scale + char_sums[b] * char_scale + self.header.bias[b])
             .collect()
     }
 
@@ -402,51 +420,6 @@ impl Model {
             if extra.is_empty() { "-".into() } else { extra.join(", ") },
         )))
     }
-}
-
-/// Per barrier, the sum of the (de-quantised) weights of `rows`, added in the order of `rows`
-/// exactly as one `f32` at a time per barrier; for the usual numbers of barriers the row
-/// length is a constant, so the barriers are summed side by side in vector registers.
-fn sum_quantised(q: &[i16], scales: &[f32], rows: &[usize]) -> Vec<f32> {
-    macro_rules! fixed {
-        ($($n:literal)*) => {
-            match scales.len() {
-                $($n => sum_fixed::<$n>(q, scales, rows).to_vec(),)*
-                n => {
-                    let mut sums = vec![0f32; n];
-                    for &slot in rows {
-                        let row = &q[slot * n..(slot + 1) * n];
-                        for ((sum, &q), scale) in sums.iter_mut().zip(row).zip(scales) {
-                            *sum += f32::from(q) * scale;
-                        }
-                    }
-                    sums
-                }
-            }
-        };
-    }
-    fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
-}
-
-/// [`sum_quantised`] for `N` barriers.
-#[inline]
-fn sum_fixed<const N: usize>(q: &[i16], scales: &[f32], rows: &[usize]) -> [f32; N] {
-    let mut sums = [0f32; N];
-    let Ok(scales) = <&[f32; N]>::try_from(scales) else {
-        return sums;
-    };
-    for &slot in rows {
-        let Some(row) = q
-            .get(slot * N..(slot + 1) * N)
-            .and_then(|row| <&[i16; N]>::try_from(row).ok())
-        else {
-            continue;
-        };
-        for b in 0..N {
-            sums[b] += f32::from(row[b]) * scales[b];
-        }
-    }
-    sums
 }
 
 struct Reader<'a> {

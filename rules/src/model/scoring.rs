@@ -1,0 +1,304 @@
+//! Scoring a note with a model file's 16-bit weights: per barrier, the weights of the note's
+//! features summed as integers, words and characters apart, and scaled to `f32` once.
+//!
+//! A model file's weight is `q · scale` (`q` an `i16`, one `scale` per barrier), so the sum of
+//! a block's weights is exactly `scale · Σq`. Summing the `q`s as integers is exact and free of
+//! order, so the barriers are summed side by side in vector lanes without a chain of rounded
+//! `f32` additions; the block's sum is then `Σq · scale` rounded once (to within one `f32` unit
+//! in the last place of the exact value, see the tests). Summing `q · scale` one `f32` at a time
+//! in the features' order, as before, rounded at every step: the scores differ from that in
+//! their last digits only.
+//!
+//! On x86-64 processors with AVX2 and POPCNT (checked at run time; the portable build targets
+//! neither) the same code is compiled with them: the rank of a bucket is one instruction
+//! instead of a dozen, and a row's sixteen-bit weights are widened and added eight at a time.
+//! The integer sums are the same on either path, and so are the scores.
+//!
+//! A note's rows are found first (the bucket look-ups are independent, so the processor
+//! overlaps them) and summed after, block by block, in a loop whose sums stay in registers:
+//! summed as they were found, the two blocks' sums went through memory for every row.
+
+use super::{features, Model};
+
+/// Per barrier, a block's summed weights (already scaled).
+pub(super) struct BlockSums {
+    pub word: Vec<f32>,
+    pub char: Vec<f32>,
+}
+
+/// The most feature occurrences a block may have to be summed in `i32` lanes:
+/// `65_535 · 32_768 < 2^31`, so no lane can overflow. A note with more (some 10,000
+/// characters) is summed in `i64` lanes.
+const MAX_I32_ROWS: usize = 65_535;
+
+/// The scaled sums of the word and character blocks of a normalised text whose word ranges are
+/// `words`, for weights `q` (`scales.len()` per row) with a scale per barrier.
+pub(super) fn block_sums(
+    model: &Model,
+    q: &[i16],
+    scales: &[f32],
+    normalised: &str,
+    words: &[(usize, usize)],
+) -> BlockSums {
+    macro_rules! fixed {
+        ($($n:literal)*) => {
+            match scales.len() {
+                $($n => fixed::<$n>(model, q, normalised, words),)*
+                _ => integer_sums_any(model, q, scales.len(), normalised, words),
+            }
+        };
+    }
+    let (word, char) = fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    BlockSums {
+        word: scaled(&word, scales),
+        char: scaled(&char, scales),
+    }
+}
+
+/// `Σq · scale` per barrier, rounded once.
+fn scaled(sums: &[i64], scales: &[f32]) -> Vec<f32> {
+    // An i64 of at most 2^53 in magnitude is exact as an f64 (a note would need 2^37 features
+    // to pass that); the product is rounded to f64 and then to f32.
+    sums.iter()
+        .zip(scales)
+        .map(|(&sum, &scale)| (sum as f64 * f64::from(scale)) as f32)
+        .collect()
+}
+
+/// [`integer_sums`] for `N` barriers, on the fastest path the processor has.
+fn fixed<const N: usize>(
+    model: &Model,
+    q: &[i16],
+    normalised: &str,
+    words: &[(usize, usize)],
+) -> (Vec<i64>, Vec<i64>) {
+    let (word_features, char_features) = features::counts(words);
+    if word_features.max(char_features) > MAX_I32_ROWS {
+        return integer_sums_any(model, q, N, normalised, words);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor has AVX2 and POPCNT, checked just above.
+        return unsafe { integer_sums_avx2::<N>(model, q, normalised, words) };
+    }
+    integer_sums::<N>(model, q, normalised, words)
+}
+
+/// [`integer_sums`] compiled for processors with AVX2 and POPCNT.
+///
+/// # Safety
+/// The processor must have AVX2 and POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn integer_sums_avx2<const N: usize>(
+    model: &Model,
+    q: &[i16],
+    normalised: &str,
+    words: &[(usize, usize)],
+) -> (Vec<i64>, Vec<i64>) {
+    integer_sums::<N>(model, q, normalised, words)
+}
+
+/// Per barrier, the integer sums of the `q`s of the word block's and of the character block's
+/// feature occurrences (`N` weights per row), for at most [`MAX_I32_ROWS`] occurrences a block.
+#[inline(always)]
+fn integer_sums<const N: usize>(
+    model: &Model,
+    q: &[i16],
+    normalised: &str,
+    words: &[(usize, usize)],
+) -> (Vec<i64>, Vec<i64>) {
+    // First the rows of all features, then each block's rows summed (see the module's notes).
+    let (word_features, char_features) = features::counts(words);
+    let (mut word_rows, mut char_rows) = (
+        Vec::with_capacity(word_features),
+        Vec::with_capacity(char_features),
+    );
+    features::visit(normalised, words, |hash, kind| {
+        if let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) {
+            match kind {
+                features::Kind::Char(_) => char_rows.push(slot as u32),
+                _ => word_rows.push(slot as u32),
+            }
+        }
+    });
+    let row = |slot: u32| {
+        let start = slot as usize * N;
+        q.get(start..start + N)
+            .and_then(|row| <&[i16; N]>::try_from(row).ok())
+    };
+    let sum = |slots: &[u32]| {
+        let mut sums = [0i32; N];
+        for row in slots.iter().filter_map(|&slot| row(slot)) {
+            for (sum, &w) in sums.iter_mut().zip(row) {
+                *sum += i32::from(w);
+            }
+        }
+        sums.map(i64::from).to_vec()
+    };
+    (sum(&word_rows), sum(&char_rows))
+}
+
+/// [`integer_sums`] for any number `n` of barriers (a model with more than sixteen) and any
+/// number of features.
+fn integer_sums_any(
+    model: &Model,
+    q: &[i16],
+    n: usize,
+    normalised: &str,
+    words: &[(usize, usize)],
+) -> (Vec<i64>, Vec<i64>) {
+    let mut blocks = [vec![0i64; n], vec![0i64; n]];
+    features::visit(normalised, words, |hash, kind| {
+        let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) else {
+            return;
+        };
+        let Some(row) = q.get(slot * n..(slot + 1) * n) else {
+            return;
+        };
+        let block = &mut blocks[usize::from(matches!(kind, features::Kind::Char(_)))];
+        for (sum, &w) in block.iter_mut().zip(row) {
+            *sum += i64::from(w);
+        }
+    });
+    let [word, char] = blocks;
+    (word, char)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Header, Trained, Weights, DEFAULT_MODEL};
+    use super::*;
+
+    const TEXTS: [&str; 4] = [
+        "moeder durft niet naar het cjg, bang dat ze haar kinderen afpakken",
+        "al 14 weken geen reactie van de corporatie op de reparatieverzoeken",
+        "mw staat al 9 mnd op de wachtlijst ggz en wordt van loket naar loket gestuurd",
+        "",
+    ];
+
+    fn quantised(model: &Model) -> (&[i16], &[f32]) {
+        match &model.weights {
+            Weights::Quantised { q, scales } => (q, scales),
+            Weights::Dense(_) => panic!("a model file's weights are quantised"),
+        }
+    }
+
+    /// Per block and barrier, `Σ q·scale` in `f64`: each term is exact (16 by 24 significant
+    /// bits) and so is the sum of fewer than 2^13 of them; a longer sum rounds in `f64`,
+    /// some 2^29 times below an `f32`'s last place.
+    fn exact(model: &Model, text: &str) -> [Vec<f64>; 2] {
+        let (q, scales) = quantised(model);
+        let n = scales.len();
+        let mut blocks = [vec![0f64; n], vec![0f64; n]];
+        features::visit(text, &features::words(text), |hash, kind| {
+            if let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) {
+                let block = &mut blocks[usize::from(matches!(kind, features::Kind::Char(_)))];
+                for (b, sum) in block.iter_mut().enumerate() {
+                    *sum += f64::from(q[slot * n + b]) * f64::from(scales[b]);
+                }
+            }
+        });
+        blocks
+    }
+
+    #[test]
+    fn the_integer_sums_are_the_exact_scaled_sums_rounded_once() {
+        let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        let (q, scales) = quantised(&model);
+        let mut compared = 0;
+        for text in TEXTS {
+            let sums = block_sums(&model, q, scales, text, &features::words(text));
+            let [word, char] = exact(&model, text);
+            for (got, exact) in sums
+                .word
+                .iter()
+                .zip(&word)
+                .chain(sums.char.iter().zip(&char))
+            {
+                // Rounded once from the exact value: within half a unit in its last place
+                // (the f64 product's own rounding is 2^-29 of that); asserted as one unit.
+                let next = f32::from_bits(got.abs().to_bits() + 1);
+                let ulp = f64::from(next - got.abs());
+                assert!(
+                    (f64::from(*got) - exact).abs() <= ulp,
+                    "{text:?}: {got} vs exact {exact}"
+                );
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, TEXTS.len() * 2 * scales.len());
+    }
+
+    #[test]
+    fn every_path_sums_the_same_integers() {
+        let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        let (q, scales) = quantised(&model);
+        assert_eq!(scales.len(), 9, "the shipped model's barriers");
+        for text in TEXTS {
+            let words = features::words(text);
+            let portable = integer_sums::<9>(&model, q, text, &words);
+            assert_eq!(fixed::<9>(&model, q, text, &words), portable, "{text:?}");
+            assert_eq!(integer_sums_any(&model, q, 9, text, &words), portable);
+            if !text.is_empty() {
+                assert!(portable.0.iter().chain(&portable.1).any(|&s| s != 0));
+            }
+        }
+    }
+
+    /// A model of two barriers on 64 buckets, every bucket carrying the largest weights a
+    /// file can hold: `i16::MAX` for the first barrier, `-i16::MAX` for the second.
+    fn extreme_model() -> Model {
+        let header = Header {
+            version: "test".into(),
+            barriers: vec!["a".into(), "b".into()],
+            buckets: 64,
+            bias: vec![0.0; 2],
+            platt: vec![[1.0, 0.0]; 2],
+            thresholds: vec![0.5; 2],
+            floors: Vec::new(),
+            trained: Trained {
+                notes: 0,
+                folds: 0,
+                cost: 1.0,
+                rules_version: "test".into(),
+            },
+        };
+        let rows = (0..64).flat_map(|_| [2.0, -2.0]).collect();
+        let dense = Model::new(header, (0..64).collect(), rows).unwrap();
+        Model::from_bytes(&dense.to_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_long_note_does_not_overflow_the_lanes() {
+        let model = extreme_model();
+        let (q, scales) = quantised(&model);
+        assert!(q.iter().all(|&w| w.unsigned_abs() == i16::MAX as u16));
+        let max = i64::from(i16::MAX);
+        // "ab" has three character features (" ab", "ab ", " ab "): 21,845 words have
+        // MAX_I32_ROWS of them, summed in i32 lanes right up to the largest sum they hold;
+        // with one word or 18,156 words more, a block passes the bound and is summed in i64.
+        for (words_in_note, i32_lanes) in [(21_845, true), (21_846, false), (40_000, false)] {
+            let text = "ab ".repeat(words_in_note);
+            let words = features::words(&text);
+            let (word_rows, char_rows) = features::counts(&words);
+            assert_eq!(char_rows, 3 * words_in_note);
+            assert_eq!(word_rows.max(char_rows) <= MAX_I32_ROWS, i32_lanes);
+            let (word, char) = fixed::<2>(&model, q, &text, &words);
+            let (word_rows, char_rows) = (word_rows as i64, char_rows as i64);
+            assert_eq!(word, [word_rows * max, -word_rows * max]);
+            assert_eq!(char, [char_rows * max, -char_rows * max]);
+            if i32_lanes {
+                assert_eq!(
+                    integer_sums::<2>(&model, q, &text, &words),
+                    (word.clone(), char.clone())
+                );
+            }
+            let sums = block_sums(&model, q, scales, &text, &words);
+            let [exact_word, exact_char] = exact(&model, &text);
+            let rounded = |exact: &[f64]| exact.iter().map(|&s| s as f32).collect::<Vec<_>>();
+            assert_eq!(sums.word, rounded(&exact_word));
+            assert_eq!(sums.char, rounded(&exact_char));
+        }
+    }
+}
