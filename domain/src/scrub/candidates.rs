@@ -27,9 +27,7 @@ pub(crate) struct Traits {
     /// ASCII digits in the text.
     pub digits: usize,
     /// The longest run of ASCII digits.
-    pub longest_run: usize,
-    /// An ASCII digit, one of `-/.`, an ASCII digit (a numeric date's start).
-    pub digit_separator_digit: bool,
+    longest_run: usize,
     /// Two ASCII letters and two ASCII digits in a row (an IBAN's country and check digits).
     pub letters_digits: bool,
     pub at_sign: bool,
@@ -102,7 +100,6 @@ impl Traits {
         let next = bytes.get(end).copied();
         let digit_after = bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
         if matches!(next, Some(b'-' | b'/' | b'.')) && digit_after {
-            self.digit_separator_digit = true;
             self.numeric_date |= separated_run(bytes, end + 1, b"-/.");
         }
         if matches!(next, Some(b' ' | b'.')) && digit_after {

@@ -268,11 +268,16 @@ fn gazetteer(word: &str) -> Option<bool> {
 
 /// [`gazetteer`] of a word already in lower case.
 fn gazetteer_lowered(lowered: &str) -> Option<bool> {
-    let form = lowered
+    let form = possessive_stem(lowered);
+    name_or_parts(known(form), form)
+}
+
+/// A lower-case word without its possessive ending ("fatima's" → "fatima").
+fn possessive_stem(lowered: &str) -> &str {
+    lowered
         .strip_suffix("'s")
         .or_else(|| lowered.strip_suffix("’s"))
-        .unwrap_or(lowered);
-    name_or_parts(known(form), form)
+        .unwrap_or(lowered)
 }
 
 /// A word's own entry (`whole`), or else, for a hyphenated word, whether its known parts are
@@ -372,10 +377,11 @@ impl<'a> Words<'a> {
             let lexeme = GAZETTEER.get(lower);
             phrases.push(lexeme.map_or(&[][..], |l| l.phrases.as_slice()));
             // `gazetteer_lowered`, with the word's own entry already looked up.
-            names.push(if lower.ends_with("'s") || lower.ends_with("’s") {
-                gazetteer_lowered(lower)
-            } else {
+            let stem = possessive_stem(lower);
+            names.push(if stem.len() == lower.len() {
                 name_or_parts(lexeme.and_then(|l| l.name), lower)
+            } else {
+                name_or_parts(known(stem), stem)
             });
         }
         Self {
