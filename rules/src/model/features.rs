@@ -79,7 +79,11 @@ pub fn counts(words: &[(usize, usize)]) -> (usize, usize) {
 
 /// The scale of the word block and of the character block: 1/√(number of features).
 pub fn scales(words: &[(usize, usize)]) -> (f32, f32) {
-    let (word_features, char_features) = counts(words);
+    scales_of(counts(words))
+}
+
+/// [`scales`] from the blocks' feature [`counts`].
+pub fn scales_of((word_features, char_features): (usize, usize)) -> (f32, f32) {
     let scale = |n: usize| if n == 0 { 0.0 } else { 1.0 / (n as f32).sqrt() };
     (scale(word_features), scale(char_features))
 }

@@ -289,8 +289,9 @@ impl Model {
             Weights::Dense(w) => self.dense_decision_values(w, normalised),
             Weights::Quantised { q, scales } => {
                 let words = features::words(normalised);
-                let (word_scale, char_scale) = features::scales(&words);
-                let sums = scoring::block_sums(self, q, scales, normalised, &words);
+                let counts = features::counts(&words);
+                let (word_scale, char_scale) = features::scales_of(counts);
+                let sums = scoring::block_sums(self, q, scales, normalised, &words, counts);
                 sums.word
                     .iter()
                     .zip(&sums.char)

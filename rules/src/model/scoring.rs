@@ -32,18 +32,20 @@ pub(super) struct BlockSums {
 const MAX_I32_ROWS: usize = 65_535;
 
 /// The scaled sums of the word and character blocks of a normalised text whose word ranges are
-/// `words`, for weights `q` (`scales.len()` per row) with a scale per barrier.
+/// `words` (with the blocks' feature [`features::counts`]), for weights `q` (`scales.len()` per
+/// row) with a scale per barrier.
 pub(super) fn block_sums(
     model: &Model,
     q: &[i16],
     scales: &[f32],
     normalised: &str,
     words: &[(usize, usize)],
+    counts: (usize, usize),
 ) -> BlockSums {
     macro_rules! fixed {
         ($($n:literal)*) => {
             match scales.len() {
-                $($n => fixed::<$n>(model, q, normalised, words),)*
+                $($n => fixed::<$n>(model, q, normalised, words, counts),)*
                 _ => integer_sums_any(model, q, scales.len(), normalised, words),
             }
         };
@@ -71,17 +73,17 @@ fn fixed<const N: usize>(
     q: &[i16],
     normalised: &str,
     words: &[(usize, usize)],
+    counts: (usize, usize),
 ) -> (Vec<i64>, Vec<i64>) {
-    let (word_features, char_features) = features::counts(words);
-    if word_features.max(char_features) > MAX_I32_ROWS {
+    if counts.0.max(counts.1) > MAX_I32_ROWS {
         return integer_sums_any(model, q, N, normalised, words);
     }
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
         // SAFETY: the processor has AVX2 and POPCNT, checked just above.
-        return unsafe { integer_sums_avx2::<N>(model, q, normalised, words) };
+        return unsafe { integer_sums_avx2::<N>(model, q, normalised, words, counts) };
     }
-    integer_sums::<N>(model, q, normalised, words)
+    integer_sums::<N>(model, q, normalised, words, counts)
 }
 
 /// [`integer_sums`] compiled for processors with AVX2 and POPCNT.
@@ -95,8 +97,9 @@ unsafe fn integer_sums_avx2<const N: usize>(
     q: &[i16],
     normalised: &str,
     words: &[(usize, usize)],
+    counts: (usize, usize),
 ) -> (Vec<i64>, Vec<i64>) {
-    integer_sums::<N>(model, q, normalised, words)
+    integer_sums::<N>(model, q, normalised, words, counts)
 }
 
 /// Per barrier, the integer sums of the `q`s of the word block's and of the character block's
@@ -107,9 +110,9 @@ fn integer_sums<const N: usize>(
     q: &[i16],
     normalised: &str,
     words: &[(usize, usize)],
+    (word_features, char_features): (usize, usize),
 ) -> (Vec<i64>, Vec<i64>) {
     // First the rows of all features, then each block's rows summed (see the module's notes).
-    let (word_features, char_features) = features::counts(words);
     let (mut word_rows, mut char_rows) = (
         Vec::with_capacity(word_features),
         Vec::with_capacity(char_features),
@@ -208,7 +211,10 @@ mod tests {
         let (q, scales) = quantised(&model);
         let mut compared = 0;
         for text in TEXTS {
-            let sums = block_sums(&model, q, scales, text, &features::words(text));
+            let sums = {
+                let words = features::words(text);
+                block_sums(&model, q, scales, text, &words, features::counts(&words))
+            };
             let [word, char] = exact(&model, text);
             for (got, exact) in sums
                 .word
@@ -237,8 +243,12 @@ mod tests {
         assert_eq!(scales.len(), 9, "the shipped model's barriers");
         for text in TEXTS {
             let words = features::words(text);
-            let portable = integer_sums::<9>(&model, q, text, &words);
-            assert_eq!(fixed::<9>(&model, q, text, &words), portable, "{text:?}");
+            let portable = integer_sums::<9>(&model, q, text, &words, features::counts(&words));
+            assert_eq!(
+                fixed::<9>(&model, q, text, &words, features::counts(&words)),
+                portable,
+                "{text:?}"
+            );
             assert_eq!(integer_sums_any(&model, q, 9, text, &words), portable);
             if !text.is_empty() {
                 assert!(portable.0.iter().chain(&portable.1).any(|&s| s != 0));
@@ -284,17 +294,17 @@ mod tests {
             let (word_rows, char_rows) = features::counts(&words);
             assert_eq!(char_rows, 3 * words_in_note);
             assert_eq!(word_rows.max(char_rows) <= MAX_I32_ROWS, i32_lanes);
-            let (word, char) = fixed::<2>(&model, q, &text, &words);
+            let (word, char) = fixed::<2>(&model, q, &text, &words, features::counts(&words));
             let (word_rows, char_rows) = (word_rows as i64, char_rows as i64);
             assert_eq!(word, [word_rows * max, -word_rows * max]);
             assert_eq!(char, [char_rows * max, -char_rows * max]);
             if i32_lanes {
                 assert_eq!(
-                    integer_sums::<2>(&model, q, &text, &words),
+                    integer_sums::<2>(&model, q, &text, &words, features::counts(&words)),
                     (word.clone(), char.clone())
                 );
             }
-            let sums = block_sums(&model, q, scales, &text, &words);
+            let sums = block_sums(&model, q, scales, &text, &words, features::counts(&words));
             let [exact_word, exact_char] = exact(&model, &text);
             let rounded = |exact: &[f64]| exact.iter().map(|&s| s as f32).collect::<Vec<_>>();
             assert_eq!(sums.word, rounded(&exact_word));
