@@ -4,21 +4,7 @@
 //! nothing, never "no" where it finds something), so the finds are exactly those of running
 //! the regex every time. The tests check that on every text where the regex matches.
 
-/// Words that lead a street's name (`places::STREET`'s second alternative); "Prinses" and
-/// "Koningin" start with "Prins" and "Koning".
-const LEADING_WORDS: [&str; 11] = [
-    "Laan",
-    "Plein",
-    "Weg",
-    "Kade",
-    "Burgemeester",
-    "Prins",
-    "Koning",
-    "Generaal",
-    "Sint",
-    "Dokter",
-    "Dr.",
-];
+use super::places::LEADING_WORDS;
 
 /// What a text holds that the shapes need, found in one pass over its bytes; everything but
 /// the count of digits is read where a run of digits starts or ends.
@@ -155,12 +141,12 @@ fn may_end_a_name(text: &[u8]) -> bool {
         )
 }
 
-/// Whether `text` holds one of [`LEADING_WORDS`], looked for only at the capitals they start
-/// with.
+/// Whether `text` holds one of [`LEADING_WORDS`], looked for only at capitals (each starts
+/// with one).
 fn has_leading_word(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| {
-        matches!(b, b'L' | b'P' | b'W' | b'K' | b'B' | b'G' | b'S' | b'D')
+        b.is_ascii_uppercase()
             && LEADING_WORDS
                 .iter()
                 .any(|w| bytes[i..].starts_with(w.as_bytes()))

@@ -46,8 +46,28 @@ pub(super) const STREET_TYPES: [&str; 28] = [
     "werf",
 ];
 
+/// Words that lead a street's name (`Laan van Meerdervoort`, `Burgemeester de Monchyplein`):
+/// the second alternative of [`STREET`]; the anonymiser's check for whether that alternative
+/// can match reads this list too.
+pub(super) const LEADING_WORDS: [&str; 13] = [
+    "Laan",
+    "Plein",
+    "Weg",
+    "Kade",
+    "Burgemeester",
+    "Prinses",
+    "Prins",
+    "Koningin",
+    "Koning",
+    "Generaal",
+    "Sint",
+    "Dokter",
+    "Dr.",
+];
+
 pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
     let street_types = STREET_TYPES.join("|");
+    let leading_words = LEADING_WORDS.map(regex::escape).join("|");
     let pattern = format!(
         r"(?x)
         (?-u:\b)(?:
@@ -56,7 +76,7 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
             (?:[A-Z][\p{{L}}'’.-]*\ (?:van|der|den|de|ter|ten|'t)\ (?:(?:van|der|den|de|ter|ten|'t)\ )?)?
             [A-Za-z][\p{{L}}'’-]+(?:{street_types})
           | # a street-type word leading the name: Laan van Meerdervoort
-            (?:Laan|Plein|Weg|Kade|Burgemeester|Prinses|Prins|Koningin|Koning|Generaal|Sint|Dokter|Dr\.)
+            (?:{leading_words})
             (?:\ (?:van|der|den|de|ter|ten|op|'t|[A-Z][\p{{L}}'’.-]*)){{1,4}}
         )
         \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{{1,3}}(?-u:\b)|\ ?(?:hs|bis|I{{1,3}})(?-u:\b))?"
