@@ -1,11 +1,12 @@
 //! Golden files for the brief's templates: a fixed brief renders to exactly the committed
-//! Markdown and HTML (`reports/tests/golden/`), and its PDF has the expected pages.
-//! After an intended template change: `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden`.
+//! Markdown and HTML (`reports/tests/golden/`), and its PDF has the expected pages. The
+//! rectified brief is pinned by what it changes in those (`brief-rectificatie.*.diff`, unified
+//! diffs). After an intended template change: `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden`.
 
 mod common;
 
 use chrono::NaiveDate;
-use common::check;
+use common::{check, check_changes};
 use knooppunt_domain::cluster::{BarrierStats, CoOccurrence};
 use knooppunt_reports::knelpunten::{Knelpunt, TrendPoint, WaitNorm, Waits};
 use knooppunt_reports::{Brief, Quarter, Section, TableRow, TableView};
@@ -195,8 +196,8 @@ fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
     });
     assert_eq!(brief.file_stem(), "brief-2026Q3-versie2");
     let rendered = brief.render().unwrap();
-    check("brief-rectificatie.md", &rendered.markdown);
-    check("brief-rectificatie.html", &rendered.html);
+    check_changes("brief-rectificatie.md.diff", "brief.md", &rendered.markdown);
+    check_changes("brief-rectificatie.html.diff", "brief.html", &rendered.html);
     for text in [&rendered.markdown, &rendered.html] {
         assert!(text.contains("Rectificatie — versie 2, vervangt versie 1 van 05-10-2026"));
         assert!(text.contains("Wat is gewijzigd"));

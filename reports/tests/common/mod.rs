@@ -23,3 +23,25 @@ pub fn check(name: &str, actual: &str) {
         path.display()
     );
 }
+
+/// Compares what `actual` changes in the golden file `base` with the golden file `name`, a
+/// unified diff from `base` to `actual`: a variant of an output (the rectified brief) is pinned
+/// by exactly what it adds and alters, and `base` alone pins the rest. With `UPDATE_GOLDEN`
+/// set, `base` must be up to date first (its test runs in the same binary; run it again if
+/// this one still fails).
+#[allow(dead_code)] // Each test binary uses the helpers it needs.
+pub fn check_changes(name: &str, base: &str, actual: &str) {
+    let base_path = golden(base);
+    let base_text = std::fs::read_to_string(&base_path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run with UPDATE_GOLDEN=1",
+            base_path.display()
+        )
+    });
+    let changes = similar::TextDiff::from_lines(base_text.as_str(), actual)
+        .unified_diff()
+        .context_radius(2)
+        .header(base, name)
+        .to_string();
+    check(name, &changes);
+}
