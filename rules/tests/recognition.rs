@@ -17,14 +17,16 @@ fn corpus_path() -> PathBuf {
     if let Some(path) = std::env::var_os("KNOOPPUNT_CORPUS") {
         return PathBuf::from(path);
     }
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut above_clone = rules.ancestors().skip(2);
-    above_clone
-        .clone()
-        .map(|folder| folder.join(BESIDE))
-        .find(|path| path.is_file())
-        .or_else(|| above_clone.next().map(|parent| parent.join(BESIDE)))
-        .unwrap_or_else(|| PathBuf::from(BESIDE))
+    // `rules/` → the clone → the folders above it, nearest first.
+    let mut above_clone = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(2)
+        .map(|folder| folder.join(BESIDE));
+    let beside = above_clone.next().unwrap_or_else(|| PathBuf::from(BESIDE));
+    if beside.is_file() {
+        return beside;
+    }
+    above_clone.find(|path| path.is_file()).unwrap_or(beside)
 }
 
 #[test]

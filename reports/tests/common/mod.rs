@@ -1,6 +1,6 @@
 //! What the golden-file tests share: where the expected outputs live, and the comparison.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The committed expected output `name` (`reports/tests/golden/`).
 fn golden(name: &str) -> PathBuf {
@@ -9,14 +9,19 @@ fn golden(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The golden file at `path`.
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()))
+}
+
 /// Compares `actual` with the golden file `name`; with `UPDATE_GOLDEN` set, writes it first.
 pub fn check(name: &str, actual: &str) {
     let path = golden(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    let expected = read(&path);
     assert!(
         expected == actual,
         "{name} differs from {}; if the change is intended, run with UPDATE_GOLDEN=1 and review the diff",
@@ -31,13 +36,7 @@ pub fn check(name: &str, actual: &str) {
 /// this one still fails).
 #[allow(dead_code)] // Each test binary uses the helpers it needs.
 pub fn check_changes(name: &str, base: &str, actual: &str) {
-    let base_path = golden(base);
-    let base_text = std::fs::read_to_string(&base_path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run with UPDATE_GOLDEN=1",
-            base_path.display()
-        )
-    });
+    let base_text = read(&golden(base));
     let changes = similar::TextDiff::from_lines(base_text.as_str(), actual)
         .unified_diff()
         .context_radius(2)
