@@ -267,6 +267,15 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// The clause around byte `at`: its sentence cut at commas, colons and dashes.
+fn clause_at(text: &str, at: usize) -> &str {
+    let (start, end) = sentence_bounds(text, at);
+    let stop = |c: char| matches!(c, ',' | ':' | '–' | '(' | ')');
+    let from = text[start..at].rfind(stop).map_or(start, |i| start + i + 1);
+    let to = text[at..end].find(stop).map_or(end, |i| at + i);
+    &text[from..to]
+}
+
 /// Every waiting time a normalised text states, as (byte offset, days), in order.
 pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
     stated_waits(normalised)
@@ -345,15 +354,28 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 }
             }
             let sentence = sentence_at(normalised, whole.start());
+            // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
+            // makes it a deadline only within its own clause.
+            let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
+                clause_at(normalised, whole.start())
+            } else {
+                sentence
+            };
             if (tail.ends_with("over") || tail.ends_with("over een"))
-                && (DEADLINE_CONTEXT.is_match(sentence) || FOLLOW_UP_AFTER.is_match(after))
+                && (DEADLINE_CONTEXT.is_match(deadline_scope) || FOLLOW_UP_AFTER.is_match(after))
             {
                 return None;
             }
             let cued = WAIT_CUE.is_match(sentence);
-            // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait.
+            // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait; also in
+            // a sentence that states a wait elsewhere, when the arrears share the duration's
+            // clause ("huurachterstand 4 mnd, aanmelding schuldhulp 6 wk geleden").
             let months = unit == Unit::Month;
-            if months && !cued && ARREARS.is_match(sentence) {
+            let clause = clause_at(normalised, whole.start());
+            if months
+                && ((!cued && ARREARS.is_match(sentence))
+                    || (ARREARS.is_match(clause) && !WAIT_CUE.is_match(clause)))
+            {
                 return None;
             }
             // One or two years ("al een jaar niks") stand on their own; more years ("al 30
@@ -554,6 +576,7 @@ pub fn responsible<'a>(
                 || REFERS_AFTER.is_match(&normalised[*end..]);
             // Tied to the barrier by its own name, before any folding onto an owner.
             let weak = role(name).is_some_and(|r| r.generic || r.secondary);
+            let past = in_the_past(last_chars(before, 60));
             let reported = match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))
@@ -569,7 +592,7 @@ pub fn responsible<'a>(
                 at: *start,
                 end: *end,
                 creditor: creditor[i],
-                weak: weak && reported == *name,
+                weak: (weak && reported == *name) || past,
             }
         })
         .collect();
@@ -637,6 +660,34 @@ pub fn responsible<'a>(
         .or_else(|| candidates.iter().find(|c| !secondary(c.name)))
         .or_else(|| candidates.first())
         .map(|c| c.name)
+}
+
+/// Words that place what follows in the past ("eerder", "jaren terug").
+static PAST: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit)(?-u:\b)",
+    )
+});
+
+/// Words between such a past marker and a body that bring the clause back to now or make it
+/// the application the barrier is about ("eerder aangemeld bij", "eerder bij X, nu bij").
+static NOT_PAST: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:nu|inmiddels|sinds|maar|sindsdien|intussen|nog steeds|nog altijd)(?-u:\b)|meld|gevraagd|gebeld|gemaild|geschreven|wacht|[,;:(]",
+    )
+});
+
+/// Whether the words `before` a body (in its sentence) name it as history ("eerder bij
+/// Curium behandeld", "jaren terug gesprekken bij PsyQ"): a body the note is not about, after
+/// the bodies tied to the barrier that it is about.
+fn in_the_past(before: &str) -> bool {
+    let start = before
+        .rfind(['.', '!', '?', ';', '\n'])
+        .map_or(0, |i| i + 1);
+    let clause = &before[start..];
+    PAST.find_iter(clause)
+        .last()
+        .is_some_and(|m| !NOT_PAST.is_match(&clause[m.end()..]))
 }
 
 /// Whether the body at byte `at` is the one a fear is about ("bang dat de gemeente …",

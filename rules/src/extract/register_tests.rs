@@ -131,6 +131,18 @@ fn the_regions_bodies_and_their_short_names() {
 }
 
 #[test]
+fn not_a_body_from_the_past() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        ("Zoon had vroeger gesprekken bij Brijder en staat nu op de wachtlijst van Palier", &[G], Some("Palier")),
+        ("Jaren terug behandeld bij Parnassia. Nu 14 weken wachten op een intake bij PsyQ", &[G], Some("PsyQ")),
+        // A body applied to earlier is the one the wait is about.
+        ("Eerder aangemeld bij Indigo; GGZ Delfland verwijst terug", &[G], Some("Indigo")),
+        ("Was eerder bij Youz, is nu aangemeld bij Curium: geen plek", &[G], Some("Curium")),
+    ]);
+}
+
+#[test]
 fn not_the_referrer() {
     #[rustfmt::skip]
     assert_bodies(&[

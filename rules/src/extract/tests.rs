@@ -68,6 +68,18 @@ fn the_real_wait_after_a_distractor() {
         wait("3 maanden huurachterstand, al 5 weken geen antwoord"),
         Some(35)
     );
+    assert_eq!(
+        wait("Belt: achterstand huur 5 mnd, sinds 7 wk aangemeld bij de schuldhulp, niks gehoord"),
+        Some(49)
+    );
+    assert_eq!(
+        wait("wacht al 4 maanden op schuldhulp, de huurachterstand groeit"),
+        Some(120)
+    );
+    assert_eq!(
+        wait("ze moeten eruit voor de zomer, en de schuldhulp kan pas over 6 weken een eerste gesprek doen"),
+        Some(42)
+    );
     assert_eq!(wait("staat al 5 maande op de wachtlijst"), Some(150));
     assert_eq!(
         wait("een half jaar geleden aangemeld, nog niets"),
