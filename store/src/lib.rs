@@ -25,6 +25,7 @@ mod error;
 pub mod events;
 pub mod figures;
 mod labels;
+mod migrations;
 pub mod minutes;
 pub mod processing_log;
 pub mod promotions;
