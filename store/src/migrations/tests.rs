@@ -49,21 +49,6 @@ const POSTGRES_CHECKSUMS: &[(i64, &str)] = &[
     (26, "03b394b6fbd25d62a94e92124b224fb4caae298b3df6e7781d88d30c6ea83500e8dec301e20b0e6843083d8aec7922d8"),
 ];
 
-/// Temporary: the rendered files against the former per-backend folders, byte for byte.
-#[test]
-fn rendered_migrations_equal_the_former_folders() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let mut compared = 0;
-    for (name, source) in embedded::FILES {
-        for tag in super::render::TAGS {
-            let old = std::fs::read_to_string(root.join(tag).join(name)).unwrap();
-            assert_eq!(render(name, source, tag).unwrap(), old, "{tag}/{name}");
-            compared += 1;
-        }
-    }
-    assert_eq!(compared, 34);
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
