@@ -1,16 +1,12 @@
-//! Connecting: the backend a URL names, the pool, both migration folders, and the
+//! Connecting: the backend a URL names, the pool, migrating it, and the
 //! placeholders a multi-row statement needs on each backend.
 
 use crate::*;
 use anyhow::Context;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::Migrator;
 use sqlx::Executor;
 use std::time::Duration;
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -138,11 +134,7 @@ impl Store {
 
     /// Applies this backend's migrations.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator
+        crate::migrations::migrator(self.backend)
             .run(&self.pool)
             .await
             .context("databasemigraties uitvoeren")

@@ -1,10 +1,10 @@
-//! The store: the one room that owns Knooppunt's database — every table, both migration
-//! folders and every SQL statement. It may not know rules, reports or pages; nothing outside
+//! The store: the one room that owns Knooppunt's database — every table, the migrations and
+//! every SQL statement. It may not know rules, reports or pages; nothing outside
 //! it sees a query.
 //!
 //! Signals, their barriers and the clusters, in SQLite (embedded default) or
-//! PostgreSQL. One set of queries serves both through sqlx's `Any` driver; each backend keeps
-//! its own migrations (`store/migrations/{sqlite,postgres}`).
+//! PostgreSQL. One set of queries serves both through sqlx's `Any` driver, and one migration
+//! file per version (`store/migrations/`) with blocks for the lines that differ.
 //!
 //! Writes are idempotent: a signal is keyed by `(source, id)` and a replayed message changes
 //! nothing, so the rules engine can consume at-least-once and still count exactly once.
@@ -25,6 +25,7 @@ mod error;
 pub mod events;
 pub mod figures;
 mod labels;
+mod migrations;
 pub mod minutes;
 pub mod processing_log;
 pub mod promotions;

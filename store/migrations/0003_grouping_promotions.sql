@@ -5,14 +5,35 @@
 ALTER TABLE signals ADD COLUMN classification TEXT NOT NULL DEFAULT '';
 
 -- The confidence of the match and the waiting time that belongs to this barrier.
+-- @sqlite
+ALTER TABLE signal_barriers ADD COLUMN confidence REAL NOT NULL DEFAULT 1;
+-- @postgres
 ALTER TABLE signal_barriers ADD COLUMN confidence DOUBLE PRECISION NOT NULL DEFAULT 1;
+-- @end
 -- The organisation key value ('' when clusters are not keyed by organisation).
 ALTER TABLE signal_barriers ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
 
 -- Clusters are keyed by barrier and the configured key (area and/or organisation): the id
 -- derives from them, so the (barrier, area_key) uniqueness goes.
+-- @sqlite
+CREATE TABLE clusters_keyed (
+    id           TEXT PRIMARY KEY,
+    barrier      TEXT NOT NULL,
+    area_key     TEXT NOT NULL,
+    area         TEXT NOT NULL,
+    organisation TEXT NOT NULL DEFAULT '',
+    first_seen   TEXT NOT NULL,
+    last_seen    TEXT NOT NULL,
+    signal_count BIGINT NOT NULL
+);
+INSERT INTO clusters_keyed (id, barrier, area_key, area, first_seen, last_seen, signal_count)
+    SELECT id, barrier, area_key, area, first_seen, last_seen, signal_count FROM clusters;
+DROP TABLE clusters;
+ALTER TABLE clusters_keyed RENAME TO clusters;
+-- @postgres
 ALTER TABLE clusters DROP CONSTRAINT IF EXISTS clusters_barrier_area_key_key;
 ALTER TABLE clusters ADD COLUMN organisation TEXT NOT NULL DEFAULT '';
+-- @end
 CREATE INDEX clusters_barrier ON clusters (barrier);
 
 -- Facts about the stored data itself, such as the cluster key it was grouped by.

@@ -12,7 +12,11 @@ CREATE TABLE werkroutes (
 
 -- Every change of a werkroute, append-only: set, changed (the new text) or removed ('').
 CREATE TABLE werkroute_changes (
+-- @sqlite
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+-- @postgres
     seq BIGSERIAL PRIMARY KEY,
+-- @end
     cluster_id TEXT NOT NULL,
     text       TEXT NOT NULL,
     changed_by TEXT NOT NULL,

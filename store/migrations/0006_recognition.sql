@@ -3,7 +3,11 @@
 -- 'overleg' (a reviewer's label). Rows from before are rule matches.
 ALTER TABLE signal_barriers ADD COLUMN found_by TEXT NOT NULL DEFAULT 'regel';
 ALTER TABLE signal_barriers ADD COLUMN rule TEXT;
+-- @sqlite
 ALTER TABLE signal_barriers ADD COLUMN model_score REAL;
+-- @postgres
+ALTER TABLE signal_barriers ADD COLUMN model_score DOUBLE PRECISION;
+-- @end
 -- A JSON array of terms.
 ALTER TABLE signal_barriers ADD COLUMN model_terms TEXT;
 

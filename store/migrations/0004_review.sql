@@ -36,7 +36,11 @@ CREATE TABLE api_tokens (
 
 -- Every decision on a cluster, append-only: who, when, what, why, and the state after it.
 CREATE TABLE cluster_decisions (
+-- @sqlite
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+-- @postgres
+    seq BIGSERIAL PRIMARY KEY,
+-- @end
     cluster_id   TEXT NOT NULL,
     action       TEXT NOT NULL,
     state_after  TEXT NOT NULL,

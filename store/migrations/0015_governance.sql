@@ -3,7 +3,11 @@
 
 -- Every retention run that changed something: when, by whom, the cutoffs and how many rows.
 CREATE TABLE retention_purges (
+-- @sqlite
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+-- @postgres
     seq BIGSERIAL PRIMARY KEY,
+-- @end
     run_at             TEXT NOT NULL,
     actor              TEXT NOT NULL,
     text_cutoff        TEXT NOT NULL,    -- signals observed before this date lost their text
@@ -19,7 +23,11 @@ CREATE TABLE retention_purges (
 -- standard "Logboek Dataverwerkingen" (trace and span ids as in W3C Trace Context, the
 -- action's name, start and end, status, actor and processing activity). Never signal text.
 CREATE TABLE processing_log (
+-- @sqlite
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+-- @postgres
     seq BIGSERIAL PRIMARY KEY,
+-- @end
     trace_id       TEXT NOT NULL,    -- 32 lower-case hex digits
     span_id        TEXT NOT NULL,    -- 16 lower-case hex digits
     parent_span_id TEXT NOT NULL DEFAULT '',
@@ -38,7 +46,11 @@ CREATE INDEX processing_log_actor ON processing_log (actor, start_time);
 -- Cluster events (knooppunt.clusters.v1) as produced; on Kafka they are also published, on the
 -- embedded transport this table is where partners read them.
 CREATE TABLE cluster_events (
+-- @sqlite
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+-- @postgres
     seq BIGSERIAL PRIMARY KEY,
+-- @end
     event_id    TEXT NOT NULL UNIQUE,
     occurred_at TEXT NOT NULL,
     kind        TEXT NOT NULL,

@@ -3,7 +3,11 @@
 -- (it does not) or 'geen-barriere' (the signal shows no barrier; barrier is ''). The latest
 -- label per (signal, barrier) holds; replays apply it after re-classifying.
 CREATE TABLE signal_labels (
+-- @sqlite
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+-- @postgres
     seq BIGSERIAL PRIMARY KEY,
+-- @end
     source     TEXT NOT NULL,
     signal_id  TEXT NOT NULL,
     barrier    TEXT NOT NULL,

@@ -22,7 +22,11 @@ CREATE TABLE meeting_action_points (
 -- The history stays append-only: an undo is its own entry naming the decision it reverses and
 -- the state the cluster is back in; the reversed decision stays, marked by this row.
 CREATE TABLE decision_reversals (
+-- @sqlite
     reversed_seq INTEGER PRIMARY KEY REFERENCES cluster_decisions (seq),
+-- @postgres
+    reversed_seq BIGINT PRIMARY KEY REFERENCES cluster_decisions (seq),
+-- @end
     cluster_id   TEXT NOT NULL,
     state_back   TEXT NOT NULL,
     actor        TEXT NOT NULL,

@@ -1,5 +1,9 @@
 -- Signals as the rules engine stored them: scrubbed text, classification, provenance.
+-- @sqlite
+-- Dates are ISO-8601 text ('2026-09-14'), compared as text; both backends store them alike.
+-- @postgres
 -- Dates are ISO-8601 text, as in the SQLite schema, so one set of queries serves both backends.
+-- @end
 CREATE TABLE signals (
     source        TEXT NOT NULL,
     id            TEXT NOT NULL,
