@@ -324,8 +324,9 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
                 return None;
             }
+            // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait.
             if after.starts_with("-jarig")
-                || after.starts_with(')')
+                || (after.starts_with(')') && !SINCE_BEFORE.is_match(tail))
                 || LIFE_AFTER_ANY.is_match(after)
             {
                 return None;
@@ -443,9 +444,19 @@ fn in_days(amount: f64, unit: Unit) -> f64 {
 /// which is the responsible body, so they are not here.)
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$|(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)? [a-z-]+ \($",
     )
 });
+
+/// The writer's own organisation, right before it: "wij (Woonbron)", "bij ons (HW)", "wij van
+/// Staedion": responsible only when the note names no other body tied to the barrier.
+static OWN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?:^|[^a-z0-9])(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)$")
+});
+
+/// A duration right after "sinds" or "al" ("(sinds 5 wkn)"): how long something has lasted.
+static SINCE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:sinds|al|ruim|inmiddels)$"));
 
 /// Words right after a body that make it the one that referred the person on ("het wijkteam
 /// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
@@ -577,6 +588,7 @@ pub fn responsible<'a>(
             // Tied to the barrier by its own name, before any folding onto an owner.
             let weak = role(name).is_some_and(|r| r.generic || r.secondary);
             let past = in_the_past(last_chars(before, 60));
+            let own = OWN_BEFORE.is_match(last_chars(before, 20));
             let reported = match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))
@@ -592,7 +604,7 @@ pub fn responsible<'a>(
                 at: *start,
                 end: *end,
                 creditor: creditor[i],
-                weak: (weak && reported == *name) || past,
+                weak: (weak && reported == *name) || past || own,
             }
         })
         .collect();

@@ -125,8 +125,24 @@ fn the_regions_bodies_and_their_short_names() {
         ("Bij het Werkplein moet alles via DigiD", &[L], Some("gemeente")),
         ("Mevrouw is bang voor Jeugdbescherming West", &[J], Some("Jeugdbescherming")),
         ("Ouders durven niet naar Jeugdformaat", &[J], Some("Jeugdformaat")),
-        ("Belastingdienst/Toeslagen is telefonisch onbereikbaar", &[L], Some("Belastingdienst")),
+        ("Belastingdienst/Toeslagen is telefonisch onbereikbaar", &[L], Some("Toeslagen")),
+        ("Aanvragen kan alleen via Mijn toeslagen met DigiD", &[L], Some("Toeslagen")),
+        ("Schimmel al 7 weken gemeld bij DGW, geen reactie", &[C], Some("De Goede Woning")),
+        ("Moeder is bang dat JB de kinderen meeneemt", &[J], Some("Jeugdbescherming")),
+        ("Bij ons (HW) ligt de order al 5 weken bij de aannemer", &[C], Some("Haag Wonen")),
+        ("Budgetbeheer aangevraagd bij de KB, 2 mnd geen antwoord", &[S], Some("Kredietbank")),
         ("Het UWV verlaagt de Wajong als zijn broer bij hem woont", &[K], Some("UWV")),
+    ]);
+}
+
+#[test]
+fn the_writers_own_body_only_when_no_other_is_named() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        ("Wij (Vestia) hebben de lekkage direct verholpen, maar moeder is bang dat Jeugdbescherming komt", &[C, J], Some("Jeugdbescherming")),
+        ("Bij ons (Staedion) ligt de melding al 6 weken bij de aannemer", &[C], Some("Staedion")),
+        ("Wij van Portaal hebben de achterstand bevroren; de schuldhulp van de gemeente heeft nog geen intake gedaan", &[H, S], Some("gemeente")),
+        ("Signaal ingebracht door de bibliotheek (Informatiepunt): Toeslagen is alleen telefonisch bereikbaar", &[L], Some("Toeslagen")),
     ]);
 }
 

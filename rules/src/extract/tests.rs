@@ -80,6 +80,10 @@ fn the_real_wait_after_a_distractor() {
         wait("ze moeten eruit voor de zomer, en de schuldhulp kan pas over 6 weken een eerste gesprek doen"),
         Some(42)
     );
+    assert_eq!(
+        wait("Corporatie reageert niet op twee brieven (sinds 6 wkn)."),
+        Some(42)
+    );
     assert_eq!(wait("staat al 5 maande op de wachtlijst"), Some(150));
     assert_eq!(
         wait("een half jaar geleden aangemeld, nog niets"),
