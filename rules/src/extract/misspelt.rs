@@ -105,7 +105,11 @@ impl Misspellings {
         };
         let close = move |e: &&Entry| {
             // The length first: the distance is computed only for the few that may be close.
-            if e.word.len().abs_diff(word.len()) > max || !may_be_close(&e.word, word, max) {
+            // (An alias written exactly is no misspelling: distance 0.)
+            if e.word.len().abs_diff(word.len()) > max
+                || e.word == word
+                || !may_be_close(&e.word, word, max)
+            {
                 return false;
             }
             let distance = osa_distance(&e.word, word);
@@ -299,40 +303,45 @@ fn may_be_close(a: &str, b: &str, max: usize) -> bool {
     if max == 1 {
         return a.len().max(b.len()) <= 2;
     }
-    let mut counts = [0i32; 128];
+    // The letters' counts (ASCII: 128 of them), summed over the letters that occur only.
+    let mut counts = [0i16; 128];
     for &x in a {
         counts[usize::from(x)] += 1;
     }
     for &y in b {
         counts[usize::from(y)] -= 1;
     }
-    counts
-        .iter()
-        .map(|c| c.unsigned_abs() as usize)
-        .sum::<usize>()
-        <= 2 * max
+    let mut differ = 0;
+    for &x in a.iter().chain(b) {
+        differ += usize::from(counts[usize::from(x)].unsigned_abs());
+        counts[usize::from(x)] = 0;
+    }
+    differ <= 2 * max
 }
 
 /// The optimal string alignment distance of `a` and `b` (what `strsim::osa_distance` computes),
 /// on the stack for ASCII words of up to [`STACK_WORD`] bytes.
 fn osa_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if !a.is_ascii() || !b.is_ascii() || b.len() >= STACK_WORD {
+    if !a.is_ascii() || !b.is_ascii() || a.len().max(b.len()) >= STACK_WORD {
         return strsim::osa_distance(
             std::str::from_utf8(a).unwrap_or_default(),
             std::str::from_utf8(b).unwrap_or_default(),
         );
     }
-    let mut two_back = [0usize; STACK_WORD];
-    let mut previous = [0usize; STACK_WORD];
-    let mut current = [0usize; STACK_WORD];
+    // Three rows, swapped by reference (the arrays stay where they are). No distance exceeds
+    // the longer word's length, below `STACK_WORD` (so a byte holds it).
+    let (mut rows_two_back, mut rows_previous, mut rows_current) =
+        ([0u8; STACK_WORD], [0u8; STACK_WORD], [0u8; STACK_WORD]);
+    let (mut two_back, mut previous, mut current) =
+        (&mut rows_two_back, &mut rows_previous, &mut rows_current);
     for (j, slot) in previous.iter_mut().enumerate().take(b.len() + 1) {
-        *slot = j;
+        *slot = j as u8;
     }
     for (i, &x) in a.iter().enumerate() {
-        current[0] = i + 1;
+        current[0] = (i + 1) as u8;
         for (j, &y) in b.iter().enumerate() {
-            let cost = usize::from(x != y);
+            let cost = u8::from(x != y);
             let mut d = (current[j] + 1)
                 .min(previous[j + 1] + 1)
                 .min(previous[j] + cost);
@@ -344,7 +353,7 @@ fn osa_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut two_back, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    usize::from(previous[b.len()])
 }
 
 #[cfg(test)]

@@ -202,10 +202,9 @@ fn numbers(mut state: u64) -> impl Iterator<Item = u64> {
 
 #[test]
 fn capitalised_words_are_those_of_the_character_by_character_definition() {
-    let alphabet: Vec<char> =
-        "aZzA09 .!?:\n'\"(-,;ÉéÖöĲßΣσİ\u{2028}\u{200b}\u{301}Ⅳ①Ⓐ🙂—’"
-            .chars()
-            .collect();
+    let alphabet: Vec<char> = "aZzA09 .!?:\n'\"(-,;ÉéÖöĲßΣσİ\u{2028}\u{200b}\u{301}Ⅳ①Ⓐ🙂—’"
+        .chars()
+        .collect();
     let mut random = numbers(11);
     for _ in 0..30_000 {
         let len = random.next().unwrap_or(0) % 40;
@@ -218,7 +217,8 @@ fn capitalised_words_are_those_of_the_character_by_character_definition() {
             "{text:?}"
         );
     }
-    let note = "Bij Staedion gemeld. Vestia: niks (Parnassia) en GGZ-Delfland, mw. Ümit ÉÉN 2Xyz aBc";
+    let note =
+        "Bij Staedion gemeld. Vestia: niks (Parnassia) en GGZ-Delfland, mw. Ümit ÉÉN 2Xyz aBc";
     assert_eq!(
         capitalised_words(note).collect::<Vec<_>>(),
         capitalised_words_by_characters(note)
@@ -237,7 +237,11 @@ fn the_distance_is_strsims() {
     };
     for _ in 0..20_000 {
         let (a, b) = (word(12), word(12));
-        assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b), "{a} {b}");
+        assert_eq!(
+            osa_distance(&a, &b),
+            strsim::osa_distance(&a, &b),
+            "{a} {b}"
+        );
     }
     for (a, b) in [
         ("staedion", "staedoin"),
