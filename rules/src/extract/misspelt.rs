@@ -47,6 +47,8 @@ impl Default for Misspellings {
 #[derive(Debug, Clone)]
 struct Entry {
     word: String,
+    /// [`letters`] of `word`.
+    letters: u64,
     /// The normalised words before `word` in the alias, which the note must write exactly.
     prefix: String,
     name: String,
@@ -69,6 +71,7 @@ impl Misspellings {
                 longest = longest.max(word.len());
                 by_first[usize::from(word.as_bytes()[0])].push(Entry {
                     word: word.to_string(),
+                    letters: letters(word.as_bytes()),
                     prefix: if prefix.is_empty() {
                         String::new()
                     } else {
@@ -103,10 +106,13 @@ impl Misspellings {
         } else {
             1
         };
+        // The letters of an ASCII word (the aliases' are ASCII); none for another.
+        let word_letters = word.is_ascii().then(|| letters(word.as_bytes()));
         let close = move |e: &&Entry| {
-            // The length first: the distance is computed only for the few that may be close.
-            // (An alias written exactly is no misspelling: distance 0.)
+            // The length and the letters first: the distance is computed only for the few that
+            // may be close. (An alias written exactly is no misspelling: distance 0.)
             if e.word.len().abs_diff(word.len()) > max
+                || word_letters.is_some_and(|w| !letters_may_be_close(e.letters, w, max))
                 || e.word == word
                 || !may_be_close(&e.word, word, max)
             {
@@ -279,6 +285,20 @@ fn whole_words<'t>(
             let boundary = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
             (boundary(before) && boundary(after)).then_some((start, end))
         })
+}
+
+/// The set of bytes of an ASCII word, each byte as bit `byte % 64` of the set.
+fn letters(word: &[u8]) -> u64 {
+    word.iter().fold(0, |set, &b| set | 1 << (b % 64))
+}
+
+/// A necessary condition for two ASCII words with the byte sets `a` and `b` ([`letters`]) to be
+/// at most `max` edits apart: an edit (a byte added, dropped, changed, or two swapped) takes at
+/// most one byte out of a word's set and puts at most one in, so each set has at most `max`
+/// bytes the other lacks. Folding bytes onto 64 bits only makes sets less different, so the
+/// condition stays necessary.
+fn letters_may_be_close(a: u64, b: u64, max: usize) -> bool {
+    (a & !b).count_ones() as usize <= max && (b & !a).count_ones() as usize <= max
 }
 
 /// A necessary condition for `a` and `b` to be at most `max` edits apart (optimal string
