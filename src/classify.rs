@@ -18,8 +18,11 @@ use serde::Serialize;
 use serde_json::Value;
 use std::io::{BufRead, Write};
 
+mod json_line;
+
 /// One output line. The fields are in alphabetical order, as the lines have always been
-/// written (a JSON object's keys sorted).
+/// written (a JSON object's keys sorted). Written by [`json_line`], byte for byte as
+/// `serde_json` writes it (which its tests compare).
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum Line {
@@ -217,7 +220,7 @@ fn write_lines(
     for line in lines {
         let result = classify_line(line, rules, today);
         errors += usize::from(result.is_error());
-        serde_json::to_writer(&mut out, &result)?;
+        json_line::write(&mut out, &result)?;
         out.push(b'\n');
     }
     Ok((out, errors))

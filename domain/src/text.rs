@@ -68,6 +68,30 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// The first position from `from` where `bytes` may hold an ASCII capital or a non-ASCII byte
+/// (the start of a UTF-8 character that may be a capital): stretches of eight bytes without
+/// either are passed over in one step; the position returned is always at or before the first
+/// such byte (`bytes.len()` when there is none), never past it.
+pub fn skip_eights(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(eight);
+        // Per byte, its low seven bits plus 0x80 − 0x41 reach the high bit from `A` on, plus
+        // 0x80 − 0x5B from past `Z` on; no sum carries into the next byte (at most 0x7F + 0x3F).
+        let low = x & !HIGH;
+        let from_a = low.wrapping_add((0x80 - 0x41) * ONES) & HIGH;
+        let past_z = low.wrapping_add((0x80 - 0x5B) * ONES) & HIGH;
+        if (x & HIGH) | (from_a & !past_z) != 0 {
+            break;
+        }
+        from += 8;
+    }
+    from
+}
+
 /// Lower case without accents, so patterns need not spell out "financiën" and "financien";
 /// whitespace runs become one space (a pattern's space also matches across a line break), the
 /// ligature "ĳ" becomes "ij", and the period of an abbreviation ("mw.", "dhr.", "i.v.m.") is
@@ -359,6 +383,29 @@ mod tests {
                 "{:X}",
                 c as u32
             );
+        }
+    }
+
+    #[test]
+    fn skip_eights_stops_at_or_before_every_capital_and_non_ascii_byte() {
+        // Every byte value at every position of a 24-byte stretch of lower-case letters.
+        for b in 0..=255u8 {
+            for at in 0..24 {
+                let mut bytes = vec![b'x'; 24];
+                bytes[at] = b;
+                for from in 0..=24 {
+                    let skipped = super::skip_eights(&bytes, from);
+                    let first = (from..24)
+                        .find(|&i| bytes[i].is_ascii_uppercase() || !bytes[i].is_ascii())
+                        .unwrap_or(24);
+                    assert!(
+                        from <= skipped && skipped <= first,
+                        "{b} at {at} from {from}"
+                    );
+                    // Whole stretches of eight without one are passed over.
+                    assert!(first - skipped < 8, "{b} at {at} from {from}");
+                }
+            }
         }
     }
 

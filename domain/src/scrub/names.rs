@@ -337,106 +337,155 @@ pub(crate) fn label_is_person_name(label: &str) -> bool {
     (all_names && some_unambiguous) || pair
 }
 
-/// The words of a text with their lower-case forms, each lowered once (into one buffer), and
-/// what the gazetteer knows of each (one lookup per word).
+/// The longest ASCII word lower-cased on the stack (a longer one, or one outside ASCII, is
+/// lower-cased into a string of its own).
+const STACK_WORD: usize = 48;
+
+/// `read` of `word` in lower case: an ASCII word of up to [`STACK_WORD`] bytes lower-cased on
+/// the stack, any other into a string.
+fn with_lower<R>(word: &str, read: impl FnOnce(&str) -> R) -> R {
+    let mut stack = [0u8; STACK_WORD];
+    match stack.get_mut(..word.len()) {
+        Some(buffer) if word.is_ascii() => {
+            buffer.copy_from_slice(word.as_bytes());
+            buffer.make_ascii_lowercase();
+            // ASCII stays ASCII.
+            read(std::str::from_utf8(buffer).unwrap_or_default())
+        }
+        _ if word.is_ascii() => read(&word.to_ascii_lowercase()),
+        _ => read(&lower(word)),
+    }
+}
+
+/// One word of a text with what the scrubber knows of it.
+struct Slot<'a> {
+    word: Word<'a>,
+    /// [`gazetteer_lowered`] of its lower-case form.
+    name: Option<bool>,
+    /// The protected phrases that start with it.
+    phrases: &'static [Vec<String>],
+    /// Whether it is a title ([`is_title`]), in lower case.
+    title: bool,
+    /// Whether it belongs to a protected phrase (an organisation, place or role).
+    protected: bool,
+}
+
+/// The words of a text, each lower-cased once (on the stack) and looked up once, in one
+/// vector: one allocation for a whole text. What is asked of a word's lower case later
+/// (a particle? a role?) is asked of it lower-cased again, on the stack.
 struct Words<'a> {
-    words: Vec<Word<'a>>,
-    lowered: String,
-    /// Per word: the end of its lower-case form in `lowered` (the start is the previous end).
-    ends: Vec<usize>,
-    /// Per word: [`gazetteer_lowered`] of its lower-case form.
-    names: Vec<Option<bool>>,
-    /// Per word: the protected phrases that start with it.
-    phrases: Vec<&'static [Vec<String>]>,
+    slots: Vec<Slot<'a>>,
 }
 
 impl<'a> Words<'a> {
     fn of(text: &'a str) -> Self {
-        let mut words: Vec<Word<'a>> = Vec::with_capacity(text.len() / 4 + 1);
-        words.extend(words_of(text));
-        let mut lowered = String::with_capacity(text.len());
-        let mut ends = Vec::with_capacity(words.len());
-        for word in &words {
-            if word.text.is_ascii() {
-                let from = lowered.len();
-                lowered.push_str(word.text);
-                if let Some(added) = lowered.get_mut(from..) {
-                    added.make_ascii_lowercase();
+        let mut slots: Vec<Slot<'a>> = Vec::with_capacity(text.len() / 4 + 1);
+        for word in words_of(text) {
+            let slot = with_lower(word.text, |lower| {
+                let lexeme = GAZETTEER.get(lower);
+                // `gazetteer_lowered`, with the word's own entry already looked up.
+                let stem = possessive_stem(lower);
+                let name = if stem.len() == lower.len() {
+                    name_or_parts(lexeme.and_then(|l| l.name), lower)
+                } else {
+                    name_or_parts(known(stem), stem)
+                };
+                Slot {
+                    word,
+                    name,
+                    phrases: lexeme.map_or(&[][..], |l| l.phrases.as_slice()),
+                    title: is_title(lower),
+                    protected: false,
                 }
-            } else {
-                lowered.push_str(&lower(word.text));
-            }
-            ends.push(lowered.len());
-        }
-        let mut names = Vec::with_capacity(words.len());
-        let mut phrases = Vec::with_capacity(words.len());
-        let mut start = 0;
-        for &end in &ends {
-            let lower = &lowered[start..end];
-            start = end;
-            let lexeme = GAZETTEER.get(lower);
-            phrases.push(lexeme.map_or(&[][..], |l| l.phrases.as_slice()));
-            // `gazetteer_lowered`, with the word's own entry already looked up.
-            let stem = possessive_stem(lower);
-            names.push(if stem.len() == lower.len() {
-                name_or_parts(lexeme.and_then(|l| l.name), lower)
-            } else {
-                name_or_parts(known(stem), stem)
             });
+            slots.push(slot);
         }
-        Self {
-            words,
-            lowered,
-            ends,
-            names,
-            phrases,
+        let mut words = Self { slots };
+        // The words of protected phrases, each phrase from its first word on.
+        let mut i = 0;
+        while i < words.len() {
+            let n = protected_len(&words, i);
+            for slot in words.slots.iter_mut().skip(i).take(n) {
+                slot.protected = true;
+            }
+            i += n.max(1);
         }
+        words
     }
 
     fn len(&self) -> usize {
-        self.words.len()
+        self.slots.len()
     }
 
-    /// Word `i` in lower case.
-    fn lower(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.lowered[start..self.ends[i]]
+    /// Word `i`.
+    fn word(&self, i: usize) -> Word<'a> {
+        self.slots[i].word
     }
 
     /// Whether word `i` is a particle ("van", "El", …).
     fn particle(&self, i: usize) -> bool {
-        self.words[i].text.len() <= 5 && is_particle_word(self.lower(i))
+        let text = self.slots[i].word.text;
+        text.len() <= 5 && with_lower(text, is_particle_word)
+    }
+
+    /// Whether word `i` is a role ([`is_role`]).
+    fn role(&self, i: usize) -> bool {
+        with_lower(self.slots[i].word.text, is_role)
+    }
+
+    /// Whether word `i` is a title ([`is_title`]).
+    fn title(&self, i: usize) -> bool {
+        self.slots[i].title
+    }
+
+    fn protected(&self, i: usize) -> bool {
+        self.slots[i].protected
+    }
+
+    fn name(&self, i: usize) -> Option<bool> {
+        self.slots[i].name
+    }
+
+    /// Whether word `i` in lower case is `lowered` (itself in lower case).
+    fn lower_is(&self, i: usize, lowered: &str) -> bool {
+        let text = self.slots[i].word.text;
+        if text.is_ascii() {
+            // `lowered` holds no ASCII capital: the same as comparing the ASCII lower case.
+            text.eq_ignore_ascii_case(lowered)
+        } else {
+            lower(text) == lowered
+        }
     }
 }
 
 /// Number of words of a protected phrase that starts at `i`, if one does.
 fn protected_len(words: &Words<'_>, i: usize) -> usize {
-    words.phrases[i]
+    words.slots[i]
+        .phrases
         .iter()
         .find(|phrase| {
             phrase.len() <= words.len() - i
                 && phrase
                     .iter()
                     .enumerate()
-                    .all(|(k, p)| words.lower(i + k) == p.as_str())
+                    .all(|(k, p)| words.lower_is(i + k, p))
         })
         .map_or(0, Vec::len)
 }
 
 /// Whether word `j` can continue a name: a particle, or a capitalised word that is not protected.
-fn continues_name(words: &Words<'_>, j: usize, protected: &[bool]) -> bool {
-    !protected[j]
-        && (words.particle(j) || (capitalised(words.words[j].text) && !is_role(words.lower(j))))
+fn continues_name(words: &Words<'_>, j: usize) -> bool {
+    !words.protected(j)
+        && (words.particle(j) || (capitalised(words.word(j).text) && !words.role(j)))
 }
 
 /// Extends a name that starts at `i` over following particles and capitalised words, and
 /// returns the index after its last name word (particles at the end do not count).
-fn extend(text: &str, words: &Words<'_>, i: usize, protected: &[bool], limit: usize) -> usize {
+fn extend(text: &str, words: &Words<'_>, i: usize, limit: usize) -> usize {
     let mut end = i + 1;
     let mut j = i + 1;
-    while j < words.len() && j - i <= limit && adjacent(text, &words.words[j - 1], &words.words[j])
-    {
-        if !continues_name(words, j, protected) {
+    while j < words.len() && j - i <= limit && adjacent(text, &words.word(j - 1), &words.word(j)) {
+        if !continues_name(words, j) {
             break;
         }
         if !words.particle(j) {
@@ -450,22 +499,20 @@ fn extend(text: &str, words: &Words<'_>, i: usize, protected: &[bool], limit: us
 /// Finds person names in `text` and appends their spans (with initials) to `spans`.
 pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     let all = Words::of(text);
-    let protected = protected_words(&all);
     let mut i = 0;
     while i < all.len() {
-        if protected[i] {
+        if all.protected(i) {
             i += 1;
             continue;
         }
         // 1. After a title or "heet": the capitalised words (and particles) that follow.
         // 2. A known name.
-        let found = name_after_title(text, &all, i, &protected)
-            .or_else(|| known_name(text, &all, i, &protected));
+        let found = name_after_title(text, &all, i).or_else(|| known_name(text, &all, i));
         match found {
             Some((start, end)) => {
                 spans.push((
                     with_initials(text, start),
-                    all.words[end - 1].end,
+                    all.word(end - 1).end,
                     PiiKind::Naam,
                 ));
                 i = end;
@@ -475,53 +522,38 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     }
 }
 
-/// Per word: whether it belongs to a protected phrase (an organisation, place or role).
-fn protected_words(all: &Words<'_>) -> Vec<bool> {
-    let mut protected = vec![false; all.len()];
-    let mut i = 0;
-    while i < all.len() {
-        let n = protected_len(all, i);
-        for flag in protected.iter_mut().skip(i).take(n) {
-            *flag = true;
-        }
-        i += n.max(1);
-    }
-    protected
-}
-
 /// When word `i` is a title or "heet" followed by a name: the byte where the name starts and
 /// the index after its last word.
-fn name_after_title(
-    text: &str,
-    all: &Words<'_>,
-    i: usize,
-    protected: &[bool],
-) -> Option<(usize, usize)> {
-    let words = &all.words;
-    let lower = all.lower(i);
-    if !is_title(lower) {
+fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
+    if !all.title(i) {
         return None;
     }
+    let title = all.word(i);
     let mut j = i + 1;
-    // "naam is …", "heet: …"
-    if lower == "naam" && j < words.len() && words[j].text == "is" {
+    // "naam is …"
+    let naam = all.lower_is(i, "naam");
+    if naam && j < all.len() && all.word(j).text == "is" {
         j += 1;
     }
-    if j >= words.len() || !title_gap(&text[words[i].end..words[j].start], lower) {
+    if j >= all.len()
+        || !title_gap(
+            &text[title.end..all.word(j).start],
+            with_lower(title.text, is_abbreviated_title),
+        )
+    {
         return None;
     }
     let k = skip_particles(text, all, j);
-    let starts_name = !protected[k]
-        && (capitalised(words[k].text) || all.names[k].is_some_and(|ambiguous| !ambiguous))
-        && !is_role(all.lower(k))
+    let starts_name = !all.protected(k)
+        && (capitalised(all.word(k).text) || all.name(k).is_some_and(|ambiguous| !ambiguous))
+        && !all.role(k)
         && !all.particle(k);
-    starts_name.then(|| (words[j].start, extend(text, all, k, protected, 4)))
+    starts_name.then(|| (all.word(j).start, extend(text, all, k, 4)))
 }
 
 /// Whether the gap between a title and the next word fits it: spaces, a full stop after an
 /// abbreviation ("dhr. Jansen"), a colon after a word ("heet: Jansen").
-fn title_gap(gap: &str, title: &str) -> bool {
-    let abbreviation = is_abbreviated_title(title);
+fn title_gap(gap: &str, abbreviation: bool) -> bool {
     !gap.is_empty()
         && gap
             .chars()
@@ -531,12 +563,11 @@ fn title_gap(gap: &str, title: &str) -> bool {
 /// Skips the particles from word `j` on ("van der …") to the word that decides; a particle is
 /// skipped only when a word stands right after it.
 fn skip_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
-    let words = &all.words;
     let mut k = j;
-    while k < words.len()
+    while k < all.len()
         && all.particle(k)
-        && k + 1 < words.len()
-        && adjacent(text, &words[k], &words[k + 1])
+        && k + 1 < all.len()
+        && adjacent(text, &all.word(k), &all.word(k + 1))
     {
         k += 1;
     }
@@ -545,12 +576,11 @@ fn skip_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
 
 /// When word `i` is a name from the gazetteer that reads as a name here: the byte where it
 /// starts and the index after its last word.
-fn known_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> Option<(usize, usize)> {
-    let words = &all.words;
-    let word = words[i];
-    let ambiguous = all.names[i]?;
+fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
+    let word = all.word(i);
+    let ambiguous = all.name(i)?;
     let is_name = if capitalised(word.text) {
-        !ambiguous || !sentence_start(text, &word) || next_is_name(text, all, i, protected)
+        !ambiguous || !sentence_start(text, &word) || next_is_name(text, all, i)
     } else {
         // Typed in lower case: only unambiguous first names of some length.
         !ambiguous && word.text.chars().count() >= 4 && !all.particle(i)
@@ -559,7 +589,7 @@ fn known_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> Opti
         return None;
     }
     let end = if capitalised(word.text) {
-        extend(text, all, i, protected, 4)
+        extend(text, all, i, 4)
     } else {
         i + 1
     };
@@ -567,13 +597,12 @@ fn known_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> Opti
 }
 
 /// Whether a capitalised name from the gazetteer stands right after word `i`.
-fn next_is_name(text: &str, all: &Words<'_>, i: usize, protected: &[bool]) -> bool {
-    let words = &all.words;
-    i + 1 < words.len()
-        && adjacent(text, &words[i], &words[i + 1])
-        && !protected[i + 1]
-        && capitalised(words[i + 1].text)
-        && all.names[i + 1].is_some()
+fn next_is_name(text: &str, all: &Words<'_>, i: usize) -> bool {
+    i + 1 < all.len()
+        && adjacent(text, &all.word(i), &all.word(i + 1))
+        && !all.protected(i + 1)
+        && capitalised(all.word(i + 1).text)
+        && all.name(i + 1).is_some()
 }
 
 /// Moves a name's start back over initials written before it ("J. Jansen", "A.M. de Vries").

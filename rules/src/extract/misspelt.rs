@@ -9,7 +9,7 @@
 //! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not
 //! (names that need their capitals even when spelt right: [`super::capitals`]).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 /// The shortest alias (and word) that is matched with one edit.
 const MIN_LEN: usize = 6;
@@ -17,20 +17,38 @@ const MIN_LEN: usize = 6;
 const MIN_LEN_SENTENCE_START: usize = 7;
 /// The shortest word (and alias) matched with two edits, away from a sentence's start.
 const MIN_LEN_TWO_EDITS: usize = 8;
+/// The most edits a word may be from an alias.
+const MAX_EDITS: usize = 2;
+/// The longest ASCII word lower-cased on the stack (a longer one is lower-cased into a string).
+const STACK_WORD: usize = 32;
 
 /// The one-word aliases of the register, by first letter, for matching misspelt names.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Misspellings {
     /// One-word aliases and the last word of longer ones (with the words that must precede
-    /// it: "ggz " for "ggz delfland"), by first letter, with their canonical names.
-    by_first: HashMap<u8, Vec<Entry>>,
-    exact: std::collections::HashSet<String>,
+    /// it: "ggz " for "ggz delfland"), indexed by their first byte (an ASCII lower-case
+    /// letter), with their canonical names.
+    by_first: Box<[Vec<Entry>; 256]>,
+    /// Whether any alias is matched with an edit at all.
+    any: bool,
+    /// The longest word in `by_first`: an ASCII word more than [`MAX_EDITS`] longer is close
+    /// to none.
+    longest: usize,
+    exact: HashSet<String>,
+}
+
+impl Default for Misspellings {
+    fn default() -> Self {
+        Self::new([])
+    }
 }
 
 /// An alias (or an alias's last word) matched with an edit.
 #[derive(Debug, Clone)]
 struct Entry {
     word: String,
+    /// [`letters`] of `word`.
+    letters: u64,
     /// The normalised words before `word` in the alias, which the note must write exactly.
     prefix: String,
     name: String,
@@ -39,8 +57,9 @@ struct Entry {
 impl Misspellings {
     /// From the register's normalised aliases and their canonical names.
     pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut by_first: HashMap<u8, Vec<Entry>> = HashMap::new();
-        let mut exact = std::collections::HashSet::new();
+        let mut by_first: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
+        let (mut any, mut longest) = (false, 0);
+        let mut exact = HashSet::new();
         for (alias, name) in aliases {
             exact.insert(alias.to_string());
             // "ggz delfland": its last word, after the exact "ggz ".
@@ -48,8 +67,11 @@ impl Misspellings {
                 .rsplit_once(' ')
                 .map_or(("", alias), |(prefix, word)| (prefix, word));
             if word.len() >= MIN_LEN && word.bytes().all(|b| b.is_ascii_lowercase()) {
-                by_first.entry(word.as_bytes()[0]).or_default().push(Entry {
+                any = true;
+                longest = longest.max(word.len());
+                by_first[usize::from(word.as_bytes()[0])].push(Entry {
                     word: word.to_string(),
+                    letters: letters(word.as_bytes()),
                     prefix: if prefix.is_empty() {
                         String::new()
                     } else {
@@ -59,44 +81,54 @@ impl Misspellings {
                 });
             }
         }
-        Self { by_first, exact }
+        Self {
+            by_first,
+            any,
+            longest,
+            exact,
+        }
     }
 
     /// The alias entries `word` (normalised) is a misspelling of, when all are one
     /// organisation's: one edit away, or two for a long word not opening a sentence
-    /// ("Staedium" for "Staedion").
-    fn entries_of(&self, word: &str, sentence_start: bool) -> Vec<&Entry> {
-        if self.exact.contains(word) {
-            return Vec::new();
-        }
-        let Some(first) = word.as_bytes().first() else {
-            return Vec::new();
-        };
-        let Some(entries) = self.by_first.get(first) else {
-            return Vec::new();
-        };
+    /// ("Staedium" for "Staedion"). Empty when there are none.
+    fn entries_of<'s, 'w>(
+        &'s self,
+        word: &'w str,
+        sentence_start: bool,
+    ) -> impl Iterator<Item = &'s Entry> + use<'s, 'w> {
+        let entries: &[Entry] = word
+            .as_bytes()
+            .first()
+            .map_or(&[], |&first| &self.by_first[usize::from(first)]);
         let max = if !sentence_start && word.len() >= MIN_LEN_TWO_EDITS {
             2
         } else {
             1
         };
-        let close: Vec<&Entry> = entries
-            .iter()
-            .filter(|e| {
-                // The length first: the distance is computed only for the few that may be close.
-                if e.word.len().abs_diff(word.len()) > max || !may_be_close(&e.word, word, max) {
-                    return false;
-                }
-                let distance = strsim::osa_distance(&e.word, word);
-                distance >= 1
-                    && distance <= max
-                    && (distance == 1 || e.word.len() >= MIN_LEN_TWO_EDITS)
-            })
-            .collect();
-        if close.iter().any(|e| e.name != close[0].name) {
-            return Vec::new();
-        }
-        close
+        // The letters of an ASCII word (the aliases' are ASCII); none for another.
+        let word_letters = word.is_ascii().then(|| letters(word.as_bytes()));
+        let close = move |e: &&Entry| {
+            // The length and the letters first: the distance is computed only for the few that
+            // may be close. (An alias written exactly is no misspelling: distance 0.)
+            if e.word.len().abs_diff(word.len()) > max
+                || word_letters.is_some_and(|w| !letters_may_be_close(e.letters, w, max))
+                || e.word == word
+                || !may_be_close(&e.word, word, max)
+            {
+                return false;
+            }
+            let distance = osa_distance(&e.word, word);
+            distance >= 1 && distance <= max && (distance == 1 || e.word.len() >= MIN_LEN_TWO_EDITS)
+        };
+        // Most words are close to no alias: the exact aliases are looked up only when one is,
+        // and the close ones found again (the distance computed twice) only then.
+        let mut found = entries.iter().filter(close);
+        let one_name = match found.next() {
+            Some(first) => found.all(|e| e.name == first.name) && !self.exact.contains(word),
+            None => false,
+        };
+        entries.iter().filter(close).take_while(move |_| one_name)
     }
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
@@ -108,10 +140,11 @@ impl Misspellings {
         text: &str,
         normalised: &str,
     ) -> Vec<(usize, usize, Option<&'a str>)> {
-        if self.by_first.is_empty() {
+        if !self.any {
             return named;
         }
         let mut added = false;
+        let mut stack = [0u8; STACK_WORD];
         for (word, sentence_start) in capitalised_words(text) {
             let min = if sentence_start {
                 MIN_LEN_SENTENCE_START
@@ -119,31 +152,40 @@ impl Misspellings {
                 MIN_LEN
             };
             let ascii = word.is_ascii();
-            if (if ascii {
-                word.len()
-            } else {
-                word.chars().count()
-            }) < min
-            {
+            if ascii {
+                // An ASCII word's normal form is its lower case (what `normalise` makes of
+                // it), and only a word starting with an alias's first letter and of about an
+                // alias's length can be close to one: the others are passed over without
+                // making a string.
+                if word.len() < min
+                    || word.len() > self.longest + MAX_EDITS
+                    || self.by_first[usize::from(word.as_bytes()[0].to_ascii_lowercase())]
+                        .is_empty()
+                {
+                    continue;
+                }
+            } else if word.chars().count() < min {
                 continue;
             }
-            // An ASCII word's normal form is its lower case (what `normalise` makes of it), and
-            // only a word starting with an alias's first letter can be close to one: the others
-            // are passed over without making a string.
-            if ascii
-                && !self
-                    .by_first
-                    .contains_key(&word.as_bytes()[0].to_ascii_lowercase())
-            {
-                continue;
-            }
-            let word = if ascii {
-                word.to_ascii_lowercase()
-            } else {
-                knooppunt_domain::text::normalise(word)
+            let owned;
+            let word: &str = match stack.get_mut(..word.len()) {
+                Some(lower) if ascii => {
+                    lower.copy_from_slice(word.as_bytes());
+                    lower.make_ascii_lowercase();
+                    // ASCII stays ASCII.
+                    std::str::from_utf8(lower).unwrap_or_default()
+                }
+                _ => {
+                    owned = if ascii {
+                        word.to_ascii_lowercase()
+                    } else {
+                        knooppunt_domain::text::normalise(word)
+                    };
+                    &owned
+                }
             };
-            for entry in self.entries_of(&word, sentence_start) {
-                for (start, end) in whole_words(normalised, &word) {
+            for entry in self.entries_of(word, sentence_start) {
+                for (start, end) in whole_words(normalised, word) {
                     // "GGZ Delfand": the whole name, from its exact first words.
                     let Some(start) = start.checked_sub(entry.prefix.len()) else {
                         continue;
@@ -168,35 +210,64 @@ impl Misspellings {
     }
 }
 
+/// The characters that open a sentence for the next word (as a word after them may be
+/// capitalised for that alone).
+fn opens_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ':' | '\n' | '\'' | '"' | '(' | '-')
+}
+
 /// The words of `text` that start with a capital, each with whether it opens a sentence.
+///
+/// A word is a run of alphanumeric characters; it opens a sentence when no word stands before
+/// it or an [`opens_sentence`] character stands between it and the word before. The text is
+/// searched for capitals (and non-ASCII bytes, which may start one) eight bytes at a time, and
+/// only there looked at around.
 fn capitalised_words(text: &str) -> impl Iterator<Item = (&str, bool)> {
-    let mut sentence_start = true;
-    let mut start: Option<usize> = None;
-    let mut chars = text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')));
-    std::iter::from_fn(move || {
-        for (i, c) in chars.by_ref() {
-            if c.is_alphanumeric() {
-                start.get_or_insert(i);
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        at = knooppunt_domain::text::skip_eights(bytes, at);
+        let b = *bytes.get(at)?;
+        let start = at;
+        let c = if b.is_ascii() {
+            at += 1;
+            if !b.is_ascii_uppercase() {
                 continue;
             }
-            let mut found = None;
-            if let Some(s) = start.take() {
-                let word = &text[s..i];
-                if word.chars().next().is_some_and(char::is_uppercase) {
-                    found = Some((word, sentence_start));
+            char::from(b)
+        } else {
+            let c = text.get(at..).and_then(|rest| rest.chars().next())?;
+            at += c.len_utf8();
+            if !(c.is_uppercase() && c.is_alphanumeric()) {
+                continue;
+            }
+            c
+        };
+        // Inside a word: not its start.
+        let mut before = text[..start].chars().rev();
+        if before.clone().next().is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        debug_assert!(c.is_alphanumeric());
+        // Back over what separates it from the word before.
+        let sentence_start = before
+            .find(|&c| c.is_alphanumeric() || opens_sentence(c))
+            .is_none_or(opens_sentence);
+        // Its end: the first character that is not alphanumeric.
+        while let Some(&b) = bytes.get(at) {
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
                 }
-                sentence_start = false;
-            }
-            if matches!(c, '.' | '!' | '?' | ':' | '\n' | '\'' | '"' | '(' | '-') {
-                sentence_start = true;
-            }
-            if found.is_some() {
-                return found;
+                at += 1;
+            } else {
+                match text.get(at..).and_then(|rest| rest.chars().next()) {
+                    Some(c) if c.is_alphanumeric() => at += c.len_utf8(),
+                    _ => break,
+                }
             }
         }
-        None
+        return Some((&text[start..at], sentence_start));
     })
 }
 
@@ -214,6 +285,20 @@ fn whole_words<'t>(
             let boundary = |c: Option<char>| !c.is_some_and(char::is_alphanumeric);
             (boundary(before) && boundary(after)).then_some((start, end))
         })
+}
+
+/// The set of bytes of an ASCII word, each byte as bit `byte % 64` of the set.
+fn letters(word: &[u8]) -> u64 {
+    word.iter().fold(0, |set, &b| set | 1 << (b % 64))
+}
+
+/// A necessary condition for two ASCII words with the byte sets `a` and `b` ([`letters`]) to be
+/// at most `max` edits apart: an edit (a byte added, dropped, changed, or two swapped) takes at
+/// most one byte out of a word's set and puts at most one in, so each set has at most `max`
+/// bytes the other lacks. Folding bytes onto 64 bits only makes sets less different, so the
+/// condition stays necessary.
+fn letters_may_be_close(a: u64, b: u64, max: usize) -> bool {
+    (a & !b).count_ones() as usize <= max && (b & !a).count_ones() as usize <= max
 }
 
 /// A necessary condition for `a` and `b` to be at most `max` edits apart (optimal string
@@ -238,183 +323,58 @@ fn may_be_close(a: &str, b: &str, max: usize) -> bool {
     if max == 1 {
         return a.len().max(b.len()) <= 2;
     }
-    let mut counts = [0i32; 128];
+    // The letters' counts (ASCII: 128 of them), summed over the letters that occur only.
+    let mut counts = [0i16; 128];
     for &x in a {
         counts[usize::from(x)] += 1;
     }
     for &y in b {
         counts[usize::from(y)] -= 1;
     }
-    counts
-        .iter()
-        .map(|c| c.unsigned_abs() as usize)
-        .sum::<usize>()
-        <= 2 * max
+    let mut differ = 0;
+    for &x in a.iter().chain(b) {
+        differ += usize::from(counts[usize::from(x)].unsigned_abs());
+        counts[usize::from(x)] = 0;
+    }
+    differ <= 2 * max
+}
+
+/// The optimal string alignment distance of `a` and `b` (what `strsim::osa_distance` computes),
+/// on the stack for ASCII words of up to [`STACK_WORD`] bytes.
+fn osa_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || a.len().max(b.len()) >= STACK_WORD {
+        return strsim::osa_distance(
+            std::str::from_utf8(a).unwrap_or_default(),
+            std::str::from_utf8(b).unwrap_or_default(),
+        );
+    }
+    // Three rows, swapped by reference (the arrays stay where they are). No distance exceeds
+    // the longer word's length, below `STACK_WORD` (so a byte holds it).
+    let (mut rows_two_back, mut rows_previous, mut rows_current) =
+        ([0u8; STACK_WORD], [0u8; STACK_WORD], [0u8; STACK_WORD]);
+    let (mut two_back, mut previous, mut current) =
+        (&mut rows_two_back, &mut rows_previous, &mut rows_current);
+    for (j, slot) in previous.iter_mut().enumerate().take(b.len() + 1) {
+        *slot = j as u8;
+    }
+    for (i, &x) in a.iter().enumerate() {
+        current[0] = (i + 1) as u8;
+        for (j, &y) in b.iter().enumerate() {
+            let cost = u8::from(x != y);
+            let mut d = (current[j] + 1)
+                .min(previous[j + 1] + 1)
+                .min(previous[j] + cost);
+            if i > 0 && j > 0 && x != y && x == b[j - 1] && y == a[i - 1] {
+                d = d.min(two_back[j - 1] + 1);
+            }
+            current[j + 1] = d;
+        }
+        std::mem::swap(&mut two_back, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    usize::from(previous[b.len()])
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_one_or_two_edits_away_may_be_close() {
-        let alias = "staedion";
-        let letters: Vec<char> = "abcdeiklmnostuz".chars().collect();
-        // Every word one edit from `w`: a letter dropped, added, changed, or neighbours swapped.
-        let edits = |w: &str| -> Vec<String> {
-            let w: Vec<char> = w.chars().collect();
-            let mut out = Vec::new();
-            for i in 0..=w.len() {
-                for &c in &letters {
-                    let mut v = w.clone();
-                    v.insert(i, c);
-                    out.push(v.into_iter().collect());
-                }
-                if i < w.len() {
-                    let mut v = w.clone();
-                    v.remove(i);
-                    out.push(v.iter().collect());
-                    for &c in &letters {
-                        let mut v = w.clone();
-                        v[i] = c;
-                        out.push(v.into_iter().collect());
-                    }
-                }
-                if i + 1 < w.len() {
-                    let mut v = w.clone();
-                    v.swap(i, i + 1);
-                    out.push(v.into_iter().collect());
-                }
-            }
-            out
-        };
-        for one in edits(alias) {
-            assert!(super::may_be_close(alias, &one, 1), "{one}");
-            for two in edits(&one) {
-                if strsim::osa_distance(alias, &two) <= 2 {
-                    assert!(super::may_be_close(alias, &two, 2), "{two}");
-                }
-            }
-        }
-        assert!(!super::may_be_close(alias, "stadhuis", 1));
-        assert!(!super::may_be_close(alias, "stadhuis", 2));
-    }
-
-    use super::*;
-
-    fn register() -> Misspellings {
-        Misspellings::new([
-            ("de sleutels", "De Sleutels"),
-            ("staedion", "Staedion"),
-            ("steadion", "Staedion"),
-            ("middin", "Middin"),
-            ("parnassia", "Parnassia"),
-            ("vestia", "Vestia"),
-            ("cak", "CAK"),
-        ])
-    }
-
-    fn found(text: &str) -> Vec<String> {
-        let register = register();
-        let normalised = knooppunt_domain::text::normalise(text);
-        register
-            .add_to(Vec::new(), text, &normalised)
-            .into_iter()
-            .filter_map(|(start, end, name)| Some(format!("{}={}", &normalised[start..end], name?)))
-            .collect()
-    }
-
-    #[test]
-    fn capitalised_words_and_whether_they_open_a_sentence() {
-        let words: Vec<(&str, bool)> =
-            capitalised_words("Bij Staedion gemeld. Vestia: niks (Parnassia) en GGZ-Delfland")
-                .collect();
-        assert_eq!(
-            words,
-            [
-                ("Bij", true),
-                ("Staedion", false),
-                ("Vestia", true),
-                ("Parnassia", true),
-                ("GGZ", false),
-                ("Delfland", true),
-            ]
-        );
-        assert_eq!(capitalised_words("").count(), 0);
-        assert_eq!(capitalised_words("alles klein").count(), 0);
-    }
-
-    #[test]
-    fn one_letter_swapped_added_dropped_or_changed() {
-        assert_eq!(
-            found("Ze melden bij Staedoin maar niemand komt"),
-            ["staedoin=Staedion"]
-        );
-        assert_eq!(
-            found("aangemeld bij Parnasia in maart"),
-            ["parnasia=Parnassia"]
-        );
-        assert_eq!(found("huurder van Vesttia belt"), ["vesttia=Vestia"]);
-        assert_eq!(found("huurder van Vestai belt"), ["vestai=Vestia"]);
-    }
-
-    #[test]
-    fn common_words_short_names_and_exact_names_are_not_misspellings() {
-        // Lower case: a common word, not a name.
-        assert!(found("ze woont midden in de wijk").is_empty());
-        // At the start of a sentence any word has a capital: six letters are too few there.
-        assert!(found("Midden in de nacht belde ze.").is_empty());
-        // Names shorter than six letters are never matched with an edit.
-        assert!(found("schuld bij het CAX").is_empty());
-        // Two edits away.
-        assert!(found("bij Stedoin gemeld").is_empty());
-        // The exact alias is the matcher's, not this one's.
-        assert!(found("bij Staedion gemeld").is_empty());
-    }
-
-    #[test]
-    fn the_rule_set_reads_a_misspelt_name() {
-        let rules = crate::ruleset::RuleSet::default_rules().expect("default rules");
-        assert_eq!(
-            rules
-                .analyse("Lekkage gemeld bij Vestai, al 6 weken geen reactie.")
-                .organisation,
-            Some("Vestia")
-        );
-        assert_eq!(
-            rules
-                .analyse("Midden in de nacht lekt het dak.")
-                .organisation,
-            None
-        );
-    }
-
-    #[test]
-    fn long_names_two_letters_off_and_the_last_word_of_a_longer_name() {
-        let register = Misspellings::new([
-            ("staedion", "Staedion"),
-            ("ggz delfland", "GGZ Delfland"),
-            ("ggz", "GGZ"),
-        ]);
-        let found = |text: &str| -> Vec<String> {
-            let normalised = knooppunt_domain::text::normalise(text);
-            let named: Vec<(usize, usize, Option<&str>)> = normalised
-                .match_indices("ggz")
-                .map(|(start, m)| (start, start + m.len(), Some("GGZ")))
-                .collect();
-            register
-                .add_to(named, text, &normalised)
-                .into_iter()
-                .filter_map(|(s, e, name)| Some(format!("{}={}", &normalised[s..e], name?)))
-                .collect()
-        };
-        assert_eq!(found("gemeld bij Staedium, niks"), ["staedium=Staedion"]);
-        // Two edits only for a word of eight letters or more, not opening a sentence.
-        assert!(found("Staedium heeft niks gedaan").is_empty());
-        assert!(found("gemeld bij Stadiom").is_empty());
-        assert_eq!(
-            found("aangemeld bij GGZ Delflnd"),
-            ["ggz delflnd=GGZ Delfland"]
-        );
-        // The last word alone, without the alias's first words, is no name.
-        assert!(found("waterschap Delflnd").is_empty());
-    }
-}
+mod tests;

@@ -1,0 +1,267 @@
+use super::*;
+
+#[test]
+fn every_word_one_or_two_edits_away_may_be_close() {
+    let alias = "staedion";
+    let alphabet: Vec<char> = "abcdeiklmnostuz".chars().collect();
+    // Every word one edit from `w`: a letter dropped, added, changed, or neighbours swapped.
+    let edits = |w: &str| -> Vec<String> {
+        let w: Vec<char> = w.chars().collect();
+        let mut out = Vec::new();
+        for i in 0..=w.len() {
+            for &c in &alphabet {
+                let mut v = w.clone();
+                v.insert(i, c);
+                out.push(v.into_iter().collect());
+            }
+            if i < w.len() {
+                let mut v = w.clone();
+                v.remove(i);
+                out.push(v.iter().collect());
+                for &c in &alphabet {
+                    let mut v = w.clone();
+                    v[i] = c;
+                    out.push(v.into_iter().collect());
+                }
+            }
+            if i + 1 < w.len() {
+                let mut v = w.clone();
+                v.swap(i, i + 1);
+                out.push(v.into_iter().collect());
+            }
+        }
+        out
+    };
+    let close = |word: &str, max: usize| {
+        super::may_be_close(alias, word, max)
+            && letters_may_be_close(letters(alias.as_bytes()), letters(word.as_bytes()), max)
+    };
+    for one in edits(alias) {
+        assert!(close(&one, 1), "{one}");
+        for two in edits(&one) {
+            if strsim::osa_distance(alias, &two) <= 2 {
+                assert!(close(&two, 2), "{two}");
+            }
+        }
+    }
+    assert!(!letters_may_be_close(
+        letters(b"staedion"),
+        letters(b"stadhuis"),
+        2
+    ));
+    assert!(!super::may_be_close(alias, "stadhuis", 1));
+    assert!(!super::may_be_close(alias, "stadhuis", 2));
+}
+
+fn register() -> Misspellings {
+    Misspellings::new([
+        ("de sleutels", "De Sleutels"),
+        ("staedion", "Staedion"),
+        ("steadion", "Staedion"),
+        ("middin", "Middin"),
+        ("parnassia", "Parnassia"),
+        ("vestia", "Vestia"),
+        ("cak", "CAK"),
+    ])
+}
+
+fn found(text: &str) -> Vec<String> {
+    let register = register();
+    let normalised = knooppunt_domain::text::normalise(text);
+    register
+        .add_to(Vec::new(), text, &normalised)
+        .into_iter()
+        .filter_map(|(start, end, name)| Some(format!("{}={}", &normalised[start..end], name?)))
+        .collect()
+}
+
+#[test]
+fn capitalised_words_and_whether_they_open_a_sentence() {
+    let words: Vec<(&str, bool)> =
+        capitalised_words("Bij Staedion gemeld. Vestia: niks (Parnassia) en GGZ-Delfland")
+            .collect();
+    assert_eq!(
+        words,
+        [
+            ("Bij", true),
+            ("Staedion", false),
+            ("Vestia", true),
+            ("Parnassia", true),
+            ("GGZ", false),
+            ("Delfland", true),
+        ]
+    );
+    assert_eq!(capitalised_words("").count(), 0);
+    assert_eq!(capitalised_words("alles klein").count(), 0);
+}
+
+#[test]
+fn one_letter_swapped_added_dropped_or_changed() {
+    assert_eq!(
+        found("Ze melden bij Staedoin maar niemand komt"),
+        ["staedoin=Staedion"]
+    );
+    assert_eq!(
+        found("aangemeld bij Parnasia in maart"),
+        ["parnasia=Parnassia"]
+    );
+    assert_eq!(found("huurder van Vesttia belt"), ["vesttia=Vestia"]);
+    assert_eq!(found("huurder van Vestai belt"), ["vestai=Vestia"]);
+}
+
+#[test]
+fn common_words_short_names_and_exact_names_are_not_misspellings() {
+    // Lower case: a common word, not a name.
+    assert!(found("ze woont midden in de wijk").is_empty());
+    // At the start of a sentence any word has a capital: six letters are too few there.
+    assert!(found("Midden in de nacht belde ze.").is_empty());
+    // Names shorter than six letters are never matched with an edit.
+    assert!(found("schuld bij het CAX").is_empty());
+    // Two edits away.
+    assert!(found("bij Stedoin gemeld").is_empty());
+    // The exact alias is the matcher's, not this one's.
+    assert!(found("bij Staedion gemeld").is_empty());
+}
+
+#[test]
+fn the_rule_set_reads_a_misspelt_name() {
+    let rules = crate::ruleset::RuleSet::default_rules().expect("default rules");
+    assert_eq!(
+        rules
+            .analyse("Lekkage gemeld bij Vestai, al 6 weken geen reactie.")
+            .organisation,
+        Some("Vestia")
+    );
+    assert_eq!(
+        rules
+            .analyse("Midden in de nacht lekt het dak.")
+            .organisation,
+        None
+    );
+}
+
+#[test]
+fn long_names_two_letters_off_and_the_last_word_of_a_longer_name() {
+    let register = Misspellings::new([
+        ("staedion", "Staedion"),
+        ("ggz delfland", "GGZ Delfland"),
+        ("ggz", "GGZ"),
+    ]);
+    let found = |text: &str| -> Vec<String> {
+        let normalised = knooppunt_domain::text::normalise(text);
+        let named: Vec<(usize, usize, Option<&str>)> = normalised
+            .match_indices("ggz")
+            .map(|(start, m)| (start, start + m.len(), Some("GGZ")))
+            .collect();
+        register
+            .add_to(named, text, &normalised)
+            .into_iter()
+            .filter_map(|(s, e, name)| Some(format!("{}={}", &normalised[s..e], name?)))
+            .collect()
+    };
+    assert_eq!(found("gemeld bij Staedium, niks"), ["staedium=Staedion"]);
+    // Two edits only for a word of eight letters or more, not opening a sentence.
+    assert!(found("Staedium heeft niks gedaan").is_empty());
+    assert!(found("gemeld bij Stadiom").is_empty());
+    assert_eq!(
+        found("aangemeld bij GGZ Delflnd"),
+        ["ggz delflnd=GGZ Delfland"]
+    );
+    // The last word alone, without the alias's first words, is no name.
+    assert!(found("waterschap Delflnd").is_empty());
+}
+
+/// [`capitalised_words`] by its definition, character by character.
+fn capitalised_words_by_characters(text: &str) -> Vec<(&str, bool)> {
+    let mut words = Vec::new();
+    let mut sentence_start = true;
+    let mut start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            let word = &text[s..i];
+            if word.chars().next().is_some_and(char::is_uppercase) {
+                words.push((word, sentence_start));
+            }
+            sentence_start = false;
+        }
+        if opens_sentence(c) {
+            sentence_start = true;
+        }
+    }
+    words
+}
+
+/// A deterministic stream of pseudo-random numbers (splitmix64).
+fn numbers(mut state: u64) -> impl Iterator<Item = u64> {
+    std::iter::repeat_with(move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    })
+}
+
+#[test]
+fn capitalised_words_are_those_of_the_character_by_character_definition() {
+    let alphabet: Vec<char> = "aZzA09 .!?:\n'\"(-,;ÉéÖöĲßΣσİ\u{2028}\u{200b}\u{301}Ⅳ①Ⓐ🙂—’"
+        .chars()
+        .collect();
+    let mut random = numbers(11);
+    for _ in 0..30_000 {
+        let len = random.next().unwrap_or(0) % 40;
+        let text: String = (0..len)
+            .map(|_| alphabet[(random.next().unwrap_or(0) % alphabet.len() as u64) as usize])
+            .collect();
+        assert_eq!(
+            capitalised_words(&text).collect::<Vec<_>>(),
+            capitalised_words_by_characters(&text),
+            "{text:?}"
+        );
+    }
+    let note =
+        "Bij Staedion gemeld. Vestia: niks (Parnassia) en GGZ-Delfland, mw. Ümit ÉÉN 2Xyz aBc";
+    assert_eq!(
+        capitalised_words(note).collect::<Vec<_>>(),
+        capitalised_words_by_characters(note)
+    );
+}
+
+#[test]
+fn the_distance_is_strsims() {
+    let letters = b"aeinost";
+    let mut random = numbers(5);
+    let mut word = |max: u64| -> String {
+        let len = random.next().unwrap_or(0) % max;
+        (0..len)
+            .map(|_| char::from(letters[(random.next().unwrap_or(0) % 7) as usize]))
+            .collect()
+    };
+    for _ in 0..20_000 {
+        let (a, b) = (word(12), word(12));
+        assert_eq!(
+            osa_distance(&a, &b),
+            strsim::osa_distance(&a, &b),
+            "{a} {b}"
+        );
+    }
+    for (a, b) in [
+        ("staedion", "staedoin"),
+        ("staedion", "steadion"),
+        ("ab", "bca"),
+        ("", "vestia"),
+        ("vestia", ""),
+        ("parnassia", "parnasia"),
+        ("staedion", "stäedion"),
+        ("staedion", &"s".repeat(40)),
+    ] {
+        assert_eq!(osa_distance(a, b), strsim::osa_distance(a, b), "{a} {b}");
+    }
+}
