@@ -1,20 +1,10 @@
 use super::*;
+use proptest::prelude::*;
 use serde_json::json;
 
 /// serde_json's bytes for `value`.
 fn serde<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("serializes")
-}
-
-/// A deterministic stream of pseudo-random numbers (splitmix64).
-fn numbers(mut state: u64) -> impl Iterator<Item = u64> {
-    std::iter::repeat_with(move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    })
 }
 
 fn escaped(s: &str) -> Vec<u8> {
@@ -53,18 +43,6 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
             }
         }
     }
-    // Random strings from an alphabet heavy in what is escaped.
-    let alphabet: Vec<char> = "aZ09 \"\\/\n\r\t\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}é€\u{2028}🙂"
-        .chars()
-        .collect();
-    let mut random = numbers(16);
-    for _ in 0..5_000 {
-        let len = random.next().unwrap_or(0) % 40;
-        let s: String = (0..len)
-            .map(|_| alphabet[(random.next().unwrap_or(0) % alphabet.len() as u64) as usize])
-            .collect();
-        tricky.push(s);
-    }
     for s in &tricky {
         assert_eq!(escaped(s), serde(s.as_str()), "{s:?}");
     }
@@ -72,7 +50,7 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
 
 #[test]
 fn floats_are_formatted_as_serde_json_formats_them() {
-    let mut values = vec![
+    let values = [
         0.0,
         -0.0,
         1.0,
@@ -94,31 +72,62 @@ fn floats_are_formatted_as_serde_json_formats_them() {
         f64::from(0.87f32),
         f64::from(0.999_999_9_f32),
     ];
-    let mut random = numbers(7);
-    for _ in 0..100_000 {
-        let bits = random.next().unwrap_or(0);
-        // Any bit pattern, a confidence in [0, 1], and a model score widened from f32.
-        values.push(f64::from_bits(bits));
-        values.push((bits >> 11) as f64 / (1u64 << 53) as f64);
-        values.push(f64::from(f32::from_bits(bits as u32)));
-    }
     for value in values {
-        let mut out = Vec::new();
-        float(&mut out, value).expect("writes");
-        assert_eq!(out, serde(&value), "{value:?}");
+        assert_eq!(floated(value), serde(&value), "{value:?}");
     }
 }
 
 #[test]
 fn numbers_are_written_as_serde_json_writes_them() {
-    let mut random = numbers(3);
-    let values = [None, Some(0), Some(9), Some(10), Some(98), Some(u32::MAX)]
-        .into_iter()
-        .chain((0..10_000).map(|_| random.next().map(|n| (n >> 40) as u32)));
-    for value in values {
-        let mut out = Vec::new();
-        optional_u32(&mut out, value);
-        assert_eq!(out, serde(&value), "{value:?}");
+    for value in [None, Some(0), Some(9), Some(10), Some(98), Some(u32::MAX)] {
+        assert_eq!(numbered(value), serde(&value), "{value:?}");
+    }
+}
+
+fn floated(value: f64) -> Vec<u8> {
+    let mut out = Vec::new();
+    float(&mut out, value).expect("writes");
+    out
+}
+
+fn numbered(value: Option<u32>) -> Vec<u8> {
+    let mut out = Vec::new();
+    optional_u32(&mut out, value);
+    out
+}
+
+/// Strings from an alphabet heavy in what is escaped.
+fn strings() -> impl Strategy<Value = String> {
+    let alphabet: Vec<char> = "aZ09 \"\\/\n\r\t\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f}é€\u{2028}🙂"
+        .chars()
+        .collect();
+    proptest::collection::vec(proptest::sample::select(alphabet), 0..40)
+        .prop_map(|chars| chars.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+    #[test]
+    fn any_string_is_escaped_as_serde_json_escapes_it(s in strings()) {
+        prop_assert_eq!(escaped(&s), serde(s.as_str()));
+    }
+
+    /// Any bit pattern, a confidence in [0, 1], and a model score widened from f32.
+    #[test]
+    fn any_float_is_formatted_as_serde_json_formats_it(bits in any::<u64>()) {
+        for value in [
+            f64::from_bits(bits),
+            (bits >> 11) as f64 / (1u64 << 53) as f64,
+            f64::from(f32::from_bits(bits as u32)),
+        ] {
+            prop_assert_eq!(floated(value), serde(&value));
+        }
+    }
+
+    #[test]
+    fn any_number_is_written_as_serde_json_writes_it(value in any::<Option<u32>>()) {
+        prop_assert_eq!(numbered(value), serde(&value));
     }
 }
 
