@@ -267,7 +267,7 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// The clause around byte `at`: its sentence cut at commas, colons and dashes.
+/// The clause around byte `at`: its sentence cut at commas, colons, dashes and brackets.
 fn clause_at(text: &str, at: usize) -> &str {
     let (start, end) = sentence_bounds(text, at);
     let stop = |c: char| matches!(c, ',' | ':' | '–' | '(' | ')');
@@ -439,12 +439,13 @@ fn in_days(amount: f64, unit: Unit) -> f64 {
     }
 }
 
-/// Phrases right before an organisation that name it as the referrer, not the responsible body.
+/// Phrases right before an organisation that name it as the referrer, not the responsible body
+/// (also its desk in brackets: "ingebracht door de bibliotheek (Informatiepunt …)").
 /// ("namens" and "in opdracht van" name the principal — "de deurwaarder kwam namens Vestia" —
 /// which is the responsible body, so they are not here.)
 static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$|(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)? [a-z-]+ \($",
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?(?: [a-z-]+ \()?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
     )
 });
 
@@ -454,7 +455,8 @@ static OWN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(r"(?:^|[^a-z0-9])(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)$")
 });
 
-/// A duration right after "sinds" or "al" ("(sinds 5 wkn)"): how long something has lasted.
+/// A duration right after "sinds", "al", "ruim" or "inmiddels" ("(sinds 5 wkn)"): how long
+/// something has lasted, not an age in brackets.
 static SINCE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:sinds|al|ruim|inmiddels)$"));
 
