@@ -196,8 +196,19 @@ fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
     });
     assert_eq!(brief.file_stem(), "brief-2026Q3-versie2");
     let rendered = brief.render().unwrap();
-    check_changes("brief-rectificatie.md.diff", "brief.md", &rendered.markdown);
-    check_changes("brief-rectificatie.html.diff", "brief.html", &rendered.html);
+    let base = self::brief().render().unwrap();
+    check_changes(
+        "brief-rectificatie.md.diff",
+        "brief.md",
+        &base.markdown,
+        &rendered.markdown,
+    );
+    check_changes(
+        "brief-rectificatie.html.diff",
+        "brief.html",
+        &base.html,
+        &rendered.html,
+    );
     for text in [&rendered.markdown, &rendered.html] {
         assert!(text.contains("Rectificatie — versie 2, vervangt versie 1 van 05-10-2026"));
         assert!(text.contains("Wat is gewijzigd"));
