@@ -355,10 +355,11 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 }
             }
             let sentence = sentence_at(normalised, whole.start());
+            let clause = clause_at(normalised, whole.start());
             // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
             // makes it a deadline only within its own clause.
             let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
-                clause_at(normalised, whole.start())
+                clause
             } else {
                 sentence
             };
@@ -372,7 +373,6 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             // a sentence that states a wait elsewhere, when the arrears share the duration's
             // clause ("huurachterstand 4 mnd, aanmelding schuldhulp 6 wk geleden").
             let months = unit == Unit::Month;
-            let clause = clause_at(normalised, whole.start());
             if months
                 && ((!cued && ARREARS.is_match(sentence))
                     || (ARREARS.is_match(clause) && !WAIT_CUE.is_match(clause)))

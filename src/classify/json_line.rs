@@ -96,22 +96,12 @@ fn float(out: &mut Vec<u8>, value: f64) -> io::Result<()> {
     serde_json::to_writer(&mut *out, &value).map_err(io::Error::other)
 }
 
+/// An integer as serde_json writes it (with `itoa`, as serde_json does).
 fn optional_u32(out: &mut Vec<u8>, value: Option<u32>) {
-    let Some(mut n) = value else {
-        out.extend_from_slice(b"null");
-        return;
-    };
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    match value {
+        Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+        None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(&digits[at..]);
 }
 
 fn optional_string(out: &mut Vec<u8>, value: Option<&str>) {
@@ -163,7 +153,9 @@ fn string(out: &mut Vec<u8>, s: &str) {
         // Byte by byte to the end of this eight (or of the string).
         let end = (at + 8).min(bytes.len());
         while at < end {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
             let b = bytes[at];
+            let unicode;
             let escape: &[u8] = match b {
                 b'"' => b"\\\"",
                 b'\\' => b"\\\\",
@@ -173,19 +165,15 @@ fn string(out: &mut Vec<u8>, s: &str) {
                 0x0C => b"\\f",
                 b'\r' => b"\\r",
                 0x00..=0x1F => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(&bytes[run..at]);
-                    out.extend_from_slice(&[
+                    unicode = [
                         b'\\',
                         b'u',
                         b'0',
                         b'0',
                         HEX[usize::from(b >> 4)],
                         HEX[usize::from(b & 0xF)],
-                    ]);
-                    at += 1;
-                    run = at;
-                    continue;
+                    ];
+                    &unicode
                 }
                 _ => {
                     at += 1;
