@@ -25,7 +25,8 @@
 //! one the rules file ties to a barrier the note has (`barriers = [...]`) is preferred, of
 //! several such the one nearest the wait, else the feared one ("bang dat de gemeente …"), else
 //! for a benefit cut the one said to cut ("dat de SVB dan haar AOW kort"); a
-//! department (`part_of`) is its body when the note names that body too.
+//! department (`part_of`) is its body when the note names that body too. A note about a case
+//! passed around by two or more (bodies or other parties, [`passing`]) has none.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -559,14 +560,20 @@ struct Candidate<'a> {
 }
 
 /// The responsible organisation among those a text names (`found`: byte offset, end and
-/// canonical name, in order), given the barriers the note has and the waits it states ([`stated_waits`]).
+/// canonical name, in order), given the barriers the note has, the waits it states
+/// ([`stated_waits`]) and who it says passes the case around ([`Passing`]): none when two or
+/// more do.
 pub fn responsible<'a>(
     normalised: &str,
     found: &[(usize, usize, &'a str)],
     role: impl Fn(&str) -> Option<&'a OrganisationRole>,
     barriers: &[&str],
     waits: &[StatedWait],
+    passing: Passing<'_>,
 ) -> Option<&'a str> {
+    if passing::passed_around(found, &role, barriers, passing) {
+        return None;
+    }
     let tied = |name: &str| {
         role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
     };
@@ -611,13 +618,6 @@ pub fn responsible<'a>(
         })
         .collect();
     let candidates = folded_onto_owners(candidates, &role);
-    // Several bodies passing the case around: none of them is the responsible one.
-    let mut distinct: Vec<&str> = candidates.iter().map(|c| c.name).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if barriers == ["doorverwijscarrousel"] && distinct.len() > 1 {
-        return None;
-    }
     let secondary = |name: &str| role(name).is_some_and(|r| r.secondary);
     let direct = || candidates.iter().filter(|c| !c.channel);
     // Named bodies tied to the barrier come first; one named by its service ("de
@@ -794,6 +794,9 @@ fn nearest_to_a_wait<'c, 'a: 'c>(
 
 pub mod capitals;
 pub mod misspelt;
+pub mod passing;
+
+pub use passing::Passing;
 
 #[cfg(test)]
 mod tests;

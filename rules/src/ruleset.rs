@@ -111,6 +111,8 @@ pub struct RuleSet {
     capitals: crate::extract::capitals::WrittenCapitals,
     /// Organisation names misspelt by one letter ("Staedoin").
     misspellings: crate::extract::misspelt::Misspellings,
+    /// Who passes a case around (`[carousel]`); `None` when the file has no such barrier.
+    parties: Option<crate::extract::passing::Parties>,
     /// Per positive pattern, how its match is explained: the pattern, or its `all` group.
     labels: Vec<String>,
     /// The learned model beside the rules ([`crate::ruleset::combine`]).
@@ -183,12 +185,18 @@ impl RuleSet {
             .iter()
             .filter_map(|&(start, end, name)| Some((start, end, name?)))
             .collect();
+        let passing = self
+            .parties
+            .as_ref()
+            .map(|parties| parties.passing(normalised, barriers))
+            .unwrap_or_default();
         crate::extract::responsible(
             normalised,
             &found,
             |name| self.organisation_roles.get(name),
             barriers,
             waits,
+            passing,
         )
     }
 

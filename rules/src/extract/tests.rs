@@ -1,5 +1,11 @@
 use super::*;
 
+/// The shipped rules' barrier of a case passed around, with no other parties named.
+const CAROUSEL: Passing<'static> = Passing {
+    barrier: Some("doorverwijscarrousel"),
+    parties: 0,
+};
+
 fn wait(text: &str) -> Option<u32> {
     waits(&knooppunt_domain::text::normalise(text))
         .iter()
@@ -116,7 +122,14 @@ fn responsible_not_the_referrer_or_a_creditor() {
     };
     type Found = [(usize, usize, &'static str)];
     let answer = |text: &str, found: &Found, barrier: &str| {
-        responsible(text, found, roles, &[barrier], &stated_waits(text))
+        responsible(
+            text,
+            found,
+            roles,
+            &[barrier],
+            &stated_waits(text),
+            CAROUSEL,
+        )
     };
     let vestia = [(20, 23, "GGD"), (25, 31, "Vestia")];
     let eneco = [(0, 5, "Eneco"), (25, 33, "gemeente")];

@@ -45,6 +45,7 @@ impl RuleSet {
         }
         let cluster_key = cluster_key(&file.clusters.key, &mut errors);
         let organisations = Organisations::compile(&file.organisations, &barriers, &mut errors);
+        let parties = carousel(file.carousel, &barriers, &mut errors);
         let mut model_errors = Vec::new();
         model.check(&mut model_errors);
         errors.extend(model_errors.into_iter().map(RuleError));
@@ -65,6 +66,7 @@ impl RuleSet {
             organisation_roles: organisations.roles,
             capitals: organisations.capitals,
             misspellings: organisations.misspellings,
+            parties,
             labels: tables.labels,
             model,
         })
@@ -254,6 +256,31 @@ fn wait_context(spec: &BarrierSpec, errors: &mut Vec<RuleError>) -> Option<regex
             None
         }
     }
+}
+
+/// `[carousel]`, compiled. Without it, a file with a `doorverwijscarrousel` barrier passes its
+/// cases around with the bodies it names only (as before the section existed).
+fn carousel(
+    spec: Option<super::spec::CarouselSpec>,
+    barriers: &[Barrier],
+    errors: &mut Vec<RuleError>,
+) -> Option<crate::extract::passing::Parties> {
+    let given = spec.is_some();
+    let (barrier, parties) = match spec {
+        Some(spec) => (spec.barrier, spec.parties.into_iter().collect::<Vec<_>>()),
+        None => ("doorverwijscarrousel".to_string(), Vec::new()),
+    };
+    if !barriers.iter().any(|b| b.id == barrier) {
+        if given {
+            errors.push(RuleError(format!(
+                "carousel.barrier: onbekende barrière '{barrier}'"
+            )));
+        }
+        return None;
+    }
+    crate::extract::passing::Parties::new(&barrier, &parties, normalise)
+        .map_err(|e| errors.push(RuleError(format!("carousel: {e}"))))
+        .ok()
 }
 
 /// `[clusters] key`: what groups signals besides the barrier.

@@ -20,6 +20,18 @@ pub(super) struct RulesFile {
     pub(super) clusters: ClusterSpec,
     /// The learned model beside the rules (see [`crate::ruleset::combine`]).
     pub(super) model: Option<super::combine::ModelSpec>,
+    /// Who passes a case around ([`crate::extract::passing`]).
+    pub(super) carousel: Option<CarouselSpec>,
+}
+
+/// `[carousel]`: the barrier of a case passed around, and the parties that may pass it on
+/// without being a body of the region (party → its words, as `aliases`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CarouselSpec {
+    pub(super) barrier: String,
+    #[serde(default)]
+    pub(super) parties: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// `[clusters]`: the grouping key besides the barrier.

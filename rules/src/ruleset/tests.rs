@@ -410,3 +410,61 @@ fn a_wait_statement_beats_a_bare_duration() {
         Some(60)
     );
 }
+
+#[test]
+fn a_case_passed_around_by_two_or_more_has_no_responsible_organisation() {
+    let rules = rules();
+    let cases = [
+        // A body and a party pass it on: none of them.
+        (
+            "Niemand pakt het op: de huisarts stuurt meneer naar het wijkteam, het wijkteam zegt \
+             dat het medisch is en stuurt hem weer terug naar de huisarts.",
+            None,
+        ),
+        // Beside a waiting list, the body with the list is responsible for it.
+        (
+            "Al 10 weken aangemeld bij Parnassia zonder intake; intussen stuurt de POH hem naar \
+             het wijkteam en het wijkteam hem weer terug naar de huisarts. Niemand pakt het op.",
+            Some("Parnassia"),
+        ),
+        // One body sending a resident from desk to desk: that body.
+        (
+            "Mevrouw wordt bij de gemeente van het ene loket naar het andere gestuurd en weer \
+             terug, niemand voelt zich verantwoordelijk.",
+            Some("gemeente"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let analysis = rules.analyse(text);
+        assert!(
+            analysis.barriers.contains(&"doorverwijscarrousel"),
+            "{text}: {:?}",
+            analysis.barriers
+        );
+        assert_eq!(analysis.organisation, expected, "{text}");
+    }
+}
+
+#[test]
+fn the_carousel_section_is_checked() {
+    let errors = |carousel: &str| -> Vec<String> {
+        RuleSet::from_toml(&one_barrier(
+            "a",
+            &format!("patterns = [\"x\"]\n{carousel}"),
+        ))
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.0)
+        .collect()
+    };
+    assert!(errors("[carousel]\nbarrier = \"b\"")
+        .iter()
+        .any(|e| e.contains("carousel.barrier: onbekende barrière 'b'")));
+    assert!(errors(
+        "[carousel]\nbarrier = \"a\"\n[carousel.parties]\nhuisarts = [\"ha\"]\npoh = [\"HA\"]"
+    )
+    .iter()
+    .any(|e| e.contains("carousel: partij 'poh': 'ha' staat ook bij 'huisarts'")));
+    assert!(errors("[carousel]\nbarrier = \"a\"\n[carousel.parties]\npoh = [\"poh\"]").is_empty());
+}

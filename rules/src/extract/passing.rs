@@ -1,0 +1,221 @@
+//! A case passed around: when a note is about the barrier that says so (`[carousel]` in the
+//! rules file, the doorverwijscarrousel) and names two or more who pass it on, none of them is
+//! the responsible one, and the note's organisation is none. Who passes it on are the bodies of
+//! the region the note names (referrers too; not a creditor that only collects) and the other parties the rules file lists, which are no body of the region ("de
+//! huisarts", "de POH", "de verhuurder", "wij").
+
+use super::OrganisationRole;
+use regex::Regex;
+use std::collections::HashMap;
+
+/// `[carousel]`, compiled: the barrier and the parties, one matcher for all their words.
+#[derive(Debug, Clone)]
+pub struct Parties {
+    barrier: String,
+    /// All parties' words in one alternation, longest first; `None` when the file lists none.
+    matcher: Option<Regex>,
+    /// Normalised word → party.
+    names: HashMap<String, String>,
+}
+
+/// What [`super::responsible`] needs to know of a note about a case passed around.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Passing<'a> {
+    /// The barrier that says a case is passed around; `None`: no such barrier.
+    pub barrier: Option<&'a str>,
+    /// How many different parties (not bodies of the region) the note names.
+    pub parties: usize,
+}
+
+impl Parties {
+    /// `words` per party, normalised as the text is (`normalise`); the error names the word.
+    pub fn new(
+        barrier: &str,
+        parties: &[(String, Vec<String>)],
+        normalise: impl Fn(&str) -> String,
+    ) -> Result<Self, String> {
+        let mut names = HashMap::new();
+        for (party, words) in parties {
+            for word in words {
+                let word = normalise(word.trim());
+                if word.is_empty() {
+                    return Err(format!("partij '{party}': een leeg woord"));
+                }
+                if let Some(other) = names.insert(word.clone(), party.clone()) {
+                    return Err(format!(
+                        "partij '{party}': '{word}' staat ook bij '{other}'"
+                    ));
+                }
+            }
+        }
+        let mut words: Vec<&String> = names.keys().collect();
+        words.sort_by_key(|w| (std::cmp::Reverse(w.len()), w.as_str()));
+        let matcher = if words.is_empty() {
+            None
+        } else {
+            let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+            let source = format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|"));
+            Some(Regex::new(&source).map_err(|e| e.to_string())?)
+        };
+        Ok(Self {
+            barrier: barrier.to_string(),
+            matcher,
+            names,
+        })
+    }
+
+    /// What a normalised note says of who passes it on; only read for a note with the barrier.
+    pub fn passing<'a>(&'a self, normalised: &str, barriers: &[&str]) -> Passing<'a> {
+        let parties = match &self.matcher {
+            Some(matcher) if barriers.contains(&self.barrier.as_str()) => {
+                let mut found: Vec<&str> = matcher
+                    .find_iter(normalised)
+                    .filter_map(|m| self.names.get(m.as_str()).map(String::as_str))
+                    .collect();
+                found.sort_unstable();
+                found.dedup();
+                found.len()
+            }
+            _ => 0,
+        };
+        Passing {
+            barrier: Some(&self.barrier),
+            parties,
+        }
+    }
+}
+
+/// Whether a note about barriers `barriers` that names the bodies `found` (with their roles)
+/// is about a case passed around by two or more (see the module comment).
+pub fn passed_around<'a>(
+    found: &[(usize, usize, &'a str)],
+    role: impl Fn(&str) -> Option<&'a OrganisationRole>,
+    barriers: &[&str],
+    passing: Passing<'_>,
+) -> bool {
+    let Some(carousel) = passing.barrier else {
+        return false;
+    };
+    if !barriers.contains(&carousel) {
+        return false;
+    }
+    // Beside another barrier, a body tied to that one is responsible for it ("al 9 weken
+    // aangemeld bij Rivierduinen … de huisarts verwijst naar de POH, de POH naar het wijkteam").
+    let tied_elsewhere = |name: &str| {
+        role(name).is_some_and(|r| {
+            !r.bystander
+                && r.barriers
+                    .iter()
+                    .any(|b| b != carousel && barriers.contains(&b.as_str()))
+        })
+    };
+    if found.iter().any(|&(_, _, name)| tied_elsewhere(name)) {
+        return false;
+    }
+    // A department counts as its body ("schuldhulp van de gemeente" is one).
+    let mut bodies: Vec<&str> = found
+        .iter()
+        .filter(|&&(_, _, name)| !role(name).is_some_and(|r| r.bystander))
+        .map(|&(_, _, name)| {
+            role(name)
+                .and_then(|r| r.part_of.as_deref())
+                .unwrap_or(name)
+        })
+        .collect();
+    bodies.sort_unstable();
+    bodies.dedup();
+    bodies.len() + passing.parties >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(barriers: &[&str], bystander: bool, part_of: Option<&str>) -> OrganisationRole {
+        OrganisationRole {
+            barriers: barriers.iter().map(|b| b.to_string()).collect(),
+            bystander,
+            secondary: false,
+            part_of: part_of.map(String::from),
+            generic: false,
+        }
+    }
+
+    #[test]
+    fn who_passes_a_case_around() {
+        let roles: HashMap<&str, OrganisationRole> = [
+            ("Eneco", role(&[], true, None)),
+            ("gemeente", role(&["loket-drempel"], false, None)),
+            ("Schuldhulpverlening", role(&[], false, Some("gemeente"))),
+            ("wijkteam", role(&["doorverwijscarrousel"], false, None)),
+            ("Parnassia", role(&["wachtlijst-ggz"], false, None)),
+        ]
+        .into_iter()
+        .collect();
+        let lookup = |name: &str| roles.get(name);
+        let carousel = |parties| Passing {
+            barrier: Some("doorverwijscarrousel"),
+            parties,
+        };
+        let only = ["doorverwijscarrousel"];
+        let with_ggz = ["wachtlijst-ggz", "doorverwijscarrousel"];
+        let passed = |found: &[(usize, usize, &'static str)], barriers: &[&str], passing| {
+            passed_around(found, lookup, barriers, passing)
+        };
+        // Two bodies, or a body and a party.
+        assert!(passed(
+            &[(0, 1, "gemeente"), (5, 6, "wijkteam")],
+            &only,
+            carousel(0)
+        ));
+        assert!(passed(&[(0, 1, "wijkteam")], &only, carousel(1)));
+        assert!(passed(&[], &only, carousel(2)));
+        // One body alone, a creditor beside it, or a department with its body: one.
+        assert!(!passed(&[(0, 1, "wijkteam")], &only, carousel(0)));
+        assert!(!passed(
+            &[(0, 1, "Eneco"), (5, 6, "gemeente")],
+            &only,
+            carousel(0)
+        ));
+        assert!(!passed(
+            &[(0, 1, "Schuldhulpverlening"), (5, 6, "gemeente")],
+            &only,
+            carousel(0)
+        ));
+        // Not about a case passed around, or no such barrier in the rules file.
+        let ggz = ["wachtlijst-ggz"];
+        assert!(!passed(
+            &[(0, 1, "gemeente"), (5, 6, "wijkteam")],
+            &ggz,
+            carousel(3)
+        ));
+        assert!(!passed(&[], &only, Passing::default()));
+        // Beside another barrier, a body tied to that one keeps it.
+        assert!(!passed(&[(0, 1, "Parnassia")], &with_ggz, carousel(3)));
+        assert!(passed(&[(0, 1, "wijkteam")], &with_ggz, carousel(2)));
+    }
+
+    #[test]
+    fn parties_count_once_and_only_for_the_barrier() {
+        let parties = Parties::new(
+            "doorverwijscarrousel",
+            &[
+                ("huisarts".into(), vec!["huisarts".into(), "HA".into()]),
+                ("poh".into(), vec!["poh".into()]),
+            ],
+            |w| w.to_lowercase(),
+        )
+        .expect("parties");
+        let note = "de ha stuurt naar de poh, de poh terug naar de huisarts; pohs";
+        assert_eq!(parties.passing(note, &["doorverwijscarrousel"]).parties, 2);
+        assert_eq!(parties.passing(note, &["wachtlijst-ggz"]).parties, 0);
+        assert_eq!(
+            parties
+                .passing("haar ohw", &["doorverwijscarrousel"])
+                .parties,
+            0,
+            "whole words only"
+        );
+        assert!(Parties::new("x", &[("a".into(), vec![" ".into()])], |w| w.to_string()).is_err());
+    }
+}
