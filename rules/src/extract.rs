@@ -505,10 +505,11 @@ static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
-/// gemeente stopt de bijstand".
+/// gemeente stopt de bijstand", "de gemeente zegt dat haar bijstand dan omlaag gaat", "… dan
+/// wordt het minder".
 static CUTS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd)(?-u:\b)",
+        r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd|(?:wordt|worden|gaat|gaan) (?:\w+ )?(?:minder|omlaag|lager)|(?:minder|omlaag|lager) (?:wordt|worden|gaat|gaan))(?-u:\b)",
     )
 });
 

@@ -313,6 +313,12 @@ fn handovers_abbreviations_and_the_body_that_cuts() {
         // Of two bodies tied to a benefit cut, the one said to cut.
         ("Hij hoorde op de sociale dienst dat de SVB zijn AOW dan verlaagt als zijn zoon intrekt.", &[K], Some("SVB")),
         ("Het UWV verwees haar door; ze vreest dat de gemeente haar uitkering stopt als ze de bon aanneemt.", &[A], Some("gemeente")),
+        // Said as "goes down" (rule set 2026.12-2).
+        ("Opa krijgt AOW van de SVB en wil bij zijn dochter wonen, maar de gemeente zegt dat haar bijstand dan omlaag gaat.", &[K], Some("gemeente")),
+        ("Zoon wil terug naar huis; bij de SVB wist niemand het en de gemeente zei dat haar geld dan minder wordt.", &[K], Some("gemeente")),
+        // Werk & Inkomen by its initials, bijzondere bijstand abbreviated.
+        ("W&I: dochter van 24 staat bij een vriendin ingeschreven, uit angst voor de kostendelersnorm.", &[K], Some("gemeente")),
+        ("Aanvraag bijz. bijstand kan alleen nog digitaal, ouderen haken af.", &[L], Some("gemeente")),
     ]);
 }
 
