@@ -260,4 +260,30 @@ mod tests {
         assert_eq!(notes.len(), 4);
         assert_eq!(notes[3].labelled_for, Some(vec!["x".to_string()]));
     }
+
+    /// A label the rules cannot produce would count as a miss in `rules test` forever
+    /// ("HaagWonen" for Haag Wonen): every shipped note names a body by its canonical name.
+    #[test]
+    fn the_shipped_notes_label_bodies_by_their_canonical_names() {
+        let rules: toml::Value = toml::from_str(crate::ruleset::DEFAULT_RULES).expect("rules");
+        let names = |table: &str, key: &str| -> Vec<String> {
+            rules[table]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| entry[key].as_str().map(String::from))
+                .collect()
+        };
+        let (organisations, barriers) = (names("organisation", "name"), names("barrier", "id"));
+        let known: Vec<&str> = barriers.iter().map(String::as_str).collect();
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/training"));
+        let notes = read_dirs(&[dir], &known).expect("the training notes");
+        assert!(notes.len() > 5000, "{}", notes.len());
+        let unknown: Vec<String> = notes
+            .iter()
+            .filter_map(|note| note.organisation.clone().flatten())
+            .filter(|name| !organisations.contains(name))
+            .collect();
+        assert!(unknown.is_empty(), "{unknown:?}");
+    }
 }
