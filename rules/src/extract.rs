@@ -513,6 +513,15 @@ static CUTS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether [`CUTS_AFTER`] reads a cut at the start of `rest`. "Intrekken" with "bij" before it
+/// is moving in, not a benefit withdrawn ("de SVB, en hij wil bij zijn dochter intrekken").
+fn cuts_after(rest: &str) -> bool {
+    CUTS_AFTER.find(rest).is_some_and(|cut| {
+        let said = cut.as_str();
+        !((said.ends_with("intrekken") || said.ends_with("ingetrokken")) && said.contains(" bij "))
+    })
+}
+
 /// An organisation as the rules file describes it, for choosing the responsible one.
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationRole {
@@ -639,7 +648,7 @@ pub fn responsible<'a>(
         barriers
             .iter()
             .any(|b| matches!(*b, "kostendelersnorm" | "angst-uitkeringskorting"))
-            .then(|| named_tied().find(|c| CUTS_AFTER.is_match(&normalised[c.end..])))
+            .then(|| named_tied().find(|c| cuts_after(&normalised[c.end..])))
             .flatten()
     };
     let about_the_wait = (tied_names.len() > 1)

@@ -315,6 +315,9 @@ fn handovers_abbreviations_and_the_body_that_cuts() {
         ("Het UWV verwees haar door; ze vreest dat de gemeente haar uitkering stopt als ze de bon aanneemt.", &[A], Some("gemeente")),
         // Said as "goes down" (rule set 2026.12-2).
         ("Opa krijgt AOW van de SVB en wil bij zijn dochter wonen, maar de gemeente zegt dat haar bijstand dan omlaag gaat.", &[K], Some("gemeente")),
+        // Moving in is no cut; withdrawing is.
+        ("Opa krijgt AOW van de SVB en wil bij zijn dochter intrekken, maar de gemeente zegt dat haar bijstand dan omlaag gaat.", &[K], Some("gemeente")),
+        ("Ze hoorde dat de SVB de AOW gaat intrekken als haar zoon blijft; de gemeente wist het niet.", &[K], Some("SVB")),
         ("Zoon wil terug naar huis; bij de SVB wist niemand het en de gemeente zei dat haar geld dan minder wordt.", &[K], Some("gemeente")),
         // Werk & Inkomen by its initials, bijzondere bijstand abbreviated.
         ("W&I: dochter van 24 staat bij een vriendin ingeschreven, uit angst voor de kostendelersnorm.", &[K], Some("gemeente")),
