@@ -50,18 +50,18 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
         .with_context(|| format!("{} schrijven", args.out.display()))?;
     let header = &outcome.model.header;
     println!(
-        "Model {} getraind op {} notities ({} folds, C = {}) in {:.1} s; {} geschreven ({} kB).",
+        "Model {} getraind op {} notities ({} folds, C = {}) in {} s; {} geschreven ({} kB).",
         header.version,
         notes.len(),
         header.trained.folds,
-        header.trained.cost,
-        took.as_secs_f64(),
+        decimal(header.trained.cost, 1).trim_end_matches(",0"),
+        decimal(took.as_secs_f64(), 1),
         args.out.display(),
         bytes.len() / 1024
     );
     println!(
         "Regels en model samen, drempels gekozen op de andere folds (per schrijver): macro-F1 {}.",
-        decimal(outcome.nested_macro_f1)
+        decimal(outcome.nested_macro_f1, 3)
     );
     println!(
         "{:<26} {:>10} {:>10} {:>11}",
@@ -73,15 +73,16 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
             "{:<26} {:>10} {:>10} {:>11}",
             barrier,
             positives,
-            format!("{:.2}", header.thresholds[b]).replace('.', ","),
-            format!("{:.3}", header.floors.get(b).copied().unwrap_or(0.0)).replace('.', ",")
+            decimal(f64::from(header.thresholds[b]), 2),
+            decimal(f64::from(header.floors.get(b).copied().unwrap_or(0.0)), 3)
         );
     }
     Ok(())
 }
 
-fn decimal(value: f64) -> String {
-    format!("{value:.3}").replace('.', ",")
+/// `value` with `places` decimals and a decimal comma, as every figure the CLI shows in Dutch.
+pub fn decimal(value: f64, places: usize) -> String {
+    format!("{value:.places$}").replace('.', ",")
 }
 
 /// Prints a report: per barrier P/R/F1 for rules, model and combination, then macro-F1 and
@@ -96,7 +97,9 @@ pub fn print_report(title: &str, report: &Report) {
     for (b, barrier) in report.barriers.iter().enumerate() {
         let cell = |mode: usize| {
             let c = report.counts[mode][b];
-            format!("{:.2} {:.2} {:.2}", c.precision(), c.recall(), c.f1()).replace('.', ",")
+            [c.precision(), c.recall(), c.f1()]
+                .map(|v| decimal(v, 2))
+                .join(" ")
         };
         println!(
             "{:<26} {:>20} {:>20} {:>20}",
@@ -107,11 +110,11 @@ pub fn print_report(title: &str, report: &Report) {
         );
     }
     let macros: Vec<String> = (0..MODES.len())
-        .map(|m| format!("{} {}", MODES[m], decimal(report.macro_f1(m))))
+        .map(|m| format!("{} {}", MODES[m], decimal(report.macro_f1(m), 3)))
         .collect();
     println!("macro-F1: {}", macros.join(", "));
     let accuracy = |value: Option<f64>, (ok, n): (usize, usize)| match value {
-        Some(v) => format!("{} ({ok}/{n})", decimal(v)),
+        Some(v) => format!("{} ({ok}/{n})", decimal(v, 3)),
         None => "geen labels".to_string(),
     };
     println!(
@@ -235,4 +238,16 @@ fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal;
+
+    #[test]
+    fn figures_have_a_decimal_comma_and_the_places_asked() {
+        assert_eq!(decimal(0.5, 2), "0,50");
+        assert_eq!(decimal(0.98765, 3), "0,988");
+        assert_eq!(decimal(1.0, 2), "1,00");
+    }
 }

@@ -5,6 +5,7 @@ use super::Settings;
 use anyhow::Context;
 use clap::Subcommand;
 use knooppunt::app;
+use knooppunt::recognition::decimal;
 use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile, Score};
 use knooppunt_rules::ruleset::RuleSet;
 use std::path::{Path, PathBuf};
@@ -187,17 +188,17 @@ fn test_on_fixtures(rules: &RuleSet, dir: &Path, verbose: bool) -> anyhow::Resul
     for score in &scores {
         print_score(score, verbose);
     }
-    println!("macro-F1: {:.3}", macro_f1(&scores));
+    println!("macro-F1: {}", decimal(macro_f1(&scores), 3));
     Ok(())
 }
 
 fn print_score(score: &Score, verbose: bool) {
     println!(
-        "{:<26} {:>9.2} {:>9.2} {:>7.2}   {} goed, {} gemist, {} onterecht",
+        "{:<26} {:>9} {:>9} {:>7}   {} goed, {} gemist, {} onterecht",
         score.barrier,
-        score.precision(),
-        score.recall(),
-        score.f1(),
+        decimal(score.precision(), 2),
+        decimal(score.recall(), 2),
+        decimal(score.f1(), 2),
         score.true_positives,
         score.false_negatives,
         score.false_positives
