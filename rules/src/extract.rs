@@ -9,7 +9,9 @@
 //! weken"), a pregnancy ("8 maanden zwanger"), a range ("3 à 4 maanden"), a threshold, term or
 //! deadline ("langer dan 10 weken", "de beslistermijn van 6 weken", "moet binnen 4 weken weg",
 //! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
-//! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL"), or — for
+//! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
+//! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
+//! maanden bankafschriften"), or — for
 //! years — anything but a wait: years count only in a sentence about waiting, answering or
 //! applying, and never next to living, illness or marriage ("woont er al 30 jaar",
 //! "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je post
@@ -45,7 +47,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
 static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
     )
 });
 
@@ -83,10 +85,12 @@ static PREGNANCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words right after a duration that make it an age, a pregnancy, residence or a marriage
-/// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl").
+/// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl"), how long
+/// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
+/// bankafschriften").
 static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet)(?-u:\b)",
+        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| bankpapieren| bankafschriften| afschriften| loonstroken| loonstrookjes| salarisstroken)(?-u:\b)",
     )
 });
 
@@ -97,10 +101,12 @@ static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Words just before a duration of years that make it residence, illness or a life fact.
+/// Words just before a duration of years that make it residence, illness or a life fact
+/// ("woont er al 30 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except
+/// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
 static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$",
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$",
     )
 });
 

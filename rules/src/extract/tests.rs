@@ -312,3 +312,25 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         Some(730)
     );
 }
+
+#[test]
+fn widowhood_a_validity_and_the_period_papers_cover_are_not_waits() {
+    assert_eq!(
+        wait(
+            "Mevrouw is weduwe, 2 jaar nu. Via de huisarts aangemeld bij de ggz, 9 weken geleden."
+        ),
+        Some(63)
+    );
+    assert_eq!(
+        wait("De code komt binnen 5 werkdagen en is 30 dagen geldig; een afspraak kan pas over 3 weken."),
+        Some(21)
+    );
+    assert_eq!(
+        wait("Nieuwe activeringscode, geldig 30 dagen. Eerste afspraak over 3 weken."),
+        Some(21)
+    );
+    assert_eq!(
+        wait("Ze moest zes maanden bankafschriften inleveren en hoort nu al twee maanden niks."),
+        Some(60)
+    );
+}
