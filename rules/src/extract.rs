@@ -11,9 +11,9 @@
 //! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
 //! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
 //! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
-//! maanden bankafschriften"), or — for
-//! years — anything but a wait: years count only in a sentence about waiting, answering or
-//! applying, and never next to living, illness or marriage ("woont er al 30 jaar",
+//! maanden bankafschriften"), or — for years — anything but a wait: years count only in a
+//! sentence about waiting, answering or applying, and never next to living, illness or
+//! marriage ("woont er al 30 jaar",
 //! "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je post
 //! ordenen'") is not a wait either. Minutes
 //! and hours (call times) are never read. Each wait records whether its sentence is about

@@ -1,8 +1,9 @@
 //! A case passed around: when a note is about the barrier that says so (`[carousel]` in the
 //! rules file, the doorverwijscarrousel) and names two or more who pass it on, none of them is
 //! the responsible one, and the note's organisation is none. Who passes it on are the bodies of
-//! the region the note names (referrers too; not a creditor that only collects) and the other parties the rules file lists, which are no body of the region ("de
-//! huisarts", "de POH", "de verhuurder", "wij").
+//! the region the note names (referrers too; not a creditor that only collects) and the other
+//! parties the rules file lists, which are no body of the region ("de huisarts", "de POH", "de
+//! verhuurder"). Beside another barrier, a body tied to that barrier stays responsible.
 
 use super::OrganisationRole;
 use regex::Regex;
