@@ -54,7 +54,7 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
         header.version,
         notes.len(),
         header.trained.folds,
-        decimal(header.trained.cost, 1).trim_end_matches(",0"),
+        header.trained.cost.to_string().replace('.', ","),
         decimal(took.as_secs_f64(), 1),
         args.out.display(),
         bytes.len() / 1024

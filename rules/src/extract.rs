@@ -33,6 +33,21 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// One regex for `words` (as written in the normalised text), matched whole, longest first so
+/// "gemeente den haag" wins over "gemeente"; `None` for no words. The rules file's
+/// organisation aliases and `[carousel]` parties are found with it.
+pub fn whole_words<'w>(
+    words: impl IntoIterator<Item = &'w str>,
+) -> Result<Option<Regex>, regex::Error> {
+    let mut words: Vec<&str> = words.into_iter().collect();
+    if words.is_empty() {
+        return Ok(None);
+    }
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let alternation: Vec<String> = words.into_iter().map(regex::escape).collect();
+    Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|"))).map(Some)
+}
+
 /// One of this file's constant patterns, compiled on first use.
 fn pattern(source: &str) -> Regex {
     Regex::new(source).expect("valid pattern")

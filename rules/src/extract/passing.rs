@@ -49,15 +49,8 @@ impl Parties {
                 }
             }
         }
-        let mut words: Vec<&String> = names.keys().collect();
-        words.sort_by_key(|w| (std::cmp::Reverse(w.len()), w.as_str()));
-        let matcher = if words.is_empty() {
-            None
-        } else {
-            let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-            let source = format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|"));
-            Some(Regex::new(&source).map_err(|e| e.to_string())?)
-        };
+        let matcher =
+            super::whole_words(names.keys().map(String::as_str)).map_err(|e| e.to_string())?;
         Ok(Self {
             barrier: barrier.to_string(),
             matcher,

@@ -84,10 +84,7 @@ fn org(text: &str, barriers: &[&str]) -> Option<&'static str> {
         |name| register.roles.get(name),
         barriers,
         &stated_waits(&normalised),
-        crate::extract::Passing {
-            barrier: Some("doorverwijscarrousel"),
-            parties: 0,
-        },
+        super::tests::CAROUSEL,
     )
 }
 

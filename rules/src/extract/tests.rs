@@ -1,7 +1,7 @@
 use super::*;
 
 /// The shipped rules' barrier of a case passed around, with no other parties named.
-const CAROUSEL: Passing<'static> = Passing {
+pub(super) const CAROUSEL: Passing<'static> = Passing {
     barrier: Some("doorverwijscarrousel"),
     parties: 0,
 };

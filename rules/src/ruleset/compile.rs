@@ -361,7 +361,7 @@ impl Organisations {
                         organisation.name
                     )));
                 }
-                aliases.push(regex::escape(&alias));
+                aliases.push(alias);
             }
         }
         let capitalised: Vec<&str> = specs
@@ -381,7 +381,7 @@ impl Organisations {
         );
         let misspellings = crate::extract::misspelt::Misspellings::new(pairs());
         Self {
-            matcher: alias_matcher(aliases, errors),
+            matcher: alias_matcher(&aliases, errors),
             alias_names,
             roles,
             capitals,
@@ -390,20 +390,12 @@ impl Organisations {
     }
 }
 
-/// One regex for all (escaped) aliases, longest first, so "gemeente den haag" wins over
-/// "gemeente".
-fn alias_matcher(mut aliases: Vec<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
-    if aliases.is_empty() {
-        return None;
-    }
-    aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
-    match regex::Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))) {
-        Ok(re) => Some(re),
-        Err(e) => {
-            errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
-            None
-        }
-    }
+/// One regex for all aliases ([`crate::extract::whole_words`]).
+fn alias_matcher(aliases: &[String], errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    crate::extract::whole_words(aliases.iter().map(String::as_str)).unwrap_or_else(|e| {
+        errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
+        None
+    })
 }
 
 /// Compiles patterns into one set.
