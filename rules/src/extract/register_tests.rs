@@ -1,5 +1,6 @@
 use super::*;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 struct Register {
     aliases: Regex,

@@ -1,4 +1,5 @@
 use super::*;
+use std::sync::LazyLock;
 
 /// The shipped rules' barrier of a case passed around, with no other parties named.
 pub(super) const CAROUSEL: Passing<'static> = Passing {

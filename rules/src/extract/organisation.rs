@@ -1,0 +1,374 @@
+//! **Organisations**: the body responsible for the barrier, not a bystander: an organisation
+//! marked `bystander` in the rules file (creditors such as energy companies), one named as a
+//! creditor, or one named as the referrer ("doorgegeven door de huisarts", "overdracht van
+//! Parnassia", "verwijsbrief van Brijder") does not count,
+//! and one that passed the person on ("via", "verwees haar naar") only when no other is named;
+//! one the rules file ties to a barrier the note has (`barriers = [...]`) is preferred, of
+//! several such the one nearest the wait, else the feared one ("bang dat de gemeente …"), else
+//! for a benefit cut the one said to cut ("dat de SVB dan haar AOW kort"); a
+//! department (`part_of`) is its body when the note names that body too. A note about a case
+//! passed around by two or more (bodies or other parties, [`passing`]) has none.
+
+use super::passing::{self, Passing};
+use super::waits::StatedWait;
+use super::{last_chars, pattern, sentence_at, sentence_bounds};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Phrases right before an organisation that name it as the referrer, not the responsible body
+/// (also its desk in brackets: "ingebracht door de bibliotheek (Informatiepunt …)").
+/// ("namens" and "in opdracht van" name the principal — "de deurwaarder kwam namens Vestia" —
+/// which is the responsible body, so they are not here.)
+static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?(?: [a-z-]+ \()?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
+    )
+});
+
+/// The writer's own organisation, right before it: "wij (Woonbron)", "bij ons (HW)", "wij van
+/// Staedion": responsible only when the note names no other body tied to the barrier.
+static OWN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?:^|[^a-z0-9])(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)$")
+});
+
+/// Words right after a body that make it the one that referred the person on ("het wijkteam
+/// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
+/// responsible only when the note names no other body.
+static REFERS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^(?: heeft| had)?(?: \w+){0,2} (?:verwees|verwijst|verwezen|doorverwezen|doorgestuurd|stuurde|stuurt|aangemeld|doorgegeven|signaleerde|gesignaleerd)(?: \w+){0,4}? (?:door (?:naar|aan)|naar|bij|aan)\b",
+    )
+});
+
+/// "via de huisarts", "samen met het wijkteam": a channel or a partner, responsible only when
+/// the note names no other body.
+static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$")
+});
+
+/// A body named as a creditor in this note ("schulden bij de Belastingdienst", "beslag door
+/// het CAK"): a bystander unless the rules file ties it to one of the note's barriers (a
+/// landlord evicting over rent arrears is responsible).
+static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$|(?:brieven|enveloppen|aanmaningen|rekeningen|schulden|schuldeisers) ?\($",
+    )
+});
+
+/// Between two bodies of one list: "X en het Y", "X, Y", "X of Y".
+static LISTED_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^(?:,|,? en|,? of)(?: de| het)? $"));
+
+/// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
+static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)",
+    )
+});
+
+/// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
+/// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
+static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$",
+    )
+});
+
+/// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
+/// gemeente stopt de bijstand", "de gemeente zegt dat haar bijstand dan omlaag gaat", "… dan
+/// wordt het minder".
+static CUTS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd|(?:wordt|worden|gaat|gaan) (?:\w+ )?(?:minder|omlaag|lager)|(?:minder|omlaag|lager) (?:wordt|worden|gaat|gaan))(?-u:\b)",
+    )
+});
+
+/// Whether [`CUTS_AFTER`] reads a cut at the start of `rest`. "Intrekken" with "bij" before it
+/// is moving in, not a benefit withdrawn ("de SVB, en hij wil bij zijn dochter intrekken").
+fn cuts_after(rest: &str) -> bool {
+    CUTS_AFTER.find(rest).is_some_and(|cut| {
+        let said = cut.as_str();
+        !((said.ends_with("intrekken") || said.ends_with("ingetrokken")) && said.contains(" bij "))
+    })
+}
+
+/// An organisation as the rules file describes it, for choosing the responsible one.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationRole {
+    /// The barriers this body is usually responsible for.
+    pub barriers: Vec<String>,
+    /// Never the responsible body (a creditor such as an energy company).
+    pub bystander: bool,
+    /// Often the writer's own or a referring body (a wijkteam, the GGD): responsible only
+    /// when the note names no other.
+    pub secondary: bool,
+    /// A department of another body (`part_of = "gemeente"` for the municipal debt help):
+    /// reported as that body when the note names it too ("schuldhulp aangevraagd bij de
+    /// gemeente", "SHV gemeente").
+    pub part_of: Option<String>,
+    /// Named by its service, not by a body ("de schuldhulp"): always reported as its
+    /// `part_of` body, and responsible only when the note names no body tied to its barriers
+    /// by name.
+    pub generic: bool,
+}
+
+/// "schuldhulp van de gemeente": the first body belongs to the second.
+static PART_OF: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[a-z-]* (?:van|bij) (?:de |het )?$"));
+
+/// A body a note names, as [`responsible`] weighs it.
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    /// The name it is reported by (a department folded onto its body).
+    name: &'a str,
+    /// Named as a channel, partner or referrer: responsible only when no other is named.
+    channel: bool,
+    /// Byte offset in the normalised text.
+    at: usize,
+    /// Where its name ends in the normalised text.
+    end: usize,
+    /// Named as a creditor ("schulden bij …"), yet tied to the barrier: after one that is not.
+    creditor: bool,
+    /// Named by its service, not by a body (`generic`), or often the writer's own or the
+    /// referrer (`secondary`): after the named bodies tied to the barrier.
+    weak: bool,
+}
+
+/// The responsible organisation among those a text names (`found`: byte offset, end and
+/// canonical name, in order), given the barriers the note has, the waits it states
+/// ([`stated_waits`](super::stated_waits)) and who it says passes the case around ([`Passing`]): none when two or
+/// more do.
+pub fn responsible<'a>(
+    normalised: &str,
+    found: &[(usize, usize, &'a str)],
+    role: impl Fn(&str) -> Option<&'a OrganisationRole>,
+    barriers: &[&str],
+    waits: &[StatedWait],
+    passing: Passing<'_>,
+) -> Option<&'a str> {
+    if passing::passed_around(found, &role, barriers, passing) {
+        return None;
+    }
+    let tied = |name: &str| {
+        role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
+    };
+    let creditor = named_as_creditor(normalised, found);
+    let candidates: Vec<Candidate<'a>> = found
+        .iter()
+        .enumerate()
+        .filter(|(i, (start, _, name))| {
+            let before = last_chars(normalised[..*start].trim_end(), 60);
+            !role(name).is_some_and(|r| r.bystander)
+                && (!REFERRER_BEFORE.is_match(before) || tied(name))
+                && (!creditor[*i] || tied(name))
+        })
+        .map(|(i, (start, end, name))| {
+            let before = normalised[..*start].trim_end();
+            // A referrer the rules tie to the barrier ("melding van Woonbron: ontruiming
+            // volgt") stays, like a channel: responsible only when no other body is named.
+            let channel = CHANNEL_BEFORE.is_match(last_chars(before, 30))
+                || REFERRER_BEFORE.is_match(last_chars(before, 60))
+                || REFERS_AFTER.is_match(&normalised[*end..]);
+            // Tied to the barrier by its own name, before any folding onto an owner.
+            let weak = role(name).is_some_and(|r| r.generic || r.secondary);
+            let past = in_the_past(last_chars(before, 60));
+            let own = OWN_BEFORE.is_match(last_chars(before, 20));
+            let reported = match found.get(i + 1) {
+                // "schuldhulp van de gemeente" is the gemeente's.
+                Some((next, _, owner))
+                    if *next >= *end && PART_OF.is_match(&normalised[*end..*next]) =>
+                {
+                    *owner
+                }
+                _ => *name,
+            };
+            Candidate {
+                name: reported,
+                channel,
+                at: *start,
+                end: *end,
+                creditor: creditor[i],
+                weak: (weak && reported == *name) || past || own,
+            }
+        })
+        .collect();
+    let candidates = folded_onto_owners(candidates, &role);
+    let secondary = |name: &str| role(name).is_some_and(|r| r.secondary);
+    let direct = || candidates.iter().filter(|c| !c.channel);
+    // Named bodies tied to the barrier come first; one named by its service ("de
+    // schuldhulp") or often the writer's own (the wijkteam) only after them.
+    let named_tied = || direct().filter(|c| tied(c.name) && !c.weak);
+    // Several bodies the barrier could be about ("aangemeld bij Youz; Youz nam hem niet aan
+    // na zijn 18e en Parnassia heeft een wachtlijst van 5 mnd"): the one the wait statement
+    // is about, nearest to the wait in its sentence.
+    let mut tied_names: Vec<&str> = named_tied().map(|c| c.name).collect();
+    tied_names.sort_unstable();
+    tied_names.dedup();
+    // The one nearest the wait, else the feared body ("Toeslagen vordert terug; ze is bang
+    // dat de gemeente haar bijstand stopt" is the gemeente's).
+    let feared = || named_tied().find(|c| feared_at(normalised, c.at));
+    // Or, for a benefit cut, the body said to cut ("de man van de soos zegt dat de SVB dan
+    // haar AOW gaat korten" is the SVB's).
+    let cutting = || {
+        barriers
+            .iter()
+            .any(|b| matches!(*b, "kostendelersnorm" | "angst-uitkeringskorting"))
+            .then(|| named_tied().find(|c| cuts_after(&normalised[c.end..])))
+            .flatten()
+    };
+    let about_the_wait = (tied_names.len() > 1)
+        .then(|| {
+            nearest_to_a_wait(normalised, waits, named_tied())
+                .or_else(feared)
+                .or_else(cutting)
+        })
+        .flatten();
+    // Otherwise, in a note about an eviction, the body evicting ("de sociale dienst kwam
+    // erachter … nu dreigt Staedion met ontruiming" is Staedion's): an eviction is the most
+    // pressing of a note's barriers.
+    let evicting = || {
+        barriers
+            .contains(&"huisuitzetting")
+            .then(|| {
+                named_tied().find(|c| {
+                    role(c.name).is_some_and(|r| r.barriers.iter().any(|b| b == "huisuitzetting"))
+                        && EVICTION.is_match(sentence_at(normalised, c.at))
+                })
+            })
+            .flatten()
+    };
+    about_the_wait
+        .or_else(evicting)
+        // "brieven (Belastingdienst, CJIB); het formulier schuldhulp van de gemeente is
+        // alleen online" is the gemeente's: a creditor only when no other is tied.
+        .or_else(|| named_tied().find(|c| !c.creditor))
+        .or_else(|| named_tied().next())
+        .or_else(|| direct().find(|c| tied(c.name)))
+        .or_else(|| direct().find(|c| !secondary(c.name)))
+        .or_else(|| candidates.iter().find(|c| tied(c.name)))
+        .or_else(|| candidates.iter().find(|c| !secondary(c.name)))
+        .or_else(|| candidates.first())
+        .map(|c| c.name)
+}
+
+/// A sentence about an eviction: the body in it is the one evicting.
+static EVICTION: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand",
+    )
+});
+
+/// Words that place what follows in the past ("eerder", "jaren terug").
+static PAST: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit)(?-u:\b)",
+    )
+});
+
+/// Words between such a past marker and a body that bring the clause back to now or make it
+/// the application the barrier is about ("eerder aangemeld bij", "eerder bij X, nu bij").
+static NOT_PAST: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:nu|inmiddels|sinds|maar|sindsdien|intussen|nog steeds|nog altijd)(?-u:\b)|meld|gevraagd|gebeld|gemaild|geschreven|wacht|[,;:(]",
+    )
+});
+
+/// Whether the words `before` a body (in its sentence) name it as history ("eerder bij
+/// Curium behandeld", "jaren terug gesprekken bij PsyQ"): a body the note is not about, after
+/// the bodies tied to the barrier that it is about.
+fn in_the_past(before: &str) -> bool {
+    let start = before
+        .rfind(['.', '!', '?', ';', '\n'])
+        .map_or(0, |i| i + 1);
+    let clause = &before[start..];
+    PAST.find_iter(clause)
+        .last()
+        .is_some_and(|m| !NOT_PAST.is_match(&clause[m.end()..]))
+}
+
+/// Whether the body at byte `at` is the one a fear is about ("bang dat de gemeente …",
+/// "straks zegt de gemeente …"), not a source of money in the fear clause ("durft de
+/// teruggave van de Belastingdienst niet te gebruiken").
+fn feared_at(normalised: &str, at: usize) -> bool {
+    let before = last_chars(normalised[..at].trim_end(), 60);
+    FEARED_BEFORE.is_match(before) && !SOURCE_BEFORE.is_match(before)
+}
+
+/// A body named as where money comes from, right before it: "teruggave van de", "toeslag
+/// van het", "geld van de".
+static SOURCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:teruggave|toeslag|toeslagen|uitkering|geld|gift|bijdrage|vergoeding|betaling|brief|brieven|post) (?:van|bij|uit)(?: de| het)?$",
+    )
+});
+
+/// Per organisation `found`, whether the text names it as a creditor: directly, or listed
+/// right after one ("bij de Belastingdienst en het CAK").
+fn named_as_creditor(normalised: &str, found: &[(usize, usize, &str)]) -> Vec<bool> {
+    let mut creditor = Vec::with_capacity(found.len());
+    for (i, (start, end, _)) in found.iter().enumerate() {
+        let before = last_chars(normalised[..*start].trim_end(), 60);
+        let listed = i > 0
+            && creditor[i - 1]
+            && normalised
+                .get(found[i - 1].1..*start)
+                .is_some_and(|between| LISTED_AFTER.is_match(between));
+        creditor.push(
+            listed
+                || CREDITOR_BEFORE.is_match(before)
+                || CREDITOR_AFTER.is_match(&normalised[*end..]),
+        );
+    }
+    creditor
+}
+
+/// `candidates` with a department of a body the note also names folded onto that body
+/// ("schuldhulp aangevraagd bij de gemeente" is the gemeente's), and one named by its
+/// service (`generic`) onto its body always ("de schuldhulp" is the gemeente's).
+fn folded_onto_owners<'a>(
+    candidates: Vec<Candidate<'a>>,
+    role: &impl Fn(&str) -> Option<&'a OrganisationRole>,
+) -> Vec<Candidate<'a>> {
+    candidates
+        .iter()
+        .map(|&candidate| {
+            let Some(r) = role(candidate.name) else {
+                return candidate;
+            };
+            let Some(owner) = r.part_of.as_deref() else {
+                return candidate;
+            };
+            match candidates.iter().find(|other| other.name == owner) {
+                Some(other) => Candidate {
+                    name: other.name,
+                    ..candidate
+                },
+                None if r.generic => Candidate {
+                    name: owner,
+                    ..candidate
+                },
+                None => candidate,
+            }
+        })
+        .collect()
+}
+
+/// Among `candidates`, the one nearest to a waiting time stated in the same sentence, when
+/// a sentence with a wait names one of them.
+fn nearest_to_a_wait<'c, 'a: 'c>(
+    normalised: &str,
+    waits: &[StatedWait],
+    candidates: impl Iterator<Item = &'c Candidate<'a>>,
+) -> Option<&'c Candidate<'a>> {
+    candidates
+        .filter_map(|candidate| {
+            let sentence = sentence_bounds(normalised, candidate.at);
+            let distance = waits
+                .iter()
+                .filter(|w| sentence_bounds(normalised, w.at) == sentence)
+                .map(|w| w.at.abs_diff(candidate.at))
+                .min()?;
+            Some((distance, candidate))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}

@@ -1,0 +1,405 @@
+//! **Waits** are durations in days, weeks, months or years, also abbreviated or compact
+//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden", "vijfentwintig dagen"), halves
+//! ("anderhalve maand" 45, "tweeënhalve maand" 75, "een half jaar" 182), decimals ("1,5
+//! maand"), approximations ("een week of elf" 77) or in English ("6 weeks"). A duration is
+//! *not* a wait when it is an age ("zoon van 23 jaar", "23 jaar oud", "kind 2 jaar", "baby 6
+//! weken"), a pregnancy ("8 maanden zwanger"), a range ("3 à 4 maanden"), a threshold, term or
+//! deadline ("langer dan 10 weken", "de beslistermijn van 6 weken", "moet binnen 4 weken weg",
+//! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
+//! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
+//! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
+//! maanden bankafschriften"), or — for years — anything but a wait: years count only in a
+//! sentence about waiting, answering or applying, and never next to living, illness or
+//! marriage ("woont er al 30 jaar",
+//! "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je post
+//! ordenen'") is not a wait either. Minutes
+//! and hours (call times) are never read. Each wait records whether its sentence is about
+//! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
+//!
+
+use super::{clause_at, pattern, sentence_at};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)",
+    )
+});
+
+/// Words before a duration that make it an age, a threshold, a deadline or a frequency.
+static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
+    )
+});
+
+/// "eerst" right before a duration: a condition to meet first, not a wait (unless
+/// [`WAIT_AFTER`]).
+static PRECONDITION_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])eerst$"));
+
+/// Waiting named in the few words after a duration ("3 maanden wachten", "6 weken op de
+/// wachtlijst").
+static WAIT_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)"));
+
+/// A person or baby right before "van": "zoon van 23 jaar", "baby van 3 maanden".
+static PERSON_OF: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:zoon|dochter|kind|kindje|kinderen|baby|jongen|meisje|jongeman|man|vrouw|moeder|vader|broer|zus|neef|nicht|kleinzoon|kleindochter|meneer|mevrouw|mw|dhr|clien?te?|bewoner|bewoonster|jongere|tiener|zwanger|leeftijd|oud) (?:is |was )?van$",
+    )
+});
+
+/// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
+/// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
+/// telegram note's "mw 9 wk op de wachtlijst" is a wait.
+static CHILD_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$",
+    )
+});
+
+/// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
+/// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
+static PREGNANCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:zwanger|zw|ad|amenorroe|amenorroeduur|zwangerschap|zwangerschapsduur|pregnant|g[0-9]p[0-9])\.?(?: (?:is|van|nu|bijna|al|ongeveer|ca|circa|\+-|\+/-))?$",
+    )
+});
+
+/// Words right after a duration that make it an age, a pregnancy, residence or a marriage
+/// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl"), how long
+/// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
+/// bankafschriften").
+static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| bankpapieren| bankafschriften| afschriften| loonstroken| loonstrookjes| salarisstroken)(?-u:\b)",
+    )
+});
+
+/// Words in the same sentence that make a duration about waiting, answering or applying.
+static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no",
+    )
+});
+
+/// Words just before a duration of years that make it residence, illness or a life fact
+/// ("woont er al 30 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except
+/// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
+static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$",
+    )
+});
+
+/// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
+static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
+    )
+});
+
+/// "geleden" right after a duration: a point in time.
+static YEARS_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^ geleden(?-u:\b)"));
+
+/// "geleden" followed by the application or report the wait counts from.
+static APPLIED_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)",
+    )
+});
+
+/// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
+/// is 1 jaar", "een wachtlijst van een half jaar").
+static LENGTH_OF_A_WAIT: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$",
+    )
+});
+
+/// Words just before a duration of years that make it an age ("moeder is 40 jaar").
+static AGE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$"));
+
+/// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
+static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever",
+    )
+});
+
+/// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
+/// not a wait.
+static FOLLOW_UP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b",
+    )
+});
+
+/// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
+static ARREARS: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald",
+    )
+});
+
+/// Dutch number words as notes write them ("drie maanden", "vijfentwintig dagen",
+/// "tweeenhalve maand", "twee en een halve maand").
+fn number_word(word: &str) -> Option<f64> {
+    if let Some(whole) = word
+        .strip_suffix(" en een halve")
+        .or_else(|| word.strip_suffix(" en een half"))
+        .or_else(|| word.strip_suffix("enhalve"))
+        .or_else(|| word.strip_suffix("enhalf"))
+    {
+        return Some(number_word(whole)? + 0.5);
+    }
+    if let Some(tens) = tens_word(word) {
+        return Some(tens);
+    }
+    // "vijfentwintig", "eenendertig", "drieentwintig" (the diaeresis is gone after normalising)
+    const UNITS: [(&str, f64); 9] = [
+        ("een", 1.0),
+        ("twee", 2.0),
+        ("drie", 3.0),
+        ("vier", 4.0),
+        ("vijf", 5.0),
+        ("zes", 6.0),
+        ("zeven", 7.0),
+        ("acht", 8.0),
+        ("negen", 9.0),
+    ];
+    for (unit, value) in UNITS {
+        if let Some(tens) = word
+            .strip_prefix(unit)
+            .and_then(|rest| rest.strip_prefix("en"))
+            .and_then(tens_word)
+        {
+            return Some(value + tens);
+        }
+    }
+    Some(match word {
+        "een" | "1" => 1.0,
+        "twee" => 2.0,
+        "drie" => 3.0,
+        "vier" => 4.0,
+        "vijf" => 5.0,
+        "zes" => 6.0,
+        "zeven" => 7.0,
+        "acht" => 8.0,
+        "negen" => 9.0,
+        "tien" => 10.0,
+        "elf" => 11.0,
+        "twaalf" => 12.0,
+        "dertien" => 13.0,
+        "veertien" => 14.0,
+        "vijftien" => 15.0,
+        "zestien" => 16.0,
+        "zeventien" => 17.0,
+        "achttien" => 18.0,
+        "negentien" => 19.0,
+        "een half" | "een halve" | "half" => 0.5,
+        // Notes that mix in English ("no response for six weeks").
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "anderhalf" | "anderhalve" => 1.5,
+        other => other.replace(',', ".").parse().ok()?,
+    })
+}
+
+/// "twintig" … "negentig" on their own.
+fn tens_word(word: &str) -> Option<f64> {
+    Some(match word {
+        "twintig" => 20.0,
+        "dertig" => 30.0,
+        "veertig" => 40.0,
+        "vijftig" => 50.0,
+        "zestig" => 60.0,
+        "zeventig" => 70.0,
+        "tachtig" => 80.0,
+        "negentig" => 90.0,
+        _ => return None,
+    })
+}
+
+/// "een week of zes", "een maand of drie": an approximate count after the unit.
+static APPROXIMATE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^ of ([a-z]+|[0-9]{1,3})(?-u:\b)"));
+
+/// A duration right after "sinds", "al", "ruim" or "inmiddels" ("(sinds 5 wkn)"): how long
+/// something has lasted, not an age in brackets.
+static SINCE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:sinds|al|ruim|inmiddels)$"));
+
+/// Every waiting time a normalised text states, as (byte offset, days), in order.
+pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
+    stated_waits(normalised)
+        .into_iter()
+        .map(|w| (w.at, w.days))
+        .collect()
+}
+
+/// A waiting time a text states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatedWait {
+    /// Byte offset of the duration in the normalised text.
+    pub at: usize,
+    pub days: u32,
+    /// Whether its sentence is about waiting, answering or applying ("wacht", "reactie",
+    /// "intake", "wachtlijst"…): such a wait is preferred over a bare duration elsewhere.
+    pub cued: bool,
+}
+
+/// Every waiting time a normalised text states, in order, with whether its sentence is
+/// about waiting.
+pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
+    DURATION
+        .captures_iter(normalised)
+        .filter_map(|caps| {
+            let whole = caps.get(0)?;
+            let mut amount = number_word(caps.get(1)?.as_str())?;
+            let unit = Unit::of(caps.get(2)?.as_str());
+            let years = unit == Unit::Year;
+            let before = normalised[..whole.start()].trim_end();
+            // Look at the last few words only.
+            let tail_start = before
+                .char_indices()
+                .rev()
+                .filter(|(_, c)| *c == ' ')
+                .nth(3)
+                .map_or(0, |(i, _)| i + 1);
+            let tail = &before[tail_start..];
+            let after = &normalised[whole.end()..];
+            if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
+                return None;
+            }
+            // A condition set before help starts ("'eerst 3 maanden zelf je post ordenen'",
+            // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
+            // wachten").
+            if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
+                return None;
+            }
+            // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait.
+            if after.starts_with("-jarig")
+                || (after.starts_with(')') && !SINCE_BEFORE.is_match(tail))
+                || LIFE_AFTER_ANY.is_match(after)
+            {
+                return None;
+            }
+            // A child's age: "kind 2 jaar", "baby 6 weken" (months and weeks only for babies).
+            if CHILD_BEFORE.is_match(tail)
+                && (years
+                    || tail.ends_with("baby")
+                    || tail.ends_with("zuigeling")
+                    || tail.ends_with("zwanger"))
+            {
+                return None;
+            }
+            // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
+            let weeks_or_days = matches!(unit, Unit::Week | Unit::Day);
+            if weeks_or_days && PREGNANCY_BEFORE.is_match(tail) {
+                return None;
+            }
+            // "een week of zes": about six weeks.
+            if amount == 1.0 && caps.get(1)?.as_str() == "een" {
+                if let Some(count) = APPROXIMATE_AFTER
+                    .captures(after)
+                    .and_then(|c| number_word(c.get(1)?.as_str()))
+                {
+                    amount = count;
+                }
+            }
+            let sentence = sentence_at(normalised, whole.start());
+            let clause = clause_at(normalised, whole.start());
+            // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
+            // makes it a deadline only within its own clause.
+            let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
+                clause
+            } else {
+                sentence
+            };
+            if (tail.ends_with("over") || tail.ends_with("over een"))
+                && (DEADLINE_CONTEXT.is_match(deadline_scope) || FOLLOW_UP_AFTER.is_match(after))
+            {
+                return None;
+            }
+            let cued = WAIT_CUE.is_match(sentence);
+            // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait; also in
+            // a sentence that states a wait elsewhere, when the arrears share the duration's
+            // clause ("huurachterstand 4 mnd, aanmelding schuldhulp 6 wk geleden").
+            let months = unit == Unit::Month;
+            if months
+                && ((!cued && ARREARS.is_match(sentence))
+                    || (ARREARS.is_match(clause) && !WAIT_CUE.is_match(clause)))
+            {
+                return None;
+            }
+            // One or two years ("al een jaar niks") stand on their own; more years ("al 30
+            // jaar") are a wait only in a sentence about waiting.
+            if years
+                && ((amount > 2.0 && !cued)
+                    || LIFE_BEFORE.is_match(tail)
+                    || LIFE_AFTER.is_match(after)
+                    // "dat wordt een half jaar niks": only a child is half a year old.
+                    || (AGE_BEFORE.is_match(tail)
+                        && amount >= 1.0
+                        && !LENGTH_OF_A_WAIT.is_match(tail)))
+            {
+                return None;
+            }
+            // "de brand, nu een jaar geleden": when something happened, not a wait (unless
+            // it is when the person applied: "een jaar geleden aangemeld").
+            if years && YEARS_AGO_AFTER.is_match(after) && !APPLIED_AGO_AFTER.is_match(after) {
+                return None;
+            }
+            let days = in_days(amount, unit);
+            (1.0..=3650.0).contains(&days).then_some(StatedWait {
+                at: whole.start(),
+                days: days.floor() as u32,
+                cued,
+            })
+        })
+        .collect()
+}
+
+/// A duration's unit, from any of the spellings the duration pattern reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Unit {
+    fn of(spelled: &str) -> Self {
+        match spelled {
+            "dag" | "dagen" | "dgn" | "day" | "days" => Self::Day,
+            "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => Self::Week,
+            "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
+            | "mths" => Self::Month,
+            _ => Self::Year,
+        }
+    }
+}
+
+/// `amount` of `unit` in days: weeks ×7, months ×30, half a year 182, years ×365.
+fn in_days(amount: f64, unit: Unit) -> f64 {
+    match unit {
+        Unit::Day => amount,
+        Unit::Week => amount * 7.0,
+        Unit::Month => amount * 30.0,
+        Unit::Year if amount == 0.5 => 182.0,
+        Unit::Year => amount * 365.0,
+    }
+}
