@@ -8,7 +8,7 @@
 //! re-classifying ([`SignalLabels::settle`]). They are training notes for the next model
 //! ([`SignalLabels::training_note`]) and the measure of real-world accuracy ([`measure`]).
 
-use crate::learning::measure::{Counts, Report};
+use crate::learning::measure::Report;
 use crate::ruleset::{normalise, RuleSet};
 
 use std::collections::BTreeMap;
@@ -36,11 +36,7 @@ pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, 
         let quarter = quarters
             .entry(quarter_of(&signal.observed_on.to_string()))
             .or_insert_with(|| LabelReport {
-                report: Report {
-                    barriers: barriers.clone(),
-                    counts: std::array::from_fn(|_| vec![Counts::default(); barriers.len()]),
-                    ..Report::default()
-                },
+                report: Report::new(barriers.clone()),
                 positives: vec![0; barriers.len()],
                 negatives: vec![0; barriers.len()],
             });
@@ -68,13 +64,7 @@ pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, 
                 both.contains(&barrier.as_str()),
             ];
             for (mode, found) in found.into_iter().enumerate() {
-                let counts = &mut report.counts[mode][b];
-                match (truth, found) {
-                    (true, true) => counts.tp += 1,
-                    (true, false) => counts.fn_ += 1,
-                    (false, true) => counts.fp += 1,
-                    _ => {}
-                }
+                report.counts[mode][b].add(truth, found);
             }
         }
     }
