@@ -103,9 +103,13 @@ mod tests {
 
     #[test]
     fn quarters() {
-        assert_eq!(quarter_of("2026-01-31"), "2026-K1");
-        assert_eq!(quarter_of("2026-09-14"), "2026-K3");
-        assert_eq!(quarter_of("2026-12-01"), "2026-K4");
+        for (date, quarter) in [
+            ("2026-01-31", "2026-K1"),
+            ("2026-09-14", "2026-K3"),
+            ("2026-12-01", "2026-K4"),
+        ] {
+            assert_eq!(quarter_of(date), quarter, "{date}");
+        }
         assert_eq!(
             key_from_setting(Some("barrier×area×organisation")),
             ClusterKey {
