@@ -217,24 +217,14 @@ pub async fn for_brief(
 fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let hits = knooppunt_rules::learning::train::rule_hits(rules, notes);
-    let mut report = Report {
-        barriers: barriers.clone(),
-        counts: std::array::from_fn(|_| vec![Default::default(); barriers.len()]),
-        notes: notes.len(),
-        ..Report::default()
-    };
+    let mut report = Report::new(barriers.clone());
+    report.notes = notes.len();
     for (i, note) in notes.iter().enumerate() {
         for (b, barrier) in barriers.iter().enumerate() {
             if !note.labelled(barrier) {
                 continue;
             }
-            let counts = &mut report.counts[0][b];
-            match (note.is(barrier), hits[i][b]) {
-                (true, true) => counts.tp += 1,
-                (true, false) => counts.fn_ += 1,
-                (false, true) => counts.fp += 1,
-                _ => {}
-            }
+            report.counts[0][b].add(note.is(barrier), hits[i][b]);
         }
     }
     report

@@ -8,7 +8,7 @@
 //! re-classifying ([`SignalLabels::settle`]). They are training notes for the next model
 //! ([`SignalLabels::training_note`]) and the measure of real-world accuracy ([`measure`]).
 
-use crate::learning::measure::{Counts, Report};
+use crate::learning::measure::Report;
 use crate::ruleset::{normalise, RuleSet};
 
 use std::collections::BTreeMap;
@@ -36,11 +36,7 @@ pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, 
         let quarter = quarters
             .entry(quarter_of(&signal.observed_on.to_string()))
             .or_insert_with(|| LabelReport {
-                report: Report {
-                    barriers: barriers.clone(),
-                    counts: std::array::from_fn(|_| vec![Counts::default(); barriers.len()]),
-                    ..Report::default()
-                },
+                report: Report::new(barriers.clone()),
                 positives: vec![0; barriers.len()],
                 negatives: vec![0; barriers.len()],
             });
@@ -68,13 +64,7 @@ pub fn measure(rules: &RuleSet, signals: &[LabelledSignal]) -> BTreeMap<String, 
                 both.contains(&barrier.as_str()),
             ];
             for (mode, found) in found.into_iter().enumerate() {
-                let counts = &mut report.counts[mode][b];
-                match (truth, found) {
-                    (true, true) => counts.tp += 1,
-                    (true, false) => counts.fn_ += 1,
-                    (false, true) => counts.fp += 1,
-                    _ => {}
-                }
+                report.counts[mode][b].add(truth, found);
             }
         }
     }
@@ -113,9 +103,13 @@ mod tests {
 
     #[test]
     fn quarters() {
-        assert_eq!(quarter_of("2026-01-31"), "2026-K1");
-        assert_eq!(quarter_of("2026-09-14"), "2026-K3");
-        assert_eq!(quarter_of("2026-12-01"), "2026-K4");
+        for (date, quarter) in [
+            ("2026-01-31", "2026-K1"),
+            ("2026-09-14", "2026-K3"),
+            ("2026-12-01", "2026-K4"),
+        ] {
+            assert_eq!(quarter_of(date), quarter, "{date}");
+        }
         assert_eq!(
             key_from_setting(Some("barrier×area×organisation")),
             ClusterKey {

@@ -14,29 +14,49 @@ fn wait(text: &str) -> Option<u32> {
         .max()
 }
 
+/// Checks each case: a note and the longest wait read from it, in days.
+fn assert_waits(cases: &[(&str, Option<u32>)]) {
+    for (text, expected) in cases {
+        assert_eq!(wait(text), *expected, "{text}");
+    }
+}
+
+/// Checks that no wait is read from any of `texts`.
+fn assert_no_waits(texts: &[&str]) {
+    for text in texts {
+        assert_eq!(wait(text), None, "{text}");
+    }
+}
+
 #[test]
 fn abbreviated_and_compact_waits() {
-    assert_eq!(wait("Vestia reageert al 9 wk niet"), Some(63));
-    assert_eq!(wait("wachtlijst 5 mnd"), Some(150));
-    assert_eq!(wait("al 12wk geen reactie"), Some(84));
-    assert_eq!(wait("intake duurt 5mnd"), Some(150));
-    assert_eq!(wait("nu 10 dgn niks gehoord"), Some(10));
-    assert_eq!(wait("wacht al anderhalve maand"), Some(45));
-    assert_eq!(wait("wacht al 1,5 maand"), Some(45));
-    assert_eq!(wait("ruim een half jaar op de wachtlijst"), Some(182));
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Vestia reageert al 9 wk niet", Some(63)),
+        ("wachtlijst 5 mnd", Some(150)),
+        ("al 12wk geen reactie", Some(84)),
+        ("intake duurt 5mnd", Some(150)),
+        ("nu 10 dgn niks gehoord", Some(10)),
+        ("wacht al anderhalve maand", Some(45)),
+        ("wacht al 1,5 maand", Some(45)),
+        ("ruim een half jaar op de wachtlijst", Some(182)),
+    ]);
 }
 
 #[test]
 fn waits_stated_as_a_list_length() {
-    assert_eq!(wait("de wachtlijst is nu 7 maanden"), Some(210));
-    assert_eq!(wait("de wachttijd is 16 weken"), Some(112));
-    assert_eq!(wait("staat op een lijst van 12 weken"), Some(84));
-    assert_eq!(wait("wachttijd van 14 weken bij de ggz"), Some(98));
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("de wachtlijst is nu 7 maanden", Some(210)),
+        ("de wachttijd is 16 weken", Some(112)),
+        ("staat op een lijst van 12 weken", Some(84)),
+        ("wachttijd van 14 weken bij de ggz", Some(98)),
+    ]);
 }
 
 #[test]
 fn durations_that_are_not_waits() {
-    for text in [
+    assert_no_waits(&[
         "woont er al 30 jaar",
         "al 20 jaar in deze wijk, nu schimmel",
         "zoon van 23 jaar woont weer thuis",
@@ -53,49 +73,26 @@ fn durations_that_are_not_waits() {
         "baby van 3 maanden",
         "al 10 jaar ziek en nu wachtlijst",
         "ze is 40 jaar en wacht op een intake",
-    ] {
-        assert_eq!(wait(text), None, "{text}");
-    }
+    ]);
 }
 
 #[test]
 fn the_real_wait_after_a_distractor() {
-    assert_eq!(
-        wait("Mw (woont er al 20 jaar) wacht al 9 weken op reactie"),
-        Some(63)
-    );
-    assert_eq!(wait("Zoon van 19; intake pas over 5 maanden"), Some(150));
-    assert_eq!(wait("al een jaar op de wachtlijst"), Some(365));
-    assert_eq!(wait("Al een half jaar niks."), Some(182));
-    assert_eq!(
-        wait("huurachterstand van drie maanden; na twaalf weken geen intake"),
-        Some(84)
-    );
-    assert_eq!(
-        wait("3 maanden huurachterstand, al 5 weken geen antwoord"),
-        Some(35)
-    );
-    assert_eq!(
-        wait("Belt: achterstand huur 5 mnd, sinds 7 wk aangemeld bij de schuldhulp, niks gehoord"),
-        Some(49)
-    );
-    assert_eq!(
-        wait("wacht al 4 maanden op schuldhulp, de huurachterstand groeit"),
-        Some(120)
-    );
-    assert_eq!(
-        wait("ze moeten eruit voor de zomer, en de schuldhulp kan pas over 6 weken een eerste gesprek doen"),
-        Some(42)
-    );
-    assert_eq!(
-        wait("Corporatie reageert niet op twee brieven (sinds 6 wkn)."),
-        Some(42)
-    );
-    assert_eq!(wait("staat al 5 maande op de wachtlijst"), Some(150));
-    assert_eq!(
-        wait("een half jaar geleden aangemeld, nog niets"),
-        Some(182)
-    );
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Mw (woont er al 20 jaar) wacht al 9 weken op reactie", Some(63)),
+        ("Zoon van 19; intake pas over 5 maanden", Some(150)),
+        ("al een jaar op de wachtlijst", Some(365)),
+        ("Al een half jaar niks.", Some(182)),
+        ("huurachterstand van drie maanden; na twaalf weken geen intake", Some(84)),
+        ("3 maanden huurachterstand, al 5 weken geen antwoord", Some(35)),
+        ("Belt: achterstand huur 5 mnd, sinds 7 wk aangemeld bij de schuldhulp, niks gehoord", Some(49)),
+        ("wacht al 4 maanden op schuldhulp, de huurachterstand groeit", Some(120)),
+        ("ze moeten eruit voor de zomer, en de schuldhulp kan pas over 6 weken een eerste gesprek doen", Some(42)),
+        ("Corporatie reageert niet op twee brieven (sinds 6 wkn).", Some(42)),
+        ("staat al 5 maande op de wachtlijst", Some(150)),
+        ("een half jaar geleden aangemeld, nog niets", Some(182)),
+    ]);
 }
 
 #[test]
@@ -167,39 +164,36 @@ fn responsible_not_the_referrer_or_a_creditor() {
 
 #[test]
 fn number_words_halves_and_approximations() {
-    assert_eq!(wait("reactie blijft al vijfentwintig dagen uit"), Some(25));
-    assert_eq!(wait("wacht sinds eenendertig dagen op reparatie"), Some(31));
-    assert_eq!(
-        wait("staat drieëntwintig weken op de wachtlijst"),
-        Some(161)
-    );
-    assert_eq!(wait("nu al veertig dagen niemand geweest"), Some(40));
-    assert_eq!(wait("bezwaar loopt al tweeënhalve maand"), Some(75));
-    assert_eq!(wait("intake na twee en een halve maand"), Some(75));
-    assert_eq!(wait("wachtlijst van 2.5 maand"), Some(75));
-    assert_eq!(wait("na een week of elf nog geen intake"), Some(77));
-    assert_eq!(wait("ze zeggen: wacht een maand of vier"), Some(120));
-    assert_eq!(wait("al een week geen antwoord"), Some(7));
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("reactie blijft al vijfentwintig dagen uit", Some(25)),
+        ("wacht sinds eenendertig dagen op reparatie", Some(31)),
+        ("staat drieëntwintig weken op de wachtlijst", Some(161)),
+        ("nu al veertig dagen niemand geweest", Some(40)),
+        ("bezwaar loopt al tweeënhalve maand", Some(75)),
+        ("intake na twee en een halve maand", Some(75)),
+        ("wachtlijst van 2.5 maand", Some(75)),
+        ("na een week of elf nog geen intake", Some(77)),
+        ("ze zeggen: wacht een maand of vier", Some(120)),
+        ("al een week geen antwoord", Some(7)),
+    ]);
 }
 
 #[test]
 fn lengths_of_a_list_are_not_ages() {
-    assert_eq!(
-        wait("Youz heeft een wachtlijst van een half jaar"),
-        Some(182)
-    );
-    assert_eq!(wait("de wachtlijst is 1 jaar"), Some(365));
-    assert_eq!(wait("ze wacht er al 2 jaar op"), Some(730));
-    assert_eq!(
-        wait("Groep start in het najaar. Dat wordt een half jaar niks."),
-        Some(182)
-    );
-    assert_eq!(wait("de baby wordt een half jaar"), None);
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Youz heeft een wachtlijst van een half jaar", Some(182)),
+        ("de wachtlijst is 1 jaar", Some(365)),
+        ("ze wacht er al 2 jaar op", Some(730)),
+        ("Groep start in het najaar. Dat wordt een half jaar niks.", Some(182)),
+        ("de baby wordt een half jaar", None),
+    ]);
 }
 
 #[test]
 fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
-    for text in [
+    assert_no_waits(&[
         "de wettelijke beslistermijn van 6 weken is verstreken",
         "de reactietermijn is 4 weken",
         "zij is 8 maanden zwanger",
@@ -224,114 +218,71 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "alle afschriften van de afgelopen 3 maanden aanleveren",
         "pt. 6 wk pp., somber",
         "over 2 wk nabellen",
-    ] {
-        assert_eq!(wait(text), None, "{text}");
-    }
-    // A wait in the same note is still read.
-    assert_eq!(
-        wait("De beslistermijn van 6 weken is verstreken; na vijftien weken nog niets."),
-        Some(105)
-    );
-    assert_eq!(
-        wait("Zij is 8 maanden zwanger. Vestia komt al 5 weken niet"),
-        Some(35)
-    );
-    // "achtereenvolgens" is not arrears ("3 maanden achter"); a comma ends a life fact.
-    assert_eq!(
-        wait("in de afgelopen 4 weken achtereenvolgens verwezen van loket naar loket"),
-        Some(28)
-    );
-    assert_eq!(
-        wait("staat op een lijst voor hulp met schulden, al een half jaar"),
-        Some(182)
-    );
-    assert_eq!(
-        wait("Meneer (80, sinds 5 jaar weduwnaar) wacht 4 mnd"),
-        Some(120)
-    );
-    // A pregnancy as midwives and GPs abbreviate it is not the wait beside it.
-    assert_eq!(wait("Pte AD 30 wk, wacht al 6 wk op intake"), Some(42));
-    assert_eq!(wait("zw. 22 wk; 5 wk geen reactie"), Some(35));
-    assert_eq!(wait("zwangerschap van 28 weken, wacht 3 weken"), Some(21));
-    // "de lift werkt al 6 weken niet" is a wait, not a working life.
-    assert_eq!(wait("de lift werkt al 6 weken niet"), Some(42));
+    ]);
+    #[rustfmt::skip]
+    assert_waits(&[
+        // A wait in the same note is still read.
+        ("De beslistermijn van 6 weken is verstreken; na vijftien weken nog niets.", Some(105)),
+        ("Zij is 8 maanden zwanger. Vestia komt al 5 weken niet", Some(35)),
+        // "achtereenvolgens" is not arrears ("3 maanden achter"); a comma ends a life fact.
+        ("in de afgelopen 4 weken achtereenvolgens verwezen van loket naar loket", Some(28)),
+        ("staat op een lijst voor hulp met schulden, al een half jaar", Some(182)),
+        ("Meneer (80, sinds 5 jaar weduwnaar) wacht 4 mnd", Some(120)),
+        // A pregnancy as midwives and GPs abbreviate it is not the wait beside it.
+        ("Pte AD 30 wk, wacht al 6 wk op intake", Some(42)),
+        ("zw. 22 wk; 5 wk geen reactie", Some(35)),
+        ("zwangerschap van 28 weken, wacht 3 weken", Some(21)),
+        // "de lift werkt al 6 weken niet" is a wait, not a working life.
+        ("de lift werkt al 6 weken niet", Some(42)),
+    ]);
 }
 
 #[test]
 fn waits_in_notes_that_mix_in_english() {
-    assert_eq!(wait("no response for 6 weeks now"), Some(42));
-    assert_eq!(wait("the waitlist is 5 months"), Some(150));
-    assert_eq!(wait("applied 10 weeks ago, still no intake"), Some(70));
-    assert_eq!(wait("waiting for three weeks"), Some(21));
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("no response for 6 weeks now", Some(42)),
+        ("the waitlist is 5 months", Some(150)),
+        ("applied 10 weeks ago, still no intake", Some(70)),
+        ("waiting for three weeks", Some(21)),
+    ]);
 }
 
 #[test]
 fn years_of_an_illness_and_a_condition_first_are_not_waits() {
-    // Years of complaints next to the real wait.
-    assert_eq!(
-        wait("Mw heeft paniekklachten sinds 12 jaar, ooit behandeld. Wachttijd intake nu 15 wkn."),
-        Some(105)
-    );
-    assert_eq!(wait("slaapproblemen al 6 jaar, wacht op behandeling"), None);
-    // A condition to meet first is not the wait; waiting first is.
-    assert_eq!(
-        wait("Na 5 weken kreeg hij een gesprek: 'eerst 4 maanden zelf een budget bijhouden'."),
-        Some(35)
-    );
-    assert_eq!(
-        wait("hij moet eerst 3 maanden wachten op de intake"),
-        Some(90)
-    );
-    // A condition ("dubbele diagnose") is not an illness's duration.
-    assert_eq!(
-        wait("Met een dubbele diagnose wordt hij al een jaar van de een naar de ander gestuurd"),
-        Some(365)
-    );
+    #[rustfmt::skip]
+    assert_waits(&[
+        // Years of complaints next to the real wait.
+        ("Mw heeft paniekklachten sinds 12 jaar, ooit behandeld. Wachttijd intake nu 15 wkn.", Some(105)),
+        ("slaapproblemen al 6 jaar, wacht op behandeling", None),
+        // A condition to meet first is not the wait; waiting first is.
+        ("Na 5 weken kreeg hij een gesprek: 'eerst 4 maanden zelf een budget bijhouden'.", Some(35)),
+        ("hij moet eerst 3 maanden wachten op de intake", Some(90)),
+        // A condition ("dubbele diagnose") is not an illness's duration.
+        ("Met een dubbele diagnose wordt hij al een jaar van de een naar de ander gestuurd", Some(365)),
+    ]);
 }
 
 #[test]
 fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
-    assert_eq!(
-        wait("Zijn dochter hoest al een jaar; de corporatie reageert al 7 weken niet."),
-        Some(49)
-    );
-    assert_eq!(
-        wait("Hij is al twee jaar depressief. Aangemeld bij de ggz: wachttijd 16 weken."),
-        Some(112)
-    );
-    assert_eq!(
-        wait("Na het ongeluk, nu een jaar geleden, staat hij 10 weken op de wachtlijst."),
-        Some(70)
-    );
-    // Years ago that the person applied or reported: the wait.
-    assert_eq!(
-        wait("Een half jaar geleden aangemeld en nog niets gehoord."),
-        Some(182)
-    );
-    assert_eq!(
-        wait("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien."),
-        Some(730)
-    );
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Zijn dochter hoest al een jaar; de corporatie reageert al 7 weken niet.", Some(49)),
+        ("Hij is al twee jaar depressief. Aangemeld bij de ggz: wachttijd 16 weken.", Some(112)),
+        ("Na het ongeluk, nu een jaar geleden, staat hij 10 weken op de wachtlijst.", Some(70)),
+        // Years ago that the person applied or reported: the wait.
+        ("Een half jaar geleden aangemeld en nog niets gehoord.", Some(182)),
+        ("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien.", Some(730)),
+    ]);
 }
 
 #[test]
 fn widowhood_a_validity_and_the_period_papers_cover_are_not_waits() {
-    assert_eq!(
-        wait(
-            "Mevrouw is weduwe, 2 jaar nu. Via de huisarts aangemeld bij de ggz, 9 weken geleden."
-        ),
-        Some(63)
-    );
-    assert_eq!(
-        wait("De code komt binnen 5 werkdagen en is 30 dagen geldig; een afspraak kan pas over 3 weken."),
-        Some(21)
-    );
-    assert_eq!(
-        wait("Nieuwe activeringscode, geldig 30 dagen. Eerste afspraak over 3 weken."),
-        Some(21)
-    );
-    assert_eq!(
-        wait("Ze moest zes maanden bankafschriften inleveren en hoort nu al twee maanden niks."),
-        Some(60)
-    );
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Mevrouw is weduwe, 2 jaar nu. Via de huisarts aangemeld bij de ggz, 9 weken geleden.", Some(63)),
+        ("De code komt binnen 5 werkdagen en is 30 dagen geldig; een afspraak kan pas over 3 weken.", Some(21)),
+        ("Nieuwe activeringscode, geldig 30 dagen. Eerste afspraak over 3 weken.", Some(21)),
+        ("Ze moest zes maanden bankafschriften inleveren en hoort nu al twee maanden niks.", Some(60)),
+    ]);
 }

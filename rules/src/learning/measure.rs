@@ -19,7 +19,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, truth: bool, found: bool) {
+    /// Counts one labelled case: whether it is the barrier, and whether it was found.
+    pub fn add(&mut self, truth: bool, found: bool) {
         match (truth, found) {
             (true, true) => self.tp += 1,
             (true, false) => self.fn_ += 1,
@@ -59,7 +60,8 @@ pub struct Report {
 }
 
 impl Report {
-    fn new(barriers: Vec<String>) -> Self {
+    /// A report on `barriers` with every count zero.
+    pub fn new(barriers: Vec<String>) -> Self {
         let n = barriers.len();
         Self {
             barriers,

@@ -7,6 +7,19 @@ fn default_model() -> Model {
     Model::from_bytes(DEFAULT_MODEL).expect("the shipped model loads")
 }
 
+/// The shipped rules file with `setting` added to its `[model]` table.
+fn with_model_setting(setting: &str) -> String {
+    DEFAULT_RULES.replace("veto = true", &format!("veto = true\n{setting}"))
+}
+
+/// The rule set `source` describes, with the shipped model attached.
+fn with_shipped_model(source: &str) -> RuleSet {
+    RuleSet::from_toml(source)
+        .expect("the rules file is valid")
+        .with_model(default_model())
+        .expect("the shipped model fits the rules")
+}
+
 #[test]
 fn the_shipped_model_fits_the_shipped_rules() {
     let rules = RuleSet::default_rules().expect("default rules with their model");
@@ -91,18 +104,15 @@ fn a_missing_model_file_is_an_error_not_a_fallback() {
 
 #[test]
 fn thresholds_in_the_rules_file_are_checked_and_applied() {
-    let source = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 1.5");
+    let source = with_model_setting("threshold = 1.5");
     let errors = RuleSet::from_toml(&source).unwrap_err();
     assert!(
         errors.iter().any(|e| e.0.contains("model.threshold 1.5")),
         "{errors:?}"
     );
 
-    let source = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 0.3");
-    let rules = RuleSet::from_toml(&source)
-        .unwrap()
-        .with_model(default_model())
-        .unwrap();
+    let source = with_model_setting("threshold = 0.3");
+    let rules = with_shipped_model(&source);
     assert!(rules.model_thresholds().unwrap().iter().all(|t| *t == 0.3));
 }
 
@@ -132,23 +142,16 @@ fn the_model_vetoes_a_rule_below_the_floor() {
         .expect("found, with the model's score");
     assert!(score >= shipped.model_floors().unwrap()[b]);
 
-    let above = format!("veto = true\nfloor = {}", (score + 1.0) / 2.0);
-    let strict = DEFAULT_RULES.replace("veto = true", &above);
-    let rules = RuleSet::from_toml(&strict)
-        .unwrap()
-        .with_model(default_model())
-        .unwrap();
+    let strict = with_model_setting(&format!("floor = {}", (score + 1.0) / 2.0));
+    let rules = with_shipped_model(&strict);
     assert!(!rules.classify(text).contains(&"kostendelersnorm"));
 
-    let off = DEFAULT_RULES.replace("veto = true", "veto = true\nfloor = 0");
-    let rules = RuleSet::from_toml(&off)
-        .unwrap()
-        .with_model(default_model())
-        .unwrap();
+    let off = with_model_setting("floor = 0");
+    let rules = with_shipped_model(&off);
     assert!(rules.model_floors().unwrap().iter().all(|f| *f == 0.0));
     assert!(rules.classify(text).contains(&"kostendelersnorm"));
 
-    let bad = DEFAULT_RULES.replace("veto = true", "veto = true\nfloor = 1.0");
+    let bad = with_model_setting("floor = 1.0");
     let errors = RuleSet::from_toml(&bad).unwrap_err();
     assert!(
         errors.iter().any(|e| e.0.contains("model.floor 1")),
@@ -161,11 +164,8 @@ fn the_model_vetoes_a_rule_below_the_floor() {
 #[test]
 fn the_model_finds_with_terms_and_exclusions_veto_it() {
     let text = "Zoon krijgt studiefinanciering en woont thuis.";
-    let low = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 0.0001");
-    let rules = RuleSet::from_toml(&low)
-        .unwrap()
-        .with_model(default_model())
-        .unwrap();
+    let low = with_model_setting("threshold = 0.0001");
+    let rules = with_shipped_model(&low);
     let analysis = rules.analyse(text);
     assert!(
         !analysis.barriers.contains(&"kostendelersnorm"),
@@ -187,10 +187,7 @@ fn the_model_finds_with_terms_and_exclusions_veto_it() {
     assert_eq!(found.model_score.map(f64::from), Some(found.confidence));
 
     let no_veto = low.replace("veto = true", "veto = false");
-    let rules = RuleSet::from_toml(&no_veto)
-        .unwrap()
-        .with_model(default_model())
-        .unwrap();
+    let rules = with_shipped_model(&no_veto);
     assert!(rules.analyse(text).barriers.contains(&"kostendelersnorm"));
 }
 
@@ -245,7 +242,7 @@ fn training_learns_from_the_notes() {
     assert_eq!(outcome.model.header.trained.notes, notes.len());
     // The model on its own, at a low threshold (the trained thresholds are chosen for the
     // combination with rules that were written on these very fixtures).
-    let even = DEFAULT_RULES.replace("veto = true", "veto = true\nthreshold = 0.25");
+    let even = with_model_setting("threshold = 0.25");
     let rules = RuleSet::from_toml(&even)
         .unwrap()
         .with_model(outcome.model)

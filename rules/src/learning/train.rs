@@ -5,6 +5,7 @@
 //! threshold for the combination with the rules are chosen.
 //! The final model is trained on all notes.
 
+use super::measure::Counts;
 use super::notes::Note;
 use crate::model::{features, Header, Model, Trained};
 use crate::ruleset::{normalise, RuleSet};
@@ -331,7 +332,7 @@ struct Held<'a> {
 
 impl Held<'_> {
     fn counts(&self, barrier: &str, b: usize, floor: f32, threshold: f32) -> (usize, usize, usize) {
-        let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+        let mut counts = Counts::default();
         for (i, note) in self.notes.iter().enumerate() {
             let counted = match self.scope {
                 None => true,
@@ -342,14 +343,9 @@ impl Held<'_> {
             }
             let p = self.held_out[i][b];
             let found = (self.rules[i][b] && p >= floor) || (p >= threshold && !self.vetoed[i][b]);
-            match (note.is(barrier), found) {
-                (true, true) => tp += 1,
-                (true, false) => fn_ += 1,
-                (false, true) => fp += 1,
-                _ => {}
-            }
+            counts.add(note.is(barrier), found);
         }
-        (tp, fp, fn_)
+        (counts.tp, counts.fp, counts.fn_)
     }
 
     fn f1(&self, barrier: &str, b: usize, floor: f32, threshold: f32) -> f64 {

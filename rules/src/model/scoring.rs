@@ -31,6 +31,17 @@ pub(super) struct BlockSums {
 /// characters) is summed in `i64` lanes.
 const MAX_I32_ROWS: usize = 65_535;
 
+/// What the integer sums are taken over: the model's weights `q` and a normalised text whose
+/// word ranges are `words`, with the blocks' feature [`features::counts`].
+#[derive(Clone, Copy)]
+struct Input<'a> {
+    model: &'a Model,
+    q: &'a [i16],
+    normalised: &'a str,
+    words: &'a [(usize, usize)],
+    counts: (usize, usize),
+}
+
 /// The scaled sums of the word and character blocks of a normalised text whose word ranges are
 /// `words` (with the blocks' feature [`features::counts`]), for weights `q` (`scales.len()` per
 /// row) with a scale per barrier.
@@ -42,11 +53,18 @@ pub(super) fn block_sums(
     words: &[(usize, usize)],
     counts: (usize, usize),
 ) -> BlockSums {
+    let input = Input {
+        model,
+        q,
+        normalised,
+        words,
+        counts,
+    };
     macro_rules! fixed {
         ($($n:literal)*) => {
             match scales.len() {
-                $($n => fixed::<$n>(model, q, normalised, words, counts),)*
-                _ => integer_sums_any(model, q, scales.len(), normalised, words),
+                $($n => fixed::<$n>(input),)*
+                _ => integer_sums_any(input, scales.len()),
             }
         };
     }
@@ -68,22 +86,16 @@ fn scaled(sums: &[i64], scales: &[f32]) -> Vec<f32> {
 }
 
 /// [`integer_sums`] for `N` barriers, on the fastest path the processor has.
-fn fixed<const N: usize>(
-    model: &Model,
-    q: &[i16],
-    normalised: &str,
-    words: &[(usize, usize)],
-    counts: (usize, usize),
-) -> (Vec<i64>, Vec<i64>) {
-    if counts.0.max(counts.1) > MAX_I32_ROWS {
-        return integer_sums_any(model, q, N, normalised, words);
+fn fixed<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
+    if input.counts.0.max(input.counts.1) > MAX_I32_ROWS {
+        return integer_sums_any(input, N);
     }
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("popcnt") {
         // SAFETY: the processor has AVX2 and POPCNT, checked just above.
-        return unsafe { integer_sums_avx2::<N>(model, q, normalised, words, counts) };
+        return unsafe { integer_sums_avx2::<N>(input) };
     }
-    integer_sums::<N>(model, q, normalised, words, counts)
+    integer_sums::<N>(input)
 }
 
 /// [`integer_sums`] compiled for processors with AVX2 and POPCNT.
@@ -92,26 +104,21 @@ fn fixed<const N: usize>(
 /// The processor must have AVX2 and POPCNT.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
-unsafe fn integer_sums_avx2<const N: usize>(
-    model: &Model,
-    q: &[i16],
-    normalised: &str,
-    words: &[(usize, usize)],
-    counts: (usize, usize),
-) -> (Vec<i64>, Vec<i64>) {
-    integer_sums::<N>(model, q, normalised, words, counts)
+unsafe fn integer_sums_avx2<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
+    integer_sums::<N>(input)
 }
 
 /// Per barrier, the integer sums of the `q`s of the word block's and of the character block's
 /// feature occurrences (`N` weights per row), for at most [`MAX_I32_ROWS`] occurrences a block.
 #[inline(always)]
-fn integer_sums<const N: usize>(
-    model: &Model,
-    q: &[i16],
-    normalised: &str,
-    words: &[(usize, usize)],
-    (word_features, char_features): (usize, usize),
-) -> (Vec<i64>, Vec<i64>) {
+fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
+    let Input {
+        model,
+        q,
+        normalised,
+        words,
+        counts: (word_features, char_features),
+    } = input;
     // First the rows of all features, then each block's rows summed (see the module's notes).
     let (mut word_rows, mut char_rows) = (
         Vec::with_capacity(word_features),
@@ -144,13 +151,14 @@ fn integer_sums<const N: usize>(
 
 /// [`integer_sums`] for any number `n` of barriers (a model with more than sixteen) and any
 /// number of features.
-fn integer_sums_any(
-    model: &Model,
-    q: &[i16],
-    n: usize,
-    normalised: &str,
-    words: &[(usize, usize)],
-) -> (Vec<i64>, Vec<i64>) {
+fn integer_sums_any(input: Input<'_>, n: usize) -> (Vec<i64>, Vec<i64>) {
+    let Input {
+        model,
+        q,
+        normalised,
+        words,
+        ..
+    } = input;
     let mut blocks = [vec![0i64; n], vec![0i64; n]];
     features::visit(normalised, words, |hash, kind| {
         let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) else {
@@ -236,6 +244,22 @@ mod tests {
         assert_eq!(compared, TEXTS.len() * 2 * scales.len());
     }
 
+    /// The sums' input for `text` and its word ranges.
+    fn input<'a>(
+        model: &'a Model,
+        q: &'a [i16],
+        text: &'a str,
+        words: &'a [(usize, usize)],
+    ) -> Input<'a> {
+        Input {
+            model,
+            q,
+            normalised: text,
+            words,
+            counts: features::counts(words),
+        }
+    }
+
     #[test]
     fn every_path_sums_the_same_integers() {
         let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
@@ -243,13 +267,10 @@ mod tests {
         assert_eq!(scales.len(), 9, "the shipped model's barriers");
         for text in TEXTS {
             let words = features::words(text);
-            let portable = integer_sums::<9>(&model, q, text, &words, features::counts(&words));
-            assert_eq!(
-                fixed::<9>(&model, q, text, &words, features::counts(&words)),
-                portable,
-                "{text:?}"
-            );
-            assert_eq!(integer_sums_any(&model, q, 9, text, &words), portable);
+            let input = input(&model, q, text, &words);
+            let portable = integer_sums::<9>(input);
+            assert_eq!(fixed::<9>(input), portable, "{text:?}");
+            assert_eq!(integer_sums_any(input, 9), portable);
             if !text.is_empty() {
                 assert!(portable.0.iter().chain(&portable.1).any(|&s| s != 0));
             }
@@ -294,13 +315,13 @@ mod tests {
             let (word_rows, char_rows) = features::counts(&words);
             assert_eq!(char_rows, 3 * words_in_note);
             assert_eq!(word_rows.max(char_rows) <= MAX_I32_ROWS, i32_lanes);
-            let (word, char) = fixed::<2>(&model, q, &text, &words, features::counts(&words));
+            let (word, char) = fixed::<2>(input(&model, q, &text, &words));
             let (word_rows, char_rows) = (word_rows as i64, char_rows as i64);
             assert_eq!(word, [word_rows * max, -word_rows * max]);
             assert_eq!(char, [char_rows * max, -char_rows * max]);
             if i32_lanes {
                 assert_eq!(
-                    integer_sums::<2>(&model, q, &text, &words, features::counts(&words)),
+                    integer_sums::<2>(input(&model, q, &text, &words)),
                     (word.clone(), char.clone())
                 );
             }
