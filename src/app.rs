@@ -66,7 +66,6 @@ pub fn load_rules_with_model(rules: Option<&Path>, model: &Path) -> anyhow::Resu
     rules.with_model(model).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Gathers the brief for `quarter` and writes it into `dir`, returning the files.
 /// What `knooppunt brief` writes besides Markdown, HTML, CSV and JSON.
 #[derive(Debug, Clone, Default)]
 pub struct BriefOptions {
@@ -105,6 +104,7 @@ pub fn write_manifest(
     Ok(path)
 }
 
+/// Gathers the brief for `quarter` and writes it into `dir`, returning the files.
 pub async fn write_brief(
     config: &Config,
     store: &Store,
