@@ -3,7 +3,9 @@
 //! Doel") counts only when one of its aliases is written with a capital somewhere in the note:
 //! "de sleutels inleveren" and "via het portaal" name no corporation. An alias the rules file
 //! writes with capitals ("de Raad") counts only where the note writes those capitals too: "de
-//! raad van de huisarts" names no Raad voor de Kinderbescherming.
+//! raad van de huisarts" names no Raad voor de Kinderbescherming. Right after "bij", "naar"
+//! or "aan" without an article, where a common noun would have one, such a name counts written
+//! lower-case too ("durft het niet door te geven bij toeslagen", "melding bij portaal").
 
 use std::collections::HashMap;
 
@@ -53,9 +55,12 @@ impl WrittenCapitals {
         normalised: &str,
     ) {
         if !self.names.is_empty() {
-            named.retain(|&(_, _, name)| {
+            named.retain(|&(start, end, name)| {
                 name.and_then(|name| self.names.get(name))
-                    .is_none_or(|aliases| aliases.iter().any(|a| written_capitalised(text, a)))
+                    .is_none_or(|aliases| {
+                        aliases.iter().any(|a| written_capitalised(text, a))
+                            || after_a_bare_preposition(normalised, start, end)
+                    })
             });
         }
         if !self.aliases.is_empty() {
@@ -63,10 +68,31 @@ impl WrittenCapitals {
                 normalised
                     .get(start..end)
                     .and_then(|alias| self.aliases.get(alias))
-                    .is_none_or(|written| written_with_capitals(text, written))
+                    .is_none_or(|written| {
+                        written_with_capitals(text, written)
+                            || after_a_bare_preposition(normalised, start, end)
+                    })
             });
         }
     }
+}
+
+/// Whether the alias at `start..end` of `normalised` stands right after "bij", "naar" or "aan"
+/// and begins with no article itself: a name, where a common noun would take one ("bij
+/// toeslagen" against "bij de toeslagen"; "bij de sleutels" stays a phrase).
+fn after_a_bare_preposition(normalised: &str, start: usize, end: usize) -> bool {
+    let alias = normalised.get(start..end).unwrap_or_default();
+    if alias.starts_with("de ") || alias.starts_with("het ") {
+        return false;
+    }
+    let before = normalised.get(..start).unwrap_or_default();
+    ["bij ", "naar ", "aan "].iter().any(|preposition| {
+        before.strip_suffix(preposition).is_some_and(|rest| {
+            rest.chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
 }
 
 /// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
@@ -127,6 +153,51 @@ mod tests {
             2
         );
         assert_eq!(named("woning van de Sleutels"), 1);
+        // An article of its own keeps it a phrase after a preposition too.
+        assert_eq!(named("kan niet bij de sleutels"), 0);
+    }
+
+    #[test]
+    fn after_a_bare_preposition_a_name_counts_lower_case() {
+        let capitals = WrittenCapitals::new(
+            [("portaal", "Portaal"), ("toeslagen", "Toeslagen")],
+            &["Portaal"],
+            ["portaal", "Toeslagen"],
+        );
+        let kept = |text: &str, alias: &str| {
+            let normalised = knooppunt_domain::text::normalise(text);
+            let name = if alias == "portaal" {
+                "Portaal"
+            } else {
+                "Toeslagen"
+            };
+            let mut found: Vec<(usize, usize, Option<&str>)> = normalised
+                .match_indices(alias)
+                .map(|(start, m)| (start, start + m.len(), Some(name)))
+                .collect();
+            capitals.retain_written(&mut found, text, &normalised);
+            found.len()
+        };
+        let cases = [
+            (
+                "ze durft het niet door te geven bij toeslagen",
+                "toeslagen",
+                1,
+            ),
+            ("al drie keer gemeld bij portaal, niks", "portaal", 1),
+            ("brief gestuurd naar toeslagen", "toeslagen", 1),
+            ("moet geld terugbetalen aan toeslagen", "toeslagen", 1),
+            // With an article, or after another word: the allowances and the stairwell.
+            ("hulp bij de toeslagen aanvragen", "toeslagen", 0),
+            ("haar toeslagen stopten", "toeslagen", 0),
+            ("rommel in het portaal", "portaal", 0),
+            ("loopt naar het portaal", "portaal", 0),
+            // A whole word before it: "schijnbij" is no "bij".
+            ("schijnbij toeslagen", "toeslagen", 0),
+        ];
+        for (text, alias, count) in cases {
+            assert_eq!(kept(text, alias), count, "{text}");
+        }
     }
 
     #[test]

@@ -257,10 +257,10 @@ static EVICTION: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Words that place what follows in the past ("eerder", "jaren terug").
+/// Words that place what follows in the past ("eerder", "jaren terug", "in 2019").
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit)(?-u:\b)",
+        r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit|in (?:19|20)[0-9]{2})(?-u:\b)",
     )
 });
 

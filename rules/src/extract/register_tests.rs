@@ -157,6 +157,9 @@ fn not_a_body_from_the_past() {
         // A body applied to earlier is the one the wait is about.
         ("Eerder aangemeld bij Indigo; GGZ Delfland verwijst terug", &[G], Some("Indigo")),
         ("Was eerder bij Youz, is nu aangemeld bij Curium: geen plek", &[G], Some("Curium")),
+        // A year places it in the past too, unless the clause is about applying.
+        ("In 2019 opgenomen bij Parnassia. Nu is hij aangemeld bij GGZ Delfland, geen reactie", &[G], Some("GGZ Delfland")),
+        ("In 2026 aangemeld bij Parnassia, de huisarts belt nog eens", &[G], Some("Parnassia")),
     ]);
 }
 

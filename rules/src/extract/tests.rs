@@ -90,6 +90,9 @@ fn the_real_wait_after_a_distractor() {
         ("wacht al 4 maanden op schuldhulp, de huurachterstand groeit", Some(120)),
         ("ze moeten eruit voor de zomer, en de schuldhulp kan pas over 6 weken een eerste gesprek doen", Some(42)),
         ("Corporatie reageert niet op twee brieven (sinds 6 wkn).", Some(42)),
+        // Weeks or months in brackets after a statement about waiting.
+        ("Meldingen sinds mei; per 28/8 geen enkele reactie (15 wk).", Some(105)),
+        ("2 uitnodigingen gemist, opnieuw achteraan op de wachtlijst (6 wk)", Some(42)),
         ("staat al 5 maande op de wachtlijst", Some(150)),
         ("een half jaar geleden aangemeld, nog niets", Some(182)),
     ]);
@@ -200,6 +203,9 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "bewoonster is 30 weken zwanger",
         "kind 2 jaar heeft astma",
         "dochter (2 jaar) hoest",
+        "wacht op de intake, baby (6 weken) huilt veel",
+        "wachtlijst voor de moeder, mw (20 wk) komt niet",
+        "wacht op de intake, het gezin woont er (3 jaar)",
         "moeder met baby 6 weken",
         "cursiste (syrisch, 5 jaar in nl) is aangemeld",
         "ze zit al 3 maanden in de bijstand",

@@ -17,7 +17,7 @@
 //! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 
-use super::{clause_at, pattern, sentence_at};
+use super::{clause_at, pattern, sentence_at, sentence_bounds};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -289,9 +289,12 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
                 return None;
             }
-            // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait.
+            // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait, and so are weeks or months
+            // in brackets after a statement about waiting ("geen enkele reactie (15 wk)").
             if after.starts_with("-jarig")
-                || (after.starts_with(')') && !SINCE_BEFORE.is_match(tail))
+                || (after.starts_with(')')
+                    && !SINCE_BEFORE.is_match(tail)
+                    && !(unit != Unit::Year && waited_in_brackets(normalised, tail, whole.start())))
                 || LIFE_AFTER_ANY.is_match(after)
             {
                 return None;
@@ -371,6 +374,28 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
         })
         .collect()
 }
+
+/// Whether a duration in brackets on its own (`tail` ends with "(") follows a statement
+/// about waiting in its sentence, and no child or person right before the bracket makes it an
+/// age ("wachtlijst (6 wk)" against "baby (6 weken)").
+fn waited_in_brackets(normalised: &str, tail: &str, at: usize) -> bool {
+    let Some(before) = tail.strip_suffix('(') else {
+        return false;
+    };
+    let before = before.trim_end();
+    let (start, _) = sentence_bounds(normalised, at);
+    !CHILD_BEFORE.is_match(before)
+        && !PERSON_BEFORE.is_match(before)
+        && WAIT_CUE.is_match(&normalised[start..at])
+}
+
+/// A person right before a bracket: what the bracket holds is about them, not a wait ("mw
+/// (20 wk)" is a pregnancy as often as not).
+static PERSON_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"(?:^|[^a-z0-9])(?:man|vrouw|moeder|vader|broer|zus|meneer|mevrouw|mw|dhr|clt|client|cliente|pt|patient|patiente|bewoner|bewoonster|jongere|tiener|huurder|buurman|buurvrouw)$",
+    )
+});
 
 /// A duration's unit, from any of the spellings the duration pattern reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
