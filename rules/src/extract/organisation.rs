@@ -145,7 +145,7 @@ pub fn responsible<'a>(
     waits: &[StatedWait],
     passing: Passing<'_>,
 ) -> Option<&'a str> {
-    if passing::passed_around(found, &role, barriers, passing) {
+    if passing::passed_around(normalised, found, &role, barriers, passing) {
         return None;
     }
     let tied = |name: &str| {

@@ -3,11 +3,14 @@
 //! the responsible one, and the note's organisation is none. Who passes it on are the bodies of
 //! the region the note names (referrers too; not a creditor that only collects) and the other
 //! parties the rules file lists, which are no body of the region ("de huisarts", "de POH", "de
-//! verhuurder"). Beside another barrier, a body tied to that barrier stays responsible.
+//! verhuurder"). Beside another barrier, a body tied to that barrier stays responsible, unless
+//! the note has it send the person on itself ("Parnassia zegt: ga naar i-psy", "door Portaal
+//! naar de gemeente gestuurd"): then it is one of those passing the case around.
 
-use super::OrganisationRole;
+use super::{pattern, OrganisationRole};
 use regex::Regex;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// `[carousel]`, compiled: the barrier and the parties, one matcher for all their words.
 #[derive(Debug, Clone)]
@@ -79,9 +82,28 @@ impl Parties {
     }
 }
 
-/// Whether a note about barriers `barriers` that names the bodies `found` (with their roles)
-/// is about a case passed around by two or more (see the module comment).
+/// Words right after a body that have it send the person on: "verwijst naar", "stuurt hem
+/// door naar", "zegt eerst naar het wijkteam", "zegt: 'trauma, ga naar i-psy'".
+static SENDS_ON_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(
+        r"^(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij)(?-u:\b)",
+    )
+});
+
+/// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd".
+static BY_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])door(?: de| het)?$"));
+
+/// Whether the body named at `start..end` of `normalised` sends the person on.
+fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
+    let after = normalised.get(end..).unwrap_or_default();
+    let before = normalised.get(..start).unwrap_or_default().trim_end();
+    SENDS_ON_AFTER.is_match(after) || (BY_BEFORE.is_match(before) && after.starts_with(" naar "))
+}
+
+/// Whether a note (`normalised`) about barriers `barriers` that names the bodies `found` (with
+/// their roles) is about a case passed around by two or more (see the module comment).
 pub fn passed_around<'a>(
+    normalised: &str,
     found: &[(usize, usize, &'a str)],
     role: impl Fn(&str) -> Option<&'a OrganisationRole>,
     barriers: &[&str],
@@ -94,7 +116,8 @@ pub fn passed_around<'a>(
         return false;
     }
     // Beside another barrier, a body tied to that one is responsible for it ("al 9 weken
-    // aangemeld bij Rivierduinen … de huisarts verwijst naar de POH, de POH naar het wijkteam").
+    // aangemeld bij Rivierduinen … de huisarts verwijst naar de POH, de POH naar het wijkteam"),
+    // unless it sends the person on itself somewhere in the note.
     let tied_elsewhere = |name: &str| {
         role(name).is_some_and(|r| {
             !r.bystander
@@ -103,7 +126,15 @@ pub fn passed_around<'a>(
                     .any(|b| b != carousel && barriers.contains(&b.as_str()))
         })
     };
-    if found.iter().any(|&(_, _, name)| tied_elsewhere(name)) {
+    let sending = |name: &str| {
+        found
+            .iter()
+            .any(|&(start, end, other)| other == name && sends_on(normalised, start, end))
+    };
+    if found
+        .iter()
+        .any(|&(_, _, name)| tied_elsewhere(name) && !sending(name))
+    {
         return false;
     }
     // A department counts as its body ("schuldhulp van de gemeente" is one).
@@ -154,7 +185,7 @@ mod tests {
         let only = ["doorverwijscarrousel"];
         let with_ggz = ["wachtlijst-ggz", "doorverwijscarrousel"];
         let passed = |found: &[(usize, usize, &'static str)], barriers: &[&str], passing| {
-            passed_around(found, lookup, barriers, passing)
+            passed_around("", found, lookup, barriers, passing)
         };
         // Two bodies, or a body and a party.
         assert!(passed(
@@ -187,6 +218,52 @@ mod tests {
         // Beside another barrier, a body tied to that one keeps it.
         assert!(!passed(&[(0, 1, "Parnassia")], &with_ggz, carousel(3)));
         assert!(passed(&[(0, 1, "wijkteam")], &with_ggz, carousel(2)));
+    }
+
+    #[test]
+    fn a_tied_body_that_sends_the_person_on_passes_it_around_too() {
+        let sent = |note: &str, body: &str| {
+            let start = note.find(body).expect("body in note");
+            sends_on(note, start, start + body.len())
+        };
+        let cases = [
+            (
+                "parnassia zegt: 'trauma, ga naar i-psy', i-psy zegt",
+                "parnassia",
+                true,
+            ),
+            (
+                "kredietbank zegt eerst naar het wijkteam",
+                "kredietbank",
+                true,
+            ),
+            ("woonbron verwijst naar de beheerder", "woonbron", true),
+            ("is door portaal naar de gemeente gestuurd", "portaal", true),
+            (
+                "parnassia heeft hem doorgestuurd naar indigo",
+                "parnassia",
+                true,
+            ),
+            // Waiting at it, or sending someone to it, is not sending on.
+            (
+                "al 9 weken aangemeld bij rivierduinen, de huisarts verwijst",
+                "rivierduinen",
+                false,
+            ),
+            (
+                "de huisarts stuurt naar parnassia. daar wachtlijst",
+                "parnassia",
+                false,
+            ),
+            (
+                "parnassia zegt dat de wachtlijst 5 maanden is",
+                "parnassia",
+                false,
+            ),
+        ];
+        for (note, body, sends) in cases {
+            assert_eq!(sent(note, body), sends, "{note}");
+        }
     }
 
     #[test]
