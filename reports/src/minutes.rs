@@ -94,14 +94,32 @@ pub struct ClusterLink {
     pub text: String,
 }
 
-/// The decisions list of the meeting on one day.
-#[derive(Debug, Clone, Serialize)]
-pub struct Minutes {
+/// The meeting a decisions list is of: its day, and whether it was recorded. The
+/// besluitenlijst and the programme's digest head their pages with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingDay {
     pub meeting_on: String,
     /// `dd-mm-jjjj`.
     pub meeting_label: String,
     /// Whether the meeting was recorded ("Vergadering vastleggen").
     pub recorded: bool,
+}
+
+impl MeetingDay {
+    pub fn new(on: NaiveDate, recorded: bool) -> Self {
+        Self {
+            meeting_on: on.to_string(),
+            meeting_label: crate::dutch::date(on),
+            recorded,
+        }
+    }
+}
+
+/// The decisions list of the meeting on one day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Minutes {
+    #[serde(flatten)]
+    pub meeting: MeetingDay,
     pub attendees: Vec<AttendeeView>,
     pub decisions: Vec<MinutesDecision>,
     pub action_points: Vec<ActionPointView>,
@@ -120,9 +138,7 @@ impl Minutes {
         let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
         let record = store.meeting_record(on).await?;
         Ok(Self {
-            meeting_on: on.to_string(),
-            meeting_label: crate::dutch::date(on),
-            recorded: store.meeting_recorded(on).await?,
+            meeting: MeetingDay::new(on, store.meeting_recorded(on).await?),
             attendees: record
                 .attendees
                 .into_iter()
@@ -156,7 +172,7 @@ impl Minutes {
 
     /// The file name without extension: `besluitenlijst-2026-11-30`.
     pub fn file_stem(&self) -> String {
-        format!("besluitenlijst-{}", self.meeting_on)
+        format!("besluitenlijst-{}", self.meeting.meeting_on)
     }
 
     /// Markdown and HTML (a page of its own, print-ready). Both escape every value.

@@ -379,7 +379,7 @@ fn show(
     minutes: &Minutes,
     page: MinutesPage<'_>,
 ) -> Result<Response, WebError> {
-    let title = format!("Besluitenlijst {}", minutes.meeting_label);
+    let title = format!("Besluitenlijst {}", minutes.meeting.meeting_label);
     me.page("besluitenlijst", &title, &page)
 }
 

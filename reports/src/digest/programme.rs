@@ -12,6 +12,7 @@
 //!   an action point's owner by the role they attended in; reasons only of notes and
 //!   recommendations, the overleg's texts the brief publishes too.
 
+use crate::minutes::MeetingDay;
 use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::snapshot::Figures;
 use chrono::NaiveDate;
@@ -93,10 +94,8 @@ pub struct DigestKnelpunt {
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeDigest {
     pub programme: String,
-    pub meeting_on: String,
-    /// `dd-mm-jjjj`.
-    pub meeting_label: String,
-    pub recorded: bool,
+    #[serde(flatten)]
+    pub meeting: MeetingDay,
     /// Roles and organisations at the table, with how many when more than one.
     pub attendance: Vec<String>,
     pub decisions: Vec<DigestDecision>,
@@ -175,9 +174,7 @@ pub fn compose(
     let knelpunten = knelpunten_of(&decisions, clusters, published, catalog);
     ProgrammeDigest {
         programme: programme.to_string(),
-        meeting_on: meeting.on.to_string(),
-        meeting_label: crate::dutch::date(meeting.on),
-        recorded: meeting.recorded,
+        meeting: MeetingDay::new(meeting.on, meeting.recorded),
         attendance: attendance(meeting.record),
         decisions: decisions
             .into_iter()
@@ -378,7 +375,7 @@ impl ProgrammeDigest {
     pub fn file_stem(&self) -> String {
         format!(
             "besluitenlijst-{}-{}",
-            self.meeting_on,
+            self.meeting.meeting_on,
             super::slug(&self.programme)
         )
     }
