@@ -3,6 +3,7 @@
 //! owner and programme, merge target, split result, reason; those taken back marked), and the
 //! action points with owner and due date — as HTML, Markdown and PDF (headless Chromium).
 
+use crate::compose::Builtin;
 use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
@@ -13,8 +14,11 @@ use knooppunt_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-const HTML_TEMPLATE: &str = include_str!("../templates/besluitenlijst.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../templates/besluitenlijst.md.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "besluitenlijst",
+    html: include_str!("../templates/besluitenlijst.html.hbs"),
+    markdown: include_str!("../templates/besluitenlijst.md.hbs"),
+};
 
 /// The longest name or role of an attendee (or owner of an action point) accepted.
 pub const MAX_LABEL: usize = 100;
@@ -177,12 +181,7 @@ impl Minutes {
 
     /// Markdown and HTML (a page of its own, print-ready). Both escape every value.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        render_both(
-            self.templates_dir.as_deref(),
-            "besluitenlijst",
-            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
-            self,
-        )
+        render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 
     /// Writes the HTML to `dir` and prints it to a PDF there with headless Chromium; returns
@@ -202,11 +201,11 @@ impl Minutes {
 /// Markdown escaped as Markdown.
 pub(crate) fn render_both<T: Serialize>(
     dir: Option<&Path>,
-    name: &str,
-    builtins: (&'static str, &'static str),
+    builtin: &Builtin,
     data: &T,
 ) -> anyhow::Result<(String, String)> {
-    let (html, markdown) = crate::compose::template_pair(dir, name, builtins)?;
+    let name = builtin.name;
+    let (html, markdown) = crate::compose::template_pair(dir, builtin)?;
     Ok((
         markdown
             .render(name, data)

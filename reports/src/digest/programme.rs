@@ -12,6 +12,7 @@
 //!   an action point's owner by the role they attended in; reasons only of notes and
 //!   recommendations, the overleg's texts the brief publishes too.
 
+use crate::compose::Builtin;
 use crate::minutes::MeetingDay;
 use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::snapshot::Figures;
@@ -23,8 +24,11 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-const HTML_TEMPLATE: &str = include_str!("../../templates/programma-besluitenlijst.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/programma-besluitenlijst.md.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "programma-besluitenlijst",
+    html: include_str!("../../templates/programma-besluitenlijst.html.hbs"),
+    markdown: include_str!("../../templates/programma-besluitenlijst.md.hbs"),
+};
 
 /// What the digest knows of a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,12 +386,7 @@ impl ProgrammeDigest {
 
     /// Markdown and HTML (one printable page); every value escaped.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        crate::minutes::render_both(
-            self.templates_dir.as_deref(),
-            "programma-besluitenlijst",
-            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
-            self,
-        )
+        crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 }
 
