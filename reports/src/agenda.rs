@@ -7,6 +7,7 @@
 
 pub use crate::minutes::{ClusterLink, MinutesDecision};
 
+use crate::compose::Builtin;
 use crate::knelpunten::WaitNorm;
 use crate::minutes::meeting_decisions;
 use crate::review::State;
@@ -20,8 +21,11 @@ use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
 
-const HTML_TEMPLATE: &str = include_str!("../templates/agenda.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../templates/agenda.md.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "agenda",
+    html: include_str!("../templates/agenda.html.hbs"),
+    markdown: include_str!("../templates/agenda.md.hbs"),
+};
 
 /// One cluster on the agenda.
 #[derive(Debug, Clone, Serialize)]
@@ -171,12 +175,7 @@ impl Agenda {
 
     /// Markdown and HTML. Both escape every value taken from signals or users.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        crate::minutes::render_both(
-            self.templates_dir.as_deref(),
-            "agenda",
-            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
-            self,
-        )
+        crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 }
 

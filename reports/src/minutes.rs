@@ -3,6 +3,7 @@
 //! owner and programme, merge target, split result, reason; those taken back marked), and the
 //! action points with owner and due date — as HTML, Markdown and PDF (headless Chromium).
 
+use crate::compose::Builtin;
 use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
@@ -13,8 +14,11 @@ use knooppunt_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-const HTML_TEMPLATE: &str = include_str!("../templates/besluitenlijst.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../templates/besluitenlijst.md.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "besluitenlijst",
+    html: include_str!("../templates/besluitenlijst.html.hbs"),
+    markdown: include_str!("../templates/besluitenlijst.md.hbs"),
+};
 
 /// The longest name or role of an attendee (or owner of an action point) accepted.
 pub const MAX_LABEL: usize = 100;
@@ -94,14 +98,32 @@ pub struct ClusterLink {
     pub text: String,
 }
 
-/// The decisions list of the meeting on one day.
-#[derive(Debug, Clone, Serialize)]
-pub struct Minutes {
+/// The meeting a decisions list is of: its day, and whether it was recorded. The
+/// besluitenlijst and the programme's digest head their pages with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingDay {
     pub meeting_on: String,
     /// `dd-mm-jjjj`.
     pub meeting_label: String,
     /// Whether the meeting was recorded ("Vergadering vastleggen").
     pub recorded: bool,
+}
+
+impl MeetingDay {
+    pub fn new(on: NaiveDate, recorded: bool) -> Self {
+        Self {
+            meeting_on: on.to_string(),
+            meeting_label: crate::dutch::date(on),
+            recorded,
+        }
+    }
+}
+
+/// The decisions list of the meeting on one day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Minutes {
+    #[serde(flatten)]
+    pub meeting: MeetingDay,
     pub attendees: Vec<AttendeeView>,
     pub decisions: Vec<MinutesDecision>,
     pub action_points: Vec<ActionPointView>,
@@ -120,9 +142,7 @@ impl Minutes {
         let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
         let record = store.meeting_record(on).await?;
         Ok(Self {
-            meeting_on: on.to_string(),
-            meeting_label: crate::dutch::date(on),
-            recorded: store.meeting_recorded(on).await?,
+            meeting: MeetingDay::new(on, store.meeting_recorded(on).await?),
             attendees: record
                 .attendees
                 .into_iter()
@@ -156,17 +176,12 @@ impl Minutes {
 
     /// The file name without extension: `besluitenlijst-2026-11-30`.
     pub fn file_stem(&self) -> String {
-        format!("besluitenlijst-{}", self.meeting_on)
+        format!("besluitenlijst-{}", self.meeting.meeting_on)
     }
 
     /// Markdown and HTML (a page of its own, print-ready). Both escape every value.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        render_both(
-            self.templates_dir.as_deref(),
-            "besluitenlijst",
-            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
-            self,
-        )
+        render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 
     /// Writes the HTML to `dir` and prints it to a PDF there with headless Chromium; returns
@@ -186,11 +201,11 @@ impl Minutes {
 /// Markdown escaped as Markdown.
 pub(crate) fn render_both<T: Serialize>(
     dir: Option<&Path>,
-    name: &str,
-    builtins: (&'static str, &'static str),
+    builtin: &Builtin,
     data: &T,
 ) -> anyhow::Result<(String, String)> {
-    let (html, markdown) = crate::compose::template_pair(dir, name, builtins)?;
+    let name = builtin.name;
+    let (html, markdown) = crate::compose::template_pair(dir, builtin)?;
     Ok((
         markdown
             .render(name, data)

@@ -5,10 +5,9 @@ use crate::error::WebError;
 use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::download;
-use crate::time::parse_day;
+use crate::time::requested_day;
 use crate::WebState;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -27,16 +26,11 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/agenda/vergadering", post(record_meeting))
 }
 
+/// The day of the meeting and, for an export, the file's format (`md`, `pdf` or HTML).
 #[derive(Deserialize)]
 pub(crate) struct DateQuery {
-    datum: Option<String>,
-    formaat: Option<String>,
-}
-
-/// [`parse_day`], refused as a page.
-fn day(text: Option<&str>) -> Result<NaiveDate, WebError> {
-    parse_day(text)
-        .map_err(|text| WebError::refused(StatusCode::BAD_REQUEST, "Ongeldige datum", text))
+    pub(crate) datum: Option<String>,
+    pub(crate) formaat: Option<String>,
 }
 
 /// The agenda, restricted to the areas of an overleg member.
@@ -73,7 +67,7 @@ pub(crate) async fn agenda_page(
     let today = knooppunt_ingest::today_nl();
     // Without a date: the next recorded meeting, else the latest, else today.
     let on = match crate::extract::filled(query.datum.as_deref()) {
-        Some(text) => day(Some(text))?,
+        Some(text) => requested_day(Some(text))?,
         None => review_store::landing_meeting(&me.state.store, today)
             .await?
             .unwrap_or(today),
@@ -105,7 +99,7 @@ pub(crate) async fn agenda_export(
     me: SignedIn<Overleg>,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
-    let on = day(query.datum.as_deref())?;
+    let on = requested_day(query.datum.as_deref())?;
     let (markdown, html) = agenda_for(&me, on).await?.render()?;
     Ok(download(
         query.formaat.as_deref(),

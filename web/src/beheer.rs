@@ -58,17 +58,17 @@ pub(crate) fn message(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Records an administrative change in the processing log (ids and codes, never secrets).
+/// Records an administrative change in the processing log, under the review activity (which
+/// holds administration; ids and codes, never secrets).
 pub(crate) async fn audit(
     me: &SignedIn<Beheer>,
-    activity: Activity,
     attributes: serde_json::Value,
 ) -> Result<(), WebError> {
     let record = Record::instant(
         TraceContext::from_header(knooppunt_ingest::trace::current().as_deref()).child(),
         actions::ADMINISTRATION,
         &me.user.name,
-        activity,
+        Activity::Review,
         attributes,
     );
     verwerkingslog::append(&me.state.store, &[record]).await?;

@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_domain::processing_log::Activity;
 use knooppunt_reports::review::Role;
 use knooppunt_store::account_admin::RoleChange;
 use serde::{Deserialize, Serialize};
@@ -146,7 +145,7 @@ pub(crate) async fn change_role(
     let attributes = json!({
         "change": "rol-wijzigen", "account": name, "role": role.as_str(), "areas": areas.len(),
     });
-    audit(&me, Activity::Review, attributes).await?;
+    audit(&me, attributes).await?;
     Ok(back(&me, &name, "rol-gewijzigd"))
 }
 
@@ -168,12 +167,7 @@ pub(crate) async fn set_active<const ACTIVE: bool>(
         ("gebruiker-deactiveren", "gedeactiveerd")
     };
     tracing::info!(change, "Account (de)activated");
-    audit(
-        &me,
-        Activity::Review,
-        json!({"change": change, "account": name}),
-    )
-    .await?;
+    audit(&me, json!({"change": change, "account": name})).await?;
     Ok(back(&me, &name, code))
 }
 
@@ -206,7 +200,6 @@ pub(crate) async fn reset_password(
     tracing::info!("Password reset by beheer; sessions ended");
     audit(
         &me,
-        Activity::Review,
         json!({"change": "wachtwoord-resetten", "account": name}),
     )
     .await?;
@@ -228,7 +221,6 @@ pub(crate) async fn unlock(
     tracing::info!(cleared, "Name unlocked");
     audit(
         &me,
-        Activity::Review,
         json!({"change": "naam-deblokkeren", "account": name, "windows": cleared}),
     )
     .await?;

@@ -9,7 +9,7 @@
 use crate::error::WebError;
 use crate::extract::{BriefReaders, SignedIn};
 use crate::render::{attachment, download};
-use crate::time::parse_day;
+use crate::time::requested_day;
 use crate::WebState;
 use anyhow::Context;
 use axum::extract::Query;
@@ -111,7 +111,7 @@ pub(crate) async fn programme_download(
     me: SignedIn<BriefReaders>,
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, WebError> {
-    let on = parse_day(query.datum.as_deref()).map_err(|text| refused("Ongeldige datum", text))?;
+    let on = requested_day(query.datum.as_deref())?;
     let programme = crate::extract::filled(query.programma.as_deref())
         .ok_or_else(|| refused("Programma ontbreekt", "programma: kies een programma."))?;
     if programme.chars().count() > 200 {

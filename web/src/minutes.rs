@@ -3,11 +3,12 @@
 //! points. Attendees are the professionals at the table: a name and a role, no contact
 //! details; an action point names no resident.
 
+use crate::agenda::DateQuery;
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Overleg, SignedIn};
 use crate::flash;
 use crate::render::{attachment, download, with_status};
-use crate::time::parse_day;
+use crate::time::{parse_day, requested_day};
 use crate::WebState;
 use anyhow::Context;
 use axum::extract::Query;
@@ -39,12 +40,6 @@ const MAX_ROWS: usize = 40;
 const ATTENDEE_ROWS: usize = 8;
 const ACTION_ROWS: usize = 4;
 const MAX_WHAT: usize = 300;
-
-#[derive(Deserialize)]
-pub(crate) struct MinutesQuery {
-    datum: Option<String>,
-    formaat: Option<String>,
-}
 
 /// What the chair posts: the meeting's day, then its rows by position (a blank row is
 /// skipped).
@@ -369,26 +364,21 @@ async fn minutes_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Mi
     Ok(minutes)
 }
 
-fn day(text: Option<&str>) -> Result<NaiveDate, WebError> {
-    parse_day(text)
-        .map_err(|text| WebError::refused(StatusCode::BAD_REQUEST, "Ongeldige datum", text))
-}
-
 fn show(
     me: &SignedIn<Overleg>,
     minutes: &Minutes,
     page: MinutesPage<'_>,
 ) -> Result<Response, WebError> {
-    let title = format!("Besluitenlijst {}", minutes.meeting_label);
+    let title = format!("Besluitenlijst {}", minutes.meeting.meeting_label);
     me.page("besluitenlijst", &title, &page)
 }
 
 pub(crate) async fn minutes_page(
     me: SignedIn<Overleg>,
     jar: CookieJar,
-    Query(query): Query<MinutesQuery>,
+    Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
-    let on = day(query.datum.as_deref())?;
+    let on = requested_day(query.datum.as_deref())?;
     let (jar, flash) = flash::take(jar);
     let minutes = minutes_for(&me, on).await?;
     let (attendee_rows, action_rows) = rows_of(&minutes);
@@ -408,7 +398,7 @@ pub(crate) async fn record_minutes(
     me: SignedIn<Overleg>,
     CsrfForm(form): CsrfForm<MinutesForm>,
 ) -> Result<Response, WebError> {
-    let on = day(Some(&form.datum))?;
+    let on = requested_day(Some(&form.datum))?;
     let (record, attendee_rows, action_rows, errors) = read_form(&form, on);
     if !errors.is_empty() {
         let minutes = minutes_for(&me, on).await?;
@@ -460,9 +450,9 @@ fn renumber<T>(filled: Vec<T>, blank: Vec<T>, set: impl Fn(&mut T, usize)) -> Ve
 /// The decisions list as a file: `formaat=md`, `pdf` or HTML.
 pub(crate) async fn minutes_export(
     me: SignedIn<Overleg>,
-    Query(query): Query<MinutesQuery>,
+    Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
-    let on = day(query.datum.as_deref())?;
+    let on = requested_day(query.datum.as_deref())?;
     let minutes = minutes_for(&me, on).await?;
     let stem = minutes.file_stem();
     if query.formaat.as_deref() == Some("pdf") {

@@ -1,6 +1,8 @@
 //! Times and dates as people read them: in Europe/Amsterdam, the Dutch way (`30-11-2026`,
 //! `30-11-2026 09:15`). Stored times are UTC (RFC 3339); every page shows them through here.
 
+use crate::error::WebError;
+use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use knooppunt_reports::dutch;
@@ -67,6 +69,13 @@ pub(crate) fn parse_day(text: Option<&str>) -> Result<NaiveDate, String> {
             }
         }
     }
+}
+
+/// [`parse_day`] for a page, download or form that names a day: a bad day is refused as a
+/// page ("Ongeldige datum").
+pub(crate) fn requested_day(text: Option<&str>) -> Result<NaiveDate, WebError> {
+    parse_day(text)
+        .map_err(|text| WebError::refused(StatusCode::BAD_REQUEST, "Ongeldige datum", text))
 }
 
 #[cfg(test)]

@@ -79,16 +79,15 @@ impl Brief {
         let versions = snapshot::versions(store, &quarter.to_string(), programme_key).await?;
         let shown = shown_version(&versions, edition, quarter, programme_key)?;
         let history = history(store, quarter, programme_key).await?;
-        let mut knelpunten = knelpunten::gather(
+        let scope = knelpunten::Scope {
             store,
             catalog,
             quarter,
             programme,
             min_group_size,
-            &history.totals,
-            generated_on,
-        )
-        .await?;
+            today: generated_on,
+        };
+        let mut knelpunten = knelpunten::gather(scope, &history.totals).await?;
         // A published quarter shows the vignettes it published, also after retention
         // removed them from the live store.
         if let Some(own) = shown.or(versions.last()) {

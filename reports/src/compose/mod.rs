@@ -44,14 +44,27 @@ pub fn template_source(
     }
 }
 
+/// A built-in template pair: its name, the files `<name>.html.hbs` and `<name>.md.hbs`
+/// stand for, and the text of each.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Builtin {
+    pub(crate) name: &'static str,
+    pub(crate) html: &'static str,
+    pub(crate) markdown: &'static str,
+}
+
 /// The template pair `<name>.html.hbs` and `<name>.md.hbs` (the municipality's own from
 /// `dir` when it has them, else `builtin`'s), each registered as `name` in a strict registry
 /// of its own: (HTML, escaped as HTML; Markdown, escaped as Markdown).
 pub(crate) fn template_pair(
     dir: Option<&Path>,
-    name: &str,
-    (builtin_html, builtin_markdown): (&'static str, &'static str),
+    builtin: &Builtin,
 ) -> anyhow::Result<(Handlebars<'static>, Handlebars<'static>)> {
+    let Builtin {
+        name,
+        html: builtin_html,
+        markdown: builtin_markdown,
+    } = *builtin;
     let mut html = Handlebars::new();
     html.set_strict_mode(true);
     let file = format!("{name}.html.hbs");

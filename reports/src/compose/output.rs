@@ -1,7 +1,7 @@
 //! Writing a brief out: Markdown and HTML from the templates, the PDF/A, the figures as CSV
 //! and JSON, and the published snapshot.
 
-use super::template_pair;
+use super::{template_pair, Builtin};
 use crate::brief::{Brief, Rendered};
 use crate::{archive, disclosure, export, pdf, presentation, release, snapshot};
 use anyhow::Context;
@@ -10,8 +10,11 @@ use knooppunt_store::Store;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/brief.md.hbs");
-const HTML_TEMPLATE: &str = include_str!("../../templates/brief.html.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "brief",
+    html: include_str!("../../templates/brief.html.hbs"),
+    markdown: include_str!("../../templates/brief.md.hbs"),
+};
 
 /// What the templates see: the brief and its front matter.
 #[derive(Serialize)]
@@ -145,8 +148,7 @@ impl Brief {
     /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
     pub fn render(&self) -> anyhow::Result<Rendered> {
         let dir = self.templates_dir.as_deref();
-        let (mut html, mut markdown) =
-            template_pair(dir, "brief", (HTML_TEMPLATE, MARKDOWN_TEMPLATE))?;
+        let (mut html, mut markdown) = template_pair(dir, &TEMPLATES)?;
         for registry in [&mut html, &mut markdown] {
             registry.register_helper("weken", Box::new(weeks_helper));
         }

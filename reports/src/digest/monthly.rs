@@ -15,6 +15,7 @@
 //! Not counted: inequalities ("groeiend" says this month is larger than the last).
 
 use crate::brief::TableView;
+use crate::compose::Builtin;
 use crate::disclosure::{Cell, Position, PublishedTable};
 use crate::ledger::{Atom, Figure, Ledger};
 use crate::release::{Counts, Level, Release};
@@ -26,8 +27,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-const HTML_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/maandoverzicht.md.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "maandoverzicht",
+    html: include_str!("../../templates/maandoverzicht.html.hbs"),
+    markdown: include_str!("../../templates/maandoverzicht.md.hbs"),
+};
 
 /// The programme key under which published overviews are kept with the briefs' snapshots.
 pub const SNAPSHOT_KEY: &str = "maandoverzicht";
@@ -344,12 +348,7 @@ impl MonthlyOverview {
 
     /// Markdown and HTML (print-ready, A4); every value escaped.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        crate::minutes::render_both(
-            self.templates_dir.as_deref(),
-            "maandoverzicht",
-            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
-            self,
-        )
+        crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 }
 

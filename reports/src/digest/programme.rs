@@ -12,6 +12,8 @@
 //!   an action point's owner by the role they attended in; reasons only of notes and
 //!   recommendations, the overleg's texts the brief publishes too.
 
+use crate::compose::Builtin;
+use crate::minutes::MeetingDay;
 use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::snapshot::Figures;
 use chrono::NaiveDate;
@@ -22,8 +24,11 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-const HTML_TEMPLATE: &str = include_str!("../../templates/programma-besluitenlijst.html.hbs");
-const MARKDOWN_TEMPLATE: &str = include_str!("../../templates/programma-besluitenlijst.md.hbs");
+const TEMPLATES: Builtin = Builtin {
+    name: "programma-besluitenlijst",
+    html: include_str!("../../templates/programma-besluitenlijst.html.hbs"),
+    markdown: include_str!("../../templates/programma-besluitenlijst.md.hbs"),
+};
 
 /// What the digest knows of a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,10 +98,8 @@ pub struct DigestKnelpunt {
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeDigest {
     pub programme: String,
-    pub meeting_on: String,
-    /// `dd-mm-jjjj`.
-    pub meeting_label: String,
-    pub recorded: bool,
+    #[serde(flatten)]
+    pub meeting: MeetingDay,
     /// Roles and organisations at the table, with how many when more than one.
     pub attendance: Vec<String>,
     pub decisions: Vec<DigestDecision>,
@@ -175,9 +178,7 @@ pub fn compose(
     let knelpunten = knelpunten_of(&decisions, clusters, published, catalog);
     ProgrammeDigest {
         programme: programme.to_string(),
-        meeting_on: meeting.on.to_string(),
-        meeting_label: crate::dutch::date(meeting.on),
-        recorded: meeting.recorded,
+        meeting: MeetingDay::new(meeting.on, meeting.recorded),
         attendance: attendance(meeting.record),
         decisions: decisions
             .into_iter()
@@ -378,19 +379,14 @@ impl ProgrammeDigest {
     pub fn file_stem(&self) -> String {
         format!(
             "besluitenlijst-{}-{}",
-            self.meeting_on,
+            self.meeting.meeting_on,
             super::slug(&self.programme)
         )
     }
 
     /// Markdown and HTML (one printable page); every value escaped.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
-        crate::minutes::render_both(
-            self.templates_dir.as_deref(),
-            "programma-besluitenlijst",
-            (HTML_TEMPLATE, MARKDOWN_TEMPLATE),
-            self,
-        )
+        crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 }
 

@@ -101,17 +101,33 @@ pub struct Knelpunt {
 
 pub use crate::snapshot::Published;
 
-/// Gathers the knelpunten of `quarter`. `programme` limits them to one municipality programme;
-/// `published` holds, per earlier quarter, the counts as published.
+/// What the knelpunten are gathered for: one quarter, limited to one municipality programme
+/// when `programme` is given, counts shown from `min_group_size`, the reviews as they stand
+/// on `today`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub store: &'a Store,
+    pub catalog: &'a Catalog,
+    pub quarter: Quarter,
+    pub programme: Option<&'a str>,
+    pub min_group_size: i64,
+    pub today: chrono::NaiveDate,
+}
+
+/// Gathers the knelpunten of `scope`. `published` holds, per earlier quarter, the counts as
+/// published.
 pub async fn gather(
-    store: &Store,
-    catalog: &Catalog,
-    quarter: Quarter,
-    programme: Option<&str>,
-    min: i64,
+    scope: Scope<'_>,
     published: &BTreeMap<String, Published>,
-    today: chrono::NaiveDate,
 ) -> anyhow::Result<Vec<Knelpunt>> {
+    let Scope {
+        store,
+        catalog,
+        quarter,
+        programme,
+        min_group_size: min,
+        today,
+    } = scope;
     let reviewed = reviewed_clusters(store, today).await?;
     let decisions = all_decisions(store).await?;
     let groups = groups(&reviewed, programme);
