@@ -54,6 +54,18 @@ fn last_chars(text: &str, n: usize) -> &str {
     &text[start..]
 }
 
+/// Declares a module's constant patterns, each compiled on first use by [`pattern`]:
+/// `patterns! { /// What it finds. NAME = r"…"; }` is `static NAME: LazyLock<Regex>`.
+macro_rules! patterns {
+    ($($(#[$attr:meta])* $name:ident = $source:literal;)+) => {
+        $(
+            $(#[$attr])*
+            static $name: std::sync::LazyLock<regex::Regex> =
+                std::sync::LazyLock::new(|| $crate::extract::pattern($source));
+        )+
+    };
+}
+
 pub mod capitals;
 pub mod misspelt;
 pub mod organisation;

@@ -130,6 +130,17 @@ fn written_as(text: &str, alias: &str, whole: bool, written: impl Fn(&str) -> bo
 mod tests {
     use super::*;
 
+    /// How many of the places `text` names `alias` (normalised) as `name` `capitals` keeps.
+    fn kept(capitals: &WrittenCapitals, text: &str, alias: &str, name: &str) -> usize {
+        let normalised = knooppunt_domain::text::normalise(text);
+        let mut found: Vec<(usize, usize, Option<&str>)> = normalised
+            .match_indices(alias)
+            .map(|(start, m)| (start, start + m.len(), Some(name)))
+            .collect();
+        capitals.retain_written(&mut found, text, &normalised);
+        found.len()
+    }
+
     #[test]
     fn a_common_phrase_names_a_body_only_with_a_capital() {
         let capitals = WrittenCapitals::new(
@@ -137,15 +148,7 @@ mod tests {
             &["De Sleutels"],
             ["de sleutels", "staedion"],
         );
-        let named = |text: &str| {
-            let normalised = knooppunt_domain::text::normalise(text);
-            let mut found: Vec<(usize, usize, Option<&str>)> = normalised
-                .match_indices("de sleutels")
-                .map(|(start, m)| (start, start + m.len(), Some("De Sleutels")))
-                .collect();
-            capitals.retain_written(&mut found, text, &normalised);
-            found.len()
-        };
+        let named = |text: &str| kept(&capitals, text, "de sleutels", "De Sleutels");
         assert_eq!(named("Hij moet de sleutels inleveren"), 0);
         // Once written with a capital, the name counts wherever the note names it.
         assert_eq!(
@@ -164,39 +167,22 @@ mod tests {
             &["Portaal"],
             ["portaal", "Toeslagen"],
         );
-        let kept = |text: &str, alias: &str| {
-            let normalised = knooppunt_domain::text::normalise(text);
-            let name = if alias == "portaal" {
-                "Portaal"
-            } else {
-                "Toeslagen"
-            };
-            let mut found: Vec<(usize, usize, Option<&str>)> = normalised
-                .match_indices(alias)
-                .map(|(start, m)| (start, start + m.len(), Some(name)))
-                .collect();
-            capitals.retain_written(&mut found, text, &normalised);
-            found.len()
-        };
+        #[rustfmt::skip]
         let cases = [
-            (
-                "ze durft het niet door te geven bij toeslagen",
-                "toeslagen",
-                1,
-            ),
-            ("al drie keer gemeld bij portaal, niks", "portaal", 1),
-            ("brief gestuurd naar toeslagen", "toeslagen", 1),
-            ("moet geld terugbetalen aan toeslagen", "toeslagen", 1),
+            ("ze durft het niet door te geven bij toeslagen", "toeslagen", "Toeslagen", 1),
+            ("al drie keer gemeld bij portaal, niks", "portaal", "Portaal", 1),
+            ("brief gestuurd naar toeslagen", "toeslagen", "Toeslagen", 1),
+            ("moet geld terugbetalen aan toeslagen", "toeslagen", "Toeslagen", 1),
             // With an article, or after another word: the allowances and the stairwell.
-            ("hulp bij de toeslagen aanvragen", "toeslagen", 0),
-            ("haar toeslagen stopten", "toeslagen", 0),
-            ("rommel in het portaal", "portaal", 0),
-            ("loopt naar het portaal", "portaal", 0),
+            ("hulp bij de toeslagen aanvragen", "toeslagen", "Toeslagen", 0),
+            ("haar toeslagen stopten", "toeslagen", "Toeslagen", 0),
+            ("rommel in het portaal", "portaal", "Portaal", 0),
+            ("loopt naar het portaal", "portaal", "Portaal", 0),
             // A whole word before it: "schijnbij" is no "bij".
-            ("schijnbij toeslagen", "toeslagen", 0),
+            ("schijnbij toeslagen", "toeslagen", "Toeslagen", 0),
         ];
-        for (text, alias, count) in cases {
-            assert_eq!(kept(text, alias), count, "{text}");
+        for (text, alias, name, count) in cases {
+            assert_eq!(kept(&capitals, text, alias, name), count, "{text}");
         }
     }
 
@@ -207,21 +193,7 @@ mod tests {
             &[],
             ["de Raad", "raad voor de kinderbescherming"],
         );
-        let kept = |text: &str| {
-            let normalised = knooppunt_domain::text::normalise(text);
-            let mut found: Vec<(usize, usize, Option<&str>)> = normalised
-                .match_indices("de raad")
-                .map(|(start, m)| {
-                    (
-                        start,
-                        start + m.len(),
-                        Some("Raad voor de Kinderbescherming"),
-                    )
-                })
-                .collect();
-            capitals.retain_written(&mut found, text, &normalised);
-            found.len()
-        };
+        let kept = |text: &str| kept(&capitals, text, "de raad", "Raad voor de Kinderbescherming");
         assert_eq!(kept("bang dat de Raad komt"), 1);
         assert_eq!(kept("De Raad komt langs"), 1);
         assert_eq!(kept("de raad van de huisarts opvolgen"), 0);

@@ -11,77 +11,48 @@
 
 use super::passing::{self, Passing};
 use super::waits::StatedWait;
-use super::{last_chars, pattern, sentence_at, sentence_bounds};
-use regex::Regex;
-use std::sync::LazyLock;
+use super::{last_chars, sentence_at, sentence_bounds};
 
-/// Phrases right before an organisation that name it as the referrer, not the responsible body
-/// (also its desk in brackets: "ingebracht door de bibliotheek (Informatiepunt …)").
-/// ("namens" and "in opdracht van" name the principal — "de deurwaarder kwam namens Vestia" —
-/// which is the responsible body, so they are not here.)
-static REFERRER_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?(?: [a-z-]+ \()?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$",
-    )
-});
+patterns! {
+    /// Phrases right before an organisation that name it as the referrer, not the responsible body
+    /// (also its desk in brackets: "ingebracht door de bibliotheek (Informatiepunt …)").
+    /// ("namens" and "in opdracht van" name the principal — "de deurwaarder kwam namens Vestia" —
+    /// which is the responsible body, so they are not here.)
+    REFERRER_BEFORE = r"(?:doorgegeven|doorverwezen|verwezen|gemeld|doorgestuurd|gesignaleerd|binnengekomen|aangemeld|aangedragen|ingebracht) (?:door|via|vanuit)(?: de| het)?(?: [a-z-]+ \()?$|(?:signaal|signalen|tip|verwijzing|doorverwijzing|melding|aanmelding) (?:van|via|vanuit|door)(?: de| het)?$|(?:op verzoek van|op advies van|op verwijzing van)(?: de| het)?$|(?:overdracht|overdrachtsbrief|verwijsbrief|doorverwijsbrief|terugverwijzing)(?: \w+)? (?:van|vanuit|via|door)(?: de| het)?$|(?:verwijzer|aanmelder|melder)(?: is)?:?(?: de| het)?$";
 
-/// The writer's own organisation, right before it: "wij (Woonbron)", "bij ons (HW)", "wij van
-/// Staedion": responsible only when the note names no other body tied to the barrier.
-static OWN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"(?:^|[^a-z0-9])(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)$")
-});
+    /// The writer's own organisation, right before it: "wij (Woonbron)", "bij ons (HW)", "wij van
+    /// Staedion": responsible only when the note names no other body tied to the barrier.
+    OWN_BEFORE = r"(?:^|[^a-z0-9])(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)$";
 
-/// Words right after a body that make it the one that referred the person on ("het wijkteam
-/// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
-/// responsible only when the note names no other body.
-static REFERS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^(?: heeft| had)?(?: \w+){0,2} (?:verwees|verwijst|verwezen|doorverwezen|doorgestuurd|stuurde|stuurt|aangemeld|doorgegeven|signaleerde|gesignaleerd)(?: \w+){0,4}? (?:door (?:naar|aan)|naar|bij|aan)\b",
-    )
-});
+    /// Words right after a body that make it the one that referred the person on ("het wijkteam
+    /// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
+    /// responsible only when the note names no other body.
+    REFERS_AFTER = r"^(?: heeft| had)?(?: \w+){0,2} (?:verwees|verwijst|verwezen|doorverwezen|doorgestuurd|stuurde|stuurt|aangemeld|doorgegeven|signaleerde|gesignaleerd)(?: \w+){0,4}? (?:door (?:naar|aan)|naar|bij|aan)\b";
 
-/// "via de huisarts", "samen met het wijkteam": a channel or a partner, responsible only when
-/// the note names no other body.
-static CHANNEL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$")
-});
+    /// "via de huisarts", "samen met het wijkteam": a channel or a partner, responsible only when
+    /// the note names no other body.
+    CHANNEL_BEFORE = r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$";
 
-/// A body named as a creditor in this note ("schulden bij de Belastingdienst", "beslag door
-/// het CAK"): a bystander unless the rules file ties it to one of the note's barriers (a
-/// landlord evicting over rent arrears is responsible).
-static CREDITOR_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$|(?:brieven|enveloppen|aanmaningen|rekeningen|schulden|schuldeisers) ?\($",
-    )
-});
+    /// A body named as a creditor in this note ("schulden bij de Belastingdienst", "beslag door
+    /// het CAK"): a bystander unless the rules file ties it to one of the note's barriers (a
+    /// landlord evicting over rent arrears is responsible).
+    CREDITOR_BEFORE = r"(?:schuld|schulden|schuldeiser|schuldeisers|achterstand|achterstanden|betalingsachterstand|vordering|vorderingen|rekening|rekeningen|boete|boetes|aanmaning|aanmaningen|incasso|beslag|loonbeslag|premieschuld|openstaand|openstaande bedragen|wanbetaler) (?:\w+ )?(?:bij|van|aan|door|voor)(?: de| het)?$|(?:schuldeisers?|crediteuren)(?: waaronder| zoals| onder andere| oa| bijvoorbeeld)?(?: de| het)?$|(?:brieven|enveloppen|aanmaningen|rekeningen|schulden|schuldeisers) ?\($";
 
-/// Between two bodies of one list: "X en het Y", "X, Y", "X of Y".
-static LISTED_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"^(?:,|,? en|,? of)(?: de| het)? $"));
+    /// Between two bodies of one list: "X en het Y", "X, Y", "X of Y".
+    LISTED_AFTER = r"^(?:,|,? en|,? of)(?: de| het)? $";
 
-/// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
-static CREDITOR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)",
-    )
-});
+    /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
+    CREDITOR_AFTER = r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)";
 
-/// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
-/// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
-static FEARED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$",
-    )
-});
+    /// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
+    /// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
+    FEARED_BEFORE = r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$";
 
-/// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
-/// gemeente stopt de bijstand", "de gemeente zegt dat haar bijstand dan omlaag gaat", "… dan
-/// wordt het minder".
-static CUTS_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd|(?:wordt|worden|gaat|gaan) (?:\w+ )?(?:minder|omlaag|lager)|(?:minder|omlaag|lager) (?:wordt|worden|gaat|gaan))(?-u:\b)",
-    )
-});
+    /// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
+    /// gemeente stopt de bijstand", "de gemeente zegt dat haar bijstand dan omlaag gaat", "… dan
+    /// wordt het minder".
+    CUTS_AFTER = r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd|(?:wordt|worden|gaat|gaan) (?:\w+ )?(?:minder|omlaag|lager)|(?:minder|omlaag|lager) (?:wordt|worden|gaat|gaan))(?-u:\b)";
+}
 
 /// Whether [`CUTS_AFTER`] reads a cut at the start of `rest`. "Intrekken" with "bij" before it
 /// is moving in, not a benefit withdrawn ("de SVB, en hij wil bij zijn dochter intrekken").
@@ -112,8 +83,10 @@ pub struct OrganisationRole {
     pub generic: bool,
 }
 
-/// "schuldhulp van de gemeente": the first body belongs to the second.
-static PART_OF: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[a-z-]* (?:van|bij) (?:de |het )?$"));
+patterns! {
+    /// "schuldhulp van de gemeente": the first body belongs to the second.
+    PART_OF = r"^[a-z-]* (?:van|bij) (?:de |het )?$";
+}
 
 /// A body a note names, as [`responsible`] weighs it.
 #[derive(Debug, Clone, Copy)]
@@ -135,8 +108,8 @@ struct Candidate<'a> {
 
 /// The responsible organisation among those a text names (`found`: byte offset, end and
 /// canonical name, in order), given the barriers the note has, the waits it states
-/// ([`stated_waits`](super::stated_waits)) and who it says passes the case around ([`Passing`]): none when two or
-/// more do.
+/// ([`stated_waits`](super::stated_waits)) and who it says passes the case around
+/// ([`Passing`]): none when two or more do.
 pub fn responsible<'a>(
     normalised: &str,
     found: &[(usize, usize, &'a str)],
@@ -250,27 +223,17 @@ pub fn responsible<'a>(
         .map(|c| c.name)
 }
 
-/// A sentence about an eviction: the body in it is the one evicting.
-static EVICTION: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand",
-    )
-});
+patterns! {
+    /// A sentence about an eviction: the body in it is the one evicting.
+    EVICTION = r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand";
 
-/// Words that place what follows in the past ("eerder", "jaren terug", "in 2019").
-static PAST: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit|in (?:19|20)[0-9]{2})(?-u:\b)",
-    )
-});
+    /// Words that place what follows in the past ("eerder", "jaren terug", "in 2019").
+    PAST = r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit|in (?:19|20)[0-9]{2})(?-u:\b)";
 
-/// Words between such a past marker and a body that bring the clause back to now or make it
-/// the application the barrier is about ("eerder aangemeld bij", "eerder bij X, nu bij").
-static NOT_PAST: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:nu|inmiddels|sinds|maar|sindsdien|intussen|nog steeds|nog altijd)(?-u:\b)|meld|gevraagd|gebeld|gemaild|geschreven|wacht|[,;:(]",
-    )
-});
+    /// Words between such a past marker and a body that bring the clause back to now or make it
+    /// the application the barrier is about ("eerder aangemeld bij", "eerder bij X, nu bij").
+    NOT_PAST = r"(?:^|[^a-z0-9])(?:nu|inmiddels|sinds|maar|sindsdien|intussen|nog steeds|nog altijd)(?-u:\b)|meld|gevraagd|gebeld|gemaild|geschreven|wacht|[,;:(]";
+}
 
 /// Whether the words `before` a body (in its sentence) name it as history ("eerder bij
 /// Curium behandeld", "jaren terug gesprekken bij PsyQ"): a body the note is not about, after
@@ -293,13 +256,11 @@ fn feared_at(normalised: &str, at: usize) -> bool {
     FEARED_BEFORE.is_match(before) && !SOURCE_BEFORE.is_match(before)
 }
 
-/// A body named as where money comes from, right before it: "teruggave van de", "toeslag
-/// van het", "geld van de".
-static SOURCE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:teruggave|toeslag|toeslagen|uitkering|geld|gift|bijdrage|vergoeding|betaling|brief|brieven|post) (?:van|bij|uit)(?: de| het)?$",
-    )
-});
+patterns! {
+    /// A body named as where money comes from, right before it: "teruggave van de", "toeslag
+    /// van het", "geld van de".
+    SOURCE_BEFORE = r"(?:^|[^a-z0-9])(?:teruggave|toeslag|toeslagen|uitkering|geld|gift|bijdrage|vergoeding|betaling|brief|brieven|post) (?:van|bij|uit)(?: de| het)?$";
+}
 
 /// Per organisation `found`, whether the text names it as a creditor: directly, or listed
 /// right after one ("bij de Belastingdienst en het CAK").

@@ -7,10 +7,9 @@
 //! the note has it send the person on itself ("Parnassia zegt: ga naar i-psy", "door Portaal
 //! naar de gemeente gestuurd"): then it is one of those passing the case around.
 
-use super::{pattern, OrganisationRole};
+use super::OrganisationRole;
 use regex::Regex;
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 /// `[carousel]`, compiled: the barrier and the parties, one matcher for all their words.
 #[derive(Debug, Clone)]
@@ -82,16 +81,14 @@ impl Parties {
     }
 }
 
-/// Words right after a body that have it send the person on: "verwijst naar", "stuurt hem
-/// door naar", "zegt eerst naar het wijkteam", "zegt: 'trauma, ga naar i-psy'".
-static SENDS_ON_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij)(?-u:\b)",
-    )
-});
+patterns! {
+    /// Words right after a body that have it send the person on: "verwijst naar", "stuurt hem
+    /// door naar", "zegt eerst naar het wijkteam", "zegt: 'trauma, ga naar i-psy'".
+    SENDS_ON_AFTER = r"^(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij)(?-u:\b)";
 
-/// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd".
-static BY_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])door(?: de| het)?$"));
+    /// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd".
+    BY_BEFORE = r"(?:^|[^a-z0-9])door(?: de| het)?$";
+}
 
 /// Whether the body named at `start..end` of `normalised` sends the person on.
 fn sends_on(normalised: &str, start: usize, end: usize) -> bool {

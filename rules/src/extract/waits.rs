@@ -17,132 +17,74 @@
 //! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 
-use super::{clause_at, pattern, sentence_at, sentence_bounds};
-use regex::Regex;
-use std::sync::LazyLock;
+use super::{clause_at, sentence_at, sentence_bounds};
 
-static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)",
-    )
-});
+patterns! {
+    DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
 
-/// Words before a duration that make it an age, a threshold, a deadline or a frequency.
-static NOT_A_WAIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$",
-    )
-});
+    /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
+    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
 
-/// "eerst" right before a duration: a condition to meet first, not a wait (unless
-/// [`WAIT_AFTER`]).
-static PRECONDITION_BEFORE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])eerst$"));
+    /// "eerst" right before a duration: a condition to meet first, not a wait (unless
+    /// [`WAIT_AFTER`]).
+    PRECONDITION_BEFORE = r"(?:^|[^a-z0-9])eerst$";
 
-/// Waiting named in the few words after a duration ("3 maanden wachten", "6 weken op de
-/// wachtlijst").
-static WAIT_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)"));
+    /// Waiting named in the few words after a duration ("3 maanden wachten", "6 weken op de
+    /// wachtlijst").
+    WAIT_AFTER = r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)";
 
-/// A person or baby right before "van": "zoon van 23 jaar", "baby van 3 maanden".
-static PERSON_OF: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:zoon|dochter|kind|kindje|kinderen|baby|jongen|meisje|jongeman|man|vrouw|moeder|vader|broer|zus|neef|nicht|kleinzoon|kleindochter|meneer|mevrouw|mw|dhr|clien?te?|bewoner|bewoonster|jongere|tiener|zwanger|leeftijd|oud) (?:is |was )?van$",
-    )
-});
+    /// A person or baby right before "van": "zoon van 23 jaar", "baby van 3 maanden".
+    PERSON_OF = r"(?:^|[^a-z0-9])(?:zoon|dochter|kind|kindje|kinderen|baby|jongen|meisje|jongeman|man|vrouw|moeder|vader|broer|zus|neef|nicht|kleinzoon|kleindochter|meneer|mevrouw|mw|dhr|clien?te?|bewoner|bewoonster|jongere|tiener|zwanger|leeftijd|oud) (?:is |was )?van$";
 
-/// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
-/// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
-/// telegram note's "mw 9 wk op de wachtlijst" is a wait.
-static CHILD_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$",
-    )
-});
+    /// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
+    /// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
+    /// telegram note's "mw 9 wk op de wachtlijst" is a wait.
+    CHILD_BEFORE = r"(?:^|[^a-z0-9])(?:zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$";
 
-/// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
-/// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
-static PREGNANCY_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:zwanger|zw|ad|amenorroe|amenorroeduur|zwangerschap|zwangerschapsduur|pregnant|g[0-9]p[0-9])\.?(?: (?:is|van|nu|bijna|al|ongeveer|ca|circa|\+-|\+/-))?$",
-    )
-});
+    /// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
+    /// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
+    PREGNANCY_BEFORE = r"(?:^|[^a-z0-9])(?:zwanger|zw|ad|amenorroe|amenorroeduur|zwangerschap|zwangerschapsduur|pregnant|g[0-9]p[0-9])\.?(?: (?:is|van|nu|bijna|al|ongeveer|ca|circa|\+-|\+/-))?$";
 
-/// Words right after a duration that make it an age, a pregnancy, residence or a marriage
-/// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl"), how long
-/// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
-/// bankafschriften").
-static LIFE_AFTER_ANY: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| bankpapieren| bankafschriften| afschriften| loonstroken| loonstrookjes| salarisstroken)(?-u:\b)",
-    )
-});
+    /// Words right after a duration that make it an age, a pregnancy, residence or a marriage
+    /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl"), how long
+    /// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
+    /// bankafschriften").
+    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| bankpapieren| bankafschriften| afschriften| loonstroken| loonstrookjes| salarisstroken)(?-u:\b)";
 
-/// Words in the same sentence that make a duration about waiting, answering or applying.
-static WAIT_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no",
-    )
-});
+    /// Words in the same sentence that make a duration about waiting, answering or applying.
+    WAIT_CUE = r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
 
-/// Words just before a duration of years that make it residence, illness or a life fact
-/// ("woont er al 30 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except
-/// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
-static LIFE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$",
-    )
-});
+    /// Words just before a duration of years that make it residence, illness or a life fact
+    /// ("woont er al 30 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except
+    /// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
+    LIFE_BEFORE = r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$";
 
-/// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
-static LIFE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)",
-    )
-});
+    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
+    LIFE_AFTER = r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)";
 
-/// "geleden" right after a duration: a point in time.
-static YEARS_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^ geleden(?-u:\b)"));
+    /// "geleden" right after a duration: a point in time.
+    YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
 
-/// "geleden" followed by the application or report the wait counts from.
-static APPLIED_AGO_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)",
-    )
-});
+    /// "geleden" followed by the application or report the wait counts from.
+    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)";
 
-/// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
-/// is 1 jaar", "een wachtlijst van een half jaar").
-static LENGTH_OF_A_WAIT: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$",
-    )
-});
+    /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
+    /// is 1 jaar", "een wachtlijst van een half jaar").
+    LENGTH_OF_A_WAIT = r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$";
 
-/// Words just before a duration of years that make it an age ("moeder is 40 jaar").
-static AGE_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$"));
+    /// Words just before a duration of years that make it an age ("moeder is 40 jaar").
+    AGE_BEFORE = r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$";
 
-/// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
-static DEADLINE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever",
-    )
-});
+    /// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
+    DEADLINE_CONTEXT = r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever";
 
-/// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
-/// not a wait.
-static FOLLOW_UP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b",
-    )
-});
+    /// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
+    /// not a wait.
+    FOLLOW_UP_AFTER = r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b";
 
-/// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
-static ARREARS: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald",
-    )
-});
+    /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
+    ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";
+}
 
 /// Dutch number words as notes write them ("drie maanden", "vijfentwintig dagen",
 /// "tweeenhalve maand", "twee en een halve maand").
@@ -232,14 +174,14 @@ fn tens_word(word: &str) -> Option<f64> {
     })
 }
 
-/// "een week of zes", "een maand of drie": an approximate count after the unit.
-static APPROXIMATE_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"^ of ([a-z]+|[0-9]{1,3})(?-u:\b)"));
+patterns! {
+    /// "een week of zes", "een maand of drie": an approximate count after the unit.
+    APPROXIMATE_AFTER = r"^ of ([a-z]+|[0-9]{1,3})(?-u:\b)";
 
-/// A duration right after "sinds", "al", "ruim" or "inmiddels" ("(sinds 5 wkn)"): how long
-/// something has lasted, not an age in brackets.
-static SINCE_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?:^|[^a-z0-9])(?:sinds|al|ruim|inmiddels)$"));
+    /// A duration right after "sinds", "al", "ruim" or "inmiddels" ("(sinds 5 wkn)"): how long
+    /// something has lasted, not an age in brackets.
+    SINCE_BEFORE = r"(?:^|[^a-z0-9])(?:sinds|al|ruim|inmiddels)$";
+}
 
 /// Every waiting time a normalised text states, as (byte offset, days), in order.
 pub fn waits(normalised: &str) -> Vec<(usize, u32)> {
@@ -389,13 +331,11 @@ fn waited_in_brackets(normalised: &str, tail: &str, at: usize) -> bool {
         && WAIT_CUE.is_match(&normalised[start..at])
 }
 
-/// A person right before a bracket: what the bracket holds is about them, not a wait ("mw
-/// (20 wk)" is a pregnancy as often as not).
-static PERSON_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(
-        r"(?:^|[^a-z0-9])(?:man|vrouw|moeder|vader|broer|zus|meneer|mevrouw|mw|dhr|clt|client|cliente|pt|patient|patiente|bewoner|bewoonster|jongere|tiener|huurder|buurman|buurvrouw)$",
-    )
-});
+patterns! {
+    /// A person right before a bracket: what the bracket holds is about them, not a wait ("mw
+    /// (20 wk)" is a pregnancy as often as not).
+    PERSON_BEFORE = r"(?:^|[^a-z0-9])(?:man|vrouw|moeder|vader|broer|zus|meneer|mevrouw|mw|dhr|clt|client|cliente|pt|patient|patiente|bewoner|bewoonster|jongere|tiener|huurder|buurman|buurvrouw)$";
+}
 
 /// A duration's unit, from any of the spellings the duration pattern reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
