@@ -44,6 +44,10 @@ patterns! {
     /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
     CREDITOR_AFTER = r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)";
 
+    /// A claim on the home right after a body ("Portaal vordert ontbinding", "eist
+    /// ontruiming"): the landlord evicting, not a creditor collecting.
+    CLAIMS_THE_HOME_AFTER = r"^(?: heeft| had)? (?:vordert|vorderde|eist|eiste)(?: [a-z]+){0,2}? (?:ontbinding|ontruiming|uitzetting|huisuitzetting)";
+
     /// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
     /// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
     FEARED_BEFORE = r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$";
@@ -276,7 +280,8 @@ fn named_as_creditor(normalised: &str, found: &[(usize, usize, &str)]) -> Vec<bo
         creditor.push(
             listed
                 || CREDITOR_BEFORE.is_match(before)
-                || CREDITOR_AFTER.is_match(&normalised[*end..]),
+                || (CREDITOR_AFTER.is_match(&normalised[*end..])
+                    && !CLAIMS_THE_HOME_AFTER.is_match(&normalised[*end..])),
         );
     }
     creditor

@@ -188,6 +188,9 @@ fn not_a_creditor() {
         ("Zilveren Kruis stuurt aanmaningen, schuldhulpverlening heeft een wachtlijst", &[S], Some("gemeente")),
         // A landlord evicting over rent arrears is responsible, not a bystander creditor.
         ("Huurachterstand bij Haag Wonen, ontruiming aangezegd", &[H], Some("Haag Wonen")),
+        // A claim on the home is no debt collected, whatever the barrier.
+        ("Portaal vordert ontbinding wegens onderverhuur: de broer woont er zonder inschrijving, omdat die zijn bijstand zou verlagen", &[K], Some("Portaal")),
+        ("DUO vordert het geld terug; Portaal reageert niet op de reparatie", &[C], Some("Portaal")),
         // A claw-back by the body that pays the benefit is that body's.
         ("Na een terugvordering van de gemeente durft ze geen giften aan te nemen", &[A], Some("gemeente")),
     ]);

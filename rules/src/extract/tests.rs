@@ -279,6 +279,11 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         // Years ago that the person applied or reported: the wait.
         ("Een half jaar geleden aangemeld en nog niets gehoord.", Some(182)),
         ("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien.", Some(730)),
+        // Or the application named just before it.
+        ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
+        ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),
+        ("Schimmel gemeld bij Staedion, de eerste melding is nu drie maanden oud.", Some(90)),
+        ("De verhuizing, nu een jaar geleden, ging goed; nu wacht ze op de ggz.", None),
     ]);
 }
 

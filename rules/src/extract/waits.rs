@@ -68,6 +68,11 @@ patterns! {
     /// "geleden" followed by the application or report the wait counts from.
     APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)";
 
+    /// The application, report or referral the wait counts from, right before a duration
+    /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
+    /// "aanmelding was 2 jaar geleden", "de eerste melding is nu drie maanden oud").
+    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|aanmelding|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: [a-z]+){0,2}$";
+
     /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
     /// is 1 jaar", "een wachtlijst van een half jaar").
     LENGTH_OF_A_WAIT = r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$";
@@ -237,7 +242,8 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 || (after.starts_with(')')
                     && !SINCE_BEFORE.is_match(tail)
                     && !(unit != Unit::Year && waited_in_brackets(normalised, tail, whole.start())))
-                || LIFE_AFTER_ANY.is_match(after)
+                || (LIFE_AFTER_ANY.is_match(after)
+                    && !(after.starts_with(" oud") && APPLIED_BEFORE.is_match(tail)))
             {
                 return None;
             }
@@ -298,13 +304,19 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                     // "dat wordt een half jaar niks": only a child is half a year old.
                     || (AGE_BEFORE.is_match(tail)
                         && amount >= 1.0
-                        && !LENGTH_OF_A_WAIT.is_match(tail)))
+                        && !LENGTH_OF_A_WAIT.is_match(tail)
+                        && !APPLIED_BEFORE.is_match(tail)))
             {
                 return None;
             }
             // "de brand, nu een jaar geleden": when something happened, not a wait (unless
-            // it is when the person applied: "een jaar geleden aangemeld").
-            if years && YEARS_AGO_AFTER.is_match(after) && !APPLIED_AGO_AFTER.is_match(after) {
+            // it is when the person applied: "een jaar geleden aangemeld", "de aanmelding is
+            // een jaar geleden gedaan").
+            if years
+                && YEARS_AGO_AFTER.is_match(after)
+                && !APPLIED_AGO_AFTER.is_match(after)
+                && !APPLIED_BEFORE.is_match(tail)
+            {
                 return None;
             }
             let days = in_days(amount, unit);
