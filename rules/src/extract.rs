@@ -72,7 +72,7 @@ pub mod organisation;
 pub mod passing;
 pub mod waits;
 
-pub use organisation::{responsible, OrganisationRole};
+pub use organisation::{responsible, OrganisationRole, Shows};
 pub use passing::Passing;
 pub use waits::{stated_waits, waits, StatedWait};
 

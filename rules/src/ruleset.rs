@@ -77,6 +77,9 @@ pub struct Barrier {
     pub confidence: f64,
     /// Ties a waiting time in the same sentence to this barrier.
     pub wait_context: Option<regex::Regex>,
+    /// How the body responsible for this barrier shows in a note that names several
+    /// (`responsible` in the rules file).
+    pub responsible: Option<crate::extract::Shows>,
 }
 
 /// Where a compiled pattern came from.
@@ -195,6 +198,12 @@ impl RuleSet {
             &found,
             |name| self.organisation_roles.get(name),
             barriers,
+            |id| {
+                self.barriers
+                    .iter()
+                    .find(|b| b.id == id)
+                    .and_then(|b| b.responsible)
+            },
             waits,
             passing,
         )

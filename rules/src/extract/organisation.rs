@@ -110,15 +110,28 @@ struct Candidate<'a> {
     weak: bool,
 }
 
+/// How the body responsible for a barrier shows in a note that names several, as the rules
+/// file says of the barrier (`responsible = "cuts"` or `"evicts"` on a `[[barrier]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shows {
+    /// A benefit cut: the body said to cut ("dat de SVB dan haar AOW gaat korten").
+    Cuts,
+    /// An eviction: the body evicting, in a sentence about the eviction; an eviction is the
+    /// most pressing of a note's barriers.
+    Evicts,
+}
+
 /// The responsible organisation among those a text names (`found`: byte offset, end and
-/// canonical name, in order), given the barriers the note has, the waits it states
-/// ([`stated_waits`](super::stated_waits)) and who it says passes the case around
-/// ([`Passing`]): none when two or more do.
+/// canonical name, in order), given the barriers the note has (with how each one's body
+/// [`Shows`]), the waits it states ([`stated_waits`](super::stated_waits)) and who it says
+/// passes the case around ([`Passing`]): none when two or more do.
 pub fn responsible<'a>(
     normalised: &str,
     found: &[(usize, usize, &'a str)],
     role: impl Fn(&str) -> Option<&'a OrganisationRole>,
     barriers: &[&str],
+    shows: impl Fn(&str) -> Option<Shows>,
     waits: &[StatedWait],
     passing: Passing<'_>,
 ) -> Option<&'a str> {
@@ -188,7 +201,7 @@ pub fn responsible<'a>(
     let cutting = || {
         barriers
             .iter()
-            .any(|b| matches!(*b, "kostendelersnorm" | "angst-uitkeringskorting"))
+            .any(|b| shows(b) == Some(Shows::Cuts))
             .then(|| named_tied().find(|c| cuts_after(&normalised[c.end..])))
             .flatten()
     };
@@ -202,16 +215,16 @@ pub fn responsible<'a>(
     // Otherwise, in a note about an eviction, the body evicting ("de sociale dienst kwam
     // erachter … nu dreigt Staedion met ontruiming" is Staedion's): an eviction is the most
     // pressing of a note's barriers.
+    let evictions: Vec<&str> = barriers
+        .iter()
+        .copied()
+        .filter(|b| shows(b) == Some(Shows::Evicts))
+        .collect();
     let evicting = || {
-        barriers
-            .contains(&"huisuitzetting")
-            .then(|| {
-                named_tied().find(|c| {
-                    role(c.name).is_some_and(|r| r.barriers.iter().any(|b| b == "huisuitzetting"))
-                        && EVICTION.is_match(sentence_at(normalised, c.at))
-                })
-            })
-            .flatten()
+        named_tied().find(|c| {
+            role(c.name).is_some_and(|r| r.barriers.iter().any(|b| evictions.contains(&b.as_str())))
+                && EVICTION.is_match(sentence_at(normalised, c.at))
+        })
     };
     about_the_wait
         .or_else(evicting)

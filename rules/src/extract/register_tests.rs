@@ -6,10 +6,12 @@ struct Register {
     aliases: Regex,
     names: HashMap<String, String>,
     roles: HashMap<String, OrganisationRole>,
+    /// `responsible` of the `[[barrier]]` tables, by barrier id.
+    shows: HashMap<String, Shows>,
 }
 
-/// The `[[organisation]]` tables of the shipped rules file, read as plain TOML (the rule
-/// set keeps its own copy private).
+/// The `[[organisation]]` tables (and each barrier's `responsible`) of the shipped rules file,
+/// read as plain TOML (the rule set keeps its own copy private).
 static REGISTER: LazyLock<Register> = LazyLock::new(|| {
     let file: toml::Table = include_str!("../../default_rules.toml")
         .parse()
@@ -57,6 +59,20 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
         };
         roles.insert(name, role);
     }
+    let shows = file["barrier"]
+        .as_array()
+        .expect("barriers")
+        .iter()
+        .filter_map(|barrier| {
+            let id = barrier.get("id")?.as_str()?.to_string();
+            let shows = barrier
+                .get("responsible")?
+                .clone()
+                .try_into()
+                .expect("responsible");
+            Some((id, shows))
+        })
+        .collect();
     aliases.sort_by_key(|a| std::cmp::Reverse(a.len()));
     let aliases =
         Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", aliases.join("|"))).expect("aliases");
@@ -64,6 +80,7 @@ static REGISTER: LazyLock<Register> = LazyLock::new(|| {
         aliases,
         names,
         roles,
+        shows,
     }
 });
 
@@ -84,6 +101,7 @@ fn org(text: &str, barriers: &[&str]) -> Option<&'static str> {
         &found,
         |name| register.roles.get(name),
         barriers,
+        |id| register.shows.get(id).copied(),
         &stated_waits(&normalised),
         super::tests::CAROUSEL,
     )

@@ -128,6 +128,7 @@ fn responsible_not_the_referrer_or_a_creditor() {
             found,
             roles,
             &[barrier],
+            |_| None,
             &stated_waits(text),
             CAROUSEL,
         )

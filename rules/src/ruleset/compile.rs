@@ -123,6 +123,7 @@ impl Tables {
             promotion: promotion.with(&spec.promotion),
             confidence,
             wait_context,
+            responsible: spec.responsible,
         }
     }
 

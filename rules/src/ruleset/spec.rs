@@ -109,6 +109,8 @@ pub(super) struct BarrierSpec {
     pub(super) confidence: Option<f64>,
     /// Words that tie a waiting time in the same sentence to this barrier.
     pub(super) wait_context: Option<String>,
+    /// How the body responsible for this barrier shows in a note that names several.
+    pub(super) responsible: Option<crate::extract::Shows>,
     /// Conditions on the signal's fields; all that are given must hold.
     #[serde(default)]
     pub(super) when: Conditions,

@@ -468,3 +468,38 @@ fn the_carousel_section_is_checked() {
     .any(|e| e.contains("carousel: partij 'poh': 'ha' staat ook bij 'huisarts'")));
     assert!(errors("[carousel]\nbarrier = \"a\"\n[carousel.parties]\npoh = [\"poh\"]").is_empty());
 }
+
+#[test]
+fn a_barrier_says_how_its_responsible_body_shows() {
+    let note = "De sociale dienst ontdekte dat haar volwassen zoon weer bij haar woont en kortte \
+                haar bijstand. Nu dreigt Vidomes met ontruiming, de huur is al 3 maanden achter.";
+    let shipped = rules();
+    let shows = |id: &str| {
+        shipped
+            .barriers()
+            .iter()
+            .find(|b| b.id == id)
+            .and_then(|b| b.responsible)
+    };
+    assert_eq!(shows("huisuitzetting"), Some(crate::extract::Shows::Evicts));
+    assert_eq!(shows("kostendelersnorm"), Some(crate::extract::Shows::Cuts));
+    assert_eq!(shows("wachtlijst-ggz"), None);
+    let analysed = shipped.analyse(note);
+    assert_eq!(
+        analysed.barriers,
+        ["kostendelersnorm", "huisuitzetting"],
+        "both barriers, each with a body of its own"
+    );
+    assert_eq!(analysed.organisation, Some("Vidomes"));
+    // Without the hint, the first body tied to a barrier of the note is the one.
+    let without = RuleSet::from_toml(&DEFAULT_RULES.replace("responsible = \"evicts\"\n", ""))
+        .expect("rules without the eviction hint");
+    assert_eq!(without.analyse(note).organisation, Some("gemeente"));
+    // An unknown kind of body is refused with the line it is on.
+    let refused = RuleSet::from_toml(&one_barrier(
+        "x",
+        "patterns = ['x']\nresponsible = \"kort\"\n",
+    ))
+    .expect_err("an unknown responsible");
+    assert!(refused[0].to_string().contains("kort"), "{}", refused[0]);
+}
