@@ -299,6 +299,16 @@ fn cluster_key(keys: &[String], errors: &mut Vec<RuleError>) -> ClusterKey {
     cluster_key
 }
 
+/// An initialism as dictation software and some writers spell it, letter by letter ("s v b",
+/// "c a k" for `svb`, `cak`): for an alias of three to five lower-case ASCII letters (one
+/// written with capitals counts only with them, see [`crate::extract::capitals`]).
+fn spelled_out(alias: &str) -> Option<String> {
+    ((3..=5).contains(&alias.len()) && alias.bytes().all(|b| b.is_ascii_lowercase())).then(|| {
+        let letters: Vec<String> = alias.chars().map(String::from).collect();
+        letters.join(" ")
+    })
+}
+
 /// The organisations of the region: one matcher for all aliases, and what each one is.
 struct Organisations {
     /// All aliases in one alternation, longest first; `None` when the file names none.
@@ -355,7 +365,8 @@ impl Organisations {
                 )));
             }
             for alias in &organisation.aliases {
-                let alias = normalise(alias.trim());
+                let written = alias.trim();
+                let alias = normalise(written);
                 if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
                     errors.push(RuleError(format!(
                         "organisatie {}: alias '{alias}' staat ook bij {other}",
@@ -363,6 +374,12 @@ impl Organisations {
                     )));
                 }
                 aliases.push(alias);
+                if let Some(spelled) = spelled_out(written) {
+                    if !alias_names.contains_key(&spelled) {
+                        alias_names.insert(spelled.clone(), organisation.name.clone());
+                        aliases.push(spelled);
+                    }
+                }
             }
         }
         let capitalised: Vec<&str> = specs
