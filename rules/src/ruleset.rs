@@ -16,6 +16,7 @@ mod spec;
 mod syntax;
 #[cfg(test)]
 mod tests;
+mod unreadable;
 mod waits;
 
 pub use waits::extract_wait_days;

@@ -21,12 +21,8 @@ impl RuleSet {
 
     /// Parses and compiles a rules file, listing every problem at once.
     pub fn from_toml(source: &str) -> Result<Self, Vec<RuleError>> {
-        let file: RulesFile = toml::from_str(source).map_err(|e| {
-            vec![RuleError(format!(
-                "regelbestand onleesbaar: {}",
-                e.message()
-            ))]
-        })?;
+        let file: RulesFile = toml::from_str(source)
+            .map_err(|e| vec![RuleError(super::unreadable::unreadable(source, &e))])?;
         let mut errors = Vec::new();
         if file.version.trim().is_empty() {
             errors.push(RuleError("'version' is leeg".into()));
