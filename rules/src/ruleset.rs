@@ -199,12 +199,7 @@ impl RuleSet {
             &found,
             |name| self.organisation_roles.get(name),
             barriers,
-            |id| {
-                self.barriers
-                    .iter()
-                    .find(|b| b.id == id)
-                    .and_then(|b| b.responsible)
-            },
+            |id| self.barrier(id).and_then(|b| b.responsible),
             waits,
             passing,
         )
@@ -216,6 +211,11 @@ impl RuleSet {
 
     pub fn barriers(&self) -> &[Barrier] {
         &self.barriers
+    }
+
+    /// The barrier with id `id`.
+    pub fn barrier(&self, id: &str) -> Option<&Barrier> {
+        self.barriers.iter().find(|b| b.id == id)
     }
 
     /// How clusters are keyed (`[clusters] key`).

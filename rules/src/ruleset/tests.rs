@@ -181,14 +181,7 @@ fn organisations_by_alias_longest_first() {
 #[test]
 fn promotion_thresholds_default_and_per_barrier() {
     let rules = rules();
-    let criteria = |id: &str| {
-        rules
-            .barriers()
-            .iter()
-            .find(|b| b.id == id)
-            .map(|b| b.promotion.clone())
-            .unwrap()
-    };
+    let criteria = |id: &str| rules.barrier(id).map(|b| b.promotion.clone()).unwrap();
     assert_eq!(criteria("wachtlijst-ggz").wait_norm_days, Some(70));
     assert_eq!(
         criteria("wachtlijst-ggz").wait_norm_name.as_deref(),
@@ -474,13 +467,7 @@ fn a_barrier_says_how_its_responsible_body_shows() {
     let note = "De sociale dienst ontdekte dat haar volwassen zoon weer bij haar woont en kortte \
                 haar bijstand. Nu dreigt Vidomes met ontruiming, de huur is al 3 maanden achter.";
     let shipped = rules();
-    let shows = |id: &str| {
-        shipped
-            .barriers()
-            .iter()
-            .find(|b| b.id == id)
-            .and_then(|b| b.responsible)
-    };
+    let shows = |id: &str| shipped.barrier(id).and_then(|b| b.responsible);
     assert_eq!(shows("huisuitzetting"), Some(crate::extract::Shows::Evicts));
     assert_eq!(shows("kostendelersnorm"), Some(crate::extract::Shows::Cuts));
     assert_eq!(shows("wachtlijst-ggz"), None);
