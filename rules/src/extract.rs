@@ -33,7 +33,11 @@ pub(crate) fn sentence_at(text: &str, at: usize) -> &str {
 
 /// Where the sentence around byte `at` starts and ends.
 fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
-    let stop = |c: char| matches!(c, '.' | ';' | '!' | '?' | '\n');
+    bounds(text, at, |c| matches!(c, '.' | ';' | '!' | '?' | '\n'))
+}
+
+/// Where the stretch around byte `at` between two characters that `stop` starts and ends.
+fn bounds(text: &str, at: usize, stop: impl Fn(char) -> bool + Copy) -> (usize, usize) {
     let start = text[..at].rfind(stop).map_or(0, |i| i + 1);
     let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
     (start, end)

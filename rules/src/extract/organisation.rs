@@ -11,7 +11,7 @@
 
 use super::passing::{self, Passing};
 use super::waits::StatedWait;
-use super::{last_chars, sentence_at, sentence_bounds};
+use super::{last_chars, sentence_at};
 
 patterns! {
     /// Phrases right before an organisation that name it as the referrer, not the responsible body
@@ -244,8 +244,10 @@ patterns! {
     /// A sentence about an eviction: the body in it is the one evicting.
     EVICTION = r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand";
 
-    /// Words that place what follows in the past ("eerder", "jaren terug", "in 2019").
-    PAST = r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|jaren terug|jaren geleden|in het verleden|ooit|in (?:19|20)[0-9]{2})(?-u:\b)";
+    /// Words that place what follows in the past ("eerder", "jaren terug", "zijn vorige
+    /// behandelaar (Indigo)", "in 2019", "2 jr in
+    /// behandeling geweest bij", "was tot haar verhuizing in behandeling bij", "uitgestroomd bij").
+    PAST = r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|vorige|voormalige|jaren terug|jaren geleden|in het verleden|ooit|in (?:19|20)[0-9]{2}|(?:in|onder) behandeling geweest|was (?:[a-z]+ ){0,4}?(?:in|onder) behandeling|uitgestroomd)(?-u:\b)";
 
     /// Words between such a past marker and a body that bring the clause back to now or make it
     /// the application the barrier is about ("eerder aangemeld bij", "eerder bij X, nu bij").
@@ -260,9 +262,11 @@ fn in_the_past(before: &str) -> bool {
         .rfind(['.', '!', '?', ';', '\n'])
         .map_or(0, |i| i + 1);
     let clause = &before[start..];
+    // A bracket right before the body names what the marker's words speak of ("zijn vorige
+    // behandelaar (Indigo)"); one further back opens a clause of its own.
     PAST.find_iter(clause)
         .last()
-        .is_some_and(|m| !NOT_PAST.is_match(&clause[m.end()..]))
+        .is_some_and(|m| !NOT_PAST.is_match(clause[m.end()..].trim_end().trim_end_matches('(')))
 }
 
 /// Whether the body at byte `at` is the one a fear is about ("bang dat de gemeente …",
@@ -332,7 +336,8 @@ fn folded_onto_owners<'a>(
 }
 
 /// Among `candidates`, the one nearest to a waiting time stated in the same sentence, when
-/// a sentence with a wait names one of them.
+/// a sentence with a wait names one of them. A semicolon joins clauses of one sentence here
+/// ("aangemeld bij PsyQ; intake pas over 11 weken").
 fn nearest_to_a_wait<'c, 'a: 'c>(
     normalised: &str,
     waits: &[StatedWait],
@@ -340,14 +345,20 @@ fn nearest_to_a_wait<'c, 'a: 'c>(
 ) -> Option<&'c Candidate<'a>> {
     candidates
         .filter_map(|candidate| {
-            let sentence = sentence_bounds(normalised, candidate.at);
+            let sentence = statement_bounds(normalised, candidate.at);
             let distance = waits
                 .iter()
-                .filter(|w| sentence_bounds(normalised, w.at) == sentence)
+                .filter(|w| statement_bounds(normalised, w.at) == sentence)
                 .map(|w| w.at.abs_diff(candidate.at))
                 .min()?;
             Some((distance, candidate))
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// Where the sentence around byte `at` starts and ends, a semicolon not ending it: from the
+/// previous to the next `.`, `!`, `?` or newline.
+fn statement_bounds(text: &str, at: usize) -> (usize, usize) {
+    super::bounds(text, at, |c| matches!(c, '.' | '!' | '?' | '\n'))
 }

@@ -86,15 +86,20 @@ patterns! {
     /// door naar", "zegt eerst naar het wijkteam", "zegt: 'trauma, ga naar i-psy'".
     SENDS_ON_AFTER = r"^(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij)(?-u:\b)";
 
-    /// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd".
+    /// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd",
+/// "door i-psy weer terug naar de huisarts".
     BY_BEFORE = r"(?:^|[^a-z0-9])door(?: de| het)?$";
+
+    /// "naar" right after such a body, a word or two between: "(door Indigo) naar i-psy",
+    /// "(door i-psy) weer terug naar".
+    TO_AFTER = r"^(?: [a-z]+){0,2}? naar ";
 }
 
 /// Whether the body named at `start..end` of `normalised` sends the person on.
 fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
     let after = normalised.get(end..).unwrap_or_default();
     let before = normalised.get(..start).unwrap_or_default().trim_end();
-    SENDS_ON_AFTER.is_match(after) || (BY_BEFORE.is_match(before) && after.starts_with(" naar "))
+    SENDS_ON_AFTER.is_match(after) || (BY_BEFORE.is_match(before) && TO_AFTER.is_match(after))
 }
 
 /// Whether a note (`normalised`) about barriers `barriers` that names the bodies `found` (with
@@ -236,6 +241,7 @@ mod tests {
             ),
             ("woonbron verwijst naar de beheerder", "woonbron", true),
             ("is door portaal naar de gemeente gestuurd", "portaal", true),
+            ("en door i-psy weer terug naar de huisarts", "i-psy", true),
             (
                 "parnassia heeft hem doorgestuurd naar indigo",
                 "parnassia",

@@ -178,6 +178,13 @@ fn not_a_body_from_the_past() {
         // A year places it in the past too, unless the clause is about applying.
         ("In 2019 opgenomen bij Parnassia. Nu is hij aangemeld bij GGZ Delfland, geen reactie", &[G], Some("GGZ Delfland")),
         ("In 2026 aangemeld bij Parnassia, de huisarts belt nog eens", &[G], Some("Parnassia")),
+        // Treatment that ended.
+        ("Pt. 2 jr in behandeling geweest bij Parnassia. Bij Rivierduinen eerstvolgende plek over tien weken.", &[G], Some("Rivierduinen")),
+        ("Moeder was tot haar verhuizing in behandeling bij Rivierduinen. Hier aangemeld bij PsyQ, nog geen intake.", &[G], Some("PsyQ")),
+        ("Pt. uitgestroomd bij Fivoor, vervolgbehandeling zou naar GGZ Delfland. Daar: wachtlijst 4 maanden.", &[G], Some("GGZ Delfland")),
+        ("Verwezen naar PsyQ. Behandeling na elf weken niet gestart; zijn vorige behandelaar (Indigo) schreef hem uit.", &[G], Some("PsyQ")),
+        // A bracket further back opens a clause of now.
+        ("Eerder bij Youz (nu 8 weken wachten bij Curium)", &[G], Some("Curium")),
     ]);
 }
 
@@ -295,6 +302,8 @@ fn the_body_the_wait_is_about() {
     assert_bodies(&[
         ("Aangemeld bij Youz op zijn zeventiende; Youz nam hem niet meer aan na zijn 18e en Parnassia heeft een wachtlijst van 5 mnd.", &[G], Some("Parnassia")),
         ("Aangemeld bij Youz (Parnassia): wachttijd voor de intake 20 weken.", &[G], Some("Parnassia")),
+        // A semicolon joins the wait to the body's sentence.
+        ("De Kredietbank start pas een regeling als er behandeling loopt. Aangemeld bij Brijder op 3 mei; wachttijd voor intake: 11 weken.", &[S, G], Some("Brijder")),
     ]);
 }
 
@@ -344,6 +353,7 @@ fn handovers_abbreviations_and_the_body_that_cuts() {
         // Werk & Inkomen by its initials, bijzondere bijstand abbreviated.
         ("W&I: dochter van 24 staat bij een vriendin ingeschreven, uit angst voor de kostendelersnorm.", &[K], Some("gemeente")),
         ("Aanvraag bijz. bijstand kan alleen nog digitaal, ouderen haken af.", &[L], Some("gemeente")),
+        ("mnr zzp / BBZ-aanvraag / formulier 14 blz, alleen online / haakt af", &[L], Some("gemeente")),
     ]);
 }
 

@@ -284,6 +284,9 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
         ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),
         ("Schimmel gemeld bij Staedion, de eerste melding is nu drie maanden oud.", Some(90)),
+        // Years of treatment that ended are history, not a wait.
+        ("Pt. 2 jr in behandeling geweest bij Parnassia. Bij Rivierduinen eerstvolgende plek over tien weken.", Some(70)),
+        ("Pas na een half jaar in behandeling genomen.", Some(182)),
         ("De verhuizing, nu een jaar geleden, ging goed; nu wacht ze op de ggz.", None),
     ]);
 }

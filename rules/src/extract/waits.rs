@@ -59,8 +59,9 @@ patterns! {
     /// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
     LIFE_BEFORE = r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$";
 
-    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek").
-    LIFE_AFTER = r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud)";
+    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "2 jr
+    /// in behandeling geweest"; "een half jaar in behandeling genomen" stays a wait).
+    LIFE_AFTER = r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
 
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
