@@ -215,14 +215,11 @@ pub fn responsible<'a>(
     // Otherwise, in a note about an eviction, the body evicting ("de sociale dienst kwam
     // erachter … nu dreigt Staedion met ontruiming" is Staedion's): an eviction is the most
     // pressing of a note's barriers.
-    let evictions: Vec<&str> = barriers
-        .iter()
-        .copied()
-        .filter(|b| shows(b) == Some(Shows::Evicts))
-        .collect();
+    let eviction =
+        |barrier: &str| barriers.contains(&barrier) && shows(barrier) == Some(Shows::Evicts);
     let evicting = || {
         named_tied().find(|c| {
-            role(c.name).is_some_and(|r| r.barriers.iter().any(|b| evictions.contains(&b.as_str())))
+            role(c.name).is_some_and(|r| r.barriers.iter().any(|b| eviction(b)))
                 && EVICTION.is_match(sentence_at(normalised, c.at))
         })
     };
