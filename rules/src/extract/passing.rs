@@ -87,7 +87,7 @@ patterns! {
     SENDS_ON_AFTER = r"^(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij)(?-u:\b)";
 
     /// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd",
-/// "door i-psy weer terug naar de huisarts".
+    /// "door i-psy weer terug naar de huisarts".
     BY_BEFORE = r"(?:^|[^a-z0-9])door(?: de| het)?$";
 
     /// "naar" right after such a body, a word or two between: "(door Indigo) naar i-psy",
