@@ -3,9 +3,12 @@
 //! Doel") counts only when one of its aliases is written with a capital somewhere in the note:
 //! "de sleutels inleveren" and "via het portaal" name no corporation. An alias the rules file
 //! writes with capitals ("de Raad") counts only where the note writes those capitals too: "de
-//! raad van de huisarts" names no Raad voor de Kinderbescherming. Right after "bij", "naar"
-//! or "aan" without an article, where a common noun would have one, such a name counts written
-//! lower-case too ("durft het niet door te geven bij toeslagen", "melding bij portaal").
+//! raad van de huisarts" names no Raad voor de Kinderbescherming. Where only a name fits, such
+//! a name counts written lower-case too: right after "bij", "naar" or "aan" without an article,
+//! where a common noun would have one ("durft het niet door te geven bij toeslagen", "melding
+//! bij portaal"), after "van" following a letter, a phone line or a form ("de brieven van
+//! toeslagen", "de telefoon van toeslagen"), or alone in brackets ("flat in de merenwijk
+//! (portaal)", "(de sleutels)").
 
 use std::collections::HashMap;
 
@@ -59,7 +62,7 @@ impl WrittenCapitals {
                 name.and_then(|name| self.names.get(name))
                     .is_none_or(|aliases| {
                         aliases.iter().any(|a| written_capitalised(text, a))
-                            || after_a_bare_preposition(normalised, start, end)
+                            || only_a_name_fits(normalised, start, end)
                     })
             });
         }
@@ -70,29 +73,61 @@ impl WrittenCapitals {
                     .and_then(|alias| self.aliases.get(alias))
                     .is_none_or(|written| {
                         written_with_capitals(text, written)
-                            || after_a_bare_preposition(normalised, start, end)
+                            || only_a_name_fits(normalised, start, end)
                     })
             });
         }
     }
 }
 
-/// Whether the alias at `start..end` of `normalised` stands right after "bij", "naar" or "aan"
-/// and begins with no article itself: a name, where a common noun would take one ("bij
-/// toeslagen" against "bij de toeslagen"; "bij de sleutels" stays a phrase).
-fn after_a_bare_preposition(normalised: &str, start: usize, end: usize) -> bool {
+/// Words before "van" after which only a body fits: "de brieven van toeslagen" (against
+/// "afhankelijk van toeslagen", the allowances).
+const OF_A_BODY: [&str; 12] = [
+    "brief",
+    "brieven",
+    "telefoon",
+    "website",
+    "site",
+    "app",
+    "formulier",
+    "formulieren",
+    "medewerker",
+    "medewerkers",
+    "loket",
+    "beslissing",
+];
+
+/// Whether only a name fits where the alias at `start..end` of `normalised` stands: alone in
+/// brackets, or — when it begins with no article itself — right after a bare "bij", "naar" or
+/// "aan", or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
+/// toeslagen"; "bij de sleutels" stays a phrase).
+fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     let alias = normalised.get(start..end).unwrap_or_default();
+    let before = normalised.get(..start).unwrap_or_default();
+    let after = normalised.get(end..).unwrap_or_default();
+    if before.ends_with('(') && after.starts_with(')') {
+        return true;
+    }
     if alias.starts_with("de ") || alias.starts_with("het ") {
         return false;
     }
-    let before = normalised.get(..start).unwrap_or_default();
-    ["bij ", "naar ", "aan "].iter().any(|preposition| {
+    let word_before = |rest: &str| {
+        let rest = rest.trim_end();
+        let from = rest
+            .rfind(|c: char| !c.is_alphanumeric())
+            .map_or(0, |i| i + 1);
+        rest[from..].to_string()
+    };
+    let bare = ["bij ", "naar ", "aan "].iter().any(|preposition| {
         before.strip_suffix(preposition).is_some_and(|rest| {
             rest.chars()
                 .next_back()
                 .is_none_or(|c| !c.is_alphanumeric())
         })
-    })
+    });
+    bare || before
+        .strip_suffix(" van ")
+        .is_some_and(|rest| OF_A_BODY.contains(&word_before(rest).as_str()))
 }
 
 /// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
@@ -149,6 +184,10 @@ mod tests {
             ["de sleutels", "staedion"],
         );
         let named = |text: &str| kept(&capitals, text, "de sleutels", "De Sleutels");
+        assert_eq!(
+            named("in de flat van mn tante (de sleutels) wordt gedeald"),
+            1
+        );
         assert_eq!(named("Hij moet de sleutels inleveren"), 0);
         // Once written with a capital, the name counts wherever the note names it.
         assert_eq!(
@@ -161,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn after_a_bare_preposition_a_name_counts_lower_case() {
+    fn where_only_a_name_fits_it_counts_lower_case() {
         let capitals = WrittenCapitals::new(
             [("portaal", "Portaal"), ("toeslagen", "Toeslagen")],
             &["Portaal"],
@@ -180,6 +219,13 @@ mod tests {
             ("loopt naar het portaal", "portaal", "Portaal", 0),
             // A whole word before it: "schijnbij" is no "bij".
             ("schijnbij toeslagen", "toeslagen", "Toeslagen", 0),
+            // After "van" only following a letter, a phone line or a form.
+            ("ik lees die brieven van toeslagen niet", "toeslagen", "Toeslagen", 1),
+            ("de telefoon van toeslagen is altijd bezet", "toeslagen", "Toeslagen", 1),
+            ("ze is afhankelijk van toeslagen", "toeslagen", "Toeslagen", 0),
+            // Alone in brackets, with its article or not.
+            ("flat in de merenwijk (portaal): lift kapot", "portaal", "Portaal", 1),
+            ("rommel in het portaal (portaal is vies)", "portaal", "Portaal", 0),
         ];
         for (text, alias, name, count) in cases {
             assert_eq!(kept(&capitals, text, alias, name), count, "{text}");
@@ -216,6 +262,11 @@ mod tests {
                 "Ze durft haar bijbaan niet op te geven, bang dat Toeslagen alles terugvordert.",
                 "Ze durft haar bijbaan niet op te geven, bang dat haar toeslagen dan stoppen.",
                 "Toeslagen",
+            ),
+            (
+                "De lift van de seniorenflat is al zes weken kapot; Woonzorg zegt steeds dat het onderdeel besteld is.",
+                "De lift van de seniorenflat is al zes weken kapot; de woonzorg in de wijk zegt steeds dat het onderdeel besteld is.",
+                "Woonzorg Nederland",
             ),
         ];
         for (capital, lower, body) in cases {
