@@ -26,7 +26,7 @@ pub fn labels_report(
         out.push_str("Nog geen labels van het overleg.\n");
         return out;
     }
-    let decimal = |v: f64| crate::recognition::decimal(v, 2);
+    let decimal = |v: f64| knooppunt_domain::dutch_number::decimal(v, 2);
     for (quarter, measured) in quarters {
         let report = &measured.report;
         out.push_str(&format!(

@@ -2,6 +2,7 @@
 //! model from the project's labelled notes, and reporting rules, model and their combination.
 
 use anyhow::Context;
+use knooppunt_domain::dutch_number::decimal;
 use knooppunt_rules::learning::measure::{Report, MODES};
 use knooppunt_rules::learning::{notes, train};
 use knooppunt_rules::ruleset::{RuleSet, DEFAULT_RULES};
@@ -78,11 +79,6 @@ pub fn train_command(args: TrainArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// `value` with `places` decimals and a decimal comma, as every figure the CLI shows in Dutch.
-pub fn decimal(value: f64, places: usize) -> String {
-    format!("{value:.places$}").replace('.', ",")
 }
 
 /// Prints a report: per barrier P/R/F1 for rules, model and combination, then macro-F1 and
@@ -228,16 +224,4 @@ fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
         }
     }
     report
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decimal;
-
-    #[test]
-    fn figures_have_a_decimal_comma_and_the_places_asked() {
-        assert_eq!(decimal(0.5, 2), "0,50");
-        assert_eq!(decimal(0.98765, 3), "0,988");
-        assert_eq!(decimal(1.0, 2), "1,00");
-    }
 }

@@ -153,7 +153,7 @@ fn weeks(days: i64) -> String {
     if (weeks - weeks.round()).abs() < 0.05 {
         format!("{:.0} weken", weeks.round())
     } else {
-        format!("{weeks:.1} weken").replace('.', ",")
+        format!("{} weken", crate::dutch_number::decimal(weeks, 1))
     }
 }
 

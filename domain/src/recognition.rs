@@ -88,7 +88,7 @@ impl Recognition {
             How::Model => {
                 let score = self
                     .model_score
-                    .map(|s| format!("{s:.2}").replace('.', ","))
+                    .map(|s| crate::dutch_number::decimal(f64::from(s), 2))
                     .unwrap_or_else(|| "?".into());
                 if self.terms.is_empty() {
                     format!("herkend door het model ({score})")

@@ -134,7 +134,7 @@ pub fn corrected(count: i64, measured: Measured) -> Option<Corrected> {
 
 /// "0,91".
 pub fn decimal(value: f64) -> String {
-    format!("{value:.2}").replace('.', ",")
+    knooppunt_domain::dutch_number::decimal(value, 2)
 }
 
 /// The range as published: "34–41"; "minder dan 5–8" when the lower bound lies below the

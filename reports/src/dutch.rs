@@ -22,7 +22,7 @@ pub fn weeks(days: f64) -> String {
     let text = if weeks.fract() == 0.0 {
         format!("{weeks:.0}")
     } else {
-        format!("{weeks:.1}").replace('.', ",")
+        knooppunt_domain::dutch_number::decimal(weeks, 1)
     };
     if text == "1" {
         "1 week".into()

@@ -59,7 +59,7 @@ pub async fn silence(
             source: s.source,
             last_signal: s.last_signal.format("%d-%m-%Y").to_string(),
             silent_weeks: s.silent_weeks,
-            weekly_rate: format!("{:.1}", s.weekly_rate).replace('.', ","),
+            weekly_rate: knooppunt_domain::dutch_number::decimal(s.weekly_rate, 1),
         })
         .collect();
 

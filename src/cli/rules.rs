@@ -5,7 +5,7 @@ use super::Settings;
 use anyhow::Context;
 use clap::Subcommand;
 use knooppunt::app;
-use knooppunt::recognition::decimal;
+use knooppunt_domain::dutch_number::decimal;
 use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile, Score};
 use knooppunt_rules::ruleset::RuleSet;
 use std::path::{Path, PathBuf};
