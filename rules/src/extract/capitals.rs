@@ -97,6 +97,14 @@ const OF_A_BODY: [&str; 12] = [
     "beslissing",
 ];
 
+/// The word that ends `text`: "" when it ends with a space or punctuation.
+fn last_word(text: &str) -> &str {
+    text.char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text, |(i, c)| &text[i + c.len_utf8()..])
+}
+
 /// Whether only a name fits where the alias at `start..end` of `normalised` stands: alone in
 /// brackets, or — when it begins with no article itself — right after a bare "bij", "naar" or
 /// "aan", or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
@@ -111,23 +119,14 @@ fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     if alias.starts_with("de ") || alias.starts_with("het ") {
         return false;
     }
-    let word_before = |rest: &str| {
-        let rest = rest.trim_end();
-        let from = rest
-            .rfind(|c: char| !c.is_alphanumeric())
-            .map_or(0, |i| i + 1);
-        rest[from..].to_string()
-    };
     let bare = ["bij ", "naar ", "aan "].iter().any(|preposition| {
-        before.strip_suffix(preposition).is_some_and(|rest| {
-            rest.chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        })
+        before
+            .strip_suffix(preposition)
+            .is_some_and(|rest| last_word(rest).is_empty())
     });
     bare || before
         .strip_suffix(" van ")
-        .is_some_and(|rest| OF_A_BODY.contains(&word_before(rest).as_str()))
+        .is_some_and(|rest| OF_A_BODY.contains(&last_word(rest.trim_end())))
 }
 
 /// Whether `text` writes `alias` (normalised, ASCII) somewhere as a word with a capital in it
