@@ -17,24 +17,52 @@
 //!   match of the original contains a match of the result at the same positions (so a `\b`
 //!   inside sees the same neighbours), and every match of the result is itself a match of the
 //!   original (the dropped piece matching empty, the repetition once).
+//!
+//! Nearly every rule begins with one of a few words, so the set is not searched as one
+//! automaton holding every pattern's start at every byte: [`starts`] finds where each pattern
+//! could begin and tries it only there.
 
-use regex_automata::meta;
+mod starts;
+
 use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::{hybrid, meta};
 use regex_automata::{Input, MatchKind, PatternSet};
 use regex_syntax::hir::{Hir, HirKind, Literal, Repetition};
+use starts::Starts;
+
+/// The lazy DFAs' transition caches. With the default 2 MiB the ~170 patterns overflowed
+/// one shared cache on real notes and the engine fell back to a much slower matcher: 276 µs
+/// instead of 3 µs a signal.
+const CACHE_CAPACITY: usize = 16 << 20;
 
 /// A set of patterns asked only which of them match somewhere in a text, each compiled in
 /// its smallest form (see the module comment). Matching is byte-oriented and ASCII-only, like
 /// the `regex::bytes::RegexSet` this replaces, with the same limits.
+///
+/// Most patterns begin with one of a few literals and are tried only where one occurs
+/// ([`starts`]); the few others are searched for together, everywhere.
 #[derive(Debug, Clone)]
 pub(crate) struct ExistenceSet {
-    set: meta::Regex,
+    len: usize,
+    starts: Option<std::sync::Arc<Starts>>,
+    /// The patterns without a small set of first literals, and each one's index in the set.
+    rest: Option<(meta::Regex, Vec<usize>)>,
 }
 
 impl ExistenceSet {
     /// Compiles `patterns` (ASCII classes, bytes; `case_insensitive` as asked); the error is
     /// the regex engine's, in English, for the caller to wrap.
     pub(crate) fn new(patterns: &[String], case_insensitive: bool) -> Result<Self, String> {
+        let dfa = hybrid::dfa::Config::new().cache_capacity(CACHE_CAPACITY);
+        Self::with_dfa(patterns, case_insensitive, dfa)
+    }
+
+    /// [`ExistenceSet::new`] with the anchored patterns' lazy DFA configured as `dfa`.
+    fn with_dfa(
+        patterns: &[String],
+        case_insensitive: bool,
+        dfa: hybrid::dfa::Config,
+    ) -> Result<Self, String> {
         let mut parser = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
@@ -44,43 +72,80 @@ impl ExistenceSet {
             .iter()
             .map(|p| parser.parse(p).map(simplified).map_err(|e| e.to_string()))
             .collect::<Result<Vec<Hir>, String>>()?;
-        let config = meta::Config::new()
-            .match_kind(MatchKind::All)
-            .utf8_empty(false)
-            .which_captures(WhichCaptures::None)
-            .nfa_size_limit(Some(64 << 20))
-            // The lazy DFA's transition cache. With the default 2 MiB the ~170 patterns
-            // overflow it on real notes and the engine falls back to a much slower matcher:
-            // 276 µs instead of 3 µs a signal.
-            .hybrid_cache_capacity(16 << 20);
-        let set = meta::Builder::new()
-            .configure(config)
-            .build_many_from_hir(&hirs)
-            .map_err(|e| e.to_string())?;
-        Ok(Self { set })
+        let (mut anchored, mut rest, mut rest_ids) = (Vec::new(), Vec::new(), Vec::new());
+        for (index, hir) in hirs.into_iter().enumerate() {
+            match starts::first_literals(&hir) {
+                Some(literals) => anchored.push((index, hir, literals)),
+                None => {
+                    rest.push(hir);
+                    rest_ids.push(index);
+                }
+            }
+        }
+        let starts = match anchored.is_empty() {
+            true => None,
+            false => Some(std::sync::Arc::new(Starts::new(anchored, dfa)?)),
+        };
+        let rest = match rest.is_empty() {
+            true => None,
+            false => Some((everywhere(&rest)?, rest_ids)),
+        };
+        Ok(Self {
+            len: patterns.len(),
+            starts,
+            rest,
+        })
     }
 
     /// The patterns that match somewhere in `haystack`.
     pub(crate) fn matches(&self, haystack: &[u8]) -> Found {
-        let mut found = PatternSet::new(self.set.pattern_len());
-        self.set
-            .which_overlapping_matches(&Input::new(haystack), &mut found);
+        let mut found = vec![false; self.len];
+        if let Some(starts) = &self.starts {
+            starts.mark(haystack, &mut found);
+        }
+        if let Some((set, ids)) = &self.rest {
+            let mut hits = PatternSet::new(set.pattern_len());
+            set.which_overlapping_matches(&Input::new(haystack), &mut hits);
+            for id in hits.iter() {
+                if let Some(slot) = ids.get(id.as_usize()).and_then(|&i| found.get_mut(i)) {
+                    *slot = true;
+                }
+            }
+        }
         Found(found)
     }
 
     /// Whether the set holds no pattern.
     pub(crate) fn is_empty(&self) -> bool {
-        self.set.pattern_len() == 0
+        self.len == 0
     }
 }
 
+/// One set that searches for all of `hirs` everywhere at once.
+fn everywhere(hirs: &[Hir]) -> Result<meta::Regex, String> {
+    let config = meta::Config::new()
+        .match_kind(MatchKind::All)
+        .utf8_empty(false)
+        .which_captures(WhichCaptures::None)
+        .nfa_size_limit(Some(64 << 20))
+        .hybrid_cache_capacity(CACHE_CAPACITY);
+    meta::Builder::new()
+        .configure(config)
+        .build_many_from_hir(hirs)
+        .map_err(|e| e.to_string())
+}
+
 /// The patterns of an [`ExistenceSet`] that match somewhere in a text.
-pub(crate) struct Found(PatternSet);
+pub(crate) struct Found(Vec<bool>);
 
 impl Found {
     /// Their indexes, ascending.
     pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().map(|id| id.as_usize())
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, &m)| m)
+            .map(|(i, _)| i)
     }
 }
 

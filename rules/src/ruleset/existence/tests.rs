@@ -2,12 +2,23 @@
 //! against the regex crate's own set, exhaustively on short texts for the shapes the rewrites
 //! touch, and on every training note for the shipped rule set's patterns.
 
-use super::{simplified, ExistenceSet};
+use super::{hybrid, simplified, ExistenceSet};
 use regex::bytes::RegexSetBuilder;
 
 /// Which of `patterns` match somewhere in `text`, by the regex crate (as the rule set
 /// matched before) and by the rewritten set; both ascending.
 fn both(patterns: &[String], case_insensitive: bool, texts: &[Vec<u8>]) {
+    let rewritten = ExistenceSet::new(patterns, case_insensitive).expect("valid patterns");
+    same_as_the_regex_crate(&rewritten, patterns, case_insensitive, texts);
+}
+
+/// [`both`] for a set already built.
+fn same_as_the_regex_crate(
+    rewritten: &ExistenceSet,
+    patterns: &[String],
+    case_insensitive: bool,
+    texts: &[Vec<u8>],
+) {
     let written = RegexSetBuilder::new(patterns)
         .case_insensitive(case_insensitive)
         .unicode(false)
@@ -15,7 +26,6 @@ fn both(patterns: &[String], case_insensitive: bool, texts: &[Vec<u8>]) {
         .dfa_size_limit(16 << 20)
         .build()
         .expect("valid patterns");
-    let rewritten = ExistenceSet::new(patterns, case_insensitive).expect("valid patterns");
     for text in texts {
         let expected: Vec<usize> = written.matches(text).iter().collect();
         let found: Vec<usize> = rewritten.matches(text).iter().collect();
@@ -80,9 +90,8 @@ fn rewritten_shapes_match_where_the_written_ones_do_on_every_short_text() {
     both(&patterns, true, &all_texts(b"aAb .", 5));
 }
 
-/// The shipped rule set's positive and exclusion patterns, on every training note.
-#[test]
-fn rewritten_rule_set_matches_where_the_written_one_does_on_the_training_notes() {
+/// The shipped rule set's positive and exclusion patterns.
+fn shipped_patterns() -> (Vec<String>, Vec<String>) {
     let rules: toml::Value = toml::from_str(crate::ruleset::DEFAULT_RULES).expect("rules");
     let strings = |value: Option<&toml::Value>| -> Vec<String> {
         value
@@ -116,6 +125,11 @@ fn rewritten_rule_set_matches_where_the_written_one_does_on_the_training_notes()
         positive.len(),
         exclude.len()
     );
+    (positive, exclude)
+}
+
+/// Every training note, normalised as the rule set reads it.
+fn training_texts() -> Vec<Vec<u8>> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/training");
     let mut texts = Vec::new();
     for entry in std::fs::read_dir(dir).expect("training notes") {
@@ -129,8 +143,59 @@ fn rewritten_rule_set_matches_where_the_written_one_does_on_the_training_notes()
         }
     }
     assert!(texts.len() > 3000, "{}", texts.len());
+    texts
+}
+
+/// The shipped rule set's positive and exclusion patterns, on every training note.
+#[test]
+fn rewritten_rule_set_matches_where_the_written_one_does_on_the_training_notes() {
+    let (positive, exclude) = shipped_patterns();
+    let texts = training_texts();
     both(&positive, false, &texts);
     both(&exclude, false, &texts);
+}
+
+/// Where the lazy DFA gives up (here: a cache too small to hold a state, cleared at once),
+/// the slower matcher answers, and the answers are the same.
+#[test]
+fn a_lazy_dfa_that_gives_up_changes_no_answer() {
+    let giving_up = hybrid::dfa::Config::new()
+        .cache_capacity(0)
+        .skip_cache_capacity_check(true)
+        .minimum_cache_clear_count(Some(0));
+    let (positive, _) = shipped_patterns();
+    let set = ExistenceSet::with_dfa(&positive, false, giving_up).expect("valid patterns");
+    assert!(
+        set.starts
+            .as_ref()
+            .is_some_and(|s| s.gives_up_on(b"kostendelersnorm")),
+        "the lazy DFA should give up in this test"
+    );
+    let texts: Vec<Vec<u8>> = training_texts().into_iter().step_by(7).collect();
+    same_as_the_regex_crate(&set, &positive, false, &texts);
+}
+
+/// Patterns that begin with a few literals are tried where those occur; the others (no
+/// finite set of first literals, or one that may be empty) are searched for everywhere.
+#[test]
+fn patterns_go_where_their_first_literals_allow() {
+    let patterns: Vec<String> = [r"\bbang (voor|dat)", r"\w+ weken", r"x?", r"[0-9]+ mnd"]
+        .map(String::from)
+        .to_vec();
+    let set = ExistenceSet::new(&patterns, false).expect("valid patterns");
+    assert_eq!(set.starts.as_ref().map(|s| s.len()), Some(2));
+    assert_eq!(
+        set.rest.as_ref().map(|(_, ids)| ids.clone()),
+        Some(vec![1, 2])
+    );
+    let texts = [
+        "ze is bang dat ze weg moet",
+        "al 12 weken en 3 mnd",
+        "",
+        "bang voor",
+    ]
+    .map(|t| t.as_bytes().to_vec());
+    both(&patterns, false, &texts);
 }
 
 /// A rewrite that would not keep "matches somewhere" is not made: a look-around at an end
