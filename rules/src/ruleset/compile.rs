@@ -51,11 +51,11 @@ impl RuleSet {
         Ok(Self {
             catalog: Self::catalog_of(file.version, cluster_key, &barriers),
             barriers,
-            positive: regex_set(&tables.positive)?,
+            positive: regex_set(tables.positive)?,
             origins: tables.origins,
             group_sizes: tables.group_sizes,
             group_confidence: tables.group_confidence,
-            exclude: regex_set(&tables.exclude)?,
+            exclude: regex_set(tables.exclude)?,
             exclude_barrier: tables.exclude_barrier,
             organisations: organisations.matcher,
             alias_names: organisations.alias_names,
@@ -72,15 +72,16 @@ impl RuleSet {
 /// The pattern tables of a rule set, filled barrier by barrier in rule-file order.
 #[derive(Default)]
 struct Tables {
-    /// Every positive pattern, with where it came from and how its match is explained.
-    positive: Vec<String>,
+    /// Every positive pattern (parsed; one that does not parse is an error and left out), with
+    /// where it came from and how its match is explained.
+    positive: Vec<syntax::Parsed>,
     origins: Vec<Origin>,
     labels: Vec<String>,
     /// Per `all` group: its size and its confidence.
     group_sizes: Vec<usize>,
     group_confidence: Vec<f64>,
     /// Every exclusion, with the barrier it vetoes.
-    exclude: Vec<String>,
+    exclude: Vec<syntax::Parsed>,
     exclude_barrier: Vec<usize>,
 }
 
@@ -96,16 +97,16 @@ impl Tables {
     ) -> Barrier {
         check_identity(index, &spec, earlier, errors);
         for pattern in &spec.patterns {
-            check_pattern(&spec.id, pattern, errors);
+            self.positive
+                .extend(check_pattern(&spec.id, pattern, errors));
             self.labels.push(pattern.clone());
-            self.positive.push(pattern.clone());
             self.origins.push(Origin::Single { barrier: index });
         }
         let confidence = confidence(&spec, errors);
         self.add_groups(index, &spec, confidence, errors);
         for pattern in &spec.exclude {
-            check_pattern(&spec.id, pattern, errors);
-            self.exclude.push(pattern.clone());
+            self.exclude
+                .extend(check_pattern(&spec.id, pattern, errors));
             self.exclude_barrier.push(index);
         }
         check_themes(&spec, errors);
@@ -148,9 +149,9 @@ impl Tables {
             self.group_sizes.push(group.len());
             self.group_confidence.push(group_conf);
             for pattern in group {
-                check_pattern(&spec.id, pattern, errors);
+                self.positive
+                    .extend(check_pattern(&spec.id, pattern, errors));
                 self.labels.push(group.join(" + "));
-                self.positive.push(pattern.clone());
                 self.origins.push(Origin::Group {
                     barrier: index,
                     group: group_index,
@@ -193,15 +194,22 @@ fn check_identity(
     }
 }
 
-/// Parsing is enough to find a pattern's mistakes (the set compiles them all at once);
-/// compiling each pattern on its own as well cost half of start-up.
-fn check_pattern(barrier: &str, pattern: &str, errors: &mut Vec<RuleError>) {
-    if let Err(e) = syntax::parse(pattern) {
-        errors.push(RuleError(format!(
-            "barrière '{barrier}': patroon '{pattern}' is ongeldig: {}",
-            e.lines().last().unwrap_or_default()
-        )));
-    }
+/// The pattern parsed, or its mistake in `errors`. Parsing is enough to find a pattern's
+/// mistakes (the set compiles them all at once); compiling each pattern on its own as well
+/// cost half of start-up.
+fn check_pattern(
+    barrier: &str,
+    pattern: &str,
+    errors: &mut Vec<RuleError>,
+) -> Option<syntax::Parsed> {
+    syntax::parse(pattern)
+        .map_err(|e| {
+            errors.push(RuleError(format!(
+                "barrière '{barrier}': patroon '{pattern}' is ongeldig: {}",
+                e.lines().last().unwrap_or_default()
+            )))
+        })
+        .ok()
 }
 
 /// The barrier's confidence (default 1), after checking it and its groups' (0 < c ≤ 1).
@@ -413,13 +421,17 @@ fn alias_matcher(aliases: &[String], errors: &mut Vec<RuleError>) -> Option<rege
 }
 
 /// Compiles patterns into one set.
-fn regex_set(patterns: &[String]) -> Result<ExistenceSet, Vec<RuleError>> {
+fn regex_set(patterns: Vec<syntax::Parsed>) -> Result<ExistenceSet, Vec<RuleError>> {
     // Byte-oriented and ASCII-only (`\w`, `\b`): the text is normalised to lower case
     // without accents first, and Unicode word boundaries would keep the regex engine
     // off its fast DFA path. Because that text holds no ASCII capitals, matching case-
     // sensitively finds the same as case-insensitively whenever no pattern asks for a
     // capital; it keeps the literal prefilters and builds a smaller automaton.
-    let case_insensitive = !patterns.iter().all(|p| syntax::lower_case_only(p));
-    ExistenceSet::new(patterns, case_insensitive)
+    let case_insensitive = !patterns.iter().all(syntax::Parsed::lower_case_only);
+    patterns
+        .into_iter()
+        .map(|p| p.into_hir(case_insensitive))
+        .collect::<Result<Vec<_>, String>>()
+        .and_then(ExistenceSet::from_hirs)
         .map_err(|e| vec![RuleError(format!("regels samenstellen mislukt: {e}"))])
 }

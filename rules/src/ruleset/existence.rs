@@ -1,16 +1,15 @@
-//! Rewriting a set's patterns into smaller ones that match somewhere in exactly the same texts.
+//! A set of patterns asked only *which* of them match somewhere in a text, never where.
 //!
-//! The rule set only asks *which* patterns match somewhere in a text (`RegexSet::matches`),
-//! never where. For that question a pattern may be replaced by any pattern that matches
-//! somewhere in the same texts, and a smaller one makes every state of the set's lazy DFA
-//! smaller: each state holds the start of every pattern (the search is unanchored), so building
-//! a new state — what a process's first notes pay for — costs about as much as the NFA states
-//! it holds. Three rewrites, each keeping "matches somewhere" exactly:
+//! Nearly every rule begins with one of a few words, so the set is not searched as one
+//! automaton holding every pattern's start at every byte (costly states, built anew by a
+//! process's first notes): [`starts`] finds where each pattern could begin and tries it only
+//! there.
+//!
+//! For that question a pattern may also be replaced by any pattern that matches somewhere in
+//! the same texts, and a smaller one is quicker to try. Two rewrites, each keeping "matches
+//! somewhere" exactly:
 //!
 //! - groups lose their capture (the set reports no captures anyway);
-//! - an alternation's branches that begin with the same byte share that byte, recursively
-//!   (`bang|benauwd` → `b(?:ang|enauwd)`): the same language, since the order of branches only
-//!   decides *which* match a leftmost search reports;
 //! - a piece at the very end or the very start of a pattern that can match the empty string
 //!   without any look-around (`s?`, `(\w+ )?`, `\w*`, an alternation with an empty branch) is
 //!   dropped, and a repetition there that must occur at least once keeps one occurrence. Every
@@ -18,9 +17,9 @@
 //!   inside sees the same neighbours), and every match of the result is itself a match of the
 //!   original (the dropped piece matching empty, the repetition once).
 //!
-//! Nearly every rule begins with one of a few words, so the set is not searched as one
-//! automaton holding every pattern's start at every byte: [`starts`] finds where each pattern
-//! could begin and tries it only there.
+//! (Alternations whose branches share a first byte were also factored, `bang|benauwd` →
+//! `b(?:ang|enauwd)`, while one automaton held every pattern's start; tried from their own
+//! starts it no longer made a difference, and it took 23 M instructions of start-up.)
 
 mod starts;
 
@@ -52,17 +51,8 @@ pub(crate) struct ExistenceSet {
 impl ExistenceSet {
     /// Compiles `patterns` (ASCII classes, bytes; `case_insensitive` as asked); the error is
     /// the regex engine's, in English, for the caller to wrap.
+    #[cfg(test)]
     pub(crate) fn new(patterns: &[String], case_insensitive: bool) -> Result<Self, String> {
-        let dfa = hybrid::dfa::Config::new().cache_capacity(CACHE_CAPACITY);
-        Self::with_dfa(patterns, case_insensitive, dfa)
-    }
-
-    /// [`ExistenceSet::new`] with the anchored patterns' lazy DFA configured as `dfa`.
-    fn with_dfa(
-        patterns: &[String],
-        case_insensitive: bool,
-        dfa: hybrid::dfa::Config,
-    ) -> Result<Self, String> {
         let mut parser = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
@@ -70,10 +60,25 @@ impl ExistenceSet {
             .build();
         let hirs = patterns
             .iter()
-            .map(|p| parser.parse(p).map(simplified).map_err(|e| e.to_string()))
+            .map(|p| parser.parse(p).map_err(|e| e.to_string()))
             .collect::<Result<Vec<Hir>, String>>()?;
+        Self::from_hirs(hirs)
+    }
+
+    /// Compiles patterns already parsed (bytes, ASCII classes); the error is the regex
+    /// engine's, in English, for the caller to wrap.
+    pub(crate) fn from_hirs(hirs: Vec<Hir>) -> Result<Self, String> {
+        Self::with_dfa(
+            hirs,
+            hybrid::dfa::Config::new().cache_capacity(CACHE_CAPACITY),
+        )
+    }
+
+    /// [`ExistenceSet::from_hirs`] with the anchored patterns' lazy DFA configured as `dfa`.
+    fn with_dfa(hirs: Vec<Hir>, dfa: hybrid::dfa::Config) -> Result<Self, String> {
+        let len = hirs.len();
         let (mut anchored, mut rest, mut rest_ids) = (Vec::new(), Vec::new(), Vec::new());
-        for (index, hir) in hirs.into_iter().enumerate() {
+        for (index, hir) in hirs.into_iter().map(simplified).enumerate() {
             match starts::first_literals(&hir) {
                 Some(literals) => anchored.push((index, hir, literals)),
                 None => {
@@ -90,11 +95,7 @@ impl ExistenceSet {
             true => None,
             false => Some((everywhere(&rest)?, rest_ids)),
         };
-        Ok(Self {
-            len: patterns.len(),
-            starts,
-            rest,
-        })
+        Ok(Self { len, starts, rest })
     }
 
     /// The patterns that match somewhere in `haystack`.
@@ -151,19 +152,19 @@ impl Found {
 
 /// `hir` rewritten to match somewhere in exactly the texts it matches somewhere in.
 fn simplified(hir: Hir) -> Hir {
-    trim(trim(factor(hir), true), false)
+    trim(trim(uncaptured(hir), true), false)
 }
 
-/// Captures unwrapped and alternations factored by their first byte, everywhere.
-fn factor(hir: Hir) -> Hir {
+/// Captures unwrapped, everywhere.
+fn uncaptured(hir: Hir) -> Hir {
     match hir.into_kind() {
-        HirKind::Capture(capture) => factor(*capture.sub),
+        HirKind::Capture(capture) => uncaptured(*capture.sub),
         HirKind::Repetition(rep) => Hir::repetition(Repetition {
-            sub: Box::new(factor(*rep.sub)),
+            sub: Box::new(uncaptured(*rep.sub)),
             ..rep
         }),
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(factor).collect()),
-        HirKind::Alternation(subs) => alternation(subs.into_iter().map(factor).collect()),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(uncaptured).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(uncaptured).collect()),
         other => rebuild(other),
     }
 }
@@ -180,69 +181,6 @@ fn rebuild(kind: HirKind) -> Hir {
         HirKind::Concat(subs) => Hir::concat(subs),
         HirKind::Alternation(subs) => Hir::alternation(subs),
     }
-}
-
-/// The first byte of what `hir` matches when it always starts with one literal byte, and the
-/// rest after it; `hir` itself when it does not.
-fn split_first(hir: Hir) -> Result<(u8, Hir), Hir> {
-    match hir.into_kind() {
-        HirKind::Literal(Literal(bytes)) => match bytes.split_first() {
-            Some((&first, rest)) => Ok((first, Hir::literal(rest))),
-            None => Err(Hir::literal(bytes)),
-        },
-        HirKind::Concat(mut subs) if !subs.is_empty() => {
-            let head = subs.remove(0);
-            match split_first(head) {
-                Ok((first, rest)) => {
-                    subs.insert(0, rest);
-                    Ok((first, Hir::concat(subs)))
-                }
-                Err(head) => {
-                    subs.insert(0, head);
-                    Err(Hir::concat(subs))
-                }
-            }
-        }
-        other => Err(rebuild(other)),
-    }
-}
-
-/// An alternation with the branches that begin with the same byte sharing it.
-fn alternation(branches: Vec<Hir>) -> Hir {
-    let mut flat = Vec::with_capacity(branches.len());
-    for branch in branches {
-        match branch.into_kind() {
-            HirKind::Alternation(inner) => flat.extend(inner),
-            other => flat.push(rebuild(other)),
-        }
-    }
-    // In order of first appearance: (first byte, the rests), or a branch kept whole.
-    let mut groups: Vec<(Option<u8>, Vec<Hir>)> = Vec::new();
-    for branch in flat {
-        match split_first(branch) {
-            Ok((first, rest)) => match groups.iter_mut().find(|g| g.0 == Some(first)) {
-                Some(group) => group.1.push(rest),
-                None => groups.push((Some(first), vec![rest])),
-            },
-            Err(branch) => groups.push((None, vec![branch])),
-        }
-    }
-    Hir::alternation(
-        groups
-            .into_iter()
-            .flat_map(|(first, mut rests)| match first {
-                None => rests,
-                Some(first) => {
-                    let rest = if rests.len() == 1 {
-                        rests.pop().unwrap_or_else(Hir::empty)
-                    } else {
-                        alternation(rests)
-                    };
-                    vec![Hir::concat(vec![Hir::literal(vec![first]), rest])]
-                }
-            })
-            .collect(),
-    )
 }
 
 /// Matches the empty string wherever it is tried: no look-around, minimum length 0.

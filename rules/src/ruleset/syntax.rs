@@ -1,29 +1,61 @@
 //! What the rule set needs to know about a pattern without compiling it on its own: whether it
-//! is valid, and whether it asks for an ASCII capital anywhere.
+//! is valid, and whether it asks for an ASCII capital anywhere. Each pattern is parsed once; the
+//! set is compiled from the parsed patterns.
 
 use regex_syntax::ast::{self, Ast, ClassAsciiKind, ClassSet, ClassSetItem};
+use regex_syntax::hir::{translate::TranslatorBuilder, Hir};
 
-/// Parses a pattern the way the rule set compiles it (bytes, ASCII-only classes), reporting
-/// the same syntax errors (as text) compiling it would.
-pub(crate) fn parse(pattern: &str) -> Result<(), String> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map(drop)
-        .map_err(|e| e.to_string())
+/// A pattern parsed once, the way the rule set compiles it (bytes, ASCII-only classes): its
+/// syntax tree, and what it matches case-sensitively.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pattern: String,
+    ast: Ast,
+    hir: Hir,
 }
 
-/// Whether matching `pattern` case-sensitively finds exactly what matching it
-/// case-insensitively finds, on text without ASCII capitals (normalised text): no literal is a
-/// capital, and every class that holds a capital also holds its small letter (`\w`, `[A-Za-z]`).
-/// Unsure cases (Unicode classes, nested classes, set operations) count as not.
-pub(crate) fn lower_case_only(pattern: &str) -> bool {
-    let Ok(ast) = ast::parse::Parser::new().parse(pattern) else {
-        return false;
-    };
-    ast::visit(&ast, LowerCaseOnly).unwrap_or(false)
+/// Parses a pattern, reporting the same syntax errors (as text) compiling it would.
+pub(crate) fn parse(pattern: &str) -> Result<Parsed, String> {
+    let ast = ast::parse::Parser::new()
+        .parse(pattern)
+        .map_err(|e| regex_syntax::Error::from(e).to_string())?;
+    let hir = translator(false)
+        .translate(pattern, &ast)
+        .map_err(|e| regex_syntax::Error::from(e).to_string())?;
+    Ok(Parsed {
+        pattern: pattern.to_string(),
+        ast,
+        hir,
+    })
+}
+
+/// The translator the rule set's patterns go through.
+fn translator(case_insensitive: bool) -> regex_syntax::hir::translate::Translator {
+    TranslatorBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .case_insensitive(case_insensitive)
+        .build()
+}
+
+impl Parsed {
+    /// Whether matching the pattern case-sensitively finds exactly what matching it
+    /// case-insensitively finds, on text without ASCII capitals (normalised text): no literal
+    /// is a capital, and every class that holds a capital also holds its small letter (`\w`,
+    /// `[A-Za-z]`). Unsure cases (Unicode classes, nested classes, set operations) count as not.
+    pub(crate) fn lower_case_only(&self) -> bool {
+        ast::visit(&self.ast, LowerCaseOnly).unwrap_or(false)
+    }
+
+    /// What the pattern matches, case-insensitively if asked.
+    pub(crate) fn into_hir(self, case_insensitive: bool) -> Result<Hir, String> {
+        if !case_insensitive {
+            return Ok(self.hir);
+        }
+        translator(true)
+            .translate(&self.pattern, &self.ast)
+            .map_err(|e| regex_syntax::Error::from(e).to_string())
+    }
 }
 
 struct LowerCaseOnly;
@@ -111,6 +143,10 @@ impl Letters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lower_case_only(pattern: &str) -> bool {
+        parse(pattern).is_ok_and(|p| p.lower_case_only())
+    }
 
     #[test]
     fn capitals_anywhere_keep_case_insensitive_matching() {

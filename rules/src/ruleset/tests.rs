@@ -156,6 +156,29 @@ fn every_error_in_a_rules_file_is_listed() {
     assert!(text[3].contains("leeg"));
 }
 
+/// A pattern that does not parse, or that asks for what byte-wise matching cannot do, is
+/// named with the regex engine's reason, wherever it stands (patterns, groups, exclusions).
+#[test]
+fn every_unusable_pattern_is_named_with_its_reason() {
+    let errors = RuleSet::from_toml(&one_barrier(
+        "een",
+        r#"patterns = ["(open", "goed"]
+        all = [["ook goed", "[b"]]
+        exclude = ['\pL']"#,
+    ))
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(errors.len(), 3, "{text:?}");
+    for (pattern, reason) in [
+        ("(open", "unclosed group"),
+        ("[b", "unclosed character class"),
+        (r"\pL", "Unicode not allowed here"),
+    ] {
+        let wanted = format!("barrière 'een': patroon '{pattern}' is ongeldig: error: {reason}");
+        assert!(text.iter().any(|t| t.contains(&wanted)), "{wanted} in {text:?}");
+    }
+}
+
 #[test]
 fn organisations_by_alias_longest_first() {
     let rules = rules();
