@@ -175,7 +175,10 @@ fn every_unusable_pattern_is_named_with_its_reason() {
         (r"\pL", "Unicode not allowed here"),
     ] {
         let wanted = format!("barrière 'een': patroon '{pattern}' is ongeldig: error: {reason}");
-        assert!(text.iter().any(|t| t.contains(&wanted)), "{wanted} in {text:?}");
+        assert!(
+            text.iter().any(|t| t.contains(&wanted)),
+            "{wanted} in {text:?}"
+        );
     }
 }
 
