@@ -1,7 +1,7 @@
 //! A rules file that does not parse or has the wrong shape, said in Dutch: the TOML reader
-//! and serde speak English ("unknown field `x`, expected one of …"), the people who keep the
-//! rules file read Dutch. The shapes serde and the TOML reader use are translated; any other
-//! message is kept as it is, after the line it is on.
+//! and serde speak English ("unknown field `x`, expected one of …", "invalid table header"),
+//! the people who keep the rules file read Dutch. The shapes serde and the TOML reader use
+//! are translated line by line; any other line is kept as it is, after the line number.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -17,6 +17,70 @@ static NAMED: LazyLock<Regex> = LazyLock::new(|| {
 static INVALID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^invalid (type|value): (.*), expected (.*)$").expect("valid pattern")
 });
+
+/// The TOML reader's "invalid …" (what it was reading) and "expected …" (what may come next).
+static SYNTAX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(invalid|expected) (.*)$").expect("valid pattern"));
+
+/// What the TOML reader says it was reading when it stopped, in Dutch.
+const READING: [(&str, &str); 20] = [
+    ("string", "ongeldige waarde"),
+    (
+        "basic string",
+        "ongeldige tekst tussen dubbele aanhalingstekens",
+    ),
+    (
+        "literal string",
+        "ongeldige tekst tussen enkele aanhalingstekens",
+    ),
+    (
+        "multiline basic string",
+        "ongeldige tekst over meer regels (\"\"\")",
+    ),
+    (
+        "multiline literal string",
+        "ongeldige tekst over meer regels (\'\'\')",
+    ),
+    ("table header", "ongeldige tabelkop"),
+    ("key", "ongeldige sleutel"),
+    ("array", "ongeldige lijst"),
+    ("inline table", "ongeldige inline-tabel"),
+    ("integer", "ongeldig geheel getal"),
+    ("hexadecimal integer", "ongeldig hexadecimaal getal"),
+    ("octal integer", "ongeldig octaal getal"),
+    ("binary integer", "ongeldig binair getal"),
+    ("floating-point number", "ongeldig kommagetal"),
+    ("date-time", "ongeldige datum en tijd"),
+    ("time", "ongeldige tijd"),
+    ("time offset", "ongeldige tijdzone"),
+    ("escape sequence", "ongeldige escape-reeks"),
+    (
+        "unicode 4-digit hex code",
+        "ongeldige unicode-code (4 hexadecimale cijfers)",
+    ),
+    (
+        "unicode 8-digit hex code",
+        "ongeldige unicode-code (8 hexadecimale cijfers)",
+    ),
+];
+
+/// Words the TOML reader and serde use for what they expected or found, in Dutch.
+const WORDS: [(&str, &str); 14] = [
+    ("newline", "nieuwe regel"),
+    ("leading digit", "eerste cijfer"),
+    ("digit", "cijfer"),
+    ("a string", "tekst"),
+    ("string", "tekst"),
+    ("integer", "geheel getal"),
+    ("floating point", "kommagetal"),
+    ("a boolean", "waar of onwaar"),
+    ("boolean", "waar of onwaar"),
+    ("a sequence", "lijst"),
+    ("sequence", "lijst"),
+    ("a map", "tabel"),
+    ("map", "tabel"),
+    ("f64", "getal"),
+];
 
 /// A name quoted between backticks.
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]*)`").expect("valid pattern"));
@@ -36,15 +100,34 @@ pub(super) fn unreadable(source: &str, error: &toml::de::Error) -> String {
     }
 }
 
-/// serde's and the TOML reader's message in Dutch; another message as it is.
+/// serde's and the TOML reader's message in Dutch, line by line (joined with "; "); a line
+/// in another shape as it is.
 fn dutch(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(dutch_line)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One line of [`dutch`].
+fn dutch_line(message: &str) -> String {
     if let Some(invalid) = INVALID.captures(message) {
         let kind = if &invalid[1] == "type" {
             "verkeerd type"
         } else {
             "ongeldige waarde"
         };
-        return format!("{kind}: {}, verwacht {}", &invalid[2], &invalid[3]);
+        return format!(
+            "{kind}: {}, verwacht {}",
+            words(&invalid[2]),
+            words(&invalid[3])
+        );
+    }
+    if let Some(dutch) = other_shapes(message) {
+        return dutch;
     }
     let Some(named) = NAMED.captures(message) else {
         return message.to_string();
@@ -68,6 +151,54 @@ fn dutch(message: &str) -> String {
     }
 }
 
+/// The TOML reader's syntax lines ("invalid array", "expected `]`") and its few fixed
+/// sentences, in Dutch.
+fn other_shapes(message: &str) -> Option<String> {
+    match message {
+        "value is out of range" => return Some("waarde buiten het toegestane bereik".into()),
+        "recursion limit exceeded" => return Some("te diep genest".into()),
+        _ => {}
+    }
+    if let Some(rest) = message.strip_prefix("dotted key `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        return Some(format!(
+            "sleutel '{key}' breidt een waarde uit die geen tabel is"
+        ));
+    }
+    let syntax = SYNTAX.captures(message)?;
+    if &syntax[1] == "expected" {
+        return Some(format!("verwacht: {}", words(&syntax[2])));
+    }
+    READING
+        .iter()
+        .find(|(english, _)| *english == &syntax[2])
+        .map(|(_, dutch)| dutch.to_string())
+}
+
+/// `text` with the words of [`WORDS`] in Dutch where they stand alone between commas (a word
+/// before a backticked value too: "integer `3`"), backticked names as they are.
+fn words(text: &str) -> String {
+    text.split(", ")
+        .map(|part| {
+            let (head, tail) = match part.split_once(' ') {
+                Some((head, tail)) if tail.starts_with('`') || tail.starts_with('"') => {
+                    (head, Some(tail))
+                }
+                _ => (part, None),
+            };
+            let head = WORDS
+                .iter()
+                .find(|(english, _)| *english == head)
+                .map_or(head, |(_, dutch)| *dutch);
+            match tail {
+                Some(tail) => format!("{head} {tail}"),
+                None => head.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,12 +211,70 @@ mod tests {
             ("unknown variant `kort`, expected `cuts` or `evicts`", "onbekende waarde 'kort', toegestaan: cuts, evicts"),
             ("missing field `title`", "ontbreekt: 'title'"),
             ("duplicate key `id` in table `barrier`", "'id' staat er twee keer"),
-            ("invalid type: integer `3`, expected a string", "verkeerd type: integer `3`, verwacht a string"),
+            ("invalid type: integer `3`, expected a string", "verkeerd type: geheel getal `3`, verwacht tekst"),
+            ("invalid type: string \"x\", expected a sequence", "verkeerd type: tekst \"x\", verwacht lijst"),
+            ("expected newline, `#`", "verwacht: nieuwe regel, `#`"),
+            ("invalid table header\nexpected `.`, `]]`", "ongeldige tabelkop; verwacht: `.`, `]]`"),
+            ("invalid table header\nduplicate key `a` in document root", "ongeldige tabelkop; 'a' staat er twee keer"),
+            ("invalid integer\nexpected digit", "ongeldig geheel getal; verwacht: cijfer"),
             // Anything else stays as it is.
-            ("expected newline, `#`", "expected newline, `#`"),
+            ("something new", "something new"),
         ];
         for (english, dutch_message) in cases {
             assert_eq!(dutch(english), dutch_message, "{english}");
+        }
+    }
+
+    /// Every kind of syntax mistake the TOML reader reports, read back in Dutch: no line of
+    /// it left in English.
+    #[test]
+    fn syntax_mistakes_are_said_in_dutch() {
+        let sources = [
+            "version = \"1",
+            "version = 1.2.3",
+            "[barrier\nid = 1",
+            "[[barrier]\nid = 1",
+            "patterns = [\"a\", \"b\"",
+            "patterns = [\"a\" \"b\"]",
+            "id = \n",
+            "= 1",
+            "id = 'abc",
+            "id = \"\"\"abc",
+            "id = '''abc",
+            "id = \"a\\qb\"",
+            "id = \"a\\u12\"",
+            "id = \"a\\U1234\"",
+            "a.b = 1\na = 2",
+            "a = 1\na.b = 2",
+            "x = {a = 1",
+            "x = 0x",
+            "x = 0o9",
+            "x = 0b2",
+            "x = 1_",
+            "x = 1.e5",
+            "x = 1979-13-27",
+            "x = 1979-05-27T25:00:00",
+            "x = 1979-05-27T07:32:00+25:00",
+            "[a]\n[a]",
+            "x = 1\nx = 2",
+            "x.= 1",
+        ];
+        let english = [
+            "invalid",
+            "expected",
+            "duplicate",
+            "dotted",
+            "range",
+            "limit",
+        ];
+        for source in sources {
+            let error = toml::from_str::<toml::Table>(source).expect_err(source);
+            let said = unreadable(source, &error);
+            assert!(
+                !english.iter().any(|word| said.contains(word)),
+                "{source:?}: {:?} -> {said}",
+                error.message()
+            );
         }
     }
 
