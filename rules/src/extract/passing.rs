@@ -5,7 +5,9 @@
 //! parties the rules file lists, which are no body of the region ("de huisarts", "de POH", "de
 //! verhuurder"). Beside another barrier, a body tied to that barrier stays responsible, unless
 //! the note has it send the person on itself ("Parnassia zegt: ga naar i-psy", "door Portaal
-//! naar de gemeente gestuurd"): then it is one of those passing the case around.
+//! naar de gemeente gestuurd", "verwijst Vidomes naar de GGD"), or has it answer in a round of
+//! answers ("Woonbron zegt: politie. Gemeente zegt melden bij Woonbron", "heen en weer tussen
+//! het UWV, de SVB en de gemeente"): then it is one of those passing the case around.
 
 use super::OrganisationRole;
 use regex::Regex;
@@ -84,7 +86,22 @@ impl Parties {
 patterns! {
     /// Words right after a body that have it send the person on: "verwijst naar", "stuurt hem
     /// door naar", "zegt eerst naar het wijkteam", "zegt: 'trauma, ga naar i-psy'".
-    SENDS_ON_AFTER = r"^(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij)(?-u:\b)";
+    /// A closing bracket may come first: "volwassen-GGZ (Parnassia) verwijst terug naar"; the
+    /// other body may be named as the one who should do it: "shv zegt nee, dat moet de
+    /// kredietbank doen".
+    SENDS_ON_AFTER = r"^\)?(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij|moet(?:en)? (?:de |het )?[a-z-]+ (?:doen|regelen|oppakken))(?-u:\b)";
+
+    /// The verb before the body, as in a clause that starts with it: "verwijst Vidomes naar de
+    /// GGD", "stuurt de gemeente hem door naar" (with "naar" after, [`TO_AFTER`]).
+    SENDS_BEFORE = r"(?:^|[^a-z0-9])(?:verwijst|verwees|stuurt|stuurde)(?: de| het)?$";
+
+    /// Words right after a body that have it answer: "Woonbron zegt: politie", "het servicepunt
+    /// gegaan, die zeggen ga naar". One body answering is no round; two or more are.
+    ANSWERS_AFTER = r"^\)?(?: \w+)?,?(?: en| maar)?(?: die| dat)? (?:zegt|zeggen|zei|zeiden|antwoordt|antwoordde)(?-u:\b)";
+
+    /// A body in a list after "heen en weer tussen", "van het kastje naar de muur tussen":
+    /// "heen en weer tussen vluchtelingenwerk, servicepunt xl, duo en".
+    BETWEEN_BEFORE = r"(?:heen en weer|kastje naar de muur|pingpong|ping-pong)(?: [a-z]+){0,3}? tussen(?: (?:de |het )?[a-z0-9'-]+(?: [a-z0-9'-]+){0,2}?(?:,| en))*$";
 
     /// "door" right before a body that "naar" follows: "door Portaal naar de gemeente gestuurd",
     /// "door i-psy weer terug naar de huisarts".
@@ -99,7 +116,15 @@ patterns! {
 fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
     let after = normalised.get(end..).unwrap_or_default();
     let before = normalised.get(..start).unwrap_or_default().trim_end();
-    SENDS_ON_AFTER.is_match(after) || (BY_BEFORE.is_match(before) && TO_AFTER.is_match(after))
+    SENDS_ON_AFTER.is_match(after)
+        || ((BY_BEFORE.is_match(before) || SENDS_BEFORE.is_match(before))
+            && TO_AFTER.is_match(after))
+        || BETWEEN_BEFORE.is_match(before)
+}
+
+/// Whether the body named at `start..end` of `normalised` answers ("zegt …").
+fn answers(normalised: &str, end: usize) -> bool {
+    ANSWERS_AFTER.is_match(normalised.get(end..).unwrap_or_default())
 }
 
 /// Whether a note (`normalised`) about barriers `barriers` that names the bodies `found` (with
@@ -128,10 +153,19 @@ pub fn passed_around<'a>(
                     .any(|b| b != carousel && barriers.contains(&b.as_str()))
         })
     };
+    // Two or more bodies answering make a round of answers, in which each passes it on.
+    let mut answering: Vec<&str> = found
+        .iter()
+        .filter(|&&(_, end, _)| answers(normalised, end))
+        .map(|&(_, _, name)| name)
+        .collect();
+    answering.sort_unstable();
+    answering.dedup();
     let sending = |name: &str| {
-        found
-            .iter()
-            .any(|&(start, end, other)| other == name && sends_on(normalised, start, end))
+        (answering.len() >= 2 && answering.contains(&name))
+            || found
+                .iter()
+                .any(|&(start, end, other)| other == name && sends_on(normalised, start, end))
     };
     if found
         .iter()
@@ -247,6 +281,27 @@ mod tests {
                 "parnassia",
                 true,
             ),
+            ("shv zegt nee dat moet de kredietbank doen", "shv", true),
+            (
+                "volwassen-ggz (parnassia) verwijst terug naar huisarts",
+                "parnassia",
+                true,
+            ),
+            (
+                "verwijst vidomes naar de ggd voor een onderzoek",
+                "vidomes",
+                true,
+            ),
+            (
+                "heen en weer tussen vluchtelingenwerk, servicepunt xl, duo en toeslagen",
+                "toeslagen",
+                true,
+            ),
+            (
+                "heen en weer tussen vluchtelingenwerk, servicepunt xl, duo en toeslagen",
+                "duo",
+                true,
+            ),
             // Waiting at it, or sending someone to it, is not sending on.
             (
                 "al 9 weken aangemeld bij rivierduinen, de huisarts verwijst",
@@ -263,10 +318,65 @@ mod tests {
                 "parnassia",
                 false,
             ),
+            (
+                "verwijst naar parnassia, daar wachtlijst",
+                "parnassia",
+                false,
+            ),
+            (
+                "heen en weer geweest. wacht op parnassia",
+                "parnassia",
+                false,
+            ),
         ];
         for (note, body, sends) in cases {
             assert_eq!(sent(note, body), sends, "{note}");
         }
+    }
+
+    /// One body that answers is no round ("Parnassia zegt dat …"); two or more that answer
+    /// pass the case around, each of them, even when tied to another of the note's barriers.
+    #[test]
+    fn a_round_of_answers_passes_a_case_around() {
+        let roles: HashMap<&str, OrganisationRole> = [
+            ("Woonbron", role(&["corporatie-reactietijd"], false, None)),
+            ("gemeente", role(&["loket-drempel"], false, None)),
+            ("Parnassia", role(&["wachtlijst-ggz"], false, None)),
+        ]
+        .into_iter()
+        .collect();
+        let lookup = |name: &str| roles.get(name);
+        let carousel = Passing {
+            barrier: Some("doorverwijscarrousel"),
+            parties: 1,
+        };
+        let found = |note: &str, names: &[(&str, &'static str)]| {
+            names
+                .iter()
+                .flat_map(|&(word, name)| {
+                    note.match_indices(word)
+                        .map(move |(at, w)| (at, at + w.len(), name))
+                })
+                .collect::<Vec<_>>()
+        };
+        let note =
+            "woonbron zegt: politie. politie zegt: woonbron. gemeente zegt melden bij woonbron.";
+        let bodies = found(note, &[("woonbron", "Woonbron"), ("gemeente", "gemeente")]);
+        let barriers = ["corporatie-reactietijd", "doorverwijscarrousel"];
+        assert!(passed_around(note, &bodies, lookup, &barriers, carousel));
+        let note = "ze was naar het servicepunt gegaan, die zeggen ga naar parnassia";
+        let bodies = found(
+            note,
+            &[("servicepunt", "gemeente"), ("parnassia", "Parnassia")],
+        );
+        let barriers = ["wachtlijst-ggz", "doorverwijscarrousel"];
+        assert!(
+            !passed_around(note, &bodies, lookup, &barriers, carousel),
+            "one answers; Parnassia is waited for"
+        );
+        let note = "parnassia zegt dat de wachtlijst 5 maanden is, de huisarts stuurt naar de poh";
+        let bodies = found(note, &[("parnassia", "Parnassia")]);
+        assert!(!passed_around(note, &bodies, lookup, &barriers, carousel));
     }
 
     #[test]
