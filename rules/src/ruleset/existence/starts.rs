@@ -181,7 +181,10 @@ impl Starts {
             // Every literal that ends here (a match state holds those of its suffixes too).
             for index in 0..self.literals.match_len(state) {
                 let literal = self.literals.match_pattern(state, index);
-                let start = at + 1 - self.literals.pattern_len(literal);
+                // A literal ending here began within the haystack; checked all the same.
+                let Some(start) = (at + 1).checked_sub(self.literals.pattern_len(literal)) else {
+                    continue;
+                };
                 for &pid in self.begins.get(literal.as_usize()).into_iter().flatten() {
                     self.try_at(haystack, start, pid, &mut cache, found);
                 }
