@@ -22,7 +22,12 @@ patterns! {
 
     /// The writer's own organisation, right before it: "wij (Woonbron)", "bij ons (HW)", "wij van
     /// Staedion": responsible only when the note names no other body tied to the barrier.
-    OWN_BEFORE = r"(?:^|[^a-z0-9])(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)$";
+    /// Also the body "we" act for: "wij hebben namens Vidomes gemaild naar DUWO".
+    OWN_BEFORE = r"(?:^|[^a-z0-9])(?:(?:wij|we|ons)(?: \(| van(?: de| het)?| als(?: de| het)?)|(?:wij|we)(?: [a-z]+){0,2} namens(?: de| het)?)$";
+
+    /// A body's own intake desk, not a referral: "de centrale aanmelding van Parnassia" (where
+    /// "aanmelding van de huisarts" is the GP's referral, [`REFERRER_BEFORE`]).
+    DESK_BEFORE = r"(?:^|[^a-z0-9])(?:centrale|digitale|online|telefonische) aanmelding (?:van|via|bij)(?: de| het)?$";
 
     /// Words right after a body that make it the one that referred the person on ("het wijkteam
     /// verwees haar naar PsyQ", "de GGD heeft hem aangemeld bij de Kredietbank"): like a channel,
@@ -122,6 +127,11 @@ pub enum Shows {
     Evicts,
 }
 
+/// Whether the words right before a body (`before`, trimmed) name it as the referrer.
+fn referred_by(before: &str) -> bool {
+    REFERRER_BEFORE.is_match(before) && !DESK_BEFORE.is_match(before)
+}
+
 /// The responsible organisation among those a text names (`found`: byte offset, end and
 /// canonical name, in order), given the barriers the note has (with how each one's body
 /// [`Shows`]), the waits it states ([`stated_waits`](super::stated_waits)) and who it says
@@ -148,7 +158,7 @@ pub fn responsible<'a>(
         .filter(|(i, (start, _, name))| {
             let before = last_chars(normalised[..*start].trim_end(), 60);
             !role(name).is_some_and(|r| r.bystander)
-                && (!REFERRER_BEFORE.is_match(before) || tied(name))
+                && (!referred_by(before) || tied(name))
                 && (!creditor[*i] || tied(name))
         })
         .map(|(i, (start, end, name))| {
@@ -156,7 +166,7 @@ pub fn responsible<'a>(
             // A referrer the rules tie to the barrier ("melding van Woonbron: ontruiming
             // volgt") stays, like a channel: responsible only when no other body is named.
             let channel = CHANNEL_BEFORE.is_match(last_chars(before, 30))
-                || REFERRER_BEFORE.is_match(last_chars(before, 60))
+                || referred_by(last_chars(before, 60))
                 || REFERS_AFTER.is_match(&normalised[*end..]);
             // Tied to the barrier by its own name, before any folding onto an owner.
             let weak = role(name).is_some_and(|r| r.generic || r.secondary);

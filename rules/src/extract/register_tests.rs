@@ -163,6 +163,9 @@ fn the_writers_own_body_only_when_no_other_is_named() {
         ("Bij ons (Staedion) ligt de melding al 6 weken bij de aannemer", &[C], Some("Staedion")),
         ("Wij van Portaal hebben de achterstand bevroren; de schuldhulp van de gemeente heeft nog geen intake gedaan", &[H, S], Some("gemeente")),
         ("Signaal ingebracht door de bibliotheek (Informatiepunt): Toeslagen is alleen telefonisch bereikbaar", &[L], Some("Toeslagen")),
+        // The body "we" write for is the writer's own.
+        ("Wij hebben namens Vidomes drie keer gemaild naar DUWO, geen reactie", &[C], Some("DUWO")),
+        ("Wij hebben namens Vidomes de huurder gebeld; de reparatie duurt al 8 weken", &[C], Some("Vidomes")),
     ]);
 }
 
@@ -196,6 +199,9 @@ fn not_the_referrer() {
         ("Aangemeld door het wijkteam; bij PsyQ nog geen intake", &[G], Some("PsyQ")),
         ("Signaal van Xtra: Staedion doet niets aan de overlast", &[C], Some("Staedion")),
         ("Op verzoek van het UWV gemeld: niemand weet wie erover gaat", &[D], None),
+        // A body's own intake desk is not a referrer.
+        ("Belt al dagen de centrale aanmelding van Parnassia, alleen een bandje: aanmelden via het webformulier", &[L], Some("Parnassia")),
+        ("Aanmelding van de huisarts kwijtgeraakt; bij PsyQ geen intake", &[G], Some("PsyQ")),
         // Via the GP's practice to Parnassia: Parnassia is where the wait is.
         ("Via de GGD bij Parnassia aangemeld, wacht al 5 maanden", &[G], Some("Parnassia")),
     ]);
