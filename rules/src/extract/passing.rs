@@ -122,7 +122,7 @@ fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
         || BETWEEN_BEFORE.is_match(before)
 }
 
-/// Whether the body named at `start..end` of `normalised` answers ("zegt …").
+/// Whether the body whose name ends at `end` of `normalised` answers ("zegt …").
 fn answers(normalised: &str, end: usize) -> bool {
     ANSWERS_AFTER.is_match(normalised.get(end..).unwrap_or_default())
 }
