@@ -86,18 +86,24 @@ impl Parties {
 patterns! {
     /// Words right after a body that have it send the person on: "verwijst naar", "stuurt hem
     /// door naar", "zegt eerst naar het wijkteam", "zegt: 'trauma, ga naar i-psy'".
-    /// A closing bracket may come first: "volwassen-GGZ (Parnassia) verwijst terug naar"; the
+    /// A closing bracket may come first, or an aside in brackets: "volwassen-GGZ (Parnassia)
+    /// verwijst terug naar", "Belastingdienst (inning) verwijst naar Toeslagen"; the
     /// other body may be named as the one who should do it: "shv zegt nee, dat moet de
     /// kredietbank doen".
-    SENDS_ON_AFTER = r"^\)?(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij|moet(?:en)? (?:de |het )?[a-z-]+ (?:doen|regelen|oppakken))(?-u:\b)";
+    SENDS_ON_AFTER = r"^(?: \([^()]{0,30}\))?\)?(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij|moet(?:en)? (?:de |het )?[a-z-]+ (?:doen|regelen|oppakken))(?-u:\b)";
 
     /// The verb before the body, as in a clause that starts with it: "verwijst Vidomes naar de
     /// GGD", "stuurt de gemeente hem door naar" (with "naar" after, [`TO_AFTER`]).
     SENDS_BEFORE = r"(?:^|[^a-z0-9])(?:verwijst|verwees|stuurt|stuurde)(?: de| het)?$";
 
     /// Words right after a body that have it answer: "Woonbron zegt: politie", "het servicepunt
-    /// gegaan, die zeggen ga naar". One body answering is no round; two or more are.
+    /// gegaan, die zeggen ga naar". One body answering is no round; two or more answering or
+    /// sending on are ("toen zei Vestia dat de gemeente moest kijken; de gemeente stuurde het
+    /// door naar ons").
     ANSWERS_AFTER = r"^\)?(?: \w+)?,?(?: en| maar)?(?: die| dat)? (?:zegt|zeggen|zei|zeiden|antwoordt|antwoordde)(?-u:\b)";
+
+    /// The verb before the body: "toen zei Staedion: dit is zorg".
+    ANSWERS_BEFORE = r"(?:^|[^a-z0-9])(?:zegt|zei|zeggen|zeiden|antwoordt|antwoordde)(?: de| het)?$";
 
     /// A body in a list after "heen en weer tussen", "van het kastje naar de muur tussen":
     /// "heen en weer tussen vluchtelingenwerk, servicepunt xl, duo en".
@@ -122,9 +128,10 @@ fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
         || BETWEEN_BEFORE.is_match(before)
 }
 
-/// Whether the body whose name ends at `end` of `normalised` answers ("zegt …").
-fn answers(normalised: &str, end: usize) -> bool {
+/// Whether the body named at `start..end` of `normalised` answers ("zegt …", "zei X").
+fn answers(normalised: &str, start: usize, end: usize) -> bool {
     ANSWERS_AFTER.is_match(normalised.get(end..).unwrap_or_default())
+        || ANSWERS_BEFORE.is_match(normalised.get(..start).unwrap_or_default().trim_end())
 }
 
 /// Whether a note (`normalised`) about barriers `barriers` that names the bodies `found` (with
@@ -153,20 +160,28 @@ pub fn passed_around<'a>(
                     .any(|b| b != carousel && barriers.contains(&b.as_str()))
         })
     };
-    // Two or more bodies answering make a round of answers, in which each passes it on.
+    let sends = |name: &str| {
+        found
+            .iter()
+            .any(|&(start, end, other)| other == name && sends_on(normalised, start, end))
+    };
+    // Two or more bodies answering or sending on make a round, in which each passes it on.
     let mut answering: Vec<&str> = found
         .iter()
-        .filter(|&&(_, end, _)| answers(normalised, end))
+        .filter(|&&(start, end, _)| answers(normalised, start, end))
         .map(|&(_, _, name)| name)
         .collect();
     answering.sort_unstable();
     answering.dedup();
-    let sending = |name: &str| {
-        (answering.len() >= 2 && answering.contains(&name))
-            || found
-                .iter()
-                .any(|&(start, end, other)| other == name && sends_on(normalised, start, end))
-    };
+    let mut in_the_round: Vec<&str> = found
+        .iter()
+        .map(|&(_, _, name)| name)
+        .filter(|name| answering.contains(name) || sends(name))
+        .collect();
+    in_the_round.sort_unstable();
+    in_the_round.dedup();
+    let sending =
+        |name: &str| sends(name) || (in_the_round.len() >= 2 && answering.contains(&name));
     if found
         .iter()
         .any(|&(_, _, name)| tied_elsewhere(name) && !sending(name))
@@ -288,6 +303,11 @@ mod tests {
                 true,
             ),
             (
+                "belastingdienst (inning) verwijst voor uitleg naar toeslagen",
+                "belastingdienst",
+                true,
+            ),
+            (
                 "verwijst vidomes naar de ggd voor een onderzoek",
                 "vidomes",
                 true,
@@ -374,6 +394,14 @@ mod tests {
             !passed_around(note, &bodies, lookup, &barriers, carousel),
             "one answers; Parnassia is waited for"
         );
+        let note = "toen zei woonbron dat het om zorg ging. de gemeente stuurde het door naar ons";
+        let bodies = found(note, &[("woonbron", "Woonbron"), ("gemeente", "gemeente")]);
+        let barriers = ["corporatie-reactietijd", "doorverwijscarrousel"];
+        assert!(
+            passed_around(note, &bodies, lookup, &barriers, carousel),
+            "one answers, the other sends on"
+        );
+        let barriers = ["wachtlijst-ggz", "doorverwijscarrousel"];
         let note = "parnassia zegt dat de wachtlijst 5 maanden is, de huisarts stuurt naar de poh";
         let bodies = found(note, &[("parnassia", "Parnassia")]);
         assert!(!passed_around(note, &bodies, lookup, &barriers, carousel));

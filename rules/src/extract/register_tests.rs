@@ -175,6 +175,7 @@ fn not_a_body_from_the_past() {
     assert_bodies(&[
         ("Zoon had vroeger gesprekken bij Brijder en staat nu op de wachtlijst van Palier", &[G], Some("Palier")),
         ("Jaren terug behandeld bij Parnassia. Nu 14 weken wachten op een intake bij PsyQ", &[G], Some("PsyQ")),
+        ("Was vorig jaar bij Parnassia, nu doorverwezen naar PsyQ. Die zeggen wachtlijst is 4 maanden", &[G], Some("PsyQ")),
         // A body applied to earlier is the one the wait is about.
         ("Eerder aangemeld bij Indigo; GGZ Delfland verwijst terug", &[G], Some("Indigo")),
         ("Was eerder bij Youz, is nu aangemeld bij Curium: geen plek", &[G], Some("Curium")),
