@@ -92,6 +92,10 @@ patterns! {
     /// kredietbank doen".
     SENDS_ON_AFTER = r"^(?: \([^()]{0,30}\))?\)?(?: heeft| had)?(?: \w+){0,2}? (?:verwijst|verwees|verwezen|doorverwezen|stuurt|stuurde|gestuurd|doorgestuurd|wijst|zegt|zei|zeggen)(?-u:\b)[^.;!?]{0,40}?(?-u:\b)(?:naar|bij|moet(?:en)? (?:de |het )?[a-z-]+ (?:doen|regelen|oppakken))(?-u:\b)";
 
+    /// Sent back without a verb, in a chain: "de ggz naar Brijder, en Brijder terug naar de
+    /// ggz".
+    BACK_AFTER = r"^\)?(?: weer| ook)? terug (?:naar|bij)(?-u:\b)";
+
     /// The verb before the body, as in a clause that starts with it: "verwijst Vidomes naar de
     /// GGD", "stuurt de gemeente hem door naar" (with "naar" after, [`TO_AFTER`]).
     SENDS_BEFORE = r"(?:^|[^a-z0-9])(?:verwijst|verwees|stuurt|stuurde)(?: de| het)?$";
@@ -113,9 +117,9 @@ patterns! {
     /// "door i-psy weer terug naar de huisarts".
     BY_BEFORE = r"(?:^|[^a-z0-9])door(?: de| het)?$";
 
-    /// "naar" right after such a body, a word or two between: "(door Indigo) naar i-psy",
-    /// "(door i-psy) weer terug naar".
-    TO_AFTER = r"^(?: [a-z]+){0,2}? naar ";
+    /// "naar" or "aan" right after such a body, a word or two between: "(door Indigo) naar
+    /// i-psy", "(door i-psy) weer terug naar", "(door Staedion) aan het wijkteam gemeld".
+    TO_AFTER = r"^(?: [a-z]+){0,2}? (?:naar|aan) ";
 }
 
 /// Whether the body named at `start..end` of `normalised` sends the person on.
@@ -123,6 +127,7 @@ fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
     let after = normalised.get(end..).unwrap_or_default();
     let before = normalised.get(..start).unwrap_or_default().trim_end();
     SENDS_ON_AFTER.is_match(after)
+        || BACK_AFTER.is_match(after)
         || ((BY_BEFORE.is_match(before) || SENDS_BEFORE.is_match(before))
             && TO_AFTER.is_match(after))
         || BETWEEN_BEFORE.is_match(before)
@@ -305,6 +310,16 @@ mod tests {
             (
                 "belastingdienst (inning) verwijst voor uitleg naar toeslagen",
                 "belastingdienst",
+                true,
+            ),
+            (
+                "door staedion aan het wijkteam gemeld, door het wijkteam aan",
+                "staedion",
+                true,
+            ),
+            (
+                "en brijder terug naar de ggz, omdat hij eerst in zijn hoofd",
+                "brijder",
                 true,
             ),
             (
