@@ -20,8 +20,8 @@ pub fn whole_words<'w>(
     Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|"))).map(Some)
 }
 
-/// One of this file's constant patterns, compiled on first use.
-fn pattern(source: &str) -> Regex {
+/// One of the crate's constant patterns ([`patterns!`]), compiled on first use.
+pub(crate) fn pattern(source: &str) -> Regex {
     Regex::new(source).expect("valid pattern")
 }
 

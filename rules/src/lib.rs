@@ -15,6 +15,8 @@
 
 pub mod engine;
 pub mod events;
+// `patterns!` (declared in `extract`) serves the modules after it too.
+#[macro_use]
 pub mod extract;
 pub mod fixtures;
 mod isolate;

@@ -3,24 +3,20 @@
 //! the people who keep the rules file read Dutch. The shapes serde and the TOML reader use
 //! are translated line by line; any other line is kept as it is, after the line number.
 
-use regex::Regex;
-use std::sync::LazyLock;
+patterns! {
+    /// `unknown field`, `unknown variant`, `missing field`, `duplicate field` and the TOML
+    /// reader's `duplicate key`, with the name they quote and what they expected.
+    NAMED = r"^(unknown field|unknown variant|missing field|duplicate field|duplicate key) `([^`]*)`(?:, (?:expected|there are no) (.*)| in .*)?$";
 
-/// `unknown field`, `unknown variant`, `missing field`, `duplicate field` and the TOML
-/// reader's `duplicate key`, with the name they quote and what they expected.
-static NAMED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(unknown field|unknown variant|missing field|duplicate field|duplicate key) `([^`]*)`(?:, (?:expected|there are no) (.*)| in .*)?$")
-        .expect("valid pattern")
-});
+    /// `invalid type` and `invalid value`: what was found, and what was expected.
+    INVALID = r"^invalid (type|value): (.*), expected (.*)$";
 
-/// `invalid type` and `invalid value`: what was found, and what was expected.
-static INVALID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^invalid (type|value): (.*), expected (.*)$").expect("valid pattern")
-});
+    /// The TOML reader's "invalid …" (what it was reading) and "expected …" (what may come next).
+    SYNTAX = r"^(invalid|expected) (.*)$";
 
-/// The TOML reader's "invalid …" (what it was reading) and "expected …" (what may come next).
-static SYNTAX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(invalid|expected) (.*)$").expect("valid pattern"));
+    /// A name quoted between backticks.
+    QUOTED = r"`([^`]*)`";
+}
 
 /// What the TOML reader says it was reading when it stopped, in Dutch.
 const READING: [(&str, &str); 20] = [
@@ -81,9 +77,6 @@ const WORDS: [(&str, &str); 14] = [
     ("map", "tabel"),
     ("f64", "getal"),
 ];
-
-/// A name quoted between backticks.
-static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]*)`").expect("valid pattern"));
 
 /// The error of reading `source`, in Dutch and with its line ("regel 84: …") when known.
 pub(super) fn unreadable(source: &str, error: &toml::de::Error) -> String {
@@ -169,10 +162,15 @@ fn other_shapes(message: &str) -> Option<String> {
     if &syntax[1] == "expected" {
         return Some(format!("verwacht: {}", words(&syntax[2])));
     }
-    READING
+    translated(&READING, &syntax[2]).map(String::from)
+}
+
+/// The Dutch for `english` in one of the tables [`READING`] and [`WORDS`].
+fn translated(table: &[(&str, &'static str)], english: &str) -> Option<&'static str> {
+    table
         .iter()
-        .find(|(english, _)| *english == &syntax[2])
-        .map(|(_, dutch)| dutch.to_string())
+        .find(|(from, _)| *from == english)
+        .map(|(_, dutch)| *dutch)
 }
 
 /// `text` with the words of [`WORDS`] in Dutch where they stand alone between commas (a word
@@ -186,10 +184,7 @@ fn words(text: &str) -> String {
                 }
                 _ => (part, None),
             };
-            let head = WORDS
-                .iter()
-                .find(|(english, _)| *english == head)
-                .map_or(head, |(_, dutch)| *dutch);
+            let head = translated(&WORDS, head).unwrap_or(head);
             match tail {
                 Some(tail) => format!("{head} {tail}"),
                 None => head.to_string(),
