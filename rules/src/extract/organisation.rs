@@ -251,9 +251,9 @@ patterns! {
     /// A sentence about an eviction: the body in it is the one evicting.
     EVICTION = r"ontruim|uitzet|uit huis gezet|vonnis|dagvaard|deurwaarder|huis uit|op straat|huurachterstand";
 
-    /// Words that place what follows in the past ("eerder", "jaren terug", "zijn vorige
-    /// behandelaar (Indigo)", "in 2019", "2 jr in
-    /// behandeling geweest bij", "was tot haar verhuizing in behandeling bij", "uitgestroomd bij").
+    /// Words that place what follows in the past ("eerder", "jaren terug", "vorig jaar", "zijn
+    /// vorige behandelaar (Indigo)", "in 2019", "2 jr in behandeling geweest bij", "was tot haar
+    /// verhuizing in behandeling bij", "uitgestroomd bij").
     PAST = r"(?:^|[^a-z0-9])(?:eerder|vroeger|destijds|voorheen|vorige|voormalige|vorig jaar|jaren terug|jaren geleden|in het verleden|ooit|in (?:19|20)[0-9]{2}|(?:in|onder) behandeling geweest|was (?:[a-z]+ ){0,4}?(?:in|onder) behandeling|uitgestroomd)(?-u:\b)";
 
     /// Words between such a past marker and a body that bring the clause back to now or make it

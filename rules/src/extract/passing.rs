@@ -139,6 +139,21 @@ fn answers(normalised: &str, start: usize, end: usize) -> bool {
         || ANSWERS_BEFORE.is_match(normalised.get(..start).unwrap_or_default().trim_end())
 }
 
+/// The names in `found` that `holds` for at one of their places at least, each once.
+fn names_where<'a>(
+    found: &[(usize, usize, &'a str)],
+    holds: impl Fn(usize, usize) -> bool,
+) -> Vec<&'a str> {
+    let mut names: Vec<&str> = found
+        .iter()
+        .filter(|&&(start, end, _)| holds(start, end))
+        .map(|&(_, _, name)| name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// Whether a note (`normalised`) about barriers `barriers` that names the bodies `found` (with
 /// their roles) is about a case passed around by two or more (see the module comment).
 pub fn passed_around<'a>(
@@ -165,28 +180,15 @@ pub fn passed_around<'a>(
                     .any(|b| b != carousel && barriers.contains(&b.as_str()))
         })
     };
-    let sends = |name: &str| {
-        found
-            .iter()
-            .any(|&(start, end, other)| other == name && sends_on(normalised, start, end))
-    };
-    // Two or more bodies answering or sending on make a round, in which each passes it on.
-    let mut answering: Vec<&str> = found
-        .iter()
-        .filter(|&&(start, end, _)| answers(normalised, start, end))
-        .map(|&(_, _, name)| name)
-        .collect();
-    answering.sort_unstable();
-    answering.dedup();
-    let mut in_the_round: Vec<&str> = found
-        .iter()
-        .map(|&(_, _, name)| name)
-        .filter(|name| answering.contains(name) || sends(name))
-        .collect();
+    // Who sends the person on, and who answers, each place a body is named read once. Two or
+    // more bodies answering or sending on make a round, in which each passes it on.
+    let sending_on = names_where(found, |start, end| sends_on(normalised, start, end));
+    let answering = names_where(found, |start, end| answers(normalised, start, end));
+    let mut in_the_round: Vec<&str> = sending_on.iter().chain(&answering).copied().collect();
     in_the_round.sort_unstable();
     in_the_round.dedup();
-    let sending =
-        |name: &str| sends(name) || (in_the_round.len() >= 2 && answering.contains(&name));
+    let round = in_the_round.len() >= 2;
+    let sending = |name: &str| sending_on.contains(&name) || (round && answering.contains(&name));
     if found
         .iter()
         .any(|&(_, _, name)| tied_elsewhere(name) && !sending(name))
