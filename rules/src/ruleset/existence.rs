@@ -53,16 +53,7 @@ impl ExistenceSet {
     /// the regex engine's, in English, for the caller to wrap.
     #[cfg(test)]
     pub(crate) fn new(patterns: &[String], case_insensitive: bool) -> Result<Self, String> {
-        let mut parser = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .case_insensitive(case_insensitive)
-            .build();
-        let hirs = patterns
-            .iter()
-            .map(|p| parser.parse(p).map_err(|e| e.to_string()))
-            .collect::<Result<Vec<Hir>, String>>()?;
-        Self::from_hirs(hirs)
+        Self::from_hirs(parsed(patterns, case_insensitive)?)
     }
 
     /// Compiles patterns already parsed (bytes, ASCII classes); the error is the regex
@@ -120,6 +111,15 @@ impl ExistenceSet {
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
+}
+
+/// `patterns` parsed as the rule set parses them ([`super::syntax`]).
+#[cfg(test)]
+fn parsed(patterns: &[String], case_insensitive: bool) -> Result<Vec<Hir>, String> {
+    patterns
+        .iter()
+        .map(|p| super::syntax::parse(p)?.into_hir(case_insensitive))
+        .collect()
 }
 
 /// One set that searches for all of `hirs` everywhere at once.

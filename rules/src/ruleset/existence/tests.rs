@@ -2,7 +2,7 @@
 //! against the regex crate's own set, exhaustively on short texts for the shapes the rewrites
 //! touch, and on every training note for the shipped rule set's patterns.
 
-use super::{hybrid, simplified, ExistenceSet};
+use super::{hybrid, parsed, simplified, ExistenceSet};
 use regex::bytes::RegexSetBuilder;
 
 /// Which of `patterns` match somewhere in `text`, by the regex crate (as the rule set
@@ -164,17 +164,7 @@ fn a_lazy_dfa_that_gives_up_changes_no_answer() {
         .skip_cache_capacity_check(true)
         .minimum_cache_clear_count(Some(0));
     let (positive, _) = shipped_patterns();
-    let hirs = positive
-        .iter()
-        .map(|p| {
-            regex_syntax::ParserBuilder::new()
-                .unicode(false)
-                .utf8(false)
-                .build()
-                .parse(p)
-                .expect("valid pattern")
-        })
-        .collect();
+    let hirs = parsed(&positive, false).expect("valid patterns");
     let set = ExistenceSet::with_dfa(hirs, giving_up).expect("valid patterns");
     assert!(
         set.starts
