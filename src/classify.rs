@@ -87,7 +87,12 @@ pub fn classify_line(line: &str, rules: &RuleSet, today: NaiveDate) -> Line {
     };
     let (envelope, screening) =
         Envelope::prepare_screened(signal, Channel::Jsonl, chrono::Utc::now());
-    let classified = knooppunt_rules::engine::classify(rules, envelope);
+    let Some(classified) = knooppunt_rules::engine::classify_caught(rules, envelope) else {
+        return Line::Error {
+            error: knooppunt_rules::engine::PANIC_REASON.to_string(),
+            id,
+        };
+    };
     let barriers: Vec<String> = classified.barriers().map(str::to_string).collect();
     let matches: Vec<MatchLine> = classified
         .matches

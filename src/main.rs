@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    std::panic::set_hook(Box::new(log_panic));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -36,6 +37,22 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Logs a panic (a bug) with where it happened. Its message is logged only when it is a fixed
+/// text: a formatted one may quote the data it failed on, such as a signal's text ("byte index
+/// 42 is not a char boundary … of `…`"), and signal text never goes to the logs.
+fn log_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .copied()
+        .unwrap_or("(left out: it may quote signal text)");
+    let location = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    tracing::error!(%location, message, "Internal error (panic)");
 }
 
 async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {

@@ -121,6 +121,35 @@ pub fn classify(rules: &RuleSet, mut envelope: knooppunt_domain::envelope::Envel
     }
 }
 
+/// Why a signal was set aside when classifying it failed inside Knooppunt (a panic: a bug,
+/// not bad input). It is dead-lettered with this reason and the rest of its batch is stored.
+pub const PANIC_REASON: &str = "interne fout bij het indelen (een fout in Knooppunt, niet in \
+     het signaal); het signaal is apart gezet en kan na een oplossing opnieuw worden ingedeeld";
+
+/// [`classify`], with a panic inside it caught: `None`, and the signal's id logged (never its
+/// text), so the caller sets this one signal aside ([`PANIC_REASON`]) instead of losing its
+/// batch or stopping on it again after every restart.
+pub fn classify_caught(
+    rules: &RuleSet,
+    envelope: knooppunt_domain::envelope::Envelope,
+) -> Option<Classified> {
+    let id = envelope.id().to_string();
+    caught(&id, || classify(rules, envelope))
+}
+
+/// Runs `work` for signal `id`, and returns `None` when it panics. The rule set's shared state
+/// is immutable apart from the regex engines' search caches, which stay usable after a search
+/// that unwound.
+fn caught<T>(id: &str, work: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            tracing::error!(signal = %id, "Classification panicked; the signal is set aside");
+            None
+        }
+    }
+}
+
 /// The stored form of an analysis: per barrier its confidence, its waiting time and the
 /// cluster it joins. A waiting time the signal states itself (`wait_days`) belongs to the
 /// barriers that track waits (`wait_context`), or to its only barrier.
@@ -493,5 +522,36 @@ impl<S: Source> Engine<S> {
 
     pub fn into_source(self) -> S {
         self.source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_classifying_sets_one_signal_aside() {
+        assert_eq!(caught("s-1", || 7), Some(7));
+        let panicked: Option<u32> = caught("s-2", || panic!("a bug"));
+        assert_eq!(panicked, None);
+        // The rule set still classifies after a search that unwound on another signal.
+        let rules = RuleSet::default_rules().expect("rules");
+        let signal = knooppunt_domain::signal::Signal {
+            id: Some("s-3".into()),
+            observed_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
+            source: "wijkteam".into(),
+            area: "Moerwijk".into(),
+            text: "Lekkage – al 5 weken geen reactie van Staedion".into(),
+            themes: Vec::new(),
+            organisation: None,
+            wait_days: None,
+        };
+        let envelope = knooppunt_domain::envelope::Envelope::prepare(
+            signal,
+            knooppunt_domain::envelope::Channel::Http,
+            chrono::Utc::now(),
+        );
+        let classified = classify_caught(&rules, envelope).expect("classified");
+        assert_eq!(classified.wait_days, Some(35));
     }
 }

@@ -38,16 +38,25 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
 
 /// Where the stretch around byte `at` between two characters that `stop` starts and ends.
 fn bounds(text: &str, at: usize, stop: impl Fn(char) -> bool + Copy) -> (usize, usize) {
-    let start = text[..at].rfind(stop).map_or(0, |i| i + 1);
+    let start = after_last(&text[..at], stop);
     let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
     (start, end)
+}
+
+/// The byte after the last character of `text` that `stop` finds (0 when none): a stop may be
+/// wider than a byte ('–').
+fn after_last(text: &str, stop: impl Fn(char) -> bool) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|&(_, c)| stop(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// The clause around byte `at`: its sentence cut at commas, colons, dashes and brackets.
 fn clause_at(text: &str, at: usize) -> &str {
     let (start, end) = sentence_bounds(text, at);
     let stop = |c: char| matches!(c, ',' | ':' | '–' | '(' | ')');
-    let from = text[start..at].rfind(stop).map_or(start, |i| start + i + 1);
+    let from = start + after_last(&text[start..at], stop);
     let to = text[at..end].find(stop).map_or(end, |i| at + i);
     &text[from..to]
 }

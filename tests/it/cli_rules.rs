@@ -17,6 +17,9 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
         r#"{"id": "x2", "observed_on": "2026-09-01", "source": "t", "area": "Laak"}"#,
         "\n",
         r#"{"id": "x3", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Wachtlijst GGZ, al ruim een half jaar."}"#,
+        "\n",
+        // A dash wider than a byte before the wait (this line once took the whole run down).
+        r#"{"id": "x4", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Aangemeld bij de ggz – wacht nu al 9 weken op een intake."}"#,
         "\n"
     );
     child
@@ -30,7 +33,7 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     let parse = |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap();
     let lines: Vec<_> = stdout.lines().map(parse).collect();
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["id"], "x1");
     assert_eq!(
         lines[0]["text"],
@@ -45,6 +48,8 @@ fn classify_reads_stdin_and_writes_one_line_per_input_line() {
     assert!(lines[1]["error"].as_str().unwrap().contains("text"));
     assert_eq!(lines[2]["barriers"], serde_json::json!(["wachtlijst-ggz"]));
     assert_eq!(lines[2]["wait_days"], 182);
+    assert_eq!(lines[3]["barriers"], serde_json::json!(["wachtlijst-ggz"]));
+    assert_eq!(lines[3]["wait_days"], 63);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! both cores for a large batch. The result owns its parts, so the store can write it on
 //! another task while the engine sorts the next batch.
 
-use super::classify;
+use super::{classify_caught, PANIC_REASON};
 use crate::ruleset::RuleSet;
 use knooppunt_domain::cluster::{channel_name, Classified, Quarantined};
 use knooppunt_domain::envelope::{decode_screened, Envelope, Screening};
@@ -11,7 +11,7 @@ use knooppunt_transport::Delivery;
 use std::sync::Arc;
 
 /// A batch sorted by what becomes of each message: classified, quarantined for personal
-/// data, or dead-lettered because it cannot be decoded.
+/// data, or dead-lettered because it cannot be decoded (or classifying it panicked).
 pub(super) struct Sorted {
     pub(super) classified: Vec<Classified>,
     /// Per classified signal, its delivery in the batch.
@@ -127,7 +127,10 @@ fn fate(rules: &RuleSet, payload: Option<&[u8]>, today: chrono::NaiveDate) -> Fa
         Ok((envelope, screening)) if screening.refuse_in_engine() => {
             Fate::Quarantined(quarantine(&envelope, &screening))
         }
-        Ok((envelope, _)) => Fate::Classified(classify(rules, envelope)),
+        Ok((envelope, _)) => match classify_caught(rules, envelope) {
+            Some(classified) => Fate::Classified(classified),
+            None => Fate::Dead(PANIC_REASON.to_string()),
+        },
         Err(reason) => Fate::Dead(reason),
     }
 }

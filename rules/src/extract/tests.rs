@@ -301,3 +301,16 @@ fn widowhood_a_validity_and_the_period_papers_cover_are_not_waits() {
         ("Ze moest zes maanden bankafschriften inleveren en hoort nu al twee maanden niks.", Some(60)),
     ]);
 }
+
+#[test]
+fn a_clause_cut_at_a_dash_wider_than_a_byte() {
+    // '–' takes three bytes: a clause that starts after it starts three bytes on (this
+    // panicked, and a note in a classify run took the whole run down with it).
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Jeugdhulp stopt bij 18 – de volwassenenzorg heeft een wachtlijst van 4 maanden.", Some(120)),
+        ("Aangemeld bij de ggz – wacht nu al 9 weken, niks gehoord.", Some(63)),
+        ("Huurachterstand 4 mnd – aanmelding schuldhulp 6 wk geleden, nog geen intake.", Some(42)),
+        ("Lekkage – gemeld bij Staedion – al 5 weken geen reactie.", Some(35)),
+    ]);
+}
