@@ -314,3 +314,18 @@ fn a_clause_cut_at_a_dash_wider_than_a_byte() {
         ("Lekkage – gemeld bij Staedion – al 5 weken geen reactie.", Some(35)),
     ]);
 }
+
+#[test]
+fn a_waiting_verb_between_a_life_fact_and_the_years() {
+    #[rustfmt::skip]
+    assert_waits(&[
+        // "schulden" and "daar" before the years are a life fact only when nothing waits.
+        ("Meneer heeft schulden en wacht al een half jaar op schuldhulp.", Some(182)),
+        ("En zijn schulden? 'Daar wacht ik al een half jaar op hulp voor.'", Some(182)),
+        ("Hij heeft al een jaar schulden, de Kredietbank reageert niet.", None),
+        ("Ze woont daar al 2 jaar, de lift is kapot.", None),
+        // Years of symptoms after the duration are an illness, not the wait beside it.
+        ("Moeder heeft al een half jaar paniekaanvallen en staat nu 11 weken op de wachtlijst.", Some(77)),
+        ("Al twee jaar rugklachten; de fysio heeft een wachtlijst van 6 weken.", Some(42)),
+    ]);
+}

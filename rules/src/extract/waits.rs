@@ -59,9 +59,14 @@ patterns! {
     /// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
     LIFE_BEFORE = r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$";
 
-    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "2 jr
-    /// in behandeling geweest"; "een half jaar in behandeling genomen" stays a wait).
-    LIFE_AFTER = r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "al een
+    /// half jaar paniekaanvallen", "2 jr in behandeling geweest"; "een half jaar in behandeling
+    /// genomen" stays a wait).
+    LIFE_AFTER = r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+
+    /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
+    /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
+    WAITING_BEFORE = r"(?:^|[^a-z0-9])(?:wacht|wachten|wachtte|wachtten|gewacht|waiting|waited)(?: [a-z]+){0,2}$";
 
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
@@ -300,7 +305,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             // jaar") are a wait only in a sentence about waiting.
             if years
                 && ((amount > 2.0 && !cued)
-                    || LIFE_BEFORE.is_match(tail)
+                    || (LIFE_BEFORE.is_match(tail) && !WAITING_BEFORE.is_match(tail))
                     || LIFE_AFTER.is_match(after)
                     // "dat wordt een half jaar niks": only a child is half a year old.
                     || (AGE_BEFORE.is_match(tail)
