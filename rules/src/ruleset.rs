@@ -12,6 +12,8 @@ mod catalog;
 pub mod combine;
 mod compile;
 mod existence;
+#[cfg(test)]
+mod soup_tests;
 mod spec;
 mod syntax;
 #[cfg(test)]
