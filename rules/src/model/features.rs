@@ -94,55 +94,113 @@ fn fnv_mapped(hash: u32, byte: u8) -> u32 {
     (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
 }
 
-/// Calls `visit(hash, kind)` for every feature occurrence of a normalised text.
+/// Calls `visit(hash, kind)` for every feature occurrence of a normalised text: per word its
+/// word features ([`visit_words`]'s) and then its character n-grams ([`visit_chars`]'s).
 ///
 /// Always inlined, so a caller compiled for more processor features (see `scoring`) compiles
 /// it, and the closure, with them.
 #[inline(always)]
 pub fn visit(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32, Kind)) {
     let bytes = text.as_bytes();
-    // Per word: the word padded with a space on either side and its digits read as `0` (as
-    // `fnv` reads them), in one buffer reused for every word; then the hashes of the 3-grams
-    // starting at each position, continued in place into the 4-grams' and then the 5-grams'
-    // (FNV is a running hash), so each byte is hashed once per start instead of once per
-    // n-gram. They are visited in the same order as always: all 3-grams, then all 4-grams,
-    // then all 5-grams.
-    let longest = words.iter().map(|(s, e)| e - s).max().unwrap_or(0);
-    let mut padded: Vec<u8> = Vec::with_capacity(longest + 2);
-    let mut grams: Vec<u32> = Vec::with_capacity(longest);
+    let mut buffers = CharBuffers::for_words(words);
     for (index, &(start, end)) in words.iter().enumerate() {
-        let word = &bytes[start..end];
-        visit(hash_bytes(SEED_WORD, word), Kind::Word(index));
-        if let Some(&(next_start, next_end)) = words.get(index + 1) {
-            let first = fnv(hash_bytes(SEED_BIGRAM, word), b' ');
-            visit(
-                hash_bytes(first, &bytes[next_start..next_end]),
-                Kind::Bigram(index),
-            );
-        }
-        padded.clear();
-        padded.push(b' ');
-        padded.extend(
-            word.iter()
-                .map(|&b| if b.is_ascii_digit() { b'0' } else { b }),
+        visit_word_grams(bytes, words, index, &mut visit);
+        visit_chars(&bytes[start..end], &mut buffers, |hash| {
+            visit(hash, Kind::Char(index))
+        });
+    }
+}
+
+/// The hash of a word's own feature (its unigram); it depends on the word alone.
+#[inline(always)]
+pub fn word_hash(word: &[u8]) -> u32 {
+    hash_bytes(SEED_WORD, word)
+}
+
+/// Calls `visit(hash)` for each pair of neighbouring words (the word block's bigrams).
+#[inline(always)]
+pub fn visit_bigrams(text: &str, words: &[(usize, usize)], mut visit: impl FnMut(u32)) {
+    let bytes = text.as_bytes();
+    for pair in words.windows(2) {
+        let ((start, end), (next_start, next_end)) = (pair[0], pair[1]);
+        visit(bigram_hash(
+            &bytes[start..end],
+            &bytes[next_start..next_end],
+        ));
+    }
+}
+
+#[inline(always)]
+fn bigram_hash(word: &[u8], next: &[u8]) -> u32 {
+    hash_bytes(fnv(hash_bytes(SEED_BIGRAM, word), b' '), next)
+}
+
+/// The word feature of word `index` and the bigram it starts.
+#[inline(always)]
+fn visit_word_grams(
+    bytes: &[u8],
+    words: &[(usize, usize)],
+    index: usize,
+    visit: &mut impl FnMut(u32, Kind),
+) {
+    let (start, end) = words[index];
+    let word = &bytes[start..end];
+    visit(word_hash(word), Kind::Word(index));
+    if let Some(&(next_start, next_end)) = words.get(index + 1) {
+        visit(
+            bigram_hash(word, &bytes[next_start..next_end]),
+            Kind::Bigram(index),
         );
-        padded.push(b' ');
-        grams.clear();
-        grams.extend(
-            padded
-                .windows(3)
-                .map(|w| fnv_mapped(fnv_mapped(fnv_mapped(SEED_CHAR, w[0]), w[1]), w[2])),
-        );
-        for &hash in &grams {
-            visit(hash, Kind::Char(index));
+    }
+}
+
+/// The buffers [`visit_chars`] reuses from word to word.
+pub struct CharBuffers {
+    padded: Vec<u8>,
+    grams: Vec<u32>,
+}
+
+impl CharBuffers {
+    /// Buffers large enough for the longest of `words`.
+    pub fn for_words(words: &[(usize, usize)]) -> Self {
+        let longest = words.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+        Self {
+            padded: Vec::with_capacity(longest + 2),
+            grams: Vec::with_capacity(longest),
         }
-        for n in 3..5 {
-            // Drop the last start (its window would run past the word), extend the rest.
-            grams.pop();
-            for (from, hash) in grams.iter_mut().enumerate() {
-                *hash = fnv_mapped(*hash, padded[from + n]);
-                visit(*hash, Kind::Char(index));
-            }
+    }
+}
+
+/// Calls `visit(hash)` for every character n-gram of one word: the word padded with a space on
+/// either side and its digits read as `0` (as `fnv` reads them); the hashes of the 3-grams
+/// starting at each position, continued in place into the 4-grams' and then the 5-grams' (FNV
+/// is a running hash), so each byte is hashed once per start instead of once per n-gram. All
+/// 3-grams first, then all 4-grams, then all 5-grams. They depend on the word alone.
+#[inline(always)]
+pub fn visit_chars(word: &[u8], buffers: &mut CharBuffers, mut visit: impl FnMut(u32)) {
+    let CharBuffers { padded, grams } = buffers;
+    padded.clear();
+    padded.push(b' ');
+    padded.extend(
+        word.iter()
+            .map(|&b| if b.is_ascii_digit() { b'0' } else { b }),
+    );
+    padded.push(b' ');
+    grams.clear();
+    grams.extend(
+        padded
+            .windows(3)
+            .map(|w| fnv_mapped(fnv_mapped(fnv_mapped(SEED_CHAR, w[0]), w[1]), w[2])),
+    );
+    for &hash in grams.iter() {
+        visit(hash);
+    }
+    for n in 3..5 {
+        // Drop the last start (its window would run past the word), extend the rest.
+        grams.pop();
+        for (from, hash) in grams.iter_mut().enumerate() {
+            *hash = fnv_mapped(*hash, padded[from + n]);
+            visit(*hash);
         }
     }
 }

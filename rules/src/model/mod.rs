@@ -14,6 +14,7 @@
 
 pub mod features;
 mod scoring;
+mod word_sums;
 
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +77,13 @@ pub struct Model {
     used: Vec<Rank>,
     /// Row-major weights, `barriers` per row, rows in ascending bucket order.
     weights: Weights,
+    /// This model's number in the process (from 1; a clone keeps it, having the same weights):
+    /// what a thread's cached word sums ([`word_sums`]) belong to.
+    id: u64,
 }
+
+/// The next model's [`Model::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The bit set and rank of 64 buckets.
 #[derive(Debug, Clone, Copy)]
@@ -188,6 +195,7 @@ impl Model {
             header,
             used,
             weights,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 

@@ -14,11 +14,14 @@
 //! instead of a dozen, and a row's sixteen-bit weights are widened and added eight at a time.
 //! The integer sums are the same on either path, and so are the scores.
 //!
-//! A note's rows are found first (the bucket look-ups are independent, so the processor
-//! overlaps them) and summed after, block by block, in a loop whose sums stay in registers:
-//! summed as they were found, the two blocks' sums went through memory for every row.
+//! A block's rows are found first (the bucket look-ups are independent, so the processor
+//! overlaps them) and summed after, in a loop whose sums stay in registers: summed as they were
+//! found, the sums went through memory for every row. The character block is summed word by
+//! word, and each thread keeps the sums of the words it scored ([`word_sums`]): a word's
+//! character n-grams lie within it, so a word met again adds its kept sums, exactly what
+//! scoring it again would.
 
-use super::{features, Model};
+use super::{features, word_sums, Model};
 
 /// Per barrier, a block's summed weights (already scaled).
 pub(super) struct BlockSums {
@@ -110,6 +113,8 @@ unsafe fn integer_sums_avx2<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<
 
 /// Per barrier, the integer sums of the `q`s of the word block's and of the character block's
 /// feature occurrences (`N` weights per row), for at most [`MAX_I32_ROWS`] occurrences a block.
+/// Per word, its unigram's row and its character n-grams' rows are summed through this thread's
+/// [`word_sums`]: a word scored before adds its kept sums. The bigrams are summed after.
 #[inline(always)]
 fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
     let Input {
@@ -117,36 +122,54 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
         q,
         normalised,
         words,
-        counts: (word_features, char_features),
+        ..
     } = input;
-    // First the rows of all features, then each block's rows summed (see the module's notes).
-    let (mut word_rows, mut char_rows) = (
-        Vec::with_capacity(word_features),
-        Vec::with_capacity(char_features),
-    );
-    features::visit(normalised, words, |hash, kind| {
-        if let Some(slot) = model.slot(features::bucket(hash, model.header.buckets)) {
-            match kind {
-                features::Kind::Char(_) => char_rows.push(slot as u32),
-                _ => word_rows.push(slot as u32),
-            }
-        }
-    });
-    let row = |slot: u32| {
-        let start = slot as usize * N;
+    let slot = |hash: u32| model.slot(features::bucket(hash, model.header.buckets));
+    let row = |slot: usize| {
+        let start = slot * N;
         q.get(start..start + N)
             .and_then(|row| <&[i16; N]>::try_from(row).ok())
     };
-    let sum = |slots: &[u32]| {
-        let mut sums = [0i32; N];
-        for row in slots.iter().filter_map(|&slot| row(slot)) {
+    // Rows are found first and summed after (the look-ups are independent, so the processor
+    // overlaps them; the sums stay in registers).
+    let sum = |rows: &[usize], sums: &mut [i32; N]| {
+        for row in rows.iter().filter_map(|&s| row(s)) {
             for (sum, &w) in sums.iter_mut().zip(row) {
                 *sum += i32::from(w);
             }
         }
-        sums.map(i64::from).to_vec()
     };
-    (sum(&word_rows), sum(&char_rows))
+    let bytes = normalised.as_bytes();
+    let mut buffers = features::CharBuffers::for_words(words);
+    let mut rows = Vec::new();
+    let (mut word_sums, mut char_sums) = ([0i32; N], [0i32; N]);
+    word_sums::with(model.id, N, |kept| {
+        for &(start, end) in words {
+            let word = &bytes[start..end];
+            let (unigram, chars) = kept.of::<N>(word, || {
+                let mut unigram = [0i32; N];
+                sum(slot(features::word_hash(word)).as_slice(), &mut unigram);
+                rows.clear();
+                features::visit_chars(word, &mut buffers, |hash| rows.extend(slot(hash)));
+                let mut chars = [0i32; N];
+                sum(&rows, &mut chars);
+                (unigram, chars)
+            });
+            for (total, part) in word_sums.iter_mut().zip(unigram) {
+                *total += part;
+            }
+            for (total, part) in char_sums.iter_mut().zip(chars) {
+                *total += part;
+            }
+        }
+    });
+    rows.clear();
+    features::visit_bigrams(normalised, words, |hash| rows.extend(slot(hash)));
+    sum(&rows, &mut word_sums);
+    (
+        word_sums.map(i64::from).to_vec(),
+        char_sums.map(i64::from).to_vec(),
+    )
 }
 
 /// [`integer_sums`] for any number `n` of barriers (a model with more than sixteen) and any
@@ -275,6 +298,25 @@ mod tests {
                 assert!(portable.0.iter().chain(&portable.1).any(|&s| s != 0));
             }
         }
+    }
+
+    #[test]
+    fn kept_word_sums_are_the_sums_scored_again() {
+        let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        let (q, _) = quantised(&model);
+        let text =
+            "moeder durft niet naar het cjg; moeder is bang dat het cjg de kinderen afpakt, 14 wk";
+        let words = features::words(text);
+        let input = input(&model, q, text, &words);
+        let scored = integer_sums_any(input, 9);
+        assert_eq!(integer_sums::<9>(input), scored);
+        // Every word without a digit is kept, once ("moeder", "het", "cjg" twice in the note).
+        assert_eq!(word_sums::with(model.id, 9, |kept| kept.len()), 13);
+        assert_eq!(integer_sums::<9>(input), scored, "from the kept sums");
+        // A model read again is another model: its words start afresh.
+        let again = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        assert_ne!(again.id, model.id);
+        assert_eq!(word_sums::with(again.id, 9, |kept| kept.len()), 0);
     }
 
     /// A model of two barriers on 64 buckets, every bucket carrying the largest weights a
