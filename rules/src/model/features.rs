@@ -95,7 +95,7 @@ fn fnv_mapped(hash: u32, byte: u8) -> u32 {
 }
 
 /// Calls `visit(hash, kind)` for every feature occurrence of a normalised text: per word its
-/// word features ([`visit_words`]'s) and then its character n-grams ([`visit_chars`]'s).
+/// own feature, the bigram it starts and then its character n-grams ([`visit_chars`]'s).
 ///
 /// Always inlined, so a caller compiled for more processor features (see `scoring`) compiles
 /// it, and the closure, with them.

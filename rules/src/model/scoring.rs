@@ -16,10 +16,10 @@
 //!
 //! A block's rows are found first (the bucket look-ups are independent, so the processor
 //! overlaps them) and summed after, in a loop whose sums stay in registers: summed as they were
-//! found, the sums went through memory for every row. The character block is summed word by
-//! word, and each thread keeps the sums of the words it scored ([`word_sums`]): a word's
-//! character n-grams lie within it, so a word met again adds its kept sums, exactly what
-//! scoring it again would.
+//! found, the sums went through memory for every row. Per word, its own feature's row and its
+//! character n-grams' rows are summed, and each thread keeps the sums of the words it scored
+//! ([`word_sums`]): both lie within the word, so a word met again adds its kept sums, exactly
+//! what scoring it again would. The bigrams are summed per note.
 
 use super::{features, word_sums, Model};
 
@@ -142,7 +142,7 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
     let bytes = normalised.as_bytes();
     let mut buffers = features::CharBuffers::for_words(words);
     let mut rows = Vec::new();
-    let (mut word_sums, mut char_sums) = ([0i32; N], [0i32; N]);
+    let (mut word_block, mut char_block) = ([0i32; N], [0i32; N]);
     word_sums::with(model.id, N, |kept| {
         for &(start, end) in words {
             let word = &bytes[start..end];
@@ -155,20 +155,20 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
                 sum(&rows, &mut chars);
                 (unigram, chars)
             });
-            for (total, part) in word_sums.iter_mut().zip(unigram) {
+            for (total, part) in word_block.iter_mut().zip(unigram) {
                 *total += part;
             }
-            for (total, part) in char_sums.iter_mut().zip(chars) {
+            for (total, part) in char_block.iter_mut().zip(chars) {
                 *total += part;
             }
         }
     });
     rows.clear();
     features::visit_bigrams(normalised, words, |hash| rows.extend(slot(hash)));
-    sum(&rows, &mut word_sums);
+    sum(&rows, &mut word_block);
     (
-        word_sums.map(i64::from).to_vec(),
-        char_sums.map(i64::from).to_vec(),
+        word_block.map(i64::from).to_vec(),
+        char_block.map(i64::from).to_vec(),
     )
 }
 

@@ -21,10 +21,10 @@ pub(super) struct WordSums {
     /// The model's barriers: a word keeps twice as many sums (its unigram's row, then its
     /// character n-grams' summed rows).
     lanes: usize,
-    /// Per word, where its sums start in `sums` (in units of `lanes`). foldhash: the keys are
-    /// words of notes, but a look-up's cost does not depend on them and a thread's map is
-    /// bounded.
-    index: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
+    /// Per word, where its sums start in `sums` (in units of `2 * lanes`). foldhash with a
+    /// random seed per map: the keys are words of notes, so a seed known in advance would let
+    /// a sender choose words that collide.
+    index: HashMap<Box<[u8]>, u32, foldhash::fast::RandomState>,
     sums: Vec<i32>,
 }
 
