@@ -534,7 +534,8 @@ mod tests {
         assert_eq!(caught("s-1", || 7), Some(7));
         let panicked: Option<u32> = caught("s-2", || panic!("a bug"));
         assert_eq!(panicked, None);
-        // The rule set still classifies after a search that unwound on another signal.
+        // Without a panic, the classification itself (here of a dash wider than a byte, on
+        // which extraction once panicked).
         let rules = RuleSet::default_rules().expect("rules");
         let signal = knooppunt_domain::signal::Signal {
             id: Some("s-3".into()),
