@@ -329,3 +329,16 @@ fn a_waiting_verb_between_a_life_fact_and_the_years() {
         ("Al twee jaar rugklachten; de fysio heeft een wachtlijst van 6 weken.", Some(42)),
     ]);
 }
+
+#[test]
+fn a_babys_age_after_is_or_now_and_now_in_brackets() {
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Al 4 weken koud in huis, 3 keer gebeld. Baby is 5 maanden.", Some(28)),
+        ("Geen reactie van Vidomes (9 wk), de baby nu 3 maanden oud", Some(63)),
+        ("Baby 6 weken, moeder wacht al 2 maanden op de ggz.", Some(60)),
+        // "nu" inside the brackets of a wait; a child's age stays one.
+        ("Moeder staat bij PsyQ op de wachtlijst (nu 10 wkn).", Some(70)),
+        ("Wachtlijst ggz voor de baby (nu 10 wkn) en moeder.", None),
+    ]);
+}

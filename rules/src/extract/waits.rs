@@ -39,7 +39,7 @@ patterns! {
     /// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
     /// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
     /// telegram note's "mw 9 wk op de wachtlijst" is a wait.
-    CHILD_BEFORE = r"(?:^|[^a-z0-9])(?:zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$";
+    CHILD_BEFORE = r"(?:^|[^a-z0-9])(zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$";
 
     /// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
     /// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
@@ -253,13 +253,15 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             {
                 return None;
             }
-            // A child's age: "kind 2 jaar", "baby 6 weken" (months and weeks only for babies).
-            if CHILD_BEFORE.is_match(tail)
-                && (years
-                    || tail.ends_with("baby")
-                    || tail.ends_with("zuigeling")
-                    || tail.ends_with("zwanger"))
-            {
+            // A child's age: "kind 2 jaar", "baby 6 weken", "baby is 5 maanden" (months and
+            // weeks only for babies).
+            let child = CHILD_BEFORE
+                .captures(tail)
+                .and_then(|c| c.get(1))
+                .map(|word| word.as_str());
+            if child.is_some_and(|word| {
+                years || matches!(word, "baby" | "babys" | "zuigeling" | "zwanger")
+            }) {
                 return None;
             }
             // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
@@ -339,7 +341,8 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
 /// about waiting in its sentence, and no child or person right before the bracket makes it an
 /// age ("wachtlijst (6 wk)" against "baby (6 weken)").
 fn waited_in_brackets(normalised: &str, tail: &str, at: usize) -> bool {
-    let Some(before) = tail.strip_suffix('(') else {
+    // "(15 wk)", "(nu 10 wkn)".
+    let Some(before) = tail.strip_suffix('(').or_else(|| tail.strip_suffix("(nu")) else {
         return false;
     };
     let before = before.trim_end();
