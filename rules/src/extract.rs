@@ -55,10 +55,11 @@ fn after_last(text: &str, stop: impl Fn(char) -> bool) -> usize {
 /// The clause around byte `at`: its sentence cut at commas, colons, dashes and brackets.
 fn clause_at(text: &str, at: usize) -> &str {
     let (start, end) = sentence_bounds(text, at);
-    let stop = |c: char| matches!(c, ',' | ':' | '–' | '(' | ')');
-    let from = start + after_last(&text[start..at], stop);
-    let to = text[at..end].find(stop).map_or(end, |i| at + i);
-    &text[from..to]
+    let sentence = &text[start..end];
+    let (from, to) = bounds(sentence, at - start, |c| {
+        matches!(c, ',' | ':' | '–' | '(' | ')')
+    });
+    &sentence[from..to]
 }
 
 /// The last `n` characters of `text` (all of it when shorter).
