@@ -126,28 +126,25 @@ pub fn classify(rules: &RuleSet, mut envelope: knooppunt_domain::envelope::Envel
 pub const PANIC_REASON: &str = "interne fout bij het indelen (een fout in Knooppunt, niet in \
      het signaal); het signaal is apart gezet en kan na een oplossing opnieuw worden ingedeeld";
 
-/// [`classify`], with a panic inside it caught: `None`, and the signal's id logged (never its
-/// text), so the caller sets this one signal aside ([`PANIC_REASON`]) instead of losing its
-/// batch or stopping on it again after every restart.
+/// [`classify`], with a panic inside it caught: `None`, so the caller sets this one signal
+/// aside ([`PANIC_REASON`]) instead of losing its batch or stopping on it again after every
+/// restart. The caller says which signal it was: the engine logs the message it dead-letters,
+/// `classify` writes the signal's id on its error line (never the text).
 pub fn classify_caught(
     rules: &RuleSet,
     envelope: knooppunt_domain::envelope::Envelope,
 ) -> Option<Classified> {
-    let id = envelope.id().to_string();
-    caught(&id, || classify(rules, envelope))
+    caught(|| classify(rules, envelope))
 }
 
-/// Runs `work` for signal `id`, and returns `None` when it panics. The rule set's shared state
-/// is immutable apart from the regex engines' search caches, which stay usable after a search
-/// that unwound.
-fn caught<T>(id: &str, work: impl FnOnce() -> T) -> Option<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-        Ok(value) => Some(value),
-        Err(_) => {
-            tracing::error!(signal = %id, "Classification panicked; the signal is set aside");
-            None
-        }
+/// Runs `work`, and returns `None` when it panics. The rule set's shared state is immutable
+/// apart from the regex engines' search caches, which stay usable after a search that unwound.
+fn caught<T>(work: impl FnOnce() -> T) -> Option<T> {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok();
+    if caught.is_none() {
+        tracing::error!("Classification panicked; the signal is set aside");
     }
+    caught
 }
 
 /// The stored form of an analysis: per barrier its confidence, its waiting time and the
@@ -531,8 +528,8 @@ mod tests {
 
     #[test]
     fn a_panic_while_classifying_sets_one_signal_aside() {
-        assert_eq!(caught("s-1", || 7), Some(7));
-        let panicked: Option<u32> = caught("s-2", || panic!("a bug"));
+        assert_eq!(caught(|| 7), Some(7));
+        let panicked: Option<u32> = caught(|| panic!("a bug"));
         assert_eq!(panicked, None);
         // Without a panic, the classification itself (here of a dash wider than a byte, on
         // which extraction once panicked).
