@@ -143,7 +143,7 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
     let mut buffers = features::CharBuffers::for_words(words);
     let mut rows = Vec::new();
     let (mut word_block, mut char_block) = ([0i32; N], [0i32; N]);
-    word_sums::with(model.id, N, |kept| {
+    word_sums::with(model.id, |kept| {
         for &(start, end) in words {
             let word = &bytes[start..end];
             let (unigram, chars) = kept.of::<N>(word, || {
@@ -311,12 +311,12 @@ mod tests {
         let scored = integer_sums_any(input, 9);
         assert_eq!(integer_sums::<9>(input), scored);
         // Every word without a digit is kept, once ("moeder", "het", "cjg" twice in the note).
-        assert_eq!(word_sums::with(model.id, 9, |kept| kept.len()), 13);
+        assert_eq!(word_sums::with(model.id, |kept| kept.len()), 13);
         assert_eq!(integer_sums::<9>(input), scored, "from the kept sums");
         // A model read again is another model: its words start afresh.
         let again = Model::from_bytes(DEFAULT_MODEL).unwrap();
         assert_ne!(again.id, model.id);
-        assert_eq!(word_sums::with(again.id, 9, |kept| kept.len()), 0);
+        assert_eq!(word_sums::with(again.id, |kept| kept.len()), 0);
     }
 
     /// A model of two barriers on 64 buckets, every bucket carrying the largest weights a

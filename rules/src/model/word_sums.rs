@@ -16,12 +16,11 @@ const LONGEST: usize = 24;
 
 /// The words a thread has scored with one model, and their sums.
 pub(super) struct WordSums {
-    /// [`super::Model::id`] of the model the sums are of.
+    /// [`super::Model::id`] of the model the sums are of (which also fixes their number: a
+    /// word keeps two per barrier, its unigram's row and then its character n-grams' summed
+    /// rows).
     model: u64,
-    /// The model's barriers: a word keeps twice as many sums (its unigram's row, then its
-    /// character n-grams' summed rows).
-    lanes: usize,
-    /// Per word, where its sums start in `sums` (in units of `2 * lanes`). foldhash with a
+    /// Per word, where its sums start in `sums` (in units of two per barrier). foldhash with a
     /// random seed per map: the keys are words of notes, so a seed known in advance would let
     /// a sender choose words that collide.
     index: HashMap<Box<[u8]>, u32, foldhash::fast::RandomState>,
@@ -31,20 +30,18 @@ pub(super) struct WordSums {
 thread_local! {
     static WORD_SUMS: RefCell<WordSums> = RefCell::new(WordSums {
         model: 0,
-        lanes: 0,
         index: HashMap::default(),
         sums: Vec::new(),
     });
 }
 
-/// Runs `work` with this thread's word sums for model `model` with `lanes` barriers (emptied
-/// first when they are of another model).
-pub(super) fn with<R>(model: u64, lanes: usize, work: impl FnOnce(&mut WordSums) -> R) -> R {
+/// Runs `work` with this thread's word sums for model `model` (emptied first when they are of
+/// another model).
+pub(super) fn with<R>(model: u64, work: impl FnOnce(&mut WordSums) -> R) -> R {
     WORD_SUMS.with(|cell| {
         let mut sums = cell.borrow_mut();
-        if sums.model != model || sums.lanes != lanes {
+        if sums.model != model {
             sums.model = model;
-            sums.lanes = lanes;
             sums.clear();
         }
         work(&mut sums)
@@ -62,7 +59,11 @@ impl WordSums {
         word: &[u8],
         compute: impl FnOnce() -> ([i32; N], [i32; N]),
     ) -> ([i32; N], [i32; N]) {
-        debug_assert_eq!(self.lanes, N);
+        debug_assert_eq!(
+            self.sums.len() % (2 * N),
+            0,
+            "one model, one number of barriers"
+        );
         if word.len() > LONGEST || word.iter().any(u8::is_ascii_digit) {
             return compute();
         }
