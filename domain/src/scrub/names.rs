@@ -446,6 +446,15 @@ impl<'a> Words<'a> {
         self.slots[i].name
     }
 
+    /// Whether word `i` is `lowered` (in lower case) with a possessive ending ("Wonen's").
+    fn possessive_of(&self, i: usize, lowered: &str) -> bool {
+        let text = self.slots[i].word.text;
+        [text.strip_suffix("'s"), text.strip_suffix("’s")]
+            .into_iter()
+            .flatten()
+            .any(|stem| lower(stem) == lowered)
+    }
+
     /// Whether word `i` in lower case is `lowered` (itself in lower case).
     fn lower_is(&self, i: usize, lowered: &str) -> bool {
         let text = self.slots[i].word.text;
@@ -465,10 +474,11 @@ fn protected_len(words: &Words<'_>, i: usize) -> usize {
         .iter()
         .find(|phrase| {
             phrase.len() <= words.len() - i
-                && phrase
-                    .iter()
-                    .enumerate()
-                    .all(|(k, p)| words.lower_is(i + k, p))
+                && phrase.iter().enumerate().all(|(k, p)| {
+                    words.lower_is(i + k, p)
+                        // Its last word may carry a possessive ("Haag Wonen's incasso").
+                        || (k + 1 == phrase.len() && words.possessive_of(i + k, p))
+                })
         })
         .map_or(0, Vec::len)
 }
@@ -691,6 +701,9 @@ mod tests {
             "Wachtlijst bij de GGZ in Moerwijk en Leiden.",
             "Beste collega's, de Voedselbank is dicht.",
             "Roos in de tuin. Bos achter de flat.",
+            // A possessive on a protected phrase's last word.
+            "Toch handhaaft Haag Wonen's incassoafdeling de ontruiming.",
+            "De aannemer van Rijswijk Wonen’s onderhoud kwam niet.",
         ]);
     }
 }
