@@ -36,20 +36,31 @@ fn sentence_bounds(text: &str, at: usize) -> (usize, usize) {
     bounds(text, at, |c| matches!(c, '.' | ';' | '!' | '?' | '\n'))
 }
 
-/// Where the stretch around byte `at` between two characters that `stop` starts and ends.
+/// Where the stretch around byte `at` between two characters that `stop` starts and ends. A
+/// point or comma between two digits ("2.400 euro", "1,5 maand") is part of a number, never a
+/// stop.
 fn bounds(text: &str, at: usize, stop: impl Fn(char) -> bool + Copy) -> (usize, usize) {
-    let start = after_last(&text[..at], stop);
-    let end = text[at..].find(stop).map_or(text.len(), |i| at + i);
+    let stops = |i: usize, c: char| stop(c) && !in_a_number(text.as_bytes(), i, c);
+    // A stop may be wider than a byte ('–').
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| stops(i, c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
+        .find(|&(i, c)| stops(at + i, c))
+        .map_or(text.len(), |(i, _)| at + i);
     (start, end)
 }
 
-/// The byte after the last character of `text` that `stop` finds (0 when none): a stop may be
-/// wider than a byte ('–').
-fn after_last(text: &str, stop: impl Fn(char) -> bool) -> usize {
-    text.char_indices()
-        .rev()
-        .find(|&(_, c)| stop(c))
-        .map_or(0, |(i, c)| i + c.len_utf8())
+/// Whether `c` at byte `i` is a point or comma between two digits.
+fn in_a_number(bytes: &[u8], i: usize, c: char) -> bool {
+    matches!(c, '.' | ',')
+        && i.checked_sub(1)
+            .and_then(|before| bytes.get(before))
+            .is_some_and(u8::is_ascii_digit)
+        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// The clause around byte `at`: its sentence cut at commas, colons, dashes and brackets.

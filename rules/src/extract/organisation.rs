@@ -54,8 +54,15 @@ patterns! {
     CLAIMS_THE_HOME_AFTER = r"^(?: heeft| had)? (?:vordert|vorderde|eist|eiste)(?: [a-z]+){0,2}? (?:ontbinding|ontruiming|uitzetting|huisuitzetting)";
 
     /// A fear clause right before a body ("bang dat de gemeente", "uit vrees dat het UWV",
-    /// "durft niet naar Veilig Thuis"): for a fear, the body that is feared is the responsible one.
-    FEARED_BEFORE = r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk)\b[^.;!?]{0,40}$";
+    /// "durft niet naar Veilig Thuis", "ze denkt dat Veilig Thuis dan komt", "dan komt
+    /// jeugdbescherming"): for a fear, the body that is feared is the responsible one.
+    FEARED_BEFORE = r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk|(?:denkt|denken|dacht|dachten) dat|dan (?:komt|komen|staat|staan|belt|bellen))\b[^.;!?]{0,40}$";
+
+    /// Words right after a body, in its clause, that say it helped quickly ("hoewel de
+    /// Kredietbank binnen een week budgetbeheer regelde, handhaaft Haag Wonen de ontruiming",
+    /// "Parnassia belde meteen terug"): a body that did its part, after those tied to the
+    /// barrier that did not.
+    HELPED_AFTER = r"^(?: (?:is|was|heeft|had|reageerde|reageert|kwam|belde|regelde|pakte))?(?: [a-z]+){0,2}? (?:binnen (?:een|1|2|3|twee|drie|vier|vijf|enkele|een paar) (?:dag|dagen|werkdag|werkdagen|week)|(?:heel |erg |super )?(?:snel|vlot|meteen|direct) (?:geholpen|gereageerd|geregeld|opgepakt|terug|langs|actie))(?-u:\b)";
 
     /// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
     /// gemeente stopt de bijstand", "de gemeente zegt dat haar bijstand dan omlaag gaat", "… dan
@@ -172,6 +179,7 @@ pub fn responsible<'a>(
             let weak = role(name).is_some_and(|r| r.generic || r.secondary);
             let past = in_the_past(last_chars(before, 60));
             let own = OWN_BEFORE.is_match(last_chars(before, 20));
+            let helped = HELPED_AFTER.is_match(&normalised[*end..]);
             let reported = match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))
@@ -187,7 +195,7 @@ pub fn responsible<'a>(
                 at: *start,
                 end: *end,
                 creditor: creditor[i],
-                weak: (weak && reported == *name) || past || own,
+                weak: (weak && reported == *name) || past || own || helped,
             }
         })
         .collect();

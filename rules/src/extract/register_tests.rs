@@ -301,6 +301,19 @@ fn official_names_abbreviations_and_misspellings() {
         ("Wacht sinds 10 weken op een intake bij Antes", &[G], Some("Antes")),
         ("Aanvraag kan alleen digitaal bij de IND", &[L], Some("IND")),
         ("Bang dat Nidos haar broertje weghaalt", &[J], Some("Nidos")),
+        ("WenI: bijst. dochter omlaag ivm kostendelersnorm", &[K], Some("gemeente")),
+        ("Drie maanden geleden gemeld bij Onsdoel; geen reactie", &[C], Some("Ons Doel")),
+        // A volunteer debt buddy, the one a slow start is about; the wijkteam referred.
+        ("Wijkteam heeft klant aangemeld bij schuldhulpmaatje. Nu 10 weken, nog geen maatje.", &[S], Some("SchuldHulpMaatje")),
+    ]);
+}
+
+#[test]
+fn not_a_body_that_helped_quickly() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        ("Parnassia reageerde binnen een week, maar bij Indigo staat ze nu op de wachtlijst.", &[G], Some("Indigo")),
+        ("Hoewel Vidomes meteen geholpen heeft met de lekkage, laat Staedion de schimmel liggen.", &[C], Some("Staedion")),
     ]);
 }
 
@@ -335,6 +348,8 @@ fn the_feared_body_among_several() {
     assert_bodies(&[
         ("Toeslagen vordert 5000 euro terug; ze is bang dat de gemeente haar bijstand ook stopt.", &[A], Some("gemeente")),
         ("De gemeente wees haar op het UWV. Ze durft haar klussen niet aan het UWV door te geven.", &[A], Some("UWV")),
+        ("De juf zegt: vraag hulp bij Jeugdformaat. Moeder wil niet. Ze denkt dat Veilig Thuis dan komt.", &[J], Some("Veilig Thuis")),
+        ("School zegt: ga naar Jeugdformaat. Ze zegt nee, dan komt Jeugdbescherming.", &[J], Some("Jeugdbescherming")),
         // With a wait, the body the wait is about comes first.
         ("Ze liet de lekkage zelf maken omdat Haag Wonen na 8 weken nog niet was geweest; het geld van haar broer durft ze niet aan de sociale dienst te melden.", &[A, C], Some("Haag Wonen")),
     ]);

@@ -73,6 +73,8 @@ fn durations_that_are_not_waits() {
         "baby van 3 maanden",
         "al 10 jaar ziek en nu wachtlijst",
         "ze is 40 jaar en wacht op een intake",
+        // A number's point is no sentence end: the eviction still makes it a deadline.
+        "ontruiming wegens een achterstand van circa 2.400 euro, te effectueren over drie weken",
     ]);
 }
 
@@ -83,6 +85,8 @@ fn the_real_wait_after_a_distractor() {
         ("Mw (woont er al 20 jaar) wacht al 9 weken op reactie", Some(63)),
         ("Zoon van 19; intake pas over 5 maanden", Some(150)),
         ("al een jaar op de wachtlijst", Some(365)),
+        ("Een mevrouw die ik al een jaar ken wacht op de schuldhulp. Dat is nu zeven weken.", Some(49)),
+        ("Huurster, al 2 jaar bij ons bekend, wacht op de ggz: wachttijd 11 weken.", Some(77)),
         ("Al een half jaar niks.", Some(182)),
         ("huurachterstand van drie maanden; na twaalf weken geen intake", Some(84)),
         ("3 maanden huurachterstand, al 5 weken geen antwoord", Some(35)),

@@ -61,8 +61,9 @@ patterns! {
 
     /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "al een
     /// half jaar paniekaanvallen", "2 jr in behandeling geweest"; "een half jaar in behandeling
-    /// genomen" stays a wait).
-    LIFE_AFTER = r"^ (?:\w+ )?(?:ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+    /// genomen" stays a wait) or how long the writer has known the person ("die ik al een jaar
+    /// ken", "al 2 jaar bij ons bekend").
+    LIFE_AFTER = r"^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
 
     /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
     /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
