@@ -80,6 +80,8 @@ pub struct Barrier {
     pub confidence: f64,
     /// Ties a waiting time in the same sentence to this barrier.
     pub wait_context: Option<regex::Regex>,
+    /// Whether a note of this barrier states waiting times at all (`waits` in the rules file).
+    pub waits: bool,
     /// How the body responsible for this barrier shows in a note that names several
     /// (`responsible` in the rules file).
     pub responsible: Option<crate::extract::Shows>,
@@ -106,8 +108,11 @@ pub struct RuleSet {
     group_sizes: Vec<usize>,
     /// Confidence of each `all` group.
     group_confidence: Vec<f64>,
+    /// The barriers' `exclude` and `keep` patterns, with the barrier each belongs to and
+    /// whether it keeps.
     exclude: existence::ExistenceSet,
     exclude_barrier: Vec<usize>,
+    exclude_keeps: Vec<bool>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
     organisations: Option<regex::Regex>,
     alias_names: std::collections::HashMap<String, String>,
@@ -253,6 +258,7 @@ impl RuleSet {
             .collect();
         let durations = crate::extract::stated_waits(&normalised);
         let sole = hits.len() == 1;
+        let any_waits = hits.iter().any(|(barrier, _)| barrier.waits);
         let matches = hits
             .into_iter()
             .map(|(barrier, decision)| Match {
@@ -269,15 +275,16 @@ impl RuleSet {
             self.responsible_organisation(&normalised, &named, &barriers, &durations)
         });
         // A wait no barrier claims (none of their `wait_context` words in its sentence) is
-        // still the signal's: the note states it for one of its barriers.
+        // still the signal's: the note states it for one of its barriers (one that has waits).
         let wait_days = matches
             .iter()
             .filter_map(|m| m.wait_days)
             .max()
-            .or_else(|| {
-                (!matches.is_empty())
-                    .then(|| crate::ruleset::waits::longest(&durations))
-                    .flatten()
+            .or_else(|| match (matches.is_empty(), any_waits) {
+                (true, _) => None,
+                (false, true) => crate::ruleset::waits::longest(&durations),
+                // Barriers without waits: only one in a sentence about waiting.
+                (false, false) => durations.iter().filter(|d| d.cued).map(|d| d.days).max(),
             });
         Analysis {
             wait_days,
@@ -315,8 +322,11 @@ impl RuleSet {
             }
         }
         if hit.iter().any(|h| h.0 > 0.0) && !self.exclude.is_empty() {
-            for index in self.exclude.matches(normalised.as_bytes()).iter() {
-                hit[self.exclude_barrier[index]].0 = 0.0;
+            for (barrier, excluded) in self.excluded_normalised(normalised).into_iter().enumerate()
+            {
+                if excluded {
+                    hit[barrier].0 = 0.0;
+                }
             }
         }
         hit.into_iter()
@@ -328,11 +338,21 @@ impl RuleSet {
             .collect()
     }
 
-    /// Per barrier, whether one of its exclusions matches a normalised text.
+    /// Per barrier, whether one of its exclusions matches a normalised text and none of its
+    /// `keep` patterns does.
     pub(crate) fn excluded_normalised(&self, normalised: &str) -> Vec<bool> {
         let mut excluded = vec![false; self.barriers.len()];
+        let mut kept = vec![false; self.barriers.len()];
         for index in self.exclude.matches(normalised.as_bytes()).iter() {
-            excluded[self.exclude_barrier[index]] = true;
+            let barrier = self.exclude_barrier[index];
+            if self.exclude_keeps[index] {
+                kept[barrier] = true;
+            } else {
+                excluded[barrier] = true;
+            }
+        }
+        for (excluded, kept) in excluded.iter_mut().zip(kept) {
+            *excluded &= !kept;
         }
         excluded
     }

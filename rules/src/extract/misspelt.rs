@@ -5,9 +5,12 @@
 //! more with the same first letter, and from no other organisation's. A word of eight letters
 //! or more away from a sentence's start may be two edits from an alias as long ("Staedium").
 //! The last word of a longer alias counts too after the alias's exact first words ("GGZ
-//! Delfand"). Only capitalised words:
+//! Delfand"). Short words only when capitalised:
 //! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not
-//! (names that need their capitals even when spelt right: [`super::capitals`]).
+//! (names that need their capitals even when spelt right: [`super::capitals`]). A lower-case
+//! word counts from eight letters on, one edit from an alias ("haagwone", "gemeennte"), or two
+//! from twelve ("jeukbescherming"), as hurried typists and speech recognition
+//! write names.
 
 use std::collections::HashSet;
 
@@ -19,6 +22,11 @@ const MIN_LEN_SENTENCE_START: usize = 7;
 const MIN_LEN_TWO_EDITS: usize = 8;
 /// The most edits a word may be from an alias.
 const MAX_EDITS: usize = 2;
+/// The shortest lower-case word matched with one edit: a common word is seldom this long and
+/// this close to a name.
+const MIN_LEN_LOWER: usize = 8;
+/// The shortest lower-case word matched with two edits ("jeukbescherming").
+const MIN_LEN_LOWER_TWO_EDITS: usize = 12;
 /// The longest ASCII word lower-cased on the stack (a longer one is lower-cased into a string).
 const STACK_WORD: usize = 32;
 
@@ -27,7 +35,7 @@ const STACK_WORD: usize = 32;
 pub struct Misspellings {
     /// One-word aliases and the last word of longer ones (with the words that must precede
     /// it: "ggz " for "ggz delfland"), indexed by their first byte (an ASCII lower-case
-    /// letter), with their canonical names.
+    /// letter) and sorted by length, with their canonical names.
     by_first: Box<[Vec<Entry>; 256]>,
     /// Whether any alias is matched with an edit at all.
     any: bool,
@@ -81,6 +89,9 @@ impl Misspellings {
                 });
             }
         }
+        for entries in by_first.iter_mut() {
+            entries.sort_by_key(|e| e.word.len());
+        }
         Self {
             by_first,
             any,
@@ -90,29 +101,27 @@ impl Misspellings {
     }
 
     /// The alias entries `word` (normalised) is a misspelling of, when all are one
-    /// organisation's: one edit away, or two for a long word not opening a sentence
-    /// ("Staedium" for "Staedion"). Empty when there are none.
+    /// organisation's: at most `max` edits away (two only from an alias of
+    /// [`MIN_LEN_TWO_EDITS`] or more). Empty when there are none.
     fn entries_of<'s, 'w>(
         &'s self,
         word: &'w str,
-        sentence_start: bool,
+        max: usize,
     ) -> impl Iterator<Item = &'s Entry> + use<'s, 'w> {
         let entries: &[Entry] = word
             .as_bytes()
             .first()
             .map_or(&[], |&first| &self.by_first[usize::from(first)]);
-        let max = if !sentence_start && word.len() >= MIN_LEN_TWO_EDITS {
-            2
-        } else {
-            1
-        };
+        // Only those whose length is within `max` of the word's (they are sorted by length).
+        let shortest = word.len().saturating_sub(max);
+        let entries = &entries[entries.partition_point(|e| e.word.len() < shortest)..];
+        let entries = &entries[..entries.partition_point(|e| e.word.len() <= word.len() + max)];
         // The letters of an ASCII word (the aliases' are ASCII); none for another.
         let word_letters = word.is_ascii().then(|| letters(word.as_bytes()));
         let close = move |e: &&Entry| {
-            // The length and the letters first: the distance is computed only for the few that
-            // may be close. (An alias written exactly is no misspelling: distance 0.)
-            if e.word.len().abs_diff(word.len()) > max
-                || word_letters.is_some_and(|w| !letters_may_be_close(e.letters, w, max))
+            // The letters first: the distance is computed only for the few that may be close.
+            // (An alias written exactly is no misspelling: distance 0.)
+            if word_letters.is_some_and(|w| !letters_may_be_close(e.letters, w, max))
                 || e.word == word
                 || !may_be_close(&e.word, word, max)
             {
@@ -184,23 +193,36 @@ impl Misspellings {
                     &owned
                 }
             };
-            for entry in self.entries_of(word, sentence_start) {
+            // Two edits only for a long word not opening a sentence ("Staedium").
+            let max = if !sentence_start && word.len() >= MIN_LEN_TWO_EDITS {
+                2
+            } else {
+                1
+            };
+            for entry in self.entries_of(word, max) {
                 for (start, end) in whole_words(normalised, word) {
-                    // "GGZ Delfand": the whole name, from its exact first words.
-                    let Some(start) = start.checked_sub(entry.prefix.len()) else {
-                        continue;
-                    };
-                    if !normalised[..end].ends_with(&format!("{}{word}", entry.prefix)) {
-                        continue;
-                    }
-                    // The first words alone may name a generic body ("ggz"): the full name
-                    // replaces them.
-                    named.retain(|&(s, e, _)| !(start <= s && e <= end));
-                    if !named.iter().any(|&(s, e, _)| s < end && start < e) {
-                        named.push((start, end, Some(entry.name.as_str())));
-                        added = true;
-                    }
+                    added |= add_one(&mut named, normalised, entry, start, end);
                 }
+            }
+        }
+        // Lower-case words, as hurried typists and speech recognition write names
+        // ("haagwone", "jeukbescherming"): only long ones, with fewer edits.
+        for (start, word) in lower_case_words(normalised, MIN_LEN_LOWER) {
+            let end = start + word.len();
+            if word.len() > self.longest + MAX_EDITS
+                || self.by_first[usize::from(word.as_bytes()[0])].is_empty()
+                // Part of a name already found (most often the name itself).
+                || named.iter().any(|&(s, e, _)| s < end && start < e)
+            {
+                continue;
+            }
+            let max = if word.len() >= MIN_LEN_LOWER_TWO_EDITS {
+                2
+            } else {
+                1
+            };
+            for entry in self.entries_of(word, max) {
+                added |= add_one(&mut named, normalised, entry, start, end);
             }
         }
         if added {
@@ -209,6 +231,94 @@ impl Misspellings {
         named
     }
 }
+
+/// Adds the misspelt `entry` found at `start..end` of `normalised` to `named`, unless another
+/// name already covers part of it; whether it did.
+fn add_one<'a>(
+    named: &mut Vec<(usize, usize, Option<&'a str>)>,
+    normalised: &str,
+    entry: &'a Entry,
+    start: usize,
+    end: usize,
+) -> bool {
+    // "GGZ Delfand": the whole name, from its exact first words.
+    let Some(start) = start.checked_sub(entry.prefix.len()) else {
+        return false;
+    };
+    // (`get`: the alias's first words may be wider than what stands before the word.)
+    let Some(written) = normalised.get(start..end) else {
+        return false;
+    };
+    if !(written.starts_with(&entry.prefix) && written.len() > entry.prefix.len()) {
+        return false;
+    }
+    // The first words alone may name a generic body ("ggz"): the full name replaces them.
+    named.retain(|&(s, e, _)| !(start <= s && e <= end));
+    if named.iter().any(|&(s, e, _)| s < end && start < e) {
+        return false;
+    }
+    named.push((start, end, Some(entry.name.as_str())));
+    true
+}
+
+/// The words of `normalised` made of ASCII lower-case letters only and at least `min` long,
+/// each with its byte offset. A word is a run of ASCII letters and digits and non-ASCII
+/// characters (whose bytes are all 0x80 or more), so a word with an accent or a digit is one
+/// word, and left out.
+fn lower_case_words(normalised: &str, min: usize) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = normalised.as_bytes();
+    let class = |at: usize| {
+        bytes
+            .get(at)
+            .map_or(SEPARATOR, |&b| BYTE_CLASS[usize::from(b)])
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        while at < bytes.len() && class(at) == SEPARATOR {
+            at += 1;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        let mut other = false;
+        loop {
+            match class(at) {
+                SEPARATOR => break,
+                LOWER => {}
+                _ => other = true,
+            }
+            at += 1;
+        }
+        // Both ends are ASCII bytes (or the text's ends): character boundaries.
+        if !other && at - start >= min {
+            return Some((start, &normalised[start..at]));
+        }
+    })
+}
+
+/// [`BYTE_CLASS`]: an ASCII byte that is no letter or digit.
+const SEPARATOR: u8 = 0;
+/// [`BYTE_CLASS`]: an ASCII lower-case letter.
+const LOWER: u8 = 1;
+/// Each byte's class for [`lower_case_words`]: [`SEPARATOR`], [`LOWER`], or 2 for the other
+/// bytes of a word (capitals, digits, and all bytes of non-ASCII characters).
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        class[b] = if byte.is_ascii_lowercase() {
+            LOWER
+        } else if byte.is_ascii_alphanumeric() {
+            2
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    class
+};
 
 /// The characters that open a sentence for the next word (as a word after them may be
 /// capitalised for that alone).

@@ -57,6 +57,7 @@ impl RuleSet {
             group_confidence: tables.group_confidence,
             exclude: regex_set(tables.exclude)?,
             exclude_barrier: tables.exclude_barrier,
+            exclude_keeps: tables.exclude_keeps,
             organisations: organisations.matcher,
             alias_names: organisations.alias_names,
             organisation_roles: organisations.roles,
@@ -80,9 +81,11 @@ struct Tables {
     /// Per `all` group: its size and its confidence.
     group_sizes: Vec<usize>,
     group_confidence: Vec<f64>,
-    /// Every exclusion, with the barrier it vetoes.
+    /// Every exclusion and `keep` pattern, with the barrier it vetoes (or keeps) and whether
+    /// it keeps.
     exclude: Vec<syntax::Parsed>,
     exclude_barrier: Vec<usize>,
+    exclude_keeps: Vec<bool>,
 }
 
 impl Tables {
@@ -104,10 +107,13 @@ impl Tables {
         }
         let confidence = confidence(&spec, errors);
         self.add_groups(index, &spec, confidence, errors);
-        for pattern in &spec.exclude {
-            self.exclude
-                .extend(check_pattern(&spec.id, pattern, errors));
-            self.exclude_barrier.push(index);
+        for (patterns, keeps) in [(&spec.exclude, false), (&spec.keep, true)] {
+            for pattern in patterns {
+                self.exclude
+                    .extend(check_pattern(&spec.id, pattern, errors));
+                self.exclude_barrier.push(index);
+                self.exclude_keeps.push(keeps);
+            }
         }
         check_themes(&spec, errors);
         let wait_context = wait_context(&spec, errors);
@@ -120,6 +126,7 @@ impl Tables {
             promotion: promotion.with(&spec.promotion),
             confidence,
             wait_context,
+            waits: spec.waits,
             responsible: spec.responsible,
         }
     }

@@ -105,10 +105,18 @@ pub(super) struct BarrierSpec {
     pub(super) groups: Vec<GroupSpec>,
     #[serde(default)]
     pub(super) exclude: Vec<String>,
+    /// Patterns that keep the barrier although one of its `exclude` patterns matches (the
+    /// note says what excludes it, but as part of this barrier's story).
+    #[serde(default)]
+    pub(super) keep: Vec<String>,
     /// How much a match of this barrier is trusted, 0 < c ≤ 1 (default 1).
     pub(super) confidence: Option<f64>,
     /// Words that tie a waiting time in the same sentence to this barrier.
     pub(super) wait_context: Option<String>,
+    /// Whether a note of this barrier states a waiting time at all (`waits = false`: a fear,
+    /// a cut or an eviction is no wait, and a duration beside it is something else).
+    #[serde(default = "waits_by_default")]
+    pub(super) waits: bool,
     /// How the body responsible for this barrier shows in a note that names several.
     pub(super) responsible: Option<crate::extract::Shows>,
     /// Conditions on the signal's fields; all that are given must hold.
@@ -120,4 +128,9 @@ pub(super) struct BarrierSpec {
     /// This barrier's model threshold, where it differs from `[model]`'s.
     #[serde(default)]
     pub(super) model: super::combine::BarrierModelSpec,
+}
+
+/// A barrier states waiting times unless its `waits = false`.
+fn waits_by_default() -> bool {
+    true
 }

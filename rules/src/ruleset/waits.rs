@@ -22,15 +22,20 @@ pub(super) fn longest(durations: &[StatedWait]) -> Option<u32> {
 }
 
 /// The waiting time that belongs to `barrier`: the longest one mentioned in a sentence that
-/// also holds one of the barrier's `wait_context` words (preferring one about waiting). When the barrier is the signal's only
-/// one, any waiting time in the text is its own (the longest, preferring one in a sentence
-/// about waiting).
+/// also holds one of the barrier's `wait_context` words (preferring one about waiting). When
+/// the barrier is the signal's only one, any waiting time in the text is its own (the longest,
+/// preferring one in a sentence about waiting). None for a barrier without waits.
 pub(super) fn barrier_wait(
     normalised: &str,
     durations: &[StatedWait],
     barrier: &Barrier,
     sole: bool,
 ) -> Option<u32> {
+    if !barrier.waits {
+        // Only a duration in a sentence about waiting ("wacht al 6 weken op antwoord").
+        let cued: Vec<StatedWait> = durations.iter().filter(|d| d.cued).copied().collect();
+        return sole.then(|| longest(&cued)).flatten();
+    }
     let in_context = barrier.wait_context.as_ref().and_then(|context| {
         let in_context: Vec<StatedWait> = durations
             .iter()

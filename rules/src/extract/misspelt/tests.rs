@@ -67,7 +67,11 @@ fn register() -> Misspellings {
 }
 
 fn found(text: &str) -> Vec<String> {
-    let register = register();
+    found_in(&register(), text)
+}
+
+/// The names `register` finds in `text`, as "written=name".
+fn found_in(register: &Misspellings, text: &str) -> Vec<String> {
     let normalised = knooppunt_domain::text::normalise(text);
     register
         .add_to(Vec::new(), text, &normalised)
@@ -172,6 +176,38 @@ fn long_names_two_letters_off_and_the_last_word_of_a_longer_name() {
     assert!(found("waterschap Delflnd").is_empty());
 }
 
+#[test]
+fn long_lower_case_names_as_hurried_typists_and_speech_recognition_write_them() {
+    let register = Misspellings::new([
+        ("haagwonen", "Haag Wonen"),
+        ("jeugdbescherming", "Jeugdbescherming"),
+        ("kredietbank", "Kredietbank"),
+        ("staedion", "Staedion"),
+        ("ggz rivierduinen", "Rivierduinen"),
+    ]);
+    let found = |text: &str| found_in(&register, text);
+    assert_eq!(found("nu haagwone stuurt brief"), ["haagwone=Haag Wonen"]);
+    assert_eq!(
+        found("aangemeld bij ggz rivierduinn"),
+        ["ggz rivierduinn=Rivierduinen"]
+    );
+    // Its last word alone is no name.
+    assert!(found("de rivierduinn op").is_empty());
+    // Two edits from twelve letters on.
+    assert_eq!(
+        found("ik ben bang voor jeukbescherming"),
+        ["jeukbescherming=Jeugdbescherming"]
+    );
+    // An alias's first letter stays: a word run together with its article is no name.
+    assert!(found("dekredietbank niks gehoord").is_empty());
+    // A lower-case word of fewer than eight letters is left alone.
+    assert!(found("stedion komt niet").is_empty());
+    // Two edits are too many for a lower-case word of eight.
+    assert!(found("bij staeduom gemeld").is_empty());
+    // The exact name is the matcher's.
+    assert!(found("bij haagwonen gemeld").is_empty());
+}
+
 /// [`capitalised_words`] by its definition, character by character.
 fn capitalised_words_by_characters(text: &str) -> Vec<(&str, bool)> {
     let mut words = Vec::new();
@@ -223,6 +259,20 @@ proptest! {
             capitalised_words(&text).collect::<Vec<_>>(),
             capitalised_words_by_characters(&text)
         );
+    }
+
+    #[test]
+    fn lower_case_words_are_where_they_say(text in texts()) {
+        let normalised = knooppunt_domain::text::normalise(&text);
+        let expected: Vec<&str> = normalised
+            .split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()))
+            .collect();
+        let words: Vec<(usize, &str)> = lower_case_words(&normalised, 2).collect();
+        for &(start, word) in &words {
+            prop_assert_eq!(normalised.get(start..start + word.len()), Some(word));
+        }
+        prop_assert_eq!(words.into_iter().map(|(_, w)| w).collect::<Vec<_>>(), expected);
     }
 
     #[test]

@@ -118,6 +118,7 @@ fn shipped_patterns() -> (Vec<String>, Vec<String>) {
             positive.extend(strings(group.get("all")));
         }
         exclude.extend(strings(barrier.get("exclude")));
+        exclude.extend(strings(barrier.get("keep")));
     }
     assert!(
         positive.len() > 100 && exclude.len() > 30,
