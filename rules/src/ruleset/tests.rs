@@ -398,6 +398,12 @@ fn a_keep_pattern_lifts_the_exclusions() {
          en de ontruiming is aangezegd.",
     );
     assert_eq!(analysis.barriers, ["huisuitzetting"]);
+    // An eviction carried out stays one, whatever was paid after.
+    let text = "Het vonnis tot ontruiming is ten uitvoer gelegd, hoewel de achterstand \
+                binnen enkele dagen zou zijn ingelopen.";
+    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    let text = "De achterstand is inmiddels ingelopen en de ontruiming gaat niet door.";
+    assert!(rules.analyse(text).barriers.is_empty());
 }
 
 #[test]
