@@ -284,6 +284,12 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         // Years ago that the person applied or reported: the wait.
         ("Een half jaar geleden aangemeld en nog niets gehoord.", Some(182)),
         ("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien.", Some(730)),
+        // The request a few words after "geleden", in the same clause.
+        ("Een half jaar geleden al hulp voor zijn schulden gevraagd, nooit opgepakt.", Some(182)),
+        ("Hij heeft het een jaar geleden al aan de verhuurder doorgegeven.", Some(365)),
+        // ... but not past the clause: the moment something else happened.
+        ("Ze is een jaar geleden verhuisd, en heeft toen om hulp gevraagd.", None),
+        ("Een jaar geleden is zijn vrouw overleden en heeft hij om hulp gevraagd.", None),
         // Or the application named just before it.
         ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
         ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),

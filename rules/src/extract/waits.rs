@@ -72,8 +72,9 @@ patterns! {
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
 
-    /// "geleden" followed by the application or report the wait counts from.
-    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,3}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)";
+    /// "geleden" followed by the application or report the wait counts from, in the same
+    /// clause ("een half jaar geleden al hulp voor zijn schulden gevraagd").
+    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,6}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)";
 
     /// The application, report or referral the wait counts from, right before a duration
     /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
