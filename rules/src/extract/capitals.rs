@@ -7,8 +7,10 @@
 //! a name counts written lower-case too: right after "bij", "naar" or "aan" without an article,
 //! where a common noun would have one ("durft het niet door te geven bij toeslagen", "melding
 //! bij portaal"), after "van" following a letter, a phone line or a form ("de brieven van
-//! toeslagen", "de telefoon van toeslagen"), or alone in brackets ("flat in de merenwijk
-//! (portaal)", "(de sleutels)").
+//! toeslagen", "de telefoon van toeslagen"), alone in brackets ("flat in de merenwijk
+//! (portaal)", "(de sleutels)"), or as the subject of what a body does, its verb in the singular
+//! where the common noun would take the plural ("bang dat de toeslagen alles terugvordert"
+//! against "haar toeslagen stoppen").
 
 use std::collections::HashMap;
 
@@ -97,6 +99,37 @@ const OF_A_BODY: [&str; 12] = [
     "beslissing",
 ];
 
+/// Verbs in the singular of what a body does: after a plural common noun ("toeslagen") one of
+/// them shows the name ("de toeslagen haalt alles terug").
+const A_BODY_DOES: [&str; 14] = [
+    "terugvordert",
+    "vordert",
+    "terugvraagt",
+    "herberekent",
+    "verrekent",
+    "verlaagt",
+    "kort",
+    "stopt",
+    "controleert",
+    "ontdekt",
+    "haalt",
+    "stuurt",
+    "eist",
+    "wil",
+];
+
+/// Whether one of the first four words of `after` (in its clause) is one of [`A_BODY_DOES`].
+fn a_body_does(after: &str) -> bool {
+    after
+        .split(|c: char| !c.is_alphanumeric() && c != ' ')
+        .next()
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|word| !word.is_empty())
+        .take(4)
+        .any(|word| A_BODY_DOES.contains(&word))
+}
+
 /// The word that ends `text`: "" when it ends with a space or punctuation.
 fn last_word(text: &str) -> &str {
     text.char_indices()
@@ -108,7 +141,7 @@ fn last_word(text: &str) -> &str {
 /// Whether only a name fits where the alias at `start..end` of `normalised` stands: alone in
 /// brackets, or — when it begins with no article itself — right after a bare "bij", "naar" or
 /// "aan", or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
-/// toeslagen"; "bij de sleutels" stays a phrase).
+/// toeslagen"; "bij de sleutels" stays a phrase), or with a verb of [`A_BODY_DOES`] after it.
 fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     let alias = normalised.get(start..end).unwrap_or_default();
     let before = normalised.get(..start).unwrap_or_default();
@@ -118,6 +151,10 @@ fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     }
     if alias.starts_with("de ") || alias.starts_with("het ") {
         return false;
+    }
+    // ("het portaal stuurt je door": a neuter common noun.)
+    if a_body_does(after) && !before.ends_with("het ") {
+        return true;
     }
     let bare = ["bij ", "naar ", "aan "].iter().any(|preposition| {
         before
@@ -210,6 +247,12 @@ mod tests {
             ("ze durft het niet door te geven bij toeslagen", "toeslagen", "Toeslagen", 1),
             ("al drie keer gemeld bij portaal, niks", "portaal", "Portaal", 1),
             ("brief gestuurd naar toeslagen", "toeslagen", "Toeslagen", 1),
+            // The subject of what a body does, its verb in the singular.
+            ("bang dat de toeslagen weer alles terugvordert", "toeslagen", "Toeslagen", 1),
+            ("bang dat toeslagen dan alles herberekent", "toeslagen", "Toeslagen", 1),
+            ("bang dat haar toeslagen dan stoppen", "toeslagen", "Toeslagen", 0),
+            ("de toeslagen zijn te laag. hij wil meer", "toeslagen", "Toeslagen", 0),
+            ("het portaal stuurt je door", "portaal", "Portaal", 0),
             ("moet geld terugbetalen aan toeslagen", "toeslagen", "Toeslagen", 1),
             // With an article, or after another word: the allowances and the stairwell.
             ("hulp bij de toeslagen aanvragen", "toeslagen", "Toeslagen", 0),

@@ -656,3 +656,30 @@ fn wide_punctuation_anywhere_never_panics() {
     }
     assert!(analysed > 1_000, "{analysed} notes analysed");
 }
+
+#[test]
+fn parties_that_each_want_something_else_first_pass_the_case_around() {
+    let rules = rules();
+    // The barriers the rules alone find (the model aside).
+    let by_rules = |text: &str| -> Vec<String> {
+        rules
+            .classify_normalised(&normalise(text))
+            .into_iter()
+            .map(|(barrier, ..)| rules.barriers[barrier].id.clone())
+            .collect()
+    };
+    for text in [
+        "Budgetcoach: eerst een vast adres. Woningzoekendenloket: eerst de schulden op orde.",
+        "De kliniek wil dat hij eerst stopt met gokken, het gokhulpteam zegt dat hij pas als hij \
+         rustig woont kan beginnen.",
+    ] {
+        assert!(
+            by_rules(text).contains(&"doorverwijscarrousel".to_string()),
+            "{text}: {:?}",
+            by_rules(text)
+        );
+    }
+    // One condition alone is no carousel.
+    let text = "De schuldhulp wil eerst drie maanden budgetbeheer zien.";
+    assert!(!by_rules(text).contains(&"doorverwijscarrousel".to_string()));
+}
