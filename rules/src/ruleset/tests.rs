@@ -683,3 +683,20 @@ fn parties_that_each_want_something_else_first_pass_the_case_around() {
     let text = "De schuldhulp wil eerst drie maanden budgetbeheer zien.";
     assert!(!by_rules(text).contains(&"doorverwijscarrousel".to_string()));
 }
+
+#[test]
+fn a_note_that_says_it_went_well_names_no_barrier() {
+    let rules = rules();
+    for text in [
+        "Aangemeld bij de ggz en binnen vijf werkdagen een intakegesprek gehad. Geen wachtlijst.",
+        "Schuldhulp van de gemeente: de wachttijd is teruggebracht tot een paar weken.",
+        "Huurachterstand bij Vestia volledig afgelost via een regeling. Dreigende ontruiming van tafel.",
+        "Schimmel in de slaapkamer gemeld bij Staedion, ze kwamen binnen drie dagen en hebben \
+         alles behandeld.",
+        "Zoon komt bij haar wonen; de kostendelersnorm is bij haar AOW niet van toepassing.",
+        "Hij is niet langer bang dat de gemeente zijn uitkering kort als hij helpt in de kantine.",
+    ] {
+        let analysis = rules.analyse(text);
+        assert!(analysis.barriers.is_empty(), "{text}: {:?}", analysis.barriers);
+    }
+}
