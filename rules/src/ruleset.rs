@@ -284,7 +284,7 @@ impl RuleSet {
                 (true, _) => None,
                 (false, true) => crate::ruleset::waits::longest(&durations),
                 // Barriers without waits: only one in a sentence about waiting.
-                (false, false) => durations.iter().filter(|d| d.cued).map(|d| d.days).max(),
+                (false, false) => crate::ruleset::waits::longest_cued(&durations),
             });
         Analysis {
             wait_days,

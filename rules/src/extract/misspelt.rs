@@ -100,6 +100,13 @@ impl Misspellings {
         }
     }
 
+    /// Whether an ASCII word of `len` bytes starting with `first` (lower case) can be close to
+    /// an alias: one starts with that letter, and the word is at most [`MAX_EDITS`] longer than
+    /// the longest.
+    fn may_name(&self, first: u8, len: usize) -> bool {
+        len <= self.longest + MAX_EDITS && !self.by_first[usize::from(first)].is_empty()
+    }
+
     /// The alias entries `word` (normalised) is a misspelling of, when all are one
     /// organisation's: at most `max` edits away (two only from an alias of
     /// [`MIN_LEN_TWO_EDITS`] or more). Empty when there are none.
@@ -167,9 +174,7 @@ impl Misspellings {
                 // alias's length can be close to one: the others are passed over without
                 // making a string.
                 if word.len() < min
-                    || word.len() > self.longest + MAX_EDITS
-                    || self.by_first[usize::from(word.as_bytes()[0].to_ascii_lowercase())]
-                        .is_empty()
+                    || !self.may_name(word.as_bytes()[0].to_ascii_lowercase(), word.len())
                 {
                     continue;
                 }
@@ -209,8 +214,7 @@ impl Misspellings {
         // ("haagwone", "jeukbescherming"): only long ones, with fewer edits.
         for (start, word) in lower_case_words(normalised, MIN_LEN_LOWER) {
             let end = start + word.len();
-            if word.len() > self.longest + MAX_EDITS
-                || self.by_first[usize::from(word.as_bytes()[0])].is_empty()
+            if !self.may_name(word.as_bytes()[0], word.len())
                 // Part of a name already found (most often the name itself).
                 || named.iter().any(|&(s, e, _)| s < end && start < e)
             {
@@ -262,63 +266,23 @@ fn add_one<'a>(
 }
 
 /// The words of `normalised` made of ASCII lower-case letters only and at least `min` long,
-/// each with its byte offset. A word is a run of ASCII letters and digits and non-ASCII
-/// characters (whose bytes are all 0x80 or more), so a word with an accent or a digit is one
-/// word, and left out.
+/// each with its byte offset. A word is a run between ASCII bytes that are no letter or digit,
+/// so a word with a capital, an accent or a digit is one word, and left out.
 fn lower_case_words(normalised: &str, min: usize) -> impl Iterator<Item = (usize, &str)> {
-    let bytes = normalised.as_bytes();
-    let class = |at: usize| {
-        bytes
-            .get(at)
-            .map_or(SEPARATOR, |&b| BYTE_CLASS[usize::from(b)])
-    };
+    // Each separator is one byte: a word starts one byte after the previous one's end.
     let mut at = 0;
-    std::iter::from_fn(move || loop {
-        while at < bytes.len() && class(at) == SEPARATOR {
-            at += 1;
-        }
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        let mut other = false;
-        loop {
-            match class(at) {
-                SEPARATOR => break,
-                LOWER => {}
-                _ => other = true,
-            }
-            at += 1;
-        }
-        // Both ends are ASCII bytes (or the text's ends): character boundaries.
-        if !other && at - start >= min {
-            return Some((start, &normalised[start..at]));
-        }
-    })
+    normalised
+        .as_bytes()
+        .split(|b| b.is_ascii() && !b.is_ascii_alphanumeric())
+        .filter_map(move |word| {
+            let start = at;
+            at += word.len() + 1;
+            (word.len() >= min && word.iter().all(u8::is_ascii_lowercase))
+                .then(|| normalised.get(start..start + word.len()))
+                .flatten()
+                .map(|word| (start, word))
+        })
 }
-
-/// [`BYTE_CLASS`]: an ASCII byte that is no letter or digit.
-const SEPARATOR: u8 = 0;
-/// [`BYTE_CLASS`]: an ASCII lower-case letter.
-const LOWER: u8 = 1;
-/// Each byte's class for [`lower_case_words`]: [`SEPARATOR`], [`LOWER`], or 2 for the other
-/// bytes of a word (capitals, digits, and all bytes of non-ASCII characters).
-static BYTE_CLASS: [u8; 256] = {
-    let mut class = [2u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let byte = b as u8;
-        class[b] = if byte.is_ascii_lowercase() {
-            LOWER
-        } else if byte.is_ascii_alphanumeric() {
-            2
-        } else {
-            SEPARATOR
-        };
-        b += 1;
-    }
-    class
-};
 
 /// The characters that open a sentence for the next word (as a word after them may be
 /// capitalised for that alone).

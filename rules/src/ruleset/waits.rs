@@ -17,14 +17,19 @@ fn wait_days_normalised(normalised: &str) -> Option<u32> {
 /// The longest of `durations`, preferring one whose sentence is about waiting ("wacht al
 /// 9 wk op start") over a bare duration elsewhere ("'eerst 3 mnd budgetbeheer'").
 pub(super) fn longest(durations: &[StatedWait]) -> Option<u32> {
-    let cued = durations.iter().filter(|d| d.cued).map(|d| d.days).max();
-    cued.or_else(|| durations.iter().map(|d| d.days).max())
+    longest_cued(durations).or_else(|| durations.iter().map(|d| d.days).max())
+}
+
+/// The longest of `durations` whose sentence is about waiting; none for bare durations.
+pub(super) fn longest_cued(durations: &[StatedWait]) -> Option<u32> {
+    durations.iter().filter(|d| d.cued).map(|d| d.days).max()
 }
 
 /// The waiting time that belongs to `barrier`: the longest one mentioned in a sentence that
 /// also holds one of the barrier's `wait_context` words (preferring one about waiting). When
 /// the barrier is the signal's only one, any waiting time in the text is its own (the longest,
-/// preferring one in a sentence about waiting). None for a barrier without waits.
+/// preferring one in a sentence about waiting). A barrier without waits (`waits = false`) owns
+/// only a duration in a sentence about waiting, and only as the signal's only barrier.
 pub(super) fn barrier_wait(
     normalised: &str,
     durations: &[StatedWait],
@@ -33,8 +38,7 @@ pub(super) fn barrier_wait(
 ) -> Option<u32> {
     if !barrier.waits {
         // Only a duration in a sentence about waiting ("wacht al 6 weken op antwoord").
-        let cued: Vec<StatedWait> = durations.iter().filter(|d| d.cued).copied().collect();
-        return sole.then(|| longest(&cued)).flatten();
+        return sole.then(|| longest_cued(durations)).flatten();
     }
     let in_context = barrier.wait_context.as_ref().and_then(|context| {
         let in_context: Vec<StatedWait> = durations
