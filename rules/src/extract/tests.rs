@@ -229,6 +229,8 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "alle afschriften van de afgelopen 3 maanden aanleveren",
         "pt. 6 wk pp., somber",
         "over 2 wk nabellen",
+        "besloten: wijkteam neemt regie. terugkoppeling over 4 weken",
+        "evaluatie in het overleg over een maand",
     ]);
     #[rustfmt::skip]
     assert_waits(&[
@@ -309,6 +311,9 @@ fn widowhood_a_validity_and_the_period_papers_cover_are_not_waits() {
         ("De code komt binnen 5 werkdagen en is 30 dagen geldig; een afspraak kan pas over 3 weken.", Some(21)),
         ("Nieuwe activeringscode, geldig 30 dagen. Eerste afspraak over 3 weken.", Some(21)),
         ("Ze moest zes maanden bankafschriften inleveren en hoort nu al twee maanden niks.", Some(60)),
+        ("Aanmelding bij de schuldhulp: eerst bankafschriften van drie maanden uploaden. Intussen loopt het beslag door.", None),
+        ("Hij moet van 3 maanden alle afschriften aanleveren voordat de intake start; al 5 weken niets gehoord.", Some(35)),
+        ("Loonstroken van de afgelopen 3 maanden ingeleverd, en daarna 6 weken gewacht op de intake.", Some(42)),
     ]);
 }
 

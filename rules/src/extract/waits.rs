@@ -8,12 +8,11 @@
 //! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
 //! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
 //! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
-//! maanden bankafschriften"), or — for years — anything but a wait: years count only in a
-//! sentence about waiting, answering or applying, and never next to living, illness or
-//! marriage ("woont er al 30 jaar",
-//! "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je post
-//! ordenen'") is not a wait either. Minutes
-//! and hours (call times) are never read. Each wait records whether its sentence is about
+//! maanden bankafschriften", "afschriften van 3 maanden", "van 3 maanden alle afschriften"),
+//! or — for years — anything but a wait: years count only in a sentence about waiting,
+//! answering or applying, and never next to living, illness or marriage ("woont er al 30
+//! jaar", "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je
+//! post ordenen'") is not a wait either. Minutes and hours (call times) are never read. Each wait records whether its sentence is about
 //! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 
@@ -23,7 +22,7 @@ patterns! {
     DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
 
     /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
-    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
+    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschriften van|(?:bank)?papieren van|loonstro(?:k|ken|okjes) van|salarisstroken van|uitdraai(?:en)? van|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
 
     /// "eerst" right before a duration: a condition to meet first, not a wait (unless
     /// [`WAIT_AFTER`]).
@@ -49,7 +48,7 @@ patterns! {
     /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in nl"), how long
     /// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
     /// bankafschriften").
-    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| bankpapieren| bankafschriften| afschriften| loonstroken| loonstrookjes| salarisstroken)(?-u:\b)";
+    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken))(?-u:\b)";
 
     /// Words in the same sentence that make a duration about waiting, answering or applying.
     WAIT_CUE = r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
@@ -94,6 +93,10 @@ patterns! {
     /// A follow-up the writer plans right after "over N weken" ("over 1 wk nabellen"): a date,
     /// not a wait.
     FOLLOW_UP_AFTER = r"^ (?:nabellen|terugbellen|opnieuw bellen|weer bellen|evalueren|evaluatie|navragen|terugkomen|langsgaan|huisbezoek|kijken we)\b";
+
+    /// A follow-up the writer plans right before "over N weken" ("terugkoppeling over 4
+    /// weken", "evaluatie in het overleg over 6 weken"): a date, not a wait.
+    FOLLOW_UP_BEFORE = r"(?:^|[^a-z0-9])(?:terugkoppeling|terugkoppelen|evaluatie|evalueren|nabellen|navragen|vervolgafspraak|vervolggesprek|vervolgoverleg|heroverweging|herbeoordeling|opnieuw bespreken|opnieuw agenderen|terugkomen)(?: [a-z]+){0,4}? over$";
 
     /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
     ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";
@@ -290,7 +293,9 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 sentence
             };
             if (tail.ends_with("over") || tail.ends_with("over een"))
-                && (DEADLINE_CONTEXT.is_match(deadline_scope) || FOLLOW_UP_AFTER.is_match(after))
+                && (DEADLINE_CONTEXT.is_match(deadline_scope)
+                    || FOLLOW_UP_AFTER.is_match(after)
+                    || FOLLOW_UP_BEFORE.is_match(before.trim_end_matches(" een")))
             {
                 return None;
             }
