@@ -231,6 +231,7 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "over 2 wk nabellen",
         "besloten: wijkteam neemt regie. terugkoppeling over 4 weken",
         "evaluatie in het overleg over een maand",
+        "controle bij de huisarts over 1 week",
     ]);
     #[rustfmt::skip]
     assert_waits(&[
@@ -295,6 +296,7 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         // Or the application named just before it.
         ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
         ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),
+        ("Sinds zijn aanmelding bij Brijder bijna een jaar geleden geen behandeling.", Some(365)),
         ("Schimmel gemeld bij Staedion, de eerste melding is nu drie maanden oud.", Some(90)),
         // Years of treatment that ended are history, not a wait.
         ("Pt. 2 jr in behandeling geweest bij Parnassia. Bij Rivierduinen eerstvolgende plek over tien weken.", Some(70)),

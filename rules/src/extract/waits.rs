@@ -78,7 +78,7 @@ patterns! {
     /// The application, report or referral the wait counts from, right before a duration
     /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
     /// "aanmelding was 2 jaar geleden", "de eerste melding is nu drie maanden oud").
-    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|aanmelding|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: [a-z]+){0,2}$";
+    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|aanmelding|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: [a-z]+){0,3}$";
 
     /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
     /// is 1 jaar", "een wachtlijst van een half jaar").
@@ -96,7 +96,7 @@ patterns! {
 
     /// A follow-up the writer plans right before "over N weken" ("terugkoppeling over 4
     /// weken", "evaluatie in het overleg over 6 weken"): a date, not a wait.
-    FOLLOW_UP_BEFORE = r"(?:^|[^a-z0-9])(?:terugkoppeling|terugkoppelen|evaluatie|evalueren|nabellen|navragen|vervolgafspraak|vervolggesprek|vervolgoverleg|heroverweging|herbeoordeling|opnieuw bespreken|opnieuw agenderen|terugkomen)(?: [a-z]+){0,4}? over$";
+    FOLLOW_UP_BEFORE = r"(?:^|[^a-z0-9])(?:controle|terugkomafspraak|terugkoppeling|terugkoppelen|evaluatie|evalueren|nabellen|navragen|vervolgafspraak|vervolggesprek|vervolgoverleg|heroverweging|herbeoordeling|opnieuw bespreken|opnieuw agenderen|terugkomen)(?: [a-z]+){0,4}? over$";
 
     /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
     ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";

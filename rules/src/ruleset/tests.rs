@@ -404,6 +404,17 @@ fn a_keep_pattern_lifts_the_exclusions() {
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
     let text = "De achterstand is inmiddels ingelopen en de ontruiming gaat niet door.";
     assert!(rules.analyse(text).barriers.is_empty());
+    // Arrears the landlord wants paid first are still arrears; the current rent paid in full
+    // is not the arrears paid off; an eviction notice is an eviction.
+    let text = "Ontruiming over 3 weken; Woonbron praat pas als er eerst een deel is afgelost.";
+    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    let text = "Vonnis wegens een huurachterstand van drie maanden. Ik verzoek de ontruiming \
+                aan te houden; de lopende huur wordt sinds het bewind volledig voldaan.";
+    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    let text = "Huurachterstand van € 1.120 volledig voldaan, dossier gesloten.";
+    assert!(rules.analyse(text).barriers.is_empty());
+    let text = "Ze heeft een ontruimingsaanzegging gekregen.";
+    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
 }
 
 #[test]
