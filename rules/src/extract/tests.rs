@@ -296,6 +296,8 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         // Or the application named just before it.
         ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
         ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),
+        ("Onze eerste collectieve melding is nu bijna een jaar oud.", Some(365)),
+        ("Mw. met depressie staat ruim een half jaar op de wachtlijst bij de ggz.", Some(182)),
         ("Sinds zijn aanmelding bij Brijder bijna een jaar geleden geen behandeling.", Some(365)),
         ("Schimmel gemeld bij Staedion, de eerste melding is nu drie maanden oud.", Some(90)),
         // Years of treatment that ended are history, not a wait.
@@ -316,6 +318,8 @@ fn widowhood_a_validity_and_the_period_papers_cover_are_not_waits() {
         ("Aanmelding bij de schuldhulp: eerst bankafschriften van drie maanden uploaden. Intussen loopt het beslag door.", None),
         ("Hij moet van 3 maanden alle afschriften aanleveren voordat de intake start; al 5 weken niets gehoord.", Some(35)),
         ("Loonstroken van de afgelopen 3 maanden ingeleverd, en daarna 6 weken gewacht op de intake.", Some(42)),
+        ("De aanvraag vereist bankafschriften over drie maanden, alleen digitaal te uploaden.", None),
+        ("Zij zeggen eerst alle papieren brengen, bankafschrift zes maanden, en dan wachten.", None),
     ]);
 }
 

@@ -8,7 +8,7 @@
 //! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
 //! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
 //! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
-//! maanden bankafschriften", "afschriften van 3 maanden", "van 3 maanden alle afschriften"),
+//! maanden bankafschriften", "afschriften over 3 maanden", "van 3 maanden alle afschriften"),
 //! or — for years — anything but a wait: years count only in a sentence about waiting,
 //! answering or applying, and never next to living, illness or marriage ("woont er al 30
 //! jaar", "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je
@@ -22,7 +22,7 @@ patterns! {
     DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
 
     /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
-    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschriften van|(?:bank)?papieren van|loonstro(?:k|ken|okjes) van|salarisstroken van|uitdraai(?:en)? van|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
+    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschrift(?:en)?(?: van| over)?|(?:bank)?papieren (?:van|over)|loonstro(?:k|ken|okjes)(?: van| over)?|salarisstroken(?: van| over)?|uitdraai(?:en)? (?:van|over)|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
 
     /// "eerst" right before a duration: a condition to meet first, not a wait (unless
     /// [`WAIT_AFTER`]).
@@ -67,6 +67,11 @@ patterns! {
     /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
     /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
     WAITING_BEFORE = r"(?:^|[^a-z0-9])(?:wacht|wachten|wachtte|wachtten|gewacht|waiting|waited)(?: [a-z]+){0,2}$";
+
+    /// Waiting named right after a duration ("staat een half jaar op de wachtlijst", "een jaar
+    /// gewacht"): a life word before it ([`LIFE_BEFORE`]: "mw. met depressie staat …") is not
+    /// what lasts.
+    WAITING_AFTER = r"^ (?:op (?:de |een |die |hun )?(?:wacht)?lijst|gewacht|wachten|te wachten)(?-u:\b)";
 
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
@@ -314,8 +319,12 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             // jaar") are a wait only in a sentence about waiting.
             if years
                 && ((amount > 2.0 && !cued)
-                    || (LIFE_BEFORE.is_match(tail) && !WAITING_BEFORE.is_match(tail))
-                    || LIFE_AFTER.is_match(after)
+                    || (LIFE_BEFORE.is_match(tail)
+                        && !WAITING_BEFORE.is_match(tail)
+                        && !WAITING_AFTER.is_match(after))
+                    // "de melding is nu bijna een jaar oud" is how old the report is.
+                    || (LIFE_AFTER.is_match(after)
+                        && !(after.starts_with(" oud") && APPLIED_BEFORE.is_match(tail)))
                     // "dat wordt een half jaar niks": only a child is half a year old.
                     || (AGE_BEFORE.is_match(tail)
                         && amount >= 1.0

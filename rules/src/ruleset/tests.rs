@@ -415,6 +415,8 @@ fn a_keep_pattern_lifts_the_exclusions() {
     assert!(rules.analyse(text).barriers.is_empty());
     let text = "Ze heeft een ontruimingsaanzegging gekregen.";
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    let text = "De familie op drie hoog hoort dat ze volgende week uit huis wordt gezet.";
+    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
 }
 
 #[test]
