@@ -297,6 +297,7 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
         ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),
         ("Onze eerste collectieve melding is nu bijna een jaar oud.", Some(365)),
+        ("Hij meldde het ruim een jaar geleden voor het eerst bij de verhuurder.", Some(365)),
         ("Mw. met depressie staat ruim een half jaar op de wachtlijst bij de ggz.", Some(182)),
         ("Sinds zijn aanmelding bij Brijder bijna een jaar geleden geen behandeling.", Some(365)),
         ("Schimmel gemeld bij Staedion, de eerste melding is nu drie maanden oud.", Some(90)),

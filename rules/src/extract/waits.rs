@@ -5,15 +5,16 @@
 //! *not* a wait when it is an age ("zoon van 23 jaar", "23 jaar oud", "kind 2 jaar", "baby 6
 //! weken"), a pregnancy ("8 maanden zwanger"), a range ("3 à 4 maanden"), a threshold, term or
 //! deadline ("langer dan 10 weken", "de beslistermijn van 6 weken", "moet binnen 4 weken weg",
-//! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a frequency ("om de 2 weken"), arrears
-//! ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
+//! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a follow-up ("terugkoppeling over 4
+//! weken"), a frequency ("om de 2 weken"), arrears ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
 //! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
 //! maanden bankafschriften", "afschriften over 3 maanden", "van 3 maanden alle afschriften"),
 //! or — for years — anything but a wait: years count only in a sentence about waiting,
 //! answering or applying, and never next to living, illness or marriage ("woont er al 30
 //! jaar", "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je
-//! post ordenen'") is not a wait either. Minutes and hours (call times) are never read. Each wait records whether its sentence is about
-//! waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
+//! post ordenen'") is not a wait either. Minutes and hours (call times) are never read. Each
+//! wait records whether its sentence is about waiting ([`StatedWait::cued`]); such a wait is
+//! preferred over a bare duration.
 //!
 
 use super::{clause_at, sentence_at, sentence_bounds};
@@ -82,8 +83,9 @@ patterns! {
 
     /// The application, report or referral the wait counts from, right before a duration
     /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
-    /// "aanmelding was 2 jaar geleden", "de eerste melding is nu drie maanden oud").
-    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|aanmelding|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: [a-z]+){0,3}$";
+    /// "aanmelding was 2 jaar geleden", "hij meldde het ruim een jaar geleden", "de eerste melding
+    /// is nu drie maanden oud").
+    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|aanmelding|meldde|meldden|aanmeldde|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: [a-z]+){0,3}$";
 
     /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
     /// is 1 jaar", "een wachtlijst van een half jaar").
