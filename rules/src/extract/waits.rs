@@ -91,6 +91,11 @@ patterns! {
     /// is 1 jaar", "een wachtlijst van een half jaar").
     LENGTH_OF_A_WAIT = r"(?:wacht\w*|lijst|duur\w*|doorlooptijd|waitlist|waiting list)(?: \w+)? (?:is|was|van|wordt|werd|nu|of)$";
 
+    /// A report, request or letter as the subject of the sentence before a duration and "oud"
+    /// ("mijn eerste melding bij Staedion is nu 9 weken oud", "ons verzoek om uitstel is 16
+    /// dagen oud").
+    REPORT_BEFORE_AGE = r"(?:^|[^a-z0-9])(?:melding|meldingen|verzoek|aanvraag|aanmelding|klacht|brief|mail|email|e-mail|bericht|bezwaar|bezwaarschrift|verwijzing|reparatieverzoek)\b[^,;:]*\b(?:is|was|zijn|waren)(?: nu| inmiddels| al| ruim| bijna| precies| meer dan| zo'n| ongeveer| circa)*$";
+
     /// Words just before a duration of years that make it an age ("moeder is 40 jaar").
     AGE_BEFORE = r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$";
 
@@ -107,6 +112,15 @@ patterns! {
 
     /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
     ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";
+}
+
+/// Whether the sentence around byte `at` names a report, request or letter whose age the
+/// duration at `at` is ([`REPORT_BEFORE_AGE`]).
+fn report_is_old(normalised: &str, at: usize) -> bool {
+    let (start, _) = sentence_bounds(normalised, at);
+    normalised
+        .get(start..at)
+        .is_some_and(|before| REPORT_BEFORE_AGE.is_match(before.trim_end()))
 }
 
 /// Dutch number words as notes write them ("drie maanden", "vijfentwintig dagen",
@@ -245,6 +259,12 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 .map_or(0, |(i, _)| i + 1);
             let tail = &before[tail_start..];
             let after = &normalised[whole.end()..];
+            // "oud" after the age of a report ("de aanmelding is nu 3 maanden oud", "mijn
+            // eerste melding bij Staedion is nu 9 weken oud"): a wait, not a person's age.
+            let aged_report = || {
+                after.starts_with(" oud")
+                    && (APPLIED_BEFORE.is_match(tail) || report_is_old(normalised, whole.start()))
+            };
             if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
                 return None;
             }
@@ -260,8 +280,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 || (after.starts_with(')')
                     && !SINCE_BEFORE.is_match(tail)
                     && !(unit != Unit::Year && waited_in_brackets(normalised, tail, whole.start())))
-                || (LIFE_AFTER_ANY.is_match(after)
-                    && !(after.starts_with(" oud") && APPLIED_BEFORE.is_match(tail)))
+                || (LIFE_AFTER_ANY.is_match(after) && !aged_report())
             {
                 return None;
             }
@@ -325,8 +344,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                         && !WAITING_BEFORE.is_match(tail)
                         && !WAITING_AFTER.is_match(after))
                     // "de melding is nu bijna een jaar oud" is how old the report is.
-                    || (LIFE_AFTER.is_match(after)
-                        && !(after.starts_with(" oud") && APPLIED_BEFORE.is_match(tail)))
+                    || (LIFE_AFTER.is_match(after) && !aged_report())
                     // "dat wordt een half jaar niks": only a child is half a year old.
                     || (AGE_BEFORE.is_match(tail)
                         && amount >= 1.0
