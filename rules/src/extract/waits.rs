@@ -52,7 +52,7 @@ patterns! {
     LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken))(?-u:\b)";
 
     /// Words in the same sentence that make a duration about waiting, answering or applying.
-    WAIT_CUE = r"wacht|lijst|reactie|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
+    WAIT_CUE = r"wacht|lijst|reactie|terugbel|teruggebeld|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
 
     /// Words just before a duration of years that make it residence, illness or a life fact
     /// ("woont er al 30 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except

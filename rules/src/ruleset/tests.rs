@@ -357,6 +357,12 @@ fn a_barrier_without_waits_takes_only_a_duration_about_waiting() {
     let analysis = rules.analyse(text);
     assert_eq!(analysis.barriers, ["angst-uitkeringskorting"]);
     assert_eq!(analysis.wait_days, Some(42));
+    // So does a call back that did not come.
+    let text = "Vonnis en ontruiming aangezegd. Hij belde Haag Wonen voor een regeling, ze zouden \
+                terugbellen, na drie weken niks.";
+    let analysis = rules.analyse(text);
+    assert_eq!(analysis.barriers, ["huisuitzetting"]);
+    assert_eq!(analysis.wait_days, Some(21));
 
     // `waits = false` in a rules file of its own; the default is `true`.
     for (waits, days) in [("waits = false\n", None), ("", Some(21))] {
