@@ -302,9 +302,10 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         ("Ons verzoek om uitstel is 16 dagen oud en nog niet beantwoord.", Some(16)),
         ("Zijn eigen brief aan ze is nu tien weken oud, nog geen antwoord.", Some(70)),
         ("De brief over haar zoon, die nu 9 weken oud is, kwam te laat.", None),
-        ("Mw. met depressie staat ruim een half jaar op de wachtlijst bij de ggz.", Some(182)),
         ("Sinds zijn aanmelding bij Brijder bijna een jaar geleden geen behandeling.", Some(365)),
         ("Schimmel gemeld bij Staedion, de eerste melding is nu drie maanden oud.", Some(90)),
+        // A life word before a duration does not stop a wait named right after it.
+        ("Mw. met depressie staat ruim een half jaar op de wachtlijst bij de ggz.", Some(182)),
         // Years of treatment that ended are history, not a wait.
         ("Pt. 2 jr in behandeling geweest bij Parnassia. Bij Rivierduinen eerstvolgende plek over tien weken.", Some(70)),
         ("Pas na een half jaar in behandeling genomen.", Some(182)),
