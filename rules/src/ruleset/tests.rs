@@ -718,4 +718,9 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
         let analysis = rules.analyse(text);
         assert!(analysis.barriers.is_empty(), "{text}: {:?}", analysis.barriers);
     }
+    // "kon sneller" is quicker elsewhere, not help that came quickly.
+    let text =
+        "Ze staat nu 5 maanden op de wachtlijst bij i-psy; gewone ggz kon sneller, maar daar \
+                voelde ze zich niet begrepen.";
+    assert_eq!(rules.analyse(text).barriers, ["wachtlijst-ggz"]);
 }
