@@ -1,20 +1,19 @@
-//! **Waits** are durations in days, weeks, months or years, also abbreviated or compact
-//! (`9 wk`, `5mnd`, `3 dgn`), as number words ("drie maanden", "vijfentwintig dagen"), halves
-//! ("anderhalve maand" 45, "tweeënhalve maand" 75, "een half jaar" 182), decimals ("1,5
-//! maand"), approximations ("een week of elf" 77) or in English ("6 weeks"). A duration is
-//! *not* a wait when it is an age ("zoon van 23 jaar", "23 jaar oud", "kind 2 jaar", "baby 6
-//! weken"), a pregnancy ("8 maanden zwanger"), a range ("3 à 4 maanden"), a threshold, term or
-//! deadline ("langer dan 10 weken", "de beslistermijn van 6 weken", "moet binnen 4 weken weg",
-//! "ontruiming over 3 weken", the Treeknorm's "14 weken"), a follow-up ("terugkoppeling over 4
-//! weken"), a frequency ("om de 2 weken"), arrears ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in NL",
-//! "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
-//! maanden bankafschriften", "afschriften over 3 maanden", "van 3 maanden alle afschriften"),
-//! or — for years — anything but a wait: years count only in a sentence about waiting,
-//! answering or applying, and never next to living, illness or marriage ("woont er al 30
-//! jaar", "angstklachten sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je
-//! post ordenen'") is not a wait either. Minutes and hours (call times) are never read. Each
-//! wait records whether its sentence is about waiting ([`StatedWait::cued`]); such a wait is
-//! preferred over a bare duration.
+//! **Waits** are durations in days, weeks, months or years, also abbreviated or compact (`9 wk`,
+//! `5mnd`, `3 dgn`), as number words ("drie maanden", "vijfentwintig dagen"), halves ("anderhalve
+//! maand" 45, "tweeënhalve maand" 75, "een half jaar" 182), decimals ("1,5 maand"), approximations
+//! ("een week of elf" 77) or in English ("6 weeks"). A duration is *not* a wait when it is an age
+//! ("zoon van 23 jaar", "23 jaar oud", "kind 2 jaar", "baby 6 weken"), a pregnancy ("8 maanden
+//! zwanger"), a range ("3 à 4 maanden"), a threshold, term or deadline ("langer dan 10 weken", "de
+//! beslistermijn van 6 weken", "moet binnen 4 weken weg", "ontruiming over 3 weken", the
+//! Treeknorm's "14 weken"), a follow-up ("terugkoppeling over 4 weken"), a frequency ("om de 2
+//! weken"), arrears ("4 maanden huur achter"), a life fact ("3 maanden in de bijstand", "5 jaar in
+//! NL", "weduwnaar, 2 jaar nu"), a validity ("30 dagen geldig"), the period papers cover ("zes
+//! maanden bankafschriften", "afschriften over 3 maanden", "van 3 maanden alle afschriften"), or —
+//! for years — anything but a wait: years count only in a sentence about waiting, answering or
+//! applying, and never next to living, illness or marriage ("woont er al 30 jaar", "angstklachten
+//! sinds 10 jaar"). A condition to meet first ("'eerst 3 maanden zelf je post ordenen'") is not a
+//! wait either. Minutes and hours (call times) are never read. Each wait records whether its
+//! sentence is about waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 
 use super::{clause_at, sentence_at, sentence_bounds};
@@ -71,8 +70,9 @@ patterns! {
 
     /// Waiting named right after a duration ("staat een half jaar op de wachtlijst", "een jaar
     /// gewacht"): a life word before it ([`LIFE_BEFORE`]: "mw. met depressie staat …") is not
-    /// what lasts.
-    WAITING_AFTER = r"^ (?:op (?:de |een |die |hun )?(?:wacht)?lijst|gewacht|wachten|te wachten)(?-u:\b)";
+    /// what lasts. Narrower than [`WAIT_AFTER`], which lets four words stand between ("woont er
+    /// 30 jaar en wacht op een woning" is residence).
+    WAITING_RIGHT_AFTER = r"^ (?:op (?:de |een |die |hun )?(?:wacht)?lijst|gewacht|wachten|te wachten)(?-u:\b)";
 
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
@@ -114,13 +114,16 @@ patterns! {
     ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";
 }
 
+/// What the sentence around byte `at` says before it.
+fn sentence_before(normalised: &str, at: usize) -> &str {
+    let (start, _) = sentence_bounds(normalised, at);
+    normalised.get(start..at).unwrap_or_default()
+}
+
 /// Whether the sentence around byte `at` names a report, request or letter whose age the
 /// duration at `at` is ([`REPORT_BEFORE_AGE`]).
 fn report_is_old(normalised: &str, at: usize) -> bool {
-    let (start, _) = sentence_bounds(normalised, at);
-    normalised
-        .get(start..at)
-        .is_some_and(|before| REPORT_BEFORE_AGE.is_match(before.trim_end()))
+    REPORT_BEFORE_AGE.is_match(sentence_before(normalised, at).trim_end())
 }
 
 /// Dutch number words as notes write them ("drie maanden", "vijfentwintig dagen",
@@ -321,7 +324,11 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
             if (tail.ends_with("over") || tail.ends_with("over een"))
                 && (DEADLINE_CONTEXT.is_match(deadline_scope)
                     || FOLLOW_UP_AFTER.is_match(after)
-                    || FOLLOW_UP_BEFORE.is_match(before.trim_end_matches(" een")))
+                    || FOLLOW_UP_BEFORE.is_match(
+                        sentence_before(normalised, whole.start())
+                            .trim_end()
+                            .trim_end_matches(" een"),
+                    ))
             {
                 return None;
             }
@@ -342,7 +349,7 @@ pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
                 && ((amount > 2.0 && !cued)
                     || (LIFE_BEFORE.is_match(tail)
                         && !WAITING_BEFORE.is_match(tail)
-                        && !WAITING_AFTER.is_match(after))
+                        && !WAITING_RIGHT_AFTER.is_match(after))
                     // "de melding is nu bijna een jaar oud" is how old the report is.
                     || (LIFE_AFTER.is_match(after) && !aged_report())
                     // "dat wordt een half jaar niks": only a child is half a year old.
@@ -382,10 +389,9 @@ fn waited_in_brackets(normalised: &str, tail: &str, at: usize) -> bool {
         return false;
     };
     let before = before.trim_end();
-    let (start, _) = sentence_bounds(normalised, at);
     !CHILD_BEFORE.is_match(before)
         && !PERSON_BEFORE.is_match(before)
-        && WAIT_CUE.is_match(&normalised[start..at])
+        && WAIT_CUE.is_match(sentence_before(normalised, at))
 }
 
 patterns! {
