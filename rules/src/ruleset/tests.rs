@@ -714,6 +714,10 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
          alles behandeld.",
         "Zoon komt bij haar wonen; de kostendelersnorm is bij haar AOW niet van toepassing.",
         "Hij is niet langer bang dat de gemeente zijn uitkering kort als hij helpt in de kantine.",
+        "Dochter trekt weer bij haar vader in; hij werkt, dus de kostendelersnorm speelt niet.",
+        "Hij heeft AOW en daar geldt geen kostendelersnorm: zijn kleinzoon mag gewoon blijven.",
+        "Huurachterstand bij Staedion met een regeling opgelost, geen ontruiming meer aan de orde.",
+        "Sinds maart in behandeling bij Parnassia voor haar depressie; de wachttijd viel erg mee.",
     ] {
         let analysis = rules.analyse(text);
         assert!(analysis.barriers.is_empty(), "{text}: {:?}", analysis.barriers);
@@ -723,4 +727,8 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
         "Ze staat nu 5 maanden op de wachtlijst bij i-psy; gewone ggz kon sneller, maar daar \
                 voelde ze zich niet begrepen.";
     assert_eq!(rules.analyse(text).barriers, ["wachtlijst-ggz"]);
+    // A promise of no eviction does not outweigh the eviction itself.
+    let text = "Het convenant belooft geen ontruiming bij kinderen, maar vorige week werd ze \
+                ontruimd.";
+    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
 }
