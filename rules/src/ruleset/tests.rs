@@ -732,3 +732,18 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
                 ontruimd.";
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
 }
+
+#[test]
+fn a_visit_that_never_came_is_the_corporations_silence() {
+    let rules = rules();
+    let text = "Vochtplekken in de slaapkamer gemeld, maar tot nu toe is er niemand langs geweest.";
+    let analysis = rules.analyse(text);
+    // Found by the rule itself, not only by the model beside it.
+    assert!(
+        matches!(
+            match_of(&analysis, "corporatie-reactietijd").found_by,
+            crate::ruleset::combine::FoundBy::Regel { .. }
+        ),
+        "{text}"
+    );
+}
