@@ -399,6 +399,15 @@ fn a_keep_pattern_lifts_the_exclusions() {
         analysis.barriers,
         ["corporatie-reactietijd", "huisuitzetting"]
     );
+    // Also in a subordinate clause.
+    let analysis = rules.analyse(
+        "Staedion laat de lekkage al zeven weken liggen, waarop twee huurders een deel van de \
+         huur inhielden; nu ligt er een dagvaarding tot ontruiming wegens huurachterstand.",
+    );
+    assert_eq!(
+        analysis.barriers,
+        ["corporatie-reactietijd", "huisuitzetting"]
+    );
     let analysis = rules.analyse(
         "Vidomes reageert al weken niet op de regeling; huurachterstand van drie maanden \
          en de ontruiming is aangezegd.",
