@@ -189,6 +189,40 @@ impl Action {
             Action::Reopen => "heropenen",
         }
     }
+
+    /// The decision as the pages name it once taken ("bevestigd als knelpunt").
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Confirm => "bevestigd als knelpunt",
+            Action::Dismiss => "afgewezen",
+            Action::Park { .. } => "geparkeerd",
+            Action::Assign { .. } => "toegewezen",
+            Action::Note => "notitie",
+            Action::Recommend => "aanbeveling aan de gemeente",
+            Action::Merge { .. } => "samengevoegd",
+            Action::Split { .. } => "gesplitst",
+            Action::Solve => "opgelost",
+            Action::Reopen => "heropend",
+        }
+    }
+
+    /// The label of an action by its stored name ([`Action::name`]); `None` for a name this
+    /// version does not know.
+    pub fn label_of(name: &str) -> Option<&'static str> {
+        Some(match name {
+            "bevestigen" => "bevestigd als knelpunt",
+            "afwijzen" => "afgewezen",
+            "parkeren" => "geparkeerd",
+            "toewijzen" => "toegewezen",
+            "notitie" => "notitie",
+            "aanbeveling" => "aanbeveling aan de gemeente",
+            "samenvoegen" => "samengevoegd",
+            "splitsen" => "gesplitst",
+            "oplossen" => "opgelost",
+            "heropenen" => "heropend",
+            _ => return None,
+        })
+    }
 }
 
 /// Why a decision is not allowed; the message is shown to the user.
@@ -365,6 +399,37 @@ pub fn standing(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_has_a_label_by_its_name() {
+        let actions = [
+            Action::Confirm,
+            Action::Dismiss,
+            Action::Park {
+                snooze: Snooze::Spike,
+            },
+            Action::Assign {
+                owner: "o".into(),
+                programme: "p".into(),
+            },
+            Action::Note,
+            Action::Recommend,
+            Action::Merge { with: "c".into() },
+            Action::Split {
+                how: Split::ByOrganisation,
+            },
+            Action::Solve,
+            Action::Reopen,
+        ];
+        for action in &actions {
+            assert_eq!(
+                Action::label_of(action.name()),
+                Some(action.label()),
+                "{action:?}"
+            );
+        }
+        assert_eq!(Action::label_of("iets"), None);
+    }
 
     fn decision(action: Action, state_after: State, count: i64, at: &str) -> Decision {
         Decision {

@@ -93,18 +93,7 @@ pub fn text(code: &str) -> Option<String> {
 
 /// The Dutch label of an action name.
 pub fn action_label(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "bevestigen" => "bevestigd als knelpunt",
-        "afwijzen" => "afgewezen",
-        "parkeren" => "geparkeerd",
-        "toewijzen" => "toegewezen",
-        "notitie" => "notitie",
-        "samenvoegen" => "samengevoegd",
-        "splitsen" => "gesplitst",
-        "oplossen" => "opgelost",
-        "heropenen" => "heropend",
-        _ => return None,
-    })
+    knooppunt_domain::review::Action::label_of(action)
 }
 
 fn state_word(state: &str) -> Option<&'static str> {
@@ -120,6 +109,10 @@ mod tests {
         assert_eq!(
             text("besluit:afwijzen:afgewezen").as_deref(),
             Some("Besluit vastgelegd: afgewezen. De status is nu: afgewezen.")
+        );
+        assert_eq!(
+            text("besluit:aanbeveling:bevestigd").as_deref(),
+            Some("Besluit vastgelegd: aanbeveling aan de gemeente. De status is nu: bevestigd.")
         );
         assert!(text("besluit:iets:open").is_none());
         assert!(text("<script>").is_none());

@@ -267,7 +267,7 @@ impl Context<'_> {
 /// The history, oldest first, and the undo for today's last decision.
 fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, Option<Undo>) {
     let today = knooppunt_ingest::today_nl();
-    let label = |d: &Decision| crate::flash::action_label(d.action.name()).unwrap_or_default();
+    let label = |d: &Decision| d.action.label();
     let undo = decisions
         .last()
         .filter(|d| dutch::local_day(&d.decided_at) == today)

@@ -47,6 +47,13 @@ async fn the_overleg_decides_and_the_history_is_kept() {
                 "Landelijk bekend; lokaal maatwerk mogelijk via art. 18",
             ),
         ],
+        &[
+            ("actie", "aanbeveling"),
+            (
+                "reden",
+                "Neem een reactietermijn op in de prestatieafspraken",
+            ),
+        ],
         &[("actie", "parkeren"), ("tot", "signalen"), ("aantal", "3")],
     ] {
         let (status, body) = overleg.submit(&path, form).await;
@@ -63,6 +70,7 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         "bevestigd als knelpunt",
         "toegewezen",
         "notitie",
+        "aanbeveling aan de gemeente",
         "geparkeerd",
     ] {
         assert!(
@@ -75,10 +83,14 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         "park-until shown: {page}"
     );
     assert!(page.contains("lokaal maatwerk mogelijk via art. 18"));
+    assert!(
+        page.contains("Laatste besluit (geparkeerd) ongedaan maken"),
+        "the undo names the decision: {page}"
+    );
     let history = knooppunt_reports::review_store::decisions(&site.store, &cluster)
         .await
         .unwrap();
-    assert_eq!(history.len(), 4, "refused decisions are not recorded");
+    assert_eq!(history.len(), 5, "refused decisions are not recorded");
     assert!(history.iter().all(|d| d.actor == "overleg"));
 
     // The minutes list today's decisions.
