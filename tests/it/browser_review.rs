@@ -127,6 +127,21 @@ async fn meeting_at((width, height): (u32, u32)) {
     // The confirmed knelpunten: its table stays within the window too.
     browser.open("/knelpunten", "Bevestigde knelpunten").await;
     check_page(&mut browser, "knelpunten", "the confirmed knelpunten").await;
+
+    // The queue of unclassified signals is one step away, in the menu.
+    browser
+        .click_to(
+            "nav.hoofdmenu a[href='/niet-ingedeeld']",
+            "Deel ze in bij een barrière",
+        )
+        .await;
+    check_page(
+        &mut browser,
+        "niet-ingedeeld",
+        "the queue of unclassified signals",
+    )
+    .await;
+    axe(&browser, "the queue of unclassified signals").await;
     browser.close().await;
     site.app.stop().await;
 }

@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use knooppunt_reports::compose::Edition;
+use knooppunt_reports::digest::monthly::Month;
 use knooppunt_reports::review::{Role, State as ReviewState};
 use knooppunt_reports::review_store;
 use knooppunt_reports::{Brief, Quarter};
@@ -47,6 +48,12 @@ struct KnelpuntenPage {
     quarter_label: String,
     /// The published briefs, newest quarter first, each with all its versions.
     editions: Vec<PublishedBrief>,
+    /// The month the overview form offers first (`2026-10`: last month).
+    month: String,
+    /// The meeting the decisions-list form offers first (`2026-09-30`), if one was held.
+    meeting: Option<String>,
+    /// The programmes knelpunten were assigned to, for the decisions list per programme.
+    programmes: Vec<String>,
 }
 
 /// A published quarter's brief and its versions: the original and its rectificaties.
@@ -156,6 +163,11 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
             programme: c.standing.programme.clone(),
         });
     }
+    let programmes: std::collections::BTreeSet<String> = reviewed
+        .iter()
+        .filter_map(|c| c.standing.programme.clone())
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     let published = latest.map(|(quarter, _)| quarter);
     let quarter = Quarter::containing(today).previous();
     let data = KnelpuntenPage {
@@ -165,6 +177,14 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         quarter: quarter.to_string(),
         quarter_label: quarter.dutch_label(),
         editions: editions(&me.state.store).await?,
+        month: Month::containing(today).previous().to_string(),
+        meeting: me
+            .state
+            .store
+            .latest_meeting()
+            .await?
+            .map(|day| day.to_string()),
+        programmes: programmes.into_iter().collect(),
     };
     me.page("knelpunten", "Bevestigde knelpunten", &data)
 }

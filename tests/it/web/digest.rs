@@ -133,10 +133,21 @@ async fn every_role_against_the_digest_downloads() {
         .iter()
         .any(|e| e.attributes["what"] == "programma-besluitenlijst"
             && e.attributes["programme"] == PROGRAMME));
-    // The municipality's page points to both.
+    // The municipality's page offers both as forms: last month, the latest meeting, and the
+    // programme a knelpunt was assigned to, so nobody edits an address by hand.
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(
-        page.contains("/knelpunten/maandoverzicht?formaat=html"),
+        page.contains("<form method=\"get\" action=\"/knelpunten/maandoverzicht\"")
+            && page.contains(&format!(
+                "name=\"maand\" value=\"{}\"",
+                Month::containing(today).previous()
+            )),
+        "{page}"
+    );
+    assert!(
+        page.contains("<form method=\"get\" action=\"/knelpunten/besluitenlijst\"")
+            && page.contains(&format!("name=\"datum\" value=\"{today}\""))
+            && page.contains("<option>Armoede &amp; Schulden</option>"),
         "{page}"
     );
     site.app.stop().await;
