@@ -14,6 +14,13 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         form.contains("Schrijf geen namen"),
         "the warning next to the text"
     );
+    // The area field suggests the register's wijken and buurten, not its stadsdelen.
+    assert!(
+        form.contains("list=\"wijken\"")
+            && form.contains("<option value=\"Moerwijk\">")
+            && form.contains("<option value=\"Schilderswijk\">"),
+        "{form}"
+    );
     let today = knooppunt_ingest::today_nl().to_string();
     let text = "Mw. Jansen (BSN 111222333) wacht al 14 weken op de GGZ, intake steeds uitgesteld.";
     let fields = |step| {
