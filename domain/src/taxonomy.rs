@@ -22,6 +22,8 @@ pub struct Barrier {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
     version: String,
+    /// The learned model's version beside the rules, when one is loaded.
+    model_version: Option<String>,
     cluster_key: ClusterKey,
     barriers: Vec<Barrier>,
 }
@@ -30,14 +32,26 @@ impl Catalog {
     pub fn new(version: String, cluster_key: ClusterKey, barriers: Vec<Barrier>) -> Self {
         Self {
             version,
+            model_version: None,
             cluster_key,
             barriers,
         }
     }
 
+    /// The same catalog, recognising with the model of `version` beside its rules.
+    pub fn with_model_version(mut self, version: Option<String>) -> Self {
+        self.model_version = version;
+        self
+    }
+
     /// The rules version the catalog comes from.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The version of the learned model recognising beside the rules, if any.
+    pub fn model_version(&self) -> Option<&str> {
+        self.model_version.as_deref()
     }
 
     /// The barriers, in rule-file order.

@@ -54,6 +54,8 @@ pub struct Brief {
     /// minimum group size are listed, so a listed pair never reveals a small number.
     pub co_occurrence: Vec<PairRow>,
     pub rules_version: String,
+    /// The learned model recognising beside the rules, if one was loaded.
+    pub model_version: Option<String>,
     pub min_group_size: i64,
     pub generated_on: String,
     pub product_version: &'static str,

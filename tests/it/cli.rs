@@ -94,6 +94,18 @@ fn csv_import_then_brief_on_embedded_defaults() {
     );
     let markdown = std::fs::read_to_string(out.join("brief-2026Q3.md")).unwrap();
     assert!(markdown.contains("Terug het systeem in — 3e kwartaal 2026"));
+    // The brief names both halves of recognition: the rule set and the model beside it.
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let model = rules
+        .model()
+        .expect("the shipped model")
+        .version()
+        .to_string();
+    assert!(
+        markdown.contains(&format!("regelset {}, model {model}", rules.version()))
+            && markdown.contains(&format!("een geleerd tekstmodel ernaast (versie {model})")),
+        "{markdown}"
+    );
 
     // The engine has not run yet: the spool holds the signals, the store none.
     let output = knooppunt().arg("clusters").envs(env).output().unwrap();

@@ -48,6 +48,7 @@ impl Brief {
                 })
                 .collect(),
             rules_version: catalog.version().to_string(),
+            model_version: catalog.model_version().map(str::to_string),
             min_group_size,
             generated_on: dutch_date(generated_on),
             product_version: env!("CARGO_PKG_VERSION"),

@@ -6,9 +6,12 @@ use knooppunt_domain::cluster::ClusterKey;
 use knooppunt_domain::taxonomy::{Barrier, Catalog};
 
 impl RuleSet {
-    /// The taxonomy this rule set classifies into: titles, frames, owners and criteria.
+    /// The taxonomy this rule set classifies into: titles, frames, owners and criteria, and
+    /// the version of the model loaded beside the rules.
     pub fn catalog(&self) -> Catalog {
-        self.catalog.clone()
+        self.catalog
+            .clone()
+            .with_model_version(self.model().map(|m| m.version().to_string()))
     }
 
     /// The catalog of compiled barriers.
