@@ -764,3 +764,42 @@ fn a_visit_that_never_came_is_the_corporations_silence() {
         "{text}"
     );
 }
+
+#[test]
+fn a_creditors_deadline_is_not_help_that_came_in_time() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Aanmaning van de energieleverancier: binnen 14 dagen betalen, anders deurwaarder. \
+             Aanmelding bij schuldhulp loopt al 3 maanden, nog geen intake.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "Schuldhulp heeft een wachtlijst van 12 weken. Intussen kreeg meneer een brief van \
+             de deurwaarder: binnen 8 dagen betalen.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "Mevrouw moet de huurachterstand binnen 5 werkdagen betalen; bij de GGZ staat ze al \
+             20 weken op de wachtlijst.",
+            "wachtlijst-ggz",
+        ),
+    ] {
+        let analysis = rules.analyse(text);
+        assert!(
+            matches!(
+                match_of(&analysis, barrier).found_by,
+                crate::ruleset::combine::FoundBy::Regel { .. }
+            ),
+            "{text}"
+        );
+    }
+    // Help that did come within days still says the barrier is not there.
+    for text in [
+        "Schuldhulp belde binnen 3 dagen terug en de intake is gepland.",
+        "Bij de kredietbank kon ze binnen twee dagen terecht voor een gesprek.",
+        "De POH-GGZ heeft binnen 2 werkdagen contact opgenomen.",
+    ] {
+        assert!(rules.analyse(text).barriers.is_empty(), "{text}");
+    }
+}
