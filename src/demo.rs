@@ -371,10 +371,10 @@ impl Demo<'_> {
             self.addr
         );
         for (name, role, source) in [
-            ("demo-indiener", Role::Indiener, "verbinders-moerwijk"),
-            ("demo-overleg", Role::Overleg, ""),
-            ("demo-gemeente", Role::Gemeente, ""),
-            ("demo-beheer", Role::Beheer, ""),
+            ("demo-indiener", Role::Submitter, "verbinders-moerwijk"),
+            ("demo-overleg", Role::Reviewer, ""),
+            ("demo-gemeente", Role::Municipality, ""),
+            ("demo-beheer", Role::Admin, ""),
         ] {
             if !knooppunt_web::accounts::set_password(self.store, name, &password, None).await? {
                 knooppunt_web::accounts::create_user(

@@ -307,10 +307,7 @@ mod tests {
         let signals = ok_rows(&rows);
         assert_eq!(signals.len(), 2, "{rows:?}");
         assert_eq!(signals[0].text, "Zoon weer thuis; bijstand omlaag");
-        assert_eq!(
-            signals[0].themes,
-            vec![Theme::Financien, Theme::Huisvesting]
-        );
+        assert_eq!(signals[0].themes, vec![Theme::Finances, Theme::Housing]);
         assert_eq!(signals[0].observed_on.to_string(), "2026-09-14");
         assert_eq!(signals[1].text, "Twee regels:\nportiek al weken onveilig");
         assert_eq!(signals[1].observed_on.to_string(), "2026-07-03");

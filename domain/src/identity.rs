@@ -45,7 +45,7 @@ mod tests {
             source: "t1".into(),
             area: "Moerwijk".into(),
             text: "Mevr. wacht op de schuldhulp ë".into(),
-            themes: vec![Theme::Huisvesting],
+            themes: vec![Theme::Housing],
             organisation: None,
             wait_days: Some(12),
         };

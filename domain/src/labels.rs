@@ -11,33 +11,36 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
     /// The barrier belongs on the signal ("ook: <barrière>", or triaged into it).
-    HoortErbij,
+    #[serde(rename = "hoort-erbij")]
+    Belongs,
     /// It does not ("hoort niet bij deze barrière").
-    HoortErNietBij,
-    /// The signal shows no barrier at all.
-    GeenBarriere,
+    #[serde(rename = "hoort-er-niet-bij")]
+    DoesNotBelong,
+    /// The signal shows no barrier at all ("geen barrière").
+    #[serde(rename = "geen-barriere")]
+    NoBarrier,
 }
 
 impl Verdict {
     pub fn as_str(self) -> &'static str {
         match self {
-            Verdict::HoortErbij => "hoort-erbij",
-            Verdict::HoortErNietBij => "hoort-er-niet-bij",
-            Verdict::GeenBarriere => "geen-barriere",
+            Verdict::Belongs => "hoort-erbij",
+            Verdict::DoesNotBelong => "hoort-er-niet-bij",
+            Verdict::NoBarrier => "geen-barriere",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "hoort-erbij" => Some(Verdict::HoortErbij),
-            "hoort-er-niet-bij" => Some(Verdict::HoortErNietBij),
-            "geen-barriere" => Some(Verdict::GeenBarriere),
+            "hoort-erbij" => Some(Verdict::Belongs),
+            "hoort-er-niet-bij" => Some(Verdict::DoesNotBelong),
+            "geen-barriere" => Some(Verdict::NoBarrier),
             _ => None,
         }
     }
 }
 
-/// A label to record. For [`Verdict::GeenBarriere`] the barrier is ignored (stored as '').
+/// A label to record. For [`Verdict::NoBarrier`] the barrier is ignored (stored as '').
 #[derive(Debug, Clone)]
 pub struct NewLabel<'a> {
     pub source: &'a str,
@@ -78,7 +81,7 @@ impl SignalLabels {
     /// barrière"): per barrier, the latest verdict holds.
     pub fn record(&mut self, seq: i64, barrier: &str, verdict: Verdict) {
         match verdict {
-            Verdict::GeenBarriere => self.geen = self.geen.max(Some(seq)),
+            Verdict::NoBarrier => self.geen = self.geen.max(Some(seq)),
             verdict => {
                 let entry = self
                     .barriers
@@ -95,7 +98,7 @@ impl SignalLabels {
     /// overrules an earlier "hoort erbij").
     pub fn belongs(&self, barrier: &str) -> Option<bool> {
         match (self.barriers.get(barrier), self.geen) {
-            (Some((Verdict::HoortErbij, seq)), geen) if geen.is_none_or(|g| *seq > g) => Some(true),
+            (Some((Verdict::Belongs, seq)), geen) if geen.is_none_or(|g| *seq > g) => Some(true),
             (Some(_), _) => Some(false),
             (None, Some(_)) => Some(false),
             (None, None) => None,
@@ -191,7 +194,7 @@ pub fn overleg_match(
         cluster: ClusterKeyValues::new(key, area, organisation),
         split_to: None,
         found: Recognition {
-            how: How::Overleg,
+            how: How::Review,
             ..Recognition::default()
         },
     }
@@ -228,16 +231,16 @@ mod tests {
     #[test]
     fn the_latest_label_holds() {
         let mut labels = SignalLabels::default();
-        labels.record(1, "a", Verdict::HoortErbij);
-        labels.record(2, "b", Verdict::HoortErNietBij);
+        labels.record(1, "a", Verdict::Belongs);
+        labels.record(2, "b", Verdict::DoesNotBelong);
         assert_eq!(labels.settle(&["b", "c"]), (vec!["c"], vec!["a"]));
-        labels.record(3, "a", Verdict::HoortErNietBij);
-        labels.record(4, "b", Verdict::HoortErbij);
+        labels.record(3, "a", Verdict::DoesNotBelong);
+        labels.record(4, "b", Verdict::Belongs);
         assert_eq!(labels.settle(&["b", "c"]), (vec!["b", "c"], vec![]));
         // "geen barrière" removes everything not labelled positive after it.
-        labels.record(5, "", Verdict::GeenBarriere);
+        labels.record(5, "", Verdict::NoBarrier);
         assert_eq!(labels.settle(&["b", "c"]), (vec![], vec![]));
-        labels.record(6, "c", Verdict::HoortErbij);
+        labels.record(6, "c", Verdict::Belongs);
         assert_eq!(labels.settle(&["b"]), (vec![], vec!["c"]));
         assert_eq!(labels.belongs("zzz"), Some(false));
     }

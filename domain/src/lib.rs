@@ -50,3 +50,50 @@ pub mod taxonomy;
 pub mod text;
 pub mod text_file;
 pub mod traceparent;
+
+#[cfg(test)]
+mod stored_names {
+    //! Identifiers are English; what is stored, posted and shown keeps its Dutch name.
+
+    fn name<T: serde::Serialize>(value: T) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn renamed_variants_keep_their_dutch_names() {
+        use crate::labels::Verdict;
+        use crate::recognition::How;
+        use crate::review::Role;
+        use crate::scrub::PiiKind;
+        use crate::signal::Theme;
+        for role in Role::ALL {
+            assert_eq!(name(role), role.as_str());
+        }
+        for how in [How::Rule, How::Model, How::Review] {
+            assert_eq!(name(how), how.as_str());
+        }
+        for verdict in [Verdict::Belongs, Verdict::DoesNotBelong, Verdict::NoBarrier] {
+            assert_eq!(name(verdict), verdict.as_str());
+        }
+        for theme in Theme::ALL {
+            assert_eq!(name(theme), theme.as_str());
+        }
+        for kind in [
+            PiiKind::Name,
+            PiiKind::Bsn,
+            PiiKind::Iban,
+            PiiKind::Phone,
+            PiiKind::Email,
+            PiiKind::Address,
+            PiiKind::Postcode,
+            PiiKind::DateOfBirth,
+        ] {
+            assert_eq!(name(kind), kind.as_str());
+        }
+        assert_eq!(name(Role::Reviewer), "overleg");
+        assert_eq!(name(Theme::ChildrenAndFamily), "kinderen-gezin");
+    }
+}

@@ -4,20 +4,25 @@
 
 /// The ways a barrier can be found, as stored in `signal_barriers.found_by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum How {
+    /// A rule matched.
     #[default]
-    Regel,
+    #[serde(rename = "regel")]
+    Rule,
+    /// The model's probability reached its threshold.
+    #[serde(rename = "model")]
     Model,
-    Overleg,
+    /// A reviewer of the overleg labelled it.
+    #[serde(rename = "overleg")]
+    Review,
 }
 
 impl How {
     pub fn as_str(self) -> &'static str {
         match self {
-            How::Regel => "regel",
+            How::Rule => "regel",
             How::Model => "model",
-            How::Overleg => "overleg",
+            How::Review => "overleg",
         }
     }
 
@@ -25,8 +30,8 @@ impl How {
     pub fn parse(value: &str) -> Self {
         match value {
             "model" => How::Model,
-            "overleg" => How::Overleg,
-            _ => How::Regel,
+            "overleg" => How::Review,
+            _ => How::Rule,
         }
     }
 }
@@ -81,7 +86,7 @@ impl Recognition {
     /// woorden: kinderen, afpakken, durft niet)", "ingedeeld door het overleg".
     pub fn dutch(&self) -> String {
         match self.how {
-            How::Regel => match &self.rule {
+            How::Rule => match &self.rule {
                 Some(rule) => format!("herkend door regel ‘{}’", shorten(rule, RULE_SHOWN)),
                 None => "herkend door een regel".to_string(),
             },
@@ -99,7 +104,7 @@ impl Recognition {
                     )
                 }
             }
-            How::Overleg => "ingedeeld door het overleg".to_string(),
+            How::Review => "ingedeeld door het overleg".to_string(),
         }
     }
 }
@@ -120,7 +125,7 @@ mod tests {
     #[test]
     fn dutch_explanations() {
         let rule = Recognition {
-            how: How::Regel,
+            how: How::Rule,
             rule: Some("kostendel".into()),
             model_score: Some(0.9),
             terms: Vec::new(),
@@ -138,7 +143,7 @@ mod tests {
         );
         assert_eq!(
             Recognition {
-                how: How::Overleg,
+                how: How::Review,
                 ..Default::default()
             }
             .dutch(),
@@ -157,7 +162,7 @@ mod tests {
         let wide: String = "ë".repeat(RULE_SHOWN + 1);
         for pattern in [short, exact.as_str(), long.as_str(), wide.as_str()] {
             let found = Recognition {
-                how: How::Regel,
+                how: How::Rule,
                 rule: Some(pattern.to_string()),
                 model_score: Some(0.9),
                 terms: Vec::new(),
@@ -190,7 +195,7 @@ mod tests {
         assert_eq!(back, model);
         assert_eq!(
             Recognition::from_columns("", None, None, None).how,
-            How::Regel
+            How::Rule
         );
     }
 }

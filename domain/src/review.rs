@@ -6,27 +6,35 @@ use serde::{Deserialize, Serialize};
 
 /// Who may do what. Checked by every page and route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Team or partner: submits signals and sees its own submissions.
-    Indiener,
-    /// Signaleringsoverleg: reviews the clusters of its areas.
-    Overleg,
-    /// Municipality: reads briefs and confirmed clusters, never signal text.
-    Gemeente,
-    /// Administrator: users, partner API tokens, rules, quarantine counts.
-    Beheer,
+    /// Team or partner (*indiener*): submits signals and sees its own submissions.
+    #[serde(rename = "indiener")]
+    Submitter,
+    /// The signaleringsoverleg: reviews the clusters of its areas.
+    #[serde(rename = "overleg")]
+    Reviewer,
+    /// The municipality (*gemeente*): reads briefs and confirmed clusters, never signal text.
+    #[serde(rename = "gemeente")]
+    Municipality,
+    /// Administrator (*beheer*): users, partner API tokens, rules, quarantine counts.
+    #[serde(rename = "beheer")]
+    Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Indiener, Role::Overleg, Role::Gemeente, Role::Beheer];
+    pub const ALL: [Role; 4] = [
+        Role::Submitter,
+        Role::Reviewer,
+        Role::Municipality,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Indiener => "indiener",
-            Role::Overleg => "overleg",
-            Role::Gemeente => "gemeente",
-            Role::Beheer => "beheer",
+            Role::Submitter => "indiener",
+            Role::Reviewer => "overleg",
+            Role::Municipality => "gemeente",
+            Role::Admin => "beheer",
         }
     }
 
@@ -36,10 +44,10 @@ impl Role {
 
     pub fn label(self) -> &'static str {
         match self {
-            Role::Indiener => "Indiener (team of partner)",
-            Role::Overleg => "Signaleringsoverleg",
-            Role::Gemeente => "Gemeente",
-            Role::Beheer => "Beheer",
+            Role::Submitter => "Indiener (team of partner)",
+            Role::Reviewer => "Signaleringsoverleg",
+            Role::Municipality => "Gemeente",
+            Role::Admin => "Beheer",
         }
     }
 }

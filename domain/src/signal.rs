@@ -79,50 +79,56 @@ const IDENTIFYING_FIELDS: &[(&str, &str)] = &[
 
 /// The themes a signal may be tagged with (DESIGN.md, "The signal").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Theme {
-    MentaleGezondheid,
-    Eenzaamheid,
-    Financien,
-    Middelengebruik,
-    Geweld,
-    Huisvesting,
-    KinderenGezin,
+    #[serde(rename = "mentale-gezondheid")]
+    MentalHealth,
+    #[serde(rename = "eenzaamheid")]
+    Loneliness,
+    #[serde(rename = "financien")]
+    Finances,
+    #[serde(rename = "middelengebruik")]
+    SubstanceUse,
+    #[serde(rename = "geweld")]
+    Violence,
+    #[serde(rename = "huisvesting")]
+    Housing,
+    #[serde(rename = "kinderen-gezin")]
+    ChildrenAndFamily,
 }
 
 impl Theme {
     pub const ALL: [Theme; 7] = [
-        Theme::MentaleGezondheid,
-        Theme::Eenzaamheid,
-        Theme::Financien,
-        Theme::Middelengebruik,
-        Theme::Geweld,
-        Theme::Huisvesting,
-        Theme::KinderenGezin,
+        Theme::MentalHealth,
+        Theme::Loneliness,
+        Theme::Finances,
+        Theme::SubstanceUse,
+        Theme::Violence,
+        Theme::Housing,
+        Theme::ChildrenAndFamily,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Theme::MentaleGezondheid => "mentale-gezondheid",
-            Theme::Eenzaamheid => "eenzaamheid",
-            Theme::Financien => "financien",
-            Theme::Middelengebruik => "middelengebruik",
-            Theme::Geweld => "geweld",
-            Theme::Huisvesting => "huisvesting",
-            Theme::KinderenGezin => "kinderen-gezin",
+            Theme::MentalHealth => "mentale-gezondheid",
+            Theme::Loneliness => "eenzaamheid",
+            Theme::Finances => "financien",
+            Theme::SubstanceUse => "middelengebruik",
+            Theme::Violence => "geweld",
+            Theme::Housing => "huisvesting",
+            Theme::ChildrenAndFamily => "kinderen-gezin",
         }
     }
 
     /// The theme as a form shows it.
     pub fn label(self) -> &'static str {
         match self {
-            Theme::MentaleGezondheid => "Mentale gezondheid",
-            Theme::Eenzaamheid => "Eenzaamheid",
-            Theme::Financien => "Financiën",
-            Theme::Middelengebruik => "Middelengebruik",
-            Theme::Geweld => "Geweld",
-            Theme::Huisvesting => "Huisvesting",
-            Theme::KinderenGezin => "Kinderen en gezin",
+            Theme::MentalHealth => "Mentale gezondheid",
+            Theme::Loneliness => "Eenzaamheid",
+            Theme::Finances => "Financiën",
+            Theme::SubstanceUse => "Middelengebruik",
+            Theme::Violence => "Geweld",
+            Theme::Housing => "Huisvesting",
+            Theme::ChildrenAndFamily => "Kinderen en gezin",
         }
     }
 

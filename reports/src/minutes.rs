@@ -34,7 +34,7 @@ pub fn check_label(value: &str, what: &str) -> Result<(), String> {
     let found: Vec<&str> = scrub(value)
         .found
         .into_iter()
-        .filter(|kind| *kind != PiiKind::Naam)
+        .filter(|kind| *kind != PiiKind::Name)
         .map(PiiKind::as_str)
         .collect();
     if found.is_empty() {

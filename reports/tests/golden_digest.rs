@@ -160,8 +160,8 @@ fn the_monthly_overview_renders_exactly_as_the_golden_files() {
         cluster_ids: vec![format!("c-{barrier}")],
     };
     let candidates = vec![
-        candidate("kostendelersnorm", Reason::Nieuw, [12, 9, 14, 8, 11]),
-        candidate("wachtlijst-ggz", Reason::Groeiend, [7, 3, 9, 6, 10]),
+        candidate("kostendelersnorm", Reason::New, [12, 9, 14, 8, 11]),
+        candidate("wachtlijst-ggz", Reason::Growing, [7, 3, 9, 6, 10]),
     ];
     let month: Month = "2026-09".parse().unwrap();
     let mut ledger = Ledger::default();

@@ -79,8 +79,8 @@ mod tests {
     #[test]
     fn training_notes_say_what_was_labelled() {
         let mut labels = SignalLabels::default();
-        labels.record(1, "a", Verdict::HoortErbij);
-        labels.record(2, "b", Verdict::HoortErNietBij);
+        labels.record(1, "a", Verdict::Belongs);
+        labels.record(2, "b", Verdict::DoesNotBelong);
         let signal = LabelledSignal {
             source: "s".into(),
             id: "1".into(),
@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(parsed.barriers, ["a"]);
         assert!(parsed.labelled("a") && parsed.labelled("b") && !parsed.labelled("c"));
         assert_eq!(note["voice"], "overleg");
-        labels.record(3, "", Verdict::GeenBarriere);
+        labels.record(3, "", Verdict::NoBarrier);
         let parsed =
             crate::learning::notes::parse_line(&labels.training_note(&signal).to_string()).unwrap();
         assert!(parsed.barriers.is_empty() && parsed.labelled("c"));

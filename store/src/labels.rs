@@ -74,7 +74,7 @@ async fn join(
     .bind(found.wait_days.map(i64::from))
     .bind(found.confidence)
     .bind(&found.cluster.organisation)
-    .bind(How::Overleg.as_str())
+    .bind(How::Review.as_str())
     .execute(&mut **tx)
     .await
     .context("barrière aan signaal toevoegen")?;
@@ -195,7 +195,7 @@ impl Store {
     /// left empty disappears, as after a replay; one joined is created when needed).
     pub async fn record_label(&self, label: &NewLabel<'_>) -> anyhow::Result<LabelEffect> {
         let barrier = match label.verdict {
-            Verdict::GeenBarriere => "",
+            Verdict::NoBarrier => "",
             _ => label.barrier,
         };
         let mut tx = self.pool().begin().await.context("transactie starten")?;
@@ -206,9 +206,9 @@ impl Store {
 
         let mut effect = LabelEffect::default();
         let removed: Vec<String> = match label.verdict {
-            Verdict::HoortErNietBij => current.iter().filter(|b| *b == barrier).cloned().collect(),
-            Verdict::GeenBarriere => current.clone(),
-            Verdict::HoortErbij => Vec::new(),
+            Verdict::DoesNotBelong => current.iter().filter(|b| *b == barrier).cloned().collect(),
+            Verdict::NoBarrier => current.clone(),
+            Verdict::Belongs => Vec::new(),
         };
         let mut touched = Vec::new();
         for gone in &removed {
@@ -219,7 +219,7 @@ impl Store {
             current.retain(|b| b != gone);
             detail.0.retain(|d| d.barrier != *gone);
         }
-        if label.verdict == Verdict::HoortErbij && !current.iter().any(|b| b == barrier) {
+        if label.verdict == Verdict::Belongs && !current.iter().any(|b| b == barrier) {
             let key = cluster_key(&mut tx).await?;
             let organisation = signal.organisation.as_deref();
             let found = overleg_match(barrier, key, &signal.area, organisation, signal.wait_days);

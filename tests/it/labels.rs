@@ -121,7 +121,7 @@ async fn label_suite(store: Store) {
     assert_eq!(queued_in("laak").await, 1);
 
     // Triaged into a barrier: the signal joins a new cluster, found by the overleg.
-    let effect = record(&store, "c", "loket-drempel", Verdict::HoortErbij).await;
+    let effect = record(&store, "c", "loket-drempel", Verdict::Belongs).await;
     assert!(effect.joined.is_some() && effect.left.is_none());
     assert_eq!(barriers_of(&store, "c").await, ["loket-drempel"]);
     assert_eq!(count_of(&store, "loket-drempel", "Laak").await, Some(1));
@@ -129,7 +129,7 @@ async fn label_suite(store: Store) {
     assert_eq!(store.unclassified_queue(&[], 0, 10).await.unwrap().1, 0);
 
     // "Hoort niet bij deze barrière": the cluster count follows at once.
-    let effect = record(&store, "a", "kostendelersnorm", Verdict::HoortErNietBij).await;
+    let effect = record(&store, "a", "kostendelersnorm", Verdict::DoesNotBelong).await;
     assert!(effect.left.is_some());
     assert!(barriers_of(&store, "a").await.is_empty());
     assert_eq!(
@@ -150,7 +150,7 @@ async fn label_suite(store: Store) {
     );
 
     // "Ook: <barrière>" adds a second barrier.
-    record(&store, "d", "angst-uitkeringskorting", Verdict::HoortErbij).await;
+    record(&store, "d", "angst-uitkeringskorting", Verdict::Belongs).await;
     assert_eq!(
         barriers_of(&store, "d").await,
         ["kostendelersnorm", "angst-uitkeringskorting"]
@@ -160,14 +160,14 @@ async fn label_suite(store: Store) {
         Some(1)
     );
     // Labelling an existing barrier again changes no count.
-    record(&store, "d", "angst-uitkeringskorting", Verdict::HoortErbij).await;
+    record(&store, "d", "angst-uitkeringskorting", Verdict::Belongs).await;
     assert_eq!(
         count_of(&store, "angst-uitkeringskorting", "Moerwijk").await,
         Some(1)
     );
 
     // "Geen barrière" removes every barrier; an emptied cluster disappears.
-    record(&store, "b", "", Verdict::GeenBarriere).await;
+    record(&store, "b", "", Verdict::NoBarrier).await;
     assert!(barriers_of(&store, "b").await.is_empty());
     assert_eq!(
         count_of(&store, "corporatie-reactietijd", "Laak").await,
@@ -181,7 +181,7 @@ async fn label_suite(store: Store) {
 
     // A label on a signal that does not exist is refused.
     assert!(store
-        .record_label(&label("zz", "loket-drempel", Verdict::HoortErbij))
+        .record_label(&label("zz", "loket-drempel", Verdict::Belongs))
         .await
         .is_err());
 
@@ -195,11 +195,11 @@ async fn label_suite(store: Store) {
             labels[0].verdict,
             labels[0].actor.as_str()
         ),
-        ("c", "loket-drempel", Verdict::HoortErbij, "overleg-a")
+        ("c", "loket-drempel", Verdict::Belongs, "overleg-a")
     );
     assert_eq!(
         (labels[4].barrier.as_str(), labels[4].verdict),
-        ("", Verdict::GeenBarriere)
+        ("", Verdict::NoBarrier)
     );
     assert!(labels
         .iter()
@@ -286,9 +286,9 @@ async fn measure_against_labels_counts_by_quarter() {
         ],
     )
     .await;
-    record(&store, "p1", "kostendelersnorm", Verdict::HoortErbij).await;
-    record(&store, "p2", "kostendelersnorm", Verdict::HoortErNietBij).await;
-    record(&store, "p3", "kostendelersnorm", Verdict::HoortErbij).await;
+    record(&store, "p1", "kostendelersnorm", Verdict::Belongs).await;
+    record(&store, "p2", "kostendelersnorm", Verdict::DoesNotBelong).await;
+    record(&store, "p3", "kostendelersnorm", Verdict::Belongs).await;
     let rules = RuleSet::default_rules().unwrap().without_model();
     let report = measure(&rules, &store.labelled_signals().await.unwrap());
     let b = rules

@@ -273,7 +273,7 @@ async fn every_role_against_the_decisions_list() {
         let client = Client::login(&site.base, name).await;
         for path in pages {
             let (status, body) = client.get(path).await;
-            if role == Overleg {
+            if role == Reviewer {
                 assert_eq!(status, 200, "{name} {path}: {body}");
             } else {
                 assert_eq!(status, 403, "{name} {path}");
@@ -282,7 +282,7 @@ async fn every_role_against_the_decisions_list() {
         }
         let (status, body) = client.post(form, &[("csrf", "vals")]).await;
         assert_eq!(status, 403, "{name} POST {form}");
-        let expected = if role == Overleg {
+        let expected = if role == Reviewer {
             "Formulier verlopen"
         } else {
             "Geen toegang"

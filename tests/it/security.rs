@@ -192,7 +192,7 @@ async fn weak_passwords_are_refused_and_a_change_ends_the_other_sessions() {
             &knooppunt_web::accounts::NewUser {
                 name: "zwak",
                 display_name: "Zwak",
-                role: knooppunt_reports::review::Role::Gemeente,
+                role: knooppunt_reports::review::Role::Municipality,
                 source: "",
                 areas: "",
                 password: weak,

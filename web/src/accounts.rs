@@ -114,7 +114,7 @@ pub fn validate_new_user(user: &NewUser<'_>) -> Vec<String> {
     if let Err(error) = super::passwords::check(user.password, user.name) {
         errors.push(error);
     }
-    if user.role == Role::Indiener && user.source.trim().is_empty() {
+    if user.role == Role::Submitter && user.source.trim().is_empty() {
         errors.push("bron: een indiener hoort bij een team of partner (bron)".into());
     }
     errors

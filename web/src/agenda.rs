@@ -2,7 +2,7 @@
 //! or HTML, and recording that the meeting took place.
 
 use crate::error::WebError;
-use crate::extract::{CsrfForm, Overleg, SignedIn};
+use crate::extract::{CsrfForm, Reviewers, SignedIn};
 use crate::flash;
 use crate::render::download;
 use crate::time::requested_day;
@@ -34,7 +34,7 @@ pub(crate) struct DateQuery {
 }
 
 /// The agenda, restricted to the areas of an overleg member.
-async fn agenda_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Agenda> {
+async fn agenda_for(me: &SignedIn<Reviewers>, on: NaiveDate) -> anyhow::Result<Agenda> {
     let mut agenda = Agenda::gather(&me.state.store, &me.state.catalog, on, None).await?;
     agenda.templates_dir = me.state.templates_dir.clone();
     // A member restricted to some wijken sees only their items and the decisions on them; a
@@ -60,7 +60,7 @@ struct AgendaPage<'a> {
 }
 
 pub(crate) async fn agenda_page(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     jar: CookieJar,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
@@ -89,14 +89,14 @@ pub(crate) async fn agenda_page(
 /// Records that the overleg met on a day, with who attended: the decisions list's form (a
 /// meeting without attendees is refused there, at its field, and what was typed stays).
 pub(crate) async fn record_meeting(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     form: CsrfForm<crate::minutes::MinutesForm>,
 ) -> Result<Response, WebError> {
     crate::minutes::record_minutes(me, form).await
 }
 
 pub(crate) async fn agenda_export(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let on = requested_day(query.datum.as_deref())?;

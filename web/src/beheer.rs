@@ -9,7 +9,7 @@
 
 use crate::accounts::{self, User};
 use crate::error::WebError;
-use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
+use crate::extract::{Admins, Confirm, CsrfForm, SignedIn};
 use crate::render::with_status;
 use crate::{flash, time, WebState};
 use axum::extract::Path;
@@ -61,7 +61,7 @@ pub(crate) fn message(code: &str) -> Option<&'static str> {
 /// Records an administrative change in the processing log, under the review activity (which
 /// holds administration; ids and codes, never secrets).
 pub(crate) async fn audit(
-    me: &SignedIn<Beheer>,
+    me: &SignedIn<Admins>,
     attributes: serde_json::Value,
 ) -> Result<(), WebError> {
     let record = Record::instant(
@@ -203,7 +203,7 @@ struct BeheerPage<Q: Serialize> {
 }
 
 pub(crate) async fn beheer_page(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
     let (jar, reveal, notice) = take_once(jar);
@@ -212,7 +212,7 @@ pub(crate) async fn beheer_page(
 }
 
 async fn beheer_view(
-    me: &SignedIn<Beheer>,
+    me: &SignedIn<Admins>,
     typed: UserForm,
     error: Option<String>,
     notice: Option<String>,
@@ -263,7 +263,7 @@ async fn beheer_view(
 }
 
 pub(crate) async fn add_user(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, WebError> {
     let Some(role) = Role::parse(&form.rol) else {
@@ -295,7 +295,7 @@ pub(crate) async fn add_user(
 }
 
 pub(crate) async fn add_token(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response, WebError> {
     let created = accounts::create_api_token(
@@ -331,7 +331,7 @@ struct RevokePage {
 }
 
 pub(crate) async fn revoke_page(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let token = accounts::api_tokens(&me.state.store)
@@ -353,7 +353,7 @@ pub(crate) async fn revoke_page(
 }
 
 pub(crate) async fn revoke_token(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(id): Path<String>,
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {

@@ -7,7 +7,7 @@
 use crate::accounts::{accounts, area_keys, Account};
 use crate::beheer::{audit, reveal_redirect, role_choices, take_once, Reveal, RoleChoice};
 use crate::error::WebError;
-use crate::extract::{Beheer, Confirm, CsrfForm, SignedIn};
+use crate::extract::{Admins, Confirm, CsrfForm, SignedIn};
 use crate::render::with_status;
 use crate::{flash, WebState};
 use axum::extract::Path;
@@ -55,7 +55,7 @@ async fn account(state: &WebState, name: &str) -> Result<Account, WebError> {
 }
 
 async fn account_view(
-    me: &SignedIn<Beheer>,
+    me: &SignedIn<Admins>,
     name: &str,
     error: Option<String>,
     notice: Option<String>,
@@ -78,7 +78,7 @@ async fn account_view(
     me.page("beheer_gebruiker", &title, &data)
 }
 
-fn back(me: &SignedIn<Beheer>, name: &str, code: &str) -> Response {
+fn back(me: &SignedIn<Admins>, name: &str, code: &str) -> Response {
     flash::redirect(
         &format!("beheer:{code}"),
         &format!("/beheer/gebruikers/{name}"),
@@ -86,13 +86,13 @@ fn back(me: &SignedIn<Beheer>, name: &str, code: &str) -> Response {
     )
 }
 
-async fn refused(me: &SignedIn<Beheer>, name: &str, error: String) -> Result<Response, WebError> {
+async fn refused(me: &SignedIn<Admins>, name: &str, error: String) -> Result<Response, WebError> {
     let page = account_view(me, name, Some(error), None, None).await;
     with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 pub(crate) async fn account_page(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(name): Path<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
@@ -110,7 +110,7 @@ pub(crate) struct RoleForm {
 }
 
 pub(crate) async fn change_role(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(name): Path<String>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, WebError> {
@@ -118,13 +118,13 @@ pub(crate) async fn change_role(
     let Some(role) = Role::parse(&form.rol) else {
         return refused(&me, &name, "Rol: kies een rol".into()).await;
     };
-    if name == me.user.name && role != Role::Beheer {
+    if name == me.user.name && role != Role::Admin {
         let text =
             "Rol: u kunt uw eigen beheerrol niet afnemen; laat een andere beheerder dat doen";
         return refused(&me, &name, text.into()).await;
     }
     let source = form.bron.trim();
-    if role == Role::Indiener && source.is_empty() {
+    if role == Role::Submitter && source.is_empty() {
         let text = "Bron: een indiener hoort bij een team of partner (bron)";
         return refused(&me, &name, text.into()).await;
     }
@@ -151,7 +151,7 @@ pub(crate) async fn change_role(
 
 /// Deactivates (`ACTIVE` = false) or reactivates an account.
 pub(crate) async fn set_active<const ACTIVE: bool>(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(name): Path<String>,
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
@@ -183,7 +183,7 @@ fn temporary_password() -> String {
 }
 
 pub(crate) async fn reset_password(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(name): Path<String>,
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
@@ -212,7 +212,7 @@ pub(crate) async fn reset_password(
 }
 
 pub(crate) async fn unlock(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Path(name): Path<String>,
     CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {

@@ -91,7 +91,7 @@ pub(crate) async fn monthly_download(
         today,
     )
     .await?;
-    if me.user.role == Role::Gemeente && !overview.published {
+    if me.user.role == Role::Municipality && !overview.published {
         return Err(WebError::refused(
             StatusCode::NOT_FOUND,
             "Nog niet gepubliceerd",

@@ -38,27 +38,27 @@ macro_rules! role_group {
 
 role_group!(
     /// Every signed-in user.
-    Anyone = [Indiener, Overleg, Gemeente, Beheer]
+    Anyone = [Submitter, Reviewer, Municipality, Admin]
 );
 role_group!(
     /// Teams and partners that submit signals.
-    Indiener = [Indiener]
+    Submitters = [Submitter]
 );
 role_group!(
     /// The meeting that reviews clusters.
-    Overleg = [Overleg]
+    Reviewers = [Reviewer]
 );
 role_group!(
     /// Administrators.
-    Beheer = [Beheer]
+    Admins = [Admin]
 );
 role_group!(
     /// Who reads the confirmed knelpunten.
-    KnelpuntReaders = [Gemeente, Overleg]
+    KnelpuntReaders = [Municipality, Reviewer]
 );
 role_group!(
     /// Who downloads the brief.
-    BriefReaders = [Gemeente, Overleg, Beheer]
+    BriefReaders = [Municipality, Reviewer, Admin]
 );
 
 /// The session behind a request, looked up once per request.
@@ -187,7 +187,7 @@ pub struct Confirm {}
 /// A cluster named in the path that exists and lies in the overleg member's wijken; else
 /// "Niet gevonden".
 pub struct OwnCluster {
-    pub me: SignedIn<Overleg>,
+    pub me: SignedIn<Reviewers>,
     pub id: String,
 }
 
@@ -195,7 +195,7 @@ impl FromRequestParts<WebState> for OwnCluster {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, WebError> {
-        let me = SignedIn::<Overleg>::from_request_parts(parts, state).await?;
+        let me = SignedIn::<Reviewers>::from_request_parts(parts, state).await?;
         let Path(id) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|rejection| WebError::Rejected(rejection.status()))?;
@@ -209,7 +209,7 @@ impl FromRequestParts<WebState> for OwnCluster {
     }
 }
 
-impl SignedIn<Overleg> {
+impl SignedIn<Reviewers> {
     /// Whether cluster `id` exists and lies in the member's wijken.
     pub(crate) async fn covers_cluster(&self, id: &str) -> Result<bool, WebError> {
         let cluster = self.state.store.cluster(id).await?;

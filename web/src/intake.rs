@@ -2,7 +2,7 @@
 //! shown per field, tied to the input they are about. And the way to "Mijn signalen".
 
 use crate::error::WebError;
-use crate::extract::{CsrfForm, Indiener, SignedIn};
+use crate::extract::{CsrfForm, SignedIn, Submitters};
 use crate::mine;
 use crate::render::with_status;
 use crate::WebState;
@@ -184,7 +184,7 @@ fn signal_field(field: &str) -> (&'static str, Option<&'static str>) {
     }
 }
 
-pub(crate) async fn intake_page(me: SignedIn<Indiener>) -> Result<Response, WebError> {
+pub(crate) async fn intake_page(me: SignedIn<Submitters>) -> Result<Response, WebError> {
     me.page("signaal", TITLE, &SignalPage::fresh(&me.user.source))
 }
 
@@ -227,7 +227,7 @@ fn item(source: &str, form: &SignalForm) -> serde_json::Value {
 }
 
 pub(crate) async fn submit_signal(
-    me: SignedIn<Indiener>,
+    me: SignedIn<Submitters>,
     CsrfForm(form): CsrfForm<SignalForm>,
 ) -> Result<Response, WebError> {
     let source = me.user.source.clone();
@@ -271,7 +271,7 @@ pub(crate) async fn submit_signal(
 
 /// The werkroutes for an accepted signal. The signal is in already: a failure here is logged
 /// and shows no werkroute, it does not undo the submission.
-async fn help(me: &SignedIn<Indiener>, item: &serde_json::Value) -> Vec<crate::werkroute::Help> {
+async fn help(me: &SignedIn<Submitters>, item: &serde_json::Value) -> Vec<crate::werkroute::Help> {
     let today = knooppunt_ingest::today_nl();
     let Ok(envelope) = knooppunt_ingest::accept(item, today, Channel::Form, chrono::Utc::now())
     else {
@@ -294,7 +294,7 @@ pub(crate) struct PageQuery {
 
 /// "Mijn signalen": what became of the team's signals.
 pub(crate) async fn own_signals(
-    me: SignedIn<Indiener>,
+    me: SignedIn<Submitters>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let page_no = query.pagina.trim().parse::<i64>().unwrap_or(1);

@@ -205,7 +205,7 @@ async fn published_for(
     quarter: Quarter,
     programme: Option<&str>,
 ) -> Result<(), WebError> {
-    if me.user.role != Role::Gemeente {
+    if me.user.role != Role::Municipality {
         return Ok(());
     }
     let key = quarter.to_string();

@@ -6,7 +6,7 @@
 //! Labels take effect at once: see [`knooppunt_rules::labels`].
 
 use crate::error::WebError;
-use crate::extract::{CsrfForm, Overleg, OwnCluster, SignedIn};
+use crate::extract::{CsrfForm, OwnCluster, Reviewers, SignedIn};
 use crate::{time, WebState};
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -74,7 +74,7 @@ fn refuse(status: StatusCode, text: &str) -> WebError {
 }
 
 /// The signal's area lies in the member's wijken (and the signal exists).
-async fn signal_in_areas(me: &SignedIn<Overleg>, source: &str, id: &str) -> Result<(), WebError> {
+async fn signal_in_areas(me: &SignedIn<Reviewers>, source: &str, id: &str) -> Result<(), WebError> {
     match me.state.store.signal_area_key(source, id).await? {
         Some(area) if me.user.covers_area(&area) => Ok(()),
         _ => Err(refuse(
@@ -86,7 +86,7 @@ async fn signal_in_areas(me: &SignedIn<Overleg>, source: &str, id: &str) -> Resu
 
 /// Records the member's verdict on (source, signal) for `barrier`; it takes effect at once.
 async fn record(
-    me: &SignedIn<Overleg>,
+    me: &SignedIn<Reviewers>,
     (source, signal_id): (&str, &str),
     barrier: &str,
     verdict: Verdict,
@@ -142,7 +142,7 @@ async fn label_in_cluster(
     };
     let barrier = member.barrier;
     let (verdict, barrier) = match form.oordeel.as_str() {
-        "hoort-er-niet-bij" => (Verdict::HoortErNietBij, barrier),
+        "hoort-er-niet-bij" => (Verdict::DoesNotBelong, barrier),
         "ook"
             if me
                 .state
@@ -151,7 +151,7 @@ async fn label_in_cluster(
                 .iter()
                 .any(|b| b.id == form.barriere) =>
         {
-            (Verdict::HoortErbij, form.barriere.clone())
+            (Verdict::Belongs, form.barriere.clone())
         }
         "ook" => {
             return Err(refuse(
@@ -183,7 +183,7 @@ struct QueueQuery {
 /// Niet ingedeeld: unclassified signals nobody labelled yet, oldest first, in the member's
 /// wijken; scrubbed text only.
 async fn queue_page(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
     let page_number = query.pagina.unwrap_or(1).max(1);
@@ -266,12 +266,12 @@ struct TriageForm {
 
 /// Triage from the queue: into a barrier, or "geen barrière".
 async fn triage(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<TriageForm>,
 ) -> Result<Response, WebError> {
     signal_in_areas(&me, &form.bron, &form.signaal).await?;
     let verdict = if form.barriere == "geen" {
-        Verdict::GeenBarriere
+        Verdict::NoBarrier
     } else if me
         .state
         .rules
@@ -279,7 +279,7 @@ async fn triage(
         .iter()
         .any(|b| b.id == form.barriere)
     {
-        Verdict::HoortErbij
+        Verdict::Belongs
     } else {
         return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -5,7 +5,7 @@
 
 use crate::accounts::User;
 use crate::error::WebError;
-use crate::extract::{Indiener, SignedIn};
+use crate::extract::{SignedIn, Submitters};
 use crate::{time, WebState};
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -31,7 +31,7 @@ fn state_words(state: ReviewState, promoted: bool) -> &'static str {
     }
 }
 
-pub(crate) async fn view(me: &SignedIn<Indiener>, page_no: i64) -> Result<Response, WebError> {
+pub(crate) async fn view(me: &SignedIn<Submitters>, page_no: i64) -> Result<Response, WebError> {
     let data = data(&me.state, &me.user, page_no).await?;
     me.page("signalen", "Mijn signalen", &data)
 }

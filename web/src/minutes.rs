@@ -5,7 +5,7 @@
 
 use crate::agenda::DateQuery;
 use crate::error::WebError;
-use crate::extract::{CsrfForm, Overleg, SignedIn};
+use crate::extract::{CsrfForm, Reviewers, SignedIn};
 use crate::flash;
 use crate::render::{attachment, download, with_status};
 use crate::time::{parse_day, requested_day};
@@ -356,7 +356,7 @@ fn padded(
 }
 
 /// The decisions list, restricted to the areas of an overleg member.
-async fn minutes_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Minutes> {
+async fn minutes_for(me: &SignedIn<Reviewers>, on: NaiveDate) -> anyhow::Result<Minutes> {
     let mut minutes = Minutes::gather(&me.state.store, &me.state.catalog, on).await?;
     minutes.templates_dir = me.state.templates_dir.clone();
     let user = &me.user;
@@ -365,7 +365,7 @@ async fn minutes_for(me: &SignedIn<Overleg>, on: NaiveDate) -> anyhow::Result<Mi
 }
 
 fn show(
-    me: &SignedIn<Overleg>,
+    me: &SignedIn<Reviewers>,
     minutes: &Minutes,
     page: MinutesPage<'_>,
 ) -> Result<Response, WebError> {
@@ -374,7 +374,7 @@ fn show(
 }
 
 pub(crate) async fn minutes_page(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     jar: CookieJar,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
@@ -395,7 +395,7 @@ pub(crate) async fn minutes_page(
 /// Records the meeting with its attendees and action points (replacing an earlier list for
 /// the same day), or shows the form again with every error at its field.
 pub(crate) async fn record_minutes(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<MinutesForm>,
 ) -> Result<Response, WebError> {
     let on = requested_day(Some(&form.datum))?;
@@ -449,7 +449,7 @@ fn renumber<T>(filled: Vec<T>, blank: Vec<T>, set: impl Fn(&mut T, usize)) -> Ve
 
 /// The decisions list as a file: `formaat=md`, `pdf` or HTML.
 pub(crate) async fn minutes_export(
-    me: SignedIn<Overleg>,
+    me: SignedIn<Reviewers>,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let on = requested_day(query.datum.as_deref())?;

@@ -6,7 +6,7 @@
 use crate::accounts::User;
 use crate::decision_form::DecisionForm;
 use crate::error::WebError;
-use crate::extract::{Overleg, SignedIn};
+use crate::extract::{Reviewers, SignedIn};
 use crate::time;
 use crate::WebState;
 use axum::http::StatusCode;
@@ -206,7 +206,7 @@ fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Detail
 }
 
 pub(crate) async fn cluster_view(
-    me: &SignedIn<Overleg>,
+    me: &SignedIn<Reviewers>,
     id: &str,
     refused: Option<Refused>,
     flash: Option<String>,
@@ -416,7 +416,7 @@ async fn cluster_data(
 /// The cluster page again after a refused decision: the same panel open, with what was typed
 /// and the reason it was refused.
 pub(crate) async fn refused_view(
-    me: &SignedIn<Overleg>,
+    me: &SignedIn<Reviewers>,
     id: &str,
     form: &DecisionForm,
     error: String,

@@ -40,10 +40,10 @@ pub(crate) fn routes() -> Router<WebState> {
 /// The start page of each role.
 pub(crate) async fn home(me: SignedIn<Anyone>) -> Redirect {
     Redirect::to(match me.user.role {
-        Role::Indiener => "/signalen",
-        Role::Overleg => "/agenda",
-        Role::Gemeente => "/knelpunten",
-        Role::Beheer => "/beheer",
+        Role::Submitter => "/signalen",
+        Role::Reviewer => "/agenda",
+        Role::Municipality => "/knelpunten",
+        Role::Admin => "/beheer",
     })
 }
 

@@ -7,7 +7,7 @@
 //! (`knooppunt_reports::governance`); intake and recognition by the rules engine.
 
 use crate::error::WebError;
-use crate::extract::{Beheer, SignedIn};
+use crate::extract::{Admins, SignedIn};
 use crate::render::with_status;
 use crate::{accounts, time, WebState, SESSION_COOKIE};
 use axum::body::Body;
@@ -282,7 +282,7 @@ const ACTIONS: [&str; 12] = [
 ];
 
 async fn log_page(
-    me: SignedIn<Beheer>,
+    me: SignedIn<Admins>,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, WebError> {
     let (from, to) = match (parse_day(&query.van), parse_day(&query.tot)) {
@@ -378,7 +378,7 @@ fn export_link(query: &LogQuery) -> String {
 }
 
 fn log_view(
-    me: &SignedIn<Beheer>,
+    me: &SignedIn<Admins>,
     query: &LogQuery,
     mut entries: Vec<verwerkingslog::Entry>,
     error: Option<String>,

@@ -26,7 +26,7 @@ pub struct ClassifiedBarrier {
 }
 
 fn is_rule(how: &How) -> bool {
-    *how == How::Regel
+    *how == How::Rule
 }
 
 impl ClassifiedBarrier {
@@ -50,7 +50,7 @@ impl ClassifiedBarrier {
         };
         let confidence = fields.next().ok_or_else(invalid)?;
         let confidence = confidence.parse().map_err(|_| invalid())?;
-        let found_by = fields.next().map_or(How::Regel, How::parse);
+        let found_by = fields.next().map_or(How::Rule, How::parse);
         Ok(Self {
             barrier,
             wait_days,
@@ -118,9 +118,9 @@ mod tests {
     #[test]
     fn a_classification_round_trips_through_its_json() {
         let classification = Classification(vec![
-            barrier("kostendelersnorm", Some(70), 0.9, How::Regel),
+            barrier("kostendelersnorm", Some(70), 0.9, How::Rule),
             barrier("wachtlijst-ggz", None, 0.8714285714285714, How::Model),
-            barrier("loket-drempel", None, 1.0, How::Overleg),
+            barrier("loket-drempel", None, 1.0, How::Review),
         ]);
         let text = classification.to_text();
         assert_eq!(
@@ -137,9 +137,9 @@ mod tests {
     fn the_earlier_text_reads_as_the_same_classification() {
         let old = "kostendelersnorm|70|0.9;wachtlijst-ggz||0.8714285714285714|model;loket-drempel||1|overleg";
         let expected = Classification(vec![
-            barrier("kostendelersnorm", Some(70), 0.9, How::Regel),
+            barrier("kostendelersnorm", Some(70), 0.9, How::Rule),
             barrier("wachtlijst-ggz", None, 0.8714285714285714, How::Model),
-            barrier("loket-drempel", None, 1.0, How::Overleg),
+            barrier("loket-drempel", None, 1.0, How::Review),
         ]);
         assert_eq!(Classification::parse(old), Ok(expected.clone()));
         assert_eq!(

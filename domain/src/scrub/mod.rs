@@ -24,41 +24,45 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PiiKind {
-    Naam,
+    #[serde(rename = "naam")]
+    Name,
     Bsn,
     Iban,
-    Telefoon,
+    #[serde(rename = "telefoon")]
+    Phone,
     Email,
-    Adres,
+    #[serde(rename = "adres")]
+    Address,
     Postcode,
-    Geboortedatum,
+    #[serde(rename = "geboortedatum")]
+    DateOfBirth,
 }
 
 impl PiiKind {
     pub fn placeholder(self) -> &'static str {
         match self {
-            PiiKind::Naam => "[NAAM]",
+            PiiKind::Name => "[NAAM]",
             PiiKind::Bsn => "[BSN]",
             PiiKind::Iban => "[IBAN]",
-            PiiKind::Telefoon => "[TELEFOON]",
+            PiiKind::Phone => "[TELEFOON]",
             PiiKind::Email => "[EMAIL]",
-            PiiKind::Adres => "[ADRES]",
+            PiiKind::Address => "[ADRES]",
             PiiKind::Postcode => "[POSTCODE]",
-            PiiKind::Geboortedatum => "[GEBOORTEDATUM]",
+            PiiKind::DateOfBirth => "[GEBOORTEDATUM]",
         }
     }
 
     /// The kind's name as `classify` reports it: "bsn", "naam", …
     pub fn as_str(self) -> &'static str {
         match self {
-            PiiKind::Naam => "naam",
+            PiiKind::Name => "naam",
             PiiKind::Bsn => "bsn",
             PiiKind::Iban => "iban",
-            PiiKind::Telefoon => "telefoon",
+            PiiKind::Phone => "telefoon",
             PiiKind::Email => "email",
-            PiiKind::Adres => "adres",
+            PiiKind::Address => "adres",
             PiiKind::Postcode => "postcode",
-            PiiKind::Geboortedatum => "geboortedatum",
+            PiiKind::DateOfBirth => "geboortedatum",
         }
     }
 }
@@ -216,7 +220,7 @@ fn find_phones(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
                 } else {
                     m.start()
                 };
-            spans.push((start, end, PiiKind::Telefoon));
+            spans.push((start, end, PiiKind::Phone));
         }
     }
 }
@@ -471,7 +475,7 @@ mod tests {
         let shapes = [
             PiiKind::Bsn,
             PiiKind::Iban,
-            PiiKind::Telefoon,
+            PiiKind::Phone,
             PiiKind::Email,
             PiiKind::Postcode,
         ];
@@ -609,10 +613,7 @@ mod tests {
     #[test]
     fn reports_kinds_not_values() {
         let s = scrub("bel 0612345678 of mail a@b.nl, BSN 111222333");
-        assert_eq!(
-            s.found,
-            vec![PiiKind::Bsn, PiiKind::Telefoon, PiiKind::Email]
-        );
+        assert_eq!(s.found, vec![PiiKind::Bsn, PiiKind::Phone, PiiKind::Email]);
         assert_eq!(s.text, "bel [TELEFOON] of mail [EMAIL], BSN [BSN]");
     }
 

@@ -523,7 +523,7 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
                 spans.push((
                     with_initials(text, start),
                     all.word(end - 1).end,
-                    PiiKind::Naam,
+                    PiiKind::Name,
                 ));
                 i = end;
             }

@@ -109,7 +109,7 @@ pub(super) fn find(
     // An address ends in a house number after a street type or a leading word.
     if super::candidates::may_hold_address(text, traits) {
         for m in STREET.find_iter(text) {
-            spans.push((m.start(), m.end(), PiiKind::Adres));
+            spans.push((m.start(), m.end(), PiiKind::Address));
         }
     }
     // A date is "12-3-87" (digits between two separators) or "12 maart 1987" (a day, a
@@ -156,7 +156,7 @@ fn find_dates(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             || in_parentheses
             || year <= this_year - BIRTH_YEARS_BACK;
         if is_birth {
-            spans.push((whole.start(), whole.end(), PiiKind::Geboortedatum));
+            spans.push((whole.start(), whole.end(), PiiKind::DateOfBirth));
         }
     }
 }

@@ -69,7 +69,7 @@ pub(super) fn personal_data_in_id(id: &str) -> Option<&'static str> {
         .find_map(|kind| match kind {
             PiiKind::Bsn => Some("een BSN"),
             PiiKind::Iban => Some("een rekeningnummer"),
-            PiiKind::Telefoon => Some("een telefoonnummer"),
+            PiiKind::Phone => Some("een telefoonnummer"),
             PiiKind::Email => Some("een e-mailadres"),
             PiiKind::Postcode => Some("een postcode"),
             _ => None,
@@ -86,12 +86,12 @@ pub(super) fn personal_data_in_source(source: &str) -> Option<&'static str> {
         .found
         .first()
         .map(|kind| match kind {
-            crate::scrub::PiiKind::Naam => "een naam",
+            crate::scrub::PiiKind::Name => "een naam",
             crate::scrub::PiiKind::Bsn => "een BSN",
             crate::scrub::PiiKind::Iban => "een rekeningnummer",
-            crate::scrub::PiiKind::Telefoon => "een telefoonnummer",
+            crate::scrub::PiiKind::Phone => "een telefoonnummer",
             crate::scrub::PiiKind::Email => "een e-mailadres",
-            crate::scrub::PiiKind::Adres | crate::scrub::PiiKind::Postcode => "een adres",
-            crate::scrub::PiiKind::Geboortedatum => "een geboortedatum",
+            crate::scrub::PiiKind::Address | crate::scrub::PiiKind::Postcode => "een adres",
+            crate::scrub::PiiKind::DateOfBirth => "een geboortedatum",
         })
 }

@@ -21,7 +21,7 @@ fn every_field_is_normalised() {
     assert_eq!(s.source, "verbinders-moerwijk");
     assert_eq!(s.area, "Moerwijk");
     assert_eq!(s.organisation.as_deref(), Some("Haag Wonen"));
-    assert_eq!(s.themes, vec![Theme::Financien]);
+    assert_eq!(s.themes, vec![Theme::Finances]);
     assert_eq!(s.wait_days, Some(70));
     assert_eq!(s.text, "Financiën\nregel\ntwee drie");
 }

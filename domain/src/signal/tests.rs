@@ -52,7 +52,7 @@ fn accepts_all_optional_fields() {
     v["wait_days"] = json!(98);
     let s = parse_signal(&v, today()).unwrap();
     assert_eq!(s.id.as_deref(), Some("vb-2026-0001"));
-    assert_eq!(s.themes, vec![Theme::Financien, Theme::KinderenGezin]);
+    assert_eq!(s.themes, vec![Theme::Finances, Theme::ChildrenAndFamily]);
     assert_eq!(s.organisation.as_deref(), Some("Haag Wonen"));
     assert_eq!(s.wait_days, Some(98));
 }

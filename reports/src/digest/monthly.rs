@@ -49,19 +49,20 @@ pub fn month_label(month: Month) -> String {
 
 /// Why a knelpunt is in the overview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The overleg confirmed it this month.
-    Nieuw,
+    #[serde(rename = "nieuw")]
+    New,
     /// At least `min` more signals than last month, and a quarter more.
-    Groeiend,
+    #[serde(rename = "groeiend")]
+    Growing,
 }
 
 impl Reason {
     fn label(self) -> &'static str {
         match self {
-            Reason::Nieuw => "Nieuw",
-            Reason::Groeiend => "Groeiend",
+            Reason::New => "Nieuw",
+            Reason::Growing => "Groeiend",
         }
     }
 }
@@ -69,9 +70,9 @@ impl Reason {
 /// Whether a knelpunt is listed: new (confirmed this month), growing, or not.
 pub fn reason(confirmed_this_month: bool, now: i64, previous: i64, min: i64) -> Option<Reason> {
     if confirmed_this_month {
-        Some(Reason::Nieuw)
+        Some(Reason::New)
     } else if now >= min && now - previous >= min && now as f64 >= 1.25 * previous as f64 {
-        Some(Reason::Groeiend)
+        Some(Reason::Growing)
     } else {
         None
     }
@@ -239,7 +240,7 @@ pub fn compose(
     generated_on: NaiveDate,
 ) -> MonthlyOverview {
     let item = |c: &Candidate| overview_item(c, &release, &published, catalog, min);
-    let sections = [Reason::Nieuw, Reason::Groeiend]
+    let sections = [Reason::New, Reason::Growing]
         .into_iter()
         .map(|reason| {
             let mut items: Vec<OverviewItem> = candidates

@@ -254,8 +254,8 @@ fn months_parse_and_read_in_dutch() {
 
 #[test]
 fn new_is_confirmed_this_month_and_growing_needs_a_real_increase() {
-    assert_eq!(monthly::reason(true, 0, 0, 5), Some(Reason::Nieuw));
-    assert_eq!(monthly::reason(false, 12, 6, 5), Some(Reason::Groeiend));
+    assert_eq!(monthly::reason(true, 0, 0, 5), Some(Reason::New));
+    assert_eq!(monthly::reason(false, 12, 6, 5), Some(Reason::Growing));
     // Five more, but not a quarter more.
     assert_eq!(monthly::reason(false, 30, 25, 5), None);
     // A quarter more, but fewer than five more.
@@ -273,8 +273,8 @@ fn a_cell_below_the_threshold_is_not_in_the_overview() {
             .collect()
     };
     let candidates = vec![
-        candidate("kostendelersnorm", Reason::Groeiend, &row(3)),
-        candidate("wachtlijst-ggz", Reason::Nieuw, &row(7)),
+        candidate("kostendelersnorm", Reason::Growing, &row(3)),
+        candidate("wachtlijst-ggz", Reason::New, &row(7)),
     ];
     let month: Month = "2026-09".parse().unwrap();
     let mut ledger = Ledger::default();
@@ -355,8 +355,8 @@ fn overview_and_brief_together_reveal_no_hidden_cell() {
         .map(|w| (*w, if *w == "W1" { 7 } else { 9 }))
         .collect();
     let candidates = vec![
-        candidate("a", Reason::Nieuw, &counts_a),
-        candidate("b", Reason::Groeiend, &counts_b),
+        candidate("a", Reason::New, &counts_a),
+        candidate("b", Reason::Growing, &counts_b),
     ];
     // Published before: the brief of Q3 showing a × W2 (all its signals came in September)
     // and hiding a × W1; the overviews of July and August, showing a at zero everywhere.
@@ -444,8 +444,8 @@ fn the_overview_never_gives_away_a_cell_the_coming_brief_must_hide() {
         .collect();
     let counts_b: Vec<(&str, i64)> = wijken.iter().map(|w| (w.as_str(), 9)).collect();
     let candidates = vec![
-        candidate("a", Reason::Nieuw, &counts_a),
-        candidate("b", Reason::Nieuw, &counts_b),
+        candidate("a", Reason::New, &counts_a),
+        candidate("b", Reason::New, &counts_b),
     ];
     let month: Month = "2026-09".parse().unwrap();
     let barriers = vec!["a".to_string(), "b".to_string()];
@@ -487,7 +487,7 @@ fn a_brief_after_the_overviews_reveals_none_of_their_hidden_cells() {
     let candidates = vec![
         candidate(
             "a",
-            Reason::Nieuw,
+            Reason::New,
             &wijken
                 .iter()
                 .map(|w| (w.as_str(), september(w)))
@@ -495,7 +495,7 @@ fn a_brief_after_the_overviews_reveals_none_of_their_hidden_cells() {
         ),
         candidate(
             "b",
-            Reason::Nieuw,
+            Reason::New,
             &wijken
                 .iter()
                 .map(|w| (w.as_str(), if w == "W1" { 7 } else { 9 }))

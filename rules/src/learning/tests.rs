@@ -202,7 +202,7 @@ fn rule_matches_say_which_rule() {
         .find(|m| m.barrier == "kostendelersnorm")
         .unwrap();
     assert!(
-        matches!(found.found_by, FoundBy::Regel { rule } if rule.contains("kostendel")),
+        matches!(found.found_by, FoundBy::Rule { rule } if rule.contains("kostendel")),
         "{found:?}"
     );
     assert!(found.model_score.is_some());

@@ -109,7 +109,7 @@ impl ModelSlot {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FoundBy<'a> {
     /// A rule matched: the pattern (or the patterns of an `all` group).
-    Regel { rule: &'a str },
+    Rule { rule: &'a str },
     /// The model's probability reached the threshold; the terms that weighed most.
     Model { terms: Vec<String> },
 }
@@ -118,8 +118,8 @@ impl FoundBy<'_> {
     /// The record of how this barrier was found, with the model's score when a model took part.
     pub fn recognition(&self, model_score: Option<f32>) -> Recognition {
         match self {
-            FoundBy::Regel { rule } => Recognition {
-                how: How::Regel,
+            FoundBy::Rule { rule } => Recognition {
+                how: How::Rule,
                 rule: Some((*rule).to_string()),
                 model_score,
                 terms: Vec::new(),
@@ -136,7 +136,7 @@ impl FoundBy<'_> {
     /// `regel` or `model`, as stored (`overleg` is the review's).
     pub fn kind(&self) -> &'static str {
         match self {
-            FoundBy::Regel { .. } => "regel",
+            FoundBy::Rule { .. } => "regel",
             FoundBy::Model { .. } => "model",
         }
     }
@@ -168,7 +168,7 @@ pub fn decide<'a>(
             .map(|(barrier, confidence, rule)| Decision {
                 barrier,
                 confidence,
-                found_by: FoundBy::Regel { rule },
+                found_by: FoundBy::Rule { rule },
                 model_score: None,
             })
             .collect();
@@ -189,7 +189,7 @@ pub fn decide<'a>(
             out.push(Decision {
                 barrier,
                 confidence,
-                found_by: FoundBy::Regel { rule },
+                found_by: FoundBy::Rule { rule },
                 model_score: Some(score),
             });
             continue;

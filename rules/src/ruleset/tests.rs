@@ -759,7 +759,7 @@ fn a_visit_that_never_came_is_the_corporations_silence() {
     assert!(
         matches!(
             match_of(&analysis, "corporatie-reactietijd").found_by,
-            crate::ruleset::combine::FoundBy::Regel { .. }
+            crate::ruleset::combine::FoundBy::Rule { .. }
         ),
         "{text}"
     );
@@ -789,7 +789,7 @@ fn a_creditors_deadline_is_not_help_that_came_in_time() {
         assert!(
             matches!(
                 match_of(&analysis, barrier).found_by,
-                crate::ruleset::combine::FoundBy::Regel { .. }
+                crate::ruleset::combine::FoundBy::Rule { .. }
             ),
             "{text}"
         );

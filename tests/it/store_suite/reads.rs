@@ -179,7 +179,7 @@ async fn reads_suite(store: Store, url: &str) {
     );
     let mut long = classified("r", "t5", "Laak", "2026-07-01", &both[..1]);
     long.matches[0].found = Recognition {
-        how: How::Regel,
+        how: How::Rule,
         rule: Some(pattern.clone()),
         model_score: None,
         terms: Vec::new(),

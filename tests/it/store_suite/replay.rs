@@ -215,7 +215,7 @@ fn earlier_text(classified: &Classified) -> String {
             let wait = m.wait_days.map(|w| w.to_string()).unwrap_or_default();
             let plain = format!("{}|{wait}|{}", m.barrier, m.confidence);
             match m.found.how {
-                How::Regel => plain,
+                How::Rule => plain,
                 how => format!("{plain}|{}", how.as_str()),
             }
         })

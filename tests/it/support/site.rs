@@ -219,7 +219,7 @@ pub async fn add_account(
 
 /// An overleg member restricted to the wijk Laak: "overleg-laak".
 pub async fn add_overleg_laak(store: &knooppunt_store::Store) {
-    add_account(store, "overleg-laak", Role::Overleg, "", "Laak").await;
+    add_account(store, "overleg-laak", Role::Reviewer, "", "Laak").await;
 }
 
 /// The overleg confirms `cluster` through the website.
@@ -302,10 +302,10 @@ pub async fn site() -> Site {
 
 /// One account of each role that every site starts with: its name and role.
 pub const ONE_OF_EACH_ROLE: [(&str, Role); 4] = [
-    ("indiener1", Role::Indiener),
-    ("overleg", Role::Overleg),
-    ("gemeente", Role::Gemeente),
-    ("beheer", Role::Beheer),
+    ("indiener1", Role::Submitter),
+    ("overleg", Role::Reviewer),
+    ("gemeente", Role::Municipality),
+    ("beheer", Role::Admin),
 ];
 
 /// A site whose configuration `adjust` changes first.
@@ -318,11 +318,11 @@ pub async fn site_with(adjust: impl FnOnce(&mut knooppunt::config::Config)) -> S
     let mut app = InProcess::start(&config, &store).await;
     app.start_engine(&config, &store);
     for (name, role, source) in [
-        ("indiener1", Role::Indiener, "verbinders-moerwijk"),
-        ("indiener2", Role::Indiener, "schilderswijk-moeders"),
-        ("overleg", Role::Overleg, ""),
-        ("gemeente", Role::Gemeente, ""),
-        ("beheer", Role::Beheer, ""),
+        ("indiener1", Role::Submitter, "verbinders-moerwijk"),
+        ("indiener2", Role::Submitter, "schilderswijk-moeders"),
+        ("overleg", Role::Reviewer, ""),
+        ("gemeente", Role::Municipality, ""),
+        ("beheer", Role::Admin, ""),
     ] {
         add_account(&store, name, role, source, "").await;
     }

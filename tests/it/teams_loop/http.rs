@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() {
     let (site, cluster) = seeded_site().await;
-    add_account(&site.store, "overleg-laak", Role::Overleg, "", "Laak").await;
+    add_account(&site.store, "overleg-laak", Role::Reviewer, "", "Laak").await;
     let path = format!("/clusters/{cluster}/werkroute");
 
     // Who may set it: not signed in, other roles, a member for other wijken.

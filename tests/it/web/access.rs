@@ -15,30 +15,36 @@ async fn every_role_against_every_page_and_form() {
     use Role::*;
     // (path, roles that may open it)
     let pages: Vec<(&str, Vec<Role>)> = vec![
-        ("/signalen", vec![Indiener]),
-        ("/signalen/nieuw", vec![Indiener]),
-        ("/agenda", vec![Overleg]),
-        ("/agenda/export?formaat=md", vec![Overleg]),
-        (&cluster_page, vec![Overleg]),
-        ("/knelpunten", vec![Overleg, Gemeente]),
+        ("/signalen", vec![Submitter]),
+        ("/signalen/nieuw", vec![Submitter]),
+        ("/agenda", vec![Reviewer]),
+        ("/agenda/export?formaat=md", vec![Reviewer]),
+        (&cluster_page, vec![Reviewer]),
+        ("/knelpunten", vec![Reviewer, Municipality]),
         (
             "/brief?kwartaal=2026Q3&formaat=html",
-            vec![Overleg, Gemeente, Beheer],
+            vec![Reviewer, Municipality, Admin],
         ),
-        ("/beheer", vec![Beheer]),
-        ("/wachtwoord", vec![Indiener, Overleg, Gemeente, Beheer]),
-        ("/uitloggen", vec![Indiener, Overleg, Gemeente, Beheer]),
+        ("/beheer", vec![Admin]),
+        (
+            "/wachtwoord",
+            vec![Submitter, Reviewer, Municipality, Admin],
+        ),
+        ("/uitloggen", vec![Submitter, Reviewer, Municipality, Admin]),
     ];
     let forms: Vec<(&str, Vec<Role>)> = vec![
-        ("/signalen", vec![Indiener]),
-        (&decision, vec![Overleg]),
-        (&vignette, vec![Overleg]),
-        (&undo, vec![Overleg]),
-        ("/beheer/gebruikers", vec![Beheer]),
-        ("/beheer/tokens", vec![Beheer]),
-        ("/beheer/tokens/onbekend/intrekken", vec![Beheer]),
-        ("/agenda/vergadering", vec![Overleg]),
-        ("/wachtwoord", vec![Indiener, Overleg, Gemeente, Beheer]),
+        ("/signalen", vec![Submitter]),
+        (&decision, vec![Reviewer]),
+        (&vignette, vec![Reviewer]),
+        (&undo, vec![Reviewer]),
+        ("/beheer/gebruikers", vec![Admin]),
+        ("/beheer/tokens", vec![Admin]),
+        ("/beheer/tokens/onbekend/intrekken", vec![Admin]),
+        ("/agenda/vergadering", vec![Reviewer]),
+        (
+            "/wachtwoord",
+            vec![Submitter, Reviewer, Municipality, Admin],
+        ),
     ];
     // Not signed in: every page and form sends to the sign-in page.
     let anonymous = Client::new(&base);
@@ -54,7 +60,7 @@ async fn every_role_against_every_page_and_form() {
         let client = Client::login(&base, name).await;
         for (path, allowed) in &pages {
             let (status, body) = client.get(path).await;
-            if role == Gemeente && path.starts_with("/brief") {
+            if role == Municipality && path.starts_with("/brief") {
                 // Allowed, but only for published quarters: this one is not.
                 assert_eq!(status, 404, "{name} {path}: {body}");
                 assert!(body.contains("nog niet gepubliceerd"), "{name} {path}");

@@ -55,9 +55,9 @@ async fn every_role_against_the_digest_downloads() {
         let client = Client::login(&site.base, name).await;
         let (status, body) = client.get(&overview).await;
         match role {
-            Indiener => assert_eq!(status, 403, "{name}: {body}"),
+            Submitter => assert_eq!(status, 403, "{name}: {body}"),
             // A draft overview is not for the municipality.
-            Gemeente => {
+            Municipality => {
                 assert_eq!(status, 404, "{name}: {body}");
                 assert!(body.contains("nog niet gepubliceerd"), "{body}");
             }
@@ -67,7 +67,7 @@ async fn every_role_against_the_digest_downloads() {
             }
         }
         let (status, body) = client.get(&list).await;
-        if role == Indiener {
+        if role == Submitter {
             assert_eq!(status, 403, "{name}: {body}");
             assert!(body.contains("Geen toegang"));
         } else {
