@@ -342,9 +342,9 @@ pub struct Decision {
 pub struct Standing {
     pub state: State,
     /// Confirmed earlier, solved, and new signals arrived since: shown as *terug*.
-    pub terug: bool,
+    pub returned: bool,
     /// A snoozed cluster whose condition is met: back on the agenda.
-    pub wakker: bool,
+    pub woken: bool,
     pub merged_into: Option<String>,
     pub owner: Option<String>,
     pub programme: Option<String>,
@@ -364,8 +364,8 @@ pub fn standing(
     let state = decisions.last().map_or(State::Open, |d| d.state_after);
     let mut standing = Standing {
         state,
-        terug: false,
-        wakker: false,
+        returned: false,
+        woken: false,
         merged_into: None,
         owner: None,
         programme: None,
@@ -390,10 +390,10 @@ pub fn standing(
         (Action::Solve, State::Solved) => {
             // New signals after it was solved: the knelpunt is back.
             let solved_on = crate::dutch_time::local_day(&last.decided_at);
-            standing.terug = signal_count > last.signal_count && last_seen > solved_on;
+            standing.returned = signal_count > last.signal_count && last_seen > solved_on;
         }
         (Action::Park { snooze }, State::Parked) => {
-            standing.wakker = match snooze {
+            standing.woken = match snooze {
                 Snooze::Date { date } => today >= *date,
                 Snooze::Signals { count } => signal_count >= last.signal_count + count,
                 Snooze::Spike => spiked,
@@ -598,8 +598,8 @@ mod tests {
             decision(Action::Solve, State::Solved, 8, "2026-09-01T10:00:00Z"),
         ];
         let today = day("2026-11-01");
-        assert!(!standing(&history, 8, day("2026-08-30"), false, today).terug);
-        assert!(standing(&history, 9, day("2026-10-02"), false, today).terug);
+        assert!(!standing(&history, 8, day("2026-08-30"), false, today).returned);
+        assert!(standing(&history, 9, day("2026-10-02"), false, today).returned);
         let s = standing(&history, 9, day("2026-10-02"), false, today);
         assert_eq!(s.state, State::Solved);
         assert_eq!(s.grown, 1, "one signal since it was solved");
@@ -628,7 +628,7 @@ mod tests {
                 "2026-09-01T10:00:00Z",
             )];
             let standing = standing(&parked, signals, day(latest), spike, day(today));
-            assert_eq!(standing.wakker, awake, "{case}");
+            assert_eq!(standing.woken, awake, "{case}");
         }
     }
 

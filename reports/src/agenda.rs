@@ -235,10 +235,10 @@ fn item_labels(
             standing.grown
         ));
     }
-    if standing.wakker {
+    if standing.woken {
         labels.push("terug na parkeren".into());
     }
-    if standing.terug {
+    if standing.returned {
         labels.push("terug".into());
     }
     labels.extend(dropped.cloned());

@@ -29,8 +29,10 @@ pub(crate) fn routes() -> Router<WebState> {
 /// The day of the meeting and, for an export, the file's format (`md`, `pdf` or HTML).
 #[derive(Deserialize)]
 pub(crate) struct DateQuery {
-    pub(crate) datum: Option<String>,
-    pub(crate) formaat: Option<String>,
+    #[serde(rename = "datum")]
+    pub(crate) date: Option<String>,
+    #[serde(rename = "formaat")]
+    pub(crate) format: Option<String>,
 }
 
 /// The agenda, restricted to the areas of an overleg member.
@@ -66,7 +68,7 @@ pub(crate) async fn agenda_page(
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
     // Without a date: the next recorded meeting, else the latest, else today.
-    let on = match crate::extract::filled(query.datum.as_deref()) {
+    let on = match crate::extract::filled(query.date.as_deref()) {
         Some(text) => requested_day(Some(text))?,
         None => review_store::landing_meeting(&me.state.store, today)
             .await?
@@ -99,10 +101,10 @@ pub(crate) async fn agenda_export(
     me: SignedIn<Reviewers>,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
-    let on = requested_day(query.datum.as_deref())?;
+    let on = requested_day(query.date.as_deref())?;
     let (markdown, html) = agenda_for(&me, on).await?.render()?;
     Ok(download(
-        query.formaat.as_deref(),
+        query.format.as_deref(),
         &format!("agenda-{on}"),
         markdown,
         html,

@@ -129,21 +129,29 @@ pub(crate) fn take_once(jar: CookieJar) -> (CookieJar, Option<Reveal>, Option<St
 #[derive(Deserialize, Default, Serialize, Clone)]
 #[serde(default)]
 pub(crate) struct UserForm {
-    naam: String,
-    weergavenaam: String,
-    rol: String,
-    bron: String,
-    wijken: String,
+    #[serde(rename = "naam")]
+    name: String,
+    #[serde(rename = "weergavenaam")]
+    display_name: String,
+    #[serde(rename = "rol")]
+    role: String,
+    #[serde(rename = "bron")]
+    source: String,
+    #[serde(rename = "wijken")]
+    areas: String,
     #[serde(skip_serializing)]
-    wachtwoord: String,
+    #[serde(rename = "wachtwoord")]
+    password: String,
 }
 
 /// The form that adds a partner API token.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct TokenForm {
-    bron: String,
-    omschrijving: String,
+    #[serde(rename = "bron")]
+    source: String,
+    #[serde(rename = "omschrijving")]
+    description: String,
 }
 
 /// A partner API token as listed: never the token, its times in Dutch local time.
@@ -249,10 +257,10 @@ async fn beheer_view(
         quarantine: me.state.store.quarantine_counts().await?,
         rules_version: me.state.rules.version().to_string(),
         barriers: me.state.rules.barriers().len(),
-        roles: role_choices(if typed.rol.is_empty() {
+        roles: role_choices(if typed.role.is_empty() {
             "indiener"
         } else {
-            &typed.rol
+            &typed.role
         }),
         typed,
         error,
@@ -266,18 +274,18 @@ pub(crate) async fn add_user(
     me: SignedIn<Admins>,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, WebError> {
-    let Some(role) = Role::parse(&form.rol) else {
+    let Some(role) = Role::parse(&form.role) else {
         let error = Some("Rol: kies een rol".to_string());
         let page = beheer_view(&me, form, error, None, None).await;
         return with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
     let new = accounts::NewUser {
-        name: form.naam.trim(),
-        display_name: &form.weergavenaam,
+        name: form.name.trim(),
+        display_name: &form.display_name,
         role,
-        source: &form.bron,
-        areas: &form.wijken,
-        password: &form.wachtwoord,
+        source: &form.source,
+        areas: &form.areas,
+        password: &form.password,
     };
     match accounts::create_user(&me.state.store, &new).await {
         // The request itself is logged by the audit layer (`gebruiker-aanmaken`).
@@ -300,8 +308,8 @@ pub(crate) async fn add_token(
 ) -> Result<Response, WebError> {
     let created = accounts::create_api_token(
         &me.state.store,
-        &form.bron,
-        &form.omschrijving,
+        &form.source,
+        &form.description,
         &me.user.name,
     )
     .await;

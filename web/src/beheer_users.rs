@@ -104,9 +104,12 @@ pub(crate) async fn account_page(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct RoleForm {
-    rol: String,
-    bron: String,
-    wijken: String,
+    #[serde(rename = "rol")]
+    role: String,
+    #[serde(rename = "bron")]
+    source: String,
+    #[serde(rename = "wijken")]
+    areas: String,
 }
 
 pub(crate) async fn change_role(
@@ -115,7 +118,7 @@ pub(crate) async fn change_role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, WebError> {
     account(&me.state, &name).await?;
-    let Some(role) = Role::parse(&form.rol) else {
+    let Some(role) = Role::parse(&form.role) else {
         return refused(&me, &name, "Rol: kies een rol".into()).await;
     };
     if name == me.user.name && role != Role::Admin {
@@ -123,12 +126,12 @@ pub(crate) async fn change_role(
             "Rol: u kunt uw eigen beheerrol niet afnemen; laat een andere beheerder dat doen";
         return refused(&me, &name, text.into()).await;
     }
-    let source = form.bron.trim();
+    let source = form.source.trim();
     if role == Role::Submitter && source.is_empty() {
         let text = "Bron: een indiener hoort bij een team of partner (bron)";
         return refused(&me, &name, text.into()).await;
     }
-    let areas = area_keys(&form.wijken);
+    let areas = area_keys(&form.areas);
     let change = RoleChange {
         role: role.as_str(),
         source,

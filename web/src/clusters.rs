@@ -76,7 +76,7 @@ pub(crate) async fn decide(
             return overleg::refused_view(me, id, &form, text.into(), StatusCode::FORBIDDEN).await;
         }
     }
-    match review_store::decide(&me.state.store, id, action, &form.reden, &me.user.name).await {
+    match review_store::decide(&me.state.store, id, action, &form.reason, &me.user.name).await {
         Ok(decision) => {
             tracing::info!(cluster = %id, action = decision.action.name(), "Decision recorded");
             let code = format!(
@@ -96,8 +96,10 @@ pub(crate) async fn decide(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct VignetteForm {
-    bron: String,
-    signaal: String,
+    #[serde(rename = "bron")]
+    source: String,
+    #[serde(rename = "signaal")]
+    signal: String,
 }
 
 /// Approves a scrubbed signal of the cluster as a vignette for the brief.
@@ -109,8 +111,8 @@ pub(crate) async fn approve_vignette(
     let approved = knooppunt_reports::knelpunten::approve_vignette(
         &me.state.store,
         id,
-        &form.bron,
-        &form.signaal,
+        &form.source,
+        &form.signal,
         &me.user.name,
     )
     .await?;

@@ -8,31 +8,41 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct DecisionForm {
-    pub actie: String,
-    pub reden: String,
-    pub met: String,
-    pub tot: String,
-    pub datum: String,
-    pub aantal: String,
-    pub eigenaar: String,
-    pub programma: String,
+    #[serde(rename = "actie")]
+    pub action: String,
+    #[serde(rename = "reden")]
+    pub reason: String,
+    #[serde(rename = "met")]
+    pub with: String,
+    #[serde(rename = "tot")]
+    pub until: String,
+    #[serde(rename = "datum")]
+    pub date: String,
+    #[serde(rename = "aantal")]
+    pub count: String,
+    #[serde(rename = "eigenaar")]
+    pub owner: String,
+    #[serde(rename = "programma")]
+    pub programme: String,
     /// Splitsen: "organisatie" or "signalen".
-    pub splits_op: String,
+    #[serde(rename = "splits_op")]
+    pub split_by: String,
     /// Splitsen: the selected signals, as "source|id".
-    pub signalen: Vec<String>,
+    #[serde(rename = "signalen")]
+    pub signals: Vec<String>,
 }
 
 fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
-    Ok(match form.tot.as_str() {
+    Ok(match form.until.as_str() {
         "datum" => Snooze::Date {
-            date: parse_day(Some(&form.datum))
+            date: parse_day(Some(&form.date))
                 .ok()
-                .filter(|_| !form.datum.trim().is_empty())
+                .filter(|_| !form.date.trim().is_empty())
                 .ok_or_else(|| "parkeren: vul een geldige datum in (dd-mm-jjjj)".to_string())?,
         },
         "signalen" => Snooze::Signals {
             count: form
-                .aantal
+                .count
                 .trim()
                 .parse()
                 .map_err(|_| "parkeren: vul het aantal nieuwe signalen in".to_string())?,
@@ -43,11 +53,11 @@ fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
 }
 
 fn split_from_form(form: &DecisionForm) -> Result<Split, String> {
-    Ok(match form.splits_op.as_str() {
+    Ok(match form.split_by.as_str() {
         "organisatie" => Split::ByOrganisation,
         "signalen" => Split::Signals {
             signals: form
-                .signalen
+                .signals
                 .iter()
                 .filter_map(|s| s.split_once('|'))
                 .map(|(source, id)| (source.to_string(), id.to_string()))
@@ -58,7 +68,7 @@ fn split_from_form(form: &DecisionForm) -> Result<Split, String> {
 }
 
 pub(crate) fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
-    Ok(match form.actie.as_str() {
+    Ok(match form.action.as_str() {
         "bevestigen" => Action::Confirm,
         "afwijzen" => Action::Dismiss,
         "notitie" => Action::Note,
@@ -66,14 +76,14 @@ pub(crate) fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
         "oplossen" => Action::Solve,
         "heropenen" => Action::Reopen,
         "samenvoegen" => Action::Merge {
-            with: form.met.trim().to_string(),
+            with: form.with.trim().to_string(),
         },
         "splitsen" => Action::Split {
             how: split_from_form(form)?,
         },
         "toewijzen" => Action::Assign {
-            owner: form.eigenaar.trim().to_string(),
-            programme: form.programma.trim().to_string(),
+            owner: form.owner.trim().to_string(),
+            programme: form.programme.trim().to_string(),
         },
         "parkeren" => Action::Park {
             snooze: snooze_from_form(form)?,

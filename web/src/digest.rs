@@ -31,15 +31,20 @@ pub(crate) fn routes() -> Router<WebState> {
 
 #[derive(Deserialize)]
 pub(crate) struct OverviewQuery {
-    maand: Option<String>,
-    formaat: Option<String>,
+    #[serde(rename = "maand")]
+    month: Option<String>,
+    #[serde(rename = "formaat")]
+    format: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct ProgrammeQuery {
-    datum: Option<String>,
-    programma: Option<String>,
-    formaat: Option<String>,
+    #[serde(rename = "datum")]
+    date: Option<String>,
+    #[serde(rename = "programma")]
+    programme: Option<String>,
+    #[serde(rename = "formaat")]
+    format: Option<String>,
 }
 
 fn refused(title: &'static str, text: impl Into<String>) -> WebError {
@@ -75,7 +80,7 @@ pub(crate) async fn monthly_download(
     Query(query): Query<OverviewQuery>,
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
-    let month = match crate::extract::filled(query.maand.as_deref()) {
+    let month = match crate::extract::filled(query.month.as_deref()) {
         None => Month::containing(today).previous(),
         Some(text) => text
             .parse::<Month>()
@@ -103,7 +108,7 @@ pub(crate) async fn monthly_download(
     }
     overview.templates_dir = me.state.templates_dir.clone();
     let rendered = overview.render()?;
-    file(overview.file_stem(), rendered, query.formaat.as_deref()).await
+    file(overview.file_stem(), rendered, query.format.as_deref()).await
 }
 
 /// The decisions list of the meeting on `datum` for `programma`.
@@ -111,8 +116,8 @@ pub(crate) async fn programme_download(
     me: SignedIn<BriefReaders>,
     Query(query): Query<ProgrammeQuery>,
 ) -> Result<Response, WebError> {
-    let on = requested_day(query.datum.as_deref())?;
-    let programme = crate::extract::filled(query.programma.as_deref())
+    let on = requested_day(query.date.as_deref())?;
+    let programme = crate::extract::filled(query.programme.as_deref())
         .ok_or_else(|| refused("Programma ontbreekt", "programma: kies een programma."))?;
     if programme.chars().count() > 200 {
         return Err(refused(
@@ -124,5 +129,5 @@ pub(crate) async fn programme_download(
         ProgrammeDigest::gather(&me.state.store, &me.state.catalog, on, programme).await?;
     digest.templates_dir = me.state.templates_dir.clone();
     let rendered = digest.render()?;
-    file(digest.file_stem(), rendered, query.formaat.as_deref()).await
+    file(digest.file_stem(), rendered, query.format.as_deref()).await
 }

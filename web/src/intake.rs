@@ -29,7 +29,8 @@ const TITLE: &str = "Signaal melden";
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct SignalForm {
-    stap: String,
+    #[serde(rename = "stap")]
+    step: String,
     observed_on: String,
     area: String,
     organisation: String,
@@ -232,7 +233,7 @@ pub(crate) async fn submit_signal(
 ) -> Result<Response, WebError> {
     let source = me.user.source.clone();
     let mut data = SignalPage::typed(&source, &form);
-    if form.stap == "voorbeeld" {
+    if form.step == "voorbeeld" {
         let scrubbed = knooppunt_domain::scrub::scrub(&form.text);
         let kinds: Vec<&'static str> = scrubbed.found.iter().map(|k| k.placeholder()).collect();
         data.preview = Some(Preview {
@@ -289,7 +290,8 @@ async fn help(me: &SignedIn<Submitters>, item: &serde_json::Value) -> Vec<crate:
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct PageQuery {
-    pagina: String,
+    #[serde(rename = "pagina")]
+    page: String,
 }
 
 /// "Mijn signalen": what became of the team's signals.
@@ -297,7 +299,7 @@ pub(crate) async fn own_signals(
     me: SignedIn<Submitters>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let page_no = query.pagina.trim().parse::<i64>().unwrap_or(1);
+    let page_no = query.page.trim().parse::<i64>().unwrap_or(1);
     mine::view(&me, page_no).await
 }
 

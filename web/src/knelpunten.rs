@@ -154,7 +154,7 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
             areas: published
                 .map(|(_, areas)| areas.join(", "))
                 .unwrap_or_default(),
-            state: if c.standing.terug {
+            state: if c.standing.returned {
                 "terug".into()
             } else {
                 c.standing.state.as_str().into()
@@ -191,11 +191,15 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
 
 #[derive(Deserialize)]
 pub(crate) struct BriefQuery {
-    kwartaal: Option<String>,
-    formaat: Option<String>,
-    programma: Option<String>,
+    #[serde(rename = "kwartaal")]
+    quarter: Option<String>,
+    #[serde(rename = "formaat")]
+    format: Option<String>,
+    #[serde(rename = "programma")]
+    programme: Option<String>,
     /// A published version (1 for the original); the version in force without it.
-    versie: Option<String>,
+    #[serde(rename = "versie")]
+    version: Option<String>,
 }
 
 /// The municipality reads published briefs only: a brief of a quarter still being counted
@@ -227,7 +231,7 @@ pub(crate) async fn brief_download(
     Query(query): Query<BriefQuery>,
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
-    let quarter: Quarter = match query.kwartaal.as_deref().map(str::parse).transpose() {
+    let quarter: Quarter = match query.quarter.as_deref().map(str::parse).transpose() {
         Ok(quarter) => quarter.unwrap_or_else(|| Quarter::containing(today).previous()),
         Err(_) => {
             return Err(WebError::refused(
@@ -237,9 +241,9 @@ pub(crate) async fn brief_download(
             ))
         }
     };
-    let programme = crate::extract::filled(query.programma.as_deref());
+    let programme = crate::extract::filled(query.programme.as_deref());
     published_for(&me, quarter, programme).await?;
-    let edition = match crate::extract::filled(query.versie.as_deref()) {
+    let edition = match crate::extract::filled(query.version.as_deref()) {
         None => Edition::Current,
         Some(text) => {
             let number = text.parse::<i64>().ok().filter(|n| *n >= 1);
@@ -281,7 +285,7 @@ pub(crate) async fn brief_download(
     .await?;
     brief.templates_dir = me.state.templates_dir.clone();
     brief.cover = me.state.cover.clone();
-    Ok(brief_file(brief, query.formaat.as_deref()).await?)
+    Ok(brief_file(brief, query.format.as_deref()).await?)
 }
 
 /// The brief in the asked format: figures as CSV or JSON, PDF, Markdown or HTML.

@@ -111,12 +111,16 @@ async fn record(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ClusterLabelForm {
-    bron: String,
-    signaal: String,
+    #[serde(rename = "bron")]
+    source: String,
+    #[serde(rename = "signaal")]
+    signal: String,
     /// "hoort-er-niet-bij" or "ook".
-    oordeel: String,
+    #[serde(rename = "oordeel")]
+    verdict: String,
     /// For "ook": the barrier id.
-    barriere: String,
+    #[serde(rename = "barriere")]
+    barrier: String,
 }
 
 /// "Hoort niet bij deze barrière" / "ook: <barrière>" for a signal of a cluster.
@@ -124,12 +128,12 @@ async fn label_in_cluster(
     OwnCluster { me, id }: OwnCluster,
     CsrfForm(form): CsrfForm<ClusterLabelForm>,
 ) -> Result<Response, WebError> {
-    signal_in_areas(&me, &form.bron, &form.signaal).await?;
+    signal_in_areas(&me, &form.source, &form.signal).await?;
     // The signal must be one of this cluster's: its barrier is the one being judged.
     let memberships = me
         .state
         .store
-        .signal_clusters(&form.bron, &form.signaal)
+        .signal_clusters(&form.source, &form.signal)
         .await?;
     let Some(member) = memberships
         .into_iter()
@@ -141,7 +145,7 @@ async fn label_in_cluster(
         ));
     };
     let barrier = member.barrier;
-    let (verdict, barrier) = match form.oordeel.as_str() {
+    let (verdict, barrier) = match form.verdict.as_str() {
         "hoort-er-niet-bij" => (Verdict::DoesNotBelong, barrier),
         "ook"
             if me
@@ -149,9 +153,9 @@ async fn label_in_cluster(
                 .rules
                 .barriers()
                 .iter()
-                .any(|b| b.id == form.barriere) =>
+                .any(|b| b.id == form.barrier) =>
         {
-            (Verdict::Belongs, form.barriere.clone())
+            (Verdict::Belongs, form.barrier.clone())
         }
         "ook" => {
             return Err(refuse(
@@ -166,7 +170,7 @@ async fn label_in_cluster(
             ))
         }
     };
-    record(&me, (&form.bron, &form.signaal), &barrier, verdict).await?;
+    record(&me, (&form.source, &form.signal), &barrier, verdict).await?;
     // The cluster may have emptied: then back to the agenda.
     Ok(match me.state.store.cluster(&id).await? {
         Some(_) => Redirect::to(&format!("/clusters/{id}")).into_response(),
@@ -177,7 +181,8 @@ async fn label_in_cluster(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct QueueQuery {
-    pagina: Option<i64>,
+    #[serde(rename = "pagina")]
+    page: Option<i64>,
 }
 
 /// Niet ingedeeld: unclassified signals nobody labelled yet, oldest first, in the member's
@@ -186,7 +191,7 @@ async fn queue_page(
     me: SignedIn<Reviewers>,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
-    let page_number = query.pagina.unwrap_or(1).max(1);
+    let page_number = query.page.unwrap_or(1).max(1);
     let (signals, total) = me
         .state
         .store
@@ -257,11 +262,15 @@ struct QueuePage {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct TriageForm {
-    bron: String,
-    signaal: String,
+    #[serde(rename = "bron")]
+    source: String,
+    #[serde(rename = "signaal")]
+    signal: String,
     /// A barrier id, or "geen" for "geen barrière".
-    barriere: String,
-    pagina: Option<i64>,
+    #[serde(rename = "barriere")]
+    barrier: String,
+    #[serde(rename = "pagina")]
+    page: Option<i64>,
 }
 
 /// Triage from the queue: into a barrier, or "geen barrière".
@@ -269,15 +278,15 @@ async fn triage(
     me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<TriageForm>,
 ) -> Result<Response, WebError> {
-    signal_in_areas(&me, &form.bron, &form.signaal).await?;
-    let verdict = if form.barriere == "geen" {
+    signal_in_areas(&me, &form.source, &form.signal).await?;
+    let verdict = if form.barrier == "geen" {
         Verdict::NoBarrier
     } else if me
         .state
         .rules
         .barriers()
         .iter()
-        .any(|b| b.id == form.barriere)
+        .any(|b| b.id == form.barrier)
     {
         Verdict::Belongs
     } else {
@@ -286,7 +295,7 @@ async fn triage(
             "barrière: kies een barrière of 'geen barrière'.",
         ));
     };
-    record(&me, (&form.bron, &form.signaal), &form.barriere, verdict).await?;
-    let page = form.pagina.unwrap_or(1).max(1);
+    record(&me, (&form.source, &form.signal), &form.barrier, verdict).await?;
+    let page = form.page.unwrap_or(1).max(1);
     Ok(Redirect::to(&format!("/niet-ingedeeld?pagina={page}")).into_response())
 }

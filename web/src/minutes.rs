@@ -46,12 +46,18 @@ const MAX_WHAT: usize = 300;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct MinutesForm {
-    pub datum: String,
-    pub naam: Vec<String>,
-    pub rol: Vec<String>,
-    pub actie: Vec<String>,
-    pub eigenaar: Vec<String>,
-    pub uiterlijk: Vec<String>,
+    #[serde(rename = "datum")]
+    pub date: String,
+    #[serde(rename = "naam")]
+    pub names: Vec<String>,
+    #[serde(rename = "rol")]
+    pub roles: Vec<String>,
+    #[serde(rename = "actie")]
+    pub actions: Vec<String>,
+    #[serde(rename = "eigenaar")]
+    pub owners: Vec<String>,
+    #[serde(rename = "uiterlijk")]
+    pub due: Vec<String>,
 }
 
 /// A form field's error, tied to its input.
@@ -180,15 +186,15 @@ fn read_actions(
 ) -> Vec<ActionRow> {
     let mut action_rows = Vec::new();
     let rows = form
-        .actie
+        .actions
         .len()
-        .max(form.eigenaar.len())
-        .max(form.uiterlijk.len());
+        .max(form.owners.len())
+        .max(form.due.len());
     for index in 0..rows {
         let (what, owner, due) = (
-            cell(&form.actie, index),
-            cell(&form.eigenaar, index),
-            cell(&form.uiterlijk, index),
+            cell(&form.actions, index),
+            cell(&form.owners, index),
+            cell(&form.due, index),
         );
         if what.is_empty() && owner.is_empty() && due.is_empty() {
             continue;
@@ -267,8 +273,8 @@ fn read_attendees(
     errors: &mut Vec<FieldError>,
 ) -> Vec<AttendeeRow> {
     let mut attendee_rows = Vec::new();
-    for index in 0..form.naam.len().max(form.rol.len()) {
-        let (name, role) = (cell(&form.naam, index), cell(&form.rol, index));
+    for index in 0..form.names.len().max(form.roles.len()) {
+        let (name, role) = (cell(&form.names, index), cell(&form.roles, index));
         if name.is_empty() && role.is_empty() {
             continue;
         }
@@ -378,7 +384,7 @@ pub(crate) async fn minutes_page(
     jar: CookieJar,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
-    let on = requested_day(query.datum.as_deref())?;
+    let on = requested_day(query.date.as_deref())?;
     let (jar, flash) = flash::take(jar);
     let minutes = minutes_for(&me, on).await?;
     let (attendee_rows, action_rows) = rows_of(&minutes);
@@ -398,7 +404,7 @@ pub(crate) async fn record_minutes(
     me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<MinutesForm>,
 ) -> Result<Response, WebError> {
-    let on = requested_day(Some(&form.datum))?;
+    let on = requested_day(Some(&form.date))?;
     let (record, attendee_rows, action_rows, errors) = read_form(&form, on);
     if !errors.is_empty() {
         let minutes = minutes_for(&me, on).await?;
@@ -452,10 +458,10 @@ pub(crate) async fn minutes_export(
     me: SignedIn<Reviewers>,
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
-    let on = requested_day(query.datum.as_deref())?;
+    let on = requested_day(query.date.as_deref())?;
     let minutes = minutes_for(&me, on).await?;
     let stem = minutes.file_stem();
-    if query.formaat.as_deref() == Some("pdf") {
+    if query.format.as_deref() == Some("pdf") {
         let dir = tempfile::tempdir().context("tijdelijke map")?;
         let path = dir.path().to_path_buf();
         let pdf = tokio::task::spawn_blocking(move || minutes.write_pdf(&path))
@@ -465,5 +471,5 @@ pub(crate) async fn minutes_export(
         return Ok(attachment(bytes, "application/pdf", &format!("{stem}.pdf")));
     }
     let (markdown, html) = minutes.render()?;
-    Ok(download(query.formaat.as_deref(), &stem, markdown, html))
+    Ok(download(query.format.as_deref(), &stem, markdown, html))
 }

@@ -425,20 +425,20 @@ pub(crate) async fn refused_view(
     let refused = Refused {
         action: ACTIONS
             .iter()
-            .find(|a| **a == form.actie)
+            .find(|a| **a == form.action)
             .map(|a| a.to_string())
             .unwrap_or_default(),
         fields: PanelFields {
-            reden: form.reden.clone(),
-            datum: form.datum.clone(),
-            aantal: form.aantal.clone(),
-            eigenaar: form.eigenaar.clone(),
-            programma: form.programma.clone(),
-            tot_datum: form.tot == "datum",
-            tot_signalen: form.tot == "signalen",
-            tot_piek: form.tot == "piek",
-            op_organisatie: form.splits_op == "organisatie",
-            op_signalen: form.splits_op == "signalen",
+            reden: form.reason.clone(),
+            datum: form.date.clone(),
+            aantal: form.count.clone(),
+            eigenaar: form.owner.clone(),
+            programma: form.programme.clone(),
+            tot_datum: form.until == "datum",
+            tot_signalen: form.until == "signalen",
+            tot_piek: form.until == "piek",
+            op_organisatie: form.split_by == "organisatie",
+            op_signalen: form.split_by == "signalen",
         },
         error,
         werkroute: None,

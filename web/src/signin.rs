@@ -102,8 +102,10 @@ pub(crate) async fn login_page(State(state): State<WebState>, jar: CookieJar) ->
 pub(crate) struct LoginForm {
     /// Must equal the `kp_inlog` cookie: the one form read before there is a session.
     csrf: String,
-    naam: String,
-    wachtwoord: String,
+    #[serde(rename = "naam")]
+    name: String,
+    #[serde(rename = "wachtwoord")]
+    password: String,
 }
 
 /// Why a throttled sign-in is refused, in Dutch; `None` when it may be tried.
@@ -156,10 +158,10 @@ pub(crate) async fn login(
         ));
     }
     let wrong = Some("Naam of wachtwoord klopt niet.");
-    let name = form.naam.trim();
+    let name = form.name.trim();
     if name.is_empty()
         || name.chars().count() > MAX_NAME
-        || form.wachtwoord.chars().count() > MAX_PASSWORD
+        || form.password.chars().count() > MAX_PASSWORD
     {
         // No account has such a name or password: nothing is looked up, hashed or stored.
         tracing::info!("Sign-in refused: name or password out of bounds");
@@ -176,7 +178,7 @@ pub(crate) async fn login(
         let status = StatusCode::TOO_MANY_REQUESTS;
         return Ok(login_form(&state, jar, status, name, Some(text)));
     }
-    let Some(user) = accounts::verify_password(&state.store, name, &form.wachtwoord).await? else {
+    let Some(user) = accounts::verify_password(&state.store, name, &form.password).await? else {
         state.throttle.record_failure(name, &client).await?;
         tracing::info!("Sign-in refused");
         return Ok(login_form(

@@ -138,7 +138,8 @@ fn changed(segments: &[&str]) -> Option<(&'static str, Activity, Value)> {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SignInName {
-    naam: String,
+    #[serde(rename = "naam")]
+    name: String,
 }
 
 /// Logs the requests [`classify`] names, and every sign-in and failed sign-in.
@@ -206,7 +207,7 @@ async fn audit_sign_in(
         );
         axum::extract::Form::<SignInName>::from_request(probe, &())
             .await
-            .map(|axum::extract::Form(form)| form.naam.trim().chars().take(100).collect::<String>())
+            .map(|axum::extract::Form(form)| form.name.trim().chars().take(100).collect::<String>())
             .unwrap_or_default()
     };
     let response = next
@@ -245,11 +246,15 @@ pub fn routes(state: WebState) -> Router {
 #[serde(default)]
 struct LogQuery {
     actor: String,
-    actie: String,
+    #[serde(rename = "actie")]
+    action: String,
     trace: String,
-    van: String,
-    tot: String,
-    formaat: String,
+    #[serde(rename = "van")]
+    from: String,
+    #[serde(rename = "tot")]
+    until: String,
+    #[serde(rename = "formaat")]
+    format: String,
 }
 
 /// Rows shown on the page; the export has no limit.
@@ -285,15 +290,15 @@ async fn log_page(
     me: SignedIn<Admins>,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, WebError> {
-    let (from, to) = match (parse_day(&query.van), parse_day(&query.tot)) {
+    let (from, to) = match (parse_day(&query.from), parse_day(&query.until)) {
         (Ok(from), Ok(to)) => (from, to),
         (Err(error), _) => return log_view(&me, &query, Vec::new(), Some(format!("van: {error}"))),
         (_, Err(error)) => return log_view(&me, &query, Vec::new(), Some(format!("tot: {error}"))),
     };
-    let export = query.formaat == "jsonl";
+    let export = query.format == "jsonl";
     let filter = Filter {
         actor: Some(query.actor.clone()),
-        name: Some(query.actie.clone()),
+        name: Some(query.action.clone()),
         trace_id: Some(query.trace.clone()),
         from,
         to,
@@ -309,7 +314,7 @@ async fn log_page(
         actions::LOG_EXPORTED,
         &me.user.name,
         Activity::Review,
-        json!({"records": entries.len(), "actor_filter": query.actor, "action_filter": query.actie}),
+        json!({"records": entries.len(), "actor_filter": query.actor, "action_filter": query.action}),
     );
     verwerkingslog::append_or_warn(&me.state.store, &[record]).await;
     Ok((
@@ -363,10 +368,10 @@ fn export_link(query: &LogQuery) -> String {
         "/beheer/verwerkingslog?{}",
         [
             ("actor", &query.actor),
-            ("actie", &query.actie),
+            ("actie", &query.action),
             ("trace", &query.trace),
-            ("van", &query.van),
-            ("tot", &query.tot),
+            ("van", &query.from),
+            ("tot", &query.until),
         ]
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -393,14 +398,14 @@ fn log_view(
     let data = LogPage {
         actor: &query.actor,
         trace: &query.trace,
-        van: &query.van,
-        tot: &query.tot,
+        van: &query.from,
+        tot: &query.until,
         error,
         actions: ACTIONS
             .iter()
             .map(|a| ActionChoice {
                 id: a,
-                selected: *a == query.actie,
+                selected: *a == query.action,
             })
             .collect(),
         export: export_link(query),

@@ -18,7 +18,8 @@ use serde_json::json;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct WerkrouteForm {
-    werkroute: String,
+    #[serde(rename = "werkroute")]
+    route: String,
 }
 
 /// The werkroute form on a cluster's page.
@@ -31,11 +32,11 @@ pub(crate) async fn set_werkroute(
     cluster: OwnCluster,
     CsrfForm(form): CsrfForm<WerkrouteForm>,
 ) -> Result<Response, WebError> {
-    let text = match checked(&form.werkroute) {
+    let text = match checked(&form.route) {
         Ok(text) => text,
         Err(error) => {
             let typed = Typed {
-                text: form.werkroute.clone(),
+                text: form.route.clone(),
                 error,
             };
             let refused = overleg::Refused {

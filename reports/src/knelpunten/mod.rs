@@ -173,7 +173,7 @@ pub(crate) fn groups<'a>(
     for cluster in reviewed
         .iter()
         .filter(|c| {
-            matches!(c.standing.state, State::Confirmed | State::Solved) || c.standing.terug
+            matches!(c.standing.state, State::Confirmed | State::Solved) || c.standing.returned
         })
         .filter(|c| programme.is_none_or(|p| c.standing.programme.as_deref() == Some(p)))
     {
@@ -269,7 +269,7 @@ impl History {
     /// nieuw, groeiend, aanhoudend, opgelost or terug.
     fn section(&self, clusters: &[&ReviewedCluster], min: i64) -> &'static str {
         let (now, previous) = (self.now.signals, self.previous_raw);
-        if clusters.iter().any(|c| c.standing.terug) {
+        if clusters.iter().any(|c| c.standing.returned) {
             "terug"
         } else if clusters.iter().all(|c| c.standing.state == State::Solved) {
             "opgelost"

@@ -206,7 +206,7 @@ async fn candidates(
         if group
             .clusters
             .iter()
-            .all(|c| c.standing.state == State::Solved && !c.standing.terug)
+            .all(|c| c.standing.state == State::Solved && !c.standing.returned)
         {
             continue;
         }
