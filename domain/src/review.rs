@@ -200,38 +200,32 @@ impl Action {
 
     /// The decision as the pages name it once taken ("bevestigd als knelpunt").
     pub fn label(&self) -> &'static str {
-        match self {
-            Action::Confirm => "bevestigd als knelpunt",
-            Action::Dismiss => "afgewezen",
-            Action::Park { .. } => "geparkeerd",
-            Action::Assign { .. } => "toegewezen",
-            Action::Note => "notitie",
-            Action::Recommend => "aanbeveling aan de gemeente",
-            Action::Merge { .. } => "samengevoegd",
-            Action::Split { .. } => "gesplitst",
-            Action::Solve => "opgelost",
-            Action::Reopen => "heropend",
-        }
+        Self::label_of(self.name()).unwrap_or(self.name())
     }
 
     /// The label of an action by its stored name ([`Action::name`]); `None` for a name this
     /// version does not know.
     pub fn label_of(name: &str) -> Option<&'static str> {
-        Some(match name {
-            "bevestigen" => "bevestigd als knelpunt",
-            "afwijzen" => "afgewezen",
-            "parkeren" => "geparkeerd",
-            "toewijzen" => "toegewezen",
-            "notitie" => "notitie",
-            "aanbeveling" => "aanbeveling aan de gemeente",
-            "samenvoegen" => "samengevoegd",
-            "splitsen" => "gesplitst",
-            "oplossen" => "opgelost",
-            "heropenen" => "heropend",
-            _ => return None,
-        })
+        ACTION_LABELS
+            .iter()
+            .find(|(stored, _)| *stored == name)
+            .map(|(_, label)| *label)
     }
 }
+
+/// Each action's stored name and its label once taken (a test checks every action has one).
+const ACTION_LABELS: [(&str, &str); 10] = [
+    ("bevestigen", "bevestigd als knelpunt"),
+    ("afwijzen", "afgewezen"),
+    ("parkeren", "geparkeerd"),
+    ("toewijzen", "toegewezen"),
+    ("notitie", "notitie"),
+    ("aanbeveling", "aanbeveling aan de gemeente"),
+    ("samenvoegen", "samengevoegd"),
+    ("splitsen", "gesplitst"),
+    ("oplossen", "opgelost"),
+    ("heropenen", "heropend"),
+];
 
 /// Why a decision is not allowed; the message is shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

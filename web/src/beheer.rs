@@ -133,12 +133,9 @@ pub(crate) struct UserForm {
     name: String,
     #[serde(rename = "weergavenaam")]
     display_name: String,
-    #[serde(rename = "rol")]
-    role: String,
-    #[serde(rename = "bron")]
-    source: String,
-    #[serde(rename = "wijken")]
-    areas: String,
+    /// Role, source and wijken, as the form that changes them has them too.
+    #[serde(flatten)]
+    access: crate::beheer_users::RoleForm,
     #[serde(skip_serializing)]
     #[serde(rename = "wachtwoord")]
     password: String,
@@ -257,10 +254,10 @@ async fn beheer_view(
         quarantine: me.state.store.quarantine_counts().await?,
         rules_version: me.state.rules.version().to_string(),
         barriers: me.state.rules.barriers().len(),
-        roles: role_choices(if typed.role.is_empty() {
+        roles: role_choices(if typed.access.role.is_empty() {
             "indiener"
         } else {
-            &typed.role
+            &typed.access.role
         }),
         typed,
         error,
@@ -274,7 +271,7 @@ pub(crate) async fn add_user(
     me: SignedIn<Admins>,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, WebError> {
-    let Some(role) = Role::parse(&form.role) else {
+    let Some(role) = Role::parse(&form.access.role) else {
         let error = Some("Rol: kies een rol".to_string());
         let page = beheer_view(&me, form, error, None, None).await;
         return with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
@@ -283,8 +280,8 @@ pub(crate) async fn add_user(
         name: form.name.trim(),
         display_name: &form.display_name,
         role,
-        source: &form.source,
-        areas: &form.areas,
+        source: &form.access.source,
+        areas: &form.access.areas,
         password: &form.password,
     };
     match accounts::create_user(&me.state.store, &new).await {

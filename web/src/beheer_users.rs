@@ -101,15 +101,16 @@ pub(crate) async fn account_page(
     Ok((jar, page).into_response())
 }
 
-#[derive(Deserialize, Default)]
+/// What an account may do: its role, its source (teams and partners) and its wijken.
+#[derive(Deserialize, Serialize, Default, Clone)]
 #[serde(default)]
 pub(crate) struct RoleForm {
     #[serde(rename = "rol")]
-    role: String,
+    pub(crate) role: String,
     #[serde(rename = "bron")]
-    source: String,
+    pub(crate) source: String,
     #[serde(rename = "wijken")]
-    areas: String,
+    pub(crate) areas: String,
 }
 
 pub(crate) async fn change_role(
