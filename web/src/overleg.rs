@@ -33,16 +33,16 @@ pub(crate) struct Refused {
 /// The fields of a decision panel as they were typed.
 #[derive(Serialize, Default, Clone)]
 pub(crate) struct PanelFields {
-    reden: String,
-    datum: String,
-    aantal: String,
-    eigenaar: String,
-    programma: String,
-    tot_datum: bool,
-    tot_signalen: bool,
-    tot_piek: bool,
-    op_organisatie: bool,
-    op_signalen: bool,
+    reason: String,
+    date: String,
+    count: String,
+    owner: String,
+    programme: String,
+    until_date: bool,
+    until_signals: bool,
+    until_spike: bool,
+    by_organisation: bool,
+    by_signals: bool,
 }
 
 /// One decision panel: closed and empty, or reopened after a refusal.
@@ -429,16 +429,16 @@ pub(crate) async fn refused_view(
             .map(|a| a.to_string())
             .unwrap_or_default(),
         fields: PanelFields {
-            reden: form.reason.clone(),
-            datum: form.date.clone(),
-            aantal: form.count.clone(),
-            eigenaar: form.owner.clone(),
-            programma: form.programme.clone(),
-            tot_datum: form.until == "datum",
-            tot_signalen: form.until == "signalen",
-            tot_piek: form.until == "piek",
-            op_organisatie: form.split_by == "organisatie",
-            op_signalen: form.split_by == "signalen",
+            reason: form.reason.clone(),
+            date: form.date.clone(),
+            count: form.count.clone(),
+            owner: form.owner.clone(),
+            programme: form.programme.clone(),
+            until_date: form.until == "datum",
+            until_signals: form.until == "signalen",
+            until_spike: form.until == "piek",
+            by_organisation: form.split_by == "organisatie",
+            by_signals: form.split_by == "signalen",
         },
         error,
         werkroute: None,

@@ -56,7 +56,7 @@ struct Said<'a> {
 
 #[derive(Serialize)]
 struct LoginPage<'a> {
-    naam: &'a str,
+    name: &'a str,
     error: Option<&'a str>,
 }
 
@@ -84,7 +84,7 @@ fn login_form(
         "Inloggen",
         None,
         &token,
-        &LoginPage { naam: name, error },
+        &LoginPage { name, error },
     );
     let response = match with_status(status, form) {
         Ok(response) => response,
