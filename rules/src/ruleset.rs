@@ -108,11 +108,11 @@ pub struct RuleSet {
     group_sizes: Vec<usize>,
     /// Confidence of each `all` group.
     group_confidence: Vec<f64>,
-    /// The barriers' `exclude` and `keep` patterns, with the barrier each belongs to and
-    /// whether it keeps.
+    /// The barriers' `exclude`, `keep` and `exclude_unless` patterns, with the barrier each
+    /// belongs to and what it does.
     exclude: existence::ExistenceSet,
     exclude_barrier: Vec<usize>,
-    exclude_keeps: Vec<bool>,
+    exclude_roles: Vec<ExcludeRole>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
     organisations: Option<regex::Regex>,
     alias_names: std::collections::HashMap<String, String>,
@@ -338,17 +338,22 @@ impl RuleSet {
             .collect()
     }
 
-    /// Per barrier, whether one of its exclusions matches a normalised text and none of its
-    /// `keep` patterns does.
+    /// Per barrier, whether one of its exclusions matches a normalised text (an
+    /// `exclude_unless` exclusion only without its `unless` pattern) and none of its `keep`
+    /// patterns does.
     pub(crate) fn excluded_normalised(&self, normalised: &str) -> Vec<bool> {
         let mut excluded = vec![false; self.barriers.len()];
         let mut kept = vec![false; self.barriers.len()];
-        for index in self.exclude.matches(normalised.as_bytes()).iter() {
+        let found = self.exclude.matches(normalised.as_bytes());
+        for index in found.iter() {
             let barrier = self.exclude_barrier[index];
-            if self.exclude_keeps[index] {
-                kept[barrier] = true;
-            } else {
-                excluded[barrier] = true;
+            match self.exclude_roles[index] {
+                ExcludeRole::Exclude => excluded[barrier] = true,
+                ExcludeRole::Keep => kept[barrier] = true,
+                ExcludeRole::ExcludeUnless(unless) if !found.has(unless) => {
+                    excluded[barrier] = true
+                }
+                ExcludeRole::ExcludeUnless(_) | ExcludeRole::Unless => {}
             }
         }
         for (excluded, kept) in excluded.iter_mut().zip(kept) {
@@ -356,6 +361,20 @@ impl RuleSet {
         }
         excluded
     }
+}
+
+/// What a pattern of the exclusion set does for its barrier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExcludeRole {
+    /// `exclude`: vetoes the barrier.
+    Exclude,
+    /// `keep`: lifts every exclusion of the barrier.
+    Keep,
+    /// The first of an `exclude_unless` pair: vetoes the barrier unless the pattern at this
+    /// index (its second) matches too.
+    ExcludeUnless(usize),
+    /// The second of an `exclude_unless` pair: only lifts its own exclusion.
+    Unless,
 }
 
 /// One barrier a text matches.

@@ -57,7 +57,7 @@ impl RuleSet {
             group_confidence: tables.group_confidence,
             exclude: regex_set(tables.exclude)?,
             exclude_barrier: tables.exclude_barrier,
-            exclude_keeps: tables.exclude_keeps,
+            exclude_roles: tables.exclude_roles,
             organisations: organisations.matcher,
             alias_names: organisations.alias_names,
             organisation_roles: organisations.roles,
@@ -85,10 +85,24 @@ struct Tables {
     /// it keeps.
     exclude: Vec<syntax::Parsed>,
     exclude_barrier: Vec<usize>,
-    exclude_keeps: Vec<bool>,
+    exclude_roles: Vec<super::ExcludeRole>,
 }
 
 impl Tables {
+    /// Adds one pattern of barrier `index` to the exclusion set, doing `role`.
+    fn add_exclusion(
+        &mut self,
+        index: usize,
+        barrier: &str,
+        pattern: &str,
+        role: super::ExcludeRole,
+        errors: &mut Vec<RuleError>,
+    ) {
+        self.exclude.extend(check_pattern(barrier, pattern, errors));
+        self.exclude_barrier.push(index);
+        self.exclude_roles.push(role);
+    }
+
     /// Checks one barrier, adds its patterns and returns what the rule set keeps of it.
     fn add_barrier(
         &mut self,
@@ -107,13 +121,20 @@ impl Tables {
         }
         let confidence = confidence(&spec, errors);
         self.add_groups(index, &spec, confidence, errors);
-        for (patterns, keeps) in [(&spec.exclude, false), (&spec.keep, true)] {
+        use super::ExcludeRole;
+        for (patterns, role) in [
+            (&spec.exclude, ExcludeRole::Exclude),
+            (&spec.keep, ExcludeRole::Keep),
+        ] {
             for pattern in patterns {
-                self.exclude
-                    .extend(check_pattern(&spec.id, pattern, errors));
-                self.exclude_barrier.push(index);
-                self.exclude_keeps.push(keeps);
+                self.add_exclusion(index, &spec.id, pattern, role, errors);
             }
+        }
+        for (exclusion, unless) in &spec.exclude_unless {
+            let unless_index = self.exclude_roles.len() + 1;
+            let role = ExcludeRole::ExcludeUnless(unless_index);
+            self.add_exclusion(index, &spec.id, exclusion, role, errors);
+            self.add_exclusion(index, &spec.id, unless, ExcludeRole::Unless, errors);
         }
         check_themes(&spec, errors);
         let wait_context = wait_context(&spec, errors);

@@ -140,6 +140,11 @@ fn everywhere(hirs: &[Hir]) -> Result<meta::Regex, String> {
 pub(crate) struct Found(Vec<bool>);
 
 impl Found {
+    /// Whether pattern `index` matched.
+    pub(crate) fn has(&self, index: usize) -> bool {
+        self.0.get(index).copied().unwrap_or(false)
+    }
+
     /// Their indexes, ascending.
     pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0

@@ -109,6 +109,10 @@ pub(super) struct BarrierSpec {
     /// note says what excludes it, but as part of this barrier's story).
     #[serde(default)]
     pub(super) keep: Vec<String>,
+    /// Exclusions that hold unless their own second pattern matches too: `[exclusion,
+    /// unless]` pairs (arrears exclude a corporation's slow answer, unless a defect is named).
+    #[serde(default)]
+    pub(super) exclude_unless: Vec<(String, String)>,
     /// How much a match of this barrier is trusted, 0 < c ≤ 1 (default 1).
     pub(super) confidence: Option<f64>,
     /// Words that tie a waiting time in the same sentence to this barrier.

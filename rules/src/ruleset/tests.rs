@@ -296,6 +296,18 @@ fn match_of<'a>(analysis: &'a Analysis<'a>, barrier: &str) -> &'a Match<'a> {
         .unwrap_or_else(|| panic!("{barrier} not matched: {:?}", analysis.barriers))
 }
 
+/// Asserts that the rule set itself finds `barrier` in `text`, not only the model beside it.
+fn assert_found_by_rule(rules: &RuleSet, text: &str, barrier: &str) {
+    let analysis = rules.analyse(text);
+    assert!(
+        matches!(
+            match_of(&analysis, barrier).found_by,
+            crate::ruleset::combine::FoundBy::Rule { .. }
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn waiting_times_belong_to_their_barrier() {
     let rules = rules();
@@ -754,15 +766,7 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
 fn a_visit_that_never_came_is_the_corporations_silence() {
     let rules = rules();
     let text = "Vochtplekken in de slaapkamer gemeld, maar tot nu toe is er niemand langs geweest.";
-    let analysis = rules.analyse(text);
-    // Found by the rule itself, not only by the model beside it.
-    assert!(
-        matches!(
-            match_of(&analysis, "corporatie-reactietijd").found_by,
-            crate::ruleset::combine::FoundBy::Rule { .. }
-        ),
-        "{text}"
-    );
+    assert_found_by_rule(&rules, text, "corporatie-reactietijd");
 }
 
 #[test]
@@ -785,14 +789,7 @@ fn a_creditors_deadline_is_not_help_that_came_in_time() {
             "wachtlijst-ggz",
         ),
     ] {
-        let analysis = rules.analyse(text);
-        assert!(
-            matches!(
-                match_of(&analysis, barrier).found_by,
-                crate::ruleset::combine::FoundBy::Rule { .. }
-            ),
-            "{text}"
-        );
+        assert_found_by_rule(&rules, text, barrier);
     }
     // Help that did come within days still says the barrier is not there.
     for text in [
@@ -802,4 +799,49 @@ fn a_creditors_deadline_is_not_help_that_came_in_time() {
     ] {
         assert!(rules.analyse(text).barriers.is_empty(), "{text}");
     }
+}
+
+#[test]
+fn an_exclusion_with_its_own_exception_lifts_only_itself() {
+    let rules = RuleSet::from_toml(&one_barrier(
+        "x",
+        "patterns = ['melding']\nexclude = ['tevreden']\n\
+         exclude_unless = [['achterstand', 'schimmel']]\n",
+    ))
+    .unwrap();
+    assert_eq!(rules.analyse("melding").barriers, ["x"]);
+    assert!(rules.analyse("melding, achterstand").barriers.is_empty());
+    assert_eq!(
+        rules.analyse("melding, achterstand, schimmel").barriers,
+        ["x"]
+    );
+    // Its exception lifts no other exclusion, as a `keep` would.
+    assert!(rules
+        .analyse("melding, achterstand, schimmel, tevreden")
+        .barriers
+        .is_empty());
+    assert!(rules
+        .analyse("melding, schimmel, tevreden")
+        .barriers
+        .is_empty());
+    // The shipped rules: arrears beside a defect the corporation leaves are both barriers;
+    // arrears alone are the eviction only.
+    let rules = super::tests::rules();
+    let text = "Huurachterstand van drie maanden, de corporatie dreigt met ontruiming. \
+                Ondertussen zit er al maanden schimmel in de slaapkamer en reageert de \
+                corporatie niet op de meldingen.";
+    assert_found_by_rule(&rules, text, "corporatie-reactietijd");
+    assert!(
+        rules.analyse(text).barriers.contains(&"huisuitzetting"),
+        "{text}"
+    );
+    let text = "Huurachterstand van drie maanden; de corporatie reageert niet op haar voorstel \
+                voor een betalingsregeling en dreigt met ontruiming.";
+    assert!(
+        !rules
+            .analyse(text)
+            .barriers
+            .contains(&"corporatie-reactietijd"),
+        "{text}"
+    );
 }
