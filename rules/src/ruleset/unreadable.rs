@@ -152,6 +152,14 @@ fn other_shapes(message: &str) -> Option<String> {
         "recursion limit exceeded" => return Some("te diep genest".into()),
         _ => {}
     }
+    // serde on a fixed-size list: `exclude_unless` pairs.
+    if let Some(rest) = message.strip_prefix("invalid length ") {
+        if let Some((found, expected)) = rest.split_once(", expected a tuple of size ") {
+            return Some(format!(
+                "lijst van {found} in plaats van {expected} patronen"
+            ));
+        }
+    }
     if let Some(rest) = message.strip_prefix("dotted key `") {
         let key = rest.split('`').next().unwrap_or_default();
         return Some(format!(
@@ -212,6 +220,7 @@ mod tests {
             ("invalid table header\nexpected `.`, `]]`", "ongeldige tabelkop; verwacht: `.`, `]]`"),
             ("invalid table header\nduplicate key `a` in document root", "ongeldige tabelkop; 'a' staat er twee keer"),
             ("invalid integer\nexpected digit", "ongeldig geheel getal; verwacht: cijfer"),
+            ("invalid length 1, expected a tuple of size 2", "lijst van 1 in plaats van 2 patronen"),
             // Anything else stays as it is.
             ("something new", "something new"),
         ];
