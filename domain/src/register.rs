@@ -383,6 +383,18 @@ impl Register {
         &self.areas
     }
 
+    /// The names a wijk or buurt is known by here, sorted (stadsdelen are too wide to report
+    /// on): what a form suggests as the area is typed.
+    pub fn local_area_names(&self) -> Vec<String> {
+        let names: std::collections::BTreeSet<&str> = self
+            .areas
+            .iter()
+            .filter(|a| a.kind != AreaKind::Stadsdeel)
+            .map(|a| a.name.as_str())
+            .collect();
+        names.into_iter().map(str::to_string).collect()
+    }
+
     pub fn sources(&self) -> &[SourceEntry] {
         &self.sources
     }

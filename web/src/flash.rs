@@ -4,6 +4,7 @@
 //! user typed): the Dutch text is looked up here.
 
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use knooppunt_domain::review::Action;
 
 const FLASH_COOKIE: &str = "kp_melding";
 
@@ -53,12 +54,12 @@ pub fn text(code: &str) -> Option<String> {
     Some(match kind {
         "besluit" => format!(
             "Besluit vastgelegd: {}. De status is nu: {}.",
-            action_label(first)?,
+            Action::label_of(first)?,
             state_word(second)?
         ),
         "ongedaan" => format!(
             "Het laatste besluit ({}) is ongedaan gemaakt. De status is weer: {}.",
-            action_label(first)?,
+            Action::label_of(first)?,
             state_word(second)?
         ),
         "vignet" => "Het signaal is goedgekeurd als vignet voor de brief.".into(),
@@ -89,11 +90,6 @@ pub fn text(code: &str) -> Option<String> {
         "beheer" => crate::beheer::message(first)?.into(),
         _ => return None,
     })
-}
-
-/// The Dutch label of an action name.
-pub fn action_label(action: &str) -> Option<&'static str> {
-    knooppunt_domain::review::Action::label_of(action)
 }
 
 fn state_word(state: &str) -> Option<&'static str> {

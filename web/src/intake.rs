@@ -107,25 +107,13 @@ struct SignalPage {
     areas: Vec<String>,
 }
 
-/// The names the register knows for a wijk or buurt, sorted (stadsdelen are too wide).
-fn area_names() -> Vec<String> {
-    let register = knooppunt_domain::register::active();
-    let names: std::collections::BTreeSet<String> = register
-        .areas()
-        .iter()
-        .filter(|a| a.kind != knooppunt_domain::register::AreaKind::Stadsdeel)
-        .map(|a| a.name.clone())
-        .collect();
-    names.into_iter().collect()
-}
-
 impl SignalPage {
     fn fresh(source: &str) -> Self {
         Self {
             source: source.to_string(),
             themes: themes(&[]),
             observed_on: knooppunt_ingest::today_nl().to_string(),
-            areas: area_names(),
+            areas: knooppunt_domain::register::active().local_area_names(),
             ..Default::default()
         }
     }
@@ -139,7 +127,7 @@ impl SignalPage {
             organisation: form.organisation.clone(),
             wait_days: form.wait_days.clone(),
             text: form.text.clone(),
-            areas: area_names(),
+            areas: knooppunt_domain::register::active().local_area_names(),
             ..Default::default()
         }
     }

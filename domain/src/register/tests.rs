@@ -194,3 +194,19 @@ fn lookup_keys_are_stable_when_marks_are_separated() {
     assert_eq!(key(&key(input)), key(input));
     assert_eq!(key("Moerwijk-Zuïd"), "moerwijkzuid");
 }
+
+#[test]
+fn a_form_suggests_wijken_and_buurten_sorted_not_stadsdelen() {
+    let register = Register::builtin();
+    let names = register.local_area_names();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+    assert!(names.iter().any(|n| n == "Moerwijk"), "{names:?}");
+    for area in register.areas() {
+        let listed = names.contains(&area.name);
+        let local = register
+            .areas()
+            .iter()
+            .any(|a| a.name == area.name && a.kind != AreaKind::Stadsdeel);
+        assert_eq!(listed, local, "{}", area.name);
+    }
+}
