@@ -4,7 +4,7 @@
 //! becomes two clusters or two "distinct sources"; an unknown name is refused with the nearest
 //! known one as a suggestion (Jaro-Winkler, never echoing what was typed).
 //!
-//! The built-in register (`ingest/data/register/`) holds Den Haag and Leiden; a municipality
+//! The built-in register (`domain/data/register/`) holds Den Haag and Leiden; a municipality
 //! configures its own files ([`Register::from_csv`]). The active register is loaded once per
 //! process ([`install`]) and read by every intake channel and by the rules engine's decoder.
 

@@ -13,6 +13,8 @@ pub mod combine;
 mod compile;
 mod existence;
 #[cfg(test)]
+mod file_tests;
+#[cfg(test)]
 mod soup_tests;
 mod spec;
 mod syntax;

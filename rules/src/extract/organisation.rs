@@ -158,8 +158,28 @@ pub fn responsible<'a>(
     let tied = |name: &str| {
         role(name).is_some_and(|r| r.barriers.iter().any(|b| barriers.contains(&b.as_str())))
     };
+    let candidates = folded_onto_owners(candidates(normalised, found, &role, &tied), &role);
+    choose(
+        normalised,
+        &candidates,
+        &role,
+        &tied,
+        barriers,
+        &shows,
+        waits,
+    )
+}
+
+/// The bodies a text names that may be responsible: no bystander, and a referrer or a
+/// creditor only when the rules tie it to the note's barriers; each with how it is named.
+fn candidates<'a>(
+    normalised: &str,
+    found: &[(usize, usize, &'a str)],
+    role: &impl Fn(&str) -> Option<&'a OrganisationRole>,
+    tied: &impl Fn(&str) -> bool,
+) -> Vec<Candidate<'a>> {
     let creditor = named_as_creditor(normalised, found);
-    let candidates: Vec<Candidate<'a>> = found
+    found
         .iter()
         .enumerate()
         .filter(|(i, (start, _, name))| {
@@ -198,8 +218,21 @@ pub fn responsible<'a>(
                 weak: (weak && reported == *name) || past || own || helped,
             }
         })
-        .collect();
-    let candidates = folded_onto_owners(candidates, &role);
+        .collect()
+}
+
+/// Which of the `candidates` is responsible: a body tied to the barrier and named directly
+/// first, among several the one the wait, the fear or the cut is about, then the one
+/// evicting; a channel, a creditor or a secondary body only when nothing else is named.
+fn choose<'a>(
+    normalised: &str,
+    candidates: &[Candidate<'a>],
+    role: &impl Fn(&str) -> Option<&'a OrganisationRole>,
+    tied: &impl Fn(&str) -> bool,
+    barriers: &[&str],
+    shows: &impl Fn(&str) -> Option<Shows>,
+    waits: &[StatedWait],
+) -> Option<&'a str> {
     let secondary = |name: &str| role(name).is_some_and(|r| r.secondary);
     let direct = || candidates.iter().filter(|c| !c.channel);
     // Named bodies tied to the barrier come first; one named by its service ("de

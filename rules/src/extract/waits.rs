@@ -247,137 +247,174 @@ pub struct StatedWait {
 pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
     DURATION
         .captures_iter(normalised)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let mut amount = number_word(caps.get(1)?.as_str())?;
-            let unit = Unit::of(caps.get(2)?.as_str());
-            let years = unit == Unit::Year;
-            let before = normalised[..whole.start()].trim_end();
-            // Look at the last few words only.
-            let tail_start = before
-                .char_indices()
-                .rev()
-                .filter(|(_, c)| *c == ' ')
-                .nth(3)
-                .map_or(0, |(i, _)| i + 1);
-            let tail = &before[tail_start..];
-            let after = &normalised[whole.end()..];
-            // "oud" after the age of a report ("de aanmelding is nu 3 maanden oud", "mijn
-            // eerste melding bij Staedion is nu 9 weken oud"): a wait, not a person's age.
-            let aged_report = || {
-                after.starts_with(" oud")
-                    && (APPLIED_BEFORE.is_match(tail) || report_is_old(normalised, whole.start()))
-            };
-            if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
-                return None;
-            }
-            // A condition set before help starts ("'eerst 3 maanden zelf je post ordenen'",
-            // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
-            // wachten").
-            if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
-                return None;
-            }
-            // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait, and so are weeks or months
-            // in brackets after a statement about waiting ("geen enkele reactie (15 wk)").
-            if after.starts_with("-jarig")
-                || (after.starts_with(')')
-                    && !SINCE_BEFORE.is_match(tail)
-                    && !(unit != Unit::Year && waited_in_brackets(normalised, tail, whole.start())))
-                || (LIFE_AFTER_ANY.is_match(after) && !aged_report())
+        .filter_map(|caps| Duration::read(normalised, &caps)?.as_wait())
+        .collect()
+}
+
+/// A duration a text states, with the words around it that say whether it is a wait.
+struct Duration<'a> {
+    normalised: &'a str,
+    /// Byte offset of the duration in `normalised`.
+    at: usize,
+    amount: f64,
+    unit: Unit,
+    /// The last four words before it.
+    tail: &'a str,
+    /// The text after it.
+    after: &'a str,
+}
+
+impl<'a> Duration<'a> {
+    fn read(normalised: &'a str, caps: &regex::Captures<'a>) -> Option<Self> {
+        let whole = caps.get(0)?;
+        let number = caps.get(1)?.as_str();
+        let before = normalised[..whole.start()].trim_end();
+        // Look at the last few words only.
+        let tail_start = before
+            .char_indices()
+            .rev()
+            .filter(|(_, c)| *c == ' ')
+            .nth(3)
+            .map_or(0, |(i, _)| i + 1);
+        let after = &normalised[whole.end()..];
+        let mut amount = number_word(number)?;
+        // "een week of zes": about six weeks.
+        if amount == 1.0 && number == "een" {
+            if let Some(count) = APPROXIMATE_AFTER
+                .captures(after)
+                .and_then(|c| number_word(c.get(1)?.as_str()))
             {
-                return None;
+                amount = count;
             }
-            // A child's age: "kind 2 jaar", "baby 6 weken", "baby is 5 maanden" (months and
-            // weeks only for babies).
-            let child = CHILD_BEFORE
-                .captures(tail)
-                .and_then(|c| c.get(1))
-                .map(|word| word.as_str());
-            if child.is_some_and(|word| {
-                years || matches!(word, "baby" | "babys" | "zuigeling" | "zwanger")
-            }) {
-                return None;
-            }
-            // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
-            let weeks_or_days = matches!(unit, Unit::Week | Unit::Day);
-            if weeks_or_days && PREGNANCY_BEFORE.is_match(tail) {
-                return None;
-            }
-            // "een week of zes": about six weeks.
-            if amount == 1.0 && caps.get(1)?.as_str() == "een" {
-                if let Some(count) = APPROXIMATE_AFTER
-                    .captures(after)
-                    .and_then(|c| number_word(c.get(1)?.as_str()))
-                {
-                    amount = count;
-                }
-            }
-            let sentence = sentence_at(normalised, whole.start());
-            let clause = clause_at(normalised, whole.start());
-            // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
-            // makes it a deadline only within its own clause.
-            let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
-                clause
-            } else {
-                sentence
-            };
-            if (tail.ends_with("over") || tail.ends_with("over een"))
-                && (DEADLINE_CONTEXT.is_match(deadline_scope)
-                    || FOLLOW_UP_AFTER.is_match(after)
-                    || FOLLOW_UP_BEFORE.is_match(
-                        sentence_before(normalised, whole.start())
-                            .trim_end()
-                            .trim_end_matches(" een"),
-                    ))
-            {
-                return None;
-            }
-            let cued = WAIT_CUE.is_match(sentence);
-            // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait; also in
-            // a sentence that states a wait elsewhere, when the arrears share the duration's
-            // clause ("huurachterstand 4 mnd, aanmelding schuldhulp 6 wk geleden").
-            let months = unit == Unit::Month;
-            if months
-                && ((!cued && ARREARS.is_match(sentence))
-                    || (ARREARS.is_match(clause) && !WAIT_CUE.is_match(clause)))
-            {
-                return None;
-            }
-            // One or two years ("al een jaar niks") stand on their own; more years ("al 30
-            // jaar") are a wait only in a sentence about waiting.
-            if years
-                && ((amount > 2.0 && !cued)
-                    || (LIFE_BEFORE.is_match(tail)
-                        && !WAITING_BEFORE.is_match(tail)
-                        && !WAITING_RIGHT_AFTER.is_match(after))
-                    // "de melding is nu bijna een jaar oud" is how old the report is.
-                    || (LIFE_AFTER.is_match(after) && !aged_report())
-                    // "dat wordt een half jaar niks": only a child is half a year old.
-                    || (AGE_BEFORE.is_match(tail)
-                        && amount >= 1.0
-                        && !LENGTH_OF_A_WAIT.is_match(tail)
-                        && !APPLIED_BEFORE.is_match(tail)))
-            {
-                return None;
-            }
+        }
+        Some(Self {
+            normalised,
+            at: whole.start(),
+            amount,
+            unit: Unit::of(caps.get(2)?.as_str()),
+            tail: &before[tail_start..],
+            after,
+        })
+    }
+
+    /// The wait this duration states, if it is one.
+    fn as_wait(&self) -> Option<StatedWait> {
+        if self.is_age_or_condition() {
+            return None;
+        }
+        let sentence = sentence_at(self.normalised, self.at);
+        let clause = clause_at(self.normalised, self.at);
+        let cued = WAIT_CUE.is_match(sentence);
+        if self.is_deadline(sentence, clause) || self.is_history(sentence, clause, cued) {
+            return None;
+        }
+        let days = in_days(self.amount, self.unit);
+        (1.0..=3650.0).contains(&days).then_some(StatedWait {
+            at: self.at,
+            days: days.floor() as u32,
+            cued,
+        })
+    }
+
+    /// "oud" after the age of a report ("de aanmelding is nu 3 maanden oud", "mijn eerste
+    /// melding bij Staedion is nu 9 weken oud"): a wait, not a person's age.
+    fn aged_report(&self) -> bool {
+        self.after.starts_with(" oud")
+            && (APPLIED_BEFORE.is_match(self.tail) || report_is_old(self.normalised, self.at))
+    }
+
+    /// Whether the words right around it make it an age, a pregnancy or a condition set
+    /// before help starts.
+    fn is_age_or_condition(&self) -> bool {
+        let (tail, after) = (self.tail, self.after);
+        if NOT_A_WAIT_BEFORE.is_match(tail) || PERSON_OF.is_match(tail) {
+            return true;
+        }
+        // A condition set before help starts ("'eerst 3 maanden zelf je post ordenen'",
+        // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
+        // wachten").
+        if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
+            return true;
+        }
+        // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait, and so are weeks or months
+        // in brackets after a statement about waiting ("geen enkele reactie (15 wk)").
+        if after.starts_with("-jarig")
+            || (after.starts_with(')')
+                && !SINCE_BEFORE.is_match(tail)
+                && !(self.unit != Unit::Year && waited_in_brackets(self.normalised, tail, self.at)))
+            || (LIFE_AFTER_ANY.is_match(after) && !self.aged_report())
+        {
+            return true;
+        }
+        // A child's age: "kind 2 jaar", "baby 6 weken", "baby is 5 maanden" (months and
+        // weeks only for babies).
+        let child = CHILD_BEFORE
+            .captures(tail)
+            .and_then(|c| c.get(1))
+            .map(|word| word.as_str());
+        if child.is_some_and(|word| {
+            self.unit == Unit::Year || matches!(word, "baby" | "babys" | "zuigeling" | "zwanger")
+        }) {
+            return true;
+        }
+        // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
+        matches!(self.unit, Unit::Week | Unit::Day) && PREGNANCY_BEFORE.is_match(tail)
+    }
+
+    /// Whether it is a deadline or a follow-up ("over 4 weken"), not a wait.
+    fn is_deadline(&self, sentence: &str, clause: &str) -> bool {
+        let tail = self.tail;
+        // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
+        // makes it a deadline only within its own clause.
+        let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
+            clause
+        } else {
+            sentence
+        };
+        (tail.ends_with("over") || tail.ends_with("over een"))
+            && (DEADLINE_CONTEXT.is_match(deadline_scope)
+                || FOLLOW_UP_AFTER.is_match(self.after)
+                || FOLLOW_UP_BEFORE.is_match(
+                    sentence_before(self.normalised, self.at)
+                        .trim_end()
+                        .trim_end_matches(" een"),
+                ))
+    }
+
+    /// Whether it is months of arrears, years of someone's life, or how long ago something
+    /// happened, not a wait.
+    fn is_history(&self, sentence: &str, clause: &str, cued: bool) -> bool {
+        let (tail, after, amount) = (self.tail, self.after, self.amount);
+        // "huurachterstand bij Vestia, 4 maanden": months of arrears, not a wait; also in
+        // a sentence that states a wait elsewhere, when the arrears share the duration's
+        // clause ("huurachterstand 4 mnd, aanmelding schuldhulp 6 wk geleden").
+        if self.unit == Unit::Month {
+            return (!cued && ARREARS.is_match(sentence))
+                || (ARREARS.is_match(clause) && !WAIT_CUE.is_match(clause));
+        }
+        if self.unit != Unit::Year {
+            return false;
+        }
+        // One or two years ("al een jaar niks") stand on their own; more years ("al 30
+        // jaar") are a wait only in a sentence about waiting.
+        (amount > 2.0 && !cued)
+            || (LIFE_BEFORE.is_match(tail)
+                && !WAITING_BEFORE.is_match(tail)
+                && !WAITING_RIGHT_AFTER.is_match(after))
+            // "de melding is nu bijna een jaar oud" is how old the report is.
+            || (LIFE_AFTER.is_match(after) && !self.aged_report())
+            // "dat wordt een half jaar niks": only a child is half a year old.
+            || (AGE_BEFORE.is_match(tail)
+                && amount >= 1.0
+                && !LENGTH_OF_A_WAIT.is_match(tail)
+                && !APPLIED_BEFORE.is_match(tail))
             // "de brand, nu een jaar geleden": when something happened, not a wait (unless
             // it is when the person applied: "een jaar geleden aangemeld", "de aanmelding is
             // een jaar geleden gedaan").
-            if years
-                && YEARS_AGO_AFTER.is_match(after)
+            || (YEARS_AGO_AFTER.is_match(after)
                 && !APPLIED_AGO_AFTER.is_match(after)
-                && !APPLIED_BEFORE.is_match(tail)
-            {
-                return None;
-            }
-            let days = in_days(amount, unit);
-            (1.0..=3650.0).contains(&days).then_some(StatedWait {
-                at: whole.start(),
-                days: days.floor() as u32,
-                cued,
-            })
-        })
-        .collect()
+                && !APPLIED_BEFORE.is_match(tail))
+    }
 }
 
 /// Whether a duration in brackets on its own (`tail` ends with "(") follows a statement

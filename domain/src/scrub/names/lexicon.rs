@@ -1,0 +1,165 @@
+//! The word lists behind the name scrubber: the gazetteer of first names and surnames with
+//! the protected phrases that start at each word, and the titles, particles and roles.
+
+use super::words_of;
+use std::sync::LazyLock;
+
+/// The gazetteer's maps: foldhash (fast, and the keys are our own word lists, not input an
+/// attacker chooses) instead of the standard library's SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+const FIRST_NAMES: &str = include_str!("../../../data/voornamen.txt");
+const SURNAMES: &str = include_str!("../../../data/achternamen.txt");
+const NOT_NAMES: &str = include_str!("../../../data/geen-namen.txt");
+
+/// What the gazetteer knows of a lower-case word: one lookup per word answers both questions.
+#[derive(Default)]
+pub(super) struct Lexeme {
+    /// A known name: whether it is also an ordinary Dutch word.
+    pub(super) name: Option<bool>,
+    /// The protected phrases (as lower-case words) that start with this word, longest first.
+    pub(super) phrases: Vec<Vec<String>>,
+}
+
+pub(super) static GAZETTEER: LazyLock<HashMap<String, Lexeme>> = LazyLock::new(|| {
+    let mut lexicon: HashMap<String, Lexeme> = HashMap::default();
+    for line in FIRST_NAMES.lines().chain(SURNAMES.lines()) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (ambiguous, name) = match line.strip_prefix('~') {
+            Some(name) => (true, name),
+            None => (false, line),
+        };
+        let entry = lexicon.entry(name.to_string()).or_default();
+        entry.name = Some(entry.name.unwrap_or(false) || ambiguous);
+    }
+    for line in NOT_NAMES.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let words: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
+        if let Some(first) = words.first() {
+            lexicon
+                .entry(first.clone())
+                .or_default()
+                .phrases
+                .push(words);
+        }
+    }
+    for lexeme in lexicon.values_mut() {
+        lexeme.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    }
+    lexicon
+});
+
+/// Whether a lower-case word is a known name, and if so whether it is also a Dutch word.
+pub(super) fn known(lowered: &str) -> Option<bool> {
+    GAZETTEER.get(lowered).and_then(|lexeme| lexeme.name)
+}
+
+/// Words that put a name right after them (lower case).
+pub(super) fn is_title(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "mevrouw"
+            | "mevr"
+            | "mw"
+            | "mvr"
+            | "meneer"
+            | "mnr"
+            | "dhr"
+            | "hr"
+            | "heer"
+            | "juffrouw"
+            | "mej"
+            | "heet"
+            | "heette"
+            | "genaamd"
+            | "alias"
+            | "dochter"
+            | "zoon"
+            | "broer"
+            | "zus"
+            | "moeder"
+            | "vader"
+            | "oom"
+            | "tante"
+            | "opa"
+            | "oma"
+            | "buurman"
+            | "buurvrouw"
+            | "cliënt"
+            | "client"
+            | "cliente"
+            | "mevrouwtje"
+            | "meneertje"
+            | "naam"
+    )
+}
+
+/// Titles written abbreviated, with a full stop before the name ("dhr. Jansen").
+pub(super) fn is_abbreviated_title(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "mevr" | "mw" | "mvr" | "mnr" | "dhr" | "hr" | "mej"
+    )
+}
+
+/// Words that may stand inside a name: "van der", "El", "ben", "'t" (lower case).
+pub(super) fn is_particle_word(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "van"
+            | "de"
+            | "der"
+            | "den"
+            | "het"
+            | "'t"
+            | "ter"
+            | "ten"
+            | "te"
+            | "op"
+            | "el"
+            | "al"
+            | "ben"
+            | "bin"
+            | "abou"
+            | "abu"
+            | "da"
+            | "dos"
+            | "das"
+            | "di"
+            | "la"
+            | "le"
+            | "du"
+            | "von"
+            | "mc"
+            | "in"
+    )
+}
+
+/// Titles of office that follow "mevrouw"/"meneer" and are not names (lower case).
+pub(super) fn is_role(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "huisarts"
+            | "dokter"
+            | "wijkagent"
+            | "agent"
+            | "consulent"
+            | "directeur"
+            | "juf"
+            | "meester"
+            | "burgemeester"
+            | "wethouder"
+            | "pastoor"
+            | "imam"
+            | "dominee"
+            | "advocaat"
+            | "rechter"
+            | "bewindvoerder"
+    )
+}

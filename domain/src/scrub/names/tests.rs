@@ -1,0 +1,69 @@
+use super::super::checks::{kept, scrubs_to};
+
+#[test]
+fn names_from_the_gazetteer_and_their_surnames() {
+    scrubs_to(&[
+        (
+            "Gesprek met Fatima over de huur.",
+            "Gesprek met [NAAM] over de huur.",
+        ),
+        (
+            "Fatima El Amrani belde vanochtend.",
+            "[NAAM] belde vanochtend.",
+        ),
+        ("Mohamed Bouzid en zijn moeder", "[NAAM] en zijn moeder"),
+        (
+            "Zoon Mehmet Yilmaz (24) woont weer thuis.",
+            "Zoon [NAAM] (24) woont weer thuis.",
+        ),
+        (
+            "Samen met Jan de Vries naar het loket.",
+            "Samen met [NAAM] naar het loket.",
+        ),
+        (
+            "Kasia Kowalska werkt bij de schoonmaak.",
+            "[NAAM] werkt bij de schoonmaak.",
+        ),
+        (
+            "Contact via J. Jansen van de flat.",
+            "Contact via [NAAM] van de flat.",
+        ),
+        ("belde fatima gisteren", "belde [NAAM] gisteren"),
+    ]);
+}
+
+#[test]
+fn titles_and_verbs_introduce_names_outside_the_gazetteer() {
+    scrubs_to(&[
+        (
+            "Mevrouw Xhafervoli heeft schulden.",
+            "Mevrouw [NAAM] heeft schulden.",
+        ),
+        (
+            "Gesproken met dhr. van der Zwaluwstaart.",
+            "Gesproken met dhr. [NAAM].",
+        ),
+        ("mw. Okonkwo-Baptiste is bang.", "mw. [NAAM] is bang."),
+        (
+            "De jongen heet Quintijn Zevenboom en is 17.",
+            "De jongen heet [NAAM] en is 17.",
+        ),
+    ]);
+}
+
+#[test]
+fn organisations_places_and_roles_stay() {
+    kept(&[
+        "Melding bij Haag Wonen over de portiek.",
+        "Aangemeld bij Parnassia in Den Haag.",
+        "Staedion reageert niet, Vestia ook niet.",
+        "Mevrouw de huisarts verwees door.",
+        "Meneer zegt dat de straat onveilig is.",
+        "Wachtlijst bij de GGZ in Moerwijk en Leiden.",
+        "Beste collega's, de Voedselbank is dicht.",
+        "Roos in de tuin. Bos achter de flat.",
+        // A possessive on a protected phrase's last word.
+        "Toch handhaaft Haag Wonen's incassoafdeling de ontruiming.",
+        "De aannemer van Rijswijk Wonen’s onderhoud kwam niet.",
+    ]);
+}

@@ -1,0 +1,155 @@
+use super::checks::{kept, scrubbed, scrubs_to};
+use super::*;
+
+#[test]
+fn shapes_found_is_what_scrub_finds_of_the_shapes() {
+    let shapes = [
+        PiiKind::Bsn,
+        PiiKind::Iban,
+        PiiKind::Phone,
+        PiiKind::Email,
+        PiiKind::Postcode,
+    ];
+    for text in [
+        "vb-2026-0001",
+        "bsn 111222333 van Jan de Vries, Heeswijkplein 12, 2531 AB Den Haag",
+        "Fatima El Amrani.j@x.nl belt 06-12345678 op 12-3-1987",
+        "NL91ABNA0417164300 en 123.456.782 (070) 345 67 89",
+        "geboren 3 maart 1950 Laan van Meerdervoort 145-B 2517AB",
+        "geen cijfers hier",
+        "",
+    ] {
+        let mut expected = scrub(text).found;
+        expected.retain(|kind| shapes.contains(kind));
+        assert_eq!(shapes_found(text), expected, "{text}");
+    }
+}
+
+#[test]
+fn non_blank_characters_are_counted_as_chars_would() {
+    for text in [
+        "",
+        "a b\tc\n",
+        "\u{b}\u{c}\r x",
+        "één\u{a0}twee\u{3000}",
+        "  ",
+    ] {
+        let expected = text.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(non_blank_chars(text), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn bsn_with_elfproef() {
+    scrubs_to(&[
+        ("BSN 111222333 bekend", "BSN [BSN] bekend"),
+        ("bsn 123456782.", "bsn [BSN]."),
+        ("nr 123.456.782", "nr [BSN]"),
+        ("nr 1234.56.782", "nr [BSN]"),
+        // Fails the 11-proef: a case number, kept — unless it is called a BSN.
+        ("zaaknummer 123456789", "zaaknummer 123456789"),
+        ("bsn: 123456789", "bsn: [BSN]"),
+        ("burgerservicenummer 12345678", "burgerservicenummer [BSN]"),
+        ("BSN 123 456 789", "BSN [BSN]"),
+        ("000000000", "000000000"),
+    ]);
+}
+
+#[test]
+fn iban_with_mod97() {
+    scrubs_to(&[
+        ("rekening NL91ABNA0417164300 dicht", "rekening [IBAN] dicht"),
+        ("op NL91 ABNA 0417 1643 00 gestort", "op [IBAN] gestort"),
+        ("nl91abna0417164300", "[IBAN]"),
+        ("BE68 5390 0754 7034", "[IBAN]"),
+        // Glued to a phone number (found by fuzzing): no word boundary in between.
+        (
+            "bel 06-12345678NL91ABNA0417164300,",
+            "bel [TELEFOON][IBAN],",
+        ),
+        ("xx12NL91ABNA0417164300", "xx12[IBAN]"),
+        ("a NL91ABNA041716430 0NL91ABNA0417164300", "a [IBAN][IBAN]"),
+        // Overlapping finds merge (found by fuzzing): nothing of the e-mail address is left.
+        (
+            "mevrouw El Amrani.rerhe@b.rg stuurde",
+            "mevrouw [NAAM] stuurde",
+        ),
+        // Wrong check digits: kept.
+        ("NL92ABNA0417164300", "NL92ABNA0417164300"),
+    ]);
+}
+
+#[test]
+fn dutch_phone_numbers() {
+    scrubs_to(&[
+        ("bel 0612345678 ", "bel [TELEFOON] "),
+        ("bel 06-12345678.", "bel [TELEFOON]."),
+        ("bel 06 1234 5678", "bel [TELEFOON]"),
+        ("bel +31 6 12345678", "bel [TELEFOON]"),
+        ("bel +31(0)6 12345678", "bel [TELEFOON]"),
+        ("bel 0031 6 12345678", "bel [TELEFOON]"),
+        ("bel 070-3456789", "bel [TELEFOON]"),
+        ("bel 071 512 3456 of", "bel [TELEFOON] of"),
+        ("bel (070) 345 67 89", "bel [TELEFOON]"),
+    ]);
+    scrubs_to(&[
+        ("0612345678 12 keer", "[TELEFOON] 12 keer"),
+        ("meneer (06-12345678) belde", "meneer ([TELEFOON]) belde"),
+    ]);
+}
+
+#[test]
+fn numbers_that_are_not_phones_stay() {
+    kept(&[
+        "€ 1.250,00 achterstand",
+        "sinds 2019 twee keer",
+        "dossier 06123456789012",
+        "14 weken wachten",
+        "tel 070-345",
+    ]);
+}
+
+#[test]
+fn at_signs_that_are_not_addresses_stay() {
+    kept(&[
+        "afspraak 10.00 @ buurthuis",
+        "prijs 3@5 euro",
+        "@gemeente op twitter",
+    ]);
+}
+
+#[test]
+fn email_addresses() {
+    scrubs_to(&[(
+        "mail naar j.de.vries+wijk@example.nl.",
+        "mail naar [EMAIL].",
+    )]);
+}
+
+#[test]
+fn postcodes_with_and_without_house_number() {
+    scrubs_to(&[
+        ("woont 2531 AB 12 boven", "woont [POSTCODE] boven"),
+        ("woont 2531AB 12a", "woont [POSTCODE]"),
+        ("woont 2531ab", "woont [POSTCODE]"),
+        ("woont 2531 ab", "woont [POSTCODE]"),
+        ("sinds 2020 al twee keer", "sinds 2020 al twee keer"),
+        ("postcode 2531 AB.", "postcode [POSTCODE]."),
+        // Ordinary words after a year are not postcodes; SS is never used.
+        ("in 2019 de 3 kinderen", "in 2019 de 3 kinderen"),
+        ("2531 SS", "2531 SS"),
+    ]);
+}
+
+#[test]
+fn reports_kinds_not_values() {
+    let s = scrub("bel 0612345678 of mail a@b.nl, BSN 111222333");
+    assert_eq!(s.found, vec![PiiKind::Bsn, PiiKind::Phone, PiiKind::Email]);
+    assert_eq!(s.text, "bel [TELEFOON] of mail [EMAIL], BSN [BSN]");
+}
+
+#[test]
+fn scrubbing_is_idempotent() {
+    let once = scrubbed("bel 0612345678, NL91ABNA0417164300, 2531 AB 12");
+    assert_eq!(scrubbed(&once), once);
+}

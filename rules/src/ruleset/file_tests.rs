@@ -1,0 +1,189 @@
+//! What a rules file may say, and how each mistake in one is named: every error listed with
+//! its line, unusable patterns with their reason, unknown keys refused.
+
+use super::tests::{one_barrier, rules};
+use super::*;
+
+#[test]
+fn every_error_in_a_rules_file_is_listed() {
+    let errors = RuleSet::from_toml(
+        r#"version = ""
+        [[barrier]]
+        id = "Fout Id"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        patterns = ["(open"]
+        [[barrier]]
+        id = "leeg"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        "#,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(errors.len(), 4, "{text:?}");
+    assert!(
+        text[1].starts_with("regel 3:") && text[1].contains("Fout Id"),
+        "{text:?}"
+    );
+    assert!(
+        text[2].starts_with("regel 7:") && text[2].contains("(open"),
+        "{text:?}"
+    );
+    assert!(text[3].contains("leeg"));
+}
+
+/// A pattern that does not parse, or that asks for what byte-wise matching cannot do, is
+/// named with the regex engine's reason, wherever it stands (patterns, groups, exclusions).
+#[test]
+fn every_unusable_pattern_is_named_with_its_reason() {
+    let errors = RuleSet::from_toml(&one_barrier(
+        "een",
+        r#"patterns = ["(open", "goed"]
+        all = [["ook goed", "[b"]]
+        exclude = ['\pL']"#,
+    ))
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(errors.len(), 3, "{text:?}");
+    for (pattern, reason) in [
+        ("(open", "unclosed group"),
+        ("[b", "unclosed character class"),
+        (r"\pL", "Unicode not allowed here"),
+    ] {
+        let wanted = format!("barrière 'een': patroon '{pattern}' is ongeldig: error: {reason}");
+        assert!(
+            text.iter().any(|t| t.contains(&wanted)),
+            "{wanted} in {text:?}"
+        );
+    }
+}
+
+#[test]
+fn conditions_on_fields() {
+    let rules = RuleSet::from_toml(&one_barrier(
+        "energie",
+        r#"patterns = ["afgesloten"]
+        [barrier.when]
+        themes = ["financien"]
+        organisations = ["Eneco"]
+        [[organisation]]
+        name = "Eneco"
+        aliases = ["eneco"]
+        "#,
+    ))
+    .unwrap();
+    let text = "Gas afgesloten door Eneco";
+    let fields = |themes| Fields {
+        themes,
+        organisation: None,
+    };
+    assert_eq!(
+        rules.analyse_signal(text, fields(&["financien"])).barriers,
+        ["energie"]
+    );
+    assert!(rules
+        .analyse_signal(text, fields(&["huisvesting"]))
+        .barriers
+        .is_empty());
+    assert!(
+        rules.analyse(text).barriers.is_empty(),
+        "no themes, condition fails"
+    );
+    let other = Fields {
+        themes: &["financien"],
+        organisation: Some("Vattenfall"),
+    };
+    assert!(
+        rules.analyse_signal(text, other).barriers.is_empty(),
+        "given organisation wins"
+    );
+    let err = RuleSet::from_toml(&one_barrier(
+        "x",
+        "patterns = ['x']\n[barrier.when]\nthemes = ['astrologie']\n",
+    ))
+    .unwrap_err();
+    assert!(
+        err[0].0.contains("astrologie") && err[0].0.starts_with("regel 9"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn unknown_keys_are_refused() {
+    let err = RuleSet::from_toml("version = \"1\"\nfoo = 1\nbarrier = []").unwrap_err();
+    assert!(err[0].0.contains("foo"), "{err:?}");
+}
+
+#[test]
+fn cluster_keys_and_confidence_are_validated() {
+    let errors = RuleSet::from_toml(
+        r#"version = "t"
+        [clusters]
+        key = ["area", "straat"]
+        [[barrier]]
+        id = "a"
+        title = "t"
+        kader = "k"
+        owner = "o"
+        confidence = 1.5
+        wait_context = "(wacht"
+        patterns = ["x"]
+        "#,
+    )
+    .unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(text.len(), 3, "{text:?}");
+    assert!(text
+        .iter()
+        .any(|e| e.contains("onbekende sleutel 'straat'")));
+    assert!(text.iter().any(|e| e.contains("confidence 1.5")));
+    assert!(text.iter().any(|e| e.contains("wait_context '(wacht'")));
+    assert_eq!(
+        rules().cluster_key(),
+        ClusterKey {
+            area: true,
+            organisation: false
+        }
+    );
+}
+
+#[test]
+fn part_of_must_name_an_organisation_of_the_file() {
+    let source = "version = \"t\"\n[[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n\n[[organisation]]\nname = \"Schuldhulp\"\naliases = [\"schuldhulp\"]\npart_of = \"Gemeente Nergens\"\n";
+    let errors = RuleSet::from_toml(source).err().unwrap_or_default();
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|e| e.contains("part_of 'Gemeente Nergens' is geen organisatie")),
+        "{text:?}"
+    );
+    let source = source.replace("Gemeente Nergens", "Schuldhulp");
+    assert!(RuleSet::from_toml(&source).is_ok());
+}
+
+#[test]
+fn the_carousel_section_is_checked() {
+    let errors = |carousel: &str| -> Vec<String> {
+        RuleSet::from_toml(&one_barrier(
+            "a",
+            &format!("patterns = [\"x\"]\n{carousel}"),
+        ))
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.0)
+        .collect()
+    };
+    assert!(errors("[carousel]\nbarrier = \"b\"")
+        .iter()
+        .any(|e| e.contains("carousel.barrier: onbekende barrière 'b'")));
+    assert!(errors(
+        "[carousel]\nbarrier = \"a\"\n[carousel.parties]\nhuisarts = [\"ha\"]\npoh = [\"HA\"]"
+    )
+    .iter()
+    .any(|e| e.contains("carousel: partij 'poh': 'ha' staat ook bij 'huisarts'")));
+    assert!(errors("[carousel]\nbarrier = \"a\"\n[carousel.parties]\npoh = [\"poh\"]").is_empty());
+}
