@@ -326,33 +326,17 @@ impl<S: Source> Engine<S> {
     pub async fn step(&mut self, wait: Duration) -> anyhow::Result<StepOutcome> {
         let started = Instant::now();
         let today = knooppunt_ingest::today_nl();
-        let (batch, sorted) = match (self.pending.take(), self.ahead.take()) {
-            (Some(batch), ahead) => {
-                self.ahead = ahead;
-                let sorted = Sorted::of(&self.rules, &batch, today).await;
-                (batch, sorted)
-            }
-            (None, Some(ready)) => ready,
-            (None, None) => {
-                let batch = self.source.next_batch(self.batch_size, wait).await?;
-                if batch.is_empty() {
-                    return Ok(StepOutcome::default());
-                }
-                let sorted = Sorted::of(&self.rules, &batch, today).await;
-                (batch, sorted)
-            }
+        let Some((batch, sorted)) = self.next_sorted(wait, today).await? else {
+            return Ok(StepOutcome::default());
         };
         let mut outcome = StepOutcome {
             received: batch.len(),
             ..StepOutcome::default()
         };
-        for (index, reason) in &sorted.dead {
-            let delivery = &batch[*index];
-            if let Err(error) = self.source.dead_letter(delivery, reason).await {
-                self.pending = Some(batch);
-                return Err(error);
-            }
-            tracing::warn!(token = ?delivery.token, reason = %reason, "Message dead-lettered");
+        let dead: Vec<(usize, &str)> = sorted.dead.iter().map(|(i, r)| (*i, r.as_str())).collect();
+        if let Err(error) = self.set_aside(&batch, &dead).await {
+            self.pending = Some(batch);
+            return Err(error);
         }
         let Sorted {
             classified,
@@ -387,14 +371,19 @@ impl<S: Source> Engine<S> {
         };
         // What the database refuses can never be stored: set aside like a poison message,
         // so it does not block its partition.
-        for &index in &rejected {
-            let delivery = &batch[classified_at.get(index).copied().unwrap_or(index)];
-            if let Err(error) = self.source.dead_letter(delivery, REJECTED_REASON).await {
-                // Retried whole: what was stored is skipped as duplicate the next time.
-                self.pending = Some(batch);
-                return Err(error);
-            }
-            tracing::warn!(token = ?delivery.token, "Message rejected by the database, set aside");
+        let refused: Vec<(usize, &str)> = rejected
+            .iter()
+            .map(|&index| {
+                (
+                    classified_at.get(index).copied().unwrap_or(index),
+                    REJECTED_REASON,
+                )
+            })
+            .collect();
+        if let Err(error) = self.set_aside(&batch, &refused).await {
+            // Retried whole: what was stored is skipped as duplicate the next time.
+            self.pending = Some(batch);
+            return Err(error);
         }
         outcome.rejected = rejected.len();
         let written_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -412,6 +401,45 @@ impl<S: Source> Engine<S> {
             "Step timings"
         );
         Ok(outcome)
+    }
+
+    /// The batch to process and its sorting: the one a failed step left, else the one read
+    /// ahead, else the next from the source (waiting up to `wait`); none when it is empty.
+    async fn next_sorted(
+        &mut self,
+        wait: Duration,
+        today: chrono::NaiveDate,
+    ) -> anyhow::Result<Option<(Vec<Delivery>, Sorted)>> {
+        let batch = match (self.pending.take(), self.ahead.take()) {
+            (Some(batch), ahead) => {
+                self.ahead = ahead;
+                batch
+            }
+            (None, Some(ready)) => return Ok(Some(ready)),
+            (None, None) => self.source.next_batch(self.batch_size, wait).await?,
+        };
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let sorted = Sorted::of(&self.rules, &batch, today).await;
+        Ok(Some((batch, sorted)))
+    }
+
+    /// Dead-letters the messages of `batch` at the given indexes, each with its reason (no
+    /// personal data); stops at the first that fails.
+    async fn set_aside(
+        &mut self,
+        batch: &[Delivery],
+        items: &[(usize, &str)],
+    ) -> anyhow::Result<()> {
+        for &(index, reason) in items {
+            let Some(delivery) = batch.get(index) else {
+                continue;
+            };
+            self.source.dead_letter(delivery, reason).await?;
+            tracing::warn!(token = ?delivery.token, reason = %reason, "Message set aside");
+        }
+        Ok(())
     }
 
     /// Reads the next batch without waiting and sorts it, while the store writes this one.
