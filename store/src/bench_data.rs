@@ -37,38 +37,7 @@ impl Store {
         } = history;
         anyhow::ensure!(barriers.len() >= 2, "bench history needs two barriers");
         let mut tx = self.pool.begin().await?;
-        for sql in [
-            "CREATE TABLE bench_areas (idx BIGINT, area TEXT, area_key TEXT)",
-            "CREATE TABLE bench_clusters (barrier_idx BIGINT, area_idx BIGINT, barrier TEXT, \
-             id TEXT)",
-        ] {
-            tx.execute(sql).await.context("helper table")?;
-        }
-        for a in 0..areas {
-            let area = format!("Wijk {a:02}");
-            sqlx::query("INSERT INTO bench_areas VALUES ($1, $2, $3)")
-                .bind(a as i64)
-                .bind(&area)
-                .bind(partition_key(&area))
-                .execute(&mut *tx)
-                .await
-                .context("area")?;
-            for (b, barrier) in barriers.iter().enumerate() {
-                let key = ClusterKeyValues {
-                    area_key: partition_key(&area),
-                    area: area.clone(),
-                    organisation: String::new(),
-                };
-                sqlx::query("INSERT INTO bench_clusters VALUES ($1, $2, $3, $4)")
-                    .bind(b as i64)
-                    .bind(a as i64)
-                    .bind(barrier)
-                    .bind(cluster_id(barrier, &key))
-                    .execute(&mut *tx)
-                    .await
-                    .context("cluster")?;
-            }
-        }
+        helper_tables(&mut tx, areas, barriers).await?;
         let (numbers, date) = match self.backend {
             Backend::Sqlite => (
                 format!(
@@ -228,4 +197,46 @@ pub async fn copy_postgres_database(
         .context("copy database")?;
     let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
     Ok(format!("{base}/{target}"))
+}
+
+/// The helper tables the generating statements join: the wijken (`bench_areas`) and a cluster
+/// per barrier and wijk (`bench_clusters`), with their keys as the application makes them.
+async fn helper_tables(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    areas: usize,
+    barriers: &[String],
+) -> anyhow::Result<()> {
+    for sql in [
+        "CREATE TABLE bench_areas (idx BIGINT, area TEXT, area_key TEXT)",
+        "CREATE TABLE bench_clusters (barrier_idx BIGINT, area_idx BIGINT, barrier TEXT, \
+         id TEXT)",
+    ] {
+        tx.execute(sql).await.context("helper table")?;
+    }
+    for a in 0..areas {
+        let area = format!("Wijk {a:02}");
+        sqlx::query("INSERT INTO bench_areas VALUES ($1, $2, $3)")
+            .bind(a as i64)
+            .bind(&area)
+            .bind(partition_key(&area))
+            .execute(&mut **tx)
+            .await
+            .context("area")?;
+        for (b, barrier) in barriers.iter().enumerate() {
+            let key = ClusterKeyValues {
+                area_key: partition_key(&area),
+                area: area.clone(),
+                organisation: String::new(),
+            };
+            sqlx::query("INSERT INTO bench_clusters VALUES ($1, $2, $3, $4)")
+                .bind(b as i64)
+                .bind(a as i64)
+                .bind(barrier)
+                .bind(cluster_id(barrier, &key))
+                .execute(&mut **tx)
+                .await
+                .context("cluster")?;
+        }
+    }
+    Ok(())
 }
