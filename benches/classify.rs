@@ -216,8 +216,17 @@ fn main() {
         ("Knooppunt warm / Presidio", &vs_presidio),
         ("Knooppunt warm / Deduce", &vs_deduce),
     ];
+    print_rows(runs, &rows);
+
+    across_cores(runs, n, &|jobs| classify(&ten, jobs).wall);
+
+    in_process(&texts, runs);
+}
+
+/// The rows measured per round: median, lowest and highest.
+fn print_rows(runs: usize, rows: &[(&str, &Vec<f64>)]) {
     println!("knooppunt classify --jobs 1, {runs} rounds (median; min–max):");
-    for (name, values) in rows {
+    for &(name, values) in rows {
         if values.is_empty() {
             println!("  {name:<44} not measured (peer not set up)");
             continue;
@@ -230,13 +239,17 @@ fn main() {
             median(values.to_vec())
         );
     }
+}
 
+/// `--jobs 1` against `--jobs` all cores on the tenfold input (`n` notes a pass): `wall`
+/// classifies it with the given `--jobs` and returns its wall time.
+fn across_cores(runs: usize, n: f64, wall: &dyn Fn(&str) -> f64) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores > 1 {
         let (mut one, mut all) = (vec![], vec![]);
         for _ in 0..runs {
-            one.push(10.0 * n / classify(&ten, "1").wall);
-            all.push(10.0 * n / classify(&ten, &cores.to_string()).wall);
+            one.push(10.0 * n / wall("1"));
+            all.push(10.0 * n / wall(&cores.to_string()));
         }
         println!(
             "  --jobs 1: {:.0} notes/s; --jobs {cores}: {:.0} notes/s (50,000 notes, wall, start-up included)",
@@ -244,8 +257,6 @@ fn main() {
             median(all)
         );
     }
-
-    in_process(&texts, runs);
 }
 
 /// The pipeline inside this process, one thread, warm: scrub, then rules and model.
