@@ -274,7 +274,7 @@ async fn build_item(
         .map(|d| {
             format!(
                 "{} ({})",
-                d.action.name(),
+                d.action.label(),
                 crate::dutch::date(crate::dutch::local_day(&d.decided_at))
             )
         })

@@ -232,5 +232,11 @@ async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
         agenda.contains("gegroeid (+1 sinds het laatste besluit)"),
         "{agenda}"
     );
+    // The decision so far, as taken: "bevestigd als knelpunt (dd-mm-jjjj)".
+    let today_nl = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
+    assert!(
+        agenda.contains(&format!("bevestigd als knelpunt ({today_nl})")),
+        "{agenda}"
+    );
     site.app.stop().await;
 }

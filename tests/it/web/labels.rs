@@ -127,6 +127,8 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert_eq!(overleg.submit("/niet-ingedeeld", &none).await.0, 303);
     let (_, queue) = overleg.get("/niet-ingedeeld").await;
     assert!(queue.contains("Er wachten geen signalen"), "{queue}");
+    // Said once: no count of nothing above it.
+    assert!(!queue.contains("0 signalen wachten"), "{queue}");
 
     // Append-only, with who.
     let labels = site.store.labels().await.unwrap();
