@@ -8,37 +8,21 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What the overleg said about a barrier on a signal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     /// The barrier belongs on the signal ("ook: <barrière>", or triaged into it).
-    #[serde(rename = "hoort-erbij")]
     Belongs,
     /// It does not ("hoort niet bij deze barrière").
-    #[serde(rename = "hoort-er-niet-bij")]
     DoesNotBelong,
     /// The signal shows no barrier at all ("geen barrière").
-    #[serde(rename = "geen-barriere")]
     NoBarrier,
 }
 
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Belongs => "hoort-erbij",
-            Verdict::DoesNotBelong => "hoort-er-niet-bij",
-            Verdict::NoBarrier => "geen-barriere",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "hoort-erbij" => Some(Verdict::Belongs),
-            "hoort-er-niet-bij" => Some(Verdict::DoesNotBelong),
-            "geen-barriere" => Some(Verdict::NoBarrier),
-            _ => None,
-        }
-    }
-}
+crate::named::stored_names!(Verdict {
+    Belongs => "hoort-erbij",
+    DoesNotBelong => "hoort-er-niet-bij",
+    NoBarrier => "geen-barriere",
+});
 
 /// A label to record. For [`Verdict::NoBarrier`] the barrier is ignored (stored as '').
 #[derive(Debug, Clone)]

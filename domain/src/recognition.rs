@@ -3,36 +3,27 @@
 //! weighed most) or `overleg` (a reviewer's label; written by the review, never by the engine).
 
 /// The ways a barrier can be found, as stored in `signal_barriers.found_by`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum How {
     /// A rule matched.
     #[default]
-    #[serde(rename = "regel")]
     Rule,
     /// The model's probability reached its threshold.
-    #[serde(rename = "model")]
     Model,
     /// A reviewer of the overleg labelled it.
-    #[serde(rename = "overleg")]
     Review,
 }
 
-impl How {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            How::Rule => "regel",
-            How::Model => "model",
-            How::Review => "overleg",
-        }
-    }
+crate::named::stored_names!(How {
+    Rule => "regel",
+    Model => "model",
+    Review => "overleg",
+});
 
+impl How {
     /// Reads a stored value; anything unknown is read as `regel`, what earlier rows were.
     pub fn parse(value: &str) -> Self {
-        match value {
-            "model" => How::Model,
-            "overleg" => How::Review,
-            _ => How::Rule,
-        }
+        How::from_name(value).unwrap_or(How::Rule)
     }
 }
 

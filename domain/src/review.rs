@@ -5,41 +5,28 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who may do what. Checked by every page and route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Team or partner (*indiener*): submits signals and sees its own submissions.
-    #[serde(rename = "indiener")]
     Submitter,
     /// The signaleringsoverleg: reviews the clusters of its areas.
-    #[serde(rename = "overleg")]
     Reviewer,
     /// The municipality (*gemeente*): reads briefs and confirmed clusters, never signal text.
-    #[serde(rename = "gemeente")]
     Municipality,
     /// Administrator (*beheer*): users, partner API tokens, rules, quarantine counts.
-    #[serde(rename = "beheer")]
     Admin,
 }
 
+crate::named::stored_names!(Role {
+    Submitter => "indiener",
+    Reviewer => "overleg",
+    Municipality => "gemeente",
+    Admin => "beheer",
+});
+
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Submitter,
-        Role::Reviewer,
-        Role::Municipality,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Submitter => "indiener",
-            Role::Reviewer => "overleg",
-            Role::Municipality => "gemeente",
-            Role::Admin => "beheer",
-        }
-    }
-
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == text.trim())
+        Self::from_name(text.trim())
     }
 
     pub fn label(self) -> &'static str {
@@ -53,53 +40,30 @@ impl Role {
 }
 
 /// Where a cluster stands in the review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum State {
     /// Not decided on yet.
     Open,
     /// Confirmed as a knelpunt: it goes into the brief.
-    #[serde(rename = "bevestigd")]
     Confirmed,
     /// Dismissed, with a reason.
-    #[serde(rename = "afgewezen")]
     Dismissed,
     /// Snoozed until a date, a number of new signals, or a spike.
-    #[serde(rename = "geparkeerd")]
     Parked,
     /// The knelpunt was solved.
-    #[serde(rename = "opgelost")]
     Solved,
     /// Merged into another cluster; its signals count there.
-    #[serde(rename = "samengevoegd")]
     Merged,
 }
 
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Confirmed => "bevestigd",
-            State::Dismissed => "afgewezen",
-            State::Parked => "geparkeerd",
-            State::Solved => "opgelost",
-            State::Merged => "samengevoegd",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [
-            State::Open,
-            State::Confirmed,
-            State::Dismissed,
-            State::Parked,
-            State::Solved,
-            State::Merged,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
-}
+crate::named::stored_names!(State {
+    Open => "open",
+    Confirmed => "bevestigd",
+    Dismissed => "afgewezen",
+    Parked => "geparkeerd",
+    Solved => "opgelost",
+    Merged => "samengevoegd",
+});
 
 /// When a snoozed cluster comes back. Stored and posted with Dutch names (`tot`: `datum`,
 /// `signalen`, `piek`).

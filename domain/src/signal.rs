@@ -78,47 +78,28 @@ const IDENTIFYING_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// The themes a signal may be tagged with (DESIGN.md, "The signal").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Theme {
-    #[serde(rename = "mentale-gezondheid")]
     MentalHealth,
-    #[serde(rename = "eenzaamheid")]
     Loneliness,
-    #[serde(rename = "financien")]
     Finances,
-    #[serde(rename = "middelengebruik")]
     SubstanceUse,
-    #[serde(rename = "geweld")]
     Violence,
-    #[serde(rename = "huisvesting")]
     Housing,
-    #[serde(rename = "kinderen-gezin")]
     ChildrenAndFamily,
 }
 
+crate::named::stored_names!(Theme {
+    MentalHealth => "mentale-gezondheid",
+    Loneliness => "eenzaamheid",
+    Finances => "financien",
+    SubstanceUse => "middelengebruik",
+    Violence => "geweld",
+    Housing => "huisvesting",
+    ChildrenAndFamily => "kinderen-gezin",
+});
+
 impl Theme {
-    pub const ALL: [Theme; 7] = [
-        Theme::MentalHealth,
-        Theme::Loneliness,
-        Theme::Finances,
-        Theme::SubstanceUse,
-        Theme::Violence,
-        Theme::Housing,
-        Theme::ChildrenAndFamily,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::MentalHealth => "mentale-gezondheid",
-            Theme::Loneliness => "eenzaamheid",
-            Theme::Finances => "financien",
-            Theme::SubstanceUse => "middelengebruik",
-            Theme::Violence => "geweld",
-            Theme::Housing => "huisvesting",
-            Theme::ChildrenAndFamily => "kinderen-gezin",
-        }
-    }
-
     /// The theme as a form shows it.
     pub fn label(self) -> &'static str {
         match self {
@@ -148,7 +129,7 @@ impl Theme {
                 }
             })
             .collect();
-        Theme::ALL.into_iter().find(|t| t.as_str() == normalised)
+        Theme::from_name(&normalised)
     }
 }
 

@@ -153,7 +153,7 @@ fn label_from_row(
     (seq, source, signal_id, barrier, verdict, actor, labelled_at): LabelColumns,
 ) -> anyhow::Result<Label> {
     Ok(Label {
-        verdict: Verdict::parse(&verdict).ok_or_else(|| {
+        verdict: Verdict::from_name(&verdict).ok_or_else(|| {
             crate::StoreError::corrupt(format!("onbekend oordeel '{verdict}' in de database"))
         })?,
         seq,

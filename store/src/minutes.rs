@@ -65,7 +65,7 @@ impl TryFrom<ReversalRow> for Reversal {
 
     fn try_from(row: ReversalRow) -> anyhow::Result<Self> {
         Ok(Reversal {
-            state_back: State::parse(&row.state_back)
+            state_back: State::from_name(&row.state_back)
                 .with_context(|| format!("onbekende status {} in de database", row.state_back))?,
             reversed_at: DateTime::parse_from_rfc3339(&row.reversed_at)
                 .with_context(|| format!("terugdraaiing {}: ongeldige tijd", row.reversed_seq))?

@@ -81,7 +81,7 @@ impl TryFrom<DecisionRow> for Decision {
         Ok(Decision {
             seq: row.seq,
             action: serde_json::from_str(&row.details).context("besluit in de database")?,
-            state_after: State::parse(&row.state_after)
+            state_after: State::from_name(&row.state_after)
                 .with_context(|| format!("onbekende status {} in de database", row.state_after))?,
             decided_at: row.decided_at.0,
             cluster_id: row.cluster_id,
@@ -111,7 +111,7 @@ async fn current_state(conn: &mut sqlx::AnyConnection, cluster_id: &str) -> anyh
     .context("status lezen")?;
     Ok(state
         .as_deref()
-        .and_then(State::parse)
+        .and_then(State::from_name)
         .unwrap_or(State::Open))
 }
 

@@ -93,7 +93,7 @@ pub fn text(code: &str) -> Option<String> {
 }
 
 fn state_word(state: &str) -> Option<&'static str> {
-    knooppunt_reports::review::State::parse(state).map(|s| s.as_str())
+    knooppunt_reports::review::State::from_name(state).map(|s| s.as_str())
 }
 
 #[cfg(test)]

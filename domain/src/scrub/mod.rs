@@ -17,26 +17,31 @@ mod places;
 use candidates::Traits;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 /// A kind of personal data, named after its placeholder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PiiKind {
-    #[serde(rename = "naam")]
     Name,
     Bsn,
     Iban,
-    #[serde(rename = "telefoon")]
     Phone,
     Email,
-    #[serde(rename = "adres")]
     Address,
     Postcode,
-    #[serde(rename = "geboortedatum")]
     DateOfBirth,
 }
+
+crate::named::stored_names!(PiiKind {
+    Name => "naam",
+    Bsn => "bsn",
+    Iban => "iban",
+    Phone => "telefoon",
+    Email => "email",
+    Address => "adres",
+    Postcode => "postcode",
+    DateOfBirth => "geboortedatum",
+});
 
 impl PiiKind {
     pub fn placeholder(self) -> &'static str {
@@ -49,20 +54,6 @@ impl PiiKind {
             PiiKind::Address => "[ADRES]",
             PiiKind::Postcode => "[POSTCODE]",
             PiiKind::DateOfBirth => "[GEBOORTEDATUM]",
-        }
-    }
-
-    /// The kind's name as `classify` reports it: "bsn", "naam", …
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PiiKind::Name => "naam",
-            PiiKind::Bsn => "bsn",
-            PiiKind::Iban => "iban",
-            PiiKind::Phone => "telefoon",
-            PiiKind::Email => "email",
-            PiiKind::Address => "adres",
-            PiiKind::Postcode => "postcode",
-            PiiKind::DateOfBirth => "geboortedatum",
         }
     }
 }
