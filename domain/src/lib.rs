@@ -77,49 +77,27 @@ mod stored_names {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn renamed_variants_keep_their_dutch_names() {
+        use Role::*;
+        pinned(&[(Submitter, "indiener"), (Reviewer, "overleg"), (Municipality, "gemeente"), (Admin, "beheer")]);
         pinned(&[
-            (Role::Submitter, "indiener"),
-            (Role::Reviewer, "overleg"),
-            (Role::Municipality, "gemeente"),
-            (Role::Admin, "beheer"),
+            (State::Open, "open"), (State::Confirmed, "bevestigd"), (State::Dismissed, "afgewezen"),
+            (State::Parked, "geparkeerd"), (State::Solved, "opgelost"), (State::Merged, "samengevoegd"),
         ]);
+        pinned(&[(How::Rule, "regel"), (How::Model, "model"), (How::Review, "overleg")]);
+        use Verdict::*;
+        pinned(&[(Belongs, "hoort-erbij"), (DoesNotBelong, "hoort-er-niet-bij"), (NoBarrier, "geen-barriere")]);
+        use Theme::*;
         pinned(&[
-            (State::Open, "open"),
-            (State::Confirmed, "bevestigd"),
-            (State::Dismissed, "afgewezen"),
-            (State::Parked, "geparkeerd"),
-            (State::Solved, "opgelost"),
-            (State::Merged, "samengevoegd"),
+            (MentalHealth, "mentale-gezondheid"), (Loneliness, "eenzaamheid"), (Finances, "financien"),
+            (SubstanceUse, "middelengebruik"), (Violence, "geweld"), (Housing, "huisvesting"),
+            (ChildrenAndFamily, "kinderen-gezin"),
         ]);
+        use PiiKind::*;
         pinned(&[
-            (How::Rule, "regel"),
-            (How::Model, "model"),
-            (How::Review, "overleg"),
-        ]);
-        pinned(&[
-            (Verdict::Belongs, "hoort-erbij"),
-            (Verdict::DoesNotBelong, "hoort-er-niet-bij"),
-            (Verdict::NoBarrier, "geen-barriere"),
-        ]);
-        pinned(&[
-            (Theme::MentalHealth, "mentale-gezondheid"),
-            (Theme::Loneliness, "eenzaamheid"),
-            (Theme::Finances, "financien"),
-            (Theme::SubstanceUse, "middelengebruik"),
-            (Theme::Violence, "geweld"),
-            (Theme::Housing, "huisvesting"),
-            (Theme::ChildrenAndFamily, "kinderen-gezin"),
-        ]);
-        pinned(&[
-            (PiiKind::Name, "naam"),
-            (PiiKind::Bsn, "bsn"),
-            (PiiKind::Iban, "iban"),
-            (PiiKind::Phone, "telefoon"),
-            (PiiKind::Email, "email"),
-            (PiiKind::Address, "adres"),
-            (PiiKind::Postcode, "postcode"),
-            (PiiKind::DateOfBirth, "geboortedatum"),
+            (Name, "naam"), (Bsn, "bsn"), (Iban, "iban"), (Phone, "telefoon"), (Email, "email"),
+            (Address, "adres"), (Postcode, "postcode"), (DateOfBirth, "geboortedatum"),
         ]);
     }
 

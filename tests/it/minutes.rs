@@ -405,7 +405,10 @@ async fn the_chair_records_attendees_and_action_points() {
         page.contains("<li>B. Yilmaz — wijkteam Moerwijk</li>"),
         "{page}"
     );
-    assert!(page.contains(&format!("<td class=\"datum\">{due}</td>")), "{page}");
+    assert!(
+        page.contains(&format!("<td class=\"datum\">{due}</td>")),
+        "{page}"
+    );
     assert!(page.contains(&format!("<a href=\"/clusters/{cluster}\">Kostendelersnorm")));
     for format in ["pdf", "html", "md"] {
         assert!(page.contains(&format!(
