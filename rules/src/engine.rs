@@ -433,9 +433,11 @@ impl<S: Source> Engine<S> {
         items: &[(usize, &str)],
     ) -> anyhow::Result<()> {
         for &(index, reason) in items {
-            let Some(delivery) = batch.get(index) else {
-                continue;
-            };
+            // The indexes come from this batch's sorting: one outside it is a bug, and no
+            // message may be acknowledged without being stored or set aside.
+            let delivery = batch
+                .get(index)
+                .ok_or_else(|| anyhow::anyhow!("message {index} is not in the batch"))?;
             self.source.dead_letter(delivery, reason).await?;
             tracing::warn!(token = ?delivery.token, reason = %reason, "Message set aside");
         }
