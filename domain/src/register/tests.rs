@@ -210,3 +210,31 @@ fn a_form_suggests_wijken_and_buurten_sorted_not_stadsdelen() {
         assert_eq!(listed, local, "{}", area.name);
     }
 }
+
+#[test]
+fn wijken_of_centrum_and_haagse_hout_listed_by_name_resolve_with_their_stadsdeel() {
+    let register = builtin();
+    let wider = register.wider_areas();
+    for (input, wijk, stadsdeel) in [
+        ("Zeeheldenkwartier", "Zeeheldenkwartier", "Centrum"),
+        ("Willemspark", "Archipelbuurt en Willemspark", "Centrum"),
+        (
+            "Archipelbuurt/Willemspark",
+            "Archipelbuurt en Willemspark",
+            "Centrum",
+        ),
+        ("Kortenbos", "Kortenbos", "Centrum"),
+        ("Rivierenbuurt", "Rivierenbuurt", "Centrum"),
+        ("Bezuidenhout-West", "Bezuidenhout", "Haagse Hout"),
+        ("Haagse Bos", "Haagse Bos", "Haagse Hout"),
+    ] {
+        let area = register.resolve_area(input).expect(input);
+        assert_eq!(area.name, wijk, "{input}");
+        assert_eq!(area.kind, AreaKind::Wijk, "{input}");
+        assert_eq!(
+            wider.get(wijk).map(String::as_str),
+            Some(stadsdeel),
+            "{input}"
+        );
+    }
+}
