@@ -212,7 +212,7 @@ fn a_form_suggests_wijken_and_buurten_sorted_not_stadsdelen() {
 }
 
 #[test]
-fn wijken_of_centrum_and_haagse_hout_listed_by_name_resolve_with_their_stadsdeel() {
+fn wijken_listed_by_name_resolve_with_their_stadsdeel() {
     let register = builtin();
     let wider = register.wider_areas();
     for (input, wijk, stadsdeel) in [
@@ -227,6 +227,15 @@ fn wijken_of_centrum_and_haagse_hout_listed_by_name_resolve_with_their_stadsdeel
         ("Rivierenbuurt", "Rivierenbuurt", "Centrum"),
         ("Bezuidenhout-West", "Bezuidenhout", "Haagse Hout"),
         ("Haagse Bos", "Haagse Bos", "Haagse Hout"),
+        ("Bloemenbuurt", "Bomen- en Bloemenbuurt", "Segbroek"),
+        ("Vogelwijk", "Vogelwijk", "Segbroek"),
+        (
+            "Statenkwartier",
+            "Geuzen- en Statenkwartier",
+            "Scheveningen",
+        ),
+        ("Duttendel", "Westbroekpark en Duttendel", "Scheveningen"),
+        ("Duinoord", "Duinoord", "Scheveningen"),
     ] {
         let area = register.resolve_area(input).expect(input);
         assert_eq!(area.name, wijk, "{input}");
