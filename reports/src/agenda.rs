@@ -258,10 +258,7 @@ async fn build_item(
     let waarom = latest.map(|p| p.waarom.clone()).unwrap_or_default();
     let id = &cluster.cluster.id;
     let standing = &cluster.standing;
-    let barrier = rules
-        .barriers()
-        .iter()
-        .find(|b| b.id == cluster.cluster.barrier);
+    let barrier = rules.barrier(&cluster.cluster.barrier);
     let summary = summaries.iter().find(|s| &s.cluster.id == id);
     let median_wait_days = summary.and_then(|s| s.median_wait_days);
     let norm = WaitNorm::of(barrier, median_wait_days);
@@ -352,11 +349,7 @@ async fn co_occurring(
         .await?
         .into_iter()
         .map(|(barrier, n)| {
-            let title = rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == barrier)
-                .map_or(barrier, |b| b.title.clone());
+            let title = rules.title(&barrier);
             format!("{title} ({n})")
         })
         .collect())

@@ -267,11 +267,7 @@ fn cluster_name(reviewed: &[ReviewedCluster], rules: &Catalog, id: &str) -> Stri
         .iter()
         .find(|c| c.cluster.id == id)
         .map(|c| {
-            let title = rules
-                .barriers()
-                .iter()
-                .find(|b| b.id == c.cluster.barrier)
-                .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+            let title = rules.title(&c.cluster.barrier);
             let organisation = if c.cluster.organisation.is_empty() {
                 String::new()
             } else {
@@ -306,7 +302,7 @@ fn minutes_decision(
         .iter()
         .find(|c| c.cluster.id == decision.cluster_id);
     let title = cluster
-        .and_then(|c| rules.barriers().iter().find(|b| b.id == c.cluster.barrier))
+        .and_then(|c| rules.barrier(&c.cluster.barrier))
         .map_or(decision.cluster_id.clone(), |b| b.title.clone());
     let name = |id: &str| cluster_name(reviewed, rules, id);
     let link = |id: &str| ClusterLink {

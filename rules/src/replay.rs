@@ -333,7 +333,7 @@ fn apply_labels(
     let (kept, added) = labels.settle(&recognised);
     matches.retain(|m| kept.contains(&m.barrier.as_str()));
     for barrier in added {
-        if rules.barriers().iter().any(|b| b.id == barrier) {
+        if rules.barrier(barrier).is_some() {
             matches.push(overleg_match(
                 barrier,
                 rules.cluster_key(),

@@ -227,6 +227,11 @@ impl RuleSet {
         self.barriers.iter().find(|b| b.id == id)
     }
 
+    /// The barrier's title, or the id itself for a barrier this rule set does not know.
+    pub fn title(&self, id: &str) -> String {
+        self.catalog.title(id)
+    }
+
     /// How clusters are keyed (`[clusters] key`).
     pub fn cluster_key(&self) -> ClusterKey {
         self.catalog.cluster_key()

@@ -17,11 +17,7 @@ pub async fn agenda(
     let promotions = store.evaluate_promotions(&rules, today).await?;
     println!("Agenda signaleringsoverleg, peildatum {today}:");
     for promotion in &promotions {
-        let title = rules
-            .barriers()
-            .iter()
-            .find(|b| b.id == promotion.barrier)
-            .map_or(promotion.barrier.as_str(), |b| b.title.as_str());
+        let title = rules.title(&promotion.barrier);
         let key = [promotion.area.as_str(), promotion.organisation.as_str()]
             .into_iter()
             .filter(|k| !k.is_empty())

@@ -131,13 +131,7 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         if !seen.insert(c.cluster.barrier.clone()) {
             continue;
         }
-        let title = me
-            .state
-            .rules
-            .barriers()
-            .iter()
-            .find(|b| b.id == c.cluster.barrier)
-            .map_or(c.cluster.barrier.clone(), |b| b.title.clone());
+        let title = me.state.rules.title(&c.cluster.barrier);
         let published = latest
             .as_ref()
             .and_then(|(_, figures)| figures.published(&c.cluster.barrier));

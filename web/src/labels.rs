@@ -147,14 +147,7 @@ async fn label_in_cluster(
     let barrier = member.barrier;
     let (verdict, barrier) = match form.verdict.as_str() {
         "hoort-er-niet-bij" => (Verdict::DoesNotBelong, barrier),
-        "ook"
-            if me
-                .state
-                .rules
-                .barriers()
-                .iter()
-                .any(|b| b.id == form.barrier) =>
-        {
+        "ook" if me.state.rules.barrier(&form.barrier).is_some() => {
             (Verdict::Belongs, form.barrier.clone())
         }
         "ook" => {
@@ -281,13 +274,7 @@ async fn triage(
     signal_in_areas(&me, &form.source, &form.signal).await?;
     let verdict = if form.barrier == "geen" {
         Verdict::NoBarrier
-    } else if me
-        .state
-        .rules
-        .barriers()
-        .iter()
-        .any(|b| b.id == form.barrier)
-    {
+    } else if me.state.rules.barrier(&form.barrier).is_some() {
         Verdict::Belongs
     } else {
         return Err(refuse(

@@ -83,12 +83,7 @@ struct Knowledge<'a> {
 
 /// A barrier's title (its id when the rule set no longer has it).
 pub(crate) fn barrier_title(state: &WebState, barrier: &str) -> String {
-    state
-        .rules
-        .barriers()
-        .iter()
-        .find(|b| b.id == barrier)
-        .map_or_else(|| barrier.to_string(), |b| b.title.clone())
+    state.rules.title(barrier)
 }
 
 impl Knowledge<'_> {

@@ -236,12 +236,7 @@ impl Context<'_> {
     }
 
     fn title(&self, c: &ReviewedCluster) -> String {
-        self.state
-            .rules
-            .barriers()
-            .iter()
-            .find(|b| b.id == c.cluster.barrier)
-            .map_or(c.cluster.barrier.clone(), |b| b.title.clone())
+        self.state.rules.title(&c.cluster.barrier)
     }
 
     fn visible(&self, c: &ReviewedCluster) -> bool {
@@ -380,11 +375,7 @@ async fn cluster_data(
             label: cluster_label(c, context.sources(&c.cluster.id)),
         })
         .collect();
-    let barrier = state
-        .rules
-        .barriers()
-        .iter()
-        .find(|b| b.id == cluster.cluster.barrier);
+    let barrier = state.rules.barrier(&cluster.cluster.barrier);
     let mut refused = refused.unwrap_or_default();
     let werkroute = crate::werkroute::panel(state, id, refused.werkroute.take()).await?;
     let page = ClusterPage {
