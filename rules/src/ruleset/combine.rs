@@ -132,14 +132,6 @@ impl FoundBy<'_> {
             },
         }
     }
-
-    /// `regel` or `model`, as stored (`overleg` is the review's).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            FoundBy::Rule { .. } => "regel",
-            FoundBy::Model { .. } => "model",
-        }
-    }
 }
 
 /// One barrier the rules and the model decided on.
