@@ -265,9 +265,9 @@ async fn build_item(
     let trend = trend(store, id, on).await?;
     let starts = crate::trend::period_starts(on, trend.len());
     let direction = crate::trend::direction(&trend);
-    let last_decision = crate::review_store::decisions(store, id)
-        .await?
-        .last()
+    let last_decision = cluster
+        .last_decision
+        .as_ref()
         .map(|d| {
             format!(
                 "{} ({})",

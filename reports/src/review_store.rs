@@ -18,6 +18,8 @@ pub use knooppunt_store::{DecideError, ExampleSignal};
 pub struct ReviewedCluster {
     pub cluster: ClusterRow,
     pub standing: Standing,
+    /// The latest decision of its history, if any.
+    pub last_decision: Option<Decision>,
 }
 
 /// Every decision on a cluster, oldest first.
@@ -126,7 +128,11 @@ pub async fn reviewed_clusters(
                 spikes.contains(&cluster.id),
                 today,
             );
-            ReviewedCluster { cluster, standing }
+            ReviewedCluster {
+                cluster,
+                standing,
+                last_decision: history.last().cloned(),
+            }
         })
         .collect())
 }
