@@ -304,8 +304,11 @@ impl<'a> Duration<'a> {
         }
         let sentence = sentence_at(self.normalised, self.at);
         let clause = clause_at(self.normalised, self.at);
+        if self.is_deadline(sentence, clause) {
+            return None;
+        }
         let cued = WAIT_CUE.is_match(sentence);
-        if self.is_deadline(sentence, clause) || self.is_history(sentence, clause, cued) {
+        if self.is_history(sentence, clause, cued) {
             return None;
         }
         let days = in_days(self.amount, self.unit);
