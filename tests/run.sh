@@ -33,21 +33,29 @@ log "PostgreSQL"
 if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt_install postgresql
 fi
-if ! pg_up; then
+# `postgres` may connect on loopback without a password (`-w`: never prompt).
+pg_trusts() { psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -w -Atqc 'SELECT 1' >/dev/null 2>&1; }
+if ! pg_up || ! pg_trusts; then
   # The package creates a cluster "main"; a machine where it was dropped gets a new one.
   if [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
     sudo_if_needed pg_createcluster "$(ls /usr/lib/postgresql | sort -n | tail -n 1)" main
   fi
   version=$(ls /etc/postgresql | sort -n | tail -n 1)
   hba="/etc/postgresql/$version/main/pg_hba.conf"
-  # A freshly installed server asks for passwords on TCP; the tests use trust on loopback.
+  # A freshly installed server asks for passwords on TCP; the tests use trust on loopback. Also
+  # when the server already runs (started by hand or by the distribution): then it is reloaded.
   if ! sudo_if_needed grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
     sudo_if_needed sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
   fi
-  sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main start
-  for _ in $(seq 1 60); do pg_up && break; sleep 0.5; done
+  if pg_up; then
+    sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+  else
+    sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  fi
+  for _ in $(seq 1 60); do pg_up && pg_trusts && break; sleep 0.5; done
 fi
 pg_up || { echo "PostgreSQL does not answer on 127.0.0.1:5432" >&2; exit 1; }
+pg_trusts || { echo "PostgreSQL on 127.0.0.1:5432 does not let postgres in without a password" >&2; exit 1; }
 # Databases left behind by earlier runs (each test makes its own).
 psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
   "SELECT datname FROM pg_database WHERE datname LIKE 'kp\_test\_%'" |
