@@ -88,6 +88,10 @@ fn spelling_variants_aliases_and_cbs_codes_map_to_one_area() {
         register.resolve_area("Centrum").unwrap().kind,
         AreaKind::Wijk
     );
+    assert_eq!(
+        register.resolve_area("Loosduinen").unwrap().kind,
+        AreaKind::Stadsdeel
+    );
 }
 
 #[test]
@@ -217,11 +221,14 @@ fn wijken_listed_by_name_resolve_with_their_stadsdeel() {
     let register = builtin();
     let wider = register.wider_areas();
     // Per stadsdeel: what a team types, and the wijk it is.
-    let cases: [(&str, &[(&str, &str)]); 4] = [
+    let cases: [(&str, &[(&str, &str)]); 7] = [
         ("Centrum", &[("Zeeheldenkwartier", "Zeeheldenkwartier"), ("Willemspark", "Archipelbuurt en Willemspark"), ("Archipelbuurt/Willemspark", "Archipelbuurt en Willemspark"), ("Kortenbos", "Kortenbos"), ("Rivierenbuurt", "Rivierenbuurt")]),
         ("Haagse Hout", &[("Bezuidenhout-West", "Bezuidenhout"), ("Haagse Bos", "Haagse Bos")]),
         ("Segbroek", &[("Bloemenbuurt", "Bomen- en Bloemenbuurt"), ("Vogelwijk", "Vogelwijk")]),
         ("Scheveningen", &[("Statenkwartier", "Geuzen- en Statenkwartier"), ("Duttendel", "Westbroekpark en Duttendel"), ("Duinoord", "Duinoord")]),
+        ("Loosduinen", &[("Kijkduin", "Kijkduin en Ockenburgh"), ("Bohemen", "Bohemen en Meer en Bos"), ("Vroondaal", "Kraayenstein en Vroondaal"), ("Houtwijk", "Houtwijk")]),
+        ("Escamp", &[("Leyenburg", "Leyenburg")]),
+        ("Leidschenveen-Ypenburg", &[("Hoornwijk", "Hoornwijk"), ("Forepark", "Forepark")]),
     ];
     for (stadsdeel, wijken) in cases {
         for &(input, wijk) in wijken {
