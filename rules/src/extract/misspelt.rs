@@ -159,6 +159,22 @@ impl Misspellings {
         if !self.any {
             return named;
         }
+        let capitalised = self.add_capitalised(&mut named, text, normalised);
+        let lower_case = self.add_lower_case(&mut named, normalised);
+        if capitalised || lower_case {
+            named.sort_by_key(|&(start, ..)| start);
+        }
+        named
+    }
+
+    /// Adds the misspelt names written with a capital ("Staedium", "Parnasia") to `named`;
+    /// whether any was added.
+    fn add_capitalised<'a>(
+        &'a self,
+        named: &mut Vec<(usize, usize, Option<&'a str>)>,
+        text: &str,
+        normalised: &str,
+    ) -> bool {
         let mut added = false;
         let mut stack = [0u8; STACK_WORD];
         for (word, sentence_start) in capitalised_words(text) {
@@ -206,12 +222,22 @@ impl Misspellings {
             };
             for entry in self.entries_of(word, max) {
                 for (start, end) in whole_words(normalised, word) {
-                    added |= add_one(&mut named, normalised, entry, start, end);
+                    added |= add_one(named, normalised, entry, start, end);
                 }
             }
         }
-        // Lower-case words, as hurried typists and speech recognition write names
-        // ("haagwone", "jeukbescherming"): only long ones, with fewer edits.
+        added
+    }
+
+    /// Adds the misspelt names written in lower case, as hurried typists and speech
+    /// recognition write them ("haagwone", "jeukbescherming"), to `named`: only long words,
+    /// with fewer edits, and none inside a name already found. Whether any was added.
+    fn add_lower_case<'a>(
+        &'a self,
+        named: &mut Vec<(usize, usize, Option<&'a str>)>,
+        normalised: &str,
+    ) -> bool {
+        let mut added = false;
         for (start, word) in lower_case_words(normalised, MIN_LEN_LOWER) {
             let end = start + word.len();
             if !self.may_name(word.as_bytes()[0], word.len())
@@ -226,13 +252,10 @@ impl Misspellings {
                 1
             };
             for entry in self.entries_of(word, max) {
-                added |= add_one(&mut named, normalised, entry, start, end);
+                added |= add_one(named, normalised, entry, start, end);
             }
         }
-        if added {
-            named.sort_by_key(|&(start, ..)| start);
-        }
-        named
+        added
     }
 }
 

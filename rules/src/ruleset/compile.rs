@@ -364,14 +364,7 @@ impl Organisations {
         let mut aliases: Vec<String> = Vec::new();
         let mut roles = HashMap::new();
         for organisation in specs {
-            for barrier in &organisation.barriers {
-                if !barriers.iter().any(|b| &b.id == barrier) {
-                    errors.push(RuleError(format!(
-                        "organisatie {}: onbekende barrière '{barrier}'",
-                        organisation.name
-                    )));
-                }
-            }
+            check_organisation(organisation, specs, barriers, errors);
             roles.insert(
                 organisation.name.clone(),
                 OrganisationRole {
@@ -382,37 +375,7 @@ impl Organisations {
                     generic: organisation.generic,
                 },
             );
-            if let Some(owner) = &organisation.part_of {
-                if !specs.iter().any(|other| &other.name == owner) {
-                    errors.push(RuleError(format!(
-                        "organisatie {}: part_of '{owner}' is geen organisatie in het bestand",
-                        organisation.name
-                    )));
-                }
-            }
-            if organisation.aliases.is_empty() {
-                errors.push(RuleError(format!(
-                    "organisatie '{}': geen aliassen",
-                    organisation.name
-                )));
-            }
-            for alias in &organisation.aliases {
-                let written = alias.trim();
-                let alias = normalise(written);
-                if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
-                    errors.push(RuleError(format!(
-                        "organisatie {}: alias '{alias}' staat ook bij {other}",
-                        organisation.name
-                    )));
-                }
-                aliases.push(alias);
-                if let Some(spelled) = spelled_out(written) {
-                    if !alias_names.contains_key(&spelled) {
-                        alias_names.insert(spelled.clone(), organisation.name.clone());
-                        aliases.push(spelled);
-                    }
-                }
-            }
+            add_aliases(organisation, &mut alias_names, &mut aliases, errors);
         }
         let capitalised: Vec<&str> = specs
             .iter()
@@ -436,6 +399,66 @@ impl Organisations {
             roles,
             capitals,
             misspellings,
+        }
+    }
+}
+
+/// Reports what the rules file gets wrong about one organisation: a barrier or an owner
+/// (`part_of`) it does not have, or no aliases.
+fn check_organisation(
+    organisation: &OrganisationSpec,
+    specs: &[OrganisationSpec],
+    barriers: &[Barrier],
+    errors: &mut Vec<RuleError>,
+) {
+    for barrier in &organisation.barriers {
+        if !barriers.iter().any(|b| &b.id == barrier) {
+            errors.push(RuleError(format!(
+                "organisatie {}: onbekende barrière '{barrier}'",
+                organisation.name
+            )));
+        }
+    }
+    if let Some(owner) = &organisation.part_of {
+        if !specs.iter().any(|other| &other.name == owner) {
+            errors.push(RuleError(format!(
+                "organisatie {}: part_of '{owner}' is geen organisatie in het bestand",
+                organisation.name
+            )));
+        }
+    }
+    if organisation.aliases.is_empty() {
+        errors.push(RuleError(format!(
+            "organisatie '{}': geen aliassen",
+            organisation.name
+        )));
+    }
+}
+
+/// Adds one organisation's aliases, normalised, to `aliases` and to `alias_names` (alias →
+/// organisation), each with its spelled-out form where it has one; an alias that already
+/// names another organisation is an error.
+fn add_aliases(
+    organisation: &OrganisationSpec,
+    alias_names: &mut HashMap<String, String>,
+    aliases: &mut Vec<String>,
+    errors: &mut Vec<RuleError>,
+) {
+    for alias in &organisation.aliases {
+        let written = alias.trim();
+        let alias = normalise(written);
+        if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
+            errors.push(RuleError(format!(
+                "organisatie {}: alias '{alias}' staat ook bij {other}",
+                organisation.name
+            )));
+        }
+        aliases.push(alias);
+        if let Some(spelled) = spelled_out(written) {
+            if !alias_names.contains_key(&spelled) {
+                alias_names.insert(spelled.clone(), organisation.name.clone());
+                aliases.push(spelled);
+            }
         }
     }
 }
