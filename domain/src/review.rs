@@ -209,6 +209,10 @@ pub enum DecisionError {
     OwnerRequired,
     #[error("splitsen: kies de signalen die een eigen cluster krijgen")]
     NothingToSplit,
+    /// A typed text refused: too long, or holding personal data (the Dutch message names the
+    /// field and never repeats the text).
+    #[error("{0}")]
+    Text(String),
 }
 
 /// The state after `action` on a cluster in `state`; the single place transitions are defined.

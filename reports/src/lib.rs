@@ -15,6 +15,7 @@ pub mod brief;
 pub mod chart;
 pub mod compose;
 pub mod coverage;
+pub mod decision_text;
 pub mod digest;
 pub mod disclosure;
 pub mod dutch;

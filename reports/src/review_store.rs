@@ -60,10 +60,11 @@ pub async fn decide_at(
     actor: &str,
     at: chrono::DateTime<Utc>,
 ) -> Result<Decision, DecideError> {
+    let (action, reason) = crate::decision_text::checked(action, reason)?;
     let new = knooppunt_store::NewDecision {
         cluster_id,
         action,
-        reason,
+        reason: &reason,
         actor,
         at,
     };

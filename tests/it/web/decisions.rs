@@ -32,6 +32,41 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         .await;
     assert_eq!(status, 422);
     assert!(body.contains("afwijzen: vul een reden in"), "{body}");
+    // What the overleg types goes to the municipality: personal data in it is refused, the
+    // field named, the text not repeated, and nothing recorded.
+    for (form, field) in [
+        (
+            &[("actie", "notitie"), ("reden", "Bel mevrouw op 0612345678")][..],
+            "notitie",
+        ),
+        (
+            &[
+                ("actie", "toewijzen"),
+                ("eigenaar", "j.devries@example.nl"),
+                ("programma", "Armoede"),
+            ],
+            "eigenaar",
+        ),
+    ] {
+        let (status, body) = overleg.submit(&path, form).await;
+        assert_eq!(status, 422, "{form:?}");
+        let at = body
+            .find(&format!("{field}: bevat persoonsgegevens"))
+            .unwrap_or_else(|| panic!("{field} refused: {body}"));
+        // The message does not repeat the text (the form keeps it, for the member to mend).
+        let message = &body[at..at + body[at..].find('<').unwrap_or(0)];
+        assert!(
+            !message.contains("0612345678") && !message.contains("devries"),
+            "{message}"
+        );
+    }
+    assert!(
+        knooppunt_reports::review_store::decisions(&site.store, &cluster)
+            .await
+            .expect("decisions")
+            .is_empty(),
+        "a refused decision is not recorded"
+    );
 
     for form in [
         &[("actie", "bevestigen")][..],
