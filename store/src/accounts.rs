@@ -326,6 +326,17 @@ impl Store {
         Ok(())
     }
 
+    /// Takes back one failure counted under `key` (an attempt reserved before it was checked
+    /// that turned out right).
+    pub async fn release_sign_in_failure(&self, key: &str) -> anyhow::Result<()> {
+        let sql = "UPDATE sign_in_failures SET failures = failures - 1 \
+             WHERE key = $1 AND failures > 0";
+        self.run(sql, params![key])
+            .await
+            .context("inlogpoging terugnemen")?;
+        Ok(())
+    }
+
     pub async fn clear_sign_in_failures(&self, key: &str) -> anyhow::Result<()> {
         let sql = "DELETE FROM sign_in_failures WHERE key = $1";
         self.delete_by(sql, key)

@@ -261,6 +261,61 @@ async fn an_idle_session_ends() {
     site.app.stop().await;
 }
 
+/// A burst of attempts sent at the same moment gets no more passwords checked than the
+/// limits allow: each attempt is counted before its password is checked (the security review
+/// of 2026-12-02 had 60 of 60 parallel guesses checked), and a right one is taken back.
+#[tokio::test]
+async fn a_burst_of_parallel_attempts_gets_no_more_than_the_limit() {
+    use knooppunt_web::throttle::{Limits, Throttle, Verdict};
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
+    for url in [sqlite, fresh_pg_database().await] {
+        let store = knooppunt_store::Store::connect(&url, 4).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut throttle = Throttle::new(store.clone());
+        throttle.limits = Limits {
+            per_pair: 5,
+            per_client: 20,
+            window_secs: 3600,
+        };
+        let attempts = (0..40).map(|_| {
+            let throttle = throttle.clone();
+            tokio::spawn(async move {
+                match throttle.check("anna", "192.0.2.1").await.unwrap() {
+                    Verdict::Allowed => throttle.reserve("anna", "192.0.2.1").await.unwrap(),
+                    locked => locked,
+                }
+            })
+        });
+        let mut allowed = 0;
+        for attempt in futures::future::join_all(attempts).await {
+            if attempt.unwrap() == Verdict::Allowed {
+                allowed += 1;
+            }
+        }
+        // (Fewer when attempts count each other before reading: never more.)
+        assert!(
+            allowed <= 5,
+            "{url}: {allowed} checked, the pair's limit is 5"
+        );
+        assert_eq!(
+            throttle.check("anna", "192.0.2.1").await.unwrap(),
+            Verdict::ClientThrottled,
+            "{url}: the burst counted, all 40 of it"
+        );
+        // A right password after reserving takes the attempt back from the client's total.
+        let other = "192.0.2.7";
+        for _ in 0..30 {
+            assert_eq!(
+                throttle.reserve("bert", other).await.unwrap(),
+                Verdict::Allowed,
+                "{url}: signing in rightly again and again never throttles"
+            );
+            throttle.release("bert", other).await.unwrap();
+        }
+    }
+}
+
 /// Finding 2: the throttle's counting in the database, on SQLite and on PostgreSQL (the
 /// migrations of both backends), including windows that pass.
 #[tokio::test]

@@ -164,6 +164,19 @@ async fn accounts_suite(store: &Store) {
         .map(|c| (c.key.as_str(), c.failures))
         .collect();
     assert_eq!(counts, [("client", 2), ("pair", 2)]);
+    // A reserved attempt that was right is taken back; never below zero.
+    store.release_sign_in_failure("client").await.unwrap();
+    store.release_sign_in_failure("unknown").await.unwrap();
+    let released = store
+        .sign_in_failures(["pair", "client"], t - 900)
+        .await
+        .unwrap();
+    assert!(
+        released
+            .iter()
+            .any(|c| c.key == "client" && c.failures == 1),
+        "{released:?}"
+    );
     store.clear_sign_in_failures("pair").await.unwrap();
     let left = store
         .sign_in_failures(["pair", "client"], t - 900)

@@ -116,6 +116,27 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     assert_eq!((failed.len(), failed[0].actor.as_str()), (1, "overleg"));
     assert_eq!(failed[0].status, "error");
     assert_eq!(named(&store, actions::SIGN_IN).await[0].actor, "overleg");
+    // A name no account has is not kept (it may be a password typed in the wrong field), and
+    // a post without the form's token is refused before it counts as an attempt at all.
+    let unknown = sign_in(&http, &base, "mijn geheime zin 42", "x", &[]).await;
+    assert_eq!(unknown.status(), 401);
+    let forged = http
+        .post(format!("{base}/inloggen"))
+        .form(&[("naam", "Fatima El Amrani"), ("wachtwoord", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let failed = named(&store, actions::SIGN_IN_FAILED).await;
+    let actors: Vec<&str> = failed.iter().map(|r| r.actor.as_str()).collect();
+    assert_eq!(actors.len(), 2, "{actors:?}");
+    assert!(actors.contains(&"(onbekende naam)"), "{actors:?}");
+    assert!(
+        !actors
+            .iter()
+            .any(|a| a.contains("geheime") || a.contains("Fatima")),
+        "{actors:?}"
+    );
     let _ = overleg.page(&format!("/clusters/{cluster}"), 200).await;
     let viewed = named(&store, actions::CLUSTER_VIEWED).await;
     assert_eq!(viewed[0].actor, "overleg");

@@ -173,13 +173,19 @@ pub(crate) async fn login(
         peer,
         state.client_ip_header.as_ref(),
     ));
-    if let Some(text) = throttled(state.throttle.check(name, &client).await?) {
+    // Checked before counting (a locked client's flood writes nothing), then the attempt is
+    // counted before its password is checked, so a burst of parallel guesses gets no more
+    // checks than the limits allow.
+    let verdict = match state.throttle.check(name, &client).await? {
+        Verdict::Allowed => state.throttle.reserve(name, &client).await?,
+        locked => locked,
+    };
+    if let Some(text) = throttled(verdict) {
         tracing::warn!("Sign-in refused: throttled");
         let status = StatusCode::TOO_MANY_REQUESTS;
         return Ok(login_form(&state, jar, status, name, Some(text)));
     }
     let Some(user) = accounts::verify_password(&state.store, name, &form.password).await? else {
-        state.throttle.record_failure(name, &client).await?;
         tracing::info!("Sign-in refused");
         return Ok(login_form(
             &state,
@@ -189,7 +195,7 @@ pub(crate) async fn login(
             wrong,
         ));
     };
-    state.throttle.clear_pair(name, &client).await?;
+    state.throttle.release(name, &client).await?;
     let session =
         accounts::create_session(&state.store, &user.name, state.session_limits()).await?;
     tracing::info!(role = user.role.as_str(), "Signed in");
@@ -280,7 +286,11 @@ pub(crate) async fn change_password(
         peer,
         me.state.client_ip_header.as_ref(),
     ));
-    if me.state.throttle.check(name, &client).await? != Verdict::Allowed {
+    let verdict = match me.state.throttle.check(name, &client).await? {
+        Verdict::Allowed => me.state.throttle.reserve(name, &client).await?,
+        locked => locked,
+    };
+    if verdict != Verdict::Allowed {
         let text = "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.";
         return password_refused(&me, StatusCode::TOO_MANY_REQUESTS, text);
     }
@@ -290,9 +300,9 @@ pub(crate) async fn change_password(
             Ok(Some(_))
         );
     if !current_ok {
-        me.state.throttle.record_failure(name, &client).await?;
         return password_refused(&me, unprocessable, "huidig wachtwoord: klopt niet");
     }
+    me.state.throttle.release(name, &client).await?;
     if form.nieuw != form.herhaling {
         let text = "herhaling: is niet gelijk aan het nieuwe wachtwoord";
         return password_refused(&me, unprocessable, text);

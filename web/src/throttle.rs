@@ -113,6 +113,40 @@ impl Throttle {
         Ok(verdict)
     }
 
+    /// Counts an attempt of `client` as `name` as a failure *before* its password is checked,
+    /// then whether it may go on: attempts sent at the same moment each count the others
+    /// that came first, so no burst gets more than the limits' number of passwords checked.
+    /// An attempt that turns out right is taken back with [`Self::release`]; a wrong one
+    /// stays counted.
+    pub async fn reserve(&self, name: &str, client: &str) -> anyhow::Result<Verdict> {
+        self.record_failure(name, client).await?;
+        let (pair, whole) = (pair_key(name, client), client_key(client));
+        let counted = self
+            .store
+            .sign_in_failures([&pair, &whole], now() - self.limits.window_secs)
+            .await?;
+        let mut verdict = Verdict::Allowed;
+        for SignInFailures { key, failures } in counted {
+            if key == whole && failures > self.limits.per_client {
+                return Ok(Verdict::ClientThrottled);
+            }
+            if key == pair && failures > self.limits.per_pair {
+                verdict = Verdict::PairLocked;
+            }
+        }
+        Ok(verdict)
+    }
+
+    /// After a right password: this client's failures for this name no longer count, and the
+    /// attempt [reserved](Self::reserve) is taken back from the client's total (which keeps
+    /// its earlier failures, so signing in to one's own account does not reset a spray).
+    pub async fn release(&self, name: &str, client: &str) -> anyhow::Result<()> {
+        self.clear_pair(name, client).await?;
+        self.store
+            .release_sign_in_failure(&client_key(client))
+            .await
+    }
+
     /// Counts a failed sign-in of `client` as `name`, and clears windows that have passed.
     pub async fn record_failure(&self, name: &str, client: &str) -> anyhow::Result<()> {
         let now = now();

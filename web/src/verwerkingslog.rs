@@ -188,6 +188,9 @@ pub async fn audit(
     response
 }
 
+/// The actor of a failed sign-in under a name no account has.
+pub const UNKNOWN_NAME: &str = "(onbekende naam)";
+
 async fn audit_sign_in(
     store: &Store,
     request: Request,
@@ -215,6 +218,17 @@ async fn audit_sign_in(
         .await;
     let signed_in =
         response.headers().contains_key(header::SET_COOKIE) && response.status().is_redirection();
+    // Only a password that was checked is a sign-in attempt worth keeping: a form without its
+    // token, a throttled one or one out of bounds is refused before any account is looked at
+    // (and a stranger could otherwise write rows at will). The typed name is kept only when
+    // it is an account's: anything else typed there (a password, a person's name) is not.
+    if !signed_in && response.status() != StatusCode::UNAUTHORIZED {
+        return response;
+    }
+    let name = match store.user_with_password(&name).await {
+        Ok(Some(_)) => name,
+        _ => UNKNOWN_NAME.to_string(),
+    };
     let record = Record::instant(
         current_span(),
         if signed_in {
