@@ -98,6 +98,9 @@ struct MinutesPage<'a> {
     attendee_rows: Vec<AttendeeRow>,
     action_rows: Vec<ActionRow>,
     errors: Vec<FieldError>,
+    /// Whether this member may record the meeting: a member for some wijken only may not,
+    /// since the list covers the whole meeting.
+    can_record: bool,
 }
 
 fn error(input: String, text: String) -> FieldError {
@@ -394,6 +397,7 @@ pub(crate) async fn minutes_page(
         attendee_rows,
         action_rows,
         errors: Vec::new(),
+        can_record: me.user.areas.is_empty(),
     };
     Ok((jar, show(&me, &minutes, page)?).into_response())
 }
@@ -404,6 +408,15 @@ pub(crate) async fn record_minutes(
     me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<MinutesForm>,
 ) -> Result<Response, WebError> {
+    if !me.user.areas.is_empty() {
+        tracing::warn!("Recording a meeting refused: a member for some wijken only");
+        return Err(WebError::refused(
+            StatusCode::FORBIDDEN,
+            "Geen toegang",
+            "De besluitenlijst geldt voor de hele vergadering: de voorzitter of een lid voor \
+             alle wijken legt haar vast.",
+        ));
+    }
     let on = requested_day(Some(&form.date))?;
     let (record, attendee_rows, action_rows, errors) = read_form(&form, on);
     if !errors.is_empty() {
@@ -423,6 +436,7 @@ pub(crate) async fn record_minutes(
                 r.number = i + 1;
             }),
             errors,
+            can_record: true,
         };
         return with_status(StatusCode::UNPROCESSABLE_ENTITY, show(&me, &minutes, page));
     }

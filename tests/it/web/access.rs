@@ -223,6 +223,32 @@ async fn a_restricted_overleg_member_sees_and_merges_only_their_wijken() {
         assert_eq!(decisions.len(), 1, "only the note on {cluster}");
     }
 
+    // The decisions list covers the whole meeting: a member for some wijken reads it but
+    // does not record or replace it (the security review of 2026-12-02 replaced one).
+    let page = laak.page("/agenda/besluitenlijst", 200).await;
+    assert!(!page.contains("name=\"naam\""), "no form to record: {page}");
+    assert!(
+        page.contains("de voorzitter of een lid voor alle wijken"),
+        "{page}"
+    );
+    let (status, body) = laak
+        .submit(
+            "/agenda/besluitenlijst",
+            &[
+                ("datum", &today),
+                ("naam", "Laak-lid"),
+                ("rol", "wijkteam Laak"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("geldt voor de hele vergadering"), "{body}");
+    let page = all.page("/agenda/besluitenlijst", 200).await;
+    assert!(
+        !page.contains("Laak-lid") && page.contains("name=\"naam\""),
+        "{page}"
+    );
+
     // The brief is the municipality's document: the same for a restricted member as for an
     // overleg member of every wijk (a gemeente account reads it only once published).
     let quarter = this_quarter();
