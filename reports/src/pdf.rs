@@ -113,13 +113,50 @@ pub fn html_to_pdf(input: &Path, output: &Path, timeout: Duration) -> Result<(),
     html_to_pdf_with(&binary, input, output, timeout)
 }
 
-/// Prints `input` to `output` with the given Chromium binary.
+/// How many Chromium processes print at once in this process: each starts some five
+/// processes of its own, so a burst of downloads waits its turn rather than starting dozens
+/// (six parallel downloads started thirty, each taking six times as long).
+const PRINTING_AT_ONCE: usize = 2;
+
+/// A place among the [`PRINTING_AT_ONCE`], held while printing.
+struct PrintSlot;
+
+static PRINT_SLOTS: (std::sync::Mutex<usize>, std::sync::Condvar) =
+    (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+impl PrintSlot {
+    /// Waits for a free place.
+    fn take() -> Self {
+        let (busy, freed) = &PRINT_SLOTS;
+        let mut busy = busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        while *busy >= PRINTING_AT_ONCE {
+            busy = freed
+                .wait(busy)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        *busy += 1;
+        PrintSlot
+    }
+}
+
+impl Drop for PrintSlot {
+    fn drop(&mut self) {
+        let (busy, freed) = &PRINT_SLOTS;
+        let mut busy = busy.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *busy = busy.saturating_sub(1);
+        freed.notify_one();
+    }
+}
+
+/// Prints `input` to `output` with the given Chromium binary (at most [`PRINTING_AT_ONCE`] at a
+/// time in this process; the others wait).
 pub fn html_to_pdf_with(
     binary: &Path,
     input: &Path,
     output: &Path,
     timeout: Duration,
 ) -> Result<(), PdfError> {
+    let _slot = PrintSlot::take();
     let name = binary.display().to_string();
     let input = std::fs::canonicalize(input).map_err(|source| PdfError::Input {
         path: input.display().to_string(),
@@ -154,6 +191,8 @@ pub fn html_to_pdf_with(
             .arg(profile_arg)
             .arg(print_arg)
             .arg(file_url(&input))
+            // Chromium's own temporary files (`org.chromium.*`) go with the work folder.
+            .env("TMPDIR", &work.path)
             .stdout(log)
             .stderr(log_err),
     )?;
@@ -216,6 +255,29 @@ impl Drop for TempDir {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn no_more_print_at_once_than_the_slots() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NOW: AtomicUsize = AtomicUsize::new(0);
+        static MOST: AtomicUsize = AtomicUsize::new(0);
+        let threads: Vec<_> = (0..6)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    let _slot = PrintSlot::take();
+                    let now = NOW.fetch_add(1, Ordering::SeqCst) + 1;
+                    MOST.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(30));
+                    NOW.fetch_sub(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().expect("printing thread");
+        }
+        let most = MOST.load(Ordering::SeqCst);
+        assert!((1..=PRINTING_AT_ONCE).contains(&most), "{most} at once");
+    }
     use super::*;
 
     const TWO_PAGES: &str = r#"<!doctype html>
