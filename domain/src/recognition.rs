@@ -73,12 +73,16 @@ impl Recognition {
         }
     }
 
-    /// In Dutch for the overleg: "herkend door regel ‘…’", "herkend door het model (0,87;
+    /// In Dutch for the overleg: "herkend aan ‘kostendel’" (a rule of plain words), "herkend
+    /// door een regel" (a regular expression), "herkend door het model (0,87;
     /// woorden: kinderen, afpakken, durft niet)", "ingedeeld door het overleg".
     pub fn dutch(&self) -> String {
         match self.how {
-            How::Rule => match &self.rule {
-                Some(rule) => format!("herkend door regel ‘{}’", shorten(rule, RULE_SHOWN)),
+            // A pattern of plain words is what the note said ("herkend aan ‘kostendel’"); a
+            // regular expression means nothing to a meeting, and on a phone its unbroken
+            // length pushed the agenda sideways.
+            How::Rule => match self.rule.as_deref().filter(|rule| plain_words(rule)) {
+                Some(words) => format!("herkend aan ‘{}’", shorten(words, RULE_SHOWN)),
                 None => "herkend door een regel".to_string(),
             },
             How::Model => {
@@ -98,6 +102,16 @@ impl Recognition {
             How::Review => "ingedeeld door het overleg".to_string(),
         }
     }
+}
+
+/// Whether a rule's pattern is words alone (letters, spaces, hyphens, apostrophes; a stored
+/// pattern may end in the `…` of its shortening), no regular-expression syntax.
+fn plain_words(pattern: &str) -> bool {
+    let words = pattern.trim_end_matches('…');
+    !words.trim().is_empty()
+        && words
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -121,7 +135,12 @@ mod tests {
             model_score: Some(0.9),
             terms: Vec::new(),
         };
-        assert_eq!(rule.dutch(), "herkend door regel ‘kostendel’");
+        assert_eq!(rule.dutch(), "herkend aan ‘kostendel’");
+        let regex = Recognition {
+            rule: Some("(wo?ningco+rporatie|co+rporatie|\\bwbv\\b)[^.]*niet".into()),
+            ..rule
+        };
+        assert_eq!(regex.dutch(), "herkend door een regel");
         let model = Recognition {
             how: How::Model,
             rule: None,

@@ -199,7 +199,7 @@ pub enum DecisionError {
         action: &'static str,
         state: &'static str,
     },
-    #[error("{0}: vul een reden in")]
+    #[error("{}", reason_required(.0))]
     ReasonRequired(&'static str),
     #[error("samenvoegen: een cluster kan niet met zichzelf worden samengevoegd")]
     MergeWithItself,
@@ -213,6 +213,15 @@ pub enum DecisionError {
     /// field and never repeats the text).
     #[error("{0}")]
     Text(String),
+}
+
+/// What an action without its required text says, in the words of its form's field.
+fn reason_required(action: &str) -> String {
+    match action {
+        "notitie" => "notitie: vul de notitie in".into(),
+        "aanbeveling" => "aanbeveling: vul in wat het overleg van de gemeente vraagt".into(),
+        other => format!("{other}: vul een reden in"),
+    }
 }
 
 /// The state after `action` on a cluster in `state`; the single place transitions are defined.

@@ -404,10 +404,16 @@ fn parse_observed_on(value: &Value, today: NaiveDate) -> Result<NaiveDate, Strin
     let date = parse_date(raw)
         .ok_or_else(|| "geen geldige datum; gebruik jjjj-mm-dd of dd-mm-jjjj".to_string())?;
     if date > today {
-        return Err(format!("datum {date} ligt in de toekomst"));
+        return Err(format!(
+            "datum {} ligt in de toekomst",
+            date.format("%d-%m-%Y")
+        ));
     }
     if date.year() < EARLIEST_YEAR {
-        return Err(format!("datum {date} ligt vóór {EARLIEST_YEAR}"));
+        return Err(format!(
+            "datum {} ligt vóór {EARLIEST_YEAR}",
+            date.format("%d-%m-%Y")
+        ));
     }
     Ok(date)
 }

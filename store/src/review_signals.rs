@@ -19,7 +19,7 @@ pub struct ExampleSignal {
     /// Barrier ids; empty = unclassified.
     #[sqlx(try_from = "Text<Vec<String>>")]
     pub barriers: Vec<String>,
-    /// How the cluster's barrier was found in this signal, in Dutch ("herkend door regel …",
+    /// How the cluster's barrier was found in this signal, in Dutch ("herkend aan ‘…’",
     /// "herkend door het model (0,87; woorden: …)"); empty outside a cluster.
     #[sqlx(skip)]
     pub herkend: String,

@@ -34,12 +34,17 @@ pub(crate) struct DecisionForm {
 
 fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
     Ok(match form.until.as_str() {
-        "datum" => Snooze::Date {
-            date: parse_day(Some(&form.date))
+        "datum" => {
+            let date = parse_day(Some(&form.date))
                 .ok()
                 .filter(|_| !form.date.trim().is_empty())
-                .ok_or_else(|| "parkeren: vul een geldige datum in (dd-mm-jjjj)".to_string())?,
-        },
+                .ok_or_else(|| "parkeren: vul een geldige datum in (dd-mm-jjjj)".to_string())?;
+            // Parked until a day that has come is no parking (most likely a typing slip).
+            if date <= knooppunt_ingest::today_nl() {
+                return Err("parkeren: kies een datum na vandaag".into());
+            }
+            Snooze::Date { date }
+        }
         "signalen" => Snooze::Signals {
             count: form
                 .count

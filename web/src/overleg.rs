@@ -153,7 +153,11 @@ fn cluster_label(cluster: &ReviewedCluster, sources: Option<i64>) -> String {
     if label.is_empty() {
         label = "zonder wijk".into();
     }
-    let mut text = format!("{label} — {} signalen", cluster.cluster.signal_count);
+    let count = cluster.cluster.signal_count;
+    let mut text = format!(
+        "{label} — {count} {}",
+        if count == 1 { "signaal" } else { "signalen" }
+    );
     if let Some(sources) = sources {
         text.push_str(&format!(
             ", {sources} {}",

@@ -32,6 +32,25 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         .await;
     assert_eq!(status, 422);
     assert!(body.contains("afwijzen: vul een reden in"), "{body}");
+    // A note without text says so in the field's own word; parking until a day that has come
+    // is refused (most likely a typing slip).
+    let (status, body) = overleg
+        .submit(&path, &[("actie", "notitie"), ("reden", "")])
+        .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("notitie: vul de notitie in"), "{body}");
+    let today = knooppunt_ingest::today_nl().format("%d-%m-%Y").to_string();
+    let (status, body) = overleg
+        .submit(
+            &path,
+            &[("actie", "parkeren"), ("tot", "datum"), ("datum", &today)],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("parkeren: kies een datum na vandaag"),
+        "{body}"
+    );
     // What the overleg types goes to the municipality: personal data in it is refused, the
     // field named, the text not repeated, and nothing recorded.
     for (form, field) in [
