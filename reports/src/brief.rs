@@ -102,6 +102,10 @@ pub struct Brief {
     /// version (then the caller's measurements are not applied).
     #[serde(skip)]
     pub recognition_frozen: bool,
+    /// The documents of the published version this brief shows, when they were kept: then
+    /// they are what it renders ([`crate::snapshot::Figures::documents`]).
+    #[serde(skip)]
+    pub frozen_documents: Option<crate::snapshot::Documents>,
 }
 
 impl Brief {

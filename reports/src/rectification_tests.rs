@@ -33,6 +33,7 @@ fn version(number: i64, counts: &Counts, published: &Release) -> Version {
             vignettes: BTreeMap::new(),
             levels: published.levels.clone(),
             recognition: None,
+            documents: None,
         },
         counts: Some(counts.clone()),
     }

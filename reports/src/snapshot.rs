@@ -31,6 +31,19 @@ pub struct Figures {
     /// after labels or the model changed. `None` in snapshots from before it was kept.
     #[serde(default)]
     pub recognition: Option<FrozenRecognition>,
+    /// The brief as published, Markdown and HTML: served as it was for this version ever
+    /// after (the PDF printed from it), so two downloads of one version never differ — a
+    /// difference would give away late signals and small counts. `None` in snapshots from
+    /// before 2026-12-02: those are composed again around their frozen figures.
+    #[serde(default)]
+    pub documents: Option<Documents>,
+}
+
+/// A published brief's text, as it went out.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Documents {
+    pub markdown: String,
+    pub html: String,
 }
 
 /// Recognition as published: the methods appendix and, per knelpunt (barrier id), its range

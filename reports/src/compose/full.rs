@@ -134,6 +134,9 @@ impl Brief {
         brief.release = Some(release);
         brief.knelpunten = knelpunten;
         brief.mark_version(shown.filter(|_| published), &versions, edition);
+        brief.frozen_documents = shown
+            .filter(|_| published)
+            .and_then(|version| version.figures.documents.clone());
         Ok(brief)
     }
 

@@ -60,7 +60,16 @@ impl Brief {
     /// Freezes this brief's figures as the quarter's published snapshot (version 1), with
     /// the recognition ranges it shows and the counts behind it.
     pub async fn publish(&self, store: &Store, by: &str) -> anyhow::Result<()> {
-        let figures = self.snapshot_figures()?;
+        let mut figures = self.snapshot_figures()?;
+        // The text as it goes out: rendered as the published version 1.
+        let mut published = self.clone();
+        published.published = true;
+        published.version = Some(1);
+        let rendered = published.render()?;
+        figures.documents = Some(snapshot::Documents {
+            markdown: rendered.markdown,
+            html: rendered.html,
+        });
         snapshot::publish(store, self.publication(by), &figures, &self.counts()).await
     }
 
@@ -142,11 +151,18 @@ impl Brief {
                 .collect(),
             levels: release.levels.clone(),
             recognition: self.recognition_to_freeze(),
+            documents: None,
         })
     }
 
     /// Renders Markdown and HTML. HTML escapes every value; Markdown is plain text.
     pub fn render(&self) -> anyhow::Result<Rendered> {
+        if let Some(frozen) = &self.frozen_documents {
+            return Ok(Rendered {
+                markdown: frozen.markdown.clone(),
+                html: frozen.html.clone(),
+            });
+        }
         let dir = self.templates_dir.as_deref();
         let (mut html, mut markdown) = template_pair(dir, &TEMPLATES)?;
         for registry in [&mut html, &mut markdown] {

@@ -70,6 +70,7 @@ impl Brief {
             version: None,
             rectification: None,
             recognition_frozen: false,
+            frozen_documents: None,
         }
     }
 

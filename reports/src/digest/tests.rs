@@ -81,6 +81,7 @@ fn published_brief() -> Figures {
         vignettes: BTreeMap::new(),
         levels: Vec::new(),
         recognition: None,
+        documents: None,
     }
 }
 

@@ -83,8 +83,29 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
     // Published once, frozen: the next quarter compares with the published figure.
     let published = brief(&site.store, quarter, &Default::default()).await;
     published.publish(&site.store, "test").await.unwrap();
-    let (status, _) = gemeente.get(&path("html")).await;
+    let (status, published_html) = gemeente.get(&path("html")).await;
     assert_eq!(status, 200, "published: the municipality reads it");
+    let (_, published_md) = gemeente.get(&path("md")).await;
+    // What was published stays what it was: a late signal of the quarter and a note taken
+    // after publication change nothing in it (two downloads that differed would give away
+    // single signals and small counts; the security review of 2026-12-02 found they did).
+    site.post_today(
+        &[(
+            "laat-1",
+            "buurtteam-laak",
+            "Moerwijk",
+            "Kostendelersnorm: dochter weer thuis, bijstand omlaag.",
+        )],
+        6,
+    )
+    .await;
+    site.decide(&cluster, Action::Note, "Na de publicatie besproken")
+        .await;
+    assert_eq!(gemeente.get(&path("md")).await.1, published_md);
+    assert_eq!(gemeente.get(&path("html")).await.1, published_html);
+    assert!(!published_md.contains("Na de publicatie"));
+    // The overleg, too, downloads the version in force as it was published.
+    assert_eq!(overleg.get(&path("md")).await.1, published_md);
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(
         page.contains(&format!(

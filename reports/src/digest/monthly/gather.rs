@@ -92,6 +92,7 @@ impl MonthlyOverview {
                 vignettes: BTreeMap::new(),
                 levels: self.release.levels.clone(),
                 recognition: None,
+                documents: None,
             },
             reasons: self.reasons.clone(),
         };
