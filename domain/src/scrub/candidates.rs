@@ -42,6 +42,21 @@ pub(crate) struct Traits {
     group: Option<(usize, usize)>,
 }
 
+/// Whether `bytes[i..]` starts with "[at]", "(at)", "{at}" or "[apenstaartje]" in any case:
+/// the `@` of an e-mail address written to dodge harvesters.
+fn spelled_at(bytes: &[u8], i: usize) -> bool {
+    if !matches!(bytes[i], b'[' | b'(' | b'{') {
+        return false;
+    }
+    let word = |w: &[u8]| {
+        bytes
+            .get(i + 1..i + 1 + w.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(w))
+            && matches!(bytes.get(i + 1 + w.len()), Some(b']' | b')' | b'}'))
+    };
+    word(b"at") || word(b"apenstaartje")
+}
+
 impl Traits {
     pub(crate) fn of(text: &str) -> Self {
         let bytes = text.as_bytes();
@@ -50,7 +65,7 @@ impl Traits {
         let mut i = 0;
         while i < n {
             if !bytes[i].is_ascii_digit() {
-                traits.at_sign |= bytes[i] == b'@';
+                traits.at_sign |= bytes[i] == b'@' || spelled_at(bytes, i);
                 i += 1;
                 continue;
             }

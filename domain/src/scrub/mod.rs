@@ -95,6 +95,14 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
         .expect("valid e-mail pattern")
 });
+/// An e-mail address written to dodge harvesters: "fatima.elamrani[at]example.nl",
+/// "j (at) voorbeeld (punt) nl".
+static EMAIL_SPELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[a-z0-9._%+\-]+ ?[\[({](?:at|apenstaartje)[\])}] ?[a-z0-9\-]+(?:(?:\.| ?[\[(](?:dot|punt)[\])] ?)[a-z0-9\-]+)+",
+    )
+    .expect("valid spelled e-mail pattern")
+});
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
 });
@@ -102,7 +110,8 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-()]{8,18}").expect("valid phone pattern")
 });
 static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 .]{6,12}[0-9])")
+    // The number may be written digit by digit ("1 2 3 4 5 6 7 8 2"): up to 20 characters.
+    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 .]{6,20}[0-9])")
         .expect("valid BSN context pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
@@ -159,9 +168,9 @@ pub fn shapes_found(text: &str) -> Vec<PiiKind> {
 }
 
 fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    // An e-mail address has an `@`.
+    // An e-mail address has an `@`, or spells it ("[at]").
     if traits.at_sign {
-        for m in EMAIL.find_iter(text) {
+        for m in EMAIL.find_iter(text).chain(EMAIL_SPELLED.find_iter(text)) {
             spans.push((m.start(), m.end(), PiiKind::Email));
         }
     }

@@ -120,10 +120,27 @@ fn at_signs_that_are_not_addresses_stay() {
 
 #[test]
 fn email_addresses() {
-    scrubs_to(&[(
-        "mail naar j.de.vries+wijk@example.nl.",
-        "mail naar [EMAIL].",
-    )]);
+    scrubs_to(&[
+        (
+            "mail naar j.de.vries+wijk@example.nl.",
+            "mail naar [EMAIL].",
+        ),
+        // Written to dodge harvesters (the security review of 2026-12-02 found the surname
+        // of one left standing).
+        ("mail pietje.puk[at]example.nl graag", "mail [EMAIL] graag"),
+        ("mail pietje (AT) voorbeeld (punt) nl", "mail [EMAIL]"),
+        ("mail j.jansen{at}gemeente.nl.", "mail [EMAIL]."),
+        // Brackets around a word are no address.
+        ("de afspraak [at] is verzet", "de afspraak [at] is verzet"),
+    ]);
+}
+
+#[test]
+fn a_bsn_written_digit_by_digit_after_its_name() {
+    scrubs_to(&[
+        ("BSN 1 2 3 4 5 6 7 8 2 bekend", "BSN [BSN] bekend"),
+        ("bsn: 1 2 3 4 5 6 7 8 2.", "bsn: [BSN]."),
+    ]);
 }
 
 #[test]
