@@ -37,6 +37,9 @@ pub(crate) struct SignalForm {
     wait_days: String,
     text: String,
     themes: Vec<String>,
+    /// The signal's id, made when the form was shown: sending the same form again (a reload
+    /// of the confirmation, a double click) is the same signal, which the store keeps once.
+    kenmerk: String,
 }
 
 #[derive(Serialize)]
@@ -97,6 +100,8 @@ struct SignalPage {
     organisation: String,
     wait_days: String,
     text: String,
+    /// The id the signal in this form will have ([`SignalForm::kenmerk`]).
+    kenmerk: String,
     preview: Option<Preview>,
     accepted: Option<String>,
     /// Werkroutes of confirmed knelpunten the accepted signal matches.
@@ -114,6 +119,7 @@ impl SignalPage {
             themes: themes(&[]),
             observed_on: knooppunt_ingest::today_nl().to_string(),
             areas: knooppunt_domain::register::active().local_area_names(),
+            kenmerk: fresh_id(),
             ..Default::default()
         }
     }
@@ -128,6 +134,7 @@ impl SignalPage {
             wait_days: form.wait_days.clone(),
             text: form.text.clone(),
             areas: knooppunt_domain::register::active().local_area_names(),
+            kenmerk: kenmerk(form),
             ..Default::default()
         }
     }
@@ -193,10 +200,21 @@ fn fresh_id() -> String {
         .collect()
 }
 
+/// The form's kenmerk when it has the shape [`fresh_id`] gives (so it holds nothing else),
+/// else a fresh one.
+fn kenmerk(form: &SignalForm) -> String {
+    let kenmerk = form.kenmerk.trim();
+    if kenmerk.len() == 32 && kenmerk.bytes().all(|b| (b'a'..=b'p').contains(&b)) {
+        kenmerk.to_string()
+    } else {
+        fresh_id()
+    }
+}
+
 /// The signal as the intake takes it from any channel.
 fn item(source: &str, form: &SignalForm) -> serde_json::Value {
     let mut item = json!({
-        "id": fresh_id(),
+        "id": kenmerk(form),
         "source": source,
         "observed_on": form.observed_on.trim(),
         "area": form.area,

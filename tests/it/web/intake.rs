@@ -23,9 +23,16 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
     );
     let today = knooppunt_ingest::today_nl().to_string();
     let text = "Mw. Jansen (BSN 111222333) wacht al 14 weken op de GGZ, intake steeds uitgesteld.";
+    let kenmerk = form
+        .split("name=\"kenmerk\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's kenmerk")
+        .to_string();
     let fields = |step| {
         vec![
             ("csrf", csrf.as_str()),
+            ("kenmerk", kenmerk.as_str()),
             ("stap", step),
             ("observed_on", today.as_str()),
             ("area", "Moerwijk"),
@@ -47,14 +54,52 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
 
     let (status, sent) = team.post("/signalen", &fields("versturen")).await;
     assert_eq!(status, 200);
-    assert!(sent.contains("Het signaal is ontvangen"));
+    assert!(sent.contains(&format!("kenmerk <span class=\"kenmerk\">{kenmerk}</span>")));
+    assert!(
+        !sent.contains(&format!("value=\"{kenmerk}\"")),
+        "a new form, a new kenmerk"
+    );
     wait_count(&site.store, 1, "the form's signal").await;
+    // The same form sent again (a reload of the confirmation) is the same signal: kept once.
+    let (status, again) = team.post("/signalen", &fields("versturen")).await;
+    assert_eq!(status, 200, "{again}");
+    let second = site.login("indiener2").await;
+    let other = second.page("/signalen/nieuw", 200).await;
+    let csrf2 = csrf_in(&other).unwrap();
+    let (status, _) = second
+        .post(
+            "/signalen",
+            &[
+                ("csrf", csrf2.as_str()),
+                ("stap", "versturen"),
+                ("observed_on", today.as_str()),
+                ("area", "Moerwijk"),
+                (
+                    "text",
+                    "Wacht al 9 weken op antwoord van de corporatie over schimmel.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    // The other team's signal (without a kenmerk: a fresh id) went into the spool after the
+    // resent one, which is read in order: once it is stored, the resent one was handled, and
+    // two in all means it added nothing.
+    eventually(
+        "the other team's signal",
+        std::time::Duration::from_secs(30),
+        async || second.get("/signalen").await.1.contains("over schimmel"),
+    )
+    .await;
+    assert_eq!(site.store.signal_count().await.unwrap(), 2);
     let (_, own) = team.get("/signalen").await;
     assert!(own.contains("[BSN]") && !own.contains("111222333"), "{own}");
 
     // A field error comes back in Dutch, naming the field, with the text kept.
     let mut bad = fields("versturen");
-    bad[2].1 = "morgen";
+    for field in bad.iter_mut().filter(|(name, _)| *name == "observed_on") {
+        field.1 = "morgen";
+    }
     let (status, body) = team.post("/signalen", &bad).await;
     assert_eq!(status, 422);
     // Under its Dutch name, tied to its input.
