@@ -46,6 +46,9 @@ struct KnelpuntenPage {
     published_label: Option<String>,
     quarter: String,
     quarter_label: String,
+    /// Whether the brief of `quarter` can be opened here: published, or a draft the overleg
+    /// reads (the municipality reads published briefs only).
+    quarter_readable: bool,
     /// The published briefs, newest quarter first, each with all its versions.
     editions: Vec<PublishedBrief>,
     /// The month the overview form offers first (`2026-10`: last month).
@@ -164,13 +167,17 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         .collect();
     let published = latest.map(|(quarter, _)| quarter);
     let quarter = Quarter::containing(today).previous();
+    let editions = editions(&me.state.store).await?;
+    let quarter_readable = me.user.role != Role::Municipality
+        || editions.iter().any(|e| e.quarter == quarter.to_string());
     let data = KnelpuntenPage {
         rows,
         published_label: published.as_deref().map(dutch_quarter),
         published,
         quarter: quarter.to_string(),
         quarter_label: quarter.dutch_label(),
-        editions: editions(&me.state.store).await?,
+        quarter_readable,
+        editions,
         month: Month::containing(today).previous().to_string(),
         meeting: me
             .state

@@ -79,6 +79,11 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
         "{page}"
     );
     assert!(!page.contains("<td>5</td>"), "no count of its own: {page}");
+    // No link to a brief the municipality cannot open yet: it says so instead.
+    assert!(
+        !page.contains("formaat=html\">Kwartaalbrief") && page.contains("is nog niet gepubliceerd"),
+        "{page}"
+    );
 
     // Published once, frozen: the next quarter compares with the published figure.
     let published = brief(&site.store, quarter, &Default::default()).await;
