@@ -209,7 +209,21 @@ async fn weak_passwords_are_refused_and_a_change_ends_the_other_sessions() {
     // Refused changes first (422), then the one that is made.
     for (current, first, second, status, expect) in [
         ("fout", new, new, 422, "huidig wachtwoord: klopt niet"),
-        (PASSWORD, new, "iets anders dan dat", 422, "herhaling:"),
+        (
+            "",
+            new,
+            new,
+            422,
+            "huidig wachtwoord: vul uw huidige wachtwoord in",
+        ),
+        (
+            PASSWORD,
+            new,
+            "iets anders dan dat",
+            422,
+            "nieuw wachtwoord nogmaals:",
+        ),
+        (PASSWORD, "kort", "kort", 422, "nieuw wachtwoord: minstens"),
         (
             PASSWORD,
             "wachtwoord12",

@@ -37,6 +37,9 @@ fn candidates(password: &str) -> Vec<String> {
 /// Checks a new password; the error is Dutch and names the field.
 pub fn check(password: &str, account: &str) -> Result<(), String> {
     let length = password.chars().count();
+    if password.is_empty() {
+        return Err("wachtwoord: vul een wachtwoord in; kies een zin of woorden".into());
+    }
     if password.trim().is_empty() {
         return Err("wachtwoord: bestaat alleen uit spaties; kies een zin of woorden".into());
     }

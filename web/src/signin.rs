@@ -294,6 +294,12 @@ pub(crate) async fn change_password(
         let text = "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.";
         return password_refused(&me, StatusCode::TOO_MANY_REQUESTS, text);
     }
+    if form.huidig.is_empty() {
+        // Nothing to check: not counted as a guess.
+        me.state.throttle.release(name, &client).await?;
+        let text = "huidig wachtwoord: vul uw huidige wachtwoord in";
+        return password_refused(&me, unprocessable, text);
+    }
     let current_ok = form.huidig.chars().count() <= MAX_PASSWORD
         && matches!(
             accounts::verify_password(&me.state.store, name, &form.huidig).await,
@@ -304,10 +310,15 @@ pub(crate) async fn change_password(
     }
     me.state.throttle.release(name, &client).await?;
     if form.nieuw != form.herhaling {
-        let text = "herhaling: is niet gelijk aan het nieuwe wachtwoord";
+        let text = "nieuw wachtwoord nogmaals: is niet gelijk aan het nieuwe wachtwoord";
         return password_refused(&me, unprocessable, text);
     }
     if let Err(error) = crate::passwords::check(&form.nieuw, name) {
+        // The form's field is "Nieuw wachtwoord".
+        let error = match error.strip_prefix("wachtwoord:") {
+            Some(rest) => format!("nieuw wachtwoord:{rest}"),
+            None => error,
+        };
         return password_refused(&me, unprocessable, &error);
     }
     let keep = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
