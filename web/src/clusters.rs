@@ -35,7 +35,10 @@ pub(crate) async fn cluster_page(
 }
 
 /// The cluster page again after a refused change, with the reason.
-async fn refused_again(cluster: &OwnCluster, error: String) -> Result<Response, WebError> {
+pub(crate) async fn refused_again(
+    cluster: &OwnCluster,
+    error: String,
+) -> Result<Response, WebError> {
     let refused = Refused {
         error,
         ..Default::default()

@@ -87,6 +87,18 @@ pub fn text(code: &str) -> Option<String> {
             "geen" => "Er was geen werkroute om te verwijderen.".into(),
             _ => return None,
         },
+        "label" => match first {
+            "niet" => "Vastgelegd: dit signaal hoort niet bij deze barrière en telt hier niet \
+                       meer mee."
+                .into(),
+            "ook" => "Vastgelegd: het signaal telt ook mee bij de gekozen barrière.".into(),
+            _ => return None,
+        },
+        "triage" => match first {
+            "ingedeeld" => "Vastgelegd: het signaal is ingedeeld bij de gekozen barrière.".into(),
+            "geen" => "Vastgelegd: het signaal hoort bij geen barrière.".into(),
+            _ => return None,
+        },
         "beheer" => crate::beheer::message(first)?.into(),
         _ => return None,
     })

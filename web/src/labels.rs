@@ -7,12 +7,14 @@
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, OwnCluster, Reviewers, SignedIn};
+use crate::render::with_status;
 use crate::{time, WebState};
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use axum_extra::extract::cookie::CookieJar;
 use handlebars::Handlebars;
 use knooppunt_rules::labels::{NewLabel, Verdict};
 use knooppunt_rules::ruleset::RuleSet;
@@ -125,10 +127,11 @@ struct ClusterLabelForm {
 
 /// "Hoort niet bij deze barrière" / "ook: <barrière>" for a signal of a cluster.
 async fn label_in_cluster(
-    OwnCluster { me, id }: OwnCluster,
+    cluster: OwnCluster,
     CsrfForm(form): CsrfForm<ClusterLabelForm>,
 ) -> Result<Response, WebError> {
-    signal_in_areas(&me, &form.source, &form.signal).await?;
+    let OwnCluster { me, id } = &cluster;
+    signal_in_areas(me, &form.source, &form.signal).await?;
     // The signal must be one of this cluster's: its barrier is the one being judged.
     let memberships = me
         .state
@@ -150,11 +153,10 @@ async fn label_in_cluster(
         "ook" if me.state.rules.barrier(&form.barrier).is_some() => {
             (Verdict::Belongs, form.barrier.clone())
         }
+        // Back on the cluster page, at the form, not on a page of its own.
         "ook" => {
-            return Err(refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "barrière: kies een barrière uit de lijst.",
-            ))
+            let error = "ook bij een barrière: kies een barrière uit de lijst.".to_string();
+            return crate::clusters::refused_again(&cluster, error).await;
         }
         _ => {
             return Err(refuse(
@@ -163,12 +165,17 @@ async fn label_in_cluster(
             ))
         }
     };
-    record(&me, (&form.source, &form.signal), &barrier, verdict).await?;
+    record(me, (&form.source, &form.signal), &barrier, verdict).await?;
+    let code = match verdict {
+        Verdict::DoesNotBelong => "label:niet",
+        _ => "label:ook",
+    };
     // The cluster may have emptied: then back to the agenda.
-    Ok(match me.state.store.cluster(&id).await? {
-        Some(_) => Redirect::to(&format!("/clusters/{id}")).into_response(),
-        None => Redirect::to("/agenda").into_response(),
-    })
+    let to = match me.state.store.cluster(id).await? {
+        Some(_) => format!("/clusters/{id}"),
+        None => "/agenda".to_string(),
+    };
+    Ok(crate::flash::redirect(code, &to, me.state.secure_cookies))
 }
 
 #[derive(Deserialize, Default)]
@@ -182,9 +189,21 @@ struct QueueQuery {
 /// wijken; scrubbed text only.
 async fn queue_page(
     me: SignedIn<Reviewers>,
+    jar: CookieJar,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
-    let page_number = query.page.unwrap_or(1).max(1);
+    let (jar, flash) = crate::flash::take(jar);
+    let page = queue_view(&me, query.page.unwrap_or(1).max(1), flash, None).await?;
+    Ok((jar, page).into_response())
+}
+
+/// The queue's page `page_number`, with a message once or a refusal.
+async fn queue_view(
+    me: &SignedIn<Reviewers>,
+    page_number: i64,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
     let (signals, total) = me
         .state
         .store
@@ -220,6 +239,8 @@ async fn queue_page(
         pages: pages.max(1),
         previous: (page_number > 1).then_some(page_number - 1),
         next: (page_number < pages).then_some(page_number + 1),
+        flash,
+        error,
     };
     me.page("niet_ingedeeld", "Niet ingedeeld", &data)
 }
@@ -250,6 +271,8 @@ struct QueuePage {
     pages: i64,
     previous: Option<i64>,
     next: Option<i64>,
+    flash: Option<String>,
+    error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -277,12 +300,19 @@ async fn triage(
     } else if me.state.rules.barrier(&form.barrier).is_some() {
         Verdict::Belongs
     } else {
-        return Err(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "barrière: kies een barrière of 'geen barrière'.",
-        ));
+        // Back on the queue, with the refusal above it, not on a page of its own.
+        let page = form.page.unwrap_or(1).max(1);
+        let error = "barrière: kies een barrière of 'geen barrière' en druk dan op Vastleggen.";
+        let shown = queue_view(&me, page, None, Some(error.to_string())).await;
+        return with_status(StatusCode::UNPROCESSABLE_ENTITY, shown);
     };
     record(&me, (&form.source, &form.signal), &form.barrier, verdict).await?;
     let page = form.page.unwrap_or(1).max(1);
-    Ok(Redirect::to(&format!("/niet-ingedeeld?pagina={page}")).into_response())
+    let code = if verdict == Verdict::NoBarrier {
+        "triage:geen"
+    } else {
+        "triage:ingedeeld"
+    };
+    let to = format!("/niet-ingedeeld?pagina={page}");
+    Ok(crate::flash::redirect(code, &to, me.state.secure_cookies))
 }

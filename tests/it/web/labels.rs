@@ -88,7 +88,15 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         page.contains("Hoort niet bij deze barrière") && page.contains("Ook bij deze barrière"),
         "{page}"
     );
-    assert_eq!(overleg.submit(&label_path, &not_here).await.0, 303);
+    // Said on the page it comes back to (a one-click label used to change it silently).
+    let csrf = overleg.csrf().await;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&not_here);
+    let page = crate::teams_loop::post_then_get(&overleg, &label_path, &form).await;
+    assert!(
+        page.contains("Vastgelegd: dit signaal hoort niet bij deze barrière"),
+        "{page}"
+    );
     let labelled = site.store.cluster(&cluster).await.unwrap().unwrap();
     assert_eq!(labelled.signal_count, 4, "the count follows at once");
     let taken_off = site.store.signal("verbinders-moerwijk", "s0").await;
@@ -100,7 +108,14 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     let angst = cluster_in(&site.store, "angst-uitkeringskorting", "Moerwijk").await;
     assert_eq!(angst.expect("a new cluster").signal_count, 1);
     let bad = also("verzonnen");
-    assert_eq!(overleg.submit(&label_path, &bad).await.0, 422);
+    let (status, page) = overleg.submit(&label_path, &bad).await;
+    assert_eq!(status, 422);
+    // The cluster page itself, with the refusal: not a page of its own.
+    assert!(
+        page.contains("ook bij een barrière: kies een barrière uit de lijst")
+            && page.contains("Hoort niet bij deze barrière"),
+        "{page}"
+    );
 
     // Niet ingedeeld: the overleg sees both, triages one into a barrier, one as none.
     let queue = overleg.page("/niet-ingedeeld", 200).await;
@@ -122,10 +137,19 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         .expect("a loket cluster");
     assert_eq!((loket.area.as_str(), loket.signal_count), ("Laak", 1));
     let bad = triage("u1", "verzonnen");
-    assert_eq!(overleg.submit("/niet-ingedeeld", &bad).await.0, 422);
-    let none = triage("u1", "geen");
-    assert_eq!(overleg.submit("/niet-ingedeeld", &none).await.0, 303);
-    let (_, queue) = overleg.get("/niet-ingedeeld").await;
+    let (status, queue) = overleg.submit("/niet-ingedeeld", &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        queue.contains("barrière: kies een barrière of") && queue.contains("koekjes"),
+        "the queue itself, with the refusal: {queue}"
+    );
+    let mut none = vec![("csrf", csrf.as_str())];
+    none.extend_from_slice(&triage("u1", "geen"));
+    let queue = crate::teams_loop::post_then_get(&overleg, "/niet-ingedeeld", &none).await;
+    assert!(
+        queue.contains("Vastgelegd: het signaal hoort bij geen barrière"),
+        "{queue}"
+    );
     assert!(queue.contains("Er wachten geen signalen"), "{queue}");
     // Said once: no count of nothing above it.
     assert!(!queue.contains("0 signalen wachten"), "{queue}");
