@@ -96,6 +96,13 @@ impl Throttle {
 
     /// Whether `client` may try to sign in as `name` now.
     pub async fn check(&self, name: &str, client: &str) -> anyhow::Result<Verdict> {
+        // This attempt is not counted yet: it would be one more.
+        self.verdict(name, client, 1).await
+    }
+
+    /// Whether the failures counted now for (`name`, `client`) and for `client`, with
+    /// `uncounted` attempts more, stay within the limits.
+    async fn verdict(&self, name: &str, client: &str, uncounted: i64) -> anyhow::Result<Verdict> {
         let (pair, whole) = (pair_key(name, client), client_key(client));
         let counted = self
             .store
@@ -103,10 +110,10 @@ impl Throttle {
             .await?;
         let mut verdict = Verdict::Allowed;
         for SignInFailures { key, failures } in counted {
-            if key == whole && failures >= self.limits.per_client {
+            if key == whole && failures + uncounted > self.limits.per_client {
                 return Ok(Verdict::ClientThrottled);
             }
-            if key == pair && failures >= self.limits.per_pair {
+            if key == pair && failures + uncounted > self.limits.per_pair {
                 verdict = Verdict::PairLocked;
             }
         }
@@ -120,21 +127,7 @@ impl Throttle {
     /// stays counted.
     pub async fn reserve(&self, name: &str, client: &str) -> anyhow::Result<Verdict> {
         self.record_failure(name, client).await?;
-        let (pair, whole) = (pair_key(name, client), client_key(client));
-        let counted = self
-            .store
-            .sign_in_failures([&pair, &whole], now() - self.limits.window_secs)
-            .await?;
-        let mut verdict = Verdict::Allowed;
-        for SignInFailures { key, failures } in counted {
-            if key == whole && failures > self.limits.per_client {
-                return Ok(Verdict::ClientThrottled);
-            }
-            if key == pair && failures > self.limits.per_pair {
-                verdict = Verdict::PairLocked;
-            }
-        }
-        Ok(verdict)
+        self.verdict(name, client, 0).await
     }
 
     /// After a right password: this client's failures for this name no longer count, and the
