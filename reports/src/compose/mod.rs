@@ -67,18 +67,30 @@ pub(crate) fn template_pair(
     } = *builtin;
     let mut html = Handlebars::new();
     html.set_strict_mode(true);
+    html.register_helper("dag", Box::new(day_helper));
     let file = format!("{name}.html.hbs");
     html.register_template_string(name, template_source(dir, &file, builtin_html)?)
         .with_context(|| format!("HTML-sjabloon {file} laden"))?;
     let mut markdown = Handlebars::new();
     markdown.set_strict_mode(true);
     markdown.register_escape_fn(markdown_escape);
+    markdown.register_helper("dag", Box::new(day_helper));
     let file = format!("{name}.md.hbs");
     markdown
         .register_template_string(name, template_source(dir, &file, builtin_markdown)?)
         .with_context(|| format!("Markdown-sjabloon {file} laden"))?;
     Ok((html, markdown))
 }
+
+/// `{{dag d}}`: a day `jjjj-mm-dd` as Dutch readers write it, `dd-mm-jjjj` (anything else as
+/// it is).
+pub(crate) fn dutch_day(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|day| day.format("%d-%m-%Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+handlebars::handlebars_helper!(day_helper: |iso: str| dutch_day(iso));
 
 const MONTHS: [&str; 12] = [
     "januari",

@@ -113,3 +113,9 @@ fn renders_every_barrier_in_dutch_with_suppression() {
         Some("kostendelersnorm")
     );
 }
+
+#[test]
+fn days_in_templates_read_as_dutch_readers_write_them() {
+    assert_eq!(super::dutch_day("2026-09-20"), "20-09-2026");
+    assert_eq!(super::dutch_day("morgen"), "morgen");
+}
