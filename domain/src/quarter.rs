@@ -156,13 +156,22 @@ impl fmt::Display for Month {
 impl FromStr for Month {
     type Err = String;
 
-    /// `2026-09`, as the store groups days by their first seven characters.
+    /// `2026-09`, as the store groups days by their first seven characters; `09-2026`, as
+    /// Dutch readers write it, too. The year has four digits (one of six read as 1970 before).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let invalid = || format!("maand '{s}' is ongeldig; schrijf haar als 2026-09");
-        let (year, month) = s.split_once('-').ok_or_else(invalid)?;
+        let (first, second) = s.split_once('-').ok_or_else(invalid)?;
+        let (year, month) = if first.len() <= 2 && second.len() == 4 {
+            (second, first)
+        } else {
+            (first, second)
+        };
+        if year.len() != 4 {
+            return Err(invalid());
+        }
         let year: i32 = year.parse().map_err(|_| invalid())?;
         let month: u32 = month.parse().map_err(|_| invalid())?;
-        if !(1..=12).contains(&month) {
+        if !(1..=12).contains(&month) || year < 1000 {
             return Err(invalid());
         }
         Ok(Self { year, month })
@@ -172,6 +181,19 @@ impl FromStr for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_reads_in_either_order_with_a_four_digit_year() {
+        let november = Month {
+            year: 2026,
+            month: 11,
+        };
+        assert_eq!("11-2026".parse::<Month>(), Ok(november));
+        assert_eq!("2026-11".parse::<Month>(), Ok(november));
+        for wrong in ["262143-12", "0000-01", "26-11", "2026-13", "2026-0"] {
+            assert!(wrong.parse::<Month>().is_err(), "{wrong}");
+        }
+    }
 
     #[test]
     fn a_month_is_written_and_read_as_year_dash_month() {
