@@ -399,6 +399,15 @@ impl Register {
         &self.sources
     }
 
+    /// How pages show a source: its name in the register ("Schilderswijk Moeders"), else its
+    /// code as stored.
+    pub fn source_name(&self, code: &str) -> String {
+        self.sources
+            .iter()
+            .find(|source| source.code == code)
+            .map_or_else(|| code.to_string(), |source| source.name.clone())
+    }
+
     /// The area a name, alias or CBS code means; else a Dutch refusal that suggests the
     /// nearest known area and never repeats the input.
     pub fn resolve_area(&self, input: &str) -> Result<&Area, String> {

@@ -93,6 +93,7 @@ impl Described {
 /// The form page: what was typed (or a fresh form), and what became of it.
 #[derive(Serialize, Default)]
 struct SignalPage {
+    /// The team as the page shows it: its name in the register, else its code.
     source: String,
     themes: Vec<ThemeChoice>,
     observed_on: String,
@@ -115,7 +116,7 @@ struct SignalPage {
 impl SignalPage {
     fn fresh(source: &str) -> Self {
         Self {
-            source: source.to_string(),
+            source: knooppunt_domain::register::active().source_name(source),
             themes: themes(&[]),
             observed_on: knooppunt_ingest::today_nl().to_string(),
             areas: knooppunt_domain::register::active().local_area_names(),
@@ -126,7 +127,7 @@ impl SignalPage {
 
     fn typed(source: &str, form: &SignalForm) -> Self {
         Self {
-            source: source.to_string(),
+            source: knooppunt_domain::register::active().source_name(source),
             themes: themes(&form.themes),
             observed_on: form.observed_on.clone(),
             area: form.area.clone(),

@@ -65,6 +65,7 @@ struct SignalView {
 
 #[derive(Serialize)]
 struct MinePage {
+    /// The team as pages show it: its name in the register, else its code.
     source: String,
     signals: Vec<SignalView>,
     total: i64,
@@ -175,7 +176,7 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
         });
     }
     Ok(MinePage {
-        source: user.source.clone(),
+        source: knooppunt_domain::register::active().source_name(&user.source),
         signals,
         total,
         page: page_no,

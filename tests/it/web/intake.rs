@@ -14,6 +14,11 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         form.contains("Schrijf geen namen"),
         "the warning next to the text"
     );
+    // The team by its name in the register, not its code.
+    assert!(
+        form.contains("U meldt namens <strong>Verbinders Moerwijk</strong>"),
+        "{form}"
+    );
     // The area field suggests the register's wijken and buurten, not its stadsdelen.
     assert!(
         form.contains("list=\"wijken\"")
