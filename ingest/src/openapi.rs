@@ -231,6 +231,8 @@ fn title(status: StatusCode) -> &'static str {
         400 => "Ongeldig verzoek",
         401 => "Niet aangemeld",
         403 => "Geen toegang",
+        404 => "Niet gevonden",
+        405 => "Methode niet toegestaan",
         413 => "Verzoek te groot",
         415 => "Verkeerd mediatype",
         422 => "Signaal geweigerd",

@@ -401,6 +401,7 @@ async fn the_frameworks_refusals_are_dutch() {
         .as_str()
         .unwrap()
         .contains("niet op deze manier"));
+    assert_eq!(answer["title"], "Methode niet toegestaan", "{answer}");
     for content_type in [Some("application/json"), None] {
         let mut request = anonymous
             .request(Method::POST, "/inloggen")
