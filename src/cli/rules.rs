@@ -17,6 +17,10 @@ pub enum RulesCommand {
     Validate {
         /// Het regelbestand (TOML).
         file: PathBuf,
+        /// Meld het bestand als traag onder dit aantal signalen per seconde per kern op de
+        /// voorbeeldset.
+        #[arg(long = "min-snelheid", default_value_t = knooppunt::demo::SLOW_RULES)]
+        min_speed: f64,
     },
     /// Pas een (nieuwe) regelset toe op alle opgeslagen signalen: toont eerst wat verandert
     /// (signalen die van barrière wisselen, clusters die ontstaan, groeien, krimpen of
@@ -64,7 +68,7 @@ pub async fn run(command: RulesCommand, settings: &Settings) -> anyhow::Result<E
             model,
             apply,
         } => replay(settings, rules.as_deref(), model.as_deref(), apply).await,
-        RulesCommand::Validate { file } => validate(&file),
+        RulesCommand::Validate { file, min_speed } => validate(&file, min_speed),
         RulesCommand::Test {
             rules,
             fixtures,
@@ -120,7 +124,7 @@ async fn replay(
 
 /// Checks a rules file (exit 2 with every error), then its speed on the sample (exit 1 when
 /// slow).
-fn validate(file: &Path) -> anyhow::Result<ExitCode> {
+fn validate(file: &Path, min_speed: f64) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("regelbestand {} lezen", file.display()))?;
     let rules = match RuleSet::from_toml(&text) {
@@ -143,12 +147,11 @@ fn validate(file: &Path) -> anyhow::Result<ExitCode> {
     // overflows the matcher's cache): measure it on the sample.
     let speed = knooppunt::demo::classification_speed(&rules);
     println!("Snelheid op de voorbeeldset: {speed:.0} signalen per seconde per kern.");
-    if speed < knooppunt::demo::SLOW_RULES {
+    if speed < min_speed {
         println!(
-            "Let op: dat is traag (verwacht: ruim boven {:.0}). Vaak komt dat door een patroon met \
-             een lange tussenruimte zoals '(\\w+\\W+){{0,12}}'; schrijf het als 'allebei in \
-             dezelfde zin' of als all-groep.",
-            knooppunt::demo::SLOW_RULES
+            "Let op: dat is traag (verwacht: ruim boven {min_speed:.0}). Vaak komt dat door een \
+             patroon met een lange tussenruimte zoals '(\\w+\\W+){{0,12}}'; schrijf het als \
+             'allebei in dezelfde zin' of als all-groep."
         );
         return Ok(ExitCode::from(1));
     }

@@ -125,8 +125,11 @@ fn rules_validate_warns_about_rules_that_would_slow_the_engine_down() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("traag.toml");
     std::fs::write(&file, rules).unwrap();
+    // The warning itself, whatever this machine's speed: a bar no machine reaches. (With the
+    // default bar this test timed the machine, and failed on a quiet one: the engine's
+    // prefilter now keeps these rules within a few times the shipped ones' speed.)
     let output = knooppunt()
-        .args(["rules", "validate"])
+        .args(["rules", "validate", "--min-snelheid", "1000000000"])
         .arg(&file)
         .output()
         .unwrap();
