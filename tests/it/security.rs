@@ -294,12 +294,7 @@ async fn a_burst_of_parallel_attempts_gets_no_more_than_the_limit() {
         };
         let attempts = (0..40).map(|_| {
             let throttle = throttle.clone();
-            tokio::spawn(async move {
-                match throttle.check("anna", "192.0.2.1").await.unwrap() {
-                    Verdict::Allowed => throttle.reserve("anna", "192.0.2.1").await.unwrap(),
-                    locked => locked,
-                }
-            })
+            tokio::spawn(async move { throttle.attempt("anna", "192.0.2.1").await.unwrap() })
         });
         let mut allowed = 0;
         for attempt in futures::future::join_all(attempts).await {

@@ -176,10 +176,7 @@ pub(crate) async fn login(
     // Checked before counting (a locked client's flood writes nothing), then the attempt is
     // counted before its password is checked, so a burst of parallel guesses gets no more
     // checks than the limits allow.
-    let verdict = match state.throttle.check(name, &client).await? {
-        Verdict::Allowed => state.throttle.reserve(name, &client).await?,
-        locked => locked,
-    };
+    let verdict = state.throttle.attempt(name, &client).await?;
     if let Some(text) = throttled(verdict) {
         tracing::warn!("Sign-in refused: throttled");
         let status = StatusCode::TOO_MANY_REQUESTS;
@@ -286,10 +283,7 @@ pub(crate) async fn change_password(
         peer,
         me.state.client_ip_header.as_ref(),
     ));
-    let verdict = match me.state.throttle.check(name, &client).await? {
-        Verdict::Allowed => me.state.throttle.reserve(name, &client).await?,
-        locked => locked,
-    };
+    let verdict = me.state.throttle.attempt(name, &client).await?;
     if verdict != Verdict::Allowed {
         let text = "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.";
         return password_refused(&me, StatusCode::TOO_MANY_REQUESTS, text);

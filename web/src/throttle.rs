@@ -120,6 +120,15 @@ impl Throttle {
         Ok(verdict)
     }
 
+    /// An attempt of `client` as `name`: refused without writing anything when the limits are
+    /// already reached, else [reserved](Self::reserve).
+    pub async fn attempt(&self, name: &str, client: &str) -> anyhow::Result<Verdict> {
+        match self.check(name, client).await? {
+            Verdict::Allowed => self.reserve(name, client).await,
+            locked => Ok(locked),
+        }
+    }
+
     /// Counts an attempt of `client` as `name` as a failure *before* its password is checked,
     /// then whether it may go on: attempts sent at the same moment each count the others
     /// that came first, so no burst gets more than the limits' number of passwords checked.
