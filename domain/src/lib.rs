@@ -98,6 +98,7 @@ mod stored_names {
         pinned(&[
             (Name, "naam"), (Bsn, "bsn"), (Iban, "iban"), (Phone, "telefoon"), (Email, "email"),
             (Address, "adres"), (Postcode, "postcode"), (DateOfBirth, "geboortedatum"),
+            (CaseNumber, "dossiernummer"),
         ]);
     }
 

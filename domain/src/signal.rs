@@ -75,6 +75,10 @@ const IDENTIFYING_FIELDS: &[(&str, &str)] = &[
     ("emailadres", "een e-mailadres"),
     ("iban", "een rekeningnummer"),
     ("rekeningnummer", "een rekeningnummer"),
+    ("dossiernummer", "een dossiernummer"),
+    ("zaaknummer", "een dossiernummer"),
+    ("klantnummer", "een dossiernummer"),
+    ("clientnummer", "een dossiernummer"),
 ];
 
 /// The themes a signal may be tagged with (DESIGN.md, "The signal").

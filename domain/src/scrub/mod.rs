@@ -3,6 +3,7 @@
 //!
 //! - shapes checked by arithmetic: BSN (11-proef, or any 9 digits right after "bsn"),
 //!   IBAN (mod-97), Dutch phone numbers, e-mail addresses, postcodes;
+//! - case, client and file numbers after a word that names them (`case_numbers`);
 //! - street addresses and dates of birth (`places`): street-type words with a house number,
 //!   dates with birth context, in parentheses, or too long ago to be an event;
 //! - person names (`names`): a gazetteer of first names and surnames with context (titles,
@@ -11,6 +12,7 @@
 //! Pure: no I/O, no logging. The result says *which kinds* were found, never the values.
 
 mod candidates;
+mod case_numbers;
 mod names;
 mod places;
 
@@ -30,6 +32,7 @@ pub enum PiiKind {
     Address,
     Postcode,
     DateOfBirth,
+    CaseNumber,
 }
 
 crate::named::stored_names!(PiiKind {
@@ -41,6 +44,7 @@ crate::named::stored_names!(PiiKind {
     Address => "adres",
     Postcode => "postcode",
     DateOfBirth => "geboortedatum",
+    CaseNumber => "dossiernummer",
 });
 
 impl PiiKind {
@@ -54,6 +58,7 @@ impl PiiKind {
             PiiKind::Address => "[ADRES]",
             PiiKind::Postcode => "[POSTCODE]",
             PiiKind::DateOfBirth => "[GEBOORTEDATUM]",
+            PiiKind::CaseNumber => "[DOSSIERNUMMER]",
         }
     }
 }
@@ -147,6 +152,10 @@ pub fn scrub(text: &str) -> Scrubbed {
     if traits.digits > 0 || traits.at_sign {
         find_shapes(text, &traits, &mut spans);
         places::find(text, &traits, &mut spans);
+    }
+    // A case number has four digits or more.
+    if traits.digits >= 4 {
+        case_numbers::find(text, &mut spans);
     }
     replace_spans(text, spans)
 }

@@ -84,6 +84,16 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("valid street pattern")
 });
 
+/// "laan van meerdervoort 12": the one leading word written in lower case often enough (the
+/// city's longest avenue) to be looked for so; "weg", "plein" and "kade" in lower case are
+/// ordinary words ("ging weg van huis 3 keer").
+static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)laan van (?:de |der |den |het |'t )?(?:[a-z][\p{L}'’-]+ ){1,2}(?:nr\.? |nummer )?[0-9]{1,4}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|\ ?(?:hs|bis|I{1,3})(?-u:\b))?",
+    )
+    .expect("valid lower-case laan pattern")
+});
+
 const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec";
 
 pub(super) static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -109,6 +119,11 @@ pub(super) fn find(
     // An address ends in a house number after a street type or a leading word.
     if super::candidates::may_hold_address(text, traits) {
         for m in STREET.find_iter(text) {
+            spans.push((m.start(), m.end(), PiiKind::Address));
+        }
+    }
+    if text.contains("laan van ") {
+        for m in LOWER_CASE_LAAN.find_iter(text) {
             spans.push((m.start(), m.end(), PiiKind::Address));
         }
     }
@@ -197,6 +212,10 @@ mod tests {
                 "op de hoek van de [ADRES]",
             ),
             ("Burgemeester Patijnlaan 1019", "[ADRES]"),
+            // Written in lower case, as in a quick note.
+            ("woont laan van meerdervoort 12a", "woont [ADRES]"),
+            ("op de weimarstraat 88, 2 hoog", "op de [ADRES], 2 hoog"),
+            ("laan van nieuw oost-indië 3-1", "[ADRES]"),
         ]);
     }
 
@@ -207,6 +226,8 @@ mod tests {
             "Het plein wordt 3 keer per week schoongemaakt.",
             "Al 12 weken wachten, 2 kinderen thuis.",
             "In de wijk 4 keer gemeld bij Haag Wonen.",
+            "ging weg van huis 3 keer deze maand",
+            "de laan van het park wordt niet geveegd",
         ]);
     }
 

@@ -93,5 +93,6 @@ pub(super) fn personal_data_in_source(source: &str) -> Option<&'static str> {
             crate::scrub::PiiKind::Email => "een e-mailadres",
             crate::scrub::PiiKind::Address | crate::scrub::PiiKind::Postcode => "een adres",
             crate::scrub::PiiKind::DateOfBirth => "een geboortedatum",
+            crate::scrub::PiiKind::CaseNumber => "een dossiernummer",
         })
 }
