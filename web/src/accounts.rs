@@ -117,6 +117,9 @@ pub fn validate_new_user(user: &NewUser<'_>) -> Vec<String> {
     if user.role == Role::Submitter && user.source.trim().is_empty() {
         errors.push("bron: een indiener hoort bij een team of partner (bron)".into());
     }
+    if let Err(error) = area_keys(user.areas) {
+        errors.push(error);
+    }
     errors
 }
 
@@ -136,14 +139,23 @@ pub async fn set_password(
     store.set_password_hash(name, &hash, keep.as_deref()).await
 }
 
-/// The wijken an account is limited to, typed as a comma-separated list: their keys (none:
-/// every wijk).
-pub fn area_keys(typed: &str) -> Vec<String> {
-    typed
-        .split(',')
-        .map(knooppunt_domain::envelope::partition_key)
-        .filter(|a| !a.is_empty())
-        .collect()
+/// The wijken an account is limited to, typed as a comma-separated list of names, aliases or
+/// CBS codes from the register of areas: the keys of the names signals are stored under (none:
+/// every wijk), or a Dutch refusal on `wijken` naming the first one the register does not know
+/// (a misspelt wijk would leave an overleg member with empty pages, silently).
+pub fn area_keys(typed: &str) -> Result<Vec<String>, String> {
+    let register = knooppunt_domain::register::active();
+    let mut keys: Vec<String> = Vec::new();
+    for part in typed.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let area = register
+            .resolve_area(part)
+            .map_err(|refusal| format!("wijken: ‘{part}’ is een {refusal}"))?;
+        let key = knooppunt_domain::envelope::partition_key(&area.name);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
 }
 
 pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()> {
@@ -151,8 +163,8 @@ pub async fn create_user(store: &Store, user: &NewUser<'_>) -> anyhow::Result<()
     if !errors.is_empty() {
         anyhow::bail!("{}", errors.join("; "));
     }
+    let areas = area_keys(user.areas).map_err(|error| anyhow::anyhow!(error))?;
     let hash = hash_password(user.password).await?;
-    let areas = area_keys(user.areas);
     let row = NewUserRow {
         name: user.name,
         display_name: user.display_name.trim(),
@@ -351,4 +363,26 @@ pub(crate) fn dutch_fields(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::area_keys;
+
+    #[test]
+    fn wijken_are_read_from_the_register() {
+        assert_eq!(area_keys(""), Ok(vec![]));
+        assert_eq!(area_keys(" , "), Ok(vec![]));
+        // Names, aliases and CBS codes become the key of the name signals are stored under;
+        // a wijk typed twice counts once.
+        let keys = area_keys("Laak, WK051838, laakkwartier, LAAK").expect("known wijken");
+        assert_eq!(keys, vec!["laak", "laakkwartier en spoorwijk"]);
+        let refusal = area_keys("Laak, Moerwyk").expect_err("a misspelt wijk");
+        assert!(
+            refusal.starts_with(
+                "wijken: ‘Moerwyk’ is een onbekende wijk of buurt; bedoelt u 'Moerwijk'?"
+            ),
+            "{refusal}"
+        );
+    }
 }

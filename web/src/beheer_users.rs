@@ -132,7 +132,10 @@ pub(crate) async fn change_role(
         let text = "Bron: een indiener hoort bij een team of partner (bron)";
         return refused(&me, &name, text.into()).await;
     }
-    let areas = area_keys(&form.areas);
+    let areas = match area_keys(&form.areas) {
+        Ok(areas) => areas,
+        Err(error) => return refused(&me, &name, crate::accounts::dutch_fields(&error)).await,
+    };
     let change = RoleChange {
         role: role.as_str(),
         source,

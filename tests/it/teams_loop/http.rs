@@ -252,6 +252,38 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert!(done.contains("value=\"laak, moerwijk\""), "{done}");
     let moved = Client::login(&base, "gemeente").await;
     assert_eq!(moved.get("/agenda").await.0, 200);
+    // A wijk the register does not know is refused on its field (it would leave the member
+    // with empty pages); a CBS code or alias is stored as the name signals carry.
+    let role_with = |wijken: &'static str| {
+        let csrf = csrf.clone();
+        let admin = &admin;
+        let url = action("gemeente", "rol");
+        async move {
+            admin
+                .post(
+                    &url,
+                    &[
+                        ("csrf", &csrf),
+                        ("rol", "overleg"),
+                        ("bron", ""),
+                        ("wijken", wijken),
+                    ],
+                )
+                .await
+        }
+    };
+    assert_answer(
+        role_with("Laak, Moerwyk").await,
+        422,
+        "Wijken: ‘Moerwyk’ is een onbekende wijk of buurt; bedoelt u &#x27;Moerwijk&#x27;?",
+    );
+    let (status, _) = role_with("WK051838, laak").await;
+    assert_eq!(status, 303);
+    let (_, page) = admin.get("/beheer/gebruikers/gemeente").await;
+    assert!(
+        page.contains("value=\"laakkwartier en spoorwijk, laak\""),
+        "{page}"
+    );
     let answer = admin
         .post(
             &action("indiener2", "rol"),
