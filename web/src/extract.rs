@@ -169,6 +169,16 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
         let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|rejection| WebError::Rejected(rejection.status()))?;
+        if let Some(field) = not_utf8(&bytes) {
+            return Err(WebError::refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Onleesbaar formulier",
+                format!(
+                    "Het formulierveld ‘{field}’ bevat tekens die geen geldige tekst zijn (geen \
+                     UTF-8). Er is niets opgeslagen; typ of plak de tekst opnieuw."
+                ),
+            ));
+        }
         let unreadable = |_| WebError::Rejected(StatusCode::UNPROCESSABLE_ENTITY);
         let form: T = serde_html_form::from_bytes(&bytes).map_err(unreadable)?;
         let Token { csrf } = serde_html_form::from_bytes(&bytes).map_err(unreadable)?;
@@ -178,6 +188,37 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
             None => Err(WebError::SignedOut),
         }
     }
+}
+
+/// The first field of an urlencoded form whose name or value is not UTF-8 once decoded, named
+/// as the form names it (or "?" when the name itself is unreadable or odd): the parser
+/// would turn such bytes into U+FFFD and store a text the user never typed.
+fn not_utf8(body: &[u8]) -> Option<String> {
+    let decoded = |part: &[u8]| -> Option<String> {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        String::from_utf8(percent_encoding::percent_decode(&spaced).collect()).ok()
+    };
+    body.split(|&b| b == b'&').find_map(|pair| {
+        let mut halves = pair.splitn(2, |&b| b == b'=');
+        let name = decoded(halves.next().unwrap_or_default());
+        let value_ok = halves.next().is_none_or(|value| decoded(value).is_some());
+        match name {
+            Some(_) if value_ok => None,
+            Some(name)
+                if !name.is_empty()
+                    && name.len() <= 40
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) =>
+            {
+                Some(name)
+            }
+            _ => Some("?".to_string()),
+        }
+    })
 }
 
 /// A form with nothing but its CSRF token: a confirmation.
@@ -214,5 +255,29 @@ impl SignedIn<Reviewers> {
     pub(crate) async fn covers_cluster(&self, id: &str) -> Result<bool, WebError> {
         let cluster = self.state.store.cluster(id).await?;
         Ok(cluster.is_some_and(|c| self.user.covers_area(&partition_key(&c.area))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_utf8;
+
+    #[test]
+    fn a_field_that_is_not_utf8_is_named() {
+        assert_eq!(not_utf8(b"csrf=abc&tekst=caf%C3%A9+ok"), None);
+        assert_eq!(not_utf8(b"tekst=%E2%82%AC+12%2C50&x"), None);
+        assert_eq!(not_utf8(b""), None);
+        assert_eq!(
+            not_utf8(b"csrf=abc&tekst=caf%E9"),
+            Some("tekst".to_string())
+        );
+        assert_eq!(not_utf8(b"na%FFme=x"), Some("?".to_string()));
+        assert_eq!(
+            not_utf8(b"%3Cscript%3E=%FF"),
+            Some("?".to_string()),
+            "an odd name is not echoed"
+        );
+        // Raw bytes outside percent-encoding count too.
+        assert_eq!(not_utf8(b"tekst=\xff\xfe"), Some("tekst".to_string()));
     }
 }

@@ -119,6 +119,30 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         "{body}"
     );
     assert!(!body.contains("observed_on:"), "{body}");
+
+    // A text that is not UTF-8 (a Latin-1 "é" pasted from an old system) is refused, naming
+    // the field, instead of being stored with replacement characters.
+    let latin1 = format!(
+        "csrf={csrf}&kenmerk=latin1&stap=versturen&observed_on={today}&area=Moerwijk&text=Caf%E9+wacht+al+9+weken"
+    );
+    let answer = team
+        .request(reqwest::Method::POST, "/signalen")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(latin1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 422);
+    let body = answer.text().await.unwrap();
+    assert!(
+        body.contains("Het formulierveld ‘text’ bevat tekens die geen geldige tekst zijn"),
+        "{body}"
+    );
+    assert_eq!(
+        site.store.signal_count().await.unwrap(),
+        2,
+        "nothing stored"
+    );
     site.app.stop().await;
 }
 
