@@ -155,14 +155,20 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
     let page = beheer
         .page("/beheer/verwerkingslog?actor=overleg", 200)
         .await;
-    assert!(page.contains(actions::CLUSTER_VIEWED), "{page}");
+    // The action in words, its attributes as Dutch pairs (the export keeps the stored names).
+    let viewed = "<td>Pagina met signaalteksten bekeken</td>";
+    assert!(page.contains(viewed), "{page}");
+    assert!(page.contains("pagina: cluster"), "{page}");
+    assert!(
+        page.contains(
+            "<option value=\"cluster-bekeken\">Pagina met signaalteksten bekeken</option>"
+        ),
+        "{page}"
+    );
     let page = beheer
         .page("/beheer/verwerkingslog?actor=beheer", 200)
         .await;
-    assert!(
-        !page.contains(&format!("{}</td>", actions::CLUSTER_VIEWED)),
-        "filtered on actor"
-    );
+    assert!(!page.contains(viewed), "filtered on actor");
     let page = beheer
         .page("/beheer/verwerkingslog?van=gisteren", 400)
         .await;

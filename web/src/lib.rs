@@ -35,6 +35,7 @@ mod digest;
 mod intake;
 mod knelpunten;
 mod labels;
+mod log_labels;
 mod mine;
 mod minutes;
 mod overleg;

@@ -285,7 +285,7 @@ fn parse_day(text: &str) -> Result<Option<chrono::NaiveDate>, String> {
         .map_err(|_| format!("'{text}' is geen datum; schrijf dd-mm-jjjj"))
 }
 
-const ACTIONS: [&str; 12] = [
+pub(crate) const ACTIONS: [&str; 12] = [
     actions::SIGNAL_RECEIVED,
     actions::SIGNAL_CLASSIFIED,
     actions::SIGNAL_QUARANTINED,
@@ -347,13 +347,14 @@ async fn log_page(
 #[derive(Serialize)]
 struct ActionChoice {
     id: &'static str,
+    label: String,
     selected: bool,
 }
 
 #[derive(Serialize)]
 struct LogRow<'a> {
     time: String,
-    name: &'a str,
+    name: String,
     status: &'static str,
     actor: &'a str,
     activity: &'a str,
@@ -419,6 +420,7 @@ fn log_view(
             .iter()
             .map(|a| ActionChoice {
                 id: a,
+                label: crate::log_labels::action(a),
                 selected: *a == query.action,
             })
             .collect(),
@@ -430,7 +432,7 @@ fn log_view(
             .iter()
             .map(|e| LogRow {
                 time: time::moment_to_the_second(&e.start_time),
-                name: &e.name,
+                name: crate::log_labels::action(&e.name),
                 status: if e.status == "ok" {
                     "gelukt"
                 } else {
@@ -438,7 +440,7 @@ fn log_view(
                 },
                 actor: &e.actor,
                 activity: &e.processing_activity_id,
-                attributes: e.attributes.to_string(),
+                attributes: crate::log_labels::attributes(&e.attributes),
                 trace: &e.trace_id,
             })
             .collect(),

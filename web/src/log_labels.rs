@@ -1,0 +1,128 @@
+//! How the verwerkingslog page words what the log stores: an action's name ("signaal-ontvangen")
+//! as a phrase ("Signaal ontvangen"), and a record's attributes (JSON with English or coded
+//! keys) as Dutch "label: waarde" pairs. The log itself and its JSON-lines export keep the
+//! stored names: they are the interface other systems read.
+
+use knooppunt_domain::processing_log::actions;
+use serde_json::Value;
+
+/// What the page calls an action; an action it does not know, by its stored name.
+pub(crate) fn action(name: &str) -> String {
+    let label = match name {
+        actions::SIGNAL_RECEIVED => "Signaal ontvangen",
+        actions::SIGNAL_CLASSIFIED => "Signaal ingedeeld",
+        actions::SIGNAL_QUARANTINED => "Signaal geweigerd (persoonsgegevens)",
+        actions::DECISION => "Besluit van het overleg",
+        actions::CLUSTER_VIEWED => "Pagina met signaalteksten bekeken",
+        actions::BRIEF_DOWNLOADED => "Brief gedownload",
+        actions::EXPORT => "Export gedownload",
+        actions::SIGN_IN => "Aangemeld",
+        actions::SIGN_IN_FAILED => "Aanmelden mislukt",
+        actions::ADMINISTRATION => "Beheer",
+        actions::RETENTION_PURGE => "Opgeschoond na de bewaartermijn",
+        actions::LOG_EXPORTED => "Verwerkingslog geëxporteerd",
+        other => return other.to_string(),
+    };
+    label.to_string()
+}
+
+/// The Dutch label of an attribute's key; a key it does not know, as stored.
+fn key(name: &str) -> &str {
+    match name {
+        "signal_id" => "signaal",
+        "source" => "bron",
+        "channel" => "kanaal",
+        "barriers" => "barrières",
+        "rules_version" => "regelset",
+        "kinds" => "soorten persoonsgegevens",
+        "change" => "wijziging",
+        "account" => "account",
+        "role" => "rol",
+        "areas" => "wijken",
+        "windows" => "vensters",
+        "token_id" => "token",
+        "cluster_id" => "cluster",
+        "page" => "pagina",
+        "what" => "wat",
+        "format" => "formaat",
+        "quarter" => "kwartaal",
+        "title" => "titel",
+        "http_status" => "antwoord (HTTP)",
+        "records" => "regels",
+        "actor_filter" => "filter wie",
+        "action_filter" => "filter actie",
+        "text_cutoff" => "teksten tot",
+        "quarantine_cutoff" => "weigeringen tot",
+        "signals_purged" => "teksten gewist",
+        "vignettes_removed" => "vignetten verwijderd",
+        "quarantine_deleted" => "weigeringen verwijderd",
+        "sessions_deleted" => "sessies verwijderd",
+        "tokens_deleted" => "tokens verwijderd",
+        "attendee_cutoff" => "aanwezigen tot",
+        "attendees_anonymised" => "aanwezigen geanonimiseerd",
+        "action" => "actie",
+        "state_after" => "status na",
+        "observed_on" => "waargenomen op",
+        other => other,
+    }
+}
+
+/// A value as text: strings without quotes, lists joined by commas, nothing for null.
+fn value(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(self::value).collect::<Vec<_>>().join(", "),
+        Value::Bool(true) => "ja".into(),
+        Value::Bool(false) => "nee".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A record's attributes as "label: waarde" pairs, empty values left out, joined by " · ";
+/// anything that is not an object, as its JSON.
+pub(crate) fn attributes(attributes: &Value) -> String {
+    let Value::Object(fields) = attributes else {
+        return attributes.to_string();
+    };
+    fields
+        .iter()
+        .map(|(name, v)| (key(name), value(v)))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn attributes_read_as_dutch_pairs() {
+        let stored = json!({
+            "signal_id": "vb-2026-0001",
+            "barriers": ["kostendelersnorm", "angst-vrijwilligerswerk"],
+            "channel": "http",
+            "empty": null,
+            "nieuw": 3,
+        });
+        assert_eq!(
+            super::attributes(&stored),
+            "barrières: kostendelersnorm, angst-vrijwilligerswerk · kanaal: http · nieuw: 3 · \
+             signaal: vb-2026-0001"
+        );
+        assert_eq!(super::attributes(&json!("los")), "\"los\"");
+        assert_eq!(super::attributes(&json!({})), "");
+    }
+
+    #[test]
+    fn every_action_has_a_phrase() {
+        for name in super::super::verwerkingslog::ACTIONS {
+            let label = super::action(name);
+            assert_ne!(label, *name, "{name}");
+            assert!(label.starts_with(char::is_uppercase), "{label}");
+        }
+        assert_eq!(super::action("iets-nieuws"), "iets-nieuws");
+    }
+}
