@@ -174,6 +174,32 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
         async || std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF")),
     )
     .await;
+    // The HTML the municipality forwards, read on a phone: nothing wider than the screen
+    // (wide tables scroll in their own box, each knelpunt's chart goes under its text).
+    browser.resize(390, 844).await;
+    browser
+        .client
+        .goto(&format!(
+            "{}/brief?kwartaal={quarter}&formaat=html",
+            site.base
+        ))
+        .await
+        .ok();
+    let html = browser.downloads.join(format!("brief-{quarter}.html"));
+    eventually(
+        "the brief's HTML to be downloaded",
+        Duration::from_secs(60),
+        async || std::fs::read_to_string(&html).is_ok_and(|t| t.trim_end().ends_with("</html>")),
+    )
+    .await;
+    browser
+        .client
+        .goto(&format!("file://{}", html.display()))
+        .await
+        .unwrap();
+    browser.wait_for("Terug het systeem in").await;
+    browser.shot("brief-html-telefoon").await;
+    fits(&browser, 390).await;
     browser.close().await;
     site.app.stop().await;
 }
