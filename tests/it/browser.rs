@@ -159,38 +159,21 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     let mut browser = Browser::signed_in(&driver, "gemeente", None, &site.base, "gemeente").await;
     browser.shot("knelpunten").await;
     let quarter = this_quarter();
-    browser
-        .client
-        .goto(&format!(
-            "{}/brief?kwartaal={quarter}&formaat=pdf",
-            site.base
-        ))
-        .await
-        .ok();
-    let pdf = browser.downloads.join(format!("brief-{quarter}.pdf"));
-    eventually(
-        "the brief to be downloaded",
-        Duration::from_secs(60),
-        async || std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF")),
-    )
-    .await;
+    let brief = |format: &str| {
+        (
+            format!("/brief?kwartaal={quarter}&formaat={format}"),
+            format!("brief-{quarter}.{format}"),
+        )
+    };
+    let (path, file) = brief("pdf");
+    download(&browser, &path, &file, |b| b.starts_with(b"%PDF")).await;
     // The HTML the municipality forwards, read on a phone: nothing wider than the screen
     // (wide tables scroll in their own box, each knelpunt's chart goes under its text).
     browser.resize(390, 844).await;
-    browser
-        .client
-        .goto(&format!(
-            "{}/brief?kwartaal={quarter}&formaat=html",
-            site.base
-        ))
-        .await
-        .ok();
-    let html = browser.downloads.join(format!("brief-{quarter}.html"));
-    eventually(
-        "the brief's HTML to be downloaded",
-        Duration::from_secs(60),
-        async || std::fs::read_to_string(&html).is_ok_and(|t| t.trim_end().ends_with("</html>")),
-    )
+    let (path, file) = brief("html");
+    let html = download(&browser, &path, &file, |b| {
+        b.trim_ascii_end().ends_with(b"</html>")
+    })
     .await;
     browser
         .client
@@ -202,4 +185,28 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
     fits(&browser, 390).await;
     browser.close().await;
     site.app.stop().await;
+}
+
+/// Has the browser download `path` from the site and waits until `file` in its download
+/// folder is `complete`; the file's path.
+async fn download(
+    browser: &Browser,
+    path: &str,
+    file: &str,
+    complete: impl Fn(&[u8]) -> bool,
+) -> std::path::PathBuf {
+    // The navigation "fails" as the answer is a download, not a page.
+    browser
+        .client
+        .goto(&format!("{}{path}", browser.base))
+        .await
+        .ok();
+    let saved = browser.downloads.join(file);
+    eventually(
+        &format!("{file} to be downloaded"),
+        Duration::from_secs(60),
+        async || std::fs::read(&saved).is_ok_and(|b| complete(&b)),
+    )
+    .await;
+    saved
 }

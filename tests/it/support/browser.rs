@@ -76,7 +76,7 @@ pub async fn driver() -> Driver {
 pub struct Browser {
     pub client: Client,
     /// The site's address, set by [`Browser::sign_in`]; [`Browser::goto`] paths are below it.
-    base: String,
+    pub base: String,
     shots: PathBuf,
     pub downloads: PathBuf,
     step: usize,
