@@ -27,13 +27,8 @@ fn version(number: i64, counts: &Counts, published: &Release) -> Version {
             String::new()
         },
         figures: Figures {
-            table: published.levels[0].table.clone(),
-            totals: BTreeMap::new(),
-            clusters: BTreeMap::new(),
-            vignettes: BTreeMap::new(),
             levels: published.levels.clone(),
-            recognition: None,
-            documents: None,
+            ..Figures::of(published.levels[0].table.clone(), BTreeMap::new())
         },
         counts: Some(counts.clone()),
     }

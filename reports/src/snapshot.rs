@@ -39,6 +39,22 @@ pub struct Figures {
     pub documents: Option<Documents>,
 }
 
+impl Figures {
+    /// A table and its totals, with nothing else kept beside them (no clusters, vignettes,
+    /// levels, recognition or documents): what a caller fills in further.
+    pub fn of(table: PublishedTable, totals: Published) -> Self {
+        Self {
+            table,
+            totals,
+            clusters: BTreeMap::new(),
+            vignettes: BTreeMap::new(),
+            levels: Vec::new(),
+            recognition: None,
+            documents: None,
+        }
+    }
+}
+
 /// A published brief's text, as it went out.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Documents {

@@ -51,19 +51,14 @@ fn published_brief() -> Figures {
         min_group_size: 5,
         zeros_shown: true,
     };
-    Figures {
+    Figures::of(
         table,
-        totals: [
+        [
             ("kostendelersnorm".to_string(), "17".to_string()),
             ("schuldhulp-toegang".to_string(), "9".to_string()),
         ]
         .into(),
-        clusters: BTreeMap::new(),
-        vignettes: BTreeMap::new(),
-        levels: Vec::new(),
-        recognition: None,
-        documents: None,
-    }
+    )
 }
 
 #[test]

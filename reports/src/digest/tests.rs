@@ -74,15 +74,10 @@ fn published_brief() -> Figures {
     };
     let mut shown = table.clone();
     shown.cells = vec![vec![Cell::Suppressed, Cell::Shown(14)]];
-    Figures {
-        table: shown,
-        totals: [("kostendelersnorm".to_string(), "17".to_string())].into(),
-        clusters: BTreeMap::new(),
-        vignettes: BTreeMap::new(),
-        levels: Vec::new(),
-        recognition: None,
-        documents: None,
-    }
+    Figures::of(
+        shown,
+        [("kostendelersnorm".to_string(), "17".to_string())].into(),
+    )
 }
 
 #[test]

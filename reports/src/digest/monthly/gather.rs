@@ -80,19 +80,16 @@ impl MonthlyOverview {
                 (barrier.clone(), total)
             })
             .collect();
+        let table = self
+            .release
+            .levels
+            .first()
+            .map_or_else(empty_table, |l| l.table.clone());
         let frozen = Frozen {
             figures: Figures {
-                table: self
-                    .release
-                    .levels
-                    .first()
-                    .map_or_else(empty_table, |l| l.table.clone()),
-                totals,
                 clusters: self.clusters.clone(),
-                vignettes: BTreeMap::new(),
                 levels: self.release.levels.clone(),
-                recognition: None,
-                documents: None,
+                ..Figures::of(table, totals)
             },
             reasons: self.reasons.clone(),
         };
