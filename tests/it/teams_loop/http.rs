@@ -279,10 +279,10 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     );
     let (status, _) = role_with("WK051838, laak").await;
     assert_eq!(status, 303);
-    let (_, page) = admin.get("/beheer/gebruikers/gemeente").await;
+    let (_, account) = admin.get("/beheer/gebruikers/gemeente").await;
     assert!(
-        page.contains("value=\"laakkwartier en spoorwijk, laak\""),
-        "{page}"
+        account.contains("value=\"laakkwartier en spoorwijk, laak\""),
+        "{account}"
     );
     let answer = admin
         .post(
