@@ -180,7 +180,11 @@ async fn the_overleg_confirms_merges_and_snoozes_and_the_municipality_downloads_
         .goto(&format!("file://{}", html.display()))
         .await
         .unwrap();
-    browser.wait_for("Terug het systeem in").await;
+    let text = browser.wait_for("Terug het systeem in").await;
+    assert!(
+        text.contains("Vastgesteld door het signaleringsoverleg"),
+        "the published brief says so: {text}"
+    );
     browser.shot("brief-html-telefoon").await;
     fits(&browser, 390).await;
     browser.close().await;

@@ -124,6 +124,9 @@ impl Brief {
                 .await?
             }
         };
+        // A version that was published is shown as published, also when it published no
+        // table at any level (every count too small) or dates from before levels were kept.
+        let published = published || shown.is_some();
         brief.published = published;
         brief.tables = tables(&release, &knelpunten);
         brief.sections = sections(&knelpunten);
