@@ -55,6 +55,9 @@ pub struct AgendaItem {
     pub trend_chart: String,
     /// Each period's first day, `dd-mm-jjjj`.
     pub trend_periods: Vec<String>,
+    /// The last period's last day, `dd-mm-jjjj`: the meeting's date on the agenda, today on
+    /// a cluster's page (so the two may differ, and say why).
+    pub trend_until: String,
     /// "stijgend", "dalend" or "gelijk", and its arrow.
     pub trend_direction: String,
     pub trend_arrow: String,
@@ -293,6 +296,7 @@ async fn build_item(
         trend_svg: sparkline(&trend),
         trend_chart: crate::trend::chart(&trend, &starts),
         trend_periods: starts.iter().map(|d| crate::dutch::date(*d)).collect(),
+        trend_until: crate::dutch::date(on),
         trend_direction: direction.to_string(),
         trend_arrow: crate::trend::arrow(direction).to_string(),
         median_wait_weeks: median_wait_days.map(crate::dutch::weeks),

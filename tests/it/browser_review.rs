@@ -63,6 +63,12 @@ async fn meeting_at((width, height): (u32, u32)) {
         page.contains("Wat de signalen laten zien") && page.contains("Bronnen"),
         "{page}"
     );
+    // Its trend runs up to today, and the caption says so (the agenda's up to its meeting).
+    let today = knooppunt_ingest::today_nl().format("%d-%m-%Y").to_string();
+    assert!(
+        page.contains(&format!("de laatste periode eindigt op {today}")),
+        "{page}"
+    );
     let reason = "Eerst het gesprek met de sociale dienst afwachten";
     browser
         .decide("parkeren", async |b: &Browser| {
