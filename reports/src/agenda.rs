@@ -146,11 +146,20 @@ impl Agenda {
             .map(|c| c.cluster.id.clone())
             .collect();
         let silence = crate::governance::silence(store, on, &confirmed).await?;
+        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
+        // The clusters decided on the meeting's day stay on its agenda with the reasons they
+        // came up for, also once the decision took them off later agendas (dismissed, parked,
+        // merged): a meeting's agenda does not lose the items it dealt with.
+        let decided: std::collections::HashSet<&str> =
+            decisions.iter().map(|d| d.cluster_id.as_str()).collect();
         let mut items = Vec::new();
         for cluster in &reviewed {
             let id = &cluster.cluster.id;
             let latest = promotions.iter().find(|p| &p.cluster_id == id);
-            let labels = item_labels(latest, &cluster.standing, silence.drops.get(id));
+            let mut labels = item_labels(latest, &cluster.standing, silence.drops.get(id));
+            if labels.is_empty() && decided.contains(id.as_str()) {
+                labels = latest.map(reason_labels).unwrap_or_default();
+            }
             if labels.is_empty() {
                 continue;
             }
@@ -162,7 +171,6 @@ impl Agenda {
                 .cmp(&a.signals)
                 .then(a.cluster_id.cmp(&b.cluster_id))
         });
-        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
         Ok(Self {
             meeting_on: on.to_string(),
             since: since.to_string(),

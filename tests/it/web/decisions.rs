@@ -190,6 +190,13 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         !after.contains(&format!("/clusters/{cluster}")),
         "snoozed: off the agenda"
     );
+    // The recorded meeting's own agenda keeps the item it parked, with why it came up:
+    // looking back shows what the meeting dealt with.
+    let (_, recorded) = overleg.get(&format!("/agenda?datum={today}")).await;
+    assert!(
+        recorded.contains(&format!("id=\"punt-{cluster}\"")),
+        "{recorded}"
+    );
     site.app.stop().await;
 }
 
