@@ -55,6 +55,8 @@ struct KnelpuntView {
 
 #[derive(Serialize)]
 struct SignalView {
+    /// The signal's id: the kenmerk the form confirmed it with.
+    id: String,
     observed_on: String,
     received: String,
     area: String,
@@ -173,6 +175,7 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
             knelpunten,
             area: signal.area,
             text: signal.text,
+            id: signal.id,
         });
     }
     Ok(MinePage {

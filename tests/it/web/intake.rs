@@ -99,6 +99,16 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
     assert_eq!(site.store.signal_count().await.unwrap(), 2);
     let (_, own) = team.get("/signalen").await;
     assert!(own.contains("[BSN]") && !own.contains("111222333"), "{own}");
+    // Under the kenmerk the confirmation gave, which its link leads to.
+    assert!(
+        own.contains(&format!("id=\"kenmerk-{kenmerk}\""))
+            && own.contains(&format!("kenmerk <span class=\"kenmerk\">{kenmerk}</span>")),
+        "{own}"
+    );
+    assert!(
+        sent.contains(&format!("href=\"/signalen#kenmerk-{kenmerk}\"")),
+        "{sent}"
+    );
 
     // A field error comes back in Dutch, naming the field, with the text kept.
     let mut bad = fields("versturen");
