@@ -408,6 +408,12 @@ impl Register {
             .map_or_else(|| code.to_string(), |source| source.name.clone())
     }
 
+    /// The name of the known area nearest to what was typed, if one is near enough: what a
+    /// refusal suggests ("bedoelt u 'Moerwijk'?").
+    pub fn suggest_area(&self, input: &str) -> Option<&str> {
+        nearest(&key(input), &self.area_keys).map(|i| self.areas[i].name.as_str())
+    }
+
     /// The area a name, alias or CBS code means; else a Dutch refusal that suggests the
     /// nearest known area and never repeats the input.
     pub fn resolve_area(&self, input: &str) -> Result<&Area, String> {
@@ -416,7 +422,7 @@ impl Register {
             return Ok(&self.areas[index]);
         }
         Err(
-            match nearest(&k, &self.area_keys).map(|i| &self.areas[i].name) {
+            match self.suggest_area(input) {
                 Some(name) => format!(
                     "onbekende wijk of buurt; bedoelt u '{name}'? Gebruik een naam of CBS-code uit het register van gebieden"
                 ),

@@ -166,6 +166,23 @@ fn themes(selected: &[String]) -> Vec<ThemeChoice> {
         .collect()
 }
 
+/// For a typed wijk the register does not know: the refusal in a team member's words (the
+/// intake's own names the register of areas and CBS codes, which partners' systems use).
+fn unknown_area(typed: &str) -> Option<String> {
+    let register = knooppunt_domain::register::active();
+    if typed.trim().is_empty() || register.resolve_area(typed).is_ok() {
+        return None;
+    }
+    Some(match register.suggest_area(typed) {
+        Some(name) => {
+            format!(
+                "deze wijk of buurt kennen we niet; bedoelt u ‘{name}’? Kies een naam uit de lijst"
+            )
+        }
+        None => "deze wijk of buurt kennen we niet; kies een naam uit de lijst".into(),
+    })
+}
+
 /// The Dutch name of a signal field, and the form input it belongs to.
 fn signal_field(field: &str) -> (&'static str, Option<&'static str>) {
     match field {
@@ -264,7 +281,11 @@ pub(crate) async fn submit_signal(
         }
         Some(ItemResult::Refused { errors, .. }) => {
             for error in errors {
-                data = data.refused(&error.field, error.message.clone());
+                let message = match error.field.as_str() {
+                    "area" => unknown_area(&form.area).unwrap_or_else(|| error.message.clone()),
+                    _ => error.message.clone(),
+                };
+                data = data.refused(&error.field, message);
             }
             let page = me.page("signaal", TITLE, &data);
             with_status(StatusCode::UNPROCESSABLE_ENTITY, page)

@@ -129,6 +129,20 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         "{body}"
     );
     assert!(!body.contains("observed_on:"), "{body}");
+    // A misspelt wijk: a suggestion in plain words, no register jargon for a team member.
+    let mut misspelt = fields("versturen");
+    for field in misspelt.iter_mut().filter(|(name, _)| *name == "area") {
+        field.1 = "Moerwyk";
+    }
+    let (status, body) = team.post("/signalen", &misspelt).await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains(
+            "deze wijk of buurt kennen we niet; bedoelt u ‘Moerwijk’? Kies een naam uit de lijst"
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("CBS"), "{body}");
 
     // A text that is not UTF-8 (a Latin-1 "é" pasted from an old system) is refused, naming
     // the field, instead of being stored with replacement characters.
