@@ -28,6 +28,17 @@ pub fn is_stripped(c: char) -> bool {
     )
 }
 
+/// The ASCII character free text gets for `c`: a space for the other spaces (no-break, narrow,
+/// figure, ideographic: "NL91\u{a0}ABNA…" pasted from a letter), an ASCII digit for a
+/// full-width one ("１２３"), so that neither hides a number from the anonymiser or a rule.
+fn plain_equivalent(c: char) -> Option<char> {
+    match c {
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
+        '\u{FF10}'..='\u{FF19}' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
+        _ => None,
+    }
+}
+
 fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
 }
@@ -71,6 +82,8 @@ pub fn normalise_text(input: &str) -> String {
                 out.push('\n');
             } else if is_stripped(c) {
                 // removed
+            } else if let Some(plain) = plain_equivalent(c) {
+                out.push(plain);
             } else if !c.is_control() {
                 ascii = false;
                 out.push(c);
@@ -179,6 +192,15 @@ mod tests {
     }
 
     #[test]
+    fn other_spaces_and_full_width_digits_become_ascii_in_text() {
+        // Pasted from a letter: a no-break space inside an IBAN, full-width digits.
+        assert_eq!(
+            normalise_text("NL91\u{a0}ABNA\u{202f}0417 bsn \u{ff11}\u{ff12}3"),
+            "NL91 ABNA 0417 bsn 123"
+        );
+    }
+
+    #[test]
     fn only_invisible_characters_leave_nothing() {
         assert_eq!(normalise_text("\u{200B}\u{FEFF}\r\n \u{202E}"), "");
         assert_eq!(normalise_label("\u{2060}\t\u{0001}"), "");
@@ -198,6 +220,8 @@ mod tests {
                 out.push('\n');
             } else if is_stripped(c) {
                 continue;
+            } else if let Some(plain) = plain_equivalent(c) {
+                out.push(plain);
             } else if c == '\t' || !c.is_control() {
                 out.push(c);
             } else {
@@ -233,7 +257,8 @@ mod tests {
         'a', 'Z', 'e', ' ', '.', '\t', '\n', '\r', '\u{0}', '\u{7}', '\u{b}', '\u{c}', '\u{1b}',
         '\u{1f}', '\u{7f}', '\u{80}', '\u{85}', '\u{9f}', '\u{a0}', 'é', '\u{0301}', '\u{0308}',
         '\u{200b}', '\u{200e}', '\u{202e}', '\u{2028}', '\u{2029}', '\u{2060}', '\u{2066}',
-        '\u{3000}', '\u{feff}', '\u{1100}', '\u{1161}', 'ﬁ', 'Å', '\u{212b}', '😀',
+        '\u{3000}', '\u{feff}', '\u{1100}', '\u{1161}', 'ﬁ', 'Å', '\u{212b}', '😀', '\u{202f}',
+        '\u{ff11}', '\u{ff19}',
     ];
 
     proptest::proptest! {

@@ -19,7 +19,7 @@ pub(crate) struct Traits {
     pub at_sign: bool,
     /// Digits, one of `-/.`, at most three digits, one of `-/.`, a digit ("12-3-87").
     numeric_date: bool,
-    /// Digits, a space or period, at most three digits, a space or period, a digit (a BSN
+    /// Digits, a space, period or hyphen, at most three digits, one of those, a digit (a BSN
     /// written in groups).
     grouped_digits: bool,
     /// A digit, a space and a letter that may start a month (`jfmasond` in either case, or the
@@ -34,10 +34,10 @@ pub(crate) struct Traits {
     /// word before that space may end a street's name after a leading word: a capitalised
     /// word or one of the particles the pattern allows there.
     number_after_name: bool,
-    /// Digits, spaces and periods from a digit to a digit over eight bytes or more (what
-    /// `BSN_CONTEXT` captures as the number).
+    /// Digits, spaces, periods, hyphens and slashes from a digit to a digit over eight bytes or
+    /// more (what `BSN_CONTEXT` captures as the number).
     pub digit_group: bool,
-    /// Where the current group of digits, spaces and periods started, and where its last
+    /// Where the current group of digits and separators started, and where its last
     /// run of digits ended.
     group: Option<(usize, usize)>,
 }
@@ -85,7 +85,7 @@ impl Traits {
             Some((group_start, last_end))
                 if bytes[last_end..start]
                     .iter()
-                    .all(|&b| b == b' ' || b == b'.') =>
+                    .all(|&b| matches!(b, b' ' | b'.' | b'-' | b'/')) =>
             {
                 group_start
             }
@@ -103,8 +103,8 @@ impl Traits {
         if matches!(next, Some(b'-' | b'/' | b'.')) && digit_after {
             self.numeric_date |= separated_run(bytes, end + 1, b"-/.");
         }
-        if matches!(next, Some(b' ' | b'.')) && digit_after {
-            self.grouped_digits |= separated_run(bytes, end + 1, b" .");
+        if matches!(next, Some(b' ' | b'.' | b'-')) && digit_after {
+            self.grouped_digits |= separated_run(bytes, end + 1, b" .-");
         }
         if next == Some(b' ') {
             if let Some(&letter) = bytes.get(end + 1) {
@@ -194,6 +194,11 @@ pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
 /// separator and a digit; a written one is 1–2 digits, a space, a month and a four-digit year.
 pub(super) fn may_hold_date(traits: &Traits) -> bool {
     traits.numeric_date || (traits.longest_run >= 4 && traits.day_month)
+}
+
+/// Whether `places::BIRTH_YEAR` may match: it ends in a run of four digits.
+pub(super) fn may_hold_year(traits: &Traits) -> bool {
+    traits.longest_run >= 4
 }
 
 /// Whether `BSN` (nine digits, maybe grouped 3-3-3 or 4-2-3 by spaces or periods) may match.
@@ -399,6 +404,10 @@ mod tests {
                     "burger service nummer 12345678",
                     "\u{17f}ofinr 123456782",
                     "sofi-nummer 12345678",
+                    "bsn: 123-456-782",
+                    "123-456-782",
+                    "BSN-nummer: 123-45-6782",
+                    "bsn 123/456/782",
                 ] {
                     texts.push(format!("{before}{bsn}{after}"));
                 }

@@ -11,13 +11,13 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Words that lead a numbered thing, before `nummer`, `nr` or `kenmerk`.
-const NUMBERED: &str = "dossier|zaak|klant|cli[eë]nt|registratie|inschrijf|inschrijvings|polis|\
+const NUMBERED: &str = "dossier|zaak|casus|klant|cli[eë]nt|registratie|inschrijf|inschrijvings|polis|\
     contract|huurcontract|huurder|debiteur|debiteuren|relatie|referentie|vordering|vorderings|\
     factuur|beschikkings|aanvraag|pati[eë]nt|zorgpas|cjib|vreemdelingen|document|paspoort|\
     rijbewijs|verzekerden|lidmaatschaps|incasso|betalings|v";
 
 /// Words that may stand alone before a number of five digits or more.
-const BARE: &str = "dossier|zaak|klant|referentie";
+const BARE: &str = "dossier|zaak|casus|klant|referentie";
 
 static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
@@ -83,6 +83,7 @@ mod tests {
                 "inschrijfnummer is [DOSSIERNUMMER], 9 jaar ingeschreven",
             ),
             ("dossier 06123456789012", "dossier [DOSSIERNUMMER]"),
+            ("Casusnummer JZ-2024-0042.", "Casusnummer [DOSSIERNUMMER]."),
             (
                 "Cliëntnummer #88231 bij de GGZ",
                 "Cliëntnummer #[DOSSIERNUMMER] bij de GGZ",

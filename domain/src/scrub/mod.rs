@@ -108,20 +108,29 @@ static EMAIL_SPELLED: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid spelled e-mail pattern")
 });
+/// An e-mail address spelled out in words without brackets: "jan.devries at gmail.com",
+/// "jan punt devries apenstaartje gmail punt com"; it must end in a common top-level domain, so
+/// "kijk at home" stays.
+static EMAIL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[a-z0-9._%+\-]+(?: punt [a-z0-9\-]+)* (?:at|apenstaartje) [a-z0-9\-]+(?:(?:\.| punt | dot )[a-z0-9\-]+)*(?:\.| punt | dot )(?:nl|com|org|net|be|eu|info|nu|de|fr|uk)(?-u:\b)",
+    )
+    .expect("valid worded e-mail pattern")
+});
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-()]{8,18}").expect("valid phone pattern")
+    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-()/.]{8,18}").expect("valid phone pattern")
 });
 static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     // The number may be written digit by digit ("1 2 3 4 5 6 7 8 2"): up to 20 characters.
-    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 .]{6,20}[0-9])")
+    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 ./-]{6,20}[0-9])")
         .expect("valid BSN context pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?:[0-9]{9}|[0-9]{3}[ .][0-9]{3}[ .][0-9]{3}|[0-9]{4}[ .][0-9]{2}[ .][0-9]{3})(?-u:\b)",
+        r"(?-u:\b)(?:[0-9]{9}|[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{3}|[0-9]{4}[ .-][0-9]{2}[ .-][0-9]{3})(?-u:\b)",
     )
     .expect("valid BSN pattern")
 });
@@ -129,6 +138,17 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[1-9][0-9]{3}( ?)([A-Za-z]{2})(?-u:\b)(?:,? ?[0-9]{1,5}(?:-?[A-Za-z0-9]{1,3})?(?-u:\b))?")
         .expect("valid postcode pattern")
 });
+
+/// Whether `text` holds " at " or "apenstaartje" in any case: what [`EMAIL_WORDS`] needs.
+fn spelled_at_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .windows(4)
+        .any(|w| w[0] == b' ' && w[3] == b' ' && w[1..3].eq_ignore_ascii_case(b"at"))
+        || bytes
+            .windows(12)
+            .any(|w| w.eq_ignore_ascii_case(b"apenstaartje"))
+}
 
 /// Whether a short label (a source code) is a person's name from the gazetteer.
 pub fn label_is_person_name(label: &str) -> bool {
@@ -152,6 +172,12 @@ pub fn scrub(text: &str) -> Scrubbed {
     if traits.digits > 0 || traits.at_sign {
         find_shapes(text, &traits, &mut spans);
         places::find(text, &traits, &mut spans);
+    }
+    // An e-mail address spelled in words: " at " or "apenstaartje".
+    if spelled_at_word(text) {
+        for m in EMAIL_WORDS.find_iter(text) {
+            spans.push((m.start(), m.end(), PiiKind::Email));
+        }
     }
     // A case number has four digits or more.
     if traits.digits >= 4 {

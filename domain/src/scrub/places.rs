@@ -98,7 +98,7 @@ const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|septem
 
 pub(super) static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"(?i)(?-u:\b)(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}}))(?-u:\b)"
+        r"(?i)(?-u:\b)(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}})|(?P<y3>[0-9]{{4}})-(?P<m3>[0-9]{{1,2}})-(?P<d3>[0-9]{{1,2}}))(?-u:\b)"
     );
     Regex::new(&pattern).expect("valid date pattern")
 });
@@ -106,6 +106,12 @@ pub(super) static DATE: LazyLock<Regex> = LazyLock::new(|| {
 static BIRTH_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:geboren|geb\.?|geboortedatum|geb\.? ?datum|geboortedag|dob|°|\*)\W{0,3}(?:op\W{0,2})?$")
         .expect("valid birth context pattern")
+});
+
+/// A year of birth on its own: "geboren in 1954", "geb. 1961".
+static BIRTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:geboren|geb\.?)\ (?:in\ )?(?:het\ jaar\ )?((?:19|20)[0-9]{2})(?-u:\b)")
+        .expect("valid birth year pattern")
 });
 
 /// Years this far back or more are years of birth, not of events in a current signal.
@@ -132,6 +138,13 @@ pub(super) fn find(
     if super::candidates::may_hold_date(traits) {
         find_dates(text, spans);
     }
+    if super::candidates::may_hold_year(traits) {
+        for caps in BIRTH_YEAR.captures_iter(text) {
+            if let Some(year) = caps.get(1) {
+                spans.push((year.start(), year.end(), PiiKind::DateOfBirth));
+            }
+        }
+    }
 }
 
 fn find_dates(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
@@ -141,6 +154,7 @@ fn find_dates(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
         let year = caps
             .name("y")
             .or_else(|| caps.name("y2"))
+            .or_else(|| caps.name("y3"))
             .and_then(|y| y.as_str().parse::<i32>().ok());
         let Some(mut year) = year else { continue };
         let two_digit = year < 100;
@@ -151,8 +165,9 @@ fn find_dates(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
         let day = caps
             .name("d")
             .or_else(|| caps.name("d2"))
+            .or_else(|| caps.name("d3"))
             .and_then(|d| d.as_str().parse().ok());
-        let month = match (caps.name("m"), caps.name("mn")) {
+        let month = match (caps.name("m").or_else(|| caps.name("m3")), caps.name("mn")) {
             (Some(m), _) => m.as_str().parse().ok(),
             (_, Some(name)) => month_number(name.as_str()),
             _ => None,
@@ -245,11 +260,15 @@ mod tests {
             ),
             ("geboortedatum: 1-1-2001", "geboortedatum: [GEBOORTEDATUM]"),
             ("moeder, 3-4-1961, AOW", "moeder, [GEBOORTEDATUM], AOW"),
+            ("geboortedatum 1954-03-03", "geboortedatum [GEBOORTEDATUM]"),
+            ("geboren in 1954, weduwe", "geboren in [GEBOORTEDATUM], weduwe"),
         ]);
         kept(&[
             "sinds 3 maart wachten op een intake",
             "melding gedaan op 14-09-2026, geen reactie",
             "vonnis van 2 juni 2025",
+            "aanvraag van 2026-11-20 nog open",
+            "woont er sinds 1998",
         ]);
     }
 }

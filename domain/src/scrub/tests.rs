@@ -52,6 +52,10 @@ fn bsn_with_elfproef() {
         ("bsn: 123456789", "bsn: [BSN]"),
         ("burgerservicenummer 12345678", "burgerservicenummer [BSN]"),
         ("BSN 123 456 789", "BSN [BSN]"),
+        // Written with hyphens or slashes (the security review of 2026-12-02).
+        ("bsn: 123-456-782 bekend", "bsn: [BSN] bekend"),
+        ("BSN-nummer: 123-45-6782", "BSN-nummer: [BSN]"),
+        ("nr 123-456-782", "nr [BSN]"),
         ("000000000", "000000000"),
     ]);
 }
@@ -92,6 +96,8 @@ fn dutch_phone_numbers() {
         ("bel 070-3456789", "bel [TELEFOON]"),
         ("bel 071 512 3456 of", "bel [TELEFOON] of"),
         ("bel (070) 345 67 89", "bel [TELEFOON]"),
+        ("bel 06/12345678 na vijven", "bel [TELEFOON] na vijven"),
+        ("mobiel: 06.12.34.56.78", "mobiel: [TELEFOON]"),
     ]);
     scrubs_to(&[
         ("0612345678 12 keer", "[TELEFOON] 12 keer"),
@@ -131,6 +137,12 @@ fn email_addresses() {
         ("mail pietje.puk[at]example.nl graag", "mail [EMAIL] graag"),
         ("mail pietje (AT) voorbeeld (punt) nl", "mail [EMAIL]"),
         ("mail j.jansen{at}gemeente.nl.", "mail [EMAIL]."),
+        ("mail jan.devries at gmail.com graag", "mail [EMAIL] graag"),
+        (
+            "jan punt devries apenstaartje gmail punt com",
+            "[EMAIL]",
+        ),
+        ("we kijken at home verder", "we kijken at home verder"),
         // Brackets around a word are no address.
         ("de afspraak [at] is verzet", "de afspraak [at] is verzet"),
     ]);
