@@ -11,7 +11,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Words that lead a numbered thing, before `nummer`, `nr` or `kenmerk`.
-const NUMBERED: &str = "dossier|zaak|casus|klant|cli[eë]nt|registratie|inschrijf|inschrijvings|polis|\
+const NUMBERED: &str =
+    "dossier|zaak|casus|klant|cli[eë]nt|registratie|inschrijf|inschrijvings|polis|\
     contract|huurcontract|huurder|debiteur|debiteuren|relatie|referentie|vordering|vorderings|\
     factuur|beschikkings|aanvraag|pati[eë]nt|zorgpas|cjib|vreemdelingen|document|paspoort|\
     rijbewijs|verzekerden|lidmaatschaps|incasso|betalings|v";

@@ -352,6 +352,7 @@ fn extend(text: &str, words: &Words<'_>, i: usize, limit: usize) -> usize {
 /// Finds person names in `text` and appends their spans (with initials) to `spans`.
 pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     let all = Words::of(text);
+    let mut found_spans: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < all.len() {
         if all.protected(i) {
@@ -359,20 +360,70 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             continue;
         }
         // 1. After a title or "heet": the capitalised words (and particles) that follow.
-        // 2. A known name.
-        let found = name_after_title(text, &all, i).or_else(|| known_name(text, &all, i));
+        // 2. A known name, with the first name and particles written before it.
+        let found = name_after_title(text, &all, i).or_else(|| {
+            known_name(text, &all, i)
+                .map(|(_, end)| (all.word(back_to_first_name(text, &all, i)).start, end))
+        });
         match found {
             Some((start, end)) => {
-                spans.push((
-                    with_initials(text, start),
-                    all.word(end - 1).end,
-                    PiiKind::Name,
-                ));
+                found_spans.push((with_initials(text, start), all.word(end - 1).end));
                 i = end;
             }
             None => i += 1,
         }
     }
+    // "Fatima el Amrani", "A.B. de Graaf": two names with only particles or initials between
+    // them are one name.
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found_spans.len());
+    for (start, end) in found_spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            Some(last) if text.get(last.1..start).is_some_and(joins_names) => last.1 = end,
+            _ => merged.push((start, end)),
+        }
+    }
+    spans.extend(
+        merged
+            .into_iter()
+            .map(|(start, end)| (start, end, PiiKind::Name)),
+    );
+}
+
+/// Whether `gap` between two names holds only spaces, particles ("el", "van der") and initials
+/// ("B.").
+fn joins_names(gap: &str) -> bool {
+    !gap.is_empty()
+        && gap.len() <= 24
+        && gap
+            .split([' ', '.'])
+            .filter(|part| !part.is_empty())
+            .all(|part| {
+                is_particle(part) || (part.len() == 1 && part.chars().all(char::is_uppercase))
+            })
+}
+
+/// The first word of a name found at word `i`, moved back to the first name written before it
+/// and the particles between ("Kees de Vries", "JAN JANSEN"): a word from the gazetteer in any
+/// case, or a capitalised word that does not start a sentence.
+fn back_to_first_name(text: &str, all: &Words<'_>, i: usize) -> usize {
+    let joined =
+        |k: usize| k > 0 && adjacent(text, &all.word(k - 1), &all.word(k)) && !all.protected(k - 1);
+    let mut k = i;
+    while joined(k) && all.particle(k - 1) {
+        k -= 1;
+    }
+    if joined(k) && !all.particle(k - 1) && !all.role(k - 1) && !all.title(k - 1) {
+        let before = all.word(k - 1);
+        let upper = before.text.chars().all(|c| !c.is_lowercase());
+        let first_name = (all.name(k - 1).is_some() && (k < i || upper))
+            || (capitalised(before.text) && !sentence_start(text, &before) && k < i);
+        if first_name {
+            return k - 1;
+        }
+    }
+    // Particles alone stay outside: "zoon van [NAAM]", "bij de [NAAM]".
+    i
 }
 
 /// When word `i` is a title or "heet" followed by a name: the byte where the name starts and
@@ -397,8 +448,11 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         return None;
     }
     let k = skip_particles(text, all, j);
+    // After a title and particles any name from the gazetteer counts, also in lower case
+    // ("meneer de jong", "mw de boer").
     let starts_name = !all.protected(k)
-        && (capitalised(all.word(k).text) || all.name(k).is_some_and(|ambiguous| !ambiguous))
+        && (capitalised(all.word(k).text)
+            || all.name(k).is_some_and(|ambiguous| !ambiguous || k > j))
         && !all.role(k)
         && !all.particle(k);
     starts_name.then(|| (all.word(j).start, extend(text, all, k, 4)))
@@ -432,11 +486,14 @@ fn skip_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
 fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
     let word = all.word(i);
     let ambiguous = all.name(i)?;
+    let lower_case_pair = lower_case_full_name(text, all, i);
     let is_name = if capitalised(word.text) {
         !ambiguous || !sentence_start(text, &word) || next_is_name(text, all, i)
     } else {
-        // Typed in lower case: only unambiguous first names of some length.
-        !ambiguous && word.text.chars().count() >= 4 && !all.particle(i)
+        // Typed in lower case: unambiguous first names of some length, or a name, particles
+        // and a name ("jan de vries").
+        (!ambiguous && word.text.chars().count() >= 4 && !all.particle(i))
+            || lower_case_pair.is_some()
     };
     if !is_name {
         return None;
@@ -444,9 +501,31 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
     let end = if capitalised(word.text) {
         extend(text, all, i, 4)
     } else {
-        i + 1
+        lower_case_pair.unwrap_or(i + 1)
     };
     Some((word.start, end))
+}
+
+/// For a name from the gazetteer at word `i` followed by particles and another name from the
+/// gazetteer, all in lower case and side by side ("fatima el amrani", "mo de vries"), one of
+/// them not also a Dutch word: the index after the last name. ("jan de vries", both also
+/// Dutch words, is not found.)
+fn lower_case_full_name(text: &str, all: &Words<'_>, i: usize) -> Option<usize> {
+    let next = i + 1;
+    if next >= all.len() || all.particle(i) || !adjacent(text, &all.word(i), &all.word(next)) {
+        return None;
+    }
+    let k = skip_particles(text, all, next);
+    // At least one of the two must not also be a Dutch word: "kon in die tijd" and "uit de
+    // wijk" hold surnames too.
+    let one_unambiguous = all.name(i) == Some(false) || all.name(k) == Some(false);
+    (k > next
+        && k < all.len()
+        && all.name(k).is_some()
+        && one_unambiguous
+        && !all.protected(k)
+        && !all.particle(k))
+    .then_some(k + 1)
 }
 
 /// Whether a capitalised name from the gazetteer stands right after word `i`.

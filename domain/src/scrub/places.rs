@@ -110,8 +110,10 @@ static BIRTH_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A year of birth on its own: "geboren in 1954", "geb. 1961".
 static BIRTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:geboren|geb\.?)\ (?:in\ )?(?:het\ jaar\ )?((?:19|20)[0-9]{2})(?-u:\b)")
-        .expect("valid birth year pattern")
+    Regex::new(
+        r"(?i)(?-u:\b)(?:geboren|geb\.?)\ (?:in\ )?(?:het\ jaar\ )?((?:19|20)[0-9]{2})(?-u:\b)",
+    )
+    .expect("valid birth year pattern")
 });
 
 /// Years this far back or more are years of birth, not of events in a current signal.
@@ -261,7 +263,10 @@ mod tests {
             ("geboortedatum: 1-1-2001", "geboortedatum: [GEBOORTEDATUM]"),
             ("moeder, 3-4-1961, AOW", "moeder, [GEBOORTEDATUM], AOW"),
             ("geboortedatum 1954-03-03", "geboortedatum [GEBOORTEDATUM]"),
-            ("geboren in 1954, weduwe", "geboren in [GEBOORTEDATUM], weduwe"),
+            (
+                "geboren in 1954, weduwe",
+                "geboren in [GEBOORTEDATUM], weduwe",
+            ),
         ]);
         kept(&[
             "sinds 3 maart wachten op een intake",

@@ -67,3 +67,31 @@ fn organisations_places_and_roles_stay() {
         "De aannemer van Rijswijk Wonen’s onderhoud kwam niet.",
     ]);
 }
+
+/// Found by the reviews of 2026-12-02: parts of a name left standing.
+#[test]
+fn a_whole_name_with_its_first_name_particles_and_initials() {
+    scrubs_to(&[
+        (
+            "Kees de Vries (78) wacht al maanden",
+            "[NAAM] (78) wacht al maanden",
+        ),
+        ("Gesprek met Piet van den Berg.", "Gesprek met [NAAM]."),
+        (
+            "Gesprek met JAN JANSEN over de huur",
+            "Gesprek met [NAAM] over de huur",
+        ),
+        (
+            "gisteren belde fatima el amrani terug",
+            "gisteren belde [NAAM] terug",
+        ),
+        ("Dhr. A.B. de Graaf kwam langs", "Dhr. [NAAM] kwam langs"),
+        // After a title, a surname in lower case.
+        ("meneer de jong en mw de boer", "meneer [NAAM] en mw [NAAM]"),
+    ]);
+    kept(&[
+        "Ze kon in die tijd haar administratie niet bijhouden.",
+        "Groepsbijeenkomst met zes moeders uit de wijk.",
+        "Volgens de planning komt de monteur in maart.",
+    ]);
+}
