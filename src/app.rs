@@ -312,7 +312,7 @@ async fn bind_and_serve(
 }
 
 /// The intake API's state: the transport, the database as readiness probe and as memory of
-/// stored ids, and the partner tokens when they are required.
+/// stored ids, and the partner tokens (checked when presented, required as configured).
 fn intake_state(config: &Config, publisher: Arc<dyn Publisher>, store: Store) -> IntakeState {
     let mut state = IntakeState::new(
         publisher,
@@ -323,10 +323,9 @@ fn intake_state(config: &Config, publisher: Arc<dyn Publisher>, store: Store) ->
         },
     );
     state = state.with_stored_content(Arc::new(StoredSignals(store.clone())));
-    if config.intake.tokens_required() {
-        state = state.with_tokens(Arc::new(StoredTokens(store)));
-    }
-    state
+    // A token that is presented is always checked; whether one is required depends on the
+    // configuration (and on a proxy in front, see `Config::tokens_required`).
+    state.with_token_check(Arc::new(StoredTokens(store)), config.tokens_required())
 }
 
 /// The operations endpoints (`/metrics`, `/readyz`, `/healthz`) on `web.ops_listen`, when set.

@@ -145,7 +145,7 @@ fn prepare(dir: &Path, listen: &str) -> anyhow::Result<Config> {
     config.transport.spool = dir.join("spool.db");
     config.store.url = format!("sqlite://{}", dir.join("knooppunt.db").display());
     config.intake.listen = listen.to_string();
-    if config.intake.tokens_required() {
+    if config.tokens_required() {
         // The demo posts its own sample of many sources without a partner token.
         eprintln!(
             "Let op: de demo luistert op {listen}, ook buiten deze computer, en neemt signalen \

@@ -72,9 +72,11 @@ pub struct IntakeState {
     publisher: Arc<dyn Publisher>,
     probes: Arc<Vec<Arc<dyn Probe>>>,
     limits: Limits,
-    /// When set, every request needs `Authorization: Bearer <token>` and may only submit
-    /// signals of the token's source.
+    /// The partner tokens: a request that presents one is checked against them and may only
+    /// submit signals of the token's source, whether or not tokens are required.
     tokens: Option<Arc<dyn TokenCheck>>,
+    /// Whether every request needs `Authorization: Bearer <token>`.
+    tokens_required: bool,
     /// When set, an id already stored with other content is refused at intake.
     stored: Option<Arc<dyn crate::conflicts::StoredContent>>,
 }
@@ -93,6 +95,7 @@ impl IntakeState {
             probes: Arc::new(probes),
             limits,
             tokens: None,
+            tokens_required: false,
             stored: None,
         }
     }
@@ -104,8 +107,16 @@ impl IntakeState {
     }
 
     /// Requires a partner API token on every submission.
-    pub fn with_tokens(mut self, tokens: Arc<dyn TokenCheck>) -> Self {
+    pub fn with_tokens(self, tokens: Arc<dyn TokenCheck>) -> Self {
+        self.with_token_check(tokens, true)
+    }
+
+    /// Checks the partner API token a submission presents (an unknown or revoked one is
+    /// refused, a known one submits only its own source); with `required`, a submission
+    /// without one is refused too.
+    pub fn with_token_check(mut self, tokens: Arc<dyn TokenCheck>, required: bool) -> Self {
         self.tokens = Some(tokens);
+        self.tokens_required = required;
         self
     }
 }

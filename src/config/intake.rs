@@ -26,7 +26,8 @@ pub struct IntakeSettings {
 
 impl IntakeSettings {
     /// Whether submissions need a partner token: always, never, or (`"auto"`) whenever the
-    /// API listens on more than the loopback interface.
+    /// API listens on more than the loopback interface. [`crate::config::Config::tokens_required`]
+    /// also counts a proxy in front.
     pub fn tokens_required(&self) -> bool {
         match self.require_token {
             RequireToken::Always => true,

@@ -66,6 +66,15 @@ impl fmt::Display for ConfigErrors {
 impl std::error::Error for ConfigErrors {}
 
 impl Config {
+    /// Whether API submissions need a partner token: [`IntakeSettings::tokens_required`], and
+    /// with `"auto"` also when `web.client_ip_header` is set — a reverse proxy in front, whose
+    /// own connections come from loopback while the clients are anywhere.
+    pub fn tokens_required(&self) -> bool {
+        self.intake.tokens_required()
+            || (self.intake.require_token == RequireToken::Auto
+                && !self.web.client_ip_header.trim().is_empty())
+    }
+
     /// Loads defaults, then `file`, then the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigErrors> {
         Self::load_with_env(file, std::env::vars())

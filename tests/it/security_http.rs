@@ -76,7 +76,12 @@ fn tokens_are_required_by_default_beyond_loopback() {
     ] {
         config.intake.listen = listen.into();
         assert_eq!(config.intake.tokens_required(), required, "{listen}");
+        assert_eq!(config.tokens_required(), required, "{listen}");
     }
+    // Behind a reverse proxy (its connections come from loopback) "auto" requires them too.
+    config.intake.listen = "127.0.0.1:8080".into();
+    config.web.client_ip_header = "X-Forwarded-For".into();
+    assert!(config.tokens_required());
 }
 
 /// Finding 5: security headers on pages, API answers, refusals and downloads; the pages

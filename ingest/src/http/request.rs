@@ -44,6 +44,9 @@ pub(super) async fn token_source(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let Some(bearer) = bearer else {
+        if !state.tokens_required {
+            return Ok(None);
+        }
         return Err(error_response(
             StatusCode::UNAUTHORIZED,
             "Authorization: stuur het API-token van uw organisatie mee (Bearer)",

@@ -326,3 +326,45 @@ async fn partner_tokens_are_shown_once_checked_and_revocable() {
     assert_eq!(response.status(), 401, "a revoked token no longer works");
     site.app.stop().await;
 }
+
+/// Security review of 2026-12-02, finding 5: where tokens are not required (the API on
+/// loopback), a token that is presented is still checked and still binds its source.
+#[tokio::test]
+async fn a_presented_token_is_checked_even_where_none_is_required() {
+    let site = site().await;
+    let admin = Client::login(&site.base, "beheer").await;
+    let csrf = admin.csrf().await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("bron", "ggz-haaglanden"),
+        ("omschrijving", "koppeling"),
+    ];
+    let page = crate::teams_loop::post_then_get(&admin, "/beheer/tokens", &form).await;
+    let token = shown_secret(&page, "nieuw-token");
+    let submit = async |bearer: Option<&str>, source: &str| {
+        let item = signal_today("t-1", source, "Laak", "Wachtlijst GGZ al 20 weken.");
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/api/v1/signals", site.base))
+            .json(&serde_json::json!([item]));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    };
+    let (status, body) = submit(Some("kp_geraden"), "ggz-haaglanden").await;
+    assert_eq!(status, 401, "an unknown token: {body}");
+    let (status, body) = submit(Some(&token), "verbinders-moerwijk").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("\"refused\":1") && body.contains("\"field\":\"source\""),
+        "a token submits only its own source: {body}"
+    );
+    let (status, body) = submit(None, "verbinders-moerwijk").await;
+    assert!(
+        status == 200 && body.contains("\"accepted\":1"),
+        "no token, none required: {body}"
+    );
+    site.app.stop().await;
+}
