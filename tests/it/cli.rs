@@ -102,7 +102,7 @@ fn csv_import_then_brief_on_embedded_defaults() {
         .version()
         .to_string();
     assert!(
-        markdown.contains(&format!("regelset {}, model {model}", rules.version()))
+        markdown.contains(&format!("Regelset {}, model {model}", rules.version()))
             && markdown.contains(&format!("een geleerd tekstmodel ernaast (versie {model})")),
         "{markdown}"
     );
