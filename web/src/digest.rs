@@ -125,8 +125,27 @@ pub(crate) async fn programme_download(
             "programma: hoogstens 200 tekens.",
         ));
     }
+    // The list covers every wijk and quotes the overleg's notes: not for a member restricted
+    // to some wijken.
+    if me.user.role == Role::Reviewer && !me.user.areas.is_empty() {
+        return Err(WebError::refused(
+            StatusCode::FORBIDDEN,
+            "Geen toegang",
+            "De besluitenlijst per programma gaat over alle wijken; een lid van het overleg \
+             voor alle wijken kan hem downloaden.",
+        ));
+    }
     let mut digest =
         ProgrammeDigest::gather(&me.state.store, &me.state.catalog, on, programme).await?;
+    // The municipality reads a meeting's list once the meeting is recorded, not while it
+    // is still going on.
+    if me.user.role == Role::Municipality && !digest.meeting.recorded {
+        return Err(WebError::refused(
+            StatusCode::NOT_FOUND,
+            "Nog niet vastgelegd",
+            "datum: de vergadering van die dag is (nog) niet vastgelegd.",
+        ));
+    }
     digest.templates_dir = me.state.templates_dir.clone();
     let rendered = digest.render()?;
     file(digest.file_stem(), rendered, query.format.as_deref()).await
