@@ -390,8 +390,13 @@ fn parse_id(value: &Value) -> Result<String, String> {
 /// `14-9-2026`, `14/09/2026`).
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
     let input = input.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(input, "%Y-%m-%d") {
-        return Some(date);
+    // ISO with a four-digit year: chrono would read "1-12-26" as the 26th of December of
+    // the year 1.
+    let four_digit_year = input.split('-').next().is_some_and(|y| y.len() == 4);
+    if four_digit_year {
+        if let Ok(date) = NaiveDate::parse_from_str(input, "%Y-%m-%d") {
+            return Some(date);
+        }
     }
     let parts: Vec<&str> = input.split(['-', '/', '.']).collect();
     if let [d, m, y] = parts[..] {

@@ -54,26 +54,40 @@ pub(super) fn normalised_fields(raw: &Map<String, Value>) -> Map<String, Value> 
     object
 }
 
-/// What personal data an `id` seems to hold: a BSN (11-proef), IBAN, phone number, e-mail
-/// address or postcode, as the anonymiser recognises them. Names are not looked for: ids are
-/// codes such as `vb-2026-0001`, and a word list would refuse good ones.
+/// What personal data an `id` seems to hold, as the anonymiser finds it in the id read as
+/// text: once with `_ : /` as spaces (so "123.456.782" and "0612-345678" keep their shape) and
+/// once with every separator as a space (so "Fatima-El-Amrani-12" and
+/// "mw.de.boer-dossiernummer-2024-12345" read as words). An id is stored as a key, shown as the
+/// kenmerk and logged: it must hold nothing that identifies a person.
 pub(super) fn personal_data_in_id(id: &str) -> Option<&'static str> {
-    use crate::scrub::PiiKind;
-    // Separators in ids ("123.456.782", "0612-345678") are read as the anonymiser reads text.
-    let spaced: String = id
-        .chars()
-        .map(|c| if matches!(c, '_' | ':' | '/') { ' ' } else { c })
-        .collect();
-    crate::scrub::shapes_found(&spaced)
+    let with = |separators: &[char]| -> String {
+        id.chars()
+            .map(|c| if separators.contains(&c) { ' ' } else { c })
+            .collect()
+    };
+    [with(&['_', ':', '/']), with(&['_', ':', '/', '-', '.'])]
         .iter()
-        .find_map(|kind| match kind {
-            PiiKind::Bsn => Some("een BSN"),
-            PiiKind::Iban => Some("een rekeningnummer"),
-            PiiKind::Phone => Some("een telefoonnummer"),
-            PiiKind::Email => Some("een e-mailadres"),
-            PiiKind::Postcode => Some("een postcode"),
-            _ => None,
+        .find_map(|text| {
+            crate::scrub::scrub(text)
+                .found
+                .first()
+                .map(|kind| kind_phrase(*kind))
         })
+}
+
+/// How a refusal names a kind of personal data.
+fn kind_phrase(kind: crate::scrub::PiiKind) -> &'static str {
+    use crate::scrub::PiiKind;
+    match kind {
+        PiiKind::Name => "een naam",
+        PiiKind::Bsn => "een BSN",
+        PiiKind::Iban => "een rekeningnummer",
+        PiiKind::Phone => "een telefoonnummer",
+        PiiKind::Email => "een e-mailadres",
+        PiiKind::Address | PiiKind::Postcode => "een adres",
+        PiiKind::DateOfBirth => "een geboortedatum",
+        PiiKind::CaseNumber => "een dossiernummer",
+    }
 }
 
 /// What personal data a `source` seems to hold: anything the anonymiser finds, or a person's
@@ -85,14 +99,5 @@ pub(super) fn personal_data_in_source(source: &str) -> Option<&'static str> {
     crate::scrub::scrub(source)
         .found
         .first()
-        .map(|kind| match kind {
-            crate::scrub::PiiKind::Name => "een naam",
-            crate::scrub::PiiKind::Bsn => "een BSN",
-            crate::scrub::PiiKind::Iban => "een rekeningnummer",
-            crate::scrub::PiiKind::Phone => "een telefoonnummer",
-            crate::scrub::PiiKind::Email => "een e-mailadres",
-            crate::scrub::PiiKind::Address | crate::scrub::PiiKind::Postcode => "een adres",
-            crate::scrub::PiiKind::DateOfBirth => "een geboortedatum",
-            crate::scrub::PiiKind::CaseNumber => "een dossiernummer",
-        })
+        .map(|kind| kind_phrase(*kind))
 }

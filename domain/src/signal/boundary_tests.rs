@@ -98,9 +98,17 @@ fn an_id_holding_personal_data_is_refused_without_echo() {
             "0612345678",
             "NL91ABNA0417164300",
             "2531AB",
+            // Names, dates of birth, addresses and case numbers (security review of
+            // 2026-12-02): an id is a key, a kenmerk on pages and a field in the log.
+            "Fatima-El-Amrani-geb-03-03-1954-Hoefkade-12",
+            "mw.de.boer-dossiernummer-2024-12345",
+            "bsn-123-456-782",
+            "kees-de-vries-1",
         ],
         &[
             "vb-2026-0001",
+            "ggz-haaglanden:2026/11/0042",
+            "mo-2026-001",
             "demo-0001",
             "x1",
             "123456789",

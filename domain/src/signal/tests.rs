@@ -98,6 +98,8 @@ fn dates_in_the_future_or_before_2000_are_refused() {
         ("1999-12-31", "vóór 2000"),
         ("2026-02-30", "geen geldige datum"),
         ("gisteren", "geen geldige datum"),
+        // A two-digit year is not read as the year 1 (UX review of 2026-12-02).
+        ("1-12-26", "geen geldige datum"),
     ] {
         let errors = errors_for(valid_with("observed_on", json!(date)));
         assert_eq!(fields(&errors), vec!["observed_on"]);
