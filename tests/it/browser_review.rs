@@ -99,6 +99,16 @@ async fn meeting_at((width, height): (u32, u32)) {
     browser
         .wait_for("Besluit vastgelegd: afgewezen. De status is nu: afgewezen.")
         .await;
+    // The confirmation is in view, not left above the panel the form scrolled to (within a
+    // pixel: scrolled to, its top lies at a fraction below zero).
+    let top = browser
+        .js("const r = document.getElementById('melding').getBoundingClientRect(); return [r.top >= -1 && r.bottom <= window.innerHeight + 1, window.scrollY, r.top];")
+        .await;
+    assert_eq!(
+        top[0],
+        serde_json::json!(true),
+        "the decision's message is in view: {top}"
+    );
     browser.expect_status("afgewezen").await;
     browser.shot("besluit-bevestigd").await;
     browser

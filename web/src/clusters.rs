@@ -55,9 +55,10 @@ pub(crate) async fn refused_with(
     crate::render::with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
-/// After a change: the cluster page, with a message once.
+/// After a change: the cluster page, with a message once, scrolled to that message (the form's
+/// own `#paneel-…` would otherwise carry over the redirect and keep it out of view).
 fn back_to(cluster: &OwnCluster, code: &str) -> Response {
-    let to = format!("/clusters/{}", cluster.id);
+    let to = format!("/clusters/{}#melding", cluster.id);
     flash::redirect(code, &to, cluster.me.state.secure_cookies)
 }
 
