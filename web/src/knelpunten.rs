@@ -204,16 +204,13 @@ pub(crate) struct BriefQuery {
 }
 
 /// The municipality reads published briefs only: a brief of a quarter still being counted
-/// would differ from download to download, and two versions give away their difference. An
-/// overleg member restricted to some wijken too: a draft quotes vignettes (signal text) of
-/// every wijk.
+/// would differ from download to download, and two versions give away their difference.
 async fn published_for(
     me: &SignedIn<BriefReaders>,
     quarter: Quarter,
     programme: Option<&str>,
 ) -> Result<(), WebError> {
-    let restricted = me.user.role == Role::Reviewer && !me.user.areas.is_empty();
-    if me.user.role != Role::Municipality && !restricted {
+    if me.user.role != Role::Municipality {
         return Ok(());
     }
     let key = quarter.to_string();

@@ -65,14 +65,18 @@ pub(super) fn personal_data_in_id(id: &str) -> Option<&'static str> {
             .map(|c| if separators.contains(&c) { ' ' } else { c })
             .collect()
     };
-    [with(&['_', ':', '/']), with(&['_', ':', '/', '-', '.'])]
-        .iter()
-        .find_map(|text| {
-            crate::scrub::scrub(text)
-                .found
-                .first()
-                .map(|kind| kind_phrase(*kind))
-        })
+    let found = |text: &str| {
+        crate::scrub::scrub(text)
+            .found
+            .first()
+            .map(|kind| kind_phrase(*kind))
+    };
+    // The second reading differs only where the id has a hyphen or a full stop.
+    found(&with(&['_', ':', '/'])).or_else(|| {
+        id.contains(['-', '.'])
+            .then(|| found(&with(&['_', ':', '/', '-', '.'])))
+            .flatten()
+    })
 }
 
 /// How a refusal names a kind of personal data.
