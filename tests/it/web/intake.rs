@@ -110,13 +110,18 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         "{sent}"
     );
 
+    // The form sent with one field typed otherwise: refused (422), the page that says why.
+    let refused_with = async |changed: &str, typed: &'static str| {
+        let mut form = fields("versturen");
+        for field in form.iter_mut().filter(|(name, _)| *name == changed) {
+            field.1 = typed;
+        }
+        let (status, body) = team.post("/signalen", &form).await;
+        assert_eq!(status, 422, "{body}");
+        body
+    };
     // A field error comes back in Dutch, naming the field, with the text kept.
-    let mut bad = fields("versturen");
-    for field in bad.iter_mut().filter(|(name, _)| *name == "observed_on") {
-        field.1 = "morgen";
-    }
-    let (status, body) = team.post("/signalen", &bad).await;
-    assert_eq!(status, 422);
+    let body = refused_with("observed_on", "morgen").await;
     // Under its Dutch name, tied to its input.
     assert!(
         body.contains(
@@ -130,12 +135,7 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
     );
     assert!(!body.contains("observed_on:"), "{body}");
     // A misspelt wijk: a suggestion in plain words, no register jargon for a team member.
-    let mut misspelt = fields("versturen");
-    for field in misspelt.iter_mut().filter(|(name, _)| *name == "area") {
-        field.1 = "Moerwyk";
-    }
-    let (status, body) = team.post("/signalen", &misspelt).await;
-    assert_eq!(status, 422);
+    let body = refused_with("area", "Moerwyk").await;
     assert!(
         body.contains(
             "deze wijk of buurt kennen we niet; bedoelt u ‘Moerwijk’? Kies een naam uit de lijst"
