@@ -294,6 +294,35 @@ pub fn transition(state: State, action: &Action, reason: &str) -> Result<State, 
     Ok(next)
 }
 
+/// Whether the overleg can take the action posted as `name` ("heropenen") on a cluster in
+/// `state`: [`transition`] of a well-filled example of it, so the table above stays the one
+/// rule. The cluster page offers only these.
+pub fn offers(state: State, name: &str) -> bool {
+    let example = match name {
+        "bevestigen" => Action::Confirm,
+        "afwijzen" => Action::Dismiss,
+        "parkeren" => Action::Park {
+            snooze: Snooze::Signals { count: 1 },
+        },
+        "toewijzen" => Action::Assign {
+            owner: "eigenaar".into(),
+            programme: String::new(),
+        },
+        "notitie" => Action::Note,
+        "aanbeveling" => Action::Recommend,
+        "samenvoegen" => Action::Merge {
+            with: String::new(),
+        },
+        "splitsen" => Action::Split {
+            how: Split::ByOrganisation,
+        },
+        "oplossen" => Action::Solve,
+        "heropenen" => Action::Reopen,
+        _ => return false,
+    };
+    transition(state, &example, "toelichting").is_ok()
+}
+
 /// One recorded decision (a row of the append-only history).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {

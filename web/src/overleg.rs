@@ -48,6 +48,8 @@ pub(crate) struct PanelFields {
 /// One decision panel: closed and empty, or reopened after a refusal.
 #[derive(Serialize, Default)]
 struct Panel {
+    /// Whether the cluster's state allows the action (a refused one stays, to show why).
+    offered: bool,
     open: bool,
     error: String,
     fields: PanelFields,
@@ -324,19 +326,25 @@ async fn split_off(context: &Context<'_>, id: &str) -> anyhow::Result<Vec<Named>
         .collect())
 }
 
-/// Every panel closed, but the refused one open with what was typed and why.
-fn panels(refused: &Refused) -> BTreeMap<&'static str, Panel> {
+/// Every panel the cluster's state allows, closed, but the refused one open with what was
+/// typed and why.
+fn panels(refused: &Refused, state: ReviewState) -> BTreeMap<&'static str, Panel> {
     ACTIONS
         .iter()
         .map(|action| {
+            let offered = knooppunt_domain::review::offers(state, action);
             let panel = if *action == refused.action {
                 Panel {
+                    offered: true,
                     open: true,
                     error: refused.error.clone(),
                     fields: refused.fields.clone(),
                 }
             } else {
-                Panel::default()
+                Panel {
+                    offered,
+                    ..Panel::default()
+                }
             };
             (*action, panel)
         })
@@ -399,7 +407,7 @@ async fn cluster_data(
         split_off: split_off(&context, id).await?,
         examples: examples(state, id).await?,
         others,
-        panels: panels(&refused),
+        panels: panels(&refused, cluster.standing.state),
         error: (refused.action.is_empty() && !refused.error.is_empty()).then_some(refused.error),
         flash,
         undo,
