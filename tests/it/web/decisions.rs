@@ -18,9 +18,17 @@ async fn the_overleg_decides_and_the_history_is_kept() {
     csrf_in(&agenda).expect("the agenda's forms carry the session's token");
     let path = format!("/clusters/{cluster}/besluit");
 
-    // Not allowed from "open": solving. The refusal is Dutch and names the action.
+    // An open cluster is offered what "open" allows, not solving or reopening.
+    let (_, page) = overleg.get(&format!("/clusters/{cluster}")).await;
+    assert!(page.contains("id=\"paneel-bevestigen\""), "{page}");
+    for not_offered in ["paneel-oplossen", "paneel-heropenen"] {
+        assert!(!page.contains(&format!("id=\"{not_offered}\"")), "{page}");
+    }
+    // Not allowed from "open": solving. The refusal is Dutch and names the action, in the
+    // panel it was posted from.
     let (status, body) = overleg.submit(&path, &[("actie", "oplossen")]).await;
     assert_eq!(status, 422);
+    assert!(body.contains("id=\"fout-oplossen\""), "{body}");
     assert!(
         body.contains("&#x27;oplossen&#x27; kan niet bij een cluster dat open is")
             || body.contains("'oplossen' kan niet"),
