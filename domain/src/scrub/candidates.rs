@@ -16,6 +16,7 @@ pub(crate) struct Traits {
     longest_run: usize,
     /// Two ASCII letters and two ASCII digits in a row (an IBAN's country and check digits).
     pub letters_digits: bool,
+    /// An `@`, or one spelled out ([`spelled_at`]).
     pub at_sign: bool,
     /// Digits, one of `-/.`, at most three digits, one of `-/.`, a digit ("12-3-87").
     numeric_date: bool,
@@ -42,17 +43,22 @@ pub(crate) struct Traits {
     group: Option<(usize, usize)>,
 }
 
-/// Whether `bytes[i..]` starts with "[at]", "(at)", "{at}" or "[apenstaartje]" in any case:
-/// the `@` of an e-mail address written to dodge harvesters.
+/// Whether `bytes[i..]` starts with "[at]", "(at)", "{at}", "[apenstaartje]", " at " or
+/// " apenstaartje " in any ASCII case: the `@` of an e-mail address written to dodge
+/// harvesters (`EMAIL_SPELLED`, `EMAIL_WORDS`).
 fn spelled_at(bytes: &[u8], i: usize) -> bool {
-    if !matches!(bytes[i], b'[' | b'(' | b'{') {
-        return false;
-    }
+    let closes: &[u8] = match bytes[i] {
+        b'[' | b'(' | b'{' => b"])}",
+        b' ' => b" ",
+        _ => return false,
+    };
     let word = |w: &[u8]| {
         bytes
             .get(i + 1..i + 1 + w.len())
             .is_some_and(|b| b.eq_ignore_ascii_case(w))
-            && matches!(bytes.get(i + 1 + w.len()), Some(b']' | b')' | b'}'))
+            && bytes
+                .get(i + 1 + w.len())
+                .is_some_and(|b| closes.contains(b))
     };
     word(b"at") || word(b"apenstaartje")
 }
@@ -319,6 +325,12 @@ mod tests {
         "x",
         ":",
         "\n",
+        " at ",
+        " AT ",
+        "apenstaartje",
+        "gmail",
+        ".nl",
+        " punt ",
     ];
 
     proptest::proptest! {
@@ -344,6 +356,9 @@ mod tests {
             }
             if super::super::POSTCODE.is_match(&text) {
                 proptest::prop_assert!(traits.postcode, "{text}");
+            }
+            if super::super::EMAIL_WORDS.is_match(&text) {
+                proptest::prop_assert!(traits.at_sign, "{text}");
             }
         }
     }

@@ -113,7 +113,7 @@ static EMAIL_SPELLED: LazyLock<Regex> = LazyLock::new(|| {
 /// "kijk at home" stays.
 static EMAIL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)[a-z0-9._%+\-]+(?: punt [a-z0-9\-]+)* (?:at|apenstaartje) [a-z0-9\-]+(?:(?:\.| punt | dot )[a-z0-9\-]+)*(?:\.| punt | dot )(?:nl|com|org|net|be|eu|info|nu|de|fr|uk)(?-u:\b)",
+        r"(?i)[a-z0-9._%+\-]+(?: punt [a-z0-9\-]+)* (?-u:at|apenstaartje) [a-z0-9\-]+(?:(?:\.| punt | dot )[a-z0-9\-]+)*(?:\.| punt | dot )(?:nl|com|org|net|be|eu|info|nu|de|fr|uk)(?-u:\b)",
     )
     .expect("valid worded e-mail pattern")
 });
@@ -139,22 +139,6 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid postcode pattern")
 });
 
-/// Whether `text` holds " at " or "apenstaartje" (in lower case, capitalised or in capitals):
-/// what [`EMAIL_WORDS`] needs, as written.
-fn spelled_at_word(text: &str) -> bool {
-    // Substring searches (vectorised in `str::contains`) rather than a window per byte.
-    [
-        " at ",
-        " AT ",
-        " At ",
-        "apenstaartje",
-        "Apenstaartje",
-        "APENSTAARTJE",
-    ]
-    .iter()
-    .any(|needle| text.contains(needle))
-}
-
 /// Whether a short label (a source code) is a person's name from the gazetteer.
 pub fn label_is_person_name(label: &str) -> bool {
     names::label_is_person_name(label)
@@ -177,40 +161,21 @@ pub fn scrub(text: &str) -> Scrubbed {
     if traits.digits > 0 || traits.at_sign {
         find_shapes(text, &traits, &mut spans);
         places::find(text, &traits, &mut spans);
-    }
-    // An e-mail address spelled in words: " at " or "apenstaartje".
-    if spelled_at_word(text) {
-        for m in EMAIL_WORDS.find_iter(text) {
-            spans.push((m.start(), m.end(), PiiKind::Email));
+        // A case number has four digits or more.
+        if traits.digits >= 4 {
+            case_numbers::find(text, &mut spans);
         }
-    }
-    // A case number has four digits or more.
-    if traits.digits >= 4 {
-        case_numbers::find(text, &mut spans);
     }
     replace_spans(text, spans)
 }
 
-/// The kinds of personal data with a fixed shape in a text — BSN, IBAN, phone number, e-mail
-/// address, postcode — sorted, each once: exactly what [`scrub`]'s `found` holds of these kinds
-/// (every span counts there, overlapping or not, and the shapes never look at names, addresses
-/// or dates), without looking for names, addresses and dates or rebuilding the text.
-pub fn shapes_found(text: &str) -> Vec<PiiKind> {
-    let traits = Traits::of(text);
-    let mut spans: Vec<(usize, usize, PiiKind)> = Vec::new();
-    if traits.digits > 0 || traits.at_sign {
-        find_shapes(text, &traits, &mut spans);
-    }
-    let mut found: Vec<PiiKind> = spans.into_iter().map(|(_, _, kind)| kind).collect();
-    found.sort();
-    found.dedup();
-    found
-}
-
 fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind)>) {
-    // An e-mail address has an `@`, or spells it ("[at]").
+    // An e-mail address has an `@`, or spells it ("[at]", " at ", " apenstaartje ").
     if traits.at_sign {
-        for m in EMAIL.find_iter(text).chain(EMAIL_SPELLED.find_iter(text)) {
+        let spelled = EMAIL_SPELLED
+            .find_iter(text)
+            .chain(EMAIL_WORDS.find_iter(text));
+        for m in EMAIL.find_iter(text).chain(spelled) {
             spans.push((m.start(), m.end(), PiiKind::Email));
         }
     }

@@ -352,6 +352,8 @@ fn extend(text: &str, words: &Words<'_>, i: usize, limit: usize) -> usize {
 /// Finds person names in `text` and appends their spans (with initials) to `spans`.
 pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     let all = Words::of(text);
+    // The names found, in order; "Fatima el Amrani", "A.B. de Graaf": a name after one with
+    // only particles or initials between them (or overlapping it) joins it.
     let mut found_spans: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < all.len() {
@@ -367,24 +369,19 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
         });
         match found {
             Some((start, end)) => {
-                found_spans.push((with_initials(text, start), all.word(end - 1).end));
+                let (from, to) = (with_initials(text, start), all.word(end - 1).end);
+                match found_spans.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    Some(last) if text.get(last.1..from).is_some_and(joins_names) => last.1 = to,
+                    _ => found_spans.push((from, to)),
+                }
                 i = end;
             }
             None => i += 1,
         }
     }
-    // "Fatima el Amrani", "A.B. de Graaf": two names with only particles or initials between
-    // them are one name.
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found_spans.len());
-    for (start, end) in found_spans {
-        match merged.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            Some(last) if text.get(last.1..start).is_some_and(joins_names) => last.1 = end,
-            _ => merged.push((start, end)),
-        }
-    }
     spans.extend(
-        merged
+        found_spans
             .into_iter()
             .map(|(start, end)| (start, end, PiiKind::Name)),
     );
