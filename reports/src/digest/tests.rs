@@ -322,8 +322,10 @@ fn the_ledger_counts_a_quarter_as_its_three_months() {
     ledger.add(figure("augustus", &[atom("a", "Laak", "2026-08")], Some(8)));
     ledger.add(figure("september", &[atom("a", "Laak", "2026-09")], None));
     let leaks = ledger.disclosures(5).unwrap();
-    assert_eq!(leaks.len(), 1, "{leaks:?}");
-    assert_eq!((leaks[0].output.as_str(), leaks[0].value), ("september", 3));
+    // September's hidden cell, and the same 3 as parts of the quarter (July is 0).
+    assert!(leaks.len() >= 2, "{leaks:?}");
+    assert!(leaks.iter().all(|l| l.value == 3), "{leaks:?}");
+    assert!(leaks.iter().any(|l| l.output == "september"), "{leaks:?}");
 }
 
 /// The overview of September, the published brief of Q3 and the overviews of July and
@@ -446,21 +448,20 @@ fn the_overview_never_gives_away_a_cell_the_coming_brief_must_hide() {
     let month: Month = "2026-09".parse().unwrap();
     let barriers = vec!["a".to_string(), "b".to_string()];
 
-    // Without watching the coming brief, W1 is shown and the brief's cell follows.
+    // Even without watching the coming brief, W1's 20 is not shown: 22 in the programme's
+    // brief minus 20 in September would leave 2 for the rest of that group (W2 in the
+    // quarter, W1 in July and August).
     let mut unwatched = context.clone();
     let release =
         monthly::release_month(&candidates, month, 5, &BTreeMap::new(), &mut unwatched).unwrap();
     let (level, row) = release.find("a").unwrap();
-    assert_eq!(level.table.cells[row][0], Cell::Shown(20));
-    monthly::watch_brief(&mut unwatched, "2026Q3", &barriers, &wijken);
     assert!(
-        unwatched
-            .disclosures(5)
-            .unwrap()
-            .iter()
-            .any(|l| l.name == "a × W2" && l.value == 2),
-        "the case must bite"
+        !level.table.cells[row].contains(&Cell::Shown(20)),
+        "{:?}",
+        level.table
     );
+    monthly::watch_brief(&mut unwatched, "2026Q3", &barriers, &wijken);
+    assert_eq!(unwatched.disclosures(5).unwrap(), vec![]);
 
     // Watched: the overview hides more, and nothing small follows.
     let mut watched = context.clone();

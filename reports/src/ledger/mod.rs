@@ -13,6 +13,11 @@
 //! disclosure step on a new table, adds it to what was already published, and hides more in the
 //! new table until the joint audit finds nothing that the new table gives away.
 //!
+//! Besides hidden figures, [`Ledger::disclosures`] looks for small groups no table shows that
+//! follow from two outputs counting the same signals over different spans: a month inside a
+//! published quarter ("6 in Q3, 5 in September: 1 in July and August"), or a knelpunt for the
+//! whole municipality after a monthly overview per wijk.
+//!
 //! Not covered here: inference from the bounds of a hidden figure (`1 ≤ x ≤ min − 1`) across
 //! outputs; within one table [`crate::disclosure::protect`] covers them.
 
@@ -20,8 +25,11 @@ use crate::disclosure::{
     protect_forcing, Cell, CountTable, Disclosure, DisclosureError, DisclosureOptions, Position,
     PublishedTable,
 };
-use crate::frac::Frac;
 use std::collections::{BTreeMap, BTreeSet};
+pub use system::month_atom;
+use system::System;
+
+mod system;
 
 /// The smallest count any output is a sum of.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,12 +48,15 @@ pub struct Figure {
     pub value: Option<u64>,
 }
 
-/// A hidden figure that follows from the shown ones.
+/// A hidden figure, or a difference of two figures, that follows from the shown ones.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Leak {
     pub output: String,
     pub name: String,
     pub value: i64,
+    /// The atoms of the figure that gives it away: the hidden figure itself, or the larger of
+    /// two nested figures. A repair hides a figure that shares them.
+    pub atoms: BTreeSet<Atom>,
 }
 
 /// Everything published (or about to be) from the same signals.
@@ -192,155 +203,42 @@ impl Ledger {
         }
     }
 
-    /// The hidden figures that follow exactly from the shown ones *and* are small
-    /// (`0 < value < min`): what a reader must never learn. A hidden figure that follows but is
-    /// zero or at least `min` reveals no small group: it could have been shown (a complement
-    /// that follows would give away its small partner, which is then found itself).
+    /// What a reader must never learn: the groups of signals whose count follows exactly from
+    /// the shown figures *and* is small (`0 < value < min`). Two kinds:
+    ///
+    /// - a hidden figure of any output ([`Ledger::audit`]). One that follows but is zero or at
+    ///   least `min` reveals no small group: it could have been shown (a complement that follows
+    ///   would give away its small partner, which is then found itself);
+    /// - the difference of two figures of different outputs where one counts a part of the
+    ///   other's signals: "Bouwlust 6 in the third quarter" in the brief and "Bouwlust 5 in
+    ///   September" in the monthly overview give "1 in July and August", a group no table
+    ///   shows. A difference that is the sum of two or more cells of one of the two tables
+    ///   ("this knelpunt in the other wijken") is what that table's own rules
+    ///   ([`crate::disclosure`]) let a reader know of its hidden cells, and is not a leak;
+    ///   a hidden cell that follows alone is found as a hidden figure.
+    /// - a part of one figure's period ([`System::sub_periods`]).
     pub fn disclosures(&self, min: u64) -> Result<Vec<Leak>, DisclosureError> {
-        Ok(self
-            .audit()?
-            .into_iter()
-            .filter(|leak| leak.value > 0 && (leak.value as u64) < min)
-            .collect())
+        let system = System::of(self)?;
+        let values = system.values(&self.figures)?;
+        let small = |value: i64| value > 0 && (value as u64) < min;
+        let mut leaks = system.recovered(&self.figures, &values);
+        leaks.extend(system.differences(&self.figures, &values, &small));
+        leaks.extend(system.sub_periods(&self.figures, &values)?);
+        leaks.retain(|leak| small(leak.value));
+        leaks.sort();
+        leaks.dedup();
+        Ok(leaks)
     }
 
     /// Every hidden figure of any output that follows exactly from the shown figures of all
     /// outputs together, with its value.
     pub fn audit(&self) -> Result<Vec<Leak>, DisclosureError> {
-        // A monthly output counts months: then every quarter is the sum of its three months.
-        let monthly = self
-            .figures
-            .iter()
-            .flat_map(|f| &f.atoms)
-            .any(|a| month_atom(&a.quarter));
-        let expand = |atom: &Atom| -> Vec<Atom> {
-            if monthly {
-                refine(atom)
-            } else {
-                vec![atom.clone()]
-            }
-        };
-        let mut index: BTreeMap<Atom, usize> = BTreeMap::new();
-        for figure in &self.figures {
-            for atom in figure.atoms.iter().flat_map(expand) {
-                let next = index.len();
-                index.entry(atom).or_insert(next);
-            }
-        }
-        let vector = |figure: &Figure| -> Row {
-            figure
-                .atoms
-                .iter()
-                .flat_map(expand)
-                .filter_map(|a| index.get(&a).map(|&i| (i, Frac::ONE)))
-                .collect()
-        };
-        // Reduced basis of the shown figures: pivot variable → (row, right-hand side).
-        let mut basis: BTreeMap<usize, (Row, Frac)> = BTreeMap::new();
-        for figure in &self.figures {
-            let Some(value) = figure.value else { continue };
-            let (row, rhs) = reduce(&basis, vector(figure), Frac::int(value as i128))?;
-            let Some((&pivot, &lead)) = row.iter().next() else {
-                continue;
-            };
-            let row: Row = row
-                .into_iter()
-                .map(|(k, v)| Ok((k, v.div(lead)?)))
-                .collect::<Result<_, DisclosureError>>()?;
-            let rhs = rhs.div(lead)?;
-            // Keep the basis fully reduced: remove the new pivot from the older rows.
-            for (old_row, old_rhs) in basis.values_mut() {
-                if let Some(&factor) = old_row.get(&pivot) {
-                    subtract_scaled(old_row, factor, &row)?;
-                    *old_rhs = old_rhs.sub(factor.mul(rhs)?)?;
-                }
-            }
-            basis.insert(pivot, (row, rhs));
-        }
-        let mut leaks = Vec::new();
-        for figure in self.figures.iter().filter(|f| f.value.is_none()) {
-            let (rest, value) = reduce(&basis, vector(figure), Frac::ZERO)?;
-            if rest.is_empty() {
-                // `figure = Σ basis rows · factors`, and reduce subtracted their right-hand
-                // sides from zero.
-                leaks.push(Leak {
-                    output: figure.output.clone(),
-                    name: figure.name.clone(),
-                    value: -value.round(),
-                });
-            }
-        }
+        let system = System::of(self)?;
+        let mut leaks = system.recovered(&self.figures, &system.values(&self.figures)?);
         leaks.sort();
         leaks.dedup();
         Ok(leaks)
     }
-}
-
-type Row = BTreeMap<usize, Frac>;
-
-/// Whether an atom's period is a month (`2026-09`, from a monthly overview) rather than a
-/// quarter (`2026Q3`).
-pub fn month_atom(period: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok()
-}
-
-/// An atom in months: a quarter's atom is its three months' atoms, a month's is itself.
-fn refine(atom: &Atom) -> Vec<Atom> {
-    match atom.quarter.parse::<knooppunt_domain::quarter::Quarter>() {
-        Ok(quarter) if !month_atom(&atom.quarter) => {
-            let start = quarter.start();
-            (0..3)
-                .filter_map(|i| start.checked_add_months(chrono::Months::new(i)))
-                .map(|month| Atom {
-                    quarter: month.format("%Y-%m").to_string(),
-                    ..atom.clone()
-                })
-                .collect()
-        }
-        _ => vec![atom.clone()],
-    }
-}
-
-/// Subtracts basis rows from `row` until no pivot of the basis is left in it; the right-hand
-/// sides are subtracted from `rhs` alike.
-fn reduce(
-    basis: &BTreeMap<usize, (Row, Frac)>,
-    mut row: Row,
-    mut rhs: Frac,
-) -> Result<(Row, Frac), DisclosureError> {
-    let pivots: Vec<usize> = row
-        .keys()
-        .copied()
-        .filter(|k| basis.contains_key(k))
-        .collect();
-    for pivot in pivots {
-        let Some(factor) = row.get(&pivot).copied() else {
-            continue;
-        };
-        let Some((base, base_rhs)) = basis.get(&pivot) else {
-            continue;
-        };
-        subtract_scaled(&mut row, factor, base)?;
-        rhs = rhs.sub(factor.mul(*base_rhs)?)?;
-    }
-    Ok((row, rhs))
-}
-
-/// `row − factor · other`, entry by entry; entries that become zero are dropped.
-fn subtract_scaled(row: &mut Row, factor: Frac, other: &Row) -> Result<(), DisclosureError> {
-    for (&k, &v) in other {
-        let updated = row
-            .get(&k)
-            .copied()
-            .unwrap_or(Frac::ZERO)
-            .sub(factor.mul(v)?)?;
-        if updated.is_zero() {
-            row.remove(&k);
-        } else {
-            row.insert(k, updated);
-        }
-    }
-    Ok(())
 }
 
 /// The result of [`protect_in_context`].
@@ -396,12 +294,7 @@ pub fn protect_in_context(
                 context_leaks: before.into_iter().collect(),
             });
         };
-        let leaked_atoms = joint
-            .figures
-            .iter()
-            .find(|f| f.output == leak.output && f.name == leak.name)
-            .map(|f| f.atoms.clone())
-            .unwrap_or_default();
+        let leaked_atoms = &leak.atoms;
         let positions = positions(&disclosure.table);
         let candidate = joint.figures[start..]
             .iter()
@@ -409,7 +302,7 @@ pub fn protect_in_context(
             .filter(|(f, p)| f.value.is_some() && !forced.contains(*p))
             .min_by_key(|(f, _)| {
                 let value = f.value.unwrap_or(0);
-                (f.atoms.is_disjoint(&leaked_atoms), value == 0, value)
+                (f.atoms.is_disjoint(leaked_atoms), value == 0, value)
             })
             .map(|(_, p)| *p);
         match candidate {
@@ -454,5 +347,6 @@ fn positions(table: &PublishedTable) -> Vec<Position> {
 }
 
 #[cfg(test)]
-#[path = "ledger_tests.rs"]
+mod period_tests;
+#[cfg(test)]
 mod tests;

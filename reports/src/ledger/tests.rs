@@ -2,13 +2,13 @@ use super::*;
 use crate::disclosure::protect;
 
 const GGZ: &str = "wachtlijst-ggz";
-const CORP: &str = "corporatie-reactietijd";
+pub(super) const CORP: &str = "corporatie-reactietijd";
 
-fn names(list: &[&str]) -> Vec<String> {
+pub(super) fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-fn plain(column: &str) -> Vec<String> {
+pub(super) fn plain(column: &str) -> Vec<String> {
     vec![column.to_string()]
 }
 
@@ -251,14 +251,24 @@ fn a_programme_brief_that_shows_a_cell_makes_the_main_brief_hide_more() {
         "Laak total 15 minus the programme's 11 gives the GGZ cell"
     );
     let protected = protect_q3(&DisclosureOptions::default(), &context);
+    publish_hiding_first_cell(&mut context, ("brief 2026Q3", "2026Q3"), &protected);
+}
+
+/// Asserts that `protected` hides its first cell and found no earlier leak, adds it to
+/// `ledger` as `(output, period)`, and asserts that nothing small follows from all together.
+pub(super) fn publish_hiding_first_cell(
+    ledger: &mut Ledger,
+    (output, period): (&str, &str),
+    protected: &Protected,
+) {
     assert_eq!(protected.context_leaks, vec![]);
     let table = &protected.disclosure.table;
     assert_eq!(
         table.get(Position::Cell { row: 0, column: 0 }),
         Some(Cell::Suppressed)
     );
-    context.add_table("brief 2026Q3", "2026Q3", table, &plain);
-    assert_eq!(context.disclosures(5).unwrap(), vec![]);
+    ledger.add_table(output, period, table, &plain);
+    assert_eq!(ledger.disclosures(5).unwrap(), vec![]);
 }
 
 #[test]
@@ -303,30 +313,36 @@ fn stadsdeel_columns_stand_for_their_wijken() {
         vec![Leak {
             output: "wijken".into(),
             name: "Bouwlust".into(),
-            value: 3
+            value: 3,
+            atoms: [atom("Bouwlust")].into_iter().collect(),
         }]
     );
 }
 
 /// A small deterministic generator (xorshift), so a failure can be replayed by its seed.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
 
-type Raw = BTreeMap<Atom, u64>;
+pub(super) type Raw = BTreeMap<Atom, u64>;
 
-fn random_raw(rng: &mut Rng, rows: &[String], columns: &[String], quarters: &[&str]) -> Raw {
+pub(super) fn random_raw(
+    rng: &mut Rng,
+    rows: &[String],
+    columns: &[String],
+    quarters: &[&str],
+) -> Raw {
     let mut raw = Raw::new();
     for q in quarters {
         for r in rows {
@@ -350,7 +366,12 @@ fn random_raw(rng: &mut Rng, rows: &[String], columns: &[String], quarters: &[&s
     raw
 }
 
-fn table_of(raw: &Raw, rows: &[String], columns: &[String], quarter: &str) -> CountTable {
+pub(super) fn table_of(
+    raw: &Raw,
+    rows: &[String],
+    columns: &[String],
+    quarter: &str,
+) -> CountTable {
     let cells = rows
         .iter()
         .map(|r| {

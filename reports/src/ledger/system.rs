@@ -1,0 +1,367 @@
+//! The shown figures of a ledger as one system of linear equations over its atoms, and what
+//! follows from it exactly (see [`super::Ledger::disclosures`]).
+
+use super::{Atom, Figure, Leak};
+use crate::disclosure::DisclosureError;
+use crate::frac::Frac;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The shown figures of a ledger as a reduced system of linear equations over its atoms.
+pub(super) struct System {
+    /// A monthly output counts months: then every quarter is the sum of its three months.
+    monthly: bool,
+    index: BTreeMap<Atom, usize>,
+    /// The atoms by their number in `index`.
+    atoms: Vec<Atom>,
+    /// Reduced basis of the shown figures: pivot variable → (row, right-hand side).
+    basis: BTreeMap<usize, (Row, Frac)>,
+}
+
+impl System {
+    pub(super) fn of(ledger: &super::Ledger) -> Result<System, DisclosureError> {
+        let monthly = ledger
+            .figures
+            .iter()
+            .flat_map(|f| &f.atoms)
+            .any(|a| month_atom(&a.quarter));
+        let mut system = System {
+            monthly,
+            index: BTreeMap::new(),
+            atoms: Vec::new(),
+            basis: BTreeMap::new(),
+        };
+        for figure in &ledger.figures {
+            for atom in figure.atoms.iter().flat_map(|a| expand(monthly, a)) {
+                if !system.index.contains_key(&atom) {
+                    system.index.insert(atom.clone(), system.atoms.len());
+                    system.atoms.push(atom);
+                }
+            }
+        }
+        for figure in &ledger.figures {
+            if let Some(value) = figure.value {
+                system.add(system.vector(figure), Frac::int(value as i128))?;
+            }
+        }
+        Ok(system)
+    }
+
+    fn vector(&self, figure: &Figure) -> Row {
+        figure
+            .atoms
+            .iter()
+            .flat_map(|a| expand(self.monthly, a))
+            .filter_map(|a| self.index.get(&a).map(|&i| (i, Frac::ONE)))
+            .collect()
+    }
+
+    /// Adds a shown figure, keeping the basis fully reduced.
+    fn add(&mut self, row: Row, value: Frac) -> Result<(), DisclosureError> {
+        let (row, rhs) = reduce(&self.basis, row, value)?;
+        let Some((&pivot, &lead)) = row.iter().next() else {
+            return Ok(());
+        };
+        let row: Row = row
+            .into_iter()
+            .map(|(k, v)| Ok((k, v.div(lead)?)))
+            .collect::<Result<_, DisclosureError>>()?;
+        let rhs = rhs.div(lead)?;
+        // Remove the new pivot from the older rows.
+        for (old_row, old_rhs) in self.basis.values_mut() {
+            if let Some(&factor) = old_row.get(&pivot) {
+                subtract_scaled(old_row, factor, &row)?;
+                *old_rhs = old_rhs.sub(factor.mul(rhs)?)?;
+            }
+        }
+        self.basis.insert(pivot, (row, rhs));
+        Ok(())
+    }
+
+    /// The value of a sum of atoms, when it follows exactly from the shown figures.
+    fn solve(&self, row: Row) -> Result<Option<i64>, DisclosureError> {
+        let (rest, value) = reduce(&self.basis, row, Frac::ZERO)?;
+        // `row = Σ basis rows · factors`, and reduce subtracted their right-hand sides from 0.
+        Ok(rest.is_empty().then(|| -value.round()))
+    }
+
+    /// Every figure's value where it follows exactly: shown, or solved from the shown ones.
+    pub(super) fn values(&self, figures: &[Figure]) -> Result<Vec<Option<i64>>, DisclosureError> {
+        figures
+            .iter()
+            .map(|figure| match figure.value {
+                Some(value) => Ok(Some(value as i64)),
+                None => self.solve(self.vector(figure)),
+            })
+            .collect()
+    }
+
+    /// The hidden figures that follow exactly.
+    pub(super) fn recovered(&self, figures: &[Figure], values: &[Option<i64>]) -> Vec<Leak> {
+        figures
+            .iter()
+            .zip(values)
+            .filter(|(figure, _)| figure.value.is_none())
+            .filter_map(|(figure, value)| {
+                value.map(|value| Leak {
+                    output: figure.output.clone(),
+                    name: figure.name.clone(),
+                    value,
+                    atoms: figure.atoms.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The `small` differences of nested figures of two outputs whose values both follow (see
+    /// [`super::Ledger::disclosures`]); named after both, reported with the larger one's atoms.
+    pub(super) fn differences(
+        &self,
+        figures: &[Figure],
+        values: &[Option<i64>],
+        small: &dyn Fn(i64) -> bool,
+    ) -> Vec<Leak> {
+        let nesting = Nesting::new(self, figures);
+        let mut leaks = Vec::new();
+        for (inner, known) in values.iter().enumerate() {
+            let Some(known) = known else { continue };
+            for outer in nesting.around(inner) {
+                let (a, b) = (&figures[outer], &figures[inner]);
+                let Some(value) = values[outer].map(|v| v - known) else {
+                    continue;
+                };
+                if a.output == b.output || !small(value) {
+                    continue;
+                }
+                let rest: Row = nesting.vectors[outer]
+                    .iter()
+                    .filter(|(k, _)| !nesting.vectors[inner].contains_key(k))
+                    .map(|(&k, &v)| (k, v))
+                    .collect();
+                if group(a) != group(b)
+                    && (nesting.sum_of_cells(&rest, &a.output)
+                        || nesting.sum_of_cells(&rest, &b.output))
+                {
+                    continue;
+                }
+                leaks.push(Leak {
+                    output: a.output.clone(),
+                    name: format!("{} zonder {}: {}", a.name, b.output, b.name),
+                    value,
+                    atoms: a.atoms.clone(),
+                });
+            }
+        }
+        leaks
+    }
+
+    /// The parts of one figure's period that follow exactly: of a figure counting several
+    /// periods (a quarter in months, or several quarters), each period alone and all but each
+    /// period. This finds the month a quarter's brief gives away together with the overviews
+    /// of its other months before that month's own overview exists.
+    pub(super) fn sub_periods(
+        &self,
+        figures: &[Figure],
+        values: &[Option<i64>],
+    ) -> Result<Vec<Leak>, DisclosureError> {
+        let mut leaks = Vec::new();
+        for (figure, value) in figures.iter().zip(values) {
+            if value.is_none() {
+                continue;
+            }
+            let vector = self.vector(figure);
+            let mut periods: BTreeMap<&str, Row> = BTreeMap::new();
+            for (&k, &v) in &vector {
+                if let Some(atom) = self.atoms.get(k) {
+                    periods
+                        .entry(atom.quarter.as_str())
+                        .or_default()
+                        .insert(k, v);
+                }
+            }
+            if periods.len() < 2 {
+                continue;
+            }
+            let mut parts: Vec<(String, Row)> = Vec::new();
+            for (period, row) in &periods {
+                parts.push((format!("alleen {period}"), row.clone()));
+                if periods.len() > 2 {
+                    let rest = vector
+                        .iter()
+                        .filter(|(k, _)| !row.contains_key(k))
+                        .map(|(&k, &v)| (k, v))
+                        .collect();
+                    parts.push((format!("zonder {period}"), rest));
+                }
+            }
+            for (part, row) in parts {
+                if let Some(value) = self.solve(row)? {
+                    leaks.push(Leak {
+                        output: figure.output.clone(),
+                        name: format!("{}, {part}", figure.name),
+                        value,
+                        atoms: figure.atoms.clone(),
+                    });
+                }
+            }
+        }
+        Ok(leaks)
+    }
+}
+
+type Row = BTreeMap<usize, Frac>;
+
+/// The figures of a ledger as sets of atoms, to find which lie inside which.
+struct Nesting<'a> {
+    figures: &'a [Figure],
+    vectors: Vec<Row>,
+    /// The figures that hold each atom.
+    holding: BTreeMap<usize, Vec<usize>>,
+}
+
+impl<'a> Nesting<'a> {
+    fn new(system: &System, figures: &'a [Figure]) -> Self {
+        let vectors: Vec<Row> = figures.iter().map(|f| system.vector(f)).collect();
+        let mut holding: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (f, vector) in vectors.iter().enumerate() {
+            for &atom in vector.keys() {
+                holding.entry(atom).or_default().push(f);
+            }
+        }
+        Nesting {
+            figures,
+            vectors,
+            holding,
+        }
+    }
+
+    /// Whether figure `part` lies strictly inside `whole`.
+    fn inside(&self, part: usize, whole: usize) -> bool {
+        let (part, whole) = (&self.vectors[part], &self.vectors[whole]);
+        part.len() < whole.len() && part.keys().all(|k| whole.contains_key(k))
+    }
+
+    /// The figures that `part` lies strictly inside (they all hold its first atom).
+    fn around(&self, part: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = self.vectors[part].keys().next();
+        first
+            .and_then(|atom| self.holding.get(atom))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&whole| self.inside(part, whole))
+    }
+
+    /// A table's cell: a figure with no other figure of its own output inside it.
+    fn is_cell(&self, f: usize) -> bool {
+        let output = &self.figures[f].output;
+        !self.vectors[f]
+            .keys()
+            .filter_map(|atom| self.holding.get(atom))
+            .flatten()
+            .any(|&g| self.figures[g].output == *output && self.inside(g, f))
+    }
+
+    /// Whether `rest` is the sum of two or more cells of `output`: a sum of hidden cells,
+    /// which the disclosure rules of that one table govern.
+    fn sum_of_cells(&self, rest: &Row, output: &str) -> bool {
+        let cells: BTreeSet<usize> = rest
+            .keys()
+            .filter_map(|atom| self.holding.get(atom))
+            .flatten()
+            .copied()
+            .filter(|&g| {
+                self.figures[g].output == output
+                    && self.vectors[g].keys().all(|k| rest.contains_key(k))
+                    && self.is_cell(g)
+            })
+            .collect();
+        let union: BTreeSet<usize> = cells
+            .iter()
+            .flat_map(|&g| self.vectors[g].keys().copied())
+            .collect();
+        cells.len() >= 2 && union.len() == rest.len()
+    }
+}
+
+/// Whether an atom's period is a month (`2026-09`, from a monthly overview) rather than a
+/// quarter (`2026Q3`).
+pub fn month_atom(period: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok()
+}
+
+/// The knelpunten and wijken a figure counts, whatever its period.
+fn group(figure: &Figure) -> BTreeSet<(&str, &str)> {
+    figure
+        .atoms
+        .iter()
+        .map(|a| (a.barrier.as_str(), a.area.as_str()))
+        .collect()
+}
+
+/// An atom as the system counts it: in months when any output counts months ([`refine`]).
+fn expand(monthly: bool, atom: &Atom) -> Vec<Atom> {
+    if monthly {
+        refine(atom)
+    } else {
+        vec![atom.clone()]
+    }
+}
+
+/// An atom in months: a quarter's atom is its three months' atoms, a month's is itself.
+pub(super) fn refine(atom: &Atom) -> Vec<Atom> {
+    match atom.quarter.parse::<knooppunt_domain::quarter::Quarter>() {
+        Ok(quarter) if !month_atom(&atom.quarter) => {
+            let start = quarter.start();
+            (0..3)
+                .filter_map(|i| start.checked_add_months(chrono::Months::new(i)))
+                .map(|month| Atom {
+                    quarter: month.format("%Y-%m").to_string(),
+                    ..atom.clone()
+                })
+                .collect()
+        }
+        _ => vec![atom.clone()],
+    }
+}
+
+/// Subtracts basis rows from `row` until no pivot of the basis is left in it; the right-hand
+/// sides are subtracted from `rhs` alike.
+fn reduce(
+    basis: &BTreeMap<usize, (Row, Frac)>,
+    mut row: Row,
+    mut rhs: Frac,
+) -> Result<(Row, Frac), DisclosureError> {
+    let pivots: Vec<usize> = row
+        .keys()
+        .copied()
+        .filter(|k| basis.contains_key(k))
+        .collect();
+    for pivot in pivots {
+        let Some(factor) = row.get(&pivot).copied() else {
+            continue;
+        };
+        let Some((base, base_rhs)) = basis.get(&pivot) else {
+            continue;
+        };
+        subtract_scaled(&mut row, factor, base)?;
+        rhs = rhs.sub(factor.mul(*base_rhs)?)?;
+    }
+    Ok((row, rhs))
+}
+
+/// `row − factor · other`, entry by entry; entries that become zero are dropped.
+fn subtract_scaled(row: &mut Row, factor: Frac, other: &Row) -> Result<(), DisclosureError> {
+    for (&k, &v) in other {
+        let updated = row
+            .get(&k)
+            .copied()
+            .unwrap_or(Frac::ZERO)
+            .sub(factor.mul(v)?)?;
+        if updated.is_zero() {
+            row.remove(&k);
+        } else {
+            row.insert(k, updated);
+        }
+    }
+    Ok(())
+}
