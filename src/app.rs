@@ -359,7 +359,7 @@ pub async fn start_intake(
 ) -> anyhow::Result<RunningIntake> {
     let mut web_state = knooppunt_web::WebState::new(
         store.clone(),
-        rules,
+        rules.clone(),
         publisher.clone(),
         config.web.secure_cookies,
         config.brief.min_group_size,
@@ -374,6 +374,10 @@ pub async fn start_intake(
         .transpose()
         .context("web.client_ip_header")?;
     web_state.cover = config.brief.cover();
+    web_state.recognition = Some(Arc::new(crate::recognition::WebRecognition {
+        store: store.clone(),
+        rules,
+    }));
     web_state.theme_css = config
         .web
         .theme()

@@ -225,3 +225,28 @@ fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
     }
     report
 }
+
+/// [`for_brief`] for a brief the overleg publishes on the website, on the project's notes in
+/// [`DEFAULT_NOTE_DIRS`]. It runs on a blocking thread: cross-validating the model takes tens
+/// of seconds of CPU that would otherwise hold one of the website's workers.
+pub struct WebRecognition {
+    pub store: knooppunt_store::Store,
+    pub rules: std::sync::Arc<RuleSet>,
+}
+
+#[async_trait::async_trait]
+impl knooppunt_web::MeasureRecognition for WebRecognition {
+    async fn measure(
+        &self,
+        quarter: knooppunt_domain::quarter::Quarter,
+    ) -> anyhow::Result<knooppunt_reports::accuracy::Recognition> {
+        let (store, rules) = (self.store.clone(), self.rules.clone());
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let dirs: Vec<PathBuf> = DEFAULT_NOTE_DIRS.iter().map(PathBuf::from).collect();
+            runtime.block_on(for_brief(&store, &rules, quarter, &dirs))
+        })
+        .await
+        .context("herkenning meten")?
+    }
+}

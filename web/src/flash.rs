@@ -100,6 +100,7 @@ pub fn text(code: &str) -> Option<String> {
             _ => return None,
         },
         "beheer" => crate::beheer::message(first)?.into(),
+        "vastgesteld" => crate::publish::message(first, second)?,
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use axum_extra::extract::cookie::CookieJar;
 use knooppunt_reports::compose::Edition;
 use knooppunt_reports::digest::monthly::Month;
 use knooppunt_reports::review::{Role, State as ReviewState};
@@ -57,6 +58,20 @@ struct KnelpuntenPage {
     meeting: Option<String>,
     /// The programmes knelpunten were assigned to, for the decisions list per programme.
     programmes: Vec<String>,
+    /// What this overleg member may publish now (nothing for others).
+    publish: Publishable,
+    /// The confirmation after a change, shown once.
+    notice: Option<String>,
+}
+
+/// The documents an overleg member who sees every wijk may publish from this page: last
+/// quarter's brief and last month's overview, each until it is published.
+#[derive(Serialize, Default)]
+struct Publishable {
+    brief: bool,
+    overview: bool,
+    /// "september 2026".
+    month_label: String,
 }
 
 /// A published quarter's brief and its versions: the original and its rectificaties.
@@ -86,9 +101,8 @@ fn dutch_quarter(key: &str) -> String {
 }
 
 /// The whole brief's published versions ("" programme), newest quarter first.
-async fn editions(store: &knooppunt_store::Store) -> anyhow::Result<Vec<PublishedBrief>> {
+fn editions(versions: &[knooppunt_reports::snapshot::Version]) -> Vec<PublishedBrief> {
     let mut editions: Vec<PublishedBrief> = Vec::new();
-    let versions = knooppunt_reports::snapshot::all_versions(store).await?;
     for version in versions.iter().filter(|v| v.programme.is_empty()) {
         let row = VersionRow {
             number: version.number,
@@ -111,13 +125,17 @@ async fn editions(store: &knooppunt_store::Store) -> anyhow::Result<Vec<Publishe
         }
     }
     editions.reverse();
-    Ok(editions)
+    editions
 }
 
 /// Confirmed knelpunten, figures only: what the municipality may see (never signal text).
 /// The figures are those of the latest published brief, as published: a page that counted
 /// anew (all-time, per wijk) would let a reader work out what the brief hides.
-pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response, WebError> {
+pub(crate) async fn knelpunten(
+    me: SignedIn<KnelpuntReaders>,
+    jar: CookieJar,
+) -> Result<(CookieJar, Response), WebError> {
+    let (jar, notice) = crate::flash::take(jar);
     let today = knooppunt_ingest::today_nl();
     let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
     let latest = knooppunt_reports::snapshot::latest(&me.state.store, "").await?;
@@ -167,9 +185,24 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         .collect();
     let published = latest.map(|(quarter, _)| quarter);
     let quarter = Quarter::containing(today).previous();
-    let editions = editions(&me.state.store).await?;
-    let quarter_readable = me.user.role != Role::Municipality
-        || editions.iter().any(|e| e.quarter == quarter.to_string());
+    let versions = knooppunt_reports::snapshot::all_versions(&me.state.store).await?;
+    let editions = editions(&versions);
+    let brief_published = editions.iter().any(|e| e.quarter == quarter.to_string());
+    let quarter_readable = me.user.role != Role::Municipality || brief_published;
+    let month = Month::containing(today).previous();
+    let publish = if me.user.role == Role::Reviewer && me.user.areas.is_empty() {
+        let overview_published = versions.iter().any(|v| {
+            v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY
+                && v.quarter == month.to_string()
+        });
+        Publishable {
+            brief: !brief_published,
+            overview: !overview_published,
+            month_label: knooppunt_reports::digest::monthly::month_label(month),
+        }
+    } else {
+        Publishable::default()
+    };
     let data = KnelpuntenPage {
         rows,
         published_label: published.as_deref().map(dutch_quarter),
@@ -178,7 +211,7 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
         quarter_label: quarter.dutch_label(),
         quarter_readable,
         editions,
-        month: Month::containing(today).previous().to_string(),
+        month: month.to_string(),
         meeting: me
             .state
             .store
@@ -186,8 +219,10 @@ pub(crate) async fn knelpunten(me: SignedIn<KnelpuntReaders>) -> Result<Response
             .await?
             .map(|day| day.to_string()),
         programmes: programmes.into_iter().collect(),
+        publish,
+        notice,
     };
-    me.page("knelpunten", "Bevestigde knelpunten", &data)
+    Ok((jar, me.page("knelpunten", "Bevestigde knelpunten", &data)?))
 }
 
 #[derive(Deserialize)]

@@ -39,6 +39,7 @@ mod log_labels;
 mod mine;
 mod minutes;
 mod overleg;
+mod publish;
 mod render;
 mod signin;
 mod state;
@@ -47,6 +48,7 @@ mod werkroute;
 mod werkroute_form;
 
 pub use error::WebError;
+pub use publish::MeasureRecognition;
 pub use state::WebState;
 
 use axum::routing::get;
@@ -69,6 +71,7 @@ pub fn router(state: WebState) -> Router {
         clusters::routes(),
         werkroute_form::routes(),
         knelpunten::routes(),
+        publish::routes(),
         digest::routes(),
         beheer::routes(),
         beheer_users::routes(),

@@ -66,6 +66,9 @@ pub struct WebState {
     pub cover: knooppunt_reports::Cover,
     /// The municipality's design tokens (`web.theme_css`), served as `/static/huisstijl.css`.
     pub theme_css: Option<Arc<str>>,
+    /// Measures recognition for a brief the overleg publishes here; without it publishing a
+    /// brief is refused as an internal error.
+    pub recognition: Option<Arc<dyn crate::publish::MeasureRecognition>>,
 }
 
 impl WebState {
@@ -106,6 +109,7 @@ impl WebState {
             client_ip_header: None,
             cover: Default::default(),
             theme_css: None,
+            recognition: None,
         })
     }
 }

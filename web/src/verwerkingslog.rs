@@ -130,6 +130,14 @@ fn changed(segments: &[&str]) -> Option<(&'static str, Activity, Value)> {
             Activity::Review,
             json!({"change": "vergadering-vastleggen"}),
         ),
+        ["brief", quarter, "vaststellen"] => (
+            Activity::Publication,
+            json!({"change": "brief-vaststellen", "quarter": quarter}),
+        ),
+        ["knelpunten", "maandoverzicht", month, "vaststellen"] => (
+            Activity::Publication,
+            json!({"change": "maandoverzicht-vaststellen", "maand": month}),
+        ),
         _ => return None,
     };
     Some((actions::ADMINISTRATION, activity, attributes))

@@ -10,4 +10,5 @@ mod decisions;
 mod digest;
 mod intake;
 mod labels;
+mod publish;
 mod rectification;
