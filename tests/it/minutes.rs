@@ -370,6 +370,25 @@ async fn the_chair_records_attendees_and_action_points() {
         .await;
     assert_answer(answer, 422, "actiepunt 1, actie: bevat persoonsgegevens");
 
+    // Thousands of attendees are refused, and the page comes back with the first 40 rows
+    // only, not with every row and its error.
+    let names: Vec<String> = (0..2000).map(|i| format!("Deelnemer {i}")).collect();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("datum", &iso)];
+    for name in &names {
+        form.push(("naam", name));
+        form.push(("rol", "wijkteam, x@example.nl"));
+    }
+    let (status, page) = overleg.post("/agenda/besluitenlijst", &form).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("aanwezigen: hoogstens 40; het formulier had er 2000"),
+        "{}",
+        &page[..page.len().min(2000)]
+    );
+    assert!(page.contains("Deelnemer 39") && !page.contains("Deelnemer 40\""));
+    assert!(page.len() < 200_000, "{} bytes", page.len());
+    assert!(!site.store.meeting_recorded(today).await.unwrap());
+
     let (status, _) = overleg
         .post(
             "/agenda/besluitenlijst",

@@ -165,20 +165,41 @@ fn read_form(
             role_error: None,
         });
     }
-    let action_rows = read_actions(form, meeting, &mut record, &mut errors);
-    if attendee_rows.len() > MAX_ROWS {
-        errors.push(error(
-            "naam-0".into(),
-            format!("aanwezigen: hoogstens {MAX_ROWS}"),
-        ));
-    }
-    if action_rows.len() > MAX_ROWS {
-        errors.push(error(
-            "actie-0".into(),
-            format!("actiepunten: hoogstens {MAX_ROWS}"),
-        ));
+    let mut action_rows = read_actions(form, meeting, &mut record, &mut errors);
+    for (posted, field, what) in [
+        (cap(&mut attendee_rows, &mut errors), "naam-0", "aanwezigen"),
+        (cap(&mut action_rows, &mut errors), "actie-0", "actiepunten"),
+    ] {
+        if posted > MAX_ROWS {
+            errors.push(error(
+                field.into(),
+                format!(
+                    "{what}: hoogstens {MAX_ROWS}; het formulier had er {posted}, hieronder \
+                     staan de eerste {MAX_ROWS}"
+                ),
+            ));
+        }
     }
     (record, attendee_rows, action_rows, errors)
+}
+
+/// Keeps the first [`MAX_ROWS`] rows and their errors (an error's input ends in its row's
+/// place, `naam-41`), so a refused form of thousands of rows
+/// does not come back whole; the number of rows posted.
+fn cap<R>(rows: &mut Vec<R>, errors: &mut Vec<FieldError>) -> usize {
+    let posted = rows.len();
+    if posted > MAX_ROWS {
+        rows.truncate(MAX_ROWS);
+        errors.retain(|e| {
+            let position = e
+                .input
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok());
+            position.is_none_or(|p| p < MAX_ROWS)
+        });
+    }
+    posted
 }
 /// The action-point rows posted; the valid ones go into `record`, the errors into `errors`.
 fn read_actions(
