@@ -89,6 +89,8 @@ pub struct MinutesDecision {
     pub reversed: bool,
     /// When and by whom it was taken back: "om 10:42 door …; status weer open", or empty.
     pub reversal: String,
+    /// Taken after the meeting was recorded that day: not a decision of the meeting.
+    pub after_recording: bool,
 }
 
 /// A cluster a decision names, by name, with the path of its page.
@@ -226,6 +228,7 @@ pub(crate) async fn meeting_decisions(
 ) -> anyhow::Result<Vec<MinutesDecision>> {
     let decisions = decisions_on(store, on).await?;
     let reversals = store.reversals_on(on).await?;
+    let recorded_at = store.meeting_recorded_at(on).await?;
     let is_split = |d: &Decision, parent: &str| {
         d.cluster_id == parent
             && matches!(&d.action, Action::Split { how } if !matches!(how, Split::From { .. }))
@@ -256,7 +259,9 @@ pub(crate) async fn meeting_decisions(
                 _ => Vec::new(),
             };
             let reversal = reversals.iter().find(|r| r.reversed_seq == d.seq);
-            minutes_decision(d.clone(), reviewed, rules, &results, reversal)
+            let mut decision = minutes_decision(d.clone(), reviewed, rules, &results, reversal);
+            decision.after_recording = recorded_at.is_some_and(|at| d.decided_at > at);
+            decision
         })
         .collect())
 }
@@ -325,6 +330,7 @@ fn minutes_decision(
         title,
         reversed: reversal.is_some(),
         reversal: reversal.map(reversal_text).unwrap_or_default(),
+        after_recording: false,
         area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
         action: decision.action.name().to_string(),
         state_after: decision.state_after.as_str().to_string(),

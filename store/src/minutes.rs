@@ -159,6 +159,21 @@ impl Store {
         Ok(())
     }
 
+    /// When the meeting on `on` was first recorded, if it was: decisions taken later that day
+    /// were not taken in the meeting.
+    pub async fn meeting_recorded_at(
+        &self,
+        on: NaiveDate,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let row: Option<(crate::Text<DateTime<Utc>>,)> =
+            sqlx::query_as("SELECT created_at FROM meetings WHERE meeting_on = $1")
+                .bind(crate::Text(on))
+                .fetch_optional(&self.pool)
+                .await
+                .context("vergadering lezen")?;
+        Ok(row.map(|(at,)| at.0))
+    }
+
     /// The attendees and action points recorded with the meeting on `on`, in order (empty
     /// when none were).
     pub async fn meeting_record(&self, on: NaiveDate) -> anyhow::Result<MeetingRecord> {

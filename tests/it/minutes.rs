@@ -160,6 +160,7 @@ async fn minutes_suite(store: Store) {
         MeetingRecord::default()
     );
     assert!(!store.meeting_recorded(meeting).await.unwrap());
+    assert_eq!(store.meeting_recorded_at(meeting).await.unwrap(), None);
     let first = MeetingRecord {
         attendees: vec![
             attendee("A. de Vries", "voorzitter, gemeente"),
@@ -177,6 +178,8 @@ async fn minutes_suite(store: Store) {
         .unwrap();
     assert!(store.meeting_recorded(meeting).await.unwrap());
     assert_eq!(store.meeting_record(meeting).await.unwrap(), first);
+    let recorded_at = store.meeting_recorded_at(meeting).await.unwrap();
+    assert!(recorded_at.is_some_and(|at| (Utc::now() - at).num_minutes() < 5));
     let second = MeetingRecord {
         attendees: vec![
             attendee("C. Bakker", "GGZ"),
@@ -190,6 +193,11 @@ async fn minutes_suite(store: Store) {
         .await
         .unwrap();
     assert_eq!(store.meeting_record(meeting).await.unwrap(), second);
+    assert_eq!(
+        store.meeting_recorded_at(meeting).await.unwrap(),
+        recorded_at,
+        "recording again keeps when it was first recorded"
+    );
     assert_eq!(
         store.meeting_record(day("2026-12-02")).await.unwrap(),
         MeetingRecord::default(),
@@ -460,6 +468,36 @@ async fn the_chair_records_attendees_and_action_points() {
     let pdf = response.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     std::fs::write(kept("besluitenlijst-web.pdf"), &pdf).unwrap();
+
+    // A decision taken after the meeting was recorded is in the day's list, marked as not
+    // taken in the meeting; the one taken in the meeting is not marked.
+    let assign = Action::Assign {
+        owner: "Werk en Inkomen".into(),
+        programme: "Armoede".into(),
+    };
+    knooppunt_reports::review_store::decide(&site.store, &cluster, assign, "", "overleg")
+        .await
+        .unwrap();
+    let answer = overleg
+        .get(&format!(
+            "/agenda/besluitenlijst/export?datum={iso}&formaat=md"
+        ))
+        .await;
+    let markdown = assert_answer(answer, 200, "toewijzen");
+    let marked: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.contains("na het vastleggen van de vergadering"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{markdown}");
+    assert!(marked[0].contains("Werk en Inkomen"), "{markdown}");
+    let (_, page) = overleg
+        .get(&format!("/agenda/besluitenlijst?datum={iso}"))
+        .await;
+    assert_eq!(
+        page.matches("na het vastleggen</span>").count(),
+        1,
+        "{page}"
+    );
     site.app.stop().await;
 }
 
