@@ -74,8 +74,8 @@ impl Recognition {
     }
 
     /// In Dutch for the overleg: "herkend aan ‘kostendel’" (a rule of plain words), "herkend
-    /// door een regel" (a regular expression), "herkend door het model (0,87;
-    /// woorden: kinderen, afpakken, durft niet)", "ingedeeld door het overleg".
+    /// door een regel" (a regular expression), "herkend door het model (zekerheid 0,87;
+    /// woorden die meewogen: kinderen, afpakken, durft niet)", "ingedeeld door het overleg".
     pub fn dutch(&self) -> String {
         match self.how {
             // A pattern of plain words is what the note said ("herkend aan ‘kostendel’"); a
@@ -91,10 +91,10 @@ impl Recognition {
                     .map(|s| crate::dutch_number::decimal(f64::from(s), 2))
                     .unwrap_or_else(|| "?".into());
                 if self.terms.is_empty() {
-                    format!("herkend door het model ({score})")
+                    format!("herkend door het model (zekerheid {score})")
                 } else {
                     format!(
-                        "herkend door het model ({score}; woorden: {})",
+                        "herkend door het model (zekerheid {score}; woorden die meewogen: {})",
                         self.terms.join(", ")
                     )
                 }
@@ -149,7 +149,7 @@ mod tests {
         };
         assert_eq!(
             model.dutch(),
-            "herkend door het model (0,87; woorden: kinderen, afpakken, durft niet)"
+            "herkend door het model (zekerheid 0,87; woorden die meewogen: kinderen, afpakken, durft niet)"
         );
         assert_eq!(
             Recognition {

@@ -14,7 +14,7 @@ impl Demo<'_> {
     pub(super) async fn digest(&self, meeting: chrono::NaiveDate) -> anyhow::Result<()> {
         let catalog = self.rules.catalog();
         let dir = self.dir.join("agenda");
-        println!("   Voor wie niet inlogt (door dezelfde onthullingscontrole):");
+        println!("   Voor wie niet inlogt (kleine aantallen verborgen, zoals in de brief):");
         let mut overview = MonthlyOverview::gather(
             self.store,
             &catalog,

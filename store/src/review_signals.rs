@@ -20,7 +20,7 @@ pub struct ExampleSignal {
     #[sqlx(try_from = "Text<Vec<String>>")]
     pub barriers: Vec<String>,
     /// How the cluster's barrier was found in this signal, in Dutch ("herkend aan ‘…’",
-    /// "herkend door het model (0,87; woorden: …)"); empty outside a cluster.
+    /// "herkend door het model (zekerheid 0,87; woorden die meewogen: …)"); empty outside a cluster.
     #[sqlx(skip)]
     pub herkend: String,
 }

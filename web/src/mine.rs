@@ -41,7 +41,9 @@ pub(crate) async fn view(me: &SignedIn<Submitters>, page_no: i64) -> Result<Resp
 struct KnelpuntView {
     title: String,
     area: String,
-    signals: i64,
+    /// "12 signalen", or "minder dan 5 signalen": a team reads no small count of other
+    /// teams' signals here either.
+    signals: String,
     state: &'static str,
     /// The brief it counts in ("3e kwartaal 2026"), once confirmed.
     brief: Option<String>,
@@ -84,6 +86,15 @@ struct Knowledge<'a> {
     promoted: Vec<String>,
 }
 
+/// A knelpunt's signals in words, below the minimum group size without the number.
+fn signal_count(count: i64, min_group_size: i64) -> String {
+    match count {
+        n if n < min_group_size => format!("minder dan {min_group_size} signalen"),
+        1 => "1 signaal".into(),
+        n => format!("{n} signalen"),
+    }
+}
+
 /// A barrier's title (its id when the rule set no longer has it).
 pub(crate) fn barrier_title(state: &WebState, barrier: &str) -> String {
     state.rules.title(barrier)
@@ -116,7 +127,7 @@ impl Knowledge<'_> {
         Some(KnelpuntView {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),
-            signals: cluster.cluster.signal_count,
+            signals: signal_count(cluster.cluster.signal_count, self.state.min_group_size),
             state: state_words(
                 standing.state,
                 self.promoted.iter().any(|p| p == cluster_id),
@@ -187,4 +198,16 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
         previous: (page_no > 1).then(|| page_no - 1),
         next: (page_no < pages).then(|| page_no + 1),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signal_count;
+
+    #[test]
+    fn a_small_knelpunt_shows_no_count() {
+        assert_eq!(signal_count(3, 5), "minder dan 5 signalen");
+        assert_eq!(signal_count(5, 5), "5 signalen");
+        assert_eq!(signal_count(1, 1), "1 signaal");
+    }
 }

@@ -241,7 +241,7 @@ impl Browser {
         self.fill("#naam", name).await;
         self.fill("#wachtwoord", PASSWORD).await;
         self.shot(&format!("inloggen-{name}")).await;
-        self.click_to("button[type=submit]", &format!("{name} ("))
+        self.click_to("button[type=submit]", &format!("{name} · "))
             .await;
         // The page is styled under the strict Content-Security-Policy: the stylesheet loaded.
         let background = self
