@@ -134,6 +134,8 @@ struct ClusterPage {
     item: Option<AgendaItem>,
     history: Vec<HistoryRow>,
     split_off: Vec<Named>,
+    /// Clusters merged into this one: their signals count here now.
+    merged_here: Vec<Named>,
     examples: Vec<Example>,
     others: Vec<Other>,
     panels: BTreeMap<&'static str, Panel>,
@@ -405,6 +407,12 @@ async fn cluster_data(
         item: knooppunt_reports::agenda::evidence(&state.store, &state.catalog, id, today).await?,
         history,
         split_off: split_off(&context, id).await?,
+        merged_here: context
+            .reviewed
+            .iter()
+            .filter(|c| c.standing.merged_into.as_deref() == Some(id) && context.visible(c))
+            .map(|c| context.named(&c.cluster.id))
+            .collect(),
         examples: examples(state, id).await?,
         others,
         panels: panels(&refused, cluster.standing.state),

@@ -309,3 +309,35 @@ async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
     );
     site.app.stop().await;
 }
+
+#[tokio::test]
+async fn a_merge_shows_on_the_cluster_it_went_into() {
+    let (site, moerwijk) = seeded_site().await;
+    let laak_team = [("l1", "buurtteam-laak"), ("l2", "ggz-haaglanden")];
+    let laak = site.kostendelersnorm_in("Laak", &laak_team, 7).await;
+    let overleg = site.login("overleg").await;
+    let page = overleg.page(&format!("/clusters/{moerwijk}"), 200).await;
+    assert!(!page.contains("Hierin samengevoegd"), "{page}");
+    let (status, body) = overleg
+        .submit(
+            &format!("/clusters/{laak}/besluit"),
+            &[("actie", "samenvoegen"), ("met", &moerwijk)],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    // The target names what went into it, with a link; the merged one names its target.
+    let page = overleg.page(&format!("/clusters/{moerwijk}"), 200).await;
+    assert!(
+        page.contains(&format!(
+            "Hierin samengevoegd: <a href=\"/clusters/{laak}\">"
+        )),
+        "{page}"
+    );
+    let page = overleg.page(&format!("/clusters/{laak}"), 200).await;
+    assert!(
+        page.contains(&format!(
+            "Samengevoegd met <a href=\"/clusters/{moerwijk}\">"
+        )),
+        "{page}"
+    );
+}
