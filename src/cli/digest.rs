@@ -68,10 +68,11 @@ pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCo
             today,
         )
         .await?;
+        // Before publishing: the published text is rendered with the municipality's templates.
+        overview.templates_dir = config.brief.templates();
         if args.publish {
             overview.publish(&store, "cli").await?;
         }
-        overview.templates_dir = config.brief.templates();
         let rendered = overview.render()?;
         written.extend(write(&args.out, overview.file_stem(), rendered, pdf).await?);
         let listed: usize = overview.sections.iter().map(|s| s.items.len()).sum();

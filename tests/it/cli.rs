@@ -463,6 +463,33 @@ fn demo_runs_end_to_end_without_serving() {
         std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap(),
         overview
     );
+    // Its text is frozen too: other templates later change nothing in what went out.
+    let templates = tempfile::tempdir().unwrap();
+    for extension in ["md", "html"] {
+        std::fs::write(
+            templates
+                .path()
+                .join(format!("maandoverzicht.{extension}.hbs")),
+            "EIGEN SJABLOON {{month}}",
+        )
+        .unwrap();
+    }
+    let output = knooppunt()
+        .args(["digest", "--month", "2026-09", "--no-pdf", "--out"])
+        .arg(&out)
+        .env(store.0, &store.1)
+        .env("KNOOPPUNT__BRIEF__TEMPLATES_DIR", templates.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap(),
+        overview
+    );
     let output = digest(&["--meeting", "2026-09-30"]);
     assert!(
         output.status.success(),

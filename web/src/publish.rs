@@ -206,6 +206,7 @@ pub(crate) async fn publish_overview(
             ),
         ));
     }
+    overview.templates_dir = state.templates_dir.clone();
     overview.publish(&state.store, &me.user.name).await?;
     Ok(published(&me, "maandoverzicht", month))
 }

@@ -218,6 +218,11 @@ pub struct MonthlyOverview {
     pub counts: Counts,
     #[serde(skip)]
     pub templates_dir: Option<PathBuf>,
+    /// The text as it was published (Markdown, HTML), for an overview published with it:
+    /// [`MonthlyOverview::render`] returns exactly that ever after, whatever changed since
+    /// (a knelpunt's title, an owner, the templates).
+    #[serde(skip)]
+    pub documents: Option<crate::snapshot::Documents>,
 }
 
 /// What the overview reads besides its own figures, all as published.
@@ -282,6 +287,7 @@ pub fn compose(
             .map(|c| (c.barrier.clone(), c.counts.clone()))
             .collect(),
         templates_dir: None,
+        documents: None,
     }
 }
 
@@ -347,8 +353,12 @@ impl MonthlyOverview {
         format!("maandoverzicht-{}", self.month)
     }
 
-    /// Markdown and HTML (print-ready, A4); every value escaped.
+    /// Markdown and HTML (print-ready, A4); every value escaped. A published overview: its
+    /// text as published.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
+        if let Some(documents) = &self.documents {
+            return Ok((documents.markdown.clone(), documents.html.clone()));
+        }
         crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 }

@@ -30,8 +30,12 @@ impl MonthlyOverview {
         let key = month.to_string();
         let frozen = store.snapshot::<Frozen>(&key, SNAPSHOT_KEY).await?;
         let mut candidates = candidates(store, month, min, today).await?;
+        let mut documents = None;
         let (release, published) = match frozen {
-            Some(snapshot) => (as_published(&mut candidates, snapshot.figures), true),
+            Some(snapshot) => {
+                documents = snapshot.figures.figures.documents.clone();
+                (as_published(&mut candidates, snapshot.figures), true)
+            }
             None => (
                 audited(store, &candidates, (month, min), wider_areas).await?,
                 false,
@@ -55,6 +59,7 @@ impl MonthlyOverview {
             today,
         );
         overview.published = published;
+        overview.documents = documents;
         Ok(overview)
     }
 
@@ -85,10 +90,16 @@ impl MonthlyOverview {
             .levels
             .first()
             .map_or_else(empty_table, |l| l.table.clone());
+        // The text as it goes out, frozen with the figures.
+        let mut published = self.clone();
+        published.published = true;
+        let (markdown, html) = published.render()?;
+        let documents = crate::snapshot::Documents { markdown, html };
         let frozen = Frozen {
             figures: Figures {
                 clusters: self.clusters.clone(),
                 levels: self.release.levels.clone(),
+                documents: Some(documents.clone()),
                 ..Figures::of(table, totals)
             },
             reasons: self.reasons.clone(),
@@ -111,6 +122,7 @@ impl MonthlyOverview {
             );
         }
         self.published = true;
+        self.documents = Some(documents);
         Ok(())
     }
 }
