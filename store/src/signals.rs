@@ -243,6 +243,16 @@ impl Store {
         self.count("SELECT COUNT(*) FROM signals").await
     }
 
+    /// The day the earliest stored signal was observed: before it, Knooppunt measured nothing.
+    pub async fn first_observed_on(&self) -> anyhow::Result<Option<NaiveDate>> {
+        let row: Option<(Option<crate::Text<NaiveDate>>,)> =
+            sqlx::query_as("SELECT MIN(observed_on) FROM signals")
+                .fetch_optional(&self.pool)
+                .await
+                .context("eerste signaal lezen")?;
+        Ok(row.and_then(|(day,)| day).map(|day| day.0))
+    }
+
     pub async fn unclassified_count(&self) -> anyhow::Result<i64> {
         self.count("SELECT COUNT(*) FROM signals WHERE barriers = ''")
             .await

@@ -85,6 +85,10 @@ async fn suite(store: Store) {
     assert_eq!(loket.signal_count, 1);
 
     assert_eq!(store.signal_count().await.unwrap(), 6);
+    assert_eq!(
+        store.first_observed_on().await.unwrap(),
+        NaiveDate::from_ymd_opt(2026, 6, 30)
+    );
     assert_eq!(store.unclassified_count().await.unwrap(), 1);
     let clusters = store.clusters().await.unwrap();
     let moerwijk = clusters
@@ -163,6 +167,7 @@ async fn migrating_twice_is_harmless() {
     let store = pg_store().await;
     store.migrate().await.unwrap();
     assert_eq!(store.signal_count().await.unwrap(), 0);
+    assert_eq!(store.first_observed_on().await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -31,6 +31,8 @@ pub(super) struct ClusterFigures {
     co_occurring: HashMap<String, BTreeMap<String, i64>>,
     /// Approved vignettes per cluster, oldest approval first.
     vignettes: HashMap<String, Vec<String>>,
+    /// The day of the earliest stored signal: quarters before it were not measured.
+    pub(super) measured_from: Option<chrono::NaiveDate>,
     /// A wijk's name per area key.
     area_names: HashMap<String, String>,
 }
@@ -41,7 +43,10 @@ impl ClusterFigures {
         ids: &[String],
         quarter: Quarter,
     ) -> anyhow::Result<Self> {
-        let mut out = Self::default();
+        let mut out = Self {
+            measured_from: store.first_observed_on().await?,
+            ..Self::default()
+        };
         if ids.is_empty() {
             return Ok(out);
         }

@@ -225,10 +225,14 @@ impl History {
         min: i64,
     ) -> Self {
         let now = figures.now(&group.ids, quarter);
+        // Quarters that ended before the first stored signal were not measured: a 0 there
+        // would read as "no problem then".
+        let measured = |q: &Quarter| figures.measured_from.is_none_or(|first| q.end() > first);
         let mut quarters: Vec<Quarter> =
             std::iter::successors(Some(quarter), |q| Some(q.previous()))
                 .skip(1)
                 .take(4)
+                .filter(|q| measured(q) || published.contains_key(&q.to_string()))
                 .collect();
         quarters.reverse();
         let mut trend = Vec::new();

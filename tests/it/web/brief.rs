@@ -133,6 +133,14 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
         .unwrap();
     assert!(point.from_snapshot && point.value == "5", "{point:?}");
     assert_eq!(knelpunt.previous, "5");
+    // No "0" for the quarters before the first stored signal: they were not measured.
+    let quarters: Vec<&str> = knelpunt.trend.iter().map(|p| p.quarter.as_str()).collect();
+    assert_eq!(
+        quarters,
+        [quarter.to_string(), quarter.next().to_string()],
+        "{:?}",
+        knelpunt.trend
+    );
     site.app.stop().await;
 }
 
