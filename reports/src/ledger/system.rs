@@ -15,6 +15,8 @@ pub(super) struct System {
     atoms: Vec<Atom>,
     /// Reduced basis of the shown figures: pivot variable → (row, right-hand side).
     basis: BTreeMap<usize, (Row, Frac)>,
+    /// Each figure of the ledger as a sum of atoms, in the ledger's order.
+    vectors: Vec<Row>,
 }
 
 impl System {
@@ -29,6 +31,7 @@ impl System {
             index: BTreeMap::new(),
             atoms: Vec::new(),
             basis: BTreeMap::new(),
+            vectors: Vec::new(),
         };
         for figure in &ledger.figures {
             for atom in figure.atoms.iter().flat_map(|a| expand(monthly, a)) {
@@ -38,9 +41,11 @@ impl System {
                 }
             }
         }
-        for figure in &ledger.figures {
+        system.vectors = ledger.figures.iter().map(|f| system.vector(f)).collect();
+        for (figure, vector) in ledger.figures.iter().zip(&system.vectors) {
             if let Some(value) = figure.value {
-                system.add(system.vector(figure), Frac::int(value as i128))?;
+                let (row, rhs) = (vector.clone(), Frac::int(value as i128));
+                add(&mut system.basis, row, rhs)?;
             }
         }
         Ok(system)
@@ -55,28 +60,6 @@ impl System {
             .collect()
     }
 
-    /// Adds a shown figure, keeping the basis fully reduced.
-    fn add(&mut self, row: Row, value: Frac) -> Result<(), DisclosureError> {
-        let (row, rhs) = reduce(&self.basis, row, value)?;
-        let Some((&pivot, &lead)) = row.iter().next() else {
-            return Ok(());
-        };
-        let row: Row = row
-            .into_iter()
-            .map(|(k, v)| Ok((k, v.div(lead)?)))
-            .collect::<Result<_, DisclosureError>>()?;
-        let rhs = rhs.div(lead)?;
-        // Remove the new pivot from the older rows.
-        for (old_row, old_rhs) in self.basis.values_mut() {
-            if let Some(&factor) = old_row.get(&pivot) {
-                subtract_scaled(old_row, factor, &row)?;
-                *old_rhs = old_rhs.sub(factor.mul(rhs)?)?;
-            }
-        }
-        self.basis.insert(pivot, (row, rhs));
-        Ok(())
-    }
-
     /// The value of a sum of atoms, when it follows exactly from the shown figures.
     fn solve(&self, row: Row) -> Result<Option<i64>, DisclosureError> {
         let (rest, value) = reduce(&self.basis, row, Frac::ZERO)?;
@@ -88,9 +71,10 @@ impl System {
     pub(super) fn values(&self, figures: &[Figure]) -> Result<Vec<Option<i64>>, DisclosureError> {
         figures
             .iter()
-            .map(|figure| match figure.value {
+            .zip(&self.vectors)
+            .map(|(figure, vector)| match figure.value {
                 Some(value) => Ok(Some(value as i64)),
-                None => self.solve(self.vector(figure)),
+                None => self.solve(vector.clone()),
             })
             .collect()
     }
@@ -120,7 +104,7 @@ impl System {
         values: &[Option<i64>],
         small: &dyn Fn(i64) -> bool,
     ) -> Vec<Leak> {
-        let nesting = Nesting::new(self, figures);
+        let nesting = Nesting::new(&self.vectors, figures);
         let mut leaks = Vec::new();
         for (inner, known) in values.iter().enumerate() {
             let Some(known) = known else { continue };
@@ -132,11 +116,7 @@ impl System {
                 if a.output == b.output || !small(value) {
                     continue;
                 }
-                let rest: Row = nesting.vectors[outer]
-                    .iter()
-                    .filter(|(k, _)| !nesting.vectors[inner].contains_key(k))
-                    .map(|(&k, &v)| (k, v))
-                    .collect();
+                let rest = without(&nesting.vectors[outer], &nesting.vectors[inner]);
                 if group(a) != group(b)
                     && (nesting.sum_of_cells(&rest, &a.output)
                         || nesting.sum_of_cells(&rest, &b.output))
@@ -164,13 +144,12 @@ impl System {
         values: &[Option<i64>],
     ) -> Result<Vec<Leak>, DisclosureError> {
         let mut leaks = Vec::new();
-        for (figure, value) in figures.iter().zip(values) {
+        for ((figure, value), vector) in figures.iter().zip(values).zip(&self.vectors) {
             if value.is_none() {
                 continue;
             }
-            let vector = self.vector(figure);
             let mut periods: BTreeMap<&str, Row> = BTreeMap::new();
-            for (&k, &v) in &vector {
+            for (&k, &v) in vector {
                 if let Some(atom) = self.atoms.get(k) {
                     periods
                         .entry(atom.quarter.as_str())
@@ -185,12 +164,7 @@ impl System {
             for (period, row) in &periods {
                 parts.push((format!("alleen {period}"), row.clone()));
                 if periods.len() > 2 {
-                    let rest = vector
-                        .iter()
-                        .filter(|(k, _)| !row.contains_key(k))
-                        .map(|(&k, &v)| (k, v))
-                        .collect();
-                    parts.push((format!("zonder {period}"), rest));
+                    parts.push((format!("zonder {period}"), without(vector, row)));
                 }
             }
             for (part, row) in parts {
@@ -210,17 +184,25 @@ impl System {
 
 type Row = BTreeMap<usize, Frac>;
 
+/// The entries of `whole` whose atoms are not in `part`.
+fn without(whole: &Row, part: &Row) -> Row {
+    whole
+        .iter()
+        .filter(|(k, _)| !part.contains_key(k))
+        .map(|(&k, &v)| (k, v))
+        .collect()
+}
+
 /// The figures of a ledger as sets of atoms, to find which lie inside which.
 struct Nesting<'a> {
     figures: &'a [Figure],
-    vectors: Vec<Row>,
+    vectors: &'a [Row],
     /// The figures that hold each atom.
     holding: BTreeMap<usize, Vec<usize>>,
 }
 
 impl<'a> Nesting<'a> {
-    fn new(system: &System, figures: &'a [Figure]) -> Self {
-        let vectors: Vec<Row> = figures.iter().map(|f| system.vector(f)).collect();
+    fn new(vectors: &'a [Row], figures: &'a [Figure]) -> Self {
         let mut holding: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (f, vector) in vectors.iter().enumerate() {
             for &atom in vector.keys() {
@@ -322,6 +304,32 @@ pub(super) fn refine(atom: &Atom) -> Vec<Atom> {
         }
         _ => vec![atom.clone()],
     }
+}
+
+/// Adds a shown figure to `basis`, keeping it fully reduced.
+fn add(
+    basis: &mut BTreeMap<usize, (Row, Frac)>,
+    row: Row,
+    value: Frac,
+) -> Result<(), DisclosureError> {
+    let (row, rhs) = reduce(basis, row, value)?;
+    let Some((&pivot, &lead)) = row.iter().next() else {
+        return Ok(());
+    };
+    let row: Row = row
+        .into_iter()
+        .map(|(k, v)| Ok((k, v.div(lead)?)))
+        .collect::<Result<_, DisclosureError>>()?;
+    let rhs = rhs.div(lead)?;
+    // Remove the new pivot from the older rows.
+    for (old_row, old_rhs) in basis.values_mut() {
+        if let Some(&factor) = old_row.get(&pivot) {
+            subtract_scaled(old_row, factor, &row)?;
+            *old_rhs = old_rhs.sub(factor.mul(rhs)?)?;
+        }
+    }
+    basis.insert(pivot, (row, rhs));
+    Ok(())
 }
 
 /// Subtracts basis rows from `row` until no pivot of the basis is left in it; the right-hand
