@@ -146,7 +146,8 @@ impl Agenda {
             .map(|c| c.cluster.id.clone())
             .collect();
         let silence = crate::governance::silence(store, on, &confirmed).await?;
-        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
+        let recorded_at = store.meeting_recorded_at(on).await?;
+        let decisions = meeting_decisions(store, rules, on, &reviewed, recorded_at).await?;
         // The clusters decided on the meeting's day stay on its agenda with the reasons they
         // came up for, also once the decision took them off later agendas (dismissed, parked,
         // merged): a meeting's agenda does not lose the items it dealt with.

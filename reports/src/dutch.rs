@@ -4,6 +4,15 @@
 
 use chrono::NaiveDate;
 
+/// "1 signaal", "3 signalen".
+pub fn signals(count: i64) -> String {
+    if count == 1 {
+        "1 signaal".into()
+    } else {
+        format!("{count} signalen")
+    }
+}
+
 /// "03-09-2026".
 pub fn date(day: NaiveDate) -> String {
     day.format("%d-%m-%Y").to_string()

@@ -7,7 +7,7 @@ use crate::compose::Builtin;
 use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
@@ -141,10 +141,11 @@ impl Minutes {
     /// The decisions list of the meeting on `on`, as recorded so far.
     pub async fn gather(store: &Store, rules: &Catalog, on: NaiveDate) -> anyhow::Result<Self> {
         let reviewed = reviewed_clusters(store, on).await?;
-        let decisions = meeting_decisions(store, rules, on, &reviewed).await?;
+        let recorded_at = store.meeting_recorded_at(on).await?;
+        let decisions = meeting_decisions(store, rules, on, &reviewed, recorded_at).await?;
         let record = store.meeting_record(on).await?;
         Ok(Self {
-            meeting: MeetingDay::new(on, store.meeting_recorded(on).await?),
+            meeting: MeetingDay::new(on, recorded_at.is_some()),
             attendees: record
                 .attendees
                 .into_iter()
@@ -219,16 +220,17 @@ pub(crate) fn render_both<T: Serialize>(
 
 /// The decisions taken on the Dutch day `on`, as the minutes list them: each with its
 /// details and the clusters it names, those taken back marked. A split-off cluster's first
-/// entry ("afgesplitst van") is folded into the split it came from.
+/// entry ("afgesplitst van") is folded into the split it came from. `recorded_at`: when the
+/// meeting was recorded; decisions after it are marked.
 pub(crate) async fn meeting_decisions(
     store: &Store,
     rules: &Catalog,
     on: NaiveDate,
     reviewed: &[ReviewedCluster],
+    recorded_at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<Vec<MinutesDecision>> {
     let decisions = decisions_on(store, on).await?;
     let reversals = store.reversals_on(on).await?;
-    let recorded_at = store.meeting_recorded_at(on).await?;
     let is_split = |d: &Decision, parent: &str| {
         d.cluster_id == parent
             && matches!(&d.action, Action::Split { how } if !matches!(how, Split::From { .. }))
@@ -281,19 +283,10 @@ fn cluster_name(reviewed: &[ReviewedCluster], rules: &Catalog, id: &str) -> Stri
             format!(
                 "{title} — {}{organisation} ({})",
                 c.cluster.area,
-                signals(c.cluster.signal_count)
+                crate::dutch::signals(c.cluster.signal_count)
             )
         })
         .unwrap_or_else(|| "een ander cluster".into())
-}
-
-/// "1 signaal", "3 signalen".
-fn signals(count: i64) -> String {
-    if count == 1 {
-        "1 signaal".into()
-    } else {
-        format!("{count} signalen")
-    }
 }
 
 fn minutes_decision(
@@ -374,7 +367,7 @@ fn action_details(action: &Action, name: &dyn Fn(&str) -> String, split_off: &[S
             how: Split::Signals { signals: signalen },
         } => format!(
             "{} afgesplitst naar {}",
-            signals(signalen.len() as i64),
+            crate::dutch::signals(signalen.len() as i64),
             names(split_off)
         ),
         _ => String::new(),

@@ -29,7 +29,13 @@ pub struct User {
 impl User {
     /// Whether this account may see clusters of `area_key`.
     pub fn covers_area(&self, area_key: &str) -> bool {
-        self.areas.is_empty() || self.areas.iter().any(|a| a == area_key)
+        self.sees_every_wijk() || self.areas.iter().any(|a| a == area_key)
+    }
+
+    /// Whether this account is restricted to no wijken: what covers every wijk (the
+    /// decisions list, the brief, the monthly overview) is theirs to record or publish.
+    pub fn sees_every_wijk(&self) -> bool {
+        self.areas.is_empty()
     }
 }
 

@@ -127,7 +127,7 @@ pub(crate) async fn programme_download(
     }
     // The list covers every wijk and quotes the overleg's notes: not for a member restricted
     // to some wijken.
-    if me.user.role == Role::Reviewer && !me.user.areas.is_empty() {
+    if me.user.role == Role::Reviewer && !me.user.sees_every_wijk() {
         return Err(WebError::refused(
             StatusCode::FORBIDDEN,
             "Geen toegang",

@@ -190,7 +190,7 @@ pub(crate) async fn knelpunten(
     let brief_published = editions.iter().any(|e| e.quarter == quarter.to_string());
     let quarter_readable = me.user.role != Role::Municipality || brief_published;
     let month = Month::containing(today).previous();
-    let publish = if me.user.role == Role::Reviewer && me.user.areas.is_empty() {
+    let publish = if me.user.role == Role::Reviewer && me.user.sees_every_wijk() {
         let overview_published = versions.iter().any(|v| {
             v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY
                 && v.quarter == month.to_string()

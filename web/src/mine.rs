@@ -88,10 +88,10 @@ struct Knowledge<'a> {
 
 /// A knelpunt's signals in words, below the minimum group size without the number.
 fn signal_count(count: i64, min_group_size: i64) -> String {
-    match count {
-        n if n < min_group_size => format!("minder dan {min_group_size} signalen"),
-        1 => "1 signaal".into(),
-        n => format!("{n} signalen"),
+    if count < min_group_size {
+        format!("minder dan {min_group_size} signalen")
+    } else {
+        knooppunt_reports::dutch::signals(count)
     }
 }
 

@@ -418,7 +418,7 @@ pub(crate) async fn minutes_page(
         attendee_rows,
         action_rows,
         errors: Vec::new(),
-        can_record: me.user.areas.is_empty(),
+        can_record: me.user.sees_every_wijk(),
     };
     Ok((jar, show(&me, &minutes, page)?).into_response())
 }
@@ -429,7 +429,7 @@ pub(crate) async fn record_minutes(
     me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<MinutesForm>,
 ) -> Result<Response, WebError> {
-    if !me.user.areas.is_empty() {
+    if !me.user.sees_every_wijk() {
         tracing::warn!("Recording a meeting refused: a member for some wijken only");
         return Err(WebError::refused(
             StatusCode::FORBIDDEN,
