@@ -6,7 +6,9 @@
 //! behind it changed). Whether a hidden figure changed is itself something a reader learns;
 //! the joint audit models exactly that ([`crate::snapshot::context`]: a count that stayed the
 //! same is one unknown in both versions, a changed one two), so neither the list nor the
-//! versions together give a hidden count away.
+//! versions together give a hidden count away. Nor a small correction: "was 16, wordt 14" says
+//! that two signals went, so a figure that changed by less than the minimum group size is
+//! hidden in the new version ([`crate::ledger::Ledger::disclosures`]).
 
 use crate::disclosure::{Position, PublishedTable};
 use crate::free_text::Refusal;

@@ -132,12 +132,15 @@ fn a_rectificatie_does_not_let_a_reader_subtract_versions() {
 
 #[test]
 fn a_hidden_figure_that_changed_reads_x_to_x() {
-    // W1 3 → 4: hidden in both versions, listed as changed without either value.
+    // W1 3 → 4: hidden in both versions, listed as changed without either value. One
+    // signal moved there from its partner W2 (9 → 8), so the pair's sum and the totals stay
+    // the same (one signal more in W1 alone would follow from the pair's sums).
     let before = counts(9);
     let original = version(1, &before, &publish(&before, 1, Ledger::default()));
     let mut after = before.clone();
     if let Some(line) = after.get_mut("a") {
         line.insert("W1".into(), 4);
+        line.insert("W2".into(), 8);
     }
     let rectified = rectify(&original, &after);
     let list = of_version(&original, &rectified, &BTreeMap::new());
@@ -165,5 +168,55 @@ fn the_reason_is_required_and_free_of_personal_data() {
     assert_eq!(
         checked_reason(" Twee signalen uit Laak bleken dubbel ").unwrap(),
         "Twee signalen uit Laak bleken dubbel"
+    );
+}
+
+/// The shown numbers of a change, when both sides are numbers.
+fn shown_pair(change: &Change) -> Option<(i64, i64)> {
+    Some((change.old.parse().ok()?, change.new.parse().ok()?))
+}
+
+#[test]
+fn a_small_correction_is_not_given_away_by_was_and_wordt() {
+    // One signal more in W1 (3 → 4): the row total would read "66 → 67", which says that
+    // one signal was added to this knelpunt. The rectificatie hides the figures that changed
+    // by less than the minimum group size.
+    let before = counts(9);
+    let original = version(1, &before, &publish(&before, 1, Ledger::default()));
+    let mut after = before.clone();
+    if let Some(line) = after.get_mut("a") {
+        line.insert("W1".into(), 4);
+    }
+    let rectified = rectify(&original, &after);
+    assert_eq!(
+        joint(&[original.clone(), rectified.clone()])
+            .disclosures(5)
+            .unwrap(),
+        vec![]
+    );
+    let list = of_version(&original, &rectified, &BTreeMap::new());
+    assert!(
+        list.changes
+            .iter()
+            .any(|c| c.area == "totaal" && c.old == "66"),
+        "the changed total is listed: {list:?}"
+    );
+    for change in &list.changes {
+        if let Some((old, new)) = shown_pair(change) {
+            assert!(
+                (old - new).abs() >= 5,
+                "{change:?} gives the difference away"
+            );
+        }
+    }
+
+    // Released on its own, the rectificatie shows the 67 beside the original's 66.
+    let alone = version(2, &after, &publish(&after, 2, Ledger::default()));
+    let leaks = joint(&[original, alone]).disclosures(5).unwrap();
+    assert!(
+        leaks
+            .iter()
+            .any(|l| l.value == 1 && l.name.contains("verschil met nu")),
+        "{leaks:?}"
     );
 }

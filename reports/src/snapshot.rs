@@ -278,7 +278,7 @@ pub fn context(
             };
             match (version.counts.as_ref(), reference) {
                 (Some(own), Some(reference)) if count(own) != count(reference) => {
-                    format!("{q} #{}", count(own))
+                    crate::ledger::corrected_period(q, count(own))
                 }
                 _ => q.to_string(),
             }

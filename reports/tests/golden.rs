@@ -178,13 +178,13 @@ fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
         version: 2,
         replaces: 1,
         replaces_date: "05-10-2026".into(),
-        reason: "Twee signalen uit Moerwijk bleken <dubbel> ingevoerd".into(),
+        reason: "Zes signalen uit Moerwijk bleken <dubbel> ingevoerd".into(),
         changes: vec![
             knooppunt_reports::rectification::Change {
                 knelpunt: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),
                 area: "Moerwijk".into(),
                 old: "16".into(),
-                new: "14".into(),
+                new: "10".into(),
             },
             knooppunt_reports::rectification::Change {
                 knelpunt: "Kostendelersnorm verlaagt de uitkering bij samenwonen".into(),

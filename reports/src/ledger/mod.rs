@@ -16,7 +16,8 @@
 //! Besides hidden figures, [`Ledger::disclosures`] looks for small groups no table shows that
 //! follow from two outputs counting the same signals over different spans: a month inside a
 //! published quarter ("6 in Q3, 5 in September: 1 in July and August"), or a knelpunt for the
-//! whole municipality after a monthly overview per wijk.
+//! whole municipality after a monthly overview per wijk; or the correction a rectificatie makes
+//! ("was 16, wordt 14": two signals went).
 //!
 //! Not covered here: inference from the bounds of a hidden figure (`1 ≤ x ≤ min − 1`) across
 //! outputs; within one table [`crate::disclosure::protect`] covers them.
@@ -30,6 +31,18 @@ pub use system::month_atom;
 use system::System;
 
 mod system;
+
+/// The period of an atom whose count an earlier version of a rectified output published and
+/// a rectificatie corrected since: `"2026Q3 #4"`. It is an unknown of its own (the old count
+/// is not the new one), compared with the new one by [`base_period`].
+pub fn corrected_period(period: &str, count: i64) -> String {
+    format!("{period} #{count}")
+}
+
+/// The period a (possibly [`corrected_period`]) atom's period stands for.
+pub fn base_period(period: &str) -> &str {
+    period.split_once(" #").map_or(period, |(base, _)| base)
+}
 
 /// The smallest count any output is a sum of.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -216,7 +229,9 @@ impl Ledger {
     ///   ("this knelpunt in the other wijken") is what that table's own rules
     ///   ([`crate::disclosure`]) let a reader know of its hidden cells, and is not a leak;
     ///   a hidden cell that follows alone is found as a hidden figure.
-    /// - a part of one figure's period ([`System::sub_periods`]).
+    /// - a part of one figure's period ([`System::sub_periods`]);
+    /// - the difference between two versions of the same figure, the "was 16, wordt 14" of a
+    ///   rectificatie ([`System::corrections`]).
     pub fn disclosures(&self, min: u64) -> Result<Vec<Leak>, DisclosureError> {
         let system = System::of(self)?;
         let values = system.values(&self.figures)?;
@@ -224,6 +239,7 @@ impl Ledger {
         let mut leaks = system.recovered(&self.figures, &values);
         leaks.extend(system.differences(&self.figures, &values, &small));
         leaks.extend(system.sub_periods(&self.figures, &values)?);
+        leaks.extend(system.corrections(&self.figures)?);
         leaks.retain(|leak| small(leak.value));
         leaks.sort();
         leaks.dedup();

@@ -134,6 +134,73 @@ impl System {
         leaks
     }
 
+    /// The differences between a count a rectificatie corrected and its correction that
+    /// follow exactly: "16 → 14" gives away the 2 signals taken out (or put in), a group no
+    /// table shows. An earlier version names a corrected count's atoms with a period of their
+    /// own ([`super::corrected_period`]); for every figure that holds such atoms, and for
+    /// every such atom alone, the difference with the same signals counted now is solved.
+    /// Reported with the atoms as counted now, so a repair hides a figure of the new version.
+    pub(super) fn corrections(&self, figures: &[Figure]) -> Result<Vec<Leak>, DisclosureError> {
+        let now = |atom: &Atom| Atom {
+            quarter: super::base_period(&atom.quarter).to_string(),
+            ..atom.clone()
+        };
+        let corrected = |atom: &&Atom| super::base_period(&atom.quarter) != atom.quarter;
+        let mut leaks = Vec::new();
+        let mut difference = |output: &str, name: String, then: BTreeSet<Atom>| {
+            let current: BTreeSet<Atom> = then.iter().map(now).collect();
+            let mut row = self.row(&current);
+            let Some(row_then) = row.as_mut().zip(self.row(&then)) else {
+                return Ok(());
+            };
+            let (row, then_row) = row_then;
+            subtract_scaled(row, Frac::ONE, &then_row)?;
+            if let Some(value) = self.solve(row.clone())? {
+                leaks.push(Leak {
+                    output: output.to_string(),
+                    name,
+                    value: value.abs(),
+                    atoms: current,
+                });
+            }
+            Ok::<(), DisclosureError>(())
+        };
+        let mut atoms_seen = BTreeSet::new();
+        for figure in figures {
+            if !figure.atoms.iter().any(|a| corrected(&a)) {
+                continue;
+            }
+            difference(
+                &figure.output,
+                format!("{}, verschil met nu", figure.name),
+                figure.atoms.clone(),
+            )?;
+            for atom in figure.atoms.iter().filter(corrected) {
+                if atoms_seen.insert(atom.clone()) {
+                    difference(
+                        &figure.output,
+                        format!(
+                            "{} × {} ({}), verschil met nu",
+                            atom.barrier, atom.area, atom.quarter
+                        ),
+                        [atom.clone()].into(),
+                    )?;
+                }
+            }
+        }
+        Ok(leaks)
+    }
+
+    /// A set of atoms as a row of the system, or `None` when an atom is in no figure (then no
+    /// sum holding it follows).
+    fn row(&self, atoms: &BTreeSet<Atom>) -> Option<Row> {
+        atoms
+            .iter()
+            .flat_map(|a| expand(self.monthly, a))
+            .map(|a| self.index.get(&a).map(|&i| (i, Frac::ONE)))
+            .collect()
+    }
+
     /// The parts of one figure's period that follow exactly: of a figure counting several
     /// periods (a quarter in months, or several quarters), each period alone and all but each
     /// period. This finds the month a quarter's brief gives away together with the overviews

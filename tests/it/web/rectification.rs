@@ -35,6 +35,15 @@ fn hashes(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
         .collect()
 }
 
+/// Signals that arrive after the original was published.
+const LATE: [(&str, &str); 5] = [
+    ("r1", "buurtteam-escamp"),
+    ("r2", "ggz-haaglanden"),
+    ("r3", "buurtteam-escamp"),
+    ("r4", "ggz-haaglanden"),
+    ("r5", "buurtteam-escamp"),
+];
+
 async fn edition(site: &Site, edition: Edition) -> anyhow::Result<Brief> {
     Brief::gather_edition(
         &site.store,
@@ -79,13 +88,9 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
         "{before:?}"
     );
 
-    // Two more signals arrive in Moerwijk: the published figure (5) is now wrong.
-    site.kostendelersnorm_in(
-        "Moerwijk",
-        &[("r1", "buurtteam-escamp"), ("r2", "ggz-haaglanden")],
-        7,
-    )
-    .await;
+    // Five more signals arrive in Moerwijk: the published figure (5) is now wrong. (Fewer
+    // would make "was 5, wordt 7" give away a small group: see the test below.)
+    site.kostendelersnorm_in("Moerwijk", &LATE, 10).await;
 
     // Publishing again is refused and points to a rectificatie.
     let again = edition(&site, Edition::Current).await.unwrap();
@@ -116,7 +121,7 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
         .rectify(
             &site.store,
             "test",
-            "Twee signalen uit Moerwijk waren nog niet verwerkt",
+            "Vijf signalen uit Moerwijk waren nog niet verwerkt",
         )
         .await
         .unwrap();
@@ -139,8 +144,8 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
         &[
             &format!("Rectificatie — versie 2, vervangt versie 1 van {today}"),
             "## Wat is gewijzigd",
-            "Reden van de rectificatie: Twee signalen uit Moerwijk",
-            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | Moerwijk | 5 | 7 |",
+            "Reden van de rectificatie: Vijf signalen uit Moerwijk",
+            "| Kostendelersnorm verlaagt de uitkering bij samenwonen | Moerwijk | 5 | 10 |",
         ],
     );
 
@@ -163,7 +168,7 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
             .totals
             .get("kostendelersnorm")
             .map(String::as_str),
-        Some("7")
+        Some("10")
     );
     assert!(versions[0].reason.is_empty());
     assert!(edition(&site, Edition::Current)
@@ -182,12 +187,12 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
             && page.contains(&format!(
                 "Versie 2 (rectificatie), gepubliceerd {today} — geldende versie"
             ))
-            && page.contains("Reden: Twee signalen uit Moerwijk waren nog niet verwerkt"),
+            && page.contains("Reden: Vijf signalen uit Moerwijk waren nog niet verwerkt"),
         "{page}"
     );
     let frozen = rectified.knelpunten[0].corrected.clone().unwrap();
     assert!(
-        page.contains(&format!("<td>7 (naar schatting {frozen})</td>")),
+        page.contains(&format!("<td>10 (naar schatting {frozen})</td>")),
         "{page}"
     );
     let path = |version: u32| format!("/brief?kwartaal={quarter}&versie={version}&formaat=md");
@@ -202,7 +207,7 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
     );
     let second = gemeente.page(&path(2), 200).await;
     assert!(second.contains("Rectificatie — versie 2"), "{second}");
-    assert!(second.contains("| 7 |"), "{second}");
+    assert!(second.contains("| 10 |"), "{second}");
     let _ = gemeente.page(&path(3), 404).await;
     let (status, csv) = gemeente
         .get(&format!("/brief?kwartaal={quarter}&versie=1&formaat=csv"))
@@ -226,5 +231,44 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
         .await;
     check_page(&mut browser, "versies", "the published versions").await;
     browser.close().await;
+    site.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_rectificatie_of_two_signals_does_not_publish_the_two() {
+    let (site, cluster) = seeded_site().await;
+    site.decide(&cluster, Action::Confirm, "").await;
+    let quarter = this_quarter().to_string();
+    let original = edition(&site, Edition::Current).await.unwrap();
+    original.publish(&site.store, "test").await.unwrap();
+
+    // Two late signals: "5, wordt 7" would tell that two households were added.
+    site.kostendelersnorm_in("Moerwijk", &LATE[..2], 7).await;
+    let mut rectified = edition(&site, Edition::Rectification).await.unwrap();
+    rectified
+        .rectify(
+            &site.store,
+            "test",
+            "Signalen uit Moerwijk waren nog niet verwerkt",
+        )
+        .await
+        .unwrap();
+    let versions = knooppunt_reports::snapshot::versions(&site.store, &quarter, "")
+        .await
+        .unwrap();
+    let total = |v: usize| versions[v].figures.totals.get("kostendelersnorm").cloned();
+    assert_eq!(total(0).as_deref(), Some("5"));
+    assert_eq!(
+        total(1).as_deref(),
+        Some("x"),
+        "the corrected figure is hidden"
+    );
+    let changes = &rectified.rectification.as_ref().unwrap().changes;
+    assert!(!changes.is_empty());
+    for change in changes {
+        if let (Ok(old), Ok(new)) = (change.old.parse::<i64>(), change.new.parse::<i64>()) {
+            assert!((old - new).abs() >= 5, "{change:?}");
+        }
+    }
     site.app.stop().await;
 }
