@@ -72,6 +72,40 @@ fn conflict(title: &'static str, text: String) -> WebError {
     WebError::refused(StatusCode::CONFLICT, title, text)
 }
 
+fn brief_published(quarter: Quarter) -> WebError {
+    conflict(
+        "Al vastgesteld",
+        format!(
+            "kwartaal: de brief van het {} is al vastgesteld. Een vastgestelde brief verandert \
+             alleen met een rectificatie.",
+            quarter.dutch_label()
+        ),
+    )
+}
+
+fn overview_published(month: Month) -> WebError {
+    conflict(
+        "Al vastgesteld",
+        format!(
+            "maand: het maandoverzicht van {} is al vastgesteld en blijft zoals het is.",
+            month_label(month)
+        ),
+    )
+}
+
+/// A failed publication: refused as published when another one won meanwhile (another
+/// server of the same database; on this one the lock lets clicks wait their turn).
+fn lost(error: anyhow::Error, published: impl FnOnce() -> WebError) -> WebError {
+    if error
+        .downcast_ref::<knooppunt_reports::snapshot::AlreadyPublished>()
+        .is_some()
+    {
+        published()
+    } else {
+        error.into()
+    }
+}
+
 /// How a period to publish is named in refusals.
 struct Period {
     field: &'static str,
@@ -147,6 +181,7 @@ pub(crate) async fn publish_brief(
         format!("het {}", q.dutch_label())
     })?;
     let state = &me.state;
+    let _publishing = state.publishing.lock().await;
     let mut brief = Brief::gather_edition(
         &state.store,
         &state.catalog,
@@ -158,14 +193,7 @@ pub(crate) async fn publish_brief(
     )
     .await?;
     if brief.published {
-        return Err(conflict(
-            "Al vastgesteld",
-            format!(
-                "kwartaal: de brief van het {} is al vastgesteld. Een vastgestelde brief \
-                 verandert alleen met een rectificatie.",
-                quarter.dutch_label()
-            ),
-        ));
+        return Err(brief_published(quarter));
     }
     let measure = state.recognition.as_ref().ok_or_else(|| {
         anyhow::anyhow!("geen herkenningsmeting ingesteld voor het vaststellen van de brief")
@@ -175,7 +203,10 @@ pub(crate) async fn publish_brief(
     }
     brief.templates_dir = state.templates_dir.clone();
     brief.cover = state.cover.clone();
-    brief.publish(&state.store, &me.user.name).await?;
+    brief
+        .publish(&state.store, &me.user.name)
+        .await
+        .map_err(|e| lost(e, || brief_published(quarter)))?;
     Ok(published(&me, "brief", quarter))
 }
 
@@ -188,6 +219,7 @@ pub(crate) async fn publish_overview(
     may_publish(&me)?;
     let month: Month = ended(&month, &MONTH, Month::end, &month_label)?;
     let state = &me.state;
+    let _publishing = state.publishing.lock().await;
     let mut overview = MonthlyOverview::gather(
         &state.store,
         &state.catalog,
@@ -198,15 +230,12 @@ pub(crate) async fn publish_overview(
     )
     .await?;
     if overview.published {
-        return Err(conflict(
-            "Al vastgesteld",
-            format!(
-                "maand: het maandoverzicht van {} is al vastgesteld en blijft zoals het is.",
-                month_label(month)
-            ),
-        ));
+        return Err(overview_published(month));
     }
     overview.templates_dir = state.templates_dir.clone();
-    overview.publish(&state.store, &me.user.name).await?;
+    overview
+        .publish(&state.store, &me.user.name)
+        .await
+        .map_err(|e| lost(e, || overview_published(month)))?;
     Ok(published(&me, "maandoverzicht", month))
 }

@@ -69,6 +69,9 @@ pub struct WebState {
     /// Measures recognition for a brief the overleg publishes here; without it publishing a
     /// brief is refused as an internal error.
     pub recognition: Option<Arc<dyn crate::publish::MeasureRecognition>>,
+    /// Held while the overleg publishes: a second click waits for the first and is then told
+    /// that the document is published, instead of measuring and publishing a second time.
+    pub(crate) publishing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl WebState {
@@ -108,6 +111,7 @@ impl WebState {
             idle_minutes: 30,
             client_ip_header: None,
             cover: Default::default(),
+            publishing: Default::default(),
             theme_css: None,
             recognition: None,
         })

@@ -190,14 +190,14 @@ async fn werkroutes_and_account_changes_on_postgres() {
 // ---------------------------------------------------------------- over HTTP
 
 /// A response's status, its `Location`, and the cookies it set (name=value).
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     location: String,
     cookies: Vec<String>,
-    body: String,
+    pub(crate) body: String,
 }
 
-async fn post_raw(client: &Client, path: &str, form: &[(&str, &str)]) -> Answer {
+pub(crate) async fn post_raw(client: &Client, path: &str, form: &[(&str, &str)]) -> Answer {
     let mut request = client
         .http
         .post(format!("{}{path}", client.base))
@@ -236,6 +236,11 @@ async fn post_raw(client: &Client, path: &str, form: &[(&str, &str)]) -> Answer 
 pub(crate) async fn post_then_get(client: &Client, path: &str, form: &[(&str, &str)]) -> String {
     let answer = post_raw(client, path, form).await;
     assert_eq!(answer.status, 303, "POST {path}: {}", answer.body);
+    follow(client, &answer).await
+}
+
+/// The page a redirect leads to, with the cookies it set (a flash message).
+pub(crate) async fn follow(client: &Client, answer: &Answer) -> String {
     let mut cookies = answer.cookies.clone();
     cookies.extend(client.cookie.clone());
     let response = client

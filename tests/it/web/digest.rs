@@ -98,11 +98,18 @@ async fn every_role_against_the_digest_downloads() {
     let catalog = knooppunt_rules::ruleset::RuleSet::default_rules()
         .unwrap()
         .catalog();
-    let mut published =
-        MonthlyOverview::gather(&site.store, &catalog, month, 5, &Default::default(), today)
-            .await
-            .unwrap();
+    let areas = Default::default();
+    let gather = || MonthlyOverview::gather(&site.store, &catalog, month, 5, &areas, today);
+    let (mut published, mut other) = (gather().await.unwrap(), gather().await.unwrap());
     published.publish(&site.store, "test").await.unwrap();
+    // Another server gathered the same month before this one published: its publication is
+    // refused as published, an error callers tell apart by its type (the website: 409).
+    let lost = other.publish(&site.store, "test").await.unwrap_err();
+    assert!(
+        lost.downcast_ref::<knooppunt_reports::snapshot::AlreadyPublished>()
+            .is_some(),
+        "{lost:#}"
+    );
     let gemeente = site.login("gemeente").await;
     let answer = gemeente.get(&overview).await;
     let body = assert_answer(answer, 200, ", gepubliceerd van ");

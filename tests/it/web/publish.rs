@@ -1,10 +1,10 @@
 //! Vaststellen on the website: the overleg publishes last quarter's brief and last month's
 //! overview from the knelpunten page, after which the municipality downloads them. Who may,
-//! what is refused (a quarter still running, a second time, a restricted member, no CSRF
-//! token), and that it is logged.
+//! what is refused (a quarter still running, a second time, two clicks at once, a restricted
+//! member, no CSRF token), and that it is logged.
 
 use crate::support::*;
-use crate::teams_loop::post_then_get;
+use crate::teams_loop::{follow, post_raw, post_then_get};
 use knooppunt_reports::digest::monthly::{month_label, Month};
 use knooppunt_reports::review::Role;
 use knooppunt_reports::Quarter;
@@ -85,7 +85,21 @@ async fn the_overleg_publishes_the_brief_and_the_overview_for_the_municipality()
     let publish_overview = format!("/knelpunten/maandoverzicht/{month}/vaststellen");
     let (status, _) = gemeente.post(&publish_overview, &[("csrf", &csrf)]).await;
     assert_eq!(status, 403);
-    let page = post_then_get(&overleg, &publish_overview, &[("csrf", &csrf)]).await;
+    // Two clicks at once (a double click, two members): one publishes, the other is told it
+    // is published, never an error page.
+    let form = [("csrf", csrf.as_str())];
+    let (first, second) = tokio::join!(
+        post_raw(&overleg, &publish_overview, &form),
+        post_raw(&overleg, &publish_overview, &form)
+    );
+    let (won, lost) = if first.status == 303 {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    assert_eq!((won.status, lost.status), (303, 409), "{}", lost.body);
+    assert!(lost.body.contains("al vastgesteld"), "{}", lost.body);
+    let page = follow(&overleg, &won).await;
     assert!(
         page.contains(&format!(
             "Het maandoverzicht van {} is vastgesteld",

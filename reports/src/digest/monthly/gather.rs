@@ -63,14 +63,18 @@ impl MonthlyOverview {
         Ok(overview)
     }
 
+    fn already_published(&self) -> crate::snapshot::AlreadyPublished {
+        crate::snapshot::AlreadyPublished(format!(
+            "maand {}: het maandoverzicht is al gepubliceerd en blijft zoals het is",
+            self.month
+        ))
+    }
+
     /// Freezes the overview as published (once per month): later briefs and overviews are
     /// audited together with it.
     pub async fn publish(&mut self, store: &Store, by: &str) -> anyhow::Result<()> {
         if self.published {
-            anyhow::bail!(
-                "maand {}: het maandoverzicht is al gepubliceerd en blijft zoals het is",
-                self.month
-            );
+            return Err(self.already_published().into());
         }
         let totals = self
             .reasons
@@ -116,10 +120,7 @@ impl MonthlyOverview {
             .publish_original(publication, &frozen, &self.counts)
             .await?
         {
-            anyhow::bail!(
-                "maand {}: het maandoverzicht is al gepubliceerd en blijft zoals het is",
-                self.month
-            );
+            return Err(self.already_published().into());
         }
         self.published = true;
         self.documents = Some(documents);
