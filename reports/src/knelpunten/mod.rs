@@ -76,6 +76,8 @@ pub struct Knelpunt {
     pub areas: String,
     /// The wijken with at least the minimum group size of signals.
     pub area_names: Vec<String>,
+    /// The previous quarter's figure: as published, else counted now; empty when that
+    /// quarter ended before the first stored signal (not measured, not "0").
     pub previous: String,
     pub trend: Vec<TrendPoint>,
     pub trend_svg: String,
@@ -213,6 +215,9 @@ struct History {
     now: Figures,
     previous_raw: i64,
     previous_published: Option<String>,
+    /// Whether the previous quarter was counted at all: it ended after the first stored
+    /// signal, or a brief about it was published.
+    previous_measured: bool,
     trend: Vec<TrendPoint>,
 }
 
@@ -262,10 +267,13 @@ impl History {
         let previous_published = published
             .get(&quarter.previous().to_string())
             .and_then(|p| p.get(group.barrier).cloned());
+        let previous_measured = measured(&quarter.previous())
+            || published.contains_key(&quarter.previous().to_string());
         Self {
             now,
             previous_raw,
             previous_published,
+            previous_measured,
             trend,
         }
     }
@@ -359,10 +367,11 @@ fn knelpunt(
             .filter(|(_, n)| **n >= min)
             .map(|(a, _)| a.clone())
             .collect(),
-        previous: history
-            .previous_published
-            .clone()
-            .unwrap_or_else(|| suppress(history.previous_raw, min)),
+        previous: match (&history.previous_published, history.previous_measured) {
+            (Some(published), _) => published.clone(),
+            (None, true) => suppress(history.previous_raw, min),
+            (None, false) => String::new(),
+        },
         trend_svg: String::new(),
         waits: history.waits(barrier, min),
         co_occurring: figures.co_occurring(catalog, &ids, min),

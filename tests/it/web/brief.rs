@@ -56,6 +56,13 @@ async fn the_brief_is_built_from_confirmed_knelpunten_in_every_format_and_frozen
         markdown.contains("| Kostendelersnorm verlaagt de uitkering bij samenwonen | 5 | 5 |"),
         "{markdown}"
     );
+    // Every signal is of this quarter: the one before was not measured, and the brief does
+    // not call it 0.
+    assert!(
+        markdown.contains("signalen dit kwartaal, het kwartaal ervoor niet gemeten")
+            && !markdown.contains("0 het kwartaal ervoor"),
+        "{markdown}"
+    );
     let download = async |format: &str| {
         let response = overleg.send(reqwest::Method::GET, &path(format)).await;
         (response.status(), response.bytes().await.unwrap())
