@@ -181,6 +181,11 @@ pub async fn for_brief(
     }
     let dirs: Vec<PathBuf> = note_dirs.iter().filter(|d| d.is_dir()).cloned().collect();
     if dirs.is_empty() {
+        tracing::warn!(
+            dirs = ?note_dirs,
+            "geen eigen notities gevonden: de herkenning in de brief komt alleen uit de labels \
+             van het overleg (stel brief.notes_dirs in)"
+        );
         return Ok(recognition);
     }
     let notes = read_notes(&dirs, rules)?;
@@ -227,11 +232,13 @@ fn rules_on_notes(rules: &RuleSet, notes: &[notes::Note]) -> Report {
 }
 
 /// [`for_brief`] for a brief the overleg publishes on the website, on the project's notes in
-/// [`DEFAULT_NOTE_DIRS`]. It runs on a blocking thread: cross-validating the model takes tens
+/// the configured folders. It runs on a blocking thread: cross-validating the model takes tens
 /// of seconds of CPU that would otherwise hold one of the website's workers.
 pub struct WebRecognition {
     pub store: knooppunt_store::Store,
     pub rules: std::sync::Arc<RuleSet>,
+    /// The folders of notes ([`crate::config::BriefSettings::note_dirs`]).
+    pub note_dirs: Vec<PathBuf>,
 }
 
 #[async_trait::async_trait]
@@ -241,9 +248,9 @@ impl knooppunt_web::MeasureRecognition for WebRecognition {
         quarter: knooppunt_domain::quarter::Quarter,
     ) -> anyhow::Result<knooppunt_reports::accuracy::Recognition> {
         let (store, rules) = (self.store.clone(), self.rules.clone());
+        let dirs = self.note_dirs.clone();
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            let dirs: Vec<PathBuf> = DEFAULT_NOTE_DIRS.iter().map(PathBuf::from).collect();
             runtime.block_on(for_brief(&store, &rules, quarter, &dirs))
         })
         .await

@@ -91,9 +91,32 @@ pub struct BriefSettings {
     pub addressee: String,
     #[serde(default)]
     pub sender: String,
+    /// The project's labelled notes on which a brief's recognition is measured (the model
+    /// cross-validated); empty: `rules/training`, `rules/fixtures` and `rules/holdout` from
+    /// the working directory, as in a checkout. The image sets the folders it ships.
+    #[serde(default)]
+    pub notes_dirs: Vec<String>,
 }
 
 impl BriefSettings {
+    /// The folders of notes for a brief's recognition, and whether the configuration named
+    /// them (then each must exist).
+    pub fn note_dirs(&self) -> (Vec<std::path::PathBuf>, bool) {
+        let named: Vec<std::path::PathBuf> = self
+            .notes_dirs
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .collect();
+        if named.is_empty() {
+            let defaults = crate::recognition::DEFAULT_NOTE_DIRS.iter();
+            (defaults.map(std::path::PathBuf::from).collect(), false)
+        } else {
+            (named, true)
+        }
+    }
+
     /// The cover's addressee and sender, for [`knooppunt_reports::Brief::set_cover`].
     pub fn cover(&self) -> knooppunt_reports::Cover {
         knooppunt_reports::Cover {

@@ -189,3 +189,41 @@ fn a_theme_file_is_read_and_no_theme_is_the_default() {
     let plain = Config::load_with_env(None, env(&[])).unwrap();
     assert_eq!(plain.web.theme(), Ok(None));
 }
+
+#[test]
+fn notes_for_the_brief_default_to_the_checkout_and_named_folders_must_exist() {
+    let plain = Config::load_with_env(None, env(&[])).unwrap();
+    let (dirs, named) = plain.brief.note_dirs();
+    assert!(!named);
+    assert_eq!(
+        dirs,
+        crate::recognition::DEFAULT_NOTE_DIRS.map(std::path::PathBuf::from)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("notities");
+    let config = |dirs: &[&Path]| {
+        let list: Vec<String> = dirs
+            .iter()
+            .map(|d| format!("{:?}", d.display().to_string()))
+            .collect();
+        file(&format!(
+            "[brief]\nmin_group_size = 5\nnotes_dirs = [{}]\n",
+            list.join(", ")
+        ))
+    };
+    let named = config(&[dir.path()]);
+    let loaded = Config::load_with_env(Some(named.path()), env(&[])).unwrap();
+    assert_eq!(
+        loaded.brief.note_dirs(),
+        (vec![dir.path().to_path_buf()], true)
+    );
+    let wrong = config(&[dir.path(), &missing]);
+    assert_eq!(
+        load_errors(Some(wrong.path()), &[]),
+        vec![format!(
+            "brief.notes_dirs: map {} bestaat niet (de eigen notities waarop de herkenning voor \
+             de brief wordt gemeten)",
+            missing.display()
+        )]
+    );
+}

@@ -117,6 +117,14 @@ impl Config {
                 ));
             }
         }
+        let (notes, named) = self.brief.note_dirs();
+        for dir in notes.iter().filter(|d| named && !d.is_dir()) {
+            errors.push(format!(
+                "brief.notes_dirs: map {} bestaat niet (de eigen notities waarop de herkenning \
+                 voor de brief wordt gemeten)",
+                dir.display()
+            ));
+        }
         if self.retention.text_months == 0 {
             errors.push("retention.text_months: moet minstens 1 zijn".into());
         }
