@@ -8,7 +8,10 @@ use std::borrow::Cow;
 
 mod lexicon;
 
-use lexicon::{is_abbreviated_title, is_particle_word, is_role, is_title, known, GAZETTEER};
+use lexicon::{
+    is_abbreviated_title, is_particle_word, is_role, is_surname_particle, is_title, known,
+    GAZETTEER,
+};
 
 #[derive(Debug, Clone, Copy)]
 struct Word<'a> {
@@ -211,6 +214,9 @@ struct Slot<'a> {
     title: bool,
     /// Whether it belongs to a protected phrase (an organisation, place or role).
     protected: bool,
+    /// Whether it is on the list of first names, and on the list of surnames.
+    first_name: bool,
+    surname: bool,
 }
 
 /// The words of a text, each lower-cased once (on the stack) and looked up once, in one
@@ -239,6 +245,8 @@ impl<'a> Words<'a> {
                     phrases: lexeme.map_or(&[][..], |l| l.phrases.as_slice()),
                     title: is_title(lower),
                     protected: false,
+                    first_name: lexeme.is_some_and(|l| l.first_name),
+                    surname: lexeme.is_some_and(|l| l.surname),
                 }
             });
             slots.push(slot);
@@ -504,9 +512,10 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
 }
 
 /// For a name from the gazetteer at word `i` followed by particles and another name from the
-/// gazetteer, all in lower case and side by side ("fatima el amrani", "mo de vries"), one of
-/// them not also a Dutch word: the index after the last name. ("jan de vries", both also
-/// Dutch words, is not found.)
+/// gazetteer, all in lower case and side by side ("fatima el amrani", "mo de vries"): the
+/// index after the last name. One of them must not also be a Dutch word, unless the first is
+/// a first name, the particles lead a surname and the last is a surname ("jan de vries",
+/// "piet van der berg").
 fn lower_case_full_name(text: &str, all: &Words<'_>, i: usize) -> Option<usize> {
     let next = i + 1;
     if next >= all.len() || all.particle(i) || !adjacent(text, &all.word(i), &all.word(next)) {
@@ -516,10 +525,14 @@ fn lower_case_full_name(text: &str, all: &Words<'_>, i: usize) -> Option<usize> 
     // At least one of the two must not also be a Dutch word: "kon in die tijd" and "uit de
     // wijk" hold surnames too.
     let one_unambiguous = all.name(i) == Some(false) || all.name(k) == Some(false);
+    let dutch_name = all.slots[i].first_name
+        && k < all.len()
+        && all.slots[k].surname
+        && (next..k).all(|p| with_lower(all.word(p).text, is_surname_particle));
     (k > next
         && k < all.len()
         && all.name(k).is_some()
-        && one_unambiguous
+        && (one_unambiguous || dutch_name)
         && !all.protected(k)
         && !all.particle(k))
     .then_some(k + 1)

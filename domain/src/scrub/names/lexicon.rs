@@ -17,13 +17,17 @@ const NOT_NAMES: &str = include_str!("../../../data/geen-namen.txt");
 pub(super) struct Lexeme {
     /// A known name: whether it is also an ordinary Dutch word.
     pub(super) name: Option<bool>,
+    /// Whether it is on the list of first names, and on the list of surnames.
+    pub(super) first_name: bool,
+    pub(super) surname: bool,
     /// The protected phrases (as lower-case words) that start with this word, longest first.
     pub(super) phrases: Vec<Vec<String>>,
 }
 
 pub(super) static GAZETTEER: LazyLock<HashMap<String, Lexeme>> = LazyLock::new(|| {
     let mut lexicon: HashMap<String, Lexeme> = HashMap::default();
-    for line in FIRST_NAMES.lines().chain(SURNAMES.lines()) {
+    let first = FIRST_NAMES.lines().map(|line| (line, true));
+    for (line, first_name) in first.chain(SURNAMES.lines().map(|line| (line, false))) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -34,6 +38,8 @@ pub(super) static GAZETTEER: LazyLock<HashMap<String, Lexeme>> = LazyLock::new(|
         };
         let entry = lexicon.entry(name.to_string()).or_default();
         entry.name = Some(entry.name.unwrap_or(false) || ambiguous);
+        entry.first_name |= first_name;
+        entry.surname |= !first_name;
     }
     for line in NOT_NAMES.lines() {
         let line = line.trim();
@@ -106,6 +112,13 @@ pub(super) fn is_abbreviated_title(lowered: &str) -> bool {
         lowered,
         "mevr" | "mw" | "mvr" | "mnr" | "dhr" | "hr" | "mej"
     )
+}
+
+/// The particles a Dutch surname starts with ("jan de vries", "piet van der berg"): the
+/// words [`is_particle_word`] knows that lead a surname, without "in", "op", "te" and the
+/// like, which as often join two ordinary words.
+pub(super) fn is_surname_particle(lowered: &str) -> bool {
+    matches!(lowered, "van" | "de" | "der" | "den" | "ter" | "ten")
 }
 
 /// Words that may stand inside a name: "van der", "El", "ben", "'t" (lower case).

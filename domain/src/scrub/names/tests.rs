@@ -88,8 +88,21 @@ fn a_whole_name_with_its_first_name_particles_and_initials() {
         ("Dhr. A.B. de Graaf kwam langs", "Dhr. [NAAM] kwam langs"),
         // After a title, a surname in lower case.
         ("meneer de jong en mw de boer", "meneer [NAAM] en mw [NAAM]"),
+        // A first name, a surname's particles and a surname, all in lower case, even when
+        // each is also a Dutch word.
+        (
+            "jan de vries belt al weken over de huur",
+            "[NAAM] belt al weken over de huur",
+        ),
+        (
+            "buurman piet van der berg helpt",
+            "buurman [NAAM] helpt",
+        ),
     ]);
     kept(&[
+        // "in", "op", "te" join ordinary words as often as names.
+        "Ze wacht in de rij bij de balie.",
+        "De uitkering gaat dan de bank over.",
         "Ze kon in die tijd haar administratie niet bijhouden.",
         "Groepsbijeenkomst met zes moeders uit de wijk.",
         "Volgens de planning komt de monteur in maart.",
