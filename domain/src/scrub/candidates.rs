@@ -196,6 +196,18 @@ pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
     traits.street_number || (traits.number_after_name && has_leading_word(text))
 }
 
+/// Whether `places::ADDRESS_AFTER_CONTEXT` may match: a number after a word that may end a
+/// street's name, and a word that leads an address (`woon…`, `wonen…`, `adres`, `verhuis…`,
+/// in any case).
+pub(super) fn may_hold_address_after_context(text: &str, traits: &Traits) -> bool {
+    let has = |needle: &[u8]| {
+        text.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    traits.number_after_name && (has(b"woon") || has(b"wonen") || has(b"adres") || has(b"verhuis"))
+}
+
 /// Whether `places::DATE` may match: a numeric date is 1–2 digits, a separator, 1–2 digits, a
 /// separator and a digit; a written one is 1–2 digits, a space, a month and a four-digit year.
 pub(super) fn may_hold_date(traits: &Traits) -> bool {

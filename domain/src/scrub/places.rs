@@ -94,6 +94,32 @@ static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid lower-case laan pattern")
 });
 
+/// A street without a street-type word, told by the words that lead an address: "woont op de
+/// Lange Poten 12", "adres: Spui 70", "verhuisd naar de Zuidring 40". What is found is the
+/// street and its number; a number followed by a unit ("verhuisd naar Moerwijk 3 maanden
+/// geleden") is not a house number ([`NOT_HOUSE_NUMBER`]).
+static ADDRESS_AFTER_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?i:(?-u:\b)(?:woont|woonde|wonen|wonend|woonachtig|adres|verhuisd|verhuist))
+        [\ :]+(?:(?i:op|aan|naar)\ +)?(?:(?i:de|het|'t)\ +)?
+        (?P<street>
+            [A-Z][\p{L}'’.-]+(?:\ (?:van|der|den|de|ter|ten|[A-Z][\p{L}'’.-]+)){0,3}
+            \ (?:nr\.?\ |nummer\ )?[0-9]{1,4}
+            (?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|\ ?(?:hs|bis|I{1,3})(?-u:\b))?
+        )(?:[^0-9]|$)",
+    )
+    .expect("valid address context pattern")
+});
+
+/// Words after a number that make it a count or a duration, not a house number.
+static NOT_HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:jaar|jaren|jr|maand|maanden|mnd|week|weken|wk|dag|dagen|keer|uur|min|minuten|kinderen|personen|mensen|euro|procent|%)(?-u:\b)",
+    )
+    .expect("valid unit pattern")
+});
+
 const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec";
 
 pub(super) static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -128,6 +154,15 @@ pub(super) fn find(
     if super::candidates::may_hold_address(text, traits) {
         for m in STREET.find_iter(text) {
             spans.push((m.start(), m.end(), PiiKind::Address));
+        }
+    }
+    if super::candidates::may_hold_address_after_context(text, traits) {
+        for caps in ADDRESS_AFTER_CONTEXT.captures_iter(text) {
+            if let Some(street) = caps.name("street") {
+                if !NOT_HOUSE_NUMBER.is_match(&text[street.end()..]) {
+                    spans.push((street.start(), street.end(), PiiKind::Address));
+                }
+            }
         }
     }
     if text.contains("laan van ") {
@@ -233,6 +268,26 @@ mod tests {
             ("woont laan van meerdervoort 12a", "woont [ADRES]"),
             ("op de weimarstraat 88, 2 hoog", "op de [ADRES], 2 hoog"),
             ("laan van nieuw oost-indië 3-1", "[ADRES]"),
+            // A street without a type word, after the words that lead an address.
+            (
+                "Mevrouw woont op de Lange Poten 12, derde etage",
+                "Mevrouw woont op de [ADRES], derde etage",
+            ),
+            ("Adres: Spui 70 B", "Adres: [ADRES]"),
+            (
+                "verhuisd naar de Zuidring 40 en nog geen huurtoeslag",
+                "verhuisd naar de [ADRES] en nog geen huurtoeslag",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn a_place_after_the_words_of_an_address_is_kept_with_its_count() {
+        kept(&[
+            "Woont al 12 jaar in Moerwijk, sinds kort alleen.",
+            "Verhuisd naar Moerwijk 3 maanden geleden, nog geen toeslag.",
+            "woont in Den Haag 2 jaar",
+            "Adres bekend bij het wijkteam, 2 kinderen.",
         ]);
     }
 

@@ -94,10 +94,7 @@ fn a_whole_name_with_its_first_name_particles_and_initials() {
             "jan de vries belt al weken over de huur",
             "[NAAM] belt al weken over de huur",
         ),
-        (
-            "buurman piet van der berg helpt",
-            "buurman [NAAM] helpt",
-        ),
+        ("buurman piet van der berg helpt", "buurman [NAAM] helpt"),
     ]);
     kept(&[
         // "in", "op", "te" join ordinary words as often as names.
