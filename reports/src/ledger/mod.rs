@@ -233,17 +233,69 @@ impl Ledger {
     /// - the difference between two versions of the same figure, the "was 16, wordt 14" of a
     ///   rectificatie ([`System::corrections`]).
     pub fn disclosures(&self, min: u64) -> Result<Vec<Leak>, DisclosureError> {
-        let system = System::of(self)?;
-        let values = system.values(&self.figures)?;
-        let small = |value: i64| value > 0 && (value as u64) < min;
-        let mut leaks = system.recovered(&self.figures, &values);
-        leaks.extend(system.differences(&self.figures, &values, &small));
-        leaks.extend(system.sub_periods(&self.figures, &values)?);
-        leaks.extend(system.corrections(&self.figures)?);
-        leaks.retain(|leak| small(leak.value));
-        leaks.sort();
-        leaks.dedup();
-        Ok(leaks)
+        System::of(self)?.leaks(&self.figures, min)
+    }
+
+    /// The figures of this ledger connected to those of `other`: sharing an atom with one of
+    /// them, or with a figure that is connected itself. The equations of the figures left out
+    /// share no unknown with these, so nothing follows from them together that does not
+    /// follow from each part alone. Atoms are compared as the system counts them (in months
+    /// when either ledger counts months), and a corrected count's atom
+    /// ([`corrected_period`]) as the count it corrects.
+    pub fn connected_to(&self, other: &Ledger) -> Ledger {
+        let monthly = self
+            .figures
+            .iter()
+            .chain(&other.figures)
+            .flat_map(|f| &f.atoms)
+            .any(|a| month_atom(&a.quarter));
+        let keys = |figure: &Figure| -> Vec<Atom> {
+            figure
+                .atoms
+                .iter()
+                .flat_map(|atom| {
+                    let base = Atom {
+                        quarter: base_period(&atom.quarter).to_string(),
+                        ..atom.clone()
+                    };
+                    if monthly {
+                        system::refine(&base)
+                    } else {
+                        vec![base]
+                    }
+                })
+                .collect()
+        };
+        let mut holding: BTreeMap<Atom, Vec<usize>> = BTreeMap::new();
+        let figure_keys: Vec<Vec<Atom>> = self.figures.iter().map(keys).collect();
+        for (f, atoms) in figure_keys.iter().enumerate() {
+            for atom in atoms {
+                holding.entry(atom.clone()).or_default().push(f);
+            }
+        }
+        let mut seen: BTreeSet<Atom> = BTreeSet::new();
+        let mut queue: Vec<Atom> = other.figures.iter().flat_map(keys).collect();
+        let mut taken = vec![false; self.figures.len()];
+        while let Some(atom) = queue.pop() {
+            if !seen.insert(atom.clone()) {
+                continue;
+            }
+            for &f in holding.get(&atom).into_iter().flatten() {
+                if !taken[f] {
+                    taken[f] = true;
+                    queue.extend(figure_keys[f].iter().cloned());
+                }
+            }
+        }
+        Ledger {
+            figures: self
+                .figures
+                .iter()
+                .zip(taken)
+                .filter(|(_, taken)| *taken)
+                .map(|(figure, _)| figure.clone())
+                .collect(),
+        }
     }
 
     /// Every hidden figure of any output that follows exactly from the shown figures of all
@@ -262,7 +314,8 @@ impl Ledger {
 pub struct Protected {
     pub disclosure: Disclosure,
     /// Figures that already follow from what was published before, whatever this table hides
-    /// (an earlier output published too much). Reported, never silently accepted.
+    /// (an earlier output published too much), in the part of it that shares signals with this
+    /// table ([`Ledger::connected_to`]). Reported, never silently accepted.
     pub context_leaks: Vec<Leak>,
 }
 
@@ -280,27 +333,41 @@ pub fn protect_in_context(
     context: &Ledger,
 ) -> Result<Protected, DisclosureError> {
     let min = options.min_group_size;
-    let mut before: BTreeSet<Leak> = context.disclosures(min)?.into_iter().collect();
-    // What the context gives away of the new table even if all of it were hidden: no
-    // suppression here can repair that, so it is reported rather than chased.
     let mut all_hidden = protect_forcing(table, options, &BTreeSet::new())?.table;
     hide_all(&mut all_hidden);
-    let mut alone = context.clone();
-    alone.add_table(output, quarter, &all_hidden, areas);
-    before.extend(alone.disclosures(min)?);
+    let mut new = Ledger::default();
+    new.add_table(output, quarter, &all_hidden, areas);
+    // Only what shares signals with the new table, directly or through other figures, can
+    // combine with it: the rest of the history is a separate system of equations.
+    let mut joint = context.connected_to(&new);
+    let start = joint.figures.len();
+    joint.figures.extend(new.figures);
+    // The context's equations are solved once; each try adds the new table's shown figures
+    // to them (its figures' atoms are the same whatever it hides).
+    let mut system = System::indexed(&joint.figures);
+    system.add_shown(&joint.figures, 0)?;
+    let context_equations = system.equations();
+    // What the context gives away, of itself or of the new table even if all of the new table
+    // were hidden: no suppression here can repair that, so it is reported rather than chased.
+    let before: BTreeSet<Leak> = system.leaks(&joint.figures, min)?.into_iter().collect();
     let known = |leak: &Leak| {
         before
             .iter()
             .any(|b| b.output == leak.output && b.name == leak.name)
     };
+    let positions = positions(&all_hidden);
     let mut forced = BTreeSet::new();
     loop {
         let disclosure = protect_forcing(table, options, &forced)?;
-        let mut joint = context.clone();
-        let start = joint.figures.len();
-        joint.add_table(output, quarter, &disclosure.table, areas);
-        let new: Vec<Leak> = joint
-            .disclosures(min)?
+        let mut shown = Ledger::default();
+        shown.add_table(output, quarter, &disclosure.table, areas);
+        for (figure, now) in joint.figures[start..].iter_mut().zip(shown.figures) {
+            figure.value = now.value;
+        }
+        system.restore(context_equations.clone());
+        system.add_shown(&joint.figures, start)?;
+        let new: Vec<Leak> = system
+            .leaks(&joint.figures, min)?
             .into_iter()
             .filter(|leak| !known(leak))
             .collect();
@@ -311,7 +378,6 @@ pub fn protect_in_context(
             });
         };
         let leaked_atoms = &leak.atoms;
-        let positions = positions(&disclosure.table);
         let candidate = joint.figures[start..]
             .iter()
             .zip(&positions)

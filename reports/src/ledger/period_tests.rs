@@ -176,3 +176,54 @@ fn a_quarter_for_the_whole_municipality_after_a_month_per_wijk_hides_the_rest() 
     let protected = q3_for_the_municipality(10, &context);
     assert_eq!(protected.disclosure.table.grand_total, Cell::Shown(10));
 }
+
+#[test]
+fn only_the_figures_that_share_signals_with_a_table_are_audited_with_it() {
+    let rows = ["angst-jeugdhulp", CORP];
+    let columns = ["Bouwlust", "Laak"];
+    // "brief 2026Q2": the output, and after the space its period.
+    let publish = |ledger: &mut Ledger, output: &str, cells: [[u64; 2]; 2]| {
+        let period = output.rsplit(' ').next().unwrap_or_default();
+        let cells = cells.iter().map(|line| line.to_vec()).collect();
+        let table = protect(
+            &period_table(&rows, &columns, cells),
+            &DisclosureOptions::default(),
+        )
+        .unwrap()
+        .table;
+        ledger.add_table(output, period, &table, &plain);
+    };
+    let mut history = Ledger::default();
+    publish(&mut history, "brief 2026Q2", [[9, 7], [6, 8]]);
+    publish(&mut history, "maandoverzicht 2026-07", [[5, 6], [7, 5]]);
+    // A corrected count of the quarter: compared with it, so connected to it.
+    history.add(Figure {
+        output: "brief 2026Q3".into(),
+        name: "oud".into(),
+        atoms: [Atom {
+            barrier: CORP.into(),
+            area: "Laak".into(),
+            quarter: corrected_period("2026Q3", 4),
+        }]
+        .into(),
+        value: Some(4),
+    });
+    let mut quarter = Ledger::default();
+    publish(&mut quarter, "brief 2026Q3", [[15, 6], [7, 9]]);
+    let connected = history.connected_to(&quarter);
+    let outputs: BTreeSet<&str> = connected
+        .figures
+        .iter()
+        .map(|f| f.output.as_str())
+        .collect();
+    assert_eq!(
+        outputs,
+        ["brief 2026Q3", "maandoverzicht 2026-07"].into(),
+        "July lies inside the third quarter, the second quarter does not"
+    );
+    assert_eq!(
+        connected.figures.len(),
+        history.figures.len() - 9,
+        "every figure of July and the corrected count, none of the second quarter's nine"
+    );
+}

@@ -21,8 +21,14 @@ pub(super) struct System {
 
 impl System {
     pub(super) fn of(ledger: &super::Ledger) -> Result<System, DisclosureError> {
-        let monthly = ledger
-            .figures
+        let mut system = System::indexed(&ledger.figures);
+        system.add_shown(&ledger.figures, 0)?;
+        Ok(system)
+    }
+
+    /// The atoms and vectors of `figures`, with no equation yet.
+    pub(super) fn indexed(figures: &[Figure]) -> System {
+        let monthly = figures
             .iter()
             .flat_map(|f| &f.atoms)
             .any(|a| month_atom(&a.quarter));
@@ -33,7 +39,7 @@ impl System {
             basis: BTreeMap::new(),
             vectors: Vec::new(),
         };
-        for figure in &ledger.figures {
+        for figure in figures {
             for atom in figure.atoms.iter().flat_map(|a| expand(monthly, a)) {
                 if !system.index.contains_key(&atom) {
                     system.index.insert(atom.clone(), system.atoms.len());
@@ -41,14 +47,47 @@ impl System {
                 }
             }
         }
-        system.vectors = ledger.figures.iter().map(|f| system.vector(f)).collect();
-        for (figure, vector) in ledger.figures.iter().zip(&system.vectors) {
+        system.vectors = figures.iter().map(|f| system.vector(f)).collect();
+        system
+    }
+
+    /// Adds the shown figures from `figures[from..]` (the figures it was indexed with, or
+    /// the same figures with other values) as equations.
+    pub(super) fn add_shown(
+        &mut self,
+        figures: &[Figure],
+        from: usize,
+    ) -> Result<(), DisclosureError> {
+        for (figure, vector) in figures.iter().zip(&self.vectors).skip(from) {
             if let Some(value) = figure.value {
                 let (row, rhs) = (vector.clone(), Frac::int(value as i128));
-                add(&mut system.basis, row, rhs)?;
+                add(&mut self.basis, row, rhs)?;
             }
         }
-        Ok(system)
+        Ok(())
+    }
+
+    /// The equations so far, to go back to ([`System::restore`]).
+    pub(super) fn equations(&self) -> BTreeMap<usize, (Row, Frac)> {
+        self.basis.clone()
+    }
+
+    pub(super) fn restore(&mut self, equations: BTreeMap<usize, (Row, Frac)>) {
+        self.basis = equations;
+    }
+
+    /// [`super::Ledger::disclosures`] of `figures`, the figures this system was indexed with.
+    pub(super) fn leaks(&self, figures: &[Figure], min: u64) -> Result<Vec<Leak>, DisclosureError> {
+        let values = self.values(figures)?;
+        let small = |value: i64| value > 0 && (value as u64) < min;
+        let mut leaks = self.recovered(figures, &values);
+        leaks.extend(self.differences(figures, &values, &small));
+        leaks.extend(self.sub_periods(figures, &values)?);
+        leaks.extend(self.corrections(figures)?);
+        leaks.retain(|leak| small(leak.value));
+        leaks.sort();
+        leaks.dedup();
+        Ok(leaks)
     }
 
     fn vector(&self, figure: &Figure) -> Row {
