@@ -117,6 +117,12 @@ pub fn to_pdfa(
                 "-dNOSAFER",
                 "-sDEVICE=pdfwrite",
                 "-sColorConversionStrategy=RGB",
+                // Ghostscript 10.00's new PDF interpreter (Debian 12's) rewrites the ToUnicode
+                // maps of Chromium's fonts wrongly: text copied from the PDF read "9–11" as
+                // "9311" and "1–4 wijken" as "134 wijken". The older interpreter keeps them;
+                // a Ghostscript without it ignores the setting, and the demo test reads the
+                // text back (`tests/it/cli.rs`).
+                "-dNEWPDF=false",
             ])
             .arg(out_arg)
             .arg(input)

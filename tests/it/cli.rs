@@ -140,6 +140,23 @@ fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
         .output()
         .expect("pdftotext (poppler-utils) is needed");
     let text = String::from_utf8_lossy(&text.stdout);
+    // Text copied from the PDF is the text printed: ranges keep their dash ("9–11 na
+    // correctie", not "9311"), the running header its em dash.
+    let ranges: Vec<&str> = text
+        .split("naar schatting ")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|range| range.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(!ranges.is_empty(), "{text}");
+    for range in &ranges {
+        let (low, high) = range.split_once('–').unwrap_or_else(|| panic!("{range}"));
+        assert!(
+            low.parse::<u32>().is_ok() && high.parse::<u32>().is_ok(),
+            "{ranges:?}"
+        );
+    }
+    assert!(text.contains("Terug het systeem in — "), "{text}");
     for n in 2..=pages {
         assert!(
             text.contains(&format!("Pagina {n} van {pages}")),
