@@ -335,7 +335,7 @@ async fn start_ops(
     if ops_listen.is_empty() {
         return Ok(None);
     }
-    let limits = config.intake.server_limits();
+    let limits = config.server_limits();
     let app = knooppunt_ingest::api::ops_router(state).route("/metrics", metrics_route());
     let app =
         knooppunt_web::security::with_security_headers(crate::server::with_timeouts(app, limits));
@@ -388,7 +388,7 @@ pub async fn start_intake(
         chrono::Duration::minutes(config.web.idle_minutes),
     );
     let state = intake_state(config, publisher, store);
-    let limits = config.intake.server_limits();
+    let limits = config.server_limits();
     let app = router(state.clone())
         .merge(web)
         // The processing log: what each request did, in the request's W3C trace.

@@ -5,7 +5,9 @@
 //! hyper directly and bounds every phase of a request:
 //!
 //! - **connections**: at most `max_connections` at a time; further clients wait in the
-//!   kernel's accept queue until one closes;
+//!   kernel's accept queue until one closes. One address holds at most `max_per_client` of
+//!   them: a connection beyond that is closed at once, so one client cannot take every slot
+//!   (behind a proxy every connection comes from the proxy, which then has to limit clients);
 //! - **request line and headers**: hyper's header-read timeout closes a connection that has
 //!   not sent a complete head in time — also an idle keep-alive connection, as the timer runs
 //!   from the moment hyper waits for the next request;
@@ -43,6 +45,8 @@ pub struct ServerLimits {
     pub request: Duration,
     /// Open connections at most.
     pub max_connections: usize,
+    /// Open connections from one address at most; `None`: no limit per address.
+    pub max_per_client: Option<usize>,
 }
 
 impl Default for ServerLimits {
@@ -52,6 +56,7 @@ impl Default for ServerLimits {
             body: Duration::from_secs(30),
             request: Duration::from_secs(120),
             max_connections: 512,
+            max_per_client: Some(64),
         }
     }
 }
@@ -78,6 +83,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let clients = Arc::new(Clients::default());
     let graceful = GracefulShutdown::new();
     let mut timer = hyper::server::conn::http1::Builder::new();
     timer
@@ -102,6 +108,12 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let Some(client) = clients.admit(peer.ip(), limits.max_per_client) else {
+            // Closed at once; the address is not logged (it is personal data).
+            tracing::debug!("A connection beyond the limit per client was closed");
+            drop(stream);
+            continue;
+        };
         let service = app
             .clone()
             .map_request(move |mut request: Request<Incoming>| {
@@ -115,6 +127,7 @@ pub async fn serve(
             if let Err(error) = connection.await {
                 tracing::debug!(error = %error, "Connection ended with an error");
             }
+            drop(client);
             drop(permit);
         });
     }
@@ -126,4 +139,55 @@ pub async fn serve(
         tracing::warn!("Requests still running at shutdown were dropped");
     }
     Ok(())
+}
+
+/// The open connections per client address.
+#[derive(Default)]
+struct Clients {
+    open: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+}
+
+/// One admitted connection: counted for its address until it is dropped.
+struct Admitted {
+    clients: Arc<Clients>,
+    address: std::net::IpAddr,
+}
+
+impl Clients {
+    /// Counts a new connection from `address`, unless it already holds `limit` of them.
+    fn admit(
+        self: &Arc<Self>,
+        address: std::net::IpAddr,
+        limit: Option<usize>,
+    ) -> Option<Admitted> {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = open.entry(address).or_insert(0);
+        if limit.is_some_and(|limit| *count >= limit.max(1)) {
+            return None;
+        }
+        *count += 1;
+        Some(Admitted {
+            clients: self.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut open = self
+            .clients
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.address) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.address);
+            }
+        }
+    }
 }

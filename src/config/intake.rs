@@ -19,6 +19,9 @@ pub struct IntakeSettings {
     pub request_timeout_secs: u64,
     /// Open connections at most; further clients wait until one closes.
     pub max_connections: usize,
+    /// Open connections from one address at most (0: no limit). Not applied behind a proxy
+    /// (`web.client_ip_header`), where every connection comes from the proxy.
+    pub max_connections_per_client: usize,
     /// The register of areas and sources signals are mapped to.
     #[serde(default)]
     pub register: RegisterSettings,
@@ -47,6 +50,8 @@ impl IntakeSettings {
             body: Duration::from_secs(self.body_timeout_secs),
             request: Duration::from_secs(self.request_timeout_secs),
             max_connections: self.max_connections,
+            max_per_client: (self.max_connections_per_client > 0)
+                .then_some(self.max_connections_per_client),
         }
     }
 }

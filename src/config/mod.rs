@@ -75,6 +75,16 @@ impl Config {
                 && !self.web.client_ip_header.trim().is_empty())
     }
 
+    /// The listeners' limits ([`IntakeSettings::server_limits`]), without the limit per client
+    /// behind a proxy (`web.client_ip_header`): there every connection comes from the proxy.
+    pub fn server_limits(&self) -> crate::server::ServerLimits {
+        let mut limits = self.intake.server_limits();
+        if !self.web.client_ip_header.trim().is_empty() {
+            limits.max_per_client = None;
+        }
+        limits
+    }
+
     /// Loads defaults, then `file`, then the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigErrors> {
         Self::load_with_env(file, std::env::vars())

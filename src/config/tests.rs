@@ -227,3 +227,21 @@ fn notes_for_the_brief_default_to_the_checkout_and_named_folders_must_exist() {
         )]
     );
 }
+
+#[test]
+fn the_limit_per_client_holds_on_a_direct_listener_and_not_behind_a_proxy() {
+    let direct = Config::load_with_env(None, env(&[])).unwrap();
+    assert_eq!(direct.server_limits().max_per_client, Some(64));
+    let proxied = Config::load_with_env(
+        None,
+        env(&[("KNOOPPUNT__WEB__CLIENT_IP_HEADER", "X-Forwarded-For")]),
+    )
+    .unwrap();
+    assert_eq!(proxied.server_limits().max_per_client, None);
+    let off = Config::load_with_env(
+        None,
+        env(&[("KNOOPPUNT__INTAKE__MAX_CONNECTIONS_PER_CLIENT", "0")]),
+    )
+    .unwrap();
+    assert_eq!(off.server_limits().max_per_client, None);
+}

@@ -247,6 +247,40 @@ async fn connections_beyond_the_limit_wait() {
     site.app.stop().await;
 }
 
+/// F8: one client cannot hold every connection slot. Beyond its share a connection from the
+/// same address is closed at once, and another client is served while the first one's
+/// connections are still open (their header timeout, 30 s, is far off).
+#[tokio::test]
+async fn one_client_cannot_hold_every_connection() {
+    let site = site_with(|config| {
+        config.intake.max_connections = 3;
+        config.intake.max_connections_per_client = 2;
+        config.intake.header_timeout_secs = 30;
+    })
+    .await;
+    let addr = site.app.addr;
+    let _held: Vec<tokio::net::TcpStream> = vec![
+        tokio::net::TcpStream::connect(addr).await.unwrap(),
+        tokio::net::TcpStream::connect(addr).await.unwrap(),
+    ];
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (_, answer) = until_closed(&mut third).await;
+    assert_eq!(answer, "", "closed without an answer");
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let response = tokio::time::timeout(
+        Duration::from_secs(10),
+        other.get(format!("http://{addr}/healthz")).send(),
+    )
+    .await
+    .expect("another client is served while the first holds its connections")
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    site.app.stop().await;
+}
+
 /// Finding 7: dates at chrono's limits and beyond answer a Dutch 400, never a panic.
 #[tokio::test]
 async fn extreme_dates_are_refused_in_dutch() {
