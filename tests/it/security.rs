@@ -259,19 +259,54 @@ async fn weak_passwords_are_refused_and_a_change_ends_the_other_sessions() {
     site.app.stop().await;
 }
 
+/// Every session as if last used `minutes` ago.
+pub(crate) async fn back_date_sessions(store: &knooppunt_store::Store, minutes: i64) {
+    sqlx::query("UPDATE sessions SET last_seen = $1")
+        .bind(chrono::Utc::now().timestamp() - minutes * 60)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
 /// Finding 7: a session unused for longer than the idle time ends.
 #[tokio::test]
 async fn an_idle_session_ends() {
     let site = site().await;
     let overleg = site.login("overleg").await;
     assert_eq!(overleg.get("/agenda").await.0, 200);
-    let idle = chrono::Utc::now().timestamp() - 31 * 60;
-    sqlx::query("UPDATE sessions SET last_seen = $1")
-        .bind(idle)
-        .execute(site.store.pool())
+    back_date_sessions(&site.store, 31).await;
+    assert_eq!(overleg.get("/agenda").await.0, 303, "back to the sign-in");
+    site.app.stop().await;
+}
+
+/// Someone typing a long text keeps the session in use: the page's script asks `/sessie`
+/// while they type, which counts as use; once the session has ended it answers 401, so the
+/// page can say so before the text is sent in vain.
+#[tokio::test]
+async fn typing_keeps_the_session_in_use_and_an_ended_one_is_told() {
+    let site = site().await;
+    let team = site.login("indiener1").await;
+    back_date_sessions(&site.store, 25).await;
+    assert_eq!(team.get("/sessie").await.0, 204);
+    let last_seen: i64 = sqlx::query_scalar("SELECT last_seen FROM sessions")
+        .fetch_one(site.store.pool())
         .await
         .unwrap();
-    assert_eq!(overleg.get("/agenda").await.0, 303, "back to the sign-in");
+    assert!(
+        chrono::Utc::now().timestamp() - last_seen < 60,
+        "the keep-alive counts as use"
+    );
+    assert_eq!(team.get("/signalen").await.0, 200);
+    back_date_sessions(&site.store, 31).await;
+    assert_eq!(team.get("/sessie").await.0, 401);
+    let (_, script) = team.get("/static/knooppunt.js").await;
+    assert!(script.contains("\"/sessie\""), "the page's script asks it");
+    let response = team.send(reqwest::Method::GET, "/inloggen").await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(policy.contains("connect-src 'self'"), "{policy}");
     site.app.stop().await;
 }
 

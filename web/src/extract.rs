@@ -109,7 +109,7 @@ pub struct SignedIn<G> {
 }
 
 /// The pages open while a reset password is still to be changed.
-const OPEN_WHILE_PASSWORD_DUE: [&str; 2] = ["/wachtwoord", "/uitloggen"];
+const OPEN_WHILE_PASSWORD_DUE: [&str; 3] = ["/wachtwoord", "/uitloggen", "/sessie"];
 
 impl<G: RoleGroup> FromRequestParts<WebState> for SignedIn<G> {
     type Rejection = WebError;

@@ -21,9 +21,9 @@ pub const SCRIPT: &str = include_str!("static/knooppunt.js");
 pub const SCRIPT_PATH: &str = "/static/knooppunt.js";
 
 /// Nothing but the site's own stylesheet, script and images; no inline script or style, no
-/// frames, forms only to this site.
+/// frames, forms only to this site; the script may ask this site only (`/sessie`).
 pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; script-src 'self'; style-src 'self'; \
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
      img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the security headers to every response of `router`. `Cache-Control: no-store` keeps

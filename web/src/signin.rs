@@ -35,6 +35,19 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/inloggen", get(login_page).post(login))
         .route("/uitloggen", get(logout_page).post(logout))
         .route("/wachtwoord", get(password_page).post(change_password))
+        .route("/sessie", get(keep_alive))
+}
+
+/// `GET /sessie`: keeps the session in use while its user types in a form (the script asks
+/// at most every four minutes), so text typed over a long time is not lost to the idle
+/// timeout. 204 while signed in; 401 once the session has ended, so the page can say so
+/// before the text is sent in vain.
+async fn keep_alive(me: Result<SignedIn<Anyone>, WebError>) -> Response {
+    match me {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(WebError::SignedOut) => StatusCode::UNAUTHORIZED.into_response(),
+        Err(other) => other.into_response(),
+    }
 }
 
 /// The start page of each role.

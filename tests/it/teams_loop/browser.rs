@@ -104,6 +104,25 @@ async fn team_loop_at((width, height): (u32, u32)) {
     let centre = "document.querySelector('.knelpunt-status').scrollIntoView({block: 'center'})";
     browser.js(centre).await;
     check_page(&mut browser, "mijn-signalen-status", "Mijn signalen").await;
+
+    // A form left open past the idle time: the first keystroke says the session has ended,
+    // before the text is sent in vain; the text stays in the field to copy.
+    browser.goto("/signalen/nieuw").await;
+    crate::security::back_date_sessions(&site.store, 31).await;
+    browser
+        .fill("#text", "Een lange tekst die niet verloren mag gaan.")
+        .await;
+    browser.wait_for("Uw sessie is verlopen").await;
+    let kept = browser
+        .js("return document.querySelector('#text').value")
+        .await;
+    assert_eq!(kept, "Een lange tekst die niet verloren mag gaan.");
+    check_page(
+        &mut browser,
+        "sessie-verlopen",
+        "the notice of an ended session",
+    )
+    .await;
     browser.close().await;
     site.app.stop().await;
 }
