@@ -44,6 +44,14 @@ pub struct Area {
     pub gemeente: String,
 }
 
+/// A wijk or buurt as a form suggests it: its name and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AreaOption {
+    pub name: String,
+    /// "wijk", "buurt in Moerwijk" (with the gemeente when the register has several).
+    pub description: String,
+}
+
 /// One source: a team or partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceEntry {
@@ -393,6 +401,36 @@ impl Register {
             .map(|a| a.name.as_str())
             .collect();
         names.into_iter().map(str::to_string).collect()
+    }
+
+    /// [`Register::local_area_names`] with what each name is, for a form's suggestions: "wijk",
+    /// "buurt in Moerwijk", with the gemeente when the register holds more than one ("wijk,
+    /// Leiden"); a name that is more than one area lists each.
+    pub fn local_area_options(&self) -> Vec<AreaOption> {
+        let gemeenten: std::collections::BTreeSet<&str> =
+            self.areas.iter().map(|a| a.gemeente.as_str()).collect();
+        let mut options: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        for area in self.areas.iter().filter(|a| a.kind != AreaKind::Stadsdeel) {
+            let mut what = match (&area.kind, &area.wijk) {
+                (AreaKind::Buurt, Some(wijk)) => format!("buurt in {wijk}"),
+                (AreaKind::Buurt, None) => "buurt".to_string(),
+                _ => "wijk".to_string(),
+            };
+            if gemeenten.len() > 1 {
+                what = format!("{what}, {}", area.gemeente);
+            }
+            let described = options.entry(area.name.as_str()).or_default();
+            if !described.contains(&what) {
+                described.push(what);
+            }
+        }
+        options
+            .into_iter()
+            .map(|(name, described)| AreaOption {
+                name: name.to_string(),
+                description: described.join("; "),
+            })
+            .collect()
     }
 
     pub fn sources(&self) -> &[SourceEntry] {

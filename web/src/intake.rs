@@ -109,8 +109,9 @@ struct SignalPage {
     help: Vec<crate::werkroute::Help>,
     errors: Vec<FieldError>,
     err: Described,
-    /// The register's wijken and buurten, suggested as the area is typed.
-    areas: Vec<String>,
+    /// The register's wijken and buurten, suggested as the area is typed, each with what it
+    /// is ("buurt in Moerwijk").
+    areas: Vec<knooppunt_domain::register::AreaOption>,
 }
 
 impl SignalPage {
@@ -119,7 +120,7 @@ impl SignalPage {
             source: knooppunt_domain::register::active().source_name(source),
             themes: themes(&[]),
             observed_on: knooppunt_ingest::today_nl().to_string(),
-            areas: knooppunt_domain::register::active().local_area_names(),
+            areas: knooppunt_domain::register::active().local_area_options(),
             kenmerk: fresh_id(),
             ..Default::default()
         }
@@ -134,7 +135,7 @@ impl SignalPage {
             organisation: form.organisation.clone(),
             wait_days: form.wait_days.clone(),
             text: form.text.clone(),
-            areas: knooppunt_domain::register::active().local_area_names(),
+            areas: knooppunt_domain::register::active().local_area_options(),
             kenmerk: kenmerk(form),
             ..Default::default()
         }

@@ -216,6 +216,28 @@ fn a_form_suggests_wijken_and_buurten_sorted_not_stadsdelen() {
 }
 
 #[test]
+fn a_form_says_which_suggestion_is_a_wijk_and_which_a_buurt() {
+    let register = Register::builtin();
+    let options = register.local_area_options();
+    let names: Vec<String> = options.iter().map(|o| o.name.clone()).collect();
+    assert_eq!(names, register.local_area_names());
+    let described = |name: &str| {
+        options
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.description.clone())
+    };
+    assert_eq!(
+        described("Moerwijk").as_deref(),
+        Some("wijk, 's-Gravenhage")
+    );
+    assert_eq!(
+        described("Moerwijk-Noord").as_deref(),
+        Some("buurt in Moerwijk, 's-Gravenhage")
+    );
+}
+
+#[test]
 #[rustfmt::skip]
 fn wijken_listed_by_name_resolve_with_their_stadsdeel() {
     let register = builtin();

@@ -19,11 +19,15 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         form.contains("U meldt namens <strong>Verbinders Moerwijk</strong>"),
         "{form}"
     );
-    // The area field suggests the register's wijken and buurten, not its stadsdelen.
+    // The area field suggests the register's wijken and buurten, not its stadsdelen, and
+    // says which is which.
     assert!(
         form.contains("list=\"wijken\"")
-            && form.contains("<option value=\"Moerwijk\">")
-            && form.contains("<option value=\"Schilderswijk\">"),
+            && form.contains("<option value=\"Moerwijk\" label=\"wijk, &#x27;s-Gravenhage\">")
+            && form.contains(
+                "<option value=\"Moerwijk-Noord\" label=\"buurt in Moerwijk, &#x27;s-Gravenhage\">"
+            )
+            && form.contains("<option value=\"Schilderswijk\""),
         "{form}"
     );
     let today = knooppunt_ingest::today_nl().to_string();
