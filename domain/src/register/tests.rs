@@ -227,14 +227,12 @@ fn a_form_says_which_suggestion_is_a_wijk_and_which_a_buurt() {
             .find(|o| o.name == name)
             .map(|o| o.description.clone())
     };
-    assert_eq!(
-        described("Moerwijk").as_deref(),
-        Some("wijk, 's-Gravenhage")
-    );
-    assert_eq!(
-        described("Moerwijk-Noord").as_deref(),
-        Some("buurt in Moerwijk, 's-Gravenhage")
-    );
+    for (name, what) in [
+        ("Moerwijk", "wijk, 's-Gravenhage"),
+        ("Moerwijk-Noord", "buurt in Moerwijk, 's-Gravenhage"),
+    ] {
+        assert_eq!(described(name).as_deref(), Some(what));
+    }
 }
 
 #[test]
