@@ -226,6 +226,16 @@ async fn signal_text_renders_inert_everywhere() {
         markdown.contains("\\[klik\\](javascript:alert(1))"),
         "a Markdown link stays text: {markdown}"
     );
+    // Dates the Dutch way in the exported agenda too ("sinds 05-08-2026").
+    let since = markdown
+        .split("Clusters die sinds ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_default();
+    assert!(
+        chrono::NaiveDate::parse_from_str(since, "%d-%m-%Y").is_ok(),
+        "{since}: {markdown}"
+    );
     site.app.stop().await;
 }
 
