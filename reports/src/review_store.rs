@@ -185,12 +185,11 @@ pub async fn previous_meeting(store: &Store, on: NaiveDate) -> anyhow::Result<Op
     store.previous_meeting(on).await
 }
 
-/// The meeting the overleg's pages open on: the next one from `today` on, else the latest.
-pub async fn landing_meeting(store: &Store, today: NaiveDate) -> anyhow::Result<Option<NaiveDate>> {
-    match store.next_meeting(today).await? {
-        Some(day) => Ok(Some(day)),
-        None => store.latest_meeting().await,
-    }
+/// The meeting the overleg's pages open on: the next one from `today` on, else today (the
+/// agenda a chair prepares, with what came in since the last meeting; a past meeting is one
+/// date away on the page).
+pub async fn landing_meeting(store: &Store, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+    Ok(store.next_meeting(today).await?.unwrap_or(today))
 }
 
 /// Takes back a cluster's last decision while its meeting is on: only a decision taken on the

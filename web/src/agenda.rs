@@ -67,12 +67,10 @@ pub(crate) async fn agenda_page(
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let today = knooppunt_ingest::today_nl();
-    // Without a date: the next recorded meeting, else the latest, else today.
+    // Without a date: the next recorded meeting, else today.
     let on = match crate::extract::filled(query.date.as_deref()) {
         Some(text) => requested_day(Some(text))?,
-        None => review_store::landing_meeting(&me.state.store, today)
-            .await?
-            .unwrap_or(today),
+        None => review_store::landing_meeting(&me.state.store, today).await?,
     };
     let (jar, flash) = flash::take(jar);
     let recorded = me.state.store.meeting_recorded(on).await?;

@@ -341,3 +341,29 @@ async fn a_merge_shows_on_the_cluster_it_went_into() {
         "{page}"
     );
 }
+
+/// After a meeting, with none planned, the agenda opens on today: what the chair prepares for
+/// the next meeting, counted since the last one, which is one date away.
+#[tokio::test]
+async fn the_agenda_opens_on_today_after_the_last_meeting() {
+    let (site, _) = seeded_site().await;
+    let today = knooppunt_ingest::today_nl();
+    let last = today - chrono::Days::new(14);
+    knooppunt_reports::review_store::add_meeting(&site.store, last, "overleg")
+        .await
+        .unwrap();
+    let overleg = site.login("overleg").await;
+    let page = overleg.page("/agenda", 200).await;
+    let dutch = knooppunt_reports::dutch::date;
+    assert!(
+        page.contains(&format!("Vergadering signaleringsoverleg {}", dutch(today)))
+            && page.contains(&format!("sinds {} (de vorige vergadering)", dutch(last))),
+        "{page}"
+    );
+    let past = overleg.page(&format!("/agenda?datum={last}"), 200).await;
+    assert!(
+        past.contains(&format!("Vergadering signaleringsoverleg {}", dutch(last))),
+        "{past}"
+    );
+    site.app.stop().await;
+}
