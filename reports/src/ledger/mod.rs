@@ -52,6 +52,22 @@ pub struct Atom {
     pub quarter: String,
 }
 
+impl Atom {
+    /// The same signals as counted now: a corrected count's atom ([`corrected_period`]) in the
+    /// period it stands for, any other atom itself.
+    pub fn counted_now(&self) -> Atom {
+        Atom {
+            quarter: base_period(&self.quarter).to_string(),
+            ..self.clone()
+        }
+    }
+
+    /// Whether this is a corrected count's atom ([`corrected_period`]).
+    fn corrected(&self) -> bool {
+        base_period(&self.quarter) != self.quarter
+    }
+}
+
 /// One published figure: which output, which figure, what it sums, and its value when shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
@@ -243,27 +259,12 @@ impl Ledger {
     /// when either ledger counts months), and a corrected count's atom
     /// ([`corrected_period`]) as the count it corrects.
     pub fn connected_to(&self, other: &Ledger) -> Ledger {
-        let monthly = self
-            .figures
-            .iter()
-            .chain(&other.figures)
-            .flat_map(|f| &f.atoms)
-            .any(|a| month_atom(&a.quarter));
+        let monthly = system::counts_months(self.figures.iter().chain(&other.figures));
         let keys = |figure: &Figure| -> Vec<Atom> {
             figure
                 .atoms
                 .iter()
-                .flat_map(|atom| {
-                    let base = Atom {
-                        quarter: base_period(&atom.quarter).to_string(),
-                        ..atom.clone()
-                    };
-                    if monthly {
-                        system::refine(&base)
-                    } else {
-                        vec![base]
-                    }
-                })
+                .flat_map(|atom| system::expand(monthly, &atom.counted_now()))
                 .collect()
         };
         let mut holding: BTreeMap<Atom, Vec<usize>> = BTreeMap::new();
@@ -359,10 +360,9 @@ pub fn protect_in_context(
     let mut forced = BTreeSet::new();
     loop {
         let disclosure = protect_forcing(table, options, &forced)?;
-        let mut shown = Ledger::default();
-        shown.add_table(output, quarter, &disclosure.table, areas);
-        for (figure, now) in joint.figures[start..].iter_mut().zip(shown.figures) {
-            figure.value = now.value;
+        // The new table's figures are in the order of `positions` (as `add_table` adds them).
+        for (figure, position) in joint.figures[start..].iter_mut().zip(&positions) {
+            figure.value = disclosure.table.get(*position).and_then(Cell::value);
         }
         system.restore(context_equations.clone());
         system.add_shown(&joint.figures, start)?;

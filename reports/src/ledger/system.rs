@@ -28,10 +28,7 @@ impl System {
 
     /// The atoms and vectors of `figures`, with no equation yet.
     pub(super) fn indexed(figures: &[Figure]) -> System {
-        let monthly = figures
-            .iter()
-            .flat_map(|f| &f.atoms)
-            .any(|a| month_atom(&a.quarter));
+        let monthly = counts_months(figures);
         let mut system = System {
             monthly,
             index: BTreeMap::new(),
@@ -180,21 +177,14 @@ impl System {
     /// every such atom alone, the difference with the same signals counted now is solved.
     /// Reported with the atoms as counted now, so a repair hides a figure of the new version.
     pub(super) fn corrections(&self, figures: &[Figure]) -> Result<Vec<Leak>, DisclosureError> {
-        let now = |atom: &Atom| Atom {
-            quarter: super::base_period(&atom.quarter).to_string(),
-            ..atom.clone()
-        };
-        let corrected = |atom: &&Atom| super::base_period(&atom.quarter) != atom.quarter;
         let mut leaks = Vec::new();
         let mut difference = |output: &str, name: String, then: BTreeSet<Atom>| {
-            let current: BTreeSet<Atom> = then.iter().map(now).collect();
-            let mut row = self.row(&current);
-            let Some(row_then) = row.as_mut().zip(self.row(&then)) else {
+            let current: BTreeSet<Atom> = then.iter().map(Atom::counted_now).collect();
+            let (Some(mut row), Some(then_row)) = (self.row(&current), self.row(&then)) else {
                 return Ok(());
             };
-            let (row, then_row) = row_then;
-            subtract_scaled(row, Frac::ONE, &then_row)?;
-            if let Some(value) = self.solve(row.clone())? {
+            subtract_scaled(&mut row, Frac::ONE, &then_row)?;
+            if let Some(value) = self.solve(row)? {
                 leaks.push(Leak {
                     output: output.to_string(),
                     name,
@@ -205,16 +195,16 @@ impl System {
             Ok::<(), DisclosureError>(())
         };
         let mut atoms_seen = BTreeSet::new();
-        for figure in figures {
-            if !figure.atoms.iter().any(|a| corrected(&a)) {
-                continue;
-            }
+        for figure in figures
+            .iter()
+            .filter(|f| f.atoms.iter().any(Atom::corrected))
+        {
             difference(
                 &figure.output,
                 format!("{}, verschil met nu", figure.name),
                 figure.atoms.clone(),
             )?;
-            for atom in figure.atoms.iter().filter(corrected) {
+            for atom in figure.atoms.iter().filter(|a| a.corrected()) {
                 if atoms_seen.insert(atom.clone()) {
                     difference(
                         &figure.output,
@@ -371,6 +361,14 @@ impl<'a> Nesting<'a> {
     }
 }
 
+/// Whether any of `figures` counts months: then the system counts every quarter in months.
+pub(super) fn counts_months<'f>(figures: impl IntoIterator<Item = &'f Figure>) -> bool {
+    figures
+        .into_iter()
+        .flat_map(|f| &f.atoms)
+        .any(|a| month_atom(&a.quarter))
+}
+
 /// Whether an atom's period is a month (`2026-09`, from a monthly overview) rather than a
 /// quarter (`2026Q3`).
 pub fn month_atom(period: &str) -> bool {
@@ -387,7 +385,7 @@ fn group(figure: &Figure) -> BTreeSet<(&str, &str)> {
 }
 
 /// An atom as the system counts it: in months when any output counts months ([`refine`]).
-fn expand(monthly: bool, atom: &Atom) -> Vec<Atom> {
+pub(super) fn expand(monthly: bool, atom: &Atom) -> Vec<Atom> {
     if monthly {
         refine(atom)
     } else {
