@@ -230,14 +230,17 @@ impl History {
         min: i64,
     ) -> Self {
         let now = figures.now(&group.ids, quarter);
-        // Quarters that ended before the first stored signal were not measured: a 0 there
-        // would read as "no problem then".
-        let measured = |q: &Quarter| figures.measured_from.is_none_or(|first| q.end() > first);
+        // Quarters that ended before the first stored signal were not measured, unless a
+        // brief about them was published: a 0 there would read as "no problem then".
+        let measured = |q: &Quarter| {
+            figures.measured_from.is_none_or(|first| q.end() > first)
+                || published.contains_key(&q.to_string())
+        };
         let mut quarters: Vec<Quarter> =
             std::iter::successors(Some(quarter), |q| Some(q.previous()))
                 .skip(1)
                 .take(4)
-                .filter(|q| measured(q) || published.contains_key(&q.to_string()))
+                .filter(measured)
                 .collect();
         quarters.reverse();
         let mut trend = Vec::new();
@@ -267,13 +270,11 @@ impl History {
         let previous_published = published
             .get(&quarter.previous().to_string())
             .and_then(|p| p.get(group.barrier).cloned());
-        let previous_measured = measured(&quarter.previous())
-            || published.contains_key(&quarter.previous().to_string());
         Self {
             now,
             previous_raw,
             previous_published,
-            previous_measured,
+            previous_measured: measured(&quarter.previous()),
             trend,
         }
     }
