@@ -43,6 +43,13 @@ pub(crate) struct Traits {
     group: Option<(usize, usize)>,
 }
 
+/// Whether `bytes[i..]` starts with `word`, in any ASCII case.
+fn starts_at(bytes: &[u8], i: usize, word: &[u8]) -> bool {
+    bytes
+        .get(i..i + word.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(word))
+}
+
 /// Whether `bytes[i..]` starts with "[at]", "(at)", "{at}", "[apenstaartje]", " at " or
 /// " apenstaartje " in any ASCII case: the `@` of an e-mail address written to dodge
 /// harvesters (`EMAIL_SPELLED`, `EMAIL_WORDS`).
@@ -53,9 +60,7 @@ fn spelled_at(bytes: &[u8], i: usize) -> bool {
         _ => return false,
     };
     let word = |w: &[u8]| {
-        bytes
-            .get(i + 1..i + 1 + w.len())
-            .is_some_and(|b| b.eq_ignore_ascii_case(w))
+        starts_at(bytes, i + 1, w)
             && bytes
                 .get(i + 1 + w.len())
                 .is_some_and(|b| closes.contains(b))
@@ -200,12 +205,15 @@ pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
 /// street's name, and a word that leads an address (`woon…`, `wonen…`, `adres`, `verhuis…`,
 /// in any case).
 pub(super) fn may_hold_address_after_context(text: &str, traits: &Traits) -> bool {
-    let has = |needle: &[u8]| {
-        text.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    };
-    traits.number_after_name && (has(b"woon") || has(b"wonen") || has(b"adres") || has(b"verhuis"))
+    let bytes = text.as_bytes();
+    let at = |i: usize, word: &[u8]| starts_at(bytes, i, word);
+    traits.number_after_name
+        && bytes.iter().enumerate().any(|(i, &b)| match b | 0x20 {
+            b'w' => at(i + 1, b"oon") || at(i + 1, b"onen"),
+            b'a' => at(i + 1, b"dres"),
+            b'v' => at(i + 1, b"erhuis"),
+            _ => false,
+        })
 }
 
 /// Whether `places::DATE` may match: a numeric date is 1–2 digits, a separator, 1–2 digits, a
@@ -228,11 +236,7 @@ pub(super) fn may_hold_bsn(traits: &Traits) -> bool {
 /// case; `ſ` is equated with `s`).
 pub(super) fn may_name_bsn(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let at = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(word))
-    };
+    let at = |i: usize, word: &[u8]| starts_at(bytes, i, word);
     bytes.iter().enumerate().any(|(i, &b)| match b | 0x20 {
         b'b' => at(i + 1, b"s") || at(i + 1, "ſ".as_bytes()) || at(i + 1, b"urger"),
         b's' => at(i + 1, b"ofi"),
