@@ -124,16 +124,9 @@ pub fn versioned_output_name(quarter: &str, programme: &str, version: i64) -> St
 /// The refusal to publish what is published already (Dutch, naming the period): another
 /// publication won, perhaps a moment ago in another process. Callers tell it from a failure by
 /// its type (`anyhow::Error::downcast_ref`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct AlreadyPublished(pub String);
-
-impl std::fmt::Display for AlreadyPublished {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for AlreadyPublished {}
 
 /// The message when a published brief is published again.
 fn already_published(quarter: &str, programme: &str) -> String {
