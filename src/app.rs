@@ -133,7 +133,7 @@ pub async fn write_brief(
     .await?;
     // A published version shows recognition as it was frozen with it.
     if !brief.recognition_frozen {
-        let (note_dirs, _) = config.brief.note_dirs();
+        let note_dirs = config.brief.note_dirs();
         brief.apply_recognition(
             &crate::recognition::for_brief(store, rules, quarter, &note_dirs).await?,
         );
@@ -374,7 +374,7 @@ pub async fn start_intake(
     web_state.recognition = Some(Arc::new(crate::recognition::WebRecognition {
         store: store.clone(),
         rules,
-        note_dirs: config.brief.note_dirs().0,
+        note_dirs: config.brief.note_dirs(),
     }));
     web_state.theme_css = config
         .web

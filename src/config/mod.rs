@@ -71,15 +71,20 @@ impl Config {
     /// own connections come from loopback while the clients are anywhere.
     pub fn tokens_required(&self) -> bool {
         self.intake.tokens_required()
-            || (self.intake.require_token == RequireToken::Auto
-                && !self.web.client_ip_header.trim().is_empty())
+            || (self.intake.require_token == RequireToken::Auto && self.behind_proxy())
+    }
+
+    /// Whether a reverse proxy stands in front: `web.client_ip_header` names the header it
+    /// passes the client's address in.
+    pub fn behind_proxy(&self) -> bool {
+        !self.web.client_ip_header.trim().is_empty()
     }
 
     /// The listeners' limits ([`IntakeSettings::server_limits`]), without the limit per client
-    /// behind a proxy (`web.client_ip_header`): there every connection comes from the proxy.
+    /// behind a proxy: there every connection comes from the proxy.
     pub fn server_limits(&self) -> crate::server::ServerLimits {
         let mut limits = self.intake.server_limits();
-        if !self.web.client_ip_header.trim().is_empty() {
+        if self.behind_proxy() {
             limits.max_per_client = None;
         }
         limits

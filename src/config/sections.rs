@@ -99,21 +99,24 @@ pub struct BriefSettings {
 }
 
 impl BriefSettings {
-    /// The folders of notes for a brief's recognition, and whether the configuration named
-    /// them (then each must exist).
-    pub fn note_dirs(&self) -> (Vec<std::path::PathBuf>, bool) {
-        let named: Vec<std::path::PathBuf> = self
-            .notes_dirs
+    /// The folders of notes the configuration names (each must exist).
+    pub fn named_note_dirs(&self) -> Vec<std::path::PathBuf> {
+        self.notes_dirs
             .iter()
             .map(|d| d.trim())
             .filter(|d| !d.is_empty())
             .map(std::path::PathBuf::from)
-            .collect();
+            .collect()
+    }
+
+    /// The folders of notes for a brief's recognition: those named, else the checkout's.
+    pub fn note_dirs(&self) -> Vec<std::path::PathBuf> {
+        let named = self.named_note_dirs();
         if named.is_empty() {
             let defaults = crate::recognition::DEFAULT_NOTE_DIRS.iter();
-            (defaults.map(std::path::PathBuf::from).collect(), false)
+            defaults.map(std::path::PathBuf::from).collect()
         } else {
-            (named, true)
+            named
         }
     }
 

@@ -193,10 +193,9 @@ fn a_theme_file_is_read_and_no_theme_is_the_default() {
 #[test]
 fn notes_for_the_brief_default_to_the_checkout_and_named_folders_must_exist() {
     let plain = Config::load_with_env(None, env(&[])).unwrap();
-    let (dirs, named) = plain.brief.note_dirs();
-    assert!(!named);
+    assert!(plain.brief.named_note_dirs().is_empty());
     assert_eq!(
-        dirs,
+        plain.brief.note_dirs(),
         crate::recognition::DEFAULT_NOTE_DIRS.map(std::path::PathBuf::from)
     );
     let dir = tempfile::tempdir().unwrap();
@@ -214,9 +213,10 @@ fn notes_for_the_brief_default_to_the_checkout_and_named_folders_must_exist() {
     let named = config(&[dir.path()]);
     let loaded = Config::load_with_env(Some(named.path()), env(&[])).unwrap();
     assert_eq!(
-        loaded.brief.note_dirs(),
-        (vec![dir.path().to_path_buf()], true)
+        loaded.brief.named_note_dirs(),
+        vec![dir.path().to_path_buf()]
     );
+    assert_eq!(loaded.brief.note_dirs(), vec![dir.path().to_path_buf()]);
     let wrong = config(&[dir.path(), &missing]);
     assert_eq!(
         load_errors(Some(wrong.path()), &[]),

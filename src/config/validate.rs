@@ -117,8 +117,7 @@ impl Config {
                 ));
             }
         }
-        let (notes, named) = self.brief.note_dirs();
-        for dir in notes.iter().filter(|d| named && !d.is_dir()) {
+        for dir in self.brief.named_note_dirs().iter().filter(|d| !d.is_dir()) {
             errors.push(format!(
                 "brief.notes_dirs: map {} bestaat niet (de eigen notities waarop de herkenning \
                  voor de brief wordt gemeten)",
