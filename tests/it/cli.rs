@@ -1,6 +1,8 @@
 //! The `knooppunt` binary itself: help texts, configuration errors, CSV import, brief.
 
-use crate::support::{assert_failed_with, assert_shows, knooppunt_command as knooppunt, run_ok};
+use crate::support::{
+    assert_failed_with, assert_shows, knooppunt_command as knooppunt, run_ok, words_after,
+};
 
 #[test]
 fn every_subcommand_explains_itself() {
@@ -142,10 +144,8 @@ fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
     let text = String::from_utf8_lossy(&text.stdout);
     // Text copied from the PDF is the text printed: ranges keep their dash ("9–11 na
     // correctie", not "9311"), the running header its em dash.
-    let ranges: Vec<&str> = text
-        .split("naar schatting ")
-        .skip(1)
-        .filter_map(|rest| rest.split_whitespace().next())
+    let ranges: Vec<&str> = words_after(&text, "naar schatting ")
+        .into_iter()
         .filter(|range| range.starts_with(|c: char| c.is_ascii_digit()))
         .collect();
     assert!(!ranges.is_empty(), "{text}");
@@ -220,11 +220,7 @@ fn demo_digest_goes_through_the_disclosure_step(dir: &std::path::Path) {
     }
     assert!(cells > 0, "{overview}");
     for line in overview.lines().filter(|l| l.starts_with("- **")) {
-        let count = line
-            .split("**: ")
-            .nth(1)
-            .and_then(|rest| rest.split(' ').next())
-            .unwrap();
+        let count = words_after(line, "**: ")[0];
         assert!(
             count == "x" || count.parse::<u64>().is_ok_and(|n| n >= 5),
             "{line}"

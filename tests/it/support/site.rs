@@ -186,6 +186,15 @@ pub fn assert_shows(page: &str, needles: &[&str]) {
     }
 }
 
+/// The word right after each place `marker` stands in `text` ("… sinds 05-08-2026 de …" and
+/// "sinds " give "05-08-2026").
+pub fn words_after<'t>(text: &'t str, marker: &str) -> Vec<&'t str> {
+    text.split(marker)
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect()
+}
+
 /// Asserts an answer (status and text) has `status` and shows `phrase`; its text.
 pub fn assert_answer((answered, body): (u16, String), status: u16, phrase: &str) -> String {
     assert_eq!(answered, status, "{body}");

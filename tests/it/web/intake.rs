@@ -227,11 +227,7 @@ async fn signal_text_renders_inert_everywhere() {
         "a Markdown link stays text: {markdown}"
     );
     // Dates the Dutch way in the exported agenda too ("sinds 05-08-2026").
-    let since = markdown
-        .split("Clusters die sinds ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .unwrap_or_default();
+    let since = words_after(&markdown, "Clusters die sinds ")[0];
     assert!(
         chrono::NaiveDate::parse_from_str(since, "%d-%m-%Y").is_ok(),
         "{since}: {markdown}"
