@@ -88,7 +88,7 @@ pub struct Agenda {
 
 fn label(reason: &serde_json::Value) -> Option<&'static str> {
     Some(match reason.get("criterion")?.as_str()? {
-        "frequency" => "vaak, uit meerdere bronnen",
+        "frequency" => "vaak uit meerdere bronnen",
         "spike" => "piek",
         "new" => "nieuw",
         "norm_breach" => "normoverschrijding",
