@@ -147,10 +147,12 @@ fn ends_in_street_type(text: &[u8]) -> bool {
     let Some(&last) = text.last() else {
         return false;
     };
-    super::places::STREET_TYPES
-        .iter()
-        .filter(|t| t.as_bytes().last() == Some(&last))
-        .any(|t| text.ends_with(t.as_bytes()))
+    // A ring road ("Zuidring") is `places::STREET`'s third alternative.
+    text.ends_with(b"ring")
+        || super::places::STREET_TYPES
+            .iter()
+            .filter(|t| t.as_bytes().last() == Some(&last))
+            .any(|t| text.ends_with(t.as_bytes()))
 }
 
 /// Whether the word that ends `text` (after its last space) may be the last of the words
@@ -203,7 +205,7 @@ pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
 
 /// Whether `places::ADDRESS_AFTER_CONTEXT` may match: a number after a word that may end a
 /// street's name, and a word that leads an address (`woon…`, `wonen…`, `adres`, `verhuis…`,
-/// in any case).
+/// `huisbezoek`, in any case).
 pub(super) fn may_hold_address_after_context(text: &str, traits: &Traits) -> bool {
     let bytes = text.as_bytes();
     let at = |i: usize, word: &[u8]| starts_at(bytes, i, word);
@@ -212,6 +214,7 @@ pub(super) fn may_hold_address_after_context(text: &str, traits: &Traits) -> boo
             b'w' => at(i + 1, b"oon") || at(i + 1, b"onen"),
             b'a' => at(i + 1, b"dres"),
             b'v' => at(i + 1, b"erhuis"),
+            b'h' => at(i + 1, b"uisbezoek"),
             _ => false,
         })
 }

@@ -78,8 +78,11 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
           | # a street-type word leading the name: Laan van Meerdervoort
             (?:{leading_words})
             (?:\ (?:van|der|den|de|ter|ten|op|'t|[A-Z][\p{{L}}'’.-]*)){{1,4}}
+          | # a ring road, capitalised: Zuidring, Binnenring; not a noun in -ering
+            # (Uitkering 3 mnd gestopt, at the start of a sentence)
+            [A-Z](?:[\p{{L}}'’-]*[\p{{L}}--e])?ring
         )
-        \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{{1,3}}(?-u:\b)|\ ?(?:hs|bis|I{{1,3}})(?-u:\b))?"
+        \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{{1,3}}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{{1,3}})(?-u:\b))?"
     );
     Regex::new(&pattern).expect("valid street pattern")
 });
@@ -89,7 +92,7 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
 /// ordinary words ("ging weg van huis 3 keer").
 static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)laan van (?:de |der |den |het |'t )?(?:[a-z][\p{L}'’-]+ ){1,2}(?:nr\.? |nummer )?[0-9]{1,4}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|\ ?(?:hs|bis|I{1,3})(?-u:\b))?",
+        r"(?-u:\b)laan van (?:de |der |den |het |'t )?(?:[a-z][\p{L}'’-]+ ){1,2}(?:nr\.? |nummer )?[0-9]{1,4}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{1,3})(?-u:\b))?",
     )
     .expect("valid lower-case laan pattern")
 });
@@ -101,22 +104,23 @@ static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
 static ADDRESS_AFTER_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?i:(?-u:\b)(?:woont|woonde|wonen|wonend|woonachtig|adres|verhuisd|verhuist))
+        (?i:(?-u:\b)(?:woont|woonde|wonen|wonend|woonachtig|adres|verhuisd|verhuist|huisbezoek|huisbezoeken))
         [\ :]+(?:(?i:op|aan|naar)\ +)?(?:(?i:de|het|'t)\ +)?
         (?P<street>
             [A-Z][\p{L}'’.-]+(?:\ (?:van|der|den|de|ter|ten|[A-Z][\p{L}'’.-]+)){0,3}
             \ (?:nr\.?\ |nummer\ )?[0-9]{1,4}
-            (?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|\ ?(?:hs|bis|I{1,3})(?-u:\b))?
+            (?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{1,3})(?-u:\b))?
         )(?:[^0-9]|$)",
     )
     .expect("valid address context pattern")
 });
 
-/// Words after a number that make it a count or a duration, not a house number.
+/// Words after a number that make it a count, a duration or a date, not a house number.
 static NOT_HOUSE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:jaar|jaren|jr|maand|maanden|mnd|week|weken|wk|dag|dagen|keer|uur|min|minuten|kinderen|personen|mensen|euro|procent|%)(?-u:\b)",
-    )
+    // A month after the number makes it a date ("huisbezoek op Dinsdag 3 maart").
+    Regex::new(&format!(
+        r"(?i)^\s*(?:jaar|jaren|jr|maand|maanden|mnd|week|weken|wk|dag|dagen|keer|uur|min|minuten|kinderen|personen|mensen|euro|procent|%|{MONTHS})(?-u:\b)",
+    ))
     .expect("valid unit pattern")
 });
 
@@ -278,6 +282,28 @@ mod tests {
                 "verhuisd naar de Zuidring 40 en nog geen huurtoeslag",
                 "verhuisd naar de [ADRES] en nog geen huurtoeslag",
             ),
+            // A home visit is made at an address.
+            (
+                "Huisbezoek op Amalia van Solmsstraat 12 gehad",
+                "Huisbezoek op [ADRES] gehad",
+            ),
+            (
+                "huisbezoek aan de Lange Poten 7a.",
+                "huisbezoek aan de [ADRES].",
+            ),
+            // A ring road needs no words before it.
+            ("Gesprek op de Zuidring 40 hs.", "Gesprek op de [ADRES]."),
+            ("vanaf Binnenring 3-II naar", "vanaf [ADRES] naar"),
+        ]);
+    }
+
+    #[test]
+    fn nouns_in_ering_and_dates_after_a_home_visit_stay() {
+        kept(&[
+            "Uitkering 3 mnd gestopt, geen reactie.",
+            "Vergadering 14 november over de wachtlijst.",
+            "Huisbezoek op Dinsdag 3 maart, wachtlijst 9 weken.",
+            "huisbezoek op 12 mei gepland",
         ]);
     }
 

@@ -141,6 +141,11 @@ fn postcodes_with_and_without_house_number() {
         // Ordinary words after a year are not postcodes; SS is never used.
         ("in 2019 de 3 kinderen", "in 2019 de 3 kinderen"),
         ("2531 SS", "2531 SS"),
+        // Run together, SA has a postcode's form: it is kept out of the text all the same.
+        (
+            "Woont in 6024SA Gendringen",
+            "Woont in [POSTCODE] Gendringen",
+        ),
     ]);
 }
 
