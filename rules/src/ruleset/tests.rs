@@ -576,6 +576,21 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
     let text = "De ontruiming is niet afgewend: vorige week stond de deurwaarder voor de deur.";
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    // Averted this time, but the arrears that brought it stay.
+    let text = "Uitzetting net afgewend, maar de huurschuld van ruim 4000 euro staat nog open.";
+    assert_found_by_rule(&rules, text, "huisuitzetting");
+}
+
+#[test]
+fn taking_in_a_grown_child_with_the_separable_verb() {
+    // "vangt … op" is "opvangen": a grown child taken in, and the benefit lowered.
+    let text =
+        "Vader vangt zijn zoon (27) op sinds die dakloos werd; nu krijgt hij minder bijstand.";
+    assert_found_by_rule(&rules(), text, "kostendelersnorm");
+    assert_eq!(
+        rules().without_model().analyse(text).barriers,
+        ["kostendelersnorm"]
+    );
 }
 
 #[test]
