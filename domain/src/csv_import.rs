@@ -261,8 +261,10 @@ fn parse_record(
         };
         object.insert(field.clone(), value);
     }
-    parse_signal(&Value::Object(object), today).map_err(|errors| {
-        errors
+    let object = Value::Object(object);
+    parse_signal(&object, today).map_err(|errors| {
+        crate::register::active()
+            .with_unknown_labels(&object, errors)
             .into_iter()
             .map(|mut e| {
                 if let Some((_, header)) = columns.iter().find(|(f, _)| *f == e.field) {
@@ -331,6 +333,18 @@ mod tests {
         assert!(named[0].message.contains("persoonsgegevens"));
         let no_source = rows[3].result.as_ref().unwrap_err();
         assert_eq!(no_source[0].field, "bron");
+    }
+
+    #[test]
+    fn an_unknown_wijk_is_named_beside_a_bad_date_under_its_column() {
+        let file = "datum;bron;wijk;omschrijving
+            31-02-2026;Schilderswijk Moeders;Nergenshuizen;Datum en wijk kloppen niet
+";
+        let rows = parse_csv(file.as_bytes(), today()).unwrap();
+        let errors = rows[0].result.as_ref().unwrap_err();
+        let columns: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(columns, ["datum", "wijk"], "{errors:?}");
+        assert!(errors[1].message.starts_with("onbekende wijk of buurt"));
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub fn parse_jsonl(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, JsonlF
             )]),
             Ok(text) if text.trim().is_empty() => continue,
             Ok(text) => match crate::json::from_str(text) {
-                Ok(value) => parse_signal(&value, today),
+                Ok(value) => parse_signal(&value, today).map_err(|errors| {
+                    crate::register::active().with_unknown_labels(&value, errors)
+                }),
                 Err(e) => Err(vec![FieldError::new("regel", e.to_string())]),
             },
         };

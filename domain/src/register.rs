@@ -508,6 +508,46 @@ impl Register {
         }
     }
 
+    /// A refused signal's errors (`errors`, from [`crate::signal::parse_signal`] of `value`)
+    /// with the source and area this register does not know added, each on its field and in
+    /// the contract's order: one correction then fixes everything, instead of an unknown wijk
+    /// coming to light only once the date and the text are right. A field the contract
+    /// already refused, or that is missing or empty, is not looked up.
+    pub fn with_unknown_labels(
+        &self,
+        value: &serde_json::Value,
+        mut errors: Vec<FieldError>,
+    ) -> Vec<FieldError> {
+        for field in ["source", "area"] {
+            if errors.iter().any(|e| e.field == field) {
+                continue;
+            }
+            let Some(given) = value.get(field).and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            let given = crate::normalise::normalise_label(given);
+            if given.is_empty() {
+                continue;
+            }
+            let refused = match field {
+                "source" => self.resolve_source(&given).err(),
+                _ => self.resolve_area(&given).err(),
+            };
+            if let Some(message) = refused {
+                errors.push(FieldError::new(field, message));
+            }
+        }
+        // Stable: errors on names outside the contract (sent twice, unknown) stay first.
+        let rank = |e: &FieldError| {
+            crate::signal::CONTRACT_FIELDS
+                .iter()
+                .position(|f| *f == e.field)
+                .map_or(0, |i| i + 1)
+        };
+        errors.sort_by_key(rank);
+        errors
+    }
+
     /// Wijk or buurt → its stadsdeel, for the brief's roll-up of small wijken.
     pub fn wider_areas(&self) -> BTreeMap<String, String> {
         self.areas

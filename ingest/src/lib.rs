@@ -36,7 +36,9 @@ pub fn accept(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<Envelope, Vec<FieldError>> {
-    prepare(parse_signal(value, today)?, channel, now)
+    let signal = parse_signal(value, today)
+        .map_err(|errors| register::active().with_unknown_labels(value, errors))?;
+    prepare(signal, channel, now)
 }
 
 /// Maps a validated signal's area and source through the register, then scrubs it into its

@@ -178,6 +178,42 @@ fn register_errors_are_listed_all_at_once() {
 }
 
 #[test]
+fn an_unknown_area_is_named_beside_the_signals_other_errors() {
+    let register = builtin();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let value = serde_json::json!({
+        "observed_on": "31-02-2026",
+        "source": "demo",
+        "area": "Nergenshuizen",
+        "text": "",
+        "geboortedatum": "x",
+    });
+    let errors = crate::signal::parse_signal(&value, today).unwrap_err();
+    let fields =
+        |errors: &[FieldError]| -> Vec<String> { errors.iter().map(|e| e.field.clone()).collect() };
+    assert_eq!(fields(&errors), ["geboortedatum", "observed_on", "text"]);
+    let errors = register.with_unknown_labels(&value, errors);
+    // In the contract's order, the unknown key first; the known source is no error.
+    assert_eq!(
+        fields(&errors),
+        ["geboortedatum", "observed_on", "area", "text"]
+    );
+    assert!(
+        errors[2].message.starts_with("onbekende wijk of buurt"),
+        "{errors:?}"
+    );
+    assert!(!errors[2].message.contains("Nergenshuizen"), "{errors:?}");
+    // A field the contract refused already is not looked up again.
+    let value = serde_json::json!({"source": 7, "area": "", "text": "t"});
+    let errors = crate::signal::parse_signal(&value, today).unwrap_err();
+    let before = fields(&errors);
+    assert_eq!(
+        fields(&register.with_unknown_labels(&value, errors)),
+        before
+    );
+}
+
+#[test]
 fn the_brief_rolls_wijken_up_to_their_stadsdeel() {
     let wider = builtin().wider_areas();
     assert_eq!(wider["Moerwijk"], "Escamp");
