@@ -582,6 +582,33 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
 }
 
 #[test]
+fn sent_on_to_a_body_whose_target_group_it_is_not_is_the_carousel() {
+    let alone = rules().without_model();
+    let rule_of = |text: &str| -> String {
+        let analysis = alone.analyse(text);
+        match match_of(&analysis, "doorverwijscarrousel").found_by {
+            crate::ruleset::combine::FoundBy::Rule { rule } => rule.to_string(),
+            _ => panic!("{text}"),
+        }
+    };
+    let text =
+        "Doorverwezen naar het Jongerenloket, maar daar valt hij niet in de doelgroep. Terug \
+                naar de woonbegeleiding, die het ook niet snapt.";
+    assert_found_by_rule(&rules(), text, "doorverwijscarrousel");
+    assert!(rule_of(text).contains("doelgroep"), "{}", rule_of(text));
+    let text = "Mevrouw is bij drie instanties geweest en we zijn terug bij af.";
+    assert_found_by_rule(&rules(), text, "doorverwijscarrousel");
+    assert_eq!(rule_of(text), "terug bij af");
+    // Outside a target group without a referral is a door too high, not a carousel.
+    let text = "Hij hoort niet bij de doelgroep van de regeling en kan niets aanvragen.";
+    assert!(!rules()
+        .without_model()
+        .analyse(text)
+        .barriers
+        .contains(&"doorverwijscarrousel"));
+}
+
+#[test]
 fn taking_in_a_grown_child_with_the_separable_verb() {
     // "vangt … op" is "opvangen": a grown child taken in, and the benefit lowered.
     let text =
