@@ -187,7 +187,9 @@ pub fn decode_screened(
     }
     let invalid =
         |errors: Vec<FieldError>| DecodeError(format!("ongeldig signaal: {}", describe(&errors)));
-    let mut signal = parse_signal(&signal, today).map_err(invalid)?;
+    let mut signal = parse_signal(&signal, today).map_err(|errors| {
+        invalid(crate::register::active().with_unknown_labels(&signal, errors))
+    })?;
     // Partners may produce onto the topic directly: their areas and sources are mapped (or
     // refused) by the same register as intake's.
     crate::register::active()
@@ -253,6 +255,15 @@ mod tests {
             assert!(err.contains(expect), "{err}");
             assert!(!err.contains("Jan"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_partners_unknown_wijk_is_named_beside_its_other_errors() {
+        let payload = br#"{"v":1,"received_at":"2026-09-14T10:00:00+00:00","signal":{"observed_on":"2026-02-31","source":"parnassia-fact","area":"Nergenshuizen","text":"Wachtlijst"}}"#;
+        let err = decode(payload, today()).unwrap_err().to_string();
+        assert!(err.contains("observed_on"), "{err}");
+        assert!(err.contains("area: onbekende wijk of buurt"), "{err}");
+        assert!(!err.contains("Nergenshuizen"), "{err}");
     }
 
     #[test]
