@@ -6,7 +6,7 @@
 //! Column headers are Dutch (`datum;bron;wijk;thema's;omschrijving`); the contract's English
 //! names are accepted too. Pure: bytes in, one result per data row out.
 
-use crate::signal::{parse_signal, FieldError, Signal};
+use crate::signal::{FieldError, Signal};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -261,10 +261,8 @@ fn parse_record(
         };
         object.insert(field.clone(), value);
     }
-    let object = Value::Object(object);
-    parse_signal(&object, today).map_err(|errors| {
-        crate::register::active()
-            .with_unknown_labels(&object, errors)
+    crate::register::parse_signal(&Value::Object(object), today).map_err(|errors| {
+        errors
             .into_iter()
             .map(|mut e| {
                 if let Some((_, header)) = columns.iter().find(|(f, _)| *f == e.field) {

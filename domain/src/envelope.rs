@@ -11,7 +11,7 @@
 //! wrong without quoting the payload (it may hold personal data).
 
 use crate::scrub::{scrub, PiiKind};
-use crate::signal::{describe, parse_signal, FieldError, Signal};
+use crate::signal::{describe, FieldError, Signal};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -187,9 +187,7 @@ pub fn decode_screened(
     }
     let invalid =
         |errors: Vec<FieldError>| DecodeError(format!("ongeldig signaal: {}", describe(&errors)));
-    let mut signal = parse_signal(&signal, today).map_err(|errors| {
-        invalid(crate::register::active().with_unknown_labels(&signal, errors))
-    })?;
+    let mut signal = crate::register::parse_signal(&signal, today).map_err(invalid)?;
     // Partners may produce onto the topic directly: their areas and sources are mapped (or
     // refused) by the same register as intake's.
     crate::register::active()
@@ -213,6 +211,7 @@ fn safe_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signal::parse_signal;
     use serde_json::json;
 
     fn today() -> NaiveDate {

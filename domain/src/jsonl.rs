@@ -5,7 +5,7 @@
 //! all end a line; a UTF-16 file is refused as a whole with one clear message. Pure.
 
 use crate::csv_import::CsvRow;
-use crate::signal::{parse_signal, FieldError};
+use crate::signal::FieldError;
 use crate::text_file::{lines, looks_like_utf16, strip_bom, UTF16_MESSAGE};
 use chrono::NaiveDate;
 
@@ -33,9 +33,7 @@ pub fn parse_jsonl(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, JsonlF
             )]),
             Ok(text) if text.trim().is_empty() => continue,
             Ok(text) => match crate::json::from_str(text) {
-                Ok(value) => parse_signal(&value, today).map_err(|errors| {
-                    crate::register::active().with_unknown_labels(&value, errors)
-                }),
+                Ok(value) => crate::register::parse_signal(&value, today),
                 Err(e) => Err(vec![FieldError::new("regel", e.to_string())]),
             },
         };

@@ -590,6 +590,17 @@ pub fn active() -> Arc<Register> {
     }
 }
 
+/// [`crate::signal::parse_signal`]; a refusal also names the source and wijk the process's
+/// register does not know ([`Register::with_unknown_labels`]). What every channel reads a
+/// signal with: the API and the form, the CSV and JSON-lines imports, a partner's envelope.
+pub fn parse_signal(
+    value: &serde_json::Value,
+    today: chrono::NaiveDate,
+) -> Result<Signal, Vec<FieldError>> {
+    crate::signal::parse_signal(value, today)
+        .map_err(|errors| active().with_unknown_labels(value, errors))
+}
+
 /// Makes `register` the process's register (done once at start from the configuration).
 pub fn install(register: Register) {
     let register = Some(Arc::new(register));

@@ -18,7 +18,7 @@ pub mod trace;
 use chrono::{DateTime, NaiveDate, Utc};
 use knooppunt_domain::envelope::{Channel, Envelope};
 use knooppunt_domain::register;
-use knooppunt_domain::signal::{parse_signal, FieldError, Signal};
+use knooppunt_domain::signal::{FieldError, Signal};
 use serde_json::Value;
 
 /// Today's date in the Netherlands, which decides whether a date lies in the future.
@@ -36,9 +36,7 @@ pub fn accept(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<Envelope, Vec<FieldError>> {
-    let signal = parse_signal(value, today)
-        .map_err(|errors| register::active().with_unknown_labels(value, errors))?;
-    prepare(signal, channel, now)
+    prepare(register::parse_signal(value, today)?, channel, now)
 }
 
 /// Maps a validated signal's area and source through the register, then scrubs it into its

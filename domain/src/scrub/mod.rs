@@ -432,16 +432,16 @@ fn phone_end(text: &str, start: usize, end: usize) -> Option<usize> {
     Some(cut)
 }
 
-/// Dutch postcodes never use SA, SD or SS, so those count only run together with the digits.
-/// Lower-case letters after a space count unless they form an ordinary two-letter word ("in 2019 de …", "sinds 2020 al").
+/// PostNL never issues SA, SD or SS: written apart ("1944 SS") they are something else, run
+/// together ("6024SA") they still have a postcode's form and are kept out of the text.
+/// Lower-case letters after a space count unless they form an ordinary two-letter word ("in
+/// 2019 de …", "sinds 2020 al").
 fn is_postcode_letters(letters: &str, spaced: bool) -> bool {
-    let all_upper = letters.chars().all(|c| c.is_ascii_uppercase());
-    // PostNL does not issue SA, SD and SS; written apart ("1944 SS") they are something
-    // else, but run together ("6024SA") they are a postcode in form, and kept from the text.
     let upper = letters.to_ascii_uppercase();
     if spaced && matches!(upper.as_str(), "SA" | "SD" | "SS") {
         return false;
     }
+    let all_upper = letters.chars().all(|c| c.is_ascii_uppercase());
     let all_lower = letters.chars().all(|c| c.is_ascii_lowercase());
     const WORDS: [&str; 24] = [
         "de", "en", "in", "op", "te", "is", "of", "al", "na", "om", "ze", "we", "je", "er", "ik",

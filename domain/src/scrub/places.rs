@@ -65,6 +65,11 @@ pub(super) const LEADING_WORDS: [&str; 13] = [
     "Dr.",
 ];
 
+/// A house number after its street: maybe "nr" or "nummer" first, then a letter ("3a", "3 A"),
+/// an addition ("12-1"), "hs", "bis" or a floor ("179-II", "4 III") after it. Every address
+/// pattern below ends in it (written for `(?x)`: its spaces are escaped).
+const HOUSE_NUMBER: &str = r"(?:nr\.?\ |nummer\ )?[0-9]{1,4}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{1,3})(?-u:\b))?";
+
 pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
     let street_types = STREET_TYPES.join("|");
     let leading_words = LEADING_WORDS.map(regex::escape).join("|");
@@ -82,7 +87,7 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
             # (Uitkering 3 mnd gestopt, at the start of a sentence)
             [A-Z](?:[\p{{L}}'’-]*[\p{{L}}--e])?ring
         )
-        \ (?:nr\.?\ |nummer\ )?[0-9]{{1,4}}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{{1,3}}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{{1,3}})(?-u:\b))?"
+        \ {HOUSE_NUMBER}"
     );
     Regex::new(&pattern).expect("valid street pattern")
 });
@@ -91,9 +96,9 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
 /// city's longest avenue) to be looked for so; "weg", "plein" and "kade" in lower case are
 /// ordinary words ("ging weg van huis 3 keer").
 static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?-u:\b)laan van (?:de |der |den |het |'t )?(?:[a-z][\p{L}'’-]+ ){1,2}(?:nr\.? |nummer )?[0-9]{1,4}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{1,3})(?-u:\b))?",
-    )
+    Regex::new(&format!(
+        r"(?-u:\b)laan van (?:de |der |den |het |'t )?(?:[a-z][\p{{L}}'’-]+ ){{1,2}}{HOUSE_NUMBER}",
+    ))
     .expect("valid lower-case laan pattern")
 });
 
@@ -102,16 +107,15 @@ static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
 /// street and its number; a number followed by a unit ("verhuisd naar Moerwijk 3 maanden
 /// geleden") is not a house number ([`NOT_HOUSE_NUMBER`]).
 static ADDRESS_AFTER_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    Regex::new(&format!(
         r"(?x)
         (?i:(?-u:\b)(?:woont|woonde|wonen|wonend|woonachtig|adres|verhuisd|verhuist|huisbezoek|huisbezoeken))
         [\ :]+(?:(?i:op|aan|naar)\ +)?(?:(?i:de|het|'t)\ +)?
         (?P<street>
-            [A-Z][\p{L}'’.-]+(?:\ (?:van|der|den|de|ter|ten|[A-Z][\p{L}'’.-]+)){0,3}
-            \ (?:nr\.?\ |nummer\ )?[0-9]{1,4}
-            (?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{1,3})(?-u:\b))?
+            [A-Z][\p{{L}}'’.-]+(?:\ (?:van|der|den|de|ter|ten|[A-Z][\p{{L}}'’.-]+)){{0,3}}
+            \ {HOUSE_NUMBER}
         )(?:[^0-9]|$)",
-    )
+    ))
     .expect("valid address context pattern")
 });
 

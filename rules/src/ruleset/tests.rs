@@ -601,8 +601,7 @@ fn sent_on_to_a_body_whose_target_group_it_is_not_is_the_carousel() {
     assert_eq!(rule_of(text), "terug bij af");
     // Outside a target group without a referral is a door too high, not a carousel.
     let text = "Hij hoort niet bij de doelgroep van de regeling en kan niets aanvragen.";
-    assert!(!rules()
-        .without_model()
+    assert!(!alone
         .analyse(text)
         .barriers
         .contains(&"doorverwijscarrousel"));
