@@ -8,6 +8,8 @@
 //! everything at once), `waits` ties waiting times to barriers, [`combine`] lets the rules and
 //! the learned model decide together, and this file holds the compiled set and its reading.
 
+#[cfg(test)]
+mod alias_tests;
 mod catalog;
 pub mod combine;
 mod compile;

@@ -341,6 +341,21 @@ fn spelled_out(alias: &str) -> Option<String> {
     })
 }
 
+/// A name of two or three words as writers also run it together or hyphenate it
+/// ("RijswijkWonen", "Rijswijk-Wonen" for `rijswijk wonen`): for an alias of plain letters and
+/// single spaces whose words joined make at least seven letters, with the alias's own capitals.
+fn joined_forms(alias: &str) -> Vec<String> {
+    let words: Vec<&str> = alias.split(' ').collect();
+    let plain = words
+        .iter()
+        .all(|w| !w.is_empty() && w.chars().all(char::is_alphabetic));
+    let letters: usize = words.iter().map(|w| w.chars().count()).sum();
+    if !(2..=3).contains(&words.len()) || !plain || letters < 7 {
+        return Vec::new();
+    }
+    vec![words.join(""), words.join("-")]
+}
+
 /// The organisations of the region: one matcher for all aliases, and what each one is.
 struct Organisations {
     /// All aliases in one alternation, longest first; `None` when the file names none.
@@ -377,6 +392,24 @@ impl Organisations {
             );
             add_aliases(organisation, &mut alias_names, &mut aliases, errors);
         }
+        // Misspelt names are looked for among the aliases the file writes only: a form
+        // derived from several words is one long word, and one or two edits away from such a
+        // word are ordinary ones ("gemeenteleden" from `gemeente leiden`).
+        let misspellings = crate::extract::misspelt::Misspellings::new(
+            alias_names
+                .iter()
+                .map(|(alias, name)| (alias.as_str(), name.as_str())),
+        );
+        // After every alias the file writes, so that a form derived for one body never
+        // takes an alias the file gives another.
+        for organisation in specs {
+            add_derived_aliases(organisation, &mut alias_names, &mut aliases);
+        }
+        let written: Vec<String> = specs
+            .iter()
+            .flat_map(|o| &o.aliases)
+            .flat_map(|a| std::iter::once(a.trim().to_string()).chain(joined_forms(a.trim())))
+            .collect();
         let capitalised: Vec<&str> = specs
             .iter()
             .filter(|o| o.capitalised)
@@ -390,9 +423,8 @@ impl Organisations {
         let capitals = crate::extract::capitals::WrittenCapitals::new(
             pairs(),
             &capitalised,
-            specs.iter().flat_map(|o| &o.aliases).map(String::as_str),
+            written.iter().map(String::as_str),
         );
-        let misspellings = crate::extract::misspelt::Misspellings::new(pairs());
         Self {
             matcher: alias_matcher(&aliases, errors),
             alias_names,
@@ -436,8 +468,7 @@ fn check_organisation(
 }
 
 /// Adds one organisation's aliases, normalised, to `aliases` and to `alias_names` (alias →
-/// organisation), each with its spelled-out form where it has one; an alias that already
-/// names another organisation is an error.
+/// organisation); an alias that already names another organisation is an error.
 fn add_aliases(
     organisation: &OrganisationSpec,
     alias_names: &mut HashMap<String, String>,
@@ -454,10 +485,26 @@ fn add_aliases(
             )));
         }
         aliases.push(alias);
-        if let Some(spelled) = spelled_out(written) {
-            if !alias_names.contains_key(&spelled) {
-                alias_names.insert(spelled.clone(), organisation.name.clone());
-                aliases.push(spelled);
+    }
+}
+
+/// Adds the forms writers also use for one organisation's aliases: spelled out letter by
+/// letter ([`spelled_out`]), run together or hyphenated ([`joined_forms`]); a form that is
+/// already an alias keeps its organisation.
+fn add_derived_aliases(
+    organisation: &OrganisationSpec,
+    alias_names: &mut HashMap<String, String>,
+    aliases: &mut Vec<String>,
+) {
+    for alias in &organisation.aliases {
+        let written = alias.trim();
+        let joined = joined_forms(written)
+            .into_iter()
+            .map(|form| normalise(&form));
+        for form in spelled_out(written).into_iter().chain(joined) {
+            if !alias_names.contains_key(&form) {
+                alias_names.insert(form.clone(), organisation.name.clone());
+                aliases.push(form);
             }
         }
     }

@@ -450,23 +450,6 @@ fn a_barrier_says_how_its_responsible_body_shows() {
     assert!(refused[0].to_string().contains("kort"), "{}", refused[0]);
 }
 
-#[test]
-fn an_initialism_spelled_letter_by_letter_names_its_body() {
-    let rules = rules();
-    let org = |text: &str| rules.analyse(text).organisation;
-    #[rustfmt::skip]
-    let cases = [
-        ("Mevrouw durft niet te melden aan de S V B dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
-        ("Mevrouw durft niet te melden aan de S.V.B. dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
-        ("Brieven van het C A K over de eigen bijdrage snapt ze niet, bellen lukt niet, alleen online.", Some("CAK")),
-        // Letters that spell no alias, or an alias written with capitals (IND): none.
-        ("Brieven van het I N D snapt ze niet, bellen lukt niet, alleen online.", None),
-    ];
-    for (text, body) in cases {
-        assert_eq!(org(text), body, "{text}");
-    }
-}
-
 /// Punctuation and spaces wider than a byte anywhere in a note (dashes, quotes, an ellipsis, a
 /// non-breaking or zero-width space) never make the anonymiser or the analysis panic: every
 /// fifth training note, with such characters put in place of or after its ASCII punctuation.

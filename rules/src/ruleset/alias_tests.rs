@@ -1,0 +1,43 @@
+//! The forms writers give the names of bodies besides the aliases the rules file lists:
+//! initialisms spelled letter by letter, and names of several words run together or
+//! hyphenated.
+
+use super::tests::rules;
+
+#[test]
+fn an_initialism_spelled_letter_by_letter_names_its_body() {
+    let rules = rules();
+    let org = |text: &str| rules.analyse(text).organisation;
+    #[rustfmt::skip]
+    let cases = [
+        ("Mevrouw durft niet te melden aan de S V B dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
+        ("Mevrouw durft niet te melden aan de S.V.B. dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
+        ("Brieven van het C A K over de eigen bijdrage snapt ze niet, bellen lukt niet, alleen online.", Some("CAK")),
+        // Letters that spell no alias, or an alias written with capitals (IND): none.
+        ("Brieven van het I N D snapt ze niet, bellen lukt niet, alleen online.", None),
+    ];
+    for (text, body) in cases {
+        assert_eq!(org(text), body, "{text}");
+    }
+}
+
+#[test]
+fn a_name_of_several_words_run_together_or_hyphenated_names_its_body() {
+    let rules = rules();
+    let org = |text: &str| rules.analyse(text).organisation;
+    #[rustfmt::skip]
+    let cases = [
+        ("Schimmel in de slaapkamer gemeld bij RijswijkWonen, na 9 weken nog geen reactie.", Some("Rijswijk Wonen")),
+        ("Schimmel in de slaapkamer gemeld bij Rijswijk-Wonen, na 9 weken nog geen reactie.", Some("Rijswijk Wonen")),
+        ("Lekkage drie keer doorgegeven aan DeGoedeWoning, er komt niemand.", Some("De Goede Woning")),
+        // A name that needs its capitals needs them run together too.
+        ("Overlast in de portiek al twee maanden bij Ons-Doel gemeld, niets gebeurd.", Some("Ons Doel")),
+        // Joined forms are matched exactly, never as misspellings: "gemeenteleden" is one
+        // letter from `gemeente leiden` run together, "woonconsulent" two from `wmo consulent`.
+        ("Steeds meer gemeenteleden komen bij de diaconie omdat ze nergens terechtkunnen voor psychische hulp.", None),
+        ("Na een gesprek met de woonconsulent durft ze geen klachten meer in te dienen over de overlast.", None),
+    ];
+    for (text, body) in cases {
+        assert_eq!(org(text), body, "{text}");
+    }
+}
