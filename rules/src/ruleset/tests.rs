@@ -544,10 +544,16 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
         "Na een korte wachttijd gestart bij Indigo voor haar angstklachten.",
         "Aangemeld bij de schuldhulp van de gemeente, binnen 2 wk intake, het beslag is gestopt.",
         "Zoon van 20 trekt weer bij zijn moeder in; hij studeert en telt niet mee als kostendeler.",
+        "Aangemeld bij Parnassia voor traumabehandeling, intake over 3 weken. Binnen de norm.",
+        "Wachttijden ggz gecheckt: PsyQ nu 2 wkn, binnen de Treeknorm.",
     ] {
         let analysis = rules.analyse(text);
         assert!(analysis.barriers.is_empty(), "{text}: {:?}", analysis.barriers);
     }
+    // A wait the note says is not within the norm stays one.
+    let text = "Aangemeld bij Indigo, wachttijd voor de intake 14 weken: niet meer binnen de \
+                Treeknorm.";
+    assert_eq!(rules.analyse(text).barriers, ["wachtlijst-ggz"]);
     // "kon sneller" is quicker elsewhere, not help that came quickly.
     let text =
         "Ze staat nu 5 maanden op de wachtlijst bij i-psy; gewone ggz kon sneller, maar daar \
