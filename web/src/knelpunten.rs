@@ -139,45 +139,7 @@ pub(crate) async fn knelpunten(
     let today = knooppunt_ingest::today_nl();
     let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
     let latest = knooppunt_reports::snapshot::latest(&me.state.store, "").await?;
-    // One row per knelpunt (barrier), whatever its clusters: the wijken come from the brief.
-    let mut rows = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    let confirmed = reviewed.iter().filter(|c| {
-        matches!(
-            c.standing.state,
-            ReviewState::Confirmed | ReviewState::Solved
-        )
-    });
-    for c in confirmed {
-        if !seen.insert(c.cluster.barrier.clone()) {
-            continue;
-        }
-        let title = me.state.rules.title(&c.cluster.barrier);
-        let published = latest
-            .as_ref()
-            .and_then(|(_, figures)| figures.published(&c.cluster.barrier));
-        let range = latest
-            .as_ref()
-            .and_then(|(_, figures)| figures.recognition.as_ref())
-            .and_then(|frozen| frozen.ranges.get(&c.cluster.barrier).cloned());
-        rows.push(Row {
-            title,
-            range,
-            signals: published
-                .as_ref()
-                .map_or("—".to_string(), |(n, _)| n.clone()),
-            areas: published
-                .map(|(_, areas)| areas.join(", "))
-                .unwrap_or_default(),
-            state: if c.standing.returned {
-                "terug".into()
-            } else {
-                c.standing.state.as_str().into()
-            },
-            owner: c.standing.owner.clone(),
-            programme: c.standing.programme.clone(),
-        });
-    }
+    let rows = rows(&me.state.rules, &reviewed, latest.as_ref().map(|(_, f)| f));
     let programmes: std::collections::BTreeSet<String> = reviewed
         .iter()
         .filter_map(|c| c.standing.programme.clone())
@@ -191,15 +153,7 @@ pub(crate) async fn knelpunten(
     let quarter_readable = me.user.role != Role::Municipality || brief_published;
     let month = Month::containing(today).previous();
     let publish = if me.user.role == Role::Reviewer && me.user.sees_every_wijk() {
-        let overview_published = versions.iter().any(|v| {
-            v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY
-                && v.quarter == month.to_string()
-        });
-        Publishable {
-            brief: !brief_published,
-            overview: !overview_published,
-            month_label: knooppunt_reports::digest::monthly::month_label(month),
-        }
+        Publishable::now(&versions, brief_published, month)
     } else {
         Publishable::default()
     };
@@ -223,6 +177,70 @@ pub(crate) async fn knelpunten(
         notice,
     };
     Ok((jar, me.page("knelpunten", "Bevestigde knelpunten", &data)?))
+}
+
+/// One row per knelpunt (barrier), whatever its clusters: confirmed or solved, with the figures
+/// and wijken of the latest published brief (`figures`), as published.
+fn rows(
+    rules: &knooppunt_rules::ruleset::RuleSet,
+    reviewed: &[review_store::ReviewedCluster],
+    figures: Option<&knooppunt_reports::snapshot::Figures>,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let confirmed = reviewed.iter().filter(|c| {
+        matches!(
+            c.standing.state,
+            ReviewState::Confirmed | ReviewState::Solved
+        )
+    });
+    for c in confirmed {
+        if !seen.insert(c.cluster.barrier.clone()) {
+            continue;
+        }
+        let published = figures.and_then(|figures| figures.published(&c.cluster.barrier));
+        let range = figures
+            .and_then(|figures| figures.recognition.as_ref())
+            .and_then(|frozen| frozen.ranges.get(&c.cluster.barrier).cloned());
+        rows.push(Row {
+            title: rules.title(&c.cluster.barrier),
+            range,
+            signals: published
+                .as_ref()
+                .map_or("—".to_string(), |(n, _)| n.clone()),
+            areas: published
+                .map(|(_, areas)| areas.join(", "))
+                .unwrap_or_default(),
+            state: if c.standing.returned {
+                "terug".into()
+            } else {
+                c.standing.state.as_str().into()
+            },
+            owner: c.standing.owner.clone(),
+            programme: c.standing.programme.clone(),
+        });
+    }
+    rows
+}
+
+impl Publishable {
+    /// What is still unpublished: last quarter's brief unless `brief_published`, and the
+    /// overview of `month` unless one of `versions` is it.
+    fn now(
+        versions: &[knooppunt_reports::snapshot::Version],
+        brief_published: bool,
+        month: Month,
+    ) -> Self {
+        let overview_published = versions.iter().any(|v| {
+            v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY
+                && v.quarter == month.to_string()
+        });
+        Publishable {
+            brief: !brief_published,
+            overview: !overview_published,
+            month_label: knooppunt_reports::digest::monthly::month_label(month),
+        }
+    }
 }
 
 #[derive(Deserialize)]
