@@ -15,10 +15,11 @@ const NUMBERED: &str =
     "dossier|zaak|casus|klant|cli[eë]nt|registratie|inschrijf|inschrijvings|polis|\
     contract|huurcontract|huurder|debiteur|debiteuren|relatie|referentie|vordering|vorderings|\
     factuur|beschikkings|aanvraag|pati[eë]nt|zorgpas|cjib|vreemdelingen|document|paspoort|\
-    rijbewijs|verzekerden|lidmaatschaps|incasso|betalings|v";
+    rijbewijs|verzekerden|lidmaatschaps|incasso|betalings|leerling|student|huur|lid|pas|\
+    klanten|persoons|case|pv|parket|reg\\.?|v";
 
 /// Words that may stand alone before a number of five digits or more.
-const BARE: &str = "dossier|zaak|casus|klant|referentie";
+const BARE: &str = "dossier|zaak|casus|klant|cli[eë]nt|referentie|melding|polis";
 
 static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
@@ -30,11 +31,32 @@ static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         )
         # what may stand between the word and the number: 'is', a colon, a hash
         [\ :.\#()=-]{{0,3}}(?:(?:is|was|nr\.?|nummer)[\ :.\#-]{{0,3}})?
+        # the body that issued it: klantnr SVB 4471902, Zaaknummer IND: 2208-1944-7765
+        (?:(?P<issuer>[a-z][a-z&-]{{0,23}}[a-z](?:\ [a-z][a-z&-]{{0,23}}[a-z])?)[\ :]{{1,2}})?
         # the number: letters and digits in parts, maybe in groups of four digits
         (?P<number>[a-z0-9]+(?:[/._-][a-z0-9]+)*(?:\ [0-9]{{4}}(?-u:\b))*)"
     );
     Regex::new(&pattern).expect("valid case number pattern")
 });
+
+/// Words of a sentence that may follow the name of a number without being the body that
+/// issued it.
+const NOT_AN_ISSUER: &[&str] = &[
+    "is", "was", "van", "bij", "sinds", "en", "of", "de", "het", "een", "voor", "staat", "nog",
+    "niet", "al", "te", "met", "op", "in", "per", "tot", "uit", "over", "na", "nummer", "nr", "ca",
+    "circa", "ongeveer", "totaal", "bedrag", "euro", "eur",
+];
+
+/// Whether the words between a number's name and the number name the body that issued it:
+/// none of [`NOT_AN_ISSUER`], and after a bare word ("dossier", "cliënt") each written with a
+/// capital ("polis Zilveren Kruis", "dossier GGZ inGeest"), so that "cliënt heeft ruim 30.000
+/// euro" stays.
+fn reads_as_issuer(issuer: &str, bare: bool) -> bool {
+    issuer.split(' ').all(|word| {
+        !NOT_AN_ISSUER.contains(&word.to_lowercase().as_str())
+            && (!bare || word.chars().any(char::is_uppercase))
+    })
+}
 
 /// The case numbers in `text` (which holds at least four digits).
 pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
@@ -42,8 +64,17 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
         let Some(number) = caps.name("number") else {
             continue;
         };
+        // A word between the name and the number is the body that issued it, not a word of
+        // the sentence: "klantnummer sinds 2018", "dossier van 12345 euro" are no such.
+        let bare = caps.name("bare").is_some();
+        if caps
+            .name("issuer")
+            .is_some_and(|issuer| !reads_as_issuer(issuer.as_str(), bare))
+        {
+            continue;
+        }
         let digits = number.as_str().bytes().filter(u8::is_ascii_digit).count();
-        let needed = if caps.name("bare").is_some() { 5 } else { 4 };
+        let needed = if bare { 5 } else { 4 };
         if digits >= needed {
             spans.push((number.start(), number.end(), PiiKind::CaseNumber));
         }
@@ -89,6 +120,60 @@ mod tests {
                 "Cliëntnummer #88231 bij de GGZ",
                 "Cliëntnummer #[DOSSIERNUMMER] bij de GGZ",
             ),
+            // With the body that issued it between the name and the number.
+            (
+                "klantnr SVB 4471902. AOW-gat nog niet opgelost.",
+                "klantnr SVB [DOSSIERNUMMER]. AOW-gat nog niet opgelost.",
+            ),
+            (
+                "Zaaknummer IND: 2208-1944-7765. Hij wacht al 14 maanden.",
+                "Zaaknummer IND: [DOSSIERNUMMER]. Hij wacht al 14 maanden.",
+            ),
+            (
+                "Klantnummer gemeente: 6612 3390.",
+                "Klantnummer gemeente: [DOSSIERNUMMER].",
+            ),
+            (
+                "Dossiernummer incassobureau: IB-2024-0098812.",
+                "Dossiernummer incassobureau: [DOSSIERNUMMER].",
+            ),
+            // Numbers a school, a corporation or a body gives its pupils, tenants or clients.
+            (
+                "leerlingnummer 204587, gegevens opgevraagd",
+                "leerlingnummer [DOSSIERNUMMER], gegevens opgevraagd",
+            ),
+            (
+                "huurnummer 40021587, slot vervangen",
+                "huurnummer [DOSSIERNUMMER], slot vervangen",
+            ),
+            (
+                "client 55120-DH heeft alles ingeleverd",
+                "client [DOSSIERNUMMER] heeft alles ingeleverd",
+            ),
+            (
+                "polis Zilveren Kruis ZK-88412036, geboren",
+                "polis Zilveren Kruis [DOSSIERNUMMER], geboren",
+            ),
+            (
+                "Woningcorporatie gebeld, melding 7781204.",
+                "Woningcorporatie gebeld, melding [DOSSIERNUMMER].",
+            ),
+            (
+                "parketnummer OM 13/998172-24.",
+                "parketnummer OM [DOSSIERNUMMER].",
+            ),
+            (
+                "RMC-traject, casenummer RMC-UT-2291.",
+                "RMC-traject, casenummer [DOSSIERNUMMER].",
+            ),
+            (
+                "PV-nummer 2024-LP-0033, boete",
+                "PV-nummer [DOSSIERNUMMER], boete",
+            ),
+            (
+                "WoningNet reg.nr. 3291-044-77",
+                "WoningNet reg.nr. [DOSSIERNUMMER]",
+            ),
         ]);
     }
 
@@ -102,6 +187,13 @@ mod tests {
             "klant sinds 2018 bij de voedselbank",
             "kenmerk 12 weken wachttijd",
             "nummer 2026 van de lijst",
+            "klantnummer sinds 2018 onveranderd",
+            "dossier van 12345 euro aan schulden",
+            "cliënt (67) wacht al 9 weken",
+            "huur van 1250 euro niet betaald",
+            "melding van 2019 nooit opgepakt",
+            "dossier bij de gemeente 12345 keer gevraagd",
+            "Cliënt heeft ruim 30.000 euro aan CJIB-boetes",
         ]);
     }
 }

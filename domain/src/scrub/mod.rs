@@ -121,7 +121,14 @@ static IBAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-()/.]{8,18}").expect("valid phone pattern")
+    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-–()/.]{8,18}").expect("valid phone pattern")
+});
+/// A number abroad (family members, a Polish or Syrian mobile): `+` or `00`, a country code
+/// and at least eight more digits in groups, "+48 601 234 567", "+963 944 123 456"; the Dutch
+/// ones are [`PHONE`]'s.
+static PHONE_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}(?:[ .\-]?\(0\))?(?:[ .\-]?[0-9]){8,13}(?-u:\b)")
+        .expect("valid phone abroad pattern")
 });
 static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     // The number may be written digit by digit ("1 2 3 4 5 6 7 8 2"): up to 20 characters.
@@ -215,6 +222,17 @@ fn find_ibans(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
 }
 
 fn find_phones(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
+    for m in PHONE_ABROAD.find_iter(text) {
+        let number = m.as_str();
+        let dutch = number.starts_with("+31") || number.starts_with("0031");
+        let glued = text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if !dutch && !glued {
+            spans.push((m.start(), m.end(), PiiKind::Phone));
+        }
+    }
     for m in PHONE.find_iter(text) {
         if let Some(end) = phone_end(text, m.start(), m.end()) {
             // "(06-12345678)": the parenthesis belongs to the sentence, not to the number,

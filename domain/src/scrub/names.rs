@@ -9,8 +9,8 @@ use std::borrow::Cow;
 mod lexicon;
 
 use lexicon::{
-    is_abbreviated_title, is_particle_word, is_role, is_surname_particle, is_title, known,
-    GAZETTEER,
+    follows_a_title_as_a_word, is_abbreviated_title, is_family, is_honorific, is_particle_word,
+    is_role, is_surname_particle, is_title, known, GAZETTEER,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +156,20 @@ fn adjacent(text: &str, left: &Word<'_>, right: &Word<'_>) -> bool {
 fn sentence_start(text: &str, word: &Word<'_>) -> bool {
     let before = text[..word.start].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘']);
     before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*'])
+}
+
+/// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between.
+fn after_postcode(text: &str, word: &Word<'_>) -> bool {
+    let before = text[..word.start].trim_end_matches([' ', ',']).as_bytes();
+    let n = before.len();
+    let letters = n >= 2 && before[n - 2..].iter().all(u8::is_ascii_alphabetic);
+    let rest = &before[..n.saturating_sub(2)];
+    let rest = rest.strip_suffix(b" ").unwrap_or(rest);
+    let m = rest.len();
+    letters
+        && m >= 4
+        && rest[m - 4..].iter().all(u8::is_ascii_digit)
+        && (m == 4 || !rest[m - 5].is_ascii_alphanumeric())
 }
 
 fn is_particle(word: &str) -> bool {
@@ -369,6 +383,15 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             i += 1;
             continue;
         }
+        // The place after a postcode ("2531 AB Egmond aan den Hoef"), however many of its
+        // words are also surnames.
+        if after_postcode(text, &all.word(i)) {
+            i += 1;
+            while i < all.len() && adjacent(text, &all.word(i - 1), &all.word(i)) {
+                i += 1;
+            }
+            continue;
+        }
         // 1. After a title or "heet": the capitalised words (and particles) that follow.
         // 2. A known name, with the first name and particles written before it.
         let found = name_after_title(text, &all, i).or_else(|| {
@@ -388,11 +411,52 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             None => i += 1,
         }
     }
+    let again = elsewhere(&all, &found_spans);
     spans.extend(
         found_spans
             .into_iter()
+            .chain(again)
             .map(|(start, end)| (start, end, PiiKind::Name)),
     );
+}
+
+/// The other places where a note writes a name it names once with more evidence: "Buurvrouw
+/// Hannie … Hannie heeft een sleutel", "Mevrouw Bakker belde. Bakker zegt …". A word of a
+/// name found in `found` (not a particle, an initial or a title) counts wherever the note
+/// writes it again, capitalised as there, or in any case when it is not also a Dutch word.
+fn elsewhere(all: &Words<'_>, found: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let inside = |w: &Word<'_>| found.iter().any(|&(s, e)| w.start >= s && w.end <= e);
+    let is_name_word = |i: usize| {
+        let word = all.word(i);
+        word.text.chars().count() >= 3
+            && !all.particle(i)
+            && !all.title(i)
+            && !all.protected(i)
+            && !all.role(i)
+    };
+    let names: Vec<usize> = (0..all.len())
+        .filter(|&i| inside(&all.word(i)) && is_name_word(i))
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    (0..all.len())
+        .filter(|&i| !inside(&all.word(i)) && !all.protected(i))
+        .filter(|&i| {
+            let word = all.word(i).text;
+            names.iter().any(|&n| {
+                let name = all.word(n).text;
+                word == name
+                    || (all.name(n) != Some(true)
+                        && word.len() == name.len()
+                        && word
+                            .chars()
+                            .flat_map(char::to_lowercase)
+                            .eq(name.chars().flat_map(char::to_lowercase)))
+            })
+        })
+        .map(|i| (all.word(i).start, all.word(i).end))
+        .collect()
 }
 
 /// Whether `gap` between two names holds only spaces, particles ("el", "van der") and initials
@@ -452,12 +516,34 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
     {
         return None;
     }
-    let k = skip_particles(text, all, j);
+    let family = with_lower(title.text, is_family);
+    let k = if family {
+        // "fam. de Vries", but "een gezin in de Merenwijk", "de familie op de hoek".
+        let mut k = j;
+        while k + 1 < all.len() && with_lower(all.word(k).text, is_surname_particle) {
+            k += 1;
+        }
+        // After particles only a surname from the gazetteer: "familie van Turkse afkomst".
+        if !capitalised(all.word(k).text) || (k > j && all.name(k).is_none()) {
+            return None;
+        }
+        k
+    } else {
+        skip_particles(text, all, skip_initials(text, all, j))
+    };
     // After a title and particles any name from the gazetteer counts, also in lower case
-    // ("meneer de jong", "mw de boer").
+    // ("meneer de jong", "mw de boer"); right after a title of address a surname that is also
+    // a Dutch word too ("mw. bos", "meneer storm"), unless it reads as the sentence's next
+    // word ("mevrouw werd boos").
+    let lower_surname = || {
+        with_lower(title.text, is_honorific)
+            && all.slots[k].surname
+            && !with_lower(all.word(k).text, follows_a_title_as_a_word)
+    };
     let starts_name = !all.protected(k)
         && (capitalised(all.word(k).text)
-            || all.name(k).is_some_and(|ambiguous| !ambiguous || k > j))
+            || all.name(k).is_some_and(|ambiguous| !ambiguous || k > j)
+            || lower_surname())
         && !all.role(k)
         && !all.particle(k);
     starts_name.then(|| (all.word(j).start, extend(text, all, k, 4)))
@@ -470,6 +556,26 @@ fn title_gap(gap: &str, abbreviation: bool) -> bool {
         && gap
             .chars()
             .all(|c| c == ' ' || (c == '.' && abbreviation) || (c == ':' && !abbreviation))
+}
+
+/// Skips initials from word `j` on ("dhr. J.P. Verhagen", "mw. A. de Vries") to the word
+/// after them: single capitals each followed by a full stop and another word.
+fn skip_initials(text: &str, all: &Words<'_>, j: usize) -> usize {
+    let mut k = j;
+    while k + 1 < all.len() {
+        let word = all.word(k);
+        let initial = word.text.len() == 1 && word.text.bytes().all(|b| b.is_ascii_uppercase());
+        let gap = &text[word.end..all.word(k + 1).start];
+        if !(initial
+            && gap.starts_with('.')
+            && gap.len() <= 3
+            && gap.trim_start_matches('.').trim() == "")
+        {
+            break;
+        }
+        k += 1;
+    }
+    k
 }
 
 /// Skips the particles from word `j` on ("van der …") to the word that decides; a particle is
@@ -493,7 +599,10 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
     let ambiguous = all.name(i)?;
     let lower_case_pair = lower_case_full_name(text, all, i);
     let is_name = if capitalised(word.text) {
-        !ambiguous || !sentence_start(text, &word) || next_is_name(text, all, i)
+        !ambiguous
+            || !sentence_start(text, &word)
+            || next_is_name(text, all, i)
+            || (all.slots[i].first_name && followed_by_age(&text[word.end..]))
     } else {
         // Typed in lower case: unambiguous first names of some length, or a name, particles
         // and a name ("jan de vries").
@@ -536,6 +645,17 @@ fn lower_case_full_name(text: &str, all: &Words<'_>, i: usize) -> Option<usize> 
         && !all.protected(k)
         && !all.particle(k))
     .then_some(k + 1)
+}
+
+/// Whether `rest` (the text right after a word) opens with an age in brackets: "Hans (62)
+/// ziet het niet meer zitten", "Roos (9, groep 5)". A word that is also a Dutch word reads as
+/// a name with it, also at the start of a sentence.
+fn followed_by_age(rest: &str) -> bool {
+    let Some(inside) = rest.trim_start_matches(' ').strip_prefix('(') else {
+        return false;
+    };
+    let digits = inside.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && inside[digits..].starts_with([')', ',', ' ', 'j'])
 }
 
 /// Whether a capitalised name from the gazetteer stands right after word `i`.

@@ -78,6 +78,37 @@ fn dutch_phone_numbers() {
     scrubs_to(&[
         ("0612345678 12 keer", "[TELEFOON] 12 keer"),
         ("meneer (06-12345678) belde", "meneer ([TELEFOON]) belde"),
+        (
+            "Tel. 06 – 12 98 76 54 is van de dochter",
+            "Tel. [TELEFOON] is van de dochter",
+        ),
+    ]);
+}
+
+#[test]
+fn phone_numbers_abroad() {
+    scrubs_to(&[
+        (
+            "Haar Poolse nummer: +48 512 345 678.",
+            "Haar Poolse nummer: [TELEFOON].",
+        ),
+        (
+            "broer belt steeds: +963 944 123 456",
+            "broer belt steeds: [TELEFOON]",
+        ),
+        (
+            "zoon belt vanaf +32 471 23 45 67 (België)",
+            "zoon belt vanaf [TELEFOON] (België)",
+        ),
+        ("neef: +90 532 123 45 67", "neef: [TELEFOON]"),
+        ("tel 0048 601 222 333", "tel [TELEFOON]"),
+        ("+49(0)30 1234 5678 in Berlijn", "[TELEFOON] in Berlijn"),
+    ]);
+    kept(&[
+        "+12.500 euro aan schulden",
+        "score +3 en 14 weken",
+        "artikel 22a+ 123456789",
+        "ABC+48 512 345 678",
     ]);
 }
 

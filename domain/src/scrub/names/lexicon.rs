@@ -103,6 +103,120 @@ pub(super) fn is_title(lowered: &str) -> bool {
             | "mevrouwtje"
             | "meneertje"
             | "naam"
+            | "fam"
+            | "familie"
+            | "gezin"
+            | "gastgezin"
+    )
+}
+
+/// Titles of address ("mevrouw", "dhr."): after one, a surname counts also in lower case and
+/// when it is also a Dutch word ("mw. bos", "meneer storm"), unless it is one of
+/// [`follows_a_title_as_a_word`].
+pub(super) fn is_honorific(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "mevrouw"
+            | "mevr"
+            | "mw"
+            | "mvr"
+            | "meneer"
+            | "mnr"
+            | "dhr"
+            | "hr"
+            | "heer"
+            | "juffrouw"
+            | "mej"
+    )
+}
+
+/// Words that name a family by its surname ("fam. Osmani", "gezin Alhamwi"): a name after one
+/// is capitalised, with at most a surname's particles before it.
+pub(super) fn is_family(lowered: &str) -> bool {
+    matches!(lowered, "fam" | "familie" | "gezin" | "gastgezin")
+}
+
+/// Surnames that are also words which follow "mevrouw" or "meneer" in an ordinary sentence:
+/// verbs, pronouns, prepositions and adjectives ("mevrouw werd boos", "meneer uit Laak",
+/// "mevrouw die belde").
+pub(super) fn follows_a_title_as_a_word(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "die"
+            | "doe"
+            | "es"
+            | "kon"
+            | "uit"
+            | "wel"
+            | "werd"
+            | "moet"
+            | "the"
+            | "man"
+            | "mens"
+            | "boven"
+            | "hoog"
+            | "kort"
+            | "korte"
+            | "groot"
+            | "grote"
+            | "klein"
+            | "lange"
+            | "lage"
+            | "oude"
+            | "jonge"
+            | "jong"
+            | "kale"
+            | "wilde"
+            | "loos"
+            | "vroege"
+            | "vrome"
+            | "flink"
+            | "fat"
+            | "gay"
+            | "gros"
+            | "grand"
+            | "petit"
+            | "bont"
+            | "bonte"
+            | "zwart"
+            | "wit"
+            | "witte"
+            | "bruin"
+            | "groen"
+            | "meer"
+            | "post"
+            | "massa"
+            | "kosten"
+            | "lonen"
+            | "landen"
+            | "water"
+            | "wijk"
+            | "laan"
+            | "dam"
+            | "put"
+            | "meis"
+            | "heer"
+            | "bie"
+            | "hak"
+            | "ham"
+            | "kas"
+            | "nek"
+            | "voet"
+            | "rek"
+            | "riem"
+            | "sas"
+            | "kof"
+            | "strik"
+            | "spies"
+            | "leek"
+            | "sprong"
+            | "stook"
+            | "schenk"
+            | "scheer"
+            | "schrik"
+            | "aarden"
+            | "wensen"
+            | "boers"
     )
 }
 
@@ -110,7 +224,7 @@ pub(super) fn is_title(lowered: &str) -> bool {
 pub(super) fn is_abbreviated_title(lowered: &str) -> bool {
     matches!(
         lowered,
-        "mevr" | "mw" | "mvr" | "mnr" | "dhr" | "hr" | "mej"
+        "mevr" | "mw" | "mvr" | "mnr" | "dhr" | "hr" | "mej" | "fam"
     )
 }
 

@@ -105,3 +105,95 @@ fn a_whole_name_with_its_first_name_particles_and_initials() {
         "Volgens de planning komt de monteur in maart.",
     ]);
 }
+
+#[test]
+fn a_surname_after_a_title_of_address_also_in_lower_case() {
+    scrubs_to(&[
+        ("mnr koster van nr 23 klaagt", "mnr [NAAM] van nr 23 klaagt"),
+        ("moeder mw. bos gebeld", "moeder mw. [NAAM] gebeld"),
+        ("mevrouw winter zegt dat", "mevrouw [NAAM] zegt dat"),
+        // Initials after the title belong to the name.
+        (
+            "schuldenaar dhr. J.P. Verhagen, openstaand",
+            "schuldenaar dhr. [NAAM], openstaand",
+        ),
+        // A family by its name.
+        (
+            "Bovenburen: fam. Osmani. Ze wil bemiddeling.",
+            "Bovenburen: fam. [NAAM]. Ze wil bemiddeling.",
+        ),
+        (
+            "Syrisch gezin Alhamwi wacht op een huis.",
+            "Syrisch gezin [NAAM] wacht op een huis.",
+        ),
+    ]);
+    // A verb, a pronoun or an adjective after "mevrouw" is the sentence going on.
+    kept(&[
+        "Mevrouw werd boos en meneer kon niet mee.",
+        "Mevrouw leek vandaag wat verward.",
+        "mevrouw heeft een brief gekregen",
+        "Het gezin wacht al 9 weken.",
+    ]);
+}
+
+#[test]
+fn a_name_found_once_is_taken_out_wherever_the_note_repeats_it() {
+    scrubs_to(&[
+        (
+            "Buurvrouw Hannie woont naast haar. Hannie heeft een sleutel.",
+            "Buurvrouw [NAAM] woont naast haar. [NAAM] heeft een sleutel.",
+        ),
+        (
+            "Mevrouw Bakker belde. Bakker zegt dat ze bang is. Naar de bakker gaat ze niet.",
+            "Mevrouw [NAAM] belde. [NAAM] zegt dat ze bang is. Naar de bakker gaat ze niet.",
+        ),
+        (
+            "Dochter Ineke wil een traplift. Tel Ineke 0612345678.",
+            "Dochter [NAAM] wil een traplift. Tel [NAAM] [TELEFOON].",
+        ),
+    ]);
+}
+
+#[test]
+fn a_name_that_is_also_a_word_opens_a_sentence_with_an_age() {
+    scrubs_to(&[
+        (
+            "Hans (62) ziet het niet meer zitten.",
+            "[NAAM] (62) ziet het niet meer zitten.",
+        ),
+        (
+            "Roos (9, groep 5) komt niet.",
+            "[NAAM] (9, groep 5) komt niet.",
+        ),
+    ]);
+    kept(&[
+        "Roos is de kleur van de deur.",
+        "Storm (windkracht 9) op komst.",
+    ]);
+}
+
+#[test]
+fn a_family_or_a_man_in_a_place_is_no_name() {
+    kept(&[
+        "Een gezin in de Merenwijk heeft de schimmelmelding gedaan.",
+        "Gezin in Feijenoord, huurschuld loopt op.",
+        "de schimmel bij de familie op de hoek is weg",
+        "Probeer al een half seizoen voor één gezin het Jeugdfonds Sport rond te krijgen.",
+        "Man (67), mantelzorger van zijn vrouw.",
+        "Een familie van Turkse afkomst wilde na het overlijden langer blijven.",
+    ]);
+}
+
+#[test]
+fn the_place_after_a_postcode_is_no_name() {
+    scrubs_to(&[
+        (
+            "Woont in 1234 AB Egmond aan den Hoef, gesprek duurde 15 minuten.",
+            "Woont in [POSTCODE] Egmond aan den Hoef, gesprek duurde 15 minuten.",
+        ),
+        (
+            "Adres: 7901AB Hoogeveen. Afspraak op 1 maart.",
+            "Adres: [POSTCODE] Hoogeveen. Afspraak op 1 maart.",
+        ),
+    ]);
+}
