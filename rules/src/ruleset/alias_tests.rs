@@ -4,29 +4,30 @@
 
 use super::tests::rules;
 
+/// Each note's responsible body is the one beside it.
+fn bodies(cases: &[(&str, Option<&str>)]) {
+    let rules = rules();
+    for (text, body) in cases {
+        assert_eq!(rules.analyse(text).organisation, *body, "{text}");
+    }
+}
+
 #[test]
 fn an_initialism_spelled_letter_by_letter_names_its_body() {
-    let rules = rules();
-    let org = |text: &str| rules.analyse(text).organisation;
     #[rustfmt::skip]
-    let cases = [
+    bodies(&[
         ("Mevrouw durft niet te melden aan de S V B dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
         ("Mevrouw durft niet te melden aan de S.V.B. dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
         ("Brieven van het C A K over de eigen bijdrage snapt ze niet, bellen lukt niet, alleen online.", Some("CAK")),
         // Letters that spell no alias, or an alias written with capitals (IND): none.
         ("Brieven van het I N D snapt ze niet, bellen lukt niet, alleen online.", None),
-    ];
-    for (text, body) in cases {
-        assert_eq!(org(text), body, "{text}");
-    }
+    ]);
 }
 
 #[test]
 fn a_name_of_several_words_run_together_or_hyphenated_names_its_body() {
-    let rules = rules();
-    let org = |text: &str| rules.analyse(text).organisation;
     #[rustfmt::skip]
-    let cases = [
+    bodies(&[
         ("Schimmel in de slaapkamer gemeld bij RijswijkWonen, na 9 weken nog geen reactie.", Some("Rijswijk Wonen")),
         ("Schimmel in de slaapkamer gemeld bij Rijswijk-Wonen, na 9 weken nog geen reactie.", Some("Rijswijk Wonen")),
         ("Lekkage drie keer doorgegeven aan DeGoedeWoning, er komt niemand.", Some("De Goede Woning")),
@@ -36,8 +37,5 @@ fn a_name_of_several_words_run_together_or_hyphenated_names_its_body() {
         // letter from `gemeente leiden` run together, "woonconsulent" two from `wmo consulent`.
         ("Steeds meer gemeenteleden komen bij de diaconie omdat ze nergens terechtkunnen voor psychische hulp.", None),
         ("Na een gesprek met de woonconsulent durft ze geen klachten meer in te dienen over de overlast.", None),
-    ];
-    for (text, body) in cases {
-        assert_eq!(org(text), body, "{text}");
-    }
+    ]);
 }
