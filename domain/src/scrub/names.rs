@@ -155,6 +155,19 @@ fn adjacent(text: &str, left: &Word<'_>, right: &Word<'_>) -> bool {
 /// Whether a word starts a sentence (or the text, a line, a quote, a list item).
 fn sentence_start(text: &str, word: &Word<'_>) -> bool {
     let before = text[..word.start].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘']);
+    // An item of a list opens a sentence too: "Week 14: (1) Jonge moeder …", "2) Gezin …".
+    let before = match before.strip_suffix(')') {
+        Some(marker) => {
+            let item = marker.trim_end_matches(|c: char| c.is_ascii_alphanumeric());
+            let len = marker.len() - item.len();
+            if (1..=2).contains(&len) {
+                item.trim_end_matches(['(', ' '])
+            } else {
+                before
+            }
+        }
+        None => before,
+    };
     before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*'])
 }
 

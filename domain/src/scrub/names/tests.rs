@@ -197,3 +197,14 @@ fn the_place_after_a_postcode_is_no_name() {
         ),
     ]);
 }
+
+#[test]
+fn an_item_of_a_list_opens_a_sentence() {
+    kept(&[
+        "Week 14: (1) Jonge moeder van 23 wil terug naar huis. (2) Jonge moeder zit in de opvang.",
+    ]);
+    scrubs_to(&[(
+        "Aanwezig: (1) Fatima en Kees.",
+        "Aanwezig: (1) [NAAM] en [NAAM].",
+    )]);
+}
