@@ -171,18 +171,25 @@ fn sentence_start(text: &str, word: &Word<'_>) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*'])
 }
 
-/// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between.
+/// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between: four
+/// digits and two letters that [`super::is_postcode_letters`] takes for a postcode's, so that
+/// "sinds 2019 de Vries" is no place.
 fn after_postcode(text: &str, word: &Word<'_>) -> bool {
     let before = text[..word.start].trim_end_matches([' ', ',']).as_bytes();
     let n = before.len();
-    let letters = n >= 2 && before[n - 2..].iter().all(u8::is_ascii_alphabetic);
-    let rest = &before[..n.saturating_sub(2)];
-    let rest = rest.strip_suffix(b" ").unwrap_or(rest);
-    let m = rest.len();
-    letters
-        && m >= 4
-        && rest[m - 4..].iter().all(u8::is_ascii_digit)
-        && (m == 4 || !rest[m - 5].is_ascii_alphanumeric())
+    if n < 6 || !before[n - 2..].iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let spaced = before[n - 3] == b' ';
+    let end = if spaced { n - 3 } else { n - 2 };
+    let Some(number) = before.get(end.wrapping_sub(4)..end) else {
+        return false;
+    };
+    let letters = std::str::from_utf8(&before[n - 2..]).unwrap_or_default();
+    number.iter().all(u8::is_ascii_digit)
+        && number[0] != b'0'
+        && (end == 4 || !before[end - 5].is_ascii_alphanumeric())
+        && super::is_postcode_letters(letters, spaced)
 }
 
 fn is_particle(word: &str) -> bool {
@@ -578,12 +585,12 @@ fn skip_initials(text: &str, all: &Words<'_>, j: usize) -> usize {
     while k + 1 < all.len() {
         let word = all.word(k);
         let initial = word.text.len() == 1 && word.text.bytes().all(|b| b.is_ascii_uppercase());
+        // A full stop and at most two spaces: "J.P.", "A. de Vries".
         let gap = &text[word.end..all.word(k + 1).start];
-        if !(initial
-            && gap.starts_with('.')
-            && gap.len() <= 3
-            && gap.trim_start_matches('.').trim() == "")
-        {
+        let stop = gap
+            .strip_prefix('.')
+            .is_some_and(|rest| rest.len() <= 2 && rest.bytes().all(|b| b == b' '));
+        if !(initial && stop) {
             break;
         }
         k += 1;

@@ -195,6 +195,11 @@ fn the_place_after_a_postcode_is_no_name() {
             "Adres: 7901AB Hoogeveen. Afspraak op 1 maart.",
             "Adres: [POSTCODE] Hoogeveen. Afspraak op 1 maart.",
         ),
+        // A year and a short word are no postcode: the name after them still goes.
+        (
+            "Sinds 2019 de Vries gesproken over de huur.",
+            "Sinds 2019 de [NAAM] gesproken over de huur.",
+        ),
     ]);
 }
 
