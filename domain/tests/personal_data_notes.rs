@@ -1,4 +1,4 @@
-//! The anonymiser against 390 notes written for the purpose by people who did not see it, full
+//! The anonymiser against 890 notes written for the purpose by people who did not see it, full
 //! of the personal data hurried writers leave in (`tests/data/personal-data-notes.jsonl`, each
 //! note with its items of personal data). Every item it leaves in place is printed; the test
 //! fails when more are left than the last measured count, so a change that lets more through
@@ -8,8 +8,9 @@
 use knooppunt_domain::scrub::scrub;
 use serde_json::Value;
 
-/// Items left in place at the last measurement (2026-12-03), of 1,138.
-const LEFT_AT_MOST: usize = 60;
+/// Items left in place at the last measurement (2026-12-03, second round), of 2,938; the
+/// anonymiser before that round left 229.
+const LEFT_AT_MOST: usize = 160;
 
 #[test]
 fn hurried_notes_keep_few_items_of_personal_data() {
@@ -28,7 +29,7 @@ fn hurried_notes_keep_few_items_of_personal_data() {
         }
     }
     println!("{} of {items} items left:\n{}", left.len(), left.join("\n"));
-    assert_eq!(items, 1_138, "the notes changed: measure again");
+    assert_eq!(items, 2_938, "the notes changed: measure again");
     assert!(
         left.len() <= LEFT_AT_MOST,
         "{} of {items} items of personal data left in place, more than {LEFT_AT_MOST}",

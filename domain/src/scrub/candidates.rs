@@ -14,7 +14,8 @@ pub(crate) struct Traits {
     pub digits: usize,
     /// The longest run of ASCII digits.
     longest_run: usize,
-    /// Two ASCII letters and two ASCII digits in a row (an IBAN's country and check digits).
+    /// Two ASCII letters and two ASCII digits in a row, maybe with a space between (an IBAN's
+    /// country and check digits).
     pub letters_digits: bool,
     /// An `@`, or one spelled out ([`spelled_at`]).
     pub at_sign: bool,
@@ -26,6 +27,8 @@ pub(crate) struct Traits {
     /// A digit, a space and a letter that may start a month (`jfmasond` in either case, or the
     /// first byte of `ſ`, which case-insensitive matching equates with `s`).
     day_month: bool,
+    /// Two digits right after an apostrophe: a year written "'85".
+    apostrophe_year: bool,
     /// Four or more digits, then an ASCII letter, maybe after a space (a postcode).
     pub postcode: bool,
     /// A run of digits after a space (and maybe `nr`, `nr.` or `nummer` and a space) that
@@ -106,7 +109,13 @@ impl Traits {
         self.digit_group |= end - group_start >= 8;
         self.digits += len;
         self.longest_run = self.longest_run.max(len);
-        if len >= 2 && start >= 2 && bytes[start - 2..start].iter().all(u8::is_ascii_alphabetic) {
+        // "NL91", or "NL 91" with a space between country and check digits.
+        let letters_before =
+            |from: usize| bytes[from..from + 2].iter().all(u8::is_ascii_alphabetic);
+        if len >= 2
+            && ((start >= 2 && letters_before(start - 2))
+                || (start >= 3 && bytes[start - 1] == b' ' && letters_before(start - 3)))
+        {
             self.letters_digits = true;
         }
         let next = bytes.get(end).copied();
@@ -127,6 +136,8 @@ impl Traits {
             }
         }
         self.postcode |= len >= 4 && next.is_some_and(|b| b.is_ascii_alphabetic());
+        self.apostrophe_year |= len == 2
+            && (bytes[..start].ends_with(b"'") || bytes[..start].ends_with("’".as_bytes()));
         // The space before the number (and its "nr", "nr." or "nummer").
         let before = &bytes[..start];
         if before.last() != Some(&b' ') {
@@ -205,7 +216,7 @@ pub(super) fn may_hold_address(text: &str, traits: &Traits) -> bool {
 
 /// Whether `places::ADDRESS_AFTER_CONTEXT` may match: a number after a word that may end a
 /// street's name, and a word that leads an address (`woon…`, `wonen…`, `adres`, `verhuis…`,
-/// `huisbezoek`, in any case).
+/// `verblijft`, `huisbezoek`, in any case).
 pub(super) fn may_hold_address_after_context(text: &str, traits: &Traits) -> bool {
     let bytes = text.as_bytes();
     let at = |i: usize, word: &[u8]| starts_at(bytes, i, word);
@@ -213,16 +224,32 @@ pub(super) fn may_hold_address_after_context(text: &str, traits: &Traits) -> boo
         && bytes.iter().enumerate().any(|(i, &b)| match b | 0x20 {
             b'w' => at(i + 1, b"oon") || at(i + 1, b"onen"),
             b'a' => at(i + 1, b"dres"),
-            b'v' => at(i + 1, b"erhuis"),
+            b'v' => at(i + 1, b"erhuis") || at(i + 1, b"erblijft"),
             b'h' => at(i + 1, b"uisbezoek"),
             _ => false,
         })
 }
 
+/// Whether `places::STREET_BEFORE_POSTCODE` may match: a number after a word that may end a
+/// street's name (the postcode after it is checked by the caller).
+pub(super) fn may_hold_address_before_postcode(traits: &Traits) -> bool {
+    traits.number_after_name
+}
+
+/// Whether `places::NUMBER_BEFORE_STREET` may match: it opens with "nr" or "nummer" in any case.
+pub(super) fn may_number_a_street(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b | 0x20 {
+        b'n' => starts_at(bytes, i + 1, b"r") || starts_at(bytes, i + 1, b"ummer"),
+        _ => false,
+    })
+}
+
 /// Whether `places::DATE` may match: a numeric date is 1–2 digits, a separator, 1–2 digits, a
-/// separator and a digit; a written one is 1–2 digits, a space, a month and a four-digit year.
+/// separator and a digit; a written one is 1–2 digits, a space, a month and a four-digit year
+/// or two digits after an apostrophe ("3 april '85").
 pub(super) fn may_hold_date(traits: &Traits) -> bool {
-    traits.numeric_date || (traits.longest_run >= 4 && traits.day_month)
+    traits.numeric_date || traits.apostrophe_year || (traits.longest_run >= 4 && traits.day_month)
 }
 
 /// Whether `places::BIRTH_YEAR` may match: it ends in a run of four digits.
@@ -270,6 +297,8 @@ mod tests {
         let date = |text: &str| may_hold_date(&Traits::of(text));
         assert!(date("geb. 12-3-87"));
         assert!(date("12 maart 1987"));
+        assert!(date("geboren 3 april '85"));
+        assert!(date("(23 mrt ’49)"));
         assert!(date("3 \u{17f}ep 1950"));
         assert!(!date("om 08.45 uur, 14 weken"));
         assert!(!date("12 maart"));
@@ -344,6 +373,12 @@ mod tests {
         "x",
         ":",
         "\n",
+        "'",
+        "’",
+        "Mient",
+        " aan ",
+        " op ",
+        "NR",
         " at ",
         " AT ",
         "apenstaartje",
@@ -366,6 +401,12 @@ mod tests {
             }
             if super::super::places::DATE.is_match(&text) {
                 proptest::prop_assert!(may_hold_date(&traits), "{text}");
+            }
+            if super::super::places::STREET_BEFORE_POSTCODE.is_match(&text) {
+                proptest::prop_assert!(traits.postcode && may_hold_address_before_postcode(&traits), "{text}");
+            }
+            if super::super::places::NUMBER_BEFORE_STREET.is_match(&text) {
+                proptest::prop_assert!(may_number_a_street(&text), "{text}");
             }
             if super::super::BSN.is_match(&text) {
                 proptest::prop_assert!(may_hold_bsn(&traits), "{text}");

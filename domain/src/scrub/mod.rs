@@ -118,22 +118,32 @@ static EMAIL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid worded e-mail pattern")
 });
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[a-z]{2}[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
+    // "NL 72 RABO …": a space may follow the country code too.
+    Regex::new(r"(?i)[a-z]{2} ?[0-9]{2}(?:[ \-]?[a-z0-9]){11,32}").expect("valid IBAN pattern")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-–()/.]{8,18}").expect("valid phone pattern")
+    // A line break may split a number written at the end of a line ("06-\n23456781").
+    Regex::new(r"(?:\+31|0031|\(0|(?-u:\b)0)[0-9 \-–()/.\n]{8,18}").expect("valid phone pattern")
 });
 /// A number abroad (family members, a Polish or Syrian mobile): `+` or `00`, a country code
 /// and at least eight more digits in groups, "+48 601 234 567", "+963 944 123 456"; the Dutch
 /// ones are [`PHONE`]'s.
 static PHONE_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}(?:[ .\-]?\(0\))?(?:[ .\-]?[0-9]){8,13}(?-u:\b)")
+    // Or an area code in brackets: "+1 (416) 555-0193".
+    Regex::new(r"(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}(?:(?:[ .\-]?\(0\))?(?:[ .\-]?[0-9]){8,13}|[ .\-]?\([1-9][0-9]{1,3}\)(?:[ .\-]?[0-9]){6,10})(?-u:\b)")
         .expect("valid phone abroad pattern")
 });
 static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     // The number may be written digit by digit ("1 2 3 4 5 6 7 8 2"): up to 20 characters.
     Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 ./-]{6,20}[0-9])")
         .expect("valid BSN context pattern")
+});
+/// Nine digits a few words after "bsn": "BSN van meneer staat erop: 187654329", "bsn zoon
+/// 912345678". A number named a BSN is one, whether or not it passes the 11-proef (a clerk's
+/// typo is still a person's number).
+pub(super) static BSN_AFTER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)[^0-9\n]{1,40}?(?-u:\b)([0-9]{9}|[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{3}|[0-9]{4}[ .-][0-9]{2}[ .-][0-9]{3})(?-u:\b)")
+        .expect("valid BSN after words pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -209,7 +219,13 @@ fn find_ibans(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     // ("xx12NL91ABNA…"), so the search resumes one character on, not after the candidate.
     let mut from = 0;
     while let Some(m) = IBAN.find_at(text, from) {
-        match iban_end(text, m.start(), m.end()) {
+        // "NL 72 RABO …": with a space after the country code the letters must be capitals,
+        // so that "pt 17 vraagt …" is no candidate that passes mod-97 by chance.
+        let spaced = m.as_str().as_bytes().get(2) == Some(&b' ');
+        let end = iban_end(text, m.start(), m.end()).filter(|&end| {
+            !spaced || !text[m.start()..end].bytes().any(|b| b.is_ascii_lowercase())
+        });
+        match end {
             Some(end) => {
                 spans.push((m.start(), end, PiiKind::Iban));
                 from = end;
@@ -254,6 +270,15 @@ fn find_bsns(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKind
             if let Some(number) = caps.get(1) {
                 let digits = number.as_str().chars().filter(char::is_ascii_digit).count();
                 if (8..=10).contains(&digits) {
+                    spans.push((number.start(), number.end(), PiiKind::Bsn));
+                }
+            }
+        }
+    }
+    if traits.digits >= 9 && candidates::may_hold_bsn(traits) && candidates::may_name_bsn(text) {
+        for caps in BSN_AFTER_WORDS.captures_iter(text) {
+            if let Some(number) = caps.get(1) {
+                if !preceded_by_currency(text, number.start()) {
                     spans.push((number.start(), number.end(), PiiKind::Bsn));
                 }
             }

@@ -9,7 +9,8 @@ use std::borrow::Cow;
 mod lexicon;
 
 use lexicon::{
-    follows_a_title_as_a_word, is_abbreviated_title, is_family, is_honorific, is_particle_word,
+    follows_a_title_as_a_word, is_abbreviated_title, is_common_word, is_determiner, is_family,
+    is_honorific, is_not_a_name_after_heet, is_particle_word, is_person_verb, is_possessed,
     is_role, is_surname_particle, is_title, known, GAZETTEER,
 };
 
@@ -168,7 +169,14 @@ fn sentence_start(text: &str, word: &Word<'_>) -> bool {
         }
         None => before,
     };
-    before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*'])
+    // "N. Bakker": the full stop of an initial ends no sentence.
+    let initial = before.strip_suffix('.').is_some_and(|b| {
+        let mut letters = b.chars().rev();
+        letters.next().is_some_and(char::is_uppercase)
+            && letters.next().is_none_or(|c| c == ' ' || c == '.')
+    });
+    before.is_empty()
+        || (before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*']) && !initial)
 }
 
 /// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between: four
@@ -277,7 +285,11 @@ impl<'a> Words<'a> {
                     word,
                     name,
                     phrases: lexeme.map_or(&[][..], |l| l.phrases.as_slice()),
-                    title: is_title(lower),
+                    // "5935 DR", "1588 DS": two capitals are a postcode's letters or an
+                    // acronym, not "dr." or "ds.".
+                    title: is_title(lower)
+                        && !(word.text.len() == 2
+                            && word.text.bytes().all(|b| b.is_ascii_uppercase())),
                     protected: false,
                     first_name: lexeme.is_some_and(|l| l.first_name),
                     surname: lexeme.is_some_and(|l| l.surname),
@@ -414,10 +426,13 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
         }
         // 1. After a title or "heet": the capitalised words (and particles) that follow.
         // 2. A known name, with the first name and particles written before it.
-        let found = name_after_title(text, &all, i).or_else(|| {
-            known_name(text, &all, i)
-                .map(|(_, end)| (all.word(back_to_first_name(text, &all, i)).start, end))
-        });
+        let found = name_after_title(text, &all, i)
+            .or_else(|| {
+                known_name(text, &all, i)
+                    .map(|(_, end)| (all.word(back_to_first_name(text, &all, i)).start, end))
+            })
+            .or_else(|| possessive_name(text, &all, i))
+            .or_else(|| name_with_age(text, &all, i));
         match found {
             Some((start, end)) => {
                 let (from, to) = (with_initials(text, start), all.word(end - 1).end);
@@ -431,6 +446,8 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             None => i += 1,
         }
     }
+    let nicknames = nicknames_after(text, &all, &found_spans);
+    found_spans.extend(nicknames);
     let again = elsewhere(&all, &found_spans);
     spans.extend(
         found_spans
@@ -528,12 +545,18 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
     if naam && j < all.len() && all.word(j).text == "is" {
         j += 1;
     }
-    if j >= all.len()
-        || !title_gap(
-            &text[title.end..all.word(j).start],
-            with_lower(title.text, is_abbreviated_title),
-        )
-    {
+    if j >= all.len() {
+        return None;
+    }
+    let gap = &text[title.end..all.word(j).start];
+    // "moeder (ingrid)": in brackets after a word only a name the lists know, not ambiguous,
+    // so "Moeder (Syrische achtergrond)" and "Cliënt (Wajong)" stay.
+    if let Some(gap) = gap.strip_suffix('(') {
+        let closes = text[all.word(j).end..].starts_with([')', ',']);
+        let known = all.name(j) == Some(false) && !all.protected(j) && !all.role(j);
+        return (title_gap(gap, false) && closes && known).then(|| (all.word(j).start, j + 1));
+    }
+    if !title_gap(gap, with_lower(title.text, is_abbreviated_title)) {
         return None;
     }
     let family = with_lower(title.text, is_family);
@@ -549,7 +572,16 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         }
         k
     } else {
-        skip_particles(text, all, skip_initials(text, all, j))
+        let after_initials = skip_initials(text, all, j);
+        let k = skip_particles(text, all, after_initials);
+        // After a relation ("neef", "schoonvader") only a surname's particles: "neef in
+        // Rotterdam-Zuid", "schoonvader in Duitsland" name a place.
+        let place = !with_lower(title.text, is_honorific)
+            && (after_initials..k).any(|p| !with_lower(all.word(p).text, is_surname_particle));
+        if place {
+            return None;
+        }
+        k
     };
     // After a title and particles any name from the gazetteer counts, also in lower case
     // ("meneer de jong", "mw de boer"); right after a title of address a surname that is also
@@ -560,10 +592,19 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
             && all.slots[k].surname
             && !with_lower(all.word(k).text, follows_a_title_as_a_word)
     };
+    // After "heet" or "genaamd" any word is a name, also in lower case ("hij heet keyvan").
+    let named = || {
+        let word = all.word(k).text;
+        with_lower(title.text, |t| {
+            matches!(t, "heet" | "heette" | "genaamd" | "alias")
+        }) && word.chars().count() >= 3
+            && !with_lower(word, |w| is_determiner(w) || is_not_a_name_after_heet(w))
+    };
     let starts_name = !all.protected(k)
         && (capitalised(all.word(k).text)
             || all.name(k).is_some_and(|ambiguous| !ambiguous || k > j)
-            || lower_surname())
+            || lower_surname()
+            || named())
         && !all.role(k)
         && !all.particle(k);
     starts_name.then(|| (all.word(j).start, extend(text, all, k, 4)))
@@ -623,11 +664,15 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
             || !sentence_start(text, &word)
             || next_is_name(text, all, i)
             || (all.slots[i].first_name && followed_by_age(&text[word.end..]))
+            || person_verb_after(text, all, i)
     } else {
         // Typed in lower case: unambiguous first names of some length, or a name, particles
-        // and a name ("jan de vries").
+        // and a name ("jan de vries"), or a first name a person's verb follows ("mo is boos").
         (!ambiguous && word.text.chars().count() >= 4 && !all.particle(i))
             || lower_case_pair.is_some()
+            || (!all.particle(i)
+                && !word.text.chars().any(char::is_uppercase)
+                && person_verb_after(text, all, i))
     };
     if !is_name {
         return None;
@@ -676,6 +721,102 @@ fn followed_by_age(rest: &str) -> bool {
     };
     let digits = inside.bytes().take_while(u8::is_ascii_digit).count();
     (1..=3).contains(&digits) && inside[digits..].starts_with([')', ',', ' ', 'j'])
+}
+
+/// Whether word `i`, a first name from the gazetteer, is followed by a verb of what a person
+/// does ("Roos kwam niet", "bram zegt", "mo is boos") and not preceded by an article or
+/// pronoun ("het lot is"), nor one of the first names notes use as words ("max is").
+fn person_verb_after(text: &str, all: &Words<'_>, i: usize) -> bool {
+    let word = all.word(i);
+    all.slots[i].first_name
+        && word.text.chars().count() >= 2
+        && i + 1 < all.len()
+        && adjacent(text, &word, &all.word(i + 1))
+        && with_lower(all.word(i + 1).text, is_person_verb)
+        && !with_lower(word.text, is_common_word)
+        && !(i > 0
+            && adjacent(text, &all.word(i - 1), &word)
+            && with_lower(all.word(i - 1).text, is_determiner))
+}
+
+/// A first name with a possessive "s" and no apostrophe before a relation ("Ahmeds moeder",
+/// "Kims zoon"): the byte where it starts and the index after it. The name must not also be
+/// a Dutch word, and the word itself no known name or protected word.
+fn possessive_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
+    let word = all.word(i);
+    let stem = word.text.strip_suffix('s')?;
+    if all.name(i).is_some()
+        || all.protected(i)
+        || stem.chars().count() < 3
+        || !capitalised(word.text)
+        || i + 1 >= all.len()
+        || !adjacent(text, &word, &all.word(i + 1))
+        || !with_lower(all.word(i + 1).text, is_possessed)
+    {
+        return None;
+    }
+    let first_name = with_lower(stem, |lower| {
+        GAZETTEER
+            .get(lower)
+            .is_some_and(|l| l.first_name && l.name == Some(false))
+    });
+    first_name.then_some((word.start, i + 1))
+}
+
+/// A capitalised word no list holds, right after "met" or "kinderen", with an age in
+/// brackets after it ("kinderen Selam (12), …", "met Lamar (9)"): the byte where it starts and
+/// the index after it. After other words a capitalised word with a number in brackets is as
+/// often a place or a benefit ("uit Hillesluis (19)", "een Wajong-gerechtigde (25)").
+fn name_with_age(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
+    let word = all.word(i);
+    let is_name = all.name(i).is_none()
+        && capitalised(word.text)
+        && word.text.chars().count() >= 2
+        && !all.protected(i)
+        && !all.role(i)
+        && !all.title(i)
+        && !all.particle(i)
+        && !sentence_start(text, &word)
+        && i > 0
+        && adjacent(text, &all.word(i - 1), &word)
+        && with_lower(all.word(i - 1).text, |w| {
+            matches!(w, "met" | "kinderen" | "kleinkinderen" | "kids")
+        })
+        && followed_by_age(&text[word.end..]);
+    is_name.then_some((word.start, i + 1))
+}
+
+/// A nickname or other name in brackets right after a name found ("Mw. Jansen (Truus)",
+/// "Lakhan (Lucky)"): a capitalised word, or a name from the gazetteer, alone in the brackets
+/// or before a comma ("(djoy, 15 jr)" only when the list knows it).
+fn nicknames_after(text: &str, all: &Words<'_>, found: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    for &(_, end) in found {
+        let Some(rest) = text[end..].strip_prefix(" (") else {
+            continue;
+        };
+        let start = end + 2;
+        while i < all.len() && all.word(i).start < start {
+            i += 1;
+        }
+        if i >= all.len() || all.word(i).start != start {
+            continue;
+        }
+        let word = all.word(i);
+        let closes = rest[word.text.len()..].starts_with([')', ',']);
+        let name_like = capitalised(word.text) || all.name(i).is_some();
+        if closes
+            && name_like
+            && !all.protected(i)
+            && !all.role(i)
+            && !all.title(i)
+            && !all.particle(i)
+        {
+            out.push((word.start, word.end));
+        }
+    }
+    out
 }
 
 /// Whether a capitalised name from the gazetteer stands right after word `i`.

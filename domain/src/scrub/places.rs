@@ -15,7 +15,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Words a street name ends in.
-pub(super) const STREET_TYPES: [&str; 28] = [
+pub(super) const STREET_TYPES: [&str; 29] = [
     "straat",
     "laan",
     "weg",
@@ -44,6 +44,7 @@ pub(super) const STREET_TYPES: [&str; 28] = [
     "hage",
     "burcht",
     "werf",
+    "bocht",
 ];
 
 /// Words that lead a street's name (`Laan van Meerdervoort`, `Burgemeester de Monchyplein`):
@@ -109,7 +110,9 @@ static LOWER_CASE_LAAN: LazyLock<Regex> = LazyLock::new(|| {
 static ADDRESS_AFTER_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?x)
-        (?i:(?-u:\b)(?:woont|woonde|wonen|wonend|woonachtig|adres|verhuisd|verhuist|huisbezoek|huisbezoeken))
+        (?i:(?-u:\b)(?:woont|woonde|wonen|wonend|woonachtig|verhuisd|verhuist|huisbezoek|huisbezoeken|verblijft
+            # Adres nu: …, adres van haar zus: … (a few words and a colon after adres)
+            |adres(?:\ [^\n:0-9]{{1,32}}:)?))
         [\ :]+(?:(?i:op|aan|naar)\ +)?(?:(?i:de|het|'t)\ +)?
         (?P<street>
             [A-Z][\p{{L}}'’.-]+(?:\ (?:van|der|den|de|ter|ten|[A-Z][\p{{L}}'’.-]+)){{0,3}}
@@ -117,6 +120,33 @@ static ADDRESS_AFTER_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
         )(?:[^0-9]|$)",
     ))
     .expect("valid address context pattern")
+});
+
+/// A street and its number right before a postcode: "Mient 12 A, 2564 KK Den Haag" needs no
+/// street-type word; the postcode itself is [`super::POSTCODE`]'s.
+pub(super) static STREET_BEFORE_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?x)
+        (?-u:\b)(?P<street>
+            [A-Z][\p{{L}}'’.-]+(?:\ (?:van|der|den|de|ter|ten|'t|[A-Z][\p{{L}}'’.-]+)){{0,3}}
+            \ {HOUSE_NUMBER}
+        )
+        (?:\ ?,\ ?|\ +)[1-9][0-9]{{3}}\ ?[A-Z]{{2}}(?-u:\b)",
+    ))
+    .expect("valid street before postcode pattern")
+});
+
+/// The house number written before its street: "woont op nr 23 van de Zuidlarenstraat",
+/// "huisnummer 4 aan de Hoefkade".
+pub(super) static NUMBER_BEFORE_STREET: LazyLock<Regex> = LazyLock::new(|| {
+    let street_types = STREET_TYPES.join("|");
+    Regex::new(&format!(
+        r"(?x)
+        (?i:(?-u:\b)(?:nr\.?|nummer|huisnummer))\ [0-9]{{1,4}}(?:\ ?[A-Za-z](?-u:\b))?
+        \ (?i:van|aan|in|op)\ (?:(?i:de|het)\ )?
+        [A-Za-z][\p{{L}}'’-]+(?:{street_types})(?-u:\b)",
+    ))
+    .expect("valid number before street pattern")
 });
 
 /// Words after a number that make it a count, a duration or a date, not a house number.
@@ -132,7 +162,7 @@ const MONTHS: &str = "januari|februari|maart|april|mei|juni|juli|augustus|septem
 
 pub(super) static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
-        r"(?i)(?-u:\b)(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}})|(?P<y3>[0-9]{{4}})-(?P<m3>[0-9]{{1,2}})-(?P<d3>[0-9]{{1,2}}))(?-u:\b)"
+        r"(?i)(?-u:\b)(?:(?P<d>[0-9]{{1,2}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<y>[0-9]{{4}}|['’]?[0-9]{{2}})|(?P<d2>[0-9]{{1,2}})\ (?P<mn>{MONTHS})\.?\ (?P<y2>[0-9]{{4}}|['’][0-9]{{2}})|(?P<y3>[0-9]{{4}})-(?P<m3>[0-9]{{1,2}})-(?P<d3>[0-9]{{1,2}}))(?-u:\b)"
     );
     Regex::new(&pattern).expect("valid date pattern")
 });
@@ -173,6 +203,18 @@ pub(super) fn find(
             }
         }
     }
+    if traits.postcode && super::candidates::may_hold_address_before_postcode(traits) {
+        for caps in STREET_BEFORE_POSTCODE.captures_iter(text) {
+            if let Some(street) = caps.name("street") {
+                spans.push((street.start(), street.end(), PiiKind::Address));
+            }
+        }
+    }
+    if super::candidates::may_number_a_street(text) {
+        for m in NUMBER_BEFORE_STREET.find_iter(text) {
+            spans.push((m.start(), m.end(), PiiKind::Address));
+        }
+    }
     if text.contains("laan van ") {
         for m in LOWER_CASE_LAAN.find_iter(text) {
             spans.push((m.start(), m.end(), PiiKind::Address));
@@ -200,7 +242,13 @@ fn find_dates(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             .name("y")
             .or_else(|| caps.name("y2"))
             .or_else(|| caps.name("y3"))
-            .and_then(|y| y.as_str().parse::<i32>().ok());
+            // "3 april '85": the apostrophe stands for the century.
+            .and_then(|y| {
+                y.as_str()
+                    .trim_start_matches(['\'', '’'])
+                    .parse::<i32>()
+                    .ok()
+            });
         let Some(mut year) = year else { continue };
         let two_digit = year < 100;
         if two_digit {
@@ -298,6 +346,15 @@ mod tests {
             // A ring road needs no words before it.
             ("Gesprek op de Zuidring 40 hs.", "Gesprek op de [ADRES]."),
             ("vanaf Binnenring 3-II naar", "vanaf [ADRES] naar"),
+            // A street without its type word right before a postcode.
+            (
+                "Post naar Pompoenveld 3, 2543 XS Den Haag.",
+                "Post naar [ADRES], [POSTCODE] Den Haag.",
+            ),
+            // The number before its street, words before the colon of "adres".
+            ("woont op nr 14 van de Lijsterstraat", "woont op [ADRES]"),
+            ("Adres van haar zus: Brink 4", "Adres van haar zus: [ADRES]"),
+            ("Wolkenbocht 12, bovenwoning", "[ADRES], bovenwoning"),
         ]);
     }
 
@@ -352,6 +409,9 @@ mod tests {
                 "geboren in 1954, weduwe",
                 "geboren in [GEBOORTEDATUM], weduwe",
             ),
+            // A year after an apostrophe.
+            ("geboren 14 juni '79", "geboren [GEBOORTEDATUM]"),
+            ("geb. 5-8-'62, weduwe", "geb. [GEBOORTEDATUM], weduwe"),
         ]);
         kept(&[
             "sinds 3 maart wachten op een intake",
@@ -359,6 +419,7 @@ mod tests {
             "vonnis van 2 juni 2025",
             "aanvraag van 2026-11-20 nog open",
             "woont er sinds 1998",
+            "sinds 3 maart '24 op de wachtlijst",
         ]);
     }
 }

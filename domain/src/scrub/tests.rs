@@ -192,3 +192,38 @@ fn scrubbing_is_idempotent() {
     let once = scrubbed("bel 0612345678, NL91ABNA0417164300, 2531 AB 12");
     assert_eq!(scrubbed(&once), once);
 }
+
+#[test]
+fn a_bsn_named_a_few_words_before_it_passes_or_not() {
+    scrubs_to(&[
+        (
+            "Het BSN van zijn zoon staat erop: 234567891.",
+            "Het BSN van zijn zoon staat erop: [BSN].",
+        ),
+        (
+            "bsn dochter 345678912 voor de aanvraag",
+            "bsn dochter [BSN] voor de aanvraag",
+        ),
+    ]);
+    kept(&["BSN nog niet bekend, huur 120 euro per maand."]);
+}
+
+#[test]
+fn numbers_broken_over_a_line_or_with_an_area_code_in_brackets() {
+    scrubs_to(&[
+        ("bel 06-\n98765432 na vijven", "bel [TELEFOON] na vijven"),
+        (
+            "zoon in Canada: +1 (212) 555-0147.",
+            "zoon in Canada: [TELEFOON].",
+        ),
+    ]);
+}
+
+#[test]
+fn an_iban_with_a_space_after_its_country() {
+    scrubs_to(&[(
+        "rekening NL 20 INGB 0001 2345 67 graag",
+        "rekening [IBAN] graag",
+    )]);
+    kept(&["pt 17 vraagt info over wachttijd GGZ voor vriendin."]);
+}

@@ -87,6 +87,38 @@ pub(super) fn is_title(lowered: &str) -> bool {
                 | "oma"
                 | "buurman"
                 | "buurvrouw"
+                | "kleinzoon"
+                | "kleindochter"
+                | "kleinkind"
+                | "echtgenoot"
+                | "echtgenote"
+                | "schoonzus"
+                | "schoonzoon"
+                | "schoondochter"
+                | "schoonmoeder"
+                | "schoonvader"
+                | "zwager"
+                | "neef"
+                | "neefje"
+                | "nicht"
+                | "nichtje"
+                | "zusje"
+                | "broertje"
+                | "stiefvader"
+                | "stiefmoeder"
+                | "stiefzoon"
+                | "stiefdochter"
+                | "pleegzoon"
+                | "pleegdochter"
+                | "collega"
+                | "zuster"
+                | "broeder"
+                | "nani"
+                | "tia"
+                | "tio"
+                | "dona"
+                | "son"
+                | "daughter"
                 | "cliënt"
                 | "client"
                 | "cliente"
@@ -104,20 +136,8 @@ pub(super) fn is_title(lowered: &str) -> bool {
 /// when it is also a Dutch word ("mw. bos", "meneer storm"), unless it is one of
 /// [`follows_a_title_as_a_word`].
 pub(super) fn is_honorific(lowered: &str) -> bool {
-    matches!(
-        lowered,
-        "mevrouw"
-            | "mevr"
-            | "mw"
-            | "mvr"
-            | "meneer"
-            | "mnr"
-            | "dhr"
-            | "hr"
-            | "heer"
-            | "juffrouw"
-            | "mej"
-    )
+    matches!(lowered, "mevrouw" | "meneer" | "heer" | "juffrouw")
+        || (is_abbreviated_title(lowered) && lowered != "fam")
 }
 
 /// Words that name a family by its surname ("fam. Osmani", "gezin Alhamwi"): a name after one
@@ -214,7 +234,22 @@ pub(super) fn follows_a_title_as_a_word(lowered: &str) -> bool {
 pub(super) fn is_abbreviated_title(lowered: &str) -> bool {
     matches!(
         lowered,
-        "mevr" | "mw" | "mvr" | "mnr" | "dhr" | "hr" | "mej" | "fam"
+        "mevr"
+            | "mw"
+            | "mvr"
+            | "mnr"
+            | "dhr"
+            | "hr"
+            | "mej"
+            | "fam"
+            | "mv"
+            | "mr"
+            | "mrs"
+            | "ms"
+            | "zr"
+            | "br"
+            | "dr"
+            | "ds"
     )
 }
 
@@ -278,5 +313,172 @@ pub(super) fn is_role(lowered: &str) -> bool {
             | "advocaat"
             | "rechter"
             | "bewindvoerder"
+    )
+}
+
+/// Verbs of something only a person does, in the third person, after which a first name that
+/// is also a Dutch word reads as a name ("Roos belde niet", "bram zegt dat …").
+pub(super) fn is_person_verb(lowered: &str) -> bool {
+    // Only what people do: "is", "heeft", "komt" or "werkt" follow a bare noun as well ("Roos
+    // is de kleur", "Storm komt eraan", "Lift werkt niet").
+    matches!(
+        lowered,
+        "zegt"
+            | "zei"
+            | "belde"
+            | "belt"
+            | "vroeg"
+            | "vraagt"
+            | "vertelde"
+            | "vertelt"
+            | "appte"
+            | "appt"
+            | "mailde"
+            | "wil"
+            | "wilde"
+            | "durft"
+            | "durfde"
+            | "woont"
+            | "woonde"
+            | "huilde"
+            | "huilt"
+            | "spijbelt"
+            | "spijbelde"
+            | "snapt"
+            | "weet"
+            | "wist"
+    )
+}
+
+/// First names that notes use as ordinary words in lower case often enough ("elke week",
+/// "max 3 dagen", "de toon", "ik ben") that a verb after them is no evidence of a name.
+pub(super) fn is_common_word(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "elke"
+            | "ben"
+            | "ken"
+            | "beste"
+            | "lieve"
+            | "kader"
+            | "job"
+            | "lot"
+            | "max"
+            | "toon"
+            | "to"
+            | "erna"
+            | "jan"
+            | "bo"
+            | "koos"
+            | "kick"
+            | "constant"
+            | "marine"
+            | "bergen"
+            | "ramadan"
+    )
+}
+
+/// Words before a noun (articles, demonstratives, possessives, pronouns): after one, a word is
+/// not a name ("het lot is", "een ton is").
+pub(super) fn is_determiner(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "de" | "het"
+            | "een"
+            | "die"
+            | "deze"
+            | "dit"
+            | "dat"
+            | "mijn"
+            | "jouw"
+            | "zijn"
+            | "haar"
+            | "onze"
+            | "ons"
+            | "hun"
+            | "uw"
+            | "elke"
+            | "ieder"
+            | "iedere"
+            | "geen"
+            | "welke"
+            | "ik"
+            | "je"
+            | "zo'n"
+    )
+}
+
+/// Nouns a possessive name stands before ("Ahmeds moeder", "Kims zoon").
+pub(super) fn is_possessed(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "moeder"
+            | "vader"
+            | "mama"
+            | "papa"
+            | "zus"
+            | "zusje"
+            | "broer"
+            | "broertje"
+            | "oma"
+            | "opa"
+            | "zoon"
+            | "dochter"
+            | "kind"
+            | "kinderen"
+            | "man"
+            | "vrouw"
+            | "vriend"
+            | "vriendin"
+            | "tante"
+            | "oom"
+            | "neef"
+            | "nicht"
+            | "juf"
+            | "school"
+            | "dossier"
+    )
+}
+
+/// Words that follow "heet" in an ordinary sentence ("hij heet eigenlijk …", "het heet
+/// officieel …"): after these, a lower-case word is no name.
+pub(super) fn is_not_a_name_after_heet(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "niet"
+            | "ook"
+            | "eigenlijk"
+            | "officieel"
+            | "voluit"
+            | "zo"
+            | "dus"
+            | "wel"
+            | "nu"
+            | "echt"
+            | "gewoon"
+            | "toch"
+            | "anders"
+            | "daar"
+            | "hier"
+            | "voortaan"
+            | "sindsdien"
+            | "tegenwoordig"
+            | "waar"
+            | "wat"
+            | "hoe"
+            | "wie"
+            | "als"
+            | "want"
+            | "maar"
+            | "omdat"
+            | "hij"
+            | "zij"
+            | "ze"
+            | "bij"
+            | "voor"
+            | "met"
+            | "naar"
+            | "volgens"
+            | "precies"
     )
 }

@@ -213,3 +213,61 @@ fn an_item_of_a_list_opens_a_sentence() {
         "Aanwezig: (1) [NAAM] en [NAAM].",
     )]);
 }
+
+#[test]
+fn a_first_name_with_a_possessive_s_before_a_relation() {
+    scrubs_to(&[("Yusufs moeder belde af.", "[NAAM] moeder belde af.")]);
+    kept(&["Spreekt Engels goed, Turks eten op vrijdag."]);
+}
+
+#[test]
+fn a_first_name_that_is_also_a_word_before_what_only_a_person_does() {
+    scrubs_to(&[
+        ("Roos belde vanochtend af.", "[NAAM] belde vanochtend af."),
+        (
+            "bram zegt dat hij stopt met school",
+            "[NAAM] zegt dat hij stopt met school",
+        ),
+    ]);
+    kept(&[
+        "Roos is de kleur van de deur.",
+        "Storm komt eraan, de lift werkt niet.",
+        "het lot wil het zo",
+        "MO zegt dat de GGZ eerst moet.",
+    ]);
+}
+
+#[test]
+fn relations_titles_and_brackets_lead_names() {
+    scrubs_to(&[
+        ("kleinzoon Dwayne komt langs", "kleinzoon [NAAM] komt langs"),
+        (
+            "moeder (ingrid) woont in Laak",
+            "moeder ([NAAM]) woont in Laak",
+        ),
+        ("Ms. Wubshet called twice.", "Ms. [NAAM] called twice."),
+        ("zr. Kofiwa gaat langs", "zr. [NAAM] gaat langs"),
+        ("hij heet keyvan maar", "hij heet [NAAM] maar"),
+        (
+            "Dhr. Pietersen (Pimmie) belde.",
+            "Dhr. [NAAM] ([NAAM]) belde.",
+        ),
+        ("met Wubshet (9) naar school", "met [NAAM] (9) naar school"),
+        ("via W. Bakker geregeld", "via [NAAM] geregeld"),
+    ]);
+    kept(&[
+        "Mijn schoonvader in Duitsland wil geld geven.",
+        "zijn neef in Rotterdam-Zuid heeft schulden",
+        "Moeder (Syrische achtergrond) belde.",
+        "Cliënt (Wajong) wil helpen in de moestuin.",
+        "ik weet niet hoe het heet waar ze heen moet",
+        "jongen uit Hillesluis (19) belde",
+        "een Wajong-gerechtigde (25) weigerde",
+        "MS, toenemende vermoeidheid.",
+    ]);
+    // "DS" after four digits is a postcode's letters, not "ds." (dominee) before a name.
+    scrubs_to(&[(
+        "Woont in 1588 DS Oudewater.",
+        "Woont in [POSTCODE] Oudewater.",
+    )]);
+}
