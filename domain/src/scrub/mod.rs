@@ -222,9 +222,14 @@ fn find_ibans(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
         // "NL 72 RABO …": with a space after the country code the letters must be capitals,
         // so that "pt 17 vraagt …" is no candidate that passes mod-97 by chance.
         let spaced = m.as_str().as_bytes().get(2) == Some(&b' ');
-        let end = iban_end(text, m.start(), m.end()).filter(|&end| {
-            !spaced || !text[m.start()..end].bytes().any(|b| b.is_ascii_lowercase())
-        });
+        let capital_country = m.as_str().bytes().take(2).all(|b| b.is_ascii_uppercase());
+        let end = if spaced && !capital_country {
+            None
+        } else {
+            iban_end(text, m.start(), m.end()).filter(|&end| {
+                !spaced || !text[m.start()..end].bytes().any(|b| b.is_ascii_lowercase())
+            })
+        };
         match end {
             Some(end) => {
                 spans.push((m.start(), end, PiiKind::Iban));
