@@ -133,23 +133,29 @@ static PHONE_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+|(?-u:\b)00)[1-9][0-9]{0,2}(?:(?:[ .\-]?\(0\))?(?:[ .\-]?[0-9]){8,13}|[ .\-]?\([1-9][0-9]{1,3}\)(?:[ .\-]?[0-9]){6,10})(?-u:\b)")
         .expect("valid phone abroad pattern")
 });
+/// The words that name a BSN, shared by the patterns that look for one after them.
+const BSN_WORDS: &str = "(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)";
+/// Nine digits, maybe grouped 3-3-3 or 4-2-3 by a space, period or hyphen.
+const BSN_SHAPE: &str =
+    "[0-9]{9}|[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{3}|[0-9]{4}[ .-][0-9]{2}[ .-][0-9]{3}";
 static BSN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     // The number may be written digit by digit ("1 2 3 4 5 6 7 8 2"): up to 20 characters.
-    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)\W{0,6}(?:nummer|nr\.?|is|:)?\W{0,3}([0-9][0-9 ./-]{6,20}[0-9])")
+    Regex::new(&format!(
+        r"(?i)(?-u:\b){BSN_WORDS}(?-u:\b)\W{{0,6}}(?:nummer|nr\.?|is|:)?\W{{0,3}}([0-9][0-9 ./-]{{6,20}}[0-9])"
+    ))
         .expect("valid BSN context pattern")
 });
 /// Nine digits a few words after "bsn": "BSN van meneer staat erop: 187654329", "bsn zoon
 /// 912345678". A number named a BSN is one, whether or not it passes the 11-proef (a clerk's
 /// typo is still a person's number).
 pub(super) static BSN_AFTER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger ?service ?nummer|sofi-?nummer|sofinr)(?-u:\b)[^0-9\n]{1,40}?(?-u:\b)([0-9]{9}|[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{3}|[0-9]{4}[ .-][0-9]{2}[ .-][0-9]{3})(?-u:\b)")
-        .expect("valid BSN after words pattern")
+    Regex::new(&format!(
+        r"(?i)(?-u:\b){BSN_WORDS}(?-u:\b)[^0-9\n]{{1,40}}?(?-u:\b)({BSN_SHAPE})(?-u:\b)"
+    ))
+    .expect("valid BSN after words pattern")
 });
 static BSN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?-u:\b)(?:[0-9]{9}|[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{3}|[0-9]{4}[ .-][0-9]{2}[ .-][0-9]{3})(?-u:\b)",
-    )
-    .expect("valid BSN pattern")
+    Regex::new(&format!(r"(?-u:\b)(?:{BSN_SHAPE})(?-u:\b)")).expect("valid BSN pattern")
 });
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[1-9][0-9]{3}( ?)([A-Za-z]{2})(?-u:\b)(?:,? ?[0-9]{1,5}(?:-?[A-Za-z0-9]{1,3})?(?-u:\b))?")
