@@ -284,7 +284,7 @@ impl<'a> Words<'a> {
                 Slot {
                     word,
                     name,
-                    phrases: lexeme.map_or(&[][..], |l| l.phrases.as_slice()),
+                    phrases: lexeme.map_or(&[][..], |l| GAZETTEER.phrases(l)),
                     // "5935 DR", "1588 DS": two capitals are a postcode's letters or an
                     // acronym, not "dr." or "ds.".
                     title: is_title(lower)

@@ -13,52 +13,95 @@ const SURNAMES: &str = include_str!("../../../data/achternamen.txt");
 const NOT_NAMES: &str = include_str!("../../../data/geen-namen.txt");
 
 /// What the gazetteer knows of a lower-case word: one lookup per word answers both questions.
-#[derive(Default)]
+/// Six bytes, so that the gazetteer's 25,000 entries stay small in memory (issue 16's bound
+/// on peak RSS).
+#[derive(Clone, Copy, Default)]
 pub(super) struct Lexeme {
     /// A known name: whether it is also an ordinary Dutch word.
     pub(super) name: Option<bool>,
     /// Whether it is on the list of first names, and on the list of surnames.
     pub(super) first_name: bool,
     pub(super) surname: bool,
-    /// The protected phrases (as lower-case words) that start with this word, longest first.
-    pub(super) phrases: Vec<Vec<String>>,
+    /// Index of the protected phrases that start with this word in [`Gazetteer::phrases`]
+    /// (0: none).
+    phrases: u16,
 }
 
-pub(super) static GAZETTEER: LazyLock<HashMap<String, Lexeme>> = LazyLock::new(|| {
-    let mut lexicon: HashMap<String, Lexeme> = HashMap::default();
-    let first = FIRST_NAMES.lines().map(|line| (line, true));
-    for (line, first_name) in first.chain(SURNAMES.lines().map(|line| (line, false))) {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+/// The gazetteer: every known name and every first word of a protected phrase, keyed by its
+/// lower-case form as the word lists hold it (slices of the lists compiled into the binary,
+/// so a key costs no allocation of its own).
+pub(super) struct Gazetteer {
+    words: HashMap<&'static str, Lexeme>,
+    /// The protected phrases (as lower-case words) per first word, longest first; entry 0
+    /// is empty.
+    phrases: Vec<Vec<Vec<String>>>,
+}
+
+impl Gazetteer {
+    /// What the gazetteer knows of a lower-case word.
+    #[inline]
+    pub(super) fn get(&self, lowered: &str) -> Option<&Lexeme> {
+        self.words.get(lowered)
+    }
+
+    /// The protected phrases that start with a word, longest first.
+    #[inline]
+    pub(super) fn phrases(&self, lexeme: &Lexeme) -> &[Vec<String>] {
+        self.phrases
+            .get(usize::from(lexeme.phrases))
+            .map_or(&[][..], Vec::as_slice)
+    }
+}
+
+/// The lines of a word list that hold an entry.
+fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    let size = entries(FIRST_NAMES).count() + entries(SURNAMES).count();
+    let mut words: HashMap<&'static str, Lexeme> =
+        HashMap::with_capacity_and_hasher(size, Default::default());
+    let first = entries(FIRST_NAMES).map(|line| (line, true));
+    for (line, first_name) in first.chain(entries(SURNAMES).map(|line| (line, false))) {
         let (ambiguous, name) = match line.strip_prefix('~') {
             Some(name) => (true, name),
             None => (false, line),
         };
-        let entry = lexicon.entry(name.to_string()).or_default();
+        let entry = words.entry(name).or_default();
         entry.name = Some(entry.name.unwrap_or(false) || ambiguous);
         entry.first_name |= first_name;
         entry.surname |= !first_name;
     }
-    for line in NOT_NAMES.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+    let mut phrases: Vec<Vec<Vec<String>>> = vec![Vec::new()];
+    for line in entries(NOT_NAMES) {
+        let phrase: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
+        let Some(first) = phrase.first() else {
             continue;
+        };
+        let entry = match words.get_mut(first.as_str()) {
+            Some(entry) => entry,
+            None => {
+                // A first word that is no name: its key lives as long as the gazetteer, which
+                // lives as long as the process (a few hundred short words at most).
+                let key: &'static str = Box::leak(first.clone().into_boxed_str());
+                words.entry(key).or_default()
+            }
+        };
+        if entry.phrases == 0 {
+            entry.phrases = u16::try_from(phrases.len()).unwrap_or(u16::MAX);
+            phrases.push(Vec::new());
         }
-        let words: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
-        if let Some(first) = words.first() {
-            lexicon
-                .entry(first.clone())
-                .or_default()
-                .phrases
-                .push(words);
+        if let Some(list) = phrases.get_mut(usize::from(entry.phrases)) {
+            list.push(phrase);
         }
     }
-    for lexeme in lexicon.values_mut() {
-        lexeme.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for list in &mut phrases {
+        list.sort_by_key(|p| std::cmp::Reverse(p.len()));
     }
-    lexicon
+    Gazetteer { words, phrases }
 });
 
 /// Whether a lower-case word is a known name, and if so whether it is also a Dutch word.
