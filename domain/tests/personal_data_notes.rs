@@ -8,9 +8,10 @@
 use knooppunt_domain::scrub::scrub;
 use serde_json::Value;
 
-/// Items left in place at the last measurement (2026-12-03, second round), of 2,938; the
-/// anonymiser before that round left 229.
-const LEFT_AT_MOST: usize = 160;
+/// Items left in place at the last measurement (2026-12-03, case numbers after "ref.",
+/// "deb.nr", "-ID" and in groups of digits), of 2,938; 160 after the anonymiser's second
+/// round, 229 before it.
+const LEFT_AT_MOST: usize = 137;
 
 #[test]
 fn hurried_notes_keep_few_items_of_personal_data() {

@@ -16,16 +16,17 @@ const NUMBERED: &str =
     contract|huurcontract|huurder|debiteur|debiteuren|relatie|referentie|vordering|vorderings|\
     factuur|beschikkings|aanvraag|pati[eë]nt|zorgpas|cjib|vreemdelingen|document|paspoort|\
     rijbewijs|verzekerden|lidmaatschaps|incasso|betalings|leerling|student|huur|lid|pas|\
-    klanten|persoons|case|pv|parket|reg\\.?|v";
+    klanten|persoons|case|pv|parket|reg\\.?|v|melding|meld|deb|cl|pat|coa|ind|uwv|svb|duo";
 
 /// Words that may stand alone before a number of five digits or more.
-const BARE: &str = "dossier|zaak|casus|klant|cli[eë]nt|referentie|melding|polis";
+const BARE: &str =
+    "dossier|zaak|casus|klant|cli[eë]nt|referentie|ref(?:\\.|(?-u:\\b))|melding|polis";
 
 static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     let pattern = format!(
         r"(?ix)(?-u:\b)
         (?:
-            (?:{NUMBERED})[\ -]?(?:nummer|nr\.?|kenmerk)
+            (?:{NUMBERED})(?:[\ -]?(?:nummer|nr\.?|kenmerk|id)|\.nr\.?)
           | kenmerk
           | (?P<bare>{BARE})
         )
@@ -33,8 +34,9 @@ static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         [\ :.\#()=-]{{0,3}}(?:(?:is|was|nr\.?|nummer)[\ :.\#-]{{0,3}})?
         # the body that issued it: klantnr SVB 4471902, Zaaknummer IND: 2208-1944-7765
         (?:(?P<issuer>[a-z][a-z&-]{{0,23}}[a-z](?:\ [a-z][a-z&-]{{0,23}}[a-z])?)[\ :]{{1,2}})?
-        # the number: letters and digits in parts, maybe in groups of four digits
-        (?P<number>[a-z0-9]+(?:[/._-][a-z0-9]+)*(?:\ [0-9]{{4}}(?-u:\b))*)"
+        # the number: letters and digits in parts, maybe in groups of two to four digits
+        # (1234 5678 9012, 10 48 77 219)
+        (?P<number>[a-z0-9]+(?:[/._-][a-z0-9]+)*(?:\ [0-9]{{2,4}}(?-u:\b))*)"
     );
     Regex::new(&pattern).expect("valid case number pattern")
 });
@@ -65,20 +67,63 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             continue;
         };
         // A word between the name and the number is the body that issued it, not a word of
-        // the sentence: "klantnummer sinds 2018", "dossier van 12345 euro" are no such.
+        // the sentence: "klantnummer sinds 2018", "dossier van 12345 euro" are no such. After
+        // a bare word the body may be written in lower case when the number is a code of
+        // letters and digits, which no amount or year is ("dossier wijkteam WT-2024-3391").
         let bare = caps.name("bare").is_some();
+        let code = is_code(number.as_str());
         if caps
             .name("issuer")
-            .is_some_and(|issuer| !reads_as_issuer(issuer.as_str(), bare))
+            .is_some_and(|issuer| !reads_as_issuer(issuer.as_str(), bare && !code))
         {
             continue;
         }
-        let digits = number.as_str().bytes().filter(u8::is_ascii_digit).count();
         let needed = if bare { 5 } else { 4 };
-        if digits >= needed {
+        if digits(number.as_str()) >= needed {
             spans.push((number.start(), number.end(), PiiKind::CaseNumber));
+            if let Some((start, end)) = next_in_list(text, number.end(), number.as_str()) {
+                spans.push((start, end, PiiKind::CaseNumber));
+            }
         }
     }
+}
+
+fn digits(number: &str) -> usize {
+    number.bytes().filter(u8::is_ascii_digit).count()
+}
+
+/// Whether a number holds letters beside its digits ("LPA-2024-0561", "55120-DH").
+fn is_code(number: &str) -> bool {
+    number.bytes().any(|b| b.is_ascii_alphabetic()) && number.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A second number of the same shape right after a case number, joined by "en", "of", a
+/// comma or a slash ("Ref. Z-24-009381 en Z-24-009382"): its span.
+fn next_in_list(text: &str, after: usize, first: &str) -> Option<(usize, usize)> {
+    let rest = text.get(after..)?;
+    let joined = rest.trim_start();
+    let joined = ["en ", "of ", ", ", "/ ", ","]
+        .iter()
+        .find_map(|joint| joined.strip_prefix(joint))?;
+    let candidate = joined.trim_start();
+    let start = text.len() - candidate.len();
+    let len = candidate
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-')))
+        .unwrap_or(candidate.len());
+    let second = candidate.get(..len)?.trim_end_matches('.');
+    (shape(second) == shape(first) && digits(second) >= 4).then(|| (start, start + second.len()))
+}
+
+/// A number's shape: letters as `a`, digits as `9`, separators as themselves.
+fn shape(number: &str) -> String {
+    number
+        .chars()
+        .map(|c| match c {
+            c if c.is_ascii_digit() => '9',
+            c if c.is_ascii_alphabetic() => 'a',
+            c => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -174,6 +219,54 @@ mod tests {
                 "WoningNet reg.nr. 3291-044-77",
                 "WoningNet reg.nr. [DOSSIERNUMMER]",
             ),
+            // A reference, abbreviations with a full stop, an id, a notification number.
+            (
+                "Aanmelding via de corporatie, ref. KB-55217. Nog niets gehoord",
+                "Aanmelding via de corporatie, ref. [DOSSIERNUMMER]. Nog niets gehoord",
+            ),
+            (
+                "beslag loopt nog (ref 3309184472)",
+                "beslag loopt nog (ref [DOSSIERNUMMER])",
+            ),
+            (
+                "energieschuld, deb.nr 4410 2287 19",
+                "energieschuld, deb.nr [DOSSIERNUMMER]",
+            ),
+            (
+                "overzicht cl.nr GH-30412",
+                "overzicht cl.nr [DOSSIERNUMMER]",
+            ),
+            (
+                "meneer, patnr 774120, wil",
+                "meneer, patnr [DOSSIERNUMMER], wil",
+            ),
+            (
+                "leerling-ID 3318402 opgevraagd",
+                "leerling-ID [DOSSIERNUMMER] opgevraagd",
+            ),
+            (
+                "Meldingnummer gekregen: KL-5521903.",
+                "Meldingnummer gekregen: [DOSSIERNUMMER].",
+            ),
+            (
+                "COA-nr 5170233, verhuist",
+                "COA-nr [DOSSIERNUMMER], verhuist",
+            ),
+            // Digits in groups of two to four.
+            (
+                "haar klantnummer 810 33 4471 staat op de brief",
+                "haar klantnummer [DOSSIERNUMMER] staat op de brief",
+            ),
+            // A body in lower case before a code of letters and digits.
+            (
+                "Dossier schuldhulp SH-2025-0917 is dicht",
+                "Dossier schuldhulp [DOSSIERNUMMER] is dicht",
+            ),
+            // A second number in a list.
+            (
+                "Kenmerk B-25-004418 en B-25-004419, beide open",
+                "Kenmerk [DOSSIERNUMMER] en [DOSSIERNUMMER], beide open",
+            ),
         ]);
     }
 
@@ -194,6 +287,10 @@ mod tests {
             "melding van 2019 nooit opgepakt",
             "dossier bij de gemeente 12345 keer gevraagd",
             "Cliënt heeft ruim 30.000 euro aan CJIB-boetes",
+            "dossier sinds 2024 bij de gemeente 12 keer besproken",
+            "de referentie was 2019 ongeveer",
+            "reform van 2025 in 12345 gemeenten",
+            "Cliënt heeft ruim 30.000 en 25.000 euro schuld",
         ]);
     }
 }
