@@ -6,7 +6,9 @@
 use super::PiiKind;
 use std::borrow::Cow;
 
+mod context;
 mod lexicon;
+use context::{listed_with_names, name_before_phone, name_called};
 
 use lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_common_word, is_determiner, is_family,
@@ -432,7 +434,9 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
                     .map(|(_, end)| (all.word(back_to_first_name(text, &all, i)).start, end))
             })
             .or_else(|| possessive_name(text, &all, i))
-            .or_else(|| name_with_age(text, &all, i));
+            .or_else(|| name_with_age(text, &all, i))
+            .or_else(|| name_called(text, &all, i))
+            .or_else(|| name_before_phone(text, &all, i));
         match found {
             Some((start, end)) => {
                 let (from, to) = (with_initials(text, start), all.word(end - 1).end);
@@ -448,6 +452,8 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     }
     let nicknames = nicknames_after(text, &all, &found_spans);
     found_spans.extend(nicknames);
+    let listed = listed_with_names(text, &all, &found_spans);
+    found_spans.extend(listed);
     let again = elsewhere(&all, &found_spans);
     spans.extend(
         found_spans

@@ -271,3 +271,85 @@ fn relations_titles_and_brackets_lead_names() {
         "Woont in [POSTCODE] Oudewater.",
     )]);
 }
+
+#[test]
+fn what_someone_is_called_is_a_name() {
+    scrubs_to(&[
+        (
+            "de jongste (we noemen hem Kobus) zit thuis",
+            "de jongste (we noemen hem [NAAM]) zit thuis",
+        ),
+        (
+            "Hij noemt zich Tamerlan sinds vorig jaar.",
+            "Hij noemt zich [NAAM] sinds vorig jaar.",
+        ),
+        (
+            "mevrouw, zeg maar Riekje, wacht al 9 weken",
+            "mevrouw, zeg maar [NAAM], wacht al 9 weken",
+        ),
+        (
+            "opa, wij zeggen gewoon Bokkie, is 81",
+            "opa, wij zeggen gewoon [NAAM], is 81",
+        ),
+        (
+            "de oudste (bijnaam 'spekkie') heeft schulden",
+            "de oudste (bijnaam '[NAAM]') heeft schulden",
+        ),
+        (
+            "Buurvrouw belt, tel Wiesje 06 4412 9087, over de lift.",
+            "Buurvrouw belt, tel [NAAM] [TELEFOON], over de lift.",
+        ),
+        // No name between "tel" and the number: a body, an acronym, nothing.
+        (
+            "tel 06 4412 9087 voor een afspraak",
+            "tel [TELEFOON] voor een afspraak",
+        ),
+        (
+            "Tel Parnassia 088 357 3000 voor de crisisdienst",
+            "Tel Parnassia [TELEFOON] voor de crisisdienst",
+        ),
+        (
+            "Tel HAP 070 346 9669 buiten kantoortijd",
+            "Tel HAP [TELEFOON] buiten kantoortijd",
+        ),
+    ]);
+    kept(&[
+        "iedereen noemt haar zo in de straat",
+        "ze noemen het een tijdelijke regeling",
+        "zeg maar nee tegen de deurwaarder",
+        "de bijnaam van de flat is de Kolos",
+    ]);
+}
+
+#[test]
+fn items_of_a_list_beside_names_are_names() {
+    scrubs_to(&[
+        (
+            "Kookclub: Fatima, Wiebina, Henkje en Mohamed waren er.",
+            "Kookclub: [NAAM], [NAAM], [NAAM] en [NAAM] waren er.",
+        ),
+        (
+            "schoolspullen voor Fatima en Tsehay betaald",
+            "schoolspullen voor [NAAM] en [NAAM] betaald",
+        ),
+        (
+            "kinderen Hadiya, Fatima en Mohamed wonen thuis",
+            "kinderen [NAAM], [NAAM] en [NAAM] wonen thuis",
+        ),
+    ]);
+    // An apposition is no list: a neighbourhood, an origin, a sentence's first word.
+    scrubs_to(&[
+        (
+            "Mevr. Jansen, Afrikaanderwijk, weduwe, AOW",
+            "Mevr. [NAAM], Afrikaanderwijk, weduwe, AOW",
+        ),
+        (
+            "dhr. Jansen, Charlois. Situatie",
+            "dhr. [NAAM], Charlois. Situatie",
+        ),
+        (
+            "Gisteren, Fatima belde over de huur",
+            "Gisteren, [NAAM] belde over de huur",
+        ),
+    ]);
+}
