@@ -100,6 +100,9 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
         .expect("valid e-mail pattern")
 });
+/// A handle on social media ("@kennyboy_010", "@yarishaa.x"): see [`social_handle`].
+static HANDLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"@[A-Za-z0-9_.]{3,30}").expect("valid handle pattern"));
 /// An e-mail address written to dodge harvesters: "fatima.elamrani[at]example.nl",
 /// "j (at) voorbeeld (punt) nl".
 static EMAIL_SPELLED: LazyLock<Regex> = LazyLock::new(|| {
@@ -201,6 +204,11 @@ fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKi
         for m in EMAIL.find_iter(text).chain(spelled) {
             spans.push((m.start(), m.end(), PiiKind::Email));
         }
+        for m in HANDLE.find_iter(text) {
+            if let Some(end) = social_handle(text, m.start(), m.end()) {
+                spans.push((m.start(), end, PiiKind::Name));
+            }
+        }
     }
     // Only a candidate that starts with two ASCII letters (a country code) and two digits
     // passes `iban_end`.
@@ -218,6 +226,21 @@ fn find_shapes(text: &str, traits: &Traits, spans: &mut Vec<(usize, usize, PiiKi
     if traits.postcode {
         find_postcodes(text, spans);
     }
+}
+
+/// Where a handle on social media that `@` starts at `start` ends: an `@` that opens a word
+/// (not the middle of an e-mail address), then letters with a digit, an underscore or a dot
+/// inside them, which a word addressed in a chat ("@team", "@allemaal") has not.
+fn social_handle(text: &str, start: usize, end: usize) -> Option<usize> {
+    let opens_word = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '@')));
+    let handle = text[start + 1..end].trim_end_matches('.');
+    let marked = handle
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b == b'_' || b == b'.');
+    (opens_word && marked && handle.len() >= 3).then_some(start + 1 + handle.len())
 }
 
 fn find_ibans(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {

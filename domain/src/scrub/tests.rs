@@ -227,3 +227,20 @@ fn an_iban_with_a_space_after_its_country() {
     )]);
     kept(&["pt 17 vraagt info over wachttijd GGZ voor vriendin."]);
 }
+
+#[test]
+fn handles_on_social_media_are_names() {
+    scrubs_to(&[
+        (
+            "foto's staan op insta van @sanne_2009.",
+            "foto's staan op insta van [NAAM].",
+        ),
+        (
+            "ze post filmpjes als @dewi.xo elke avond",
+            "ze post filmpjes als [NAAM] elke avond",
+        ),
+        ("mail naar j.bakker@voorbeeld.nl", "mail naar [EMAIL]"),
+    ]);
+    // A word addressed in a chat is no handle.
+    kept(&["@team wie kan woensdag?", "@allemaal: vergadering om 10.00"]);
+}
