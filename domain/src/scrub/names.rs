@@ -354,6 +354,13 @@ impl<'a> Words<'a> {
             .any(|stem| lower(stem) == lowered)
     }
 
+    /// Whether word `i` in lower case is one of `words` (ASCII, in lower case); the lengths
+    /// are compared first, so most words cost no comparison.
+    fn lower_is_any(&self, i: usize, words: &[&str]) -> bool {
+        let len = self.slots[i].word.text.len();
+        words.iter().any(|w| len == w.len() && self.lower_is(i, w))
+    }
+
     /// Whether word `i` in lower case is `lowered` (itself in lower case).
     fn lower_is(&self, i: usize, lowered: &str) -> bool {
         let text = self.slots[i].word.text;

@@ -21,12 +21,7 @@ pub(super) fn name_called(text: &str, all: &Words<'_>, i: usize) -> Option<(usiz
     if !starts_with_any(all.word(i).text, b"brnz") {
         return None;
     }
-    let is = |k: usize, words: &[&str]| {
-        k < all.len()
-            && words
-                .iter()
-                .any(|w| all.word(k).text.len() == w.len() && all.lower_is(k, w))
-    };
+    let is = |k: usize, words: &[&str]| k < all.len() && all.lower_is_any(k, words);
     let (j, any_word) = if is(i, &["bijnaam", "roepnaam", "bijgenaamd"]) {
         (i + 1, true)
     } else if (is(i, &["noemt", "noemen", "noemde", "noemden"])
@@ -64,9 +59,7 @@ pub(super) fn name_called(text: &str, all: &Words<'_>, i: usize) -> Option<(usiz
 /// or two capitalised words (not an acronym, a body, a role or a title), then the number.
 pub(super) fn name_before_phone(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
     if !starts_with_any(all.word(i).text, b"tmg")
-        || !["tel", "telefoon", "mobiel", "gsm"]
-            .iter()
-            .any(|w| all.word(i).text.len() == w.len() && all.lower_is(i, w))
+        || !all.lower_is_any(i, &["tel", "telefoon", "mobiel", "gsm"])
     {
         return None;
     }
