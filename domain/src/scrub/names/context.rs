@@ -3,7 +3,8 @@
 //! beside names found ("[NAAM], Kimi, Jeanelly").
 
 use super::lexicon::{is_common_word, is_determiner, is_not_a_name_after_heet};
-use super::{adjacent, capitalised, extend, sentence_start, title_gap, with_lower, Words};
+use super::words::{adjacent, capitalised, sentence_start, with_lower, Words};
+use super::{extend, title_gap};
 
 /// Whether `word` starts with one of the ASCII letters `first` (lower case), in either case.
 fn starts_with_any(word: &str, first: &[u8]) -> bool {

@@ -1,7 +1,7 @@
 //! The word lists behind the name scrubber: the gazetteer of first names and surnames with
 //! the protected phrases that start at each word, and the titles, particles and roles.
 
-use super::words_of;
+use super::words::words_of;
 use std::sync::LazyLock;
 
 /// The gazetteer's maps: foldhash (fast, and the keys are our own word lists, not input an
