@@ -10,6 +10,8 @@
 
 #[cfg(test)]
 mod alias_tests;
+#[cfg(test)]
+mod case_tests;
 mod catalog;
 pub mod combine;
 mod compile;
