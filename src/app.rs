@@ -344,20 +344,18 @@ async fn start_ops(
     Ok(Some((ops_addr, handle)))
 }
 
-/// Port 0 picks a free port; serves until `shutdown` resolves.
-/// Binds the intake API and the review website on one listener, and the operations endpoints
-/// on `web.ops_listen` when set.
-pub async fn start_intake(
+/// The review website's state from the configuration: templates, sessions, the client-IP
+/// header, cover, recognition (for the review loop) and the house style.
+fn web_state(
     config: &Config,
     publisher: Arc<dyn Publisher>,
-    store: Store,
+    store: &Store,
     rules: Arc<RuleSet>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<RunningIntake> {
+) -> anyhow::Result<knooppunt_web::WebState> {
     let mut web_state = knooppunt_web::WebState::new(
         store.clone(),
         rules.clone(),
-        publisher.clone(),
+        publisher,
         config.web.secure_cookies,
         config.brief.min_group_size,
         wider_areas(config),
@@ -381,6 +379,20 @@ pub async fn start_intake(
         .theme()
         .map_err(anyhow::Error::msg)?
         .map(Into::into);
+    Ok(web_state)
+}
+
+/// Port 0 picks a free port; serves until `shutdown` resolves.
+/// Binds the intake API and the review website on one listener, and the operations endpoints
+/// on `web.ops_listen` when set.
+pub async fn start_intake(
+    config: &Config,
+    publisher: Arc<dyn Publisher>,
+    store: Store,
+    rules: Arc<RuleSet>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<RunningIntake> {
+    let web_state = web_state(config, publisher.clone(), &store, rules)?;
     let log_page = knooppunt_web::verwerkingslog::routes(web_state.clone());
     let web = knooppunt_web::router(web_state.clone()).merge(log_page);
     let store_for_log = (

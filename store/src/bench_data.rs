@@ -23,6 +23,26 @@ pub struct BenchHistory<'a> {
     pub text: &'a str,
 }
 
+/// The SQL that numbers the rows `n.i` = 0..=`last` on `backend`: a recursive CTE to put
+/// before the statement (SQLite) and the `FROM` item, with the expression of signal `n.i`'s
+/// observation date (`i % 457` days after 2025-07-01).
+fn numbers_0_to(backend: Backend, last: i64) -> (String, &'static str, String) {
+    match backend {
+        Backend::Sqlite => (
+            format!(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last}) "
+            ),
+            "date('2025-07-01', '+' || (n.i % 457) || ' days')",
+            "n".to_string(),
+        ),
+        Backend::Postgres => (
+            String::new(),
+            "to_char(date '2025-07-01' + (n.i % 457)::int, 'YYYY-MM-DD')",
+            format!("generate_series(0, {last}) AS n(i)"),
+        ),
+    }
+}
+
 impl Store {
     /// Fills the (migrated) database with a history: signal `i` is in wijk `i % areas`, from
     /// source `team{i % 29}`, observed `i % 457` days after 2025-07-01, of class `i % 10`
@@ -38,23 +58,7 @@ impl Store {
         anyhow::ensure!(barriers.len() >= 2, "bench history needs two barriers");
         let mut tx = self.pool.begin().await?;
         helper_tables(&mut tx, areas, barriers).await?;
-        let (numbers, date) = match self.backend {
-            Backend::Sqlite => (
-                format!(
-                    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {}) ",
-                    n - 1
-                ),
-                "date('2025-07-01', '+' || (n.i % 457) || ' days')",
-            ),
-            Backend::Postgres => (
-                String::new(),
-                "to_char(date '2025-07-01' + (n.i % 457)::int, 'YYYY-MM-DD')",
-            ),
-        };
-        let from = match self.backend {
-            Backend::Sqlite => "n".to_string(),
-            Backend::Postgres => format!("generate_series(0, {}) AS n(i)", n - 1),
-        };
+        let (numbers, date, from) = numbers_0_to(self.backend, n - 1);
         let b = barriers.len();
         let first = format!("(n.i / 10) % {b}");
         let second = format!(
