@@ -8,10 +8,10 @@
 use knooppunt_domain::scrub::scrub;
 use serde_json::Value;
 
-/// Items left in place at the last measurement (2026-12-03, afternoon: case numbers after
-/// "ref.", "deb.nr", "-ID" and in groups of digits; what someone is called, a name between
-/// "tel" and a number, items of a list beside names, handles on social media), of 2,938; 160 after the anonymiser's second round, 229 before it.
-const LEFT_AT_MOST: usize = 118;
+/// Items left in place at the last measurement (2026-12-03, evening: a capitalised name right
+/// after a relation that is also a plain noun or English, "partner Duc", "wife Precious"), of
+/// 2,938; 118 before it, 160 after the anonymiser's second round, 229 before that.
+const LEFT_AT_MOST: usize = 112;
 
 #[test]
 fn hurried_notes_keep_few_items_of_personal_data() {

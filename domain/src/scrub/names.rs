@@ -13,8 +13,8 @@ use words::{adjacent, capitalised, gazetteer, lower, sentence_start, with_lower,
 
 use lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_common_word, is_determiner, is_family,
-    is_honorific, is_not_a_name_after_heet, is_particle_word, is_person_verb, is_possessed,
-    is_surname_particle, GAZETTEER,
+    is_honorific, is_not_a_name_after_heet, is_particle_word, is_person_verb, is_plain_relation,
+    is_possessed, is_surname_particle, GAZETTEER,
 };
 
 /// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between: four
@@ -236,6 +236,23 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         return None;
     }
     let gap = &text[title.end..all.word(j).start];
+    if with_lower(title.text, is_plain_relation) {
+        let plain = !gap.is_empty() && gap.bytes().all(|b| b == b' ');
+        let word = all.word(j).text;
+        // Not an initial ("Brother K."), kept as after every title, nor an adjective of
+        // origin that no list knows as a name ("mijn vriendin Marokkaanse …").
+        let origin = all.name(j).is_none()
+            && word.len() >= 5
+            && (word.ends_with("se") || word.ends_with("sche"));
+        let name = capitalised(word)
+            && word.chars().nth(1).is_some()
+            && !origin
+            && !all.protected(j)
+            && !all.role(j)
+            && !all.particle(j)
+            && !all.title(j);
+        return (plain && name).then(|| (all.word(j).start, extend(text, all, j, 4)));
+    }
     // "moeder (ingrid)": in brackets after a word only a name the lists know, not ambiguous,
     // so "Moeder (Syrische achtergrond)" and "Cliënt (Wajong)" stay.
     if let Some(gap) = gap.strip_suffix('(') {

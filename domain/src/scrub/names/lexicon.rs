@@ -112,6 +112,7 @@ pub(super) fn known(lowered: &str) -> Option<bool> {
 /// Words that put a name right after them (lower case).
 pub(super) fn is_title(lowered: &str) -> bool {
     is_honorific(lowered)
+        || is_plain_relation(lowered)
         || matches!(
             lowered,
             "heet"
@@ -173,6 +174,30 @@ pub(super) fn is_title(lowered: &str) -> bool {
                 | "gezin"
                 | "gastgezin"
         )
+}
+
+/// Relations that are also plain nouns ("de vrouw van boven", "mama: Werkplein zegt …") or
+/// English ("wife Precious"): a name follows one only as a capitalised word right after it,
+/// with nothing but spaces between ("partner Duc", "baby Aissatou", "Mama Sharleen").
+pub(super) fn is_plain_relation(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "partner"
+            | "vrouw"
+            | "vriend"
+            | "vriendin"
+            | "mama"
+            | "papa"
+            | "baby"
+            | "dochtertje"
+            | "zoontje"
+            | "wife"
+            | "husband"
+            | "mother"
+            | "father"
+            | "brother"
+            | "sister"
+    )
 }
 
 /// Titles of address ("mevrouw", "dhr."): after one, a surname counts also in lower case and

@@ -353,3 +353,26 @@ fn items_of_a_list_beside_names_are_names() {
         ),
     ]);
 }
+
+#[test]
+fn plain_relations_take_only_a_capitalised_word_right_after_them() {
+    scrubs_to(&[
+        (
+            "Haar partner Tuan komt morgen mee.",
+            "Haar partner [NAAM] komt morgen mee.",
+        ),
+        ("His wife Blessing is zwanger.", "His wife [NAAM] is zwanger."),
+        ("Mama Shanice belt terug.", "Mama [NAAM] belt terug."),
+        (
+            "Met baby Amadou naar het consultatiebureau.",
+            "Met baby [NAAM] naar het consultatiebureau.",
+        ),
+    ]);
+    kept(&[
+        "De vrouw van boven klaagt over lawaai.",
+        "Voor de bril van mama: Werkplein zegt nee.",
+        "Brother K. heeft geen werk, hij durft niet.",
+        "Partner Surinaamse achtergrond, geen werk.",
+        "Partner Vestia heeft niet gereageerd.",
+    ]);
+}
