@@ -1,6 +1,7 @@
-//! The anonymiser against 890 notes written for the purpose by people who did not see it, full
-//! of the personal data hurried writers leave in (`tests/data/personal-data-notes.jsonl`, each
-//! note with its items of personal data). Every item it leaves in place is printed; the test
+//! The anonymiser against notes written for the purpose by people who did not see it, full
+//! of the personal data hurried writers leave in (`tests/data/personal-data-notes.jsonl`, 890
+//! notes, and `personal-data-notes-2.jsonl`, 270 notes in nine further voices, each note with
+//! its items of personal data). Every item it leaves in place is printed; the test
 //! fails when more are left than the last measured count, so a change that lets more through
 //! is seen, and one that lets fewer through lowers the bound (see the README's anonymisation
 //! section).
@@ -9,19 +10,37 @@ use knooppunt_domain::scrub::scrub;
 use serde_json::Value;
 
 /// Items left in place at the last measurement (2026-12-03, evening: a capitalised name right
-/// after a relation that is also a plain noun or English, "partner Duc", "wife Precious"), of
-/// 2,938; 118 before it, 160 after the anonymiser's second round, 229 before that.
-const LEFT_AT_MOST: usize = 112;
+/// after a relation that is also a plain noun or English, "partner Duc", "wife Precious"; a
+/// name before "teyze" or "abla", after "achternaam" or "famiri"; a lower-case first name with
+/// an age), of 2,938; 118 before it, 160 after the anonymiser's second round, 229 before that.
+const LEFT_AT_MOST: usize = 108;
 
-#[test]
-fn hurried_notes_keep_few_items_of_personal_data() {
-    let notes = include_str!("data/personal-data-notes.jsonl");
-    let (mut items, mut left) = (0, Vec::new());
+/// Notes of the first set without personal data that come out changed, of those it holds
+/// (street and building names read as names: "het Wijkhuis", "de Paul Krugerlaan").
+const CLEAN_CHANGED_AT_MOST: usize = 10;
+
+/// The same for the second set: 46 of its 643 items were left when it was written
+/// (2026-12-03), before the rules of that evening.
+const LEFT_AT_MOST_2: usize = 43;
+
+/// Notes of the second set that hold no personal data yet come out changed ("Kwaku Festival"
+/// reads as a name), of 55; 3 when the set was written ("they said", "de Albert Heijn").
+const CLEAN_CHANGED_AT_MOST_2: usize = 1;
+
+/// Each note's items of personal data that its scrubbed text still holds, printed; returns
+/// the number of items, the number left and the notes without items that came out changed.
+fn left_in_place(notes: &str) -> (usize, usize, usize) {
+    let (mut items, mut left, mut clean_changed) = (0, Vec::new(), 0);
     for (n, line) in notes.lines().enumerate() {
         let note: Value = serde_json::from_str(line).expect("a JSON line");
         let text = note["text"].as_str().expect("text");
         let scrubbed = scrub(text).text;
-        for item in note["pii"].as_array().expect("pii") {
+        let pii = note["pii"].as_array().expect("pii");
+        if pii.is_empty() && scrubbed != text {
+            clean_changed += 1;
+            println!("line {}: changed without personal data: {scrubbed}", n + 1);
+        }
+        for item in pii {
             let value = item["value"].as_str().expect("value");
             items += 1;
             if scrubbed.contains(value) {
@@ -30,10 +49,35 @@ fn hurried_notes_keep_few_items_of_personal_data() {
         }
     }
     println!("{} of {items} items left:\n{}", left.len(), left.join("\n"));
+    (items, left.len(), clean_changed)
+}
+
+#[test]
+fn hurried_notes_keep_few_items_of_personal_data() {
+    let (items, left, clean_changed) =
+        left_in_place(include_str!("data/personal-data-notes.jsonl"));
     assert_eq!(items, 2_938, "the notes changed: measure again");
     assert!(
-        left.len() <= LEFT_AT_MOST,
-        "{} of {items} items of personal data left in place, more than {LEFT_AT_MOST}",
-        left.len()
+        left <= LEFT_AT_MOST,
+        "{left} of {items} items of personal data left in place, more than {LEFT_AT_MOST}"
+    );
+    assert!(
+        clean_changed <= CLEAN_CHANGED_AT_MOST,
+        "{clean_changed} notes without personal data changed, more than {CLEAN_CHANGED_AT_MOST}"
+    );
+}
+
+#[test]
+fn notes_in_nine_more_voices_keep_few_items_and_clean_notes_stay() {
+    let (items, left, clean_changed) =
+        left_in_place(include_str!("data/personal-data-notes-2.jsonl"));
+    assert_eq!(items, 643, "the notes changed: measure again");
+    assert!(
+        left <= LEFT_AT_MOST_2,
+        "{left} of {items} items of personal data left in place, more than {LEFT_AT_MOST_2}"
+    );
+    assert!(
+        clean_changed <= CLEAN_CHANGED_AT_MOST_2,
+        "{clean_changed} notes without personal data changed, more than {CLEAN_CHANGED_AT_MOST_2}"
     );
 }

@@ -8,7 +8,7 @@ use super::PiiKind;
 mod context;
 mod lexicon;
 mod words;
-use context::{listed_with_names, name_before_phone, name_called};
+use context::{listed_with_names, name_before_honorific, name_before_phone, name_called};
 use words::{adjacent, capitalised, gazetteer, lower, sentence_start, with_lower, Word, Words};
 
 use lexicon::{
@@ -117,7 +117,8 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
             .or_else(|| possessive_name(text, &all, i))
             .or_else(|| name_with_age(text, &all, i))
             .or_else(|| name_called(text, &all, i))
-            .or_else(|| name_before_phone(text, &all, i));
+            .or_else(|| name_before_phone(text, &all, i))
+            .or_else(|| name_before_honorific(text, &all, i));
         match found {
             Some((start, end)) => {
                 let (from, to) = (with_initials(text, start), all.word(end - 1).end);
@@ -371,12 +372,18 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
             || person_verb_after(text, all, i)
     } else {
         // Typed in lower case: unambiguous first names of some length, or a name, particles
-        // and a name ("jan de vries"), or a first name a person's verb follows ("mo is boos").
+        // and a name ("jan de vries"), a first name a person's verb follows ("mo is boos") or
+        // an age in brackets.
         (!ambiguous && word.text.chars().count() >= 4 && !all.particle(i))
             || lower_case_pair.is_some()
             || (!all.particle(i)
                 && !word.text.chars().any(char::is_uppercase)
                 && person_verb_after(text, all, i))
+            // A first name with an age after it ("mo (8)", "bo (15 jr)").
+            || (all.slots[i].first_name
+                && !all.particle(i)
+                && !with_lower(word.text, is_common_word)
+                && followed_by_age(&text[word.end..]))
     };
     if !is_name {
         return None;

@@ -1,6 +1,7 @@
 //! Names that the words around them point out: what someone is called ("we noemen hem
 //! Moes", "bijnaam Woutje"), a name between "tel" and its number, and the items of a list
-//! beside names found ("[NAAM], Kimi, Jeanelly").
+//! beside names found ("[NAAM], Kimi, Jeanelly"), a name before a title that follows it
+//! ("Remziye teyze").
 
 use super::lexicon::{is_common_word, is_determiner, is_not_a_name_after_heet};
 use super::words::{adjacent, capitalised, sentence_start, with_lower, Words};
@@ -193,4 +194,41 @@ pub(super) fn listed_with_names(
             return added;
         }
     }
+}
+
+/// Titles written after a name, in Turkish and Kurdish ("Remziye teyze", "gulsen abla",
+/// "Mehmet amca", "Ayse hanım", "Ali bey").
+const AFTER_NAME: [&str; 11] = [
+    "abla", "teyze", "amca", "abi", "hanım", "hanim", "bey", "hoca", "yenge", "dayı", "dayi",
+];
+
+/// A name right before a title that follows it ([`AFTER_NAME`]): a word of three letters or
+/// more that is no determiner or common word, and either on the lists (not also a Dutch word)
+/// or capitalised inside a sentence.
+pub(super) fn name_before_honorific(
+    text: &str,
+    all: &Words<'_>,
+    i: usize,
+) -> Option<(usize, usize)> {
+    let j = i + 1;
+    if j >= all.len()
+        || !starts_with_any(all.word(j).text, b"atbhyd")
+        || !all.lower_is_any(j, &AFTER_NAME)
+        || !adjacent(text, &all.word(i), &all.word(j))
+    {
+        return None;
+    }
+    let word = all.word(i).text;
+    let plain = word.chars().count() >= 3
+        && !all.protected(i)
+        && !all.role(i)
+        && !all.title(i)
+        && !all.particle(i)
+        && !with_lower(word, |w| is_determiner(w) || is_common_word(w));
+    // The title also stands alone, before a name ("Gesprek teyze Nur") or to address someone
+    // ("hoi abla", "echt oneerlijk abi"): a word before it is a name only when it is on the lists
+    // and no Dutch word, or capitalised inside a sentence.
+    let listed = all.name(i) == Some(false);
+    let named = listed || (capitalised(word) && !sentence_start(text, &all.word(i)));
+    (plain && named).then(|| (all.word(i).start, i + 1))
 }

@@ -169,10 +169,15 @@ pub(super) fn is_title(lowered: &str) -> bool {
                 | "mevrouwtje"
                 | "meneertje"
                 | "naam"
+                | "achternaam"
+                | "voornaam"
+                | "meisjesnaam"
+                | "familienaam"
                 | "fam"
                 | "familie"
                 | "gezin"
                 | "gastgezin"
+                | "famiri"
         )
 }
 
@@ -211,7 +216,10 @@ pub(super) fn is_honorific(lowered: &str) -> bool {
 /// Words that name a family by its surname ("fam. Osmani", "gezin Alhamwi"): a name after one
 /// is capitalised, with at most a surname's particles before it.
 pub(super) fn is_family(lowered: &str) -> bool {
-    matches!(lowered, "fam" | "familie" | "gezin" | "gastgezin")
+    matches!(
+        lowered,
+        "fam" | "familie" | "gezin" | "gastgezin" | "famiri"
+    )
 }
 
 /// Surnames that are also words which follow "mevrouw" or "meneer" in an ordinary sentence:

@@ -361,7 +361,10 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
             "Haar partner Tuan komt morgen mee.",
             "Haar partner [NAAM] komt morgen mee.",
         ),
-        ("His wife Blessing is zwanger.", "His wife [NAAM] is zwanger."),
+        (
+            "His wife Blessing is zwanger.",
+            "His wife [NAAM] is zwanger.",
+        ),
         ("Mama Shanice belt terug.", "Mama [NAAM] belt terug."),
         (
             "Met baby Amadou naar het consultatiebureau.",
@@ -374,5 +377,53 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
         "Brother K. heeft geen werk, hij durft niet.",
         "Partner Surinaamse achtergrond, geen werk.",
         "Partner Vestia heeft niet gereageerd.",
+    ]);
+}
+
+#[test]
+fn a_name_before_a_title_that_follows_it() {
+    scrubs_to(&[
+        (
+            "Bij de koffie was ook Nurhayat teyze, ze mist haar kleinkinderen.",
+            "Bij de koffie was ook [NAAM] teyze, ze mist haar kleinkinderen.",
+        ),
+        (
+            "Gisteren kwam Sabriye abla langs met de brief.",
+            "Gisteren kwam [NAAM] abla langs met de brief.",
+        ),
+    ]);
+    // The title alone, addressing someone or before the name.
+    kept(&[
+        "hoi abla, ik weet het ook niet meer",
+        "Dat is echt oneerlijk abi.",
+        "Gesprek teyze over eenzaamheid.",
+        "> Nee abi, niet naar de huisarts.",
+    ]);
+}
+
+#[test]
+fn names_after_achternaam_and_famiri_and_a_first_name_with_an_age() {
+    scrubs_to(&[
+        (
+            "Zijn achternaam Wolterbeek staat verkeerd in het systeem.",
+            "Zijn achternaam [NAAM] staat verkeerd in het systeem.",
+        ),
+        (
+            "Famiri Kasanmoentalib wacht op urgentie.",
+            "Famiri [NAAM] wacht op urgentie.",
+        ),
+        (
+            "en sem (11) wil op voetbal maar er is geen geld.",
+            "en [NAAM] (11) wil op voetbal maar er is geen geld.",
+        ),
+    ]);
+}
+
+#[test]
+fn english_words_and_the_supermarket_stay() {
+    kept(&[
+        "They said the wachtlijst is four months.",
+        "Boodschappenbonnen van de Albert Heijn aan het plein.",
+        "Late in august the letter came.",
     ]);
 }

@@ -144,7 +144,8 @@ pub(super) fn adjacent(text: &str, left: &Word<'_>, right: &Word<'_>) -> bool {
     !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| c == ' ' || c == '\t')
 }
 
-/// Whether a word starts a sentence (or the text, a line, a quote, a list item).
+/// Whether a word starts a sentence (or the text, a line, a quote, a list item, a line quoted
+/// from a message after "> ").
 pub(super) fn sentence_start(text: &str, word: &Word<'_>) -> bool {
     let before = text[..word.start].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘']);
     // An item of a list opens a sentence too: "Week 14: (1) Jonge moeder …", "2) Gezin …".
@@ -167,7 +168,7 @@ pub(super) fn sentence_start(text: &str, word: &Word<'_>) -> bool {
             && letters.next().is_none_or(|c| c == ' ' || c == '.')
     });
     before.is_empty()
-        || (before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*']) && !initial)
+        || (before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*', '>']) && !initial)
 }
 
 /// The longest ASCII word lower-cased on the stack (a longer one, or one outside ASCII, is
