@@ -27,9 +27,10 @@ const LEFT_AT_MOST_2: usize = 43;
 /// reads as a name), of 55; 3 when the set was written ("they said", "de Albert Heijn").
 const CLEAN_CHANGED_AT_MOST_2: usize = 1;
 
-/// Each note's items of personal data that its scrubbed text still holds, printed; returns
-/// the number of items, the number left and the notes without items that came out changed.
-fn left_in_place(notes: &str) -> (usize, usize, usize) {
+/// Each note's items of personal data that its scrubbed text still holds, printed; checks
+/// that the set holds `expected_items`, that at most `left_at_most` are left and that at most
+/// `clean_at_most` notes without items come out changed.
+fn check_set(notes: &str, expected_items: usize, left_at_most: usize, clean_at_most: usize) {
     let (mut items, mut left, mut clean_changed) = (0, Vec::new(), 0);
     for (n, line) in notes.lines().enumerate() {
         let note: Value = serde_json::from_str(line).expect("a JSON line");
@@ -49,35 +50,34 @@ fn left_in_place(notes: &str) -> (usize, usize, usize) {
         }
     }
     println!("{} of {items} items left:\n{}", left.len(), left.join("\n"));
-    (items, left.len(), clean_changed)
+    assert_eq!(items, expected_items, "the notes changed: measure again");
+    let left = left.len();
+    assert!(
+        left <= left_at_most,
+        "{left} of {items} items of personal data left in place, more than {left_at_most}"
+    );
+    assert!(
+        clean_changed <= clean_at_most,
+        "{clean_changed} notes without personal data changed, more than {clean_at_most}"
+    );
 }
 
 #[test]
 fn hurried_notes_keep_few_items_of_personal_data() {
-    let (items, left, clean_changed) =
-        left_in_place(include_str!("data/personal-data-notes.jsonl"));
-    assert_eq!(items, 2_938, "the notes changed: measure again");
-    assert!(
-        left <= LEFT_AT_MOST,
-        "{left} of {items} items of personal data left in place, more than {LEFT_AT_MOST}"
-    );
-    assert!(
-        clean_changed <= CLEAN_CHANGED_AT_MOST,
-        "{clean_changed} notes without personal data changed, more than {CLEAN_CHANGED_AT_MOST}"
+    check_set(
+        include_str!("data/personal-data-notes.jsonl"),
+        2_938,
+        LEFT_AT_MOST,
+        CLEAN_CHANGED_AT_MOST,
     );
 }
 
 #[test]
 fn notes_in_nine_more_voices_keep_few_items_and_clean_notes_stay() {
-    let (items, left, clean_changed) =
-        left_in_place(include_str!("data/personal-data-notes-2.jsonl"));
-    assert_eq!(items, 643, "the notes changed: measure again");
-    assert!(
-        left <= LEFT_AT_MOST_2,
-        "{left} of {items} items of personal data left in place, more than {LEFT_AT_MOST_2}"
-    );
-    assert!(
-        clean_changed <= CLEAN_CHANGED_AT_MOST_2,
-        "{clean_changed} notes without personal data changed, more than {CLEAN_CHANGED_AT_MOST_2}"
+    check_set(
+        include_str!("data/personal-data-notes-2.jsonl"),
+        643,
+        LEFT_AT_MOST_2,
+        CLEAN_CHANGED_AT_MOST_2,
     );
 }
