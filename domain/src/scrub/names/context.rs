@@ -196,13 +196,7 @@ pub(super) fn listed_with_names(
     }
 }
 
-/// Titles written after a name, in Turkish and Kurdish ("Remziye teyze", "gulsen abla",
-/// "Mehmet amca", "Ayse hanım", "Ali bey").
-const AFTER_NAME: [&str; 11] = [
-    "abla", "teyze", "amca", "abi", "hanım", "hanim", "bey", "hoca", "yenge", "dayı", "dayi",
-];
-
-/// A name right before a title that follows it ([`AFTER_NAME`]): a word of three letters or
+/// A name right before a title that follows it ([`super::lexicon::is_title_after_name`]): a word of three letters or
 /// more that is no determiner or common word, and either on the lists (not also a Dutch word)
 /// or capitalised inside a sentence.
 pub(super) fn name_before_honorific(
@@ -212,8 +206,7 @@ pub(super) fn name_before_honorific(
 ) -> Option<(usize, usize)> {
     let j = i + 1;
     if j >= all.len()
-        || !starts_with_any(all.word(j).text, b"atbhyd")
-        || !all.lower_is_any(j, &AFTER_NAME)
+        || !all.slots[j].title_after_name
         || !adjacent(text, &all.word(i), &all.word(j))
     {
         return None;

@@ -205,6 +205,25 @@ pub(super) fn is_plain_relation(lowered: &str) -> bool {
     )
 }
 
+/// Titles written after a name, in Turkish and Kurdish ("Remziye teyze", "gulsen abla",
+/// "Mehmet amca", "Ayse hanım", "Ali bey").
+pub(super) fn is_title_after_name(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "abla"
+            | "teyze"
+            | "amca"
+            | "abi"
+            | "hanım"
+            | "hanim"
+            | "bey"
+            | "hoca"
+            | "yenge"
+            | "dayı"
+            | "dayi"
+    )
+}
+
 /// Titles of address ("mevrouw", "dhr."): after one, a surname counts also in lower case and
 /// when it is also a Dutch word ("mw. bos", "meneer storm"), unless it is one of
 /// [`follows_a_title_as_a_word`].

@@ -2,7 +2,7 @@
 //! and hyphens), each lower-cased once and looked up once in the gazetteer, with what the
 //! finder asks of them (a title? protected? a particle?). Pure: no I/O.
 
-use super::lexicon::{is_particle_word, is_role, is_title, known, GAZETTEER};
+use super::lexicon::{is_particle_word, is_role, is_title, is_title_after_name, known, GAZETTEER};
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy)]
@@ -200,6 +200,8 @@ pub(super) struct Slot<'a> {
     pub(super) phrases: &'static [Vec<String>],
     /// Whether it is a title ([`is_title`]), in lower case.
     pub(super) title: bool,
+    /// Whether it is a title written after a name ([`is_title_after_name`]), in lower case.
+    pub(super) title_after_name: bool,
     /// Whether it belongs to a protected phrase (an organisation, place or role).
     pub(super) protected: bool,
     /// Whether it is on the list of first names, and on the list of surnames.
@@ -236,6 +238,7 @@ impl<'a> Words<'a> {
                     title: is_title(lower)
                         && !(word.text.len() == 2
                             && word.text.bytes().all(|b| b.is_ascii_uppercase())),
+                    title_after_name: is_title_after_name(lower),
                     protected: false,
                     first_name: lexeme.is_some_and(|l| l.first_name),
                     surname: lexeme.is_some_and(|l| l.surname),
