@@ -15,9 +15,10 @@ use serde_json::Value;
 /// an age), of 2,938; 118 before it, 160 after the anonymiser's second round, 229 before that.
 const LEFT_AT_MOST: usize = 108;
 
-/// Notes of the first set without personal data that come out changed, of those it holds
-/// (street and building names read as names: "het Wijkhuis", "de Paul Krugerlaan").
-const CLEAN_CHANGED_AT_MOST: usize = 10;
+/// Notes of the first set without personal data that come out changed, of the 56 it holds
+/// (building names and words read as names: "het Wijkhuis", "Masha danki"); 10 before streets
+/// named after a person were kept ("de Paul Krugerlaan").
+const CLEAN_CHANGED_AT_MOST: usize = 8;
 
 /// The same for the second set: 46 of its 643 items were left when it was written
 /// (2026-12-03), before the rules of that evening.

@@ -427,3 +427,26 @@ fn english_words_and_the_supermarket_stay() {
         "Late in august the letter came.",
     ]);
 }
+
+#[test]
+fn a_street_named_after_a_person_is_no_name() {
+    kept(&[
+        "Inloop in het buurthuis aan de Willem Dreeslaan, elke dinsdag.",
+        "Ze woont op de Jan van Nassaustraat, naast de kerk.",
+        "spreekuur op de anna paulownastraat gaat niet door",
+    ]);
+    scrubs_to(&[
+        // With a house number it is scrubbed whole (the name's span covers the address's).
+        (
+            "Lekkage aan de Willem Dreeslaan 14, buren klagen.",
+            "Lekkage aan de [NAAM], buren klagen.",
+        ),
+        // Without "aan de", "op de" before it, a name before an address stays a name.
+        (
+            "Gesprek met Fatima, Kerkstraat 12 in Laak.",
+            "Gesprek met [NAAM], [ADRES] in Laak.",
+        ),
+        // A surname that ends like a street type.
+        ("Gesprek met Jan Verlaan over de huur.", "Gesprek met [NAAM] over de huur."),
+    ]);
+}
