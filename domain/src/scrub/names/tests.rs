@@ -447,6 +447,9 @@ fn a_street_named_after_a_person_is_no_name() {
             "Gesprek met [NAAM], [ADRES] in Laak.",
         ),
         // A surname that ends like a street type.
-        ("Gesprek met Jan Verlaan over de huur.", "Gesprek met [NAAM] over de huur."),
+        (
+            "Gesprek met Jan Verlaan over de huur.",
+            "Gesprek met [NAAM] over de huur.",
+        ),
     ]);
 }
