@@ -7,8 +7,10 @@ use super::PiiKind;
 
 mod context;
 mod lexicon;
+mod streets;
 mod words;
 use context::{listed_with_names, name_before_honorific, name_before_phone, name_called};
+use streets::names_a_street;
 use words::{adjacent, capitalised, gazetteer, lower, sentence_start, with_lower, Word, Words};
 
 use lexicon::{
@@ -147,58 +149,6 @@ pub(super) fn find(text: &str, spans: &mut Vec<(usize, usize, PiiKind)>) {
     );
 }
 
-/// Street types that end the name of a street named after a person ("Paul Krugerlaan", "Jan
-/// van Nassaustraat"); types that also end common surnames ("-dijk", "-hof", "-weg") are not here.
-const STREET_AFTER_NAME: [&str; 10] = [
-    "straat",
-    "laan",
-    "plein",
-    "gracht",
-    "singel",
-    "steeg",
-    "dreef",
-    "plantsoen",
-    "boulevard",
-    "kade",
-];
-
-/// Whether the name found from byte `start` to before word `end` is the first part of a
-/// street's name: after "aan de", "op de", "naar de" and the like, one of its words after the
-/// first, or the word right after it, ends in a street type ([`STREET_AFTER_NAME`], at least
-/// four letters before it: not "Verlaan") and is no name on the lists, and no house number
-/// follows it (an address is scrubbed whole, "Albert Cuypstraat 201"). ("Fatima Kerkstraat 12"
-/// is a name and an address.)
-fn names_a_street(text: &str, all: &Words<'_>, start: usize, end: usize) -> bool {
-    let first = all.slots.partition_point(|slot| slot.word.start < start);
-    let after_preposition = first > 0
-        && adjacent(text, &all.word(first - 1), &all.word(first))
-        && all.lower_is_any(
-            first - 1,
-            &["de", "het", "aan", "op", "in", "naar", "bij", "langs"],
-        );
-    // The word after the name, past the particles that may follow it ("Jan van Nassaustraat").
-    let joined = |k: usize| k < all.len() && adjacent(text, &all.word(k - 1), &all.word(k));
-    let mut next = end;
-    while joined(next) && all.particle(next) {
-        next += 1;
-    }
-    let next = joined(next).then_some(next);
-    after_preposition
-        && (first + 1..end).chain(next).any(|k| {
-            let word = all.word(k);
-            let numbered = text[word.end..]
-                .trim_start_matches([' ', ','])
-                .starts_with(|c: char| c.is_ascii_digit());
-            all.name(k).is_none()
-                && !numbered
-                && with_lower(word.text, |w| {
-                    STREET_AFTER_NAME
-                        .iter()
-                        .any(|t| w.len() >= t.len() + 4 && w.ends_with(t))
-                })
-        })
-}
-
 /// The other places where a note writes a name it names once with more evidence: "Buurvrouw
 /// Hannie … Hannie heeft een sleutel", "Mevrouw Bakker belde. Bakker zegt …". A word of a
 /// name found in `found` (not a particle, an initial or a title) counts wherever the note
@@ -292,21 +242,7 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
     }
     let gap = &text[title.end..all.word(j).start];
     if with_lower(title.text, is_plain_relation) {
-        let plain = !gap.is_empty() && gap.bytes().all(|b| b == b' ');
-        let word = all.word(j).text;
-        // Not an initial ("Brother K."), kept as after every title, nor an adjective of
-        // origin that no list knows as a name ("mijn vriendin Marokkaanse …").
-        let origin = all.name(j).is_none()
-            && word.len() >= 5
-            && (word.ends_with("se") || word.ends_with("sche"));
-        let name = capitalised(word)
-            && word.chars().nth(1).is_some()
-            && !origin
-            && !all.protected(j)
-            && !all.role(j)
-            && !all.particle(j)
-            && !all.title(j);
-        return (plain && name).then(|| (all.word(j).start, extend(text, all, j, 4)));
+        return name_after_plain_relation(text, all, j, gap);
     }
     // "moeder (ingrid)": in brackets after a word only a name the lists know, not ambiguous,
     // so "Moeder (Syrische achtergrond)" and "Cliënt (Wajong)" stay.
@@ -367,6 +303,31 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         && !all.role(k)
         && !all.particle(k);
     starts_name.then(|| (all.word(j).start, extend(text, all, k, 4)))
+}
+
+/// After a relation that is also a plain noun or English ([`is_plain_relation`]): word `j`,
+/// after `gap`, when it is a capitalised name right after it (spaces only between).
+fn name_after_plain_relation(
+    text: &str,
+    all: &Words<'_>,
+    j: usize,
+    gap: &str,
+) -> Option<(usize, usize)> {
+    let plain = !gap.is_empty() && gap.bytes().all(|b| b == b' ');
+    let word = all.word(j).text;
+    // Not an initial ("Brother K."), kept as after every title, nor an adjective of
+    // origin that no list knows as a name ("mijn vriendin Marokkaanse …").
+    let origin = all.name(j).is_none()
+        && word.len() >= 5
+        && (word.ends_with("se") || word.ends_with("sche"));
+    let name = capitalised(word)
+        && word.chars().nth(1).is_some()
+        && !origin
+        && !all.protected(j)
+        && !all.role(j)
+        && !all.particle(j)
+        && !all.title(j);
+    (plain && name).then(|| (all.word(j).start, extend(text, all, j, 4)))
 }
 
 /// Whether the gap between a title and the next word fits it: spaces, a full stop after an
