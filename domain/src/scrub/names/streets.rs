@@ -27,6 +27,7 @@ const STREET_AFTER_NAME: [&str; 10] = [
 pub(super) fn names_a_street(text: &str, all: &Words<'_>, start: usize, end: usize) -> bool {
     let first = all.slots.partition_point(|slot| slot.word.start < start);
     let after_preposition = first > 0
+        && first < all.len()
         && adjacent(text, &all.word(first - 1), &all.word(first))
         && all.lower_is_any(
             first - 1,
