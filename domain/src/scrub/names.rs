@@ -379,11 +379,13 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
     let word = all.word(i);
     let ambiguous = all.name(i)?;
     let lower_case_pair = lower_case_full_name(text, all, i);
+    // A first name with an age after it ("Hans (62)", "sem (11)").
+    let first_name_with_age = || all.slots[i].first_name && followed_by_age(&text[word.end..]);
     let is_name = if capitalised(word.text) {
         !ambiguous
             || !sentence_start(text, &word)
             || next_is_name(text, all, i)
-            || (all.slots[i].first_name && followed_by_age(&text[word.end..]))
+            || first_name_with_age()
             || person_verb_after(text, all, i)
     } else {
         // Typed in lower case: unambiguous first names of some length, or a name, particles
@@ -394,11 +396,7 @@ fn known_name(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
             || (!all.particle(i)
                 && !word.text.chars().any(char::is_uppercase)
                 && person_verb_after(text, all, i))
-            // A first name with an age after it ("mo (8)", "bo (15 jr)").
-            || (all.slots[i].first_name
-                && !all.particle(i)
-                && !with_lower(word.text, is_common_word)
-                && followed_by_age(&text[word.end..]))
+            || (!all.particle(i) && !with_lower(word.text, is_common_word) && first_name_with_age())
     };
     if !is_name {
         return None;

@@ -173,12 +173,8 @@ pub(super) fn is_title(lowered: &str) -> bool {
                 | "voornaam"
                 | "meisjesnaam"
                 | "familienaam"
-                | "fam"
-                | "familie"
-                | "gezin"
-                | "gastgezin"
-                | "famiri"
         )
+        || is_family(lowered)
 }
 
 /// Relations that are also plain nouns ("de vrouw van boven", "mama: Werkplein zegt …") or
