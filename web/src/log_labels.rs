@@ -3,6 +3,8 @@
 //! keys) as Dutch "label: waarde" pairs. The log itself and its JSON-lines export keep the
 //! stored names: they are the interface other systems read.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::dutch_time::local_time;
 use knooppunt_domain::processing_log::actions;
 use serde_json::Value;
 
@@ -67,15 +69,32 @@ fn key(name: &str) -> &str {
     }
 }
 
-/// A value as text: strings without quotes, lists joined by commas, nothing for null.
+/// A value as text: strings without quotes, lists joined by commas, nothing for null; a day
+/// or an instant the Dutch way ("30-11-2026", "30-11-2026 09:15" in Dutch time), as every
+/// page shows them (the log stores them as ISO 8601).
 fn value(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(text) => text.clone(),
+        Value::String(text) => dutch_if_time(text),
         Value::Array(items) => items.iter().map(self::value).collect::<Vec<_>>().join(", "),
         Value::Bool(true) => "ja".into(),
         Value::Bool(false) => "nee".into(),
         other => other.to_string(),
+    }
+}
+
+/// `text` as a Dutch day or local time when it is an ISO 8601 day ("2026-11-30") or instant
+/// ("2026-11-30T08:15:00Z"); otherwise as it is.
+fn dutch_if_time(text: &str) -> String {
+    // Exactly ten characters: chrono also reads "2026-1-3", which the log never writes.
+    if text.len() == 10 {
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return day.format("%d-%m-%Y").to_string();
+        }
+    }
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(at) => local_time(&at.with_timezone(&Utc)),
+        Err(_) => text.to_string(),
     }
 }
 
@@ -113,6 +132,17 @@ mod tests {
              signaal: vb-2026-0001"
         );
         assert_eq!(super::attributes(&json!("los")), "\"los\"");
+        // Days and instants as every page shows them; other text as it is.
+        assert_eq!(
+            super::attributes(&json!({
+                "datum": "2026-12-03",
+                "quarantine_cutoff": "2026-06-30T22:30:00Z",
+                "text_cutoff": "2026-1-3",
+                "signal_id": "2026-12-03-a",
+            })),
+            "datum: 03-12-2026 · weigeringen tot: 01-07-2026 00:30 · signaal: 2026-12-03-a · \
+             teksten tot: 2026-1-3"
+        );
         assert_eq!(super::attributes(&json!({})), "");
     }
 
