@@ -11,7 +11,9 @@ mod streets;
 mod words;
 use context::{listed_with_names, name_before_honorific, name_before_phone, name_called};
 use streets::names_a_street;
-use words::{adjacent, capitalised, gazetteer, lower, sentence_start, with_lower, Word, Words};
+use words::{
+    adjacent, capitalised, gazetteer, lower, protected_len, sentence_start, with_lower, Word, Words,
+};
 
 use lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_common_word, is_determiner, is_family,
@@ -255,7 +257,8 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         return None;
     }
     let family = with_lower(title.text, is_family);
-    let k = if family {
+    // `k`: the surname's first word; `first_particle`: where the particles before it start.
+    let (k, first_particle) = if family {
         // "fam. de Vries", but "een gezin in de Merenwijk", "de familie op de hoek".
         let mut k = j;
         while k + 1 < all.len() && with_lower(all.word(k).text, is_surname_particle) {
@@ -265,7 +268,7 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         if !capitalised(all.word(k).text) || (k > j && all.name(k).is_none()) {
             return None;
         }
-        k
+        (k, j)
     } else {
         let after_initials = skip_initials(text, all, j);
         let k = skip_particles(text, all, after_initials);
@@ -276,7 +279,7 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         if place {
             return None;
         }
-        k
+        (k, after_initials)
     };
     // After a title and particles any name from the gazetteer counts, also in lower case
     // ("meneer de jong", "mw de boer"); right after a title of address a surname that is also
@@ -295,7 +298,18 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         }) && word.chars().count() >= 3
             && !with_lower(word, |w| is_determiner(w) || is_not_a_name_after_heet(w))
     };
-    let starts_name = !all.protected(k)
+    // A place that is also a surname, alone, after a title of address and "van" (with any
+    // particles after it): "mevrouw Van Delft", "dhr. v.d. Laak". Not "een mevrouw in Delft"
+    // ("in" is a particle too, as in "In 't Veld"), "Mw. Leiden Zuid-West" (a place after the
+    // title alone) or "de meneer van Rijswijk Wonen" (a longer protected phrase).
+    let place_surname = || {
+        k > first_particle
+            && all.lower_is_any(first_particle, &["van", "v", "vd"])
+            && all.slots[k].place_surname
+            && with_lower(title.text, is_honorific)
+            && protected_len(all, k) == 1
+    };
+    let starts_name = (!all.protected(k) || place_surname())
         && (capitalised(all.word(k).text)
             || all.name(k).is_some_and(|ambiguous| !ambiguous || k > j)
             || lower_surname()

@@ -22,6 +22,9 @@ pub(super) struct Lexeme {
     /// Whether it is on the list of first names, and on the list of surnames.
     pub(super) first_name: bool,
     pub(super) surname: bool,
+    /// A place that is also a surname, a person's name after a title of address
+    /// ([`place_surnames`]).
+    pub(super) place_surname: bool,
     /// Index of the protected phrases that start with this word in [`Gazetteer::phrases`]
     /// (0: none).
     phrases: u16,
@@ -57,6 +60,16 @@ impl Gazetteer {
 fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
     list.lines()
         .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// The entries of the list's section of places that are also surnames: from its heading
+/// ("# Places that are also surnames") to the next line that is a lone `#`.
+fn place_surnames(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.lines()
+        .map(str::trim)
+        .skip_while(|line| !line.starts_with("# Places that are also surnames"))
+        .take_while(|line| *line != "#")
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
 }
 
@@ -96,6 +109,11 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         }
         if let Some(list) = phrases.get_mut(usize::from(entry.phrases)) {
             list.push(phrase);
+        }
+    }
+    for place in place_surnames(NOT_NAMES) {
+        if let Some(entry) = words.get_mut(place.to_lowercase().as_str()) {
+            entry.place_surname = true;
         }
     }
     for list in &mut phrases {

@@ -453,3 +453,35 @@ fn a_street_named_after_a_person_is_no_name() {
         ),
     ]);
 }
+
+#[test]
+fn a_place_that_is_also_a_surname_is_a_name_after_a_title_of_address() {
+    scrubs_to(&[
+        (
+            "Mevrouw Van Delft belde over de huur.",
+            "Mevrouw [NAAM] belde over de huur.",
+        ),
+        (
+            "Gesprek met dhr. van Rijswijk, schulden bij het CAK.",
+            "Gesprek met dhr. [NAAM], schulden bij het CAK.",
+        ),
+        (
+            "De heer van Utrecht wacht al 8 weken.",
+            "De heer [NAAM] wacht al 8 weken.",
+        ),
+        (
+            "mw. van Laak heeft geen DigiD.",
+            "mw. [NAAM] heeft geen DigiD.",
+        ),
+    ]);
+    kept(&[
+        "Mevrouw uit Delft wacht al 8 weken.",
+        "Een mevrouw in Delft zit al 10 weken zonder antwoord.",
+        "Mw. Leiden Zuid-West: aanmelding schuldhulp.",
+        "De meneer van Rijswijk Wonen kwam niet.",
+        "Moeder woont in Leiden, zoon in Rotterdam.",
+        "Een gezin in Laak met huurachterstand.",
+        "Neef in Utrecht helpt soms.",
+        "De mevrouw van de gemeente Delft belde terug.",
+    ]);
+}
