@@ -11,14 +11,12 @@ mod streets;
 mod words;
 use context::{listed_with_names, name_before_honorific, name_before_phone, name_called};
 use streets::names_a_street;
-use words::{
-    adjacent, capitalised, gazetteer, lower, protected_len, sentence_start, with_lower, Word, Words,
-};
+use words::{adjacent, capitalised, gazetteer, lower, sentence_start, with_lower, Word, Words};
 
 use lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_common_word, is_determiner, is_family,
-    is_honorific, is_not_a_name_after_heet, is_particle_word, is_person_verb, is_plain_relation,
-    is_possessed, is_surname_particle, GAZETTEER,
+    is_honorific, is_not_a_name_after_heet, is_particle_word, is_person_verb, is_place_surname,
+    is_plain_relation, is_possessed, is_surname_particle, GAZETTEER,
 };
 
 /// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between: four
@@ -299,15 +297,16 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
             && !with_lower(word, |w| is_determiner(w) || is_not_a_name_after_heet(w))
     };
     // A place that is also a surname, alone, after a title of address and "van" (with any
-    // particles after it): "mevrouw Van Delft", "dhr. v.d. Laak". Not "een mevrouw in Delft"
-    // ("in" is a particle too, as in "In 't Veld"), "Mw. Leiden Zuid-West" (a place after the
-    // title alone) or "de meneer van Rijswijk Wonen" (a longer protected phrase).
+    // particles after it): "mevrouw Van Delft", "dhr. van der Laak". Not "een mevrouw in
+    // Delft" ("in" is a particle too, as in "In 't Veld"), "Mw. Leiden Zuid-West" (a place
+    // after the title alone) or "de meneer van Rijswijk Wonen" (a protected word after it: a
+    // longer phrase, or another place).
     let place_surname = || {
         k > first_particle
             && all.lower_is_any(first_particle, &["van", "v", "vd"])
-            && all.slots[k].place_surname
+            && with_lower(all.word(k).text, is_place_surname)
             && with_lower(title.text, is_honorific)
-            && protected_len(all, k) == 1
+            && !(k + 1 < all.len() && all.protected(k + 1))
     };
     let starts_name = (!all.protected(k) || place_surname())
         && (capitalised(all.word(k).text)

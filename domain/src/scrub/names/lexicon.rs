@@ -22,9 +22,6 @@ pub(super) struct Lexeme {
     /// Whether it is on the list of first names, and on the list of surnames.
     pub(super) first_name: bool,
     pub(super) surname: bool,
-    /// A place that is also a surname, a person's name after a title of address
-    /// ([`place_surnames`]).
-    pub(super) place_surname: bool,
     /// Index of the protected phrases that start with this word in [`Gazetteer::phrases`]
     /// (0: none).
     phrases: u16,
@@ -111,11 +108,6 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             list.push(phrase);
         }
     }
-    for place in place_surnames(NOT_NAMES) {
-        if let Some(entry) = words.get_mut(place.to_lowercase().as_str()) {
-            entry.place_surname = true;
-        }
-    }
     for list in &mut phrases {
         list.sort_by_key(|p| std::cmp::Reverse(p.len()));
     }
@@ -125,6 +117,18 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
 /// Whether a lower-case word is a known name, and if so whether it is also a Dutch word.
 pub(super) fn known(lowered: &str) -> Option<bool> {
     GAZETTEER.get(lowered).and_then(|lexeme| lexeme.name)
+}
+
+/// The places that are also surnames ([`place_surnames`]), in lower case.
+static PLACE_SURNAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| place_surnames(NOT_NAMES).map(str::to_lowercase).collect());
+
+/// Whether a lower-case word is a place that is also a surname. Asked only of the rare
+/// protected word after a title, of a dozen entries: a list, not the gazetteer (a second
+/// caller of its look-up made the compiler stop inlining it into the per-word pass, +1.5 k
+/// instructions a note).
+pub(super) fn is_place_surname(lowered: &str) -> bool {
+    PLACE_SURNAMES.iter().any(|place| place == lowered)
 }
 
 /// Words that put a name right after them (lower case).

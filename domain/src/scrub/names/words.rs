@@ -207,8 +207,6 @@ pub(super) struct Slot<'a> {
     /// Whether it is on the list of first names, and on the list of surnames.
     pub(super) first_name: bool,
     pub(super) surname: bool,
-    /// Whether it is a place that is also a surname (a person's name after a title of address).
-    pub(super) place_surname: bool,
 }
 
 /// The words of a text, each lower-cased once (on the stack) and looked up once, in one
@@ -244,7 +242,6 @@ impl<'a> Words<'a> {
                     protected: false,
                     first_name: lexeme.is_some_and(|l| l.first_name),
                     surname: lexeme.is_some_and(|l| l.surname),
-                    place_surname: lexeme.is_some_and(|l| l.place_surname),
                 }
             });
             slots.push(slot);
