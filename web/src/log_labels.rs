@@ -69,18 +69,24 @@ fn key(name: &str) -> &str {
     }
 }
 
-/// A value as text: strings without quotes, lists joined by commas, nothing for null; a day
-/// or an instant the Dutch way ("30-11-2026", "30-11-2026 09:15" in Dutch time), as every
-/// page shows them (the log stores them as ISO 8601).
+/// A value as text: strings without quotes, lists joined by commas, nothing for null.
 fn value(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(text) => dutch_if_time(text),
+        Value::String(text) => text.clone(),
         Value::Array(items) => items.iter().map(self::value).collect::<Vec<_>>().join(", "),
         Value::Bool(true) => "ja".into(),
         Value::Bool(false) => "nee".into(),
         other => other.to_string(),
     }
+}
+
+/// Whether an attribute holds a day or an instant: "datum", "observed_on", the retention
+/// run's "…_cutoff"s, an "…_at". Shown the Dutch way ("30-11-2026", "30-11-2026 09:15" in
+/// Dutch time), as every page shows them; the log stores them as ISO 8601. By key, so an id
+/// that happens to read as a date stays as it is.
+fn holds_time(name: &str) -> bool {
+    matches!(name, "datum" | "observed_on") || name.ends_with("_cutoff") || name.ends_with("_at")
 }
 
 /// `text` as a Dutch day or local time when it is an ISO 8601 day ("2026-11-30") or instant
@@ -106,7 +112,13 @@ pub(crate) fn attributes(attributes: &Value) -> String {
     };
     fields
         .iter()
-        .map(|(name, v)| (key(name), value(v)))
+        .map(|(name, v)| {
+            let text = match v {
+                Value::String(text) if holds_time(name) => dutch_if_time(text),
+                other => value(other),
+            };
+            (key(name), text)
+        })
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
@@ -138,9 +150,9 @@ mod tests {
                 "datum": "2026-12-03",
                 "quarantine_cutoff": "2026-06-30T22:30:00Z",
                 "text_cutoff": "2026-1-3",
-                "signal_id": "2026-12-03-a",
+                "signal_id": "2026-12-03",
             })),
-            "datum: 03-12-2026 · weigeringen tot: 01-07-2026 00:30 · signaal: 2026-12-03-a · \
+            "datum: 03-12-2026 · weigeringen tot: 01-07-2026 00:30 · signaal: 2026-12-03 · \
              teksten tot: 2026-1-3"
         );
         assert_eq!(super::attributes(&json!({})), "");
