@@ -269,7 +269,11 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
         (k, j)
     } else {
         let after_initials = skip_initials(text, all, j);
-        let k = skip_particles(text, all, after_initials);
+        let k = skip_particles(
+            text,
+            all,
+            skip_abbreviated_particles(text, all, after_initials),
+        );
         // After a relation ("neef", "schoonvader") only a surname's particles: "neef in
         // Rotterdam-Zuid", "schoonvader in Duitsland" name a place.
         let place = !with_lower(title.text, is_honorific)
@@ -365,6 +369,21 @@ fn skip_initials(text: &str, all: &Words<'_>, j: usize) -> usize {
             .strip_prefix('.')
             .is_some_and(|rest| rest.len() <= 2 && rest.bytes().all(|b| b == b' '));
         if !(initial && stop) {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// Skips abbreviated particles from word `j` on, each with its full stop: "v.d. Meer", "v.
+/// Dijk", "vd. Berg" ("v" and "d" are no particles on their own, and their full stop keeps them
+/// from [`skip_particles`]'s "side by side").
+fn skip_abbreviated_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
+    let mut k = j;
+    while k + 1 < all.len() && all.lower_is_any(k, &["v", "vd", "d"]) {
+        let gap = &text[all.word(k).end..all.word(k + 1).start];
+        if !matches!(gap, "." | ". ") {
             break;
         }
         k += 1;

@@ -485,3 +485,22 @@ fn a_place_that_is_also_a_surname_is_a_name_after_a_title_of_address() {
         "De mevrouw van de gemeente Delft belde terug.",
     ]);
 }
+
+#[test]
+fn abbreviated_particles_after_a_title_lead_a_surname() {
+    scrubs_to(&[
+        (
+            "mevr. v.d. Meer klaagt weer over geluid.",
+            "mevr. [NAAM] klaagt weer over geluid.",
+        ),
+        (
+            "Dhr. vd. Berg belde over de huur.",
+            "Dhr. [NAAM] belde over de huur.",
+        ),
+        (
+            "Gesprek met mevrouw v. Dijk en haar zoon.",
+            "Gesprek met mevrouw [NAAM] en haar zoon.",
+        ),
+    ]);
+    kept(&["Mevrouw v.d. gemeente belde terug.", "Meneer v. 12 jaar"]);
+}
