@@ -3,8 +3,6 @@
 //! keys) as Dutch "label: waarde" pairs. The log itself and its JSON-lines export keep the
 //! stored names: they are the interface other systems read.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use knooppunt_domain::dutch_time::local_time;
 use knooppunt_domain::processing_log::actions;
 use serde_json::Value;
 
@@ -89,18 +87,13 @@ fn holds_time(name: &str) -> bool {
     matches!(name, "datum" | "observed_on") || name.ends_with("_cutoff") || name.ends_with("_at")
 }
 
-/// `text` as a Dutch day or local time when it is an ISO 8601 day ("2026-11-30") or instant
-/// ("2026-11-30T08:15:00Z"); otherwise as it is.
+/// `text` as a Dutch day or local time when it is a stored day ("2026-11-30") or instant
+/// ("2026-11-30T08:15:00Z"), through the pages' own [`crate::time`]; otherwise as it is.
 fn dutch_if_time(text: &str) -> String {
-    // Exactly ten characters: chrono also reads "2026-1-3", which the log never writes.
-    if text.len() == 10 {
-        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return day.format("%d-%m-%Y").to_string();
-        }
-    }
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(at) => local_time(&at.with_timezone(&Utc)),
-        Err(_) => text.to_string(),
+    if text.contains('T') {
+        crate::time::moment(text)
+    } else {
+        crate::time::day_text(text)
     }
 }
 
