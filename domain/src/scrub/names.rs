@@ -77,6 +77,13 @@ fn extend(text: &str, words: &Words<'_>, i: usize, limit: usize) -> usize {
     let mut end = i + 1;
     let mut j = i + 1;
     while j < words.len() && j - i <= limit && adjacent(text, &words.word(j - 1), &words.word(j)) {
+        // "Jan v.d. Berg", "Fatima v/d Linden": abbreviated particles, then the surname.
+        let after = skip_abbreviated_particles(text, words, j);
+        if after > j && capitalised(words.word(after).text) && continues_name(words, after) {
+            end = after + 1;
+            j = after + 1;
+            continue;
+        }
         if !continues_name(words, j) {
             break;
         }
@@ -210,6 +217,14 @@ fn back_to_first_name(text: &str, all: &Words<'_>, i: usize) -> usize {
     let mut k = i;
     while joined(k) && all.particle(k - 1) {
         k -= 1;
+    }
+    // "Jan v.d. Berg", "Jan v/d Berg": abbreviated particles (up to three words) before it.
+    if k == i {
+        if let Some(m) = (i.saturating_sub(3)..i).find(|&m| {
+            all.lower_is_any(m, &["v", "vd", "d"]) && skip_abbreviated_particles(text, all, m) == i
+        }) {
+            k = m;
+        }
     }
     if joined(k) && !all.particle(k - 1) && !all.role(k - 1) && !all.title(k - 1) {
         let before = all.word(k - 1);
@@ -377,13 +392,18 @@ fn skip_initials(text: &str, all: &Words<'_>, j: usize) -> usize {
 }
 
 /// Skips abbreviated particles from word `j` on, each with its full stop: "v.d. Meer", "v.
-/// Dijk", "vd. Berg" ("v" and "d" are no particles on their own, and their full stop keeps them
-/// from [`skip_particles`]'s "side by side").
+/// Dijk", "vd. Berg", or written with a slash: "v/d Berg" ("v" and "d" are no particles on
+/// their own, and their full stop keeps them from [`skip_particles`]'s "side by side").
 fn skip_abbreviated_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
     let mut k = j;
     while k + 1 < all.len() && all.lower_is_any(k, &["v", "vd", "d"]) {
         let gap = &text[all.word(k).end..all.word(k + 1).start];
-        if !matches!(gap, "." | ". ") {
+        let slash = gap == "/" && all.lower_is(k, "v") && all.lower_is(k + 1, "d");
+        let after_slash = gap == " " && k > j && all.lower_is(k, "d") && {
+            let before = &text[all.word(k - 1).end..all.word(k).start];
+            before == "/"
+        };
+        if !(matches!(gap, "." | ". ") || slash || after_slash) {
             break;
         }
         k += 1;

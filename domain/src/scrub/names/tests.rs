@@ -504,3 +504,26 @@ fn abbreviated_particles_after_a_title_lead_a_surname() {
     ]);
     kept(&["Mevrouw v.d. gemeente belde terug.", "Meneer v. 12 jaar"]);
 }
+
+#[test]
+fn abbreviated_particles_join_a_first_name_and_a_surname() {
+    scrubs_to(&[
+        (
+            "Ik sprak Jan v.d. Berg over de huur.",
+            "Ik sprak [NAAM] over de huur.",
+        ),
+        (
+            "Fatima v.d. Linden belde over haar schuld.",
+            "[NAAM] belde over haar schuld.",
+        ),
+        ("Jan v/d Berg belde.", "[NAAM] belde."),
+        ("Mw. v/d Meer belde.", "Mw. [NAAM] belde."),
+        // The full stop of "v." ends no sentence, so "Dijk" reads as a name in mid-sentence.
+        ("Jan v. Dijk en Kees.", "[NAAM] en [NAAM]."),
+    ]);
+    kept(&[
+        "Brief v/d Gemeente kwam vandaag.",
+        "Gesprek i.v.m. Schulden morgen.",
+        "Verhuisd v. Delft naar Leiden.",
+    ]);
+}

@@ -168,7 +168,22 @@ pub(super) fn sentence_start(text: &str, word: &Word<'_>) -> bool {
             && letters.next().is_none_or(|c| c == ' ' || c == '.')
     });
     before.is_empty()
-        || (before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*', '>']) && !initial)
+        || (before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '•', '*', '>'])
+            && !initial
+            && !before
+                .strip_suffix('.')
+                .is_some_and(ends_with_abbreviated_particle))
+}
+
+/// Whether `before` ends with an abbreviated particle as a word of its own ("Jan v", "v.d"):
+/// its full stop ends no sentence ("Jan v. Dijk", "v.d. Berg").
+#[inline(never)]
+fn ends_with_abbreviated_particle(before: &str) -> bool {
+    ["v", "vd", "v.d", "v/d"].iter().any(|particle| {
+        before
+            .strip_suffix(particle)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with([' ', '\n']))
+    })
 }
 
 /// The longest ASCII word lower-cased on the stack (a longer one, or one outside ASCII, is
