@@ -63,6 +63,9 @@ fn key(name: &str) -> &str {
         "action" => "actie",
         "state_after" => "status na",
         "observed_on" => "waargenomen op",
+        "decision_seq" => "besluit nr.",
+        "signal_count" => "signalen",
+        "programme" => "programma",
         other => other,
     }
 }
@@ -149,6 +152,28 @@ mod tests {
              teksten tot: 2026-1-3"
         );
         assert_eq!(super::attributes(&json!({})), "");
+    }
+
+    /// A decision's record, as the store writes it, reads in Dutch from its first key to its
+    /// last.
+    #[test]
+    fn a_decision_reads_in_dutch() {
+        use knooppunt_reports::review::{Action, Decision, State};
+        let decision = Decision {
+            seq: 7,
+            cluster_id: "c-1".into(),
+            action: Action::Confirm,
+            state_after: State::Confirmed,
+            actor: "voorzitter".into(),
+            reason: "toelichting".into(),
+            signal_count: 12,
+            decided_at: chrono::Utc::now(),
+        };
+        let record = knooppunt_reports::governance::decision_record(&decision);
+        assert_eq!(
+            super::attributes(&record.attributes),
+            "actie: bevestigen · cluster: c-1 · besluit nr.: 7 · signalen: 12 · status na: bevestigd"
+        );
     }
 
     #[test]
