@@ -19,8 +19,34 @@ pub fn decimal(value: f64, places: usize) -> String {
     format!("{value:.places$}").replace('.', ",")
 }
 
+/// Days as weeks with at most one decimal and no trailing zero: "18 weken", "21,7 weken",
+/// "1 week" — one rounding for every page and sentence that states a wait, so a reason and a
+/// figure beside it agree.
+pub fn weeks(days: f64) -> String {
+    let weeks = (days / 7.0 * 10.0).round() / 10.0;
+    let text = if weeks.fract() == 0.0 {
+        format!("{weeks:.0}")
+    } else {
+        decimal(weeks, 1)
+    };
+    if text == "1" {
+        "1 week".into()
+    } else {
+        format!("{text} weken")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn weeks_have_a_decimal_comma_and_no_trailing_zero() {
+        assert_eq!(super::weeks(126.0), "18 weken");
+        assert_eq!(super::weeks(152.0), "21,7 weken");
+        assert_eq!(super::weeks(7.0), "1 week");
+        assert_eq!(super::weeks(10.0), "1,4 weken");
+        assert_eq!(super::weeks(122.5), "17,5 weken");
+    }
+
     #[test]
     fn decimals_have_a_comma_and_the_places_asked() {
         assert_eq!(super::decimal(0.5, 2), "0,50");

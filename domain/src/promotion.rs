@@ -149,12 +149,7 @@ pub struct Promotion {
 }
 
 fn weeks(days: i64) -> String {
-    let weeks = days as f64 / 7.0;
-    if (weeks - weeks.round()).abs() < 0.05 {
-        format!("{:.0} weken", weeks.round())
-    } else {
-        format!("{} weken", crate::dutch_number::decimal(weeks, 1))
-    }
+    crate::dutch_number::weeks(days as f64)
 }
 
 /// Evaluates one cluster on `today` from all its signals. `None`: not on the agenda.
@@ -315,9 +310,11 @@ impl<'a> Window<'a> {
                 with_wait: waits.len(),
             };
             let name = criteria.wait_norm_name.as_deref().unwrap_or("norm");
+            // The window named: the cluster page's figure beside it is over all its signals.
             let phrase = format!(
-                "mediane wachttijd {}, {name} {}",
-                weeks(median.round() as i64),
+                "mediane wachttijd {} (signalen van de laatste {}), {name} {}",
+                crate::dutch_number::weeks(median),
+                weeks(self.days),
                 weeks(norm)
             );
             (reason, phrase)
@@ -482,7 +479,7 @@ mod tests {
         assert_eq!(promoted.reasons.len(), 2);
         assert_eq!(
             promoted.waarom,
-            "nieuw: eerste signaal op 10-09-2026, nu 3 signalen; mediane wachttijd 16 weken, Treeknorm 10 weken"
+            "nieuw: eerste signaal op 10-09-2026, nu 3 signalen; mediane wachttijd 16 weken (signalen van de laatste 8 weken), Treeknorm 10 weken"
         );
         // Exactly at the norm is no breach; an old cluster is not new.
         let at_norm: Vec<Event> = events

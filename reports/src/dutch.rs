@@ -25,21 +25,7 @@ pub fn date_text(text: &str) -> String {
         .map_or_else(|| text.to_string(), date)
 }
 
-/// A wait in days as weeks: "18 weken", "21,7 weken", "1 week".
-pub fn weeks(days: f64) -> String {
-    let weeks = (days / 7.0 * 10.0).round() / 10.0;
-    let text = if weeks.fract() == 0.0 {
-        format!("{weeks:.0}")
-    } else {
-        knooppunt_domain::dutch_number::decimal(weeks, 1)
-    };
-    if text == "1" {
-        "1 week".into()
-    } else {
-        format!("{text} weken")
-    }
-}
-
+pub use knooppunt_domain::dutch_number::weeks;
 pub use knooppunt_domain::dutch_time::{at_local, day_bounds_utc, local_day};
 
 /// An instant as people read it: "30-11-2026 09:15" in Europe/Amsterdam.
@@ -78,14 +64,6 @@ impl Instant for String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weeks_have_a_decimal_comma_and_no_trailing_zero() {
-        assert_eq!(weeks(126.0), "18 weken");
-        assert_eq!(weeks(152.0), "21,7 weken");
-        assert_eq!(weeks(7.0), "1 week");
-        assert_eq!(weeks(10.0), "1,4 weken");
-    }
 
     #[test]
     fn dates_and_times_are_dutch() {
