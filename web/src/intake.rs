@@ -266,6 +266,17 @@ pub(crate) async fn submit_signal(
             clean: kinds.is_empty(),
             kinds,
         });
+        // The fields checked as sending checks them, so a misspelt wijk or a date in the
+        // future shows before the team member sends; nothing is sent.
+        let checked = knooppunt_ingest::accept(
+            &item(&source, &form),
+            knooppunt_ingest::today_nl(),
+            Channel::Form,
+            chrono::Utc::now(),
+        );
+        if let Err(errors) = checked {
+            data = with_refusals(data, &form, &errors);
+        }
         return me.page("signaal", TITLE, &data);
     }
     let items = [item(&source, &form)];
@@ -281,13 +292,7 @@ pub(crate) async fn submit_signal(
             me.page("signaal", TITLE, &fresh)
         }
         Some(ItemResult::Refused { errors, .. }) => {
-            for error in errors {
-                let message = match error.field.as_str() {
-                    "area" => unknown_area(&form.area).unwrap_or_else(|| error.message.clone()),
-                    _ => error.message.clone(),
-                };
-                data = data.refused(&error.field, message);
-            }
+            let data = with_refusals(data, &form, errors);
             let page = me.page("signaal", TITLE, &data);
             with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
@@ -297,6 +302,23 @@ pub(crate) async fn submit_signal(
             with_status(StatusCode::SERVICE_UNAVAILABLE, page)
         }
     }
+}
+
+/// The page with the intake's refusals at their fields; a wijk it does not know with a
+/// suggestion in plain words.
+fn with_refusals(
+    mut data: SignalPage,
+    form: &SignalForm,
+    errors: &[knooppunt_domain::signal::FieldError],
+) -> SignalPage {
+    for error in errors {
+        let message = match error.field.as_str() {
+            "area" => unknown_area(&form.area).unwrap_or_else(|| error.message.clone()),
+            _ => error.message.clone(),
+        };
+        data = data.refused(&error.field, message);
+    }
+    data
 }
 
 /// The werkroutes for an accepted signal. The signal is in already: a failure here is logged

@@ -60,6 +60,22 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         0,
         "a preview sends nothing"
     );
+    assert!(!preview.contains("fout-area"), "a valid form, no errors");
+    // The preview checks the fields as sending does: a misspelt wijk shows before sending,
+    // with its suggestion, beside the preview of the text.
+    let mut misspelt = fields("voorbeeld");
+    for field in misspelt.iter_mut().filter(|(name, _)| *name == "area") {
+        field.1 = "Moerwyk";
+    }
+    let (status, checked) = team.post("/signalen", &misspelt).await;
+    assert_eq!(status, 200, "{checked}");
+    assert!(
+        checked.contains("Dit wordt weggehaald")
+            && checked.contains("<li id=\"fout-area\">")
+            && checked.contains("bedoelt u ‘Moerwijk’?"),
+        "{checked}"
+    );
+    assert_eq!(site.store.signal_count().await.unwrap(), 0);
 
     let (status, sent) = team.post("/signalen", &fields("versturen")).await;
     assert_eq!(status, 200);
