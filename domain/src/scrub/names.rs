@@ -316,13 +316,20 @@ fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usi
             && !with_lower(word, |w| is_determiner(w) || is_not_a_name_after_heet(w))
     };
     // A place that is also a surname, alone, after a title of address and "van" (with any
-    // particles after it): "mevrouw Van Delft", "dhr. van der Laak". Not "een mevrouw in
-    // Delft" ("in" is a particle too, as in "In 't Veld"), "Mw. Leiden Zuid-West" (a place
-    // after the title alone) or "de meneer van Rijswijk Wonen" (a protected word after it: a
-    // longer phrase, or another place).
+    // particles after it) or right after the title: "mevrouw Van Delft", "dhr. van der Laak",
+    // "de heer Utrecht". Not "een mevrouw in Delft" ("in" is a particle too, as in "In 't
+    // Veld"), "Mw. Leiden Zuid-West" (a capitalised word after a place right after the title)
+    // or "de meneer van Rijswijk Wonen" (a protected word after it: a longer phrase, or
+    // another place).
     let place_surname = || {
-        k > first_particle
-            && all.lower_is_any(first_particle, &["van", "v", "vd"])
+        let after_van = k > first_particle && all.lower_is_any(first_particle, &["van", "v", "vd"]);
+        // Right after the title only with no capitalised word after it: "de heer Utrecht
+        // belde", but "Mw. Leiden Zuid-West", "mevrouw Delft Centrum".
+        let alone = k == first_particle
+            && !(k + 1 < all.len()
+                && adjacent(text, &all.word(k), &all.word(k + 1))
+                && capitalised(all.word(k + 1).text));
+        (after_van || alone)
             && with_lower(all.word(k).text, is_place_surname)
             && with_lower(title.text, is_honorific)
             && !(k + 1 < all.len() && all.protected(k + 1))

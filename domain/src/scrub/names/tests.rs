@@ -473,8 +473,15 @@ fn a_place_that_is_also_a_surname_is_a_name_after_a_title_of_address() {
             "mw. van Laak heeft geen DigiD.",
             "mw. [NAAM] heeft geen DigiD.",
         ),
+        // Right after the title, with no capitalised word after it.
+        ("De heer Utrecht kwam langs.", "De heer [NAAM] kwam langs."),
+        (
+            "mevrouw Delft, 45 jaar, wacht op de GGZ.",
+            "mevrouw [NAAM], 45 jaar, wacht op de GGZ.",
+        ),
     ]);
     kept(&[
+        "Mevrouw Delft Centrum belde.",
         "Mevrouw uit Delft wacht al 8 weken.",
         "Een mevrouw in Delft zit al 10 weken zonder antwoord.",
         "Mw. Leiden Zuid-West: aanmelding schuldhulp.",
