@@ -71,6 +71,8 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
     assert_eq!(status, 200, "{checked}");
     assert!(
         checked.contains("Dit wordt weggehaald")
+            && checked.contains("Verbeter dit voordat u verstuurt:")
+            && !checked.contains("niet verstuurd")
             && checked.contains("<li id=\"fout-area\">")
             && checked.contains("bedoelt u ‘Moerwijk’?"),
         "{checked}"
