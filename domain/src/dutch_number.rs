@@ -40,11 +40,16 @@ pub fn weeks(days: f64) -> String {
 mod tests {
     #[test]
     fn weeks_have_a_decimal_comma_and_no_trailing_zero() {
-        assert_eq!(super::weeks(126.0), "18 weken");
-        assert_eq!(super::weeks(152.0), "21,7 weken");
-        assert_eq!(super::weeks(7.0), "1 week");
-        assert_eq!(super::weeks(10.0), "1,4 weken");
-        assert_eq!(super::weeks(122.5), "17,5 weken");
+        let cases = [
+            (126.0, "18 weken"),
+            (152.0, "21,7 weken"),
+            (7.0, "1 week"),
+            (10.0, "1,4 weken"),
+            (122.5, "17,5 weken"),
+        ];
+        for (days, text) in cases {
+            assert_eq!(super::weeks(days), text, "{days} days");
+        }
     }
 
     #[test]
