@@ -84,7 +84,7 @@ fn extend(text: &str, words: &Words<'_>, i: usize, limit: usize) -> usize {
             j = after + 1;
             continue;
         }
-        if !continues_name(words, j) {
+        if !continues_name(words, j) && !place_surname_after_van(text, words, end, j) {
             break;
         }
         if !words.particle(j) {
@@ -93,6 +93,22 @@ fn extend(text: &str, words: &Words<'_>, i: usize, limit: usize) -> usize {
         j += 1;
     }
     end
+}
+
+/// Whether word `j`, protected as a place, is the surname of a name that ends before `end`,
+/// written after "van" and any particles from `end` on: "Jan van Delft", "Fatima van der
+/// Laak" (a person from Delft is "uit Delft"). Not when a capitalised word follows it
+/// ("Jan van Delft Centrum").
+fn place_surname_after_van(text: &str, words: &Words<'_>, end: usize, j: usize) -> bool {
+    j > end
+        && words.protected(j)
+        && words.lower_is(end, "van")
+        && (end..j).all(|p| words.particle(p))
+        && capitalised(words.word(j).text)
+        && with_lower(words.word(j).text, is_place_surname)
+        && !(j + 1 < words.len()
+            && adjacent(text, &words.word(j), &words.word(j + 1))
+            && capitalised(words.word(j + 1).text))
 }
 
 /// Finds person names in `text` and appends their spans (with initials) to `spans`.

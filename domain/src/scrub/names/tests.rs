@@ -480,8 +480,20 @@ fn a_place_that_is_also_a_surname_is_a_name_after_a_title_of_address() {
             "mevrouw [NAAM], 45 jaar, wacht op de GGZ.",
         ),
     ]);
+    // After a first name and "van": a surname, as "uit Delft" is where someone lives.
+    scrubs_to(&[
+        (
+            "Gesprek met Jan van Delft over zijn schulden.",
+            "Gesprek met [NAAM] over zijn schulden.",
+        ),
+        (
+            "mevrouw Fatima van der Laak belde.",
+            "mevrouw [NAAM] belde.",
+        ),
+    ]);
     kept(&[
         "Mevrouw Delft Centrum belde.",
+        "Gesprek met de buurman uit Delft over zijn schulden.",
         "Mevrouw uit Delft wacht al 8 weken.",
         "Een mevrouw in Delft zit al 10 weken zonder antwoord.",
         "Mw. Leiden Zuid-West: aanmelding schuldhulp.",
