@@ -539,10 +539,16 @@ fn abbreviated_particles_join_a_first_name_and_a_surname() {
         ("Mw. v/d Meer belde.", "Mw. [NAAM] belde."),
         // The full stop of "v." ends no sentence, so "Dijk" reads as a name in mid-sentence.
         ("Jan v. Dijk en Kees.", "[NAAM] en [NAAM]."),
+        // Nor does the stop of "t.a.v." (ter attentie van).
+        (
+            "Brief t.a.v. Bakker gestuurd, nog geen antwoord.",
+            "Brief t.a.v. [NAAM] gestuurd, nog geen antwoord.",
+        ),
     ]);
     kept(&[
         "Brief v/d Gemeente kwam vandaag.",
         "Gesprek i.v.m. Schulden morgen.",
+        "Brief t.a.v. afdeling Schulden.",
         "Verhuisd v. Delft naar Leiden.",
     ]);
 }

@@ -175,15 +175,18 @@ pub(super) fn sentence_start(text: &str, word: &Word<'_>) -> bool {
                 .is_some_and(ends_with_abbreviated_particle))
 }
 
-/// Whether `before` ends with an abbreviated particle as a word of its own ("Jan v", "v.d"):
-/// its full stop ends no sentence ("Jan v. Dijk", "v.d. Berg").
+/// Whether `before` ends, as a word of its own, with an abbreviated particle ("Jan v", "v.d")
+/// or "t.a.v" (*ter attentie van*), which a name follows: its full stop ends no sentence ("Jan
+/// v. Dijk", "v.d. Berg", "t.a.v. Bakker").
 #[inline(never)]
 fn ends_with_abbreviated_particle(before: &str) -> bool {
-    ["v", "vd", "v.d", "v/d"].iter().any(|particle| {
-        before
-            .strip_suffix(particle)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with([' ', '\n']))
-    })
+    ["v", "vd", "v.d", "v/d", "t.a.v", "T.a.v"]
+        .iter()
+        .any(|particle| {
+            before
+                .strip_suffix(particle)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with([' ', '\n']))
+        })
 }
 
 /// The longest ASCII word lower-cased on the stack (a longer one, or one outside ASCII, is
