@@ -76,7 +76,8 @@ impl Store {
         cluster_ids: &[&str],
         make: impl Fn(&ClusterBrief) -> Option<OutboxEvent>,
     ) -> StoreResult<usize> {
-        let mut tx = self.pool.begin().await?;
+        // Reads each cluster, then writes its event: the write lock from the start.
+        let mut tx = self.begin_write().await?;
         for id in cluster_ids {
             let Some(cluster) = cluster_brief_on(&mut tx, id).await? else {
                 continue;

@@ -69,6 +69,16 @@ pub struct Store {
 }
 
 impl Store {
+    /// A transaction that reads and then writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a concurrent writer makes it wait (busy timeout) instead of
+    /// failing with "database is locked" when a deferred transaction upgrades its read lock.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Every row `sql` selects for the period whose bounds are its parameters `$1` and `$2`
     /// (ISO dates), as `T`.
     async fn fetch_period<T>(

@@ -170,17 +170,6 @@ async fn write_effects(
 }
 
 impl Store {
-    /// A transaction that reads and then writes. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so a concurrent writer makes it wait (busy timeout) instead of
-    /// failing with "database is locked" when a deferred transaction upgrades its read lock.
-    async fn begin_write(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
-        let tx = match self.backend {
-            crate::Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            crate::Backend::Postgres => self.pool.begin().await,
-        };
-        tx.context("transactie starten")
-    }
-
     /// Every decision in force on a cluster (not taken back), oldest first.
     pub async fn decisions(&self, cluster_id: &str) -> anyhow::Result<Vec<Decision>> {
         let rows = sqlx::query_as(&format!(
@@ -257,7 +246,7 @@ impl Store {
         new: NewDecision<'_>,
         effects: Box<EffectsOf<'_>>,
     ) -> Result<Decision, DecideError> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write().await.context("transactie starten")?;
         let cluster_id = new.cluster_id;
         let Some(cluster) = decided_cluster(&mut tx, cluster_id).await? else {
             return Err(DecideError::UnknownCluster(cluster_id.to_string()));
@@ -329,7 +318,7 @@ impl Store {
         day: NaiveDate,
         actor: &str,
     ) -> anyhow::Result<Undo> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_write().await.context("transactie starten")?;
         let rows: Vec<DecisionRow> = sqlx::query_as(&format!(
             "SELECT {DECISION_COLUMNS} FROM cluster_decisions WHERE cluster_id = $1 \
              AND {IN_FORCE} ORDER BY seq DESC LIMIT 2"

@@ -111,7 +111,20 @@ impl Store {
     ) -> anyhow::Result<Option<i64>> {
         let figures = serde_json::to_string(figures).context("rectificatie vastleggen")?;
         let counts = serde_json::to_string(counts).context("rectificatie vastleggen")?;
-        let mut tx = self.pool.begin().await.context("transactie starten")?;
+        // Reads the latest version, then writes the next, so two rectificaties at once must
+        // not both read the same one: SQLite takes its write lock from the start; PostgreSQL
+        // first locks the published brief's row, and reads the latest version in a statement
+        // of its own, after any rectificatie that held the lock has committed.
+        let mut tx = self.begin_write().await.context("transactie starten")?;
+        if self.backend == crate::Backend::Postgres {
+            run_on(
+                &mut tx,
+                "SELECT 1 FROM brief_snapshots WHERE quarter = $1 AND programme = $2 FOR UPDATE",
+                params![publication.quarter, publication.programme],
+            )
+            .await
+            .context("gepubliceerde brief vergrendelen")?;
+        }
         // Published: its latest version so far (`None` before versions existed, when only
         // the original is there).
         let published: Option<(Option<i64>,)> = sqlx::query_as_with(
