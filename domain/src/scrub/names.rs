@@ -8,15 +8,16 @@ use super::PiiKind;
 mod context;
 mod lexicon;
 mod streets;
+mod titles;
 mod words;
 use context::{listed_with_names, name_before_honorific, name_before_phone, name_called};
 use streets::names_a_street;
+use titles::{name_after_title, skip_abbreviated_particles, skip_particles, title_gap};
 use words::{adjacent, capitalised, gazetteer, lower, sentence_start, with_lower, Word, Words};
 
 use lexicon::{
-    follows_a_title_as_a_word, is_abbreviated_title, is_common_word, is_determiner, is_family,
-    is_honorific, is_not_a_name_after_heet, is_particle_word, is_person_verb, is_place_surname,
-    is_plain_relation, is_possessed, is_surname_particle, GAZETTEER,
+    is_common_word, is_determiner, is_particle_word, is_person_verb, is_place_surname,
+    is_possessed, is_surname_particle, GAZETTEER,
 };
 
 /// Whether `word` follows a postcode ("2531 AB", "2531AB"), maybe with a comma between: four
@@ -253,199 +254,6 @@ fn back_to_first_name(text: &str, all: &Words<'_>, i: usize) -> usize {
     }
     // Particles alone stay outside: "zoon van [NAAM]", "bij de [NAAM]".
     i
-}
-
-/// When word `i` is a title or "heet" followed by a name: the byte where the name starts and
-/// the index after its last word.
-fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<(usize, usize)> {
-    if !all.title(i) {
-        return None;
-    }
-    let title = all.word(i);
-    let mut j = i + 1;
-    // "naam is …"
-    let naam = all.lower_is(i, "naam");
-    if naam && j < all.len() && all.word(j).text == "is" {
-        j += 1;
-    }
-    if j >= all.len() {
-        return None;
-    }
-    let gap = &text[title.end..all.word(j).start];
-    if with_lower(title.text, is_plain_relation) {
-        return name_after_plain_relation(text, all, j, gap);
-    }
-    // "moeder (ingrid)": in brackets after a word only a name the lists know, not ambiguous,
-    // so "Moeder (Syrische achtergrond)" and "Cliënt (Wajong)" stay.
-    if let Some(gap) = gap.strip_suffix('(') {
-        let closes = text[all.word(j).end..].starts_with([')', ',']);
-        let known = all.name(j) == Some(false) && !all.protected(j) && !all.role(j);
-        return (title_gap(gap, false) && closes && known).then(|| (all.word(j).start, j + 1));
-    }
-    if !title_gap(gap, with_lower(title.text, is_abbreviated_title)) {
-        return None;
-    }
-    let family = with_lower(title.text, is_family);
-    // `k`: the surname's first word; `first_particle`: where the particles before it start.
-    let (k, first_particle) = if family {
-        // "fam. de Vries", but "een gezin in de Merenwijk", "de familie op de hoek".
-        let mut k = j;
-        while k + 1 < all.len() && with_lower(all.word(k).text, is_surname_particle) {
-            k += 1;
-        }
-        // After particles only a surname from the gazetteer: "familie van Turkse afkomst".
-        if !capitalised(all.word(k).text) || (k > j && all.name(k).is_none()) {
-            return None;
-        }
-        (k, j)
-    } else {
-        let after_initials = skip_initials(text, all, j);
-        let k = skip_particles(
-            text,
-            all,
-            skip_abbreviated_particles(text, all, after_initials),
-        );
-        // After a relation ("neef", "schoonvader") only a surname's particles: "neef in
-        // Rotterdam-Zuid", "schoonvader in Duitsland" name a place.
-        let place = !with_lower(title.text, is_honorific)
-            && (after_initials..k).any(|p| !with_lower(all.word(p).text, is_surname_particle));
-        if place {
-            return None;
-        }
-        (k, after_initials)
-    };
-    // After a title and particles any name from the gazetteer counts, also in lower case
-    // ("meneer de jong", "mw de boer"); right after a title of address a surname that is also
-    // a Dutch word too ("mw. bos", "meneer storm"), unless it reads as the sentence's next
-    // word ("mevrouw werd boos").
-    let lower_surname = || {
-        with_lower(title.text, is_honorific)
-            && all.slots[k].surname
-            && !with_lower(all.word(k).text, follows_a_title_as_a_word)
-    };
-    // After "heet" or "genaamd" any word is a name, also in lower case ("hij heet keyvan").
-    let named = || {
-        let word = all.word(k).text;
-        with_lower(title.text, |t| {
-            matches!(t, "heet" | "heette" | "genaamd" | "alias")
-        }) && word.chars().count() >= 3
-            && !with_lower(word, |w| is_determiner(w) || is_not_a_name_after_heet(w))
-    };
-    // A place that is also a surname, alone, after a title of address and "van" (with any
-    // particles after it) or right after the title: "mevrouw Van Delft", "dhr. van der Laak",
-    // "de heer Utrecht". Not "een mevrouw in Delft" ("in" is a particle too, as in "In 't
-    // Veld"), "Mw. Leiden Zuid-West" (a capitalised word after a place right after the title)
-    // or "de meneer van Rijswijk Wonen" (a protected word after it: a longer phrase, or
-    // another place).
-    let place_surname = || {
-        let after_van = k > first_particle && all.lower_is_any(first_particle, &["van", "v", "vd"]);
-        // Right after the title only with no capitalised word after it: "de heer Utrecht
-        // belde", but "Mw. Leiden Zuid-West", "mevrouw Delft Centrum".
-        let alone = k == first_particle
-            && !(k + 1 < all.len()
-                && adjacent(text, &all.word(k), &all.word(k + 1))
-                && capitalised(all.word(k + 1).text));
-        (after_van || alone)
-            && with_lower(all.word(k).text, is_place_surname)
-            && with_lower(title.text, is_honorific)
-            && !(k + 1 < all.len() && all.protected(k + 1))
-    };
-    let starts_name = (!all.protected(k) || place_surname())
-        && (capitalised(all.word(k).text)
-            || all.name(k).is_some_and(|ambiguous| !ambiguous || k > j)
-            || lower_surname()
-            || named())
-        && !all.role(k)
-        && !all.particle(k);
-    starts_name.then(|| (all.word(j).start, extend(text, all, k, 4)))
-}
-
-/// After a relation that is also a plain noun or English ([`is_plain_relation`]): word `j`,
-/// after `gap`, when it is a capitalised name right after it (spaces only between).
-fn name_after_plain_relation(
-    text: &str,
-    all: &Words<'_>,
-    j: usize,
-    gap: &str,
-) -> Option<(usize, usize)> {
-    let plain = !gap.is_empty() && gap.bytes().all(|b| b == b' ');
-    let word = all.word(j).text;
-    // Not an initial ("Brother K."), kept as after every title, nor an adjective of
-    // origin that no list knows as a name ("mijn vriendin Marokkaanse …").
-    let origin = all.name(j).is_none()
-        && word.len() >= 5
-        && (word.ends_with("se") || word.ends_with("sche"));
-    let name = capitalised(word)
-        && word.chars().nth(1).is_some()
-        && !origin
-        && !all.protected(j)
-        && !all.role(j)
-        && !all.particle(j)
-        && !all.title(j);
-    (plain && name).then(|| (all.word(j).start, extend(text, all, j, 4)))
-}
-
-/// Whether the gap between a title and the next word fits it: spaces, a full stop after an
-/// abbreviation ("dhr. Jansen"), a colon after a word ("heet: Jansen").
-fn title_gap(gap: &str, abbreviation: bool) -> bool {
-    !gap.is_empty()
-        && gap
-            .chars()
-            .all(|c| c == ' ' || (c == '.' && abbreviation) || (c == ':' && !abbreviation))
-}
-
-/// Skips initials from word `j` on ("dhr. J.P. Verhagen", "mw. A. de Vries") to the word
-/// after them: single capitals each followed by a full stop and another word.
-fn skip_initials(text: &str, all: &Words<'_>, j: usize) -> usize {
-    let mut k = j;
-    while k + 1 < all.len() {
-        let word = all.word(k);
-        let initial = word.text.len() == 1 && word.text.bytes().all(|b| b.is_ascii_uppercase());
-        // A full stop and at most two spaces: "J.P.", "A. de Vries".
-        let gap = &text[word.end..all.word(k + 1).start];
-        let stop = gap
-            .strip_prefix('.')
-            .is_some_and(|rest| rest.len() <= 2 && rest.bytes().all(|b| b == b' '));
-        if !(initial && stop) {
-            break;
-        }
-        k += 1;
-    }
-    k
-}
-
-/// Skips abbreviated particles from word `j` on, each with its full stop: "v.d. Meer", "v.
-/// Dijk", "vd. Berg", or written with a slash: "v/d Berg" ("v" and "d" are no particles on
-/// their own, and their full stop keeps them from [`skip_particles`]'s "side by side").
-fn skip_abbreviated_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
-    let mut k = j;
-    while k + 1 < all.len() && all.lower_is_any(k, &["v", "vd", "d"]) {
-        let gap = &text[all.word(k).end..all.word(k + 1).start];
-        let slash = gap == "/" && all.lower_is(k, "v") && all.lower_is(k + 1, "d");
-        let after_slash = gap == " " && k > j && all.lower_is(k, "d") && {
-            let before = &text[all.word(k - 1).end..all.word(k).start];
-            before == "/"
-        };
-        if !(matches!(gap, "." | ". ") || slash || after_slash) {
-            break;
-        }
-        k += 1;
-    }
-    k
-}
-
-/// Skips the particles from word `j` on ("van der …") to the word that decides; a particle is
-/// skipped only when a word stands right after it.
-fn skip_particles(text: &str, all: &Words<'_>, j: usize) -> usize {
-    let mut k = j;
-    while k < all.len()
-        && all.particle(k)
-        && k + 1 < all.len()
-        && adjacent(text, &all.word(k), &all.word(k + 1))
-    {
-        k += 1;
-    }
-    k
 }
 
 /// When word `i` is a name from the gazetteer that reads as a name here: the byte where it
