@@ -351,6 +351,9 @@ fn a_waiting_verb_between_a_life_fact_and_the_years() {
         ("En zijn schulden? 'Daar wacht ik al een half jaar op hulp voor.'", Some(182)),
         ("Hij heeft al een jaar schulden, de Kredietbank reageert niet.", None),
         ("Ze woont daar al 2 jaar, de lift is kapot.", None),
+        // Years of residence with the verb after them, beside the wait.
+        ("Mevrouw, die er al twaalf jaar woont, meldde de lekkage bij Vidomes en hoort al zes weken niets.", Some(42)),
+        ("Het gezin dat al 4 jaar in de flat woont wacht nu 8 weken op een reactie op de melding.", Some(56)),
         // Years of symptoms after the duration are an illness, not the wait beside it.
         ("Moeder heeft al een half jaar paniekaanvallen en staat nu 11 weken op de wachtlijst.", Some(77)),
         ("Al twee jaar rugklachten; de fysio heeft een wachtlijst van 6 weken.", Some(42)),

@@ -60,9 +60,10 @@ patterns! {
 
     /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "al een
     /// half jaar paniekaanvallen", "2 jr in behandeling geweest"; "een half jaar in behandeling
-    /// genomen" stays a wait) or how long the writer has known the person ("die ik al een jaar
-    /// ken", "al 2 jaar bij ons bekend").
-    LIFE_AFTER = r"^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+    /// genomen" stays a wait), how long the person has lived there ("die er al negen jaar
+    /// woont") or how long the writer has known the person ("die ik al een jaar ken", "al 2
+    /// jaar bij ons bekend").
+    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
 
     /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
     /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
