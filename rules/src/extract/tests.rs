@@ -61,6 +61,8 @@ fn durations_that_are_not_waits() {
         "al 20 jaar in deze wijk, nu schimmel",
         "zoon van 23 jaar woont weer thuis",
         "moeder is 40 jaar oud",
+        "de kapotte cv is in een dag gemaakt, dat wel",
+        "de lekkage hebben ze in twee dagen verholpen",
         "dochter (17 jaar) wil hulp",
         "moet binnen 4 weken weg",
         "ontruiming over 3 weken",

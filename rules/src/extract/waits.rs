@@ -28,6 +28,12 @@ patterns! {
     /// [`WAIT_AFTER`]).
     PRECONDITION_BEFORE = r"(?:^|[^a-z0-9])eerst$";
 
+    /// "in" right before a duration and a verb of work done right after it: how fast
+    /// something was done ("de cv is in één dag gemaakt", "in twee dagen verholpen"), not a
+    /// wait.
+    DONE_IN_BEFORE = r"(?:^|[^a-z0-9])in$";
+    DONE_AFTER = r"^ (?:gemaakt|opgelost|verholpen|geregeld|gerepareerd|hersteld|vervangen|afgehandeld|geholpen|gefixt|klaar|rond)(?-u:\b)";
+
     /// Waiting named in the few words after a duration ("3 maanden wachten", "6 weken op de
     /// wachtlijst").
     WAIT_AFTER = r"^(?: [a-z]+){0,4}? (?:wacht\w*|\w*lijst|geduld)(?-u:\b)";
@@ -338,6 +344,9 @@ impl<'a> Duration<'a> {
         // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
         // wachten").
         if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
+            return true;
+        }
+        if DONE_IN_BEFORE.is_match(tail) && DONE_AFTER.is_match(after) {
             return true;
         }
         // "zoon (2 jaar)" is an age; "(sinds 5 wkn)" is a wait, and so are weeks or months
