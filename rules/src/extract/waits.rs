@@ -21,8 +21,10 @@ use super::{clause_at, sentence_at, sentence_bounds};
 patterns! {
     DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
 
-    /// Words before a duration that make it an age, a threshold, a deadline or a frequency.
-    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|van (?:de )?(?:afgelopen|laatste)|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschrift(?:en)?(?: van| over)?|(?:bank)?papieren (?:van|over)|loonstro(?:k|ken|okjes)(?: van| over)?|salarisstroken(?: van| over)?|uitdraai(?:en)? (?:van|over)|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
+    /// Words before a duration that make it an age, a threshold, a deadline, a frequency, the
+    /// period papers cover ("bankafschriften over de afgelopen drie maanden") or a stay someone
+    /// plans ("ik wil drie maanden bij haar zijn").
+    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|(?:van|over) (?:de )?(?:afgelopen|laatste)|wil|wilde|willen|wou|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschrift(?:en)?(?: van| over)?|(?:bank)?papieren (?:van|over)|loonstro(?:k|ken|okjes)(?: van| over)?|salarisstroken(?: van| over)?|uitdraai(?:en)? (?:van|over)|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
 
     /// "eerst" right before a duration: a condition to meet first, not a wait (unless
     /// [`WAIT_AFTER`]).
@@ -115,7 +117,7 @@ patterns! {
 
     /// A follow-up the writer plans right before "over N weken" ("terugkoppeling over 4
     /// weken", "evaluatie in het overleg over 6 weken"): a date, not a wait.
-    FOLLOW_UP_BEFORE = r"(?:^|[^a-z0-9])(?:controle|terugkomafspraak|terugkoppeling|terugkoppelen|evaluatie|evalueren|nabellen|navragen|vervolgafspraak|vervolggesprek|vervolgoverleg|heroverweging|herbeoordeling|opnieuw bespreken|opnieuw agenderen|terugkomen)(?: [a-z]+){0,4}? over$";
+    FOLLOW_UP_BEFORE = r"(?:^|[^a-z0-9])(?:controle|ctrl|terugkomafspraak|terugkoppeling|terugkoppelen|evaluatie|evalueren|nabellen|navragen|vervolgafspraak|vervolggesprek|vervolgoverleg|heroverweging|herbeoordeling|opnieuw bespreken|opnieuw agenderen|terugkomen)(?: [a-z]+){0,4}? over$";
 
     /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
     ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";
