@@ -101,6 +101,8 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
         "Zoon van 20 trekt weer bij zijn moeder in; hij studeert en telt niet mee als kostendeler.",
         "Aangemeld bij Parnassia voor traumabehandeling, intake over 3 weken. Binnen de norm.",
         "Wachttijden ggz gecheckt: PsyQ nu 2 wkn, binnen de Treeknorm.",
+        "Zijn broer betaalde de achterstand en de verhuurder heeft de ontruiming ingetrokken.",
+        "De zitting over de huurschuld gaat niet door, de familie heeft alles overgemaakt.",
     ] {
         let analysis = rules.analyse(text);
         assert!(analysis.barriers.is_empty(), "{text}: {:?}", analysis.barriers);
@@ -120,6 +122,11 @@ fn a_note_that_says_it_went_well_names_no_barrier() {
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
     let text = "De ontruiming is niet afgewend: vorige week stond de deurwaarder voor de deur.";
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    // Called off, but a new date already set, or only put off.
+    let text = "De zitting ging niet door, maar er is al een nieuwe datum voor de ontruiming.";
+    assert_found_by_rule(&rules, text, "huisuitzetting");
+    let text = "Ontruiming voorlopig van de baan, de huurachterstand bij Vestia loopt nog op.";
+    assert_found_by_rule(&rules, text, "huisuitzetting");
     // Averted this time, but the arrears that brought it stay.
     let text = "Uitzetting net afgewend, maar de huurschuld van ruim 4000 euro staat nog open.";
     assert_found_by_rule(&rules, text, "huisuitzetting");
