@@ -39,36 +39,40 @@ pub(super) fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<
     if !title_gap(gap, with_lower(title.text, is_abbreviated_title)) {
         return None;
     }
-    let after = AfterTitle {
+    let after = with_lower(title.text, |t| AfterTitle {
         text,
         all,
-        title: title.text,
         j,
-    };
+        family: is_family(t),
+        honorific: is_honorific(t),
+        heet: matches!(t, "heet" | "heette" | "genaamd" | "alias"),
+    });
     let (k, first_particle) = after.surname_start()?;
     after
         .starts_name(k, first_particle)
         .then(|| (all.word(j).start, extend(text, all, k, 4)))
 }
 
-/// The words after a title: the title's text and `j`, the first word after it.
+/// The words after a title: `j`, the first word after it, and what kind of title it is (read
+/// from its lower case once).
 struct AfterTitle<'a, 'w> {
     text: &'a str,
     all: &'a Words<'w>,
-    title: &'a str,
     j: usize,
+    /// "fam.", "familie", "gezin".
+    family: bool,
+    /// A title of address ("mevrouw", "dhr.").
+    honorific: bool,
+    /// "heet", "genaamd": any word after it is a name.
+    heet: bool,
 }
 
 impl AfterTitle<'_, '_> {
-    fn title_is(&self, test: impl Fn(&str) -> bool) -> bool {
-        with_lower(self.title, test)
-    }
-
     /// `k`, the surname's first word, and where the particles before it start; `None` when
     /// the words after the title cannot be a name's.
     fn surname_start(&self) -> Option<(usize, usize)> {
         let (text, all, j) = (self.text, self.all, self.j);
-        if self.title_is(is_family) {
+        if self.family {
             // "fam. de Vries", but "een gezin in de Merenwijk", "de familie op de hoek".
             let mut k = j;
             while k + 1 < all.len() && with_lower(all.word(k).text, is_surname_particle) {
@@ -88,7 +92,7 @@ impl AfterTitle<'_, '_> {
         );
         // After a relation ("neef", "schoonvader") only a surname's particles: "neef in
         // Rotterdam-Zuid", "schoonvader in Duitsland" name a place.
-        let place = !self.title_is(is_honorific)
+        let place = !self.honorific
             && (after_initials..k).any(|p| !with_lower(all.word(p).text, is_surname_particle));
         (!place).then_some((k, after_initials))
     }
@@ -112,7 +116,7 @@ impl AfterTitle<'_, '_> {
     /// a Dutch word too ("mw. bos", "meneer storm"), unless it reads as the sentence's next
     /// word ("mevrouw werd boos").
     fn lower_surname(&self, k: usize) -> bool {
-        self.title_is(is_honorific)
+        self.honorific
             && self.all.slots[k].surname
             && !with_lower(self.all.word(k).text, follows_a_title_as_a_word)
     }
@@ -120,7 +124,7 @@ impl AfterTitle<'_, '_> {
     /// After "heet" or "genaamd" any word is a name, also in lower case ("hij heet keyvan").
     fn named(&self, k: usize) -> bool {
         let word = self.all.word(k).text;
-        self.title_is(|t| matches!(t, "heet" | "heette" | "genaamd" | "alias"))
+        self.heet
             && word.chars().count() >= 3
             && !with_lower(word, |w| is_determiner(w) || is_not_a_name_after_heet(w))
     }
@@ -142,7 +146,7 @@ impl AfterTitle<'_, '_> {
                 && capitalised(all.word(k + 1).text));
         (after_van || alone)
             && with_lower(all.word(k).text, is_place_surname)
-            && self.title_is(is_honorific)
+            && self.honorific
             && !(k + 1 < all.len() && all.protected(k + 1))
     }
 }
