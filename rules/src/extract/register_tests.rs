@@ -277,6 +277,11 @@ fn a_department_is_its_body_when_the_note_names_it() {
         ("Bang voor korting door de soc. dienst", &[A], Some("gemeente")),
         ("De gemeentelijke balie verwijst naar de website", &[L], Some("gemeente")),
         ("Zijn klantmanager zegt dat de bijstand omlaag gaat nu zijn zoon inwoont", &[K], Some("gemeente")),
+        // "gem." for gemeente after a preposition or its service, not "gem." for an average.
+        ("Mnr. 8 wk geleden aangem. bij gem., nog geen intake; deurwaarder dreigt", &[S], Some("gemeente")),
+        ("Toelating tot de schuldregeling door gem. geweigerd vanwege boetes", &[S], Some("gemeente")),
+        ("Aanmelding SHV gem. in behandeling, intake pas over 9 wk", &[S], Some("gemeente")),
+        ("Schimmel gemeld, corporatie reageert gem. pas na 6 weken", &[C], None),
     ]);
     // Named alone by its service, the municipal debt help is the gemeente's; another body's
     // employee is that body's.

@@ -104,6 +104,9 @@ fn the_real_wait_after_a_distractor() {
         ("2 uitnodigingen gemist, opnieuw achteraan op de wachtlijst (6 wk)", Some(42)),
         ("staat al 5 maande op de wachtlijst", Some(150)),
         ("een half jaar geleden aangemeld, nog niets", Some(182)),
+        // Years out of work or on a benefit are a life fact, not the wait.
+        ("Hij is sinds drie jaar volledig arbeidsongeschikt en hoort dat hij pas over een half jaar aan de beurt is bij de ggz.", Some(182)),
+        ("Zij zit al 6 jaar in de bijstand en wacht nu 5 weken op de schuldhulp.", Some(35)),
     ]);
 }
 
@@ -298,6 +301,10 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         // ... but not past the clause: the moment something else happened.
         ("Ze is een jaar geleden verhuisd, en heeft toen om hulp gevraagd.", None),
         ("Een jaar geleden is zijn vrouw overleden en heeft hij om hulp gevraagd.", None),
+        // Years ago, and nothing since: the time waited.
+        ("Hij meldde zich bij de schuldhulp. Dat is nu een half jaar geleden en er is nog immer geen regeling.", Some(182)),
+        ("Lekkage gemeld bij de verhuurder; dat is een jaar geleden en nog steeds niets gedaan.", Some(365)),
+        ("Dat was een jaar geleden en het gaat nu weer goed met hem.", None),
         // Or the application named just before it.
         ("De verwijzing heeft reeds een half jaar geleden plaatsgevonden, geen behandeling.", Some(182)),
         ("Zijn aanmelding was een jaar geleden; nog altijd geen plek.", Some(365)),

@@ -71,7 +71,7 @@ patterns! {
     /// genomen" stays a wait), how long the person has lived there ("die er al negen jaar
     /// woont") or how long the writer has known the person ("die ik al een jaar ken", "al 2
     /// jaar bij ons bekend").
-    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|arbeidsongeschikt|ziekgeschreven|in de ziektewet|in de bijstand|in de wia|in de wao|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
 
     /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
     /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
@@ -89,6 +89,10 @@ patterns! {
     /// "geleden" followed by the application or report the wait counts from, in the same
     /// clause ("een half jaar geleden al hulp voor zijn schulden gevraagd").
     APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,6}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)";
+
+    /// "geleden" followed, in the same sentence, by nothing having happened since ("dat is nu
+    /// een half jaar geleden en er is nog immer geen regeling"): the time waited since.
+    NOTHING_SINCE_AFTER = r"^ geleden,? en (?:[a-z]+ ){0,3}?nog (?:steeds |altijd |immer |altijd niet |steeds niet )?(?:geen|niets|niks)(?-u:\b)";
 
     /// The application, report or referral the wait counts from, right before a duration
     /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
@@ -419,8 +423,10 @@ impl<'a> Duration<'a> {
             // "de melding is nu bijna een jaar oud" is how old the report is.
             || (LIFE_AFTER.is_match(after) && !self.aged_report())
             // "dat wordt een half jaar niks": only a child is half a year old.
+            // ("dat is een jaar geleden" is when, not an age: the last case decides it.)
             || (AGE_BEFORE.is_match(tail)
                 && amount >= 1.0
+                && !YEARS_AGO_AFTER.is_match(after)
                 && !LENGTH_OF_A_WAIT.is_match(tail)
                 && !APPLIED_BEFORE.is_match(tail))
             // "de brand, nu een jaar geleden": when something happened, not a wait (unless
@@ -428,6 +434,7 @@ impl<'a> Duration<'a> {
             // een jaar geleden gedaan").
             || (YEARS_AGO_AFTER.is_match(after)
                 && !APPLIED_AGO_AFTER.is_match(after)
+                && !NOTHING_SINCE_AFTER.is_match(after)
                 && !APPLIED_BEFORE.is_match(tail))
     }
 }
