@@ -92,7 +92,7 @@ patterns! {
 
     /// "geleden" followed, in the same sentence, by nothing having happened since ("dat is nu
     /// een half jaar geleden en er is nog immer geen regeling"): the time waited since.
-    NOTHING_SINCE_AFTER = r"^ geleden,? en (?:[a-z]+ ){0,3}?nog (?:steeds |altijd |immer |altijd niet |steeds niet )?(?:geen|niets|niks)(?-u:\b)";
+    NOTHING_SINCE_AFTER = r"^ geleden,? en (?:[a-z]+ ){0,3}?nog (?:steeds |altijd |immer )?(?:geen|niets|niks)(?-u:\b)";
 
     /// The application, report or referral the wait counts from, right before a duration
     /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
