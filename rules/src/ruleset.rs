@@ -18,6 +18,7 @@ mod compile;
 mod existence;
 #[cfg(test)]
 mod file_tests;
+mod register_words;
 #[cfg(test)]
 mod soup_tests;
 mod spec;

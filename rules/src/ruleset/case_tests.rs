@@ -279,3 +279,61 @@ fn an_eviction_settled_years_ago_is_history_unless_it_threatens_again() {
         assert_found_by_rule(&rules, text, "huisuitzetting");
     }
 }
+
+/// The bodies the register ties to a barrier are the rule's bodies too (`{register}`): a GGZ
+/// provider, a corporation or a youth-care body the rule's own list never named.
+#[test]
+fn the_register_s_bodies_of_a_barrier_make_its_rule_match() {
+    let rules = rules().without_model();
+    for (text, barrier) in [
+        (
+            "Zoon (15) via de huisarts aangemeld bij Youz, wachtlijst van vijf maanden.",
+            "wachtlijst-ggz",
+        ),
+        (
+            "Vader met nachtmerries is aangemeld bij Centrum '45 en wacht al acht maanden.",
+            "wachtlijst-ggz",
+        ),
+        (
+            "Havensteder reageert al drie maanden niet op haar brief over de huurverlaging.",
+            "corporatie-reactietijd",
+        ),
+        (
+            "Moeder durft geen hulp te vragen, bang voor Jeugdformaat na wat haar zus overkwam.",
+            "angst-jeugdhulp",
+        ),
+    ] {
+        assert_found_by_rule(&rules, text, barrier);
+    }
+    // Quick help from such a body is still no barrier.
+    let quick = "Jongen aangemeld bij Youz, na 2 wk al een eerste gesprek.";
+    assert!(rules.analyse(quick).barriers.is_empty(), "{quick}");
+}
+
+/// A deployment that adds its own body to the register has the rule know it, without touching
+/// the rule; a rule asking for the register's bodies of a barrier no body names is an error.
+#[test]
+fn a_body_added_to_the_register_reaches_the_rule() {
+    let text = "Mevrouw wacht al vier maanden op een intake bij Zonnehof.";
+    let before = RuleSet::from_toml(DEFAULT_RULES).expect("default rules");
+    assert!(!before.analyse(text).barriers.contains(&"wachtlijst-ggz"));
+    let own = format!(
+        "{DEFAULT_RULES}\n[[organisation]]\nname = \"Zonnehof\"\naliases = [\"zonnehof\"]\nbarriers = [\"wachtlijst-ggz\"]\n"
+    );
+    let after = RuleSet::from_toml(&own).expect("rules with the body added");
+    assert_found_by_rule(&after, text, "wachtlijst-ggz");
+
+    let orphan = DEFAULT_RULES.replacen(
+        "patterns = ['ggz[- ]?wachtl(ij|y)st'",
+        "patterns = ['{register} wachtlijst', 'ggz[- ]?wachtl(ij|y)st'",
+        1,
+    );
+    let orphan = orphan.replace("barriers = [\"wachtlijst-ggz\"]", "barriers = []");
+    let errors = RuleSet::from_toml(&orphan).expect_err("no body names the GGZ barrier");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.0.contains("geen organisatie noemt deze barrière")),
+        "{errors:?}"
+    );
+}

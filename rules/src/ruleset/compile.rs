@@ -5,7 +5,10 @@
 use super::combine::ModelSlot;
 use super::existence::ExistenceSet;
 use super::spec::{BarrierSpec, OrganisationSpec, RulesFile};
-use super::{normalise, syntax, Barrier, ClusterKey, Origin, RuleError, RuleSet, DEFAULT_RULES};
+use super::{
+    normalise, register_words, syntax, Barrier, ClusterKey, Origin, RuleError, RuleSet,
+    DEFAULT_RULES,
+};
 use crate::extract::OrganisationRole;
 use knooppunt_domain::promotion::Criteria;
 use std::collections::HashMap;
@@ -34,6 +37,7 @@ impl RuleSet {
             ..Default::default()
         };
         for (index, spec) in file.barriers.into_iter().enumerate() {
+            tables.register = register_words::alternation(&spec.id, &file.organisations);
             model.barrier_thresholds.push(spec.model.threshold);
             model.barrier_floors.push(spec.model.floor);
             let barrier = tables.add_barrier(index, spec, &barriers, &file.promotion, &mut errors);
@@ -86,9 +90,18 @@ struct Tables {
     exclude: Vec<syntax::Parsed>,
     exclude_barrier: Vec<usize>,
     exclude_roles: Vec<super::ExcludeRole>,
+    /// What `{register}` stands for in the patterns of the barrier being added.
+    register: Option<String>,
 }
 
 impl Tables {
+    /// A positive pattern of barrier `barrier` with `{register}` filled in, parsed.
+    fn positive_pattern(&mut self, barrier: &str, pattern: &str, errors: &mut Vec<RuleError>) {
+        let pattern = register_words::expand(barrier, pattern, self.register.as_deref(), errors);
+        self.positive
+            .extend(check_pattern(barrier, &pattern, errors));
+    }
+
     /// Adds one pattern of barrier `index` to the exclusion set, doing `role`.
     fn add_exclusion(
         &mut self,
@@ -114,8 +127,7 @@ impl Tables {
     ) -> Barrier {
         check_identity(index, &spec, earlier, errors);
         for pattern in &spec.patterns {
-            self.positive
-                .extend(check_pattern(&spec.id, pattern, errors));
+            self.positive_pattern(&spec.id, pattern, errors);
             self.labels.push(pattern.clone());
             self.origins.push(Origin::Single { barrier: index });
         }
@@ -177,8 +189,7 @@ impl Tables {
             self.group_sizes.push(group.len());
             self.group_confidence.push(group_conf);
             for pattern in group {
-                self.positive
-                    .extend(check_pattern(&spec.id, pattern, errors));
+                self.positive_pattern(&spec.id, pattern, errors);
                 self.labels.push(group.join(" + "));
                 self.origins.push(Origin::Group {
                     barrier: index,

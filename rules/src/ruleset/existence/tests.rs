@@ -106,16 +106,30 @@ fn shipped_patterns() -> (Vec<String>, Vec<String>) {
             .collect()
     };
     let (mut positive, mut exclude) = (Vec::new(), Vec::new());
+    let organisations: Vec<crate::ruleset::spec::OrganisationSpec> = rules["organisation"]
+        .clone()
+        .try_into()
+        .expect("organisations");
     for barrier in rules["barrier"].as_array().expect("barriers") {
-        positive.extend(strings(barrier.get("patterns")));
-        positive.extend(strings(barrier.get("all")));
+        // `{register}` as the rule set fills it in.
+        let id = barrier["id"].as_str().expect("id");
+        let register = crate::ruleset::register_words::alternation(id, &organisations);
+        let filled = |patterns: Vec<String>| -> Vec<String> {
+            let words = register.as_deref().unwrap_or_default();
+            patterns
+                .into_iter()
+                .map(|p| p.replace(crate::ruleset::register_words::PLACEHOLDER, words))
+                .collect()
+        };
+        positive.extend(filled(strings(barrier.get("patterns"))));
+        positive.extend(filled(strings(barrier.get("all"))));
         for group in barrier
             .get("group")
             .and_then(toml::Value::as_array)
             .into_iter()
             .flatten()
         {
-            positive.extend(strings(group.get("all")));
+            positive.extend(filled(strings(group.get("all"))));
         }
         exclude.extend(strings(barrier.get("exclude")));
         exclude.extend(strings(barrier.get("keep")));

@@ -1,0 +1,141 @@
+//! `{register}` in a barrier's patterns: the names of the region's bodies that the register
+//! (`[[organisation]]`) ties to that barrier, so that a rule and the register know the same
+//! bodies — a deployment that adds its own GGZ provider to the register has the GGZ rule know
+//! it too. Pure: no I/O.
+
+use super::spec::OrganisationSpec;
+use super::{normalise, RuleError};
+
+/// The placeholder, as written in a pattern.
+pub(super) const PLACEHOLDER: &str = "{register}";
+
+/// The alternation `{register}` stands for in the patterns of barrier `barrier`: the aliases,
+/// normalised and as whole words, of the organisations whose `barriers` name it. A pattern sees
+/// lower-cased text, so what counts only when written with capitals is left out: the bodies
+/// marked `capitalised` and aliases written in capitals ("HW", "DGW"); so are bystanders. `None`
+/// when no organisation names the barrier.
+pub(super) fn alternation(barrier: &str, organisations: &[OrganisationSpec]) -> Option<String> {
+    let mut aliases: Vec<String> = organisations
+        .iter()
+        .filter(|o| !o.capitalised && !o.bystander && o.barriers.iter().any(|b| b == barrier))
+        .flat_map(|o| &o.aliases)
+        .filter(|alias| !alias.chars().any(char::is_uppercase))
+        .map(|alias| normalise(alias.trim()).trim().to_string())
+        .filter(|alias| !alias.is_empty())
+        .collect();
+    // Longest first, so a longer alias is not cut short by one it starts with.
+    aliases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    aliases.dedup();
+    if aliases.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = aliases.iter().map(|a| whole_word(a)).collect();
+    Some(format!("(?:{})", words.join("|")))
+}
+
+/// An alias as a whole word: `\b` on each side that is a letter or digit.
+fn whole_word(alias: &str) -> String {
+    let boundary = |c: Option<char>| {
+        if c.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            r"\b"
+        } else {
+            ""
+        }
+    };
+    format!(
+        "{}{}{}",
+        boundary(alias.chars().next()),
+        regex::escape(alias),
+        boundary(alias.chars().next_back())
+    )
+}
+
+/// `pattern` with `{register}` replaced by `alternation`; an error when the pattern uses it and
+/// no organisation names the barrier.
+pub(super) fn expand(
+    barrier: &str,
+    pattern: &str,
+    alternation: Option<&str>,
+    errors: &mut Vec<RuleError>,
+) -> String {
+    if !pattern.contains(PLACEHOLDER) {
+        return pattern.to_string();
+    }
+    match alternation {
+        Some(words) => pattern.replace(PLACEHOLDER, words),
+        None => {
+            errors.push(RuleError(format!(
+                "barrière '{barrier}': patroon gebruikt {PLACEHOLDER}, maar geen organisatie noemt deze barrière"
+            )));
+            pattern.replace(PLACEHOLDER, "")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(name: &str, aliases: &[&str], barriers: &[&str]) -> OrganisationSpec {
+        OrganisationSpec {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            barriers: barriers.iter().map(|b| b.to_string()).collect(),
+            bystander: false,
+            secondary: false,
+            part_of: None,
+            generic: false,
+            capitalised: false,
+        }
+    }
+
+    #[test]
+    fn the_register_names_the_bodies_of_one_barrier_as_whole_words() {
+        let mut sleutels = body("De Sleutels", &["de sleutels"], &["ggz"]);
+        sleutels.capitalised = true;
+        let register = [
+            body("Youz", &["youz"], &["ggz"]),
+            body(
+                "Centrum '45",
+                &["centrum '45", "centrum 45", "C45"],
+                &["ggz"],
+            ),
+            body("Staedion", &["staedion"], &["corporatie"]),
+            sleutels,
+        ];
+        let words = alternation("ggz", &register).expect("two bodies name ggz");
+        let re = regex::Regex::new(&words).expect("a valid alternation");
+        assert!(re.is_match("wacht bij youz op een intake"));
+        assert!(re.is_match("aangemeld bij centrum '45"));
+        assert!(re.is_match("aangemeld bij centrum 45"));
+        assert!(!re.is_match("youzz"), "whole words only");
+        assert!(
+            !re.is_match("c45"),
+            "an alias in capitals counts only so written"
+        );
+        assert!(!re.is_match("staedion"), "another barrier's body");
+        assert!(!re.is_match("de sleutels"), "counted only with a capital");
+        assert_eq!(alternation("loket", &register), None);
+    }
+
+    #[test]
+    fn a_pattern_without_a_body_to_name_is_an_error() {
+        let mut errors = Vec::new();
+        let plain = expand("ggz", "wacht(lijst)?", None, &mut errors);
+        assert_eq!((plain.as_str(), errors.len()), ("wacht(lijst)?", 0));
+        let _ = expand("ggz", "({register}|ggz)", None, &mut errors);
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].0.contains("geen organisatie noemt"),
+            "{:?}",
+            errors[0]
+        );
+        let filled = expand(
+            "ggz",
+            "({register}|ggz)",
+            Some("(?:\\byouz\\b)"),
+            &mut errors,
+        );
+        assert_eq!(filled, "((?:\\byouz\\b)|ggz)");
+    }
+}
