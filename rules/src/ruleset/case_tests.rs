@@ -305,6 +305,13 @@ fn the_register_s_bodies_of_a_barrier_make_its_rule_match() {
     ] {
         assert_found_by_rule(&rules, text, barrier);
     }
+    // Troubles the rule's words for mental health did not name, with a wait.
+    for text in [
+        "Dochter (14) doet zichzelf pijn; aangemeld, maar pas over vier maanden een eerste gesprek.",
+        "Meneer zit al jaren aan de drank en wil stoppen, maar hij moet wachten: pas na de zomer plek.",
+    ] {
+        assert_found_by_rule(&rules, text, "wachtlijst-ggz");
+    }
     // Quick help from such a body is still no barrier.
     let quick = "Jongen aangemeld bij Youz, na 2 wk al een eerste gesprek.";
     assert!(rules.analyse(quick).barriers.is_empty(), "{quick}");
