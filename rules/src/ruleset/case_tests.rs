@@ -344,3 +344,61 @@ fn a_body_added_to_the_register_reaches_the_rule() {
         "{errors:?}"
     );
 }
+
+/// Each text is `barrier` by a rule; each of `not` is not `barrier` at all.
+fn found_in_and_not_in(rules: &RuleSet, barrier: &str, found: &[&str], not: &[&str]) {
+    for text in found {
+        assert_found_by_rule(rules, text, barrier);
+    }
+    for text in not {
+        assert!(!rules.analyse(text).barriers.contains(&barrier), "{text}");
+    }
+}
+
+/// A benefit that goes down in the household's own words ("dan krijgt ze samen minder", "gaat
+/// er flink op achteruit") is the cut of the kostendelersnorm, unless it says it does not; less
+/// of something else is not. Giving up help for fear of a deduction ("ziet er van af") is the
+/// fear of a cut.
+#[test]
+fn a_cut_in_the_household_s_own_words() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "kostendelersnorm",
+        &[
+            "Haar broer wil bij haar intrekken, maar dan krijgt ze samen minder, zegt de klantmanager.",
+            "Zijn moeder wil bij hem inwonen, maar dan gaat hij er flink op achteruit bij de sociale dienst.",
+        ],
+        &[
+            "Neef (23) komt bij de familie wonen; het gezin gaat er niet op achteruit, want hij betaalt mee.",
+            "Sinds het digitale formulier krijgen wij veel minder aanvragen voor de pas; ouders wonen soms met oma in.",
+        ],
+    );
+    assert_found_by_rule(
+        &rules,
+        "Ze ziet er van af om te helpen bij de kerk, want de sociale dienst zou dat in mindering brengen.",
+        "angst-uitkeringskorting",
+    );
+}
+
+/// Nobody in charge, in the words of the notes: everyone pointing at someone else, the lead
+/// lying elsewhere, nobody sorting it out; one fixed point of contact agreed is the opposite,
+/// and nobody explaining a letter is the counter's threshold, not a case passed around.
+#[test]
+fn nobody_in_charge_in_other_words() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "doorverwijscarrousel",
+        &[
+            "Over de dagbesteding is het onduidelijk: iedere partij wijst naar een andere partij.",
+            "Wijkteam, MEE en de huisarts zijn betrokken, maar volgens elk van hen ligt de regie elders.",
+            "Iedereen zegt dat de ander moet beslissen over zijn inkomen. Nog steeds niets.",
+            "Er is veel hulp in huis, maar niemand regelt de huur.",
+        ],
+        &[
+            "Zes verschillende hulpverleners over de vloer; afgesproken is dat de ouderenadviseur het enige aanspreekpunt wordt.",
+            "Jongeren krijgen brieven van de gemeente die ze niet snappen, en niemand legt het uit.",
+        ],
+    );
+}
