@@ -402,3 +402,22 @@ fn nobody_in_charge_in_other_words() {
         ],
     );
 }
+
+/// Only online and it does not work for this person, or a letter nobody can make sense of, is
+/// the counter's threshold; one who now manages the app alone, or post unread in hospital, is
+/// not.
+#[test]
+fn online_only_and_letters_nobody_reads() {
+    found_in_and_not_in(
+        &rules().without_model(),
+        "loket-drempel",
+        &[
+            "Meneer moet zijn herbeoordeling via Mijn UWV doen, maar hij loopt vast.",
+            "Meneer kreeg een brief van de SVB en snapt er niks van.",
+        ],
+        &[
+            "Gisteren de lekkage gemeld via de app, vandaag kwam er iemand; hij snapt de app nu zelf.",
+            "De ontruiming ging door terwijl hij was opgenomen en zijn post niet kon lezen.",
+        ],
+    );
+}
