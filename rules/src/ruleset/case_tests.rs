@@ -421,3 +421,14 @@ fn online_only_and_letters_nobody_reads() {
         ],
     );
 }
+
+/// Help with money asked for in plain words ("hulp met zijn rekeningen"), and nothing since,
+/// while the creditors go on, is the debt help out of reach.
+#[test]
+fn help_with_money_in_plain_words() {
+    assert_found_by_rule(
+        &rules().without_model(),
+        "Meneer vroeg in de zomer hulp met zijn rekeningen; nu tien weken verder en nog niks gehoord, het incassobureau belt elke dag.",
+        "schuldhulp-toegang",
+    );
+}
