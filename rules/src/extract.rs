@@ -11,13 +11,21 @@ use regex::Regex;
 pub fn whole_words<'w>(
     words: impl IntoIterator<Item = &'w str>,
 ) -> Result<Option<Regex>, regex::Error> {
+    whole_words_pattern(words)
+        .map(|pattern| Regex::new(&pattern))
+        .transpose()
+}
+
+/// The pattern of [`whole_words`], for a rule's `{register}` as well: the words escaped,
+/// longest first, between word boundaries; `None` for no words.
+pub fn whole_words_pattern<'w>(words: impl IntoIterator<Item = &'w str>) -> Option<String> {
     let mut words: Vec<&str> = words.into_iter().collect();
     if words.is_empty() {
-        return Ok(None);
+        return None;
     }
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let alternation: Vec<String> = words.into_iter().map(regex::escape).collect();
-    Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|"))).map(Some)
+    Some(format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|")))
 }
 
 /// One of the crate's constant patterns ([`patterns!`]), compiled on first use.

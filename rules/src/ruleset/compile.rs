@@ -37,10 +37,17 @@ impl RuleSet {
             ..Default::default()
         };
         for (index, spec) in file.barriers.into_iter().enumerate() {
-            tables.register = register_words::alternation(&spec.id, &file.organisations);
             model.barrier_thresholds.push(spec.model.threshold);
             model.barrier_floors.push(spec.model.floor);
-            let barrier = tables.add_barrier(index, spec, &barriers, &file.promotion, &mut errors);
+            let register = register_words::for_barrier(&spec, &file.organisations);
+            let barrier = tables.add_barrier(
+                index,
+                spec,
+                &barriers,
+                &file.promotion,
+                register.as_deref(),
+                &mut errors,
+            );
             barriers.push(barrier);
         }
         let cluster_key = cluster_key(&file.clusters.key, &mut errors);
@@ -90,14 +97,18 @@ struct Tables {
     exclude: Vec<syntax::Parsed>,
     exclude_barrier: Vec<usize>,
     exclude_roles: Vec<super::ExcludeRole>,
-    /// What `{register}` stands for in the patterns of the barrier being added.
-    register: Option<String>,
 }
 
 impl Tables {
     /// A positive pattern of barrier `barrier` with `{register}` filled in, parsed.
-    fn positive_pattern(&mut self, barrier: &str, pattern: &str, errors: &mut Vec<RuleError>) {
-        let pattern = register_words::expand(barrier, pattern, self.register.as_deref(), errors);
+    fn positive_pattern(
+        &mut self,
+        barrier: &str,
+        pattern: &str,
+        register: Option<&str>,
+        errors: &mut Vec<RuleError>,
+    ) {
+        let pattern = register_words::expand(barrier, pattern, register, errors);
         self.positive
             .extend(check_pattern(barrier, &pattern, errors));
     }
@@ -123,16 +134,17 @@ impl Tables {
         spec: BarrierSpec,
         earlier: &[Barrier],
         promotion: &Criteria,
+        register: Option<&str>,
         errors: &mut Vec<RuleError>,
     ) -> Barrier {
         check_identity(index, &spec, earlier, errors);
         for pattern in &spec.patterns {
-            self.positive_pattern(&spec.id, pattern, errors);
+            self.positive_pattern(&spec.id, pattern, register, errors);
             self.labels.push(pattern.clone());
             self.origins.push(Origin::Single { barrier: index });
         }
         let confidence = confidence(&spec, errors);
-        self.add_groups(index, &spec, confidence, errors);
+        self.add_groups(index, &spec, confidence, register, errors);
         use super::ExcludeRole;
         for (patterns, role) in [
             (&spec.exclude, ExcludeRole::Exclude),
@@ -165,12 +177,13 @@ impl Tables {
     }
 
     /// Adds the barrier's `all` groups: the plain ones with the barrier's confidence, then
-    /// the `[[barrier.group]]`s with their own.
+    /// the `[[barrier.group]]`s with their own; `register` is what `{register}` stands for.
     fn add_groups(
         &mut self,
         index: usize,
         spec: &BarrierSpec,
         confidence: f64,
+        register: Option<&str>,
         errors: &mut Vec<RuleError>,
     ) {
         let groups = spec.all.iter().map(|g| (g, confidence)).chain(
@@ -189,7 +202,7 @@ impl Tables {
             self.group_sizes.push(group.len());
             self.group_confidence.push(group_conf);
             for pattern in group {
-                self.positive_pattern(&spec.id, pattern, errors);
+                self.positive_pattern(&spec.id, pattern, register, errors);
                 self.labels.push(group.join(" + "));
                 self.origins.push(Origin::Group {
                     barrier: index,

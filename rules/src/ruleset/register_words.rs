@@ -3,19 +3,34 @@
 //! bodies — a deployment that adds its own GGZ provider to the register has the GGZ rule know
 //! it too. Pure: no I/O.
 
-use super::spec::OrganisationSpec;
+use super::spec::{BarrierSpec, OrganisationSpec};
 use super::{normalise, RuleError};
 
 /// The placeholder, as written in a pattern.
 pub(super) const PLACEHOLDER: &str = "{register}";
 
-/// The alternation `{register}` stands for in the patterns of barrier `barrier`: the aliases,
-/// normalised and as whole words, of the organisations whose `barriers` name it. A pattern sees
-/// lower-cased text, so what counts only when written with capitals is left out: the bodies
-/// marked `capitalised` and aliases written in capitals ("HW", "DGW"); so are bystanders. `None`
-/// when no organisation names the barrier.
+/// What `{register}` stands for in the patterns of `spec`, when one of them uses it: the
+/// aliases, normalised and as whole words ([`crate::extract::whole_words_pattern`], as the
+/// register itself finds them), of the organisations whose `barriers` name the barrier. A
+/// pattern sees lower-cased text, so what counts only when written with capitals is left out:
+/// the bodies marked `capitalised` and aliases written in capitals ("HW", "DGW"); so are
+/// bystanders. `None` when no pattern uses it or no organisation names the barrier.
+pub(super) fn for_barrier(
+    spec: &BarrierSpec,
+    organisations: &[OrganisationSpec],
+) -> Option<String> {
+    let groups = spec.all.iter().chain(spec.groups.iter().map(|g| &g.all));
+    let used = spec
+        .patterns
+        .iter()
+        .chain(groups.flatten())
+        .any(|p| p.contains(PLACEHOLDER));
+    used.then(|| alternation(&spec.id, organisations)).flatten()
+}
+
+/// [`for_barrier`]'s alternation for barrier `barrier`, used or not.
 pub(super) fn alternation(barrier: &str, organisations: &[OrganisationSpec]) -> Option<String> {
-    let mut aliases: Vec<String> = organisations
+    let aliases: Vec<String> = organisations
         .iter()
         .filter(|o| !o.capitalised && !o.bystander && o.barriers.iter().any(|b| b == barrier))
         .flat_map(|o| &o.aliases)
@@ -23,31 +38,7 @@ pub(super) fn alternation(barrier: &str, organisations: &[OrganisationSpec]) -> 
         .map(|alias| normalise(alias.trim()).trim().to_string())
         .filter(|alias| !alias.is_empty())
         .collect();
-    // Longest first, so a longer alias is not cut short by one it starts with.
-    aliases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    aliases.dedup();
-    if aliases.is_empty() {
-        return None;
-    }
-    let words: Vec<String> = aliases.iter().map(|a| whole_word(a)).collect();
-    Some(format!("(?:{})", words.join("|")))
-}
-
-/// An alias as a whole word: `\b` on each side that is a letter or digit.
-fn whole_word(alias: &str) -> String {
-    let boundary = |c: Option<char>| {
-        if c.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            r"\b"
-        } else {
-            ""
-        }
-    };
-    format!(
-        "{}{}{}",
-        boundary(alias.chars().next()),
-        regex::escape(alias),
-        boundary(alias.chars().next_back())
-    )
+    crate::extract::whole_words_pattern(aliases.iter().map(String::as_str))
 }
 
 /// `pattern` with `{register}` replaced by `alternation`; an error when the pattern uses it and

@@ -115,11 +115,15 @@ fn shipped_patterns() -> (Vec<String>, Vec<String>) {
         let id = barrier["id"].as_str().expect("id");
         let register = crate::ruleset::register_words::alternation(id, &organisations);
         let filled = |patterns: Vec<String>| -> Vec<String> {
-            let words = register.as_deref().unwrap_or_default();
-            patterns
-                .into_iter()
-                .map(|p| p.replace(crate::ruleset::register_words::PLACEHOLDER, words))
-                .collect()
+            let mut errors = Vec::new();
+            let filled = patterns
+                .iter()
+                .map(|p| {
+                    crate::ruleset::register_words::expand(id, p, register.as_deref(), &mut errors)
+                })
+                .collect();
+            assert!(errors.is_empty(), "{errors:?}");
+            filled
         };
         positive.extend(filled(strings(barrier.get("patterns"))));
         positive.extend(filled(strings(barrier.get("all"))));
