@@ -109,15 +109,18 @@ pub struct RuleSet {
     /// What readers see of it: version, cluster key, titles, frames, owners and criteria.
     catalog: knooppunt_domain::taxonomy::Catalog,
     barriers: Vec<Barrier>,
-    positive: existence::ExistenceSet,
+    /// Every positive pattern, then every exclusion (from [`RuleSet::exclusions_from`] on):
+    /// one set, so a text is read once for both.
+    patterns: existence::ExistenceSet,
+    /// Where the exclusions begin in `patterns`.
+    exclusions_from: usize,
     origins: Vec<Origin>,
     /// Size of each `all` group, indexed like `group` in [`Origin::Group`].
     group_sizes: Vec<usize>,
     /// Confidence of each `all` group.
     group_confidence: Vec<f64>,
-    /// The barriers' `exclude`, `keep` and `exclude_unless` patterns, with the barrier each
-    /// belongs to and what it does.
-    exclude: existence::ExistenceSet,
+    /// Per exclusion (the barriers' `exclude`, `keep` and `exclude_unless` patterns, counted
+    /// from [`RuleSet::exclusions_from`]), the barrier it belongs to and what it does.
     exclude_barrier: Vec<usize>,
     exclude_roles: Vec<ExcludeRole>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
@@ -259,15 +262,11 @@ impl RuleSet {
         let organisation = fields.organisation.or(recognised);
         // Rules and model decide per barrier (crate::ruleset::combine).
         let hits: Vec<(&Barrier, crate::ruleset::combine::Decision<'_>)> =
-            crate::ruleset::combine::decide(
-                self,
-                &normalised,
-                self.classify_normalised(&normalised),
-            )
-            .into_iter()
-            .map(|decision| (&self.barriers[decision.barrier], decision))
-            .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
-            .collect();
+            crate::ruleset::combine::decide(self, &normalised, &Scanned::of(self, &normalised))
+                .into_iter()
+                .map(|decision| (&self.barriers[decision.barrier], decision))
+                .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
+                .collect();
         let durations = crate::extract::stated_waits(&normalised);
         let sole = hits.len() == 1;
         let any_waits = hits.iter().any(|(barrier, _)| barrier.waits);
@@ -314,30 +313,62 @@ impl RuleSet {
 
     /// The barriers a text matches (their index) with the confidence of their strongest
     /// match and that match's pattern, in rule-file order.
+    #[cfg(test)]
     fn classify_normalised(&self, normalised: &str) -> Vec<(usize, f64, &str)> {
+        Scanned::of(self, normalised).rule_hits()
+    }
+
+    /// Per barrier, whether one of its exclusions matches a normalised text (an
+    /// `exclude_unless` exclusion only without its `unless` pattern) and none of its `keep`
+    /// patterns does.
+    pub(crate) fn excluded_normalised(&self, normalised: &str) -> Vec<bool> {
+        Scanned::of(self, normalised).excluded().to_vec()
+    }
+}
+
+/// A normalised text as the rule set's patterns read it, once: its positive matches, and its
+/// exclusions when first asked for.
+pub(crate) struct Scanned<'r, 'h> {
+    rules: &'r RuleSet,
+    scan: existence::Scan<'r, 'h>,
+    excluded: std::cell::OnceCell<Vec<bool>>,
+}
+
+impl<'r, 'h> Scanned<'r, 'h> {
+    pub(crate) fn of(rules: &'r RuleSet, normalised: &'h str) -> Self {
+        Self {
+            rules,
+            scan: rules.patterns.scan(normalised.as_bytes()),
+            excluded: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The barriers the text matches (their index) with the confidence of their strongest
+    /// match and that match's pattern, in rule-file order, exclusions applied.
+    pub(crate) fn rule_hits(&self) -> Vec<(usize, f64, &'r str)> {
+        let rules = self.rules;
         // 0.0 = no match; a confidence is always > 0. The second value: the pattern's index.
-        let mut hit = vec![(0.0f64, 0usize); self.barriers.len()];
-        let mut group_hits = vec![0usize; self.group_sizes.len()];
-        for index in self.positive.matches(normalised.as_bytes()).iter() {
-            let (barrier, confidence) = match self.origins[index] {
-                Origin::Single { barrier } => (barrier, self.barriers[barrier].confidence),
+        let mut hit = vec![(0.0f64, 0usize); rules.barriers.len()];
+        let mut group_hits = vec![0usize; rules.group_sizes.len()];
+        for index in self.scan.found(0..rules.exclusions_from).iter() {
+            let (barrier, confidence) = match rules.origins[index] {
+                Origin::Single { barrier } => (barrier, rules.barriers[barrier].confidence),
                 Origin::Group { barrier, group } => {
                     group_hits[group] += 1;
-                    if group_hits[group] != self.group_sizes[group] {
+                    if group_hits[group] != rules.group_sizes[group] {
                         continue;
                     }
-                    (barrier, self.group_confidence[group])
+                    (barrier, rules.group_confidence[group])
                 }
             };
             if confidence > hit[barrier].0 {
                 hit[barrier] = (confidence, index);
             }
         }
-        if hit.iter().any(|h| h.0 > 0.0) && !self.exclude.is_empty() {
-            for (barrier, excluded) in self.excluded_normalised(normalised).into_iter().enumerate()
-            {
+        if hit.iter().any(|h| h.0 > 0.0) {
+            for (hit, &excluded) in hit.iter_mut().zip(self.excluded()) {
                 if excluded {
-                    hit[barrier].0 = 0.0;
+                    hit.0 = 0.0;
                 }
             }
         }
@@ -345,33 +376,39 @@ impl RuleSet {
             .enumerate()
             .filter(|(_, h)| h.0 > 0.0)
             .map(|(barrier, (confidence, pattern))| {
-                (barrier, confidence, self.labels[pattern].as_str())
+                (barrier, confidence, rules.labels[pattern].as_str())
             })
             .collect()
     }
 
-    /// Per barrier, whether one of its exclusions matches a normalised text (an
-    /// `exclude_unless` exclusion only without its `unless` pattern) and none of its `keep`
-    /// patterns does.
-    pub(crate) fn excluded_normalised(&self, normalised: &str) -> Vec<bool> {
-        let mut excluded = vec![false; self.barriers.len()];
-        let mut kept = vec![false; self.barriers.len()];
-        let found = self.exclude.matches(normalised.as_bytes());
-        for index in found.iter() {
-            let barrier = self.exclude_barrier[index];
-            match self.exclude_roles[index] {
-                ExcludeRole::Exclude => excluded[barrier] = true,
-                ExcludeRole::Keep => kept[barrier] = true,
-                ExcludeRole::ExcludeUnless(unless) if !found.has(unless) => {
-                    excluded[barrier] = true
-                }
-                ExcludeRole::ExcludeUnless(_) | ExcludeRole::Unless => {}
+    /// Per barrier, whether one of its exclusions matches (an `exclude_unless` exclusion only
+    /// without its `unless` pattern) and none of its `keep` patterns does; read once.
+    pub(crate) fn excluded(&self) -> &[bool] {
+        self.excluded.get_or_init(|| {
+            let rules = self.rules;
+            let mut excluded = vec![false; rules.barriers.len()];
+            if rules.exclude_barrier.is_empty() {
+                return excluded;
             }
-        }
-        for (excluded, kept) in excluded.iter_mut().zip(kept) {
-            *excluded &= !kept;
-        }
-        excluded
+            let mut kept = vec![false; rules.barriers.len()];
+            let from = rules.exclusions_from;
+            let found = self.scan.found(from..from + rules.exclude_barrier.len());
+            for index in found.iter().map(|i| i - from) {
+                let barrier = rules.exclude_barrier[index];
+                match rules.exclude_roles[index] {
+                    ExcludeRole::Exclude => excluded[barrier] = true,
+                    ExcludeRole::Keep => kept[barrier] = true,
+                    ExcludeRole::ExcludeUnless(unless) if !found.has(from + unless) => {
+                        excluded[barrier] = true
+                    }
+                    ExcludeRole::ExcludeUnless(_) | ExcludeRole::Unless => {}
+                }
+            }
+            for (excluded, kept) in excluded.iter_mut().zip(kept) {
+                *excluded &= !kept;
+            }
+            excluded
+        })
     }
 }
 

@@ -149,11 +149,12 @@ pub struct Decision<'a> {
 pub const TERMS: usize = 5;
 
 /// Decides per barrier from the rule hits (after exclusions) and the model.
-pub fn decide<'a>(
+pub(crate) fn decide<'a>(
     rules: &'a RuleSet,
     normalised: &str,
-    rule_hits: Vec<(usize, f64, &'a str)>,
+    scanned: &crate::ruleset::Scanned<'a, '_>,
 ) -> Vec<Decision<'a>> {
+    let rule_hits = scanned.rule_hits();
     let Some(loaded) = &rules.model.loaded else {
         return rule_hits
             .into_iter()
@@ -168,7 +169,6 @@ pub fn decide<'a>(
     let model = &loaded.model;
     let scores = model.probabilities(normalised);
     let veto = rules.model.spec.as_ref().is_none_or(|s| s.veto);
-    let mut excluded: Option<Vec<bool>> = None;
     let mut out = Vec::with_capacity(rule_hits.len() + 1);
     let mut hits = rule_hits.into_iter().peekable();
     for (barrier, &score) in scores.iter().enumerate() {
@@ -189,7 +189,7 @@ pub fn decide<'a>(
         if score < loaded.thresholds[barrier] {
             continue;
         }
-        if veto && excluded.get_or_insert_with(|| rules.excluded_normalised(normalised))[barrier] {
+        if veto && scanned.excluded()[barrier] {
             continue;
         }
         out.push(Decision {

@@ -62,11 +62,11 @@ impl RuleSet {
         Ok(Self {
             catalog: Self::catalog_of(file.version, cluster_key, &barriers),
             barriers,
-            positive: regex_set(tables.positive)?,
+            exclusions_from: tables.positive.len(),
+            patterns: regex_set(tables.positive.into_iter().chain(tables.exclude).collect())?,
             origins: tables.origins,
             group_sizes: tables.group_sizes,
             group_confidence: tables.group_confidence,
-            exclude: regex_set(tables.exclude)?,
             exclude_barrier: tables.exclude_barrier,
             exclude_roles: tables.exclude_roles,
             organisations: organisations.matcher,

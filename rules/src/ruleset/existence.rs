@@ -1,5 +1,10 @@
 //! A set of patterns asked only *which* of them match somewhere in a text, never where.
 //!
+//! A text is read once ([`ExistenceSet::scan`]) for where each pattern could begin; which
+//! patterns match is then asked per range of them. A rule set keeps its positive patterns and
+//! its exclusions in one set: the exclusions share the reading, and are tried only when a
+//! barrier was found.
+//!
 //! Nearly every rule begins with one of a few words, so the set is not searched as one
 //! automaton holding every pattern's start at every byte (costly states, built anew by a
 //! process's first notes): [`starts`] finds where each pattern could begin and tries it only
@@ -90,26 +95,25 @@ impl ExistenceSet {
     }
 
     /// The patterns that match somewhere in `haystack`.
+    #[cfg(test)]
     pub(crate) fn matches(&self, haystack: &[u8]) -> Found {
-        let mut found = vec![false; self.len];
-        if let Some(starts) = &self.starts {
-            starts.mark(haystack, &mut found);
-        }
-        if let Some((set, ids)) = &self.rest {
-            let mut hits = PatternSet::new(set.pattern_len());
-            set.which_overlapping_matches(&Input::new(haystack), &mut hits);
-            for id in hits.iter() {
-                if let Some(slot) = ids.get(id.as_usize()).and_then(|&i| found.get_mut(i)) {
-                    *slot = true;
-                }
-            }
-        }
-        Found(found)
+        self.scan(haystack).found(0..self.len)
     }
 
-    /// Whether the set holds no pattern.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
+    /// `haystack` read once for where each pattern could begin; which patterns match is
+    /// then asked per range of them ([`Scan::found`]), so patterns asked about only
+    /// sometimes (a rule set's exclusions) share the reading without always being tried.
+    pub(crate) fn scan<'s, 'h>(&'s self, haystack: &'h [u8]) -> Scan<'s, 'h> {
+        let places = self
+            .starts
+            .as_ref()
+            .map(|starts| starts.places(haystack))
+            .unwrap_or_default();
+        Scan {
+            set: self,
+            haystack,
+            places,
+        }
     }
 }
 
@@ -134,6 +138,35 @@ fn everywhere(hirs: &[Hir]) -> Result<meta::Regex, String> {
         .configure(config)
         .build_many_from_hir(hirs)
         .map_err(|e| e.to_string())
+}
+
+/// A text read once by an [`ExistenceSet`] ([`ExistenceSet::scan`]).
+pub(crate) struct Scan<'s, 'h> {
+    set: &'s ExistenceSet,
+    haystack: &'h [u8],
+    places: Vec<starts::Place>,
+}
+
+impl Scan<'_, '_> {
+    /// Which of the patterns in `patterns` (indexes in the set) match somewhere in the text;
+    /// the others are not tried and reported as not matching.
+    pub(crate) fn found(&self, patterns: std::ops::Range<usize>) -> Found {
+        let mut found = vec![false; self.set.len];
+        if let Some(starts) = &self.set.starts {
+            starts.mark(self.haystack, &self.places, &patterns, &mut found);
+        }
+        if let Some((set, ids)) = &self.set.rest {
+            let mut hits = PatternSet::new(set.pattern_len());
+            set.which_overlapping_matches(&Input::new(self.haystack), &mut hits);
+            for id in hits.iter() {
+                let index = ids.get(id.as_usize()).copied().unwrap_or(usize::MAX);
+                if let Some(slot) = found.get_mut(index).filter(|_| patterns.contains(&index)) {
+                    *slot = true;
+                }
+            }
+        }
+        Found(found)
+    }
 }
 
 /// The patterns of an [`ExistenceSet`] that match somewhere in a text.

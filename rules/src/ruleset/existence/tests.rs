@@ -33,6 +33,13 @@ fn same_as_the_regex_crate(
     }
 }
 
+/// `patterns` as strings, and their set (case-sensitive).
+fn set_of(patterns: &[&str]) -> (Vec<String>, ExistenceSet) {
+    let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+    let set = ExistenceSet::new(&patterns, false).expect("valid patterns");
+    (patterns, set)
+}
+
 /// Every text of up to `len` bytes over `alphabet`.
 fn all_texts(alphabet: &[u8], len: usize) -> Vec<Vec<u8>> {
     let mut texts = vec![Vec::new()];
@@ -199,10 +206,7 @@ fn a_lazy_dfa_that_gives_up_changes_no_answer() {
 /// finite set of first literals, or one that may be empty) are searched for everywhere.
 #[test]
 fn patterns_go_where_their_first_literals_allow() {
-    let patterns: Vec<String> = [r"\bbang (voor|dat)", r"\w+ weken", r"x?", r"[0-9]+ mnd"]
-        .map(String::from)
-        .to_vec();
-    let set = ExistenceSet::new(&patterns, false).expect("valid patterns");
+    let (patterns, set) = set_of(&[r"\bbang (voor|dat)", r"\w+ weken", r"x?", r"[0-9]+ mnd"]);
     assert_eq!(set.starts.as_ref().map(|s| s.len()), Some(2));
     assert_eq!(
         set.rest.as_ref().map(|(_, ids)| ids.clone()),
@@ -234,4 +238,21 @@ fn ends_with_look_arounds_or_required_repeats_are_kept() {
     assert_eq!(shown(r"kosten ?delers?"), shown(r"kosten ?deler"));
     assert_ne!(shown(r"ab?\b"), shown(r"a\b"));
     assert_ne!(shown(r"a(bc){2}"), shown(r"abc"));
+}
+
+/// One scan answers for any range of the set: the patterns outside the range asked for are
+/// never reported, whether tried from their first literals or searched for everywhere, and
+/// the two halves together are the whole set's answer.
+#[test]
+fn a_scan_answers_for_the_range_asked() {
+    let (_, set) = set_of(&[r"\bbang (voor|dat)", r"\w+ weken", r"bang", r"[0-9]+ mnd"]);
+    let text = b"ze is bang dat het 12 weken en 3 mnd duurt";
+    let scan = set.scan(text);
+    let first: Vec<usize> = scan.found(0..2).iter().collect();
+    let second: Vec<usize> = scan.found(2..4).iter().collect();
+    assert_eq!(first, vec![0, 1]);
+    assert_eq!(second, vec![2, 3]);
+    let whole: Vec<usize> = set.matches(text).iter().collect();
+    assert_eq!(whole, [first, second].concat());
+    assert!(scan.found(1..1).iter().next().is_none());
 }
