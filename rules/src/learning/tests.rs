@@ -325,22 +325,28 @@ fn a_writers_notes_share_a_fold() {
 
 /// Notes of the demo (the team's own, never trained on) whose plain rule match a floor of 0.2
 /// vetoed, because one neutral sentence lowered the model's score; the shipped floor lets them
-/// stand, as a floor meant for matches the model finds very unlikely should.
+/// stand, as a floor meant for matches the model finds very unlikely should. The GGZ wait's
+/// closing line ("… in het overleg met de gemeente") no longer lowers the shipped model's
+/// score that far (writers eq–ex wrote such lines on notes with and without a barrier), so
+/// only the first note still shows what a floor of 0.2 did.
 #[test]
 fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
+    // (text, barrier, whether a floor of 0.2 vetoes its rule match with the shipped model)
     let cases = [
         (
             "Gezin in Morgenstond: 2 kinderen boven de 21 thuis zonder eigen inkomen, uitkering van ouders flink gekort. Kinderen voelen zich schuldig dat ze er zijn.",
             "kostendelersnorm",
+            true,
         ),
         (
             "Dhr. met somberheid en isolement wacht zes maanden op intake bij i-psy. Graag meenemen in het overleg met de gemeente, dit speelt breder.",
             "wachtlijst-ggz",
+            false,
         ),
     ];
     let shipped = RuleSet::default_rules().expect("default rules with their model");
     let at_point_two = with_shipped_model(&with_model_setting("floor = 0.2"));
-    for (text, barrier) in cases {
+    for (text, barrier, vetoed_at_point_two) in cases {
         let found = shipped.analyse(text);
         let m = found
             .matches
@@ -348,8 +354,16 @@ fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
             .find(|m| m.barrier == barrier)
             .unwrap_or_else(|| panic!("{barrier} in {text}"));
         assert!(matches!(m.found_by, FoundBy::Rule { .. }), "{text}");
-        // What the floor of 0.2 did: the rule matched, the model's score was under it.
-        assert!(m.model_score.is_some_and(|s| s < 0.2), "{text}");
-        assert!(!at_point_two.classify(text).contains(&barrier), "{text}");
+        // The rule matched; under 0.2 the model's score is what the floor of 0.2 vetoed.
+        assert_eq!(
+            m.model_score.is_some_and(|s| s < 0.2),
+            vetoed_at_point_two,
+            "{text}"
+        );
+        assert_eq!(
+            !at_point_two.classify(text).contains(&barrier),
+            vetoed_at_point_two,
+            "{text}"
+        );
     }
 }
