@@ -262,7 +262,7 @@ impl RuleSet {
         let organisation = fields.organisation.or(recognised);
         // Rules and model decide per barrier (crate::ruleset::combine).
         let hits: Vec<(&Barrier, crate::ruleset::combine::Decision<'_>)> =
-            crate::ruleset::combine::decide(self, &normalised, &Scanned::of(self, &normalised))
+            crate::ruleset::combine::decide(&Scanned::of(self, &normalised))
                 .into_iter()
                 .map(|decision| (&self.barriers[decision.barrier], decision))
                 .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
@@ -330,6 +330,7 @@ impl RuleSet {
 /// exclusions when first asked for.
 pub(crate) struct Scanned<'r, 'h> {
     rules: &'r RuleSet,
+    normalised: &'h str,
     scan: existence::Scan<'r, 'h>,
     excluded: std::cell::OnceCell<Vec<bool>>,
 }
@@ -338,9 +339,20 @@ impl<'r, 'h> Scanned<'r, 'h> {
     pub(crate) fn of(rules: &'r RuleSet, normalised: &'h str) -> Self {
         Self {
             rules,
+            normalised,
             scan: rules.patterns.scan(normalised.as_bytes()),
             excluded: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The rule set that read the text.
+    pub(crate) fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// The text read (normalised).
+    pub(crate) fn normalised(&self) -> &'h str {
+        self.normalised
     }
 
     /// The barriers the text matches (their index) with the confidence of their strongest

@@ -148,12 +148,10 @@ pub struct Decision<'a> {
 /// The terms reported for a model decision.
 pub const TERMS: usize = 5;
 
-/// Decides per barrier from the rule hits (after exclusions) and the model.
-pub(crate) fn decide<'a>(
-    rules: &'a RuleSet,
-    normalised: &str,
-    scanned: &crate::ruleset::Scanned<'a, '_>,
-) -> Vec<Decision<'a>> {
+/// Decides per barrier from the rule hits (after exclusions) and the model, for the text
+/// `scanned` read.
+pub(crate) fn decide<'a>(scanned: &crate::ruleset::Scanned<'a, '_>) -> Vec<Decision<'a>> {
+    let (rules, normalised) = (scanned.rules(), scanned.normalised());
     let rule_hits = scanned.rule_hits();
     let Some(loaded) = &rules.model.loaded else {
         return rule_hits

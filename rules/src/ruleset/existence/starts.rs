@@ -81,8 +81,8 @@ pub(super) fn first_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 
 impl Starts {
     /// Builds the matcher for `patterns`: (index in the whole set, ascending; pattern; its
-    /// literals), with
-    /// the lazy DFA configured as `dfa_config` (its cache; the match semantics are set here).
+    /// literals), with the lazy DFA configured as `dfa_config` (its cache; the match semantics
+    /// are set here).
     pub(super) fn new(
         patterns: Vec<(usize, Hir, Vec<Vec<u8>>)>,
         dfa_config: regex_automata::hybrid::dfa::Config,
