@@ -10,7 +10,8 @@
 //! toeslagen", "de telefoon van toeslagen"), alone in brackets ("flat in de merenwijk
 //! (portaal)", "(de sleutels)"), or as the subject of what a body does, its verb in the singular
 //! where the common noun would take the plural ("bang dat de toeslagen alles terugvordert"
-//! against "haar toeslagen stoppen").
+//! against "haar toeslagen stoppen"; "de sleutels reageert niet", "ons doel heeft niets laten
+//! horen": a writer who writes no capitals at all names a body so).
 
 use std::collections::HashMap;
 
@@ -130,6 +131,63 @@ fn a_body_does(after: &str) -> bool {
         .any(|word| A_BODY_DOES.contains(&word))
 }
 
+/// Verbs in the singular of what a body does or did, read right after a name: "de sleutels
+/// reageert niet", "portaal heeft nooit teruggebeld". Not the verbs a common noun takes as
+/// readily ("is", "was", "wordt", "blijft": "ons doel is een woning").
+const A_BODY_ACTS: [&str; 24] = [
+    "reageert",
+    "reageerde",
+    "heeft",
+    "had",
+    "dreigt",
+    "dreigde",
+    "zegt",
+    "zei",
+    "geeft",
+    "gaf",
+    "doet",
+    "deed",
+    "komt",
+    "kwam",
+    "weigert",
+    "weigerde",
+    "belt",
+    "belde",
+    "laat",
+    "liet",
+    "antwoordt",
+    "stuurde",
+    "wil",
+    "wilde",
+];
+
+/// Who may follow a verb as its subject when a sentence opens with its object: "de sleutels
+/// heeft hij ingeleverd" names no body.
+const SUBJECTS: [&str; 12] = [
+    "hij", "zij", "ze", "we", "wij", "ik", "je", "jij", "u", "men", "mevrouw", "meneer",
+];
+
+/// Whether the alias (whose last word is a plural, "de sleutels", or which has no article,
+/// "portaal") is the subject of a body's verb in the singular right after it, and not the
+/// object a sentence opens with.
+fn acts_right_after(alias: &str, before: &str, after: &str) -> bool {
+    let plural = alias.ends_with('s') || alias.ends_with("en");
+    let bare = !alias.starts_with("de ") && !alias.starts_with("het ");
+    if !(plural || bare) || before.ends_with("het ") || before.ends_with("de ") {
+        return false;
+    }
+    let mut words = after
+        .split(|c: char| !c.is_alphanumeric() && c != ' ')
+        .next()
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|word| !word.is_empty());
+    words.next().is_some_and(|verb| A_BODY_ACTS.contains(&verb))
+        && words
+            .next()
+            .is_none_or(|subject| !SUBJECTS.contains(&subject))
+}
+
 /// The word that ends `text`: "" when it ends with a space or punctuation.
 fn last_word(text: &str) -> &str {
     text.char_indices()
@@ -141,12 +199,17 @@ fn last_word(text: &str) -> &str {
 /// Whether only a name fits where the alias at `start..end` of `normalised` stands: alone in
 /// brackets, or — when it begins with no article itself — right after a bare "bij", "naar" or
 /// "aan", or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
-/// toeslagen"; "bij de sleutels" stays a phrase), or with a verb of [`A_BODY_DOES`] after it.
+/// toeslagen"; "bij de sleutels" stays a phrase), or with a verb of [`A_BODY_DOES`] after it,
+/// or as the subject of a verb of [`A_BODY_ACTS`] right after it ([`acts_right_after`]: "de
+/// sleutels reageert niet", where the plural common noun would take "reageren").
 fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     let alias = normalised.get(start..end).unwrap_or_default();
     let before = normalised.get(..start).unwrap_or_default();
     let after = normalised.get(end..).unwrap_or_default();
     if before.ends_with('(') && after.starts_with(')') {
+        return true;
+    }
+    if acts_right_after(alias, before, after) {
         return true;
     }
     if alias.starts_with("de ") || alias.starts_with("het ") {
@@ -238,9 +301,14 @@ mod tests {
     #[test]
     fn where_only_a_name_fits_it_counts_lower_case() {
         let capitals = WrittenCapitals::new(
-            [("portaal", "Portaal"), ("toeslagen", "Toeslagen")],
-            &["Portaal"],
-            ["portaal", "Toeslagen"],
+            [
+                ("portaal", "Portaal"),
+                ("toeslagen", "Toeslagen"),
+                ("de sleutels", "De Sleutels"),
+                ("ons doel", "Ons Doel"),
+            ],
+            &["Portaal", "De Sleutels", "Ons Doel"],
+            ["portaal", "Toeslagen", "de sleutels", "ons doel"],
         );
         #[rustfmt::skip]
         let cases = [
@@ -268,6 +336,20 @@ mod tests {
             // Alone in brackets, with its article or not.
             ("flat in de merenwijk (portaal): lift kapot", "portaal", "Portaal", 1),
             ("rommel in het portaal (portaal is vies)", "portaal", "Portaal", 0),
+            // Right before a body's verb in the singular, which a plural common noun does not
+            // take.
+            ("de sleutels reageert al 3 weken niet op mail", "de sleutels", "De Sleutels", 1),
+            ("de sleutels heeft de deurwaarder gestuurd", "de sleutels", "De Sleutels", 1),
+            ("ons doel heeft na de melding niets laten horen", "ons doel", "Ons Doel", 1),
+            ("portaal reageert al 6 weken niet", "portaal", "Portaal", 1),
+            // A sentence that opens with its object: the subject follows the verb.
+            ("de sleutels heeft hij vorige week ingeleverd", "de sleutels", "De Sleutels", 0),
+            // Verbs a common noun takes as readily, and a verb further on.
+            ("ons doel is een eigen woning voor haar", "ons doel", "Ons Doel", 0),
+            ("hij moet de sleutels inleveren, zegt de deurwaarder", "de sleutels", "De Sleutels", 0),
+            // The common noun with its article.
+            ("het portaal heeft een kapotte lamp", "portaal", "Portaal", 0),
+            ("ze gaf mij de sleutels", "de sleutels", "De Sleutels", 0),
         ];
         for (text, alias, name, count) in cases {
             assert_eq!(kept(&capitals, text, alias, name), count, "{text}");
