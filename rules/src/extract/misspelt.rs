@@ -10,7 +10,8 @@
 //! (names that need their capitals even when spelt right: [`super::capitals`]). A lower-case
 //! word counts from eight letters on, one edit from an alias ("haagwone", "gemeennte"), or two
 //! from twelve ("jeukbescherming"), as hurried typists and speech recognition
-//! write names.
+//! write names. A note written all in capitals is read as one in lower case
+//! ([`crate::ruleset::RuleSet::analyse_signal`]): there every word is capitalised.
 
 use std::collections::HashSet;
 
