@@ -5,7 +5,9 @@
 //! more with the same first letter, and from no other organisation's. A word of eight letters
 //! or more away from a sentence's start may be two edits from an alias as long ("Staedium").
 //! The last word of a longer alias counts too after the alias's exact first words ("GGZ
-//! Delfand"). Short words only when capitalised:
+//! Delfand"), and its first word before the alias's exact last words ("Vielig Thuis",
+//! "rijswjik wonen"), when the word is no misspelling of a one-word alias or a last word
+//! there. Short words only when capitalised:
 //! a proper name is written so, a common word ("midden", one edit from "Middin") mostly not
 //! (names that need their capitals even when spelt right: [`super::capitals`]). A lower-case
 //! word counts from eight letters on, one edit from an alias ("haagwone", "gemeennte"), or two
@@ -38,9 +40,13 @@ pub struct Misspellings {
     /// it: "ggz " for "ggz delfland"), indexed by their first byte (an ASCII lower-case
     /// letter) and sorted by length, with their canonical names.
     by_first: Box<[Vec<Entry>; 256]>,
+    /// The first words of aliases of two words or more, with the words that must follow them
+    /// (" thuis" after "veilig" for "veilig thuis"), indexed and sorted as `by_first`: tried
+    /// for a word only when it is close to nothing there.
+    heads: Box<[Vec<Entry>; 256]>,
     /// Whether any alias is matched with an edit at all.
     any: bool,
-    /// The longest word in `by_first`: an ASCII word more than [`MAX_EDITS`] longer is close
+    /// The longest word in `by_first` and `heads`: an ASCII word more than [`MAX_EDITS`] longer is close
     /// to none.
     longest: usize,
     exact: HashSet<String>,
@@ -52,7 +58,7 @@ impl Default for Misspellings {
     }
 }
 
-/// An alias (or an alias's last word) matched with an edit.
+/// An alias (or an alias's last or first word) matched with an edit.
 #[derive(Debug, Clone)]
 struct Entry {
     word: String,
@@ -60,42 +66,60 @@ struct Entry {
     letters: u64,
     /// The normalised words before `word` in the alias, which the note must write exactly.
     prefix: String,
+    /// The normalised words after `word` in the alias, which the note must write exactly.
+    suffix: String,
     name: String,
+}
+
+impl Entry {
+    /// The entry for `word` of an alias of `name`, when the word is long enough and ASCII
+    /// lower case.
+    fn of(word: &str, prefix: String, suffix: String, name: &str) -> Option<Self> {
+        (word.len() >= MIN_LEN && word.bytes().all(|b| b.is_ascii_lowercase())).then(|| Entry {
+            word: word.to_string(),
+            letters: letters(word.as_bytes()),
+            prefix,
+            suffix,
+            name: name.to_string(),
+        })
+    }
 }
 
 impl Misspellings {
     /// From the register's normalised aliases and their canonical names.
     pub fn new<'a>(aliases: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut by_first: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
-        let (mut any, mut longest) = (false, 0);
+        let mut heads: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
         let mut exact = HashSet::new();
         for (alias, name) in aliases {
             exact.insert(alias.to_string());
             // "ggz delfland": its last word, after the exact "ggz ".
-            let (prefix, word) = alias
-                .rsplit_once(' ')
-                .map_or(("", alias), |(prefix, word)| (prefix, word));
-            if word.len() >= MIN_LEN && word.bytes().all(|b| b.is_ascii_lowercase()) {
-                any = true;
-                longest = longest.max(word.len());
-                by_first[usize::from(word.as_bytes()[0])].push(Entry {
-                    word: word.to_string(),
-                    letters: letters(word.as_bytes()),
-                    prefix: if prefix.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{prefix} ")
-                    },
-                    name: name.to_string(),
-                });
+            let last = match alias.rsplit_once(' ') {
+                Some((prefix, word)) => Entry::of(word, format!("{prefix} "), String::new(), name),
+                None => Entry::of(alias, String::new(), String::new(), name),
+            };
+            // "veilig thuis": its first word, before the exact " thuis".
+            let first = alias.split_once(' ').and_then(|(word, suffix)| {
+                Entry::of(word, String::new(), format!(" {suffix}"), name)
+            });
+            for (table, entry) in [(&mut by_first, last), (&mut heads, first)] {
+                if let Some(entry) = entry {
+                    table[usize::from(entry.word.as_bytes()[0])].push(entry);
+                }
             }
         }
-        for entries in by_first.iter_mut() {
+        let mut longest = 0;
+        for entries in by_first.iter_mut().chain(heads.iter_mut()) {
             entries.sort_by_key(|e| e.word.len());
+            longest = entries
+                .iter()
+                .map(|e| e.word.len())
+                .fold(longest, usize::max);
         }
         Self {
+            any: longest > 0,
             by_first,
-            any,
+            heads,
             longest,
             exact,
         }
@@ -105,21 +129,46 @@ impl Misspellings {
     /// an alias: one starts with that letter, and the word is at most [`MAX_EDITS`] longer than
     /// the longest.
     fn may_name(&self, first: u8, len: usize) -> bool {
-        len <= self.longest + MAX_EDITS && !self.by_first[usize::from(first)].is_empty()
+        let first = usize::from(first);
+        len <= self.longest + MAX_EDITS
+            && !(self.by_first[first].is_empty() && self.heads[first].is_empty())
+    }
+
+    /// Adds to `named` the names `word` (normalised) is a misspelling of, found where `at`
+    /// gives (the word's places in `normalised`): as a one-word alias or a last word, else as
+    /// a first word ([`Misspellings::close_in`]). Whether any was added.
+    fn add_word<'a, I: Iterator<Item = (usize, usize)>>(
+        &'a self,
+        named: &mut Vec<(usize, usize, Option<&'a str>)>,
+        normalised: &str,
+        word: &str,
+        max: usize,
+        at: impl Fn() -> I,
+    ) -> bool {
+        [&self.by_first, &self.heads].into_iter().any(|table| {
+            let mut added = false;
+            for entry in self.close_in(table, word, max) {
+                for (start, end) in at() {
+                    added |= add_one(named, normalised, entry, start, end);
+                }
+            }
+            added
+        })
     }
 
     /// The alias entries `word` (normalised) is a misspelling of, when all are one
     /// organisation's: at most `max` edits away (two only from an alias of
     /// [`MIN_LEN_TWO_EDITS`] or more). Empty when there are none.
-    fn entries_of<'s, 'w>(
+    fn close_in<'s, 'w>(
         &'s self,
+        table: &'s [Vec<Entry>; 256],
         word: &'w str,
         max: usize,
     ) -> impl Iterator<Item = &'s Entry> + use<'s, 'w> {
         let entries: &[Entry] = word
             .as_bytes()
             .first()
-            .map_or(&[], |&first| &self.by_first[usize::from(first)]);
+            .map_or(&[], |&first| &table[usize::from(first)]);
         // Only those whose length is within `max` of the word's (they are sorted by length).
         let shortest = word.len().saturating_sub(max);
         let entries = &entries[entries.partition_point(|e| e.word.len() < shortest)..];
@@ -221,11 +270,9 @@ impl Misspellings {
             } else {
                 1
             };
-            for entry in self.entries_of(word, max) {
-                for (start, end) in whole_words(normalised, word) {
-                    added |= add_one(named, normalised, entry, start, end);
-                }
-            }
+            added |= self.add_word(named, normalised, word, max, || {
+                whole_words(normalised, word)
+            });
         }
         added
     }
@@ -252,9 +299,7 @@ impl Misspellings {
             } else {
                 1
             };
-            for entry in self.entries_of(word, max) {
-                added |= add_one(named, normalised, entry, start, end);
-            }
+            added |= self.add_word(named, normalised, word, max, || [(start, end)].into_iter());
         }
         added
     }
@@ -280,6 +325,15 @@ fn add_one<'a>(
     if !(written.starts_with(&entry.prefix) && written.len() > entry.prefix.len()) {
         return false;
     }
+    // "Vielig Thuis": the whole name, to its exact last words.
+    let after = normalised.get(end..).unwrap_or_default();
+    let Some(rest) = after.strip_prefix(entry.suffix.as_str()) else {
+        return false;
+    };
+    if !entry.suffix.is_empty() && rest.chars().next().is_some_and(char::is_alphanumeric) {
+        return false;
+    }
+    let end = end + entry.suffix.len();
     // The first words alone may name a generic body ("ggz"): the full name replaces them.
     named.retain(|&(s, e, _)| !(start <= s && e <= end));
     if named.iter().any(|&(s, e, _)| s < end && start < e) {

@@ -177,6 +177,34 @@ fn long_names_two_letters_off_and_the_last_word_of_a_longer_name() {
 }
 
 #[test]
+fn the_first_word_of_a_longer_name_before_its_exact_last_words() {
+    let register = Misspellings::new([
+        ("veilig thuis", "Veilig Thuis"),
+        ("rijswijk wonen", "Rijswijk Wonen"),
+        ("gemeente rijswijk", "gemeente"),
+    ]);
+    let found = |text: &str| found_in(&register, text);
+    assert_eq!(
+        found("bang dat Vielig Thuis de kinderen meeneemt"),
+        ["vielig thuis=Veilig Thuis"]
+    );
+    assert_eq!(
+        found("lekkage gemeld bij rijswjik wonen, niks"),
+        ["rijswjik wonen=Rijswijk Wonen"]
+    );
+    // The first word alone, or before other words, is no name; nor is the common phrase,
+    // written exactly.
+    assert!(found("ze voelt zich niet Vielig hier").is_empty());
+    assert!(found("niet Vielig Thuisbasis").is_empty());
+    assert!(found("voelt zich niet veilig thuis").is_empty());
+    // A word close to a last word is read as that, as before: "gemeente Rijswjik".
+    assert_eq!(
+        found("brief van de gemeente Rijswjik"),
+        ["gemeente rijswjik=gemeente"]
+    );
+}
+
+#[test]
 fn long_lower_case_names_as_hurried_typists_and_speech_recognition_write_them() {
     let register = Misspellings::new([
         ("haagwonen", "Haag Wonen"),
