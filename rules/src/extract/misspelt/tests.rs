@@ -183,25 +183,21 @@ fn the_first_word_of_a_longer_name_before_its_exact_last_words() {
         ("rijswijk wonen", "Rijswijk Wonen"),
         ("gemeente rijswijk", "gemeente"),
     ]);
-    let found = |text: &str| found_in(&register, text);
-    assert_eq!(
-        found("bang dat Vielig Thuis de kinderen meeneemt"),
-        ["vielig thuis=Veilig Thuis"]
-    );
-    assert_eq!(
-        found("lekkage gemeld bij rijswjik wonen, niks"),
-        ["rijswjik wonen=Rijswijk Wonen"]
-    );
-    // The first word alone, or before other words, is no name; nor is the common phrase,
-    // written exactly.
-    assert!(found("ze voelt zich niet Vielig hier").is_empty());
-    assert!(found("niet Vielig Thuisbasis").is_empty());
-    assert!(found("voelt zich niet veilig thuis").is_empty());
-    // A word close to a last word is read as that, as before: "gemeente Rijswjik".
-    assert_eq!(
-        found("brief van de gemeente Rijswjik"),
-        ["gemeente rijswjik=gemeente"]
-    );
+    #[rustfmt::skip]
+    let cases: [(&str, &[&str]); 6] = [
+        ("bang dat Vielig Thuis de kinderen meeneemt", &["vielig thuis=Veilig Thuis"]),
+        ("lekkage gemeld bij rijswjik wonen, niks", &["rijswjik wonen=Rijswijk Wonen"]),
+        // The first word alone, or before other words, is no name; nor is the common
+        // phrase, written exactly.
+        ("ze voelt zich niet Vielig hier", &[]),
+        ("niet Vielig Thuisbasis", &[]),
+        ("voelt zich niet veilig thuis", &[]),
+        // A word close to a last word is read as that, as before: "gemeente Rijswjik".
+        ("brief van de gemeente Rijswjik", &["gemeente rijswjik=gemeente"]),
+    ];
+    for (text, names) in cases {
+        assert_eq!(found_in(&register, text), names, "{text}");
+    }
 }
 
 #[test]
