@@ -257,17 +257,7 @@ impl RuleSet {
         // One scan for the organisations: the first one named is the recognised one.
         let mut named = self.organisations_named(&normalised);
         self.capitals.retain_written(&mut named, text, &normalised);
-        // A misspelt name is read from its capital ("Staedoin", "Papier" one edit from
-        // "Palier"), which a note written all in capitals gives every word: such a note is
-        // read as one in lower case, where only long words count.
-        let lowered;
-        let written = if text.chars().any(char::is_lowercase) {
-            text
-        } else {
-            lowered = text.to_lowercase();
-            &lowered
-        };
-        let named = self.misspellings.add_to(named, written, &normalised);
+        let named = self.misspellings.add_to(named, text, &normalised);
         let recognised = named.first().and_then(|&(_, _, name)| name);
         let organisation = fields.organisation.or(recognised);
         // Rules and model decide per barrier (crate::ruleset::combine).

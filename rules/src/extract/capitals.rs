@@ -119,14 +119,20 @@ const A_BODY_DOES: [&str; 14] = [
     "wil",
 ];
 
-/// Whether one of the first four words of `after` (in its clause) is one of [`A_BODY_DOES`].
-fn a_body_does(after: &str) -> bool {
+/// The words of `after` up to the end of its clause (the first character that is neither
+/// alphanumeric nor a space).
+fn clause_words(after: &str) -> impl Iterator<Item = &str> {
     after
         .split(|c: char| !c.is_alphanumeric() && c != ' ')
         .next()
         .unwrap_or_default()
         .split(' ')
         .filter(|word| !word.is_empty())
+}
+
+/// Whether one of the first four words of `after` (in its clause) is one of [`A_BODY_DOES`].
+fn a_body_does(after: &str) -> bool {
+    clause_words(after)
         .take(4)
         .any(|word| A_BODY_DOES.contains(&word))
 }
@@ -176,12 +182,7 @@ fn acts_right_after(alias: &str, before: &str, after: &str) -> bool {
     if !(plural || bare) || before.ends_with("het ") || before.ends_with("de ") {
         return false;
     }
-    let mut words = after
-        .split(|c: char| !c.is_alphanumeric() && c != ' ')
-        .next()
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|word| !word.is_empty());
+    let mut words = clause_words(after);
     words.next().is_some_and(|verb| A_BODY_ACTS.contains(&verb))
         && words
             .next()

@@ -12,8 +12,8 @@
 //! (names that need their capitals even when spelt right: [`super::capitals`]). A lower-case
 //! word counts from eight letters on, one edit from an alias ("haagwone", "gemeennte"), or two
 //! from twelve ("jeukbescherming"), as hurried typists and speech recognition
-//! write names. A note written all in capitals is read as one in lower case
-//! ([`crate::ruleset::RuleSet::analyse_signal`]): there every word is capitalised.
+//! write names. A note written all in capitals is read as one in lower case: there every word
+//! is capitalised.
 
 use std::collections::HashSet;
 
@@ -44,10 +44,8 @@ pub struct Misspellings {
     /// (" thuis" after "veilig" for "veilig thuis"), indexed and sorted as `by_first`: tried
     /// for a word only when it is close to nothing there.
     heads: Box<[Vec<Entry>; 256]>,
-    /// Whether any alias is matched with an edit at all.
-    any: bool,
-    /// The longest word in `by_first` and `heads`: an ASCII word more than [`MAX_EDITS`] longer is close
-    /// to none.
+    /// The longest word in `by_first` and `heads`: an ASCII word more than [`MAX_EDITS`]
+    /// longer is close to none (0: no alias is matched with an edit at all).
     longest: usize,
     exact: HashSet<String>,
 }
@@ -117,7 +115,6 @@ impl Misspellings {
                 .fold(longest, usize::max);
         }
         Self {
-            any: longest > 0,
             by_first,
             heads,
             longest,
@@ -126,8 +123,8 @@ impl Misspellings {
     }
 
     /// Whether an ASCII word of `len` bytes starting with `first` (lower case) can be close to
-    /// an alias: one starts with that letter, and the word is at most [`MAX_EDITS`] longer than
-    /// the longest.
+    /// an alias or one of its first words: one starts with that letter, and the word is at most
+    /// [`MAX_EDITS`] longer than the longest.
     fn may_name(&self, first: u8, len: usize) -> bool {
         let first = usize::from(first);
         len <= self.longest + MAX_EDITS
@@ -199,17 +196,19 @@ impl Misspellings {
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
     /// misspelt names of `text` (the note as written, whose capitals show a proper name)
-    /// added, in text order.
+    /// added, in text order. A note written all in capitals, where every word has one, is
+    /// read as one in lower case: its capitalised words are passed over.
     pub fn add_to<'a>(
         &'a self,
         mut named: Vec<(usize, usize, Option<&'a str>)>,
         text: &str,
         normalised: &str,
     ) -> Vec<(usize, usize, Option<&'a str>)> {
-        if !self.any {
+        if self.longest == 0 {
             return named;
         }
-        let capitalised = self.add_capitalised(&mut named, text, normalised);
+        let capitalised = text.chars().any(char::is_lowercase)
+            && self.add_capitalised(&mut named, text, normalised);
         let lower_case = self.add_lower_case(&mut named, normalised);
         if capitalised || lower_case {
             named.sort_by_key(|&(start, ..)| start);
