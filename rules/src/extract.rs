@@ -103,10 +103,12 @@ pub mod capitals;
 pub mod misspelt;
 pub mod organisation;
 pub mod passing;
+pub mod stops;
 pub mod waits;
 
 pub use organisation::{responsible, OrganisationRole, Shows};
 pub use passing::Passing;
+pub use stops::with_inferred_stops;
 pub use waits::{stated_waits, waits, StatedWait};
 
 #[cfg(test)]

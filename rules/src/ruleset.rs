@@ -267,7 +267,9 @@ impl RuleSet {
                 .map(|decision| (&self.barriers[decision.barrier], decision))
                 .filter(|(barrier, _)| barrier.when.hold(&fields, organisation))
                 .collect();
-        let durations = crate::extract::stated_waits(&normalised);
+        // Waits are read per sentence, also where the writer left out a full stop.
+        let stopped = crate::extract::with_inferred_stops(text, &normalised);
+        let durations = crate::extract::stated_waits(&stopped);
         let sole = hits.len() == 1;
         let any_waits = hits.iter().any(|(barrier, _)| barrier.waits);
         let matches = hits
@@ -275,7 +277,7 @@ impl RuleSet {
             .map(|(barrier, decision)| Match {
                 barrier: barrier.id.as_str(),
                 confidence: decision.confidence,
-                wait_days: barrier_wait(&normalised, &durations, barrier, sole),
+                wait_days: barrier_wait(&stopped, &durations, barrier, sole),
                 tracks_waits: barrier.wait_context.is_some(),
                 found_by: decision.found_by,
                 model_score: decision.model_score,

@@ -174,12 +174,15 @@ const SUBJECTS: [&str; 12] = [
 ];
 
 /// Whether the alias (whose last word is a plural, "de sleutels", or which has no article,
-/// "portaal") is the subject of a body's verb in the singular right after it, and not the
+/// "portaal", after no article itself unless it is an abbreviation: "de kb heeft") is the subject of a body's verb in the singular right after it, and not the
 /// object a sentence opens with.
 fn acts_right_after(alias: &str, before: &str, after: &str) -> bool {
     let plural = alias.ends_with('s') || alias.ends_with("en");
     let bare = !alias.starts_with("de ") && !alias.starts_with("het ");
-    if !(plural || bare) || before.ends_with("het ") || before.ends_with("de ") {
+    // An abbreviation without a vowel ("kb", "hw") is no common noun: "de kb heeft" is a body.
+    let abbreviation = !alias.contains(['a', 'e', 'i', 'o', 'u', 'y']);
+    let article = before.ends_with("het ") || (before.ends_with("de ") && !abbreviation);
+    if !(plural || bare) || article {
         return false;
     }
     let mut words = clause_words(after);
@@ -351,6 +354,8 @@ mod tests {
             // The common noun with its article.
             ("het portaal heeft een kapotte lamp", "portaal", "Portaal", 0),
             ("ze gaf mij de sleutels", "de sleutels", "De Sleutels", 0),
+            // An abbreviation without a vowel is no common noun, with its article or not.
+            ("de kb heeft de aanvraag al weken liggen", "kb", "Kredietbank", 1),
         ];
         for (text, alias, name, count) in cases {
             assert_eq!(kept(&capitals, text, alias, name), count, "{text}");

@@ -40,6 +40,8 @@ fn abbreviated_and_compact_waits() {
         ("wacht al anderhalve maand", Some(45)),
         ("wacht al 1,5 maand", Some(45)),
         ("ruim een half jaar op de wachtlijst", Some(182)),
+        // As a learner of Dutch may spell it.
+        ("wacht al tien weeken op een reactie", Some(70)),
     ]);
 }
 
@@ -57,6 +59,10 @@ fn waits_stated_as_a_list_length() {
 #[test]
 fn durations_that_are_not_waits() {
     assert_no_waits(&[
+        // How long a programme, a contract or a stay lasts.
+        "een saneringstraject van 18 maanden is niet haalbaar",
+        "ze heeft een contract van 12 maanden bij een uitzendbureau",
+        "na een opname van drie weken kon hij niet terug",
         "woont er al 30 jaar",
         "al 20 jaar in deze wijk, nu schimmel",
         "zoon van 23 jaar woont weer thuis",

@@ -19,12 +19,13 @@
 use super::{clause_at, sentence_at, sentence_bounds};
 
 patterns! {
-    DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
+    DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|weeken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
 
     /// Words before a duration that make it an age, a threshold, a deadline, a frequency, the
     /// period papers cover ("bankafschriften over de afgelopen drie maanden") or a stay someone
-    /// plans ("ik wil drie maanden bij haar zijn").
-    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|(?:van|over) (?:de )?(?:afgelopen|laatste)|wil|wilde|willen|wou|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschrift(?:en)?(?: van| over)?|(?:bank)?papieren (?:van|over)|loonstro(?:k|ken|okjes)(?: van| over)?|salarisstroken(?: van| over)?|uitdraai(?:en)? (?:van|over)|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en))$";
+    /// plans ("ik wil drie maanden bij haar zijn"), or how long a programme, contract or stay
+    /// lasts ("een saneringstraject van 18 maanden", "een contract van 12 maanden").
+    NOT_A_WAIT_BEFORE = r"(?:^|[^a-z0-9])(?:(?:huur)?achterstand(?: van)?|(?:van|over) (?:de )?(?:afgelopen|laatste)|wil|wilde|willen|wou|(?:langer|meer|minder|korter|eerder|later) dan|(?:longer|more|less|shorter) than|within|up to|at most|binnen|maximaal|max|hooguit|uiterlijk|hoogstens|om de|elke|iedere|per|[0-9]+ ?x ?/|x/|[a-z]*norm van|[a-z]*norm is|[a-z]*norm|normtijd|[a-z]*termijn(?: van| is| ligt op)?|oplopen tot|oploopt tot|tot wel|tot zelfs|(?:wachttijden?|wachtlijsten?) (?:van )?tot|leeftijd van|leeftijd|geldig|geldig voor|(?:bank)?afschrift(?:en)?(?: van| over)?|(?:bank)?papieren (?:van|over)|loonstro(?:k|ken|okjes)(?: van| over)?|salarisstroken(?: van| over)?|uitdraai(?:en)? (?:van|over)|(?:[0-9]+|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf) ?(?:tot|t/m|a|of|-|en)|(?:[a-z]*traject|[a-z]*contract|looptijd|opname|cursus|proeftijd) van)$";
 
     /// "eerst" right before a duration: a condition to meet first, not a wait (unless
     /// [`WAIT_AFTER`]).
@@ -472,7 +473,7 @@ impl Unit {
     fn of(spelled: &str) -> Self {
         match spelled {
             "dag" | "dagen" | "dgn" | "day" | "days" => Self::Day,
-            "week" | "weken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => Self::Week,
+            "week" | "weken" | "weeken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => Self::Week,
             "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
             | "mths" => Self::Month,
             _ => Self::Year,

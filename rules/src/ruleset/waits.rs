@@ -7,7 +7,8 @@ use crate::extract::{sentence_at, stated_waits, StatedWait};
 /// The longest waiting time mentioned in a text, in days: "al 14 weken" → 98,
 /// "drie maanden" → 90, "ruim een half jaar" → 182. `None` when the text names none.
 pub fn extract_wait_days(text: &str) -> Option<u32> {
-    wait_days_normalised(&normalise(text))
+    let normalised = normalise(text);
+    wait_days_normalised(&crate::extract::with_inferred_stops(text, &normalised))
 }
 
 fn wait_days_normalised(normalised: &str) -> Option<u32> {

@@ -1,0 +1,208 @@
+//! **Sentence ends a writer left out.** Notes typed on a phone often run their sentences
+//! together without a full stop: "aangemeld bij Parnassia maar hoort al 14 weken niets Ze is al
+//! twee jaar somber". Waits are read per sentence, so such a note is one long sentence in which
+//! a duration of illness competes with the wait. Where a word that opens Dutch sentences
+//! ("Ze", "Nu", "Toen", "De", "Mevrouw"…) is written with a capital right after a word that ends
+//! in a lower-case letter, a digit or a closing quote or bracket, the writer started a new
+//! sentence; the space before it
+//! becomes a line break in a copy of the normalised text, of the same length, that waits are
+//! read from. A capitalised word followed by another ("De Sleutels", "Ons Doel", "Het Juridisch
+//! Loket") is a name, not a sentence start.
+
+use std::borrow::Cow;
+
+/// Words that open sentences (pronouns, articles, adverbs, conjunctions, prepositions and the
+/// usual first word of a note's sentence about a person), lower case; a name that starts with
+/// one has a second capitalised word.
+#[rustfmt::skip]
+const OPENERS: &[&str] = &[
+    "afgelopen", "alleen", "alles", "als", "bij", "binnenkort", "bovendien", "client", "cliente",
+    "cliënt", "cliënte", "daar", "daardoor", "daarna", "daarnaast", "daarom", "dan", "dat", "de",
+    "deze", "dhr", "die", "dit", "door", "dus", "echter", "een", "eerst", "en", "er", "geen",
+    "gelukkig", "gisteren", "haar", "helaas", "het", "hier", "hierdoor", "hij", "hoe", "hoewel",
+    "hun", "iedereen", "ik", "in", "inmiddels", "intussen", "je", "jij", "jullie", "klant",
+    "later", "maar", "men", "meneer", "met", "mevr", "mevrouw", "mijn", "morgen", "mw", "na",
+    "naar", "niemand", "niet", "niets", "nog", "nu", "om", "omdat", "ondertussen", "onze", "ook",
+    "op", "over", "pas", "sinds", "sindsdien", "straks", "tegen", "terwijl", "tijdens", "toch",
+    "toen", "tot", "u", "uit", "van", "vanaf", "vanavond", "vandaag", "vanmiddag", "vanochtend",
+    "vanuit", "verder", "via", "volgende", "volgens", "voor", "vorige", "waar", "waarom",
+    "wanneer", "want", "wat", "we", "wel", "wie", "wij", "ze", "zij", "zijn", "zo", "zonder",
+];
+
+/// Bytes that close a quote or an aside: a capitalised opener after them starts a sentence too.
+const CLOSING: &[u8] = b"'\")";
+
+/// `normalised` (the [`normalise`](knooppunt_domain::text::normalise)d form of `text`) with a
+/// line break for each space before a sentence that `text` opens without a stop; borrowed as
+/// it is when there is none. Byte offsets are the same in both.
+pub fn with_inferred_stops<'n>(text: &str, normalised: &'n str) -> Cow<'n, str> {
+    let starts = unmarked_starts(text);
+    if starts.is_empty() {
+        return Cow::Borrowed(normalised);
+    }
+    // Normalising keeps the words apart as they are (it only folds the white space between
+    // them), so the n-th word of the text is the n-th word of the normalised text.
+    let mut bytes = normalised.as_bytes().to_vec();
+    let mut word = 0;
+    let mut previous = b' ';
+    let mut wanted = starts.iter().copied().peekable();
+    for i in 0..bytes.len() {
+        if wanted.peek().is_none() {
+            break;
+        }
+        let b = bytes[i];
+        if b != b' ' && previous == b' ' {
+            if wanted.peek() == Some(&word) {
+                wanted.next();
+                if let Some(space) = i.checked_sub(1) {
+                    bytes[space] = b'\n';
+                }
+            }
+            word += 1;
+        }
+        previous = b;
+    }
+    // Only ASCII spaces became line breaks: still UTF-8.
+    match String::from_utf8(bytes) {
+        Ok(text) => Cow::Owned(text),
+        Err(_) => Cow::Borrowed(normalised),
+    }
+}
+
+/// The indices (counting from 0) of the words of `text` that open a sentence without a stop
+/// before them, ascending. Only ASCII capitals are looked at, found eight bytes at a time; a
+/// word is a run of characters that are not white space, as normalising sees it (a "word" of
+/// invisible characters alone, which normalising drops, would shift the count: no note writes
+/// one).
+fn unmarked_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut from = 0;
+    while from < bytes.len() {
+        let at = knooppunt_domain::text::skip_eights(bytes, from);
+        from = at + 1;
+        if !bytes.get(at).is_some_and(u8::is_ascii_uppercase) {
+            continue;
+        }
+        // ASCII white space right before it, and before that a word that ends open: a
+        // lower-case letter, a digit, a closing quote or bracket, or any character beyond
+        // ASCII ("ë", "’").
+        let word_end = bytes[..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |last| last + 1);
+        if word_end == at || word_end == 0 {
+            continue;
+        }
+        let last = bytes[word_end - 1];
+        let open = !last.is_ascii()
+            || last.is_ascii_lowercase()
+            || last.is_ascii_digit()
+            || CLOSING.contains(&last);
+        if open && opens_a_sentence(bytes, at) {
+            starts.push(
+                text.get(..at)
+                    .map_or(0, |before| before.split_whitespace().count()),
+            );
+        }
+    }
+    starts
+}
+
+/// Whether the word at byte `start` of `bytes` (which starts with an ASCII capital) opens a
+/// sentence: one of [`OPENERS`], not in capitals throughout, and not the first word of a name
+/// of several capitalised words.
+fn opens_a_sentence(bytes: &[u8], start: usize) -> bool {
+    let end = bytes[start..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .map_or(bytes.len(), |n| start + n);
+    // The word without the punctuation after it, in lower case (no opener is longer than 12
+    // bytes).
+    let mut word = &bytes[start..end];
+    while let Some((last, rest)) = word.split_last() {
+        if last.is_ascii_punctuation() {
+            word = rest;
+        } else {
+            break;
+        }
+    }
+    let mut lower = [0u8; 12];
+    if word.len() > lower.len() || word[1..].iter().any(u8::is_ascii_uppercase) {
+        return false;
+    }
+    for (slot, b) in lower.iter_mut().zip(word) {
+        *slot = b.to_ascii_lowercase();
+    }
+    let Ok(word) = std::str::from_utf8(&lower[..word.len()]) else {
+        return false;
+    };
+    let name_follows = bytes[end..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(u8::is_ascii_uppercase);
+    !name_follows && OPENERS.binary_search(&word).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use knooppunt_domain::text::normalise;
+
+    fn stops(text: &str) -> String {
+        with_inferred_stops(text, &normalise(text)).into_owned()
+    }
+
+    #[test]
+    fn a_capitalised_opener_after_a_lower_case_word_starts_a_sentence() {
+        let cases = [
+            (
+                "hoort al 14 weken niets Ze is al twee jaar somber",
+                "hoort al 14 weken niets\nze is al twee jaar somber",
+            ),
+            ("intake over 10 wkn En dan", "intake over 10 wkn\nen dan"),
+            (
+                "3 jaar klachten Via de huisarts",
+                "3 jaar klachten\nvia de huisarts",
+            ),
+            ("woont in Delft sinds", "woont in delft sinds"),
+            (
+                "pas over 6 weken Tegen die tijd",
+                "pas over 6 weken\ntegen die tijd",
+            ),
+            (
+                "gebeld op dag 3 Nu nog niks",
+                "gebeld op dag 3\nnu nog niks",
+            ),
+            // A name of several capitalised words, not a sentence.
+            ("huurt bij De Sleutels sinds", "huurt bij de sleutels sinds"),
+            ("naar Het Juridisch Loket", "naar het juridisch loket"),
+            // Already a sentence end, a name, capitals throughout, a quote.
+            ("niets gehoord. Ze belt", "niets gehoord. ze belt"),
+            (
+                "aangemeld bij Parnassia maar",
+                "aangemeld bij parnassia maar",
+            ),
+            ("WACHT AL 9 WEKEN ZE BELT", "wacht al 9 weken ze belt"),
+            ("zegt 'Ze doen niks'", "zegt 'ze doen niks'"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(stops(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_openers_are_sorted_for_a_binary_search() {
+        assert!(OPENERS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn offsets_stay_where_they_were() {
+        let text = "Mevr.  wacht   al 9 wk  Ze is ‘boos’ Cliënte belt";
+        let normalised = normalise(text);
+        let stopped = with_inferred_stops(text, &normalised);
+        assert_eq!(stopped.len(), normalised.len());
+        assert_eq!(stopped.replace('\n', " "), normalised);
+        assert_eq!(stopped.matches('\n').count(), 2, "{stopped:?}");
+    }
+}
