@@ -42,6 +42,12 @@ fn abbreviated_and_compact_waits() {
         ("ruim een half jaar op de wachtlijst", Some(182)),
         // As a learner of Dutch may spell it.
         ("wacht al tien weeken op een reactie", Some(70)),
+        // Two neighbouring letters swapped in a unit of five letters or more, or in a number
+        // word of six or more.
+        ("wacht al 6 wekne op een reactie", Some(42)),
+        ("intake pas over 3 maadnen", Some(90)),
+        ("al andrehalve maand geen reactie", Some(45)),
+        ("wachtlijst van veetrien dagen", Some(14)),
     ]);
 }
 
@@ -59,6 +65,8 @@ fn waits_stated_as_a_list_length() {
 #[test]
 fn durations_that_are_not_waits() {
     assert_no_waits(&[
+        // A word a letter away from a unit is no unit ("wagen" is no "dagen").
+        "er staan 2 wagen voor de deur",
         // How long a programme, a contract or a stay lasts.
         "een saneringstraject van 18 maanden is niet haalbaar",
         "ze heeft een contract van 12 maanden bij een uitzendbureau",

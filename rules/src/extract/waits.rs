@@ -18,9 +18,48 @@
 
 use super::{clause_at, sentence_at, sentence_bounds};
 
-patterns! {
-    DURATION = r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{1,3}|[a-z]+) en een halve?|[0-9]{1,3}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|weeken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs)(?-u:\b)";
+/// A duration: a number (digits, words, halves) and a unit, also abbreviated, and a unit of
+/// five letters or more with two neighbouring letters swapped ("6 wekne", "3 maadnen"), the
+/// commonest slip in typing.
+static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let transposed: String = TRANSPOSABLE_UNITS
+        .iter()
+        .flat_map(|(unit, _)| transpositions(unit))
+        .map(|spelling| format!("|{spelling}"))
+        .collect();
+    super::pattern(&format!(
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{{1,3}}|[a-z]+) en een halve?|[0-9]{{1,3}}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|weeken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs{transposed})(?-u:\b)"
+    ))
+});
 
+/// Units that count with two neighbouring letters swapped: long enough that no such spelling
+/// is another word ("dagen" and "wagen" differ by a letter, not by a swap).
+const TRANSPOSABLE_UNITS: [(&str, Unit); 5] = [
+    ("dagen", Unit::Day),
+    ("weken", Unit::Week),
+    ("maanden", Unit::Month),
+    ("maand", Unit::Month),
+    ("jaren", Unit::Year),
+];
+
+/// The spellings of `word` (ASCII) with two neighbouring, different letters swapped.
+fn transpositions(word: &str) -> impl Iterator<Item = String> + '_ {
+    let bytes = word.as_bytes();
+    (1..bytes.len()).filter_map(move |i| {
+        let mut swapped = bytes.to_vec();
+        swapped.swap(i - 1, i);
+        (swapped != bytes)
+            .then(|| String::from_utf8(swapped).ok())
+            .flatten()
+    })
+}
+
+/// Whether `a` is `b` with two neighbouring letters swapped.
+fn is_transposition(a: &str, b: &str) -> bool {
+    a.len() == b.len() && transpositions(b).any(|t| t == a)
+}
+
+patterns! {
     /// Words before a duration that make it an age, a threshold, a deadline, a frequency, the
     /// period papers cover ("bankafschriften over de afgelopen drie maanden") or a stay someone
     /// plans ("ik wil drie maanden bij haar zijn"), or how long a programme, contract or stay
@@ -213,6 +252,15 @@ fn number_word(word: &str) -> Option<f64> {
     })
 }
 
+/// A number word of six letters or more with two neighbouring letters swapped ("andrehalve",
+/// "veetrien").
+fn transposed_number_word(word: &str) -> Option<f64> {
+    if word.len() < 6 || !word.is_ascii() {
+        return None;
+    }
+    transpositions(word).find_map(|spelling| number_word(&spelling))
+}
+
 /// "twintig" … "negentig" on their own.
 fn tens_word(word: &str) -> Option<f64> {
     Some(match word {
@@ -291,7 +339,7 @@ impl<'a> Duration<'a> {
             .nth(3)
             .map_or(0, |(i, _)| i + 1);
         let after = &normalised[whole.end()..];
-        let mut amount = number_word(number)?;
+        let mut amount = number_word(number).or_else(|| transposed_number_word(number))?;
         // "een week of zes": about six weeks.
         if amount == 1.0 && number == "een" {
             if let Some(count) = APPROXIMATE_AFTER
@@ -476,7 +524,11 @@ impl Unit {
             "week" | "weken" | "weeken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => Self::Week,
             "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
             | "mths" => Self::Month,
-            _ => Self::Year,
+            "jaar" | "jaren" | "jr" | "year" | "years" | "yrs" => Self::Year,
+            typo => TRANSPOSABLE_UNITS
+                .iter()
+                .find(|(unit, _)| is_transposition(typo, unit))
+                .map_or(Self::Year, |(_, unit)| *unit),
         }
     }
 }
