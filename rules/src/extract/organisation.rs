@@ -281,6 +281,9 @@ fn choose<'a>(
         .or_else(|| named_tied().find(|c| !c.creditor))
         .or_else(|| named_tied().next())
         .or_else(|| direct().find(|c| tied(c.name)))
+        // No body tied to the barrier named: the one a fear is about ("Gezin huurt bij
+        // Staedion. Moeder durft het CJG niet te bellen" is the CJG's).
+        .or_else(|| direct().find(|c| feared_at(normalised, c.at)))
         .or_else(|| direct().find(|c| !secondary(c.name)))
         .or_else(|| candidates.iter().find(|c| tied(c.name)))
         .or_else(|| candidates.iter().find(|c| !secondary(c.name)))

@@ -355,6 +355,10 @@ fn the_feared_body_among_several() {
         ("De gemeente wees haar op het UWV. Ze durft haar klussen niet aan het UWV door te geven.", &[A], Some("UWV")),
         ("De juf zegt: vraag hulp bij Jeugdformaat. Moeder wil niet. Ze denkt dat Veilig Thuis dan komt.", &[J], Some("Veilig Thuis")),
         ("School zegt: ga naar Jeugdformaat. Ze zegt nee, dan komt Jeugdbescherming.", &[J], Some("Jeugdbescherming")),
+        // No body tied to the barrier named: the one the fear is about, not the referrer or
+        // the landlord named before it.
+        ("Via de Voedselbank kwam ze bij ons. Ze durft geen hulp te vragen bij het CJG, uit angst dat ze de kinderen afpakken.", &[J], Some("CJG")),
+        ("Gezin huurt bij Staedion. Moeder durft het CJG niet te bellen over haar zoon.", &[J], Some("CJG")),
         // With a wait, the body the wait is about comes first.
         ("Ze liet de lekkage zelf maken omdat Haag Wonen na 8 weken nog niet was geweest; het geld van haar broer durft ze niet aan de sociale dienst te melden.", &[A, C], Some("Haag Wonen")),
     ]);
