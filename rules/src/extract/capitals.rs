@@ -174,8 +174,9 @@ const SUBJECTS: [&str; 12] = [
 ];
 
 /// Whether the alias (whose last word is a plural, "de sleutels", or which has no article,
-/// "portaal", after no article itself unless it is an abbreviation: "de kb heeft") is the subject of a body's verb in the singular right after it, and not the
-/// object a sentence opens with.
+/// "portaal") is the subject of a body's verb in the singular right after it, and not the
+/// object a sentence opens with; after an article only when it is an abbreviation ("de kb
+/// heeft").
 fn acts_right_after(alias: &str, before: &str, after: &str) -> bool {
     let plural = alias.ends_with('s') || alias.ends_with("en");
     let bare = !alias.starts_with("de ") && !alias.starts_with("het ");

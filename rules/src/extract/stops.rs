@@ -40,33 +40,18 @@ pub fn with_inferred_stops<'n>(text: &str, normalised: &'n str) -> Cow<'n, str> 
     if starts.is_empty() {
         return Cow::Borrowed(normalised);
     }
-    // Normalising keeps the words apart as they are (it only folds the white space between
-    // them), so the n-th word of the text is the n-th word of the normalised text.
-    let mut bytes = normalised.as_bytes().to_vec();
-    let mut word = 0;
-    let mut previous = b' ';
-    let mut wanted = starts.iter().copied().peekable();
-    for i in 0..bytes.len() {
-        if wanted.peek().is_none() {
-            break;
+    // Normalising keeps the words apart as they are and folds the white space between them
+    // into one space, so word n (counting from 0; n ≥ 1 here) of the text follows space n of
+    // the normalised text (counting from 1), or space n + 1 after a leading space.
+    let leading = usize::from(normalised.starts_with(' '));
+    let spaces: Vec<usize> = normalised.match_indices(' ').map(|(i, _)| i).collect();
+    let mut stopped = normalised.to_string();
+    for word in starts {
+        if let Some(&space) = (word + leading).checked_sub(1).and_then(|n| spaces.get(n)) {
+            stopped.replace_range(space..=space, "\n");
         }
-        let b = bytes[i];
-        if b != b' ' && previous == b' ' {
-            if wanted.peek() == Some(&word) {
-                wanted.next();
-                if let Some(space) = i.checked_sub(1) {
-                    bytes[space] = b'\n';
-                }
-            }
-            word += 1;
-        }
-        previous = b;
     }
-    // Only ASCII spaces became line breaks: still UTF-8.
-    match String::from_utf8(bytes) {
-        Ok(text) => Cow::Owned(text),
-        Err(_) => Cow::Borrowed(normalised),
-    }
+    Cow::Owned(stopped)
 }
 
 /// The indices (counting from 0) of the words of `text` that open a sentence without a stop

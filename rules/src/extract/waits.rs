@@ -54,9 +54,17 @@ fn transpositions(word: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// Whether `a` is `b` with two neighbouring letters swapped.
+/// Whether `a` is `b` with two neighbouring, different letters swapped.
 fn is_transposition(a: &str, b: &str) -> bool {
-    a.len() == b.len() && transpositions(b).any(|t| t == a)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+        return false;
+    };
+    a.len() == b.len()
+        && i + 1 < a.len()
+        && a[i] == b[i + 1]
+        && a[i + 1] == b[i]
+        && a[i + 2..] == b[i + 2..]
 }
 
 patterns! {
