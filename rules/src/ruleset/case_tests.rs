@@ -428,3 +428,38 @@ fn help_with_money_in_plain_words() {
         "schuldhulp-toegang",
     );
 }
+
+/// A referral with no first talk yet, or a provider that calls "as soon as there is a place",
+/// is a GGZ wait; the lock changed by the bailiff is an eviction; "ingetrokken" is a relative
+/// moving in only when one is named, not a withdrawn proposal or complaint.
+#[test]
+fn a_first_talk_not_yet_a_lock_changed_and_who_moved_in() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "wachtlijst-ggz",
+        &[
+            "Jongen met paniekaanvallen, verwijzing van de huisarts ligt er sinds de zomer, nog altijd geen eerste gesprek.",
+            "De psycholoog heeft haar op de lijst gezet en belt 'zodra er een plek vrijkomt'; ze is er intussen slechter aan toe.",
+        ],
+        &[],
+    );
+    found_in_and_not_in(
+        &rules,
+        "huisuitzetting",
+        &["Huur drie maanden niet betaald en de deurwaarder zegt dat het slot dinsdag om gaat."],
+        &[],
+    );
+    found_in_and_not_in(
+        &rules,
+        "kostendelersnorm",
+        &[
+            "Haar broer (41) is na zijn ontslag uit de kliniek bij haar ingetrokken; nu wordt haar bijstand lager.",
+            "Haar zoon van 24 is weer ingetrokken, en de bijstand gaat omlaag.",
+        ],
+        &[
+            "Hij heeft zijn voorstel ingetrokken, bang dat de lening van zijn zus als inkomen telt voor zijn uitkering.",
+            "De klacht over de bijstand is ingetrokken na een goed gesprek.",
+        ],
+    );
+}
