@@ -21,7 +21,9 @@ pub(crate) fn classified(
     date: &str,
     traceparent: Option<&str>,
 ) -> Classified {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    // Parsed as intake would today: a date is refused only when it lies after today, and the
+    // callers' dates run up to today (`signals_that_stop_are_labelled_on_the_agenda`).
+    let today = knooppunt_ingest::today_nl();
     let value = json!({"id": id, "observed_on": date, "source": source, "area": "Moerwijk",
         "text": "Zoon weer thuis, bijstand omlaag door de kostendelersnorm"});
     let mut envelope = envelope_of(&value, today);
