@@ -23,7 +23,7 @@ pub enum ModelCommand {
         #[arg(long, default_value = "rules/default_model.kpm")]
         out: PathBuf,
         /// Kostenparameter C van de logistische regressie.
-        #[arg(long, default_value_t = 32.0)]
+        #[arg(long, default_value_t = knooppunt_rules::learning::train::DEFAULT_COST)]
         cost: f64,
         /// Aantal folds voor de kruisvalidatie.
         #[arg(long, default_value_t = 5)]
