@@ -112,6 +112,10 @@ fn the_real_wait_after_a_distractor() {
         ("Belt: achterstand huur 5 mnd, sinds 7 wk aangemeld bij de schuldhulp, niks gehoord", Some(49)),
         ("wacht al 4 maanden op schuldhulp, de huurachterstand groeit", Some(120)),
         ("ze moeten eruit voor de zomer, en de schuldhulp kan pas over 6 weken een eerste gesprek doen", Some(42)),
+        // What happens meanwhile is no longer the wait's clause: a bailiff calling then is no
+        // eviction date.
+        ("de schuldhulp kan haar pas over 5 weken helpen en intussen belt de deurwaarder elke dag", Some(35)),
+        ("De deurwaarder komt pas over 3 weken voor de ontruiming.", None),
         ("Corporatie reageert niet op twee brieven (sinds 6 wkn).", Some(42)),
         // Weeks or months in brackets after a statement about waiting.
         ("Meldingen sinds mei; per 28/8 geen enkele reactie (15 wk).", Some(105)),
@@ -311,6 +315,7 @@ fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
         ("Ze heeft het de verhuurder twee jaar geleden verteld, nooit iemand gezien.", Some(730)),
         // The request a few words after "geleden", in the same clause.
         ("Een half jaar geleden al hulp voor zijn schulden gevraagd, nooit opgepakt.", Some(182)),
+        ("Ze heeft een jaar geleden zelf aan de bel getrokken voor hulp met haar schulden; er is nog geen plan.", Some(365)),
         ("Hij heeft het een jaar geleden al aan de verhuurder doorgegeven.", Some(365)),
         // ... but not past the clause: the moment something else happened.
         ("Ze is een jaar geleden verhuisd, en heeft toen om hulp gevraagd.", None),

@@ -136,7 +136,7 @@ patterns! {
 
     /// "geleden" followed by the application or report the wait counts from, in the same
     /// clause ("een half jaar geleden al hulp voor zijn schulden gevraagd").
-    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,6}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding)(?-u:\b)";
+    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,6}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding|aan de bel getrokken)(?-u:\b)";
 
     /// "geleden" followed, in the same sentence, by nothing having happened since ("dat is nu
     /// een half jaar geleden en er is nog immer geen regeling"): the time waited since.
@@ -159,6 +159,10 @@ patterns! {
 
     /// Words just before a duration of years that make it an age ("moeder is 40 jaar").
     AGE_BEFORE = r"(?:^|[^a-z0-9])(?:is|wordt|werd|word|ben|was|van)$";
+
+    /// What happens meanwhile, after a wait ("… en intussen belt de deurwaarder"): no longer
+    /// the wait's own clause.
+    MEANWHILE = r"\b(?:intussen|ondertussen|inmiddels|terwijl|maar)\b";
 
     /// An eviction or moving-out context: "over 3 weken" there is a deadline, not a wait.
     DEADLINE_CONTEXT = r"ontruim|uitzet|vonnis|deurwaarder|moet(?:en)? (?:\w+ )*?weg|eruit|verhuiz|zitting|rechter|(?:huis|woning|kamer) uit|op straat|sleutels? inlever";
@@ -441,9 +445,19 @@ impl<'a> Duration<'a> {
     fn is_deadline(&self, sentence: &str, clause: &str) -> bool {
         let tail = self.tail;
         // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
-        // makes it a deadline only within its own clause.
+        // makes it a deadline only within its own clause, and only before what happens
+        // meanwhile ("pas over 6 weken zien en intussen belt de deurwaarder").
         let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
-            clause
+            // Where the text after the duration starts within the clause (both are slices
+            // of the normalised text).
+            let after_at = (self.after.as_ptr() as usize).checked_sub(clause.as_ptr() as usize);
+            match after_at.and_then(|at| Some((at, clause.get(at..)?))) {
+                Some((at, rest)) => MEANWHILE
+                    .find(rest)
+                    .and_then(|m| clause.get(..at + m.start()))
+                    .unwrap_or(clause),
+                None => clause,
+            }
         } else {
             sentence
         };

@@ -450,6 +450,13 @@ fn a_first_talk_not_yet_a_lock_changed_and_who_moved_in() {
         &["Huur drie maanden niet betaald en de deurwaarder zegt dat het slot dinsdag om gaat."],
         &[],
     );
+    // "wl", as GPs and nurses write the waiting list.
+    found_in_and_not_in(
+        &rules,
+        "wachtlijst-ggz",
+        &["Mw 52 jr, angstklachten, aangemeld bij de ggz, wl 9 wkn."],
+        &[],
+    );
     found_in_and_not_in(
         &rules,
         "kostendelersnorm",
