@@ -103,6 +103,10 @@ fn the_real_wait_after_a_distractor() {
     assert_waits(&[
         ("Mw (woont er al 20 jaar) wacht al 9 weken op reactie", Some(63)),
         ("Zoon van 19; intake pas over 5 maanden", Some(150)),
+        // Haags drops the last n: "weke" are weeks.
+        ("Ze mot 9 weke wachte op de schuldhulp", Some(63)),
+        // Years of complaints are an illness, not the wait stated before them.
+        ("Sinds de verwijzing al 4 maanden niets gehoord van de ggz. Zij heeft al twee jaar klachten en vraagt of wachten ook helpt.", Some(120)),
         ("al een jaar op de wachtlijst", Some(365)),
         ("Een mevrouw die ik al een jaar ken wacht op de schuldhulp. Dat is nu zeven weken.", Some(49)),
         ("Huurster, al 2 jaar bij ons bekend, wacht op de ggz: wachttijd 11 weken.", Some(77)),

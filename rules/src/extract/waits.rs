@@ -28,7 +28,7 @@ static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
         .map(|spelling| format!("|{spelling}"))
         .collect();
     super::pattern(&format!(
-        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{{1,3}}|[a-z]+) en een halve?|[0-9]{{1,3}}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|weeken|week|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs{transposed})(?-u:\b)"
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{{1,3}}|[a-z]+) en een halve?|[0-9]{{1,3}}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|weeken|week|weke|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs{transposed})(?-u:\b)"
     ))
 });
 
@@ -119,7 +119,7 @@ patterns! {
     /// genomen" stays a wait), how long the person has lived there ("die er al negen jaar
     /// woont") or how long the writer has known the person ("die ik al een jaar ken", "al 2
     /// jaar bij ons bekend").
-    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|arbeidsongeschikt|ziekgeschreven|in de ziektewet|in de bijstand|in de wia|in de wao|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w+klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|arbeidsongeschikt|ziekgeschreven|in de ziektewet|in de bijstand|in de wia|in de wao|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w*klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
 
     /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
     /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
@@ -543,7 +543,9 @@ impl Unit {
     fn of(spelled: &str) -> Self {
         match spelled {
             "dag" | "dagen" | "dgn" | "day" | "days" => Self::Day,
-            "week" | "weken" | "weeken" | "wk" | "wkn" | "wken" | "weeks" | "wks" => Self::Week,
+            "week" | "weken" | "weeken" | "weke" | "wk" | "wkn" | "wken" | "weeks" | "wks" => {
+                Self::Week
+            }
             "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
             | "mths" => Self::Month,
             "jaar" | "jaren" | "jr" | "year" | "years" | "yrs" => Self::Year,
