@@ -73,12 +73,17 @@ fn in_a_number(bytes: &[u8], i: usize, c: char) -> bool {
 
 /// The clause around byte `at`: its sentence cut at commas, colons, dashes and brackets.
 fn clause_at(text: &str, at: usize) -> &str {
+    let (start, end) = clause_bounds(text, at);
+    &text[start..end]
+}
+
+/// Where the clause around byte `at` ([`clause_at`]) starts and ends.
+fn clause_bounds(text: &str, at: usize) -> (usize, usize) {
     let (start, end) = sentence_bounds(text, at);
-    let sentence = &text[start..end];
-    let (from, to) = bounds(sentence, at - start, |c| {
+    let (from, to) = bounds(&text[start..end], at - start, |c| {
         matches!(c, ',' | ':' | '–' | '(' | ')')
     });
-    &sentence[from..to]
+    (start + from, start + to)
 }
 
 /// The last `n` characters of `text` (all of it when shorter).

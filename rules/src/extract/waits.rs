@@ -16,7 +16,7 @@
 //! sentence is about waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 
-use super::{clause_at, sentence_at, sentence_bounds};
+use super::{clause_at, clause_bounds, sentence_at, sentence_bounds};
 
 /// A duration: a number (digits, words, halves) and a unit, also abbreviated, and a unit of
 /// five letters or more with two neighbouring letters swapped ("6 wekne", "3 maadnen"), the
@@ -448,16 +448,15 @@ impl<'a> Duration<'a> {
         // makes it a deadline only within its own clause, and only before what happens
         // meanwhile ("pas over 6 weken zien en intussen belt de deurwaarder").
         let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
-            // Where the text after the duration starts within the clause (both are slices
-            // of the normalised text).
-            let after_at = (self.after.as_ptr() as usize).checked_sub(clause.as_ptr() as usize);
-            match after_at.and_then(|at| Some((at, clause.get(at..)?))) {
-                Some((at, rest)) => MEANWHILE
-                    .find(rest)
-                    .and_then(|m| clause.get(..at + m.start()))
-                    .unwrap_or(clause),
-                None => clause,
-            }
+            let (start, end) = clause_bounds(self.normalised, self.at);
+            // `after` is the rest of the normalised text from the duration's end.
+            let duration_end = self.normalised.len() - self.after.len();
+            let meanwhile = self
+                .normalised
+                .get(duration_end..end)
+                .and_then(|rest| MEANWHILE.find(rest))
+                .map_or(end, |m| duration_end + m.start());
+            self.normalised.get(start..meanwhile).unwrap_or(clause)
         } else {
             sentence
         };
