@@ -4,6 +4,7 @@
 //! `security_http.rs`. Every loop is bounded in count and every wait in time.
 
 use crate::support::*;
+use knooppunt_web::throttle::{Limits, Throttle, Verdict};
 
 async fn failure_rows(store: &knooppunt_store::Store) -> i64 {
     use sqlx::Row;
@@ -310,23 +311,39 @@ async fn typing_keeps_the_session_in_use_and_an_ended_one_is_told() {
     site.app.stop().await;
 }
 
+/// A throttle with an hour's window and these limits on each backend: a fresh SQLite file in
+/// `dir` and a fresh PostgreSQL database, with the URL and the store it counts in.
+async fn throttles(
+    dir: &tempfile::TempDir,
+    connections: u32,
+    per_pair: i64,
+    per_client: i64,
+) -> Vec<(String, knooppunt_store::Store, Throttle)> {
+    let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut out = Vec::new();
+    for url in [sqlite, fresh_pg_database().await] {
+        let store = knooppunt_store::Store::connect(&url, connections)
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let mut throttle = Throttle::new(store.clone());
+        throttle.limits = Limits {
+            per_pair,
+            per_client,
+            window_secs: 3600,
+        };
+        out.push((url, store, throttle));
+    }
+    out
+}
+
 /// A burst of attempts sent at the same moment gets no more passwords checked than the
 /// limits allow: each attempt is counted before its password is checked (the security review
 /// of 2026-12-02 had 60 of 60 parallel guesses checked), and a right one is taken back.
 #[tokio::test]
 async fn a_burst_of_parallel_attempts_gets_no_more_than_the_limit() {
-    use knooppunt_web::throttle::{Limits, Throttle, Verdict};
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
-    for url in [sqlite, fresh_pg_database().await] {
-        let store = knooppunt_store::Store::connect(&url, 4).await.unwrap();
-        store.migrate().await.unwrap();
-        let mut throttle = Throttle::new(store.clone());
-        throttle.limits = Limits {
-            per_pair: 5,
-            per_client: 20,
-            window_secs: 3600,
-        };
+    for (url, _, throttle) in throttles(&dir, 4, 5, 20).await {
         let attempts = (0..40).map(|_| {
             let throttle = throttle.clone();
             tokio::spawn(async move { throttle.attempt("anna", "192.0.2.1").await.unwrap() })
@@ -364,18 +381,8 @@ async fn a_burst_of_parallel_attempts_gets_no_more_than_the_limit() {
 /// migrations of both backends), including windows that pass.
 #[tokio::test]
 async fn the_throttle_counts_alike_on_sqlite_and_postgres() {
-    use knooppunt_web::throttle::{Limits, Throttle, Verdict};
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
-    for url in [sqlite, fresh_pg_database().await] {
-        let store = knooppunt_store::Store::connect(&url, 2).await.unwrap();
-        store.migrate().await.unwrap();
-        let mut throttle = Throttle::new(store.clone());
-        throttle.limits = Limits {
-            per_pair: 3,
-            per_client: 5,
-            window_secs: 3600,
-        };
+    for (url, store, mut throttle) in throttles(&dir, 2, 3, 5).await {
         for _ in 0..3 {
             assert_eq!(
                 throttle.check("anna", "192.0.2.1").await.unwrap(),
