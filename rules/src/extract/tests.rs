@@ -293,6 +293,20 @@ fn waits_in_notes_that_mix_in_english() {
 }
 
 #[test]
+fn waits_in_notes_that_mix_in_spanish_or_portuguese() {
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("wacht al siete semanas op de eerste afspraak", Some(49)),
+        ("aangemeld, já 3 meses geen intake", Some(90)),
+        ("melding já há cinco semanas, ninguém veio", Some(35)),
+        ("wacht al duas semanas op de ggz", Some(14)),
+        // "mes" is a knife in Dutch: no month, the wait beside it is read.
+        ("hij dreigde met een mes, wacht al 3 weken op de ggz", Some(21)),
+        ("hij dreigde met een mes", None),
+    ]);
+}
+
+#[test]
 fn years_of_an_illness_and_a_condition_first_are_not_waits() {
     #[rustfmt::skip]
     assert_waits(&[

@@ -24,23 +24,62 @@ use super::{clause_at, clause_bounds, sentence_at, sentence_bounds};
 static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     let transposed: String = TRANSPOSABLE_UNITS
         .iter()
-        .flat_map(|(unit, _)| transpositions(unit))
+        .flat_map(|unit| transpositions(unit))
         .map(|spelling| format!("|{spelling}"))
         .collect();
+    let spelled: Vec<&str> = UNIT_SPELLINGS
+        .iter()
+        .map(|(spelling, _)| *spelling)
+        .collect();
     super::pattern(&format!(
-        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{{1,3}}|[a-z]+) en een halve?|[0-9]{{1,3}}(?:[,.]5)?|[a-z]+) ?(dagen|dag|dgn|days|day|weken|weeken|week|weke|wkn|wken|wk|weeks|wks|maanden|maande|maand|mnden|mndn|mnd|months|month|mths|jaren|jaar|jr|years|year|yrs{transposed})(?-u:\b)"
+        r"(?-u:\b)(een half|een halve|half|anderhalf|anderhalve|(?:[0-9]{{1,3}}|[a-z]+) en een halve?|[0-9]{{1,3}}(?:[,.]5)?|[a-z]+) ?({}{transposed})(?-u:\b)",
+        spelled.join("|")
     ))
 });
 
+/// Every spelling of a unit the duration pattern reads, a longer one before its prefix
+/// (the pattern takes the first alternative that matches): Dutch, abbreviated, Haags
+/// ("weke"), English, and the Spanish and Portuguese weeks and months of notes that mix those
+/// in ("siete semanas", "3 meses"; not the singular "mes", a knife in Dutch).
+const UNIT_SPELLINGS: [(&str, Unit); 32] = [
+    ("dagen", Unit::Day),
+    ("dag", Unit::Day),
+    ("dgn", Unit::Day),
+    ("days", Unit::Day),
+    ("day", Unit::Day),
+    ("weken", Unit::Week),
+    ("weeken", Unit::Week),
+    ("week", Unit::Week),
+    ("weke", Unit::Week),
+    ("wkn", Unit::Week),
+    ("wken", Unit::Week),
+    ("wk", Unit::Week),
+    ("weeks", Unit::Week),
+    ("wks", Unit::Week),
+    ("semanas", Unit::Week),
+    ("semana", Unit::Week),
+    ("maanden", Unit::Month),
+    ("maande", Unit::Month),
+    ("maand", Unit::Month),
+    ("mnden", Unit::Month),
+    ("mndn", Unit::Month),
+    ("mnd", Unit::Month),
+    ("months", Unit::Month),
+    ("month", Unit::Month),
+    ("mths", Unit::Month),
+    ("meses", Unit::Month),
+    ("jaren", Unit::Year),
+    ("jaar", Unit::Year),
+    ("jr", Unit::Year),
+    ("years", Unit::Year),
+    ("year", Unit::Year),
+    ("yrs", Unit::Year),
+];
+
 /// Units that count with two neighbouring letters swapped: long enough that no such spelling
 /// is another word ("dagen" and "wagen" differ by a letter, not by a swap).
-const TRANSPOSABLE_UNITS: [(&str, Unit); 5] = [
-    ("dagen", Unit::Day),
-    ("weken", Unit::Week),
-    ("maanden", Unit::Month),
-    ("maand", Unit::Month),
-    ("jaren", Unit::Year),
-];
+/// Each is one of [`UNIT_SPELLINGS`], which says its unit.
+const TRANSPOSABLE_UNITS: [&str; 5] = ["dagen", "weken", "maanden", "maand", "jaren"];
 
 /// The spellings of `word` (ASCII) with two neighbouring, different letters swapped.
 fn transpositions(word: &str) -> impl Iterator<Item = String> + '_ {
@@ -259,6 +298,17 @@ fn number_word(word: &str) -> Option<f64> {
         "ten" => 10.0,
         "eleven" => 11.0,
         "twelve" => 12.0,
+        // ... or Spanish or Portuguese ("siete semanas", "tres meses", "duas semanas").
+        "dos" | "dois" | "duas" => 2.0,
+        "tres" => 3.0,
+        "cuatro" | "quatro" => 4.0,
+        "cinco" => 5.0,
+        "seis" => 6.0,
+        "siete" | "sete" => 7.0,
+        "ocho" | "oito" => 8.0,
+        "nueve" | "nove" => 9.0,
+        "diez" | "dez" => 10.0,
+        "doce" | "doze" => 12.0,
         "anderhalf" | "anderhalve" => 1.5,
         other => other.replace(',', ".").parse().ok()?,
     })
@@ -540,19 +590,14 @@ enum Unit {
 
 impl Unit {
     fn of(spelled: &str) -> Self {
-        match spelled {
-            "dag" | "dagen" | "dgn" | "day" | "days" => Self::Day,
-            "week" | "weken" | "weeken" | "weke" | "wk" | "wkn" | "wken" | "weeks" | "wks" => {
-                Self::Week
-            }
-            "maand" | "maanden" | "maande" | "mnd" | "mndn" | "mnden" | "month" | "months"
-            | "mths" => Self::Month,
-            "jaar" | "jaren" | "jr" | "year" | "years" | "yrs" => Self::Year,
-            typo => TRANSPOSABLE_UNITS
-                .iter()
-                .find(|(unit, _)| is_transposition(typo, unit))
-                .map_or(Self::Year, |(_, unit)| *unit),
-        }
+        let spelling = TRANSPOSABLE_UNITS
+            .into_iter()
+            .find(|unit| is_transposition(spelled, unit))
+            .unwrap_or(spelled);
+        UNIT_SPELLINGS
+            .iter()
+            .find(|(known, _)| *known == spelling)
+            .map_or(Self::Year, |(_, unit)| *unit)
     }
 }
 

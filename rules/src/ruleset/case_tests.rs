@@ -470,3 +470,29 @@ fn a_first_talk_not_yet_a_lock_changed_and_who_moved_in() {
         ],
     );
 }
+
+#[test]
+fn a_lock_replaced_by_the_police_permission_within_a_week_and_treatment_that_runs() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "huisuitzetting",
+        &[
+            "Meneer zat hier met zijn spullen in vuilniszakken. Gisteren kwamen ze met de politie en is het slot vervangen.",
+            "Het slot is vervangen terwijl de deurwaarder erbij stond; mevrouw staat op straat.",
+        ],
+        &["Na de inbraak heeft de corporatie het slot van de voordeur vervangen."],
+    );
+    found_in_and_not_in(
+        &rules,
+        "corporatie-reactietijd",
+        &["Beugels in de douche bij Vidomes aangevraagd, na 9 weken nog geen reactie."],
+        &["Knelpunt: geen; Vidomes heeft na melding binnen 1 wk toestemming gegeven en zelf beugels geplaatst."],
+    );
+    found_in_and_not_in(
+        &rules,
+        "wachtlijst-ggz",
+        &["Hij is nu onder behandeling bij Parnassia en gaat elke week, maar wacht al 5 maanden op de EMDR."],
+        &["Die jongen die in het voorjaar zo in de war was, is nu onder behandeling bij Parnassia en komt elke week trouw naar zijn afspraak."],
+    );
+}
