@@ -496,3 +496,35 @@ fn a_lock_replaced_by_the_police_permission_within_a_week_and_treatment_that_run
         &["Die jongen die in het voorjaar zo in de war was, is nu onder behandeling bij Parnassia en komt elke week trouw naar zijn afspraak."],
     );
 }
+
+#[test]
+fn arrears_settled_collections_at_rest_a_new_number_everywhere_and_a_code_to_an_old_phone() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "huisuitzetting",
+        &["Huurachterstand van vier maanden, de corporatie is naar de kantonrechter."],
+        &["Huurachterstand was al geregeld met een betalingsregeling, ik kwam alleen de sloten vervangen omdat de ex nog een sleutel had."],
+    );
+    found_in_and_not_in(
+        &rules,
+        "schuldhulp-toegang",
+        &["Een mevrouw zei dat de Kredietbank haar niet verder kan helpen omdat ze vroeger een klein bedrijfje heeft gehad."],
+        &["Stel dat in het voorjaar bij de Kredietbank aanklopte heeft nu leefgeld en een budgetplan, de incasso's liggen stil."],
+    );
+    found_in_and_not_in(
+        &rules,
+        "doorverwijscarrousel",
+        &["Met dezelfde vraag bij het consultatiebureau, de huisarts en het CJG geweest, en overal kreeg ze een nieuw telefoonnummer mee in plaats van een afspraak."],
+        &[],
+    );
+    found_in_and_not_in(
+        &rules,
+        "loket-drempel",
+        &[
+            "Samen geprobeerd in te loggen voor haar huurtoeslag en we kwamen er samen niet uit.",
+            "De code wordt gestuurd naar een telefoon die ze niet meer heeft.",
+        ],
+        &[],
+    );
+}
