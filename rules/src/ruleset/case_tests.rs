@@ -528,3 +528,29 @@ fn arrears_settled_collections_at_rest_a_new_number_everywhere_and_a_code_to_an_
         &[],
     );
 }
+
+/// The evaluation set's convention: a cut a co-resident brings, feared or hidden, is the
+/// kostendelersnorm; fear of a cut is `angst-uitkeringskorting` only when it also stops someone
+/// from volunteering, a gift or help, earning, or reporting something else.
+#[test]
+fn a_feared_cut_for_a_co_resident_is_the_kostendelersnorm_alone() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "angst-uitkeringskorting",
+        &[
+            "Haar broer woont tijdelijk bij haar, en haar schoonmaakwerk op zaterdag durft ze niet op te geven, bang dat ze alles moet terugbetalen.",
+            "Moeder laat de vader van de baby niet inschrijven, uit angst dat het UWV haar uitkering stopt of terugvordert.",
+        ],
+        &[
+            "Twee zussen wonen samen, maar de jongste staat ingeschreven bij een kennis, uit angst dat de bijstand van de oudste anders wordt gekort.",
+            "Meneer durft zijn broer niet in huis te nemen omdat de gemeente hem dan zou korten.",
+        ],
+    );
+    found_in_and_not_in(
+        &rules,
+        "kostendelersnorm",
+        &["Meneer durft zijn broer niet in huis te nemen omdat de gemeente hem dan zou korten op zijn bijstand."],
+        &[],
+    );
+}
