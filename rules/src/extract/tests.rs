@@ -257,6 +257,8 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "ze moet over 2 wk het huis uit",
         "over tien dagen moet hij de sleutels inleveren",
         "alle afschriften van de afgelopen 3 maanden aanleveren",
+        "ontbreken nog de bankafschriften laatste 3 maanden",
+        "loonstroken afgelopen 3 maanden meesturen",
         "pt. 6 wk pp., somber",
         "over 2 wk nabellen",
         "besloten: wijkteam neemt regie. terugkoppeling over 4 weken",
