@@ -554,3 +554,29 @@ fn a_feared_cut_for_a_co_resident_is_the_kostendelersnorm_alone() {
         &[],
     );
 }
+
+#[test]
+fn treatment_that_runs_help_within_hours_and_an_approval_are_no_barrier() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "wachtlijst-ggz",
+        &["Verwacht: intake binnen de Treeknorm van 4 weken. Werkelijk: wachttijd bij PsyQ 19 weken."],
+        &[
+            "Jongen die vorig jaar vastliep zit nu in behandeling bij PsyQ. Elke week een gesprek.",
+            "Na zijn opname bij Brijder is hij een half jaar van de drank af; hij gaat nog elke week naar zijn gesprek daar en dat loopt goed.",
+        ],
+    );
+    found_in_and_not_in(
+        &rules,
+        "corporatie-reactietijd",
+        &[],
+        &["Lekkage badkamer gisteren gemeld bij Haag Wonen, loodgieter binnen 2 uur ter plaatse."],
+    );
+    found_in_and_not_in(
+        &rules,
+        "angst-uitkeringskorting",
+        &[],
+        &["Hij was bang voor korting op zijn WW, maar meldde het vrijwilligerswerk bij het UWV en kreeg binnen een week akkoord."],
+    );
+}
