@@ -71,13 +71,8 @@ fn in_a_number(bytes: &[u8], i: usize, c: char) -> bool {
         && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
 }
 
-/// The clause around byte `at`: its sentence cut at commas, colons, dashes and brackets.
-fn clause_at(text: &str, at: usize) -> &str {
-    let (start, end) = clause_bounds(text, at);
-    &text[start..end]
-}
-
-/// Where the clause around byte `at` ([`clause_at`]) starts and ends.
+/// Where the clause around byte `at` starts and ends: its sentence cut at commas, colons,
+/// dashes and brackets.
 fn clause_bounds(text: &str, at: usize) -> (usize, usize) {
     let (start, end) = sentence_bounds(text, at);
     let (from, to) = bounds(&text[start..end], at - start, |c| {

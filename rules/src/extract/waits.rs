@@ -16,7 +16,7 @@
 //! sentence is about waiting ([`StatedWait::cued`]); such a wait is preferred over a bare duration.
 //!
 
-use super::{clause_at, clause_bounds, sentence_at, sentence_bounds};
+use super::{clause_bounds, sentence_at, sentence_bounds};
 
 /// A duration: a number (digits, words, halves) and a unit, also abbreviated, and a unit of
 /// five letters or more with two neighbouring letters swapped ("6 wekne", "3 maadnen"), the
@@ -427,8 +427,9 @@ impl<'a> Duration<'a> {
             return None;
         }
         let sentence = sentence_at(self.normalised, self.at);
-        let clause = clause_at(self.normalised, self.at);
-        if self.is_deadline(sentence, clause) {
+        let (clause_start, clause_end) = clause_bounds(self.normalised, self.at);
+        let clause = &self.normalised[clause_start..clause_end];
+        if self.is_deadline(sentence, clause_start, clause_end) {
             return None;
         }
         let cued = WAIT_CUE.is_match(sentence);
@@ -492,32 +493,36 @@ impl<'a> Duration<'a> {
     }
 
     /// Whether it is a deadline or a follow-up ("over 4 weken"), not a wait.
-    fn is_deadline(&self, sentence: &str, clause: &str) -> bool {
+    /// `clause_start..clause_end`: the duration's clause in `normalised` ([`clause_bounds`]).
+    fn is_deadline(&self, sentence: &str, clause_start: usize, clause_end: usize) -> bool {
         let tail = self.tail;
+        if !(tail.ends_with("over") || tail.ends_with("over een")) {
+            return false;
+        }
         // "pas over 8 weken" is how long help takes: an eviction elsewhere in the sentence
         // makes it a deadline only within its own clause, and only before what happens
         // meanwhile ("pas over 6 weken zien en intussen belt de deurwaarder").
         let deadline_scope = if tail.ends_with("pas over") || tail.ends_with("pas over een") {
-            let (start, end) = clause_bounds(self.normalised, self.at);
             // `after` is the rest of the normalised text from the duration's end.
             let duration_end = self.normalised.len() - self.after.len();
             let meanwhile = self
                 .normalised
-                .get(duration_end..end)
+                .get(duration_end..clause_end)
                 .and_then(|rest| MEANWHILE.find(rest))
-                .map_or(end, |m| duration_end + m.start());
-            self.normalised.get(start..meanwhile).unwrap_or(clause)
+                .map_or(clause_end, |m| duration_end + m.start());
+            self.normalised
+                .get(clause_start..meanwhile)
+                .unwrap_or(&self.normalised[clause_start..clause_end])
         } else {
             sentence
         };
-        (tail.ends_with("over") || tail.ends_with("over een"))
-            && (DEADLINE_CONTEXT.is_match(deadline_scope)
-                || FOLLOW_UP_AFTER.is_match(self.after)
-                || FOLLOW_UP_BEFORE.is_match(
-                    sentence_before(self.normalised, self.at)
-                        .trim_end()
-                        .trim_end_matches(" een"),
-                ))
+        DEADLINE_CONTEXT.is_match(deadline_scope)
+            || FOLLOW_UP_AFTER.is_match(self.after)
+            || FOLLOW_UP_BEFORE.is_match(
+                sentence_before(self.normalised, self.at)
+                    .trim_end()
+                    .trim_end_matches(" een"),
+            )
     }
 
     /// Whether it is months of arrears, years of someone's life, or how long ago something
@@ -590,14 +595,21 @@ enum Unit {
 
 impl Unit {
     fn of(spelled: &str) -> Self {
-        let spelling = TRANSPOSABLE_UNITS
-            .into_iter()
-            .find(|unit| is_transposition(spelled, unit))
-            .unwrap_or(spelled);
-        UNIT_SPELLINGS
-            .iter()
-            .find(|(known, _)| *known == spelling)
-            .map_or(Self::Year, |(_, unit)| *unit)
+        let unit_of = |spelling: &str| {
+            UNIT_SPELLINGS
+                .iter()
+                .find(|(known, _)| *known == spelling)
+                .map(|(_, unit)| *unit)
+        };
+        // A known spelling as it stands; only else a swap of two letters in a long one.
+        unit_of(spelled)
+            .or_else(|| {
+                TRANSPOSABLE_UNITS
+                    .into_iter()
+                    .find(|unit| is_transposition(spelled, unit))
+                    .and_then(unit_of)
+            })
+            .unwrap_or(Self::Year)
     }
 }
 
