@@ -73,8 +73,6 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 /// either are passed over in one step; the position returned is always at or before the first
 /// such byte (`bytes.len()` when there is none), never past it.
 pub fn skip_eights(bytes: &[u8], mut from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = bytes.get(from..from + 8) {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
@@ -100,53 +98,28 @@ pub fn normalise(text: &str) -> String {
     // NFC, without zero-width characters, soft hyphens and bidi controls (issue 11).
     let text = clean(text);
     let bytes = text.as_bytes();
-    // Built as bytes: an ASCII byte (most of a note) is looked at once and pushed, without
-    // decoding; only whole characters are pushed, so the bytes stay UTF-8.
+    // Built as bytes: eight plain ASCII bytes (most of a note) at a time, any other byte looked
+    // at once, a non-ASCII character decoded; only whole characters are pushed, so the bytes
+    // stay UTF-8.
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 8);
+    // Whether `out` ends in whitespace.
     let mut space = false;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            i += 1;
-            // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, CR.
-            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
-                if !space {
-                    out.push(b' ');
-                }
-                space = true;
-            } else {
-                out.push(b.to_ascii_lowercase());
-                space = false;
-            }
+        let eight = bytes
+            .get(i..i + 8)
+            .and_then(|chunk| <[u8; 8]>::try_from(chunk).ok())
+            .map(u64::from_le_bytes);
+        if let Some(lower) = eight.and_then(|x| plain_lower(x, space)) {
+            out.extend_from_slice(&lower.to_le_bytes());
+            space = lower >> 56 == u64::from(b' ');
+            i += 8;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            if !space {
-                out.push(b' ');
-            }
-            space = true;
-            continue;
-        }
-        space = false;
-        let mut buffer = [0u8; 4];
-        for lower in c.to_lowercase() {
-            let folded: &[u8] = match lower {
-                'ĳ' => b"ij",
-                'à' | 'á' | 'â' | 'ä' | 'ã' => b"a",
-                'è' | 'é' | 'ê' | 'ë' => b"e",
-                'ì' | 'í' | 'î' | 'ï' => b"i",
-                'ò' | 'ó' | 'ô' | 'ö' | 'õ' => b"o",
-                'ù' | 'ú' | 'û' | 'ü' => b"u",
-                'ç' => b"c",
-                '’' | '‘' => b"'",
-                other => other.encode_utf8(&mut buffer).as_bytes(),
-            };
-            out.extend_from_slice(folded);
+        // Else the next eight bytes (or the rest), a character at a time.
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            i = push_char(&text, i, &mut out, &mut space);
         }
     }
     if out.contains(&b'.') {
@@ -154,6 +127,85 @@ pub fn normalise(text: &str) -> String {
     }
     // Only whole characters were pushed and only ASCII periods removed: always UTF-8.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A byte of `ONES` in every lane.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every lane.
+const HIGH: u64 = ONES * 0x80;
+
+/// Eight bytes (little-endian in `x`) in lower case, when they need nothing else: all ASCII,
+/// no tab, line feed, vertical tab, form feed or carriage return, and no space after
+/// whitespace (`space`: whether the byte before them was). `None` otherwise.
+fn plain_lower(x: u64, space: bool) -> Option<u64> {
+    if x & HIGH != 0 {
+        return None;
+    }
+    // Per lane (each below 0x80 now), its high bit set where the byte is at least `n`: the
+    // lanes are 0x80 and more with their high bit set, so subtracting `n` borrows from none.
+    let at_least = |n: u8| ((x | HIGH) - ONES * u64::from(n)) & HIGH;
+    let control = at_least(b'\t') & !at_least(b'\r' + 1);
+    let spaces = at_least(b' ') & !at_least(b' ' + 1);
+    // A space after a space: the lane before's flag shifted up one lane (the first lane's
+    // from `space`).
+    let doubled = spaces & ((spaces << 8) | if space { 0x80 } else { 0 });
+    if control | doubled != 0 {
+        return None;
+    }
+    // 'A'..='Z' get 0x20 added: the high bit shifted down to the 0x20 bit.
+    let upper = at_least(b'A') & !at_least(b'Z' + 1);
+    Some(x | (upper >> 2))
+}
+
+/// Pushes the character at byte `i` of `text` to `out` as [`normalise`] writes it (lower
+/// case, folded, whitespace after whitespace dropped; `space`: whether `out` ends in
+/// whitespace, updated); the position after it.
+fn push_char(text: &str, mut i: usize, out: &mut Vec<u8>, space: &mut bool) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&b) = bytes.get(i) else {
+        return bytes.len();
+    };
+    if b.is_ascii() {
+        // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, CR.
+        if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+            if !*space {
+                out.push(b' ');
+            }
+            *space = true;
+        } else {
+            out.push(b.to_ascii_lowercase());
+            *space = false;
+        }
+        return i + 1;
+    }
+    let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+        return bytes.len();
+    };
+    i += c.len_utf8();
+    if c.is_whitespace() {
+        if !*space {
+            out.push(b' ');
+        }
+        *space = true;
+        return i;
+    }
+    *space = false;
+    let mut buffer = [0u8; 4];
+    for lower in c.to_lowercase() {
+        let folded: &[u8] = match lower {
+            'ĳ' => b"ij",
+            'à' | 'á' | 'â' | 'ä' | 'ã' => b"a",
+            'è' | 'é' | 'ê' | 'ë' => b"e",
+            'ì' | 'í' | 'î' | 'ï' => b"i",
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => b"o",
+            'ù' | 'ú' | 'û' | 'ü' => b"u",
+            'ç' => b"c",
+            '’' | '‘' => b"'",
+            other => other.encode_utf8(&mut buffer).as_bytes(),
+        };
+        out.extend_from_slice(folded);
+    }
+    i
 }
 
 /// Abbreviations common in notes, without their periods.
@@ -170,7 +222,7 @@ fn drop_abbreviation_dots(bytes: &mut Vec<u8>) {
     // Positions of the periods to drop, ascending.
     let mut drop = Vec::new();
     let mut from = 0;
-    while let Some(offset) = bytes[from..].iter().position(|&b| b == b'.') {
+    while let Some(offset) = memchr::memchr(b'.', &bytes[from..]) {
         let i = from + offset;
         from = i + 1;
         if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
