@@ -6,7 +6,7 @@
 //! raad van de huisarts" names no Raad voor de Kinderbescherming. Where only a name fits, such
 //! a name counts written lower-case too: right after "bij", "naar" or "aan" without an article,
 //! where a common noun would have one ("durft het niet door te geven bij toeslagen", "melding
-//! bij portaal"), after "van" following a letter, a phone line or a form ("de brieven van
+//! bij portaal"), or right after calling or mailing ("belt toeslagen"), after "van" following a letter, a phone line or a form ("de brieven van
 //! toeslagen", "de telefoon van toeslagen"), alone in brackets ("flat in de merenwijk
 //! (portaal)", "(de sleutels)"), or as the subject of what a body does, its verb in the singular
 //! where the common noun would take the plural ("bang dat de toeslagen alles terugvordert"
@@ -203,7 +203,7 @@ fn last_word(text: &str) -> &str {
 
 /// Whether only a name fits where the alias at `start..end` of `normalised` stands: alone in
 /// brackets, or — when it begins with no article itself — right after a bare "bij", "naar" or
-/// "aan", or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
+/// "aan" or a verb of calling or mailing ("belt toeslagen": one calls a body), or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
 /// toeslagen"; "bij de sleutels" stays a phrase), or with a verb of [`A_BODY_DOES`] after it,
 /// or as the subject of a verb of [`A_BODY_ACTS`] right after it ([`acts_right_after`]: "de
 /// sleutels reageert niet", where the plural common noun would take "reageren").
@@ -224,7 +224,11 @@ fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     if a_body_does(after) && !before.ends_with("het ") {
         return true;
     }
-    let bare = ["bij ", "naar ", "aan "].iter().any(|preposition| {
+    let bare = [
+        "bij ", "naar ", "aan ", "belt ", "belde ", "bellen ", "mailt ", "mailde ", "mailen ",
+    ]
+    .iter()
+    .any(|preposition| {
         before
             .strip_suffix(preposition)
             .is_some_and(|rest| last_word(rest).is_empty())
@@ -320,6 +324,10 @@ mod tests {
             ("ze durft het niet door te geven bij toeslagen", "toeslagen", "Toeslagen", 1),
             ("al drie keer gemeld bij portaal, niks", "portaal", "Portaal", 1),
             ("brief gestuurd naar toeslagen", "toeslagen", "Toeslagen", 1),
+            // Called or mailed: only a body is.
+            ("belt toeslagen maar komt er niet door", "toeslagen", "Toeslagen", 1),
+            ("ik mailde portaal twee keer", "portaal", "Portaal", 1),
+            ("ze bellen over de toeslagen", "toeslagen", "Toeslagen", 0),
             // The subject of what a body does, its verb in the singular.
             ("bang dat de toeslagen weer alles terugvordert", "toeslagen", "Toeslagen", 1),
             ("bang dat toeslagen dan alles herberekent", "toeslagen", "Toeslagen", 1),

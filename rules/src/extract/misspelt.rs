@@ -17,6 +17,8 @@
 
 use std::collections::HashSet;
 
+mod split;
+
 /// The shortest alias (and word) that is matched with one edit.
 const MIN_LEN: usize = 6;
 /// The shortest word at the start of a sentence that is matched with one edit.
@@ -48,6 +50,8 @@ pub struct Misspellings {
     /// longer is close to none (0: no alias is matched with an edit at all).
     longest: usize,
     exact: HashSet<String>,
+    /// The one-word aliases, for names written split in two ("woon bron").
+    split: split::SplitNames,
 }
 
 impl Default for Misspellings {
@@ -89,6 +93,8 @@ impl Misspellings {
         let mut by_first: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
         let mut heads: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
         let mut exact = HashSet::new();
+        let aliases: Vec<(&str, &str)> = aliases.into_iter().collect();
+        let split = split::SplitNames::new(aliases.iter().copied());
         for (alias, name) in aliases {
             exact.insert(alias.to_string());
             // "ggz delfland": its last word, after the exact "ggz ".
@@ -119,6 +125,7 @@ impl Misspellings {
             heads,
             longest,
             exact,
+            split,
         }
     }
 
@@ -195,9 +202,10 @@ impl Misspellings {
     }
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
-    /// misspelt names of `text` (the note as written, whose capitals show a proper name)
-    /// added, in text order. A note written all in capitals, where every word has one, is
-    /// read as one in lower case: its capitalised words are passed over.
+    /// misspelt names of `text` (the note as written, whose capitals show a proper name) and
+    /// the names it writes split ([`split`]) added, in text order. A note written all in
+    /// capitals, where every word has one, is read as one in lower case: its capitalised
+    /// words are passed over.
     pub fn add_to<'a>(
         &'a self,
         mut named: Vec<(usize, usize, Option<&'a str>)>,
@@ -278,21 +286,48 @@ impl Misspellings {
 
     /// Adds the misspelt names written in lower case, as hurried typists and speech
     /// recognition write them ("haagwone", "jeukbescherming"), to `named`: only long words,
-    /// with fewer edits, and none inside a name already found. Whether any was added.
+    /// with fewer edits, and none inside a name already found; and, in the same pass over the
+    /// words, the names they split in two ("woon bron", [`split`]). Whether any was added.
     fn add_lower_case<'a>(
         &'a self,
         named: &mut Vec<(usize, usize, Option<&'a str>)>,
         normalised: &str,
     ) -> bool {
+        let bytes = normalised.as_bytes();
         let mut added = false;
-        for (start, word) in lower_case_words(normalised, MIN_LEN_LOWER) {
+        // The word before, for a name split in two ([`split`]), and where the last such name
+        // ends (a word in it starts no other).
+        let mut before: Option<(usize, usize)> = None;
+        let mut split_end = 0;
+        for (start, word) in words_at(normalised) {
             let end = start + word.len();
-            if !self.may_name(word.as_bytes()[0], word.len())
+            if let Some((first, first_end)) = before.replace((start, end)) {
+                let split = (first_end + 1 == start
+                    && bytes.get(first_end) == Some(&b' ')
+                    && first >= split_end)
+                    .then(|| self.split.name_of(&bytes[first..first_end], word))
+                    .flatten();
+                if let Some(name) = split {
+                    if !named.iter().any(|&(s, e, _)| s < end && first < e) {
+                        named.push((first, end, Some(name)));
+                        added = true;
+                        split_end = end;
+                        continue;
+                    }
+                }
+            }
+            if word.len() < MIN_LEN_LOWER
+                || !self.may_name(word[0], word.len())
+                || !word.iter().all(u8::is_ascii_lowercase)
                 // Part of a name already found (most often the name itself).
                 || named.iter().any(|&(s, e, _)| s < end && start < e)
             {
                 continue;
             }
+            // ASCII lower-case letters: always UTF-8.
+            let Ok(word) = std::str::from_utf8(word) else {
+                continue;
+            };
             let max = if word.len() >= MIN_LEN_LOWER_TWO_EDITS {
                 2
             } else {
@@ -342,10 +377,10 @@ fn add_one<'a>(
     true
 }
 
-/// The words of `normalised` made of ASCII lower-case letters only and at least `min` long,
-/// each with its byte offset. A word is a run between ASCII bytes that are no letter or digit,
-/// so a word with a capital, an accent or a digit is one word, and left out.
-fn lower_case_words(normalised: &str, min: usize) -> impl Iterator<Item = (usize, &str)> {
+/// The words of `normalised` (runs between ASCII bytes that are no letter or digit, none
+/// empty), each with its byte offset: a word with a capital, an accent or a digit is one
+/// word.
+fn words_at(normalised: &str) -> impl Iterator<Item = (usize, &[u8])> {
     // Each separator is one byte: a word starts one byte after the previous one's end.
     let mut at = 0;
     normalised
@@ -354,10 +389,7 @@ fn lower_case_words(normalised: &str, min: usize) -> impl Iterator<Item = (usize
         .filter_map(move |word| {
             let start = at;
             at += word.len() + 1;
-            (word.len() >= min && word.iter().all(u8::is_ascii_lowercase))
-                .then(|| normalised.get(start..start + word.len()))
-                .flatten()
-                .map(|word| (start, word))
+            (!word.is_empty()).then_some((start, word))
         })
 }
 

@@ -58,16 +58,29 @@ patterns! {
     /// jeugdbescherming"): for a fear, the body that is feared is the responsible one.
     FEARED_BEFORE = r"(?:^|[^a-z0-9])(?:bang|angst|angstig|vrees|vreest|vrezen|bevreesd|durft|durven|durfde|durfden|scared|afraid|straks|dadelijk|(?:denkt|denken|dacht|dachten) dat|dan (?:komt|komen|staat|staan|belt|bellen))\b[^.;!?]{0,40}$";
 
-    /// Words right after a body, in its clause, that say it helped quickly ("hoewel de
+    /// Words right after a body, in its clause, that say it helped quickly or well ("hoewel de
     /// Kredietbank binnen een week budgetbeheer regelde, handhaaft Haag Wonen de ontruiming",
-    /// "Parnassia belde meteen terug"): a body that did its part, after those tied to the
-    /// barrier that did not.
-    HELPED_AFTER = r"^(?: (?:is|was|heeft|had|reageerde|reageert|kwam|belde|regelde|pakte))?(?: [a-z]+){0,2}? (?:binnen (?:een|1|2|3|twee|drie|vier|vijf|enkele|een paar) (?:dag|dagen|werkdag|werkdagen|week)|(?:heel |erg |super )?(?:snel|vlot|meteen|direct) (?:geholpen|gereageerd|geregeld|opgepakt|terug|langs|actie))(?-u:\b)";
+    /// "Parnassia belde meteen terug", "de gemeente (Wmo) heeft de hulp wel snel geregeld",
+    /// "Zilveren Kruis heeft het keurig vergoed", "budgetbeheer bij de Kredietbank, dat gaat
+    /// prima"): a body that did its part, after those tied to the barrier that did not. Not
+    /// when the words deny it ([`helped_after`]).
+    HELPED_AFTER = r"^\)?(?: \([^()]{0,30}\))?(?: (?:is|was|heeft|had|reageerde|reageert|kwam|belde|regelde|pakte))?(?: [a-z]+){0,4}? (?:binnen (?:een|1|2|3|twee|drie|vier|vijf|enkele|een paar) (?:dag|dagen|werkdag|werkdagen|week)|(?:heel |erg |super )?(?:snel|vlot|meteen|direct) (?:geholpen|gereageerd|geregeld|opgepakt|terug|langs|actie)|(?:keurig|netjes|prima) (?:geholpen|geregeld|vergoed|betaald|uitbetaald|opgepakt|afgehandeld))(?-u:\b)|^,? (?:dat|die|dit|het) (?:gaat|loopt|ging|liep|verloopt|verliep) (?:heel |erg )?(?:prima|goed|uitstekend|soepel|naar wens)(?-u:\b)";
 
     /// A benefit cut right after a body, in its clause: "de SVB dan haar AOW gaat korten", "de
     /// gemeente stopt de bijstand", "de gemeente zegt dat haar bijstand dan omlaag gaat", "… dan
     /// wordt het minder".
     CUTS_AFTER = r"^(?: [a-z]+){0,5}? (?:kort|korten|kortte|gekort|verlaagt|verlagen|verlaagde|verlaagd|stopt|stoppen|stopte|gestopt|trekt (?:\w+ )*?in|intrekken|ingetrokken|haalt (?:\w+ )*?af|afhalen|vordert (?:\w+ )*?terug|terugvorderen|teruggevorderd|(?:wordt|worden|gaat|gaan) (?:\w+ )?(?:minder|omlaag|lager)|(?:minder|omlaag|lager) (?:wordt|worden|gaat|gaan))(?-u:\b)";
+}
+
+/// Whether [`HELPED_AFTER`] reads help at the start of `rest`, undenied: "heeft het niet
+/// snel geregeld" is no help.
+fn helped_after(rest: &str) -> bool {
+    HELPED_AFTER.find(rest).is_some_and(|said| {
+        !said
+            .as_str()
+            .split([' ', ','])
+            .any(|word| matches!(word, "niet" | "nooit" | "geen" | "niks" | "niets"))
+    })
 }
 
 /// Whether [`CUTS_AFTER`] reads a cut at the start of `rest`. "Intrekken" with "bij" before it
@@ -120,6 +133,9 @@ struct Candidate<'a> {
     /// Named by its service, not by a body (`generic`), or often the writer's own or the
     /// referrer (`secondary`): after the named bodies tied to the barrier.
     weak: bool,
+    /// Said to have helped quickly or well ([`HELPED_AFTER`]): weak, and after any body that
+    /// did not.
+    helped: bool,
 }
 
 /// How the body responsible for a barrier shows in a note that names several, as the rules
@@ -199,7 +215,7 @@ fn candidates<'a>(
             let weak = role(name).is_some_and(|r| r.generic || r.secondary);
             let past = in_the_past(last_chars(before, 60));
             let own = OWN_BEFORE.is_match(last_chars(before, 20));
-            let helped = HELPED_AFTER.is_match(&normalised[*end..]);
+            let helped = helped_after(&normalised[*end..]);
             let reported = match found.get(i + 1) {
                 // "schuldhulp van de gemeente" is the gemeente's.
                 Some((next, _, owner))
@@ -216,6 +232,7 @@ fn candidates<'a>(
                 end: *end,
                 creditor: creditor[i],
                 weak: (weak && reported == *name) || past || own || helped,
+                helped,
             }
         })
         .collect()
@@ -280,10 +297,16 @@ fn choose<'a>(
         // alleen online" is the gemeente's: a creditor only when no other is tied.
         .or_else(|| named_tied().find(|c| !c.creditor))
         .or_else(|| named_tied().next())
-        .or_else(|| direct().find(|c| tied(c.name)))
+        .or_else(|| direct().find(|c| tied(c.name) && !c.helped))
         // No body tied to the barrier named: the one a fear is about ("Gezin huurt bij
         // Staedion. Moeder durft het CJG niet te bellen" is the CJG's).
         .or_else(|| direct().find(|c| feared_at(normalised, c.at)))
+        // A body that helped only after any other: "Zilveren Kruis heeft het keurig vergoed;
+        // bezwaar bij het CAK kan alleen telefonisch" is the CAK's, "WW via het UWV …;
+        // budgetbeheer bij de Kredietbank, dat gaat prima" the UWV's.
+        .or_else(|| direct().find(|c| !secondary(c.name) && !c.helped))
+        .or_else(|| candidates.iter().find(|c| tied(c.name) && !c.helped))
+        .or_else(|| direct().find(|c| tied(c.name)))
         .or_else(|| direct().find(|c| !secondary(c.name)))
         .or_else(|| candidates.iter().find(|c| tied(c.name)))
         .or_else(|| candidates.iter().find(|c| !secondary(c.name)))

@@ -189,21 +189,23 @@ pub fn passed_around<'a>(
     in_the_round.dedup();
     let round = in_the_round.len() >= 2;
     let sending = |name: &str| sending_on.contains(&name) || (round && answering.contains(&name));
+    // A department counts as its body ("schuldhulp van de gemeente" is one; "hij moet
+    // schuldhulp. De gemeente zegt eerst naar de Kredietbank" has the gemeente send on).
+    let body = |name: &'a str| -> &'a str {
+        role(name)
+            .and_then(|r| r.part_of.as_deref())
+            .unwrap_or(name)
+    };
     if found
         .iter()
-        .any(|&(_, _, name)| tied_elsewhere(name) && !sending(name))
+        .any(|&(_, _, name)| tied_elsewhere(name) && !sending(name) && !sending(body(name)))
     {
         return false;
     }
-    // A department counts as its body ("schuldhulp van de gemeente" is one).
     let mut bodies: Vec<&str> = found
         .iter()
         .filter(|&&(_, _, name)| !role(name).is_some_and(|r| r.bystander))
-        .map(|&(_, _, name)| {
-            role(name)
-                .and_then(|r| r.part_of.as_deref())
-                .unwrap_or(name)
-        })
+        .map(|&(_, _, name)| body(name))
         .collect();
     bodies.sort_unstable();
     bodies.dedup();

@@ -319,6 +319,13 @@ fn not_a_body_that_helped_quickly() {
     assert_bodies(&[
         ("Parnassia reageerde binnen een week, maar bij Indigo staat ze nu op de wachtlijst.", &[G], Some("Indigo")),
         ("Hoewel Vidomes meteen geholpen heeft met de lekkage, laat Staedion de schimmel liggen.", &[C], Some("Staedion")),
+        // Helped well, in brackets or in a clause of its own: after any body that did not,
+        // even one not tied to the barrier, or one named as a channel.
+        ("De gemeente (Wmo) heeft de huishoudelijke hulp wel snel geregeld; de aanvraag bij het CIZ kan alleen online.", &[L], Some("CIZ")),
+        ("Zilveren Kruis heeft de bril netjes vergoed. Bezwaar bij het CAK kan alleen telefonisch.", &[L], Some("CAK")),
+        ("Ze heeft WW via het UWV en durft het geld van haar zus niet aan te nemen. Budgetbeheer bij de Kredietbank, dat loopt prima.", &[A], Some("UWV")),
+        // Denied, it is no help.
+        ("De ggz heeft het niet snel geregeld: Parnassia laat haar 20 weken wachten.", &[G], Some("Parnassia")),
     ]);
 }
 

@@ -129,6 +129,8 @@ fn the_real_wait_after_a_distractor() {
         // Years out of work or on a benefit are a life fact, not the wait.
         ("Hij is sinds drie jaar volledig arbeidsongeschikt en hoort dat hij pas over een half jaar aan de beurt is bij de ggz.", Some(182)),
         ("Zij zit al 6 jaar in de bijstand en wacht nu 5 weken op de schuldhulp.", Some(35)),
+        // Months the rent went unpaid are arrears, not the wait for the debt help after them.
+        ("Hij heeft 5 maanden de huur niet kunnen betalen, en de schuldhulp begint pas over 10 weken.", Some(70)),
     ]);
 }
 

@@ -214,8 +214,9 @@ patterns! {
     /// weken", "evaluatie in het overleg over 6 weken"): a date, not a wait.
     FOLLOW_UP_BEFORE = r"(?:^|[^a-z0-9])(?:controle|ctrl|terugkomafspraak|terugkoppeling|terugkoppelen|evaluatie|evalueren|nabellen|navragen|vervolgafspraak|vervolggesprek|vervolgoverleg|heroverweging|herbeoordeling|opnieuw bespreken|opnieuw agenderen|terugkomen)(?: [a-z]+){0,4}? over$";
 
-    /// A sentence about arrears: a bare count of months in it is how far behind, not a wait.
-    ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald";
+    /// A sentence about arrears: a bare count of months in it is how far behind, not a wait
+    /// ("4 maanden de huur niet kunnen betalen").
+    ARREARS = r"achterstand|(?:huur|betaling) achter|achter met (?:de |het )?(?:huur|betalen)|niet betaald|huur niet (?:kunnen |meer )?betalen";
 }
 
 /// What the sentence around byte `at` says before it.
