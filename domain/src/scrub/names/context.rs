@@ -196,7 +196,7 @@ pub(super) fn listed_with_names(
     }
 }
 
-/// A name right before a title that follows it ([`super::lexicon::is_title_after_name`]): a
+/// A name right before a title that follows it ([`super::lexicon::Lexeme::title_after_name`]): a
 /// word of three letters or more that is no determiner or common word, and either on the lists
 /// (not also a Dutch word) or capitalised inside a sentence.
 pub(super) fn name_before_honorific(

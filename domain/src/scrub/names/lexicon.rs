@@ -12,9 +12,9 @@ const FIRST_NAMES: &str = include_str!("../../../data/voornamen.txt");
 const SURNAMES: &str = include_str!("../../../data/achternamen.txt");
 const NOT_NAMES: &str = include_str!("../../../data/geen-namen.txt");
 
-/// What the gazetteer knows of a lower-case word: one lookup per word answers both questions.
-/// Six bytes, so that the gazetteer's 25,000 entries stay small in memory (issue 16's bound
-/// on peak RSS).
+/// What the gazetteer knows of a lower-case word: one lookup per word answers every question
+/// the name finder asks of every word. Six bytes, so that the gazetteer's 25,000 entries stay
+/// small in memory (issue 16's bound on peak RSS).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Lexeme {
     /// A known name: whether it is also an ordinary Dutch word.
@@ -22,9 +22,27 @@ pub(super) struct Lexeme {
     /// Whether it is on the list of first names, and on the list of surnames.
     pub(super) first_name: bool,
     pub(super) surname: bool,
+    /// Whether it is a title, a word that puts a name right after it (one of
+    /// [`HONORIFICS`], [`ABBREVIATED_TITLES`], [`PLAIN_RELATIONS`], [`NAMING_WORDS`],
+    /// [`FAMILY_WORDS`]), and whether it is one of [`TITLES_AFTER_NAME`]: two bits.
+    titles: u8,
     /// Index of the protected phrases that start with this word in [`Gazetteer::phrases`]
     /// (0: none).
     phrases: u16,
+}
+
+/// [`Lexeme`]'s bit for a title, and for a title written after a name.
+const TITLE: u8 = 1;
+const TITLE_AFTER_NAME: u8 = 2;
+
+impl Lexeme {
+    pub(super) fn title(&self) -> bool {
+        self.titles & TITLE != 0
+    }
+
+    pub(super) fn title_after_name(&self) -> bool {
+        self.titles & TITLE_AFTER_NAME != 0
+    }
 }
 
 /// The gazetteer: every known name and every first word of a protected phrase, keyed by its
@@ -85,6 +103,19 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         entry.first_name |= first_name;
         entry.surname |= !first_name;
     }
+    // The titles, in the same map: the per-word pass asks it of every word.
+    let titles = HONORIFICS
+        .iter()
+        .chain(&ABBREVIATED_TITLES)
+        .chain(&PLAIN_RELATIONS)
+        .chain(&NAMING_WORDS)
+        .chain(&FAMILY_WORDS);
+    for &title in titles {
+        words.entry(title).or_default().titles |= TITLE;
+    }
+    for &title in &TITLES_AFTER_NAME {
+        words.entry(title).or_default().titles |= TITLE_AFTER_NAME;
+    }
     let mut phrases: Vec<Vec<Vec<String>>> = vec![Vec::new()];
     for line in entries(NOT_NAMES) {
         let phrase: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
@@ -131,133 +162,119 @@ pub(super) fn is_place_surname(lowered: &str) -> bool {
     PLACE_SURNAMES.iter().any(|place| place == lowered)
 }
 
-/// Words that put a name right after them (lower case).
-pub(super) fn is_title(lowered: &str) -> bool {
-    is_honorific(lowered)
-        || is_plain_relation(lowered)
-        || matches!(
-            lowered,
-            "heet"
-                | "heette"
-                | "genaamd"
-                | "alias"
-                | "dochter"
-                | "zoon"
-                | "broer"
-                | "zus"
-                | "moeder"
-                | "vader"
-                | "oom"
-                | "tante"
-                | "opa"
-                | "oma"
-                | "buurman"
-                | "buurvrouw"
-                | "kleinzoon"
-                | "kleindochter"
-                | "kleinkind"
-                | "echtgenoot"
-                | "echtgenote"
-                | "schoonzus"
-                | "schoonzoon"
-                | "schoondochter"
-                | "schoonmoeder"
-                | "schoonvader"
-                | "zwager"
-                | "neef"
-                | "neefje"
-                | "nicht"
-                | "nichtje"
-                | "zusje"
-                | "broertje"
-                | "stiefvader"
-                | "stiefmoeder"
-                | "stiefzoon"
-                | "stiefdochter"
-                | "pleegzoon"
-                | "pleegdochter"
-                | "collega"
-                | "zuster"
-                | "broeder"
-                | "nani"
-                | "tia"
-                | "tio"
-                | "dona"
-                | "son"
-                | "daughter"
-                | "cliënt"
-                | "client"
-                | "cliente"
-                | "mevrouwtje"
-                | "meneertje"
-                | "naam"
-                | "achternaam"
-                | "voornaam"
-                | "meisjesnaam"
-                | "familienaam"
-        )
-        || is_family(lowered)
-}
+/// Words that put a name right after them besides the titles of address, the relations that
+/// are also plain nouns and the words for a family: relatives, "heet", "genaamd", "naam" …
+const NAMING_WORDS: [&str; 58] = [
+    "heet",
+    "heette",
+    "genaamd",
+    "alias",
+    "dochter",
+    "zoon",
+    "broer",
+    "zus",
+    "moeder",
+    "vader",
+    "oom",
+    "tante",
+    "opa",
+    "oma",
+    "buurman",
+    "buurvrouw",
+    "kleinzoon",
+    "kleindochter",
+    "kleinkind",
+    "echtgenoot",
+    "echtgenote",
+    "schoonzus",
+    "schoonzoon",
+    "schoondochter",
+    "schoonmoeder",
+    "schoonvader",
+    "zwager",
+    "neef",
+    "neefje",
+    "nicht",
+    "nichtje",
+    "zusje",
+    "broertje",
+    "stiefvader",
+    "stiefmoeder",
+    "stiefzoon",
+    "stiefdochter",
+    "pleegzoon",
+    "pleegdochter",
+    "collega",
+    "zuster",
+    "broeder",
+    "nani",
+    "tia",
+    "tio",
+    "dona",
+    "son",
+    "daughter",
+    "cliënt",
+    "client",
+    "cliente",
+    "mevrouwtje",
+    "meneertje",
+    "naam",
+    "achternaam",
+    "voornaam",
+    "meisjesnaam",
+    "familienaam",
+];
 
 /// Relations that are also plain nouns ("de vrouw van boven", "mama: Werkplein zegt …") or
 /// English ("wife Precious"): a name follows one only as a capitalised word right after it,
 /// with nothing but spaces between ("partner Duc", "baby Aissatou", "Mama Sharleen").
 pub(super) fn is_plain_relation(lowered: &str) -> bool {
-    matches!(
-        lowered,
-        "partner"
-            | "vrouw"
-            | "vriend"
-            | "vriendin"
-            | "mama"
-            | "papa"
-            | "baby"
-            | "dochtertje"
-            | "zoontje"
-            | "wife"
-            | "husband"
-            | "mother"
-            | "father"
-            | "brother"
-            | "sister"
-    )
+    PLAIN_RELATIONS.contains(&lowered)
 }
+
+/// The relations of [`is_plain_relation`].
+const PLAIN_RELATIONS: [&str; 15] = [
+    "partner",
+    "vrouw",
+    "vriend",
+    "vriendin",
+    "mama",
+    "papa",
+    "baby",
+    "dochtertje",
+    "zoontje",
+    "wife",
+    "husband",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+];
 
 /// Titles written after a name, in Turkish and Kurdish ("Remziye teyze", "gulsen abla",
 /// "Mehmet amca", "Ayse hanım", "Ali bey").
-pub(super) fn is_title_after_name(lowered: &str) -> bool {
-    matches!(
-        lowered,
-        "abla"
-            | "teyze"
-            | "amca"
-            | "abi"
-            | "hanım"
-            | "hanim"
-            | "bey"
-            | "hoca"
-            | "yenge"
-            | "dayı"
-            | "dayi"
-    )
-}
+const TITLES_AFTER_NAME: [&str; 11] = [
+    "abla", "teyze", "amca", "abi", "hanım", "hanim", "bey", "hoca", "yenge", "dayı", "dayi",
+];
 
 /// Titles of address ("mevrouw", "dhr."): after one, a surname counts also in lower case and
 /// when it is also a Dutch word ("mw. bos", "meneer storm"), unless it is one of
 /// [`follows_a_title_as_a_word`].
 pub(super) fn is_honorific(lowered: &str) -> bool {
-    matches!(lowered, "mevrouw" | "meneer" | "heer" | "juffrouw")
-        || (is_abbreviated_title(lowered) && lowered != "fam")
+    HONORIFICS.contains(&lowered) || (is_abbreviated_title(lowered) && lowered != "fam")
 }
+
+/// The titles of address written out.
+const HONORIFICS: [&str; 4] = ["mevrouw", "meneer", "heer", "juffrouw"];
 
 /// Words that name a family by its surname ("fam. Osmani", "gezin Alhamwi"): a name after one
 /// is capitalised, with at most a surname's particles before it.
 pub(super) fn is_family(lowered: &str) -> bool {
-    matches!(
-        lowered,
-        "fam" | "familie" | "gezin" | "gastgezin" | "famiri"
-    )
+    FAMILY_WORDS.contains(&lowered)
 }
+
+/// The words of [`is_family`].
+const FAMILY_WORDS: [&str; 5] = ["fam", "familie", "gezin", "gastgezin", "famiri"];
 
 /// Surnames that are also words which follow "mevrouw" or "meneer" in an ordinary sentence:
 /// verbs, pronouns, prepositions and adjectives ("mevrouw werd boos", "meneer uit Laak",
@@ -345,26 +362,14 @@ pub(super) fn follows_a_title_as_a_word(lowered: &str) -> bool {
 
 /// Titles written abbreviated, with a full stop before the name ("dhr. Jansen").
 pub(super) fn is_abbreviated_title(lowered: &str) -> bool {
-    matches!(
-        lowered,
-        "mevr"
-            | "mw"
-            | "mvr"
-            | "mnr"
-            | "dhr"
-            | "hr"
-            | "mej"
-            | "fam"
-            | "mv"
-            | "mr"
-            | "mrs"
-            | "ms"
-            | "zr"
-            | "br"
-            | "dr"
-            | "ds"
-    )
+    ABBREVIATED_TITLES.contains(&lowered)
 }
+
+/// The titles of [`is_abbreviated_title`].
+const ABBREVIATED_TITLES: [&str; 16] = [
+    "mevr", "mw", "mvr", "mnr", "dhr", "hr", "mej", "fam", "mv", "mr", "mrs", "ms", "zr", "br",
+    "dr", "ds",
+];
 
 /// The particles a Dutch surname starts with ("jan de vries", "piet van der berg"): the
 /// words [`is_particle_word`] knows that lead a surname, without "in", "op", "te" and the

@@ -2,7 +2,7 @@
 //! and hyphens), each lower-cased once and looked up once in the gazetteer, with what the
 //! finder asks of them (a title? protected? a particle?). Pure: no I/O.
 
-use super::lexicon::{is_particle_word, is_role, is_title, is_title_after_name, known, GAZETTEER};
+use super::lexicon::{is_particle_word, is_role, known, Lexeme, GAZETTEER};
 use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy)]
@@ -216,9 +216,10 @@ pub(super) struct Slot<'a> {
     pub(super) name: Option<bool>,
     /// The protected phrases that start with it.
     pub(super) phrases: &'static [Vec<String>],
-    /// Whether it is a title ([`is_title`]), in lower case.
+    /// Whether it is a title ([`Lexeme::title`]), in lower case.
     pub(super) title: bool,
-    /// Whether it is a title written after a name ([`is_title_after_name`]), in lower case.
+    /// Whether it is a title written after a name ([`Lexeme::title_after_name`]), in lower
+    /// case.
     pub(super) title_after_name: bool,
     /// Whether it belongs to a protected phrase (an organisation, place or role).
     pub(super) protected: bool,
@@ -253,10 +254,10 @@ impl<'a> Words<'a> {
                     phrases: lexeme.map_or(&[][..], |l| GAZETTEER.phrases(l)),
                     // "5935 DR", "1588 DS": two capitals are a postcode's letters or an
                     // acronym, not "dr." or "ds.".
-                    title: is_title(lower)
+                    title: lexeme.is_some_and(Lexeme::title)
                         && !(word.text.len() == 2
                             && word.text.bytes().all(|b| b.is_ascii_uppercase())),
-                    title_after_name: is_title_after_name(lower),
+                    title_after_name: lexeme.is_some_and(Lexeme::title_after_name),
                     protected: false,
                     first_name: lexeme.is_some_and(|l| l.first_name),
                     surname: lexeme.is_some_and(|l| l.surname),
@@ -297,7 +298,7 @@ impl<'a> Words<'a> {
         with_lower(self.slots[i].word.text, is_role)
     }
 
-    /// Whether word `i` is a title ([`is_title`]).
+    /// Whether word `i` is a title ([`Lexeme::title`]).
     pub(super) fn title(&self, i: usize) -> bool {
         self.slots[i].title
     }
