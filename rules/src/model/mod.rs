@@ -17,9 +17,17 @@ mod scoring;
 mod word_sums;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
-/// The model that ships with the product, next to `default_rules.toml`.
-pub const DEFAULT_MODEL: &[u8] = include_bytes!("../../default_model.kpm");
+/// Bytes aligned to eight, so that a model file's weights can be read where they lie.
+#[repr(C, align(8))]
+struct Aligned<B: ?Sized>(B);
+
+static DEFAULT_MODEL_ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!("../../default_model.kpm"));
+
+/// The model that ships with the product, next to `default_rules.toml`: in the binary, its
+/// weights read in place ([`Model::from_static`]).
+pub static DEFAULT_MODEL: &[u8] = &DEFAULT_MODEL_ALIGNED.0;
 
 const MAGIC: &[u8; 16] = b"KNOOPPUNT-MODEL\n";
 /// The version of the file layout; a file of another version is refused.
@@ -104,7 +112,10 @@ enum Weights {
     /// of `f32`s (so a note's rows stay in the processor's cache); a weight is
     /// `f32::from(q) * scale`, the value such a file has always given. A note is scored by
     /// summing the `q`s as integers and scaling the sums once ([`scoring`]).
-    Quantised { q: Vec<i16>, scales: Vec<f32> },
+    Quantised {
+        q: Cow<'static, [i16]>,
+        scales: Vec<f32>,
+    },
 }
 
 impl Weights {
@@ -125,6 +136,11 @@ fn reorder<T: Copy>(rows: &[T], order: &[(u32, usize)], n: usize) -> Vec<T> {
         out.extend_from_slice(&rows[row * n..(row + 1) * n]);
     }
     out
+}
+
+/// Whether `order` (bucket and row) names every row in turn: the rows are in bucket order.
+fn in_order(order: &[(u32, usize)]) -> bool {
+    order.iter().enumerate().all(|(i, &(_, row))| row == i)
 }
 
 /// A model file that cannot be used.
@@ -180,8 +196,12 @@ impl Model {
         }
         let weights = match rows {
             Weights::Dense(w) => Weights::Dense(reorder(&w, &order, barriers)),
+            // A file's rows are written in bucket order: read in place, they stay there.
+            Weights::Quantised { q, scales } if in_order(&order) => {
+                Weights::Quantised { q, scales }
+            }
             Weights::Quantised { q, scales } => Weights::Quantised {
-                q: reorder(&q, &order, barriers),
+                q: Cow::Owned(reorder(&q, &order, barriers)),
                 scales,
             },
         };
@@ -209,6 +229,36 @@ impl Model {
 
     /// Reads a model file, refusing another format version or a damaged file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        let Parsed {
+            header,
+            used,
+            scales,
+            raw,
+        } = Self::parse(bytes)?;
+        let q = Cow::Owned(weights_of(raw));
+        Self::with_weights(header, used, Weights::Quantised { q, scales })
+    }
+
+    /// [`Model::from_bytes`] for bytes that live as long as the program ([`DEFAULT_MODEL`]):
+    /// on a little-endian processor, with the weights two-byte aligned (the file puts them at
+    /// an even offset) and their rows in bucket order, as a model file writes them, the
+    /// weights are read where they lie instead of copied (3 MB less memory).
+    pub fn from_static(bytes: &'static [u8]) -> Result<Self, ModelError> {
+        let Parsed {
+            header,
+            used,
+            scales,
+            raw,
+        } = Self::parse(bytes)?;
+        let in_place = cfg!(target_endian = "little")
+            .then(|| bytemuck::try_cast_slice::<u8, i16>(raw).ok())
+            .flatten();
+        let q = in_place.map_or_else(|| Cow::Owned(weights_of(raw)), Cow::Borrowed);
+        Self::with_weights(header, used, Weights::Quantised { q, scales })
+    }
+
+    /// A model file's parts, checked: its magic, format version, header and lengths.
+    fn parse(bytes: &[u8]) -> Result<Parsed<'_>, ModelError> {
         let mut reader = Reader { bytes, at: 0 };
         if reader.take(MAGIC.len())? != MAGIC {
             return Err(err("dit is geen Knooppunt-modelbestand"));
@@ -233,14 +283,15 @@ impl Model {
             scales.push(f32::from_bits(reader.u32()?));
         }
         let raw = reader.take(rows * barriers * 2)?;
-        let q = raw
-            .chunks_exact(2)
-            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
-            .collect();
         if reader.at != bytes.len() {
             return Err(err("modelbestand heeft onverwachte bytes aan het eind"));
         }
-        Self::with_weights(header, used, Weights::Quantised { q, scales })
+        Ok(Parsed {
+            header,
+            used,
+            scales,
+            raw,
+        })
     }
 
     /// The file form: weights quantised to 16 bits per barrier.
@@ -429,6 +480,21 @@ impl Model {
             if extra.is_empty() { "-".into() } else { extra.join(", ") },
         )))
     }
+}
+
+/// A model file's parts, its weights still as the file's bytes.
+struct Parsed<'a> {
+    header: Header,
+    used: Vec<u32>,
+    scales: Vec<f32>,
+    raw: &'a [u8],
+}
+
+/// The 16-bit weights of a model file's bytes (little-endian).
+fn weights_of(raw: &[u8]) -> Vec<i16> {
+    raw.chunks_exact(2)
+        .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
+        .collect()
 }
 
 struct Reader<'a> {

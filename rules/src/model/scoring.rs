@@ -211,6 +211,29 @@ mod tests {
         "",
     ];
 
+    #[test]
+    fn the_shipped_models_weights_are_read_in_place_and_score_as_a_copy() {
+        let in_place = Model::from_static(DEFAULT_MODEL).unwrap();
+        assert!(matches!(
+            &in_place.weights,
+            Weights::Quantised {
+                q: std::borrow::Cow::Borrowed(_),
+                ..
+            }
+        ));
+        let copy = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        assert!(matches!(
+            &copy.weights,
+            Weights::Quantised {
+                q: std::borrow::Cow::Owned(_),
+                ..
+            }
+        ));
+        for text in TEXTS {
+            assert_eq!(in_place.decision_values(text), copy.decision_values(text));
+        }
+    }
+
     fn quantised(model: &Model) -> (&[i16], &[f32]) {
         match &model.weights {
             Weights::Quantised { q, scales } => (q, scales),

@@ -17,7 +17,7 @@ impl RuleSet {
     /// The rule set that ships with the product, with the model that ships next to it.
     pub fn default_rules() -> Result<Self, Vec<RuleError>> {
         let rules = Self::from_toml(DEFAULT_RULES)?;
-        let model = crate::model::Model::from_bytes(crate::model::DEFAULT_MODEL)
+        let model = crate::model::Model::from_static(crate::model::DEFAULT_MODEL)
             .map_err(|e| vec![RuleError(format!("ingebouwd model: {e}"))])?;
         rules.with_model(model).map_err(|e| vec![RuleError(e.0)])
     }
