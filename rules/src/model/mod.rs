@@ -229,14 +229,9 @@ impl Model {
 
     /// Reads a model file, refusing another format version or a damaged file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
-        let Parsed {
-            header,
-            used,
-            scales,
-            raw,
-        } = Self::parse(bytes)?;
-        let q = Cow::Owned(weights_of(raw));
-        Self::with_weights(header, used, Weights::Quantised { q, scales })
+        let parsed = Self::parse(bytes)?;
+        let q = Cow::Owned(weights_of(parsed.raw));
+        parsed.into_model(q)
     }
 
     /// [`Model::from_bytes`] for bytes that live as long as the program ([`DEFAULT_MODEL`]):
@@ -244,17 +239,12 @@ impl Model {
     /// an even offset) and their rows in bucket order, as a model file writes them, the
     /// weights are read where they lie instead of copied (3 MB less memory).
     pub fn from_static(bytes: &'static [u8]) -> Result<Self, ModelError> {
-        let Parsed {
-            header,
-            used,
-            scales,
-            raw,
-        } = Self::parse(bytes)?;
+        let parsed = Self::parse(bytes)?;
         let in_place = cfg!(target_endian = "little")
-            .then(|| bytemuck::try_cast_slice::<u8, i16>(raw).ok())
+            .then(|| bytemuck::try_cast_slice::<u8, i16>(parsed.raw).ok())
             .flatten();
-        let q = in_place.map_or_else(|| Cow::Owned(weights_of(raw)), Cow::Borrowed);
-        Self::with_weights(header, used, Weights::Quantised { q, scales })
+        let q = in_place.map_or_else(|| Cow::Owned(weights_of(parsed.raw)), Cow::Borrowed);
+        parsed.into_model(q)
     }
 
     /// A model file's parts, checked: its magic, format version, header and lengths.
@@ -488,6 +478,14 @@ struct Parsed<'a> {
     used: Vec<u32>,
     scales: Vec<f32>,
     raw: &'a [u8],
+}
+
+impl Parsed<'_> {
+    /// The model of these parts with the weights `q` (read from [`Parsed::raw`]).
+    fn into_model(self, q: Cow<'static, [i16]>) -> Result<Model, ModelError> {
+        let scales = self.scales;
+        Model::with_weights(self.header, self.used, Weights::Quantised { q, scales })
+    }
 }
 
 /// The 16-bit weights of a model file's bytes (little-endian).
