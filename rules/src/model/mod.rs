@@ -235,8 +235,8 @@ impl Model {
     }
 
     /// [`Model::from_bytes`] for bytes that live as long as the program ([`DEFAULT_MODEL`]):
-    /// on a little-endian processor, with the weights two-byte aligned (the file puts them at
-    /// an even offset) and their rows in bucket order, as a model file writes them, the
+    /// on a little-endian processor, with the weights two-byte aligned (`to_bytes` puts them
+    /// at an even offset) and their rows in bucket order, as a model file writes them, the
     /// weights are read where they lie instead of copied (3 MB less memory).
     pub fn from_static(bytes: &'static [u8]) -> Result<Self, ModelError> {
         let parsed = Self::parse(bytes)?;
@@ -287,7 +287,13 @@ impl Model {
     /// The file form: weights quantised to 16 bits per barrier.
     pub fn to_bytes(&self) -> Vec<u8> {
         let barriers = self.header.barriers.len();
-        let header = serde_json::to_vec(&self.header).unwrap_or_default();
+        let mut header = serde_json::to_vec(&self.header).unwrap_or_default();
+        // Everything before the header and after it up to the weights has an even length:
+        // a header of even length (JSON may end in a space) puts the weights at an even
+        // offset, where `from_static` reads them in place.
+        if header.len() % 2 == 1 {
+            header.push(b' ');
+        }
         let used: Vec<u32> = (0..self.header.buckets)
             .filter(|&b| self.slot(b).is_some())
             .collect();

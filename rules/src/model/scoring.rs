@@ -234,6 +234,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_model_file_puts_its_weights_at_an_even_offset() {
+        let mut model = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        // The header's length either way: as it is, and one longer.
+        for extra in ["", "x"] {
+            model.header.version.push_str(extra);
+            let bytes = model.to_bytes();
+            let raw = Model::parse(&bytes).unwrap().raw;
+            assert_eq!((raw.as_ptr() as usize - bytes.as_ptr() as usize) % 2, 0);
+            assert_eq!(Model::from_bytes(&bytes).unwrap().header, model.header);
+        }
+    }
+
     fn quantised(model: &Model) -> (&[i16], &[f32]) {
         match &model.weights {
             Weights::Quantised { q, scales } => (q, scales),
