@@ -1,6 +1,6 @@
 //! The forms writers give the names of bodies besides the aliases the rules file lists:
-//! initialisms spelled letter by letter, and names of several words run together or
-//! hyphenated.
+//! initialisms spelled letter by letter, a name split in two by speech recognition, and names
+//! of several words run together or hyphenated.
 
 use super::tests::rules;
 
@@ -13,9 +13,13 @@ fn bodies(cases: &[(&str, Option<&str>)]) {
 }
 
 #[test]
-fn an_initialism_spelled_letter_by_letter_names_its_body() {
+fn an_initialism_spelled_letter_by_letter_or_a_name_split_in_two_names_its_body() {
     #[rustfmt::skip]
     bodies(&[
+        // As speech recognition writes them.
+        ("lamp in het trappenhuis al 6 weken kapot is twee keer gemeld bij woon bron", Some("Woonbron")),
+        ("de huisarts heeft hem aangemeld bij parnas sia maar de wachtlijst is 16 weken", Some("Parnassia")),
+        ("ze durft het niet op te geven bij het u w v want dan korten ze haar uitkering", Some("UWV")),
         ("Mevrouw durft niet te melden aan de S V B dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
         ("Mevrouw durft niet te melden aan de S.V.B. dat haar kleinzoon inwoont, bang dat haar AOW omlaag gaat.", Some("SVB")),
         ("Brieven van het C A K over de eigen bijdrage snapt ze niet, bellen lukt niet, alleen online.", Some("CAK")),
