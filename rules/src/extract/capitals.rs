@@ -6,7 +6,8 @@
 //! raad van de huisarts" names no Raad voor de Kinderbescherming. Where only a name fits, such
 //! a name counts written lower-case too: right after "bij", "naar" or "aan" without an article,
 //! where a common noun would have one ("durft het niet door te geven bij toeslagen", "melding
-//! bij portaal"), or right after calling or mailing ("belt toeslagen"), after "van" following a letter, a phone line or a form ("de brieven van
+//! bij portaal"), or right after calling or mailing ("belt toeslagen"), after "van" following
+//! a letter, a phone line or a form ("de brieven van
 //! toeslagen", "de telefoon van toeslagen"), alone in brackets ("flat in de merenwijk
 //! (portaal)", "(de sleutels)"), or as the subject of what a body does, its verb in the singular
 //! where the common noun would take the plural ("bang dat de toeslagen alles terugvordert"
@@ -203,7 +204,8 @@ fn last_word(text: &str) -> &str {
 
 /// Whether only a name fits where the alias at `start..end` of `normalised` stands: alone in
 /// brackets, or — when it begins with no article itself — right after a bare "bij", "naar" or
-/// "aan" or a verb of calling or mailing ("belt toeslagen": one calls a body), or after "van" following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
+/// "aan" or a verb of calling or mailing ("belt toeslagen": one calls a body), or after "van"
+/// following one of [`OF_A_BODY`] ("bij toeslagen" against "bij de
 /// toeslagen"; "bij de sleutels" stays a phrase), or with a verb of [`A_BODY_DOES`] after it,
 /// or as the subject of a verb of [`A_BODY_ACTS`] right after it ([`acts_right_after`]: "de
 /// sleutels reageert niet", where the plural common noun would take "reageren").

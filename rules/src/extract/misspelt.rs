@@ -17,8 +17,6 @@
 
 use std::collections::HashSet;
 
-mod split;
-
 /// The shortest alias (and word) that is matched with one edit.
 const MIN_LEN: usize = 6;
 /// The shortest word at the start of a sentence that is matched with one edit.
@@ -49,9 +47,11 @@ pub struct Misspellings {
     /// The longest word in `by_first` and `heads`: an ASCII word more than [`MAX_EDITS`]
     /// longer is close to none (0: no alias is matched with an edit at all).
     longest: usize,
+    /// Per first byte, the lengths of the one-word aliases in `by_first` as bits (those under
+    /// 64 letters): most pairs of words join into no alias's length and are passed over
+    /// without a search ([`Misspellings::joined_name`]).
+    one_word_lengths: Box<[u64; 256]>,
     exact: HashSet<String>,
-    /// The one-word aliases, for names written split in two ("woon bron").
-    split: split::SplitNames,
 }
 
 impl Default for Misspellings {
@@ -93,8 +93,6 @@ impl Misspellings {
         let mut by_first: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
         let mut heads: Box<[Vec<Entry>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
         let mut exact = HashSet::new();
-        let aliases: Vec<(&str, &str)> = aliases.into_iter().collect();
-        let split = split::SplitNames::new(aliases.iter().copied());
         for (alias, name) in aliases {
             exact.insert(alias.to_string());
             // "ggz delfland": its last word, after the exact "ggz ".
@@ -120,12 +118,20 @@ impl Misspellings {
                 .map(|e| e.word.len())
                 .fold(longest, usize::max);
         }
+        let one_word_lengths = Box::new(std::array::from_fn(|first| {
+            by_first[first]
+                .iter()
+                .filter(|e| e.prefix.is_empty() && e.suffix.is_empty())
+                .fold(0u64, |bits, e| {
+                    bits | 1u64.checked_shl(e.word.len() as u32).unwrap_or(0)
+                })
+        }));
         Self {
             by_first,
             heads,
             longest,
+            one_word_lengths,
             exact,
-            split,
         }
     }
 
@@ -136,6 +142,32 @@ impl Misspellings {
         let first = usize::from(first);
         len <= self.longest + MAX_EDITS
             && !(self.by_first[first].is_empty() && self.heads[first].is_empty())
+    }
+
+    /// The canonical name of the one-word alias that `first` and `second`, two words written
+    /// one space apart, make joined ("woon bron", "parnas sia", "ge meente"), when each has
+    /// two letters or more. Only the joined form written exactly counts: a split name that is
+    /// also misspelt is too far from the name to be read as one. (An initialism spelt letter
+    /// by letter, "u w v", is one of the register's derived aliases.)
+    fn joined_name(&self, first: &str, second: &str) -> Option<&str> {
+        let len = first.len() + second.len();
+        let lead = usize::from(*first.as_bytes().first()?);
+        let lengths = self.one_word_lengths[lead];
+        if first.len() < 2 || second.len() < 2 || len >= 64 || lengths & (1 << len) == 0 {
+            return None;
+        }
+        // One-word aliases are the entries written with no words before or after them.
+        let entries = &self.by_first[lead];
+        let from = entries.partition_point(|e| e.word.len() < len);
+        entries[from..]
+            .iter()
+            .take_while(|e| e.word.len() == len)
+            .find(|e| {
+                e.prefix.is_empty()
+                    && e.suffix.is_empty()
+                    && e.word.strip_prefix(first) == Some(second)
+            })
+            .map(|e| e.name.as_str())
     }
 
     /// Adds to `named` the names `word` (normalised) is a misspelling of, found where `at`
@@ -203,7 +235,7 @@ impl Misspellings {
 
     /// `named` (where, end and canonical name of each alias found in `normalised`) with the
     /// misspelt names of `text` (the note as written, whose capitals show a proper name) and
-    /// the names it writes split ([`split`]) added, in text order. A note written all in
+    /// the names it writes split in two added, in text order. A note written all in
     /// capitals, where every word has one, is read as one in lower case: its capitalised
     /// words are passed over.
     pub fn add_to<'a>(
@@ -287,7 +319,8 @@ impl Misspellings {
     /// Adds the misspelt names written in lower case, as hurried typists and speech
     /// recognition write them ("haagwone", "jeukbescherming"), to `named`: only long words,
     /// with fewer edits, and none inside a name already found; and, in the same pass over the
-    /// words, the names they split in two ("woon bron", [`split`]). Whether any was added.
+    /// words, the names they split in two ("woon bron", [`Misspellings::joined_name`]).
+    /// Whether any was added.
     fn add_lower_case<'a>(
         &'a self,
         named: &mut Vec<(usize, usize, Option<&'a str>)>,
@@ -295,8 +328,8 @@ impl Misspellings {
     ) -> bool {
         let bytes = normalised.as_bytes();
         let mut added = false;
-        // The word before, for a name split in two ([`split`]), and where the last such name
-        // ends (a word in it starts no other).
+        // The word before, for a name split in two, and where the last such name ends (a word
+        // in it starts no other).
         let mut before: Option<(usize, usize)> = None;
         let mut split_end = 0;
         for (start, word) in words_at(normalised) {
@@ -305,7 +338,7 @@ impl Misspellings {
                 let split = (first_end + 1 == start
                     && bytes.get(first_end) == Some(&b' ')
                     && first >= split_end)
-                    .then(|| self.split.name_of(&bytes[first..first_end], word))
+                    .then(|| self.joined_name(&normalised[first..first_end], word))
                     .flatten();
                 if let Some(name) = split {
                     if !named.iter().any(|&(s, e, _)| s < end && first < e) {
@@ -317,17 +350,13 @@ impl Misspellings {
                 }
             }
             if word.len() < MIN_LEN_LOWER
-                || !self.may_name(word[0], word.len())
-                || !word.iter().all(u8::is_ascii_lowercase)
+                || !self.may_name(word.as_bytes()[0], word.len())
+                || !word.bytes().all(|b| b.is_ascii_lowercase())
                 // Part of a name already found (most often the name itself).
                 || named.iter().any(|&(s, e, _)| s < end && start < e)
             {
                 continue;
             }
-            // ASCII lower-case letters: always UTF-8.
-            let Ok(word) = std::str::from_utf8(word) else {
-                continue;
-            };
             let max = if word.len() >= MIN_LEN_LOWER_TWO_EDITS {
                 2
             } else {
@@ -380,8 +409,9 @@ fn add_one<'a>(
 /// The words of `normalised` (runs between ASCII bytes that are no letter or digit, none
 /// empty), each with its byte offset: a word with a capital, an accent or a digit is one
 /// word.
-fn words_at(normalised: &str) -> impl Iterator<Item = (usize, &[u8])> {
-    // Each separator is one byte: a word starts one byte after the previous one's end.
+fn words_at(normalised: &str) -> impl Iterator<Item = (usize, &str)> {
+    // Each separator is one byte: a word starts one byte after the previous one's end (and,
+    // the separators being ASCII, on a character boundary).
     let mut at = 0;
     normalised
         .as_bytes()
@@ -389,7 +419,10 @@ fn words_at(normalised: &str) -> impl Iterator<Item = (usize, &[u8])> {
         .filter_map(move |word| {
             let start = at;
             at += word.len() + 1;
-            (!word.is_empty()).then_some((start, word))
+            normalised
+                .get(start..start + word.len())
+                .filter(|word| !word.is_empty())
+                .map(|word| (start, word))
         })
 }
 

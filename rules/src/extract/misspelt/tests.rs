@@ -115,6 +115,38 @@ fn one_letter_swapped_added_dropped_or_changed() {
 }
 
 #[test]
+fn two_words_that_join_into_a_one_word_alias_name_it() {
+    let names = Misspellings::new([
+        ("woonbron", "Woonbron"),
+        ("parnassia", "Parnassia"),
+        ("gemeente", "gemeente"),
+        ("uwv", "UWV"),
+        ("veilig thuis", "Veilig Thuis"),
+    ]);
+    // A name of several words, or one shorter than six letters, is not joined.
+    let cases = [
+        ("woon", "bron", Some("Woonbron")),
+        ("parnas", "sia", Some("Parnassia")),
+        ("ge", "meente", Some("gemeente")),
+        ("woon", "bron", Some("Woonbron")),
+        ("veilig", "thuis", None),
+        ("uw", "v", None),
+        ("woonb", "ron", Some("Woonbron")),
+        ("woon", "bronn", None),
+        // Letters only, in lower case, two or more a word.
+        ("woon", "br0n", None),
+        ("w", "oonbron", None),
+    ];
+    for (first, second, expected) in cases {
+        assert_eq!(
+            names.joined_name(first, second),
+            expected,
+            "{first} {second}"
+        );
+    }
+}
+
+#[test]
 fn common_words_short_names_and_exact_names_are_not_misspellings() {
     // Lower case: a common word, not a name.
     assert!(found("ze woont midden in de wijk").is_empty());
@@ -288,14 +320,13 @@ proptest! {
     #[test]
     fn words_are_where_they_say(text in texts()) {
         let normalised = knooppunt_domain::text::normalise(&text);
-        let expected: Vec<&[u8]> = normalised
+        let expected: Vec<&str> = normalised
             .split(|c: char| c.is_ascii() && !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::as_bytes)
             .collect();
-        let words: Vec<(usize, &[u8])> = words_at(&normalised).collect();
+        let words: Vec<(usize, &str)> = words_at(&normalised).collect();
         for &(start, word) in &words {
-            prop_assert_eq!(normalised.as_bytes().get(start..start + word.len()), Some(word));
+            prop_assert_eq!(normalised.get(start..start + word.len()), Some(word));
         }
         prop_assert_eq!(words.into_iter().map(|(_, w)| w).collect::<Vec<_>>(), expected);
     }
