@@ -180,6 +180,25 @@ static BIRTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid birth year pattern")
 });
 
+/// Whether the number in a [`STREET`] match (`start..end` of `text`) is followed by a unit
+/// ([`NOT_HOUSE_NUMBER`], "uur", "u/wk"): a job or a road with a count after it, no address.
+fn counts_after_its_number(text: &str, start: usize, end: usize) -> bool {
+    let Some(digits) = text[start..end].find(|c: char| c.is_ascii_digit()) else {
+        return false;
+    };
+    let rest = &text[start + digits..];
+    let number_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let after = &rest[number_end..];
+    NOT_HOUSE_NUMBER.is_match(after) || HOURS_ABBREVIATED.is_match(after)
+}
+
+/// "24 u/wk", "8 u per dag", "6 u p.w.": hours, after a number.
+static HOURS_ABBREVIATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s?u(?:\s?/|\s(?:per|p\.?w|p\.?d|pw)(?-u:\b))").expect("valid hours pattern")
+});
+
 /// Years this far back or more are years of birth, not of events in a current signal.
 const BIRTH_YEARS_BACK: i32 = 12;
 
@@ -191,7 +210,10 @@ pub(super) fn find(
     // An address ends in a house number after a street type or a leading word.
     if super::candidates::may_hold_address(text, traits) {
         for m in STREET.find_iter(text) {
-            spans.push((m.start(), m.end(), PiiKind::Address));
+            // "een uitzendbaan 24 u/wk", "bijbaan 12 uur per week": a count, not a number.
+            if !counts_after_its_number(text, m.start(), m.end()) {
+                spans.push((m.start(), m.end(), PiiKind::Address));
+            }
         }
     }
     if super::candidates::may_hold_address_after_context(text, traits) {
@@ -387,6 +409,11 @@ mod tests {
             "In de wijk 4 keer gemeld bij Haag Wonen.",
             "ging weg van huis 3 keer deze maand",
             "de laan van het park wordt niet geveegd",
+            // A job or a road with a count after its number.
+            "Heeft een uitzendbaan 24 u/wk, netjes opgegeven.",
+            "durft geen bijbaan 12 uur per week aan te nemen",
+            "Zoekt een bijbaan 8 u per week naast de bijstand",
+            "over de snelweg 3 keer per week naar de dagbesteding",
         ]);
     }
 

@@ -34,6 +34,17 @@ patterns! {
     /// responsible only when the note names no other body.
     REFERS_AFTER = r"^(?: heeft| had)?(?: \w+){0,2} (?:verwees|verwijst|verwezen|doorverwezen|doorgestuurd|stuurde|stuurt|aangemeld|doorgegeven|signaleerde|gesignaleerd)(?: \w+){0,4}? (?:door (?:naar|aan)|naar|bij|aan)\b";
 
+    /// Words right after a secondary body (the wijkteam, the CJG, a welfare organisation) that
+    /// name it as help called in, not as the body the barrier is about: "heb ik het wijkteam
+    /// ingeschakeld", "het wijkteam heeft haar aangemeld voor traumabehandeling".
+    ENGAGED_AFTER = r"^(?: is| wordt| werd| zijn| worden| heeft| had| hebben)?(?: [a-z]+){0,2}? (?:ingeschakeld|ingelicht|geinformeerd|op de hoogte (?:gebracht|gesteld)|erbij gehaald|aangemeld (?:voor|bij))(?-u:\b)";
+
+    /// The same, right before such a body: "contact wijkteam over de huurschuld", "doorgegeven
+    /// aan het wijkteam", "overleg met het CJG"; not contact refused ("wil geen contact met het
+    /// CJG", "weigert contact met het jeugdteam"), which is about the body.
+    ENGAGED_BEFORE = r"(?:^|[^a-z0-9])(?:contact(?: opgenomen)? met|contact|overleg met|afgestemd met|doorgegeven aan|overgedragen aan|inschakelen van)(?: de| het)?$";
+    REFUSED_BEFORE = r"(?:^|[^a-z0-9])(?:geen|weigert|weigerde|weigeren|zonder|mijdt|vermijdt) (?:[a-z]+ )?contact";
+
     /// "via de huisarts", "samen met het wijkteam": a channel or a partner, responsible only when
     /// the note names no other body.
     CHANNEL_BEFORE = r"(?:^|[^a-z0-9])(?:via|samen met|met hulp van|met behulp van)(?: de| het)?$";
@@ -198,11 +209,12 @@ fn candidates<'a>(
     found
         .iter()
         .enumerate()
-        .filter(|(i, (start, _, name))| {
+        .filter(|(i, (start, end, name))| {
             let before = last_chars(normalised[..*start].trim_end(), 60);
             !role(name).is_some_and(|r| r.bystander)
                 && (!referred_by(before) || tied(name))
                 && (!creditor[*i] || tied(name))
+                && !engaged(normalised, (*start, *end), role(name), tied(name))
         })
         .map(|(i, (start, end, name))| {
             let before = normalised[..*start].trim_end();
@@ -341,6 +353,24 @@ fn in_the_past(before: &str) -> bool {
     PAST.find_iter(clause)
         .last()
         .is_some_and(|m| !NOT_PAST.is_match(clause[m.end()..].trim_end().trim_end_matches('(')))
+}
+
+/// Whether a body is named only as help called in ([`ENGAGED_AFTER`], [`ENGAGED_BEFORE`]): a
+/// secondary one (`role`) the rules do not tie to the note's barriers and no fear is about.
+/// Such a body is a bystander: the wijkteam that "heeft haar aangemeld" for a treatment she
+/// waits for is not the body she waits on.
+fn engaged(
+    normalised: &str,
+    (at, end): (usize, usize),
+    role: Option<&OrganisationRole>,
+    tied: bool,
+) -> bool {
+    if tied || !role.is_some_and(|r| r.secondary) || feared_at(normalised, at) {
+        return false;
+    }
+    let before = last_chars(normalised[..at].trim_end(), 40);
+    (ENGAGED_BEFORE.is_match(before) && !REFUSED_BEFORE.is_match(before))
+        || ENGAGED_AFTER.is_match(&normalised[end..])
 }
 
 /// Whether the body at byte `at` is the one a fear is about ("bang dat de gemeente …",

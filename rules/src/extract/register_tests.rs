@@ -240,6 +240,23 @@ fn welfare_partners_only_when_alone() {
     ]);
 }
 
+/// A secondary body named only as help called in is a bystander: with no other body named the
+/// note has none. Contact with it refused, or a fear of it, keeps it.
+#[test]
+fn not_the_help_called_in() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        ("Het wijkteam heeft haar aangemeld voor traumabehandeling en nu wacht ze al 8 maanden.", &[G], None),
+        ("Vonnis binnen, over drie weken moet hij eruit. Met zijn toestemming heb ik het wijkteam ingeschakeld.", &[H], None),
+        ("Ontruiming aangekondigd wegens huurachterstand. R: contact wijkteam over huurschuld.", &[H], None),
+        ("Moeder wil geen hulp, bang dat ze de kinderen afpakken. Doorgegeven aan het CJG.", &[J], None),
+        ("Vader weigert contact met het CJG: 'dan staan ze straks binnen'.", &[J], Some("CJG")),
+        ("Moeder wil geen contact met het jeugdteam, 'die pakken je kinderen af'. Doorgegeven aan het wijkteam.", &[J], Some("wijkteam")),
+        ("Het wijkteam is alleen telefonisch bereikbaar en het aanmeldformulier is alleen digitaal.", &[L], Some("wijkteam")),
+        ("Wijkteam ingeschakeld; Staedion reageert al 9 weken niet op de lekkage.", &[C], Some("Staedion")),
+    ]);
+}
+
 /// Issue 11, second round: the body a bailiff or agency acts for is responsible; a body that
 /// passes the person on is not, when another is named; more creditors and providers.
 #[test]
