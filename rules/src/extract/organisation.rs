@@ -179,6 +179,9 @@ pub fn responsible<'a>(
     waits: &[StatedWait],
     passing: Passing<'_>,
 ) -> Option<&'a str> {
+    if let Some(body) = passing::passed_around_inside(normalised, found, &role, barriers, passing) {
+        return Some(body);
+    }
     if passing::passed_around(normalised, found, &role, barriers, passing) {
         return None;
     }

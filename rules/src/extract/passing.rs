@@ -122,6 +122,53 @@ patterns! {
     TO_AFTER = r"^(?: [a-z]+){0,2}? (?:naar|aan) ";
 }
 
+patterns! {
+    /// Words right before a body that place a case passed around inside it: "binnen de
+    /// gemeente", "door elk van deze afdelingen van de gemeente", "binnen het UWV".
+    INSIDE_BEFORE = r"(?:^|[^a-z0-9])(?:binnen|(?:afdeling|afdelingen|loket|loketten|team|teams|onderdeel|onderdelen|balie|balies|consulenten) (?:van|binnen))(?: de| het| diezelfde| dezelfde| deze)?$";
+
+    /// "bij" right before such a body …
+    AT_BEFORE = r"(?:^|[^a-z0-9])bij(?: de| het)?$";
+
+    /// … and the round right after it: "bij gemeente Westland sturen ze hem van Wmo naar
+    /// Inkomen", "bij de gemeente Den Haag van stadsdeelkantoor naar Wmo-loket gestuurd".
+    ROUND_AFTER = r"^(?: [a-z-]+)?,? (?:(?:sturen|stuurt|stuurden|verwijzen|verwijst|verwees)(?-u:\b)|(?:[a-z-]+ ){0,2}?van [a-z-]+(?: [a-z-]+)? naar(?-u:\b))";
+}
+
+/// The one body a note about a case passed around says the round runs inside ("binnen de
+/// gemeente ligt de casus bij Werk en Inkomen, Wmo en Leerplicht", "bij gemeente Westland
+/// sturen ze hem van Wmo naar Inkomen"), when its sentence names no other body of the region
+/// (a department counts as its body): that body is responsible for the round. The round's
+/// shape alone is not enough; a round through the GP or a landlord names one body too.
+pub fn passed_around_inside<'a>(
+    normalised: &str,
+    found: &[(usize, usize, &'a str)],
+    role: impl Fn(&str) -> Option<&'a OrganisationRole>,
+    barriers: &[&str],
+    passing: Passing<'_>,
+) -> Option<&'a str> {
+    let carousel = passing.barrier?;
+    if !barriers.contains(&carousel) {
+        return None;
+    }
+    let counts = |name: &str| !role(name).is_some_and(|r| r.bystander);
+    let body = |name: &'a str| body_of(&role, name);
+    found.iter().find_map(|&(start, end, name)| {
+        let before = super::last_chars(normalised[..start].trim_end(), 40);
+        let inside = INSIDE_BEFORE.is_match(before)
+            || (AT_BEFORE.is_match(before) && ROUND_AFTER.is_match(&normalised[end..]));
+        if !inside || !counts(name) {
+            return None;
+        }
+        let (from, to) = super::sentence_bounds(normalised, start);
+        found
+            .iter()
+            .filter(|&&(at, _, other)| (from..to).contains(&at) && counts(other))
+            .all(|&(_, _, other)| body(other) == body(name))
+            .then(|| body(name))
+    })
+}
+
 /// Whether the body named at `start..end` of `normalised` sends the person on.
 fn sends_on(normalised: &str, start: usize, end: usize) -> bool {
     let after = normalised.get(end..).unwrap_or_default();
@@ -152,6 +199,14 @@ fn names_where<'a>(
     names.sort_unstable();
     names.dedup();
     names
+}
+
+/// The body a name counts as: a department its `part_of` body ("schuldhulp van de gemeente" is
+/// the gemeente's), any other itself.
+fn body_of<'a>(role: &impl Fn(&str) -> Option<&'a OrganisationRole>, name: &'a str) -> &'a str {
+    role(name)
+        .and_then(|r| r.part_of.as_deref())
+        .unwrap_or(name)
 }
 
 /// Whether a note (`normalised`) about barriers `barriers` that names the bodies `found` (with
@@ -191,11 +246,7 @@ pub fn passed_around<'a>(
     let sending = |name: &str| sending_on.contains(&name) || (round && answering.contains(&name));
     // A department counts as its body ("schuldhulp van de gemeente" is one; "hij moet
     // schuldhulp. De gemeente zegt eerst naar de Kredietbank" has the gemeente send on).
-    let body = |name: &'a str| -> &'a str {
-        role(name)
-            .and_then(|r| r.part_of.as_deref())
-            .unwrap_or(name)
-    };
+    let body = |name: &'a str| body_of(&role, name);
     if found
         .iter()
         .any(|&(_, _, name)| tied_elsewhere(name) && !sending(name) && !sending(body(name)))

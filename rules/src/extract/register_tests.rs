@@ -240,6 +240,20 @@ fn welfare_partners_only_when_alone() {
     ]);
 }
 
+/// A case passed around inside one body, as the note says ("binnen de gemeente", "bij het UWV
+/// verwijzen ze"), is that body's; a round with another body in its sentence stays a case
+/// passed around with none.
+#[test]
+fn a_round_inside_one_body_is_that_bodys() {
+    #[rustfmt::skip]
+    assert_bodies(&[
+        ("Binnen de gemeente gaat ze van het Wmo-loket naar Werk en Inkomen en weer terug; niemand pakt het op. De huisarts weet het ook niet.", &[D], Some("gemeente")),
+        ("Bij het UWV verwijzen ze haar van de WW naar de Ziektewet en weer terug, al zeven weken.", &[D], Some("UWV")),
+        ("Hij is door alle afdelingen van de gemeente naar een andere afdeling gestuurd. Humanitas helpt met de brieven.", &[D], Some("gemeente")),
+        ("Bij de gemeente verwijzen ze hem naar de Kredietbank en de Kredietbank stuurt hem terug.", &[D], None),
+    ]);
+}
+
 /// A secondary body named only as help called in is a bystander: with no other body named the
 /// note has none. Contact with it refused, or a fear of it, keeps it.
 #[test]

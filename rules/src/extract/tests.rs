@@ -407,6 +407,9 @@ fn a_waiting_verb_between_a_life_fact_and_the_years() {
         // Years of residence with the verb after them, beside the wait.
         ("Mevrouw, die er al twaalf jaar woont, meldde de lekkage bij Vidomes en hoort al zes weken niets.", Some(42)),
         ("Het gezin dat al 4 jaar in de flat woont wacht nu 8 weken op een reactie op de melding.", Some(56)),
+        // A stay in the country is residence too.
+        ("Een man die sinds twee jaar in dit land verblijft, is aangemeld bij de ggz; na 9 weken nog geen intake.", Some(63)),
+        ("De vader, die nu vier jaar in ons land is, hoort na 10 weken nog niets van de ggz.", Some(70)),
         // Years of symptoms after the duration are an illness, not the wait beside it.
         ("Moeder heeft al een half jaar paniekaanvallen en staat nu 11 weken op de wachtlijst.", Some(77)),
         ("Al twee jaar rugklachten; de fysio heeft een wachtlijst van 6 weken.", Some(42)),
