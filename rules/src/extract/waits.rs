@@ -140,10 +140,11 @@ patterns! {
     PREGNANCY_BEFORE = r"(?:^|[^a-z0-9])(?:zwanger|zw|ad|amenorroe|amenorroeduur|zwangerschap|zwangerschapsduur|pregnant|g[0-9]p[0-9])\.?(?: (?:is|van|nu|bijna|al|ongeveer|ca|circa|\+-|\+/-))?$";
 
     /// Words right after a duration that make it an age, a pregnancy, residence or a marriage
-    /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in ons land"), how long
+    /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in ons land", "(4
+    /// jaar bewoner)"), how long
     /// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
     /// bankafschriften").
-    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken))(?-u:\b)";
+    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken))(?-u:\b)";
 
     /// Words in the same sentence that make a duration about waiting, answering or applying.
     WAIT_CUE = r"wacht|lijst|reactie|terugbel|teruggebeld|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
@@ -165,10 +166,10 @@ patterns! {
     WAITING_BEFORE = r"(?:^|[^a-z0-9])(?:wacht|wachten|wachtte|wachtten|gewacht|waiting|waited)(?: [a-z]+){0,2}$";
 
     /// Waiting named right after a duration ("staat een half jaar op de wachtlijst", "een jaar
-    /// gewacht"): a life word before it ([`LIFE_BEFORE`]: "mw. met depressie staat …") is not
+    /// gewacht", "een gezin met een baby al vijftien weken wacht"): a life word before it ([`LIFE_BEFORE`]: "mw. met depressie staat …") is not
     /// what lasts. Narrower than [`WAIT_AFTER`], which lets four words stand between ("woont er
     /// 30 jaar en wacht op een woning" is residence).
-    WAITING_RIGHT_AFTER = r"^ (?:op (?:de |een |die |hun )?(?:wacht)?lijst|gewacht|wachten|te wachten)(?-u:\b)";
+    WAITING_RIGHT_AFTER = r"^ (?:op (?:de |een |die |hun )?(?:wacht)?lijst|gewacht|wachten|te wachten|wacht|wachtte|wachtten)(?-u:\b)";
 
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
@@ -484,9 +485,12 @@ impl<'a> Duration<'a> {
             .captures(tail)
             .and_then(|c| c.get(1))
             .map(|word| word.as_str());
+        // Waiting right after it makes it the wait ("een gezin met een baby al vijftien weken
+        // wacht").
         if child.is_some_and(|word| {
             self.unit == Unit::Year || matches!(word, "baby" | "babys" | "zuigeling" | "zwanger")
-        }) {
+        }) && !WAITING_RIGHT_AFTER.is_match(after)
+        {
             return true;
         }
         // A pregnancy: "AD 24 wk", "zw 20 wk", "zwangerschap van 30 weken".
