@@ -411,6 +411,8 @@ fn a_waiting_verb_between_a_life_fact_and_the_years() {
         ("Partij A (4 jaar bewoner) en partij B meldden het bij de corporatie, al 9 weken geen reactie.", Some(63)),
         ("Een gezin met een baby al vijftien weken wacht tot de corporatie de schimmel komt bekijken.", Some(105)),
         ("Een baby van 15 weken, de corporatie reageert al 6 weken niet op de schimmel.", Some(42)),
+        // A child's age stated with "is", in months too.
+        ("Mijn dochter is 8 maanden, zij hoest veel. Staedion gebeld, 10 weken geleden, niemand komt.", Some(70)),
         // A stay in the country is residence too.
         ("Een man die sinds twee jaar in dit land verblijft, is aangemeld bij de ggz; na 9 weken nog geen intake.", Some(63)),
         ("De vader, die nu vier jaar in ons land is, hoort na 10 weken nog niets van de ggz.", Some(70)),

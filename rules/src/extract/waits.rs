@@ -480,15 +480,20 @@ impl<'a> Duration<'a> {
             return true;
         }
         // A child's age: "kind 2 jaar", "baby 6 weken", "baby is 5 maanden" (months and
-        // weeks only for babies).
+        // weeks only for babies, or when the age is stated with a verb: "mijn dochter is 8
+        // maanden"). Waiting right after it makes it the wait ("een gezin met een baby al
+        // vijftien weken wacht").
         let child = CHILD_BEFORE
             .captures(tail)
             .and_then(|c| c.get(1))
             .map(|word| word.as_str());
-        // Waiting right after it makes it the wait ("een gezin met een baby al vijftien weken
-        // wacht").
+        let stated = [" is", " was", " wordt", " werd"]
+            .iter()
+            .any(|verb| tail.trim_end().ends_with(verb));
         if child.is_some_and(|word| {
-            self.unit == Unit::Year || matches!(word, "baby" | "babys" | "zuigeling" | "zwanger")
+            self.unit == Unit::Year
+                || stated
+                || matches!(word, "baby" | "babys" | "zuigeling" | "zwanger")
         }) && !WAITING_RIGHT_AFTER.is_match(after)
         {
             return true;
