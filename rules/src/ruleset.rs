@@ -320,11 +320,15 @@ impl RuleSet {
         Scanned::of(self, normalised).rule_hits()
     }
 
-    /// Per barrier, whether one of its exclusions matches a normalised text (an
-    /// `exclude_unless` exclusion only without its `unless` pattern) and none of its `keep`
-    /// patterns does.
-    pub(crate) fn excluded_normalised(&self, normalised: &str) -> Vec<bool> {
-        Scanned::of(self, normalised).excluded().to_vec()
+    /// Per barrier, whether the model alone may not find it in a normalised text: one of its
+    /// exclusions matches (an `exclude_unless` exclusion only without its `unless` pattern)
+    /// and none of its `keep` patterns does, or the text lacks what it `needs`.
+    pub(crate) fn model_barred_normalised(&self, normalised: &str) -> Vec<bool> {
+        let mut barred = Scanned::of(self, normalised).excluded().to_vec();
+        for (barrier, barred) in barred.iter_mut().enumerate() {
+            *barred |= !self.model.needs_met(barrier, normalised);
+        }
+        barred
     }
 }
 

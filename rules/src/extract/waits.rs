@@ -117,6 +117,10 @@ patterns! {
     /// [`WAIT_AFTER`]).
     PRECONDITION_BEFORE = r"(?:^|[^a-z0-9])eerst$";
 
+    /// A payment plan right before a duration: its term ("regeling 6 mnd à € 20",
+    /// "betalingsregeling van 12 maanden"), not a wait (unless [`WAIT_AFTER`] or "geleden").
+    PLAN_BEFORE = r"(?:^|[^a-z0-9])(?:[a-z]*regeling|aflossing)(?: van| voor| over)?$";
+
     /// "in" right before a duration and a verb of work done right after it: how fast
     /// something was done ("de cv is in één dag gemaakt", "in twee dagen verholpen"), not a
     /// wait.
@@ -464,6 +468,12 @@ impl<'a> Duration<'a> {
         // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
         // wachten").
         if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
+            return true;
+        }
+        if PLAN_BEFORE.is_match(tail)
+            && !WAIT_AFTER.is_match(after)
+            && !after.starts_with(" geleden")
+        {
             return true;
         }
         if DONE_IN_BEFORE.is_match(tail) && DONE_AFTER.is_match(after) {

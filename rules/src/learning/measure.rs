@@ -171,7 +171,7 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
     report.notes = notes.len();
     for (i, note) in notes.iter().enumerate() {
         let normalised = normalise(&note.text);
-        let excluded = rules.excluded_normalised(&normalised);
+        let excluded = rules.model_barred_normalised(&normalised);
         // Whether the cross-validated combination found any barrier: a signal reports a wait
         // only with a barrier, so a wait counts as found only when it did (the full model,
         // trained on this very note, would find barriers a held-out model does not).

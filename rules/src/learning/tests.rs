@@ -205,6 +205,30 @@ fn the_model_finds_with_terms_and_exclusions_veto_it() {
     assert!(rules.analyse(text).barriers.contains(&"kostendelersnorm"));
 }
 
+/// A barrier's `[barrier.model] needs`: at a threshold so low that the model counts
+/// everywhere, it still finds the fear of youth care only in a note with a child in it; a
+/// pattern that does not compile is refused, naming the barrier.
+#[test]
+fn the_model_alone_finds_a_barrier_only_with_what_it_needs() {
+    let low = with_model_setting("threshold = 0.0001");
+    let rules = with_shipped_model(&low);
+    let without =
+        "Een vaste gast durft niet te helpen in de keuken: bang dat hij zijn geld kwijtraakt.";
+    let with = "Een moeder durft niet te helpen in de keuken: bang dat ze haar zoon kwijtraakt.";
+    assert!(!rules.classify(without).contains(&"angst-jeugdhulp"));
+    assert!(rules.classify(with).contains(&"angst-jeugdhulp"));
+
+    let bad = DEFAULT_RULES.replacen("needs = '(kind|", "needs = '((kind|", 1);
+    assert_ne!(bad, DEFAULT_RULES);
+    let errors = RuleSet::from_toml(&bad).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.0.contains("angst-jeugdhulp") && e.0.contains("model.needs")),
+        "{errors:?}"
+    );
+}
+
 #[test]
 fn rule_matches_say_which_rule() {
     let rules = RuleSet::default_rules().unwrap();

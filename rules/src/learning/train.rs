@@ -304,11 +304,11 @@ pub fn rule_hits(rules: &RuleSet, notes: &[Note]) -> Vec<Vec<bool>> {
         .collect()
 }
 
-/// Per barrier, whether a rule exclusion matches each note.
+/// Per barrier, whether a rule exclusion (or a missing `needs`) bars the model from each note.
 fn vetoes(rules: &RuleSet, notes: &[Note]) -> Vec<Vec<bool>> {
     notes
         .iter()
-        .map(|note| rules.excluded_normalised(&normalise(&note.text)))
+        .map(|note| rules.model_barred_normalised(&normalise(&note.text)))
         .collect()
 }
 

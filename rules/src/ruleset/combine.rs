@@ -11,7 +11,9 @@
 //!   threshold — chosen by cross-validation on the training notes and stored in the model file,
 //!   overridable in the rules file (`[model] threshold`, `[barrier.model] threshold`) — and no
 //!   rule exclusion of that barrier matches (`[model] veto`, on by default): found by `model`,
-//!   with its probability and the five terms that weighed most;
+//!   with its probability and the five terms that weighed most. A barrier may ask for more
+//!   before the model alone counts: `[barrier.model] needs`, a pattern the note must match
+//!   (the fear that youth care takes the children needs a child, a parent or youth care);
 //! - `overleg` (a reviewer's label) is the third way a barrier can be found; labels are stored
 //!   by the review, not decided here.
 //!
@@ -55,6 +57,10 @@ pub struct BarrierModelSpec {
     pub threshold: Option<f32>,
     /// This barrier's floor, overriding `[model] floor` and the model's own.
     pub floor: Option<f32>,
+    /// A pattern the note must match for the model alone to find this barrier (the fear that
+    /// youth care takes the children needs a child, a parent or youth care in the note); rule
+    /// matches do not need it.
+    pub needs: Option<String>,
 }
 
 /// The model part of a rule set: what the rules file asks for and, once loaded, the model.
@@ -65,6 +71,8 @@ pub struct ModelSlot {
     pub barrier_thresholds: Vec<Option<f32>>,
     /// Per barrier, the rules file's own floor.
     pub barrier_floors: Vec<Option<f32>>,
+    /// Per barrier, what a note must match for the model alone to find it (`needs`).
+    pub barrier_needs: Vec<Option<regex::Regex>>,
     pub loaded: Option<Loaded>,
 }
 
@@ -78,6 +86,15 @@ pub struct Loaded {
 }
 
 impl ModelSlot {
+    /// Whether a normalised text matches what barrier `barrier` `needs` for the model alone to
+    /// find it (true when it needs nothing).
+    pub fn needs_met(&self, barrier: usize, normalised: &str) -> bool {
+        self.barrier_needs
+            .get(barrier)
+            .and_then(Option::as_ref)
+            .is_none_or(|needs| needs.is_match(normalised))
+    }
+
     /// Checks the thresholds (0 < t < 1) and floors (0 ≤ f < 1) of the rules file.
     pub fn check(&self, errors: &mut Vec<String>) {
         let valid = |t: f32| t > 0.0 && t < 1.0;
@@ -188,6 +205,9 @@ pub(crate) fn decide<'a>(scanned: &crate::ruleset::Scanned<'a, '_>) -> Vec<Decis
             continue;
         }
         if veto && scanned.excluded()[barrier] {
+            continue;
+        }
+        if !rules.model.needs_met(barrier, normalised) {
             continue;
         }
         out.push(Decision {

@@ -39,6 +39,7 @@ impl RuleSet {
         for (index, spec) in file.barriers.into_iter().enumerate() {
             model.barrier_thresholds.push(spec.model.threshold);
             model.barrier_floors.push(spec.model.floor);
+            model.barrier_needs.push(model_needs(&spec, &mut errors));
             let register = register_words::for_barrier(&spec, &file.organisations);
             let barrier = tables.add_barrier(
                 index,
@@ -301,13 +302,29 @@ fn check_themes(spec: &BarrierSpec, errors: &mut Vec<RuleError>) {
 /// The barrier's `wait_context`, compiled.
 fn wait_context(spec: &BarrierSpec, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
     let pattern = spec.wait_context.as_deref()?;
+    barrier_pattern(spec, "wait_context", pattern, errors)
+}
+
+/// The barrier's `[barrier.model] needs`, compiled.
+fn model_needs(spec: &BarrierSpec, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    let pattern = spec.model.needs.as_deref()?;
+    barrier_pattern(spec, "model.needs", pattern, errors)
+}
+
+/// One of a barrier's single patterns (`what` names its key in the rules file), compiled as the
+/// rules' patterns are (on normalised, lower-cased text); an invalid one is an error naming both.
+fn barrier_pattern(
+    spec: &BarrierSpec,
+    what: &str,
+    pattern: &str,
+    errors: &mut Vec<RuleError>,
+) -> Option<regex::Regex> {
     match regex::RegexBuilder::new(pattern).unicode(false).build() {
         Ok(re) => Some(re),
         Err(e) => {
             errors.push(RuleError(format!(
-                "barrière '{}': wait_context '{}' is ongeldig: {}",
+                "barrière '{}': {what} '{pattern}' is ongeldig: {}",
                 spec.id,
-                pattern,
                 e.to_string().lines().last().unwrap_or_default()
             )));
             None
