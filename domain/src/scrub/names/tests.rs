@@ -248,6 +248,11 @@ fn relations_titles_and_brackets_lead_names() {
         ("Ms. Wubshet called twice.", "Ms. [NAAM] called twice."),
         ("zr. Kofiwa gaat langs", "zr. [NAAM] gaat langs"),
         ("hij heet keyvan maar", "hij heet [NAAM] maar"),
+        // "heet … welkom" welcomes: only a word that looks like a name is one.
+        (
+            "De voorzitter heet Fatima welkom.",
+            "De voorzitter heet [NAAM] welkom.",
+        ),
         (
             "Dhr. Pietersen (Pimmie) belde.",
             "Dhr. [NAAM] ([NAAM]) belde.",
@@ -261,6 +266,9 @@ fn relations_titles_and_brackets_lead_names() {
         "Moeder (Syrische achtergrond) belde.",
         "Cliënt (Wajong) wil helpen in de moestuin.",
         "ik weet niet hoe het heet waar ze heen moet",
+        "De coördinator heet de nieuwe vrijwilliger welkom en legt uit hoe het werkt.",
+        "Ze heet iedereen hartelijk welkom.",
+        "Ze komen met de tram uit Holland Spoor en stappen over bij Centraal Station.",
         "jongen uit Hillesluis (19) belde",
         "een Wajong-gerechtigde (25) weigerde",
         "MS, toenemende vermoeidheid.",

@@ -45,12 +45,19 @@ pub(super) fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<
         j,
         family: is_family(t),
         honorific: is_honorific(t),
-        heet: matches!(t, "heet" | "heette" | "genaamd" | "alias"),
+        heet: matches!(t, "heet" | "heette" | "genaamd" | "alias") && !welcomes(all, j),
     });
     let (k, first_particle) = after.surname_start()?;
     after
         .starts_name(k, first_particle)
         .then(|| (all.word(j).start, extend(text, all, k, 4)))
+}
+
+/// "heet … welkom": "heet" welcomes someone here ("de voorzitter heet de nieuwe vrijwilliger
+/// welkom"), so the words after it are no name unless they look like one (capitalised, or a
+/// name the lists know).
+fn welcomes(all: &Words<'_>, j: usize) -> bool {
+    (j..all.len().min(j + 5)).any(|k| all.lower_is(k, "welkom"))
 }
 
 /// The words after a title: `j`, the first word after it, and what kind of title it is (read
