@@ -39,9 +39,9 @@ static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 
 /// Every spelling of a unit the duration pattern reads, a longer one before its prefix
 /// (the pattern takes the first alternative that matches): Dutch, abbreviated, Haags
-/// ("weke"), English, and the Spanish and Portuguese weeks and months of notes that mix those
+/// ("weke"), a quarter ("een kwartaal", 90 days), English, and the Spanish and Portuguese weeks and months of notes that mix those
 /// in ("siete semanas", "3 meses"; not the singular "mes", a knife in Dutch).
-const UNIT_SPELLINGS: [(&str, Unit); 32] = [
+const UNIT_SPELLINGS: [(&str, Unit); 34] = [
     ("dagen", Unit::Day),
     ("dag", Unit::Day),
     ("dgn", Unit::Day),
@@ -68,6 +68,8 @@ const UNIT_SPELLINGS: [(&str, Unit); 32] = [
     ("month", Unit::Month),
     ("mths", Unit::Month),
     ("meses", Unit::Month),
+    ("kwartalen", Unit::Quarter),
+    ("kwartaal", Unit::Quarter),
     ("jaren", Unit::Year),
     ("jaar", Unit::Year),
     ("jr", Unit::Year),
@@ -610,6 +612,8 @@ enum Unit {
     Day,
     Week,
     Month,
+    /// "een kwartaal": three months.
+    Quarter,
     Year,
 }
 
@@ -639,6 +643,7 @@ fn in_days(amount: f64, unit: Unit) -> f64 {
         Unit::Day => amount,
         Unit::Week => amount * 7.0,
         Unit::Month => amount * 30.0,
+        Unit::Quarter => amount * 90.0,
         Unit::Year if amount == 0.5 => 182.0,
         Unit::Year => amount * 365.0,
     }
