@@ -411,6 +411,8 @@ fn a_waiting_verb_between_a_life_fact_and_the_years() {
         ("Partij A (4 jaar bewoner) en partij B meldden het bij de corporatie, al 9 weken geen reactie.", Some(63)),
         ("Een gezin met een baby al vijftien weken wacht tot de corporatie de schimmel komt bekijken.", Some(105)),
         ("Een baby van 15 weken, de corporatie reageert al 6 weken niet op de schimmel.", Some(42)),
+        // "in het laatste halfjaar" is a time frame; the wait is the weeks.
+        ("In het laatste halfjaar kwam hij nauwelijks buiten: de lift was tien weken defect en de verhuurder reageerde niet.", Some(70)),
         // A quarter is three months; one "per kwartaal" is no wait.
         ("Ze wacht al een kwartaal op een intake bij de schuldhulp.", Some(90)),
         ("De corporatie rekent de servicekosten per kwartaal af en reageert al 6 weken niet.", Some(42)),
