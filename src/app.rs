@@ -416,6 +416,12 @@ pub async fn start_intake(
     );
     let app = knooppunt_web::security::with_security_headers(app)
         .layer(tower_http::trace::TraceLayer::new_for_http());
+    // The metrics recorder is installed before the API answers its first request: the
+    // operations endpoints are bound after the API, and a count recorded before the recorder
+    // exists is lost (the likely cause of the privacy test once reading an empty /metrics).
+    if !config.web.ops_listen.trim().is_empty() {
+        let _ = metrics_handle();
+    }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (addr, public) = bind_and_serve(
         &config.intake.listen,
