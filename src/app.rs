@@ -325,20 +325,32 @@ fn intake_state(config: &Config, publisher: Arc<dyn Publisher>, store: Store) ->
     state.with_token_check(Arc::new(StoredTokens(store)), config.tokens_required())
 }
 
-/// The operations endpoints (`/metrics`, `/readyz`, `/healthz`) on `web.ops_listen`, when set.
-async fn start_ops(
-    config: &Config,
-    state: IntakeState,
-    stopped: tokio::sync::watch::Receiver<bool>,
-) -> anyhow::Result<Option<(SocketAddr, JoinHandle<anyhow::Result<()>>)>> {
-    let ops_listen = config.web.ops_listen.trim();
-    if ops_listen.is_empty() {
-        return Ok(None);
+/// The operations endpoints (`/metrics`, `/readyz`, `/healthz`) for `web.ops_listen`, when set.
+/// Building them installs the metrics recorder, so they are built before the API answers its
+/// first request: a count recorded before the recorder exists is lost (the likely cause of the
+/// privacy test once reading an empty /metrics).
+fn ops_app(config: &Config, state: IntakeState) -> Option<axum::Router> {
+    if config.web.ops_listen.trim().is_empty() {
+        return None;
     }
     let limits = config.server_limits();
     let app = knooppunt_ingest::api::ops_router(state).route("/metrics", metrics_route());
-    let app =
-        knooppunt_web::security::with_security_headers(crate::server::with_timeouts(app, limits));
+    Some(knooppunt_web::security::with_security_headers(
+        crate::server::with_timeouts(app, limits),
+    ))
+}
+
+/// Serves the operations endpoints built by [`ops_app`] on `web.ops_listen`.
+async fn start_ops(
+    config: &Config,
+    app: Option<axum::Router>,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Option<(SocketAddr, JoinHandle<anyhow::Result<()>>)>> {
+    let Some(app) = app else {
+        return Ok(None);
+    };
+    let ops_listen = config.web.ops_listen.trim();
+    let limits = config.server_limits();
     let (ops_addr, handle) = bind_and_serve(ops_listen, app, limits, stopped, "operations").await?;
     tracing::info!(addr = %ops_addr, "Operations endpoints listening");
     Ok(Some((ops_addr, handle)))
@@ -416,12 +428,7 @@ pub async fn start_intake(
     );
     let app = knooppunt_web::security::with_security_headers(app)
         .layer(tower_http::trace::TraceLayer::new_for_http());
-    // The metrics recorder is installed before the API answers its first request: the
-    // operations endpoints are bound after the API, and a count recorded before the recorder
-    // exists is lost (the likely cause of the privacy test once reading an empty /metrics).
-    if !config.web.ops_listen.trim().is_empty() {
-        let _ = metrics_handle();
-    }
+    let ops_app = ops_app(config, state);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (addr, public) = bind_and_serve(
         &config.intake.listen,
@@ -432,7 +439,7 @@ pub async fn start_intake(
     )
     .await?;
     tracing::info!(%addr, "Intake API listening");
-    let ops = start_ops(config, state, stopped).await?;
+    let ops = start_ops(config, ops_app, stopped).await?;
     let ops_addr = ops.as_ref().map(|(addr, _)| *addr);
     let handle = tokio::spawn(async move {
         shutdown.await;

@@ -32,6 +32,13 @@ pub struct Passing<'a> {
     pub parties: usize,
 }
 
+impl<'a> Passing<'a> {
+    /// The barrier that says a case is passed around, when it is one of the note's `barriers`.
+    fn carousel_among(&self, barriers: &[&str]) -> Option<&'a str> {
+        self.barrier.filter(|carousel| barriers.contains(carousel))
+    }
+}
+
 impl Parties {
     /// `words` per party, normalised as the text is (`normalise`); the error names the word.
     pub fn new(
@@ -147,10 +154,7 @@ pub fn passed_around_inside<'a>(
     barriers: &[&str],
     passing: Passing<'_>,
 ) -> Option<&'a str> {
-    let carousel = passing.barrier?;
-    if !barriers.contains(&carousel) {
-        return None;
-    }
+    passing.carousel_among(barriers)?;
     let counts = |name: &str| !role(name).is_some_and(|r| r.bystander);
     let body = |name: &'a str| body_of(&role, name);
     found.iter().find_map(|&(start, end, name)| {
@@ -218,12 +222,9 @@ pub fn passed_around<'a>(
     barriers: &[&str],
     passing: Passing<'_>,
 ) -> bool {
-    let Some(carousel) = passing.barrier else {
+    let Some(carousel) = passing.carousel_among(barriers) else {
         return false;
     };
-    if !barriers.contains(&carousel) {
-        return false;
-    }
     // Beside another barrier, a body tied to that one is responsible for it ("al 9 weken
     // aangemeld bij Rivierduinen … de huisarts verwijst naar de POH, de POH naar het wijkteam"),
     // unless it sends the person on itself somewhere in the note.

@@ -467,15 +467,11 @@ impl<'a> Duration<'a> {
             return true;
         }
         // A condition set before help starts ("'eerst 3 maanden zelf je post ordenen'",
-        // "eerst 6 mnd budgetbeheer"), unless it is the waiting itself ("eerst 3 maanden
-        // wachten").
-        if PRECONDITION_BEFORE.is_match(tail) && !WAIT_AFTER.is_match(after) {
-            return true;
-        }
-        if PLAN_BEFORE.is_match(tail)
-            && !WAIT_AFTER.is_match(after)
-            && !after.starts_with(" geleden")
-        {
+        // "eerst 6 mnd budgetbeheer") or a payment plan's term ("regeling 6 mnd"; not the time
+        // since: "schuldregeling 3 maanden geleden aangevraagd"), unless it is the waiting
+        // itself ("eerst 3 maanden wachten").
+        let plan = PLAN_BEFORE.is_match(tail) && !YEARS_AGO_AFTER.is_match(after);
+        if (PRECONDITION_BEFORE.is_match(tail) || plan) && !WAIT_AFTER.is_match(after) {
             return true;
         }
         if DONE_IN_BEFORE.is_match(tail) && DONE_AFTER.is_match(after) {
