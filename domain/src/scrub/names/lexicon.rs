@@ -150,6 +150,16 @@ pub(super) fn known(lowered: &str) -> Option<bool> {
     GAZETTEER.get(lowered).and_then(|lexeme| lexeme.name)
 }
 
+/// Whether a lower-case word is, on its own, one of the protected phrases of
+/// `geen-namen.txt` (an organisation, a place or a programme of one word: "wmo", "uwv",
+/// "staedion") and not a place that is also a surname.
+pub(super) fn protected_word(lowered: &str) -> bool {
+    GAZETTEER.get(lowered).is_some_and(|lexeme| {
+        GAZETTEER.phrases(lexeme).iter().any(|p| p.len() == 1)
+            && !PLACE_SURNAMES.iter().any(|place| place == lowered)
+    })
+}
+
 /// The places that are also surnames ([`place_surnames`]), in lower case.
 static PLACE_SURNAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| place_surnames(NOT_NAMES).map(str::to_lowercase).collect());

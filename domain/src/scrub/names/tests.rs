@@ -560,3 +560,24 @@ fn abbreviated_particles_join_a_first_name_and_a_surname() {
         "Verhuisd v. Delft naar Leiden.",
     ]);
 }
+
+/// A hyphenated word with a protected part (a body, a programme, a place that is no surname)
+/// is no double surname; a double surname with a place that is also a surname stays a name.
+#[test]
+fn a_compound_with_a_protected_word_is_no_name() {
+    kept(&[
+        "Ze is naar de Wmo-lijn gestuurd.",
+        "Ze belde de UWV-lijn, toen de Staedion-lijn.",
+        "Via GGD-arts binnen 5 dagen intake.",
+        "Overlast in een portiek in Den Haag-Zuidwest.",
+        "Meneer in Hillesluis en een stel van Zuid naar Kralingen.",
+        "Meneer Wajong, werkt twaalf uur.",
+    ]);
+    scrubs_to(&[
+        ("Mevrouw Jansen-de Vries belde.", "Mevrouw [NAAM] belde."),
+        (
+            "Mevrouw Bakker-Delft belde over de huur.",
+            "Mevrouw [NAAM] belde over de huur.",
+        ),
+    ]);
+}

@@ -119,12 +119,15 @@ pub(super) fn possessive_stem(lowered: &str) -> &str {
 }
 
 /// A word's own entry (`whole`), or else, for a hyphenated word, whether its known parts are
-/// all ambiguous.
+/// all ambiguous. A compound with a protected word ("Wmo-lijn", "UWV-lijn") is no name.
 pub(super) fn name_or_parts(whole: Option<bool>, form: &str) -> Option<bool> {
     if whole.is_some() {
         return whole;
     }
     if form.bytes().any(|b| b == b'-') {
+        if form.split('-').any(super::lexicon::protected_word) {
+            return None;
+        }
         let mut any = false;
         let mut all_ambiguous = true;
         for ambiguous in form.split('-').filter_map(known) {
