@@ -7,7 +7,8 @@
 //! sentence; the space before it
 //! becomes a line break in a copy of the normalised text, of the same length, that waits are
 //! read from. A capitalised word followed by another ("De Sleutels", "Ons Doel", "Het Juridisch
-//! Loket") is a name, not a sentence start.
+//! Loket") is a name, not a sentence start. A line break after such a word ends a sentence too,
+//! whatever the next line opens with: each line of a text message is one.
 
 use std::borrow::Cow;
 
@@ -69,9 +70,7 @@ fn unmarked_starts(text: &str) -> Vec<usize> {
         if !bytes.get(at).is_some_and(u8::is_ascii_uppercase) {
             continue;
         }
-        // ASCII white space right before it, and before that a word that ends open: a
-        // lower-case letter, a digit, a closing quote or bracket, or any character beyond
-        // ASCII ("ë", "’").
+        // ASCII white space right before it, and before that a word that ends open.
         let word_end = bytes[..at]
             .iter()
             .rposition(|b| !b.is_ascii_whitespace())
@@ -79,19 +78,45 @@ fn unmarked_starts(text: &str) -> Vec<usize> {
         if word_end == at || word_end == 0 {
             continue;
         }
-        let last = bytes[word_end - 1];
-        let open = !last.is_ascii()
-            || last.is_ascii_lowercase()
-            || last.is_ascii_digit()
-            || CLOSING.contains(&last);
-        if open && opens_a_sentence(bytes, at) {
-            starts.push(
-                text.get(..at)
-                    .map_or(0, |before| before.split_whitespace().count()),
-            );
+        if ends_open(bytes[word_end - 1]) && opens_a_sentence(bytes, at) {
+            starts.push(word_index(text, at));
         }
     }
+    // A line break after a word that ends open: each line of a text message is a sentence.
+    for (i, _) in text.match_indices('\n') {
+        let Some(at) = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|n| i + n)
+        else {
+            break;
+        };
+        if bytes[..i]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .is_some_and(|last| ends_open(bytes[last]))
+        {
+            starts.push(word_index(text, at));
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
     starts
+}
+
+/// Whether a word ending in `last` ends open: a lower-case letter, a digit, a closing quote or
+/// bracket, or any character beyond ASCII ("ë", "’").
+fn ends_open(last: u8) -> bool {
+    !last.is_ascii()
+        || last.is_ascii_lowercase()
+        || last.is_ascii_digit()
+        || CLOSING.contains(&last)
+}
+
+/// The index (counting from 0) of the word of `text` that starts at byte `at`.
+fn word_index(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .map_or(0, |before| before.split_whitespace().count())
 }
 
 /// Whether the word at byte `start` of `bytes` (which starts with an ASCII capital) opens a
@@ -159,6 +184,31 @@ mod tests {
             let normalised = normalise(&text);
             let expected = normalise(&note.replace(" |", "|")).replace('|', "\n");
             assert_eq!(with_inferred_stops(&text, &normalised), expected, "{note}");
+        }
+    }
+
+    /// A line break after a word that ends open ends a sentence, whatever the next line opens
+    /// with; after a stop or a colon it adds nothing.
+    #[test]
+    fn a_line_break_after_an_open_word_starts_a_sentence() {
+        let cases = [
+            ("zegt dat het al een jaar zo gaat\nde huisarts", 1),
+            ("wacht al 9 weken\n\n  intake pas in maart", 1),
+            ("belt ‘morgen’\nwe zien wel", 1),
+            ("niets gehoord.\nze belt", 0),
+            ("wachttijd:\n12 weken", 0),
+            ("wacht al 9 weken\nZe belt morgen", 1),
+            ("laatste regel\n", 0),
+        ];
+        for (text, breaks) in cases {
+            let normalised = normalise(text);
+            let stopped = with_inferred_stops(text, &normalised);
+            assert_eq!(stopped.len(), normalised.len(), "{text:?}");
+            assert_eq!(
+                stopped.matches('\n').count(),
+                breaks,
+                "{text:?}: {stopped:?}"
+            );
         }
     }
 

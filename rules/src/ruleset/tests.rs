@@ -191,6 +191,8 @@ fn waiting_times_from_text() {
         ("al twee jaar en 3 maanden op de wachtlijst", Some(730)),
         ("zoon van 23 jaar woont weer thuis", None),
         ("moeder is 40 jaar oud", None),
+        // Each line of a text message is a sentence: the years of the complaint stay apart.
+        ("ze zegt dat het al een jaar zo gaat\nbij de ggz kan ze pas over 4 maanden terecht voor intake", Some(120)),
     ] {
         assert_eq!(extract_wait_days(text), days, "{text}");
     }
