@@ -70,15 +70,7 @@ fn unmarked_starts(text: &str) -> Vec<usize> {
         if !bytes.get(at).is_some_and(u8::is_ascii_uppercase) {
             continue;
         }
-        // ASCII white space right before it, and before that a word that ends open.
-        let word_end = bytes[..at]
-            .iter()
-            .rposition(|b| !b.is_ascii_whitespace())
-            .map_or(0, |last| last + 1);
-        if word_end == at || word_end == 0 {
-            continue;
-        }
-        if ends_open(bytes[word_end - 1]) && opens_a_sentence(bytes, at) {
+        if after_open_word(bytes, at) && opens_a_sentence(bytes, at) {
             starts.push(word_index(text, at));
         }
     }
@@ -91,17 +83,22 @@ fn unmarked_starts(text: &str) -> Vec<usize> {
         else {
             break;
         };
-        if bytes[..i]
-            .iter()
-            .rposition(|b| !b.is_ascii_whitespace())
-            .is_some_and(|last| ends_open(bytes[last]))
-        {
+        if after_open_word(bytes, at) {
             starts.push(word_index(text, at));
         }
     }
     starts.sort_unstable();
     starts.dedup();
     starts
+}
+
+/// Whether ASCII white space comes right before byte `at` of `bytes`, and before that a word
+/// that [`ends_open`].
+fn after_open_word(bytes: &[u8], at: usize) -> bool {
+    match bytes[..at].iter().rposition(|b| !b.is_ascii_whitespace()) {
+        Some(last) => last + 1 < at && ends_open(bytes[last]),
+        None => false,
+    }
 }
 
 /// Whether a word ending in `last` ends open: a lower-case letter, a digit, a closing quote or

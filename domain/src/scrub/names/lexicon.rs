@@ -155,8 +155,7 @@ pub(super) fn known(lowered: &str) -> Option<bool> {
 /// "staedion") and not a place that is also a surname.
 pub(super) fn protected_word(lowered: &str) -> bool {
     GAZETTEER.get(lowered).is_some_and(|lexeme| {
-        GAZETTEER.phrases(lexeme).iter().any(|p| p.len() == 1)
-            && !PLACE_SURNAMES.iter().any(|place| place == lowered)
+        GAZETTEER.phrases(lexeme).iter().any(|p| p.len() == 1) && !is_place_surname(lowered)
     })
 }
 

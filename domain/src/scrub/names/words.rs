@@ -125,14 +125,16 @@ pub(super) fn name_or_parts(whole: Option<bool>, form: &str) -> Option<bool> {
         return whole;
     }
     if form.bytes().any(|b| b == b'-') {
-        if form.split('-').any(super::lexicon::protected_word) {
-            return None;
-        }
         let mut any = false;
         let mut all_ambiguous = true;
-        for ambiguous in form.split('-').filter_map(known) {
-            any = true;
-            all_ambiguous &= ambiguous;
+        for part in form.split('-') {
+            if super::lexicon::protected_word(part) {
+                return None;
+            }
+            if let Some(ambiguous) = known(part) {
+                any = true;
+                all_ambiguous &= ambiguous;
+            }
         }
         if any {
             return Some(all_ambiguous);
