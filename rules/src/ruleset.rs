@@ -94,6 +94,17 @@ pub struct Barrier {
     pub responsible: Option<crate::extract::Shows>,
 }
 
+/// A pattern without a small set of words every match begins with (too many alternatives
+/// for `regex_syntax`'s literal extraction, or one starting with `\w+`): it is searched for
+/// at every byte of every text instead of only where one of its first words occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EverywherePattern {
+    /// The barrier whose pattern (positive or exclusion) it is.
+    pub barrier: String,
+    /// The pattern as compiled (its `{register}` filled in).
+    pub pattern: String,
+}
+
 /// Where a compiled pattern came from.
 #[derive(Debug, Clone, Copy)]
 enum Origin {
@@ -114,6 +125,8 @@ pub struct RuleSet {
     patterns: existence::ExistenceSet,
     /// Where the exclusions begin in `patterns`.
     exclusions_from: usize,
+    /// The patterns `patterns` searches for everywhere (see [`RuleSet::searched_everywhere`]).
+    everywhere: Vec<EverywherePattern>,
     origins: Vec<Origin>,
     /// Size of each `all` group, indexed like `group` in [`Origin::Group`].
     group_sizes: Vec<usize>,
@@ -224,6 +237,12 @@ impl RuleSet {
 
     pub fn version(&self) -> &str {
         self.catalog.version()
+    }
+
+    /// The patterns searched for at every byte of every text, because no small set of words
+    /// begins every match: each makes every note slower to read (`rules validate` names them).
+    pub fn searched_everywhere(&self) -> &[EverywherePattern] {
+        &self.everywhere
     }
 
     pub fn barriers(&self) -> &[Barrier] {

@@ -143,6 +143,7 @@ fn validate(file: &Path, min_speed: f64) -> anyhow::Result<ExitCode> {
         rules.barriers().len(),
         rules.version()
     );
+    warn_searched_everywhere(&rules);
     // A rule can be valid and still slow the engine down a hundredfold (a long bounded gap
     // overflows the matcher's cache): measure it on the sample.
     let speed = knooppunt::demo::classification_speed(&rules);
@@ -156,6 +157,36 @@ fn validate(file: &Path, min_speed: f64) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Names the patterns that no small set of words begins: each is searched for at every
+/// byte of every note, which makes every note slower (a warning; the speed check decides).
+fn warn_searched_everywhere(rules: &RuleSet) {
+    let everywhere = rules.searched_everywhere();
+    if everywhere.is_empty() {
+        return;
+    }
+    let (which, begins, is, makes) = match everywhere.len() {
+        1 => ("dit patroon".to_string(), "begint", "wordt", "maakt"),
+        n => (format!("deze {n} patronen"), "beginnen", "worden", "maken"),
+    };
+    println!(
+        "Let op: {which} {begins} niet met een paar vaste woorden en {is} overal in elke \
+         notitie gezocht, wat elke notitie trager {makes}:"
+    );
+    for pattern in everywhere {
+        let shown: String = pattern.pattern.chars().take(70).collect();
+        let more = if shown.len() < pattern.pattern.len() {
+            "…"
+        } else {
+            ""
+        };
+        println!("  - {}: {shown}{more}", pattern.barrier);
+    }
+    println!(
+        "  Laat zo'n patroon met een woord beginnen (niet met \\w+ of .*), of verdeel een \
+         lange reeks alternatieven (a|b|c|…) over twee patronen."
+    );
 }
 
 /// Every `<barrier>.toml` in `dir`, in name order.

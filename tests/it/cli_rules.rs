@@ -117,26 +117,61 @@ fn rules_validate_warns_about_rules_that_would_slow_the_engine_down() {
             ));
         }
     }
-    let rules = format!(
-        "{}\n[[barrier]]\nid = \"traag\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = [{}]\n",
-        knooppunt_rules::ruleset::DEFAULT_RULES,
-        patterns.join(", ")
-    );
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("traag.toml");
-    std::fs::write(&file, rules).unwrap();
+    let file = shipped_rules_and(dir.path(), "traag", &patterns.join(", "));
     // The warning itself, whatever this machine's speed: a bar no machine reaches. (With the
     // default bar this test timed the machine, and failed on a quiet one: the engine's
     // prefilter now keeps these rules within a few times the shipped ones' speed.)
-    let output = knooppunt()
-        .args(["rules", "validate", "--min-snelheid", "1000000000"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{text}");
+    let (code, text) = validate(&file, "1000000000");
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("is in orde") && text.contains("Let op: dat is traag"),
+        "{text}"
+    );
+}
+
+/// The shipped rules file plus a barrier `id` with `patterns` (TOML array items), in `dir`.
+fn shipped_rules_and(dir: &std::path::Path, id: &str, patterns: &str) -> std::path::PathBuf {
+    let rules = format!(
+        "{}\n[[barrier]]\nid = \"{id}\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = [{patterns}]\n",
+        knooppunt_rules::ruleset::DEFAULT_RULES,
+    );
+    let file = dir.join(format!("{id}.toml"));
+    std::fs::write(&file, rules).unwrap();
+    file
+}
+
+/// `rules validate FILE --min-snelheid MIN`: its exit code and what it printed.
+fn validate(file: &std::path::Path, min_speed: &str) -> (Option<i32>, String) {
+    let output = knooppunt()
+        .args(["rules", "validate", "--min-snelheid", min_speed])
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code(), text)
+}
+
+#[test]
+fn rules_validate_names_a_pattern_searched_at_every_byte() {
+    // The shipped rules plus a barrier whose pattern begins with `\w+`: no first words to
+    // look for, so it is tried everywhere in every note.
+    let dir = tempfile::tempdir().unwrap();
+    let file = shipped_rules_and(dir.path(), "overal", r"'\w+ weken gewacht'");
+    let (code, text) = validate(&file, "1");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Let op: dit patroon begint niet met een paar vaste woorden")
+            && text.contains(r"  - overal: \w+ weken gewacht")
+            && !text.contains("kostendelersnorm:"),
+        "{text}"
+    );
+
+    // The shipped rules alone: no such warning.
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/default_rules.toml");
+    let (code, text) = validate(std::path::Path::new(shipped), "1");
+    assert!(
+        code == Some(0) && text.contains("is in orde") && !text.contains("vaste woorden"),
         "{text}"
     );
 }

@@ -6,8 +6,8 @@ use super::combine::ModelSlot;
 use super::existence::ExistenceSet;
 use super::spec::{BarrierSpec, OrganisationSpec, RulesFile};
 use super::{
-    normalise, register_words, syntax, Barrier, ClusterKey, Origin, RuleError, RuleSet,
-    DEFAULT_RULES,
+    normalise, register_words, syntax, Barrier, ClusterKey, EverywherePattern, Origin, RuleError,
+    RuleSet, DEFAULT_RULES,
 };
 use crate::extract::OrganisationRole;
 use knooppunt_domain::promotion::Criteria;
@@ -60,11 +60,33 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(errors.into_iter().map(|e| e.located(source)).collect());
         }
+        let exclusions_from = tables.positive.len();
+        let sources: Vec<String> = (tables.positive.iter().chain(&tables.exclude))
+            .map(|p| p.pattern().to_string())
+            .collect();
+        let patterns = regex_set(tables.positive.into_iter().chain(tables.exclude).collect())?;
+        let everywhere = patterns
+            .searched_everywhere()
+            .iter()
+            .filter_map(|&index| {
+                let barrier = match index.checked_sub(exclusions_from) {
+                    None => match tables.origins.get(index)? {
+                        Origin::Single { barrier } | Origin::Group { barrier, .. } => *barrier,
+                    },
+                    Some(exclusion) => *tables.exclude_barrier.get(exclusion)?,
+                };
+                Some(EverywherePattern {
+                    barrier: barriers.get(barrier)?.id.clone(),
+                    pattern: sources.get(index)?.clone(),
+                })
+            })
+            .collect();
         Ok(Self {
             catalog: Self::catalog_of(file.version, cluster_key, &barriers),
             barriers,
-            exclusions_from: tables.positive.len(),
-            patterns: regex_set(tables.positive.into_iter().chain(tables.exclude).collect())?,
+            exclusions_from,
+            patterns,
+            everywhere,
             origins: tables.origins,
             group_sizes: tables.group_sizes,
             group_confidence: tables.group_confidence,

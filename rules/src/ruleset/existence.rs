@@ -94,6 +94,15 @@ impl ExistenceSet {
         Ok(Self { len, starts, rest })
     }
 
+    /// The patterns (indexes in the set) without a small set of first literals, searched for
+    /// everywhere in every text: each makes every text slower to read.
+    pub(crate) fn searched_everywhere(&self) -> &[usize] {
+        self.rest
+            .as_ref()
+            .map(|(_, ids)| ids.as_slice())
+            .unwrap_or_default()
+    }
+
     /// The patterns that match somewhere in `haystack`.
     #[cfg(test)]
     pub(crate) fn matches(&self, haystack: &[u8]) -> Found {

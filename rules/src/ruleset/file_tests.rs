@@ -187,3 +187,35 @@ fn the_carousel_section_is_checked() {
     .any(|e| e.contains("carousel: partij 'poh': 'ha' staat ook bij 'huisarts'")));
     assert!(errors("[carousel]\nbarrier = \"a\"\n[carousel.parties]\npoh = [\"poh\"]").is_empty());
 }
+
+/// A pattern that no small set of words begins (here one starting with `\w+`, and an
+/// exclusion with more alternatives than literal extraction follows) is named with its
+/// barrier; patterns that begin with words are not.
+#[test]
+fn patterns_searched_everywhere_are_named() {
+    // 1,200 alternatives whose first four bytes differ (what extraction trims to).
+    let many: Vec<String> = (1000..2200).map(|i| format!("{i}x")).collect();
+    let rules = RuleSet::from_toml(&one_barrier(
+        "traag",
+        &format!(
+            "patterns = [\"\\\\w+ weken\", \"bang (voor|dat)\"]\nexclude = [\"({})\"]",
+            many.join("|")
+        ),
+    ))
+    .expect("valid rules");
+    let found: Vec<(&str, &str)> = rules
+        .searched_everywhere()
+        .iter()
+        .map(|p| (p.barrier.as_str(), &p.pattern[..6]))
+        .collect();
+    assert_eq!(found, [("traag", r"\w+ we"), ("traag", "(1000x")]);
+}
+
+/// Every shipped pattern begins with one of a few words, so a note is read for where they
+/// occur and no pattern is searched for at every byte. A pattern added to a long
+/// alternation can tip it over literal extraction's limit (rule set 2026.12-66 did: 5 %
+/// more instructions a note); split such an alternation in two.
+#[test]
+fn no_shipped_pattern_is_searched_everywhere() {
+    assert_eq!(rules().searched_everywhere(), []);
+}

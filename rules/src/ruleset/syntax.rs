@@ -39,6 +39,11 @@ fn translator(case_insensitive: bool) -> regex_syntax::hir::translate::Translato
 }
 
 impl Parsed {
+    /// The pattern as written (its `{register}` filled in).
+    pub(crate) fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
     /// Whether matching the pattern case-sensitively finds exactly what matching it
     /// case-insensitively finds, on text without ASCII capitals (normalised text): no literal
     /// is a capital, and every class that holds a capital also holds its small letter (`\w`,
