@@ -151,13 +151,7 @@ pub fn organisation_key(name: &str) -> Option<String> {
 /// The rules, the model and the combination on the project's notes, the model's figures
 /// cross-validated with the model's own training settings. The rules must carry a model.
 pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String> {
-    let model = rules.model().ok_or("het regelbestand heeft geen model")?;
-    let thresholds = rules
-        .model_thresholds()
-        .ok_or("het regelbestand heeft geen model")?;
-    let floors = rules
-        .model_floors()
-        .ok_or("het regelbestand heeft geen model")?;
+    let model = rules.model().ok_or(NO_MODEL)?;
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let options = Options {
         cost: model.header.trained.cost,
@@ -166,6 +160,65 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
         version: None,
     };
     let decisions = cross_validate(notes, &barriers, &options)?;
+    scored(rules, notes, &decisions)
+}
+
+/// Where the model's scores in [`held_out`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldOutScores {
+    /// Notes the model was trained on: scored by its cross-validation's fold models.
+    pub trained_on: usize,
+    /// Notes newer than the model (their normalised text not among its training notes):
+    /// scored by the model.
+    pub newer: usize,
+}
+
+/// [`cross_validated`] without training: every note is still scored by a model that did not
+/// see it. A note the model was trained on gets the decision values its cross-validation
+/// gave it (kept in the model file, [`crate::model::held_out`]); a note newer than the model
+/// gets the model's own. `None` when the model file keeps no such values (format version 1):
+/// then only [`cross_validated`] can measure.
+pub fn held_out(
+    rules: &RuleSet,
+    notes: &[Note],
+) -> Result<Option<(Report, HeldOutScores)>, String> {
+    let model = rules.model().ok_or(NO_MODEL)?;
+    let Some(kept) = model.held_out() else {
+        return Ok(None);
+    };
+    kept.check()?;
+    let mut scores = HeldOutScores {
+        trained_on: 0,
+        newer: 0,
+    };
+    let decisions: Vec<Vec<f32>> = notes
+        .iter()
+        .map(|note| {
+            let normalised = normalise(&note.text);
+            match kept.get(crate::model::held_out::key(&normalised)) {
+                Some(decisions) => {
+                    scores.trained_on += 1;
+                    decisions
+                }
+                None => {
+                    scores.newer += 1;
+                    model.decision_values(&normalised)
+                }
+            }
+        })
+        .collect();
+    Ok(Some((scored(rules, notes, &decisions)?, scores)))
+}
+
+const NO_MODEL: &str = "het regelbestand heeft geen model";
+
+/// The report of the rules, the model and their combination on `notes`, the model's decision
+/// values per note being `decisions` (each from a model that did not see the note).
+fn scored(rules: &RuleSet, notes: &[Note], decisions: &[Vec<f32>]) -> Result<Report, String> {
+    let model = rules.model().ok_or(NO_MODEL)?;
+    let thresholds = rules.model_thresholds().ok_or(NO_MODEL)?;
+    let floors = rules.model_floors().ok_or(NO_MODEL)?;
+    let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let by_rules = rule_hits(rules, notes);
     let mut report = Report::new(barriers.clone());
     report.notes = notes.len();
@@ -181,7 +234,8 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
                 continue;
             }
             let truth = note.is(barrier);
-            let p = model.probability(b, decisions[i][b]);
+            let decision = decisions.get(i).and_then(|d| d.get(b)).copied();
+            let p = model.probability(b, decision.ok_or("te weinig scores voor de notities")?);
             let by_model = p >= thresholds[b];
             report.counts[0][b].add(truth, by_rules[i][b]);
             report.counts[1][b].add(truth, by_model);
@@ -212,10 +266,8 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
 /// `knooppunt classify` does. Returns an error naming the line for an unreadable line.
 pub fn evaluation_set(rules: &RuleSet, jsonl: &str) -> Result<Report, String> {
     use knooppunt_domain::envelope::{Channel, Envelope};
-    let model = rules.model().ok_or("het regelbestand heeft geen model")?;
-    let thresholds = rules
-        .model_thresholds()
-        .ok_or("het regelbestand heeft geen model")?;
+    let model = rules.model().ok_or(NO_MODEL)?;
+    let thresholds = rules.model_thresholds().ok_or(NO_MODEL)?;
     let rules_only = rules.without_model();
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();
     let mut report = Report::new(barriers.clone());

@@ -46,6 +46,11 @@ fn the_shipped_model_fits_the_shipped_rules() {
         thresholds.iter().all(|t| *t > 0.0 && *t < 1.0),
         "{thresholds:?}"
     );
+    // What its cross-validation said of every training note travels with it.
+    assert_eq!(
+        model.held_out().map(held_out::HeldOut::len),
+        Some(model.header.trained.notes)
+    );
 }
 
 #[test]
@@ -291,6 +296,70 @@ fn training_learns_from_the_notes() {
         model_f1 > 0.6,
         "model-only cross-validated macro-F1 {model_f1:.3}"
     );
+
+    // The model file keeps what its cross-validation said of each note: the same figures
+    // without training, every note from its own fold model.
+    let (kept, scores) = measure::held_out(&rules, &notes)
+        .unwrap()
+        .expect("a trained model keeps its held-out scores");
+    assert_eq!(kept.counts, report.counts);
+    assert_eq!(
+        (kept.wait, kept.organisation),
+        (report.wait, report.organisation)
+    );
+    assert_eq!((scores.trained_on, scores.newer), (notes.len(), 0));
+    // A note the model never saw is scored by the model itself.
+    let mut more = notes.clone();
+    more.push(notes::Note {
+        text: "Een nieuwe notitie die niet in de training zat, over de wachtlijst bij de ggz."
+            .into(),
+        ..notes[0].clone()
+    });
+    let (_, scores) = measure::held_out(&rules, &more).unwrap().expect("kept");
+    assert_eq!((scores.trained_on, scores.newer), (notes.len(), 1));
+}
+
+/// A model file keeps its held-out scores through writing and reading; a file of format
+/// version 1, which has none, is still read, and then figures need cross-validation.
+#[test]
+fn held_out_scores_travel_with_the_model_file() {
+    let barriers = 2;
+    let header = Header {
+        version: "t".into(),
+        barriers: vec!["a".into(), "b".into()],
+        buckets: 16,
+        bias: vec![0.0; barriers],
+        platt: vec![[1.0, 0.0]; barriers],
+        thresholds: vec![0.5; barriers],
+        floors: Vec::new(),
+        trained: Trained {
+            notes: 2,
+            folds: 2,
+            cost: 1.0,
+            rules_version: "t".into(),
+        },
+    };
+    let mut model = Model::new(header, vec![3], vec![0.5, -0.5]).unwrap();
+    let plain = model.to_bytes();
+    let kept = held_out::HeldOut::new(
+        &[held_out::key("een"), held_out::key("twee")],
+        &[vec![1.0, 2.0], vec![3.0, 4.0]],
+        barriers,
+    )
+    .unwrap();
+    model.set_held_out(kept.clone());
+    let again = Model::from_bytes(&model.to_bytes()).unwrap();
+    assert_eq!(again.held_out(), Some(&kept));
+    assert_eq!(
+        again.held_out().and_then(|h| h.get(held_out::key("twee"))),
+        Some(vec![3.0, 4.0])
+    );
+    // Version 1: the same bytes without the held-out count at the end.
+    let mut v1 = plain[..plain.len() - 4].to_vec();
+    v1[16..20].copy_from_slice(&1u32.to_le_bytes());
+    let old = Model::from_bytes(&v1).unwrap();
+    assert_eq!(old.held_out(), None);
+    assert_eq!(old.decision_values("een"), again.decision_values("een"));
 }
 
 /// Cross-validation keeps a writer's notes together: each note is scored by a model that saw

@@ -7,7 +7,7 @@
 
 use super::measure::Counts;
 use super::notes::Note;
-use crate::model::{features, Header, Model, Trained};
+use crate::model::{features, held_out, Header, Model, Trained};
 use crate::ruleset::{normalise, RuleSet};
 use liblinear::{Builder, LibLinearModel, SolverType};
 
@@ -546,6 +546,10 @@ pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outco
             knooppunt_ingest::today_nl().format("%Y.%m.%d")
         )
     });
+    // What each fold model said of the notes it did not see, for figures over these notes
+    // without retraining ([`crate::model::held_out`]).
+    let keys: Vec<u64> = normalised.iter().map(|t| held_out::key(t)).collect();
+    model.set_held_out(held_out::HeldOut::new(&keys, &decisions, barriers.len())?);
     let model = Model::from_bytes(&model.to_bytes()).map_err(|e| e.0)?;
     Ok(Outcome {
         model,

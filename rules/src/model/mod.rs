@@ -10,9 +10,12 @@
 //!
 //! The file: `KNOOPPUNT-MODEL\n`, the format version (u32, little endian), the length of a JSON
 //! header and the header ([`Header`]), then the used buckets (u32 each, ascending), then per
-//! barrier the scale of its quantised weights (f32) and the weights as i16, row by row.
+//! barrier the scale of its quantised weights (f32) and the weights as i16, row by row; from
+//! format version 2 on, last, the held-out decision values of the training notes
+//! ([`held_out`]; a count of 0 when there are none).
 
 pub mod features;
+pub mod held_out;
 mod scoring;
 mod word_sums;
 
@@ -30,8 +33,9 @@ static DEFAULT_MODEL_ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!("../../d
 pub static DEFAULT_MODEL: &[u8] = &DEFAULT_MODEL_ALIGNED.0;
 
 const MAGIC: &[u8; 16] = b"KNOOPPUNT-MODEL\n";
-/// The version of the file layout; a file of another version is refused.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the file layout written; a file of another version is refused, but for
+/// version 1 (no held-out decision values).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What the header of a model file says.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -88,6 +92,8 @@ pub struct Model {
     /// This model's number in the process (from 1; a clone keeps it, having the same weights):
     /// what a thread's cached word sums ([`word_sums`]) belong to.
     id: u64,
+    /// What the cross-validation said of each training note (not in a version 1 file).
+    held_out: Option<held_out::HeldOut>,
 }
 
 /// The next model's [`Model::id`].
@@ -216,7 +222,18 @@ impl Model {
             used,
             weights,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            held_out: None,
         })
+    }
+
+    /// The held-out decision values of the training notes, if the file kept them.
+    pub fn held_out(&self) -> Option<&held_out::HeldOut> {
+        self.held_out.as_ref()
+    }
+
+    /// Keeps `held_out` (its barriers this model's) with the model.
+    pub fn set_held_out(&mut self, held_out: held_out::HeldOut) {
+        self.held_out = (!held_out.is_empty()).then_some(held_out);
     }
 
     pub fn version(&self) -> &str {
@@ -231,7 +248,8 @@ impl Model {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
         let parsed = Self::parse(bytes)?;
         let q = Cow::Owned(weights_of(parsed.raw));
-        parsed.into_model(q)
+        let held_out = parsed.held_out.map(|h| Cow::Owned(h.to_vec()));
+        parsed.into_model(q, held_out)
     }
 
     /// [`Model::from_bytes`] for bytes that live as long as the program ([`DEFAULT_MODEL`]):
@@ -244,7 +262,8 @@ impl Model {
             .then(|| bytemuck::try_cast_slice::<u8, i16>(parsed.raw).ok())
             .flatten();
         let q = in_place.map_or_else(|| Cow::Owned(weights_of(parsed.raw)), Cow::Borrowed);
-        parsed.into_model(q)
+        let held_out = parsed.held_out.map(Cow::Borrowed);
+        parsed.into_model(q, held_out)
     }
 
     /// A model file's parts, checked: its magic, format version, header and lengths.
@@ -254,9 +273,9 @@ impl Model {
             return Err(err("dit is geen Knooppunt-modelbestand"));
         }
         let format = reader.u32()?;
-        if format != FORMAT_VERSION {
+        if !(1..=FORMAT_VERSION).contains(&format) {
             return Err(err(format!(
-                "modelbestand heeft formaatversie {format}, deze Knooppunt leest versie {FORMAT_VERSION}; train het model opnieuw met 'knooppunt model train'"
+                "modelbestand heeft formaatversie {format}, deze Knooppunt leest versie 1 tot en met {FORMAT_VERSION}; train het model opnieuw met 'knooppunt model train'"
             )));
         }
         let header_len = reader.u32()? as usize;
@@ -273,6 +292,10 @@ impl Model {
             scales.push(f32::from_bits(reader.u32()?));
         }
         let raw = reader.take(rows * barriers * 2)?;
+        let held_out = match format {
+            1 => None,
+            _ => held_out::HeldOut::read(&mut reader, barriers)?,
+        };
         if reader.at != bytes.len() {
             return Err(err("modelbestand heeft onverwachte bytes aan het eind"));
         }
@@ -281,6 +304,7 @@ impl Model {
             used,
             scales,
             raw,
+            held_out,
         })
     }
 
@@ -326,6 +350,10 @@ impl Model {
                 let q = (self.weights.get(row * barriers + b, barriers) / scale).round() as i16;
                 out.extend_from_slice(&q.to_le_bytes());
             }
+        }
+        match &self.held_out {
+            Some(held_out) => held_out.write(&mut out),
+            None => out.extend_from_slice(&0u32.to_le_bytes()),
         }
         out
     }
@@ -484,13 +512,21 @@ struct Parsed<'a> {
     used: Vec<u32>,
     scales: Vec<f32>,
     raw: &'a [u8],
+    held_out: Option<&'a [u8]>,
 }
 
 impl Parsed<'_> {
     /// The model of these parts with the weights `q` (read from [`Parsed::raw`]).
-    fn into_model(self, q: Cow<'static, [i16]>) -> Result<Model, ModelError> {
-        let scales = self.scales;
-        Model::with_weights(self.header, self.used, Weights::Quantised { q, scales })
+    fn into_model(
+        self,
+        q: Cow<'static, [i16]>,
+        held_out: Option<Cow<'static, [u8]>>,
+    ) -> Result<Model, ModelError> {
+        let (scales, barriers) = (self.scales, self.header.barriers.len());
+        let mut model =
+            Model::with_weights(self.header, self.used, Weights::Quantised { q, scales })?;
+        model.held_out = held_out.map(|bytes| held_out::HeldOut::from_file(bytes, barriers));
+        Ok(model)
     }
 }
 
