@@ -140,6 +140,20 @@ pub fn test_recognition(
         &format!("Eigen notities, {folds}-voudig kruisgevalideerd"),
         &report,
     );
+    // What the brief counts: the model file's own cross-validation scores, no retraining.
+    if let Some((report, scores)) = knooppunt_rules::learning::measure::held_out(rules, &notes)
+        .map_err(|e| anyhow::anyhow!(e))?
+    {
+        print_report(
+            &format!(
+                "Eigen notities zoals de brief ze telt: {} met de scores uit de kruisvalidatie \
+                 van de training, {} nieuwer dan het model",
+                count(scores.trained_on),
+                count(scores.newer)
+            ),
+            &report,
+        );
+    }
     if let Some(path) = corpus {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("evaluatieset {} lezen", path.display()))?;
