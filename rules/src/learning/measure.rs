@@ -160,7 +160,8 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
         version: None,
     };
     let decisions = cross_validate(notes, &barriers, &options)?;
-    scored(rules, notes, &decisions)
+    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
+    scored(rules, notes, &normalised, &decisions)
 }
 
 /// Where the model's scores in [`held_out`] came from.
@@ -191,30 +192,35 @@ pub fn held_out(
         trained_on: 0,
         newer: 0,
     };
-    let decisions: Vec<Vec<f32>> = notes
+    let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
+    let decisions: Vec<Vec<f32>> = normalised
         .iter()
-        .map(|note| {
-            let normalised = normalise(&note.text);
-            match kept.get(crate::model::held_out::key(&normalised)) {
-                Some(decisions) => {
-                    scores.trained_on += 1;
-                    decisions
-                }
-                None => {
-                    scores.newer += 1;
-                    model.decision_values(&normalised)
-                }
+        .map(|text| match kept.get(crate::model::held_out::key(text)) {
+            Some(decisions) => {
+                scores.trained_on += 1;
+                decisions
+            }
+            None => {
+                scores.newer += 1;
+                model.decision_values(text)
             }
         })
         .collect();
-    Ok(Some((scored(rules, notes, &decisions)?, scores)))
+    let report = scored(rules, notes, &normalised, &decisions)?;
+    Ok(Some((report, scores)))
 }
 
 const NO_MODEL: &str = "het regelbestand heeft geen model";
 
-/// The report of the rules, the model and their combination on `notes`, the model's decision
-/// values per note being `decisions` (each from a model that did not see the note).
-fn scored(rules: &RuleSet, notes: &[Note], decisions: &[Vec<f32>]) -> Result<Report, String> {
+/// The report of the rules, the model and their combination on `notes` (`normalised`: their
+/// texts normalised), the model's decision values per note being `decisions` (each from a
+/// model that did not see the note).
+fn scored(
+    rules: &RuleSet,
+    notes: &[Note],
+    normalised: &[String],
+    decisions: &[Vec<f32>],
+) -> Result<Report, String> {
     let model = rules.model().ok_or(NO_MODEL)?;
     let thresholds = rules.model_thresholds().ok_or(NO_MODEL)?;
     let floors = rules.model_floors().ok_or(NO_MODEL)?;
@@ -222,9 +228,8 @@ fn scored(rules: &RuleSet, notes: &[Note], decisions: &[Vec<f32>]) -> Result<Rep
     let by_rules = rule_hits(rules, notes);
     let mut report = Report::new(barriers.clone());
     report.notes = notes.len();
-    for (i, note) in notes.iter().enumerate() {
-        let normalised = normalise(&note.text);
-        let excluded = rules.model_barred_normalised(&normalised);
+    for (i, (note, normalised)) in notes.iter().zip(normalised).enumerate() {
+        let excluded = rules.model_barred_normalised(normalised);
         // Whether the cross-validated combination found any barrier: a signal reports a wait
         // only with a barrier, so a wait counts as found only when it did (the full model,
         // trained on this very note, would find barriers a held-out model does not).

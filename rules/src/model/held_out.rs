@@ -156,15 +156,17 @@ mod tests {
 
         let mut file = Vec::new();
         held.write(&mut file);
-        let mut reader = Reader {
-            bytes: &file,
-            at: 0,
-        };
-        let bytes = HeldOut::read(&mut reader, 2)
-            .expect("readable")
+        assert_eq!(read_back(&file, 2), held);
+    }
+
+    /// The held-out values of a file form, read to its end.
+    fn read_back(file: &[u8], barriers: usize) -> HeldOut {
+        let mut reader = Reader { bytes: file, at: 0 };
+        let bytes = HeldOut::read(&mut reader, barriers)
+            .expect("the length fits")
             .expect("notes");
         assert_eq!(reader.at, file.len());
-        assert_eq!(HeldOut::from_file(Cow::Owned(bytes.to_vec()), 2), held);
+        HeldOut::from_file(Cow::Owned(bytes.to_vec()), barriers)
     }
 
     #[test]
@@ -176,14 +178,7 @@ mod tests {
         let (first, second) = (file[4..16].to_vec(), file[16..28].to_vec());
         file[4..16].copy_from_slice(&second);
         file[16..28].copy_from_slice(&first);
-        let mut reader = Reader {
-            bytes: &file,
-            at: 0,
-        };
-        let bytes = HeldOut::read(&mut reader, 1)
-            .expect("the length fits")
-            .expect("notes");
-        let swapped = HeldOut::from_file(Cow::Owned(bytes.to_vec()), 1);
+        let swapped = read_back(&file, 1);
         assert!(swapped.check().unwrap_err().contains("beschadigd"));
         assert_eq!(held.check(), Ok(()));
     }
