@@ -285,6 +285,35 @@ pub(super) fn is_family(lowered: &str) -> bool {
 /// The words of [`is_family`].
 const FAMILY_WORDS: [&str; 5] = ["fam", "familie", "gezin", "gastgezin", "famiri"];
 
+/// Words of place that follow "van" after a relation or a title as the neighbour's floor or
+/// side, not as a surname: "de buurvrouw van boven", "de meneer van hiernaast". Only in lower
+/// case: "mevrouw Van Boven" is a name.
+pub(super) fn is_place_adverb(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "boven"
+            | "beneden"
+            | "onder"
+            | "onderen"
+            | "hierboven"
+            | "hieronder"
+            | "hiernaast"
+            | "ernaast"
+            | "naast"
+            | "tegenover"
+            | "hiertegenover"
+            | "achter"
+            | "achteren"
+            | "voren"
+            | "verderop"
+            | "overkant"
+            | "eenhoog"
+            | "tweehoog"
+            | "driehoog"
+            | "vierhoog"
+    )
+}
+
 /// Surnames that are also words which follow "mevrouw" or "meneer" in an ordinary sentence:
 /// verbs, pronouns, prepositions and adjectives ("mevrouw werd boos", "meneer uit Laak",
 /// "mevrouw die belde").

@@ -374,6 +374,12 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
             "His wife [NAAM] is zwanger.",
         ),
         ("Mama Shanice belt terug.", "Mama [NAAM] belt terug."),
+        // With its capital the same words are a surname.
+        (
+            "De buurvrouw Van Boven belde.",
+            "De buurvrouw [NAAM] belde.",
+        ),
+        ("buurvrouw van dijk belde", "buurvrouw [NAAM] belde"),
         (
             "Met baby Amadou naar het consultatiebureau.",
             "Met baby [NAAM] naar het consultatiebureau.",
@@ -381,6 +387,10 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
     ]);
     kept(&[
         "De vrouw van boven klaagt over lawaai.",
+        // The neighbour's floor or side after "van", in lower case, is no surname.
+        "De buurvrouw van boven hoort het lawaai al weken.",
+        "De mevrouw van hiernaast durft niet te bellen.",
+        "Buurman van driehoog heeft de lekkage gemeld.",
         "Voor de bril van mama: Werkplein zegt nee.",
         "Brother K. heeft geen werk, hij durft niet.",
         "Partner Surinaamse achtergrond, geen werk.",

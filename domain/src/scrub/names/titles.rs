@@ -5,7 +5,8 @@
 use super::extend;
 use super::lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_determiner, is_family, is_honorific,
-    is_not_a_name_after_heet, is_place_surname, is_plain_relation, is_surname_particle,
+    is_not_a_name_after_heet, is_place_adverb, is_place_surname, is_plain_relation,
+    is_surname_particle,
 };
 use super::words::{adjacent, capitalised, with_lower, Words};
 
@@ -109,9 +110,9 @@ impl AfterTitle<'_, '_> {
         let all = self.all;
         (!all.protected(k) || self.place_surname(k, first_particle))
             && (capitalised(all.word(k).text)
-                || all
-                    .name(k)
-                    .is_some_and(|ambiguous| !ambiguous || k > self.j)
+                || all.name(k).is_some_and(|ambiguous| {
+                    !ambiguous || (k > self.j && !with_lower(all.word(k).text, is_place_adverb))
+                })
                 || self.lower_surname(k)
                 || self.named(k))
             && !all.role(k)
