@@ -100,6 +100,7 @@ macro_rules! patterns {
 }
 
 pub mod capitals;
+pub mod elliptic;
 pub mod misspelt;
 pub mod organisation;
 pub mod passing;

@@ -145,6 +145,8 @@ pub struct RuleSet {
     capitals: crate::extract::capitals::WrittenCapitals,
     /// Organisation names misspelt by one letter ("Staedoin").
     misspellings: crate::extract::misspelt::Misspellings,
+    /// Aliases that leave out their noun, counted only where none follows ("de sociale").
+    elliptic: crate::extract::elliptic::Elliptic,
     /// Who passes a case around (`[carousel]`); `None` when the file has no such barrier.
     parties: Option<crate::extract::passing::Parties>,
     /// Per positive pattern, how its match is explained: the pattern, or its `all` group.
@@ -276,6 +278,7 @@ impl RuleSet {
         // One scan for the organisations: the first one named is the recognised one.
         let mut named = self.organisations_named(&normalised);
         self.capitals.retain_written(&mut named, text, &normalised);
+        self.elliptic.add_to(&mut named, &normalised);
         let named = self.misspellings.add_to(named, text, &normalised);
         let recognised = named.first().and_then(|&(_, _, name)| name);
         let organisation = fields.organisation.or(recognised);

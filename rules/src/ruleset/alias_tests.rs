@@ -43,3 +43,17 @@ fn a_name_of_several_words_run_together_or_hyphenated_names_its_body() {
         ("Na een gesprek met de woonconsulent durft ze geen klachten meer in te dienen over de overlast.", None),
     ]);
 }
+
+/// "de sociale" for the sociale dienst, without its noun: the gemeente where no noun follows,
+/// an adjective where one does; "de sociale dienst" stays the gemeente.
+#[test]
+fn an_alias_without_its_noun_names_its_body_only_where_no_noun_follows() {
+    #[rustfmt::skip]
+    bodies(&[
+        ("Zoon wil terug naar huis, maar als de sociale dat ziet gaat haar bijstand omlaag.", Some("gemeente")),
+        ("Ze durft het klusje niet aan te nemen, 'dan zit ik weer in de problemen met de sociale'.", Some("gemeente")),
+        ("Haar broer slaapt er stiekem, want de sociale dienst kort anders haar uitkering.", Some("gemeente")),
+        ("Ze staat al jaren ingeschreven voor de sociale huur en hoort niets van Staedion.", Some("Staedion")),
+        ("Mevrouw vindt via de sociale kaart geen hulp bij haar schulden.", None),
+    ]);
+}

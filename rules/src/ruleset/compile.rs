@@ -97,6 +97,7 @@ impl RuleSet {
             organisation_roles: organisations.roles,
             capitals: organisations.capitals,
             misspellings: organisations.misspellings,
+            elliptic: organisations.elliptic,
             parties,
             labels: tables.labels,
             model,
@@ -430,6 +431,8 @@ struct Organisations {
     capitals: crate::extract::capitals::WrittenCapitals,
     /// The one-word aliases, for names misspelt by one letter.
     misspellings: crate::extract::misspelt::Misspellings,
+    /// Aliases that count only where no noun follows ("de sociale").
+    elliptic: crate::extract::elliptic::Elliptic,
 }
 
 impl Organisations {
@@ -488,12 +491,14 @@ impl Organisations {
             &capitalised,
             written.iter().map(String::as_str),
         );
+        let elliptic = elliptic_aliases(specs, &alias_names, errors);
         Self {
             matcher: alias_matcher(&aliases, errors),
             alias_names,
             roles,
             capitals,
             misspellings,
+            elliptic,
         }
     }
 }
@@ -549,6 +554,32 @@ fn add_aliases(
         }
         aliases.push(alias);
     }
+}
+
+/// The aliases that leave out their noun (`elliptic`), with their own matcher; one that is
+/// also another alias is an error.
+fn elliptic_aliases(
+    specs: &[OrganisationSpec],
+    alias_names: &HashMap<String, String>,
+    errors: &mut Vec<RuleError>,
+) -> crate::extract::elliptic::Elliptic {
+    let mut pairs = Vec::new();
+    for organisation in specs {
+        for alias in &organisation.elliptic {
+            let alias = normalise(alias.trim());
+            if let Some(other) = alias_names.get(&alias) {
+                errors.push(RuleError(format!(
+                    "organisatie {}: alias '{alias}' staat ook bij {other}",
+                    organisation.name
+                )));
+            }
+            pairs.push((alias, organisation.name.clone()));
+        }
+    }
+    crate::extract::elliptic::Elliptic::new(pairs).unwrap_or_else(|e| {
+        errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
+        Default::default()
+    })
 }
 
 /// Adds the forms writers also use for one organisation's aliases: spelled out letter by

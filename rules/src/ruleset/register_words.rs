@@ -77,6 +77,7 @@ mod tests {
             part_of: None,
             generic: false,
             capitalised: false,
+            elliptic: Vec::new(),
         }
     }
 

@@ -87,6 +87,10 @@ pub(super) struct OrganisationSpec {
     /// inleveren"; "Portaal", not "via het portaal").
     #[serde(default)]
     pub(super) capitalised: bool,
+    /// Aliases that leave out their noun ("de sociale" for "de sociale dienst"): counted
+    /// only where no noun follows ([`crate::extract::elliptic`]).
+    #[serde(default)]
+    pub(super) elliptic: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
