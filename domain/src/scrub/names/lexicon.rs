@@ -285,6 +285,51 @@ pub(super) fn is_family(lowered: &str) -> bool {
 /// The words of [`is_family`].
 const FAMILY_WORDS: [&str; 5] = ["fam", "familie", "gezin", "gastgezin", "famiri"];
 
+/// Whether a lower-case word names a service, a desk or a kind of body by its last part:
+/// "wijkteam", "werkplein", "servicepunt", "belastingdienst", "stadhuis", "schuldhulp",
+/// "kredietbank", "zorgverzekeraar", "energieleverancier".
+/// No surname from the lists ends so after "van de" or "van het"; a word the lists know as a
+/// name is asked about before this.
+pub(super) fn is_service_word(lowered: &str) -> bool {
+    // Not "huis" alone: "Nijhuis", "Velthuis" and many other surnames end so.
+    const ENDINGS: [&str; 33] = [
+        "team",
+        "teams",
+        "loket",
+        "punt",
+        "punten",
+        "plein",
+        "dienst",
+        "diensten",
+        "kantoor",
+        "bureau",
+        "bank",
+        "centrum",
+        "wijzer",
+        "zaken",
+        "recherche",
+        "balie",
+        "zorg",
+        "hulp",
+        "verlening",
+        "afdeling",
+        "bijstand",
+        "inkomen",
+        "stadhuis",
+        "gemeentehuis",
+        "buurthuis",
+        "wijkhuis",
+        "ziekenhuis",
+        "verzekeraar",
+        "leverancier",
+        "aanbieder",
+        "bedrijf",
+        "webwinkel",
+        "deurwaarder",
+    ];
+    ENDINGS.iter().any(|ending| lowered.ends_with(ending))
+}
+
 /// Words of place that follow "van" after a relation or a title as the neighbour's floor or
 /// side, not as a surname: "de buurvrouw van boven", "de meneer van hiernaast". Only in lower
 /// case: "mevrouw Van Boven" is a name.

@@ -184,6 +184,34 @@ fn a_family_or_a_man_in_a_place_is_no_name() {
     ]);
 }
 
+/// "De mevrouw van het Wijkteam": after a title and "van de" or "van het", a body named by its
+/// service or by a name on the list stays (the text's organisation is what the rules read);
+/// a surname with its particles goes, also one that ends like a house ("Van den Nijhuis").
+#[test]
+fn a_body_after_a_title_and_particles_is_no_surname() {
+    kept(&[
+        "De mevrouw van het Wijkteam belde gisteren.",
+        "De meneer van de Sociale Dienst zei dat het niet kon.",
+        "De meneer van de Sociale dienst zei dat het niet kon.",
+        "De mevrouw van het Servicepunt hielp niet.",
+        "De mevrouw van het Werkplein zei dat hij beschikbaar moet blijven.",
+        "De meneer van het Stadsdeelkantoor belde terug.",
+        "Mevrouw van de Belastingdienst zei nee.",
+        "De mevrouw van de Kinderbescherming kwam langs.",
+        "De meneer van Stroomopwaarts kwam langs.",
+        "De mevrouw van Werk en Inkomen zei nee.",
+        "De meneer van het Gemeentehuis belde.",
+    ]);
+    scrubs_to(&[
+        ("Mevrouw van de Berg belde.", "Mevrouw [NAAM] belde."),
+        (
+            "De meneer van den Nijhuis belde.",
+            "De meneer [NAAM] belde.",
+        ),
+        ("Dhr. van der Velthuis belde.", "Dhr. [NAAM] belde."),
+    ]);
+}
+
 #[test]
 fn the_place_after_a_postcode_is_no_name() {
     scrubs_to(&[

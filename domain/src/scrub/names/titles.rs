@@ -6,7 +6,7 @@ use super::extend;
 use super::lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_determiner, is_family, is_honorific,
     is_not_a_name_after_heet, is_place_adverb, is_place_surname, is_plain_relation,
-    is_surname_particle,
+    is_service_word, is_surname_particle,
 };
 use super::words::{adjacent, capitalised, with_lower, Words};
 
@@ -49,9 +49,20 @@ pub(super) fn name_after_title(text: &str, all: &Words<'_>, i: usize) -> Option<
         heet: matches!(t, "heet" | "heette" | "genaamd" | "alias") && !welcomes(all, j),
     });
     let (k, first_particle) = after.surname_start()?;
-    after
-        .starts_name(k, first_particle)
-        .then(|| (all.word(j).start, extend(text, all, k, 4)))
+    if !after.starts_name(k, first_particle) {
+        return None;
+    }
+    let end = extend(text, all, k, 4);
+    // "de mevrouw van het Wijkteam", "de meneer van de Sociale Dienst": after particles, a
+    // word of a service that no list knows as a name makes the words a body, not a surname;
+    // so does one written right after them in lower case ("van de Sociale dienst").
+    let next =
+        (end < all.len() && adjacent(text, &all.word(end - 1), &all.word(end))).then_some(end);
+    let service = k > first_particle
+        && (k..end)
+            .chain(next)
+            .any(|p| all.name(p).is_none() && with_lower(all.word(p).text, is_service_word));
+    (!service).then(|| (all.word(j).start, end))
 }
 
 /// "heet … welkom": "heet" welcomes someone here ("de voorzitter heet de nieuwe vrijwilliger
