@@ -117,7 +117,18 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         words.entry(title).or_default().titles |= TITLE_AFTER_NAME;
     }
     let mut phrases: Vec<Vec<Vec<String>>> = vec![Vec::new()];
-    for line in entries(NOT_NAMES) {
+    // The list of names that are none, and the wijken, buurten and stadsdelen of the built-in
+    // register ("Mw. Stevenshof: angstklachten" names where she lives), but not an area that is
+    // also a known name on its own: the list's section of places that are also surnames says
+    // what those are.
+    let areas = register_areas().filter(|area| {
+        area.contains(' ')
+            || words
+                .get(area.to_lowercase().as_str())
+                .is_none_or(|l| l.name.is_none())
+    });
+    let not_names: Vec<String> = entries(NOT_NAMES).map(String::from).chain(areas).collect();
+    for line in &not_names {
         let phrase: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
         let Some(first) = phrase.first() else {
             continue;
@@ -144,6 +155,26 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     }
     Gazetteer { words, phrases }
 });
+
+/// The names of the built-in register's areas: wijken, buurten, stadsdelen and their aliases
+/// (`data/register/gebieden.csv`).
+fn register_areas() -> impl Iterator<Item = String> {
+    entries(crate::register::BUILTIN_AREAS)
+        .skip(1)
+        .flat_map(|row| {
+            let columns: Vec<&str> = row.split(';').collect();
+            let names = [3, 5, 6]
+                .into_iter()
+                .filter_map(|i| columns.get(i).copied());
+            let aliases = columns.get(7).map_or("", |a| a).split(['|', '/']);
+            names
+                .chain(aliases)
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+}
 
 /// Whether a lower-case word is a known name, and if so whether it is also a Dutch word.
 pub(super) fn known(lowered: &str) -> Option<bool> {

@@ -181,6 +181,12 @@ fn a_family_or_a_man_in_a_place_is_no_name() {
         "Probeer al een half seizoen voor één gezin het Jeugdfonds Sport rond te krijgen.",
         "Man (67), mantelzorger van zijn vrouw.",
         "Een familie van Turkse afkomst wilde na het overlijden langer blijven.",
+        // The areas of the built-in register, after a title too.
+        "Mw. Stevenshof: angstklachten nemen toe.",
+        "Lekkage badkamer dhr. Merenwijk: Portaal gebeld.",
+        "Bij mw. in de Merenwijk aan de deur geweest.",
+        "Maar bij mevrouw in Meerburg is de schimmel nog niet weg.",
+        "Gesprek met mw. Moerwijk-Oost, portiek 3.",
     ]);
 }
 
