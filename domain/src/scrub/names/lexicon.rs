@@ -390,6 +390,30 @@ pub(super) fn is_place_adverb(lowered: &str) -> bool {
     )
 }
 
+/// Parts of a street or a building that follow "van de" or "op de" after a relation or a
+/// title as where someone lives: "de meneer op de hoek", "mevrouw van de galerij". Only in
+/// lower case and after "de" or "het": "van der Hoek" is a name.
+pub(super) fn is_place_noun(lowered: &str) -> bool {
+    matches!(
+        lowered,
+        "hoek"
+            | "overkant"
+            | "galerij"
+            | "portiek"
+            | "flat"
+            | "gang"
+            | "trap"
+            | "overloop"
+            | "straat"
+            | "buurt"
+            | "zolder"
+            | "benedenwoning"
+            | "bovenwoning"
+            | "achterkant"
+            | "voorkant"
+    )
+}
+
 /// Surnames that are also words which follow "mevrouw" or "meneer" in an ordinary sentence:
 /// verbs, pronouns, prepositions and adjectives ("mevrouw werd boos", "meneer uit Laak",
 /// "mevrouw die belde").

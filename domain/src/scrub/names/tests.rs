@@ -414,6 +414,8 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
             "De buurvrouw [NAAM] belde.",
         ),
         ("buurvrouw van dijk belde", "buurvrouw [NAAM] belde"),
+        ("mevrouw van der hoek belde", "mevrouw [NAAM] belde"),
+        ("mevrouw de hoek belde", "mevrouw [NAAM] belde"),
         (
             "Met baby Amadou naar het consultatiebureau.",
             "Met baby [NAAM] naar het consultatiebureau.",
@@ -425,6 +427,12 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
         "De buurvrouw van boven hoort het lawaai al weken.",
         "De mevrouw van hiernaast durft niet te bellen.",
         "Buurman van driehoog heeft de lekkage gemeld.",
+        // A determiner, an adjective of origin or where someone lives is no surname either.
+        "Mevrouw op de hoek doet niet meer open.",
+        "Mevrouw van de hoek vertelde dat er in de flat wordt gedeald.",
+        "Dat is de zoon van die vrouw met de rollator.",
+        "Buurman van Poolse familie in Delft heeft geen werk.",
+        "03:10 bij mw. Zoon slaapt op de bank.",
         "Voor de bril van mama: Werkplein zegt nee.",
         "Brother K. heeft geen werk, hij durft niet.",
         "Partner Surinaamse achtergrond, geen werk.",

@@ -5,7 +5,7 @@
 use super::extend;
 use super::lexicon::{
     follows_a_title_as_a_word, is_abbreviated_title, is_determiner, is_family, is_honorific,
-    is_not_a_name_after_heet, is_place_adverb, is_place_surname, is_plain_relation,
+    is_not_a_name_after_heet, is_place_adverb, is_place_noun, is_place_surname, is_plain_relation,
     is_service_word, is_surname_particle,
 };
 use super::words::{adjacent, capitalised, with_lower, Words};
@@ -119,15 +119,31 @@ impl AfterTitle<'_, '_> {
     /// Whether word `k` (after particles from `first_particle`) starts a name.
     fn starts_name(&self, k: usize, first_particle: usize) -> bool {
         let all = self.all;
+        let word = all.word(k).text;
         (!all.protected(k) || self.place_surname(k, first_particle))
-            && (capitalised(all.word(k).text)
-                || all.name(k).is_some_and(|ambiguous| {
-                    !ambiguous || (k > self.j && !with_lower(all.word(k).text, is_place_adverb))
-                })
-                || self.lower_surname(k)
+            && ((capitalised(word) && !(k > self.j && origin_adjective(all, k)))
+                || ((all.name(k).is_some_and(|ambiguous| !ambiguous || k > self.j)
+                    || self.lower_surname(k))
+                    && !(k > self.j && self.ordinary_words_after_van(k)))
                 || self.named(k))
             && !all.role(k)
             && !all.particle(k)
+            // "bij mw. Zoon slaapt op de bank": a relation that no list knows as a name.
+            && !(all.title(k) && all.name(k).is_none())
+    }
+
+    /// Whether word `k`, in lower case after particles, reads as ordinary words: a place
+    /// ("de buurvrouw van boven"), a determiner ("de zoon van die vrouw") or, after "de" or
+    /// "het" after "van", "op", "om" or "aan", a part of the street or building ("de meneer op
+    /// de hoek", "mevrouw van de galerij"; "van der hoek", "van den hoek" and "mevrouw de
+    /// hoek" stay surnames).
+    fn ordinary_words_after_van(&self, k: usize) -> bool {
+        let all = self.all;
+        with_lower(all.word(k).text, |w| is_place_adverb(w) || is_determiner(w))
+            || (k >= self.j + 2
+                && all.lower_is_any(k - 2, &["van", "op", "om", "aan"])
+                && all.lower_is_any(k - 1, &["de", "het"])
+                && with_lower(all.word(k).text, is_place_noun))
     }
 
     /// After a title and particles any name from the gazetteer counts, also in lower case
@@ -182,17 +198,21 @@ fn name_after_plain_relation(
     let word = all.word(j).text;
     // Not an initial ("Brother K."), kept as after every title, nor an adjective of
     // origin that no list knows as a name ("mijn vriendin Marokkaanse …").
-    let origin = all.name(j).is_none()
-        && word.len() >= 5
-        && (word.ends_with("se") || word.ends_with("sche"));
     let name = capitalised(word)
         && word.chars().nth(1).is_some()
-        && !origin
+        && !origin_adjective(all, j)
         && !all.protected(j)
         && !all.role(j)
         && !all.particle(j)
         && !all.title(j);
     (plain && name).then(|| (all.word(j).start, extend(text, all, j, 4)))
+}
+
+/// Whether word `j` is an adjective of origin that no list knows as a name ("Marokkaanse",
+/// "Syrische", "de buurman van Poolse afkomst").
+fn origin_adjective(all: &Words<'_>, j: usize) -> bool {
+    let word = all.word(j).text;
+    all.name(j).is_none() && word.len() >= 5 && (word.ends_with("se") || word.ends_with("sche"))
 }
 
 /// Whether the gap between a title and the next word fits it: spaces, a full stop after an
