@@ -218,6 +218,23 @@ fn a_body_after_a_title_and_particles_is_no_surname() {
     ]);
 }
 
+/// Places of the region and beyond, where someone lives, works or comes from; one that is also
+/// a surname is still a name right after a title of address.
+#[test]
+fn places_of_the_region_and_beyond_are_no_names() {
+    kept(&[
+        "Bij oude meneer in Leiderdorp is de verwarming kapot.",
+        "Werkgever in De Lier organiseert fietsles.",
+        "Cliënt (Alphen a/d Rijn): vonnis tot ontruiming.",
+        "Een jonge moeder in Alphen aan den Rijn, na verwijzing door de huisarts.",
+        "Haar man is terug naar Cabo Verde.",
+        "Ze woont al twintig jaar in Holland.",
+        "Een oudere mevrouw in Buytenwegh wil haar dochter in huis nemen.",
+        "Ze heeft het gehoord van een vriendin uit Breda.",
+    ]);
+    scrubs_to(&[("Mevrouw Breda belde gisteren.", "Mevrouw [NAAM] belde gisteren.")]);
+}
+
 #[test]
 fn the_place_after_a_postcode_is_no_name() {
     scrubs_to(&[
