@@ -232,7 +232,10 @@ fn places_of_the_region_and_beyond_are_no_names() {
         "Een oudere mevrouw in Buytenwegh wil haar dochter in huis nemen.",
         "Ze heeft het gehoord van een vriendin uit Breda.",
     ]);
-    scrubs_to(&[("Mevrouw Breda belde gisteren.", "Mevrouw [NAAM] belde gisteren.")]);
+    scrubs_to(&[(
+        "Mevrouw Breda belde gisteren.",
+        "Mevrouw [NAAM] belde gisteren.",
+    )]);
 }
 
 #[test]

@@ -344,14 +344,15 @@ impl<'a> Words<'a> {
     }
 }
 
-/// Number of words of a protected phrase that starts at `i`, if one does.
+/// Number of words of a protected phrase that starts at `i`, if one does. (Word `i` is the
+/// phrases' first word already: it was looked up by it.)
 pub(super) fn protected_len(words: &Words<'_>, i: usize) -> usize {
     words.slots[i]
         .phrases
         .iter()
         .find(|phrase| {
             phrase.len() <= words.len() - i
-                && phrase.iter().enumerate().all(|(k, p)| {
+                && phrase.iter().enumerate().skip(1).all(|(k, p)| {
                     words.lower_is(i + k, p)
                         // Its last word may carry a possessive ("Haag Wonen's incasso").
                         || (k + 1 == phrase.len() && words.possessive_of(i + k, p))
