@@ -325,6 +325,22 @@ fn years_of_an_illness_and_a_condition_first_are_not_waits() {
     ]);
 }
 
+/// The report the wait counts from may stand before "… geleden", with the body in quotes and a
+/// comma between; weeks of sick leave or in hospital are no wait, whatever their unit.
+#[test]
+fn a_report_before_its_time_ago_and_weeks_of_sick_leave() {
+    #[rustfmt::skip]
+    assert_waits(&[
+        ("Schimmel gemeld ruim een jaar geleden bij de corporatie, niemand geweest.", Some(365)),
+        ("Dochter heeft hem aangemeld bij 'de psyq', een half jaar geleden al, en hij heeft nog niemand gezien.", Some(182)),
+        ("Zij is drie weken ziek gemeld door de schimmel; de corporatie is na 11 weken nog niet langs geweest.", Some(77)),
+        ("De consulent van de kredietbank is al 3 weken ziek en niemand neemt het over.", None),
+        ("Hij heeft twee weken opgenomen gelegen, de ggz-intake duurt nog 8 weken.", Some(56)),
+        // A comma in the middle ends the report's clause: when something else happened.
+        ("Hij is aangemeld, de brand was een jaar geleden.", None),
+    ]);
+}
+
 #[test]
 fn years_of_symptoms_and_a_moment_years_ago_are_not_waits() {
     #[rustfmt::skip]

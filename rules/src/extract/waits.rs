@@ -149,8 +149,9 @@ patterns! {
     /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in ons land", "(4
     /// jaar bewoner)"), how long
     /// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
-    /// bankafschriften").
-    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken))(?-u:\b)";
+    /// bankafschriften"), or how long someone has been ill or in hospital ("drie weken ziek
+    /// gemeld", "twee weken opgenomen").
+    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken)| ziek| ziekgemeld| ziekgeschreven| in de ziektewet| opgenomen)(?-u:\b)";
 
     /// Words in the same sentence that make a duration about waiting, answering or applying.
     WAIT_CUE = r"wacht|lijst|reactie|terugbel|teruggebeld|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
@@ -191,8 +192,9 @@ patterns! {
     /// The application, report or referral the wait counts from, right before a duration
     /// "geleden" or "oud" ("de verwijzing heeft reeds een half jaar geleden plaatsgevonden",
     /// "aanmelding was 2 jaar geleden", "hij meldde het ruim een jaar geleden", "de eerste melding
-    /// is nu drie maanden oud").
-    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|aanmelding|meldde|meldden|aanmeldde|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: [a-z]+){0,3}$";
+    /// is nu drie maanden oud"), also with the body in quotes and a comma before the duration
+    /// ("gemeld ruim een jaar geleden", "aangemeld bij 'de psyq', een half jaar geleden al").
+    APPLIED_BEFORE = r"(?:^|[^a-z0-9])(?:aangemeld|gemeld|aanmelding|meldde|meldden|aanmeldde|melding|aanvraag|aangevraagd|verwijzing|doorverwijzing|verwijsbrief|doorverwezen|verwezen|ingeschreven|inschrijving)(?: ['\x22]?[a-z]+['\x22]?){0,3},?$";
 
     /// A waiting list or time right before "is"/"van": its length, not an age ("de wachtlijst
     /// is 1 jaar", "een wachtlijst van een half jaar").
