@@ -460,3 +460,21 @@ fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
         );
     }
 }
+
+/// A rule's exclusion vetoes the model too: a change reported that "had geen gevolgen voor zijn
+/// uitkering" is no fear of a cut, although the shipped model alone scores the note above its
+/// threshold (0.59).
+#[test]
+fn an_exclusion_vetoes_the_model_alone() {
+    let text = "Huurder heeft een Wajong-uitkering en kreeg van zijn werkgever een ontvochtiger \
+                en een bijdrage voor nieuw behang. Hij heeft het bij UWV doorgegeven; dat had \
+                geen gevolgen voor zijn uitkering.";
+    let shipped = RuleSet::default_rules().unwrap();
+    let found: Vec<_> = shipped
+        .analyse(text)
+        .matches
+        .iter()
+        .map(|m| (m.barrier, m.model_score))
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+}
