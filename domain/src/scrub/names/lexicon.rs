@@ -319,8 +319,8 @@ const FAMILY_WORDS: [&str; 5] = ["fam", "familie", "gezin", "gastgezin", "famiri
 /// Whether a lower-case word names a service, a desk or a kind of body by its last part:
 /// "wijkteam", "werkplein", "servicepunt", "belastingdienst", "stadhuis", "schuldhulp",
 /// "kredietbank", "zorgverzekeraar", "energieleverancier".
-/// No surname from the lists ends so after "van de" or "van het"; a word the lists know as a
-/// name is asked about before this.
+/// Of the lists' surnames only "Soerdjbalie" ends so, and a word the lists know as a name is
+/// asked about before this.
 pub(super) fn is_service_word(lowered: &str) -> bool {
     // Not "huis" alone: "Nijhuis", "Velthuis" and many other surnames end so.
     const ENDINGS: [&str; 33] = [
