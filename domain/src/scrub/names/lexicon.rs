@@ -121,15 +121,19 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     // register ("Mw. Stevenshof: angstklachten" names where she lives), but not an area that is
     // also a known name on its own: the list's section of places that are also surnames says
     // what those are.
-    let areas = register_areas().filter(|area| {
-        area.contains(' ')
-            || words
-                .get(area.to_lowercase().as_str())
-                .is_none_or(|l| l.name.is_none())
-    });
-    let not_names: Vec<String> = entries(NOT_NAMES).map(String::from).chain(areas).collect();
-    for line in &not_names {
-        let phrase: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
+    let areas: Vec<String> = register_areas()
+        .filter(|area| {
+            area.contains(' ')
+                || words
+                    .get(area.to_lowercase().as_str())
+                    .is_none_or(|l| l.name.is_none())
+        })
+        .collect();
+    let not_names = entries(NOT_NAMES)
+        .map(std::borrow::Cow::Borrowed)
+        .chain(areas.into_iter().map(std::borrow::Cow::Owned));
+    for line in not_names {
+        let phrase: Vec<String> = words_of(&line).map(|w| w.text.to_lowercase()).collect();
         let Some(first) = phrase.first() else {
             continue;
         };
