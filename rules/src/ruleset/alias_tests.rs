@@ -57,3 +57,16 @@ fn an_alias_without_its_noun_names_its_body_only_where_no_noun_follows() {
         ("Mevrouw vindt via de sociale kaart geen hulp bij haar schulden.", None),
     ]);
 }
+
+/// "de Belasting" with its capital is the Belastingdienst, as people call it; in lower case it
+/// is a tax.
+#[test]
+fn de_belasting_with_a_capital_is_the_belastingdienst() {
+    #[rustfmt::skip]
+    bodies(&[
+        ("Eén envelop van de Belasting, drie van incassobureaus; ze durft de post niet open te maken.", Some("Belastingdienst")),
+        ("mnr nt2 laag, brief vd Belasting: aangifte moet digitaal, heeft geen digid.", Some("Belastingdienst")),
+        ("De belasting op zijn auto is hoog; de lekkage bij Staedion wordt al 8 weken niet gemaakt.", Some("Staedion")),
+        ("De belasting op zijn auto kan hij niet betalen.", None),
+    ]);
+}

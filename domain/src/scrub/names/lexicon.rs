@@ -327,7 +327,7 @@ const FAMILY_WORDS: [&str; 5] = ["fam", "familie", "gezin", "gastgezin", "famiri
 /// asked about before this.
 pub(super) fn is_service_word(lowered: &str) -> bool {
     // Not "huis" alone: "Nijhuis", "Velthuis" and many other surnames end so.
-    const ENDINGS: [&str; 33] = [
+    const ENDINGS: [&str; 35] = [
         "team",
         "teams",
         "loket",
@@ -361,6 +361,8 @@ pub(super) fn is_service_word(lowered: &str) -> bool {
         "bedrijf",
         "webwinkel",
         "deurwaarder",
+        "belasting",
+        "toeslagen",
     ];
     ENDINGS.iter().any(|ending| lowered.ends_with(ending))
 }

@@ -207,6 +207,7 @@ fn a_body_after_a_title_and_particles_is_no_surname() {
         "De meneer van Stroomopwaarts kwam langs.",
         "De mevrouw van Werk en Inkomen zei nee.",
         "De meneer van het Gemeentehuis belde.",
+        "De mevrouw van de Belasting zei dat hij moest terugbetalen.",
     ]);
     scrubs_to(&[
         ("Mevrouw van de Berg belde.", "Mevrouw [NAAM] belde."),
