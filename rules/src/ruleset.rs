@@ -278,7 +278,8 @@ impl RuleSet {
         // One scan for the organisations: the first one named is the recognised one.
         let mut named = self.organisations_named(&normalised);
         self.capitals.retain_written(&mut named, text, &normalised);
-        self.elliptic.add_to(&mut named, &normalised);
+        self.elliptic
+            .add_to(&mut named, &normalised, &self.alias_names);
         let named = self.misspellings.add_to(named, text, &normalised);
         let recognised = named.first().and_then(|&(_, _, name)| name);
         let organisation = fields.organisation.or(recognised);

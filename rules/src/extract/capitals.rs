@@ -122,7 +122,7 @@ const A_BODY_DOES: [&str; 14] = [
 
 /// The words of `after` up to the end of its clause (the first character that is neither
 /// alphanumeric nor a space).
-fn clause_words(after: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn clause_words(after: &str) -> impl Iterator<Item = &str> {
     after
         .split(|c: char| !c.is_alphanumeric() && c != ' ')
         .next()

@@ -110,30 +110,27 @@ const FOLLOWERS: &[&str] = &[
     "betaalt",
 ];
 
-/// The aliases that leave out their noun, with their own matcher: in the register's one
-/// alternation "de sociale" would win over "sociale dienst", which starts a word later.
+/// The matcher of the aliases that leave out their noun: their own, since in the register's
+/// one alternation "de sociale" would win over "sociale dienst", which starts a word later.
 #[derive(Debug, Clone, Default)]
 pub struct Elliptic {
     matcher: Option<Regex>,
-    /// Normalised alias → canonical name.
-    names: HashMap<String, String>,
 }
 
 impl Elliptic {
-    /// From the register's elliptic aliases (normalised) and their canonical names.
-    pub fn new(aliases: impl IntoIterator<Item = (String, String)>) -> Result<Self, regex::Error> {
-        let names: HashMap<String, String> = aliases.into_iter().collect();
-        let matcher = super::whole_words(names.keys().map(String::as_str))?;
-        Ok(Self { matcher, names })
+    /// From the matcher of the register's elliptic aliases ([`super::whole_words`]).
+    pub fn new(matcher: Option<Regex>) -> Self {
+        Self { matcher }
     }
 
     /// Adds to `named` (where, end and canonical name of each alias found in `normalised`, in
     /// text order) the elliptic aliases of `normalised` that no noun follows and no other name
-    /// overlaps.
+    /// overlaps, named by `names` (normalised alias → canonical name).
     pub fn add_to<'a>(
-        &'a self,
+        &self,
         named: &mut Vec<(usize, usize, Option<&'a str>)>,
         normalised: &str,
+        names: &'a HashMap<String, String>,
     ) {
         let Some(matcher) = &self.matcher else {
             return;
@@ -146,7 +143,7 @@ impl Elliptic {
                     .iter()
                     .any(|&(s, e, _)| s < end && start < e)
             {
-                named.push((start, end, self.names.get(m.as_str()).map(String::as_str)));
+                named.push((start, end, names.get(m.as_str()).map(String::as_str)));
             }
         }
         if named.len() > before {
@@ -158,23 +155,28 @@ impl Elliptic {
 /// Whether `after` (the normalised text after an alias) ends the clause or goes on with one
 /// of [`FOLLOWERS`].
 fn no_noun_after(after: &str) -> bool {
-    let after = after.trim_start_matches(' ');
-    let word_len = after
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(after.len());
-    word_len == 0 || FOLLOWERS.contains(&&after[..word_len])
+    super::capitals::clause_words(after)
+        .next()
+        .is_none_or(|word| FOLLOWERS.contains(&word))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    static NAMES: std::sync::LazyLock<HashMap<String, String>> = std::sync::LazyLock::new(|| {
+        HashMap::from([("de sociale".to_string(), "gemeente".to_string())])
+    });
+
+    fn elliptic() -> Elliptic {
+        Elliptic::new(
+            super::super::whole_words(NAMES.keys().map(String::as_str)).unwrap_or_default(),
+        )
+    }
+
     fn named(normalised: &str) -> Vec<(usize, usize, Option<&'static str>)> {
-        static ELLIPTIC: std::sync::LazyLock<Elliptic> = std::sync::LazyLock::new(|| {
-            Elliptic::new([("de sociale".to_string(), "gemeente".to_string())]).unwrap_or_default()
-        });
         let mut named = Vec::new();
-        ELLIPTIC.add_to(&mut named, normalised);
+        elliptic().add_to(&mut named, normalised, &NAMES);
         named
     }
 
@@ -208,16 +210,15 @@ mod tests {
 
     #[test]
     fn a_name_found_already_keeps_its_place() {
-        let elliptic =
-            Elliptic::new([("de sociale".to_string(), "gemeente".to_string())]).unwrap_or_default();
+        let elliptic = elliptic();
         let text = "bij de sociale, en later bij vestia";
         let vestia = text.find("vestia").unwrap_or_default();
         let mut found = vec![(vestia, vestia + 6, Some("Vestia")), (3, 13, Some("x"))];
-        elliptic.add_to(&mut found, text);
+        elliptic.add_to(&mut found, text, &NAMES);
         // Overlapping the name found already: not added.
         assert_eq!(found.len(), 2);
         let mut found = vec![(vestia, vestia + 6, Some("Vestia"))];
-        elliptic.add_to(&mut found, text);
+        elliptic.add_to(&mut found, text, &NAMES);
         assert_eq!(
             found,
             vec![

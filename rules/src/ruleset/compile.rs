@@ -456,7 +456,13 @@ impl Organisations {
                     generic: organisation.generic,
                 },
             );
-            add_aliases(organisation, &mut alias_names, &mut aliases, errors);
+            add_aliases(
+                organisation,
+                &organisation.aliases,
+                &mut alias_names,
+                &mut aliases,
+                errors,
+            );
         }
         // Misspelt names are looked for among the aliases the file writes only: a form
         // derived from several words is one long word, and one or two edits away from such a
@@ -491,7 +497,20 @@ impl Organisations {
             &capitalised,
             written.iter().map(String::as_str),
         );
-        let elliptic = elliptic_aliases(specs, &alias_names, errors);
+        // Last, with their own matcher: in the one alternation "de sociale" would win over
+        // "sociale dienst", which starts a word later. They name their body through
+        // `alias_names` like every other alias, but are no misspelling's target.
+        let mut elliptic = Vec::new();
+        for organisation in specs {
+            add_aliases(
+                organisation,
+                &organisation.elliptic,
+                &mut alias_names,
+                &mut elliptic,
+                errors,
+            );
+        }
+        let elliptic = crate::extract::elliptic::Elliptic::new(alias_matcher(&elliptic, errors));
         Self {
             matcher: alias_matcher(&aliases, errors),
             alias_names,
@@ -535,15 +554,17 @@ fn check_organisation(
     }
 }
 
-/// Adds one organisation's aliases, normalised, to `aliases` and to `alias_names` (alias →
-/// organisation); an alias that already names another organisation is an error.
+/// Adds `written`, aliases of one organisation (its `aliases` or its `elliptic` ones),
+/// normalised, to `aliases` and to `alias_names` (alias → organisation); an alias that already
+/// names another organisation is an error.
 fn add_aliases(
     organisation: &OrganisationSpec,
+    written: &[String],
     alias_names: &mut HashMap<String, String>,
     aliases: &mut Vec<String>,
     errors: &mut Vec<RuleError>,
 ) {
-    for alias in &organisation.aliases {
+    for alias in written {
         let written = alias.trim();
         let alias = normalise(written);
         if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
@@ -554,32 +575,6 @@ fn add_aliases(
         }
         aliases.push(alias);
     }
-}
-
-/// The aliases that leave out their noun (`elliptic`), with their own matcher; one that is
-/// also another alias is an error.
-fn elliptic_aliases(
-    specs: &[OrganisationSpec],
-    alias_names: &HashMap<String, String>,
-    errors: &mut Vec<RuleError>,
-) -> crate::extract::elliptic::Elliptic {
-    let mut pairs = Vec::new();
-    for organisation in specs {
-        for alias in &organisation.elliptic {
-            let alias = normalise(alias.trim());
-            if let Some(other) = alias_names.get(&alias) {
-                errors.push(RuleError(format!(
-                    "organisatie {}: alias '{alias}' staat ook bij {other}",
-                    organisation.name
-                )));
-            }
-            pairs.push((alias, organisation.name.clone()));
-        }
-    }
-    crate::extract::elliptic::Elliptic::new(pairs).unwrap_or_else(|e| {
-        errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
-        Default::default()
-    })
 }
 
 /// Adds the forms writers also use for one organisation's aliases: spelled out letter by
