@@ -77,6 +77,8 @@ pub enum UnknownSources {
 pub struct Register {
     areas: Vec<Area>,
     area_keys: HashMap<String, usize>,
+    /// The areas' aliases as the file writes them (`area_keys` holds their keys).
+    area_aliases: Vec<String>,
     sources: Vec<SourceEntry>,
     source_keys: HashMap<String, usize>,
     unknown_sources: UnknownSources,
@@ -107,6 +109,15 @@ impl Register {
 
     pub fn areas(&self) -> &[Area] {
         &self.areas
+    }
+
+    /// Every name an area is known by, as the file writes it: the areas' names and their
+    /// aliases.
+    pub fn area_names(&self) -> impl Iterator<Item = &str> {
+        self.areas
+            .iter()
+            .map(|area| area.name.as_str())
+            .chain(self.area_aliases.iter().map(String::as_str))
     }
 
     /// The names a wijk or buurt is known by here, sorted (stadsdelen are too wide to report
@@ -326,6 +337,11 @@ pub fn install(register: Register) {
         Ok(mut guard) => *guard = register,
         Err(poisoned) => *poisoned.into_inner() = register,
     }
+}
+
+/// The built-in register (what the anonymiser knows as places, whatever a deployment installs).
+pub fn builtin() -> &'static Register {
+    &BUILTIN
 }
 
 /// The built-in register with another policy for unknown sources.

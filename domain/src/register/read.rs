@@ -163,6 +163,7 @@ impl Register {
         };
         for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
             self.add_key(alias, target, line, errors);
+            self.area_aliases.push(alias.to_string());
         }
         stadsdeel.map(|s| (s, gemeente))
     }

@@ -121,7 +121,8 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     // register ("Mw. Stevenshof: angstklachten" names where she lives), but not an area that is
     // also a known name on its own: the list's section of places that are also surnames says
     // what those are.
-    let areas: Vec<String> = register_areas()
+    let areas: Vec<&str> = crate::register::builtin()
+        .area_names()
         .filter(|area| {
             area.contains(' ')
                 || words
@@ -129,11 +130,8 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
                     .is_none_or(|l| l.name.is_none())
         })
         .collect();
-    let not_names = entries(NOT_NAMES)
-        .map(std::borrow::Cow::Borrowed)
-        .chain(areas.into_iter().map(std::borrow::Cow::Owned));
-    for line in not_names {
-        let phrase: Vec<String> = words_of(&line).map(|w| w.text.to_lowercase()).collect();
+    for line in entries(NOT_NAMES).chain(areas) {
+        let phrase: Vec<String> = words_of(line).map(|w| w.text.to_lowercase()).collect();
         let Some(first) = phrase.first() else {
             continue;
         };
@@ -159,26 +157,6 @@ pub(super) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     }
     Gazetteer { words, phrases }
 });
-
-/// The names of the built-in register's areas: wijken, buurten, stadsdelen and their aliases
-/// (`data/register/gebieden.csv`).
-fn register_areas() -> impl Iterator<Item = String> {
-    entries(crate::register::BUILTIN_AREAS)
-        .skip(1)
-        .flat_map(|row| {
-            let columns: Vec<&str> = row.split(';').collect();
-            let names = [3, 5, 6]
-                .into_iter()
-                .filter_map(|i| columns.get(i).copied());
-            let aliases = columns.get(7).map_or("", |a| a).split(['|', '/']);
-            names
-                .chain(aliases)
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .map(String::from)
-                .collect::<Vec<_>>()
-        })
-}
 
 /// Whether a lower-case word is a known name, and if so whether it is also a Dutch word.
 pub(super) fn known(lowered: &str) -> Option<bool> {
@@ -398,12 +376,12 @@ pub(super) fn is_place_adverb(lowered: &str) -> bool {
 
 /// Parts of a street or a building that follow "van de" or "op de" after a relation or a
 /// title as where someone lives: "de meneer op de hoek", "mevrouw van de galerij". Only in
-/// lower case and after "de" or "het": "van der Hoek" is a name.
+/// lower case and after "de" or "het": "van der Hoek" is a name. ("overkant" is a place
+/// adverb already.)
 pub(super) fn is_place_noun(lowered: &str) -> bool {
     matches!(
         lowered,
         "hoek"
-            | "overkant"
             | "galerij"
             | "portiek"
             | "flat"
