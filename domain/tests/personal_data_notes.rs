@@ -3,8 +3,8 @@
 //! notes, and `personal-data-notes-2.jsonl`, 270 notes in nine further voices, each note with
 //! its items of personal data). Every item it leaves in place is printed; the test
 //! fails when more are left than the last measured count, so a change that lets more through
-//! is seen, and one that lets fewer through lowers the bound (see the README's anonymisation
-//! section).
+//! is seen, and one that lets fewer through lowers the bound (see `docs/anonymisation.md`,
+//! "Measured").
 
 use knooppunt_domain::scrub::scrub;
 use serde_json::Value;
