@@ -322,6 +322,11 @@ fn years_of_an_illness_and_a_condition_first_are_not_waits() {
         ("hij moet eerst 3 maanden wachten op de intake", Some(90)),
         // A condition ("dubbele diagnose") is not an illness's duration.
         ("Met een dubbele diagnose wordt hij al een jaar van de een naar de ander gestuurd", Some(365)),
+        // Years of a treatment or a mood are how long it lasts, not a wait; the wait from the
+        // application beside it is.
+        ("Dhr. dialyseert sinds 3 jaar, praat over stoppen met de behandeling. Intake gepland elf weken na de aanmelding.", Some(77)),
+        ("meneer is sinds 2 jaar somber, aangemeld bij de ggz, nog niks gehoord", None),
+        ("Mw. zit al 2 jaar in een rolstoel en wacht op een reactie van de corporatie over de drempels.", None),
     ]);
 }
 

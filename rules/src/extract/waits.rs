@@ -156,17 +156,17 @@ patterns! {
     /// Words in the same sentence that make a duration about waiting, answering or applying.
     WAIT_CUE = r"wacht|lijst|reactie|terugbel|teruggebeld|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
 
-    /// Words just before a duration of years that make it residence, illness or a life fact
-    /// ("woont er al 30 jaar", "verblijft hier al 3 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except
+    /// Words just before a duration of years that make it residence, illness, treatment or a
+    /// life fact ("woont er al 30 jaar", "verblijft hier al 3 jaar", "dialyseert sinds 2 jaar"); a comma ends one ("schulden, al een half jaar" is a wait), except
     /// after widowhood or a divorce ("weduwnaar, 2 jaar nu").
-    LIFE_BEFORE = r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|verblijft|verblijven|verbleef|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$";
+    LIFE_BEFORE = r"(?:^|[^a-z0-9])(?:woon|wonen|woont|woonde|gewoond|verblijft|verblijven|verbleef|getrouwd|samen|ziek|depressief|depressie|verslaafd|werkt|werkte|gewerkt|in nederland|in nl|in holland|in the netherlands|lived|living|lives|hier|daar|schulden|klant|bekend|\w*klachten|\w*problemen|\w*problematiek|psychose|psychotisch|angstig|ptss|trauma|verslaving|pijn|ziekte|hoest|hoesten|benauwd|astma|somber|overspannen|burn-?out|eenzaam|suicidaal|dialyse\w*|chemo\w*|mantelzorger|rolstoel)\b[^.;!?,]{0,12}$|(?:^|[^a-z0-9])(?:weduwe|weduwnaar|gescheiden|alleenstaand),?[^.;!?,]{0,12}$";
 
-    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "al een
-    /// half jaar paniekaanvallen", "2 jr in behandeling geweest"; "een half jaar in behandeling
+    /// Words just after a duration of years that make it a life fact ("al 10 jaar ziek", "sinds
+    /// 2 jaar somber", "al een half jaar paniekaanvallen", "2 jr in behandeling geweest"; "een half jaar in behandeling
     /// genomen" stays a wait), how long the person has lived there ("die er al negen jaar
     /// woont", "die thans drie jaar in ons land verblijft") or how long the writer has known the person ("die ik al een jaar ken", "al 2
     /// jaar bij ons bekend").
-    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond|verblijft|verblijven|verbleef|verblijf)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|arbeidsongeschikt|ziekgeschreven|in de ziektewet|in de bijstand|in de wia|in de wao|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w*klachten|\w+aanvallen|pijn|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
+    LIFE_AFTER = r"^(?: \w+){0,3}? (?:woon|woont|wonen|woonde|gewoond|verblijft|verblijven|verbleef|verblijf)(?-u:\b)|^ (?:\w+ )?(?:ken|kent|kennen|gekend|begeleid|begeleiden|bij \w+ bekend|ziek|depressief|verslaafd|getrouwd|samen|werkloos|arbeidsongeschikt|ziekgeschreven|in de ziektewet|in de bijstand|in de wia|in de wao|in nederland|in nl\b|hier|in de wijk|in deze wijk|in de buurt|in den haag|in leiden|schulden|bekend|oud|\w*klachten|\w+aanvallen|pijn|somber|overspannen|eenzaam|suicidaal|(?:aan de |in de )?(?:dialyse|chemo)|mantelzorger|in een rolstoel|(?:in|onder) behandeling (?:geweest|gehad|gezeten|bij))";
 
     /// A waiting verb right before a duration ("schulden en wacht al een half jaar", "daar
     /// wacht ik al een half jaar"): a life word before it ([`LIFE_BEFORE`]) is not what lasts.
