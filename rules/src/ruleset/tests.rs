@@ -354,6 +354,23 @@ fn a_keep_pattern_lifts_the_exclusions() {
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
     let text = "De familie op drie hoog hoort dat ze volgende week uit huis wordt gezet.";
     assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
+    // Arrears told as "de huur … achter" are arrears too: the corporation's letter about
+    // court is the eviction, not its slow answer.
+    let text = "Huur vier maanden achter, de woningbouw heeft al een brief gestuurd dat ze naar \
+                de rechter gaan. Bij de gemeente heeft na tien weken nog niemand naar zijn \
+                papieren gekeken.";
+    assert!(!rules
+        .analyse(text)
+        .barriers
+        .contains(&"corporatie-reactietijd"));
+    // Being put out with one's belongings is an eviction, however it is told.
+    for text in [
+        "Als die achterstand niet weg is, staat ze in maart met haar spullen op straat.",
+        "De vader zegt dat ze over twee weken met al hun spullen op de stoep staan als de corporatie doorzet.",
+        "Vorige maand stond hier een gezin met al hun spullen buiten.",
+    ] {
+        assert_found_by_rule(&rules, text, "huisuitzetting");
+    }
 }
 
 #[test]
