@@ -255,7 +255,7 @@ pub(super) fn is_plain_relation(lowered: &str) -> bool {
 }
 
 /// The relations of [`is_plain_relation`].
-const PLAIN_RELATIONS: [&str; 15] = [
+const PLAIN_RELATIONS: [&str; 20] = [
     "partner",
     "vrouw",
     "vriend",
@@ -271,6 +271,11 @@ const PLAIN_RELATIONS: [&str; 15] = [
     "father",
     "brother",
     "sister",
+    "cousin",
+    "uncle",
+    "aunt",
+    "nephew",
+    "niece",
 ];
 
 /// Titles written after a name, in Turkish and Kurdish ("Remziye teyze", "gulsen abla",
@@ -371,6 +376,10 @@ pub(super) fn is_place_adverb(lowered: &str) -> bool {
             | "tweehoog"
             | "driehoog"
             | "vierhoog"
+            | "een-hoog"
+            | "twee-hoog"
+            | "drie-hoog"
+            | "vier-hoog"
     )
 }
 

@@ -232,11 +232,21 @@ fn places_of_the_region_and_beyond_are_no_names() {
         "Ze woont al twintig jaar in Holland.",
         "Een oudere mevrouw in Buytenwegh wil haar dochter in huis nemen.",
         "Ze heeft het gehoord van een vriendin uit Breda.",
+        // Rotterdam's neighbourhoods and waters.
+        "Beller (vrouw, Oude Westen), wil anoniem blijven.",
+        "Een man slaapt al weken in de portiek bij de Schie.",
+        "Opgeruimd langs de Rotte en in Tussendijken.",
     ]);
-    scrubs_to(&[(
-        "Mevrouw Breda belde gisteren.",
-        "Mevrouw [NAAM] belde gisteren.",
-    )]);
+    scrubs_to(&[
+        (
+            "Mevrouw Breda belde gisteren.",
+            "Mevrouw [NAAM] belde gisteren.",
+        ),
+        (
+            "Meneer Schie belde gisteren.",
+            "Meneer [NAAM] belde gisteren.",
+        ),
+    ]);
 }
 
 #[test]
@@ -452,6 +462,9 @@ fn plain_relations_take_only_a_capitalised_word_right_after_them() {
         "De buurvrouw van boven hoort het lawaai al weken.",
         "De mevrouw van hiernaast durft niet te bellen.",
         "Buurman van driehoog heeft de lekkage gemeld.",
+        "Een slotenmaker bij de buurman van drie-hoog.",
+        // An English relation on its own is no name either.
+        "Een cousin wil hem een paar uur werk geven.",
         // A determiner, an adjective of origin or where someone lives is no surname either.
         "Mevrouw op de hoek doet niet meer open.",
         "Mevrouw van de hoek vertelde dat er in de flat wordt gedeald.",
