@@ -70,3 +70,15 @@ fn de_belasting_with_a_capital_is_the_belastingdienst() {
         ("De belasting op zijn auto kan hij niet betalen.", None),
     ]);
 }
+
+/// The Belastingtelefoon answers for the Belastingdienst and for Toeslagen alike: alone it is
+/// the Belastingdienst's line, beside Toeslagen it is only how the person tried to reach them.
+#[test]
+fn the_belastingtelefoon_is_the_belastingdienst_only_when_toeslagen_is_not_named() {
+    #[rustfmt::skip]
+    bodies(&[
+        ("Brief van Toeslagen over de kinderopvangtoeslag; de Belastingtelefoon hing na 35 minuten op en online lukt het niet zonder DigiD.", Some("Toeslagen")),
+        ("In Mijn toeslagen krijgt ze steeds een foutmelding en bij de belastingtelefoon zat ze 50 min in de wacht.", Some("Toeslagen")),
+        ("Meneer belt al weken de belastingtelefoon over zijn aanslag en hangt na drie kwartier wachten op.", Some("Belastingdienst")),
+    ]);
+}
