@@ -9,6 +9,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if cli.command.prints_for_a_reader() {
+        end_quietly_when_the_reader_stops();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KNOOPPUNT_LOG")
@@ -36,6 +39,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// Restores the default action of SIGPIPE, which Rust's runtime ignores: `knooppunt classify
+/// … | head` then ends when `head` has read enough, as `grep` would, instead of failing its
+/// next write and reporting that as an internal error.
+fn end_quietly_when_the_reader_stops() {
+    // SAFETY: called once at start-up, before any thread is spawned; it only sets the signal's
+    // disposition back to the system default.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

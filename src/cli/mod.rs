@@ -246,6 +246,24 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command's work is to print for a reader (`classify`, `clusters`, `rules
+    /// test`, …), so that a reader that stops early (`| head`) ends it as it ends any Unix
+    /// filter. Servers, imports and commands that write files or the database keep ignoring
+    /// SIGPIPE, so a closed connection is an error they handle.
+    pub fn prints_for_a_reader(&self) -> bool {
+        matches!(
+            self,
+            Command::Config
+                | Command::Classify { .. }
+                | Command::Quarantaine
+                | Command::Agenda { .. }
+                | Command::Clusters { .. }
+                | Command::Rules { .. }
+        )
+    }
+}
+
 /// `--rules FILE` (or the built-in rules) with `--model FILE` instead of the model it names.
 pub fn rules_with_model(
     rules: Option<&std::path::Path>,

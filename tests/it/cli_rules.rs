@@ -175,3 +175,45 @@ fn rules_validate_names_a_pattern_searched_at_every_byte() {
         "{text}"
     );
 }
+
+/// A reader that stops early (`knooppunt classify … | head -1`) ends `classify` as it ends any
+/// Unix filter: quietly, by SIGPIPE, not with a failed write reported as an internal error.
+#[test]
+fn classify_ends_quietly_when_its_reader_stops() {
+    use std::io::{BufRead, Write};
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = knooppunt()
+        .args(["classify", "--jobs", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Far more output than a pipe holds, so classify is still writing when the reader stops.
+    let writer = std::thread::spawn(move || {
+        for i in 0..20_000 {
+            let line = format!(
+                r#"{{"id": "p{i}", "observed_on": "2026-09-01", "source": "t", "area": "Laak", "text": "Huurachterstand van drie maanden, de deurwaarder kwam al; mevrouw wacht al 9 weken op de schuldhulp."}}"#
+            );
+            // The write fails once classify has ended; that is the point of the test.
+            if writeln!(stdin, "{line}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains(r#""id":"p0""#), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panic"), "{stderr}");
+    assert!(
+        output.status.success() || output.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        output.status
+    );
+}
