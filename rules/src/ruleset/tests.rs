@@ -495,3 +495,38 @@ fn a_barrier_says_how_its_responsible_body_shows() {
     .expect_err("an unknown responsible");
     assert!(refused[0].to_string().contains("kort"), "{}", refused[0]);
 }
+
+/// "It goes well" about one service does not undo a wait the note says is still going on at
+/// another: in a note about several things, "de schuldregeling gaat goed" leaves the GGZ wait
+/// standing, and a GGZ treatment that "loopt goed" leaves debt help that has not answered.
+#[test]
+fn going_well_elsewhere_does_not_undo_a_wait_still_going_on() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "De schuldregeling gaat goed, maar op de GGZ wacht hij al vier maanden.",
+            "wachtlijst-ggz",
+        ),
+        (
+            "Zijn behandeling bij de GGZ loopt goed. Voor zijn schulden meldde hij zich bij de \
+             schuldhulp, maar na zeven weken nog niks gehoord.",
+            "schuldhulp-toegang",
+        ),
+    ] {
+        assert!(rules.classify(text).contains(&barrier), "{text}");
+    }
+    // Debt help that went well, said in passing, is no barrier.
+    for text in [
+        "Schuldhulp bij de gemeente is netjes gestart en het budgetplan gaat goed; mevrouw is \
+         opgelucht.",
+        "De aflossingen via de Kredietbank gaan op tijd, hij is er blij mee.",
+    ] {
+        assert!(
+            !rules.classify(text).contains(&"schuldhulp-toegang"),
+            "{text}"
+        );
+    }
+    // Going well on its own still ends the wait.
+    let text = "Na acht weken wachten is ze bij Parnassia gestart en het gaat steeds beter.";
+    assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+}
