@@ -526,7 +526,15 @@ fn going_well_elsewhere_does_not_undo_a_wait_still_going_on() {
             "{text}"
         );
     }
-    // Going well on its own still ends the wait.
-    let text = "Na acht weken wachten is ze bij Parnassia gestart en het gaat steeds beter.";
-    assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+    // Nor does a fast start of another service: its "binnen twee weken" is not the GGZ's.
+    let text = "Bij de schuldhulp volgde de intake binnen twee weken. Voor haar depressie staat \
+                ze al vier maanden op de wachtlijst bij Parnassia.";
+    assert!(rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+    // Going well or starting fast on its own still ends the wait.
+    for text in [
+        "Na acht weken wachten is ze bij Parnassia gestart en het gaat steeds beter.",
+        "Intake bij PsyQ binnen twee weken, de behandeling is gestart.",
+    ] {
+        assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+    }
 }
