@@ -209,6 +209,38 @@ fn a_creditors_deadline_is_not_help_that_came_in_time() {
     }
 }
 
+/// Exclusions that share an exception (one pattern, read once) are each lifted by it, and only
+/// by it.
+#[test]
+fn exclusions_that_share_an_exception_are_each_lifted_by_it() {
+    let rules = RuleSet::from_toml(&one_barrier(
+        "x",
+        "patterns = ['melding']\n\
+         exclude_unless = [['achterstand', 'schimmel'], ['tevreden', 'schimmel'], \
+         ['verholpen', 'lekkage']]\n",
+    ))
+    .unwrap();
+    for text in [
+        "melding, achterstand",
+        "melding, tevreden",
+        "melding, verholpen",
+    ] {
+        assert!(rules.analyse(text).barriers.is_empty(), "{text}");
+    }
+    for text in [
+        "melding, achterstand, schimmel",
+        "melding, tevreden, schimmel",
+        "melding, achterstand, tevreden, schimmel",
+        "melding, verholpen, lekkage",
+    ] {
+        assert_eq!(rules.analyse(text).barriers, ["x"], "{text}");
+    }
+    assert!(rules
+        .analyse("melding, verholpen, schimmel")
+        .barriers
+        .is_empty());
+}
+
 #[test]
 fn an_exclusion_with_its_own_exception_lifts_only_itself() {
     let rules = RuleSet::from_toml(&one_barrier(

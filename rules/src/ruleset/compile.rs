@@ -121,6 +121,9 @@ struct Tables {
     exclude: Vec<syntax::Parsed>,
     exclude_barrier: Vec<usize>,
     exclude_roles: Vec<super::ExcludeRole>,
+    /// Per barrier and `unless` pattern, its place in the exclusion set: exclusions that share
+    /// an exception share one pattern, read once.
+    unless_at: HashMap<(usize, String), usize>,
 }
 
 impl Tables {
@@ -179,10 +182,17 @@ impl Tables {
             }
         }
         for (exclusion, unless) in &spec.exclude_unless {
-            let unless_index = self.exclude_roles.len() + 1;
+            let unless_index = match self.unless_at.get(&(index, unless.clone())) {
+                Some(&at) => at,
+                None => {
+                    let at = self.exclude_roles.len();
+                    self.add_exclusion(index, &spec.id, unless, ExcludeRole::Unless, errors);
+                    self.unless_at.insert((index, unless.clone()), at);
+                    at
+                }
+            };
             let role = ExcludeRole::ExcludeUnless(unless_index);
             self.add_exclusion(index, &spec.id, exclusion, role, errors);
-            self.add_exclusion(index, &spec.id, unless, ExcludeRole::Unless, errors);
         }
         check_themes(&spec, errors);
         let wait_context = wait_context(&spec, errors);
