@@ -6,7 +6,8 @@
 //! raad van de huisarts" names no Raad voor de Kinderbescherming. Where only a name fits, such
 //! a name counts written lower-case too: right after "bij", "naar" or "aan" without an article,
 //! where a common noun would have one ("durft het niet door te geven bij toeslagen", "melding
-//! bij portaal"), or right after calling or mailing ("belt toeslagen"), after "van" following
+//! bij portaal"), right after calling or mailing ("belt toeslagen") or right before its
+//! participle ("3x portaal gebeld"), after "van" following
 //! a letter, a phone line or a form ("de brieven van
 //! toeslagen", "de telefoon van toeslagen"), alone in brackets ("flat in de merenwijk
 //! (portaal)", "(de sleutels)"), or as the subject of what a body does, its verb in the singular
@@ -138,6 +139,15 @@ fn a_body_does(after: &str) -> bool {
         .any(|word| A_BODY_DOES.contains(&word))
 }
 
+/// Participles of calling or mailing someone, read right after a name without an article.
+const CONTACTED: [&str; 5] = [
+    "gebeld",
+    "gemaild",
+    "aangeschreven",
+    "geappt",
+    "teruggebeld",
+];
+
 /// Verbs in the singular of what a body does or did, read right after a name: "de sleutels
 /// reageert niet", "portaal heeft nooit teruggebeld". Not the verbs a common noun takes as
 /// readily ("is", "was", "wordt", "blijft": "ons doel is een woning").
@@ -224,6 +234,14 @@ fn only_a_name_fits(normalised: &str, start: usize, end: usize) -> bool {
     }
     // ("het portaal stuurt je door": a neuter common noun.)
     if a_body_does(after) && !before.ends_with("het ") {
+        return true;
+    }
+    // Called or mailed, the participle right after it ("3x portaal gebeld"): one calls a body.
+    if !before.ends_with("het ")
+        && clause_words(after)
+            .next()
+            .is_some_and(|word| CONTACTED.contains(&word))
+    {
         return true;
     }
     let bare = [
@@ -329,6 +347,9 @@ mod tests {
             // Called or mailed: only a body is.
             ("belt toeslagen maar komt er niet door", "toeslagen", "Toeslagen", 1),
             ("ik mailde portaal twee keer", "portaal", "Portaal", 1),
+            ("3x portaal gebeld, elke keer een ander nummer", "portaal", "Portaal", 1),
+            ("toeslagen gemaild en nog niks gehoord", "toeslagen", "Toeslagen", 1),
+            ("het portaal gebeld? nee, de bel", "portaal", "Portaal", 0),
             ("ze bellen over de toeslagen", "toeslagen", "Toeslagen", 0),
             // The subject of what a body does, its verb in the singular.
             ("bang dat de toeslagen weer alles terugvordert", "toeslagen", "Toeslagen", 1),

@@ -538,3 +538,77 @@ fn going_well_elsewhere_does_not_undo_a_wait_still_going_on() {
         assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
     }
 }
+
+/// Since 1 January 2023 housemates under 27 no longer count for the kostendelersnorm of the
+/// Participatiewet: a note that says so, or says the benefit stays as it was, tells of no cut.
+/// Fear of a cut for a child of 25, or a child turning 27, still does.
+#[test]
+fn a_housemate_under_27_who_does_not_count_is_no_cut() {
+    let rules = rules();
+    for text in [
+        "Dochter van 24 trekt weer bij moeder in. Omdat ze onder de 27 is telt ze niet mee, de \
+         bijstand blijft gelijk.",
+        "Zoon (23) komt terug naar huis; hij is jonger dan 27, dus de uitkering van vader gaat \
+         niet omlaag.",
+        "Mevrouw dacht dat haar bijstand omlaag zou gaan nu haar zoon van 22 weer thuis woont. \
+         Uitgelegd dat jongeren tot 27 jaar niet meetellen; ze was opgelucht.",
+        "Neef van 30 woont bij meneer in, hij telt niet mee voor de kostendelersnorm omdat hij \
+         kamerhuur betaalt.",
+    ] {
+        assert!(
+            !rules.classify(text).contains(&"kostendelersnorm"),
+            "{text}"
+        );
+    }
+    for text in [
+        "Moeder durft haar dochter van 25 niet in huis te nemen, bang dat de bijstand omlaag gaat.",
+        "Zoon wordt in maart 27, dan gaat moeders bijstand omlaag. Hij zoekt nu al een kamer.",
+    ] {
+        assert!(rules.classify(text).contains(&"kostendelersnorm"), "{text}");
+    }
+}
+
+/// Debt help told without its name ("hulp met alle rekeningen", "de vrijwilligers voor
+/// geldzaken", "het geldloket") with no answer or no room yet ("nog niet plaatsgevonden",
+/// "zeggen vol") is the barrier as much as "schuldhulp … wacht".
+#[test]
+fn debt_help_told_without_its_name_and_not_yet_there() {
+    let rules = rules();
+    for text in [
+        "Ze hebben gebeld voor hulp met alle rekeningen; het eerste gesprek is over zeven weken, \
+         de incasso belt intussen elke dag.",
+        "In september vroeg hij hulp bij het ordenen van zijn financien met de schulden; een \
+         intakegesprek heeft nog niet plaatsgevonden.",
+        "Mevrouw wil hulp met haar rekeningen, maar de vrijwilligers zitten vol tot januari.",
+    ] {
+        assert_found_by_rule(&rules, text, "schuldhulp-toegang");
+    }
+    // Help with money that came: no barrier.
+    let text = "Via het geldloket kreeg ze binnen een week een gesprek, nu is er rust.";
+    assert!(
+        !rules.classify(text).contains(&"schuldhulp-toegang"),
+        "{text}"
+    );
+}
+
+/// A repair told by the weekday it came ("maandag gebeld, woensdag stond er al een monteur")
+/// is a corporation that answered quickly.
+#[test]
+fn a_corporation_there_by_the_next_weekday_answered_quickly() {
+    let rules = rules();
+    for text in [
+        "Lekkage bij de buren, maandag met haar Staedion gebeld en woensdag stond er al een \
+         loodgieter.",
+        "Het slot van de portiek was kapot; vrijdag gemeld, zaterdag zat er al een nieuw slot in.",
+    ] {
+        assert!(
+            !rules.classify(text).contains(&"corporatie-reactietijd"),
+            "{text}"
+        );
+    }
+    let text = "Maandag weer gebeld over de lekkage; Staedion reageert al 8 weken niet.";
+    assert!(
+        rules.classify(text).contains(&"corporatie-reactietijd"),
+        "{text}"
+    );
+}
