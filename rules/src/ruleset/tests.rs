@@ -612,3 +612,30 @@ fn a_corporation_there_by_the_next_weekday_answered_quickly() {
         "{text}"
     );
 }
+
+/// Help with money asked in more words ("om hulp te vragen met het geld"), and many helpers in
+/// one home or nobody knowing who is responsible, told without the carousel's words.
+#[test]
+fn debt_help_and_the_carousel_in_the_words_of_people_who_do_not_know_them() {
+    let rules = rules();
+    assert_found_by_rule(
+        &rules,
+        "Meneer is bij het buurthuis geweest voor hulp met het geld; daar zeggen ze eerst een \
+         gesprek, dan nog een, en dan pas kijken ze naar de aanmaningen.",
+        "schuldhulp-toegang",
+    );
+    assert_found_by_rule(
+        &rules,
+        "Bij meneer komen vijf mensen over de vloer: thuiszorg, wijkteam, maatje, bewindvoerder \
+         en de POH. Toch ligt de post al weken ongeopend.",
+        "doorverwijscarrousel",
+    );
+    for text in [
+        "Het lek in de badkamer is er nog steeds, ieder dacht dat een ander de klusjesman zou \
+         bellen.",
+        "Mevrouw vroeg me wie er nou eigenlijk over haar gaat, de gemeente of de thuiszorg. Ik \
+         wist het ook niet.",
+    ] {
+        assert_found_by_rule(&rules, text, "doorverwijscarrousel");
+    }
+}
