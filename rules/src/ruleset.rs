@@ -15,6 +15,7 @@ mod case_tests;
 mod catalog;
 pub mod combine;
 mod compile;
+mod defines;
 mod existence;
 #[cfg(test)]
 mod file_tests;

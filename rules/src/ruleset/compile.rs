@@ -24,9 +24,10 @@ impl RuleSet {
 
     /// Parses and compiles a rules file, listing every problem at once.
     pub fn from_toml(source: &str) -> Result<Self, Vec<RuleError>> {
-        let file: RulesFile = toml::from_str(source)
+        let mut file: RulesFile = toml::from_str(source)
             .map_err(|e| vec![RuleError(super::unreadable::unreadable(source, &e))])?;
         let mut errors = Vec::new();
+        super::defines::expand(&mut file, &mut errors);
         if file.version.trim().is_empty() {
             errors.push(RuleError("'version' is leeg".into()));
         }

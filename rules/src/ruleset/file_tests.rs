@@ -219,3 +219,60 @@ fn patterns_searched_everywhere_are_named() {
 fn no_shipped_pattern_is_searched_everywhere() {
     assert_eq!(rules().searched_everywhere(), []);
 }
+
+/// A pattern written once in `[define]` is used by name anywhere a barrier has patterns, as a
+/// group of its own: its alternation stays inside, and a repetition count is no name.
+#[test]
+fn a_named_pattern_is_written_once_and_used_by_name() {
+    let source = one_barrier(
+        "wacht",
+        r#"patterns = ['wachtlijst', 'grote {dier}', 'x{2}y']
+        all = [['intake', '{still}']]
+        exclude_unless = [['snel', '{still}']]
+        [define]
+        still = 'nog (steeds )?geen'
+        dier = 'aap|noot'"#,
+    );
+    let rules = RuleSet::from_toml(&source).expect("valid");
+    assert_eq!(rules.classify("op de wachtlijst"), ["wacht"]);
+    assert!(rules.classify("op de wachtlijst, snel geholpen").is_empty());
+    assert_eq!(
+        rules.classify("op de wachtlijst, snel gebeld maar nog steeds geen afspraak"),
+        ["wacht"]
+    );
+    assert_eq!(rules.classify("de intake? nog geen datum"), ["wacht"]);
+    assert_eq!(rules.classify("een grote noot"), ["wacht"]);
+    assert!(rules.classify("een noot").is_empty());
+    assert_eq!(rules.classify("xxy"), ["wacht"]);
+}
+
+/// An unknown name, a definition that does not compile and a name that cannot be one are each
+/// named, with the line where it stands.
+#[test]
+fn unknown_and_unusable_names_are_named() {
+    let source = one_barrier(
+        "wacht",
+        r#"patterns = ['wachtlijst {onbekend}']
+        [define]
+        kapot = '(open'
+        register = 'ggz'"#,
+    );
+    let errors = RuleSet::from_toml(&source).unwrap_err();
+    let text: Vec<String> = errors.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(errors.len(), 3, "{text:?}");
+    assert!(
+        text.iter().any(|t| t.starts_with("regel 7:")
+            && t.contains("barrière 'wacht': onbekende naam {onbekend}")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("regel 9:") && t.contains("define.kapot: ongeldig patroon")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("regel 10:") && t.contains("deze naam kan niet")),
+        "{text:?}"
+    );
+}

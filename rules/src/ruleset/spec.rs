@@ -22,6 +22,9 @@ pub(super) struct RulesFile {
     pub(super) model: Option<super::combine::ModelSpec>,
     /// Who passes a case around ([`crate::extract::passing`]).
     pub(super) carousel: Option<CarouselSpec>,
+    /// Named patterns the barriers' patterns use as `{name}` ([`super::defines`]).
+    #[serde(default)]
+    pub(super) define: std::collections::BTreeMap<String, String>,
 }
 
 /// `[carousel]`: the barrier of a case passed around, and the parties that may pass it on

@@ -112,6 +112,18 @@ fn shipped_patterns() -> (Vec<String>, Vec<String>) {
             .filter_map(|v| v.as_str().map(String::from))
             .collect()
     };
+    // `{name}` of `[define]` as the rule set fills it in.
+    let defines: std::collections::BTreeMap<String, String> = rules
+        .get("define")
+        .cloned()
+        .map(|d| d.try_into().expect("define"))
+        .unwrap_or_default();
+    let strings = |value: Option<&toml::Value>| -> Vec<String> {
+        strings(value)
+            .iter()
+            .map(|p| crate::ruleset::defines::filled(p, &defines))
+            .collect()
+    };
     let (mut positive, mut exclude) = (Vec::new(), Vec::new());
     let organisations: Vec<crate::ruleset::spec::OrganisationSpec> = rules["organisation"]
         .clone()
