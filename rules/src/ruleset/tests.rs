@@ -639,3 +639,27 @@ fn debt_help_and_the_carousel_in_the_words_of_people_who_do_not_know_them() {
         assert_found_by_rule(&rules, text, "doorverwijscarrousel");
     }
 }
+
+/// A landlord who wants a family out is an eviction however it is said; a treatment that goes
+/// on is no wait for one.
+#[test]
+fn the_landlord_wants_them_out_and_a_treatment_that_goes_on() {
+    let rules = rules();
+    assert_found_by_rule(
+        &rules,
+        "De verhuurder wil dat ze er binnen twee maanden uit gaan, staat in de brief. Vier \
+         kinderen, de jongste is net naar groep 1.",
+        "huisuitzetting",
+    );
+    for text in [
+        "Mevrouw had haar achtste sessie bij Parnassia en slaapt beter. De behandeling loopt \
+         door tot na de zomer.",
+        "Na de zesde EMDR-sessie bij de ggz durft hij weer naar buiten.",
+    ] {
+        assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+    }
+    let text =
+        "Haar behandeling bij de ggz loopt door, maar voor haar zoon wacht ze nog steeds op \
+                een intake bij de ggz.";
+    assert!(rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+}
