@@ -663,3 +663,25 @@ fn the_landlord_wants_them_out_and_a_treatment_that_goes_on() {
                 een intake bij de ggz.";
     assert!(rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
 }
+
+/// A form counted in "blz", or one of which the person understands not a word, is the door too
+/// high; another "niet uit" in the note is not.
+#[test]
+fn a_form_in_pages_or_not_a_word_understood() {
+    let rules = rules();
+    for text in [
+        "Poolse mw, formulier bijz. bijstand 14 blz, weet niet waar ze moet beginnen.",
+        "Het aanvraagformulier voor kwijtschelding: hij begrijpt er geen woord van, begrijpt geen \
+         woord.",
+    ] {
+        assert_found_by_rule(&rules, text, "loket-drempel");
+    }
+    // (The shipped model alone reads this note as the barrier; no rule does.)
+    let text = "Hij komt er niet uit met zijn zoon, ze maken veel ruzie; het formulier voor de \
+                sportclub is wel ingeleverd.";
+    let by_rule = rules.analyse(text).matches.iter().any(|m| {
+        m.barrier == "loket-drempel"
+            && matches!(m.found_by, crate::ruleset::combine::FoundBy::Rule { .. })
+    });
+    assert!(!by_rule, "{text}");
+}
