@@ -128,6 +128,8 @@ pub struct RuleSet {
     exclusions_from: usize,
     /// The patterns `patterns` searches for everywhere (see [`RuleSet::searched_everywhere`]).
     everywhere: Vec<EverywherePattern>,
+    /// Names of `[define]` that no pattern uses (see [`RuleSet::unused_defines`]).
+    unused_defines: Vec<String>,
     origins: Vec<Origin>,
     /// Size of each `all` group, indexed like `group` in [`Origin::Group`].
     group_sizes: Vec<usize>,
@@ -246,6 +248,12 @@ impl RuleSet {
     /// begins every match: each makes every note slower to read (`rules validate` names them).
     pub fn searched_everywhere(&self) -> &[EverywherePattern] {
         &self.everywhere
+    }
+
+    /// The names of `[define]` that no pattern uses: harmless, but usually a name misspelt
+    /// where it was meant to be used (`rules validate` names them).
+    pub fn unused_defines(&self) -> &[String] {
+        &self.unused_defines
     }
 
     pub fn barriers(&self) -> &[Barrier] {

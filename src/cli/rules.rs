@@ -144,6 +144,12 @@ fn validate(file: &Path, min_speed: f64) -> anyhow::Result<ExitCode> {
         rules.version()
     );
     warn_searched_everywhere(&rules);
+    if !rules.unused_defines().is_empty() {
+        println!(
+            "Let op: deze namen uit [define] worden door geen patroon gebruikt: {}.",
+            rules.unused_defines().join(", ")
+        );
+    }
     // A rule can be valid and still slow the engine down a hundredfold (a long bounded gap
     // overflows the matcher's cache): measure it on the sample.
     let speed = knooppunt::demo::classification_speed(&rules);

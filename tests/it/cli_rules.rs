@@ -217,3 +217,24 @@ fn classify_ends_quietly_when_its_reader_stops() {
         output.status
     );
 }
+
+#[test]
+fn rules_validate_names_a_define_no_pattern_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = knooppunt_rules::ruleset::DEFAULT_RULES.replacen(
+        "[define]\n",
+        "[define]\nvergeten = 'nog (steeds )?geen'\n",
+        1,
+    );
+    assert_ne!(rules, knooppunt_rules::ruleset::DEFAULT_RULES);
+    let file = dir.path().join("vergeten.toml");
+    std::fs::write(&file, rules).unwrap();
+    let (code, text) = validate(&file, "1");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains(
+            "Let op: deze namen uit [define] worden door geen patroon gebruikt: vergeten."
+        ),
+        "{text}"
+    );
+}

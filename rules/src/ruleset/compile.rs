@@ -27,7 +27,7 @@ impl RuleSet {
         let mut file: RulesFile = toml::from_str(source)
             .map_err(|e| vec![RuleError(super::unreadable::unreadable(source, &e))])?;
         let mut errors = Vec::new();
-        super::defines::expand(&mut file, &mut errors);
+        let unused_defines = super::defines::expand(&mut file, &mut errors);
         if file.version.trim().is_empty() {
             errors.push(RuleError("'version' is leeg".into()));
         }
@@ -88,6 +88,7 @@ impl RuleSet {
             exclusions_from,
             patterns,
             everywhere,
+            unused_defines,
             origins: tables.origins,
             group_sizes: tables.group_sizes,
             group_confidence: tables.group_confidence,

@@ -10,12 +10,16 @@ use std::collections::BTreeMap;
 
 /// Replaces every `{name}` in the patterns of `file`'s barriers by its `[define]` pattern,
 /// after checking the definitions; an unknown name is an error naming the barrier and the
-/// pattern.
-pub(super) fn expand(file: &mut RulesFile, errors: &mut Vec<RuleError>) {
+/// pattern. Returns the names defined but used by no pattern (a warning, not an error).
+pub(super) fn expand(file: &mut RulesFile, errors: &mut Vec<RuleError>) -> Vec<String> {
     let valid = checked(&file.define, errors);
+    let mut unused: std::collections::BTreeSet<String> = file.define.keys().cloned().collect();
     for barrier in &mut file.barriers {
         let id = barrier.id.clone();
         for pattern in patterns_of(barrier) {
+            for name in names_in(pattern) {
+                unused.remove(name);
+            }
             let unknown: Vec<&str> = names_in(pattern)
                 .filter(|name| *name != "register" && !file.define.contains_key(*name))
                 .collect();
@@ -31,6 +35,7 @@ pub(super) fn expand(file: &mut RulesFile, errors: &mut Vec<RuleError>) {
             *pattern = filled(&literal, &valid);
         }
     }
+    unused.into_iter().collect()
 }
 
 /// `pattern` with every name of `defines` it uses replaced by that name's pattern, as a group

@@ -234,6 +234,7 @@ fn a_named_pattern_is_written_once_and_used_by_name() {
         dier = 'aap|noot'"#,
     );
     let rules = RuleSet::from_toml(&source).expect("valid");
+    assert!(rules.unused_defines().is_empty());
     assert_eq!(rules.classify("op de wachtlijst"), ["wacht"]);
     assert!(rules.classify("op de wachtlijst, snel geholpen").is_empty());
     assert_eq!(
@@ -275,4 +276,19 @@ fn unknown_and_unusable_names_are_named() {
             .any(|t| t.starts_with("regel 10:") && t.contains("deze naam kan niet")),
         "{text:?}"
     );
+}
+
+/// A name defined but used by no pattern is reported (a warning for `rules validate`), not an
+/// error; the shipped rules use every name they define.
+#[test]
+fn a_name_no_pattern_uses_is_reported() {
+    let source = one_barrier(
+        "wacht",
+        r#"patterns = ['wachtlijst']
+        [define]
+        vergeten = 'nog (steeds )?geen'"#,
+    );
+    let rules = RuleSet::from_toml(&source).expect("valid");
+    assert_eq!(rules.unused_defines(), ["vergeten"]);
+    assert!(super::tests::rules().unused_defines().is_empty());
 }
