@@ -354,17 +354,25 @@ fn barrier_pattern(
     pattern: &str,
     errors: &mut Vec<RuleError>,
 ) -> Option<regex::Regex> {
-    match regex::RegexBuilder::new(pattern).unicode(false).build() {
+    match single_pattern(pattern) {
         Ok(re) => Some(re),
-        Err(e) => {
+        Err(reason) => {
             errors.push(RuleError(format!(
-                "barrière '{}': {what} '{pattern}' is ongeldig: {}",
-                spec.id,
-                e.to_string().lines().last().unwrap_or_default()
+                "barrière '{}': {what} '{pattern}' is ongeldig: {reason}",
+                spec.id
             )));
             None
         }
     }
+}
+
+/// One pattern compiled on its own, as the rules read text (ASCII classes, no Unicode); the
+/// error is the regex engine's reason (its last line).
+pub(super) fn single_pattern(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .map_err(|e| e.to_string().lines().last().unwrap_or_default().to_string())
 }
 
 /// `[carousel]`, compiled. Without it, a file with a `doorverwijscarrousel` barrier passes its

@@ -17,35 +17,55 @@ pub(super) fn expand(file: &mut RulesFile, errors: &mut Vec<RuleError>) -> Vec<S
     for barrier in &mut file.barriers {
         let id = barrier.id.clone();
         for pattern in patterns_of(barrier) {
+            let mut unknown = Vec::new();
             for name in names_in(pattern) {
                 unused.remove(name);
-            }
-            let unknown: Vec<&str> = names_in(pattern)
-                .filter(|name| *name != "register" && !file.define.contains_key(*name))
-                .collect();
-            for name in &unknown {
-                errors.push(RuleError(format!(
-                    "barrière '{id}': onbekende naam {{{name}}} in '{pattern}' (namen staan in [define])"
-                )));
+                if name != "register" && !file.define.contains_key(name) {
+                    errors.push(RuleError(format!(
+                        "barrière '{id}': onbekende naam {{{name}}} in '{pattern}' (namen staan in [define])"
+                    )));
+                    unknown.push(name.to_string());
+                }
             }
             // (An unknown name is read literally, so that it is not also named a bad pattern.)
-            let literal = unknown.iter().fold(pattern.clone(), |p, name| {
-                p.replace(&format!("{{{name}}}"), &format!("\\{{{name}\\}}"))
-            });
-            *pattern = filled(&literal, &valid);
+            let expanded = filled(pattern, &valid, &unknown);
+            *pattern = expanded;
         }
     }
     unused.into_iter().collect()
 }
 
 /// `pattern` with every name of `defines` it uses replaced by that name's pattern, as a group
-/// of its own; other names (`{register}`) are left as written.
-pub(super) fn filled(pattern: &str, defines: &BTreeMap<String, String>) -> String {
-    names_in(pattern)
-        .filter_map(|name| Some((name, defines.get(name)?)))
-        .fold(pattern.to_string(), |result, (name, define)| {
-            result.replace(&format!("{{{name}}}"), &format!("(?:{define})"))
-        })
+/// of its own, and the names in `literal` by themselves in escaped braces; other names
+/// (`{register}`) are left as written.
+pub(super) fn filled(
+    pattern: &str,
+    defines: &BTreeMap<String, String>,
+    literal: &[String],
+) -> String {
+    replaced(pattern, |name| match defines.get(name) {
+        Some(define) => Some(format!("(?:{define})")),
+        None => literal
+            .iter()
+            .any(|l| l == name)
+            .then(|| format!("\\{{{name}\\}}")),
+    })
+}
+
+/// `pattern` with each name it uses replaced by what `with` gives for it, or left as written
+/// where `with` gives nothing.
+fn replaced(pattern: &str, with: impl Fn(&str) -> Option<String>) -> String {
+    let mut result = String::with_capacity(pattern.len());
+    let mut from = 0;
+    for (at, name) in names_at(pattern) {
+        if let Some(text) = with(name) {
+            result.push_str(&pattern[from..at.start]);
+            result.push_str(&text);
+            from = at.end;
+        }
+    }
+    result.push_str(&pattern[from..]);
+    result
 }
 
 /// The definitions whose names and patterns are valid; the rest are errors (a name of
@@ -69,10 +89,10 @@ fn checked(
             )));
             continue;
         }
-        if let Err(e) = regex::RegexBuilder::new(pattern).unicode(false).build() {
+        if let Err(reason) = super::compile::single_pattern(pattern) {
             errors.push(RuleError(format!(
                 "define.{name}: ongeldig patroon ({}): '{pattern}'",
-                e.to_string().lines().last().unwrap_or_default().trim()
+                reason.trim()
             )));
             continue;
         }
@@ -102,17 +122,21 @@ fn patterns_of(barrier: &mut BarrierSpec) -> impl Iterator<Item = &mut String> {
 }
 
 /// The names a pattern uses: `{` and `}` around a word that starts with a letter (a
-/// repetition count starts with a digit).
+/// repetition count starts with a digit; an escaped `\{` is a brace meant literally).
 fn names_in(pattern: &str) -> impl Iterator<Item = &str> {
-    pattern.split('{').skip(1).filter_map(|rest| {
-        let name = rest.split_once('}')?.0;
-        (is_name(name) && !pattern_escaped(pattern, name)).then_some(name)
-    })
+    names_at(pattern).map(|(_, name)| name)
 }
 
-/// Whether `{name}` is written escaped in `pattern` (`\{name\}`: braces meant literally).
-fn pattern_escaped(pattern: &str, name: &str) -> bool {
-    pattern.contains(&format!("\\{{{name}"))
+/// [`names_in`], each name with where it stands in `pattern`, its braces included.
+fn names_at(pattern: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    pattern.match_indices('{').filter_map(move |(at, _)| {
+        if pattern[..at].ends_with('\\') {
+            return None;
+        }
+        let rest = &pattern[at + 1..];
+        let name = &rest[..rest.find('}')?];
+        is_name(name).then(|| (at..at + name.len() + 2, name))
+    })
 }
 
 fn is_name(name: &str) -> bool {

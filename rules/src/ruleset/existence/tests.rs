@@ -121,7 +121,7 @@ fn shipped_patterns() -> (Vec<String>, Vec<String>) {
     let strings = |value: Option<&toml::Value>| -> Vec<String> {
         strings(value)
             .iter()
-            .map(|p| crate::ruleset::defines::filled(p, &defines))
+            .map(|p| crate::ruleset::defines::filled(p, &defines, &[]))
             .collect()
     };
     let (mut positive, mut exclude) = (Vec::new(), Vec::new());
