@@ -58,7 +58,7 @@ patterns! {
     LISTED_AFTER = r"^(?:,|,? en|,? of)(?: de| het)? $";
 
     /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
-    CREDITOR_AFTER = r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)";
+    CREDITOR_AFTER = r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist (?:\w+ )?(?:terug|geld|betaling|het bedrag)|eist (?:€ ?[0-9]|[0-9][0-9.,]* (?:euro|eur)\b)|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)";
 
     /// A claim on the home right after a body ("Portaal vordert ontbinding", "eist
     /// ontruiming"): the landlord evicting, not a creditor collecting.
@@ -144,6 +144,9 @@ struct Candidate<'a> {
     /// Named by its service, not by a body (`generic`), or often the writer's own or the
     /// referrer (`secondary`): after the named bodies tied to the barrier.
     weak: bool,
+    /// Named by its service alone (`generic`: "de schuldhulp"), not as past or the writer's
+    /// own: weak, yet before a creditor tied to the barrier.
+    service: bool,
     /// Said to have helped quickly or well ([`HELPED_AFTER`]): weak, and after any body that
     /// did not.
     helped: bool,
@@ -228,6 +231,7 @@ fn candidates<'a>(
                 || REFERS_AFTER.is_match(&normalised[*end..]);
             // Tied to the barrier by its own name, before any folding onto an owner.
             let weak = role(name).is_some_and(|r| r.generic || r.secondary);
+            let generic = role(name).is_some_and(|r| r.generic && !r.secondary);
             let past = in_the_past(last_chars(before, 60));
             let own = OWN_BEFORE.is_match(last_chars(before, 20));
             let helped = helped_after(&normalised[*end..]);
@@ -247,6 +251,7 @@ fn candidates<'a>(
                 end: *end,
                 creditor: creditor[i],
                 weak: (weak && reported == *name) || past || own || helped,
+                service: generic && reported == *name && !past && !own && !helped,
                 helped,
             }
         })
@@ -311,6 +316,12 @@ fn choose<'a>(
         // "brieven (Belastingdienst, CJIB); het formulier schuldhulp van de gemeente is
         // alleen online" is the gemeente's: a creditor only when no other is tied.
         .or_else(|| named_tied().find(|c| !c.creditor))
+        // "een schuld bij de Belastingdienst; voor de schuldhulp moet hij alles via DigiD
+        // opladen" is the schuldhulp's: a body named by its service before a creditor.
+        .or_else(|| {
+            named_tied().next()?;
+            direct().find(|c| c.service && tied(c.name))
+        })
         .or_else(|| named_tied().next())
         .or_else(|| direct().find(|c| tied(c.name) && !c.helped))
         // No body tied to the barrier named: the one a fear is about ("Gezin huurt bij

@@ -227,6 +227,10 @@ fn not_a_creditor() {
         ("DUO vordert het geld terug; Portaal reageert niet op de reparatie", &[C], Some("Portaal")),
         // A claw-back by the body that pays the benefit is that body's.
         ("Na een terugvordering van de gemeente durft ze geen giften aan te nemen", &[A], Some("gemeente")),
+        // A creditor tied to one barrier, the service named for the other: the service's.
+        ("Schuld bij de Belastingdienst. Voor de schuldhulp moet hij alles via DigiD opladen; na vijf weken nog geen reactie.", &[S, L], Some("gemeente")),
+        // Demanding a condition is no collecting: the Kredietbank stays responsible.
+        ("Kredietbank eist 3 mnd stabiele situatie voor toelating schuldhulp, dat lukt hem niet", &[S], Some("Kredietbank")),
     ]);
 }
 

@@ -247,6 +247,7 @@ fn ages_pregnancies_terms_and_life_facts_are_not_waits() {
         "cursiste (syrisch, 5 jaar in nl) is aangemeld",
         "ze zit al 3 maanden in de bijstand",
         "4 maanden huur schuld",
+        "sinds hij daar weg is, staan twee maanden kamerhuur open",
         "mw (66), ex-verslaafd, 25 jr clean",
         "she has been in Holland for 6 years, waiting",
         "his son is 3 years old",
@@ -458,6 +459,8 @@ fn a_babys_age_after_is_or_now_and_now_in_brackets() {
         ("Al 4 weken koud in huis, 3 keer gebeld. Baby is 5 maanden.", Some(28)),
         ("Geen reactie van Vidomes (9 wk), de baby nu 3 maanden oud", Some(63)),
         ("Baby 6 weken, moeder wacht al 2 maanden op de ggz.", Some(60)),
+        // The youngest or eldest is a child too.
+        ("Ik bel Vidomes, zeven weken geleden, niemand komt. Haar jongste is 8 maanden.", Some(49)),
         // "nu" inside the brackets of a wait; a child's age stays one.
         ("Moeder staat bij PsyQ op de wachtlijst (nu 10 wkn).", Some(70)),
         ("Wachtlijst ggz voor de baby (nu 10 wkn) en moeder.", None),

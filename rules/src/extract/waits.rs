@@ -139,7 +139,7 @@ patterns! {
     /// A child right before a duration, without "van": an age ("kind 2 jaar heeft astma",
     /// "(dochter 3 jr)", "baby 6 weken", "zwanger 7 maanden"). Only a child or a pregnancy: a
     /// telegram note's "mw 9 wk op de wachtlijst" is a wait.
-    CHILD_BEFORE = r"(?:^|[^a-z0-9])(zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$";
+    CHILD_BEFORE = r"(?:^|[^a-z0-9])(zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|baby|babys|zuigeling|peuter|kleuter|tweeling|jongen|jongetje|meisje|meisjes|kleinzoon|kleindochter|kleinkind|broertje|zusje|jongste|oudste|middelste|kleinste|kleintje|zwanger)(?: (?:is|was|wordt|werd|nu|bijna|pas|al))?$";
 
     /// A pregnancy's duration right before weeks or days, as midwives and GPs abbreviate it:
     /// "AD 24 wk" (amenorroeduur), "Zw. 20 wk", "zwangerschap van 30 weken", "G2P1 AD 36 wk".
@@ -151,7 +151,7 @@ patterns! {
     /// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
     /// bankafschriften"), or how long someone has been ill or in hospital ("drie weken ziek
     /// gemeld", "twee weken opgenomen").
-    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken)| ziek| ziekgemeld| ziekgeschreven| in de ziektewet| opgenomen)(?-u:\b)";
+    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| [a-z]*huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken)| ziek| ziekgemeld| ziekgeschreven| in de ziektewet| opgenomen)(?-u:\b)";
 
     /// Words in the same sentence that make a duration about waiting, answering or applying.
     WAIT_CUE = r"wacht|lijst|reactie|terugbel|teruggebeld|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";

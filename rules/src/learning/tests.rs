@@ -427,7 +427,7 @@ fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
     // (text, barrier, whether a floor of 0.2 vetoes its rule match with the shipped model)
     let cases = [
         (
-            "Gezin in Morgenstond: 2 kinderen boven de 21 thuis zonder eigen inkomen, uitkering van ouders flink gekort. Kinderen voelen zich schuldig dat ze er zijn.",
+            "Gezin in Morgenstond: 2 kinderen boven de 27 thuis zonder eigen inkomen, uitkering van ouders flink gekort. Kinderen voelen zich schuldig dat ze er zijn.",
             "kostendelersnorm",
             true,
         ),

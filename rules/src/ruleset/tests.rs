@@ -541,7 +541,8 @@ fn going_well_elsewhere_does_not_undo_a_wait_still_going_on() {
 
 /// Since 1 January 2023 housemates under 27 no longer count for the kostendelersnorm of the
 /// Participatiewet: a note that says so, or says the benefit stays as it was, tells of no cut.
-/// Fear of a cut for a child of 25, or a child turning 27, still does.
+/// Fear of a cut for a child of 25, a child turning 27, or a housemate above the age the norm
+/// counts from ("boven de 27"; 21 for the AOW) still does.
 #[test]
 fn a_housemate_under_27_who_does_not_count_is_no_cut() {
     let rules = rules();
@@ -565,6 +566,14 @@ fn a_housemate_under_27_who_does_not_count_is_no_cut() {
         "Zoon wordt in maart 27, dan gaat moeders bijstand omlaag. Hij zoekt nu al een kamer.",
     ] {
         assert!(rules.classify(text).contains(&"kostendelersnorm"), "{text}");
+    }
+    // The age the norm counts from, told as a bound: 27 now, 21 for the AOW.
+    for text in [
+        "Twee kinderen boven de 27 thuis zonder eigen inkomen, bijstand van moeder flink gekort.",
+        "Drie kinderen boven de 27 thuis zonder werk, uitkering van de ouders flink gekort.",
+        "Kleinzoon boven de 21 woont bij opa, de AOW gaat daardoor omlaag.",
+    ] {
+        assert_found_by_rule(&rules, text, "kostendelersnorm");
     }
 }
 
@@ -680,4 +689,72 @@ fn a_form_in_pages_or_not_a_word_understood() {
     let text = "Hij komt er niet uit met zijn zoon, ze maken veel ruzie; het formulier voor de \
                 sportclub is wel ingeleverd.";
     assert!(!found_by_rule(&rules, text, "loket-drempel"), "{text}");
+}
+
+/// A fear that was looked into and came to nothing is no fear of a cut, unless it stays; a
+/// repairer there within days after an earlier long wait is a quick answer, unless the note
+/// still waits.
+#[test]
+fn a_fear_looked_into_and_a_repairer_within_days_are_no_barrier() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Mw. was bang dat het UWV haar uitkering stopt omdat zij 2 uur vrijwilligerswerk \
+             doet. Navraag gedaan: het past binnen de re-integratie. Zij gaat door.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Hij was bang dat de gift van de kerk van zijn bijstand zou worden afgetrokken. Samen \
+             nagevraagd bij de klantmanager: een eenmalige gift heeft geen gevolgen.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Vorig jaar duurde een melding bij Portaal een half jaar. Nu was de monteur binnen \
+             4 dagen er en is de kraan vervangen.",
+            "corporatie-reactietijd",
+        ),
+    ] {
+        assert!(!rules.classify(text).contains(&barrier), "{text}");
+    }
+    for (text, barrier) in [
+        (
+            "Ze was bang dat haar bijstand gekort wordt om het vrijwilligerswerk. Nagevraagd: \
+             het is toegestaan, maar ze blijft bang en stopt ermee.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Vestia stuurde de monteur binnen 3 dagen, maar hij repareerde niets; de schimmel \
+             groeit en ze wacht nog steeds, al zes weken.",
+            "corporatie-reactietijd",
+        ),
+    ] {
+        assert!(rules.classify(text).contains(&barrier), "{text}");
+    }
+}
+
+/// Barriers told in a resident's own words: a child taken along ("ze nemen hem mee") feared
+/// by a parent who asks nobody; pay or the landlord goes to court; asked to log in with no
+/// code.
+#[test]
+fn barriers_in_a_residents_own_words() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Mevrouw over haar zoon van 12: hij schreeuwt en slaapt niet. Maar ik vraag \
+             niemand. Als ik zeg dat ik niet meer kan, ze nemen hem mee.",
+            "angst-jeugdhulp",
+        ),
+        (
+            "Meneer: 'Woonbron zegt: voor de eerste alles betalen, anders naar de rechter. Ik \
+             heb het niet.'",
+            "huisuitzetting",
+        ),
+        (
+            "Brief van DUO. 'Ik moet inloggen, zeggen zij. Ik heb geen code, mijn dochter doet \
+             dat altijd.'",
+            "loket-drempel",
+        ),
+    ] {
+        assert_found_by_rule(&rules, text, barrier);
+    }
 }
