@@ -229,6 +229,9 @@ fn not_a_creditor() {
         ("Na een terugvordering van de gemeente durft ze geen giften aan te nemen", &[A], Some("gemeente")),
         // A creditor tied to one barrier, the service named for the other: the service's.
         ("Schuld bij de Belastingdienst. Voor de schuldhulp moet hij alles via DigiD opladen; na vijf weken nog geen reactie.", &[S, L], Some("gemeente")),
+        // A body whose letter or bill is the hard door: the CAK's and DUO's own.
+        ("Rekening van het CAK over de eigen bijdrage; gebeld: keuzemenu, na 40 minuten opgehangen", &[L], Some("CAK")),
+        ("Studiefinanciering bij DUO lukt niet zonder DigiD en het papieren formulier kwam nooit", &[L], Some("DUO")),
         // Demanding a condition is no collecting: the Kredietbank stays responsible.
         ("Kredietbank eist 3 mnd stabiele situatie voor toelating schuldhulp, dat lukt hem niet", &[S], Some("Kredietbank")),
     ]);

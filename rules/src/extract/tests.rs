@@ -459,6 +459,8 @@ fn a_babys_age_after_is_or_now_and_now_in_brackets() {
         ("Al 4 weken koud in huis, 3 keer gebeld. Baby is 5 maanden.", Some(28)),
         ("Geen reactie van Vidomes (9 wk), de baby nu 3 maanden oud", Some(63)),
         ("Baby 6 weken, moeder wacht al 2 maanden op de ggz.", Some(60)),
+        // A year on the street is a life, not the wait.
+        ("Na een jaar op straat eindelijk een woning; geen warm water, na 5 weken is er nog niemand geweest.", Some(35)),
         // The youngest or eldest is a child too.
         ("Ik bel Vidomes, zeven weken geleden, niemand komt. Haar jongste is 8 maanden.", Some(49)),
         // "nu" inside the brackets of a wait; a child's age stays one.

@@ -804,3 +804,58 @@ fn a_warm_handover_to_be_arranged_and_a_form_in_officialese() {
     let text = "Het formulier van de gemeente snapt hij niet, alles in ambtenarentaal.";
     assert_found_by_rule(&rules, text, "loket-drempel");
 }
+
+/// Help that came within the norm, locks changed after a restraining order, a parent's fear
+/// explained away and a pilot in which nobody was cut are no barriers; the legal norm quoted
+/// beside a longer wait, a relative's gift seen on the account, and a case sent round and back
+/// are.
+#[test]
+fn outcomes_that_went_well_and_the_rounds_that_did_not() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Via de Kredietbank een saneringskrediet. Binnen vier weken na zijn aanmelding had \
+             hij zijn eerste gesprek.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "In de pilotwijk ligt de wachttijd bij de schuldhulp op gemiddeld twee weken, ruim \
+             binnen de norm.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "Na het huisverbod heeft de corporatie op verzoek van de vrouw binnen twee dagen de \
+             sloten vervangen.",
+            "huisuitzetting",
+        ),
+        (
+            "Moeder was bij het eerste contact bang dat de kinderen uit huis geplaatst zouden \
+             worden. Na uitleg heeft ze zelf het CJG gebeld; ze is er blij mee.",
+            "angst-jeugdhulp",
+        ),
+        (
+            "In de pilot konden mensen in de bijstand bijverdienen zonder dat hun uitkering werd \
+             gekort.",
+            "angst-uitkeringskorting",
+        ),
+    ] {
+        assert!(!rules.classify(text).contains(&barrier), "{text}");
+    }
+    for (text, barrier) in [
+        (
+            "Gemeld op 5 januari, eerste gesprek 28 maart. Art. 4 Wgs: binnen 4 weken een eerste \
+             gesprek. Intussen loonbeslag bij de schuldhulp-aanvrager.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "Door het Leger des Heils naar de gemeente gestuurd, door de gemeente naar het \
+             buurtteam en weer terug naar het Leger des Heils. Men noemt dit warme overdracht.",
+            "doorverwijscarrousel",
+        ),
+    ] {
+        assert!(rules.classify(text).contains(&barrier), "{text}");
+    }
+    let text = "Hij wil niet dat zijn zus de rookmelders betaalt, want dan zien ze dat op zijn \
+                rekening en moet hij het inleveren.";
+    assert_found_by_rule(&rules, text, "angst-uitkeringskorting");
+}
