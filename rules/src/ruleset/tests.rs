@@ -859,3 +859,53 @@ fn outcomes_that_went_well_and_the_rounds_that_did_not() {
                 rekening en moet hij het inleveren.";
     assert_found_by_rule(&rules, text, "angst-uitkeringskorting");
 }
+
+/// Barriers inside a log of several cases, told in their own words: a round ("ze sturen me
+/// allemaal naar elkaar door", "zo gaat het rondjes"), a leak counted in words, a form online
+/// that someone "komt niet doorheen", and a door too high beside something that went smoothly.
+#[test]
+fn barriers_in_a_log_of_several_cases() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Lijn 2: jonge moeder, er lopen vier hulpverleners bij haar binnen, 'en ze sturen me \
+             allemaal naar elkaar door'.",
+            "doorverwijscarrousel",
+        ),
+        (
+            "De corporatie zegt dat het aan het stoken ligt, het wijkteam zegt dat het een \
+             bouwprobleem is, zo gaat het rondjes.",
+            "doorverwijscarrousel",
+        ),
+        (
+            "b) Weduwe (79): water door het keukenplafond, gemeld bij de corporatie; men zou deze \
+             week komen, dat is inmiddels zes weken geleden.",
+            "corporatie-reactietijd",
+        ),
+        (
+            "Ze wil de erfenis doorgeven, maar dat moet met een formulier op internet en daar \
+             komt ze niet doorheen.",
+            "loket-drempel",
+        ),
+        (
+            "Het echtpaar kwam via de huisarts bij het wijkteam (dat ging vlot). De wijziging \
+             moet online, met DigiD; meneer heeft nooit een computer gehad.",
+            "loket-drempel",
+        ),
+    ] {
+        assert_found_by_rule(&rules, text, barrier);
+    }
+    for (text, barrier) in [
+        (
+            "Mevr. 81 heeft AOW. Haar dochter woont bij haar als mantelzorger; bij de SVB \
+             nagevraagd: bij ouder en kind in huis blijft AOW gelijk.",
+            "kostendelersnorm",
+        ),
+        (
+            "Hij werd na zijn aanmelding bij de GGZ binnen een maand gezien en de EMDR helpt.",
+            "wachtlijst-ggz",
+        ),
+    ] {
+        assert!(!rules.classify(text).contains(&barrier), "{text}");
+    }
+}
