@@ -909,3 +909,37 @@ fn barriers_in_a_log_of_several_cases() {
         assert!(!rules.classify(text).contains(&barrier), "{text}");
     }
 }
+
+/// Student finance that stopped no longer makes a housemate no kostendeler; debt help that
+/// started days after applying, or that put everything in order, is no barrier; rent unpaid
+/// for long with the keys to hand in is an eviction.
+#[test]
+fn student_finance_that_stopped_days_to_a_first_talk_and_keys_to_hand_in() {
+    let rules = rules();
+    let text =
+        "Jongen 22 is gestopt met zijn opleiding, dus zijn studiefinanciering stopte. Terug \
+                naar huis gaat niet: zijn vader leeft van de bijstand en krijgt minder als er een \
+                volwassen zoon bij inwoont.";
+    assert_found_by_rule(&rules, text, "kostendelersnorm");
+    let text = "Dhr 71, sociale opname: hij moet volgende week de sleutels afgeven, de huur al \
+                lang niet betaald.";
+    assert_found_by_rule(&rules, text, "huisuitzetting");
+    for text in [
+        "Sinds 14 maanden in een schuldregeling via de Kredietbank; tussen aanmelding en eerste \
+         gesprek zaten 9 dagen.",
+        "Die meneer met de stapel aanmaningen: via de schuldhulp heeft hij nu een budgetcoach, \
+         alles staat op een rij.",
+    ] {
+        assert!(
+            !rules.classify(text).contains(&"schuldhulp-toegang"),
+            "{text}"
+        );
+    }
+    // A student who still has student finance is no kostendeler.
+    let text = "Zoon (23) studeert en krijgt studiefinanciering; hij woont bij zijn moeder in de \
+                bijstand.";
+    assert!(
+        !rules.classify(text).contains(&"kostendelersnorm"),
+        "{text}"
+    );
+}
