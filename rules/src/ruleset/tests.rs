@@ -943,3 +943,41 @@ fn student_finance_that_stopped_days_to_a_first_talk_and_keys_to_hand_in() {
         "{text}"
     );
 }
+
+/// Income passed on as it should be, repairs picked up within days, working together that goes
+/// well, weekly treatment and a fear put to rest are no barriers; hiding a brother "op zn adres"
+/// because "er gaat een flink stuk af" is the kostendelersnorm.
+#[test]
+fn things_that_go_as_they_should_and_a_brother_kept_off_the_address() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Mw. heeft WW en werkt 6 uur als schoonmaakster. Dat geeft ze elke maand netjes door \
+             aan het UWV, die verrekent het.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Alle 6 lekkagemeldingen bij Vidomes in Q3 binnen 2 werkdagen opgepakt.",
+            "corporatie-reactietijd",
+        ),
+        (
+            "Er loopt een ondertoezichtstelling. De samenwerking tussen Jeugdbescherming, school \
+             en onze behandeling verloopt goed.",
+            "angst-jeugdhulp",
+        ),
+        (
+            "Het FACT-team van Parnassia ziet hem elke week, het depot wordt op tijd gegeven.",
+            "wachtlijst-ggz",
+        ),
+        (
+            "Een inwoner vroeg of zijn AOW omlaag zou gaan nu zijn kleinzoon bij hem intrekt. De \
+             Sociaal Raadslieden konden hem geruststellen.",
+            "kostendelersnorm",
+        ),
+    ] {
+        assert!(!rules.classify(text).contains(&barrier), "{text}");
+    }
+    let text = "Zijn broer zit in de bijstand en durft hem niet op zn adres te laten inschrijven, \
+                dan gaat er een flink stuk af.";
+    assert_found_by_rule(&rules, text, "kostendelersnorm");
+}
