@@ -218,6 +218,16 @@ pub(super) fn assert_found_by_rule(rules: &RuleSet, text: &str, barrier: &str) {
     assert!(found_by_rule(rules, text, barrier), "{text}");
 }
 
+/// Asserts that `barrier` is found in `text`, by a rule or by the model.
+pub(super) fn assert_classified(rules: &RuleSet, text: &str, barrier: &str) {
+    assert!(rules.classify(text).contains(&barrier), "{text}");
+}
+
+/// Asserts that `barrier` is not found in `text`, by a rule nor by the model.
+pub(super) fn assert_not_classified(rules: &RuleSet, text: &str, barrier: &str) {
+    assert!(!rules.classify(text).contains(&barrier), "{text}");
+}
+
 #[test]
 fn waiting_times_belong_to_their_barrier() {
     let rules = rules();
@@ -513,7 +523,7 @@ fn going_well_elsewhere_does_not_undo_a_wait_still_going_on() {
             "schuldhulp-toegang",
         ),
     ] {
-        assert!(rules.classify(text).contains(&barrier), "{text}");
+        assert_classified(&rules, text, barrier);
     }
     // Debt help that went well, said in passing, is no barrier.
     for text in [
@@ -521,21 +531,18 @@ fn going_well_elsewhere_does_not_undo_a_wait_still_going_on() {
          opgelucht.",
         "De aflossingen via de Kredietbank gaan op tijd, hij is er blij mee.",
     ] {
-        assert!(
-            !rules.classify(text).contains(&"schuldhulp-toegang"),
-            "{text}"
-        );
+        assert_not_classified(&rules, text, "schuldhulp-toegang");
     }
     // Nor does a fast start of another service: its "binnen twee weken" is not the GGZ's.
     let text = "Bij de schuldhulp volgde de intake binnen twee weken. Voor haar depressie staat \
                 ze al vier maanden op de wachtlijst bij Parnassia.";
-    assert!(rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+    assert_classified(&rules, text, "wachtlijst-ggz");
     // Going well or starting fast on its own still ends the wait.
     for text in [
         "Na acht weken wachten is ze bij Parnassia gestart en het gaat steeds beter.",
         "Intake bij PsyQ binnen twee weken, de behandeling is gestart.",
     ] {
-        assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+        assert_not_classified(&rules, text, "wachtlijst-ggz");
     }
 }
 
@@ -556,16 +563,13 @@ fn a_housemate_under_27_who_does_not_count_is_no_cut() {
         "Neef van 30 woont bij meneer in, hij telt niet mee voor de kostendelersnorm omdat hij \
          kamerhuur betaalt.",
     ] {
-        assert!(
-            !rules.classify(text).contains(&"kostendelersnorm"),
-            "{text}"
-        );
+        assert_not_classified(&rules, text, "kostendelersnorm");
     }
     for text in [
         "Moeder durft haar dochter van 25 niet in huis te nemen, bang dat de bijstand omlaag gaat.",
         "Zoon wordt in maart 27, dan gaat moeders bijstand omlaag. Hij zoekt nu al een kamer.",
     ] {
-        assert!(rules.classify(text).contains(&"kostendelersnorm"), "{text}");
+        assert_classified(&rules, text, "kostendelersnorm");
     }
     // The age the norm counts from, told as a bound: 27 now, 21 for the Anw.
     for text in [
@@ -594,10 +598,7 @@ fn debt_help_told_without_its_name_and_not_yet_there() {
     }
     // Help with money that came: no barrier.
     let text = "Via het geldloket kreeg ze binnen een week een gesprek, nu is er rust.";
-    assert!(
-        !rules.classify(text).contains(&"schuldhulp-toegang"),
-        "{text}"
-    );
+    assert_not_classified(&rules, text, "schuldhulp-toegang");
 }
 
 /// A repair told by the weekday it came ("maandag gebeld, woensdag stond er al een monteur")
@@ -610,16 +611,10 @@ fn a_corporation_there_by_the_next_weekday_answered_quickly() {
          loodgieter.",
         "Het slot van de portiek was kapot; vrijdag gemeld, zaterdag zat er al een nieuw slot in.",
     ] {
-        assert!(
-            !rules.classify(text).contains(&"corporatie-reactietijd"),
-            "{text}"
-        );
+        assert_not_classified(&rules, text, "corporatie-reactietijd");
     }
     let text = "Maandag weer gebeld over de lekkage; Staedion reageert al 8 weken niet.";
-    assert!(
-        rules.classify(text).contains(&"corporatie-reactietijd"),
-        "{text}"
-    );
+    assert_classified(&rules, text, "corporatie-reactietijd");
 }
 
 /// Help with money asked in more words ("om hulp te vragen met het geld"), and many helpers in
@@ -665,12 +660,12 @@ fn the_landlord_wants_them_out_and_a_treatment_that_goes_on() {
          door tot na de zomer.",
         "Na de zesde EMDR-sessie bij de ggz durft hij weer naar buiten.",
     ] {
-        assert!(!rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+        assert_not_classified(&rules, text, "wachtlijst-ggz");
     }
     let text =
         "Haar behandeling bij de ggz loopt door, maar voor haar zoon wacht ze nog steeds op \
                 een intake bij de ggz.";
-    assert!(rules.classify(text).contains(&"wachtlijst-ggz"), "{text}");
+    assert_classified(&rules, text, "wachtlijst-ggz");
 }
 
 /// A form counted in "blz", or one of which the person understands not a word, is the door too
@@ -714,7 +709,7 @@ fn a_fear_looked_into_and_a_repairer_within_days_are_no_barrier() {
             "corporatie-reactietijd",
         ),
     ] {
-        assert!(!rules.classify(text).contains(&barrier), "{text}");
+        assert_not_classified(&rules, text, barrier);
     }
     for (text, barrier) in [
         (
@@ -728,7 +723,7 @@ fn a_fear_looked_into_and_a_repairer_within_days_are_no_barrier() {
             "corporatie-reactietijd",
         ),
     ] {
-        assert!(rules.classify(text).contains(&barrier), "{text}");
+        assert_classified(&rules, text, barrier);
     }
 }
 
@@ -768,10 +763,7 @@ fn a_benefit_confirmed_the_same_and_a_son_who_left_for_it() {
     let text =
         "Zoon (45) is bij zijn vader ingetrokken na het overlijden van moeder. De SVB heeft \
                 bevestigd dat zijn AOW gewoon hetzelfde blijft. Het loopt goed.";
-    assert!(
-        !rules.classify(text).contains(&"kostendelersnorm"),
-        "{text}"
-    );
+    assert_not_classified(&rules, text, "kostendelersnorm");
     // (The exclusion vetoes the model too: the first is the model's.)
     for text in [
         "De moeder laat haar dochter 'verhuizen' naar een vriend, zodat haar uitkering gelijk \
@@ -779,7 +771,7 @@ fn a_benefit_confirmed_the_same_and_a_son_who_left_for_it() {
         "Zijn zoon staat officieel bij een vriend ingeschreven, zodat de bijstand van moeder \
          gelijk blijft.",
     ] {
-        assert!(rules.classify(text).contains(&"kostendelersnorm"), "{text}");
+        assert_classified(&rules, text, "kostendelersnorm");
     }
     let text = "De oudste zoon is uit huis gegaan, niet omdat hij wil, maar omdat de gemeente de \
                 bijstand van zijn moeder verlaagde zolang hij daar ingeschreven stond.";
@@ -797,10 +789,7 @@ fn a_warm_handover_to_be_arranged_and_a_form_in_officialese() {
     assert_found_by_rule(&rules, text, "doorverwijscarrousel");
     let text = "Het wijkteam verwees haar naar de schuldhulp; warme overdracht gedaan, de intake \
                 staat volgende week.";
-    assert!(
-        !rules.classify(text).contains(&"doorverwijscarrousel"),
-        "{text}"
-    );
+    assert_not_classified(&rules, text, "doorverwijscarrousel");
     let text = "Het formulier van de gemeente snapt hij niet, alles in ambtenarentaal.";
     assert_found_by_rule(&rules, text, "loket-drempel");
 }
@@ -839,7 +828,7 @@ fn outcomes_that_went_well_and_the_rounds_that_did_not() {
             "angst-uitkeringskorting",
         ),
     ] {
-        assert!(!rules.classify(text).contains(&barrier), "{text}");
+        assert_not_classified(&rules, text, barrier);
     }
     for (text, barrier) in [
         (
@@ -853,7 +842,7 @@ fn outcomes_that_went_well_and_the_rounds_that_did_not() {
             "doorverwijscarrousel",
         ),
     ] {
-        assert!(rules.classify(text).contains(&barrier), "{text}");
+        assert_classified(&rules, text, barrier);
     }
     let text = "Hij wil niet dat zijn zus de rookmelders betaalt, want dan zien ze dat op zijn \
                 rekening en moet hij het inleveren.";
@@ -906,7 +895,7 @@ fn barriers_in_a_log_of_several_cases() {
             "wachtlijst-ggz",
         ),
     ] {
-        assert!(!rules.classify(text).contains(&barrier), "{text}");
+        assert_not_classified(&rules, text, barrier);
     }
 }
 
@@ -930,18 +919,12 @@ fn student_finance_that_stopped_days_to_a_first_talk_and_keys_to_hand_in() {
         "Die meneer met de stapel aanmaningen: via de schuldhulp heeft hij nu een budgetcoach, \
          alles staat op een rij.",
     ] {
-        assert!(
-            !rules.classify(text).contains(&"schuldhulp-toegang"),
-            "{text}"
-        );
+        assert_not_classified(&rules, text, "schuldhulp-toegang");
     }
     // A student who still has student finance is no kostendeler.
     let text = "Zoon (23) studeert en krijgt studiefinanciering; hij woont bij zijn moeder in de \
                 bijstand.";
-    assert!(
-        !rules.classify(text).contains(&"kostendelersnorm"),
-        "{text}"
-    );
+    assert_not_classified(&rules, text, "kostendelersnorm");
 }
 
 /// Income passed on as it should be, repairs picked up within days, working together that goes
@@ -975,7 +958,7 @@ fn things_that_go_as_they_should_and_a_brother_kept_off_the_address() {
             "kostendelersnorm",
         ),
     ] {
-        assert!(!rules.classify(text).contains(&barrier), "{text}");
+        assert_not_classified(&rules, text, barrier);
     }
     let text = "Zijn broer zit in de bijstand en durft hem niet op zn adres te laten inschrijven, \
                 dan gaat er een flink stuk af.";
