@@ -58,7 +58,7 @@ patterns! {
     LISTED_AFTER = r"^(?:,|,? en|,? of)(?: de| het)? $";
 
     /// Words right after a body that make it a creditor ("CAK legt beslag", "DUO vordert terug").
-    CREDITOR_AFTER = r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist (?:\w+ )?(?:terug|geld|betaling|het bedrag)|eist (?:€ ?[0-9]|[0-9][0-9.,]* (?:euro|eur)\b)|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)";
+    CREDITOR_AFTER = r"^(?: heeft| had| legt| legde| gaat)? (?:beslag|incasseert|incasseerde|incasso|vordert|vorderde|int |stuurt aanmaningen|stuurt een aanmaning|stuurt de deurwaarder|dreigt met de deurwaarder|eist (?:(?:\w+ )?(?:terug|geld|betaling|het bedrag)|€ ?[0-9]|[0-9][0-9.,]* (?:euro|eur)\b)|schakelt (?:de |een )?deurwaarder|(?:de |een )?deurwaarder ingeschakeld|verrekent|verrekende|blijft verrekenen|houdt (?:\w+ ){0,3}in\b)";
 
     /// A claim on the home right after a body ("Portaal vordert ontbinding", "eist
     /// ontruiming"): the landlord evicting, not a creditor collecting.
