@@ -149,9 +149,10 @@ patterns! {
     /// whatever its unit ("8 maanden zwanger", "3 maanden in nederland", "5 jaar in ons land", "(4
     /// jaar bewoner)"), how long
     /// something stays valid ("30 dagen geldig") or the period papers cover ("zes maanden
-    /// bankafschriften"), or how long someone has been ill or in hospital ("drie weken ziek
-    /// gemeld", "twee weken opgenomen").
-    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| [a-z]*huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| op straat| dakloos| in de (?:nacht)?opvang| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken)| ziek| ziekgemeld| ziekgeschreven| in de ziektewet| opgenomen)(?-u:\b)";
+    /// bankafschriften"), how long someone has been ill or in hospital ("drie weken ziek
+    /// gemeld", "twee weken opgenomen"), or a sentence or probation ("3 jaar gezeten", "2 jaar
+    /// proeftijd").
+    LIFE_AFTER_ANY = r"^(?: oud| old| jong| zwanger| getrouwd| samen| in nederland| in nl| in ons land| in dit land| bewoner| bewoonster| huurder| huurster| hier in| in de wijk| in deze wijk| in den haag| [a-z]*huur| huurschuld| huurachterstand| achterstand| achter| schuld| schulden| weduwe| weduwnaar| gescheiden| alleenstaand| arbeidsongeschikt| werkloos| uit detentie| clean| nuchter| in de bijstand| in de schuldsanering| op straat| dakloos| in de (?:nacht)?opvang| onder bewind| pp| postpartum| post partum| na de bevalling| niet betaald| geen huur| huur niet| geldig| (?:alle |de )?(?:bankpapieren|bankafschriften|afschriften|loonstroken|loonstrookjes|salarisstroken)| ziek| ziekgemeld| ziekgeschreven| in de ziektewet| opgenomen| gezeten| vastgezeten| vast gezeten| cel| celstraf| gevangenisstraf| in de gevangenis| in de cel| detentie| jeugddetentie| proeftijd| werkstraf| taakstraf| tbs)(?-u:\b)";
 
     /// Words in the same sentence that make a duration about waiting, answering or applying.
     WAIT_CUE = r"wacht|lijst|reactie|terugbel|teruggebeld|reageer|reageert|reageren|gereageerd|antwoord|gehoord|intake|aangemeld|aanmeld|gemeld|melding|behandel|afspraak|beslis|besluit|aanvraag|aangevraagd|in behandeling|duurt|duurde|niets gedaan|niks gedaan|niets gebeurd|niks gebeurd|geen hulp|geen contact|nog steeds|nog altijd|pas over|pas na|wait|response|respond|reply|replied|answer|heard|applied|registered|still no";
@@ -178,12 +179,15 @@ patterns! {
     /// 30 jaar en wacht op een woning" is residence).
     WAITING_RIGHT_AFTER = r"^ (?:op (?:de |een |die |hun )?(?:wacht)?lijst|gewacht|wachten|te wachten|wacht|wachtte|wachtten)(?-u:\b)";
 
+    /// The second part of a duration right after the first ("twee jaar en 3 maanden").
+    AND_MORE_AFTER = r"^ en [a-z0-9,]+ (?:jaar|jr|maanden|maand|mnd|weken|week|wkn|wk|dagen|dag)(?-u:\b)";
+
     /// "geleden" right after a duration: a point in time.
     YEARS_AGO_AFTER = r"^ geleden(?-u:\b)";
 
     /// "geleden" followed by the application or report the wait counts from, in the same
     /// clause ("een half jaar geleden al hulp voor zijn schulden gevraagd").
-    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,6}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aanvraag|aanmelding|melding|aan de bel getrokken)(?-u:\b)";
+    APPLIED_AGO_AFTER = r"^ geleden(?: [a-z]+){0,6}? (?:aangemeld|gemeld|aangevraagd|ingediend|ingeschreven|doorverwezen|verwezen|gebeld|gemaild|geschreven|verteld|doorgegeven|gezegd|gevraagd|aangegeven|gestuurd|geklaagd|aangekaart|aanvraag|aanmelding|melding|aan de bel getrokken)(?-u:\b)";
 
     /// "geleden" followed, in the same sentence, by nothing having happened since ("dat is nu
     /// een half jaar geleden en er is nog immer geen regeling"): the time waited since.
@@ -374,14 +378,43 @@ pub struct StatedWait {
     /// Whether its sentence is about waiting, answering or applying ("wacht", "reactie",
     /// "intake", "wachtlijst"…): such a wait is preferred over a bare duration elsewhere.
     pub cued: bool,
+    /// Whether the words right around it name the waiting itself ("wacht al 9 wk", "14 weken
+    /// op de wachtlijst"): such a wait is preferred over one only its sentence is about.
+    pub bound: bool,
 }
 
 /// Every waiting time a normalised text states, in order, with whether its sentence is
 /// about waiting.
+///
+/// A duration bound to the waiting itself ("staat sinds 14 weken op de wachtlijst", "wacht al
+/// 9 wk") is its sentence's wait: another duration in that sentence ("zit al 2 jaar op zijn
+/// kamer en staat sinds 14 weken op de wachtlijst") is something else that lasts.
 pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
-    DURATION
+    let found: Vec<(StatedWait, bool)> = DURATION
         .captures_iter(normalised)
-        .filter_map(|caps| Duration::read(normalised, &caps)?.as_wait())
+        .filter_map(|caps| {
+            let duration = Duration::read(normalised, &caps)?;
+            let bound = duration.bound_to_waiting();
+            Some((
+                StatedWait {
+                    bound,
+                    ..duration.as_wait()?
+                },
+                bound,
+            ))
+        })
+        .collect();
+    let bound_sentences: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|(_, bound)| *bound)
+        .map(|(wait, _)| sentence_bounds(normalised, wait.at))
+        .collect();
+    found
+        .iter()
+        .filter(|(wait, bound)| {
+            *bound || !bound_sentences.contains(&sentence_bounds(normalised, wait.at))
+        })
+        .map(|(wait, _)| *wait)
         .collect()
 }
 
@@ -451,7 +484,21 @@ impl<'a> Duration<'a> {
             at: self.at,
             days: days.floor() as u32,
             cued,
+            bound: false,
         })
+    }
+
+    /// Whether the words right around it name the waiting itself: a waiting verb right before
+    /// it ("wacht al 9 wk"), the waiting list right after it ("sinds 14 weken op de
+    /// wachtlijst", "een jaar gewacht"; also the first part of "twee jaar en 3 maanden op de
+    /// wachtlijst") or a waiting list whose length it is ("de wachtlijst is 7 maanden").
+    fn bound_to_waiting(&self) -> bool {
+        let after = AND_MORE_AFTER
+            .find(self.after)
+            .map_or(self.after, |more| &self.after[more.end()..]);
+        WAITING_BEFORE.is_match(self.tail)
+            || WAITING_RIGHT_AFTER.is_match(after)
+            || LENGTH_OF_A_WAIT.is_match(self.tail)
     }
 
     /// "oud" after the age of a report ("de aanmelding is nu 3 maanden oud", "mijn eerste

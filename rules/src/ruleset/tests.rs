@@ -189,6 +189,15 @@ fn waiting_times_from_text() {
         ("sinds 6 weken", Some(42)),
         ("ruim een half jaar op de wachtlijst", Some(182)),
         ("al twee jaar en 3 maanden op de wachtlijst", Some(730)),
+        // A duration bound to the waiting is its sentence's wait; the years shut in are not.
+        ("Hij zit al 2 jaar op zijn kamer en staat sinds 14 weken op de wachtlijst voor de ggz", Some(98)),
+        // ... and it is the note's wait over a longer one its sentence only mentions.
+        ("Na zijn straf moet hij in behandeling, met nog een jaar toezicht erbij. De ggz heeft een wachtlijst van 12 weken.", Some(84)),
+        // A sentence or probation is no wait.
+        ("Hij heeft 3 jaar gezeten en wacht nu op een intake bij de ggz.", None),
+        ("Drie jaar proeftijd, en de ggz heeft een wachtlijst.", None),
+        // The time since a matter was raised is the wait.
+        ("Een half jaar geleden bij de verhuurder aangekaart, sindsdien niets gehoord.", Some(182)),
         ("zoon van 23 jaar woont weer thuis", None),
         ("moeder is 40 jaar oud", None),
         // Each line of a text message is a sentence: the years of the complaint stay apart.
@@ -963,4 +972,27 @@ fn things_that_go_as_they_should_and_a_brother_kept_off_the_address() {
     let text = "Zijn broer zit in de bijstand en durft hem niet op zn adres te laten inschrijven, \
                 dan gaat er een flink stuk af.";
     assert_found_by_rule(&rules, text, "kostendelersnorm");
+}
+
+#[test]
+fn arrears_settled_and_hardly_any_wait() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Meneer had een huurachterstand bij Haag Wonen. De achterstand bij de corporatie is \
+             geregeld en hij zit weer goed.",
+            "huisuitzetting",
+        ),
+        (
+            "Mevrouw had 2 maanden huurachterstand, maar er is geen sprake meer van dat ze \
+             eruit moet.",
+            "huisuitzetting",
+        ),
+        (
+            "Zoon met angstklachten, aangemeld bij de ggz en hij hoefde bijna niet te wachten.",
+            "wachtlijst-ggz",
+        ),
+    ] {
+        assert_not_classified(&rules, text, barrier);
+    }
 }

@@ -18,7 +18,13 @@ fn wait_days_normalised(normalised: &str) -> Option<u32> {
 /// The longest of `durations`, preferring one whose sentence is about waiting ("wacht al
 /// 9 wk op start") over a bare duration elsewhere ("'eerst 3 mnd budgetbeheer'").
 pub(super) fn longest(durations: &[StatedWait]) -> Option<u32> {
-    longest_cued(durations).or_else(|| durations.iter().map(|d| d.days).max())
+    durations
+        .iter()
+        .filter(|d| d.bound)
+        .map(|d| d.days)
+        .max()
+        .or_else(|| longest_cued(durations))
+        .or_else(|| durations.iter().map(|d| d.days).max())
 }
 
 /// The longest of `durations` whose sentence is about waiting; none for bare durations.
