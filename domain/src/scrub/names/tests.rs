@@ -671,3 +671,16 @@ fn a_compound_with_a_protected_word_is_no_name() {
         ),
     ]);
 }
+
+#[test]
+fn letters_glued_to_digits_are_a_code_not_a_name() {
+    kept(&[
+        "Vader van de A1-spelers heeft nu een betalingsregeling.",
+        "Leerling uit 3C komt al weken moe binnen; zus zit in groep 7B.",
+    ]);
+    // A name beside such a code still goes.
+    scrubs_to(&[(
+        "Fatima van de A1 belde over de huur.",
+        "[NAAM] van de A1 belde over de huur.",
+    )]);
+}

@@ -75,6 +75,16 @@ pub(super) fn words_of(text: &str) -> impl Iterator<Item = Word<'_>> {
     })
 }
 
+/// Whether a digit stands right before or right after `word` in `text`.
+fn glued_to_digits(text: &str, word: &Word<'_>) -> bool {
+    let bytes = text.as_bytes();
+    word.start
+        .checked_sub(1)
+        .and_then(|before| bytes.get(before))
+        .is_some_and(u8::is_ascii_digit)
+        || bytes.get(word.end).is_some_and(u8::is_ascii_digit)
+}
+
 pub(super) fn capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     match chars.next() {
@@ -263,7 +273,9 @@ impl<'a> Words<'a> {
                         && !(word.text.len() == 2
                             && word.text.bytes().all(|b| b.is_ascii_uppercase())),
                     title_after_name: lexeme.is_some_and(Lexeme::title_after_name),
-                    protected: false,
+                    // Letters glued to digits are a code ("de A1-spelers", "klas 3C"), never
+                    // a name.
+                    protected: glued_to_digits(text, &word),
                     first_name: lexeme.is_some_and(|l| l.first_name),
                     surname: lexeme.is_some_and(|l| l.surname),
                 }
