@@ -338,6 +338,7 @@ fn held_out_scores_travel_with_the_model_file() {
             cost: 1.0,
             rules_version: "t".into(),
         },
+        masks_areas: false,
     };
     let mut model = Model::new(header, vec![3], vec![0.5, -0.5]).unwrap();
     let plain = model.to_bytes();
@@ -421,7 +422,10 @@ fn a_writers_notes_share_a_fold() {
 /// stand, as a floor meant for matches the model finds very unlikely should. Whether a floor
 /// of 0.2 would veto each depends on the model: the GGZ wait's closing line ("… in het overleg
 /// met de gemeente") left the score of the models shipped with rule sets -36 to -44 above 0.2,
-/// and lowers that of `d0a2986e` (C = 64, rule set -45) to 0.19 again.
+/// and lowers that of `d0a2986e` (C = 64, rule set -45) to 0.19 again. The models after
+/// `b7101c76` gave the first note less than 0.1 because of the area's name ("Morgenstond"
+/// shares n-grams with "morgen"); since area names are masked out of the features
+/// (`7a95a6c5`, rule set -88) both score above 0.2.
 #[test]
 fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
     // (text, barrier, whether a floor of 0.2 vetoes its rule match with the shipped model)
@@ -429,12 +433,12 @@ fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
         (
             "Gezin in Morgenstond: 2 kinderen boven de 27 thuis zonder eigen inkomen, uitkering van ouders flink gekort. Kinderen voelen zich schuldig dat ze er zijn.",
             "kostendelersnorm",
-            true,
+            false,
         ),
         (
             "Dhr. met somberheid en isolement wacht zes maanden op intake bij i-psy. Graag meenemen in het overleg met de gemeente, dit speelt breder.",
             "wachtlijst-ggz",
-            true,
+            false,
         ),
     ];
     let shipped = RuleSet::default_rules().expect("default rules with their model");

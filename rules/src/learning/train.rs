@@ -7,7 +7,7 @@
 
 use super::measure::Counts;
 use super::notes::Note;
-use crate::model::{features, held_out, Header, Model, Trained};
+use crate::model::{areas, features, held_out, Header, Model, Trained};
 use crate::ruleset::{normalise, RuleSet};
 use liblinear::{Builder, LibLinearModel, SolverType};
 
@@ -263,6 +263,7 @@ fn fit(
             cost: options.cost,
             rules_version: String::new(),
         },
+        masks_areas: true,
     };
     Model::new(header, used, rows).map_err(|e| e.0)
 }
@@ -444,7 +445,7 @@ fn note_vectors(notes: &[Note], options: &Options) -> (Vec<String>, Vec<Vec<(u32
     let buckets = 1u32 << options.buckets_log2;
     let vectors = normalised
         .iter()
-        .map(|t| features::vector(t, buckets))
+        .map(|t| features::vector(&areas::mask(t), buckets))
         .collect();
     (normalised, vectors)
 }

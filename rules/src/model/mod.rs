@@ -14,6 +14,7 @@
 //! format version 2 on, last, the held-out decision values of the training notes
 //! ([`held_out`]; a count of 0 when there are none).
 
+pub mod areas;
 pub mod features;
 pub mod held_out;
 mod scoring;
@@ -59,6 +60,10 @@ pub struct Header {
     pub floors: Vec<f32>,
     /// How it was trained (notes, folds, cost), for the record.
     pub trained: Trained,
+    /// Whether the register's area names read as one word ([`areas::mask`]) in its features;
+    /// absent in older files: not masked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub masks_areas: bool,
 }
 
 /// How a model was trained.
@@ -366,8 +371,20 @@ impl Model {
         (bits & bit != 0).then(|| before as usize + (bits & (bit - 1)).count_ones() as usize)
     }
 
+    /// The text its features are read from: `normalised`, with area names masked when the
+    /// model was trained so ([`Header::masks_areas`]).
+    fn features_text<'t>(&self, normalised: &'t str) -> Cow<'t, str> {
+        if self.header.masks_areas {
+            areas::mask(normalised)
+        } else {
+            Cow::Borrowed(normalised)
+        }
+    }
+
     /// The decision value per barrier for a normalised text.
     pub fn decision_values(&self, normalised: &str) -> Vec<f32> {
+        let masked = self.features_text(normalised);
+        let normalised: &str = &masked;
         match &self.weights {
             Weights::Dense(w) => self.dense_decision_values(w, normalised),
             Weights::Quantised { q, scales } => {
@@ -426,6 +443,8 @@ impl Model {
     /// The (at most) `top` words or word pairs of the text that weighed most for barrier `b`:
     /// a word's weight is that of the word and of the character n-grams inside it.
     pub fn top_terms(&self, normalised: &str, b: usize, top: usize) -> Vec<String> {
+        let masked = self.features_text(normalised);
+        let normalised: &str = &masked;
         let words = features::words(normalised);
         let (word_scale, char_scale) = features::scales(&words);
         let mut single = vec![0f32; words.len()];

@@ -372,6 +372,7 @@ mod tests {
                 cost: 1.0,
                 rules_version: "test".into(),
             },
+            masks_areas: false,
         };
         let rows = (0..64).flat_map(|_| [2.0, -2.0]).collect();
         let dense = Model::new(header, (0..64).collect(), rows).unwrap();
