@@ -201,11 +201,36 @@ fn push_char(text: &str, mut i: usize, out: &mut Vec<u8>, space: &mut bool) -> u
             'ù' | 'ú' | 'û' | 'ü' => b"u",
             'ç' => b"c",
             '’' | '‘' => b"'",
-            other => other.encode_utf8(&mut buffer).as_bytes(),
+            other => match latin_base(other) {
+                Some(base) => base.encode_utf8(&mut buffer).as_bytes(),
+                None => other.encode_utf8(&mut buffer).as_bytes(),
+            },
         };
         out.extend_from_slice(folded);
     }
     i
+}
+
+/// The plain letter under another accented Latin letter ("ñ", "ş", "ğ", "č", "ł", "ø", the
+/// dotless "ı"), so that "señora" and "senora", "ağabey" and "agabey" read alike; `None` for
+/// anything else.
+fn latin_base(c: char) -> Option<char> {
+    match c {
+        'ø' => Some('o'),
+        'ł' => Some('l'),
+        'ı' => Some('i'),
+        'đ' => Some('d'),
+        '\u{00c0}'..='\u{024f}' | '\u{1e00}'..='\u{1eff}' => {
+            let mut base = None;
+            unicode_normalization::char::decompose_canonical(c, |part| {
+                if base.is_none() && part.is_ascii_alphabetic() {
+                    base = Some(part);
+                }
+            });
+            base
+        }
+        _ => None,
+    }
 }
 
 /// Abbreviations common in notes, without their periods.
@@ -285,6 +310,16 @@ mod tests {
     }
 
     #[test]
+    fn other_accented_latin_letters_lose_their_accents() {
+        assert_eq!(
+            super::normalise("Señora, AĞABEY, Łódź, Øystein, kız, Dvořák"),
+            "senora, agabey, lodz, oystein, kiz, dvorak"
+        );
+        // Letters without a plain base stay.
+        assert_eq!(super::normalise("Æ ß €"), "æ ß €");
+    }
+
+    #[test]
     fn decomposed_accents_become_composed() {
         assert_eq!(clean("financie\u{0308}n"), "financiën");
         assert_eq!(clean("e\u{0301}e\u{0301}n"), "één");
@@ -344,7 +379,7 @@ mod tests {
                         'ù' | 'ú' | 'û' | 'ü' => 'u',
                         'ç' => 'c',
                         '’' | '‘' => '\'',
-                        other => other,
+                        other => super::latin_base(other).unwrap_or(other),
                     }),
                 }
             }
@@ -415,6 +450,10 @@ mod tests {
         "’",
         "ß",
         "Σ",
+        "ñ",
+        "Ş",
+        "ł",
+        "Ø",
         "i.v.m",
         "ca",
         "9",
