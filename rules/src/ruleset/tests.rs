@@ -996,3 +996,20 @@ fn arrears_settled_and_hardly_any_wait() {
         assert_not_classified(&rules, text, barrier);
     }
 }
+
+#[test]
+fn a_fear_of_its_own_beside_a_hidden_housemate() {
+    let rules = rules();
+    for text in [
+        "Haar zoon van 30 is bij haar ingetrokken maar staat niet ingeschreven, anders gaat haar \
+         bijstand omlaag. Het voedselpakket van de kerk neemt ze ook niet aan, bang dat het als \
+         inkomen telt.",
+        "Oma durft haar kleinzoon niet in huis te nemen omdat haar AOW dan omlaag gaat. Het geld \
+         dat haar zus uit Suriname stuurt, stuurt ze terug uit angst dat ze gekort wordt.",
+        "Zijn broer is bij hem ingetrokken zonder inschrijving, anders minder bijstand. Zelf wil \
+         hij niet naar 12 uur per week bij de kringloop, bang dat hij moet terugbetalen.",
+    ] {
+        assert_classified(&rules, text, "kostendelersnorm");
+        assert_classified(&rules, text, "angst-uitkeringskorting");
+    }
+}
