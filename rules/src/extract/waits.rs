@@ -390,29 +390,18 @@ pub struct StatedWait {
 /// 9 wk") is its sentence's wait: another duration in that sentence ("zit al 2 jaar op zijn
 /// kamer en staat sinds 14 weken op de wachtlijst") is something else that lasts.
 pub fn stated_waits(normalised: &str) -> Vec<StatedWait> {
-    let found: Vec<(StatedWait, bool)> = DURATION
+    let found: Vec<(StatedWait, (usize, usize))> = DURATION
         .captures_iter(normalised)
-        .filter_map(|caps| {
-            let duration = Duration::read(normalised, &caps)?;
-            let bound = duration.bound_to_waiting();
-            Some((
-                StatedWait {
-                    bound,
-                    ..duration.as_wait()?
-                },
-                bound,
-            ))
-        })
-        .collect();
-    let bound_sentences: Vec<(usize, usize)> = found
-        .iter()
-        .filter(|(_, bound)| *bound)
-        .map(|(wait, _)| sentence_bounds(normalised, wait.at))
+        .filter_map(|caps| Duration::read(normalised, &caps)?.as_wait())
+        .map(|wait| (wait, sentence_bounds(normalised, wait.at)))
         .collect();
     found
         .iter()
-        .filter(|(wait, bound)| {
-            *bound || !bound_sentences.contains(&sentence_bounds(normalised, wait.at))
+        .filter(|(wait, sentence)| {
+            wait.bound
+                || !found
+                    .iter()
+                    .any(|(other, at)| other.bound && at == sentence)
         })
         .map(|(wait, _)| *wait)
         .collect()
@@ -484,7 +473,7 @@ impl<'a> Duration<'a> {
             at: self.at,
             days: days.floor() as u32,
             cued,
-            bound: false,
+            bound: self.bound_to_waiting(),
         })
     }
 
