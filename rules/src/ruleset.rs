@@ -28,6 +28,8 @@ mod syntax;
 mod tests;
 mod unreadable;
 mod waits;
+#[cfg(test)]
+mod wording_tests;
 
 pub use waits::extract_wait_days;
 
