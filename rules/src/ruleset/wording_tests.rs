@@ -562,8 +562,34 @@ fn a_fear_of_its_own_beside_a_hidden_housemate() {
          dat haar zus uit Suriname stuurt, stuurt ze terug uit angst dat ze gekort wordt.",
         "Zijn broer is bij hem ingetrokken zonder inschrijving, anders minder bijstand. Zelf wil \
          hij niet naar 12 uur per week bij de kringloop, bang dat hij moet terugbetalen.",
+        "Dochter (29) slaapt bij mw. maar staat niet op haar adres, anders zakt de bijstand. Mw. \
+         wil ook geen geld nemen van haar zwager voor de wasmachine: bang dat ze gekort wordt.",
+        "Cliënte wil geen vast contract bij de bakker, bang dat de uitkering dan wordt \
+         teruggevorderd; haar neef woont er stiekem bij vanwege de kostendelersnorm.",
+        "Meneer durft niet meer te gaan verdienen dan nu: bang dat alles wordt teruggevorderd. \
+         Zijn zus staat ook al niet ingeschreven op zijn adres, anders gaat zijn uitkering omlaag.",
     ] {
         assert_classified(&rules, text, "kostendelersnorm");
         assert_classified(&rules, text, "angst-uitkeringskorting");
     }
+}
+
+/// An eviction in the words of a complaint or a court: the home is to be left by a date, with
+/// the landlord or the court that says so.
+#[test]
+fn a_home_to_be_left_by_a_date_is_an_eviction() {
+    let rules = rules();
+    for text in [
+        "Klager dient de woning uiterlijk binnen twee weken te verlaten; de verhuurder neemt dan \
+         de sleutels in.",
+        "Het gezin moet de huurwoning voor het einde van de maand te verlaten, zegt het vonnis.",
+    ] {
+        assert_found_by_rule(&rules, text, "huisuitzetting");
+    }
+    // Leaving a hospital or a shelter is not leaving one's home.
+    assert_not_classified(
+        &rules,
+        "Meneer mag het ziekenhuis morgen verlaten, de verhuurder heeft de traplift al geplaatst.",
+        "huisuitzetting",
+    );
 }
