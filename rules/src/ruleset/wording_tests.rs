@@ -593,3 +593,53 @@ fn a_home_to_be_left_by_a_date_is_an_eviction() {
         "huisuitzetting",
     );
 }
+
+/// Wordings from notes about several matters: a fear of a cut told as a gift not accepted or a
+/// benefit "dan wordt verlaagd", debt help "zonder reactie", a defect "kapot," beside arrears, a
+/// referral after which the person "nog steeds niemand gesproken" has; and a phone wait of a
+/// few minutes, which is no door too high.
+#[test]
+fn wordings_from_notes_about_several_matters() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Meneer wil de 20 euro van zijn moeder voor de fietsreparatie niet aannemen: 'anders \
+             korten ze mij'.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Zij zou graag voorlezen op de basisschool, maar ziet daarvan af omdat ze vreest dat \
+             haar bijstand dan wordt verlaagd.",
+            "angst-uitkeringskorting",
+        ),
+        (
+            "Zijn aanmelding bij de schuldhulp ligt er al sinds de zomer, zonder reactie, terwijl \
+             de deurwaarder beslag legt.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "Galerij: lamp kapot, al weken donker, drie keer gemeld bij de verhuurder. Buurvrouw \
+             heeft een huurachterstand van twee maanden.",
+            "corporatie-reactietijd",
+        ),
+        (
+            "Zoon (31) is na een psychose verwezen door de huisarts, maar heeft nog steeds \
+             niemand gesproken.",
+            "wachtlijst-ggz",
+        ),
+    ] {
+        assert_found_by_rule(&rules, text, barrier);
+    }
+    assert_not_classified(
+        &rules,
+        "Mevrouw moest de gemeente bellen; na 3 minuten wachten had ze iemand aan de lijn en was \
+         het geregeld.",
+        "loket-drempel",
+    );
+    assert_found_by_rule(
+        &rules,
+        "Meneer hing 45 minuten in de wacht bij de gemeente en werd toen afgebroken, een balie is \
+         er niet meer.",
+        "loket-drempel",
+    );
+}
