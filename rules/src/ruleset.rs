@@ -20,6 +20,7 @@ mod existence;
 #[cfg(test)]
 mod file_tests;
 mod register_words;
+mod scope;
 #[cfg(test)]
 mod soup_tests;
 mod spec;
@@ -90,6 +91,9 @@ pub struct Barrier {
     pub confidence: f64,
     /// Ties a waiting time in the same sentence to this barrier.
     pub wait_context: Option<regex::Regex>,
+    /// Says a sentence is about this barrier's matter (see [`Scanned::excluded`]); compiled
+    /// when first needed.
+    pub(crate) topic: Option<scope::Finder>,
     /// Whether a note of this barrier states waiting times at all (`waits` in the rules file).
     pub waits: bool,
     /// How the body responsible for this barrier shows in a note that names several
@@ -141,6 +145,8 @@ pub struct RuleSet {
     /// from [`RuleSet::exclusions_from`]), the barrier it belongs to and what it does.
     exclude_barrier: Vec<usize>,
     exclude_roles: Vec<ExcludeRole>,
+    /// Per exclusion, where it matches when that is asked ([`scope`]).
+    exclusion_finders: Vec<scope::Finder>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
     organisations: Option<regex::Regex>,
     alias_names: std::collections::HashMap<String, String>,
@@ -434,7 +440,8 @@ impl<'r, 'h> Scanned<'r, 'h> {
     }
 
     /// Per barrier, whether one of its exclusions matches (an `exclude_unless` exclusion only
-    /// without its `unless` pattern) and none of its `keep` patterns does; read once.
+    /// without its `unless` pattern) where it speaks of this barrier ([`scope`]), and none of
+    /// its `keep` patterns does; read once.
     pub(crate) fn excluded(&self) -> &[bool] {
         self.excluded.get_or_init(|| {
             let rules = self.rules;
@@ -448,7 +455,9 @@ impl<'r, 'h> Scanned<'r, 'h> {
             for index in found.iter().map(|i| i - from) {
                 let barrier = rules.exclude_barrier[index];
                 match rules.exclude_roles[index] {
-                    ExcludeRole::Exclude => excluded[barrier] = true,
+                    ExcludeRole::Exclude => {
+                        excluded[barrier] = excluded[barrier] || self.concerns(index, barrier)
+                    }
                     ExcludeRole::Keep => kept[barrier] = true,
                     ExcludeRole::ExcludeUnless(unless) if !found.has(from + unless) => {
                         excluded[barrier] = true

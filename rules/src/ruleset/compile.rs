@@ -94,6 +94,11 @@ impl RuleSet {
             group_confidence: tables.group_confidence,
             exclude_barrier: tables.exclude_barrier,
             exclude_roles: tables.exclude_roles,
+            exclusion_finders: sources[exclusions_from..]
+                .iter()
+                .cloned()
+                .map(super::scope::Finder::new)
+                .collect(),
             organisations: organisations.matcher,
             alias_names: organisations.alias_names,
             organisation_roles: organisations.roles,
@@ -198,6 +203,10 @@ impl Tables {
         }
         check_themes(&spec, errors);
         let wait_context = wait_context(&spec, errors);
+        let topic = spec.topic.as_deref().and_then(|pattern| {
+            let pattern = register_words::expand(&spec.id, pattern, register, errors);
+            check_pattern(&spec.id, &pattern, errors).map(|_| super::scope::Finder::new(pattern))
+        });
         Barrier {
             id: spec.id,
             title: spec.title,
@@ -207,6 +216,7 @@ impl Tables {
             promotion: promotion.with(&spec.promotion),
             confidence,
             wait_context,
+            topic,
             waits: spec.waits,
             responsible: spec.responsible,
         }

@@ -118,6 +118,7 @@ fn patterns_of(barrier: &mut BarrierSpec) -> impl Iterator<Item = &mut String> {
         .chain(barrier.keep.iter_mut())
         .chain(pairs)
         .chain(barrier.wait_context.iter_mut())
+        .chain(barrier.topic.iter_mut())
         .chain(barrier.model.needs.iter_mut())
 }
 

@@ -124,6 +124,9 @@ pub(super) struct BarrierSpec {
     pub(super) confidence: Option<f64>,
     /// Words that tie a waiting time in the same sentence to this barrier.
     pub(super) wait_context: Option<String>,
+    /// Words that say a sentence is about this barrier's matter: an exclusion found only in
+    /// sentences about another barrier's matter and not this one's does not count for it.
+    pub(super) topic: Option<String>,
     /// Whether a note of this barrier states a waiting time at all (`waits = false`: a fear,
     /// a cut or an eviction is no wait, and a duration beside it is something else).
     #[serde(default = "waits_by_default")]

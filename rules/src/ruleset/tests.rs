@@ -314,6 +314,44 @@ fn a_barrier_without_waits_takes_only_a_duration_about_waiting() {
     }
 }
 
+/// An `exclude` of a barrier with a `topic` counts only where its sentence is not about another
+/// barrier's matter alone; `exclude_unless` pairs, and barriers without a topic, stay note-wide.
+#[test]
+fn an_exclusion_in_a_sentence_about_another_matter_does_not_count() {
+    let file = "version = \"t\"\n\
+        [[barrier]]\nid = \"a\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\n\
+        topic = '(lekkage|verhuurder)'\npatterns = ['lekkage']\nexclude = ['snel opgelost']\n\
+        exclude_unless = [['tevreden', 'toch']]\n\
+        [[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\n\
+        topic = '(schuld)'\npatterns = ['schulden']\n\
+        [[barrier]]\nid = \"c\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\n\
+        patterns = ['wachtlijst']\nexclude = ['snel opgelost']\n";
+    let rules = RuleSet::from_toml(file).unwrap();
+    let classify = |text| rules.analyse(text).barriers;
+    // About the leak itself, or about nothing in particular: the exclusion counts.
+    assert!(classify("Lekkage bij de verhuurder gemeld en snel opgelost.").is_empty());
+    assert!(classify("Lekkage al weken. Alles is snel opgelost.").is_empty());
+    // About the debts alone: it is that matter's, not the leak's.
+    assert_eq!(
+        classify("Lekkage al weken. De schulden zijn snel opgelost."),
+        ["a", "b"]
+    );
+    // Found in a sentence of each kind: it counts.
+    assert_eq!(
+        classify("Lekkage, snel opgelost. De schulden zijn ook snel opgelost."),
+        ["b"]
+    );
+    // An `exclude_unless` pair and a barrier without a topic stay note-wide.
+    assert_eq!(
+        classify("Lekkage al weken. Over de schulden is ze tevreden."),
+        ["b"]
+    );
+    assert_eq!(
+        classify("Wachtlijst al weken. De schulden zijn snel opgelost."),
+        ["b"]
+    );
+}
+
 #[test]
 fn a_keep_pattern_lifts_the_exclusions() {
     let rules = RuleSet::from_toml(&one_barrier(

@@ -643,3 +643,32 @@ fn wordings_from_notes_about_several_matters() {
         "loket-drempel",
     );
 }
+
+/// A note about several matters: what went well with one (GGZ "voorspoedig", the CJG's help
+/// "tevreden") does not undo another barrier told in its own sentences; said of the barrier's
+/// own matter, it still does.
+#[test]
+fn what_went_well_with_another_matter_does_not_undo_a_barrier() {
+    let rules = rules();
+    for (text, barrier) in [
+        (
+            "Meneer is al tien weken geleden aangemeld bij de schuldhulp, een eerste gesprek is \
+             er nog niet, terwijl de deurwaarder beslag legt. Zijn aanmelding bij de ggz \
+             verliep wel voorspoedig.",
+            "schuldhulp-toegang",
+        ),
+        (
+            "De portiekdeur is al twee maanden kapot, drie keer gemeld bij de verhuurder, geen \
+             reactie. Over de hulp van het CJG met haar zoon is mevrouw juist heel tevreden.",
+            "corporatie-reactietijd",
+        ),
+    ] {
+        assert_found_by_rule(&rules, text, barrier);
+    }
+    assert_not_classified(
+        &rules,
+        "De portiekdeur was kapot en is gemeld bij de verhuurder; mevrouw is tevreden, hij is \
+         vorige week gemaakt.",
+        "corporatie-reactietijd",
+    );
+}
