@@ -203,10 +203,7 @@ impl Tables {
         }
         check_themes(&spec, errors);
         let wait_context = wait_context(&spec, errors);
-        let topic = spec.topic.as_deref().and_then(|pattern| {
-            let pattern = register_words::expand(&spec.id, pattern, register, errors);
-            check_pattern(&spec.id, &pattern, errors).map(|_| super::scope::Finder::new(pattern))
-        });
+        let topic = topic(&spec, register, errors);
         Barrier {
             id: spec.id,
             title: spec.title,
@@ -348,6 +345,27 @@ fn check_themes(spec: &BarrierSpec, errors: &mut Vec<RuleError>) {
 fn wait_context(spec: &BarrierSpec, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
     let pattern = spec.wait_context.as_deref()?;
     barrier_pattern(spec, "wait_context", pattern, errors)
+}
+
+/// The barrier's `topic` (`{register}` filled in), checked now and compiled when first needed
+/// ([`super::scope`]); an invalid one is an error naming the key.
+fn topic(
+    spec: &BarrierSpec,
+    register: Option<&str>,
+    errors: &mut Vec<RuleError>,
+) -> Option<super::scope::Finder> {
+    let pattern = register_words::expand(&spec.id, spec.topic.as_deref()?, register, errors);
+    match syntax::parse(&pattern) {
+        Ok(_) => Some(super::scope::Finder::new(pattern)),
+        Err(e) => {
+            errors.push(RuleError(format!(
+                "barrière '{}': topic '{pattern}' is ongeldig: {}",
+                spec.id,
+                e.lines().last().unwrap_or_default()
+            )));
+            None
+        }
+    }
 }
 
 /// The barrier's `[barrier.model] needs`, compiled.

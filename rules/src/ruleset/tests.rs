@@ -350,6 +350,17 @@ fn an_exclusion_in_a_sentence_about_another_matter_does_not_count() {
         classify("Wachtlijst al weken. De schulden zijn snel opgelost."),
         ["b"]
     );
+    // An invalid topic is an error that names the key, on its line.
+    let errors =
+        RuleSet::from_toml(&file.replace("topic = '(schuld)'", "topic = '(schuld'")).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .0
+            .contains("barrière 'b': topic '(schuld' is ongeldig"),
+        "{errors:?}"
+    );
+    assert!(errors[0].0.starts_with("regel 16:"), "{errors:?}");
 }
 
 #[test]
