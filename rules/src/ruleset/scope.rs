@@ -53,7 +53,7 @@ impl Scanned<'_, '_> {
         let mut found = false;
         for m in finder.find_iter(text) {
             found = true;
-            let sentence = sentence_around(text, m.start());
+            let sentence = crate::extract::sentence_at(text, m.start());
             let elsewhere = rules.barriers.iter().enumerate().any(|(b, other)| {
                 b != barrier
                     && (other.topic.as_ref())
@@ -66,40 +66,5 @@ impl Scanned<'_, '_> {
         }
         // The existence set found it; a regex that does not is no reason to drop it.
         !found
-    }
-}
-
-/// The sentence of `text` around byte `at`: from just after the last `.`, `!`, `?`, `;` or line
-/// break before it to the next one (a `.` between digits, as in "€ 3.000", ends nothing).
-pub(crate) fn sentence_around(text: &str, at: usize) -> &str {
-    let bytes = text.as_bytes();
-    let ends = |i: usize| match bytes[i] {
-        b'!' | b'?' | b';' | b'\n' => true,
-        b'.' => {
-            !(i > 0
-                && bytes[i - 1].is_ascii_digit()
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
-        }
-        _ => false,
-    };
-    let at = at.min(bytes.len());
-    let start = (0..at).rev().find(|&i| ends(i)).map_or(0, |i| i + 1);
-    let end = (at..bytes.len())
-        .find(|&i| ends(i))
-        .map_or(bytes.len(), |i| i + 1);
-    &text[start..end]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sentence_around;
-
-    #[test]
-    fn the_sentence_around_a_place() {
-        let text = "eerste zin. tweede, met € 3.000 erin; derde";
-        assert_eq!(sentence_around(text, 3), "eerste zin.");
-        assert_eq!(sentence_around(text, 14), " tweede, met € 3.000 erin;");
-        assert_eq!(sentence_around(text, text.len() - 1), " derde");
-        assert_eq!(sentence_around("", 0), "");
     }
 }
