@@ -31,6 +31,10 @@ pub enum ModelCommand {
         /// Versie van het model (standaard: datum en controlegetal).
         #[arg(long)]
         version: Option<String>,
+        /// Laat kenmerken weg waarvan elk gewicht kleiner is dan deze fractie van het grootste
+        /// gewicht van zijn barrière (0: niets weglaten).
+        #[arg(long, default_value_t = knooppunt_rules::learning::train::DEFAULT_PRUNE)]
+        prune: f32,
     },
     /// Schrijf de labels van het overleg als trainingsnotities (JSON-regels) voor de volgende
     /// `model train` (zet het bestand in een van de --notes-mappen).
@@ -50,6 +54,7 @@ pub async fn run(command: ModelCommand, settings: &Settings) -> anyhow::Result<E
             cost,
             folds,
             version,
+            prune,
         } => knooppunt::recognition::train_command(knooppunt::recognition::TrainArgs {
             rules,
             notes: notes.iter().map(PathBuf::from).collect(),
@@ -58,6 +63,7 @@ pub async fn run(command: ModelCommand, settings: &Settings) -> anyhow::Result<E
                 cost,
                 folds,
                 version,
+                prune,
                 ..Default::default()
             },
         })?,

@@ -158,6 +158,7 @@ pub fn cross_validated(rules: &RuleSet, notes: &[Note]) -> Result<Report, String
         folds: model.header.trained.folds.max(2),
         buckets_log2: model.header.buckets.trailing_zeros(),
         version: None,
+        prune: model.header.trained.prune,
     };
     let decisions = cross_validate(notes, &barriers, &options)?;
     let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();

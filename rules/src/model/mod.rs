@@ -8,14 +8,11 @@
 //! sigmoid fitted on cross-validated decision values (Platt scaling). How model and rules are
 //! combined is in [`crate::ruleset::combine`].
 //!
-//! The file: `KNOOPPUNT-MODEL\n`, the format version (u32, little endian), the length of a JSON
-//! header and the header ([`Header`]), then the used buckets (u32 each, ascending), then per
-//! barrier the scale of its quantised weights (f32) and the weights as i16, row by row; from
-//! format version 2 on, last, the held-out decision values of the training notes
-//! ([`held_out`]; a count of 0 when there are none).
+//! The file form, and the versions of it that are read, are in [`file`].
 
 pub mod areas;
 pub mod features;
+mod file;
 pub mod held_out;
 mod scoring;
 mod word_sums;
@@ -33,10 +30,8 @@ static DEFAULT_MODEL_ALIGNED: &Aligned<[u8]> = &Aligned(*include_bytes!("../../d
 /// weights read in place ([`Model::from_static`]).
 pub static DEFAULT_MODEL: &[u8] = &DEFAULT_MODEL_ALIGNED.0;
 
-const MAGIC: &[u8; 16] = b"KNOOPPUNT-MODEL\n";
-/// The version of the file layout written; a file of another version is refused, but for
-/// version 1 (no held-out decision values).
-pub const FORMAT_VERSION: u32 = 2;
+use file::Reader;
+pub use file::FORMAT_VERSION;
 
 /// What the header of a model file says.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -76,6 +71,14 @@ pub struct Trained {
     pub cost: f64,
     /// The rule-set version the thresholds were chosen with.
     pub rules_version: String,
+    /// The fraction below which features were left out ([`crate::learning::train::prune`]);
+    /// absent in older files: none left out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prune: f32,
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
 }
 
 /// A loaded model, ready for inference.
@@ -154,6 +157,37 @@ fn in_order(order: &[(u32, usize)]) -> bool {
     order.iter().enumerate().all(|(i, &(_, row))| row == i)
 }
 
+/// Which buckets carry weights.
+enum Buckets {
+    /// Listed, in any order; a bucket listed twice keeps its last row.
+    Listed(Vec<u32>),
+    /// A bit set (bit `b % 64` of word `b / 64`), the rows in ascending bucket order.
+    Bits(Vec<u64>),
+}
+
+/// The bit set of listed buckets (`words` words for `buckets` buckets), and the order of their
+/// rows: (bucket, row) in ascending bucket order, a bucket listed twice keeping its last row
+/// (as a table of row numbers filled in order would).
+#[allow(clippy::type_complexity)]
+fn bits_of(
+    used: &[u32],
+    buckets: u32,
+    words: usize,
+) -> Result<(Vec<u64>, Vec<(u32, usize)>), ModelError> {
+    let mut order: Vec<(u32, usize)> = used.iter().copied().zip(0..).collect();
+    order.sort_by_key(|&(bucket, row)| (bucket, std::cmp::Reverse(row)));
+    order.dedup_by_key(|&mut (bucket, _)| bucket);
+    let mut bits = vec![0u64; words];
+    for &(bucket, _) in &order {
+        let slot = bits
+            .get_mut(bucket as usize / 64)
+            .filter(|_| bucket < buckets)
+            .ok_or_else(|| err("een bucket valt buiten het model"))?;
+        *slot |= 1 << (bucket % 64);
+    }
+    Ok((bits, order))
+}
+
 /// A model file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -166,10 +200,10 @@ fn err(message: impl Into<String>) -> ModelError {
 impl Model {
     /// Builds a model from dense weights per used bucket (`rows[i]` is bucket `used[i]`).
     pub fn new(header: Header, used: Vec<u32>, rows: Vec<f32>) -> Result<Self, ModelError> {
-        Self::with_weights(header, used, Weights::Dense(rows))
+        Self::with_weights(header, Buckets::Listed(used), Weights::Dense(rows))
     }
 
-    fn with_weights(header: Header, used: Vec<u32>, rows: Weights) -> Result<Self, ModelError> {
+    fn with_weights(header: Header, used: Buckets, rows: Weights) -> Result<Self, ModelError> {
         let barriers = header.barriers.len();
         let scales = match &rows {
             Weights::Dense(_) => barriers,
@@ -182,36 +216,37 @@ impl Model {
         if !header.buckets.is_power_of_two() || header.buckets > 1 << 24 {
             return Err(err("buckets moet een macht van twee zijn (hooguit 2^24)"));
         }
+        let words = (header.buckets as usize).div_ceil(64);
+        let (bits, order) = match used {
+            Buckets::Listed(used) => {
+                let (bits, order) = bits_of(&used, header.buckets, words)?;
+                (bits, Some((order, used.len())))
+            }
+            Buckets::Bits(bits) if bits.len() == words => (bits, None),
+            Buckets::Bits(_) => return Err(err("de afmetingen in het model kloppen niet")),
+        };
+        let rows_given = match &order {
+            Some((_, listed)) => *listed,
+            None => bits.iter().map(|w| w.count_ones() as usize).sum(),
+        };
         if header.bias.len() != barriers
             || header.platt.len() != barriers
             || header.thresholds.len() != barriers
             || !(header.floors.is_empty() || header.floors.len() == barriers)
-            || len != used.len() * barriers
+            || len != rows_given * barriers
             || scales != barriers
         {
             return Err(err("de afmetingen in het model kloppen niet"));
         }
-        // Rows by bucket; a bucket named twice keeps its last row (as a table of row
-        // numbers filled in order would).
-        let mut order: Vec<(u32, usize)> = used.iter().copied().zip(0..).collect();
-        order.sort_by_key(|&(bucket, row)| (bucket, std::cmp::Reverse(row)));
-        order.dedup_by_key(|&mut (bucket, _)| bucket);
-        let words = (header.buckets as usize).div_ceil(64);
-        let mut bits = vec![0u64; words];
-        for &(bucket, _) in &order {
-            let slot = bits
-                .get_mut(bucket as usize / 64)
-                .filter(|_| bucket < header.buckets)
-                .ok_or_else(|| err("een bucket valt buiten het model"))?;
-            *slot |= 1 << (bucket % 64);
-        }
-        let weights = match rows {
-            Weights::Dense(w) => Weights::Dense(reorder(&w, &order, barriers)),
+        let weights = match (rows, order) {
+            // Rows named by a bit set are in bucket order already.
+            (rows, None) => rows,
+            (Weights::Dense(w), Some((order, _))) => Weights::Dense(reorder(&w, &order, barriers)),
             // A file's rows are written in bucket order: read in place, they stay there.
-            Weights::Quantised { q, scales } if in_order(&order) => {
+            (Weights::Quantised { q, scales }, Some((order, _))) if in_order(&order) => {
                 Weights::Quantised { q, scales }
             }
-            Weights::Quantised { q, scales } => Weights::Quantised {
+            (Weights::Quantised { q, scales }, Some((order, _))) => Weights::Quantised {
                 q: Cow::Owned(reorder(&q, &order, barriers)),
                 scales,
             },
@@ -247,120 +282,6 @@ impl Model {
 
     pub fn barriers(&self) -> &[String] {
         &self.header.barriers
-    }
-
-    /// Reads a model file, refusing another format version or a damaged file.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
-        let parsed = Self::parse(bytes)?;
-        let q = Cow::Owned(weights_of(parsed.raw));
-        let held_out = parsed.held_out.map(|h| Cow::Owned(h.to_vec()));
-        parsed.into_model(q, held_out)
-    }
-
-    /// [`Model::from_bytes`] for bytes that live as long as the program ([`DEFAULT_MODEL`]):
-    /// on a little-endian processor, with the weights two-byte aligned (`to_bytes` puts them
-    /// at an even offset) and their rows in bucket order, as a model file writes them, the
-    /// weights are read where they lie instead of copied (3 MB less memory).
-    pub fn from_static(bytes: &'static [u8]) -> Result<Self, ModelError> {
-        let parsed = Self::parse(bytes)?;
-        let in_place = cfg!(target_endian = "little")
-            .then(|| bytemuck::try_cast_slice::<u8, i16>(parsed.raw).ok())
-            .flatten();
-        let q = in_place.map_or_else(|| Cow::Owned(weights_of(parsed.raw)), Cow::Borrowed);
-        let held_out = parsed.held_out.map(Cow::Borrowed);
-        parsed.into_model(q, held_out)
-    }
-
-    /// A model file's parts, checked: its magic, format version, header and lengths.
-    fn parse(bytes: &[u8]) -> Result<Parsed<'_>, ModelError> {
-        let mut reader = Reader { bytes, at: 0 };
-        if reader.take(MAGIC.len())? != MAGIC {
-            return Err(err("dit is geen Knooppunt-modelbestand"));
-        }
-        let format = reader.u32()?;
-        if !(1..=FORMAT_VERSION).contains(&format) {
-            return Err(err(format!(
-                "modelbestand heeft formaatversie {format}, deze Knooppunt leest versie 1 tot en met {FORMAT_VERSION}; train het model opnieuw met 'knooppunt model train'"
-            )));
-        }
-        let header_len = reader.u32()? as usize;
-        let header: Header = serde_json::from_slice(reader.take(header_len)?)
-            .map_err(|e| err(format!("kop van het modelbestand onleesbaar: {e}")))?;
-        let rows = reader.u32()? as usize;
-        let mut used = Vec::with_capacity(rows);
-        for _ in 0..rows {
-            used.push(reader.u32()?);
-        }
-        let barriers = header.barriers.len();
-        let mut scales = Vec::with_capacity(barriers);
-        for _ in 0..barriers {
-            scales.push(f32::from_bits(reader.u32()?));
-        }
-        let raw = reader.take(rows * barriers * 2)?;
-        let held_out = match format {
-            1 => None,
-            _ => held_out::HeldOut::read(&mut reader, barriers)?,
-        };
-        if reader.at != bytes.len() {
-            return Err(err("modelbestand heeft onverwachte bytes aan het eind"));
-        }
-        Ok(Parsed {
-            header,
-            used,
-            scales,
-            raw,
-            held_out,
-        })
-    }
-
-    /// The file form: weights quantised to 16 bits per barrier.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let barriers = self.header.barriers.len();
-        let mut header = serde_json::to_vec(&self.header).unwrap_or_default();
-        // Everything before the header and after it up to the weights has an even length:
-        // a header of even length (JSON may end in a space) puts the weights at an even
-        // offset, where `from_static` reads them in place.
-        if header.len() % 2 == 1 {
-            header.push(b' ');
-        }
-        let used: Vec<u32> = (0..self.header.buckets)
-            .filter(|&b| self.slot(b).is_some())
-            .collect();
-        let mut out = Vec::with_capacity(64 + header.len() + used.len() * (4 + 2 * barriers));
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
-        out.extend_from_slice(&header);
-        out.extend_from_slice(&(used.len() as u32).to_le_bytes());
-        for bucket in &used {
-            out.extend_from_slice(&bucket.to_le_bytes());
-        }
-        let scales: Vec<f32> = (0..barriers)
-            .map(|b| {
-                let max = (0..used.len())
-                    .map(|row| self.weights.get(row * barriers + b, barriers))
-                    .fold(0f32, |m, w| m.max(w.abs()));
-                if max == 0.0 {
-                    1.0
-                } else {
-                    max / f32::from(i16::MAX)
-                }
-            })
-            .collect();
-        for scale in &scales {
-            out.extend_from_slice(&scale.to_bits().to_le_bytes());
-        }
-        for row in 0..used.len() {
-            for (b, scale) in scales.iter().enumerate() {
-                let q = (self.weights.get(row * barriers + b, barriers) / scale).round() as i16;
-                out.extend_from_slice(&q.to_le_bytes());
-            }
-        }
-        match &self.held_out {
-            Some(held_out) => held_out.write(&mut out),
-            None => out.extend_from_slice(&0u32.to_le_bytes()),
-        }
-        out
     }
 
     /// The row of a bucket, if it carries weights.
@@ -522,56 +443,5 @@ impl Model {
             if missing.is_empty() { "-".into() } else { missing.join(", ") },
             if extra.is_empty() { "-".into() } else { extra.join(", ") },
         )))
-    }
-}
-
-/// A model file's parts, its weights still as the file's bytes.
-struct Parsed<'a> {
-    header: Header,
-    used: Vec<u32>,
-    scales: Vec<f32>,
-    raw: &'a [u8],
-    held_out: Option<&'a [u8]>,
-}
-
-impl Parsed<'_> {
-    /// The model of these parts with the weights `q` (read from [`Parsed::raw`]).
-    fn into_model(
-        self,
-        q: Cow<'static, [i16]>,
-        held_out: Option<Cow<'static, [u8]>>,
-    ) -> Result<Model, ModelError> {
-        let (scales, barriers) = (self.scales, self.header.barriers.len());
-        let mut model =
-            Model::with_weights(self.header, self.used, Weights::Quantised { q, scales })?;
-        model.held_out = held_out.map(|bytes| held_out::HeldOut::from_file(bytes, barriers));
-        Ok(model)
-    }
-}
-
-/// The 16-bit weights of a model file's bytes (little-endian).
-fn weights_of(raw: &[u8]) -> Vec<i16> {
-    raw.chunks_exact(2)
-        .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
-        .collect()
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let end = end.ok_or_else(|| err("modelbestand is afgekapt of beschadigd"))?;
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn u32(&mut self) -> Result<u32, ModelError> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 }

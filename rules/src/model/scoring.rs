@@ -241,7 +241,7 @@ mod tests {
         for extra in ["", "x"] {
             model.header.version.push_str(extra);
             let bytes = model.to_bytes();
-            let raw = Model::parse(&bytes).unwrap().raw;
+            let raw = crate::model::file::parse(&bytes).unwrap().raw;
             assert_eq!((raw.as_ptr() as usize - bytes.as_ptr() as usize) % 2, 0);
             assert_eq!(Model::from_bytes(&bytes).unwrap().header, model.header);
         }
@@ -371,6 +371,7 @@ mod tests {
                 folds: 0,
                 cost: 1.0,
                 rules_version: "test".into(),
+                prune: 0.0,
             },
             masks_areas: false,
         };
