@@ -19,6 +19,8 @@ mod defines;
 mod existence;
 #[cfg(test)]
 mod file_tests;
+#[cfg(test)]
+mod help_came_tests;
 mod register_words;
 mod scope;
 #[cfg(test)]
