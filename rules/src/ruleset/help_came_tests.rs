@@ -1,6 +1,6 @@
 //! Recognition cases where help came, told beside the words of its barrier: an intake days or
 //! weeks after asking, an arrangement the creditors accepted (rule set 2026.12-93). Not the
-//! barrier, unless the note still waits.
+//! barrier, unless the note still waits ("al 5 maanden wacht", rule set 2026.12-94).
 
 use super::tests::{assert_found_by_rule, assert_not_classified, rules};
 
@@ -42,4 +42,16 @@ fn help_already_there_soon_after_asking_is_no_wait() {
     ] {
         assert_found_by_rule(&rules, text, barrier);
     }
+}
+
+/// "Al vier maanden wacht" is still waiting: what goes well with another matter of the note does
+/// not lift the wait.
+#[test]
+fn months_of_waiting_stay_a_wait_beside_what_goes_well() {
+    assert_found_by_rule(
+        &rules(),
+        "Mevrouw vertelt dat ze al vier maanden op een intake bij de ggz wacht. Haar bewind \
+         loopt, dat gaat goed.",
+        "wachtlijst-ggz",
+    );
 }
