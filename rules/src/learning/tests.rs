@@ -319,28 +319,12 @@ fn training_learns_from_the_notes() {
     assert_eq!((scores.trained_on, scores.newer), (notes.len(), 1));
 }
 
-/// A model file keeps its held-out scores through writing and reading; a file of format
-/// version 1, which has none, is still read, and then figures need cross-validation.
+/// A model file keeps its held-out scores through writing and reading (a file of format
+/// version 1, which has none, is still read: `model::file`'s tests).
 #[test]
 fn held_out_scores_travel_with_the_model_file() {
     let barriers = 2;
-    let header = Header {
-        version: "t".into(),
-        barriers: vec!["a".into(), "b".into()],
-        buckets: 16,
-        bias: vec![0.0; barriers],
-        platt: vec![[1.0, 0.0]; barriers],
-        thresholds: vec![0.5; barriers],
-        floors: Vec::new(),
-        trained: Trained {
-            notes: 2,
-            folds: 2,
-            cost: 1.0,
-            rules_version: "t".into(),
-            prune: 0.0,
-        },
-        masks_areas: false,
-    };
+    let header = Header::for_test(barriers, 16);
     let mut model = Model::new(header, vec![3], vec![0.5, -0.5]).unwrap();
     let plain = model.to_bytes();
     let kept = held_out::HeldOut::new(

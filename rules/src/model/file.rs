@@ -211,7 +211,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Header, Trained, DEFAULT_MODEL};
+    use crate::model::{Header, DEFAULT_MODEL};
 
     /// `bytes` (the current form) in the form of version 2: the used buckets listed.
     fn listed(bytes: &[u8]) -> Vec<u8> {
@@ -242,20 +242,8 @@ mod tests {
     fn small_model() -> Model {
         let header = Header {
             version: "klein".into(),
-            barriers: vec!["a".into(), "b".into()],
-            buckets: 256,
             bias: vec![0.1, -0.1],
-            platt: vec![[1.0, 0.0]; 2],
-            thresholds: vec![0.5; 2],
-            floors: Vec::new(),
-            trained: Trained {
-                notes: 2,
-                folds: 2,
-                cost: 1.0,
-                rules_version: "test".into(),
-                prune: 0.0,
-            },
-            masks_areas: false,
+            ..Header::for_test(2, 256)
         };
         // Buckets listed out of order, in three different words of the bit set.
         Model::new(

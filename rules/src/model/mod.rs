@@ -61,6 +61,33 @@ pub struct Header {
     pub masks_areas: bool,
 }
 
+#[cfg(test)]
+impl Header {
+    /// A header for tests: `barriers` named "a", "b", …, on `buckets` buckets, no bias,
+    /// identity Platt scaling, thresholds of 0.5 and no floors.
+    pub(crate) fn for_test(barriers: usize, buckets: u32) -> Self {
+        Self {
+            version: "test".into(),
+            barriers: (0..barriers)
+                .map(|b| char::from(b'a' + b as u8).to_string())
+                .collect(),
+            buckets,
+            bias: vec![0.0; barriers],
+            platt: vec![[1.0, 0.0]; barriers],
+            thresholds: vec![0.5; barriers],
+            floors: Vec::new(),
+            trained: Trained {
+                notes: 0,
+                folds: 0,
+                cost: 1.0,
+                rules_version: "test".into(),
+                prune: 0.0,
+            },
+            masks_areas: false,
+        }
+    }
+}
+
 /// How a model was trained.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -201,7 +201,7 @@ fn integer_sums_any(input: Input<'_>, n: usize) -> (Vec<i64>, Vec<i64>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Header, Trained, Weights, DEFAULT_MODEL};
+    use super::super::{Header, Weights, DEFAULT_MODEL};
     use super::*;
 
     const TEXTS: [&str; 4] = [
@@ -358,23 +358,7 @@ mod tests {
     /// A model of two barriers on 64 buckets, every bucket carrying the largest weights a
     /// file can hold: `i16::MAX` for the first barrier, `-i16::MAX` for the second.
     fn extreme_model() -> Model {
-        let header = Header {
-            version: "test".into(),
-            barriers: vec!["a".into(), "b".into()],
-            buckets: 64,
-            bias: vec![0.0; 2],
-            platt: vec![[1.0, 0.0]; 2],
-            thresholds: vec![0.5; 2],
-            floors: Vec::new(),
-            trained: Trained {
-                notes: 0,
-                folds: 0,
-                cost: 1.0,
-                rules_version: "test".into(),
-                prune: 0.0,
-            },
-            masks_areas: false,
-        };
+        let header = Header::for_test(2, 64);
         let rows = (0..64).flat_map(|_| [2.0, -2.0]).collect();
         let dense = Model::new(header, (0..64).collect(), rows).unwrap();
         Model::from_bytes(&dense.to_bytes()).unwrap()
