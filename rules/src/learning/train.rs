@@ -292,17 +292,18 @@ pub(crate) fn prune(
     if fraction <= 0.0 || n == 0 {
         return (used, rows);
     }
-    let mut least = vec![0f32; n];
+    // Per barrier, the size a weight must reach to count: `fraction` of its largest.
+    let mut bar = vec![0f32; n];
     for row in rows.chunks_exact(n) {
-        for (l, w) in least.iter_mut().zip(row) {
-            *l = l.max(w.abs());
+        for (b, w) in bar.iter_mut().zip(row) {
+            *b = b.max(w.abs());
         }
     }
-    least.iter_mut().for_each(|l| *l *= fraction);
+    bar.iter_mut().for_each(|b| *b *= fraction);
     let mut kept_used = Vec::with_capacity(used.len());
     let mut kept_rows = Vec::with_capacity(rows.len());
     for (bucket, row) in used.into_iter().zip(rows.chunks_exact(n)) {
-        if row.iter().zip(&least).any(|(w, l)| w.abs() >= *l) {
+        if row.iter().zip(&bar).any(|(w, b)| w.abs() >= *b) {
             kept_used.push(bucket);
             kept_rows.extend_from_slice(row);
         }

@@ -54,7 +54,7 @@ impl Model {
         if header.len() % 2 == 1 {
             header.push(b' ');
         }
-        let rows = self.used.iter().map(|r| r.bits.count_ones() as usize).sum();
+        let rows = self.rows();
         let mut out =
             Vec::with_capacity(64 + header.len() + 8 * self.used.len() + rows * 2 * barriers);
         out.extend_from_slice(MAGIC);

@@ -244,17 +244,18 @@ impl Model {
             return Err(err("buckets moet een macht van twee zijn (hooguit 2^24)"));
         }
         let words = (header.buckets as usize).div_ceil(64);
-        let (bits, order) = match used {
+        // The bit set, how many rows the weights must hold, and for listed buckets the order
+        // their rows take.
+        let (bits, rows_given, order) = match used {
             Buckets::Listed(used) => {
                 let (bits, order) = bits_of(&used, header.buckets, words)?;
-                (bits, Some((order, used.len())))
+                (bits, used.len(), Some(order))
             }
-            Buckets::Bits(bits) if bits.len() == words => (bits, None),
+            Buckets::Bits(bits) if bits.len() == words => {
+                let rows = bits.iter().map(|w| w.count_ones() as usize).sum();
+                (bits, rows, None)
+            }
             Buckets::Bits(_) => return Err(err("de afmetingen in het model kloppen niet")),
-        };
-        let rows_given = match &order {
-            Some((_, listed)) => *listed,
-            None => bits.iter().map(|w| w.count_ones() as usize).sum(),
         };
         if header.bias.len() != barriers
             || header.platt.len() != barriers
@@ -268,12 +269,12 @@ impl Model {
         let weights = match (rows, order) {
             // Rows named by a bit set are in bucket order already.
             (rows, None) => rows,
-            (Weights::Dense(w), Some((order, _))) => Weights::Dense(reorder(&w, &order, barriers)),
+            (Weights::Dense(w), Some(order)) => Weights::Dense(reorder(&w, &order, barriers)),
             // A file's rows are written in bucket order: read in place, they stay there.
-            (Weights::Quantised { q, scales }, Some((order, _))) if in_order(&order) => {
+            (Weights::Quantised { q, scales }, Some(order)) if in_order(&order) => {
                 Weights::Quantised { q, scales }
             }
-            (Weights::Quantised { q, scales }, Some((order, _))) => Weights::Quantised {
+            (Weights::Quantised { q, scales }, Some(order)) => Weights::Quantised {
                 q: Cow::Owned(reorder(&q, &order, barriers)),
                 scales,
             },
@@ -309,6 +310,13 @@ impl Model {
 
     pub fn barriers(&self) -> &[String] {
         &self.header.barriers
+    }
+
+    /// How many buckets carry weights (rows of weights).
+    fn rows(&self) -> usize {
+        self.used
+            .last()
+            .map_or(0, |r| r.before as usize + r.bits.count_ones() as usize)
     }
 
     /// The row of a bucket, if it carries weights.
