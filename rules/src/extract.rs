@@ -5,18 +5,7 @@
 
 use regex::Regex;
 
-/// One regex for `words` (as written in the normalised text), matched whole, longest first so
-/// "gemeente den haag" wins over "gemeente"; `None` for no words. The rules file's
-/// organisation aliases and `[carousel]` parties are found with it.
-pub fn whole_words<'w>(
-    words: impl IntoIterator<Item = &'w str>,
-) -> Result<Option<Regex>, regex::Error> {
-    whole_words_pattern(words)
-        .map(|pattern| Regex::new(&pattern))
-        .transpose()
-}
-
-/// The pattern of [`whole_words`], for a rule's `{register}` as well: the words escaped,
+/// The pattern [`WholeWords`] matches, for a rule's `{register}`: the words escaped,
 /// longest first, between word boundaries; `None` for no words.
 pub fn whole_words_pattern<'w>(words: impl IntoIterator<Item = &'w str>) -> Option<String> {
     let mut words: Vec<&str> = words.into_iter().collect();
@@ -106,6 +95,9 @@ pub mod organisation;
 pub mod passing;
 pub mod stops;
 pub mod waits;
+pub mod whole_words;
+
+pub use whole_words::WholeWords;
 
 pub use organisation::{responsible, OrganisationRole, Shows};
 pub use passing::Passing;

@@ -150,7 +150,7 @@ pub struct RuleSet {
     /// Per exclusion, where it matches when that is asked ([`scope`]).
     exclusion_finders: Vec<scope::Finder>,
     /// All organisation aliases in one alternation; `alias_names` maps a match to its name.
-    organisations: Option<regex::Regex>,
+    organisations: Option<crate::extract::WholeWords>,
     alias_names: std::collections::HashMap<String, String>,
     /// What the rules file says about each organisation (by canonical name).
     organisation_roles: std::collections::HashMap<String, crate::extract::OrganisationRole>,

@@ -5,7 +5,6 @@
 //! it: at the end of its clause, or before a word of a closed class (a verb a body does, a
 //! pronoun, a conjunction or an adverb). Pure: no I/O.
 
-use regex::Regex;
 use std::collections::HashMap;
 
 /// Words after which an elliptic alias still names its body: what a body does ("de sociale
@@ -114,12 +113,12 @@ const FOLLOWERS: &[&str] = &[
 /// one alternation "de sociale" would win over "sociale dienst", which starts a word later.
 #[derive(Debug, Clone, Default)]
 pub struct Elliptic {
-    matcher: Option<Regex>,
+    matcher: Option<super::WholeWords>,
 }
 
 impl Elliptic {
-    /// From the matcher of the register's elliptic aliases ([`super::whole_words`]).
-    pub fn new(matcher: Option<Regex>) -> Self {
+    /// From the matcher of the register's elliptic aliases ([`super::WholeWords`]).
+    pub fn new(matcher: Option<super::WholeWords>) -> Self {
         Self { matcher }
     }
 
@@ -170,7 +169,7 @@ mod tests {
 
     fn elliptic() -> Elliptic {
         Elliptic::new(
-            super::super::whole_words(NAMES.keys().map(String::as_str)).unwrap_or_default(),
+            super::super::WholeWords::new(NAMES.keys().map(String::as_str)).unwrap_or_default(),
         )
     }
 

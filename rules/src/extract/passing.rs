@@ -10,7 +10,6 @@
 //! het UWV, de SVB en de gemeente"): then it is one of those passing the case around.
 
 use super::OrganisationRole;
-use regex::Regex;
 use std::collections::HashMap;
 
 /// `[carousel]`, compiled: the barrier and the parties, one matcher for all their words.
@@ -18,7 +17,7 @@ use std::collections::HashMap;
 pub struct Parties {
     barrier: String,
     /// All parties' words in one alternation, longest first; `None` when the file lists none.
-    matcher: Option<Regex>,
+    matcher: Option<super::WholeWords>,
     /// Normalised word → party.
     names: HashMap<String, String>,
 }
@@ -60,8 +59,7 @@ impl Parties {
                 }
             }
         }
-        let matcher =
-            super::whole_words(names.keys().map(String::as_str)).map_err(|e| e.to_string())?;
+        let matcher = super::WholeWords::new(names.keys().map(String::as_str))?;
         Ok(Self {
             barrier: barrier.to_string(),
             matcher,

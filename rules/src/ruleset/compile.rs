@@ -470,8 +470,8 @@ fn joined_forms(alias: &str) -> Vec<String> {
 
 /// The organisations of the region: one matcher for all aliases, and what each one is.
 struct Organisations {
-    /// All aliases in one alternation, longest first; `None` when the file names none.
-    matcher: Option<regex::Regex>,
+    /// All aliases, matched whole, the longest at one place; `None` when the file names none.
+    matcher: Option<crate::extract::WholeWords>,
     /// Normalised alias → canonical name.
     alias_names: HashMap<String, String>,
     roles: HashMap<String, OrganisationRole>,
@@ -615,6 +615,13 @@ fn add_aliases(
     for alias in written {
         let written = alias.trim();
         let alias = normalise(written);
+        if alias.is_empty() {
+            errors.push(RuleError(format!(
+                "organisatie {}: een lege alias",
+                organisation.name
+            )));
+            continue;
+        }
         if let Some(other) = alias_names.insert(alias.clone(), organisation.name.clone()) {
             errors.push(RuleError(format!(
                 "organisatie {}: alias '{alias}' staat ook bij {other}",
@@ -647,9 +654,12 @@ fn add_derived_aliases(
     }
 }
 
-/// One regex for all aliases ([`crate::extract::whole_words`]).
-fn alias_matcher(aliases: &[String], errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
-    crate::extract::whole_words(aliases.iter().map(String::as_str)).unwrap_or_else(|e| {
+/// One matcher for all aliases ([`crate::extract::WholeWords`]).
+fn alias_matcher(
+    aliases: &[String],
+    errors: &mut Vec<RuleError>,
+) -> Option<crate::extract::WholeWords> {
+    crate::extract::WholeWords::new(aliases.iter().map(String::as_str)).unwrap_or_else(|e| {
         errors.push(RuleError(format!("organisaties samenstellen mislukt: {e}")));
         None
     })

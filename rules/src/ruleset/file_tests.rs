@@ -150,18 +150,34 @@ fn cluster_keys_and_confidence_are_validated() {
     );
 }
 
+/// An organisation's mistakes are named: an owner (`part_of`) the file does not hold, and an
+/// alias that is empty once normalised (it would be found at every word boundary). Put
+/// right, the file loads.
 #[test]
-fn part_of_must_name_an_organisation_of_the_file() {
-    let source = "version = \"t\"\n[[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n\n[[organisation]]\nname = \"Schuldhulp\"\naliases = [\"schuldhulp\"]\npart_of = \"Gemeente Nergens\"\n";
-    let errors = RuleSet::from_toml(source).err().unwrap_or_default();
-    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    assert!(
-        text.iter()
-            .any(|e| e.contains("part_of 'Gemeente Nergens' is geen organisatie")),
-        "{text:?}"
-    );
-    let source = source.replace("Gemeente Nergens", "Schuldhulp");
-    assert!(RuleSet::from_toml(&source).is_ok());
+fn an_organisations_mistakes_are_named() {
+    let file = |organisation: &str| {
+        format!("version = \"t\"\n[[barrier]]\nid = \"b\"\ntitle = \"t\"\nkader = \"k\"\nowner = \"o\"\npatterns = ['x']\n\n[[organisation]]\nname = \"Schuldhulp\"\n{organisation}\n")
+    };
+    for (wrong, right, error) in [
+        (
+            "aliases = [\"schuldhulp\"]\npart_of = \"Gemeente Nergens\"",
+            "aliases = [\"schuldhulp\"]\npart_of = \"Schuldhulp\"",
+            "part_of 'Gemeente Nergens' is geen organisatie",
+        ),
+        (
+            "aliases = [\"schuldhulp\", \"  \"]",
+            "aliases = [\"schuldhulp\"]",
+            "organisatie Schuldhulp: een lege alias",
+        ),
+    ] {
+        let errors = RuleSet::from_toml(&file(wrong)).err().unwrap_or_default();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|e| e.contains(error)),
+            "{error} in {text:?}"
+        );
+        assert!(RuleSet::from_toml(&file(right)).is_ok(), "{right}");
+    }
 }
 
 #[test]
