@@ -199,7 +199,12 @@ impl Found {
 
 /// `hir` rewritten to match somewhere in exactly the texts it matches somewhere in.
 fn simplified(hir: Hir) -> Hir {
-    trim(trim(uncaptured(hir), true), false)
+    // The rule set's patterns come without captures ([`super::syntax`]): nothing to unwrap.
+    let hir = match hir.properties().explicit_captures_len() {
+        0 => hir,
+        _ => uncaptured(hir),
+    };
+    trim(trim(hir, true), false)
 }
 
 /// Captures unwrapped, everywhere.

@@ -1,6 +1,8 @@
 //! What the rule set needs to know about a pattern without compiling it on its own: whether it
 //! is valid, and whether it asks for an ASCII capital anywhere. Each pattern is parsed once; the
-//! set is compiled from the parsed patterns.
+//! set is compiled from the parsed patterns. The set only asks whether a pattern matches, so
+//! its groups are read as non-capturing: the syntax tree comes without captures for the set to
+//! unwrap again.
 
 use regex_syntax::ast::{self, Ast, ClassAsciiKind, ClassSet, ClassSetItem};
 use regex_syntax::hir::{translate::TranslatorBuilder, Hir};
@@ -16,9 +18,10 @@ pub(crate) struct Parsed {
 
 /// Parses a pattern, reporting the same syntax errors (as text) compiling it would.
 pub(crate) fn parse(pattern: &str) -> Result<Parsed, String> {
-    let ast = ast::parse::Parser::new()
+    let mut ast = ast::parse::Parser::new()
         .parse(pattern)
         .map_err(|e| regex_syntax::Error::from(e).to_string())?;
+    uncapture(&mut ast);
     let hir = translator(false)
         .translate(pattern, &ast)
         .map_err(|e| regex_syntax::Error::from(e).to_string())?;
@@ -27,6 +30,25 @@ pub(crate) fn parse(pattern: &str) -> Result<Parsed, String> {
         ast,
         hir,
     })
+}
+
+/// Every capturing group of `ast` made non-capturing (no flags), in place.
+fn uncapture(ast: &mut Ast) {
+    match ast {
+        Ast::Group(group) => {
+            if group.capture_index().is_some() {
+                group.kind = ast::GroupKind::NonCapturing(ast::Flags {
+                    span: group.span,
+                    items: Vec::new(),
+                });
+            }
+            uncapture(&mut group.ast);
+        }
+        Ast::Repetition(repetition) => uncapture(&mut repetition.ast),
+        Ast::Alternation(alternation) => alternation.asts.iter_mut().for_each(uncapture),
+        Ast::Concat(concat) => concat.asts.iter_mut().for_each(uncapture),
+        _ => {}
+    }
 }
 
 /// The translator the rule set's patterns go through.
@@ -191,5 +213,35 @@ mod tests {
             .to_string();
         assert_eq!(parsed, compiled);
         assert!(parse(r"wacht\W+(?:\w+\W+){0,12}?lijst").is_ok());
+    }
+
+    #[test]
+    fn groups_come_without_captures_and_match_the_same() {
+        for pattern in [
+            r"(wacht|wachten) (al )?(\d+) (?P<unit>weken|maanden)",
+            r"((a)(?i:B)(c|(d)))+",
+        ] {
+            let parsed = parse(pattern).expect("valid");
+            assert_eq!(
+                parsed.hir.properties().explicit_captures_len(),
+                0,
+                "{pattern}"
+            );
+            let with = regex::bytes::Regex::new(pattern).expect("valid");
+            let without = regex::bytes::Regex::new(&parsed.hir.to_string()).expect("valid");
+            for text in [
+                "wacht al 5 weken",
+                "wachten 12 maanden",
+                "abcabd",
+                "aBd",
+                "ab",
+            ] {
+                assert_eq!(
+                    with.find(text.as_bytes()).map(|m| m.range()),
+                    without.find(text.as_bytes()).map(|m| m.range()),
+                    "{pattern} on {text}"
+                );
+            }
+        }
     }
 }
