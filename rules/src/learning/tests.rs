@@ -408,7 +408,8 @@ fn a_writers_notes_share_a_fold() {
 /// and lowers that of `d0a2986e` (C = 64, rule set -45) to 0.19 again. The models after
 /// `b7101c76` gave the first note less than 0.1 because of the area's name ("Morgenstond"
 /// shares n-grams with "morgen"); since area names are masked out of the features
-/// (`7a95a6c5`, rule set -88) both score above 0.2 (0.24 and 0.40 with `e20ef7d5`).
+/// (`7a95a6c5`, rule set -88) both scored above 0.2 (0.24 and 0.40 with `e20ef7d5`); the first
+/// scores 0.17 with `50ae13e6` (rule set -95), vetoed at 0.2 again, kept by the shipped 0.1.
 #[test]
 fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
     // (text, barrier, whether a floor of 0.2 vetoes its rule match with the shipped model)
@@ -416,7 +417,7 @@ fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
         (
             "Gezin in Morgenstond: 2 kinderen boven de 27 thuis zonder eigen inkomen, uitkering van ouders flink gekort. Kinderen voelen zich schuldig dat ze er zijn.",
             "kostendelersnorm",
-            false,
+            true,
         ),
         (
             "Dhr. met somberheid en isolement wacht zes maanden op intake bij i-psy. Graag meenemen in het overleg met de gemeente, dit speelt breder.",
