@@ -5,18 +5,6 @@
 
 use regex::Regex;
 
-/// The pattern [`WholeWords`] matches, for a rule's `{register}`: the words escaped,
-/// longest first, between word boundaries; `None` for no words.
-pub fn whole_words_pattern<'w>(words: impl IntoIterator<Item = &'w str>) -> Option<String> {
-    let mut words: Vec<&str> = words.into_iter().collect();
-    if words.is_empty() {
-        return None;
-    }
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let alternation: Vec<String> = words.into_iter().map(regex::escape).collect();
-    Some(format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|")))
-}
-
 /// One of the crate's constant patterns ([`patterns!`]), compiled on first use.
 pub(crate) fn pattern(source: &str) -> Regex {
     Regex::new(source).expect("valid pattern")
@@ -97,7 +85,7 @@ pub mod stops;
 pub mod waits;
 pub mod whole_words;
 
-pub use whole_words::WholeWords;
+pub use whole_words::{whole_words_pattern, WholeWords};
 
 pub use organisation::{responsible, OrganisationRole, Shows};
 pub use passing::Passing;

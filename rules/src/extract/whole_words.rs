@@ -42,12 +42,10 @@ impl WholeWords {
     /// `None` when there are none. The rules file's organisation aliases and `[carousel]`
     /// parties are found with it. The error is the regex engine's, as text.
     pub fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> Result<Option<Self>, String> {
-        let mut words: Vec<&str> = words.into_iter().filter(|w| !w.is_empty()).collect();
+        let words = longest_first(words.into_iter().filter(|w| !w.is_empty()));
         if words.is_empty() {
             return Ok(None);
         }
-        // Longest first: the alternation prefers the one written first.
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let hir = Hir::concat(vec![
             Hir::look(Look::WordAscii),
             Hir::alternation(words.iter().map(|w| Hir::literal(w.as_bytes())).collect()),
@@ -80,13 +78,32 @@ impl WholeWords {
     }
 }
 
+/// The pattern [`WholeWords`] matches, as text, for a rule's `{register}`: the words escaped,
+/// longest first, between word boundaries; `None` for no words.
+pub fn whole_words_pattern<'w>(words: impl IntoIterator<Item = &'w str>) -> Option<String> {
+    let words = longest_first(words);
+    if words.is_empty() {
+        return None;
+    }
+    let alternation: Vec<String> = words.into_iter().map(regex::escape).collect();
+    Some(format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|")))
+}
+
+/// `words`, longest first: the alternation prefers the one written first, so "gemeente den
+/// haag" wins over "gemeente" at one place.
+fn longest_first<'w>(words: impl IntoIterator<Item = &'w str>) -> Vec<&'w str> {
+    let mut words: Vec<&str> = words.into_iter().collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// What the regex this replaces finds: `(?-u:\b)(?:…)(?-u:\b)`, longest first.
     fn by_regex<'t>(words: &[&str], text: &'t str) -> Vec<(usize, usize, &'t str)> {
-        let pattern = crate::extract::whole_words_pattern(words.iter().copied()).expect("words");
+        let pattern = whole_words_pattern(words.iter().copied()).expect("words");
         regex::Regex::new(&pattern)
             .expect("pattern")
             .find_iter(text)

@@ -11,10 +11,10 @@
 //! there.
 //!
 //! For that question a pattern may also be replaced by any pattern that matches somewhere in
-//! the same texts, and a smaller one is quicker to try. Two rewrites, each keeping "matches
-//! somewhere" exactly:
+//! the same texts, and a smaller one is quicker to try. The patterns come without captures
+//! (their groups are read as non-capturing when parsed, [`super::syntax`]); one rewrite keeps
+//! "matches somewhere" exactly:
 //!
-//! - groups lose their capture (the set reports no captures anyway);
 //! - a piece at the very end or the very start of a pattern that can match the empty string
 //!   without any look-around (`s?`, `(\w+ )?`, `\w*`, an alternation with an empty branch) is
 //!   dropped, and a repetition there that must occur at least once keeps one occurrence. Every
@@ -31,7 +31,7 @@ mod starts;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{hybrid, meta};
 use regex_automata::{Input, MatchKind, PatternSet};
-use regex_syntax::hir::{Hir, HirKind, Literal, Repetition};
+use regex_syntax::hir::{Hir, HirKind, Literal};
 use starts::Starts;
 
 /// The lazy DFAs' transition caches. With the default 2 MiB the ~170 patterns overflowed
@@ -199,26 +199,7 @@ impl Found {
 
 /// `hir` rewritten to match somewhere in exactly the texts it matches somewhere in.
 fn simplified(hir: Hir) -> Hir {
-    // The rule set's patterns come without captures ([`super::syntax`]): nothing to unwrap.
-    let hir = match hir.properties().explicit_captures_len() {
-        0 => hir,
-        _ => uncaptured(hir),
-    };
     trim(trim(hir, true), false)
-}
-
-/// Captures unwrapped, everywhere.
-fn uncaptured(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Capture(capture) => uncaptured(*capture.sub),
-        HirKind::Repetition(rep) => Hir::repetition(Repetition {
-            sub: Box::new(uncaptured(*rep.sub)),
-            ..rep
-        }),
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(uncaptured).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(uncaptured).collect()),
-        other => rebuild(other),
-    }
 }
 
 /// A kind back into a `Hir` (whose smart constructors recompute its properties).
