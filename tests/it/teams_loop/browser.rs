@@ -43,8 +43,11 @@ async fn team_loop_at((width, height): (u32, u32)) {
     browser.sign_in(&site.base, "indiener1").await;
     browser.goto("/signalen/nieuw").await;
     browser.fill("#area", "Moerwijk").await;
-    let text =
-        "Zoon van 22 trekt weer in bij zijn moeder; de kostendelersnorm verlaagt haar bijstand.";
+    // With a link pasted in, longer than a phone is wide: the pages that show the text wrap
+    // it rather than grow wider than the screen (`check_page` below).
+    let text = "Zoon van 22 trekt weer in bij zijn moeder; de kostendelersnorm verlaagt haar \
+         bijstand. Zie www.rijksoverheid.nl/onderwerpen/bijstand/kostendelersnorm?\
+         utm_source=nieuwsbrief&utm_medium=email&utm_campaign=kostendelersnorm2026";
     browser.fill("#text", text).await;
     let counter = browser
         .js("return document.querySelector('#text-teller').textContent")
