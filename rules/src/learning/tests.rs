@@ -409,8 +409,8 @@ fn a_writers_notes_share_a_fold() {
 /// `b7101c76` gave the first note less than 0.1 because of the area's name ("Morgenstond"
 /// shares n-grams with "morgen"); since area names are masked out of the features
 /// (`7a95a6c5`, rule set -88) both scored above 0.2 (0.24 and 0.40 with `e20ef7d5`); the first
-/// scores 0.17 with `50ae13e6` (rule set -95) and 0.18 with `21c0e64d` (-96), vetoed at 0.2
-/// again, kept by the shipped 0.1.
+/// scores 0.17 with `50ae13e6` (rule set -95) and 0.18 with `21c0e64d` (-96) and `45c710ca`
+/// (-97, the same weights), vetoed at 0.2 again, kept by the shipped 0.1.
 #[test]
 fn a_neutral_sentence_does_not_let_the_model_veto_a_plain_rule_match() {
     // (text, barrier, whether a floor of 0.2 vetoes its rule match with the shipped model)

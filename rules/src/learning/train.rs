@@ -7,7 +7,7 @@
 
 use super::measure::Counts;
 use super::notes::Note;
-use crate::model::{areas, features, held_out, Header, Model, Trained};
+use crate::model::{areas, features, held_out, norms, Header, Model, Trained};
 use crate::ruleset::{normalise, RuleSet};
 use liblinear::{Builder, LibLinearModel, SolverType};
 
@@ -277,6 +277,7 @@ fn fit(
             prune: options.prune,
         },
         masks_areas: true,
+        max_repetition: None,
     };
     Model::new(header, used, rows).map_err(|e| e.0)
 }
@@ -482,6 +483,20 @@ fn nested_macro_f1(held: &Held<'_>, barriers: &[String], folds: usize) -> f64 {
         / barriers.len().max(1) as f64
 }
 
+/// Per block, the largest [`norms::ratios`] among the notes (their normalised texts, with
+/// area names masked as their features are): how repetitive a note the model has seen.
+fn max_repetition(normalised: &[String], buckets: u32) -> [f32; 2] {
+    normalised.iter().fold([0f32; 2], |most, text| {
+        let masked = areas::mask(text);
+        let words = features::words(&masked);
+        let [word, char] = norms::ratios(
+            features::counts(&words),
+            norms::norm2s(&masked, &words, buckets),
+        );
+        [most[0].max(word), most[1].max(char)]
+    })
+}
+
 /// The notes' normalised texts and their hashed feature vectors.
 fn note_vectors(notes: &[Note], options: &Options) -> (Vec<String>, Vec<Vec<(u32, f64)>>) {
     let normalised: Vec<String> = notes.iter().map(|n| normalise(&n.text)).collect();
@@ -582,6 +597,7 @@ pub fn train(notes: &[Note], rules: &RuleSet, options: &Options) -> Result<Outco
     let nested_macro_f1 = nested_macro_f1(&held, &barriers, options.folds);
     let (floor, thresholds) = floor_and_thresholds(&held, &barriers);
     let mut model = fit(notes, &vectors, &barriers, options, |_| true)?;
+    model.header.max_repetition = Some(max_repetition(&normalised, model.header.buckets));
     model.header.platt = platts;
     model.header.thresholds = thresholds;
     model.header.floors = vec![floor; barriers.len()];

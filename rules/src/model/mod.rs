@@ -14,6 +14,7 @@ pub mod areas;
 pub mod features;
 mod file;
 pub mod held_out;
+pub mod norms;
 mod scoring;
 mod word_sums;
 
@@ -59,6 +60,12 @@ pub struct Header {
     /// absent in older files: not masked.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub masks_areas: bool,
+    /// Per block (words, characters), the largest ratio of its L2 norm to the square root of
+    /// its number of features among the notes the model was trained on: how repetitive a note
+    /// it has seen. A note more repetitive than that is scaled as if it were that repetitive
+    /// ([`norms`]); absent in older files: no note is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_repetition: Option<[f32; 2]>,
 }
 
 #[cfg(test)]
@@ -84,6 +91,7 @@ impl Header {
                 prune: 0.0,
             },
             masks_areas: false,
+            max_repetition: None,
         }
     }
 }
@@ -337,6 +345,20 @@ impl Model {
         }
     }
 
+    /// The word block's and the character block's scale for a (masked) normalised text with
+    /// word ranges `words`: 1/√(number of features), capped for a note more repetitive than
+    /// any the model was trained on ([`Header::max_repetition`]).
+    fn block_scales(&self, normalised: &str, words: &[(usize, usize)]) -> (f32, f32) {
+        match self.header.max_repetition {
+            Some(cap) => norms::capped_scales(
+                features::counts(words),
+                norms::norm2s(normalised, words, self.header.buckets),
+                cap,
+            ),
+            None => features::scales(words),
+        }
+    }
+
     /// The decision value per barrier for a normalised text.
     pub fn decision_values(&self, normalised: &str) -> Vec<f32> {
         let masked = self.features_text(normalised);
@@ -346,8 +368,11 @@ impl Model {
             Weights::Quantised { q, scales } => {
                 let words = features::words(normalised);
                 let counts = features::counts(&words);
-                let (word_scale, char_scale) = features::scales_of(counts);
                 let sums = scoring::block_sums(self, q, scales, normalised, &words, counts);
+                let (word_scale, char_scale) = match (sums.norm2, self.header.max_repetition) {
+                    (Some(norm2), Some(cap)) => norms::capped_scales(counts, norm2, cap),
+                    _ => self.block_scales(normalised, &words),
+                };
                 sums.word
                     .iter()
                     .zip(&sums.char)
@@ -363,7 +388,7 @@ impl Model {
     fn dense_decision_values(&self, w: &[f32], normalised: &str) -> Vec<f32> {
         let n = self.header.barriers.len();
         let words = features::words(normalised);
-        let (word_scale, char_scale) = features::scales(&words);
+        let (word_scale, char_scale) = self.block_scales(normalised, &words);
         let (mut word_sums, mut char_sums) = (vec![0f32; n], vec![0f32; n]);
         features::visit(normalised, &words, |hash, kind| {
             if let Some(slot) = self.slot(features::bucket(hash, self.header.buckets)) {
@@ -402,7 +427,7 @@ impl Model {
         let masked = self.features_text(normalised);
         let normalised: &str = &masked;
         let words = features::words(normalised);
-        let (word_scale, char_scale) = features::scales(&words);
+        let (word_scale, char_scale) = self.block_scales(normalised, &words);
         let mut single = vec![0f32; words.len()];
         let mut pair = vec![0f32; words.len()];
         let n = self.header.barriers.len();

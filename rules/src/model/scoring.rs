@@ -19,14 +19,19 @@
 //! found, the sums went through memory for every row. Per word, its own feature's row and its
 //! character n-grams' rows are summed, and each thread keeps the sums of the words it scored
 //! ([`word_sums`]): both lie within the word, so a word met again adds its kept sums, exactly
-//! what scoring it again would. The bigrams are summed per note.
+//! what scoring it again would. The bigrams are summed per note. For a model that caps how
+//! repetitive a note may weigh, the same pass gathers the blocks' L2 norms ([`super::norms`]):
+//! the word block's buckets, and per word its type and q, kept with its sums.
 
-use super::{features, word_sums, Model};
+use super::{features, norms, word_sums, Model};
 
 /// Per barrier, a block's summed weights (already scaled).
 pub(super) struct BlockSums {
     pub word: Vec<f32>,
     pub char: Vec<f32>,
+    /// For a model with [`super::Header::max_repetition`], the word block's and the character
+    /// block's squared L2 norms, when the pass that summed the weights gathered them.
+    pub norm2: Option<(u64, u64)>,
 }
 
 /// The most feature occurrences a block may have to be summed in `i32` lanes:
@@ -71,10 +76,11 @@ pub(super) fn block_sums(
             }
         };
     }
-    let (word, char) = fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    let (word, char, norm2) = fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
     BlockSums {
         word: scaled(&word, scales),
         char: scaled(&char, scales),
+        norm2,
     }
 }
 
@@ -88,8 +94,11 @@ fn scaled(sums: &[i64], scales: &[f32]) -> Vec<f32> {
         .collect()
 }
 
+/// The blocks' integer sums per barrier, and their squared norms when gathered.
+type Sums = (Vec<i64>, Vec<i64>, Option<(u64, u64)>);
+
 /// [`integer_sums`] for `N` barriers, on the fastest path the processor has.
-fn fixed<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
+fn fixed<const N: usize>(input: Input<'_>) -> Sums {
     if input.counts.0.max(input.counts.1) > MAX_I32_ROWS {
         return integer_sums_any(input, N);
     }
@@ -107,16 +116,17 @@ fn fixed<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
 /// The processor must have AVX2 and POPCNT.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
-unsafe fn integer_sums_avx2<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
+unsafe fn integer_sums_avx2<const N: usize>(input: Input<'_>) -> Sums {
     integer_sums::<N>(input)
 }
 
 /// Per barrier, the integer sums of the `q`s of the word block's and of the character block's
 /// feature occurrences (`N` weights per row), for at most [`MAX_I32_ROWS`] occurrences a block.
 /// Per word, its unigram's row and its character n-grams' rows are summed through this thread's
-/// [`word_sums`]: a word scored before adds its kept sums. The bigrams are summed after.
+/// [`word_sums`]: a word scored before adds its kept sums. The bigrams are summed after. For a
+/// model with a repetition cap, the blocks' squared L2 norms are gathered on the way.
 #[inline(always)]
-fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
+fn integer_sums<const N: usize>(input: Input<'_>) -> Sums {
     let Input {
         model,
         q,
@@ -143,18 +153,40 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
     let mut buffers = features::CharBuffers::for_words(words);
     let mut rows = Vec::new();
     let (mut word_block, mut char_block) = ([0i32; N], [0i32; N]);
+    // The L2 norms' parts: the word block's buckets, each word's type and q.
+    let (l2, buckets) = (model.header.max_repetition.is_some(), model.header.buckets);
+    let capacity = |n: usize| if l2 { n } else { 0 };
+    let mut word_buckets: Vec<u32> = Vec::with_capacity(capacity(2 * words.len()));
+    let mut types: Vec<(u32, u64)> = Vec::with_capacity(capacity(words.len()));
+    let mut grams: Vec<u32> = Vec::new();
     word_sums::with(model.id, |kept| {
         for &(start, end) in words {
             let word = &bytes[start..end];
-            let (unigram, chars) = kept.of::<N>(word, || {
+            let (unigram, chars, kind) = kept.of::<N>(word, || {
+                let hash = features::word_hash(word);
                 let mut unigram = [0i32; N];
-                sum(slot(features::word_hash(word)).as_slice(), &mut unigram);
+                sum(slot(hash).as_slice(), &mut unigram);
                 rows.clear();
-                features::visit_chars(word, &mut buffers, |hash| rows.extend(slot(hash)));
+                grams.clear();
+                features::visit_chars(word, &mut buffers, |hash| {
+                    rows.extend(slot(hash));
+                    if l2 {
+                        grams.push(features::bucket(hash, buckets));
+                    }
+                });
                 let mut chars = [0i32; N];
                 sum(&rows, &mut chars);
-                (unigram, chars)
+                let q = if l2 {
+                    norms::squared_multiplicities(grams.iter().map(|&b| (b, 1)), grams.len())
+                } else {
+                    0
+                };
+                (unigram, chars, (hash, q))
             });
+            if l2 {
+                word_buckets.push(features::bucket(kind.0, buckets));
+                types.push(kind);
+            }
             for (total, part) in word_block.iter_mut().zip(unigram) {
                 *total += part;
             }
@@ -164,17 +196,29 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> (Vec<i64>, Vec<i64>) {
         }
     });
     rows.clear();
-    features::visit_bigrams(normalised, words, |hash| rows.extend(slot(hash)));
+    features::visit_bigrams(normalised, words, |hash| {
+        rows.extend(slot(hash));
+        if l2 {
+            word_buckets.push(features::bucket(hash, buckets));
+        }
+    });
     sum(&rows, &mut word_block);
+    let norm2 = l2.then(|| {
+        (
+            norms::squared_multiplicities(word_buckets.iter().map(|&b| (b, 1)), word_buckets.len()),
+            norms::char_norm2(&types),
+        )
+    });
     (
         word_block.map(i64::from).to_vec(),
         char_block.map(i64::from).to_vec(),
+        norm2,
     )
 }
 
 /// [`integer_sums`] for any number `n` of barriers (a model with more than sixteen) and any
 /// number of features.
-fn integer_sums_any(input: Input<'_>, n: usize) -> (Vec<i64>, Vec<i64>) {
+fn integer_sums_any(input: Input<'_>, n: usize) -> Sums {
     let Input {
         model,
         q,
@@ -196,13 +240,14 @@ fn integer_sums_any(input: Input<'_>, n: usize) -> (Vec<i64>, Vec<i64>) {
         }
     });
     let [word, char] = blocks;
-    (word, char)
+    (word, char, None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::{Header, Weights, DEFAULT_MODEL};
     use super::*;
+    use crate::ruleset::normalise;
 
     const TEXTS: [&str; 4] = [
         "moeder durft niet naar het cjg, bang dat ze haar kinderen afpakken",
@@ -329,7 +374,12 @@ mod tests {
             let input = input(&model, q, text, &words);
             let portable = integer_sums::<9>(input);
             assert_eq!(fixed::<9>(input), portable, "{text:?}");
-            assert_eq!(integer_sums_any(input, 9), portable);
+            // The portable path for any number of barriers gathers no norms.
+            let (word, char, none) = integer_sums_any(input, 9);
+            assert_eq!(
+                (word, char, none),
+                (portable.0.clone(), portable.1.clone(), None)
+            );
             if !text.is_empty() {
                 assert!(portable.0.iter().chain(&portable.1).any(|&s| s != 0));
             }
@@ -344,7 +394,12 @@ mod tests {
             "moeder durft niet naar het cjg; moeder is bang dat het cjg de kinderen afpakt, 14 wk";
         let words = features::words(text);
         let input = input(&model, q, text, &words);
-        let scored = integer_sums_any(input, 9);
+        let (word, char, _) = integer_sums_any(input, 9);
+        let scored = (
+            word,
+            char,
+            Some(norms::norm2s(text, &words, model.header.buckets)),
+        );
         assert_eq!(integer_sums::<9>(input), scored);
         // Every word without a digit is kept, once ("moeder", "het", "cjg" twice in the note).
         assert_eq!(word_sums::with(model.id, |kept| kept.len()), 13);
@@ -364,6 +419,53 @@ mod tests {
         Model::from_bytes(&dense.to_bytes()).unwrap()
     }
 
+    /// The norms the scoring pass gathers (each word's q kept with its sums) are those of
+    /// [`norms::norm2s`], for words met before or not, with digits and longer than are kept.
+    #[test]
+    fn the_norms_gathered_while_scoring_are_the_norms() {
+        let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        assert!(
+            model.header.max_repetition.is_some(),
+            "the shipped model caps"
+        );
+        let (q, scales) = quantised(&model);
+        let long = "arbeidsongeschiktheidsverzekeringswet ".repeat(3);
+        for text in TEXTS.into_iter().chain([
+            "al 14 weken, al 93 weken, al 14 weken",
+            "mooi weer vandaag in het park. mooi weer vandaag in het park.",
+            long.as_str(),
+        ]) {
+            let words = features::words(text);
+            for _ in 0..2 {
+                let sums = block_sums(&model, q, scales, text, &words, features::counts(&words));
+                let direct = norms::norm2s(text, &words, model.header.buckets);
+                assert_eq!(sums.norm2, Some(direct), "{text:?}");
+            }
+        }
+    }
+
+    /// A note pasted many times over scores as the note once, past the repetitiveness the model
+    /// was trained on: repeating a harmless sentence, or a run of one letter, finds nothing.
+    #[test]
+    fn a_note_repeated_scores_as_the_note() {
+        let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        let harmless = "Mooi weer vandaag in het park. ";
+        let once = model.probabilities(&normalise(harmless));
+        for text in [harmless.repeat(25), harmless.repeat(100), "x".repeat(3000)] {
+            let repeated = model.probabilities(&normalise(&text));
+            for (b, (p, p1)) in repeated.iter().zip(&once).enumerate() {
+                assert!(
+                    *p < model.header.thresholds[b],
+                    "{b}: {p} in {:?}",
+                    &text[..40]
+                );
+                if text.starts_with('M') {
+                    assert!((p - p1).abs() < 0.05, "{b}: {p} against {p1} once");
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_long_note_does_not_overflow_the_lanes() {
         let model = extreme_model();
@@ -379,15 +481,13 @@ mod tests {
             let (word_rows, char_rows) = features::counts(&words);
             assert_eq!(char_rows, 3 * words_in_note);
             assert_eq!(word_rows.max(char_rows) <= MAX_I32_ROWS, i32_lanes);
-            let (word, char) = fixed::<2>(input(&model, q, &text, &words));
+            let (word, char, _) = fixed::<2>(input(&model, q, &text, &words));
             let (word_rows, char_rows) = (word_rows as i64, char_rows as i64);
             assert_eq!(word, [word_rows * max, -word_rows * max]);
             assert_eq!(char, [char_rows * max, -char_rows * max]);
             if i32_lanes {
-                assert_eq!(
-                    integer_sums::<2>(input(&model, q, &text, &words)),
-                    (word.clone(), char.clone())
-                );
+                let (word_i32, char_i32, _) = integer_sums::<2>(input(&model, q, &text, &words));
+                assert_eq!((word_i32, char_i32), (word.clone(), char.clone()));
             }
             let sums = block_sums(&model, q, scales, &text, &words, features::counts(&words));
             let [exact_word, exact_char] = exact(&model, &text);

@@ -2,7 +2,9 @@
 //! (its unigram) and of its character n-grams. Both lie within the word ([`super::features`]),
 //! so their weights depend on the word and the model alone; notes repeat their words, so most
 //! words of a note are one look-up here instead of some twenty bucket look-ups and row sums.
-//! The sums are exact integers: a word's kept sums are what scoring it again would add.
+//! The sums are exact integers: a word's kept sums are what scoring it again would add. With
+//! them a word keeps its unigram's hash and its part of the character block's L2 norm
+//! ([`super::norms::word_q`]), which depend on the word alone too.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -25,6 +27,8 @@ pub(super) struct WordSums {
     /// a sender choose words that collide.
     index: HashMap<Box<[u8]>, u32, foldhash::fast::RandomState>,
     sums: Vec<i32>,
+    /// Per word, its unigram's hash and its q ([`super::norms::word_q`]).
+    types: Vec<(u32, u64)>,
 }
 
 thread_local! {
@@ -32,6 +36,7 @@ thread_local! {
         model: 0,
         index: HashMap::default(),
         sums: Vec::new(),
+        types: Vec::new(),
     });
 }
 
@@ -50,15 +55,16 @@ pub(super) fn with<R>(model: u64, work: impl FnOnce(&mut WordSums) -> R) -> R {
 
 impl WordSums {
     /// The sums of `word` (its bytes as the normalised text has them), its unigram's and its
-    /// character n-grams': kept ones, or `compute`'s, then kept. Words with a digit are not kept
-    /// (the model reads every digit as `0`, so "14" and "93" would need one key), nor words
-    /// longer than [`LONGEST`].
+    /// character n-grams', and its type (its unigram's hash and its q): kept ones, or
+    /// `compute`'s, then kept. Words with a digit
+    /// are not kept (the model reads every digit as `0`, so "14" and "93" would need one key),
+    /// nor words longer than [`LONGEST`].
     #[inline(always)]
     pub(super) fn of<const N: usize>(
         &mut self,
         word: &[u8],
-        compute: impl FnOnce() -> ([i32; N], [i32; N]),
-    ) -> ([i32; N], [i32; N]) {
+        compute: impl FnOnce() -> ([i32; N], [i32; N], (u32, u64)),
+    ) -> ([i32; N], [i32; N], (u32, u64)) {
         debug_assert_eq!(
             self.sums.len() % (2 * N),
             0,
@@ -74,11 +80,12 @@ impl WordSums {
                     .get(from..from + N)
                     .and_then(|s| <[i32; N]>::try_from(s).ok())
             };
-            if let (Some(unigram), Some(chars)) = (kept(at), kept(at + N)) {
-                return (unigram, chars);
+            let kind = self.types.get(at / (2 * N)).copied();
+            if let (Some(unigram), Some(chars), Some(kind)) = (kept(at), kept(at + N), kind) {
+                return (unigram, chars, kind);
             }
         }
-        let (unigram, chars) = compute();
+        let (unigram, chars, kind) = compute();
         if self.index.len() >= CAPACITY {
             self.clear();
         }
@@ -86,12 +93,14 @@ impl WordSums {
         self.index.insert(word.into(), at);
         self.sums.extend_from_slice(&unigram);
         self.sums.extend_from_slice(&chars);
-        (unigram, chars)
+        self.types.push(kind);
+        (unigram, chars, kind)
     }
 
     fn clear(&mut self) {
         self.index.clear();
         self.sums.clear();
+        self.types.clear();
     }
 
     /// How many words are kept.
