@@ -279,7 +279,7 @@ fn demo_runs_end_to_end_without_serving() {
         &brief,
         &[
             "### Hoe nauwkeurig is de herkenning?",
-            "geteld aantal × precisie ÷ recall",
+            "geteld aantal × precisie ÷ volledigheid",
             "eigen testnotities, regels en model samen",
             // Scored without retraining, from the model file's held-out scores.
             "elke notitie beoordeeld door een model dat haar niet kende",
@@ -464,7 +464,7 @@ fn demo_runs_end_to_end_without_serving() {
         String::from_utf8_lossy(&output.stderr)
     );
     let overview = std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap();
-    assert!(overview.contains(", gepubliceerd van "), "{overview}");
+    assert!(overview.contains(", gepubliceerd op "), "{overview}");
     assert!(
         overview.contains("gepubliceerde brief over het 3e kwartaal 2026"),
         "{overview}"

@@ -152,7 +152,7 @@ fn ended<P: std::str::FromStr + Copy>(
         return Err(conflict(
             running,
             format!(
-                "{field}: {} loopt nog; vaststellen kan vanaf de eerste dag daarna.",
+                "{field}: {} is nog niet voorbij; vaststellen kan vanaf de eerste dag daarna.",
                 label(period)
             ),
         ));

@@ -156,7 +156,7 @@ mod tests {
         let text = "moeder durft niet naar cjg";
         let [word, char] = ratios_of(text);
         assert!((word - 1.0).abs() < 1e-6, "{word}");
-        assert!(char >= 1.0 && char < 1.2, "{char}");
+        assert!((1.0..1.2).contains(&char), "{char}");
         let words = features::words(text);
         assert_eq!(scales_of(text, [1.5, 1.5]), features::scales(&words));
     }

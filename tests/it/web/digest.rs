@@ -112,7 +112,7 @@ async fn every_role_against_the_digest_downloads() {
     );
     let gemeente = site.login("gemeente").await;
     let answer = gemeente.get(&overview).await;
-    let body = assert_answer(answer, 200, ", gepubliceerd van ");
+    let body = assert_answer(answer, 200, ", gepubliceerd op ");
     assert!(body.contains("## Nieuw"), "confirmed this month: {body}");
     for marker in [T1_MARKER, T2_MARKER, "kleinzoon", "volwassen dochter"] {
         assert!(!body.contains(marker), "signal text in {body}");

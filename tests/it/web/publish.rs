@@ -53,7 +53,7 @@ async fn the_overleg_publishes_the_brief_and_the_overview_for_the_municipality()
         .post(&format!("/brief/{running}/vaststellen"), &[("csrf", &csrf)])
         .await;
     assert_eq!(status, 409, "{body}");
-    assert!(body.contains("loopt nog"), "{body}");
+    assert!(body.contains("is nog niet voorbij"), "{body}");
 
     // The overleg sees the button, publishes, and reads the confirmation.
     let (_, page) = overleg.get("/knelpunten").await;
