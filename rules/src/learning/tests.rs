@@ -283,6 +283,31 @@ fn training_learns_from_the_notes() {
     let outcome = train::train(&notes, &rules, &options).unwrap();
     assert_eq!(outcome.model.version(), "test");
     assert_eq!(outcome.model.header.trained.notes, notes.len());
+    // The cap on repetition is that of the most repetitive note trained on, so every training
+    // note is scaled as without it, to the bit.
+    let cap = outcome
+        .model
+        .header
+        .max_repetition
+        .expect("a trained model caps");
+    let (buckets, mut reached) = (outcome.model.header.buckets, [false; 2]);
+    for note in &notes {
+        let text = crate::model::areas::mask(&crate::ruleset::normalise(&note.text)).into_owned();
+        let words = crate::model::features::words(&text);
+        let counts = crate::model::features::counts(&words);
+        let squared = crate::model::norms::squared_norms(&text, &words, buckets);
+        assert_eq!(
+            crate::model::norms::capped_scales(counts, squared, cap),
+            crate::model::features::scales(&words),
+            "{}",
+            note.text
+        );
+        let ratios = crate::model::norms::ratios(counts, squared);
+        for (reached, (ratio, cap)) in reached.iter_mut().zip(ratios.iter().zip(cap)) {
+            *reached |= *ratio == cap;
+        }
+    }
+    assert_eq!(reached, [true, true], "the cap is a training note's ratio");
     // The model on its own, at a low threshold (the trained thresholds are chosen for the
     // combination with rules that were written on these very fixtures).
     let even = with_model_setting("threshold = 0.25");

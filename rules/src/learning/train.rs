@@ -491,7 +491,7 @@ fn max_repetition(normalised: &[String], buckets: u32) -> [f32; 2] {
         let words = features::words(&masked);
         let [word, char] = norms::ratios(
             features::counts(&words),
-            norms::norm2s(&masked, &words, buckets),
+            norms::squared_norms(&masked, &words, buckets),
         );
         [most[0].max(word), most[1].max(char)]
     })

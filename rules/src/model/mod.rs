@@ -251,6 +251,15 @@ impl Model {
         if !header.buckets.is_power_of_two() || header.buckets > 1 << 24 {
             return Err(err("buckets moet een macht van twee zijn (hooguit 2^24)"));
         }
+        // Every note with features has a ratio of at least 1 (Σc² ≥ Σc): a smaller cap, or
+        // none that is a number, would scale every note wrongly.
+        if let Some(cap) = header.max_repetition {
+            if cap.iter().any(|c| !c.is_finite() || *c < 1.0) {
+                return Err(err(
+                    "max_repetition moet per blok een getal van minstens 1 zijn",
+                ));
+            }
+        }
         let words = (header.buckets as usize).div_ceil(64);
         // The bit set, how many rows the weights must hold, and for listed buckets the order
         // their rows take.
@@ -352,7 +361,7 @@ impl Model {
         match self.header.max_repetition {
             Some(cap) => norms::capped_scales(
                 features::counts(words),
-                norms::norm2s(normalised, words, self.header.buckets),
+                norms::squared_norms(normalised, words, self.header.buckets),
                 cap,
             ),
             None => features::scales(words),
@@ -369,10 +378,11 @@ impl Model {
                 let words = features::words(normalised);
                 let counts = features::counts(&words);
                 let sums = scoring::block_sums(self, q, scales, normalised, &words, counts);
-                let (word_scale, char_scale) = match (sums.norm2, self.header.max_repetition) {
-                    (Some(norm2), Some(cap)) => norms::capped_scales(counts, norm2, cap),
-                    _ => self.block_scales(normalised, &words),
-                };
+                let (word_scale, char_scale) =
+                    match (sums.squared_norms, self.header.max_repetition) {
+                        (Some(squared), Some(cap)) => norms::capped_scales(counts, squared, cap),
+                        _ => self.block_scales(normalised, &words),
+                    };
                 sums.word
                     .iter()
                     .zip(&sums.char)

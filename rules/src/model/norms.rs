@@ -7,7 +7,9 @@
 //! largest ratio ‖block‖₂ / √count among the notes it was trained on
 //! ([`super::Header::max_repetition`]); a note whose ratio is larger is scaled by cap / ‖block‖₂
 //! instead, as if it were no more repetitive than that: from there on a note repeated scores
-//! as the note. Every other note, and every training note, is scaled as before.
+//! as the note. Every other note, and every training note, is scaled as before (so below the
+//! cap a note pasted twice or thrice still weighs more than once, by at most cap / its own
+//! ratio: 1.97 for the words and 1.53 for the characters of the shipped model).
 //!
 //! The norms, per block:
 //! - **words** (unigrams and bigrams): √Σ c_b², c_b the block's occurrences in bucket b;
@@ -19,17 +21,36 @@
 
 use super::features::{self, CharBuffers};
 
-/// Σ_k c_k²·w_k over the distinct keys k of `items` (key, weight), c_k the key's multiplicity
-/// and w_k its weight (the same for every occurrence of a key): each occurrence adds
-/// (2·c + 1)·w, c its key's occurrences before it. Counted in a small open-addressing table,
-/// sized for `len` items: for a note's hundred-odd values cheaper than sorting them.
-pub fn squared_multiplicities(items: impl IntoIterator<Item = (u32, u64)>, len: usize) -> u64 {
+/// The most items counted in a table; more are sorted (a note of the intake's 4,000
+/// characters has some 8,000 character n-grams in one word at the most).
+const MOST_IN_TABLE: usize = 1 << 14;
+
+/// Σ_k c_k² over the distinct values k of `keys`, c_k a value's multiplicity.
+pub fn squared_counts(keys: &[u32]) -> u64 {
+    squared_multiplicities(keys.iter().map(|&k| (k, 1)), keys.len())
+}
+
+/// Σ_k c_k²·w_k over the distinct keys k of `items`, c_k the key's multiplicity and w_k its
+/// weight (the same for every occurrence of a key): each occurrence adds (2·c + 1)·w, c its
+/// key's occurrences before it. Counted in a small open-addressing table sized for `len`, the
+/// number of items (for a note's hundred-odd values cheaper than sorting them); more than
+/// [`MOST_IN_TABLE`] are sorted and counted.
+fn squared_multiplicities(items: impl Iterator<Item = (u32, u64)>, len: usize) -> u64 {
+    if len > MOST_IN_TABLE {
+        let mut sorted: Vec<(u32, u64)> = items.collect();
+        sorted.sort_unstable_by_key(|&(key, _)| key);
+        return sorted
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run.len() * run.len()) as u64 * run[0].1)
+            .sum();
+    }
+    // At least twice as many slots as items: a free slot is always found.
     let bits = (2 * len.max(8)).next_power_of_two().trailing_zeros();
     let mask = (1usize << bits) - 1;
     // (key, multiplicity); a multiplicity of 0 marks an empty slot.
     let mut table = vec![(0u32, 0u32); mask + 1];
     let mut total = 0u64;
-    for (key, weight) in items {
+    for (key, weight) in items.take(len) {
         // Fibonacci hashing: the keys' high bits pick the slot.
         let mut i = (key.wrapping_mul(0x9e37_79b1) >> (32 - bits)) as usize;
         loop {
@@ -48,90 +69,116 @@ pub fn squared_multiplicities(items: impl IntoIterator<Item = (u32, u64)>, len: 
     total
 }
 
-/// The squared norm of the word block of a normalised text whose word ranges are `words`.
-pub fn word_norm2(
-    text: &str,
-    words: &[(usize, usize)],
-    buckets: u32,
-    scratch: &mut Vec<u32>,
-) -> u64 {
-    let bytes = text.as_bytes();
-    scratch.clear();
-    scratch.extend(
-        words.iter().map(|&(start, end)| {
-            features::bucket(features::word_hash(&bytes[start..end]), buckets)
-        }),
-    );
-    features::visit_bigrams(text, words, |hash| {
-        scratch.push(features::bucket(hash, buckets))
-    });
-    squared_multiplicities(scratch.iter().map(|&b| (b, 1)), scratch.len())
+/// A word type as the character block's norm counts it: the hash of the word's unigram (words
+/// alike but for their digits share it) and its q, Σ_b c_b² over its character n-grams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordType {
+    pub hash: u32,
+    pub q: u64,
 }
 
-/// q_w of one word: Σ_b c_b² over the buckets of its character n-grams.
-pub fn word_q(word: &[u8], buckets: u32, buffers: &mut CharBuffers, scratch: &mut Vec<u32>) -> u64 {
-    scratch.clear();
-    features::visit_chars(word, buffers, |hash| {
-        scratch.push(features::bucket(hash, buckets))
-    });
-    squared_multiplicities(scratch.iter().map(|&b| (b, 1)), scratch.len())
+impl WordType {
+    /// The type of `word` (its bytes as the normalised text has them), its n-grams' buckets
+    /// gathered in `scratch`.
+    pub fn of(
+        word: &[u8],
+        buckets: u32,
+        buffers: &mut CharBuffers,
+        scratch: &mut Vec<u32>,
+    ) -> Self {
+        scratch.clear();
+        features::visit_chars(word, buffers, |hash| {
+            scratch.push(features::bucket(hash, buckets))
+        });
+        Self {
+            hash: features::word_hash(word),
+            q: squared_counts(scratch),
+        }
+    }
 }
 
-/// The squared norm of the character block from its word occurrences, each as its type (the
-/// word's unigram hash) and q_w: Σ_w n_w²·q_w.
-pub fn char_norm2(occurrences: &[(u32, u64)]) -> u64 {
-    squared_multiplicities(occurrences.iter().copied(), occurrences.len())
+/// The parts of a note's two squared norms, gathered word by word and bigram by bigram.
+#[derive(Debug, Default)]
+pub struct Parts {
+    /// The word block's buckets: each word's unigram, each bigram.
+    word_buckets: Vec<u32>,
+    /// Each word's type, in the note's order.
+    types: Vec<(u32, u64)>,
+}
+
+impl Parts {
+    /// Room for a note of `words` words.
+    pub fn with_capacity(words: usize) -> Self {
+        Self {
+            word_buckets: Vec::with_capacity(2 * words),
+            types: Vec::with_capacity(words),
+        }
+    }
+
+    /// A word of type `word`, its unigram in `buckets`.
+    pub fn word(&mut self, word: WordType, buckets: u32) {
+        self.word_buckets.push(features::bucket(word.hash, buckets));
+        self.types.push((word.hash, word.q));
+    }
+
+    /// A bigram whose hash is `hash`.
+    pub fn bigram(&mut self, hash: u32, buckets: u32) {
+        self.word_buckets.push(features::bucket(hash, buckets));
+    }
+
+    /// The word block's and the character block's squared norms: Σ_b c_b² and Σ_w n_w²·q_w.
+    pub fn squared_norms(&self) -> (u64, u64) {
+        (
+            squared_counts(&self.word_buckets),
+            squared_multiplicities(self.types.iter().copied(), self.types.len()),
+        )
+    }
 }
 
 /// The word block's and the character block's squared L2 norms of a normalised text whose word
 /// ranges are `words`.
-pub fn norm2s(text: &str, words: &[(usize, usize)], buckets: u32) -> (u64, u64) {
-    let mut scratch = Vec::with_capacity(2 * words.len());
-    let word = word_norm2(text, words, buckets, &mut scratch);
+pub fn squared_norms(text: &str, words: &[(usize, usize)], buckets: u32) -> (u64, u64) {
     let bytes = text.as_bytes();
     let mut buffers = CharBuffers::for_words(words);
-    let occurrences: Vec<(u32, u64)> = words
-        .iter()
-        .map(|&(start, end)| {
-            let w = &bytes[start..end];
-            (
-                features::word_hash(w),
-                word_q(w, buckets, &mut buffers, &mut scratch),
-            )
-        })
-        .collect();
-    (word, char_norm2(&occurrences))
+    let mut scratch = Vec::new();
+    let mut parts = Parts::with_capacity(words.len());
+    for &(start, end) in words {
+        let word = WordType::of(&bytes[start..end], buckets, &mut buffers, &mut scratch);
+        parts.word(word, buckets);
+    }
+    features::visit_bigrams(text, words, |hash| parts.bigram(hash, buckets));
+    parts.squared_norms()
 }
 
 /// Per block, ‖block‖₂ / √count: 1 for a note without a repeated feature, more the more it
 /// repeats itself (0 for an empty block).
-pub fn ratios(counts: (usize, usize), norm2: (u64, u64)) -> [f32; 2] {
-    [ratio(counts.0, norm2.0), ratio(counts.1, norm2.1)]
+pub fn ratios(counts: (usize, usize), squared: (u64, u64)) -> [f32; 2] {
+    [ratio(counts.0, squared.0), ratio(counts.1, squared.1)]
 }
 
-fn ratio(count: usize, norm2: u64) -> f32 {
+fn ratio(count: usize, squared: u64) -> f32 {
     if count == 0 {
         0.0
     } else {
-        ((norm2 as f64) / (count as f64)).sqrt() as f32
+        ((squared as f64) / (count as f64)).sqrt() as f32
     }
 }
 
 /// The blocks' scales: [`features::scales_of`] for a block whose [`ratios`] is at most its
 /// `cap` (every note the model was trained on, to the bit), cap/‖block‖₂ for one that repeats
 /// itself more.
-pub fn capped_scales(counts: (usize, usize), norm2: (u64, u64), cap: [f32; 2]) -> (f32, f32) {
+pub fn capped_scales(counts: (usize, usize), squared: (u64, u64), cap: [f32; 2]) -> (f32, f32) {
     let (word, char) = features::scales_of(counts);
-    let one = |plain: f32, count: usize, norm2: u64, cap: f32| {
-        if ratio(count, norm2) <= cap {
+    let one = |plain: f32, count: usize, squared: u64, cap: f32| {
+        if ratio(count, squared) <= cap {
             plain
         } else {
-            (f64::from(cap) / (norm2 as f64).sqrt()) as f32
+            (f64::from(cap) / (squared as f64).sqrt()) as f32
         }
     };
     (
-        one(word, counts.0, norm2.0, cap[0]),
-        one(char, counts.1, norm2.1, cap[1]),
+        one(word, counts.0, squared.0, cap[0]),
+        one(char, counts.1, squared.1, cap[1]),
     )
 }
 
@@ -143,12 +190,19 @@ mod tests {
 
     fn ratios_of(text: &str) -> [f32; 2] {
         let words = features::words(text);
-        ratios(features::counts(&words), norm2s(text, &words, BUCKETS))
+        ratios(
+            features::counts(&words),
+            squared_norms(text, &words, BUCKETS),
+        )
     }
 
     fn scales_of(text: &str, cap: [f32; 2]) -> (f32, f32) {
         let words = features::words(text);
-        capped_scales(features::counts(&words), norm2s(text, &words, BUCKETS), cap)
+        capped_scales(
+            features::counts(&words),
+            squared_norms(text, &words, BUCKETS),
+            cap,
+        )
     }
 
     #[test]
@@ -194,36 +248,54 @@ mod tests {
         // "al al": one word type twice (n = 2) and the bigram "al al" once.
         let text = "al al";
         let words = features::words(text);
-        let mut scratch = Vec::new();
-        // Unigram bucket twice, the bigram once: 2² + 1² = 5.
-        assert_eq!(word_norm2(text, &words, BUCKETS, &mut scratch), 5);
         let mut buffers = CharBuffers::for_words(&words);
         // " al", "al " (3-grams) and " al " (4-gram): three distinct n-grams, q = 3.
-        let q = word_q(b"al", BUCKETS, &mut buffers, &mut scratch);
-        assert_eq!(q, 3);
-        let hash = features::word_hash(b"al");
-        assert_eq!(char_norm2(&[(hash, q), (hash, q)]), 4 * 3);
-        let ones = |keys: &[u32]| squared_multiplicities(keys.iter().map(|&k| (k, 1)), keys.len());
-        assert_eq!(ones(&[]), 0);
-        assert_eq!(ones(&[7, 3, 7, 7]), 1 + 9);
-        assert_eq!(ones(&[0, 1 << 31, 0, 1 << 31, 0]), 9 + 4);
-        // Enough keys that many share a starting slot and are probed past: as sorting counts.
-        let many: Vec<u32> = (0..3000u32)
-            .map(|k| k.wrapping_mul(2_654_435_761) % 1700)
-            .collect();
-        let mut sorted = many.clone();
-        sorted.sort_unstable();
-        let by_sorting: u64 = sorted
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run.len() * run.len()) as u64)
-            .sum();
-        assert_eq!(ones(&many), by_sorting);
+        let al = WordType::of(b"al", BUCKETS, &mut buffers, &mut Vec::new());
+        assert_eq!(al.q, 3);
+        // The word block: the unigram twice and the bigram once, 2² + 1² = 5; the characters:
+        // n² · q = 4 · 3.
+        assert_eq!(squared_norms(text, &words, BUCKETS), (5, 12));
+        assert_eq!(squared_counts(&[]), 0);
+        assert_eq!(squared_counts(&[7, 3, 7, 7]), 1 + 9);
+        assert_eq!(squared_counts(&[0, 1 << 31, 0, 1 << 31, 0]), 9 + 4);
         assert_eq!(ratios((0, 0), (0, 0)), [0.0, 0.0]);
         assert_eq!(capped_scales((0, 0), (0, 0), [1.0, 1.0]), (0.0, 0.0));
     }
 
+    /// The table and the sorting count alike: keys many of which start at the same slot, and
+    /// more keys than a table holds.
+    #[test]
+    fn tables_and_sorting_count_alike() {
+        let by_sorting = |keys: &[u32]| -> u64 {
+            let mut sorted = keys.to_vec();
+            sorted.sort_unstable();
+            sorted
+                .chunk_by(|a, b| a == b)
+                .map(|run| (run.len() * run.len()) as u64)
+                .sum()
+        };
+        for (n, modulo) in [(3_000u32, 1_700u32), (40_000, 5), (40_000, 30_000)] {
+            let keys: Vec<u32> = (0..n)
+                .map(|k| k.wrapping_mul(2_654_435_761) % modulo)
+                .collect();
+            assert_eq!(
+                squared_counts(&keys),
+                by_sorting(&keys),
+                "{n} keys below {modulo}"
+            );
+        }
+    }
+
     #[test]
     fn words_alike_but_for_their_digits_are_one_type() {
-        assert_eq!(ratios_of("al 14 weken"), ratios_of("al 93 weken"));
+        // One type met twice (n = 2) either way: "14" and "93" are "00" to the features.
+        assert_eq!(
+            ratios_of("al 14 en 93 weken"),
+            ratios_of("al 14 en 14 weken")
+        );
+        assert_ne!(
+            ratios_of("al 14 en 93 weken"),
+            ratios_of("al 14 en 9 weken")
+        );
     }
 }

@@ -31,7 +31,7 @@ pub(super) struct BlockSums {
     pub char: Vec<f32>,
     /// For a model with [`super::Header::max_repetition`], the word block's and the character
     /// block's squared L2 norms, when the pass that summed the weights gathered them.
-    pub norm2: Option<(u64, u64)>,
+    pub squared_norms: Option<(u64, u64)>,
 }
 
 /// The most feature occurrences a block may have to be summed in `i32` lanes:
@@ -76,11 +76,11 @@ pub(super) fn block_sums(
             }
         };
     }
-    let (word, char, norm2) = fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    let (word, char, squared_norms) = fixed!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
     BlockSums {
         word: scaled(&word, scales),
         char: scaled(&char, scales),
-        norm2,
+        squared_norms,
     }
 }
 
@@ -153,16 +153,16 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> Sums {
     let mut buffers = features::CharBuffers::for_words(words);
     let mut rows = Vec::new();
     let (mut word_block, mut char_block) = ([0i32; N], [0i32; N]);
-    // The L2 norms' parts: the word block's buckets, each word's type and q.
-    let (l2, buckets) = (model.header.max_repetition.is_some(), model.header.buckets);
-    let capacity = |n: usize| if l2 { n } else { 0 };
-    let mut word_buckets: Vec<u32> = Vec::with_capacity(capacity(2 * words.len()));
-    let mut types: Vec<(u32, u64)> = Vec::with_capacity(capacity(words.len()));
+    // The parts of the squared norms, for a model that caps repetition. A word's type is
+    // kept with its sums whatever the model (so the kept words serve a model with a cap and a
+    // copy of it without one alike).
+    let (capped, buckets) = (model.header.max_repetition.is_some(), model.header.buckets);
+    let mut parts = norms::Parts::with_capacity(if capped { words.len() } else { 0 });
     let mut grams: Vec<u32> = Vec::new();
     word_sums::with(model.id, |kept| {
         for &(start, end) in words {
             let word = &bytes[start..end];
-            let (unigram, chars, kind) = kept.of::<N>(word, || {
+            let (unigram, chars, word_type) = kept.of::<N>(word, || {
                 let hash = features::word_hash(word);
                 let mut unigram = [0i32; N];
                 sum(slot(hash).as_slice(), &mut unigram);
@@ -170,22 +170,15 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> Sums {
                 grams.clear();
                 features::visit_chars(word, &mut buffers, |hash| {
                     rows.extend(slot(hash));
-                    if l2 {
-                        grams.push(features::bucket(hash, buckets));
-                    }
+                    grams.push(features::bucket(hash, buckets));
                 });
                 let mut chars = [0i32; N];
                 sum(&rows, &mut chars);
-                let q = if l2 {
-                    norms::squared_multiplicities(grams.iter().map(|&b| (b, 1)), grams.len())
-                } else {
-                    0
-                };
-                (unigram, chars, (hash, q))
+                let q = norms::squared_counts(&grams);
+                (unigram, chars, norms::WordType { hash, q })
             });
-            if l2 {
-                word_buckets.push(features::bucket(kind.0, buckets));
-                types.push(kind);
+            if capped {
+                parts.word(word_type, buckets);
             }
             for (total, part) in word_block.iter_mut().zip(unigram) {
                 *total += part;
@@ -198,21 +191,15 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> Sums {
     rows.clear();
     features::visit_bigrams(normalised, words, |hash| {
         rows.extend(slot(hash));
-        if l2 {
-            word_buckets.push(features::bucket(hash, buckets));
+        if capped {
+            parts.bigram(hash, buckets);
         }
     });
     sum(&rows, &mut word_block);
-    let norm2 = l2.then(|| {
-        (
-            norms::squared_multiplicities(word_buckets.iter().map(|&b| (b, 1)), word_buckets.len()),
-            norms::char_norm2(&types),
-        )
-    });
     (
         word_block.map(i64::from).to_vec(),
         char_block.map(i64::from).to_vec(),
-        norm2,
+        capped.then(|| parts.squared_norms()),
     )
 }
 
@@ -398,7 +385,7 @@ mod tests {
         let scored = (
             word,
             char,
-            Some(norms::norm2s(text, &words, model.header.buckets)),
+            Some(norms::squared_norms(text, &words, model.header.buckets)),
         );
         assert_eq!(integer_sums::<9>(input), scored);
         // Every word without a digit is kept, once ("moeder", "het", "cjg" twice in the note).
@@ -420,7 +407,8 @@ mod tests {
     }
 
     /// The norms the scoring pass gathers (each word's q kept with its sums) are those of
-    /// [`norms::norm2s`], for words met before or not, with digits and longer than are kept.
+    /// [`norms::squared_norms`], for words met before or not, with digits and longer than are
+    /// kept, and after the kept words were emptied.
     #[test]
     fn the_norms_gathered_while_scoring_are_the_norms() {
         let model = Model::from_bytes(DEFAULT_MODEL).unwrap();
@@ -438,8 +426,8 @@ mod tests {
             let words = features::words(text);
             for _ in 0..2 {
                 let sums = block_sums(&model, q, scales, text, &words, features::counts(&words));
-                let direct = norms::norm2s(text, &words, model.header.buckets);
-                assert_eq!(sums.norm2, Some(direct), "{text:?}");
+                let direct = norms::squared_norms(text, &words, model.header.buckets);
+                assert_eq!(sums.squared_norms, Some(direct), "{text:?}");
             }
         }
     }
@@ -463,6 +451,45 @@ mod tests {
                     assert!((p - p1).abs() < 0.05, "{b}: {p} against {p1} once");
                 }
             }
+        }
+    }
+
+    /// A copy of the shipped model without its cap scores a note below the cap alike and a run
+    /// of one letter as models before the cap did; a cap under 1 or not a number is refused.
+    #[test]
+    fn the_cap_changes_only_what_repeats_itself_and_is_checked() {
+        let capped = Model::from_bytes(DEFAULT_MODEL).unwrap();
+        let mut plain = capped.clone();
+        plain.header.max_repetition = None;
+        let note = normalise("Moeder durft niet naar het CJG, bang dat ze de kinderen afpakken.");
+        assert_eq!(capped.decision_values(&note), plain.decision_values(&note));
+        let run = "x".repeat(3000);
+        let (with_cap, without) = (capped.decision_values(&run), plain.decision_values(&run));
+        // Closer to the bias: the run's sums weigh less.
+        let from_bias = |values: &[f32]| -> Vec<f32> {
+            values
+                .iter()
+                .zip(&capped.header.bias)
+                .map(|(v, b)| (v - b).abs())
+                .collect()
+        };
+        let (near, far) = (from_bias(&with_cap), from_bias(&without));
+        assert!(
+            near.iter().zip(&far).all(|(n, f)| n < f),
+            "{with_cap:?} against {without:?}"
+        );
+        // (A cap that is no number is written as JSON's null and refused as unreadable.)
+        for cap in [[0.5, 2.0], [2.0, 0.99]] {
+            let mut broken = Model::from_bytes(DEFAULT_MODEL).unwrap();
+            broken.header.max_repetition = Some(cap);
+            let refused = Model::from_bytes(&broken.to_bytes())
+                .map(|_| ())
+                .unwrap_err();
+            assert!(
+                refused.0.contains("max_repetition"),
+                "{cap:?}: {}",
+                refused.0
+            );
         }
     }
 

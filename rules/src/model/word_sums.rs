@@ -3,14 +3,14 @@
 //! so their weights depend on the word and the model alone; notes repeat their words, so most
 //! words of a note are one look-up here instead of some twenty bucket look-ups and row sums.
 //! The sums are exact integers: a word's kept sums are what scoring it again would add. With
-//! them a word keeps its unigram's hash and its part of the character block's L2 norm
-//! ([`super::norms::word_q`]), which depend on the word alone too.
+//! them a word keeps its type ([`super::norms::WordType`]: its unigram's hash and its part of
+//! the character block's L2 norm), which depends on the word alone too.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// The most words a thread keeps; when full it starts again empty. With 16 barriers and words
-/// of up to [`LONGEST`] bytes, about 3.5 MiB.
+/// of up to [`LONGEST`] bytes, about 3.5 MiB, and 256 KiB for their types.
 const CAPACITY: usize = 16_384;
 
 /// The longest word kept (a longer one is scored each time).
@@ -27,8 +27,8 @@ pub(super) struct WordSums {
     /// a sender choose words that collide.
     index: HashMap<Box<[u8]>, u32, foldhash::fast::RandomState>,
     sums: Vec<i32>,
-    /// Per word, its unigram's hash and its q ([`super::norms::word_q`]).
-    types: Vec<(u32, u64)>,
+    /// Per word, its type.
+    types: Vec<super::norms::WordType>,
 }
 
 thread_local! {
@@ -55,16 +55,15 @@ pub(super) fn with<R>(model: u64, work: impl FnOnce(&mut WordSums) -> R) -> R {
 
 impl WordSums {
     /// The sums of `word` (its bytes as the normalised text has them), its unigram's and its
-    /// character n-grams', and its type (its unigram's hash and its q): kept ones, or
-    /// `compute`'s, then kept. Words with a digit
-    /// are not kept (the model reads every digit as `0`, so "14" and "93" would need one key),
-    /// nor words longer than [`LONGEST`].
+    /// character n-grams', and its type: kept ones, or `compute`'s, then kept. Words with a
+    /// digit are not kept (the model reads every digit as `0`, so "14" and "93" would need one
+    /// key), nor words longer than [`LONGEST`].
     #[inline(always)]
     pub(super) fn of<const N: usize>(
         &mut self,
         word: &[u8],
-        compute: impl FnOnce() -> ([i32; N], [i32; N], (u32, u64)),
-    ) -> ([i32; N], [i32; N], (u32, u64)) {
+        compute: impl FnOnce() -> ([i32; N], [i32; N], super::norms::WordType),
+    ) -> ([i32; N], [i32; N], super::norms::WordType) {
         debug_assert_eq!(
             self.sums.len() % (2 * N),
             0,
@@ -80,12 +79,14 @@ impl WordSums {
                     .get(from..from + N)
                     .and_then(|s| <[i32; N]>::try_from(s).ok())
             };
-            let kind = self.types.get(at / (2 * N)).copied();
-            if let (Some(unigram), Some(chars), Some(kind)) = (kept(at), kept(at + N), kind) {
-                return (unigram, chars, kind);
+            let word_type = self.types.get(at / (2 * N)).copied();
+            if let (Some(unigram), Some(chars), Some(word_type)) =
+                (kept(at), kept(at + N), word_type)
+            {
+                return (unigram, chars, word_type);
             }
         }
-        let (unigram, chars, kind) = compute();
+        let (unigram, chars, word_type) = compute();
         if self.index.len() >= CAPACITY {
             self.clear();
         }
@@ -93,8 +94,8 @@ impl WordSums {
         self.index.insert(word.into(), at);
         self.sums.extend_from_slice(&unigram);
         self.sums.extend_from_slice(&chars);
-        self.types.push(kind);
-        (unigram, chars, kind)
+        self.types.push(word_type);
+        (unigram, chars, word_type)
     }
 
     fn clear(&mut self) {
