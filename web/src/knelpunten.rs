@@ -52,7 +52,8 @@ struct KnelpuntenPage {
     quarter_readable: bool,
     /// The published briefs, newest quarter first, each with all its versions.
     editions: Vec<PublishedBrief>,
-    /// The month the overview form offers first (`2026-10`: last month).
+    /// The month the overview form offers first: last month (`2026-10`), for the municipality
+    /// the latest published one.
     month: String,
     /// The meeting the decisions-list form offers first (`2026-09-30`), if one was held.
     meeting: Option<String>,
@@ -151,9 +152,14 @@ pub(crate) async fn knelpunten(
     let editions = editions(&versions);
     let brief_published = editions.iter().any(|e| e.quarter == quarter.to_string());
     let quarter_readable = me.user.role != Role::Municipality || brief_published;
-    let month = Month::containing(today).previous();
+    let last_month = Month::containing(today).previous();
+    // The municipality opens published overviews only: its form offers the latest of those.
+    let month = match me.user.role {
+        Role::Municipality => latest_published_month(&versions).unwrap_or(last_month),
+        _ => last_month,
+    };
     let publish = if me.user.role == Role::Reviewer && me.user.sees_every_wijk() {
-        Publishable::now(&versions, brief_published, month)
+        Publishable::now(&versions, brief_published, last_month)
     } else {
         Publishable::default()
     };
@@ -221,6 +227,15 @@ fn rows(
         });
     }
     rows
+}
+
+/// The month of the latest published monthly overview, if any.
+fn latest_published_month(versions: &[knooppunt_reports::snapshot::Version]) -> Option<Month> {
+    versions
+        .iter()
+        .filter(|v| v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY)
+        .filter_map(|v| v.quarter.parse::<Month>().ok())
+        .max()
 }
 
 impl Publishable {

@@ -152,15 +152,13 @@ async fn every_role_against_the_digest_downloads() {
         .iter()
         .any(|e| e.attributes["what"] == "programma-besluitenlijst"
             && e.attributes["programme"] == PROGRAMME));
-    // The municipality's page offers both as forms: last month, the latest meeting, and the
-    // programme a knelpunt was assigned to, so nobody edits an address by hand.
+    // The municipality's page offers both as forms: the latest published month (this one,
+    // published above), the latest meeting, and the programme a knelpunt was assigned to, so
+    // nobody edits an address by hand.
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(
         page.contains("<form method=\"get\" action=\"/knelpunten/maandoverzicht\"")
-            && page.contains(&format!(
-                "name=\"maand\" value=\"{}\"",
-                Month::containing(today).previous()
-            )),
+            && page.contains(&format!("name=\"maand\" value=\"{month}\"")),
         "{page}"
     );
     assert!(
