@@ -155,7 +155,7 @@ pub(crate) async fn knelpunten(
     let last_month = Month::containing(today).previous();
     // The municipality opens published overviews only: its form offers the latest of those.
     let month = match me.user.role {
-        Role::Municipality => latest_published_month(&versions).unwrap_or(last_month),
+        Role::Municipality => overview_months(&versions).max().unwrap_or(last_month),
         _ => last_month,
     };
     let publish = if me.user.role == Role::Reviewer && me.user.sees_every_wijk() {
@@ -229,13 +229,14 @@ fn rows(
     rows
 }
 
-/// The month of the latest published monthly overview, if any.
-fn latest_published_month(versions: &[knooppunt_reports::snapshot::Version]) -> Option<Month> {
+/// The months of the published monthly overviews (a month with several versions repeats).
+fn overview_months(
+    versions: &[knooppunt_reports::snapshot::Version],
+) -> impl Iterator<Item = Month> + '_ {
     versions
         .iter()
         .filter(|v| v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY)
         .filter_map(|v| v.quarter.parse::<Month>().ok())
-        .max()
 }
 
 impl Publishable {
@@ -246,10 +247,7 @@ impl Publishable {
         brief_published: bool,
         month: Month,
     ) -> Self {
-        let overview_published = versions.iter().any(|v| {
-            v.programme == knooppunt_reports::digest::monthly::SNAPSHOT_KEY
-                && v.quarter == month.to_string()
-        });
+        let overview_published = overview_months(versions).any(|m| m == month);
         Publishable {
             brief: !brief_published,
             overview: !overview_published,

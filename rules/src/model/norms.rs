@@ -90,9 +90,15 @@ impl WordType {
         features::visit_chars(word, buffers, |hash| {
             scratch.push(features::bucket(hash, buckets))
         });
+        Self::of_buckets(features::word_hash(word), scratch)
+    }
+
+    /// The type of a word whose unigram hash is `hash` and whose character n-grams fall in
+    /// `buckets` (gathered by whoever visits them already).
+    pub fn of_buckets(hash: u32, buckets: &[u32]) -> Self {
         Self {
-            hash: features::word_hash(word),
-            q: squared_counts(scratch),
+            hash,
+            q: squared_counts(buckets),
         }
     }
 }
@@ -103,7 +109,7 @@ pub struct Parts {
     /// The word block's buckets: each word's unigram, each bigram.
     word_buckets: Vec<u32>,
     /// Each word's type, in the note's order.
-    types: Vec<(u32, u64)>,
+    types: Vec<WordType>,
 }
 
 impl Parts {
@@ -118,7 +124,7 @@ impl Parts {
     /// A word of type `word`, its unigram in `buckets`.
     pub fn word(&mut self, word: WordType, buckets: u32) {
         self.word_buckets.push(features::bucket(word.hash, buckets));
-        self.types.push((word.hash, word.q));
+        self.types.push(word);
     }
 
     /// A bigram whose hash is `hash`.
@@ -130,7 +136,7 @@ impl Parts {
     pub fn squared_norms(&self) -> (u64, u64) {
         (
             squared_counts(&self.word_buckets),
-            squared_multiplicities(self.types.iter().copied(), self.types.len()),
+            squared_multiplicities(self.types.iter().map(|t| (t.hash, t.q)), self.types.len()),
         )
     }
 }

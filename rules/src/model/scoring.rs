@@ -174,8 +174,7 @@ fn integer_sums<const N: usize>(input: Input<'_>) -> Sums {
                 });
                 let mut chars = [0i32; N];
                 sum(&rows, &mut chars);
-                let q = norms::squared_counts(&grams);
-                (unigram, chars, norms::WordType { hash, q })
+                (unigram, chars, norms::WordType::of_buckets(hash, &grams))
             });
             if capped {
                 parts.word(word_type, buckets);
