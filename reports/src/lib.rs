@@ -25,6 +25,7 @@ pub mod free_text;
 pub mod governance;
 pub mod knelpunten;
 pub mod ledger;
+pub mod methods;
 pub mod minutes;
 pub mod pdf;
 pub mod presentation;

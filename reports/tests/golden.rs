@@ -169,6 +169,103 @@ fn the_brief_renders_exactly_as_the_golden_files() {
     assert!(rendered.markdown.contains("\\[link\\](javascript:x)"));
 }
 
+/// The methods appendix says what this brief holds: whether its counts carry a corrected
+/// range, and whether its earlier quarters come from published briefs or a recount.
+#[test]
+fn the_methods_appendix_promises_only_what_the_brief_gives() {
+    let methods = |brief: &Brief| {
+        let markdown = brief.render().unwrap().markdown;
+        let start = markdown.find("## Bijlage B").unwrap();
+        let end = markdown.find("### Hoe nauwkeurig").unwrap();
+        markdown[start..end].to_string()
+    };
+    let measured = |tp, fp, fn_| knooppunt_reports::accuracy::Measured { tp, fp, fn_ };
+    let set_snapshot = |brief: &mut Brief, from: &dyn Fn(&str) -> bool| {
+        for k in brief
+            .sections
+            .iter_mut()
+            .flat_map(|s| s.knelpunten.iter_mut())
+        {
+            for p in k.trend.iter_mut() {
+                p.from_snapshot = from(&p.quarter);
+            }
+        }
+    };
+
+    // The golden brief: one earlier quarter published, the others recounted; its one
+    // published count has a range.
+    let text = methods(&brief());
+    assert!(
+        text.contains(
+            "komen uit de gepubliceerde brieven zelf waar een brief verscheen (K2 2026); de \
+             andere (K3 2025, K4 2025 en K1 2026) zijn nu opnieuw geteld. Het verschil met het \
+             vorige kwartaal in bijlage A is wel opnieuw geteld."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Daarom staat bij elk gepubliceerd aantal een schatting"));
+
+    // Every earlier quarter from a published brief.
+    let mut all = brief();
+    set_snapshot(&mut all, &|q| q != "2026Q3");
+    let text = methods(&all);
+    assert!(text.contains("komen uit de gepubliceerde brieven zelf, niet uit een nieuwe telling."));
+    assert!(!text.contains("opnieuw geteld, met"));
+
+    // No brief published before: nothing may claim one.
+    let mut none = brief();
+    set_snapshot(&mut none, &|_| false);
+    let text = methods(&none);
+    assert!(text.contains("Over eerdere kwartalen is nog geen brief gepubliceerd"));
+    assert!(!text.contains("uit de gepubliceerde brieven"), "{text}");
+
+    // No knelpunten with earlier quarters: no sentence about them.
+    let mut bare = brief();
+    bare.sections.clear();
+    assert!(!methods(&bare).contains("Eerdere kwartalen"));
+
+    // Recognition not measured: no promise of an estimate.
+    let mut unmeasured = brief();
+    unmeasured.accuracy = None;
+    let text = methods(&unmeasured);
+    assert!(text
+        .contains("is voor deze brief niet gemeten; de aantallen zijn daarom niet gecorrigeerd"));
+    assert!(!text.contains("schatting na correctie"), "{text}");
+
+    // Measured, but not for any barrier whose count is published.
+    // Recognition measured on the project's notes for `barrier` only.
+    let measured_only = |brief: &mut Brief, barrier: &str| {
+        let mut recognition = knooppunt_reports::accuracy::Recognition::default();
+        recognition
+            .notes
+            .insert(barrier.into(), measured(45, 5, 10));
+        brief.apply_recognition(&recognition);
+    };
+    let mut elsewhere = brief();
+    measured_only(&mut elsewhere, "wachtlijst-ggz");
+    let text = methods(&elsewhere);
+    assert!(
+        text.contains("voor geen van de gepubliceerde aantallen gemeten"),
+        "{text}"
+    );
+
+    // Two published counts, one measured: the estimate where it was measured.
+    let mut partly = brief();
+    for row in partly
+        .rows
+        .iter_mut()
+        .filter(|r| r.barrier == "wachtlijst-ggz")
+    {
+        row.signals = "8".into();
+    }
+    measured_only(&mut partly, "kostendelersnorm");
+    let text = methods(&partly);
+    assert!(
+        text.contains("waar precisie en volledigheid van die barrière gemeten zijn"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
     let mut brief = brief();

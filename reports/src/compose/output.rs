@@ -22,6 +22,7 @@ struct View<'a> {
     #[serde(flatten)]
     brief: &'a Brief,
     front: presentation::Front,
+    methods: crate::methods::Methods,
 }
 
 impl Brief {
@@ -171,6 +172,7 @@ impl Brief {
         let view = View {
             brief: self,
             front: presentation::Front::of(self, &self.cover, self.generated),
+            methods: crate::methods::Methods::of(self),
         };
         Ok(Rendered {
             markdown: markdown
