@@ -51,6 +51,7 @@ pub mod taxonomy;
 pub mod text;
 pub mod text_file;
 pub mod traceparent;
+pub mod vignette;
 
 #[cfg(test)]
 mod stored_names {

@@ -211,6 +211,26 @@ impl Store {
         Ok(names)
     }
 
+    /// The scrubbed text of a signal of a cluster, as a vignette would quote it; `None` when
+    /// the signal is not in the cluster.
+    pub async fn cluster_signal_text(
+        &self,
+        cluster_id: &str,
+        (source, signal_id): (&str, &str),
+    ) -> anyhow::Result<Option<String>> {
+        sqlx::query_scalar(
+            "SELECT s.text FROM signal_barriers b \
+             JOIN signals s ON s.source = b.source AND s.id = b.signal_id \
+             WHERE b.cluster_id = $1 AND b.source = $2 AND b.signal_id = $3",
+        )
+        .bind(cluster_id)
+        .bind(source)
+        .bind(signal_id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("tekst van signaal van cluster lezen")
+    }
+
     /// Approves a scrubbed signal of a cluster as a vignette for the brief; false when the
     /// signal is not in the cluster.
     pub async fn approve_vignette(

@@ -99,15 +99,18 @@ async fn retention_suite(store: Store) {
     review_store::decide(&store, &cluster, Action::Confirm, "", "overleg-1")
         .await
         .unwrap();
-    assert!(knooppunt_reports::knelpunten::approve_vignette(
-        &store,
-        &cluster,
-        "t0",
-        "oud-0",
-        "overleg-1"
-    )
-    .await
-    .unwrap());
+    assert_eq!(
+        knooppunt_reports::knelpunten::approve_vignette(
+            &store,
+            &cluster,
+            ("t0", "oud-0"),
+            true,
+            "overleg-1"
+        )
+        .await
+        .unwrap(),
+        knooppunt_reports::knelpunten::VignetteApproval::Approved
+    );
     let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let catalog = rules.catalog();
     let quarter: Quarter = "2024Q2".parse().unwrap();

@@ -220,9 +220,16 @@ async fn team_signals_suite(store: &Store) {
     let cluster = memberships[0].cluster_id.clone().expect("a cluster");
     assert!(store.approved_vignettes(&cluster).await.unwrap().is_empty());
     assert!(
-        knooppunt_reports::knelpunten::approve_vignette(store, &cluster, "t1", "a", "overleg")
-            .await
-            .unwrap()
+        knooppunt_reports::knelpunten::approve_vignette(
+            store,
+            &cluster,
+            ("t1", "a"),
+            false,
+            "overleg"
+        )
+        .await
+        .unwrap()
+            == knooppunt_reports::knelpunten::VignetteApproval::Approved
     );
     let approved = store.approved_vignettes(&cluster).await.unwrap();
     assert_eq!(approved, [("t1".to_string(), "a".to_string())]);

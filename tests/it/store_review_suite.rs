@@ -202,6 +202,17 @@ async fn reads(store: &Store) {
     assert!(pairs.contains(&("t2".to_string(), "Laak".to_string())));
 
     // The knelpunten's figures and vignettes.
+    assert_eq!(
+        store.cluster_signal_text(&k, ("t1", "s1")).await.unwrap(),
+        Some("tekst s1".to_string())
+    );
+    assert_eq!(
+        store
+            .cluster_signal_text(&k, ("t9", "niet-in-cluster"))
+            .await
+            .unwrap(),
+        None
+    );
     assert!(store
         .approve_vignette(&k, ("t1", "s1"), "overleg-1")
         .await

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
+use knooppunt_reports::knelpunten::VignetteApproval;
 use knooppunt_reports::review::Action;
 use knooppunt_reports::review_store::{self, DecideError};
 use serde::Deserialize;
@@ -104,6 +105,9 @@ pub(crate) struct VignetteForm {
     source: String,
     #[serde(rename = "signaal")]
     signal: String,
+    /// "ja" when the overleg ticked that nobody can be recognised in the text.
+    #[serde(rename = "gecontroleerd")]
+    checked: String,
 }
 
 /// Approves a scrubbed signal of the cluster as a vignette for the brief.
@@ -112,19 +116,28 @@ pub(crate) async fn approve_vignette(
     CsrfForm(form): CsrfForm<VignetteForm>,
 ) -> Result<Response, WebError> {
     let OwnCluster { me, id } = &cluster;
-    let approved = knooppunt_reports::knelpunten::approve_vignette(
+    let approval = knooppunt_reports::knelpunten::approve_vignette(
         &me.state.store,
         id,
-        &form.source,
-        &form.signal,
+        (&form.source, &form.signal),
+        form.checked == "ja",
         &me.user.name,
     )
     .await?;
-    if approved {
-        Ok(back_to(&cluster, "vignet"))
-    } else {
-        let text = "vignet: dit signaal hoort niet bij dit cluster";
-        refused_again(&cluster, text.into()).await
+    match approval {
+        VignetteApproval::Approved => Ok(back_to(&cluster, "vignet")),
+        VignetteApproval::NotInCluster => {
+            let text = "vignet: dit signaal hoort niet bij dit cluster";
+            refused_again(&cluster, text.into()).await
+        }
+        VignetteApproval::Unchecked(details) => {
+            let text = format!(
+                "vignet: deze tekst noemt {}. Vink aan dat u gecontroleerd hebt dat niemand \
+                 hierin te herkennen is, of kies een ander signaal",
+                knooppunt_domain::vignette::describe_nl(&details)
+            );
+            refused_again(&cluster, text).await
+        }
     }
 }
 

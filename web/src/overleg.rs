@@ -115,6 +115,9 @@ struct Example {
     area: String,
     observed_on: String,
     approved: bool,
+    /// What in the text can make someone recognisable ("leeftijd („39”), …"); empty if
+    /// nothing was found.
+    identifying: String,
 }
 
 #[derive(Serialize)]
@@ -300,6 +303,9 @@ async fn examples(state: &WebState, id: &str) -> anyhow::Result<Vec<Example>> {
         .into_iter()
         .map(|e| Example {
             approved: approved.iter().any(|(s, i)| s == &e.source && i == &e.id),
+            identifying: knooppunt_domain::vignette::describe_nl(
+                &knooppunt_domain::vignette::identifying_details(&e.text),
+            ),
             observed_on: time::day(e.observed_on),
             source: e.source,
             id: e.id,

@@ -388,17 +388,47 @@ fn knelpunt(
     }
 }
 
-/// Approves a scrubbed signal of a cluster as a vignette for the brief.
+/// What became of a request to approve a vignette.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VignetteApproval {
+    Approved,
+    /// The signal is not in the cluster.
+    NotInCluster,
+    /// The text names details that can make someone recognisable, and the overleg did not
+    /// say it checked them ([`knooppunt_domain::vignette`]).
+    Unchecked(Vec<knooppunt_domain::vignette::Detail>),
+}
+
+/// Approves a scrubbed signal of a cluster as a vignette for the brief. A text with an age,
+/// an origin, a condition, a family's make-up or a street is approved only when the overleg
+/// says it checked that nobody can be recognised (`checked`).
 pub async fn approve_vignette(
     store: &Store,
     cluster_id: &str,
-    source: &str,
-    signal_id: &str,
+    (source, signal_id): (&str, &str),
+    checked: bool,
     by: &str,
-) -> anyhow::Result<bool> {
-    store
-        .approve_vignette(cluster_id, (source, signal_id), by)
-        .await
+) -> anyhow::Result<VignetteApproval> {
+    let Some(text) = store
+        .cluster_signal_text(cluster_id, (source, signal_id))
+        .await?
+    else {
+        return Ok(VignetteApproval::NotInCluster);
+    };
+    let details = knooppunt_domain::vignette::identifying_details(&text);
+    if !details.is_empty() && !checked {
+        return Ok(VignetteApproval::Unchecked(details));
+    }
+    Ok(
+        if store
+            .approve_vignette(cluster_id, (source, signal_id), by)
+            .await?
+        {
+            VignetteApproval::Approved
+        } else {
+            VignetteApproval::NotInCluster
+        },
+    )
 }
 
 /// The one disclosure step of the brief: the knelpunten of this quarter, published per wijk,

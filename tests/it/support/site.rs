@@ -386,6 +386,24 @@ pub const T1_MARKER: &str = "Zoon van 24 wil weer thuis wonen maar dan gaat de b
 pub const T2_MARKER: &str =
     "Dochter trekt weer in bij haar moeder, uitkering omlaag door de kostendelersnorm, tweede team";
 
+/// The five kostendelersnorm signals of [`seeded_site`]: (source, text) of `s0`..`s4`.
+pub const SEEDED: [(&str, &str); 5] = [
+    ("verbinders-moerwijk", T1_MARKER),
+    ("schilderswijk-moeders", T2_MARKER),
+    (
+        "ggz-haaglanden",
+        "Kostendelersnorm: kleinzoon bij opa ingetrokken, AOW gekort.",
+    ),
+    (
+        "verbinders-moerwijk",
+        "Weer een moeder die haar zoon niet in huis durft te nemen vanwege de kostendelersnorm.",
+    ),
+    (
+        "schilderswijk-moeders",
+        "Kostendelersnorm speelt bij een gezin met een volwassen dochter, bijstand verlaagd.",
+    ),
+];
+
 /// A site with five kostendelersnorm signals in Moerwijk (`s0`..`s4`, see [`seed`]); the id
 /// of their cluster.
 pub async fn seeded_site() -> (Site, String) {
@@ -397,17 +415,7 @@ pub async fn seeded_site_with(
     adjust: impl FnOnce(&mut knooppunt::config::Config),
 ) -> (Site, String) {
     let site = site_with(adjust).await;
-    seed(
-        &site,
-        &[
-            ("verbinders-moerwijk", T1_MARKER),
-            ("schilderswijk-moeders", T2_MARKER),
-            ("ggz-haaglanden", "Kostendelersnorm: kleinzoon bij opa ingetrokken, AOW gekort."),
-            ("verbinders-moerwijk", "Weer een moeder die haar zoon niet in huis durft te nemen vanwege de kostendelersnorm."),
-            ("schilderswijk-moeders", "Kostendelersnorm speelt bij een gezin met een volwassen dochter, bijstand verlaagd."),
-        ],
-    )
-    .await;
+    seed(&site, &SEEDED).await;
     let id = site.cluster_id("kostendelersnorm", "Moerwijk").await;
     (site, id)
 }

@@ -12,3 +12,4 @@ mod intake;
 mod labels;
 mod publish;
 mod rectification;
+mod vignettes;

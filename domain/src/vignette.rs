@@ -1,0 +1,355 @@
+//! Details that can make a person recognisable in a vignette although no name is left: an
+//! age, an origin or language, a health condition, the make-up of a family, a street. The
+//! scrubber removes names, numbers and addresses; these it keeps, because they carry meaning
+//! in a signal the overleg reads. A vignette goes in the brief to the municipality, which may
+//! forward it: there, "vader (39), Marokkaans, zoon met autisme, Twickelstraat" can point to
+//! one household in a small wijk. The overleg is shown what was found before it approves.
+//!
+//! Pure: a warning aid, not a guarantee; it finds the usual ways these details are written.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A kind of identifying detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DetailKind {
+    Age,
+    Origin,
+    Health,
+    Family,
+    Street,
+}
+
+impl DetailKind {
+    /// The Dutch word the overleg reads.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            DetailKind::Age => "leeftijd",
+            DetailKind::Origin => "herkomst of taal",
+            DetailKind::Health => "gezondheid",
+            DetailKind::Family => "gezinssamenstelling",
+            DetailKind::Street => "straat",
+        }
+    }
+}
+
+/// One detail found: its kind and the words as they stand in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub kind: DetailKind,
+    pub found: String,
+}
+
+/// Nationalities, origins and languages, as adjectives and nouns (stems: endings follow).
+const ORIGINS: &[&str] = &[
+    "marokka",
+    "turk",
+    "surina",
+    "antillia",
+    "arub",
+    "curaçao",
+    "curacao",
+    "kaapverdi",
+    "syri",
+    "eritre",
+    "somali",
+    "ethiopi",
+    "soedan",
+    "afgha",
+    "iraak",
+    "irakees",
+    "irakese",
+    "iraan",
+    "koerd",
+    "pools",
+    "poolse",
+    "bulga",
+    "roeme",
+    "oekraïn",
+    "oekrain",
+    "russisch",
+    "russin",
+    "armeen",
+    "chine",
+    "hindoesta",
+    "indonesi",
+    "moluk",
+    "ghane",
+    "nigeria",
+    "egypt",
+    "jemeni",
+    "tunesi",
+    "algerij",
+    "pakista",
+    "indiase",
+    "indiaas",
+    "filipijn",
+    "vietnam",
+    "colombia",
+    "braziliaa",
+    "venezola",
+    "arabisch",
+    "berber",
+    "tigrinya",
+    "papiaments",
+    "statushoud",
+    "vluchteling",
+    "asielzoek",
+    "arbeidsmigra",
+    "nieuwkomer",
+];
+
+/// Diagnoses and conditions, as they are usually written.
+const HEALTH: &[&str] = &[
+    "autis",
+    "adhd",
+    "add",
+    "schizofre",
+    "psychose",
+    "psychotisch",
+    "bipolair",
+    "borderline",
+    "ptss",
+    "trauma",
+    "depressie",
+    "depressief",
+    "dementie",
+    "dement",
+    "alzheimer",
+    "parkinson",
+    "korsakov",
+    "kanker",
+    "tumor",
+    "chemo",
+    "diabetes",
+    "suikerziekte",
+    "hiv",
+    "epilep",
+    "verslaafd",
+    "verslaving",
+    "lvb",
+    "verstandelijke beperking",
+    "verstandelijk beperkt",
+    "downsyndroom",
+    "syndroom van down",
+    "nah",
+    "hersenletsel",
+    "eetstoornis",
+    "anorexia",
+    "copd",
+    "hartfalen",
+    "dwarslaesie",
+    "rolstoel",
+    "zwanger",
+    "blind",
+    "doof",
+    "ms",
+    "als",
+];
+
+/// People an age is written after: "zoon van 19", "mevrouw 82 jaar". Not "moeder van 3",
+/// which is the make-up of a family.
+const PERSONS: &str =
+    "man|vrouw|meneer|mevrouw|mevr\\.?|dhr\\.?|mw\\.?|zoon|dochter|jongen|meisje|\
+                       kind|cliënt|client|bewoner|inwoner|oudere|weduwe|weduwnaar|jongere|broer|\
+                       zus|opa|oma|partner|echtgenote?";
+
+/// Words a street's name ends in (not "hof", "park" or "plein": "Gerechtshof", "Zuiderpark",
+/// the municipality's "Werkplein").
+const STREETS: &[&str] = &[
+    "straat",
+    "laan",
+    "weg",
+    "kade",
+    "gracht",
+    "singel",
+    "dreef",
+    "steeg",
+    "plantsoen",
+];
+
+const NUMBER_WORDS: &str = "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf";
+
+fn alternation(stems: &[&str]) -> String {
+    stems
+        .iter()
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+static PATTERNS: LazyLock<Vec<(DetailKind, Regex)>> = LazyLock::new(|| {
+    let streets = alternation(STREETS);
+    let patterns = [
+        (
+            DetailKind::Age,
+            format!(
+                r"\b\d{{1,3}}-?jarige?\b|\b\d{{1,3}}\s+(?:jaar|jr\.?)\s+oud\b|\(\s*\d{{1,3}}\s*(?:jaar|jr\.?|j\.?)?\s*\)|\b(?:{PERSONS})\s+van\s+\d{{1,3}}(?:\s*(?:jaar|jr\b\.?))?(?:\s*[,.;:)]|\s+(?:en|die|met|is|woont|heeft|wil|kan|zit|moet|oud)\b|\s*$)|\b(?:{PERSONS})\s+\d{{2,3}}\s*(?:jaar|jr\b\.?)|\b(?:tachtig|negentig|zeventig|zestig|vijftig|veertig|dertig|twintig)ers?\b|\bgeboren\s+in\s+\d{{4}}\b"
+            ),
+        ),
+        (
+            DetailKind::Origin,
+            format!(r"\b(?:{})\p{{L}}*", alternation(ORIGINS)),
+        ),
+        (
+            DetailKind::Health,
+            format!(r"\b(?:{})(?:\p{{L}}*)", alternation(HEALTH)),
+        ),
+        (
+            DetailKind::Family,
+            format!(
+                r"\b(?:moeder|vader|ouders?|gezin|alleenstaande\s+(?:moeder|vader))\s+(?:van|met)\s+(?:\d{{1,2}}|{NUMBER_WORDS})\b(?:\s+kinderen)?|\b(?:tweeling|drieling)\b"
+            ),
+        ),
+        (
+            DetailKind::Street,
+            format!(r"\b\p{{Lu}}\p{{Ll}}+(?:{streets})\b"),
+        ),
+    ];
+    patterns
+        .into_iter()
+        .filter_map(|(kind, source)| {
+            let ci = !matches!(kind, DetailKind::Street);
+            regex::RegexBuilder::new(&source)
+                .case_insensitive(ci)
+                .build()
+                .ok()
+                .map(|re| (kind, re))
+        })
+        .collect()
+});
+
+/// Words that would read as a condition but are common words: whole-word only.
+const WHOLE_WORD_ONLY: &[&str] = &["add", "ms", "als", "nah", "hiv", "lvb", "copd", "blind"];
+
+/// The identifying details in `text`, in the order they stand, each found once.
+pub fn identifying_details(text: &str) -> Vec<Detail> {
+    let mut found: Vec<(usize, Detail)> = Vec::new();
+    for (kind, re) in PATTERNS.iter() {
+        for m in re.find_iter(text) {
+            let words = m.as_str().trim();
+            if *kind == DetailKind::Health && !health_word(words) {
+                continue;
+            }
+            if found
+                .iter()
+                .any(|(_, d)| d.kind == *kind && d.found.eq_ignore_ascii_case(words))
+            {
+                continue;
+            }
+            found.push((
+                m.start(),
+                Detail {
+                    kind: *kind,
+                    found: words.to_string(),
+                },
+            ));
+        }
+    }
+    found.sort_by_key(|(at, d)| (*at, d.kind));
+    found.into_iter().map(|(_, d)| d).collect()
+}
+
+/// A health match counts unless it is a short stem inside a longer, ordinary word ("als",
+/// "adder", "msn", "blinde vlek" stays).
+fn health_word(words: &str) -> bool {
+    let lower = words.to_lowercase();
+    match WHOLE_WORD_ONLY.iter().find(|w| lower.starts_with(**w)) {
+        Some(stem) => {
+            lower == *stem
+                && (lower != "als" || words == "ALS")
+                && (lower != "ms" || words == "MS")
+                && (lower != "add" || words == "ADD")
+                && (lower != "nah" || words == "NAH")
+        }
+        None => true,
+    }
+}
+
+/// "leeftijd („39”), herkomst of taal („Marokkaanse”)": for the overleg, in the order found.
+pub fn describe_nl(details: &[Detail]) -> String {
+    details
+        .iter()
+        .map(|d| format!("{} („{}”)", d.kind.dutch(), d.found))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(DetailKind, String)> {
+        identifying_details(text)
+            .into_iter()
+            .map(|d| (d.kind, d.found))
+            .collect()
+    }
+
+    #[test]
+    fn an_age_origin_and_diagnosis_are_found() {
+        let found = kinds(
+            "Dhr. (39), Marokkaanse vader van vier kinderen, zoon met autisme; woont aan de \
+             Twickelstraat. Wacht al 2 jaar op een woning.",
+        );
+        assert_eq!(
+            found,
+            vec![
+                (DetailKind::Age, "(39)".into()),
+                (DetailKind::Origin, "Marokkaanse".into()),
+                (DetailKind::Family, "vader van vier kinderen".into()),
+                (DetailKind::Health, "autisme".into()),
+                (DetailKind::Street, "Twickelstraat".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ages_are_written_many_ways() {
+        for text in [
+            "een 82-jarige weduwe",
+            "mevrouw 82 jaar",
+            "zoon van 19 woont weer thuis",
+            "hij is 17 jaar oud",
+            "cliënt (45 jr)",
+            "een vrouw van in de tachtig, een tachtiger",
+            "geboren in 1961",
+        ] {
+            assert!(
+                kinds(text).iter().any(|(k, _)| *k == DetailKind::Age),
+                "{text}: {:?}",
+                kinds(text)
+            );
+        }
+    }
+
+    #[test]
+    fn a_plain_barrier_note_raises_nothing() {
+        for text in [
+            "Wacht al 2 jaar op een woning; de corporatie reageert al 9 weken niet.",
+            "Uitkering gekort door de kostendelersnorm toen de zoon weer thuis kwam wonen.",
+            "Als de gemeente niet belt, blijft de aanvraag liggen. Ze durft geen vrijwilligerswerk te doen.",
+            "De wachtlijst bij de GGZ is 7 maanden, ver boven de Treeknorm.",
+            "Meneer kreeg een brief van de straat hiernaast; de adder in het gras.",
+            "Bij het Werkplein en het Gerechtshof lag de aanvraag; cliënt 2 jaar op de wachtlijst.",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn short_conditions_count_only_as_written_for_them() {
+        assert_eq!(kinds("vader heeft MS")[0].1, "MS");
+        assert!(kinds("vader heeft ms gehad als kind").is_empty());
+        assert_eq!(kinds("bekend met ADD")[0].1, "ADD");
+    }
+
+    #[test]
+    fn the_description_names_kind_and_words() {
+        let details = identifying_details("Syrische statushouder met PTSS");
+        assert_eq!(
+            describe_nl(&details),
+            "herkomst of taal („Syrische”), herkomst of taal („statushouder”), gezondheid („PTSS”)"
+        );
+    }
+}

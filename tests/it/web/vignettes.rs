@@ -1,0 +1,86 @@
+//! Vignettes that could point to one household: the cluster page names what in the text can
+//! make someone recognisable, and the overleg approves such a text only after ticking that it
+//! checked it.
+
+use crate::support::*;
+
+const IDENTIFYING: &str = "Mevrouw (82), Surinaamse weduwe aan de Twickelstraat: kleinzoon \
+                           weer ingetrokken, AOW gekort door de kostendelersnorm.";
+
+#[tokio::test]
+async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked() {
+    let site = site().await;
+    // The seeded signals, the first of them told with an age, an origin and a street.
+    let mut texts = SEEDED;
+    texts[0].1 = IDENTIFYING;
+    seed(&site, &texts).await;
+    let cluster = site.cluster_id("kostendelersnorm", "Moerwijk").await;
+    let overleg = site.login("overleg").await;
+    let page = format!("/clusters/{cluster}");
+    let vignette = format!("/clusters/{cluster}/vignet");
+
+    // The page warns at that text, and only there.
+    let html = overleg.page(&page, 200).await;
+    let warning = "Let op: deze tekst noemt leeftijd („(82)”), herkomst of taal („Surinaamse”), \
+                   straat („Twickelstraat”).";
+    assert!(html.contains(warning), "{html}");
+    assert_eq!(
+        html.matches("Let op: deze tekst noemt").count(),
+        1,
+        "{html}"
+    );
+    assert_eq!(html.matches("name=\"gecontroleerd\"").count(), 1);
+
+    // Without the tick: refused, naming what was found, and nothing approved.
+    let (status, body) = overleg
+        .submit(
+            &vignette,
+            &[("bron", "verbinders-moerwijk"), ("signaal", "s0")],
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("vignet: deze tekst noemt leeftijd („(82)”)")
+            && body.contains("Vink aan dat u gecontroleerd hebt"),
+        "{body}"
+    );
+    assert!(site
+        .store
+        .approved_vignettes(&cluster)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A text without such details needs no tick.
+    let (status, _) = overleg
+        .submit(&vignette, &[("bron", "ggz-haaglanden"), ("signaal", "s2")])
+        .await;
+    assert_eq!(status, 303);
+
+    // With the tick: approved.
+    let (status, _) = overleg
+        .submit(
+            &vignette,
+            &[
+                ("bron", "verbinders-moerwijk"),
+                ("signaal", "s0"),
+                ("gecontroleerd", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let mut approved = site.store.approved_vignettes(&cluster).await.unwrap();
+    approved.sort();
+    assert_eq!(
+        approved,
+        [
+            ("ggz-haaglanden".to_string(), "s2".to_string()),
+            ("verbinders-moerwijk".to_string(), "s0".to_string())
+        ]
+    );
+    let html = overleg.page(&page, 200).await;
+    assert!(
+        !html.contains("Let op: deze tekst noemt"),
+        "approved: no form, no warning"
+    );
+}
