@@ -227,7 +227,7 @@ pub fn identifying_details(text: &str) -> Vec<Detail> {
     let mut found: Vec<(usize, Detail)> = Vec::new();
     for (kind, re) in PATTERNS.iter() {
         for m in re.find_iter(text) {
-            let words = m.as_str().trim();
+            let words = shown(m.as_str());
             if *kind == DetailKind::Health && !health_word(words) {
                 continue;
             }
@@ -249,6 +249,26 @@ pub fn identifying_details(text: &str) -> Vec<Detail> {
     found.sort_by_key(|(at, d)| (*at, d.kind));
     found.into_iter().map(|(_, d)| d).collect()
 }
+
+/// The words of a match as the overleg reads them: without the word or punctuation that
+/// only told an age from a count ("zoon van 24 wil" → "zoon van 24").
+fn shown(matched: &str) -> &str {
+    let trimmed = matched
+        .trim()
+        .trim_end_matches([',', '.', ';', ':'])
+        .trim_end();
+    match trimmed.rsplit_once(' ') {
+        Some((head, last)) if AGE_FOLLOWERS.contains(&last) => head,
+        _ if trimmed.ends_with(')') && !trimmed.contains('(') => trimmed.trim_end_matches(')'),
+        _ => trimmed,
+    }
+}
+
+/// The words after "zoon van 24" that say 24 is an age (in the age pattern, and trimmed
+/// from what is shown).
+const AGE_FOLLOWERS: [&str; 10] = [
+    "en", "die", "met", "is", "woont", "heeft", "wil", "kan", "zit", "moet",
+];
 
 /// A health match counts unless it is a short stem inside a longer, ordinary word ("als",
 /// "adder", "msn", "blinde vlek" stays).
@@ -321,6 +341,17 @@ mod tests {
                 kinds(text)
             );
         }
+    }
+
+    #[test]
+    fn an_age_is_shown_without_the_word_that_told_it() {
+        assert_eq!(
+            kinds("Zoon van 24 wil weer thuis wonen; dochter van 19, die studeert."),
+            vec![
+                (DetailKind::Age, "Zoon van 24".into()),
+                (DetailKind::Age, "dochter van 19".into()),
+            ]
+        );
     }
 
     #[test]

@@ -119,6 +119,20 @@ async fn meeting_at((width, height): (u32, u32)) {
 
     browser.decide("bevestigen", async |_| {}).await;
     browser.wait_for("De status is nu: bevestigd").await;
+    // The newest signal names an age ("Zoon van 24"): the page says so, and its approval
+    // asks for the tick first.
+    let page = browser.text().await;
+    assert!(
+        page.contains("Let op: deze tekst noemt leeftijd („Zoon van 24”)"),
+        "{page}"
+    );
+    browser
+        .js("document.querySelector(\"form[action$='/vignet'] .let-op\").scrollIntoView(); return true;")
+        .await;
+    browser.shot("vignet-let-op").await;
+    browser
+        .click("form[action$='/vignet'] input[name=gecontroleerd]")
+        .await;
     browser
         .click_to(
             "form[action$='/vignet'] button[type=submit]",
