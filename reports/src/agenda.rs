@@ -40,6 +40,9 @@ pub struct AgendaItem {
     /// Why it is on the agenda: "nieuw", "piek", "normoverschrijding", "terug", …
     pub labels: Vec<String>,
     pub waarom: String,
+    /// The day `waarom` was counted ("03-12-2026"): a split or a merge since then changes
+    /// the cluster's figures, not the reasons it was put on the agenda with.
+    pub waarom_on: String,
     pub signals: i64,
     pub sources: i64,
     pub areas: i64,
@@ -268,6 +271,9 @@ async fn build_item(
     on: NaiveDate,
 ) -> anyhow::Result<AgendaItem> {
     let waarom = latest.map(|p| p.waarom.clone()).unwrap_or_default();
+    let waarom_on = latest
+        .map(|p| crate::dutch::date(p.evaluated_on))
+        .unwrap_or_default();
     let id = &cluster.cluster.id;
     let standing = &cluster.standing;
     let barrier = rules.barrier(&cluster.cluster.barrier);
@@ -298,6 +304,7 @@ async fn build_item(
         state: standing.state.as_str().to_string(),
         labels,
         waarom,
+        waarom_on,
         signals: cluster.cluster.signal_count,
         sources: summary.map_or(0, |s| s.sources),
         areas: summary.map_or(0, |s| s.areas),

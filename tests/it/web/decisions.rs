@@ -211,6 +211,14 @@ async fn the_overleg_decides_and_the_history_is_kept() {
 #[tokio::test]
 async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
     let (site, cluster) = seeded_site().await;
+    // The engine's promotion step puts the five signals on the agenda.
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    assert!(
+        knooppunt_rules::engine::evaluate_promotions(&site.store, &rules)
+            .await
+            .unwrap()
+            >= 1
+    );
     let overleg = site.login("overleg").await;
     let path = format!("/clusters/{cluster}/besluit");
     let split = ("actie", "splitsen");
@@ -272,8 +280,18 @@ async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
         "{page}"
     );
 
+    // The reasons the cluster came on the agenda with were counted before the split (five
+    // signals): the page says when, beside today's three.
+    let (_, page) = overleg.get(&format!("/clusters/{cluster}")).await;
+    let promoted = knooppunt_reports::dutch::date(knooppunt_ingest::today_nl());
+    assert!(
+        page.contains(&format!(
+            "<strong>Waarom op de agenda</strong> (geteld op {promoted}): 5 signalen"
+        )) && page.contains("<dt>Signalen</dt><dd>3</dd>"),
+        "{page}"
+    );
+
     // A replay re-classifies everything but keeps the overleg's split.
-    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
     let diff = knooppunt_rules::replay::replay(&site.store, &rules, true, |_| {})
         .await
         .unwrap();
