@@ -266,6 +266,28 @@ fn the_methods_appendix_promises_only_what_the_brief_gives() {
     );
 }
 
+/// A knelpunt whose wijken are not named may have a large count in one wijk that disclosure
+/// hid for another figure's sake: the brief does not call it spread thin.
+#[test]
+fn a_knelpunt_without_named_wijken_is_not_called_spread_thin() {
+    let mut brief = brief();
+    for k in brief
+        .sections
+        .iter_mut()
+        .flat_map(|s| s.knelpunten.iter_mut())
+    {
+        k.area_names.clear();
+    }
+    let rendered = brief.render().unwrap();
+    for text in [&rendered.markdown, &rendered.html] {
+        assert!(
+            text.contains("niet per wijk te noemen zonder kleine aantallen te onthullen"),
+            "{text}"
+        );
+        assert!(!text.contains("verspreid"), "{text}");
+    }
+}
+
 #[test]
 fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
     let mut brief = brief();
