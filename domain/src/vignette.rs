@@ -286,6 +286,47 @@ fn health_word(words: &str) -> bool {
     }
 }
 
+/// The most characters a vignette in the overleg's own words may have: a vignette is a
+/// short quote, not a report.
+pub const MAX_EDITED_CHARS: usize = 1_000;
+
+/// A vignette the overleg rewrote, checked: normalised and trimmed, not empty, not too long,
+/// and with no personal data the scrubber would remove (a name typed back in, a phone
+/// number). The refusal is Dutch and names what is wrong, never the text.
+pub fn checked_edit(edited: &str) -> Result<String, String> {
+    let text = as_stored(edited);
+    if text.is_empty() {
+        return Err("de tekst van het vignet is leeg".into());
+    }
+    let chars = text.chars().count();
+    if chars > MAX_EDITED_CHARS {
+        return Err(format!(
+            "de tekst van het vignet is te lang: {chars} tekens, maximaal {MAX_EDITED_CHARS}"
+        ));
+    }
+    let scrubbed = crate::scrub::scrub(&text);
+    if !scrubbed.found.is_empty() {
+        let kinds: Vec<&str> = scrubbed.found.iter().map(|k| k.as_str()).collect();
+        return Err(format!(
+            "de tekst van het vignet bevat persoonsgegevens ({}); haal die weg",
+            kinds.join(", ")
+        ));
+    }
+    Ok(text)
+}
+
+/// A text as a vignette would be stored: normalised as intake normalises signal text (line
+/// ends as a form sends them made plain, invisible characters gone, NFC), trimmed.
+fn as_stored(text: &str) -> String {
+    crate::normalise::normalise_text(text).trim().to_string()
+}
+
+/// Whether `edited` says what `original` says, character for character once both are
+/// stored alike: a form sent back unchanged is no rewrite.
+pub fn unchanged(edited: &str, original: &str) -> bool {
+    as_stored(edited) == as_stored(original)
+}
+
 /// "leeftijd („39”), herkomst of taal („Marokkaanse”)": for the overleg, in the order found.
 pub fn describe_nl(details: &[Detail]) -> String {
     details
@@ -373,6 +414,30 @@ mod tests {
         assert_eq!(kinds("vader heeft MS")[0].1, "MS");
         assert!(kinds("vader heeft ms gehad als kind").is_empty());
         assert_eq!(kinds("bekend met ADD")[0].1, "ADD");
+    }
+
+    #[test]
+    fn an_edited_vignette_is_checked_for_personal_data_and_length() {
+        let cases = [
+            (
+                "  Een vader wacht al\u{200B} 9 maanden.\r\n",
+                Ok("Een vader wacht al 9 maanden."),
+            ),
+            (" \n ", Err("de tekst van het vignet is leeg")),
+        ];
+        for (edited, expected) in cases {
+            let checked = checked_edit(edited);
+            assert_eq!(checked.as_deref().map_err(String::as_str), expected);
+        }
+        let refused = checked_edit("Bel mevrouw op 06-12345678 over de huur.").unwrap_err();
+        assert_eq!(
+            refused,
+            "de tekst van het vignet bevat persoonsgegevens (telefoon); haal die weg"
+        );
+        assert!(!refused.contains("0612345678") && !refused.contains("06-12345678"));
+        assert!(checked_edit(&"a".repeat(MAX_EDITED_CHARS + 1))
+            .unwrap_err()
+            .contains("te lang: 1001 tekens"));
     }
 
     #[test]

@@ -147,7 +147,7 @@ impl Store {
             )
             .await?;
         let sql = format!(
-            "SELECT v.cluster_id, s.text FROM vignettes v \
+            "SELECT v.cluster_id, COALESCE(v.edited_text, s.text) FROM vignettes v \
              JOIN signals s ON s.source = v.source AND s.id = v.signal_id \
              WHERE v.cluster_id IN ({}) ORDER BY v.approved_at",
             param_list(self.backend, 1, ids.len())
@@ -231,12 +231,14 @@ impl Store {
         .context("tekst van signaal van cluster lezen")
     }
 
-    /// Approves a scrubbed signal of a cluster as a vignette for the brief; false when the
-    /// signal is not in the cluster.
+    /// Approves a scrubbed signal of a cluster as a vignette for the brief, in the overleg's
+    /// own words when `edited` is given (checked by the caller); false when the signal is not
+    /// in the cluster.
     pub async fn approve_vignette(
         &self,
         cluster_id: &str,
         (source, signal_id): (&str, &str),
+        edited: Option<&str>,
         by: &str,
     ) -> anyhow::Result<bool> {
         let member: Option<String> = sqlx::query_scalar(
@@ -253,14 +255,16 @@ impl Store {
             return Ok(false);
         }
         sqlx::query(
-            "INSERT INTO vignettes (cluster_id, source, signal_id, approved_by, approved_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cluster_id, source, signal_id) DO NOTHING",
+            "INSERT INTO vignettes \
+             (cluster_id, source, signal_id, approved_by, approved_at, edited_text) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cluster_id, source, signal_id) DO NOTHING",
         )
         .bind(cluster_id)
         .bind(source)
         .bind(signal_id)
         .bind(by)
         .bind(crate::Text(chrono::Utc::now()))
+        .bind(edited)
         .execute(&self.pool)
         .await
         .context("vignet vastleggen")?;

@@ -62,12 +62,13 @@ impl Store {
             .context("indeling van een signaal lezen")
     }
 
-    /// The (source, signal) pairs approved as vignettes of a cluster.
+    /// The vignettes approved of a cluster: (source, signal, the overleg's own words if it
+    /// rewrote the text).
     pub async fn approved_vignettes(
         &self,
         cluster_id: &str,
-    ) -> anyhow::Result<Vec<(String, String)>> {
-        let sql = "SELECT source, signal_id FROM vignettes WHERE cluster_id = $1";
+    ) -> anyhow::Result<Vec<(String, String, Option<String>)>> {
+        let sql = "SELECT source, signal_id, edited_text FROM vignettes WHERE cluster_id = $1";
         self.rows(sql, params![cluster_id])
             .await
             .context("vignetten lezen")

@@ -119,8 +119,8 @@ async fn meeting_at((width, height): (u32, u32)) {
 
     browser.decide("bevestigen", async |_| {}).await;
     browser.wait_for("De status is nu: bevestigd").await;
-    // The newest signal names an age ("Zoon van 24"): the page says so, and its approval
-    // asks for the tick first.
+    // The newest signal names an age ("Zoon van 24"): the page says so. The chair rewrites
+    // the vignette without it, which needs no tick.
     let page = browser.text().await;
     assert!(
         page.contains("Let op: deze tekst noemt leeftijd („Zoon van 24”)"),
@@ -131,8 +131,13 @@ async fn meeting_at((width, height): (u32, u32)) {
         .await;
     browser.shot("vignet-let-op").await;
     browser
-        .click("form[action$='/vignet'] input[name=gecontroleerd]")
+        .click("form[action$='/vignet'] details.vignet-tekst summary")
         .await;
+    let own = "Een zoon wil weer thuis wonen, maar dan gaat de bijstand van zijn moeder omlaag.";
+    browser
+        .fill("form[action$='/vignet'] textarea[name=tekst]", own)
+        .await;
+    browser.shot("vignet-herschreven").await;
     browser
         .click_to(
             "form[action$='/vignet'] button[type=submit]",
@@ -141,7 +146,9 @@ async fn meeting_at((width, height): (u32, u32)) {
         .await;
     let page = browser.text().await;
     assert!(
-        page.contains("Goedgekeurd als vignet voor de brief"),
+        page.contains(&format!(
+            "Goedgekeurd als vignet voor de brief, in deze woorden: „{own}”"
+        )),
         "{page}"
     );
     browser.shot("vignet-goedgekeurd").await;

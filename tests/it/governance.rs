@@ -102,9 +102,13 @@ async fn retention_suite(store: Store) {
     assert_eq!(
         knooppunt_reports::knelpunten::approve_vignette(
             &store,
-            &cluster,
-            ("t0", "oud-0"),
-            true,
+            knooppunt_reports::knelpunten::VignetteRequest {
+                cluster_id: &cluster,
+                source: "t0",
+                signal_id: "oud-0",
+                edited: None,
+                checked: true,
+            },
             "overleg-1"
         )
         .await

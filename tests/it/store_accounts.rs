@@ -222,9 +222,13 @@ async fn team_signals_suite(store: &Store) {
     assert!(
         knooppunt_reports::knelpunten::approve_vignette(
             store,
-            &cluster,
-            ("t1", "a"),
-            false,
+            knooppunt_reports::knelpunten::VignetteRequest {
+                cluster_id: &cluster,
+                source: "t1",
+                signal_id: "a",
+                edited: None,
+                checked: false,
+            },
             "overleg"
         )
         .await
@@ -232,7 +236,7 @@ async fn team_signals_suite(store: &Store) {
             == knooppunt_reports::knelpunten::VignetteApproval::Approved
     );
     let approved = store.approved_vignettes(&cluster).await.unwrap();
-    assert_eq!(approved, [("t1".to_string(), "a".to_string())]);
+    assert_eq!(approved, [("t1".to_string(), "a".to_string(), None)]);
     let day = "2026-07-06".parse().unwrap();
     assert!(!store.meeting_recorded(day).await.unwrap());
     knooppunt_reports::review_store::add_meeting(store, day, "overleg")

@@ -214,11 +214,11 @@ async fn reads(store: &Store) {
         None
     );
     assert!(store
-        .approve_vignette(&k, ("t1", "s1"), "overleg-1")
+        .approve_vignette(&k, ("t1", "s1"), None, "overleg-1")
         .await
         .unwrap());
     assert!(!store
-        .approve_vignette(&k, ("t9", "niet-in-cluster"), "overleg-1")
+        .approve_vignette(&k, ("t9", "niet-in-cluster"), None, "overleg-1")
         .await
         .unwrap());
     let q4 = (day("2026-10-01"), day("2027-01-01"));
@@ -234,6 +234,30 @@ async fn reads(store: &Store) {
     assert_eq!((rows.waits[0].wait_days, rows.waits[0].n), (70, 5));
     assert_eq!(rows.co_occurring[0].barrier, A);
     assert_eq!(rows.vignettes, vec![(k.clone(), "tekst s1".to_string())]);
+    // A vignette in the overleg's own words is read in those words.
+    assert!(store
+        .approve_vignette(&k, ("t1", "s2"), Some("eigen woorden"), "overleg-1")
+        .await
+        .unwrap());
+    let rows = store
+        .knelpunt_rows(std::slice::from_ref(&k), (day("2026-01-01"), q4.1), q4)
+        .await
+        .unwrap();
+    let texts: Vec<&str> = rows.vignettes.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(texts, ["tekst s1", "eigen woorden"]);
+    let mut approved = store.approved_vignettes(&k).await.unwrap();
+    approved.sort();
+    assert_eq!(
+        approved,
+        [
+            ("t1".to_string(), "s1".to_string(), None),
+            (
+                "t1".to_string(),
+                "s2".to_string(),
+                Some("eigen woorden".to_string())
+            )
+        ]
+    );
     assert_eq!(
         store.knelpunt_rows(&[], q4, q4).await.unwrap(),
         Default::default()

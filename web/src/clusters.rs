@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
-use knooppunt_reports::knelpunten::VignetteApproval;
+use knooppunt_reports::knelpunten::{VignetteApproval, VignetteRequest};
 use knooppunt_reports::review::Action;
 use knooppunt_reports::review_store::{self, DecideError};
 use serde::Deserialize;
@@ -108,6 +108,9 @@ pub(crate) struct VignetteForm {
     /// "ja" when the overleg ticked that nobody can be recognised in the text.
     #[serde(rename = "gecontroleerd")]
     checked: String,
+    /// The text as the overleg wants it in the brief; the signal's own when unchanged.
+    #[serde(rename = "tekst")]
+    text: Option<String>,
 }
 
 /// Approves a scrubbed signal of the cluster as a vignette for the brief.
@@ -116,14 +119,16 @@ pub(crate) async fn approve_vignette(
     CsrfForm(form): CsrfForm<VignetteForm>,
 ) -> Result<Response, WebError> {
     let OwnCluster { me, id } = &cluster;
-    let approval = knooppunt_reports::knelpunten::approve_vignette(
-        &me.state.store,
-        id,
-        (&form.source, &form.signal),
-        form.checked == "ja",
-        &me.user.name,
-    )
-    .await?;
+    let request = VignetteRequest {
+        cluster_id: id,
+        source: &form.source,
+        signal_id: &form.signal,
+        edited: form.text.as_deref(),
+        checked: form.checked == "ja",
+    };
+    let approval =
+        knooppunt_reports::knelpunten::approve_vignette(&me.state.store, request, &me.user.name)
+            .await?;
     match approval {
         VignetteApproval::Approved => Ok(back_to(&cluster, "vignet")),
         VignetteApproval::NotInCluster => {
@@ -137,6 +142,9 @@ pub(crate) async fn approve_vignette(
                 knooppunt_domain::vignette::describe_nl(&details)
             );
             refused_again(&cluster, text).await
+        }
+        VignetteApproval::EditRefused(refusal) => {
+            refused_again(&cluster, format!("vignet: {refusal}")).await
         }
     }
 }

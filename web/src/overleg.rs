@@ -115,6 +115,8 @@ struct Example {
     area: String,
     observed_on: String,
     approved: bool,
+    /// The approved vignette in the overleg's own words, if it rewrote the text.
+    edited: Option<String>,
     /// What in the text can make someone recognisable ("leeftijd („39”), …"); empty if
     /// nothing was found.
     identifying: String,
@@ -302,7 +304,13 @@ async fn examples(state: &WebState, id: &str) -> anyhow::Result<Vec<Example>> {
     Ok(examples
         .into_iter()
         .map(|e| Example {
-            approved: approved.iter().any(|(s, i)| s == &e.source && i == &e.id),
+            approved: approved
+                .iter()
+                .any(|(s, i, _)| s == &e.source && i == &e.id),
+            edited: approved
+                .iter()
+                .find(|(s, i, _)| s == &e.source && i == &e.id)
+                .and_then(|(_, _, edited)| edited.clone()),
             identifying: knooppunt_domain::vignette::describe_nl(
                 &knooppunt_domain::vignette::identifying_details(&e.text),
             ),

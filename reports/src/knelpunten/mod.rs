@@ -397,38 +397,56 @@ pub enum VignetteApproval {
     /// The text names details that can make someone recognisable, and the overleg did not
     /// say it checked them ([`knooppunt_domain::vignette`]).
     Unchecked(Vec<knooppunt_domain::vignette::Detail>),
+    /// The overleg's own words were refused (empty, too long, personal data): why, in Dutch.
+    EditRefused(String),
 }
 
-/// Approves a scrubbed signal of a cluster as a vignette for the brief. A text with an age,
-/// an origin, a condition, a family's make-up or a street is approved only when the overleg
-/// says it checked that nobody can be recognised (`checked`).
+/// A request to approve a signal of a cluster as a vignette.
+#[derive(Debug, Clone, Copy)]
+pub struct VignetteRequest<'a> {
+    pub cluster_id: &'a str,
+    pub source: &'a str,
+    pub signal_id: &'a str,
+    /// The text in the overleg's own words, if it changed the signal's.
+    pub edited: Option<&'a str>,
+    /// Whether the overleg ticked that nobody can be recognised in the text.
+    pub checked: bool,
+}
+
+/// Approves a scrubbed signal of a cluster as a vignette for the brief, as it stands or in
+/// the overleg's own words. A text with an age, an origin, a condition, a family's make-up
+/// or a street is approved only when the overleg says it checked that nobody can be
+/// recognised; a rewritten one is checked the same way, and for personal data.
 pub async fn approve_vignette(
     store: &Store,
-    cluster_id: &str,
-    (source, signal_id): (&str, &str),
-    checked: bool,
+    request: VignetteRequest<'_>,
     by: &str,
 ) -> anyhow::Result<VignetteApproval> {
-    let Some(text) = store
-        .cluster_signal_text(cluster_id, (source, signal_id))
-        .await?
-    else {
+    let key = (request.source, request.signal_id);
+    let Some(original) = store.cluster_signal_text(request.cluster_id, key).await? else {
         return Ok(VignetteApproval::NotInCluster);
     };
-    let details = knooppunt_domain::vignette::identifying_details(&text);
-    if !details.is_empty() && !checked {
+    let edited = match request.edited {
+        None => None,
+        Some(text) if knooppunt_domain::vignette::unchanged(text, &original) => None,
+        Some(text) => match knooppunt_domain::vignette::checked_edit(text) {
+            Ok(text) => Some(text),
+            Err(refusal) => return Ok(VignetteApproval::EditRefused(refusal)),
+        },
+    };
+    let details =
+        knooppunt_domain::vignette::identifying_details(edited.as_deref().unwrap_or(&original));
+    if !details.is_empty() && !request.checked {
         return Ok(VignetteApproval::Unchecked(details));
     }
-    Ok(
-        if store
-            .approve_vignette(cluster_id, (source, signal_id), by)
-            .await?
-        {
-            VignetteApproval::Approved
-        } else {
-            VignetteApproval::NotInCluster
-        },
-    )
+    let stored = store
+        .approve_vignette(request.cluster_id, key, edited.as_deref(), by)
+        .await?;
+    Ok(if stored {
+        VignetteApproval::Approved
+    } else {
+        VignetteApproval::NotInCluster
+    })
 }
 
 /// The one disclosure step of the brief: the knelpunten of this quarter, published per wijk,

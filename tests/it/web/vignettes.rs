@@ -51,20 +51,52 @@ async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked()
         .unwrap()
         .is_empty());
 
-    // A text without such details needs no tick.
+    // A text without such details needs no tick; sent back unchanged (with the line ends a
+    // browser sends), it is the signal's own text, not a rewrite.
+    let unchanged = SEEDED[2].1.replace('\n', "\r\n");
     let (status, _) = overleg
-        .submit(&vignette, &[("bron", "ggz-haaglanden"), ("signaal", "s2")])
+        .submit(
+            &vignette,
+            &[
+                ("bron", "ggz-haaglanden"),
+                ("signaal", "s2"),
+                ("tekst", &unchanged),
+            ],
+        )
         .await;
     assert_eq!(status, 303);
 
-    // With the tick: approved.
+    // In the overleg's own words: personal data typed in is refused, naming its kind only;
+    // a rewrite that keeps the street still asks for the tick.
+    for (rewrite, refusal) in [
+        (
+            "Bel mevrouw op 06-12345678: AOW gekort.",
+            "vignet: de tekst van het vignet bevat persoonsgegevens (telefoon)",
+        ),
+        (
+            "Weduwe aan de Twickelstraat: AOW gekort.",
+            "vignet: deze tekst noemt straat („Twickelstraat”)",
+        ),
+    ] {
+        let form = [
+            ("bron", "verbinders-moerwijk"),
+            ("signaal", "s0"),
+            ("tekst", rewrite),
+        ];
+        let (status, body) = overleg.submit(&vignette, &form).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains(refusal), "{body}");
+    }
+
+    // Rewritten without them: approved without the tick, and the brief quotes the rewrite.
+    let own = "Een weduwe: kleinzoon weer ingetrokken, AOW gekort door de kostendelersnorm.";
     let (status, _) = overleg
         .submit(
             &vignette,
             &[
                 ("bron", "verbinders-moerwijk"),
                 ("signaal", "s0"),
-                ("gecontroleerd", "ja"),
+                ("tekst", own),
             ],
         )
         .await;
@@ -74,13 +106,37 @@ async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked()
     assert_eq!(
         approved,
         [
-            ("ggz-haaglanden".to_string(), "s2".to_string()),
-            ("verbinders-moerwijk".to_string(), "s0".to_string())
+            ("ggz-haaglanden".to_string(), "s2".to_string(), None),
+            (
+                "verbinders-moerwijk".to_string(),
+                "s0".to_string(),
+                Some(own.to_string())
+            )
         ]
     );
     let html = overleg.page(&page, 200).await;
     assert!(
         !html.contains("Let op: deze tekst noemt"),
         "approved: no form, no warning"
+    );
+    assert!(
+        html.contains(&format!("in deze woorden: „{own}”")),
+        "{html}"
+    );
+    let decide = format!("/clusters/{cluster}/besluit");
+    assert_eq!(
+        overleg.submit(&decide, &[("actie", "bevestigen")]).await.0,
+        303
+    );
+    let brief = overleg
+        .page(
+            &format!("/brief?kwartaal={}&formaat=md", this_quarter()),
+            200,
+        )
+        .await;
+    let quoted = brief.contains("Een weduwe: kleinzoon weer ingetrokken");
+    assert!(
+        quoted && !brief.contains("Surinaamse") && !brief.contains("(82)"),
+        "{brief}"
     );
 }
