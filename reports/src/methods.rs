@@ -51,8 +51,8 @@ fn correction(brief: &Brief) -> String {
          aantallen zijn daarom niet gecorrigeerd (zie hieronder)."
             .into()
     } else if ranged < published {
-        "Daarom staat bij een gepubliceerd aantal een schatting na correctie voor herkenning, \
-         waar precisie en volledigheid van die barrière gemeten zijn (zie hieronder)."
+        "Daarom staat bij de gepubliceerde aantallen van barrières waarvan precisie en \
+         volledigheid gemeten zijn een schatting na correctie voor herkenning (zie hieronder)."
             .into()
     } else {
         "Daarom staat bij elk gepubliceerd aantal een schatting na correctie voor herkenning \
@@ -62,8 +62,11 @@ fn correction(brief: &Brief) -> String {
 }
 
 fn earlier(brief: &Brief) -> String {
+    // A point is "from a snapshot" when the published brief about its quarter named the
+    // knelpunt; otherwise it is a recount, whether no brief appeared or one appeared without
+    // this knelpunt. So only the first can be said of a quarter.
     let mut published = BTreeSet::new();
-    let mut recounted = BTreeSet::new();
+    let mut any_recounted = false;
     let points = brief
         .sections
         .iter()
@@ -71,37 +74,35 @@ fn earlier(brief: &Brief) -> String {
         .flat_map(|k| &k.trend)
         .filter(|p| p.quarter != brief.quarter);
     for point in points {
-        let set = if point.from_snapshot {
-            &mut published
+        if point.from_snapshot {
+            published.insert((point.quarter.clone(), point.label.clone()));
         } else {
-            &mut recounted
-        };
-        set.insert((point.quarter.clone(), point.label.clone()));
+            any_recounted = true;
+        }
     }
-    let list = |set: &BTreeSet<(String, String)>| {
-        let labels: Vec<String> = set.iter().map(|(_, label)| label.clone()).collect();
-        crate::presentation::join_dutch(&labels)
-    };
     let overview = if brief.rows.is_empty() {
         ""
     } else {
         " Het verschil met het vorige kwartaal in bijlage A is wel opnieuw geteld."
     };
-    match (published.is_empty(), recounted.is_empty()) {
-        (true, true) => String::new(),
-        (false, true) => format!(
+    match (published.is_empty(), any_recounted) {
+        (true, false) => String::new(),
+        (false, false) => format!(
             "Eerdere kwartalen van de knelpunten komen uit de gepubliceerde brieven zelf, niet \
              uit een nieuwe telling.{overview}"
         ),
-        (true, false) => "Over eerdere kwartalen is nog geen brief gepubliceerd: hun aantallen \
-                          zijn nu opnieuw geteld, met de signalen die sindsdien nog over die \
-                          kwartalen binnenkwamen."
+        (true, true) => "Geen eerdere brief noemde deze knelpunten: hun eerdere kwartalen zijn \
+                         nu opnieuw geteld, met de signalen die sindsdien nog over die \
+                         kwartalen binnenkwamen."
             .into(),
-        (false, false) => format!(
-            "Eerdere kwartalen van de knelpunten komen uit de gepubliceerde brieven zelf waar \
-             een brief verscheen ({}); de andere ({}) zijn nu opnieuw geteld.{overview}",
-            list(&published),
-            list(&recounted)
-        ),
+        (false, true) => {
+            let labels: Vec<String> = published.into_iter().map(|(_, label)| label).collect();
+            format!(
+                "Eerdere kwartalen van de knelpunten komen uit de gepubliceerde brief over dat \
+                 kwartaal als die het knelpunt noemde ({}); anders zijn ze nu opnieuw \
+                 geteld.{overview}",
+                crate::presentation::join_dutch(&labels)
+            )
+        }
     }
 }

@@ -197,9 +197,9 @@ fn the_methods_appendix_promises_only_what_the_brief_gives() {
     let text = methods(&brief());
     assert!(
         text.contains(
-            "komen uit de gepubliceerde brieven zelf waar een brief verscheen (K2 2026); de \
-             andere (K3 2025, K4 2025 en K1 2026) zijn nu opnieuw geteld. Het verschil met het \
-             vorige kwartaal in bijlage A is wel opnieuw geteld."
+            "komen uit de gepubliceerde brief over dat kwartaal als die het knelpunt noemde \
+             (K2 2026); anders zijn ze nu opnieuw geteld. Het verschil met het vorige kwartaal \
+             in bijlage A is wel opnieuw geteld."
         ),
         "{text}"
     );
@@ -216,7 +216,7 @@ fn the_methods_appendix_promises_only_what_the_brief_gives() {
     let mut none = brief();
     set_snapshot(&mut none, &|_| false);
     let text = methods(&none);
-    assert!(text.contains("Over eerdere kwartalen is nog geen brief gepubliceerd"));
+    assert!(text.contains("Geen eerdere brief noemde deze knelpunten"));
     assert!(!text.contains("uit de gepubliceerde brieven"), "{text}");
 
     // No knelpunten with earlier quarters: no sentence about them.
@@ -261,7 +261,7 @@ fn the_methods_appendix_promises_only_what_the_brief_gives() {
     measured_only(&mut partly, "kostendelersnorm");
     let text = methods(&partly);
     assert!(
-        text.contains("waar precisie en volledigheid van die barrière gemeten zijn"),
+        text.contains("van barrières waarvan precisie en volledigheid gemeten zijn"),
         "{text}"
     );
 }

@@ -233,7 +233,8 @@ impl Store {
 
     /// Approves a scrubbed signal of a cluster as a vignette for the brief, in the overleg's
     /// own words when `edited` is given (checked by the caller); false when the signal is not
-    /// in the cluster.
+    /// in the cluster. Approving it again (a second tab, a corrected rewrite) replaces the
+    /// words, who and when.
     pub async fn approve_vignette(
         &self,
         cluster_id: &str,
@@ -257,7 +258,9 @@ impl Store {
         sqlx::query(
             "INSERT INTO vignettes \
              (cluster_id, source, signal_id, approved_by, approved_at, edited_text) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cluster_id, source, signal_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cluster_id, source, signal_id) \
+             DO UPDATE SET edited_text = excluded.edited_text, \
+             approved_by = excluded.approved_by, approved_at = excluded.approved_at",
         )
         .bind(cluster_id)
         .bind(source)

@@ -5,7 +5,7 @@ use crate::decision_form::{action_from_form, DecisionForm};
 use crate::error::WebError;
 use crate::extract::{Confirm, CsrfForm, OwnCluster};
 use crate::flash;
-use crate::overleg::{self, Refused};
+use crate::overleg::{self, Refused, VignetteTyped};
 use crate::WebState;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -129,24 +129,28 @@ pub(crate) async fn approve_vignette(
     let approval =
         knooppunt_reports::knelpunten::approve_vignette(&me.state.store, request, &me.user.name)
             .await?;
-    match approval {
-        VignetteApproval::Approved => Ok(back_to(&cluster, "vignet")),
-        VignetteApproval::NotInCluster => {
-            let text = "vignet: dit signaal hoort niet bij dit cluster";
-            refused_again(&cluster, text.into()).await
-        }
-        VignetteApproval::Unchecked(details) => {
-            let text = format!(
-                "vignet: deze tekst noemt {}. Vink aan dat u gecontroleerd hebt dat niemand \
-                 hierin te herkennen is, of kies een ander signaal",
-                knooppunt_domain::vignette::describe_nl(&details)
-            );
-            refused_again(&cluster, text).await
-        }
-        VignetteApproval::EditRefused(refusal) => {
-            refused_again(&cluster, format!("vignet: {refusal}")).await
-        }
-    }
+    let error = match approval {
+        VignetteApproval::Approved => return Ok(back_to(&cluster, "vignet")),
+        VignetteApproval::NotInCluster => "vignet: dit signaal hoort niet bij dit cluster".into(),
+        VignetteApproval::Unchecked(details) => format!(
+            "vignet: deze tekst noemt {}. Vink aan dat u gecontroleerd hebt dat niemand hierin \
+             te herkennen is, pas de tekst aan, of kies een ander signaal",
+            knooppunt_domain::vignette::describe_nl(&details)
+        ),
+        VignetteApproval::EditRefused(refusal) => format!("vignet: {refusal}"),
+    };
+    // What was typed stays in the signal's form, open, with the check its text asks for.
+    let vignette = form.text.map(|text| VignetteTyped {
+        source: form.source,
+        signal: form.signal,
+        text,
+    });
+    let refused = Refused {
+        error,
+        vignette,
+        ..Default::default()
+    };
+    refused_with(&cluster, refused).await
 }
 
 /// Takes back the cluster's last decision, if it was taken today (the meeting that is on).

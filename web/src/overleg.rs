@@ -28,6 +28,15 @@ pub(crate) struct Refused {
     pub error: String,
     /// A refused werkroute: what was typed and why.
     pub werkroute: Option<crate::werkroute::Typed>,
+    /// A refused vignette: the signal and the text the overleg typed for it.
+    pub vignette: Option<VignetteTyped>,
+}
+
+/// The vignette text typed for a signal, shown again in its form after a refusal.
+pub(crate) struct VignetteTyped {
+    pub source: String,
+    pub signal: String,
+    pub text: String,
 }
 
 /// The fields of a decision panel as they were typed.
@@ -117,6 +126,10 @@ struct Example {
     approved: bool,
     /// The approved vignette in the overleg's own words, if it rewrote the text.
     edited: Option<String>,
+    /// The text in the vignette form: the signal's, or what was typed before a refusal.
+    form_text: String,
+    /// Whether the form's text box is open (after a refusal of a typed text).
+    form_open: bool,
     /// What in the text can make someone recognisable ("leeftijd („39”), …"); empty if
     /// nothing was found.
     identifying: String,
@@ -296,29 +309,41 @@ fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, O
     (rows, undo)
 }
 
-/// The cluster's signals (scrubbed), newest first, with their vignette approval.
-async fn examples(state: &WebState, id: &str) -> anyhow::Result<Vec<Example>> {
+/// The cluster's signals (scrubbed), newest first, with their vignette approval; the form of
+/// a refused vignette keeps what was typed.
+async fn examples(
+    state: &WebState,
+    id: &str,
+    retry: Option<&VignetteTyped>,
+) -> anyhow::Result<Vec<Example>> {
     let mut examples = review_store::example_signals(&state.store, &[id.to_string()], 10).await?;
     examples.sort_by_key(|e| std::cmp::Reverse(e.observed_on));
     let approved = state.store.approved_vignettes(id).await?;
     Ok(examples
         .into_iter()
-        .map(|e| Example {
-            approved: approved
+        .map(|e| {
+            let approval = approved
                 .iter()
-                .any(|(s, i, _)| s == &e.source && i == &e.id),
-            edited: approved
-                .iter()
-                .find(|(s, i, _)| s == &e.source && i == &e.id)
-                .and_then(|(_, _, edited)| edited.clone()),
-            identifying: knooppunt_domain::vignette::describe_nl(
-                &knooppunt_domain::vignette::identifying_details(&e.text),
-            ),
-            observed_on: time::day(e.observed_on),
-            source: e.source,
-            id: e.id,
-            text: e.text,
-            area: e.area,
+                .find(|(s, i, _)| s == &e.source && i == &e.id);
+            let typed = retry
+                .filter(|t| t.source == e.source && t.signal == e.id)
+                .map(|t| t.text.clone());
+            let form_open = typed.is_some();
+            let form_text = typed.unwrap_or_else(|| e.text.clone());
+            Example {
+                approved: approval.is_some(),
+                edited: approval.and_then(|(_, _, edited)| edited.clone()),
+                identifying: knooppunt_domain::vignette::describe_nl(
+                    &knooppunt_domain::vignette::identifying_details(&form_text),
+                ),
+                form_text,
+                form_open,
+                observed_on: time::day(e.observed_on),
+                source: e.source,
+                id: e.id,
+                text: e.text,
+                area: e.area,
+            }
         })
         .collect())
 }
@@ -427,7 +452,7 @@ async fn cluster_data(
             .filter(|c| c.standing.merged_into.as_deref() == Some(id) && context.visible(c))
             .map(|c| context.named(&c.cluster.id))
             .collect(),
-        examples: examples(state, id).await?,
+        examples: examples(state, id, refused.vignette.as_ref()).await?,
         others,
         panels: panels(&refused, cluster.standing.state),
         error: (refused.action.is_empty() && !refused.error.is_empty()).then_some(refused.error),
@@ -467,6 +492,7 @@ pub(crate) async fn refused_view(
         },
         error,
         werkroute: None,
+        vignette: None,
     };
     let page = cluster_view(me, id, Some(refused), None).await;
     crate::render::with_status(status, page)

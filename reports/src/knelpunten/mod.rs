@@ -429,7 +429,7 @@ pub async fn approve_vignette(
     let edited = match request.edited {
         None => None,
         Some(text) if knooppunt_domain::vignette::unchanged(text, &original) => None,
-        Some(text) => match knooppunt_domain::vignette::checked_edit(text) {
+        Some(text) => match checked_rewrite(text) {
             Ok(text) => Some(text),
             Err(refusal) => return Ok(VignetteApproval::EditRefused(refusal)),
         },
@@ -447,6 +447,27 @@ pub async fn approve_vignette(
     } else {
         VignetteApproval::NotInCluster
     })
+}
+
+/// The most characters a vignette in the overleg's own words may have: a short quote, not a
+/// report.
+pub const MAX_VIGNETTE: usize = 1_000;
+
+/// A vignette the overleg rewrote, checked as every stored free text is: normalised, not
+/// empty, at most [`MAX_VIGNETTE`] characters, no personal data (named by kind, never echoed).
+fn checked_rewrite(text: &str) -> Result<String, String> {
+    use crate::free_text::Refusal;
+    let text = crate::free_text::checked(text, MAX_VIGNETTE).map_err(|refusal| match refusal {
+        Refusal::TooLong(limit) => format!("de tekst van het vignet is te lang: {limit}"),
+        Refusal::Personal(kinds) => {
+            format!("de tekst van het vignet bevat persoonsgegevens ({kinds}); haal die weg")
+        }
+    })?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("de tekst van het vignet is leeg".into());
+    }
+    Ok(text.to_string())
 }
 
 /// The one disclosure step of the brief: the knelpunten of this quarter, published per wijk,

@@ -7,29 +7,34 @@ use crate::support::*;
 const IDENTIFYING: &str = "Mevrouw (82), Surinaamse weduwe aan de Twickelstraat: kleinzoon \
                            weer ingetrokken, AOW gekort door de kostendelersnorm.";
 
+/// A seeded text with an age only, approved with the tick.
+const AGED: &str =
+    "Weer een moeder (45) die haar zoon niet in huis durft te nemen vanwege de kostendelersnorm.";
+
 #[tokio::test]
 async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked() {
     let site = site().await;
     // The seeded signals, the first of them told with an age, an origin and a street.
     let mut texts = SEEDED;
     texts[0].1 = IDENTIFYING;
+    texts[3].1 = AGED;
     seed(&site, &texts).await;
     let cluster = site.cluster_id("kostendelersnorm", "Moerwijk").await;
     let overleg = site.login("overleg").await;
     let page = format!("/clusters/{cluster}");
     let vignette = format!("/clusters/{cluster}/vignet");
 
-    // The page warns at that text, and only there.
+    // The page warns at those texts (the one with an age only too), and only there.
     let html = overleg.page(&page, 200).await;
-    let warning = "Let op: deze tekst noemt leeftijd („(82)”), herkomst of taal („Surinaamse”), \
+    let warning = "Let op: deze tekst noemt leeftijd („(82)”), herkomst, taal of verblijfsstatus („Surinaamse”), \
                    straat („Twickelstraat”).";
     assert!(html.contains(warning), "{html}");
     assert_eq!(
         html.matches("Let op: deze tekst noemt").count(),
-        1,
+        2,
         "{html}"
     );
-    assert_eq!(html.matches("name=\"gecontroleerd\"").count(), 1);
+    assert_eq!(html.matches("name=\"gecontroleerd\"").count(), 2);
 
     // Without the tick: refused, naming what was found, and nothing approved.
     let (status, body) = overleg
@@ -71,7 +76,7 @@ async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked()
     for (rewrite, refusal) in [
         (
             "Bel mevrouw op 06-12345678: AOW gekort.",
-            "vignet: de tekst van het vignet bevat persoonsgegevens (telefoon)",
+            "vignet: de tekst van het vignet bevat persoonsgegevens ([TELEFOON]); haal die weg",
         ),
         (
             "Weduwe aan de Twickelstraat: AOW gekort.",
@@ -86,6 +91,12 @@ async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked()
         let (status, body) = overleg.submit(&vignette, &form).await;
         assert_eq!(status, 422, "{body}");
         assert!(body.contains(refusal), "{body}");
+        // What was typed is back in the signal's form, open, not lost.
+        assert!(
+            body.contains(&format!(">{rewrite}</textarea>"))
+                && body.contains("<details class=\"vignet-tekst\" open>"),
+            "{body}"
+        );
     }
 
     // Rewritten without them: approved without the tick, and the brief quotes the rewrite.
@@ -101,6 +112,13 @@ async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked()
         )
         .await;
     assert_eq!(status, 303);
+    // With the tick, a text that names an age is approved as it stands (after the rewrite: the brief quotes the first two).
+    let form = [
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "s3"),
+        ("gecontroleerd", "ja"),
+    ];
+    assert_eq!(overleg.submit(&vignette, &form).await.0, 303);
     let mut approved = site.store.approved_vignettes(&cluster).await.unwrap();
     approved.sort();
     assert_eq!(
@@ -111,7 +129,8 @@ async fn a_vignette_naming_age_origin_and_street_is_approved_only_when_checked()
                 "verbinders-moerwijk".to_string(),
                 "s0".to_string(),
                 Some(own.to_string())
-            )
+            ),
+            ("verbinders-moerwijk".to_string(), "s3".to_string(), None)
         ]
     );
     let html = overleg.page(&page, 200).await;
