@@ -184,6 +184,9 @@ const STREETS: &[&str] = &[
     "plantsoen",
 ];
 
+/// The first word of a street named by a phrase ("Laan van Meerdervoort").
+const STREET_HEADS: &str = "Laan|Weg|Kade|Singel|Dreef|Plein|Straat|Burgwal|Gracht";
+
 const NUMBER_WORDS: &str = "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf";
 
 fn alternation(stems: &[&str]) -> String {
@@ -222,6 +225,14 @@ static PATTERNS: LazyLock<Vec<(DetailKind, Regex)>> = LazyLock::new(|| {
             DetailKind::Street,
             format!(r"\b\p{{Lu}}\p{{Ll}}+(?:{streets})\b"),
         ),
+        // A street named by a phrase: "Laan van Meerdervoort", "Weg naar Zee", "Laan van
+        // Nieuw Oost-Indië".
+        (
+            DetailKind::Street,
+            format!(
+                r"\b(?:{STREET_HEADS})\s+(?:van|naar|der|de|den|op|ter|te|achter|over)\s+\p{{Lu}}[\p{{L}}-]+(?:\s+\p{{Lu}}[\p{{L}}-]+)?"
+            ),
+        ),
     ];
     patterns
         .into_iter()
@@ -251,7 +262,11 @@ pub fn identifying_details(text: &str) -> Vec<Detail> {
                 continue;
             }
             // A capitalised word opening a sentence is no street ("Onderweg", "Blokkade").
-            if *kind == DetailKind::Street && opens_sentence(&text[..m.start()]) {
+            // A street named by a phrase ("Laan van Meerdervoort") is one there too.
+            if *kind == DetailKind::Street
+                && !m.as_str().contains(char::is_whitespace)
+                && opens_sentence(&text[..m.start()])
+            {
                 continue;
             }
             // "cliënt 12 jaar op de wachtlijst": a duration, not an age.
@@ -376,6 +391,19 @@ mod tests {
                 (DetailKind::Street, "Twickelstraat".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_street_named_by_a_phrase_is_found() {
+        assert_eq!(
+            kinds("Woont op de Laan van Meerdervoort, boven een winkel."),
+            vec![(DetailKind::Street, "Laan van Meerdervoort".into())]
+        );
+        assert_eq!(
+            kinds("Laan van Nieuw Oost-Indië: de lift is al weken stuk."),
+            vec![(DetailKind::Street, "Laan van Nieuw Oost-Indië".into())]
+        );
+        assert!(kinds("Op weg naar het loket; de weg naar huis is lang.").is_empty());
     }
 
     #[test]
