@@ -185,7 +185,15 @@ impl Tables {
             (&spec.keep, ExcludeRole::Keep),
         ] {
             for pattern in patterns {
-                self.add_exclusion(index, &spec.id, pattern, role, errors);
+                // A `keep` speaks for the barrier, as a positive pattern does: it may name the
+                // barrier's bodies (`{register}`); an exclusion may not.
+                let pattern = match role {
+                    ExcludeRole::Keep => {
+                        register_words::expand(&spec.id, pattern, register, errors)
+                    }
+                    _ => pattern.clone(),
+                };
+                self.add_exclusion(index, &spec.id, &pattern, role, errors);
             }
         }
         for (exclusion, unless) in &spec.exclude_unless {
@@ -193,7 +201,9 @@ impl Tables {
                 Some(&at) => at,
                 None => {
                     let at = self.exclude_roles.len();
-                    self.add_exclusion(index, &spec.id, unless, ExcludeRole::Unless, errors);
+                    // An `unless` speaks for the barrier too ("unless a corporation is named").
+                    let lifting = register_words::expand(&spec.id, unless, register, errors);
+                    self.add_exclusion(index, &spec.id, &lifting, ExcludeRole::Unless, errors);
                     self.unless_at.insert((index, unless.clone()), at);
                     at
                 }

@@ -1,4 +1,4 @@
-//! `{register}` in a barrier's patterns: the names of the region's bodies that the register
+//! `{register}` in a barrier's patterns (positive, `keep` and `unless`): the names of the region's bodies that the register
 //! (`[[organisation]]`) ties to that barrier, so that a rule and the register know the same
 //! bodies — a deployment that adds its own GGZ provider to the register has the GGZ rule know
 //! it too. Pure: no I/O.
@@ -20,10 +20,15 @@ pub(super) fn for_barrier(
     organisations: &[OrganisationSpec],
 ) -> Option<String> {
     let groups = spec.all.iter().chain(spec.groups.iter().map(|g| &g.all));
+    let lifting = spec
+        .keep
+        .iter()
+        .chain(spec.exclude_unless.iter().map(|(_, u)| u));
     let used = spec
         .patterns
         .iter()
         .chain(groups.flatten())
+        .chain(lifting)
         .any(|p| p.contains(PLACEHOLDER));
     used.then(|| alternation(&spec.id, organisations)).flatten()
 }
