@@ -345,6 +345,34 @@ fn the_register_s_bodies_of_a_barrier_make_its_rule_match() {
     assert!(rules.analyse(quick).barriers.is_empty(), "{quick}");
 }
 
+/// A landlord that is no corporation is not the corporation's slow answer, unless a corporation
+/// (the rule's own word, or a body of the register: `{register}` in an `unless`) is named too;
+/// neither is an answer within days while nothing still waits.
+#[test]
+fn a_landlord_that_is_no_corporation_is_not_its_slow_answer() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "corporatie-reactietijd",
+        &[
+            "De bovenburen huren van een particulier; Vestia reageert al acht weken niet op \
+             de lekkage in haar plafond.",
+            "Particuliere verhuurder en corporatie wijzen naar elkaar: de woningcorporatie \
+             reageert al twee maanden niet op de melding.",
+        ],
+        &[
+            "Particuliere verhuurder reageert al zes weken niet op de melding van schimmel.",
+            "Het uitzendbureau, dat de woning zelf beheert, reageert al drie weken niet op de \
+             melding van lekkage.",
+            "Campingeigenaar reageert al 5 weken niet op mails over de kapotte boiler.",
+            "Staedion heeft binnen twee werkdagen gereageerd op de melding van schimmel.",
+        ],
+    );
+    let still = "Woonbron heeft binnen twee dagen gereageerd, maar wacht nu al 6 weken op de \
+                 monteur voor de lekkage.";
+    assert_found_by_rule(&rules, still, "corporatie-reactietijd");
+}
+
 /// A deployment that adds its own body to the register has the rule know it, without touching
 /// the rule; a rule asking for the register's bodies of a barrier no body names is an error.
 #[test]
