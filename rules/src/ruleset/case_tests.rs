@@ -373,6 +373,35 @@ fn a_landlord_that_is_no_corporation_is_not_its_slow_answer() {
     assert_found_by_rule(&rules, still, "corporatie-reactietijd");
 }
 
+/// Student finance written short ("stufi") keeps a young co-resident from counting, as
+/// "studiefinanciering" does, unless the note says it stops or they stop school; a GGZ treatment
+/// that could start within weeks is no waiting list.
+#[test]
+fn stufi_is_student_finance_and_a_quick_start_no_waiting_list() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "kostendelersnorm",
+        &[
+            "Zoon van 24 woont bij moeder in de bijstand; hij stopt met school en dan gaat door \
+           de kostendelersnorm haar uitkering omlaag, ook al had hij eerst stufi.",
+        ],
+        &[
+            "Dochter van 22 woont thuis, moeder in de bijstand; ze heeft stufi, dus de \
+           kostendelersnorm geldt voor haar moeder nog niet, zegt de consulent.",
+        ],
+    );
+    found_in_and_not_in(
+        &rules,
+        "wachtlijst-ggz",
+        &[
+            "Aangemeld bij de GGZ, kon pas na drie weken starten en wacht nu al 5 maanden op \
+           de behandeling.",
+        ],
+        &["Aangemeld bij Parnassia; hij kon na drie weken met de behandeling starten."],
+    );
+}
+
 /// A deployment that adds its own body to the register has the rule know it, without touching
 /// the rule; a rule asking for the register's bodies of a barrier no body names is an error.
 #[test]
