@@ -462,21 +462,20 @@ mod tests {
         plain.header.max_repetition = None;
         let note = normalise("Moeder durft niet naar het CJG, bang dat ze de kinderen afpakken.");
         assert_eq!(capped.decision_values(&note), plain.decision_values(&note));
+        // The run's blocks weigh less: a block's scale is never raised by the cap and at least
+        // one is lowered. (Its decision values need not all move towards the bias: the word
+        // and the character block may pull a barrier opposite ways, and only one be capped.)
         let run = "x".repeat(3000);
-        let (with_cap, without) = (capped.decision_values(&run), plain.decision_values(&run));
-        // Closer to the bias: the run's sums weigh less.
-        let from_bias = |values: &[f32]| -> Vec<f32> {
-            values
-                .iter()
-                .zip(&capped.header.bias)
-                .map(|(v, b)| (v - b).abs())
-                .collect()
-        };
-        let (near, far) = (from_bias(&with_cap), from_bias(&without));
+        let words = features::words(&run);
+        let (capped_word, capped_char) = capped.block_scales(&run, &words);
+        let (plain_word, plain_char) = plain.block_scales(&run, &words);
         assert!(
-            near.iter().zip(&far).all(|(n, f)| n < f),
-            "{with_cap:?} against {without:?}"
+            capped_word <= plain_word
+                && capped_char <= plain_char
+                && (capped_word < plain_word || capped_char < plain_char),
+            "capped ({capped_word}, {capped_char}) against ({plain_word}, {plain_char})"
         );
+        assert_ne!(capped.decision_values(&run), plain.decision_values(&run));
         // (A cap that is no number is written as JSON's null and refused as unreadable.)
         for cap in [[0.5, 2.0], [2.0, 0.99]] {
             let mut broken = Model::from_bytes(DEFAULT_MODEL).unwrap();
