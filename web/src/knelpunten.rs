@@ -214,9 +214,11 @@ fn rows(
             signals: published
                 .as_ref()
                 .map_or("—".to_string(), |(n, _)| n.clone()),
+            // "—" like the count beside it while no brief has published the knelpunt.
             areas: published
                 .map(|(_, areas)| areas.join(", "))
-                .unwrap_or_default(),
+                .filter(|areas| !areas.is_empty())
+                .unwrap_or_else(|| "—".to_string()),
             state: if c.standing.returned {
                 "terug".into()
             } else {

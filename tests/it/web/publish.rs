@@ -25,6 +25,8 @@ async fn the_overleg_publishes_the_brief_and_the_overview_for_the_municipality()
     let (_, page) = gemeente.get("/knelpunten").await;
     assert!(!page.contains("vaststellen\""), "{page}");
     assert!(page.contains("zodra het signaleringsoverleg hem heeft vastgesteld"));
+    // Before a brief publishes it, a knelpunt's count and its wijken both read "—", not blank.
+    assert!(page.contains("<td>—</td><td>—</td>"), "{page}");
 
     // Nobody but an overleg member who sees every wijk, and never without the form's token.
     use Role::*;
