@@ -180,21 +180,14 @@ impl Tables {
         let confidence = confidence(&spec, errors);
         self.add_groups(index, &spec, confidence, register, errors);
         use super::ExcludeRole;
-        for (patterns, role) in [
-            (&spec.exclude, ExcludeRole::Exclude),
-            (&spec.keep, ExcludeRole::Keep),
-        ] {
-            for pattern in patterns {
-                // A `keep` speaks for the barrier, as a positive pattern does: it may name the
-                // barrier's bodies (`{register}`); an exclusion may not.
-                let pattern = match role {
-                    ExcludeRole::Keep => {
-                        register_words::expand(&spec.id, pattern, register, errors)
-                    }
-                    _ => pattern.clone(),
-                };
-                self.add_exclusion(index, &spec.id, &pattern, role, errors);
-            }
+        for pattern in &spec.exclude {
+            self.add_exclusion(index, &spec.id, pattern, ExcludeRole::Exclude, errors);
+        }
+        // A `keep` speaks for the barrier, as a positive pattern does: it may name the
+        // barrier's bodies (`{register}`); an exclusion may not.
+        for pattern in &spec.keep {
+            let keep = register_words::expand(&spec.id, pattern, register, errors);
+            self.add_exclusion(index, &spec.id, &keep, ExcludeRole::Keep, errors);
         }
         for (exclusion, unless) in &spec.exclude_unless {
             let unless_index = match self.unless_at.get(&(index, unless.clone())) {

@@ -1,7 +1,7 @@
-//! `{register}` in a barrier's patterns (positive, `keep` and `unless`): the names of the region's bodies that the register
-//! (`[[organisation]]`) ties to that barrier, so that a rule and the register know the same
-//! bodies — a deployment that adds its own GGZ provider to the register has the GGZ rule know
-//! it too. Pure: no I/O.
+//! `{register}` in a barrier's positive, `keep` and `unless` patterns: the names of the
+//! region's bodies that the register (`[[organisation]]`) ties to that barrier, so that a rule
+//! and the register know the same bodies — a deployment that adds its own GGZ provider to the
+//! register has the GGZ rule know it too. Pure: no I/O.
 
 use super::spec::{BarrierSpec, OrganisationSpec};
 use super::{normalise, RuleError};
