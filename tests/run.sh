@@ -5,9 +5,10 @@
 #      ~/.cache/knooppunt/; Java and Maven installed from Debian if missing). The integration
 #      test binary starts one single-node KRaft broker on free loopback ports for the whole run
 #      and stops it when it ends; tests that stop a broker start one of their own;
-#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium),
-#      ghostscript (PDF/A) and poppler-utils (reading PDFs back in tests); axe-core and a
-#      municipality's design tokens (tests/thema/) from npm;
+#   3. Debian's chromium and chromium-driver (PDF briefs, browser tests in headless Chromium)
+#      and poppler-utils (reading PDFs back in tests); veraPDF (tests/verapdf/pom.xml, the PDF/A
+#      validator, from Maven Central like the broker); axe-core and a municipality's design
+#      tokens (tests/thema/) from npm;
 #   4. formatting and lints, then every test of the workspace.
 # Tests that need PostgreSQL, the broker or Chromium fail when they cannot reach them; none is
 # skipped. Browser screenshots are kept in target/tmp/browser/.
@@ -71,6 +72,10 @@ started=$(date +%s)
 KNOOPPUNT_KAFKA_HOME=$(tests/kafka/fetch.sh)
 export KNOOPPUNT_KAFKA_HOME
 echo "Apache Kafka $(basename "$KNOOPPUNT_KAFKA_HOME") in $KNOOPPUNT_KAFKA_HOME ($(($(date +%s) - started)) s)"
+started=$(date +%s)
+KNOOPPUNT_VERAPDF_HOME=$(tests/verapdf/fetch.sh)
+export KNOOPPUNT_VERAPDF_HOME
+echo "veraPDF $(basename "$KNOOPPUNT_VERAPDF_HOME") in $KNOOPPUNT_VERAPDF_HOME ($(($(date +%s) - started)) s)"
 
 log "Chromium and ChromeDriver (PDF briefs and browser tests)"
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
@@ -82,13 +87,13 @@ if [ ! -e /usr/lib/chromium/locales/nl.pak ]; then
 fi
 chromium --version
 chromedriver --version
-# Ghostscript turns the printed brief into PDF/A-2b; poppler-utils' pdftotext and pdftoppm read
-# the PDF back in the brief's tests (page numbers, PNGs of the first pages).
-if ! command -v gs >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+# poppler-utils' pdftotext and pdftoppm read the PDF back in the brief's tests (page numbers,
+# PNGs of the first pages).
+if ! command -v pdftotext >/dev/null 2>&1; then
   sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ghostscript poppler-utils >/dev/null
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
-gs --version
+pdftotext -v 2>&1 | head -n 1
 
 log "axe-core (accessibility checks in the browser tests)"
 AXE_DIR="$HOME/.cache/knooppunt/axe"

@@ -1,16 +1,21 @@
-//! The published brief for the archive: PDF/A-2b with document metadata.
+//! The published brief for the archive: PDF/A-2a, tagged, with document metadata.
 //!
-//! Chromium prints the HTML ([`crate::pdf`]); Ghostscript (`gs`, Debian's `ghostscript`, or
-//! `KNOOPPUNT_GHOSTSCRIPT`) rewrites it as PDF/A-2b and sets title, author, subject and the
-//! document language (`nl`). [`pdfa_identification`] and [`page_sizes`] read the result back.
+//! Chromium prints the HTML ([`crate::pdf`]) as a tagged PDF: its structure tree (headings,
+//! paragraphs, lists, tables, the charts' descriptions) is what a screen reader reads. This
+//! module keeps that tree and adds what PDF/A-2 (ISO 19005-2, level A: accessible) asks of an
+//! archived file: XMP metadata with the identification, an sRGB output intent for the colours
+//! ([`icc`]), a file identifier, title, author, subject and language `nl` in both the XMP
+//! packet ([`xmp`]) and the information dictionary, and Chromium's own structure types mapped
+//! to standard ones. [`pdfa_identification`] and [`page_sizes`] read the result back; the
+//! brief's test checks it with veraPDF.
 
-use crate::program::{ProgramError, Run};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod icc;
+mod xmp;
 
-/// Environment variable with the path (or name on `PATH`) of Ghostscript.
-pub const GHOSTSCRIPT_ENV: &str = "KNOOPPUNT_GHOSTSCRIPT";
+use chrono::{DateTime, Utc};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use sha2::{Digest, Sha256};
+use std::path::Path;
 
 /// The document's metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,135 +27,222 @@ pub struct Metadata {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error(
-        "Ghostscript niet gevonden: geen gs in PATH; installeer het (bijv. `apt-get install \
-         ghostscript`) of zet {GHOSTSCRIPT_ENV} op het programma"
-    )]
-    NotFound,
-    #[error(transparent)]
-    Program(#[from] ProgramError),
+    #[error("de afgedrukte PDF {path} kon niet gelezen worden: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("de afgedrukte PDF is geen leesbare PDF: {0}")]
+    Parse(lopdf::Error),
+    #[error("de afgedrukte PDF mist {0}")]
+    Incomplete(&'static str),
+    #[error("de PDF/A {path} kon niet geschreven worden: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
-fn find_ghostscript() -> Result<PathBuf, ArchiveError> {
-    let configured = std::env::var_os(GHOSTSCRIPT_ENV).filter(|v| !v.is_empty());
-    let name = configured.unwrap_or_else(|| "gs".into());
-    let candidate = PathBuf::from(&name);
-    if candidate.is_absolute() {
-        return candidate
-            .is_file()
-            .then_some(candidate)
-            .ok_or(ArchiveError::NotFound);
-    }
-    std::env::var_os("PATH")
-        .and_then(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join(&name))
-                .find(|full| full.is_file())
-        })
-        .ok_or(ArchiveError::NotFound)
-}
+/// The structure types of PDF 1.7 (ISO 32000-1, 14.8.4); any other needs a role map entry.
+const STANDARD_TYPES: &[&[u8]] = &[
+    b"Document",
+    b"Part",
+    b"Art",
+    b"Sect",
+    b"Div",
+    b"BlockQuote",
+    b"Caption",
+    b"TOC",
+    b"TOCI",
+    b"Index",
+    b"NonStruct",
+    b"Private",
+    b"P",
+    b"H",
+    b"H1",
+    b"H2",
+    b"H3",
+    b"H4",
+    b"H5",
+    b"H6",
+    b"L",
+    b"LI",
+    b"Lbl",
+    b"LBody",
+    b"Table",
+    b"TR",
+    b"TH",
+    b"TD",
+    b"THead",
+    b"TBody",
+    b"TFoot",
+    b"Span",
+    b"Quote",
+    b"Note",
+    b"Reference",
+    b"BibEntry",
+    b"Code",
+    b"Link",
+    b"Annot",
+    b"Ruby",
+    b"RB",
+    b"RT",
+    b"RP",
+    b"Warichu",
+    b"WT",
+    b"WP",
+    b"Figure",
+    b"Formula",
+    b"Form",
+];
 
-/// A string for a PostScript literal in PDFDocEncoding-safe ASCII: accents folded, dashes as
-/// hyphens, parentheses and backslashes escaped (Ghostscript keeps only such metadata in a
-/// PDF/A document).
-fn ps_string(text: &str) -> String {
-    let mut out = String::from("(");
-    for c in text.chars() {
-        let folded = match c {
-            'á' | 'à' | 'ä' | 'â' => 'a',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ó' | 'ò' | 'ö' | 'ô' => 'o',
-            'ú' | 'ù' | 'ü' | 'û' => 'u',
-            'É' => 'E',
-            '—' | '–' => '-',
-            c if c.is_ascii() && !c.is_ascii_control() => c,
-            _ => '?',
-        };
-        if matches!(folded, '(' | ')' | '\\') {
-            out.push('\\');
-        }
-        out.push(folded);
-    }
-    out.push(')');
-    out
-}
-
-/// Rewrites `input` as PDF/A-2b in `output` with the given metadata and language `nl`.
-pub fn to_pdfa(
-    input: &Path,
-    output: &Path,
-    metadata: &Metadata,
-    timeout: Duration,
-) -> Result<(), ArchiveError> {
-    let binary = find_ghostscript()?;
-    let name = binary.display().to_string();
-    let _ = std::fs::remove_file(output);
-    let marks = format!(
-        "[ /Title {} /Author {} /Subject {} /DOCINFO pdfmark [ {{Catalog}} << /Lang (nl) >> /PUT pdfmark",
-        ps_string(&metadata.title),
-        ps_string(&metadata.author),
-        ps_string(&metadata.subject)
-    );
-    let mut out_arg = std::ffi::OsString::from("-sOutputFile=");
-    out_arg.push(output.as_os_str());
-    let (log_path, log) = tempfile_log().map_err(|source| ProgramError::Start {
-        binary: name.clone(),
+/// Rewrites the Chromium-printed `input` as PDF/A-2a in `output` with the given metadata.
+pub fn to_pdfa(input: &Path, output: &Path, metadata: &Metadata) -> Result<(), ArchiveError> {
+    let printed = std::fs::read(input).map_err(|source| ArchiveError::Read {
+        path: input.display().to_string(),
         source,
     })?;
-    let run = Run {
-        binary: &name,
-        makes: "PDF/A",
-        output,
-        log: &log_path,
-        log_lines: 3,
-        timeout,
-    };
-    let outcome = run.run(
-        Command::new(&binary)
-            .args([
-                "-q",
-                "-dPDFA=2",
-                "-dPDFACompatibilityPolicy=1",
-                "-dBATCH",
-                "-dNOPAUSE",
-                "-dNOSAFER",
-                "-sDEVICE=pdfwrite",
-                "-sColorConversionStrategy=RGB",
-                // Ghostscript 10.00's new PDF interpreter (Debian 12's) rewrites the ToUnicode
-                // maps of Chromium's fonts wrongly: text copied from the PDF read "9–11" as
-                // "9311" and "1–4 wijken" as "134 wijken". The older interpreter keeps them;
-                // a Ghostscript without it ignores the setting, and the demo test reads the
-                // text back (`tests/it/cli.rs`).
-                "-dNEWPDF=false",
-            ])
-            .arg(out_arg)
-            .arg(input)
-            .arg("-c")
-            .arg(marks)
-            .stdout(Stdio::null())
-            .stderr(log),
-    );
-    let failed = match outcome {
-        Ok((_, true)) => None,
-        Ok((status, false)) => Some(run.failed(status)),
-        Err(error) => Some(error),
-    };
-    let _ = std::fs::remove_file(&log_path);
-    match failed {
-        Some(error) => Err(error.into()),
-        None => Ok(()),
-    }
+    let archived = pdfa_bytes(&printed, metadata, Utc::now())?;
+    std::fs::write(output, archived).map_err(|source| ArchiveError::Write {
+        path: output.display().to_string(),
+        source,
+    })
 }
 
-fn tempfile_log() -> std::io::Result<(PathBuf, std::fs::File)> {
-    let path = std::env::temp_dir().join(format!(
-        "knooppunt-gs-{}-{}.log",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    ));
-    let file = std::fs::File::create(&path)?;
-    Ok((path, file))
+/// The PDF/A-2a form of a tagged PDF printed by Chromium, stamped with `at` (shown in Dutch
+/// time). Fails on a PDF without a structure tree: an untagged brief cannot be level A.
+pub fn pdfa_bytes(
+    printed: &[u8],
+    metadata: &Metadata,
+    at: DateTime<Utc>,
+) -> Result<Vec<u8>, ArchiveError> {
+    let mut doc = Document::load_mem(printed).map_err(ArchiveError::Parse)?;
+    let at = at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    let producer = format!("Knooppunt {}", env!("CARGO_PKG_VERSION"));
+    let creator_tool = "Chromium (headless)";
+    let stamp = xmp::Stamp {
+        producer: &producer,
+        creator_tool,
+        date: &xmp::xmp_date(&at),
+    };
+    let packet = xmp::packet(metadata, &stamp);
+    // The packet stays uncompressed, so that archive tools can read it without a PDF parser.
+    let mut metadata_stream = Stream::new(
+        Dictionary::from_iter([
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        packet.into_bytes(),
+    );
+    metadata_stream.allows_compression = false;
+    let metadata_id = doc.add_object(metadata_stream);
+    let mut profile = Stream::new(
+        Dictionary::from_iter([("N", Object::Integer(3))]),
+        icc::srgb(),
+    );
+    profile.compress().map_err(ArchiveError::Parse)?;
+    let profile_id = doc.add_object(profile);
+    let intent = Dictionary::from_iter([
+        ("Type", Object::Name(b"OutputIntent".to_vec())),
+        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+        ("OutputConditionIdentifier", text(icc::DESCRIPTION)),
+        ("Info", text(icc::DESCRIPTION)),
+        ("DestOutputProfile", Object::Reference(profile_id)),
+    ]);
+    role_map_custom_types(&mut doc)?;
+    let catalog = doc.catalog_mut().map_err(ArchiveError::Parse)?;
+    catalog.set("Metadata", Object::Reference(metadata_id));
+    catalog.set(
+        "OutputIntents",
+        Object::Array(vec![Object::Dictionary(intent)]),
+    );
+    catalog.set("Lang", text("nl"));
+    catalog.set(
+        "ViewerPreferences",
+        Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]),
+    );
+    catalog.set(
+        "MarkInfo",
+        Dictionary::from_iter([("Marked", Object::Boolean(true))]),
+    );
+    let date = text(&xmp::pdf_date(&at));
+    let info = Dictionary::from_iter([
+        ("Title", text(&metadata.title)),
+        ("Author", text(&metadata.author)),
+        ("Subject", text(&metadata.subject)),
+        ("Producer", text(&producer)),
+        ("Creator", text(creator_tool)),
+        ("CreationDate", date.clone()),
+        ("ModDate", date),
+    ]);
+    let info_id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(info_id));
+    let id = Object::String(
+        Sha256::digest(printed)[..16].to_vec(),
+        StringFormat::Hexadecimal,
+    );
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let mut out = Vec::with_capacity(printed.len() + 8192);
+    doc.save_to(&mut out)
+        .map_err(|source| ArchiveError::Write {
+            path: "(geheugen)".into(),
+            source,
+        })?;
+    Ok(out)
+}
+
+/// Maps every structure type outside PDF 1.7's standard set (Chromium writes HTML's own, such
+/// as `Strong` and `Em`) to `Span`, the standard inline element, in the structure tree's role
+/// map.
+fn role_map_custom_types(doc: &mut Document) -> Result<(), ArchiveError> {
+    let mut custom: Vec<Vec<u8>> = doc
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter(|dict| dict.has(b"P") && !dict.has(b"Type") || dict.has_type(b"StructElem"))
+        .filter_map(|dict| dict.get(b"S").and_then(Object::as_name).ok())
+        .filter(|name| !STANDARD_TYPES.contains(name))
+        .map(<[u8]>::to_vec)
+        .collect();
+    custom.sort();
+    custom.dedup();
+    let root = struct_tree_root(doc)?;
+    let tree = doc.get_dictionary_mut(root).map_err(ArchiveError::Parse)?;
+    let mut role_map = tree
+        .get(b"RoleMap")
+        .and_then(Object::as_dict)
+        .cloned()
+        .unwrap_or_default();
+    for name in custom {
+        if !role_map.has(&name) {
+            role_map.set(name, Object::Name(b"Span".to_vec()));
+        }
+    }
+    tree.set("RoleMap", role_map);
+    Ok(())
+}
+
+fn struct_tree_root(doc: &Document) -> Result<ObjectId, ArchiveError> {
+    doc.catalog()
+        .and_then(|catalog| catalog.get(b"StructTreeRoot"))
+        .and_then(Object::as_reference)
+        .map_err(|_| {
+            ArchiveError::Incomplete(
+                "een structuurboom (tags); Chromium maakt die sinds versie 127",
+            )
+        })
+}
+
+/// A text string: PDFDocEncoding's ASCII where it suffices, else UTF-16BE with its mark.
+fn text(value: &str) -> Object {
+    if value.chars().all(|c| c.is_ascii() && !c.is_ascii_control()) {
+        return Object::String(value.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in value.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
 }
 
 /// The PDF/A identification in a PDF's XMP metadata: (part, conformance), e.g. `(2, "B")`.
@@ -176,7 +268,7 @@ pub fn pdfa_identification(pdf: &[u8]) -> Option<(u32, String)> {
 }
 
 /// Every page's MediaBox width and height in points (uncompressed page objects, as Chromium and
-/// Ghostscript write them).
+/// [`pdfa_bytes`] write them).
 pub fn page_sizes(pdf: &[u8]) -> Vec<(f64, f64)> {
     let text = String::from_utf8_lossy(pdf);
     text.match_indices("/MediaBox")
@@ -223,12 +315,132 @@ mod tests {
         assert!(!is_a4(sizes[1]), "US Letter");
     }
 
-    #[test]
-    fn metadata_strings_are_safe_postscript() {
-        assert_eq!(
-            ps_string("Brief — 3e kwartaal (één)"),
-            "(Brief - 3e kwartaal \\(een\\))"
+    /// A tagged one-page PDF as Chromium writes it, in small: a structure tree with a `P`
+    /// holding a `Strong`, and Chromium's own information dictionary.
+    fn printed() -> Vec<u8> {
+        let mut doc = Document::with_version("1.4");
+        let pages_id = doc.new_object_id();
+        let content = doc.add_object(Stream::new(Dictionary::new(), b"0 0 1 rg".to_vec()));
+        let page = doc.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            ("Contents", Object::Reference(content)),
+            (
+                "MediaBox",
+                Object::Array(vec![0.into(), 0.into(), 595.28.into(), 841.89.into()]),
+            ),
+        ]));
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"Pages".to_vec())),
+                ("Kids", Object::Array(vec![Object::Reference(page)])),
+                ("Count", Object::Integer(1)),
+            ])),
         );
-        assert_eq!(ps_string("a\\b"), "(a\\\\b)");
+        let root = doc.new_object_id();
+        let paragraph = doc.new_object_id();
+        let strong = doc.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"StructElem".to_vec())),
+            ("S", Object::Name(b"Strong".to_vec())),
+            ("P", Object::Reference(paragraph)),
+        ]));
+        doc.objects.insert(
+            paragraph,
+            Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"StructElem".to_vec())),
+                ("S", Object::Name(b"P".to_vec())),
+                ("P", Object::Reference(root)),
+                ("K", Object::Array(vec![Object::Reference(strong)])),
+            ])),
+        );
+        doc.objects.insert(
+            root,
+            Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"StructTreeRoot".to_vec())),
+                ("K", Object::Reference(paragraph)),
+            ])),
+        );
+        let catalog = doc.add_object(Dictionary::from_iter([
+            ("Type", Object::Name(b"Catalog".to_vec())),
+            ("Pages", Object::Reference(pages_id)),
+            ("StructTreeRoot", Object::Reference(root)),
+        ]));
+        doc.trailer.set("Root", Object::Reference(catalog));
+        let info = doc.add_object(Dictionary::from_iter([("Creator", text("Chromium"))]));
+        doc.trailer.set("Info", Object::Reference(info));
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn metadata() -> Metadata {
+        Metadata {
+            title: "Terug het systeem in - 3e kwartaal 2026".into(),
+            author: "Signaleringsoverleg Den Haag".into(),
+            subject: "Kwartaalbrief: systeembarrières".into(),
+        }
+    }
+
+    #[test]
+    fn a_tagged_print_becomes_pdfa_2a_with_its_metadata_intent_and_role_map() {
+        let at = "2026-12-07T00:30:00Z".parse().unwrap();
+        let archived = pdfa_bytes(&printed(), &metadata(), at).unwrap();
+        assert_eq!(pdfa_identification(&archived), Some((2, "A".into())));
+        assert!(archived
+            .windows(25)
+            .any(|w| w == b"2026-12-07T01:30:00+01:00"));
+        let doc = Document::load_mem(&archived).unwrap();
+        let catalog = doc.catalog().unwrap();
+        let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+        let intent = intents[0].as_dict().unwrap();
+        assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+        let profile = intent
+            .get(b"DestOutputProfile")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let profile = doc.get_object(profile).unwrap().as_stream().unwrap();
+        assert_eq!(profile.decompressed_content().unwrap(), icc::srgb());
+        let root = catalog
+            .get(b"StructTreeRoot")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let role_map = doc.get_dictionary(root).unwrap().get(b"RoleMap").unwrap();
+        let role_map = role_map.as_dict().unwrap();
+        assert_eq!(role_map.get(b"Strong").unwrap().as_name().unwrap(), b"Span");
+        assert!(!role_map.has(b"P"), "standard types are not mapped");
+        let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+        let info = doc.get_dictionary(info).unwrap();
+        let subject = info.get(b"Subject").unwrap().as_str().unwrap();
+        assert_eq!(&subject[..2], &[0xfe, 0xff], "UTF-16 for the accented word");
+        assert_eq!(
+            info.get(b"CreationDate").unwrap().as_str().unwrap(),
+            b"D:20261207013000+01'00'"
+        );
+        assert!(
+            !info.has(b"Creator") || info.get(b"Creator").unwrap().as_str().unwrap() != b"Chromium"
+        );
+        let ids = doc.trailer.get(b"ID").unwrap().as_array().unwrap();
+        assert_eq!(ids.len(), 2);
+        assert_eq!(ids[0].as_str().unwrap().len(), 16);
+    }
+
+    #[test]
+    fn an_untagged_print_is_refused_with_a_dutch_reason() {
+        let mut doc = Document::load_mem(&printed()).unwrap();
+        doc.catalog_mut().unwrap().remove(b"StructTreeRoot");
+        let mut untagged = Vec::new();
+        doc.save_to(&mut untagged).unwrap();
+        let error = pdfa_bytes(&untagged, &metadata(), Utc::now()).unwrap_err();
+        assert!(error.to_string().contains("structuurboom"), "{error}");
+        let error = pdfa_bytes(b"%PDF-1.4 kapot", &metadata(), Utc::now()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("de afgedrukte PDF is geen leesbare PDF"),
+            "{error}"
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! Running a helper program that writes a PDF (Chromium prints, Ghostscript archives): started
-//! with a time limit, killed when it overstays, and reported with the tail of its log.
+//! Running a helper program that writes a PDF (Chromium, which prints): started with a time
+//! limit, killed when it overstays, and reported with the tail of its log.
 
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};

@@ -116,14 +116,17 @@ fn csv_import_then_brief_on_embedded_defaults() {
     assert_eq!(text.lines().count(), 1, "only the heading: {text}");
 }
 
-/// The demo quarter's brief as PDF: PDF/A-2b, A4 on every page, its page count, page numbers,
+/// The demo quarter's brief as PDF: tagged PDF/A-2a, A4 on every page, its page count, page numbers,
 /// and its first three pages as PNG in `target/tmp/brief/` (kept for review).
 fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
     let bytes = std::fs::read(pdf).unwrap();
     assert_eq!(
         knooppunt_reports::archive::pdfa_identification(&bytes),
-        Some((2, "B".to_string()))
+        Some((2, "A".to_string()))
     );
+    // Tagged: a screen reader reads the brief's structure (the PDF/A-2a check itself is the
+    // brief's test in reports/tests/golden.rs).
+    assert!(bytes.windows(15).any(|w| w == b"/StructTreeRoot"));
     let pages = knooppunt_reports::pdf::count_pages(&bytes);
     assert_eq!(
         pages, 7,

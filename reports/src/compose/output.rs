@@ -222,7 +222,7 @@ impl Brief {
         }
     }
 
-    /// Prints the written HTML with headless Chromium and stores it as PDF/A-2b with its
+    /// Prints the written HTML with headless Chromium and stores it as tagged PDF/A-2a with its
     /// metadata (title, author, subject, language nl) in `brief-<quarter>.pdf`.
     pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
         let html = dir.join(format!("{}.html", self.file_stem()));
@@ -247,11 +247,11 @@ impl Brief {
                 self.cover.sender.clone()
             },
             subject: format!(
-                "Kwartaalbrief signalering {}: systeembarrieres die wijkteams en partners tegenkomen",
+                "Kwartaalbrief signalering {}: systeembarrières die wijkteams en partners tegenkomen",
                 self.quarter_label
             ),
         };
-        let converted = archive::to_pdfa(&printed, &pdf, &metadata, pdf::DEFAULT_TIMEOUT);
+        let converted = archive::to_pdfa(&printed, &pdf, &metadata);
         let _ = std::fs::remove_file(&printed);
         converted?;
         Ok(pdf)
