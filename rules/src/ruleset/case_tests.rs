@@ -402,6 +402,37 @@ fn stufi_is_student_finance_and_a_quick_start_no_waiting_list() {
     );
 }
 
+/// "weghalen" is a child taken away as "weggehaald" is; a gift refused out of fear of a cut is a
+/// fear of its own beside a hidden co-resident (who alone is the kostendelersnorm).
+#[test]
+fn weghalen_is_taking_away_and_a_refused_gift_beside_a_hidden_coresident() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "angst-jeugdhulp",
+        &[
+            "Vader belt niemand, hij is bang dat ze de kinderen komen weghalen als het \
+           bekend wordt.",
+        ],
+        &[
+            "Vader was bang voor de jeugdzorg, maar niemand wil zijn kinderen weghalen, zei \
+           de coach; hij is niet meer bang voor de jeugdzorg.",
+        ],
+    );
+    found_in_and_not_in(
+        &rules,
+        "angst-uitkeringskorting",
+        &[
+            "Haar zoon van 25 staat niet ingeschreven bij haar. De gratis wasmachine van de \
+           stichting neemt ze niet aan, bang dat de bijstand dan wordt gekort.",
+        ],
+        &[
+            "Haar zoon van 25 staat niet ingeschreven bij haar, bang dat de bijstand dan wordt \
+           gekort door de kostendelersnorm.",
+        ],
+    );
+}
+
 /// A deployment that adds its own body to the register has the rule know it, without touching
 /// the rule; a rule asking for the register's bodies of a barrier no body names is an error.
 #[test]
