@@ -433,6 +433,25 @@ fn weghalen_is_taking_away_and_a_refused_gift_beside_a_hidden_coresident() {
     );
 }
 
+/// "geen kostendelersnorm" said of the household is no cut, unless the note also tells of hiding
+/// or fear (then the words are what the hiding is for).
+#[test]
+fn no_kostendelersnorm_is_no_cut_unless_it_is_hidden() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "kostendelersnorm",
+        &[
+            "Zoon van 28 is uitgeschreven bij zijn moeder en staat ingeschreven bij een neef, \
+           zodat er bij haar geen kostendelersnorm wordt toegepast.",
+        ],
+        &[
+            "Dochter van 30 woont in een eigen studio met begeleiding; geen kostendelersnorm, \
+           moeder houdt haar volle bijstand.",
+        ],
+    );
+}
+
 /// A deployment that adds its own body to the register has the rule know it, without touching
 /// the rule; a rule asking for the register's bodies of a barrier no body names is an error.
 #[test]
