@@ -452,6 +452,24 @@ fn no_kostendelersnorm_is_no_cut_unless_it_is_hidden() {
     );
 }
 
+/// "nog altijd niet" is "nog steeds niet": a corporation that has not acted on a report.
+#[test]
+fn still_not_is_still_not_whichever_word_says_still() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "corporatie-reactietijd",
+        &[
+            "Het kapotte slot is dezelfde dag aan Staedion doorgegeven en is nog altijd niet \
+           vervangen.",
+        ],
+        &[
+            "Het kapotte slot is dezelfde dag aan Staedion doorgegeven en de volgende ochtend \
+           vervangen.",
+        ],
+    );
+}
+
 /// A deployment that adds its own body to the register has the rule know it, without touching
 /// the rule; a rule asking for the register's bodies of a barrier no body names is an error.
 #[test]
