@@ -1,19 +1,23 @@
-//! The published brief for the archive: PDF/A-2a, tagged, with document metadata.
+//! The published brief for the archive and for every reader: PDF/A-2a and PDF/UA-1.
 //!
 //! Chromium prints the HTML ([`crate::pdf`]) as a tagged PDF: its structure tree (headings,
 //! paragraphs, lists, tables, the charts' descriptions) is what a screen reader reads. This
 //! module keeps that tree and adds what PDF/A-2 (ISO 19005-2, level A: accessible) asks of an
 //! archived file: XMP metadata with the identification, an sRGB output intent for the colours
 //! ([`icc`]), a file identifier, title, author, subject and language `nl` in both the XMP
-//! packet ([`xmp`]) and the information dictionary, and Chromium's own structure types mapped
-//! to standard ones. [`pdfa_identification`] and [`page_sizes`] read the result back; the
-//! brief's test checks it with veraPDF.
+//! packet ([`xmp`]) and the information dictionary; and what PDF/UA (ISO 14289-1) asks of an
+//! accessible one: Chromium's own structure types mapped to standard ones, list items with a
+//! label and a body ([`structure`]), and every untagged mark (running header and footer,
+//! backgrounds, borders) marked as an artifact ([`artifacts`]). [`pdfa_identification`] and
+//! [`page_sizes`] read the result back; the brief's test checks both standards with veraPDF.
 
+mod artifacts;
 mod icc;
+mod structure;
 mod xmp;
 
 use chrono::{DateTime, Utc};
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Document, Object, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -42,59 +46,6 @@ pub enum ArchiveError {
         source: std::io::Error,
     },
 }
-
-/// The structure types of PDF 1.7 (ISO 32000-1, 14.8.4); any other needs a role map entry.
-const STANDARD_TYPES: &[&[u8]] = &[
-    b"Document",
-    b"Part",
-    b"Art",
-    b"Sect",
-    b"Div",
-    b"BlockQuote",
-    b"Caption",
-    b"TOC",
-    b"TOCI",
-    b"Index",
-    b"NonStruct",
-    b"Private",
-    b"P",
-    b"H",
-    b"H1",
-    b"H2",
-    b"H3",
-    b"H4",
-    b"H5",
-    b"H6",
-    b"L",
-    b"LI",
-    b"Lbl",
-    b"LBody",
-    b"Table",
-    b"TR",
-    b"TH",
-    b"TD",
-    b"THead",
-    b"TBody",
-    b"TFoot",
-    b"Span",
-    b"Quote",
-    b"Note",
-    b"Reference",
-    b"BibEntry",
-    b"Code",
-    b"Link",
-    b"Annot",
-    b"Ruby",
-    b"RB",
-    b"RT",
-    b"RP",
-    b"Warichu",
-    b"WT",
-    b"WP",
-    b"Figure",
-    b"Formula",
-    b"Form",
-];
 
 /// Rewrites the Chromium-printed `input` as PDF/A-2a in `output` with the given metadata.
 pub fn to_pdfa(input: &Path, output: &Path, metadata: &Metadata) -> Result<(), ArchiveError> {
@@ -149,7 +100,15 @@ pub fn pdfa_bytes(
         ("Info", text(icc::DESCRIPTION)),
         ("DestOutputProfile", Object::Reference(profile_id)),
     ]);
-    role_map_custom_types(&mut doc)?;
+    structure::root(&doc)?;
+    structure::map_custom_types(&mut doc)?;
+    structure::add_list_bodies(&mut doc)?;
+    let unread = artifacts::mark(&mut doc);
+    if unread > 0 {
+        return Err(ArchiveError::Incomplete(
+            "leesbare pagina-inhoud (de versiering kon niet als artefact worden gemarkeerd)",
+        ));
+    }
     let catalog = doc.catalog_mut().map_err(ArchiveError::Parse)?;
     catalog.set("Metadata", Object::Reference(metadata_id));
     catalog.set(
@@ -189,48 +148,6 @@ pub fn pdfa_bytes(
             source,
         })?;
     Ok(out)
-}
-
-/// Maps every structure type outside PDF 1.7's standard set (Chromium writes HTML's own, such
-/// as `Strong` and `Em`) to `Span`, the standard inline element, in the structure tree's role
-/// map.
-fn role_map_custom_types(doc: &mut Document) -> Result<(), ArchiveError> {
-    let mut custom: Vec<Vec<u8>> = doc
-        .objects
-        .values()
-        .filter_map(|object| object.as_dict().ok())
-        .filter(|dict| dict.has(b"P") && !dict.has(b"Type") || dict.has_type(b"StructElem"))
-        .filter_map(|dict| dict.get(b"S").and_then(Object::as_name).ok())
-        .filter(|name| !STANDARD_TYPES.contains(name))
-        .map(<[u8]>::to_vec)
-        .collect();
-    custom.sort();
-    custom.dedup();
-    let root = struct_tree_root(doc)?;
-    let tree = doc.get_dictionary_mut(root).map_err(ArchiveError::Parse)?;
-    let mut role_map = tree
-        .get(b"RoleMap")
-        .and_then(Object::as_dict)
-        .cloned()
-        .unwrap_or_default();
-    for name in custom {
-        if !role_map.has(&name) {
-            role_map.set(name, Object::Name(b"Span".to_vec()));
-        }
-    }
-    tree.set("RoleMap", role_map);
-    Ok(())
-}
-
-fn struct_tree_root(doc: &Document) -> Result<ObjectId, ArchiveError> {
-    doc.catalog()
-        .and_then(|catalog| catalog.get(b"StructTreeRoot"))
-        .and_then(Object::as_reference)
-        .map_err(|_| {
-            ArchiveError::Incomplete(
-                "een structuurboom (tags); Chromium maakt die sinds versie 127",
-            )
-        })
 }
 
 /// A text string: PDFDocEncoding's ASCII where it suffices, else UTF-16BE with its mark.

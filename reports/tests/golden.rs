@@ -399,6 +399,10 @@ fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_and_a_cover() {
     // (tagged, every colour with its profile, metadata that agrees with itself).
     let report = verapdf(&pdf, "2a");
     assert!(report.starts_with("PASS "), "{report}");
+    // And PDF/UA-1: every mark tagged or an artifact, list items with label and body, the
+    // charts with their Dutch description, the title shown.
+    let report = verapdf(&pdf, "ua1");
+    assert!(report.starts_with("PASS "), "{report}");
     let pages = knooppunt_reports::pdf::count_pages(&bytes);
     // Cover; key messages, asks and figures; the knelpunten; appendices A–C.
     assert_eq!(pages, 7, "pages of the fixed brief");

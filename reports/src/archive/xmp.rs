@@ -1,7 +1,7 @@
 //! The XMP metadata packet of the archived brief, and the dates in both of PDF's forms.
 //!
 //! PDF/A asks that the document information dictionary and the XMP packet say the same: the
-//! packet is written from the same values, with its identification (part 2, conformance A).
+//! packet is written from the same values, with its identifications: PDF/A-2a and PDF/UA-1.
 
 use super::Metadata;
 use crate::chart::xml_escape as escape;
@@ -15,7 +15,8 @@ pub struct Stamp<'a> {
     pub date: &'a str,
 }
 
-/// The XMP packet (ISO 16684-1) with the PDF/A identification, Dublin Core title, creator,
+/// The XMP packet (ISO 16684-1) with the PDF/A and PDF/UA identifications (the latter's schema
+/// declared as PDF/A asks of a schema it does not predefine), Dublin Core title, creator,
 /// description and language, and the producer and dates of the information dictionary.
 pub fn packet(metadata: &Metadata, stamp: &Stamp) -> String {
     let title = escape(&metadata.title);
@@ -32,9 +33,11 @@ pub fn packet(metadata: &Metadata, stamp: &Stamp) -> String {
     xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n\
     xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n\
     xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n\
-    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n\
+    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n\
+    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
    <pdfaid:part>2</pdfaid:part>\n\
    <pdfaid:conformance>A</pdfaid:conformance>\n\
+   <pdfuaid:part>1</pdfuaid:part>\n\
    <dc:format>application/pdf</dc:format>\n\
    <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n\
    <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n\
@@ -45,6 +48,22 @@ pub fn packet(metadata: &Metadata, stamp: &Stamp) -> String {
    <xmp:CreateDate>{date}</xmp:CreateDate>\n\
    <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
    <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
+  </rdf:Description>\n\
+  <rdf:Description rdf:about=\"\"\n\
+    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n\
+    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n\
+    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
+    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n\
+    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n\
+    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n\
+    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n\
+     <pdfaProperty:name>part</pdfaProperty:name>\n\
+     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n\
+     <pdfaProperty:category>internal</pdfaProperty:category>\n\
+     <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>\n\
+    </rdf:li></rdf:Seq></pdfaSchema:property>\n\
+   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n\
   </rdf:Description>\n\
  </rdf:RDF>\n\
 </x:xmpmeta>\n\
@@ -92,6 +111,8 @@ mod tests {
             super::super::pdfa_identification(xml.as_bytes()),
             Some((2, "A".into()))
         );
+        assert!(xml.contains("<pdfuaid:part>1</pdfuaid:part>"));
+        assert!(xml.contains("<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"));
         assert!(xml.contains(">Terug het systeem in — 3e kwartaal &lt;2026&gt;<"));
         assert!(xml.contains("<rdf:li>Wijken &amp; partners</rdf:li>"));
         assert!(xml.contains("Barrières"));
