@@ -60,61 +60,25 @@ pub fn to_pdfa(input: &Path, output: &Path, metadata: &Metadata) -> Result<(), A
     })
 }
 
-/// The PDF/A-2a form of a tagged PDF printed by Chromium, stamped with `at` (shown in Dutch
-/// time). Fails on a PDF without a structure tree: an untagged brief cannot be level A.
+/// The PDF/A-2a and PDF/UA-1 form of a tagged PDF printed by Chromium, stamped with `at` (shown
+/// in Dutch time). Fails on a PDF without a structure tree: an untagged brief cannot be level A.
 pub fn pdfa_bytes(
     printed: &[u8],
     metadata: &Metadata,
     at: DateTime<Utc>,
 ) -> Result<Vec<u8>, ArchiveError> {
     let mut doc = Document::load_mem(printed).map_err(ArchiveError::Parse)?;
-    let at = at.with_timezone(&chrono_tz::Europe::Amsterdam);
-    let producer = format!("Knooppunt {}", env!("CARGO_PKG_VERSION"));
-    let creator_tool = "Chromium (headless)";
-    let stamp = xmp::Stamp {
-        producer: &producer,
-        creator_tool,
-        date: &xmp::xmp_date(&at),
-    };
-    let packet = xmp::packet(metadata, &stamp);
-    // The packet stays uncompressed, so that archive tools can read it without a PDF parser.
-    let mut metadata_stream = Stream::new(
-        Dictionary::from_iter([
-            ("Type", Object::Name(b"Metadata".to_vec())),
-            ("Subtype", Object::Name(b"XML".to_vec())),
-        ]),
-        packet.into_bytes(),
-    );
-    metadata_stream.allows_compression = false;
-    let metadata_id = doc.add_object(metadata_stream);
-    let mut profile = Stream::new(
-        Dictionary::from_iter([("N", Object::Integer(3))]),
-        icc::srgb(),
-    );
-    profile.compress().map_err(ArchiveError::Parse)?;
-    let profile_id = doc.add_object(profile);
-    let intent = Dictionary::from_iter([
-        ("Type", Object::Name(b"OutputIntent".to_vec())),
-        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
-        ("OutputConditionIdentifier", text(icc::DESCRIPTION)),
-        ("Info", text(icc::DESCRIPTION)),
-        ("DestOutputProfile", Object::Reference(profile_id)),
-    ]);
-    structure::root(&doc)?;
-    structure::map_custom_types(&mut doc)?;
-    structure::add_list_bodies(&mut doc)?;
-    let unread = artifacts::mark(&mut doc);
-    if unread > 0 {
-        return Err(ArchiveError::Incomplete(
+    structure::standardise(&mut doc)?;
+    artifacts::mark(&mut doc).map_err(|_| {
+        ArchiveError::Incomplete(
             "leesbare pagina-inhoud (de versiering kon niet als artefact worden gemarkeerd)",
-        ));
-    }
+        )
+    })?;
+    let intent = output_intent(&mut doc)?;
+    let metadata_id = describe(&mut doc, metadata, at);
     let catalog = doc.catalog_mut().map_err(ArchiveError::Parse)?;
     catalog.set("Metadata", Object::Reference(metadata_id));
-    catalog.set(
-        "OutputIntents",
-        Object::Array(vec![Object::Dictionary(intent)]),
-    );
+    catalog.set("OutputIntents", Object::Array(vec![intent]));
     catalog.set("Lang", text("nl"));
     catalog.set(
         "ViewerPreferences",
@@ -124,18 +88,6 @@ pub fn pdfa_bytes(
         "MarkInfo",
         Dictionary::from_iter([("Marked", Object::Boolean(true))]),
     );
-    let date = text(&xmp::pdf_date(&at));
-    let info = Dictionary::from_iter([
-        ("Title", text(&metadata.title)),
-        ("Author", text(&metadata.author)),
-        ("Subject", text(&metadata.subject)),
-        ("Producer", text(&producer)),
-        ("Creator", text(creator_tool)),
-        ("CreationDate", date.clone()),
-        ("ModDate", date),
-    ]);
-    let info_id = doc.add_object(info);
-    doc.trailer.set("Info", Object::Reference(info_id));
     let id = Object::String(
         Sha256::digest(printed)[..16].to_vec(),
         StringFormat::Hexadecimal,
@@ -148,6 +100,57 @@ pub fn pdfa_bytes(
             source,
         })?;
     Ok(out)
+}
+
+/// The sRGB output intent, its profile added to the document.
+fn output_intent(doc: &mut Document) -> Result<Object, ArchiveError> {
+    let mut profile = Stream::new(
+        Dictionary::from_iter([("N", Object::Integer(3))]),
+        icc::srgb(),
+    );
+    profile.compress().map_err(ArchiveError::Parse)?;
+    let profile_id = doc.add_object(profile);
+    Ok(Object::Dictionary(Dictionary::from_iter([
+        ("Type", Object::Name(b"OutputIntent".to_vec())),
+        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
+        ("OutputConditionIdentifier", text(icc::DESCRIPTION)),
+        ("Info", text(icc::DESCRIPTION)),
+        ("DestOutputProfile", Object::Reference(profile_id)),
+    ])))
+}
+
+/// Writes the metadata twice, as PDF/A asks: a new information dictionary in the trailer and
+/// the XMP packet saying the same; returns the packet's id.
+fn describe(doc: &mut Document, metadata: &Metadata, at: DateTime<Utc>) -> lopdf::ObjectId {
+    let at = at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    let producer = format!("Knooppunt {}", env!("CARGO_PKG_VERSION"));
+    let creator_tool = "Chromium (headless)";
+    let date = text(&xmp::pdf_date(&at));
+    let info = doc.add_object(Dictionary::from_iter([
+        ("Title", text(&metadata.title)),
+        ("Author", text(&metadata.author)),
+        ("Subject", text(&metadata.subject)),
+        ("Producer", text(&producer)),
+        ("Creator", text(creator_tool)),
+        ("CreationDate", date.clone()),
+        ("ModDate", date),
+    ]));
+    doc.trailer.set("Info", Object::Reference(info));
+    let stamp = xmp::Stamp {
+        producer: &producer,
+        creator_tool,
+        date: &xmp::xmp_date(&at),
+    };
+    // The packet stays uncompressed, so that archive tools can read it without a PDF parser.
+    let mut packet = Stream::new(
+        Dictionary::from_iter([
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        xmp::packet(metadata, &stamp).into_bytes(),
+    );
+    packet.allows_compression = false;
+    doc.add_object(packet)
 }
 
 /// A text string: PDFDocEncoding's ASCII where it suffices, else UTF-16BE with its mark.

@@ -16,27 +16,18 @@ const PATH_END: &[&str] = &["S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"]
 /// Operators inside a text object that show text.
 const TEXT_SHOWING: &[&str] = &["Tj", "TJ", "'", "\""];
 
-/// Marks every page's untagged content as artifacts. A page whose content cannot be read is
-/// left as it is, and counted in the result.
-pub fn mark(doc: &mut Document) -> usize {
-    let mut unread = 0;
+/// Marks every page's untagged content as artifacts; fails on content it cannot read.
+pub fn mark(doc: &mut Document) -> lopdf::Result<()> {
     let pages: Vec<_> = doc.get_pages().into_values().collect();
     for page in pages {
-        let marked = doc
-            .get_page_content(page)
-            .and_then(|bytes| Content::decode(&bytes))
-            .and_then(|content| {
-                Content {
-                    operations: wrap(content.operations),
-                }
-                .encode()
-            })
-            .and_then(|bytes| doc.change_page_content(page, bytes));
-        if marked.is_err() {
-            unread += 1;
+        let content = Content::decode(&doc.get_page_content(page)?)?;
+        let marked = Content {
+            operations: wrap(content.operations),
         }
+        .encode()?;
+        doc.change_page_content(page, marked)?;
     }
-    unread
+    Ok(())
 }
 
 /// The operations with each untagged unit wrapped in `/Artifact BMC … EMC`.

@@ -63,8 +63,21 @@ const STANDARD_TYPES: &[&[u8]] = &[
     b"Form",
 ];
 
+/// Structure elements by id, with their type (`S`).
+type Kinds = HashMap<ObjectId, Vec<u8>>;
+
+/// Puts the structure tree in the standard's terms: Chromium's own types role-mapped, list items
+/// given a body. Fails on a print without a structure tree.
+pub fn standardise(doc: &mut Document) -> Result<(), ArchiveError> {
+    let root = root(doc)?;
+    let kinds = elements(doc);
+    map_custom_types(doc, root, &kinds)?;
+    add_list_bodies(doc, root, &kinds)?;
+    Ok(())
+}
+
 /// The structure elements' ids with their type (`S`).
-fn elements(doc: &Document) -> Vec<(ObjectId, Vec<u8>)> {
+fn elements(doc: &Document) -> Kinds {
     doc.objects
         .iter()
         .filter_map(|(id, object)| {
@@ -77,7 +90,7 @@ fn elements(doc: &Document) -> Vec<(ObjectId, Vec<u8>)> {
 }
 
 /// The structure tree root's id; an untagged print has none.
-pub fn root(doc: &Document) -> Result<ObjectId, ArchiveError> {
+fn root(doc: &Document) -> Result<ObjectId, ArchiveError> {
     doc.catalog()
         .and_then(|catalog| catalog.get(b"StructTreeRoot"))
         .and_then(Object::as_reference)
@@ -89,15 +102,13 @@ pub fn root(doc: &Document) -> Result<ObjectId, ArchiveError> {
 }
 
 /// Maps every structure type outside the standard set to `Span`, the standard inline element.
-pub fn map_custom_types(doc: &mut Document) -> Result<(), ArchiveError> {
-    let mut custom: Vec<Vec<u8>> = elements(doc)
-        .into_iter()
-        .map(|(_, kind)| kind)
+fn map_custom_types(doc: &mut Document, root: ObjectId, kinds: &Kinds) -> Result<(), ArchiveError> {
+    let mut custom: Vec<&Vec<u8>> = kinds
+        .values()
         .filter(|kind| !STANDARD_TYPES.contains(&kind.as_slice()))
         .collect();
     custom.sort();
     custom.dedup();
-    let root = root(doc)?;
     let tree = doc.get_dictionary_mut(root).map_err(ArchiveError::Parse)?;
     let mut role_map = tree
         .get(b"RoleMap")
@@ -105,8 +116,8 @@ pub fn map_custom_types(doc: &mut Document) -> Result<(), ArchiveError> {
         .cloned()
         .unwrap_or_default();
     for name in custom {
-        if !role_map.has(&name) {
-            role_map.set(name, Object::Name(b"Span".to_vec()));
+        if !role_map.has(name) {
+            role_map.set(name.clone(), Object::Name(b"Span".to_vec()));
         }
     }
     tree.set("RoleMap", role_map);
@@ -115,8 +126,11 @@ pub fn map_custom_types(doc: &mut Document) -> Result<(), ArchiveError> {
 
 /// Puts an `LBody` between each list item and its content other than its label (`Lbl`, kept
 /// in place). Returns how many bodies were added.
-pub fn add_list_bodies(doc: &mut Document) -> Result<usize, ArchiveError> {
-    let kinds: HashMap<ObjectId, Vec<u8>> = elements(doc).into_iter().collect();
+fn add_list_bodies(
+    doc: &mut Document,
+    root: ObjectId,
+    kinds: &Kinds,
+) -> Result<usize, ArchiveError> {
     let items: Vec<ObjectId> = kinds
         .iter()
         .filter(|(_, kind)| kind.as_slice() == b"LI")
@@ -169,7 +183,6 @@ pub fn add_list_bodies(doc: &mut Document) -> Result<usize, ArchiveError> {
         moved.insert(item, body_id);
     }
     if !moved.is_empty() {
-        let root = root(doc)?;
         let parent_tree = doc
             .get_dictionary(root)
             .and_then(|tree| tree.get(b"ParentTree"))
@@ -284,7 +297,8 @@ mod tests {
         )]));
         doc.trailer.set("Root", Object::Reference(catalog));
 
-        assert_eq!(add_list_bodies(&mut doc).unwrap(), 1);
+        let kinds = elements(&doc);
+        assert_eq!(add_list_bodies(&mut doc, root, &kinds).unwrap(), 1);
         let kids = doc.get_dictionary(item).unwrap().get(b"K").unwrap();
         let kids = kids.as_array().unwrap();
         assert_eq!(
@@ -311,6 +325,11 @@ mod tests {
             body,
             "MCID 7 is the body's now"
         );
-        assert_eq!(add_list_bodies(&mut doc).unwrap(), 0, "done once");
+        let kinds = elements(&doc);
+        assert_eq!(
+            add_list_bodies(&mut doc, root, &kinds).unwrap(),
+            0,
+            "done once"
+        );
     }
 }
