@@ -1,4 +1,7 @@
-//! The published brief for the archive and for every reader: PDF/A-2a and PDF/UA-1.
+//! Every PDF that leaves the overleg, for the archive and for every reader: PDF/A-2a and
+//! PDF/UA-1. That is the quarterly brief, the decisions list of a meeting and the digests for
+//! people who never sign in (a programme's decisions list, the monthly overview); [`print`]
+//! makes each of them from its HTML.
 //!
 //! Chromium prints the HTML ([`crate::pdf`]) as a tagged PDF: its structure tree (headings,
 //! paragraphs, lists, tables, the charts' descriptions) is what a screen reader reads. This
@@ -29,6 +32,9 @@ pub struct Metadata {
     pub subject: String,
 }
 
+/// The author of a PDF the overleg itself sends out.
+pub const OVERLEG: &str = "Signaleringsoverleg";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     #[error("de afgedrukte PDF {path} kon niet gelezen worden: {source}")]
@@ -45,6 +51,17 @@ pub enum ArchiveError {
         path: String,
         source: std::io::Error,
     },
+}
+
+/// Prints `html` with headless Chromium and stores it as PDF/A-2a and PDF/UA-1 with `metadata`
+/// in `output`. Chromium's own print goes to `<output>.afdruk.pdf` beside it and is removed
+/// again, also when the conversion fails. Blocking: run it off the async workers.
+pub fn print(html: &Path, output: &Path, metadata: &Metadata) -> anyhow::Result<()> {
+    let printed = output.with_extension("afdruk.pdf");
+    crate::pdf::html_to_pdf(html, &printed, crate::pdf::DEFAULT_TIMEOUT)?;
+    let converted = to_pdfa(&printed, output, metadata);
+    let _ = std::fs::remove_file(&printed);
+    Ok(converted?)
 }
 
 /// Rewrites the Chromium-printed `input` as PDF/A-2a in `output` with the given metadata.

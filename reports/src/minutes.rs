@@ -187,15 +187,31 @@ impl Minutes {
         render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 
-    /// Writes the HTML to `dir` and prints it to a PDF there with headless Chromium; returns
-    /// the PDF's path. Blocking: run it off the async threads.
+    /// Writes the HTML to `dir` and prints it there as PDF/A-2a and PDF/UA-1 with headless
+    /// Chromium ([`crate::archive::print`]); returns the PDF's path. Blocking: run it off the
+    /// async threads.
     pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
         let (_, html) = self.render()?;
         let input = dir.join(format!("{}.html", self.file_stem()));
         std::fs::write(&input, html).context("besluitenlijst schrijven")?;
         let output = dir.join(format!("{}.pdf", self.file_stem()));
-        crate::pdf::html_to_pdf(&input, &output, crate::pdf::DEFAULT_TIMEOUT)?;
+        crate::archive::print(&input, &output, &self.archive_metadata())?;
         Ok(output)
+    }
+
+    /// The PDF's title, author and subject: "Besluitenlijst signaleringsoverleg 30-11-2026".
+    pub fn archive_metadata(&self) -> crate::archive::Metadata {
+        crate::archive::Metadata {
+            title: format!(
+                "Besluitenlijst signaleringsoverleg {}",
+                self.meeting.meeting_label
+            ),
+            author: crate::archive::OVERLEG.into(),
+            subject: format!(
+                "Besluiten en actiepunten van het signaleringsoverleg van {}",
+                self.meeting.meeting_label
+            ),
+        }
     }
 }
 

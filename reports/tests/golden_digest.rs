@@ -1,16 +1,21 @@
 //! Golden files for the digest's templates (issue 13, point 6): a fixed programme decisions
 //! list and a fixed monthly overview render to exactly the committed Markdown and HTML
-//! (`reports/tests/golden/`). After an intended template change:
+//! (`reports/tests/golden/`). Their PDFs, and the meeting's own decisions list, are PDF/A-2a
+//! and PDF/UA-1 as veraPDF checks them, like the brief's. After an intended template change:
 //! `UPDATE_GOLDEN=1 cargo test -p knooppunt-reports --test golden_digest`.
 
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::check;
+use common::{assert_archived, check, poppler};
 use knooppunt_reports::digest::monthly::{self, Candidate, Month, Reason};
 use knooppunt_reports::digest::programme::{self, ClusterFacts, Meeting, PublishedBrief};
+use knooppunt_reports::digest::{write_files, Digest, Document};
 use knooppunt_reports::disclosure::{Cell, PublishedTable};
 use knooppunt_reports::ledger::Ledger;
+use knooppunt_reports::minutes::{
+    ActionPointView, AttendeeView, MeetingDay, Minutes, MinutesDecision,
+};
 use knooppunt_reports::review::{Action, Decision, Snooze, State};
 use knooppunt_reports::snapshot::Figures;
 use knooppunt_rules::ruleset::RuleSet;
@@ -61,8 +66,9 @@ fn published_brief() -> Figures {
     )
 }
 
-#[test]
-fn the_programme_digest_renders_exactly_as_the_golden_files() {
+/// A fixed programme decisions list: three decisions on two clusters, three attendees, one
+/// action point.
+fn programme_digest() -> programme::ProgrammeDigest {
     let catalog = RuleSet::default_rules().unwrap().catalog();
     let facts = |id: &str, barrier: &str, area: &str| ClusterFacts {
         id: id.into(),
@@ -136,6 +142,12 @@ fn the_programme_digest_renders_exactly_as_the_golden_files() {
     );
     let mut digest = digest;
     digest.rules_version = "2026.09-1".into();
+    digest
+}
+
+#[test]
+fn the_programme_digest_renders_exactly_as_the_golden_files() {
+    let digest = programme_digest();
     let (markdown, html) = digest.render().unwrap();
     check("programma-besluitenlijst.md", &markdown);
     check("programma-besluitenlijst.html", &html);
@@ -143,8 +155,8 @@ fn the_programme_digest_renders_exactly_as_the_golden_files() {
     assert!(!html.contains("Voorzitter") && !markdown.contains("Voorzitter"));
 }
 
-#[test]
-fn the_monthly_overview_renders_exactly_as_the_golden_files() {
+/// A fixed monthly overview of September 2026: one new and one growing knelpunt.
+fn monthly_overview() -> monthly::MonthlyOverview {
     let catalog = RuleSet::default_rules().unwrap().catalog();
     let wijken = ["Escamp", "Laak", "Moerwijk", "Schilderswijk", "Transvaal"];
     let candidate = |barrier: &str, reason, counts: [i64; 5]| Candidate {
@@ -180,7 +192,109 @@ fn the_monthly_overview_renders_exactly_as_the_golden_files() {
     );
     let mut overview = overview;
     overview.rules_version = "2026.09-1".into();
+    overview
+}
+
+#[test]
+fn the_monthly_overview_renders_exactly_as_the_golden_files() {
+    let overview = monthly_overview();
     let (markdown, html) = overview.render().unwrap();
     check("maandoverzicht.md", &markdown);
     check("maandoverzicht.html", &html);
+}
+
+/// A fixed decisions list of a meeting: two decisions (one taken back), two attendees, one
+/// action point.
+fn minutes() -> Minutes {
+    let decision =
+        |cluster: &str, title: &str, action: &str, time: &str, reversed: bool| MinutesDecision {
+            cluster_id: cluster.into(),
+            title: title.into(),
+            area: "Moerwijk".into(),
+            action: action.into(),
+            state_after: "bevestigd".into(),
+            actor: "overleg-1".into(),
+            reason: "Komt in elke wijk terug.".into(),
+            decided_at: format!("2026-09-30T{time}:00Z"),
+            decided_at_local: format!("30-09-2026 {time}"),
+            details: String::new(),
+            time_local: time.into(),
+            links: Vec::new(),
+            reversed,
+            reversal: if reversed {
+                "om 10:42 door overleg-1; status weer open".into()
+            } else {
+                String::new()
+            },
+            after_recording: false,
+        };
+    Minutes {
+        meeting: MeetingDay::new(day("2026-09-30"), true),
+        attendees: vec![
+            AttendeeView {
+                name: "A. Voorzitter".into(),
+                role: "opbouwwerk".into(),
+            },
+            AttendeeView {
+                name: "B. Arts".into(),
+                role: "huisarts".into(),
+            },
+        ],
+        decisions: vec![
+            decision(
+                "c-1",
+                "Kostendelersnorm in Moerwijk",
+                "bevestigen",
+                "10:05",
+                false,
+            ),
+            decision(
+                "c-2",
+                "Schuldhulp moeilijk bereikbaar",
+                "parkeren",
+                "10:20",
+                true,
+            ),
+        ],
+        action_points: vec![ActionPointView {
+            what: "Cijfers over de kostendelersnorm opvragen".into(),
+            owner: "A. Voorzitter".into(),
+            due_on: "2026-10-28".into(),
+            due_label: "28-10-2026".into(),
+        }],
+        in_force: 1,
+        rules_version: "2026.09-1".into(),
+        templates_dir: None,
+    }
+}
+
+#[test]
+fn the_digests_and_the_decisions_list_print_as_pdfa_2a_and_pdfua_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = |document: Document| {
+        let written = write_files(dir.path(), &document, true).unwrap();
+        written[2].clone()
+    };
+    assert_archived(
+        &pdf(programme_digest().document().unwrap()),
+        "Besluitenlijst signaleringsoverleg 30-09-2026 - programma Armoede & Schulden",
+        "Signaleringsoverleg",
+    );
+    assert_archived(
+        &pdf(monthly_overview().document().unwrap()),
+        "Maandoverzicht knelpunten september 2026",
+        "Signaleringsoverleg",
+    );
+
+    let minutes = minutes();
+    let pdf = minutes.write_pdf(dir.path()).unwrap();
+    assert_archived(
+        &pdf,
+        "Besluitenlijst signaleringsoverleg 30-09-2026",
+        "Signaleringsoverleg",
+    );
+    let text = poppler("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for shown in ["Besluiten", "teruggedraaid", "Actiepunten", "28-10-2026"] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
 }

@@ -7,6 +7,7 @@ use super::Settings;
 use knooppunt::app;
 use knooppunt_reports::digest::monthly::{Month, MonthlyOverview};
 use knooppunt_reports::digest::programme::ProgrammeDigest;
+use knooppunt_reports::digest::{Digest, Document};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,17 +38,16 @@ pub struct DigestArgs {
     publish: bool,
 }
 
-/// Writes a rendered digest as `dir/stem.{md,html}` (and `.pdf`) off the async workers; the
+/// Writes a digest as `dir/stem.{md,html}` (and with `pdf` `.pdf`) off the async workers; the
 /// paths written.
 async fn write(
     dir: &std::path::Path,
-    stem: String,
-    (markdown, html): (String, String),
+    document: Document,
     pdf: bool,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
-        knooppunt_reports::digest::write_files(&dir, &stem, (markdown, html), pdf)
+        knooppunt_reports::digest::write_files(&dir, &document, pdf)
     })
     .await?
 }
@@ -73,8 +73,7 @@ pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCo
         if args.publish {
             overview.publish(&store, "cli").await?;
         }
-        let rendered = overview.render()?;
-        written.extend(write(&args.out, overview.file_stem(), rendered, pdf).await?);
+        written.extend(write(&args.out, overview.document()?, pdf).await?);
         let listed: usize = overview.sections.iter().map(|s| s.items.len()).sum();
         println!(
             "Maandoverzicht {}: {listed} nieuwe of groeiende knelpunten{}.",
@@ -99,8 +98,7 @@ pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCo
         for programme in programmes {
             let mut digest = ProgrammeDigest::gather(&store, &catalog, meeting, &programme).await?;
             digest.templates_dir = config.brief.templates();
-            let rendered = digest.render()?;
-            written.extend(write(&args.out, digest.file_stem(), rendered, pdf).await?);
+            written.extend(write(&args.out, digest.document()?, pdf).await?);
             println!(
                 "Programma {programme}: {} besluiten.",
                 digest.decisions.len()

@@ -4,6 +4,7 @@
 use super::Demo;
 use knooppunt_reports::digest::monthly::{Month, MonthlyOverview};
 use knooppunt_reports::digest::programme::ProgrammeDigest;
+use knooppunt_reports::digest::Digest;
 
 /// The municipality programme the demo's overleg assigns its confirmed knelpunten to.
 pub(super) const PROGRAMME: &str = "Maatwerk & Regie";
@@ -25,26 +26,22 @@ impl Demo<'_> {
         )
         .await?;
         overview.templates_dir = self.config.brief.templates();
-        let mut files = vec![(overview.file_stem(), overview.render()?)];
+        let mut documents = vec![overview.document()?];
         for programme in ProgrammeDigest::programmes_on(self.store, meeting).await? {
             let mut digest =
                 ProgrammeDigest::gather(self.store, &catalog, meeting, &programme).await?;
             digest.templates_dir = self.config.brief.templates();
-            files.push((digest.file_stem(), digest.render()?));
+            documents.push(digest.document()?);
         }
-        for (stem, rendered) in files {
-            for path in knooppunt_reports::digest::write_files(&dir, &stem, rendered, false)? {
+        for document in documents {
+            for path in knooppunt_reports::digest::write_files(&dir, &document, false)? {
                 println!("   {}", path.display());
             }
             let (html, pdf) = (
-                dir.join(format!("{stem}.html")),
-                dir.join(format!("{stem}.pdf")),
+                dir.join(format!("{}.html", document.stem)),
+                dir.join(format!("{}.pdf", document.stem)),
             );
-            match knooppunt_reports::pdf::html_to_pdf(
-                &html,
-                &pdf,
-                knooppunt_reports::pdf::DEFAULT_TIMEOUT,
-            ) {
+            match knooppunt_reports::archive::print(&html, &pdf, &document.metadata) {
                 Ok(()) => println!("   {}", pdf.display()),
                 Err(error) => println!("   (geen PDF: {error:#})"),
             }

@@ -257,6 +257,11 @@ async fn minutes_suite(store: Store) {
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     assert!(knooppunt_reports::pdf::count_pages(&bytes) >= 1);
+    // Archived as the brief is (veraPDF checks a fixed list in the reports' digest test).
+    assert_eq!(
+        knooppunt_reports::archive::pdfa_identification(&bytes),
+        Some((2, "A".to_string()))
+    );
     std::fs::write(kept(&format!("{}.pdf", minutes.file_stem())), &bytes).unwrap();
 }
 

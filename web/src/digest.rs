@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::Router;
 use knooppunt_reports::digest::monthly::{Month, MonthlyOverview};
 use knooppunt_reports::digest::programme::ProgrammeDigest;
+use knooppunt_reports::digest::{Digest, Document};
 use knooppunt_reports::review::Role;
 use serde::Deserialize;
 
@@ -51,18 +52,14 @@ fn refused(title: &'static str, text: impl Into<String>) -> WebError {
     WebError::refused(StatusCode::BAD_REQUEST, title, text.into())
 }
 
-/// `formaat=pdf` (headless Chromium), `md` or HTML.
-async fn file(
-    stem: String,
-    rendered: (String, String),
-    format: Option<&str>,
-) -> Result<Response, WebError> {
+/// `formaat=pdf` (headless Chromium, PDF/A), `md` or HTML.
+async fn file(document: Document, format: Option<&str>) -> Result<Response, WebError> {
     if format == Some("pdf") {
         let dir = tempfile::tempdir().context("tijdelijke map")?;
         let path = dir.path().to_path_buf();
-        let name = stem.clone();
+        let stem = document.stem.clone();
         let written = tokio::task::spawn_blocking(move || {
-            knooppunt_reports::digest::write_files(&path, &name, rendered, true)
+            knooppunt_reports::digest::write_files(&path, &document, true)
         })
         .await
         .context("PDF maken")??;
@@ -70,8 +67,12 @@ async fn file(
         let bytes = std::fs::read(pdf).context("PDF lezen")?;
         return Ok(attachment(bytes, "application/pdf", &format!("{stem}.pdf")));
     }
-    let (markdown, html) = rendered;
-    Ok(download(format, &stem, markdown, html))
+    Ok(download(
+        format,
+        &document.stem,
+        document.markdown,
+        document.html,
+    ))
 }
 
 /// The monthly overview of `maand` (default: last month).
@@ -107,8 +108,7 @@ pub(crate) async fn monthly_download(
         ));
     }
     overview.templates_dir = me.state.templates_dir.clone();
-    let rendered = overview.render()?;
-    file(overview.file_stem(), rendered, query.format.as_deref()).await
+    file(overview.document()?, query.format.as_deref()).await
 }
 
 /// The decisions list of the meeting on `datum` for `programma`.
@@ -147,6 +147,5 @@ pub(crate) async fn programme_download(
         ));
     }
     digest.templates_dir = me.state.templates_dir.clone();
-    let rendered = digest.render()?;
-    file(digest.file_stem(), rendered, query.format.as_deref()).await
+    file(digest.document()?, query.format.as_deref()).await
 }

@@ -3,7 +3,7 @@
 
 use super::{template_pair, Builtin};
 use crate::brief::{Brief, Rendered};
-use crate::{archive, disclosure, export, pdf, presentation, release, snapshot};
+use crate::{archive, disclosure, export, presentation, release, snapshot};
 use anyhow::Context;
 use knooppunt_domain::quarter::Quarter;
 use knooppunt_store::Store;
@@ -222,14 +222,18 @@ impl Brief {
         }
     }
 
-    /// Prints the written HTML with headless Chromium and stores it as tagged PDF/A-2a with its
-    /// metadata (title, author, subject, language nl) in `brief-<quarter>.pdf`.
+    /// Prints the written HTML with headless Chromium and stores it as tagged PDF/A-2a and
+    /// PDF/UA-1 with its metadata (title, author, subject, language nl) in `brief-<quarter>.pdf`.
     pub fn write_pdf(&self, dir: &Path) -> anyhow::Result<PathBuf> {
         let html = dir.join(format!("{}.html", self.file_stem()));
-        let printed = dir.join(format!("{}.afdruk.pdf", self.file_stem()));
         let pdf = dir.join(format!("{}.pdf", self.file_stem()));
-        pdf::html_to_pdf(&html, &printed, pdf::DEFAULT_TIMEOUT)?;
-        let metadata = archive::Metadata {
+        archive::print(&html, &pdf, &self.archive_metadata())?;
+        Ok(pdf)
+    }
+
+    /// The PDF's title, author and subject.
+    pub fn archive_metadata(&self) -> archive::Metadata {
+        archive::Metadata {
             title: match &self.programme {
                 Some(p) => format!(
                     "Terug het systeem in - {} - programma {p}",
@@ -242,7 +246,7 @@ impl Brief {
                 .map(|r| format!(" - rectificatie, versie {}", r.version))
                 .unwrap_or_default(),
             author: if self.cover.sender.is_empty() {
-                "Signaleringsoverleg".into()
+                archive::OVERLEG.into()
             } else {
                 self.cover.sender.clone()
             },
@@ -250,11 +254,7 @@ impl Brief {
                 "Kwartaalbrief signalering {}: systeembarrières die wijkteams en partners tegenkomen",
                 self.quarter_label
             ),
-        };
-        let converted = archive::to_pdfa(&printed, &pdf, &metadata);
-        let _ = std::fs::remove_file(&printed);
-        converted?;
-        Ok(pdf)
+        }
     }
 }
 

@@ -22,24 +22,63 @@ mod tests;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
+/// A digest ready to be written: its file name without extension, its Markdown and HTML, and
+/// the metadata its PDF carries.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub stem: String,
+    pub markdown: String,
+    pub html: String,
+    pub metadata: crate::archive::Metadata,
+}
+
+impl Document {
+    pub fn new(
+        stem: String,
+        (markdown, html): (String, String),
+        metadata: crate::archive::Metadata,
+    ) -> Self {
+        Self {
+            stem,
+            markdown,
+            html,
+            metadata,
+        }
+    }
+}
+
+/// What every digest gives: a file name, its Markdown and HTML, and its PDF's metadata.
+pub trait Digest {
+    /// The file name without extension.
+    fn file_stem(&self) -> String;
+    /// Markdown and HTML; every value escaped.
+    fn render(&self) -> anyhow::Result<(String, String)>;
+    /// The PDF's title, author and subject, as its page heads it.
+    fn archive_metadata(&self) -> crate::archive::Metadata;
+    /// All three, ready for [`write_files`].
+    fn document(&self) -> anyhow::Result<Document> {
+        Ok(Document::new(
+            self.file_stem(),
+            self.render()?,
+            self.archive_metadata(),
+        ))
+    }
+}
+
 /// Writes a digest's Markdown and HTML to `dir` as `<stem>.md` and `<stem>.html`, and with
-/// `pdf` prints the HTML to `<stem>.pdf` with headless Chromium (blocking). Returns the paths.
-pub fn write_files(
-    dir: &Path,
-    stem: &str,
-    (markdown, html): (String, String),
-    pdf: bool,
-) -> anyhow::Result<Vec<PathBuf>> {
+/// `pdf` prints the HTML to `<stem>.pdf` as PDF/A-2a and PDF/UA-1 with headless Chromium
+/// (blocking; [`crate::archive::print`]). Returns the paths.
+pub fn write_files(dir: &Path, document: &Document, pdf: bool) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).with_context(|| format!("map {} aanmaken", dir.display()))?;
     let mut written = Vec::new();
-    for (extension, content) in [("md", markdown), ("html", html)] {
-        let path = dir.join(format!("{stem}.{extension}"));
+    for (extension, content) in [("md", &document.markdown), ("html", &document.html)] {
+        let path = dir.join(format!("{}.{extension}", document.stem));
         std::fs::write(&path, content).with_context(|| format!("{} schrijven", path.display()))?;
         written.push(path);
     }
     if pdf {
-        let output = dir.join(format!("{stem}.pdf"));
-        crate::pdf::html_to_pdf(&written[1], &output, crate::pdf::DEFAULT_TIMEOUT)?;
+        let output = dir.join(format!("{}.pdf", document.stem));
+        crate::archive::print(&written[1], &output, &document.metadata)?;
         written.push(output);
     }
     Ok(written)

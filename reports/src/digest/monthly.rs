@@ -347,15 +347,25 @@ fn tables(release: &Release, catalog: &Catalog) -> Vec<TableView> {
         .collect()
 }
 
-impl MonthlyOverview {
+impl super::Digest for MonthlyOverview {
     /// `maandoverzicht-2026-09`.
-    pub fn file_stem(&self) -> String {
+    fn file_stem(&self) -> String {
         format!("maandoverzicht-{}", self.month)
     }
 
-    /// Markdown and HTML (print-ready, A4); every value escaped. A published overview: its
-    /// text as published.
-    pub fn render(&self) -> anyhow::Result<(String, String)> {
+    fn archive_metadata(&self) -> crate::archive::Metadata {
+        crate::archive::Metadata {
+            title: format!("Maandoverzicht knelpunten {}", self.month_label),
+            author: crate::archive::OVERLEG.into(),
+            subject: format!(
+                "Nieuwe en groeiende knelpunten in {}, uit de signalen van wijkteams en partners",
+                self.month_label
+            ),
+        }
+    }
+
+    /// Print-ready, A4. A published overview: its text as published.
+    fn render(&self) -> anyhow::Result<(String, String)> {
         if let Some(documents) = &self.documents {
             return Ok((documents.markdown.clone(), documents.html.clone()));
         }

@@ -374,9 +374,11 @@ impl ProgrammeDigest {
         let (clusters, decisions, ..) = read(store, on).await?;
         Ok(programmes(&decisions, &clusters))
     }
+}
 
+impl super::Digest for ProgrammeDigest {
     /// `besluitenlijst-2026-09-30-armoede`.
-    pub fn file_stem(&self) -> String {
+    fn file_stem(&self) -> String {
         format!(
             "besluitenlijst-{}-{}",
             self.meeting.meeting_on,
@@ -384,9 +386,23 @@ impl ProgrammeDigest {
         )
     }
 
-    /// Markdown and HTML (one printable page); every value escaped.
-    pub fn render(&self) -> anyhow::Result<(String, String)> {
+    /// One printable page.
+    fn render(&self) -> anyhow::Result<(String, String)> {
         crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
+    }
+
+    fn archive_metadata(&self) -> crate::archive::Metadata {
+        crate::archive::Metadata {
+            title: format!(
+                "Besluitenlijst signaleringsoverleg {} - programma {}",
+                self.meeting.meeting_label, self.programme
+            ),
+            author: crate::archive::OVERLEG.into(),
+            subject: format!(
+                "Besluiten van het signaleringsoverleg van {} voor het programma {}",
+                self.meeting.meeting_label, self.programme
+            ),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::monthly::{self, Candidate, Month, Reason};
 use super::programme::{self, ClusterFacts, Meeting, PublishedBrief};
+use super::Digest;
 use crate::disclosure::{Cell, PublishedTable};
 use crate::ledger::{Atom, Figure, Ledger};
 use crate::review::{Action, Decision, Snooze, State};

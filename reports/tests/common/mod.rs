@@ -38,3 +38,78 @@ pub fn check_changes(name: &str, base_name: &str, base: &str, actual: &str) {
         .to_string();
     check(name, &changes);
 }
+
+/// Runs a poppler tool (Debian's poppler-utils, installed by tests/run.sh) and returns stdout.
+pub fn poppler(tool: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} could not run ({e}): install poppler-utils"));
+    assert!(output.status.success(), "{tool} failed: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// veraPDF's verdict on a PDF for a PDF/A flavour ("2a"): its text report, `PASS …` or `FAIL …`
+/// with the failed clauses. The jars come from `KNOOPPUNT_VERAPDF_HOME` (tests/run.sh sets it),
+/// else from `tests/verapdf/fetch.sh` (Maven Central, cached).
+fn verapdf(pdf: &std::path::Path, flavour: &str) -> String {
+    let home = match std::env::var_os("KNOOPPUNT_VERAPDF_HOME") {
+        Some(home) => std::path::PathBuf::from(home),
+        None => {
+            let fetch = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/verapdf/fetch.sh");
+            let output = std::process::Command::new(fetch)
+                .output()
+                .unwrap_or_else(|e| panic!("{fetch} could not run: {e}"));
+            assert!(output.status.success(), "{fetch} failed: {output:?}");
+            std::path::PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
+        }
+    };
+    let output = std::process::Command::new("java")
+        .arg("-cp")
+        .arg(home.join("libs").join("*"))
+        .args([
+            "org.verapdf.apps.GreenfieldCliWrapper",
+            "--flavour",
+            flavour,
+        ])
+        .args(["--format", "text", "-v"])
+        .arg(pdf)
+        .output()
+        .unwrap_or_else(|e| panic!("veraPDF (java) could not run: {e}"));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Asserts that `pdf` is an A4 PDF/A-2a and PDF/UA-1 as veraPDF checks them, with `title` and
+/// `author`, and that Chromium's own print is gone; returns `pdfinfo`'s report for more checks.
+pub fn assert_archived(pdf: &std::path::Path, title: &str, author: &str) -> String {
+    let bytes = std::fs::read(pdf).unwrap();
+    assert_eq!(
+        knooppunt_reports::archive::pdfa_identification(&bytes),
+        Some((2, "A".to_string())),
+        "PDF/A-2a: {}",
+        pdf.display()
+    );
+    for flavour in ["2a", "ua1"] {
+        let report = verapdf(pdf, flavour);
+        assert!(report.starts_with("PASS "), "{}: {report}", pdf.display());
+    }
+    let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(
+        info.contains(&format!("Title:           {title}\n")),
+        "{info}"
+    );
+    assert!(
+        info.contains(&format!("Author:          {author}\n")),
+        "{info}"
+    );
+    assert!(
+        knooppunt_reports::archive::page_sizes(&bytes)
+            .into_iter()
+            .all(knooppunt_reports::archive::is_a4),
+        "A4"
+    );
+    // Chromium's own print is not left beside it.
+    let printed = pdf.with_extension("afdruk.pdf");
+    assert!(!printed.exists(), "{}", printed.display());
+    info
+}

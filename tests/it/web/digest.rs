@@ -124,6 +124,11 @@ async fn every_role_against_the_digest_downloads() {
         .await;
     assert_eq!(status, 200);
     assert!(pdf.starts_with("%PDF-"), "a PDF");
+    assert_eq!(
+        knooppunt_reports::archive::pdfa_identification(pdf.as_bytes()),
+        Some((2, "A".to_string())),
+        "archived as PDF/A-2a"
+    );
 
     // Refusals name the field and do not echo what was typed.
     let answer = gemeente

@@ -2,6 +2,7 @@
 //! step (or the frozen one of a published overview), and publishing it.
 
 use super::*;
+use crate::digest::Digest;
 use crate::release::{Counts, Release};
 use anyhow::Context;
 use knooppunt_store::Store;
