@@ -63,11 +63,13 @@ psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
   while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; done
 
 log "Apache Kafka (from Maven Central, cached)"
-java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+# First lines are taken with `sed -n 1p`, not `head`: under pipefail, head leaving early can kill
+# the command before it with SIGPIPE (exit 141), which stopped a run after the Chromium step.
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | sed -n 1p; }
 if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] || ! command -v mvn >/dev/null 2>&1; then
   apt_install default-jre-headless maven
 fi
-java -version 2>&1 | head -n 1
+java -version 2>&1 | sed -n 1p
 started=$(date +%s)
 KNOOPPUNT_KAFKA_HOME=$(tests/kafka/fetch.sh)
 export KNOOPPUNT_KAFKA_HOME
@@ -93,7 +95,7 @@ if ! command -v pdftotext >/dev/null 2>&1; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
-pdftotext -v 2>&1 | head -n 1
+pdftotext -v 2>&1 | sed -n 1p
 
 log "axe-core (accessibility checks in the browser tests)"
 AXE_DIR="$HOME/.cache/knooppunt/axe"
