@@ -143,7 +143,7 @@ impl Traits {
         if before.last() != Some(&b' ') {
             return;
         }
-        for prefix in [&b" "[..], b" nr ", b" nr. ", b" nummer "] {
+        for prefix in NUMBER_LEADS {
             if before.ends_with(prefix) {
                 let street = &bytes[..start - prefix.len()];
                 self.street_number |= ends_in_street_type(street);
@@ -152,6 +152,28 @@ impl Traits {
         }
     }
 }
+
+/// What may stand between a street and the digits of its house number: `places::NUMBER_LEAD`,
+/// and the "nr", "nr." or "nummer" a house number may open with itself.
+pub(super) const NUMBER_LEADS: [&[u8]; 17] = [
+    b" ",
+    b" nr ",
+    b" nr. ",
+    b" nummer ",
+    b" huisnummer ",
+    b" op nr ",
+    b" op nr. ",
+    b" op nummer ",
+    b" op huisnummer ",
+    b", nr ",
+    b", nr. ",
+    b", nummer ",
+    b", huisnummer ",
+    b", op nr ",
+    b", op nr. ",
+    b", op nummer ",
+    b", op huisnummer ",
+];
 
 /// Whether `text` ends in one of `places::STREET_TYPES`, looked up by its last letter.
 fn ends_in_street_type(text: &[u8]) -> bool {
@@ -290,6 +312,9 @@ mod tests {
         assert!(!address("Heeswijkplein zonder nummer"));
         assert!(!address("Laan: al 14 weken"));
         assert!(address("Laan van Meerdervoort op 14"));
+        assert!(address("in de Beijersstraat op nummer 12"));
+        assert!(address("in de beijersstraat, nummer 12"));
+        assert!(!address("in de Beijersstraat op 12 maart"));
     }
 
     #[test]
@@ -445,6 +470,11 @@ mod tests {
                         " nr 3",
                         " nr. 300",
                         " nummer 5",
+                        ", nummer 7",
+                        " op nummer 12",
+                        ", op huisnummer 3",
+                        " huisnummer 40",
+                        ", nr. 8",
                         " 145-B",
                         "12",
                         " nr.4",

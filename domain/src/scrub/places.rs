@@ -71,6 +71,11 @@ pub(super) const LEADING_WORDS: [&str; 13] = [
 /// pattern below ends in it (written for `(?x)`: its spaces are escaped).
 const HOUSE_NUMBER: &str = r"(?:nr\.?\ |nummer\ )?[0-9]{1,4}(?:\ ?-?\ ?[A-Za-z](?-u:\b)|-[0-9]{1,3}(?-u:\b)|(?:\ |-)?(?:hs|bis|I{1,3})(?-u:\b))?";
 
+/// What stands between a street and its house number: a space, or a space or ", " and "nr",
+/// "nr.", "nummer" or "huisnummer", maybe after "op": "Beijersstraat, op nummer 12". Written for
+/// `(?x)`; [`super::candidates::NUMBER_LEADS`] lists the same leads for the prefilter.
+const NUMBER_LEAD: &str = r"(?:,?\ (?:op\ )?(?:nummer|huisnummer|nr\.?)\ |\ )";
+
 pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
     let street_types = STREET_TYPES.join("|");
     let leading_words = LEADING_WORDS.map(regex::escape).join("|");
@@ -88,7 +93,7 @@ pub(super) static STREET: LazyLock<Regex> = LazyLock::new(|| {
             # (Uitkering 3 mnd gestopt, at the start of a sentence)
             [A-Z](?:[\p{{L}}'’-]*[\p{{L}}--e])?ring
         )
-        \ {HOUSE_NUMBER}"
+        {NUMBER_LEAD}{HOUSE_NUMBER}"
     );
     Regex::new(&pattern).expect("valid street pattern")
 });
@@ -116,7 +121,7 @@ static ADDRESS_AFTER_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
         [\ :]+(?:(?i:op|aan|naar)\ +)?(?:(?i:de|het|'t)\ +)?
         (?P<street>
             [A-Z][\p{{L}}'’.-]+(?:\ (?:van|der|den|de|ter|ten|[A-Z][\p{{L}}'’.-]+)){{0,3}}
-            \ {HOUSE_NUMBER}
+            {NUMBER_LEAD}{HOUSE_NUMBER}
         )(?:[^0-9]|$)",
     ))
     .expect("valid address context pattern")
@@ -377,6 +382,30 @@ mod tests {
             ("woont op nr 14 van de Lijsterstraat", "woont op [ADRES]"),
             ("Adres van haar zus: Brink 4", "Adres van haar zus: [ADRES]"),
             ("Wolkenbocht 12, bovenwoning", "[ADRES], bovenwoning"),
+        ]);
+    }
+
+    #[test]
+    fn a_house_number_after_a_comma_or_op_nummer_is_part_of_the_address() {
+        scrubs_to(&[
+            (
+                "ze woont in de Beijersstraat op nummer 12, durft niet",
+                "ze woont in de [ADRES], durft niet",
+            ),
+            (
+                "ze woont in de beijersstraat op nummer 12, durft niet",
+                "ze woont in de [ADRES], durft niet",
+            ),
+            ("in de Beijersstraat, nummer 12 B", "in de [ADRES]"),
+            ("Hengelolaan, op huisnummer 300", "[ADRES]"),
+            ("de Erasmusweg huisnummer 45", "de [ADRES]"),
+            ("Twickelstraat, nr. 3a, portiek", "[ADRES], portiek"),
+            ("woont op de Lange Poten, nummer 12", "woont op de [ADRES]"),
+        ]);
+        kept(&[
+            "in de Beijersstraat op 12 maart een huisbezoek gehad",
+            "in de beijersstraat wonen veel gezinnen met schulden",
+            "de Leyweg, op de 12e verdieping van het stadsdeelkantoor",
         ]);
     }
 
