@@ -452,6 +452,25 @@ fn no_kostendelersnorm_is_no_cut_unless_it_is_hidden() {
     );
 }
 
+/// A grown child registered at home and the benefit adjusted without complaint is the norm
+/// applied, not a barrier; with hardship, hiding or fear after it, it is one again.
+#[test]
+fn a_cut_reported_and_accepted_is_no_barrier_unless_it_hurts() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "kostendelersnorm",
+        &[
+            "Zoon van 30 is weer thuis komen wonen en netjes ingeschreven; de bijstand van zijn \
+           moeder is verlaagd en nu komt ze niet rond.",
+        ],
+        &[
+            "Dochter van 26 is weer bij haar vader ingetrokken en keurig ingeschreven; zijn \
+           bijstand is aangepast en hij vindt het prima zo.",
+        ],
+    );
+}
+
 /// "nog altijd niet" is "nog steeds niet": a corporation that has not acted on a report.
 #[test]
 fn still_not_is_still_not_whichever_word_says_still() {
