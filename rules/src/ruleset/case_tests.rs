@@ -471,6 +471,25 @@ fn a_cut_reported_and_accepted_is_no_barrier_unless_it_hurts() {
     );
 }
 
+/// Years at a school, in the country or in the neighbourhood are no wait for the GGZ; with a
+/// wait, a referral or an intake beside them the note is one again.
+#[test]
+fn years_at_school_or_in_the_country_are_no_ggz_wait() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "wachtlijst-ggz",
+        &[
+            "Meisje dat al vier jaar in Nederland woont, is door de huisarts verwezen naar de \
+           GGZ voor haar angsten en staat nu op de wachtlijst.",
+        ],
+        &[
+            "Jongen die al vijf jaar bij ons op school zit, is sinds januari bij een \
+           psycholoog in behandeling.",
+        ],
+    );
+}
+
 /// "nog altijd niet" is "nog steeds niet": a corporation that has not acted on a report.
 #[test]
 fn still_not_is_still_not_whichever_word_says_still() {
