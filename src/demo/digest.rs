@@ -34,14 +34,14 @@ impl Demo<'_> {
             documents.push(digest.document()?);
         }
         for document in documents {
-            for path in knooppunt_reports::digest::write_files(&dir, &document, false)? {
+            // Markdown and HTML always; the PDF apart, so that a missing Chromium costs only it.
+            let written = knooppunt_reports::digest::write_files(&dir, &document, false)?;
+            for path in &written {
                 println!("   {}", path.display());
             }
-            let (html, pdf) = (
-                dir.join(format!("{}.html", document.stem)),
-                dir.join(format!("{}.pdf", document.stem)),
-            );
-            match knooppunt_reports::archive::print(&html, &pdf, &document.metadata) {
+            let html = &written[1];
+            let pdf = html.with_extension("pdf");
+            match knooppunt_reports::archive::print(html, &pdf, &document.metadata) {
                 Ok(()) => println!("   {}", pdf.display()),
                 Err(error) => println!("   (geen PDF: {error:#})"),
             }
