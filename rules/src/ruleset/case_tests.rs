@@ -536,6 +536,26 @@ fn a_body_added_to_the_register_reaches_the_rule() {
     );
 }
 
+/// Volunteering explained to stay within the allowance is no barrier, unless the fear of a cut
+/// or a claw-back stays after the explanation.
+#[test]
+fn a_fear_that_stays_after_the_allowance_was_explained() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "angst-uitkeringskorting",
+        &[
+            "Mevrouw (bijstand) wil graag als gastvrouw in het wijkcentrum beginnen. Uitgelegd \
+           dat de vergoeding binnen de vrijlating valt, maar haar angst voor een terugvordering \
+           blijft en ze begint er niet aan.",
+        ],
+        &[
+            "Meneer (bijstand) twijfelde over vrijwilligerswerk bij de voedselbank. Uitgelegd \
+           dat de vergoeding binnen de vrijlating valt; hij begint volgende week.",
+        ],
+    );
+}
+
 /// Each text is `barrier` by a rule; each of `not` is not `barrier` at all.
 fn found_in_and_not_in(rules: &RuleSet, barrier: &str, found: &[&str], not: &[&str]) {
     for text in found {
