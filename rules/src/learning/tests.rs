@@ -211,8 +211,9 @@ fn the_model_finds_with_terms_and_exclusions_veto_it() {
 }
 
 /// A barrier's `[barrier.model] needs`: at a threshold so low that the model counts
-/// everywhere, it still finds the fear of youth care only in a note with a child in it; a
-/// pattern that does not compile is refused, naming the barrier.
+/// everywhere, it still finds the fear of youth care only in a note with a child in it, and the
+/// fear of a cut only in a note with money in it; a pattern that does not compile is refused,
+/// naming the barrier.
 #[test]
 fn the_model_alone_finds_a_barrier_only_with_what_it_needs() {
     let low = with_model_setting("threshold = 0.0001");
@@ -222,6 +223,13 @@ fn the_model_alone_finds_a_barrier_only_with_what_it_needs() {
     let with = "Een moeder durft niet te helpen in de keuken: bang dat ze haar zoon kwijtraakt.";
     assert!(!rules.classify(without).contains(&"angst-jeugdhulp"));
     assert!(rules.classify(with).contains(&"angst-jeugdhulp"));
+    // And the other way round: the fear of a cut only in a note that speaks of money, income,
+    // a benefit, work or a gift.
+    let child_only = "Een moeder durft het CJG niet te bellen: bang dat ze haar zoon meenemen.";
+    assert!(rules.classify(without).contains(&"angst-uitkeringskorting"));
+    assert!(!rules
+        .classify(child_only)
+        .contains(&"angst-uitkeringskorting"));
 
     let bad = DEFAULT_RULES.replacen("needs = '(kind|", "needs = '((kind|", 1);
     assert_ne!(bad, DEFAULT_RULES);
