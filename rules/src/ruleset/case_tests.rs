@@ -556,6 +556,37 @@ fn a_fear_that_stays_after_the_allowance_was_explained() {
     );
 }
 
+/// Living "onder één dak" is living together, for the kostendelersnorm; a fear of a cut because
+/// someone comes to live in ("weer thuis komen wonen", "onder één dak") is the
+/// kostendelersnorm's, not a fear of a cut of its own.
+#[test]
+fn a_fear_of_the_cut_living_together_brings_is_the_kostendelersnorm() {
+    let rules = rules().without_model();
+    let together = "Hij is bang dat hij gekort wordt als hij met zijn moeder onder één dak woont.";
+    found_in_and_not_in(
+        &rules,
+        "angst-uitkeringskorting",
+        &["Hij durft geen vrijwilligerswerk te doen, bang dat zijn uitkering omlaag gaat."],
+        &[together],
+    );
+    assert_found_by_rule(&rules, together, "kostendelersnorm");
+}
+
+/// "Bang, maar niet voor jeugdzorg": a fear of something else is no fear of youth care.
+#[test]
+fn afraid_but_not_of_youth_care() {
+    let rules = rules().without_model();
+    found_in_and_not_in(
+        &rules,
+        "angst-jeugdhulp",
+        &["Ik ben bang dat jeugdzorg mijn kinderen meeneemt als ik vertel hoe het thuis gaat."],
+        &[
+            "Ik ben bang, maar niet voor jeugdzorg: de gezinscoach helpt ons goed. Ik ben bang \
+           voor mijn ex, hij weet op welke school de kinderen zitten.",
+        ],
+    );
+}
+
 /// Each text is `barrier` by a rule; each of `not` is not `barrier` at all.
 fn found_in_and_not_in(rules: &RuleSet, barrier: &str, found: &[&str], not: &[&str]) {
     for text in found {
