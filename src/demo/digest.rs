@@ -35,13 +35,15 @@ impl Demo<'_> {
         }
         for document in documents {
             // Markdown and HTML always; the PDF apart, so that a missing Chromium costs only it.
-            let written = knooppunt_reports::digest::write_files(&dir, &document, false)?;
-            for path in &written {
+            for path in knooppunt_reports::digest::write_files(&dir, &document, false)? {
                 println!("   {}", path.display());
             }
-            let html = &written[1];
-            let pdf = html.with_extension("pdf");
-            match knooppunt_reports::archive::print(html, &pdf, &document.metadata) {
+            let pdf = document.path(&dir, "pdf");
+            match knooppunt_reports::archive::print(
+                &document.path(&dir, "html"),
+                &pdf,
+                &document.metadata,
+            ) {
                 Ok(()) => println!("   {}", pdf.display()),
                 Err(error) => println!("   (geen PDF: {error:#})"),
             }

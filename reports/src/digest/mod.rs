@@ -45,6 +45,11 @@ impl Document {
             metadata,
         }
     }
+
+    /// Where [`write_files`] puts this document's file with `extension` in `dir`.
+    pub fn path(&self, dir: &Path, extension: &str) -> PathBuf {
+        dir.join(format!("{}.{extension}", self.stem))
+    }
 }
 
 /// What every digest gives: a file name, its Markdown and HTML, and its PDF's metadata.
@@ -72,13 +77,13 @@ pub fn write_files(dir: &Path, document: &Document, pdf: bool) -> anyhow::Result
     std::fs::create_dir_all(dir).with_context(|| format!("map {} aanmaken", dir.display()))?;
     let mut written = Vec::new();
     for (extension, content) in [("md", &document.markdown), ("html", &document.html)] {
-        let path = dir.join(format!("{}.{extension}", document.stem));
+        let path = document.path(dir, extension);
         std::fs::write(&path, content).with_context(|| format!("{} schrijven", path.display()))?;
         written.push(path);
     }
     if pdf {
-        let output = dir.join(format!("{}.pdf", document.stem));
-        crate::archive::print(&written[1], &output, &document.metadata)?;
+        let output = document.path(dir, "pdf");
+        crate::archive::print(&document.path(dir, "html"), &output, &document.metadata)?;
         written.push(output);
     }
     Ok(written)
