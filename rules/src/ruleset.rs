@@ -24,6 +24,8 @@ mod help_came_tests;
 mod register_words;
 mod scope;
 #[cfg(test)]
+mod settled_tests;
+#[cfg(test)]
 mod soup_tests;
 mod spec;
 mod syntax;
