@@ -4,7 +4,7 @@
 use anyhow::Context;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
-use knooppunt_domain::csv_import::{parse_csv_file, CsvRow};
+use knooppunt_domain::csv_import::{named_as_in_file, parse_csv_file, CsvRow};
 use knooppunt_domain::envelope::{Channel, Envelope};
 use knooppunt_domain::jsonl::parse_jsonl;
 use knooppunt_domain::signal::describe;
@@ -67,6 +67,8 @@ pub struct ReadFile {
     pub rows: Vec<CsvRow>,
     /// "UTF-8", "UTF-8 (met BOM)" or "Windows-1252" for CSV; JSON lines are always UTF-8.
     pub encoding: Option<String>,
+    /// A CSV file's columns as (contract field, header as written); empty for JSON lines.
+    pub columns: Vec<(String, String)>,
 }
 
 /// Reads `.jsonl`/`.ndjson` or `.csv` into one outcome per line.
@@ -83,12 +85,14 @@ pub fn read_file(path: &Path) -> anyhow::Result<ReadFile> {
             .map(|file| ReadFile {
                 rows: file.rows,
                 encoding: Some(file.encoding.to_string()),
+                columns: file.columns,
             })
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
         "jsonl" | "ndjson" | "json" => parse_jsonl(&bytes, today)
             .map(|rows| ReadFile {
                 rows,
                 encoding: None,
+                columns: Vec::new(),
             })
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
         _ => anyhow::bail!(
@@ -110,7 +114,11 @@ pub async fn import_file_checked(
     publisher: &dyn Publisher,
     stored: Option<&dyn StoredContent>,
 ) -> anyhow::Result<ImportSummary> {
-    let ReadFile { rows, encoding } = read_file(path)?;
+    let ReadFile {
+        rows,
+        encoding,
+        columns,
+    } = read_file(path)?;
     let channel = if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -138,7 +146,7 @@ pub async fn import_file_checked(
     for CsvRow { line, result } in rows {
         match result.and_then(|signal| knooppunt_ingest::prepare(signal, channel, now)) {
             Ok(envelope) => batch.chunk.push((line, envelope)),
-            Err(errors) => batch.refuse(line, describe(&errors)),
+            Err(errors) => batch.refuse(line, describe(&named_as_in_file(&columns, errors))),
         }
         if batch.chunk.len() == CHUNK {
             batch.flush().await;

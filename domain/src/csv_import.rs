@@ -78,6 +78,9 @@ impl std::fmt::Display for CsvEncoding {
 pub struct CsvFile {
     pub encoding: CsvEncoding,
     pub rows: Vec<CsvRow>,
+    /// The header's columns as (contract field, header as written): to name the fields of
+    /// errors found later (the register's, intake's) as the file names them.
+    pub columns: Vec<(String, String)>,
 }
 
 /// Most columns a header may have: the contract has eight, Excel adds a few empty ones.
@@ -181,7 +184,11 @@ pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFile
         let result = parse_record(&record, &columns, lossy, today);
         rows.push(CsvRow { line, result });
     }
-    Ok(CsvFile { encoding, rows })
+    Ok(CsvFile {
+        encoding,
+        rows,
+        columns,
+    })
 }
 
 /// The header's columns as (contract field, header as written), after checking that there
@@ -261,17 +268,22 @@ fn parse_record(
         };
         object.insert(field.clone(), value);
     }
-    crate::register::parse_signal(&Value::Object(object), today).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|mut e| {
-                if let Some((_, header)) = columns.iter().find(|(f, _)| *f == e.field) {
-                    e.field = header.clone();
-                }
-                e
-            })
-            .collect()
-    })
+    crate::register::parse_signal(&Value::Object(object), today)
+        .map_err(|errors| named_as_in_file(columns, errors))
+}
+
+/// `errors` with each field named as the file's header names its column (`area` → `wijk`,
+/// `source` → `bron`); a field without a column keeps its name.
+pub fn named_as_in_file(columns: &[(String, String)], errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|mut e| {
+            if let Some((_, header)) = columns.iter().find(|(f, _)| *f == e.field) {
+                e.field = header.clone();
+            }
+            e
+        })
+        .collect()
 }
 
 /// Describes a CSV error without quoting the cell contents.

@@ -454,7 +454,9 @@ fn parse_text(value: &Value) -> Result<String, String> {
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
         return Err(format!(
-            "te lang: {chars} tekens, maximaal {MAX_TEXT_CHARS}; een signaal is een korte notitie"
+            "te lang: {} tekens, maximaal {}; een signaal is een korte notitie",
+            crate::dutch_number::count(chars),
+            crate::dutch_number::count(MAX_TEXT_CHARS)
         ));
     }
     Ok(text.to_string())

@@ -30,7 +30,8 @@ pub struct NewUserRow<'a> {
     pub password_hash: &'a str,
 }
 
-/// A new session: the SHA-256 of its token, its CSRF token, and when it ends.
+/// A new session: the SHA-256 of its token, the SHA-256 of its CSRF token (the web derives
+/// that token from the session's own), and when it ends.
 #[derive(Debug, Clone)]
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
@@ -76,7 +77,7 @@ struct SessionRow {
     must_change_password: i64,
 }
 
-/// A live session: its account, its CSRF secret, and whether a beheerder's reset means the
+/// A live session: its account, the SHA-256 of its CSRF token, and whether a beheerder's reset means the
 /// password must be changed before anything else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveSession {

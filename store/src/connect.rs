@@ -79,12 +79,7 @@ impl Store {
                 .next()
                 .unwrap_or_default()
                 .to_string();
-            if let Some(dir) = std::path::Path::new(&path).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("map {} aanmaken", dir.display()))?;
-                }
-            }
+            private_database_file(std::path::Path::new(&path))?;
             if !url.contains('?') {
                 url.push_str("?mode=rwc");
             }
@@ -148,4 +143,34 @@ impl Store {
             .map(|_| ())
             .context("database antwoordt niet")
     }
+}
+
+/// Creates a SQLite database's folder and empty file where they do not exist yet, readable by
+/// their owner alone: the file holds signal texts and the sessions, and other users of a shared
+/// machine have no business there. SQLite gives its `-wal` and `-shm` files the database
+/// file's permissions. An existing file keeps the permissions its operator gave it.
+pub fn private_database_file(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") || path.exists() {
+        return Ok(());
+    }
+    let mut folder = std::fs::DirBuilder::new();
+    let mut file = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        folder.mode(0o700);
+        file.mode(0o600);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        folder
+            .recursive(true)
+            .create(dir)
+            .with_context(|| format!("map {} aanmaken", dir.display()))?;
+    }
+    file.write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("database {} aanmaken", path.display()))?;
+    Ok(())
 }

@@ -62,7 +62,8 @@ fn csv_import_then_brief_on_embedded_defaults() {
         "\u{feff}datum;bron;wijk;thema's;omschrijving\r\n\
          01-08-2026;verbinders;Moerwijk;financien;\"Zoon weer thuis; bijstand omlaag\"\r\n\
          31-02-2026;verbinders;Moerwijk;;Datum bestaat niet\r\n\
-         02-08-2026;moeders;Laak;;\"Schimmel, corporatie\r\nreageert al 8 weken niet\"\r\n",
+         02-08-2026;moeders;Laak;;\"Schimmel, corporatie\r\nreageert al 8 weken niet\"\r\n\
+         03-08-2026;verbinders;Moerwjik;;Corporatie reageert al 6 weken niet\r\n",
     )
     .unwrap();
     let env = [
@@ -81,11 +82,27 @@ fn csv_import_then_brief_on_embedded_defaults() {
         Some(1),
         "a refused line means exit 1: {text}"
     );
-    assert!(text.contains("2 geaccepteerd, 1 geweigerd"), "{text}");
+    assert!(text.contains("2 geaccepteerd, 2 geweigerd"), "{text}");
     assert!(
         text.contains("regel 3: datum: geen geldige datum"),
         "{text}"
     );
+    // The register's refusals name the column as the file's header does, like the others
+    // ("wijk", not the contract's "area").
+    assert!(
+        text.contains("regel 6: wijk: onbekende wijk of buurt; bedoelt u 'Moerwijk'?"),
+        "{text}"
+    );
+    // The database and the spool hold signal texts: created for their owner alone.
+    #[cfg(unix)]
+    for file in ["k.db", "spool.db"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join(file))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{file}");
+    }
 
     let out = dir.path().join("brief");
     run_ok(

@@ -419,6 +419,41 @@ async fn a_token_source_mismatch_is_not_echoed() {
     site.app.stop().await;
 }
 
+/// On loopback `auto` takes submissions without a token; credentials of another kind are not
+/// taken for none (review of 2026-12-07: `Authorization: Basic …` was accepted as anonymous).
+#[tokio::test]
+async fn credentials_that_are_no_bearer_token_are_refused() {
+    let site = site().await;
+    let today = knooppunt_ingest::today_nl().to_string();
+    let post = |authorization: Option<&'static str>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/api/v1/signals", site.base))
+            .json(&signal(
+                "b1",
+                "verbinders-moerwijk",
+                "Laak",
+                &today,
+                "Kostendelersnorm.",
+            ));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send()
+    };
+    for credentials in ["Basic Zm9vOmJhcg==", "Token abc", "bearer-without-scheme"] {
+        let response = post(Some(credentials)).await.unwrap();
+        assert_eq!(response.status(), 401, "{credentials}");
+        let text = response.text().await.unwrap();
+        assert!(
+            text.contains("alleen een API-token"),
+            "{credentials}: {text}"
+        );
+    }
+    // Without any credentials loopback intake still takes it, as documented.
+    assert_eq!(post(None).await.unwrap().status(), 202);
+    site.app.stop().await;
+}
+
 /// Finding 7: axum's own refusals (unknown address, wrong method, unreadable or missing form,
 /// time-out) come in Dutch: a page on the site, JSON under /api/.
 #[tokio::test]

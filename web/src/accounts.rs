@@ -236,12 +236,12 @@ pub async fn create_session(
     limits: SessionLimits,
 ) -> anyhow::Result<NewSession> {
     let token = random_token("");
-    let csrf = random_token("");
+    let csrf = csrf_of(&token);
     let now = Utc::now();
     let session = StoredSession {
         token_hash: &sha256_hex(&token),
         user,
-        csrf: &csrf,
+        csrf: &sha256_hex(&csrf),
         expires_at: now + limits.lifetime,
     };
     // Expired and idle sessions are of no use to anyone: cleared on the way.
@@ -261,13 +261,26 @@ pub async fn session(
         .await?;
     found
         .map(|live| {
+            // A session stored before the form token was derived holds no hash of it: its
+            // forms are refused as expired, and signing in again mends that.
+            let csrf = csrf_of(token);
+            let csrf = match sha256_hex(&csrf) == live.csrf {
+                true => csrf,
+                false => String::new(),
+            };
             Ok(LiveSession {
                 user: user_of(live.user)?,
-                csrf: live.csrf,
+                csrf,
                 password_due: live.password_due,
             })
         })
         .transpose()
+}
+
+/// A session's form (CSRF) token, derived from the session's own secret: the database keeps
+/// only hashes of both, so reading its file gives no one a token that a form would accept.
+fn csrf_of(session_token: &str) -> String {
+    sha256_hex(&format!("knooppunt-formulier\0{session_token}"))
 }
 
 /// A live session: who, the session's CSRF token, and whether a beheerder's reset means the

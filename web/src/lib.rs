@@ -38,6 +38,7 @@ mod labels;
 mod log_labels;
 mod mine;
 mod minutes;
+mod origin;
 mod overleg;
 mod publish;
 mod render;
@@ -88,6 +89,10 @@ fn with_error_pages(routes: Router<WebState>, state: WebState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             render::render_errors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            origin::same_origin_forms,
         ))
         .with_state(state)
 }

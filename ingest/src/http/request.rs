@@ -38,11 +38,19 @@ pub(super) async fn token_source(
     let Some(tokens) = &state.tokens else {
         return Ok(None);
     };
-    let bearer = headers
-        .get(axum::http::header::AUTHORIZATION)
+    let authorization = headers.get(axum::http::header::AUTHORIZATION);
+    let bearer = authorization
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
+    if authorization.is_some() && bearer.is_none() {
+        // Credentials of another kind (Basic, a bare token) are not taken for no credentials:
+        // whoever sent them meant to be someone.
+        return Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "Authorization: alleen een API-token wordt geaccepteerd, als \"Bearer <token>\"",
+        ));
+    }
     let Some(bearer) = bearer else {
         if !state.tokens_required {
             return Ok(None);
@@ -91,9 +99,10 @@ pub(super) async fn read_items(
             return Err(error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
-                "het verzoek is te groot (maximaal {} bytes); stuur de signalen in kleinere delen",
-                limits.max_body_bytes
-            ),
+                    "het verzoek is te groot (maximaal {} bytes); stuur de signalen in kleinere \
+                     delen",
+                    knooppunt_domain::dutch_number::count(limits.max_body_bytes)
+                ),
             ))
         }
     };

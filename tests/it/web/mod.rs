@@ -8,6 +8,7 @@ mod access;
 mod brief;
 mod decisions;
 mod digest;
+mod forgery;
 mod intake;
 mod labels;
 mod publish;
