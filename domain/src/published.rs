@@ -57,9 +57,36 @@ pub fn suppress(count: i64, min_group_size: i64) -> String {
     Figure::of(count, min_group_size).to_string()
 }
 
+/// Whether `now` signals are *growing* on `previous`: at least `min` (the minimum group size)
+/// more, and at least a quarter more. Judged on what a reader can know: a previous count that
+/// is published as `x` (1 to `min` − 1) counts as the largest it could be, so the word says
+/// nothing the figures beside it do not. (Judged on the true count, "aanhoudend" at 8 beside
+/// a previous `x` told that it was 4: 8 − 4 is under 5, while 1 to 3 would have been growth.)
+pub fn growing(now: i64, previous: i64, min: i64) -> bool {
+    let previous = match Figure::of(previous, min) {
+        Figure::Suppressed => min - 1,
+        Figure::Shown(_) => previous,
+    };
+    now >= min && now - previous >= min && now as f64 >= 1.25 * previous as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn growth_beside_a_suppressed_count_says_nothing_of_its_size() {
+        // Eight now, and before a count published as x: the same word whatever it was.
+        let words: Vec<bool> = (1..5).map(|previous| growing(8, previous, 5)).collect();
+        assert_eq!(words, [false; 4]);
+        // Nine is growth on any x (9 − 4 = 5), and on a published zero or a shown count.
+        assert!((1..5).all(|previous| growing(9, previous, 5)));
+        assert!(growing(5, 0, 5));
+        assert!(growing(12, 6, 5));
+        assert!(!growing(12, 8, 5));
+        // Under the minimum group size nothing is growing.
+        assert!(!growing(4, 0, 5));
+    }
 
     #[test]
     fn small_counts_are_suppressed_as_x_and_zero_is_shown() {

@@ -23,6 +23,13 @@ pub struct TeamSignal {
 }
 
 /// A barrier a signal carries, and the cluster it counts in there (if any).
+/// How many of one source's signals a cluster holds.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClusterShare {
+    pub cluster_id: String,
+    pub signals: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Membership {
     pub barrier: String,
@@ -64,6 +71,16 @@ impl Store {
 
     /// The vignettes approved of a cluster: (source, signal, the overleg's own words if it
     /// rewrote the text).
+    /// Per cluster, how many of the source's own signals are in it: what a team knows of a
+    /// cluster's count already, so that its page can keep the rest from being worked out.
+    pub async fn source_cluster_counts(&self, source: &str) -> anyhow::Result<Vec<ClusterShare>> {
+        let sql = "SELECT cluster_id, COUNT(*) AS signals FROM signal_barriers \
+                   WHERE source = $1 AND cluster_id IS NOT NULL GROUP BY cluster_id";
+        self.rows(sql, params![source])
+            .await
+            .context("signalen per cluster tellen")
+    }
+
     pub async fn approved_vignettes(
         &self,
         cluster_id: &str,

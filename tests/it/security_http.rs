@@ -113,7 +113,7 @@ async fn every_response_carries_the_security_headers() {
         };
         assert_eq!(get("cache-control"), "no-store", "{path}");
         assert_eq!(get("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(get("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(get("referrer-policy"), "same-origin", "{path}");
         let csp = get("content-security-policy");
         for directive in [
             "default-src 'none'",

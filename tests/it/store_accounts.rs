@@ -218,6 +218,15 @@ async fn team_signals_suite(store: &Store) {
     assert_eq!(memberships.len(), 1);
     assert_eq!(memberships[0].barrier, "kostendelersnorm");
     let cluster = memberships[0].cluster_id.clone().expect("a cluster");
+    // t1's one classified signal, in its cluster; t2's is in a cluster of Laak.
+    let shares = store.source_cluster_counts("t1").await.unwrap();
+    assert_eq!(shares.len(), 1, "{shares:?}");
+    assert_eq!(
+        (shares[0].cluster_id.as_str(), shares[0].signals),
+        (cluster.as_str(), 1)
+    );
+    assert_eq!(store.source_cluster_counts("t2").await.unwrap().len(), 1);
+    assert!(store.source_cluster_counts("t3").await.unwrap().is_empty());
     assert!(store.approved_vignettes(&cluster).await.unwrap().is_empty());
     assert!(
         knooppunt_reports::knelpunten::approve_vignette(

@@ -84,12 +84,22 @@ struct Knowledge<'a> {
     state: &'a WebState,
     reviewed: Vec<ReviewedCluster>,
     promoted: Vec<String>,
+    /// Per cluster, how many of the team's own signals are in it.
+    own: HashMap<String, i64>,
 }
 
-/// A knelpunt's signals in words, below the minimum group size without the number.
-fn signal_count(count: i64, min_group_size: i64) -> String {
+/// A knelpunt's signals in words, below the minimum group size without the number. The team
+/// knows `own` of them (its own signals there), so a total that would tell how many the
+/// others sent, when that is 1 to the minimum − 1, is said without it.
+fn signal_count(count: i64, own: i64, min_group_size: i64) -> String {
+    let others = count - own;
     if count < min_group_size {
         format!("minder dan {min_group_size} signalen")
+    } else if others > 0 && others < min_group_size {
+        format!(
+            "{} van uw team en minder dan {min_group_size} van anderen",
+            knooppunt_reports::dutch::signals(own)
+        )
     } else {
         knooppunt_reports::dutch::signals(count)
     }
@@ -127,7 +137,11 @@ impl Knowledge<'_> {
         Some(KnelpuntView {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),
-            signals: signal_count(cluster.cluster.signal_count, self.state.min_group_size),
+            signals: signal_count(
+                cluster.cluster.signal_count,
+                self.own.get(cluster_id).copied().unwrap_or(0),
+                self.state.min_group_size,
+            ),
             state: state_words(
                 standing.state,
                 self.promoted.iter().any(|p| p == cluster_id),
@@ -158,6 +172,13 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
             .await?
             .into_iter()
             .map(|p| p.cluster_id)
+            .collect(),
+        own: state
+            .store
+            .source_cluster_counts(&user.source)
+            .await?
+            .into_iter()
+            .map(|share| (share.cluster_id, share.signals))
             .collect(),
     };
     let mut signals = Vec::new();
@@ -206,8 +227,20 @@ mod tests {
 
     #[test]
     fn a_small_knelpunt_shows_no_count() {
-        assert_eq!(signal_count(3, 5), "minder dan 5 signalen");
-        assert_eq!(signal_count(5, 5), "5 signalen");
-        assert_eq!(signal_count(1, 1), "1 signaal");
+        assert_eq!(signal_count(3, 0, 5), "minder dan 5 signalen");
+        assert_eq!(signal_count(5, 0, 5), "5 signalen");
+        assert_eq!(signal_count(1, 0, 1), "1 signaal");
+    }
+
+    #[test]
+    fn a_count_that_would_tell_how_few_others_sent_is_not_shown() {
+        // Seven, five of them the team's own: two from others is a small count.
+        assert_eq!(
+            signal_count(7, 5, 5),
+            "5 signalen van uw team en minder dan 5 van anderen"
+        );
+        // All the team's own, or five or more from others: the total says nothing small.
+        assert_eq!(signal_count(7, 7, 5), "7 signalen");
+        assert_eq!(signal_count(12, 7, 5), "12 signalen");
     }
 }

@@ -6,6 +6,8 @@
 //! Knooppunt on `127.0.0.1:8080` (the `SameSite=Strict` session cookie goes along) and may even
 //! set the sign-in form's double-submit cookie. A browser names the page that sent a form in
 //! `Origin` (or, without it, `Referer`); that must be this site as the browser reached it.
+//! (The pages' `Referrer-Policy: same-origin` lets the browser name them: under `no-referrer`
+//! it sends `Origin: null` for every form, which cannot be told from an opaque page.)
 
 use super::WebState;
 use axum::extract::{Request, State};

@@ -43,7 +43,7 @@ pub fn with_security_headers(router: Router) -> Router {
             CONTENT_SECURITY_POLICY,
         ))
         .layer(fixed(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(fixed(header::REFERRER_POLICY, "no-referrer"))
+        .layer(fixed(header::REFERRER_POLICY, "same-origin"))
         .layer(fixed(header::X_FRAME_OPTIONS, "DENY"))
 }
 

@@ -12,7 +12,9 @@
 //! brief is then audited with it, the ledger counting each quarter as the sum of its three
 //! months. A published overview renders from its snapshot, so it reads the same every time.
 //!
-//! Not counted: inequalities ("groeiend" says this month is larger than the last).
+//! Not counted: inequalities ("groeiend" says this month is larger than the last); that word is
+//! judged on the published figures ([`knooppunt_domain::published::growing`]), so it tells
+//! nothing of a previous count shown as `x`.
 
 use crate::brief::TableView;
 use crate::compose::Builtin;
@@ -71,7 +73,7 @@ impl Reason {
 pub fn reason(confirmed_this_month: bool, now: i64, previous: i64, min: i64) -> Option<Reason> {
     if confirmed_this_month {
         Some(Reason::New)
-    } else if now >= min && now - previous >= min && now as f64 >= 1.25 * previous as f64 {
+    } else if knooppunt_domain::published::growing(now, previous, min) {
         Some(Reason::Growing)
     } else {
         None

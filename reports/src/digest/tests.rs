@@ -257,6 +257,10 @@ fn new_is_confirmed_this_month_and_growing_needs_a_real_increase() {
     assert_eq!(monthly::reason(false, 30, 25, 5), None);
     // A quarter more, but fewer than five more.
     assert_eq!(monthly::reason(false, 8, 4, 5), None);
+    // Beside a month published as x, the same answer whatever it was: 8 on 1 is not listed as
+    // growing either, or the listing would tell 8 on 4 apart from it.
+    assert_eq!(monthly::reason(false, 8, 1, 5), None);
+    assert_eq!(monthly::reason(false, 9, 1, 5), Some(Reason::Growing));
 }
 
 #[test]

@@ -288,7 +288,7 @@ impl History {
             "opgelost"
         } else if previous == 0 && self.previous_published.is_none() {
             "nieuw"
-        } else if now >= min && now - previous >= min && now as f64 >= 1.25 * previous as f64 {
+        } else if knooppunt_domain::published::growing(now, previous, min) {
             "groeiend"
         } else {
             "aanhoudend"
