@@ -3,6 +3,7 @@
 use crate::config::{Config, TransportKind};
 use anyhow::Context;
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use knooppunt_ingest::api::router;
 use knooppunt_ingest::http::{IntakeState, Limits, Probe};
 use knooppunt_rules::engine::Engine;
@@ -121,13 +122,25 @@ pub async fn write_brief(
         }
         None => knooppunt_reports::compose::Edition::Current,
     };
+    let today = knooppunt_ingest::today_nl();
+    if options.publish && today < quarter.end() {
+        anyhow::bail!(
+            "--publish: het {} is nog niet voorbij; vaststellen kan vanaf {} (een concept \
+             schrijven kan nu, zonder --publish)",
+            quarter.dutch_label(),
+            knooppunt_reports::dutch::date(quarter.end())
+        );
+    }
+    if let Some(programme) = &options.programme {
+        known_programme(store, programme, today).await?;
+    }
     let mut brief = knooppunt_reports::Brief::gather_edition(
         store,
         &rules.catalog(),
         (quarter, options.programme.as_deref()),
         config.brief.min_group_size,
         &wider_areas(config),
-        knooppunt_ingest::today_nl(),
+        today,
         edition,
     )
     .await?;
@@ -156,6 +169,30 @@ pub async fn write_brief(
         written.push(write_manifest(dir, &brief.file_stem(), &written)?);
     }
     Ok(written)
+}
+
+/// Refuses a programme no knelpunt was assigned to (a typo would write an empty brief under
+/// a file name a real one may have), naming the programmes there are.
+async fn known_programme(store: &Store, programme: &str, today: NaiveDate) -> anyhow::Result<()> {
+    let known: std::collections::BTreeSet<String> =
+        knooppunt_reports::review_store::reviewed_clusters(store, today)
+            .await?
+            .into_iter()
+            .filter_map(|c| c.standing.programme)
+            .collect();
+    if known.contains(programme) {
+        return Ok(());
+    }
+    match known.is_empty() {
+        true => anyhow::bail!(
+            "--programme: geen knelpunt is aan een programma toegewezen; laat --programme weg \
+             voor de hele brief"
+        ),
+        false => anyhow::bail!(
+            "--programme: onbekend programma; bekend zijn: {} (schrijf de naam precies zo)",
+            known.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {

@@ -126,6 +126,41 @@ fn csv_import_then_brief_on_embedded_defaults() {
         "{markdown}"
     );
 
+    // A quarter still running is not published, and a programme no knelpunt has is refused
+    // (a typo would write an empty brief); neither writes a file.
+    let running = knooppunt_domain::quarter::Quarter::containing(knooppunt_ingest::today_nl());
+    let refused = [
+        vec![
+            "--quarter".to_string(),
+            running.to_string(),
+            "--publish".into(),
+        ],
+        vec![
+            "--quarter".into(),
+            "2026Q3".into(),
+            "--programme".into(),
+            "Bestaat Niet".into(),
+        ],
+    ];
+    for args in refused {
+        let nowhere = dir.path().join("geweigerd");
+        let output = knooppunt()
+            .arg("brief")
+            .args(&args)
+            .arg("--out")
+            .arg(&nowhere)
+            .envs(env.clone())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("nog niet voorbij") || stderr.contains("--programme: geen knelpunt"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!nowhere.exists(), "{args:?}");
+    }
+
     // The engine has not run yet: the spool holds the signals, the store none.
     let output = knooppunt().arg("clusters").envs(env).output().unwrap();
     assert!(output.status.success());

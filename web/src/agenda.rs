@@ -100,11 +100,7 @@ pub(crate) async fn agenda_export(
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let on = requested_day(query.date.as_deref())?;
+    let format = crate::render::format_asked(query.format.as_deref(), &["md"])?;
     let (markdown, html) = agenda_for(&me, on).await?.render()?;
-    Ok(download(
-        query.format.as_deref(),
-        &format!("agenda-{on}"),
-        markdown,
-        html,
-    ))
+    Ok(download(format, &format!("agenda-{on}"), markdown, html))
 }

@@ -108,7 +108,8 @@ pub(crate) async fn monthly_download(
         ));
     }
     overview.templates_dir = me.state.templates_dir.clone();
-    file(overview.document()?, query.format.as_deref()).await
+    let format = crate::render::format_asked(query.format.as_deref(), &["md", "pdf"])?;
+    file(overview.document()?, format).await
 }
 
 /// The decisions list of the meeting on `datum` for `programma`.
@@ -135,6 +136,7 @@ pub(crate) async fn programme_download(
              voor alle wijken kan hem downloaden.",
         ));
     }
+    crate::knelpunten::known_programme(&me, Some(programme)).await?;
     let mut digest =
         ProgrammeDigest::gather(&me.state.store, &me.state.catalog, on, programme).await?;
     // The municipality reads a meeting's list once the meeting is recorded, not while it
@@ -147,5 +149,6 @@ pub(crate) async fn programme_download(
         ));
     }
     digest.templates_dir = me.state.templates_dir.clone();
-    file(digest.document()?, query.format.as_deref()).await
+    let format = crate::render::format_asked(query.format.as_deref(), &["md", "pdf"])?;
+    file(digest.document()?, format).await
 }

@@ -279,7 +279,7 @@ async fn published_for(
     programme: Option<&str>,
 ) -> Result<(), WebError> {
     if me.user.role != Role::Municipality {
-        return Ok(());
+        return known_programme(me, programme).await;
     }
     let key = quarter.to_string();
     let snapshot =
@@ -290,7 +290,35 @@ async fn published_for(
         None => Err(WebError::refused(
             StatusCode::NOT_FOUND,
             "Nog niet gepubliceerd",
-            format!("kwartaal: de brief van {key} is nog niet gepubliceerd."),
+            format!(
+                "kwartaal: de brief van het {} is nog niet gepubliceerd.",
+                quarter.dutch_label()
+            ),
+        )),
+    }
+}
+
+/// A programme's brief or decisions list only when a knelpunt was assigned to it: a typo would
+/// give an empty document (and the name typed would be logged as looked at).
+pub(crate) async fn known_programme(
+    me: &SignedIn<BriefReaders>,
+    programme: Option<&str>,
+) -> Result<(), WebError> {
+    let Some(programme) = programme else {
+        return Ok(());
+    };
+    let today = knooppunt_ingest::today_nl();
+    let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
+    match reviewed
+        .iter()
+        .any(|c| c.standing.programme.as_deref() == Some(programme))
+    {
+        true => Ok(()),
+        false => Err(WebError::refused(
+            StatusCode::NOT_FOUND,
+            "Onbekend programma",
+            "programma: geen knelpunt is aan dit programma toegewezen; kies een programma \
+             van de pagina Knelpunten.",
         )),
     }
 }
@@ -310,6 +338,8 @@ pub(crate) async fn brief_download(
             ))
         }
     };
+    let format =
+        crate::render::format_asked(query.format.as_deref(), &["md", "pdf", "csv", "json"])?;
     let programme = crate::extract::filled(query.programme.as_deref());
     published_for(&me, quarter, programme).await?;
     let edition = match crate::extract::filled(query.version.as_deref()) {
@@ -354,7 +384,7 @@ pub(crate) async fn brief_download(
     .await?;
     brief.templates_dir = me.state.templates_dir.clone();
     brief.cover = me.state.cover.clone();
-    Ok(brief_file(brief, query.format.as_deref()).await?)
+    Ok(brief_file(brief, format).await?)
 }
 
 /// The brief in the asked format: figures as CSV or JSON, PDF, Markdown or HTML.

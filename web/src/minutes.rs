@@ -494,9 +494,10 @@ pub(crate) async fn minutes_export(
     Query(query): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let on = requested_day(query.date.as_deref())?;
+    let format = crate::render::format_asked(query.format.as_deref(), &["md", "pdf"])?;
     let minutes = minutes_for(&me, on).await?;
     let stem = minutes.file_stem();
-    if query.format.as_deref() == Some("pdf") {
+    if format == Some("pdf") {
         let dir = tempfile::tempdir().context("tijdelijke map")?;
         let path = dir.path().to_path_buf();
         let pdf = tokio::task::spawn_blocking(move || minutes.write_pdf(&path))
@@ -506,5 +507,5 @@ pub(crate) async fn minutes_export(
         return Ok(attachment(bytes, "application/pdf", &format!("{stem}.pdf")));
     }
     let (markdown, html) = minutes.render()?;
-    Ok(download(query.format.as_deref(), &stem, markdown, html))
+    Ok(download(format, &stem, markdown, html))
 }

@@ -129,6 +129,24 @@ pub(crate) fn attachment(body: Vec<u8>, mime: &str, file_name: &str) -> Response
 }
 
 /// Markdown (`formaat=md`) or HTML (anything else) as a download named `name`.
+/// The download format a query asks for (`formaat`): `None` (and "html") for HTML, else one of
+/// `others`; anything else is refused, naming the field and the choices (and so never reaches
+/// the processing log as typed).
+pub(crate) fn format_asked<'q>(
+    asked: Option<&'q str>,
+    others: &[&str],
+) -> Result<Option<&'q str>, crate::error::WebError> {
+    match asked.map(str::trim).filter(|f| !f.is_empty()) {
+        None | Some("html") => Ok(None),
+        Some(format) if others.contains(&format) => Ok(Some(format)),
+        Some(_) => Err(crate::error::WebError::refused(
+            StatusCode::BAD_REQUEST,
+            "Onbekend formaat",
+            format!("formaat: kies html of {}.", others.join(", ")),
+        )),
+    }
+}
+
 pub(crate) fn download(
     format: Option<&str>,
     name: &str,

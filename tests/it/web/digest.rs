@@ -140,6 +140,25 @@ async fn every_role_against_the_digest_downloads() {
         .get(&format!("/knelpunten/besluitenlijst?datum={today}"))
         .await;
     assert_answer(answer, 400, "programma: kies een programma.");
+    // A programme no knelpunt has, or a format there is not, is refused: not an empty
+    // document, and not logged as typed (a name typed in the address bar stays out of the
+    // processing log).
+    let answer = gemeente
+        .get(&format!(
+            "/knelpunten/besluitenlijst?datum={today}&programma=Fatima%20el%20Amrani"
+        ))
+        .await;
+    assert_answer(
+        answer,
+        404,
+        "programma: geen knelpunt is aan dit programma toegewezen",
+    );
+    let answer = gemeente
+        .get(&format!(
+            "/knelpunten/maandoverzicht?maand={month}&formaat=..%2F..%2Fetc%2Fpasswd"
+        ))
+        .await;
+    assert_answer(answer, 400, "formaat: kies html of md, pdf.");
     // Every download is in the processing log, as an export.
     let exports = knooppunt_rules::verwerkingslog::entries(
         &site.store,
@@ -157,6 +176,12 @@ async fn every_role_against_the_digest_downloads() {
         .iter()
         .any(|e| e.attributes["what"] == "programma-besluitenlijst"
             && e.attributes["programme"] == PROGRAMME));
+    let logged =
+        serde_json::to_string(&exports.iter().map(|e| &e.attributes).collect::<Vec<_>>()).unwrap();
+    assert!(
+        !logged.contains("Fatima") && !logged.contains("passwd"),
+        "{logged}"
+    );
     // The municipality's page offers both as forms: the latest published month (this one,
     // published above), the latest meeting, and the programme a knelpunt was assigned to, so
     // nobody edits an address by hand.

@@ -267,6 +267,28 @@ async fn insert_rows<'a>(
     tx.commit().await
 }
 
+/// The spool's folder and empty file, created where missing for their owner alone (signal
+/// texts wait in it); SQLite gives its `-wal` and `-shm` files the same permissions.
+fn private_spool_file(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let (mut folder, mut file) = (std::fs::DirBuilder::new(), std::fs::OpenOptions::new());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        folder.mode(0o700);
+        file.mode(0o600);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let made = folder.recursive(true).create(dir);
+        made.with_context(|| format!("map {} aanmaken voor de spool", dir.display()))?;
+    }
+    let made = file.write(true).create(true).truncate(false).open(path);
+    made.with_context(|| format!("spool {} aanmaken", path.display()))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,26 +334,4 @@ mod tests {
             vec![(records[2].seq, "geen geldige JSON".to_string())]
         );
     }
-}
-
-/// The spool's folder and empty file, created where missing for their owner alone (signal
-/// texts wait in it); SQLite gives its `-wal` and `-shm` files the same permissions.
-fn private_spool_file(path: &std::path::Path) -> anyhow::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let (mut folder, mut file) = (std::fs::DirBuilder::new(), std::fs::OpenOptions::new());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-        folder.mode(0o700);
-        file.mode(0o600);
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let made = folder.recursive(true).create(dir);
-        made.with_context(|| format!("map {} aanmaken voor de spool", dir.display()))?;
-    }
-    let made = file.write(true).create(true).truncate(false).open(path);
-    made.with_context(|| format!("spool {} aanmaken", path.display()))?;
-    Ok(())
 }
