@@ -141,7 +141,7 @@ impl Agenda {
             .await?
             .unwrap_or(on - chrono::Duration::days(56));
         let promotions = promotions_since(store, rules, on, since, record).await?;
-        let reviewed = reviewed_clusters(store, on).await?;
+        let reviewed = crate::review_store::reviewed_clusters_as_of(store, on).await?;
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed
             .iter()

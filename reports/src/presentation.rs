@@ -219,13 +219,15 @@ fn growing_message(knelpunten: &[&Knelpunt]) -> Option<String> {
     ))
 }
 
-/// The first of the five largest knelpunten whose median wait is above its named norm.
+/// The first of the five largest knelpunten whose median wait is above its named norm. A
+/// median is what half wait *or longer* ("langer dan" the median would not hold where several
+/// waits equal it).
 fn wait_message(knelpunten: &[&Knelpunt]) -> Option<String> {
     knelpunten.iter().take(5).find_map(|k| {
         let w = k.waits.as_ref().filter(|w| w.norm.above_norm)?;
         let (norm, name) = (w.norm.norm_days?, w.norm.norm_name.as_ref()?);
         Some(format!(
-            "{}: de helft wacht langer dan {}, de {name} is {}.",
+            "{}: de helft wacht {} of langer, de {name} is {}.",
             k.title,
             weeks(w.median_days),
             weeks(norm)

@@ -114,7 +114,29 @@ pub async fn reviewed_clusters(
     store: &Store,
     today: NaiveDate,
 ) -> anyhow::Result<Vec<ReviewedCluster>> {
-    let decisions = all_decisions(store).await?;
+    reviewed_with(store, all_decisions(store).await?, today).await
+}
+
+/// Every cluster with its standing as it was on the Dutch day `on`: by the decisions taken up
+/// to that day only, so a past meeting's agenda reads as it stood then, not as later decisions
+/// left it (a cluster merged or parked since stays on the agenda it was on).
+pub async fn reviewed_clusters_as_of(
+    store: &Store,
+    on: NaiveDate,
+) -> anyhow::Result<Vec<ReviewedCluster>> {
+    let mut decisions = all_decisions(store).await?;
+    for history in decisions.values_mut() {
+        history.retain(|d| knooppunt_domain::dutch_time::local_day(&d.decided_at) <= on);
+    }
+    decisions.retain(|_, history| !history.is_empty());
+    reviewed_with(store, decisions, on).await
+}
+
+async fn reviewed_with(
+    store: &Store,
+    decisions: HashMap<String, Vec<Decision>>,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<ReviewedCluster>> {
     let spikes = spiked_since_last_decision(store, &decisions).await?;
     Ok(store
         .clusters()

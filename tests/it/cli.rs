@@ -181,8 +181,9 @@ fn demo_brief_is_a_forwardable_pdfa(pdf: &std::path::Path) {
     assert!(bytes.windows(15).any(|w| w == b"/StructTreeRoot"));
     let pages = knooppunt_reports::pdf::count_pages(&bytes);
     assert_eq!(
-        pages, 7,
-        "cover, front page with figures, four knelpunten, three appendices"
+        pages, 8,
+        "cover, front page with figures and the first knelpunt, the other knelpunten on two \
+         pages (each with its chart full size), three appendices"
     );
     let sizes = knooppunt_reports::archive::page_sizes(&bytes);
     assert_eq!(sizes.len(), pages);

@@ -155,6 +155,8 @@ struct ClusterPage {
     /// Clusters merged into this one: their signals count here now.
     merged_here: Vec<Named>,
     examples: Vec<Example>,
+    /// Said when the cluster holds more signals than the page shows.
+    examples_note: Option<String>,
     others: Vec<Other>,
     panels: BTreeMap<&'static str, Panel>,
     error: Option<String>,
@@ -309,6 +311,21 @@ fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, O
     (rows, undo)
 }
 
+/// How many of a cluster's signals its page shows (the newest), each with its labels and its
+/// vignette form; the page says so when the cluster holds more.
+const SIGNALS_SHOWN: i64 = 50;
+
+/// "De 50 nieuwste van de 73 signalen staan hieronder.", when the page shows only part.
+fn shown_note(shown: usize, total: i64) -> Option<String> {
+    let shown = i64::try_from(shown).unwrap_or(i64::MAX);
+    (total > shown).then(|| {
+        format!(
+            "De {shown} nieuwste van de {} signalen staan hieronder; de oudere tellen gewoon mee.",
+            knooppunt_domain::dutch_number::count(usize::try_from(total).unwrap_or(0))
+        )
+    })
+}
+
 /// The cluster's signals (scrubbed), newest first, with their vignette approval; the form of
 /// a refused vignette keeps what was typed.
 async fn examples(
@@ -316,7 +333,8 @@ async fn examples(
     id: &str,
     retry: Option<&VignetteTyped>,
 ) -> anyhow::Result<Vec<Example>> {
-    let mut examples = review_store::example_signals(&state.store, &[id.to_string()], 10).await?;
+    let mut examples =
+        review_store::example_signals(&state.store, &[id.to_string()], SIGNALS_SHOWN).await?;
     examples.sort_by_key(|e| std::cmp::Reverse(e.observed_on));
     let approved = state.store.approved_vignettes(id).await?;
     Ok(examples
@@ -431,6 +449,7 @@ async fn cluster_data(
     let barrier = state.rules.barrier(&cluster.cluster.barrier);
     let mut refused = refused.unwrap_or_default();
     let werkroute = crate::werkroute::panel(state, id, refused.werkroute.take()).await?;
+    let examples = examples(state, id, refused.vignette.as_ref()).await?;
     let page = ClusterPage {
         cluster: cluster.cluster.clone(),
         label: cluster_label(cluster, context.sources(id)),
@@ -452,7 +471,8 @@ async fn cluster_data(
             .filter(|c| c.standing.merged_into.as_deref() == Some(id) && context.visible(c))
             .map(|c| context.named(&c.cluster.id))
             .collect(),
-        examples: examples(state, id, refused.vignette.as_ref()).await?,
+        examples_note: shown_note(examples.len(), cluster.cluster.signal_count),
+        examples,
         others,
         panels: panels(&refused, cluster.standing.state),
         error: (refused.action.is_empty() && !refused.error.is_empty()).then_some(refused.error),
@@ -496,4 +516,18 @@ pub(crate) async fn refused_view(
     };
     let page = cluster_view(me, id, Some(refused), None).await;
     crate::render::with_status(status, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_note;
+
+    #[test]
+    fn the_page_says_when_it_shows_only_the_newest_signals() {
+        assert_eq!(shown_note(19, 19), None);
+        assert_eq!(
+            shown_note(50, 1234).as_deref(),
+            Some("De 50 nieuwste van de 1.234 signalen staan hieronder; de oudere tellen gewoon mee.")
+        );
+    }
 }

@@ -100,6 +100,22 @@ async fn promotion_suite(store: Store) {
         .find(|i| i.cluster_id == p.cluster_id)
         .expect("the promoted cluster is on the agenda");
     assert_eq!(item.waarom, p.waarom);
+    // Dismissed today, long after that meeting: its agenda still reads as it stood then (a
+    // later decision does not take items off an earlier meeting's agenda).
+    knooppunt_reports::review_store::decide(
+        &store,
+        &p.cluster_id,
+        knooppunt_reports::review::Action::Dismiss,
+        "geen structureel knelpunt",
+        "overleg",
+    )
+    .await
+    .unwrap();
+    let again = knooppunt_reports::agenda::Agenda::gather(&store, &rules.catalog(), on, None)
+        .await
+        .unwrap();
+    let item = again.items.iter().find(|i| i.cluster_id == p.cluster_id);
+    assert_eq!(item.map(|i| i.state.as_str()), Some("open"), "{item:?}");
     let later_view = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
     knooppunt_reports::agenda::Agenda::gather(&store, &rules.catalog(), later_view, None)
         .await
