@@ -510,15 +510,25 @@ fn parse_themes(value: &Value) -> Result<Vec<Theme>, String> {
     Ok(themes)
 }
 
+/// A whole number, also as a spreadsheet writes it with a decimal part of zeros ("140,0",
+/// "140.00"): a cell formatted with decimals.
+fn whole_number(text: &str) -> Option<i64> {
+    let (whole, decimals) = text.split_once([',', '.']).unwrap_or((text, ""));
+    decimals
+        .chars()
+        .all(|c| c == '0')
+        .then(|| whole.parse().ok())
+        .flatten()
+}
+
 fn parse_wait_days(value: &Value) -> Result<u32, String> {
     let days = match value {
         Value::Number(n) => n
             .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
             .ok_or_else(|| "verwacht een geheel aantal dagen".to_string())?,
-        Value::String(s) => s
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| "verwacht een geheel aantal dagen".to_string())?,
+        Value::String(s) => whole_number(s.trim())
+            .ok_or_else(|| "verwacht een geheel aantal dagen".to_string())?,
         other => {
             return Err(format!(
                 "verwacht een geheel aantal dagen, maar kreeg {}",

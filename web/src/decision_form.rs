@@ -32,6 +32,11 @@ pub(crate) struct DecisionForm {
     pub signals: Vec<String>,
 }
 
+/// The furthest day a cluster can be parked until, in days from today.
+const MAX_SNOOZE_DAYS: i64 = 731;
+/// The most new signals a cluster can be parked until.
+const MAX_SNOOZE_SIGNALS: i64 = 10_000;
+
 fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
     Ok(match form.until.as_str() {
         "datum" => {
@@ -40,8 +45,13 @@ fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
                 .filter(|_| !form.date.trim().is_empty())
                 .ok_or_else(|| "parkeren: vul een geldige datum in (dd-mm-jjjj)".to_string())?;
             // Parked until a day that has come is no parking (most likely a typing slip).
-            if date <= knooppunt_ingest::today_nl() {
+            let today = knooppunt_ingest::today_nl();
+            if date <= today {
                 return Err("parkeren: kies een datum na vandaag".into());
+            }
+            // Parked for years is put away, not parked: the overleg looks again within two.
+            if date > today + chrono::Duration::days(MAX_SNOOZE_DAYS) {
+                return Err("parkeren: kies een datum binnen twee jaar".into());
             }
             Snooze::Date { date }
         }
@@ -50,7 +60,14 @@ fn snooze_from_form(form: &DecisionForm) -> Result<Snooze, String> {
                 .count
                 .trim()
                 .parse()
-                .map_err(|_| "parkeren: vul het aantal nieuwe signalen in".to_string())?,
+                .ok()
+                .filter(|n| (1..=MAX_SNOOZE_SIGNALS).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "parkeren: vul het aantal nieuwe signalen in (1 tot en met {})",
+                        knooppunt_domain::dutch_number::count(MAX_SNOOZE_SIGNALS as usize)
+                    )
+                })?,
         },
         "piek" => Snooze::Spike,
         _ => return Err("parkeren: kies tot wanneer".into()),
@@ -80,6 +97,9 @@ pub(crate) fn action_from_form(form: &DecisionForm) -> Result<Action, String> {
         "aanbeveling" => Action::Recommend,
         "oplossen" => Action::Solve,
         "heropenen" => Action::Reopen,
+        "samenvoegen" if form.with.trim().is_empty() => {
+            return Err("samenvoegen: kies het cluster waarmee dit cluster samengaat".into())
+        }
         "samenvoegen" => Action::Merge {
             with: form.with.trim().to_string(),
         },

@@ -150,6 +150,12 @@ async fn label_in_cluster(
     let barrier = member.barrier;
     let (verdict, barrier) = match form.verdict.as_str() {
         "hoort-er-niet-bij" => (Verdict::DoesNotBelong, barrier),
+        "ook" if form.barrier == barrier => {
+            let error = "ook bij een barrière: het signaal hoort al bij deze barrière; kies een \
+                         andere uit de lijst."
+                .to_string();
+            return crate::clusters::refused_again(&cluster, error).await;
+        }
         "ook" if me.state.rules.barrier(&form.barrier).is_some() => {
             (Verdict::Belongs, form.barrier.clone())
         }
@@ -210,6 +216,10 @@ async fn queue_view(
         .unclassified_queue(&me.user.areas, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
         .await?;
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    // Past the last page (an old link, a page emptied by triage): the last page there is.
+    if page_number > pages.max(1) {
+        return Box::pin(queue_view(me, pages.max(1), flash, error)).await;
+    }
     let signals = signals
         .into_iter()
         .map(|s| QueuedSignal {

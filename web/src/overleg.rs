@@ -207,7 +207,10 @@ fn details(decision: &Decision, name: &dyn Fn(&str) -> Option<String>) -> Detail
         Action::Park { snooze } => (
             match snooze {
                 Snooze::Date { date } => format!("tot {}", time::day(*date)),
-                Snooze::Signals { count } => format!("tot {count} nieuwe signalen"),
+                Snooze::Signals { count } => format!(
+                    "tot {} nieuwe signalen",
+                    knooppunt_domain::dutch_number::count(usize::try_from(*count).unwrap_or(0))
+                ),
                 Snooze::Spike => "tot een piek".into(),
             },
             None,

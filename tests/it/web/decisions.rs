@@ -116,11 +116,41 @@ async fn the_overleg_decides_and_the_history_is_kept() {
                 "Neem een reactietermijn op in de prestatieafspraken",
             ),
         ],
-        &[("actie", "parkeren"), ("tot", "signalen"), ("aantal", "3")],
     ] {
         let (status, body) = overleg.submit(&path, form).await;
         assert_eq!(status, 303, "{form:?}: {body}");
     }
+    // Parking without limits, or merging with nothing chosen, is refused at its field.
+    let far = (knooppunt_ingest::today_nl() + chrono::Duration::days(800)).to_string();
+    for (form, refusal) in [
+        (
+            vec![
+                ("actie", "parkeren"),
+                ("tot", "signalen"),
+                ("aantal", "99999999999"),
+            ],
+            "parkeren: vul het aantal nieuwe signalen in (1 tot en met 10.000)",
+        ),
+        (
+            vec![
+                ("actie", "parkeren"),
+                ("tot", "datum"),
+                ("datum", far.as_str()),
+            ],
+            "parkeren: kies een datum binnen twee jaar",
+        ),
+        (
+            vec![("actie", "samenvoegen"), ("met", "")],
+            "samenvoegen: kies het cluster waarmee dit cluster samengaat",
+        ),
+    ] {
+        let (status, body) = overleg.submit(&path, &form).await;
+        assert_eq!(status, 422, "{form:?}: {body}");
+        assert!(body.contains(refusal), "{form:?}: {body}");
+    }
+    let park = [("actie", "parkeren"), ("tot", "signalen"), ("aantal", "3")];
+    let (status, body) = overleg.submit(&path, &park).await;
+    assert_eq!(status, 303, "{body}");
     let (_, page) = overleg.get(&format!("/clusters/{cluster}")).await;
     assert!(
         page.contains("<strong id=\"status\">geparkeerd</strong>"),

@@ -107,6 +107,13 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert_eq!(overleg.submit(&label_path, &ook).await.0, 303);
     let angst = cluster_in(&site.store, "angst-uitkeringskorting", "Moerwijk").await;
     assert_eq!(angst.expect("a new cluster").signal_count, 1);
+    // "Ook" the barrier the signal is already in is no label: refused at the form.
+    let (status, page) = overleg.submit(&label_path, &also("kostendelersnorm")).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("het signaal hoort al bij deze barrière"),
+        "{page}"
+    );
     let bad = also("verzonnen");
     let (status, page) = overleg.submit(&label_path, &bad).await;
     assert_eq!(status, 422);
@@ -117,7 +124,13 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         "{page}"
     );
 
-    // Niet ingedeeld: the overleg sees both, triages one into a barrier, one as none.
+    // Niet ingedeeld: the overleg sees both, triages one into a barrier, one as none. A page
+    // past the last one shows the last one.
+    let past = overleg.page("/niet-ingedeeld?pagina=99", 200).await;
+    assert!(
+        past.contains("koekjes") && past.contains("name=\"pagina\" value=\"1\""),
+        "{past}"
+    );
     let queue = overleg.page("/niet-ingedeeld", 200).await;
     assert!(
         queue.contains("koekjes")
