@@ -527,8 +527,9 @@ fn parse_wait_days(value: &Value) -> Result<u32, String> {
             .as_i64()
             .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
             .ok_or_else(|| "verwacht een geheel aantal dagen".to_string())?,
-        Value::String(s) => whole_number(s.trim())
-            .ok_or_else(|| "verwacht een geheel aantal dagen".to_string())?,
+        Value::String(s) => {
+            whole_number(s.trim()).ok_or_else(|| "verwacht een geheel aantal dagen".to_string())?
+        }
         other => {
             return Err(format!(
                 "verwacht een geheel aantal dagen, maar kreeg {}",

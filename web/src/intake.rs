@@ -105,6 +105,8 @@ struct SignalPage {
     kenmerk: String,
     preview: Option<Preview>,
     accepted: Option<String>,
+    /// The kinds of personal data taken out of the accepted signal ("[NAAM]").
+    removed: Vec<&'static str>,
     /// Werkroutes of confirmed knelpunten the accepted signal matches.
     help: Vec<crate::werkroute::Help>,
     errors: Vec<FieldError>,
@@ -288,6 +290,7 @@ pub(crate) async fn submit_signal(
             tracing::info!(id = %id, "Signal submitted through the form");
             let mut fresh = SignalPage::fresh(&source);
             fresh.accepted = Some(id.to_string());
+            fresh.removed = removed(&form);
             fresh.help = help(&me, &items[0]).await;
             me.page("signaal", TITLE, &fresh)
         }
@@ -302,6 +305,20 @@ pub(crate) async fn submit_signal(
             with_status(StatusCode::SERVICE_UNAVAILABLE, page)
         }
     }
+}
+
+/// What the scrubber took out of the text and the organisation before the signal was stored
+/// ("[NAAM] [TELEFOON]"), for the confirmation: sent without a preview, the team member
+/// still learns what was not kept. Empty: nothing was.
+fn removed(form: &SignalForm) -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = [form.text.as_str(), form.organisation.as_str()]
+        .iter()
+        .flat_map(|text| knooppunt_domain::scrub::scrub(text).found)
+        .map(|kind| kind.placeholder())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
 }
 
 /// The page with the intake's refusals at their fields; a wijk it does not know with a

@@ -155,13 +155,26 @@ fn wait_days_accepts_numeric_strings() {
     v["wait_days"] = json!(" 70 ");
     assert_eq!(parse_signal(&v, today()).unwrap().wait_days, Some(70));
     // A spreadsheet cell formatted with decimals: a whole number all the same.
-    for written in [json!("140,0"), json!("140,00"), json!("140.0"), json!(140.0)] {
+    for written in [
+        json!("140,0"),
+        json!("140,00"),
+        json!("140.0"),
+        json!(140.0),
+    ] {
         v["wait_days"] = written.clone();
-        assert_eq!(parse_signal(&v, today()).unwrap().wait_days, Some(140), "{written}");
+        assert_eq!(
+            parse_signal(&v, today()).unwrap().wait_days,
+            Some(140),
+            "{written}"
+        );
     }
     for fraction in [json!(3.5), json!("3,5"), json!(",0"), json!("1.234,0")] {
         v["wait_days"] = fraction.clone();
-        assert_eq!(fields(&errors_for(v.clone())), vec!["wait_days"], "{fraction}");
+        assert_eq!(
+            fields(&errors_for(v.clone())),
+            vec!["wait_days"],
+            "{fraction}"
+        );
     }
 }
 

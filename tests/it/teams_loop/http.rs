@@ -82,7 +82,21 @@ async fn only_the_overleg_sets_a_werkroute_and_a_team_sees_it_when_it_reports() 
         "Gezellige middag in de buurtkamer, iedereen bakte koekjes.",
     )
     .await;
-    wait_signals(&site, 8).await;
+    // Sent without a preview, the confirmation still says what was taken out (and only the
+    // kinds, never the data); a clean note says nothing of it.
+    assert!(!page.contains("haalde er persoonsgegevens uit"), "{page}");
+    let page = submit(
+        &team,
+        "Mevrouw Jansen (06-12345678) wacht al 14 weken op antwoord van de corporatie.",
+    )
+    .await;
+    assert!(
+        page.contains("Knooppunt haalde er persoonsgegevens uit voordat het werd bewaard:")
+            && page.contains("[TELEFOON]")
+            && !page.contains("12345678"),
+        "{page}"
+    );
+    wait_signals(&site, 9).await;
 
     // "Mijn signalen": received, recognised as, the knelpunt's state, the brief it counts in.
     let answer = team.get("/signalen").await;
