@@ -156,6 +156,7 @@ impl Agenda {
         // merged): a meeting's agenda does not lose the items it dealt with.
         let decided: std::collections::HashSet<&str> =
             decisions.iter().map(|d| d.cluster_id.as_str()).collect();
+        let counted = crate::review_store::counted_signals(&reviewed);
         let mut items = Vec::new();
         for cluster in &reviewed {
             let id = &cluster.cluster.id;
@@ -167,8 +168,13 @@ impl Agenda {
             if labels.is_empty() {
                 continue;
             }
-            let item = build_item(store, rules, cluster, &summaries, labels, latest, on);
-            items.push(item.await?);
+            let mut item =
+                build_item(store, rules, cluster, &summaries, labels, latest, on).await?;
+            // A cluster others were merged into counts their signals too.
+            if cluster.standing.state != State::Merged {
+                item.signals = counted.get(id).copied().unwrap_or(item.signals);
+            }
+            items.push(item);
         }
         items.sort_by(|a, b| {
             b.signals

@@ -160,6 +160,32 @@ async fn reviewed_with(
         .collect())
 }
 
+/// Per cluster that is not merged away, the signals that count for it: its own and those of
+/// every cluster merged into it (through a chain of merges, at most eight long). A merge says
+/// the clusters are one knelpunt, so its count is theirs together.
+pub fn counted_signals(reviewed: &[ReviewedCluster]) -> HashMap<String, i64> {
+    let by_id: HashMap<&str, &ReviewedCluster> = reviewed
+        .iter()
+        .map(|c| (c.cluster.id.as_str(), c))
+        .collect();
+    let mut totals: HashMap<String, i64> = HashMap::new();
+    for cluster in reviewed {
+        let mut at = cluster;
+        for _ in 0..8 {
+            let next = (at.standing.state == State::Merged)
+                .then_some(at.standing.merged_into.as_deref())
+                .flatten()
+                .and_then(|into| by_id.get(into));
+            match next {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        *totals.entry(at.cluster.id.clone()).or_default() += cluster.cluster.signal_count;
+    }
+    totals
+}
+
 /// The clusters with a spike promotion on or after the Dutch day of their last decision.
 async fn spiked_since_last_decision(
     store: &Store,

@@ -453,8 +453,14 @@ async fn cluster_data(
     let mut refused = refused.unwrap_or_default();
     let werkroute = crate::werkroute::panel(state, id, refused.werkroute.take()).await?;
     let examples = examples(state, id, refused.vignette.as_ref()).await?;
+    let mut shown = cluster.cluster.clone();
+    // A cluster others were merged into counts their signals too.
+    if cluster.standing.state != ReviewState::Merged {
+        let counted = review_store::counted_signals(&context.reviewed);
+        shown.signal_count = counted.get(id).copied().unwrap_or(shown.signal_count);
+    }
     let page = ClusterPage {
-        cluster: cluster.cluster.clone(),
+        cluster: shown,
         label: cluster_label(cluster, context.sources(id)),
         first_seen: time::day(cluster.cluster.first_seen),
         last_seen: time::day(cluster.cluster.last_seen),

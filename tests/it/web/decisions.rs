@@ -373,8 +373,27 @@ async fn a_merge_shows_on_the_cluster_it_went_into() {
         )
         .await;
     assert_eq!(status, 303, "{body}");
-    // The target names what went into it, with a link; the merged one names its target.
+    // The target names what went into it, with a link; the merged one names its target. The
+    // target counts the signals of both (a merge says they are one knelpunt).
     let page = overleg.page(&format!("/clusters/{moerwijk}"), 200).await;
+    let (own, merged) = (
+        site.store
+            .cluster(&moerwijk)
+            .await
+            .unwrap()
+            .unwrap()
+            .signal_count,
+        site.store
+            .cluster(&laak)
+            .await
+            .unwrap()
+            .unwrap()
+            .signal_count,
+    );
+    assert!(
+        page.contains(&format!("· {} signalen van ", own + merged)),
+        "{own} + {merged}: {page}"
+    );
     assert!(
         page.contains(&format!(
             "Hierin samengevoegd: <a href=\"/clusters/{laak}\">"
