@@ -39,6 +39,12 @@ pub async fn run(
         .map(|text| parse_attendee(text))
         .collect::<Result<Vec<_>, _>>()
         .map_err(anyhow::Error::msg)?;
+    if !attendees.is_empty() && meeting > knooppunt_ingest::today_nl() {
+        anyhow::bail!(
+            "--attendee: een vergadering wordt vastgelegd op de dag zelf of daarna, niet \
+             vooraf; zonder --attendee schrijft dit alleen de agenda"
+        );
+    }
     let (config, store) = settings.open().await?;
     let catalog = app::load_rules(&config)?.catalog();
     let record = (!attendees.is_empty()).then_some("cli");

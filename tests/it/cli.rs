@@ -415,6 +415,19 @@ fn demo_runs_end_to_end_without_serving() {
     let refused = agenda(&["--attendee", "R. Kok=corporatie, r.kok@example.nl"]);
     let stderr = assert_failed_with(&refused, "--attendee, rol: geen contact");
     assert!(!stderr.contains("example.nl"), "not echoed: {stderr}");
+    // A meeting still to come is not recorded ahead.
+    let next_week = (knooppunt_ingest::today_nl() + chrono::Duration::days(7)).to_string();
+    let ahead = knooppunt()
+        .args(["agenda", "--meeting", &next_week, "--out"])
+        .arg(&out)
+        .args(["--attendee", "R. Kok=woningcorporatie"])
+        .env(store.0, &store.1)
+        .output()
+        .unwrap();
+    assert_failed_with(
+        &ahead,
+        "--attendee: een vergadering wordt vastgelegd op de dag zelf",
+    );
     let recorded = agenda(&["--attendee", "R. Kok=woningcorporatie"]);
     assert!(recorded.status.success());
     assert!(!String::from_utf8_lossy(&recorded.stdout).contains("niet vastgelegd"));

@@ -368,6 +368,30 @@ async fn the_chair_records_attendees_and_action_points() {
     );
     assert!(!site.store.meeting_recorded(today).await.unwrap());
 
+    // A meeting still to come is not recorded ahead.
+    let next_week = (today + chrono::Duration::days(7)).to_string();
+    let answer = overleg
+        .post(
+            "/agenda/besluitenlijst",
+            &[
+                ("csrf", &csrf),
+                ("datum", &next_week),
+                ("naam", "Yara Voorzitter"),
+                ("rol", "opbouwwerk"),
+            ],
+        )
+        .await;
+    assert_answer(
+        answer,
+        422,
+        "datum: een vergadering wordt vastgelegd op de dag zelf",
+    );
+    assert!(!site
+        .store
+        .meeting_recorded(today + chrono::Duration::days(7))
+        .await
+        .unwrap());
+
     // An action point that names a resident is refused too.
     let answer = overleg
         .post(

@@ -439,6 +439,15 @@ pub(crate) async fn record_minutes(
         ));
     }
     let on = requested_day(Some(&form.date))?;
+    // A meeting is recorded on its day or after it: recorded ahead, it could never be undone
+    // and would end the agendas of the days before it.
+    if on > knooppunt_ingest::today_nl() {
+        return Err(WebError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Vergadering nog niet gehouden",
+            "datum: een vergadering wordt vastgelegd op de dag zelf of daarna, niet vooraf.",
+        ));
+    }
     let (record, attendee_rows, action_rows, errors) = read_form(&form, on);
     if !errors.is_empty() {
         let minutes = minutes_for(&me, on).await?;
