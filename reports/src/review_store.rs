@@ -164,26 +164,41 @@ async fn reviewed_with(
 /// every cluster merged into it (through a chain of merges, at most eight long). A merge says
 /// the clusters are one knelpunt, so its count is theirs together.
 pub fn counted_signals(reviewed: &[ReviewedCluster]) -> HashMap<String, i64> {
+    let targets = merge_targets(reviewed);
+    let mut totals: HashMap<String, i64> = HashMap::new();
+    for cluster in reviewed {
+        let target = targets
+            .get(&cluster.cluster.id)
+            .unwrap_or(&cluster.cluster.id);
+        *totals.entry(target.clone()).or_default() += cluster.cluster.signal_count;
+    }
+    totals
+}
+
+/// Per cluster, the cluster its signals count in: itself, or the one it was merged into
+/// (following a chain of merges, at most eight long).
+pub fn merge_targets(reviewed: &[ReviewedCluster]) -> HashMap<String, String> {
     let by_id: HashMap<&str, &ReviewedCluster> = reviewed
         .iter()
         .map(|c| (c.cluster.id.as_str(), c))
         .collect();
-    let mut totals: HashMap<String, i64> = HashMap::new();
-    for cluster in reviewed {
-        let mut at = cluster;
-        for _ in 0..8 {
-            let next = (at.standing.state == State::Merged)
-                .then_some(at.standing.merged_into.as_deref())
-                .flatten()
-                .and_then(|into| by_id.get(into));
-            match next {
-                Some(next) => at = next,
-                None => break,
+    reviewed
+        .iter()
+        .map(|cluster| {
+            let mut at = cluster;
+            for _ in 0..8 {
+                let next = (at.standing.state == State::Merged)
+                    .then_some(at.standing.merged_into.as_deref())
+                    .flatten()
+                    .and_then(|into| by_id.get(into));
+                match next {
+                    Some(next) => at = next,
+                    None => break,
+                }
             }
-        }
-        *totals.entry(at.cluster.id.clone()).or_default() += cluster.cluster.signal_count;
-    }
-    totals
+            (cluster.cluster.id.clone(), at.cluster.id.clone())
+        })
+        .collect()
 }
 
 /// The clusters with a spike promotion on or after the Dutch day of their last decision.

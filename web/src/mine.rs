@@ -84,8 +84,10 @@ struct Knowledge<'a> {
     state: &'a WebState,
     reviewed: Vec<ReviewedCluster>,
     promoted: Vec<String>,
-    /// Per cluster, how many of the team's own signals are in it.
+    /// Per cluster, how many of the team's own signals count in it (merged ones included).
     own: HashMap<String, i64>,
+    /// Per cluster, its signals with those of the clusters merged into it.
+    counted: HashMap<String, i64>,
 }
 
 /// A knelpunt's signals in words, below the minimum group size without the number. The team
@@ -138,7 +140,10 @@ impl Knowledge<'_> {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),
             signals: signal_count(
-                cluster.cluster.signal_count,
+                self.counted
+                    .get(cluster_id)
+                    .copied()
+                    .unwrap_or(cluster.cluster.signal_count),
                 self.own.get(cluster_id).copied().unwrap_or(0),
                 self.state.min_group_size,
             ),
@@ -163,9 +168,19 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
         .store
         .source_signals(&user.source, PER_PAGE, (page_no - 1) * PER_PAGE)
         .await?;
+    let reviewed = review_store::reviewed_clusters(&state.store, today).await?;
+    // Counted where they count: a cluster merged into another counts there, the team's own
+    // signals in it too.
+    let targets = review_store::merge_targets(&reviewed);
+    let mut own: HashMap<String, i64> = HashMap::new();
+    for share in state.store.source_cluster_counts(&user.source).await? {
+        let target = targets.get(&share.cluster_id).cloned();
+        *own.entry(target.unwrap_or(share.cluster_id)).or_default() += share.signals;
+    }
     let knowledge = Knowledge {
         state,
-        reviewed: review_store::reviewed_clusters(&state.store, today).await?,
+        counted: review_store::counted_signals(&reviewed),
+        reviewed,
         promoted: state
             .store
             .promotions(today - chrono::Duration::days(366), today)
@@ -173,13 +188,7 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
             .into_iter()
             .map(|p| p.cluster_id)
             .collect(),
-        own: state
-            .store
-            .source_cluster_counts(&user.source)
-            .await?
-            .into_iter()
-            .map(|share| (share.cluster_id, share.signals))
-            .collect(),
+        own,
     };
     let mut signals = Vec::new();
     // Werkroutes of the confirmed knelpunten on this page, each read once.

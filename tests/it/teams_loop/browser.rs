@@ -250,6 +250,8 @@ async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {
         assert!(entry.contains("— Laak</strong>"), "{entry}");
         assert!(entry.contains("bevestigd als knelpunt"), "{entry}");
         assert!(!entry.contains("samengevoegd"), "{entry}");
+        // Laak counts Moerwijk's five signals with its own one: not "under five" any more.
+        assert!(!entry.contains("minder dan 5 signalen"), "{entry}");
     }
     site.app.stop().await;
 }
