@@ -174,12 +174,8 @@ pub async fn write_brief(
 /// Refuses a programme no knelpunt was assigned to (a typo would write an empty brief under
 /// a file name a real one may have), naming the programmes there are.
 async fn known_programme(store: &Store, programme: &str, today: NaiveDate) -> anyhow::Result<()> {
-    let known: std::collections::BTreeSet<String> =
-        knooppunt_reports::review_store::reviewed_clusters(store, today)
-            .await?
-            .into_iter()
-            .filter_map(|c| c.standing.programme)
-            .collect();
+    use knooppunt_reports::review_store::{assigned_programmes, reviewed_clusters};
+    let known = assigned_programmes(&reviewed_clusters(store, today).await?);
     if known.contains(programme) {
         return Ok(());
     }

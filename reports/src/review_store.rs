@@ -160,11 +160,28 @@ async fn reviewed_with(
         .collect())
 }
 
+/// The programmes knelpunten are assigned to, in order (the names a programme's brief or
+/// decisions list can be asked for).
+pub fn assigned_programmes(reviewed: &[ReviewedCluster]) -> std::collections::BTreeSet<String> {
+    reviewed
+        .iter()
+        .filter_map(|c| c.standing.programme.clone())
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
 /// Per cluster that is not merged away, the signals that count for it: its own and those of
 /// every cluster merged into it (through a chain of merges, at most eight long). A merge says
 /// the clusters are one knelpunt, so its count is theirs together.
 pub fn counted_signals(reviewed: &[ReviewedCluster]) -> HashMap<String, i64> {
-    let targets = merge_targets(reviewed);
+    counted_in(reviewed, &merge_targets(reviewed))
+}
+
+/// [`counted_signals`] with the clusters' [`merge_targets`] already at hand.
+pub fn counted_in(
+    reviewed: &[ReviewedCluster],
+    targets: &HashMap<String, String>,
+) -> HashMap<String, i64> {
     let mut totals: HashMap<String, i64> = HashMap::new();
     for cluster in reviewed {
         let target = targets

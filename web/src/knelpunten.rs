@@ -141,11 +141,7 @@ pub(crate) async fn knelpunten(
     let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
     let latest = knooppunt_reports::snapshot::latest(&me.state.store, "").await?;
     let rows = rows(&me.state.rules, &reviewed, latest.as_ref().map(|(_, f)| f));
-    let programmes: std::collections::BTreeSet<String> = reviewed
-        .iter()
-        .filter_map(|c| c.standing.programme.clone())
-        .filter(|p| !p.trim().is_empty())
-        .collect();
+    let programmes = review_store::assigned_programmes(&reviewed);
     let published = latest.map(|(quarter, _)| quarter);
     let quarter = Quarter::containing(today).previous();
     let versions = knooppunt_reports::snapshot::all_versions(&me.state.store).await?;
@@ -309,10 +305,7 @@ pub(crate) async fn known_programme(
     };
     let today = knooppunt_ingest::today_nl();
     let reviewed = review_store::reviewed_clusters(&me.state.store, today).await?;
-    match reviewed
-        .iter()
-        .any(|c| c.standing.programme.as_deref() == Some(programme))
-    {
+    match review_store::assigned_programmes(&reviewed).contains(programme) {
         true => Ok(()),
         false => Err(WebError::refused(
             StatusCode::NOT_FOUND,

@@ -179,7 +179,7 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
     }
     let knowledge = Knowledge {
         state,
-        counted: review_store::counted_signals(&reviewed),
+        counted: review_store::counted_in(&reviewed, &targets),
         reviewed,
         promoted: state
             .store
