@@ -2,7 +2,7 @@
 //!
 //! Starts the intake API and the rules engine in this process (SQLite store, SQLite spool),
 //! posts the sample over HTTP, imports a Dutch Excel CSV, waits until the engine has stored
-//! everything, prints the clusters, writes the brief, and keeps the API up for a try-out.
+//! everything, prints the clusters, publishes the brief, and keeps the API up for a try-out.
 
 use crate::app;
 use crate::config::Config;
@@ -335,14 +335,24 @@ impl Demo<'_> {
         Ok(())
     }
 
-    /// 5. The brief for the latest quarter in the sample, from the confirmed knelpunten.
+    /// 5. The brief for the latest quarter in the sample, from the confirmed knelpunten,
+    /// published as the municipality receives it: the month's overview written after it is
+    /// audited together with it, so the two files give no small group away between them.
     async fn brief(&self, quarter: Quarter) -> anyhow::Result<()> {
-        println!("\n5. Kwartaalbrief {}:", quarter.dutch_label());
+        println!(
+            "\n5. Kwartaalbrief {} (gepubliceerd voor de gemeente):",
+            quarter.dutch_label()
+        );
         let out = self.dir.join("brief");
-        let options = app::BriefOptions::default();
-        for path in
-            app::write_brief(self.config, self.store, self.rules, quarter, &out, &options).await?
-        {
+        let options = app::BriefOptions {
+            publish: true,
+            ..app::BriefOptions::default()
+        };
+        let mut written =
+            app::write_brief(self.config, self.store, self.rules, quarter, &out, &options).await?;
+        // The manifest of what was published is written again below, with the PDF in it.
+        written.retain(|path| path.extension().is_none_or(|e| e != "sha256"));
+        for path in &written {
             println!("   {}", path.display());
         }
         let brief = knooppunt_reports::Brief::gather_full(
@@ -355,10 +365,16 @@ impl Demo<'_> {
             knooppunt_ingest::today_nl(),
         )
         .await?;
+        // Apart, so that a missing Chromium costs only the PDF.
         match brief.write_pdf(&out) {
-            Ok(path) => println!("   {}", path.display()),
+            Ok(path) => {
+                println!("   {}", path.display());
+                written.push(path);
+            }
             Err(error) => println!("   (geen PDF: {error:#})"),
         }
+        let manifest = app::write_manifest(&out, &brief.file_stem(), &written)?;
+        println!("   {}", manifest.display());
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 use crate::support::{
     assert_failed_with, assert_shows, knooppunt_command as knooppunt, run_ok, words_after,
 };
+use std::collections::BTreeMap;
 
 #[test]
 fn every_subcommand_explains_itself() {
@@ -243,6 +244,56 @@ fn run(command: &mut std::process::Command) -> (std::process::Output, String) {
     (output, text)
 }
 
+/// The cells of a Markdown table headed `| Knelpunt | …`, by (knelpunt, column).
+fn markdown_cells(markdown: &str) -> BTreeMap<(String, String), String> {
+    let mut cells = BTreeMap::new();
+    let mut header: Vec<String> = Vec::new();
+    for line in markdown.lines() {
+        let row: Vec<String> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect();
+        if !line.starts_with('|') {
+            header.clear();
+        } else if row[0] == "Knelpunt" {
+            header = row;
+        } else if !header.is_empty() && !row[0].starts_with("---") {
+            for (column, cell) in header.iter().zip(&row).skip(1) {
+                cells.insert((row[0].clone(), column.clone()), cell.clone());
+            }
+        }
+    }
+    cells
+}
+
+/// The two files the demo offers to people who do not sign in that count the same signals —
+/// the quarter's brief and the overview of a month in it — leave no small group between them:
+/// where both show a knelpunt's figure for a wijk, the other months of the quarter hold none
+/// or at least five ("6 in Q3, 5 in September" would say 1 in July and August).
+fn demo_month_and_quarter_give_nothing_away_together(dir: &std::path::Path) {
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+    let brief = markdown_cells(&read("brief/brief-2026Q3.md"));
+    let month = markdown_cells(&read("agenda/maandoverzicht-2026-09.md"));
+    let mut compared = 0;
+    for (key, shown) in &month {
+        let (Ok(september), Some(Ok(quarter))) = (
+            shown.parse::<i64>(),
+            brief.get(key).map(|c| c.parse::<i64>()),
+        ) else {
+            continue;
+        };
+        compared += 1;
+        let rest = quarter - september;
+        assert!(
+            rest == 0 || rest >= 5,
+            "{key:?}: {quarter} in Q3, {september} in september"
+        );
+    }
+    assert!(compared > 0, "no figure in both: {month:?}");
+}
+
 /// The demo's digest for people who never sign in: the monthly overview and the programme's
 /// decisions list beside the agenda, with no small count, no personal name and no count the
 /// programme's list could not take from a published brief.
@@ -287,13 +338,26 @@ fn demo_digest_goes_through_the_disclosure_step(dir: &std::path::Path) {
             .unwrap();
     assert!(digest.contains("programma Maatwerk & Regie"), "{digest}");
     assert!(digest.contains("bevestigen → bevestigd"), "{digest}");
-    // Roles, never names; no count of its own while no brief is published.
+    // Roles, never names; no count of its own: the published brief's (the demo publishes it).
     for name in ["Bakker", "El Amrani", "de Graaf", "Kok", "demo-overleg"] {
         assert!(!digest.contains(name), "{name}: {digest}");
     }
     assert!(digest.contains("wijkteam Moerwijk"), "{digest}");
-    assert!(!digest.contains(" signalen"), "{digest}");
-    assert!(digest.contains("nog geen aantallen"), "{digest}");
+    assert!(
+        digest.contains("De cijfers zijn die van de gepubliceerde brief over het 3e kwartaal 2026"),
+        "{digest}"
+    );
+    let brief =
+        markdown_cells(&std::fs::read_to_string(dir.join("brief/brief-2026Q3.md")).unwrap());
+    let mut counts = 0;
+    for line in digest.lines().filter(|l| l.contains(" signalen;")) {
+        let (knelpunt, _) = line.trim_start_matches("- ").split_once(" (").unwrap();
+        let count = line.split("): ").nth(1).unwrap().split(' ').next().unwrap();
+        let in_brief = &brief[&(knelpunt.to_string(), "Totaal".to_string())];
+        assert_eq!(count, in_brief, "{line}");
+        counts += 1;
+    }
+    assert!(counts > 0, "{digest}");
     assert!(agenda
         .join("besluitenlijst-2026-09-30-maatwerk-regie.html")
         .is_file());
@@ -328,6 +392,7 @@ fn demo_runs_end_to_end_without_serving() {
         .join("agenda/besluitenlijst-2026-09-30.html")
         .is_file());
     demo_digest_goes_through_the_disclosure_step(dir.path());
+    demo_month_and_quarter_give_nothing_away_together(dir.path());
     // The brief is honest about recognition: measured precision and recall, and each
     // published knelpunt count as a range (from the project's notes: the demo has no labels).
     let brief = std::fs::read_to_string(dir.path().join("brief/brief-2026Q3.md")).unwrap();
@@ -432,7 +497,8 @@ fn demo_runs_end_to_end_without_serving() {
     assert!(recorded.status.success());
     assert!(!String::from_utf8_lossy(&recorded.stdout).contains("niet vastgelegd"));
 
-    // Publishing freezes the quarter; a second publication is refused.
+    // The demo published the quarter (as the municipality receives it), with its files'
+    // SHA-256 manifest, checkable with sha256sum; a second publication is refused.
     let publish = || {
         knooppunt()
             .args([
@@ -448,19 +514,12 @@ fn demo_runs_end_to_end_without_serving() {
             .output()
             .unwrap()
     };
-    let first = publish();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    // The published files come with their SHA-256 manifest, checkable with sha256sum.
-    let published = dir.path().join("gepubliceerd");
+    let published = dir.path().join("brief");
     let manifest = std::fs::read_to_string(published.join("brief-2026Q3.sha256")).unwrap();
     assert_eq!(
         manifest.lines().count(),
-        4,
-        "md, html, csv, json: {manifest}"
+        5,
+        "md, html, csv, json, pdf: {manifest}"
     );
     let check = std::process::Command::new("sha256sum")
         .args(["-c", "brief-2026Q3.sha256"])
