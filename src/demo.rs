@@ -336,8 +336,8 @@ impl Demo<'_> {
     }
 
     /// 5. The brief for the latest quarter in the sample, from the confirmed knelpunten,
-    /// published as the municipality receives it: the month's overview written after it is
-    /// audited together with it, so the two files give no small group away between them.
+    ///    published as the municipality receives it: the month's overview written after it is
+    ///    audited together with it, so the two files give no small group away between them.
     async fn brief(&self, quarter: Quarter) -> anyhow::Result<()> {
         println!(
             "\n5. Kwartaalbrief {} (gepubliceerd voor de gemeente):",
