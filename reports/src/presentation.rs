@@ -133,6 +133,7 @@ impl Front {
 /// Three to five sentences a reader takes away, from the published figures.
 fn key_messages(brief: &Brief, knelpunten: &[&Knelpunt]) -> Vec<String> {
     let mut messages: Vec<String> = [
+        empty_quarter_message(brief),
         summary_message(brief, knelpunten.len()),
         top_message(knelpunten),
         growing_message(knelpunten),
@@ -152,11 +153,20 @@ fn key_messages(brief: &Brief, knelpunten: &[&Knelpunt]) -> Vec<String> {
     messages
 }
 
+/// A quarter without a single signal says so first: its zeros are no all-clear.
+fn empty_quarter_message(brief: &Brief) -> Option<String> {
+    let none = |count: &str| count == "0";
+    (brief.rows.iter().all(|row| none(&row.signals)) && none(&brief.unclassified)).then(|| {
+        format!(
+            "In het {} kwamen geen signalen binnen: deze brief heeft geen cijfers over dit \
+             kwartaal. Dat betekent niet dat er geen knelpunten waren.",
+            brief.quarter_label
+        )
+    })
+}
+
 /// How many knelpunten the overleg confirmed, and how many of them are new or growing.
 fn summary_message(brief: &Brief, total: usize) -> Option<String> {
-    if total == 0 {
-        return None;
-    }
     let count = |section: &str| {
         brief
             .sections
@@ -164,13 +174,23 @@ fn summary_message(brief: &Brief, total: usize) -> Option<String> {
             .find(|s| s.id == section)
             .map_or(0, |s| s.knelpunten.len())
     };
+    summary_text(total, count("nieuw"), count("groeiend"))
+}
+
+/// [`summary_message`] from the counts: all knelpunten, the new and the growing ones.
+fn summary_text(total: usize, new: usize, growing: usize) -> Option<String> {
+    if total == 0 {
+        return None;
+    }
     let mut text = format!(
         "Het signaleringsoverleg bevestigde {total} {} waarin mensen vastlopen op regels of \
          organisaties",
         if total == 1 { "knelpunt" } else { "knelpunten" }
     );
-    match (count("nieuw"), count("groeiend")) {
+    match (new, growing) {
         (0, 0) => text.push('.'),
+        (1, 0) if total == 1 => text.push_str("; het is nieuw."),
+        (n, 0) if n == total => text.push_str(&format!("; alle {n} zijn nieuw.")),
         (n, 0) => text.push_str(&format!(
             "; {n} daarvan {} nieuw.",
             if n == 1 { "is" } else { "zijn" }
@@ -266,6 +286,18 @@ mod tests {
             join_dutch(&["Laak".into(), "Moerwijk".into(), "Transvaal".into()]),
             "Laak, Moerwijk en Transvaal"
         );
+    }
+
+    #[test]
+    fn a_summary_says_all_new_when_all_are() {
+        let summary = |total, new, growing| summary_text(total, new, growing).unwrap();
+        assert!(summary(5, 5, 0).ends_with("; alle 5 zijn nieuw."));
+        assert!(summary(1, 1, 0).ends_with(
+            "bevestigde 1 knelpunt waarin mensen vastlopen op regels of organisaties; het is nieuw."
+        ));
+        assert!(summary(5, 2, 0).ends_with("; 2 daarvan zijn nieuw."));
+        assert!(summary(5, 0, 1).ends_with("; 1 daarvan is groeiend."));
+        assert_eq!(summary_text(0, 0, 0), None);
     }
 
     #[test]

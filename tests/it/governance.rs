@@ -122,6 +122,21 @@ async fn retention_suite(store: Store) {
     let gather = || Brief::gather_full(&store, &catalog, quarter, None, 5, &wider, today);
     let before = gather().await.unwrap();
     assert_eq!(before.knelpunten.len(), 1);
+    // A brief about a quarter before any of the knelpunt's signals does not list it with
+    // zeros, and says first that the quarter had no signals at all.
+    let earlier = "2024Q1".parse().unwrap();
+    let empty = Brief::gather_full(&store, &catalog, earlier, None, 5, &wider, today)
+        .await
+        .unwrap();
+    assert!(empty.knelpunten.is_empty(), "{:?}", empty.knelpunten);
+    let markdown = empty.render().unwrap().markdown;
+    assert!(
+        markdown.contains(
+            "- In het 1e kwartaal 2024 kwamen geen signalen binnen: deze brief heeft geen cijfers"
+        ),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("per wijk: ."), "{markdown}");
     assert_eq!(before.knelpunten[0].vignettes.len(), 1);
     before.publish(&store, "test").await.unwrap();
     let clusters_before = store.cluster_summaries().await.unwrap();

@@ -137,9 +137,12 @@ pub async fn gather(
     let figures = ClusterFigures::read(store, &all_ids, quarter).await?;
     let mut knelpunten: Vec<Knelpunt> = groups
         .into_iter()
-        .map(|group| {
+        .filter_map(|group| {
             let history = History::of(&group, &figures, quarter, published, min);
-            knelpunt(group, catalog, &figures, history, &decisions, min)
+            // A knelpunt whose signals all came after the quarter was not one yet then (a
+            // brief written late for an early quarter would list it with nothing but zeros).
+            (!history.not_yet_begun())
+                .then(|| knelpunt(group, catalog, &figures, history, &decisions, min))
         })
         .collect();
     knelpunten.sort_by(|a, b| {
@@ -219,6 +222,8 @@ struct History {
     /// signal, or a brief about it was published.
     previous_measured: bool,
     trend: Vec<TrendPoint>,
+    /// The signals of the quarters in the trend before this one, recounted.
+    earlier_signals: i64,
 }
 
 impl History {
@@ -244,9 +249,10 @@ impl History {
                 .collect();
         quarters.reverse();
         let mut trend = Vec::new();
-        let mut previous_raw = 0;
+        let (mut previous_raw, mut earlier_signals) = (0, 0);
         for q in quarters {
             let recount: i64 = group.ids.iter().map(|id| figures.count(id, q)).sum();
+            earlier_signals += recount;
             if q == quarter.previous() {
                 previous_raw = recount;
             }
@@ -276,7 +282,14 @@ impl History {
             previous_published,
             previous_measured: measured(&quarter.previous()),
             trend,
+            earlier_signals,
         }
+    }
+
+    /// No signal in this quarter nor in the four before it: the knelpunt's signals all
+    /// came later.
+    fn not_yet_begun(&self) -> bool {
+        self.now.signals == 0 && self.earlier_signals == 0
     }
 
     /// nieuw, groeiend, aanhoudend, opgelost or terug.
