@@ -51,6 +51,10 @@ pub struct Provenance {
 pub struct ExportRow {
     #[serde(rename = "kwartaal")]
     pub quarter: String,
+    /// The table the figure stands in ("Knelpunten per wijk", "… per stadsdeel", "… voor de
+    /// hele gemeente"): a brief may have more than one, each with its own totals.
+    #[serde(rename = "tabel")]
+    pub table: String,
     #[serde(rename = "knelpunt")]
     pub barrier: String,
     #[serde(rename = "omschrijving")]
@@ -85,11 +89,12 @@ impl ExportRow {
     }
 }
 
-/// The rows of a published table: per knelpunt each area and its total, then the area totals
-/// and the grand total (knelpunt "Totaal"). `titles` maps knelpunt ids to Dutch titles (the id
-/// is used when missing).
+/// The rows of a published table named `table_name`: per knelpunt each area and its total,
+/// then the area totals and the grand total (knelpunt "Totaal"). `titles` maps knelpunt ids to
+/// Dutch titles (the id is used when missing).
 pub fn rows(
     quarter: Quarter,
+    table_name: &str,
     table: &PublishedTable,
     titles: &BTreeMap<String, String>,
     provenance: &Provenance,
@@ -104,6 +109,7 @@ pub fn rows(
     }
     let maker = RowMaker {
         quarter: quarter.to_string(),
+        table: table_name,
         min: table.min_group_size,
         rules_version: &provenance.rules_version,
     };
@@ -157,6 +163,7 @@ pub fn rows(
 /// Makes the rows of one published table, refusing a shown figure below the minimum.
 struct RowMaker<'a> {
     quarter: String,
+    table: &'a str,
     min: u64,
     rules_version: &'a str,
 }
@@ -183,6 +190,7 @@ impl RowMaker<'_> {
         }
         Ok(ExportRow {
             quarter: self.quarter.clone(),
+            table: self.table.to_string(),
             barrier: barrier.to_string(),
             title: title.to_string(),
             area: area.to_string(),
@@ -211,6 +219,7 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record([
         "Kwartaal",
+        "Tabel",
         "Knelpunt",
         "Omschrijving",
         "Wijk",
@@ -222,6 +231,7 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
     for row in rows {
         writer.write_record([
             row.quarter.clone(),
+            spreadsheet_safe(&row.table),
             spreadsheet_safe(&row.barrier),
             spreadsheet_safe(&row.title),
             spreadsheet_safe(&row.area),
@@ -290,10 +300,17 @@ mod tests {
         .collect()
     }
 
+    const WIJK: &str = "Knelpunten per wijk";
+    const Q3: Quarter = Quarter {
+        year: 2026,
+        quarter: 3,
+    };
+
     /// The rows of the protected test table for 2026Q3.
     fn published_rows() -> Vec<ExportRow> {
         rows(
             "2026Q3".parse().unwrap(),
+            "Knelpunten per wijk",
             &published(),
             &titles(),
             &provenance(),
@@ -330,13 +347,13 @@ mod tests {
     fn an_unprotected_table_is_refused() {
         let mut table = published();
         table.cells[0][0] = Cell::Shown(3);
-        let err = rows("2026Q3".parse().unwrap(), &table, &titles(), &provenance()).unwrap_err();
+        let err = rows(Q3, WIJK, &table, &titles(), &provenance()).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("toont 3"), "{message}");
         assert!(message.contains("onderdrukking"));
         table.row_totals.pop();
         assert!(matches!(
-            rows("2026Q3".parse().unwrap(), &table, &titles(), &provenance()),
+            rows(Q3, WIJK, &table, &titles(), &provenance()),
             Err(ExportError::Malformed)
         ));
     }
@@ -350,21 +367,23 @@ mod tests {
         let mut lines = text.split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("Kwartaal;Knelpunt;Omschrijving;Wijk;Aantal signalen;Onderdrukt;Clusters;Regelsetversie")
+            Some("Kwartaal;Tabel;Knelpunt;Omschrijving;Wijk;Aantal signalen;Onderdrukt;Clusters;Regelsetversie")
         );
         assert_eq!(
             lines.next(),
-            Some("2026Q3;kostendelersnorm;\"Kostendelersnorm; verlaagt \"\"uitkering\"\"\";Noord;x;ja;c-7, c-2;2026.3")
+            Some("2026Q3;Knelpunten per wijk;kostendelersnorm;\"Kostendelersnorm; verlaagt \"\"uitkering\"\"\";Noord;x;ja;c-7, c-2;2026.3")
         );
         assert!(text.contains(";'=Haven;"), "formula injection is defused");
-        assert!(text.contains("2026Q3;Totaal;Alle knelpunten;Totaal;62;nee;c-2, c-7, c-9;2026.3"));
-        // Read back with the same dialect: one record per row, eight fields each.
+        assert!(text.contains(
+            "2026Q3;Knelpunten per wijk;Totaal;Alle knelpunten;Totaal;62;nee;c-2, c-7, c-9;2026.3"
+        ));
+        // Read back with the same dialect: one record per row, nine fields each.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b';')
             .from_reader(text.as_bytes());
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(records.len(), rows.len());
-        assert!(records.iter().all(|r| r.len() == 8));
+        assert!(records.iter().all(|r| r.len() == 9));
         assert!(!text.contains(";3;"), "the hidden 3 is nowhere");
     }
 
@@ -380,6 +399,7 @@ mod tests {
         assert_eq!(first["onderdrukt"], true);
         assert_eq!(first["clusters"][1], "c-2");
         assert_eq!(first["regelset_versie"], "2026.3");
+        assert_eq!(first["tabel"], "Knelpunten per wijk");
         assert_eq!(value["cijfers"][3]["aantal"], 25);
         assert_eq!(value["cijfers"].as_array().unwrap().len(), 12);
     }

@@ -50,7 +50,13 @@ impl Brief {
         };
         let mut rows = Vec::new();
         for level in &release.levels {
-            rows.extend(export::rows(quarter, &level.table, &titles, &provenance)?);
+            rows.extend(export::rows(
+                quarter,
+                level.level.caption(),
+                &level.table,
+                &titles,
+                &provenance,
+            )?);
         }
         Ok(Some((
             export::to_csv(&rows)?,
