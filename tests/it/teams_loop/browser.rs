@@ -91,6 +91,32 @@ async fn team_loop_at((width, height): (u32, u32)) {
     browser.shot("fout-bij-veld").await;
     axe(&browser, "a refused form").await;
 
+    // A note pasted longer than the limit is not cut off: the counter says how much too long
+    // it is, and the refusal names the field and keeps every character to shorten.
+    let sentence = "De corporatie reageert al maanden niet op de meldingen over schimmel.";
+    let long = vec![sentence; 67].join(" ");
+    assert_eq!(long.chars().count(), 4_689);
+    browser.fill("#area", "Moerwijk").await;
+    browser.fill("#text", &long).await;
+    let counter = browser
+        .js("return document.querySelector('#text-teller').textContent")
+        .await;
+    assert_eq!(
+        counter,
+        "4.689 van 4.000 tekens; 689 te veel: kort de tekst in"
+    );
+    let refused = browser
+        .click_to("button[value=versturen]", "Het signaal is niet verstuurd")
+        .await;
+    assert!(
+        refused.contains("te lang: 4.689 tekens, maximaal 4.000"),
+        "{refused}"
+    );
+    let kept = browser
+        .js("return Array.from(document.querySelector('#text').value).length")
+        .await;
+    assert_eq!(kept, 4_689, "nothing of the paste is lost");
+
     // "Mijn signalen" with what became of each signal.
     wait_signals(&site, 6).await;
     let mine = browser.open("/signalen", "Mijn signalen").await;

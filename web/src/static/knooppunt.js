@@ -1,6 +1,8 @@
 // Knooppunt — the only script, and an optional one: every page works without it (the
 // Content-Security-Policy allows this file alone, no inline script).
-// - A live character counter under each textarea with `data-teller` (the id of the counter).
+// - A live character counter under each textarea with `data-teller` (the id of the counter)
+//   and `data-max`: no `maxlength`, which cuts a paste off without a word; the counter says
+//   how much too long it is, and the server refuses it with the text kept in the field.
 // - After "Voorbeeld", the preview is scrolled into view and gets the focus.
 // - While someone types in a form of a signed-in page, the session is kept in use (`/sessie`,
 //   at most every four minutes), and a notice says when it has ended meanwhile.
@@ -8,11 +10,13 @@
   "use strict";
   var groups = new Intl.NumberFormat("nl-NL");
   function count(area, out) {
-    var max = parseInt(area.getAttribute("maxlength"), 10);
+    var max = parseInt(area.getAttribute("data-max"), 10);
     var used = Array.from(area.value).length;
     var text = groups.format(used) + " van " + groups.format(max) + " tekens";
-    if (used > max * 0.9) {
-      text += "; nog " + groups.format(Math.max(max - used, 0)) + " over";
+    if (used > max) {
+      text += "; " + groups.format(used - max) + " te veel: kort de tekst in";
+    } else if (used > max * 0.9) {
+      text += "; nog " + groups.format(max - used) + " over";
     }
     out.textContent = text;
     out.classList.toggle("teller-bijna", used > max * 0.9);
