@@ -87,6 +87,35 @@ pub struct CriteriaOverride {
 }
 
 impl Criteria {
+    /// When a cluster goes on the agenda, in a team's words: "zodra er in 8 weken minstens 5
+    /// signalen zijn van minstens 3 teams of partners, of bij een sterke stijging".
+    pub fn agenda_threshold(&self) -> String {
+        let weeks = self.window_days / 7;
+        let mut text = format!(
+            "zodra er in {} minstens {} zijn",
+            if self.window_days % 7 == 0 {
+                format!("{weeks} weken")
+            } else {
+                format!("{} dagen", self.window_days)
+            },
+            plural(self.min_signals, "signaal", "signalen")
+        );
+        if self.min_sources > 1 {
+            text.push_str(&format!(
+                " van minstens {} teams of partners",
+                self.min_sources
+            ));
+        }
+        text.push_str(", of bij een sterke stijging");
+        if let (Some(days), Some(name)) = (self.wait_norm_days, &self.wait_norm_name) {
+            text.push_str(&format!(
+                ", of als de helft langer wacht dan de {name} ({})",
+                plural((days / 7).max(1) as usize, "week", "weken")
+            ));
+        }
+        text
+    }
+
     pub fn with(&self, o: &CriteriaOverride) -> Criteria {
         Criteria {
             window_days: o.window_days.unwrap_or(self.window_days),
@@ -347,9 +376,35 @@ fn new_cluster(
         })
 }
 
+/// "1 signaal", "5 signalen".
+fn plural(count: usize, one: &str, more: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { more })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_threshold_in_a_teams_words() {
+        assert_eq!(
+            Criteria::default().agenda_threshold(),
+            "zodra er in 8 weken minstens 5 signalen zijn van minstens 3 teams of partners, \
+             of bij een sterke stijging"
+        );
+        let ggz = Criteria {
+            window_days: 30,
+            min_sources: 1,
+            wait_norm_days: Some(70),
+            wait_norm_name: Some("Treeknorm".into()),
+            ..Criteria::default()
+        };
+        assert_eq!(
+            ggz.agenda_threshold(),
+            "zodra er in 30 dagen minstens 5 signalen zijn, of bij een sterke stijging, of als \
+             de helft langer wacht dan de Treeknorm (10 weken)"
+        );
+    }
 
     fn day(d: &str) -> NaiveDate {
         d.parse().unwrap()

@@ -45,6 +45,8 @@ struct KnelpuntView {
     /// teams' signals here either.
     signals: String,
     state: &'static str,
+    /// While it waits for the agenda: when it gets there ("zodra er in 8 weken …").
+    until_agenda: Option<String>,
     /// The brief it counts in ("3e kwartaal 2026"), once confirmed.
     brief: Option<String>,
     /// The werkroute the overleg approved, while the knelpunt is confirmed.
@@ -117,6 +119,14 @@ impl Knowledge<'_> {
         barrier_title(self.state, barrier)
     }
 
+    /// When a cluster of `barrier` goes on the agenda, by the rule set's criteria for it.
+    fn agenda_threshold(&self, barrier: &str) -> Option<String> {
+        use knooppunt_domain::promotion::CriteriaSource;
+        let criteria = self.state.rules.promotion_criteria();
+        let (_, criteria) = criteria.iter().find(|(id, _)| *id == barrier)?;
+        Some(criteria.agenda_threshold())
+    }
+
     fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {
         let mut cluster = self
             .reviewed
@@ -136,6 +146,10 @@ impl Knowledge<'_> {
         let cluster_id = cluster.cluster.id.as_str();
         let standing = &cluster.standing;
         let counted = matches!(standing.state, ReviewState::Confirmed | ReviewState::Solved);
+        let promoted = self.promoted.iter().any(|p| p == cluster_id);
+        let until_agenda = (standing.state == ReviewState::Open && !promoted)
+            .then(|| self.agenda_threshold(&cluster.cluster.barrier))
+            .flatten();
         Some(KnelpuntView {
             title: self.title(&membership.barrier),
             area: cluster.cluster.area.clone(),
@@ -147,10 +161,8 @@ impl Knowledge<'_> {
                 self.own.get(cluster_id).copied().unwrap_or(0),
                 self.state.min_group_size,
             ),
-            state: state_words(
-                standing.state,
-                self.promoted.iter().any(|p| p == cluster_id),
-            ),
+            state: state_words(standing.state, promoted),
+            until_agenda,
             brief: counted.then(|| Quarter::containing(observed_on).dutch_label()),
             werkroute: None,
             cluster_id: cluster_id.to_string(),
