@@ -392,13 +392,9 @@ mod tests {
             "zodra er in 8 weken minstens 5 signalen zijn van minstens 3 teams of partners, \
              of bij een sterke stijging"
         );
-        let ggz = Criteria {
-            window_days: 30,
-            min_sources: 1,
-            wait_norm_days: Some(70),
-            wait_norm_name: Some("Treeknorm".into()),
-            ..Criteria::default()
-        };
+        let mut ggz = Criteria::default();
+        (ggz.window_days, ggz.min_sources) = (30, 1);
+        (ggz.wait_norm_days, ggz.wait_norm_name) = (Some(70), Some("Treeknorm".into()));
         assert_eq!(
             ggz.agenda_threshold(),
             "zodra er in 30 dagen minstens 5 signalen zijn, of bij een sterke stijging, of als \
