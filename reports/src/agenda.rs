@@ -1,9 +1,10 @@
 //! The signaleringsoverleg's agenda for a meeting: the clusters promoted since the last
 //! meeting (new, frequent and broad, spiking, norm breach), confirmed knelpunten that grew
 //! since their last decision, snoozed clusters whose condition is met, and solved knelpunten
-//! that came back — each with its "waarom", figures, trend, waiting time
-//! against the norm, co-occurring barriers and scrubbed example signals. After the meeting
-//! the same export lists the decisions taken.
+//! that came back, and clusters an earlier meeting had on its agenda without deciding on them
+//! (still open: they stay until the overleg decides) — each with its "waarom", figures, trend,
+//! waiting time against the norm, co-occurring barriers and scrubbed example signals. After the
+//! meeting the same export lists the decisions taken.
 
 pub use crate::minutes::{ClusterLink, MinutesDecision};
 
@@ -76,6 +77,8 @@ pub struct AgendaItem {
 pub struct Agenda {
     pub meeting_on: String,
     pub since: String,
+    /// Whether `since` is the previous recorded meeting (else: eight weeks back).
+    pub since_meeting: bool,
     pub items: Vec<AgendaItem>,
     pub decisions: Vec<MinutesDecision>,
     pub rules_version: String,
@@ -137,10 +140,18 @@ impl Agenda {
         on: NaiveDate,
         record: Option<&str>,
     ) -> anyhow::Result<Self> {
-        let since = previous_meeting(store, on)
-            .await?
-            .unwrap_or(on - chrono::Duration::days(56));
+        let previous = previous_meeting(store, on).await?;
+        let since = previous.unwrap_or(on - chrono::Duration::days(56));
         let promotions = promotions_since(store, rules, on, since, record).await?;
+        // What earlier meetings had on their agendas: promoted up to the previous one.
+        let earlier = match previous {
+            Some(previous) => {
+                store
+                    .promotions(previous - chrono::Duration::days(CARRY_DAYS), previous)
+                    .await?
+            }
+            None => Vec::new(),
+        };
         let reviewed = crate::review_store::reviewed_clusters_as_of(store, on).await?;
         let summaries = store.cluster_summaries().await?;
         let confirmed: Vec<String> = reviewed
@@ -165,6 +176,20 @@ impl Agenda {
             if labels.is_empty() && decided.contains(id.as_str()) {
                 labels = latest.map(reason_labels).unwrap_or_default();
             }
+            // Never decided on since an earlier agenda had it: still open.
+            // (`earlier` is newest first.)
+            let carried = earlier.iter().find(|p| &p.cluster_id == id);
+            let latest = match carried {
+                Some(promotion) if labels.is_empty() && cluster.standing.state == State::Open => {
+                    let first = earlier.iter().rev().find(|p| &p.cluster_id == id);
+                    labels.push(format!(
+                        "nog open: op de agenda sinds {}, nog geen besluit",
+                        crate::dutch::date(first.unwrap_or(promotion).evaluated_on)
+                    ));
+                    Some(promotion)
+                }
+                _ => latest,
+            };
             if labels.is_empty() {
                 continue;
             }
@@ -184,6 +209,7 @@ impl Agenda {
         Ok(Self {
             meeting_on: on.to_string(),
             since: since.to_string(),
+            since_meeting: previous.is_some(),
             meeting_label: crate::dutch::date(on),
             since_label: crate::dutch::date(since),
             items,
@@ -199,6 +225,9 @@ impl Agenda {
         crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
     }
 }
+
+/// How far back an undecided cluster is carried to the next agenda: a year of meetings.
+const CARRY_DAYS: i64 = 366;
 
 /// The day's promotions (computed; stored only when the meeting is recorded by `record`)
 /// followed by those evaluated since the previous meeting. Looking never writes.

@@ -5,6 +5,19 @@ use crate::support::*;
 use chrono::NaiveDate;
 use knooppunt_store::Store;
 
+/// A cluster's signals (source, day): three in the eight weeks before 03-09-2026 and five
+/// from three teams in the eight weeks before 30-10-2026.
+const SIGNALS: [(&str, &str); 8] = [
+    ("t1", "2026-08-01"),
+    ("t2", "2026-08-10"),
+    ("t3", "2026-08-20"),
+    ("t1", "2026-09-10"),
+    ("t2", "2026-09-20"),
+    ("t3", "2026-10-01"),
+    ("t1", "2026-10-15"),
+    ("t2", "2026-10-29"),
+];
+
 /// Promotions are evaluated on a day and stored with their reasons, on both backends.
 async fn promotion_suite(store: Store) {
     use knooppunt_rules::ruleset::RuleSet;
@@ -20,19 +33,7 @@ async fn promotion_suite(store: Store) {
         "2025-01-10",
         &["kostendelersnorm"],
     )];
-    for (i, (source, date)) in [
-        ("t1", "2026-08-01"),
-        ("t2", "2026-08-10"),
-        ("t3", "2026-08-20"),
-        ("t1", "2026-09-10"),
-        ("t2", "2026-09-20"),
-        ("t3", "2026-10-01"),
-        ("t1", "2026-10-15"),
-        ("t2", "2026-10-29"),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, (source, date)) in SIGNALS.iter().enumerate() {
         batch.push(classified(
             &format!("m{i}"),
             source,
@@ -133,3 +134,62 @@ async fn promotion_suite(store: Store) {
 }
 
 on_both_backends!(promotion_suite: promotions_on_sqlite, promotions_on_postgres);
+
+/// A cluster a recorded meeting had on its agenda and did not decide on stays on the next
+/// agendas, saying since when, though it no longer meets the criteria; a decision ends that.
+async fn carry_over_suite(store: Store) {
+    use knooppunt_reports::agenda::Agenda;
+    use knooppunt_rules::ruleset::RuleSet;
+    let rules = RuleSet::default_rules().unwrap();
+    let catalog = rules.catalog();
+    // The five of the last eight weeks before 30-10-2026.
+    let batch: Vec<_> = SIGNALS[3..]
+        .iter()
+        .enumerate()
+        .map(|(i, (source, date))| {
+            classified(
+                &format!("c{i}"),
+                source,
+                "Transvaal",
+                date,
+                &["wachtlijst-ggz"],
+            )
+        })
+        .collect();
+    store.write_batch(&batch, &[]).await.unwrap();
+    let meeting = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
+    let recorded = Agenda::gather(&store, &catalog, meeting, Some("overleg"))
+        .await
+        .unwrap();
+    assert_eq!(recorded.items.len(), 1, "{:?}", recorded.items);
+    let (id, waarom) = (&recorded.items[0].cluster_id, &recorded.items[0].waarom);
+    // The next meeting (tomorrow): the signals have left the window, nothing was decided.
+    let next = knooppunt_ingest::today_nl() + chrono::Duration::days(1);
+    let agenda = Agenda::gather(&store, &catalog, next, None).await.unwrap();
+    let item = agenda.items.iter().find(|i| &i.cluster_id == id);
+    let item = item.unwrap_or_else(|| panic!("carried over: {:?}", agenda.items));
+    assert_eq!(
+        item.labels,
+        vec!["nog open: op de agenda sinds 30-10-2026, nog geen besluit".to_string()]
+    );
+    assert_eq!(&item.waarom, waarom);
+    assert_eq!(agenda.since, "2026-10-30");
+    // Decided: off the next agenda.
+    knooppunt_reports::review_store::decide(
+        &store,
+        id,
+        knooppunt_reports::review::Action::Dismiss,
+        "geen structureel knelpunt",
+        "overleg",
+    )
+    .await
+    .unwrap();
+    let agenda = Agenda::gather(&store, &catalog, next, None).await.unwrap();
+    assert!(
+        agenda.items.iter().all(|i| &i.cluster_id != id),
+        "{:?}",
+        agenda.items
+    );
+}
+
+on_both_backends!(carry_over_suite: carry_over_on_sqlite, carry_over_on_postgres);

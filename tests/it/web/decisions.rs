@@ -432,5 +432,13 @@ async fn the_agenda_opens_on_today_after_the_last_meeting() {
         past.contains(&format!("Vergadering signaleringsoverleg {}", dutch(last))),
         "{past}"
     );
+    // No meeting before that one: its date eight weeks back is not called a meeting.
+    assert!(
+        past.contains(&format!(
+            "sinds {} (acht weken terug: er is nog geen eerdere vergadering vastgelegd)",
+            dutch(last - chrono::Days::new(56))
+        )),
+        "{past}"
+    );
     site.app.stop().await;
 }
