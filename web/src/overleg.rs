@@ -133,6 +133,8 @@ struct Example {
     /// What in the text can make someone recognisable ("leeftijd („39”), …"); empty if
     /// nothing was found.
     identifying: String,
+    /// How the cluster's barrier was found in it ("herkend door het model (zekerheid …)").
+    herkend: String,
 }
 
 #[derive(Serialize)]
@@ -364,6 +366,7 @@ async fn examples(
                 id: e.id,
                 text: e.text,
                 area: e.area,
+                herkend: e.herkend,
             }
         })
         .collect())

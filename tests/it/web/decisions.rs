@@ -366,6 +366,8 @@ async fn a_merge_shows_on_the_cluster_it_went_into() {
     let overleg = site.login("overleg").await;
     let page = overleg.page(&format!("/clusters/{moerwijk}"), 200).await;
     assert!(!page.contains("Hierin samengevoegd"), "{page}");
+    // Each signal says how its barrier was found, where the overleg corrects recognition.
+    assert!(page.contains(", Moerwijk; herkend "), "{page}");
     let (status, body) = overleg
         .submit(
             &format!("/clusters/{laak}/besluit"),
