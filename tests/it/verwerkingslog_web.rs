@@ -127,10 +127,15 @@ async fn one_signal_is_followed_from_the_request_into_the_engine_and_every_view_
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
+    // A deactivated account's attempt is kept under its name: beheer sees who still tries.
+    assert!(store.set_user_active("gemeente", false).await.unwrap());
+    let deactivated = sign_in(&http, &base, "gemeente", PASSWORD, &[]).await;
+    assert_eq!(deactivated.status(), 401);
     let failed = named(&store, actions::SIGN_IN_FAILED).await;
     let actors: Vec<&str> = failed.iter().map(|r| r.actor.as_str()).collect();
-    assert_eq!(actors.len(), 2, "{actors:?}");
+    assert_eq!(actors.len(), 3, "{actors:?}");
     assert!(actors.contains(&"(onbekende naam)"), "{actors:?}");
+    assert!(actors.contains(&"gemeente"), "{actors:?}");
     assert!(
         !actors
             .iter()

@@ -229,13 +229,19 @@ async fn audit_sign_in(
     // Only a password that was checked is a sign-in attempt worth keeping: a form without its
     // token, a throttled one or one out of bounds is refused before any account is looked at
     // (and a stranger could otherwise write rows at will). The typed name is kept only when
-    // it is an account's: anything else typed there (a password, a person's name) is not.
+    // it is an account's, active or not (beheer sees a deactivated account still trying):
+    // anything else typed there (a password, a person's name) is not.
     if !signed_in && response.status() != StatusCode::UNAUTHORIZED {
         return response;
     }
-    let name = match store.user_with_password(&name).await {
-        Ok(Some(_)) => name,
-        _ => UNKNOWN_NAME.to_string(),
+    let known = store
+        .accounts()
+        .await
+        .is_ok_and(|accounts| accounts.iter().any(|a| a.user.name == name));
+    let name = if known {
+        name
+    } else {
+        UNKNOWN_NAME.to_string()
     };
     let record = Record::instant(
         current_span(),
