@@ -3,12 +3,11 @@
 
 mod cli;
 
-use clap::Parser;
 use cli::{Command, Settings};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_dutch();
     if cli.command.prints_for_a_reader() {
         end_quietly_when_the_reader_stops();
     }

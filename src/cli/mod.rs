@@ -6,6 +6,7 @@ pub mod brief;
 pub mod classify;
 pub mod clusters;
 pub mod digest;
+mod dutch;
 pub mod import;
 pub mod migrate;
 pub mod model;
@@ -43,6 +44,37 @@ impl Settings {
         let config = self.load()?;
         let store = app::open_store(&config).await?;
         Ok((config, store))
+    }
+}
+
+impl Cli {
+    /// The command line, with clap's own words (help, version, headings, refusals) in Dutch; a
+    /// refusal ends the process with exit code 2, help and version with 0.
+    pub fn parse_dutch() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let parsed = dutch::command(Cli::command())
+            .try_get_matches()
+            .and_then(|matches| Cli::from_arg_matches(&matches));
+        match parsed {
+            Ok(cli) => cli,
+            Err(error) => match dutch::refusal(&error) {
+                Some(text) => {
+                    eprintln!("{text}");
+                    std::process::exit(2)
+                }
+                None if error.kind() == clap::error::ErrorKind::DisplayVersion => error.exit(),
+                // Help: asked for (exit 0), or shown for a missing subcommand (exit 2).
+                None => {
+                    let text = dutch::help_text(&error.render().to_string());
+                    if error.use_stderr() {
+                        eprint!("{text}");
+                    } else {
+                        print!("{text}");
+                    }
+                    std::process::exit(error.exit_code())
+                }
+            },
+        }
     }
 }
 
@@ -284,6 +316,7 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         super::Cli::command().debug_assert();
+        super::dutch::command(super::Cli::command()).debug_assert();
         let help = super::Cli::try_parse_from(["knooppunt", "model", "train", "--help"]);
         assert!(help.is_err_and(|e| e.kind() == clap::error::ErrorKind::DisplayHelp));
     }
