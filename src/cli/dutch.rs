@@ -10,14 +10,17 @@ const TEMPLATE: &str =
 
 /// `command` and every subcommand with Dutch flags and headings.
 pub fn command(command: Command) -> Command {
-    command
+    // A subcommand may use `--version` for a value of its own (`model train`).
+    let own_version = command
+        .get_arguments()
+        .any(|arg| arg.get_id() == "version" || arg.get_long() == Some("version"));
+    let command = command
         .help_template(TEMPLATE)
         .subcommand_help_heading("Opdrachten")
         .subcommand_value_name("OPDRACHT")
         .disable_help_subcommand(true)
         .disable_help_flag(true)
         .disable_version_flag(true)
-        .version(env!("CARGO_PKG_VERSION"))
         .mut_args(|arg| {
             let heading = if arg.is_positional() {
                 "Argumenten"
@@ -33,8 +36,11 @@ pub fn command(command: Command) -> Command {
                 .action(ArgAction::Help)
                 .help("Toon deze uitleg")
                 .help_heading("Opties"),
-        )
-        .arg(
+        );
+    let command = if own_version {
+        command
+    } else {
+        command.version(env!("CARGO_PKG_VERSION")).arg(
             Arg::new("version")
                 .short('V')
                 .long("version")
@@ -42,7 +48,8 @@ pub fn command(command: Command) -> Command {
                 .help("Toon de versie")
                 .help_heading("Opties"),
         )
-        .mut_subcommands(self::command)
+    };
+    command.mut_subcommands(self::command)
 }
 
 /// The help text clap rendered, with the words its templates do not reach in Dutch.
@@ -72,10 +79,14 @@ pub fn refusal(error: &clap::Error) -> Option<String> {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return None,
-        ErrorKind::UnknownArgument => format!("onbekende optie '{argument}'"),
+        ErrorKind::UnknownArgument => format!(
+            "onbekende optie '{argument}'{}",
+            suggestion(context(ContextKind::SuggestedArg))
+        ),
         ErrorKind::InvalidSubcommand => format!(
-            "onbekende opdracht '{}'",
-            context(ContextKind::InvalidSubcommand)
+            "onbekende opdracht '{}'{}",
+            context(ContextKind::InvalidSubcommand),
+            suggestion(context(ContextKind::SuggestedSubcommand))
         ),
         ErrorKind::MissingRequiredArgument => format!("ontbreekt: {argument}"),
         ErrorKind::MissingSubcommand => "geef een opdracht".to_string(),
@@ -109,6 +120,15 @@ pub fn refusal(error: &clap::Error) -> Option<String> {
     ))
 }
 
+/// "; bedoelt u '--quarter'?" when clap found a name like the one given.
+fn suggestion(suggested: String) -> String {
+    if suggested.is_empty() {
+        String::new()
+    } else {
+        format!("; bedoelt u '{suggested}'?")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +149,8 @@ mod tests {
             text.starts_with("Fout: onbekende optie '--kwartaal'"),
             "{text}"
         );
+        let text = refused(&["knooppunt", "brief", "--quartre", "2026Q3"]);
+        assert!(text.contains("bedoelt u '--quarter'?"), "{text}");
         let text = refused(&["knooppunt", "bogus"]);
         assert!(
             text.starts_with("Fout: onbekende opdracht 'bogus'"),
