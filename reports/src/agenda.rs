@@ -143,11 +143,14 @@ impl Agenda {
         let previous = previous_meeting(store, on).await?;
         let since = previous.unwrap_or(on - chrono::Duration::days(56));
         let promotions = promotions_since(store, rules, on, since, record).await?;
-        // What earlier meetings had on their agendas: promoted up to the previous one.
+        // What earlier recorded meetings had on their agendas: each one what was promoted
+        // since the one before it, the first what was promoted in the eight weeks before it.
         let earlier = match previous {
             Some(previous) => {
+                let year_back = previous - chrono::Duration::days(CARRY_DAYS);
+                let first = store.next_meeting(year_back).await?.unwrap_or(previous);
                 store
-                    .promotions(previous - chrono::Duration::days(CARRY_DAYS), previous)
+                    .promotions(first - chrono::Duration::days(55), previous)
                     .await?
             }
             None => Vec::new(),
@@ -176,19 +179,23 @@ impl Agenda {
             if labels.is_empty() && decided.contains(id.as_str()) {
                 labels = latest.map(reason_labels).unwrap_or_default();
             }
-            // Never decided on since an earlier agenda had it: still open.
-            // (`earlier` is newest first.)
-            let carried = earlier.iter().find(|p| &p.cluster_id == id);
+            // On an earlier meeting's agenda and not decided on since: still open (and on
+            // the agenda of the meeting that decides on it).
+            let carried = match earlier.iter().find(|p| &p.cluster_id == id) {
+                Some(promotion) if labels.is_empty() => {
+                    carried_since(store, &earlier, promotion, cluster, &decided).await?
+                }
+                _ => None,
+            };
             let latest = match carried {
-                Some(promotion) if labels.is_empty() && cluster.standing.state == State::Open => {
-                    let first = earlier.iter().rev().find(|p| &p.cluster_id == id);
+                Some((promotion, since)) => {
                     labels.push(format!(
                         "nog open: op de agenda sinds {}, nog geen besluit",
-                        crate::dutch::date(first.unwrap_or(promotion).evaluated_on)
+                        crate::dutch::date(since)
                     ));
                     Some(promotion)
                 }
-                _ => latest,
+                None => latest,
             };
             if labels.is_empty() {
                 continue;
@@ -228,6 +235,35 @@ impl Agenda {
 
 /// How far back an undecided cluster is carried to the next agenda: a year of meetings.
 const CARRY_DAYS: i64 = 366;
+
+/// For a cluster an earlier recorded meeting had on its agenda (`latest`, its newest
+/// promotion in `earlier`, which is newest first): that promotion and the first meeting that
+/// had it, when no decision on it came since (or the one came at this meeting:
+/// `decided_today`).
+async fn carried_since<'p>(
+    store: &Store,
+    earlier: &'p [StoredPromotion],
+    latest: &'p StoredPromotion,
+    cluster: &ReviewedCluster,
+    decided_today: &std::collections::HashSet<&str>,
+) -> anyhow::Result<Option<(&'p StoredPromotion, NaiveDate)>> {
+    let id = cluster.cluster.id.as_str();
+    let first = earlier
+        .iter()
+        .rev()
+        .find(|p| p.cluster_id == id)
+        .unwrap_or(latest);
+    let since = store
+        .next_meeting(first.evaluated_on)
+        .await?
+        .unwrap_or(first.evaluated_on);
+    let undecided = cluster.standing.state == State::Open
+        && cluster
+            .last_decision
+            .as_ref()
+            .is_none_or(|d| crate::dutch::local_day(&d.decided_at) < since);
+    Ok((undecided || decided_today.contains(id)).then_some((latest, since)))
+}
 
 /// The day's promotions (computed; stored only when the meeting is recorded by `record`)
 /// followed by those evaluated since the previous meeting. Looking never writes.

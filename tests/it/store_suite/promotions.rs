@@ -157,15 +157,35 @@ async fn carry_over_suite(store: Store) {
         })
         .collect();
     store.write_batch(&batch, &[]).await.unwrap();
+    // Another cluster the engine promoted in June, months before any meeting: never on an
+    // agenda, so nothing to carry.
+    let june: Vec<_> = [
+        "2026-05-02",
+        "2026-05-09",
+        "2026-05-16",
+        "2026-05-23",
+        "2026-05-30",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, date)| {
+        let source = format!("t{}", i % 3);
+        classified(&format!("j{i}"), &source, "Laak", date, &["wachtlijst-ggz"])
+    })
+    .collect();
+    store.write_batch(&june, &[]).await.unwrap();
+    let june_day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let engine = store.evaluate_promotions(&rules, june_day).await.unwrap();
+    assert_eq!(engine.len(), 1, "{engine:?}");
     let meeting = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
     let recorded = Agenda::gather(&store, &catalog, meeting, Some("overleg"))
         .await
         .unwrap();
     assert_eq!(recorded.items.len(), 1, "{:?}", recorded.items);
     let (id, waarom) = (&recorded.items[0].cluster_id, &recorded.items[0].waarom);
-    // The next meeting (tomorrow): the signals have left the window, nothing was decided.
-    let next = knooppunt_ingest::today_nl() + chrono::Duration::days(1);
-    let agenda = Agenda::gather(&store, &catalog, next, None).await.unwrap();
+    // The next meeting (today): the signals have left the window, nothing was decided.
+    let today = knooppunt_ingest::today_nl();
+    let agenda = Agenda::gather(&store, &catalog, today, None).await.unwrap();
     let item = agenda.items.iter().find(|i| &i.cluster_id == id);
     let item = item.unwrap_or_else(|| panic!("carried over: {:?}", agenda.items));
     assert_eq!(
@@ -174,7 +194,12 @@ async fn carry_over_suite(store: Store) {
     );
     assert_eq!(&item.waarom, waarom);
     assert_eq!(agenda.since, "2026-10-30");
-    // Decided: off the next agenda.
+    assert_eq!(
+        agenda.items.len(),
+        1,
+        "the engine's June promotion is not carried"
+    );
+    // Decided at this meeting: it stays on this meeting's agenda, and is off the next one.
     knooppunt_reports::review_store::decide(
         &store,
         id,
@@ -184,6 +209,13 @@ async fn carry_over_suite(store: Store) {
     )
     .await
     .unwrap();
+    let agenda = Agenda::gather(&store, &catalog, today, None).await.unwrap();
+    assert!(
+        agenda.items.iter().any(|i| &i.cluster_id == id),
+        "{:?}",
+        agenda.items
+    );
+    let next = today + chrono::Duration::days(1);
     let agenda = Agenda::gather(&store, &catalog, next, None).await.unwrap();
     assert!(
         agenda.items.iter().all(|i| &i.cluster_id != id),
