@@ -158,8 +158,8 @@ fn empty_quarter_message(brief: &Brief) -> Option<String> {
     let none = |count: &str| count == "0";
     (brief.rows.iter().all(|row| none(&row.signals)) && none(&brief.unclassified)).then(|| {
         format!(
-            "In het {} kwamen geen signalen binnen: deze brief heeft geen cijfers over dit \
-             kwartaal. Dat betekent niet dat er geen knelpunten waren.",
+            "Over het {} zijn geen signalen vastgelegd. De nullen in deze brief betekenen niet \
+             dat er geen knelpunten waren.",
             brief.quarter_label
         )
     })
@@ -190,6 +190,7 @@ fn summary_text(total: usize, new: usize, growing: usize) -> Option<String> {
     match (new, growing) {
         (0, 0) => text.push('.'),
         (1, 0) if total == 1 => text.push_str("; het is nieuw."),
+        (2, 0) if total == 2 => text.push_str("; beide zijn nieuw."),
         (n, 0) if n == total => text.push_str(&format!("; alle {n} zijn nieuw.")),
         (n, 0) => text.push_str(&format!(
             "; {n} daarvan {} nieuw.",
@@ -296,6 +297,7 @@ mod tests {
             "bevestigde 1 knelpunt waarin mensen vastlopen op regels of organisaties; het is nieuw."
         ));
         assert!(summary(5, 2, 0).ends_with("; 2 daarvan zijn nieuw."));
+        assert!(summary(2, 2, 0).ends_with("; beide zijn nieuw."));
         assert!(summary(5, 0, 1).ends_with("; 1 daarvan is groeiend."));
         assert_eq!(summary_text(0, 0, 0), None);
     }

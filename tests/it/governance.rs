@@ -132,7 +132,7 @@ async fn retention_suite(store: Store) {
     let markdown = empty.render().unwrap().markdown;
     assert!(
         markdown.contains(
-            "- In het 1e kwartaal 2024 kwamen geen signalen binnen: deze brief heeft geen cijfers"
+            "- Over het 1e kwartaal 2024 zijn geen signalen vastgelegd. De nullen in deze brief"
         ),
         "{markdown}"
     );

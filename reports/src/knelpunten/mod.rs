@@ -141,8 +141,12 @@ pub async fn gather(
             let history = History::of(&group, &figures, quarter, published, min);
             // A knelpunt whose signals all came after the quarter was not one yet then (a
             // brief written late for an early quarter would list it with nothing but zeros).
-            (!history.not_yet_begun())
-                .then(|| knelpunt(group, catalog, &figures, history, &decisions, min))
+            let later = history.nothing_yet()
+                && group
+                    .clusters
+                    .iter()
+                    .all(|c| c.cluster.first_seen >= quarter.end());
+            (!later).then(|| knelpunt(group, catalog, &figures, history, &decisions, min))
         })
         .collect();
     knelpunten.sort_by(|a, b| {
@@ -286,9 +290,8 @@ impl History {
         }
     }
 
-    /// No signal in this quarter nor in the four before it: the knelpunt's signals all
-    /// came later.
-    fn not_yet_begun(&self) -> bool {
+    /// No signal in this quarter nor in the four before it (merged clusters' included).
+    fn nothing_yet(&self) -> bool {
         self.now.signals == 0 && self.earlier_signals == 0
     }
 
