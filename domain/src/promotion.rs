@@ -88,16 +88,13 @@ pub struct CriteriaOverride {
 
 impl Criteria {
     /// When a cluster goes on the agenda, in a team's words: "zodra er in 8 weken minstens 5
-    /// signalen zijn van minstens 3 teams of partners, of bij een sterke stijging".
+    /// signalen zijn van minstens 3 teams of partners, of eerder als ze snel toenemen of het
+    /// knelpunt nieuw is" (the frequency criterion in full, the spike and new ones in short).
     pub fn agenda_threshold(&self) -> String {
-        let weeks = self.window_days / 7;
+        use crate::dutch_number::weeks;
         let mut text = format!(
             "zodra er in {} minstens {} zijn",
-            if self.window_days % 7 == 0 {
-                format!("{weeks} weken")
-            } else {
-                format!("{} dagen", self.window_days)
-            },
+            weeks(self.window_days as f64),
             plural(self.min_signals, "signaal", "signalen")
         );
         if self.min_sources > 1 {
@@ -106,11 +103,15 @@ impl Criteria {
                 self.min_sources
             ));
         }
-        text.push_str(", of bij een sterke stijging");
+        if self.min_areas > 1 {
+            text.push_str(&format!(" in minstens {} wijken", self.min_areas));
+        }
+        text.push_str(", of eerder als ze snel toenemen of het knelpunt nieuw is");
         if let (Some(days), Some(name)) = (self.wait_norm_days, &self.wait_norm_name) {
             text.push_str(&format!(
-                ", of als de helft langer wacht dan de {name} ({})",
-                plural((days / 7).max(1) as usize, "week", "weken")
+                ", of als van minstens drie signalen met een wachttijd de helft langer wacht \
+                 dan de {name} ({})",
+                weeks(days as f64)
             ));
         }
         text
@@ -390,15 +391,16 @@ mod tests {
         assert_eq!(
             Criteria::default().agenda_threshold(),
             "zodra er in 8 weken minstens 5 signalen zijn van minstens 3 teams of partners, \
-             of bij een sterke stijging"
+             of eerder als ze snel toenemen of het knelpunt nieuw is"
         );
         let mut ggz = Criteria::default();
         (ggz.window_days, ggz.min_sources) = (30, 1);
         (ggz.wait_norm_days, ggz.wait_norm_name) = (Some(70), Some("Treeknorm".into()));
         assert_eq!(
             ggz.agenda_threshold(),
-            "zodra er in 30 dagen minstens 5 signalen zijn, of bij een sterke stijging, of als \
-             de helft langer wacht dan de Treeknorm (10 weken)"
+            "zodra er in 4,3 weken minstens 5 signalen zijn, of eerder als ze snel toenemen of \
+             het knelpunt nieuw is, of als van minstens drie signalen met een wachttijd de helft \
+             langer wacht dan de Treeknorm (10 weken)"
         );
     }
 

@@ -51,10 +51,6 @@ pub struct Provenance {
 pub struct ExportRow {
     #[serde(rename = "kwartaal")]
     pub quarter: String,
-    /// The table the figure stands in ("Knelpunten per wijk", "… per stadsdeel", "… voor de
-    /// hele gemeente"): a brief may have more than one, each with its own totals.
-    #[serde(rename = "tabel")]
-    pub table: String,
     #[serde(rename = "knelpunt")]
     pub barrier: String,
     #[serde(rename = "omschrijving")]
@@ -73,6 +69,11 @@ pub struct ExportRow {
     pub cluster_ids: Vec<String>,
     #[serde(rename = "regelset_versie")]
     pub rules_version: String,
+    /// The table the figure stands in ("Knelpunten per wijk", "… per stadsdeel", "… voor de
+    /// hele gemeente"): a brief may have more than one, each with its own totals. Last, so
+    /// that a spreadsheet reading the columns by position still finds the others.
+    #[serde(rename = "tabel")]
+    pub table: String,
 }
 
 impl ExportRow {
@@ -219,7 +220,6 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record([
         "Kwartaal",
-        "Tabel",
         "Knelpunt",
         "Omschrijving",
         "Wijk",
@@ -227,11 +227,11 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
         "Onderdrukt",
         "Clusters",
         "Regelsetversie",
+        "Tabel",
     ])?;
     for row in rows {
         writer.write_record([
             row.quarter.clone(),
-            spreadsheet_safe(&row.table),
             spreadsheet_safe(&row.barrier),
             spreadsheet_safe(&row.title),
             spreadsheet_safe(&row.area),
@@ -239,6 +239,7 @@ pub fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
             if row.suppressed { "ja" } else { "nee" }.to_string(),
             spreadsheet_safe(&row.cluster_ids.join(", ")),
             spreadsheet_safe(&row.rules_version),
+            spreadsheet_safe(&row.table),
         ])?;
     }
     writer
@@ -308,14 +309,7 @@ mod tests {
 
     /// The rows of the protected test table for 2026Q3.
     fn published_rows() -> Vec<ExportRow> {
-        rows(
-            "2026Q3".parse().unwrap(),
-            "Knelpunten per wijk",
-            &published(),
-            &titles(),
-            &provenance(),
-        )
-        .unwrap()
+        rows(Q3, WIJK, &published(), &titles(), &provenance()).unwrap()
     }
 
     #[test]
@@ -367,15 +361,15 @@ mod tests {
         let mut lines = text.split("\r\n");
         assert_eq!(
             lines.next(),
-            Some("Kwartaal;Tabel;Knelpunt;Omschrijving;Wijk;Aantal signalen;Onderdrukt;Clusters;Regelsetversie")
+            Some("Kwartaal;Knelpunt;Omschrijving;Wijk;Aantal signalen;Onderdrukt;Clusters;Regelsetversie;Tabel")
         );
         assert_eq!(
             lines.next(),
-            Some("2026Q3;Knelpunten per wijk;kostendelersnorm;\"Kostendelersnorm; verlaagt \"\"uitkering\"\"\";Noord;x;ja;c-7, c-2;2026.3")
+            Some("2026Q3;kostendelersnorm;\"Kostendelersnorm; verlaagt \"\"uitkering\"\"\";Noord;x;ja;c-7, c-2;2026.3;Knelpunten per wijk")
         );
         assert!(text.contains(";'=Haven;"), "formula injection is defused");
         assert!(text.contains(
-            "2026Q3;Knelpunten per wijk;Totaal;Alle knelpunten;Totaal;62;nee;c-2, c-7, c-9;2026.3"
+            "2026Q3;Totaal;Alle knelpunten;Totaal;62;nee;c-2, c-7, c-9;2026.3;Knelpunten per wijk"
         ));
         // Read back with the same dialect: one record per row, nine fields each.
         let mut reader = csv::ReaderBuilder::new()

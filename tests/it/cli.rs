@@ -244,7 +244,8 @@ fn run(command: &mut std::process::Command) -> (std::process::Output, String) {
     (output, text)
 }
 
-/// The cells of a Markdown table headed `| Knelpunt | …`, by (knelpunt, column).
+/// The cells of the Markdown tables headed `| Knelpunt | …`, by (knelpunt, column); a
+/// knelpunt stands in one table only.
 fn markdown_cells(markdown: &str) -> BTreeMap<(String, String), String> {
     let mut cells = BTreeMap::new();
     let mut header: Vec<String> = Vec::new();
@@ -259,7 +260,8 @@ fn markdown_cells(markdown: &str) -> BTreeMap<(String, String), String> {
             header.clear();
         } else if row[0] == "Knelpunt" {
             header = row;
-        } else if !header.is_empty() && !row[0].starts_with("---") {
+        } else if !header.is_empty() && !row[0].starts_with("---") && row[0] != "Totaal" {
+            // (The row of totals sums other knelpunten in each table: not compared.)
             for (column, cell) in header.iter().zip(&row).skip(1) {
                 cells.insert((row[0].clone(), column.clone()), cell.clone());
             }
