@@ -23,6 +23,11 @@ const TEMPLATES: Builtin = Builtin {
 /// The longest name or role of an attendee (or owner of an action point) accepted.
 pub const MAX_LABEL: usize = 100;
 
+/// Why an attendee needs a role: the lists for people who do not sign in (the programme's
+/// decisions list) name attendees by their role alone, so one without would not be there.
+pub const ROLE_NEEDED: &str =
+    "vul een rol of organisatie in; de besluitenlijst per programma noemt alleen rollen";
+
 /// A name or role on the decisions list (the website's form and `knooppunt agenda
 /// --attendee` alike): at most [`MAX_LABEL`] characters and no contact details or numbers
 /// that identify someone (a name is what a decisions list needs, nothing more). The Dutch

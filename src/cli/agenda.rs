@@ -11,12 +11,18 @@ use knooppunt_store::Attendee;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// `naam=rol` (the role may be empty) → an attendee, or a Dutch error naming the option.
+/// `naam=rol` → an attendee, or a Dutch error naming the option.
 pub fn parse_attendee(text: &str) -> Result<Attendee, String> {
     let (name, role) = text.split_once('=').unwrap_or((text, ""));
     let (name, role) = (name.trim(), role.trim());
     if name.is_empty() {
         return Err("--attendee: vul een naam in, als naam=rol".into());
+    }
+    if role.is_empty() {
+        return Err(format!(
+            "--attendee, rol: {}",
+            knooppunt_reports::minutes::ROLE_NEEDED
+        ));
     }
     for (what, value) in [("naam", name), ("rol", role)] {
         check_label(value, &format!("--attendee, {what}"))?;

@@ -31,10 +31,7 @@ fn every_subcommand_explains_itself() {
         let output = knooppunt().args(sub).arg("--help").output().unwrap();
         assert!(output.status.success(), "{sub:?}");
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            text.contains("Gebruik: knooppunt") && text.contains("Toon deze uitleg"),
-            "{sub:?}: {text}"
-        );
+        assert_shows(&text, &["Gebruik: knooppunt", "Toon deze uitleg"]);
     }
 }
 
@@ -479,6 +476,8 @@ fn demo_runs_end_to_end_without_serving() {
     let bare = agenda(&[]);
     assert!(bare.status.success());
     assert!(String::from_utf8_lossy(&bare.stdout).contains("niet vastgelegd"));
+    let roleless = agenda(&["--attendee", "R. Kok"]);
+    assert_failed_with(&roleless, "--attendee, rol: vul een rol of organisatie in");
     let refused = agenda(&["--attendee", "R. Kok=corporatie, r.kok@example.nl"]);
     let stderr = assert_failed_with(&refused, "--attendee, rol: geen contact");
     assert!(!stderr.contains("example.nl"), "not echoed: {stderr}");

@@ -329,6 +329,8 @@ async fn the_chair_records_attendees_and_action_points() {
                 ("rol", "wijkteam, piet@example.nl"),
                 ("naam", ""),
                 ("rol", ""),
+                ("naam", "Karin"),
+                ("rol", ""),
                 ("actie", "Corporatie vragen naar de wachttijd"),
                 ("eigenaar", ""),
                 ("uiterlijk", "01-01-2001"),
@@ -340,6 +342,12 @@ async fn the_chair_records_attendees_and_action_points() {
         (
             "rol-0",
             "aanwezige 1, rol: geen contact- of persoonsgegevens (email); alleen een naam en een rol",
+        ),
+        // The lists for people who do not sign in name roles only: a role is needed.
+        (
+            "rol-1",
+            "aanwezige 2, rol: vul een rol of organisatie in; de besluitenlijst per programma \
+             noemt alleen rollen",
         ),
         ("eigenaar-0", "actiepunt 1, wie: vul in wie het oppakt"),
         (

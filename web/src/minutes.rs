@@ -20,7 +20,7 @@ use axum_extra::extract::cookie::CookieJar;
 use chrono::NaiveDate;
 use knooppunt_domain::envelope::partition_key;
 use knooppunt_domain::scrub::{scrub, PiiKind};
-use knooppunt_reports::minutes::{self, Minutes};
+use knooppunt_reports::minutes::{self, Minutes, ROLE_NEEDED};
 use knooppunt_store::{ActionPoint, Attendee, MeetingRecord};
 use serde::{Deserialize, Serialize};
 
@@ -310,8 +310,12 @@ fn read_attendees(
             check_label(&name, &format!("aanwezige {number}, naam"))
         }
         .map(|text| error(format!("naam-{position}"), text));
-        let role_error = check_label(&role, &format!("aanwezige {number}, rol"))
-            .map(|text| error(format!("rol-{position}"), text));
+        let role_error = if role.is_empty() {
+            Some(format!("aanwezige {number}, rol: {ROLE_NEEDED}"))
+        } else {
+            check_label(&role, &format!("aanwezige {number}, rol"))
+        }
+        .map(|text| error(format!("rol-{position}"), text));
         errors.extend(name_error.iter().chain(role_error.iter()).cloned());
         if name_error.is_none() && role_error.is_none() {
             record.attendees.push(Attendee {
