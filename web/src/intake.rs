@@ -66,27 +66,39 @@ struct FieldError {
     input: Option<&'static str>,
 }
 
-/// Per input: the id of the error that describes it, if any.
+/// An error shown at its input (as well as in the summary at the top): on a phone the
+/// summary has scrolled away by the time one reaches the field.
+#[derive(Serialize, Clone)]
+struct AtInput {
+    /// `veld-fout-<input>`: what the input's `aria-describedby` names.
+    id: String,
+    message: String,
+}
+
+/// Per input: the error that describes it, if any (the first, when there are more).
 #[derive(Serialize, Default)]
 struct Described {
-    observed_on: Option<String>,
-    area: Option<String>,
-    organisation: Option<String>,
-    wait_days: Option<String>,
-    text: Option<String>,
+    observed_on: Option<AtInput>,
+    area: Option<AtInput>,
+    organisation: Option<AtInput>,
+    wait_days: Option<AtInput>,
+    text: Option<AtInput>,
 }
 
 impl Described {
-    fn tie(&mut self, input: &str) {
-        let id = Some(format!("fout-{input}"));
-        match input {
-            "observed_on" => self.observed_on = id,
-            "area" => self.area = id,
-            "organisation" => self.organisation = id,
-            "wait_days" => self.wait_days = id,
-            "text" => self.text = id,
-            _ => {}
-        }
+    fn tie(&mut self, input: &str, message: &str) {
+        let slot = match input {
+            "observed_on" => &mut self.observed_on,
+            "area" => &mut self.area,
+            "organisation" => &mut self.organisation,
+            "wait_days" => &mut self.wait_days,
+            "text" => &mut self.text,
+            _ => return,
+        };
+        slot.get_or_insert_with(|| AtInput {
+            id: format!("veld-fout-{input}"),
+            message: message.to_string(),
+        });
     }
 }
 
@@ -146,7 +158,7 @@ impl SignalPage {
     fn refused(mut self, field: &str, message: String) -> Self {
         let (label, input) = signal_field(field);
         if let Some(input) = input {
-            self.err.tie(input);
+            self.err.tie(input, &message);
         }
         self.errors.push(FieldError {
             label,

@@ -87,7 +87,16 @@ async fn team_loop_at((width, height): (u32, u32)) {
     let tied = browser
         .js("return document.querySelector('#area').getAttribute('aria-describedby')")
         .await;
-    assert_eq!(tied, "fout-area");
+    assert_eq!(tied, "veld-fout-area");
+    let at_input = browser
+        .js("return document.querySelector('#veld-fout-area').textContent")
+        .await;
+    assert!(
+        at_input
+            .as_str()
+            .is_some_and(|t| t.contains("kennen we niet")),
+        "{at_input}"
+    );
     browser.shot("fout-bij-veld").await;
     axe(&browser, "a refused form").await;
 

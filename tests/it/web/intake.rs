@@ -151,8 +151,14 @@ async fn the_intake_form_previews_the_scrubber_and_submits() {
         ),
         "{body}"
     );
+    // And said again at the input itself, which names it (on a phone the summary at the top
+    // has scrolled away by the time one reaches the field).
     assert!(
-        body.contains("aria-describedby=\"fout-observed_on\" aria-invalid=\"true\""),
+        body.contains("aria-describedby=\"veld-fout-observed_on\" aria-invalid=\"true\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("<p class=\"veld-fout\" id=\"veld-fout-observed_on\">"),
         "{body}"
     );
     assert!(!body.contains("observed_on:"), "{body}");
