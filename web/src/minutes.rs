@@ -120,6 +120,15 @@ fn check_label(value: &str, what: &str) -> Option<String> {
     minutes::check_label(value, what).err()
 }
 
+/// [`check_label`] for a field that must be filled in: "`what`: `missing`" when it is empty.
+fn required_label(value: &str, what: &str, missing: &str) -> Option<String> {
+    if value.is_empty() {
+        Some(format!("{what}: {missing}"))
+    } else {
+        check_label(value, what)
+    }
+}
+
 /// A due date, `dd-mm-jjjj` (or `jjjj-mm-dd`), on or after the meeting.
 fn due_date(text: &str, meeting: NaiveDate) -> Result<NaiveDate, String> {
     let day = parse_day(Some(text))
@@ -228,12 +237,9 @@ fn read_actions(
         let prefix = format!("actiepunt {number}");
         let what_error =
             action_error(&prefix, &what).map(|text| error(format!("actie-{position}"), text));
-        let owner_error = if owner.is_empty() {
-            Some(format!("{prefix}, wie: vul in wie het oppakt"))
-        } else {
-            check_label(&owner, &format!("{prefix}, wie"))
-        }
-        .map(|text| error(format!("eigenaar-{position}"), text));
+        let owner_error =
+            required_label(&owner, &format!("{prefix}, wie"), "vul in wie het oppakt")
+                .map(|text| error(format!("eigenaar-{position}"), text));
         let due_day = if due.is_empty() {
             Err("uiterlijk: vul een datum in (dd-mm-jjjj)".to_string())
         } else {
@@ -304,18 +310,14 @@ fn read_attendees(
         }
         let number = attendee_rows.len() + 1;
         let position = attendee_rows.len();
-        let name_error = if name.is_empty() {
-            Some(format!("aanwezige {number}, naam: vul een naam in"))
-        } else {
-            check_label(&name, &format!("aanwezige {number}, naam"))
-        }
+        let name_error = required_label(
+            &name,
+            &format!("aanwezige {number}, naam"),
+            "vul een naam in",
+        )
         .map(|text| error(format!("naam-{position}"), text));
-        let role_error = if role.is_empty() {
-            Some(format!("aanwezige {number}, rol: {ROLE_NEEDED}"))
-        } else {
-            check_label(&role, &format!("aanwezige {number}, rol"))
-        }
-        .map(|text| error(format!("rol-{position}"), text));
+        let role_error = required_label(&role, &format!("aanwezige {number}, rol"), ROLE_NEEDED)
+            .map(|text| error(format!("rol-{position}"), text));
         errors.extend(name_error.iter().chain(role_error.iter()).cloned());
         if name_error.is_none() && role_error.is_none() {
             record.attendees.push(Attendee {
