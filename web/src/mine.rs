@@ -90,6 +90,8 @@ struct Knowledge<'a> {
     own: HashMap<String, i64>,
     /// Per cluster, its signals with those of the clusters merged into it.
     counted: HashMap<String, i64>,
+    /// Per cluster, the one its signals count in ([`review_store::merge_targets`]).
+    targets: HashMap<String, String>,
 }
 
 /// A knelpunt's signals in words, below the minimum group size without the number. The team
@@ -128,21 +130,10 @@ impl Knowledge<'_> {
     }
 
     fn knelpunt(&self, membership: &Membership, observed_on: NaiveDate) -> Option<KnelpuntView> {
-        let mut cluster = self
-            .reviewed
-            .iter()
-            .find(|r| Some(r.cluster.id.as_str()) == membership.cluster_id.as_deref())?;
-        // A merged knelpunt lives on in the one it was merged into (a short chain; bounded).
-        for _ in 0..8 {
-            let into = match (&cluster.standing.state, &cluster.standing.merged_into) {
-                (ReviewState::Merged, Some(into)) => into,
-                _ => break,
-            };
-            match self.reviewed.iter().find(|r| &r.cluster.id == into) {
-                Some(next) => cluster = next,
-                None => break,
-            }
-        }
+        // A merged knelpunt lives on in the one it was merged into.
+        let member = membership.cluster_id.as_deref()?;
+        let target = self.targets.get(member).map_or(member, String::as_str);
+        let cluster = self.reviewed.iter().find(|r| r.cluster.id == target)?;
         let cluster_id = cluster.cluster.id.as_str();
         let standing = &cluster.standing;
         let counted = matches!(standing.state, ReviewState::Confirmed | ReviewState::Solved);
@@ -192,6 +183,7 @@ async fn data(state: &WebState, user: &User, page_no: i64) -> anyhow::Result<Min
     let knowledge = Knowledge {
         state,
         counted: review_store::counted_in(&reviewed, &targets),
+        targets,
         reviewed,
         promoted: state
             .store
