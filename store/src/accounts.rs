@@ -147,6 +147,16 @@ impl Store {
         Ok(row.map(|row| (row.user, row.secret)))
     }
 
+    /// Whether an account of this name exists, active or not.
+    pub async fn account_exists(&self, name: &str) -> anyhow::Result<bool> {
+        let sql = "SELECT COUNT(*) AS n FROM users WHERE name = $1";
+        let found: Option<i64> = self
+            .value(sql, params![name])
+            .await
+            .context("gebruiker lezen")?;
+        Ok(found.unwrap_or(0) > 0)
+    }
+
     /// The active accounts, by name.
     pub async fn users(&self) -> anyhow::Result<Vec<UserRow>> {
         self.rows(

@@ -34,6 +34,8 @@ async fn accounts_suite(store: &Store) {
         ("Overleg Een", "$argon2id$test")
     );
     assert!(store.user_with_password("niemand").await.unwrap().is_none());
+    assert!(store.account_exists("overleg1").await.unwrap());
+    assert!(!store.account_exists("niemand").await.unwrap());
 
     // Sessions: live while used, gone when ended or when the password changes elsewhere.
     let now = Utc::now();

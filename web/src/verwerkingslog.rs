@@ -234,10 +234,7 @@ async fn audit_sign_in(
     if !signed_in && response.status() != StatusCode::UNAUTHORIZED {
         return response;
     }
-    let known = store
-        .accounts()
-        .await
-        .is_ok_and(|accounts| accounts.iter().any(|a| a.user.name == name));
+    let known = store.account_exists(&name).await.unwrap_or(false);
     let name = if known {
         name
     } else {
