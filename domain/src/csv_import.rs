@@ -150,6 +150,25 @@ pub fn parse_csv(bytes: &[u8], today: NaiveDate) -> Result<Vec<CsvRow>, CsvFileE
 
 /// Like [`parse_csv`], also saying which encoding the file was read in.
 pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFileError> {
+    parse_csv_file_with(bytes, today, None)
+}
+
+/// Like [`parse_csv_file`], for a file a team uploads as itself: the `bron` column may be left
+/// out, and a row without a source is the team's. (Whether a source that is given is the
+/// team's own is checked once the register has mapped it: see the intake's import.)
+pub fn parse_team_csv_file(
+    bytes: &[u8],
+    today: NaiveDate,
+    team: &str,
+) -> Result<CsvFile, CsvFileError> {
+    parse_csv_file_with(bytes, today, Some(team))
+}
+
+fn parse_csv_file_with(
+    bytes: &[u8],
+    today: NaiveDate,
+    team: Option<&str>,
+) -> Result<CsvFile, CsvFileError> {
     if crate::text_file::looks_like_utf16(bytes) {
         return Err(CsvFileError::Utf16);
     }
@@ -163,7 +182,7 @@ pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFile
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let columns = columns(&mut reader)?;
+    let columns = columns(&mut reader, team.is_none())?;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = match record {
@@ -181,7 +200,7 @@ pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFile
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue; // Excel writes ";;;;" for rows that only had formatting.
         }
-        let result = parse_record(&record, &columns, lossy, today);
+        let result = parse_record(&record, &columns, lossy, today, team);
         rows.push(CsvRow { line, result });
     }
     Ok(CsvFile {
@@ -192,8 +211,11 @@ pub fn parse_csv_file(bytes: &[u8], today: NaiveDate) -> Result<CsvFile, CsvFile
 }
 
 /// The header's columns as (contract field, header as written), after checking that there
-/// are not too many, none twice and every required one.
-fn columns(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<(String, String)>, CsvFileError> {
+/// are not too many, none twice and every required one (`bron` only when `source_required`).
+fn columns(
+    reader: &mut csv::Reader<&[u8]>,
+    source_required: bool,
+) -> Result<Vec<(String, String)>, CsvFileError> {
     let headers = reader
         .headers()
         .map_err(|e| CsvFileError::Unreadable(csv_error_kind(&e)))?
@@ -220,6 +242,7 @@ fn columns(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<(String, String)>, Csv
         ("text", "omschrijving"),
     ]
     .iter()
+    .filter(|(field, _)| source_required || *field != "source")
     .filter(|(field, _)| !columns.iter().any(|(f, _)| f == field))
     .map(|(_, dutch)| *dutch)
     .collect();
@@ -229,12 +252,14 @@ fn columns(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<(String, String)>, Csv
     Ok(columns)
 }
 
-/// One data row as a signal, or its errors named by the file's own column headers.
+/// One data row as a signal, or its errors named by the file's own column headers; a row
+/// without a source is `team`'s, when the file is a team's.
 fn parse_record(
     record: &csv::StringRecord,
     columns: &[(String, String)],
     lossy: bool,
     today: NaiveDate,
+    team: Option<&str>,
 ) -> Result<Signal, Vec<FieldError>> {
     if lossy && record.iter().any(|cell| cell.contains('\u{FFFD}')) {
         return Err(vec![FieldError::new("regel", NOT_UTF8)]);
@@ -267,6 +292,11 @@ fn parse_record(
             Value::String(cell.to_string())
         };
         object.insert(field.clone(), value);
+    }
+    if let Some(team) = team {
+        object
+            .entry("source")
+            .or_insert_with(|| Value::String(team.to_string()));
     }
     crate::register::parse_signal(&Value::Object(object), today)
         .map_err(|errors| named_as_in_file(columns, errors))
@@ -343,6 +373,36 @@ mod tests {
         assert!(named[0].message.contains("persoonsgegevens"));
         let no_source = rows[3].result.as_ref().unwrap_err();
         assert_eq!(no_source[0].field, "bron");
+    }
+
+    #[test]
+    fn a_teams_file_may_leave_out_the_source_and_its_rows_are_the_teams() {
+        let file = "datum;wijk;omschrijving\n14-09-2026;Moerwijk;Bijstand omlaag\n";
+        assert_eq!(
+            parse_csv_file(file.as_bytes(), today()).unwrap_err(),
+            CsvFileError::MissingColumns("bron".into())
+        );
+        let read = parse_team_csv_file(file.as_bytes(), today(), "verbinders").unwrap();
+        let signals = ok_rows(&read.rows);
+        assert_eq!(signals.len(), 1, "{:?}", read.rows);
+        assert_eq!(signals[0].source, "verbinders");
+        // A source that is given stays as given (the intake checks it is the team's), and an
+        // empty cell is the team's.
+        let given = "datum;bron;wijk;omschrijving\n\
+            14-09-2026;moeders;Moerwijk;Bijstand omlaag\n\
+            14-09-2026;;Moerwijk;Bijstand omlaag\n";
+        let read = parse_team_csv_file(given.as_bytes(), today(), "verbinders").unwrap();
+        let sources: Vec<&str> = ok_rows(&read.rows)
+            .iter()
+            .map(|s| s.source.as_str())
+            .collect();
+        assert_eq!(sources, ["moeders", "verbinders"]);
+        // The other required columns stay required.
+        let no_area = "datum;omschrijving\n14-09-2026;Bijstand omlaag\n";
+        assert_eq!(
+            parse_team_csv_file(no_area.as_bytes(), today(), "verbinders").unwrap_err(),
+            CsvFileError::MissingColumns("wijk".into())
+        );
     }
 
     #[test]

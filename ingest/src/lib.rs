@@ -6,12 +6,14 @@
 //! - [`http`]: the handlers (submission, health, readiness);
 //! - [`openapi`]: the contract's schemas and its Dutch problem details;
 //! - [`conflicts`]: one `(source, id)`, one content;
+//! - [`import`]: a file of signals (CSV or JSON lines), line by line, to the transport;
 //! - [`trace`]: the request's trace context, carried into the envelope;
 //! - [`accept`] / [`prepare`]: validate, map through the register, scrub.
 
 pub mod api;
 pub mod conflicts;
 pub mod http;
+pub mod import;
 pub mod openapi;
 pub mod trace;
 
