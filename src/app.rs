@@ -419,6 +419,7 @@ fn web_state(
         rules,
         note_dirs: config.brief.note_dirs(),
     }));
+    web_state.stored = Some(Arc::new(StoredSignals(store.clone())));
     web_state.theme_css = config
         .web
         .theme()

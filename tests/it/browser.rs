@@ -1,9 +1,10 @@
 //! Browser tests in real headless Chromium, driven over WebDriver (`support/browser.rs`):
-//! signing in, submitting a signal through the form, reviewing clusters (confirm, merge,
+//! signing in, submitting a signal through the form or a file, reviewing clusters (confirm, merge,
 //! snooze) and downloading the brief. Screenshots of every step are kept in
 //! `target/tmp/browser/<test>/`. Without Chromium or ChromeDriver these tests fail.
 
 use crate::support::*;
+use fantoccini::Locator;
 use std::time::Duration;
 
 /// Waits until `check` holds for the stored clusters (fails after 10 s, naming `what`).
@@ -49,6 +50,44 @@ async fn a_team_member_signs_in_previews_and_submits_a_signal() {
         "{own}"
     );
     browser.shot("mijn-signalen").await;
+    browser.close().await;
+    site.app.stop().await;
+}
+
+/// A team member on a phone uploads the file their team keeps in Excel, as older Excel saves
+/// it, through the page's file input; one line is refused by its number and column.
+#[tokio::test]
+async fn a_team_member_uploads_an_excel_file_on_a_phone() {
+    let site = site().await;
+    let driver = driver().await;
+    let phone = Some((390, 844));
+    let mut browser =
+        Browser::signed_in(&driver, "importeren-390", phone, &site.base, "indiener1").await;
+    browser
+        .open("/signalen/importeren", "Bestand importeren")
+        .await;
+    browser.shot("leeg").await;
+    let today = knooppunt_ingest::today_nl().format("%d-%m-%Y");
+    let file = browser.downloads.join("signalen-wijkteam.csv");
+    let text = format!(
+        "datum;wijk;thema's;omschrijving\r\n\
+         {today};Moerwijk;financien;Zoon weer thuis, bijstand omlaag (kostendelersnorm), financiën\r\n\
+         {today};Moerwyk;;Corporatie reageert al 9 weken niet\r\n"
+    );
+    std::fs::write(&file, encoding_rs::WINDOWS_1252.encode(&text).0).unwrap();
+    let input = browser.client.find(Locator::Css("#bestand")).await.unwrap();
+    input.send_keys(&file.display().to_string()).await.unwrap();
+    let shown = browser
+        .click_to("form[enctype] button[type=submit]", "ontvangen")
+        .await;
+    assert!(
+        shown.contains("Gelezen als Windows-1252: 1 signaal ontvangen, 1 regel geweigerd.")
+            && shown.contains("regel 3: wijk:"),
+        "{shown}"
+    );
+    browser.shot("uitkomst").await;
+    axe(&browser, "the upload page with its outcome").await;
+    wait_count(&site.store, 1, "the uploaded line").await;
     browser.close().await;
     site.app.stop().await;
 }

@@ -5,7 +5,8 @@
 use crate::accounts::{self, User};
 use crate::error::{UserSlot, WebError};
 use crate::{render, WebState, SESSION_COOKIE};
-use axum::extract::{FromRequest, FromRequestParts, Path, RawForm, Request};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, RawForm, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -182,11 +183,66 @@ impl<T: DeserializeOwned> FromRequest<WebState> for CsrfForm<T> {
         let unreadable = |_| WebError::Rejected(StatusCode::UNPROCESSABLE_ENTITY);
         let form: T = serde_html_form::from_bytes(&bytes).map_err(unreadable)?;
         let Token { csrf } = serde_html_form::from_bytes(&bytes).map_err(unreadable)?;
-        match session {
-            Some(session) if !session.csrf.is_empty() && session.csrf == csrf => Ok(Self(form)),
-            Some(_) => Err(WebError::FormExpired),
-            None => Err(WebError::SignedOut),
+        token_matches(session.as_ref(), &csrf)?;
+        Ok(Self(form))
+    }
+}
+
+/// Whether the form's CSRF token is the session's.
+fn token_matches(session: Option<&Session>, csrf: &str) -> Result<(), WebError> {
+    match session {
+        Some(session) if !session.csrf.is_empty() && session.csrf == csrf => Ok(()),
+        Some(_) => Err(WebError::FormExpired),
+        None => Err(WebError::SignedOut),
+    }
+}
+
+/// A file sent in a `multipart/form-data` form's `bestand` field, with the session's CSRF
+/// token in its `csrf` field (a missing or wrong token is [`WebError::FormExpired`]). No file
+/// chosen: empty. A body over the route's limit is refused in Dutch, and nothing is read.
+pub struct CsrfUpload {
+    pub bytes: Vec<u8>,
+}
+
+impl FromRequest<WebState> for CsrfUpload {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &WebState) -> Result<Self, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let session = session(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let Ok(mut multipart) = Multipart::from_request(request, state).await else {
+            // Not a multipart form, so it has no token to read: as a form without one.
+            token_matches(session.as_ref(), "")?;
+            return Err(WebError::FormExpired);
+        };
+        let (mut csrf, mut bytes) = (String::new(), Vec::new());
+        while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+            match field.name() {
+                Some("csrf") => csrf = field.text().await.map_err(upload_error)?,
+                Some("bestand") => bytes = field.bytes().await.map_err(upload_error)?.to_vec(),
+                _ => {}
+            }
         }
+        token_matches(session.as_ref(), &csrf)?;
+        Ok(Self { bytes })
+    }
+}
+
+/// A multipart body that could not be read; one over the limit in Dutch.
+fn upload_error(error: MultipartError) -> WebError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Bestand te groot",
+            format!(
+                "Het bestand is groter dan {} MB. Er is niets ingelezen; splits het in delen \
+                 en stuur die een voor een.",
+                crate::upload::UPLOAD_LIMIT / (1024 * 1024)
+            ),
+        )
+    } else {
+        WebError::Rejected(error.status())
     }
 }
 

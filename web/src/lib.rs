@@ -2,14 +2,15 @@
 //! It may not touch: SQL (the store runs it) or Kafka (signals leave through a `Publisher`).
 //!
 //! Every page names the roles it is for ([`extract::SignedIn`]); every form that changes
-//! something is read through [`extract::CsrfForm`], which wants the session's CSRF token; every
+//! something is read through [`extract::CsrfForm`] (a file upload through
+//! [`extract::CsrfUpload`]), which wants the session's CSRF token; every
 //! handler answers `Result<_, WebError>` ([`error`]).
 //!
 //! | file | what |
 //! | --- | --- |
 //! | `state.rs`, `render.rs`, `error.rs`, `extract.rs`, `time.rs` | the room's own machinery |
 //! | `signin.rs`, `accounts.rs`, `passwords.rs`, `throttle.rs` | who is signed in |
-//! | `intake.rs`, `mine.rs` | an indiener's signals |
+//! | `intake.rs`, `upload.rs`, `mine.rs` | an indiener's signals: one by the form, a file at once, what became of them |
 //! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs`, `werkroute.rs`, `werkroute_form.rs` | the overleg's meeting, its decisions list and decisions; werkroutes |
 //! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
 //! | `beheer.rs`, `beheer_users.rs`, `verwerkingslog.rs` | administration (accounts, tokens) and the processing log |
@@ -45,6 +46,7 @@ mod render;
 mod signin;
 mod state;
 mod theme;
+mod upload;
 mod werkroute;
 mod werkroute_form;
 
@@ -67,6 +69,7 @@ pub fn router(state: WebState) -> Router {
     let routes = [
         signin::routes(),
         intake::routes(),
+        upload::routes(),
         agenda::routes(),
         minutes::routes(),
         clusters::routes(),

@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &templates![
     "melding",
     "signaal",
     "signalen",
+    "importeren",
     "agenda",
     "besluitenlijst",
     "cluster",
@@ -69,6 +70,9 @@ pub struct WebState {
     /// Measures recognition for a brief the overleg publishes here; without it publishing a
     /// brief is refused as an internal error.
     pub recognition: Option<Arc<dyn crate::publish::MeasureRecognition>>,
+    /// What the store holds under a signal's id, so an uploaded file's line that reuses a
+    /// stored id for other content is refused at once; `None`: the engine refuses it later.
+    pub stored: Option<Arc<dyn knooppunt_ingest::conflicts::StoredContent>>,
     /// Held while the overleg publishes: a second click waits for the first and is then told
     /// that the document is published, instead of measuring and publishing a second time.
     pub(crate) publishing: Arc<tokio::sync::Mutex<()>>,
@@ -114,6 +118,7 @@ impl WebState {
             publishing: Default::default(),
             theme_css: None,
             recognition: None,
+            stored: None,
         })
     }
 }

@@ -17,6 +17,7 @@ async fn every_role_against_every_page_and_form() {
     let pages: Vec<(&str, Vec<Role>)> = vec![
         ("/signalen", vec![Submitter]),
         ("/signalen/nieuw", vec![Submitter]),
+        ("/signalen/importeren", vec![Submitter]),
         ("/agenda", vec![Reviewer]),
         ("/agenda/export?formaat=md", vec![Reviewer]),
         (&cluster_page, vec![Reviewer]),
@@ -34,6 +35,7 @@ async fn every_role_against_every_page_and_form() {
     ];
     let forms: Vec<(&str, Vec<Role>)> = vec![
         ("/signalen", vec![Submitter]),
+        ("/signalen/importeren", vec![Submitter]),
         (&decision, vec![Reviewer]),
         (&vignette, vec![Reviewer]),
         (&undo, vec![Reviewer]),
