@@ -22,6 +22,18 @@ use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_store::{ActionPoint, Attendee, MeetingRecord};
 use std::collections::BTreeMap;
 
+/// The rules version every fixed document here was made with.
+const RULES_VERSION: &str = "2026.09-1";
+
+/// Renders `digest` and compares its Markdown and HTML with the golden files `{stem}.md` and
+/// `{stem}.html`; both, for more checks.
+fn check_rendered(digest: &impl Digest, stem: &str) -> (String, String) {
+    let (markdown, html) = digest.render().unwrap();
+    check(&format!("{stem}.md"), &markdown);
+    check(&format!("{stem}.html"), &html);
+    (markdown, html)
+}
+
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
@@ -130,7 +142,7 @@ fn programme_digest() -> programme::ProgrammeDigest {
         decisions: &decisions,
         reversals: &[],
     };
-    let digest = programme::compose(
+    let mut digest = programme::compose(
         "Armoede & Schulden",
         meeting,
         &clusters,
@@ -140,17 +152,13 @@ fn programme_digest() -> programme::ProgrammeDigest {
         }),
         &catalog,
     );
-    let mut digest = digest;
-    digest.rules_version = "2026.09-1".into();
+    digest.rules_version = RULES_VERSION.into();
     digest
 }
 
 #[test]
 fn the_programme_digest_renders_exactly_as_the_golden_files() {
-    let digest = programme_digest();
-    let (markdown, html) = digest.render().unwrap();
-    check("programma-besluitenlijst.md", &markdown);
-    check("programma-besluitenlijst.html", &html);
+    let (markdown, html) = check_rendered(&programme_digest(), "programma-besluitenlijst");
     assert!(!html.contains("<b>nu"), "escaped");
     assert!(!html.contains("Voorzitter") && !markdown.contains("Voorzitter"));
 }
@@ -178,7 +186,7 @@ fn monthly_overview() -> monthly::MonthlyOverview {
     let figures = published_brief();
     let previous: BTreeMap<String, String> =
         [("wachtlijst-ggz".to_string(), "21".to_string())].into();
-    let overview = monthly::compose(
+    let mut overview = monthly::compose(
         month,
         &candidates,
         release,
@@ -190,17 +198,13 @@ fn monthly_overview() -> monthly::MonthlyOverview {
         5,
         day("2026-10-02"),
     );
-    let mut overview = overview;
-    overview.rules_version = "2026.09-1".into();
+    overview.rules_version = RULES_VERSION.into();
     overview
 }
 
 #[test]
 fn the_monthly_overview_renders_exactly_as_the_golden_files() {
-    let overview = monthly_overview();
-    let (markdown, html) = overview.render().unwrap();
-    check("maandoverzicht.md", &markdown);
-    check("maandoverzicht.html", &html);
+    check_rendered(&monthly_overview(), "maandoverzicht");
 }
 
 /// A fixed decisions list of a meeting: two decisions (one taken back), two attendees, one
@@ -263,7 +267,7 @@ fn minutes() -> Minutes {
             due_label: "28-10-2026".into(),
         }],
         in_force: 1,
-        rules_version: "2026.09-1".into(),
+        rules_version: RULES_VERSION.into(),
         templates_dir: None,
     }
 }

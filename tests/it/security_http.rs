@@ -12,12 +12,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 async fn the_api_takes_only_json() {
     let site = site().await;
     let http = reqwest::Client::new();
-    let today = knooppunt_ingest::today_nl().to_string();
-    let body = signal(
+    let body = signal_today(
         "ct1",
         "team",
         "Moerwijk",
-        &today,
         "Kostendelersnorm bij moeder en zoon.",
     )
     .to_string();

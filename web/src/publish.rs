@@ -128,13 +128,16 @@ const MONTH: Period = Period {
     running: "Maand nog niet voorbij",
 };
 
-/// The period named in the path, once it has ended (`end`: its first day after).
-fn ended<P: std::str::FromStr + Copy>(
+/// The period named in the path, once `me` may publish (see [`may_publish`]) and it has ended
+/// (`end`: its first day after).
+fn publishable<P: std::str::FromStr + Copy>(
+    me: &SignedIn<Reviewers>,
     text: &str,
     kind: &Period,
     end: fn(P) -> chrono::NaiveDate,
     label: &dyn Fn(P) -> String,
 ) -> Result<P, WebError> {
+    may_publish(me)?;
     let Period {
         field,
         invalid,
@@ -160,14 +163,23 @@ fn ended<P: std::str::FromStr + Copy>(
     Ok(period)
 }
 
-/// Back to the knelpunten page with the confirmation of `kind` for `period`.
-fn published(me: &SignedIn<Reviewers>, kind: &str, period: impl std::fmt::Display) -> Response {
+/// Once `write` (the publication's store write) is done, back to the knelpunten page with the
+/// confirmation of `kind` for `period`; refused as `already` (published) when another
+/// publication won meanwhile.
+async fn published(
+    me: &SignedIn<Reviewers>,
+    kind: &str,
+    period: impl std::fmt::Display,
+    write: impl std::future::Future<Output = anyhow::Result<()>>,
+    already: impl FnOnce() -> WebError,
+) -> Result<Response, WebError> {
+    write.await.map_err(|e| lost(e, already))?;
     tracing::info!(%period, kind, "vastgesteld op de website");
-    flash::redirect(
+    Ok(flash::redirect(
         &format!("vastgesteld:{kind}:{period}"),
         "/knelpunten",
         me.state.secure_cookies,
-    )
+    ))
 }
 
 /// `POST /brief/{kwartaal}/vaststellen`: publishes the whole brief of an ended quarter.
@@ -176,8 +188,7 @@ pub(crate) async fn publish_brief(
     Path(quarter): Path<String>,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    may_publish(&me)?;
-    let quarter: Quarter = ended(&quarter, &QUARTER, Quarter::end, &|q: Quarter| {
+    let quarter: Quarter = publishable(&me, &quarter, &QUARTER, Quarter::end, &|q: Quarter| {
         format!("het {}", q.dutch_label())
     })?;
     let state = &me.state;
@@ -203,11 +214,9 @@ pub(crate) async fn publish_brief(
     }
     brief.templates_dir = state.templates_dir.clone();
     brief.cover = state.cover.clone();
-    brief
-        .publish(&state.store, &me.user.name)
-        .await
-        .map_err(|e| lost(e, || brief_published(quarter)))?;
-    Ok(published(&me, "brief", quarter))
+    let write = brief.publish(&state.store, &me.user.name);
+    let already = || brief_published(quarter);
+    published(&me, "brief", quarter, write, already).await
 }
 
 /// `POST /knelpunten/maandoverzicht/{maand}/vaststellen`: publishes an ended month's overview.
@@ -216,8 +225,7 @@ pub(crate) async fn publish_overview(
     Path(month): Path<String>,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    may_publish(&me)?;
-    let month: Month = ended(&month, &MONTH, Month::end, &month_label)?;
+    let month: Month = publishable(&me, &month, &MONTH, Month::end, &month_label)?;
     let state = &me.state;
     let _publishing = state.publishing.lock().await;
     let mut overview = MonthlyOverview::gather(
@@ -233,9 +241,7 @@ pub(crate) async fn publish_overview(
         return Err(overview_published(month));
     }
     overview.templates_dir = state.templates_dir.clone();
-    overview
-        .publish(&state.store, &me.user.name)
-        .await
-        .map_err(|e| lost(e, || overview_published(month)))?;
-    Ok(published(&me, "maandoverzicht", month))
+    let write = overview.publish(&state.store, &me.user.name);
+    let already = || overview_published(month);
+    published(&me, "maandoverzicht", month, write, already).await
 }

@@ -177,6 +177,18 @@ impl Client {
         with_token.extend_from_slice(form);
         self.post(path, &with_token).await
     }
+
+    /// Submits the decision form of `cluster` with `form`: status and text.
+    pub async fn decide(&self, cluster: &str, form: &[(&str, &str)]) -> (u16, String) {
+        self.submit(&format!("/clusters/{cluster}/besluit"), form)
+            .await
+    }
+
+    /// Merges `cluster` into `into` through the decision form: status and text.
+    pub async fn merge(&self, cluster: &str, into: &str) -> (u16, String) {
+        self.decide(cluster, &[("actie", "samenvoegen"), ("met", into)])
+            .await
+    }
 }
 
 /// Asserts `page` shows every one of `needles`.
@@ -234,12 +246,7 @@ pub async fn add_overleg_laak(store: &knooppunt_store::Store) {
 /// The overleg confirms `cluster` through the website.
 pub async fn confirm_as_overleg(site: &Site, cluster: &str) {
     let overleg = site.login("overleg").await;
-    let (status, body) = overleg
-        .submit(
-            &format!("/clusters/{cluster}/besluit"),
-            &[("actie", "bevestigen")],
-        )
-        .await;
+    let (status, body) = overleg.decide(cluster, &[("actie", "bevestigen")]).await;
     assert_eq!(status, 303, "{body}");
 }
 
@@ -408,6 +415,15 @@ pub const SEEDED: [(&str, &str); 5] = [
 /// of their cluster.
 pub async fn seeded_site() -> (Site, String) {
     seeded_site_with(|_| {}).await
+}
+
+/// A [`seeded_site`] with a second kostendelersnorm cluster, in Laak, of two signals from
+/// other teams (seven in all); the ids of the Moerwijk and the Laak cluster.
+pub async fn seeded_site_and_laak() -> (Site, String, String) {
+    let (site, moerwijk) = seeded_site().await;
+    let laak_team = [("l1", "buurtteam-laak"), ("l2", "ggz-haaglanden")];
+    let laak = site.kostendelersnorm_in("Laak", &laak_team, 7).await;
+    (site, moerwijk, laak)
 }
 
 /// [`seeded_site`] on a site whose configuration `adjust` changes first.

@@ -251,27 +251,16 @@ on_screens!(beheer_at: beheer_resets_and_deactivates_on_a_desktop = PROJECTOR, b
 #[tokio::test]
 async fn a_signal_of_a_merged_knelpunt_shows_where_it_went() {
     let (site, moerwijk) = seeded_site().await;
-    let today = knooppunt_ingest::today_nl().to_string();
-    let laak_signal = signal(
+    let laak_signal = (
         "laak1",
         "verbinders-moerwijk",
         "Laak",
-        &today,
         "Kostendelersnorm: volwassen zoon weer thuis, bijstand van vader verlaagd.",
     );
-    post_and_wait(&site, &serde_json::json!([laak_signal]), 6).await;
-    let laak = cluster_in(&site.store, "kostendelersnorm", "Laak")
-        .await
-        .expect("a Laak cluster")
-        .id;
-    let overleg = Client::login(&site.base, "overleg").await;
-    let csrf = overleg.csrf().await;
-    let (status, body) = overleg
-        .post(
-            &format!("/clusters/{moerwijk}/besluit"),
-            &[("csrf", &csrf), ("actie", "samenvoegen"), ("met", &laak)],
-        )
-        .await;
+    site.post_today(&[laak_signal], 6).await;
+    let laak = site.cluster_id("kostendelersnorm", "Laak").await;
+    let overleg = site.login("overleg").await;
+    let (status, body) = overleg.merge(&moerwijk, &laak).await;
     assert_eq!(status, 303, "{body}");
     // The cluster decided on (Moerwijk) is merged into the one chosen (Laak).
     confirm_as_overleg(&site, &laak).await;

@@ -201,9 +201,18 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     }
     let admin = Client::login(&base, "beheer").await;
     let csrf = admin.csrf().await;
-    // An account action that asks nothing but the form's token: the page it leads to.
-    let account_action = async |name: &str, what: &str| {
-        post_then_get(&admin, &action(name, what), &[("csrf", &csrf)]).await
+    // An account action that asks nothing but the form's token: the page it leads to, which
+    // must show every one of `shown`.
+    let account_action = async |name: &str, what: &str, shown: &[&str]| {
+        let done = post_then_get(&admin, &action(name, what), &[("csrf", &csrf)]).await;
+        assert_shows(&done, shown);
+        done
+    };
+    // The status signing in as `name` with `password` answers.
+    let sign_in_status = async |name: &str, password: &str| {
+        sign_in(&admin.http, &base, name, password, &[])
+            .await
+            .status()
     };
     for path in &forms {
         let (status, body) = admin.post(path, &[("csrf", "vals")]).await;
@@ -233,16 +242,16 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
 
     // Deactivated: the session ends and sign-in fails; reactivated: back. Not oneself.
     let team = Client::login(&base, "indiener1").await;
-    let done = account_action("indiener1", "deactiveren").await;
-    assert!(done.contains("De gebruiker is gedeactiveerd"), "{done}");
-    assert!(done.contains("id=\"status\">gedeactiveerd<"), "{done}");
+    let deactivated = [
+        "De gebruiker is gedeactiveerd",
+        "id=\"status\">gedeactiveerd<",
+    ];
+    account_action("indiener1", "deactiveren", &deactivated).await;
     assert_eq!(team.get("/signalen").await.0, 303, "the session ended");
-    let refused = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
-    assert_eq!(refused.status(), 401);
+    assert_eq!(sign_in_status("indiener1", PASSWORD).await, 401);
     let (_, list) = admin.get("/beheer").await;
     assert!(list.contains("gedeactiveerd"), "listed: {list}");
-    let done = account_action("indiener1", "activeren").await;
-    assert!(done.contains("De gebruiker is weer actief"), "{done}");
+    account_action("indiener1", "activeren", &["De gebruiker is weer actief"]).await;
     Client::login(&base, "indiener1").await;
     let answer = admin
         .post(&action("beheer", "deactiveren"), &[("csrf", &csrf)])
@@ -316,21 +325,13 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
     assert_eq!(status, 422, "not one's own beheer role");
 
     // A reset password: shown once, every page leads to the password page until changed.
-    let done = account_action("indiener2", "wachtwoord").await;
-    assert!(
-        done.contains("Het wachtwoord is opnieuw ingesteld"),
-        "{done}"
-    );
+    let reset_done = ["Het wachtwoord is opnieuw ingesteld"];
+    let done = account_action("indiener2", "wachtwoord", &reset_done).await;
     let temporary = shown_secret(&done, "nieuw-wachtwoord");
     let (_, again) = admin.get(&page("indiener2")).await;
     assert!(!again.contains(&temporary), "shown only once");
     assert!(again.contains("moet bij volgende aanmelding worden gewijzigd"));
-    assert!(
-        sign_in(&admin.http, &base, "indiener2", PASSWORD, &[])
-            .await
-            .status()
-            == 401
-    );
+    assert_eq!(sign_in_status("indiener2", PASSWORD).await, 401);
     let reset = Client::login_with(&base, "indiener2", &temporary).await;
     for path in ["/", "/signalen", "/signalen/nieuw"] {
         let answer = reset
@@ -364,16 +365,14 @@ async fn beheer_manages_accounts_and_tokens_and_logs_every_change() {
 
     // A name locked by failed sign-ins from one client is unlocked for every client.
     for _ in 0..5 {
-        sign_in(&admin.http, &base, "indiener1", "verkeerd wachtwoord", &[]).await;
+        sign_in_status("indiener1", "verkeerd wachtwoord").await;
     }
-    let locked = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
-    assert_eq!(locked.status(), 429);
+    assert_eq!(sign_in_status("indiener1", PASSWORD).await, 429);
     let (_, list) = admin.get("/beheer").await;
     assert!(list.contains("<strong>geblokkeerd</strong>"), "{list}");
-    let done = account_action("indiener1", "deblokkeren").await;
-    assert!(done.contains("De naam is gedeblokkeerd"), "{done}");
-    let open = sign_in(&admin.http, &base, "indiener1", PASSWORD, &[]).await;
-    assert_eq!(open.status(), 303, "unlocked");
+    account_action("indiener1", "deblokkeren", &["De naam is gedeblokkeerd"]).await;
+    let unlocked = sign_in_status("indiener1", PASSWORD).await;
+    assert_eq!(unlocked, 303, "unlocked");
 
     // Tokens: post/redirect/get, shown once; revoking asks first, then confirms.
     let done = post_then_get(

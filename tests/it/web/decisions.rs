@@ -360,20 +360,13 @@ async fn a_confirmed_knelpunt_that_grows_is_back_on_the_agenda() {
 
 #[tokio::test]
 async fn a_merge_shows_on_the_cluster_it_went_into() {
-    let (site, moerwijk) = seeded_site().await;
-    let laak_team = [("l1", "buurtteam-laak"), ("l2", "ggz-haaglanden")];
-    let laak = site.kostendelersnorm_in("Laak", &laak_team, 7).await;
+    let (site, moerwijk, laak) = seeded_site_and_laak().await;
     let overleg = site.login("overleg").await;
     let page = overleg.page(&format!("/clusters/{moerwijk}"), 200).await;
     assert!(!page.contains("Hierin samengevoegd"), "{page}");
     // Each signal says how its barrier was found, where the overleg corrects recognition.
     assert!(page.contains(", Moerwijk; herkend "), "{page}");
-    let (status, body) = overleg
-        .submit(
-            &format!("/clusters/{laak}/besluit"),
-            &[("actie", "samenvoegen"), ("met", &moerwijk)],
-        )
-        .await;
+    let (status, body) = overleg.merge(&laak, &moerwijk).await;
     assert_eq!(status, 303, "{body}");
     // The target names what went into it, with a link; the merged one names its target. The
     // target counts the signals of both (a merge says they are one knelpunt).
