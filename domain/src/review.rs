@@ -404,5 +404,19 @@ pub fn standing(
     standing
 }
 
+/// The owners (or programmes) the overleg assigned to the clusters of one knelpunt, each once,
+/// in the order given, joined ("GGZ-aanbieders Haaglanden; woningcorporatie"); `None` when
+/// none of them has one (the catalogue's owner then stands). A knelpunt spans wijken, and each
+/// wijk's cluster may have been given its own: naming only the first would hide the others.
+pub fn assigned<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Option<String> {
+    let mut distinct: Vec<&str> = Vec::new();
+    for value in values.into_iter().flatten().map(str::trim) {
+        if !value.is_empty() && !distinct.contains(&value) {
+            distinct.push(value);
+        }
+    }
+    (!distinct.is_empty()).then(|| distinct.join("; "))
+}
+
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
+use knooppunt_domain::review::assigned;
 use knooppunt_reports::compose::Edition;
 use knooppunt_reports::digest::monthly::Month;
 use knooppunt_reports::review::{Role, State as ReviewState};
@@ -190,16 +191,24 @@ fn rows(
 ) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    let confirmed = reviewed.iter().filter(|c| {
-        matches!(
-            c.standing.state,
-            ReviewState::Confirmed | ReviewState::Solved
-        )
-    });
-    for c in confirmed {
+    let confirmed = reviewed
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.standing.state,
+                ReviewState::Confirmed | ReviewState::Solved
+            )
+        })
+        .collect::<Vec<_>>();
+    for c in &confirmed {
         if !seen.insert(c.cluster.barrier.clone()) {
             continue;
         }
+        let of_barrier = || {
+            confirmed
+                .iter()
+                .filter(|o| o.cluster.barrier == c.cluster.barrier)
+        };
         let published = figures.and_then(|figures| figures.published(&c.cluster.barrier));
         let range = figures
             .and_then(|figures| figures.recognition.as_ref())
@@ -220,8 +229,8 @@ fn rows(
             } else {
                 c.standing.state.as_str().into()
             },
-            owner: c.standing.owner.clone(),
-            programme: c.standing.programme.clone(),
+            owner: assigned(of_barrier().map(|c| c.standing.owner.as_deref())),
+            programme: assigned(of_barrier().map(|c| c.standing.programme.as_deref())),
         });
     }
     rows

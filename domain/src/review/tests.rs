@@ -251,3 +251,16 @@ fn owner_and_merge_follow_the_history() {
     assert_eq!(s.merged_into.as_deref(), Some("other"));
     assert_eq!(s.state, State::Merged);
 }
+
+#[test]
+fn a_knelpunt_names_every_owner_its_clusters_were_given_once() {
+    assert_eq!(assigned([None, None]), None);
+    assert_eq!(
+        assigned([Some("GGZ-aanbieders Haaglanden"), None, Some(" ggd ")]),
+        Some("GGZ-aanbieders Haaglanden; ggd".into())
+    );
+    assert_eq!(
+        assigned([Some("Vestia"), Some("Vestia"), Some("")]),
+        Some("Vestia".into())
+    );
+}

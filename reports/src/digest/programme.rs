@@ -17,6 +17,7 @@ use crate::minutes::MeetingDay;
 use crate::review::{Action, Decision, Snooze, Split, State};
 use crate::snapshot::Figures;
 use chrono::NaiveDate;
+use knooppunt_domain::review::assigned;
 use knooppunt_domain::scrub::scrub;
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::{MeetingRecord, Reversal, Store};
@@ -247,9 +248,7 @@ fn knelpunten_of(
                 .or_else(|| of_barrier.clone().map(|c| c.state).next())
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default();
-            let owner = of_barrier
-                .clone()
-                .find_map(|c| c.owner.clone())
+            let owner = assigned(of_barrier.clone().map(|c| c.owner.as_deref()))
                 .or_else(|| catalog.barrier(barrier).map(|b| b.owner.clone()))
                 .unwrap_or_default();
             let (signals, areas) = published

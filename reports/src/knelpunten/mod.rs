@@ -9,6 +9,7 @@ use crate::review::{Action, Decision, State};
 use crate::review_store::{all_decisions, reviewed_clusters, ReviewedCluster};
 use knooppunt_domain::published::suppress;
 use knooppunt_domain::quarter::Quarter;
+use knooppunt_domain::review::assigned;
 use knooppunt_domain::stats::quantile;
 use knooppunt_domain::taxonomy::{Barrier, Catalog};
 use knooppunt_store::Store;
@@ -363,9 +364,7 @@ fn knelpunt(
     let aanbeveling = with_reason(decisions, &ids, |a| matches!(a, Action::Recommend))
         .max_by_key(|d| d.seq)
         .map(|d| d.reason.clone());
-    let owner = clusters
-        .iter()
-        .find_map(|c| c.standing.owner.clone())
+    let owner = assigned(clusters.iter().map(|c| c.standing.owner.as_deref()))
         .or_else(|| barrier.map(|b| b.owner.clone()))
         .unwrap_or_default();
     Knelpunt {

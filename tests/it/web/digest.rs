@@ -199,3 +199,51 @@ async fn every_role_against_the_digest_downloads() {
     );
     site.app.stop().await;
 }
+
+/// One knelpunt, two wijken, each cluster given its own owner: the knelpunten page and the
+/// programme's decisions list name both, not only the first cluster's.
+#[tokio::test]
+async fn a_knelpunt_whose_wijken_have_different_owners_names_them_all() {
+    let (site, moerwijk, laak) = seeded_site_and_laak().await;
+    for (cluster, owner) in [
+        (&moerwijk, "Werk en Inkomen"),
+        (&laak, "Sociaal Raadslieden"),
+    ] {
+        confirm_as_overleg(&site, cluster).await;
+        let assign = Action::Assign {
+            owner: owner.into(),
+            programme: PROGRAMME.into(),
+        };
+        site.decide(cluster, assign, "").await;
+    }
+    let overleg = site.login("overleg").await;
+    let page = overleg.page("/knelpunten", 200).await;
+    let row = page
+        .split("<tr>")
+        .find(|row| row.contains("Kostendelersnorm"))
+        .unwrap_or_else(|| panic!("a kostendelersnorm row: {page}"));
+    assert!(
+        row.contains("Werk en Inkomen") && row.contains("Sociaal Raadslieden"),
+        "{row}"
+    );
+    let today = knooppunt_ingest::today_nl();
+    let list = overleg
+        .page(
+            &format!(
+                "/knelpunten/besluitenlijst?datum={today}&programma=Armoede%20%26%20Schulden\
+                 &formaat=md"
+            ),
+            200,
+        )
+        .await;
+    let owners = list
+        .lines()
+        .filter(|line| line.contains("Werk en Inkomen; Sociaal Raadslieden"))
+        .count()
+        + list
+            .lines()
+            .filter(|line| line.contains("Sociaal Raadslieden; Werk en Inkomen"))
+            .count();
+    assert!(owners >= 1, "both owners on one line: {list}");
+    site.app.stop().await;
+}

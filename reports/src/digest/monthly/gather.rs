@@ -5,6 +5,7 @@ use super::*;
 use crate::digest::Digest;
 use crate::release::{Counts, Release};
 use anyhow::Context;
+use knooppunt_domain::review::assigned;
 use knooppunt_store::Store;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -250,10 +251,7 @@ async fn candidates(
         out.push(Candidate {
             barrier: group.barrier.to_string(),
             reason,
-            owner: group
-                .clusters
-                .iter()
-                .find_map(|c| c.standing.owner.clone())
+            owner: assigned(group.clusters.iter().map(|c| c.standing.owner.as_deref()))
                 .unwrap_or_default(),
             programme: group
                 .clusters
