@@ -99,6 +99,7 @@ async fn record(
         barrier,
         verdict,
         actor: &me.user.name,
+        cluster_id: None,
     };
     let effect = me.state.store.record_label(&label).await?;
     tracing::info!(
