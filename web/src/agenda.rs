@@ -3,7 +3,6 @@
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Reviewers, SignedIn};
-use crate::flash;
 use crate::render::download;
 use crate::time::requested_day;
 use crate::WebState;
@@ -72,7 +71,9 @@ pub(crate) async fn agenda_page(
         Some(text) => requested_day(Some(text))?,
         None => review_store::landing_meeting(&me.state.store, today).await?,
     };
-    let (jar, flash) = flash::take(jar);
+    // After a correction that emptied its cluster, the message comes here.
+    let (jar, notice) = crate::label_history::take_flash(&me, jar).await?;
+    let flash = notice.map(|n| n.text);
     let recorded = me.state.store.meeting_recorded(on).await?;
     let agenda = agenda_for(&me, on).await?;
     let data = AgendaPage {
