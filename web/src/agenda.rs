@@ -56,7 +56,7 @@ struct AgendaPage<'a> {
     agenda: &'a Agenda,
     count: usize,
     one: bool,
-    flash: Option<String>,
+    flash: Option<crate::label_history::Notice>,
     recorded: bool,
 }
 
@@ -72,8 +72,7 @@ pub(crate) async fn agenda_page(
         None => review_store::landing_meeting(&me.state.store, today).await?,
     };
     // After a correction that emptied its cluster, the message comes here.
-    let (jar, notice) = crate::label_history::take_flash(&me, jar).await?;
-    let flash = notice.map(|n| n.text);
+    let (jar, flash) = crate::label_history::take_flash(&me, jar).await?;
     let recorded = me.state.store.meeting_recorded(on).await?;
     let agenda = agenda_for(&me, on).await?;
     let data = AgendaPage {

@@ -2,12 +2,14 @@
 //! signal (by its short kenmerk), the barrier and the cluster; the cluster page's history lists
 //! the corrections made there or that added a signal to it (who, when, which signal, what);
 //! and the last correction in force on a signal, made today, can be taken back there, like
-//! the last decision (`/clusters/{id}/correctie-ongedaan`). Taking back appends a withdrawal;
+//! the last decision (`/clusters/{id}/correctie-ongedaan`; `/correcties/ongedaan` from the
+//! agenda's message when the correction emptied its cluster). Taking back appends a withdrawal;
 //! the label stays, no longer holds (replay, training, the measure) and its effect is undone.
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, OwnCluster, Reviewers, SignedIn};
 use crate::{flash, time, WebState};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
 use knooppunt_domain::envelope::partition_key;
@@ -283,27 +285,71 @@ pub(crate) async fn undo_correction(
         let error = "ongedaan maken: deze correctie hoort niet bij dit cluster.".to_string();
         return crate::clusters::refused_again(&cluster, error).await;
     };
+    match withdraw(me, &label).await? {
+        Ok(done) => Ok(done),
+        Err(error) => crate::clusters::refused_again(&cluster, error).await,
+    }
+}
+
+/// Takes back a correction whose cluster it emptied (the message on the agenda offers it: the
+/// cluster page is gone until the signal is back), for a member whose wijken hold its signal.
+pub(crate) async fn undo_anywhere(
+    me: SignedIn<Reviewers>,
+    CsrfForm(form): CsrfForm<UndoForm>,
+) -> Result<Response, WebError> {
+    let label = match form.label.trim().parse::<i64>() {
+        Ok(seq) => visible_label(&me, seq).await?,
+        Err(_) => None,
+    };
+    let Some(label) = label else {
+        return Err(WebError::refused(
+            StatusCode::NOT_FOUND,
+            "Niet ongedaan gemaakt",
+            "Deze correctie bestaat niet of hoort niet bij uw wijken.",
+        ));
+    };
+    match withdraw(&me, &label).await? {
+        Ok(done) => Ok(done),
+        Err(error) => Err(WebError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Niet ongedaan gemaakt",
+            &error,
+        )),
+    }
+}
+
+/// Takes `label` back: the redirect to the cluster the signal is back in (the agenda when it
+/// has none), with the message; or the refusal in Dutch, naming the signal.
+async fn withdraw(
+    me: &SignedIn<Reviewers>,
+    label: &Label,
+) -> Result<Result<Response, String>, WebError> {
     let today = knooppunt_ingest::today_nl();
-    let outcome = me
-        .state
-        .store
+    let store = &me.state.store;
+    let why = match store
         .withdraw_label(label.seq, today, &me.user.name)
-        .await?;
-    let signal = short_kenmerk(&label.signal_id);
-    let why = match outcome {
+        .await?
+    {
         Ok(withdrawn) => {
             tracing::info!(
-                cluster = %id,
                 label = withdrawn.label.seq,
                 verdict = withdrawn.label.verdict.as_str(),
+                left = withdrawn.effect.left.as_deref().unwrap_or(""),
+                back_in = withdrawn.effect.joined.as_deref().unwrap_or(""),
                 "Recognition label withdrawn"
             );
-            let to = match me.state.store.cluster(id).await? {
-                Some(_) => format!("/clusters/{id}#melding"),
-                None => "/agenda".to_string(),
-            };
+            let mut to = "/agenda".to_string();
+            for cluster in [&label.cluster_id, &label.joined_cluster]
+                .into_iter()
+                .flatten()
+            {
+                if store.cluster(cluster).await?.is_some() {
+                    to = format!("/clusters/{cluster}#melding");
+                    break;
+                }
+            }
             let code = code("correctie", label.seq);
-            return Ok(flash::redirect(&code, &to, me.state.secure_cookies));
+            return Ok(Ok(flash::redirect(&code, &to, me.state.secure_cookies)));
         }
         Err(NotWithdrawn::Already) => "deze correctie is al ongedaan gemaakt",
         Err(NotWithdrawn::NotThatDay) => {
@@ -314,8 +360,8 @@ pub(crate) async fn undo_correction(
         }
         Err(NotWithdrawn::Unknown) => "dit signaal bestaat niet meer",
     };
-    let error = format!("ongedaan maken (signaal {signal}): {why}.");
-    crate::clusters::refused_again(&cluster, error).await
+    let signal = short_kenmerk(&label.signal_id);
+    Ok(Err(format!("ongedaan maken (signaal {signal}): {why}.")))
 }
 
 #[cfg(test)]

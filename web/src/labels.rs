@@ -36,6 +36,10 @@ pub fn routes() -> Router<WebState> {
             "/clusters/{id}/correctie-ongedaan",
             post(crate::label_history::undo_correction),
         )
+        .route(
+            "/correcties/ongedaan",
+            post(crate::label_history::undo_anywhere),
+        )
         .route("/niet-ingedeeld", get(queue_page).post(triage))
 }
 

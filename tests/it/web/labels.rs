@@ -306,5 +306,46 @@ async fn a_correction_is_named_listed_and_taken_back() {
         page.contains(&format!("Ook bij de barrière ‘{angst}’")),
         "{page}"
     );
+
+    // Its only signal taken off again: the cluster is gone, so the message on the agenda says
+    // so and offers the undo; taken back, the signal and its cluster are there again.
+    let angst_id = site.cluster_id("angst-uitkeringskorting", "Moerwijk").await;
+    let angst_label = format!("/clusters/{angst_id}/label");
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&not_this("schilderswijk-moeders", "s1"));
+    let page = crate::teams_loop::post_then_get(&overleg, &angst_label, &form).await;
+    assert!(
+        page.contains("Het cluster had verder geen signalen en staat niet meer op de agenda.")
+            && page.contains("action=\"/correcties/ongedaan\""),
+        "{page}"
+    );
+    assert!(site.store.cluster(&angst_id).await.unwrap().is_none());
+    let seq = site
+        .store
+        .labels()
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .seq
+        .to_string();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&undo(&seq));
+    let page = crate::teams_loop::post_then_get(&overleg, "/correcties/ongedaan", &form).await;
+    assert!(
+        page.contains("De correctie op signaal s1 is ongedaan gemaakt"),
+        "{page}"
+    );
+    let back = site.store.cluster(&angst_id).await.unwrap();
+    assert_eq!(back.map(|c| c.signal_count), Some(1));
     site.app.stop().await;
+}
+
+/// The "hoort niet bij deze barrière" form for signal `id` of `source`.
+fn not_this<'a>(source: &'a str, id: &'a str) -> [(&'a str, &'a str); 3] {
+    [
+        ("bron", source),
+        ("signaal", id),
+        ("oordeel", "hoort-er-niet-bij"),
+    ]
 }
