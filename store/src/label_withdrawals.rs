@@ -149,6 +149,14 @@ struct HistoryRow {
     later: i64,
 }
 
+/// A label with the wijk of its signal.
+#[derive(sqlx::FromRow)]
+struct AreaRow {
+    #[sqlx(flatten)]
+    label: LabelRow,
+    area: String,
+}
+
 /// How many labels in force follow label `l` on its signal.
 const LATER: &str = "(SELECT COUNT(*) FROM signal_labels n WHERE n.source = l.source \
      AND n.signal_id = l.signal_id AND n.seq > l.seq AND NOT EXISTS \
@@ -349,6 +357,26 @@ impl Store {
             .await
             .context("labels van cluster lezen")?;
         rows.into_iter().map(history_label).collect()
+    }
+
+    /// The labels made on the Dutch calendar day `day`, oldest first, each with the wijk of
+    /// its signal (a day's decisions list shows them, a member's only in their wijken).
+    pub async fn labels_on(&self, day: NaiveDate) -> anyhow::Result<Vec<(Label, String)>> {
+        let (start, end) = knooppunt_domain::dutch_time::day_bounds_utc(day);
+        let sql = format!(
+            "SELECT {LABEL_COLUMNS}, s.area {LABEL_FROM} JOIN signals s \
+             ON s.source = l.source AND s.id = l.signal_id \
+             WHERE l.labelled_at >= $1 AND l.labelled_at < $2 ORDER BY l.seq"
+        );
+        let rows: Vec<AreaRow> = sqlx::query_as(&sql)
+            .bind(Text(start))
+            .bind(Text(end))
+            .fetch_all(self.pool())
+            .await
+            .context("labels van de dag lezen")?;
+        rows.into_iter()
+            .map(|row| Ok((Label::try_from(row.label)?, row.area)))
+            .collect()
     }
 
     /// Label `seq`, if there is one.

@@ -164,6 +164,12 @@ async fn withdrawal_suite(store: Store) {
         Some(2)
     );
     assert_eq!(store.labels().await.unwrap().len(), 5, "every label stays");
+    // The day's labels, with their signal's wijk, for the decisions list.
+    let day = store.labels_on(today).await.unwrap();
+    let areas: Vec<&str> = day.iter().map(|(_, area)| area.as_str()).collect();
+    assert_eq!(areas, ["Moerwijk", "Moerwijk", "Moerwijk", "Laak", "Laak"]);
+    assert!(day.iter().all(|(label, _)| label.withdrawn.is_some()));
+    assert!(store.labels_on(yesterday).await.unwrap().is_empty());
 }
 
 on_both_backends!(withdrawal_suite: withdrawals_on_sqlite, withdrawals_on_postgres);

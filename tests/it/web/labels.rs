@@ -286,6 +286,21 @@ async fn a_correction_is_named_listed_and_taken_back() {
         page.contains("ongedaan maken (signaal s0): deze correctie is al ongedaan gemaakt."),
         "{page}"
     );
+    // The day's decisions list names it too, marked as taken back, and its download.
+    let list = overleg.page("/agenda/besluitenlijst", 200).await;
+    assert!(
+        list.contains("Correcties op de herkenning")
+            && list.contains(&format!("hoort niet bij ‘{title}’<br><span class=\"label\">teruggedraaid</span> door overleg om ")),
+        "{list}"
+    );
+    let export = overleg
+        .page("/agenda/besluitenlijst/export?formaat=md", 200)
+        .await;
+    assert!(
+        export.contains("## Correcties op de herkenning")
+            && export.contains("— signaal s0 (Moerwijk): hoort niet bij"),
+        "{export}"
+    );
     let (status, page) = overleg.submit(&undo_path, &undo("999")).await;
     assert_eq!(status, 422);
     assert!(
