@@ -33,6 +33,8 @@ pub struct NewLabel<'a> {
     pub verdict: Verdict,
     /// The account name of the overleg member.
     pub actor: &'a str,
+    /// The cluster whose page the label was made on (`None`: from *Niet ingedeeld*).
+    pub cluster_id: Option<&'a str>,
 }
 
 /// A stored label.
@@ -45,6 +47,81 @@ pub struct Label {
     pub verdict: Verdict,
     pub actor: String,
     pub labelled_at: DateTime<Utc>,
+    /// The cluster whose page the label was made on.
+    pub cluster_id: Option<String>,
+    /// The cluster the label added the signal to.
+    pub joined_cluster: Option<String>,
+    /// Taken back, by whom and when: the label no longer holds.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// A label taken back: an entry of its own, the label itself stays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Withdrawal {
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Why a label cannot be taken back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotWithdrawn {
+    /// There is no such label.
+    Unknown,
+    /// It was taken back already.
+    Already,
+    /// It was not made on this Dutch day (the meeting that is on).
+    NotThatDay,
+    /// A later label on the same signal holds: that one goes first.
+    Later,
+}
+
+impl Label {
+    /// The signal's id as people read it: the first eight characters, "…" when cut.
+    pub fn short_kenmerk(&self) -> String {
+        short_kenmerk(&self.signal_id)
+    }
+
+    /// Whether the label can be taken back on the Dutch day `today`, given whether a later
+    /// label on the same signal holds (`followed`): only the last label in force on a signal,
+    /// made that day, like the last decision of a meeting.
+    pub fn withdrawable(&self, followed: bool, today: NaiveDate) -> Result<(), NotWithdrawn> {
+        if self.withdrawn.is_some() {
+            Err(NotWithdrawn::Already)
+        } else if crate::dutch_time::local_day(&self.labelled_at) != today {
+            Err(NotWithdrawn::NotThatDay)
+        } else if followed {
+            Err(NotWithdrawn::Later)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A signal's id as people read it: the first eight characters, "…" when cut.
+pub fn short_kenmerk(id: &str) -> String {
+    let mut chars = id.chars();
+    let short: String = chars.by_ref().take(8).collect();
+    if chars.next().is_some() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// A label in a cluster's history: whether a later label on the same signal holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryLabel {
+    pub label: Label,
+    pub followed: bool,
+}
+
+/// What taking a label back did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Withdrawn {
+    pub label: Label,
+    /// The cluster the signal left (one the label had added it to) and the cluster it is back
+    /// in (one the label had taken it out of).
+    pub effect: LabelEffect,
 }
 
 /// The labels of one signal that hold: the latest per barrier, and the latest "geen barrière".
@@ -157,6 +234,8 @@ pub struct QueuedSignal {
 /// What recording a label changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabelEffect {
+    /// The label's sequence number.
+    pub seq: i64,
     /// The cluster the signal left.
     pub left: Option<String>,
     /// The cluster the signal joined.
@@ -227,5 +306,54 @@ mod tests {
         labels.record(6, "c", Verdict::Belongs);
         assert_eq!(labels.settle(&["b"]), (vec![], vec!["c"]));
         assert_eq!(labels.belongs("zzz"), Some(false));
+    }
+
+    fn made(at: &str) -> Label {
+        Label {
+            seq: 1,
+            source: "s".into(),
+            signal_id: "abcdefghijklmnop".into(),
+            barrier: "b".into(),
+            verdict: Verdict::DoesNotBelong,
+            actor: "overleg".into(),
+            labelled_at: at.parse().expect("test instant"),
+            cluster_id: None,
+            joined_cluster: None,
+            withdrawn: None,
+        }
+    }
+
+    #[test]
+    fn only_the_last_label_in_force_of_the_dutch_day_can_be_taken_back() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
+        // 23:30 UTC on the 6th is 00:30 on the 7th in Amsterdam.
+        let label = made("2026-12-06T23:30:00Z");
+        assert_eq!(label.withdrawable(false, today), Ok(()));
+        assert_eq!(
+            label.withdrawable(true, today),
+            Err(NotWithdrawn::Later),
+            "a later label on the signal goes first"
+        );
+        let yesterday = made("2026-12-06T22:30:00Z");
+        assert_eq!(
+            yesterday.withdrawable(false, today),
+            Err(NotWithdrawn::NotThatDay)
+        );
+        let mut taken_back = made("2026-12-07T09:00:00Z");
+        taken_back.withdrawn = Some(Withdrawal {
+            actor: "overleg".into(),
+            at: taken_back.labelled_at,
+        });
+        assert_eq!(
+            taken_back.withdrawable(false, today),
+            Err(NotWithdrawn::Already)
+        );
+    }
+
+    #[test]
+    fn a_kenmerk_is_shortened_to_eight_characters() {
+        assert_eq!(made("2026-12-07T09:00:00Z").short_kenmerk(), "abcdefgh…");
+        assert_eq!(short_kenmerk("s1"), "s1");
+        assert_eq!(short_kenmerk("12345678"), "12345678");
     }
 }

@@ -8,6 +8,7 @@ use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::labels::{Label, Verdict};
 use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
@@ -98,6 +99,58 @@ pub struct MinutesDecision {
     pub after_recording: bool,
 }
 
+/// A recognition correction of the day: which signal (its short kenmerk), what, who.
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesCorrection {
+    /// The time of day, `hh:mm` (Europe/Amsterdam).
+    pub time_local: String,
+    pub kenmerk: String,
+    /// The wijk of the signal.
+    pub area: String,
+    /// "hoort niet bij ‘…’", "ook bij ‘…’", "ingedeeld bij ‘…’", "hoort bij geen barrière".
+    pub what: String,
+    pub actor: String,
+    /// The cluster page it was made on, or the cluster it added the signal to.
+    pub cluster_id: Option<String>,
+    pub reversed: bool,
+    /// "door … om hh:mm", or empty.
+    pub reversal: String,
+}
+
+impl MinutesCorrection {
+    fn of((label, area): (Label, String), rules: &Catalog) -> Self {
+        let title = rules.title(&label.barrier);
+        let what = match label.verdict {
+            Verdict::DoesNotBelong => format!("hoort niet bij ‘{title}’"),
+            Verdict::NoBarrier => "hoort bij geen barrière".into(),
+            Verdict::Belongs if label.cluster_id.is_none() => {
+                format!("ingedeeld bij ‘{title}’ (Niet ingedeeld)")
+            }
+            Verdict::Belongs => format!("ook bij ‘{title}’"),
+        };
+        let reversal = label
+            .withdrawn
+            .as_ref()
+            .map(|w| format!("door {} om {}", w.actor, clock(&w.at)));
+        MinutesCorrection {
+            time_local: clock(&label.labelled_at),
+            kenmerk: label.short_kenmerk(),
+            area,
+            what,
+            actor: label.actor,
+            cluster_id: label.cluster_id.or(label.joined_cluster),
+            reversed: reversal.is_some(),
+            reversal: reversal.unwrap_or_default(),
+        }
+    }
+}
+
+/// The time of day of an instant, `hh:mm` in Europe/Amsterdam.
+fn clock(at: &DateTime<Utc>) -> String {
+    let local = crate::dutch::local_time(at);
+    local.get(11..).unwrap_or(&local).to_string()
+}
+
 /// A cluster a decision names, by name, with the path of its page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterLink {
@@ -133,6 +186,8 @@ pub struct Minutes {
     pub meeting: MeetingDay,
     pub attendees: Vec<AttendeeView>,
     pub decisions: Vec<MinutesDecision>,
+    /// The recognition corrections of the day (labels), those taken back marked.
+    pub corrections: Vec<MinutesCorrection>,
     pub action_points: Vec<ActionPointView>,
     /// Decisions in force (not taken back).
     pub in_force: usize,
@@ -149,6 +204,7 @@ impl Minutes {
         let recorded_at = store.meeting_recorded_at(on).await?;
         let decisions = meeting_decisions(store, rules, on, &reviewed, recorded_at).await?;
         let record = store.meeting_record(on).await?;
+        let corrections = store.labels_on(on).await?;
         Ok(Self {
             meeting: MeetingDay::new(on, recorded_at.is_some()),
             attendees: record
@@ -161,6 +217,10 @@ impl Minutes {
                 .collect(),
             in_force: decisions.iter().filter(|d| !d.reversed).count(),
             decisions,
+            corrections: corrections
+                .into_iter()
+                .map(|label| MinutesCorrection::of(label, rules))
+                .collect(),
             action_points: record
                 .action_points
                 .into_iter()
@@ -180,6 +240,11 @@ impl Minutes {
     pub fn retain_decisions(&mut self, keep: impl Fn(&MinutesDecision) -> bool) {
         self.decisions.retain(keep);
         self.in_force = self.decisions.iter().filter(|d| !d.reversed).count();
+    }
+
+    /// Keeps the corrections on signals of the wijken `keep` accepts.
+    pub fn retain_corrections(&mut self, keep: impl Fn(&str) -> bool) {
+        self.corrections.retain(|c| keep(&c.area));
     }
 
     /// The file name without extension: `besluitenlijst-2026-11-30`.

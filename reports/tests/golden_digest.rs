@@ -260,6 +260,7 @@ fn minutes() -> Minutes {
                 true,
             ),
         ],
+        corrections: Vec::new(),
         action_points: vec![ActionPointView {
             what: "Cijfers over de kostendelersnorm opvragen".into(),
             owner: "A. Voorzitter".into(),

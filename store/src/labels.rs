@@ -1,9 +1,12 @@
 //! The labels in the store: recording one (applied at once), reading them back, and the
 //! *Niet ingedeeld* queue.
 
+use crate::label_withdrawals::{
+    take_off, taken_off_text, LabelRow, TakenOff, IN_FORCE, LABEL_COLUMNS, LABEL_FROM,
+};
 use crate::{Store, Text, CLUSTER_KEY_SETTING};
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use knooppunt_domain::cluster::{cluster_id, Classification, ClassifiedBarrier, ClusterKey};
 use knooppunt_domain::labels::{
     key_from_setting, overleg_match, Label, LabelEffect, LabelledSignal, NewLabel, QueuedSignal,
@@ -13,7 +16,7 @@ use knooppunt_domain::recognition::How;
 use std::collections::HashMap;
 
 /// Recounts the clusters a label changed; one left empty disappears.
-async fn recount(tx: &mut Tx, touched: &[String]) -> anyhow::Result<()> {
+pub(crate) async fn recount(tx: &mut Tx, touched: &[String]) -> anyhow::Result<()> {
     for cluster in touched {
         sqlx::query(
                 "UPDATE clusters SET \
@@ -35,6 +38,31 @@ async fn recount(tx: &mut Tx, touched: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates cluster (id, barrier) with its key values (area key, area, organisation), empty
+/// and first seen `on`, unless it exists; [`recount`] gives it its count.
+pub(crate) async fn ensure_cluster(
+    tx: &mut Tx,
+    (id, barrier): (&str, &str),
+    (area_key, area, organisation): (&str, &str, &str),
+    on: NaiveDate,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
+         last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(barrier)
+    .bind(area_key)
+    .bind(area)
+    .bind(organisation)
+    .bind(Text(on))
+    .execute(&mut **tx)
+    .await
+    .context("cluster aanmaken")?;
+    Ok(())
+}
+
 /// Adds the signal to the overleg's cluster for `barrier`, creating the cluster when needed;
 /// returns its id.
 async fn join(
@@ -46,20 +74,13 @@ async fn join(
     area_key: &str,
 ) -> anyhow::Result<String> {
     let cluster = cluster_id(barrier, &found.cluster);
-    sqlx::query(
-        "INSERT INTO clusters (id, barrier, area_key, area, organisation, first_seen, \
-         last_seen, signal_count) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&cluster)
-    .bind(barrier)
-    .bind(&found.cluster.area_key)
-    .bind(&found.cluster.area)
-    .bind(&found.cluster.organisation)
-    .bind(Text(observed_on))
-    .execute(&mut **tx)
-    .await
-    .context("cluster aanmaken")?;
+    let key = &found.cluster;
+    let values = (
+        key.area_key.as_str(),
+        key.area.as_str(),
+        key.organisation.as_str(),
+    );
+    ensure_cluster(tx, (&cluster, barrier), values, observed_on).await?;
     sqlx::query(
         "INSERT INTO signal_barriers (source, signal_id, barrier, cluster_id, observed_on, \
          area_key, wait_days, confidence, organisation, found_by) \
@@ -81,36 +102,43 @@ async fn join(
     Ok(cluster)
 }
 
-/// The labelled signal, locked for the label's transaction.
-async fn read_target(
+/// The signal (source, id) with `columns`, locked for the transaction that changes it.
+pub(crate) async fn lock_signal<T>(
     tx: &mut Tx,
     backend: crate::Backend,
-    label: &NewLabel<'_>,
-) -> anyhow::Result<LabelTarget> {
+    columns: &str,
+    (source, id): (&str, &str),
+) -> anyhow::Result<Option<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     // PostgreSQL: lock the signal's row, so two labels at once cannot lose one another's
     // change (SQLite serialises writing transactions anyway).
     let lock = match backend {
         crate::Backend::Postgres => " FOR UPDATE",
         crate::Backend::Sqlite => "",
     };
-    let sql = format!(
-        "SELECT area, area_key, organisation, observed_on, wait_days, barriers, classification \
-         FROM signals WHERE source = $1 AND id = $2{lock}"
-    );
-    sqlx::query_as::<_, LabelTarget>(&sql)
-        .bind(label.source)
-        .bind(label.signal_id)
+    let sql = format!("SELECT {columns} FROM signals WHERE source = $1 AND id = $2{lock}");
+    sqlx::query_as::<_, T>(&sql)
+        .bind(source)
+        .bind(id)
         .fetch_optional(&mut **tx)
         .await
-        .context("signaal lezen")?
-        .context("signaal: bestaat niet")
+        .context("signaal lezen")
 }
 
-/// Appends the label (append-only).
-async fn insert_label(tx: &mut Tx, label: &NewLabel<'_>, barrier: &str) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+/// Appends the label (append-only) with where it was made and what it changed; its sequence
+/// number.
+async fn insert_label(
+    tx: &mut Tx,
+    label: &NewLabel<'_>,
+    barrier: &str,
+    (joined, taken_off): (Option<&str>, &[TakenOff]),
+) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO signal_labels (source, signal_id, barrier, verdict, actor, labelled_at, \
+         cluster_id, joined_cluster, taken_off) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING seq",
     )
     .bind(label.source)
     .bind(label.signal_id)
@@ -118,13 +146,15 @@ async fn insert_label(tx: &mut Tx, label: &NewLabel<'_>, barrier: &str) -> anyho
     .bind(label.verdict.as_str())
     .bind(label.actor)
     .bind(Text(Utc::now()))
-    .execute(&mut **tx)
+    .bind(label.cluster_id)
+    .bind(joined)
+    .bind(taken_off_text(taken_off)?)
+    .fetch_one(&mut **tx)
     .await
-    .context("label vastleggen")?;
-    Ok(())
+    .context("label vastleggen")
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The signal a label is about, as the label needs it.
 #[derive(sqlx::FromRow)]
@@ -136,47 +166,6 @@ struct LabelTarget {
     wait_days: Option<i64>,
     barriers: Text<Vec<String>>,
     classification: Text<Classification>,
-}
-
-/// A `signal_labels` row as sqlx decodes it.
-type LabelColumns = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Text<DateTime<Utc>>,
-);
-
-fn label_from_row(
-    (seq, source, signal_id, barrier, verdict, actor, labelled_at): LabelColumns,
-) -> anyhow::Result<Label> {
-    Ok(Label {
-        verdict: Verdict::from_name(&verdict).ok_or_else(|| {
-            crate::StoreError::corrupt(format!("onbekend oordeel '{verdict}' in de database"))
-        })?,
-        seq,
-        source,
-        signal_id,
-        barrier,
-        actor,
-        labelled_at: labelled_at.0,
-    })
-}
-
-/// Takes `gone` off the signal; the cluster it counted in, if any.
-async fn leave(tx: &mut Tx, label: &NewLabel<'_>, gone: &str) -> anyhow::Result<Option<String>> {
-    sqlx::query_scalar(
-        "DELETE FROM signal_barriers WHERE source = $1 AND signal_id = $2 AND barrier = $3 \
-         RETURNING cluster_id",
-    )
-    .bind(label.source)
-    .bind(label.signal_id)
-    .bind(gone)
-    .fetch_optional(&mut **tx)
-    .await
-    .context("barrière van signaal verwijderen")
 }
 
 /// The key the stored clusters are grouped by.
@@ -192,29 +181,44 @@ async fn cluster_key(tx: &mut Tx) -> anyhow::Result<ClusterKey> {
 impl Store {
     /// Records a label and applies it at once, in one transaction: the signal's barriers and
     /// memberships follow, and so do the counts of the clusters it leaves or joins (a cluster
-    /// left empty disappears, as after a replay; one joined is created when needed).
+    /// left empty disappears, as after a replay; one joined is created when needed). The label
+    /// keeps what it took off and the cluster it added the signal to, so that it can be taken
+    /// back ([`Store::withdraw_label`]).
     pub async fn record_label(&self, label: &NewLabel<'_>) -> anyhow::Result<LabelEffect> {
         let barrier = match label.verdict {
             Verdict::NoBarrier => "",
             _ => label.barrier,
         };
-        let mut tx = self.pool().begin().await.context("transactie starten")?;
-        let signal = read_target(&mut tx, self.backend(), label).await?;
-        let mut current = signal.barriers.0;
-        let mut detail = signal.classification.0;
-        insert_label(&mut tx, label, barrier).await?;
-
-        let mut effect = LabelEffect::default();
+        let mut tx = self.begin_write().await.context("transactie starten")?;
+        let columns = "area, area_key, organisation, observed_on, wait_days, barriers, \
+                       classification";
+        let signal: LabelTarget = lock_signal(
+            &mut tx,
+            self.backend(),
+            columns,
+            (label.source, label.signal_id),
+        )
+        .await?
+        .context("signaal: bestaat niet")?;
+        let mut current = signal.barriers.0.clone();
+        let mut detail = signal.classification.0.clone();
         let removed: Vec<String> = match label.verdict {
             Verdict::DoesNotBelong => current.iter().filter(|b| *b == barrier).cloned().collect(),
             Verdict::NoBarrier => current.clone(),
             Verdict::Belongs => Vec::new(),
         };
-        let mut touched = Vec::new();
+        let mut effect = LabelEffect::default();
+        let mut taken = Vec::new();
         for gone in &removed {
-            if let Some(cluster) = leave(&mut tx, label, gone).await? {
-                effect.left = Some(cluster.clone());
-                touched.push(cluster);
+            let position = current
+                .iter()
+                .position(|b| b == gone)
+                .unwrap_or(current.len());
+            let found = detail.0.iter().find(|d| d.barrier == *gone).cloned();
+            let signal_key = (label.source, label.signal_id);
+            if let Some(off) = take_off(&mut tx, signal_key, gone, position, found).await? {
+                effect.left = Some(off.cluster_id.clone());
+                taken.push(off);
             }
             current.retain(|b| b != gone);
             detail.0.retain(|d| d.barrier != *gone);
@@ -227,9 +231,10 @@ impl Store {
             let cluster = join(&mut tx, label, barrier, &found, on, &signal.area_key).await?;
             current.push(barrier.to_string());
             detail.0.push(ClassifiedBarrier::of(&found));
-            effect.joined = Some(cluster.clone());
-            touched.push(cluster);
+            effect.joined = Some(cluster);
         }
+        let changes = (effect.joined.as_deref(), taken.as_slice());
+        effect.seq = insert_label(&mut tx, label, barrier, changes).await?;
         sqlx::query(
             "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
         )
@@ -240,27 +245,34 @@ impl Store {
         .execute(&mut *tx)
         .await
         .context("indeling van signaal bijwerken")?;
+        let touched: Vec<String> = taken
+            .iter()
+            .map(|t| t.cluster_id.clone())
+            .chain(effect.joined.clone())
+            .collect();
         recount(&mut tx, &touched).await?;
         tx.commit().await.context("label vastleggen")?;
         Ok(effect)
     }
 
-    /// Every label, oldest first (append-only: nothing is ever changed or removed).
+    /// Every label, oldest first, with its withdrawal if it was taken back (append-only:
+    /// nothing is ever changed or removed).
     pub async fn labels(&self) -> anyhow::Result<Vec<Label>> {
-        let rows: Vec<LabelColumns> = sqlx::query_as(
-            "SELECT seq, source, signal_id, barrier, verdict, actor, labelled_at FROM signal_labels \
-             ORDER BY seq",
-        )
-        .fetch_all(self.pool())
-        .await
-        .context("labels lezen")?;
-        rows.into_iter().map(label_from_row).collect()
+        let sql = format!("SELECT {LABEL_COLUMNS} {LABEL_FROM} ORDER BY l.seq");
+        let rows: Vec<LabelRow> = sqlx::query_as(&sql)
+            .fetch_all(self.pool())
+            .await
+            .context("labels lezen")?;
+        rows.into_iter().map(Label::try_from).collect()
     }
 
-    /// The labels that hold, per signal (source, id).
+    /// The labels that hold, per signal (source, id): taken-back labels do not.
     pub async fn signal_labels(&self) -> anyhow::Result<HashMap<(String, String), SignalLabels>> {
         let mut by_signal: HashMap<(String, String), SignalLabels> = HashMap::new();
         for label in self.labels().await? {
+            if label.withdrawn.is_some() {
+                continue;
+            }
             by_signal
                 .entry((label.source.clone(), label.signal_id.clone()))
                 .or_default()
@@ -280,15 +292,16 @@ impl Store {
             Option<String>,
             Option<i64>,
         );
-        let rows: Vec<Columns> = sqlx::query_as(
-            // From the labels to their signals (by key), not a scan of every signal.
+        // From the labels in force to their signals (by key), not a scan of every signal.
+        let sql = format!(
             "SELECT source, id, observed_on, text, organisation, wait_days FROM signals s \
-             WHERE (s.source, s.id) IN (SELECT source, signal_id FROM signal_labels) \
-             ORDER BY source, id",
-        )
-        .fetch_all(self.pool())
-        .await
-        .context("gelabelde signalen lezen")?;
+             WHERE (s.source, s.id) IN (SELECT l.source, l.signal_id FROM signal_labels l \
+             WHERE {IN_FORCE}) ORDER BY source, id"
+        );
+        let rows: Vec<Columns> = sqlx::query_as(&sql)
+            .fetch_all(self.pool())
+            .await
+            .context("gelabelde signalen lezen")?;
         Ok(rows
             .into_iter()
             .map(|(source, id, observed_on, text, organisation, wait_days)| {
@@ -327,7 +340,8 @@ impl Store {
         };
         let from = format!(
             "FROM signals s WHERE s.barriers = ''{filter} AND NOT EXISTS \
-             (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id)"
+             (SELECT 1 FROM signal_labels l WHERE l.source = s.source AND l.signal_id = s.id \
+             AND {IN_FORCE})"
         );
         let n = area_keys.len();
         let sql = format!(

@@ -24,6 +24,7 @@ mod decide_error;
 mod error;
 pub mod events;
 pub mod figures;
+mod label_withdrawals;
 mod labels;
 mod migrations;
 pub mod minutes;

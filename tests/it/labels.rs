@@ -14,6 +14,8 @@ use knooppunt_rules::ruleset::RuleSet;
 use knooppunt_store::Store;
 use serde_json::json;
 
+mod withdrawal;
+
 /// Stores notes (id, area, date, text) classified by the default rules.
 pub async fn store_notes(store: &Store, notes: &[(&str, &str, &str, &str)]) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
@@ -62,7 +64,12 @@ pub const NOTES: [(&str, &str, &str, &str); 4] = [
 ];
 
 /// Records the overleg's verdict on signal `id` of source `t`.
-async fn record(store: &Store, id: &str, barrier: &str, verdict: Verdict) -> LabelEffect {
+pub(crate) async fn record(
+    store: &Store,
+    id: &str,
+    barrier: &str,
+    verdict: Verdict,
+) -> LabelEffect {
     store
         .record_label(&label(id, barrier, verdict))
         .await
@@ -70,7 +77,7 @@ async fn record(store: &Store, id: &str, barrier: &str, verdict: Verdict) -> Lab
 }
 
 /// The barriers signal `id` of source `t` is in now.
-async fn barriers_of(store: &Store, id: &str) -> Vec<String> {
+pub(crate) async fn barriers_of(store: &Store, id: &str) -> Vec<String> {
     store
         .signal("t", id)
         .await
@@ -79,25 +86,26 @@ async fn barriers_of(store: &Store, id: &str) -> Vec<String> {
         .barriers
 }
 
-async fn count_of(store: &Store, barrier: &str, area: &str) -> Option<i64> {
+pub(crate) async fn count_of(store: &Store, barrier: &str, area: &str) -> Option<i64> {
     cluster_in(store, barrier, area)
         .await
         .map(|c| c.signal_count)
 }
 
-async fn found_by(store: &Store, id: &str, barrier: &str) -> String {
+pub(crate) async fn found_by(store: &Store, id: &str, barrier: &str) -> String {
     let memberships = store.memberships("t", id).await.unwrap();
     let membership = memberships.into_iter().find(|m| m.barrier == barrier);
     membership.expect("membership").found_by
 }
 
-fn label<'a>(id: &'a str, barrier: &'a str, verdict: Verdict) -> NewLabel<'a> {
+pub(crate) fn label<'a>(id: &'a str, barrier: &'a str, verdict: Verdict) -> NewLabel<'a> {
     NewLabel {
         source: "t",
         signal_id: id,
         barrier,
         verdict,
         actor: "overleg-a",
+        cluster_id: None,
     }
 }
 

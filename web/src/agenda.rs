@@ -3,7 +3,6 @@
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, Reviewers, SignedIn};
-use crate::flash;
 use crate::render::download;
 use crate::time::requested_day;
 use crate::WebState;
@@ -57,7 +56,7 @@ struct AgendaPage<'a> {
     agenda: &'a Agenda,
     count: usize,
     one: bool,
-    flash: Option<String>,
+    flash: Option<crate::label_history::Notice>,
     recorded: bool,
 }
 
@@ -72,7 +71,8 @@ pub(crate) async fn agenda_page(
         Some(text) => requested_day(Some(text))?,
         None => review_store::landing_meeting(&me.state.store, today).await?,
     };
-    let (jar, flash) = flash::take(jar);
+    // After a correction that emptied its cluster, the message comes here.
+    let (jar, flash) = crate::label_history::take_flash(&me, jar).await?;
     let recorded = me.state.store.meeting_recorded(on).await?;
     let agenda = agenda_for(&me, on).await?;
     let data = AgendaPage {

@@ -30,7 +30,7 @@ pub(crate) async fn cluster_page(
     cluster: OwnCluster,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
-    let (jar, flash) = flash::take(jar);
+    let (jar, flash) = crate::label_history::take_flash(&cluster.me, jar).await?;
     let page = overleg::cluster_view(&cluster.me, &cluster.id, None, flash).await?;
     Ok((jar, page).into_response())
 }

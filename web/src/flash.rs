@@ -38,11 +38,18 @@ pub fn redirect(code: &str, to: &str, secure: bool) -> axum::response::Response 
 
 /// The message to show once, and the jar without it.
 pub fn take(jar: CookieJar) -> (CookieJar, Option<String>) {
+    let (jar, code) = take_code(jar);
+    (jar, code.as_deref().and_then(text))
+}
+
+/// The code of the message to show once, and the jar without it: for a message told from
+/// what the code names (a recognition correction, by its number).
+pub fn take_code(jar: CookieJar) -> (CookieJar, Option<String>) {
     let Some(code) = jar.get(FLASH_COOKIE).map(|c| c.value().to_string()) else {
         return (jar, None);
     };
     let jar = jar.remove(Cookie::build(FLASH_COOKIE).path("/").build());
-    (jar, text(&code))
+    (jar, Some(code))
 }
 
 /// The Dutch message for a code; `None` for a code this version does not know.
@@ -87,8 +94,9 @@ pub fn text(code: &str) -> Option<String> {
             "geen" => "Er was geen werkroute om te verwijderen.".into(),
             _ => return None,
         },
+        // Said in full (signal, barrier, cluster) where the label is read: `label_history`.
         "label" => match first {
-            "niet" => "Vastgelegd: dit signaal hoort niet bij deze barrière en telt hier niet \
+            "niet" => "Vastgelegd: het signaal hoort niet bij de barrière en telt daar niet \
                        meer mee."
                 .into(),
             "ook" => "Vastgelegd: het signaal telt ook mee bij de gekozen barrière.".into(),
@@ -99,6 +107,7 @@ pub fn text(code: &str) -> Option<String> {
             "geen" => "Vastgelegd: het signaal hoort bij geen barrière.".into(),
             _ => return None,
         },
+        "correctie" => "De correctie is ongedaan gemaakt.".into(),
         "beheer" => crate::beheer::message(first)?.into(),
         "vastgesteld" => crate::publish::message(first, second)?,
         _ => return None,

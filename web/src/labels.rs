@@ -3,7 +3,9 @@
 //! "ook: <barrière>"; on **Niet ingedeeld** (`/niet-ingedeeld`) unclassified signals are
 //! triaged into a barrier or "geen barrière". Only the overleg labels, a restricted member only
 //! in their own wijken (checked here, on the server), and every form carries the CSRF token.
-//! Labels take effect at once: see [`knooppunt_rules::labels`].
+//! Labels take effect at once: see [`knooppunt_rules::labels`]. What a label did is said by
+//! signal, barrier and cluster, shown in the cluster's history, and can be taken back the same
+//! day: see [`crate::label_history`].
 
 use crate::error::WebError;
 use crate::extract::{CsrfForm, OwnCluster, Reviewers, SignedIn};
@@ -16,7 +18,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
 use handlebars::Handlebars;
-use knooppunt_rules::labels::{NewLabel, Verdict};
+use knooppunt_rules::labels::{short_kenmerk, NewLabel, Verdict};
 use knooppunt_rules::ruleset::RuleSet;
 use serde::{Deserialize, Serialize};
 
@@ -30,37 +32,30 @@ const QUEUE_TEMPLATE: &str = include_str!("templates/niet_ingedeeld.hbs");
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/clusters/{id}/label", post(label_in_cluster))
+        .route(
+            "/clusters/{id}/correctie-ongedaan",
+            post(crate::label_history::undo_correction),
+        )
+        .route(
+            "/correcties/ongedaan",
+            post(crate::label_history::undo_anywhere),
+        )
         .route("/niet-ingedeeld", get(queue_page).post(triage))
 }
 
-/// The barrier choices as `<option>`s (titles shown, ids sent), HTML-escaped.
-fn options(rules: &RuleSet) -> String {
-    rules
-        .barriers()
-        .iter()
-        .map(|b| {
-            format!(
-                "<option value=\"{}\">{}</option>",
-                handlebars::html_escape(&b.id),
-                handlebars::html_escape(&b.title)
-            )
-        })
-        .collect()
-}
-
 /// Registers the queue page and the partial the cluster page shows under each signal
-/// (`{{> labels_signal cluster=… csrf=…}}`), with the rule set's barrier titles.
-pub fn register(templates: &mut Handlebars<'static>, rules: &RuleSet) -> anyhow::Result<()> {
-    let partial = format!(
-        "<form method=\"post\" action=\"/clusters/{{{{cluster}}}}/label\" class=\"label-form\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{{{{csrf}}}}\">\
-         <input type=\"hidden\" name=\"bron\" value=\"{{{{source}}}}\">\
-         <input type=\"hidden\" name=\"signaal\" value=\"{{{{id}}}}\">\
+/// (`{{> labels_signal cluster=… csrf=… choices=…}}`): the "ook" choices are the barriers
+/// other than the cluster's own.
+pub fn register(templates: &mut Handlebars<'static>) -> anyhow::Result<()> {
+    let partial = "<form method=\"post\" action=\"/clusters/{{cluster}}/label\" class=\"label-form\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{{csrf}}\">\
+         <input type=\"hidden\" name=\"bron\" value=\"{{source}}\">\
+         <input type=\"hidden\" name=\"signaal\" value=\"{{id}}\">\
+         {{#if label_error}}<p class=\"utrecht-alert utrecht-alert--error fout\" role=\"alert\">{{label_error}}</p>{{/if}}\
          <button type=\"submit\" name=\"oordeel\" value=\"hoort-er-niet-bij\">Hoort niet bij deze barrière</button> \
-         <label>Ook: <select name=\"barriere\" aria-label=\"ook bij barrière\"><option value=\"\">— kies een barrière —</option>{}</select></label> \
-         <button type=\"submit\" name=\"oordeel\" value=\"ook\">Ook bij deze barrière</button></form>",
-        options(rules)
-    );
+         <label>Ook: <select name=\"barriere\" aria-label=\"ook bij barrière (signaal {{kenmerk}})\"><option value=\"\">— kies een barrière —</option>\
+         {{#each choices}}<option value=\"{{id}}\">{{title}}</option>{{/each}}</select></label> \
+         <button type=\"submit\" name=\"oordeel\" value=\"ook\">Ook bij deze barrière</button></form>";
     templates
         .register_partial("labels_signal", partial)
         .map_err(|e| anyhow::anyhow!("sjabloon labels_signal: {e}"))?;
@@ -68,6 +63,20 @@ pub fn register(templates: &mut Handlebars<'static>, rules: &RuleSet) -> anyhow:
         .register_template_string("niet_ingedeeld", QUEUE_TEMPLATE)
         .map_err(|e| anyhow::anyhow!("sjabloon niet_ingedeeld: {e}"))?;
     Ok(())
+}
+
+/// The barriers to choose from (titles shown, ids sent), but `except`: for "ook" on a signal
+/// of a cluster, every barrier other than the cluster's own.
+pub(crate) fn barrier_choices(rules: &RuleSet, except: Option<&str>) -> Vec<BarrierChoice> {
+    rules
+        .barriers()
+        .iter()
+        .filter(|b| Some(b.id.as_str()) != except)
+        .map(|b| BarrierChoice {
+            id: b.id.clone(),
+            title: b.title.clone(),
+        })
+        .collect()
 }
 
 /// A label that was not recorded, and why.
@@ -86,28 +95,31 @@ async fn signal_in_areas(me: &SignedIn<Reviewers>, source: &str, id: &str) -> Re
     }
 }
 
-/// Records the member's verdict on (source, signal) for `barrier`; it takes effect at once.
+/// Records the member's verdict on (source, signal) for `barrier`, made on the page of
+/// `cluster` (`None`: the queue); it takes effect at once. The label's sequence number.
 async fn record(
     me: &SignedIn<Reviewers>,
     (source, signal_id): (&str, &str),
-    barrier: &str,
-    verdict: Verdict,
-) -> Result<(), WebError> {
+    (barrier, verdict): (&str, Verdict),
+    cluster: Option<&str>,
+) -> Result<i64, WebError> {
     let label = NewLabel {
         source,
         signal_id,
         barrier,
         verdict,
         actor: &me.user.name,
+        cluster_id: cluster,
     };
     let effect = me.state.store.record_label(&label).await?;
     tracing::info!(
+        label = effect.seq,
         verdict = label.verdict.as_str(),
         left = effect.left.as_deref().unwrap_or(""),
         joined = effect.joined.as_deref().unwrap_or(""),
         "Recognition label recorded"
     );
-    Ok(())
+    Ok(effect.seq)
 }
 
 #[derive(Deserialize, Default)]
@@ -123,6 +135,51 @@ struct ClusterLabelForm {
     /// For "ook": the barrier id.
     #[serde(rename = "barriere")]
     barrier: String,
+}
+
+/// The cluster page again, with `error` about the signal of `form` at the top and at its form.
+async fn refused_at_signal(
+    cluster: &OwnCluster,
+    form: &ClusterLabelForm,
+    error: String,
+) -> Result<Response, WebError> {
+    let refused = crate::overleg::Refused {
+        error: error.clone(),
+        label: Some(crate::overleg::LabelRefused {
+            source: form.source.clone(),
+            signal: form.signal.clone(),
+            error,
+        }),
+        ..Default::default()
+    };
+    crate::clusters::refused_with(cluster, refused).await
+}
+
+/// The verdict the cluster form asks for on a signal of a cluster of `barrier`, or the refusal
+/// in Dutch, naming the signal.
+fn cluster_verdict(
+    rules: &RuleSet,
+    form: &ClusterLabelForm,
+    barrier: String,
+) -> Result<(Verdict, String), String> {
+    let signal = format!("signaal {}", short_kenmerk(&form.signal));
+    match form.verdict.as_str() {
+        "hoort-er-niet-bij" => Ok((Verdict::DoesNotBelong, barrier)),
+        "ook" if form.barrier == barrier => Err(format!(
+            "ook bij een barrière ({signal}): het signaal hoort al bij ‘{}’, de barrière van \
+             dit cluster; kies een andere uit de lijst.",
+            rules.title(&barrier)
+        )),
+        "ook" if rules.barrier(&form.barrier).is_some() => {
+            Ok((Verdict::Belongs, form.barrier.clone()))
+        }
+        "ook" => Err(format!(
+            "ook bij een barrière ({signal}): kies een barrière uit de lijst."
+        )),
+        _ => Err(format!(
+            "oordeel ({signal}): kies 'hoort niet bij deze barrière' of 'ook'."
+        )),
+    }
 }
 
 /// "Hoort niet bij deze barrière" / "ook: <barrière>" for a signal of a cluster.
@@ -142,46 +199,33 @@ async fn label_in_cluster(
         .into_iter()
         .find(|m| m.cluster_id.as_deref() == Some(id.as_str()))
     else {
-        return Err(refuse(
+        let error = format!(
+            "signaal {}: dit signaal hoort niet (meer) bij dit cluster.",
+            short_kenmerk(&form.signal)
+        );
+        return with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "signaal: dit signaal hoort niet (meer) bij dit cluster.",
-        ));
+            crate::clusters::refused_again(&cluster, error).await,
+        );
     };
-    let barrier = member.barrier;
-    let (verdict, barrier) = match form.verdict.as_str() {
-        "hoort-er-niet-bij" => (Verdict::DoesNotBelong, barrier),
-        "ook" if form.barrier == barrier => {
-            let error = "ook bij een barrière: het signaal hoort al bij deze barrière; kies een \
-                         andere uit de lijst."
-                .to_string();
-            return crate::clusters::refused_again(&cluster, error).await;
-        }
-        "ook" if me.state.rules.barrier(&form.barrier).is_some() => {
-            (Verdict::Belongs, form.barrier.clone())
-        }
-        // Back on the cluster page, at the form, not on a page of its own.
-        "ook" => {
-            let error = "ook bij een barrière: kies een barrière uit de lijst.".to_string();
-            return crate::clusters::refused_again(&cluster, error).await;
-        }
-        _ => {
-            return Err(refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "oordeel: kies 'hoort niet bij deze barrière' of 'ook'.",
-            ))
-        }
+    // Back on the cluster page, at the signal's form, not on a page of its own.
+    let (verdict, barrier) = match cluster_verdict(&me.state.rules, &form, member.barrier) {
+        Ok(chosen) => chosen,
+        Err(error) => return refused_at_signal(&cluster, &form, error).await,
     };
-    record(me, (&form.source, &form.signal), &barrier, verdict).await?;
-    let code = match verdict {
+    let signal = (form.source.as_str(), form.signal.as_str());
+    let seq = record(me, signal, (&barrier, verdict), Some(id)).await?;
+    let kind = match verdict {
         Verdict::DoesNotBelong => "label:niet",
         _ => "label:ook",
     };
     // The cluster may have emptied: then back to the agenda.
     let to = match me.state.store.cluster(id).await? {
-        Some(_) => format!("/clusters/{id}"),
+        Some(_) => format!("/clusters/{id}#melding"),
         None => "/agenda".to_string(),
     };
-    Ok(crate::flash::redirect(code, &to, me.state.secure_cookies))
+    let code = crate::label_history::code(kind, seq);
+    Ok(crate::flash::redirect(&code, &to, me.state.secure_cookies))
 }
 
 #[derive(Deserialize, Default)]
@@ -198,7 +242,8 @@ async fn queue_page(
     jar: CookieJar,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
-    let (jar, flash) = crate::flash::take(jar);
+    let (jar, notice) = crate::label_history::take_flash(&me, jar).await?;
+    let flash = notice.map(|n| n.text);
     let page = queue_view(&me, query.page.unwrap_or(1).max(1), flash, None).await?;
     Ok((jar, page).into_response())
 }
@@ -230,16 +275,7 @@ async fn queue_view(
             text: s.text,
         })
         .collect();
-    let barriers = me
-        .state
-        .rules
-        .barriers()
-        .iter()
-        .map(|b| BarrierChoice {
-            id: b.id.clone(),
-            title: b.title.clone(),
-        })
-        .collect();
+    let barriers = barrier_choices(&me.state.rules, None);
     let data = QueuePage {
         signals,
         total,
@@ -266,7 +302,7 @@ struct QueuedSignal {
 }
 
 #[derive(Serialize)]
-struct BarrierChoice {
+pub(crate) struct BarrierChoice {
     id: String,
     title: String,
 }
@@ -316,13 +352,15 @@ async fn triage(
         let shown = queue_view(&me, page, None, Some(error.to_string())).await;
         return with_status(StatusCode::UNPROCESSABLE_ENTITY, shown);
     };
-    record(&me, (&form.source, &form.signal), &form.barrier, verdict).await?;
+    let signal = (form.source.as_str(), form.signal.as_str());
+    let seq = record(&me, signal, (&form.barrier, verdict), None).await?;
     let page = form.page.unwrap_or(1).max(1);
-    let code = if verdict == Verdict::NoBarrier {
+    let kind = if verdict == Verdict::NoBarrier {
         "triage:geen"
     } else {
         "triage:ingedeeld"
     };
     let to = format!("/niet-ingedeeld?pagina={page}");
-    Ok(crate::flash::redirect(code, &to, me.state.secure_cookies))
+    let code = crate::label_history::code(kind, seq);
+    Ok(crate::flash::redirect(&code, &to, me.state.secure_cookies))
 }

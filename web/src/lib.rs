@@ -11,7 +11,7 @@
 //! | `state.rs`, `render.rs`, `error.rs`, `extract.rs`, `time.rs` | the room's own machinery |
 //! | `signin.rs`, `accounts.rs`, `passwords.rs`, `throttle.rs` | who is signed in |
 //! | `intake.rs`, `upload.rs`, `mine.rs` | an indiener's signals: one by the form, a file at once, what became of them |
-//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs`, `werkroute.rs`, `werkroute_form.rs` | the overleg's meeting, its decisions list and decisions; werkroutes |
+//! | `agenda.rs`, `minutes.rs`, `clusters.rs`, `overleg.rs`, `labels.rs`, `label_history.rs`, `werkroute.rs`, `werkroute_form.rs` | the overleg's meeting, its decisions list and decisions; werkroutes |
 //! | `knelpunten.rs` | what the municipality reads: knelpunten and the brief |
 //! | `beheer.rs`, `beheer_users.rs`, `verwerkingslog.rs` | administration (accounts, tokens) and the processing log |
 //! | `security.rs`, `flash.rs` | headers, Dutch refusals, one-time messages |
@@ -35,6 +35,7 @@ mod decision_form;
 mod digest;
 mod intake;
 mod knelpunten;
+mod label_history;
 mod labels;
 mod log_labels;
 mod mine;

@@ -397,6 +397,7 @@ async fn minutes_for(me: &SignedIn<Reviewers>, on: NaiveDate) -> anyhow::Result<
     minutes.templates_dir = me.state.templates_dir.clone();
     let user = &me.user;
     minutes.retain_decisions(|decision| user.covers_area(&partition_key(&decision.area)));
+    minutes.retain_corrections(|area| user.covers_area(&partition_key(area)));
     Ok(minutes)
 }
 

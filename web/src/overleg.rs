@@ -7,6 +7,8 @@ use crate::accounts::User;
 use crate::decision_form::DecisionForm;
 use crate::error::WebError;
 use crate::extract::{Reviewers, SignedIn};
+use crate::label_history::{CorrectionRow, Notice};
+use crate::labels::BarrierChoice;
 use crate::time;
 use crate::WebState;
 use axum::http::StatusCode;
@@ -30,6 +32,15 @@ pub(crate) struct Refused {
     pub werkroute: Option<crate::werkroute::Typed>,
     /// A refused vignette: the signal and the text the overleg typed for it.
     pub vignette: Option<VignetteTyped>,
+    /// A refused recognition correction: said at the signal's form too.
+    pub label: Option<LabelRefused>,
+}
+
+/// A recognition correction refused for a signal, shown again at its form.
+pub(crate) struct LabelRefused {
+    pub source: String,
+    pub signal: String,
+    pub error: String,
 }
 
 /// The vignette text typed for a signal, shown again in its form after a refusal.
@@ -135,6 +146,10 @@ struct Example {
     identifying: String,
     /// How the cluster's barrier was found in it ("herkend door het model (zekerheid …)").
     herkend: String,
+    /// The signal's id as the history names it ("9f3a61c0…").
+    kenmerk: String,
+    /// Why a correction of this signal was refused.
+    label_error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -162,8 +177,12 @@ struct ClusterPage {
     others: Vec<Other>,
     panels: BTreeMap<&'static str, Panel>,
     error: Option<String>,
-    flash: Option<String>,
+    flash: Option<Notice>,
     undo: Option<Undo>,
+    /// The recognition corrections made here or that added a signal here.
+    corrections: Vec<CorrectionRow>,
+    /// The barriers a signal here can also belong to: all but this cluster's.
+    ook_choices: Vec<BarrierChoice>,
     werkroute: crate::werkroute::Panel,
 }
 
@@ -242,7 +261,7 @@ pub(crate) async fn cluster_view(
     me: &SignedIn<Reviewers>,
     id: &str,
     refused: Option<Refused>,
-    flash: Option<String>,
+    flash: Option<Notice>,
 ) -> Result<Response, WebError> {
     let Some((title, data)) = cluster_data(&me.state, &me.user, id, refused, flash).await? else {
         return Err(WebError::NotFound(
@@ -332,11 +351,11 @@ fn shown_note(shown: usize, total: i64) -> Option<String> {
 }
 
 /// The cluster's signals (scrubbed), newest first, with their vignette approval; the form of
-/// a refused vignette keeps what was typed.
+/// a refused vignette keeps what was typed, a refused correction is said at its signal.
 async fn examples(
     state: &WebState,
     id: &str,
-    retry: Option<&VignetteTyped>,
+    (retry, label): (Option<&VignetteTyped>, Option<&LabelRefused>),
 ) -> anyhow::Result<Vec<Example>> {
     let mut examples =
         review_store::example_signals(&state.store, &[id.to_string()], SIGNALS_SHOWN).await?;
@@ -352,6 +371,9 @@ async fn examples(
                 .filter(|t| t.source == e.source && t.signal == e.id)
                 .map(|t| t.text.clone());
             let form_open = typed.is_some();
+            let label_error = label
+                .filter(|l| l.source == e.source && l.signal == e.id)
+                .map(|l| l.error.clone());
             let form_text = typed.unwrap_or_else(|| e.text.clone());
             Example {
                 approved: approval.is_some(),
@@ -361,12 +383,14 @@ async fn examples(
                 ),
                 form_text,
                 form_open,
+                kenmerk: knooppunt_domain::labels::short_kenmerk(&e.id),
                 observed_on: time::day(e.observed_on),
                 source: e.source,
                 id: e.id,
                 text: e.text,
                 area: e.area,
                 herkend: e.herkend,
+                label_error,
             }
         })
         .collect())
@@ -421,8 +445,8 @@ async fn cluster_data(
     user: &User,
     id: &str,
     refused: Option<Refused>,
-    flash: Option<String>,
-) -> anyhow::Result<Option<(String, ClusterPage)>> {
+    flash: Option<Notice>,
+) -> Result<Option<(String, ClusterPage)>, WebError> {
     let today = knooppunt_ingest::today_nl();
     let context = Context {
         state,
@@ -455,7 +479,8 @@ async fn cluster_data(
     let barrier = state.rules.barrier(&cluster.cluster.barrier);
     let mut refused = refused.unwrap_or_default();
     let werkroute = crate::werkroute::panel(state, id, refused.werkroute.take()).await?;
-    let examples = examples(state, id, refused.vignette.as_ref()).await?;
+    let retry = (refused.vignette.as_ref(), refused.label.as_ref());
+    let examples = examples(state, id, retry).await?;
     let mut shown = cluster.cluster.clone();
     // A cluster others were merged into counts their signals too.
     if cluster.standing.state != ReviewState::Merged {
@@ -491,6 +516,8 @@ async fn cluster_data(
         flash,
         undo,
         werkroute,
+        corrections: crate::label_history::corrections(state, id).await?,
+        ook_choices: crate::labels::barrier_choices(&state.rules, Some(&cluster.cluster.barrier)),
     };
     Ok(Some((context.title(cluster), page)))
 }
@@ -525,6 +552,7 @@ pub(crate) async fn refused_view(
         error,
         werkroute: None,
         vignette: None,
+        label: None,
     };
     let page = cluster_view(me, id, Some(refused), None).await;
     crate::render::with_status(status, page)

@@ -99,7 +99,7 @@ impl WebState {
         min_group_size: i64,
         wider_areas: BTreeMap<String, String>,
     ) -> anyhow::Result<Self> {
-        let templates = compile(&rules)?;
+        let templates = compile()?;
         Ok(Self {
             throttle: throttle::Throttle::new(store.clone()),
             store,
@@ -125,7 +125,7 @@ impl WebState {
 
 /// The page templates, strict: a field a template names but the page does not provide is an
 /// error (a 500 with a Dutch apology, logged), never an empty string on the page.
-fn compile(rules: &RuleSet) -> anyhow::Result<Handlebars<'static>> {
+fn compile() -> anyhow::Result<Handlebars<'static>> {
     let mut templates = Handlebars::new();
     templates.set_strict_mode(true);
     for (name, source) in TEMPLATES {
@@ -133,7 +133,7 @@ fn compile(rules: &RuleSet) -> anyhow::Result<Handlebars<'static>> {
             .register_template_string(name, source)
             .map_err(|e| anyhow::anyhow!("sjabloon {name}: {e}"))?;
     }
-    labels::register(&mut templates, rules)?;
+    labels::register(&mut templates)?;
     Ok(templates)
 }
 
@@ -143,8 +143,7 @@ mod tests {
 
     #[test]
     fn templates_are_strict() {
-        let rules = RuleSet::default_rules().unwrap();
-        let templates = compile(&rules).unwrap();
+        let templates = compile().unwrap();
         let page = serde_json::json!({"title": "Let op", "text": "Tekst"});
         assert!(templates
             .render("melding", &page)

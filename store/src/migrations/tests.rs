@@ -27,6 +27,7 @@ const SQLITE_CHECKSUMS: &[(i64, &str)] = &[
     (25, "8c3101a764bcc9ec74c3537918e6eb91b74f1cd972f846c55c6311f5481db5a7cc508bb030578578996b5860bcee0e3c"),
     (26, "03b394b6fbd25d62a94e92124b224fb4caae298b3df6e7781d88d30c6ea83500e8dec301e20b0e6843083d8aec7922d8"),
     (27, "fd61cf63974a395eeecc45bab3a2df433102e06cb55378ea5b7659e85412b4bbb705988abe4155ef97b23c47d469ea86"),
+    (28, "7e2b491ea8a9b0e3cec18d62ab2bb5dec496a986788119cccdc430911eed67214b04069c0ce45bff666b89d67e467125"),
 ];
 
 /// As [`SQLITE_CHECKSUMS`], for PostgreSQL.
@@ -49,6 +50,7 @@ const POSTGRES_CHECKSUMS: &[(i64, &str)] = &[
     (25, "8c3101a764bcc9ec74c3537918e6eb91b74f1cd972f846c55c6311f5481db5a7cc508bb030578578996b5860bcee0e3c"),
     (26, "03b394b6fbd25d62a94e92124b224fb4caae298b3df6e7781d88d30c6ea83500e8dec301e20b0e6843083d8aec7922d8"),
     (27, "fd61cf63974a395eeecc45bab3a2df433102e06cb55378ea5b7659e85412b4bbb705988abe4155ef97b23c47d469ea86"),
+    (28, "b9780f3a395d1e5b5f622554563d278afaa7985c0eac18de6303d3bdef9883e1addaa3817e11b3f28a71fc22600001da"),
 ];
 
 fn hex(bytes: &[u8]) -> String {
@@ -82,7 +84,7 @@ fn migrations_are_named_as_sqlx_names_them() {
     let first = &migrations[0];
     assert_eq!((first.version, first.description.as_ref()), (1, "init"));
     let last = migrations.last().unwrap();
-    assert_eq!(last.description, "vignette text");
+    assert_eq!(last.description, "label withdrawals");
     assert!(migrations.iter().all(|migration| {
         migration.migration_type == MigrationType::Simple && !migration.no_tx
     }));

@@ -94,7 +94,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     form.extend_from_slice(&not_here);
     let page = crate::teams_loop::post_then_get(&overleg, &label_path, &form).await;
     assert!(
-        page.contains("Vastgelegd: dit signaal hoort niet bij deze barrière"),
+        page.contains("Vastgelegd: signaal s0 hoort niet bij de barrière"),
         "{page}"
     );
     let labelled = site.store.cluster(&cluster).await.unwrap().unwrap();
@@ -111,7 +111,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     let (status, page) = overleg.submit(&label_path, &also("kostendelersnorm")).await;
     assert_eq!(status, 422);
     assert!(
-        page.contains("het signaal hoort al bij deze barrière"),
+        page.contains("ook bij een barrière (signaal s1): het signaal hoort al bij"),
         "{page}"
     );
     let bad = also("verzonnen");
@@ -119,7 +119,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert_eq!(status, 422);
     // The cluster page itself, with the refusal: not a page of its own.
     assert!(
-        page.contains("ook bij een barrière: kies een barrière uit de lijst")
+        page.contains("ook bij een barrière (signaal s1): kies een barrière uit de lijst")
             && page.contains("Hoort niet bij deze barrière"),
         "{page}"
     );
@@ -160,7 +160,7 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     none.extend_from_slice(&triage("u1", "geen"));
     let queue = crate::teams_loop::post_then_get(&overleg, "/niet-ingedeeld", &none).await;
     assert!(
-        queue.contains("Vastgelegd: het signaal hoort bij geen barrière"),
+        queue.contains("Vastgelegd: signaal u1 hoort bij geen barrière."),
         "{queue}"
     );
     assert!(queue.contains("Er wachten geen signalen"), "{queue}");
@@ -183,4 +183,184 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         ]
     );
     site.app.stop().await;
+}
+
+/// The undo form for label `seq`.
+fn undo(seq: &str) -> [(&str, &str); 1] {
+    [("label", seq)]
+}
+
+/// A correction says what it did (signal, barrier, cluster), is listed in the cluster's
+/// history and can be taken back there the same day; the "ook" list leaves out the cluster's
+/// own barrier, and a refusal names the signal, at its form too.
+#[tokio::test]
+async fn a_correction_is_named_listed_and_taken_back() {
+    let (site, cluster) = seeded_site().await;
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let (title, angst) = (
+        rules.title("kostendelersnorm"),
+        rules.title("angst-uitkeringskorting"),
+    );
+    let overleg = site.login("overleg").await;
+    let (path, label_path) = (
+        format!("/clusters/{cluster}"),
+        format!("/clusters/{cluster}/label"),
+    );
+    let undo_path = format!("/clusters/{cluster}/correctie-ongedaan");
+    let page = overleg.page(&path, 200).await;
+    assert!(
+        !page.contains("<option value=\"kostendelersnorm\">")
+            && page.contains("<option value=\"angst-uitkeringskorting\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Nog geen correcties op de herkenning"),
+        "{page}"
+    );
+
+    // The cluster's own barrier sent anyway: refused, naming the signal, at its form too.
+    let (status, page) = overleg.submit(&label_path, &also("kostendelersnorm")).await;
+    assert_eq!(status, 422);
+    let refusal = format!(
+        "ook bij een barrière (signaal s1): het signaal hoort al bij ‘{title}’, de barrière van \
+         dit cluster; kies een andere uit de lijst."
+    );
+    assert_eq!(page.matches(&refusal).count(), 2, "{page}");
+
+    // "Hoort niet bij": said by signal, barrier and cluster, with the undo beside it.
+    let csrf = overleg.csrf().await;
+    let not_here = [
+        ("csrf", csrf.as_str()),
+        ("bron", "verbinders-moerwijk"),
+        ("signaal", "s0"),
+        ("oordeel", "hoort-er-niet-bij"),
+    ];
+    let page = crate::teams_loop::post_then_get(&overleg, &label_path, &not_here).await;
+    let said = format!(
+        "Vastgelegd: signaal s0 hoort niet bij de barrière ‘{title}’ en telt niet meer mee in \
+         het cluster in Moerwijk (nu 4 signalen)."
+    );
+    assert!(page.contains(&said), "{page}");
+    assert_eq!(
+        page.matches("Correctie op signaal s0 ongedaan maken")
+            .count(),
+        2,
+        "in the message and in the history: {page}"
+    );
+    assert!(
+        page.contains("<span class=\"kenmerk\" title=\"s0\">s0</span>")
+            && page.contains("Hoort niet bij deze barrière; telt hier niet meer mee"),
+        "{page}"
+    );
+    let count = async || {
+        site.store
+            .cluster(&cluster)
+            .await
+            .unwrap()
+            .unwrap()
+            .signal_count
+    };
+    assert_eq!(count().await, 4);
+
+    // Taken back: the signal counts again, the history says who took it back and when.
+    let seq = site.store.labels().await.unwrap()[0].seq.to_string();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&undo(&seq));
+    let page = crate::teams_loop::post_then_get(&overleg, &undo_path, &form).await;
+    let said = format!(
+        "De correctie op signaal s0 is ongedaan gemaakt: het telt weer mee bij de barrière \
+         ‘{title}’."
+    );
+    assert!(page.contains(&said), "{page}");
+    let today = knooppunt_ingest::today_nl().format("%d-%m-%Y").to_string();
+    let reversal = format!("<span class=\"label\">teruggedraaid</span> door overleg om {today} ");
+    assert!(page.contains(&reversal), "{page}");
+    assert!(
+        !page.contains("Correctie op signaal s0 ongedaan maken"),
+        "{page}"
+    );
+    assert_eq!(count().await, 5);
+    let (status, page) = overleg.submit(&undo_path, &undo(&seq)).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("ongedaan maken (signaal s0): deze correctie is al ongedaan gemaakt."),
+        "{page}"
+    );
+    // The day's decisions list names it too, marked as taken back, and its download.
+    let list = overleg.page("/agenda/besluitenlijst", 200).await;
+    assert!(
+        list.contains("Correcties op de herkenning")
+            && list.contains(&format!("hoort niet bij ‘{title}’<br><span class=\"label\">teruggedraaid</span> door overleg om ")),
+        "{list}"
+    );
+    let export = overleg
+        .page("/agenda/besluitenlijst/export?formaat=md", 200)
+        .await;
+    assert!(
+        export.contains("## Correcties op de herkenning")
+            && export.contains("— signaal s0 (Moerwijk): hoort niet bij"),
+        "{export}"
+    );
+    let (status, page) = overleg.submit(&undo_path, &undo("999")).await;
+    assert_eq!(status, 422);
+    assert!(
+        page.contains("deze correctie hoort niet bij dit cluster"),
+        "{page}"
+    );
+
+    // "Ook": the barrier and the cluster the signal now counts in, by name.
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&also("angst-uitkeringskorting"));
+    let page = crate::teams_loop::post_then_get(&overleg, &label_path, &form).await;
+    let said = format!(
+        "Vastgelegd: signaal s1 telt nu ook mee bij de barrière ‘{angst}’, in het cluster in \
+         Moerwijk (nu 1 signaal)."
+    );
+    assert!(page.contains(&said), "{page}");
+    assert!(
+        page.contains(&format!("Ook bij de barrière ‘{angst}’")),
+        "{page}"
+    );
+
+    // Its only signal taken off again: the cluster is gone, so the message on the agenda says
+    // so and offers the undo; taken back, the signal and its cluster are there again.
+    let angst_id = site.cluster_id("angst-uitkeringskorting", "Moerwijk").await;
+    let angst_label = format!("/clusters/{angst_id}/label");
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&not_this("schilderswijk-moeders", "s1"));
+    let page = crate::teams_loop::post_then_get(&overleg, &angst_label, &form).await;
+    assert!(
+        page.contains("Het cluster had verder geen signalen en staat niet meer op de agenda.")
+            && page.contains("action=\"/correcties/ongedaan\""),
+        "{page}"
+    );
+    assert!(site.store.cluster(&angst_id).await.unwrap().is_none());
+    let seq = site
+        .store
+        .labels()
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .seq
+        .to_string();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&undo(&seq));
+    let page = crate::teams_loop::post_then_get(&overleg, "/correcties/ongedaan", &form).await;
+    assert!(
+        page.contains("De correctie op signaal s1 is ongedaan gemaakt"),
+        "{page}"
+    );
+    let back = site.store.cluster(&angst_id).await.unwrap();
+    assert_eq!(back.map(|c| c.signal_count), Some(1));
+    site.app.stop().await;
+}
+
+/// The "hoort niet bij deze barrière" form for signal `id` of `source`.
+fn not_this<'a>(source: &'a str, id: &'a str) -> [(&'a str, &'a str); 3] {
+    [
+        ("bron", source),
+        ("signaal", id),
+        ("oordeel", "hoort-er-niet-bij"),
+    ]
 }
