@@ -265,9 +265,14 @@ async fn reverse(tx: &mut Tx, label: &Label, target: Target) -> anyhow::Result<L
         })?,
         None => Vec::new(),
     };
-    for gone in &taken {
+    // Every cluster the signal goes back into is recounted, not only the last. Each position
+    // was taken after the ones before it were removed: put back in the reverse order.
+    let mut touched: Vec<String> = effect.left.iter().cloned().collect();
+    for gone in taken.iter().rev() {
         let back = (target.observed_on.0, target.area_key.as_str());
-        effect.joined = Some(put_back(tx, label, gone, back).await?);
+        let joined = put_back(tx, label, gone, back).await?;
+        touched.push(joined.clone());
+        effect.joined = Some(joined);
         if !barriers.contains(&gone.barrier) {
             barriers.insert(gone.position.min(barriers.len()), gone.barrier.clone());
         }
@@ -287,7 +292,6 @@ async fn reverse(tx: &mut Tx, label: &Label, target: Target) -> anyhow::Result<L
     .execute(&mut **tx)
     .await
     .context("indeling van signaal terugzetten")?;
-    let touched: Vec<String> = effect.left.iter().chain(&effect.joined).cloned().collect();
     recount(tx, &touched).await?;
     Ok(effect)
 }

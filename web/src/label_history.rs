@@ -161,6 +161,11 @@ async fn correction_notice(
             }
         }
         (_, Verdict::NoBarrier) => format!("Vastgelegd: {signal} hoort bij geen barrière."),
+        // From the queue the signal had no barrier yet: it is placed, not "also" counted.
+        ("triage:ingedeeld", Verdict::Belongs) if joined.is_some() => format!(
+            "Vastgelegd: {signal} is ingedeeld bij de barrière ‘{title}’, in {}.",
+            joined.unwrap_or_default()
+        ),
         (_, Verdict::Belongs) => match joined {
             Some(cluster) => format!(
                 "Vastgelegd: {signal} telt nu ook mee bij de barrière ‘{title}’, in {cluster}."
@@ -252,7 +257,7 @@ pub(crate) async fn corrections(
                 reversal: label
                     .withdrawn
                     .as_ref()
-                    .map(|w| format!("door {} om {}", w.actor, time::moment_at(w.at))),
+                    .map(|w| format!("door {} op {}", w.actor, time::moment_at(w.at))),
                 undo: undoable.then(|| button(&label)),
                 actor: label.actor.clone(),
                 signal_id: label.signal_id,

@@ -341,20 +341,34 @@ async fn triage(
     CsrfForm(form): CsrfForm<TriageForm>,
 ) -> Result<Response, WebError> {
     signal_in_areas(&me, &form.source, &form.signal).await?;
+    let page = form.page.unwrap_or(1).max(1);
+    let classified = (me.state.store)
+        .signal(&form.source, &form.signal)
+        .await?
+        .is_some_and(|signal| !signal.barriers.is_empty());
+    if classified {
+        // A page opened before someone else triaged it: "geen barrière" would now take the
+        // signal out of the barrier it was given.
+        let error = format!(
+            "signaal {}: is intussen ingedeeld en staat niet meer in deze lijst; er is niets \
+             veranderd.",
+            knooppunt_domain::labels::short_kenmerk(&form.signal)
+        );
+        let shown = queue_view(&me, page, None, Some(error)).await;
+        return with_status(StatusCode::CONFLICT, shown);
+    }
     let verdict = if form.barrier == "geen" {
         Verdict::NoBarrier
     } else if me.state.rules.barrier(&form.barrier).is_some() {
         Verdict::Belongs
     } else {
         // Back on the queue, with the refusal above it, not on a page of its own.
-        let page = form.page.unwrap_or(1).max(1);
         let error = "barrière: kies een barrière of 'geen barrière' en druk dan op Vastleggen.";
         let shown = queue_view(&me, page, None, Some(error.to_string())).await;
         return with_status(StatusCode::UNPROCESSABLE_ENTITY, shown);
     };
     let signal = (form.source.as_str(), form.signal.as_str());
     let seq = record(&me, signal, (&form.barrier, verdict), None).await?;
-    let page = form.page.unwrap_or(1).max(1);
     let kind = if verdict == Verdict::NoBarrier {
         "triage:geen"
     } else {

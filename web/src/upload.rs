@@ -51,8 +51,9 @@ struct Outcome {
     complete: bool,
     refused_lines: Vec<Line>,
     failed_lines: Vec<Line>,
-    /// Problems beyond the [`LISTED`] shown.
-    unlisted: usize,
+    /// The problems beyond the [`LISTED`] shown, counted ("En nog 3 regels met een
+    /// probleem, niet opgesomd."); empty when all are listed.
+    unlisted: String,
 }
 
 impl Outcome {
@@ -67,8 +68,13 @@ impl Outcome {
                 })
                 .collect()
         };
-        let unlisted = summary.refused.len().saturating_sub(LISTED)
-            + summary.failed.len().saturating_sub(LISTED);
+        let unlisted = match summary.refused.len().saturating_sub(LISTED)
+            + summary.failed.len().saturating_sub(LISTED)
+        {
+            0 => String::new(),
+            1 => "En nog 1 regel met een probleem, niet opgesomd.".into(),
+            more => format!("En nog {more} regels met een probleem, niet opgesomd."),
+        };
         Self {
             headline: headline(&summary),
             complete: summary.is_complete(),
@@ -139,6 +145,12 @@ pub(crate) async fn upload(
         return refuse(page, "kies eerst een bestand (CSV)".into());
     }
     let file = match parse_team_csv_file(&bytes, knooppunt_ingest::today_nl(), &team) {
+        Ok(file) if file.rows.is_empty() => {
+            return refuse(
+                page,
+                "het bestand heeft alleen een kopregel, geen signalen".into(),
+            )
+        }
         Ok(file) => file,
         Err(error) => return refuse(page, error.to_string()),
     };
@@ -205,7 +217,11 @@ mod tests {
     fn long_lists_are_cut_and_counted() {
         let outcome = Outcome::of(summary(0, LISTED + 3, 1));
         assert_eq!(outcome.refused_lines.len(), LISTED);
-        assert_eq!((outcome.failed_lines.len(), outcome.unlisted), (1, 3));
+        assert_eq!(outcome.failed_lines.len(), 1);
+        assert_eq!(
+            outcome.unlisted,
+            "En nog 3 regels met een probleem, niet opgesomd."
+        );
         assert!(!outcome.complete);
     }
 }

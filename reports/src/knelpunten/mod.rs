@@ -372,6 +372,7 @@ fn knelpunt(
         title: catalog.title(barrier_id),
         kader: barrier.map(|b| b.kader.clone()).unwrap_or_default(),
         owner,
+        // One programme: the brief groups knelpunten by it (`compose::full::programme_groups`).
         programme: clusters.iter().find_map(|c| c.standing.programme.clone()),
         section: history.section(&clusters, min),
         signals: suppress(now.signals, min),

@@ -173,3 +173,37 @@ async fn withdrawal_suite(store: Store) {
 }
 
 on_both_backends!(withdrawal_suite: withdrawals_on_sqlite, withdrawals_on_postgres);
+
+/// "Geen barrière" on a signal in two clusters empties both; taken back, it is in both again
+/// and each is counted, not only the last one it went back into.
+async fn a_signal_goes_back_into_every_cluster(store: Store) {
+    let two = "Kostendelersnorm: zoon trekt weer in, bijstand van moeder omlaag. En de \
+               corporatie reageert al 8 weken niet op de schimmel.";
+    store_notes(&store, &[("e", "Moerwijk", "2026-09-04", two)]).await;
+    let barriers = barriers_of(&store, "e").await;
+    assert_eq!(barriers.len(), 2, "a note of two barriers: {barriers:?}");
+    let none = store
+        .record_label(&label("e", "", Verdict::NoBarrier))
+        .await;
+    let none = none.unwrap().seq;
+    for barrier in &barriers {
+        assert_eq!(
+            count_of(&store, barrier, "Moerwijk").await,
+            None,
+            "{barrier}"
+        );
+    }
+    let today = knooppunt_ingest::today_nl();
+    let back = store.withdraw_label(none, today, "voorzitter").await;
+    back.unwrap().expect("taken back");
+    assert_eq!(barriers_of(&store, "e").await, barriers);
+    for barrier in &barriers {
+        assert_eq!(
+            count_of(&store, barrier, "Moerwijk").await,
+            Some(1),
+            "{barrier}"
+        );
+    }
+}
+
+on_both_backends!(a_signal_goes_back_into_every_cluster: back_into_both_on_sqlite, back_into_both_on_postgres);

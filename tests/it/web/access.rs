@@ -12,6 +12,8 @@ async fn every_role_against_every_page_and_form() {
     let decision = format!("/clusters/{cluster}/besluit");
     let vignette = format!("/clusters/{cluster}/vignet");
     let undo = format!("/clusters/{cluster}/ongedaan");
+    let label = format!("/clusters/{cluster}/label");
+    let label_undo = format!("/clusters/{cluster}/correctie-ongedaan");
     use Role::*;
     // (path, roles that may open it)
     let pages: Vec<(&str, Vec<Role>)> = vec![
@@ -39,6 +41,10 @@ async fn every_role_against_every_page_and_form() {
         (&decision, vec![Reviewer]),
         (&vignette, vec![Reviewer]),
         (&undo, vec![Reviewer]),
+        (&label, vec![Reviewer]),
+        (&label_undo, vec![Reviewer]),
+        ("/correcties/ongedaan", vec![Reviewer]),
+        ("/niet-ingedeeld", vec![Reviewer]),
         ("/beheer/gebruikers", vec![Admin]),
         ("/beheer/tokens", vec![Admin]),
         ("/beheer/tokens/onbekend/intrekken", vec![Admin]),

@@ -149,6 +149,15 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
         .find(|c| c.barrier == "loket-drempel")
         .expect("a loket cluster");
     assert_eq!((loket.area.as_str(), loket.signal_count), ("Laak", 1));
+    // A queue opened before that triage: its "geen barrière" would take u2 out again.
+    let (status, queue) = overleg
+        .submit("/niet-ingedeeld", &triage("u2", "geen"))
+        .await;
+    assert_eq!(status, 409, "{queue}");
+    assert!(
+        queue.contains("signaal u2: is intussen ingedeeld"),
+        "{queue}"
+    );
     let bad = triage("u1", "verzonnen");
     let (status, queue) = overleg.submit("/niet-ingedeeld", &bad).await;
     assert_eq!(status, 422);
@@ -273,7 +282,7 @@ async fn a_correction_is_named_listed_and_taken_back() {
     );
     assert!(page.contains(&said), "{page}");
     let today = knooppunt_ingest::today_nl().format("%d-%m-%Y").to_string();
-    let reversal = format!("<span class=\"label\">teruggedraaid</span> door overleg om {today} ");
+    let reversal = format!("<span class=\"label\">teruggedraaid</span> door overleg op {today} ");
     assert!(page.contains(&reversal), "{page}");
     assert!(
         !page.contains("Correctie op signaal s0 ongedaan maken"),

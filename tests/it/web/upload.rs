@@ -71,7 +71,7 @@ async fn a_team_uploads_its_excel_file_and_sees_what_became_of_each_line() {
         "<li>regel 4: wijk: ",
         "bedoelt u",
         "<li>regel 5: datum: ",
-        "de regels die al zijn ontvangen, worden niet dubbel opgeslagen",
+        "Verbeter de geweigerde regels in het bestand en importeer het opnieuw",
     ];
     upload_shows(&team, &csrf, &file, &expected).await;
     wait_count(&site.store, 2, "the file's good lines").await;
@@ -133,6 +133,13 @@ async fn an_unreadable_upload_is_refused_as_a_whole_in_dutch() {
             "Het bestand is niet ingelezen: de kopregel mist verplichte kolommen: wijk. Er is \
              niets verstuurd."
         ),
+        "{shown}"
+    );
+    // A header and nothing under it.
+    let (status, shown) = upload(&team, &csrf, b"datum;wijk;omschrijving\r\n;;\r\n").await;
+    assert_eq!(status, 422);
+    assert!(
+        shown.contains("alleen een kopregel, geen signalen"),
         "{shown}"
     );
     // No file chosen.

@@ -253,10 +253,12 @@ async fn candidates(
             reason,
             owner: assigned(group.clusters.iter().map(|c| c.standing.owner.as_deref()))
                 .unwrap_or_default(),
-            programme: group
-                .clusters
-                .iter()
-                .find_map(|c| c.standing.programme.clone()),
+            programme: assigned(
+                group
+                    .clusters
+                    .iter()
+                    .map(|c| c.standing.programme.as_deref()),
+            ),
             counts,
             cluster_ids: group.ids,
         });
