@@ -77,12 +77,22 @@ pub(crate) async fn take_off(
 }
 
 /// What was taken off, as stored with the label (`NULL` when nothing was).
+/// The model's terms are left out: they are words of the signal's text, which retention
+/// purges, while a label is kept for good (a membership put back shows its score without them).
 pub(crate) fn taken_off_text(taken: &[TakenOff]) -> anyhow::Result<Option<String>> {
     if taken.is_empty() {
         return Ok(None);
     }
+    let kept: Vec<TakenOff> = taken
+        .iter()
+        .cloned()
+        .map(|gone| TakenOff {
+            model_terms: None,
+            ..gone
+        })
+        .collect();
     Ok(Some(
-        serde_json::to_string(taken).context("weggehaalde barrières vastleggen")?,
+        serde_json::to_string(&kept).context("weggehaalde barrières vastleggen")?,
     ))
 }
 
@@ -392,5 +402,37 @@ impl Store {
             .await
             .context("label lezen")?;
         row.map(Label::try_from).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_keeps_no_words_of_the_text() {
+        let gone = TakenOff {
+            barrier: "kostendelersnorm".into(),
+            cluster_id: "c1".into(),
+            wait_days: None,
+            confidence: 0.9,
+            organisation: String::new(),
+            found_by: "model".into(),
+            rule: None,
+            model_score: Some(0.91),
+            model_terms: Some(r#"["bijstand","omlaag"]"#.into()),
+            position: 0,
+            detail: None,
+            cluster: None,
+        };
+        let stored = taken_off_text(&[gone])
+            .unwrap()
+            .expect("something taken off");
+        assert!(!stored.contains("bijstand"), "{stored}");
+        let back: Vec<TakenOff> = serde_json::from_str(&stored).unwrap();
+        assert_eq!(
+            (back[0].model_terms.clone(), back[0].model_score),
+            (None, Some(0.91))
+        );
     }
 }

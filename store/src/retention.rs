@@ -77,6 +77,10 @@ const OWNER_UPDATE: &str = "UPDATE meeting_action_points SET owner = \
 const VIGNETTE_WHERE: &str = "EXISTS (SELECT 1 FROM signals s WHERE s.source = vignettes.source \
      AND s.id = vignettes.signal_id AND s.observed_on < $1)";
 
+/// Memberships of signals observed before `$1`.
+const TERMS_WHERE: &str = "EXISTS (SELECT 1 FROM signals s WHERE s.source = \
+     signal_barriers.source AND s.id = signal_barriers.signal_id AND s.observed_on < $1)";
+
 impl Store {
     /// Counts what [`Store::apply_retention`] would do, changing nothing.
     pub async fn count_retention(&self, cutoffs: &Cutoffs<'_>) -> StoreResult<Counts> {
@@ -118,6 +122,14 @@ impl Store {
                 .bind(text)
                 .execute(&mut *tx)
                 .await?;
+        // The words of the text the model weighed (`model_terms`) go with the text.
+        sqlx::query(&format!(
+            "UPDATE signal_barriers SET model_terms = NULL WHERE model_terms IS NOT NULL \
+             AND {TERMS_WHERE}"
+        ))
+        .bind(text)
+        .execute(&mut *tx)
+        .await?;
         let signals_purged =
             sqlx::query(&format!("UPDATE signals SET text = $2 WHERE {TEXT_WHERE}"))
                 .bind(text)

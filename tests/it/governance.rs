@@ -46,6 +46,15 @@ async fn retention_suite(store: Store) {
         .collect();
     batch.push(classified("nieuw-1", "t1", "2026-10-01", None));
     batch.push(classified("nieuw-2", "t2", "2026-10-02", None));
+    // Found by the model, with the words of the text that weighed most: they go with the text.
+    for found in batch.iter_mut().flat_map(|c| c.matches.iter_mut()) {
+        found.found = knooppunt_domain::recognition::Recognition {
+            how: knooppunt_domain::recognition::How::Model,
+            rule: None,
+            model_score: Some(0.91),
+            terms: vec!["bijstand".into(), "omlaag".into()],
+        };
+    }
     let refused = vec![Quarantined {
         source: "t4".into(),
         signal_id: "q-oud".into(),
@@ -206,6 +215,11 @@ async fn retention_suite(store: Store) {
         }
     };
     assert_eq!(left("SELECT COUNT(*) FROM vignettes").await, 0);
+    assert_eq!(
+        left("SELECT COUNT(*) FROM signal_barriers WHERE model_terms IS NOT NULL").await,
+        2,
+        "the two recent signals keep the model's words, the six old ones lose them"
+    );
     assert_eq!(left("SELECT COUNT(*) FROM quarantine").await, 1);
     assert_eq!(left("SELECT COUNT(*) FROM sessions").await, 1);
     assert_eq!(left("SELECT COUNT(*) FROM api_tokens").await, 1);
