@@ -194,15 +194,19 @@ async fn undo_button(
     label: &Label,
 ) -> Result<Option<UndoButton>, WebError> {
     let today = knooppunt_ingest::today_nl();
-    // Where the label is listed: the page it was made on, or the cluster it added to.
-    let Some(cluster) = label.cluster_id.as_ref().or(label.joined_cluster.as_ref()) else {
-        return Ok(None);
+    // Where the label is listed: the page it was made on, or the cluster it added to. A
+    // "geen barrière" from the queue is listed nowhere: its message, right after it, offers
+    // the undo (a later label on the signal would be refused by the store, saying so).
+    let followed = match label.cluster_id.as_ref().or(label.joined_cluster.as_ref()) {
+        Some(cluster) => {
+            let history = me.state.store.cluster_labels(cluster).await?;
+            history
+                .iter()
+                .find(|h| h.label.seq == label.seq)
+                .is_some_and(|h| h.followed)
+        }
+        None => false,
     };
-    let history = me.state.store.cluster_labels(cluster).await?;
-    let followed = history
-        .iter()
-        .find(|h| h.label.seq == label.seq)
-        .is_some_and(|h| h.followed);
     Ok(label
         .withdrawable(followed, today)
         .ok()
@@ -343,10 +347,17 @@ async fn withdraw(
                 back_in = withdrawn.effect.joined.as_deref().unwrap_or(""),
                 "Recognition label withdrawn"
             );
-            let mut to = "/agenda".to_string();
-            for cluster in [&label.cluster_id, &label.joined_cluster]
+            // A triage from Niet ingedeeld goes back to the queue, where the signal is again.
+            let mut to = match label.cluster_id {
+                None => "/niet-ingedeeld#melding",
+                Some(_) => "/agenda",
+            }
+            .to_string();
+            let clusters = [&label.cluster_id, &label.joined_cluster];
+            for cluster in clusters
                 .into_iter()
                 .flatten()
+                .filter(|_| label.cluster_id.is_some())
             {
                 if store.cluster(cluster).await?.is_some() {
                     to = format!("/clusters/{cluster}#melding");

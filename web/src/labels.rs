@@ -59,6 +59,18 @@ pub fn register(templates: &mut Handlebars<'static>) -> anyhow::Result<()> {
     templates
         .register_partial("labels_signal", partial)
         .map_err(|e| anyhow::anyhow!("sjabloon labels_signal: {e}"))?;
+    // The message after a correction, with its undo while it can be taken back
+    // (`{{> correctie_melding}}` on the agenda and the queue; the cluster page undoes through
+    // its own route).
+    let notice =
+        "{{#if flash}}<div class=\"utrecht-alert utrecht-alert--ok goed\" role=\"status\" \
+         id=\"melding\"><p>{{flash.text}}</p>{{#if flash.undo}}<form method=\"post\" \
+         action=\"/correcties/ongedaan\" class=\"ongedaan\"><input type=\"hidden\" name=\"csrf\" \
+         value=\"{{csrf}}\"><input type=\"hidden\" name=\"label\" value=\"{{flash.undo.seq}}\">\
+         <button type=\"submit\">{{flash.undo.text}}</button></form>{{/if}}</div>{{/if}}";
+    templates
+        .register_partial("correctie_melding", notice)
+        .map_err(|e| anyhow::anyhow!("sjabloon correctie_melding: {e}"))?;
     templates
         .register_template_string("niet_ingedeeld", QUEUE_TEMPLATE)
         .map_err(|e| anyhow::anyhow!("sjabloon niet_ingedeeld: {e}"))?;
@@ -243,16 +255,15 @@ async fn queue_page(
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, WebError> {
     let (jar, notice) = crate::label_history::take_flash(&me, jar).await?;
-    let flash = notice.map(|n| n.text);
-    let page = queue_view(&me, query.page.unwrap_or(1).max(1), flash, None).await?;
+    let page = queue_view(&me, query.page.unwrap_or(1).max(1), notice, None).await?;
     Ok((jar, page).into_response())
 }
 
-/// The queue's page `page_number`, with a message once or a refusal.
+/// The queue's page `page_number`, with a message once (and its undo) or a refusal.
 async fn queue_view(
     me: &SignedIn<Reviewers>,
     page_number: i64,
-    flash: Option<String>,
+    flash: Option<crate::label_history::Notice>,
     error: Option<String>,
 ) -> Result<Response, WebError> {
     let (signals, total) = me
@@ -317,7 +328,7 @@ struct QueuePage {
     pages: i64,
     previous: Option<i64>,
     next: Option<i64>,
-    flash: Option<String>,
+    flash: Option<crate::label_history::Notice>,
     error: Option<String>,
 }
 

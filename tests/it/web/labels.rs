@@ -175,6 +175,25 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
     assert!(queue.contains("Er wachten geen signalen"), "{queue}");
     // Said once: no count of nothing above it.
     assert!(!queue.contains("0 signalen wachten"), "{queue}");
+    // Taken back from the queue's own message: u1 waits in the queue again.
+    let seq = queue
+        .split("action=\"/correcties/ongedaan\"")
+        .nth(1)
+        .and_then(|form| form.split("name=\"label\" value=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the undo beside the message: {queue}"))
+        .to_string();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(&undo(&seq));
+    let queue = crate::teams_loop::post_then_get(&overleg, "/correcties/ongedaan", &form).await;
+    let back = [
+        "De correctie op signaal u1 is ongedaan gemaakt",
+        "koekjes",
+        "1 signaal wacht",
+    ];
+    assert_shows(&queue, &back);
+    let again = triage("u1", "geen");
+    assert_eq!(overleg.submit("/niet-ingedeeld", &again).await.0, 303);
 
     // Append-only, with who.
     let labels = site.store.labels().await.unwrap();
@@ -188,9 +207,13 @@ async fn the_overleg_labels_recognition_on_cluster_pages_and_in_the_queue() {
             ("overleg", "hoort-er-niet-bij"),
             ("overleg", "hoort-erbij"),
             ("overleg-laak", "hoort-erbij"),
+            ("overleg", "geen-barriere"),
             ("overleg", "geen-barriere")
         ]
     );
+    // The first "geen barrière" stays, taken back; the second holds.
+    let withdrawn: Vec<bool> = labels.iter().map(|l| l.withdrawn.is_some()).collect();
+    assert_eq!(withdrawn, [false, false, false, true, false]);
     site.app.stop().await;
 }
 
