@@ -8,7 +8,7 @@ use chrono::Utc;
 use knooppunt_domain::csv_import::{named_as_in_file, CsvRow};
 use knooppunt_domain::envelope::{Channel, Envelope};
 use knooppunt_domain::signal::{describe, FieldError};
-use knooppunt_transport::publisher::Publisher;
+use knooppunt_transport::publisher::{PublishError, Publisher};
 
 /// Envelopes handed to the transport at once.
 const CHUNK: usize = 500;
@@ -194,10 +194,17 @@ impl Batch<'_> {
             return;
         }
         let envelopes: Vec<Envelope> = self.chunk.iter().map(|(_, e)| e.clone()).collect();
-        let outcomes = self.importer.publisher.publish(&envelopes).await;
+        let mut outcomes = self
+            .importer
+            .publisher
+            .publish(&envelopes)
+            .await
+            .into_iter();
         let handed = self.chunk.len() as u64;
-        for ((line, _), outcome) in self.chunk.drain(..).zip(outcomes) {
-            match outcome {
+        for (line, _) in self.chunk.drain(..) {
+            // A line the transport gave no answer for was not taken: it is reported, not lost.
+            let unanswered = || Err(PublishError::Unavailable("no answer for this line".into()));
+            match outcomes.next().unwrap_or_else(unanswered) {
                 Ok(()) => self.summary.accepted += 1,
                 Err(error) => self.summary.failed.push(LineProblem {
                     line,
@@ -206,5 +213,56 @@ impl Batch<'_> {
             }
         }
         (self.importer.progress)(handed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use knooppunt_domain::csv_import::parse_csv_file;
+
+    /// A transport that answers for the first line of a batch only.
+    struct AnswersOne;
+
+    #[async_trait::async_trait]
+    impl Publisher for AnswersOne {
+        async fn publish(&self, batch: &[Envelope]) -> Vec<Result<(), PublishError>> {
+            batch.iter().take(1).map(|_| Ok(())).collect()
+        }
+        async fn check(&self) -> Result<(), String> {
+            Ok(())
+        }
+        fn name(&self) -> &'static str {
+            "een-antwoord"
+        }
+    }
+
+    #[tokio::test]
+    async fn a_line_the_transport_does_not_answer_for_is_reported_not_lost() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("a date");
+        let file = "datum;bron;wijk;omschrijving\n\
+            14-09-2026;verbinders-moerwijk;Moerwijk;Kostendelersnorm, bijstand omlaag\n\
+            15-09-2026;verbinders-moerwijk;Moerwijk;Corporatie reageert al 9 weken niet\n";
+        let read = parse_csv_file(file.as_bytes(), today).expect("a readable file");
+        let importer = Importer {
+            publisher: &AnswersOne,
+            stored: None,
+            team: None,
+            progress: &|_| {},
+        };
+        let summary = importer
+            .import(ReadRows {
+                rows: read.rows,
+                columns: read.columns,
+                encoding: None,
+                channel: Channel::Csv,
+            })
+            .await;
+        assert_eq!(summary.accepted, 1, "{:?}", summary.refused);
+        assert_eq!(summary.failed.len(), 1);
+        assert_eq!(summary.failed[0].line, 3);
+        assert!(summary.failed[0]
+            .reason
+            .contains("probeer het later opnieuw"));
     }
 }

@@ -232,15 +232,7 @@ impl FromRequest<WebState> for CsrfUpload {
 /// A multipart body that could not be read; one over the limit in Dutch.
 fn upload_error(error: MultipartError) -> WebError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Bestand te groot",
-            format!(
-                "Het bestand is groter dan {} MB. Er is niets ingelezen; splits het in delen \
-                 en stuur die een voor een.",
-                crate::upload::UPLOAD_LIMIT / (1024 * 1024)
-            ),
-        )
+        crate::upload::too_large()
     } else {
         WebError::Rejected(error.status())
     }

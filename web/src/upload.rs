@@ -21,6 +21,22 @@ use serde::Serialize;
 /// The largest file taken: some ten thousand signals.
 pub const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
 
+/// Room in the request for the form around the file (its token, the part headers).
+const FORM_ROOM: usize = 64 * 1024;
+
+/// The refusal of a file over [`UPLOAD_LIMIT`], or of a request too large to hold one.
+pub(crate) fn too_large() -> WebError {
+    WebError::refused(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Bestand te groot",
+        format!(
+            "Het bestand is groter dan {} MB. Er is niets ingelezen; splits het in delen en \
+             stuur die een voor een.",
+            UPLOAD_LIMIT / (1024 * 1024)
+        ),
+    )
+}
+
 /// Lines listed per kind of problem; the rest are counted.
 const LISTED: usize = 200;
 
@@ -31,7 +47,7 @@ pub(crate) fn routes() -> Router<WebState> {
         "/signalen/importeren",
         get(upload_page)
             .post(upload)
-            .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            .layer(DefaultBodyLimit::max(UPLOAD_LIMIT + FORM_ROOM)),
     )
 }
 
@@ -143,6 +159,9 @@ pub(crate) async fn upload(
     };
     if bytes.is_empty() {
         return refuse(page, "kies eerst een bestand (CSV)".into());
+    }
+    if bytes.len() > UPLOAD_LIMIT {
+        return Err(too_large());
     }
     let file = match parse_team_csv_file(&bytes, knooppunt_ingest::today_nl(), &team) {
         Ok(file) if file.rows.is_empty() => {

@@ -146,11 +146,20 @@ async fn an_unreadable_upload_is_refused_as_a_whole_in_dutch() {
     let (status, shown) = upload(&team, &csrf, b"").await;
     assert_eq!(status, 422);
     assert!(shown.contains("kies eerst een bestand"), "{shown}");
-    // Over the limit: refused before it is read.
-    let big = vec![b'x'; 5 * 1024 * 1024];
-    let (status, shown) = upload(&team, &csrf, &big).await;
-    assert_eq!(status, 413, "{shown}");
-    assert!(shown.contains("Het bestand is groter dan 4 MB"), "{shown}");
+    // Over the limit: refused before it is read, whether the request is too large to read
+    // or the file alone is one byte over (the form around it does not count).
+    let limit = 4 * 1024 * 1024;
+    for size in [5 * 1024 * 1024, limit + 1] {
+        let big = vec![b'x'; size];
+        let (status, shown) = upload(&team, &csrf, &big).await;
+        assert_eq!(status, 413, "{size}: {shown}");
+        assert!(shown.contains("Het bestand is groter dan 4 MB"), "{shown}");
+    }
+    // A file of exactly 4 MB is read (and refused on what it holds, not on its size).
+    let mut exact = b"datum;wijk;omschrijving\n".to_vec();
+    exact.resize(limit, b'x');
+    let (status, shown) = upload(&team, &csrf, &exact).await;
+    assert_ne!(status, 413, "{shown}");
     // A wrong token: the form has expired, nothing is read.
     let file = b"datum;wijk;omschrijving\n01-11-2026;Moerwijk;Kostendelersnorm\n";
     let (status, shown) = upload(&team, "vals", file).await;
