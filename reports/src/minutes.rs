@@ -403,6 +403,7 @@ fn minutes_decision(
         _ => Vec::new(),
     };
     let local = crate::dutch::local_time(&decision.decided_at);
+    let time_local = clock(&decision.decided_at);
     MinutesDecision {
         details,
         links,
@@ -415,7 +416,7 @@ fn minutes_decision(
         state_after: decision.state_after.as_str().to_string(),
         actor: decision.actor,
         reason: decision.reason,
-        time_local: local.get(11..).unwrap_or(&local).to_string(),
+        time_local,
         decided_at_local: local,
         decided_at: decision.decided_at.format("%Y-%m-%d %H:%M").to_string(),
         cluster_id: decision.cluster_id,
@@ -462,10 +463,9 @@ fn action_details(action: &Action, name: &dyn Fn(&str) -> String, split_off: &[S
 
 /// When and by whom a decision was taken back, and the state the cluster is in again.
 fn reversal_text(r: &knooppunt_store::Reversal) -> String {
-    let at = crate::dutch::local_time(&r.reversed_at);
     format!(
         "om {} door {}; status weer {}",
-        at.get(11..).unwrap_or(&at),
+        clock(&r.reversed_at),
         r.actor,
         r.state_back.as_str()
     )

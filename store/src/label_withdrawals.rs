@@ -3,7 +3,7 @@
 //! (`joined_cluster`); taking it back is an entry of its own (`label_withdrawals`) that puts
 //! those back and takes the added one off, in one transaction, with the cluster counts.
 
-use crate::labels::{ensure_cluster, lock_signal, recount, Tx};
+use crate::labels::{ensure_cluster, lock_signal, recount, set_classification, Tx};
 use crate::{Store, Text};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -292,16 +292,8 @@ async fn reverse(tx: &mut Tx, label: &Label, target: Target) -> anyhow::Result<L
             }
         }
     }
-    sqlx::query(
-        "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
-    )
-    .bind(Text(barriers))
-    .bind(Text(detail))
-    .bind(&label.source)
-    .bind(&label.signal_id)
-    .execute(&mut **tx)
-    .await
-    .context("indeling van signaal terugzetten")?;
+    let signal_key = (label.source.as_str(), label.signal_id.as_str());
+    set_classification(tx, signal_key, barriers, detail).await?;
     recount(tx, &touched).await?;
     Ok(effect)
 }

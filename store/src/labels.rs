@@ -16,6 +16,26 @@ use knooppunt_domain::recognition::How;
 use std::collections::HashMap;
 
 /// Recounts the clusters a label changed; one left empty disappears.
+/// Writes a signal's barriers and their classification, as a label or its withdrawal left them.
+pub(crate) async fn set_classification(
+    tx: &mut Tx,
+    (source, signal_id): (&str, &str),
+    barriers: Vec<String>,
+    detail: Classification,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
+    )
+    .bind(Text(barriers))
+    .bind(Text(detail))
+    .bind(source)
+    .bind(signal_id)
+    .execute(&mut **tx)
+    .await
+    .context("indeling van signaal bijwerken")?;
+    Ok(())
+}
+
 pub(crate) async fn recount(tx: &mut Tx, touched: &[String]) -> anyhow::Result<()> {
     for cluster in touched {
         sqlx::query(
@@ -235,16 +255,8 @@ impl Store {
         }
         let changes = (effect.joined.as_deref(), taken.as_slice());
         effect.seq = insert_label(&mut tx, label, barrier, changes).await?;
-        sqlx::query(
-            "UPDATE signals SET barriers = $1, classification = $2 WHERE source = $3 AND id = $4",
-        )
-        .bind(Text(current))
-        .bind(Text(detail))
-        .bind(label.source)
-        .bind(label.signal_id)
-        .execute(&mut *tx)
-        .await
-        .context("indeling van signaal bijwerken")?;
+        let signal_key = (label.source, label.signal_id);
+        set_classification(&mut tx, signal_key, current, detail).await?;
         let touched: Vec<String> = taken
             .iter()
             .map(|t| t.cluster_id.clone())

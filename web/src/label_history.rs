@@ -277,6 +277,13 @@ pub(crate) struct UndoForm {
     label: String,
 }
 
+impl UndoForm {
+    /// The label's number, when the form holds one.
+    fn seq(&self) -> Option<i64> {
+        self.label.trim().parse().ok()
+    }
+}
+
 /// Takes back a correction listed on this cluster's page (made there, or that added a signal
 /// to it), if it was made today and is the last in force on its signal.
 pub(crate) async fn undo_correction(
@@ -284,9 +291,9 @@ pub(crate) async fn undo_correction(
     CsrfForm(form): CsrfForm<UndoForm>,
 ) -> Result<Response, WebError> {
     let OwnCluster { me, id } = &cluster;
-    let label = match form.label.trim().parse::<i64>() {
-        Ok(seq) => me.state.store.label(seq).await?,
-        Err(_) => None,
+    let label = match form.seq() {
+        Some(seq) => me.state.store.label(seq).await?,
+        None => None,
     };
     let here = Some(id.as_str());
     let listed = |l: &Label| l.cluster_id.as_deref() == here || l.joined_cluster.as_deref() == here;
@@ -306,9 +313,9 @@ pub(crate) async fn undo_anywhere(
     me: SignedIn<Reviewers>,
     CsrfForm(form): CsrfForm<UndoForm>,
 ) -> Result<Response, WebError> {
-    let label = match form.label.trim().parse::<i64>() {
-        Ok(seq) => visible_label(&me, seq).await?,
-        Err(_) => None,
+    let label = match form.seq() {
+        Some(seq) => visible_label(&me, seq).await?,
+        None => None,
     };
     let Some(label) = label else {
         return Err(WebError::refused(
