@@ -15,6 +15,7 @@
 //! [`page_sizes`] read the result back; the brief's test checks both standards with veraPDF.
 
 mod artifacts;
+pub mod contents;
 mod icc;
 mod structure;
 mod xmp;
@@ -54,14 +55,54 @@ pub enum ArchiveError {
 }
 
 /// Prints `html` with headless Chromium and stores it as PDF/A-2a and PDF/UA-1 with `metadata`
-/// in `output`. Chromium's own print goes to `<output>.afdruk.pdf` beside it and is removed
-/// again, also when the conversion fails. Blocking: run it off the async workers.
+/// in `output`. A table of contents with page-number placeholders ([`contents`]) is printed
+/// again with the numbers filled in. Chromium's own print goes to `<output>.afdruk.pdf` beside
+/// it (the numbered HTML to `<output>.afdruk.html`) and both are removed again, also when the
+/// conversion fails. Blocking: run it off the async workers.
 pub fn print(html: &Path, output: &Path, metadata: &Metadata) -> anyhow::Result<()> {
     let printed = output.with_extension("afdruk.pdf");
-    crate::pdf::html_to_pdf(html, &printed, crate::pdf::DEFAULT_TIMEOUT)?;
-    let converted = to_pdfa(&printed, output, metadata);
+    let numbered = output.with_extension("afdruk.html");
+    let converted = print_numbered(html, &printed, &numbered)
+        .and_then(|()| Ok(to_pdfa(&printed, output, metadata)?));
     let _ = std::fs::remove_file(&printed);
-    Ok(converted?)
+    let _ = std::fs::remove_file(&numbered);
+    converted
+}
+
+/// How often a document with a table of contents is printed at the most: once to find the
+/// pages, then until the filled-in numbers are where the headings landed (a number never
+/// changes the layout, so the second print settles it; the third is a margin).
+const PRINTS_FOR_PAGE_NUMBERS: usize = 3;
+
+/// Prints `html` to `printed`; when it has page-number placeholders, prints it again from
+/// `numbered`, a copy with the numbers the previous print gave, until they hold.
+fn print_numbered(html: &Path, printed: &Path, numbered: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    crate::pdf::html_to_pdf(html, printed, crate::pdf::DEFAULT_TIMEOUT)?;
+    let source =
+        std::fs::read_to_string(html).with_context(|| format!("{} lezen", html.display()))?;
+    if !contents::has_placeholders(&source) {
+        return Ok(());
+    }
+    let landed = |pdf: &Path| -> anyhow::Result<_> {
+        let bytes = std::fs::read(pdf).with_context(|| format!("{} lezen", pdf.display()))?;
+        contents::destination_pages(&bytes)
+            .map_err(|e| anyhow::anyhow!("de afgedrukte PDF is geen leesbare PDF: {e}"))
+    };
+    let mut pages = landed(printed)?;
+    for _ in 1..PRINTS_FOR_PAGE_NUMBERS {
+        std::fs::write(numbered, contents::fill(&source, &pages))
+            .with_context(|| format!("{} schrijven", numbered.display()))?;
+        crate::pdf::html_to_pdf(numbered, printed, crate::pdf::DEFAULT_TIMEOUT)?;
+        let now = landed(printed)?;
+        if now == pages {
+            return Ok(());
+        }
+        pages = now;
+    }
+    anyhow::bail!(
+        "de paginanummers van de inhoudsopgave bleven na {PRINTS_FOR_PAGE_NUMBERS} keer afdrukken verschuiven"
+    )
 }
 
 /// Rewrites the Chromium-printed `input` as PDF/A-2a in `output` with the given metadata.
@@ -86,6 +127,7 @@ pub fn pdfa_bytes(
 ) -> Result<Vec<u8>, ArchiveError> {
     let mut doc = Document::load_mem(printed).map_err(ArchiveError::Parse)?;
     structure::standardise(&mut doc)?;
+    contents::describe_links(&mut doc).map_err(ArchiveError::Parse)?;
     artifacts::mark(&mut doc).map_err(|_| {
         ArchiveError::Incomplete(
             "leesbare pagina-inhoud (de versiering kon niet als artefact worden gemarkeerd)",

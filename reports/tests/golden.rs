@@ -339,7 +339,7 @@ fn a_rectified_brief_says_so_on_its_cover_and_lists_what_changed() {
 }
 
 #[test]
-fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_and_a_cover() {
+fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_a_cover_and_its_contents() {
     let dir = tempfile::tempdir().unwrap();
     let mut brief = brief();
     brief.cover = knooppunt_reports::Cover {
@@ -389,6 +389,37 @@ fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_and_a_cover() {
         );
     }
     assert!(per_page[1].contains("Kernboodschappen") && per_page[1].contains("Wat vragen we"));
+    // The table of contents on the cover gives each part's page, and the part starts there.
+    let contents = [
+        ("Kernboodschappen en wat we vragen", "Kernboodschappen"),
+        ("Knelpunten in cijfers", "Knelpunten in cijfers"),
+        ("De knelpunten één voor één", "De knelpunten één voor één"),
+        (
+            "Bijlage A — Alle signalen per barrière",
+            "Bijlage A — Alle signalen",
+        ),
+        (
+            "Bijlage B — Werkwijze en betrouwbaarheid",
+            "Bijlage B — Werkwijze",
+        ),
+        ("Bijlage C — Herkomst", "Bijlage C — Herkomst"),
+    ];
+    let mut previous = 1;
+    for (entry, heading) in contents {
+        let line = per_page[0]
+            .lines()
+            .find(|line| line.contains(entry))
+            .unwrap_or_else(|| panic!("{entry} in the contents: {}", per_page[0]));
+        let page: usize = line
+            .split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a page number after {entry}: {line}"));
+        let starts = (2..=pages).find(|&n| per_page[n - 1].contains(heading));
+        assert_eq!(starts, Some(page), "{entry}: the page the contents give");
+        assert!(page >= previous, "{entry} comes in order");
+        previous = page;
+    }
 }
 
 #[test]
