@@ -99,7 +99,11 @@ pub struct ClusterKeyValues {
 }
 
 impl ClusterKeyValues {
+    /// A buurt is keyed by its wijk ([`crate::register::Register::cluster_area`], in the
+    /// process's register).
     pub fn new(key: ClusterKey, area: &str, organisation: Option<&str>) -> Self {
+        let register = crate::register::active();
+        let area = register.cluster_area(area);
         Self {
             area_key: if key.area {
                 partition_key(area)
@@ -315,7 +319,24 @@ pub fn channel_name(envelope: &Envelope) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::ClusterKey;
+    use super::{cluster_id, ClusterKey, ClusterKeyValues};
+
+    #[test]
+    fn a_buurt_joins_its_wijks_cluster() {
+        let key = ClusterKey {
+            area: true,
+            organisation: false,
+        };
+        let buurt = ClusterKeyValues::new(key, "Moerwijk-Zuid", None);
+        let wijk = ClusterKeyValues::new(key, "Moerwijk", None);
+        assert_eq!(buurt, wijk);
+        assert_eq!(buurt.area, "Moerwijk");
+        assert_eq!(
+            cluster_id("kostendelersnorm", &buurt),
+            cluster_id("kostendelersnorm", &wijk)
+        );
+        assert_ne!(ClusterKeyValues::new(key, "Laak", None), wijk);
+    }
 
     #[test]
     fn the_key_is_recorded_in_english_and_read_in_dutch() {

@@ -198,6 +198,20 @@ impl Register {
         )
     }
 
+    /// The area a signal of `area` is clustered under: a buurt's wijk, so that one wijk is one
+    /// cluster whether a team chose the wijk or one of its buurten (and an overleg member of
+    /// the wijk sees both); any other area as it is given.
+    pub fn cluster_area<'a>(&'a self, area: &'a str) -> &'a str {
+        match self.area_keys.get(&key(area)).map(|&i| &self.areas[i]) {
+            Some(Area {
+                kind: AreaKind::Buurt,
+                wijk: Some(wijk),
+                ..
+            }) => wijk,
+            _ => area,
+        }
+    }
+
     /// The code a source name or alias means. An unknown source is refused with the nearest
     /// known code as a suggestion, or kept as given when the register accepts unknown sources.
     pub fn resolve_source(&self, input: &str) -> Result<String, String> {

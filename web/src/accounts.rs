@@ -27,9 +27,33 @@ pub struct User {
 }
 
 impl User {
-    /// Whether this account may see clusters of `area_key`.
+    /// Whether this account may see clusters and signals of `area_key`.
     pub fn covers_area(&self, area_key: &str) -> bool {
-        self.sees_every_wijk() || self.areas.iter().any(|a| a == area_key)
+        self.sees_every_wijk() || self.covered_area_keys().iter().any(|a| a == area_key)
+    }
+
+    /// The area keys of this account's wijken and of their buurten in the process's register:
+    /// a signal keeps the buurt a team chose, and its cluster is the wijk's
+    /// ([`knooppunt_domain::register::Register::cluster_area`]). Empty: every area.
+    pub fn covered_area_keys(&self) -> Vec<String> {
+        use knooppunt_domain::envelope::partition_key;
+        use knooppunt_domain::register::AreaKind;
+        let mut keys = self.areas.clone();
+        let register = knooppunt_domain::register::active();
+        for area in register.areas() {
+            let Some(wijk) = area
+                .wijk
+                .as_deref()
+                .filter(|_| area.kind == AreaKind::Buurt)
+            else {
+                continue;
+            };
+            let buurt = partition_key(&area.name);
+            if self.areas.contains(&partition_key(wijk)) && !keys.contains(&buurt) {
+                keys.push(buurt);
+            }
+        }
+        keys
     }
 
     /// Whether this account is restricted to no wijken: what covers every wijk (the
@@ -386,7 +410,33 @@ pub(crate) fn dutch_fields(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::area_keys;
+    use super::{area_keys, User};
+    use knooppunt_domain::review::Role;
+
+    #[test]
+    fn a_member_of_a_wijk_covers_its_buurten() {
+        let member = User {
+            name: "m".into(),
+            display_name: "M".into(),
+            role: Role::Reviewer,
+            source: String::new(),
+            areas: vec!["moerwijk".into()],
+        };
+        for covered in ["moerwijk", "moerwijk-zuid", "moerwijk-oost"] {
+            assert!(member.covers_area(covered), "{covered}");
+        }
+        for other in ["laak", "schildersbuurt-noord", "escamp"] {
+            assert!(!member.covers_area(other), "{other}");
+        }
+        let keys = member.covered_area_keys();
+        assert_eq!(keys[0], "moerwijk");
+        assert!(keys.contains(&"moerwijk-zuid".to_string()), "{keys:?}");
+        let everyone = User {
+            areas: vec![],
+            ..member
+        };
+        assert!(everyone.covers_area("laak") && everyone.covered_area_keys().is_empty());
+    }
 
     #[test]
     fn wijken_are_read_from_the_register() {

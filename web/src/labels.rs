@@ -269,7 +269,11 @@ async fn queue_view(
     let (signals, total) = me
         .state
         .store
-        .unclassified_queue(&me.user.areas, (page_number - 1) * PAGE_SIZE, PAGE_SIZE)
+        .unclassified_queue(
+            &me.user.covered_area_keys(),
+            (page_number - 1) * PAGE_SIZE,
+            PAGE_SIZE,
+        )
         .await?;
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     // Past the last page (an old link, a page emptied by triage): the last page there is.

@@ -95,6 +95,22 @@ fn spelling_variants_aliases_and_cbs_codes_map_to_one_area() {
 }
 
 #[test]
+fn a_buurt_is_clustered_under_its_wijk() {
+    let register = builtin();
+    for (area, clustered) in [
+        ("Moerwijk-Zuid", "Moerwijk"),
+        ("moerwijk zuid", "Moerwijk"),
+        ("Schildersbuurt-Noord", "Schilderswijk"),
+        ("Moerwijk", "Moerwijk"),
+        ("Centrum", "Centrum"),
+        ("Escamp", "Escamp"),
+        ("Nergenshuizen", "Nergenshuizen"),
+    ] {
+        assert_eq!(register.cluster_area(area), clustered, "{area}");
+    }
+}
+
+#[test]
 fn unknown_areas_are_refused_with_the_nearest_and_without_the_input() {
     let register = builtin();
     let message = register.resolve_area("Moerwyk-Zuid").unwrap_err();
