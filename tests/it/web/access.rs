@@ -164,6 +164,71 @@ async fn an_overleg_member_sees_only_the_clusters_of_their_wijken() {
     site.app.stop().await;
 }
 
+/// A buurt's signals join its wijk's cluster, and a member of the wijk sees them, on the
+/// cluster page and in the *Niet ingedeeld* queue; a member of another wijk sees neither.
+#[tokio::test]
+async fn a_buurt_counts_in_its_wijks_cluster_and_for_its_members() {
+    let (site, moerwijk) = seeded_site().await;
+    let before = cluster_in(&site.store, "kostendelersnorm", "Moerwijk")
+        .await
+        .expect("the seeded Moerwijk cluster")
+        .signal_count;
+    let text = "Kostendelersnorm: zoon weer thuis, bijstand omlaag.";
+    let zuid = [
+        ("z1", "verbinders-moerwijk", "Moerwijk-Zuid", text),
+        ("z2", "ggz-haaglanden", "Moerwijk-Zuid", text),
+    ];
+    site.post_today(&zuid, 7).await;
+    assert!(
+        cluster_in(&site.store, "kostendelersnorm", "Moerwijk-Zuid")
+            .await
+            .is_none(),
+        "no cluster of the buurt beside the wijk's"
+    );
+    let after = cluster_in(&site.store, "kostendelersnorm", "Moerwijk")
+        .await
+        .unwrap()
+        .signal_count;
+    assert_eq!(after, before + 2);
+    site.post_today(
+        &[(
+            "z3",
+            "verbinders-moerwijk",
+            "Moerwijk-Zuid",
+            "Gezellige middag gehad in de buurtkamer.",
+        )],
+        8,
+    )
+    .await;
+    add_account(
+        &site.store,
+        "overleg-moerwijk",
+        Role::Reviewer,
+        "",
+        "Moerwijk",
+    )
+    .await;
+    add_overleg_laak(&site.store).await;
+    let member = site.login("overleg-moerwijk").await;
+    let page = member.page(&format!("/clusters/{moerwijk}"), 200).await;
+    assert!(
+        page.contains("Moerwijk-Zuid"),
+        "the buurt's signals on the wijk's page"
+    );
+    let queue = member.page("/niet-ingedeeld", 200).await;
+    assert!(
+        queue.contains("buurtkamer"),
+        "the buurt's unclassified signal"
+    );
+    let laak = site.login("overleg-laak").await;
+    let _ = laak.page(&format!("/clusters/{moerwijk}"), 404).await;
+    assert!(!laak
+        .page("/niet-ingedeeld", 200)
+        .await
+        .contains("buurtkamer"));
+    site.app.stop().await;
+}
+
 /// Finding 3 of issue 12: a member restricted to some wijken sees only their decisions on
 /// the agenda and in its exports, only their clusters to merge with, cannot merge a foreign
 /// cluster, and downloads the brief as the municipality does (it is the published document:
