@@ -301,55 +301,79 @@ pub(super) fn may_name_bsn(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Asserts that `holds` is true of each text in `yes` and false of each in `no`.
+    fn holds_exactly(holds: impl Fn(&str) -> bool, yes: &[&str], no: &[&str]) {
+        for text in yes {
+            assert!(holds(text), "should hold: {text:?}");
+        }
+        for text in no {
+            assert!(!holds(text), "should not hold: {text:?}");
+        }
+    }
+
     #[test]
     fn a_street_needs_its_type_or_leading_word_before_a_number() {
-        let address = |text: &str| may_hold_address(text, &Traits::of(text));
-        assert!(address("woont Heeswijkplein 12 op drie hoog"));
-        assert!(address("Laan van Meerdervoort 145-B"));
-        assert!(address("op de Hoefkade nr. 300"));
-        assert!(address("Dr. Lelykade nummer 5"));
-        assert!(!address("al 14 weken, sinds 2017 op straat"));
-        assert!(!address("Heeswijkplein zonder nummer"));
-        assert!(!address("Laan: al 14 weken"));
-        assert!(address("Laan van Meerdervoort op 14"));
-        assert!(address("in de Beijersstraat op nummer 12"));
-        assert!(address("in de beijersstraat, nummer 12"));
-        assert!(!address("in de Beijersstraat op 12 maart"));
+        holds_exactly(
+            |text| may_hold_address(text, &Traits::of(text)),
+            &[
+                "woont Heeswijkplein 12 op drie hoog",
+                "Laan van Meerdervoort 145-B",
+                "op de Hoefkade nr. 300",
+                "Dr. Lelykade nummer 5",
+                "Laan van Meerdervoort op 14",
+                "in de Beijersstraat op nummer 12",
+                "in de beijersstraat, nummer 12",
+            ],
+            &[
+                "al 14 weken, sinds 2017 op straat",
+                "Heeswijkplein zonder nummer",
+                "Laan: al 14 weken",
+                "in de Beijersstraat op 12 maart",
+            ],
+        );
     }
 
     #[test]
     fn dates_need_separated_digits_or_a_month() {
-        let date = |text: &str| may_hold_date(&Traits::of(text));
-        assert!(date("geb. 12-3-87"));
-        assert!(date("12 maart 1987"));
-        assert!(date("geboren 3 april '85"));
-        assert!(date("(23 mrt ’49)"));
-        assert!(date("3 \u{17f}ep 1950"));
-        assert!(!date("om 08.45 uur, 14 weken"));
-        assert!(!date("12 maart"));
+        holds_exactly(
+            |text| may_hold_date(&Traits::of(text)),
+            &[
+                "geb. 12-3-87",
+                "12 maart 1987",
+                "geboren 3 april '85",
+                "(23 mrt ’49)",
+                "3 \u{17f}ep 1950",
+            ],
+            &["om 08.45 uur, 14 weken", "12 maart"],
+        );
     }
 
     #[test]
     fn bsn_words_and_groups() {
-        assert!(may_name_bsn("BSN: 123"));
-        assert!(may_name_bsn("b\u{17f}n 123"));
-        assert!(may_name_bsn("Burger service nummer"));
-        assert!(may_name_bsn("\u{17f}ofinr"));
-        assert!(!may_name_bsn("buurtwerk en sociaal team"));
-        let bsn = |text: &str| may_hold_bsn(&Traits::of(text));
-        assert!(bsn("123 456 782"));
-        assert!(bsn("1234.56.782"));
-        assert!(bsn("123456782"));
-        assert!(!bsn("12345678 en 12 weken"));
+        holds_exactly(
+            may_name_bsn,
+            &[
+                "BSN: 123",
+                "b\u{17f}n 123",
+                "Burger service nummer",
+                "\u{17f}ofinr",
+            ],
+            &["buurtwerk en sociaal team"],
+        );
+        holds_exactly(
+            |text| may_hold_bsn(&Traits::of(text)),
+            &["123 456 782", "1234.56.782", "123456782"],
+            &["12345678 en 12 weken"],
+        );
     }
 
     #[test]
     fn postcodes_need_four_digits_and_a_letter() {
-        let postcode = |text: &str| Traits::of(text).postcode;
-        assert!(postcode("2531 AB"));
-        assert!(postcode("2531ab"));
-        assert!(!postcode("sinds 2017. Daarna"));
-        assert!(!postcode("253 AB"));
+        holds_exactly(
+            |text| Traits::of(text).postcode,
+            &["2531 AB", "2531ab"],
+            &["sinds 2017. Daarna", "253 AB"],
+        );
     }
 
     /// Pieces of the shapes the regexes look for, with the letters case-insensitive matching
