@@ -13,6 +13,9 @@
 //! - [`retention`], [`verwerkingslog`], [`events`]: data governance — retention terms, the
 //!   processing log and cluster events out (signals that stop: `knooppunt_domain::silence`).
 
+/// The runner of the recognition cases kept as plain text in `tests/cases/`.
+#[cfg(test)]
+mod cases;
 pub mod engine;
 pub mod events;
 // `patterns!` (declared in `extract`) serves the modules after it too.

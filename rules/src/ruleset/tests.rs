@@ -1,4 +1,5 @@
 use super::*;
+use crate::cases::{self, case_file};
 
 pub(super) fn rules() -> RuleSet {
     RuleSet::default_rules().expect("default rules compile")
@@ -179,32 +180,6 @@ fn promotion_thresholds_default_and_per_barrier() {
     );
     assert_eq!(criteria("kostendelersnorm").wait_norm_days, None);
     assert_eq!(criteria("kostendelersnorm").min_sources, 3);
-}
-
-#[test]
-fn waiting_times_from_text() {
-    for (text, days) in [
-        ("al 14 weken geen reactie", Some(98)),
-        ("wacht nu drie maanden", Some(90)),
-        ("sinds 6 weken", Some(42)),
-        ("ruim een half jaar op de wachtlijst", Some(182)),
-        ("al twee jaar en 3 maanden op de wachtlijst", Some(730)),
-        // A duration bound to the waiting is its sentence's wait; the years shut in are not.
-        ("Hij zit al 2 jaar op zijn kamer en staat sinds 14 weken op de wachtlijst voor de ggz", Some(98)),
-        // ... and it is the note's wait over a longer one its sentence only mentions.
-        ("Na zijn straf moet hij in behandeling, met nog een jaar toezicht erbij. De ggz heeft een wachtlijst van 12 weken.", Some(84)),
-        // A sentence or probation is no wait.
-        ("Hij heeft 3 jaar gezeten en wacht nu op een intake bij de ggz.", None),
-        ("Drie jaar proeftijd, en de ggz heeft een wachtlijst.", None),
-        // The time since a matter was raised is the wait.
-        ("Een half jaar geleden bij de verhuurder aangekaart, sindsdien niets gehoord.", Some(182)),
-        ("zoon van 23 jaar woont weer thuis", None),
-        ("moeder is 40 jaar oud", None),
-        // Each line of a text message is a sentence: the years of the complaint stay apart.
-        ("ze zegt dat het al een jaar zo gaat\nbij de ggz kan ze pas over 4 maanden terecht voor intake", Some(120)),
-    ] {
-        assert_eq!(extract_wait_days(text), days, "{text}");
-    }
 }
 
 pub(super) fn match_of<'a>(analysis: &'a Analysis<'a>, barrier: &str) -> &'a Match<'a> {
@@ -476,21 +451,8 @@ fn normalising_collapses_space_ligatures_and_abbreviation_periods() {
     assert_eq!(normalise("Financiën"), "financien");
 }
 
+/// `rules/tests/cases/note_waits.txt`: each note and its wait as the rule set reads it.
 #[test]
-fn a_wait_statement_beats_a_bare_duration() {
-    let days = extract_wait_days;
-    // The condition "eerst 3 mnd budgetbeheer" is longer but says nothing about waiting.
-    assert_eq!(
-        days("Kredietbank: 'eerst 3 mnd budgetbeheer'. Wacht inmiddels 9 wk op de start."),
-        Some(63)
-    );
-    assert_eq!(
-        days("Sinds 4 maanden minder geld. Aanvraag ligt al 6 weken zonder reactie."),
-        Some(42)
-    );
-    // Without a wait statement the longest duration is still the note's.
-    assert_eq!(
-        days("Lekkage sinds 3 weken, schimmel sinds 2 maanden"),
-        Some(60)
-    );
+fn note_waits() {
+    cases::check_waits(case_file!("note_waits.txt"), extract_wait_days);
 }
