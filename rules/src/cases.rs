@@ -138,6 +138,19 @@ pub(crate) fn check_waits(file: CaseFile, read: impl Fn(&str) -> Option<u32>) {
     });
 }
 
+/// Barrier ids separated by ", ", each one that `known` knows.
+pub(crate) fn barrier_ids(field: &str, known: impl Fn(&str) -> bool) -> Result<Vec<&str>, String> {
+    field
+        .split(',')
+        .map(str::trim)
+        .map(|id| match id {
+            "" => Err("an empty barrier id".to_string()),
+            id if known(id) => Ok(id),
+            id => Err(format!("no barrier '{id}' in the rules")),
+        })
+        .collect()
+}
+
 /// An expected value or `-` for none.
 pub(crate) fn optional(field: &str) -> Option<&str> {
     (field != "-").then_some(field)
