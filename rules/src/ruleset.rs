@@ -9,8 +9,6 @@
 //! the learned model decide together, and this file holds the compiled set and its reading.
 
 #[cfg(test)]
-mod alias_tests;
-#[cfg(test)]
 mod case_tests;
 mod catalog;
 pub mod combine;

@@ -149,27 +149,6 @@ fn organisations_by_alias_longest_first() {
 }
 
 #[test]
-fn a_note_written_all_in_capitals_makes_no_misspelt_names() {
-    let rules = rules();
-    let org = |text: &str| rules.analyse(text).organisation;
-    // Written all in capitals, every word looks like a proper name: "PAPIER" is one edit from
-    // "Palier". The same note with a capital where a name would have one keeps its reading.
-    assert_eq!(
-        org("ZOON VAN 24 WOONT WEER THUIS MAAR NIET OP PAPIER, DAN GAAT HAAR BIJSTAND OMLAAG."),
-        None
-    );
-    assert_eq!(
-        org("Zoon van 24 woont weer thuis maar niet op Papier, dan gaat haar bijstand omlaag."),
-        Some("Palier")
-    );
-    // A long misspelt name is read in capitals as in lower case.
-    assert_eq!(
-        org("LEKKAGE AL 6 WEKEN GEMELD BIJ STAEDOIN, NIEMAND GEKOMEN."),
-        Some("Staedion")
-    );
-}
-
-#[test]
 fn promotion_thresholds_default_and_per_barrier() {
     let rules = rules();
     let criteria = |id: &str| rules.barrier(id).map(|b| b.promotion.clone()).unwrap();
@@ -455,4 +434,15 @@ fn normalising_collapses_space_ligatures_and_abbreviation_periods() {
 #[test]
 fn note_waits() {
     cases::check_waits(case_file!("note_waits.txt"), extract_wait_days);
+}
+
+/// `rules/tests/cases/organisation.txt`: each note and the body the shipped rules name in it.
+#[test]
+fn organisations_in_notes() {
+    let rules = rules();
+    case_file!("organisation.txt").run(|case| {
+        let [body, note] = cases::fields(case)?;
+        let note = cases::note(note)?;
+        cases::expect(cases::optional(body), rules.analyse(&note).organisation)
+    });
 }
