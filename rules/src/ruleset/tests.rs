@@ -1,5 +1,5 @@
 use super::*;
-use crate::cases::{self, case_file};
+use crate::cases::{self, case_file, CaseFile};
 
 pub(super) fn rules() -> RuleSet {
     RuleSet::default_rules().expect("default rules compile")
@@ -33,55 +33,6 @@ fn default_rules_hold_the_nine_barriers_of_the_taxonomy() {
     assert!(!rules().version().is_empty());
 }
 
-#[test]
-fn classifies_typical_wording() {
-    let rules = rules();
-    for (text, expect) in [
-        (
-            "Haar zoon van 23 mag niet bij haar inwonen want dan gaat haar bijstand omlaag.",
-            "kostendelersnorm",
-        ),
-        (
-            "Durft geen vrijwilligerswerk te doen uit angst dat de uitkering wordt gekort.",
-            "angst-uitkeringskorting",
-        ),
-        (
-            "Melding over schimmel bij Haag Wonen, al 8 weken geen reactie.",
-            "corporatie-reactietijd",
-        ),
-        (
-            "Aangemeld bij Parnassia, wachtlijst voor intake van vier maanden.",
-            "wachtlijst-ggz",
-        ),
-        (
-            "Huurachterstand van drie maanden, vonnis voor ontruiming ligt er.",
-            "huisuitzetting",
-        ),
-        (
-            "Aangemeld bij schuldhulpverlening, intussen loonbeslag.",
-            "schuldhulp-toegang",
-        ),
-        (
-            "Moeder is bang dat haar kinderen worden afgenomen als ze het CJG belt.",
-            "angst-jeugdhulp",
-        ),
-        (
-            "Aanvraag kan alleen online met DigiD, meneer heeft geen computer.",
-            "loket-drempel",
-        ),
-        (
-            "Van het kastje naar de muur gestuurd, niemand gaat erover.",
-            "doorverwijscarrousel",
-        ),
-    ] {
-        assert!(
-            rules.classify(text).contains(&expect),
-            "{expect}: {text} → {:?}",
-            rules.classify(text)
-        );
-    }
-}
-
 /// Paraphrases as neighbourhood workers write them, without the barrier's key words
 /// (`rules/fixtures/paraphrases.jsonl`): each must get exactly its expected barriers.
 #[test]
@@ -104,26 +55,6 @@ fn paraphrase_fixtures() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-#[test]
-fn unrelated_and_negated_text_stays_unclassified() {
-    let rules = rules();
-    assert!(rules
-        .classify("Gezellige buurtmaaltijd in de buurtkamer, veel opkomst.")
-        .is_empty());
-    assert!(rules
-        .classify("Melding bij de corporatie over de lekkage, de corporatie reageerde snel.")
-        .is_empty());
-}
-
-#[test]
-fn several_barriers_can_apply() {
-    let rules = rules();
-    let barriers = rules.classify(
-        "Huurachterstand opgelopen; schuldhulp heeft een wachtlijst en intussen komt de deurwaarder.",
-    );
-    assert_eq!(barriers, vec!["huisuitzetting", "schuldhulp-toegang"]);
 }
 
 #[test]
@@ -179,11 +110,6 @@ pub(super) fn found_by_rule(rules: &RuleSet, text: &str, barrier: &str) -> bool 
 /// Asserts that the rule set itself finds `barrier` in `text`, not only the model beside it.
 pub(super) fn assert_found_by_rule(rules: &RuleSet, text: &str, barrier: &str) {
     assert!(found_by_rule(rules, text, barrier), "{text}");
-}
-
-/// Asserts that `barrier` is found in `text`, by a rule or by the model.
-pub(super) fn assert_classified(rules: &RuleSet, text: &str, barrier: &str) {
-    assert!(rules.classify(text).contains(&barrier), "{text}");
 }
 
 /// Asserts that `barrier` is not found in `text`, by a rule nor by the model.
@@ -332,67 +258,6 @@ fn a_keep_pattern_lifts_the_exclusions() {
             .barriers,
         ["x"]
     );
-    // The shipped rules: rent withheld over a defect the corporation leaves is its slow
-    // answer as well as the eviction; arrears alone are the eviction only.
-    let rules = super::tests::rules();
-    let analysis = rules.analyse(
-        "Mevrouw houdt de huur in omdat Vidomes de lekkage al zeven weken niet repareert. \
-         Nu dreigt Vidomes met ontruiming wegens huurachterstand.",
-    );
-    assert_eq!(
-        analysis.barriers,
-        ["corporatie-reactietijd", "huisuitzetting"]
-    );
-    // Also in a subordinate clause.
-    let analysis = rules.analyse(
-        "Staedion laat de lekkage al zeven weken liggen, waarop twee huurders een deel van de \
-         huur inhielden; nu ligt er een dagvaarding tot ontruiming wegens huurachterstand.",
-    );
-    assert_eq!(
-        analysis.barriers,
-        ["corporatie-reactietijd", "huisuitzetting"]
-    );
-    let analysis = rules.analyse(
-        "Vidomes reageert al weken niet op de regeling; huurachterstand van drie maanden \
-         en de ontruiming is aangezegd.",
-    );
-    assert_eq!(analysis.barriers, ["huisuitzetting"]);
-    // An eviction carried out stays one, whatever was paid after.
-    let text = "Het vonnis tot ontruiming is ten uitvoer gelegd, hoewel de achterstand \
-                binnen enkele dagen zou zijn ingelopen.";
-    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
-    let text = "De achterstand is inmiddels ingelopen en de ontruiming gaat niet door.";
-    assert!(rules.analyse(text).barriers.is_empty());
-    // Arrears the landlord wants paid first are still arrears; the current rent paid in full
-    // is not the arrears paid off; an eviction notice is an eviction.
-    let text = "Ontruiming over 3 weken; Woonbron praat pas als er eerst een deel is afgelost.";
-    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
-    let text = "Vonnis wegens een huurachterstand van drie maanden. Ik verzoek de ontruiming \
-                aan te houden; de lopende huur wordt sinds het bewind volledig voldaan.";
-    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
-    let text = "Huurachterstand van € 1.120 volledig voldaan, dossier gesloten.";
-    assert!(rules.analyse(text).barriers.is_empty());
-    let text = "Ze heeft een ontruimingsaanzegging gekregen.";
-    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
-    let text = "De familie op drie hoog hoort dat ze volgende week uit huis wordt gezet.";
-    assert_eq!(rules.analyse(text).barriers, ["huisuitzetting"]);
-    // Arrears told as "de huur … achter" are arrears too: the corporation's letter about
-    // court is the eviction, not its slow answer.
-    let text = "Huur vier maanden achter, de woningbouw heeft al een brief gestuurd dat ze naar \
-                de rechter gaan. Bij de gemeente heeft na tien weken nog niemand naar zijn \
-                papieren gekeken.";
-    assert!(!rules
-        .analyse(text)
-        .barriers
-        .contains(&"corporatie-reactietijd"));
-    // Being put out with one's belongings is an eviction, however it is told.
-    for text in [
-        "Als die achterstand niet weg is, staat ze in maart met haar spullen op straat.",
-        "De vader zegt dat ze over twee weken met al hun spullen op de stoep staan als de corporatie doorzet.",
-        "Vorige maand stond hier een gezin met al hun spullen buiten.",
-    ] {
-        assert_found_by_rule(&rules, text, "huisuitzetting");
-    }
 }
 
 #[test]
@@ -444,5 +309,65 @@ fn organisations_in_notes() {
         let [body, note] = cases::fields(case)?;
         let note = cases::note(note)?;
         cases::expect(cases::optional(body), rules.analyse(&note).organisation)
+    });
+}
+
+/// `rules/tests/cases/barriers.txt`: the barriers the shipped rules find, the model included.
+#[test]
+fn barriers_in_notes() {
+    check_barriers(case_file!("barriers.txt"), &rules());
+}
+
+/// `rules/tests/cases/barriers_rules_alone.txt`: the barriers the shipped rules find without
+/// the model.
+#[test]
+fn barriers_in_notes_by_the_rules_alone() {
+    check_barriers(
+        case_file!("barriers_rules_alone.txt"),
+        &rules().without_model(),
+    );
+}
+
+/// Checks a file of barrier cases on `rules`: under a header of barrier ids, `+` each is found
+/// by a rule, `+?` each is found (by a rule or the model), `-` none is found, `-?` none is found
+/// by a rule, `=` the note's barriers are exactly the header's (`[]`: none).
+fn check_barriers(file: CaseFile, rules: &RuleSet) {
+    file.run_under_headers(|header, case| {
+        let barriers = match header.trim() {
+            "" => Vec::new(),
+            ids => cases::barrier_ids(ids, |id| rules.barrier(id).is_some())?,
+        };
+        let (marker, note) = case
+            .split_once(' ')
+            .ok_or("expected a marker (+, +?, -, -?, =), a space and the note")?;
+        let note = cases::note(note.trim())?;
+        let found = rules.analyse(&note).barriers;
+        let (holds, expected): (fn(bool, bool) -> bool, &str) = match marker {
+            "=" if found == barriers => return Ok(()),
+            "=" => return Err(format!("expected exactly {barriers:?}, found {found:?}")),
+            "+" => (|_, by_rule| by_rule, "found by a rule"),
+            "+?" => (|found, _| found, "found"),
+            "-" => (|found, _| !found, "not found"),
+            "-?" => (|_, by_rule| !by_rule, "not found by a rule"),
+            _ => return Err(format!("no marker '{marker}' (+, +?, -, -?, =)")),
+        };
+        if barriers.is_empty() {
+            return Err(format!("a '{marker}' case under a header without barriers"));
+        }
+        let wrong: Vec<&str> = barriers
+            .into_iter()
+            .filter(|b| !holds(found.contains(b), found_by_rule(rules, &note, b)))
+            .collect();
+        if wrong.is_empty() {
+            return Ok(());
+        }
+        let by_rule: Vec<&str> = found
+            .iter()
+            .copied()
+            .filter(|b| found_by_rule(rules, &note, b))
+            .collect();
+        Err(format!(
+            "expected {wrong:?} {expected}; found {found:?}, by a rule {by_rule:?}"
+        ))
     });
 }
