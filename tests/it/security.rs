@@ -269,6 +269,34 @@ pub(crate) async fn back_date_sessions(store: &knooppunt_store::Store, minutes: 
         .unwrap();
 }
 
+/// Signing in again ends the session the browser brought along (someone else's on a shared
+/// computer, or one planted on it), so an old cookie never outlives the new sign-in; a
+/// session on another device stays.
+#[tokio::test]
+async fn signing_in_again_ends_the_session_the_browser_had() {
+    let site = site().await;
+    let first = site.login("overleg").await;
+    let elsewhere = site.login("overleg").await;
+    let old = first.cookie.clone().expect("a session cookie");
+    let again = sign_in(
+        &first.http,
+        &site.base,
+        "gemeente",
+        PASSWORD,
+        &[("cookie", &old)],
+    )
+    .await;
+    assert_eq!(again.status(), 303, "signed in again");
+    assert!(set_cookie(&again, "kp_sessie").is_some_and(|new| !new.contains(&old)));
+    assert_eq!(first.get("/agenda").await.0, 303, "the old session ended");
+    assert_eq!(
+        elsewhere.get("/agenda").await.0,
+        200,
+        "another device's session stays"
+    );
+    site.app.stop().await;
+}
+
 /// Finding 7: a session unused for longer than the idle time ends.
 #[tokio::test]
 async fn an_idle_session_ends() {

@@ -206,6 +206,11 @@ pub(crate) async fn login(
         ));
     };
     state.throttle.release(name, &client).await?;
+    // The session this browser brought along (someone else's on a shared computer, or one an
+    // attacker planted) ends here: a sign-in always starts a new one.
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        accounts::end_session(&state.store, cookie.value()).await?;
+    }
     let session =
         accounts::create_session(&state.store, &user.name, state.session_limits()).await?;
     tracing::info!(role = user.role.as_str(), "Signed in");
