@@ -51,7 +51,7 @@ pub async fn run(
              vooraf; zonder --attendee schrijft dit alleen de agenda"
         );
     }
-    let (config, store) = settings.open().await?;
+    let (config, store) = settings.open_existing().await?;
     let catalog = app::load_rules(&config)?.catalog();
     let record = (!attendees.is_empty()).then_some("cli");
     let mut agenda =

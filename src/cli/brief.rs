@@ -12,7 +12,7 @@ pub async fn run(
     out: &Path,
     options: &app::BriefOptions,
 ) -> anyhow::Result<ExitCode> {
-    let (config, store) = settings.open().await?;
+    let (config, store) = settings.open_existing().await?;
     let rules = app::load_rules(&config)?;
     for path in app::write_brief(&config, &store, &rules, quarter, out, options).await? {
         println!("Geschreven: {}", path.display());

@@ -10,7 +10,7 @@ pub async fn agenda(
     settings: &Settings,
     on: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<ExitCode> {
-    let (config, store) = settings.open().await?;
+    let (config, store) = settings.open_existing().await?;
     let rules = app::load_rules(&config)?;
     let today = on.unwrap_or_else(knooppunt_ingest::today_nl);
     // Evaluated and stored, so the agenda shows what the engine records as well.
@@ -33,7 +33,7 @@ pub async fn agenda(
 
 /// The clusters with at least `min` signals, as a table.
 pub async fn list(settings: &Settings, min: i64) -> anyhow::Result<ExitCode> {
-    let (_, store) = settings.open().await?;
+    let (_, store) = settings.open_existing().await?;
     println!(
         "{:>8} {:>7} {:>6}  {:<26} {:<18} {:<23} {:>16}",
         "signalen", "bronnen", "wijken", "barrière", "wijk", "periode", "wachttijd (med.)"

@@ -53,7 +53,7 @@ async fn write(
 }
 
 pub async fn run(settings: &Settings, args: DigestArgs) -> anyhow::Result<ExitCode> {
-    let (config, store) = settings.open().await?;
+    let (config, store) = settings.open_existing().await?;
     let catalog = app::load_rules(&config)?.catalog();
     let today = knooppunt_ingest::today_nl();
     let pdf = !args.no_pdf;

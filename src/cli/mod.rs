@@ -39,9 +39,30 @@ impl Settings {
         Config::load(self.file.as_deref())
     }
 
-    /// The configuration and the store it names.
+    /// The configuration and the store it names (an SQLite file is created when missing).
     pub async fn open(&self) -> anyhow::Result<(Config, Store)> {
         let config = self.load()?;
+        let store = app::open_store(&config).await?;
+        Ok((config, store))
+    }
+
+    /// [`Settings::open`] for a command that reads what is stored (agenda, brief, clusters,
+    /// digest, processing log, quarantine, retention): an SQLite file that does not exist is
+    /// refused instead of created, so a mistyped or missing `store.url` does not give an
+    /// empty agenda or brief as if there were no signals.
+    pub async fn open_existing(&self) -> anyhow::Result<(Config, Store)> {
+        let config = self.load()?;
+        if let Some(path) = knooppunt_store::sqlite_file(&config.store.url)
+            .filter(|path| !path.as_os_str().is_empty() && path.to_str() != Some(":memory:"))
+            .filter(|path| !path.exists())
+        {
+            anyhow::bail!(
+                "er is geen database {}: start Knooppunt eerst (`knooppunt serve` of \
+                 `knooppunt demo`), of geef met store.url (KNOOPPUNT__STORE__URL) de database \
+                 op die de signalen heeft",
+                path.display()
+            );
+        }
         let store = app::open_store(&config).await?;
         Ok((config, store))
     }

@@ -4,7 +4,7 @@ use super::Settings;
 use std::process::ExitCode;
 
 pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let (_, store) = settings.open().await?;
+    let (_, store) = settings.open_existing().await?;
     let counts = store.quarantine_counts().await?;
     println!(
         "Geweigerd wegens persoonsgegevens: {} signalen",

@@ -4,7 +4,7 @@ use super::Settings;
 use std::process::ExitCode;
 
 pub async fn run(settings: &Settings, apply: bool) -> anyhow::Result<ExitCode> {
-    let (config, store) = settings.open().await?;
+    let (config, store) = settings.open_existing().await?;
     let policy = config.retention.policy();
     let today = knooppunt_ingest::today_nl();
     let outcome = if apply {

@@ -54,6 +54,20 @@ pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> Str
     out
 }
 
+/// The database file an SQLite URL names (`sqlite://path?…`); `None` for another backend.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Backend::from_url(url).ok()? != Backend::Sqlite {
+        return None;
+    }
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    Some(std::path::PathBuf::from(path))
+}
+
 impl Store {
     /// Connects. SQLite files are created and migrated on the spot; PostgreSQL is migrated by
     /// `knooppunt migrate` (see [`Store::migrate`]).
@@ -71,15 +85,8 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let mut url = url.to_string();
-        if backend == Backend::Sqlite {
-            let path = url
-                .trim_start_matches("sqlite://")
-                .trim_start_matches("sqlite:")
-                .split('?')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            private_database_file(std::path::Path::new(&path))?;
+        if let Some(path) = sqlite_file(&url) {
+            private_database_file(&path)?;
             if !url.contains('?') {
                 url.push_str("?mode=rwc");
             }

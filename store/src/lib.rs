@@ -56,8 +56,8 @@ pub mod team_signals;
 /// The werkroutes the overleg approves for knelpunten.
 pub mod werkroutes;
 
-pub use connect::Backend;
 pub(crate) use connect::{placeholders, ROWS_PER_STATEMENT};
+pub use connect::{sqlite_file, Backend};
 pub(crate) use convert::Text;
 pub use error::{class_of, classify, ErrorClass, StoreError, StoreResult};
 pub use replay::ReplayWriter;

@@ -51,6 +51,43 @@ fn configuration_errors_are_listed_together_with_exit_code_2() {
     );
 }
 
+/// A command that reads what is stored refuses a database that is not there, in Dutch and
+/// naming it, instead of creating an empty one and reporting no signals.
+#[test]
+fn reading_commands_refuse_a_database_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("elders").join("knooppunt.db");
+    let url = format!("sqlite://{}", missing.display());
+    for args in [
+        vec!["brief", "--quarter", "2026Q3", "--no-pdf"],
+        vec!["agenda", "--meeting", "2026-10-01"],
+        vec!["clusters"],
+        vec!["quarantaine"],
+        vec!["verwerkingslog"],
+    ] {
+        let output = knooppunt()
+            .args(&args)
+            .current_dir(dir.path())
+            .env("KNOOPPUNT__STORE__URL", &url)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            stderr.contains("er is geen database") && stderr.contains("elders"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !missing.exists() && !dir.path().join("elders").exists(),
+            "{args:?}"
+        );
+        assert!(
+            !dir.path().join("brief").exists(),
+            "{args:?}: no brief written"
+        );
+    }
+}
+
 #[test]
 fn csv_import_then_brief_on_embedded_defaults() {
     let dir = tempfile::tempdir().unwrap();
