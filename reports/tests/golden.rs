@@ -420,6 +420,22 @@ fn the_pdf_is_an_a4_pdfa_with_metadata_page_numbers_a_cover_and_its_contents() {
         assert!(page >= previous, "{entry} comes in order");
         previous = page;
     }
+    // The list that opens "De knelpunten één voor één" gives each knelpunt's page: the page
+    // its link lands on.
+    let landed = knooppunt_reports::archive::contents::destination_pages(&bytes).unwrap();
+    let list = per_page[landed["een-voor-een"] as usize - 1];
+    let knelpunten: Vec<_> = brief.sections.iter().flat_map(|s| &s.knelpunten).collect();
+    assert!(!knelpunten.is_empty());
+    for knelpunt in knelpunten {
+        let page = landed[&format!("knelpunt-{}", knelpunt.barrier)];
+        assert!(
+            list.lines().any(|line| line.contains(&knelpunt.title)
+                && line.trim_end().ends_with(&format!(" {page}"))),
+            "{} on page {page}: {list}",
+            knelpunt.title
+        );
+        assert!(per_page[page as usize - 1].contains(&knelpunt.title));
+    }
 }
 
 #[test]
