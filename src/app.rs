@@ -192,6 +192,9 @@ async fn known_programme(store: &Store, programme: &str, today: NaiveDate) -> an
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    // What keys a cluster (a buurt under its wijk) and what an account's wijken cover come
+    // from the register: every command that reads or writes the store uses the configured one.
+    install_register(config)?;
     // The register of processing activities every processing log record refers to.
     knooppunt_domain::processing_log::set_register(
         knooppunt_domain::processing_log::Register::from_config(&config.processing_log.activities)

@@ -124,6 +124,13 @@ impl ClusterKeyValues {
     }
 }
 
+/// The area key a signal of `area` (a name, or the key stored beside it) counts under in
+/// its clusters' figures: its wijk's for a buurt, as [`ClusterKeyValues::new`] keys the
+/// cluster, so a cluster's breadth counts wijken, not a wijk and its buurten apart.
+pub fn cluster_area_key(area: &str) -> String {
+    partition_key(crate::register::active().cluster_area(area))
+}
+
 /// A signal refused for personal data: kept as a count, never with its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quarantined {
@@ -205,6 +212,9 @@ pub struct ReplaySignal {
     /// The stored classification (empty for signals stored before it was recorded).
     pub classification: Classification,
     pub wait_days: Option<i64>,
+    /// The clusters it is stored in, sorted: replay rewrites a signal whose clusters change
+    /// even when its classification does not (a buurt keyed by its wijk since 2026-12-07).
+    pub clusters: Vec<String>,
 }
 
 /// A cluster's figures as a batch adds them, or as replay rebuilds them.
@@ -336,6 +346,11 @@ mod tests {
             cluster_id("kostendelersnorm", &wijk)
         );
         assert_ne!(ClusterKeyValues::new(key, "Laak", None), wijk);
+        // A buurt's signal counts under the wijk's key, by name or by its stored key.
+        for area in ["Moerwijk-Zuid", "moerwijk-zuid", "Moerwijk"] {
+            assert_eq!(super::cluster_area_key(area), "moerwijk", "{area}");
+        }
+        assert_eq!(super::cluster_area_key("Nergenshuizen"), "nergenshuizen");
     }
 
     #[test]

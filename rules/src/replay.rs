@@ -308,7 +308,9 @@ fn tally_page(
                 .entry((old_barriers, new_barriers))
                 .or_default() += 1;
         }
-        if regroup || detail != signal.classification {
+        let mut clusters: Vec<String> = matches.iter().map(BarrierMatch::cluster_id).collect();
+        clusters.sort();
+        if regroup || detail != signal.classification || clusters != signal.clusters {
             diff.rewritten += 1;
             changes.push((signal, matches));
         }

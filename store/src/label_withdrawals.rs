@@ -278,8 +278,9 @@ async fn reverse(tx: &mut Tx, label: &Label, target: Target) -> anyhow::Result<L
     // Every cluster the signal goes back into is recounted, not only the last. Each position
     // was taken after the ones before it were removed: put back in the reverse order.
     let mut touched: Vec<String> = effect.left.iter().cloned().collect();
+    let area_key = knooppunt_domain::cluster::cluster_area_key(&target.area_key);
     for gone in taken.iter().rev() {
-        let back = (target.observed_on.0, target.area_key.as_str());
+        let back = (target.observed_on.0, area_key.as_str());
         let joined = put_back(tx, label, gone, back).await?;
         touched.push(joined.clone());
         effect.joined = Some(joined);

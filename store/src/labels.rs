@@ -248,7 +248,8 @@ impl Store {
             let organisation = signal.organisation.as_deref();
             let found = overleg_match(barrier, key, &signal.area, organisation, signal.wait_days);
             let on = signal.observed_on.0;
-            let cluster = join(&mut tx, label, barrier, &found, on, &signal.area_key).await?;
+            let area_key = knooppunt_domain::cluster::cluster_area_key(&signal.area_key);
+            let cluster = join(&mut tx, label, barrier, &found, on, &area_key).await?;
             current.push(barrier.to_string());
             detail.0.push(ClassifiedBarrier::of(&found));
             effect.joined = Some(cluster);

@@ -71,7 +71,7 @@ impl ReplayWriter {
                     barrier: &m.barrier,
                     cluster_id: m.cluster_id(),
                     observed_on: signal.observed_on,
-                    area_key: signal.area_key.clone(),
+                    area_key: knooppunt_domain::cluster::cluster_area_key(&signal.area_key),
                     wait_days: m.wait_days.map(i64::from),
                     confidence: m.confidence,
                     organisation: &m.cluster.organisation,
@@ -137,15 +137,43 @@ impl Store {
              classification, wait_days FROM signals WHERE (source, id) > ($1, $2) \
              ORDER BY source, id LIMIT $3",
         )
-        .bind(source)
-        .bind(id)
+        .bind(&source)
+        .bind(&id)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
+        let mut page: Vec<ReplaySignal> = rows
             .iter()
             .map(replay_signal)
-            .collect::<Result<_, sqlx::Error>>()?)
+            .collect::<Result<_, sqlx::Error>>()?;
+        let Some(last) = page.last() else {
+            return Ok(page);
+        };
+        // The page's memberships, by the same key range.
+        let memberships: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT source, signal_id, cluster_id FROM signal_barriers \
+             WHERE (source, signal_id) > ($1, $2) AND (source, signal_id) <= ($3, $4) \
+             ORDER BY source, signal_id, cluster_id",
+        )
+        .bind(&source)
+        .bind(&id)
+        .bind(&last.source)
+        .bind(&last.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut clusters: std::collections::HashMap<(String, String), Vec<String>> =
+            std::collections::HashMap::new();
+        for (source, signal_id, cluster_id) in memberships {
+            clusters
+                .entry((source, signal_id))
+                .or_default()
+                .push(cluster_id);
+        }
+        for signal in &mut page {
+            let key = (signal.source.clone(), signal.id.clone());
+            signal.clusters = clusters.remove(&key).unwrap_or_default();
+        }
+        Ok(page)
     }
 
     /// The versions applied by replay, oldest first: (version, applied at).
@@ -184,5 +212,6 @@ fn replay_signal(row: &sqlx::any::AnyRow) -> Result<ReplaySignal, sqlx::Error> {
         barriers: row.try_get::<Text<_>, _>("barriers")?.0,
         classification: row.try_get::<Text<_>, _>("classification")?.0,
         wait_days: row.try_get("wait_days")?,
+        clusters: Vec::new(),
     })
 }

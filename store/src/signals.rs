@@ -178,7 +178,7 @@ impl Store {
                     barrier: &found.barrier,
                     cluster_id: id,
                     observed_on,
-                    area_key: partition_key(&signal.area),
+                    area_key: cluster_area_key(&signal.area),
                     wait_days: found.wait_days.map(i64::from),
                     confidence: found.confidence,
                     organisation: &found.cluster.organisation,

@@ -204,6 +204,57 @@ async fn replay_suite(store: Store) {
 
 on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);
 
+/// A signal stored in its buurt's own cluster (as before buurten were keyed by their wijk)
+/// moves into the wijk's cluster on replay, its membership with it, though its classification
+/// is the same; after that, replay has nothing left to rewrite.
+async fn buurt_replay_suite(store: Store) {
+    use knooppunt_rules::replay::replay;
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let text = "Kostendelersnorm: dochter trekt in, uitkering omlaag.";
+    let mut batch = classified_by(
+        &rules,
+        &[("w", "Moerwijk", text), ("z", "Moerwijk-Zuid", text)],
+    );
+    assert_eq!(batch[1].matches.len(), 1, "found: {:?}", batch[1].matches);
+    batch[1].matches[0].cluster = knooppunt_domain::cluster::ClusterKeyValues {
+        area_key: "moerwijk-zuid".into(),
+        area: "Moerwijk-Zuid".into(),
+        organisation: String::new(),
+    };
+    store.write_batch(&batch, &[]).await.unwrap();
+    let buurt = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
+    assert_eq!(
+        buurt.map(|c| c.signal_count),
+        Some(1),
+        "the old buurt cluster"
+    );
+
+    let diff = replay(&store, &rules, true, |_| {}).await.unwrap();
+    assert_eq!(
+        (diff.changed, diff.rewritten),
+        (0, 1),
+        "only the buurt signal moves"
+    );
+    assert!(cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid")
+        .await
+        .is_none());
+    let wijk = cluster_in(&store, "kostendelersnorm", "Moerwijk")
+        .await
+        .unwrap();
+    assert_eq!(wijk.signal_count, 2);
+    assert!(store.cluster_count_mismatches().await.unwrap().is_empty());
+    let moved = store.memberships("t", "z").await.unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        moved[0].cluster_id, wijk.id,
+        "the membership moved with the count"
+    );
+    let again = replay(&store, &rules, false, |_| {}).await.unwrap();
+    assert_eq!(again.rewritten, 0, "nothing left to move");
+}
+
+on_both_backends!(buurt_replay_suite: buurt_replay_on_sqlite, buurt_replay_on_postgres);
+
 /// What the store wrote as a signal's classification before it was typed:
 /// `barrier|wait_days|confidence[|how];…`.
 fn earlier_text(classified: &Classified) -> String {

@@ -190,6 +190,10 @@ async fn a_buurt_counts_in_its_wijks_cluster_and_for_its_members() {
         .unwrap()
         .signal_count;
     assert_eq!(after, before + 2);
+    // Its breadth counts wijken: Moerwijk once, not Moerwijk and Moerwijk-Zuid.
+    let summaries = site.store.cluster_summaries().await.unwrap();
+    let summary = summaries.iter().find(|s| s.cluster.id == moerwijk).unwrap();
+    assert_eq!(summary.areas, 1, "one wijk");
     site.post_today(
         &[(
             "z3",
