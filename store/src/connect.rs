@@ -56,7 +56,7 @@ pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> Str
 
 /// The database file an SQLite URL names (`sqlite://path?…`); `None` for another backend.
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    if Backend::from_url(url).ok()? != Backend::Sqlite {
+    if Backend::from_url(url).ok()? != Backend::Sqlite || url.contains("mode=memory") {
         return None;
     }
     let path = url

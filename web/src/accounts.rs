@@ -34,12 +34,20 @@ impl User {
 
     /// The area keys of this account's wijken and of their buurten in the process's register:
     /// a signal keeps the buurt a team chose, and its cluster is the wijk's
-    /// ([`knooppunt_domain::register::Register::cluster_area`]). Empty: every area.
+    /// ([`knooppunt_domain::register::Register::cluster_area`]); for a buurt the account was
+    /// given, also its wijk's. Empty: every area.
     pub fn covered_area_keys(&self) -> Vec<String> {
         use knooppunt_domain::envelope::partition_key;
         use knooppunt_domain::register::AreaKind;
         let mut keys = self.areas.clone();
         let register = knooppunt_domain::register::active();
+        // A member given a buurt reviews its wijk's clusters: a cluster is the wijk's.
+        for area in &self.areas {
+            let wijk = partition_key(register.cluster_area(area));
+            if !keys.contains(&wijk) {
+                keys.push(wijk);
+            }
+        }
         for area in register.areas() {
             let Some(wijk) = area
                 .wijk
@@ -436,6 +444,13 @@ mod tests {
             ..member
         };
         assert!(everyone.covers_area("laak") && everyone.covered_area_keys().is_empty());
+        // Given a buurt: its own signals and its wijk's clusters, not the other buurten's.
+        let buurt = User {
+            areas: vec!["moerwijk-zuid".into()],
+            ..everyone
+        };
+        assert!(buurt.covers_area("moerwijk-zuid") && buurt.covers_area("moerwijk"));
+        assert!(!buurt.covers_area("moerwijk-oost"));
     }
 
     #[test]

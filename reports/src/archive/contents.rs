@@ -81,7 +81,7 @@ pub fn describe_links(doc: &mut Document) -> Result<(), lopdf::Error> {
     }
     for (id, text) in described {
         if let Ok(annotation) = doc.get_object_mut(id).and_then(Object::as_dict_mut) {
-            annotation.set("Contents", Object::string_literal(text));
+            annotation.set("Contents", super::text(&text));
         }
     }
     Ok(())
