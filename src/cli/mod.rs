@@ -52,9 +52,8 @@ impl Settings {
     /// empty agenda or brief as if there were no signals.
     pub async fn open_existing(&self) -> anyhow::Result<(Config, Store)> {
         let config = self.load()?;
-        if let Some(path) = knooppunt_store::sqlite_file(&config.store.url)
-            .filter(|path| !path.as_os_str().is_empty() && path.to_str() != Some(":memory:"))
-            .filter(|path| !path.exists())
+        if let Some(path) =
+            knooppunt_store::sqlite_file(&config.store.url).filter(|path| !path.exists())
         {
             anyhow::bail!(
                 "er is geen database {}: start Knooppunt eerst (`knooppunt serve` of \

@@ -54,7 +54,8 @@ pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> Str
     out
 }
 
-/// The database file an SQLite URL names (`sqlite://path?…`); `None` for another backend.
+/// The database file an SQLite URL names (`sqlite://path?…`); `None` for another backend and
+/// for a database in memory.
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     if Backend::from_url(url).ok()? != Backend::Sqlite || url.contains("mode=memory") {
         return None;
@@ -65,7 +66,7 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
         .split('?')
         .next()
         .unwrap_or_default();
-    Some(std::path::PathBuf::from(path))
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 impl Store {
@@ -85,8 +86,10 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let mut url = url.to_string();
-        if let Some(path) = sqlite_file(&url) {
-            private_database_file(&path)?;
+        if backend == Backend::Sqlite {
+            if let Some(path) = sqlite_file(&url) {
+                private_database_file(&path)?;
+            }
             if !url.contains('?') {
                 url.push_str("?mode=rwc");
             }
