@@ -56,17 +56,35 @@ pub enum ArchiveError {
 
 /// Prints `html` with headless Chromium and stores it as PDF/A-2a and PDF/UA-1 with `metadata`
 /// in `output`. A table of contents with page-number placeholders ([`contents`]) is printed
-/// again with the numbers filled in. Chromium's own print goes to `<output>.afdruk.pdf` beside
-/// it (the numbered HTML to `<output>.afdruk.html`) and both are removed again, also when the
-/// conversion fails. Blocking: run it off the async workers.
+/// again with the numbers filled in. Chromium's own print goes to a folder of its own beside
+/// `output` (`.afdruk-…`), the numbered HTML to a file of its own beside `html` (so what the
+/// page links to relatively is still found); both are removed again, also when the
+/// conversion fails, and two runs writing to the same folder at once never share them. The
+/// PDF/A is written there too and then renamed to `output`, so `output` is either the old
+/// file or the whole new one. Blocking: run it off the async workers.
 pub fn print(html: &Path, output: &Path, metadata: &Metadata) -> anyhow::Result<()> {
-    let printed = output.with_extension("afdruk.pdf");
-    let numbered = output.with_extension("afdruk.html");
-    let converted = print_numbered(html, &printed, &numbered)
-        .and_then(|()| Ok(to_pdfa(&printed, output, metadata)?));
-    let _ = std::fs::remove_file(&printed);
-    let _ = std::fs::remove_file(&numbered);
-    converted
+    use anyhow::Context;
+    let work = tempfile::Builder::new()
+        .prefix(".afdruk-")
+        .tempdir_in(folder_of(output))
+        .with_context(|| format!("werkmap naast {} maken", output.display()))?;
+    let numbered = tempfile::Builder::new()
+        .prefix(".afdruk-")
+        .suffix(".html")
+        .tempfile_in(folder_of(html))
+        .with_context(|| format!("werkbestand naast {} maken", html.display()))?;
+    let printed = work.path().join("afdruk.pdf");
+    let archived = work.path().join("pdfa.pdf");
+    print_numbered(html, &printed, numbered.path())?;
+    to_pdfa(&printed, &archived, metadata)?;
+    std::fs::rename(&archived, output).with_context(|| format!("{} schrijven", output.display()))
+}
+
+/// The folder a file is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// How often a document with a table of contents is printed at the most: once to find the

@@ -303,3 +303,32 @@ fn the_digests_and_the_decisions_list_print_as_pdfa_2a_and_pdfua_1() {
         assert!(text.contains(shown), "{shown}: {text}");
     }
 }
+
+/// Two prints of the same document to the same file at once (two `digest` runs given the same
+/// `--out`) each keep their own Chromium print and numbered copy: both succeed, the file is
+/// one whole PDF/A, and nothing of either is left beside it.
+#[test]
+fn two_prints_to_the_same_file_at_once_do_not_share_their_work_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = programme_digest().document().unwrap();
+    write_files(dir.path(), &document, false).unwrap();
+    let html = document.path(dir.path(), "html");
+    let output = document.path(dir.path(), "pdf");
+    std::thread::scope(|scope| {
+        let prints: Vec<_> = (0..2)
+            .map(|_| {
+                scope
+                    .spawn(|| knooppunt_reports::archive::print(&html, &output, &document.metadata))
+            })
+            .collect();
+        for print in prints {
+            let printed = print.join().expect("the print thread");
+            assert!(printed.is_ok(), "{printed:?}");
+        }
+    });
+    assert_archived(
+        &output,
+        "Besluitenlijst signaleringsoverleg 30-09-2026 - programma Armoede & Schulden",
+        "Signaleringsoverleg",
+    );
+}

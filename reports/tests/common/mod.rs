@@ -108,8 +108,14 @@ pub fn assert_archived(pdf: &std::path::Path, title: &str, author: &str) -> Stri
             .all(knooppunt_reports::archive::is_a4),
         "A4"
     );
-    // Chromium's own print is not left beside it.
-    let printed = pdf.with_extension("afdruk.pdf");
-    assert!(!printed.exists(), "{}", printed.display());
+    // Chromium's own print and the numbered copy are not left beside it.
+    let folder = pdf.parent().expect("the PDF is in a folder");
+    let left: Vec<_> = std::fs::read_dir(folder)
+        .expect("the PDF's folder")
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".afdruk"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     info
 }
