@@ -37,6 +37,26 @@ pub struct ReplayDiff {
     pub model_found: (u64, u64),
     /// The model taking part in the new classification, if any.
     pub model_version: Option<String>,
+    /// Per stored cluster, the clusters of the same barrier its signals move to (signals
+    /// each): where a vanishing cluster's signals go.
+    pub moved: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Vanishing clusters the overleg decided on: their decisions hold for no cluster after
+    /// `--apply`, so the report says so before.
+    pub decided_vanishing: Vec<DecidedVanishing>,
+}
+
+/// A cluster with decisions of the overleg in force that the replay empties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecidedVanishing {
+    pub id: String,
+    /// Its barrier and area, as the diff's cluster lines show them.
+    pub barrier: String,
+    pub area: String,
+    /// Its state ("bevestigd"), and its owner when one was assigned.
+    pub state: String,
+    pub owner: Option<String>,
+    /// Where its signals go (cluster id, signals), most first.
+    pub to: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -92,6 +112,7 @@ impl ReplayDiff {
                 out.push_str(&format!("  {n:>7}  {} → {}\n", show(old), show(new)));
             }
         }
+        self.report_decided_vanishing(&mut out);
         if !self.clusters.is_empty() {
             out.push_str("Clusters:\n");
             for change in self.clusters.values() {
@@ -111,6 +132,43 @@ impl ReplayDiff {
             }
         }
         out
+    }
+}
+
+impl ReplayDiff {
+    /// The vanishing clusters the overleg decided on, and where their signals go.
+    fn report_decided_vanishing(&self, out: &mut String) {
+        if self.decided_vanishing.is_empty() {
+            return;
+        }
+        let n = self.decided_vanishing.len();
+        out.push_str(&format!(
+            "Let op: {n} {} met besluiten van het overleg {}. Na --apply gelden die besluiten \
+             voor geen cluster meer; het overleg beslist opnieuw over de clusters waar de \
+             signalen heen gaan:\n",
+            if n == 1 { "cluster" } else { "clusters" },
+            if n == 1 { "verdwijnt" } else { "verdwijnen" },
+        ));
+        for cluster in &self.decided_vanishing {
+            let owner = cluster
+                .owner
+                .as_deref()
+                .map(|o| format!(", eigenaar {o}"))
+                .unwrap_or_default();
+            let to = match cluster.to.is_empty() {
+                true => "geen cluster (de signalen horen niet meer bij deze barrière)".to_string(),
+                false => cluster
+                    .to
+                    .iter()
+                    .map(|(id, n)| format!("{id} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            out.push_str(&format!(
+                "  {} {} {} ({}{owner}) → {to}\n",
+                cluster.barrier, cluster.area, cluster.id, cluster.state
+            ));
+        }
     }
 }
 
@@ -151,6 +209,7 @@ pub async fn replay(
     }
     drop(changes_tx);
     diff.clusters.retain(|_, c| c.before != c.after);
+    diff.decided_vanishing = decided_vanishing(store, &diff).await?;
     if let Some(writer) = writer {
         let writer = writer.await.context("replay: schrijven afgebroken")??;
         let clusters: Vec<ClusterTally> = rebuilt.into_values().collect();
@@ -201,6 +260,47 @@ async fn diff_before(store: &Store, rules: &RuleSet) -> anyhow::Result<(ReplayDi
         );
     }
     Ok((diff, regroup))
+}
+
+/// The vanishing clusters (in `diff`) with decisions of the overleg in force, and where their
+/// signals go.
+async fn decided_vanishing(
+    store: &Store,
+    diff: &ReplayDiff,
+) -> anyhow::Result<Vec<DecidedVanishing>> {
+    let vanishing: Vec<(&String, &ClusterChange)> = diff
+        .clusters
+        .iter()
+        .filter(|(_, c)| c.before > 0 && c.after == 0)
+        .collect();
+    if vanishing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let decisions = store.all_decisions().await?;
+    let mut decided = Vec::new();
+    for (id, change) in vanishing {
+        let Some(history) = decisions.get(id).filter(|h| !h.is_empty()) else {
+            continue;
+        };
+        // Only the state and the owner are read: the day and counts do not bear on them.
+        let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
+        let standing = knooppunt_domain::review::standing(history, 0, today, false, today);
+        let mut to: Vec<(String, u64)> = diff
+            .moved
+            .get(id)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default();
+        to.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        decided.push(DecidedVanishing {
+            id: id.clone(),
+            barrier: change.barrier.clone(),
+            area: change.area.clone(),
+            state: standing.state.as_str().to_string(),
+            owner: standing.owner,
+            to,
+        });
+    }
+    Ok(decided)
 }
 
 /// The signals a page rewrites, each with its new matches.
@@ -310,12 +410,34 @@ fn tally_page(
         }
         let mut clusters: Vec<String> = matches.iter().map(BarrierMatch::cluster_id).collect();
         clusters.sort();
+        count_moves(diff, &signal, &matches, &clusters);
         if regroup || detail != signal.classification || clusters != signal.clusters {
             diff.rewritten += 1;
             changes.push((signal, matches));
         }
     }
     changes
+}
+
+/// Counts where `signal` goes from each stored cluster it leaves: the new clusters of the same
+/// barrier it joins (`clusters`: the ids of `matches`).
+fn count_moves(
+    diff: &mut ReplayDiff,
+    signal: &ReplaySignal,
+    matches: &[BarrierMatch],
+    clusters: &[String],
+) {
+    // A signal keeps a barrier's cluster or leaves it: it never sits in two of one barrier.
+    for old in signal.clusters.iter().filter(|old| !clusters.contains(old)) {
+        let barrier = diff.clusters.get(old).map(|c| c.barrier.clone());
+        let to = diff.moved.entry(old.clone()).or_default();
+        for found in matches
+            .iter()
+            .filter(|m| Some(&m.barrier) == barrier.as_ref())
+        {
+            *to.entry(found.cluster_id()).or_default() += 1;
+        }
+    }
 }
 
 /// A signal's new classification: its matches, its barriers ("a,b") and its detail (per

@@ -223,13 +223,48 @@ async fn buurt_replay_suite(store: Store) {
     };
     store.write_batch(&batch, &[]).await.unwrap();
     let buurt = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
-    assert_eq!(
-        buurt.map(|c| c.signal_count),
-        Some(1),
-        "the old buurt cluster"
-    );
+    let buurt = buurt.expect("the old buurt cluster");
+    assert_eq!(buurt.signal_count, 1);
+    // The overleg confirmed the buurt's cluster and gave it an owner.
+    use knooppunt_domain::review::Action;
+    use knooppunt_reports::review_store::decide;
+    decide(&store, &buurt.id, Action::Confirm, "", "overleg")
+        .await
+        .unwrap();
+    let assign = Action::Assign {
+        owner: "Team Moerwijk".into(),
+        programme: String::new(),
+    };
+    decide(&store, &buurt.id, assign, "", "overleg")
+        .await
+        .unwrap();
 
     let diff = replay(&store, &rules, true, |_| {}).await.unwrap();
+    // The diff said beforehand that those decisions hold for no cluster after it.
+    let wijk_id = cluster_in(&store, "kostendelersnorm", "Moerwijk")
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(
+        diff.decided_vanishing,
+        vec![knooppunt_rules::replay::DecidedVanishing {
+            id: buurt.id.clone(),
+            barrier: "kostendelersnorm".into(),
+            area: "Moerwijk-Zuid".into(),
+            state: "bevestigd".into(),
+            owner: Some("Team Moerwijk".into()),
+            to: vec![(wijk_id.clone(), 1)],
+        }]
+    );
+    let report = diff.report(rules.version());
+    assert!(
+        report.contains("Let op: 1 cluster met besluiten van het overleg verdwijnt.")
+            && report.contains(&format!(
+                "  kostendelersnorm Moerwijk-Zuid {} (bevestigd, eigenaar Team Moerwijk) → {wijk_id} (1)\n",
+                buurt.id
+            )),
+        "{report}"
+    );
     assert_eq!(
         (diff.changed, diff.rewritten),
         (0, 1),
