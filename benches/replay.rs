@@ -75,6 +75,7 @@ async fn main() {
             .await
             .expect("replay");
         let seconds = started.elapsed().as_secs_f64();
+        assert!(!apply || diff.applied, "the replay was not written");
         println!(
             "replay {}: {} signals, {} change, {:.0} signals/s; peak memory {:.0} MiB",
             if apply { "--apply" } else { "(dry run)" },

@@ -43,6 +43,30 @@ pub struct ReplayDiff {
     /// Vanishing clusters the overleg decided on: their decisions hold for no cluster after
     /// `--apply`, so the report says so before.
     pub decided_vanishing: Vec<DecidedVanishing>,
+    /// Whether the replay was written. Asked to apply, it is not while decided clusters would
+    /// vanish, unless [`Apply::LettingDecisionsLapse`].
+    pub applied: bool,
+}
+
+/// Whether a replay is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apply {
+    /// Only the diff.
+    No,
+    /// Written, unless a cluster the overleg decided on would vanish (its decisions would hold
+    /// for no cluster): then nothing is written and the diff says which.
+    Yes,
+    /// Written even when decided clusters vanish: the overleg decides again.
+    LettingDecisionsLapse,
+}
+
+impl From<bool> for Apply {
+    fn from(apply: bool) -> Self {
+        match apply {
+            true => Apply::Yes,
+            false => Apply::No,
+        }
+    }
 }
 
 /// A cluster with decisions of the overleg in force that the replay empties.
@@ -55,8 +79,8 @@ pub struct DecidedVanishing {
     /// Its state ("bevestigd"), and its owner when one was assigned.
     pub state: String,
     pub owner: Option<String>,
-    /// Where its signals go (cluster id, signals), most first.
-    pub to: Vec<(String, u64)>,
+    /// Where its signals go (cluster id, its area, signals), most first.
+    pub to: Vec<(String, String, u64)>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -143,8 +167,8 @@ impl ReplayDiff {
         }
         let n = self.decided_vanishing.len();
         out.push_str(&format!(
-            "Let op: {n} {} met besluiten van het overleg {}. Na --apply gelden die besluiten \
-             voor geen cluster meer; het overleg beslist opnieuw over de clusters waar de \
+            "Let op: {n} {} met besluiten van het overleg {}. Na het doorvoeren gelden die \
+             besluiten voor geen cluster meer; het overleg beslist opnieuw over de clusters waar de \
              signalen heen gaan:\n",
             if n == 1 { "cluster" } else { "clusters" },
             if n == 1 { "verdwijnt" } else { "verdwijnen" },
@@ -160,7 +184,10 @@ impl ReplayDiff {
                 false => cluster
                     .to
                     .iter()
-                    .map(|(id, n)| format!("{id} ({n})"))
+                    .map(|(id, area, n)| {
+                        let signals = if *n == 1 { "signaal" } else { "signalen" };
+                        format!("{area} {id} ({n} {signals})")
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
             };
@@ -172,22 +199,24 @@ impl ReplayDiff {
     }
 }
 
-/// Re-classifies every stored signal with `rules`. With `apply`, writes the new
+/// Re-classifies every stored signal with `rules`. With `apply` ([`Apply`]), writes the new
 /// classification, rebuilds the clusters and records the rule-set version and cluster key,
-/// in one transaction. `progress` is called with the number of signals done after every page.
+/// in one transaction; while a cluster the overleg decided on would vanish, only when asked
+/// to let those decisions lapse ([`ReplayDiff::applied`] says whether it was written). `progress` is called with the number of signals done after every page.
 pub async fn replay(
     store: &Store,
     rules: &RuleSet,
-    apply: bool,
+    apply: impl Into<Apply>,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<ReplayDiff> {
+    let apply = apply.into();
     let (mut diff, regroup) = diff_before(store, rules).await?;
     let overrides = store.cluster_overrides().await?;
     // The overleg's labels hold over any rule set or model.
     let labels = store.signal_labels().await?;
     // The clusters as the new rules make them; bounded by the number of clusters.
     let mut rebuilt: BTreeMap<String, ClusterTally> = BTreeMap::new();
-    let (changes_tx, writer) = spawn_writer(store, rules, &diff, apply).await?;
+    let (changes_tx, writer) = spawn_writer(store, rules, &diff, apply != Apply::No).await?;
     // The next page is read while this one is classified and written.
     let fetch = |after: Option<(String, String)>| {
         let store = store.clone();
@@ -208,10 +237,15 @@ pub async fn replay(
         progress(diff.signals);
     }
     drop(changes_tx);
-    diff.clusters.retain(|_, c| c.before != c.after);
     diff.decided_vanishing = decided_vanishing(store, &diff).await?;
+    diff.clusters.retain(|_, c| c.before != c.after);
+    let lapse = diff.decided_vanishing.is_empty() || apply == Apply::LettingDecisionsLapse;
     if let Some(writer) = writer {
         let writer = writer.await.context("replay: schrijven afgebroken")??;
+        if !lapse {
+            // Dropped unfinished: its transaction is rolled back, nothing is written.
+            return Ok(diff);
+        }
         let clusters: Vec<ClusterTally> = rebuilt.into_values().collect();
         writer
             .finish(
@@ -221,6 +255,7 @@ pub async fn replay(
                 (diff.signals, diff.changed, diff.rewritten),
             )
             .await?;
+        diff.applied = true;
     }
     Ok(diff)
 }
@@ -285,12 +320,15 @@ async fn decided_vanishing(
         // Only the state and the owner are read: the day and counts do not bear on them.
         let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
         let standing = knooppunt_domain::review::standing(history, 0, today, false, today);
-        let mut to: Vec<(String, u64)> = diff
+        let area = |id: &String| diff.clusters.get(id).map(|c| c.area.clone());
+        let mut to: Vec<(String, String, u64)> = diff
             .moved
             .get(id)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
-            .unwrap_or_default();
-        to.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            .into_iter()
+            .flatten()
+            .map(|(to, n)| (to.clone(), area(to).unwrap_or_default(), *n))
+            .collect();
+        to.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         decided.push(DecidedVanishing {
             id: id.clone(),
             barrier: change.barrier.clone(),

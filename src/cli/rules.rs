@@ -7,6 +7,7 @@ use clap::Subcommand;
 use knooppunt::app;
 use knooppunt_domain::dutch_number::decimal;
 use knooppunt_rules::fixtures::{evaluate, macro_f1, FixtureFile, Score};
+use knooppunt_rules::replay::Apply;
 use knooppunt_rules::ruleset::RuleSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,9 +33,15 @@ pub enum RulesCommand {
         /// Een ander (nieuw) modelbestand dan het model dat het regelbestand noemt.
         #[arg(long)]
         model: Option<PathBuf>,
-        /// Voer de nieuwe indeling echt door (in één transactie).
+        /// Voer de nieuwe indeling echt door (in één transactie). Verdwijnt daarbij een
+        /// cluster waarover het overleg besloot, dan gebeurt er niets zonder
+        /// --let-decisions-lapse.
         #[arg(long)]
         apply: bool,
+        /// Met --apply: voer het ook door als clusters met besluiten van het overleg verdwijnen
+        /// (die besluiten gelden dan voor geen cluster meer).
+        #[arg(long, requires = "apply")]
+        let_decisions_lapse: bool,
     },
     /// Test regels tegen de voorbeeldsignalen per barrière; toont precisie en recall per regel.
     Test {
@@ -67,7 +74,14 @@ pub async fn run(command: RulesCommand, settings: &Settings) -> anyhow::Result<E
             rules,
             model,
             apply,
-        } => replay(settings, rules.as_deref(), model.as_deref(), apply).await,
+            let_decisions_lapse,
+        } => {
+            let apply = match (apply, let_decisions_lapse) {
+                (_, true) => Apply::LettingDecisionsLapse,
+                (apply, false) => Apply::from(apply),
+            };
+            replay(settings, rules.as_deref(), model.as_deref(), apply).await
+        }
         RulesCommand::Validate { file, min_speed } => validate(&file, min_speed),
         RulesCommand::Test {
             rules,
@@ -96,7 +110,7 @@ async fn replay(
     settings: &Settings,
     rules: Option<&Path>,
     model: Option<&Path>,
-    apply: bool,
+    apply: Apply,
 ) -> anyhow::Result<ExitCode> {
     let config = settings.load()?;
     let store = app::open_store(&config).await?;
@@ -111,13 +125,19 @@ async fn replay(
             .await?;
     progress.finish_and_clear();
     print!("{}", diff.report(rules.version()));
-    if apply {
+    if diff.applied {
         println!(
             "Doorgevoerd: alle signalen zijn ingedeeld met regelset {}.",
             rules.version()
         );
-    } else {
+    } else if apply == Apply::No {
         println!("Niets gewijzigd. Voer het door met --apply.");
+    } else {
+        println!(
+            "Niets gewijzigd: er verdwijnen clusters waarover het overleg besloot (zie boven). \
+             Voer het toch door met --apply --let-decisions-lapse."
+        );
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -204,15 +204,18 @@ async fn replay_suite(store: Store) {
 
 on_both_backends!(replay_suite: replay_on_sqlite, replay_on_postgres);
 
-/// A signal stored in its buurt's own cluster (as before buurten were keyed by their wijk)
-/// moves into the wijk's cluster on replay, its membership with it, though its classification
-/// is the same; after that, replay has nothing left to rewrite.
-async fn buurt_replay_suite(store: Store) {
-    use knooppunt_rules::replay::replay;
-    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+/// Two signals of Moerwijk, one stored in its buurt Moerwijk-Zuid's own cluster (as before
+/// buurten were keyed by their wijk), whose cluster the overleg confirmed and gave an owner:
+/// that cluster.
+async fn decided_buurt(
+    store: &Store,
+    rules: &knooppunt_rules::ruleset::RuleSet,
+) -> knooppunt_domain::cluster::ClusterRow {
+    use knooppunt_domain::review::Action;
+    use knooppunt_reports::review_store::decide;
     let text = "Kostendelersnorm: dochter trekt in, uitkering omlaag.";
     let mut batch = classified_by(
-        &rules,
+        rules,
         &[("w", "Moerwijk", text), ("z", "Moerwijk-Zuid", text)],
     );
     assert_eq!(batch[1].matches.len(), 1, "found: {:?}", batch[1].matches);
@@ -222,29 +225,49 @@ async fn buurt_replay_suite(store: Store) {
         organisation: String::new(),
     };
     store.write_batch(&batch, &[]).await.unwrap();
-    let buurt = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
+    let buurt = cluster_in(store, "kostendelersnorm", "Moerwijk-Zuid").await;
     let buurt = buurt.expect("the old buurt cluster");
     assert_eq!(buurt.signal_count, 1);
-    // The overleg confirmed the buurt's cluster and gave it an owner.
-    use knooppunt_domain::review::Action;
-    use knooppunt_reports::review_store::decide;
-    decide(&store, &buurt.id, Action::Confirm, "", "overleg")
+    decide(store, &buurt.id, Action::Confirm, "", "overleg")
         .await
         .unwrap();
     let assign = Action::Assign {
         owner: "Team Moerwijk".into(),
         programme: String::new(),
     };
-    decide(&store, &buurt.id, assign, "", "overleg")
+    decide(store, &buurt.id, assign, "", "overleg")
         .await
         .unwrap();
+    buurt
+}
 
+/// A signal stored in its buurt's own cluster moves into the wijk's cluster on replay, its
+/// membership with it, though its classification is the same; after that, replay has nothing
+/// left to rewrite. The overleg had decided on the buurt's cluster: the replay is written only
+/// when asked to let those decisions lapse.
+async fn buurt_replay_suite(store: Store) {
+    use knooppunt_rules::replay::replay;
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let buurt = decided_buurt(&store, &rules).await;
+
+    // Asked to apply, the replay writes nothing: those decisions would hold for no cluster.
     let diff = replay(&store, &rules, true, |_| {}).await.unwrap();
-    // The diff said beforehand that those decisions hold for no cluster after it.
+    assert!(!diff.applied);
+    let kept = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
+    assert_eq!(kept.map(|c| c.signal_count), Some(1), "nothing was written");
+    assert_eq!(
+        store.memberships("t", "z").await.unwrap()[0].cluster_id,
+        buurt.id
+    );
+    // The diff says which, where their signals go; the overleg lets them lapse.
     let wijk_id = cluster_in(&store, "kostendelersnorm", "Moerwijk")
         .await
         .unwrap()
         .id;
+    let lapse = knooppunt_rules::replay::Apply::LettingDecisionsLapse;
+    let applied = replay(&store, &rules, lapse, |_| {}).await.unwrap();
+    assert!(applied.applied);
+    assert_eq!(applied.decided_vanishing, diff.decided_vanishing);
     assert_eq!(
         diff.decided_vanishing,
         vec![knooppunt_rules::replay::DecidedVanishing {
@@ -253,14 +276,14 @@ async fn buurt_replay_suite(store: Store) {
             area: "Moerwijk-Zuid".into(),
             state: "bevestigd".into(),
             owner: Some("Team Moerwijk".into()),
-            to: vec![(wijk_id.clone(), 1)],
+            to: vec![(wijk_id.clone(), "Moerwijk".into(), 1)],
         }]
     );
     let report = diff.report(rules.version());
     assert!(
         report.contains("Let op: 1 cluster met besluiten van het overleg verdwijnt.")
             && report.contains(&format!(
-                "  kostendelersnorm Moerwijk-Zuid {} (bevestigd, eigenaar Team Moerwijk) → {wijk_id} (1)\n",
+                "  kostendelersnorm Moerwijk-Zuid {} (bevestigd, eigenaar Team Moerwijk) → Moerwijk {wijk_id} (1 signaal)\n",
                 buurt.id
             )),
         "{report}"
@@ -289,6 +312,45 @@ async fn buurt_replay_suite(store: Store) {
 }
 
 on_both_backends!(buurt_replay_suite: buurt_replay_on_sqlite, buurt_replay_on_postgres);
+
+/// `knooppunt rules replay --apply` on a store where a decided cluster would vanish writes
+/// nothing, says why in Dutch and exits 1; with `--let-decisions-lapse` it applies.
+#[tokio::test]
+async fn the_replay_command_asks_before_decisions_lapse() {
+    let (dir, store) = sqlite_store().await;
+    let rules = knooppunt_rules::ruleset::RuleSet::default_rules().unwrap();
+    let buurt = decided_buurt(&store, &rules).await;
+    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let replay = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_knooppunt"))
+            .args(["rules", "replay"])
+            .args(args)
+            .env("KNOOPPUNT__STORE__URL", &url)
+            .env("KNOOPPUNT_LOG", "warn")
+            .output()
+            .expect("run knooppunt rules replay");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        (output.status.code(), text)
+    };
+    let (code, text) = replay(&["--apply"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("Let op: 1 cluster met besluiten van het overleg verdwijnt.")
+            && text.contains("Niets gewijzigd")
+            && text.contains("--apply --let-decisions-lapse"),
+        "{text}"
+    );
+    let kept = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
+    assert_eq!(kept.map(|c| c.id), Some(buurt.id.clone()));
+
+    let (code, text) = replay(&["--let-decisions-lapse"]);
+    assert_eq!(code, Some(2), "only with --apply: {text}");
+    let (code, text) = replay(&["--apply", "--let-decisions-lapse"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Doorgevoerd"), "{text}");
+    let gone = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
+    assert!(gone.is_none());
+}
 
 /// What the store wrote as a signal's classification before it was typed:
 /// `barrier|wait_days|confidence[|how];…`.
