@@ -54,8 +54,9 @@ pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> Str
     out
 }
 
-/// The database file an SQLite URL names (`sqlite://path?…`); `None` for another backend and
-/// for a database in memory.
+/// The database file an SQLite URL names (`sqlite://path?…`), read as sqlx reads it (the path
+/// percent-decoded: `my%20map` is `my map`); `None` for another backend, for a database in
+/// memory, and for a path that is no UTF-8 once decoded (sqlx refuses that URL itself).
 pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     if Backend::from_url(url).ok()? != Backend::Sqlite || url.contains("mode=memory") {
         return None;
@@ -66,7 +67,13 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
         .split('?')
         .next()
         .unwrap_or_default();
-    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    Some(std::path::PathBuf::from(decoded.as_ref()))
 }
 
 impl Store {
@@ -183,4 +190,47 @@ pub fn private_database_file(path: &std::path::Path) -> anyhow::Result<()> {
         .open(path)
         .with_context(|| format!("database {} aanmaken", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_of_an_sqlite_url_is_read_as_sqlx_reads_it() {
+        let file = |url: &str| sqlite_file(url).map(|p| p.display().to_string());
+        assert_eq!(file("sqlite://data/k.db").as_deref(), Some("data/k.db"));
+        assert_eq!(file("sqlite:k.db?mode=rwc").as_deref(), Some("k.db"));
+        assert_eq!(
+            file("sqlite:///tmp/my%20map/k.db").as_deref(),
+            Some("/tmp/my map/k.db")
+        );
+        assert_eq!(
+            file("sqlite:///tmp/a%3Fb.db").as_deref(),
+            Some("/tmp/a?b.db")
+        );
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("sqlite://k.db?mode=memory"), None);
+        assert_eq!(file("postgres://postgres@127.0.0.1/k"), None);
+        assert_eq!(file("sqlite:///tmp/%FF.db"), None, "no UTF-8 once decoded");
+    }
+
+    /// The file made private before sqlx opens it is the file sqlx opens: a percent-encoded
+    /// folder name leaves no stray folder, and the database is readable by its owner only.
+    #[tokio::test]
+    async fn a_percent_encoded_path_makes_private_the_file_that_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/my%20map/k.db", dir.path().display());
+        let store = Store::connect(&url, 1).await.unwrap();
+        store.pool.close().await;
+        let opened = dir.path().join("my map").join("k.db");
+        assert!(opened.exists(), "{}", opened.display());
+        assert!(!dir.path().join("my%20map").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&opened).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 }
