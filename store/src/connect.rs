@@ -198,21 +198,21 @@ mod tests {
 
     #[test]
     fn the_file_of_an_sqlite_url_is_read_as_sqlx_reads_it() {
-        let file = |url: &str| sqlite_file(url).map(|p| p.display().to_string());
-        assert_eq!(file("sqlite://data/k.db").as_deref(), Some("data/k.db"));
-        assert_eq!(file("sqlite:k.db?mode=rwc").as_deref(), Some("k.db"));
-        assert_eq!(
-            file("sqlite:///tmp/my%20map/k.db").as_deref(),
-            Some("/tmp/my map/k.db")
-        );
-        assert_eq!(
-            file("sqlite:///tmp/a%3Fb.db").as_deref(),
-            Some("/tmp/a?b.db")
-        );
-        assert_eq!(file("sqlite::memory:"), None);
-        assert_eq!(file("sqlite://k.db?mode=memory"), None);
-        assert_eq!(file("postgres://postgres@127.0.0.1/k"), None);
-        assert_eq!(file("sqlite:///tmp/%FF.db"), None, "no UTF-8 once decoded");
+        let cases = [
+            ("sqlite://data/k.db", Some("data/k.db")),
+            ("sqlite:k.db?mode=rwc", Some("k.db")),
+            ("sqlite:///tmp/my%20map/k.db", Some("/tmp/my map/k.db")),
+            ("sqlite:///tmp/a%3Fb.db", Some("/tmp/a?b.db")),
+            ("sqlite::memory:", None),
+            ("sqlite://k.db?mode=memory", None),
+            ("postgres://postgres@127.0.0.1/k", None),
+            // No UTF-8 once decoded: sqlx refuses the URL itself.
+            ("sqlite:///tmp/%FF.db", None),
+        ];
+        for (url, file) in cases {
+            let found = sqlite_file(url);
+            assert_eq!(found.as_deref(), file.map(std::path::Path::new), "{url}");
+        }
     }
 
     /// The file made private before sqlx opens it is the file sqlx opens: a percent-encoded
