@@ -73,13 +73,13 @@ impl From<bool> for Apply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecidedVanishing {
     pub id: String,
-    /// Its barrier and area, as the diff's cluster lines show them.
+    /// Its barrier and key ("Laak / Haag Wonen"), as the diff's cluster lines show them.
     pub barrier: String,
-    pub area: String,
+    pub key: String,
     /// Its state ("bevestigd"), and its owner when one was assigned.
     pub state: String,
     pub owner: Option<String>,
-    /// Where its signals go (cluster id, its area, signals), most first.
+    /// Where its signals go (cluster id, its key, signals), most first.
     pub to: Vec<(String, String, u64)>,
 }
 
@@ -93,6 +93,15 @@ pub struct ClusterChange {
 }
 
 impl ClusterChange {
+    /// Its key's values as the diff shows them: "Laak / Haag Wonen", or "Laak".
+    pub fn key(&self) -> String {
+        [self.area.as_str(), self.organisation.as_str()]
+            .into_iter()
+            .filter(|k| !k.is_empty())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
     pub fn kind(&self) -> &'static str {
         match (self.before, self.after) {
             (0, _) => "nieuw",
@@ -140,11 +149,7 @@ impl ReplayDiff {
         if !self.clusters.is_empty() {
             out.push_str("Clusters:\n");
             for change in self.clusters.values() {
-                let key = [change.area.as_str(), change.organisation.as_str()]
-                    .into_iter()
-                    .filter(|k| !k.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" / ");
+                let key = change.key();
                 out.push_str(&format!(
                     "  {:<10} {:<26} {:<24} {:>5} → {}\n",
                     change.kind(),
@@ -184,16 +189,16 @@ impl ReplayDiff {
                 false => cluster
                     .to
                     .iter()
-                    .map(|(id, area, n)| {
+                    .map(|(id, key, n)| {
                         let signals = if *n == 1 { "signaal" } else { "signalen" };
-                        format!("{area} {id} ({n} {signals})")
+                        format!("{key} {id} ({n} {signals})")
                     })
                     .collect::<Vec<_>>()
                     .join(", "),
             };
             out.push_str(&format!(
                 "  {} {} {} ({}{owner}) → {to}\n",
-                cluster.barrier, cluster.area, cluster.id, cluster.state
+                cluster.barrier, cluster.key, cluster.id, cluster.state
             ));
         }
     }
@@ -320,19 +325,19 @@ async fn decided_vanishing(
         // Only the state and the owner are read: the day and counts do not bear on them.
         let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
         let standing = knooppunt_domain::review::standing(history, 0, today, false, today);
-        let area = |id: &String| diff.clusters.get(id).map(|c| c.area.clone());
+        let key = |id: &String| diff.clusters.get(id).map(ClusterChange::key);
         let mut to: Vec<(String, String, u64)> = diff
             .moved
             .get(id)
             .into_iter()
             .flatten()
-            .map(|(to, n)| (to.clone(), area(to).unwrap_or_default(), *n))
+            .map(|(to, n)| (to.clone(), key(to).unwrap_or_default(), *n))
             .collect();
         to.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         decided.push(DecidedVanishing {
             id: id.clone(),
             barrier: change.barrier.clone(),
-            area: change.area.clone(),
+            key: change.key(),
             state: standing.state.as_str().to_string(),
             owner: standing.owner,
             to,

@@ -273,7 +273,7 @@ async fn buurt_replay_suite(store: Store) {
         vec![knooppunt_rules::replay::DecidedVanishing {
             id: buurt.id.clone(),
             barrier: "kostendelersnorm".into(),
-            area: "Moerwijk-Zuid".into(),
+            key: "Moerwijk-Zuid".into(),
             state: "bevestigd".into(),
             owner: Some("Team Moerwijk".into()),
             to: vec![(wijk_id.clone(), "Moerwijk".into(), 1)],
