@@ -53,6 +53,17 @@ use knooppunt::config::{Config, TransportKind};
 use sqlx::{Connection, Executor, PgConnection};
 use std::net::TcpListener;
 
+/// The Dutch days (`dd-mm-jjjj`) from `since` to today: what a page may show as the day of
+/// something done since (two when the test ran past midnight in Amsterdam).
+pub fn dutch_days_since(since: chrono::NaiveDate) -> Vec<String> {
+    let today = knooppunt_ingest::today_nl();
+    since
+        .iter_days()
+        .take_while(|day| *day <= today)
+        .map(knooppunt_reports::dutch::date)
+        .collect()
+}
+
 /// The PostgreSQL server the tests use (trust auth), overridable with `KNOOPPUNT_TEST_PG`.
 pub fn pg_admin_url() -> String {
     std::env::var("KNOOPPUNT_TEST_PG")
