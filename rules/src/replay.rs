@@ -38,8 +38,8 @@ pub struct ReplayDiff {
     /// The model taking part in the new classification, if any.
     pub model_version: Option<String>,
     /// Per stored cluster, the clusters of the same barrier its signals move to (signals
-    /// each): where a vanishing cluster's signals go.
-    pub moved: BTreeMap<String, BTreeMap<String, u64>>,
+    /// each): the working state [`ReplayDiff::decided_vanishing`] is read from.
+    moved: BTreeMap<String, BTreeMap<String, u64>>,
     /// Vanishing clusters the overleg decided on: their decisions hold for no cluster after
     /// `--apply`, so the report says so before.
     pub decided_vanishing: Vec<DecidedVanishing>,
@@ -162,9 +162,7 @@ impl ReplayDiff {
         }
         out
     }
-}
 
-impl ReplayDiff {
     /// The vanishing clusters the overleg decided on, and where their signals go.
     fn report_decided_vanishing(&self, out: &mut String) {
         if self.decided_vanishing.is_empty() {
@@ -207,7 +205,8 @@ impl ReplayDiff {
 /// Re-classifies every stored signal with `rules`. With `apply` ([`Apply`]), writes the new
 /// classification, rebuilds the clusters and records the rule-set version and cluster key,
 /// in one transaction; while a cluster the overleg decided on would vanish, only when asked
-/// to let those decisions lapse ([`ReplayDiff::applied`] says whether it was written). `progress` is called with the number of signals done after every page.
+/// to let those decisions lapse ([`ReplayDiff::applied`] says whether it was written).
+/// `progress` is called with the number of signals done after every page.
 pub async fn replay(
     store: &Store,
     rules: &RuleSet,
@@ -244,10 +243,10 @@ pub async fn replay(
     drop(changes_tx);
     diff.decided_vanishing = decided_vanishing(store, &diff).await?;
     diff.clusters.retain(|_, c| c.before != c.after);
-    let lapse = diff.decided_vanishing.is_empty() || apply == Apply::LettingDecisionsLapse;
+    let may_write = diff.decided_vanishing.is_empty() || apply == Apply::LettingDecisionsLapse;
     if let Some(writer) = writer {
         let writer = writer.await.context("replay: schrijven afgebroken")??;
-        if !lapse {
+        if !may_write {
             // Dropped unfinished: its transaction is rolled back, nothing is written.
             return Ok(diff);
         }
@@ -317,15 +316,15 @@ async fn decided_vanishing(
         return Ok(Vec::new());
     }
     let decisions = store.all_decisions().await?;
+    // Only the state and the owner are read: the day and counts do not bear on them.
+    let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
+    let key = |id: &String| diff.clusters.get(id).map(ClusterChange::key);
     let mut decided = Vec::new();
     for (id, change) in vanishing {
         let Some(history) = decisions.get(id).filter(|h| !h.is_empty()) else {
             continue;
         };
-        // Only the state and the owner are read: the day and counts do not bear on them.
-        let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
         let standing = knooppunt_domain::review::standing(history, 0, today, false, today);
-        let key = |id: &String| diff.clusters.get(id).map(ClusterChange::key);
         let mut to: Vec<(String, String, u64)> = diff
             .moved
             .get(id)
@@ -472,11 +471,11 @@ fn count_moves(
 ) {
     // A signal keeps a barrier's cluster or leaves it: it never sits in two of one barrier.
     for old in signal.clusters.iter().filter(|old| !clusters.contains(old)) {
-        let barrier = diff.clusters.get(old).map(|c| c.barrier.clone());
+        let barrier = diff.clusters.get(old).map(|c| c.barrier.as_str());
         let to = diff.moved.entry(old.clone()).or_default();
         for found in matches
             .iter()
-            .filter(|m| Some(&m.barrier) == barrier.as_ref())
+            .filter(|m| Some(m.barrier.as_str()) == barrier)
         {
             *to.entry(found.cluster_id()).or_default() += 1;
         }
