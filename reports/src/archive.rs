@@ -20,6 +20,7 @@ mod icc;
 mod structure;
 mod xmp;
 
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat};
 use sha2::{Digest, Sha256};
@@ -63,7 +64,6 @@ pub enum ArchiveError {
 /// PDF/A is written there too and then renamed to `output`, so `output` is either the old
 /// file or the whole new one. Blocking: run it off the async workers.
 pub fn print(html: &Path, output: &Path, metadata: &Metadata) -> anyhow::Result<()> {
-    use anyhow::Context;
     let work = tempfile::Builder::new()
         .prefix(".afdruk-")
         .tempdir_in(folder_of(output))
@@ -95,7 +95,6 @@ const PRINTS_FOR_PAGE_NUMBERS: usize = 3;
 /// Prints `html` to `printed`; when it has page-number placeholders, prints it again from
 /// `numbered`, a copy with the numbers the previous print gave, until they hold.
 fn print_numbered(html: &Path, printed: &Path, numbered: &Path) -> anyhow::Result<()> {
-    use anyhow::Context;
     crate::pdf::html_to_pdf(html, printed, crate::pdf::DEFAULT_TIMEOUT)?;
     let source =
         std::fs::read_to_string(html).with_context(|| format!("{} lezen", html.display()))?;
