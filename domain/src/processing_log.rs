@@ -187,6 +187,24 @@ impl Record {
         }
     }
 
+    /// A decision's entry: who took it, on which cluster, and what, never its reason text
+    /// (the store writes it in the decision's transaction).
+    pub fn decision(decision: &crate::review::Decision) -> Self {
+        Self::instant(
+            TraceContext::new_root(),
+            actions::DECISION,
+            &decision.actor,
+            Activity::Review,
+            serde_json::json!({
+                "cluster_id": decision.cluster_id,
+                "action": decision.action.name(),
+                "state_after": decision.state_after.as_str(),
+                "decision_seq": decision.seq,
+                "signal_count": decision.signal_count,
+            }),
+        )
+    }
+
     pub fn with_status(mut self, status: Status) -> Self {
         self.status = status;
         self

@@ -1,28 +1,5 @@
-//! The review's entries in the processing log (see `knooppunt_domain::processing_log`):
-//! every decision, with who took it, on which cluster, and what — never the reason text.
-
-use crate::review::Decision;
-use knooppunt_domain::processing_log::{actions, Activity, Record};
-use knooppunt_domain::traceparent::TraceContext;
-use serde_json::json;
-
-/// A decision's entry in the processing log (the store writes it in the decision's
-/// transaction).
-pub fn decision_record(decision: &Decision) -> Record {
-    Record::instant(
-        TraceContext::new_root(),
-        actions::DECISION,
-        &decision.actor,
-        Activity::Review,
-        json!({
-            "cluster_id": decision.cluster_id,
-            "action": decision.action.name(),
-            "state_after": decision.state_after.as_str(),
-            "decision_seq": decision.seq,
-            "signal_count": decision.signal_count,
-        }),
-    )
-}
+//! Silence for the agenda: signals that stop after a knelpunt got an owner, and sources
+//! that fell silent (see `knooppunt_domain::silence`).
 
 /// Signals that stop, for the agenda (see `knooppunt_domain::silence`): the labels of
 /// confirmed knelpunten whose signals dropped sharply after they got an owner, by cluster id,

@@ -2,12 +2,9 @@
 //! entry), meetings, and what the review pages read from the signals — all through the store.
 
 use crate::review::{standing, Action, Decision, Standing, State};
-use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use knooppunt_domain::cluster::ClusterRow;
-use knooppunt_domain::cluster_event::{decision_event, ClusterRef};
-use knooppunt_store::review::DecidedCluster;
-use knooppunt_store::{DecisionEffects, LogRow, OutboxEvent, Store};
+use knooppunt_store::{DecisionEffects, Store};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -68,45 +65,9 @@ pub async fn decide_at(
         actor,
         at,
     };
-    store.decide(new, Box::new(decision_effects)).await
-}
-
-/// What a decision writes besides itself, in its transaction: its cluster event and its
-/// processing-log record.
-fn decision_effects(
-    decision: &Decision,
-    cluster: &DecidedCluster,
-    related: &[String],
-) -> anyhow::Result<DecisionEffects> {
-    Ok(DecisionEffects {
-        event: outbox_event(decision, cluster, related)?,
-        log: vec![LogRow::from(&crate::governance::decision_record(decision))],
-    })
-}
-
-/// The outbox row of a decision's cluster event; `None` for a decision without an event
-/// (a note).
-pub fn outbox_event(
-    decision: &Decision,
-    cluster: &DecidedCluster,
-    related: &[String],
-) -> anyhow::Result<Option<OutboxEvent>> {
-    let named = ClusterRef {
-        id: decision.cluster_id.clone(),
-        barrier: cluster.barrier.clone(),
-        wijk: cluster.area.clone(),
-        organisation: cluster.organisation.clone(),
-    };
-    let Some(event) = decision_event(decision, named, related) else {
-        return Ok(None);
-    };
-    Ok(Some(OutboxEvent {
-        payload: event.payload().context("gebeurtenis vastleggen")?,
-        kind: event.kind.as_str().to_string(),
-        event_id: event.id,
-        occurred_at: decision.decided_at,
-        cluster_id: event.cluster.id,
-    }))
+    store
+        .decide(new, Box::new(DecisionEffects::of_decision))
+        .await
 }
 
 /// Every cluster with its standing on `today`.

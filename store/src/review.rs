@@ -6,7 +6,9 @@ use crate::minutes::IN_FORCE;
 use crate::{Store, Text};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::cluster_event::{decision_event, ClusterRef};
 use knooppunt_domain::dutch_time;
+use knooppunt_domain::processing_log::Record;
 use knooppunt_domain::review::{transition, Action, Decision, DecisionError, Split, State};
 use std::collections::HashMap;
 
@@ -40,6 +42,48 @@ pub use crate::processing_log::LogRow;
 pub struct DecisionEffects {
     pub event: Option<OutboxEvent>,
     pub log: Vec<LogRow>,
+}
+
+impl DecisionEffects {
+    /// The usual effects of a recorded decision on `cluster` (the other clusters involved in
+    /// `related`): its cluster event (none for a note) and its processing-log entry.
+    pub fn of_decision(
+        decision: &Decision,
+        cluster: &DecidedCluster,
+        related: &[String],
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            event: OutboxEvent::of_decision(decision, cluster, related)?,
+            log: vec![LogRow::from(&Record::decision(decision))],
+        })
+    }
+}
+
+impl OutboxEvent {
+    /// The outbox row of a decision's cluster event; `None` for a decision without an event
+    /// (a note).
+    pub fn of_decision(
+        decision: &Decision,
+        cluster: &DecidedCluster,
+        related: &[String],
+    ) -> anyhow::Result<Option<Self>> {
+        let named = ClusterRef {
+            id: decision.cluster_id.clone(),
+            barrier: cluster.barrier.clone(),
+            wijk: cluster.area.clone(),
+            organisation: cluster.organisation.clone(),
+        };
+        let Some(event) = decision_event(decision, named, related) else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            payload: event.payload().context("gebeurtenis vastleggen")?,
+            kind: event.kind.as_str().to_string(),
+            event_id: event.id,
+            occurred_at: decision.decided_at,
+            cluster_id: event.cluster.id,
+        }))
+    }
 }
 
 /// Builds a decision's effects from the recorded decision, its cluster and the other clusters
@@ -126,7 +170,7 @@ async fn decided_cluster(
         .context("cluster lezen")
 }
 
-async fn insert_decision(
+pub(crate) async fn insert_decision(
     conn: &mut sqlx::AnyConnection,
     cluster_id: &str,
     action: &Action,
@@ -154,7 +198,7 @@ async fn insert_decision(
     row.try_into()
 }
 
-async fn write_effects(
+pub(crate) async fn write_effects(
     conn: &mut sqlx::AnyConnection,
     effects: &DecisionEffects,
 ) -> anyhow::Result<()> {

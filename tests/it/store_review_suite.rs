@@ -108,9 +108,7 @@ async fn decide(
             new,
             Box::new(|decision, cluster, related| {
                 Ok(DecisionEffects {
-                    event: knooppunt_reports::review_store::outbox_event(
-                        decision, cluster, related,
-                    )?,
+                    event: knooppunt_store::OutboxEvent::of_decision(decision, cluster, related)?,
                     log: vec![LogRow {
                         trace_id: "0af7651916cd43dd8448eb211c80319c".into(),
                         span_id: format!("{:016x}", decision.seq),

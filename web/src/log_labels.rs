@@ -169,7 +169,7 @@ mod tests {
             signal_count: 12,
             decided_at: chrono::Utc::now(),
         };
-        let record = knooppunt_reports::governance::decision_record(&decision);
+        let record = knooppunt_domain::processing_log::Record::decision(&decision);
         assert_eq!(
             super::attributes(&record.attributes),
             "actie: bevestigen · cluster: c-1 · besluit nr.: 7 · signalen: 12 · status na: bevestigd"
