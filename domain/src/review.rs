@@ -323,6 +323,15 @@ pub fn offers(state: State, name: &str) -> bool {
     transition(state, &example, "toelichting").is_ok()
 }
 
+/// Who took a decision, as people read it: a component of Knooppunt itself
+/// (`system:herindeling`, see [`carry`]) as "Knooppunt (herindeling)", a person by name.
+pub fn actor_label(actor: &str) -> String {
+    match actor.strip_prefix("system:") {
+        Some(component) => format!("Knooppunt ({component})"),
+        None => actor.to_string(),
+    }
+}
+
 /// One recorded decision (a row of the append-only history).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
@@ -417,6 +426,8 @@ pub fn assigned<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Option
     }
     (!distinct.is_empty()).then(|| distinct.join("; "))
 }
+
+pub mod carry;
 
 #[cfg(test)]
 mod tests;

@@ -414,7 +414,7 @@ fn minutes_decision(
         area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
         action: decision.action.name().to_string(),
         state_after: decision.state_after.as_str().to_string(),
-        actor: decision.actor,
+        actor: crate::review::actor_label(&decision.actor),
         reason: decision.reason,
         time_local,
         decided_at_local: local,

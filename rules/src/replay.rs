@@ -12,8 +12,12 @@ use anyhow::Context;
 use knooppunt_domain::cluster::{
     BarrierMatch, Classification, ClusterKeyValues, ClusterTally, ReplaySignal,
 };
-use knooppunt_store::{ReplayWriter, Store, CLUSTER_KEY_SETTING};
+use knooppunt_store::{ReplayDecision, ReplayWriter, Store, CLUSTER_KEY_SETTING};
 use std::collections::{BTreeMap, HashMap};
+
+mod decided;
+
+pub use decided::DecidedVanishing;
 
 /// Signals read and re-classified per page.
 pub const PAGE: i64 = 5_000;
@@ -40,11 +44,13 @@ pub struct ReplayDiff {
     /// Per stored cluster, the clusters of the same barrier its signals move to (signals
     /// each): the working state [`ReplayDiff::decided_vanishing`] is read from.
     moved: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Vanishing clusters the overleg decided on: their decisions hold for no cluster after
-    /// `--apply`, so the report says so before.
+    /// Vanishing clusters the overleg decided on, and where their decisions go: along with
+    /// their signals, or nowhere (the report says so before `--apply`).
     pub decided_vanishing: Vec<DecidedVanishing>,
+    /// The decisions that carry theirs over, recorded when the replay is written.
+    carried: Vec<ReplayDecision>,
     /// Whether the replay was written. Asked to apply, it is not while decided clusters would
-    /// vanish, unless [`Apply::LettingDecisionsLapse`].
+    /// vanish without their decisions going along, unless [`Apply::LettingDecisionsLapse`].
     pub applied: bool,
 }
 
@@ -53,10 +59,12 @@ pub struct ReplayDiff {
 pub enum Apply {
     /// Only the diff.
     No,
-    /// Written, unless a cluster the overleg decided on would vanish (its decisions would hold
-    /// for no cluster): then nothing is written and the diff says which.
+    /// Written, the overleg's decisions going along with their signals; unless a cluster the
+    /// overleg decided on would vanish without them (they would hold for no cluster): then
+    /// nothing is written and the diff says which.
     Yes,
-    /// Written even when decided clusters vanish: the overleg decides again.
+    /// Written even when decided clusters vanish without their decisions: the overleg decides
+    /// again on those.
     LettingDecisionsLapse,
 }
 
@@ -67,20 +75,6 @@ impl From<bool> for Apply {
             false => Apply::No,
         }
     }
-}
-
-/// A cluster with decisions of the overleg in force that the replay empties.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecidedVanishing {
-    pub id: String,
-    /// Its barrier and key ("Laak / Haag Wonen"), as the diff's cluster lines show them.
-    pub barrier: String,
-    pub key: String,
-    /// Its state ("bevestigd"), and its owner when one was assigned.
-    pub state: String,
-    pub owner: Option<String>,
-    /// Where its signals go (cluster id, its key, signals), most first.
-    pub to: Vec<(String, String, u64)>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -162,50 +156,14 @@ impl ReplayDiff {
         }
         out
     }
-
-    /// The vanishing clusters the overleg decided on, and where their signals go.
-    fn report_decided_vanishing(&self, out: &mut String) {
-        if self.decided_vanishing.is_empty() {
-            return;
-        }
-        let n = self.decided_vanishing.len();
-        out.push_str(&format!(
-            "Let op: {n} {} met besluiten van het overleg {}. Na het doorvoeren gelden die \
-             besluiten voor geen cluster meer; het overleg beslist opnieuw over de clusters waar de \
-             signalen heen gaan:\n",
-            if n == 1 { "cluster" } else { "clusters" },
-            if n == 1 { "verdwijnt" } else { "verdwijnen" },
-        ));
-        for cluster in &self.decided_vanishing {
-            let owner = cluster
-                .owner
-                .as_deref()
-                .map(|o| format!(", eigenaar {o}"))
-                .unwrap_or_default();
-            let to = match cluster.to.is_empty() {
-                true => "geen cluster (de signalen horen niet meer bij deze barrière)".to_string(),
-                false => cluster
-                    .to
-                    .iter()
-                    .map(|(id, key, n)| {
-                        let signals = if *n == 1 { "signaal" } else { "signalen" };
-                        format!("{key} {id} ({n} {signals})")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            };
-            out.push_str(&format!(
-                "  {} {} {} ({}{owner}) → {to}\n",
-                cluster.barrier, cluster.key, cluster.id, cluster.state
-            ));
-        }
-    }
 }
 
 /// Re-classifies every stored signal with `rules`. With `apply` ([`Apply`]), writes the new
 /// classification, rebuilds the clusters and records the rule-set version and cluster key,
-/// in one transaction; while a cluster the overleg decided on would vanish, only when asked
-/// to let those decisions lapse ([`ReplayDiff::applied`] says whether it was written).
+/// in one transaction, carrying the overleg's decisions from a cluster that vanishes to the
+/// one that takes all its signals; while a decided cluster would vanish without them, only
+/// when asked to let those decisions lapse ([`ReplayDiff::applied`] says whether it was
+/// written).
 /// `progress` is called with the number of signals done after every page.
 pub async fn replay(
     store: &Store,
@@ -241,9 +199,14 @@ pub async fn replay(
         progress(diff.signals);
     }
     drop(changes_tx);
-    diff.decided_vanishing = decided_vanishing(store, &diff).await?;
+    (diff.decided_vanishing, diff.carried) =
+        decided::decided_vanishing(store, &diff, rules.version()).await?;
     diff.clusters.retain(|_, c| c.before != c.after);
-    let may_write = diff.decided_vanishing.is_empty() || apply == Apply::LettingDecisionsLapse;
+    let carried = diff
+        .decided_vanishing
+        .iter()
+        .all(|c| c.carried_to.is_some());
+    let may_write = carried || apply == Apply::LettingDecisionsLapse;
     if let Some(writer) = writer {
         let writer = writer.await.context("replay: schrijven afgebroken")??;
         if !may_write {
@@ -257,6 +220,7 @@ pub async fn replay(
                 rules.cluster_key(),
                 &clusters,
                 (diff.signals, diff.changed, diff.rewritten),
+                &diff.carried,
             )
             .await?;
         diff.applied = true;
@@ -299,50 +263,6 @@ async fn diff_before(store: &Store, rules: &RuleSet) -> anyhow::Result<(ReplayDi
         );
     }
     Ok((diff, regroup))
-}
-
-/// The vanishing clusters (in `diff`) with decisions of the overleg in force, and where their
-/// signals go.
-async fn decided_vanishing(
-    store: &Store,
-    diff: &ReplayDiff,
-) -> anyhow::Result<Vec<DecidedVanishing>> {
-    let vanishing: Vec<(&String, &ClusterChange)> = diff
-        .clusters
-        .iter()
-        .filter(|(_, c)| c.before > 0 && c.after == 0)
-        .collect();
-    if vanishing.is_empty() {
-        return Ok(Vec::new());
-    }
-    let decisions = store.all_decisions().await?;
-    // Only the state and the owner are read: the day and counts do not bear on them.
-    let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
-    let key = |id: &String| diff.clusters.get(id).map(ClusterChange::key);
-    let mut decided = Vec::new();
-    for (id, change) in vanishing {
-        let Some(history) = decisions.get(id).filter(|h| !h.is_empty()) else {
-            continue;
-        };
-        let standing = knooppunt_domain::review::standing(history, 0, today, false, today);
-        let mut to: Vec<(String, String, u64)> = diff
-            .moved
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|(to, n)| (to.clone(), key(to).unwrap_or_default(), *n))
-            .collect();
-        to.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        decided.push(DecidedVanishing {
-            id: id.clone(),
-            barrier: change.barrier.clone(),
-            key: change.key(),
-            state: standing.state.as_str().to_string(),
-            owner: standing.owner,
-            to,
-        });
-    }
-    Ok(decided)
 }
 
 /// The signals a page rewrites, each with its new matches.

@@ -34,12 +34,14 @@ pub enum RulesCommand {
         #[arg(long)]
         model: Option<PathBuf>,
         /// Voer de nieuwe indeling echt door (in één transactie). Verdwijnt daarbij een
-        /// cluster waarover het overleg besloot, dan gebeurt er niets zonder
+        /// cluster waarover het overleg besloot, dan gaan de besluiten mee naar het cluster
+        /// dat al zijn signalen krijgt; kan dat niet (de signalen gaan naar meer clusters, of
+        /// dat cluster heeft eigen besluiten), dan gebeurt er niets zonder
         /// --let-decisions-lapse.
         #[arg(long)]
         apply: bool,
-        /// Met --apply: voer het ook door als clusters met besluiten van het overleg verdwijnen
-        /// (die besluiten gelden dan voor geen cluster meer).
+        /// Met --apply: voer het ook door als besluiten van het overleg niet mee kunnen (die
+        /// besluiten gelden dan voor geen cluster meer).
         #[arg(long, requires = "apply")]
         let_decisions_lapse: bool,
     },
@@ -134,8 +136,9 @@ async fn replay(
         println!("Niets gewijzigd. Voer het door met --apply.");
     } else {
         println!(
-            "Niets gewijzigd: er verdwijnen clusters waarover het overleg besloot (zie boven). \
-             Voer het toch door met --apply --let-decisions-lapse."
+            "Niets gewijzigd: er verdwijnen clusters waarover het overleg besloot, en hun \
+             besluiten kunnen niet mee (zie boven). Voer het toch door met \
+             --apply --let-decisions-lapse."
         );
         return Ok(ExitCode::FAILURE);
     }

@@ -60,7 +60,7 @@ pub(crate) use connect::{placeholders, ROWS_PER_STATEMENT};
 pub use connect::{sqlite_file, Backend};
 pub(crate) use convert::Text;
 pub use error::{class_of, classify, ErrorClass, StoreError, StoreResult};
-pub use replay::ReplayWriter;
+pub use replay::{ReplayDecision, ReplayWriter};
 pub use settings::CLUSTER_KEY_SETTING;
 
 #[derive(Clone, Debug)]

@@ -2,11 +2,29 @@
 //! transaction.
 
 use crate::clusters::{insert_memberships, upsert_clusters, Membership};
+use crate::review::{insert_decision, write_effects, DecidedCluster, DecisionEffects};
 use crate::settings::set_setting;
 use crate::*;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use knooppunt_domain::cluster::*;
+use knooppunt_domain::review::{Action, State};
+
+/// A decision a replay records in its transaction: the overleg's decisions carried from a
+/// cluster that vanishes to the one that takes its signals (`knooppunt_domain::review::carry`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayDecision {
+    pub cluster_id: String,
+    /// The cluster as its event names it.
+    pub cluster: DecidedCluster,
+    pub action: Action,
+    pub state_after: State,
+    pub actor: String,
+    pub reason: String,
+    pub signal_count: i64,
+    /// The other clusters involved (a merge's target), for the event.
+    pub related: Vec<String>,
+}
 
 /// Writes a replay inside one transaction; nothing is visible until [`ReplayWriter::finish`].
 pub struct ReplayWriter {
@@ -83,7 +101,8 @@ impl ReplayWriter {
     }
 
     /// Replaces the clusters by the rebuilt ones (ids derive from barrier and key, so
-    /// surviving clusters keep theirs), records the cluster key and the replay, and commits.
+    /// surviving clusters keep theirs), records the cluster key, the replay and `decisions`
+    /// (each with its event and processing-log entry, at the same moment), and commits.
     /// Signals whose classification did not change keep the version that produced it; the
     /// `replays` row records that they were checked against `version`.
     pub async fn finish(
@@ -92,6 +111,7 @@ impl ReplayWriter {
         key: ClusterKey,
         clusters: &[ClusterTally],
         counts: (u64, u64, u64),
+        decisions: &[ReplayDecision],
     ) -> anyhow::Result<()> {
         let (signals, changed, rewritten) = counts;
         sqlx::query(
@@ -119,6 +139,22 @@ impl ReplayWriter {
         )
         .await?;
         set_setting(&mut self.tx, CLUSTER_KEY_SETTING, &key.describe()).await?;
+        let at = Utc::now();
+        for carried in decisions {
+            let decision = insert_decision(
+                &mut self.tx,
+                &carried.cluster_id,
+                &carried.action,
+                carried.state_after,
+                (&carried.actor, &carried.reason),
+                carried.signal_count,
+                at,
+            )
+            .await?;
+            let effects =
+                DecisionEffects::of_decision(&decision, &carried.cluster, &carried.related)?;
+            write_effects(&mut self.tx, &effects).await?;
+        }
         self.tx.commit().await.context("replay vastleggen")
     }
 }

@@ -4,6 +4,7 @@
 mod promotions;
 mod reads;
 mod replay;
+mod replay_decisions;
 
 use crate::support::*;
 use chrono::NaiveDate;

@@ -326,7 +326,7 @@ fn history(context: &Context<'_>, decisions: &[Decision]) -> (Vec<HistoryRow>, O
             when: time::moment_at(d.decided_at),
             action: label(d),
             state: d.state_after.as_str(),
-            actor: d.actor.clone(),
+            actor: knooppunt_domain::review::actor_label(&d.actor),
             reason: d.reason.clone(),
             count: d.signal_count,
             details: details(d, &|id| context.name(id)),

@@ -264,3 +264,10 @@ fn a_knelpunt_names_every_owner_its_clusters_were_given_once() {
         Some("Vestia".into())
     );
 }
+
+#[test]
+fn a_component_of_knooppunt_is_named_as_such_and_a_person_by_name() {
+    assert_eq!(actor_label(carry::CARRIER), "Knooppunt (herindeling)");
+    assert_eq!(actor_label("demo-overleg"), "demo-overleg");
+    assert_eq!(actor_label("systeembeheer"), "systeembeheer");
+}
