@@ -3,10 +3,11 @@
 
 use crate::decision_form::{action_from_form, DecisionForm};
 use crate::error::WebError;
-use crate::extract::{Confirm, CsrfForm, OwnCluster};
+use crate::extract::{Confirm, CsrfForm, OwnCluster, Reviewers, SignedIn};
 use crate::flash;
 use crate::overleg::{self, Refused, VignetteTyped};
 use crate::WebState;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,12 +28,51 @@ pub(crate) fn routes() -> Router<WebState> {
 }
 
 pub(crate) async fn cluster_page(
-    cluster: OwnCluster,
+    me: SignedIn<Reviewers>,
+    Path(id): Path<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
-    let (jar, flash) = crate::label_history::take_flash(&cluster.me, jar).await?;
-    let page = overleg::cluster_view(&cluster.me, &cluster.id, None, flash).await?;
+    if !me.covers_cluster(&id).await? {
+        // A link to a cluster a replay emptied (in an old decisions list, an event, a
+        // bookmark) leads to the one its signals and decisions went to.
+        return match successor(&me, &id).await? {
+            Some(to) => Ok(flash::redirect(
+                "opgevolgd",
+                &format!("/clusters/{to}"),
+                me.state.secure_cookies,
+            )),
+            None => Err(WebError::NotFound(
+                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
+            )),
+        };
+    }
+    let (jar, flash) = crate::label_history::take_flash(&me, jar).await?;
+    let page = overleg::cluster_view(&me, &id, None, flash).await?;
     Ok((jar, page).into_response())
+}
+
+/// The cluster that took over from cluster `id`, which no longer exists, when its history in
+/// force merges it into one the member may see: followed along a few replays at most.
+async fn successor(me: &SignedIn<Reviewers>, id: &str) -> Result<Option<String>, WebError> {
+    const HOPS: usize = 8;
+    let store = &me.state.store;
+    let mut at = id.to_string();
+    for _ in 0..HOPS {
+        if store.cluster(&at).await?.is_some() {
+            return Ok(None);
+        }
+        let history = store.decisions(&at).await?;
+        let day = chrono::NaiveDate::MIN;
+        let standing = knooppunt_domain::review::standing(&history, 0, day, false, day);
+        let Some(next) = standing.merged_into else {
+            return Ok(None);
+        };
+        if me.covers_cluster(&next).await? {
+            return Ok(Some(next));
+        }
+        at = next;
+    }
+    Ok(None)
 }
 
 /// The cluster page again after a refused change, with the reason.

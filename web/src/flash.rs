@@ -108,6 +108,9 @@ pub fn text(code: &str) -> Option<String> {
             _ => return None,
         },
         "correctie" => "De correctie is ongedaan gemaakt.".into(),
+        "opgevolgd" => "Het cluster dat u opende bestaat niet meer: bij het opnieuw indelen \
+                        gingen zijn signalen en de besluiten van het overleg naar dit cluster."
+            .into(),
         "beheer" => crate::beheer::message(first)?.into(),
         "vastgesteld" => crate::publish::message(first, second)?,
         _ => return None,

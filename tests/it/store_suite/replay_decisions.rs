@@ -275,3 +275,58 @@ async fn the_replay_command_asks_before_decisions_lapse() {
     let gone = cluster_in(&store, "kostendelersnorm", "Moerwijk-Zuid").await;
     assert!(gone.is_none());
 }
+
+/// A link to the buurt's cluster, emptied by the replay (in an old decisions list, an event,
+/// a bookmark), leads an overleg member of its wijk to the wijk's cluster, with a word on
+/// why; a member of another wijk finds nothing, as before.
+#[tokio::test]
+async fn the_page_of_an_emptied_cluster_leads_to_the_one_that_took_over() {
+    let site = site().await;
+    add_overleg_laak(&site.store).await;
+    let rules = RuleSet::default_rules().unwrap();
+    let (buurt, wijk) = decided_buurt(&site.store, &rules).await;
+    let path = format!("/clusters/{}", buurt.id);
+    let overleg = site.login("overleg").await;
+    let before = overleg.page(&path, 200).await;
+    assert!(before.contains("Moerwijk-Zuid"), "{before}");
+    assert!(
+        replay(&site.store, &rules, true, |_| {})
+            .await
+            .unwrap()
+            .applied
+    );
+
+    let answer = overleg.send(reqwest::Method::GET, &path).await;
+    assert_eq!(answer.status(), 303);
+    let location = answer.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, format!("/clusters/{}", wijk.id));
+    let flash = set_cookie(&answer, "kp_melding").expect("a message for the next page");
+    let page = overleg
+        .http
+        .get(format!("{}{location}", overleg.base))
+        .header(
+            "cookie",
+            format!(
+                "{}; {}",
+                cookie_pair(&flash),
+                overleg.cookie.clone().unwrap_or_default()
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Het cluster dat u opende bestaat niet meer")
+            && page.contains("Team Moerwijk")
+            && page.contains("Knooppunt (herindeling)"),
+        "{page}"
+    );
+
+    let laak = site.login("overleg-laak").await;
+    let refused = laak.page(&path, 404).await;
+    assert!(refused.contains("bestaat niet"), "{refused}");
+    let _ = overleg.page("/clusters/onbekend", 404).await;
+    site.app.stop().await;
+}
