@@ -8,11 +8,13 @@ use crate::review::{Action, Decision, Snooze, Split};
 use crate::review_store::{decisions_on, reviewed_clusters, ReviewedCluster};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use knooppunt_domain::cluster_event::ClusterRef;
 use knooppunt_domain::labels::{Label, Verdict};
 use knooppunt_domain::scrub::{scrub, PiiKind};
 use knooppunt_domain::taxonomy::Catalog;
 use knooppunt_store::Store;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 const TEMPLATES: Builtin = Builtin {
@@ -338,6 +340,26 @@ pub(crate) async fn meeting_decisions(
             .any(|s| s.decided_at == d.decided_at && is_split(s, cluster)),
         _ => false,
     };
+    let known = |id: &str| reviewed.iter().any(|c| c.cluster.id == id);
+    let mut missing: Vec<&str> = decisions
+        .iter()
+        .flat_map(|d| {
+            let merged_into = match &d.action {
+                Action::Merge { with } => Some(with.as_str()),
+                _ => None,
+            };
+            std::iter::once(d.cluster_id.as_str()).chain(merged_into)
+        })
+        .filter(|id| !known(id))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let gone = store.clusters_named_by_events(&missing).await?;
+    let named = Named {
+        reviewed,
+        gone: &gone,
+        rules,
+    };
     Ok(decisions
         .iter()
         .filter(|d| !folded(d))
@@ -347,48 +369,75 @@ pub(crate) async fn meeting_decisions(
                 _ => Vec::new(),
             };
             let reversal = reversals.iter().find(|r| r.reversed_seq == d.seq);
-            let mut decision = minutes_decision(d.clone(), reviewed, rules, &results, reversal);
+            let mut decision = minutes_decision(d.clone(), &named, &results, reversal);
             decision.after_recording = recorded_at.is_some_and(|at| d.decided_at > at);
             decision
         })
         .collect())
 }
 
-/// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)".
-fn cluster_name(reviewed: &[ReviewedCluster], rules: &Catalog, id: &str) -> String {
-    reviewed
-        .iter()
-        .find(|c| c.cluster.id == id)
-        .map(|c| {
-            let title = rules.title(&c.cluster.barrier);
-            let organisation = if c.cluster.organisation.is_empty() {
-                String::new()
-            } else {
-                format!(" / {}", c.cluster.organisation)
-            };
-            format!(
-                "{title} — {}{organisation} ({})",
-                c.cluster.area,
-                crate::dutch::signals(c.cluster.signal_count)
-            )
-        })
-        .unwrap_or_else(|| "een ander cluster".into())
+/// The clusters the minutes can name: those that exist, and those a replay emptied since, by
+/// their last event.
+struct Named<'a> {
+    reviewed: &'a [ReviewedCluster],
+    gone: &'a HashMap<String, ClusterRef>,
+    rules: &'a Catalog,
+}
+
+impl Named<'_> {
+    /// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)", or
+    /// "Kostendelersnorm — Laak (opgeheven)" for one that no longer exists.
+    fn name(&self, id: &str) -> String {
+        match self.title_and_area(id) {
+            Some((title, area)) => {
+                let count = self
+                    .reviewed
+                    .iter()
+                    .find(|c| c.cluster.id == id)
+                    .map(|c| format!(" ({})", crate::dutch::signals(c.cluster.signal_count)));
+                format!("{title} — {area}{}", count.unwrap_or_default())
+            }
+            None => "een ander cluster".into(),
+        }
+    }
+
+    /// Its barrier's title and its key ("Laak / Woonzorg"; "Laak (opgeheven)" when it no
+    /// longer exists).
+    fn title_and_area(&self, id: &str) -> Option<(String, String)> {
+        let key = |area: &str, organisation: &str| match organisation.is_empty() {
+            true => area.to_string(),
+            false => format!("{area} / {organisation}"),
+        };
+        if let Some(c) = self.reviewed.iter().find(|c| c.cluster.id == id) {
+            let title = self.rules.title(&c.cluster.barrier);
+            return Some((title, key(&c.cluster.area, &c.cluster.organisation)));
+        }
+        let gone = self.gone.get(id)?;
+        let area = format!("{} (opgeheven)", key(&gone.wijk, &gone.organisation));
+        Some((self.rules.title(&gone.barrier), area))
+    }
 }
 
 fn minutes_decision(
     decision: Decision,
-    reviewed: &[ReviewedCluster],
-    rules: &Catalog,
+    named: &Named,
     split_off: &[String],
     reversal: Option<&knooppunt_store::Reversal>,
 ) -> MinutesDecision {
-    let cluster = reviewed
+    let cluster = named
+        .reviewed
         .iter()
         .find(|c| c.cluster.id == decision.cluster_id);
-    let title = cluster
-        .and_then(|c| rules.barrier(&c.cluster.barrier))
-        .map_or(decision.cluster_id.clone(), |b| b.title.clone());
-    let name = |id: &str| cluster_name(reviewed, rules, id);
+    let (title, area) = match named.title_and_area(&decision.cluster_id) {
+        // A cluster the minutes know shows its area only, as before.
+        Some((title, _)) if cluster.is_some() => (
+            title,
+            cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
+        ),
+        Some(known) => known,
+        None => (decision.cluster_id.clone(), String::new()),
+    };
+    let name = |id: &str| named.name(id);
     let link = |id: &str| ClusterLink {
         href: format!("/clusters/{id}"),
         text: name(id),
@@ -411,7 +460,7 @@ fn minutes_decision(
         reversed: reversal.is_some(),
         reversal: reversal.map(reversal_text).unwrap_or_default(),
         after_recording: false,
-        area: cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
+        area,
         action: decision.action.name().to_string(),
         state_after: decision.state_after.as_str().to_string(),
         actor: crate::review::actor_label(&decision.actor),

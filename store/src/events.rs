@@ -4,6 +4,7 @@
 
 use crate::{Store, StoreResult, Text};
 use chrono::{DateTime, Utc};
+use knooppunt_domain::cluster_event::{ClusterEvent, ClusterRef};
 
 /// The cluster an event is about, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -88,6 +89,30 @@ impl Store {
         }
         tx.commit().await?;
         Ok(cluster_ids.len())
+    }
+
+    /// How the latest event about each of `cluster_ids` named it (barrier, wijk,
+    /// organisation): for clusters that no longer exist (a replay emptied them), whose events
+    /// are all that still names them. Ids without an event, or whose event cannot be read, are
+    /// left out.
+    pub async fn clusters_named_by_events(
+        &self,
+        cluster_ids: &[&str],
+    ) -> StoreResult<std::collections::HashMap<String, ClusterRef>> {
+        let mut named = std::collections::HashMap::new();
+        for id in cluster_ids {
+            let payload: Option<String> = sqlx::query_scalar(
+                "SELECT payload FROM cluster_events WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(*id)
+            .fetch_optional(&self.pool)
+            .await?;
+            let event = payload.and_then(|p| serde_json::from_str::<ClusterEvent>(&p).ok());
+            if let Some(event) = event {
+                named.insert(id.to_string(), event.cluster);
+            }
+        }
+        Ok(named)
     }
 
     /// The outbox after `after` (its sequence number), oldest first, at most `limit`.

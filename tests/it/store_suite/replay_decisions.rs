@@ -173,6 +173,25 @@ async fn carried_suite(store: Store) {
         .collect();
     assert_eq!(kinds, expected);
 
+    // Today's minutes name the emptied cluster by its last event, not by its id.
+    let minutes = knooppunt_reports::minutes::Minutes::gather(&store, &rules.catalog(), today)
+        .await
+        .unwrap();
+    let merged = minutes
+        .decisions
+        .iter()
+        .find(|d| d.cluster_id == buurt.id && d.action == "samenvoegen")
+        .expect("the merge in today's minutes");
+    assert_eq!(
+        (merged.title.as_str(), merged.area.as_str()),
+        (
+            rules.catalog().title("kostendelersnorm").as_str(),
+            "Moerwijk-Zuid (opgeheven)"
+        )
+    );
+    assert_eq!(merged.actor, "Knooppunt (herindeling)");
+    assert!(merged.links[0].text.ends_with("— Moerwijk (2 signalen)"));
+
     let again = replay(&store, &rules, true, |_| {}).await.unwrap();
     assert_eq!(again.rewritten, 0, "nothing left to move");
     assert!(again.decided_vanishing.is_empty());
