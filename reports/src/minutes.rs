@@ -384,37 +384,46 @@ struct Named<'a> {
     rules: &'a Catalog,
 }
 
+/// A cluster the minutes name.
+enum Found<'a> {
+    Here(&'a ReviewedCluster),
+    /// Emptied by a replay, as its last event named it.
+    Gone(&'a ClusterRef),
+}
+
 impl Named<'_> {
-    /// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)", or
-    /// "Kostendelersnorm — Laak (opgeheven)" for one that no longer exists.
-    fn name(&self, id: &str) -> String {
-        match self.title_and_area(id) {
-            Some((title, area)) => {
-                let count = self
-                    .reviewed
-                    .iter()
-                    .find(|c| c.cluster.id == id)
-                    .map(|c| format!(" ({})", crate::dutch::signals(c.cluster.signal_count)));
-                format!("{title} — {area}{}", count.unwrap_or_default())
-            }
-            None => "een ander cluster".into(),
+    fn find(&self, id: &str) -> Option<Found<'_>> {
+        match self.reviewed.iter().find(|c| c.cluster.id == id) {
+            Some(here) => Some(Found::Here(here)),
+            None => self.gone.get(id).map(Found::Gone),
         }
     }
 
-    /// Its barrier's title and its key ("Laak / Woonzorg"; "Laak (opgeheven)" when it no
-    /// longer exists).
-    fn title_and_area(&self, id: &str) -> Option<(String, String)> {
-        let key = |area: &str, organisation: &str| match organisation.is_empty() {
-            true => area.to_string(),
-            false => format!("{area} / {organisation}"),
-        };
-        if let Some(c) = self.reviewed.iter().find(|c| c.cluster.id == id) {
-            let title = self.rules.title(&c.cluster.barrier);
-            return Some((title, key(&c.cluster.area, &c.cluster.organisation)));
+    /// A cluster as the minutes name it: "Kostendelersnorm — Laak / Woonzorg (2 signalen)", or
+    /// "Kostendelersnorm — Laak (opgeheven)" for one that no longer exists.
+    fn name(&self, id: &str) -> String {
+        match self.find(id) {
+            Some(Found::Here(c)) => format!(
+                "{} — {} ({})",
+                self.rules.title(&c.cluster.barrier),
+                key(&c.cluster.area, &c.cluster.organisation),
+                crate::dutch::signals(c.cluster.signal_count)
+            ),
+            Some(Found::Gone(gone)) => format!(
+                "{} — {} (opgeheven)",
+                self.rules.title(&gone.barrier),
+                key(&gone.wijk, &gone.organisation)
+            ),
+            None => "een ander cluster".into(),
         }
-        let gone = self.gone.get(id)?;
-        let area = format!("{} (opgeheven)", key(&gone.wijk, &gone.organisation));
-        Some((self.rules.title(&gone.barrier), area))
+    }
+}
+
+/// A cluster's key as the minutes show it: "Laak / Woonzorg", or "Laak".
+fn key(area: &str, organisation: &str) -> String {
+    match organisation.is_empty() {
+        true => area.to_string(),
+        false => format!("{area} / {organisation}"),
     }
 }
 
@@ -424,17 +433,16 @@ fn minutes_decision(
     split_off: &[String],
     reversal: Option<&knooppunt_store::Reversal>,
 ) -> MinutesDecision {
-    let cluster = named
-        .reviewed
-        .iter()
-        .find(|c| c.cluster.id == decision.cluster_id);
-    let (title, area) = match named.title_and_area(&decision.cluster_id) {
-        // A cluster the minutes know shows its area only, as before.
-        Some((title, _)) if cluster.is_some() => (
-            title,
-            cluster.map(|c| c.cluster.area.clone()).unwrap_or_default(),
+    let (title, area) = match named.find(&decision.cluster_id) {
+        // A cluster that exists shows its area only.
+        Some(Found::Here(c)) => (
+            named.rules.title(&c.cluster.barrier),
+            c.cluster.area.clone(),
         ),
-        Some(known) => known,
+        Some(Found::Gone(gone)) => (
+            named.rules.title(&gone.barrier),
+            format!("{} (opgeheven)", key(&gone.wijk, &gone.organisation)),
+        ),
         None => (decision.cluster_id.clone(), String::new()),
     };
     let name = |id: &str| named.name(id);

@@ -93,23 +93,29 @@ impl Store {
 
     /// How the latest event about each of `cluster_ids` named it (barrier, wijk,
     /// organisation): for clusters that no longer exist (a replay emptied them), whose events
-    /// are all that still names them. Ids without an event, or whose event cannot be read, are
+    /// are all that still names them. Read in one statement; ids without a readable event are
     /// left out.
     pub async fn clusters_named_by_events(
         &self,
         cluster_ids: &[&str],
     ) -> StoreResult<std::collections::HashMap<String, ClusterRef>> {
         let mut named = std::collections::HashMap::new();
+        if cluster_ids.is_empty() {
+            return Ok(named);
+        }
+        let sql = format!(
+            "SELECT cluster_id, payload FROM cluster_events WHERE cluster_id IN (VALUES {}) \
+             ORDER BY seq",
+            crate::placeholders(self.backend, cluster_ids.len(), 1)
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
         for id in cluster_ids {
-            let payload: Option<String> = sqlx::query_scalar(
-                "SELECT payload FROM cluster_events WHERE cluster_id = $1 ORDER BY seq DESC LIMIT 1",
-            )
-            .bind(*id)
-            .fetch_optional(&self.pool)
-            .await?;
-            let event = payload.and_then(|p| serde_json::from_str::<ClusterEvent>(&p).ok());
-            if let Some(event) = event {
-                named.insert(id.to_string(), event.cluster);
+            query = query.bind(*id);
+        }
+        // Oldest first: each cluster's latest readable event is the one kept.
+        for (id, payload) in query.fetch_all(&self.pool).await? {
+            if let Ok(event) = serde_json::from_str::<ClusterEvent>(&payload) {
+                named.insert(id, event.cluster);
             }
         }
         Ok(named)

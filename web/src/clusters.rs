@@ -32,23 +32,25 @@ pub(crate) async fn cluster_page(
     Path(id): Path<String>,
     jar: CookieJar,
 ) -> Result<Response, WebError> {
-    if !me.covers_cluster(&id).await? {
+    let not_found = || WebError::NotFound("Dit cluster bestaat niet of hoort niet bij uw wijken.");
+    match me.state.store.cluster(&id).await? {
+        Some(cluster) if me.covers(&cluster) => {
+            let (jar, flash) = crate::label_history::take_flash(&me, jar).await?;
+            let page = overleg::cluster_view(&me, &id, None, flash).await?;
+            Ok((jar, page).into_response())
+        }
+        Some(_) => Err(not_found()),
         // A link to a cluster a replay emptied (in an old decisions list, an event, a
         // bookmark) leads to the one its signals and decisions went to.
-        return match successor(&me, &id).await? {
+        None => match successor(&me, &id).await? {
             Some(to) => Ok(flash::redirect(
                 "opgevolgd",
                 &format!("/clusters/{to}"),
                 me.state.secure_cookies,
             )),
-            None => Err(WebError::NotFound(
-                "Dit cluster bestaat niet of hoort niet bij uw wijken.",
-            )),
-        };
+            None => Err(not_found()),
+        },
     }
-    let (jar, flash) = crate::label_history::take_flash(&me, jar).await?;
-    let page = overleg::cluster_view(&me, &id, None, flash).await?;
-    Ok((jar, page).into_response())
 }
 
 /// The cluster that took over from cluster `id`, which no longer exists, when its history in
@@ -58,19 +60,16 @@ async fn successor(me: &SignedIn<Reviewers>, id: &str) -> Result<Option<String>,
     let store = &me.state.store;
     let mut at = id.to_string();
     for _ in 0..HOPS {
-        if store.cluster(&at).await?.is_some() {
-            return Ok(None);
-        }
         let history = store.decisions(&at).await?;
         let day = chrono::NaiveDate::MIN;
         let standing = knooppunt_domain::review::standing(&history, 0, day, false, day);
         let Some(next) = standing.merged_into else {
             return Ok(None);
         };
-        if me.covers_cluster(&next).await? {
-            return Ok(Some(next));
+        match store.cluster(&next).await? {
+            Some(cluster) => return Ok(me.covers(&cluster).then_some(next)),
+            None => at = next,
         }
-        at = next;
     }
     Ok(None)
 }

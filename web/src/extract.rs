@@ -302,7 +302,12 @@ impl SignedIn<Reviewers> {
     /// Whether cluster `id` exists and lies in the member's wijken.
     pub(crate) async fn covers_cluster(&self, id: &str) -> Result<bool, WebError> {
         let cluster = self.state.store.cluster(id).await?;
-        Ok(cluster.is_some_and(|c| self.user.covers_area(&partition_key(&c.area))))
+        Ok(cluster.is_some_and(|c| self.covers(&c)))
+    }
+
+    /// Whether `cluster` lies in the member's wijken.
+    pub(crate) fn covers(&self, cluster: &knooppunt_domain::cluster::ClusterRow) -> bool {
+        self.user.covers_area(&partition_key(&cluster.area))
     }
 }
 

@@ -5,7 +5,7 @@
 //! decision that says where it went. Only actions the history already knows are used, so
 //! the standing fold, the minutes, the pages and the events need nothing new. Pure: no I/O.
 
-use super::{standing, transition, Action, Decision, DecisionError, Snooze, State};
+use super::{standing, transition, Action, Decision, DecisionError, State};
 use chrono::NaiveDate;
 
 /// Who records the carried decisions (a `system:` actor, as in the processing log).
@@ -72,12 +72,13 @@ pub fn carry_over(
         State::Open | State::Merged => {}
         State::Confirmed => steps.push(confirmed()),
         State::Parked => {
-            let park = latest(|a| matches!(a, Action::Park { .. }));
-            let snooze = match park.map(|d| &d.action) {
-                Some(Action::Park { snooze }) => snooze.clone(),
-                _ => Snooze::Spike,
+            // Only a snooze parks a cluster.
+            let park = latest(|a| matches!(a, Action::Park { .. }))?;
+            let Action::Park { snooze } = &park.action else {
+                return None;
             };
-            steps.push((Action::Park { snooze }, reason_of(park)));
+            let snooze = snooze.clone();
+            steps.push((Action::Park { snooze }, park.reason.clone()));
         }
         State::Dismissed => {
             steps.push((
@@ -114,14 +115,14 @@ pub fn handed_over(state: State, successor: &str, reason: &str) -> Result<Carrie
     let merge = Action::Merge {
         with: successor.to_string(),
     };
-    let action = match transition(state, &merge, reason) {
-        Ok(_) => merge,
-        Err(_) => Action::Note,
+    let (action, state_after) = match transition(state, &merge, reason) {
+        Ok(merged) => (merge, merged),
+        Err(_) => (Action::Note, transition(state, &Action::Note, reason)?),
     };
     Ok(Carried {
-        state_after: transition(state, &action, reason)?,
         action,
         reason: reason.to_string(),
+        state_after,
     })
 }
 

@@ -48,7 +48,8 @@ pub(super) async fn decided_vanishing(
     // Only the state and the owner are read: the day and counts do not bear on them.
     let today = knooppunt_domain::dutch_time::local_day(&chrono::Utc::now());
     let key = |id: &String| diff.clusters.get(id).map(ClusterChange::key);
-    let mut decided = Vec::new();
+    // Each decided one with what it was and its history, for carrying them over below.
+    let mut decided: Vec<(DecidedVanishing, &ClusterChange, &[Decision])> = Vec::new();
     for (id, change) in vanishing {
         let Some(history) = history(id) else { continue };
         let standing = standing(history, 0, today, false, today);
@@ -60,7 +61,7 @@ pub(super) async fn decided_vanishing(
             .map(|(to, n)| (to.clone(), key(to).unwrap_or_default(), *n))
             .collect();
         to.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        decided.push(DecidedVanishing {
+        let vanishing = DecidedVanishing {
             id: id.clone(),
             barrier: change.barrier.clone(),
             key: change.key(),
@@ -68,36 +69,35 @@ pub(super) async fn decided_vanishing(
             owner: standing.owner,
             to,
             carried_to: None,
-        });
+        };
+        decided.push((vanishing, change, history));
     }
     // A successor that two decided clusters send signals to would have to choose between
     // their decisions: neither is carried there.
     let mut senders: HashMap<String, usize> = HashMap::new();
-    for cluster in &decided {
+    for (cluster, _, _) in &decided {
         for (to, _, _) in &cluster.to {
             *senders.entry(to.clone()).or_default() += 1;
         }
     }
     let mut recorded = Vec::new();
-    for cluster in &mut decided {
+    for (cluster, from, past) in &mut decided {
         let [(successor, _, _)] = cluster.to.as_slice() else {
             continue;
         };
-        if senders.get(successor) != Some(&1) || history(successor).is_some() {
+        let successor = successor.clone();
+        if senders.get(&successor) != Some(&1) || history(&successor).is_some() {
             continue;
         }
-        let (Some(from), Some(history)) = (diff.clusters.get(&cluster.id), history(&cluster.id))
-        else {
+        let Some(into) = diff.clusters.get(&successor) else {
             continue;
         };
-        let Some(into) = diff.clusters.get(successor) else {
-            continue;
-        };
-        if let Some(carried) = carried(&cluster.id, from, history, successor, into, version) {
+        if let Some(carried) = carried(&cluster.id, from, past, &successor, into, version) {
             recorded.extend(carried);
-            cluster.carried_to = Some(successor.clone());
+            cluster.carried_to = Some(successor);
         }
     }
+    let decided = decided.into_iter().map(|(cluster, _, _)| cluster).collect();
     Ok((decided, recorded))
 }
 

@@ -5,6 +5,7 @@
 
 use super::replay::classified_by;
 use crate::support::*;
+use crate::teams_loop::{answer, follow};
 use knooppunt_domain::cluster::ClusterRow;
 use knooppunt_domain::review::{Action, State};
 use knooppunt_reports::review_store::{decide, reviewed_clusters};
@@ -315,27 +316,14 @@ async fn the_page_of_an_emptied_cluster_leads_to_the_one_that_took_over() {
             .applied
     );
 
-    let answer = overleg.send(reqwest::Method::GET, &path).await;
-    assert_eq!(answer.status(), 303);
-    let location = answer.headers()["location"].to_str().unwrap().to_string();
-    assert_eq!(location, format!("/clusters/{}", wijk.id));
-    let flash = set_cookie(&answer, "kp_melding").expect("a message for the next page");
-    let page = overleg
-        .http
-        .get(format!("{}{location}", overleg.base))
-        .header(
-            "cookie",
-            format!(
-                "{}; {}",
-                cookie_pair(&flash),
-                overleg.cookie.clone().unwrap_or_default()
-            ),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let page = page.text().await.unwrap();
+    let answer = answer(overleg.send(reqwest::Method::GET, &path).await).await;
+    assert_eq!(answer.status, 303);
+    assert_eq!(answer.location, format!("/clusters/{}", wijk.id));
+    assert!(
+        answer.cookies.iter().any(|c| c.starts_with("kp_melding=")),
+        "a message for the next page"
+    );
+    let page = follow(&overleg, &answer).await;
     assert!(
         page.contains("Het cluster dat u opende bestaat niet meer")
             && page.contains("Team Moerwijk")

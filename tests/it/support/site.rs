@@ -31,7 +31,7 @@ pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// The `name=value` part of a `Set-Cookie` header, as a browser sends it back.
-pub fn cookie_pair(set_cookie: &str) -> String {
+fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_string()
 }
 

@@ -192,8 +192,8 @@ async fn werkroutes_and_account_changes_on_postgres() {
 /// A response's status, its `Location`, and the cookies it set (name=value).
 pub(crate) struct Answer {
     pub(crate) status: u16,
-    location: String,
-    cookies: Vec<String>,
+    pub(crate) location: String,
+    pub(crate) cookies: Vec<String>,
     pub(crate) body: String,
 }
 
@@ -205,7 +205,11 @@ pub(crate) async fn post_raw(client: &Client, path: &str, form: &[(&str, &str)])
     if let Some(cookie) = &client.cookie {
         request = request.header("cookie", cookie);
     }
-    let response = request.send().await.unwrap();
+    answer(request.send().await.unwrap()).await
+}
+
+/// A response as a test reads it: status, where it redirects, the cookies it sets, its text.
+pub(crate) async fn answer(response: reqwest::Response) -> Answer {
     let header = |name: &str| {
         response
             .headers()

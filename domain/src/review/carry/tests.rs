@@ -1,5 +1,5 @@
 use super::*;
-use crate::review::Standing;
+use crate::review::{Snooze, Standing};
 use chrono::{DateTime, Utc};
 
 const AT: &str = "2026-10-01T09:00:00Z";
