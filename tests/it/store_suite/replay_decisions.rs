@@ -337,3 +337,53 @@ async fn the_page_of_an_emptied_cluster_leads_to_the_one_that_took_over() {
     let _ = overleg.page("/clusters/onbekend", 404).await;
     site.app.stop().await;
 }
+
+/// In Chromium, at projector and phone width: the overleg opens the emptied buurt cluster's old
+/// link, lands on the wijk's cluster with the line saying why and the carried decisions in its
+/// history, and finds them in today's besluitenlijst, the buurt's cluster named by its key.
+/// Screenshots in `target/tmp/browser/herindeling-<width>/`.
+async fn carried_in_the_browser_at((width, height): (u32, u32)) {
+    let driver = driver().await;
+    let site = site().await;
+    let rules = RuleSet::default_rules().unwrap();
+    let (buurt, _) = decided_buurt(&site.store, &rules).await;
+    assert!(
+        replay(&site.store, &rules, true, |_| {})
+            .await
+            .unwrap()
+            .applied
+    );
+    let mut browser = Browser::signed_in(
+        &driver,
+        &format!("herindeling-{width}"),
+        Some((width, height)),
+        &site.base,
+        "overleg",
+    )
+    .await;
+    let page = browser
+        .open(
+            &format!("/clusters/{}", buurt.id),
+            "Het cluster dat u opende bestaat niet meer",
+        )
+        .await;
+    assert!(
+        page.contains("Team Moerwijk") && page.contains("Knooppunt (herindeling)"),
+        "{page}"
+    );
+    check_page(&mut browser, "opgevolgd", "the cluster that took over").await;
+    browser.scroll_to("#geschiedenis-kop").await;
+    browser.shot("geschiedenis").await;
+    let day = knooppunt_ingest::today_nl().format("%Y-%m-%d");
+    let minutes = browser
+        .open(&format!("/agenda/besluitenlijst?datum={day}"), "Besluiten")
+        .await;
+    assert!(minutes.contains("Moerwijk-Zuid (opgeheven)"), "{minutes}");
+    check_page(&mut browser, "besluitenlijst", "today's decisions list").await;
+    browser.close().await;
+    site.app.stop().await;
+}
+
+on_screens!(carried_in_the_browser_at:
+    carried_decisions_in_the_browser_on_a_desktop = PROJECTOR,
+    carried_decisions_in_the_browser_on_a_phone = PHONE);
