@@ -97,16 +97,19 @@ impl Label {
     }
 }
 
-/// A signal's id as people read it: the first eight characters, "…" when cut.
+/// A signal's id as people read it: whole when it is a team's own short kenmerk
+/// ("MW-2026-0142", "demo-0291": cutting those would leave "demo-029…" for ten signals), else
+/// the first eight characters and "…" (a UUID).
 pub fn short_kenmerk(id: &str) -> String {
-    let mut chars = id.chars();
-    let short: String = chars.by_ref().take(8).collect();
-    if chars.next().is_some() {
-        format!("{short}…")
-    } else {
-        short
+    if id.chars().count() <= WHOLE_KENMERK {
+        return id.to_string();
     }
+    let short: String = id.chars().take(8).collect();
+    format!("{short}…")
 }
+
+/// The longest kenmerk shown whole.
+const WHOLE_KENMERK: usize = 16;
 
 /// A label in a cluster's history: whether a later label on the same signal holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -312,7 +315,7 @@ mod tests {
         Label {
             seq: 1,
             source: "s".into(),
-            signal_id: "abcdefghijklmnop".into(),
+            signal_id: "abcdefghijklmnopq".into(),
             barrier: "b".into(),
             verdict: Verdict::DoesNotBelong,
             actor: "overleg".into(),
@@ -351,9 +354,15 @@ mod tests {
     }
 
     #[test]
-    fn a_kenmerk_is_shortened_to_eight_characters() {
+    fn a_long_kenmerk_is_shortened_to_eight_characters_a_short_one_kept_whole() {
         assert_eq!(made("2026-12-07T09:00:00Z").short_kenmerk(), "abcdefgh…");
+        assert_eq!(
+            short_kenmerk("7d11046a-5c1e-4f7e-9a55-0b6f3c2d1e00"),
+            "7d11046a…"
+        );
         assert_eq!(short_kenmerk("s1"), "s1");
-        assert_eq!(short_kenmerk("12345678"), "12345678");
+        assert_eq!(short_kenmerk("demo-0291"), "demo-0291");
+        assert_eq!(short_kenmerk("MW-2026-00000142"), "MW-2026-00000142");
+        assert_eq!(short_kenmerk("MW-2026-000000142"), "MW-2026-…");
     }
 }

@@ -189,10 +189,7 @@ impl Agenda {
             };
             let latest = match carried {
                 Some((promotion, since)) => {
-                    labels.push(format!(
-                        "nog open: op de agenda sinds {}, nog geen besluit",
-                        crate::dutch::date(since)
-                    ));
+                    labels.push(carried_label(since, decided.contains(id.as_str())));
                     Some(promotion)
                 }
                 None => latest,
@@ -230,6 +227,18 @@ impl Agenda {
     /// Markdown and HTML. Both escape every value taken from signals or users.
     pub fn render(&self) -> anyhow::Result<(String, String)> {
         crate::minutes::render_both(self.templates_dir.as_deref(), &TEMPLATES, self)
+    }
+}
+
+/// The label of a cluster an earlier meeting left open: still open, or decided at this
+/// meeting (it stays on the agenda that dealt with it, and the label must not say "no
+/// decision" beside the decision).
+fn carried_label(since: NaiveDate, decided_today: bool) -> String {
+    let since = crate::dutch::date(since);
+    if decided_today {
+        format!("op de agenda sinds {since}, besloten in deze vergadering")
+    } else {
+        format!("nog open: op de agenda sinds {since}, nog geen besluit")
     }
 }
 

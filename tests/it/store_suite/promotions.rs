@@ -210,10 +210,12 @@ async fn carry_over_suite(store: Store) {
     .await
     .unwrap();
     let agenda = Agenda::gather(&store, &catalog, today, None).await.unwrap();
-    assert!(
-        agenda.items.iter().any(|i| &i.cluster_id == id),
-        "{:?}",
-        agenda.items
+    let item = agenda.items.iter().find(|i| &i.cluster_id == id);
+    let item = item.unwrap_or_else(|| panic!("decided today, still on: {:?}", agenda.items));
+    assert_eq!(
+        item.labels,
+        vec!["op de agenda sinds 30-10-2026, besloten in deze vergadering".to_string()],
+        "the label no longer says 'nog geen besluit' beside the decision"
     );
     let next = today + chrono::Duration::days(1);
     let agenda = Agenda::gather(&store, &catalog, next, None).await.unwrap();
