@@ -470,7 +470,9 @@ async fn the_chair_records_attendees_and_action_points() {
         "{page}"
     );
     assert!(
-        page.contains(&format!("<td class=\"datum\">{due}</td>")),
+        page.contains(&format!(
+            "<td role=\"cell\" data-kop=\"Uiterlijk\" class=\"datum\">{due}</td>"
+        )),
         "{page}"
     );
     assert!(page.contains(&format!("<a href=\"/clusters/{cluster}\">Kostendelersnorm")));

@@ -334,6 +334,21 @@ pub async fn fits(browser: &Browser, width: u32) {
         )
         .await;
     assert_eq!(overflow[0], 0, "the page fits {width} px: {overflow}");
+    // On a phone a table of records is a list of cards: its box never scrolls sideways, and
+    // each cell names its column.
+    if width <= 640 {
+        let sideways = browser
+            .js("return [...document.querySelectorAll('table.gestapeld')] \
+                   .map(t => t.closest('.tabel-box') || t) \
+                   .filter(b => b.scrollWidth > b.clientWidth + 1) \
+                   .map(b => b.getAttribute('aria-labelledby') + ' ' + b.scrollWidth);")
+            .await;
+        assert_eq!(sideways, serde_json::json!([]), "stacked at {width} px");
+        let unnamed = browser
+            .js("return document.querySelectorAll('table.gestapeld td:not([data-kop])').length;")
+            .await;
+        assert_eq!(unnamed, 0, "every stacked cell names its column");
+    }
 }
 
 /// The page is checked as a person meets it: a screenshot, nothing wider than the window,

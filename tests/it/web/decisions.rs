@@ -166,12 +166,14 @@ async fn the_overleg_decides_and_the_history_is_kept() {
         "geparkeerd",
     ] {
         assert!(
-            page.contains(&format!("<td>{step}</td>")),
+            page.contains(&format!(
+                "<td role=\"cell\" data-kop=\"Besluit\">{step}</td>"
+            )),
             "history shows {step}"
         );
     }
     assert!(
-        page.contains("<td>tot 3 nieuwe signalen</td>"),
+        page.contains("<td role=\"cell\" data-kop=\"Details\">tot 3 nieuwe signalen</td>"),
         "park-until shown: {page}"
     );
     assert!(page.contains("lokaal maatwerk mogelijk via art. 18"));
@@ -304,7 +306,7 @@ async fn the_overleg_splits_a_cluster_and_a_replay_keeps_the_split() {
     );
     let (_, page) = overleg.get(&format!("/clusters/{}", split_off.id)).await;
     assert!(
-        page.contains("<td>gesplitst</td>")
+        page.contains("<td role=\"cell\" data-kop=\"Besluit\">gesplitst</td>")
             && page.contains("afgesplitst van <a href=\"/clusters/")
             && page.contains("mantelzorg"),
         "{page}"
