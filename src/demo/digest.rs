@@ -10,8 +10,9 @@ use knooppunt_reports::digest::Digest;
 pub(super) const PROGRAMME: &str = "Maatwerk & Regie";
 
 impl Demo<'_> {
-    /// Writes `maandoverzicht-<maand>` and `besluitenlijst-<datum>-<programma>` (Markdown,
-    /// HTML and, when Chromium is there, PDF) to `agenda/`.
+    /// Publishes the monthly overview of the meeting's month and writes it as
+    /// `maandoverzicht-<maand>`, and `besluitenlijst-<datum>-<programma>` (Markdown, HTML and,
+    /// when Chromium is there, PDF) to `agenda/`.
     pub(super) async fn digest(&self, meeting: chrono::NaiveDate) -> anyhow::Result<()> {
         let catalog = self.rules.catalog();
         let dir = self.dir.join("agenda");
@@ -26,6 +27,11 @@ impl Demo<'_> {
         )
         .await?;
         overview.templates_dir = self.config.brief.templates();
+        // Published, as the brief before it: the municipality's account on the website offers
+        // the overview of this month (a concept it would refuse as not yet published).
+        if !overview.published {
+            overview.publish(self.store, "demo").await?;
+        }
         let mut documents = vec![overview.document()?];
         for programme in ProgrammeDigest::programmes_on(self.store, meeting).await? {
             let mut digest =

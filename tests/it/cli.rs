@@ -612,6 +612,8 @@ fn demo_runs_end_to_end_without_serving() {
 
     // The digest on the command line: the monthly overview, published once and audited
     // together with the published brief; the programme's list with the brief's figures.
+    // September's the demo published, as it did the brief: the municipality's account on
+    // the website may download it (a concept it would refuse as not yet published).
     let out = dir.path().join("digest");
     let digest = |args: &[&str]| {
         knooppunt()
@@ -623,25 +625,33 @@ fn demo_runs_end_to_end_without_serving() {
             .output()
             .unwrap()
     };
-    let output = digest(&["--month", "2026-09", "--publish"]);
+    let output = digest(&["--month", "2026-09"]);
+    assert!(output.status.success());
+    let september = std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap();
+    assert!(september.contains(", gepubliceerd op "), "{september}");
+    assert_failed_with(
+        &digest(&["--month", "2026-09", "--publish"]),
+        "al gepubliceerd",
+    );
+    let output = digest(&["--month", "2026-08", "--publish"]);
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let overview = std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap();
+    let overview = std::fs::read_to_string(out.join("maandoverzicht-2026-08.md")).unwrap();
     assert!(overview.contains(", gepubliceerd op "), "{overview}");
     assert!(
         overview.contains("gepubliceerde brief over het 3e kwartaal 2026"),
         "{overview}"
     );
-    let again = digest(&["--month", "2026-09", "--publish"]);
+    let again = digest(&["--month", "2026-08", "--publish"]);
     assert_failed_with(&again, "al gepubliceerd");
     // Published: it renders from its snapshot, the same every time.
-    let output = digest(&["--month", "2026-09"]);
+    let output = digest(&["--month", "2026-08"]);
     assert!(output.status.success());
     assert_eq!(
-        std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap(),
+        std::fs::read_to_string(out.join("maandoverzicht-2026-08.md")).unwrap(),
         overview
     );
     // Its text is frozen too: other templates later change nothing in what went out.
@@ -656,7 +666,7 @@ fn demo_runs_end_to_end_without_serving() {
         .unwrap();
     }
     let output = knooppunt()
-        .args(["digest", "--month", "2026-09", "--no-pdf", "--out"])
+        .args(["digest", "--month", "2026-08", "--no-pdf", "--out"])
         .arg(&out)
         .env(store.0, &store.1)
         .env("KNOOPPUNT__BRIEF__TEMPLATES_DIR", templates.path())
@@ -668,7 +678,7 @@ fn demo_runs_end_to_end_without_serving() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(
-        std::fs::read_to_string(out.join("maandoverzicht-2026-09.md")).unwrap(),
+        std::fs::read_to_string(out.join("maandoverzicht-2026-08.md")).unwrap(),
         overview
     );
     let output = digest(&["--meeting", "2026-09-30"]);
