@@ -26,7 +26,10 @@ async fn the_overleg_publishes_the_brief_and_the_overview_for_the_municipality()
     assert!(!page.contains("vaststellen\""), "{page}");
     assert!(page.contains("zodra het signaleringsoverleg hem heeft vastgesteld"));
     // Before a brief publishes it, a knelpunt's count and its wijken both read "—", not blank.
-    assert!(page.contains("<td>—</td><td>—</td>"), "{page}");
+    assert!(
+        page.contains("<td role=\"cell\" data-kop=\"Signalen\">—</td><td role=\"cell\" data-kop=\"Wijken of stadsdelen\">—</td>"),
+        "{page}"
+    );
 
     // Nobody but an overleg member who sees every wijk, and never without the form's token.
     use Role::*;

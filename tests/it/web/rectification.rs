@@ -192,7 +192,7 @@ async fn a_rectificatie_keeps_the_original_says_what_changed_and_both_are_on_the
     );
     let frozen = rectified.knelpunten[0].corrected.clone().unwrap();
     assert!(
-        page.contains(&format!("<td>10 (naar schatting {frozen})</td>")),
+        page.contains(&format!("\">10 (naar schatting {frozen})</td>")),
         "{page}"
     );
     let path = |version: u32| format!("/brief?kwartaal={quarter}&versie={version}&formaat=md");
