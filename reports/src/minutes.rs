@@ -409,14 +409,17 @@ impl Named<'_> {
                 key(&c.cluster.area, &c.cluster.organisation),
                 crate::dutch::signals(c.cluster.signal_count)
             ),
-            Some(Found::Gone(gone)) => format!(
-                "{} — {} (opgeheven)",
-                self.rules.title(&gone.barrier),
-                key(&gone.wijk, &gone.organisation)
-            ),
+            Some(Found::Gone(gone)) => {
+                format!("{} — {}", self.rules.title(&gone.barrier), gone_key(gone))
+            }
             None => "een ander cluster".into(),
         }
     }
+}
+
+/// An emptied cluster's key, as its last event named it: "Laak (opgeheven)".
+fn gone_key(gone: &ClusterRef) -> String {
+    format!("{} (opgeheven)", key(&gone.wijk, &gone.organisation))
 }
 
 /// A cluster's key as the minutes show it: "Laak / Woonzorg", or "Laak".
@@ -439,10 +442,7 @@ fn minutes_decision(
             named.rules.title(&c.cluster.barrier),
             c.cluster.area.clone(),
         ),
-        Some(Found::Gone(gone)) => (
-            named.rules.title(&gone.barrier),
-            format!("{} (opgeheven)", key(&gone.wijk, &gone.organisation)),
-        ),
+        Some(Found::Gone(gone)) => (named.rules.title(&gone.barrier), gone_key(gone)),
         None => (decision.cluster_id.clone(), String::new()),
     };
     let name = |id: &str| named.name(id);

@@ -46,6 +46,9 @@ struct KnelpuntenPage {
     published: Option<String>,
     /// "3e kwartaal 2026": what a reader sees of `published`.
     published_label: Option<String>,
+    /// The count column's name, in the table's head and on each card on a phone:
+    /// "Signalen (3e kwartaal 2026)", or "Signalen" before a brief is published.
+    signals_heading: String,
     quarter: String,
     quarter_label: String,
     /// Whether the brief of `quarter` can be opened here: published, or a draft the overleg
@@ -160,9 +163,14 @@ pub(crate) async fn knelpunten(
     } else {
         Publishable::default()
     };
+    let published_label = published.as_deref().map(dutch_quarter);
     let data = KnelpuntenPage {
         rows,
-        published_label: published.as_deref().map(dutch_quarter),
+        signals_heading: match &published_label {
+            Some(label) => format!("Signalen ({label})"),
+            None => "Signalen".into(),
+        },
+        published_label,
         published,
         quarter: quarter.to_string(),
         quarter_label: quarter.dutch_label(),
